@@ -1,0 +1,1 @@
+"""The multi-tenant conversation engine and the process entry point."""

@@ -1,0 +1,53 @@
+"""One JSON line per event on stderr, with tenant and request ids when known.
+
+Message text, tokens, passwords and secrets are never passed to log calls at INFO; the formatter
+also drops any extra field whose name says it holds one, as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+import time
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+tenant_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("tenant_id", default="")
+
+_STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "taskName"}
+_SECRET_WORDS = ("token", "password", "secret", "text", "body", "authorization", "cookie")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "at": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        if request_id := request_id_var.get():
+            entry["request_id"] = request_id
+        if tenant_id := tenant_id_var.get():
+            entry["tenant_id"] = tenant_id
+        for key, value in record.__dict__.items():
+            if key in _STANDARD or key.startswith("_"):
+                continue
+            if any(word in key.lower() for word in _SECRET_WORDS):
+                continue
+            entry[key] = value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # Client libraries log request URLs (which can carry access tokens) at INFO/DEBUG.
+    for noisy in ("httpx", "httpcore", "groq", "pymongo", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,90 @@
+"""Process settings, read from the environment and an optional `.env` file.
+
+Every name here is part of the outside contract (see the README's settings table).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    mongodb_uri: str = ""
+    mongodb_db: str = Field(default="salesbot", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+    redis_url: str = ""
+    data_dir: Path = Path("./var")
+    secret_key: str = ""
+
+    groq_api_key: str = ""
+    groq_model: str = Field(default="llama-3.3-70b-versatile", min_length=1)
+    groq_base_url: str = ""
+    # How long one model call may take before the offline responder answers instead.
+    groq_timeout_s: float = Field(default=8.0, gt=0, le=120)
+
+    graph_api_url: AnyHttpUrl = AnyHttpUrl("https://graph.facebook.com/v21.0")
+    meta_app_id: str = ""
+    meta_app_secret: str = ""
+    meta_verify_token: str = ""
+    public_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8080")
+
+    reply_debounce_ms: int = Field(default=1500, ge=0, le=60_000)
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+
+    @field_validator("mongodb_uri")
+    @classmethod
+    def _mongodb_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("mongodb://", "mongodb+srv://")):
+            raise ValueError("must start with mongodb:// or mongodb+srv://")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_length(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
+    @property
+    def graph_base(self) -> str:
+        return str(self.graph_api_url).rstrip("/")
+
+    @property
+    def public_base(self) -> str:
+        return str(self.public_url).rstrip("/")
+
+    def with_secret(self) -> "Settings":
+        """Return settings whose secret key is set, generating and keeping one under DATA_DIR if unset."""
+        if self.secret_key:
+            return self
+        path = self.data_dir / "secret_key"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return self.model_copy(update={"secret_key": path.read_text().strip()})
+
+
+class SettingsError(SystemExit):
+    """Raised at start when a setting is bad; its message is one line naming the setting."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides).with_secret()  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"invalid setting {name}: {first['msg']}") from None

@@ -1,0 +1,120 @@
+"""Normalized events that channel adapters parse out of Meta's webhook deliveries.
+
+Every adapter turns its platform's payload into a list of these, so the engine never sees a
+platform's own shape. `platform` is `facebook`, `instagram` or `whatsapp`; `account_id` is the
+business side (page id, Instagram account id, WhatsApp phone_number_id); `customer_id` is the
+person (PSID, IGSID or wa_id).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, Field
+
+
+class _Event(BaseModel):
+    platform: Literal["facebook", "instagram", "whatsapp"]
+    account_id: str
+    customer_id: str
+    timestamp_ms: int = 0
+
+
+class Attachment(BaseModel):
+    type: str  # image, audio, video, file, location, sticker, story_mention, reel, share, ...
+    url: str = ""
+    mime_type: str = ""
+    media_id: str = ""
+    caption: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    title: str = ""  # place name or file name
+
+
+class Referral(BaseModel):
+    """Which ad, link or post brought the customer."""
+
+    source: str = ""  # ADS, SHORTLINK, CUSTOMER_CHAT_PLUGIN, ctwa (WhatsApp click-to-WhatsApp ad), ...
+    ref: str = ""
+    ad_id: str = ""
+    campaign_hint: str = ""  # headline or ref text that may name a campaign
+    url: str = ""
+
+
+class InboundMessage(_Event):
+    """Something the customer said or chose: the only event the bot answers."""
+
+    kind: Literal["message"] = "message"
+    message_id: str
+    text: str = ""
+    # What a quick reply, postback, button or list choice carries; the bot reads it before the title.
+    payload: str = ""
+    interaction: Literal[
+        "text", "quick_reply", "postback", "button", "list", "attachment", "story_reply", "story_mention"
+    ] = "text"
+    attachments: list[Attachment] = Field(default_factory=list)
+    referral: Referral | None = None
+    customer_name: str = ""
+    reply_to_message_id: str = ""
+
+
+class Echo(_Event):
+    """A message the business side sent: ours (app id / metadata match) or a person's from the inbox."""
+
+    kind: Literal["echo"] = "echo"
+    message_id: str
+    text: str = ""
+    app_id: str = ""
+    metadata: str = ""
+
+
+class Receipt(_Event):
+    """Messenger delivery or read receipt, Instagram read."""
+
+    kind: Literal["receipt"] = "receipt"
+    receipt: Literal["delivery", "read"]
+    message_ids: list[str] = Field(default_factory=list)
+    watermark_ms: int = 0
+
+
+class StatusUpdate(_Event):
+    """WhatsApp status of a message we sent: sent, delivered, read or failed (with Meta's error)."""
+
+    kind: Literal["status"] = "status"
+    message_id: str
+    status: Literal["sent", "delivered", "read", "failed", "deleted", "warning"]
+    error_code: int = 0
+    error_title: str = ""
+
+
+class Reaction(_Event):
+    kind: Literal["reaction"] = "reaction"
+    message_id: str  # the message reacted to
+    emoji: str = ""  # empty when the reaction was removed
+    action: Literal["react", "unreact"] = "react"
+
+
+class MessageDeleted(_Event):
+    kind: Literal["deleted"] = "deleted"
+    message_id: str
+
+
+class StandaloneReferral(_Event):
+    """A referral with no message (an ad click that opened the thread)."""
+
+    kind: Literal["referral"] = "referral"
+    referral: Referral
+
+
+class Unsupported(_Event):
+    """A delivery item the platform marked unsupported, or one we do not handle (kept for the log)."""
+
+    kind: Literal["unsupported"] = "unsupported"
+    message_id: str = ""
+    reason: str = ""
+
+
+ChannelEvent = Annotated[
+    Union[InboundMessage, Echo, Receipt, StatusUpdate, Reaction, MessageDeleted, StandaloneReferral, Unsupported],
+    Field(discriminator="kind"),
+]

@@ -1,0 +1,179 @@
+"""Typed shapes of a tenant's knowledge: profile, catalog (campaigns), documents, passages, facts.
+
+Money is integer minor units (cents) with an ISO 4217 code everywhere inside the platform; the owner API
+speaks in major units (`price: 49.99`) and converts at the edge.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+CURRENCY_MINOR_DIGITS: dict[str, int] = {
+    # ISO 4217 codes with no minor unit; every other accepted code has two.
+    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "UGX": 0, "XAF": 0, "XOF": 0, "PYG": 0, "RWF": 0,
+}
+ISO_CURRENCIES = frozenset(
+    "USD EUR GBP JPY CAD AUD NZD CHF SEK NOK DKK PLN CZK HUF RON BGN TRY ILS AED SAR QAR KWD BHD OMR EGP MAD "
+    "NGN KES GHS ZAR INR PKR BDT LKR NPR IDR MYR SGD THB PHP VND KRW CNY HKD TWD BRL MXN ARS CLP COP PEN UYU "
+    "PYG ISK UAH RUB KZT GEL UGX XAF XOF RWF TZS ETB".split()
+)
+
+
+def minor_digits(currency: str) -> int:
+    return CURRENCY_MINOR_DIGITS.get(currency, 2)
+
+
+def to_minor(amount: float, currency: str) -> int:
+    return int(round(amount * 10 ** minor_digits(currency)))
+
+
+def to_major(amount_minor: int, currency: str) -> float:
+    return amount_minor / 10 ** minor_digits(currency)
+
+
+class Platform(str, Enum):
+    facebook = "facebook"
+    instagram = "instagram"
+    whatsapp = "whatsapp"
+
+
+class TargetPlatform(str, Enum):
+    facebook = "facebook"
+    instagram = "instagram"
+    whatsapp = "whatsapp"
+    all = "all"
+
+
+class CampaignStatus(str, Enum):
+    draft = "draft"
+    active = "active"
+    paused = "paused"
+    completed = "completed"
+
+
+class _Edge(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class BusinessProfile(_Edge):
+    """The onboarding form."""
+
+    name: str = Field(min_length=1, max_length=200)
+    owner_name: str = Field(default="", max_length=200)
+    industry: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=5000)
+    website: str = Field(default="", max_length=500)
+    phone: str = Field(default="", max_length=50)
+    goals: str = Field(default="", max_length=2000)
+    target_audience: str = Field(default="", max_length=2000)
+
+
+class ProductIn(_Edge):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+    price: float = Field(ge=0, le=100_000_000)
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+    features: list[str] = Field(default_factory=list, max_length=50)
+    call_to_action_url: HttpUrl | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_code(cls, value: str) -> str:
+        code = value.upper()
+        if code not in ISO_CURRENCIES:
+            raise ValueError("must be an ISO 4217 currency code such as USD or EUR")
+        return code
+
+
+class ChatFlow(_Edge):
+    greeting: str = Field(default="", max_length=2000)
+    qualification_questions: list[str] = Field(default_factory=list, max_length=20)
+    objection_handling: dict[str, str] = Field(default_factory=dict)
+    closing_message: str = Field(default="", max_length=2000)
+
+
+class CampaignIn(_Edge):
+    """What an owner posts to create or replace a campaign."""
+
+    name: str = Field(min_length=1, max_length=200)
+    product: ProductIn
+    target_platform: TargetPlatform = TargetPlatform.all
+    chat_flow: ChatFlow = Field(default_factory=ChatFlow)
+    target_audience: str = Field(default="", max_length=2000)
+    status: CampaignStatus = CampaignStatus.draft
+
+
+class Product(BaseModel):
+    """A product as stored and as the engine sees it: money in minor units."""
+
+    name: str
+    description: str = ""
+    price_cents: int
+    currency: str
+    features: list[str] = Field(default_factory=list)
+    cta_url: str = ""
+
+    @property
+    def price(self) -> float:
+        return to_major(self.price_cents, self.currency)
+
+
+class Campaign(BaseModel):
+    id: str
+    tenant_id: str
+    name: str
+    product: Product
+    target_platform: TargetPlatform
+    chat_flow: ChatFlow
+    target_audience: str = ""
+    status: CampaignStatus
+    created_at: datetime
+    updated_at: datetime
+
+    def visible_on(self, platform: str) -> bool:
+        """Only active campaigns for this platform (or all) are ever offered to a customer."""
+        return self.status == CampaignStatus.active and self.target_platform.value in (platform, "all")
+
+
+class DocumentInfo(BaseModel):
+    id: str
+    tenant_id: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    chunks: int
+    created_at: datetime
+
+
+class Passage(BaseModel):
+    """A piece of the knowledge base retrieved for a question."""
+
+    text: str
+    source: str  # "profile", "campaign:<id>", "document:<id>"
+    title: str = ""
+    score: float = 0.0
+
+
+class Amount(BaseModel):
+    """A money amount found in text."""
+
+    minor: int  # in the minor unit of `currency`, or value*100 when no currency was written
+    currency: str = ""  # empty when the text named none
+    raw: str = ""
+
+
+class CatalogFacts(BaseModel):
+    """What a conversation on one platform may state: its products, prices and known amounts."""
+
+    tenant_id: str
+    platform: str
+    products: list[Campaign] = Field(default_factory=list)
+    # Amounts that stand in the tenant's own documents and profile (a shipping fee, say).
+    document_amounts: list[Amount] = Field(default_factory=list)
+    # Percentages that stand in the tenant's own documents, profile or campaigns.
+    percentages: list[float] = Field(default_factory=list)
+    # Names of every product of the tenant, on any platform and in any status.
+    all_product_names: list[str] = Field(default_factory=list)

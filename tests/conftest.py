@@ -1,0 +1,75 @@
+"""Fixtures: the embedded MongoDB-wire and Redis servers, started once per test session.
+
+`MONGODB_URI` / `REDIS_URL` in the environment point the whole suite at real servers instead.
+Each test gets its own database (a fresh name) and an emptied Redis database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import redis.asyncio as aioredis
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bot.embedded import EmbeddedServer, start_mongo, start_redis
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+REAL_PAYLOADS = SHARED / "real-payloads"
+
+
+@pytest.fixture(scope="session")
+def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("servers")
+
+
+@pytest.fixture(scope="session")
+def mongo_uri(server_dir: Path) -> Iterator[str]:
+    if os.environ.get("MONGODB_URI"):
+        yield os.environ["MONGODB_URI"]
+        return
+    server: EmbeddedServer = asyncio.run(start_mongo(server_dir))
+    yield server.uri
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(server_dir: Path) -> Iterator[str]:
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    server: EmbeddedServer = asyncio.run(start_redis(server_dir))
+    yield server.uri
+    server.stop()
+
+
+@pytest.fixture
+def db_name() -> str:
+    return f"t_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def mongo_client(mongo_uri: str) -> AsyncIterator[AsyncMongoClient]:
+    client: AsyncMongoClient = AsyncMongoClient(mongo_uri, tz_aware=True)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def db(mongo_client: AsyncMongoClient, db_name: str) -> AsyncIterator[AsyncDatabase]:
+    database = mongo_client[db_name]
+    yield database
+    await mongo_client.drop_database(db_name)
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    await client.flushdb()
+    yield client
+    await client.aclose()
