@@ -73,3 +73,40 @@ async def redis(redis_url: str) -> AsyncIterator[aioredis.Redis]:
     await client.flushdb()
     yield client
     await client.aclose()
+
+
+APP_SECRET = "test-app-secret"
+VERIFY_TOKEN = "test-verify-token"
+
+
+@pytest.fixture
+def make_settings(mongo_uri: str, redis_url: str, db_name: str, tmp_path: Path):
+    """Settings for an app under test: the fixture servers, this test's database, Meta test secrets."""
+    from bot.settings import load_settings
+
+    def build(**overrides: object):
+        values: dict[str, object] = {
+            "mongodb_uri": mongo_uri,
+            "redis_url": redis_url,
+            "mongodb_db": db_name,
+            "data_dir": tmp_path / "var",
+            "secret_key": "test-secret-key-0123456789abcdef",
+            "meta_app_id": "111222333",
+            "meta_app_secret": APP_SECRET,
+            "meta_verify_token": VERIFY_TOKEN,
+            "groq_api_key": "",
+            "reply_debounce_ms": 0,
+        }
+        values.update(overrides)
+        return load_settings(**values)
+
+    return build
+
+
+@pytest.fixture
+async def api(aiohttp_client, make_settings, redis):
+    """A test client of the whole web app (no background worker), on this test's database."""
+    from bot.app import create_app
+
+    app = create_app(make_settings(), run_worker=False)
+    return await aiohttp_client(app)

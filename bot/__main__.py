@@ -1,0 +1,114 @@
+"""`python -m bot serve | worker | demo | eval TENANT_ID | deadletters [--replay ID]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+import uuid
+
+from aiohttp import web
+
+from bot.logs import configure_logging
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="AI sales-bot platform")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("serve", "web server and a worker in one process"), ("demo", "seed the demo tenant and serve")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=8080)
+    commands.add_parser("worker", help="a queue worker alone")
+    evaluate = commands.add_parser("eval", help="quality report of one tenant's answers")
+    evaluate.add_argument("tenant_id")
+    dead = commands.add_parser("deadletters", help="list dead-lettered deliveries, or replay one")
+    dead.add_argument("--replay", metavar="ENTRY_ID", default="")
+    return parser
+
+
+async def _serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
+    from bot.app import DEFAULT_EXTENSIONS, SERVE_URL, create_app
+
+    # The demo tenant belongs to the owner side (login, tenant), so the dashboard seeds it.
+    extensions = (*DEFAULT_EXTENSIONS, "dashboard.demo:setup_demo") if demo else DEFAULT_EXTENSIONS
+    app = create_app(settings, extensions=extensions)
+    app[SERVE_URL] = f"http://{host}:{port}"
+    runner = web.AppRunner(app, shutdown_timeout=20, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    log.info("serving", extra={"url": f"http://{host}:{port}"})
+    print(f"Serving on http://{host}:{port}", flush=True)
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopped.set)
+    await stopped.wait()
+    log.info("shutting down")
+    await runner.cleanup()
+
+
+async def _worker(settings: Settings) -> None:
+    from bot.platform import open_platform
+    from bot.queue import InboundStream
+    from bot.worker import Worker
+
+    async with open_platform(settings) as platform:
+        worker = Worker(platform, InboundStream(platform.redis), name=f"worker-{uuid.uuid4().hex[:6]}")
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(worker.stop()))
+        await worker.run()
+
+
+async def _deadletters(settings: Settings, replay: str) -> None:
+    from bot.platform import open_platform
+    from bot.queue import InboundStream
+
+    async with open_platform(settings) as platform:
+        stream = InboundStream(platform.redis)
+        if replay:
+            ok = await stream.replay_dead_letter(replay)
+            print("replayed" if ok else f"no dead letter {replay}")
+            return
+        for row in await stream.list_dead_letters():
+            print(f"{row['id']}  {row['channel']:<10} {row['error']}")
+
+
+async def _eval(settings: Settings, tenant_id: str) -> int:
+    from bot.evaluation import evaluate_tenant, print_report
+    from bot.platform import open_platform
+
+    async with open_platform(settings) as platform:
+        report = await evaluate_tenant(platform, tenant_id)
+        print_report(report)
+        return 0 if report.questions else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    if args.command in ("serve", "demo"):
+        asyncio.run(_serve(settings, args.host, args.port, demo=args.command == "demo"))
+    elif args.command == "worker":
+        asyncio.run(_worker(settings))
+    elif args.command == "deadletters":
+        asyncio.run(_deadletters(settings, args.replay))
+    elif args.command == "eval":
+        return asyncio.run(_eval(settings, args.tenant_id))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The web application: webhooks, operations endpoints, a worker, and the owner-facing extensions.
+
+`bot/` never imports `dashboard/`: the owner API and pages plug in as *extensions*, named by
+`module:function` strings and called with the app before it starts (see `DEFAULT_EXTENSIONS`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bot.logs import request_id_var, tenant_id_var
+from bot.platform import Platform, open_platform
+from bot.queue import InboundStream
+from bot.settings import Settings
+from bot.worker import Worker
+from channels.webhooks import WebhookConfig, setup_webhook_routes
+
+log = logging.getLogger(__name__)
+
+PLATFORM = web.AppKey("platform", Platform)
+SETTINGS = web.AppKey("settings", Settings)
+INBOUND = web.AppKey("inbound", InboundStream)
+SERVE_URL = web.AppKey("serve_url", str)  # where this process listens, for start-up messages
+
+DEFAULT_EXTENSIONS = ("dashboard.web:setup_dashboard",)
+
+Extension = Callable[[web.Application], None]
+
+
+@web.middleware
+async def request_context(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
+    request_token = request_id_var.set(request_id)
+    tenant_token = tenant_id_var.set("")
+    try:
+        response = await handler(request)
+        response.headers["X-Request-Id"] = request_id
+        return response
+    finally:
+        request_id_var.reset(request_token)
+        tenant_id_var.reset(tenant_token)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    platform = request.app[PLATFORM]
+    checks: dict[str, str] = {}
+    try:
+        await asyncio.wait_for(platform.db.command("ping"), 2)
+        checks["mongodb"] = "ok"
+    except Exception as exc:  # any failure means not ready; say which
+        checks["mongodb"] = f"error: {type(exc).__name__}"
+    try:
+        await asyncio.wait_for(platform.redis.ping(), 2)
+        checks["redis"] = "ok"
+    except Exception as exc:
+        checks["redis"] = f"error: {type(exc).__name__}"
+    checks["llm"] = "groq" if platform.settings.groq_api_key else "offline responder"
+    ready = checks["mongodb"] == "ok" and checks["redis"] == "ok"
+    return web.json_response({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    body = generate_latest(request.app[PLATFORM].registry)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def load_extension(spec: str) -> Extension:
+    module_name, _, attribute = spec.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)  # type: ignore[no-any-return]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    run_worker: bool = True,
+    extensions: Sequence[str | Extension] = DEFAULT_EXTENSIONS,
+) -> web.Application:
+    # Webhook bodies are read by the channel routes with their own 3 MB limit; owner uploads by theirs.
+    app = web.Application(middlewares=[request_context], client_max_size=12 * 1024 * 1024)
+    app[SETTINGS] = settings
+
+    async def platform_ctx(app: web.Application) -> AsyncIterator[None]:
+        started = time.monotonic()
+        async with open_platform(settings) as platform:
+            app[PLATFORM] = platform
+            inbound = InboundStream(platform.redis)
+            await inbound.ensure_group()
+            app[INBOUND] = inbound
+            log.info("platform ready", extra={"seconds": round(time.monotonic() - started, 3)})
+            yield
+
+    async def worker_ctx(app: web.Application) -> AsyncIterator[None]:
+        worker = Worker(app[PLATFORM], app[INBOUND], name=f"serve-{uuid.uuid4().hex[:6]}")
+        task = asyncio.create_task(worker.run(), name="worker")
+        yield
+        await worker.stop()
+        await task
+
+    app.cleanup_ctx.append(platform_ctx)
+    if run_worker:
+        app.cleanup_ctx.append(worker_ctx)
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+
+    setup_webhook_routes(
+        app,
+        WebhookConfig(app_secret=settings.meta_app_secret, verify_token=settings.meta_verify_token),
+        sink=_LazySink(app),
+    )
+    for extension in extensions:
+        (load_extension(extension) if isinstance(extension, str) else extension)(app)
+    return app
+
+
+class _LazySink:
+    """Hands accepted deliveries to the inbound stream, which exists once the app has started."""
+
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+
+    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int) -> None:
+        await self._app[INBOUND].accept(channel, raw_body, received_at_ms)

@@ -1,0 +1,281 @@
+"""Conversations and their messages (each message its own document), always scoped by tenant."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from channels.events import InboundMessage
+
+ConversationStatus = Literal["bot", "handoff", "human", "closed", "opted_out"]
+STATUSES: tuple[str, ...] = ("bot", "handoff", "human", "closed", "opted_out")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Conversation(BaseModel):
+    id: str
+    tenant_id: str
+    platform: str
+    account_id: str
+    customer_id: str
+    customer_name: str = ""
+    status: ConversationStatus = "bot"
+    campaign_id: str = ""
+    created_at: datetime
+    last_message_at: datetime
+    last_customer_at: datetime | None = None
+    paused_until: datetime | None = None
+    referral_source: str = ""
+    referral_ref: str = ""
+    referral_ad_id: str = ""
+    last_error: str = ""
+    last_error_code: int = 0
+
+
+class Message(BaseModel):
+    id: str
+    tenant_id: str
+    conversation_id: str
+    direction: Literal["in", "out"]
+    sender: Literal["customer", "bot", "human"]
+    text: str = ""
+    at: datetime
+    platform_message_id: str = ""
+    interaction: str = ""
+    payload: str = ""
+    attachments: list[dict[str, Any]] = Field(default_factory=list)
+    state: str = ""  # inbound: pending, answered, skipped
+    intent: str = ""
+    confidence: float = 0.0
+    source: str = ""  # outbound: llm, offline, human, system
+    delivery: str = ""  # outbound: sending, sent, delivered, read, failed
+    error_code: int = 0
+    error_title: str = ""
+    turn_id: str = ""
+
+
+def _conversation(doc: dict[str, Any]) -> Conversation:
+    return Conversation(id=doc["_id"], **{k: v for k, v in doc.items() if k != "_id"})
+
+
+def _message(doc: dict[str, Any]) -> Message:
+    return Message(id=doc["_id"], **{k: v for k, v in doc.items() if k != "_id"})
+
+
+def inbound_message_id(platform: str, account_id: str, platform_message_id: str) -> str:
+    """The stored id of an inbound message: the same for every redelivery of it."""
+    digest = hashlib.sha256(f"{platform}\0{account_id}\0{platform_message_id}".encode()).hexdigest()[:32]
+    return f"in_{digest}"
+
+
+async def get_or_create_conversation(
+    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = ""
+) -> Conversation:
+    key = {"platform": platform, "account_id": account_id, "customer_id": customer_id}
+    doc = await db.conversations.find_one({**key, "tenant_id": tenant_id})
+    if doc is None:
+        now = utcnow()
+        new = {"_id": uuid.uuid4().hex, "tenant_id": tenant_id, **key, "status": "bot",
+               "created_at": now, "last_message_at": now}
+        if customer_name:
+            new["customer_name"] = customer_name
+        try:
+            await db.conversations.insert_one(new)
+            return _conversation(new)
+        except DuplicateKeyError:  # another worker created it first
+            doc = await db.conversations.find_one({**key, "tenant_id": tenant_id})
+            if doc is None:
+                raise
+    if customer_name and doc.get("customer_name") != customer_name:
+        await db.conversations.update_one({"_id": doc["_id"], "tenant_id": tenant_id}, {"$set": {"customer_name": customer_name}})
+        doc["customer_name"] = customer_name
+    return _conversation(doc)
+
+
+async def find_conversation(
+    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str
+) -> Conversation | None:
+    doc = await db.conversations.find_one(
+        {"tenant_id": tenant_id, "platform": platform, "account_id": account_id, "customer_id": customer_id}
+    )
+    return _conversation(doc) if doc else None
+
+
+async def get_conversation(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Conversation | None:
+    doc = await db.conversations.find_one({"_id": conversation_id, "tenant_id": tenant_id})
+    return _conversation(doc) if doc else None
+
+
+async def list_conversations(
+    db: AsyncDatabase, tenant_id: str, *, status: str = "", platform: str = "", limit: int = 50, skip: int = 0
+) -> list[Conversation]:
+    query: dict[str, Any] = {"tenant_id": tenant_id}
+    if status:
+        query["status"] = status
+    if platform:
+        query["platform"] = platform
+    cursor = db.conversations.find(query).sort("last_message_at", DESCENDING).skip(skip).limit(limit)
+    return [_conversation(doc) async for doc in cursor]
+
+
+async def update_conversation(db: AsyncDatabase, tenant_id: str, conversation_id: str, **fields: Any) -> Conversation | None:
+    """Set fields; a value of None removes the field (nothing is stored as null)."""
+    to_set = {k: v for k, v in fields.items() if v is not None}
+    to_unset = {k: "" for k, v in fields.items() if v is None}
+    update: dict[str, Any] = {}
+    if to_set:
+        update["$set"] = to_set
+    if to_unset:
+        update["$unset"] = to_unset
+    doc = await db.conversations.find_one_and_update(
+        {"_id": conversation_id, "tenant_id": tenant_id}, update, return_document=ReturnDocument.AFTER
+    )
+    return _conversation(doc) if doc else None
+
+
+async def record_inbound(
+    db: AsyncDatabase, tenant_id: str, conversation: Conversation, event: InboundMessage, text: str
+) -> tuple[Message, bool]:
+    """Store a customer's message once. Returns it and whether it is new (False on a redelivery)."""
+    at = datetime.fromtimestamp(event.timestamp_ms / 1000, timezone.utc) if event.timestamp_ms else utcnow()
+    doc: dict[str, Any] = {
+        "_id": inbound_message_id(event.platform, event.account_id, event.message_id),
+        "tenant_id": tenant_id,
+        "conversation_id": conversation.id,
+        "direction": "in",
+        "sender": "customer",
+        "text": text,
+        "at": at,
+        "platform_message_id": event.message_id,
+        "interaction": event.interaction,
+        "state": "pending",
+    }
+    if event.payload:
+        doc["payload"] = event.payload
+    if event.attachments:
+        doc["attachments"] = [a.model_dump(exclude_defaults=True) for a in event.attachments]
+    try:
+        await db.messages.insert_one(doc)
+    except DuplicateKeyError:
+        existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
+        return _message(existing or doc), False
+    await db.conversations.update_one(
+        {"_id": conversation.id, "tenant_id": tenant_id},
+        {"$max": {"last_message_at": at, "last_customer_at": at}},
+    )
+    return _message(doc), True
+
+
+async def pending_inbound(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> list[Message]:
+    cursor = db.messages.find(
+        {"tenant_id": tenant_id, "conversation_id": conversation_id, "state": "pending"}
+    ).sort("at", ASCENDING)
+    return [_message(doc) async for doc in cursor]
+
+
+async def mark_inbound(
+    db: AsyncDatabase, tenant_id: str, message_ids: list[str], state: str, *, intent: str = "", confidence: float = 0.0
+) -> None:
+    fields: dict[str, Any] = {"state": state}
+    if intent:
+        fields.update(intent=intent, confidence=round(confidence, 3))
+    await db.messages.update_many({"_id": {"$in": message_ids}, "tenant_id": tenant_id}, {"$set": fields})
+
+
+async def record_outbound(
+    db: AsyncDatabase,
+    tenant_id: str,
+    conversation_id: str,
+    *,
+    sender: Literal["bot", "human"],
+    text: str,
+    source: str,
+    delivery: str,
+    platform_message_id: str = "",
+    turn_id: str = "",
+    error_code: int = 0,
+    error_title: str = "",
+    message_id: str = "",
+) -> Message:
+    now = utcnow()
+    doc: dict[str, Any] = {
+        "_id": message_id or uuid.uuid4().hex,
+        "tenant_id": tenant_id,
+        "conversation_id": conversation_id,
+        "direction": "out",
+        "sender": sender,
+        "text": text,
+        "at": now,
+        "source": source,
+        "delivery": delivery,
+    }
+    for key, value in (("platform_message_id", platform_message_id), ("turn_id", turn_id),
+                       ("error_code", error_code), ("error_title", error_title)):
+        if value:
+            doc[key] = value
+    try:
+        await db.messages.insert_one(doc)
+    except DuplicateKeyError:
+        existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
+        return _message(existing or doc)
+    await db.conversations.update_one({"_id": conversation_id, "tenant_id": tenant_id}, {"$max": {"last_message_at": now}})
+    return _message(doc)
+
+
+async def recent_messages(db: AsyncDatabase, tenant_id: str, conversation_id: str, *, limit: int = 20) -> list[Message]:
+    cursor = (
+        db.messages.find({"tenant_id": tenant_id, "conversation_id": conversation_id})
+        .sort("at", DESCENDING)
+        .limit(limit)
+    )
+    messages = [_message(doc) async for doc in cursor]
+    messages.reverse()
+    return messages
+
+
+async def all_messages(db: AsyncDatabase, tenant_id: str, conversation_id: str, *, limit: int = 500) -> list[Message]:
+    cursor = db.messages.find({"tenant_id": tenant_id, "conversation_id": conversation_id}).sort("at", ASCENDING).limit(limit)
+    return [_message(doc) async for doc in cursor]
+
+
+_DELIVERY_RANK = {"sending": 0, "sent": 1, "delivered": 2, "read": 3}
+
+
+async def update_delivery(
+    db: AsyncDatabase, tenant_id: str, platform_message_id: str, status: str, *, error_code: int = 0, error_title: str = ""
+) -> Message | None:
+    """Apply a receipt or status; never downgrade (read stays read when `delivered` comes late)."""
+    doc = await db.messages.find_one({"tenant_id": tenant_id, "platform_message_id": platform_message_id, "direction": "out"})
+    if doc is None:
+        return None
+    current = doc.get("delivery", "")
+    if status != "failed" and _DELIVERY_RANK.get(current, -1) >= _DELIVERY_RANK.get(status, -1):
+        return _message(doc)
+    fields: dict[str, Any] = {"delivery": status}
+    if error_code:
+        fields["error_code"] = error_code
+    if error_title:
+        fields["error_title"] = error_title
+    await db.messages.update_one({"_id": doc["_id"], "tenant_id": tenant_id}, {"$set": fields})
+    doc.update(fields)
+    return _message(doc)
+
+
+async def mark_read_up_to(db: AsyncDatabase, tenant_id: str, conversation_id: str, watermark: datetime, status: str) -> None:
+    """Messenger receipts carry a watermark: every earlier outbound message was delivered or read."""
+    ranks = [name for name, rank in _DELIVERY_RANK.items() if rank < _DELIVERY_RANK[status]]
+    await db.messages.update_many(
+        {"tenant_id": tenant_id, "conversation_id": conversation_id, "direction": "out",
+         "at": {"$lte": watermark}, "delivery": {"$in": ranks}},
+        {"$set": {"delivery": status}},
+    )

@@ -1,0 +1,177 @@
+"""What the engine does with each kind of channel event.
+
+Customer messages are stored once (a redelivery finds its stored copy and stops), then the
+conversation's turn is answered after its debounce window. Echoes, receipts, statuses and
+reactions only update state; they are never answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta, timezone
+
+from bot import conversations as convs
+from bot.counters import bump_daily
+from bot.platform import Platform
+from bot.turns import TurnRunner
+from channels.accounts import ChannelAccount, find_by_platform_account
+from channels.base import OUR_METADATA_PREFIX, adapter_for_channel
+from channels.events import (
+    ChannelEvent,
+    Echo,
+    InboundMessage,
+    MessageDeleted,
+    Reaction,
+    Receipt,
+    StandaloneReferral,
+    StatusUpdate,
+)
+from bot.logs import tenant_id_var
+
+log = logging.getLogger(__name__)
+
+# Meta's error codes for a send outside the customer-service window (Messenger, Instagram, WhatsApp).
+WINDOW_ERROR_CODES = {131047, 2018278, 2534022}
+STALE_AFTER = timedelta(hours=24)
+
+
+def describe_attachments(event: InboundMessage) -> str:
+    """A text stand-in for what the customer sent, so the turn and the owner both see it."""
+    parts: list[str] = []
+    for attachment in event.attachments:
+        if attachment.type == "location" and attachment.latitude is not None:
+            parts.append(f"[location {attachment.title or ''} {attachment.latitude:.5f},{attachment.longitude:.5f}]".replace("  ", " "))
+        elif attachment.type == "story_mention":
+            parts.append("[mentioned us in a story]")
+        else:
+            caption = f": {attachment.caption}" if attachment.caption else ""
+            parts.append(f"[{attachment.type}{caption}]")
+    return " ".join(parts)
+
+
+def message_text(event: InboundMessage) -> str:
+    text = event.text.strip()
+    extra = describe_attachments(event)
+    if text and extra:
+        return f"{text} {extra}"
+    return text or extra
+
+
+class EventHandler:
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.turns = TurnRunner(platform)
+
+    async def handle_delivery(self, channel: str, payload: dict, received_at_ms: int) -> None:
+        adapter = adapter_for_channel(channel)
+        events = sorted(adapter.parse(payload), key=lambda e: e.timestamp_ms)
+        to_answer: dict[str, tuple[ChannelAccount, convs.Conversation]] = {}
+        for event in events:
+            self.platform.metrics.events.labels(event.platform, event.kind).inc()
+            account = await find_by_platform_account(self.platform.db, event.platform, event.account_id)
+            if account is None:
+                log.info("event for an account no tenant has connected; dropped",
+                         extra={"platform": event.platform, "account_id": event.account_id, "kind": event.kind})
+                continue
+            tenant_id_var.set(account.tenant_id)
+            conversation = await self._dispatch(account, event, received_at_ms)
+            if conversation is not None:
+                to_answer[conversation.id] = (account, conversation)
+        # Different customers of one delivery are answered side by side.
+        if to_answer:
+            await asyncio.gather(*(self.turns.settle_and_answer(account, conversation, received_at_ms)
+                                   for account, conversation in to_answer.values()))
+
+    async def _dispatch(self, account: ChannelAccount, event: ChannelEvent, received_at_ms: int) -> convs.Conversation | None:
+        db, tenant_id = self.platform.db, account.tenant_id
+        if isinstance(event, InboundMessage):
+            return await self._on_message(account, event)
+        if isinstance(event, Echo):
+            await self._on_echo(account, event)
+        elif isinstance(event, Receipt):
+            conversation = await convs.find_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
+            status = "read" if event.receipt == "read" else "delivered"
+            for mid in event.message_ids:
+                await convs.update_delivery(db, tenant_id, mid, status)
+            if conversation and event.watermark_ms:
+                watermark = datetime.fromtimestamp(event.watermark_ms / 1000, timezone.utc)
+                await convs.mark_read_up_to(db, tenant_id, conversation.id, watermark, status)
+        elif isinstance(event, StatusUpdate):
+            await self._on_status(account, event)
+        elif isinstance(event, StandaloneReferral):
+            conversation = await convs.get_or_create_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
+            await self._note_referral(conversation, event.referral)
+        elif isinstance(event, (Reaction, MessageDeleted)):
+            log.info("customer event recorded", extra={"kind": event.kind, "platform": event.platform})
+        return None
+
+    async def _on_message(self, account: ChannelAccount, event: InboundMessage) -> convs.Conversation | None:
+        db, tenant_id = self.platform.db, account.tenant_id
+        conversation = await convs.get_or_create_conversation(
+            db, tenant_id, event.platform, event.account_id, event.customer_id, event.customer_name
+        )
+        if event.referral is not None:
+            await self._note_referral(conversation, event.referral)
+        text = message_text(event)
+        message, is_new = await convs.record_inbound(db, tenant_id, conversation, event, text)
+        if not is_new and message.state != "pending":
+            log.info("redelivered message ignored", extra={"platform": event.platform})
+            return None
+        if is_new:
+            await bump_daily(db, tenant_id, platform=event.platform, campaign_id=conversation.campaign_id, messages_in=1)
+            if conversation.created_at >= message.at - timedelta(seconds=5) and await self._first_message(conversation):
+                await bump_daily(db, tenant_id, platform=event.platform, campaign_id=conversation.campaign_id, conversations=1)
+        # A backlog replayed after an outage is stored but not answered: the customer moved on.
+        if event.timestamp_ms and convs.utcnow() - message.at > STALE_AFTER:
+            await convs.mark_inbound(db, tenant_id, [message.id], "skipped")
+            return None
+        return conversation
+
+    async def _first_message(self, conversation: convs.Conversation) -> bool:
+        count = await self.platform.db.messages.count_documents(
+            {"tenant_id": conversation.tenant_id, "conversation_id": conversation.id, "direction": "in"}, limit=2
+        )
+        return count == 1
+
+    async def _note_referral(self, conversation: convs.Conversation, referral) -> None:  # type: ignore[no-untyped-def]
+        await convs.update_conversation(
+            self.platform.db, conversation.tenant_id, conversation.id,
+            referral_source=referral.source or None, referral_ref=referral.ref or referral.campaign_hint or None,
+            referral_ad_id=referral.ad_id or None,
+        )
+
+    def _is_ours(self, event: Echo) -> bool:
+        app_id = self.platform.settings.meta_app_id
+        return bool(event.metadata.startswith(OUR_METADATA_PREFIX) or (app_id and event.app_id == app_id))
+
+    async def _on_echo(self, account: ChannelAccount, event: Echo) -> None:
+        db, tenant_id = self.platform.db, account.tenant_id
+        if self._is_ours(event):
+            return
+        # Someone answered from the page's inbox or the phone: the bot steps back for this conversation.
+        conversation = await convs.get_or_create_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
+        await convs.record_outbound(
+            db, tenant_id, conversation.id, sender="human", text=event.text, source="inbox", delivery="sent",
+            platform_message_id=event.message_id, message_id=convs.inbound_message_id(event.platform, event.account_id, "echo:" + event.message_id),
+        )
+        if conversation.status in ("bot", "handoff"):
+            minutes = await self.turns.pause_minutes(tenant_id)
+            await convs.update_conversation(
+                db, tenant_id, conversation.id, status="human", paused_until=convs.utcnow() + timedelta(minutes=minutes)
+            )
+            log.info("a person answered from the inbox; bot paused", extra={"minutes": minutes})
+
+    async def _on_status(self, account: ChannelAccount, event: StatusUpdate) -> None:
+        db, tenant_id = self.platform.db, account.tenant_id
+        message = await convs.update_delivery(
+            db, tenant_id, event.message_id, event.status, error_code=event.error_code, error_title=event.error_title
+        )
+        if event.status == "failed" and message is not None:
+            detail = event.error_title or "send failed"
+            if event.error_code in WINDOW_ERROR_CODES:
+                detail = "outside the 24-hour window: the customer must write first, or use an approved template"
+            await convs.update_conversation(
+                db, tenant_id, message.conversation_id, last_error=detail, last_error_code=event.error_code or None
+            )
+            self.platform.metrics.send_failures.labels("status").inc()

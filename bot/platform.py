@@ -1,0 +1,71 @@
+"""Everything a process needs, opened once and closed on the way out.
+
+`open_platform` is used by `serve` (inside the web app's cleanup context) and by `worker` alone,
+so both run the same code against the same servers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+
+import aiohttp
+import redis.asyncio as aioredis
+from prometheus_client import CollectorRegistry
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bot.metrics import Metrics
+from bot.servers import ServerAddresses, resolve_servers
+from bot.settings import Settings
+from bot.storage import ensure_all_indexes
+from channels.crypto import TokenCipher
+from channels.graph import GraphClient
+from knowledge.retrieval import KnowledgeIndex
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    servers: ServerAddresses
+    mongo: AsyncMongoClient
+    db: AsyncDatabase
+    redis: aioredis.Redis
+    http: aiohttp.ClientSession
+    graph: GraphClient
+    cipher: TokenCipher
+    knowledge: KnowledgeIndex
+    metrics: Metrics
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+
+@asynccontextmanager
+async def open_platform(settings: Settings) -> AsyncIterator[Platform]:
+    async with AsyncExitStack() as stack:
+        servers = await resolve_servers(settings, stack)
+        mongo: AsyncMongoClient = AsyncMongoClient(servers.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        stack.push_async_callback(mongo.close)
+        db = mongo[settings.mongodb_db]
+        redis = aioredis.Redis.from_url(servers.redis_url, decode_responses=True, health_check_interval=30)
+        stack.push_async_callback(redis.aclose)
+        http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        stack.push_async_callback(http.close)
+        await ensure_all_indexes(db)
+        registry = CollectorRegistry()
+        yield Platform(
+            settings=settings,
+            servers=servers,
+            mongo=mongo,
+            db=db,
+            redis=redis,
+            http=http,
+            graph=GraphClient(http, settings.graph_base),
+            cipher=TokenCipher(settings.secret_key),
+            knowledge=KnowledgeIndex(),
+            metrics=Metrics(registry),
+            registry=registry,
+        )

@@ -1,0 +1,155 @@
+"""The durable inbound queue: a Redis Stream with one consumer group, and its dead-letter stream.
+
+A webhook is acknowledged to Meta only after `accept` returned, i.e. after Redis has the entry (with
+append-only persistence on, it survives a crash of Redis too). Workers read with XREADGROUP, ack
+and delete what they finished, and claim entries a dead worker left pending for longer than
+`claim_idle_ms`. An entry that failed `max_attempts` times goes to the dead-letter stream with its
+last error, where operators can list and replay it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+STREAM = "inbound"
+GROUP = "workers"
+DEADLETTER = "deadletter"
+ATTEMPTS = "inbound:attempts"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    entry_id: str
+    channel: str
+    body: bytes
+    received_at_ms: int
+
+
+def _delivery(entry_id: str, fields: dict[str, str]) -> Delivery:
+    return Delivery(
+        entry_id=entry_id,
+        channel=fields.get("channel", ""),
+        body=fields.get("body", "").encode("utf-8", "surrogateescape"),
+        received_at_ms=int(fields.get("received_at_ms", "0") or 0),
+    )
+
+
+class InboundStream:
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        *,
+        stream: str = STREAM,
+        group: str = GROUP,
+        claim_idle_ms: int = 15_000,
+        max_attempts: int = 5,
+    ) -> None:
+        self.redis = redis
+        self.stream = stream
+        self.group = group
+        self.claim_idle_ms = claim_idle_ms
+        self.max_attempts = max_attempts
+
+    async def ensure_group(self) -> None:
+        try:
+            await self.redis.xgroup_create(self.stream, self.group, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int) -> None:
+        """The webhook sink: one XADD of the raw delivery."""
+        await self.redis.xadd(
+            self.stream,
+            {
+                "channel": channel,
+                # Meta's bodies are UTF-8 JSON; surrogateescape keeps any odd byte round-trippable.
+                "body": raw_body.decode("utf-8", "surrogateescape"),
+                "received_at_ms": str(received_at_ms),
+            },
+        )
+
+    async def read(self, consumer: str, *, count: int = 50, block_ms: int = 1000) -> list[Delivery]:
+        response = await self.redis.xreadgroup(self.group, consumer, {self.stream: ">"}, count=count, block=block_ms)
+        return [_delivery(entry_id, fields) for entry_id, fields in _entries(response)]
+
+    async def claim_stale(self, consumer: str, *, count: int = 50) -> list[Delivery]:
+        """Take over entries that another (dead or stuck) consumer has held for too long."""
+        result = await self.redis.xautoclaim(
+            self.stream, self.group, consumer, min_idle_time=self.claim_idle_ms, start_id="0-0", count=count
+        )
+        messages = result[1] if len(result) > 1 else []
+        return [_delivery(entry_id, fields) for entry_id, fields in messages if fields]
+
+    async def start_attempt(self, delivery: Delivery) -> int:
+        """Count one more processing attempt of an entry; the count outlives a crash."""
+        return int(await self.redis.hincrby(ATTEMPTS, delivery.entry_id, 1))
+
+    async def ack(self, delivery: Delivery) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xack(self.stream, self.group, delivery.entry_id)
+            pipe.xdel(self.stream, delivery.entry_id)
+            pipe.hdel(ATTEMPTS, delivery.entry_id)
+            await pipe.execute()
+
+    async def dead_letter(self, delivery: Delivery, error: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(
+                DEADLETTER,
+                {
+                    "channel": delivery.channel,
+                    "body": delivery.body.decode("utf-8", "surrogateescape"),
+                    "received_at_ms": str(delivery.received_at_ms),
+                    "error": error[:2000],
+                    "failed_at_ms": str(int(time.time() * 1000)),
+                    "original_id": delivery.entry_id,
+                },
+            )
+            pipe.xack(self.stream, self.group, delivery.entry_id)
+            pipe.xdel(self.stream, delivery.entry_id)
+            pipe.hdel(ATTEMPTS, delivery.entry_id)
+            await pipe.execute()
+
+    async def list_dead_letters(self, count: int = 100) -> list[dict[str, str]]:
+        rows = await self.redis.xrange(DEADLETTER, count=count)
+        return [
+            {"id": entry_id, "channel": fields.get("channel", ""), "error": fields.get("error", ""),
+             "failed_at_ms": fields.get("failed_at_ms", ""), "original_id": fields.get("original_id", "")}
+            for entry_id, fields in rows
+        ]
+
+    async def replay_dead_letter(self, entry_id: str) -> bool:
+        """Put a dead letter back on the inbound stream (after the cause was fixed)."""
+        rows = await self.redis.xrange(DEADLETTER, min=entry_id, max=entry_id)
+        if not rows:
+            return False
+        _, fields = rows[0]
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(self.stream, {k: fields[k] for k in ("channel", "body", "received_at_ms") if k in fields})
+            pipe.xdel(DEADLETTER, entry_id)
+            await pipe.execute()
+        return True
+
+    async def pending_count(self) -> int:
+        info = await self.redis.xpending(self.stream, self.group)
+        return int(info.get("pending", 0) if isinstance(info, dict) else info[0])
+
+
+def _entries(response: object) -> list[tuple[str, dict[str, str]]]:
+    # RESP3 answers a dict {stream: [entries]}; RESP2 a list [[stream, entries]].
+    if isinstance(response, dict):
+        groups = list(response.values())
+    else:
+        groups = [item[1] for item in (response or [])]
+    entries: list[tuple[str, dict[str, str]]] = []
+    for group in groups:
+        if group and isinstance(group[0], list) and len(group) == 1 and isinstance(group[0][0], list):
+            group = group[0]
+        for entry_id, fields in group:
+            if fields:
+                entries.append((entry_id, fields))
+    return entries

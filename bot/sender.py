@@ -1,0 +1,106 @@
+"""Sending a reply exactly once, nearly: outbox record, a fresh status check, the Graph call, the record.
+
+Order of writes: outbox `sending` → Graph send → outbox `sent` with Meta's ids → outbound message.
+Only a crash between Meta's answer and the `sent` mark can repeat a send. Just before the call the
+conversation's status is read again, so the bot never talks over a person who took over meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Literal
+
+from bot import conversations as convs
+from bot.platform import Platform
+from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect
+from channels.base import adapter_for_platform
+from channels.graph import GraphError
+
+log = logging.getLogger(__name__)
+
+WINDOW = timedelta(hours=24)
+SILENT_STATUSES = ("handoff", "human", "closed")
+
+
+@dataclass
+class SendOutcome:
+    sent: bool
+    message_ids: list[str] = field(default_factory=list)
+    error_category: str = ""
+    error_code: int = 0
+    detail: str = ""
+
+
+async def _send_requests(
+    platform: Platform, account: ChannelAccount, recipient_id: str, text: str, *, reply_to: str = "", tag: str = ""
+) -> list[str]:
+    adapter = adapter_for_platform(account.platform)
+    token = account_token(platform.cipher, account)
+    requests = adapter.build_send_requests(account.account_id, recipient_id, text, reply_to_message_id=reply_to, tag=tag)
+    ids: list[str] = []
+    for request in requests:
+        result = await platform.graph.send(request, token)
+        ids.append(result.message_id)
+    return ids
+
+
+async def deliver(
+    platform: Platform, account: ChannelAccount, conversation: convs.Conversation, text: str, *,
+    reply_to: str = "", sender: Literal["bot", "human"] = "bot",
+) -> SendOutcome:
+    """One Graph send with the window rules; permanent failures are recorded where the owner sees them."""
+    db, tenant_id = platform.db, conversation.tenant_id
+    tag = ""
+    last = conversation.last_customer_at
+    if last is not None and convs.utcnow() - last > WINDOW:
+        if sender == "bot" or conversation.platform == "whatsapp":
+            detail = ("outside the 24-hour window: WhatsApp needs an approved template"
+                      if conversation.platform == "whatsapp" else "outside the 24-hour window")
+            await convs.update_conversation(db, tenant_id, conversation.id, last_error=detail)
+            return SendOutcome(False, error_category="window", detail=detail)
+        tag = "HUMAN_AGENT"  # a person may answer up to 7 days on Messenger and Instagram
+    try:
+        ids = await _send_requests(platform, account, conversation.customer_id, text, reply_to=reply_to, tag=tag)
+    except GraphError as exc:
+        if exc.transient:
+            raise  # retries are exhausted for now: leave the delivery pending so it is tried again
+        platform.metrics.send_failures.labels(exc.category).inc()
+        if exc.category == "auth":
+            await mark_needs_reconnect(db, tenant_id, account.id, exc.code, exc.message)
+        await convs.update_conversation(db, tenant_id, conversation.id, last_error=exc.message[:300], last_error_code=exc.code or None)
+        log.warning("send failed for good", extra={"category": exc.category, "code": exc.code})
+        return SendOutcome(False, error_category=exc.category, error_code=exc.code, detail=exc.message)
+    return SendOutcome(True, ids)
+
+
+async def send_reply(
+    platform: Platform, account: ChannelAccount, conversation: convs.Conversation, text: str, *,
+    turn_id: str, source: str, reply_to: str = "",
+) -> SendOutcome:
+    db, tenant_id = platform.db, conversation.tenant_id
+    outbox = await db.outbox.find_one({"_id": turn_id, "tenant_id": tenant_id})
+    if outbox and outbox.get("state") == "sent":
+        return SendOutcome(True, list(outbox.get("message_ids", [])))
+    fresh = await convs.get_conversation(db, tenant_id, conversation.id)
+    if fresh is None or fresh.status in SILENT_STATUSES:
+        await db.outbox.update_one({"_id": turn_id}, {"$set": {"tenant_id": tenant_id, "state": "silent"}}, upsert=True)
+        return SendOutcome(False, detail="a person has this conversation")
+    await db.outbox.update_one(
+        {"_id": turn_id},
+        {"$set": {"tenant_id": tenant_id, "conversation_id": conversation.id, "state": "sending", "at": convs.utcnow()}},
+        upsert=True,
+    )
+    outcome = await deliver(platform, account, fresh, text, reply_to=reply_to)
+    state = "sent" if outcome.sent else "failed"
+    await db.outbox.update_one(
+        {"_id": turn_id, "tenant_id": tenant_id}, {"$set": {"state": state, "message_ids": outcome.message_ids}}
+    )
+    await convs.record_outbound(
+        db, tenant_id, conversation.id, sender="bot", text=text, source=source,
+        delivery="sent" if outcome.sent else "failed", turn_id=turn_id, message_id=f"out_{turn_id}",
+        platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
+        error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "",
+    )
+    return outcome

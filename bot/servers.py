@@ -1,0 +1,81 @@
+"""Where MongoDB and Redis are: the configured URIs, or embedded servers under DATA_DIR.
+
+The first process on a DATA_DIR starts the embedded servers and writes their addresses to
+`$DATA_DIR/embedded.json`; a worker started beside it (`python -m bot worker`) with the URIs unset
+reads that file and connects to the same servers instead of starting a second pair on one directory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.embedded import EmbeddedServer, start_mongo, start_redis
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServerAddresses:
+    mongodb_uri: str
+    redis_url: str
+    embedded: tuple[EmbeddedServer, ...] = ()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _shared_embedded(path: Path) -> dict[str, str] | None:
+    try:
+        record = json.loads(path.read_text())
+        owner = int(record["owner_pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if owner != os.getpid() and _alive(owner):
+        return record
+    return None
+
+
+async def resolve_servers(settings: Settings, stack: AsyncExitStack) -> ServerAddresses:
+    """Return the addresses to use, starting embedded servers for what is unset."""
+    mongodb_uri, redis_url = settings.mongodb_uri, settings.redis_url
+    if mongodb_uri and redis_url:
+        return ServerAddresses(mongodb_uri, redis_url)
+
+    record_path = settings.data_dir / "embedded.json"
+    shared = _shared_embedded(record_path)
+    if shared is not None:
+        log.info("using embedded servers of a running process", extra={"owner_pid": shared["owner_pid"]})
+        return ServerAddresses(mongodb_uri or shared["mongodb_uri"], redis_url or shared["redis_url"])
+
+    started: list[EmbeddedServer] = []
+    if not mongodb_uri:
+        mongo = await start_mongo(settings.data_dir)
+        stack.callback(mongo.stop)
+        started.append(mongo)
+        mongodb_uri = mongo.uri
+    if not redis_url:
+        redis_server = await start_redis(settings.data_dir)
+        stack.callback(redis_server.stop)
+        started.append(redis_server)
+        redis_url = redis_server.uri
+    record_path.parent.mkdir(parents=True, exist_ok=True)
+    record_path.write_text(
+        json.dumps({"owner_pid": os.getpid(), "mongodb_uri": mongodb_uri, "redis_url": redis_url})
+    )
+    stack.callback(record_path.unlink, missing_ok=True)
+    for server in started:
+        log.info("embedded server started", extra={"server": server.name, "seconds": round(server.started_in_s, 3)})
+    return ServerAddresses(mongodb_uri, redis_url, tuple(started))

@@ -1,0 +1,160 @@
+"""Answering one turn of a conversation: wait out the burst, lock, run the pipeline, send once.
+
+A turn is every pending customer message of a conversation. Its id is derived from those message
+ids, and an outbox record keyed by it says whether its reply went out: a worker that crashed after
+sending leaves `sent`, so the next one does not send again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from datetime import timedelta
+
+from redis.exceptions import LockError
+
+from bot import conversations as convs
+from bot import lead_store
+from bot.context import load_turn_context
+from bot.counters import bump_daily, record_usage
+from bot.pipeline import run_turn
+from bot.pipeline.llm import build_chat_model
+from bot.pipeline.types import Intent, TurnResult
+from bot.platform import Platform
+from bot.sender import SendOutcome, send_reply
+from channels.accounts import ChannelAccount
+
+log = logging.getLogger(__name__)
+
+WINDOW = timedelta(hours=24)
+DEFAULT_PAUSE_MINUTES = 30
+# Statuses in which the bot stays silent.
+SILENT = ("handoff", "human", "closed")
+
+
+def turn_id_for(message_ids: list[str]) -> str:
+    return "turn_" + hashlib.sha256("\0".join(sorted(message_ids)).encode()).hexdigest()[:32]
+
+
+class TurnRunner:
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        settings = platform.settings
+        self.model = (
+            build_chat_model(settings.groq_api_key, settings.groq_model, settings.groq_base_url, settings.groq_timeout_s)
+            if settings.groq_api_key
+            else None
+        )
+
+    async def pause_minutes(self, tenant_id: str) -> int:
+        doc = await self.platform.db.engine_settings.find_one({"_id": tenant_id, "tenant_id": tenant_id})
+        return int(doc.get("pause_minutes", DEFAULT_PAUSE_MINUTES)) if doc else DEFAULT_PAUSE_MINUTES
+
+    async def settle_and_answer(self, account: ChannelAccount, conversation: convs.Conversation, received_at_ms: int) -> None:
+        """Answer after the debounce window, unless a later message of the burst will answer for all."""
+        redis = self.platform.redis
+        debounce_ms = self.platform.settings.reply_debounce_ms
+        if debounce_ms > 0:
+            key = f"debounce:{conversation.id}"
+            token = f"{time.time_ns()}"
+            await redis.set(key, token, px=debounce_ms + 60_000)
+            await asyncio.sleep(debounce_ms / 1000)
+            if await redis.get(key) != token:
+                return  # a later message of this burst answers the whole turn
+        lock = redis.lock(f"lock:conversation:{conversation.id}", timeout=120, blocking_timeout=90)
+        try:
+            async with lock:
+                await self.answer(account, conversation.id, received_at_ms)
+        except LockError:
+            # Could not take the lock in time: raise so the delivery is retried rather than lost.
+            raise RuntimeError("conversation lock not acquired") from None
+
+    async def answer(self, account: ChannelAccount, conversation_id: str, received_at_ms: int) -> SendOutcome | None:
+        db, tenant_id = self.platform.db, account.tenant_id
+        conversation = await convs.get_conversation(db, tenant_id, conversation_id)
+        if conversation is None:
+            return None
+        pending = await convs.pending_inbound(db, tenant_id, conversation.id)
+        if not pending:
+            return None
+        message_ids = [m.id for m in pending]
+        if conversation.status == "human" and conversation.paused_until and conversation.paused_until <= convs.utcnow():
+            conversation = await convs.update_conversation(db, tenant_id, conversation.id, status="bot", paused_until=None) or conversation
+        if conversation.status in SILENT:
+            # A person has this conversation: keep the messages for them, say nothing.
+            await convs.mark_inbound(db, tenant_id, message_ids, "held")
+            return None
+
+        turn_id = turn_id_for(message_ids)
+        outbox = await db.outbox.find_one({"_id": turn_id, "tenant_id": tenant_id})
+        if outbox and outbox.get("state") in ("sent", "failed", "silent"):
+            await convs.mark_inbound(db, tenant_id, message_ids, "answered")
+            return None
+
+        context = await load_turn_context(self.platform, conversation, pending)
+        result: TurnResult = await run_turn(context, model=self.model, timeout_s=self.platform.settings.groq_timeout_s)
+        intent = result.classification.intent
+        if conversation.status == "opted_out" and not result.reply.opted_in:
+            await convs.mark_inbound(db, tenant_id, message_ids, "skipped", intent=intent.value,
+                                     confidence=result.classification.confidence)
+            return None
+        await self._record_usage(tenant_id, result)
+        campaign_id = context.campaign.id if context.campaign else ""
+        if campaign_id and campaign_id != conversation.campaign_id:
+            await convs.update_conversation(db, tenant_id, conversation.id, campaign_id=campaign_id)
+        await lead_store.save_lead(db, conversation, result.lead, campaign_id=campaign_id)
+
+        outcome = await send_reply(
+            self.platform, account, conversation, result.reply.text, turn_id=turn_id,
+            source=result.reply.source, reply_to=pending[-1].platform_message_id,
+        )
+        await convs.mark_inbound(db, tenant_id, message_ids, "answered", intent=intent.value,
+                                 confidence=result.classification.confidence)
+        await self._apply_status(conversation, result, intent)
+        await self._count(conversation, campaign_id, result, outcome, received_at_ms)
+        return outcome
+
+    async def _apply_status(self, conversation: convs.Conversation, result: TurnResult, intent: Intent) -> None:
+        db, tenant_id = self.platform.db, conversation.tenant_id
+        if result.reply.opted_out:
+            await convs.update_conversation(db, tenant_id, conversation.id, status="opted_out")
+        elif result.reply.opted_in and conversation.status == "opted_out":
+            await convs.update_conversation(db, tenant_id, conversation.id, status="bot")
+        elif result.reply.handoff:
+            await convs.update_conversation(db, tenant_id, conversation.id, status="handoff")
+
+    async def _record_usage(self, tenant_id: str, result: TurnResult) -> None:
+        usage = result.usage
+        if usage is None:
+            return
+        self.platform.metrics.model_seconds.observe(usage.latency_ms / 1000)
+        await record_usage(
+            self.platform.db, tenant_id, model=usage.model, input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens, latency_ms=usage.latency_ms,
+            cost_micro_usd=int(round(usage.cost_usd * 1_000_000)), failed=result.reply.source != "llm",
+        )
+
+    async def _count(
+        self, conversation: convs.Conversation, campaign_id: str, result: TurnResult, outcome: SendOutcome, received_at_ms: int
+    ) -> None:
+        db, tenant_id, metrics = self.platform.db, conversation.tenant_id, self.platform.metrics
+        counts: dict[str, int] = {}
+        if outcome.sent:
+            counts["messages_out"] = 1
+            counts[f"replies_{result.reply.source}"] = 1
+            metrics.replies.labels(conversation.platform, result.reply.source).inc()
+            if received_at_ms:
+                metrics.reply_seconds.labels(result.reply.source).observe(max(0.0, time.time() - received_at_ms / 1000))
+        elif outcome.error_category:
+            counts["send_failures"] = 1
+        if result.guard_blocked:
+            counts["guard_blocks"] = 1
+            metrics.guard_blocks.inc()
+        if result.reply.handoff:
+            counts["handoffs"] = 1
+        if result.reply.opted_out:
+            counts["opt_outs"] = 1
+        if counts:
+            await bump_daily(db, tenant_id, platform=conversation.platform, campaign_id=campaign_id, **counts)

@@ -1,0 +1,94 @@
+"""The worker loop: read deliveries from the inbound stream, handle their events, acknowledge.
+
+Deliveries are handled concurrently (one task each, bounded), so a conversation waiting out its
+debounce window or a slow model call never holds up other customers. A delivery whose handling
+raised stays pending and is claimed again after the stream's idle time, by this or another worker;
+after `max_attempts` it goes to the dead-letter stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+
+from bot.events import EventHandler
+from bot.platform import Platform
+from bot.queue import Delivery, InboundStream
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(
+        self,
+        platform: Platform,
+        inbound: InboundStream,
+        *,
+        name: str,
+        concurrency: int = 256,
+        claim_every_s: float = 2.0,
+    ) -> None:
+        self.platform = platform
+        self.inbound = inbound
+        self.name = name
+        self.handler = EventHandler(platform)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
+        self._claim_every_s = claim_every_s
+
+    async def run(self) -> None:
+        log.info("worker started", extra={"worker": self.name})
+        await self.inbound.ensure_group()
+        last_claim = 0.0
+        while not self._stopping.is_set():
+            try:
+                if time.monotonic() - last_claim >= self._claim_every_s:
+                    last_claim = time.monotonic()
+                    for delivery in await self.inbound.claim_stale(self.name):
+                        await self._spawn(delivery)
+                for delivery in await self.inbound.read(self.name, count=50, block_ms=500):
+                    await self._spawn(delivery)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                if self._stopping.is_set():
+                    break
+                log.exception("worker loop error; retrying", extra={"worker": self.name})
+                await asyncio.sleep(1)
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=30)
+        log.info("worker stopped", extra={"worker": self.name})
+
+    async def stop(self) -> None:
+        self._stopping.set()
+
+    async def _spawn(self, delivery: Delivery) -> None:
+        await self._slots.acquire()
+        task = asyncio.create_task(self._handle(delivery))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(self, delivery: Delivery) -> None:
+        try:
+            attempts = await self.inbound.start_attempt(delivery)
+            if attempts > self.inbound.max_attempts:
+                await self.inbound.dead_letter(delivery, "too many failed attempts")
+                self.platform.metrics.dead_letters.inc()
+                log.error("delivery dead-lettered", extra={"entry_id": delivery.entry_id, "attempts": attempts})
+                return
+            try:
+                payload = json.loads(delivery.body)
+            except ValueError:
+                # The webhook edge only queues valid JSON; anything else cannot get better with retries.
+                await self.inbound.dead_letter(delivery, "body is not JSON")
+                self.platform.metrics.dead_letters.inc()
+                return
+            await self.handler.handle_delivery(delivery.channel, payload, delivery.received_at_ms)
+            await self.inbound.ack(delivery)
+        except Exception:
+            log.exception("delivery failed; it will be retried", extra={"entry_id": delivery.entry_id})
+        finally:
+            self._slots.release()
