@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from pymongo.asynchronous.database import AsyncDatabase
 
 COUNTER_FIELDS = (
-    "messages_in", "messages_out", "replies_llm", "replies_offline", "replies_human", "conversations",
+    "messages_in", "messages_answered", "messages_out", "replies_llm", "replies_offline", "replies_human", "conversations",
     "handoffs", "opt_outs", "conversions", "revenue_cents", "guard_blocks", "send_failures", "leads_qualified",
 )
 

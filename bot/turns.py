@@ -113,7 +113,7 @@ class TurnRunner:
         await convs.mark_inbound(db, tenant_id, message_ids, "answered", intent=intent.value,
                                  confidence=result.classification.confidence)
         await self._apply_status(conversation, result, intent)
-        await self._count(conversation, campaign_id, result, outcome, received_at_ms)
+        await self._count(conversation, campaign_id, result, outcome, received_at_ms, answered=len(message_ids))
         return outcome
 
     async def _apply_status(self, conversation: convs.Conversation, result: TurnResult, intent: Intent) -> None:
@@ -137,12 +137,14 @@ class TurnRunner:
         )
 
     async def _count(
-        self, conversation: convs.Conversation, campaign_id: str, result: TurnResult, outcome: SendOutcome, received_at_ms: int
+        self, conversation: convs.Conversation, campaign_id: str, result: TurnResult, outcome: SendOutcome,
+        received_at_ms: int, *, answered: int,
     ) -> None:
         db, tenant_id, metrics = self.platform.db, conversation.tenant_id, self.platform.metrics
         counts: dict[str, int] = {}
         if outcome.sent:
             counts["messages_out"] = 1
+            counts["messages_answered"] = answered
             counts[f"replies_{result.reply.source}"] = 1
             metrics.replies.labels(conversation.platform, result.reply.source).inc()
             if received_at_ms:

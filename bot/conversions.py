@@ -1,0 +1,73 @@
+"""Recording a sale: converts the lead, counts once per idempotency key, feeds revenue counters."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from bot import conversations as convs
+from bot.counters import bump_daily, day_of
+from bot.lead_store import set_stage
+from knowledge.models import ISO_CURRENCIES, to_major, to_minor
+
+
+class ConversionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    value: float = Field(ge=0, le=100_000_000)
+    currency: str = Field(default="", max_length=3)
+    campaign_id: str = Field(default="", max_length=64)
+    idempotency_key: str = Field(default="", max_length=200)
+
+    @field_validator("currency")
+    @classmethod
+    def _iso(cls, value: str) -> str:
+        if value and value.upper() not in ISO_CURRENCIES:
+            raise ValueError("must be an ISO 4217 currency code such as USD or EUR")
+        return value.upper()
+
+
+async def record_conversion(
+    db: AsyncDatabase, tenant_id: str, conversation_id: str, data: ConversionIn, *, default_currency: str = "USD",
+    idempotency_key: str = "",
+) -> tuple[dict[str, Any], bool] | None:
+    """Returns the conversion and whether it was new; None when the conversation is not the tenant's."""
+    conversation = await convs.get_conversation(db, tenant_id, conversation_id)
+    if conversation is None:
+        return None
+    key = idempotency_key or data.idempotency_key
+    currency = data.currency or default_currency
+    value_minor = to_minor(data.value, currency)
+    campaign_id = data.campaign_id or conversation.campaign_id
+    now = convs.utcnow()
+    # Without a key, the same sale posted twice on one day (same conversation, value, currency) counts once.
+    raw_key = key or f"{conversation_id}:{value_minor}:{currency}:{day_of(now)}"
+    conversion_id = "cv_" + hashlib.sha256(f"{tenant_id}\0{raw_key}".encode()).hexdigest()[:32]
+    doc: dict[str, Any] = {
+        "_id": conversion_id, "tenant_id": tenant_id, "conversation_id": conversation_id,
+        "platform": conversation.platform, "value_minor": value_minor, "currency": currency, "at": now,
+        "day": day_of(now),
+    }
+    if campaign_id:
+        doc["campaign_id"] = campaign_id
+    try:
+        await db.conversions.insert_one(doc)
+    except DuplicateKeyError:
+        existing = await db.conversions.find_one({"_id": conversion_id, "tenant_id": tenant_id})
+        return conversion_to_api(existing or doc), False
+    await bump_daily(db, tenant_id, platform=conversation.platform, campaign_id=campaign_id, currency=currency,
+                     conversions=1, revenue_cents=value_minor)
+    await set_stage(db, tenant_id, conversation_id, "converted", value_cents=value_minor, currency=currency, converted_at=now)
+    return conversion_to_api(doc), True
+
+
+def conversion_to_api(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": doc["_id"], "conversation_id": doc["conversation_id"], "platform": doc["platform"],
+        "campaign_id": doc.get("campaign_id", ""), "value": to_major(doc["value_minor"], doc["currency"]),
+        "currency": doc["currency"], "at": doc["at"].isoformat(),
+    }

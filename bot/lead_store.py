@@ -1,0 +1,114 @@
+"""Leads: one document per conversation with the captured fields, score, reasons, stage and next step.
+
+Every change of score or stage also writes a `lead_events` document, so the owner sees the history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pymongo import DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bot.conversations import Conversation, utcnow
+from bot.pipeline.leads import next_step
+from bot.pipeline.types import LeadFields, LeadState
+
+LEAD_FIELD_NAMES = tuple(LeadFields.model_fields)
+STATE_COUNTERS = tuple(name for name in LeadState.model_fields if name not in ("fields", "score", "reasons", "stage"))
+
+
+def _state_from(doc: dict[str, Any] | None) -> LeadState:
+    if not doc:
+        return LeadState()
+    fields = LeadFields(**{k: doc[k] for k in LEAD_FIELD_NAMES if k in doc})
+    counters = {k: doc[k] for k in STATE_COUNTERS if k in doc}
+    return LeadState(fields=fields, score=doc.get("score", 0), reasons=list(doc.get("score_reasons", [])),
+                     stage=doc.get("stage", "new"), **counters)
+
+
+async def load_lead(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> LeadState:
+    return _state_from(await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id}))
+
+
+async def save_lead(db: AsyncDatabase, conversation: Conversation, state: LeadState, *, campaign_id: str = "") -> dict[str, Any]:
+    tenant_id = conversation.tenant_id
+    previous = await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation.id})
+    lead_id = previous["_id"] if previous else uuid.uuid4().hex
+    now = utcnow()
+    doc: dict[str, Any] = {
+        "_id": lead_id,
+        "tenant_id": tenant_id,
+        "conversation_id": conversation.id,
+        "platform": conversation.platform,
+        "customer_id": conversation.customer_id,
+        "score": int(state.score),
+        "score_reasons": list(state.reasons),
+        "stage": state.stage,
+        "next_step": next_step(state),
+        "created_at": previous["created_at"] if previous else now,
+        "updated_at": now,
+    }
+    # Absent fields are left out, never stored as null.
+    doc.update(state.fields.model_dump(exclude_none=True, exclude_defaults=True))
+    doc.update({k: v for k, v in state.model_dump(include=set(STATE_COUNTERS)).items() if v not in (None, "")})
+    if not doc.get("name") and conversation.customer_name:
+        doc["name"] = conversation.customer_name
+    campaign_id = campaign_id or (previous or {}).get("campaign_id", "")
+    if campaign_id:
+        doc["campaign_id"] = campaign_id
+    for kept in ("value_cents", "currency", "converted_at"):
+        if previous and kept in previous:
+            doc[kept] = previous[kept]
+    await db.leads.replace_one({"_id": lead_id, "tenant_id": tenant_id}, doc, upsert=True)
+    if previous is None or previous.get("score") != doc["score"] or previous.get("stage") != doc["stage"]:
+        await db.lead_events.insert_one({
+            "_id": uuid.uuid4().hex, "tenant_id": tenant_id, "lead_id": lead_id, "at": now,
+            "score": doc["score"], "stage": doc["stage"], "reasons": doc["score_reasons"],
+        })
+    return doc
+
+
+async def get_lead_doc(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> dict[str, Any] | None:
+    return await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id})
+
+
+async def list_lead_docs(db: AsyncDatabase, tenant_id: str, *, stage: str = "", limit: int = 500) -> list[dict[str, Any]]:
+    query: dict[str, Any] = {"tenant_id": tenant_id}
+    if stage:
+        query["stage"] = stage
+    cursor = db.leads.find(query).sort("score", DESCENDING).limit(limit)
+    return [doc async for doc in cursor]
+
+
+async def lead_history(db: AsyncDatabase, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
+    cursor = db.lead_events.find({"tenant_id": tenant_id, "lead_id": lead_id}).sort("at", 1)
+    return [doc async for doc in cursor]
+
+
+async def set_stage(db: AsyncDatabase, tenant_id: str, conversation_id: str, stage: str, **fields: Any) -> dict[str, Any] | None:
+    lead = await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id})
+    if lead is None:
+        return None
+    update = {"stage": stage, "updated_at": utcnow(), **{k: v for k, v in fields.items() if v is not None}}
+    await db.leads.update_one({"_id": lead["_id"], "tenant_id": tenant_id}, {"$set": update})
+    await db.lead_events.insert_one({
+        "_id": uuid.uuid4().hex, "tenant_id": tenant_id, "lead_id": lead["_id"], "at": update["updated_at"],
+        "score": lead.get("score", 0), "stage": stage, "reasons": lead.get("score_reasons", []),
+    })
+    lead.update(update)
+    return lead
+
+
+def lead_to_api(doc: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in doc.items() if k not in ("_id", "tenant_id", "value_cents", "created_at", "updated_at")}
+    out["id"] = doc["_id"]
+    for name in ("name", "email", "phone"):
+        out.setdefault(name, "")
+    out["value"] = doc["value_cents"] / 100 if "value_cents" in doc else 0
+    out["created_at"] = doc["created_at"].isoformat() if "created_at" in doc else ""
+    out["updated_at"] = doc["updated_at"].isoformat() if "updated_at" in doc else ""
+    if "converted_at" in doc:
+        out["converted_at"] = doc["converted_at"].isoformat()
+    return out

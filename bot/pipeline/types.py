@@ -1,0 +1,124 @@
+"""Plain shapes that flow through the reply pipeline: what comes in for a turn and what goes out."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from knowledge.models import BusinessProfile, Campaign, CatalogFacts, Passage
+
+
+class Intent(str, Enum):
+    greeting = "greeting"
+    product_question = "product_question"
+    price_question = "price_question"
+    objection = "objection"
+    buying_signal = "buying_signal"
+    human_request = "human_request"
+    opt_out = "opt_out"
+    opt_in = "opt_in"
+    small_talk = "small_talk"
+    off_topic = "off_topic"
+
+
+class Classification(BaseModel):
+    intent: Intent
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class LeadFields(BaseModel):
+    """What a customer told us about themselves; every field is optional."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None  # E.164
+    company: str | None = None
+    team_size: int | None = None
+    budget_cents: int | None = None  # minor units of budget_currency (or value*100 when no currency was said)
+    budget_currency: str | None = None
+    timeline: str | None = None
+    product_interest: str | None = None
+
+
+Stage = Literal["new", "engaged", "qualified", "proposal", "converted", "lost"]
+
+
+class LeadState(BaseModel):
+    fields: LeadFields = Field(default_factory=LeadFields)
+    score: int = 0
+    reasons: list[str] = Field(default_factory=list)
+    stage: Stage = "new"
+    questions_asked: int = 0
+    objections: int = 0
+    buying_signals: int = 0
+    messages_in: int = 0
+    cta_sent: bool = False
+    # Said plainly that they do not want it ("not interested"), or opted out of messages.
+    not_interested: bool = False
+    opted_out: bool = False
+    next_step: str = ""
+
+
+class HistoryItem(BaseModel):
+    sender: Literal["customer", "bot", "human"]
+    text: str
+
+
+class TurnContext(BaseModel):
+    """Everything the pipeline needs to answer one turn, loaded by the caller."""
+
+    tenant_id: str
+    platform: str
+    customer_name: str = ""
+    # PSID, IGSID or wa_id; a WhatsApp id is a phone number, which tells the customer's country.
+    customer_id: str = ""
+    profile: BusinessProfile | None = None
+    campaigns: list[Campaign] = Field(default_factory=list)  # only those visible on this platform
+    campaign: Campaign | None = None  # the one this conversation is about
+    history: list[HistoryItem] = Field(default_factory=list)
+    turn_texts: list[str] = Field(default_factory=list)  # the customer's burst, oldest first
+    lead: LeadState = Field(default_factory=LeadState)
+    facts: CatalogFacts
+    passages: list[Passage] = Field(default_factory=list)
+
+    @property
+    def turn_text(self) -> str:
+        return "\n".join(text.strip() for text in self.turn_texts if text.strip())
+
+
+class Reply(BaseModel):
+    text: str
+    source: Literal["llm", "offline"]
+    facts_used: list[str] = Field(default_factory=list)
+    lead_fields: LeadFields = Field(default_factory=LeadFields)
+    cta_sent: bool = False
+    handoff: bool = False
+    opted_out: bool = False
+    opted_in: bool = False
+    # True when the reply asks the campaign's next qualification question.
+    asked_question: bool = False
+    # The product the reply talked about, when there was one.
+    product_name: str = ""
+
+
+class GuardVerdict(BaseModel):
+    ok: bool
+    violations: list[str] = Field(default_factory=list)
+
+
+class Usage(BaseModel):
+    input_tokens: int = 0
+    output_tokens: int = 0
+    latency_ms: int = 0
+    model: str
+    cost_usd: float = 0.0
+
+
+class TurnResult(BaseModel):
+    classification: Classification
+    reply: Reply
+    guard_blocked: bool = False
+    lead: LeadState
+    usage: Usage | None = None
