@@ -75,13 +75,13 @@ _HINTS: dict[str, dict[str, float]] = {
     ),
     "es": dict.fromkeys(
         "el los las es que por cuanto cuesta precio hola gracias quiero tienen usted ustedes una yo con muy "
-        "buenos buenas dias puedo hablar persona comprarlo esta estoy envio necesito tengo pero cuesta "
+        "buenos buenas dias puedo hablar persona comprarlo esta estoy envio necesito tengo pero suscripcion "
         "vale cual donde mas".split(), 1.0
     ),
     "pt": dict.fromkeys(
         "os voce voces obrigado obrigada quero tem uma eu com nao sim muito bom dia boa tarde posso falar "
         "pessoa tudo bem quanto custa preco oi ola meu minha estou envio frete atendente pode qual onde mais "
-        "isso vou fazer".split(), 1.0
+        "isso vou fazer inscricao".split(), 1.0
     ),
     "fr": dict.fromkeys(
         "le les est des du pour combien prix bonjour salut merci je veux vous avez comment une mon et avec "

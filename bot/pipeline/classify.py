@@ -1,0 +1,250 @@
+"""Rule-based intent of a customer message, in English, Spanish, Portuguese, French and German.
+
+Opt-out and opt-in are whole-message keywords (the way SMS and WhatsApp keywords work), so
+"don't stop" or "para qué sirve" never unsubscribe anyone. Everything else is phrase matching on
+the folded text (lowercase, no accents), strongest intent first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.pipeline.text import content_words, fold
+from bot.pipeline.types import Classification, Intent
+from knowledge.models import Campaign
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_POLITE = r"(?:please|pls|por favor|pf|s'il vous plait|svp|bitte|now|ahora|agora|maintenant|jetzt)"
+
+_OPT_OUT_WORDS = (
+    r"stop|stop all|stopall|unsubscribe|unsub|cancel|end|quit|opt out|optout|opt-out|remove me|"
+    r"stop messaging me|stop sending me messages|stop texting me|stop messages|no more messages|"
+    r"para|parar|pare|basta|alto|baja|darme de baja|dar de baja|cancelar suscripcion|cancelar la suscripcion|"
+    r"desuscribir|desuscribirme|no mas mensajes|deja de escribirme|no me escribas mas|"
+    r"sair|cancelar inscricao|descadastrar|descadastre|nao quero mais mensagens|pare de me mandar mensagens|"
+    r"arreter|arret|arretez|stop svp|desabonner|se desabonner|desinscrire|se desinscrire|me desinscrire|"
+    r"plus de messages|arretez de m'ecrire|"
+    r"stopp|abmelden|abbestellen|keine nachrichten mehr|hor auf|horen sie auf"
+)
+_OPT_OUT = re.compile(rf"^(?:{_POLITE} )?(?:{_OPT_OUT_WORDS})(?: {_POLITE})?$")
+
+_OPT_IN_WORDS = (
+    r"start|unstop|subscribe|resume|yes start|opt in|optin|"
+    r"empezar|comenzar|reanudar|iniciar|suscribir|suscribirme|alta|"
+    r"comecar|voltar|retomar|inscrever|"
+    r"demarrer|reprendre|recommencer|s'abonner|"
+    r"starten|anmelden|fortsetzen"
+)
+_OPT_IN = re.compile(rf"^(?:{_POLITE} )?(?:{_OPT_IN_WORDS})(?: {_POLITE})?$")
+
+_HUMAN = _any(
+    r"\b(?:talk|speak|chat|connect me) (?:to|with) (?:a |an |the |some |your |real |actual )*"
+    r"(?:human|person|agent|representative|rep|someone|somebody|operator|manager|staff|owner|salesperson|people)\b",
+    r"\b(?:real|live|actual) (?:person|human|agent)\b",
+    r"\bhuman (?:please|agent|being)\b",
+    r"^(?:a )?human$",
+    r"\b(?:customer service|customer support)\b",
+    r"\bhablar con (?:una |un |alguien|el |la )?(?:persona|humano|agente|asesor|alguien|encargado|vendedor)",
+    r"\b(?:persona real|agente humano|atencion al cliente)\b",
+    r"\bfalar com (?:um |uma |o |a |alguem)?(?:atendente|humano|pessoa|agente|alguem|vendedor|responsavel)",
+    r"\b(?:atendente humano|pessoa real|atendimento humano)\b",
+    r"\bparler (?:a|avec) (?:un |une |quelqu'un|le |la )?(?:humain|personne|conseiller|conseillere|agent|quelqu'un|vendeur)",
+    r"\b(?:vrai humain|vraie personne|service client)\b",
+    r"\bmit (?:einem|einer|jemandem) ?(?:menschen|mitarbeiter|mitarbeiterin|berater|beraterin|person)?\b.*\bsprechen\b",
+    r"\b(?:echten menschen|echter mensch|kundenservice)\b",
+)
+
+_BUYING = _any(
+    r"\bi'?ll take (?:it|one|two|them)\b", r"\bi will take (?:it|one|them)\b", r"\bi'?ll buy\b",
+    r"\bi (?:want|would like|'d like|wanna) to (?:buy|order|purchase|get it|sign up|subscribe)\b",
+    r"\bhow (?:do|can) i (?:buy|order|purchase|pay|sign up|get it|subscribe)\b", r"\bwhere (?:do|can) i (?:pay|buy|order)\b",
+    r"\bsign me up\b", r"\bi'?m in\b", r"\blet'?s do it\b", r"\bready to (?:buy|order|start|go)\b",
+    r"\bsend (?:me )?the (?:link|payment link|invoice)\b", r"\b(?:buy|order) (?:it )?now\b", r"\bi want (?:it|one|this)\b",
+    r"\bcheckout\b", r"\bdeal!?$",
+    r"\bquiero (?:comprar|pedir|contratar|adquirir|suscribirme)", r"\blo (?:compro|quiero|pido)\b", r"\bme lo llevo\b",
+    r"\bcomo (?:compro|pago|lo compro|hago el pedido|puedo comprar|puedo pagar)\b", r"\bdonde (?:pago|compro)\b",
+    r"\bquero (?:comprar|pedir|assinar|contratar|adquirir)", r"\bvou (?:comprar|levar|querer)\b",
+    r"\bcomo (?:faco para|faço para|posso) (?:comprar|pagar|assinar)", r"\bfechado\b|\bfechou\b",
+    r"\bje (?:le |la |les )?prends\b", r"\bje veux (?:l'acheter|acheter|commander|le commander|m'abonner)",
+    r"\bcomment (?:acheter|commander|payer|je peux acheter)\b", r"\bje (?:vais|voudrais) (?:l'acheter|acheter|commander)",
+    r"\bich nehme (?:es|ihn|sie|das)\b", r"\bich (?:will|mochte|moechte) (?:es )?(?:kaufen|bestellen)\b",
+    r"\bwie kann ich (?:kaufen|bestellen|bezahlen)\b", r"\bjetzt kaufen\b",
+)
+
+_DISINTEREST = _any(
+    r"\bnot interested\b", r"\bno thanks\b", r"\bno thank you\b", r"\bnot for me\b",
+    r"\bno me interesa\b", r"\bno gracias\b", r"\bnao tenho interesse\b", r"\bnao me interessa\b", r"\bnao obrigad[oa]\b",
+    r"\bpas interesse\b", r"\bca ne m'interesse pas\b", r"\bnon merci\b", r"\bkein interesse\b", r"\bnein danke\b",
+)
+
+_OBJECTION = _any(
+    r"\btoo (?:expensive|pricey|much|costly)\b", r"\bexpensive\b", r"\bpricey\b", r"\boverpriced\b",
+    r"\bcan'?t afford\b", r"\bcannot afford\b", r"\b(?:no|not enough|tight|limited) budget\b", r"\bbudget is tight\b",
+    r"\bcheaper\b", r"\bnot sure\b", r"\bunsure\b", r"\bthink about it\b", r"\bneed (?:to|some time to) think\b",
+    r"\bnot (?:now|right now|yet)\b", r"\bmaybe later\b", r"\bcompetitor", r"\bdoes(?:n'?t| not) work for\b",
+    r"\bdon'?t (?:need|trust|think)\b", r"\bscam\b", r"\btoo (?:complicated|slow|long|small|big)\b",
+    r"\b(?:muy |demasiado )?caro\b", r"\bmas barato\b", r"\bno estoy segur[oa]\b", r"\blo (?:voy a )?pienso\b",
+    r"\b(?:lo )?tengo que pensar\b", r"\bno tengo (?:presupuesto|dinero)\b", r"\bcompetencia\b",
+    r"\bmuito caro\b", r"\bmais barato\b", r"\bnao (?:sei|tenho certeza)\b", r"\bvou pensar\b", r"\bsem (?:orcamento|dinheiro)\b",
+    r"\btrop cher\b", r"\bcher\b", r"\bmoins cher\b", r"\bpas sur\b", r"\bje vais reflechir\b", r"\bpas le budget\b",
+    r"\bconcurrent",
+    r"\bzu teuer\b", r"\bteuer\b", r"\bgunstiger\b", r"\bbilliger\b", r"\bnicht sicher\b", r"\buberlegen\b",
+    r"\bkein budget\b", r"\bkonkurrenz\b",
+)
+
+_PRICE = _any(
+    r"\bhow much\b", r"\bprice", r"\bpricing\b", r"\bcost", r"\bfee\b", r"\bdiscount", r"\bcoupon",
+    r"\bprecio", r"\bcuanto", r"\bcuesta\b", r"\btarifa\b", r"\bdescuento",
+    r"\bpreco", r"\bquanto", r"\bcusta\b", r"\bvalor\b", r"\bdesconto",
+    r"\bprix\b", r"\bcombien\b", r"\bcoute\b", r"\btarif", r"\breduction\b", r"\bremise\b",
+    r"\bpreis", r"\bwie ?viel\b", r"\bkostet\b", r"\bkosten\b", r"\brabatt\b",
+)
+
+_PRODUCT = _any(
+    r"\bwhat (?:is|are|does|do)\b", r"\bdo(?:es)? (?:it|you|they)\b", r"\bcan (?:it|you|i)\b", r"\bis (?:it|there|this)\b",
+    r"\bfeature", r"\btell me (?:more )?about\b", r"\binfo\b", r"\binformation\b", r"\bdetails?\b", r"\bhow (?:does|do|long|many)\b",
+    r"\bship", r"\bdeliver", r"\breturn", r"\brefund", r"\bwarrant", r"\bguarantee", r"\bhours\b", r"\bopen\b",
+    r"\bsize", r"\bcolou?r", r"\bstock\b", r"\bavailable\b", r"\bspecs?\b", r"\binclude",
+    r"\bque (?:es|son|incluye|hace)\b", r"\btienen\b", r"\bvenden\b", r"\binformacion\b", r"\benvio", r"\bdevolucion",
+    r"\bcomo funciona\b", r"\bgarantia\b", r"\bhorario",
+    r"\bo que (?:e|sao|inclui)\b", r"\bvoces (?:tem|vendem)\b", r"\binformac", r"\bentrega", r"\bfrete\b", r"\btroca",
+    r"\bqu'est-ce\b", r"\bvous (?:avez|vendez|livrez)\b", r"\blivraison\b", r"\bretour", r"\bcomment ca marche\b",
+    r"\bwas ist\b", r"\bhaben sie\b", r"\bverkaufen sie\b", r"\bversand\b", r"\blieferung\b", r"\bruckgabe\b",
+    r"\bwie funktioniert\b", r"\bgarantie\b",
+)
+
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|hiya|yo|howdy|good (?:morning|afternoon|evening|day)|greetings|hi there|hello there|hey there|"
+    r"hola|buenas|buenos dias|buenas tardes|buenas noches|que tal|"
+    r"oi|ola|bom dia|boa tarde|boa noite|e ai|"
+    r"bonjour|bonsoir|salut|coucou|"
+    r"hallo|guten tag|guten morgen|guten abend|moin|servus|gruss gott|hi zusammen)"
+    r"(?:[ ,!.]+(?:there|all|team|everyone|amigo|amigos|a todos|pessoal|tout le monde|zusammen|[a-z]+))?[ !.]*$"
+)
+
+_SMALL_TALK = _any(
+    r"^(?:ok|okay|k|cool|great|nice|awesome|perfect|sure|fine|got it|alright|lol|haha+|yes|no|yeah|yep|nope)[ !.]*$",
+    r"\bthanks?\b", r"\bthank you\b", r"\bhow are you\b", r"\bhow'?s it going\b", r"\bgood (?:night|bye)\b", r"\bbye\b",
+    r"\bgracias\b", r"\bcomo estas\b", r"\bque tal\b", r"^(?:vale|perfecto|genial|claro|si|bueno)[ !.]*$", r"\badios\b",
+    r"\bobrigad[oa]\b", r"\btudo bem\b", r"^(?:beleza|certo|legal|otimo|sim|nao)[ !.]*$", r"\btchau\b",
+    r"\bmerci\b", r"\bca va\b", r"^(?:d'accord|parfait|super|oui|non)[ !.]*$", r"\bau revoir\b",
+    r"\bdanke\b", r"\bwie geht'?s\b", r"^(?:alles klar|super|prima|ja|nein|gut)[ !.]*$", r"\btschuss\b",
+)
+
+_LINK_OR_EMPTY = re.compile(r"^[\W_]*$")
+
+
+def is_opt_out(text: str) -> bool:
+    return bool(_OPT_OUT.match(_bare(text)))
+
+
+def is_opt_in(text: str) -> bool:
+    return bool(_OPT_IN.match(_bare(text)))
+
+
+def is_disinterest(text: str) -> bool:
+    return bool(_DISINTEREST.search(fold(text)))
+
+
+def _bare(text: str) -> str:
+    """The folded message without surrounding punctuation, emoji or quotes."""
+    folded = fold(text)
+    folded = re.sub(r"^[^\w']+|[^\w']+$", "", folded)
+    return re.sub(r"[\s,.!]+", " ", folded)
+
+
+def classify(text: str) -> Classification:
+    """The intent of one message (or of a whole burst joined by newlines) with a confidence in [0, 1]."""
+    bare = _bare(text)
+    folded = fold(text)
+    if _OPT_OUT.match(bare):
+        return Classification(intent=Intent.opt_out, confidence=0.97)
+    if _OPT_IN.match(bare):
+        return Classification(intent=Intent.opt_in, confidence=0.95)
+    if _LINK_OR_EMPTY.match(folded):
+        return Classification(intent=Intent.small_talk, confidence=0.4)
+    if _HUMAN.search(folded):
+        return Classification(intent=Intent.human_request, confidence=0.92)
+    if _BUYING.search(folded):
+        return Classification(intent=Intent.buying_signal, confidence=0.88)
+    if _DISINTEREST.search(folded) or _OBJECTION.search(folded):
+        return Classification(intent=Intent.objection, confidence=0.82)
+    if _PRICE.search(folded):
+        return Classification(intent=Intent.price_question, confidence=0.88)
+    if _GREETING.match(bare):
+        return Classification(intent=Intent.greeting, confidence=0.93)
+    if _PRODUCT.search(folded):
+        return Classification(intent=Intent.product_question, confidence=0.75)
+    if _SMALL_TALK.search(bare):
+        return Classification(intent=Intent.small_talk, confidence=0.7)
+    if "?" in text:
+        return Classification(intent=Intent.product_question, confidence=0.5)
+    first_line = bare.split("\n", 1)[0]
+    if _GREETING.match(first_line):
+        return Classification(intent=Intent.greeting, confidence=0.6)
+    return Classification(intent=Intent.off_topic, confidence=0.35)
+
+
+def classify_turn(texts: list[str]) -> Classification:
+    """The intent of a burst: an opt-out or opt-in anywhere in it wins (the latest of them); else the joined text."""
+    for text in reversed(texts):
+        if is_opt_out(text):
+            return Classification(intent=Intent.opt_out, confidence=0.97)
+        if is_opt_in(text):
+            return Classification(intent=Intent.opt_in, confidence=0.95)
+    joined = "\n".join(text.strip() for text in texts if text.strip())
+    if not joined:
+        return Classification(intent=Intent.small_talk, confidence=0.3)
+    result = classify(joined)
+    if result.intent == Intent.greeting or result.intent == Intent.small_talk:
+        # "hi" followed by a real question in the same burst is that question.
+        for text in texts:
+            single = classify(text)
+            if single.intent not in (Intent.greeting, Intent.small_talk, Intent.off_topic):
+                return single
+    return result
+
+
+def choose_campaign(
+    text: str, campaigns: list[Campaign], current: Campaign | None, referral_hint: str = ""
+) -> Campaign | None:
+    """The campaign a conversation is about: the current one while visible, else the one the words name."""
+    if current is not None and any(c.id == current.id for c in campaigns):
+        return current
+    if not campaigns:
+        return None
+    hint = referral_hint.strip()
+    if hint:
+        for campaign in campaigns:
+            if campaign.id == hint or campaign.id in hint:
+                return campaign
+    best = best_campaign_by_name(f"{text} {hint}", campaigns)
+    if best is not None:
+        return best
+    if len(campaigns) == 1:
+        return campaigns[0]
+    return None
+
+
+def best_campaign_by_name(text: str, campaigns: list[Campaign]) -> Campaign | None:
+    """The campaign whose product or campaign name shares the most words with the text, if any does."""
+    said = content_words(text)
+    if not said:
+        return None
+    best: Campaign | None = None
+    best_score = 0.0
+    for campaign in campaigns:
+        product_words = content_words(campaign.product.name)
+        campaign_words = content_words(campaign.name)
+        overlap = len(said & product_words) * 2 + len(said & campaign_words)
+        if not overlap:
+            continue
+        # A full product-name match beats a shared word; shorter names win ties ("Pro" over "Pro Max" when only "pro" was said).
+        score = overlap + (3 if product_words and product_words <= said else 0) - 0.01 * len(product_words)
+        if score > best_score:
+            best, best_score = campaign, score
+    return best

@@ -1,0 +1,1 @@
+"""Route modules of the owner API; each exposes `routes`, an aiohttp RouteTableDef."""

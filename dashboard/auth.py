@@ -1,0 +1,66 @@
+"""Who is calling `/api/*`: a bearer API token or the session cookie; CSRF for cookie-authenticated writes."""
+
+from __future__ import annotations
+
+import hmac
+
+from aiohttp import web
+
+from bot.logs import tenant_id_var
+from dashboard.context import IDENTITY, Identity, platform
+from dashboard.errors import ApiError, Handler
+from dashboard.owners import resolve_token
+from dashboard.sessions import SESSION_COOKIE, SessionStore
+
+# Reached without a login: the way in, Meta's server-to-server callbacks, the OAuth return (its `state`
+# names the tenant) and the API description.
+PUBLIC_PATHS = frozenset({
+    "/api/signup",
+    "/api/login",
+    "/api/openapi.json",
+    "/api/integrations/facebook/callback",
+    "/api/integrations/facebook/deauthorize",
+    "/api/integrations/facebook/data-deletion",
+    "/api/integrations/facebook/deletion-status",
+})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def needs_login(path: str) -> bool:
+    return path.startswith("/api/") and path.rstrip("/") not in PUBLIC_PATHS
+
+
+def _unauthorized(message: str = "log in or send an API token") -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def authenticate(request: web.Request) -> Identity:
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise _unauthorized("the Authorization header must be 'Bearer <api token>'")
+        found = await resolve_token(platform(request).db, token.strip())
+        if found is None:
+            raise _unauthorized("this API token is not valid")
+        return Identity(tenant_id=found.tenant_id, owner_id=found.owner_id, via="token", token_hash=found.token_hash)
+    session_id = request.cookies.get(SESSION_COOKIE, "")
+    session = await SessionStore(platform(request).redis).get(session_id)
+    if session is None:
+        raise _unauthorized()
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+            raise ApiError(403, "csrf", f"missing or wrong {CSRF_HEADER} header")
+    return Identity(tenant_id=session.tenant_id, owner_id=session.owner_id, via="session", session_id=session_id, session=session)
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not needs_login(request.path):
+        return await handler(request)
+    who = await authenticate(request)
+    request[IDENTITY] = who
+    tenant_id_var.set(who.tenant_id)
+    return await handler(request)

@@ -1,0 +1,46 @@
+"""Typed keys for what the dashboard keeps on the app and on each request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from aiohttp import web
+
+from bot.app import PLATFORM
+from bot.platform import Platform
+from dashboard.passwords import Passwords
+from dashboard.sessions import Session
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is calling: the tenant every query of this request is filtered on."""
+
+    tenant_id: str
+    owner_id: str
+    via: Literal["token", "session"]
+    token_hash: str = ""
+    session_id: str = ""
+    session: Session | None = None
+
+
+@dataclass
+class DashboardState:
+    passwords: Passwords
+
+
+DASHBOARD = web.AppKey("dashboard", DashboardState)
+IDENTITY = web.RequestKey("identity", Identity)
+
+
+def platform(request: web.Request) -> Platform:
+    return request.app[PLATFORM]
+
+
+def identity(request: web.Request) -> Identity:
+    return request[IDENTITY]
+
+
+def tenant_id(request: web.Request) -> str:
+    return request[IDENTITY].tenant_id

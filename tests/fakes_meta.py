@@ -1,0 +1,75 @@
+"""A local stand-in for Meta's Graph API that records every send and can fail on command."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class GraphCall:
+    method: str
+    path: str
+    query: dict[str, str]
+    json: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class FakeGraph:
+    """`fail_next` holds (status, body) answers used before normal ones; `delay_s` slows every answer."""
+
+    calls: list[GraphCall] = field(default_factory=list)
+    fail_next: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    delay_s: float = 0.0
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def sends(self) -> list[GraphCall]:
+        return [c for c in self.calls if c.path.endswith("/messages") and c.method == "POST"]
+
+    def texts(self) -> list[str]:
+        out = []
+        for call in self.sends():
+            message = call.json.get("message") or {}
+            text = message.get("text") or (call.json.get("text") or {}).get("body", "")
+            if text:
+                out.append(text)
+        return out
+
+    async def wait_for_sends(self, count: int, timeout: float = 15.0) -> list[GraphCall]:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(self.sends()) < count:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"expected {count} sends, got {len(self.sends())}: {self.texts()}")
+            await asyncio.sleep(0.02)
+        return self.sends()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body: dict[str, Any] = {}
+        if request.can_read_body:
+            try:
+                body = await request.json()
+            except ValueError:
+                body = {}
+        self.calls.append(GraphCall(request.method, request.path, dict(request.query), body, dict(request.headers)))
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        if self.fail_next:
+            status, error = self.fail_next.pop(0)
+            return web.json_response(error, status=status)
+        if request.path.endswith("/messages"):
+            n = next(self._ids)
+            if "messaging_product" in body:
+                return web.json_response({"messaging_product": "whatsapp", "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                                          "messages": [{"id": f"wamid.OUT{n}"}]})
+            return web.json_response({"recipient_id": (body.get("recipient") or {}).get("id", ""), "message_id": f"m_out_{n}"})
+        return web.json_response({"success": True})
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
