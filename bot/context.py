@@ -12,7 +12,6 @@ from bot.pipeline import choose_campaign
 from bot.pipeline.types import HistoryItem, TurnContext
 from bot.platform import Platform
 from knowledge.campaigns import visible_campaigns
-from knowledge.catalog import catalog_facts
 from knowledge.profiles import get_profile
 
 HISTORY_LIMIT = 20
@@ -29,8 +28,7 @@ async def load_turn_context(
     current = next((c for c in campaigns if c.id == conversation.campaign_id), None)
     hint = " ".join(part for part in (conversation.referral_ref,) if part)
     campaign = choose_campaign(joined, campaigns, current, hint)
-    facts = await platform.knowledge.catalog_facts(db, tenant_id, conversation.platform) \
-        if hasattr(platform.knowledge, "catalog_facts") else await catalog_facts(db, tenant_id, conversation.platform)
+    facts = await platform.knowledge.catalog_facts(db, tenant_id, conversation.platform)
     passages = await platform.knowledge.search(db, tenant_id, joined, k=PASSAGES, platform=conversation.platform) if joined else []
     recent = await convs.recent_messages(db, tenant_id, conversation.id, limit=HISTORY_LIMIT + len(pending))
     pending_ids = {m.id for m in pending}

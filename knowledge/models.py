@@ -163,6 +163,8 @@ class Amount(BaseModel):
     minor: int  # in the minor unit of `currency`, or value*100 when no currency was written
     currency: str = ""  # empty when the text named none
     raw: str = ""
+    # Other currencies the written sign may mean ("$49" may be CAD or AUD too); see money.amount_matches.
+    alternatives: list[str] = Field(default_factory=list)
 
 
 class CatalogFacts(BaseModel):

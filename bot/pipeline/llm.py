@@ -1,0 +1,171 @@
+"""The model path: Groq through langchain-groq, structured output, one bounded attempt.
+
+Any failure (timeout, rate limit, server error, output that does not fit the schema) becomes one
+`ModelUnavailable`, so the caller answers with the offline responder at once. The SDK's own retries are
+off: a customer waiting on a chat is better served by a grounded offline answer than by a slow retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from langchain_groq import ChatGroq
+from pydantic import BaseModel, Field
+
+from bot.pipeline.leads import EMAIL_RE, find_phone, region_for_customer
+from bot.pipeline.offline import visible_campaigns
+from bot.pipeline.prompts import TOOL_NAME, build_messages, next_question
+from bot.pipeline.text import fold
+from bot.pipeline.types import Classification, LeadFields, Reply, TurnContext, Usage
+from knowledge.money import extract_amounts
+
+log = logging.getLogger(__name__)
+
+# US dollars per million tokens (input, output), from Groq's published prices.
+PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
+    "llama-3.3-70b-versatile": (0.59, 0.79),
+    "llama-3.1-8b-instant": (0.05, 0.08),
+    "openai/gpt-oss-120b": (0.15, 0.60),
+    "openai/gpt-oss-20b": (0.075, 0.30),
+    "meta-llama/llama-4-scout-17b-16e-instruct": (0.11, 0.34),
+    "meta-llama/llama-4-maverick-17b-128e-instruct": (0.20, 0.60),
+    "qwen/qwen3-32b": (0.29, 0.59),
+    "moonshotai/kimi-k2-instruct": (1.00, 3.00),
+}
+# Models missing from the table are costed like the default model, so spend is never under-reported to zero.
+FALLBACK_PRICE = PRICES_PER_MILLION["llama-3.3-70b-versatile"]
+MAX_REPLY_CHARS = 1200
+
+
+class ModelUnavailable(Exception):
+    """The model gave no usable reply this time; `usage` holds whatever the attempt cost."""
+
+    def __init__(self, reason: str, usage: Usage | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.usage = usage
+
+
+class ReplyDraft(BaseModel):
+    """The message to send to the customer, and what the customer said about themselves."""
+
+    reply: str = Field(description="The message to send to the customer, in the customer's language.")
+    facts_used: list[str] = Field(
+        default_factory=list, description="Names of the catalog products or document sources the reply relies on."
+    )
+    asked_next_question: bool = Field(
+        default=False, description="True when the reply asks the next qualification question given in the instructions."
+    )
+    customer_name: str | None = Field(default=None, description="The customer's name, if they said it.")
+    email: str | None = Field(default=None, description="The customer's email address, if they gave one.")
+    phone: str | None = Field(default=None, description="The customer's phone number, if they gave one.")
+    company: str | None = Field(default=None, description="The customer's company, if they said it.")
+    team_size: int | None = Field(default=None, description="How many people are on the customer's team, if said.")
+    budget: str | None = Field(default=None, description="The customer's budget as they wrote it, with its currency.")
+    timeline: str | None = Field(default=None, description="When the customer wants to buy or start, if said.")
+
+
+def build_chat_model(api_key: str, model: str, base_url: str | None, timeout_s: float) -> ChatGroq:
+    """A Groq chat model; `base_url` points at another server speaking Groq's API (empty for Groq's own)."""
+    return ChatGroq(
+        model=model,
+        api_key=api_key,
+        base_url=base_url or None,
+        timeout=timeout_s,
+        max_retries=0,
+        temperature=0.3,
+        max_tokens=500,
+    )
+
+
+def cost_usd(model: str, input_tokens: int, output_tokens: int) -> float:
+    price_in, price_out = PRICES_PER_MILLION.get(model, FALLBACK_PRICE)
+    return round((input_tokens * price_in + output_tokens * price_out) / 1_000_000, 8)
+
+
+def _usage(model_name: str, started: float, raw: object) -> Usage:
+    metadata = getattr(raw, "usage_metadata", None) or {}
+    input_tokens = int(metadata.get("input_tokens") or 0)
+    output_tokens = int(metadata.get("output_tokens") or 0)
+    return Usage(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        latency_ms=int((time.perf_counter() - started) * 1000),
+        model=model_name,
+        cost_usd=cost_usd(model_name, input_tokens, output_tokens),
+    )
+
+
+def _clean(value: str | None, limit: int) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value[:limit] if value else None
+
+
+def draft_lead_fields(draft: ReplyDraft, default_region: str | None) -> LeadFields:
+    """The model's reading of the customer, kept only where it checks out."""
+    email = _clean(draft.email, 200)
+    phone = find_phone(draft.phone, default_region) if draft.phone else None
+    budget = extract_amounts(draft.budget) if draft.budget else []
+    team = draft.team_size if draft.team_size and 0 < draft.team_size <= 1_000_000 else None
+    return LeadFields(
+        name=_clean(draft.customer_name, 80),
+        email=email.lower() if email and EMAIL_RE.fullmatch(email) else None,
+        phone=phone,
+        company=_clean(draft.company, 120),
+        team_size=team,
+        budget_cents=budget[0].minor if budget else None,
+        budget_currency=(budget[0].currency or None) if budget else None,
+        timeline=_clean(draft.timeline, 60),
+    )
+
+
+def _reply_from_draft(ctx: TurnContext, draft: ReplyDraft) -> Reply:
+    text = draft.reply.strip()
+    campaigns = visible_campaigns(ctx)
+    folded = fold(text)
+    mentioned = [c for c in campaigns if fold(c.product.name) and fold(c.product.name) in folded]
+    if not mentioned and ctx.campaign is not None:
+        mentioned = [c for c in campaigns if c.id == ctx.campaign.id]
+    links = [c.product.cta_url for c in campaigns if c.product.cta_url]
+    return Reply(
+        text=text,
+        source="llm",
+        facts_used=[_clean(fact, 120) or "" for fact in draft.facts_used[:10] if _clean(fact, 120)],
+        lead_fields=draft_lead_fields(draft, region_for_customer(ctx.platform, ctx.customer_id)),
+        cta_sent=any(link in text for link in links),
+        asked_question=draft.asked_next_question and bool(next_question(ctx)),
+        product_name=mentioned[0].product.name if mentioned else "",
+    )
+
+
+async def llm_reply(
+    model: ChatGroq, ctx: TurnContext, classification: Classification, *, timeout_s: float
+) -> tuple[Reply, Usage]:
+    """The model's reply for this turn and what it cost, or `ModelUnavailable`."""
+    model_name = model.model_name
+    messages = build_messages(ctx, classification)
+    structured = model.with_structured_output(ReplyDraft, method="function_calling", include_raw=True)
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(timeout_s):
+            result = await structured.ainvoke(messages)
+    except TimeoutError:
+        log.warning("model call timed out", extra={"model": model_name, "timeout_s": timeout_s})
+        raise ModelUnavailable("timeout", _usage(model_name, started, None)) from None
+    except Exception as exc:  # the SDK raises many kinds (status, connection, validation); all mean "fall back"
+        status = getattr(exc, "status_code", None)
+        log.warning("model call failed", extra={"model": model_name, "error": type(exc).__name__, "status": status})
+        raise ModelUnavailable(f"error {status or type(exc).__name__}", _usage(model_name, started, None)) from None
+    usage = _usage(model_name, started, result.get("raw"))
+    draft = result.get("parsed")
+    if not isinstance(draft, ReplyDraft) or not draft.reply.strip() or len(draft.reply) > MAX_REPLY_CHARS:
+        log.warning("model output unusable", extra={"model": model_name, "parse_error": bool(result.get("parsing_error"))})
+        raise ModelUnavailable("unusable output", usage)
+    return _reply_from_draft(ctx, draft), usage
+
+
+__all__ = ["ModelUnavailable", "ReplyDraft", "TOOL_NAME", "build_chat_model", "cost_usd", "llm_reply"]

@@ -1,0 +1,136 @@
+"""Conversations for the owner: list, read, take over, reply, release, record a sale."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot import conversations as convs
+from bot.conversions import ConversionIn, record_conversion
+from bot.handoff import human_reply, release, take_over
+from bot.lead_store import get_lead_doc, lead_history, lead_to_api
+from dashboard.context import platform, tenant_id
+from dashboard.errors import ApiError, not_found, read_model
+
+routes = web.RouteTableDef()
+
+PLATFORMS = ("facebook", "instagram", "whatsapp")
+
+
+class ReplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    text: str = Field(min_length=1, max_length=4000)
+
+
+def message_to_api(message: convs.Message) -> dict:
+    out = {
+        "id": message.id, "direction": message.direction, "sender": message.sender, "text": message.text,
+        "at": message.at.isoformat(),
+    }
+    if message.direction == "in":
+        out.update(intent=message.intent, confidence=message.confidence, state=message.state)
+        if message.attachments:
+            out["attachments"] = message.attachments
+    else:
+        out.update(source=message.source, delivery=message.delivery)
+        if message.error_code or message.error_title:
+            out["error"] = {"code": message.error_code, "message": message.error_title}
+    return out
+
+
+def conversation_to_api(conversation: convs.Conversation, lead: dict | None = None) -> dict:
+    out = {
+        "id": conversation.id, "platform": conversation.platform, "account_id": conversation.account_id,
+        "customer_id": conversation.customer_id, "customer_name": conversation.customer_name,
+        "status": conversation.status, "campaign_id": conversation.campaign_id,
+        "created_at": conversation.created_at.isoformat(), "last_message_at": conversation.last_message_at.isoformat(),
+        "lead": lead_to_api(lead) if lead else None,
+        "referral": {"source": conversation.referral_source, "ref": conversation.referral_ref, "ad_id": conversation.referral_ad_id},
+    }
+    if conversation.paused_until:
+        out["paused_until"] = conversation.paused_until.isoformat()
+    if conversation.last_error:
+        out["last_error"] = {"code": conversation.last_error_code, "message": conversation.last_error}
+    return out
+
+
+async def _detail(request: web.Request, conversation: convs.Conversation) -> dict:
+    db, tenant = platform(request).db, tenant_id(request)
+    lead = await get_lead_doc(db, tenant, conversation.id)
+    out = conversation_to_api(conversation, lead)
+    out["messages"] = [message_to_api(m) for m in await convs.all_messages(db, tenant, conversation.id)]
+    if lead:
+        out["lead"]["history"] = [
+            {"at": e["at"].isoformat(), "score": e["score"], "stage": e["stage"], "reasons": e.get("reasons", [])}
+            for e in await lead_history(db, tenant, lead["_id"])
+        ]
+    return out
+
+
+async def _owned(request: web.Request) -> convs.Conversation:
+    conversation = await convs.get_conversation(platform(request).db, tenant_id(request), request.match_info["id"])
+    if conversation is None:
+        raise not_found("conversation")
+    return conversation
+
+
+@routes.get("/api/conversations")
+async def list_conversations(request: web.Request) -> web.Response:
+    status = request.query.get("status", "")
+    channel = request.query.get("platform", "")
+    if status and status not in convs.STATUSES:
+        raise ApiError(400, "invalid_filter", "unknown status", {"status": f"one of {', '.join(convs.STATUSES)}"})
+    if channel and channel not in PLATFORMS:
+        raise ApiError(400, "invalid_filter", "unknown platform", {"platform": f"one of {', '.join(PLATFORMS)}"})
+    try:
+        limit = max(1, min(200, int(request.query.get("limit", "50"))))
+        skip = max(0, int(request.query.get("offset", "0")))
+    except ValueError:
+        raise ApiError(400, "invalid_filter", "limit and offset must be whole numbers") from None
+    db, tenant = platform(request).db, tenant_id(request)
+    items = await convs.list_conversations(db, tenant, status=status, platform=channel, limit=limit, skip=skip)
+    result = [conversation_to_api(c, await get_lead_doc(db, tenant, c.id)) for c in items]
+    return web.json_response({"conversations": result})
+
+
+@routes.get("/api/conversations/{id}")
+async def get_conversation(request: web.Request) -> web.Response:
+    return web.json_response(await _detail(request, await _owned(request)))
+
+
+@routes.post("/api/conversations/{id}/takeover")
+async def takeover(request: web.Request) -> web.Response:
+    conversation = await take_over(platform(request), tenant_id(request), (await _owned(request)).id)
+    assert conversation is not None
+    return web.json_response(await _detail(request, conversation))
+
+
+@routes.post("/api/conversations/{id}/release")
+async def release_conversation(request: web.Request) -> web.Response:
+    conversation = await release(platform(request), tenant_id(request), (await _owned(request)).id)
+    assert conversation is not None
+    return web.json_response(await _detail(request, conversation))
+
+
+@routes.post("/api/conversations/{id}/reply")
+async def reply(request: web.Request) -> web.Response:
+    conversation = await _owned(request)
+    body = await read_model(request, ReplyIn)
+    result = await human_reply(platform(request), tenant_id(request), conversation.id, body.text)
+    assert result is not None
+    message, outcome = result
+    if not outcome.sent:
+        raise ApiError(502 if outcome.error_category in ("transient", "unknown") else 409, f"send_failed_{outcome.error_category or 'unknown'}",
+                       outcome.detail or "the message could not be sent", {"meta_error_code": str(outcome.error_code)} if outcome.error_code else None)
+    return web.json_response(message_to_api(message), status=201)
+
+
+@routes.post("/api/conversations/{id}/conversion")
+async def conversion(request: web.Request) -> web.Response:
+    conversation = await _owned(request)
+    body = await read_model(request, ConversionIn)
+    recorded = await record_conversion(platform(request).db, tenant_id(request), conversation.id, body,
+                                       idempotency_key=request.headers.get("Idempotency-Key", "")[:200])
+    assert recorded is not None
+    doc, created = recorded
+    return web.json_response(doc, status=201 if created else 200)

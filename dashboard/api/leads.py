@@ -1,0 +1,45 @@
+"""Leads with score, stage and captured fields; `?format=csv` for a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from aiohttp import web
+
+from bot.lead_store import lead_to_api, list_lead_docs
+from dashboard.context import platform, tenant_id
+from dashboard.errors import ApiError
+
+routes = web.RouteTableDef()
+
+STAGES = ("new", "engaged", "qualified", "proposal", "converted", "lost")
+CSV_COLUMNS = ("id", "conversation_id", "platform", "customer_id", "name", "email", "phone", "company", "team_size",
+               "budget", "timeline", "product_interest", "score", "stage", "score_reasons", "next_step", "campaign_id",
+               "value", "updated_at")
+
+
+def _csv_cell(value: object) -> str:
+    text = "; ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@routes.get("/api/leads")
+async def list_leads(request: web.Request) -> web.StreamResponse:
+    stage = request.query.get("stage", "")
+    if stage and stage not in STAGES:
+        raise ApiError(400, "invalid_filter", "unknown stage", {"stage": f"one of {', '.join(STAGES)}"})
+    leads = [lead_to_api(doc) for doc in await list_lead_docs(platform(request).db, tenant_id(request), stage=stage)]
+    for lead in leads:
+        if "budget_cents" in lead:
+            lead["budget"] = f"{lead.pop('budget_cents') / 100:.2f} {lead.get('budget_currency', '')}".strip()
+    if request.query.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        for lead in leads:
+            writer.writerow([_csv_cell(lead.get(column, "")) for column in CSV_COLUMNS])
+        return web.Response(text=buffer.getvalue(), content_type="text/csv",
+                            headers={"Content-Disposition": 'attachment; filename="leads.csv"'})
+    return web.json_response({"leads": leads})

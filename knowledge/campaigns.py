@@ -1,0 +1,208 @@
+"""Campaigns: the tenant's structured catalog (one product each, its chat flow, where and whether it runs).
+
+Stored with money as integer minor units plus an ISO code; objection handling is stored as two parallel
+lists because owners' objections ("Is it worth $49?") are not safe MongoDB field names.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from knowledge.chunking import split_text
+from knowledge.models import (
+    Campaign,
+    CampaignIn,
+    CampaignStatus,
+    ChatFlow,
+    Passage,
+    Product,
+    to_minor,
+)
+from knowledge.money import format_money
+from knowledge.store import CAMPAIGNS, as_utc, now
+from knowledge.versions import bump_version
+
+_ORDER = [("created_at", 1), ("_id", 1)]
+
+
+def campaign_source(campaign_id: str) -> str:
+    return f"campaign:{campaign_id}"
+
+
+def _product_doc(data: CampaignIn) -> dict[str, Any]:
+    product = data.product
+    doc: dict[str, Any] = {
+        "name": product.name,
+        "description": product.description,
+        "price_cents": to_minor(product.price, product.currency),
+        "currency": product.currency,
+        "features": list(product.features),
+    }
+    if product.call_to_action_url is not None:
+        doc["cta_url"] = str(product.call_to_action_url)
+    return doc
+
+
+def _chat_flow_doc(flow: ChatFlow) -> dict[str, Any]:
+    return {
+        "greeting": flow.greeting,
+        "qualification_questions": list(flow.qualification_questions),
+        "objections": list(flow.objection_handling.keys()),
+        "objection_answers": list(flow.objection_handling.values()),
+        "closing_message": flow.closing_message,
+    }
+
+
+def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at: Any, updated_at: Any) -> dict:
+    return {
+        "_id": campaign_id,
+        "tenant_id": tenant_id,
+        "name": data.name,
+        "product": _product_doc(data),
+        "target_platform": data.target_platform.value,
+        "chat_flow": _chat_flow_doc(data.chat_flow),
+        "target_audience": data.target_audience,
+        "status": data.status.value,
+        "created_at": created_at,
+        "updated_at": updated_at,
+    }
+
+
+def _campaign(doc: dict[str, Any]) -> Campaign:
+    flow = doc.get("chat_flow", {})
+    return Campaign(
+        id=doc["_id"],
+        tenant_id=doc["tenant_id"],
+        name=doc["name"],
+        product=Product.model_validate(doc["product"]),
+        target_platform=doc["target_platform"],
+        chat_flow=ChatFlow(
+            greeting=flow.get("greeting", ""),
+            qualification_questions=flow.get("qualification_questions", []),
+            objection_handling=dict(zip(flow.get("objections", []), flow.get("objection_answers", []))),
+            closing_message=flow.get("closing_message", ""),
+        ),
+        target_audience=doc.get("target_audience", ""),
+        status=doc["status"],
+        created_at=as_utc(doc["created_at"]),
+        updated_at=as_utc(doc["updated_at"]),
+    )
+
+
+async def create_campaign(db: AsyncDatabase, tenant_id: str, data: CampaignIn) -> Campaign:
+    moment = now()
+    doc = _campaign_doc(tenant_id, uuid.uuid4().hex, data, moment, moment)
+    await db[CAMPAIGNS].insert_one(doc)
+    await bump_version(db, tenant_id)
+    return _campaign(doc)
+
+
+async def get_campaign(db: AsyncDatabase, tenant_id: str, campaign_id: str) -> Campaign | None:
+    doc = await db[CAMPAIGNS].find_one({"_id": campaign_id, "tenant_id": tenant_id})
+    return _campaign(doc) if doc else None
+
+
+async def list_campaigns(
+    db: AsyncDatabase, tenant_id: str, *, status: str | None = None, platform: str | None = None
+) -> list[Campaign]:
+    """The tenant's campaigns, oldest first; `status` and `platform` match the stored values exactly
+    (platform "all" lists the campaigns that target every platform)."""
+    query: dict[str, Any] = {"tenant_id": tenant_id}
+    if status is not None:
+        query["status"] = getattr(status, "value", status)
+    if platform is not None:
+        query["target_platform"] = getattr(platform, "value", platform)
+    return [_campaign(doc) async for doc in db[CAMPAIGNS].find(query).sort(_ORDER)]
+
+
+async def visible_campaigns(db: AsyncDatabase, tenant_id: str, platform: str) -> list[Campaign]:
+    """The campaigns a customer on `platform` may be offered: active, and for that platform or all."""
+    platform = getattr(platform, "value", platform)
+    query = {
+        "tenant_id": tenant_id,
+        "status": CampaignStatus.active.value,
+        "target_platform": {"$in": [platform, "all"]},
+    }
+    return [_campaign(doc) async for doc in db[CAMPAIGNS].find(query).sort(_ORDER)]
+
+
+async def update_campaign(db: AsyncDatabase, tenant_id: str, campaign_id: str, data: CampaignIn) -> Campaign | None:
+    """Replace a campaign's fields (keeping its id and creation time); None when the tenant has no such campaign."""
+    existing = await db[CAMPAIGNS].find_one({"_id": campaign_id, "tenant_id": tenant_id}, {"created_at": 1})
+    if existing is None:
+        return None
+    doc = _campaign_doc(tenant_id, campaign_id, data, existing["created_at"], now())
+    result = await db[CAMPAIGNS].replace_one({"_id": campaign_id, "tenant_id": tenant_id}, doc)
+    if result.matched_count == 0:  # deleted meanwhile
+        return None
+    await bump_version(db, tenant_id)
+    return _campaign(doc)
+
+
+async def delete_campaign(db: AsyncDatabase, tenant_id: str, campaign_id: str) -> bool:
+    result = await db[CAMPAIGNS].delete_one({"_id": campaign_id, "tenant_id": tenant_id})
+    if result.deleted_count == 0:
+        return False
+    await bump_version(db, tenant_id)
+    return True
+
+
+def campaign_to_api(campaign: Campaign) -> dict[str, Any]:
+    """The owner API's shape of a campaign: price in major units, ISO times."""
+    product = campaign.product
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "product": {
+            "name": product.name,
+            "description": product.description,
+            "price": product.price,
+            "currency": product.currency,
+            "features": list(product.features),
+            "call_to_action_url": product.cta_url or None,
+        },
+        "target_platform": campaign.target_platform.value,
+        "chat_flow": campaign.chat_flow.model_dump(),
+        "target_audience": campaign.target_audience,
+        "status": campaign.status.value,
+        "created_at": campaign.created_at.isoformat(),
+        "updated_at": campaign.updated_at.isoformat(),
+    }
+
+
+def campaign_texts(campaign: Campaign) -> list[str]:
+    """The owner's own words in a campaign that may carry amounts or percentages a reply can repeat."""
+    product, flow = campaign.product, campaign.chat_flow
+    return [
+        text for text in (
+            product.description, *product.features, *flow.objection_handling.values(), flow.closing_message,
+        ) if text
+    ]
+
+
+def campaign_passages(campaign: Campaign) -> list[Passage]:
+    """The campaign as retrievable passages: overview with price, features, objection answers, closing."""
+    product, flow = campaign.product, campaign.chat_flow
+    price = format_money(product.price_cents, product.currency)
+    texts: list[str] = []
+    overview = " ".join(
+        part for part in (
+            f"{campaign.name}: {product.name}." if product.name != campaign.name else f"{product.name}.",
+            product.description,
+            f"Price of {product.name}: {price}.",
+            f"For: {campaign.target_audience}" if campaign.target_audience else "",
+        ) if part
+    )
+    texts.extend(split_text(overview))
+    if product.features:
+        texts.extend(split_text(f"{product.name} features: " + "; ".join(product.features) + "."))
+    for objection, answer in flow.objection_handling.items():
+        texts.extend(split_text(f"{product.name}, {objection} {answer}"))
+    closing = " ".join(part for part in (flow.closing_message, product.cta_url) if part)
+    if closing:
+        texts.extend(split_text(f"How to get {product.name}: {closing}"))
+    source = campaign_source(campaign.id)
+    return [Passage(text=text, source=source, title=campaign.name) for text in texts]

@@ -1,0 +1,185 @@
+"""Retrieval over a tenant's knowledge: bm25s over document chunks, profile and campaign passages.
+
+Chunks in MongoDB are the truth. Each process builds a tenant's index in memory and keeps it until the
+tenant's knowledge version moves (one find_one by _id per search), so any number of processes stay correct
+with nothing shared on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import bm25s
+import numpy as np
+from pymongo.asynchronous.database import AsyncDatabase
+
+from knowledge.campaigns import campaign_passages
+from knowledge.catalog import build_catalog_facts, owner_texts
+from knowledge.models import Amount, Campaign, CampaignStatus, CatalogFacts, Passage
+from knowledge.money import extract_amounts, extract_percentages
+from knowledge.profiles import profile_passages
+from knowledge.snapshot import TenantKnowledge, load_tenant_knowledge
+from knowledge.versions import current_version
+
+logger = logging.getLogger(__name__)
+
+# One-character tokens count: the "9" of "$9" and the "5" of "5 GB" must stay searchable.
+TOKEN_PATTERN = r"(?u)\b\w+\b"
+# Building an index this large is done in a thread so the event loop keeps serving.
+THREAD_BUILD_PASSAGES = 300
+
+
+def _fold_plurals(words: list[str]) -> list[str]:
+    """A light touch instead of a stemmer: "plans" finds "plan", "deliveries" finds "delivery"."""
+    folded = []
+    for word in words:
+        if word.isalpha() and len(word) > 4 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif word.isalpha() and len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+        folded.append(word)
+    return folded
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased word tokens (one-character ones kept), English stopwords removed, plurals folded."""
+    return bm25s.tokenize(
+        texts,
+        lower=True,
+        token_pattern=TOKEN_PATTERN,
+        stopwords="en",
+        stemmer=_fold_plurals,
+        return_ids=False,
+        show_progress=False,
+    )
+
+
+@dataclass(frozen=True)
+class PassageIndex:
+    """A bm25s index over passages; `campaigns[i]` is the campaign passage i belongs to, if any."""
+
+    passages: list[Passage]
+    campaigns: list[Campaign | None]
+    retriever: bm25s.BM25
+
+    def search(self, query: str, k: int, platform: str | None) -> list[Passage]:
+        query_ids = self.retriever.get_tokens_ids(tokenize([query])[0])
+        if not query_ids or k <= 0:
+            return []
+        scores = self.retriever.get_scores_from_ids(query_ids)
+        found: list[Passage] = []
+        for position in np.argsort(-scores, kind="stable"):
+            score = float(scores[position])
+            if score <= 0:
+                break
+            campaign = self.campaigns[position]
+            if campaign is not None and platform is not None and not campaign.visible_on(platform):
+                continue
+            found.append(self.passages[position].model_copy(update={"score": score}))
+            if len(found) == k:
+                break
+        return found
+
+
+def build_passage_index(knowledge: TenantKnowledge) -> PassageIndex | None:
+    """The tenant's index; None when there is nothing to search. Only active campaigns are indexed."""
+    passages: list[Passage] = list(knowledge.chunks)
+    campaigns: list[Campaign | None] = [None] * len(passages)
+    if knowledge.profile is not None:
+        for passage in profile_passages(knowledge.profile):
+            passages.append(passage)
+            campaigns.append(None)
+    for campaign in knowledge.campaigns:
+        if campaign.status == CampaignStatus.active:
+            for passage in campaign_passages(campaign):
+                passages.append(passage)
+                campaigns.append(campaign)
+    tokens = tokenize([passage.text for passage in passages])
+    # Passages without a searchable word can never match; leaving them out keeps the vocabulary non-empty.
+    kept = [i for i, words in enumerate(tokens) if words]
+    if not kept:
+        return None
+    retriever = bm25s.BM25()
+    retriever.index([tokens[i] for i in kept], show_progress=False)
+    return PassageIndex([passages[i] for i in kept], [campaigns[i] for i in kept], retriever)
+
+
+@dataclass
+class _TenantEntry:
+    version: int
+    knowledge: TenantKnowledge
+    index: PassageIndex | None
+    owner_amounts: list[Amount]
+    owner_percentages: list[float]
+    facts: dict[str, CatalogFacts] = field(default_factory=dict)
+
+
+def _build_entry(version: int, knowledge: TenantKnowledge) -> _TenantEntry:
+    texts = owner_texts(knowledge)
+    return _TenantEntry(
+        version=version,
+        knowledge=knowledge,
+        index=build_passage_index(knowledge),
+        owner_amounts=[amount for text in texts for amount in extract_amounts(text)],
+        owner_percentages=[value for text in texts for value in extract_percentages(text)],
+    )
+
+
+class KnowledgeIndex:
+    """Per-process cache of tenants' search indexes and catalog facts, each kept until the tenant's
+    knowledge version moves. Create one per process and hold it on the application."""
+
+    def __init__(self, max_tenants: int = 256) -> None:
+        self._max_tenants = max_tenants
+        self._entries: OrderedDict[str, _TenantEntry] = OrderedDict()
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def _entry(self, db: AsyncDatabase, tenant_id: str) -> _TenantEntry:
+        version = await current_version(db, tenant_id)
+        entry = self._entries.get(tenant_id)
+        if entry is not None and entry.version == version:
+            self._entries.move_to_end(tenant_id)
+            return entry
+        # One build per tenant at a time: concurrent messages of a cold tenant wait for the same build.
+        lock = self._locks.setdefault(tenant_id, asyncio.Lock())
+        async with lock:
+            entry = self._entries.get(tenant_id)
+            if entry is not None and entry.version >= version:
+                return entry
+            # The version was read before the data, so data written later only makes the next search rebuild.
+            knowledge = await load_tenant_knowledge(db, tenant_id)
+            size = len(knowledge.chunks) + len(knowledge.campaigns) * 4
+            if size > THREAD_BUILD_PASSAGES:
+                entry = await asyncio.to_thread(_build_entry, version, knowledge)
+            else:
+                entry = _build_entry(version, knowledge)
+            self._entries[tenant_id] = entry
+            self._entries.move_to_end(tenant_id)
+            while len(self._entries) > self._max_tenants:
+                evicted, _ = self._entries.popitem(last=False)
+                self._locks.pop(evicted, None)
+            logger.debug("knowledge index built: tenant=%s version=%s", tenant_id, version)
+            return entry
+
+    async def search(
+        self, db: AsyncDatabase, tenant_id: str, query: str, *, k: int = 5, platform: str | None = None
+    ) -> list[Passage]:
+        """The k passages that best answer `query`. With `platform`, only campaigns visible there appear;
+        without it (the owner's view) every active campaign does."""
+        entry = await self._entry(db, tenant_id)
+        if entry.index is None or not query.strip():
+            return []
+        return entry.index.search(query, k, getattr(platform, "value", platform))
+
+    async def catalog_facts(self, db: AsyncDatabase, tenant_id: str, platform: str) -> CatalogFacts:
+        """The catalog facts for `platform`, as knowledge.catalog.catalog_facts, kept per knowledge version."""
+        platform = getattr(platform, "value", platform)
+        entry = await self._entry(db, tenant_id)
+        facts = entry.facts.get(platform)
+        if facts is None:
+            facts = build_catalog_facts(entry.knowledge, platform, entry.owner_amounts, entry.owner_percentages)
+            entry.facts[platform] = facts
+        return facts.model_copy(deep=True)  # the cached copy stays as built whatever a caller does

@@ -1,0 +1,43 @@
+"""Owners signed up through the API, for the dashboard tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+
+@dataclass(frozen=True)
+class SignedUp:
+    email: str
+    password: str
+    tenant_id: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+async def sign_up(api: TestClient, email: str, password: str = "correct horse battery", business: str = "Acme Shoes") -> SignedUp:
+    response = await api.post("/api/signup", json={"email": email, "password": password, "business_name": business})
+    assert response.status == 201, await response.text()
+    body = await response.json()
+    return SignedUp(email=email, password=password, tenant_id=body["tenant_id"], token=body["api_token"])
+
+
+@pytest.fixture
+async def owner(api: TestClient) -> SignedUp:
+    return await sign_up(api, "owner@example.com", business="Acme Shoes")
+
+
+@pytest.fixture
+async def rival(api: TestClient) -> SignedUp:
+    return await sign_up(api, "rival@example.com", password="another secret pw", business="Rival Boots")
+
+
+def platform_of(api: TestClient):
+    from bot.app import PLATFORM
+
+    return api.server.app[PLATFORM]

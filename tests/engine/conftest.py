@@ -1,0 +1,20 @@
+"""Fixtures for the reply pipeline: a fake Groq server and a ChatGroq model pointed at it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.pipeline.llm import build_chat_model
+from tests.fakes.groq_server import FakeGroq, start_fake_groq
+
+MODEL_NAME = "llama-3.3-70b-versatile"
+
+
+@pytest.fixture
+async def fake_groq(aiohttp_server) -> FakeGroq:
+    return await start_fake_groq(aiohttp_server)
+
+
+@pytest.fixture
+def chat_model(fake_groq: FakeGroq):
+    return build_chat_model("test-groq-key", MODEL_NAME, fake_groq.url, 2.0)
