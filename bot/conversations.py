@@ -18,8 +18,34 @@ ConversationStatus = Literal["bot", "handoff", "human", "closed", "opted_out"]
 STATUSES: tuple[str, ...] = ("bot", "handoff", "human", "closed", "opted_out")
 
 
+# "Never": the customer has not written yet, so no messaging window is open.
+NEVER = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# Times that change after insert are stored as integer milliseconds: the embedded server turns a date
+# written by `$set`/`$max` into a string, and numbers compare alike on every server.
+TIME_FIELDS = ("last_message_at", "last_customer_at", "paused_until")
+
+
+def to_ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, timezone.utc)
+
+
+async def _advance(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: datetime, *fields: str) -> None:
+    """Move time fields forward only."""
+    ms = to_ms(at)
+    for name in fields:
+        await db.conversations.update_one(
+            {"_id": conversation_id, "tenant_id": tenant_id, f"{name}_ms": {"$lt": ms}}, {"$set": {f"{name}_ms": ms}}
+        )
 
 
 class Conversation(BaseModel):
@@ -33,7 +59,7 @@ class Conversation(BaseModel):
     campaign_id: str = ""
     created_at: datetime
     last_message_at: datetime
-    last_customer_at: datetime | None = None
+    last_customer_at: datetime = NEVER
     paused_until: datetime | None = None
     referral_source: str = ""
     referral_ref: str = ""
@@ -65,7 +91,11 @@ class Message(BaseModel):
 
 
 def _conversation(doc: dict[str, Any]) -> Conversation:
-    return Conversation(id=doc["_id"], **{k: v for k, v in doc.items() if k != "_id"})
+    fields = {k: v for k, v in doc.items() if k != "_id" and not k.endswith("_ms")}
+    for name in TIME_FIELDS:
+        if f"{name}_ms" in doc:
+            fields[name] = from_ms(doc[f"{name}_ms"])
+    return Conversation(id=doc["_id"], **fields)
 
 
 def _message(doc: dict[str, Any]) -> Message:
@@ -86,7 +116,7 @@ async def get_or_create_conversation(
     if doc is None:
         now = utcnow()
         new = {"_id": uuid.uuid4().hex, "tenant_id": tenant_id, **key, "status": "bot",
-               "created_at": now, "last_message_at": now}
+               "created_at": now, "last_message_at_ms": to_ms(now), "last_customer_at_ms": to_ms(NEVER)}
         if customer_name:
             new["customer_name"] = customer_name
         try:
@@ -124,12 +154,14 @@ async def list_conversations(
         query["status"] = status
     if platform:
         query["platform"] = platform
-    cursor = db.conversations.find(query).sort("last_message_at", DESCENDING).skip(skip).limit(limit)
+    cursor = db.conversations.find(query).sort("last_message_at_ms", DESCENDING).skip(skip).limit(limit)
     return [_conversation(doc) async for doc in cursor]
 
 
 async def update_conversation(db: AsyncDatabase, tenant_id: str, conversation_id: str, **fields: Any) -> Conversation | None:
     """Set fields; a value of None removes the field (nothing is stored as null)."""
+    fields = {(f"{k}_ms" if k in TIME_FIELDS else k): (to_ms(v) if k in TIME_FIELDS and v is not None else v)
+              for k, v in fields.items()}
     to_set = {k: v for k, v in fields.items() if v is not None}
     to_unset = {k: "" for k, v in fields.items() if v is None}
     update: dict[str, Any] = {}
@@ -169,10 +201,7 @@ async def record_inbound(
     except DuplicateKeyError:
         existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
         return _message(existing or doc), False
-    await db.conversations.update_one(
-        {"_id": conversation.id, "tenant_id": tenant_id},
-        {"$max": {"last_message_at": at, "last_customer_at": at}},
-    )
+    await _advance(db, tenant_id, conversation.id, at, "last_message_at", "last_customer_at")
     return _message(doc), True
 
 
@@ -228,7 +257,7 @@ async def record_outbound(
     except DuplicateKeyError:
         existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
         return _message(existing or doc)
-    await db.conversations.update_one({"_id": conversation_id, "tenant_id": tenant_id}, {"$max": {"last_message_at": now}})
+    await _advance(db, tenant_id, conversation_id, now, "last_message_at")
     return _message(doc)
 
 

@@ -16,7 +16,8 @@ from bot.counters import bump_daily
 from bot.platform import Platform
 from bot.turns import TurnRunner
 from channels.accounts import ChannelAccount, find_by_platform_account
-from channels.base import OUR_METADATA_PREFIX, adapter_for_channel
+from channels.base import adapter_for_channel
+from channels.outbound import OUR_METADATA_PREFIX
 from channels.events import (
     ChannelEvent,
     Echo,
@@ -122,6 +123,10 @@ class EventHandler:
             await bump_daily(db, tenant_id, platform=event.platform, campaign_id=conversation.campaign_id, messages_in=1)
             if conversation.created_at >= message.at - timedelta(seconds=5) and await self._first_message(conversation):
                 await bump_daily(db, tenant_id, platform=event.platform, campaign_id=conversation.campaign_id, conversations=1)
+        # On Messenger's standby channel another app owns the thread: keep the message, stay quiet.
+        if event.standby:
+            await convs.mark_inbound(db, tenant_id, [message.id], "skipped")
+            return None
         # A backlog replayed after an outage is stored but not answered: the customer moved on.
         if event.timestamp_ms and convs.utcnow() - message.at > STALE_AFTER:
             await convs.mark_inbound(db, tenant_id, [message.id], "skipped")

@@ -91,13 +91,13 @@ async def set_stage(db: AsyncDatabase, tenant_id: str, conversation_id: str, sta
     lead = await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id})
     if lead is None:
         return None
-    update = {"stage": stage, "updated_at": utcnow(), **{k: v for k, v in fields.items() if v is not None}}
-    await db.leads.update_one({"_id": lead["_id"], "tenant_id": tenant_id}, {"$set": update})
+    lead.update({"stage": stage, "updated_at": utcnow(), **{k: v for k, v in fields.items() if v is not None}})
+    # A whole-document replace: dates written by `$set` come back as strings from the embedded server.
+    await db.leads.replace_one({"_id": lead["_id"], "tenant_id": tenant_id}, lead)
     await db.lead_events.insert_one({
-        "_id": uuid.uuid4().hex, "tenant_id": tenant_id, "lead_id": lead["_id"], "at": update["updated_at"],
+        "_id": uuid.uuid4().hex, "tenant_id": tenant_id, "lead_id": lead["_id"], "at": lead["updated_at"],
         "score": lead.get("score", 0), "stage": stage, "reasons": lead.get("score_reasons", []),
     })
-    lead.update(update)
     return lead
 
 

@@ -53,8 +53,7 @@ async def deliver(
     """One Graph send with the window rules; permanent failures are recorded where the owner sees them."""
     db, tenant_id = platform.db, conversation.tenant_id
     tag = ""
-    last = conversation.last_customer_at
-    if last is not None and convs.utcnow() - last > WINDOW:
+    if convs.utcnow() - conversation.last_customer_at > WINDOW:
         if sender == "bot" or conversation.platform == "whatsapp":
             detail = ("outside the 24-hour window: WhatsApp needs an approved template"
                       if conversation.platform == "whatsapp" else "outside the 24-hour window")
@@ -89,7 +88,7 @@ async def send_reply(
         return SendOutcome(False, detail="a person has this conversation")
     await db.outbox.update_one(
         {"_id": turn_id},
-        {"$set": {"tenant_id": tenant_id, "conversation_id": conversation.id, "state": "sending", "at": convs.utcnow()}},
+        {"$set": {"tenant_id": tenant_id, "conversation_id": conversation.id, "state": "sending", "at_ms": convs.to_ms(convs.utcnow())}},
         upsert=True,
     )
     outcome = await deliver(platform, account, fresh, text, reply_to=reply_to)

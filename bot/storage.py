@@ -18,7 +18,7 @@ import knowledge.store
 async def ensure_engine_indexes(db: AsyncDatabase) -> None:
     await db.conversations.create_indexes([
         IndexModel([("platform", ASCENDING), ("account_id", ASCENDING), ("customer_id", ASCENDING)], unique=True),
-        IndexModel([("tenant_id", ASCENDING), ("last_message_at", DESCENDING)]),
+        IndexModel([("tenant_id", ASCENDING), ("last_message_at_ms", DESCENDING)]),
         IndexModel([("tenant_id", ASCENDING), ("status", ASCENDING)]),
     ])
     await db.messages.create_indexes([

@@ -50,12 +50,15 @@ class InboundMessage(_Event):
     # What a quick reply, postback, button or list choice carries; the bot reads it before the title.
     payload: str = ""
     interaction: Literal[
-        "text", "quick_reply", "postback", "button", "list", "attachment", "story_reply", "story_mention"
+        "text", "quick_reply", "postback", "button", "list", "attachment", "story_reply", "story_mention", "form"
     ] = "text"
     attachments: list[Attachment] = Field(default_factory=list)
     referral: Referral | None = None
     customer_name: str = ""
     reply_to_message_id: str = ""
+    story_id: str = ""  # the Instagram story a story reply answers (its URL expires and is not kept)
+    # Delivered on the standby channel: another app owns the thread (handover), so the bot must not answer.
+    standby: bool = False
 
 
 class Echo(_Event):

@@ -66,6 +66,10 @@ async def link_for_channel(db: AsyncDatabase, tenant_id: str, channel_id: str) -
     return _link(doc) if doc else None
 
 
+async def links_of_page(db: AsyncDatabase, tenant_id: str, page_id: str) -> list[FacebookLink]:
+    return [_link(doc) async for doc in db.facebook_links.find({"tenant_id": tenant_id, "page_id": page_id})]
+
+
 async def forget_link(db: AsyncDatabase, tenant_id: str, link_id: str) -> None:
     await db.facebook_links.delete_one({"_id": link_id, "tenant_id": tenant_id})
 

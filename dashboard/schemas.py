@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 
 class _Body(BaseModel):
@@ -27,9 +27,16 @@ class ChannelIn(_Body):
     """Connect an account by hand: a page id, Instagram account id or WhatsApp phone number id."""
 
     platform: Literal["facebook", "instagram", "whatsapp"]
-    account_id: str = Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_.-]+$")
+    account_id: str = Field(min_length=1, max_length=32, json_schema_extra={"pattern": "^[0-9]+$"})
     access_token: str = Field(min_length=1, max_length=4096)
     name: str = Field(default="", max_length=200)
+
+    @field_validator("account_id")
+    @classmethod
+    def _numeric_id(cls, value: str) -> str:
+        if not value.isascii() or not value.isdigit():
+            raise ValueError("must be the numeric id of the page, Instagram account or WhatsApp phone number")
+        return value
 
 
 class ReplyIn(_Body):

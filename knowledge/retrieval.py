@@ -137,6 +137,11 @@ class KnowledgeIndex:
         self._entries: OrderedDict[str, _TenantEntry] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {}
 
+    @property
+    def cached_tenants(self) -> int:
+        """How many tenants' indexes this process holds in memory."""
+        return len(self._entries)
+
     async def _entry(self, db: AsyncDatabase, tenant_id: str) -> _TenantEntry:
         version = await current_version(db, tenant_id)
         entry = self._entries.get(tenant_id)

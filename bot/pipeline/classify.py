@@ -123,7 +123,7 @@ _GREETING = re.compile(
     r"oi|ola|bom dia|boa tarde|boa noite|e ai|"
     r"bonjour|bonsoir|salut|coucou|"
     r"hallo|guten tag|guten morgen|guten abend|moin|servus|gruss gott|hi zusammen)"
-    r"(?:[ ,!.]+(?:there|all|team|everyone|amigo|amigos|a todos|pessoal|tout le monde|zusammen|[a-z]+))?[ !.]*$"
+    r"(?:[ ,!.]+(?:there|all|team|everyone|amigo|amigos|a todos|pessoal|tout le monde|zusammen|[a-z]+)){0,2}[ !.]*$"
 )
 
 _SMALL_TALK = _any(

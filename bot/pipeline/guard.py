@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.pipeline.text import fold
+from bot.pipeline.text import content_words, fold
 from bot.pipeline.types import GuardVerdict
-from knowledge.models import Amount, Campaign, CatalogFacts
+from knowledge.models import Amount, Campaign, CatalogFacts, to_major
 from knowledge.money import amount_matches, extract_amounts, extract_percentages
 
 # Words that promise a deal, per family; "free" ignores "feel free", "free to ask" and "sugar-free".
@@ -55,23 +55,77 @@ def campaign_texts(campaign: Campaign) -> list[str]:
     return [text for text in texts if text]
 
 
+def _matches_known(found: Amount, known: Amount) -> bool:
+    """Whether an amount in the reply is one the tenant's own texts state."""
+    if known.currency:
+        return any(amount_matches(found, known.minor, code) for code in (known.currency, *known.alternatives))
+    # Stated with no currency (value*100): the same number in any currency is the same statement.
+    return to_major(found.minor, found.currency) * 100 == known.minor if found.currency else found.minor == known.minor
+
+
 def _allowed_amount(found: Amount, facts: CatalogFacts, owner_amounts: list[Amount]) -> bool:
-    for campaign in facts.products:
-        if amount_matches(found, campaign.product.price_cents, campaign.product.currency):
-            return True
-    for known in [*facts.document_amounts, *owner_amounts]:
-        if known.currency:
-            if amount_matches(found, known.minor, known.currency) or any(
-                amount_matches(found, known.minor, other) for other in known.alternatives
-            ):
-                return True
-        elif amount_matches(found, known.minor, found.currency or "USD") or (not found.currency and found.minor == known.minor):
-            return True
-    return False
+    if any(amount_matches(found, c.product.price_cents, c.product.currency) for c in facts.products):
+        return True
+    return any(_matches_known(found, known) for known in [*facts.document_amounts, *owner_amounts])
+
+
+def _misattributed_prices(text: str, facts: CatalogFacts, owner_amounts: list[Amount]) -> list[str]:
+    """A sentence about one product that states another product's price ("Yoga Mat Pro is 99.00 EUR")."""
+    found_violations = []
+    for sentence in _SENTENCE_SPLIT.split(text):
+        folded = fold(sentence)
+        named = [c for c in facts.products if fold(c.product.name) and _names_in(folded, fold(c.product.name))]
+        if len(named) != 1:
+            continue
+        product = named[0].product
+        others = [c.product for c in facts.products if c.product.name != product.name]
+        for found in extract_amounts(sentence):
+            if amount_matches(found, product.price_cents, product.currency):
+                continue
+            if _allowed_amount(found, facts.model_copy(update={"products": []}), owner_amounts):
+                continue
+            if any(amount_matches(found, other.price_cents, other.currency) for other in others):
+                found_violations.append(f"gives {product.name} another product's price: {found.raw}")
+    return found_violations
 
 
 def _discount_families(folded: str) -> set[str]:
     return {family for family, pattern in _DISCOUNT_FAMILIES.items() if pattern.search(folded)}
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
+# Words of the offers themselves, which say nothing about what is on offer.
+_OFFER_WORDS = frozenset(
+    "free gratis gratuit gratuito gratuita kostenlos umsonst discount descuento desconto reduction remise rabatt "
+    "coupon cupon cupom promo promotion sale off percent".split()
+)
+
+
+def _offer_sentences(texts: Sequence[str]) -> list[tuple[set[str], set[str]]]:
+    """Each sentence of the texts that carries an offer word: its offer families and its other words."""
+    found = []
+    for text in texts:
+        for sentence in _SENTENCE_SPLIT.split(fold(text)):
+            families = _discount_families(sentence)
+            if families:
+                found.append((families, content_words(sentence) - _OFFER_WORDS))
+    return found
+
+
+def _unsupported_offers(folded_reply: str, support: Sequence[str]) -> list[str]:
+    """Offer families in the reply that no sentence of the tenant's texts states about the same thing:
+    "shipping is free" in a policy supports "free shipping", not "the second mat is free"."""
+    supported = _offer_sentences(support)
+    missing: list[str] = []
+    for sentence in _SENTENCE_SPLIT.split(folded_reply):
+        families = _discount_families(sentence)
+        if not families:
+            continue
+        about = content_words(sentence) - _OFFER_WORDS
+        for family in sorted(families):
+            if not any(family in known and about & known_words for known, known_words in supported):
+                missing.append(family)
+    return sorted(set(missing))
 
 
 def _names_in(folded_text: str, folded_name: str) -> bool:
@@ -87,6 +141,8 @@ def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) 
     for found in extract_amounts(text):
         if not _allowed_amount(found, facts, owner_amounts):
             violations.append(f"amount not in the catalog or documents: {found.raw or found.minor}")
+
+    violations.extend(_misattributed_prices(text, facts, owner_amounts))
 
     known_percentages = [*facts.percentages, *(p for t in owner_texts for p in extract_percentages(t))]
     for percentage in extract_percentages(text):
@@ -104,8 +160,7 @@ def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) 
         if folded_name and folded_name not in visible and _names_in(without_visible, folded_name):
             violations.append(f"names a product not offered on this platform: {name}")
 
-    supported = _discount_families(fold(" ".join([*owner_texts, *support])))
-    for family in sorted(_discount_families(folded) - supported):
+    for family in _unsupported_offers(folded, [*owner_texts, *support]):
         violations.append(f"offers a {family} no fact mentions")
 
     lowered = text.lower()

@@ -23,7 +23,7 @@ _NAME_SURE = re.compile(
     r"\bmon nom est|\bich hei(?:ß|ss)e|\bmein name ist)\s+" + _NAME_ANY_CASE,
     re.IGNORECASE,
 )
-_NAME_MAYBE = re.compile(r"(?:\b[Ii]'m|\b[Ii] am|\bthis is|\b[Ss]oy|\b[Ss]ou|\b[Jj]e suis|\b[Ii]ch bin|\b[Hh]ier ist)\s+" + _NAME_VALUE)
+_NAME_MAYBE = re.compile(r"(?:\b[Ii]'m|\b[Ii] am|\b[Ss]oy|\b[Ss]ou|\b[Jj]e suis|\b[Ii]ch bin|\b[Hh]ier ist)\s+" + _NAME_VALUE)
 _NOT_NAMES = frozenset(
     """
     interested looking ready fine good great ok okay sure not just here new back still very so also
@@ -81,7 +81,7 @@ _URGENT = re.compile(
     r"des que|au plus vite|aujourd'hui|demain|cette semaine|schnell|sofort|dringend|heute|morgen|diese woche"
 )
 _SOON = re.compile(
-    r"next week|this month|end of (?:the )?(?:week|month)|in (?:\d|a|one|two|a few|a couple of) weeks?|"
+    r"next week|this month|next month|end of (?:the )?(?:week|month)|mes que viene|proximo mes|mois prochain|nachsten monat|in (?:\d|a|one|two|a few|a couple of) weeks?|"
     r"proxima semana|semana que viene|semana que vem|este mes|semaine prochaine|ce mois|nachste woche|diesen monat|"
     r"en \d+ semanas|em \d+ semanas|dans \d+ semaines|in \d+ wochen|in (?:1|one|a) months?"
 )

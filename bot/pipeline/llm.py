@@ -18,7 +18,7 @@ from bot.pipeline.leads import EMAIL_RE, find_phone, region_for_customer
 from bot.pipeline.offline import visible_campaigns
 from bot.pipeline.prompts import TOOL_NAME, build_messages, next_question
 from bot.pipeline.text import fold
-from bot.pipeline.types import Classification, LeadFields, Reply, TurnContext, Usage
+from bot.pipeline.types import Classification, Intent, LeadFields, Reply, TurnContext, Usage
 from knowledge.money import extract_amounts
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def draft_lead_fields(draft: ReplyDraft, default_region: str | None) -> LeadFiel
     )
 
 
-def _reply_from_draft(ctx: TurnContext, draft: ReplyDraft) -> Reply:
+def _reply_from_draft(ctx: TurnContext, classification: Classification, draft: ReplyDraft) -> Reply:
     text = draft.reply.strip()
     campaigns = visible_campaigns(ctx)
     folded = fold(text)
@@ -136,7 +136,8 @@ def _reply_from_draft(ctx: TurnContext, draft: ReplyDraft) -> Reply:
         source="llm",
         facts_used=[_clean(fact, 120) or "" for fact in draft.facts_used[:10] if _clean(fact, 120)],
         lead_fields=draft_lead_fields(draft, region_for_customer(ctx.platform, ctx.customer_id)),
-        cta_sent=any(link in text for link in links),
+        # As offline: the purchase link sent to someone who asked to buy is a proposal.
+        cta_sent=classification.intent == Intent.buying_signal and any(link in text for link in links),
         asked_question=draft.asked_next_question and bool(next_question(ctx)),
         product_name=mentioned[0].product.name if mentioned else "",
     )
@@ -165,7 +166,7 @@ async def llm_reply(
     if not isinstance(draft, ReplyDraft) or not draft.reply.strip() or len(draft.reply) > MAX_REPLY_CHARS:
         log.warning("model output unusable", extra={"model": model_name, "parse_error": bool(result.get("parsing_error"))})
         raise ModelUnavailable("unusable output", usage)
-    return _reply_from_draft(ctx, draft), usage
+    return _reply_from_draft(ctx, classification, draft), usage
 
 
 __all__ = ["ModelUnavailable", "ReplyDraft", "TOOL_NAME", "build_chat_model", "cost_usd", "llm_reply"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from bot.pipeline.classify import best_campaign_by_name
-from bot.pipeline.formatting import join_items, offer_list, product_price
+from bot.pipeline.formatting import offer_list, product_price
 from bot.pipeline.phrases import phrase
-from bot.pipeline.text import content_words, detect_language, fold, sentences, words
+from bot.pipeline.text import content_words, detect_language, fold, sentences, stem, words
 from bot.pipeline.types import Classification, Intent, Reply, TurnContext
 from knowledge.models import Campaign, Passage
 
@@ -74,6 +74,20 @@ _GENERIC_ITEMS = frozenset(
     ca cela quelque chose produits produit reduction reductions offres offre prix
     das es etwas produkte produkt rabatt rabatte angebot angebote preis
     """.split()
+)
+_ASKS_CATALOG = re.compile(
+    r"\bwhat (?:do|else do|can) you (?:sell|offer|have)|\bwhat (?:products|do you do)|\bwhat'?s (?:on offer|for sale)|"
+    r"\bque (?:venden|ofrecen|tienen|productos)|\bo que (?:voces )?(?:vendem|oferecem|tem)|"
+    r"\bqu'est-ce que vous (?:vendez|proposez)|\bque vendez-vous|\bwas (?:verkaufen|bieten|haben) sie"
+)
+# Words that point at the product under discussion: "does it...", "is this...", "what sizes...".
+_ABOUT_PRODUCT = re.compile(
+    r"\b(?:it|its|this|that|these|those|they|them|one|product|item|feature\w*|include\w*|size\w*|colou?r\w*|"
+    r"material\w*|quality|work|works|use|durable|weight|thick\w*|dimension\w*|model|version|stock|available|"
+    r"lo|eso|esto|este|esta|producto|incluye|talla\w*|tamano\w*|funciona|sirve|calidad|"
+    r"isso|isto|ele|ela|produto|inclui|tamanho\w*|qualidade|"
+    r"ca|cela|il|elle|produit|inclus|taille\w*|qualite|marche|"
+    r"das|dies\w*|produkt|enthalt|grosse\w*|qualitat|funktioniert)\b"
 )
 _THANKS = re.compile(r"\b(?:thanks?|thank you|gracias|obrigad[oa]|merci|danke)\b")
 _SAFE_NAME = re.compile(r"^[^\W\d_][\w'’.-]{0,29}$")
@@ -177,7 +191,7 @@ class _Responder:
         if intent == Intent.objection:
             return self._objection()
         if intent in (Intent.price_question, Intent.product_question):
-            return self._question(intent, classification.confidence)
+            return self._question(intent)
         if intent == Intent.small_talk:
             return self._small_talk()
         return self._steer()
@@ -243,32 +257,44 @@ class _Responder:
         parts.append(phrase("how_help", self.lang))
         return Reply(text=" ".join(parts), source="offline", facts_used=["profile"])
 
-    def _question(self, intent: Intent, confidence: float) -> Reply:
+    def _question(self, intent: Intent) -> Reply:
         topics = document_topics(self.text)
         named = best_campaign_by_name(self.text, self.campaigns)
         if topics or named is None:
             answer = self._from_passages(topics)
+            if answer is not None and named is not None:
+                # "How much is the mat with shipping?": the product's price, then what the documents say.
+                price = phrase("costs", self.lang, product=named.product.name, price=product_price(named.product))
+                return answer.model_copy(update={
+                    "text": f"{price} {answer.text}", "product_name": named.product.name,
+                    "facts_used": [f"product:{named.product.name}", *answer.facts_used],
+                })
             if answer is not None:
                 return self._with_question(answer, self.campaign)
+        unknown = self._hidden_item() if named is None else None
+        unknown = unknown or self._unknown_item()
+        if unknown is not None:
+            return unknown
         if named is None:
-            unknown = self._unknown_item() or self._hidden_item()
-            if unknown is not None:
-                return unknown
-            if intent == Intent.product_question and confidence < 0.6:
-                # A question that names nothing we know and no document answers: steer, don't pitch.
+            asks_catalog = bool(_ASKS_CATALOG.search(self.folded))
+            if asks_catalog and len(self.campaigns) > 1:
+                return self._offers()
+            if not asks_catalog and intent == Intent.product_question and not _ABOUT_PRODUCT.search(self.folded):
+                # A question about neither the products nor anything the documents answer: steer back.
                 return self._steer()
         campaign = named or self.campaign
         if campaign is None:
             if self.campaigns:
-                text = f"{phrase('we_offer', self.lang, offer=self._offer())} {phrase('which_one', self.lang)}"
-                return Reply(text=text, source="offline", facts_used=[f"product:{c.product.name}" for c in self.campaigns])
+                return self._offers()
             return Reply(text=phrase("check_team", self.lang), source="offline")
         parts, used = self._product_facts(campaign, with_features=intent == Intent.product_question or not topics)
-        reply = Reply(
-            text=" ".join(parts), source="offline", facts_used=used,
-            cta_sent="cta" in used, product_name=campaign.product.name,
-        )
+        # The link goes along with a price, but only a closing (a wish to buy) counts as a proposal.
+        reply = Reply(text=" ".join(parts), source="offline", facts_used=used, product_name=campaign.product.name)
         return self._with_question(reply, campaign)
+
+    def _offers(self) -> Reply:
+        text = f"{phrase('we_offer', self.lang, offer=self._offer())} {phrase('which_one', self.lang)}"
+        return Reply(text=text, source="offline", facts_used=[f"product:{c.product.name}" for c in self.campaigns])
 
     def _from_passages(self, topics: set[str]) -> Reply | None:
         asked = content_words(self.text)
@@ -303,12 +329,20 @@ class _Responder:
         item = _asked_item(self.folded)
         if item is None:
             return None
-        item_words = content_words(item)
-        if not item_words or item_words & _catalog_words(self.ctx, self.campaigns) or document_topics(item):
+        # The thing asked for is the head of its first phrase: "yoga mats in blue" asks for mats.
+        head_phrase = re.split(r"\s(?:in|for|with|of|en|para|con|com|de|pour|avec|mit|fur|aus)\s", item)[0]
+        head_words = [word for word in words(head_phrase) if stem(word) in content_words(word)]
+        if not head_words or document_topics(item):
+            return None
+        if stem(head_words[-1]) in _catalog_words(self.ctx, self.campaigns):
             return None
         hidden = {fold(name) for name in self.ctx.facts.all_product_names} - {fold(c.product.name) for c in self.campaigns}
-        echo = len(item) <= 40 and not any(name and name in item for name in hidden) and not _INSTRUCTION_LIKE.search(item)
-        first = phrase("not_sold_item", self.lang, item=item) if echo and re.fullmatch(r"[\w' -]+", item) else phrase("not_sold", self.lang)
+        said = _as_written(item, self.text)
+        echo = (
+            len(said) <= 40 and re.fullmatch(r"[\w' -]+", said) is not None
+            and not any(name and name in item for name in hidden) and not _INSTRUCTION_LIKE.search(item)
+        )
+        first = phrase("not_sold_item", self.lang, item=said) if echo else phrase("not_sold", self.lang)
         if self.campaigns:
             text = f"{first} {phrase('we_offer', self.lang, offer=self._offer())}"
         else:
@@ -317,17 +351,17 @@ class _Responder:
 
     def _hidden_item(self) -> Reply | None:
         """A product of this business that is not offered here: say it is not available, without naming it."""
-        folded_visible = {fold(c.product.name) for c in self.campaigns}
+        visible_names = {fold(c.product.name) for c in self.campaigns}
+        said = content_words(self.text)
         for name in self.ctx.facts.all_product_names:
-            folded_name = fold(name)
-            if folded_name and folded_name not in folded_visible and re.search(
-                rf"(?<!\w){re.escape(folded_name)}(?!\w)", self.folded
-            ):
-                first = phrase("not_available", self.lang)
-                if self.campaigns:
-                    return Reply(text=f"{first} {phrase('we_offer', self.lang, offer=self._offer())}", source="offline",
-                                 facts_used=["not_offered_here"])
-                return Reply(text=first, source="offline", facts_used=["not_offered_here"])
+            name_words = content_words(name)
+            if fold(name) in visible_names or not name_words or not name_words <= said:
+                continue
+            first = phrase("not_available", self.lang)
+            if self.campaigns:
+                return Reply(text=f"{first} {phrase('we_offer', self.lang, offer=self._offer())}", source="offline",
+                             facts_used=["not_offered_here"])
+            return Reply(text=first, source="offline", facts_used=["not_offered_here"])
         return None
 
     def _objection(self) -> Reply:
@@ -397,9 +431,20 @@ def _asked_item(folded: str) -> str | None:
             if match:
                 item = re.split(r"[?!.,;]", match.group(1))[0].strip()
                 item = _TRAILING.sub("", _LEADING_ARTICLES.sub("", item)).strip()
-                if item and item not in _GENERIC_ITEMS and len(item.split()) <= 5:
+                if item and item.split()[0] not in _GENERIC_ITEMS and len(item.split()) <= 5:
                     return item
     return None
+
+
+def _as_written(folded_item: str, text: str) -> str:
+    """The customer's own spelling of a folded phrase ("fahrrader" → "Fahrräder")."""
+    wanted = folded_item.split()
+    tokens = re.findall(r"[\w'’-]+", text)
+    folded_tokens = [fold(token) for token in tokens]
+    for start in range(len(tokens) - len(wanted) + 1):
+        if folded_tokens[start:start + len(wanted)] == wanted:
+            return " ".join(tokens[start:start + len(wanted)])
+    return folded_item
 
 
 def _catalog_words(ctx: TurnContext, campaigns: list[Campaign]) -> set[str]:

@@ -79,7 +79,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Sorry, we don't sell {item}.",
         "es": "Lo siento, no vendemos {item}.",
         "pt": "Desculpe, não vendemos {item}.",
-        "fr": "Désolé, nous ne vendons pas {item}.",
+        "fr": "Désolé, nous ne vendons pas de {item}.",
         "de": "Leider verkaufen wir {item} nicht.",
     },
     "not_sold": {

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 import pytest
 from aiohttp.test_utils import TestClient
+from argon2 import PasswordHasher
+
+from dashboard.context import DASHBOARD
+from dashboard.passwords import Passwords
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,13 @@ async def sign_up(api: TestClient, email: str, password: str = "correct horse ba
     assert response.status == 201, await response.text()
     body = await response.json()
     return SignedUp(email=email, password=password, tenant_id=body["tenant_id"], token=body["api_token"])
+
+
+@pytest.fixture
+async def api(api: TestClient) -> TestClient:
+    """The whole app, with argon2id at its cheapest settings: the same code path, milliseconds per hash."""
+    api.server.app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    return api
 
 
 @pytest.fixture

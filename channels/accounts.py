@@ -1,0 +1,221 @@
+"""Connected accounts: a tenant's Facebook pages, Instagram accounts and WhatsApp numbers, tokens encrypted.
+
+Collection `channel_accounts`, one document per account:
+`{_id, tenant_id, platform, account_id, token_encrypted, status, name, connected_at, updated_at,
+last_error?, last_error_code?}`. An account (platform + account id) belongs to one tenant at most: the
+unique index is what routes each webhook event to exactly one tenant.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Literal, get_args
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from channels.crypto import TokenCipher, TokenDecryptError, mask
+from channels.errors import ChannelError
+
+COLLECTION = "channel_accounts"
+
+Platform = Literal["facebook", "instagram", "whatsapp"]
+Status = Literal["connected", "needs_reconnect"]
+PLATFORMS: tuple[str, ...] = get_args(Platform)
+
+# Page ids, Instagram account ids and WhatsApp phone number ids are all numeric Graph ids.
+_ACCOUNT_ID = re.compile(r"^[0-9]{1,32}$")
+_MAX_TOKEN_LENGTH = 4096
+_MAX_NAME_LENGTH = 200
+_MAX_ERROR_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class ChannelAccount:
+    id: str
+    tenant_id: str
+    platform: Platform
+    account_id: str
+    token_encrypted: str
+    status: Status
+    name: str
+    connected_at: datetime
+    updated_at: datetime
+    last_error: str = ""
+    last_error_code: int = 0
+
+
+def _utc(value: Any) -> datetime:
+    if not isinstance(value, datetime):
+        return datetime.fromtimestamp(0, timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _account(doc: dict[str, Any]) -> ChannelAccount:
+    return ChannelAccount(
+        id=doc["_id"],
+        tenant_id=doc["tenant_id"],
+        platform=doc["platform"],
+        account_id=doc["account_id"],
+        token_encrypted=doc.get("token_encrypted", ""),
+        status=doc.get("status", "connected"),
+        name=doc.get("name", ""),
+        connected_at=_utc(doc.get("connected_at")),
+        updated_at=_utc(doc.get("updated_at") or doc.get("connected_at")),
+        last_error=doc.get("last_error", ""),
+        last_error_code=doc.get("last_error_code", 0),
+    )
+
+
+async def ensure_indexes(db: AsyncDatabase) -> None:
+    await db[COLLECTION].create_indexes([
+        IndexModel([("platform", ASCENDING), ("account_id", ASCENDING)], unique=True, name="platform_account_unique"),
+        IndexModel([("tenant_id", ASCENDING), ("connected_at", ASCENDING)], name="tenant_connected"),
+    ])
+
+
+def validate_connection(platform: str, account_id: str, access_token: str, name: str = "") -> dict[str, str]:
+    """Field problems of a connect request (empty when it is fine)."""
+    fields: dict[str, str] = {}
+    if platform not in PLATFORMS:
+        fields["platform"] = "must be one of " + ", ".join(PLATFORMS)
+    if not _ACCOUNT_ID.match(account_id or ""):
+        fields["account_id"] = "must be the numeric id of the page, Instagram account or WhatsApp phone number"
+    token = access_token or ""
+    if not token.strip():
+        fields["access_token"] = "is required"
+    elif len(token) > _MAX_TOKEN_LENGTH or any(char.isspace() for char in token):
+        fields["access_token"] = "does not look like an access token"
+    if len(name) > _MAX_NAME_LENGTH:
+        fields["name"] = f"must be at most {_MAX_NAME_LENGTH} characters"
+    return fields
+
+
+async def connect_account(
+    db: AsyncDatabase,
+    cipher: TokenCipher,
+    tenant_id: str,
+    platform: str,
+    account_id: str,
+    access_token: str,
+    name: str = "",
+) -> ChannelAccount:
+    """Connect an account to this tenant, or renew its token if the tenant already has it.
+
+    ChannelError 422 for bad input, 409 when another tenant has connected the same account.
+    """
+    fields = validate_connection(platform, account_id, access_token, name)
+    if fields:
+        raise ChannelError(422, "invalid", "some fields are invalid", fields)
+    name = name.strip()
+    for _ in range(2):
+        # Unscoped on purpose: the account may belong to another tenant, which is the conflict to report.
+        existing = await db[COLLECTION].find_one({"platform": platform, "account_id": account_id})
+        if existing is not None:
+            if existing["tenant_id"] != tenant_id:
+                raise ChannelError(
+                    409, "account_taken", "this account is already connected to another business",
+                    {"account_id": "already connected elsewhere"},
+                )
+            return await _renew(db, cipher, existing, access_token, name)
+        now = datetime.now(timezone.utc)
+        doc: dict[str, Any] = {
+            "_id": uuid.uuid4().hex,
+            "tenant_id": tenant_id,
+            "platform": platform,
+            "account_id": account_id,
+            "token_encrypted": cipher.encrypt(access_token),
+            "status": "connected",
+            "name": name,
+            "connected_at": now,
+            "updated_at": now,
+        }
+        try:
+            await db[COLLECTION].insert_one(doc)
+        except DuplicateKeyError:
+            continue  # connected concurrently: read the winner and decide again
+        return _account(doc)
+    raise ChannelError(409, "account_taken", "this account is being connected right now; try again")
+
+
+async def _renew(
+    db: AsyncDatabase, cipher: TokenCipher, existing: dict[str, Any], access_token: str, name: str
+) -> ChannelAccount:
+    changes: dict[str, Any] = {"token_encrypted": cipher.encrypt(access_token), "status": "connected"}
+    if name:
+        changes["name"] = name
+    key = {"_id": existing["_id"], "tenant_id": existing["tenant_id"]}
+    await db[COLLECTION].update_one(key, {
+        "$set": changes,
+        "$unset": {"last_error": "", "last_error_code": ""},
+        # Dates are written with $currentDate: the embedded server stores a $set datetime as a string.
+        "$currentDate": {"connected_at": True, "updated_at": True},
+    })
+    renewed = await db[COLLECTION].find_one(key)
+    if renewed is None:  # disconnected in between
+        raise ChannelError(409, "account_taken", "this account changed while connecting; try again")
+    return _account(renewed)
+
+
+async def list_accounts(db: AsyncDatabase, tenant_id: str) -> list[ChannelAccount]:
+    cursor = db[COLLECTION].find({"tenant_id": tenant_id}).sort([("connected_at", ASCENDING), ("_id", ASCENDING)])
+    return [_account(doc) async for doc in cursor]
+
+
+async def get_account(db: AsyncDatabase, tenant_id: str, id: str) -> ChannelAccount | None:
+    doc = await db[COLLECTION].find_one({"_id": id, "tenant_id": tenant_id})
+    return _account(doc) if doc else None
+
+
+async def disconnect_account(db: AsyncDatabase, tenant_id: str, id: str) -> bool:
+    result = await db[COLLECTION].delete_one({"_id": id, "tenant_id": tenant_id})
+    return result.deleted_count == 1
+
+
+async def find_by_platform_account(db: AsyncDatabase, platform: str, account_id: str) -> ChannelAccount | None:
+    """The account a webhook event names, whoever's it is: this lookup is how the tenant is found."""
+    if not platform or not account_id:
+        return None
+    doc = await db[COLLECTION].find_one({"platform": platform, "account_id": account_id})
+    return _account(doc) if doc else None
+
+
+async def mark_needs_reconnect(db: AsyncDatabase, tenant_id: str, id: str, code: int, message: str) -> bool:
+    """Meta refused the token (expired, revoked, permission removed): the owner must connect again."""
+    result = await db[COLLECTION].update_one(
+        {"_id": id, "tenant_id": tenant_id},
+        {
+            "$set": {"status": "needs_reconnect", "last_error": message[:_MAX_ERROR_LENGTH], "last_error_code": int(code)},
+            "$currentDate": {"updated_at": True},
+        },
+    )
+    return result.matched_count == 1
+
+
+def account_token(cipher: TokenCipher, account: ChannelAccount) -> str:
+    return cipher.decrypt(account.token_encrypted)
+
+
+def account_to_api(account: ChannelAccount, cipher: TokenCipher) -> dict[str, Any]:
+    """The owner API's view: everything but the token, which only shows masked."""
+    try:
+        masked = mask(account_token(cipher, account))
+    except TokenDecryptError:
+        masked = ""
+    data: dict[str, Any] = {
+        "id": account.id,
+        "platform": account.platform,
+        "account_id": account.account_id,
+        "name": account.name,
+        "status": account.status,
+        "access_token": masked,
+        "connected_at": account.connected_at.isoformat(),
+    }
+    if account.last_error:
+        data["last_error"] = account.last_error
+        data["last_error_code"] = account.last_error_code
+    return data

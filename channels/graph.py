@@ -1,0 +1,298 @@
+"""A small client for Meta's Graph API: timeouts, bounded retries with backoff, typed errors.
+
+Meta reports most failures, rate limits included, as HTTP 400 with `{"error": {"code", "error_subcode",
+"is_transient", ...}}`, so whether to retry is decided on the code, not only on the HTTP status.
+Tokens travel as the `access_token` query parameter or a bearer header; nothing here logs either,
+and logged paths never carry a query string.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json as jsonlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
+
+import aiohttp
+
+from channels.outbound import SendRequest
+from channels.parsing import as_dict, as_int, as_str, dicts
+
+log = logging.getLogger(__name__)
+
+Category = Literal["auth", "window", "rate_limit", "invalid", "undeliverable", "transient", "unknown"]
+Auth = Literal["access_token", "bearer"]
+
+TRANSIENT_CODES = frozenset({1, 2, 1200, 131000, 131016})
+# App, user, page, custom and business-use-case limits, WhatsApp throughput and pair limits: back off, retry.
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 130429, 131056, *range(80000, 80015)})
+# WhatsApp's spam rate limit follows from message quality: retrying soon only makes it worse.
+SPAM_RATE_LIMIT_CODES = frozenset({131048})
+WINDOW_CODES = frozenset({131047})
+WINDOW_SUBCODES = frozenset({2018278, 2534022})
+AUTH_CODES = frozenset({190, 102, 10, 230, *range(200, 300)})
+UNDELIVERABLE_CODES = frozenset({551, 131021, 131026, 131049, 131051})
+UNDELIVERABLE_SUBCODES = frozenset({1545041, 2018001})
+INVALID_CODES = frozenset({100, 131008, 131009})
+# Meta's WhatsApp docs: the same customer may get at most one message every 6 seconds.
+PAIR_RATE_LIMIT_CODE = 131056
+PAIR_RATE_LIMIT_WAIT_S = 6.0
+
+
+class GraphError(Exception):
+    """A Graph API call that failed for good (permanent error, or retries used up)."""
+
+    def __init__(
+        self,
+        http_status: int,
+        code: int,
+        subcode: int,
+        message: str,
+        transient: bool,
+        category: Category,
+        *,
+        retry_after_s: float | None = None,
+        fbtrace_id: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.code = code
+        self.subcode = subcode
+        self.message = message
+        self.transient = transient
+        self.category: Category = category
+        self.retry_after_s = retry_after_s
+        self.fbtrace_id = fbtrace_id
+
+    def __str__(self) -> str:
+        return f"Graph error {self.code}/{self.subcode} (HTTP {self.http_status}, {self.category}): {self.message}"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message_id: str
+    recipient_id: str = ""
+
+
+def classify(http_status: int, code: int, subcode: int, is_transient: bool = False) -> tuple[Category, bool]:
+    """(category, worth retrying) for an error answer."""
+    category: Category
+    if code in WINDOW_CODES or subcode in WINDOW_SUBCODES:
+        return "window", False
+    if code in AUTH_CODES:
+        category, transient = "auth", False
+    elif code in SPAM_RATE_LIMIT_CODES:
+        category, transient = "rate_limit", False
+    elif code in RATE_LIMIT_CODES:
+        category, transient = "rate_limit", True
+    elif code in TRANSIENT_CODES:
+        category, transient = "transient", True
+    elif code in UNDELIVERABLE_CODES or subcode in UNDELIVERABLE_SUBCODES:
+        category, transient = "undeliverable", False
+    elif code in INVALID_CODES:
+        category, transient = "invalid", False
+    elif http_status == 429:
+        category, transient = "rate_limit", True
+    elif http_status >= 500:
+        category, transient = "transient", True
+    elif http_status in (401, 403) and not code:
+        category, transient = "auth", False
+    else:
+        category, transient = "unknown", False
+    if is_transient and not transient:
+        return ("transient" if category == "unknown" else category), True
+    return category, transient
+
+
+def error_from_response(
+    http_status: int, body: Any, retry_after_s: float | None = None, *, redact: str = ""
+) -> GraphError:
+    """The typed error of an error answer; `redact` (the token used) is blanked out of Meta's message."""
+    error = as_dict(as_dict(body).get("error"))
+    code = as_int(error.get("code"))
+    subcode = as_int(error.get("error_subcode"))
+    message = as_str(error.get("message")) or as_str(error.get("error_user_msg")) or f"HTTP {http_status}"
+    details = as_str(as_dict(error.get("error_data")).get("details"))
+    if details and details not in message:
+        message = f"{message} ({details})"
+    if redact:
+        message = message.replace(redact, "***")
+    category, transient = classify(http_status, code, subcode, error.get("is_transient") is True)
+    return GraphError(
+        http_status, code, subcode, message, transient, category,
+        retry_after_s=retry_after_s, fbtrace_id=as_str(error.get("fbtrace_id")),
+    )
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a `Retry-After` header (delta seconds or an HTTP date); None when absent or odd."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    if seconds != seconds:
+        return None
+    return max(0.0, seconds)
+
+
+def send_result(body: dict[str, Any]) -> SendResult:
+    """Messenger/Instagram answer `{recipient_id, message_id}`; WhatsApp `{contacts[], messages[{id}]}`."""
+    messages = dicts(body.get("messages"))
+    contacts = dicts(body.get("contacts"))
+    return SendResult(
+        message_id=as_str(body.get("message_id")) or (as_str(messages[0].get("id")) if messages else ""),
+        recipient_id=as_str(body.get("recipient_id")) or (as_str(contacts[0].get("wa_id")) if contacts else ""),
+    )
+
+
+def loggable_path(path: str) -> str:
+    """A path without its query string, which may hold a token."""
+    return path.split("?", 1)[0]
+
+
+class _NetworkFailure(Exception):
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class GraphClient:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        *,
+        timeout_s: float = 10,
+        max_attempts: int = 4,
+        base_delay_s: float = 0.5,
+        max_delay_s: float = 20.0,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.session = session
+        self.base_url = base_url.rstrip("/")
+        self.timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self.max_attempts = max(1, max_attempts)
+        self.base_delay_s = base_delay_s
+        self.max_delay_s = max_delay_s
+        self._sleep = sleep
+        self._jitter = jitter
+
+    async def send(self, request: SendRequest, token: str) -> SendResult:
+        body = await self.request(
+            request.method, request.path, params=request.params, json=request.body, token=token, auth=request.auth
+        )
+        return send_result(body)
+
+    async def get(
+        self, path: str, *, params: dict[str, str] | None = None, token: str = "", auth: Auth = "access_token"
+    ) -> dict[str, Any]:
+        return await self.request("GET", path, params=params, token=token, auth=auth)
+
+    async def post(
+        self,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json: dict[str, Any] | None = None,
+        token: str = "",
+        auth: Auth = "access_token",
+    ) -> dict[str, Any]:
+        return await self.request("POST", path, params=params, json=json, token=token, auth=auth)
+
+    async def delete(
+        self, path: str, *, params: dict[str, str] | None = None, token: str = "", auth: Auth = "access_token"
+    ) -> dict[str, Any]:
+        return await self.request("DELETE", path, params=params, token=token, auth=auth)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json: dict[str, Any] | None = None,
+        token: str = "",
+        auth: Auth = "access_token",
+    ) -> dict[str, Any]:
+        """One Graph call with retries on transient failures; the answer's JSON object, or GraphError.
+
+        A send that timed out may have reached Meta; it is retried anyway, since Meta offers no idempotency
+        key and a lost reply is worse than a rare repeated one.
+        """
+        query = dict(params or {})
+        headers: dict[str, str] = {}
+        if token:
+            if auth == "bearer":
+                headers["Authorization"] = f"Bearer {token}"
+            else:
+                query["access_token"] = token
+        url = self.base_url + (path if path.startswith("/") else "/" + path)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                status, retry_after, body = await self._attempt(method, url, query, json, headers)
+            except _NetworkFailure as failure:
+                error = GraphError(0, 0, 0, f"network error: {failure.kind}", True, "transient")
+            else:
+                if 200 <= status < 300:
+                    return as_dict(body)
+                error = error_from_response(status, body, retry_after, redact=token)
+            if not error.transient or attempt >= self.max_attempts:
+                if error.transient:
+                    log.warning("graph call gave up", extra={"path": loggable_path(path), "code": error.code,
+                                                             "http_status": error.http_status, "attempts": attempt})
+                raise error
+            delay = self._delay(attempt, error)
+            log.warning("graph call failed; retrying", extra={
+                "path": loggable_path(path), "http_status": error.http_status, "code": error.code,
+                "attempt": attempt, "delay_s": round(delay, 3),
+            })
+            await self._sleep(delay)
+
+    def _delay(self, attempt: int, error: GraphError) -> float:
+        if error.retry_after_s is not None:
+            delay = min(error.retry_after_s, self.max_delay_s)
+        else:
+            # Full jitter: anywhere between 0 and the exponential ceiling, so retries of many senders spread out.
+            ceiling = min(self.max_delay_s, self.base_delay_s * (2 ** (attempt - 1)))
+            delay = self._jitter() * ceiling
+        if error.code == PAIR_RATE_LIMIT_CODE:
+            delay = max(delay, min(PAIR_RATE_LIMIT_WAIT_S, self.max_delay_s))
+        return delay
+
+    async def _attempt(
+        self, method: str, url: str, query: dict[str, str], json: dict[str, Any] | None, headers: dict[str, str]
+    ) -> tuple[int, float | None, Any]:
+        try:
+            async with self.session.request(
+                method, url, params=query, json=json, headers=headers, timeout=self.timeout
+            ) as response:
+                raw = await response.read()
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                status = response.status
+        except asyncio.TimeoutError:
+            raise _NetworkFailure("timeout") from None
+        except aiohttp.ClientError as exc:
+            # The exception text can hold the URL and so the token: only its type is kept.
+            raise _NetworkFailure(type(exc).__name__) from None
+        try:
+            body = jsonlib.loads(raw) if raw else {}
+        except ValueError:
+            body = {}
+        return status, retry_after, body

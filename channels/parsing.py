@@ -1,0 +1,76 @@
+"""Tolerant readers for webhook JSON: a field of the wrong type reads as empty, never as an exception.
+
+Meta adds fields, drops optional ones and sometimes sends `null`; adapters read through these so one odd
+item cannot stop a whole delivery from being parsed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Below this a timestamp is seconds, not milliseconds (1e11 ms is March 1973; 1e11 s is the year 5138).
+_SECONDS_BELOW = 100_000_000_000
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def dicts(value: Any) -> list[dict[str, Any]]:
+    """The dict items of a list (others are skipped)."""
+    return [item for item in as_list(value) if isinstance(item, dict)]
+
+
+def as_str(value: Any) -> str:
+    """Strings as they are, ids sent as numbers as their digits; anything else is empty."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return ""
+
+
+def as_int(value: Any) -> int:
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value == value and abs(value) < 1e18:
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return 0
+    return 0
+
+
+def as_float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+        return number if number == number and abs(number) != float("inf") else None
+    if isinstance(value, str):
+        try:
+            return as_float(float(value))
+        except ValueError:
+            return None
+    return None
+
+
+def timestamp_ms(value: Any) -> int:
+    """Milliseconds from a Messenger/Instagram millisecond int or a WhatsApp seconds string.
+
+    Some deliveries carry seconds where milliseconds are documented; small values are scaled up.
+    """
+    number = as_int(value)
+    if number <= 0:
+        return 0
+    return number * 1000 if number < _SECONDS_BELOW else number

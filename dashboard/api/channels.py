@@ -1,0 +1,72 @@
+"""`/api/channels`: accounts connected by hand, listed with masked tokens, and disconnected."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+
+from bot.platform import Platform
+from channels.accounts import ChannelAccount, account_to_api, account_token, connect_account, disconnect_account, get_account, list_accounts
+from channels.facebook_login import unsubscribe_page
+from dashboard.context import platform, tenant_id
+from dashboard.errors import not_found, read_model
+from dashboard.facebook_links import FacebookLink, forget_link, link_for_channel, links_of_page
+from dashboard.schemas import ChannelIn
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+
+UNSUBSCRIBE_TIMEOUT_S = 10
+
+
+@routes.get("/api/channels")
+async def list_all(request: web.Request) -> web.Response:
+    p = platform(request)
+    accounts = await list_accounts(p.db, tenant_id(request))
+    return web.json_response({"channels": [account_to_api(account, p.cipher) for account in accounts]})
+
+
+@routes.post("/api/channels")
+async def connect(request: web.Request) -> web.Response:
+    body = await read_model(request, ChannelIn)
+    p = platform(request)
+    account = await connect_account(p.db, p.cipher, tenant_id(request), body.platform, body.account_id, body.access_token, body.name)
+    log.info("channel connected", extra={"platform": account.platform, "channel": account.id})
+    return web.json_response(account_to_api(account, p.cipher), status=201)
+
+
+async def _page_still_used(p: Platform, link: FacebookLink) -> bool:
+    """Whether another connected account of the tenant is reached through the same page's subscription."""
+    for other in await links_of_page(p.db, link.tenant_id, link.page_id):
+        if other.id != link.id and await get_account(p.db, link.tenant_id, other.channel_id) is not None:
+            return True
+    return False
+
+
+async def unsubscribe_if_unused(p: Platform, account: ChannelAccount, link: FacebookLink) -> None:
+    """Best effort: stop the page's webhooks once no connected account of the tenant needs them."""
+    if not link.page_id or await _page_still_used(p, link):
+        return
+    try:
+        token = account_token(p.cipher, account)
+        await asyncio.wait_for(unsubscribe_page(p.graph, link.page_id, token), UNSUBSCRIBE_TIMEOUT_S)
+    except Exception as exc:  # the disconnect stands whatever Meta answers
+        log.warning("page unsubscribe failed", extra={"channel": account.id, "error_type": type(exc).__name__})
+
+
+@routes.delete("/api/channels/{id}")
+async def disconnect(request: web.Request) -> web.Response:
+    p, tenant, channel_id = platform(request), tenant_id(request), request.match_info["id"]
+    account = await get_account(p.db, tenant, channel_id)
+    if account is None:
+        raise not_found("channel")
+    link = await link_for_channel(p.db, tenant, channel_id)
+    if not await disconnect_account(p.db, tenant, channel_id):
+        raise not_found("channel")
+    if link is not None:
+        await forget_link(p.db, tenant, link.id)
+        await unsubscribe_if_unused(p, account, link)
+    log.info("channel disconnected", extra={"platform": account.platform, "channel": account.id})
+    return web.json_response({"deleted": True})

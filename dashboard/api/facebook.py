@@ -1,0 +1,213 @@
+"""Facebook Login that connects an owner's pages and Instagram accounts, and Meta's user-data callbacks."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.logs import tenant_id_var
+from bot.platform import Platform
+from channels.accounts import ChannelAccount, account_to_api, connect_account, disconnect_account, get_account
+from channels.errors import ChannelError
+from channels.facebook_login import (
+    PageInfo,
+    SignedRequestError,
+    auth_url,
+    deletion_response,
+    exchange_code,
+    list_pages,
+    parse_signed_request,
+    subscribe_page,
+)
+from channels.graph import GraphError
+from dashboard.context import platform, tenant_id
+from dashboard.errors import ApiError, not_found
+from dashboard.facebook_links import (
+    forget_link,
+    get_deletion,
+    links_of_facebook_user,
+    record_deletion,
+    record_link,
+    tenants_of_facebook_user,
+)
+from dashboard.facebook_state import consume_state, issue_state
+from dashboard.owners import clear_facebook_user, set_facebook_user
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+
+BASE = "/api/integrations/facebook"
+
+
+def _require_app(p: Platform) -> tuple[str, str]:
+    settings = p.settings
+    if not settings.meta_app_id or not settings.meta_app_secret:
+        raise ApiError(503, "facebook_not_configured", "Facebook Login needs META_APP_ID and META_APP_SECRET")
+    return settings.meta_app_id, settings.meta_app_secret
+
+
+def redirect_uri(p: Platform) -> str:
+    return f"{p.settings.public_base}{BASE}/callback"
+
+
+def graph_version(p: Platform) -> str:
+    """`v21.0` out of `https://graph.facebook.com/v21.0`: the dialog must use the API's version."""
+    return urlsplit(p.settings.graph_base).path.strip("/").rsplit("/", 1)[-1]
+
+
+@routes.get(f"{BASE}/auth-url")
+async def facebook_auth_url(request: web.Request) -> web.Response:
+    p = platform(request)
+    app_id, _ = _require_app(p)
+    state = await issue_state(p.redis, tenant_id(request))
+    return web.json_response({"url": auth_url(app_id, redirect_uri(p), state, graph_version(p))})
+
+
+@dataclass
+class LoginOutcome:
+    connected: list[ChannelAccount] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+
+async def _connect(
+    p: Platform, tenant: str, facebook_user_id: str, outcome: LoginOutcome, platform_name: str, account_id: str, page: PageInfo, name: str
+) -> ChannelAccount | None:
+    try:
+        account = await connect_account(p.db, p.cipher, tenant, platform_name, account_id, page.access_token, name)
+    except ChannelError as exc:  # another business has it, or Meta sent something unusable
+        outcome.skipped.append({"platform": platform_name, "account_id": account_id, "name": name, "reason": exc.code})
+        return None
+    await record_link(p.db, tenant, facebook_user_id, platform_name, account_id, account.id, page.id)
+    outcome.connected.append(account)
+    return account
+
+
+async def _facebook_user_id(p: Platform, user_token: str) -> str:
+    try:
+        me = await p.graph.get("/me", params={"fields": "id"}, token=user_token)
+    except GraphError:
+        return ""
+    value = me.get("id")
+    return value if isinstance(value, str) else ""
+
+
+async def connect_pages(p: Platform, tenant: str, user_token: str) -> LoginOutcome:
+    """Connect every page the user manages (and its Instagram account) and subscribe the app to it."""
+    facebook_user_id = await _facebook_user_id(p, user_token)
+    outcome = LoginOutcome()
+    for page in await list_pages(p.graph, user_token):
+        if not page.access_token:
+            outcome.skipped.append({"platform": "facebook", "account_id": page.id, "name": page.name, "reason": "no_page_token"})
+            continue
+        connected = [await _connect(p, tenant, facebook_user_id, outcome, "facebook", page.id, page, page.name)]
+        if page.instagram_account_id:
+            name = page.instagram_username or page.name
+            connected.append(await _connect(p, tenant, facebook_user_id, outcome, "instagram", page.instagram_account_id, page, name))
+        if not any(connected):
+            continue  # nothing of this page is ours: leave its subscriptions alone
+        try:
+            subscribed = await subscribe_page(p.graph, page.id, page.access_token)
+        except GraphError as exc:
+            subscribed = False
+            log.warning("page subscription failed", extra={"page": page.id, "graph_code": exc.code})
+        if not subscribed:
+            outcome.skipped.append({"platform": "facebook", "account_id": page.id, "name": page.name, "reason": "subscription_failed"})
+    if facebook_user_id:
+        await set_facebook_user(p.db, tenant, facebook_user_id)
+    return outcome
+
+
+def _wants_json(request: web.Request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@routes.get(f"{BASE}/callback")
+async def facebook_callback(request: web.Request) -> web.StreamResponse:
+    p = platform(request)
+    app_id, app_secret = _require_app(p)
+    tenant = await consume_state(p.redis, request.query.get("state", ""))
+    if tenant is None:
+        raise ApiError(400, "bad_state", "this login link is unknown or expired; start again from the dashboard", {"state": "unknown or expired"})
+    tenant_id_var.set(tenant)
+    code = request.query.get("code", "")
+    if not code:
+        # The owner cancelled in the dialog (Meta sends `error` instead of `code`).
+        raise ApiError(400, "facebook_login_cancelled", "Facebook did not grant access", {"code": "missing"})
+    try:
+        user_token = await exchange_code(p.graph, app_id, app_secret, redirect_uri(p), code)
+        outcome = await connect_pages(p, tenant, user_token)
+    except GraphError as exc:
+        log.warning("facebook login failed", extra={"graph_code": exc.code, "http_status": exc.http_status})
+        raise ApiError(502, "facebook_login_failed", "Facebook refused the login; try again") from None
+    log.info("facebook login connected accounts", extra={"connected": len(outcome.connected), "skipped": len(outcome.skipped)})
+    if _wants_json(request):
+        return web.json_response({"connected": [account_to_api(a, p.cipher) for a in outcome.connected], "skipped": outcome.skipped})
+    raise web.HTTPFound("/")
+
+
+async def _signed_payload(request: web.Request) -> dict[str, Any]:
+    p = platform(request)
+    _, app_secret = _require_app(p)
+    form = await request.post()
+    signed_request = form.get("signed_request")
+    try:
+        if not isinstance(signed_request, str):
+            raise SignedRequestError("missing")
+        payload = parse_signed_request(signed_request, app_secret)
+    except SignedRequestError:
+        raise ApiError(400, "bad_signed_request", "signed_request is missing or not signed by this app", {"signed_request": "invalid"}) from None
+    user_id = payload.get("user_id")
+    if not isinstance(user_id, str) or not user_id:
+        raise ApiError(400, "bad_signed_request", "signed_request names no user", {"signed_request": "no user_id"})
+    return payload
+
+
+async def forget_facebook_user(p: Platform, facebook_user_id: str) -> tuple[list[str], int]:
+    """Disconnect every account this Facebook user connected, in every tenant; returns (tenants, accounts)."""
+    removed = 0
+    tenants: set[str] = set(await tenants_of_facebook_user(p.db, facebook_user_id))
+    for link in await links_of_facebook_user(p.db, facebook_user_id):
+        tenants.add(link.tenant_id)
+        if await get_account(p.db, link.tenant_id, link.channel_id) is not None:
+            removed += int(await disconnect_account(p.db, link.tenant_id, link.channel_id))
+        await forget_link(p.db, link.tenant_id, link.id)
+    for tenant in tenants:
+        await clear_facebook_user(p.db, tenant)
+    return sorted(tenants), removed
+
+
+@routes.post(f"{BASE}/deauthorize")
+async def facebook_deauthorize(request: web.Request) -> web.Response:
+    payload = await _signed_payload(request)
+    tenants, removed = await forget_facebook_user(platform(request), payload["user_id"])
+    log.info("facebook user deauthorized", extra={"tenants": len(tenants), "accounts_removed": removed})
+    return web.json_response({"ok": True, "accounts_removed": removed})
+
+
+@routes.post(f"{BASE}/data-deletion")
+async def facebook_data_deletion(request: web.Request) -> web.Response:
+    payload = await _signed_payload(request)
+    p = platform(request)
+    tenants, removed = await forget_facebook_user(p, payload["user_id"])
+    code = await record_deletion(p.db, tenants, removed)
+    log.info("facebook data deletion done", extra={"tenants": len(tenants), "accounts_removed": removed})
+    status_url = f"{p.settings.public_base}{BASE}/deletion-status?code={code}"
+    return web.json_response(deletion_response(code, status_url))
+
+
+@routes.get(f"{BASE}/deletion-status")
+async def facebook_deletion_status(request: web.Request) -> web.Response:
+    code = request.query.get("code", "")
+    record = await get_deletion(platform(request).db, code) if code else None
+    if record is None:
+        raise not_found("deletion request")
+    return web.json_response({
+        "confirmation_code": code,
+        "status": record.get("status", "completed"),
+        "accounts_removed": record.get("accounts_removed", 0),
+        "requested_at": record["requested_at"].isoformat(),
+    })

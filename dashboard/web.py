@@ -1,0 +1,33 @@
+"""Plugs the owner API into the platform's web app (called by `bot.app.create_app` as an extension)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from bot.app import PLATFORM
+from dashboard.api import analytics, auth, campaigns, channels, conversations, facebook, knowledge, leads, leo, onboarding, openapi
+from dashboard.auth import auth_middleware
+from dashboard.context import DASHBOARD, DashboardState
+from dashboard.errors import error_middleware
+from dashboard.passwords import Passwords
+from dashboard.storage import ensure_indexes
+
+ROUTE_MODULES = (auth, onboarding, knowledge, campaigns, channels, facebook, conversations, leads, analytics, leo, openapi)
+
+
+async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:
+    # Runs after the platform's own context (registered earlier), so the database is open here.
+    await ensure_indexes(app[PLATFORM].db)
+    app[DASHBOARD] = DashboardState(passwords=Passwords())
+    yield
+
+
+def setup_dashboard(app: web.Application) -> None:
+    # Errors outermost, so a refused login or a bad token is rendered as JSON too.
+    app.middlewares.append(error_middleware)
+    app.middlewares.append(auth_middleware)
+    for module in ROUTE_MODULES:
+        app.router.add_routes(module.routes)
+    app.cleanup_ctx.append(_dashboard_ctx)

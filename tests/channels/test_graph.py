@@ -1,0 +1,210 @@
+"""The Graph client against a local fake Graph API that fails on command."""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+import aiohttp
+import pytest
+
+from channels.base import ADAPTERS
+from channels.graph import GraphClient, GraphError, classify, parse_retry_after
+from tests.channels.graph_server import Answer, Hang, graph_error
+
+TOKEN = "EAAB-secret-page-token-x9Zq"
+
+
+def messenger_request():
+    [request] = ADAPTERS["messenger"].build_send_requests("PAGE_1", "PSID_9", "hello")
+    return request
+
+
+def whatsapp_request():
+    [request] = ADAPTERS["whatsapp"].build_send_requests("PNID_1", "5511987654321", "hello", reply_to_message_id="wamid.IN1")
+    return request
+
+
+async def test_messenger_send_puts_the_token_in_the_query(graph_rig):
+    result = await graph_rig.client.send(messenger_request(), TOKEN)
+    assert result.message_id == "m_1"
+    [call] = graph_rig.fake.calls
+    assert (call.method, call.path) == ("POST", "/me/messages")
+    assert call.query == {"access_token": TOKEN}
+    assert "Authorization" not in call.headers
+    assert call.json["recipient"] == {"id": "PSID_9"}
+
+
+async def test_whatsapp_send_uses_a_bearer_header(graph_rig):
+    graph_rig.fake.on("POST", "/PNID_1/messages", {
+        "messaging_product": "whatsapp", "contacts": [{"input": "5511987654321", "wa_id": "5511987654321"}],
+        "messages": [{"id": "wamid.OUT9"}]})
+    result = await graph_rig.client.send(whatsapp_request(), TOKEN)
+    assert (result.message_id, result.recipient_id) == ("wamid.OUT9", "5511987654321")
+    [call] = graph_rig.fake.calls
+    assert call.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert "access_token" not in call.query
+    assert call.json["context"] == {"message_id": "wamid.IN1"}
+
+
+async def test_429_honours_retry_after(graph_rig):
+    graph_rig.fake.script = [Answer(429, graph_error(4, "Application request limit reached"), {"Retry-After": "2"})]
+    result = await graph_rig.client.send(messenger_request(), TOKEN)
+    assert result.message_id
+    assert len(graph_rig.fake.calls) == 2
+    assert graph_rig.sleeps.delays == [2.0]
+
+
+async def test_retry_after_is_capped(graph_rig):
+    graph_rig.fake.script = [Answer(503, {}, {"Retry-After": "3600"})]
+    await graph_rig.client.send(messenger_request(), TOKEN)
+    assert graph_rig.sleeps.delays == [graph_rig.client.max_delay_s]
+
+
+async def test_5xx_backs_off_exponentially_with_jitter_then_succeeds(graph_rig):
+    graph_rig.fake.script = [Answer(500, {}), Answer(502, {}), Answer(500, {"error": {"code": 2, "message": "unavailable"}})]
+    result = await graph_rig.client.send(messenger_request(), TOKEN)
+    assert result.message_id
+    assert len(graph_rig.fake.calls) == 4
+    assert len(graph_rig.sleeps.delays) == 3
+    for attempt, delay in enumerate(graph_rig.sleeps.delays, start=1):
+        assert 0 <= delay <= 0.5 * 2 ** (attempt - 1)
+
+
+async def test_5xx_every_time_gives_up_after_max_attempts(graph_rig):
+    graph_rig.fake.script = [Answer(500, {}) for _ in range(6)]
+    with pytest.raises(GraphError) as caught:
+        await graph_rig.client.send(messenger_request(), TOKEN)
+    assert (caught.value.transient, caught.value.category, caught.value.http_status) == (True, "transient", 500)
+    assert len(graph_rig.fake.calls) == 4
+    assert len(graph_rig.sleeps.delays) == 3
+
+
+async def test_timeout_is_retried(graph_rig):
+    graph_rig.fake.script = [Hang(0.6)]
+    result = await graph_rig.client.send(messenger_request(), TOKEN)
+    assert result.message_id
+    assert len(graph_rig.fake.calls) == 2
+
+
+@pytest.mark.parametrize("error", [
+    graph_error(1200, "Temporary send message failure"),
+    graph_error(131000, "Something went wrong"),
+    graph_error(613, "Calls to this api have exceeded the rate limit"),
+    graph_error(80007, "Rate limit hit for WABA"),
+    graph_error(130429, "Rate limit hit"),
+    graph_error(9999, "An odd one", transient=True),
+])
+async def test_transient_codes_sent_as_http_400_are_retried(graph_rig, error):
+    graph_rig.fake.script = [Answer(400, error)]
+    result = await graph_rig.client.send(messenger_request(), TOKEN)
+    assert result.message_id
+    assert len(graph_rig.fake.calls) == 2
+
+
+@pytest.mark.parametrize(("status", "error", "category"), [
+    (400, graph_error(100, "Invalid parameter"), "invalid"),
+    (401, graph_error(190, "Error validating access token: Session has expired"), "auth"),
+    (403, graph_error(10, "Application does not have permission for this action"), "auth"),
+    (400, graph_error(200, "Permissions error"), "auth"),
+    (400, graph_error(10, "This message is sent outside of allowed window.", subcode=2018278), "window"),
+    (400, graph_error(10, "Outside of allowed window", subcode=2534022), "window"),
+    (400, graph_error(131047, "Re-engagement message"), "window"),
+    (400, graph_error(551, "This person isn't available right now.", subcode=1545041), "undeliverable"),
+    (400, graph_error(131026, "Message undeliverable"), "undeliverable"),
+    (400, graph_error(131048, "Spam rate limit hit"), "rate_limit"),
+    (404, {"not": "graph"}, "unknown"),
+])
+async def test_permanent_errors_are_not_retried(graph_rig, status, error, category):
+    graph_rig.fake.script = [Answer(status, error), Answer(200, {"message_id": "never"})]
+    with pytest.raises(GraphError) as caught:
+        await graph_rig.client.send(messenger_request(), TOKEN)
+    assert len(graph_rig.fake.calls) == 1
+    assert graph_rig.sleeps.delays == []
+    assert (caught.value.category, caught.value.transient, caught.value.http_status) == (category, False, status)
+    if "error" in error:
+        assert caught.value.code == error["error"]["code"]
+        assert caught.value.subcode == error["error"].get("error_subcode", 0)
+        assert caught.value.message.startswith(error["error"]["message"])
+
+
+async def test_pair_rate_limit_waits_at_least_six_seconds(graph_rig):
+    graph_rig.fake.script = [Answer(400, graph_error(131056, "(Business Account, Consumer Account) pair rate limit hit"))]
+    await graph_rig.client.send(whatsapp_request(), TOKEN)
+    assert len(graph_rig.fake.calls) == 2
+    assert graph_rig.sleeps.delays[0] >= 6.0
+
+
+async def test_network_errors_are_retried_then_raised():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    delays: list[float] = []
+
+    async def record(seconds: float) -> None:
+        delays.append(seconds)
+
+    async with aiohttp.ClientSession() as session:
+        client = GraphClient(session, f"http://127.0.0.1:{port}/v21.0", max_attempts=3, sleep=record)
+        with pytest.raises(GraphError) as caught:
+            await client.send(messenger_request(), TOKEN)
+    assert (caught.value.category, caught.value.transient, caught.value.http_status) == ("transient", True, 0)
+    assert len(delays) == 2
+    assert TOKEN not in str(caught.value)
+
+
+async def test_tokens_never_reach_the_logs_or_errors(graph_rig, caplog):
+    caplog.set_level(logging.DEBUG)
+    graph_rig.fake.script = [
+        Answer(500, {}),
+        Answer(400, graph_error(190, f"Malformed access token {TOKEN}")),
+    ]
+    with pytest.raises(GraphError) as caught:
+        await graph_rig.client.send(messenger_request(), TOKEN)
+    assert caught.value.category == "auth"
+    assert TOKEN not in str(caught.value) and TOKEN not in caught.value.message
+    assert any("retrying" in record.getMessage() for record in caplog.records)
+    ours = [record for record in caplog.records if record.name.startswith("channels")]
+    assert ours
+    for record in ours:  # (the fake server's own access log shows the query; it stands in for Meta)
+        assert TOKEN not in record.getMessage()
+        assert TOKEN not in str(record.__dict__)
+
+
+async def test_generic_calls_pass_params_and_token(graph_rig):
+    graph_rig.fake.on("GET", "/PAGE_1", {"id": "PAGE_1", "instagram_business_account": {"id": "1784"}})
+    body = await graph_rig.client.get("/PAGE_1", params={"fields": "instagram_business_account"}, token=TOKEN)
+    assert body["instagram_business_account"] == {"id": "1784"}
+    assert graph_rig.fake.calls[-1].query == {"fields": "instagram_business_account", "access_token": TOKEN}
+    assert await graph_rig.client.post("/PAGE_1/subscribed_apps", token=TOKEN, auth="bearer") == {"success": True}
+    assert graph_rig.fake.calls[-1].headers["Authorization"] == f"Bearer {TOKEN}"
+    assert await graph_rig.client.delete("/PAGE_1/subscribed_apps", token=TOKEN) == {"success": True}
+    assert graph_rig.fake.calls[-1].method == "DELETE"
+
+
+def test_classify_table():
+    assert classify(400, 4, 2018022) == ("rate_limit", True)
+    assert classify(400, 17, 0) == ("rate_limit", True)
+    assert classify(400, 32, 0) == ("rate_limit", True)
+    assert classify(400, 80014, 0) == ("rate_limit", True)
+    assert classify(400, 80015, 0) == ("unknown", False)
+    assert classify(400, 1, 0) == ("transient", True)
+    assert classify(400, 131016, 0) == ("transient", True)
+    assert classify(429, 0, 0) == ("rate_limit", True)
+    assert classify(503, 0, 0) == ("transient", True)
+    assert classify(400, 230, 0) == ("auth", False)
+    assert classify(400, 299, 0) == ("auth", False)
+    assert classify(400, 100, 0, is_transient=True) == ("invalid", True)
+    assert classify(400, 0, 0) == ("unknown", False)
+
+
+def test_retry_after_forms():
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after("1.5") == 1.5
+    assert parse_retry_after("-4") == 0.0
+    assert parse_retry_after("") is None
+    assert parse_retry_after("soon") is None
+    from datetime import datetime, timezone
+
+    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    assert parse_retry_after("Wed, 01 Jan 2025 12:00:30 GMT", now=now) == 30.0

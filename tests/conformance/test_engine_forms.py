@@ -1,0 +1,129 @@
+"""Every MongoDB form the engine (`bot/`) uses, with the result MongoDB documents for it.
+
+Runs against whatever server the fixtures give: the embedded one by default, a real MongoDB with
+`MONGODB_URI` set. A form the embedded server answered wrongly would fail here before it failed a user.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+async def test_insert_with_string_id_twice_raises_duplicate_key(db):
+    await db.messages.insert_one({"_id": "in_1", "tenant_id": "t", "state": "pending"})
+    with pytest.raises(DuplicateKeyError):
+        await db.messages.insert_one({"_id": "in_1", "tenant_id": "t", "state": "pending"})
+
+
+async def test_compound_unique_index_refuses_a_second_conversation(db):
+    await db.conversations.create_indexes([IndexModel([("platform", 1), ("account_id", 1), ("customer_id", 1)], unique=True)])
+    await db.conversations.insert_one({"_id": "c1", "platform": "facebook", "account_id": "p", "customer_id": "u"})
+    await db.conversations.insert_one({"_id": "c2", "platform": "instagram", "account_id": "p", "customer_id": "u"})
+    with pytest.raises(DuplicateKeyError):
+        await db.conversations.insert_one({"_id": "c3", "platform": "facebook", "account_id": "p", "customer_id": "u"})
+
+
+async def test_find_with_sort_skip_limit(db):
+    await db.conversations.insert_many([
+        {"_id": f"c{i}", "tenant_id": "t", "last_message_at": T0 + timedelta(minutes=i)} for i in range(5)
+    ] + [{"_id": "other", "tenant_id": "u", "last_message_at": T0 + timedelta(days=1)}])
+    docs = await db.conversations.find({"tenant_id": "t"}).sort("last_message_at", DESCENDING).skip(1).limit(2).to_list(None)
+    assert [d["_id"] for d in docs] == ["c3", "c2"]
+    oldest_first = await db.conversations.find({"tenant_id": "t"}).sort("last_message_at", ASCENDING).to_list(None)
+    assert [d["_id"] for d in oldest_first] == ["c0", "c1", "c2", "c3", "c4"]
+
+
+async def test_set_and_unset_through_find_one_and_update_return_the_new_document(db):
+    await db.conversations.insert_one({"_id": "c", "tenant_id": "t", "status": "human", "paused_until": T0})
+    doc = await db.conversations.find_one_and_update(
+        {"_id": "c", "tenant_id": "t"}, {"$set": {"status": "bot"}, "$unset": {"paused_until": ""}},
+        return_document=ReturnDocument.AFTER,
+    )
+    assert doc["status"] == "bot" and "paused_until" not in doc
+    assert await db.conversations.find_one_and_update({"_id": "c", "tenant_id": "other"}, {"$set": {"status": "x"}}) is None
+
+
+async def test_conditional_set_moves_a_millisecond_time_forward_only(db):
+    # Replaces `$max` on dates, which the embedded server answers wrongly (dates set later become strings).
+    await db.conversations.insert_one({"_id": "c", "tenant_id": "t", "last_message_at_ms": 1_000})
+    for ms in (500, 3_000, 2_000):
+        await db.conversations.update_one({"_id": "c", "tenant_id": "t", "last_message_at_ms": {"$lt": ms}},
+                                          {"$set": {"last_message_at_ms": ms}})
+    doc = await db.conversations.find_one({"_id": "c"})
+    assert doc["last_message_at_ms"] == 3_000
+
+
+async def test_sort_by_integer_time_descending(db):
+    await db.conversations.insert_many([{"_id": str(ms), "tenant_id": "t", "last_message_at_ms": ms} for ms in (5, 50, 7, 1_700_000_000_000)])
+    docs = await db.conversations.find({"tenant_id": "t"}).sort("last_message_at_ms", DESCENDING).to_list(None)
+    assert [d["last_message_at_ms"] for d in docs] == [1_700_000_000_000, 50, 7, 5]
+
+
+async def test_update_many_by_string_ids_in_a_tenant(db):
+    await db.messages.insert_many([
+        {"_id": "a", "tenant_id": "t", "state": "pending"}, {"_id": "b", "tenant_id": "t", "state": "pending"},
+        {"_id": "c", "tenant_id": "u", "state": "pending"},
+    ])
+    result = await db.messages.update_many({"_id": {"$in": ["a", "c"]}, "tenant_id": "t"}, {"$set": {"state": "answered", "intent": "greeting", "confidence": 0.9}})
+    assert result.modified_count == 1
+    states = {d["_id"]: d["state"] async for d in db.messages.find({})}
+    assert states == {"a": "answered", "b": "pending", "c": "pending"}
+    pending_or_held = await db.messages.count_documents({"state": {"$in": ["held", "pending"]}})
+    assert pending_or_held == 2
+
+
+async def test_count_documents_with_a_limit(db):
+    await db.messages.insert_many([{"_id": str(i), "conversation_id": "c", "direction": "in"} for i in range(5)])
+    assert await db.messages.count_documents({"conversation_id": "c", "direction": "in"}, limit=2) == 2
+    assert await db.messages.count_documents({"conversation_id": "c", "direction": "out"}, limit=2) == 0
+
+
+async def test_upsert_with_set_and_flat_inc_counts_exactly_under_concurrency(db):
+    import asyncio
+
+    key = {"_id": "t:2026-01-01:-:facebook:-"}
+    update = {"$set": {"tenant_id": "t", "day": "2026-01-01", "day_ordinal": 739252, "platform": "facebook"},
+              "$inc": {"messages_in": 1, "revenue_cents": 250}}
+    await db.daily_counters.update_one(key, update, upsert=True)
+    await asyncio.gather(*(db.daily_counters.update_one(key, update, upsert=True) for _ in range(30)))
+    doc = await db.daily_counters.find_one(key)
+    assert doc["messages_in"] == 31 and doc["revenue_cents"] == 31 * 250 and doc["tenant_id"] == "t"
+
+
+async def test_integer_range_query_on_day_ordinal(db):
+    await db.daily_counters.insert_many([{"_id": str(d), "tenant_id": "t", "day_ordinal": d} for d in range(100, 110)]
+                                        + [{"_id": "x", "tenant_id": "u", "day_ordinal": 105}])
+    docs = await db.daily_counters.find({"tenant_id": "t", "day_ordinal": {"$gte": 103, "$lte": 105}}).to_list(None)
+    assert sorted(d["day_ordinal"] for d in docs) == [103, 104, 105]
+
+
+async def test_datetime_range_with_in_on_strings(db):
+    await db.messages.insert_many([
+        {"_id": "1", "conversation_id": "c", "direction": "out", "at": T0, "delivery": "sent"},
+        {"_id": "2", "conversation_id": "c", "direction": "out", "at": T0 + timedelta(minutes=5), "delivery": "sent"},
+        {"_id": "3", "conversation_id": "c", "direction": "out", "at": T0 - timedelta(minutes=5), "delivery": "read"},
+    ])
+    await db.messages.update_many(
+        {"conversation_id": "c", "direction": "out", "at": {"$lte": T0}, "delivery": {"$in": ["sending", "sent"]}},
+        {"$set": {"delivery": "delivered"}},
+    )
+    assert {d["_id"]: d["delivery"] async for d in db.messages.find({})} == {"1": "delivered", "2": "sent", "3": "read"}
+
+
+async def test_replace_one_with_upsert_replaces_the_whole_document(db):
+    await db.leads.replace_one({"_id": "l", "tenant_id": "t"}, {"_id": "l", "tenant_id": "t", "score": 10, "email": "a@b.c"}, upsert=True)
+    await db.leads.replace_one({"_id": "l", "tenant_id": "t"}, {"_id": "l", "tenant_id": "t", "score": 40, "score_reasons": ["x", "y"]}, upsert=True)
+    doc = await db.leads.find_one({"_id": "l"})
+    assert doc["score"] == 40 and doc["score_reasons"] == ["x", "y"] and "email" not in doc
+
+
+async def test_sub_documents_inserted_whole_come_back_as_documents(db):
+    await db.messages.insert_one({"_id": "m", "attachments": [{"type": "location", "latitude": 1.5, "longitude": -2.25}]})
+    doc = await db.messages.find_one({"_id": "m"})
+    assert doc["attachments"] == [{"type": "location", "latitude": 1.5, "longitude": -2.25}]

@@ -1,0 +1,259 @@
+"""Facebook Login against a local stand-in for the Graph API, and Meta's signed user-data callbacks."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from argon2 import PasswordHasher
+
+from bot.app import create_app
+from channels.facebook_login import sign_request
+from dashboard.context import DASHBOARD
+from dashboard.passwords import Passwords
+from tests.conftest import APP_SECRET
+from tests.dashboard.conftest import SignedUp, platform_of, sign_up
+
+PUBLIC = "https://bot.example.com"
+CALLBACK = f"{PUBLIC}/api/integrations/facebook/callback"
+FB_USER = "fbuser-77"
+PAGES = [
+    {"id": "1001", "name": "Acme Shoes", "access_token": "PAGE-TOKEN-1001-secret", "tasks": ["MESSAGING"],
+     "instagram_business_account": {"id": "1784001", "username": "acme.shoes"}},
+    {"id": "1002", "name": "Acme Outlet", "access_token": "PAGE-TOKEN-1002-secret", "tasks": ["MESSAGING"]},
+]
+
+
+@dataclass
+class FakeGraph:
+    """What the stand-in Graph API was asked to do."""
+
+    server: TestServer
+    subscribed: list[tuple[str, str, str]] = field(default_factory=list)  # page, token, fields
+    unsubscribed: list[tuple[str, str]] = field(default_factory=list)  # page, token
+
+    @property
+    def url(self) -> str:
+        return str(self.server.make_url("/v21.0"))
+
+
+def graph_error(status: int = 400) -> web.Response:
+    return web.json_response({"error": {"message": "Invalid verification code", "type": "OAuthException", "code": 100}}, status=status)
+
+
+@pytest.fixture
+async def graph(aiohttp_server) -> FakeGraph:
+    app = web.Application()
+    fake: FakeGraph
+
+    async def access_token(request: web.Request) -> web.Response:
+        q = request.query
+        if q.get("client_id") != "111222333" or q.get("client_secret") != APP_SECRET:
+            return graph_error()
+        if q.get("code") == "good-code" and q.get("redirect_uri") == CALLBACK:
+            return web.json_response({"access_token": "SHORT-USER-TOKEN", "token_type": "bearer", "expires_in": 3600})
+        if q.get("grant_type") == "fb_exchange_token" and q.get("fb_exchange_token") == "SHORT-USER-TOKEN":
+            return web.json_response({"access_token": "LONG-USER-TOKEN", "token_type": "bearer", "expires_in": 5183944})
+        return graph_error()
+
+    async def me(request: web.Request) -> web.Response:
+        if request.query.get("access_token") != "LONG-USER-TOKEN":
+            return graph_error(401)
+        return web.json_response({"id": FB_USER})
+
+    async def accounts(request: web.Request) -> web.Response:
+        if request.query.get("access_token") != "LONG-USER-TOKEN":
+            return graph_error(401)
+        return web.json_response({"data": PAGES, "paging": {"cursors": {"before": "a", "after": "b"}}})
+
+    async def subscribe(request: web.Request) -> web.Response:
+        fake.subscribed.append((request.match_info["page"], request.query["access_token"], request.query.get("subscribed_fields", "")))
+        return web.json_response({"success": True})
+
+    async def unsubscribe(request: web.Request) -> web.Response:
+        fake.unsubscribed.append((request.match_info["page"], request.query["access_token"]))
+        return web.json_response({"success": True})
+
+    app.router.add_get("/v21.0/oauth/access_token", access_token)
+    app.router.add_get("/v21.0/me", me)
+    app.router.add_get("/v21.0/me/accounts", accounts)
+    app.router.add_post("/v21.0/{page}/subscribed_apps", subscribe)
+    app.router.add_delete("/v21.0/{page}/subscribed_apps", unsubscribe)
+    fake = FakeGraph(server=await aiohttp_server(app))
+    return fake
+
+
+async def app_client(aiohttp_client, make_settings, **overrides: object) -> TestClient:
+    client = await aiohttp_client(create_app(make_settings(public_url=PUBLIC, **overrides), run_worker=False))
+    client.server.app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    return client
+
+
+@pytest.fixture
+async def fb_api(aiohttp_client, make_settings, redis, graph: FakeGraph) -> TestClient:
+    return await app_client(aiohttp_client, make_settings, graph_api_url=graph.url)
+
+
+async def start_login(api: TestClient, who: SignedUp) -> str:
+    response = await api.get("/api/integrations/facebook/auth-url", headers=who.auth)
+    assert response.status == 200
+    url = urlsplit((await response.json())["url"])
+    query = parse_qs(url.query)
+    assert url.netloc == "www.facebook.com" and url.path == "/v21.0/dialog/oauth"
+    assert query["client_id"] == ["111222333"] and query["redirect_uri"] == [CALLBACK]
+    assert "pages_messaging" in query["scope"][0]
+    return query["state"][0]
+
+
+async def finish_login(api: TestClient, state: str, code: str = "good-code"):
+    return await api.get("/api/integrations/facebook/callback", params={"code": code, "state": state}, headers={"Accept": "application/json"})
+
+
+async def channels_of(api: TestClient, who: SignedUp) -> list[dict]:
+    return (await (await api.get("/api/channels", headers=who.auth)).json())["channels"]
+
+
+async def test_login_connects_pages_and_instagram(fb_api: TestClient, graph: FakeGraph) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    response = await finish_login(fb_api, await start_login(fb_api, owner))
+    assert response.status == 200, await response.text()
+    connected = (await response.json())["connected"]
+    assert {(c["platform"], c["account_id"]) for c in connected} == {("facebook", "1001"), ("instagram", "1784001"), ("facebook", "1002")}
+    assert {(c["platform"], c["account_id"]) for c in await channels_of(fb_api, owner)} == {(c["platform"], c["account_id"]) for c in connected}
+    assert sorted((page, token) for page, token, _ in graph.subscribed) == [("1001", "PAGE-TOKEN-1001-secret"), ("1002", "PAGE-TOKEN-1002-secret")]
+    assert all("messages" in fields.split(",") for _, _, fields in graph.subscribed)
+    # Page tokens are stored encrypted and shown masked.
+    stored = repr([doc async for doc in platform_of(fb_api).db.channel_accounts.find({})])
+    shown = repr(connected) + repr(await channels_of(fb_api, owner))
+    for token in ("PAGE-TOKEN-1001-secret", "PAGE-TOKEN-1002-secret", "LONG-USER-TOKEN"):
+        assert token not in stored and token not in shown
+    me = await (await fb_api.get("/api/me", headers=owner.auth)).json()
+    assert me["tenant"]["facebook_connected"] is True
+
+
+async def test_state_is_single_use_and_required(fb_api: TestClient) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    state = await start_login(fb_api, owner)
+    assert (await finish_login(fb_api, state)).status == 200
+    replay = await finish_login(fb_api, state)
+    assert replay.status == 400
+    assert (await replay.json())["error"]["code"] == "bad_state"
+    assert (await finish_login(fb_api, "made-up-state")).status == 400
+    missing = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code"})
+    assert missing.status == 400
+
+
+async def test_state_expires(fb_api: TestClient) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    state = await start_login(fb_api, owner)
+    redis = platform_of(fb_api).redis
+    key = f"fb_oauth_state:{state}"
+    assert 0 < await redis.ttl(key) <= 600
+    await redis.pexpire(key, 1)  # ten minutes pass
+    await asyncio.sleep(0.01)
+    assert (await finish_login(fb_api, state)).status == 400
+    assert await channels_of(fb_api, owner) == []
+
+
+async def test_browser_callback_redirects_home(fb_api: TestClient) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    state = await start_login(fb_api, owner)
+    response = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": state}, allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/"
+    assert len(await channels_of(fb_api, owner)) == 3
+
+
+async def test_refused_code_connects_nothing(fb_api: TestClient) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    response = await finish_login(fb_api, await start_login(fb_api, owner), code="stolen-code")
+    assert response.status == 502
+    assert (await response.json())["error"]["code"] == "facebook_login_failed"
+    assert await channels_of(fb_api, owner) == []
+
+
+async def test_pages_of_another_business_are_skipped(fb_api: TestClient, graph: FakeGraph) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    rival = await sign_up(fb_api, "rival@example.com")
+    assert (await finish_login(fb_api, await start_login(fb_api, owner))).status == 200
+    response = await finish_login(fb_api, await start_login(fb_api, rival))
+    assert response.status == 200
+    body = await response.json()
+    assert body["connected"] == []
+    assert {s["reason"] for s in body["skipped"]} == {"account_taken"}
+    assert await channels_of(fb_api, rival) == []
+    assert len(await channels_of(fb_api, owner)) == 3
+
+
+async def test_disconnect_unsubscribes_a_page_nothing_else_uses(fb_api: TestClient, graph: FakeGraph) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    await finish_login(fb_api, await start_login(fb_api, owner))
+    by_account = {c["account_id"]: c["id"] for c in await channels_of(fb_api, owner)}
+    assert (await fb_api.delete(f"/api/channels/{by_account['1002']}", headers=owner.auth)).status == 200
+    assert graph.unsubscribed == [("1002", "PAGE-TOKEN-1002-secret")]
+    # Page 1001 still carries its Instagram account's messages: it stays subscribed until both are gone.
+    assert (await fb_api.delete(f"/api/channels/{by_account['1001']}", headers=owner.auth)).status == 200
+    assert graph.unsubscribed == [("1002", "PAGE-TOKEN-1002-secret")]
+    assert (await fb_api.delete(f"/api/channels/{by_account['1784001']}", headers=owner.auth)).status == 200
+    assert graph.unsubscribed[-1] == ("1001", "PAGE-TOKEN-1001-secret")
+
+
+async def test_manual_channels_are_not_unsubscribed(fb_api: TestClient, graph: FakeGraph) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    created = await fb_api.post("/api/channels", json={"platform": "facebook", "account_id": "3003", "access_token": "EAABmanualTOKEN0000"}, headers=owner.auth)
+    assert (await fb_api.delete(f"/api/channels/{(await created.json())['id']}", headers=owner.auth)).status == 200
+    assert graph.unsubscribed == []
+
+
+def signed(user_id: str, secret: str = APP_SECRET) -> dict[str, str]:
+    return {"signed_request": sign_request({"algorithm": "HMAC-SHA256", "user_id": user_id, "issued_at": int(time.time())}, secret)}
+
+
+async def test_deauthorize_removes_that_users_accounts(fb_api: TestClient) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    await finish_login(fb_api, await start_login(fb_api, owner))
+    manual = await fb_api.post("/api/channels", json={"platform": "whatsapp", "account_id": "555000111", "access_token": "whatsapptoken123"}, headers=owner.auth)
+    assert manual.status == 201
+
+    forged = await fb_api.post("/api/integrations/facebook/deauthorize", data=signed(FB_USER, secret="not-our-secret"))
+    assert forged.status == 400
+    assert (await fb_api.post("/api/integrations/facebook/deauthorize", data={"signed_request": "garbage"})).status == 400
+    assert (await fb_api.post("/api/integrations/facebook/deauthorize", data={})).status == 400
+    assert len(await channels_of(fb_api, owner)) == 4
+
+    response = await fb_api.post("/api/integrations/facebook/deauthorize", data=signed(FB_USER))
+    assert response.status == 200
+    assert (await response.json())["accounts_removed"] == 3
+    assert [c["platform"] for c in await channels_of(fb_api, owner)] == ["whatsapp"]
+    me = await (await fb_api.get("/api/me", headers=owner.auth)).json()
+    assert me["tenant"]["facebook_connected"] is False
+
+
+async def test_data_deletion_answers_a_status_url(fb_api: TestClient) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    await finish_login(fb_api, await start_login(fb_api, owner))
+    assert (await fb_api.post("/api/integrations/facebook/data-deletion", data=signed(FB_USER, secret="wrong"))).status == 400
+    response = await fb_api.post("/api/integrations/facebook/data-deletion", data=signed(FB_USER))
+    assert response.status == 200
+    body = await response.json()
+    status_url = urlsplit(body["url"])
+    assert f"{status_url.scheme}://{status_url.netloc}" == PUBLIC
+    assert status_url.path == "/api/integrations/facebook/deletion-status"
+    assert parse_qs(status_url.query)["code"] == [body["confirmation_code"]]
+    assert await channels_of(fb_api, owner) == []
+    status = await fb_api.get(status_url.path + "?" + status_url.query)
+    assert status.status == 200
+    assert (await status.json())["status"] == "completed"
+    assert (await fb_api.get("/api/integrations/facebook/deletion-status", params={"code": "nope"})).status == 404
+
+
+async def test_unconfigured_app_answers_503(aiohttp_client, make_settings, redis) -> None:
+    api = await app_client(aiohttp_client, make_settings, meta_app_id="", meta_app_secret="")
+    owner = await sign_up(api, "owner@example.com")
+    assert (await api.get("/api/integrations/facebook/auth-url", headers=owner.auth)).status == 503
+    assert (await api.get("/api/integrations/facebook/callback", params={"code": "c", "state": "s"})).status == 503
+    assert (await api.post("/api/integrations/facebook/deauthorize", data=signed(FB_USER))).status == 503

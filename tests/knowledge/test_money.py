@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import pytest
+
+from knowledge.models import Amount
+from knowledge.money import amount_matches, extract_amounts, extract_percentages, format_money
+
+
+def found(text: str) -> list[tuple[int, str]]:
+    return [(a.minor, a.currency) for a in extract_amounts(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$99", [(9900, "USD")]),
+        ("Only $1,299.00 today", [(129900, "USD")]),
+        ("$1,299", [(129900, "USD")]),
+        ("$0.99", [(99, "USD")]),
+        ("99 USD", [(9900, "USD")]),
+        ("USD 99", [(9900, "USD")]),
+        ("USD99 or 99USD", [(9900, "USD"), (9900, "USD")]),
+        ("99 usd", [(9900, "USD")]),
+        ("€34,90", [(3490, "EUR")]),
+        ("34,90 €", [(3490, "EUR")]),
+        ("34,90€", [(3490, "EUR")]),
+        ("34.90 EUR", [(3490, "EUR")]),
+        ("EUR 34.90", [(3490, "EUR")]),
+        ("£5", [(500, "GBP")]),
+        ("¥1200", [(1200, "JPY")]),
+        ("¥1,200", [(1200, "JPY")]),
+        ("R$ 49,90", [(4990, "BRL")]),
+        ("R$49", [(4900, "BRL")]),
+        ("1.299,00 EUR", [(129900, "EUR")]),
+        ("1.299,00 €", [(129900, "EUR")]),
+        ("1 299,00 €", [(129900, "EUR")]),
+        ("1\u202f299,00\u00a0€", [(129900, "EUR")]),
+        ("99 dollars", [(9900, "USD")]),
+        ("5 euros", [(500, "EUR")]),
+        ("20 Euro", [(2000, "EUR")]),
+        ("$49 CAD", [(4900, "CAD")]),
+        ("$49.00 USD", [(4900, "USD")]),
+        ("US$ 20", [(2000, "USD")]),
+        ("C$15", [(1500, "CAD")]),
+        ("₹499", [(49900, "INR")]),
+        ("Rs. 500", [(50000, "INR")]),
+        ("$5k", [(500000, "USD")]),
+        ("$1.5 million", [(150000000, "USD")]),
+        ("$10-20", [(1000, "USD"), (2000, "USD")]),
+        ("$10 – $20", [(1000, "USD"), (2000, "USD")]),
+        ("10-20 EUR", [(1000, "EUR"), (2000, "EUR")]),
+        ("buy 5 $10 cards", [(1000, "USD")]),
+        ("costs $9/month with 5 GB", [(900, "USD")]),
+        ("the 5 EUR fee and a $3 tip", [(500, "EUR"), (300, "USD")]),
+        ("49.90 TRY", [(4990, "TRY")]),
+        ("(¥3,000)", [(3000, "JPY")]),
+    ],
+)
+def test_amounts(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5 GB of storage",
+        "open 24 hours",
+        "for 2 users",
+        "founded in 2024",
+        "call +1 (555) 123-4567",
+        "call 555-1234",
+        "order #12345",
+        "version 2.0.1",
+        "12.05.2024",
+        "9:30 am",
+        "24/7 support",
+        "TRY 30 DAYS FREE",
+        "EUROPE 5",
+        "usda 5",
+        "3 items, 2 sizes",
+        "50% off",
+        "",
+    ],
+)
+def test_plain_numbers_are_not_amounts(text):
+    assert extract_amounts(text) == []
+
+
+def test_raw_text_and_shared_symbols_are_reported():
+    [amount] = extract_amounts("It is $49 per month")
+    assert amount.raw == "$49"
+    assert "CAD" in amount.alternatives and "AUD" in amount.alternatives
+    [euro] = extract_amounts("It is 49 EUR")
+    assert euro.raw == "49 EUR" and euro.alternatives == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20%", [20.0]),
+        ("20 %", [20.0]),
+        ("20 percent off", [20.0]),
+        ("20 per cent", [20.0]),
+        ("12.5% or 12,5 %", [12.5, 12.5]),
+        ("save 20-30%", [20.0, 30.0]),
+        ("-15% today", [15.0]),
+        ("100% cotton", [100.0]),
+        ("no percentages, 20 items", []),
+        ("5 GB", []),
+    ],
+)
+def test_percentages(text, expected):
+    assert extract_percentages(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "minor", "currency", "matches"),
+    [
+        ("$49", 4900, "USD", True),
+        ("$49", 4900, "CAD", True),  # "$" is written for Canadian dollars too
+        ("$49", 4900, "EUR", False),
+        ("$49", 4990, "USD", False),
+        ("49 EUR", 4900, "EUR", True),
+        ("49 EUR", 4900, "USD", False),
+        ("¥1200", 1200, "JPY", True),
+        ("€49.00", 4900, "EUR", True),
+    ],
+)
+def test_amount_matches(written, minor, currency, matches):
+    [amount] = extract_amounts(written)
+    assert amount_matches(amount, minor, currency) is matches
+
+
+def test_amount_without_currency_matches_the_same_number():
+    unknown = Amount(minor=4900, currency="")
+    assert amount_matches(unknown, 4900, "EUR") and amount_matches(unknown, 4900, "USD")
+    assert not amount_matches(unknown, 4800, "USD")
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "text"),
+    [(4900, "USD", "$49.00 USD"), (129900, "USD", "$1,299.00 USD"), (4900, "EUR", "49.00 EUR"), (1200, "JPY", "1,200 JPY")],
+)
+def test_format_money_reads_back(minor, currency, text):
+    assert format_money(minor, currency) == text
+    assert found(text) == [(minor, currency)]
