@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from bot import conversations as convs
 from bot.counters import bump_daily
 from bot.platform import Platform
+from bot.profiles import customer_name
 from bot.turns import TurnRunner
 from channels.accounts import ChannelAccount, find_by_platform_account
 from channels.base import adapter_for_channel
@@ -109,8 +110,11 @@ class EventHandler:
 
     async def _on_message(self, account: ChannelAccount, event: InboundMessage) -> convs.Conversation | None:
         db, tenant_id = self.platform.db, account.tenant_id
+        existing = await convs.find_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
+        name = (event.customer_name or (existing.customer_name if existing else "")
+                or await customer_name(self.platform, account, event.customer_id))
         conversation = await convs.get_or_create_conversation(
-            db, tenant_id, event.platform, event.account_id, event.customer_id, event.customer_name
+            db, tenant_id, event.platform, event.account_id, event.customer_id, name
         )
         if event.referral is not None:
             await self._note_referral(conversation, event.referral)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Literal
 
 from bot import conversations as convs
+from bot.pacing import wait_for_send_slot
 from bot.platform import Platform
 from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect
 from channels.base import adapter_for_platform
@@ -41,6 +42,7 @@ async def _send_requests(
     requests = adapter.build_send_requests(account.account_id, recipient_id, text, reply_to_message_id=reply_to, tag=tag)
     ids: list[str] = []
     for request in requests:
+        await wait_for_send_slot(platform.redis, account.platform, account.account_id)
         result = await platform.graph.send(request, token)
         ids.append(result.message_id)
     return ids

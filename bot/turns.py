@@ -19,6 +19,7 @@ from bot import conversations as convs
 from bot import lead_store
 from bot.context import load_turn_context
 from bot.counters import bump_daily, record_usage
+from bot.engine_settings import get_engine_settings
 from bot.pipeline import run_turn
 from bot.pipeline.llm import build_chat_model
 from bot.pipeline.types import Intent, TurnResult
@@ -29,7 +30,6 @@ from channels.accounts import ChannelAccount
 log = logging.getLogger(__name__)
 
 WINDOW = timedelta(hours=24)
-DEFAULT_PAUSE_MINUTES = 30
 # Statuses in which the bot stays silent.
 SILENT = ("handoff", "human", "closed")
 
@@ -49,8 +49,7 @@ class TurnRunner:
         )
 
     async def pause_minutes(self, tenant_id: str) -> int:
-        doc = await self.platform.db.engine_settings.find_one({"_id": tenant_id, "tenant_id": tenant_id})
-        return int(doc.get("pause_minutes", DEFAULT_PAUSE_MINUTES)) if doc else DEFAULT_PAUSE_MINUTES
+        return (await get_engine_settings(self.platform.db, tenant_id)).pause_minutes
 
     async def settle_and_answer(self, account: ChannelAccount, conversation: convs.Conversation, received_at_ms: int) -> None:
         """Answer after the debounce window, unless a later message of the burst will answer for all."""

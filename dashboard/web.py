@@ -7,14 +7,14 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.app import PLATFORM
-from dashboard.api import analytics, auth, campaigns, channels, conversations, facebook, knowledge, leads, leo, onboarding, openapi
+from dashboard.api import analytics, auth, bot_settings, campaigns, channels, conversations, facebook, knowledge, leads, leo, onboarding, openapi
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
 from dashboard.errors import error_middleware
 from dashboard.passwords import Passwords
 from dashboard.storage import ensure_indexes
 
-ROUTE_MODULES = (auth, onboarding, knowledge, campaigns, channels, facebook, conversations, leads, analytics, leo, openapi)
+ROUTE_MODULES = (auth, onboarding, knowledge, campaigns, channels, facebook, conversations, leads, analytics, leo, bot_settings, openapi)
 
 
 async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:

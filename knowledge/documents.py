@@ -54,10 +54,7 @@ def _info(doc: dict[str, Any]) -> DocumentInfo:
     )
 
 
-async def document_text(filename: str, content_type: str, data: bytes) -> str:
-    """The document's text; raises DocumentError (413, 415 or 422) for a file that cannot be used."""
-    check_size(data)
-    kind = document_kind(filename, content_type)
+async def _read_text(kind: str, data: bytes) -> str:
     # PDF parsing is CPU work: keep it off the event loop.
     return decode_text(data) if kind == "text" else await asyncio.to_thread(pdf_text, data)
 
@@ -65,8 +62,12 @@ async def document_text(filename: str, content_type: str, data: bytes) -> str:
 async def add_document(
     db: AsyncDatabase, tenant_id: str, filename: str, content_type: str, data: bytes
 ) -> DocumentInfo:
+    """Store a document's text as searchable chunks; raises DocumentError (413, 415 or 422) for a file that
+    cannot be used, leaving nothing stored."""
     name = _clean_filename(filename)
-    text = await document_text(name, content_type, data)
+    check_size(data)
+    kind = document_kind(name, content_type)
+    text = await _read_text(kind, data)
     # Splitting a long text takes a while: keep it off the event loop too.
     pieces = split_text(text) if len(text) < LONG_TEXT else await asyncio.to_thread(split_text, text)
     if not pieces:
@@ -89,15 +90,14 @@ async def add_document(
         "_id": document_id,
         "tenant_id": tenant_id,
         "filename": name,
-        "content_type": _stored_type(document_kind(name, content_type), name, content_type),
+        "content_type": _stored_type(kind, name, content_type),
         "size_bytes": len(data),
         "chunks": len(chunks),
         "created_at": now(),
     }
-    # Chunks first, then the record that lists the document: a failure in between leaves nothing listed,
-    # and the chunks are removed again.
-    await db[CHUNKS].insert_many(chunks, ordered=False)
+    # Chunks first, then the record that lists the document; on a failure the chunks written so far go again.
     try:
+        await db[CHUNKS].insert_many(chunks, ordered=False)
         await db[DOCUMENTS].insert_one(doc)
     except BaseException:
         await db[CHUNKS].delete_many({"tenant_id": tenant_id, "document_id": document_id})

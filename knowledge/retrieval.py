@@ -13,7 +13,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import bm25s
-import numpy as np
 from pymongo.asynchronous.database import AsyncDatabase
 
 from knowledge.campaigns import campaign_passages
@@ -71,7 +70,7 @@ class PassageIndex:
             return []
         scores = self.retriever.get_scores_from_ids(query_ids)
         found: list[Passage] = []
-        for position in np.argsort(-scores, kind="stable"):
+        for position in (-scores).argsort(kind="stable"):  # best first, ties in corpus order
             score = float(scores[position])
             if score <= 0:
                 break
@@ -134,8 +133,9 @@ class KnowledgeIndex:
 
     def __init__(self, max_tenants: int = 256) -> None:
         self._max_tenants = max_tenants
-        self._entries: OrderedDict[str, _TenantEntry] = OrderedDict()
-        self._locks: dict[str, asyncio.Lock] = {}
+        # Keyed by database name and tenant: one process may serve more than one database (tests do).
+        self._entries: OrderedDict[tuple[str, str], _TenantEntry] = OrderedDict()
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     @property
     def cached_tenants(self) -> int:
@@ -143,26 +143,27 @@ class KnowledgeIndex:
         return len(self._entries)
 
     async def _entry(self, db: AsyncDatabase, tenant_id: str) -> _TenantEntry:
+        key = (db.name, tenant_id)
         version = await current_version(db, tenant_id)
-        entry = self._entries.get(tenant_id)
+        entry = self._entries.get(key)
         if entry is not None and entry.version == version:
-            self._entries.move_to_end(tenant_id)
+            self._entries.move_to_end(key)
             return entry
         # One build per tenant at a time: concurrent messages of a cold tenant wait for the same build.
-        lock = self._locks.setdefault(tenant_id, asyncio.Lock())
+        lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
-            entry = self._entries.get(tenant_id)
-            if entry is not None and entry.version >= version:
+            entry = self._entries.get(key)
+            if entry is not None and entry.version == version:
                 return entry
-            # The version was read before the data, so data written later only makes the next search rebuild.
+            # The version was read before the data, so data written meanwhile only makes the next search rebuild.
             knowledge = await load_tenant_knowledge(db, tenant_id)
             size = len(knowledge.chunks) + len(knowledge.campaigns) * 4
             if size > THREAD_BUILD_PASSAGES:
                 entry = await asyncio.to_thread(_build_entry, version, knowledge)
             else:
                 entry = _build_entry(version, knowledge)
-            self._entries[tenant_id] = entry
-            self._entries.move_to_end(tenant_id)
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
             while len(self._entries) > self._max_tenants:
                 evicted, _ = self._entries.popitem(last=False)
                 self._locks.pop(evicted, None)

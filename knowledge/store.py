@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 PROFILES = "profiles"  # _id = tenant_id
@@ -13,23 +13,22 @@ DOCUMENTS = "documents"
 CHUNKS = "chunks"
 VERSIONS = "knowledge_versions"  # _id = tenant_id, `version` moves on every change
 
-_INDEXES: dict[str, list[tuple[str, list[tuple[str, int]]]]] = {
+# Index names are left to the server: the same keys then always give the same index, on any server.
+# All ascending: a compound index serves its sort in both directions.
+_INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     CAMPAIGNS: [
-        ("tenant_status_platform", [("tenant_id", ASCENDING), ("status", ASCENDING), ("target_platform", ASCENDING)]),
-        ("tenant_created", [("tenant_id", ASCENDING), ("created_at", DESCENDING)]),
+        [("tenant_id", ASCENDING), ("status", ASCENDING), ("target_platform", ASCENDING)],
+        [("tenant_id", ASCENDING), ("created_at", ASCENDING)],
     ],
-    DOCUMENTS: [("tenant_created", [("tenant_id", ASCENDING), ("created_at", DESCENDING)])],
-    CHUNKS: [
-        ("tenant_document_ordinal", [("tenant_id", ASCENDING), ("document_id", ASCENDING), ("ordinal", ASCENDING)]),
-    ],
+    DOCUMENTS: [[("tenant_id", ASCENDING), ("created_at", ASCENDING)]],
+    CHUNKS: [[("tenant_id", ASCENDING), ("document_id", ASCENDING), ("ordinal", ASCENDING)]],
 }
 
 
 async def ensure_indexes(db: AsyncDatabase) -> None:
     """Create the knowledge collections' indexes (idempotent). Profiles and versions are read by _id only."""
     for collection, indexes in _INDEXES.items():
-        for name, keys in indexes:
-            await db[collection].create_index(keys, name=name)
+        await db[collection].create_indexes([IndexModel(keys) for keys in indexes])
 
 
 def now() -> datetime:
