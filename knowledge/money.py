@@ -11,7 +11,7 @@ decimal mark ("34,90", "9.5").
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from knowledge.models import ISO_CURRENCIES, Amount, minor_digits
 
@@ -163,10 +163,7 @@ def _code(word: str, has_decimals: bool) -> str | None:
 
 def _minor(value: Decimal, currency: str) -> int:
     digits = minor_digits(currency) if currency else 2
-    try:
-        return int((value * (Decimal(10) ** digits)).to_integral_value())
-    except InvalidOperation:
-        return 0
+    return int((value * (Decimal(10) ** digits)).to_integral_value())
 
 
 def _amount(value: Decimal, currency: str, alternatives: tuple[str, ...], raw: str) -> Amount:
