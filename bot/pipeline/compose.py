@@ -21,7 +21,7 @@ DIRECT_INTENTS = (Intent.opt_out, Intent.opt_in, Intent.human_request)
 PRODUCT_INTENTS = (Intent.product_question, Intent.price_question, Intent.buying_signal, Intent.objection)
 
 
-def _support_texts(ctx: TurnContext) -> list[str]:
+def support_texts(ctx: TurnContext) -> list[str]:
     """The tenant's own words beyond the catalog that a reply may repeat offers from."""
     texts = [passage.text for passage in usable_passages(ctx)]
     if ctx.profile:
@@ -29,12 +29,13 @@ def _support_texts(ctx: TurnContext) -> list[str]:
     return texts
 
 
-def _guarded(ctx: TurnContext, candidate: Reply, classification: Classification) -> tuple[Reply, bool]:
-    """The candidate if it passes the guard; else the offline reply for the intent; else a reply with no amounts."""
-    support = _support_texts(ctx)
+def _guarded(ctx: TurnContext, candidate: Reply, classification: Classification) -> tuple[Reply, list[str]]:
+    """The candidate if it passes the guard; else the offline reply for the intent; else a reply with no amounts.
+    Also returns what the blocked candidate broke (empty when nothing was blocked)."""
+    support = support_texts(ctx)
     verdict = check_reply(candidate.text, ctx.facts, support=support)
     if verdict.ok:
-        return candidate, False
+        return candidate, []
     log.info(
         "reply blocked by the guard",
         extra={"tenant_id": ctx.tenant_id, "source": candidate.source, "violations": len(verdict.violations)},
@@ -42,8 +43,8 @@ def _guarded(ctx: TurnContext, candidate: Reply, classification: Classification)
     if candidate.source == "llm":
         fallback = offline_reply(ctx, classification)
         if check_reply(fallback.text, ctx.facts, support=support).ok:
-            return fallback, True
-    return safe_reply(ctx), True
+            return fallback, verdict.violations
+    return safe_reply(ctx), verdict.violations
 
 
 def _campaign_for_lead(ctx: TurnContext, reply: Reply) -> Campaign | None:
@@ -98,6 +99,9 @@ async def run_turn(ctx: TurnContext, *, model: ChatGroq | None, timeout_s: float
         except ModelUnavailable as unavailable:
             usage = unavailable.usage
             candidate = offline_reply(ctx, classification)
-    reply, blocked = _guarded(ctx, candidate, classification)
+    reply, violations = _guarded(ctx, candidate, classification)
     lead = update_lead(ctx, classification, reply)
-    return TurnResult(classification=classification, reply=reply, guard_blocked=blocked, lead=lead, usage=usage)
+    return TurnResult(
+        classification=classification, reply=reply, guard_blocked=bool(violations), guard_violations=violations,
+        lead=lead, usage=usage,
+    )

@@ -11,6 +11,7 @@ import re
 
 from bot.pipeline.classify import best_campaign_by_name
 from bot.pipeline.formatting import offer_list, product_price
+from bot.pipeline.leads import capture_lead_fields
 from bot.pipeline.phrases import phrase
 from bot.pipeline.text import content_words, detect_language, fold, sentences, stem, words
 from bot.pipeline.types import Classification, Intent, Reply, TurnContext
@@ -192,6 +193,9 @@ class _Responder:
             return self._objection()
         if intent in (Intent.price_question, Intent.product_question):
             return self._question(intent)
+        details = capture_lead_fields(self.text)
+        if intent in (Intent.small_talk, Intent.off_topic) and details.model_dump(exclude_none=True):
+            return self._noted(details.name or "")
         if intent == Intent.small_talk:
             return self._small_talk()
         return self._steer()
@@ -389,9 +393,12 @@ class _Responder:
                 text = f"{phrase('great_choice', self.lang)} {phrase('we_offer', self.lang, offer=self._offer())} {phrase('which_one', self.lang)}"
                 return Reply(text=text, source="offline", facts_used=[f"product:{c.product.name}" for c in self.campaigns])
             return Reply(text=f"{phrase('great_choice', self.lang)} {phrase('complete_order', self.lang)}", source="offline")
-        closing = campaign.chat_flow.closing_message.strip() or phrase("great_choice", self.lang)
+        owner_closing = campaign.chat_flow.closing_message.strip()
+        if owner_closing and detect_language(owner_closing, default=self.lang) != self.lang:
+            owner_closing = ""  # written in another language than the customer's: the stock sentence instead
+        closing = owner_closing or phrase("great_choice", self.lang)
         url = campaign.product.cta_url
-        used = ["closing" if campaign.chat_flow.closing_message.strip() else "great_choice", f"product:{campaign.product.name}"]
+        used = ["closing" if owner_closing else "great_choice", f"product:{campaign.product.name}"]
         if url and url not in closing:
             text = f"{closing} {phrase('cta', self.lang, url=url)}"
         elif url:
@@ -400,6 +407,13 @@ class _Responder:
             text = f"{closing} {phrase('complete_order', self.lang)}"
         return Reply(text=text, source="offline", facts_used=used + (["cta"] if url else []),
                      cta_sent=bool(url), product_name=campaign.product.name)
+
+    def _noted(self, name: str) -> Reply:
+        """The customer told us about themselves: thank them, then carry on with the flow."""
+        first = name.split()[0] if name.split() else ""
+        opener = phrase("noted", self.lang, name=f" {first}" if _SAFE_NAME.match(first) else "")
+        asked = self._with_question(Reply(text=opener, source="offline"), self.campaign)
+        return asked if asked.asked_question else self._steer(opener)
 
     def _small_talk(self) -> Reply:
         opener = phrase("thanks_back", self.lang) if _THANKS.search(self.folded) else phrase("happy_help", self.lang)

@@ -119,6 +119,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "fr": "Indiquez-nous votre e-mail ou votre téléphone et nous vous aiderons à finaliser la commande.",
         "de": "Schick uns deine E-Mail oder Telefonnummer, dann helfen wir dir bei der Bestellung.",
     },
+    "noted": {
+        "en": "Thanks{name}, noted!",
+        "es": "¡Gracias{name}, anotado!",
+        "pt": "Obrigado{name}, anotado!",
+        "fr": "Merci{name}, c'est noté !",
+        "de": "Danke{name}, notiert!",
+    },
     "thanks_back": {"en": "You're welcome!", "es": "¡De nada!", "pt": "De nada!", "fr": "Avec plaisir !", "de": "Gern geschehen!"},
     "happy_help": {"en": "Happy to help!", "es": "¡Con gusto!", "pt": "Com prazer!", "fr": "Avec plaisir !", "de": "Gerne!"},
     "steer": {

@@ -120,5 +120,7 @@ class TurnResult(BaseModel):
     classification: Classification
     reply: Reply
     guard_blocked: bool = False
+    # What the blocked candidate broke, for logs and evaluation; empty when nothing was blocked.
+    guard_violations: list[str] = Field(default_factory=list)
     lead: LeadState
     usage: Usage | None = None

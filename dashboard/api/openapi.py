@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from bot.app import SETTINGS
+from bot.engine_settings import EngineSettings
 from dashboard.schemas import (
     CampaignOut,
     ChannelIn,
@@ -202,6 +203,10 @@ def build_openapi(public_url: str) -> Json:
             )
         },
         "/api/leo/chat": {"post": _op("Ask Leo, the owner's assistant", {"200": _json(_object(reply=_string()))}, body=_body(c.ref(LeoChatIn)), errors=(400, 401, 422, 429))},
+        "/api/settings/bot": {
+            "get": _op("Engine settings: how long the bot pauses after a person answers", {"200": _json(c.ref(EngineSettings))}, errors=(401,)),
+            "put": _op("Change the engine settings", {"200": _json(c.ref(EngineSettings))}, body=_body(c.ref(EngineSettings)), errors=(400, 401, 422)),
+        },
         "/api/openapi.json": {"get": _op("This document", {"200": _json({"type": "object"})}, security=PUBLIC)},
     }
     return {

@@ -48,6 +48,7 @@ async def test_a_wrong_price_from_the_model_is_blocked_and_counted(fake_groq: Fa
     fake_groq.script(wrong_price("Good news, the Yoga Mat Pro is only $39 today!"))
     result = await run_turn(context("how much is the mat?"), model=chat_model, timeout_s=2)
     assert result.guard_blocked
+    assert result.guard_violations == ["amount not in the catalog or documents: $39"]
     assert result.reply.source == "offline"
     assert "$39" not in result.reply.text
     assert "Yoga Mat Pro costs $49.00 USD." in result.reply.text
@@ -110,7 +111,7 @@ async def test_the_lead_accumulates_over_turns() -> None:
         stages.append(lead.stage)
     assert lead.messages_in == 5
     assert lead.buying_signals == 1
-    assert lead.questions_asked == 1
+    assert lead.questions_asked == 2  # one after the features, one after the details
     assert lead.fields.email == "coach@studio.com"
     assert lead.fields.team_size == 12
     assert lead.fields.timeline == "this week"

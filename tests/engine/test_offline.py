@@ -213,3 +213,15 @@ def test_owner_greeting_in_another_language_gives_way_to_the_customers() -> None
     spanish_flow = YOGA_MAT.model_copy(update={"chat_flow": ChatFlow(greeting="¡Hola! Gracias por escribirnos. ¿En qué te ayudo?")})
     assert answer("Hola", campaigns=[spanish_flow]).text.startswith("¡Hola! Gracias por escribirnos.")
     assert answer("Bonjour", campaigns=[spanish_flow]).text.startswith("Bonjour Maria !")
+
+
+def test_details_the_customer_shares_are_acknowledged_and_the_flow_goes_on() -> None:
+    reply = answer("I'm Ana from Globex, we are 12 people, ana@globex.com")
+    assert reply.text == "Thanks Ana, noted! What kind of yoga do you practise?"
+    assert reply.asked_question
+
+
+def test_an_owner_closing_in_another_language_gives_way_to_the_customers() -> None:
+    reply = answer("quero comprar")
+    assert reply.text == "Ótima escolha! Você pode adquirir aqui: https://shop.acme.example.com/yoga-mat"
+    assert reply.cta_sent
