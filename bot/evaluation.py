@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.pipeline import run_turn
+from bot.pipeline.compose import support_texts
 from bot.pipeline.guard import check_reply
 from bot.pipeline.types import LeadState, TurnContext
 from bot.platform import Platform
@@ -96,7 +97,7 @@ async def evaluate_tenant(platform: Platform, tenant_id: str) -> EvalReport:
             facts=facts, passages=passages,
         )
         result = await run_turn(context, model=runner.model, timeout_s=platform.settings.groq_timeout_s)
-        verdict = check_reply(result.reply.text, facts)
+        verdict = check_reply(result.reply.text, facts, support=support_texts(context))
         names = not question.expects or any(e.lower() in result.reply.text.lower() for e in question.expects if e)
         answer = EvalAnswer(question, result.reply.text, result.reply.source, verdict.ok and names,
                             verdict.violations, result.reply.handoff)

@@ -135,7 +135,7 @@ _SMALL_TALK = _any(
     r"\bdanke\b", r"\bwie geht'?s\b", r"^(?:alles klar|super|prima|ja|nein|gut)[ !.]*$", r"\btschuss\b",
 )
 
-_LINK_OR_EMPTY = re.compile(r"^[\W_]*$")
+_NO_WORDS = re.compile(r"^[\W_]*$")
 
 
 def is_opt_out(text: str) -> bool:
@@ -165,7 +165,7 @@ def classify(text: str) -> Classification:
         return Classification(intent=Intent.opt_out, confidence=0.97)
     if _OPT_IN.match(bare):
         return Classification(intent=Intent.opt_in, confidence=0.95)
-    if _LINK_OR_EMPTY.match(folded):
+    if _NO_WORDS.match(folded):
         return Classification(intent=Intent.small_talk, confidence=0.4)
     if _HUMAN.search(folded):
         return Classification(intent=Intent.human_request, confidence=0.92)

@@ -12,7 +12,7 @@ import logging
 import time
 
 from langchain_groq import ChatGroq
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from bot.pipeline.leads import EMAIL_RE, find_phone, region_for_customer
 from bot.pipeline.offline import visible_campaigns
@@ -65,6 +65,14 @@ class ReplyDraft(BaseModel):
     team_size: int | None = Field(default=None, description="How many people are on the customer's team, if said.")
     budget: str | None = Field(default=None, description="The customer's budget as they wrote it, with its currency.")
     timeline: str | None = Field(default=None, description="When the customer wants to buy or start, if said.")
+
+    @field_validator("facts_used", "asked_next_question", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: object, info: ValidationInfo) -> object:
+        # Models often send null for "nothing" in optional lists and flags.
+        if value is None:
+            return [] if info.field_name == "facts_used" else False
+        return value
 
 
 def build_chat_model(api_key: str, model: str, base_url: str | None, timeout_s: float) -> ChatGroq:
@@ -134,7 +142,7 @@ def _reply_from_draft(ctx: TurnContext, classification: Classification, draft: R
     return Reply(
         text=text,
         source="llm",
-        facts_used=[_clean(fact, 120) or "" for fact in draft.facts_used[:10] if _clean(fact, 120)],
+        facts_used=[fact for fact in (_clean(item, 120) for item in draft.facts_used[:10]) if fact],
         lead_fields=draft_lead_fields(draft, region_for_customer(ctx.platform, ctx.customer_id)),
         # As offline: the purchase link sent to someone who asked to buy is a proposal.
         cta_sent=classification.intent == Intent.buying_signal and any(link in text for link in links),

@@ -56,6 +56,13 @@ async def test_lead_fields_the_model_invents_are_checked(fake_groq: FakeGroq, ch
     assert reply.lead_fields == LeadFields()
 
 
+async def test_nulls_for_optional_lists_and_flags_are_accepted(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.script(tool_answer({"reply": "Hi there!", "facts_used": None, "asked_next_question": None, "email": None}))
+    reply, _ = await ask(chat_model, "hi")
+    assert reply.text == "Hi there!"
+    assert reply.facts_used == [] and not reply.asked_question
+
+
 async def test_sending_the_purchase_link_to_a_buyer_is_noticed(fake_groq: FakeGroq, chat_model) -> None:
     link = "Here you go: https://shop.acme.example.com/yoga-mat"
     fake_groq.script(tool_answer({"reply": link}), tool_answer({"reply": link}))

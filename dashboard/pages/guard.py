@@ -1,0 +1,65 @@
+"""Who is looking at a page, and the CSRF tokens of its forms.
+
+Pages share the API's session cookie and store. Before login there is no session, so the login form's
+token is an HMAC of a random pre-session cookie: a page from another site can neither read the cookie
+nor compute the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+
+from aiohttp import web
+
+from dashboard.context import platform
+from dashboard.sessions import SESSION_COOKIE, Session, SessionStore
+
+PRE_SESSION_COOKIE = "pre_sid"
+PRE_SESSION_TTL_S = 2 * 3600
+CSRF_FIELD = "csrf_token"
+
+
+async def page_session(request: web.Request) -> Session | None:
+    """The logged-in session behind this request's cookie, or None."""
+    return await SessionStore(platform(request).redis).get(request.cookies.get(SESSION_COOKIE, ""))
+
+
+def login_token(secret_key: str, pre_session_id: str) -> str:
+    mac = hmac.new(secret_key.encode(), b"login-csrf\0" + pre_session_id.encode(), hashlib.sha256)
+    return mac.hexdigest()
+
+
+def pre_session_id(request: web.Request) -> tuple[str, bool]:
+    """The pre-session id from the cookie, or a new one; True when it is new and must be set."""
+    existing = request.cookies.get(PRE_SESSION_COOKIE, "")
+    if existing:
+        return existing, False
+    return secrets.token_urlsafe(32), True
+
+
+def set_pre_session_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
+    response.set_cookie(
+        PRE_SESSION_COOKIE, value, max_age=PRE_SESSION_TTL_S, path="/", httponly=True, samesite="Lax",
+        secure=platform(request).settings.public_base.startswith("https://"),
+    )
+
+
+def valid_login_token(request: web.Request, sent: str) -> bool:
+    pre_id = request.cookies.get(PRE_SESSION_COOKIE, "")
+    if not pre_id or not sent:
+        return False
+    expected = login_token(platform(request).settings.secret_key, pre_id)
+    return hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def valid_session_token(session: Session, sent: str) -> bool:
+    return bool(sent) and hmac.compare_digest(sent.encode(), session.csrf_token.encode())
+
+
+def form_text(form: Mapping[str, object], name: str) -> str:
+    """A text field of a posted form; an uploaded file in its place counts as absent."""
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""

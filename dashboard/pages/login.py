@@ -1,0 +1,91 @@
+"""The login form, form login and logout, on the same sessions as `/api/login` and `/api/logout`."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from dashboard.api.auth import _set_session_cookie as set_session_cookie
+from dashboard.context import DASHBOARD, platform
+from dashboard.errors import ApiError
+from dashboard.owners import find_owner_by_email, normalize_email
+from dashboard.pages.guard import (
+    CSRF_FIELD,
+    PRE_SESSION_COOKIE,
+    form_text,
+    login_token,
+    page_session,
+    pre_session_id,
+    set_pre_session_cookie,
+    valid_login_token,
+    valid_session_token,
+)
+from dashboard.ratelimit import LoginLimiter
+from dashboard.sessions import SESSION_COOKIE, SessionStore
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+
+
+def render_login(request: web.Request, *, error: str = "", email: str = "", status: int = 200) -> web.Response:
+    pre_id, is_new = pre_session_id(request)
+    token = login_token(platform(request).settings.secret_key, pre_id)
+    response = aiohttp_jinja2.render_template(
+        "login.html", request, {"csrf_token": token, "error": error, "email": email}, status=status
+    )
+    if is_new:
+        set_pre_session_cookie(request, response, pre_id)
+    return response
+
+
+@routes.post("/login")
+async def login_form(request: web.Request) -> web.Response:
+    form = await request.post()
+    email = normalize_email(form_text(form, "email"))
+    password = form_text(form, "password")
+    if not valid_login_token(request, form_text(form, CSRF_FIELD)):
+        return render_login(request, error="This form expired; please try again.", email=email, status=403)
+    if not email or not password:
+        return render_login(request, error="Enter your email and password.", email=email, status=400)
+
+    p = platform(request)
+    limiter = LoginLimiter(p.redis)
+    try:
+        await limiter.check(email, request.remote or "")
+    except ApiError as refused:
+        response = render_login(request, error="Too many failed logins; try again later.", email=email, status=refused.http_status)
+        response.headers.update(refused.headers)
+        return response
+    passwords = request.app[DASHBOARD].passwords
+    owner = await find_owner_by_email(p.db, email)
+    valid = await passwords.verify(owner.password_hash, password) if owner else await passwords.verify_unknown(password)
+    if owner is None or not valid:
+        await limiter.record_failure(email, request.remote or "")
+        return render_login(request, error="Wrong email or password.", email=email, status=401)
+    await limiter.forget_email(email)
+
+    store = SessionStore(p.redis)
+    # A fresh session id at every login, as with the API login.
+    await store.delete(request.cookies.get(SESSION_COOKIE, ""))
+    session_id, _ = await store.create(owner.tenant_id, owner.id)
+    log.info("owner logged in through the form", extra={"tenant": owner.tenant_id})
+    response = web.HTTPSeeOther("/")
+    set_session_cookie(request, response, session_id, store.ttl_s)
+    response.del_cookie(PRE_SESSION_COOKIE, path="/")
+    return response  # returned, not raised, so the cookies go with it
+
+
+@routes.post("/logout")
+async def logout_form(request: web.Request) -> web.Response:
+    session = await page_session(request)
+    response = web.HTTPSeeOther("/")
+    if session is None:
+        return response
+    form = await request.post()
+    if not valid_session_token(session, form_text(form, CSRF_FIELD)):
+        raise web.HTTPForbidden(text="missing or wrong CSRF token")
+    await SessionStore(platform(request).redis).delete(request.cookies.get(SESSION_COOKIE, ""))
+    response.del_cookie(SESSION_COOKIE, path="/")
+    return response
