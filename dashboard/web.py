@@ -11,6 +11,7 @@ from dashboard.api import analytics, auth, bot_settings, campaigns, channels, co
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
 from dashboard.errors import error_middleware
+from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
 from dashboard.storage import ensure_indexes
 
@@ -30,4 +31,5 @@ def setup_dashboard(app: web.Application) -> None:
     app.middlewares.append(auth_middleware)
     for module in ROUTE_MODULES:
         app.router.add_routes(module.routes)
+    setup_pages(app)
     app.cleanup_ctx.append(_dashboard_ctx)

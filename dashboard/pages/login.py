@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 
+def redirect(location: str) -> web.Response:
+    """A 303 to `location` that can carry cookies (a raised HTTPSeeOther would drop ours)."""
+    return web.Response(status=303, headers={"Location": location})
+
+
 def render_login(request: web.Request, *, error: str = "", email: str = "", status: int = 200) -> web.Response:
     pre_id, is_new = pre_session_id(request)
     token = login_token(platform(request).settings.secret_key, pre_id)
@@ -71,16 +76,16 @@ async def login_form(request: web.Request) -> web.Response:
     await store.delete(request.cookies.get(SESSION_COOKIE, ""))
     session_id, _ = await store.create(owner.tenant_id, owner.id)
     log.info("owner logged in through the form", extra={"tenant": owner.tenant_id})
-    response = web.HTTPSeeOther("/")
+    response = redirect("/")
     set_session_cookie(request, response, session_id, store.ttl_s)
     response.del_cookie(PRE_SESSION_COOKIE, path="/")
-    return response  # returned, not raised, so the cookies go with it
+    return response
 
 
 @routes.post("/logout")
 async def logout_form(request: web.Request) -> web.Response:
     session = await page_session(request)
-    response = web.HTTPSeeOther("/")
+    response = redirect("/")
     if session is None:
         return response
     form = await request.post()

@@ -90,20 +90,13 @@ async def seeded_tenant(client, *, page_id: str = PAGE_ID, campaign: dict[str, A
     return tenant
 
 
-def instagram_text(text: str, *, ig_id: str, igsid: str = "", mid: str = "") -> dict[str, Any]:
-    """An Instagram DM webhook: Messenger's envelope with `object: instagram` and the IG account as entry id."""
-    body = messenger_text(text, page_id=ig_id, psid=igsid, mid=mid)
-    body["object"] = "instagram"
-    return body
-
-
 async def post_messenger(client, text: str, *, psid: str, page_id: str = PAGE_ID) -> None:
     body, headers = signed(messenger_text(text, psid=psid, page_id=page_id))
     response = await client.post("/webhooks/messenger", data=body, headers=headers)
     assert response.status == 200, await response.text()
 
 
-async def eventually(check, timeout: float = 10.0, interval: float = 0.05):
+async def until_passes(check, timeout: float = 10.0, interval: float = 0.05):
     """Run `check` (async, raising AssertionError until the state is reached) until it passes; returns its value."""
     import asyncio
 
@@ -122,7 +115,7 @@ async def wait_for_texts(fake: FakeGraph, count: int, timeout: float = 10.0) -> 
         texts = fake.texts()
         assert len(texts) >= count, f"expected {count} texts sent, got {texts}"
         return texts
-    return await eventually(check, timeout)
+    return await until_passes(check, timeout)
 
 
 async def conversation_with(client, tenant: Tenant, customer_id: str, *, inbound: int, timeout: float = 10.0) -> dict[str, Any]:
@@ -137,7 +130,7 @@ async def conversation_with(client, tenant: Tenant, customer_id: str, *, inbound
         assert len(incoming) >= inbound, f"{len(incoming)} of {inbound} messages stored"
         assert all(m["state"] != "pending" for m in incoming), [m["state"] for m in incoming]
         return detail
-    return await eventually(check, timeout)
+    return await until_passes(check, timeout)
 
 
 async def today_analytics(client, tenant: Tenant) -> dict[str, Any]:
@@ -231,12 +224,15 @@ async def remember_customer(redis, platform: str, account_id: str, customer_id: 
 
 
 async def eventually(check, *, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
-    """Await `check()` until it returns something truthy; its last value otherwise fails the test."""
+    """Call `check()` (plain or async) until it returns something truthy; its last value otherwise fails the test."""
     import asyncio
+    import inspect
 
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
-        value = await check()
+        value = check()
+        if inspect.isawaitable(value):
+            value = await value
         if value:
             return value
         if asyncio.get_running_loop().time() > deadline:

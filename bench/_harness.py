@@ -1,0 +1,151 @@
+"""What every bench needs: embedded servers in a temp dir, the app on loopback, a fake Graph, a seeded tenant."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+from aiohttp import web  # noqa: E402
+
+from bot.embedded import free_port, start_mongo, start_redis  # noqa: E402
+from bot.settings import Settings, load_settings  # noqa: E402
+from tests.fakes_meta import FakeGraph  # noqa: E402
+
+APP_SECRET = "bench-app-secret"
+CAMPAIGN = {
+    "name": "Spring yoga pass",
+    "product": {"name": "Yoga Pass", "description": "Unlimited classes for a month", "price": 49.0, "currency": "USD",
+                "features": ["unlimited classes"], "call_to_action_url": "https://example.com/buy"},
+    "target_platform": "facebook",
+    "chat_flow": {"greeting": "Hi!", "qualification_questions": ["How often do you practice?"],
+                  "objection_handling": {}, "closing_message": "Grab your pass here:"},
+    "status": "active",
+}
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
+
+
+def signed(body: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+    raw = json.dumps(body).encode()
+    signature = "sha256=" + hmac.new(APP_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    return raw, {"X-Hub-Signature-256": signature, "Content-Type": "application/json"}
+
+
+def messenger_text(text: str, page_id: str, psid: str) -> dict[str, Any]:
+    now = int(time.time() * 1000)
+    return {"object": "page", "entry": [{"id": page_id, "time": now, "messaging": [{
+        "sender": {"id": psid}, "recipient": {"id": page_id}, "timestamp": now,
+        "message": {"mid": "m_" + uuid.uuid4().hex, "text": text}}]}]}
+
+
+@dataclass
+class TimedGraph:
+    """The fake Graph, noting when each recipient's send arrived."""
+
+    fake: FakeGraph = field(default_factory=FakeGraph)
+    arrived: dict[str, float] = field(default_factory=dict)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        response = await self.fake.handle(request)
+        call = self.fake.calls[-1]
+        if call.method == "POST" and call.path.endswith("/messages"):
+            body = call.json
+            self.arrived.setdefault((body.get("recipient") or {}).get("id") or body.get("to", ""), time.perf_counter())
+        return response
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+
+async def serve(app: web.Application, stack: AsyncExitStack) -> str:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    stack.push_async_callback(runner.cleanup)
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return f"http://127.0.0.1:{port}"
+
+
+@dataclass
+class Servers:
+    mongodb_uri: str
+    redis_url: str
+    data_dir: Path
+
+    def settings(self, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "mongodb_uri": self.mongodb_uri, "redis_url": self.redis_url, "mongodb_db": f"bench_{uuid.uuid4().hex[:8]}",
+            "data_dir": self.data_dir / "var", "secret_key": "bench-secret-key-0123456789abcdef",
+            "meta_app_id": "111222333", "meta_app_secret": APP_SECRET, "meta_verify_token": "bench-verify",
+            "groq_api_key": "", "reply_debounce_ms": 0, "log_level": "WARNING",
+        }
+        values.update(overrides)
+        return load_settings(**values)
+
+
+@asynccontextmanager
+async def embedded_servers() -> AsyncIterator[Servers]:
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        mongo = await start_mongo(Path(tmp))
+        redis = await start_redis(Path(tmp))
+        try:
+            yield Servers(mongo.uri, redis.uri, Path(tmp))
+        finally:
+            redis.stop()
+            mongo.stop()
+
+
+async def seed_tenant(session: aiohttp.ClientSession, base: str, page_ids: list[str]) -> dict[str, str]:
+    """Sign up, add the campaign, connect each page; the owner's auth headers."""
+    response = await session.post(f"{base}/api/signup", json={
+        "email": f"bench-{uuid.uuid4().hex[:8]}@example.com", "password": "correct horse battery", "business_name": "Sunrise Yoga"})
+    assert response.status == 201, await response.text()
+    headers = {"Authorization": f"Bearer {(await response.json())['api_token']}"}
+    response = await session.post(f"{base}/api/campaigns", json=CAMPAIGN, headers=headers)
+    assert response.status == 201, await response.text()
+    for page_id in page_ids:
+        response = await session.post(f"{base}/api/channels", json={
+            "platform": "facebook", "account_id": page_id, "access_token": f"EAAbench-token-{page_id}"}, headers=headers)
+        assert response.status == 201, await response.text()
+    return headers
+
+
+class ErrorCount(__import__("logging").Handler):
+    """Counts the platform's error logs (by message) instead of printing their tracebacks over the figures."""
+
+    def __init__(self) -> None:
+        super().__init__(level=40)
+        self.by_message: dict[str, int] = {}
+
+    def emit(self, record) -> None:  # type: ignore[no-untyped-def]
+        self.by_message[record.getMessage()] = self.by_message.get(record.getMessage(), 0) + 1
+
+
+def quiet_logs() -> ErrorCount:
+    import logging
+
+    counter = ErrorCount()
+    root = logging.getLogger()
+    root.handlers[:] = [counter]
+    root.setLevel(logging.ERROR)
+    return counter

@@ -1,0 +1,87 @@
+"""200 conversations at once against a model that takes 0.5 s per call: time until every customer is answered.
+
+The model is the local fake of Groq's chat API (tests/fakes/groq_server.py), answering with a valid tool call
+after 0.5 s. Customers are spread over 10 pages so Meta's per-page send pacing (20/s) does not bound the run.
+
+    python bench/concurrent_conversations.py        (target: all 200 answered within 3 s)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import AsyncExitStack
+
+import _harness  # noqa: F401  (puts the project on sys.path)
+import aiohttp
+
+from _harness import TimedGraph, embedded_servers, messenger_text, quiet_logs, seed_tenant, serve, signed
+from bot.app import create_app
+from tests.fakes.groq_server import FakeGroq, slow, tool_answer
+
+CONVERSATIONS = 200
+MODEL_SECONDS = 0.5
+PAGES = [str(3000000000 + i) for i in range(10)]
+REPLY = "Happy to help! The Yoga Pass gives you unlimited classes for a month."
+
+
+async def answer_all(session: aiohttp.ClientSession, base: str, graph: TimedGraph, psids: list[str]) -> tuple[float, int]:
+    """Seconds from posting every customer's message at once until the last reply reached Graph, and how many
+    webhook deliveries were refused (503) and had to be posted again, as Meta would."""
+    refused = 0
+    bodies = [signed(messenger_text("What do I get with the yoga pass?", PAGES[i % len(PAGES)], psid))
+              for i, psid in enumerate(psids)]
+
+    async def post(raw: bytes, headers: dict[str, str]) -> None:
+        nonlocal refused
+        while True:
+            async with session.post(f"{base}/webhooks/messenger", data=raw, headers=headers) as response:
+                if response.status == 200:
+                    return
+                assert response.status == 503, response.status
+            refused += 1
+            await asyncio.sleep(0.2)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(post(raw, headers) for raw, headers in bodies))
+    deadline = started + 50
+    while not all(psid in graph.arrived for psid in psids):
+        if time.perf_counter() > deadline:
+            missing = sum(psid not in graph.arrived for psid in psids)
+            raise SystemExit(f"{missing} of {len(psids)} conversations unanswered after 50 s")
+        await asyncio.sleep(0.005)
+    return max(graph.arrived[p] for p in psids) - started, refused
+
+
+async def main() -> None:
+    errors = quiet_logs()
+    groq = FakeGroq()
+    groq.script(*(slow(MODEL_SECONDS, tool_answer({"reply": REPLY, "facts_used": ["Yoga Pass"]}))
+                  for _ in range(CONVERSATIONS + 10)))
+    async with embedded_servers() as servers, AsyncExitStack() as stack:
+        groq_url = await serve(groq.app(), stack)
+        graph = TimedGraph()
+        graph_url = await serve(graph.app(), stack)
+        settings = servers.settings(graph_api_url=graph_url + "/v21.0", groq_api_key="gsk_bench", groq_base_url=groq_url)
+        base = await serve(create_app(settings), stack)
+        session = await stack.enter_async_context(aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)))
+        await seed_tenant(session, base, PAGES)
+
+        single, _ = await answer_all(session, base, graph, ["PSID_SOLO"])
+        many, refused = await answer_all(session, base, graph, [f"PSID{i:06d}" for i in range(CONVERSATIONS)])
+
+    from_model = sum(REPLY.split("!")[0] in text for text in graph.fake.texts())
+    print(f"model latency per call       : {MODEL_SECONDS * 1000:.0f} ms (fake Groq)")
+    print(f"baseline: 1 conversation     : {single:6.2f} s")
+    print(f"{CONVERSATIONS} conversations at once   : {many:6.2f} s  (target <= 3 s)")
+    print(f"ratio                        : {many / single:6.2f}x the single conversation")
+    print(f"webhook deliveries refused   : {refused} (503, posted again)")
+    for message, count in sorted(errors.by_message.items()):
+        print(f"platform error log           : {count:4d} x {message}")
+    print(f"replies written by the model : {from_model} of {CONVERSATIONS + 1} (others fell back to the offline responder)")
+    print(f"model calls received         : {len(groq.requests)}")
+    print(f"sample reply                 : {graph.fake.texts()[-1][:100]!r}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,79 @@
+"""Offline reply latency: webhook POST until the fake Graph receives the send, one message at a time.
+
+Each message comes from a new customer (so each pays its profile lookup and conversation creation). Customers
+are spread over 10 pages so Meta's per-page send pacing (20/s) does not enter the figure.
+
+    python bench/reply_latency.py        (targets: p50 <= 50 ms, p99 <= 250 ms)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import AsyncExitStack
+
+import _harness  # noqa: F401  (puts the project on sys.path)
+import aiohttp
+import redis.asyncio as aioredis
+
+from _harness import TimedGraph, embedded_servers, messenger_text, percentile, seed_tenant, serve, signed
+from bot.app import create_app
+
+MESSAGES = 200
+PAGES = [str(2000000000 + i) for i in range(10)]
+
+
+async def stream_round_trip(redis_url: str, rounds: int = 200) -> list[float]:
+    """The bare queue: XADD then XREADGROUP of that entry, and its ack, on the same Redis."""
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        await redis.xgroup_create("bench:stream", "g", id="0", mkstream=True)
+        times = []
+        for i in range(rounds):
+            started = time.perf_counter()
+            await redis.xadd("bench:stream", {"body": f"message {i}"})
+            response = await redis.xreadgroup("g", "c", {"bench:stream": ">"}, count=1, block=1000)
+            entry_id = response[0][1][0][0]
+            await redis.xack("bench:stream", "g", entry_id)
+            times.append((time.perf_counter() - started) * 1000)
+        await redis.delete("bench:stream")
+        return times
+    finally:
+        await redis.aclose()
+
+
+async def main() -> None:
+    async with embedded_servers() as servers, AsyncExitStack() as stack:
+        graph = TimedGraph()
+        graph_url = await serve(graph.app(), stack)
+        base = await serve(create_app(servers.settings(graph_api_url=graph_url + "/v21.0")), stack)
+        session = await stack.enter_async_context(aiohttp.ClientSession())
+        await seed_tenant(session, base, PAGES)
+
+        latencies: list[float] = []
+        for i in range(MESSAGES):
+            psid = f"PSID{i:06d}"
+            raw, headers = signed(messenger_text("How much is the yoga pass?", PAGES[i % len(PAGES)], psid))
+            started = time.perf_counter()
+            async with session.post(f"{base}/webhooks/messenger", data=raw, headers=headers) as response:
+                assert response.status == 200
+            deadline = started + 10
+            while psid not in graph.arrived:
+                if time.perf_counter() > deadline:
+                    raise SystemExit(f"no reply to message {i} within 10 s")
+                await asyncio.sleep(0.001)
+            latencies.append((graph.arrived[psid] - started) * 1000)
+        baseline = await stream_round_trip(servers.redis_url)
+
+    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+    base50 = percentile(baseline, 50)
+    print(f"messages: {MESSAGES} (one at a time, each from a new customer, offline responder)")
+    print(f"reply latency p50 : {p50:7.1f} ms  (target <= 50)")
+    print(f"reply latency p99 : {p99:7.1f} ms  (target <= 250)")
+    print(f"reply latency max : {max(latencies):7.1f} ms")
+    print(f"baseline: bare XADD+XREADGROUP+XACK round trip p50 : {base50:6.2f} ms")
+    print(f"ratio p50 / baseline p50 : {p50 / base50:7.1f}x")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

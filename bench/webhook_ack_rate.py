@@ -1,0 +1,67 @@
+"""Webhook acknowledgements per second: the real Messenger route (signature, parsing, durable XADD) against a
+bare aiohttp handler answering 200, both on loopback and driven by the same client loop.
+
+    python bench/webhook_ack_rate.py        (target: ratio >= 0.5)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import AsyncExitStack
+
+import _harness  # noqa: F401  (puts the project on sys.path)
+import aiohttp
+from aiohttp import web
+
+from _harness import embedded_servers, messenger_text, serve, signed
+from bot.app import create_app
+
+REQUESTS = 3000
+CONCURRENCY = 64
+PAGE_ID = "1234567890"
+
+
+async def drive(url: str, bodies: list[tuple[bytes, dict[str, str]]]) -> float:
+    """Requests per second of POSTing every body, CONCURRENCY at a time."""
+    connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        queue = iter(bodies)
+
+        async def client() -> None:
+            for raw, headers in queue:
+                async with session.post(url, data=raw, headers=headers) as response:
+                    await response.read()
+                    assert response.status == 200, response.status
+
+        for raw, headers in bodies[:CONCURRENCY]:  # warm the connections
+            async with session.post(url, data=raw, headers=headers) as response:
+                await response.read()
+        started = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(CONCURRENCY)))
+        return len(bodies) / (time.perf_counter() - started)
+
+
+async def bare_ok(request: web.Request) -> web.Response:
+    await request.read()
+    return web.Response(text="ok")
+
+
+async def main() -> None:
+    bodies = [signed(messenger_text(f"How much is the pass? {i}", PAGE_ID, f"PSID{i:06d}")) for i in range(REQUESTS)]
+    async with embedded_servers() as servers, AsyncExitStack() as stack:
+        bare = web.Application()
+        bare.router.add_post("/webhooks/messenger", bare_ok)
+        bare_url = await serve(bare, stack) + "/webhooks/messenger"
+        real_url = await serve(create_app(servers.settings(), run_worker=False), stack) + "/webhooks/messenger"
+
+        baseline = await drive(bare_url, bodies)
+        real = await drive(real_url, bodies)
+    print(f"requests: {REQUESTS}, concurrency: {CONCURRENCY}")
+    print(f"bare aiohttp 200 handler : {baseline:8.0f} req/s")
+    print(f"POST /webhooks/messenger : {real:8.0f} req/s (signature check, JSON parse, XADD)")
+    print(f"ratio                    : {real / baseline:8.2f}  (target >= 0.5)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,151 @@
+"""`POST /api/playground/chat {platform, message, session_id?}`: the tenant's real reply pipeline, dry.
+
+The owner talks to their own bot as a customer on one platform would. The turn sees exactly what a
+customer's turn sees (profile, campaigns visible there, passages, catalog facts, history, lead), but no
+conversation is stored, nothing goes to Meta and no counter moves. The short history and the lead live
+in Redis for an hour under the tenant and the playground session id.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Literal
+
+from aiohttp import web
+from langchain_groq import ChatGroq
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.app import PLATFORM
+from bot.context import HISTORY_LIMIT, PASSAGES
+from bot.pipeline import choose_campaign, run_turn
+from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
+from bot.platform import Platform
+from bot.turns import TurnRunner
+from dashboard.context import platform, tenant_id
+from dashboard.errors import ApiError, read_model
+from knowledge.campaigns import visible_campaigns
+from knowledge.profiles import get_profile
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+
+PLATFORMS = ("facebook", "instagram", "whatsapp")
+SESSION_TTL_S = 3600
+CHATS_PER_MINUTE = 30
+
+
+class PlaygroundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    platform: Literal["facebook", "instagram", "whatsapp"]
+    message: str = Field(min_length=1, max_length=2000)
+    session_id: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
+
+
+class PlaygroundSession(BaseModel):
+    """One playground chat: which platform it is on, what was said, and the lead so far."""
+
+    platform: str
+    campaign_id: str = ""
+    history: list[HistoryItem] = Field(default_factory=list)
+    lead: LeadState = Field(default_factory=LeadState)
+
+
+@dataclass(frozen=True)
+class PlaygroundState:
+    model: ChatGroq | None
+
+
+PLAYGROUND = web.AppKey("playground", PlaygroundState)
+
+
+def session_key(tenant: str, session_id: str) -> str:
+    return f"playground:{tenant}:{session_id}"
+
+
+async def load_session(p: Platform, tenant: str, session_id: str, channel: str) -> PlaygroundSession:
+    raw = await p.redis.get(session_key(tenant, session_id))
+    if raw:
+        saved = PlaygroundSession.model_validate_json(raw)
+        if saved.platform == channel:
+            return saved
+    # A chat on another platform is another customer's conversation: start afresh.
+    return PlaygroundSession(platform=channel)
+
+
+async def save_session(p: Platform, tenant: str, session_id: str, session: PlaygroundSession) -> None:
+    await p.redis.set(session_key(tenant, session_id), session.model_dump_json(), ex=SESSION_TTL_S)
+
+
+async def playground_context(p: Platform, tenant: str, session: PlaygroundSession, message: str) -> TurnContext:
+    """What a customer's turn on `session.platform` would see, as bot.context.load_turn_context builds it."""
+    db, channel = p.db, session.platform
+    campaigns = await visible_campaigns(db, tenant, channel)
+    current = next((c for c in campaigns if c.id == session.campaign_id), None)
+    return TurnContext(
+        tenant_id=tenant,
+        platform=channel,
+        profile=await get_profile(db, tenant),
+        campaigns=campaigns,
+        campaign=choose_campaign(message, campaigns, current),
+        history=session.history[-HISTORY_LIMIT:],
+        turn_texts=[message],
+        lead=session.lead,
+        facts=await p.knowledge.catalog_facts(db, tenant, channel),
+        passages=await p.knowledge.search(db, tenant, message, k=PASSAGES, platform=channel),
+    )
+
+
+def advance(session: PlaygroundSession, ctx: TurnContext, message: str, result: TurnResult) -> PlaygroundSession:
+    history = [*session.history, HistoryItem(sender="customer", text=message), HistoryItem(sender="bot", text=result.reply.text)]
+    return session.model_copy(update={
+        "campaign_id": ctx.campaign.id if ctx.campaign else session.campaign_id,
+        "history": history[-HISTORY_LIMIT:],
+        "lead": result.lead,
+    })
+
+
+async def _within_rate(p: Platform, tenant: str) -> bool:
+    key = f"ratelimit:playground:{tenant}"
+    count = await p.redis.incr(key)
+    if count == 1:
+        await p.redis.expire(key, 60)
+    return count <= CHATS_PER_MINUTE
+
+
+@routes.post("/api/playground/chat")
+async def playground_chat(request: web.Request) -> web.Response:
+    body = await read_model(request, PlaygroundIn)
+    p, tenant = platform(request), tenant_id(request)
+    if not await _within_rate(p, tenant):
+        raise ApiError(429, "rate_limited", "too many playground messages; try again in a minute")
+    session_id = body.session_id or secrets.token_urlsafe(16)
+    session = await load_session(p, tenant, session_id, body.platform)
+    ctx = await playground_context(p, tenant, session, body.message)
+    result = await run_turn(ctx, model=request.app[PLAYGROUND].model, timeout_s=p.settings.groq_timeout_s)
+    await save_session(p, tenant, session_id, advance(session, ctx, body.message, result))
+    log.info("playground turn", extra={"tenant": tenant, "platform": body.platform, "source": result.reply.source,
+                                       "guard_blocked": result.guard_blocked})
+    return web.json_response({
+        "session_id": session_id,
+        "reply": result.reply.text,
+        "intent": result.classification.intent.value,
+        "confidence": result.classification.confidence,
+        "source": result.reply.source,
+        "guard_blocked": result.guard_blocked,
+        "lead": {"score": result.lead.score, "stage": result.lead.stage, "reasons": result.lead.reasons},
+    })
+
+
+async def _playground_ctx(app: web.Application) -> AsyncIterator[None]:
+    # One chat model per process, built as the worker builds its own.
+    app[PLAYGROUND] = PlaygroundState(model=TurnRunner(app[PLATFORM]).model)
+    yield
+
+
+def setup_playground(app: web.Application) -> None:
+    """The playground API; needs the dashboard's middlewares (auth, errors) already on the app."""
+    app.router.add_routes(routes)
+    app.cleanup_ctx.append(_playground_ctx)

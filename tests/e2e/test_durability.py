@@ -1,0 +1,270 @@
+"""Nothing a customer writes is lost or answered twice: crashes, redeliveries, batches, dead letters, bursts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import create_app
+from bot.platform import Platform, open_platform
+from bot.queue import InboundStream
+from bot.settings import Settings
+from bot.worker import Worker
+from channels.graph import GraphClient
+from tests.e2e.conftest import (
+    PAGE_ID,
+    WA_PHONE_ID,
+    connect_channel,
+    conversation_of,
+    eventually,
+    messenger_items,
+    messenger_text,
+    post_webhook,
+    remember_customer,
+    seeded_tenant,
+    sends_by_recipient,
+    whatsapp_delivery,
+    whatsapp_value,
+)
+from tests.fakes_meta import FakeGraph
+
+ROOT = Path(__file__).resolve().parents[2]
+META_500 = (500, {"error": {"message": "An unexpected error has occurred.", "code": 2, "is_transient": True}})
+
+
+class GatedGraph:
+    """The fake Graph behind a gate: the first `let_through` sends pass, later ones wait until `release()`.
+
+    A held request whose sender died meanwhile is dropped unprocessed, as a request that never reached Meta.
+    """
+
+    def __init__(self, fake: FakeGraph, let_through: int) -> None:
+        self.fake = fake
+        self.let_through = let_through
+        self.held = 0
+        self._released = asyncio.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.path.endswith("/messages") and not self._released.is_set():
+            if self.let_through > 0:
+                self.let_through -= 1
+            else:
+                self.held += 1
+                while not self._released.is_set():
+                    if request.transport is None or request.transport.is_closing():
+                        raise ConnectionResetError("the sender is gone")
+                    await asyncio.sleep(0.02)
+        return await self.fake.handle(request)
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGODB_", "REDIS_", "GROQ_", "META_"))}
+    env.update({
+        "MONGODB_URI": settings.mongodb_uri, "REDIS_URL": settings.redis_url, "MONGODB_DB": settings.mongodb_db,
+        "SECRET_KEY": settings.secret_key, "META_APP_ID": settings.meta_app_id,
+        "META_APP_SECRET": settings.meta_app_secret, "META_VERIFY_TOKEN": settings.meta_verify_token,
+        "GRAPH_API_URL": settings.graph_base, "GROQ_API_KEY": "", "DATA_DIR": str(settings.data_dir),
+        "REPLY_DEBOUNCE_MS": str(settings.reply_debounce_ms), "LOG_LEVEL": "WARNING",
+    })
+    return env
+
+
+async def start_worker_process(settings: Settings, log_path: Path) -> asyncio.subprocess.Process:
+    log_file = log_path.open("wb")
+    try:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "worker", cwd=str(ROOT), env=worker_env(settings),
+            stdout=log_file, stderr=asyncio.subprocess.STDOUT,
+        )
+    finally:
+        log_file.close()
+
+
+@asynccontextmanager
+async def quick_worker(
+    settings: Settings, *, claim_idle_ms: int = 1000, max_attempts: int = 5, graph_attempts: int = 4
+) -> AsyncIterator[tuple[Worker, InboundStream, Platform]]:
+    """An in-process worker that takes over stale entries after `claim_idle_ms` and retries Graph quickly."""
+    async with open_platform(settings) as platform:
+        platform.graph = GraphClient(platform.http, settings.graph_base, max_attempts=graph_attempts, base_delay_s=0.01)
+        inbound = InboundStream(platform.redis, claim_idle_ms=claim_idle_ms, max_attempts=max_attempts)
+        worker = Worker(platform, inbound, name=f"quick-{time.monotonic_ns()}", claim_every_s=0.1)
+        task = asyncio.create_task(worker.run())
+        try:
+            yield worker, inbound, platform
+        finally:
+            await worker.stop()
+            try:
+                await asyncio.wait_for(task, 10)
+            except asyncio.TimeoutError:
+                pass  # handlers stuck on a lock are cancelled with the task
+
+
+async def inbound_states(client, tenant, customers: list[str]) -> dict[str, list[str]]:
+    states: dict[str, list[str]] = {}
+    for customer in customers:
+        detail = await conversation_of(client, tenant, customer)
+        states[customer] = [m["state"] for m in (detail or {}).get("messages", []) if m["direction"] == "in"]
+    return states
+
+
+async def test_worker_killed_mid_stream_loses_and_repeats_nothing(aiohttp_client, aiohttp_server, make_settings, redis, tmp_path):
+    fake = FakeGraph()
+    gate = GatedGraph(fake, let_through=10)
+    graph = await aiohttp_server(gate.app())
+    settings = make_settings(graph_api_url=str(graph.make_url("/v21.0")))
+    client = await aiohttp_client(create_app(settings, run_worker=False))
+    tenant = await seeded_tenant(client)
+    customers = [f"PSID_K{i:02d}" for i in range(30)]
+    for psid in customers:
+        await remember_customer(redis, "facebook", PAGE_ID, psid)
+    for i, psid in enumerate(customers):
+        await post_webhook(client, "messenger", messenger_text(f"How much is the pass? ({i})", psid=psid))
+
+    victim = await start_worker_process(settings, tmp_path / "victim.log")
+    try:
+        # Ten replies went out; the rest are on the wire when the worker dies.
+        await eventually(lambda: len(fake.sends()) >= 10 and gate.held > 0, timeout=20, what="ten sends and more on the wire")
+        await asyncio.sleep(0.5)
+        victim.send_signal(signal.SIGKILL)
+        await victim.wait()
+    finally:
+        if victim.returncode is None:
+            victim.kill()
+            await victim.wait()
+    sent_before_kill = len(fake.sends())
+    assert sent_before_kill == 10
+    await asyncio.sleep(0.2)
+    gate.release()
+
+    async with quick_worker(settings, claim_idle_ms=1000):
+        try:
+            await eventually(lambda: len(fake.sends()) >= len(customers), timeout=25, what="every reply")
+        except AssertionError:
+            unanswered = sorted(set(customers) - set(sends_by_recipient(fake)))
+            locked = await redis.keys("lock:conversation:*")
+            dead = await redis.xlen("deadletter")
+            raise AssertionError(
+                f"{len(unanswered)} of {len(customers)} customers unanswered 25 s after the kill "
+                f"({sent_before_kill} answered before it); conversation locks the dead worker still holds: "
+                f"{len(locked)} (ttl {await redis.pttl(locked[0]) if locked else 0} ms); "
+                f"deliveries dead-lettered meanwhile: {dead}") from None
+        await asyncio.sleep(1.0)  # anything sent twice would show up now
+
+    counts = sends_by_recipient(fake)
+    assert counts == {psid: 1 for psid in customers}
+    states = await inbound_states(client, tenant, customers)
+    assert all(s == ["answered"] for s in states.values()), states
+    assert await redis.xlen("inbound") == 0
+
+
+async def test_redelivered_mid_is_answered_once_alone_after_answer_and_in_a_batch(platform_client, graph, redis):
+    fake, _ = graph
+    tenant = await seeded_tenant(platform_client)
+    for psid in ("PSID_RE", "PSID_OTHER"):
+        await remember_customer(redis, "facebook", PAGE_ID, psid)
+    same = messenger_text("Is the pass still available?", psid="PSID_RE", mid="m_redelivered")
+
+    await asyncio.gather(*(post_webhook(platform_client, "messenger", same) for _ in range(5)))
+    await fake.wait_for_sends(1)
+    for _ in range(2):  # Meta redelivers after we already answered
+        await post_webhook(platform_client, "messenger", same)
+    other = messenger_text("And the price?", psid="PSID_OTHER")["entry"][0]["messaging"][0]
+    await post_webhook(platform_client, "messenger", messenger_items(same["entry"][0]["messaging"][0], other))
+    await fake.wait_for_sends(2)
+    await asyncio.sleep(0.8)
+
+    assert sends_by_recipient(fake) == {"PSID_RE": 1, "PSID_OTHER": 1}
+    detail = await conversation_of(platform_client, tenant, "PSID_RE")
+    assert [m["direction"] for m in detail["messages"]] == ["in", "out"]
+
+
+async def test_one_delivery_with_many_customers_answers_each(platform_client, graph, redis):
+    fake, _ = graph
+    tenant = await seeded_tenant(platform_client)
+    await connect_channel(platform_client, tenant, "whatsapp", WA_PHONE_ID)
+    psids = ["PSID_B1", "PSID_B2", "PSID_B3"]
+    for psid in psids:
+        await remember_customer(redis, "facebook", PAGE_ID, psid)
+    items = [messenger_text(f"Hi, price please ({p})", psid=p)["entry"][0]["messaging"][0] for p in psids]
+
+    await post_webhook(platform_client, "messenger", messenger_items(*items))
+    await post_webhook(platform_client, "whatsapp", whatsapp_delivery(whatsapp_value([
+        ("15550000001", "wamid.IN_A", "How much is it?"), ("15550000002", "wamid.IN_B", "Do you have classes?")])))
+    await fake.wait_for_sends(5)
+    await asyncio.sleep(0.5)
+
+    assert sends_by_recipient(fake) == {"PSID_B1": 1, "PSID_B2": 1, "PSID_B3": 1, "15550000001": 1, "15550000002": 1}
+    states = await inbound_states(platform_client, tenant, [*psids, "15550000001", "15550000002"])
+    assert all(s == ["answered"] for s in states.values()), states
+
+
+async def test_delivery_that_keeps_failing_is_dead_lettered_and_replays(aiohttp_client, graph, make_settings, redis):
+    fake, url = graph
+    settings = make_settings(graph_api_url=url)
+    client = await aiohttp_client(create_app(settings, run_worker=False))
+    tenant = await seeded_tenant(client)
+    await remember_customer(redis, "facebook", PAGE_ID, "PSID_DL")
+    fake.fail_next = [META_500] * 1000  # Graph is down for good
+
+    async with quick_worker(settings, claim_idle_ms=200, max_attempts=2, graph_attempts=2) as (_, inbound, _platform):
+        await post_webhook(client, "messenger", messenger_text("Anyone there?", psid="PSID_DL"))
+        dead = await eventually(inbound.list_dead_letters, timeout=15, what="a dead letter")
+        assert len(dead) == 1 and dead[0]["channel"] == "messenger"
+        assert await redis.xlen("inbound") == 0
+
+        listing = await _run_cli(settings, "deadletters")
+        assert dead[0]["id"] in listing
+
+        fake.fail_next.clear()  # Graph is back
+        failed_calls = len(fake.sends())
+        assert "replayed" in await _run_cli(settings, "deadletters", "--replay", dead[0]["id"])
+        await fake.wait_for_sends(failed_calls + 1)
+        await asyncio.sleep(0.8)
+
+    assert len(fake.sends()) == failed_calls + 1
+    assert await inbound.list_dead_letters() == []
+    detail = await conversation_of(client, tenant, "PSID_DL")
+    assert [(m["direction"], m.get("state") or m.get("delivery")) for m in detail["messages"]] == [("in", "answered"), ("out", "sent")]
+
+
+async def _run_cli(settings: Settings, *args: str) -> str:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=str(ROOT), env=worker_env(settings),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, out.decode()
+    return out.decode()
+
+
+async def test_burst_within_debounce_window_gets_one_reply(aiohttp_client, graph, make_settings, redis):
+    fake, url = graph
+    client = await aiohttp_client(create_app(make_settings(graph_api_url=url, reply_debounce_ms=300)))
+    tenant = await seeded_tenant(client)
+    await remember_customer(redis, "facebook", PAGE_ID, "PSID_BURST")
+    for text in ("hi", "how much is the yoga pass", "and is the mat included?"):
+        await post_webhook(client, "messenger", messenger_text(text, psid="PSID_BURST"))
+        await asyncio.sleep(0.05)
+
+    await fake.wait_for_sends(1)
+    await asyncio.sleep(1.0)
+    assert len(fake.sends()) == 1
+    detail = await conversation_of(client, tenant, "PSID_BURST")
+    assert [m["state"] for m in detail["messages"] if m["direction"] == "in"] == ["answered"] * 3
