@@ -59,7 +59,7 @@ async def _worker(settings: Settings) -> None:
     from bot.queue import InboundStream
     from bot.worker import Worker
 
-    async with open_platform(settings) as platform:
+    async with open_platform(settings, may_start_servers=False) as platform:
         worker = Worker(platform, InboundStream(platform.redis), name=f"worker-{uuid.uuid4().hex[:6]}")
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 
 from bot import conversations as convs
 from bot.counters import bump_daily
+from bot.logs import tenant_id_var
+from bot.pipeline import choose_campaign
 from bot.platform import Platform
 from bot.profiles import customer_name
 from bot.turns import TurnRunner
@@ -29,7 +31,7 @@ from channels.events import (
     StandaloneReferral,
     StatusUpdate,
 )
-from bot.logs import tenant_id_var
+from knowledge.campaigns import visible_campaigns
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +121,9 @@ class EventHandler:
         if event.referral is not None:
             await self._note_referral(conversation, event.referral)
         text = message_text(event)
+        if not conversation.campaign_id:
+            # Chosen before anything is counted, so a conversation's first messages count for its campaign.
+            conversation = await self._choose_campaign(conversation, text, event) or conversation
         message, is_new = await convs.record_inbound(db, tenant_id, conversation, event, text)
         if not is_new and message.state != "pending":
             log.info("redelivered message ignored", extra={"platform": event.platform})
@@ -136,6 +141,14 @@ class EventHandler:
             await convs.mark_inbound(db, tenant_id, [message.id], "skipped")
             return None
         return conversation
+
+    async def _choose_campaign(self, conversation: convs.Conversation, text: str, event: InboundMessage) -> convs.Conversation | None:
+        campaigns = await visible_campaigns(self.platform.db, conversation.tenant_id, conversation.platform)
+        hint = " ".join(part for part in (event.referral.ref, event.referral.campaign_hint) if part) if event.referral else ""
+        chosen = choose_campaign(text, campaigns, None, hint or conversation.referral_ref)
+        if chosen is None:
+            return None
+        return await convs.update_conversation(self.platform.db, conversation.tenant_id, conversation.id, campaign_id=chosen.id)
 
     async def _first_message(self, conversation: convs.Conversation) -> bool:
         count = await self.platform.db.messages.count_documents(

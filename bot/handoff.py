@@ -17,10 +17,14 @@ class HandoffError(Exception):
 
 
 async def take_over(platform: Platform, tenant_id: str, conversation_id: str) -> convs.Conversation | None:
-    """The bot stays silent until release; pending customer messages wait for the person."""
+    """The bot stays silent until release; pending customer messages wait for the person.
+
+    A customer who opted out stays opted out: the owner can still read and answer, but a later release
+    must never hand the customer back to the bot.
+    """
     conversation = await convs.get_conversation(platform.db, tenant_id, conversation_id)
-    if conversation is None:
-        return None
+    if conversation is None or conversation.status == "opted_out":
+        return conversation
     return await convs.update_conversation(platform.db, tenant_id, conversation_id, status="human", paused_until=None)
 
 

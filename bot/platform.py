@@ -27,6 +27,9 @@ from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
 
+# The worker runs up to 256 deliveries at once; the web side needs a few more.
+REDIS_CONNECTIONS = 400
+
 
 @dataclass
 class Platform:
@@ -44,13 +47,17 @@ class Platform:
 
 
 @asynccontextmanager
-async def open_platform(settings: Settings) -> AsyncIterator[Platform]:
+async def open_platform(settings: Settings, *, may_start_servers: bool = True) -> AsyncIterator[Platform]:
     async with AsyncExitStack() as stack:
-        servers = await resolve_servers(settings, stack)
+        servers = await resolve_servers(settings, stack, may_start=may_start_servers)
         mongo: AsyncMongoClient = AsyncMongoClient(servers.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
         stack.push_async_callback(mongo.close)
         db = mongo[settings.mongodb_db]
-        redis = aioredis.Redis.from_url(servers.redis_url, decode_responses=True, health_check_interval=30)
+        # A blocking pool: a burst waits for a free connection instead of failing with "Too many connections".
+        pool = aioredis.BlockingConnectionPool.from_url(
+            servers.redis_url, decode_responses=True, max_connections=REDIS_CONNECTIONS, timeout=10, health_check_interval=30
+        )
+        redis = aioredis.Redis.from_pool(pool)
         stack.push_async_callback(redis.aclose)
         http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         stack.push_async_callback(http.close)

@@ -85,6 +85,10 @@ class InboundStream:
         messages = result[1] if len(result) > 1 else []
         return [_delivery(entry_id, fields) for entry_id, fields in messages if fields]
 
+    async def keep_claimed(self, consumer: str, delivery: Delivery) -> None:
+        """Reset the entry's idle time, so a delivery still being handled is not claimed by another worker."""
+        await self.redis.xclaim(self.stream, self.group, consumer, min_idle_time=0, message_ids=[delivery.entry_id], justid=True)
+
     async def start_attempt(self, delivery: Delivery) -> int:
         """Count one more processing attempt of an entry; the count outlives a crash."""
         return int(await self.redis.hincrby(ATTEMPTS, delivery.entry_id, 1))

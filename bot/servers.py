@@ -7,9 +7,11 @@ reads that file and connects to the same servers instead of starting a second pa
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
+import time
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,14 +50,32 @@ def _shared_embedded(path: Path) -> dict[str, str] | None:
     return None
 
 
-async def resolve_servers(settings: Settings, stack: AsyncExitStack) -> ServerAddresses:
-    """Return the addresses to use, starting embedded servers for what is unset."""
+class NoServersError(SystemExit):
+    """A process that may not start embedded servers found none running; one line says what to do."""
+
+
+async def resolve_servers(
+    settings: Settings, stack: AsyncExitStack, *, may_start: bool = True, wait_s: float = 30.0
+) -> ServerAddresses:
+    """Return the addresses to use, starting embedded servers for what is unset.
+
+    A worker (`may_start=False`) never starts them: it waits for those of a `serve` on the same DATA_DIR,
+    so stopping the worker can never take the web process's data away, whichever started first.
+    """
     mongodb_uri, redis_url = settings.mongodb_uri, settings.redis_url
     if mongodb_uri and redis_url:
         return ServerAddresses(mongodb_uri, redis_url)
 
     record_path = settings.data_dir / "embedded.json"
     shared = _shared_embedded(record_path)
+    deadline = time.monotonic() + (0 if may_start else wait_s)
+    while shared is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+        shared = _shared_embedded(record_path)
+    if shared is None and not may_start:
+        raise NoServersError(
+            f"no running `python -m bot serve` on DATA_DIR {settings.data_dir}: start it first, or set MONGODB_URI and REDIS_URL"
+        )
     if shared is not None:
         log.info("using embedded servers of a running process", extra={"owner_pid": shared["owner_pid"]})
         return ServerAddresses(mongodb_uri or shared["mongodb_uri"], redis_url or shared["redis_url"])

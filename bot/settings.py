@@ -74,7 +74,11 @@ class Settings(BaseSettings):
         if not path.exists():
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
-        return self.model_copy(update={"secret_key": path.read_text().strip()})
+        key = path.read_text().strip()
+        if len(key) < 16:
+            # Never replaced silently: stored access tokens are encrypted with a key derived from it.
+            raise SettingsError(f"invalid setting SECRET_KEY: {path} holds fewer than 16 characters")
+        return self.model_copy(update={"secret_key": key})
 
 
 class SettingsError(SystemExit):
@@ -83,8 +87,12 @@ class SettingsError(SystemExit):
 
 def load_settings(**overrides: object) -> Settings:
     try:
-        return Settings(**overrides).with_secret()  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         raise SettingsError(f"invalid setting {name}: {first['msg']}") from None
+    try:
+        return settings.with_secret()
+    except OSError as exc:
+        raise SettingsError(f"invalid setting DATA_DIR: {settings.data_dir} is not a writable folder ({exc.strerror})") from None

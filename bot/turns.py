@@ -11,15 +11,13 @@ import asyncio
 import hashlib
 import logging
 import time
-from datetime import timedelta
-
-from redis.exceptions import LockError
 
 from bot import conversations as convs
 from bot import lead_store
 from bot.context import load_turn_context
 from bot.counters import bump_daily, record_usage
 from bot.engine_settings import get_engine_settings
+from bot.locks import conversation_lock
 from bot.pipeline import run_turn
 from bot.pipeline.llm import build_chat_model
 from bot.pipeline.types import Intent, TurnResult
@@ -29,7 +27,6 @@ from channels.accounts import ChannelAccount
 
 log = logging.getLogger(__name__)
 
-WINDOW = timedelta(hours=24)
 # Statuses in which the bot stays silent.
 SILENT = ("handoff", "human", "closed")
 
@@ -62,13 +59,9 @@ class TurnRunner:
             await asyncio.sleep(debounce_ms / 1000)
             if await redis.get(key) != token:
                 return  # a later message of this burst answers the whole turn
-        lock = redis.lock(f"lock:conversation:{conversation.id}", timeout=120, blocking_timeout=90)
-        try:
-            async with lock:
-                await self.answer(account, conversation.id, received_at_ms)
-        except LockError:
-            # Could not take the lock in time: raise so the delivery is retried rather than lost.
-            raise RuntimeError("conversation lock not acquired") from None
+        # If the lock is not free in time, ConversationBusy leaves the delivery pending to be retried.
+        async with conversation_lock(redis, conversation.id):
+            await self.answer(account, conversation.id, received_at_ms)
 
     async def answer(self, account: ChannelAccount, conversation_id: str, received_at_ms: int) -> SendOutcome | None:
         db, tenant_id = self.platform.db, account.tenant_id

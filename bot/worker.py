@@ -36,6 +36,7 @@ class Worker:
         self.handler = EventHandler(platform)
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._in_flight: set[str] = set()
         self._stopping = asyncio.Event()
         self._claim_every_s = claim_every_s
 
@@ -48,7 +49,8 @@ class Worker:
                 if time.monotonic() - last_claim >= self._claim_every_s:
                     last_claim = time.monotonic()
                     for delivery in await self.inbound.claim_stale(self.name):
-                        await self._spawn(delivery)
+                        if delivery.entry_id not in self._in_flight:
+                            await self._spawn(delivery)
                 for delivery in await self.inbound.read(self.name, count=50, block_ms=500):
                     await self._spawn(delivery)
             except asyncio.CancelledError:
@@ -67,11 +69,22 @@ class Worker:
 
     async def _spawn(self, delivery: Delivery) -> None:
         await self._slots.acquire()
+        self._in_flight.add(delivery.entry_id)
         task = asyncio.create_task(self._handle(delivery))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def _keep_claimed(self, delivery: Delivery) -> None:
+        interval = self.inbound.claim_idle_ms / 3000
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.inbound.keep_claimed(self.name, delivery)
+            except Exception:  # a missed refresh only risks a second handler, which idempotency absorbs
+                log.warning("could not refresh a delivery's claim", extra={"entry_id": delivery.entry_id})
+
     async def _handle(self, delivery: Delivery) -> None:
+        keeper = asyncio.create_task(self._keep_claimed(delivery))
         try:
             attempts = await self.inbound.start_attempt(delivery)
             if attempts > self.inbound.max_attempts:
@@ -91,4 +104,6 @@ class Worker:
         except Exception:
             log.exception("delivery failed; it will be retried", extra={"entry_id": delivery.entry_id})
         finally:
+            keeper.cancel()
+            self._in_flight.discard(delivery.entry_id)
             self._slots.release()

@@ -24,6 +24,8 @@ from knowledge.snapshot import TenantKnowledge, load_tenant_knowledge
 from knowledge.versions import current_version
 
 logger = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG when imported, which would put a line per index build in the logs.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # One-character tokens count: the "9" of "$9" and the "5" of "5 GB" must stay searchable.
 TOKEN_PATTERN = r"(?u)\b\w+\b"

@@ -276,11 +276,14 @@ def test_worker_beside_serve_uses_its_servers(launch, tmp_path: Path) -> None:
 
 def test_serve_survives_a_worker_that_started_first_and_stops(launch, tmp_path: Path) -> None:
     # The Procfile starts `web` and `worker` together: either may come up first on one DATA_DIR.
+    # A worker never starts embedded servers: it waits for those of serve.
     data_dir = tmp_path / "var"
     worker = launch(data_dir, "worker")
-    worker.wait_for(lambda: "worker started" in worker.stderr, "worker started")
+    time.sleep(1.0)
+    assert embedded_servers(data_dir) == {}, "a worker alone started embedded servers"
     web = serve(launch, data_dir)
     web.wait_ready()
+    worker.wait_for(lambda: "worker started" in worker.stderr, "worker started")
     assert sorted(embedded_servers(data_dir).values()) == ["nx", "redis"]
 
     assert stop(worker) == 0, worker.stderr[-2000:]

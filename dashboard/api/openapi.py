@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from bot.app import SETTINGS
 from bot.engine_settings import EngineSettings
+from dashboard.api.playground import PlaygroundIn
 from dashboard.schemas import (
     CampaignOut,
     ChannelIn,
@@ -206,6 +207,14 @@ def build_openapi(public_url: str) -> Json:
         "/api/settings/bot": {
             "get": _op("Engine settings: how long the bot pauses after a person answers", {"200": _json(c.ref(EngineSettings))}, errors=(401,)),
             "put": _op("Change the engine settings", {"200": _json(c.ref(EngineSettings))}, body=_body(c.ref(EngineSettings)), errors=(400, 401, 422)),
+        },
+        "/api/playground/chat": {
+            "post": _op(
+                "Chat with your own bot as a customer would (nothing is sent or counted)",
+                {"200": _json(_object(session_id=_string(), reply=_string(), intent=_string(), confidence={"type": "number"},
+                                      source=_string(), guard_blocked={"type": "boolean"}, lead={"type": "object"}))},
+                body=_body(c.ref(PlaygroundIn)), errors=(400, 401, 403, 422, 429),
+            )
         },
         "/api/openapi.json": {"get": _op("This document", {"200": _json({"type": "object"})}, security=PUBLIC)},
     }
