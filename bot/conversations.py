@@ -108,9 +108,10 @@ def inbound_message_id(platform: str, account_id: str, platform_message_id: str)
     return f"in_{digest}"
 
 
-async def get_or_create_conversation(
+async def open_conversation(
     db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = ""
-) -> Conversation:
+) -> tuple[Conversation, bool]:
+    """The conversation with this customer, created if there is none; and whether it was created now."""
     key = {"platform": platform, "account_id": account_id, "customer_id": customer_id}
     doc = await db.conversations.find_one({**key, "tenant_id": tenant_id})
     if doc is None:
@@ -121,7 +122,7 @@ async def get_or_create_conversation(
             new["customer_name"] = customer_name
         try:
             await db.conversations.insert_one(new)
-            return _conversation(new)
+            return _conversation(new), True
         except DuplicateKeyError:  # another worker created it first
             doc = await db.conversations.find_one({**key, "tenant_id": tenant_id})
             if doc is None:
@@ -129,7 +130,14 @@ async def get_or_create_conversation(
     if customer_name and doc.get("customer_name") != customer_name:
         await db.conversations.update_one({"_id": doc["_id"], "tenant_id": tenant_id}, {"$set": {"customer_name": customer_name}})
         doc["customer_name"] = customer_name
-    return _conversation(doc)
+    return _conversation(doc), False
+
+
+async def get_or_create_conversation(
+    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = ""
+) -> Conversation:
+    conversation, _ = await open_conversation(db, tenant_id, platform, account_id, customer_id, customer_name)
+    return conversation
 
 
 async def find_conversation(
@@ -201,7 +209,7 @@ async def record_inbound(
     except DuplicateKeyError:
         existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
         return _message(existing or doc), False
-    await _advance(db, tenant_id, conversation.id, at, "last_message_at", "last_customer_at")
+    await _advance(db, tenant_id, conversation.id, at, "last_customer_at", "last_message_at")
     return _message(doc), True
 
 

@@ -86,6 +86,10 @@ class EventHandler:
         if to_answer:
             await asyncio.gather(*(self.turns.settle_and_answer(account, conversation, received_at_ms)
                                    for account, conversation in to_answer.values()))
+            # Names are fetched after the reply went out: a nicety must not slow the answer.
+            for account, conversation in to_answer.values():
+                if not conversation.customer_name:
+                    await self._fetch_name(account, conversation)
 
     async def _dispatch(self, account: ChannelAccount, event: ChannelEvent, received_at_ms: int) -> convs.Conversation | None:
         db, tenant_id = self.platform.db, account.tenant_id
@@ -112,11 +116,8 @@ class EventHandler:
 
     async def _on_message(self, account: ChannelAccount, event: InboundMessage) -> convs.Conversation | None:
         db, tenant_id = self.platform.db, account.tenant_id
-        existing = await convs.find_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
-        name = (event.customer_name or (existing.customer_name if existing else "")
-                or await customer_name(self.platform, account, event.customer_id))
-        conversation = await convs.get_or_create_conversation(
-            db, tenant_id, event.platform, event.account_id, event.customer_id, name
+        conversation, created = await convs.open_conversation(
+            db, tenant_id, event.platform, event.account_id, event.customer_id, event.customer_name
         )
         if event.referral is not None:
             await self._note_referral(conversation, event.referral)
@@ -129,9 +130,9 @@ class EventHandler:
             log.info("redelivered message ignored", extra={"platform": event.platform})
             return None
         if is_new:
-            await bump_daily(db, tenant_id, platform=event.platform, campaign_id=conversation.campaign_id, messages_in=1)
-            if conversation.created_at >= message.at - timedelta(seconds=5) and await self._first_message(conversation):
-                await bump_daily(db, tenant_id, platform=event.platform, campaign_id=conversation.campaign_id, conversations=1)
+            first = created or (conversation.created_at >= message.at - timedelta(seconds=5) and await self._first_message(conversation))
+            await bump_daily(db, tenant_id, platform=event.platform, campaign_id=conversation.campaign_id,
+                             messages_in=1, conversations=1 if first else 0)
         # On Messenger's standby channel another app owns the thread: keep the message, stay quiet.
         if event.standby:
             await convs.mark_inbound(db, tenant_id, [message.id], "skipped")
@@ -141,6 +142,11 @@ class EventHandler:
             await convs.mark_inbound(db, tenant_id, [message.id], "skipped")
             return None
         return conversation
+
+    async def _fetch_name(self, account: ChannelAccount, conversation: convs.Conversation) -> None:
+        name = await customer_name(self.platform, account, conversation.customer_id)
+        if name:
+            await convs.update_conversation(self.platform.db, conversation.tenant_id, conversation.id, customer_name=name)
 
     async def _choose_campaign(self, conversation: convs.Conversation, text: str, event: InboundMessage) -> convs.Conversation | None:
         campaigns = await visible_campaigns(self.platform.db, conversation.tenant_id, conversation.platform)

@@ -80,10 +80,8 @@ async def send_reply(
     platform: Platform, account: ChannelAccount, conversation: convs.Conversation, text: str, *,
     turn_id: str, source: str, reply_to: str = "",
 ) -> SendOutcome:
+    """Send a turn's reply; the caller has checked that the turn's outbox record is not `sent` already."""
     db, tenant_id = platform.db, conversation.tenant_id
-    outbox = await db.outbox.find_one({"_id": turn_id, "tenant_id": tenant_id})
-    if outbox and outbox.get("state") == "sent":
-        return SendOutcome(True, list(outbox.get("message_ids", [])))
     fresh = await convs.get_conversation(db, tenant_id, conversation.id)
     if fresh is None or fresh.status in SILENT_STATUSES:
         await db.outbox.update_one({"_id": turn_id}, {"$set": {"tenant_id": tenant_id, "state": "silent"}}, upsert=True)
