@@ -40,7 +40,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -64,13 +64,13 @@ def stop_stale(pid_file: Path, marker: str) -> None:
     except (OSError, ValueError):
         pid_file.unlink(missing_ok=True)
         return
-    if pid != os.getpid() and _pid_alive(pid) and marker in _cmdline(pid):
+    if pid != os.getpid() and pid_alive(pid) and marker in _cmdline(pid):
         log.warning("stopping stale embedded server", extra={"pid": pid, "server": marker})
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 5
-        while _pid_alive(pid) and time.monotonic() < deadline:
+        while pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if _pid_alive(pid):
+        if pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
     pid_file.unlink(missing_ok=True)
 

@@ -16,7 +16,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.embedded import EmbeddedServer, start_mongo, start_redis
+from bot.embedded import EmbeddedServer, pid_alive, start_mongo, start_redis
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,23 +29,13 @@ class ServerAddresses:
     embedded: tuple[EmbeddedServer, ...] = ()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _shared_embedded(path: Path) -> dict[str, str] | None:
     try:
         record = json.loads(path.read_text())
         owner = int(record["owner_pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if owner != os.getpid() and _alive(owner):
+    if owner != os.getpid() and pid_alive(owner):
         return record
     return None
 
