@@ -9,6 +9,9 @@ after 0.5 s. Customers are spread over 10 pages so Meta's per-page send pacing (
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 from contextlib import AsyncExitStack
 
@@ -53,6 +56,24 @@ async def answer_all(session: aiohttp.ClientSession, base: str, graph: TimedGrap
     return max(graph.arrived[p] for p in psids) - started, refused
 
 
+SEPARATE_WORKER = "--in-process" not in sys.argv
+
+
+def start_worker(settings) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "MONGODB_URI": settings.mongodb_uri, "REDIS_URL": settings.redis_url,
+           "MONGODB_DB": settings.mongodb_db, "SECRET_KEY": settings.secret_key, "META_APP_ID": settings.meta_app_id,
+           "META_APP_SECRET": settings.meta_app_secret, "GRAPH_API_URL": settings.graph_base,
+           "GROQ_API_KEY": settings.groq_api_key, "GROQ_BASE_URL": settings.groq_base_url,
+           "REPLY_DEBOUNCE_MS": "0", "LOG_LEVEL": "WARNING", "DATA_DIR": str(settings.data_dir)}
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=root, env=env, stdin=subprocess.DEVNULL)
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    worker.terminate()
+    worker.wait(timeout=30)
+
+
 async def main() -> None:
     errors = quiet_logs()
     groq = FakeGroq()
@@ -63,7 +84,12 @@ async def main() -> None:
         graph = TimedGraph()
         graph_url = await serve(graph.app(), stack)
         settings = servers.settings(graph_api_url=graph_url + "/v21.0", groq_api_key="gsk_bench", groq_base_url=groq_url)
-        base = await serve(create_app(settings), stack)
+        # As deployed by the Procfile: the web process takes webhooks, a `python -m bot worker` process answers.
+        base = await serve(create_app(settings, run_worker=not SEPARATE_WORKER), stack)
+        if SEPARATE_WORKER:
+            worker = start_worker(settings)
+            stack.callback(stop_worker, worker)
+            await asyncio.sleep(3)  # let the worker start, so the baseline measures a conversation, not a start-up
         session = await stack.enter_async_context(aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)))
         await seed_tenant(session, base, PAGES)
 
@@ -71,6 +97,7 @@ async def main() -> None:
         many, refused = await answer_all(session, base, graph, [f"PSID{i:06d}" for i in range(CONVERSATIONS)])
 
     from_model = sum(REPLY.split("!")[0] in text for text in graph.fake.texts())
+    print(f"worker                       : {'a separate `python -m bot worker` process' if SEPARATE_WORKER else 'inside the web process'}")
     print(f"model latency per call       : {MODEL_SECONDS * 1000:.0f} ms (fake Groq)")
     print(f"baseline: 1 conversation     : {single:6.2f} s")
     print(f"{CONVERSATIONS} conversations at once   : {many:6.2f} s  (target <= 3 s)")

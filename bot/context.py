@@ -1,7 +1,7 @@
 """The pipeline's first step: everything one turn may see, loaded from storage.
 
 Only campaigns visible on the conversation's platform (active, for that platform or all) reach the
-pipeline; the history starts after the last time a person released the conversation.
+pipeline; the knowledge (profile, facts, passages) comes from the process's cache after one version check.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from bot.lead_store import load_lead
 from bot.pipeline import choose_campaign
 from bot.pipeline.types import HistoryItem, TurnContext
 from bot.platform import Platform
-from knowledge.campaigns import visible_campaigns
-from knowledge.profiles import get_profile
 
 HISTORY_LIMIT = 20
 PASSAGES = 4
@@ -24,12 +22,10 @@ async def load_turn_context(
     db, tenant_id = platform.db, conversation.tenant_id
     turn_texts = [m.text for m in pending if m.text]
     joined = " ".join(turn_texts)
-    campaigns = await visible_campaigns(db, tenant_id, conversation.platform)
+    knowledge = await platform.knowledge.for_turn(db, tenant_id, joined, platform=conversation.platform, k=PASSAGES)
+    campaigns = knowledge.facts.products
     current = next((c for c in campaigns if c.id == conversation.campaign_id), None)
-    hint = " ".join(part for part in (conversation.referral_ref,) if part)
-    campaign = choose_campaign(joined, campaigns, current, hint)
-    facts = await platform.knowledge.catalog_facts(db, tenant_id, conversation.platform)
-    passages = await platform.knowledge.search(db, tenant_id, joined, k=PASSAGES, platform=conversation.platform) if joined else []
+    campaign = choose_campaign(joined, campaigns, current, conversation.referral_ref)
     recent = await convs.recent_messages(db, tenant_id, conversation.id, limit=HISTORY_LIMIT + len(pending))
     pending_ids = {m.id for m in pending}
     history = [
@@ -40,12 +36,12 @@ async def load_turn_context(
         platform=conversation.platform,
         customer_name=conversation.customer_name,
         customer_id=conversation.customer_id,
-        profile=await get_profile(db, tenant_id),
+        profile=knowledge.profile,
         campaigns=campaigns,
         campaign=campaign,
         history=history,
         turn_texts=turn_texts or [joined],
         lead=await load_lead(db, tenant_id, conversation.id),
-        facts=facts,
-        passages=passages,
+        facts=knowledge.facts,
+        passages=knowledge.passages,
     )

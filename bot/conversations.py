@@ -39,13 +39,12 @@ def from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, timezone.utc)
 
 
-async def _advance(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: datetime, *fields: str) -> None:
-    """Move time fields forward only."""
+async def _advance(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: datetime, name: str) -> None:
+    """Move a time field forward only."""
     ms = to_ms(at)
-    for name in fields:
-        await db.conversations.update_one(
-            {"_id": conversation_id, "tenant_id": tenant_id, f"{name}_ms": {"$lt": ms}}, {"$set": {f"{name}_ms": ms}}
-        )
+    await db.conversations.update_one(
+        {"_id": conversation_id, "tenant_id": tenant_id, f"{name}_ms": {"$lt": ms}}, {"$set": {f"{name}_ms": ms}}
+    )
 
 
 class Conversation(BaseModel):
@@ -209,7 +208,12 @@ async def record_inbound(
     except DuplicateKeyError:
         existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
         return _message(existing or doc), False
-    await _advance(db, tenant_id, conversation.id, at, "last_customer_at", "last_message_at")
+    # One write moves both times: a customer message newer than the last one is the conversation's newest too.
+    ms = to_ms(at)
+    await db.conversations.update_one(
+        {"_id": conversation.id, "tenant_id": tenant_id, "last_customer_at_ms": {"$lt": ms}},
+        {"$set": {"last_customer_at_ms": ms, "last_message_at_ms": ms}},
+    )
     return _message(doc), True
 
 

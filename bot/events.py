@@ -31,7 +31,6 @@ from channels.events import (
     StandaloneReferral,
     StatusUpdate,
 )
-from knowledge.campaigns import visible_campaigns
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +148,9 @@ class EventHandler:
             await convs.update_conversation(self.platform.db, conversation.tenant_id, conversation.id, customer_name=name)
 
     async def _choose_campaign(self, conversation: convs.Conversation, text: str, event: InboundMessage) -> convs.Conversation | None:
-        campaigns = await visible_campaigns(self.platform.db, conversation.tenant_id, conversation.platform)
+        # The cached catalog's products are the campaigns visible on this platform: no query while it is current.
+        facts = await self.platform.knowledge.catalog_facts(self.platform.db, conversation.tenant_id, conversation.platform)
+        campaigns = facts.products
         hint = " ".join(part for part in (event.referral.ref, event.referral.campaign_hint) if part) if event.referral else ""
         chosen = choose_campaign(text, campaigns, None, hint or conversation.referral_ref)
         if chosen is None:

@@ -17,7 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from knowledge.campaigns import campaign_passages
 from knowledge.catalog import build_catalog_facts, owner_texts
-from knowledge.models import Amount, Campaign, CampaignStatus, CatalogFacts, Passage
+from knowledge.models import Amount, BusinessProfile, Campaign, CampaignStatus, CatalogFacts, Passage
 from knowledge.money import extract_amounts, extract_percentages
 from knowledge.profiles import profile_passages
 from knowledge.snapshot import TenantKnowledge, load_tenant_knowledge
@@ -129,6 +129,13 @@ def _build_entry(version: int, knowledge: TenantKnowledge) -> _TenantEntry:
     )
 
 
+@dataclass(frozen=True)
+class TurnKnowledge:
+    profile: BusinessProfile | None
+    facts: CatalogFacts  # its `products` are the campaigns visible on the turn's platform
+    passages: list[Passage]
+
+
 class KnowledgeIndex:
     """Per-process cache of tenants' search indexes and catalog facts, each kept until the tenant's
     knowledge version moves. Create one per process and hold it on the application."""
@@ -182,12 +189,22 @@ class KnowledgeIndex:
             return []
         return entry.index.search(query, k, getattr(platform, "value", platform))
 
-    async def catalog_facts(self, db: AsyncDatabase, tenant_id: str, platform: str) -> CatalogFacts:
-        """The catalog facts for `platform`, as knowledge.catalog.catalog_facts, kept per knowledge version."""
-        platform = getattr(platform, "value", platform)
+    async def for_turn(self, db: AsyncDatabase, tenant_id: str, query: str, *, platform: str, k: int = 5) -> TurnKnowledge:
+        """What one customer turn needs (profile, facts with the visible campaigns, passages) from one
+        version check: the engine asks this on every message."""
         entry = await self._entry(db, tenant_id)
+        facts = self._facts(entry, platform)
+        passages = entry.index.search(query, k, platform) if entry.index is not None and query.strip() else []
+        return TurnKnowledge(profile=entry.knowledge.profile, facts=facts, passages=passages)
+
+    def _facts(self, entry: _TenantEntry, platform: str) -> CatalogFacts:
         facts = entry.facts.get(platform)
         if facts is None:
             facts = build_catalog_facts(entry.knowledge, platform, entry.owner_amounts, entry.owner_percentages)
             entry.facts[platform] = facts
         return facts.model_copy(deep=True)  # the cached copy stays as built whatever a caller does
+
+    async def catalog_facts(self, db: AsyncDatabase, tenant_id: str, platform: str) -> CatalogFacts:
+        """The catalog facts for `platform`, as knowledge.catalog.catalog_facts, kept per knowledge version."""
+        platform = getattr(platform, "value", platform)
+        return self._facts(await self._entry(db, tenant_id), platform)

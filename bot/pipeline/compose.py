@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from langchain_groq import ChatGroq
-
 from bot.pipeline.classify import classify_turn, is_disinterest
 from bot.pipeline.guard import check_reply
 from bot.pipeline.leads import capture_lead_fields, merge_fields, next_step, region_for_customer, score_lead, stage_for
-from bot.pipeline.llm import ModelUnavailable, llm_reply
+from bot.pipeline.llm import ModelUnavailable, SalesChatModel, llm_reply
 from bot.pipeline.offline import offline_reply, safe_reply, usable_passages, visible_campaigns
 from bot.pipeline.types import Classification, Intent, LeadState, Reply, TurnContext, TurnResult, Usage
 from knowledge.models import Campaign
@@ -87,7 +85,7 @@ def update_lead(ctx: TurnContext, classification: Classification, reply: Reply) 
     return state.model_copy(update={"next_step": next_step(state)})
 
 
-async def run_turn(ctx: TurnContext, *, model: ChatGroq | None, timeout_s: float) -> TurnResult:
+async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s: float) -> TurnResult:
     """Answer the customer's burst. Correct without a model: the offline responder answers then."""
     classification = classify_turn(ctx.turn_texts)
     usage: Usage | None = None

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from functools import cached_property
 
+from langchain_core.runnables import Runnable
 from langchain_groq import ChatGroq
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
@@ -75,9 +77,18 @@ class ReplyDraft(BaseModel):
         return value
 
 
-def build_chat_model(api_key: str, model: str, base_url: str | None, timeout_s: float) -> ChatGroq:
+class SalesChatModel(ChatGroq):
+    """ChatGroq whose structured-output runnable is built once, not for every message (it costs a JSON schema
+    and a tool definition each time)."""
+
+    @cached_property
+    def reply_runnable(self) -> Runnable:
+        return self.with_structured_output(ReplyDraft, method="function_calling", include_raw=True)
+
+
+def build_chat_model(api_key: str, model: str, base_url: str | None, timeout_s: float) -> SalesChatModel:
     """A Groq chat model; `base_url` points at another server speaking Groq's API (empty for Groq's own)."""
-    return ChatGroq(
+    return SalesChatModel(
         model=model,
         api_key=api_key,
         base_url=base_url or None,
@@ -152,12 +163,12 @@ def _reply_from_draft(ctx: TurnContext, classification: Classification, draft: R
 
 
 async def llm_reply(
-    model: ChatGroq, ctx: TurnContext, classification: Classification, *, timeout_s: float
+    model: SalesChatModel, ctx: TurnContext, classification: Classification, *, timeout_s: float
 ) -> tuple[Reply, Usage]:
     """The model's reply for this turn and what it cost, or `ModelUnavailable`."""
     model_name = model.model_name
     messages = build_messages(ctx, classification)
-    structured = model.with_structured_output(ReplyDraft, method="function_calling", include_raw=True)
+    structured = model.reply_runnable
     started = time.perf_counter()
     try:
         async with asyncio.timeout(timeout_s):

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 
-def _set_session_cookie(request: web.Request, response: web.Response, session_id: str, max_age: int) -> None:
+def set_session_cookie(request: web.Request, response: web.Response, session_id: str, max_age: int) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         session_id,
@@ -62,7 +62,7 @@ async def login(request: web.Request) -> web.Response:
     session_id, session = await store.create(owner.tenant_id, owner.id)
     token = await issue_token(p.db, owner.tenant_id, owner.id)
     response = web.json_response({"api_token": token, "csrf_token": session.csrf_token, "tenant_id": owner.tenant_id})
-    _set_session_cookie(request, response, session_id, store.ttl_s)
+    set_session_cookie(request, response, session_id, store.ttl_s)
     return response
 
 

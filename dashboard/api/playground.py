@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from aiohttp import web
-from langchain_groq import ChatGroq
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.app import PLATFORM
 from bot.context import HISTORY_LIMIT, PASSAGES
 from bot.pipeline import choose_campaign, run_turn
+from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
 from bot.platform import Platform
 from bot.turns import TurnRunner
@@ -55,7 +55,7 @@ class PlaygroundSession(BaseModel):
 
 @dataclass(frozen=True)
 class PlaygroundState:
-    model: ChatGroq | None
+    model: SalesChatModel | None
 
 
 PLAYGROUND = web.AppKey("playground", PlaygroundState)

@@ -7,7 +7,7 @@ import logging
 import aiohttp_jinja2
 from aiohttp import web
 
-from dashboard.api.auth import _set_session_cookie as set_session_cookie
+from dashboard.api.auth import set_session_cookie
 from dashboard.context import DASHBOARD, platform
 from dashboard.errors import ApiError
 from dashboard.owners import find_owner_by_email, normalize_email
