@@ -19,6 +19,7 @@ STREAM = "inbound"
 GROUP = "workers"
 DEADLETTER = "deadletter"
 ATTEMPTS = "inbound:attempts"
+LAST_ERRORS = "inbound:errors"
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,19 @@ class InboundStream:
         """Count one more processing attempt of an entry; the count outlives a crash."""
         return int(await self.redis.hincrby(ATTEMPTS, delivery.entry_id, 1))
 
+    async def note_failure(self, delivery: Delivery, error: str) -> None:
+        """Keep the latest error of an entry, so a dead letter says why it died."""
+        await self.redis.hset(LAST_ERRORS, delivery.entry_id, error[:2000])
+
+    async def last_error(self, delivery: Delivery) -> str:
+        return await self.redis.hget(LAST_ERRORS, delivery.entry_id) or ""
+
     async def ack(self, delivery: Delivery) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xack(self.stream, self.group, delivery.entry_id)
             pipe.xdel(self.stream, delivery.entry_id)
             pipe.hdel(ATTEMPTS, delivery.entry_id)
+            pipe.hdel(LAST_ERRORS, delivery.entry_id)
             await pipe.execute()
 
     async def dead_letter(self, delivery: Delivery, error: str) -> None:
@@ -116,6 +125,7 @@ class InboundStream:
             pipe.xack(self.stream, self.group, delivery.entry_id)
             pipe.xdel(self.stream, delivery.entry_id)
             pipe.hdel(ATTEMPTS, delivery.entry_id)
+            pipe.hdel(LAST_ERRORS, delivery.entry_id)
             await pipe.execute()
 
     async def list_dead_letters(self, count: int = 100) -> list[dict[str, str]]:

@@ -88,7 +88,8 @@ class Worker:
         try:
             attempts = await self.inbound.start_attempt(delivery)
             if attempts > self.inbound.max_attempts:
-                await self.inbound.dead_letter(delivery, "too many failed attempts")
+                last = await self.inbound.last_error(delivery) or "the worker handling it stopped"
+                await self.inbound.dead_letter(delivery, f"failed {attempts - 1} times; last error: {last}")
                 self.platform.metrics.dead_letters.inc()
                 log.error("delivery dead-lettered", extra={"entry_id": delivery.entry_id, "attempts": attempts})
                 return
@@ -101,8 +102,12 @@ class Worker:
                 return
             await self.handler.handle_delivery(delivery.channel, payload, delivery.received_at_ms)
             await self.inbound.ack(delivery)
-        except Exception:
+        except Exception as exc:
             log.exception("delivery failed; it will be retried", extra={"entry_id": delivery.entry_id})
+            try:
+                await self.inbound.note_failure(delivery, f"{type(exc).__name__}: {exc}")
+            except Exception:
+                log.warning("could not record a delivery's error", extra={"entry_id": delivery.entry_id})
         finally:
             keeper.cancel()
             self._in_flight.discard(delivery.entry_id)
