@@ -70,9 +70,13 @@ class EventHandler:
         adapter = adapter_for_channel(channel)
         events = sorted(adapter.parse(payload), key=lambda e: e.timestamp_ms)
         to_answer: dict[str, tuple[ChannelAccount, convs.Conversation]] = {}
+        accounts: dict[tuple[str, str], ChannelAccount | None] = {}
         for event in events:
             self.platform.metrics.events.labels(event.platform, event.kind).inc()
-            account = await find_by_platform_account(self.platform.db, event.platform, event.account_id)
+            key = (event.platform, event.account_id)
+            if key not in accounts:  # a batch names the same account many times: look it up once
+                accounts[key] = await find_by_platform_account(self.platform.db, event.platform, event.account_id)
+            account = accounts[key]
             if account is None:
                 log.info("event for an account no tenant has connected; dropped",
                          extra={"platform": event.platform, "account_id": event.account_id, "kind": event.kind})

@@ -20,7 +20,7 @@ from bot.engine_settings import get_engine_settings
 from bot.locks import conversation_lock
 from bot.pipeline import run_turn
 from bot.pipeline.llm import build_chat_model
-from bot.pipeline.types import Intent, TurnResult
+from bot.pipeline.types import TurnResult
 from bot.platform import Platform
 from bot.sender import SendOutcome, send_reply
 from channels.accounts import ChannelAccount
@@ -104,11 +104,11 @@ class TurnRunner:
         )
         await convs.mark_inbound(db, tenant_id, message_ids, "answered", intent=intent.value,
                                  confidence=result.classification.confidence)
-        await self._apply_status(conversation, result, intent)
+        await self._apply_status(conversation, result)
         await self._count(conversation, campaign_id, result, outcome, received_at_ms, answered=len(message_ids))
         return outcome
 
-    async def _apply_status(self, conversation: convs.Conversation, result: TurnResult, intent: Intent) -> None:
+    async def _apply_status(self, conversation: convs.Conversation, result: TurnResult) -> None:
         db, tenant_id = self.platform.db, conversation.tenant_id
         if result.reply.opted_out:
             await convs.update_conversation(db, tenant_id, conversation.id, status="opted_out")
