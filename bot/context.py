@@ -2,35 +2,71 @@
 
 Only campaigns visible on the conversation's platform (active, for that platform or all) reach the
 pipeline; the knowledge (profile, facts, passages) comes from the process's cache after one version check.
+The turn's messages come from one read of the conversation's newest messages: the pending ones are the
+turn, the others its history.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pymongo.asynchronous.database import AsyncDatabase
+
 from bot import conversations as convs
-from bot.lead_store import load_lead
 from bot.pipeline import choose_campaign
-from bot.pipeline.types import HistoryItem, TurnContext
+from bot.pipeline.types import HistoryItem, LeadState, TurnContext
 from bot.platform import Platform
 
 HISTORY_LIMIT = 20
 PASSAGES = 4
+# Newest messages read per turn: the history plus room for a burst of pending ones.
+RECENT_LIMIT = HISTORY_LIMIT + 20
+
+
+@dataclass(frozen=True)
+class TurnMessages:
+    pending: list[convs.Message]  # the customer's unanswered messages, oldest first
+    history: list[convs.Message]  # what came before them, oldest first
+    recent: list[convs.Message]  # every message read, oldest first
+    complete: bool  # False when older messages exist beyond what was read
+
+    @property
+    def untouched(self) -> bool:
+        """No turn has answered in this conversation yet: every message in it is a pending customer message.
+        (A turn that stopped after saving its lead left these same messages pending, so it counts as none.)"""
+        return self.complete and all(m.direction == "in" and m.state == "pending" for m in self.recent)
+
+
+async def load_turn_messages(db: AsyncDatabase, conversation: convs.Conversation) -> TurnMessages:
+    tenant_id = conversation.tenant_id
+    recent = await convs.recent_messages(db, tenant_id, conversation.id, limit=RECENT_LIMIT)
+    complete = len(recent) < RECENT_LIMIT
+    pending = [m for m in recent if m.direction == "in" and m.state == "pending"]
+    if not complete and recent and recent[0].state == "pending":
+        # A burst longer than the read: its older messages are fetched too, none is left behind.
+        pending = await convs.pending_inbound(db, tenant_id, conversation.id)
+    pending_ids = {m.id for m in pending}
+    history = [m for m in recent if m.id not in pending_ids]
+    return TurnMessages(pending=pending, history=history, recent=recent, complete=complete)
 
 
 async def load_turn_context(
-    platform: Platform, conversation: convs.Conversation, pending: list[convs.Message]
+    platform: Platform, conversation: convs.Conversation, messages: TurnMessages, lead: LeadState,
+    *, fresh_since: float | None = None,
 ) -> TurnContext:
+    """`fresh_since` (time.monotonic) lets a knowledge version check made since then stand for this turn's."""
     db, tenant_id = platform.db, conversation.tenant_id
-    turn_texts = [m.text for m in pending if m.text]
+    turn_texts = [m.text for m in messages.pending if m.text]
     joined = " ".join(turn_texts)
-    knowledge = await platform.knowledge.for_turn(db, tenant_id, joined, platform=conversation.platform, k=PASSAGES)
+    knowledge = await platform.knowledge.for_turn(
+        db, tenant_id, joined, platform=conversation.platform, k=PASSAGES, fresh_since=fresh_since
+    )
     campaigns = knowledge.facts.products
     current = next((c for c in campaigns if c.id == conversation.campaign_id), None)
     campaign = choose_campaign(joined, campaigns, current, conversation.referral_ref)
-    recent = await convs.recent_messages(db, tenant_id, conversation.id, limit=HISTORY_LIMIT + len(pending))
-    pending_ids = {m.id for m in pending}
-    history = [
-        HistoryItem(sender=m.sender, text=m.text) for m in recent if m.id not in pending_ids and m.text
-    ][-HISTORY_LIMIT:]
+    # A reply that failed never reached the customer: it is not part of what they saw.
+    seen = [m for m in messages.history if m.text and m.delivery != "failed"]
+    history = [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:]
     return TurnContext(
         tenant_id=tenant_id,
         platform=conversation.platform,
@@ -41,7 +77,7 @@ async def load_turn_context(
         campaign=campaign,
         history=history,
         turn_texts=turn_texts or [joined],
-        lead=await load_lead(db, tenant_id, conversation.id),
+        lead=lead,
         facts=knowledge.facts,
         passages=knowledge.passages,
     )

@@ -114,22 +114,34 @@ async def open_conversation(
     key = {"platform": platform, "account_id": account_id, "customer_id": customer_id}
     doc = await db.conversations.find_one({**key, "tenant_id": tenant_id})
     if doc is None:
-        now = utcnow()
-        new = {"_id": uuid.uuid4().hex, "tenant_id": tenant_id, **key, "status": "bot",
-               "created_at": now, "last_message_at_ms": to_ms(now), "last_customer_at_ms": to_ms(NEVER)}
-        if customer_name:
-            new["customer_name"] = customer_name
-        try:
-            await db.conversations.insert_one(new)
-            return _conversation(new), True
-        except DuplicateKeyError:  # another worker created it first
-            doc = await db.conversations.find_one({**key, "tenant_id": tenant_id})
-            if doc is None:
-                raise
+        return await create_conversation(db, tenant_id, platform, account_id, customer_id, customer_name)
     if customer_name and doc.get("customer_name") != customer_name:
         await db.conversations.update_one({"_id": doc["_id"], "tenant_id": tenant_id}, {"$set": {"customer_name": customer_name}})
         doc["customer_name"] = customer_name
     return _conversation(doc), False
+
+
+async def create_conversation(
+    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = "",
+    **fields: Any,
+) -> tuple[Conversation, bool]:
+    """Insert a new conversation with `fields` set (its campaign and first message's time, say, so they cost
+    no second write); if another worker created it first, theirs and False."""
+    key = {"platform": platform, "account_id": account_id, "customer_id": customer_id}
+    now = utcnow()
+    new: dict[str, Any] = {"_id": uuid.uuid4().hex, "tenant_id": tenant_id, **key, "status": "bot", "created_at": now,
+                           "last_message_at_ms": to_ms(now), "last_customer_at_ms": to_ms(NEVER)}
+    if customer_name:
+        new["customer_name"] = customer_name
+    new.update(_stored(fields))
+    try:
+        await db.conversations.insert_one(new)
+        return _conversation(new), True
+    except DuplicateKeyError:
+        doc = await db.conversations.find_one({**key, "tenant_id": tenant_id})
+        if doc is None:
+            raise
+        return _conversation(doc), False
 
 
 async def get_or_create_conversation(
@@ -167,26 +179,53 @@ async def list_conversations(
 
 async def update_conversation(db: AsyncDatabase, tenant_id: str, conversation_id: str, **fields: Any) -> Conversation | None:
     """Set fields; a value of None removes the field (nothing is stored as null)."""
-    fields = {(f"{k}_ms" if k in TIME_FIELDS else k): (to_ms(v) if k in TIME_FIELDS and v is not None else v)
-              for k, v in fields.items()}
-    to_set = {k: v for k, v in fields.items() if v is not None}
-    to_unset = {k: "" for k, v in fields.items() if v is None}
+    doc = await db.conversations.find_one_and_update(
+        {"_id": conversation_id, "tenant_id": tenant_id}, _update(fields), return_document=ReturnDocument.AFTER
+    )
+    return _conversation(doc) if doc else None
+
+
+async def close_turn(
+    db: AsyncDatabase, tenant_id: str, conversation_id: str, *, last_message_at: datetime | None = None, **fields: Any
+) -> None:
+    """A turn's changes to its conversation in one write: fields to set (None removes) and, when the turn
+    recorded a reply, its time as the newest message unless a newer one is there already."""
+    update = _update(fields)
+    if last_message_at is not None:
+        update["$max"] = {"last_message_at_ms": to_ms(last_message_at)}
+    if update:
+        await db.conversations.update_one({"_id": conversation_id, "tenant_id": tenant_id}, update)
+
+
+def _stored(fields: dict[str, Any]) -> dict[str, Any]:
+    """Field values as stored: times as `*_ms` integers."""
+    return {(f"{k}_ms" if k in TIME_FIELDS else k): (to_ms(v) if k in TIME_FIELDS and v is not None else v)
+            for k, v in fields.items()}
+
+
+def _update(fields: dict[str, Any]) -> dict[str, Any]:
+    """`$set` for values, `$unset` for None: nothing is stored as null."""
+    stored = _stored(fields)
     update: dict[str, Any] = {}
+    to_set = {k: v for k, v in stored.items() if v is not None}
+    to_unset = {k: "" for k, v in stored.items() if v is None}
     if to_set:
         update["$set"] = to_set
     if to_unset:
         update["$unset"] = to_unset
-    doc = await db.conversations.find_one_and_update(
-        {"_id": conversation_id, "tenant_id": tenant_id}, update, return_document=ReturnDocument.AFTER
-    )
-    return _conversation(doc) if doc else None
+    return update
+
+
+def message_time(event: InboundMessage) -> datetime:
+    """When the customer wrote: the platform's timestamp, or now when it gave none."""
+    return datetime.fromtimestamp(event.timestamp_ms / 1000, timezone.utc) if event.timestamp_ms else utcnow()
 
 
 async def record_inbound(
     db: AsyncDatabase, tenant_id: str, conversation: Conversation, event: InboundMessage, text: str
 ) -> tuple[Message, bool]:
     """Store a customer's message once. Returns it and whether it is new (False on a redelivery)."""
-    at = datetime.fromtimestamp(event.timestamp_ms / 1000, timezone.utc) if event.timestamp_ms else utcnow()
+    at = message_time(event)
     doc: dict[str, Any] = {
         "_id": inbound_message_id(event.platform, event.account_id, event.message_id),
         "tenant_id": tenant_id,
@@ -209,7 +248,10 @@ async def record_inbound(
         existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
         return _message(existing or doc), False
     # One write moves both times: a customer message newer than the last one is the conversation's newest too.
+    # Times only move forward, so a conversation read (or created) with this time already needs no write.
     ms = to_ms(at)
+    if to_ms(conversation.last_customer_at) >= ms:
+        return _message(doc), True
     await db.conversations.update_one(
         {"_id": conversation.id, "tenant_id": tenant_id, "last_customer_at_ms": {"$lt": ms}},
         {"$set": {"last_customer_at_ms": ms, "last_message_at_ms": ms}},
@@ -247,7 +289,10 @@ async def record_outbound(
     error_code: int = 0,
     error_title: str = "",
     message_id: str = "",
+    advance: bool = True,
 ) -> Message:
+    """Store a message sent to the customer. With `advance` it also becomes the conversation's newest; the
+    engine passes False and moves the time in the turn's one closing write (`close_turn`)."""
     now = utcnow()
     doc: dict[str, Any] = {
         "_id": message_id or uuid.uuid4().hex,
@@ -269,8 +314,14 @@ async def record_outbound(
     except DuplicateKeyError:
         existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
         return _message(existing or doc)
-    await _advance(db, tenant_id, conversation_id, now, "last_message_at")
+    if advance:
+        await _advance(db, tenant_id, conversation_id, now, "last_message_at")
     return _message(doc)
+
+
+async def get_message(db: AsyncDatabase, tenant_id: str, message_id: str) -> Message | None:
+    doc = await db.messages.find_one({"_id": message_id, "tenant_id": tenant_id})
+    return _message(doc) if doc else None
 
 
 async def recent_messages(db: AsyncDatabase, tenant_id: str, conversation_id: str, *, limit: int = 20) -> list[Message]:

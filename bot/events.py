@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import datetime, timedelta, timezone
 
 from bot import conversations as convs
@@ -28,6 +29,7 @@ from channels.events import (
     MessageDeleted,
     Reaction,
     Receipt,
+    Referral,
     StandaloneReferral,
     StatusUpdate,
 )
@@ -61,12 +63,20 @@ def message_text(event: InboundMessage) -> str:
     return text or extra
 
 
+def _referral_fields(referral: Referral) -> dict[str, str | None]:
+    """Where a conversation came from (an ad, a link), as conversation fields; None clears an older value."""
+    return {"referral_source": referral.source or None, "referral_ref": referral.ref or referral.campaign_hint or None,
+            "referral_ad_id": referral.ad_id or None}
+
+
 class EventHandler:
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
         self.turns = TurnRunner(platform)
 
     async def handle_delivery(self, channel: str, payload: dict, received_at_ms: int) -> None:
+        # Knowledge checked since this moment is current enough for this delivery's messages.
+        started = time.monotonic()
         adapter = adapter_for_channel(channel)
         events = sorted(adapter.parse(payload), key=lambda e: e.timestamp_ms)
         to_answer: dict[str, tuple[ChannelAccount, convs.Conversation]] = {}
@@ -82,22 +92,23 @@ class EventHandler:
                          extra={"platform": event.platform, "account_id": event.account_id, "kind": event.kind})
                 continue
             tenant_id_var.set(account.tenant_id)
-            conversation = await self._dispatch(account, event, received_at_ms)
+            conversation = await self._dispatch(account, event, started)
             if conversation is not None:
                 to_answer[conversation.id] = (account, conversation)
         # Different customers of one delivery are answered side by side.
         if to_answer:
-            await asyncio.gather(*(self.turns.settle_and_answer(account, conversation, received_at_ms)
+            await asyncio.gather(*(self.turns.settle_and_answer(account, conversation, received_at_ms, fresh_since=started)
                                    for account, conversation in to_answer.values()))
             # Names are fetched after the reply went out: a nicety must not slow the answer.
             for account, conversation in to_answer.values():
                 if not conversation.customer_name:
                     await self._fetch_name(account, conversation)
 
-    async def _dispatch(self, account: ChannelAccount, event: ChannelEvent, received_at_ms: int) -> convs.Conversation | None:
+    async def _dispatch(self, account: ChannelAccount, event: ChannelEvent, started: float) -> convs.Conversation | None:
+        """Handle one event; for a customer message to answer, its conversation."""
         db, tenant_id = self.platform.db, account.tenant_id
         if isinstance(event, InboundMessage):
-            return await self._on_message(account, event)
+            return await self._on_message(account, event, started)
         if isinstance(event, Echo):
             await self._on_echo(account, event)
         elif isinstance(event, Receipt):
@@ -117,17 +128,24 @@ class EventHandler:
             log.info("customer event recorded", extra={"kind": event.kind, "platform": event.platform})
         return None
 
-    async def _on_message(self, account: ChannelAccount, event: InboundMessage) -> convs.Conversation | None:
+    async def _on_message(self, account: ChannelAccount, event: InboundMessage, started: float) -> convs.Conversation | None:
         db, tenant_id = self.platform.db, account.tenant_id
-        conversation, created = await convs.open_conversation(
-            db, tenant_id, event.platform, event.account_id, event.customer_id, event.customer_name
-        )
-        if event.referral is not None:
-            await self._note_referral(conversation, event.referral)
         text = message_text(event)
-        if not conversation.campaign_id:
-            # Chosen before anything is counted, so a conversation's first messages count for its campaign.
-            conversation = await self._choose_campaign(conversation, text, event) or conversation
+        conversation = await convs.find_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
+        created = False
+        if conversation is None:
+            # A new conversation is stored with its campaign, referral and first message's time in one write.
+            referral = {k: v for k, v in _referral_fields(event.referral).items() if v} if event.referral else {}
+            campaign_id = await self._choose_campaign(tenant_id, event.platform, text, referral.get("referral_ref") or "", started)
+            at = convs.message_time(event)
+            fields: dict[str, object] = {**referral, "last_customer_at": at, "last_message_at": at}
+            if campaign_id:
+                fields["campaign_id"] = campaign_id
+            conversation, created = await convs.create_conversation(
+                db, tenant_id, event.platform, event.account_id, event.customer_id, event.customer_name, **fields
+            )
+        if not created:
+            conversation = await self._refresh(conversation, event, text, started)
         message, is_new = await convs.record_inbound(db, tenant_id, conversation, event, text)
         if not is_new and message.state != "pending":
             log.info("redelivered message ignored", extra={"platform": event.platform})
@@ -146,20 +164,36 @@ class EventHandler:
             return None
         return conversation
 
+    async def _refresh(
+        self, conversation: convs.Conversation, event: InboundMessage, text: str, started: float
+    ) -> convs.Conversation:
+        """An existing conversation after this message: a name WhatsApp sent, an ad's referral, and a campaign
+        if it has none yet (chosen before anything is counted, so its first messages count for it)."""
+        fields: dict[str, str | None] = {}
+        if event.customer_name and event.customer_name != conversation.customer_name:
+            fields["customer_name"] = event.customer_name
+        if event.referral is not None:
+            fields.update(_referral_fields(event.referral))
+        if not conversation.campaign_id:
+            ref = fields.get("referral_ref") or conversation.referral_ref
+            campaign_id = await self._choose_campaign(conversation.tenant_id, conversation.platform, text, ref, started)
+            if campaign_id:
+                fields["campaign_id"] = campaign_id
+        if not fields:
+            return conversation
+        return await convs.update_conversation(self.platform.db, conversation.tenant_id, conversation.id, **fields) or conversation
+
     async def _fetch_name(self, account: ChannelAccount, conversation: convs.Conversation) -> None:
         name = await customer_name(self.platform, account, conversation.customer_id)
         if name:
             await convs.update_conversation(self.platform.db, conversation.tenant_id, conversation.id, customer_name=name)
 
-    async def _choose_campaign(self, conversation: convs.Conversation, text: str, event: InboundMessage) -> convs.Conversation | None:
+    async def _choose_campaign(self, tenant_id: str, platform: str, text: str, ref: str, started: float) -> str:
+        """The campaign a conversation's first message fits ("" if none does)."""
         # The cached catalog's products are the campaigns visible on this platform: no query while it is current.
-        facts = await self.platform.knowledge.catalog_facts(self.platform.db, conversation.tenant_id, conversation.platform)
-        campaigns = facts.products
-        hint = " ".join(part for part in (event.referral.ref, event.referral.campaign_hint) if part) if event.referral else ""
-        chosen = choose_campaign(text, campaigns, None, hint or conversation.referral_ref)
-        if chosen is None:
-            return None
-        return await convs.update_conversation(self.platform.db, conversation.tenant_id, conversation.id, campaign_id=chosen.id)
+        facts = await self.platform.knowledge.catalog_facts(self.platform.db, tenant_id, platform, fresh_since=started)
+        chosen = choose_campaign(text, facts.products, None, ref)
+        return chosen.id if chosen else ""
 
     async def _first_message(self, conversation: convs.Conversation) -> bool:
         count = await self.platform.db.messages.count_documents(
@@ -167,12 +201,8 @@ class EventHandler:
         )
         return count == 1
 
-    async def _note_referral(self, conversation: convs.Conversation, referral) -> None:  # type: ignore[no-untyped-def]
-        await convs.update_conversation(
-            self.platform.db, conversation.tenant_id, conversation.id,
-            referral_source=referral.source or None, referral_ref=referral.ref or referral.campaign_hint or None,
-            referral_ad_id=referral.ad_id or None,
-        )
+    async def _note_referral(self, conversation: convs.Conversation, referral: Referral) -> None:
+        await convs.update_conversation(self.platform.db, conversation.tenant_id, conversation.id, **_referral_fields(referral))
 
     def _is_ours(self, event: Echo) -> bool:
         app_id = self.platform.settings.meta_app_id

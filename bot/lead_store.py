@@ -10,6 +10,7 @@ from typing import Any
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from bot.conversations import Conversation, utcnow
 from bot.pipeline.leads import next_step
@@ -19,7 +20,14 @@ LEAD_FIELD_NAMES = tuple(LeadFields.model_fields)
 STATE_COUNTERS = tuple(name for name in LeadState.model_fields if name not in ("fields", "score", "reasons", "stage"))
 
 
-def _state_from(doc: dict[str, Any] | None) -> LeadState:
+# `save_lead(previous=...)` default: the stored lead has not been read yet.
+NOT_READ: Any = object()
+# Stages only an owner's action sets; a turn never moves a lead out of them.
+FINAL_STAGES = ("converted", "lost")
+WRITE_ATTEMPTS = 5
+
+
+def state_from_doc(doc: dict[str, Any] | None) -> LeadState:
     if not doc:
         return LeadState()
     fields = LeadFields(**{k: doc[k] for k in LEAD_FIELD_NAMES if k in doc})
@@ -29,17 +37,40 @@ def _state_from(doc: dict[str, Any] | None) -> LeadState:
 
 
 async def load_lead(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> LeadState:
-    return _state_from(await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id}))
+    return state_from_doc(await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id}))
 
 
-async def save_lead(db: AsyncDatabase, conversation: Conversation, state: LeadState, *, campaign_id: str = "") -> dict[str, Any]:
+async def save_lead(
+    db: AsyncDatabase, conversation: Conversation, state: LeadState, *, campaign_id: str = "",
+    previous: dict[str, Any] | None = NOT_READ,
+) -> dict[str, Any]:
+    """Store the lead after a turn. `previous` is the stored lead as the turn read it (None: there was none).
+
+    The write only lands on the revision that was read. If an owner changed the lead meanwhile (recorded a
+    sale, say), the turn's update is applied again on top of theirs, so a conversion is never undone.
+    """
     tenant_id = conversation.tenant_id
-    previous = await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation.id})
-    lead_id = previous["_id"] if previous else uuid.uuid4().hex
+    if previous is NOT_READ:
+        previous = await get_lead_doc(db, tenant_id, conversation.id)
+    for _ in range(WRITE_ATTEMPTS):
+        doc = _lead_doc(conversation, state, campaign_id, previous)
+        if await _write_over(db, doc, previous):
+            break
+        previous = await get_lead_doc(db, tenant_id, conversation.id)
+    else:
+        raise RuntimeError("the lead kept changing while it was saved")
+    if previous is None or previous.get("score") != doc["score"] or previous.get("stage") != doc["stage"]:
+        await _record_event(db, doc)
+    return doc
+
+
+def _lead_doc(conversation: Conversation, state: LeadState, campaign_id: str, previous: dict[str, Any] | None) -> dict[str, Any]:
+    if previous and previous.get("stage") in FINAL_STAGES:
+        state = state.model_copy(update={"stage": previous["stage"]})  # an owner's verdict stands
     now = utcnow()
     doc: dict[str, Any] = {
-        "_id": lead_id,
-        "tenant_id": tenant_id,
+        "_id": previous["_id"] if previous else uuid.uuid4().hex,
+        "tenant_id": conversation.tenant_id,
         "conversation_id": conversation.id,
         "platform": conversation.platform,
         "customer_id": conversation.customer_id,
@@ -61,13 +92,32 @@ async def save_lead(db: AsyncDatabase, conversation: Conversation, state: LeadSt
     for kept in ("value_cents", "currency", "converted_at"):
         if previous and kept in previous:
             doc[kept] = previous[kept]
-    await db.leads.replace_one({"_id": lead_id, "tenant_id": tenant_id}, doc, upsert=True)
-    if previous is None or previous.get("score") != doc["score"] or previous.get("stage") != doc["stage"]:
-        await db.lead_events.insert_one({
-            "_id": uuid.uuid4().hex, "tenant_id": tenant_id, "lead_id": lead_id, "at": now,
-            "score": doc["score"], "stage": doc["stage"], "reasons": doc["score_reasons"],
-        })
     return doc
+
+
+async def _write_over(db: AsyncDatabase, doc: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+    """Write `doc` as the next revision of `previous` (None: as the first); False if that is no longer current."""
+    if previous is None:
+        doc["revision"] = 1
+        try:
+            await db.leads.insert_one(doc)
+        except DuplicateKeyError:
+            return False
+        return True
+    query: dict[str, Any] = {"_id": previous["_id"], "tenant_id": doc["tenant_id"]}
+    if "revision" in previous:
+        query["revision"] = previous["revision"]
+    doc["revision"] = previous.get("revision", 0) + 1
+    # A whole-document replace: dates written by `$set` come back as strings from the embedded server.
+    result = await db.leads.replace_one(query, doc)
+    return result.matched_count == 1
+
+
+async def _record_event(db: AsyncDatabase, lead: dict[str, Any]) -> None:
+    await db.lead_events.insert_one({
+        "_id": uuid.uuid4().hex, "tenant_id": lead["tenant_id"], "lead_id": lead["_id"], "at": lead["updated_at"],
+        "score": lead.get("score", 0), "stage": lead["stage"], "reasons": lead.get("score_reasons", []),
+    })
 
 
 async def get_lead_doc(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> dict[str, Any] | None:
@@ -88,21 +138,19 @@ async def lead_history(db: AsyncDatabase, tenant_id: str, lead_id: str) -> list[
 
 
 async def set_stage(db: AsyncDatabase, tenant_id: str, conversation_id: str, stage: str, **fields: Any) -> dict[str, Any] | None:
-    lead = await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id})
-    if lead is None:
-        return None
-    lead.update({"stage": stage, "updated_at": utcnow(), **{k: v for k, v in fields.items() if v is not None}})
-    # A whole-document replace: dates written by `$set` come back as strings from the embedded server.
-    await db.leads.replace_one({"_id": lead["_id"], "tenant_id": tenant_id}, lead)
-    await db.lead_events.insert_one({
-        "_id": uuid.uuid4().hex, "tenant_id": tenant_id, "lead_id": lead["_id"], "at": lead["updated_at"],
-        "score": lead.get("score", 0), "stage": stage, "reasons": lead.get("score_reasons", []),
-    })
-    return lead
+    for _ in range(WRITE_ATTEMPTS):
+        previous = await get_lead_doc(db, tenant_id, conversation_id)
+        if previous is None:
+            return None
+        lead = {**previous, "stage": stage, "updated_at": utcnow(), **{k: v for k, v in fields.items() if v is not None}}
+        if await _write_over(db, lead, previous):
+            await _record_event(db, lead)
+            return lead
+    raise RuntimeError("the lead kept changing while its stage was set")
 
 
 def lead_to_api(doc: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in doc.items() if k not in ("_id", "tenant_id", "value_cents", "created_at", "updated_at")}
+    out = {k: v for k, v in doc.items() if k not in ("_id", "tenant_id", "revision", "value_cents", "created_at", "updated_at")}
     out["id"] = doc["_id"]
     for name in ("name", "email", "phone"):
         out.setdefault(name, "")

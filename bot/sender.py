@@ -1,8 +1,9 @@
-"""Sending a reply exactly once, nearly: outbox record, a fresh status check, the Graph call, the record.
+"""Sending a reply exactly once, nearly: a fresh status check, the Graph call, then the reply stored under
+an id derived from its turn, as `sent` (with Meta's id) or `failed`.
 
-Order of writes: outbox `sending` → Graph send → outbox `sent` with Meta's ids → outbound message.
-Only a crash between Meta's answer and the `sent` mark can repeat a send. Just before the call the
-conversation's status is read again, so the bot never talks over a person who took over meanwhile.
+A turn whose reply is stored is never sent again. Only a crash between Meta's answer and that write can
+repeat a send (no record written before the call could tell the retry whether Meta got it). Just before
+the call the conversation's status is read again, so the bot never talks over a person who took over.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class SendOutcome:
     error_category: str = ""
     error_code: int = 0
     detail: str = ""
+    recorded: bool = False  # the reply was stored in the conversation (sent or failed), not withheld
 
 
 async def _send_requests(
@@ -76,30 +78,27 @@ async def deliver(
     return SendOutcome(True, ids)
 
 
+def reply_message_id(turn_id: str) -> str:
+    """The stored id of a turn's reply: one per turn, so a second attempt finds the first one's record."""
+    return f"out_{turn_id}"
+
+
 async def send_reply(
     platform: Platform, account: ChannelAccount, conversation: convs.Conversation, text: str, *,
     turn_id: str, source: str, reply_to: str = "",
 ) -> SendOutcome:
-    """Send a turn's reply; the caller has checked that the turn's outbox record is not `sent` already."""
+    """Send a turn's reply and store it under the turn's reply id; the caller has checked that no reply of
+    this turn is stored yet. The conversation's newest-message time is left to the turn's closing write."""
     db, tenant_id = platform.db, conversation.tenant_id
     fresh = await convs.get_conversation(db, tenant_id, conversation.id)
     if fresh is None or fresh.status in SILENT_STATUSES:
-        await db.outbox.update_one({"_id": turn_id}, {"$set": {"tenant_id": tenant_id, "state": "silent"}}, upsert=True)
         return SendOutcome(False, detail="a person has this conversation")
-    await db.outbox.update_one(
-        {"_id": turn_id},
-        {"$set": {"tenant_id": tenant_id, "conversation_id": conversation.id, "state": "sending", "at_ms": convs.to_ms(convs.utcnow())}},
-        upsert=True,
-    )
     outcome = await deliver(platform, account, fresh, text, reply_to=reply_to)
-    state = "sent" if outcome.sent else "failed"
-    await db.outbox.update_one(
-        {"_id": turn_id, "tenant_id": tenant_id}, {"$set": {"state": state, "message_ids": outcome.message_ids}}
-    )
     await convs.record_outbound(
         db, tenant_id, conversation.id, sender="bot", text=text, source=source,
-        delivery="sent" if outcome.sent else "failed", turn_id=turn_id, message_id=f"out_{turn_id}",
+        delivery="sent" if outcome.sent else "failed", turn_id=turn_id, message_id=reply_message_id(turn_id),
         platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
-        error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "",
+        error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "", advance=False,
     )
+    outcome.recorded = True
     return outcome

@@ -1,8 +1,8 @@
 """Answering one turn of a conversation: wait out the burst, lock, run the pipeline, send once.
 
 A turn is every pending customer message of a conversation. Its id is derived from those message
-ids, and an outbox record keyed by it says whether its reply went out: a worker that crashed after
-sending leaves `sent`, so the next one does not send again.
+ids, and so is its reply's stored id: a worker that crashed after sending and storing the reply
+leaves it for the next one to find, which then does not send again.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 
 from bot import conversations as convs
 from bot import lead_store
-from bot.context import load_turn_context
+from bot.context import TurnMessages, load_turn_context, load_turn_messages
 from bot.counters import bump_daily, record_usage
 from bot.engine_settings import get_engine_settings
 from bot.locks import conversation_lock
@@ -22,7 +22,7 @@ from bot.pipeline import run_turn
 from bot.pipeline.llm import build_chat_model
 from bot.pipeline.types import TurnResult
 from bot.platform import Platform
-from bot.sender import SendOutcome, send_reply
+from bot.sender import SendOutcome, reply_message_id, send_reply
 from channels.accounts import ChannelAccount
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,9 @@ class TurnRunner:
     async def pause_minutes(self, tenant_id: str) -> int:
         return (await get_engine_settings(self.platform.db, tenant_id)).pause_minutes
 
-    async def settle_and_answer(self, account: ChannelAccount, conversation: convs.Conversation, received_at_ms: int) -> None:
+    async def settle_and_answer(
+        self, account: ChannelAccount, conversation: convs.Conversation, received_at_ms: int, *, fresh_since: float | None = None
+    ) -> None:
         """Answer after the debounce window, unless a later message of the burst will answer for all."""
         redis = self.platform.redis
         debounce_ms = self.platform.settings.reply_debounce_ms
@@ -61,14 +63,18 @@ class TurnRunner:
                 return  # a later message of this burst answers the whole turn
         # If the lock is not free in time, ConversationBusy leaves the delivery pending to be retried.
         async with conversation_lock(redis, conversation.id):
-            await self.answer(account, conversation.id, received_at_ms)
+            await self.answer(account, conversation.id, received_at_ms, fresh_since=fresh_since)
 
-    async def answer(self, account: ChannelAccount, conversation_id: str, received_at_ms: int) -> SendOutcome | None:
+    async def answer(
+        self, account: ChannelAccount, conversation_id: str, received_at_ms: int, *, fresh_since: float | None = None
+    ) -> SendOutcome | None:
+        """Answer the conversation's pending messages; the caller holds the conversation's lock."""
         db, tenant_id = self.platform.db, account.tenant_id
         conversation = await convs.get_conversation(db, tenant_id, conversation_id)
         if conversation is None:
             return None
-        pending = await convs.pending_inbound(db, tenant_id, conversation.id)
+        messages = await load_turn_messages(db, conversation)
+        pending = messages.pending
         if not pending:
             return None
         message_ids = [m.id for m in pending]
@@ -80,12 +86,16 @@ class TurnRunner:
             return None
 
         turn_id = turn_id_for(message_ids)
-        outbox = await db.outbox.find_one({"_id": turn_id, "tenant_id": tenant_id})
-        if outbox and outbox.get("state") in ("sent", "failed", "silent"):
+        if await self._already_answered(messages, tenant_id, turn_id):
+            # An earlier attempt sent this turn's reply and stopped before the end: finish, never send twice.
             await convs.mark_inbound(db, tenant_id, message_ids, "answered")
             return None
 
-        context = await load_turn_context(self.platform, conversation, pending)
+        # Only turns create leads: before any turn of the conversation has answered, there is none to read.
+        lead_doc = None if messages.untouched else await lead_store.get_lead_doc(db, tenant_id, conversation.id)
+        context = await load_turn_context(
+            self.platform, conversation, messages, lead_store.state_from_doc(lead_doc), fresh_since=fresh_since
+        )
         result: TurnResult = await run_turn(context, model=self.model, timeout_s=self.platform.settings.groq_timeout_s)
         intent = result.classification.intent
         if conversation.status == "opted_out" and not result.reply.opted_in:
@@ -94,9 +104,7 @@ class TurnRunner:
             return None
         await self._record_usage(tenant_id, result)
         campaign_id = context.campaign.id if context.campaign else ""
-        if campaign_id and campaign_id != conversation.campaign_id:
-            await convs.update_conversation(db, tenant_id, conversation.id, campaign_id=campaign_id)
-        await lead_store.save_lead(db, conversation, result.lead, campaign_id=campaign_id)
+        await lead_store.save_lead(db, conversation, result.lead, campaign_id=campaign_id, previous=lead_doc)
 
         outcome = await send_reply(
             self.platform, account, conversation, result.reply.text, turn_id=turn_id,
@@ -104,18 +112,34 @@ class TurnRunner:
         )
         await convs.mark_inbound(db, tenant_id, message_ids, "answered", intent=intent.value,
                                  confidence=result.classification.confidence)
-        await self._apply_status(conversation, result)
+        await convs.close_turn(
+            db, tenant_id, conversation.id, last_message_at=convs.utcnow() if outcome.recorded else None,
+            **self._changes(conversation, campaign_id, result),
+        )
         await self._count(conversation, campaign_id, result, outcome, received_at_ms, answered=len(message_ids))
         return outcome
 
-    async def _apply_status(self, conversation: convs.Conversation, result: TurnResult) -> None:
-        db, tenant_id = self.platform.db, conversation.tenant_id
+    async def _already_answered(self, messages: TurnMessages, tenant_id: str, turn_id: str) -> bool:
+        reply_id = reply_message_id(turn_id)
+        reply = next((m for m in messages.recent if m.id == reply_id), None)
+        if reply is None and not messages.complete:
+            # Replies come after the turn's messages, so one older than the read is unlikely; still, ask.
+            reply = await convs.get_message(self.platform.db, tenant_id, reply_id)
+        return reply is not None
+
+    @staticmethod
+    def _changes(conversation: convs.Conversation, campaign_id: str, result: TurnResult) -> dict[str, str]:
+        """What the turn changes on its conversation: the campaign it settled on, and its status."""
+        changes: dict[str, str] = {}
+        if campaign_id and campaign_id != conversation.campaign_id:
+            changes["campaign_id"] = campaign_id
         if result.reply.opted_out:
-            await convs.update_conversation(db, tenant_id, conversation.id, status="opted_out")
+            changes["status"] = "opted_out"
         elif result.reply.opted_in and conversation.status == "opted_out":
-            await convs.update_conversation(db, tenant_id, conversation.id, status="bot")
+            changes["status"] = "bot"
         elif result.reply.handoff:
-            await convs.update_conversation(db, tenant_id, conversation.id, status="handoff")
+            changes["status"] = "handoff"
+        return changes
 
     async def _record_usage(self, tenant_id: str, result: TurnResult) -> None:
         usage = result.usage

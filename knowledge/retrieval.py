@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -145,18 +146,28 @@ class KnowledgeIndex:
         # Keyed by database name and tenant: one process may serve more than one database (tests do).
         self._entries: OrderedDict[tuple[str, str], _TenantEntry] = OrderedDict()
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        # When (time.monotonic) the last version check that found the cached entry current began, per tenant.
+        self._confirmed_at: dict[tuple[str, str], float] = {}
 
     @property
     def cached_tenants(self) -> int:
         """How many tenants' indexes this process holds in memory."""
         return len(self._entries)
 
-    async def _entry(self, db: AsyncDatabase, tenant_id: str) -> _TenantEntry:
+    async def _entry(self, db: AsyncDatabase, tenant_id: str, fresh_since: float | None = None) -> _TenantEntry:
+        """The tenant's current entry. With `fresh_since` (a time.monotonic() reading), a version check that
+        began after that moment stands in for a new one: it saw every change committed before it."""
         key = (db.name, tenant_id)
+        entry = self._entries.get(key)
+        if entry is not None and fresh_since is not None and self._confirmed_at.get(key, -1.0) >= fresh_since:
+            self._entries.move_to_end(key)
+            return entry
+        checked_at = time.monotonic()
         version = await current_version(db, tenant_id)
         entry = self._entries.get(key)
         if entry is not None and entry.version == version:
             self._entries.move_to_end(key)
+            self._confirm(key, checked_at)
             return entry
         # One build per tenant at a time: concurrent messages of a cold tenant wait for the same build.
         lock = self._locks.setdefault(key, asyncio.Lock())
@@ -173,11 +184,17 @@ class KnowledgeIndex:
                 entry = _build_entry(version, knowledge)
             self._entries[key] = entry
             self._entries.move_to_end(key)
+            self._confirmed_at.pop(key, None)
+            self._confirm(key, checked_at)
             while len(self._entries) > self._max_tenants:
                 evicted, _ = self._entries.popitem(last=False)
                 self._locks.pop(evicted, None)
+                self._confirmed_at.pop(evicted, None)
             logger.debug("knowledge index built: tenant=%s version=%s", tenant_id, version)
             return entry
+
+    def _confirm(self, key: tuple[str, str], checked_at: float) -> None:
+        self._confirmed_at[key] = max(checked_at, self._confirmed_at.get(key, -1.0))
 
     async def search(
         self, db: AsyncDatabase, tenant_id: str, query: str, *, k: int = 5, platform: str | None = None
@@ -189,10 +206,12 @@ class KnowledgeIndex:
             return []
         return entry.index.search(query, k, getattr(platform, "value", platform))
 
-    async def for_turn(self, db: AsyncDatabase, tenant_id: str, query: str, *, platform: str, k: int = 5) -> TurnKnowledge:
-        """What one customer turn needs (profile, facts with the visible campaigns, passages) from one
-        version check: the engine asks this on every message."""
-        entry = await self._entry(db, tenant_id)
+    async def for_turn(
+        self, db: AsyncDatabase, tenant_id: str, query: str, *, platform: str, k: int = 5, fresh_since: float | None = None
+    ) -> TurnKnowledge:
+        """What one customer turn needs (profile, facts with the visible campaigns, passages) from at most one
+        version check: the engine asks this on every message. See `_entry` for `fresh_since`."""
+        entry = await self._entry(db, tenant_id, fresh_since)
         facts = self._facts(entry, platform)
         passages = entry.index.search(query, k, platform) if entry.index is not None and query.strip() else []
         return TurnKnowledge(profile=entry.knowledge.profile, facts=facts, passages=passages)
@@ -204,7 +223,9 @@ class KnowledgeIndex:
             entry.facts[platform] = facts
         return facts.model_copy(deep=True)  # the cached copy stays as built whatever a caller does
 
-    async def catalog_facts(self, db: AsyncDatabase, tenant_id: str, platform: str) -> CatalogFacts:
+    async def catalog_facts(
+        self, db: AsyncDatabase, tenant_id: str, platform: str, *, fresh_since: float | None = None
+    ) -> CatalogFacts:
         """The catalog facts for `platform`, as knowledge.catalog.catalog_facts, kept per knowledge version."""
         platform = getattr(platform, "value", platform)
-        return self._facts(await self._entry(db, tenant_id), platform)
+        return self._facts(await self._entry(db, tenant_id, fresh_since), platform)

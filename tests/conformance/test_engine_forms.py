@@ -49,6 +49,38 @@ async def test_set_and_unset_through_find_one_and_update_return_the_new_document
     assert await db.conversations.find_one_and_update({"_id": "c", "tenant_id": "other"}, {"$set": {"status": "x"}}) is None
 
 
+async def test_set_unset_and_max_in_one_update_move_a_time_forward_only(db):
+    # A turn's closing write: its campaign and status, and its reply's time unless a newer message is there.
+    await db.conversations.insert_one({"_id": "c", "tenant_id": "t", "status": "human", "paused_until_ms": 5,
+                                       "last_message_at_ms": 1_000})
+    await db.conversations.update_one({"_id": "c", "tenant_id": "t"}, {
+        "$set": {"status": "bot", "campaign_id": "camp"}, "$unset": {"paused_until_ms": ""},
+        "$max": {"last_message_at_ms": 3_000},
+    })
+    await db.conversations.update_one({"_id": "c", "tenant_id": "t"}, {"$max": {"last_message_at_ms": 2_000}})
+    doc = await db.conversations.find_one({"_id": "c"})
+    assert (doc["status"], doc["campaign_id"], doc["last_message_at_ms"]) == ("bot", "camp", 3_000)
+    assert "paused_until_ms" not in doc
+
+
+async def test_replace_guarded_by_a_revision_lands_only_on_that_revision(db):
+    await db.leads.insert_one({"_id": "l", "tenant_id": "t", "stage": "engaged", "revision": 1})
+    current = await db.leads.replace_one({"_id": "l", "tenant_id": "t", "revision": 1},
+                                         {"_id": "l", "tenant_id": "t", "stage": "converted", "revision": 2})
+    stale = await db.leads.replace_one({"_id": "l", "tenant_id": "t", "revision": 1},
+                                       {"_id": "l", "tenant_id": "t", "stage": "qualified", "revision": 2})
+    assert (current.matched_count, stale.matched_count) == (1, 0)
+    assert (await db.leads.find_one({"_id": "l"}))["stage"] == "converted"
+
+
+async def test_newest_messages_of_a_conversation_with_limit(db):
+    await db.messages.insert_many([
+        {"_id": f"m{i}", "tenant_id": "t", "conversation_id": "c", "at": T0 + timedelta(seconds=i)} for i in range(6)
+    ] + [{"_id": "x", "tenant_id": "t", "conversation_id": "d", "at": T0 + timedelta(days=1)}])
+    docs = await db.messages.find({"tenant_id": "t", "conversation_id": "c"}).sort("at", DESCENDING).limit(4).to_list(None)
+    assert [d["_id"] for d in docs] == ["m5", "m4", "m3", "m2"]
+
+
 async def test_conditional_set_moves_a_millisecond_time_forward_only(db):
     # Replaces `$max` on dates, which the embedded server answers wrongly (dates set later become strings).
     await db.conversations.insert_one({"_id": "c", "tenant_id": "t", "last_message_at_ms": 1_000})

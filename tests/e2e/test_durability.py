@@ -13,7 +13,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import create_app
+from bot.app import PLATFORM, create_app
 from bot.platform import Platform, open_platform
 from bot.queue import InboundStream
 from bot.settings import Settings
@@ -193,6 +193,30 @@ async def test_redelivered_mid_is_answered_once_alone_after_answer_and_in_a_batc
     assert sends_by_recipient(fake) == {"PSID_RE": 1, "PSID_OTHER": 1}
     detail = await conversation_of(platform_client, tenant, "PSID_RE")
     assert [m["direction"] for m in detail["messages"]] == ["in", "out"]
+
+
+async def test_a_turn_whose_reply_was_stored_is_finished_without_a_second_send(platform_client, graph, redis):
+    # The state a worker leaves when it dies after sending and storing the reply, before marking the message.
+    fake, _ = graph
+    tenant = await seeded_tenant(platform_client)
+    await remember_customer(redis, "facebook", PAGE_ID, "PSID_HALF")
+    body = messenger_text("Do you have mats?", psid="PSID_HALF", mid="m_half_done")
+    await post_webhook(platform_client, "messenger", body)
+    await fake.wait_for_sends(1)
+    db = platform_client.app[PLATFORM].db
+    marked = await db.messages.update_one({"tenant_id": tenant.tenant_id, "platform_message_id": "m_half_done"},
+                                          {"$set": {"state": "pending"}})
+    assert marked.modified_count == 1
+
+    await post_webhook(platform_client, "messenger", body)  # Meta redelivers; a retry would do the same
+
+    async def finished() -> bool:
+        detail = await conversation_of(platform_client, tenant, "PSID_HALF")
+        return [m.get("state", "") for m in detail["messages"] if m["direction"] == "in"] == ["answered"]
+
+    await eventually(finished)
+    await asyncio.sleep(0.3)
+    assert sends_by_recipient(fake) == {"PSID_HALF": 1}
 
 
 async def test_one_delivery_with_many_customers_answers_each(platform_client, graph, redis):

@@ -119,8 +119,9 @@ async def test_customer_text_cannot_close_its_delimiters(fake_groq: FakeGroq, ch
 
 @pytest.mark.parametrize(
     "behaviour",
-    [rate_limited(retry_after=5), server_error(500), server_error(503), malformed(), bad_arguments(), text_answer("Hello!")],
-    ids=["429", "500", "503", "malformed", "bad-arguments", "plain-text"],
+    [rate_limited(retry_after=5), server_error(500), server_error(503), malformed(), bad_arguments(), text_answer("Hello!"),
+     tool_answer({"facts_used": ["Yoga Pass"]}), tool_answer({"reply": "Hi!", "team_size": "a few of us"})],
+    ids=["429", "500", "503", "malformed", "bad-arguments", "plain-text", "no-reply-field", "wrong-field-type"],
 )
 async def test_failures_raise_model_unavailable_at_once(fake_groq: FakeGroq, chat_model, behaviour) -> None:
     fake_groq.script(behaviour)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 from knowledge.campaigns import create_campaign, delete_campaign, update_campaign
 from knowledge.documents import add_document
 from knowledge.profiles import save_profile
@@ -107,6 +109,21 @@ async def test_another_process_sees_a_change_at_once(db):
     assert await web.search(db, "t1", "refund policy")
     found = await worker.search(db, "t1", "refund policy")
     assert found and "30 days" in found[0].text
+
+
+async def test_a_turn_sees_every_change_made_before_its_message_was_picked_up(db):
+    worker = KnowledgeIndex()
+    await add_document(db, "t1", "plans.txt", "text/plain", PLANS.encode())
+    picked_up = time.monotonic()  # the worker begins handling a customer's message
+    await worker.for_turn(db, "t1", "storage", platform="facebook")  # choosing its campaign checks the version
+    await add_document(db, "t1", "refunds.txt", "text/plain", b"Refund policy: money back within 30 days.")
+
+    # The same message's turn may rely on that check: the change came after the message was picked up.
+    same_message = await worker.for_turn(db, "t1", "refund policy", platform="facebook", fresh_since=picked_up)
+    assert all("30 days" not in p.text for p in same_message.passages)
+    # A message picked up after the change sees it.
+    next_message = await worker.for_turn(db, "t1", "refund policy", platform="facebook", fresh_since=time.monotonic())
+    assert next_message.passages and "30 days" in next_message.passages[0].text
 
 
 async def test_cache_is_reused_while_the_version_stays(db):
