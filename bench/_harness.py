@@ -82,7 +82,7 @@ async def serve(app: web.Application, stack: AsyncExitStack) -> str:
     await runner.setup()
     stack.push_async_callback(runner.cleanup)
     port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
     return f"http://127.0.0.1:{port}"
 
 

@@ -16,6 +16,8 @@ from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
 
+LISTEN_BACKLOG = 1024
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="AI sales-bot platform")
@@ -41,7 +43,9 @@ async def _serve(settings: Settings, host: str, port: int, *, demo: bool) -> Non
     app[SERVE_URL] = f"http://{host}:{port}"
     runner = web.AppRunner(app, shutdown_timeout=20, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    # A burst of webhooks opens many connections at once; aiohttp's default backlog (128) drops the rest,
+    # and a dropped connection waits a full second for the client's retry.
+    site = web.TCPSite(runner, host, port, backlog=LISTEN_BACKLOG)
     await site.start()
     log.info("serving", extra={"url": f"http://{host}:{port}"})
     print(f"Serving on http://{host}:{port}", flush=True)

@@ -1,4 +1,4 @@
-"""Daily counters and model usage: one document per key, updated with upsert `$inc` on flat fields.
+"""Daily counters, model usage among them: one document per key, updated with upsert `$inc` on flat fields.
 
 Analytics and Leo read these documents and sum in Python; they never scan messages. Days are UTC
 calendar days (`YYYY-MM-DD`).
@@ -13,6 +13,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 COUNTER_FIELDS = (
     "messages_in", "messages_answered", "messages_out", "replies_llm", "replies_offline", "replies_human", "conversations",
     "handoffs", "opt_outs", "conversions", "revenue_cents", "guard_blocks", "send_failures", "leads_qualified",
+    # Model usage, counted with the turn that made the call: cost is priced per model when the call is counted.
+    "model_calls", "model_failures", "input_tokens", "output_tokens", "model_latency_ms", "model_cost_micro_usd",
 )
 
 
@@ -49,21 +51,3 @@ async def daily_rows(db: AsyncDatabase, tenant_id: str, first_day: date, last_da
         {"tenant_id": tenant_id, "day_ordinal": {"$gte": first_day.toordinal(), "$lte": last_day.toordinal()}}
     )
     return [doc async for doc in cursor]
-
-
-async def record_usage(
-    db: AsyncDatabase, tenant_id: str, *, model: str, input_tokens: int, output_tokens: int, latency_ms: int,
-    cost_micro_usd: int, failed: bool = False,
-) -> None:
-    day = day_of()
-    await db.usage.update_one(
-        {"_id": f"{tenant_id}:{day}:{model}"},
-        {
-            "$set": {"tenant_id": tenant_id, "day": day, "day_ordinal": date.fromisoformat(day).toordinal(), "model": model},
-            "$inc": {
-                "calls": 1, "failures": 1 if failed else 0, "input_tokens": input_tokens,
-                "output_tokens": output_tokens, "latency_ms_total": latency_ms, "cost_micro_usd": cost_micro_usd,
-            },
-        },
-        upsert=True,
-    )

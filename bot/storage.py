@@ -1,9 +1,9 @@
 """The engine's collections and indexes, and the start-up call that creates every package's indexes.
 
-Collections owned here: conversations, messages (one document each; a turn's reply has an id
-derived from the turn: stored, it tells a retry the turn was answered), leads (with a revision that guards
-writes), lead_events (score history), conversions (`_id` = tenant + idempotency key), daily_counters (flat `$inc` counters per tenant, day, campaign and platform) and usage (model
-calls per tenant, day and model).
+Collections owned here: conversations, messages (one document each; a turn's reply has an id derived
+from the turn, so a stored reply tells a retry the turn was answered), leads (with a revision that
+guards writes), lead_events (score history), conversions (`_id` = tenant + idempotency key) and
+daily_counters (flat `$inc` counters per tenant, day, campaign and platform, model usage among them).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ async def ensure_engine_indexes(db: AsyncDatabase) -> None:
     await db.lead_events.create_indexes([IndexModel([("tenant_id", ASCENDING), ("lead_id", ASCENDING), ("at", ASCENDING)])])
     await db.conversions.create_indexes([IndexModel([("tenant_id", ASCENDING), ("at", ASCENDING)])])
     await db.daily_counters.create_indexes([IndexModel([("tenant_id", ASCENDING), ("day_ordinal", ASCENDING)])])
-    await db.usage.create_indexes([IndexModel([("tenant_id", ASCENDING), ("day_ordinal", ASCENDING)])])
 
 
 async def ensure_all_indexes(db: AsyncDatabase) -> None:

@@ -15,15 +15,16 @@ import time
 from bot import conversations as convs
 from bot import lead_store
 from bot.context import TurnMessages, load_turn_context, load_turn_messages
-from bot.counters import bump_daily, record_usage
+from bot.counters import bump_daily
 from bot.engine_settings import get_engine_settings
 from bot.locks import conversation_lock
-from bot.pipeline import run_turn
+from bot.pipeline import Intent, classify_turn, run_turn
 from bot.pipeline.llm import build_chat_model
 from bot.pipeline.types import TurnResult
 from bot.platform import Platform
 from bot.sender import SendOutcome, reply_message_id, send_reply
 from channels.accounts import ChannelAccount
+from channels.graph import GraphError
 
 log = logging.getLogger(__name__)
 
@@ -91,26 +92,35 @@ class TurnRunner:
             await convs.mark_inbound(db, tenant_id, message_ids, "answered")
             return None
 
+        if conversation.status == "opted_out":
+            # Only START (or its variants) is answered; anything else is kept, unanswered, and costs no model call.
+            classification = classify_turn([m.text for m in pending if m.text])
+            if classification.intent != Intent.opt_in:
+                await convs.mark_inbound(db, tenant_id, message_ids, "skipped", intent=classification.intent.value,
+                                         confidence=classification.confidence)
+                return None
+
         # Only turns create leads: before any turn of the conversation has answered, there is none to read.
         lead_doc = None if messages.untouched else await lead_store.get_lead_doc(db, tenant_id, conversation.id)
         context = await load_turn_context(
             self.platform, conversation, messages, lead_store.state_from_doc(lead_doc), fresh_since=fresh_since
         )
         result: TurnResult = await run_turn(context, model=self.model, timeout_s=self.platform.settings.groq_timeout_s)
-        intent = result.classification.intent
-        if conversation.status == "opted_out" and not result.reply.opted_in:
-            await convs.mark_inbound(db, tenant_id, message_ids, "skipped", intent=intent.value,
-                                     confidence=result.classification.confidence)
-            return None
-        await self._record_usage(tenant_id, result)
         campaign_id = context.campaign.id if context.campaign else ""
         await lead_store.save_lead(db, conversation, result.lead, campaign_id=campaign_id, previous=lead_doc)
 
-        outcome = await send_reply(
-            self.platform, account, conversation, result.reply.text, turn_id=turn_id,
-            source=result.reply.source, reply_to=pending[-1].platform_message_id,
-        )
-        await convs.mark_inbound(db, tenant_id, message_ids, "answered", intent=intent.value,
+        try:
+            outcome = await send_reply(
+                self.platform, account, conversation, result.reply.text, turn_id=turn_id,
+                source=result.reply.source, reply_to=pending[-1].platform_message_id,
+            )
+        except GraphError:
+            # The delivery is retried and the turn runs again; the model call this attempt made still counts.
+            if result.usage is not None:
+                await bump_daily(db, tenant_id, platform=conversation.platform, campaign_id=campaign_id,
+                                 **self._usage_counts(result))
+            raise
+        await convs.mark_inbound(db, tenant_id, message_ids, "answered", intent=result.classification.intent.value,
                                  confidence=result.classification.confidence)
         await convs.close_turn(
             db, tenant_id, conversation.id, last_message_at=convs.utcnow() if outcome.recorded else None,
@@ -141,23 +151,23 @@ class TurnRunner:
             changes["status"] = "handoff"
         return changes
 
-    async def _record_usage(self, tenant_id: str, result: TurnResult) -> None:
+    def _usage_counts(self, result: TurnResult) -> dict[str, int]:
         usage = result.usage
         if usage is None:
-            return
+            return {}
         self.platform.metrics.model_seconds.observe(usage.latency_ms / 1000)
-        await record_usage(
-            self.platform.db, tenant_id, model=usage.model, input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens, latency_ms=usage.latency_ms,
-            cost_micro_usd=int(round(usage.cost_usd * 1_000_000)), failed=result.reply.source != "llm",
-        )
+        return {
+            "model_calls": 1, "model_failures": 1 if result.reply.source != "llm" else 0,
+            "input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens,
+            "model_latency_ms": usage.latency_ms, "model_cost_micro_usd": int(round(usage.cost_usd * 1_000_000)),
+        }
 
     async def _count(
         self, conversation: convs.Conversation, campaign_id: str, result: TurnResult, outcome: SendOutcome,
         received_at_ms: int, *, answered: int,
     ) -> None:
         db, tenant_id, metrics = self.platform.db, conversation.tenant_id, self.platform.metrics
-        counts: dict[str, int] = {}
+        counts = self._usage_counts(result)
         if outcome.sent:
             counts["messages_out"] = 1
             counts["messages_answered"] = answered

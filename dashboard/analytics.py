@@ -23,7 +23,8 @@ def _empty() -> dict[str, int]:
 
 
 def _finish(totals: dict[str, int], revenue: dict[str, int]) -> dict[str, Any]:
-    out: dict[str, Any] = {k: v for k, v in totals.items() if k != "revenue_cents"}
+    out: dict[str, Any] = {k: v for k, v in totals.items() if k not in ("revenue_cents", "model_cost_micro_usd")}
+    out["model_cost_usd"] = round(totals["model_cost_micro_usd"] / 1_000_000, 6)
     inbound = totals["messages_in"]
     out["response_rate"] = round(min(1.0, totals["messages_answered"] / inbound), 4) if inbound else 0.0
     out["conversion_rate"] = round(totals["conversions"] / totals["conversations"], 4) if totals["conversations"] else 0.0
