@@ -18,6 +18,7 @@ from bot.logs import tenant_id_var
 from bot.pipeline import choose_campaign
 from bot.platform import Platform
 from bot.profiles import customer_name
+from bot.shared_reads import SharedReads
 from bot.turns import TurnRunner
 from channels.accounts import ChannelAccount, find_by_platform_account
 from channels.base import adapter_for_channel
@@ -73,6 +74,10 @@ class EventHandler:
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
         self.turns = TurnRunner(platform)
+        # Events name their account (page, Instagram account, WhatsApp number); this is how the tenant is found.
+        self.accounts: SharedReads[tuple[str, str], ChannelAccount | None] = SharedReads(
+            lambda key: find_by_platform_account(platform.db, *key)
+        )
 
     async def handle_delivery(self, channel: str, payload: dict, received_at_ms: int) -> None:
         # Knowledge checked since this moment is current enough for this delivery's messages.
@@ -80,13 +85,9 @@ class EventHandler:
         adapter = adapter_for_channel(channel)
         events = sorted(adapter.parse(payload), key=lambda e: e.timestamp_ms)
         to_answer: dict[str, tuple[ChannelAccount, convs.Conversation]] = {}
-        accounts: dict[tuple[str, str], ChannelAccount | None] = {}
         for event in events:
             self.platform.metrics.events.labels(event.platform, event.kind).inc()
-            key = (event.platform, event.account_id)
-            if key not in accounts:  # a batch names the same account many times: look it up once
-                accounts[key] = await find_by_platform_account(self.platform.db, event.platform, event.account_id)
-            account = accounts[key]
+            account = await self.accounts.get((event.platform, event.account_id), started)
             if account is None:
                 log.info("event for an account no tenant has connected; dropped",
                          extra={"platform": event.platform, "account_id": event.account_id, "kind": event.kind})

@@ -55,6 +55,7 @@ def prompt_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # the templates ship with the code: no file check on every message
     )
     environment.filters["data"] = neutralize
     return environment
