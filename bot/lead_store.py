@@ -36,10 +36,6 @@ def state_from_doc(doc: dict[str, Any] | None) -> LeadState:
                      stage=doc.get("stage", "new"), **counters)
 
 
-async def load_lead(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> LeadState:
-    return state_from_doc(await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id}))
-
-
 async def save_lead(
     db: AsyncDatabase, conversation: Conversation, state: LeadState, *, campaign_id: str = "",
     previous: dict[str, Any] | None = NOT_READ,

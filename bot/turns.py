@@ -52,7 +52,9 @@ class TurnRunner:
     async def settle_and_answer(
         self, account: ChannelAccount, conversation: convs.Conversation, received_at_ms: int, *, fresh_since: float | None = None
     ) -> None:
-        """Answer after the debounce window, unless a later message of the burst will answer for all."""
+        """Answer after the debounce window, unless a later message of the burst will answer for all.
+        `fresh_since` is when the delivery was picked up (time.monotonic()): knowledge checked since then is
+        current for this turn, as it saw every change made before the customer's message was handled."""
         redis = self.platform.redis
         debounce_ms = self.platform.settings.reply_debounce_ms
         if debounce_ms > 0:
