@@ -290,9 +290,11 @@ async def record_outbound(
     error_title: str = "",
     message_id: str = "",
     advance: bool = True,
+    replace: bool = False,
 ) -> Message:
     """Store a message sent to the customer. With `advance` it also becomes the conversation's newest; the
-    engine passes False and moves the time in the turn's one closing write (`close_turn`)."""
+    engine passes False and moves the time in the turn's one closing write (`close_turn`). A message with
+    this id stored already is kept, or with `replace` written over."""
     now = utcnow()
     doc: dict[str, Any] = {
         "_id": message_id or uuid.uuid4().hex,
@@ -309,11 +311,14 @@ async def record_outbound(
                        ("error_code", error_code), ("error_title", error_title)):
         if value:
             doc[key] = value
-    try:
-        await db.messages.insert_one(doc)
-    except DuplicateKeyError:
-        existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
-        return _message(existing or doc)
+    if replace:
+        await db.messages.replace_one({"_id": doc["_id"], "tenant_id": tenant_id}, doc, upsert=True)
+    else:
+        try:
+            await db.messages.insert_one(doc)
+        except DuplicateKeyError:
+            existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
+            return _message(existing or doc)
     if advance:
         await _advance(db, tenant_id, conversation_id, now, "last_message_at")
     return _message(doc)

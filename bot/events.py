@@ -18,11 +18,12 @@ from bot.logs import tenant_id_var
 from bot.pipeline import choose_campaign
 from bot.platform import Platform
 from bot.profiles import customer_name
+from bot.sender import note_sent_reply
 from bot.shared_reads import SharedReads
 from bot.turns import TurnRunner
 from channels.accounts import ChannelAccount, find_by_platform_account
 from channels.base import adapter_for_channel
-from channels.outbound import OUR_METADATA_PREFIX
+from channels.outbound import OUR_METADATA_PREFIX, reference_in
 from channels.events import (
     ChannelEvent,
     Echo,
@@ -212,6 +213,9 @@ class EventHandler:
     async def _on_echo(self, account: ChannelAccount, event: Echo) -> None:
         db, tenant_id = self.platform.db, account.tenant_id
         if self._is_ours(event):
+            if reference := reference_in(event.metadata):
+                await note_sent_reply(self.platform, account, event.customer_id, reference,
+                                      platform_message_id=event.message_id, text=event.text)
             return
         # Someone answered from the page's inbox or the phone: the bot steps back for this conversation.
         conversation = await convs.get_or_create_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
@@ -231,6 +235,11 @@ class EventHandler:
         message = await convs.update_delivery(
             db, tenant_id, event.message_id, event.status, error_code=event.error_code, error_title=event.error_title
         )
+        reference = reference_in(event.callback_data)
+        if message is None and reference and event.status in ("sent", "delivered", "read"):
+            # WhatsApp's statuses carry no text: the reply is known to be sent, its words only to its worker.
+            await note_sent_reply(self.platform, account, event.customer_id, reference,
+                                  platform_message_id=event.message_id, text="")
         if event.status == "failed" and message is not None:
             detail = event.error_title or "send failed"
             if event.error_code in WINDOW_ERROR_CODES:

@@ -1,9 +1,11 @@
-"""Sending a reply exactly once, nearly: a fresh status check, the Graph call, then the reply stored under
-an id derived from its turn, as `sent` (with Meta's id) or `failed`.
+"""Sending a reply exactly once: a fresh status check, the Graph call, then the reply stored under an id
+derived from its turn, as `sent` (with Meta's id) or `failed`.
 
-A turn whose reply is stored is never sent again. Only a crash between Meta's answer and that write can
-repeat a send (no record written before the call could tell the retry whether Meta got it). Just before
-the call the conversation's status is read again, so the bot never talks over a person who took over.
+A turn whose reply is stored is never sent again. The send carries the turn as its reference, which Meta
+returns on the echo (Messenger, Instagram) or the statuses (WhatsApp): if the worker dies between Meta's
+answer and its own write, that echo or status stores the reply (`note_sent_reply`), and the retry finds
+it. Only a retry that runs before the echo or status arrived can still repeat a send. Just before the
+call the conversation's status is read again, so the bot never talks over a person who took over.
 """
 
 from __future__ import annotations
@@ -37,11 +39,14 @@ class SendOutcome:
 
 
 async def _send_requests(
-    platform: Platform, account: ChannelAccount, recipient_id: str, text: str, *, reply_to: str = "", tag: str = ""
+    platform: Platform, account: ChannelAccount, recipient_id: str, text: str, *, reply_to: str = "", tag: str = "",
+    reference: str = "",
 ) -> list[str]:
     adapter = adapter_for_platform(account.platform)
     token = account_token(platform.cipher, account)
-    requests = adapter.build_send_requests(account.account_id, recipient_id, text, reply_to_message_id=reply_to, tag=tag)
+    requests = adapter.build_send_requests(
+        account.account_id, recipient_id, text, reply_to_message_id=reply_to, tag=tag, reference=reference
+    )
     ids: list[str] = []
     for request in requests:
         await wait_for_send_slot(platform.redis, account.platform, account.account_id)
@@ -52,9 +57,10 @@ async def _send_requests(
 
 async def deliver(
     platform: Platform, account: ChannelAccount, conversation: convs.Conversation, text: str, *,
-    reply_to: str = "", sender: Literal["bot", "human"] = "bot",
+    reply_to: str = "", sender: Literal["bot", "human"] = "bot", reference: str = "",
 ) -> SendOutcome:
-    """One Graph send with the window rules; permanent failures are recorded where the owner sees them."""
+    """One Graph send with the window rules; permanent failures are recorded where the owner sees them.
+    `reference` comes back on the send's echo or statuses (see `channels.outbound.our_metadata`)."""
     db, tenant_id = platform.db, conversation.tenant_id
     tag = ""
     if convs.utcnow() - conversation.last_customer_at > WINDOW:
@@ -65,7 +71,9 @@ async def deliver(
             return SendOutcome(False, error_category="window", detail=detail)
         tag = "HUMAN_AGENT"  # a person may answer up to 7 days on Messenger and Instagram
     try:
-        ids = await _send_requests(platform, account, conversation.customer_id, text, reply_to=reply_to, tag=tag)
+        ids = await _send_requests(
+            platform, account, conversation.customer_id, text, reply_to=reply_to, tag=tag, reference=reference
+        )
     except GraphError as exc:
         if exc.transient:
             raise  # retries are exhausted for now: leave the delivery pending so it is tried again
@@ -93,12 +101,33 @@ async def send_reply(
     fresh = await convs.get_conversation(db, tenant_id, conversation.id)
     if fresh is None or fresh.status in SILENT_STATUSES:
         return SendOutcome(False, detail="a person has this conversation")
-    outcome = await deliver(platform, account, fresh, text, reply_to=reply_to)
+    outcome = await deliver(platform, account, fresh, text, reply_to=reply_to, reference=turn_id)
+    # Written whole over any record the send's own echo or status made first (`note_sent_reply`).
     await convs.record_outbound(
         db, tenant_id, conversation.id, sender="bot", text=text, source=source,
         delivery="sent" if outcome.sent else "failed", turn_id=turn_id, message_id=reply_message_id(turn_id),
         platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
         error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "", advance=False,
+        replace=True,
     )
     outcome.recorded = True
     return outcome
+
+
+async def note_sent_reply(
+    platform: Platform, account: ChannelAccount, customer_id: str, turn_id: str, *, platform_message_id: str, text: str
+) -> None:
+    """Meta reports a send of ours made for `turn_id`: make sure the turn's reply is stored, so a retry of a
+    turn whose worker died before storing it does not send again. A reply stored already is left as it is."""
+    db, tenant_id = platform.db, account.tenant_id
+    message_id = reply_message_id(turn_id)
+    if not turn_id.startswith("turn_") or await convs.get_message(db, tenant_id, message_id) is not None:
+        return  # not a turn's reply, or stored by its worker as usual
+    conversation = await convs.find_conversation(db, tenant_id, account.platform, account.account_id, customer_id)
+    if conversation is None:
+        return
+    await convs.record_outbound(
+        db, tenant_id, conversation.id, sender="bot", text=text, source="", delivery="sent", turn_id=turn_id,
+        message_id=message_id, platform_message_id=platform_message_id, advance=False,
+    )
+    log.info("a reply its worker did not store was stored from Meta's report", extra={"platform": account.platform})

@@ -88,6 +88,7 @@ class StatusUpdate(_Event):
     status: Literal["sent", "delivered", "read", "failed", "deleted", "warning"]
     error_code: int = 0
     error_title: str = ""
+    callback_data: str = ""  # the `biz_opaque_callback_data` the message was sent with
 
 
 class Reaction(_Event):

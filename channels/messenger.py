@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from channels.events import ChannelEvent
-from channels.outbound import HUMAN_AGENT_TAG, OUR_METADATA, SendRequest, split_text
+from channels.outbound import HUMAN_AGENT_TAG, SendRequest, our_metadata, split_text
 from channels.page_events import parse_page_payload
 
 MAX_TEXT_CHARS = 2000
 
 
-def page_send_body(recipient_id: str, text: str, tag: str) -> dict[str, Any]:
+def page_send_body(recipient_id: str, text: str, tag: str, reference: str = "") -> dict[str, Any]:
     """Send API body shared by Messenger and Instagram (the page-token path)."""
     body: dict[str, Any] = {
         "recipient": {"id": recipient_id},
         "messaging_type": "RESPONSE",
         # The metadata comes back on the echo, which is how our own sends are told from a person's.
-        "message": {"text": text, "metadata": OUR_METADATA},
+        "message": {"text": text, "metadata": our_metadata(reference)},
     }
     if tag:
         if tag != HUMAN_AGENT_TAG:
@@ -36,11 +36,12 @@ class MessengerAdapter:
         return parse_page_payload(payload, "facebook")
 
     def build_send_requests(
-        self, account_id: str, recipient_id: str, text: str, *, reply_to_message_id: str = "", tag: str = ""
+        self, account_id: str, recipient_id: str, text: str, *, reply_to_message_id: str = "", tag: str = "",
+        reference: str = "",
     ) -> list[SendRequest]:
         # Messenger threads have no reply-to for page sends; `reply_to_message_id` is accepted and unused.
         return [
-            SendRequest(path="/me/messages", body=page_send_body(recipient_id, part, tag), auth="access_token")
+            SendRequest(path="/me/messages", body=page_send_body(recipient_id, part, tag, reference), auth="access_token")
             for part in split_text(text, MAX_TEXT_CHARS)
         ]
 

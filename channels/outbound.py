@@ -6,9 +6,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-# Sent as Messenger/Instagram `message.metadata`; it comes back on the echo, so our own sends are recognised.
+# Sent as Messenger/Instagram `message.metadata` (it comes back on the echo) and as WhatsApp's
+# `biz_opaque_callback_data` (it comes back on the message's statuses): our own sends are recognised, and a
+# send made with a reference (the engine's turn) can be told apart even if we never heard Meta's answer.
 OUR_METADATA_PREFIX = "salesbot:"
 OUR_METADATA = OUR_METADATA_PREFIX + "reply"
+
+
+def our_metadata(reference: str = "") -> str:
+    return OUR_METADATA_PREFIX + reference if reference else OUR_METADATA
+
+
+def reference_in(metadata: str) -> str:
+    """The reference a send of ours carried ("" for none, or for metadata that is not ours)."""
+    if not metadata.startswith(OUR_METADATA_PREFIX) or metadata == OUR_METADATA:
+        return ""
+    return metadata[len(OUR_METADATA_PREFIX):]
 
 HUMAN_AGENT_TAG = "HUMAN_AGENT"
 

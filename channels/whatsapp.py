@@ -20,7 +20,7 @@ from channels.events import (
     StatusUpdate,
     Unsupported,
 )
-from channels.outbound import SendRequest, split_text
+from channels.outbound import SendRequest, our_metadata, split_text
 from channels.parsing import as_dict, as_float, as_str, dicts, timestamp_ms
 
 MAX_TEXT_CHARS = 4096
@@ -45,7 +45,8 @@ class WhatsAppAdapter:
         return events
 
     def build_send_requests(
-        self, account_id: str, recipient_id: str, text: str, *, reply_to_message_id: str = "", tag: str = ""
+        self, account_id: str, recipient_id: str, text: str, *, reply_to_message_id: str = "", tag: str = "",
+        reference: str = "",
     ) -> list[SendRequest]:
         # WhatsApp has no message tags: outside the 24-hour window only templates go, which callers decide.
         requests: list[SendRequest] = []
@@ -59,6 +60,9 @@ class WhatsAppAdapter:
             }
             if reply_to_message_id and index == 0:
                 body["context"] = {"message_id": reply_to_message_id}
+            if reference:
+                # Comes back on every status of this message, as the metadata of an echo does on Messenger.
+                body["biz_opaque_callback_data"] = our_metadata(reference)
             requests.append(SendRequest(path=f"/{account_id}/messages", body=body, auth="bearer"))
         return requests
 
@@ -237,6 +241,7 @@ def _parse_status(status: dict[str, Any], account_base: dict[str, Any]) -> Chann
     return StatusUpdate(
         **base, message_id=mid, status=name,
         error_code=_int_code(first.get("code")), error_title=title,
+        callback_data=as_str(status.get("biz_opaque_callback_data")),
     )
 
 

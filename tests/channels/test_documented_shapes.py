@@ -236,6 +236,15 @@ def test_whatsapp_statuses_with_window_error():
     assert (failed.status, failed.error_code, failed.error_title) == ("failed", 131047, "Re-engagement message")
 
 
+def test_whatsapp_status_returns_the_callback_data_it_was_sent_with():
+    [sent] = whatsapp.parse(wa(statuses=[
+        {"id": "wamid.OUT3", "status": "sent", "timestamp": "1700000012", "recipient_id": "5511987654321",
+         "biz_opaque_callback_data": "salesbot:turn_abc"},
+    ]))
+    assert isinstance(sent, StatusUpdate)
+    assert (sent.status, sent.callback_data, sent.customer_id) == ("sent", "salesbot:turn_abc", "5511987654321")
+
+
 def test_whatsapp_two_numbers_of_one_waba_in_one_delivery():
     first, second = wa([{"from": "1", "id": "w1", "timestamp": "1", "type": "text", "text": {"body": "a"}}], phone_number_id="111"), \
         wa([{"from": "2", "id": "w2", "timestamp": "1", "type": "text", "text": {"body": "b"}}], phone_number_id="222")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from channels.base import ADAPTERS, OUR_METADATA, OUR_METADATA_PREFIX, split_text
-from channels.outbound import utf8_size
+from channels.outbound import reference_in, utf8_size
 
 messenger = ADAPTERS["messenger"]
 instagram = ADAPTERS["instagram"]
@@ -54,6 +54,20 @@ def test_whatsapp_request_shape_with_context_on_first_part_only():
     assert "context" not in second.body
     assert all(len(r.body["text"]["body"]) <= 4096 for r in requests)
     assert " ".join(r.body["text"]["body"] for r in requests) == text
+
+
+def test_a_reference_rides_on_every_part_and_comes_back_readable():
+    for adapter in (messenger, instagram):
+        requests = adapter.build_send_requests("A", "U", words(500), reference="turn_abc")
+        assert len(requests) > 1
+        assert {r.body["message"]["metadata"] for r in requests} == {OUR_METADATA_PREFIX + "turn_abc"}
+        assert reference_in(requests[0].body["message"]["metadata"]) == "turn_abc"
+    requests = whatsapp.build_send_requests("PNID_1", "55", words(700), reference="turn_abc")
+    assert {r.body["biz_opaque_callback_data"] for r in requests} == {OUR_METADATA_PREFIX + "turn_abc"}
+    [plain] = whatsapp.build_send_requests("PNID_1", "55", "hello")
+    assert "biz_opaque_callback_data" not in plain.body
+    # Metadata that is not ours, or ours without a reference, names no turn.
+    assert reference_in(OUR_METADATA) == "" and reference_in("bot:v1") == "" and reference_in("") == ""
 
 
 def test_whatsapp_ignores_tags_and_has_no_context_without_reply():

@@ -170,8 +170,10 @@ def whatsapp_delivery(*values: dict[str, Any]) -> dict[str, Any]:
 
 
 def whatsapp_status(message_id: str, wa_id: str, status: str, *, error_code: int = 0, error_title: str = "",
-                    phone_number_id: str = WA_PHONE_ID) -> dict[str, Any]:
+                    phone_number_id: str = WA_PHONE_ID, callback_data: str = "") -> dict[str, Any]:
     item: dict[str, Any] = {"id": message_id, "recipient_id": wa_id, "status": status, "timestamp": str(int(time.time()))}
+    if callback_data:
+        item["biz_opaque_callback_data"] = callback_data
     if error_code:
         item["errors"] = [{"code": error_code, "title": error_title or "error"}]
     value = {"messaging_product": "whatsapp",

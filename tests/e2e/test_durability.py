@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 
 from bot.app import PLATFORM, create_app
@@ -25,6 +26,7 @@ from tests.e2e.conftest import (
     connect_channel,
     conversation_of,
     eventually,
+    messenger_echo,
     messenger_items,
     messenger_text,
     post_webhook,
@@ -32,6 +34,7 @@ from tests.e2e.conftest import (
     seeded_tenant,
     sends_by_recipient,
     whatsapp_delivery,
+    whatsapp_status,
     whatsapp_value,
 )
 from tests.fakes_meta import FakeGraph
@@ -217,6 +220,47 @@ async def test_a_turn_whose_reply_was_stored_is_finished_without_a_second_send(p
     await eventually(finished)
     await asyncio.sleep(0.3)
     assert sends_by_recipient(fake) == {"PSID_HALF": 1}
+
+
+@pytest.mark.parametrize("channel", ["messenger", "whatsapp"])
+async def test_a_reply_sent_but_never_stored_is_known_from_metas_report_and_not_sent_again(platform_client, graph, redis, channel):
+    # A worker dies between Meta's answer and storing the reply: Meta's echo (Messenger) or status (WhatsApp)
+    # carries the turn, so the retry that follows knows the customer has the answer.
+    fake, _ = graph
+    tenant = await seeded_tenant(platform_client)
+    if channel == "whatsapp":
+        await connect_channel(platform_client, tenant, "whatsapp", WA_PHONE_ID, token="EAAwhatsapp-token-777")
+        customer, mid = "15557770000", "wamid.LOST1"
+        message = whatsapp_delivery(whatsapp_value([(customer, mid, "Do you have mats?")]))
+    else:
+        customer, mid = "PSID_LOST", "m_lost_record"
+        await remember_customer(redis, "facebook", PAGE_ID, customer)
+        message = messenger_text("Do you have mats?", psid=customer, mid=mid)
+    await post_webhook(platform_client, channel, message)
+    [first] = await fake.wait_for_sends(1)
+    reference = first.json.get("biz_opaque_callback_data") or first.json["message"]["metadata"]
+
+    db = platform_client.app[PLATFORM].db
+    reply = await db.messages.find_one({"tenant_id": tenant.tenant_id, "direction": "out"})
+    assert reply is not None and reference == "salesbot:" + reply["turn_id"]
+    await db.messages.delete_one({"_id": reply["_id"]})
+    await db.messages.update_one({"tenant_id": tenant.tenant_id, "platform_message_id": mid}, {"$set": {"state": "pending"}})
+
+    if channel == "whatsapp":
+        report = whatsapp_status(reply["platform_message_id"], customer, "sent", callback_data=reference)
+    else:
+        report = messenger_echo(reply["text"], customer, app_id="999000", metadata=reference, mid=reply["platform_message_id"])
+    await post_webhook(platform_client, channel, report)
+    await eventually(lambda: db.messages.find_one({"_id": reply["_id"]}), what="the reply stored from Meta's report")
+
+    await post_webhook(platform_client, channel, message)  # the retry
+    async def finished() -> bool:
+        stored = await db.messages.find_one({"tenant_id": tenant.tenant_id, "platform_message_id": mid})
+        return stored["state"] == "answered"
+
+    await eventually(finished, what="the turn finished")
+    await asyncio.sleep(0.3)
+    assert len(fake.texts()) == 1, fake.texts()
 
 
 async def test_one_delivery_with_many_customers_answers_each(platform_client, graph, redis):
