@@ -81,7 +81,8 @@ class EventHandler:
         )
 
     async def handle_delivery(self, channel: str, payload: dict, received_at_ms: int) -> None:
-        # Knowledge checked since this moment is current enough for this delivery's messages.
+        # A read begun after this moment (an account, the knowledge version) saw every change made before the
+        # delivery was picked up, so it is current for this delivery: concurrent deliveries share such reads.
         started = time.monotonic()
         adapter = adapter_for_channel(channel)
         events = sorted(adapter.parse(payload), key=lambda e: e.timestamp_ms)
