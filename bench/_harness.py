@@ -82,6 +82,8 @@ async def serve(app: web.Application, stack: AsyncExitStack) -> str:
     await runner.setup()
     stack.push_async_callback(runner.cleanup)
     port = free_port()
+    # As `python -m bot serve` does: a burst of connections beyond aiohttp's default backlog (128) would be
+    # dropped and retried by the client a second later, which measures TCP, not the platform.
     await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
     return f"http://127.0.0.1:{port}"
 
