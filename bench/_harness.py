@@ -22,8 +22,8 @@ if str(ROOT) not in sys.path:
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
-from bot.embedded import free_port, start_mongo, start_redis  # noqa: E402
-from bot.settings import Settings, load_settings  # noqa: E402
+from bot.runtime.embedded import free_port, start_mongo, start_redis  # noqa: E402
+from bot.runtime.settings import Settings, load_settings  # noqa: E402
 from tests.fakes_meta import FakeGraph  # noqa: E402
 
 APP_SECRET = "bench-app-secret"

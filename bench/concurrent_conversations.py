@@ -19,7 +19,7 @@ import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 
 from _harness import TimedGraph, embedded_servers, messenger_text, quiet_logs, seed_tenant, serve, signed
-from bot.app import create_app
+from bot.runtime.app import create_app
 from tests.fakes.groq_server import FakeGroq, slow, tool_answer
 
 CONVERSATIONS = 200

@@ -17,7 +17,7 @@ import aiohttp
 import redis.asyncio as aioredis
 
 from _harness import TimedGraph, embedded_servers, messenger_text, percentile, seed_tenant, serve, signed
-from bot.app import create_app
+from bot.runtime.app import create_app
 
 MESSAGES = 200
 PAGES = [str(2000000000 + i) for i in range(10)]

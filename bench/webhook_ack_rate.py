@@ -15,7 +15,7 @@ import aiohttp
 from aiohttp import web
 
 from _harness import embedded_servers, messenger_text, serve, signed
-from bot.app import create_app
+from bot.runtime.app import create_app
 
 REQUESTS = 3000
 CONCURRENCY = 64

@@ -13,8 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.logs import configure_logging
-from bot.settings import Settings, SettingsError, load_settings
+from bot.runtime.logs import configure_logging
+from bot.runtime.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
 
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
-    from bot.app import DEFAULT_EXTENSIONS, SERVE_URL, create_app
+    from bot.runtime.app import DEFAULT_EXTENSIONS, SERVE_URL, create_app
 
     # The demo tenant belongs to the owner side (login, tenant), so the dashboard seeds it.
     extensions = (*DEFAULT_EXTENSIONS, "dashboard.demo:setup_demo") if demo else DEFAULT_EXTENSIONS
@@ -61,9 +61,9 @@ async def _serve(settings: Settings, host: str, port: int, *, demo: bool) -> Non
 
 
 async def _worker(settings: Settings) -> None:
-    from bot.platform import open_platform
-    from bot.queue import InboundStream
-    from bot.worker import Worker
+    from bot.runtime.services import open_platform
+    from bot.inbound.stream import InboundStream
+    from bot.inbound.worker import Worker
 
     async with open_platform(settings, may_start_servers=False) as platform:
         worker = Worker(platform, InboundStream(platform.redis), name=f"worker-{uuid.uuid4().hex[:6]}")
@@ -74,8 +74,8 @@ async def _worker(settings: Settings) -> None:
 
 
 async def _deadletters(settings: Settings, replay: str) -> None:
-    from bot.platform import open_platform
-    from bot.queue import InboundStream
+    from bot.runtime.services import open_platform
+    from bot.inbound.stream import InboundStream
 
     async with open_platform(settings) as platform:
         stream = InboundStream(platform.redis)
@@ -89,7 +89,7 @@ async def _deadletters(settings: Settings, replay: str) -> None:
 
 async def _eval(settings: Settings, tenant_id: str) -> int:
     from bot.evaluation import evaluate_tenant, print_report
-    from bot.platform import open_platform
+    from bot.runtime.services import open_platform
 
     async with open_platform(settings) as platform:
         report = await evaluate_tenant(platform, tenant_id)

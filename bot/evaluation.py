@@ -15,8 +15,8 @@ from bot.pipeline import run_turn
 from bot.pipeline.compose import support_texts
 from bot.pipeline.guard import check_reply
 from bot.pipeline.types import LeadState, TurnContext
-from bot.platform import Platform
-from bot.turns import TurnRunner
+from bot.runtime.services import Platform
+from bot.conversations.turns import TurnRunner
 from knowledge.campaigns import visible_campaigns
 from knowledge.catalog import catalog_facts
 from knowledge.profiles import get_profile

@@ -12,7 +12,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.counters import COUNTER_FIELDS, daily_rows
+from bot.sales.counters import COUNTER_FIELDS, daily_rows
 from knowledge.models import to_major
 
 MAX_DAYS = 366

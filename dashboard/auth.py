@@ -6,7 +6,7 @@ import hmac
 
 from aiohttp import web
 
-from bot.logs import tenant_id_var
+from bot.runtime.logs import tenant_id_var
 from dashboard.context import IDENTITY, Identity, platform
 from dashboard.errors import ApiError, Handler
 from dashboard.owners import resolve_token

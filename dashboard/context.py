@@ -7,8 +7,8 @@ from typing import Literal
 
 from aiohttp import web
 
-from bot.app import PLATFORM
-from bot.platform import Platform
+from bot.runtime.app import PLATFORM
+from bot.runtime.services import Platform
 from dashboard.passwords import Passwords
 from dashboard.sessions import Session
 

@@ -9,8 +9,8 @@ import logging
 
 from aiohttp import web
 
-from bot.app import PLATFORM, SERVE_URL
-from bot.platform import Platform
+from bot.runtime.app import PLATFORM, SERVE_URL
+from bot.runtime.services import Platform
 from channels.accounts import connect_account, list_accounts
 from dashboard.context import DASHBOARD
 from dashboard.owners import create_owner_and_tenant, find_owner_by_email

@@ -12,7 +12,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.lead_store import list_lead_docs
+from bot.sales.leads import list_lead_docs
 from dashboard.analytics import analytics
 from knowledge.campaigns import list_campaigns
 

@@ -1,4 +1,4 @@
-"""Plugs the owner API into the platform's web app (called by `bot.app.create_app` as an extension)."""
+"""Plugs the owner API into the platform's web app (called by `bot.runtime.app.create_app` as an extension)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.app import PLATFORM
+from bot.runtime.app import PLATFORM
 from dashboard.api import analytics, auth, bot_settings, campaigns, channels, conversations, facebook, knowledge, leads, leo, onboarding, openapi
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
 from dashboard.errors import error_middleware
 from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
-from dashboard.storage import ensure_indexes
+from dashboard.store import ensure_indexes
 
 ROUTE_MODULES = (auth, onboarding, knowledge, campaigns, channels, facebook, conversations, leads, analytics, leo, bot_settings, openapi)
 

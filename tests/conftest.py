@@ -17,7 +17,7 @@ import redis.asyncio as aioredis
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.embedded import EmbeddedServer, start_mongo, start_redis
+from bot.runtime.embedded import EmbeddedServer, start_mongo, start_redis
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL_PAYLOADS = SHARED / "real-payloads"
@@ -82,7 +82,7 @@ VERIFY_TOKEN = "test-verify-token"
 @pytest.fixture
 def make_settings(mongo_uri: str, redis_url: str, db_name: str, tmp_path: Path):
     """Settings for an app under test: the fixture servers, this test's database, Meta test secrets."""
-    from bot.settings import load_settings
+    from bot.runtime.settings import load_settings
 
     def build(**overrides: object):
         values: dict[str, object] = {
@@ -106,7 +106,7 @@ def make_settings(mongo_uri: str, redis_url: str, db_name: str, tmp_path: Path):
 @pytest.fixture
 async def api(aiohttp_client, make_settings, redis):
     """A test client of the whole web app (no background worker), on this test's database."""
-    from bot.app import create_app
+    from bot.runtime.app import create_app
 
     app = create_app(make_settings(), run_worker=False)
     return await aiohttp_client(app)

@@ -1,7 +1,7 @@
 """Import rules between our packages, read from the source (every static import, nested ones too).
 
 knowledge/ imports none of bot/, channels/, dashboard/; channels/ and bot/ never import dashboard/;
-channels/ never imports bot/. (`bot.app` names dashboard extensions as strings, loaded at run time.)
+channels/ never imports bot/. (`bot.runtime.app` names dashboard extensions as strings, loaded at run time.)
 """
 
 from __future__ import annotations
@@ -73,12 +73,12 @@ def test_the_scan_catches_nested_and_relative_imports(tmp_path: Path) -> None:
     (package / "sub").mkdir(parents=True)
     (package / "__init__.py").write_text("")
     (package / "sub" / "__init__.py").write_text("from ..fine import helper\nimport dashboard.web as web\n")
-    (package / "sub" / "late.py").write_text("def f():\n    from bot.settings import Settings\n    return Settings\n")
+    (package / "sub" / "late.py").write_text("def f():\n    from bot.runtime.settings import Settings\n    return Settings\n")
     (package / "fine.py").write_text("from . import sub\nfrom .sub import late\nimport json\nhelper = 1\n")
     assert violations(tmp_path, "channels") == [
         "channels/sub/__init__.py:2 imports dashboard.web",
-        "channels/sub/late.py:2 imports bot.settings",
-        "channels/sub/late.py:2 imports bot.settings.Settings",
+        "channels/sub/late.py:2 imports bot.runtime.settings",
+        "channels/sub/late.py:2 imports bot.runtime.settings.Settings",
     ]
     assert (1, "channels.fine") in imports_of(package / "sub" / "__init__.py", tmp_path)
     assert (2, "channels.sub.late") in imports_of(package / "fine.py", tmp_path)

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.embedded import free_port
-from bot.settings import Settings
+from bot.runtime.embedded import free_port
+from bot.runtime.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SETTING_NAMES = {name.upper() for name in Settings.model_fields}

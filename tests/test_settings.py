@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.embedded import free_port
-from bot.settings import SettingsError, load_settings
+from bot.runtime.embedded import free_port
+from bot.runtime.settings import SettingsError, load_settings
 from tests.test_process import SETTING_NAMES, clean_env, wait_no_servers
 
 START_LIMIT_S = 10.0  # far more than a refused start takes; a start that goes on serving hits it

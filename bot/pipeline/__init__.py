@@ -3,7 +3,7 @@
 from bot.pipeline.classify import choose_campaign, classify, classify_turn
 from bot.pipeline.compose import run_turn
 from bot.pipeline.guard import check_reply
-from bot.pipeline.leads import capture_lead_fields, merge_fields, next_step, score_lead, stage_for
+from bot.pipeline.lead_scoring import capture_lead_fields, merge_fields, next_step, score_lead, stage_for
 from bot.pipeline.llm import ModelUnavailable, build_chat_model, llm_reply
 from bot.pipeline.offline import offline_reply
 from bot.pipeline.types import (

@@ -6,7 +6,7 @@ import logging
 
 from bot.pipeline.classify import classify_turn, is_disinterest
 from bot.pipeline.guard import check_reply
-from bot.pipeline.leads import capture_lead_fields, merge_fields, next_step, region_for_customer, score_lead, stage_for
+from bot.pipeline.lead_scoring import capture_lead_fields, merge_fields, next_step, region_for_customer, score_lead, stage_for
 from bot.pipeline.llm import ModelUnavailable, SalesChatModel, llm_reply
 from bot.pipeline.offline import offline_reply, safe_reply, usable_passages, visible_campaigns
 from bot.pipeline.types import Classification, Intent, LeadState, Reply, TurnContext, TurnResult, Usage

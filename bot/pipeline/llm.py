@@ -16,7 +16,7 @@ from langchain_core.runnables import Runnable
 from langchain_groq import ChatGroq
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
-from bot.pipeline.leads import EMAIL_RE, find_phone, region_for_customer
+from bot.pipeline.lead_scoring import EMAIL_RE, find_phone, region_for_customer
 from bot.pipeline.offline import visible_campaigns
 from bot.pipeline.prompts import TOOL_NAME, build_messages, next_question
 from bot.pipeline.text import fold

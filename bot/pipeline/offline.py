@@ -11,7 +11,7 @@ import re
 
 from bot.pipeline.classify import best_campaign_by_name
 from bot.pipeline.formatting import offer_list, product_price
-from bot.pipeline.leads import capture_lead_fields
+from bot.pipeline.lead_scoring import capture_lead_fields
 from bot.pipeline.phrases import phrase
 from bot.pipeline.text import content_words, detect_language, fold, sentences, stem, words
 from bot.pipeline.types import Classification, Intent, Reply, TurnContext

@@ -1,4 +1,4 @@
-"""The model's messages, rendered from the jinja2 templates in bot/prompts/.
+"""The model's messages, rendered from the jinja2 templates in bot/pipeline/templates/.
 
 The system message holds only the tenant's own data and our rules. Anything the customer wrote (their
 messages, their display name, what they told us about themselves) goes in human messages, inside
@@ -18,7 +18,7 @@ from bot.pipeline.formatting import product_price
 from bot.pipeline.offline import language_of, usable_passages, visible_campaigns
 from bot.pipeline.types import Classification, Intent, TurnContext
 
-PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+PROMPTS_DIR = Path(__file__).resolve().parent / "templates"
 TOOL_NAME = "ReplyDraft"
 HISTORY_LIMIT = 12
 PASSAGE_LIMIT = 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.engine_settings import EngineSettings, get_engine_settings, save_engine_settings
+from bot.sales.bot_settings import EngineSettings, get_engine_settings, save_engine_settings
 from dashboard.context import platform, tenant_id
 from dashboard.errors import read_model
 

@@ -7,7 +7,7 @@ import logging
 
 from aiohttp import web
 
-from bot.platform import Platform
+from bot.runtime.services import Platform
 from channels.accounts import ChannelAccount, account_to_api, account_token, connect_account, disconnect_account, get_account, list_accounts
 from channels.facebook_login import unsubscribe_page
 from dashboard.context import platform, tenant_id

@@ -5,10 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot import conversations as convs
-from bot.conversions import ConversionIn, record_conversion
-from bot.handoff import human_reply, release, take_over
-from bot.lead_store import get_lead_doc, lead_history, lead_to_api
+from bot.conversations import store as convs
+from bot.sales.conversions import ConversionIn, record_conversion
+from bot.conversations.handoff import human_reply, release, take_over
+from bot.sales.leads import get_lead_doc, lead_history, lead_to_api
 from dashboard.context import platform, tenant_id
 from dashboard.errors import ApiError, not_found, read_model
 

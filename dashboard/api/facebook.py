@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.logs import tenant_id_var
-from bot.platform import Platform
+from bot.runtime.logs import tenant_id_var
+from bot.runtime.services import Platform
 from channels.accounts import ChannelAccount, account_to_api, connect_account, disconnect_account, get_account
 from channels.errors import ChannelError
 from channels.facebook_login import (

@@ -7,7 +7,7 @@ import io
 
 from aiohttp import web
 
-from bot.lead_store import lead_to_api, list_lead_docs
+from bot.sales.leads import lead_to_api, list_lead_docs
 from dashboard.context import platform, tenant_id
 from dashboard.errors import ApiError
 

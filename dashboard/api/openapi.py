@@ -7,8 +7,8 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel
 
-from bot.app import SETTINGS
-from bot.engine_settings import EngineSettings
+from bot.runtime.app import SETTINGS
+from bot.sales.bot_settings import EngineSettings
 from dashboard.api.playground import PlaygroundIn
 from dashboard.schemas import (
     CampaignOut,

@@ -17,13 +17,13 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.app import PLATFORM
-from bot.context import HISTORY_LIMIT, PASSAGES
+from bot.runtime.app import PLATFORM
+from bot.conversations.turn_context import HISTORY_LIMIT, PASSAGES
 from bot.pipeline import choose_campaign, run_turn
 from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
-from bot.platform import Platform
-from bot.turns import TurnRunner
+from bot.runtime.services import Platform
+from bot.conversations.turns import TurnRunner
 from dashboard.context import platform, tenant_id
 from dashboard.errors import ApiError, read_model
 from knowledge.campaigns import visible_campaigns
@@ -80,7 +80,7 @@ async def save_session(p: Platform, tenant: str, session_id: str, session: Playg
 
 
 async def playground_context(p: Platform, tenant: str, session: PlaygroundSession, message: str) -> TurnContext:
-    """What a customer's turn on `session.platform` would see, as bot.context.load_turn_context builds it."""
+    """What a customer's turn on `session.platform` would see, as bot.conversations.turn_context.load_turn_context builds it."""
     db, channel = p.db, session.platform
     campaigns = await visible_campaigns(db, tenant, channel)
     current = next((c for c in campaigns if c.id == session.campaign_id), None)

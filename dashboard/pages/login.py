@@ -11,7 +11,7 @@ from dashboard.api.auth import set_session_cookie
 from dashboard.context import DASHBOARD, platform
 from dashboard.errors import ApiError
 from dashboard.owners import find_owner_by_email, normalize_email
-from dashboard.pages.guard import (
+from dashboard.pages.access import (
     CSRF_FIELD,
     PRE_SESSION_COOKIE,
     form_text,

@@ -8,12 +8,12 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot import conversations as convs
-from bot.lead_store import get_lead_doc
+from bot.conversations import store as convs
+from bot.sales.leads import get_lead_doc
 from dashboard.analytics import analytics
 from dashboard.context import platform
 from dashboard.owners import get_tenant
-from dashboard.pages.guard import page_session
+from dashboard.pages.access import page_session
 from dashboard.pages.login import redirect, render_login
 from dashboard.sessions import Session
 from knowledge.campaigns import list_campaigns

@@ -6,7 +6,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from dashboard.api.playground import PLATFORMS
-from dashboard.pages.guard import page_session
+from dashboard.pages.access import page_session
 from dashboard.pages.login import redirect
 from dashboard.pages.overview import page_frame
 

@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
-from bot.app import create_app
+from bot.runtime.app import create_app
 from channels.facebook_login import sign_request
 from dashboard.context import DASHBOARD
 from dashboard.passwords import Passwords

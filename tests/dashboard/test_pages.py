@@ -9,9 +9,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
-from bot import conversations as convs
-from bot.counters import bump_daily
-from bot.lead_store import save_lead
+from bot.conversations import store as convs
+from bot.sales.counters import bump_daily
+from bot.sales.leads import save_lead
 from bot.pipeline.types import LeadState
 from dashboard.context import DASHBOARD
 from dashboard.pages import setup_pages
@@ -36,7 +36,7 @@ TRAIL = {
 @pytest.fixture
 async def api(aiohttp_client, make_settings, redis) -> TestClient:
     """The whole app with the pages (added here unless the dashboard already does), cheap argon2id."""
-    from bot.app import create_app
+    from bot.runtime.app import create_app
 
     app = create_app(make_settings(), run_worker=False)
     if not any(resource.canonical == "/playground" for resource in app.router.resources()):

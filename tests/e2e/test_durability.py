@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.app import PLATFORM, create_app
-from bot.platform import Platform, open_platform
-from bot.queue import InboundStream
-from bot.settings import Settings
-from bot.worker import Worker
+from bot.runtime.app import PLATFORM, create_app
+from bot.runtime.services import Platform, open_platform
+from bot.inbound.stream import InboundStream
+from bot.runtime.settings import Settings
+from bot.inbound.worker import Worker
 from channels.graph import GraphClient
 from tests.e2e.conftest import (
     PAGE_ID,

@@ -33,7 +33,7 @@ async def groq(aiohttp_server) -> FakeGroq:
 @pytest.fixture
 async def llm_client(aiohttp_client, make_settings, graph, groq, redis):
     """The app with its worker, answering through the fake Groq and sending to the fake Graph API."""
-    from bot.app import create_app
+    from bot.runtime.app import create_app
 
     _, graph_url = graph
     settings = make_settings(graph_api_url=graph_url, groq_api_key="test-key", groq_base_url=groq.url,

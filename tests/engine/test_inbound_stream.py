@@ -10,7 +10,7 @@ import pytest
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from bot.queue import InboundStream
+from bot.inbound.stream import InboundStream
 
 
 async def test_a_burst_of_deliveries_lands_whole_and_once(redis):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.pipeline.leads import (
+from bot.pipeline.lead_scoring import (
     capture_lead_fields,
     merge_fields,
     next_step,

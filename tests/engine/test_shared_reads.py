@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.shared_reads import SharedReads
+from bot.inbound.shared_reads import SharedReads
 
 
 class Store:

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot import conversations as convs
-from bot import lead_store
-from bot.context import RECENT_LIMIT, load_turn_messages
-from bot.conversions import ConversionIn, record_conversion
+from bot.conversations import store as convs
+from bot.sales import leads as lead_store
+from bot.conversations.turn_context import RECENT_LIMIT, load_turn_messages
+from bot.sales.conversions import ConversionIn, record_conversion
 from bot.pipeline.types import LeadFields, LeadState
-from bot.storage import ensure_all_indexes
+from bot.runtime.indexes import ensure_all_indexes
 
 
 @pytest.fixture

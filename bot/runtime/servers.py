@@ -16,8 +16,8 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.embedded import EmbeddedServer, pid_alive, start_mongo, start_redis
-from bot.settings import Settings
+from bot.runtime.embedded import EmbeddedServer, pid_alive, start_mongo, start_redis
+from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
 

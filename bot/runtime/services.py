@@ -18,9 +18,9 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.metrics import Metrics
-from bot.servers import ServerAddresses, resolve_servers
-from bot.settings import Settings
-from bot.storage import ensure_all_indexes
+from bot.runtime.servers import ServerAddresses, resolve_servers
+from bot.runtime.settings import Settings
+from bot.runtime.indexes import ensure_all_indexes
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
 from knowledge.retrieval import KnowledgeIndex

@@ -16,11 +16,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.logs import request_id_var, tenant_id_var
-from bot.platform import Platform, open_platform
-from bot.queue import InboundStream
-from bot.settings import Settings
-from bot.worker import Worker
+from bot.runtime.logs import request_id_var, tenant_id_var
+from bot.runtime.services import Platform, open_platform
+from bot.inbound.stream import InboundStream
+from bot.runtime.settings import Settings
+from bot.inbound.worker import Worker
 from channels.webhooks import WebhookConfig, setup_webhook_routes
 
 log = logging.getLogger(__name__)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot import conversations as convs
+from bot.conversations import store as convs
 from bot.pipeline import choose_campaign
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext
-from bot.platform import Platform
+from bot.runtime.services import Platform
 
 HISTORY_LIMIT = 20
 PASSAGES = 4

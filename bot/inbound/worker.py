@@ -13,9 +13,9 @@ import json
 import logging
 import time
 
-from bot.events import EventHandler
-from bot.platform import Platform
-from bot.queue import Delivery, InboundStream
+from bot.inbound.dispatch import EventHandler
+from bot.runtime.services import Platform
+from bot.inbound.stream import Delivery, InboundStream
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bot.conversations import Conversation, utcnow
-from bot.pipeline.leads import next_step
+from bot.conversations.store import Conversation, utcnow
+from bot.pipeline.lead_scoring import next_step
 from bot.pipeline.types import LeadFields, LeadState
 
 LEAD_FIELD_NAMES = tuple(LeadFields.model_fields)

@@ -12,15 +12,15 @@ import logging
 import time
 from datetime import datetime, timedelta, timezone
 
-from bot import conversations as convs
-from bot.counters import bump_daily
-from bot.logs import tenant_id_var
+from bot.conversations import store as convs
+from bot.sales.counters import bump_daily
+from bot.runtime.logs import tenant_id_var
 from bot.pipeline import choose_campaign
-from bot.platform import Platform
-from bot.profiles import customer_name
-from bot.sender import note_sent_reply
-from bot.shared_reads import SharedReads
-from bot.turns import TurnRunner
+from bot.runtime.services import Platform
+from channels.customer_names import CustomerNames
+from bot.conversations.sending import note_sent_reply
+from bot.inbound.shared_reads import SharedReads
+from bot.conversations.turns import TurnRunner
 from channels.accounts import ChannelAccount, find_by_platform_account
 from channels.base import adapter_for_channel
 from channels.outbound import OUR_METADATA_PREFIX, reference_in
@@ -75,6 +75,7 @@ class EventHandler:
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
         self.turns = TurnRunner(platform)
+        self.names = CustomerNames(platform.redis, platform.http, platform.settings.graph_base, platform.cipher)
         # Events name their account (page, Instagram account, WhatsApp number); this is how the tenant is found.
         self.accounts: SharedReads[tuple[str, str], ChannelAccount | None] = SharedReads(
             lambda key: find_by_platform_account(platform.db, *key)
@@ -187,7 +188,7 @@ class EventHandler:
         return await convs.update_conversation(self.platform.db, conversation.tenant_id, conversation.id, **fields) or conversation
 
     async def _fetch_name(self, account: ChannelAccount, conversation: convs.Conversation) -> None:
-        name = await customer_name(self.platform, account, conversation.customer_id)
+        name = await self.names.lookup(account, conversation.customer_id)
         if name:
             await convs.update_conversation(self.platform.db, conversation.tenant_id, conversation.id, customer_name=name)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from bot import conversations as convs
-from bot.platform import Platform
-from bot.sender import SendOutcome, deliver
+from bot.conversations import store as convs
+from bot.runtime.services import Platform
+from bot.conversations.sending import SendOutcome, deliver
 from channels.accounts import find_by_platform_account
 
 

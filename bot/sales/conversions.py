@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bot import conversations as convs
-from bot.counters import bump_daily, day_of
-from bot.lead_store import set_stage
+from bot.conversations import store as convs
+from bot.sales.counters import bump_daily, day_of
+from bot.sales.leads import set_stage
 from knowledge.models import ISO_CURRENCIES, to_major, to_minor
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal
 
-from bot import conversations as convs
-from bot.pacing import wait_for_send_slot
-from bot.platform import Platform
+from bot.conversations import store as convs
+from channels.pacing import wait_for_send_slot
+from bot.runtime.services import Platform
 from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect
 from channels.base import adapter_for_platform
 from channels.graph import GraphError

@@ -12,17 +12,17 @@ import hashlib
 import logging
 import time
 
-from bot import conversations as convs
-from bot import lead_store
-from bot.context import TurnMessages, load_turn_context, load_turn_messages
-from bot.counters import bump_daily
-from bot.engine_settings import get_engine_settings
-from bot.locks import conversation_lock
+from bot.conversations import store as convs
+from bot.sales import leads as lead_store
+from bot.conversations.turn_context import TurnMessages, load_turn_context, load_turn_messages
+from bot.sales.counters import bump_daily
+from bot.sales.bot_settings import get_engine_settings
+from bot.inbound.locks import conversation_lock
 from bot.pipeline import Intent, classify_turn, run_turn
 from bot.pipeline.llm import build_chat_model
 from bot.pipeline.types import TurnResult
-from bot.platform import Platform
-from bot.sender import SendOutcome, reply_message_id, send_reply
+from bot.runtime.services import Platform
+from bot.conversations.sending import SendOutcome, reply_message_id, send_reply
 from channels.accounts import ChannelAccount
 from channels.graph import GraphError
 

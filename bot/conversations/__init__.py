@@ -1,0 +1,1 @@
+"""Conversations and their messages: records, store, turns, turn context, sending, handoff."""

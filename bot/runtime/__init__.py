@@ -1,0 +1,1 @@
+"""The process: entry point, settings, app factory, embedded servers, logs, indexes."""

@@ -1,0 +1,1 @@
+"""What a conversation is worth: leads, conversions, daily counters, the tenant's bot settings."""

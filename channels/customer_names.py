@@ -1,0 +1,57 @@
+"""Customer names: from Graph's user profile for Messenger and Instagram (WhatsApp sends them with each message),
+cached in Redis.
+
+A name is a nicety: any failure to fetch one leaves the conversation nameless and never holds up the reply
+(one quick attempt, no retries).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+import redis.asyncio as aioredis
+
+from channels.accounts import ChannelAccount, account_token
+from channels.crypto import TokenCipher
+from channels.graph import GraphClient, GraphError
+
+log = logging.getLogger(__name__)
+
+CACHE_SECONDS = 7 * 24 * 3600
+# Fields each platform's user profile API offers a page-scoped or Instagram-scoped id.
+PROFILE_FIELDS = {"facebook": "first_name,last_name,name", "instagram": "name,username"}
+
+
+def profile_name(platform: str, profile: dict) -> str:
+    if platform == "instagram":
+        return str(profile.get("name") or profile.get("username") or "")
+    full = profile.get("name") or " ".join(p for p in (profile.get("first_name"), profile.get("last_name")) if p)
+    return str(full or "")
+
+
+class CustomerNames:
+    """Looks up a customer's display name once a week at most."""
+
+    def __init__(self, redis: aioredis.Redis, http: aiohttp.ClientSession, graph_base: str, cipher: TokenCipher) -> None:
+        self._redis = redis
+        self._cipher = cipher
+        self._graph = GraphClient(http, graph_base, timeout_s=3, max_attempts=1)
+
+    async def lookup(self, account: ChannelAccount, customer_id: str) -> str:
+        fields = PROFILE_FIELDS.get(account.platform)
+        if not fields:
+            return ""
+        key = f"profile:{account.platform}:{account.account_id}:{customer_id}"
+        cached = await self._redis.get(key)
+        if cached is not None:
+            return str(cached)
+        try:
+            token = account_token(self._cipher, account)
+            profile = await self._graph.get(f"/{customer_id}", params={"fields": fields}, token=token)
+        except (GraphError, OSError, TimeoutError) as exc:
+            log.info("customer profile not available", extra={"platform": account.platform, "error": type(exc).__name__})
+            return ""
+        name = profile_name(account.platform, profile)[:200]
+        await self._redis.set(key, name, ex=CACHE_SECONDS)
+        return name
