@@ -15,8 +15,9 @@ from bot.pipeline import run_turn
 from bot.pipeline.compose import support_texts
 from bot.pipeline.guard import check_reply
 from bot.pipeline.types import LeadState, TurnContext
-from bot.runtime.services import Platform
-from bot.conversations.turns import TurnRunner
+from bot.pipeline.llm import SalesChatModel
+from pymongo.asynchronous.database import AsyncDatabase
+from knowledge.retrieval import KnowledgeIndex
 from knowledge.campaigns import visible_campaigns
 from knowledge.catalog import catalog_facts
 from knowledge.profiles import get_profile
@@ -62,8 +63,7 @@ class EvalReport:
         return self.handoffs / self.questions if self.questions else 0.0
 
 
-async def build_questions(platform: Platform, tenant_id: str) -> list[EvalQuestion]:
-    db = platform.db
+async def build_questions(db: AsyncDatabase, tenant_id: str) -> list[EvalQuestion]:
     questions: list[EvalQuestion] = []
     for channel in PLATFORMS:
         for campaign in await visible_campaigns(db, tenant_id, channel):
@@ -83,20 +83,21 @@ async def build_questions(platform: Platform, tenant_id: str) -> list[EvalQuesti
     return questions
 
 
-async def evaluate_tenant(platform: Platform, tenant_id: str) -> EvalReport:
-    runner = TurnRunner(platform)
+async def evaluate_tenant(
+    db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str, *, model: SalesChatModel | None, timeout_s: float
+) -> EvalReport:
     report = EvalReport(tenant_id)
-    profile = await get_profile(platform.db, tenant_id)
-    for question in await build_questions(platform, tenant_id):
-        facts = await catalog_facts(platform.db, tenant_id, question.platform)
-        campaigns = await visible_campaigns(platform.db, tenant_id, question.platform)
-        passages = await platform.knowledge.search(platform.db, tenant_id, question.text, k=4, platform=question.platform)
+    profile = await get_profile(db, tenant_id)
+    for question in await build_questions(db, tenant_id):
+        facts = await catalog_facts(db, tenant_id, question.platform)
+        campaigns = await visible_campaigns(db, tenant_id, question.platform)
+        passages = await knowledge.search(db, tenant_id, question.text, k=4, platform=question.platform)
         context = TurnContext(
             tenant_id=tenant_id, platform=question.platform, profile=profile, campaigns=campaigns,
             campaign=campaigns[0] if len(campaigns) == 1 else None, turn_texts=[question.text], lead=LeadState(),
             facts=facts, passages=passages,
         )
-        result = await run_turn(context, model=runner.model, timeout_s=platform.settings.groq_timeout_s)
+        result = await run_turn(context, model=model, timeout_s=timeout_s)
         verdict = check_reply(result.reply.text, facts, support=support_texts(context))
         names = not question.expects or any(e.lower() in result.reply.text.lower() for e in question.expects if e)
         answer = EvalAnswer(question, result.reply.text, result.reply.source, verdict.ok and names,

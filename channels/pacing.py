@@ -14,16 +14,21 @@ import redis.asyncio as aioredis
 SENDS_PER_SECOND = {"facebook": 20, "instagram": 20, "whatsapp": 60}
 
 
-async def wait_for_send_slot(redis: aioredis.Redis, platform: str, account_id: str, *, max_wait_s: float = 30.0) -> None:
-    limit = SENDS_PER_SECOND.get(platform, 20)
-    deadline = time.monotonic() + max_wait_s
-    while True:
-        second = int(time.time())
-        key = f"ratelimit:send:{platform}:{account_id}:{second}"
-        async with redis.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, 5)
-            used, _ = await pipe.execute()
-        if int(used) <= limit or time.monotonic() >= deadline:
-            return
-        await asyncio.sleep(max(0.01, second + 1 - time.time()))
+class SendPacer:
+    def __init__(self, redis: aioredis.Redis, *, max_wait_s: float = 30.0) -> None:
+        self._redis = redis
+        self._max_wait_s = max_wait_s
+
+    async def wait_for_slot(self, platform: str, account_id: str) -> None:
+        limit = SENDS_PER_SECOND.get(platform, 20)
+        deadline = time.monotonic() + self._max_wait_s
+        while True:
+            second = int(time.time())
+            key = f"ratelimit:send:{platform}:{account_id}:{second}"
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(key)
+                pipe.expire(key, 5)
+                used, _ = await pipe.execute()
+            if int(used) <= limit or time.monotonic() >= deadline:
+                return
+            await asyncio.sleep(max(0.01, second + 1 - time.time()))

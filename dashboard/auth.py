@@ -6,8 +6,8 @@ import hmac
 
 from aiohttp import web
 
-from bot.runtime.logs import tenant_id_var
-from dashboard.context import IDENTITY, Identity, platform
+from bot.log_context import tenant_id_var
+from dashboard.context import IDENTITY, Identity, services
 from dashboard.errors import ApiError, Handler
 from dashboard.owners import resolve_token
 from dashboard.sessions import SESSION_COOKIE, SessionStore
@@ -41,12 +41,12 @@ async def authenticate(request: web.Request) -> Identity:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthorized("the Authorization header must be 'Bearer <api token>'")
-        found = await resolve_token(platform(request).db, token.strip())
+        found = await resolve_token(services(request).db, token.strip())
         if found is None:
             raise _unauthorized("this API token is not valid")
         return Identity(tenant_id=found.tenant_id, owner_id=found.owner_id, via="token", token_hash=found.token_hash)
     session_id = request.cookies.get(SESSION_COOKIE, "")
-    session = await SessionStore(platform(request).redis).get(session_id)
+    session = await SessionStore(services(request).redis).get(session_id)
     if session is None:
         raise _unauthorized()
     if request.method not in SAFE_METHODS:

@@ -7,8 +7,9 @@ from typing import Literal
 
 from aiohttp import web
 
-from bot.runtime.app import PLATFORM
-from bot.runtime.services import Platform
+from bot.runtime.app import ENGINE, SERVICES
+from bot.runtime.engine import Engine
+from bot.runtime.services import Services
 from dashboard.passwords import Passwords
 from dashboard.sessions import Session
 
@@ -34,8 +35,12 @@ DASHBOARD = web.AppKey("dashboard", DashboardState)
 IDENTITY = web.RequestKey("identity", Identity)
 
 
-def platform(request: web.Request) -> Platform:
-    return request.app[PLATFORM]
+def services(request: web.Request) -> Services:
+    return request.app[SERVICES]
+
+
+def engine(request: web.Request) -> Engine:
+    return request.app[ENGINE]
 
 
 def identity(request: web.Request) -> Identity:

@@ -9,10 +9,11 @@ import logging
 
 from aiohttp import web
 
-from bot.runtime.app import PLATFORM, SERVE_URL
-from bot.runtime.services import Platform
+from bot.runtime.app import SERVE_URL, SERVICES
+from bot.runtime.services import Services
 from channels.accounts import connect_account, list_accounts
 from dashboard.context import DASHBOARD
+from dashboard.passwords import Passwords
 from dashboard.owners import create_owner_and_tenant, find_owner_by_email
 from knowledge.campaigns import create_campaign, list_campaigns
 from knowledge.documents import add_document, list_documents
@@ -86,8 +87,8 @@ Passes start on the day of your first class and can be paused once for up to 2 w
 """
 
 
-async def seed_demo(platform: Platform, passwords) -> str:  # type: ignore[no-untyped-def]
-    db = platform.db
+async def seed_demo(services: Services, passwords: Passwords) -> str:
+    db = services.db
     owner = await find_owner_by_email(db, DEMO_EMAIL)
     if owner is None:
         tenant, owner = await create_owner_and_tenant(db, DEMO_EMAIL, await passwords.hash(DEMO_PASSWORD), PROFILE.name)
@@ -102,14 +103,14 @@ async def seed_demo(platform: Platform, passwords) -> str:  # type: ignore[no-un
     if not await list_documents(db, tenant_id):
         await add_document(db, tenant_id, "faq.md", "text/markdown", FAQ.encode())
     if not await list_accounts(db, tenant_id):
-        await connect_account(db, platform.cipher, tenant_id, "facebook", DEMO_PAGE_ID, DEMO_PAGE_TOKEN, name="Sunrise Yoga (test page)")
+        await connect_account(db, services.cipher, tenant_id, "facebook", DEMO_PAGE_ID, DEMO_PAGE_TOKEN, name="Sunrise Yoga (test page)")
     return tenant_id
 
 
 def setup_demo(app: web.Application) -> None:
     async def seed(app: web.Application) -> None:
-        tenant_id = await seed_demo(app[PLATFORM], app[DASHBOARD].passwords)
-        base = app.get(SERVE_URL, app[PLATFORM].settings.public_base)
+        tenant_id = await seed_demo(app[SERVICES], app[DASHBOARD].passwords)
+        base = app.get(SERVE_URL, app[SERVICES].settings.public_base)
         print(
             f"Demo tenant {tenant_id} is ready.\n"
             f"  Dashboard:  {base}/\n"

@@ -12,7 +12,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.sales.leads import list_lead_docs
+from bot.sales.leads import lead_to_api, list_leads
 from dashboard.analytics import analytics
 from knowledge.campaigns import list_campaigns
 
@@ -108,5 +108,5 @@ async def answer(db: AsyncDatabase, tenant_id: str, question: str) -> str:
     if re.search(r"\bcampaigns?\b", text):
         return _campaigns_answer(report)
     if re.search(r"\b(leads?|prospects?|follow up|hot)\b", text):
-        return _leads_answer(await list_lead_docs(db, tenant_id))
+        return _leads_answer([lead_to_api(lead) for lead in await list_leads(db, tenant_id)])
     return _overview(report)

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.runtime.app import PLATFORM
+from bot.runtime.app import SERVICES
 from dashboard.api import analytics, auth, bot_settings, campaigns, channels, conversations, facebook, knowledge, leads, leo, onboarding, openapi
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
@@ -20,7 +20,7 @@ ROUTE_MODULES = (auth, onboarding, knowledge, campaigns, channels, facebook, con
 
 async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:
     # Runs after the platform's own context (registered earlier), so the database is open here.
-    await ensure_indexes(app[PLATFORM].db)
+    await ensure_indexes(app[SERVICES].db)
     app[DASHBOARD] = DashboardState(passwords=Passwords())
     yield
 

@@ -1,23 +1,43 @@
-"""Import rules between our packages, read from the source (every static import, nested ones too).
+"""The architecture, read from the source (every static import, nested ones too):
 
-knowledge/ imports none of bot/, channels/, dashboard/; channels/ and bot/ never import dashboard/;
-channels/ never imports bot/. (`bot.runtime.app` names dashboard extensions as strings, loaded at run time.)
+- `knowledge/` imports nothing of ours; `channels/` imports only `knowledge/`.
+- `bot/pipeline/` is pure: of ours it imports only its own modules and `knowledge/`'s value modules (models and
+  money), and no client of a store or of the network.
+- The domain (`bot/inbound/`, `bot/conversations/`, `bot/sales/`, `bot/pipeline/` and the modules directly in `bot/`)
+  never imports the process (`bot/runtime/`).
+- Nothing imports `dashboard/` but `dashboard/` itself; the runtime's extension hook is the one place in `bot/`
+  that names it (as a string, loaded at run time).
+- A newcomer finds each room by its name: at most 8 modules directly in `bot/`, and no two files in different
+  packages share a name unless they are two sides of one thing.
 """
 
 from __future__ import annotations
 
 import ast
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 OURS = ("bot", "channels", "knowledge", "dashboard")
+DOMAIN = ("bot.inbound", "bot.conversations", "bot.sales", "bot.pipeline")
+# `knowledge/`'s modules that hold values and pure functions on them, which the pure pipeline may use.
+KNOWLEDGE_VALUES = ("knowledge.models", "knowledge.money")
+IO_LIBRARIES = ("pymongo", "redis", "aiohttp", "httpx", "groq", "bm25s", "pypdf")
+EXTENSION_HOOK = "bot/runtime/app.py"
 
-FORBIDDEN = {
-    "knowledge": {"bot", "channels", "dashboard"},
-    "channels": {"bot", "dashboard"},
-    "bot": {"dashboard"},
+# Names two packages share on purpose: each pair is one thing seen from two sides.
+SHARED_NAMES = {
+    "store.py": "each package's own collections, their indexes and reads/writes",
+    "errors.py": "each package's failures shown to the owner as the API's error shape",
+    "campaigns.py": "the catalog in knowledge/ and its owner API route",
+    "leads.py": "leads in bot/sales/ and their owner API route",
+    "bot_settings.py": "the tenant's bot settings in bot/sales/ and their owner API route",
+    "analytics.py": "the analytics read side and its owner API route",
+    "auth.py": "who is calling (middleware) and the sign-up/login routes",
+    "leo.py": "the owner's assistant and its chat route",
+    "playground.py": "the playground's API route and its page",
 }
 
 
@@ -47,19 +67,88 @@ def imports_of(path: Path, root: Path) -> list[tuple[int, str]]:
     return found
 
 
-def violations(root: Path, package: str) -> list[str]:
-    banned = FORBIDDEN[package]
+def _within(module: str, packages: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def _module_name(path: Path, root: Path) -> str:
+    return ".".join(path.relative_to(root).with_suffix("").parts)
+
+
+def violations(root: Path, package: str, allowed: tuple[str, ...]) -> list[str]:
+    """Imports of our own modules from files under `package` that fall outside `allowed`."""
     found = []
-    for path in sorted((root / package).rglob("*.py")):
+    for path in sorted((root / package.replace(".", "/")).rglob("*.py")):
         for line, module in imports_of(path, root):
-            if module.split(".")[0] in banned:
+            if module.split(".")[0] in OURS and not _within(module, allowed):
                 found.append(f"{path.relative_to(root)}:{line} imports {module}")
     return sorted(set(found))
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_package_keeps_the_import_rules(package: str) -> None:
-    assert violations(REPO, package) == []
+RULES = {
+    "knowledge": ("knowledge",),
+    "channels": ("channels", "knowledge"),
+    "bot.pipeline": ("bot.pipeline", *KNOWLEDGE_VALUES),
+    "bot": ("bot", "channels", "knowledge"),
+}
+
+
+@pytest.mark.parametrize("package", sorted(RULES))
+def test_package_imports_only_what_its_layer_may(package: str) -> None:
+    assert violations(REPO, package, RULES[package]) == []
+
+
+def test_the_pipeline_touches_no_store_or_network() -> None:
+    found = [
+        f"{path.relative_to(REPO)}:{line} imports {module}"
+        for path in (REPO / "bot" / "pipeline").rglob("*.py")
+        for line, module in imports_of(path, REPO)
+        if module.split(".")[0] in IO_LIBRARIES
+    ]
+    for value_module in KNOWLEDGE_VALUES:
+        path = REPO / (value_module.replace(".", "/") + ".py")
+        found += [f"{value_module} imports {module}" for _, module in imports_of(path, REPO)
+                  if module.split(".")[0] in IO_LIBRARIES]
+    assert found == []
+
+
+def test_the_domain_never_imports_the_process() -> None:
+    domain_files = [p for p in (REPO / "bot").rglob("*.py") if _within(_module_name(p, REPO), DOMAIN)]
+    domain_files += [p for p in (REPO / "bot").glob("*.py") if p.name != "__main__.py"]
+    found = [
+        f"{path.relative_to(REPO)}:{line} imports {module}"
+        for path in domain_files
+        for line, module in imports_of(path, REPO)
+        if _within(module, ("bot.runtime",))
+    ]
+    assert found == []
+
+
+def test_only_the_extension_hook_names_the_dashboard() -> None:
+    found = []
+    for package in ("bot", "channels", "knowledge"):
+        for path in (REPO / package).rglob("*.py"):
+            source = path.read_text()
+            found += [f"{path.relative_to(REPO)}:{line} imports {module}"
+                      for line, module in imports_of(path, REPO) if module.split(".")[0] == "dashboard"]
+            if "dashboard." in source and str(path.relative_to(REPO)) != EXTENSION_HOOK:
+                found.append(f"{path.relative_to(REPO)} names dashboard")
+    assert found == []
+
+
+def test_bot_keeps_few_modules_outside_its_rooms() -> None:
+    loose = sorted(p.name for p in (REPO / "bot").glob("*.py") if p.name != "__init__.py")
+    assert len(loose) <= 8, loose
+
+
+def test_files_in_different_packages_share_a_name_only_for_one_thing() -> None:
+    homes: dict[str, set[str]] = defaultdict(set)
+    for package in OURS:
+        for path in (REPO / package).rglob("*.py"):
+            if path.name not in ("__init__.py", "__main__.py"):
+                homes[path.name].add(str(path.parent.relative_to(REPO)))
+    shared = {name for name, folders in homes.items() if len(folders) > 1}
+    assert shared <= set(SHARED_NAMES), {name: sorted(homes[name]) for name in shared - set(SHARED_NAMES)}
 
 
 def test_the_scan_reads_real_imports() -> None:
@@ -75,7 +164,7 @@ def test_the_scan_catches_nested_and_relative_imports(tmp_path: Path) -> None:
     (package / "sub" / "__init__.py").write_text("from ..fine import helper\nimport dashboard.web as web\n")
     (package / "sub" / "late.py").write_text("def f():\n    from bot.runtime.settings import Settings\n    return Settings\n")
     (package / "fine.py").write_text("from . import sub\nfrom .sub import late\nimport json\nhelper = 1\n")
-    assert violations(tmp_path, "channels") == [
+    assert violations(tmp_path, "channels", RULES["channels"]) == [
         "channels/sub/__init__.py:2 imports dashboard.web",
         "channels/sub/late.py:2 imports bot.runtime.settings",
         "channels/sub/late.py:2 imports bot.runtime.settings.Settings",

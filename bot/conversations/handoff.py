@@ -3,62 +3,83 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import store as convs
-from bot.runtime.services import Platform
-from bot.conversations.sending import SendOutcome, deliver
+from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
+from bot.conversations.sending import ReplySender, SendOutcome
+from bot.sales.counters import bump_daily, day_of
 from channels.accounts import find_by_platform_account
 
 
 class HandoffError(Exception):
     def __init__(self, http_status: int, code: str, message: str) -> None:
         super().__init__(message)
-        self.http_status, self.code, self.message, self.fields = http_status, code, message, {}
+        self.http_status, self.code, self.message = http_status, code, message
+        self.fields: dict[str, str] = {}
 
 
-async def take_over(platform: Platform, tenant_id: str, conversation_id: str) -> convs.Conversation | None:
+async def take_over(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Conversation | None:
     """The bot stays silent until release; pending customer messages wait for the person.
 
     A customer who opted out stays opted out: the owner can still read and answer, but a later release
     must never hand the customer back to the bot.
     """
-    conversation = await convs.get_conversation(platform.db, tenant_id, conversation_id)
-    if conversation is None or conversation.status == "opted_out":
+    conversation = await convs.get_conversation(db, tenant_id, conversation_id)
+    if conversation is None or conversation.status == ConversationStatus.opted_out:
         return conversation
-    return await convs.update_conversation(platform.db, tenant_id, conversation_id, status="human", paused_until=None)
+    return await convs.update_conversation(db, tenant_id, conversation_id, status=ConversationStatus.human, paused_until=None)
 
 
-async def release(platform: Platform, tenant_id: str, conversation_id: str) -> convs.Conversation | None:
+async def release(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Conversation | None:
     """The bot picks up from here; messages a person already saw are not answered again."""
-    conversation = await convs.get_conversation(platform.db, tenant_id, conversation_id)
+    conversation = await convs.get_conversation(db, tenant_id, conversation_id)
     if conversation is None:
         return None
-    held = await platform.db.messages.find(
-        {"tenant_id": tenant_id, "conversation_id": conversation_id, "state": {"$in": ["held", "pending"]}}
+    waiting = [InboundState.held.value, InboundState.pending.value]
+    held = await db.messages.find(
+        {"tenant_id": tenant_id, "conversation_id": conversation_id, "state": {"$in": waiting}}, {"_id": 1}
     ).to_list(None)
     if held:
-        await convs.mark_inbound(platform.db, tenant_id, [m["_id"] for m in held], "seen_by_human")
-    status = "opted_out" if conversation.status == "opted_out" else "bot"
-    return await convs.update_conversation(platform.db, tenant_id, conversation_id, status=status, paused_until=None)
+        await convs.mark_inbound(db, tenant_id, [m["_id"] for m in held], InboundState.seen_by_human)
+    status = ConversationStatus.opted_out if conversation.status == ConversationStatus.opted_out else ConversationStatus.bot
+    return await convs.update_conversation(db, tenant_id, conversation_id, status=status, paused_until=None)
 
 
 async def human_reply(
-    platform: Platform, tenant_id: str, conversation_id: str, text: str
-) -> tuple[convs.Message, SendOutcome] | None:
-    """An owner's answer: sent through the channel, and the conversation stays with the person."""
-    conversation = await convs.get_conversation(platform.db, tenant_id, conversation_id)
+    db: AsyncDatabase, sender: ReplySender, tenant_id: str, conversation_id: str, text: str, *, now: datetime, zone: ZoneInfo
+) -> tuple[Message, SendOutcome] | None:
+    """An owner's answer: sent through the channel and counted with the bot's; the conversation stays with the person."""
+    conversation = await convs.get_conversation(db, tenant_id, conversation_id)
     if conversation is None:
         return None
-    account = await find_by_platform_account(platform.db, conversation.platform, conversation.account_id)
+    account = await find_by_platform_account(db, conversation.platform, conversation.account_id)
     if account is None or account.tenant_id != tenant_id:
         raise HandoffError(409, "channel_disconnected", "the channel of this conversation is no longer connected")
-    if conversation.status not in ("human", "closed", "opted_out"):
-        conversation = await convs.update_conversation(platform.db, tenant_id, conversation_id, status="human", paused_until=None) or conversation
-    outcome = await deliver(platform, account, conversation, text, sender="human")
+    if conversation.status not in (ConversationStatus.human, ConversationStatus.closed, ConversationStatus.opted_out):
+        conversation = await convs.update_conversation(
+            db, tenant_id, conversation_id, status=ConversationStatus.human, paused_until=None
+        ) or conversation
+    outcome = await sender.deliver(account, conversation, text, sender="human")
     message = await convs.record_outbound(
-        platform.db, tenant_id, conversation_id, sender="human", text=text, source="human",
-        delivery="sent" if outcome.sent else "failed", message_id=uuid.uuid4().hex,
+        db, tenant_id, conversation_id, sender="human", text=text, source="human",
+        delivery=Delivery.sent if outcome.sent else Delivery.failed, message_id=uuid.uuid4().hex,
         platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
-        error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "",
+        error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "", now=now,
     )
+    if outcome.sent:
+        counts = {"messages_out": 1, "replies_human": 1}
+        if conversation.first_reply_at is None:
+            await convs.update_conversation(db, tenant_id, conversation_id, first_reply_at=now)
+            counts.update(first_responses=1, first_response_ms=_waited_ms(conversation, now))
+        await bump_daily(db, tenant_id, day=day_of(now, zone), platform=conversation.platform,
+                         campaign_id=conversation.campaign_id, **counts)
     return message, outcome
+
+
+def _waited_ms(conversation: Conversation, now: datetime) -> int:
+    """How long the customer waited for the first answer: from their first message (the conversation's start)."""
+    return max(0, int((now - conversation.created_at).total_seconds() * 1000))

@@ -1,4 +1,8 @@
-"""Conversations and their messages (each message its own document), always scoped by tenant."""
+"""Conversations and their messages (each message its own document), always scoped by tenant.
+
+Collections owned here: `conversations` (one per platform, account and customer) and `messages` (one document each;
+a turn's reply has an id derived from the turn, so a stored reply tells a retry the turn was answered).
+"""
 
 from __future__ import annotations
 
@@ -7,36 +11,44 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from bot.conversations.records import (
+    DELIVERY_RANK,
+    NEVER,
+    TIME_FIELDS,
+    Conversation,
+    ConversationStatus,
+    Delivery,
+    InboundState,
+    Message,
+    conversation_from_doc,
+    message_from_doc,
+    to_ms,
+)
 from channels.events import InboundMessage
 
-ConversationStatus = Literal["bot", "handoff", "human", "closed", "opted_out"]
-STATUSES: tuple[str, ...] = ("bot", "handoff", "human", "closed", "opted_out")
-
-
-# "Never": the customer has not written yet, so no messaging window is open.
-NEVER = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_conversation = conversation_from_doc
+_message = message_from_doc
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-# Times that change after insert are stored as integer milliseconds: the embedded server turns a date
-# written by `$set`/`$max` into a string, and numbers compare alike on every server.
-TIME_FIELDS = ("last_message_at", "last_customer_at", "paused_until")
-
-
-def to_ms(at: datetime) -> int:
-    return int(at.timestamp() * 1000)
-
-
-def from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, timezone.utc)
+async def ensure_indexes(db: AsyncDatabase) -> None:
+    await db.conversations.create_indexes([
+        IndexModel([("platform", ASCENDING), ("account_id", ASCENDING), ("customer_id", ASCENDING)], unique=True),
+        IndexModel([("tenant_id", ASCENDING), ("last_message_at_ms", DESCENDING)]),
+        IndexModel([("tenant_id", ASCENDING), ("status", ASCENDING)]),
+    ])
+    await db.messages.create_indexes([
+        IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)]),
+        IndexModel([("conversation_id", ASCENDING), ("state", ASCENDING)]),
+        IndexModel([("tenant_id", ASCENDING), ("platform_message_id", ASCENDING)]),
+    ])
 
 
 async def _advance(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: datetime, name: str) -> None:
@@ -47,60 +59,6 @@ async def _advance(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: 
     )
 
 
-class Conversation(BaseModel):
-    id: str
-    tenant_id: str
-    platform: str
-    account_id: str
-    customer_id: str
-    customer_name: str = ""
-    status: ConversationStatus = "bot"
-    campaign_id: str = ""
-    created_at: datetime
-    last_message_at: datetime
-    last_customer_at: datetime = NEVER
-    paused_until: datetime | None = None
-    referral_source: str = ""
-    referral_ref: str = ""
-    referral_ad_id: str = ""
-    last_error: str = ""
-    last_error_code: int = 0
-
-
-class Message(BaseModel):
-    id: str
-    tenant_id: str
-    conversation_id: str
-    direction: Literal["in", "out"]
-    sender: Literal["customer", "bot", "human"]
-    text: str = ""
-    at: datetime
-    platform_message_id: str = ""
-    interaction: str = ""
-    payload: str = ""
-    attachments: list[dict[str, Any]] = Field(default_factory=list)
-    state: str = ""  # inbound: pending, answered, skipped
-    intent: str = ""
-    confidence: float = 0.0
-    source: str = ""  # outbound: llm, offline, human, system
-    delivery: str = ""  # outbound: sending, sent, delivered, read, failed
-    error_code: int = 0
-    error_title: str = ""
-    turn_id: str = ""
-
-
-def _conversation(doc: dict[str, Any]) -> Conversation:
-    fields = {k: v for k, v in doc.items() if k != "_id" and not k.endswith("_ms")}
-    for name in TIME_FIELDS:
-        if f"{name}_ms" in doc:
-            fields[name] = from_ms(doc[f"{name}_ms"])
-    return Conversation(id=doc["_id"], **fields)
-
-
-def _message(doc: dict[str, Any]) -> Message:
-    return Message(id=doc["_id"], **{k: v for k, v in doc.items() if k != "_id"})
-
-
 def inbound_message_id(platform: str, account_id: str, platform_message_id: str) -> str:
     """The stored id of an inbound message: the same for every redelivery of it."""
     digest = hashlib.sha256(f"{platform}\0{account_id}\0{platform_message_id}".encode()).hexdigest()[:32]
@@ -108,13 +66,14 @@ def inbound_message_id(platform: str, account_id: str, platform_message_id: str)
 
 
 async def open_conversation(
-    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = ""
+    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = "",
+    *, now: datetime | None = None,
 ) -> tuple[Conversation, bool]:
     """The conversation with this customer, created if there is none; and whether it was created now."""
     key = {"platform": platform, "account_id": account_id, "customer_id": customer_id}
     doc = await db.conversations.find_one({**key, "tenant_id": tenant_id})
     if doc is None:
-        return await create_conversation(db, tenant_id, platform, account_id, customer_id, customer_name)
+        return await create_conversation(db, tenant_id, platform, account_id, customer_id, customer_name, now=now)
     if customer_name and doc.get("customer_name") != customer_name:
         await db.conversations.update_one({"_id": doc["_id"], "tenant_id": tenant_id}, {"$set": {"customer_name": customer_name}})
         doc["customer_name"] = customer_name
@@ -123,13 +82,14 @@ async def open_conversation(
 
 async def create_conversation(
     db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = "",
-    **fields: Any,
+    *, now: datetime | None = None, **fields: Any,
 ) -> tuple[Conversation, bool]:
     """Insert a new conversation with `fields` set (its campaign and first message's time, say, so they cost
     no second write); if another worker created it first, theirs and False."""
     key = {"platform": platform, "account_id": account_id, "customer_id": customer_id}
-    now = utcnow()
-    new: dict[str, Any] = {"_id": uuid.uuid4().hex, "tenant_id": tenant_id, **key, "status": "bot", "created_at": now,
+    now = now or utcnow()
+    new: dict[str, Any] = {"_id": uuid.uuid4().hex, "tenant_id": tenant_id, **key, "status": ConversationStatus.bot.value,
+                           "created_at": now,
                            "last_message_at_ms": to_ms(now), "last_customer_at_ms": to_ms(NEVER)}
     if customer_name:
         new["customer_name"] = customer_name
@@ -145,9 +105,10 @@ async def create_conversation(
 
 
 async def get_or_create_conversation(
-    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = ""
+    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = "",
+    *, now: datetime | None = None,
 ) -> Conversation:
-    conversation, _ = await open_conversation(db, tenant_id, platform, account_id, customer_id, customer_name)
+    conversation, _ = await open_conversation(db, tenant_id, platform, account_id, customer_id, customer_name, now=now)
     return conversation
 
 
@@ -170,7 +131,7 @@ async def list_conversations(
 ) -> list[Conversation]:
     query: dict[str, Any] = {"tenant_id": tenant_id}
     if status:
-        query["status"] = status
+        query["status"] = str(status)
     if platform:
         query["platform"] = platform
     cursor = db.conversations.find(query).sort("last_message_at_ms", DESCENDING).skip(skip).limit(limit)
@@ -198,9 +159,14 @@ async def close_turn(
 
 
 def _stored(fields: dict[str, Any]) -> dict[str, Any]:
-    """Field values as stored: times as `*_ms` integers."""
-    return {(f"{k}_ms" if k in TIME_FIELDS else k): (to_ms(v) if k in TIME_FIELDS and v is not None else v)
-            for k, v in fields.items()}
+    """Field values as stored: times as `*_ms` integers, enums as their strings."""
+    stored: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in TIME_FIELDS:
+            stored[f"{name}_ms"] = to_ms(value) if value is not None else None
+        else:
+            stored[name] = value.value if isinstance(value, (ConversationStatus, InboundState, Delivery)) else value
+    return stored
 
 
 def _update(fields: dict[str, Any]) -> dict[str, Any]:
@@ -216,16 +182,22 @@ def _update(fields: dict[str, Any]) -> dict[str, Any]:
     return update
 
 
-def message_time(event: InboundMessage) -> datetime:
-    """When the customer wrote: the platform's timestamp, or now when it gave none."""
-    return datetime.fromtimestamp(event.timestamp_ms / 1000, timezone.utc) if event.timestamp_ms else utcnow()
+# A platform time this far from ours is not a time: the message is dated by our clock instead.
+_PLAUSIBLE = 366 * 24 * 3600 * 1000
+
+
+def message_time(event: InboundMessage, now: datetime) -> datetime:
+    """When the customer wrote: the platform's timestamp, or `now` when it gave none or one that cannot be right."""
+    if event.timestamp_ms and abs(event.timestamp_ms - to_ms(now)) <= _PLAUSIBLE:
+        return datetime.fromtimestamp(event.timestamp_ms / 1000, timezone.utc)
+    return now
 
 
 async def record_inbound(
-    db: AsyncDatabase, tenant_id: str, conversation: Conversation, event: InboundMessage, text: str
+    db: AsyncDatabase, tenant_id: str, conversation: Conversation, event: InboundMessage, text: str, *, now: datetime
 ) -> tuple[Message, bool]:
     """Store a customer's message once. Returns it and whether it is new (False on a redelivery)."""
-    at = message_time(event)
+    at = message_time(event, now)
     doc: dict[str, Any] = {
         "_id": inbound_message_id(event.platform, event.account_id, event.message_id),
         "tenant_id": tenant_id,
@@ -236,7 +208,7 @@ async def record_inbound(
         "at": at,
         "platform_message_id": event.message_id,
         "interaction": event.interaction,
-        "state": "pending",
+        "state": InboundState.pending.value,
     }
     if event.payload:
         doc["payload"] = event.payload
@@ -250,18 +222,37 @@ async def record_inbound(
     # One write moves both times: a customer message newer than the last one is the conversation's newest too.
     # Times only move forward, so a conversation read (or created) with this time already needs no write.
     ms = to_ms(at)
-    if to_ms(conversation.last_customer_at) >= ms:
-        return _message(doc), True
-    await db.conversations.update_one(
-        {"_id": conversation.id, "tenant_id": tenant_id, "last_customer_at_ms": {"$lt": ms}},
-        {"$set": {"last_customer_at_ms": ms, "last_message_at_ms": ms}},
-    )
+    if to_ms(conversation.last_customer_at) < ms:
+        await db.conversations.update_one(
+            {"_id": conversation.id, "tenant_id": tenant_id, "last_customer_at_ms": {"$lt": ms}},
+            {"$set": {"last_customer_at_ms": ms, "last_message_at_ms": ms}},
+        )
     return _message(doc), True
+
+
+async def note_customer_wrote_back(db: AsyncDatabase, tenant_id: str, conversation: Conversation, at: datetime) -> bool:
+    """The customer wrote after the conversation's first answer: True the first time only, so it counts once."""
+    if conversation.first_reply_at is None or conversation.customer_replied or at <= conversation.first_reply_at:
+        return False
+    result = await db.conversations.update_one(
+        {"_id": conversation.id, "tenant_id": tenant_id, "customer_replied": {"$nin": [True]}}, {"$set": {"customer_replied": True}}
+    )
+    return result.modified_count == 1
+
+
+async def note_complaint(db: AsyncDatabase, tenant_id: str, conversation: Conversation) -> bool:
+    """The customer complained or was angry: True the first time only, so a conversation counts once."""
+    if conversation.complained:
+        return False
+    result = await db.conversations.update_one(
+        {"_id": conversation.id, "tenant_id": tenant_id, "complained": {"$nin": [True]}}, {"$set": {"complained": True}}
+    )
+    return result.modified_count == 1
 
 
 async def pending_inbound(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> list[Message]:
     cursor = db.messages.find(
-        {"tenant_id": tenant_id, "conversation_id": conversation_id, "state": "pending"}
+        {"tenant_id": tenant_id, "conversation_id": conversation_id, "state": InboundState.pending.value}
     ).sort("at", ASCENDING)
     return [_message(doc) async for doc in cursor]
 
@@ -291,11 +282,12 @@ async def record_outbound(
     message_id: str = "",
     advance: bool = True,
     replace: bool = False,
+    now: datetime | None = None,
 ) -> Message:
     """Store a message sent to the customer. With `advance` it also becomes the conversation's newest; the
     engine passes False and moves the time in the turn's one closing write (`close_turn`). A message with
     this id stored already is kept, or with `replace` written over."""
-    now = utcnow()
+    now = now or utcnow()
     doc: dict[str, Any] = {
         "_id": message_id or uuid.uuid4().hex,
         "tenant_id": tenant_id,
@@ -345,9 +337,6 @@ async def all_messages(db: AsyncDatabase, tenant_id: str, conversation_id: str, 
     return [_message(doc) async for doc in cursor]
 
 
-_DELIVERY_RANK = {"sending": 0, "sent": 1, "delivered": 2, "read": 3}
-
-
 async def update_delivery(
     db: AsyncDatabase, tenant_id: str, platform_message_id: str, status: str, *, error_code: int = 0, error_title: str = ""
 ) -> Message | None:
@@ -356,7 +345,7 @@ async def update_delivery(
     if doc is None:
         return None
     current = doc.get("delivery", "")
-    if status != "failed" and _DELIVERY_RANK.get(current, -1) >= _DELIVERY_RANK.get(status, -1):
+    if status != "failed" and DELIVERY_RANK.get(current, -1) >= DELIVERY_RANK.get(status, -1):
         return _message(doc)
     fields: dict[str, Any] = {"delivery": status}
     if error_code:
@@ -370,7 +359,7 @@ async def update_delivery(
 
 async def mark_read_up_to(db: AsyncDatabase, tenant_id: str, conversation_id: str, watermark: datetime, status: str) -> None:
     """Messenger receipts carry a watermark: every earlier outbound message was delivered or read."""
-    ranks = [name for name, rank in _DELIVERY_RANK.items() if rank < _DELIVERY_RANK[status]]
+    ranks = [name.value for name, rank in DELIVERY_RANK.items() if rank < DELIVERY_RANK[Delivery(status)]]
     await db.messages.update_many(
         {"tenant_id": tenant_id, "conversation_id": conversation_id, "direction": "out",
          "at": {"$lte": watermark}, "delivery": {"$in": ranks}},

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import store as convs
+from bot.conversations.records import Conversation, Delivery, InboundState, Message
 from bot.pipeline import choose_campaign
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext
-from bot.runtime.services import Platform
+from knowledge.retrieval import KnowledgeIndex
 
 HISTORY_LIMIT = 20
 PASSAGES = 4
@@ -25,24 +26,24 @@ RECENT_LIMIT = HISTORY_LIMIT + 20
 
 @dataclass(frozen=True)
 class TurnMessages:
-    pending: list[convs.Message]  # the customer's unanswered messages, oldest first
-    history: list[convs.Message]  # what came before them, oldest first
-    recent: list[convs.Message]  # every message read, oldest first
+    pending: list[Message]  # the customer's unanswered messages, oldest first
+    history: list[Message]  # what came before them, oldest first
+    recent: list[Message]  # every message read, oldest first
     complete: bool  # False when older messages exist beyond what was read
 
     @property
     def untouched(self) -> bool:
         """No turn has answered in this conversation yet: every message in it is a pending customer message.
         (A turn that stopped after saving its lead left these same messages pending, so it counts as none.)"""
-        return self.complete and all(m.direction == "in" and m.state == "pending" for m in self.recent)
+        return self.complete and all(m.direction == "in" and m.state == InboundState.pending for m in self.recent)
 
 
-async def load_turn_messages(db: AsyncDatabase, conversation: convs.Conversation) -> TurnMessages:
+async def load_turn_messages(db: AsyncDatabase, conversation: Conversation) -> TurnMessages:
     tenant_id = conversation.tenant_id
     recent = await convs.recent_messages(db, tenant_id, conversation.id, limit=RECENT_LIMIT)
     complete = len(recent) < RECENT_LIMIT
-    pending = [m for m in recent if m.direction == "in" and m.state == "pending"]
-    if not complete and recent and recent[0].state == "pending":
+    pending = [m for m in recent if m.direction == "in" and m.state == InboundState.pending]
+    if not complete and recent and recent[0].state == InboundState.pending:
         # A burst longer than the read: its older messages are fetched too, none is left behind.
         pending = await convs.pending_inbound(db, tenant_id, conversation.id)
     pending_ids = {m.id for m in pending}
@@ -51,21 +52,21 @@ async def load_turn_messages(db: AsyncDatabase, conversation: convs.Conversation
 
 
 async def load_turn_context(
-    platform: Platform, conversation: convs.Conversation, messages: TurnMessages, lead: LeadState,
+    knowledge_index: KnowledgeIndex, db: AsyncDatabase, conversation: Conversation, messages: TurnMessages, lead: LeadState,
     *, fresh_since: float | None = None,
 ) -> TurnContext:
     """`fresh_since` (time.monotonic) lets a knowledge version check made since then stand for this turn's."""
-    db, tenant_id = platform.db, conversation.tenant_id
+    tenant_id = conversation.tenant_id
     turn_texts = [m.text for m in messages.pending if m.text]
     joined = " ".join(turn_texts)
-    knowledge = await platform.knowledge.for_turn(
+    knowledge = await knowledge_index.for_turn(
         db, tenant_id, joined, platform=conversation.platform, k=PASSAGES, fresh_since=fresh_since
     )
     campaigns = knowledge.facts.products
     current = next((c for c in campaigns if c.id == conversation.campaign_id), None)
     campaign = choose_campaign(joined, campaigns, current, conversation.referral_ref)
     # A reply that failed never reached the customer: it is not part of what they saw.
-    seen = [m for m in messages.history if m.text and m.delivery != "failed"]
+    seen = [m for m in messages.history if m.text and m.delivery != Delivery.failed]
     history = [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:]
     return TurnContext(
         tenant_id=tenant_id,

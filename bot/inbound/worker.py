@@ -13,9 +13,9 @@ import json
 import logging
 import time
 
-from bot.inbound.dispatch import EventHandler
-from bot.runtime.services import Platform
+from bot.inbound.dispatch import EventDispatcher
 from bot.inbound.stream import Delivery, InboundStream
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -23,17 +23,18 @@ log = logging.getLogger(__name__)
 class Worker:
     def __init__(
         self,
-        platform: Platform,
         inbound: InboundStream,
+        dispatcher: EventDispatcher,
+        metrics: Metrics,
         *,
         name: str,
         concurrency: int = 256,
         claim_every_s: float = 2.0,
     ) -> None:
-        self.platform = platform
         self.inbound = inbound
+        self.dispatcher = dispatcher
+        self.metrics = metrics
         self.name = name
-        self.handler = EventHandler(platform)
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._in_flight: set[str] = set()
@@ -90,7 +91,7 @@ class Worker:
             if attempts > self.inbound.max_attempts:
                 last = await self.inbound.last_error(delivery) or "the worker handling it stopped"
                 await self.inbound.dead_letter(delivery, f"failed {attempts - 1} times; last error: {last}")
-                self.platform.metrics.dead_letters.inc()
+                self.metrics.dead_letters.inc()
                 log.error("delivery dead-lettered", extra={"entry_id": delivery.entry_id, "attempts": attempts})
                 return
             try:
@@ -98,9 +99,9 @@ class Worker:
             except ValueError:
                 # The webhook edge only queues valid JSON; anything else cannot get better with retries.
                 await self.inbound.dead_letter(delivery, "body is not JSON")
-                self.platform.metrics.dead_letters.inc()
+                self.metrics.dead_letters.inc()
                 return
-            await self.handler.handle_delivery(delivery.channel, payload, delivery.received_at_ms)
+            await self.dispatcher.handle_delivery(delivery.channel, payload, delivery.received_at_ms)
             await self.inbound.ack(delivery)
         except Exception as exc:
             log.exception("delivery failed; it will be retried", extra={"entry_id": delivery.entry_id})

@@ -7,7 +7,7 @@ import re
 import phonenumbers
 
 from bot.pipeline.text import fold
-from bot.pipeline.types import LeadFields, LeadState
+from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from knowledge.models import Campaign, minor_digits
 from knowledge.money import extract_amounts
 
@@ -277,10 +277,10 @@ def score_lead(state: LeadState, campaign: Campaign | None) -> tuple[int, list[s
 _STAGE_ORDER = ("new", "engaged", "qualified", "proposal")
 
 
-def stage_for(score: int, state: LeadState, previous_stage: str) -> str:
+def stage_for(score: int, state: LeadState, previous_stage: str) -> LeadStage:
     """The furthest stage reached; converted and lost are final and set by owners or sales."""
     if previous_stage in ("converted", "lost"):
-        return previous_stage
+        return LeadStage(previous_stage)
     if state.cta_sent:
         reached = "proposal"
     elif score >= 70:
@@ -290,7 +290,7 @@ def stage_for(score: int, state: LeadState, previous_stage: str) -> str:
     else:
         reached = "new"
     previous_rank = _STAGE_ORDER.index(previous_stage) if previous_stage in _STAGE_ORDER else 0
-    return _STAGE_ORDER[max(previous_rank, _STAGE_ORDER.index(reached))]
+    return LeadStage(_STAGE_ORDER[max(previous_rank, _STAGE_ORDER.index(reached))])
 
 
 def next_step(state: LeadState) -> str:

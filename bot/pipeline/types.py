@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -42,14 +42,20 @@ class LeadFields(BaseModel):
     product_interest: str | None = None
 
 
-Stage = Literal["new", "engaged", "qualified", "proposal", "converted", "lost"]
+class LeadStage(StrEnum):
+    new = "new"
+    engaged = "engaged"
+    qualified = "qualified"
+    proposal = "proposal"
+    converted = "converted"
+    lost = "lost"
 
 
 class LeadState(BaseModel):
     fields: LeadFields = Field(default_factory=LeadFields)
     score: int = 0
     reasons: list[str] = Field(default_factory=list)
-    stage: Stage = "new"
+    stage: LeadStage = LeadStage.new
     questions_asked: int = 0
     objections: int = 0
     buying_signals: int = 0

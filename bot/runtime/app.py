@@ -16,21 +16,25 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.runtime.logs import request_id_var, tenant_id_var
-from bot.runtime.services import Platform, open_platform
 from bot.inbound.stream import InboundStream
-from bot.runtime.settings import Settings
 from bot.inbound.worker import Worker
+from bot.log_context import request_id_var, tenant_id_var
+from bot.runtime.engine import Engine, build_engine
+from bot.runtime.services import Services, open_services
+from bot.runtime.settings import Settings
 from channels.webhooks import WebhookConfig, setup_webhook_routes
 
 log = logging.getLogger(__name__)
 
-PLATFORM = web.AppKey("platform", Platform)
+SERVICES = web.AppKey("services", Services)
+ENGINE = web.AppKey("engine", Engine)
 SETTINGS = web.AppKey("settings", Settings)
 INBOUND = web.AppKey("inbound", InboundStream)
 SERVE_URL = web.AppKey("serve_url", str)  # where this process listens, for start-up messages
 
 DEFAULT_EXTENSIONS = ("dashboard.web:setup_dashboard",)
+# The demo tenant belongs to the owner side (login, tenant), so the dashboard seeds it.
+DEMO_EXTENSIONS = (*DEFAULT_EXTENSIONS, "dashboard.demo:setup_demo")
 
 Extension = Callable[[web.Application], None]
 
@@ -54,25 +58,25 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    platform = request.app[PLATFORM]
+    services = request.app[SERVICES]
     checks: dict[str, str] = {}
     try:
-        await asyncio.wait_for(platform.db.command("ping"), 2)
+        await asyncio.wait_for(services.db.command("ping"), 2)
         checks["mongodb"] = "ok"
     except Exception as exc:  # any failure means not ready; say which
         checks["mongodb"] = f"error: {type(exc).__name__}"
     try:
-        await asyncio.wait_for(platform.redis.ping(), 2)
+        await asyncio.wait_for(services.redis.ping(), 2)
         checks["redis"] = "ok"
     except Exception as exc:
         checks["redis"] = f"error: {type(exc).__name__}"
-    checks["llm"] = "groq" if platform.settings.groq_api_key else "offline responder"
+    checks["llm"] = "groq" if services.settings.groq_api_key else "offline responder"
     ready = checks["mongodb"] == "ok" and checks["redis"] == "ok"
     return web.json_response({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)
 
 
 async def metrics(request: web.Request) -> web.Response:
-    body = generate_latest(request.app[PLATFORM].registry)
+    body = generate_latest(request.app[SERVICES].registry)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
@@ -93,16 +97,17 @@ def create_app(
 
     async def platform_ctx(app: web.Application) -> AsyncIterator[None]:
         started = time.monotonic()
-        async with open_platform(settings) as platform:
-            app[PLATFORM] = platform
-            inbound = InboundStream(platform.redis)
+        async with open_services(settings) as services:
+            app[SERVICES] = services
+            app[ENGINE] = build_engine(services)
+            inbound = InboundStream(services.redis)
             await inbound.ensure_group()
             app[INBOUND] = inbound
             log.info("platform ready", extra={"seconds": round(time.monotonic() - started, 3)})
             yield
 
     async def worker_ctx(app: web.Application) -> AsyncIterator[None]:
-        worker = Worker(app[PLATFORM], app[INBOUND], name=f"serve-{uuid.uuid4().hex[:6]}")
+        worker = Worker(app[INBOUND], app[ENGINE].dispatcher, app[SERVICES].metrics, name=f"serve-{uuid.uuid4().hex[:6]}")
         task = asyncio.create_task(worker.run(), name="worker")
         yield
         await worker.stop()

@@ -6,14 +6,12 @@ also drops any extra field whose name says it holds one, as a second line of def
 
 from __future__ import annotations
 
-import contextvars
 import json
 import logging
 import sys
 import time
 
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
-tenant_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("tenant_id", default="")
+from bot.log_context import request_id_var, tenant_id_var
 
 _STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "taskName"}
 _SECRET_WORDS = ("token", "password", "secret", "text", "body", "authorization", "cookie")

@@ -1,7 +1,8 @@
-"""Everything a process needs, opened once and closed on the way out.
+"""Everything a process opens once and closes on the way out: stores, HTTP client, caches, metrics.
 
-`open_platform` is used by `serve` (inside the web app's cleanup context) and by `worker` alone,
-so both run the same code against the same servers.
+`open_services` is used by `serve` (inside the web app's cleanup context) and by `worker` alone, so both run
+the same code against the same servers. The domain never receives this object: `engine.build_engine` hands each
+part only what it uses.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from prometheus_client import CollectorRegistry
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.metrics import Metrics
+from bot.runtime.indexes import ensure_all_indexes
 from bot.runtime.servers import ServerAddresses, resolve_servers
 from bot.runtime.settings import Settings
-from bot.runtime.indexes import ensure_all_indexes
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
 from knowledge.retrieval import KnowledgeIndex
@@ -32,7 +34,7 @@ REDIS_CONNECTIONS = 400
 
 
 @dataclass
-class Platform:
+class Services:
     settings: Settings
     servers: ServerAddresses
     mongo: AsyncMongoClient
@@ -44,10 +46,11 @@ class Platform:
     knowledge: KnowledgeIndex
     metrics: Metrics
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    clock: Clock = SYSTEM_CLOCK
 
 
 @asynccontextmanager
-async def open_platform(settings: Settings, *, may_start_servers: bool = True) -> AsyncIterator[Platform]:
+async def open_services(settings: Settings, *, may_start_servers: bool = True) -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
         servers = await resolve_servers(settings, stack, may_start=may_start_servers)
         mongo: AsyncMongoClient = AsyncMongoClient(servers.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
@@ -63,7 +66,7 @@ async def open_platform(settings: Settings, *, may_start_servers: bool = True) -
         stack.push_async_callback(http.close)
         await ensure_all_indexes(db)
         registry = CollectorRegistry()
-        yield Platform(
+        yield Services(
             settings=settings,
             servers=servers,
             mongo=mongo,

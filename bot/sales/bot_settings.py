@@ -1,24 +1,61 @@
-"""Per-tenant engine settings an owner can change: how long the bot pauses after a person answers."""
+"""Per-tenant settings an owner changes: the business's time zone, and how long the bot pauses after a person answers.
+
+The time zone decides which day (and hour) a message or a sale counts for, so analytics show the owner's days.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import datetime, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo.asynchronous.database import AsyncDatabase
 
 
-class EngineSettings(BaseModel):
+class BotSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # After someone answers from the page inbox or phone, the bot stays quiet this long (or until released).
     pause_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    # The business's IANA time zone, e.g. "Europe/Madrid": days and hours in analytics are the owner's.
+    timezone: str = Field(default="UTC", min_length=1, max_length=64)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in _zone_names():
+            raise ValueError("must be an IANA time zone such as Europe/Madrid or America/New_York")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_of(self.timezone)
 
 
-async def get_engine_settings(db: AsyncDatabase, tenant_id: str) -> EngineSettings:
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
+
+
+@lru_cache(maxsize=512)
+def zone_of(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(at: datetime, zone: ZoneInfo) -> datetime:
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone)
+
+
+async def get_bot_settings(db: AsyncDatabase, tenant_id: str) -> BotSettings:
     doc = await db.engine_settings.find_one({"_id": tenant_id, "tenant_id": tenant_id})
-    return EngineSettings(**{k: v for k, v in (doc or {}).items() if k in EngineSettings.model_fields})
+    return BotSettings(**{k: v for k, v in (doc or {}).items() if k in BotSettings.model_fields})
 
 
-async def save_engine_settings(db: AsyncDatabase, tenant_id: str, settings: EngineSettings) -> EngineSettings:
+async def save_bot_settings(db: AsyncDatabase, tenant_id: str, settings: BotSettings) -> BotSettings:
     await db.engine_settings.replace_one(
         {"_id": tenant_id, "tenant_id": tenant_id}, {"_id": tenant_id, "tenant_id": tenant_id, **settings.model_dump()}, upsert=True
     )

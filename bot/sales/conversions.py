@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bot.conversations import store as convs
+from bot.conversations.records import Conversation
 from bot.sales.counters import bump_daily, day_of
-from bot.sales.leads import set_stage
+from bot.sales.leads import mark_converted
 from knowledge.models import ISO_CURRENCIES, to_major, to_minor
 
 
@@ -19,9 +21,9 @@ class ConversionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     value: float = Field(ge=0, le=100_000_000)
-    currency: str = Field(default="", max_length=3)
-    campaign_id: str = Field(default="", max_length=64)
-    idempotency_key: str = Field(default="", max_length=200)
+    currency: str = Field(default="", max_length=3, description="ISO 4217 code; the tenant's usual currency when empty")
+    campaign_id: str = Field(default="", max_length=64, description="the campaign the sale belongs to; the conversation's when empty")
+    idempotency_key: str = Field(default="", max_length=200, description="the same key counts the sale once (also as an Idempotency-Key header)")
 
     @field_validator("currency")
     @classmethod
@@ -31,37 +33,38 @@ class ConversionIn(BaseModel):
         return value.upper()
 
 
+def conversion_id(tenant_id: str, conversation_id: str, data: ConversionIn, currency: str, value_minor: int, day: str,
+                  idempotency_key: str = "") -> str:
+    """Without a key, the same sale posted twice on one day (same conversation, value, currency) counts once."""
+    raw_key = idempotency_key or data.idempotency_key or f"{conversation_id}:{value_minor}:{currency}:{day}"
+    return "cv_" + hashlib.sha256(f"{tenant_id}\0{raw_key}".encode()).hexdigest()[:32]
+
+
 async def record_conversion(
-    db: AsyncDatabase, tenant_id: str, conversation_id: str, data: ConversionIn, *, default_currency: str = "USD",
-    idempotency_key: str = "",
-) -> tuple[dict[str, Any], bool] | None:
-    """Returns the conversion and whether it was new; None when the conversation is not the tenant's."""
-    conversation = await convs.get_conversation(db, tenant_id, conversation_id)
-    if conversation is None:
-        return None
-    key = idempotency_key or data.idempotency_key
+    db: AsyncDatabase, conversation: Conversation, data: ConversionIn, *, now: datetime, zone: ZoneInfo,
+    default_currency: str = "USD", idempotency_key: str = "",
+) -> tuple[dict[str, Any], bool]:
+    """Returns the conversion and whether it was new (False: this sale was recorded before)."""
+    tenant_id = conversation.tenant_id
     currency = data.currency or default_currency
     value_minor = to_minor(data.value, currency)
     campaign_id = data.campaign_id or conversation.campaign_id
-    now = convs.utcnow()
-    # Without a key, the same sale posted twice on one day (same conversation, value, currency) counts once.
-    raw_key = key or f"{conversation_id}:{value_minor}:{currency}:{day_of(now)}"
-    conversion_id = "cv_" + hashlib.sha256(f"{tenant_id}\0{raw_key}".encode()).hexdigest()[:32]
+    day = day_of(now, zone)
     doc: dict[str, Any] = {
-        "_id": conversion_id, "tenant_id": tenant_id, "conversation_id": conversation_id,
-        "platform": conversation.platform, "value_minor": value_minor, "currency": currency, "at": now,
-        "day": day_of(now),
+        "_id": conversion_id(tenant_id, conversation.id, data, currency, value_minor, day, idempotency_key),
+        "tenant_id": tenant_id, "conversation_id": conversation.id, "platform": conversation.platform,
+        "value_minor": value_minor, "currency": currency, "at": now, "day": day,
     }
     if campaign_id:
         doc["campaign_id"] = campaign_id
     try:
         await db.conversions.insert_one(doc)
     except DuplicateKeyError:
-        existing = await db.conversions.find_one({"_id": conversion_id, "tenant_id": tenant_id})
+        existing = await db.conversions.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
         return conversion_to_api(existing or doc), False
-    await bump_daily(db, tenant_id, platform=conversation.platform, campaign_id=campaign_id, currency=currency,
+    await bump_daily(db, tenant_id, day=day, platform=conversation.platform, campaign_id=campaign_id, currency=currency,
                      conversions=1, revenue_cents=value_minor)
-    await set_stage(db, tenant_id, conversation_id, "converted", value_cents=value_minor, currency=currency, converted_at=now)
+    await mark_converted(db, tenant_id, conversation.id, value_cents=value_minor, currency=currency, now=now)
     return conversion_to_api(doc), True
 
 

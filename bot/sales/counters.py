@@ -1,41 +1,63 @@
-"""Daily counters, model usage among them: one document per key, updated with upsert `$inc` on flat fields.
+"""Daily counters, model usage among them: one document per tenant, day, campaign, platform (and currency for
+revenue), updated with upsert `$inc` on flat fields.
 
-Analytics and Leo read these documents and sum in Python; they never scan messages. Days are UTC
-calendar days (`YYYY-MM-DD`).
+Days are the tenant's calendar days (`YYYY-MM-DD` in the business's time zone), and customer messages are also
+counted by the local hour they arrived (`in_h00` … `in_h23`), which with the day's weekday gives activity by hour
+of the week. Analytics and Leo read these documents and sum in Python; they never scan messages.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from pymongo.asynchronous.database import AsyncDatabase
+
+from bot.sales.bot_settings import local_time
+
+HOUR_FIELDS = tuple(f"in_h{hour:02d}" for hour in range(24))
 
 COUNTER_FIELDS = (
     "messages_in", "messages_answered", "messages_out", "replies_llm", "replies_offline", "replies_human", "conversations",
     "handoffs", "opt_outs", "conversions", "revenue_cents", "guard_blocks", "send_failures", "leads_qualified",
+    # The first answer of each conversation (bot or person) and how long the customer waited for it.
+    "first_responses", "first_response_ms",
+    # Conversations whose customer wrote again after the first answer; conversations with a complaint or anger.
+    "customers_replied", "complaints",
     # Model usage, counted with the turn that made the call: cost is priced per model when the call is counted.
     "model_calls", "model_failures", "input_tokens", "output_tokens", "model_latency_ms", "model_cost_micro_usd",
+    # The owner's assistant's model usage, apart from the customers'.
+    "leo_model_calls", "leo_input_tokens", "leo_output_tokens", "leo_model_cost_micro_usd",
+    *HOUR_FIELDS,
 )
 
 
-def day_of(at: datetime | None = None) -> str:
-    return (at or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%d")
+def day_of(at: datetime, zone: ZoneInfo) -> str:
+    """The tenant's calendar day of a moment."""
+    return local_time(at, zone).strftime("%Y-%m-%d")
+
+
+def hour_field(at: datetime, zone: ZoneInfo) -> str:
+    """The counter of customer messages in the local hour of `at`."""
+    return HOUR_FIELDS[local_time(at, zone).hour]
 
 
 async def bump_daily(
     db: AsyncDatabase,
     tenant_id: str,
     *,
+    day: str,
     platform: str,
     campaign_id: str = "",
-    day: str = "",
     currency: str = "",
     **increments: int,
 ) -> None:
     unknown = set(increments) - set(COUNTER_FIELDS)
     if unknown:
         raise ValueError(f"unknown counters: {sorted(unknown)}")
-    day = day or day_of()
+    increments = {name: value for name, value in increments.items() if value}
+    if not increments:
+        return
     campaign = campaign_id or "-"
     key = f"{tenant_id}:{day}:{campaign}:{platform}:{currency or '-'}"
     # The day is also kept as an ordinal: ranges are asked of numbers, which every server compares alike.

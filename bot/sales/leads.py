@@ -1,131 +1,186 @@
-"""Leads: one document per conversation with the captured fields, score, reasons, stage and next step.
+"""Leads: one per conversation with the captured fields, score, reasons, stage and next step.
 
-Every change of score or stage also writes a `lead_events` document, so the owner sees the history.
+A lead is stored flat (captured fields beside the score) with a `revision` that guards every write: a turn
+saves on the revision it read, so a sale an owner records meanwhile is kept, never undone. Every change of
+score or stage also writes a `lead_events` document, so the owner sees the history.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, Field
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bot.conversations.store import Conversation, utcnow
+from bot.conversations.records import Conversation
 from bot.pipeline.lead_scoring import next_step
-from bot.pipeline.types import LeadFields, LeadState
+from bot.pipeline.types import LeadFields, LeadStage, LeadState
+from knowledge.models import to_major
 
-LEAD_FIELD_NAMES = tuple(LeadFields.model_fields)
-STATE_COUNTERS = tuple(name for name in LeadState.model_fields if name not in ("fields", "score", "reasons", "stage"))
-
-
-# `save_lead(previous=...)` default: the stored lead has not been read yet.
-NOT_READ: Any = object()
+FIELD_NAMES = tuple(LeadFields.model_fields)
+# What a turn counts about the customer, kept with the lead between turns.
+COUNTER_NAMES = tuple(name for name in LeadState.model_fields if name not in ("fields", "score", "reasons", "stage", "next_step"))
 # Stages only an owner's action sets; a turn never moves a lead out of them.
-FINAL_STAGES = ("converted", "lost")
+FINAL_STAGES = frozenset({LeadStage.converted, LeadStage.lost})
 WRITE_ATTEMPTS = 5
 
 
-def state_from_doc(doc: dict[str, Any] | None) -> LeadState:
-    if not doc:
-        return LeadState()
-    fields = LeadFields(**{k: doc[k] for k in LEAD_FIELD_NAMES if k in doc})
-    counters = {k: doc[k] for k in STATE_COUNTERS if k in doc}
-    return LeadState(fields=fields, score=doc.get("score", 0), reasons=list(doc.get("score_reasons", [])),
-                     stage=doc.get("stage", "new"), **counters)
+class LeadChangedTooOften(RuntimeError):
+    """The lead kept changing under a write `WRITE_ATTEMPTS` times in a row; the caller retries later."""
 
 
-async def save_lead(
-    db: AsyncDatabase, conversation: Conversation, state: LeadState, *, campaign_id: str = "",
-    previous: dict[str, Any] | None = NOT_READ,
-) -> dict[str, Any]:
+class Lead(BaseModel):
+    id: str
+    tenant_id: str
+    conversation_id: str
+    platform: str
+    customer_id: str
+    # What the customer told us themselves (a name only when they typed it).
+    fields: LeadFields = Field(default_factory=LeadFields)
+    # The name the platform shows for the customer (Graph profile, WhatsApp contact), when they gave none.
+    profile_name: str = ""
+    score: int = Field(default=0, ge=0, le=100)
+    score_reasons: list[str] = Field(default_factory=list)
+    stage: LeadStage = LeadStage.new
+    next_step: str = ""
+    counters: dict[str, int | bool] = Field(default_factory=dict)
+    campaign_id: str = ""
+    value_cents: int | None = None
+    currency: str = ""
+    converted_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+    revision: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.fields.name or self.profile_name
+
+    def state(self) -> LeadState:
+        """The lead as the reply pipeline scores it."""
+        return LeadState(fields=self.fields, score=self.score, reasons=list(self.score_reasons), stage=self.stage,
+                         next_step=self.next_step, **self.counters)
+
+
+def lead_from_doc(doc: dict[str, Any]) -> Lead:
+    fields = LeadFields(**{k: doc[k] for k in FIELD_NAMES if k in doc})
+    return Lead(
+        id=doc["_id"], tenant_id=doc["tenant_id"], conversation_id=doc["conversation_id"], platform=doc.get("platform", ""),
+        customer_id=doc.get("customer_id", ""), fields=fields, profile_name=doc.get("profile_name", ""),
+        score=doc.get("score", 0), score_reasons=list(doc.get("score_reasons", [])), stage=doc.get("stage", LeadStage.new),
+        next_step=doc.get("next_step", ""), counters={k: doc[k] for k in COUNTER_NAMES if k in doc},
+        campaign_id=doc.get("campaign_id", ""), value_cents=doc.get("value_cents"), currency=doc.get("currency", ""),
+        converted_at=doc.get("converted_at"), created_at=doc["created_at"], updated_at=doc.get("updated_at", doc["created_at"]),
+        revision=doc.get("revision", 0),
+    )
+
+
+def lead_to_doc(lead: Lead) -> dict[str, Any]:
+    """Flat, with absent values left out (nothing is stored as null)."""
+    doc: dict[str, Any] = {
+        "_id": lead.id, "tenant_id": lead.tenant_id, "conversation_id": lead.conversation_id, "platform": lead.platform,
+        "customer_id": lead.customer_id, "score": lead.score, "score_reasons": list(lead.score_reasons),
+        "stage": lead.stage.value, "next_step": lead.next_step, "created_at": lead.created_at, "updated_at": lead.updated_at,
+        "revision": lead.revision,
+    }
+    doc.update(lead.fields.model_dump(exclude_none=True, exclude_defaults=True))
+    doc.update({k: v for k, v in lead.counters.items() if v not in (None, "")})
+    for name in ("profile_name", "campaign_id", "currency"):
+        if value := getattr(lead, name):
+            doc[name] = value
+    if lead.value_cents is not None:
+        doc["value_cents"] = lead.value_cents
+    if lead.converted_at is not None:
+        doc["converted_at"] = lead.converted_at
+    return doc
+
+
+def lead_after_turn(
+    conversation: Conversation, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
+) -> Lead:
+    """The lead a turn leaves behind. An owner's verdict (converted, lost) and a recorded sale stand."""
+    stage = previous.stage if previous and previous.stage in FINAL_STAGES else state.stage
+    state = state.model_copy(update={"stage": stage})
+    return Lead(
+        id=previous.id if previous else uuid.uuid4().hex,
+        tenant_id=conversation.tenant_id, conversation_id=conversation.id, platform=conversation.platform,
+        customer_id=conversation.customer_id, fields=state.fields, profile_name=conversation.customer_name,
+        score=max(0, min(100, int(state.score))), score_reasons=list(state.reasons), stage=stage, next_step=next_step(state),
+        counters=state.model_dump(include=set(COUNTER_NAMES)),
+        campaign_id=campaign_id or (previous.campaign_id if previous else ""),
+        value_cents=previous.value_cents if previous else None, currency=previous.currency if previous else "",
+        converted_at=previous.converted_at if previous else None,
+        created_at=previous.created_at if previous else now, updated_at=now,
+        revision=previous.revision if previous else 0,
+    )
+
+
+async def save_lead_after_turn(
+    db: AsyncDatabase, conversation: Conversation, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
+) -> Lead:
     """Store the lead after a turn. `previous` is the stored lead as the turn read it (None: there was none).
 
     The write only lands on the revision that was read. If an owner changed the lead meanwhile (recorded a
-    sale, say), the turn's update is applied again on top of theirs, so a conversion is never undone.
+    sale, say), the turn's update is applied again on top of theirs.
     """
-    tenant_id = conversation.tenant_id
-    if previous is NOT_READ:
-        previous = await get_lead_doc(db, tenant_id, conversation.id)
     for _ in range(WRITE_ATTEMPTS):
-        doc = _lead_doc(conversation, state, campaign_id, previous)
-        if await _write_over(db, doc, previous):
-            break
-        previous = await get_lead_doc(db, tenant_id, conversation.id)
-    else:
-        raise RuntimeError("the lead kept changing while it was saved")
-    if previous is None or previous.get("score") != doc["score"] or previous.get("stage") != doc["stage"]:
-        await _record_event(db, doc)
-    return doc
+        lead = lead_after_turn(conversation, state, campaign_id=campaign_id, previous=previous, now=now)
+        if await _write_over(db, lead, previous):
+            if previous is None or previous.score != lead.score or previous.stage != lead.stage:
+                await _record_event(db, lead)
+            return lead
+        previous = await get_lead(db, conversation.tenant_id, conversation.id)
+    raise LeadChangedTooOften("the lead kept changing while it was saved")
 
 
-def _lead_doc(conversation: Conversation, state: LeadState, campaign_id: str, previous: dict[str, Any] | None) -> dict[str, Any]:
-    if previous and previous.get("stage") in FINAL_STAGES:
-        state = state.model_copy(update={"stage": previous["stage"]})  # an owner's verdict stands
-    now = utcnow()
-    doc: dict[str, Any] = {
-        "_id": previous["_id"] if previous else uuid.uuid4().hex,
-        "tenant_id": conversation.tenant_id,
-        "conversation_id": conversation.id,
-        "platform": conversation.platform,
-        "customer_id": conversation.customer_id,
-        "score": int(state.score),
-        "score_reasons": list(state.reasons),
-        "stage": state.stage,
-        "next_step": next_step(state),
-        "created_at": previous["created_at"] if previous else now,
-        "updated_at": now,
-    }
-    # Absent fields are left out, never stored as null.
-    doc.update(state.fields.model_dump(exclude_none=True, exclude_defaults=True))
-    doc.update({k: v for k, v in state.model_dump(include=set(STATE_COUNTERS)).items() if v not in (None, "")})
-    if not doc.get("name") and conversation.customer_name:
-        doc["name"] = conversation.customer_name
-    campaign_id = campaign_id or (previous or {}).get("campaign_id", "")
-    if campaign_id:
-        doc["campaign_id"] = campaign_id
-    for kept in ("value_cents", "currency", "converted_at"):
-        if previous and kept in previous:
-            doc[kept] = previous[kept]
-    return doc
-
-
-async def _write_over(db: AsyncDatabase, doc: dict[str, Any], previous: dict[str, Any] | None) -> bool:
-    """Write `doc` as the next revision of `previous` (None: as the first); False if that is no longer current."""
+async def _write_over(db: AsyncDatabase, lead: Lead, previous: Lead | None) -> bool:
+    """Write `lead` as the next revision of `previous` (None: as the first); False if that is no longer current."""
     if previous is None:
-        doc["revision"] = 1
+        lead.revision = 1
         try:
-            await db.leads.insert_one(doc)
+            await db.leads.insert_one(lead_to_doc(lead))
         except DuplicateKeyError:
             return False
         return True
-    query: dict[str, Any] = {"_id": previous["_id"], "tenant_id": doc["tenant_id"]}
-    if "revision" in previous:
-        query["revision"] = previous["revision"]
-    doc["revision"] = previous.get("revision", 0) + 1
+    lead.revision = previous.revision + 1
+    query: dict[str, Any] = {"_id": previous.id, "tenant_id": lead.tenant_id}
+    if previous.revision:
+        query["revision"] = previous.revision
     # A whole-document replace: dates written by `$set` come back as strings from the embedded server.
-    result = await db.leads.replace_one(query, doc)
+    result = await db.leads.replace_one(query, lead_to_doc(lead))
     return result.matched_count == 1
 
 
-async def _record_event(db: AsyncDatabase, lead: dict[str, Any]) -> None:
+async def _record_event(db: AsyncDatabase, lead: Lead) -> None:
     await db.lead_events.insert_one({
-        "_id": uuid.uuid4().hex, "tenant_id": lead["tenant_id"], "lead_id": lead["_id"], "at": lead["updated_at"],
-        "score": lead.get("score", 0), "stage": lead["stage"], "reasons": lead.get("score_reasons", []),
+        "_id": uuid.uuid4().hex, "tenant_id": lead.tenant_id, "lead_id": lead.id, "at": lead.updated_at,
+        "score": lead.score, "stage": lead.stage.value, "reasons": list(lead.score_reasons),
     })
 
 
-async def get_lead_doc(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> dict[str, Any] | None:
-    return await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id})
+async def get_lead(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Lead | None:
+    doc = await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id})
+    return lead_from_doc(doc) if doc else None
 
 
-async def list_lead_docs(db: AsyncDatabase, tenant_id: str, *, stage: str = "", limit: int = 500) -> list[dict[str, Any]]:
+async def list_leads(db: AsyncDatabase, tenant_id: str, *, stage: str = "", limit: int = 500) -> list[Lead]:
     query: dict[str, Any] = {"tenant_id": tenant_id}
     if stage:
         query["stage"] = stage
     cursor = db.leads.find(query).sort("score", DESCENDING).limit(limit)
-    return [doc async for doc in cursor]
+    return [lead_from_doc(doc) async for doc in cursor]
+
+
+async def leads_of_conversations(db: AsyncDatabase, tenant_id: str, conversation_ids: list[str]) -> dict[str, Lead]:
+    """The leads of several conversations in one query, by conversation id."""
+    if not conversation_ids:
+        return {}
+    cursor = db.leads.find({"tenant_id": tenant_id, "conversation_id": {"$in": conversation_ids}})
+    return {doc["conversation_id"]: lead_from_doc(doc) async for doc in cursor}
 
 
 async def lead_history(db: AsyncDatabase, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
@@ -133,26 +188,38 @@ async def lead_history(db: AsyncDatabase, tenant_id: str, lead_id: str) -> list[
     return [doc async for doc in cursor]
 
 
-async def set_stage(db: AsyncDatabase, tenant_id: str, conversation_id: str, stage: str, **fields: Any) -> dict[str, Any] | None:
+async def mark_converted(
+    db: AsyncDatabase, tenant_id: str, conversation_id: str, *, value_cents: int, currency: str, now: datetime
+) -> Lead | None:
+    """An owner recorded a sale: the lead is converted, carries the sale and a next step that fits it."""
     for _ in range(WRITE_ATTEMPTS):
-        previous = await get_lead_doc(db, tenant_id, conversation_id)
+        previous = await get_lead(db, tenant_id, conversation_id)
         if previous is None:
             return None
-        lead = {**previous, "stage": stage, "updated_at": utcnow(), **{k: v for k, v in fields.items() if v is not None}}
+        lead = previous.model_copy(deep=True)
+        lead.stage = LeadStage.converted
+        lead.value_cents, lead.currency, lead.converted_at, lead.updated_at = value_cents, currency, now, now
+        lead.next_step = next_step(lead.state())
         if await _write_over(db, lead, previous):
             await _record_event(db, lead)
             return lead
-    raise RuntimeError("the lead kept changing while its stage was set")
+    raise LeadChangedTooOften("the lead kept changing while its sale was recorded")
 
 
-def lead_to_api(doc: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in doc.items() if k not in ("_id", "tenant_id", "revision", "value_cents", "created_at", "updated_at")}
-    out["id"] = doc["_id"]
-    for name in ("name", "email", "phone"):
-        out.setdefault(name, "")
-    out["value"] = doc["value_cents"] / 100 if "value_cents" in doc else 0
-    out["created_at"] = doc["created_at"].isoformat() if "created_at" in doc else ""
-    out["updated_at"] = doc["updated_at"].isoformat() if "updated_at" in doc else ""
-    if "converted_at" in doc:
-        out["converted_at"] = doc["converted_at"].isoformat()
+def lead_to_api(lead: Lead) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": lead.id, "conversation_id": lead.conversation_id, "platform": lead.platform, "customer_id": lead.customer_id,
+        **lead.fields.model_dump(exclude_none=True),
+        "name": lead.name, "email": lead.fields.email or "", "phone": lead.fields.phone or "",
+        "name_given": bool(lead.fields.name),
+        "score": lead.score, "score_reasons": list(lead.score_reasons), "stage": lead.stage.value, "next_step": lead.next_step,
+        "campaign_id": lead.campaign_id,
+        "value": to_major(lead.value_cents, lead.currency or "USD") if lead.value_cents is not None else 0,
+        "created_at": lead.created_at.isoformat(), "updated_at": lead.updated_at.isoformat(),
+        **{k: v for k, v in lead.counters.items()},
+    }
+    if lead.currency:
+        out["currency"] = lead.currency
+    if lead.converted_at is not None:
+        out["converted_at"] = lead.converted_at.isoformat()
     return out

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from aiohttp import web
 
 from dashboard.analytics import MAX_DAYS, analytics
-from dashboard.context import platform, tenant_id
+from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError
 from knowledge.campaigns import list_campaigns
 
@@ -33,6 +33,6 @@ async def get_analytics(request: web.Request) -> web.Response:
         raise ApiError(400, "invalid_range", "from must not be after to", {"from": "after to"})
     if (last - first).days >= MAX_DAYS:
         raise ApiError(400, "invalid_range", f"at most {MAX_DAYS} days at once", {"from": "range too long"})
-    db, tenant = platform(request).db, tenant_id(request)
+    db, tenant = services(request).db, tenant_id(request)
     names = {c.id: c.name for c in await list_campaigns(db, tenant)}
     return web.json_response(await analytics(db, tenant, first, last, names))

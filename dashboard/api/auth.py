@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from dashboard.context import DASHBOARD, identity, platform
+from dashboard.context import DASHBOARD, identity, services
 from dashboard.errors import ApiError, read_model
 from dashboard.owners import create_owner_and_tenant, find_owner_by_email, get_owner, get_tenant, issue_token, normalize_email, revoke_token
 from dashboard.ratelimit import LoginLimiter
@@ -25,14 +25,14 @@ def set_session_cookie(request: web.Request, response: web.Response, session_id:
         path="/",
         httponly=True,
         samesite="Lax",
-        secure=platform(request).settings.public_base.startswith("https://"),
+        secure=services(request).settings.public_base.startswith("https://"),
     )
 
 
 @routes.post("/api/signup")
 async def signup(request: web.Request) -> web.Response:
     body = await read_model(request, SignupIn)
-    db = platform(request).db
+    db = services(request).db
     password_hash = await request.app[DASHBOARD].passwords.hash(body.password)
     tenant, owner = await create_owner_and_tenant(db, body.email, password_hash, body.business_name)
     token = await issue_token(db, tenant.id, owner.id)
@@ -43,7 +43,7 @@ async def signup(request: web.Request) -> web.Response:
 @routes.post("/api/login")
 async def login(request: web.Request) -> web.Response:
     body = await read_model(request, LoginIn)
-    p = platform(request)
+    p = services(request)
     email = normalize_email(body.email)
     address = request.remote or ""
     limiter = LoginLimiter(p.redis)
@@ -69,7 +69,7 @@ async def login(request: web.Request) -> web.Response:
 @routes.post("/api/logout")
 async def logout(request: web.Request) -> web.Response:
     who = identity(request)
-    p = platform(request)
+    p = services(request)
     if who.via == "token":
         await revoke_token(p.db, who.tenant_id, who.token_hash)
     await SessionStore(p.redis).delete(request.cookies.get(SESSION_COOKIE, ""))
@@ -81,7 +81,7 @@ async def logout(request: web.Request) -> web.Response:
 @routes.get("/api/me")
 async def me(request: web.Request) -> web.Response:
     who = identity(request)
-    db = platform(request).db
+    db = services(request).db
     owner = await get_owner(db, who.tenant_id, who.owner_id)
     tenant = await get_tenant(db, who.tenant_id)
     if owner is None or tenant is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from dashboard.context import platform, tenant_id
+from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError, not_found, read_model
 from knowledge.campaigns import campaign_to_api, create_campaign, delete_campaign, get_campaign, list_campaigns, update_campaign
 from knowledge.models import CampaignIn, CampaignStatus, TargetPlatform
@@ -25,20 +25,20 @@ def _choice(request: web.Request, name: str, allowed: list[str]) -> str | None:
 async def list_all(request: web.Request) -> web.Response:
     status = _choice(request, "status", [s.value for s in CampaignStatus])
     target = _choice(request, "target_platform", [p.value for p in TargetPlatform])
-    campaigns = await list_campaigns(platform(request).db, tenant_id(request), status=status, platform=target)
+    campaigns = await list_campaigns(services(request).db, tenant_id(request), status=status, platform=target)
     return web.json_response({"campaigns": [campaign_to_api(c) for c in campaigns]})
 
 
 @routes.post("/api/campaigns")
 async def create(request: web.Request) -> web.Response:
     data = await read_model(request, CampaignIn)
-    campaign = await create_campaign(platform(request).db, tenant_id(request), data)
+    campaign = await create_campaign(services(request).db, tenant_id(request), data)
     return web.json_response(campaign_to_api(campaign), status=201)
 
 
 @routes.get("/api/campaigns/{id}")
 async def read(request: web.Request) -> web.Response:
-    campaign = await get_campaign(platform(request).db, tenant_id(request), request.match_info["id"])
+    campaign = await get_campaign(services(request).db, tenant_id(request), request.match_info["id"])
     if campaign is None:
         raise not_found("campaign")
     return web.json_response(campaign_to_api(campaign))
@@ -46,7 +46,7 @@ async def read(request: web.Request) -> web.Response:
 
 @routes.put("/api/campaigns/{id}")
 async def replace(request: web.Request) -> web.Response:
-    db, tenant, campaign_id = platform(request).db, tenant_id(request), request.match_info["id"]
+    db, tenant, campaign_id = services(request).db, tenant_id(request), request.match_info["id"]
     # An unknown id answers 404 before the body is judged, so nothing is learnt about other tenants' ids.
     if await get_campaign(db, tenant, campaign_id) is None:
         raise not_found("campaign")
@@ -59,6 +59,6 @@ async def replace(request: web.Request) -> web.Response:
 
 @routes.delete("/api/campaigns/{id}")
 async def delete(request: web.Request) -> web.Response:
-    if not await delete_campaign(platform(request).db, tenant_id(request), request.match_info["id"]):
+    if not await delete_campaign(services(request).db, tenant_id(request), request.match_info["id"]):
         raise not_found("campaign")
     return web.json_response({"deleted": True})

@@ -7,10 +7,10 @@ import logging
 
 from aiohttp import web
 
-from bot.runtime.services import Platform
+from bot.runtime.services import Services
 from channels.accounts import ChannelAccount, account_to_api, account_token, connect_account, disconnect_account, get_account, list_accounts
 from channels.facebook_login import unsubscribe_page
-from dashboard.context import platform, tenant_id
+from dashboard.context import services, tenant_id
 from dashboard.errors import not_found, read_model
 from dashboard.facebook_links import FacebookLink, forget_link, link_for_channel, links_of_page
 from dashboard.schemas import ChannelIn
@@ -23,7 +23,7 @@ UNSUBSCRIBE_TIMEOUT_S = 10
 
 @routes.get("/api/channels")
 async def list_all(request: web.Request) -> web.Response:
-    p = platform(request)
+    p = services(request)
     accounts = await list_accounts(p.db, tenant_id(request))
     return web.json_response({"channels": [account_to_api(account, p.cipher) for account in accounts]})
 
@@ -31,13 +31,13 @@ async def list_all(request: web.Request) -> web.Response:
 @routes.post("/api/channels")
 async def connect(request: web.Request) -> web.Response:
     body = await read_model(request, ChannelIn)
-    p = platform(request)
+    p = services(request)
     account = await connect_account(p.db, p.cipher, tenant_id(request), body.platform, body.account_id, body.access_token, body.name)
     log.info("channel connected", extra={"platform": account.platform, "channel": account.id})
     return web.json_response(account_to_api(account, p.cipher), status=201)
 
 
-async def _page_still_used(p: Platform, link: FacebookLink) -> bool:
+async def _page_still_used(p: Services, link: FacebookLink) -> bool:
     """Whether another connected account of the tenant is reached through the same page's subscription."""
     for other in await links_of_page(p.db, link.tenant_id, link.page_id):
         if other.id != link.id and await get_account(p.db, link.tenant_id, other.channel_id) is not None:
@@ -45,7 +45,7 @@ async def _page_still_used(p: Platform, link: FacebookLink) -> bool:
     return False
 
 
-async def unsubscribe_if_unused(p: Platform, account: ChannelAccount, link: FacebookLink) -> None:
+async def unsubscribe_if_unused(p: Services, account: ChannelAccount, link: FacebookLink) -> None:
     """Best effort: stop the page's webhooks once no connected account of the tenant needs them."""
     if not link.page_id or await _page_still_used(p, link):
         return
@@ -58,7 +58,7 @@ async def unsubscribe_if_unused(p: Platform, account: ChannelAccount, link: Face
 
 @routes.delete("/api/channels/{id}")
 async def disconnect(request: web.Request) -> web.Response:
-    p, tenant, channel_id = platform(request), tenant_id(request), request.match_info["id"]
+    p, tenant, channel_id = services(request), tenant_id(request), request.match_info["id"]
     account = await get_account(p.db, tenant, channel_id)
     if account is None:
         raise not_found("channel")

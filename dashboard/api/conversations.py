@@ -6,10 +6,12 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.conversations import store as convs
+from bot.conversations.records import Conversation, ConversationStatus, Message
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.conversations.handoff import human_reply, release, take_over
-from bot.sales.leads import get_lead_doc, lead_history, lead_to_api
-from dashboard.context import platform, tenant_id
+from bot.sales.bot_settings import get_bot_settings
+from bot.sales.leads import Lead, get_lead, lead_history, lead_to_api, leads_of_conversations
+from dashboard.context import engine, services, tenant_id
 from dashboard.errors import ApiError, not_found, read_model
 
 routes = web.RouteTableDef()
@@ -22,7 +24,7 @@ class ReplyIn(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
 
 
-def message_to_api(message: convs.Message) -> dict:
+def message_to_api(message: Message) -> dict:
     out = {
         "id": message.id, "direction": message.direction, "sender": message.sender, "text": message.text,
         "at": message.at.isoformat(),
@@ -38,11 +40,11 @@ def message_to_api(message: convs.Message) -> dict:
     return out
 
 
-def conversation_to_api(conversation: convs.Conversation, lead: dict | None = None) -> dict:
+def conversation_to_api(conversation: Conversation, lead: Lead | None = None) -> dict:
     out = {
         "id": conversation.id, "platform": conversation.platform, "account_id": conversation.account_id,
         "customer_id": conversation.customer_id, "customer_name": conversation.customer_name,
-        "status": conversation.status, "campaign_id": conversation.campaign_id,
+        "status": conversation.status.value, "campaign_id": conversation.campaign_id,
         "created_at": conversation.created_at.isoformat(), "last_message_at": conversation.last_message_at.isoformat(),
         "lead": lead_to_api(lead) if lead else None,
         "referral": {"source": conversation.referral_source, "ref": conversation.referral_ref, "ad_id": conversation.referral_ad_id},
@@ -54,21 +56,21 @@ def conversation_to_api(conversation: convs.Conversation, lead: dict | None = No
     return out
 
 
-async def _detail(request: web.Request, conversation: convs.Conversation) -> dict:
-    db, tenant = platform(request).db, tenant_id(request)
-    lead = await get_lead_doc(db, tenant, conversation.id)
+async def _detail(request: web.Request, conversation: Conversation) -> dict:
+    db, tenant = services(request).db, tenant_id(request)
+    lead = await get_lead(db, tenant, conversation.id)
     out = conversation_to_api(conversation, lead)
     out["messages"] = [message_to_api(m) for m in await convs.all_messages(db, tenant, conversation.id)]
     if lead:
         out["lead"]["history"] = [
             {"at": e["at"].isoformat(), "score": e["score"], "stage": e["stage"], "reasons": e.get("reasons", [])}
-            for e in await lead_history(db, tenant, lead["_id"])
+            for e in await lead_history(db, tenant, lead.id)
         ]
     return out
 
 
-async def _owned(request: web.Request) -> convs.Conversation:
-    conversation = await convs.get_conversation(platform(request).db, tenant_id(request), request.match_info["id"])
+async def _owned(request: web.Request) -> Conversation:
+    conversation = await convs.get_conversation(services(request).db, tenant_id(request), request.match_info["id"])
     if conversation is None:
         raise not_found("conversation")
     return conversation
@@ -78,8 +80,9 @@ async def _owned(request: web.Request) -> convs.Conversation:
 async def list_conversations(request: web.Request) -> web.Response:
     status = request.query.get("status", "")
     channel = request.query.get("platform", "")
-    if status and status not in convs.STATUSES:
-        raise ApiError(400, "invalid_filter", "unknown status", {"status": f"one of {', '.join(convs.STATUSES)}"})
+    statuses = [s.value for s in ConversationStatus]
+    if status and status not in statuses:
+        raise ApiError(400, "invalid_filter", "unknown status", {"status": f"one of {', '.join(statuses)}"})
     if channel and channel not in PLATFORMS:
         raise ApiError(400, "invalid_filter", "unknown platform", {"platform": f"one of {', '.join(PLATFORMS)}"})
     try:
@@ -87,9 +90,10 @@ async def list_conversations(request: web.Request) -> web.Response:
         skip = max(0, int(request.query.get("offset", "0")))
     except ValueError:
         raise ApiError(400, "invalid_filter", "limit and offset must be whole numbers") from None
-    db, tenant = platform(request).db, tenant_id(request)
+    db, tenant = services(request).db, tenant_id(request)
     items = await convs.list_conversations(db, tenant, status=status, platform=channel, limit=limit, skip=skip)
-    result = [conversation_to_api(c, await get_lead_doc(db, tenant, c.id)) for c in items]
+    leads = await leads_of_conversations(db, tenant, [c.id for c in items])
+    result = [conversation_to_api(c, leads.get(c.id)) for c in items]
     return web.json_response({"conversations": result})
 
 
@@ -100,14 +104,14 @@ async def get_conversation(request: web.Request) -> web.Response:
 
 @routes.post("/api/conversations/{id}/takeover")
 async def takeover(request: web.Request) -> web.Response:
-    conversation = await take_over(platform(request), tenant_id(request), (await _owned(request)).id)
+    conversation = await take_over(services(request).db, tenant_id(request), (await _owned(request)).id)
     assert conversation is not None
     return web.json_response(await _detail(request, conversation))
 
 
 @routes.post("/api/conversations/{id}/release")
 async def release_conversation(request: web.Request) -> web.Response:
-    conversation = await release(platform(request), tenant_id(request), (await _owned(request)).id)
+    conversation = await release(services(request).db, tenant_id(request), (await _owned(request)).id)
     assert conversation is not None
     return web.json_response(await _detail(request, conversation))
 
@@ -116,7 +120,9 @@ async def release_conversation(request: web.Request) -> web.Response:
 async def reply(request: web.Request) -> web.Response:
     conversation = await _owned(request)
     body = await read_model(request, ReplyIn)
-    result = await human_reply(platform(request), tenant_id(request), conversation.id, body.text)
+    s, tenant = services(request), tenant_id(request)
+    settings = await get_bot_settings(s.db, tenant)
+    result = await human_reply(s.db, engine(request).sender, tenant, conversation.id, body.text, now=s.clock.now(), zone=settings.zone)
     assert result is not None
     message, outcome = result
     if not outcome.sent:
@@ -129,8 +135,8 @@ async def reply(request: web.Request) -> web.Response:
 async def conversion(request: web.Request) -> web.Response:
     conversation = await _owned(request)
     body = await read_model(request, ConversionIn)
-    recorded = await record_conversion(platform(request).db, tenant_id(request), conversation.id, body,
-                                       idempotency_key=request.headers.get("Idempotency-Key", "")[:200])
-    assert recorded is not None
-    doc, created = recorded
+    s = services(request)
+    settings = await get_bot_settings(s.db, conversation.tenant_id)
+    doc, created = await record_conversion(s.db, conversation, body, now=s.clock.now(), zone=settings.zone,
+                                           idempotency_key=request.headers.get("Idempotency-Key", "")[:200])
     return web.json_response(doc, status=201 if created else 200)

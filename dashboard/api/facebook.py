@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.runtime.logs import tenant_id_var
-from bot.runtime.services import Platform
+from bot.log_context import tenant_id_var
+from bot.runtime.services import Services
 from channels.accounts import ChannelAccount, account_to_api, connect_account, disconnect_account, get_account
 from channels.errors import ChannelError
 from channels.facebook_login import (
@@ -24,7 +24,7 @@ from channels.facebook_login import (
     subscribe_page,
 )
 from channels.graph import GraphError
-from dashboard.context import platform, tenant_id
+from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError, not_found
 from dashboard.facebook_links import (
     forget_link,
@@ -43,25 +43,25 @@ routes = web.RouteTableDef()
 BASE = "/api/integrations/facebook"
 
 
-def _require_app(p: Platform) -> tuple[str, str]:
+def _require_app(p: Services) -> tuple[str, str]:
     settings = p.settings
     if not settings.meta_app_id or not settings.meta_app_secret:
         raise ApiError(503, "facebook_not_configured", "Facebook Login needs META_APP_ID and META_APP_SECRET")
     return settings.meta_app_id, settings.meta_app_secret
 
 
-def redirect_uri(p: Platform) -> str:
+def redirect_uri(p: Services) -> str:
     return f"{p.settings.public_base}{BASE}/callback"
 
 
-def graph_version(p: Platform) -> str:
+def graph_version(p: Services) -> str:
     """`v21.0` out of `https://graph.facebook.com/v21.0`: the dialog must use the API's version."""
     return urlsplit(p.settings.graph_base).path.strip("/").rsplit("/", 1)[-1]
 
 
 @routes.get(f"{BASE}/auth-url")
 async def facebook_auth_url(request: web.Request) -> web.Response:
-    p = platform(request)
+    p = services(request)
     app_id, _ = _require_app(p)
     state = await issue_state(p.redis, tenant_id(request))
     return web.json_response({"url": auth_url(app_id, redirect_uri(p), state, graph_version(p))})
@@ -74,7 +74,7 @@ class LoginOutcome:
 
 
 async def _connect(
-    p: Platform, tenant: str, facebook_user_id: str, outcome: LoginOutcome, platform_name: str, account_id: str, page: PageInfo, name: str
+    p: Services, tenant: str, facebook_user_id: str, outcome: LoginOutcome, platform_name: str, account_id: str, page: PageInfo, name: str
 ) -> ChannelAccount | None:
     try:
         account = await connect_account(p.db, p.cipher, tenant, platform_name, account_id, page.access_token, name)
@@ -86,7 +86,7 @@ async def _connect(
     return account
 
 
-async def _facebook_user_id(p: Platform, user_token: str) -> str:
+async def _facebook_user_id(p: Services, user_token: str) -> str:
     try:
         me = await p.graph.get("/me", params={"fields": "id"}, token=user_token)
     except GraphError:
@@ -95,7 +95,7 @@ async def _facebook_user_id(p: Platform, user_token: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-async def connect_pages(p: Platform, tenant: str, user_token: str) -> LoginOutcome:
+async def connect_pages(p: Services, tenant: str, user_token: str) -> LoginOutcome:
     """Connect every page the user manages (and its Instagram account) and subscribe the app to it."""
     facebook_user_id = await _facebook_user_id(p, user_token)
     outcome = LoginOutcome()
@@ -127,7 +127,7 @@ def _wants_json(request: web.Request) -> bool:
 
 @routes.get(f"{BASE}/callback")
 async def facebook_callback(request: web.Request) -> web.StreamResponse:
-    p = platform(request)
+    p = services(request)
     app_id, app_secret = _require_app(p)
     tenant = await consume_state(p.redis, request.query.get("state", ""))
     if tenant is None:
@@ -150,7 +150,7 @@ async def facebook_callback(request: web.Request) -> web.StreamResponse:
 
 
 async def _signed_payload(request: web.Request) -> dict[str, Any]:
-    p = platform(request)
+    p = services(request)
     _, app_secret = _require_app(p)
     form = await request.post()
     signed_request = form.get("signed_request")
@@ -166,7 +166,7 @@ async def _signed_payload(request: web.Request) -> dict[str, Any]:
     return payload
 
 
-async def forget_facebook_user(p: Platform, facebook_user_id: str) -> tuple[list[str], int]:
+async def forget_facebook_user(p: Services, facebook_user_id: str) -> tuple[list[str], int]:
     """Disconnect every account this Facebook user connected, in every tenant; returns (tenants, accounts)."""
     removed = 0
     tenants: set[str] = set(await tenants_of_facebook_user(p.db, facebook_user_id))
@@ -183,7 +183,7 @@ async def forget_facebook_user(p: Platform, facebook_user_id: str) -> tuple[list
 @routes.post(f"{BASE}/deauthorize")
 async def facebook_deauthorize(request: web.Request) -> web.Response:
     payload = await _signed_payload(request)
-    tenants, removed = await forget_facebook_user(platform(request), payload["user_id"])
+    tenants, removed = await forget_facebook_user(services(request), payload["user_id"])
     log.info("facebook user deauthorized", extra={"tenants": len(tenants), "accounts_removed": removed})
     return web.json_response({"ok": True, "accounts_removed": removed})
 
@@ -191,7 +191,7 @@ async def facebook_deauthorize(request: web.Request) -> web.Response:
 @routes.post(f"{BASE}/data-deletion")
 async def facebook_data_deletion(request: web.Request) -> web.Response:
     payload = await _signed_payload(request)
-    p = platform(request)
+    p = services(request)
     tenants, removed = await forget_facebook_user(p, payload["user_id"])
     code = await record_deletion(p.db, tenants, removed)
     log.info("facebook data deletion done", extra={"tenants": len(tenants), "accounts_removed": removed})
@@ -202,7 +202,7 @@ async def facebook_data_deletion(request: web.Request) -> web.Response:
 @routes.get(f"{BASE}/deletion-status")
 async def facebook_deletion_status(request: web.Request) -> web.Response:
     code = request.query.get("code", "")
-    record = await get_deletion(platform(request).db, code) if code else None
+    record = await get_deletion(services(request).db, code) if code else None
     if record is None:
         raise not_found("deletion request")
     return web.json_response({

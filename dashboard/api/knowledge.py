@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from aiohttp.multipart import parse_content_disposition
 
-from dashboard.context import platform, tenant_id
+from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError, not_found
 from knowledge.documents import add_document, delete_document, list_documents
 from knowledge.extraction import MAX_DOCUMENT_BYTES
@@ -58,19 +58,19 @@ async def upload(request: web.Request) -> web.Response:
         filename, content_type, data = await _multipart_file(request)
     else:
         filename, content_type, data = await _raw_file(request)
-    info = await add_document(platform(request).db, tenant_id(request), filename, content_type, data)
+    info = await add_document(services(request).db, tenant_id(request), filename, content_type, data)
     return web.json_response(_document(info), status=201)
 
 
 @routes.get("/api/knowledge/documents")
 async def list_all(request: web.Request) -> web.Response:
-    documents = await list_documents(platform(request).db, tenant_id(request))
+    documents = await list_documents(services(request).db, tenant_id(request))
     return web.json_response({"documents": [_document(d) for d in documents]})
 
 
 @routes.delete("/api/knowledge/documents/{id}")
 async def remove(request: web.Request) -> web.Response:
-    if not await delete_document(platform(request).db, tenant_id(request), request.match_info["id"]):
+    if not await delete_document(services(request).db, tenant_id(request), request.match_info["id"]):
         raise not_found("document")
     return web.json_response({"deleted": True})
 
@@ -142,7 +142,7 @@ async def search(request: web.Request) -> web.Response:
     if channel is not None and channel not in PLATFORMS:
         raise ApiError(422, "invalid", "unknown platform", {"platform": "must be one of " + ", ".join(PLATFORMS)})
     k = _k(request)
-    p, tenant = platform(request), tenant_id(request)
+    p, tenant = services(request), tenant_id(request)
     passages = await p.knowledge.search(p.db, tenant, query, k=k, platform=channel)
     facts = [await p.knowledge.catalog_facts(p.db, tenant, name) for name in ([channel] if channel else PLATFORMS)]
     return web.json_response({

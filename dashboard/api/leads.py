@@ -7,8 +7,8 @@ import io
 
 from aiohttp import web
 
-from bot.sales.leads import lead_to_api, list_lead_docs
-from dashboard.context import platform, tenant_id
+from bot.sales.leads import lead_to_api, list_leads
+from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError
 
 routes = web.RouteTableDef()
@@ -26,11 +26,11 @@ def _csv_cell(value: object) -> str:
 
 
 @routes.get("/api/leads")
-async def list_leads(request: web.Request) -> web.StreamResponse:
+async def leads_list(request: web.Request) -> web.StreamResponse:
     stage = request.query.get("stage", "")
     if stage and stage not in STAGES:
         raise ApiError(400, "invalid_filter", "unknown stage", {"stage": f"one of {', '.join(STAGES)}"})
-    leads = [lead_to_api(doc) for doc in await list_lead_docs(platform(request).db, tenant_id(request), stage=stage)]
+    leads = [lead_to_api(lead) for lead in await list_leads(services(request).db, tenant_id(request), stage=stage)]
     for lead in leads:
         if "budget_cents" in lead:
             lead["budget"] = f"{lead.pop('budget_cents') / 100:.2f} {lead.get('budget_currency', '')}".strip()

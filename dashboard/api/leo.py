@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from dashboard.context import platform, tenant_id
+from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError, read_model
 from dashboard.leo import answer
 
@@ -21,7 +21,7 @@ class LeoIn(BaseModel):
 @routes.post("/api/leo/chat")
 async def leo_chat(request: web.Request) -> web.Response:
     body = await read_model(request, LeoIn)
-    p, tenant = platform(request), tenant_id(request)
+    p, tenant = services(request), tenant_id(request)
     key = f"ratelimit:leo:{tenant}"
     count = await p.redis.incr(key)
     if count == 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from dashboard.context import platform, tenant_id
+from dashboard.context import services, tenant_id
 from dashboard.errors import read_model
 from dashboard.owners import get_tenant
 from knowledge.models import BusinessProfile
@@ -15,7 +15,7 @@ routes = web.RouteTableDef()
 
 @routes.get("/api/onboarding")
 async def read_profile(request: web.Request) -> web.Response:
-    db, tenant = platform(request).db, tenant_id(request)
+    db, tenant = services(request).db, tenant_id(request)
     profile = await get_profile(db, tenant)
     if profile is None:
         # Before the first save the form starts from what sign-up already knows.
@@ -27,5 +27,5 @@ async def read_profile(request: web.Request) -> web.Response:
 @routes.put("/api/onboarding")
 async def write_profile(request: web.Request) -> web.Response:
     profile = await read_model(request, BusinessProfile)
-    saved = await save_profile(platform(request).db, tenant_id(request), profile)
+    saved = await save_profile(services(request).db, tenant_id(request), profile)
     return web.json_response(saved.model_dump(mode="json"))

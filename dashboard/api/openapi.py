@@ -8,7 +8,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from bot.runtime.app import SETTINGS
-from bot.sales.bot_settings import EngineSettings
+from bot.sales.bot_settings import BotSettings
 from dashboard.api.playground import PlaygroundIn
 from dashboard.schemas import (
     CampaignOut,
@@ -205,8 +205,8 @@ def build_openapi(public_url: str) -> Json:
         },
         "/api/leo/chat": {"post": _op("Ask Leo, the owner's assistant", {"200": _json(_object(reply=_string()))}, body=_body(c.ref(LeoChatIn)), errors=(400, 401, 422, 429))},
         "/api/settings/bot": {
-            "get": _op("Engine settings: how long the bot pauses after a person answers", {"200": _json(c.ref(EngineSettings))}, errors=(401,)),
-            "put": _op("Change the engine settings", {"200": _json(c.ref(EngineSettings))}, body=_body(c.ref(EngineSettings)), errors=(400, 401, 422)),
+            "get": _op("Engine settings: how long the bot pauses after a person answers", {"200": _json(c.ref(BotSettings))}, errors=(401,)),
+            "put": _op("Change the engine settings", {"200": _json(c.ref(BotSettings))}, body=_body(c.ref(BotSettings)), errors=(400, 401, 422)),
         },
         "/api/playground/chat": {
             "post": _op(

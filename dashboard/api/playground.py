@@ -17,14 +17,13 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.runtime.app import PLATFORM
+from bot.runtime.app import ENGINE
 from bot.conversations.turn_context import HISTORY_LIMIT, PASSAGES
 from bot.pipeline import choose_campaign, run_turn
 from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
-from bot.runtime.services import Platform
-from bot.conversations.turns import TurnRunner
-from dashboard.context import platform, tenant_id
+from bot.runtime.services import Services
+from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError, read_model
 from knowledge.campaigns import visible_campaigns
 from knowledge.profiles import get_profile
@@ -65,7 +64,7 @@ def session_key(tenant: str, session_id: str) -> str:
     return f"playground:{tenant}:{session_id}"
 
 
-async def load_session(p: Platform, tenant: str, session_id: str, channel: str) -> PlaygroundSession:
+async def load_session(p: Services, tenant: str, session_id: str, channel: str) -> PlaygroundSession:
     raw = await p.redis.get(session_key(tenant, session_id))
     if raw:
         saved = PlaygroundSession.model_validate_json(raw)
@@ -75,11 +74,11 @@ async def load_session(p: Platform, tenant: str, session_id: str, channel: str) 
     return PlaygroundSession(platform=channel)
 
 
-async def save_session(p: Platform, tenant: str, session_id: str, session: PlaygroundSession) -> None:
+async def save_session(p: Services, tenant: str, session_id: str, session: PlaygroundSession) -> None:
     await p.redis.set(session_key(tenant, session_id), session.model_dump_json(), ex=SESSION_TTL_S)
 
 
-async def playground_context(p: Platform, tenant: str, session: PlaygroundSession, message: str) -> TurnContext:
+async def playground_context(p: Services, tenant: str, session: PlaygroundSession, message: str) -> TurnContext:
     """What a customer's turn on `session.platform` would see, as bot.conversations.turn_context.load_turn_context builds it."""
     db, channel = p.db, session.platform
     campaigns = await visible_campaigns(db, tenant, channel)
@@ -107,7 +106,7 @@ def advance(session: PlaygroundSession, ctx: TurnContext, message: str, result: 
     })
 
 
-async def _within_rate(p: Platform, tenant: str) -> bool:
+async def _within_rate(p: Services, tenant: str) -> bool:
     key = f"ratelimit:playground:{tenant}"
     count = await p.redis.incr(key)
     if count == 1:
@@ -118,7 +117,7 @@ async def _within_rate(p: Platform, tenant: str) -> bool:
 @routes.post("/api/playground/chat")
 async def playground_chat(request: web.Request) -> web.Response:
     body = await read_model(request, PlaygroundIn)
-    p, tenant = platform(request), tenant_id(request)
+    p, tenant = services(request), tenant_id(request)
     if not await _within_rate(p, tenant):
         raise ApiError(429, "rate_limited", "too many playground messages; try again in a minute")
     session_id = body.session_id or secrets.token_urlsafe(16)
@@ -141,7 +140,7 @@ async def playground_chat(request: web.Request) -> web.Response:
 
 async def _playground_ctx(app: web.Application) -> AsyncIterator[None]:
     # One chat model per process, built as the worker builds its own.
-    app[PLAYGROUND] = PlaygroundState(model=TurnRunner(app[PLATFORM]).model)
+    app[PLAYGROUND] = PlaygroundState(model=app[ENGINE].model)
     yield
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from dashboard.context import platform
+from dashboard.context import services
 from dashboard.sessions import SESSION_COOKIE, Session, SessionStore
 
 PRE_SESSION_COOKIE = "pre_sid"
@@ -24,7 +24,7 @@ CSRF_FIELD = "csrf_token"
 
 async def page_session(request: web.Request) -> Session | None:
     """The logged-in session behind this request's cookie, or None."""
-    return await SessionStore(platform(request).redis).get(request.cookies.get(SESSION_COOKIE, ""))
+    return await SessionStore(services(request).redis).get(request.cookies.get(SESSION_COOKIE, ""))
 
 
 def login_token(secret_key: str, pre_session_id: str) -> str:
@@ -43,7 +43,7 @@ def pre_session_id(request: web.Request) -> tuple[str, bool]:
 def set_pre_session_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
     response.set_cookie(
         PRE_SESSION_COOKIE, value, max_age=PRE_SESSION_TTL_S, path="/", httponly=True, samesite="Lax",
-        secure=platform(request).settings.public_base.startswith("https://"),
+        secure=services(request).settings.public_base.startswith("https://"),
     )
 
 
@@ -51,7 +51,7 @@ def valid_login_token(request: web.Request, sent: str) -> bool:
     pre_id = request.cookies.get(PRE_SESSION_COOKIE, "")
     if not pre_id or not sent:
         return False
-    expected = login_token(platform(request).settings.secret_key, pre_id)
+    expected = login_token(services(request).settings.secret_key, pre_id)
     return hmac.compare_digest(sent.encode(), expected.encode())
 
 

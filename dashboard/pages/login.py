@@ -8,7 +8,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from dashboard.api.auth import set_session_cookie
-from dashboard.context import DASHBOARD, platform
+from dashboard.context import DASHBOARD, services
 from dashboard.errors import ApiError
 from dashboard.owners import find_owner_by_email, normalize_email
 from dashboard.pages.access import (
@@ -36,7 +36,7 @@ def redirect(location: str) -> web.Response:
 
 def render_login(request: web.Request, *, error: str = "", email: str = "", status: int = 200) -> web.Response:
     pre_id, is_new = pre_session_id(request)
-    token = login_token(platform(request).settings.secret_key, pre_id)
+    token = login_token(services(request).settings.secret_key, pre_id)
     response = aiohttp_jinja2.render_template(
         "login.html", request, {"csrf_token": token, "error": error, "email": email}, status=status
     )
@@ -55,7 +55,7 @@ async def login_form(request: web.Request) -> web.Response:
     if not email or not password:
         return render_login(request, error="Enter your email and password.", email=email, status=400)
 
-    p = platform(request)
+    p = services(request)
     limiter = LoginLimiter(p.redis)
     try:
         await limiter.check(email, request.remote or "")
@@ -91,6 +91,6 @@ async def logout_form(request: web.Request) -> web.Response:
     form = await request.post()
     if not valid_session_token(session, form_text(form, CSRF_FIELD)):
         raise web.HTTPForbidden(text="missing or wrong CSRF token")
-    await SessionStore(platform(request).redis).delete(request.cookies.get(SESSION_COOKIE, ""))
+    await SessionStore(services(request).redis).delete(request.cookies.get(SESSION_COOKIE, ""))
     response.del_cookie(SESSION_COOKIE, path="/")
     return response

@@ -9,9 +9,9 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.conversations import store as convs
-from bot.sales.leads import get_lead_doc
+from bot.sales.leads import get_lead, lead_to_api, leads_of_conversations
 from dashboard.analytics import analytics
-from dashboard.context import platform
+from dashboard.context import services
 from dashboard.owners import get_tenant
 from dashboard.pages.access import page_session
 from dashboard.pages.login import redirect, render_login
@@ -26,7 +26,7 @@ LATEST_CONVERSATIONS = 20
 
 async def page_frame(request: web.Request, session: Session) -> dict[str, Any]:
     """What every logged-in page shows around its content: the business name and the logout token."""
-    tenant = await get_tenant(platform(request).db, session.tenant_id)
+    tenant = await get_tenant(services(request).db, session.tenant_id)
     return {"business_name": tenant.name if tenant else "", "csrf_token": session.csrf_token}
 
 
@@ -40,12 +40,13 @@ async def home(request: web.Request) -> web.Response:
     session = await page_session(request)
     if session is None:
         return render_login(request)
-    db, tenant_id = platform(request).db, session.tenant_id
+    db, tenant_id = services(request).db, session.tenant_id
     last = datetime.now(timezone.utc).date()
     names = {c.id: c.name for c in await list_campaigns(db, tenant_id)}
     stats = await analytics(db, tenant_id, last - timedelta(days=OVERVIEW_DAYS - 1), last, names)
     latest = await convs.list_conversations(db, tenant_id, limit=LATEST_CONVERSATIONS)
-    rows = [{"conversation": c, "lead": await get_lead_doc(db, tenant_id, c.id) or {}} for c in latest]
+    leads = await leads_of_conversations(db, tenant_id, [c.id for c in latest])
+    rows = [{"conversation": c, "lead": lead_to_api(leads[c.id]) if c.id in leads else {}} for c in latest]
     context = {**await page_frame(request, session), "stats": stats, "rows": rows, "campaign_names": names}
     return aiohttp_jinja2.render_template("overview.html", request, context)
 
@@ -55,7 +56,7 @@ async def conversation_page(request: web.Request) -> web.Response:
     session = await page_session(request)
     if session is None:
         return redirect("/")
-    db, tenant_id = platform(request).db, session.tenant_id
+    db, tenant_id = services(request).db, session.tenant_id
     conversation = await convs.get_conversation(db, tenant_id, request.match_info["id"])
     if conversation is None:
         raise not_found_page(request, "conversation")
@@ -63,7 +64,7 @@ async def conversation_page(request: web.Request) -> web.Response:
         **await page_frame(request, session),
         "conversation": conversation,
         "messages": await convs.all_messages(db, tenant_id, conversation.id),
-        "lead": await get_lead_doc(db, tenant_id, conversation.id) or {},
+        "lead": lead_to_api(lead) if (lead := await get_lead(db, tenant_id, conversation.id)) else {},
     }
     return aiohttp_jinja2.render_template("conversation.html", request, context)
 

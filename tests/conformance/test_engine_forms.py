@@ -159,3 +159,13 @@ async def test_sub_documents_inserted_whole_come_back_as_documents(db):
     await db.messages.insert_one({"_id": "m", "attachments": [{"type": "location", "latitude": 1.5, "longitude": -2.25}]})
     doc = await db.messages.find_one({"_id": "m"})
     assert doc["attachments"] == [{"type": "location", "latitude": 1.5, "longitude": -2.25}]
+
+
+async def test_a_flag_set_once_with_nin_matches_an_absent_or_false_flag_and_not_a_set_one(db):
+    # Counting "the customer wrote back" once per conversation rests on this conditional update.
+    await db.conversations.insert_many([{"_id": "absent", "tenant_id": "t"}, {"_id": "false", "tenant_id": "t", "flag": False}])
+    first = [await db.conversations.update_one({"_id": key, "tenant_id": "t", "flag": {"$nin": [True]}}, {"$set": {"flag": True}})
+             for key in ("absent", "false")]
+    again = await db.conversations.update_one({"_id": "absent", "tenant_id": "t", "flag": {"$nin": [True]}}, {"$set": {"flag": True}})
+    assert [r.modified_count for r in first] == [1, 1] and again.modified_count == 0
+    assert {d["_id"]: d["flag"] for d in await db.conversations.find({"tenant_id": "t"}).to_list(None)} == {"absent": True, "false": True}

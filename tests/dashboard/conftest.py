@@ -49,6 +49,6 @@ async def rival(api: TestClient) -> SignedUp:
 
 
 def platform_of(api: TestClient):
-    from bot.runtime.app import PLATFORM
+    from bot.runtime.app import SERVICES
 
-    return api.server.app[PLATFORM]
+    return api.server.app[SERVICES]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from argon2 import PasswordHasher
 
 from bot.conversations import store as convs
 from bot.sales.counters import bump_daily
-from bot.sales.leads import save_lead
+from bot.sales.leads import save_lead_after_turn
 from bot.pipeline.types import LeadState
 from dashboard.context import DASHBOARD
 from dashboard.pages import setup_pages
@@ -106,10 +107,12 @@ async def test_overview_shows_totals_tables_and_conversations(api: TestClient, o
     db = platform_of(api).db
     created = await api.post("/api/campaigns", json=TRAIL, headers=owner.auth)
     campaign_id = (await created.json())["id"]
-    await bump_daily(db, owner.tenant_id, platform="instagram", campaign_id=campaign_id, messages_in=7, messages_out=5,
+    today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    await bump_daily(db, owner.tenant_id, day=today, platform="instagram", campaign_id=campaign_id, messages_in=7, messages_out=5,
                      conversations=3)
     conversation = await convs.get_or_create_conversation(db, owner.tenant_id, "instagram", "1784", "IGSID_1", "Dana Example")
-    await save_lead(db, conversation, LeadState(score=37, stage="engaged"))
+    await save_lead_after_turn(db, conversation, LeadState(score=37, stage="engaged"), campaign_id="", previous=None,
+                               now=datetime.now(timezone.utc))
     await convs.record_outbound(db, owner.tenant_id, conversation.id, sender="bot", text="Our pass is 49 USD.",
                                 source="offline", delivery="sent")
     await convs.get_or_create_conversation(db, owner.tenant_id, "facebook", "55", "PSID_X", "<script>alert(1)</script>")

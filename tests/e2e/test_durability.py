@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.runtime.app import PLATFORM, create_app
-from bot.runtime.services import Platform, open_platform
+from bot.runtime.app import SERVICES, create_app
+from bot.runtime.engine import build_engine
+from bot.runtime.services import Services, open_services
 from bot.inbound.stream import InboundStream
 from bot.runtime.settings import Settings
 from bot.inbound.worker import Worker
@@ -102,12 +103,13 @@ async def start_worker_process(settings: Settings, log_path: Path) -> asyncio.su
 @asynccontextmanager
 async def quick_worker(
     settings: Settings, *, claim_idle_ms: int = 1000, max_attempts: int = 5, graph_attempts: int = 4
-) -> AsyncIterator[tuple[Worker, InboundStream, Platform]]:
+) -> AsyncIterator[tuple[Worker, InboundStream, Services]]:
     """An in-process worker that takes over stale entries after `claim_idle_ms` and retries Graph quickly."""
-    async with open_platform(settings) as platform:
+    async with open_services(settings) as platform:
         platform.graph = GraphClient(platform.http, settings.graph_base, max_attempts=graph_attempts, base_delay_s=0.01)
         inbound = InboundStream(platform.redis, claim_idle_ms=claim_idle_ms, max_attempts=max_attempts)
-        worker = Worker(platform, inbound, name=f"quick-{time.monotonic_ns()}", claim_every_s=0.1)
+        engine = build_engine(platform)
+        worker = Worker(inbound, engine.dispatcher, platform.metrics, name=f"quick-{time.monotonic_ns()}", claim_every_s=0.1)
         task = asyncio.create_task(worker.run())
         try:
             yield worker, inbound, platform
@@ -206,7 +208,7 @@ async def test_a_turn_whose_reply_was_stored_is_finished_without_a_second_send(p
     body = messenger_text("Do you have mats?", psid="PSID_HALF", mid="m_half_done")
     await post_webhook(platform_client, "messenger", body)
     await fake.wait_for_sends(1)
-    db = platform_client.app[PLATFORM].db
+    db = platform_client.app[SERVICES].db
     marked = await db.messages.update_one({"tenant_id": tenant.tenant_id, "platform_message_id": "m_half_done"},
                                           {"$set": {"state": "pending"}})
     assert marked.modified_count == 1
@@ -240,7 +242,7 @@ async def test_a_reply_sent_but_never_stored_is_known_from_metas_report_and_not_
     [first] = await fake.wait_for_sends(1)
     reference = first.json.get("biz_opaque_callback_data") or first.json["message"]["metadata"]
 
-    db = platform_client.app[PLATFORM].db
+    db = platform_client.app[SERVICES].db
     reply = await db.messages.find_one({"tenant_id": tenant.tenant_id, "direction": "out"})
     assert reply is not None and reference == "salesbot:" + reply["turn_id"]
     await db.messages.delete_one({"_id": reply["_id"]})

@@ -1,0 +1,123 @@
+"""What a conversation and its messages are: typed records, their statuses and states.
+
+Times that change after insert are stored as integer milliseconds (`*_ms`): the embedded server turns a date
+written by `$set`/`$max` into a string, and numbers compare alike on every server.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class ConversationStatus(StrEnum):
+    bot = "bot"  # the bot answers
+    handoff = "handoff"  # the bot asked for a person and waits for one
+    human = "human"  # a person took over (from the inbox, or by answering from the page or phone)
+    closed = "closed"
+    opted_out = "opted_out"  # the customer said STOP: only START is answered
+
+
+# The one definition of when the bot stays silent: a person has the conversation, or it is over.
+SILENT_STATUSES = frozenset({ConversationStatus.handoff, ConversationStatus.human, ConversationStatus.closed})
+
+
+class InboundState(StrEnum):
+    pending = "pending"  # waiting for its turn
+    answered = "answered"
+    held = "held"  # kept for the person who has the conversation
+    skipped = "skipped"  # not to be answered (standby channel, stale backlog, opted out)
+    seen_by_human = "seen_by_human"  # a person saw it before handing back to the bot
+
+
+class Delivery(StrEnum):
+    sending = "sending"
+    sent = "sent"
+    delivered = "delivered"
+    read = "read"
+    failed = "failed"
+
+
+# Receipts only move a message forward: `read` stays `read` when a late `delivered` comes.
+DELIVERY_RANK = {Delivery.sending: 0, Delivery.sent: 1, Delivery.delivered: 2, Delivery.read: 3}
+
+Sender = Literal["customer", "bot", "human"]
+
+# "Never": the customer has not written yet, so no messaging window is open.
+NEVER = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+TIME_FIELDS = ("last_message_at", "last_customer_at", "paused_until", "first_reply_at")
+
+
+def to_ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, timezone.utc)
+
+
+class Conversation(BaseModel):
+    id: str
+    tenant_id: str
+    platform: str
+    account_id: str
+    customer_id: str
+    customer_name: str = ""
+    status: ConversationStatus = ConversationStatus.bot
+    campaign_id: str = ""
+    created_at: datetime
+    last_message_at: datetime
+    last_customer_at: datetime = NEVER
+    paused_until: datetime | None = None
+    # When the first answer (bot or person) reached the customer, and whether they wrote again after it.
+    first_reply_at: datetime | None = None
+    customer_replied: bool = False
+    # Whether the customer complained or was angry at any point (counted once per conversation).
+    complained: bool = False
+    referral_source: str = ""
+    referral_ref: str = ""
+    referral_ad_id: str = ""
+    last_error: str = ""
+    last_error_code: int = 0
+
+    @property
+    def silent(self) -> bool:
+        return self.status in SILENT_STATUSES
+
+
+class Message(BaseModel):
+    id: str
+    tenant_id: str
+    conversation_id: str
+    direction: Literal["in", "out"]
+    sender: Sender
+    text: str = ""
+    at: datetime
+    platform_message_id: str = ""
+    interaction: str = ""
+    payload: str = ""
+    attachments: list[dict[str, Any]] = Field(default_factory=list)
+    state: str = ""  # inbound: an InboundState
+    intent: str = ""
+    confidence: float = 0.0
+    source: str = ""  # outbound: llm, offline, human, inbox
+    delivery: str = ""  # outbound: a Delivery
+    error_code: int = 0
+    error_title: str = ""
+    turn_id: str = ""
+
+
+def conversation_from_doc(doc: dict[str, Any]) -> Conversation:
+    fields = {k: v for k, v in doc.items() if k != "_id" and not k.endswith("_ms")}
+    for name in TIME_FIELDS:
+        if f"{name}_ms" in doc:
+            fields[name] = from_ms(doc[f"{name}_ms"])
+    return Conversation(id=doc["_id"], **fields)
+
+
+def message_from_doc(doc: dict[str, Any]) -> Message:
+    return Message(id=doc["_id"], **{k: v for k, v in doc.items() if k != "_id"})

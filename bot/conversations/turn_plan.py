@@ -1,0 +1,92 @@
+"""What a turn does, decided from plain data: answer, hold for a person, finish what a crashed attempt sent,
+skip, or nothing; what the turn changes on its conversation; what it counts. No I/O here (see `turns.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.conversations.records import SILENT_STATUSES, ConversationStatus
+from bot.pipeline.types import Intent, TurnResult
+
+# Intents that mean the customer is unhappy; a conversation with one counts once as a complaint.
+COMPLAINT_INTENTS = frozenset({"complaint"})
+
+
+class TurnAction(StrEnum):
+    nothing = "nothing"  # no customer message waits
+    hold = "hold"  # a person has the conversation: keep the messages for them, say nothing
+    finish = "finish"  # an earlier attempt sent this turn's reply and stopped before the end: never send twice
+    skip = "skip"  # the customer opted out and did not write START: kept, unanswered, no model call
+    answer = "answer"
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    action: TurnAction
+    # A pause after a person's answer has run out: the bot takes the conversation back first.
+    resume_bot: bool = False
+
+
+def plan_turn(
+    *, status: ConversationStatus, paused_until: datetime | None, has_pending: bool, already_answered: bool,
+    turn_intent: Intent | None, now: datetime,
+) -> TurnPlan:
+    """`turn_intent` is the pending messages' intent, needed only when the customer opted out (START or not)."""
+    if not has_pending:
+        return TurnPlan(TurnAction.nothing)
+    resume = status == ConversationStatus.human and paused_until is not None and paused_until <= now
+    effective = ConversationStatus.bot if resume else status
+    if effective in SILENT_STATUSES:
+        return TurnPlan(TurnAction.hold)
+    if already_answered:
+        return TurnPlan(TurnAction.finish, resume)
+    if effective == ConversationStatus.opted_out and turn_intent != Intent.opt_in:
+        return TurnPlan(TurnAction.skip, resume)
+    return TurnPlan(TurnAction.answer, resume)
+
+
+def status_after_turn(status: ConversationStatus, result: TurnResult) -> ConversationStatus | None:
+    """The conversation's new status after the bot's reply, or None when it stays."""
+    if result.reply.opted_out:
+        return ConversationStatus.opted_out
+    if result.reply.opted_in and status == ConversationStatus.opted_out:
+        return ConversationStatus.bot
+    if result.reply.handoff:
+        return ConversationStatus.handoff
+    return None
+
+
+def usage_counts(result: TurnResult) -> dict[str, int]:
+    """The model call a turn made, as counters (also when its send failed: the call was made)."""
+    usage = result.usage
+    if usage is None:
+        return {}
+    return {
+        "model_calls": 1, "model_failures": 1 if result.reply.source != "llm" else 0,
+        "input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens,
+        "model_latency_ms": usage.latency_ms, "model_cost_micro_usd": int(round(usage.cost_usd * 1_000_000)),
+    }
+
+
+def turn_counts(
+    result: TurnResult, *, sent: bool, send_failed: bool, answered: int, first_response_ms: int | None, complaint_is_new: bool
+) -> dict[str, int]:
+    """What one answered turn adds to the day's counters. `first_response_ms` is set on a conversation's first answer."""
+    counts = usage_counts(result)
+    if sent:
+        counts.update({"messages_out": 1, "messages_answered": answered, f"replies_{result.reply.source}": 1})
+        if first_response_ms is not None:
+            counts.update(first_responses=1, first_response_ms=first_response_ms)
+    elif send_failed:
+        counts["send_failures"] = 1
+    if result.guard_blocked:
+        counts["guard_blocks"] = 1
+    if result.reply.handoff:
+        counts["handoffs"] = 1
+    if result.reply.opted_out:
+        counts["opt_outs"] = 1
+    if complaint_is_new:
+        counts["complaints"] = 1
+    return counts

@@ -1,0 +1,42 @@
+"""Customers write in bursts ("hi" … "how much is it?" … "for 3 people"): the bot answers a burst once.
+
+Each message of a conversation moves its debounce deadline; only the message that is still the last one when its
+window ends answers, for every pending message at once. The answer runs under the conversation's lock, so two
+workers never answer one conversation at the same time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import redis.asyncio as aioredis
+
+from bot.conversations.records import Conversation
+from bot.conversations.turns import TurnRunner
+from bot.inbound.locks import conversation_lock
+from bot.sales.bot_settings import BotSettings
+from channels.accounts import ChannelAccount
+
+
+class BurstAnswerer:
+    def __init__(self, redis: aioredis.Redis, turns: TurnRunner, *, debounce_ms: int) -> None:
+        self._redis = redis
+        self._turns = turns
+        self._debounce_ms = debounce_ms
+
+    async def answer_after_burst(
+        self, account: ChannelAccount, conversation: Conversation, received_at_ms: int, settings: BotSettings, *,
+        fresh_since: float | None = None,
+    ) -> None:
+        """Answer after the debounce window, unless a later message of the burst will answer for all."""
+        if self._debounce_ms > 0:
+            key = f"debounce:{conversation.id}"
+            token = f"{time.time_ns()}"
+            await self._redis.set(key, token, px=self._debounce_ms + 60_000)
+            await asyncio.sleep(self._debounce_ms / 1000)
+            if await self._redis.get(key) != token:
+                return  # a later message of this burst answers the whole turn
+        # If the lock is not free in time, ConversationBusy leaves the delivery pending to be retried.
+        async with conversation_lock(self._redis, conversation.id):
+            await self._turns.answer(account, conversation.id, received_at_ms, settings, fresh_since=fresh_since)

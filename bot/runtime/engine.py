@@ -1,0 +1,41 @@
+"""The composition root: the engine's parts built from the process's services, each given only what it uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.conversations.sending import ReplySender
+from bot.conversations.turns import TurnRunner
+from bot.inbound.bursts import BurstAnswerer
+from bot.inbound.dispatch import EventDispatcher
+from bot.pipeline.llm import SalesChatModel, build_chat_model
+from bot.runtime.services import Services
+from bot.runtime.settings import Settings
+from channels.customer_names import CustomerNames
+from channels.pacing import SendPacer
+
+
+@dataclass(frozen=True)
+class Engine:
+    sender: ReplySender
+    turns: TurnRunner
+    dispatcher: EventDispatcher
+    model: SalesChatModel | None
+
+
+def chat_model(settings: Settings) -> SalesChatModel | None:
+    """Groq's chat model when a key is set; None means the offline responder answers."""
+    if not settings.groq_api_key:
+        return None
+    return build_chat_model(settings.groq_api_key, settings.groq_model, settings.groq_base_url, settings.groq_timeout_s)
+
+
+def build_engine(services: Services) -> Engine:
+    s = services
+    sender = ReplySender(s.db, s.graph, s.cipher, SendPacer(s.redis), s.metrics, s.clock)
+    model = chat_model(s.settings)
+    turns = TurnRunner(s.db, s.knowledge, sender, s.metrics, s.clock, model=model, model_timeout_s=s.settings.groq_timeout_s)
+    bursts = BurstAnswerer(s.redis, turns, debounce_ms=s.settings.reply_debounce_ms)
+    names = CustomerNames(s.redis, s.http, s.settings.graph_base, s.cipher)
+    dispatcher = EventDispatcher(s.db, s.knowledge, bursts, sender, names, s.metrics, s.clock, meta_app_id=s.settings.meta_app_id)
+    return Engine(sender=sender, turns=turns, dispatcher=dispatcher, model=model)
