@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
 
 from bot.conversations import store as convs
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.conversations.handoff import human_reply, release, take_over
 from bot.sales.leads import get_lead_doc, lead_history, lead_to_api
+from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import platform, tenant_id
-from dashboard.errors import ApiError, not_found, read_model
+from dashboard.errors import ApiError, not_found
+from dashboard.schemas import ConversationDetailOut, ConversationsOut, ConversationsQuery, ConversionOut, MessageOut, ReplyIn
 
-routes = web.RouteTableDef()
-
-PLATFORMS = ("facebook", "instagram", "whatsapp")
-
-
-class ReplyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    text: str = Field(min_length=1, max_length=4000)
+routes = ApiRoutes()
 
 
-def message_to_api(message: convs.Message) -> dict:
+def message_to_api(message: convs.Message) -> dict[str, Any]:
     out = {
         "id": message.id, "direction": message.direction, "sender": message.sender, "text": message.text,
         "at": message.at.isoformat(),
@@ -38,8 +34,8 @@ def message_to_api(message: convs.Message) -> dict:
     return out
 
 
-def conversation_to_api(conversation: convs.Conversation, lead: dict | None = None) -> dict:
-    out = {
+def conversation_to_api(conversation: convs.Conversation, lead: dict[str, Any] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "id": conversation.id, "platform": conversation.platform, "account_id": conversation.account_id,
         "customer_id": conversation.customer_id, "customer_name": conversation.customer_name,
         "status": conversation.status, "campaign_id": conversation.campaign_id,
@@ -54,7 +50,7 @@ def conversation_to_api(conversation: convs.Conversation, lead: dict | None = No
     return out
 
 
-async def _detail(request: web.Request, conversation: convs.Conversation) -> dict:
+async def _detail(request: web.Request, conversation: convs.Conversation) -> ConversationDetailOut:
     db, tenant = platform(request).db, tenant_id(request)
     lead = await get_lead_doc(db, tenant, conversation.id)
     out = conversation_to_api(conversation, lead)
@@ -64,7 +60,7 @@ async def _detail(request: web.Request, conversation: convs.Conversation) -> dic
             {"at": e["at"].isoformat(), "score": e["score"], "stage": e["stage"], "reasons": e.get("reasons", [])}
             for e in await lead_history(db, tenant, lead["_id"])
         ]
-    return out
+    return ConversationDetailOut.model_validate(out)
 
 
 async def _owned(request: web.Request) -> convs.Conversation:
@@ -75,62 +71,63 @@ async def _owned(request: web.Request) -> convs.Conversation:
 
 
 @routes.get("/api/conversations")
-async def list_conversations(request: web.Request) -> web.Response:
-    status = request.query.get("status", "")
-    channel = request.query.get("platform", "")
-    if status and status not in convs.STATUSES:
-        raise ApiError(400, "invalid_filter", "unknown status", {"status": f"one of {', '.join(convs.STATUSES)}"})
-    if channel and channel not in PLATFORMS:
-        raise ApiError(400, "invalid_filter", "unknown platform", {"platform": f"one of {', '.join(PLATFORMS)}"})
-    try:
-        limit = max(1, min(200, int(request.query.get("limit", "50"))))
-        skip = max(0, int(request.query.get("offset", "0")))
-    except ValueError:
-        raise ApiError(400, "invalid_filter", "limit and offset must be whole numbers") from None
+async def list_conversations(request: web.Request, query: ConversationsQuery) -> ConversationsOut:
+    """Conversations, newest first, with their lead; filter on status and platform, page with limit and offset."""
     db, tenant = platform(request).db, tenant_id(request)
-    items = await convs.list_conversations(db, tenant, status=status, platform=channel, limit=limit, skip=skip)
+    items = await convs.list_conversations(db, tenant, status=query.status or "", platform=query.platform or "",
+                                           limit=query.limit, skip=query.offset)
     result = [conversation_to_api(c, await get_lead_doc(db, tenant, c.id)) for c in items]
-    return web.json_response({"conversations": result})
+    return ConversationsOut.model_validate({"conversations": result})
 
 
 @routes.get("/api/conversations/{id}")
-async def get_conversation(request: web.Request) -> web.Response:
-    return web.json_response(await _detail(request, await _owned(request)))
+async def get_conversation(request: web.Request) -> ConversationDetailOut:
+    """One conversation with its messages, and its lead with score, stage and history."""
+    return await _detail(request, await _owned(request))
 
 
 @routes.post("/api/conversations/{id}/takeover")
-async def takeover(request: web.Request) -> web.Response:
+async def takeover(request: web.Request) -> ConversationDetailOut:
+    """A person takes over: the bot stays silent until released."""
     conversation = await take_over(platform(request), tenant_id(request), (await _owned(request)).id)
     assert conversation is not None
-    return web.json_response(await _detail(request, conversation))
+    return await _detail(request, conversation)
 
 
 @routes.post("/api/conversations/{id}/release")
-async def release_conversation(request: web.Request) -> web.Response:
+async def release_conversation(request: web.Request) -> ConversationDetailOut:
+    """Hand the conversation back to the bot."""
     conversation = await release(platform(request), tenant_id(request), (await _owned(request)).id)
     assert conversation is not None
-    return web.json_response(await _detail(request, conversation))
+    return await _detail(request, conversation)
 
 
-@routes.post("/api/conversations/{id}/reply")
-async def reply(request: web.Request) -> web.Response:
+@routes.post("/api/conversations/{id}/reply", status=201, errors=(409, 502))
+async def reply(request: web.Request, body: ReplyIn) -> MessageOut:
+    """Send a message to the customer as the owner (the bot stays quiet for the pause set in bot settings).
+
+    409 when Meta refuses it for good (for example outside the 24-hour window), 502 when Meta fails for now.
+    """
     conversation = await _owned(request)
-    body = await read_model(request, ReplyIn)
     result = await human_reply(platform(request), tenant_id(request), conversation.id, body.text)
     assert result is not None
     message, outcome = result
     if not outcome.sent:
         raise ApiError(502 if outcome.error_category in ("transient", "unknown") else 409, f"send_failed_{outcome.error_category or 'unknown'}",
                        outcome.detail or "the message could not be sent", {"meta_error_code": str(outcome.error_code)} if outcome.error_code else None)
-    return web.json_response(message_to_api(message), status=201)
+    return MessageOut.model_validate(message_to_api(message))
 
 
-@routes.post("/api/conversations/{id}/conversion")
-async def conversion(request: web.Request) -> web.Response:
+@routes.post("/api/conversations/{id}/conversion", status=(201, 200))
+async def conversion(request: web.Request, body: ConversionIn) -> Reply[ConversionOut]:
+    """Record a sale: the lead becomes converted and revenue is counted once.
+
+    The same sale sent again (same `Idempotency-Key` header or `idempotency_key`, or without one the same
+    value and currency on the same day) answers 200 with the sale first recorded, and counts nothing.
+    """
     conversation = await _owned(request)
-    body = await read_model(request, ConversionIn)
     recorded = await record_conversion(platform(request).db, tenant_id(request), conversation.id, body,
                                        idempotency_key=request.headers.get("Idempotency-Key", "")[:200])
     assert recorded is not None
     doc, created = recorded
-    return web.json_response(doc, status=201 if created else 200)
+    return Reply(ConversionOut.model_validate(doc), status=201 if created else 200)
