@@ -98,7 +98,7 @@ class DocumentsOut(Out):
 
 
 class SearchQuery(Query):
-    q: str = Field(min_length=1, max_length=2000, description="the question")
+    q: str = Field(min_length=1, max_length=500, description="the question")
     platform: PlatformName | None = Field(default=None, description="only what is visible on this platform")
     k: int = Field(default=5, ge=1, le=20, description="how many passages")
 
@@ -213,9 +213,13 @@ class AuthUrlOut(Out):
     url: str
 
 
+# A request line longer than 8 KB is refused by the HTTP parser itself, so query limits keep well below it.
+ASCII_TOKEN = r"^[\x21-\x7e]*$"
+
+
 class CallbackQuery(Query):
-    state: str = Field(default="", max_length=512, description="the state from auth-url")
-    code: str = Field(default="", max_length=4096, description="authorization code (absent when the owner cancelled)")
+    state: str = Field(default="", max_length=128, pattern=ASCII_TOKEN, description="the state from auth-url")
+    code: str = Field(default="", max_length=2048, pattern=ASCII_TOKEN, description="authorization code (absent when the owner cancelled)")
 
 
 class SkippedAccountOut(Out):

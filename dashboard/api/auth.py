@@ -41,7 +41,7 @@ async def signup(request: web.Request, body: SignupIn) -> SignupOut:
     return SignupOut(tenant_id=tenant.id, api_token=token)
 
 
-@routes.post("/api/login", errors=(429,), public=True)
+@routes.post("/api/login", errors=(401, 429), public=True)
 async def login(request: web.Request, body: LoginIn) -> Reply[LoginOut]:
     """Log in: an API token, and a session cookie `sid` with its CSRF token."""
     p = platform(request)
