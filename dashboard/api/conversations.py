@@ -19,7 +19,7 @@ routes = ApiRoutes()
 
 
 def message_to_api(message: convs.Message) -> dict[str, Any]:
-    out = {
+    out: dict[str, Any] = {
         "id": message.id, "direction": message.direction, "sender": message.sender, "text": message.text,
         "at": message.at.isoformat(),
     }

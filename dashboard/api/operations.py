@@ -257,23 +257,20 @@ def _model(annotation: Any) -> type[BaseModel] | None:
     return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
-def _response_model(annotation: Any, where: str) -> tuple[type[BaseModel] | None, bool]:
-    """The JSON model a handler answers with, and whether it may also return an aiohttp response."""
+def _response_model(annotation: Any, where: str) -> type[BaseModel] | None:
+    """The JSON model a handler answers with (None when it only returns aiohttp responses, such as CSV)."""
     options = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else (annotation,)
-    models: list[type[BaseModel]] = []
-    raw = False
+    models: set[type[BaseModel]] = set()
     for option in options:
         if isinstance(option, type) and issubclass(option, web.StreamResponse):
-            raw = True
-        elif get_origin(option) is Reply and (model := _model(get_args(option)[0])):
-            models.append(model)
-        elif model := _model(option):
-            models.append(model)
-        else:
+            continue
+        model = _model(get_args(option)[0]) if get_origin(option) is Reply else _model(option)
+        if model is None:
             raise TypeError(f"{where}: return a pydantic model, Reply[Model] or an aiohttp response, not {option!r}")
-    if len(set(models)) > 1:
+        models.add(model)
+    if len(models) > 1:
         raise TypeError(f"{where}: one response model per operation")
-    return (models[0] if models else None), raw
+    return models.pop() if models else None
 
 
 class ApiRoutes:
@@ -323,7 +320,7 @@ class ApiRoutes:
             models = {name: _model(hints.get(name)) for name in params}
             if any(model is None for model in models.values()):
                 raise TypeError(f"{where}: annotate body, form and query with pydantic models")
-            response, _ = _response_model(hints.get("return"), where)
+            response = _response_model(hints.get("return"), where)
             summary = (inspect.getdoc(handler) or "").split("\n", 1)[0].strip()
             if not summary:
                 raise TypeError(f"{where}: the docstring's first line is the operation's summary; write one")
