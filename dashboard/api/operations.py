@@ -18,7 +18,6 @@ routes and records the operations; `ApiDescription.document` builds OpenAPI 3.1 
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import re
 import types
@@ -31,7 +30,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic.json_schema import models_json_schema
 
-from dashboard.errors import ApiError, validation_fields
+from dashboard.errors import ApiError, parse_json, validation_fields
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,6 @@ H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 REF = "#/components/schemas/{model}"
-LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 PATH_PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
 OPERATION_ATTRIBUTE = "api_operation"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -165,18 +163,6 @@ def _check_content_type(request: web.Request, accepts: tuple[str, ...]) -> None:
         raise ApiError(415, "unsupported_media_type", "send the body as " + " or ".join(accepts), {"Content-Type": "one of " + ", ".join(accepts)})
 
 
-def _parse_json(raw: bytes) -> Any:
-    if not raw.strip():
-        raise ApiError(400, "bad_json", "the request body must be a JSON object")
-    try:
-        value = json.loads(raw)
-        if LONE_SURROGATE.search(raw):
-            json.dumps(value, ensure_ascii=False).encode()  # a lone surrogate cannot be stored or sent on
-    except (ValueError, RecursionError):  # UnicodeError is a ValueError
-        raise ApiError(400, "bad_json", "the request body is not valid JSON") from None
-    return value
-
-
 async def _read_form(request: web.Request) -> dict[str, Any]:
     try:
         form = await request.post()
@@ -210,7 +196,7 @@ async def _inputs(request: web.Request, op: Operation) -> dict[str, BaseModel]:
     if op.accepts:
         _check_content_type(request, op.accepts)
     if op.body is not None:
-        inputs["body"] = _validate(op.body, _parse_json(await request.read()), status=422, code="invalid", message="some fields are invalid")
+        inputs["body"] = _validate(op.body, parse_json(await request.read()), status=422, code="invalid", message="some fields are invalid")
     elif op.form is not None:
         inputs["form"] = _validate(op.form, await _read_form(request), status=422, code="invalid", message="some fields are invalid")
     return inputs
@@ -363,7 +349,10 @@ def add_api(app: web.Application, *tables: ApiRoutes) -> None:
         app[API] = ApiDescription(title="Sales bot owner API", version="1.0.0")
     for table in tables:
         for op in table:
-            app.router.add_route(op.method, op.path, _wrap(op))
+            if op.method == "GET":
+                app.router.add_get(op.path, _wrap(op))  # HEAD too, as aiohttp's route tables do
+            else:
+                app.router.add_route(op.method, op.path, _wrap(op))
             app[API].operations.append(op)
 
 
