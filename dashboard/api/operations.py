@@ -18,7 +18,6 @@ routes and records the operations; `ApiDescription.document` builds OpenAPI 3.1 
 from __future__ import annotations
 
 import inspect
-import logging
 import re
 import types
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
@@ -31,8 +30,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic.json_schema import models_json_schema
 
 from dashboard.errors import ApiError, parse_json, validation_fields
-
-log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
