@@ -6,29 +6,23 @@ import hmac
 
 from aiohttp import web
 
-from bot.log_context import tenant_id_var
+from bot.runtime.logs import tenant_id_var
+from dashboard.api.operations import operation_of
 from dashboard.context import IDENTITY, Identity, services
 from dashboard.errors import ApiError, Handler
 from dashboard.owners import resolve_token
 from dashboard.sessions import SESSION_COOKIE, SessionStore
 
-# Reached without a login: the way in, Meta's server-to-server callbacks, the OAuth return (its `state`
-# names the tenant) and the API description.
-PUBLIC_PATHS = frozenset({
-    "/api/signup",
-    "/api/login",
-    "/api/openapi.json",
-    "/api/integrations/facebook/callback",
-    "/api/integrations/facebook/deauthorize",
-    "/api/integrations/facebook/data-deletion",
-    "/api/integrations/facebook/deletion-status",
-})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 
 
-def needs_login(path: str) -> bool:
-    return path.startswith("/api/") and path.rstrip("/") not in PUBLIC_PATHS
+def needs_login(request: web.Request) -> bool:
+    """Every `/api/*` call but the operations declared public (the way in, Meta's callbacks, the description)."""
+    if not request.path.startswith("/api/"):
+        return False
+    operation = operation_of(request.match_info.handler)
+    return operation is None or not operation.public
 
 
 def _unauthorized(message: str = "log in or send an API token") -> ApiError:
@@ -58,7 +52,7 @@ async def authenticate(request: web.Request) -> Identity:
 
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if not needs_login(request.path):
+    if not needs_login(request):
         return await handler(request)
     who = await authenticate(request)
     request[IDENTITY] = who

@@ -1,15 +1,34 @@
-"""Request bodies of the owner API that are the dashboard's own (knowledge and channels bring theirs)."""
+"""Shapes of the owner API that are the dashboard's own: request bodies, query strings and answers.
+
+Bodies other packages own (business profile, campaign, conversion, engine settings) are used as they are.
+Answers are built from the engine's dicts with `Model.model_validate(...)`, so a field the engine stops
+sending fails loudly in the tests instead of drifting from the description.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from dashboard.api.operations import Out, Query
+from knowledge.models import CampaignStatus, ChatFlow, TargetPlatform
+
+PlatformName = Literal["facebook", "instagram", "whatsapp"]
+ConversationStatus = Literal["bot", "handoff", "human", "closed", "opted_out"]
+LeadStage = Literal["new", "engaged", "qualified", "proposal", "converted", "lost"]
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DeletedOut(Out):
+    deleted: bool
+
+
+# Sign-up, login -------------------------------------------------------------------------------------------
 
 
 class SignupIn(_Body):
@@ -18,15 +37,150 @@ class SignupIn(_Body):
     business_name: str = Field(min_length=1, max_length=200)
 
 
+class SignupOut(Out):
+    tenant_id: str
+    api_token: str
+
+
 class LoginIn(_Body):
     email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
 
 
+class LoginOut(Out):
+    api_token: str
+    csrf_token: str = Field(description="send it as X-CSRF-Token on writes made with the session cookie")
+    tenant_id: str
+
+
+class LogoutOut(Out):
+    logged_out: bool
+
+
+class OwnerOut(Out):
+    id: str
+    email: str
+
+
+class TenantOut(Out):
+    id: str
+    name: str
+    created_at: datetime
+    settings: dict[str, Any]
+    facebook_connected: bool
+
+
+class MeOut(Out):
+    owner: OwnerOut
+    tenant: TenantOut
+    auth: Literal["token", "session"]
+    csrf_token: str = Field(default="", description="the session's CSRF token; empty when called with an API token")
+
+
+# Knowledge ------------------------------------------------------------------------------------------------
+
+
+class UploadQuery(Query):
+    filename: str = Field(default="", max_length=255, description="the file's name when the body is the raw file")
+
+
+class DocumentOut(Out):
+    id: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    chunks: int
+    created_at: datetime
+
+
+class DocumentsOut(Out):
+    documents: list[DocumentOut]
+
+
+class SearchQuery(Query):
+    q: str = Field(min_length=1, max_length=500, description="the question")
+    platform: PlatformName | None = Field(default=None, description="only what is visible on this platform")
+    k: int = Field(default=5, ge=1, le=20, description="how many passages")
+
+
+class PassageOut(Out):
+    text: str
+    source: str = Field(description="profile, campaign:<id> or document:<id>")
+    title: str
+    score: float
+
+
+class FactProductOut(Out):
+    campaign_id: str
+    campaign: str
+    name: str
+    price: float
+    currency: str
+    target_platform: str
+    features: list[str]
+    call_to_action_url: str | None = None
+
+
+class FactAmountOut(Out):
+    amount: float
+    currency: str
+    text: str
+
+
+class FactsOut(Out):
+    platform: str
+    products: list[FactProductOut]
+    amounts: list[FactAmountOut]
+    percentages: list[float]
+    all_product_names: list[str]
+
+
+class SearchOut(Out):
+    query: str
+    passages: list[PassageOut]
+    facts: FactsOut
+
+
+# Campaigns ------------------------------------------------------------------------------------------------
+
+
+class CampaignsQuery(Query):
+    status: CampaignStatus | None = None
+    target_platform: TargetPlatform | None = None
+
+
+class ProductOut(Out):
+    name: str
+    description: str
+    price: float
+    currency: str
+    features: list[str]
+    call_to_action_url: str | None
+
+
+class CampaignOut(Out):
+    id: str
+    name: str
+    product: ProductOut
+    target_platform: TargetPlatform
+    chat_flow: ChatFlow
+    target_audience: str
+    status: CampaignStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class CampaignsOut(Out):
+    campaigns: list[CampaignOut]
+
+
+# Channels and Facebook Login ------------------------------------------------------------------------------
+
+
 class ChannelIn(_Body):
     """Connect an account by hand: a page id, Instagram account id or WhatsApp phone number id."""
 
-    platform: Literal["facebook", "instagram", "whatsapp"]
+    platform: PlatformName
     account_id: str = Field(min_length=1, max_length=32, json_schema_extra={"pattern": "^[0-9]+$"})
     access_token: str = Field(min_length=1, max_length=4096)
     name: str = Field(default="", max_length=200)
@@ -39,71 +193,277 @@ class ChannelIn(_Body):
         return value
 
 
-class ReplyIn(_Body):
-    text: str = Field(min_length=1, max_length=2000)
+class ChannelOut(Out):
+    id: str
+    platform: PlatformName
+    account_id: str
+    name: str
+    status: str
+    access_token: str = Field(description="masked")
+    connected_at: datetime
+    last_error: str | None = None
+    last_error_code: int | None = None
 
 
-class ConversionIn(_Body):
-    value: float = Field(ge=0, le=100_000_000)
-    currency: str = Field(default="", max_length=3)
+class ChannelsOut(Out):
+    channels: list[ChannelOut]
 
 
-class LeoChatIn(_Body):
-    message: str = Field(min_length=1, max_length=4000)
+class AuthUrlOut(Out):
+    url: str
 
 
-# Shapes the API answers with (documentation of the contract; more fields may be present).
+# A request line longer than 8 KB is refused by the HTTP parser itself, so query limits keep well below it.
+ASCII_TOKEN = r"^[\x21-\x7e]*$"
 
 
-class MessageOut(BaseModel):
+class CallbackQuery(Query):
+    state: str = Field(default="", max_length=128, pattern=ASCII_TOKEN, description="the state from auth-url")
+    code: str = Field(default="", max_length=2048, pattern=ASCII_TOKEN, description="authorization code (absent when the owner cancelled)")
+
+
+class SkippedAccountOut(Out):
+    platform: str
+    account_id: str
+    name: str
+    reason: str
+
+
+class CallbackOut(Out):
+    connected: list[ChannelOut]
+    skipped: list[SkippedAccountOut]
+
+
+class SignedRequestIn(BaseModel):
+    """Meta's form body: `signed_request`, signed with the app secret (other fields are ignored)."""
+
+    signed_request: str = Field(default="", max_length=8192)
+
+
+class DeauthorizeOut(Out):
+    ok: bool
+    accounts_removed: int
+
+
+class DataDeletionOut(Out):
+    url: str
+    confirmation_code: str
+
+
+class DeletionStatusQuery(Query):
+    code: str = Field(min_length=1, max_length=200, description="confirmation code")
+
+
+class DeletionStatusOut(Out):
+    confirmation_code: str
+    status: str
+    accounts_removed: int
+    requested_at: datetime
+
+
+# Conversations and leads ----------------------------------------------------------------------------------
+
+
+class ConversationsQuery(Query):
+    status: ConversationStatus | None = None
+    platform: PlatformName | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=1_000_000)
+
+
+class LeadsQuery(Query):
+    stage: LeadStage | None = None
+    format: Literal["json", "csv"] = Field(default="json", description="csv for a spreadsheet export")
+
+
+class LeadOut(Out):
+    """A lead; the fields the customer gave (company, team_size, budget, timeline, …) come along when known."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    conversation_id: str
+    platform: PlatformName
+    customer_id: str
+    name: str
+    email: str
+    phone: str
+    score: int = Field(ge=0, le=100)
+    score_reasons: list[str]
+    stage: LeadStage
+    next_step: str = ""
+    campaign_id: str = ""
+    value: float
+    created_at: str
+    updated_at: str
+
+
+class LeadEventOut(Out):
+    at: datetime
+    score: int
+    stage: str
+    reasons: list[str]
+
+
+class LeadDetailOut(LeadOut):
+    history: list[LeadEventOut]
+
+
+class ErrorInfoOut(Out):
+    code: int
+    message: str
+
+
+class MessageOut(Out):
+    """One message; inbound ones carry intent, confidence and state, outbound ones source and delivery."""
+
+    id: str
     direction: Literal["in", "out"]
     sender: Literal["customer", "bot", "human"]
     text: str
     at: datetime
+    intent: str | None = None
+    confidence: float | None = None
+    state: str | None = None
+    attachments: list[dict[str, Any]] | None = None
+    source: str | None = None
+    delivery: str | None = None
+    error: ErrorInfoOut | None = None
 
 
-class LeadOut(BaseModel):
+class ReferralOut(Out):
+    source: str
+    ref: str
+    ad_id: str
+
+
+class ConversationOut(Out):
+    id: str
+    platform: PlatformName
+    account_id: str
+    customer_id: str
+    customer_name: str
+    status: ConversationStatus
+    campaign_id: str
+    created_at: datetime
+    last_message_at: datetime
+    lead: LeadOut | None
+    referral: ReferralOut
+    paused_until: datetime | None = None
+    last_error: ErrorInfoOut | None = None
+
+
+class ConversationDetailOut(ConversationOut):
+    lead: LeadDetailOut | None  # type: ignore[assignment]  # the detail adds the lead's history
+    messages: list[MessageOut]
+
+
+class ConversationsOut(Out):
+    conversations: list[ConversationOut]
+
+
+class ReplyIn(_Body):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class ConversionOut(Out):
     id: str
     conversation_id: str
-    platform: Literal["facebook", "instagram", "whatsapp"]
-    customer_id: str
-    name: str = ""
-    email: str = ""
-    phone: str = ""
-    score: int = Field(ge=0, le=100)
-    score_reasons: list[str] = Field(default_factory=list)
-    stage: Literal["new", "engaged", "qualified", "proposal", "converted", "lost"]
-    campaign_id: str = ""
-    value: float = 0
-
-
-class ConversationOut(BaseModel):
-    id: str
-    platform: Literal["facebook", "instagram", "whatsapp"]
-    customer_id: str
-    customer_name: str = ""
-    status: Literal["bot", "handoff", "human", "closed", "opted_out"]
-    campaign_id: str = ""
-    lead: LeadOut | None = None
-    messages: list[MessageOut] = Field(default_factory=list)
-
-
-class ProductOut(BaseModel):
-    name: str
-    description: str = ""
-    price: float
+    platform: str
+    campaign_id: str
+    value: float
     currency: str
-    features: list[str] = Field(default_factory=list)
-    call_to_action_url: str | None = None
+    at: datetime
 
 
-class CampaignOut(BaseModel):
-    id: str
-    name: str
-    product: ProductOut
-    target_platform: Literal["facebook", "instagram", "whatsapp", "all"]
-    chat_flow: dict[str, object]
-    target_audience: str = ""
-    status: Literal["draft", "active", "paused", "completed"]
-    created_at: datetime
-    updated_at: datetime
+class LeadsOut(Out):
+    leads: list[LeadOut]
+
+
+# Analytics, Leo, playground -------------------------------------------------------------------------------
+
+
+class AnalyticsQuery(Query):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date | None = Field(default=None, alias="from", ge=date(2000, 1, 1), le=date(2999, 12, 31), description="first day (default: 29 days before `to`)")
+    to: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2999, 12, 31), description="last day (default: today)")
+
+
+class FiguresOut(Out):
+    """Counters summed over the range (more counters come along as the engine counts them)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    messages_in: int
+    messages_answered: int
+    messages_out: int
+    conversations: int
+    conversions: int
+    response_rate: float
+    conversion_rate: float
+    revenue: dict[str, float] = Field(description="currency → amount in major units")
+    model_cost_usd: float
+
+
+class CampaignFiguresOut(FiguresOut):
+    campaign_id: str
+    campaign_name: str
+
+
+class PlatformFiguresOut(FiguresOut):
+    platform: str
+
+
+class DayFiguresOut(FiguresOut):
+    day: str
+
+
+class AnalyticsOut(Out):
+    from_: str = Field(alias="from")
+    to: str
+    totals: FiguresOut
+    per_campaign: list[CampaignFiguresOut]
+    per_platform: list[PlatformFiguresOut]
+    per_day: list[DayFiguresOut]
+
+
+class LeoIn(_Body):
+    message: str = Field(min_length=1, max_length=2000)
+
+
+class LeoOut(Out):
+    reply: str
+
+
+class PlaygroundIn(_Body):
+    platform: PlatformName
+    message: str = Field(min_length=1, max_length=2000)
+    session_id: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
+
+
+class PlaygroundLeadOut(Out):
+    score: int
+    stage: str
+    reasons: list[str]
+
+
+class PlaygroundOut(Out):
+    session_id: str
+    reply: str
+    intent: str
+    confidence: float
+    source: str
+    guard_blocked: bool
+    lead: PlaygroundLeadOut
+
+
+class OpenApiOut(Out):
+    """This document."""
+
+    model_config = ConfigDict(extra="allow")
+
+    openapi: str
+    info: dict[str, Any]
+    paths: dict[str, Any]
+    components: dict[str, Any]

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from bot.runtime.app import SERVICES
 from dashboard.api import analytics, auth, bot_settings, campaigns, channels, conversations, facebook, knowledge, leads, leo, onboarding, openapi
+from dashboard.api.operations import add_api
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
 from dashboard.errors import error_middleware
@@ -29,7 +30,6 @@ def setup_dashboard(app: web.Application) -> None:
     # Errors outermost, so a refused login or a bad token is rendered as JSON too.
     app.middlewares.append(error_middleware)
     app.middlewares.append(auth_middleware)
-    for module in ROUTE_MODULES:
-        app.router.add_routes(module.routes)
+    add_api(app, *(module.routes for module in ROUTE_MODULES))
     setup_pages(app)
     app.cleanup_ctx.append(_dashboard_ctx)

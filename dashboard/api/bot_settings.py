@@ -5,18 +5,19 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.sales.bot_settings import BotSettings, get_bot_settings, save_bot_settings
+from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
-from dashboard.errors import read_model
 
-routes = web.RouteTableDef()
+routes = ApiRoutes()
 
 
 @routes.get("/api/settings/bot")
-async def read_settings(request: web.Request) -> web.Response:
-    return web.json_response((await get_bot_settings(services(request).db, tenant_id(request))).model_dump())
+async def read_settings(request: web.Request) -> BotSettings:
+    """Bot settings: the business's time zone, and how long the bot stays quiet after a person answers."""
+    return await get_bot_settings(services(request).db, tenant_id(request))
 
 
 @routes.put("/api/settings/bot")
-async def replace_settings(request: web.Request) -> web.Response:
-    body = await read_model(request, BotSettings)
-    return web.json_response((await save_bot_settings(services(request).db, tenant_id(request), body)).model_dump())
+async def replace_settings(request: web.Request, body: BotSettings) -> BotSettings:
+    """Change the bot settings."""
+    return await save_bot_settings(services(request).db, tenant_id(request), body)

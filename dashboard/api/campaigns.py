@@ -4,61 +4,56 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError, not_found, read_model
+from dashboard.errors import not_found
+from dashboard.schemas import CampaignOut, CampaignsOut, CampaignsQuery, DeletedOut
 from knowledge.campaigns import campaign_to_api, create_campaign, delete_campaign, get_campaign, list_campaigns, update_campaign
-from knowledge.models import CampaignIn, CampaignStatus, TargetPlatform
+from knowledge.models import Campaign, CampaignIn
 
-routes = web.RouteTableDef()
+routes = ApiRoutes()
 
 
-def _choice(request: web.Request, name: str, allowed: list[str]) -> str | None:
-    value = request.query.get(name, "").strip()
-    if not value:
-        return None
-    if value not in allowed:
-        raise ApiError(422, "invalid", f"unknown {name}", {name: "must be one of " + ", ".join(allowed)})
-    return value
+def _out(campaign: Campaign) -> CampaignOut:
+    return CampaignOut.model_validate(campaign_to_api(campaign))
 
 
 @routes.get("/api/campaigns")
-async def list_all(request: web.Request) -> web.Response:
-    status = _choice(request, "status", [s.value for s in CampaignStatus])
-    target = _choice(request, "target_platform", [p.value for p in TargetPlatform])
+async def list_all(request: web.Request, query: CampaignsQuery) -> CampaignsOut:
+    """Campaigns, optionally only those of one status or target platform."""
+    status = query.status.value if query.status else None
+    target = query.target_platform.value if query.target_platform else None
     campaigns = await list_campaigns(services(request).db, tenant_id(request), status=status, platform=target)
-    return web.json_response({"campaigns": [campaign_to_api(c) for c in campaigns]})
+    return CampaignsOut(campaigns=[_out(c) for c in campaigns])
 
 
-@routes.post("/api/campaigns")
-async def create(request: web.Request) -> web.Response:
-    data = await read_model(request, CampaignIn)
-    campaign = await create_campaign(services(request).db, tenant_id(request), data)
-    return web.json_response(campaign_to_api(campaign), status=201)
+@routes.post("/api/campaigns", status=201)
+async def create(request: web.Request, body: CampaignIn) -> CampaignOut:
+    """Create a campaign."""
+    return _out(await create_campaign(services(request).db, tenant_id(request), body))
 
 
 @routes.get("/api/campaigns/{id}")
-async def read(request: web.Request) -> web.Response:
+async def read(request: web.Request) -> CampaignOut:
+    """One campaign."""
     campaign = await get_campaign(services(request).db, tenant_id(request), request.match_info["id"])
     if campaign is None:
         raise not_found("campaign")
-    return web.json_response(campaign_to_api(campaign))
+    return _out(campaign)
 
 
 @routes.put("/api/campaigns/{id}")
-async def replace(request: web.Request) -> web.Response:
-    db, tenant, campaign_id = services(request).db, tenant_id(request), request.match_info["id"]
-    # An unknown id answers 404 before the body is judged, so nothing is learnt about other tenants' ids.
-    if await get_campaign(db, tenant, campaign_id) is None:
-        raise not_found("campaign")
-    data = await read_model(request, CampaignIn)
-    campaign = await update_campaign(db, tenant, campaign_id, data)
+async def replace(request: web.Request, body: CampaignIn) -> CampaignOut:
+    """Replace a campaign."""
+    campaign = await update_campaign(services(request).db, tenant_id(request), request.match_info["id"], body)
     if campaign is None:
         raise not_found("campaign")
-    return web.json_response(campaign_to_api(campaign))
+    return _out(campaign)
 
 
 @routes.delete("/api/campaigns/{id}")
-async def delete(request: web.Request) -> web.Response:
+async def delete(request: web.Request) -> DeletedOut:
+    """Delete a campaign."""
     if not await delete_campaign(services(request).db, tenant_id(request), request.match_info["id"]):
         raise not_found("campaign")
-    return web.json_response({"deleted": True})
+    return DeletedOut(deleted=True)

@@ -9,32 +9,39 @@ from aiohttp import web
 
 from bot.runtime.services import Services
 from channels.accounts import ChannelAccount, account_to_api, account_token, connect_account, disconnect_account, get_account, list_accounts
+from channels.crypto import TokenCipher
 from channels.facebook_login import unsubscribe_page
+from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
-from dashboard.errors import not_found, read_model
+from dashboard.errors import not_found
 from dashboard.facebook_links import FacebookLink, forget_link, link_for_channel, links_of_page
-from dashboard.schemas import ChannelIn
+from dashboard.schemas import ChannelIn, ChannelOut, ChannelsOut, DeletedOut
 
 log = logging.getLogger(__name__)
-routes = web.RouteTableDef()
+routes = ApiRoutes()
 
 UNSUBSCRIBE_TIMEOUT_S = 10
 
 
+def channel_out(account: ChannelAccount, cipher: TokenCipher) -> ChannelOut:
+    return ChannelOut.model_validate(account_to_api(account, cipher))
+
+
 @routes.get("/api/channels")
-async def list_all(request: web.Request) -> web.Response:
+async def list_all(request: web.Request) -> ChannelsOut:
+    """Connected accounts (tokens masked)."""
     p = services(request)
     accounts = await list_accounts(p.db, tenant_id(request))
-    return web.json_response({"channels": [account_to_api(account, p.cipher) for account in accounts]})
+    return ChannelsOut(channels=[channel_out(account, p.cipher) for account in accounts])
 
 
-@routes.post("/api/channels")
-async def connect(request: web.Request) -> web.Response:
-    body = await read_model(request, ChannelIn)
+@routes.post("/api/channels", status=201, errors=(409,))
+async def connect(request: web.Request, body: ChannelIn) -> ChannelOut:
+    """Connect an account by hand: a page, Instagram account or WhatsApp number with its access token."""
     p = services(request)
     account = await connect_account(p.db, p.cipher, tenant_id(request), body.platform, body.account_id, body.access_token, body.name)
     log.info("channel connected", extra={"platform": account.platform, "channel": account.id})
-    return web.json_response(account_to_api(account, p.cipher), status=201)
+    return channel_out(account, p.cipher)
 
 
 async def _page_still_used(p: Services, link: FacebookLink) -> bool:
@@ -57,7 +64,8 @@ async def unsubscribe_if_unused(p: Services, account: ChannelAccount, link: Face
 
 
 @routes.delete("/api/channels/{id}")
-async def disconnect(request: web.Request) -> web.Response:
+async def disconnect(request: web.Request) -> DeletedOut:
+    """Disconnect an account (the page's webhooks stop once no account of the business needs them)."""
     p, tenant, channel_id = services(request), tenant_id(request), request.match_info["id"]
     account = await get_account(p.db, tenant, channel_id)
     if account is None:
@@ -69,4 +77,4 @@ async def disconnect(request: web.Request) -> web.Response:
         await forget_link(p.db, tenant, link.id)
         await unsubscribe_if_unused(p, account, link)
     log.info("channel disconnected", extra={"platform": account.platform, "channel": account.id})
-    return web.json_response({"deleted": True})
+    return DeletedOut(deleted=True)

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
 
 from bot.conversations import store as convs
-from bot.conversations.records import Conversation, ConversationStatus, Message
+from bot.conversations.records import Conversation, Message
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.conversations.handoff import human_reply, release, take_over
 from bot.sales.bot_settings import get_bot_settings
 from bot.sales.leads import Lead, get_lead, lead_history, lead_to_api, leads_of_conversations
+from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import engine, services, tenant_id
-from dashboard.errors import ApiError, not_found, read_model
+from dashboard.errors import ApiError, not_found
+from dashboard.schemas import ConversationDetailOut, ConversationsOut, ConversationsQuery, ConversionOut, MessageOut, ReplyIn
 
-routes = web.RouteTableDef()
-
-PLATFORMS = ("facebook", "instagram", "whatsapp")
-
-
-class ReplyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    text: str = Field(min_length=1, max_length=4000)
+routes = ApiRoutes()
 
 
-def message_to_api(message: Message) -> dict:
-    out = {
+def message_to_api(message: Message) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "id": message.id, "direction": message.direction, "sender": message.sender, "text": message.text,
         "at": message.at.isoformat(),
     }
@@ -40,8 +36,8 @@ def message_to_api(message: Message) -> dict:
     return out
 
 
-def conversation_to_api(conversation: Conversation, lead: Lead | None = None) -> dict:
-    out = {
+def conversation_to_api(conversation: Conversation, lead: Lead | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "id": conversation.id, "platform": conversation.platform, "account_id": conversation.account_id,
         "customer_id": conversation.customer_id, "customer_name": conversation.customer_name,
         "status": conversation.status.value, "campaign_id": conversation.campaign_id,
@@ -56,7 +52,7 @@ def conversation_to_api(conversation: Conversation, lead: Lead | None = None) ->
     return out
 
 
-async def _detail(request: web.Request, conversation: Conversation) -> dict:
+async def _detail(request: web.Request, conversation: Conversation) -> ConversationDetailOut:
     db, tenant = services(request).db, tenant_id(request)
     lead = await get_lead(db, tenant, conversation.id)
     out = conversation_to_api(conversation, lead)
@@ -66,7 +62,7 @@ async def _detail(request: web.Request, conversation: Conversation) -> dict:
             {"at": e["at"].isoformat(), "score": e["score"], "stage": e["stage"], "reasons": e.get("reasons", [])}
             for e in await lead_history(db, tenant, lead.id)
         ]
-    return out
+    return ConversationDetailOut.model_validate(out)
 
 
 async def _owned(request: web.Request) -> Conversation:
@@ -77,49 +73,45 @@ async def _owned(request: web.Request) -> Conversation:
 
 
 @routes.get("/api/conversations")
-async def list_conversations(request: web.Request) -> web.Response:
-    status = request.query.get("status", "")
-    channel = request.query.get("platform", "")
-    statuses = [s.value for s in ConversationStatus]
-    if status and status not in statuses:
-        raise ApiError(400, "invalid_filter", "unknown status", {"status": f"one of {', '.join(statuses)}"})
-    if channel and channel not in PLATFORMS:
-        raise ApiError(400, "invalid_filter", "unknown platform", {"platform": f"one of {', '.join(PLATFORMS)}"})
-    try:
-        limit = max(1, min(200, int(request.query.get("limit", "50"))))
-        skip = max(0, int(request.query.get("offset", "0")))
-    except ValueError:
-        raise ApiError(400, "invalid_filter", "limit and offset must be whole numbers") from None
+async def list_conversations(request: web.Request, query: ConversationsQuery) -> ConversationsOut:
+    """Conversations, newest first, with their lead; filter on status and platform, page with limit and offset."""
     db, tenant = services(request).db, tenant_id(request)
-    items = await convs.list_conversations(db, tenant, status=status, platform=channel, limit=limit, skip=skip)
+    items = await convs.list_conversations(db, tenant, status=query.status or "", platform=query.platform or "",
+                                           limit=query.limit, skip=query.offset)
     leads = await leads_of_conversations(db, tenant, [c.id for c in items])
     result = [conversation_to_api(c, leads.get(c.id)) for c in items]
-    return web.json_response({"conversations": result})
+    return ConversationsOut.model_validate({"conversations": result})
 
 
 @routes.get("/api/conversations/{id}")
-async def get_conversation(request: web.Request) -> web.Response:
-    return web.json_response(await _detail(request, await _owned(request)))
+async def get_conversation(request: web.Request) -> ConversationDetailOut:
+    """One conversation with its messages, and its lead with score, stage and history."""
+    return await _detail(request, await _owned(request))
 
 
 @routes.post("/api/conversations/{id}/takeover")
-async def takeover(request: web.Request) -> web.Response:
+async def takeover(request: web.Request) -> ConversationDetailOut:
+    """A person takes over: the bot stays silent until released."""
     conversation = await take_over(services(request).db, tenant_id(request), (await _owned(request)).id)
     assert conversation is not None
-    return web.json_response(await _detail(request, conversation))
+    return await _detail(request, conversation)
 
 
 @routes.post("/api/conversations/{id}/release")
-async def release_conversation(request: web.Request) -> web.Response:
+async def release_conversation(request: web.Request) -> ConversationDetailOut:
+    """Hand the conversation back to the bot."""
     conversation = await release(services(request).db, tenant_id(request), (await _owned(request)).id)
     assert conversation is not None
-    return web.json_response(await _detail(request, conversation))
+    return await _detail(request, conversation)
 
 
-@routes.post("/api/conversations/{id}/reply")
-async def reply(request: web.Request) -> web.Response:
+@routes.post("/api/conversations/{id}/reply", status=201, errors=(409, 502))
+async def reply(request: web.Request, body: ReplyIn) -> MessageOut:
+    """Send a message to the customer as the owner (the bot stays quiet for the pause set in bot settings).
+
+    409 when Meta refuses it for good (for example outside the 24-hour window), 502 when Meta fails for now.
+    """
     conversation = await _owned(request)
-    body = await read_model(request, ReplyIn)
     s, tenant = services(request), tenant_id(request)
     settings = await get_bot_settings(s.db, tenant)
     result = await human_reply(s.db, engine(request).sender, tenant, conversation.id, body.text, now=s.clock.now(), zone=settings.zone)
@@ -128,15 +120,19 @@ async def reply(request: web.Request) -> web.Response:
     if not outcome.sent:
         raise ApiError(502 if outcome.error_category in ("transient", "unknown") else 409, f"send_failed_{outcome.error_category or 'unknown'}",
                        outcome.detail or "the message could not be sent", {"meta_error_code": str(outcome.error_code)} if outcome.error_code else None)
-    return web.json_response(message_to_api(message), status=201)
+    return MessageOut.model_validate(message_to_api(message))
 
 
-@routes.post("/api/conversations/{id}/conversion")
-async def conversion(request: web.Request) -> web.Response:
+@routes.post("/api/conversations/{id}/conversion", status=(201, 200))
+async def conversion(request: web.Request, body: ConversionIn) -> Reply[ConversionOut]:
+    """Record a sale: the lead becomes converted and revenue is counted once.
+
+    The same sale sent again (same `Idempotency-Key` header or `idempotency_key`, or without one the same
+    value and currency on the same day) answers 200 with the sale first recorded, and counts nothing.
+    """
     conversation = await _owned(request)
-    body = await read_model(request, ConversionIn)
     s = services(request)
     settings = await get_bot_settings(s.db, conversation.tenant_id)
     doc, created = await record_conversion(s.db, conversation, body, now=s.clock.now(), zone=settings.zone,
                                            idempotency_key=request.headers.get("Idempotency-Key", "")[:200])
-    return web.json_response(doc, status=201 if created else 200)
+    return Reply(ConversionOut.model_validate(doc), status=201 if created else 200)

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.log_context import tenant_id_var
+from bot.runtime.logs import tenant_id_var
 from bot.runtime.services import Services
-from channels.accounts import ChannelAccount, account_to_api, connect_account, disconnect_account, get_account
+from channels.accounts import ChannelAccount, connect_account, disconnect_account, get_account
 from channels.errors import ChannelError
 from channels.facebook_login import (
     PageInfo,
@@ -24,6 +24,8 @@ from channels.facebook_login import (
     subscribe_page,
 )
 from channels.graph import GraphError
+from dashboard.api.channels import channel_out
+from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError, not_found
 from dashboard.facebook_links import (
@@ -36,9 +38,20 @@ from dashboard.facebook_links import (
 )
 from dashboard.facebook_state import consume_state, issue_state
 from dashboard.owners import clear_facebook_user, set_facebook_user
+from dashboard.schemas import (
+    AuthUrlOut,
+    CallbackOut,
+    CallbackQuery,
+    DataDeletionOut,
+    DeauthorizeOut,
+    DeletionStatusOut,
+    DeletionStatusQuery,
+    SignedRequestIn,
+    SkippedAccountOut,
+)
 
 log = logging.getLogger(__name__)
-routes = web.RouteTableDef()
+routes = ApiRoutes()
 
 BASE = "/api/integrations/facebook"
 
@@ -59,12 +72,13 @@ def graph_version(p: Services) -> str:
     return urlsplit(p.settings.graph_base).path.strip("/").rsplit("/", 1)[-1]
 
 
-@routes.get(f"{BASE}/auth-url")
-async def facebook_auth_url(request: web.Request) -> web.Response:
+@routes.get(f"{BASE}/auth-url", errors=(503,))
+async def facebook_auth_url(request: web.Request) -> AuthUrlOut:
+    """Where to send the owner to log in with Facebook and pick the pages to connect."""
     p = services(request)
     app_id, _ = _require_app(p)
     state = await issue_state(p.redis, tenant_id(request))
-    return web.json_response({"url": auth_url(app_id, redirect_uri(p), state, graph_version(p))})
+    return AuthUrlOut(url=auth_url(app_id, redirect_uri(p), state, graph_version(p)))
 
 
 @dataclass
@@ -125,15 +139,20 @@ def _wants_json(request: web.Request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-@routes.get(f"{BASE}/callback")
-async def facebook_callback(request: web.Request) -> web.StreamResponse:
+@routes.get(f"{BASE}/callback", errors=(502, 503), public=True, other_responses={302: "back to the dashboard"})
+async def facebook_callback(request: web.Request, query: CallbackQuery) -> CallbackOut:
+    """Facebook Login's return: connects the owner's pages and their Instagram accounts.
+
+    Public: its `state` (from auth-url, single use) names the business. A browser is sent back to the
+    dashboard (302); a call with `Accept: application/json` gets what was connected and skipped.
+    """
     p = services(request)
     app_id, app_secret = _require_app(p)
-    tenant = await consume_state(p.redis, request.query.get("state", ""))
+    tenant = await consume_state(p.redis, query.state)
     if tenant is None:
         raise ApiError(400, "bad_state", "this login link is unknown or expired; start again from the dashboard", {"state": "unknown or expired"})
     tenant_id_var.set(tenant)
-    code = request.query.get("code", "")
+    code = query.code
     if not code:
         # The owner cancelled in the dialog (Meta sends `error` instead of `code`).
         raise ApiError(400, "facebook_login_cancelled", "Facebook did not grant access", {"code": "missing"})
@@ -145,19 +164,17 @@ async def facebook_callback(request: web.Request) -> web.StreamResponse:
         raise ApiError(502, "facebook_login_failed", "Facebook refused the login; try again") from None
     log.info("facebook login connected accounts", extra={"connected": len(outcome.connected), "skipped": len(outcome.skipped)})
     if _wants_json(request):
-        return web.json_response({"connected": [account_to_api(a, p.cipher) for a in outcome.connected], "skipped": outcome.skipped})
+        return CallbackOut(connected=[channel_out(a, p.cipher) for a in outcome.connected],
+                           skipped=[SkippedAccountOut.model_validate(s) for s in outcome.skipped])
     raise web.HTTPFound("/")
 
 
-async def _signed_payload(request: web.Request) -> dict[str, Any]:
-    p = services(request)
+def _signed_payload(p: Services, form: SignedRequestIn) -> dict[str, Any]:
     _, app_secret = _require_app(p)
-    form = await request.post()
-    signed_request = form.get("signed_request")
     try:
-        if not isinstance(signed_request, str):
+        if not form.signed_request:
             raise SignedRequestError("missing")
-        payload = parse_signed_request(signed_request, app_secret)
+        payload = parse_signed_request(form.signed_request, app_secret)
     except SignedRequestError:
         raise ApiError(400, "bad_signed_request", "signed_request is missing or not signed by this app", {"signed_request": "invalid"}) from None
     user_id = payload.get("user_id")
@@ -180,34 +197,36 @@ async def forget_facebook_user(p: Services, facebook_user_id: str) -> tuple[list
     return sorted(tenants), removed
 
 
-@routes.post(f"{BASE}/deauthorize")
-async def facebook_deauthorize(request: web.Request) -> web.Response:
-    payload = await _signed_payload(request)
+@routes.post(f"{BASE}/deauthorize", errors=(503,), public=True)
+async def facebook_deauthorize(request: web.Request, form: SignedRequestIn) -> DeauthorizeOut:
+    """Meta: a user removed the app; every account they connected is disconnected."""
+    payload = _signed_payload(services(request), form)
     tenants, removed = await forget_facebook_user(services(request), payload["user_id"])
     log.info("facebook user deauthorized", extra={"tenants": len(tenants), "accounts_removed": removed})
-    return web.json_response({"ok": True, "accounts_removed": removed})
+    return DeauthorizeOut(ok=True, accounts_removed=removed)
 
 
-@routes.post(f"{BASE}/data-deletion")
-async def facebook_data_deletion(request: web.Request) -> web.Response:
-    payload = await _signed_payload(request)
+@routes.post(f"{BASE}/data-deletion", errors=(503,), public=True)
+async def facebook_data_deletion(request: web.Request, form: SignedRequestIn) -> DataDeletionOut:
+    """Meta: a user asked for their data to be deleted; answers where to check and the code to quote."""
     p = services(request)
+    payload = _signed_payload(p, form)
     tenants, removed = await forget_facebook_user(p, payload["user_id"])
     code = await record_deletion(p.db, tenants, removed)
     log.info("facebook data deletion done", extra={"tenants": len(tenants), "accounts_removed": removed})
     status_url = f"{p.settings.public_base}{BASE}/deletion-status?code={code}"
-    return web.json_response(deletion_response(code, status_url))
+    return DataDeletionOut.model_validate(deletion_response(code, status_url))
 
 
-@routes.get(f"{BASE}/deletion-status")
-async def facebook_deletion_status(request: web.Request) -> web.Response:
-    code = request.query.get("code", "")
-    record = await get_deletion(services(request).db, code) if code else None
+@routes.get(f"{BASE}/deletion-status", errors=(404,), public=True)
+async def facebook_deletion_status(request: web.Request, query: DeletionStatusQuery) -> DeletionStatusOut:
+    """Status of a data-deletion request, by its confirmation code."""
+    record = await get_deletion(services(request).db, query.code)
     if record is None:
         raise not_found("deletion request")
-    return web.json_response({
-        "confirmation_code": code,
-        "status": record.get("status", "completed"),
-        "accounts_removed": record.get("accounts_removed", 0),
-        "requested_at": record["requested_at"].isoformat(),
-    })
+    return DeletionStatusOut(
+        confirmation_code=query.code,
+        status=record.get("status", "completed"),
+        accounts_removed=record.get("accounts_removed", 0),
+        requested_at=record["requested_at"],
+    )

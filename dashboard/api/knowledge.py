@@ -5,19 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.multipart import parse_content_disposition
 
+from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError, not_found
+from dashboard.schemas import DeletedOut, DocumentOut, DocumentsOut, SearchOut, SearchQuery, UploadQuery
 from knowledge.documents import add_document, delete_document, list_documents
 from knowledge.extraction import MAX_DOCUMENT_BYTES
 from knowledge.models import Amount, Campaign, CatalogFacts, DocumentInfo, Platform, minor_digits
 
-routes = web.RouteTableDef()
+routes = ApiRoutes()
 
 PLATFORMS = [p.value for p in Platform]
-MAX_PASSAGES = 20
 READ_CHUNK = 64 * 1024
+BINARY: dict[str, Any] = {"type": "string", "contentMediaType": "application/octet-stream"}
+# The document may come as the multipart field `file` or as the raw body; its type is judged by
+# add_document (from the declared type, the name and the bytes), which refuses what it cannot read.
+UPLOADS: dict[str, dict[str, Any]] = {
+    "multipart/form-data": {"type": "object", "properties": {"file": BINARY}, "required": ["file"]},
+    "text/plain": {"type": "string"},
+    "text/markdown": {"type": "string"},
+    "application/pdf": BINARY,
+    "application/octet-stream": BINARY,
+}
 
 
 async def _read_capped(read_chunk: Any) -> bytes:
@@ -32,47 +44,52 @@ async def _read_capped(read_chunk: Any) -> bytes:
 
 
 async def _multipart_file(request: web.Request) -> tuple[str, str, bytes]:
-    reader = await request.multipart()
-    async for part in reader:
-        if isinstance(part, BodyPartReader) and part.name == "file":
-            data = await _read_capped(part.read_chunk)
-            return part.filename or "", part.headers.get("Content-Type", ""), data
+    try:
+        reader = await request.multipart()
+        async for part in reader:
+            if isinstance(part, BodyPartReader) and part.name == "file":
+                data = await _read_capped(part.read_chunk)
+                return part.filename or "", part.headers.get("Content-Type", ""), data
+    except (ValueError, AssertionError, HttpProcessingError):  # no boundary, broken part headers, cut short
+        raise ApiError(400, "bad_multipart", "the multipart body is malformed", {"file": "unreadable"}) from None
     raise ApiError(400, "missing_file", "send the document in the multipart field 'file'", {"file": "required"})
 
 
-async def _raw_file(request: web.Request) -> tuple[str, str, bytes]:
-    filename = request.query.get("filename", "")
+async def _raw_file(request: web.Request, filename: str) -> tuple[str, str, bytes]:
     if not filename and (disposition := request.headers.get("Content-Disposition")):
         _, params = parse_content_disposition(disposition)
         filename = params.get("filename", "")
     return filename, request.headers.get("Content-Type", ""), await _read_capped(request.content.read)
 
 
-def _document(info: DocumentInfo) -> dict[str, Any]:
-    return info.model_dump(mode="json", exclude={"tenant_id"})
+def _document(info: DocumentInfo) -> DocumentOut:
+    return DocumentOut.model_validate(info.model_dump(exclude={"tenant_id"}))
 
 
-@routes.post("/api/knowledge/documents")
-async def upload(request: web.Request) -> web.Response:
-    if request.content_type.startswith("multipart/"):
+@routes.post("/api/knowledge/documents", status=201, uploads=UPLOADS)
+async def upload(request: web.Request, query: UploadQuery) -> DocumentOut:
+    """Add a document (text, markdown or PDF): the multipart field `file`, or the raw body named by `?filename=`."""
+    if request.content_type == "multipart/form-data":
         filename, content_type, data = await _multipart_file(request)
     else:
-        filename, content_type, data = await _raw_file(request)
+        filename, content_type, data = await _raw_file(request, query.filename)
     info = await add_document(services(request).db, tenant_id(request), filename, content_type, data)
-    return web.json_response(_document(info), status=201)
+    return _document(info)
 
 
 @routes.get("/api/knowledge/documents")
-async def list_all(request: web.Request) -> web.Response:
+async def list_all(request: web.Request) -> DocumentsOut:
+    """Documents of the knowledge base."""
     documents = await list_documents(services(request).db, tenant_id(request))
-    return web.json_response({"documents": [_document(d) for d in documents]})
+    return DocumentsOut(documents=[_document(d) for d in documents])
 
 
 @routes.delete("/api/knowledge/documents/{id}")
-async def remove(request: web.Request) -> web.Response:
+async def remove(request: web.Request) -> DeletedOut:
+    """Remove a document; the bot stops using it at once."""
     if not await delete_document(services(request).db, tenant_id(request), request.match_info["id"]):
         raise not_found("document")
-    return web.json_response({"deleted": True})
+    return DeletedOut(deleted=True)
 
 
 def _major(minor: int, currency: str) -> float:
@@ -122,31 +139,14 @@ def facts_to_api(platform_name: str, facts: list[CatalogFacts]) -> dict[str, Any
     }
 
 
-def _k(request: web.Request) -> int:
-    raw = request.query.get("k", "5")
-    try:
-        k = int(raw)
-    except ValueError:
-        k = 0
-    if not 1 <= k <= MAX_PASSAGES:
-        raise ApiError(422, "invalid", "k is out of range", {"k": f"must be a whole number from 1 to {MAX_PASSAGES}"})
-    return k
-
-
 @routes.get("/api/knowledge/search")
-async def search(request: web.Request) -> web.Response:
-    query = request.query.get("q", "").strip()
-    if not query:
-        raise ApiError(400, "missing_query", "say what to search for with ?q=", {"q": "required"})
-    channel = request.query.get("platform", "").strip() or None
-    if channel is not None and channel not in PLATFORMS:
-        raise ApiError(422, "invalid", "unknown platform", {"platform": "must be one of " + ", ".join(PLATFORMS)})
-    k = _k(request)
-    p, tenant = services(request), tenant_id(request)
-    passages = await p.knowledge.search(p.db, tenant, query, k=k, platform=channel)
+async def search(request: web.Request, query: SearchQuery) -> SearchOut:
+    """The passages and catalog facts the bot would use to answer this question."""
+    p, tenant, channel = services(request), tenant_id(request), query.platform
+    passages = await p.knowledge.search(p.db, tenant, query.q, k=query.k, platform=channel)
     facts = [await p.knowledge.catalog_facts(p.db, tenant, name) for name in ([channel] if channel else PLATFORMS)]
-    return web.json_response({
-        "query": query,
-        "passages": [passage.model_dump(mode="json") for passage in passages],
+    return SearchOut.model_validate({
+        "query": query.q,
+        "passages": [passage.model_dump() for passage in passages],
         "facts": facts_to_api(channel or "all", facts),
     })

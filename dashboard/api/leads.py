@@ -8,12 +8,12 @@ import io
 from aiohttp import web
 
 from bot.sales.leads import lead_to_api, list_leads
+from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError
+from dashboard.schemas import LeadsOut, LeadsQuery
 
-routes = web.RouteTableDef()
+routes = ApiRoutes()
 
-STAGES = ("new", "engaged", "qualified", "proposal", "converted", "lost")
 CSV_COLUMNS = ("id", "conversation_id", "platform", "customer_id", "name", "email", "phone", "company", "team_size",
                "budget", "timeline", "product_interest", "score", "stage", "score_reasons", "next_step", "campaign_id",
                "value", "updated_at")
@@ -25,16 +25,14 @@ def _csv_cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-@routes.get("/api/leads")
-async def leads_list(request: web.Request) -> web.StreamResponse:
-    stage = request.query.get("stage", "")
-    if stage and stage not in STAGES:
-        raise ApiError(400, "invalid_filter", "unknown stage", {"stage": f"one of {', '.join(STAGES)}"})
-    leads = [lead_to_api(lead) for lead in await list_leads(services(request).db, tenant_id(request), stage=stage)]
+@routes.get("/api/leads", produces=("text/csv",))
+async def leads_list(request: web.Request, query: LeadsQuery) -> LeadsOut | web.Response:
+    """Leads with score, stage and captured fields, best first; `?format=csv` for a spreadsheet."""
+    leads = [lead_to_api(lead) for lead in await list_leads(services(request).db, tenant_id(request), stage=query.stage or "")]
     for lead in leads:
         if "budget_cents" in lead:
             lead["budget"] = f"{lead.pop('budget_cents') / 100:.2f} {lead.get('budget_currency', '')}".strip()
-    if request.query.get("format") == "csv":
+    if query.format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
@@ -42,4 +40,4 @@ async def leads_list(request: web.Request) -> web.StreamResponse:
             writer.writerow([_csv_cell(lead.get(column, "")) for column in CSV_COLUMNS])
         return web.Response(text=buffer.getvalue(), content_type="text/csv",
                             headers={"Content-Disposition": 'attachment; filename="leads.csv"'})
-    return web.json_response({"leads": leads})
+    return LeadsOut.model_validate({"leads": leads})

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
 
+from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError, read_model
+from dashboard.errors import ApiError
 from dashboard.leo import answer
+from dashboard.schemas import LeoIn, LeoOut
 
-routes = web.RouteTableDef()
+routes = ApiRoutes()
 LEO_PER_MINUTE = 30
 
 
-class LeoIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    message: str = Field(min_length=1, max_length=2000)
-
-
-@routes.post("/api/leo/chat")
-async def leo_chat(request: web.Request) -> web.Response:
-    body = await read_model(request, LeoIn)
+@routes.post("/api/leo/chat", errors=(429,))
+async def leo_chat(request: web.Request, body: LeoIn) -> LeoOut:
+    """Ask Leo, the owner's assistant, about the business's numbers."""
     p, tenant = services(request), tenant_id(request)
     key = f"ratelimit:leo:{tenant}"
     count = await p.redis.incr(key)
@@ -28,4 +24,4 @@ async def leo_chat(request: web.Request) -> web.Response:
         await p.redis.expire(key, 60)
     if count > LEO_PER_MINUTE:
         raise ApiError(429, "rate_limited", "Leo needs a short break; try again in a minute")
-    return web.json_response({"reply": await answer(p.db, tenant, body.message)})
+    return LeoOut(reply=await answer(p.db, tenant, body.message))

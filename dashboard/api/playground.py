@@ -12,10 +12,8 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Literal
-
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from bot.runtime.app import ENGINE
 from bot.conversations.turn_context import HISTORY_LIMIT, PASSAGES
@@ -23,24 +21,19 @@ from bot.pipeline import choose_campaign, run_turn
 from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
 from bot.runtime.services import Services
+from dashboard.api.operations import ApiRoutes, add_api
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError, read_model
+from dashboard.errors import ApiError
+from dashboard.schemas import PlaygroundIn, PlaygroundOut
 from knowledge.campaigns import visible_campaigns
 from knowledge.profiles import get_profile
 
 log = logging.getLogger(__name__)
-routes = web.RouteTableDef()
+routes = ApiRoutes()
 
 PLATFORMS = ("facebook", "instagram", "whatsapp")
 SESSION_TTL_S = 3600
 CHATS_PER_MINUTE = 30
-
-
-class PlaygroundIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    platform: Literal["facebook", "instagram", "whatsapp"]
-    message: str = Field(min_length=1, max_length=2000)
-    session_id: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
 
 
 class PlaygroundSession(BaseModel):
@@ -114,9 +107,9 @@ async def _within_rate(p: Services, tenant: str) -> bool:
     return count <= CHATS_PER_MINUTE
 
 
-@routes.post("/api/playground/chat")
-async def playground_chat(request: web.Request) -> web.Response:
-    body = await read_model(request, PlaygroundIn)
+@routes.post("/api/playground/chat", errors=(429,))
+async def playground_chat(request: web.Request, body: PlaygroundIn) -> PlaygroundOut:
+    """Chat with your own bot as a customer on one platform would: nothing is sent, stored or counted."""
     p, tenant = services(request), tenant_id(request)
     if not await _within_rate(p, tenant):
         raise ApiError(429, "rate_limited", "too many playground messages; try again in a minute")
@@ -127,7 +120,7 @@ async def playground_chat(request: web.Request) -> web.Response:
     await save_session(p, tenant, session_id, advance(session, ctx, body.message, result))
     log.info("playground turn", extra={"tenant": tenant, "platform": body.platform, "source": result.reply.source,
                                        "guard_blocked": result.guard_blocked})
-    return web.json_response({
+    return PlaygroundOut.model_validate({
         "session_id": session_id,
         "reply": result.reply.text,
         "intent": result.classification.intent.value,
@@ -146,5 +139,5 @@ async def _playground_ctx(app: web.Application) -> AsyncIterator[None]:
 
 def setup_playground(app: web.Application) -> None:
     """The playground API; needs the dashboard's middlewares (auth, errors) already on the app."""
-    app.router.add_routes(routes)
+    add_api(app, routes)
     app.cleanup_ctx.append(_playground_ctx)
