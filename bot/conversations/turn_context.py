@@ -14,6 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import store as convs
 from bot.pipeline import choose_campaign
+from bot.pipeline.query import retrieval_query
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext
 from bot.runtime.services import Platform
 
@@ -58,15 +59,17 @@ async def load_turn_context(
     db, tenant_id = platform.db, conversation.tenant_id
     turn_texts = [m.text for m in messages.pending if m.text]
     joined = " ".join(turn_texts)
+    # A reply that failed never reached the customer: it is not part of what they saw.
+    seen = [m for m in messages.history if m.text and m.delivery != "failed"]
+    history = [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:]
+    # A follow-up ("and on Saturday?") is searched with the customer's previous message.
     knowledge = await platform.knowledge.for_turn(
-        db, tenant_id, joined, platform=conversation.platform, k=PASSAGES, fresh_since=fresh_since
+        db, tenant_id, retrieval_query(turn_texts, history), platform=conversation.platform, k=PASSAGES,
+        fresh_since=fresh_since,
     )
     campaigns = knowledge.facts.products
     current = next((c for c in campaigns if c.id == conversation.campaign_id), None)
     campaign = choose_campaign(joined, campaigns, current, conversation.referral_ref)
-    # A reply that failed never reached the customer: it is not part of what they saw.
-    seen = [m for m in messages.history if m.text and m.delivery != "failed"]
-    history = [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:]
     return TurnContext(
         tenant_id=tenant_id,
         platform=conversation.platform,
