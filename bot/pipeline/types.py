@@ -17,6 +17,8 @@ class Intent(str, Enum):
     objection = "objection"
     buying_signal = "buying_signal"
     human_request = "human_request"
+    # Anger or a complaint: an apology and a person from the team.
+    complaint = "complaint"
     opt_out = "opt_out"
     opt_in = "opt_in"
     small_talk = "small_talk"
