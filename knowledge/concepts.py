@@ -34,7 +34,7 @@ CONCEPT_WORDS: dict[str, str] = {
               "erstatt* | geld zuruck | rimbors* | reembolso* | change my mind",
     "return": "return* | send (?:it )?back | devolu* | devolv* | retour* | renvo* | zuruckgeb* | zuruckgegeben | "
               "zurucksend* | rucksend* | ruckgabe* | umtausch* | exchange* | cambio* | reso | resi | restitu* | troca*",
-    "cancel": "cancel* | cancela* | annul* | kundig* | storn* | disdett* | disdir* | absag* | can'?t make it | "
+    "cancel": "cancel* | cancela* | annul* | kundig* | gekundig* | storniert | abgesagt | storn* | disdett* | disdir* | absag* | can'?t make it | "
               "cannot make it | no puedo ir | no-show* | late cancellation*",
     "delivery": "deliver* | shipping | ship | ships | shipped | envio* | enviar | entrega* | entregam | livr* | liefer* | "
                 "versand* | consegn* | spedizion* | spedi* | frete | nach hause | a domicilio | a casa | em casa | "

@@ -76,7 +76,7 @@ _HINTS: dict[str, frozenset[str]] = {
     "pt": frozenset(
         "os voce voces obrigado obrigada quero tem uma eu com nao sim muito bom dia boa tarde posso falar "
         "pessoa tudo bem quanto custa preco oi ola meu minha estou envio frete atendente pode qual onde mais "
-        "isso vou fazer inscricao entregam entrega pedir do aulas mensalidade".split()
+        "isso vou fazer inscricao entregam entrega pedir do aulas mensalidade por mes voce".split()
     ),
     "fr": frozenset(
         "le les est des du pour combien prix bonjour salut merci je veux vous avez comment une mon et avec "
@@ -86,7 +86,8 @@ _HINTS: dict[str, frozenset[str]] = {
     "de": frozenset(
         "der die das ist und ich sie wie viel kostet preis hallo danke bitte mochte haben eine ein mein mit "
         "nicht ja sehr guten tag sprechen kaufen wir zu was gibt es lieferung versand kann habt ihr seid wo "
-        "samstags offen auch nach hause den fur nehm zuruckgeben gefallt".split()
+        "samstags offen auch nach hause den fur nehm zuruckgeben gefallt du dich dir dein deinen gute hier uns bei "
+        "auf noch schon gerne bekommst kannst findest wahl super".split()
     ),
     "it": frozenset(
         "il lo gli della delle sono come quanto costa prezzo ciao grazie voglio avete posso una con molto "
@@ -105,11 +106,13 @@ _SINGLE_WORDS: dict[str, str] = {
     "ciao": "it", "grazie": "it", "buongiorno": "it", "basta": "it",
 }
 
-_LETTER_HINTS = (("ñ¿¡", "es"), ("ãõ", "pt"), ("èùœëê", "fr"), ("äöüß", "de"), ("ì", "it"))
+_LETTER_HINTS = (("ñ¿¡", "es"), ("ãõ", "pt"), ("èùœë", "fr"), ("äöüß", "de"), ("ì", "it"))
+_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
 
 def detect_language(text: str, default: str = "en") -> str:
     """The language of a chat message among LANGUAGES; `default` (the conversation's language) when unsure."""
+    text = _URL.sub(" ", text)
     found = words(text)
     if not found:
         return default

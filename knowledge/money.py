@@ -259,9 +259,13 @@ def _marker_after(match: re.Match[str]) -> list[Amount] | None:
     return found
 
 
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
 def extract_amounts(text: str) -> list[Amount]:
     """Every money amount written in `text`, in order of appearance."""
     found: list[Amount] = []
+    text = _LINE_BREAK.sub(" ", text)  # a PDF line may end between "29" and "€"
     for match in _AMOUNT_RE.finditer(text):
         amounts = _marker_before(match) if match["pre_num"] else _marker_after(match)
         if amounts:
@@ -272,6 +276,7 @@ def extract_amounts(text: str) -> list[Amount]:
 def extract_percentages(text: str) -> list[float]:
     """Every percentage written in `text` ("20%", "20 %", "12,5 percent"), in order of appearance."""
     found: list[float] = []
+    text = _LINE_BREAK.sub(" ", text)
     for match in _PERCENT_RE.finditer(text):
         for part in (match["low"], match["num"]):
             if part:

@@ -8,7 +8,7 @@ import unicodedata
 from bot.evaluation.cases import EvalCase
 from knowledge.money import amount_matches, extract_amounts
 
-_APOLOGY = ("sorry", "apolog", "lo siento", "disculp", "desole", "desolee", "excuse", "tut mir leid",
+_APOLOGY = ("sorry", "apolog", "lo siento", "disculp", "desole", "desolee", "excuse", "leid",
             "entschuldig", "desculp", "sinto muito", "mi dispiace", "scusa")
 
 
@@ -20,7 +20,12 @@ def folded(text: str) -> str:
 
 def contains(text: str, term: str) -> bool:
     """`term` in `text` as whole words (digits never match inside a longer number)."""
-    pattern = rf"(?<![\w.,]){re.escape(folded(term))}(?![\w]|[.,]\d)"
+    word = folded(term)
+    if re.fullmatch(r"[\d.,]+", word):
+        # "99" is said by "£99.00" and "2.499" by "2.499,00 €", but not by "199" or "99.50".
+        pattern = rf"(?<![\w.,]){re.escape(word)}(?:[.,]0+)?(?![\w]|[.,]\d)"
+    else:
+        pattern = rf"(?<![\w]){re.escape(word)}(?:s|es)?(?![\w])"
     return re.search(pattern, folded(text)) is not None
 
 

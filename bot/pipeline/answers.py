@@ -7,13 +7,11 @@ from dataclasses import dataclass
 
 from bot.pipeline.context import clean_sentences
 from bot.pipeline.text import content_words, detect_language, fold
-from bot.pipeline.types import TurnContext
 from knowledge.concepts import concepts_in
 from knowledge.models import Passage
 
 # Concepts that only narrow a question ("on Saturday", "during the week"): they never answer one alone.
 _QUALIFIERS = frozenset({"day_sat", "day_sun", "day_week"})
-_NUMBER = re.compile(r"\d+")
 # Internal lines of campaign passages, which are for the model's reading, not for quoting.
 _INTERNAL = re.compile(r"^(?:for|price of [^:]+|how to get [^:]+|contact [^:]+|goals of [^:]+|who [^:]+ serves):",
                        re.IGNORECASE)
@@ -87,10 +85,3 @@ def best_answer(question: str, context_text: str, passages: list[Passage], *, li
         concepts=asked,
     )
 
-
-def numbers_in(text: str) -> set[str]:
-    return set(_NUMBER.findall(text))
-
-
-def document_answer(ctx: TurnContext, question: str, context_text: str, passages: list[Passage]) -> DocumentAnswer | None:
-    return best_answer(question, context_text, passages)

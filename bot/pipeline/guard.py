@@ -94,6 +94,12 @@ def _discount_families(folded: str) -> set[str]:
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
+# "There's no discount right now" offers nothing.
+_NO_OFFER = re.compile(
+    r"\b(?:no|not|isn't|aren't|there's no|don't have any|ningun\w*|sin|no hay|nao (?:ha|temos)|nenhum\w*|"
+    r"pas de|aucun\w*|kein\w*|nicht|nessun\w*|non (?:ci sono|abbiamo))\b"
+    r".{0,30}\b(?:discount|descuento|desconto|reduction|remise|rabatt|sconto|promo\w*|coupon|deal|offer)\w*"
+)
 # Words of the offers themselves, which say nothing about what is on offer.
 _OFFER_WORDS = frozenset(
     "free gratis gratuit gratuito gratuita kostenlos umsonst discount descuento desconto reduction remise rabatt "
@@ -119,7 +125,7 @@ def _unsupported_offers(folded_reply: str, support: Sequence[str]) -> list[str]:
     missing: list[str] = []
     for sentence in _SENTENCE_SPLIT.split(folded_reply):
         families = _discount_families(sentence)
-        if not families:
+        if not families or _NO_OFFER.search(sentence):
             continue
         about = content_words(sentence) - _OFFER_WORDS
         for family in sorted(families):
@@ -129,7 +135,8 @@ def _unsupported_offers(folded_reply: str, support: Sequence[str]) -> list[str]:
 
 
 def _names_in(folded_text: str, folded_name: str) -> bool:
-    return bool(re.search(rf"(?<!\w){re.escape(folded_name)}(?!\w)", folded_text))
+    """The name as words, plural included ("private sessions" names "Private Session")."""
+    return bool(re.search(rf"(?<!\w){re.escape(folded_name)}(?:s|es)?(?!\w)", folded_text))
 
 
 def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) -> GuardVerdict:

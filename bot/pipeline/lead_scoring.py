@@ -8,7 +8,7 @@ import phonenumbers
 
 from bot.pipeline.text import fold
 from bot.pipeline.types import LeadFields, LeadState
-from knowledge.models import Campaign, minor_digits
+from knowledge.models import BusinessProfile, Campaign, minor_digits
 from knowledge.money import extract_amounts
 
 EMAIL_RE = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b")
@@ -96,6 +96,17 @@ def region_for_customer(platform: str, customer_id: str) -> str | None:
     except phonenumbers.NumberParseException:
         return None
     region = phonenumbers.region_code_for_number(number)
+    return region if region and region != "ZZ" else None
+
+
+def business_region(profile: BusinessProfile | None) -> str | None:
+    """The business's country, from its own phone number: customers mostly type numbers of the same country."""
+    if profile is None or not profile.phone.strip().startswith("+"):
+        return None
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(profile.phone))
+    except phonenumbers.NumberParseException:
+        return None
     return region if region and region != "ZZ" else None
 
 

@@ -94,6 +94,8 @@ class Reply(BaseModel):
     text: str
     source: Literal["llm", "offline"]
     facts_used: list[str] = Field(default_factory=list)
+    # The prompt's passage ids ("P1") the model cited for its facts.
+    sources: list[str] = Field(default_factory=list)
     lead_fields: LeadFields = Field(default_factory=LeadFields)
     cta_sent: bool = False
     handoff: bool = False
