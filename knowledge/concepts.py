@@ -32,7 +32,8 @@ CONCEPT_WORDS: dict[str, str] = {
             "personas por | personnes par | teilnehmer* | hochstens | al massimo | no maximo | au maximum",
     "refund": "refund* | money back | my money | reimburs* | reembols* | devolucion del dinero | rembours* | "
               "erstatt* | geld zuruck | rimbors* | reembolso* | change my mind",
-    "return": "return* | send (?:it )?back | devolu* | devolv* | retour* | renvo* | zuruckgeb* | zuruckgegeben | "
+    "return": "return* | send (?:it )?back | unused | never used | unbenutzt* | sin usar | non utilise* | nao usad* | "
+              "mai usat* | non usat* | devolu* | devolv* | retour* | renvo* | zuruckgeb* | zuruckgegeben | "
               "zurucksend* | rucksend* | ruckgabe* | umtausch* | exchange* | cambio* | reso | resi | restitu* | troca*",
     "cancel": "cancel* | cancela* | annul* | kundig* | gekundig* | storniert | abgesagt | storn* | disdett* | disdir* | absag* | can'?t make it | "
               "cannot make it | no puedo ir | no-show* | late cancellation*",
@@ -44,8 +45,11 @@ CONCEPT_WORDS: dict[str, str] = {
                "mastercard | amex | paypal",
     "financing": "instal+ment* | finance | financ* | finanz* | a plazos | plazos | cuotas | mensualidades | "
                  "en plusieurs fois | mensualite* | in raten | raten* | ratenzahlung* | a rate | rateizz* | "
-                 "parcela* | parcelad* | prestac* | interest | interes* | zins* | zinsen | interessi",
+                 "parcela* | parcelad* | prestac* | interest rate* | interest-free | no interest | intereses | sin interes | "
+                 "zinsen | zinsfrei* | interessi | juros | sans frais",
     "warranty": "warrant* | guarantee* | garant* | gewahrleist* | gewahr",
+    "membership": "membership* | member | mitgliedschaft* | mitglied | abo | abonnement* | membresia* | suscripcion* | "
+                  "adhesion | abbonament* | assinatura* | mensalidade* | cuota mensual",
     "location": "where are you | where is | where'?s | located | location | address* | adresse | direccion | donde estan | "
                 "donde queda* | ubicad* | ubicacion | endereco | onde fica* | onde (?:estao|voces) | ou etes | ou se trouve* | "
                 "ou est | wo seid | wo sind | wo ist | wo finde* | standort | anschrift | dove siete | dove si trova* | "

@@ -50,8 +50,9 @@ def _sentence_score(sentence: str, asked: set[str], asked_words: set[str], lang:
     return score, found
 
 
-def best_answer(question: str, context_text: str, passages: list[Passage], *, limit: int = 2) -> DocumentAnswer | None:
-    """The sentences of `passages` that answer `question` best (the customer's earlier question, `context_text`,
+def best_answer(question: str, context_text: str, passages: list[Passage], *, limit: int = 2,
+                hidden: tuple[str, ...] = ()) -> DocumentAnswer | None:
+    """The sentences of `passages` (none naming a `hidden` product, folded) that answer `question` best (the customer's earlier question, `context_text`,
     breaks ties for a follow-up). None when no sentence speaks of what was asked."""
     asked = question_concepts(question) or question_concepts(context_text)
     lang = detect_language(question)
@@ -60,7 +61,9 @@ def best_answer(question: str, context_text: str, passages: list[Passage], *, li
     for rank, passage in enumerate(passages):
         if passage.source.startswith("campaign:"):
             continue
-        sentences = [s for s in clean_sentences(passage.text) if not _INTERNAL.match(s)]
+        # Never a sentence that names a product not offered on this channel.
+        sentences = [s for s in clean_sentences(passage.text) if not _INTERNAL.match(s)
+                     and not any(name in fold(s) for name in hidden)]
         doc_lang = detect_language(passage.text)
         for index, sentence in enumerate(sentences):
             if len(sentence.split()) < 3:

@@ -13,7 +13,7 @@ from bot.pipeline.offline import offline_reply, safe_reply
 from bot.pipeline.phrases import phrase
 from bot.pipeline.text import split_sentences
 from bot.pipeline.types import Classification, Intent, Reply, TurnContext, TurnResult, Usage
-from bot.pipeline.verify import support_texts, verify
+from bot.pipeline.verify import WRONG_LANGUAGE, support_texts, verify
 from knowledge.concepts import concepts_in
 from knowledge.money import extract_amounts
 
@@ -30,7 +30,7 @@ MIN_RETRY_S = 1.0
 
 def _answers(question: str, intent: Intent, kept: str, links: list[str]) -> bool:
     """Whether what is left of a repaired reply still answers the customer."""
-    statements = [s for s in split_sentences(kept) if not s.rstrip().endswith("?")]
+    statements = [s for s in split_sentences(kept) if not s.rstrip().endswith("?") and len(s.split()) >= 3]
     if not statements:
         return False
     if intent == Intent.buying_signal:
@@ -72,19 +72,20 @@ async def _repaired(
     answer; else the model once more, told what it got wrong; else the offline answer; else product names."""
     links = [c.product.cta_url for c in visible_campaigns(ctx) if c.product.cta_url]
     extra: Usage | None = None
-    if candidate.source == "llm":
+    wrong_language = any(v.startswith(WRONG_LANGUAGE) for v in violations)
+    if candidate.source == "llm" and not wrong_language:
         kept = _kept_sentences(ctx, candidate, handoff)
         if kept and _answers(ctx.turn_text, classification.intent, kept, links):
             return _with_link(ctx, candidate, candidate.model_copy(update={"text": kept}), classification), None
-        if model is not None and time_left_s >= MIN_RETRY_S:
-            correction = "; ".join(violations)[:600]
-            try:
-                second, extra = await llm_reply(model, ctx, classification, timeout_s=time_left_s, correction=correction)
-            except ModelUnavailable as unavailable:
-                extra = unavailable.usage
-            else:
-                if verify(ctx, second, handoff=handoff).ok:
-                    return _with_link(ctx, candidate, second, classification), extra
+    if candidate.source == "llm" and model is not None and time_left_s >= MIN_RETRY_S:
+        correction = "; ".join(violations)[:600]
+        try:
+            second, extra = await llm_reply(model, ctx, classification, timeout_s=time_left_s, correction=correction)
+        except ModelUnavailable as unavailable:
+            extra = unavailable.usage
+        else:
+            if verify(ctx, second, handoff=handoff).ok:
+                return _with_link(ctx, candidate, second, classification), extra
     fallback = offline_reply(ctx, classification)
     if verify(ctx, fallback, handoff=handoff).ok:
         return _with_link(ctx, candidate, fallback, classification), extra

@@ -177,7 +177,9 @@ class _Responder:
         if is_follow_up(self.text):
             customer = [item.text for item in self.ctx.history if item.sender == "customer"]
             earlier = customer[-1] if customer else ""
-        return best_answer(self.text, earlier, usable_passages(self.ctx))
+        visible = {fold(c.product.name) for c in self.campaigns} | {fold(c.name) for c in self.campaigns}
+        hidden = tuple(fold(name) for name in self.ctx.facts.all_product_names if fold(name) not in visible)
+        return best_answer(self.text, earlier, usable_passages(self.ctx), hidden=hidden)
 
     # Intents ------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from bot.pipeline.text import detect_language, fold, words
 from bot.pipeline.types import GuardVerdict, Reply, TurnContext
 from knowledge.money import extract_amounts
 
+WRONG_LANGUAGE = "answers in another language than the customer's"
 _HANDS_OVER = re.compile(
     r"passing you|pass you (?:on|over|to)|hand(?:ing)? you (?:over|to)|transferr?(?:ing)? you|connect(?:ing)? you (?:to|with)|"
     r"(?:a person|someone|a colleague|a member) (?:from|of) (?:our|the) team (?:will|is going to)|"
@@ -69,5 +70,5 @@ def verify(ctx: TurnContext, reply: Reply, *, handoff: bool) -> GuardVerdict:
     lang = language_of(ctx)
     # Offline replies are built in the customer's language around the tenant's own (quoted) words.
     if reply.source == "llm" and len(words(reply.text)) >= 4 and detect_language(reply.text, default=lang) != lang:
-        violations.append("answers in another language than the customer's")
+        violations.append(WRONG_LANGUAGE)
     return GuardVerdict(ok=not violations, violations=violations)
