@@ -19,7 +19,8 @@ CONCEPT_WORDS: dict[str, str] = {
     "hours": "hour* | open* | close | closed | closing | opening* | horario* | abre | abren | abierto* | cierra* | "
              "ouvert* | ouvre* | ferme | fermee* | fermes | horaire* | offnungszeit* | geoffnet | offen | geschlossen | "
              "orari* | aperto | aperti | aperta | chiuso | chiusi | aberto* | abrem | fechad* | funcionamento | "
-             "what time | a que hora | a quelle heure | um wie viel uhr | wann habt | a che ora | que horas",
+             "what time | a que hora | a quelle heure | um wie viel uhr | wann habt | a che ora | que horas | "
+             "\\d{1,2}(?::\\d\\d)? ?(?:am|pm) | \\d{1,2}:\\d\\d",
     "day_sat": "saturday* | sabado* | samedi* | samstag* | sabato | sonnabend*",
     "day_sun": "sunday* | domingo* | dimanche* | sonntag* | domenica | bank holiday* | feriado* | feiertag* | "
                "jours feries | festivi",

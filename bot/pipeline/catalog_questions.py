@@ -39,6 +39,12 @@ _GENERIC_ITEMS = frozenset(
     questo qualcosa prodotti prodotto sconto sconti offerte offerta prezzo
     """.split()
 )
+# Nouns that name a kind of service rather than a thing: what they are about decides whether it is sold.
+_SERVICE_NOUNS = frozenset(
+    "class classes lesson lessons course courses session sessions coaching training help service services "
+    "clase clases curso cursos sesion sesiones aula aulas cours seance seances kurs kurse stunde stunden unterricht "
+    "lezione lezioni corso corsi".split()
+)
 ASKS_CATALOG = re.compile(
     r"\bwhat (?:do|else do|can) you (?:sell|offer|have)|\bwhat (?:products|do you do)|\bwhat'?s (?:on offer|for sale)|"
     r"\bwh?at (?:do )?(?:u|you|y'all) (?:guys )?(?:got|have|sell|offer)\b|"
@@ -111,7 +117,10 @@ def unsold_item(ctx: TurnContext, campaigns: list[Campaign], text: str) -> tuple
     if not head_words or concepts_in(item):
         return None
     covered = catalog_words(ctx, campaigns)
-    if any(content_words(word) <= covered for word in head_words) or content_words(item) & covered:
+    head = content_words(head_words[-1])
+    modifiers = set().union(*(content_words(word) for word in head_words[:-1])) if len(head_words) > 1 else set()
+    # "yoga blocks" asks for blocks; "English classes" asks for what a coaching pack that teaches English gives.
+    if head <= covered or (head_words[-1] in _SERVICE_NOUNS and modifiers and modifiers <= covered):
         return None
     hidden = {fold(name) for name in ctx.facts.all_product_names} - {fold(c.product.name) for c in campaigns}
     said = as_written(item, text)

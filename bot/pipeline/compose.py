@@ -13,6 +13,7 @@ from bot.pipeline.offline import offline_reply, safe_reply
 from bot.pipeline.phrases import phrase
 from bot.pipeline.text import split_sentences
 from bot.pipeline.types import Classification, Intent, Reply, TurnContext, TurnResult, Usage
+from bot.pipeline.guard import INSTRUCTIONS_REPEATED
 from bot.pipeline.verify import WRONG_LANGUAGE, support_texts, verify
 from knowledge.concepts import concepts_in
 from knowledge.money import extract_amounts
@@ -72,8 +73,9 @@ async def _repaired(
     answer; else the model once more, told what it got wrong; else the offline answer; else product names."""
     links = [c.product.cta_url for c in visible_campaigns(ctx) if c.product.cta_url]
     extra: Usage | None = None
-    wrong_language = any(v.startswith(WRONG_LANGUAGE) for v in violations)
-    if candidate.source == "llm" and not wrong_language:
+    # A reply in the wrong language, or one that repeats our instructions, is not repaired sentence by sentence.
+    whole = any(v.startswith((WRONG_LANGUAGE, INSTRUCTIONS_REPEATED)) for v in violations)
+    if candidate.source == "llm" and not whole:
         kept = _kept_sentences(ctx, candidate, handoff)
         if kept and _answers(ctx.turn_text, classification.intent, kept, links):
             return _with_link(ctx, candidate, candidate.model_copy(update={"text": kept}), classification), None

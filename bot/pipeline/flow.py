@@ -36,7 +36,8 @@ _OBJECTION_KINDS: dict[str, re.Pattern[str]] = {
 
 
 def is_first_reply(ctx: TurnContext) -> bool:
-    return not any(item.sender in ("bot", "human") for item in ctx.history)
+    """Nothing has been said to this customer yet (no reply in the history, no earlier message on the lead)."""
+    return ctx.lead.messages_in == 0 and not any(item.sender in ("bot", "human") for item in ctx.history)
 
 
 def opening(campaign: Campaign | None, lang: str, *, alone: bool) -> str:
@@ -48,7 +49,7 @@ def opening(campaign: Campaign | None, lang: str, *, alone: bool) -> str:
     if alone:
         return greeting
     statements = [s for s in split_sentences(greeting) if not s.rstrip().endswith("?")]
-    return statements[0] if statements else ""
+    return " ".join(statements)
 
 
 def _field_known(question: str, fields: LeadFields) -> bool:

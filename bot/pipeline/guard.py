@@ -32,9 +32,11 @@ _DISCOUNT_FAMILIES: dict[str, re.Pattern[str]] = {
     "promotion": re.compile(r"\b(?:promo|promos|promotion\w*|promocion\w*|promocao|promocoes|aktion\w*|sonderangebot\w*|on sale|clearance|bogo|2x1|2 for 1)\b"),
 }
 
+INSTRUCTIONS_REPEATED = "repeats the assistant's instructions"
 # Lines of the assistant's instructions that a reply must never repeat (see bot/prompts/system.j2).
 PROMPT_MARKERS = (
     "rules you always follow",
+    "you are the sales assistant of",
     "<catalog>",
     "</catalog>",
     "<documents>",
@@ -172,5 +174,5 @@ def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) 
 
     lowered = text.lower()
     if any(marker in lowered for marker in PROMPT_MARKERS):
-        violations.append("repeats the assistant's instructions")
+        violations.append(INSTRUCTIONS_REPEATED)
     return GuardVerdict(ok=not violations, violations=violations)

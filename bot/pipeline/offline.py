@@ -213,7 +213,7 @@ class _Responder:
             return reply
         if asked and self.named is None and intent != Intent.price_question:
             return Reply(text=phrase("dont_know", self.lang), source="offline")
-        unsold = unsold_item(self.ctx, self.campaigns, self.text) if self.named is None else None
+        unsold = unsold_item(self.ctx, self.campaigns, self.text)
         if unsold is not None:
             return self._not_sold(*unsold)
         if self.named is None:
@@ -229,7 +229,7 @@ class _Responder:
             if self.campaigns:
                 return self._offers()
             return Reply(text=phrase("dont_know", self.lang), source="offline")
-        parts, used = self._product_facts(campaign, with_features=intent == Intent.product_question)
+        parts, used = self._product_facts(campaign, with_features=intent == Intent.product_question or not asked)
         return Reply(text=" ".join(parts), source="offline", facts_used=used, product_name=campaign.product.name)
 
     def _discount(self) -> Reply:

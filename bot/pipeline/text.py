@@ -12,7 +12,7 @@ __all__ = ["LANGUAGES", "STOPWORDS", "content_words", "detect_language", "fold",
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # A sentence ends at . ! ? followed by a capital, a digit or an opening quote, not inside "z.B." or "ca. 2".
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[\"'«¿¡(]?[A-ZÀ-ÖØ-Þ0-9])")
-_ABBREVIATION = re.compile(r"(?:\b(?:ca|z\.b|bzw|etc|e\.g|i\.e|nr|no|st|dr|mr|mrs|ms|vs|approx|inkl|usw|ggf)\.|\b\w\.)$",
+_ABBREVIATION = re.compile(r"(?:\b(?:ca|z\.b|bzw|etc|e\.g|i\.e|nr|no|st|dr|mr|mrs|ms|vs|approx|inkl|usw|ggf)\.|\b[a-zA-Z]\.)$",
                            re.IGNORECASE)
 
 

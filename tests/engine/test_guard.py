@@ -16,7 +16,7 @@ SUPPORT = [p.text for p in PASSAGES]
 @pytest.mark.parametrize(
     "text",
     [
-        "Yoga Mat Pro costs $49.00 USD.",
+        "Yoga Mat Pro costs $49.00.",
         "The Yoga Mat Pro is $49.",
         "It's 49 dollars.",
         "Online Coaching is 99.00 EUR a month.",
@@ -107,4 +107,4 @@ def test_a_price_attributed_to_the_wrong_product_is_blocked() -> None:
     verdict = check_reply("The Yoga Mat Pro is 99.00 EUR.", FACEBOOK)
     assert not verdict.ok
     assert any("another product's price" in v for v in verdict.violations)
-    assert check_reply("Yoga Mat Pro ($49.00 USD) and Online Coaching (99.00 EUR).", FACEBOOK).ok
+    assert check_reply("Yoga Mat Pro ($49.00) and Online Coaching (€99.00).", FACEBOOK).ok
