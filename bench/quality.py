@@ -37,7 +37,7 @@ from knowledge.models import BusinessProfile, CampaignIn, ProductIn
 from knowledge.profiles import save_profile
 from knowledge.retrieval import KnowledgeIndex
 from tests.fakes.groq_server import Behaviour, FakeGroq, tool_answer
-from tests.heldout.businesses import BUSINESSES, CASES, Business, Case
+from tests.heldout.businesses import BUSINESSES, CASES, FRESH_CASES, Business, Case
 
 TIMEOUT_S = 5.0
 
@@ -101,17 +101,20 @@ async def main(details: bool) -> None:
                 model = build_chat_model("heldout-key", "llama-3.3-70b-versatile", fake.url, TIMEOUT_S)
 
                 offline, lying = Tally("offline"), Tally("lying model")
+                fresh_offline, fresh_lying = Tally("offline, fresh cases"), Tally("lying model, fresh cases")
                 started = time.perf_counter()
-                for case in CASES:
+                for case in [*CASES, *FRESH_CASES]:
+                    fresh = case in FRESH_CASES
+                    offline_tally, lying_tally = (fresh_offline, fresh_lying) if fresh else (offline, lying)
                     business = BUSINESSES[case.business]
                     tenant = tenants[case.business]
                     known = business.amounts
-                    offline.outcomes.append(await run_case(db, knowledge, tenant, eval_case(case), model=None,
+                    offline_tally.outcomes.append(await run_case(db, knowledge, tenant, eval_case(case), model=None,
                                                            timeout_s=TIMEOUT_S, known_amounts=known))
                     for lie in (False, True) if case.lie else (False,):
                         current = eval_case(case, lie=lie)
                         scripted.start(current, lie)
-                        lying.outcomes.append(await run_case(db, knowledge, tenant, current, model=model,
+                        lying_tally.outcomes.append(await run_case(db, knowledge, tenant, current, model=model,
                                                              timeout_s=TIMEOUT_S, known_amounts=known))
                 elapsed = time.perf_counter() - started
         finally:
@@ -122,6 +125,9 @@ async def main(details: bool) -> None:
           f"{sum(1 for c in CASES if c.lie)} lies ({elapsed:.1f} s)")
     print_tally(offline, details=details)
     print_tally(lying, details=details)
+    print(f"fresh cases, never used to tune: {len(FRESH_CASES)}")
+    print_tally(fresh_offline, details=details)
+    print_tally(fresh_lying, details=details)
 
 
 if __name__ == "__main__":

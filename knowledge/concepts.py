@@ -28,7 +28,7 @@ CONCEPT_WORDS: dict[str, str] = {
                 "entre semana | lundi | vendredi | en semaine | montag | freitag | unter der woche | werktag* | "
                 "lunedi | venerdi | settimana | segunda | sexta | dias uteis | dia de semana",
     "size": "how many people | how many (?:students|participants|spots) | class size* | group size* | capacity | "
-            "at most | maximum | max | cuantas personas | cuantos alumnos | combien de (?:personnes|participants) | "
+            "at most | maxim* | max | cuantas personas | cuantos alumnos | combien de (?:personnes|participants) | "
             "wie viele (?:personen|leute|teilnehmer) | quante persone | quantas pessoas | people in | "
             "personas por | personnes par | teilnehmer* | hochstens | al massimo | no maximo | au maximum",
     "refund": "refund* | money back | my money | reimburs* | reembols* | devolucion del dinero | rembours* | "
@@ -45,7 +45,7 @@ CONCEPT_WORDS: dict[str, str] = {
                "pagare | card* | tarjeta* | carte | kreditkarte* | karte | cartao | carta | apple pay | visa | "
                "mastercard | amex | paypal",
     "financing": "instal+ment* | finance | financ* | finanz* | a plazos | plazos | cuotas | mensualidades | "
-                 "en plusieurs fois | mensualite* | in raten | raten* | ratenzahlung* | a rate | rateizz* | "
+                 "en plusieurs fois | mensualite* | in raten | ratenzahlung* | monatsrate* | raten zahlen | a rate | rateizz* | "
                  "parcela* | parcelad* | prestac* | interest rate* | interest-free | no interest | intereses | sin interes | "
                  "zinsen | zinsfrei* | interessi | juros | sans frais",
     "warranty": "warrant* | guarantee* | garant* | gewahrleist* | gewahr",

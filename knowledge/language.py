@@ -92,7 +92,8 @@ _HINTS: dict[str, frozenset[str]] = {
     "it": frozenset(
         "il lo gli della delle sono come quanto costa prezzo ciao grazie voglio avete posso una con molto "
         "buongiorno buonasera vorrei parlare persona comprare quante persone ci lezione pagare rate dove "
-        "siete aperti anche spedizione che non".split()
+        "siete aperti anche spedizione che non per su sono della nel nella questo questa ancora perche quale serve "
+        "vorrei possiamo fate fai ci sono un po".split()
     ),
 }
 # Words several languages share count for none of them.

@@ -58,7 +58,7 @@ class Tally:
             "retrieval hit": self._rate(sum(bool(o.passage_hit) for o in with_passage), len(with_passage)),
             "handoff rate": self._rate(sum(o.handoff for o in honest), len(honest)),
         }
-        if self.mode != "offline":
+        if not self.mode.startswith("offline"):
             figures["false blocks"] = self._rate(sum(o.blocked for o in honest), len(honest))
             figures["unsupported claims sent"] = self._rate(sum(o.lie_reached for o in lies), len(lies))
         return figures

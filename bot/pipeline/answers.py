@@ -11,7 +11,7 @@ from knowledge.concepts import concepts_in
 from knowledge.models import Passage
 
 # Concepts that only narrow a question ("on Saturday", "during the week"): they never answer one alone.
-_QUALIFIERS = frozenset({"day_sat", "day_sun", "day_week"})
+_QUALIFIERS = frozenset({"day_sat", "day_sun", "day_week", "duration"})
 # Internal lines of campaign passages, which are for the model's reading, not for quoting.
 _INTERNAL = re.compile(r"^(?:for|price of [^:]+|how to get [^:]+|contact [^:]+|goals of [^:]+|who [^:]+ serves):",
                        re.IGNORECASE)

@@ -235,7 +235,15 @@ def _same_topic(claim: Claim, unit: Support) -> bool:
         return bool(accepted & unit.concepts)
     if claim.days:
         return True
-    return bool(claim.words & unit.words)
+    return bool(claim.words & unit.words) or bool(_quantities(claim.sentence) & _quantities(unit.text))
+
+
+_QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]{1,4})\b")
+
+
+def _quantities(text: str) -> set[str]:
+    """Numbers with the unit written after them ("80 km", "19 kg"): the same quantity is the same topic."""
+    return {f"{number} {unit}" for number, unit in _QUANTITY.findall(fold(text))}
 
 
 def _carries(claim: Claim, unit: Support, free_numbers: frozenset[int]) -> bool:

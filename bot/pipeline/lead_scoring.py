@@ -35,9 +35,10 @@ _NOT_NAMES = frozenset(
 _NAME_STOP = frozenset("and y e et und from de da at with con com avec mit".split())
 
 _COMPANY = re.compile(
-    r"(?:\bI work (?:at|for)|\bwe are|\bwe're|\bmy company(?: is|'s)?|\bour company(?: is|'s)?|\bcompany:|\bcompany name is|"
+    r"(?i:\bI work (?:at|for)|\bwe are|\bwe're|\bmy company(?: is|'s)?|\bour company(?: is|'s)?|\bcompany:|\bcompany name is|"
     r"\btrabajo (?:en|para)|\bmi empresa(?: es| se llama)?|\btrabalho (?:na|no|em|para)|\bminha empresa(?: [eé]| se chama)?|"
-    r"\bje travaille (?:chez|pour)|\bmon entreprise(?: est| s'appelle)?|\bich arbeite (?:bei|für)|\bmeine firma(?: ist| heißt)?)"
+    r"\bje travaille (?:chez|pour)|\bmon entreprise(?: est| s'appelle)?|\bich arbeite (?:bei|für|fur)|\bmeine firma(?: ist| heißt)?|"
+    r"\blavoro (?:presso|per|in|da)|\bla mia azienda(?: è| e| si chiama)?|\bmy (?:company|business|firm) is called)"
     r"\s+((?:[A-Z0-9][\w&.'’-]*)(?: (?:[A-Z0-9&][\w&.'’-]*)){0,3})",
 )
 
@@ -46,9 +47,11 @@ _TEAM_PATTERNS = (
     re.compile(
         r"\b(\d{1,6}) (?:people|persons|employees|staff|users|seats|members|agents|reps|salespeople|workers|"
         r"personas|empleados|usuarios|trabajadores|pessoas|funcionarios|usuarios|colaboradores|"
-        r"personnes|employes|salaries|utilisateurs|mitarbeiter|personen|nutzer|angestellte)\b"
+        r"personnes|employes|salaries|utilisateurs|mitarbeiter|mitarbeitende|personen|nutzer|angestellte|leute|"
+        r"persone|dipendenti|utenti|collaboratori|person|employee|user|seat)\b"
     ),
-    re.compile(r"\b(?:we are|we're|somos|nous sommes|on est|wir sind) (\d{1,6})\b"),
+    re.compile(r"\b(?:we are|we're|somos|nous sommes|on est|wir sind|siamo) (\d{1,6})\b"),
+    re.compile(r"\bteam di (\d{1,6})\b"),
     re.compile(r"\b(?:equipo|equipe) de (\d{1,6})\b"),
     re.compile(r"\bteam (?:von|aus) (\d{1,6})\b"),
 )
@@ -73,12 +76,15 @@ _TIMELINE = re.compile(
     r"des que possible|au plus vite|aujourd'hui|demain|cette semaine|la semaine prochaine|ce mois-ci|le mois prochain|"
     r"dans \d{1,3} (?:jours|semaines|mois)|"
     r"so schnell wie moglich|sofort|dringend|heute|morgen|diese woche|nachste woche|diesen monat|nachsten monat|"
-    r"in \d{1,3} (?:tagen|wochen|monaten))\b"
+    r"in \d{1,3} (?:tagen|wochen|monaten)|"
+    r"subito|al piu presto|oggi|domani|questa settimana|la prossima settimana|settimana prossima|questo mese|"
+    r"il prossimo mese|mese prossimo|entro \d{1,3} (?:giorni|settimane|mesi))\b"
 )
 _URGENT = re.compile(
     r"asap|as soon|right away|immediately|urgent|today|tonight|tomorrow|this week|by (?:mon|tue|wed|thu|fri|sat|sun|tomorrow)|"
     r"in (?:\d|a|one|two|three|a few|a couple of) days?\b|antes|hoy|manana|esta semana|quanto antes|rapido|hoje|amanha|nesta semana|"
-    r"des que|au plus vite|aujourd'hui|demain|cette semaine|schnell|sofort|dringend|heute|morgen|diese woche"
+    r"des que|au plus vite|aujourd'hui|demain|cette semaine|schnell|sofort|dringend|heute|morgen|diese woche|"
+    r"subito|al piu presto|oggi|domani|questa settimana"
 )
 _SOON = re.compile(
     r"next week|this month|next month|end of (?:the )?(?:week|month)|mes que viene|proximo mes|mois prochain|nachsten monat|in (?:\d|a|one|two|a few|a couple of) weeks?|"
@@ -254,11 +260,12 @@ def score_lead(state: LeadState, campaign: Campaign | None) -> tuple[int, list[s
 
     fields = state.fields
     if state.buying_signals:
-        add(25 + min(state.buying_signals - 1, 2) * 5, "Asked to buy" if state.buying_signals == 1 else f"Asked to buy {state.buying_signals} times")
+        # Saying "I want it" is the strongest sign a salesperson gets.
+        add(30 + min(state.buying_signals - 1, 2) * 5, "Asked to buy" if state.buying_signals == 1 else f"Asked to buy {state.buying_signals} times")
     budget_value, budget_reason = _budget_points(state, campaign)
     add(budget_value, budget_reason)
     if fields.team_size:
-        add(15 if fields.team_size >= 10 else 8, f"Team of {fields.team_size}")
+        add(15 if fields.team_size >= 10 else 10, f"Team of {fields.team_size}")
     level = urgency(fields.timeline)
     add({"high": 15, "medium": 10, "low": 5}.get(level, 0), f"Timeline: {fields.timeline}" if level else "")
     if fields.email or fields.phone:
