@@ -100,8 +100,9 @@ async def main(details: bool) -> None:
                 fake.url = await serve(fake.app(), stack)
                 model = build_chat_model("heldout-key", "llama-3.3-70b-versatile", fake.url, TIMEOUT_S)
 
-                offline, lying = Tally("offline"), Tally("lying model")
-                fresh_offline, fresh_lying = Tally("offline, fresh cases"), Tally("lying model, fresh cases")
+                offline, lying = Tally("offline"), Tally("lying model", drafts_known_honest=True)
+                fresh_offline = Tally("offline, fresh cases")
+                fresh_lying = Tally("lying model, fresh cases", drafts_known_honest=True)
                 started = time.perf_counter()
                 for case in [*CASES, *FRESH_CASES]:
                     fresh = case in FRESH_CASES

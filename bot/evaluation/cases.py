@@ -28,3 +28,4 @@ class EvalCase:
     honest: str = ""  # what a truthful model says (used by the scripted model of the held-out bench)
     lie: Lie | None = None
     turns: tuple[str, ...] = ()  # the customer's earlier messages
+    amount: tuple[int, str] | None = None  # for a price question: the price a right answer states

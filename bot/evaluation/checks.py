@@ -23,7 +23,7 @@ def contains(text: str, term: str) -> bool:
     word = folded(term)
     if re.fullmatch(r"[\d.,]+", word):
         # "99" is said by "£99.00" and "2.499" by "2.499,00 €", but not by "199" or "99.50".
-        pattern = rf"(?<![\w.,]){re.escape(word)}(?:[.,]0+)?(?![\w]|[.,]\d)"
+        pattern = rf"(?<![\d.,]){re.escape(word)}(?:[.,]0+)?(?!\d|[.,]\d)"
     else:
         pattern = rf"(?<![\w]){re.escape(word)}(?:s|es)?(?![\w])"
     return re.search(pattern, folded(text)) is not None
@@ -37,6 +37,9 @@ def answers(case: EvalCase, reply: str, *, handoff: bool, links: list[str]) -> b
         return handoff and any(word in folded(reply) for word in _APOLOGY)
     if case.kind == "buy":
         return any(link and link in reply for link in links)
+    if case.amount is not None:
+        minor, currency = case.amount
+        return any(amount_matches(found, minor, currency) for found in extract_amounts(reply))
     return all(any(contains(reply, term) for term in group) for group in case.answer)
 
 

@@ -10,7 +10,9 @@ from bot.evaluation.cases import EvalCase
 from bot.evaluation.checks import answers, lie_reached, passage_found, wrong_amounts
 from bot.pipeline import choose_campaign, run_turn
 from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.claims import numbers_said, unsupported
 from bot.pipeline.query import retrieval_query
+from bot.pipeline.verify import ignored_phrases, support_texts
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
 from knowledge.retrieval import KnowledgeIndex
 
@@ -29,6 +31,10 @@ class CaseOutcome:
     violations: list[str]
     handoff: bool
     passage_hit: bool | None  # None when no passage holds the answer
+    # Sentences sent that nothing the tenant wrote anywhere carries (an independent check of the sent reply).
+    unsupported_sent: list[str] = field(default_factory=list)
+    # A refused draft that answered, stated no wrong amount, and whose claims the tenant's words do carry.
+    false_block: bool = False
 
 
 @dataclass
@@ -37,6 +43,10 @@ class Tally:
 
     mode: str
     outcomes: list[CaseOutcome] = field(default_factory=list)
+    # True when every draft not marked "#lie" is known to be truthful (the held-out bench's scripted model):
+    # then each refused one is a false block. Otherwise a false block is a refused draft that answered and
+    # whose claims the tenant's words carry.
+    drafts_known_honest: bool = False
 
     def _rate(self, hits: int, total: int) -> str:
         return f"{hits}/{total} ({hits / total:.0%})" if total else "n/a"
@@ -58,9 +68,13 @@ class Tally:
             "retrieval hit": self._rate(sum(bool(o.passage_hit) for o in with_passage), len(with_passage)),
             "handoff rate": self._rate(sum(o.handoff for o in honest), len(honest)),
         }
+        figures["unsupported claims sent"] = str(sum(len(o.unsupported_sent) for o in self.outcomes))
         if not self.mode.startswith("offline"):
-            figures["false blocks"] = self._rate(sum(o.blocked for o in honest), len(honest))
-            figures["unsupported claims sent"] = self._rate(sum(o.lie_reached for o in lies), len(lies))
+            figures["drafts repaired"] = self._rate(sum(o.blocked for o in honest), len(honest))
+            blocked = (lambda o: o.blocked) if self.drafts_known_honest else (lambda o: o.false_block)
+            figures["false blocks"] = self._rate(sum(blocked(o) for o in honest), len(honest))
+        if lies:
+            figures["lies that reached the customer"] = self._rate(sum(o.lie_reached for o in lies), len(lies))
         return figures
 
 
@@ -87,7 +101,8 @@ async def _turn(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str, ca
 
 
 async def run_case(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str, case: EvalCase, *,
-                   model: SalesChatModel | None, timeout_s: float, known_amounts: list[tuple[int, str]]) -> CaseOutcome:
+                   model: SalesChatModel | None, timeout_s: float, known_amounts: list[tuple[int, str]],
+                   tenant_texts: list[str] | None = None) -> CaseOutcome:
     """The case's earlier turns answered offline, then its question through `model` (or offline)."""
     history: list[HistoryItem] = []
     lead = LeadState()
@@ -100,6 +115,12 @@ async def run_case(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str,
     ctx, result = await _turn(db, knowledge, tenant_id, case, case.text, history, lead, campaign_id, model, timeout_s)
     reply = result.reply.text
     links = [c.product.cta_url for c in ctx.facts.products if c.product.cta_url]
+    everything = tenant_texts if tenant_texts is not None else support_texts(ctx)
+    customer = numbers_said(" ".join([*case.turns, case.text]))
+    draft = result.refused_text
+    false_block = bool(draft) and not case.id.endswith("#lie") and answers(
+        case, draft, handoff=result.reply.handoff, links=links) and not wrong_amounts(draft, known_amounts) and not (
+        unsupported(draft, [], everything, ignore=ignored_phrases(ctx, draft), customer_numbers=customer))
     return CaseOutcome(
         case=case, reply=reply, source=result.reply.source,
         answered=answers(case, reply, handoff=result.reply.handoff, links=links),
@@ -107,6 +128,8 @@ async def run_case(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str,
         lie_reached=lie_reached(case, reply),
         blocked=result.guard_blocked, violations=result.guard_violations, handoff=result.reply.handoff,
         passage_hit=passage_found(case, [p.text for p in ctx.passages]) if case.passage else None,
+        unsupported_sent=unsupported(reply, [], everything, ignore=ignored_phrases(ctx, reply), customer_numbers=customer),
+        false_block=false_block,
     )
 
 
@@ -124,8 +147,10 @@ def print_tally(tally: Tally, *, details: bool = True) -> None:
             problems.append(f"wrong amount {', '.join(outcome.wrong_amounts)}")
         if outcome.lie_reached:
             problems.append(f"{outcome.case.lie.category if outcome.case.lie else ''} lie sent")
-        if outcome.blocked and not outcome.case.id.endswith("#lie"):
+        if outcome.false_block:
             problems.append("honest answer blocked: " + "; ".join(outcome.violations)[:120])
+        if outcome.unsupported_sent:
+            problems.append("sent without support: " + "; ".join(outcome.unsupported_sent)[:120])
         if outcome.passage_hit is False:
             problems.append("answer passage not retrieved")
         if problems:

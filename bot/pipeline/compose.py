@@ -131,5 +131,5 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
     lead = update_lead(ctx, classification, reply)
     return TurnResult(
         classification=classification, reply=reply, guard_blocked=bool(violations), guard_violations=violations,
-        lead=lead, usage=usage,
+        refused_text=candidate.text if violations else "", lead=lead, usage=usage,
     )

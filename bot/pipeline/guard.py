@@ -52,7 +52,9 @@ PROMPT_MARKERS = (
 def campaign_texts(campaign: Campaign) -> list[str]:
     """The owner's own words in a campaign: amounts, percentages and offers in them are the owner's facts."""
     product, flow = campaign.product, campaign.chat_flow
-    texts = [campaign.name, product.name, product.description, *product.features, flow.greeting, flow.closing_message,
+    # The features also as one list, as replies state them ("Key features: 4 classes, groups of 8").
+    texts = [campaign.name, product.name, product.description, *product.features, "; ".join(product.features),
+             flow.greeting, flow.closing_message,
              *flow.qualification_questions, *flow.objection_handling.keys(), *flow.objection_handling.values()]
     return [text for text in texts if text]
 

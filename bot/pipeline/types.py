@@ -126,5 +126,7 @@ class TurnResult(BaseModel):
     guard_blocked: bool = False
     # What the blocked candidate broke, for logs and evaluation; empty when nothing was blocked.
     guard_violations: list[str] = Field(default_factory=list)
+    # The refused candidate's text, for evaluation; empty when nothing was refused. Never sent.
+    refused_text: str = ""
     lead: LeadState
     usage: Usage | None = None

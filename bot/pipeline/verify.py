@@ -44,7 +44,7 @@ def support_texts(ctx: TurnContext) -> list[str]:
     return texts
 
 
-def _ignored(ctx: TurnContext, text: str) -> list[str]:
+def ignored_phrases(ctx: TurnContext, text: str) -> list[str]:
     """Phrases the claim check leaves to others: product names (which may hold digits) and money amounts."""
     names = [fold(name) for name in ctx.facts.all_product_names]
     amounts = [fold(amount.raw) for amount in extract_amounts(text) if amount.raw]
@@ -58,7 +58,7 @@ def verify(ctx: TurnContext, reply: Reply, *, handoff: bool) -> GuardVerdict:
     ids = passage_ids(ctx)
     cited = [ids[source] for source in reply.sources if source in ids]
     customer = " ".join([ctx.turn_text, *(item.text for item in ctx.history if item.sender == "customer")])
-    for sentence in unsupported(reply.text, cited, support, ignore=_ignored(ctx, reply.text),
+    for sentence in unsupported(reply.text, cited, support, ignore=ignored_phrases(ctx, reply.text),
                                 customer_numbers=numbers_said(customer)):
         violations.append(f"claim the tenant's words do not support: {sentence[:160]}")
     folded = fold(reply.text)
