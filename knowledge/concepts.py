@@ -85,5 +85,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 def concepts_in(text: str, *, folded: bool = False) -> set[str]:
     """The concepts a text speaks of."""
-    value = text if folded else fold(text)
-    return {concept for concept, pattern in _patterns().items() if pattern.search(value)}
+    return set(_concepts(text if folded else fold(text)))
+
+
+@lru_cache(maxsize=32768)
+def _concepts(folded: str) -> frozenset[str]:
+    # The tenant's passages come back turn after turn: each is read once.
+    return frozenset(concept for concept, pattern in _patterns().items() if pattern.search(folded))

@@ -19,6 +19,7 @@ _SNOWBALL = {"en": "english", "es": "spanish", "pt": "portuguese", "fr": "french
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
+@lru_cache(maxsize=32768)
 def fold(text: str) -> str:
     """Lowercase without accents, one space between words: the form every matcher compares."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -28,7 +29,12 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    return list(_words(text))
+
+
+@lru_cache(maxsize=32768)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold(text)))
 
 
 @lru_cache(maxsize=None)
@@ -111,6 +117,7 @@ _LETTER_HINTS = (("ñ¿¡", "es"), ("ãõ", "pt"), ("èùœë", "fr"), ("äöü�
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
 
+@lru_cache(maxsize=16384)
 def detect_language(text: str, default: str = "en") -> str:
     """The language of a chat message among LANGUAGES; `default` (the conversation's language) when unsure."""
     text = _URL.sub(" ", text)

@@ -4,6 +4,7 @@ visible on this platform, the tenant's sentences cleaned for quoting."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.pipeline.text import detect_language, split_sentences
 from bot.pipeline.types import TurnContext
@@ -81,7 +82,12 @@ def paragraphs(text: str) -> list[str]:
 
 def clean_sentences(text: str) -> list[str]:
     """A stored text's sentences, minus anything that reads as an instruction to the assistant."""
-    return [
+    return list(_clean_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _clean_sentences(text: str) -> tuple[str, ...]:
+    return tuple(
         sentence for paragraph in paragraphs(text) for sentence in split_sentences(paragraph)
         if not INSTRUCTION_LIKE.search(sentence)
-    ]
+    )

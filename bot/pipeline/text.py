@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from knowledge.language import LANGUAGES, STOPWORDS, detect_language, fold, stem_words, words
 
@@ -21,10 +22,11 @@ def stem(word: str, lang: str = "en") -> str:
     return stem_words([word], lang)[0]
 
 
-def content_words(text: str, lang: str = "en") -> set[str]:
+@lru_cache(maxsize=32768)
+def content_words(text: str, lang: str = "en") -> frozenset[str]:
     """The words of a text that carry meaning, stemmed."""
     kept = [word for word in words(text) if len(word) >= 3 and word not in STOPWORDS and not word.isdigit()]
-    return set(stem_words(kept, lang))
+    return frozenset(stem_words(kept, lang))
 
 
 def sentences(text: str) -> list[str]:
