@@ -23,10 +23,9 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 import _harness  # noqa: F401  (puts the project on sys.path)
-from aiohttp import web
+from _harness import serve
 from pymongo import AsyncMongoClient
 
-from _harness import serve
 from bot.evaluation.cases import EvalCase, Lie
 from bot.evaluation.runner import Tally, print_tally, run_case
 from bot.pipeline.llm import build_chat_model
@@ -78,7 +77,7 @@ class ScriptedModel:
         assert self.case is not None
         self.calls += 1
         system = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "system")
-        cited = [ident for ident, text in re.findall(r'<document id="([^"]+)"[^>]*>\n(.*?)\n</document>', system, re.S)
+        cited = [ident for ident, text in re.findall(r'<document id="([^"]+)"[^>]*>\n(.*?)\n</document>', system, re.DOTALL)
                  if self.case.passage and self.case.passage.lower() in " ".join(text.lower().split())]
         if self.lying and self.calls == 1 and self.case.lie is not None:
             return tool_answer({"reply": self.case.lie.reply, "facts_used": [], "sources": cited[:1]})

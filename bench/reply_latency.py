@@ -15,8 +15,16 @@ from contextlib import AsyncExitStack
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
+from _harness import (
+    TimedGraph,
+    embedded_servers,
+    messenger_text,
+    percentile,
+    seed_tenant,
+    serve,
+    signed,
+)
 
-from _harness import TimedGraph, embedded_servers, messenger_text, percentile, seed_tenant, serve, signed
 from bot.runtime.app import create_app
 
 MESSAGES = 200

@@ -22,7 +22,7 @@ from knowledge.models import (
     minor_digits,
     to_minor,
 )
-from knowledge.money import format_money, format_price
+from knowledge.money import format_price
 from knowledge.store import CAMPAIGNS, as_utc, now
 from knowledge.versions import bump_version
 
@@ -85,8 +85,7 @@ def _product(doc: dict[str, Any]) -> Product:
     stored_digits = doc.get("minor_digits", _LEGACY_DIGITS.get(currency, minor_digits(currency)))
     shift = minor_digits(currency) - stored_digits
     if shift:
-        fields["price_cents"] = int(fields["price_cents"] * 10**shift) if shift > 0 else int(
-            round(fields["price_cents"] / 10**-shift))
+        fields["price_cents"] = int(fields["price_cents"] * 10**shift) if shift > 0 else round(fields["price_cents"] / 10**-shift)
     return Product.model_validate(fields)
 
 

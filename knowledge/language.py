@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
-import Stemmer
+import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type information
 
 LANGUAGES = ("en", "es", "pt", "fr", "de", "it")
 _SNOWBALL = {"en": "english", "es": "spanish", "pt": "portuguese", "fr": "french", "de": "german", "it": "italian"}
@@ -37,7 +37,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(fold(text)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(lang: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(_SNOWBALL.get(lang, "english"))
 
@@ -49,57 +49,27 @@ def stem_words(tokens: list[str], lang: str) -> list[str]:
 
 # Words too common to say what a message is about.
 STOPWORDS = frozenset(
-    """
-    a an the and or but if of to in on at for from by with about as is are was were be been am do does did
-    have has had i me my we our you your it its this that these those what which who how when where why
-    can could would should will shall may might must not no yes please thanks thank hi hello hey there here
-    some any much many more most very just also so too than then them they their he she his her us im
-    want need like get got know tell give let make one ones u ur ya
-    el la los las un una unos unas de del y o que es son en por para con sin su sus mi mis tu tus yo
-    usted ustedes lo le les se me te nos como cuando donde cual quien mas muy si no hola gracias al
-    o os as um uma uns umas do da dos das e em no na nos nas com sem seu sua meu minha voce voces eu
-    ele ela isso esse essa este esta mais muito sim nao oi ola obrigado obrigada tem
-    le la les un une des du de et ou est sont dans pour avec sans son sa ses mon ma mes je tu il elle
-    nous vous ce cette ces qui quoi comment quand plus tres oui non bonjour salut merci avez etes
-    der die das ein eine einen dem den des und oder ist sind im in fur mit ohne sein ihr mein ich du er sie
-    es wir ihr wie was wer wann wo mehr sehr ja nein hallo danke bitte haben habt seid euch
-    il lo la gli le un una uno di del della dei delle e o che per con senza suo sua mio mia io tu noi voi
-    ci si sono come quando dove piu molto ciao grazie anche ho hai ha
-    """.split()
+    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "from", "by", "with", "about", "as", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "i", "me", "my", "we", "our", "you", "your", "it", "its", "this", "that", "these", "those", "what", "which", "who", "how", "when", "where", "why", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "not", "no", "yes", "please", "thanks", "thank", "hi", "hello", "hey", "there", "here", "some", "any", "much", "many", "more", "most", "very", "just", "also", "so", "too", "than", "then", "them", "they", "their", "he", "she", "his", "her", "us", "im", "want", "need", "like", "get", "got", "know", "tell", "give", "let", "make", "one", "ones", "u", "ur", "ya", "el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "y", "o", "que", "es", "son", "en", "por", "para", "con", "sin", "su", "sus", "mi", "mis", "tu", "tus", "yo", "usted", "ustedes", "lo", "le", "les", "se", "me", "te", "nos", "como", "cuando", "donde", "cual", "quien", "mas", "muy", "si", "no", "hola", "gracias", "al", "o", "os", "as", "um", "uma", "uns", "umas", "do", "da", "dos", "das", "e", "em", "no", "na", "nos", "nas", "com", "sem", "seu", "sua", "meu", "minha", "voce", "voces", "eu", "ele", "ela", "isso", "esse", "essa", "este", "esta", "mais", "muito", "sim", "nao", "oi", "ola", "obrigado", "obrigada", "tem", "le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "est", "sont", "dans", "pour", "avec", "sans", "son", "sa", "ses", "mon", "ma", "mes", "je", "tu", "il", "elle", "nous", "vous", "ce", "cette", "ces", "qui", "quoi", "comment", "quand", "plus", "tres", "oui", "non", "bonjour", "salut", "merci", "avez", "etes", "der", "die", "das", "ein", "eine", "einen", "dem", "den", "des", "und", "oder", "ist", "sind", "im", "in", "fur", "mit", "ohne", "sein", "ihr", "mein", "ich", "du", "er", "sie", "es", "wir", "ihr", "wie", "was", "wer", "wann", "wo", "mehr", "sehr", "ja", "nein", "hallo", "danke", "bitte", "haben", "habt", "seid", "euch", "il", "lo", "la", "gli", "le", "un", "una", "uno", "di", "del", "della", "dei", "delle", "e", "o", "che", "per", "con", "senza", "suo", "sua", "mio", "mia", "io", "tu", "noi", "voi", "ci", "si", "sono", "come", "quando", "dove", "piu", "molto", "ciao", "grazie", "anche", "ho", "hai", "ha"]
 )
 
 _HINTS: dict[str, frozenset[str]] = {
     "en": frozenset(
-        "the is are you your how what do does i it much to and of for can have my me this price hi hello hey "
-        "thanks thank please want would like buy cost need know about with get got guys wat u ur sell open where "
-        "any there when which sign up book".split()
+        ["the", "is", "are", "you", "your", "how", "what", "do", "does", "i", "it", "much", "to", "and", "of", "for", "can", "have", "my", "me", "this", "price", "hi", "hello", "hey", "thanks", "thank", "please", "want", "would", "like", "buy", "cost", "need", "know", "about", "with", "get", "got", "guys", "wat", "u", "ur", "sell", "open", "where", "any", "there", "when", "which", "sign", "up", "book"]
     ),
     "es": frozenset(
-        "el los las es que por cuanto cuesta precio hola gracias quiero tienen usted ustedes una con muy "
-        "buenos buenas dias puedo hablar persona comprarlo esta estoy envio necesito tengo pero suscripcion "
-        "vale cual donde mas abren horario sabados plazos como hay tambien apunto".split()
+        ["el", "los", "las", "es", "que", "por", "cuanto", "cuesta", "precio", "hola", "gracias", "quiero", "tienen", "usted", "ustedes", "una", "con", "muy", "buenos", "buenas", "dias", "puedo", "hablar", "persona", "comprarlo", "esta", "estoy", "envio", "necesito", "tengo", "pero", "suscripcion", "vale", "cual", "donde", "mas", "abren", "horario", "sabados", "plazos", "como", "hay", "tambien", "apunto"]
     ),
     "pt": frozenset(
-        "os voce voces obrigado obrigada quero tem uma eu com nao sim muito bom dia boa tarde posso falar "
-        "pessoa tudo bem quanto custa preco oi ola meu minha estou envio frete atendente pode qual onde mais "
-        "isso vou fazer inscricao entregam entrega pedir do aulas mensalidade por mes voce".split()
+        ["os", "voce", "voces", "obrigado", "obrigada", "quero", "tem", "uma", "eu", "com", "nao", "sim", "muito", "bom", "dia", "boa", "tarde", "posso", "falar", "pessoa", "tudo", "bem", "quanto", "custa", "preco", "oi", "ola", "meu", "minha", "estou", "envio", "frete", "atendente", "pode", "qual", "onde", "mais", "isso", "vou", "fazer", "inscricao", "entregam", "entrega", "pedir", "do", "aulas", "mensalidade", "por", "mes", "voce"]
     ),
     "fr": frozenset(
-        "le les est des du pour combien prix bonjour salut merci je veux vous avez comment une mon et avec "
-        "pas oui tres c'est parler acheter coute livraison suis bonsoir quel quelle ou plus etes ouverts seance "
-        "rembourse renvoie voudrais vraie".split()
+        ["le", "les", "est", "des", "du", "pour", "combien", "prix", "bonjour", "salut", "merci", "je", "veux", "vous", "avez", "comment", "une", "mon", "et", "avec", "pas", "oui", "tres", "c'est", "parler", "acheter", "coute", "livraison", "suis", "bonsoir", "quel", "quelle", "ou", "plus", "etes", "ouverts", "seance", "rembourse", "renvoie", "voudrais", "vraie"]
     ),
     "de": frozenset(
-        "der die das ist und ich sie wie viel kostet preis hallo danke bitte mochte haben eine ein mein mit "
-        "nicht ja sehr guten tag sprechen kaufen wir zu was gibt es lieferung versand kann habt ihr seid wo "
-        "samstags offen auch nach hause den fur nehm zuruckgeben gefallt du dich dir dein deinen gute hier uns bei "
-        "auf noch schon gerne bekommst kannst findest wahl super".split()
+        ["der", "die", "das", "ist", "und", "ich", "sie", "wie", "viel", "kostet", "preis", "hallo", "danke", "bitte", "mochte", "haben", "eine", "ein", "mein", "mit", "nicht", "ja", "sehr", "guten", "tag", "sprechen", "kaufen", "wir", "zu", "was", "gibt", "es", "lieferung", "versand", "kann", "habt", "ihr", "seid", "wo", "samstags", "offen", "auch", "nach", "hause", "den", "fur", "nehm", "zuruckgeben", "gefallt", "du", "dich", "dir", "dein", "deinen", "gute", "hier", "uns", "bei", "auf", "noch", "schon", "gerne", "bekommst", "kannst", "findest", "wahl", "super"]
     ),
     "it": frozenset(
-        "il lo gli della delle sono come quanto costa prezzo ciao grazie voglio avete posso una con molto "
-        "buongiorno buonasera vorrei parlare persona comprare quante persone ci lezione pagare rate dove "
-        "siete aperti anche spedizione che non per su sono della nel nella questo questa ancora perche quale serve "
-        "vorrei possiamo fate fai ci sono un po".split()
+        ["il", "lo", "gli", "della", "delle", "sono", "come", "quanto", "costa", "prezzo", "ciao", "grazie", "voglio", "avete", "posso", "una", "con", "molto", "buongiorno", "buonasera", "vorrei", "parlare", "persona", "comprare", "quante", "persone", "ci", "lezione", "pagare", "rate", "dove", "siete", "aperti", "anche", "spedizione", "che", "non", "per", "su", "sono", "della", "nel", "nella", "questo", "questa", "ancora", "perche", "quale", "serve", "vorrei", "possiamo", "fate", "fai", "ci", "sono", "un", "po"]
     ),
 }
 # Words several languages share count for none of them.

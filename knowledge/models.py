@@ -13,9 +13,7 @@ from babel.numbers import get_currency_precision
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 ISO_CURRENCIES = frozenset(
-    "USD EUR GBP JPY CAD AUD NZD CHF SEK NOK DKK PLN CZK HUF RON BGN TRY ILS AED SAR QAR KWD BHD OMR EGP MAD "
-    "NGN KES GHS ZAR INR PKR BDT LKR NPR IDR MYR SGD THB PHP VND KRW CNY HKD TWD BRL MXN ARS CLP COP PEN UYU "
-    "PYG ISK UAH RUB KZT GEL UGX XAF XOF RWF TZS ETB".split()
+    ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "ILS", "AED", "SAR", "QAR", "KWD", "BHD", "OMR", "EGP", "MAD", "NGN", "KES", "GHS", "ZAR", "INR", "PKR", "BDT", "LKR", "NPR", "IDR", "MYR", "SGD", "THB", "PHP", "VND", "KRW", "CNY", "HKD", "TWD", "BRL", "MXN", "ARS", "CLP", "COP", "PEN", "UYU", "PYG", "ISK", "UAH", "RUB", "KZT", "GEL", "UGX", "XAF", "XOF", "RWF", "TZS", "ETB"]
 )
 
 
@@ -36,7 +34,7 @@ class BillingPeriod(str, Enum):
 
 
 def to_minor(amount: float, currency: str) -> int:
-    return int(round(amount * 10 ** minor_digits(currency)))
+    return round(amount * 10 ** minor_digits(currency))
 
 
 def to_major(amount_minor: int, currency: str) -> float:

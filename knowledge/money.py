@@ -18,7 +18,13 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, get_currency_symbol
 
-from knowledge.models import ISO_CURRENCIES, Amount, BillingPeriod, Product, minor_digits
+from knowledge.models import (
+    ISO_CURRENCIES,
+    Amount,
+    BillingPeriod,
+    Product,
+    minor_digits,
+)
 
 # Currencies that write their amounts with "$" (or call them dollars / pesos): an amount written that way
 # may mean any of them, so a comparison should accept the same number in any of these.

@@ -21,7 +21,14 @@ from knowledge.campaigns import campaign_passages
 from knowledge.catalog import build_catalog_facts, owner_texts
 from knowledge.concepts import concepts_in
 from knowledge.language import STOPWORDS, detect_language, fold, stem_words
-from knowledge.models import Amount, BusinessProfile, Campaign, CampaignStatus, CatalogFacts, Passage
+from knowledge.models import (
+    Amount,
+    BusinessProfile,
+    Campaign,
+    CampaignStatus,
+    CatalogFacts,
+    Passage,
+)
 from knowledge.money import extract_amounts, extract_percentages
 from knowledge.profiles import profile_passages
 from knowledge.snapshot import TenantKnowledge, load_tenant_knowledge

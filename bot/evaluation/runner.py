@@ -9,11 +9,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.evaluation.cases import EvalCase
 from bot.evaluation.checks import answers, lie_reached, passage_found, wrong_amounts
 from bot.pipeline import choose_campaign, run_turn
-from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.claims import numbers_said, unsupported
+from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.query import retrieval_query
-from bot.pipeline.verify import ignored_phrases, support_texts
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
+from bot.pipeline.verify import ignored_phrases, support_texts
 from knowledge.retrieval import KnowledgeIndex
 
 PASSAGES = 4

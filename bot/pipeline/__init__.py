@@ -3,8 +3,13 @@
 from bot.pipeline.classify import choose_campaign, classify, classify_turn
 from bot.pipeline.compose import run_turn
 from bot.pipeline.guard import check_reply
-from bot.pipeline.verify import verify
-from bot.pipeline.lead_scoring import capture_lead_fields, merge_fields, next_step, score_lead, stage_for
+from bot.pipeline.lead_scoring import (
+    capture_lead_fields,
+    merge_fields,
+    next_step,
+    score_lead,
+    stage_for,
+)
 from bot.pipeline.llm import ModelUnavailable, build_chat_model, llm_reply
 from bot.pipeline.offline import offline_reply
 from bot.pipeline.types import (
@@ -19,6 +24,7 @@ from bot.pipeline.types import (
     TurnResult,
     Usage,
 )
+from bot.pipeline.verify import verify
 
 __all__ = [
     "Classification", "GuardVerdict", "HistoryItem", "Intent", "LeadFields", "LeadState", "ModelUnavailable", "Reply",

@@ -37,7 +37,7 @@ def question_concepts(text: str) -> set[str]:
     return concepts_in(text)
 
 
-def _sentence_score(sentence: str, asked: set[str], asked_words: set[str], lang: str) -> tuple[float, set[str]]:
+def _sentence_score(sentence: str, asked: set[str], asked_words: frozenset[str], lang: str) -> tuple[float, set[str]]:
     folded = fold(sentence)
     found = concepts_in(folded, folded=True)
     topical = (asked - _QUALIFIERS) & found

@@ -28,22 +28,11 @@ _LEADING_ARTICLES = re.compile(
 )
 _TRAILING = re.compile(r"\s+(?:here|too|also|as well|there|tambien|tambem|aussi|auch|aqui|ici|hier|anche|qui)$")
 _GENERIC_ITEMS = frozenset(
-    """
-    it this that them these those one ones anything something everything stuff products product items thing things
-    discount discounts offer offers deal deals promotion promotions coupon coupons sale sales price prices
-    time question questions info information details more other options option plans plan
-    eso esto algo productos producto descuento descuentos ofertas oferta precio informacion
-    isso isto algo produtos produto desconto descontos ofertas oferta preco informacao
-    ca cela quelque chose produits produit reduction reductions offres offre prix
-    das es etwas produkte produkt rabatt rabatte angebot angebote preis offen geoffnet
-    questo qualcosa prodotti prodotto sconto sconti offerte offerta prezzo
-    """.split()
+    ["it", "this", "that", "them", "these", "those", "one", "ones", "anything", "something", "everything", "stuff", "products", "product", "items", "thing", "things", "discount", "discounts", "offer", "offers", "deal", "deals", "promotion", "promotions", "coupon", "coupons", "sale", "sales", "price", "prices", "time", "question", "questions", "info", "information", "details", "more", "other", "options", "option", "plans", "plan", "eso", "esto", "algo", "productos", "producto", "descuento", "descuentos", "ofertas", "oferta", "precio", "informacion", "isso", "isto", "algo", "produtos", "produto", "desconto", "descontos", "ofertas", "oferta", "preco", "informacao", "ca", "cela", "quelque", "chose", "produits", "produit", "reduction", "reductions", "offres", "offre", "prix", "das", "es", "etwas", "produkte", "produkt", "rabatt", "rabatte", "angebot", "angebote", "preis", "offen", "geoffnet", "questo", "qualcosa", "prodotti", "prodotto", "sconto", "sconti", "offerte", "offerta", "prezzo"]
 )
 # Nouns that name a kind of service rather than a thing: what they are about decides whether it is sold.
 _SERVICE_NOUNS = frozenset(
-    "class classes lesson lessons course courses session sessions coaching training help service services "
-    "clase clases curso cursos sesion sesiones aula aulas cours seance seances kurs kurse stunde stunden unterricht "
-    "lezione lezioni corso corsi".split()
+    ["class", "classes", "lesson", "lessons", "course", "courses", "session", "sessions", "coaching", "training", "help", "service", "services", "clase", "clases", "curso", "cursos", "sesion", "sesiones", "aula", "aulas", "cours", "seance", "seances", "kurs", "kurse", "stunde", "stunden", "unterricht", "lezione", "lezioni", "corso", "corsi"]
 )
 ASKS_CATALOG = re.compile(
     r"\bwhat (?:do|else do|can) you (?:sell|offer|have)|\bwhat (?:products|do you do)|\bwhat'?s (?:on offer|for sale)|"

@@ -40,15 +40,9 @@ _NUMBER_WORDS = {
 }
 # "une personne" is "a person": words that are also articles count only before a span of time.
 _ARTICLE_NUMBERS = frozenset({"one", "un", "une", "una", "uno", "um", "uma", "ein", "eine", "einen"})
-_TIME_UNITS = tuple("day dia jour tag giorn week semana semaine woche settiman month mes mois monat year ano jahr anni "
-                    "anno hour hora heure stund minut".split())
+_TIME_UNITS = ("day", "dia", "jour", "tag", "giorn", "week", "semana", "semaine", "woche", "settiman", "month", "mes", "mois", "monat", "year", "ano", "jahr", "anni", "anno", "hour", "hora", "heure", "stund", "minut")
 # What number words count, by the start of the word that follows them, in the six languages.
-_UNITS = tuple("""
-    day dia jour tag giorn week semana semaine woche settiman month mes mois monat year ano an jahr anni anno
-    hour hora heure stund ore ora minut time vez veces fois mal volt people person persona personne pessoa leute
-    session sesion sesion seance sitzung lezion aula class clase cours kurs instal cuota parcela rate raten
-    employee empleado mitarbeiter dipendent funcionari student alumn eleve schuler studen place plaz seat
-""".split())
+_UNITS = ("day", "dia", "jour", "tag", "giorn", "week", "semana", "semaine", "woche", "settiman", "month", "mes", "mois", "monat", "year", "ano", "an", "jahr", "anni", "anno", "hour", "hora", "heure", "stund", "ore", "ora", "minut", "time", "vez", "veces", "fois", "mal", "volt", "people", "person", "persona", "personne", "pessoa", "leute", "session", "sesion", "sesion", "seance", "sitzung", "lezion", "aula", "class", "clase", "cours", "kurs", "instal", "cuota", "parcela", "rate", "raten", "employee", "empleado", "mitarbeiter", "dipendent", "funcionari", "student", "alumn", "eleve", "schuler", "studen", "place", "plaz", "seat")
 _DAYS = {
     "mon": "monday lunes lundi montag lunedi segunda",
     "tue": "tuesday martes mardi dienstag martedi terca",

@@ -7,13 +7,20 @@ import time
 
 from bot.pipeline.classify import classify_turn
 from bot.pipeline.context import language_of, visible_campaigns
+from bot.pipeline.guard import INSTRUCTIONS_REPEATED
 from bot.pipeline.leads import update_lead
 from bot.pipeline.llm import ModelUnavailable, SalesChatModel, llm_reply
 from bot.pipeline.offline import offline_reply, safe_reply
 from bot.pipeline.phrases import phrase
 from bot.pipeline.text import split_sentences
-from bot.pipeline.types import Classification, Intent, Reply, TurnContext, TurnResult, Usage
-from bot.pipeline.guard import INSTRUCTIONS_REPEATED
+from bot.pipeline.types import (
+    Classification,
+    Intent,
+    Reply,
+    TurnContext,
+    TurnResult,
+    Usage,
+)
 from bot.pipeline.verify import WRONG_LANGUAGE, support_texts, verify
 from knowledge.concepts import concepts_in
 from knowledge.money import extract_amounts

@@ -106,12 +106,11 @@ _NO_OFFER = re.compile(
 )
 # Words of the offers themselves, which say nothing about what is on offer.
 _OFFER_WORDS = frozenset(
-    "free gratis gratuit gratuito gratuita kostenlos umsonst discount descuento desconto reduction remise rabatt "
-    "coupon cupon cupom promo promotion sale off percent".split()
+    ["free", "gratis", "gratuit", "gratuito", "gratuita", "kostenlos", "umsonst", "discount", "descuento", "desconto", "reduction", "remise", "rabatt", "coupon", "cupon", "cupom", "promo", "promotion", "sale", "off", "percent"]
 )
 
 
-def _offer_sentences(texts: Sequence[str]) -> list[tuple[set[str], set[str]]]:
+def _offer_sentences(texts: Sequence[str]) -> list[tuple[set[str], frozenset[str]]]:
     """Each sentence of the texts that carries an offer word: its offer families and its other words."""
     found = []
     for text in texts:

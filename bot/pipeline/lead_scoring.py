@@ -25,14 +25,9 @@ _NAME_SURE = re.compile(
 )
 _NAME_MAYBE = re.compile(r"(?:\b[Ii]'m|\b[Ii] am|\b[Ss]oy|\b[Ss]ou|\b[Jj]e suis|\b[Ii]ch bin|\b[Hh]ier ist)\s+" + _NAME_VALUE)
 _NOT_NAMES = frozenset(
-    """
-    interested looking ready fine good great ok okay sure not just here new back still very so also
-    from with in at the a an going trying happy sorry glad afraid thinking wondering calling writing asking
-    interesado interesada de la el muy nuevo nueva interessado interessada do da nao bem
-    interesse interessee pas tres nicht sehr neu interessiert auch
-    """.split()
+    ["interested", "looking", "ready", "fine", "good", "great", "ok", "okay", "sure", "not", "just", "here", "new", "back", "still", "very", "so", "also", "from", "with", "in", "at", "the", "a", "an", "going", "trying", "happy", "sorry", "glad", "afraid", "thinking", "wondering", "calling", "writing", "asking", "interesado", "interesada", "de", "la", "el", "muy", "nuevo", "nueva", "interessado", "interessada", "do", "da", "nao", "bem", "interesse", "interessee", "pas", "tres", "nicht", "sehr", "neu", "interessiert", "auch"]
 )
-_NAME_STOP = frozenset("and y e et und from de da at with con com avec mit".split())
+_NAME_STOP = frozenset(["and", "y", "e", "et", "und", "from", "de", "da", "at", "with", "con", "com", "avec", "mit"])
 
 _COMPANY = re.compile(
     r"(?i:\bI work (?:at|for)|\bwe are|\bwe're|\bmy company(?: is|'s)?|\bour company(?: is|'s)?|\bcompany:|\bcompany name is|"

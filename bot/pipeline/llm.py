@@ -16,11 +16,18 @@ from langchain_core.runnables import Runnable
 from langchain_groq import ChatGroq
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
-from bot.pipeline.lead_scoring import EMAIL_RE, find_phone, region_for_customer
 from bot.pipeline.context import visible_campaigns
+from bot.pipeline.lead_scoring import EMAIL_RE, find_phone, region_for_customer
 from bot.pipeline.prompts import TOOL_NAME, build_messages, next_question
 from bot.pipeline.text import fold
-from bot.pipeline.types import Classification, Intent, LeadFields, Reply, TurnContext, Usage
+from bot.pipeline.types import (
+    Classification,
+    Intent,
+    LeadFields,
+    Reply,
+    TurnContext,
+    Usage,
+)
 from knowledge.money import extract_amounts
 
 log = logging.getLogger(__name__)
@@ -210,4 +217,4 @@ def draft_from(message: object) -> ReplyDraft | None:
     return None
 
 
-__all__ = ["ModelUnavailable", "ReplyDraft", "TOOL_NAME", "build_chat_model", "cost_usd", "llm_reply"]
+__all__ = ["TOOL_NAME", "ModelUnavailable", "ReplyDraft", "build_chat_model", "cost_usd", "llm_reply"]

@@ -13,8 +13,20 @@ import re
 from bot.pipeline.answers import DocumentAnswer, best_answer
 from bot.pipeline.catalog_questions import ASKS_CATALOG, hidden_product, unsold_item
 from bot.pipeline.classify import best_campaign_by_name
-from bot.pipeline.context import campaign_in_focus, clean_sentences, language_of, usable_passages, visible_campaigns
-from bot.pipeline.flow import closing_message, is_first_reply, matching_objection, next_question, opening
+from bot.pipeline.context import (
+    campaign_in_focus,
+    clean_sentences,
+    language_of,
+    usable_passages,
+    visible_campaigns,
+)
+from bot.pipeline.flow import (
+    closing_message,
+    is_first_reply,
+    matching_objection,
+    next_question,
+    opening,
+)
 from bot.pipeline.formatting import offer_list, product_price
 from bot.pipeline.lead_scoring import capture_lead_fields
 from bot.pipeline.phrases import phrase

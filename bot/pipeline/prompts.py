@@ -14,10 +14,15 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from bot.pipeline.formatting import product_price
-from bot.pipeline.context import campaign_in_focus, language_of, usable_passages, visible_campaigns
+from bot.pipeline.context import (
+    campaign_in_focus,
+    language_of,
+    usable_passages,
+    visible_campaigns,
+)
 from bot.pipeline.flow import is_first_reply
 from bot.pipeline.flow import next_question as flow_next_question
+from bot.pipeline.formatting import product_price
 from bot.pipeline.types import Classification, Intent, TurnContext
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "templates"

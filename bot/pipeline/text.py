@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from knowledge.language import LANGUAGES, STOPWORDS, detect_language, fold, stem_words, words
+from knowledge.language import (
+    LANGUAGES,
+    STOPWORDS,
+    detect_language,
+    fold,
+    stem_words,
+    words,
+)
 
 __all__ = ["LANGUAGES", "STOPWORDS", "content_words", "detect_language", "fold", "sentences", "split_sentences",
            "stem", "words"]

@@ -17,14 +17,14 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.runtime.app import PLATFORM
 from bot.conversations.turn_context import HISTORY_LIMIT, PASSAGES
+from bot.conversations.turns import TurnRunner
 from bot.pipeline import choose_campaign, classify_turn, run_turn
 from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.query import retrieval_query
 from bot.pipeline.types import HistoryItem, Intent, LeadState, TurnContext, TurnResult
+from bot.runtime.app import PLATFORM
 from bot.runtime.services import Platform
-from bot.conversations.turns import TurnRunner
 from dashboard.context import platform, tenant_id
 from dashboard.errors import ApiError, read_model
 from knowledge.campaigns import visible_campaigns

@@ -10,9 +10,9 @@ from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
 from bot.conversations import store as convs
+from bot.pipeline.types import LeadState
 from bot.sales.counters import bump_daily
 from bot.sales.leads import save_lead
-from bot.pipeline.types import LeadState
 from dashboard.context import DASHBOARD
 from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from bot.conversations import store as convs
-from bot.sales import leads as lead_store
 from bot.conversations.turn_context import RECENT_LIMIT, load_turn_messages
-from bot.sales.conversions import ConversionIn, record_conversion
 from bot.pipeline.types import LeadFields, LeadState
 from bot.runtime.indexes import ensure_all_indexes
+from bot.sales import leads as lead_store
+from bot.sales.conversions import ConversionIn, record_conversion
 
 
 @pytest.fixture

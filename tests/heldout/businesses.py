@@ -150,16 +150,16 @@ PILATES = Business(
 
 BIKE_POLICIES = [
     "Fahrradwerk Köln – Service und Bedingungen",
-    "Öffnungszeiten: Unser Laden ist Montag bis Freitag von 10:00 bis 19:00 Uhr und Samstag von 10:00 bis "
-    "14:00 Uhr geöffnet. Sonntags und an Feiertagen ist geschlossen.",
-    "Rückgabe: Unbenutzte Artikel können innerhalb von 14 Tagen nach dem Kauf zurückgegeben werden. Die Kosten "
-    "der Rücksendung trägt der Kunde. Den Kaufpreis erstatten wir innerhalb von 10 Tagen nach Eingang der Ware.",
-    "Finanzierung: E-Bikes können über 12 Monate mit 0 % Zinsen finanziert werden. Voraussetzung ist ein "
-    "Wohnsitz in Deutschland.",
-    "Garantie: Auf alle Fahrräder gilt die gesetzliche Gewährleistung von 2 Jahren. Auf den Rahmen unserer "
-    "E-Bikes geben wir 5 Jahre Garantie.",
-    "Lieferung: Wir liefern Fahrräder im Kölner Stadtgebiet innerhalb von 3 Werktagen. Die Lieferung kostet "
-    "29 €.",
+    ("Öffnungszeiten: Unser Laden ist Montag bis Freitag von 10:00 bis 19:00 Uhr und Samstag von 10:00 bis "
+    "14:00 Uhr geöffnet. Sonntags und an Feiertagen ist geschlossen."),
+    ("Rückgabe: Unbenutzte Artikel können innerhalb von 14 Tagen nach dem Kauf zurückgegeben werden. Die Kosten "
+    "der Rücksendung trägt der Kunde. Den Kaufpreis erstatten wir innerhalb von 10 Tagen nach Eingang der Ware."),
+    ("Finanzierung: E-Bikes können über 12 Monate mit 0 % Zinsen finanziert werden. Voraussetzung ist ein "
+    "Wohnsitz in Deutschland."),
+    ("Garantie: Auf alle Fahrräder gilt die gesetzliche Gewährleistung von 2 Jahren. Auf den Rahmen unserer "
+    "E-Bikes geben wir 5 Jahre Garantie."),
+    ("Lieferung: Wir liefern Fahrräder im Kölner Stadtgebiet innerhalb von 3 Werktagen. Die Lieferung kostet "
+    "29 €."),
     "Probefahrt: Probefahrten sind nach Terminvereinbarung möglich. Bitte bringen Sie einen Ausweis mit.",
     "Werkstatt: Eine Inspektion dauert etwa 2 Stunden. Reparaturtermine vergeben wir telefonisch und online.",
     "Studierende: Mit gültigem Studierendenausweis erhalten Studierende 10 % Rabatt auf Zubehör.",

@@ -3,7 +3,12 @@ from __future__ import annotations
 import pytest
 
 from knowledge.models import Amount
-from knowledge.money import amount_matches, extract_amounts, extract_percentages, format_money
+from knowledge.money import (
+    amount_matches,
+    extract_amounts,
+    extract_percentages,
+    format_money,
+)
 
 
 def found(text: str) -> list[tuple[int, str]]:
