@@ -98,6 +98,12 @@ def _discount_families(folded: str) -> set[str]:
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
+_NOT_OFFERED_HERE = re.compile(
+    r"\b(?:not|isn't|aren't|no longer|only)\b.{0,40}\b(?:available|offered|sold|offer|sell)\b|"
+    r"\bno (?:esta|estan) disponible|\bno (?:lo |la )?(?:ofrecemos|vendemos) (?:aqui|por aqui)|"
+    r"\bnao (?:esta|estao) disponive|\bn'est pas (?:disponible|propose)|\bpas disponible|"
+    r"\bnicht (?:erhaltlich|verfugbar|im angebot)|\bnon (?:e|sono) disponibil"
+)
 # "There's no discount right now" offers nothing.
 _NO_OFFER = re.compile(
     r"\b(?:no|not|isn't|aren't|there's no|don't have any|ningun\w*|sin|no hay|nao (?:ha|temos)|nenhum\w*|"
@@ -161,7 +167,11 @@ def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) 
 
     folded = fold(text)
     visible = {fold(campaign.product.name) for campaign in facts.products} | {fold(c.name) for c in facts.products}
-    without_visible = folded
+    # "The Teacher Training isn't offered here" is an honest answer: such a sentence (with no amount) may name it.
+    without_visible = " ".join(
+        sentence for sentence in _SENTENCE_SPLIT.split(folded)
+        if not (_NOT_OFFERED_HERE.search(sentence) and not extract_amounts(sentence))
+    )
     for name in sorted(visible, key=len, reverse=True):
         if name:
             without_visible = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", without_visible)

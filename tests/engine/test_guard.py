@@ -108,3 +108,14 @@ def test_a_price_attributed_to_the_wrong_product_is_blocked() -> None:
     assert not verdict.ok
     assert any("another product's price" in v for v in verdict.violations)
     assert check_reply("Yoga Mat Pro ($49.00) and Online Coaching (€99.00).", FACEBOOK).ok
+
+
+def test_saying_a_product_is_not_offered_here_is_honest() -> None:
+    from bot.pipeline.guard import check_reply
+    from tests.engine.samples import facts_for
+
+    facts = facts_for("facebook")
+    hidden = next(name for name in facts.all_product_names if name not in {c.product.name for c in facts.products})
+    assert check_reply(f"Sorry, {hidden} isn't available here.", facts).ok
+    assert check_reply(f"{hidden} ist hier leider nicht erhältlich.", facts).ok
+    assert not check_reply(f"Yes, {hidden} is great, you should get it.", facts).ok
