@@ -1,4 +1,4 @@
-"""`python -m bot serve | worker | demo | eval TENANT_ID | deadletters [--replay ID]` (see `bot.runtime.cli`)."""
+"""`python -m bot serve | worker | demo | eval TENANT_ID [--model] | deadletters [--replay ID]` (see `bot.runtime.cli`)."""
 
 import sys
 

@@ -450,12 +450,18 @@ class PlaygroundLeadOut(Out):
 
 class PlaygroundOut(Out):
     session_id: str
-    reply: str
-    intent: str
-    confidence: float
-    source: str
-    guard_blocked: bool
-    lead: PlaygroundLeadOut
+    reply: str = Field(description="what the customer would receive; empty when the bot stays silent")
+    silent: bool = False
+    note: str = Field(default="", description="why the bot stays silent, as it would on the channels")
+    status: Literal["bot", "handoff", "opted_out"] = "bot"
+    intent: str = ""
+    confidence: float = 0.0
+    source: str = ""
+    guard_blocked: bool = False
+    guard_violations: list[str] = Field(default_factory=list)
+    handoff: bool = False
+    opted_out: bool = False
+    lead: PlaygroundLeadOut | None = None
 
 
 class OpenApiOut(Out):

@@ -19,9 +19,10 @@ from knowledge.models import (
     ChatFlow,
     Passage,
     Product,
+    minor_digits,
     to_minor,
 )
-from knowledge.money import format_money
+from knowledge.money import format_price
 from knowledge.store import CAMPAIGNS, as_utc, now
 from knowledge.versions import bump_version
 
@@ -39,6 +40,8 @@ def _product_doc(data: CampaignIn) -> dict[str, Any]:
         "description": product.description,
         "price_cents": to_minor(product.price, product.currency),
         "currency": product.currency,
+        "minor_digits": minor_digits(product.currency),
+        "billing_period": product.billing_period.value,
         "features": list(product.features),
     }
     if product.call_to_action_url is not None:
@@ -71,13 +74,28 @@ def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at
     }
 
 
+# Minor units stored before they came from CLDR: these currencies were kept in hundredths then.
+_LEGACY_DIGITS = {"KWD": 2, "BHD": 2, "OMR": 2, "JOD": 2, "TND": 2, "LYD": 2, "IQD": 2}
+
+
+def _product(doc: dict[str, Any]) -> Product:
+    """The stored product; a price kept in another minor unit than the currency's is brought to it."""
+    fields = {key: value for key, value in doc.items() if key != "minor_digits"}
+    currency = fields.get("currency", "")
+    stored_digits = doc.get("minor_digits", _LEGACY_DIGITS.get(currency, minor_digits(currency)))
+    shift = minor_digits(currency) - stored_digits
+    if shift:
+        fields["price_cents"] = int(fields["price_cents"] * 10**shift) if shift > 0 else round(fields["price_cents"] / 10**-shift)
+    return Product.model_validate(fields)
+
+
 def _campaign(doc: dict[str, Any]) -> Campaign:
     flow = doc.get("chat_flow", {})
     return Campaign(
         id=doc["_id"],
         tenant_id=doc["tenant_id"],
         name=doc["name"],
-        product=Product.model_validate(doc["product"]),
+        product=_product(doc["product"]),
         target_platform=doc["target_platform"],
         chat_flow=ChatFlow(
             greeting=flow.get("greeting", ""),
@@ -161,6 +179,7 @@ def campaign_to_api(campaign: Campaign) -> dict[str, Any]:
             "description": product.description,
             "price": product.price,
             "currency": product.currency,
+            "billing_period": product.billing_period.value,
             "features": list(product.features),
             "call_to_action_url": product.cta_url or None,
         },
@@ -186,7 +205,7 @@ def campaign_texts(campaign: Campaign) -> list[str]:
 def campaign_passages(campaign: Campaign) -> list[Passage]:
     """The campaign as retrievable passages: overview with price, features, objection answers, closing."""
     product, flow = campaign.product, campaign.chat_flow
-    price = format_money(product.price_cents, product.currency)
+    price = format_price(product)
     texts: list[str] = []
     overview = " ".join(
         part for part in (

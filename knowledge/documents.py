@@ -13,12 +13,19 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from knowledge.chunking import split_text
-from knowledge.extraction import DocumentError, check_size, decode_text, document_kind, media_type, pdf_text
+from knowledge.extraction import (
+    DocumentError,
+    check_size,
+    decode_text,
+    document_kind,
+    media_type,
+    pdf_text,
+)
 from knowledge.models import DocumentInfo
 from knowledge.store import CHUNKS, DOCUMENTS, as_utc, now
 from knowledge.versions import bump_version
 
-__all__ = ["DocumentError", "add_document", "list_documents", "delete_document", "document_source"]
+__all__ = ["DocumentError", "add_document", "delete_document", "document_source", "list_documents"]
 
 MAX_FILENAME = 255
 LONG_TEXT = 200_000

@@ -9,25 +9,32 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
+from babel.numbers import get_currency_precision
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
-CURRENCY_MINOR_DIGITS: dict[str, int] = {
-    # ISO 4217 codes with no minor unit; every other accepted code has two.
-    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "UGX": 0, "XAF": 0, "XOF": 0, "PYG": 0, "RWF": 0,
-}
 ISO_CURRENCIES = frozenset(
-    "USD EUR GBP JPY CAD AUD NZD CHF SEK NOK DKK PLN CZK HUF RON BGN TRY ILS AED SAR QAR KWD BHD OMR EGP MAD "
-    "NGN KES GHS ZAR INR PKR BDT LKR NPR IDR MYR SGD THB PHP VND KRW CNY HKD TWD BRL MXN ARS CLP COP PEN UYU "
-    "PYG ISK UAH RUB KZT GEL UGX XAF XOF RWF TZS ETB".split()
+    ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "ILS", "AED", "SAR", "QAR", "KWD", "BHD", "OMR", "EGP", "MAD", "NGN", "KES", "GHS", "ZAR", "INR", "PKR", "BDT", "LKR", "NPR", "IDR", "MYR", "SGD", "THB", "PHP", "VND", "KRW", "CNY", "HKD", "TWD", "BRL", "MXN", "ARS", "CLP", "COP", "PEN", "UYU", "PYG", "ISK", "UAH", "RUB", "KZT", "GEL", "UGX", "XAF", "XOF", "RWF", "TZS", "ETB"]
 )
 
 
 def minor_digits(currency: str) -> int:
-    return CURRENCY_MINOR_DIGITS.get(currency, 2)
+    """Digits of the currency's minor unit, from CLDR through babel: JPY has none, KWD three, EUR two."""
+    return get_currency_precision(currency) if currency else 2
+
+
+class BillingPeriod(str, Enum):
+    """What a product's price buys: once, or per month, year, user and month, session or hour."""
+
+    one_time = "one_time"
+    month = "month"
+    year = "year"
+    user_month = "user_month"
+    session = "session"
+    hour = "hour"
 
 
 def to_minor(amount: float, currency: str) -> int:
-    return int(round(amount * 10 ** minor_digits(currency)))
+    return round(amount * 10 ** minor_digits(currency))
 
 
 def to_major(amount_minor: int, currency: str) -> float:
@@ -76,6 +83,7 @@ class ProductIn(_Edge):
     description: str = Field(default="", max_length=5000)
     price: float = Field(ge=0, le=100_000_000)
     currency: str = Field(default="USD", min_length=3, max_length=3)
+    billing_period: BillingPeriod = BillingPeriod.one_time
     features: list[str] = Field(default_factory=list, max_length=50)
     call_to_action_url: HttpUrl | None = None
 
@@ -113,6 +121,7 @@ class Product(BaseModel):
     description: str = ""
     price_cents: int
     currency: str
+    billing_period: BillingPeriod = BillingPeriod.one_time
     features: list[str] = Field(default_factory=list)
     cta_url: str = ""
 

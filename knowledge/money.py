@@ -12,8 +12,19 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
-from knowledge.models import ISO_CURRENCIES, Amount, minor_digits
+import phonenumbers
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency, get_currency_symbol
+
+from knowledge.models import (
+    ISO_CURRENCIES,
+    Amount,
+    BillingPeriod,
+    Product,
+    minor_digits,
+)
 
 # Currencies that write their amounts with "$" (or call them dollars / pesos): an amount written that way
 # may mean any of them, so a comparison should accept the same number in any of these.
@@ -56,6 +67,29 @@ SYMBOLS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Rs": ("INR", RUPEE_FAMILY[1:]),
 }
 
+# Locales whose way of writing money the platform writes, and so must read back.
+WRITTEN_LOCALES = ("en_US", "en_GB", "en_IE", "en_CA", "en_AU", "en_IN", "es_ES", "es_MX", "es_AR", "pt_BR", "pt_PT",
+                   "fr_FR", "fr_CA", "fr_CH", "de_DE", "de_AT", "de_CH", "it_IT", "it_CH", "ja_JP", "en")
+
+
+def _babel_symbols() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Every sign babel writes for our currencies in those locales ("JP¥", "$US", "US$", "zł"), each with the
+    currencies it may stand for; signs already listed above keep their entry."""
+    meanings: dict[str, list[str]] = {}
+    for locale in WRITTEN_LOCALES:
+        for code in sorted(ISO_CURRENCIES):
+            written = get_currency_symbol(code, locale=locale).strip("\u200f\u200e ")
+            # "F CFA" is also written "FCFA"
+            for sign in {written, re.sub(r"[\u00a0\u202f ]", "", written)}:
+                if sign and sign != code:
+                    meanings.setdefault(sign, [])
+                    if code not in meanings[sign]:
+                        meanings[sign].append(code)
+    return {sign: (codes[0], tuple(codes[1:])) for sign, codes in meanings.items() if sign not in SYMBOLS}
+
+
+SYMBOLS.update(_babel_symbols())
+
 # Words written after the number ("99 dollars").
 WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "dollars": ("USD", DOLLAR_FAMILY[1:]),
@@ -84,7 +118,7 @@ MULTIPLIERS = {"k": 1000, "K": 1000, "m": 1_000_000, "M": 1_000_000,
 
 _SPACE = r"[ \u00a0\u202f]"
 # Digits with separators between them; which separator means what is decided by _parse_number.
-_NUM = r"\d+(?:[.,\u00a0\u202f']\d+)*"
+_NUM = r"\d+(?:[.,\u00a0\u202f'’]\d+)*"
 # Thousands grouped by plain spaces ("1 299,00 €"), read only right before a currency written after it.
 _SPACED_NUM = r"\d{1,3}(?: \d{3})+(?:[.,]\d{1,2})?"
 _SYMBOLS_RE = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
@@ -115,12 +149,15 @@ _PERCENT_RE = re.compile(
 def _is_grouped(part: str, separator: str) -> bool:
     """True when `part` is digits grouped by `separator` in threes ("1,299,000")."""
     groups = part.split(separator)
+    if separator == "," and re.fullmatch(r"[1-9]\d?(?:,\d\d)+,\d{3}", part):
+        return True  # Indian grouping: "1,29,900"
     return 1 <= len(groups[0]) <= 3 and groups[0] != "0" and all(len(g) == 3 for g in groups[1:])
 
 
-def _parse_number(text: str) -> tuple[Decimal, bool] | None:
-    """The value of a written number and whether it carries decimals; None when it is no sensible number."""
-    spaced = re.sub(r"[\u00a0\u202f']", " ", text)
+def _parse_number(text: str, decimals: int = 2) -> tuple[Decimal, bool] | None:
+    """The value of a written number and whether it carries decimals; None when it is no sensible number.
+    `decimals` is the currency's minor unit: with three ("12.345 KWD") a lone mark before three digits is decimal."""
+    spaced = re.sub(r"[\u00a0\u202f'’]", " ", text)
     if " " in spaced:  # space or apostrophe grouping: "1 299,00", "1'299.00"
         grouped = re.fullmatch(r"([\d ]+)(?:[.,](\d{1,2}))?", spaced)
         if grouped is None or not _is_grouped(grouped[1], " "):
@@ -132,7 +169,7 @@ def _parse_number(text: str) -> tuple[Decimal, bool] | None:
         decimal_mark = "." if text.rfind(".") > text.rfind(",") else ","
         group_mark = "," if decimal_mark == "." else "."
         whole, _, fraction = text.rpartition(decimal_mark)
-        if decimal_mark in whole or not 1 <= len(fraction) <= 2 or not _is_grouped(whole, group_mark):
+        if decimal_mark in whole or not 1 <= len(fraction) <= max(2, decimals) or not _is_grouped(whole, group_mark):
             return None
         return Decimal(whole.replace(group_mark, "") + "." + fraction), True
     mark = "." if dots else "," if commas else ""
@@ -141,6 +178,8 @@ def _parse_number(text: str) -> tuple[Decimal, bool] | None:
     if text.count(mark) > 1:
         return (Decimal(text.replace(mark, "")), False) if _is_grouped(text, mark) else None
     whole, _, fraction = text.partition(mark)
+    if decimals == 3 and len(fraction) == 3:
+        return Decimal(whole + "." + fraction), True
     if len(fraction) == 3 and _is_grouped(text, mark):
         return Decimal(whole + fraction), False
     if 1 <= len(fraction) <= 2:
@@ -171,17 +210,18 @@ def _amount(value: Decimal, currency: str, alternatives: tuple[str, ...], raw: s
 
 
 def _marker_before(match: re.Match[str]) -> list[Amount] | None:
-    parsed = _parse_number(match["pre_num"])
-    if parsed is None:
-        return None
-    value, has_decimals = parsed
     if match["pre_symbol"]:
         currency, alternatives = SYMBOLS[match["pre_symbol"]]
     else:
+        currency, alternatives = match["pre_code"].upper(), ()
+    parsed = _parse_number(match["pre_num"], minor_digits(currency))
+    if parsed is None:
+        return None
+    value, has_decimals = parsed
+    if not match["pre_symbol"]:
         code = _code(match["pre_code"], has_decimals)
         if code is None:
             return None
-        currency, alternatives = code, ()
     tail = match["pre_tail_code"]
     if tail and match["pre_symbol"] and tail.upper() in (currency, *alternatives):
         # "$49 USD", "$49 CAD": the code says which dollar.
@@ -192,7 +232,7 @@ def _marker_before(match: re.Match[str]) -> list[Amount] | None:
     raw = match.group(0).strip()
     found = [_amount(value, currency, alternatives, raw)]
     if match["pre_high"]:
-        high = _parse_number(match["pre_high"])
+        high = _parse_number(match["pre_high"], minor_digits(currency))
         if high is not None:
             found.append(_amount(high[0] * (MULTIPLIERS[multiplier.strip()] if multiplier else 1),
                                  currency, alternatives, raw))
@@ -200,34 +240,38 @@ def _marker_before(match: re.Match[str]) -> list[Amount] | None:
 
 
 def _marker_after(match: re.Match[str]) -> list[Amount] | None:
-    parsed = _parse_number(match["post_num"])
+    word = match["post_word"]
+    if match["post_symbol"]:
+        currency, alternatives = SYMBOLS[match["post_symbol"]]
+    elif word.lower() in WORDS:
+        currency, alternatives = WORDS[word.lower()]
+    else:
+        currency, alternatives = word.upper(), ()
+    parsed = _parse_number(match["post_num"], minor_digits(currency) if currency in ISO_CURRENCIES else 2)
     if parsed is None:
         return None
     value, has_decimals = parsed
-    if match["post_symbol"]:
-        currency, alternatives = SYMBOLS[match["post_symbol"]]
-    else:
-        word = match["post_word"]
-        if word.lower() in WORDS:
-            currency, alternatives = WORDS[word.lower()]
-        else:
-            code = _code(word, has_decimals)
-            if code is None:
-                return None
-            currency, alternatives = code, ()
+    if not match["post_symbol"] and word.lower() not in WORDS:
+        code = _code(word, has_decimals)
+        if code is None:
+            return None
     raw = match.group(0).strip()
     found = []
     if match["post_low"]:
-        low = _parse_number(match["post_low"])
+        low = _parse_number(match["post_low"], minor_digits(currency))
         if low is not None:
             found.append(_amount(low[0], currency, alternatives, raw))
     found.append(_amount(value, currency, alternatives, raw))
     return found
 
 
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
 def extract_amounts(text: str) -> list[Amount]:
     """Every money amount written in `text`, in order of appearance."""
     found: list[Amount] = []
+    text = _LINE_BREAK.sub(" ", text)  # a PDF line may end between "29" and "€"
     for match in _AMOUNT_RE.finditer(text):
         amounts = _marker_before(match) if match["pre_num"] else _marker_after(match)
         if amounts:
@@ -238,6 +282,7 @@ def extract_amounts(text: str) -> list[Amount]:
 def extract_percentages(text: str) -> list[float]:
     """Every percentage written in `text` ("20%", "20 %", "12,5 percent"), in order of appearance."""
     found: list[float] = []
+    text = _LINE_BREAK.sub(" ", text)
     for match in _PERCENT_RE.finditer(text):
         for part in (match["low"], match["num"]):
             if part:
@@ -260,9 +305,57 @@ def amount_matches(found: Amount, minor: int, currency: str) -> bool:
     return currency in (found.currency, *found.alternatives) and written == target
 
 
-def format_money(minor: int, currency: str) -> str:
-    """A price as the knowledge base writes it: "$1,299.00 USD" for dollars, "49.00 EUR" otherwise."""
-    digits = minor_digits(currency)
-    value = Decimal(minor) / (Decimal(10) ** digits)
-    number = f"{value:,.{digits}f}"
-    return f"${number} USD" if currency == "USD" else f"{number} {currency}"
+# How a price's period is written after it, per language.
+PERIOD_WORDS: dict[BillingPeriod, dict[str, str]] = {
+    BillingPeriod.month: {"en": "{price}/month", "es": "{price}/mes", "pt": "{price}/mês", "fr": "{price}/mois",
+                          "de": "{price}/Monat", "it": "{price}/mese"},
+    BillingPeriod.year: {"en": "{price}/year", "es": "{price}/año", "pt": "{price}/ano", "fr": "{price}/an",
+                         "de": "{price}/Jahr", "it": "{price}/anno"},
+    BillingPeriod.user_month: {"en": "{price} per user/month", "es": "{price} por usuario/mes",
+                               "pt": "{price} por usuário/mês", "fr": "{price} par utilisateur/mois",
+                               "de": "{price} pro Nutzer/Monat", "it": "{price} per utente/mese"},
+    BillingPeriod.session: {"en": "{price} per session", "es": "{price} por sesión", "pt": "{price} por sessão",
+                            "fr": "{price} par séance", "de": "{price} pro Termin", "it": "{price} a sessione"},
+    BillingPeriod.hour: {"en": "{price}/hour", "es": "{price}/hora", "pt": "{price}/hora", "fr": "{price}/heure",
+                         "de": "{price}/Stunde", "it": "{price}/ora"},
+}
+# Where a currency is mostly written, for a business whose phone number does not tell its country.
+_HOME_TERRITORY = {"GBP": "GB", "USD": "US", "JPY": "JP", "BRL": "BR", "MXN": "MX", "CAD": "CA", "AUD": "AU",
+                   "CHF": "CH", "INR": "IN", "ARS": "AR", "NZD": "NZ", "CNY": "CN", "KRW": "KR", "SEK": "SE"}
+_EURO_TERRITORY = {"de": "DE", "fr": "FR", "es": "ES", "it": "IT", "pt": "PT", "en": "IE"}
+
+
+@lru_cache(maxsize=1024)
+def business_locale(language: str, phone: str, currency: str) -> str:
+    """The locale a business writes money in: its language, in its country (from its phone number, else the
+    currency's home), as babel knows it ("de_DE", "en_GB"); the language alone when babel knows no better."""
+    territory = ""
+    if phone.strip().startswith("+"):
+        try:
+            territory = phonenumbers.region_code_for_number(phonenumbers.parse(phone)) or ""
+        except phonenumbers.NumberParseException:
+            territory = ""
+    if not territory or territory == "ZZ":
+        territory = _EURO_TERRITORY.get(language, "") if currency == "EUR" else _HOME_TERRITORY.get(currency, "")
+    for candidate in (f"{language}_{territory}" if territory else "", language, "en"):
+        if not candidate:
+            continue
+        try:
+            Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+        return candidate
+    return "en"
+
+
+def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
+    """A money amount as people of `locale` write it: "$1,299.00", "1.299,00 €", "£165.50", "¥1,500"."""
+    value = Decimal(minor) / (Decimal(10) ** minor_digits(currency))
+    return format_currency(value, currency, locale=locale)
+
+
+def format_price(product: Product, locale: str = "en_US", language: str = "en") -> str:
+    """A product's price with its period: "£99.00/month", "89,00 € pro Termin"."""
+    price = format_money(product.price_cents, product.currency, locale)
+    words = PERIOD_WORDS.get(product.billing_period)
+    return (words.get(language) or words["en"]).format(price=price) if words else price

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -18,7 +19,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from knowledge.campaigns import campaign_passages
 from knowledge.catalog import build_catalog_facts, owner_texts
-from knowledge.models import Amount, BusinessProfile, Campaign, CampaignStatus, CatalogFacts, Passage
+from knowledge.concepts import concepts_in
+from knowledge.language import STOPWORDS, detect_language, fold, stem_words
+from knowledge.models import (
+    Amount,
+    BusinessProfile,
+    Campaign,
+    CampaignStatus,
+    CatalogFacts,
+    Passage,
+)
 from knowledge.money import extract_amounts, extract_percentages
 from knowledge.profiles import profile_passages
 from knowledge.snapshot import TenantKnowledge, load_tenant_knowledge
@@ -28,35 +38,35 @@ logger = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG when imported, which would put a line per index build in the logs.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-# One-character tokens count: the "9" of "$9" and the "5" of "5 GB" must stay searchable.
-TOKEN_PATTERN = r"(?u)\b\w+\b"
 # Building an index this large is done in a thread so the event loop keeps serving.
 THREAD_BUILD_PASSAGES = 300
+# A concept ("refund", "hours") weighs as much as this many words of the question.
+CONCEPT_WEIGHT = 2
 
 
-def _fold_plurals(words: list[str]) -> list[str]:
-    """A light touch instead of a stemmer: "plans" finds "plan", "deliveries" finds "delivery"."""
-    folded = []
-    for word in words:
-        if word.isalpha() and len(word) > 4 and word.endswith("ies"):
-            word = word[:-3] + "y"
-        elif word.isalpha() and len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            word = word[:-1]
-        folded.append(word)
-    return folded
+def analyze(text: str, lang: str | None = None) -> list[str]:
+    """A text's search terms: its words stemmed in its own language (one-character ones kept: the "9" of "$9"),
+    without stopwords, plus the concepts it speaks of ("@refund"), which are the same in every language."""
+    folded = fold(text)
+    language = lang or detect_language(text)
+    found = [word for word in _TOKEN.findall(folded) if word not in STOPWORDS]
+    terms = stem_words(found, language)
+    terms.extend(f"@{concept}" for concept in sorted(concepts_in(folded, folded=True)))
+    return terms
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
-    """Lower-cased word tokens (one-character ones kept), English stopwords removed, plurals folded."""
-    return bm25s.tokenize(
-        texts,
-        lower=True,
-        token_pattern=TOKEN_PATTERN,
-        stopwords="en",
-        stemmer=_fold_plurals,
-        return_ids=False,
-        show_progress=False,
-    )
+    return [analyze(text) for text in texts]
+
+
+def query_terms(query: str, lang: str | None = None) -> list[str]:
+    """The question's terms; its concepts count CONCEPT_WEIGHT times, since they carry across languages."""
+    terms = analyze(query, lang)
+    concepts = [term for term in terms if term.startswith("@")]
+    return terms + concepts * (CONCEPT_WEIGHT - 1)
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ class PassageIndex:
     retriever: bm25s.BM25
 
     def search(self, query: str, k: int, platform: str | None) -> list[Passage]:
-        query_ids = self.retriever.get_tokens_ids(tokenize([query])[0])
+        query_ids = self.retriever.get_tokens_ids(query_terms(query))
         if not query_ids or k <= 0:
             return []
         scores = self.retriever.get_scores_from_ids(query_ids)

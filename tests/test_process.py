@@ -371,11 +371,25 @@ def test_eval_of_the_demo_tenant_reports_no_invented_amounts(demo_eval, demo_run
     data_dir, _ = demo_runs
     assert demo_eval.returncode == 0, demo_eval.stderr[-2000:]
     out = demo_eval.stdout
-    questions = re.search(r"Questions:\s+(\d+)", out)
+    questions = re.search(r"(\d+) questions", out)
     assert questions and int(questions[1]) > 0, out
-    assert re.search(r"Grounded answers:\s+\d+/\d+", out), out
-    assert re.search(r"Handoff rate:\s+\d+%", out), out
-    assert re.search(r"Amounts not in the catalog:\s+0$", out, re.M), out
+    for figure in ("answered", "retrieval hit", "handoff rate"):
+        assert re.search(rf"{figure}\s+(?:\d+/\d+ \(\d+%\)|n/a)", out), (figure, out)
+    assert re.search(r"wrong amounts sent\s+0$", out, re.M), out
+    assert re.search(r"unsupported claims sent\s+0$", out, re.M), out
+    assert wait_no_servers(data_dir) == {}
+
+
+def test_eval_of_an_unknown_tenant_exits_2_with_one_line(demo_runs) -> None:
+    data_dir, _ = demo_runs
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "eval", "no-such-tenant"], cwd=data_dir.parent,
+        env=clean_env(data_dir, LOG_LEVEL="WARNING"), capture_output=True, text=True, timeout=120,
+        start_new_session=True,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout == ""
+    assert done.stderr.strip().splitlines() == ["unknown tenant no-such-tenant: it has no profile, campaign or document"]
     assert wait_no_servers(data_dir) == {}
 
 

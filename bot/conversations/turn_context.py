@@ -15,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, Delivery, InboundState, Message
 from bot.pipeline import choose_campaign
+from bot.pipeline.query import retrieval_query
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext
 from knowledge.retrieval import KnowledgeIndex
 
@@ -59,15 +60,17 @@ async def load_turn_context(
     tenant_id = conversation.tenant_id
     turn_texts = [m.text for m in messages.pending if m.text]
     joined = " ".join(turn_texts)
+    # A reply that failed never reached the customer: it is not part of what they saw.
+    seen = [m for m in messages.history if m.text and m.delivery != Delivery.failed]
+    history = [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:]
+    # A follow-up ("and on Saturday?") is searched with the customer's previous message.
     knowledge = await knowledge_index.for_turn(
-        db, tenant_id, joined, platform=conversation.platform, k=PASSAGES, fresh_since=fresh_since
+        db, tenant_id, retrieval_query(turn_texts, history), platform=conversation.platform, k=PASSAGES,
+        fresh_since=fresh_since,
     )
     campaigns = knowledge.facts.products
     current = next((c for c in campaigns if c.id == conversation.campaign_id), None)
     campaign = choose_campaign(joined, campaigns, current, conversation.referral_ref)
-    # A reply that failed never reached the customer: it is not part of what they saw.
-    seen = [m for m in messages.history if m.text and m.delivery != Delivery.failed]
-    history = [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:]
     return TurnContext(
         tenant_id=tenant_id,
         platform=conversation.platform,

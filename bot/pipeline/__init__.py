@@ -3,7 +3,13 @@
 from bot.pipeline.classify import choose_campaign, classify, classify_turn
 from bot.pipeline.compose import run_turn
 from bot.pipeline.guard import check_reply
-from bot.pipeline.lead_scoring import capture_lead_fields, merge_fields, next_step, score_lead, stage_for
+from bot.pipeline.lead_scoring import (
+    capture_lead_fields,
+    merge_fields,
+    next_step,
+    score_lead,
+    stage_for,
+)
 from bot.pipeline.llm import ModelUnavailable, build_chat_model, llm_reply
 from bot.pipeline.offline import offline_reply
 from bot.pipeline.types import (
@@ -18,10 +24,11 @@ from bot.pipeline.types import (
     TurnResult,
     Usage,
 )
+from bot.pipeline.verify import verify
 
 __all__ = [
     "Classification", "GuardVerdict", "HistoryItem", "Intent", "LeadFields", "LeadState", "ModelUnavailable", "Reply",
     "TurnContext", "TurnResult", "Usage", "build_chat_model", "capture_lead_fields", "check_reply", "choose_campaign",
     "classify", "classify_turn", "llm_reply", "merge_fields", "next_step", "offline_reply", "run_turn", "score_lead",
-    "stage_for",
+    "stage_for", "verify",
 ]

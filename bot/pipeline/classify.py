@@ -1,4 +1,4 @@
-"""Rule-based intent of a customer message, in English, Spanish, Portuguese, French and German.
+"""Rule-based intent of a customer message, in English, Spanish, Portuguese, French, German and Italian.
 
 Opt-out and opt-in are whole-message keywords (the way SMS and WhatsApp keywords work), so
 "don't stop" or "para qué sirve" never unsubscribe anyone. Everything else is phrase matching on
@@ -56,23 +56,53 @@ _HUMAN = _any(
     r"\b(?:vrai humain|vraie personne|service client)\b",
     r"\bmit (?:einem|einer|jemandem) ?(?:menschen|mitarbeiter|mitarbeiterin|berater|beraterin|person)?\b.*\bsprechen\b",
     r"\b(?:echten menschen|echter mensch|kundenservice)\b",
+    r"\b(?:get|give|want|need|call|fetch|find) (?:me )?(?:a |the |your |to )?(?:speak to |talk to )?(?:a |the |your )?"
+    r"(?:manager|supervisor|boss|human|real person|person in charge)\b",
+    r"\b(?:quiero|necesito) (?:hablar con )?(?:el |la |un |una )?(?:gerente|encargad[oa]|responsable|supervisor)",
+    r"\b(?:quero|preciso) (?:falar com )?(?:o |a |um |uma )?(?:gerente|responsavel|supervisor)",
+    r"\b(?:je veux|je voudrais) (?:parler (?:a|au|avec) )?(?:un |une |le |la )?(?:responsable|manager|directeur|humain)",
+    r"\b(?:ich will|ich mochte|ich moechte) (?:mit )?(?:einem |einer |dem |den )?(?:chef|vorgesetzten|verantwortlichen|menschen)",
+    r"\bparlare con (?:una persona|un operatore|qualcuno|un responsabile|il responsabile)|\b(?:persona vera|operatore umano)\b",
+)
+
+_COMPLAINT = _any(
+    r"\bridiculous\b", r"\bunacceptable\b", r"\boutrageous\b", r"\bdisgrace", r"\bterrible (?:service|experience)\b",
+    r"\bworst\b", r"\b(?:so |really |very )?(?:angry|furious|pissed)\b", r"\bcharged (?:me )?twice\b",
+    r"\bdouble charged\b", r"\b(?:nobody|no one|noone) (?:answers|answered|replies|replied|responds|helps|called)\b",
+    r"\bcomplain", r"\bfed up\b", r"\bwtf\b", r"\bstill (?:waiting|not (?:arrived|working|fixed))\b", r"\bbroken\b",
+    r"\binaceptable\b", r"\bverguenza\b", r"\bpesimo\b", r"\bqueja\b", r"\breclamacion\b", r"\bestoy (?:muy )?enfadad",
+    r"\babsurdo\b", r"\breclamacao\b", r"\bpessimo\b", r"\bvergonha\b", r"\bestou (?:muito )?irritad",
+    r"\binadmissible\b", r"\bscandaleux\b", r"\bhonteux\b", r"\bplainte\b", r"\breclamation\b", r"\bn'importe quoi\b",
+    r"\bfrechheit\b", r"\bunverschamt\b", r"\bbeschwerde\b", r"\bkatastrophe\b", r"\bskandal\b", r"\bzumutung\b",
+    r"\bvergogna\b", r"\binaccettabile\b", r"\breclamo\b", r"\bpessimo\b", r"\barrabbiat",
 )
 
 _BUYING = _any(
     r"\bi'?ll take (?:it|one|two|them)\b", r"\bi will take (?:it|one|them)\b", r"\bi'?ll buy\b",
     r"\bi (?:want|would like|'d like|wanna) to (?:buy|order|purchase|get it|sign up|subscribe)\b",
     r"\bhow (?:do|can) i (?:buy|order|purchase|pay|sign up|get it|subscribe)\b", r"\bwhere (?:do|can) i (?:pay|buy|order)\b",
-    r"\bsign me up\b", r"\bi'?m in\b", r"\blet'?s do it\b", r"\bready to (?:buy|order|start|go)\b",
+    r"\bsign me up\b", r"(?:^|[.!] )(?:i'?m in|count me in)[!. ]*$", r"\blet'?s do it\b",
+    r"\bi(?:'d| would)? (?:like|want|wanna) to (?:book|join|enrol|enroll|register|reserve|start (?:the |a |my )?(?:trial|membership|plan))\b",
+    r"\bi(?:'d| would) like to (?:buy|order|purchase|get|sign up|subscribe)\b",
+    r"\bhow (?:do|can) i (?:book|join|enrol|enroll|register|reserve|sign up|get started)\b",
+    r"\b(?:book|reserve) (?:me |a |an |the |my )?(?:spot|place|session|class|appointment|slot|test ride)\b",
+    r"\bmake (?:a |an )?(?:booking|appointment|reservation)\b", r"\bstart (?:the|my|a) (?:free )?trial\b", r"\bready to (?:buy|order|start|go)\b",
     r"\bsend (?:me )?the (?:link|payment link|invoice)\b", r"\b(?:buy|order) (?:it )?now\b", r"\bi want (?:it|one|this)\b",
     r"\bcheckout\b", r"\bdeal!?$",
-    r"\bquiero (?:comprar|pedir|contratar|adquirir|suscribirme)", r"\blo (?:compro|quiero|pido)\b", r"\bme lo llevo\b",
+    r"\bquiero (?:comprar|pedir|contratar|adquirir|suscribirme|reservar|apuntarme|inscribirme)",
+    r"\bcomo (?:me )?(?:apunto|inscribo|reservo)\b", r"\bme apunto\b", r"\b(?:quisiera|me gustaria) (?:reservar|apuntarme|comprar)", r"\blo (?:compro|quiero|pido)\b", r"\bme lo llevo\b",
     r"\bcomo (?:compro|pago|lo compro|hago el pedido|puedo comprar|puedo pagar)\b", r"\bdonde (?:pago|compro)\b",
-    r"\bquero (?:comprar|pedir|assinar|contratar|adquirir)", r"\bvou (?:comprar|levar|querer)\b",
+    r"\bquero (?:comprar|pedir|assinar|contratar|adquirir|reservar|agendar|me inscrever)",
+    r"\bcomo (?:agendo|reservo|me inscrevo|compro)\b", r"\bvou (?:comprar|levar|querer)\b",
     r"\bcomo (?:faco para|faço para|posso) (?:comprar|pagar|assinar)", r"\bfechado\b|\bfechou\b",
-    r"\bje (?:le |la |les )?prends\b", r"\bje veux (?:l'acheter|acheter|commander|le commander|m'abonner)",
+    r"\bje (?:le |la |les )?prends\b", r"\bje (?:veux|voudrais) (?:reserver|m'inscrire|prendre rendez-vous|m'abonner)",
+    r"\bcomment (?:reserver|m'inscrire|s'inscrire|prendre rendez-vous)\b", r"\bje veux (?:l'acheter|acheter|commander|le commander|m'abonner)",
     r"\bcomment (?:acheter|commander|payer|je peux acheter)\b", r"\bje (?:vais|voudrais) (?:l'acheter|acheter|commander)",
-    r"\bich nehme (?:es|ihn|sie|das)\b", r"\bich (?:will|mochte|moechte) (?:es )?(?:kaufen|bestellen)\b",
-    r"\bwie kann ich (?:kaufen|bestellen|bezahlen)\b", r"\bjetzt kaufen\b",
+    r"\bich nehme? (?:es|ihn|sie|das|den|die)\b", r"\bich (?:will|mochte|moechte) (?:es |ihn |sie |das )?(?:kaufen|bestellen|buchen|reservieren)\b",
+    r"\bwie kann ich (?:es |das |ihn |sie )?(?:kaufen|bestellen|bezahlen|buchen|reservieren)\b", r"\bjetzt kaufen\b",
+    r"\btermin (?:buchen|vereinbaren|machen)\b",
+    r"\b(?:voglio|vorrei) (?:comprare|acquistare|prenotare|iscrivermi|abbonarmi)", r"\blo prendo\b",
+    r"\bcome (?:posso )?(?:comprare|acquistare|prenotare|iscrivermi|pagare)\b",
 )
 
 _DISINTEREST = _any(
@@ -83,7 +113,8 @@ _DISINTEREST = _any(
 
 _OBJECTION = _any(
     r"\btoo (?:expensive|pricey|much|costly)\b", r"\bexpensive\b", r"\bpricey\b", r"\boverpriced\b",
-    r"\bcan'?t afford\b", r"\bcannot afford\b", r"\b(?:no|not enough|tight|limited) budget\b", r"\bbudget is tight\b",
+    r"\bcan'?t afford\b", r"\ba lot of money\b", r"\btoo much (?:money )?for me\b",
+    r"\btroppo caro\b", r"\bcostoso\b", r"\bnon (?:sono sicur|ho tempo)", r"\bci (?:devo )?pensare\b", r"\bcannot afford\b", r"\b(?:no|not enough|tight|limited) budget\b", r"\bbudget is tight\b",
     r"\bcheaper\b", r"\bnot sure\b", r"\bunsure\b", r"\bthink about it\b", r"\bneed (?:to|some time to) think\b",
     r"\bnot (?:now|right now|yet)\b", r"\bmaybe later\b", r"\bcompetitor", r"\bdoes(?:n'?t| not) work for\b",
     r"\bdon'?t (?:need|trust|think)\b", r"\bscam\b", r"\btoo (?:complicated|slow|long|small|big)\b",
@@ -102,6 +133,7 @@ _PRICE = _any(
     r"\bpreco", r"\bquanto", r"\bcusta\b", r"\bvalor\b", r"\bdesconto",
     r"\bprix\b", r"\bcombien\b", r"\bcoute\b", r"\btarif", r"\breduction\b", r"\bremise\b",
     r"\bpreis", r"\bwie ?viel\b", r"\bkostet\b", r"\bkosten\b", r"\brabatt\b",
+    r"\bprezz", r"\bcosta\b", r"\bsconto\b", r"\bstudent (?:discount|rate|price)", r"\bdeal\b",
 )
 
 _PRODUCT = _any(
@@ -115,6 +147,9 @@ _PRODUCT = _any(
     r"\bqu'est-ce\b", r"\bvous (?:avez|vendez|livrez)\b", r"\blivraison\b", r"\bretour", r"\bcomment ca marche\b",
     r"\bwas ist\b", r"\bhaben sie\b", r"\bverkaufen sie\b", r"\bversand\b", r"\blieferung\b", r"\bruckgabe\b",
     r"\bwie funktioniert\b", r"\bgarantie\b",
+    r"\bavete\b", r"\bvendete\b", r"\borari", r"\baperti\b", r"\bspedizion", r"\bquante?\b", r"\bdove\b",
+    r"\bwh?at (?:do )?(?:u|you|y'all) (?:guys )?(?:got|have|sell|offer)\b",
+    r"\bposso\b", r"\bwhere\b", r"\bwhen\b", r"\bwo\b", r"\bdonde\b", r"\bonde\b", r"\bou\b",
 )
 
 _GREETING = re.compile(
@@ -157,6 +192,16 @@ def _bare(text: str) -> str:
     return re.sub(r"[\s,.!]+", " ", folded)
 
 
+def _shouting(text: str) -> bool:
+    """Several exclamation marks, or a long message mostly in capitals."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return "!!!" in text or (len(letters) >= 12 and sum(ch.isupper() for ch in letters) > 0.8 * len(letters))
+
+
+def is_complaint(text: str) -> bool:
+    return bool(_COMPLAINT.search(fold(text))) or _shouting(text)
+
+
 def classify(text: str) -> Classification:
     """The intent of one message (or of a whole burst joined by newlines) with a confidence in [0, 1]."""
     bare = _bare(text)
@@ -169,6 +214,8 @@ def classify(text: str) -> Classification:
         return Classification(intent=Intent.small_talk, confidence=0.4)
     if _HUMAN.search(folded):
         return Classification(intent=Intent.human_request, confidence=0.92)
+    if _COMPLAINT.search(folded) or _shouting(text):
+        return Classification(intent=Intent.complaint, confidence=0.85)
     if _BUYING.search(folded):
         return Classification(intent=Intent.buying_signal, confidence=0.88)
     if _DISINTEREST.search(folded) or _OBJECTION.search(folded):

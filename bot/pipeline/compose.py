@@ -1,93 +1,121 @@
-"""One turn, end to end: classify, respond (model or offline), guard, update the lead."""
+"""One turn, end to end: classify, respond (model or offline), verify and repair, update the lead."""
 
 from __future__ import annotations
 
 import logging
+import time
 
-from bot.pipeline.classify import classify_turn, is_disinterest
-from bot.pipeline.guard import check_reply
-from bot.pipeline.lead_scoring import capture_lead_fields, merge_fields, next_step, region_for_customer, score_lead, stage_for
+from bot.pipeline.classify import classify_turn
+from bot.pipeline.turn_view import language_of, visible_campaigns
+from bot.pipeline.guard import INSTRUCTIONS_REPEATED
+from bot.pipeline.leads import update_lead
 from bot.pipeline.llm import ModelUnavailable, SalesChatModel, llm_reply
-from bot.pipeline.offline import offline_reply, safe_reply, usable_passages, visible_campaigns
-from bot.pipeline.types import Classification, Intent, LeadState, Reply, TurnContext, TurnResult, Usage
-from knowledge.models import Campaign
+from bot.pipeline.offline import offline_reply, safe_reply
+from bot.pipeline.phrases import phrase
+from bot.pipeline.text import split_sentences
+from bot.pipeline.types import (
+    Classification,
+    Intent,
+    Reply,
+    TurnContext,
+    TurnResult,
+    Usage,
+)
+from bot.pipeline.verify import WRONG_LANGUAGE, support_texts, verify
+from knowledge.concepts import concepts_in
+from knowledge.money import extract_amounts
+
+__all__ = ["run_turn", "support_texts", "update_lead"]
 
 log = logging.getLogger(__name__)
 
 # Intents answered by fixed, safe text whatever the model would say.
-DIRECT_INTENTS = (Intent.opt_out, Intent.opt_in, Intent.human_request)
-PRODUCT_INTENTS = (Intent.product_question, Intent.price_question, Intent.buying_signal, Intent.objection)
+DIRECT_INTENTS = (Intent.opt_out, Intent.opt_in, Intent.human_request, Intent.complaint)
+HANDOFF_INTENTS = (Intent.human_request, Intent.complaint)
+# A second model call is made only when this much of the turn's time is left.
+MIN_RETRY_S = 1.0
 
 
-def support_texts(ctx: TurnContext) -> list[str]:
-    """The tenant's own words beyond the catalog that a reply may repeat offers from."""
-    texts = [passage.text for passage in usable_passages(ctx)]
-    if ctx.profile:
-        texts.append(ctx.profile.description)
-    return texts
+def _answers(question: str, intent: Intent, kept: str, links: list[str]) -> bool:
+    """Whether what is left of a repaired reply still answers the customer."""
+    statements = [s for s in split_sentences(kept) if not s.rstrip().endswith("?") and len(s.split()) >= 3]
+    if not statements:
+        return False
+    if intent == Intent.buying_signal:
+        return any(link in kept for link in links)
+    asked = concepts_in(question) - {"day_sat", "day_sun", "day_week"}
+    if asked:
+        return bool(asked & concepts_in(kept))
+    if intent == Intent.price_question:
+        return bool(extract_amounts(kept))
+    return True
 
 
-def _guarded(ctx: TurnContext, candidate: Reply, classification: Classification) -> tuple[Reply, list[str]]:
-    """The candidate if it passes the guard; else the offline reply for the intent; else a reply with no amounts.
-    Also returns what the blocked candidate broke (empty when nothing was blocked)."""
-    support = support_texts(ctx)
-    verdict = check_reply(candidate.text, ctx.facts, support=support)
-    if verdict.ok:
-        return candidate, []
-    log.info(
-        "reply blocked by the guard",
-        extra={"tenant_id": ctx.tenant_id, "source": candidate.source, "violations": len(verdict.violations)},
-    )
-    if candidate.source == "llm":
-        fallback = offline_reply(ctx, classification)
-        if check_reply(fallback.text, ctx.facts, support=support).ok:
-            return fallback, verdict.violations
-    return safe_reply(ctx), verdict.violations
+def _with_link(ctx: TurnContext, original: Reply, repaired: Reply, classification: Classification) -> Reply:
+    """The purchase link survives a repair when the original carried the right one for a wish to buy."""
+    if classification.intent != Intent.buying_signal:
+        return repaired
+    for campaign in visible_campaigns(ctx):
+        url = campaign.product.cta_url
+        if url and url in original.text and url not in repaired.text:
+            text = f"{repaired.text} {phrase('cta', language_of(ctx), url=url)}"
+            return repaired.model_copy(update={"text": text, "cta_sent": True})
+    return repaired
 
 
-def _campaign_for_lead(ctx: TurnContext, reply: Reply) -> Campaign | None:
-    campaigns = visible_campaigns(ctx)
-    if reply.product_name:
-        for campaign in campaigns:
-            if campaign.product.name == reply.product_name:
-                return campaign
-    if ctx.campaign is not None and any(c.id == ctx.campaign.id for c in campaigns):
-        return ctx.campaign
-    return None
+def _kept_sentences(ctx: TurnContext, candidate: Reply, handoff: bool) -> str:
+    kept = []
+    for sentence in split_sentences(candidate.text):
+        part = candidate.model_copy(update={"text": sentence})
+        if verify(ctx, part, handoff=handoff).ok:
+            kept.append(sentence)
+    return " ".join(kept)
 
 
-def update_lead(ctx: TurnContext, classification: Classification, reply: Reply) -> LeadState:
-    """The lead after this turn: new fields, counters, score with reasons, stage and the owner's next step."""
-    previous = ctx.lead
-    captured = capture_lead_fields(ctx.turn_text, region_for_customer(ctx.platform, ctx.customer_id))
-    # What the customer literally wrote beats the model's reading of it.
-    fields = merge_fields(merge_fields(previous.fields, reply.lead_fields), captured)
-    campaign = _campaign_for_lead(ctx, reply)
-    if campaign is not None and classification.intent in PRODUCT_INTENTS:
-        fields = fields.model_copy(update={"product_interest": campaign.product.name})
-    intent = classification.intent
-    state = previous.model_copy(
-        update={
-            "fields": fields,
-            "messages_in": previous.messages_in + len([t for t in ctx.turn_texts if t.strip()]),
-            "questions_asked": previous.questions_asked + (1 if reply.asked_question else 0),
-            "objections": previous.objections + (1 if intent == Intent.objection else 0),
-            "buying_signals": previous.buying_signals + (1 if intent == Intent.buying_signal else 0),
-            "cta_sent": previous.cta_sent or reply.cta_sent,
-            "not_interested": (previous.not_interested or is_disinterest(ctx.turn_text))
-            and intent not in (Intent.buying_signal, Intent.opt_in),
-            "opted_out": (previous.opted_out or reply.opted_out) and not reply.opted_in,
-        }
-    )
-    score, reasons = score_lead(state, campaign or ctx.campaign)
-    state = state.model_copy(update={"score": score, "reasons": reasons})
-    state = state.model_copy(update={"stage": stage_for(score, state, previous.stage)})
-    return state.model_copy(update={"next_step": next_step(state)})
+async def _repaired(
+    ctx: TurnContext, candidate: Reply, violations: list[str], classification: Classification,
+    model: SalesChatModel | None, time_left_s: float, handoff: bool,
+) -> tuple[Reply, Usage | None]:
+    """An answer to the same question without what was unsupported: the supported sentences when they still
+    answer; else the model once more, told what it got wrong; else the offline answer; else product names."""
+    links = [c.product.cta_url for c in visible_campaigns(ctx) if c.product.cta_url]
+    extra: Usage | None = None
+    # A reply in the wrong language, or one that repeats our instructions, is not repaired sentence by sentence.
+    whole = any(v.startswith((WRONG_LANGUAGE, INSTRUCTIONS_REPEATED)) for v in violations)
+    if candidate.source == "llm" and not whole:
+        kept = _kept_sentences(ctx, candidate, handoff)
+        if kept and _answers(ctx.turn_text, classification.intent, kept, links):
+            return _with_link(ctx, candidate, candidate.model_copy(update={"text": kept}), classification), None
+    if candidate.source == "llm" and model is not None and time_left_s >= MIN_RETRY_S:
+        correction = "; ".join(violations)[:600]
+        try:
+            second, extra = await llm_reply(model, ctx, classification, timeout_s=time_left_s, correction=correction)
+        except ModelUnavailable as unavailable:
+            extra = unavailable.usage
+        else:
+            if verify(ctx, second, handoff=handoff).ok:
+                return _with_link(ctx, candidate, second, classification), extra
+    fallback = offline_reply(ctx, classification)
+    if verify(ctx, fallback, handoff=handoff).ok:
+        return _with_link(ctx, candidate, fallback, classification), extra
+    return safe_reply(ctx), extra
+
+
+def _add(first: Usage | None, second: Usage | None) -> Usage | None:
+    if first is None or second is None:
+        return first or second
+    return first.model_copy(update={
+        "input_tokens": first.input_tokens + second.input_tokens,
+        "output_tokens": first.output_tokens + second.output_tokens,
+        "latency_ms": first.latency_ms + second.latency_ms, "cost_usd": round(first.cost_usd + second.cost_usd, 8),
+    })
 
 
 async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s: float) -> TurnResult:
     """Answer the customer's burst. Correct without a model: the offline responder answers then."""
+    started = time.perf_counter()
     classification = classify_turn(ctx.turn_texts)
+    handoff = classification.intent in HANDOFF_INTENTS
     usage: Usage | None = None
     if classification.intent in DIRECT_INTENTS or model is None:
         candidate = offline_reply(ctx, classification)
@@ -97,9 +125,18 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
         except ModelUnavailable as unavailable:
             usage = unavailable.usage
             candidate = offline_reply(ctx, classification)
-    reply, violations = _guarded(ctx, candidate, classification)
+    verdict = verify(ctx, candidate, handoff=handoff)
+    reply, violations = candidate, []
+    if not verdict.ok:
+        violations = verdict.violations
+        log.info("reply repaired", extra={"tenant_id": ctx.tenant_id, "source": candidate.source,
+                                          "violations": len(violations)})
+        time_left = timeout_s - (time.perf_counter() - started)
+        reply, extra = await _repaired(ctx, candidate, violations, classification, model, time_left, handoff)
+        usage = _add(usage, extra)
+    reply = reply.model_copy(update={"handoff": reply.handoff or handoff})
     lead = update_lead(ctx, classification, reply)
     return TurnResult(
         classification=classification, reply=reply, guard_blocked=bool(violations), guard_violations=violations,
-        lead=lead, usage=usage,
+        refused_text=candidate.text if violations else "", lead=lead, usage=usage,
     )

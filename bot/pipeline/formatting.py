@@ -1,19 +1,25 @@
-"""How prices and product lists are written in replies: one style everywhere, which the guard reads back."""
+"""How prices and product lists are written in replies: in the business's locale, with the price's period."""
 
 from __future__ import annotations
 
-from knowledge.models import Campaign, Product
-from knowledge.money import format_money
+from bot.pipeline.text import detect_language
+from bot.pipeline.types import TurnContext
+from knowledge.models import BusinessProfile, Campaign, Product
+from knowledge.money import business_locale, format_price
 
 
-def format_price(amount_minor: int, currency: str) -> str:
-    """The knowledge base's own style ("$49.00 USD", "1,299.00 EUR", "4,900 JPY"): always the ISO code,
-    so the guard reads back exactly the currency that was meant."""
-    return format_money(amount_minor, currency)
+def locale_for(profile: BusinessProfile | None, currency: str) -> str:
+    """The business's locale ("de_DE", "en_GB"): the language of its own description, its phone's country."""
+    if profile is None:
+        return business_locale("en", "", currency)
+    language = detect_language(f"{profile.description} {profile.industry}", default="en")
+    return business_locale(language, profile.phone, currency)
 
 
-def product_price(product: Product) -> str:
-    return format_price(product.price_cents, product.currency)
+def product_price(product: Product, profile: BusinessProfile | None = None, lang: str = "en") -> str:
+    """"£99.00/month", "2.499,00 €", "89,00 € pro Termin": the amount in the business's locale, the period in
+    the customer's language."""
+    return format_price(product, locale_for(profile, product.currency), lang)
 
 
 def join_items(items: list[str], conjunction: str) -> str:
@@ -24,8 +30,9 @@ def join_items(items: list[str], conjunction: str) -> str:
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
-def offer_list(campaigns: list[Campaign], conjunction: str, *, with_prices: bool = True, limit: int = 5) -> str:
-    """The visible products, each with its price: "Yoga Mat (49.00 USD) and Water Bottle (19.00 USD)"."""
+def offer_list(ctx: TurnContext, campaigns: list[Campaign], conjunction: str, lang: str, *, with_prices: bool = True,
+               limit: int = 5) -> str:
+    """The visible products, each with its price: "Yoga Mat Pro ($49.00) and Online Coaching (€99.00/month)"."""
     names: list[str] = []
     seen: set[str] = set()
     for campaign in campaigns:
@@ -33,7 +40,7 @@ def offer_list(campaigns: list[Campaign], conjunction: str, *, with_prices: bool
         if product.name.lower() in seen:
             continue
         seen.add(product.name.lower())
-        names.append(f"{product.name} ({product_price(product)})" if with_prices else product.name)
+        names.append(f"{product.name} ({product_price(product, ctx.profile, lang)})" if with_prices else product.name)
         if len(names) == limit:
             break
     return join_items(names, conjunction)

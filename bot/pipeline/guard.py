@@ -32,9 +32,11 @@ _DISCOUNT_FAMILIES: dict[str, re.Pattern[str]] = {
     "promotion": re.compile(r"\b(?:promo|promos|promotion\w*|promocion\w*|promocao|promocoes|aktion\w*|sonderangebot\w*|on sale|clearance|bogo|2x1|2 for 1)\b"),
 }
 
+INSTRUCTIONS_REPEATED = "repeats the assistant's instructions"
 # Lines of the assistant's instructions that a reply must never repeat (see bot/prompts/system.j2).
 PROMPT_MARKERS = (
     "rules you always follow",
+    "you are the sales assistant of",
     "<catalog>",
     "</catalog>",
     "<documents>",
@@ -50,7 +52,9 @@ PROMPT_MARKERS = (
 def campaign_texts(campaign: Campaign) -> list[str]:
     """The owner's own words in a campaign: amounts, percentages and offers in them are the owner's facts."""
     product, flow = campaign.product, campaign.chat_flow
-    texts = [campaign.name, product.name, product.description, *product.features, flow.greeting, flow.closing_message,
+    # The features also as one list, as replies state them ("Key features: 4 classes, groups of 8").
+    texts = [campaign.name, product.name, product.description, *product.features, "; ".join(product.features),
+             flow.greeting, flow.closing_message,
              *flow.qualification_questions, *flow.objection_handling.keys(), *flow.objection_handling.values()]
     return [text for text in texts if text]
 
@@ -94,14 +98,25 @@ def _discount_families(folded: str) -> set[str]:
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
+_NOT_OFFERED_HERE = re.compile(
+    r"\b(?:not|isn't|aren't|no longer|only)\b.{0,40}\b(?:available|offered|sold|offer|sell)\b|"
+    r"\bno (?:esta|estan) disponible|\bno (?:lo |la )?(?:ofrecemos|vendemos) (?:aqui|por aqui)|"
+    r"\bnao (?:esta|estao) disponive|\bn'est pas (?:disponible|propose)|\bpas disponible|"
+    r"\bnicht (?:erhaltlich|verfugbar|im angebot)|\bnon (?:e|sono) disponibil"
+)
+# "There's no discount right now" offers nothing.
+_NO_OFFER = re.compile(
+    r"\b(?:no|not|isn't|aren't|there's no|don't have any|ningun\w*|sin|no hay|nao (?:ha|temos)|nenhum\w*|"
+    r"pas de|aucun\w*|kein\w*|nicht|nessun\w*|non (?:ci sono|abbiamo))\b"
+    r".{0,30}\b(?:discount|descuento|desconto|reduction|remise|rabatt|sconto|promo\w*|coupon|deal|offer)\w*"
+)
 # Words of the offers themselves, which say nothing about what is on offer.
 _OFFER_WORDS = frozenset(
-    "free gratis gratuit gratuito gratuita kostenlos umsonst discount descuento desconto reduction remise rabatt "
-    "coupon cupon cupom promo promotion sale off percent".split()
+    ["free", "gratis", "gratuit", "gratuito", "gratuita", "kostenlos", "umsonst", "discount", "descuento", "desconto", "reduction", "remise", "rabatt", "coupon", "cupon", "cupom", "promo", "promotion", "sale", "off", "percent"]
 )
 
 
-def _offer_sentences(texts: Sequence[str]) -> list[tuple[set[str], set[str]]]:
+def _offer_sentences(texts: Sequence[str]) -> list[tuple[set[str], frozenset[str]]]:
     """Each sentence of the texts that carries an offer word: its offer families and its other words."""
     found = []
     for text in texts:
@@ -119,7 +134,7 @@ def _unsupported_offers(folded_reply: str, support: Sequence[str]) -> list[str]:
     missing: list[str] = []
     for sentence in _SENTENCE_SPLIT.split(folded_reply):
         families = _discount_families(sentence)
-        if not families:
+        if not families or _NO_OFFER.search(sentence):
             continue
         about = content_words(sentence) - _OFFER_WORDS
         for family in sorted(families):
@@ -129,7 +144,8 @@ def _unsupported_offers(folded_reply: str, support: Sequence[str]) -> list[str]:
 
 
 def _names_in(folded_text: str, folded_name: str) -> bool:
-    return bool(re.search(rf"(?<!\w){re.escape(folded_name)}(?!\w)", folded_text))
+    """The name as words, plural included ("private sessions" names "Private Session")."""
+    return bool(re.search(rf"(?<!\w){re.escape(folded_name)}(?:s|es)?(?!\w)", folded_text))
 
 
 def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) -> GuardVerdict:
@@ -151,7 +167,11 @@ def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) 
 
     folded = fold(text)
     visible = {fold(campaign.product.name) for campaign in facts.products} | {fold(c.name) for c in facts.products}
-    without_visible = folded
+    # "The Teacher Training isn't offered here" is an honest answer: such a sentence (with no amount) may name it.
+    without_visible = " ".join(
+        sentence for sentence in _SENTENCE_SPLIT.split(folded)
+        if not (_NOT_OFFERED_HERE.search(sentence) and not extract_amounts(sentence))
+    )
     for name in sorted(visible, key=len, reverse=True):
         if name:
             without_visible = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", without_visible)
@@ -165,5 +185,5 @@ def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) 
 
     lowered = text.lower()
     if any(marker in lowered for marker in PROMPT_MARKERS):
-        violations.append("repeats the assistant's instructions")
+        violations.append(INSTRUCTIONS_REPEATED)
     return GuardVerdict(ok=not violations, violations=violations)

@@ -8,7 +8,7 @@ import phonenumbers
 
 from bot.pipeline.text import fold
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
-from knowledge.models import Campaign, minor_digits
+from knowledge.models import BusinessProfile, Campaign, minor_digits
 from knowledge.money import extract_amounts
 
 EMAIL_RE = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b")
@@ -25,19 +25,15 @@ _NAME_SURE = re.compile(
 )
 _NAME_MAYBE = re.compile(r"(?:\b[Ii]'m|\b[Ii] am|\b[Ss]oy|\b[Ss]ou|\b[Jj]e suis|\b[Ii]ch bin|\b[Hh]ier ist)\s+" + _NAME_VALUE)
 _NOT_NAMES = frozenset(
-    """
-    interested looking ready fine good great ok okay sure not just here new back still very so also
-    from with in at the a an going trying happy sorry glad afraid thinking wondering calling writing asking
-    interesado interesada de la el muy nuevo nueva interessado interessada do da nao bem
-    interesse interessee pas tres nicht sehr neu interessiert auch
-    """.split()
+    ["interested", "looking", "ready", "fine", "good", "great", "ok", "okay", "sure", "not", "just", "here", "new", "back", "still", "very", "so", "also", "from", "with", "in", "at", "the", "a", "an", "going", "trying", "happy", "sorry", "glad", "afraid", "thinking", "wondering", "calling", "writing", "asking", "interesado", "interesada", "de", "la", "el", "muy", "nuevo", "nueva", "interessado", "interessada", "do", "da", "nao", "bem", "interesse", "interessee", "pas", "tres", "nicht", "sehr", "neu", "interessiert", "auch"]
 )
-_NAME_STOP = frozenset("and y e et und from de da at with con com avec mit".split())
+_NAME_STOP = frozenset(["and", "y", "e", "et", "und", "from", "de", "da", "at", "with", "con", "com", "avec", "mit"])
 
 _COMPANY = re.compile(
-    r"(?:\bI work (?:at|for)|\bwe are|\bwe're|\bmy company(?: is|'s)?|\bour company(?: is|'s)?|\bcompany:|\bcompany name is|"
+    r"(?i:\bI work (?:at|for)|\bwe are|\bwe're|\bmy company(?: is|'s)?|\bour company(?: is|'s)?|\bcompany:|\bcompany name is|"
     r"\btrabajo (?:en|para)|\bmi empresa(?: es| se llama)?|\btrabalho (?:na|no|em|para)|\bminha empresa(?: [eé]| se chama)?|"
-    r"\bje travaille (?:chez|pour)|\bmon entreprise(?: est| s'appelle)?|\bich arbeite (?:bei|für)|\bmeine firma(?: ist| heißt)?)"
+    r"\bje travaille (?:chez|pour)|\bmon entreprise(?: est| s'appelle)?|\bich arbeite (?:bei|für|fur)|\bmeine firma(?: ist| heißt)?|"
+    r"\blavoro (?:presso|per|in|da)|\bla mia azienda(?: è| e| si chiama)?|\bmy (?:company|business|firm) is called)"
     r"\s+((?:[A-Z0-9][\w&.'’-]*)(?: (?:[A-Z0-9&][\w&.'’-]*)){0,3})",
 )
 
@@ -46,9 +42,11 @@ _TEAM_PATTERNS = (
     re.compile(
         r"\b(\d{1,6}) (?:people|persons|employees|staff|users|seats|members|agents|reps|salespeople|workers|"
         r"personas|empleados|usuarios|trabajadores|pessoas|funcionarios|usuarios|colaboradores|"
-        r"personnes|employes|salaries|utilisateurs|mitarbeiter|personen|nutzer|angestellte)\b"
+        r"personnes|employes|salaries|utilisateurs|mitarbeiter|mitarbeitende|personen|nutzer|angestellte|leute|"
+        r"persone|dipendenti|utenti|collaboratori|person|employee|user|seat)\b"
     ),
-    re.compile(r"\b(?:we are|we're|somos|nous sommes|on est|wir sind) (\d{1,6})\b"),
+    re.compile(r"\b(?:we are|we're|somos|nous sommes|on est|wir sind|siamo) (\d{1,6})\b"),
+    re.compile(r"\bteam di (\d{1,6})\b"),
     re.compile(r"\b(?:equipo|equipe) de (\d{1,6})\b"),
     re.compile(r"\bteam (?:von|aus) (\d{1,6})\b"),
 )
@@ -73,12 +71,15 @@ _TIMELINE = re.compile(
     r"des que possible|au plus vite|aujourd'hui|demain|cette semaine|la semaine prochaine|ce mois-ci|le mois prochain|"
     r"dans \d{1,3} (?:jours|semaines|mois)|"
     r"so schnell wie moglich|sofort|dringend|heute|morgen|diese woche|nachste woche|diesen monat|nachsten monat|"
-    r"in \d{1,3} (?:tagen|wochen|monaten))\b"
+    r"in \d{1,3} (?:tagen|wochen|monaten)|"
+    r"subito|al piu presto|oggi|domani|questa settimana|la prossima settimana|settimana prossima|questo mese|"
+    r"il prossimo mese|mese prossimo|entro \d{1,3} (?:giorni|settimane|mesi))\b"
 )
 _URGENT = re.compile(
     r"asap|as soon|right away|immediately|urgent|today|tonight|tomorrow|this week|by (?:mon|tue|wed|thu|fri|sat|sun|tomorrow)|"
     r"in (?:\d|a|one|two|three|a few|a couple of) days?\b|antes|hoy|manana|esta semana|quanto antes|rapido|hoje|amanha|nesta semana|"
-    r"des que|au plus vite|aujourd'hui|demain|cette semaine|schnell|sofort|dringend|heute|morgen|diese woche"
+    r"des que|au plus vite|aujourd'hui|demain|cette semaine|schnell|sofort|dringend|heute|morgen|diese woche|"
+    r"subito|al piu presto|oggi|domani|questa settimana"
 )
 _SOON = re.compile(
     r"next week|this month|next month|end of (?:the )?(?:week|month)|mes que viene|proximo mes|mois prochain|nachsten monat|in (?:\d|a|one|two|a few|a couple of) weeks?|"
@@ -96,6 +97,17 @@ def region_for_customer(platform: str, customer_id: str) -> str | None:
     except phonenumbers.NumberParseException:
         return None
     region = phonenumbers.region_code_for_number(number)
+    return region if region and region != "ZZ" else None
+
+
+def business_region(profile: BusinessProfile | None) -> str | None:
+    """The business's country, from its own phone number: customers mostly type numbers of the same country."""
+    if profile is None or not profile.phone.strip().startswith("+"):
+        return None
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(profile.phone))
+    except phonenumbers.NumberParseException:
+        return None
     return region if region and region != "ZZ" else None
 
 
@@ -243,11 +255,12 @@ def score_lead(state: LeadState, campaign: Campaign | None) -> tuple[int, list[s
 
     fields = state.fields
     if state.buying_signals:
-        add(25 + min(state.buying_signals - 1, 2) * 5, "Asked to buy" if state.buying_signals == 1 else f"Asked to buy {state.buying_signals} times")
+        # Saying "I want it" is the strongest sign a salesperson gets.
+        add(30 + min(state.buying_signals - 1, 2) * 5, "Asked to buy" if state.buying_signals == 1 else f"Asked to buy {state.buying_signals} times")
     budget_value, budget_reason = _budget_points(state, campaign)
     add(budget_value, budget_reason)
     if fields.team_size:
-        add(15 if fields.team_size >= 10 else 8, f"Team of {fields.team_size}")
+        add(15 if fields.team_size >= 10 else 10, f"Team of {fields.team_size}")
     level = urgency(fields.timeline)
     add({"high": 15, "medium": 10, "low": 5}.get(level, 0), f"Timeline: {fields.timeline}" if level else "")
     if fields.email or fields.phone:

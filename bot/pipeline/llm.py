@@ -16,11 +16,18 @@ from langchain_core.runnables import Runnable
 from langchain_groq import ChatGroq
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
+from bot.pipeline.turn_view import visible_campaigns
 from bot.pipeline.lead_scoring import EMAIL_RE, find_phone, region_for_customer
-from bot.pipeline.offline import visible_campaigns
 from bot.pipeline.prompts import TOOL_NAME, build_messages, next_question
 from bot.pipeline.text import fold
-from bot.pipeline.types import Classification, Intent, LeadFields, Reply, TurnContext, Usage
+from bot.pipeline.types import (
+    Classification,
+    Intent,
+    LeadFields,
+    Reply,
+    TurnContext,
+    Usage,
+)
 from knowledge.money import extract_amounts
 
 log = logging.getLogger(__name__)
@@ -57,6 +64,9 @@ class ReplyDraft(BaseModel):
     facts_used: list[str] = Field(
         default_factory=list, description="Names of the catalog products or document sources the reply relies on."
     )
+    sources: list[str] = Field(
+        default_factory=list, description="Ids of the documents (P1, P2...) that state the facts in the reply."
+    )
     asked_next_question: bool = Field(
         default=False, description="True when the reply asks the next qualification question given in the instructions."
     )
@@ -68,12 +78,12 @@ class ReplyDraft(BaseModel):
     budget: str | None = Field(default=None, description="The customer's budget as they wrote it, with its currency.")
     timeline: str | None = Field(default=None, description="When the customer wants to buy or start, if said.")
 
-    @field_validator("facts_used", "asked_next_question", mode="before")
+    @field_validator("facts_used", "sources", "asked_next_question", mode="before")
     @classmethod
     def _null_is_empty(cls, value: object, info: ValidationInfo) -> object:
         # Models often send null for "nothing" in optional lists and flags.
         if value is None:
-            return [] if info.field_name == "facts_used" else False
+            return False if info.field_name == "asked_next_question" else []
         return value
 
 
@@ -159,6 +169,7 @@ def _reply_from_draft(ctx: TurnContext, classification: Classification, draft: R
         text=text,
         source="llm",
         facts_used=[fact for fact in (_clean(item, 120) for item in draft.facts_used[:10]) if fact],
+        sources=[source for source in (_clean(item, 12) for item in draft.sources[:10]) if source],
         lead_fields=draft_lead_fields(draft, region_for_customer(ctx.platform, ctx.customer_id)),
         # As offline: the purchase link sent to someone who asked to buy is a proposal.
         cta_sent=classification.intent == Intent.buying_signal and any(link in text for link in links),
@@ -168,11 +179,12 @@ def _reply_from_draft(ctx: TurnContext, classification: Classification, draft: R
 
 
 async def llm_reply(
-    model: SalesChatModel, ctx: TurnContext, classification: Classification, *, timeout_s: float
+    model: SalesChatModel, ctx: TurnContext, classification: Classification, *, timeout_s: float, correction: str = ""
 ) -> tuple[Reply, Usage]:
-    """The model's reply for this turn and what it cost, or `ModelUnavailable`."""
+    """The model's reply for this turn and what it cost, or `ModelUnavailable`. `correction` names what a
+    previous draft stated without support, so the model writes it again without that."""
     model_name = model.model_name
-    messages = build_messages(ctx, classification)
+    messages = build_messages(ctx, classification, correction=correction)
     structured = model.reply_runnable
     started = time.perf_counter()
     try:
@@ -205,4 +217,4 @@ def draft_from(message: object) -> ReplyDraft | None:
     return None
 
 
-__all__ = ["ModelUnavailable", "ReplyDraft", "TOOL_NAME", "build_chat_model", "cost_usd", "llm_reply"]
+__all__ = ["TOOL_NAME", "ModelUnavailable", "ReplyDraft", "build_chat_model", "cost_usd", "llm_reply"]

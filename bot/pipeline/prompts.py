@@ -14,8 +14,15 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from bot.pipeline.turn_view import (
+    campaign_in_focus,
+    language_of,
+    usable_passages,
+    visible_campaigns,
+)
+from bot.pipeline.flow import is_first_reply
+from bot.pipeline.flow import next_question as flow_next_question
 from bot.pipeline.formatting import product_price
-from bot.pipeline.offline import language_of, usable_passages, visible_campaigns
 from bot.pipeline.types import Classification, Intent, TurnContext
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "templates"
@@ -23,7 +30,7 @@ TOOL_NAME = "ReplyDraft"
 HISTORY_LIMIT = 12
 PASSAGE_LIMIT = 4
 
-_LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German"}
+_LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German", "it": "Italian"}
 _PLATFORM_LABELS = {"facebook": "Facebook Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 _INTENT_HINTS = {
     Intent.greeting: "a greeting",
@@ -32,6 +39,7 @@ _INTENT_HINTS = {
     Intent.objection: "an objection or hesitation",
     Intent.buying_signal: "a wish to buy",
     Intent.human_request: "a request to talk to a person",
+    Intent.complaint: "a complaint",
     Intent.opt_out: "a request to stop messages",
     Intent.opt_in: "a request to resume messages",
     Intent.small_talk: "small talk",
@@ -62,21 +70,23 @@ def prompt_environment() -> Environment:
 
 
 def next_question(ctx: TurnContext) -> str:
-    campaign = ctx.campaign if ctx.campaign and any(c.id == ctx.campaign.id for c in visible_campaigns(ctx)) else None
-    if campaign is None:
-        return ""
-    questions = campaign.chat_flow.qualification_questions
-    index = ctx.lead.questions_asked
-    return questions[index].strip() if index < len(questions) else ""
+    """The owner's next qualification question for this conversation (see flow.next_question)."""
+    return flow_next_question(ctx, campaign_in_focus(ctx), language_of(ctx))[1]
+
+
+def passage_ids(ctx: TurnContext) -> dict[str, str]:
+    """The ids the prompt gives the passages ("P1", "P2"…), by id: the model cites them behind its claims."""
+    return {f"P{number}": passage.text for number, passage in enumerate(usable_passages(ctx)[:PASSAGE_LIMIT], start=1)}
 
 
 def render_system_prompt(ctx: TurnContext, classification: Classification) -> str:
     campaigns = visible_campaigns(ctx)
+    lang = language_of(ctx)
     campaign = ctx.campaign if ctx.campaign and any(c.id == ctx.campaign.id for c in campaigns) else None
     catalog = [
         {
             "name": c.product.name,
-            "price": product_price(c.product),
+            "price": product_price(c.product, ctx.profile, lang),
             "description": c.product.description,
             "features": c.product.features,
             "cta_url": c.product.cta_url,
@@ -93,10 +103,12 @@ def render_system_prompt(ctx: TurnContext, classification: Classification) -> st
         catalog=catalog,
         campaign=campaign,
         next_question=next_question(ctx),
+        first_reply=is_first_reply(ctx),
         questions_total=len(campaign.chat_flow.qualification_questions) if campaign else 0,
         intent_hint=_INTENT_HINTS[classification.intent],
-        language_name=_LANGUAGE_NAMES.get(language_of(ctx), "English"),
-        passages=usable_passages(ctx)[:PASSAGE_LIMIT],
+        language_name=_LANGUAGE_NAMES.get(lang, "English"),
+        passages=[{"id": ident, "source": passage.source, "text": passage.text}
+                  for ident, passage in zip(passage_ids(ctx), usable_passages(ctx)[:PASSAGE_LIMIT], strict=False)],
         tool_name=TOOL_NAME,
     ).strip()
 
@@ -117,8 +129,9 @@ def render_turn_message(ctx: TurnContext) -> str:
     ).strip()
 
 
-def build_messages(ctx: TurnContext, classification: Classification) -> list[BaseMessage]:
-    """System rules and catalog, the recent conversation, then the customer's new burst."""
+def build_messages(ctx: TurnContext, classification: Classification, *, correction: str = "") -> list[BaseMessage]:
+    """System rules and catalog, the recent conversation, then the customer's new burst (and, when a draft was
+    refused, what it got wrong)."""
     messages: list[BaseMessage] = [SystemMessage(content=render_system_prompt(ctx, classification))]
     for item in ctx.history[-HISTORY_LIMIT:]:
         if not item.text.strip():
@@ -128,4 +141,11 @@ def build_messages(ctx: TurnContext, classification: Classification) -> list[Bas
         else:
             messages.append(AIMessage(content=item.text))
     messages.append(HumanMessage(content=render_turn_message(ctx)))
+    if correction:
+        # Our own note, not the customer's: the guard's findings about the refused draft.
+        messages.append(SystemMessage(content=(
+            "Your previous draft was not sent because it stated things that <catalog> and <documents> do not "
+            f"support: {neutralize(correction)}. Write the reply again, answering the same question with only "
+            "facts stated there, and list the ids of the documents you used in sources."
+        )))
     return messages

@@ -17,6 +17,8 @@ class Intent(str, Enum):
     objection = "objection"
     buying_signal = "buying_signal"
     human_request = "human_request"
+    # Anger or a complaint: an apology and a person from the team.
+    complaint = "complaint"
     opt_out = "opt_out"
     opt_in = "opt_in"
     small_talk = "small_talk"
@@ -98,6 +100,8 @@ class Reply(BaseModel):
     text: str
     source: Literal["llm", "offline"]
     facts_used: list[str] = Field(default_factory=list)
+    # The prompt's passage ids ("P1") the model cited for its facts.
+    sources: list[str] = Field(default_factory=list)
     lead_fields: LeadFields = Field(default_factory=LeadFields)
     cta_sent: bool = False
     handoff: bool = False
@@ -128,5 +132,7 @@ class TurnResult(BaseModel):
     guard_blocked: bool = False
     # What the blocked candidate broke, for logs and evaluation; empty when nothing was blocked.
     guard_violations: list[str] = Field(default_factory=list)
+    # The refused candidate's text, for evaluation; empty when nothing was refused. Never sent.
+    refused_text: str = ""
     lead: LeadState
     usage: Usage | None = None

@@ -1,4 +1,4 @@
-"""The command line: `python -m bot serve | worker | demo | eval TENANT_ID | deadletters [--replay ID]`."""
+"""The command line: `python -m bot serve | worker | demo | eval TENANT_ID [--model] | deadletters [--replay ID]`."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("worker", help="a queue worker alone")
     evaluate = commands.add_parser("eval", help="quality report of one tenant's answers")
     evaluate.add_argument("tenant_id")
+    evaluate.add_argument("--model", action="store_true", help="also answer through the model (needs GROQ_API_KEY)")
     dead = commands.add_parser("deadletters", help="list dead-lettered deliveries, or replay one")
     dead.add_argument("--replay", metavar="ENTRY_ID", default="")
     return parser
@@ -88,16 +89,24 @@ async def _deadletters(settings: Settings, replay: str) -> None:
             print(f"{row['id']}  {row['channel']:<10} {row['error']}")
 
 
-async def _eval(settings: Settings, tenant_id: str) -> int:
-    from bot.evaluation import evaluate_tenant, print_report
+async def _eval(settings: Settings, tenant_id: str, *, with_model: bool) -> int:
+    from bot.evaluation import UnknownTenant, evaluate_tenant, print_report
     from bot.runtime.engine import chat_model
     from bot.runtime.services import open_services
 
+    if with_model and not settings.groq_api_key:
+        print("--model needs GROQ_API_KEY", file=sys.stderr)
+        return 2
     async with open_services(settings) as services:
-        report = await evaluate_tenant(services.db, services.knowledge, tenant_id, model=chat_model(settings),
-                                       timeout_s=settings.groq_timeout_s)
+        try:
+            report = await evaluate_tenant(services.db, services.knowledge, tenant_id,
+                                           model=chat_model(settings) if with_model else None,
+                                           timeout_s=settings.groq_timeout_s)
+        except UnknownTenant:
+            print(f"unknown tenant {tenant_id}: it has no profile, campaign or document", file=sys.stderr)
+            return 2
         print_report(report)
-        return 0 if report.questions else 1
+        return 0 if report.cases else 1
 
 
 def _run_long(main_coroutine: Coroutine[Any, Any, None]) -> None:
@@ -126,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "deadletters":
         asyncio.run(_deadletters(settings, args.replay))
     elif args.command == "eval":
-        return asyncio.run(_eval(settings, args.tenant_id))
+        return asyncio.run(_eval(settings, args.tenant_id, with_model=args.model))
     return 0
 
 

@@ -12,14 +12,17 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Literal
+
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from bot.runtime.app import ENGINE
 from bot.conversations.turn_context import HISTORY_LIMIT, PASSAGES
-from bot.pipeline import choose_campaign, run_turn
+from bot.pipeline import choose_campaign, classify_turn, run_turn
 from bot.pipeline.llm import SalesChatModel
-from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
+from bot.pipeline.query import retrieval_query
+from bot.pipeline.types import HistoryItem, Intent, LeadState, TurnContext, TurnResult
+from bot.runtime.app import ENGINE
 from bot.runtime.services import Services
 from dashboard.api.operations import ApiRoutes, add_api
 from dashboard.context import services, tenant_id
@@ -41,6 +44,8 @@ class PlaygroundSession(BaseModel):
 
     platform: str
     campaign_id: str = ""
+    # As a conversation's status on the channels: "bot", "handoff" (a person has it) or "opted_out".
+    status: Literal["bot", "handoff", "opted_out"] = "bot"
     history: list[HistoryItem] = Field(default_factory=list)
     lead: LeadState = Field(default_factory=LeadState)
 
@@ -86,17 +91,35 @@ async def playground_context(p: Services, tenant: str, session: PlaygroundSessio
         turn_texts=[message],
         lead=session.lead,
         facts=await p.knowledge.catalog_facts(db, tenant, channel),
-        passages=await p.knowledge.search(db, tenant, message, k=PASSAGES, platform=channel),
+        passages=await p.knowledge.search(db, tenant, retrieval_query([message], session.history), k=PASSAGES,
+                                          platform=channel),
     )
 
 
 def advance(session: PlaygroundSession, ctx: TurnContext, message: str, result: TurnResult) -> PlaygroundSession:
     history = [*session.history, HistoryItem(sender="customer", text=message), HistoryItem(sender="bot", text=result.reply.text)]
+    status = session.status
+    if result.reply.opted_out:
+        status = "opted_out"
+    elif result.reply.opted_in:
+        status = "bot"
+    elif result.reply.handoff:
+        status = "handoff"
     return session.model_copy(update={
         "campaign_id": ctx.campaign.id if ctx.campaign else session.campaign_id,
         "history": history[-HISTORY_LIMIT:],
         "lead": result.lead,
+        "status": status,
     })
+
+
+def silence(session: PlaygroundSession, message: str) -> str:
+    """Why the bot says nothing to this message, as on the channels; empty when it answers."""
+    if session.status == "handoff":
+        return "A person from your team has this conversation now, so the bot stays silent."
+    if session.status == "opted_out" and classify_turn([message]).intent != Intent.opt_in:
+        return "This customer opted out: the bot answers nothing until they write START."
+    return ""
 
 
 async def _within_rate(p: Services, tenant: str) -> bool:
@@ -115,9 +138,15 @@ async def playground_chat(request: web.Request, body: PlaygroundIn) -> Playgroun
         raise ApiError(429, "rate_limited", "too many playground messages; try again in a minute")
     session_id = body.session_id or secrets.token_urlsafe(16)
     session = await load_session(p, tenant, session_id, body.platform)
+    quiet = silence(session, body.message)
+    if quiet:
+        history = [*session.history, HistoryItem(sender="customer", text=body.message)][-HISTORY_LIMIT:]
+        await save_session(p, tenant, session_id, session.model_copy(update={"history": history}))
+        return PlaygroundOut(session_id=session_id, reply="", silent=True, note=quiet, status=session.status)
     ctx = await playground_context(p, tenant, session, body.message)
     result = await run_turn(ctx, model=request.app[PLAYGROUND].model, timeout_s=p.settings.groq_timeout_s)
-    await save_session(p, tenant, session_id, advance(session, ctx, body.message, result))
+    advanced = advance(session, ctx, body.message, result)
+    await save_session(p, tenant, session_id, advanced)
     log.info("playground turn", extra={"tenant": tenant, "platform": body.platform, "source": result.reply.source,
                                        "guard_blocked": result.guard_blocked})
     return PlaygroundOut.model_validate({
@@ -127,6 +156,11 @@ async def playground_chat(request: web.Request, body: PlaygroundIn) -> Playgroun
         "confidence": result.classification.confidence,
         "source": result.reply.source,
         "guard_blocked": result.guard_blocked,
+        "guard_violations": result.guard_violations,
+        "handoff": result.reply.handoff,
+        "opted_out": result.reply.opted_out,
+        "silent": False,
+        "status": advanced.status,
         "lead": {"score": result.lead.score, "stage": result.lead.stage, "reasons": result.lead.reasons},
     })
 

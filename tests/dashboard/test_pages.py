@@ -11,9 +11,9 @@ from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
 from bot.conversations import store as convs
+from bot.pipeline.types import LeadState
 from bot.sales.counters import bump_daily
 from bot.sales.leads import save_lead_after_turn
-from bot.pipeline.types import LeadState
 from dashboard.context import DASHBOARD
 from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
@@ -219,3 +219,27 @@ async def test_playground_api_needs_auth_and_csrf_for_cookies(api: TestClient, o
     assert ok.status == 200 and (await ok.json())["reply"]
     bad = await api.post("/api/playground/chat", json={"platform": "tiktok", "message": "hi"}, headers={"X-CSRF-Token": csrf.group(1)})
     assert bad.status == 422 and "platform" in (await bad.json())["error"]["fields"]
+
+
+async def test_playground_respects_stop_and_handoff_as_the_channels_do(api: TestClient, owner: SignedUp) -> None:
+    assert (await api.post("/api/campaigns", json=YOGA, headers=owner.auth)).status == 201
+    stopped = await chat(api, owner, "facebook", "STOP")
+    assert stopped["opted_out"] is True and stopped["status"] == "opted_out"
+    session = stopped["session_id"]
+    quiet = await chat(api, owner, "facebook", "How much is the yoga pass?", session)
+    assert quiet["silent"] is True and quiet["reply"] == "" and "opted out" in quiet["note"]
+    back = await chat(api, owner, "facebook", "START", session)
+    assert back["silent"] is False and back["status"] == "bot" and back["reply"]
+
+    angry = await chat(api, owner, "facebook", "This is ridiculous, I was charged twice!")
+    assert angry["handoff"] is True and angry["intent"] == "complaint"
+    assert "sorry" in angry["reply"].lower()
+    after = await chat(api, owner, "facebook", "hello?", angry["session_id"])
+    assert after["silent"] is True and "person from your team" in after["note"]
+
+
+async def test_playground_keeps_the_owners_details_out_of_the_customers_bubble(api: TestClient, owner: SignedUp) -> None:
+    await form_login(api, owner)
+    script = await (await api.get("/static/playground.js")).text()
+    assert "details" in script and "owner-details" in script
+    assert (await api.get("/playground")).status == 200

@@ -24,7 +24,7 @@ async def test_without_a_model_the_offline_responder_answers() -> None:
     result = await run_turn(context("hi", "how much is the mat?"), model=None, timeout_s=1)
     assert result.classification.intent == Intent.price_question
     assert result.reply.source == "offline"
-    assert "Yoga Mat Pro costs $49.00 USD." in result.reply.text
+    assert "Yoga Mat Pro costs $49.00." in result.reply.text
     assert result.usage is None
     assert not result.guard_blocked
     assert result.lead.messages_in == 2
@@ -36,10 +36,10 @@ async def test_without_a_model_the_offline_responder_answers() -> None:
 
 
 async def test_the_models_answer_is_used_when_it_is_true(fake_groq: FakeGroq, chat_model) -> None:
-    fake_groq.script(tool_answer({"reply": "The Yoga Mat Pro is $49.00 USD and has a carry strap.", "facts_used": ["Yoga Mat Pro"]}))
+    fake_groq.script(tool_answer({"reply": "The Yoga Mat Pro is $49.00 and has a carry strap.", "facts_used": ["Yoga Mat Pro"]}))
     result = await run_turn(context("how much is the mat?"), model=chat_model, timeout_s=2)
     assert result.reply.source == "llm"
-    assert result.reply.text == "The Yoga Mat Pro is $49.00 USD and has a carry strap."
+    assert result.reply.text == "The Yoga Mat Pro is $49.00 and has a carry strap."
     assert not result.guard_blocked
     assert result.usage is not None and result.usage.model == MODEL_NAME and result.usage.input_tokens == 120
 
@@ -51,7 +51,7 @@ async def test_a_wrong_price_from_the_model_is_blocked_and_counted(fake_groq: Fa
     assert result.guard_violations == ["amount not in the catalog or documents: $39"]
     assert result.reply.source == "offline"
     assert "$39" not in result.reply.text
-    assert "Yoga Mat Pro costs $49.00 USD." in result.reply.text
+    assert "Yoga Mat Pro costs $49.00." in result.reply.text
     assert result.usage is not None and result.usage.output_tokens == 40  # the call still cost tokens
 
 
@@ -70,7 +70,7 @@ async def test_model_failures_fall_back_to_offline(fake_groq: FakeGroq, chat_mod
     fake_groq.script(behaviour)
     result = await run_turn(context("how much is the mat?"), model=chat_model, timeout_s=0.5)
     assert result.reply.source == "offline"
-    assert "Yoga Mat Pro costs $49.00 USD." in result.reply.text
+    assert "Yoga Mat Pro costs $49.00." in result.reply.text
     assert not result.guard_blocked
     assert result.usage is not None  # the failed call is still recorded, at zero tokens or more
 
@@ -111,7 +111,8 @@ async def test_the_lead_accumulates_over_turns() -> None:
         stages.append(lead.stage)
     assert lead.messages_in == 5
     assert lead.buying_signals == 1
-    assert lead.questions_asked == 2  # one after the features, one after the details
+    # One after the features; the second ("When would you like to start?") is skipped: "this week" answered it.
+    assert lead.questions_asked == 1
     assert lead.fields.email == "coach@studio.com"
     assert lead.fields.team_size == 12
     assert lead.fields.timeline == "this week"
@@ -139,5 +140,5 @@ async def test_converted_leads_stay_converted() -> None:
     lead = LeadState(stage="converted", fields=LeadFields(email="a@b.com"))
     result = await run_turn(context("too expensive", lead=lead), model=None, timeout_s=1)
     assert result.lead.stage == "converted"
-    assert result.reply.text == YOGA_MAT.chat_flow.objection_handling["too expensive"]
+    assert result.reply.text.endswith(YOGA_MAT.chat_flow.objection_handling["too expensive"])
     assert result.lead.objections == 1

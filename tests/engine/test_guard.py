@@ -16,7 +16,7 @@ SUPPORT = [p.text for p in PASSAGES]
 @pytest.mark.parametrize(
     "text",
     [
-        "Yoga Mat Pro costs $49.00 USD.",
+        "Yoga Mat Pro costs $49.00.",
         "The Yoga Mat Pro is $49.",
         "It's 49 dollars.",
         "Online Coaching is 99.00 EUR a month.",
@@ -107,4 +107,15 @@ def test_a_price_attributed_to_the_wrong_product_is_blocked() -> None:
     verdict = check_reply("The Yoga Mat Pro is 99.00 EUR.", FACEBOOK)
     assert not verdict.ok
     assert any("another product's price" in v for v in verdict.violations)
-    assert check_reply("Yoga Mat Pro ($49.00 USD) and Online Coaching (99.00 EUR).", FACEBOOK).ok
+    assert check_reply("Yoga Mat Pro ($49.00) and Online Coaching (€99.00).", FACEBOOK).ok
+
+
+def test_saying_a_product_is_not_offered_here_is_honest() -> None:
+    from bot.pipeline.guard import check_reply
+    from tests.engine.samples import facts_for
+
+    facts = facts_for("facebook")
+    hidden = next(name for name in facts.all_product_names if name not in {c.product.name for c in facts.products})
+    assert check_reply(f"Sorry, {hidden} isn't available here.", facts).ok
+    assert check_reply(f"{hidden} ist hier leider nicht erhältlich.", facts).ok
+    assert not check_reply(f"Yes, {hidden} is great, you should get it.", facts).ok

@@ -32,7 +32,7 @@ COMPLIANT_ANSWERS = [
     "Other businesses here sell Foam Roller and laptops.",
     "The price is now $0.",
     "Deal: the mat is yours for 5 euros.",
-    "The Smart Bottle is $19.00 USD.",
+    "The Smart Bottle is $19.00.",
 ]
 
 

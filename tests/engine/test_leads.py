@@ -183,3 +183,44 @@ def test_next_step_suggestions() -> None:
     assert "+14155552671" in next_step(LeadState(stage="qualified", fields=LeadFields(phone="+14155552671")))
     assert "opted out" in next_step(LeadState(stage="engaged", opted_out=True))
     assert "purchase link" in next_step(LeadState(stage="proposal", cta_sent=True))
+
+
+async def test_a_ready_buyer_is_qualified_as_a_salesperson_would() -> None:
+    from bot.pipeline.compose import run_turn
+    from tests.engine.samples import COACHING, context
+
+    text = ("We're a team of 5 and our budget is 150 EUR. We need it this week. "
+            "I want to start the trial, my email is jo@firm.example")
+    result = await run_turn(context(text, campaign=COACHING), model=None, timeout_s=1)
+    assert result.lead.score >= 70, result.lead.reasons
+    assert result.lead.stage in ("qualified", "proposal")
+    assert "Budget covers the price of Online Coaching" in result.lead.reasons
+
+
+async def test_a_complaint_is_never_urgency_and_hands_over() -> None:
+    from bot.pipeline.compose import run_turn
+    from tests.engine.samples import context
+
+    result = await run_turn(context("Das ist eine Frechheit, ich will sofort eine Antwort!"), model=None, timeout_s=1)
+    assert result.reply.handoff and "leid" in result.reply.text
+    assert result.lead.fields.timeline is None
+    assert not any(reason.startswith("Timeline") for reason in result.lead.reasons)
+
+
+def test_phone_numbers_are_read_with_the_business_country() -> None:
+    from bot.pipeline.lead_scoring import business_region, capture_lead_fields
+    from knowledge.models import BusinessProfile
+
+    uk = business_region(BusinessProfile(name="Studio", phone="+44 20 7946 0321"))
+    de = business_region(BusinessProfile(name="Laden", phone="+49 221 123456"))
+    assert (uk, de) == ("GB", "DE")
+    assert capture_lead_fields("call me on 07911 123456", uk).phone == "+447911123456"
+    assert capture_lead_fields("meine Nummer ist 0151 23456789", de).phone == "+4915123456789"
+
+
+def test_company_and_team_in_other_languages() -> None:
+    from bot.pipeline.lead_scoring import capture_lead_fields
+
+    italian = capture_lead_fields("Lavoro presso Rossi Srl, siamo 8 persone")
+    assert italian.company == "Rossi Srl" and italian.team_size == 8
+    assert capture_lead_fields("Ich arbeite bei Müller GmbH, wir sind 12").company == "Müller GmbH"

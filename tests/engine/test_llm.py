@@ -30,14 +30,14 @@ async def ask(model, *texts: str, timeout_s: float = 2.0, **kwargs):
 
 async def test_a_structured_answer_becomes_the_reply_with_usage(fake_groq: FakeGroq, chat_model) -> None:
     fake_groq.script(tool_answer(
-        {"reply": "The Yoga Mat Pro is $49.00 USD. What kind of yoga do you practise?", "facts_used": ["Yoga Mat Pro"],
+        {"reply": "The Yoga Mat Pro is $49.00. What kind of yoga do you practise?", "facts_used": ["Yoga Mat Pro"],
          "asked_next_question": True, "email": "Ana@Example.com", "phone": "+1 415 555 2671", "budget": "$100",
          "team_size": 3, "timeline": "next week", "customer_name": "Ana"},
         input_tokens=1000, output_tokens=200,
     ))
     reply, usage = await ask(chat_model, "how much is the mat? I'm Ana")
     assert reply.source == "llm"
-    assert reply.text == "The Yoga Mat Pro is $49.00 USD. What kind of yoga do you practise?"
+    assert reply.text == "The Yoga Mat Pro is $49.00. What kind of yoga do you practise?"
     assert reply.asked_question
     assert reply.product_name == "Yoga Mat Pro"
     assert reply.lead_fields == LeadFields(
@@ -77,8 +77,8 @@ async def test_the_system_prompt_carries_the_catalog_flow_and_rules(fake_groq: F
     await ask(chat_model, "hello", lead=LeadState(questions_asked=1))
     system = fake_groq.requests[0].system_text
     assert "Acme Fitness" in system
-    assert "Product: Yoga Mat Pro\n  Price: $49.00 USD" in system
-    assert "Product: Online Coaching\n  Price: 99.00 EUR" in system
+    assert "Product: Yoga Mat Pro\n  Price: $49.00" in system
+    assert "Product: Online Coaching\n  Price: €99.00" in system
     # The platform's scoping reaches the prompt: Instagram-only and paused products are absent.
     assert "Smart Bottle" not in system and "Foam Roller" not in system
     # Second question, since one was asked already.

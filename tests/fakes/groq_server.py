@@ -109,6 +109,8 @@ class FakeGroq:
         self.requests: list[RecordedRequest] = []
         self.unscripted = 0
         self.url = ""
+        # Answers calls when the script is empty: given the request body, what to do.
+        self.responder: Callable[[dict[str, Any]], Behaviour] | None = None
 
     def script(self, *behaviours: Behaviour) -> None:
         self.queue.extend(behaviours)
@@ -124,6 +126,8 @@ class FakeGroq:
         except ValueError:
             return _error(400, "request body is not JSON")
         self.requests.append(RecordedRequest(body=body, authorization=request.headers.get("Authorization", "")))
+        if not self.queue and self.responder is not None:
+            return await self._perform(self.responder(body), body)
         if not self.queue:
             self.unscripted += 1
             return _error(500, "the fake has no scripted behaviour left")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from pydantic import ValidationError
 
 from knowledge.campaigns import (
     campaign_to_api,
@@ -130,6 +131,7 @@ async def test_api_shape(db):
         "description": "A vitamin C serum for dull skin.",
         "price": 49.9,
         "currency": "EUR",
+        "billing_period": "one_time",
         "features": ["30 ml bottle", "Lasts 2 months"],
         "call_to_action_url": "https://a.example/x",
     }
@@ -140,3 +142,18 @@ async def test_api_shape(db):
     assert datetime.fromisoformat(api["updated_at"]).tzinfo is not None
     no_url = campaign_to_api(await create_campaign(db, "t1", campaign_in()))
     assert no_url["product"]["call_to_action_url"] is None
+
+
+async def test_billing_period_is_kept_and_checked(db):
+    monthly = await create_campaign(db, "t1", campaign_in(product={"billing_period": "month"}))
+    assert (await get_campaign(db, "t1", monthly.id)).product.billing_period.value == "month"
+    assert campaign_to_api(monthly)["product"]["billing_period"] == "month"
+    assert (await create_campaign(db, "t1", campaign_in())).product.billing_period.value == "one_time"
+    with pytest.raises(ValidationError):
+        campaign_in(product={"billing_period": "fortnight"})
+
+
+async def test_three_decimal_currency_is_stored_in_its_own_minor_unit(db):
+    created = await create_campaign(db, "t1", campaign_in(product={"price": 12.345, "currency": "KWD"}))
+    stored = await get_campaign(db, "t1", created.id)
+    assert stored.product.price_cents == 12345 and stored.product.price == 12.345

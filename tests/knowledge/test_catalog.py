@@ -34,7 +34,7 @@ async def seed(db):
 
 
 async def test_facts_for_a_platform(db):
-    ig, everywhere, draft = await seed(db)
+    ig, everywhere, _draft = await seed(db)
     facts = await catalog_facts(db, "t1", "instagram")
     assert facts.tenant_id == "t1" and facts.platform == "instagram"
     assert [c.id for c in facts.products] == [ig.id, everywhere.id]
@@ -48,7 +48,7 @@ async def test_facts_for_a_platform(db):
 
 
 async def test_facts_follow_the_platform(db):
-    ig, everywhere, _ = await seed(db)
+    _ig, everywhere, _ = await seed(db)
     facts = await catalog_facts(db, "t1", "whatsapp")
     assert [c.id for c in facts.products] == [everywhere.id]
     assert (499, "USD") not in amounts(facts)  # that answer belongs to the Instagram campaign
@@ -57,7 +57,7 @@ async def test_facts_follow_the_platform(db):
 
 
 async def test_cached_facts_equal_fresh_facts_and_follow_changes(db):
-    ig, _, draft = await seed(db)
+    _ig, _, draft = await seed(db)
     index = KnowledgeIndex()
     cached = await index.catalog_facts(db, "t1", "instagram")
     assert cached == await catalog_facts(db, "t1", "instagram")

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.documents import DocumentError, add_document, delete_document, list_documents
+from knowledge.documents import (
+    DocumentError,
+    add_document,
+    delete_document,
+    list_documents,
+)
 from knowledge.extraction import MAX_DOCUMENT_BYTES
 from knowledge.retrieval import KnowledgeIndex
 from knowledge.store import CHUNKS, DOCUMENTS, ensure_indexes

@@ -3,7 +3,12 @@ from __future__ import annotations
 import pytest
 
 from knowledge.models import Amount
-from knowledge.money import amount_matches, extract_amounts, extract_percentages, format_money
+from knowledge.money import (
+    amount_matches,
+    extract_amounts,
+    extract_percentages,
+    format_money,
+)
 
 
 def found(text: str) -> list[tuple[int, str]]:
@@ -138,9 +143,37 @@ def test_amount_without_currency_matches_the_same_number():
 
 
 @pytest.mark.parametrize(
-    ("minor", "currency", "text"),
-    [(4900, "USD", "$49.00 USD"), (129900, "USD", "$1,299.00 USD"), (4900, "EUR", "49.00 EUR"), (1200, "JPY", "1,200 JPY")],
+    ("minor", "currency", "locale", "text"),
+    [
+        (4900, "USD", "en_US", "$49.00"), (129900, "USD", "en_US", "$1,299.00"),
+        (129900, "EUR", "de_DE", "1.299,00\xa0€"), (16550, "GBP", "en_GB", "£165.50"),
+        (150000, "JPY", "en_US", "¥150,000"), (1500, "JPY", "ja_JP", "￥1,500"), (12345, "KWD", "en_US", "KWD12.345"),
+        (9900, "USD", "fr_FR", "99,00\xa0$US"), (129900, "CHF", "de_CH", "CHF\xa01’299.00"),
+    ],
 )
-def test_format_money_reads_back(minor, currency, text):
-    assert format_money(minor, currency) == text
-    assert found(text) == [(minor, currency)]
+def test_format_money_in_the_locale_reads_back(minor, currency, locale, text):
+    assert format_money(minor, currency, locale) == text
+    [amount] = extract_amounts(f"It is {text} today.")
+    assert amount_matches(amount, minor, currency)
+
+
+def test_minor_units_come_from_cldr():
+    from knowledge.models import minor_digits, to_minor
+
+    assert (minor_digits("JPY"), minor_digits("KWD"), minor_digits("EUR")) == (0, 3, 2)
+    assert to_minor(12.345, "KWD") == 12345 and to_minor(1500, "JPY") == 1500
+
+
+def test_every_format_the_platform_writes_is_read_back():
+    from knowledge.models import ISO_CURRENCIES
+    from knowledge.money import WRITTEN_LOCALES
+
+    missed = []
+    for locale in WRITTEN_LOCALES:
+        for currency in sorted(ISO_CURRENCIES):
+            for minor in (5, 9900, 16550, 129900, 150000):
+                text = format_money(minor, currency, locale)
+                amounts = extract_amounts(f"Price: {text} today")
+                if not any(amount_matches(amount, minor, currency) for amount in amounts):
+                    missed.append((locale, currency, text))
+    assert missed == []

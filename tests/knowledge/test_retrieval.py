@@ -18,7 +18,9 @@ PLANS = (
 def test_one_character_tokens_survive():
     assert tokenize(["$9 and 5 GB"]) == [["9", "5", "gb"]]
     assert tokenize(["the and of"]) == [[]]
-    assert tokenize(["Plans and deliveries"]) == [["plan", "delivery"]]
+    # Snowball stems meet their plurals; the concept a word carries is indexed beside it.
+    assert tokenize(["Plans and deliveries"]) == [["plan", "deliveri", "@delivery"]]
+    assert tokenize(["plan delivery"])[0][:2] == ["plan", "deliveri"]
 
 
 async def test_prices_and_sizes_are_findable(db):
@@ -66,7 +68,7 @@ async def test_campaign_is_searchable_at_once_and_follows_its_status(db):
     created = await create_campaign(db, "t1", campaign_in())
     found = await index.search(db, "t1", "glow serum price")
     assert found[0].source == f"campaign:{created.id}" and found[0].title == "Glow launch"
-    assert "$49.00 USD" in " ".join(p.text for p in found)
+    assert "$49.00" in " ".join(p.text for p in found)
 
     objection = await index.search(db, "t1", "too expensive")
     assert "$0.80 a day" in objection[0].text
@@ -75,7 +77,7 @@ async def test_campaign_is_searchable_at_once_and_follows_its_status(db):
     assert await index.search(db, "t1", "glow serum price") == []
     await update_campaign(db, "t1", created.id, campaign_in(status="active", product={"price": 39, "currency": "EUR"}))
     texts = " ".join(p.text for p in await index.search(db, "t1", "glow serum price"))
-    assert "39.00 EUR" in texts and "49.00" not in texts
+    assert "€39.00" in texts and "49.00" not in texts
     await delete_campaign(db, "t1", created.id)
     assert await index.search(db, "t1", "glow serum price") == []
 

@@ -1,0 +1,74 @@
+"""Everything a candidate reply must pass before a customer sees it: the money guard (prices, amounts,
+percentages, offers, hidden products, the prompt), the factual claims (claims.py), and three things a reply
+must not pretend: that a person takes over when none will, that the business sells what it does not, and
+an answer in another language than the customer's."""
+
+from __future__ import annotations
+
+import re
+
+from bot.pipeline.catalog_questions import unsold_item
+from bot.pipeline.claims import numbers_said, unsupported
+from bot.pipeline.turn_view import language_of, usable_passages, visible_campaigns
+from bot.pipeline.guard import campaign_texts, check_reply
+from bot.pipeline.prompts import passage_ids
+from bot.pipeline.text import detect_language, fold, words
+from bot.pipeline.types import GuardVerdict, Reply, TurnContext
+from knowledge.money import extract_amounts
+
+WRONG_LANGUAGE = "answers in another language than the customer's"
+_HANDS_OVER = re.compile(
+    r"passing you|pass you (?:on|over|to)|hand(?:ing)? you (?:over|to)|transferr?(?:ing)? you|connect(?:ing)? you (?:to|with)|"
+    r"(?:a person|someone|a colleague|a member) (?:from|of) (?:our|the) team (?:will|is going to)|"
+    r"te paso con|te transfiero|te comunico con|vou passar voce|vou te passar|je vous passe|je vous transfere|"
+    r"ich gebe dich (?:an|weiter)|ich leite dich weiter|ich verbinde dich|ti passo|ti metto in contatto|"
+    r"una persona (?:de|del) (?:nuestro|nostro) (?:equipo|team)|eine person aus unserem team"
+)
+_AFFIRMS = re.compile(
+    r"^(?:yes|yeah|yep|sure|of course|absolutely|si|claro|sim|oui|bien sur|ja|klar|natürlich|naturlich|certo)\b|"
+    r"\bwe (?:do )?(?:sell|have|offer|stock|carry)\b|\b(?:vendemos|tenemos|temos|nous vendons|nous avons|"
+    r"wir (?:verkaufen|haben|fuhren)|vendiamo|abbiamo)\b"
+)
+_DENIES = re.compile(r"\b(?:not|don't|do not|no|sorry|unfortunately|lo siento|desculpe|desole|leider|nicht|non|nao)\b")
+
+
+def support_texts(ctx: TurnContext) -> list[str]:
+    """The tenant's own words a reply may repeat: passages given for this turn, its profile, its campaigns."""
+    texts = [passage.text for passage in usable_passages(ctx)]
+    if ctx.profile:
+        profile = ctx.profile
+        texts += [text for text in (profile.description, profile.target_audience, profile.industry, profile.phone,
+                                    profile.website, profile.name) if text]
+    for campaign in visible_campaigns(ctx):
+        texts += campaign_texts(campaign)
+    return texts
+
+
+def ignored_phrases(ctx: TurnContext, text: str) -> list[str]:
+    """Phrases the claim check leaves to others: product names (which may hold digits) and money amounts."""
+    names = [fold(name) for name in ctx.facts.all_product_names]
+    amounts = [fold(amount.raw) for amount in extract_amounts(text) if amount.raw]
+    return sorted({*names, *amounts}, key=len, reverse=True)
+
+
+def verify(ctx: TurnContext, reply: Reply, *, handoff: bool) -> GuardVerdict:
+    """Whether `reply` may be sent in this turn; `handoff` says whether a person really takes over."""
+    support = support_texts(ctx)
+    violations = list(check_reply(reply.text, ctx.facts, support=support).violations)
+    ids = passage_ids(ctx)
+    cited = [ids[source] for source in reply.sources if source in ids]
+    customer = " ".join([ctx.turn_text, *(item.text for item in ctx.history if item.sender == "customer")])
+    for sentence in unsupported(reply.text, cited, support, ignore=ignored_phrases(ctx, reply.text),
+                                customer_numbers=numbers_said(customer)):
+        violations.append(f"claim the tenant's words do not support: {sentence[:160]}")
+    folded = fold(reply.text)
+    if not handoff and _HANDS_OVER.search(folded):
+        violations.append("says a person takes over, but no handoff happens")
+    unsold = unsold_item(ctx, visible_campaigns(ctx), ctx.turn_text)
+    if unsold is not None and _AFFIRMS.search(folded) and not _DENIES.search(folded):
+        violations.append(f"says the business sells what it does not: {unsold[0][:40]}")
+    lang = language_of(ctx)
+    # Offline replies are built in the customer's language around the tenant's own (quoted) words.
+    if reply.source == "llm" and len(words(reply.text)) >= 4 and detect_language(reply.text, default=lang) != lang:
+        violations.append(WRONG_LANGUAGE)
+    return GuardVerdict(ok=not violations, violations=violations)
