@@ -7,7 +7,20 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.runtime.app import SERVICES, SETTINGS
-from dashboard.api import analytics, auth, bot_settings, campaigns, channels, conversations, facebook, knowledge, leads, leo, onboarding, openapi
+from dashboard.api import (
+    analytics,
+    auth,
+    bot_settings,
+    campaigns,
+    channels,
+    conversations,
+    facebook,
+    knowledge,
+    leads,
+    leo,
+    onboarding,
+    openapi,
+)
 from dashboard.api.operations import add_api
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState

@@ -68,6 +68,8 @@ async def ask(
             known = known_numbers([use.text for use in run.uses] + [message, data.business.today.isoformat()])
             blocked = bool(run.text) and bool(ungrounded_numbers(run.text, known))
             if run.text and not blocked:
-                return LeoReply(run.text, _unique([use.result.figure for use in run.uses]), question, "model", usage=usage)
+                # The owner reads customers' words plainly: the data marks are for the model only.
+                text = run.text.replace("⟦", "").replace("⟧", "")
+                return LeoReply(text, _unique([use.result.figure for use in run.uses]), question, "model", usage=usage)
     answer = await OfflineAnalyst(data).answer(question)
     return LeoReply(answer.reply, _unique(answer.figures), question, "offline", blocked=blocked, usage=usage)

@@ -30,8 +30,8 @@ from dashboard.leo.tools import (
     LeoData,
     MetricsTool,
     NeedsPersonTool,
-    TopProductsTool,
     ToolResult,
+    TopProductsTool,
 )
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.leo.model import MAX_ROUNDS, MAX_TOOL_CALLS
 from tests.fakes.groq_server import RecordedRequest, call_tools, composed, rate_limited, server_error, text_answer
-from tests.leo.conftest import RIVAL_MARKS, ask_leo, analytics
+from tests.leo.conftest import RIVAL_MARKS, analytics, ask_leo
 
 
 def _results(request: RecordedRequest) -> list[dict]:
@@ -49,7 +49,7 @@ async def test_the_model_calls_tools_in_turn_and_answers_from_their_results(groq
     answer = await ask_leo(client, shop.owner, question)
     final = fake.requests[-1]
     assert len(fake.requests) == len(calls) + 1
-    assert answer["reply"] == analyst_reply(final) and answer["reply"].count("\n- ") >= 1
+    assert answer["reply"] == analyst_reply(final).replace("⟦", "").replace("⟧", "") and answer["reply"].count("\n- ") >= 1
     assert len(answer["figures"]) == len({json.dumps(c) for c in calls})
     # Each figure shown beside the answer is a table the model read.
     read = _results(final)

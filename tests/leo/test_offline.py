@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.dashboard.conftest import sign_up
-from tests.leo.conftest import RIVAL_MARKS, ask_leo, analytics
+from tests.leo.conftest import RIVAL_MARKS, analytics, ask_leo
 
 
 def _no_rival(reply: dict) -> None:
