@@ -1,75 +1,260 @@
-"""The analytics read side: sums of the daily counters, per campaign, platform and day.
+"""The analytics read side: the engine's daily counters and the leads, summed for a range of the business's days.
 
-Counters are written by the engine as flat `$inc` documents; here they are read for a date range
-and summed in Python (no aggregation on the server, which the embedded server gets wrong).
+Counters are written by the engine as flat `$inc` documents (`bot/sales/counters.py`); here one `find` reads the
+range and the period of equal length before it, and Python sums them (no aggregation on the server, which the
+embedded server gets wrong). Messages are never scanned. The funnel reads the leads created in the range.
+
+Rates, each 0..1 and 0 when there is nothing to divide by:
+- `response_rate`: customer messages answered (by the bot or a person) over customer messages;
+- `conversion_rate`: sales over new conversations; `handoff_rate`: handoffs to a person over new conversations;
+- `bot_resolution_rate`: new conversations the bot kept to the end, without a handoff, over new conversations;
+- `customer_reply_rate`: conversations whose customer wrote again after the first answer, over first answers;
+- `complaint_rate`: conversations with a complaint or anger over new conversations.
+`first_response_avg_s` is the customers' average wait for a conversation's first answer (None: none yet).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.sales.counters import COUNTER_FIELDS, daily_rows
+from bot.pipeline.types import LeadStage
+from bot.sales.bot_settings import get_bot_settings, local_time, zone_of
+from bot.sales.counters import COUNTER_FIELDS, HOUR_FIELDS, daily_rows
+from bot.sales.leads import lead_stages_created
+from knowledge.campaigns import list_campaigns
 from knowledge.models import to_major
+from knowledge.money import format_money, profile_locale
+from knowledge.profiles import get_profile
+
+DEFAULT_LOCALE = "en_US"
 
 MAX_DAYS = 366
+DEFAULT_DAYS = 30
+NO_CAMPAIGN = "(no campaign)"
+# The funnel's stages in order; a lead counts for every stage up to its own (lost leads are counted apart).
+FUNNEL_STAGES = (LeadStage.new, LeadStage.engaged, LeadStage.qualified, LeadStage.proposal, LeadStage.converted)
+# Counters shown as money or replaced by a figure in dollars.
+_HIDDEN = frozenset({"revenue_cents", "model_cost_micro_usd", "leo_model_cost_micro_usd"})
 
 
-def _empty() -> dict[str, int]:
-    return {name: 0 for name in COUNTER_FIELDS}
+@dataclass(frozen=True)
+class DayRange:
+    """Days of the business's calendar, both ends included."""
+
+    first: date
+    last: date
+
+    def __post_init__(self) -> None:
+        if self.first > self.last:
+            raise ValueError("the first day is after the last")
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous(self) -> DayRange:
+        """The period of equal length just before."""
+        return DayRange(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+    def each_day(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range(self.days)]
+
+    def contains(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """The range as moments: from the first day's local midnight to the midnight after the last."""
+        return (datetime.combine(self.first, time(), zone), datetime.combine(self.last + timedelta(days=1), time(), zone))
 
 
-def _finish(totals: dict[str, int], revenue: dict[str, int]) -> dict[str, Any]:
-    out: dict[str, Any] = {k: v for k, v in totals.items() if k not in ("revenue_cents", "model_cost_micro_usd")}
-    out["model_cost_usd"] = round(totals["model_cost_micro_usd"] / 1_000_000, 6)
-    inbound = totals["messages_in"]
-    out["response_rate"] = round(min(1.0, totals["messages_answered"] / inbound), 4) if inbound else 0.0
-    out["conversion_rate"] = round(totals["conversions"] / totals["conversations"], 4) if totals["conversations"] else 0.0
-    out["revenue"] = {currency: to_major(cents, currency) for currency, cents in sorted(revenue.items())}
+def last_days(today: date, days: int = DEFAULT_DAYS) -> DayRange:
+    return DayRange(today - timedelta(days=days - 1), today)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What part of the business to read: one campaign, one platform, or all of it ("" for any)."""
+
+    campaign_id: str = ""
+    platform: str = ""
+
+    def admits(self, row: Mapping[str, Any]) -> bool:
+        if self.campaign_id and row.get("campaign_id") != self.campaign_id:
+            return False
+        return not (self.platform and row.get("platform") != self.platform)
+
+
+class Sums:
+    """Counters and revenue per currency (minor units) added up over rows."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = dict.fromkeys(COUNTER_FIELDS, 0)
+        self.revenue: dict[str, int] = defaultdict(int)
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        for name in COUNTER_FIELDS:
+            if value := row.get(name):
+                self.counts[name] += int(value)
+        if (currency := row.get("currency")) and row.get("revenue_cents"):
+            self.revenue[str(currency)] += int(row["revenue_cents"])
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(min(1.0, part / whole), 4) if whole > 0 and part > 0 else 0.0
+
+
+def metrics(sums: Sums, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
+    """The figures of one group of rows: raw counters, the rates above, revenue per currency and costs."""
+    c = sums.counts
+    out: dict[str, Any] = {name: value for name, value in c.items() if name not in _HIDDEN}
+    conversations = c["conversations"]
+    out.update(
+        replies_bot=c["replies_llm"] + c["replies_offline"],
+        response_rate=_rate(c["messages_answered"], c["messages_in"]),
+        first_response_avg_s=round(c["first_response_ms"] / c["first_responses"] / 1000, 1) if c["first_responses"] else None,
+        conversion_rate=_rate(c["conversions"], conversations),
+        handoff_rate=_rate(c["handoffs"], conversations),
+        bot_resolution_rate=_rate(max(0, conversations - c["handoffs"]), conversations),
+        customer_reply_rate=_rate(c["customers_replied"], c["first_responses"]),
+        complaint_rate=_rate(c["complaints"], conversations),
+        model_cost_usd=round(c["model_cost_micro_usd"] / 1_000_000, 6),
+        leo_model_cost_usd=round(c["leo_model_cost_micro_usd"] / 1_000_000, 6),
+        revenue={currency: to_major(minor, currency) for currency, minor in sorted(sums.revenue.items())},
+        revenue_formatted=[
+            {"currency": currency, "amount": to_major(minor, currency), "text": format_money(minor, currency, locale)}
+            for currency, minor in sorted(sums.revenue.items())
+        ],
+    )
     return out
+
+
+def _owner_side(row: Mapping[str, Any]) -> bool:
+    """Rows the owner's assistant writes (no platform): counted in totals, never as a campaign or platform."""
+    return not row.get("platform")
+
+
+def hour_of_week(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, int]]:
+    """Customer messages by local weekday (Monday 0) and hour: 168 cells, quiet ones included."""
+    cells = [[0] * 24 for _ in range(7)]
+    for row in rows:
+        weekday = date.fromisoformat(row["day"]).weekday()
+        for hour, name in enumerate(HOUR_FIELDS):
+            cells[weekday][hour] += int(row.get(name) or 0)
+    return [{"weekday": weekday, "hour": hour, "messages": cells[weekday][hour]} for weekday in range(7) for hour in range(24)]
+
+
+def funnel(stages: Iterable[str]) -> tuple[list[dict[str, Any]], int]:
+    """Leads that reached at least each stage (a converted lead has passed every one before), and the lost ones."""
+    order = {stage.value: n for n, stage in enumerate(FUNNEL_STAGES)}
+    reached = [0] * len(FUNNEL_STAGES)
+    lost = 0
+    for stage in stages:
+        if stage == LeadStage.lost.value:
+            lost += 1
+            reached[0] += 1  # every lead was new once; where it was lost is not known
+            continue
+        for n in range(order.get(stage, 0) + 1):
+            reached[n] += 1
+    return [{"stage": stage.value, "count": count} for stage, count in zip(FUNNEL_STAGES, reached, strict=True)], lost
+
+
+def summarize(
+    rows: Iterable[Mapping[str, Any]], span: DayRange, *, scope: Scope = Scope(), campaign_names: Mapping[str, str] | None = None,
+    lead_stages: Iterable[str] = (), locale: str = DEFAULT_LOCALE, timezone: str = "UTC",
+) -> dict[str, Any]:
+    """The report for `span` (and the period before it) from counter rows covering both. Pure."""
+    before = span.previous()
+    total, previous = Sums(), Sums()
+    per_day: dict[str, Sums] = defaultdict(Sums)
+    per_campaign: dict[str, Sums] = defaultdict(Sums)
+    per_platform: dict[str, Sums] = defaultdict(Sums)
+    current: list[Mapping[str, Any]] = []
+    for row in rows:
+        if not scope.admits(row):
+            continue
+        day = date.fromisoformat(row["day"])
+        if before.contains(day):
+            previous.add(row)
+            continue
+        if not span.contains(day):
+            continue
+        current.append(row)
+        total.add(row)
+        per_day[row["day"]].add(row)
+        if not _owner_side(row):
+            per_campaign[row.get("campaign_id") or "-"].add(row)
+            per_platform[row["platform"]].add(row)
+    names = dict(campaign_names or {})
+    campaign_ids = [scope.campaign_id] if scope.campaign_id else [*names, *(key for key in per_campaign if key not in names)]
+    stages, lost = funnel(lead_stages)
+    return {
+        "from": span.first.isoformat(),
+        "to": span.last.isoformat(),
+        "timezone": timezone,
+        "totals": metrics(total, locale),
+        "previous": {"from": before.first.isoformat(), "to": before.last.isoformat(), "totals": metrics(previous, locale)},
+        "per_day": [{"day": day.isoformat(), **metrics(per_day.get(day.isoformat(), Sums()), locale)} for day in span.each_day()],
+        "per_campaign": [
+            {"campaign_id": "" if key == "-" else key, "campaign_name": names.get(key, NO_CAMPAIGN if key == "-" else key),
+             **metrics(per_campaign.get(key, Sums()), locale)}
+            for key in dict.fromkeys(campaign_ids)
+        ],
+        "per_platform": [{"platform": key, **metrics(sums, locale)} for key, sums in sorted(per_platform.items())],
+        "funnel": stages,
+        "lost": lost,
+        "hour_of_week": hour_of_week(current),
+    }
+
+
+@dataclass(frozen=True)
+class Business:
+    """How a tenant's numbers are read: its time zone (and so its today), its locale for money, its campaigns."""
+
+    timezone: str
+    locale: str
+    today: date
+    campaign_names: Mapping[str, str]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_of(self.timezone)
+
+
+async def business_of(db: AsyncDatabase, tenant_id: str, now: datetime) -> Business:
+    settings = await get_bot_settings(db, tenant_id)
+    profile = await get_profile(db, tenant_id)
+    campaigns = await list_campaigns(db, tenant_id)
+    # Money on the owner's pages is written as the bot writes it to customers.
+    currency = campaigns[0].product.currency if campaigns else ""
+    return Business(
+        timezone=settings.timezone, locale=profile_locale(profile, currency),
+        today=local_time(now, settings.zone).date(), campaign_names={c.id: c.name for c in campaigns},
+    )
+
+
+async def read_analytics(
+    db: AsyncDatabase, tenant_id: str, span: DayRange, business: Business, *, scope: Scope = Scope()
+) -> dict[str, Any]:
+    """The tenant's report for `span`: one read of the counters (this period and the one before) and one of the leads."""
+    if span.days > MAX_DAYS:
+        raise ValueError(f"at most {MAX_DAYS} days at once")
+    rows = await daily_rows(db, tenant_id, span.previous().first, span.last)
+    since, until = span.bounds(business.zone)
+    stages = await lead_stages_created(db, tenant_id, since, until, campaign_id=scope.campaign_id, platform=scope.platform)
+    return summarize(rows, span, scope=scope, campaign_names=business.campaign_names, lead_stages=stages,
+                     locale=business.locale, timezone=business.timezone)
 
 
 async def analytics(
     db: AsyncDatabase, tenant_id: str, first_day: date, last_day: date, campaign_names: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    rows = await daily_rows(db, tenant_id, first_day, last_day)
-    total, total_revenue = _empty(), defaultdict(int)
-    groups: dict[str, dict[str, dict[str, int]]] = {"campaign": defaultdict(_empty), "platform": defaultdict(_empty), "day": defaultdict(_empty)}
-    revenues: dict[str, dict[str, dict[str, int]]] = {key: defaultdict(lambda: defaultdict(int)) for key in groups}
-    for row in rows:
-        keys = {"campaign": row.get("campaign_id", "-"), "platform": row.get("platform", ""), "day": row.get("day", "")}
-        currency = row.get("currency", "")
-        for name in COUNTER_FIELDS:
-            value = int(row.get(name, 0))
-            total[name] += value
-            for group, key in keys.items():
-                groups[group][key][name] += value
-        if currency and row.get("revenue_cents"):
-            total_revenue[currency] += int(row["revenue_cents"])
-            for group, key in keys.items():
-                revenues[group][key][currency] += int(row["revenue_cents"])
-    names = campaign_names or {}
-    days = []
-    day = first_day
-    while day <= last_day:  # every day of the range, also the quiet ones, so charts have no gaps
-        key = day.isoformat()
-        days.append({"day": key, **_finish(groups["day"].get(key, _empty()), revenues["day"].get(key, {}))})
-        day += timedelta(days=1)
-    return {
-        "from": first_day.isoformat(),
-        "to": last_day.isoformat(),
-        "totals": _finish(total, total_revenue),
-        "per_campaign": [
-            {"campaign_id": "" if key == "-" else key, "campaign_name": names.get(key, "(no campaign)" if key == "-" else key),
-             **_finish(values, revenues["campaign"].get(key, {}))}
-            for key, values in sorted(groups["campaign"].items())
-        ],
-        "per_platform": [
-            {"platform": key, **_finish(values, revenues["platform"].get(key, {}))}
-            for key, values in sorted(groups["platform"].items())
-        ],
-        "per_day": days,
-    }
+    """The report in UTC days, for callers that have no business settings at hand."""
+    business = Business(timezone="UTC", locale=DEFAULT_LOCALE, today=last_day, campaign_names=campaign_names or {})
+    return await read_analytics(db, tenant_id, DayRange(first_day, last_day), business)

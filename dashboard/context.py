@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from aiohttp import web
+from langchain_core.language_models import BaseChatModel
 
 from bot.runtime.app import ENGINE, SERVICES
 from bot.runtime.engine import Engine
@@ -29,6 +30,8 @@ class Identity:
 @dataclass
 class DashboardState:
     passwords: Passwords
+    # Leo's chat model (None: no Groq key, the offline analyst answers).
+    leo_model: BaseChatModel | None = None
 
 
 DASHBOARD = web.AppKey("dashboard", DashboardState)

@@ -386,54 +386,112 @@ class LeadsOut(Out):
 class AnalyticsQuery(Query):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: date | None = Field(default=None, alias="from", ge=date(2000, 1, 1), le=date(2999, 12, 31), description="first day (default: 29 days before `to`)")
-    to: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2999, 12, 31), description="last day (default: today)")
+    from_: date | None = Field(default=None, alias="from", ge=date(2000, 1, 1), le=date(2999, 12, 31),
+                               description="first day, in the business's time zone (default: 29 days before `to`)")
+    to: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2999, 12, 31),
+                            description="last day, in the business's time zone (default: the business's today)")
+    campaign_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="only this campaign")
+    platform: PlatformName | None = Field(default=None, description="only this platform")
 
 
-class FiguresOut(Out):
-    """Counters summed over the range (more counters come along as the engine counts them)."""
+class RevenueTextOut(Out):
+    currency: str
+    amount: float
+    text: str = Field(description="formatted in the business's locale, e.g. 1.299,00 €")
+
+
+class MetricsOut(Out):
+    """Counters summed over the range and what they mean; rates are 0..1. The engine's raw counters come along."""
 
     model_config = ConfigDict(extra="allow")
 
     messages_in: int
-    messages_answered: int
     messages_out: int
-    conversations: int
+    messages_answered: int
+    replies_bot: int
+    replies_human: int
+    conversations: int = Field(description="new conversations")
+    response_rate: float = Field(description="customer messages answered (by the bot or a person) over customer messages")
+    first_response_avg_s: float | None = Field(description="average wait for a conversation's first answer; null when none")
     conversions: int
-    response_rate: float
-    conversion_rate: float
+    conversion_rate: float = Field(description="sales over new conversations")
     revenue: dict[str, float] = Field(description="currency → amount in major units")
+    revenue_formatted: list[RevenueTextOut]
+    handoffs: int
+    handoff_rate: float
+    bot_resolution_rate: float = Field(description="new conversations kept by the bot without a handoff")
+    customer_reply_rate: float = Field(description="conversations whose customer wrote again after the first answer, over first answers")
+    complaint_rate: float = Field(description="conversations with a complaint or anger over new conversations")
+    guard_blocks: int
+    model_calls: int
+    input_tokens: int
+    output_tokens: int
     model_cost_usd: float
+    leo_model_calls: int
+    leo_model_cost_usd: float
 
 
-class CampaignFiguresOut(FiguresOut):
+class CampaignMetricsOut(MetricsOut):
     campaign_id: str
     campaign_name: str
 
 
-class PlatformFiguresOut(FiguresOut):
+class PlatformMetricsOut(MetricsOut):
     platform: str
 
 
-class DayFiguresOut(FiguresOut):
+class DayMetricsOut(MetricsOut):
     day: str
+
+
+class PreviousPeriodOut(Out):
+    from_: str = Field(alias="from")
+    to: str
+    totals: MetricsOut
+
+
+class FunnelStageOut(Out):
+    stage: LeadStage
+    count: int = Field(description="leads created in the range that reached at least this stage")
+
+
+class HourCellOut(Out):
+    weekday: int = Field(ge=0, le=6, description="Monday 0")
+    hour: int = Field(ge=0, le=23)
+    messages: int
 
 
 class AnalyticsOut(Out):
     from_: str = Field(alias="from")
     to: str
-    totals: FiguresOut
-    per_campaign: list[CampaignFiguresOut]
-    per_platform: list[PlatformFiguresOut]
-    per_day: list[DayFiguresOut]
+    timezone: str
+    totals: MetricsOut
+    previous: PreviousPeriodOut = Field(description="the period of equal length just before")
+    per_day: list[DayMetricsOut]
+    per_campaign: list[CampaignMetricsOut]
+    per_platform: list[PlatformMetricsOut]
+    funnel: list[FunnelStageOut]
+    lost: int
+    hour_of_week: list[HourCellOut]
 
 
 class LeoIn(_Body):
     message: str = Field(min_length=1, max_length=2000)
+    thread_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="continue this thread")
+
+
+class FigureOut(Out):
+    """One small table behind an answer."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str | int | float | None]]
 
 
 class LeoOut(Out):
     reply: str
+    thread_id: str
+    figures: list[FigureOut]
 
 
 class PlaygroundIn(_Body):

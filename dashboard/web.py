@@ -6,12 +6,27 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.runtime.app import SERVICES
-from dashboard.api import analytics, auth, bot_settings, campaigns, channels, conversations, facebook, knowledge, leads, leo, onboarding, openapi
+from bot.runtime.app import SERVICES, SETTINGS
+from dashboard.api import (
+    analytics,
+    auth,
+    bot_settings,
+    campaigns,
+    channels,
+    conversations,
+    facebook,
+    knowledge,
+    leads,
+    leo,
+    onboarding,
+    openapi,
+)
 from dashboard.api.operations import add_api
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
 from dashboard.errors import error_middleware
+from dashboard.leo import threads as leo_threads
+from dashboard.leo.model import build_leo_model
 from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
 from dashboard.store import ensure_indexes
@@ -22,7 +37,10 @@ ROUTE_MODULES = (auth, onboarding, knowledge, campaigns, channels, facebook, con
 async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:
     # Runs after the platform's own context (registered earlier), so the database is open here.
     await ensure_indexes(app[SERVICES].db)
-    app[DASHBOARD] = DashboardState(passwords=Passwords())
+    await leo_threads.ensure_indexes(app[SERVICES].db)
+    s = app[SETTINGS]
+    leo_model = build_leo_model(s.groq_api_key, s.groq_model, s.groq_base_url, s.groq_timeout_s) if s.groq_api_key else None
+    app[DASHBOARD] = DashboardState(passwords=Passwords(), leo_model=leo_model)
     yield
 
 

@@ -18,7 +18,9 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, get_currency_symbol
 
+from knowledge.language import detect_language
 from knowledge.models import (
+    BusinessProfile,
     ISO_CURRENCIES,
     Amount,
     BillingPeriod,
@@ -346,6 +348,14 @@ def business_locale(language: str, phone: str, currency: str) -> str:
             continue
         return candidate
     return "en"
+
+
+def profile_locale(profile: BusinessProfile | None, currency: str = "") -> str:
+    """The business's locale ("de_DE", "en_GB"): the language of its own description, its phone's country."""
+    if profile is None:
+        return business_locale("en", "", currency)
+    language = detect_language(f"{profile.description} {profile.industry}", default="en")
+    return business_locale(language, profile.phone, currency)
 
 
 def format_money(minor: int, currency: str, locale: str = "en_US") -> str:

@@ -71,13 +71,25 @@ async def human_reply(
         error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "", now=now,
     )
     if outcome.sent:
-        counts = {"messages_out": 1, "replies_human": 1}
-        if conversation.first_reply_at is None:
-            await convs.update_conversation(db, tenant_id, conversation_id, first_reply_at=now)
-            counts.update(first_responses=1, first_response_ms=_waited_ms(conversation, now))
-        await bump_daily(db, tenant_id, day=day_of(now, zone), platform=conversation.platform,
-                         campaign_id=conversation.campaign_id, **counts)
+        await count_person_answer(db, conversation, now=now, zone=zone)
     return message, outcome
+
+
+async def count_person_answer(db: AsyncDatabase, conversation: Conversation, *, now: datetime, zone: ZoneInfo) -> None:
+    """A person's answer that reached the customer counts like the bot's: the messages it answers (those held for
+    the person), and on a conversation's first answer how long the customer waited."""
+    tenant_id = conversation.tenant_id
+    held = await db.messages.find(
+        {"tenant_id": tenant_id, "conversation_id": conversation.id, "state": InboundState.held.value}, {"_id": 1}
+    ).to_list(None)
+    if held:
+        await convs.mark_inbound(db, tenant_id, [m["_id"] for m in held], InboundState.answered)
+    counts = {"messages_out": 1, "replies_human": 1, "messages_answered": len(held)}
+    if conversation.first_reply_at is None:
+        await convs.update_conversation(db, tenant_id, conversation.id, first_reply_at=now)
+        counts.update(first_responses=1, first_response_ms=_waited_ms(conversation, now))
+    await bump_daily(db, tenant_id, day=day_of(now, zone), platform=conversation.platform,
+                     campaign_id=conversation.campaign_id, **counts)
 
 
 def _waited_ms(conversation: Conversation, now: datetime) -> int:

@@ -266,7 +266,7 @@ async def mark_inbound(
     await db.messages.update_many({"_id": {"$in": message_ids}, "tenant_id": tenant_id}, {"$set": fields})
 
 
-async def record_outbound(
+async def record_outbound_once(
     db: AsyncDatabase,
     tenant_id: str,
     conversation_id: str,
@@ -283,8 +283,8 @@ async def record_outbound(
     advance: bool = True,
     replace: bool = False,
     now: datetime | None = None,
-) -> Message:
-    """Store a message sent to the customer. With `advance` it also becomes the conversation's newest; the
+) -> tuple[Message, bool]:
+    """Store a message sent to the customer; True when it was not stored before. With `advance` it also becomes the conversation's newest; the
     engine passes False and moves the time in the turn's one closing write (`close_turn`). A message with
     this id stored already is kept, or with `replace` written over."""
     now = now or utcnow()
@@ -310,10 +310,16 @@ async def record_outbound(
             await db.messages.insert_one(doc)
         except DuplicateKeyError:
             existing = await db.messages.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
-            return _message(existing or doc)
+            return _message(existing or doc), False
     if advance:
         await _advance(db, tenant_id, conversation_id, now, "last_message_at")
-    return _message(doc)
+    return _message(doc), True
+
+
+async def record_outbound(db: AsyncDatabase, tenant_id: str, conversation_id: str, **fields: Any) -> Message:
+    """Store a message sent to the customer (see `record_outbound_once`)."""
+    message, _ = await record_outbound_once(db, tenant_id, conversation_id, **fields)
+    return message
 
 
 async def get_message(db: AsyncDatabase, tenant_id: str, message_id: str) -> Message | None:

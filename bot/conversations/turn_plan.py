@@ -76,7 +76,8 @@ def turn_counts(
     """What one answered turn adds to the day's counters. `first_response_ms` is set on a conversation's first answer."""
     counts = usage_counts(result)
     if sent:
-        counts.update({"messages_out": 1, "messages_answered": answered, f"replies_{result.reply.source}": 1})
+        counts.update({"messages_out": 1, "messages_answered": answered, f"replies_{result.reply.source}": 1,
+                       f"intent_{result.classification.intent.value}": 1})
         if first_response_ms is not None:
             counts.update(first_responses=1, first_response_ms=first_response_ms)
     elif send_failed:

@@ -17,6 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.conversations import store as convs
+from bot.conversations.handoff import count_person_answer
 from bot.conversations.records import Conversation, ConversationStatus, InboundState
 from bot.conversations.sending import ReplySender
 from bot.inbound.bursts import BurstAnswerer
@@ -203,11 +204,13 @@ class EventDispatcher:
         conversation = await convs.get_or_create_conversation(
             db, tenant_id, event.platform, event.account_id, event.customer_id, now=now
         )
-        await convs.record_outbound(
+        _, is_new = await convs.record_outbound_once(
             db, tenant_id, conversation.id, sender="human", text=event.text, source="inbox", delivery="sent",
             platform_message_id=event.message_id, now=now,
             message_id=convs.inbound_message_id(event.platform, event.account_id, "echo:" + event.message_id),
         )
+        if is_new:  # a redelivered echo is not a second answer
+            await count_person_answer(db, conversation, now=now, zone=settings.zone)
         if conversation.status in (ConversationStatus.bot, ConversationStatus.handoff):
             await convs.update_conversation(
                 db, tenant_id, conversation.id, status=ConversationStatus.human,

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from bot.pipeline.text import detect_language
 from bot.pipeline.types import TurnContext
 from knowledge.models import BusinessProfile, Campaign, Product
-from knowledge.money import business_locale, format_price
-
-
-def locale_for(profile: BusinessProfile | None, currency: str) -> str:
-    """The business's locale ("de_DE", "en_GB"): the language of its own description, its phone's country."""
-    if profile is None:
-        return business_locale("en", "", currency)
-    language = detect_language(f"{profile.description} {profile.industry}", default="en")
-    return business_locale(language, profile.phone, currency)
+from knowledge.money import format_price
+from knowledge.money import profile_locale as locale_for
 
 
 def product_price(product: Product, profile: BusinessProfile | None = None, lang: str = "en") -> str:

@@ -13,9 +13,12 @@ from zoneinfo import ZoneInfo
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bot.pipeline.types import Intent
 from bot.sales.bot_settings import local_time
 
 HOUR_FIELDS = tuple(f"in_h{hour:02d}" for hour in range(24))
+# Answered turns by what the customer wanted (price questions, objections, buying signals ...).
+INTENT_FIELDS = tuple(f"intent_{intent.value}" for intent in Intent)
 
 COUNTER_FIELDS = (
     "messages_in", "messages_answered", "messages_out", "replies_llm", "replies_offline", "replies_human", "conversations",
@@ -28,7 +31,10 @@ COUNTER_FIELDS = (
     "model_calls", "model_failures", "input_tokens", "output_tokens", "model_latency_ms", "model_cost_micro_usd",
     # The owner's assistant's model usage, apart from the customers'.
     "leo_model_calls", "leo_input_tokens", "leo_output_tokens", "leo_model_cost_micro_usd",
+    # Answers of the owner's assistant withheld because they stated a number no tool gave.
+    "leo_blocks",
     *HOUR_FIELDS,
+    *INTENT_FIELDS,
 )
 
 

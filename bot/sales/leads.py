@@ -175,6 +175,18 @@ async def list_leads(db: AsyncDatabase, tenant_id: str, *, stage: str = "", limi
     return [lead_from_doc(doc) async for doc in cursor]
 
 
+async def lead_stages_created(
+    db: AsyncDatabase, tenant_id: str, since: datetime, until: datetime, *, campaign_id: str = "", platform: str = ""
+) -> list[str]:
+    """The stage of every lead created in [since, until) (for the funnel), optionally of one campaign or platform."""
+    query: dict[str, Any] = {"tenant_id": tenant_id, "created_at": {"$gte": since, "$lt": until}}
+    if campaign_id:
+        query["campaign_id"] = campaign_id
+    if platform:
+        query["platform"] = platform
+    return [str(doc.get("stage", LeadStage.new.value)) async for doc in db.leads.find(query, {"stage": 1})]
+
+
 async def leads_of_conversations(db: AsyncDatabase, tenant_id: str, conversation_ids: list[str]) -> dict[str, Lead]:
     """The leads of several conversations in one query, by conversation id."""
     if not conversation_ids:

@@ -12,6 +12,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     await db.leads.create_indexes([
         IndexModel([("conversation_id", ASCENDING)], unique=True),
         IndexModel([("tenant_id", ASCENDING), ("score", DESCENDING)]),
+        IndexModel([("tenant_id", ASCENDING), ("created_at", ASCENDING)]),
     ])
     await db.lead_events.create_indexes([IndexModel([("tenant_id", ASCENDING), ("lead_id", ASCENDING), ("at", ASCENDING)])])
     await db.conversions.create_indexes([IndexModel([("tenant_id", ASCENDING), ("at", ASCENDING)])])

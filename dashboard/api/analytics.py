@@ -1,30 +1,36 @@
-"""`GET /api/analytics?from=YYYY-MM-DD&to=YYYY-MM-DD`."""
+"""`GET /api/analytics?from=YYYY-MM-DD&to=YYYY-MM-DD[&campaign_id=][&platform=]`: days in the business's time zone."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from aiohttp import web
 
-from dashboard.analytics import MAX_DAYS, analytics
+from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, Scope, business_of, read_analytics
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError
 from dashboard.schemas import AnalyticsOut, AnalyticsQuery
-from knowledge.campaigns import list_campaigns
 
 routes = ApiRoutes()
 
 
-@routes.get("/api/analytics")
+@routes.get("/api/analytics", errors=(404,))
 async def get_analytics(request: web.Request, query: AnalyticsQuery) -> AnalyticsOut:
-    """Messages in and out, response rate, conversions and revenue: in total, per campaign, platform and day."""
-    last = query.to or datetime.now(timezone.utc).date()
-    first = query.from_ or last - timedelta(days=29)
+    """Messages, answers, conversions, revenue and rates for a range of the business's days, against the period before.
+
+    In total, per day (every day of the range), per campaign and per platform; the lead funnel; customer messages by
+    hour of the week. Both dates are optional: the last 30 days ending today in the business's time zone.
+    """
+    p, tenant = services(request), tenant_id(request)
+    business = await business_of(p.db, tenant, p.clock.now())
+    last = query.to or business.today
+    first = query.from_ or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         raise ApiError(400, "invalid_range", "from must not be after to", {"from": "after to"})
     if (last - first).days >= MAX_DAYS:
         raise ApiError(400, "invalid_range", f"at most {MAX_DAYS} days at once", {"from": "range too long"})
-    db, tenant = services(request).db, tenant_id(request)
-    names = {c.id: c.name for c in await list_campaigns(db, tenant)}
-    return AnalyticsOut.model_validate(await analytics(db, tenant, first, last, names))
+    if query.campaign_id and query.campaign_id not in business.campaign_names:
+        raise ApiError(404, "not_found", "no such campaign")
+    scope = Scope(campaign_id=query.campaign_id or "", platform=query.platform or "")
+    return AnalyticsOut.model_validate(await read_analytics(p.db, tenant, DayRange(first, last), business, scope=scope))

@@ -1,27 +1,62 @@
-"""`POST /api/leo/chat {message}` → `{reply}`."""
+"""`POST /api/leo/chat {message, thread_id?}` → `{reply, thread_id, figures}`: Leo, rate-limited per owner."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from bot.sales.counters import bump_daily
+from dashboard.analytics import business_of
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import services, tenant_id
+from dashboard.context import DASHBOARD, identity, services
 from dashboard.errors import ApiError
-from dashboard.leo import answer
-from dashboard.schemas import LeoIn, LeoOut
+from dashboard.leo import LeoReply, ask, threads
+from dashboard.leo.tools import LeoData
+from dashboard.owners import get_tenant
+from dashboard.schemas import FigureOut, LeoIn, LeoOut
 
 routes = ApiRoutes()
-LEO_PER_MINUTE = 30
+LEO_PER_MINUTE = 20
 
 
-@routes.post("/api/leo/chat", errors=(429,))
-async def leo_chat(request: web.Request, body: LeoIn) -> LeoOut:
-    """Ask Leo, the owner's assistant, about the business's numbers."""
-    p, tenant = services(request), tenant_id(request)
-    key = f"ratelimit:leo:{tenant}"
-    count = await p.redis.incr(key)
+async def _limit(request: web.Request, owner_id: str) -> None:
+    redis = services(request).redis
+    key = f"ratelimit:leo:{owner_id}"
+    count = await redis.incr(key)
     if count == 1:
-        await p.redis.expire(key, 60)
+        await redis.expire(key, 60)
     if count > LEO_PER_MINUTE:
-        raise ApiError(429, "rate_limited", "Leo needs a short break; try again in a minute")
-    return LeoOut(reply=await answer(p.db, tenant, body.message))
+        ttl = await redis.ttl(key)
+        raise ApiError(429, "rate_limited", "Leo needs a short break; try again in a minute",
+                       headers={"Retry-After": str(ttl if ttl > 0 else 60)})
+
+
+async def _count_usage(request: web.Request, tenant_id: str, day: str, answer: LeoReply) -> None:
+    usage = answer.usage
+    await bump_daily(services(request).db, tenant_id, day=day, platform="", leo_model_calls=usage.calls,
+                     leo_input_tokens=usage.input_tokens, leo_output_tokens=usage.output_tokens,
+                     leo_model_cost_micro_usd=int(round(usage.cost_usd * 1_000_000)), leo_blocks=1 if answer.blocked else 0)
+
+
+@routes.post("/api/leo/chat", errors=(404, 429))
+async def leo_chat(request: web.Request, body: LeoIn) -> LeoOut:
+    """Ask Leo, the owner's analyst, about the business's numbers; `thread_id` continues a thread."""
+    p, who = services(request), identity(request)
+    tenant, owner = who.tenant_id, who.owner_id
+    await _limit(request, owner)
+    earlier: list[threads.Turn] = []
+    thread_id = body.thread_id or threads.new_thread_id()
+    if body.thread_id:
+        found = await threads.thread_turns(p.db, tenant, owner, body.thread_id)
+        if found is None:
+            raise ApiError(404, "not_found", "no such thread")
+        earlier = found
+    now = p.clock.now()
+    business = await business_of(p.db, tenant, now)
+    record = await get_tenant(p.db, tenant)
+    answer = await ask(LeoData(p.db, tenant, business), body.message, business_name=record.name if record else "",
+                       earlier=[(turn.asked, turn.question) for turn in earlier], model=request.app[DASHBOARD].leo_model)
+    await _count_usage(request, tenant, business.today.isoformat(), answer)
+    await threads.save_turn(p.db, tenant, owner, thread_id, threads.Turn(
+        asked=body.message, reply=answer.reply, question=answer.question, source=answer.source, at=now))
+    return LeoOut(reply=answer.reply, thread_id=thread_id,
+                  figures=[FigureOut.model_validate(figure.model_dump()) for figure in answer.figures])

@@ -43,3 +43,21 @@ async def test_delete_one_scoped_by_tenant_leaves_other_tenants_alone(db):
     await db.api_tokens.delete_one({"_id": "h2", "tenant_id": "a"})
     await db.api_tokens.delete_one({"_id": "h1", "tenant_id": "a"})
     assert [d["_id"] async for d in db.api_tokens.find({})] == ["h2"]
+
+
+async def test_datetime_range_with_string_filters_and_a_top_level_projection(db):
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2026, 3, 9, 5, tzinfo=timezone.utc)
+    await db.leads.insert_many([
+        {"_id": "before", "tenant_id": "t", "stage": "new", "platform": "facebook", "created_at": start - timedelta(milliseconds=1)},
+        {"_id": "first", "tenant_id": "t", "stage": "engaged", "platform": "facebook", "campaign_id": "c1", "created_at": start},
+        {"_id": "inside", "tenant_id": "t", "stage": "converted", "platform": "whatsapp", "created_at": start + timedelta(hours=23)},
+        {"_id": "end", "tenant_id": "t", "stage": "lost", "platform": "facebook", "created_at": start + timedelta(days=1)},
+        {"_id": "other", "tenant_id": "u", "stage": "new", "platform": "facebook", "created_at": start},
+    ])
+    window = {"$gte": start, "$lt": start + timedelta(days=1)}
+    found = [d async for d in db.leads.find({"tenant_id": "t", "created_at": window}, {"stage": 1}).sort("_id", 1)]
+    assert found == [{"_id": "first", "stage": "engaged"}, {"_id": "inside", "stage": "converted"}]
+    only = [d["_id"] async for d in db.leads.find({"tenant_id": "t", "created_at": window, "platform": "facebook", "campaign_id": "c1"}, {"stage": 1})]
+    assert only == ["first"]

@@ -109,7 +109,7 @@ async def test_window_error_is_not_retried_and_shows_on_the_conversation(platfor
 
     async def with_error() -> dict | None:
         detail = await conversation_of(platform_client, tenant, "PSID_WINDOW")
-        return detail if detail and "last_error" in detail else None
+        return detail if detail and detail.get("last_error") else None
 
     detail = await eventually(with_error, what="last_error")
     assert detail["last_error"]["code"] == 10 or "window" in detail["last_error"]["message"]
@@ -136,7 +136,7 @@ async def test_whatsapp_is_answered_by_bearer_send_and_failed_status_shows_on_co
 
     async def with_error() -> dict | None:
         detail = await conversation_of(platform_client, tenant, "15551230000")
-        return detail if detail and "last_error" in detail else None
+        return detail if detail and detail.get("last_error") else None
 
     detail = await eventually(with_error, what="last_error")
     assert detail["last_error"]["code"] == 131047

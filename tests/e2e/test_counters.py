@@ -67,3 +67,46 @@ async def test_messages_count_for_the_businesss_own_day_and_hour(platform_client
     totals = await until_passes(counted)
     hours = {f"in_h{h:02d}" for h in (local.hour, (local - timedelta(minutes=1)).hour)}
     assert sum(totals[name] for name in hours) == 1
+
+
+async def test_an_owner_answering_from_the_phone_or_the_inbox_counts_as_an_answer_once(platform_client, graph, redis):
+    from tests.e2e.conftest import PAGE_ID, messenger_echo, post_webhook, remember_customer
+
+    fake, _ = graph
+    client = platform_client
+    tenant = await seeded_tenant(client)
+    await remember_customer(redis, "facebook", PAGE_ID, "PSID_OWNER")
+    await post_messenger(client, "how much is the yoga pass?", psid="PSID_OWNER")
+    await wait_for_texts(fake, 1)
+    detail = await conversation_with(client, tenant, "PSID_OWNER", inbound=1)
+
+    # The owner answers from the page's inbox; Meta delivers the echo twice.
+    echo = messenger_echo("Sam here, the pass is 49 USD", "PSID_OWNER", app_id="263902037430900", mid="m_echo_owner_1")
+    await post_webhook(client, "messenger", echo)
+    await post_webhook(client, "messenger", echo)
+
+    # The bot steps back; two more customer messages wait for the person, who answers them from the dashboard.
+    async def paused() -> None:
+        response = await client.get(f"/api/conversations/{detail['id']}", headers=tenant.headers)
+        assert (await response.json())["status"] == "human"
+    await until_passes(paused)
+    await post_messenger(client, "great, can I pay cash?", psid="PSID_OWNER")
+    await post_messenger(client, "and is there parking?", psid="PSID_OWNER")
+
+    async def held() -> None:
+        response = await client.get(f"/api/conversations/{detail['id']}", headers=tenant.headers)
+        states = [m["state"] for m in (await response.json())["messages"] if m["direction"] == "in"]
+        assert states.count("held") == 2, states
+    await until_passes(held)
+    response = await client.post(f"/api/conversations/{detail['id']}/reply", json={"text": "Cash is fine, parking too."},
+                                 headers=tenant.headers)
+    assert response.status == 201, await response.text()
+
+    async def counted() -> dict:
+        totals = (await today_analytics(client, tenant))["totals"]
+        assert totals["replies_human"] == 2, totals
+        return totals
+    totals = await until_passes(counted)
+    assert totals["messages_out"] == 3 and totals["replies_bot"] == 1
+    assert totals["messages_in"] == 3 and totals["messages_answered"] == 3 and totals["response_rate"] == 1.0
+    assert totals["first_responses"] == 1

@@ -447,10 +447,10 @@ async def test_leo_reports_campaign_numbers(platform_client, graph):
     tenant, _ = await _busy_tenant(client, fake)
     reply = await _leo(client, tenant, "how are my campaigns doing?")
     [line] = [line for line in reply.splitlines() if line.startswith(f"- {CAMPAIGN['name']}:")] or [reply]
-    assert "1 sales (49.00 USD)" in line, reply
-    # All three customers wrote about this campaign (the only one), so its line carries their messages.
-    assert "3 new conversations, 3 messages in" in line, f"campaign line miscounts the customers: {reply!r}"
-    assert "response rate 100%" in line, reply
+    assert "1 sale (conversion rate 33.3%), revenue $49.00" in line, reply
+    # All three customers wrote about this campaign (the only one), so its line carries their conversations.
+    assert "3 conversations" in line, f"campaign line miscounts the customers: {reply!r}"
+    assert "100% of messages answered" in line, reply
     assert "(no campaign)" not in reply, f"messages about the campaign are reported as about none: {reply!r}"
 
 
@@ -461,17 +461,16 @@ async def test_leo_compares_channels_with_figures(platform_client, graph):
     reply = await _leo(client, tenant, "why does Instagram convert worse?")
     lines = {line.split(":")[0].lstrip("- "): line for line in reply.splitlines()}
     assert "Instagram" in lines and "Messenger" in lines, reply
-    assert "2 conversations, 0 sales (conversion 0%)" in lines["Instagram"], reply
-    assert "1 conversations, 1 sales (conversion 100%)" in lines["Messenger"], reply
-    assert "response rate 100%" in lines["Instagram"], reply
-    assert any(line.startswith("On Instagram") for line in reply.splitlines()), reply
+    assert "2 conversations, 0 sales (conversion rate 0%)" in lines["Instagram"], reply
+    assert "1 conversation, 1 sale (conversion rate 100%)" in lines["Messenger"], reply
+    assert "100% of messages answered" in lines["Instagram"], reply
+    assert any(line.startswith("Instagram converts at 0% against 100% for Messenger") for line in reply.splitlines()), reply
 
 
 async def test_leo_overview_and_leads_for_a_quiet_tenant(platform_client):
     client = platform_client
     tenant = await signup(client)
     overview = await _leo(client, tenant, "hello Leo")
-    assert "0 new conversations" in overview and "no revenue yet" in overview
+    assert "0 new conversations" in overview and "no revenue" in overview
     assert "no open leads" in (await _leo(client, tenant, "who are my hot leads?")).lower()
     assert (await client.post("/api/leo/chat", json={"message": ""}, headers=tenant.headers)).status in (400, 422)
-

@@ -110,6 +110,8 @@ def test_a_first_answer_counts_its_wait_and_a_failed_send_counts_as_a_failure() 
     sent = turn_counts(result(), sent=True, send_failed=False, answered=2, first_response_ms=4200, complaint_is_new=False)
     assert sent["messages_out"] == 1 and sent["messages_answered"] == 2 and sent["replies_offline"] == 1
     assert sent["first_responses"] == 1 and sent["first_response_ms"] == 4200
+    # What the customer wanted is counted with the answer, so analytics can name the questions asked most.
+    assert sent[f"intent_{result().classification.intent.value}"] == 1
     failed = turn_counts(result(), sent=False, send_failed=True, answered=2, first_response_ms=None, complaint_is_new=False)
     assert failed == {"send_failures": 1}
 

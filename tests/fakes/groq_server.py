@@ -29,8 +29,10 @@ CHAT_PATH = "/openai/v1/chat/completions"
 class Behaviour:
     """What the fake does for one call."""
 
-    kind: str  # "tool", "text", "status", "slow", "malformed", "bad_arguments"
+    kind: str  # "tool", "calls", "text", "composed", "status", "slow", "malformed", "bad_arguments"
     arguments: dict[str, Any] = field(default_factory=dict)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    compose: Callable[[RecordedRequest], str] | None = None
     text: str = ""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
@@ -48,6 +50,16 @@ def tool_answer(arguments: dict[str, Any], *, input_tokens: int = 120, output_to
 def text_answer(text: str) -> Behaviour:
     """The model answers in plain text instead of calling the tool."""
     return Behaviour("text", text=text)
+
+
+def call_tools(*calls: tuple[str, dict[str, Any]]) -> Behaviour:
+    """The model chooses tools itself: one assistant message calling each (name, arguments) in turn."""
+    return Behaviour("calls", calls=list(calls))
+
+
+def composed(compose: Callable[[RecordedRequest], str]) -> Behaviour:
+    """The model answers in text written from what it was sent (say, the tool results it read)."""
+    return Behaviour("composed", compose=compose)
 
 
 def wrong_price(reply: str = "Great news: it costs only $1 today!") -> Behaviour:
@@ -102,6 +114,11 @@ class RecordedRequest:
     def user_text(self) -> str:
         return "\n".join(self.texts("user"))
 
+    @property
+    def tool_results(self) -> list[str]:
+        """The tool messages the model was sent, in order."""
+        return self.texts("tool")
+
 
 class FakeGroq:
     def __init__(self) -> None:
@@ -134,6 +151,15 @@ class FakeGroq:
         return await self._perform(self.queue.popleft(), body)
 
     async def _perform(self, behaviour: Behaviour, body: dict[str, Any]) -> web.StreamResponse:
+        if behaviour.kind == "calls":
+            message = {"role": "assistant", "content": None, "tool_calls": [
+                {"id": f"call_{uuid.uuid4().hex[:12]}", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
+                for name, args in behaviour.calls]}
+            return web.json_response(_completion(body, message, "tool_calls", behaviour))
+        if behaviour.kind == "composed":
+            assert behaviour.compose is not None
+            text = behaviour.compose(RecordedRequest(body=body, authorization=""))
+            return web.json_response(_completion(body, {"role": "assistant", "content": text}, "stop", behaviour))
         if behaviour.kind == "slow":
             await asyncio.sleep(behaviour.seconds)
             assert behaviour.then is not None

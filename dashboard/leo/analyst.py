@@ -1,0 +1,430 @@
+"""The offline analyst: the common questions answered from the tools without a model (no key, or the model failed
+or stated a number no tool gave). Understanding a question (`understand`) is pure; answering runs the tools.
+
+Follow-ups within a thread keep what the owner did not change: "and on Instagram?" asks the last question again for
+Instagram, "what about last week?" for last week.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from dashboard.analytics import Scope
+from dashboard.leo.advice import HotLead, recommendations
+from dashboard.leo.ranges import NamedRange, default_range, range_in
+from dashboard.leo.tools import (
+    PLATFORM_NAMES,
+    CatalogTool,
+    ComparePeriodsTool,
+    Figure,
+    FunnelTool,
+    GuardTool,
+    HourOfWeekTool,
+    IntentsTool,
+    LeadsTool,
+    LeoData,
+    MetricsTool,
+    NeedsPersonTool,
+    ToolResult,
+    TopProductsTool,
+)
+
+
+class Topic(StrEnum):
+    overview = "overview"
+    conversion = "conversion"
+    catalog = "catalog"
+    top_products = "top_products"
+    campaigns = "campaigns"
+    platforms = "platforms"
+    leads = "leads"
+    changes = "changes"
+    improve = "improve"
+    funnel = "funnel"
+    activity = "activity"
+    needs_person = "needs_person"
+    intents = "intents"
+    unanswered = "unanswered"
+
+
+# In order: the first that matches decides ("top performing products" is about products, not performance).
+TOPIC_PATTERNS: tuple[tuple[Topic, str], ...] = (
+    (Topic.improve, r"improve|increase|boost|grow|sell more|more sales|advice|advise|recommend|suggest|what should i|tips?\b"),
+    (Topic.changes, r"what changed|changes?\b|changed|compare|compared|versus|\bvs\.?\b|previous period|trend|than before"),
+    (Topic.top_products, r"\btop\b|best[- ]sell|sells? (?:the )?most|most popular|performing products?|best products?|products? sell"),
+    (Topic.leads, r"\bcall\b|\bleads?\b|prospects?|follow[- ]?up|\bhot\b"),
+    (Topic.needs_person, r"need(?:s)? a person|handoffs? waiting|waiting for (?:a person|me)|take over|need(?:s)? me"),
+    (Topic.funnel, r"funnel|pipeline|stages?\b"),
+    (Topic.activity, r"busiest|busy|what time|which hours?|when (?:do|are|is) (?:my )?(?:customers|people)|most active|peak|hour of the week"),
+    (Topic.intents, r"objections?|what do (?:customers|people) ask|customers? ask|intents?|complain"),
+    (Topic.unanswered, r"unanswered|blocked|guard|missed|without (?:an )?answer"),
+    (Topic.conversion, r"conversion|convert"),
+    (Topic.campaigns, r"campaigns?"),
+    (Topic.platforms, r"platforms?|channels?"),
+    (Topic.catalog, r"what do (?:i|we) sell|what (?:do|does) (?:my|our|the) business sell|products?|catalog|prices?|offering"),
+    (Topic.overview, r"overview|summary|how am i doing|how are we doing|how is business|numbers|revenue|sales|report"
+                     r"|^\s*(?:hello|hi|hey|good (?:morning|afternoon|evening))\b"),
+)
+PLATFORM_WORDS = (("instagram", r"instagram|\big\b|insta\b"), ("whatsapp", r"whats ?app|\bwa\b"),
+                  ("facebook", r"messenger|facebook|\bfb\b"))
+FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|and what about|now|ok(?:ay)?,? and)\b")
+ALL_PLATFORMS = re.compile(r"all (?:platforms|channels)|overall|everywhere|in total")
+WHY = re.compile(r"\bwhy\b|worse|better|lower|higher|compare|versus|\bvs\b")
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the owner asked, understood: the topic, the days, and which platform or campaign (empty: all)."""
+
+    topic: Topic
+    period: NamedRange
+    platform: str = ""
+    campaign_id: str = ""
+    why: bool = False  # asks for the reasons ("why does Instagram convert worse?")
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"topic": self.topic.value, "first": self.period.span.first.isoformat(), "last": self.period.span.last.isoformat(),
+                "words": self.period.words, "platform": self.platform, "campaign_id": self.campaign_id, "why": self.why}
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Question:
+        from dashboard.analytics import DayRange
+
+        span = DayRange(date.fromisoformat(doc["first"]), date.fromisoformat(doc["last"]))
+        return cls(topic=Topic(doc["topic"]), period=NamedRange(span, doc["words"]), platform=doc.get("platform", ""),
+                   campaign_id=doc.get("campaign_id", ""), why=bool(doc.get("why")))
+
+
+def topic_of(text: str) -> Topic | None:
+    t = text.lower()
+    for topic, pattern in TOPIC_PATTERNS:
+        if re.search(pattern, t):
+            return topic
+    return None
+
+
+def platform_of(text: str) -> str:
+    t = text.lower()
+    return next((name for name, pattern in PLATFORM_WORDS if re.search(pattern, t)), "")
+
+
+def campaign_in(text: str, campaigns: Mapping[str, Sequence[str]]) -> str:
+    """The campaign whose name or product the question names (campaign id → its names)."""
+    t = text.lower()
+    for campaign_id, names in campaigns.items():
+        if any(name and re.search(rf"\b{re.escape(name.lower())}\b", t) for name in names):
+            return campaign_id
+    return ""
+
+
+def understand(text: str, today: date, previous: Question | None = None,
+               campaigns: Mapping[str, Sequence[str]] | None = None) -> Question:
+    """The question `text` asks, read after `previous` in the same thread."""
+    topic = topic_of(text)
+    platform = platform_of(text)
+    period = range_in(text, today)
+    campaign_id = campaign_in(text, campaigns or {})
+    why = bool(WHY.search(text.lower()))
+    if platform and topic in (None, Topic.conversion, Topic.platforms) and why:
+        topic = Topic.platforms
+    follow_up = previous is not None and (topic is None or bool(FOLLOW_UP.search(text.lower())))
+    if follow_up and previous is not None:
+        everywhere = bool(ALL_PLATFORMS.search(text.lower()))
+        return Question(
+            topic=topic or previous.topic, period=period or previous.period,
+            platform="" if everywhere else platform or previous.platform,
+            campaign_id="" if everywhere else campaign_id or previous.campaign_id, why=why or previous.why,
+        )
+    if topic is None:
+        topic = Topic.platforms if platform else Topic.campaigns if campaign_id else Topic.overview
+    if topic == Topic.leads:
+        period = None  # "leads to call today" asks for who to call now, not for leads created today
+    return Question(topic=topic, period=period or default_range(today), platform=platform, campaign_id=campaign_id, why=why)
+
+
+@dataclass
+class Answer:
+    reply: str
+    figures: list[Figure] = field(default_factory=list)
+
+
+def _plural(count: object, word: str, plural: str = "") -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _pct(value: object) -> str:
+    return f"{float(value):g}%" if isinstance(value, (int, float)) else f"{value}%"
+
+
+def _money(metrics: Mapping[str, Any]) -> str:
+    return ", ".join(item["text"] for item in metrics["revenue_formatted"]) or "none"
+
+
+def _revenue(metrics: Mapping[str, Any]) -> str:
+    money = _money(metrics)
+    return "no revenue" if money == "none" else f"revenue {money}"
+
+
+def _figures(*results: ToolResult) -> list[Figure]:
+    return [result.figure for result in results]
+
+
+class OfflineAnalyst:
+    """Answers a `Question` from the tools, in plain words with the figures behind them."""
+
+    def __init__(self, data: LeoData) -> None:
+        self.data = data
+
+    def _scope_words(self, q: Question) -> str:
+        parts = [f"on {PLATFORM_NAMES[q.platform]}"] if q.platform else []
+        if q.campaign_id:
+            parts.append(f"for {self.data.business.campaign_names.get(q.campaign_id, 'that campaign')}")
+        return (" " + " ".join(parts)) if parts else ""
+
+    def _range_in(self, q: Question, **extra: Any) -> dict[str, Any]:
+        campaign = self.data.business.campaign_names.get(q.campaign_id) if q.campaign_id else None
+        return {"period": q.period.as_words,
+                "platform": q.platform or None, "campaign": campaign, **extra}
+
+    async def _report(self, q: Question) -> dict[str, Any]:
+        return await self.data.report(q.period.span, Scope(campaign_id=q.campaign_id, platform=q.platform))
+
+    async def answer(self, q: Question) -> Answer:
+        handler = getattr(self, f"_{q.topic.value}")
+        answer: Answer = await handler(q)
+        return answer
+
+    async def _overview(self, q: Question) -> Answer:
+        result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q)))
+        t = (await self._report(q))["totals"]
+        reply = (
+            f"In {q.period.label}{self._scope_words(q)}: {_plural(t['conversations'], 'new conversation')}, "
+            f"{_plural(t['messages_in'], 'customer message')}, {_pct(_p(t['response_rate']))} of them answered, "
+            f"{_plural(t['conversions'], 'sale')} (conversion rate {_pct(_p(t['conversion_rate']))}), {_revenue(t)}, "
+            f"{_plural(t['handoffs'], 'handoff')} to a person.\n"
+            "Ask me about your conversion rate, campaigns, channels, top products, leads to call or how to sell more."
+        )
+        return Answer(reply, _figures(result))
+
+    async def _conversion(self, q: Question) -> Answer:
+        total = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q)))
+        by_campaign = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="campaign")))
+        by_platform = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="platform")))
+        report = await self._report(q)
+        t = report["totals"]
+        lines = [f"Your conversion rate{self._scope_words(q)} in {q.period.label} is {_pct(_p(t['conversion_rate']))}: "
+                 f"{_plural(t['conversions'], 'sale')} from {_plural(t['conversations'], 'new conversation')}."]
+        campaigns = [row for row in report["per_campaign"] if row["conversations"] or row["conversions"]]
+        if campaigns:
+            lines.append("By campaign: " + "; ".join(
+                f"{row['campaign_name']} {_pct(_p(row['conversion_rate']))} ({row['conversions']} of {row['conversations']})"
+                for row in campaigns) + ".")
+        if report["per_platform"]:
+            lines.append("By platform: " + "; ".join(
+                f"{PLATFORM_NAMES.get(row['platform'], row['platform'])} {_pct(_p(row['conversion_rate']))} "
+                f"({row['conversions']} of {row['conversations']})" for row in report["per_platform"]) + ".")
+        return Answer("\n".join(lines), _figures(total, by_campaign, by_platform))
+
+    async def _catalog(self, q: Question) -> Answer:
+        result = await CatalogTool().run(self.data, CatalogTool.Input())
+        if not result.figure.rows:
+            return Answer("You have no campaigns yet, so there is nothing to sell: add one under Campaigns with its product "
+                          "and price.", _figures(result))
+        lines = [f"You sell {_plural(len(result.figure.rows), 'product')}:"]
+        for product, campaign, price, billing, platform, status, _ in result.figure.rows:
+            every = "" if billing == "one-off" else f" per {billing}"
+            lines.append(f"- {product} at {price}{every}, on {platform} (campaign {campaign}, {status}).")
+        return Answer("\n".join(lines), _figures(result))
+
+    async def _top_products(self, q: Question) -> Answer:
+        result = await TopProductsTool().run(self.data, TopProductsTool.Input(period=self._range_in(q)["period"]))
+        rows = result.figure.rows
+        if not rows:
+            return Answer("You have no products yet: add a campaign with its product and price.", _figures(result))
+        selling = [row for row in rows if row[3]]
+        if not selling:
+            lines = [f"No sales recorded in {q.period.label} yet. By conversations:"]
+            lines += [f"- {row[0]} ({row[2]}): {_plural(row[5], 'conversation')}." for row in rows]
+            return Answer("\n".join(lines), _figures(result))
+        lines = [f"Your top products in {q.period.label}:"]
+        lines += [f"- {row[0]} ({row[2]}): {_plural(row[3], 'sale')}, revenue {row[4]}, conversion rate {_pct(row[6])} "
+                  f"from {_plural(row[5], 'conversation')}." for row in selling]
+        return Answer("\n".join(lines), _figures(result))
+
+    def _reasons(self, row: Mapping[str, Any], others: Sequence[Mapping[str, Any]]) -> list[str]:
+        """Why a group does worse than the others, each reason with its figure."""
+        if not others:
+            return []
+        reasons = []
+        best = lambda key: max(others, key=lambda r: r[key])  # noqa: E731
+        for key, words in (("response_rate", "answers fewer customer messages"),
+                           ("customer_reply_rate", "fewer customers write again after the first answer")):
+            top = best(key)
+            if row[key] + 0.05 < top[key]:
+                reasons.append(f"{words}: {_pct(_p(row[key]))} against {_pct(_p(top[key]))} for {_name(top)}")
+        waits = [r for r in others if r["first_response_avg_s"] is not None]
+        if row["first_response_avg_s"] is not None and waits:
+            fastest = min(waits, key=lambda r: r["first_response_avg_s"])
+            if row["first_response_avg_s"] > fastest["first_response_avg_s"] * 1.5 + 5:
+                reasons.append(f"customers wait longer for a first answer: {row['first_response_avg_s']:g} s against "
+                               f"{fastest['first_response_avg_s']:g} s for {_name(fastest)}")
+        if row["conversations"] and row["handoff_rate"] > max(r["handoff_rate"] for r in others) + 0.05:
+            reasons.append(f"more customers ask for a person: {_pct(_p(row['handoff_rate']))} of conversations")
+        if row["send_failures"]:
+            reasons.append(f"{_plural(row['send_failures'], 'reply', 'replies')} could not be delivered")
+        if row["guard_blocks"]:
+            reasons.append(f"{_plural(row['guard_blocks'], 'answer')} stated a price not in your catalog and were replaced")
+        if row.get("intent_objection"):
+            reasons.append(f"customers raised {_plural(row['intent_objection'], 'objection')} there")
+        return reasons
+
+    async def _compare(self, q: Question, rows: list[dict[str, Any]], kind: str, asked_key: str, asked: str) -> list[str]:
+        active = [row for row in rows if row["conversations"] or row["conversions"]]
+        if not active:
+            return [f"No {kind} had conversations in {q.period.label} yet."]
+        lines = [f"Your {kind}s in {q.period.label}:"]
+        for row in sorted(active, key=lambda r: (r["conversion_rate"], r["conversions"], r["conversations"]), reverse=True):
+            lines.append(f"- {_name(row)}: {_plural(row['conversations'], 'conversation')}, {_plural(row['conversions'], 'sale')} "
+                         f"(conversion rate {_pct(_p(row['conversion_rate']))}), {_revenue(row)}, "
+                         f"{_pct(_p(row['response_rate']))} of messages answered.")
+        ranked = sorted(active, key=lambda r: (r["conversion_rate"], r["conversions"], r["conversations"]), reverse=True)
+        target = next((row for row in active if row[asked_key] == asked), None) if asked else None
+        if target is not None:
+            others = [row for row in active if row is not target]
+            reasons = self._reasons(target, others)
+            if not others:
+                lines.append(f"{_name(target)} is your only {kind} with conversations, so there is nothing to compare it with.")
+            elif reasons:
+                lines.append(f"Why {_name(target)} does worse: " + "; ".join(reasons) + ".")
+            elif target is ranked[0]:
+                lines.append(f"{_name(target)} converts best of your {kind}s.")
+            else:
+                lines.append(f"{_name(target)} converts at {_pct(_p(target['conversion_rate']))} against "
+                             f"{_pct(_p(ranked[0]['conversion_rate']))} for {_name(ranked[0])}; its service figures are "
+                             "as good as the others', so look at the audience and the offer there.")
+            return lines
+        if len(ranked) > 1:
+            best, worst = ranked[0], ranked[-1]
+            if best["conversion_rate"] == worst["conversion_rate"]:
+                lines.append(f"They all convert at {_pct(_p(best['conversion_rate']))}"
+                             + (": none of them has a sale yet." if not best["conversions"] else "."))
+            else:
+                lines.append(f"Best: {_name(best)} at {_pct(_p(best['conversion_rate']))}. Worst: {_name(worst)} at "
+                             f"{_pct(_p(worst['conversion_rate']))}.")
+            reasons = self._reasons(worst, [best])
+            if reasons:
+                lines.append(f"Why {_name(worst)} does worse: " + "; ".join(reasons) + ".")
+        return lines
+
+    async def _campaigns(self, q: Question) -> Answer:
+        result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="campaign")))
+        report = await self._report(q)
+        lines = await self._compare(q, report["per_campaign"], "campaign", "campaign_id", q.campaign_id)
+        return Answer("\n".join(lines), _figures(result))
+
+    async def _platforms(self, q: Question) -> Answer:
+        # The platforms compared with each other: the asked one is not filtered out of the comparison.
+        wide = replace(q, platform="")
+        result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(wide, group_by="platform")))
+        report = await self._report(wide)
+        lines = await self._compare(wide, report["per_platform"], "platform", "platform", q.platform)
+        if q.platform and not any(row["platform"] == q.platform for row in report["per_platform"]):
+            lines.append(f"{PLATFORM_NAMES[q.platform]} had no conversations in {q.period.label}: is it connected?")
+        return Answer("\n".join(lines), _figures(result))
+
+    async def _leads(self, q: Question) -> Answer:
+        result = await LeadsTool().run(self.data, LeadsTool.Input(platform=q.platform or None, limit=5))
+        if not result.figure.rows:
+            return Answer(f"You have no open leads{self._scope_words(q)} right now.", _figures(result))
+        lines = [f"Call these today ({_plural(result.notes['matching_leads'], 'open lead')}, hottest first):"]
+        for name, score, stage, contact, platform, _campaign, got_link, next_step in result.figure.rows:
+            link = "" if got_link == "yes" else ", has not had the purchase link"
+            lines.append(f"- {name}: score {score}, {stage}, {contact} on {platform}{link}. {next_step}".rstrip())
+        return Answer("\n".join(lines), _figures(result))
+
+    async def _changes(self, q: Question) -> Answer:
+        result = await ComparePeriodsTool().run(self.data, ComparePeriodsTool.Input(**self._range_in(q)))
+        changed = [row for row in result.figure.rows if row[3]]
+        head = f"{q.period.label}{self._scope_words(q)} against the {q.period.span.days} days before ({result.notes['previous_period']})"
+        if not changed:
+            return Answer(f"Nothing changed in {head}.", _figures(result))
+        lines = [f"What changed in {head}:"]
+        for label, now, before, change in changed:
+            sign = "+" if isinstance(change, (int, float)) and change > 0 else ""
+            lines.append(f"- {label}: {now:g} (was {before:g}, {sign}{change:g}).")
+        return Answer("\n".join(lines), _figures(result))
+
+    async def _improve(self, q: Question) -> Answer:
+        by_platform = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="platform")))
+        by_campaign = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="campaign")))
+        leads = await LeadsTool().run(self.data, LeadsTool.Input(min_score=60, limit=50))
+        report = await self._report(q)
+        has_answers = {c.id: bool(c.chat_flow.objection_handling) for c in await self.data.campaigns()}
+        hot = [HotLead(name=str(row[0]), score=int(row[1] or 0), cta_sent=row[6] == "yes") for row in leads.figure.rows]
+        advice = recommendations(report, has_answers, hot)
+        t = report["totals"]
+        if not advice:
+            reply = (f"Nothing stands out in {q.period.label}: {_plural(t['conversations'], 'conversation')}, conversion rate "
+                     f"{_pct(_p(t['conversion_rate']))}, {_pct(_p(t['response_rate']))} of messages answered. Bring more "
+                     "customers in: run a campaign on the platform that converts best.")
+            return Answer(reply, _figures(by_platform, by_campaign))
+        lines = [f"How to sell more, from {q.period.label}:"] + [f"{n}. {text}" for n, text in enumerate(advice[:5], start=1)]
+        return Answer("\n".join(lines), _figures(by_platform, by_campaign, leads))
+
+    async def _funnel(self, q: Question) -> Answer:
+        result = await FunnelTool().run(self.data, FunnelTool.Input(**self._range_in(q)))
+        counts = {row[0]: row[1] for row in result.figure.rows}
+        reply = (f"Leads created in {q.period.label}{self._scope_words(q)}: {counts['new']} in total, {counts['engaged']} engaged, "
+                 f"{counts['qualified']} qualified, {counts['proposal']} got an offer, {counts['converted']} bought; "
+                 f"{counts['lost']} lost.")
+        return Answer(reply, _figures(result))
+
+    async def _activity(self, q: Question) -> Answer:
+        result = await HourOfWeekTool().run(self.data, HourOfWeekTool.Input(**self._range_in(q)))
+        if not result.figure.rows:
+            return Answer(f"No customer wrote in {q.period.label}{self._scope_words(q)}.", _figures(result))
+        hours = "; ".join(f"{day} {hour} ({_plural(count, 'message')})" for day, hour, count in result.figure.rows)
+        return Answer(f"Your customers write most on: {hours} ({self.data.business.timezone} time).", _figures(result))
+
+    async def _needs_person(self, q: Question) -> Answer:
+        result = await NeedsPersonTool().run(self.data, NeedsPersonTool.Input())
+        if not result.figure.rows:
+            return Answer("No conversation is waiting for a person.", _figures(result))
+        lines = [f"{_plural(result.notes['waiting'], 'conversation')} waiting for a person:"]
+        lines += [f"- {who} on {platform}: {state}, last message {at}." for who, platform, state, at in result.figure.rows]
+        return Answer("\n".join(lines), _figures(result))
+
+    async def _intents(self, q: Question) -> Answer:
+        result = await IntentsTool().run(self.data, IntentsTool.Input(**self._range_in(q)))
+        if not result.figure.rows:
+            return Answer(f"No answered customer messages in {q.period.label}{self._scope_words(q)} yet.", _figures(result))
+        lines = [f"What customers wrote about in {q.period.label}: "
+                 + "; ".join(f"{name} {count}" for name, count in result.figure.rows) + "."]
+        for item in result.notes["objections_by_campaign"]:
+            if not item["has_objection_answers"]:
+                lines.append(f"{item['campaign']} met {_plural(item['objections'], 'objection')} and has no objection answers.")
+        return Answer("\n".join(lines), _figures(result))
+
+    async def _unanswered(self, q: Question) -> Answer:
+        result = await GuardTool().run(self.data, GuardTool.Input(**self._range_in(q)))
+        counts = {row[0]: row[1] for row in result.figure.rows}
+        reply = (f"In {q.period.label}{self._scope_words(q)}: {counts['left without an answer']} of "
+                 f"{_plural(counts['customer messages'], 'customer message')} left without an answer, "
+                 f"{counts['replies not delivered']} not delivered, {counts['answers blocked by the guard']} model answers "
+                 f"replaced by the guard, {_plural(counts['handoffs to a person'], 'handoff')} to a person.")
+        return Answer(reply, _figures(result))
+
+
+def _p(rate: float) -> float:
+    return round(rate * 100, 1)
+
+
+def _name(row: Mapping[str, Any]) -> str:
+    if "campaign_name" in row:
+        return str(row["campaign_name"])
+    return PLATFORM_NAMES.get(row["platform"], row["platform"])
