@@ -12,6 +12,7 @@ from dashboard.api.operations import add_api
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
 from dashboard.errors import error_middleware
+from dashboard.headers import setup_security_headers
 from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
 from dashboard.store import ensure_indexes
@@ -30,6 +31,7 @@ def setup_dashboard(app: web.Application) -> None:
     # Errors outermost, so a refused login or a bad token is rendered as JSON too.
     app.middlewares.append(error_middleware)
     app.middlewares.append(auth_middleware)
+    setup_security_headers(app)
     add_api(app, *(module.routes for module in ROUTE_MODULES))
     setup_pages(app)
     app.cleanup_ctx.append(_dashboard_ctx)
