@@ -18,6 +18,7 @@ from dashboard.pages.access import (
     login_token,
     page_session,
     pre_session_id,
+    read_form,
     set_pre_session_cookie,
     valid_login_token,
     valid_session_token,
@@ -47,7 +48,9 @@ def render_login(request: web.Request, *, error: str = "", email: str = "", stat
 
 @routes.post("/login")
 async def login_form(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
+    if form is None:
+        return render_login(request, error="This form could not be read; please try again.", status=400)
     email = normalize_email(form_text(form, "email"))
     password = form_text(form, "password")
     if not valid_login_token(request, form_text(form, CSRF_FIELD)):
@@ -88,7 +91,9 @@ async def logout_form(request: web.Request) -> web.Response:
     response = redirect("/")
     if session is None:
         return response
-    form = await request.post()
+    form = await read_form(request)
+    if form is None:
+        raise web.HTTPBadRequest(text="this form could not be read")
     if not valid_session_token(session, form_text(form, CSRF_FIELD)):
         raise web.HTTPForbidden(text="missing or wrong CSRF token")
     await SessionStore(services(request).redis).delete(request.cookies.get(SESSION_COOKIE, ""))
