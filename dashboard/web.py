@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.runtime.app import SERVICES
-from dashboard.api import analytics, auth, bot_settings, campaigns, channels, conversations, facebook, knowledge, leads, leo, onboarding, openapi
+from dashboard.api import account, analytics, auth, bot_settings, campaigns, channels, conversations, facebook, knowledge, leads, leo, onboarding, openapi
 from dashboard.api.operations import add_api
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
@@ -15,16 +15,20 @@ from dashboard.errors import error_middleware
 from dashboard.headers import setup_security_headers
 from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
+from dashboard.ratelimit import RATE_LIMITER, RateLimiter
 from dashboard.store import ensure_indexes
 
-ROUTE_MODULES = (auth, onboarding, knowledge, campaigns, channels, facebook, conversations, leads, analytics, leo, bot_settings, openapi)
+ROUTE_MODULES = (auth, account, onboarding, knowledge, campaigns, channels, facebook, conversations, leads, analytics, leo, bot_settings, openapi)
 
 
 async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:
     # Runs after the platform's own context (registered earlier), so the database is open here.
     await ensure_indexes(app[SERVICES].db)
-    app[DASHBOARD] = DashboardState(passwords=Passwords())
+    state = DashboardState(passwords=Passwords())
+    app[DASHBOARD] = state
+    app[RATE_LIMITER] = RateLimiter.on(app[SERVICES].redis)
     yield
+    state.passwords.close()
 
 
 def setup_dashboard(app: web.Application) -> None:
