@@ -11,7 +11,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -128,7 +128,7 @@ LAST_USED_RESOLUTION_MS = 60_000
 MAX_NAMED_TOKENS = 50
 
 
-class TokenKind(str, Enum):
+class TokenKind(StrEnum):
     signup = "signup"  # answered by sign-up
     login = "login"  # answered by `POST /api/login`; expires after 30 days unused
     named = "named"  # created by the owner with `POST /api/tokens`

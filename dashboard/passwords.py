@@ -34,7 +34,7 @@ def password_problem(password: str, *user_words: str) -> str:
     guess (zxcvbn, offline, with the owner's own words such as the email and business name)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"must be at least {MIN_PASSWORD_LENGTH} characters"
-    words = [part for word in user_words for part in word.lower().replace("@", " ").replace(".", " ").split() if len(part) > 2]
+    words = _own_words(user_words)
     with _zxcvbn_lock:
         result: dict[str, Any] = zxcvbn(password[:_CHECKED_LENGTH], user_inputs=words)
     if result["score"] >= _MIN_SCORE:
@@ -42,6 +42,14 @@ def password_problem(password: str, *user_words: str) -> str:
     warning = str(result.get("feedback", {}).get("warning") or "").rstrip(".")
     reason = "is too common or too easy to guess"
     return f"{reason} ({warning.lower()}); try a few unrelated words" if warning else f"{reason}; try a few unrelated words"
+
+
+def _own_words(user_words: tuple[str, ...]) -> list[str]:
+    """The owner's words for zxcvbn: "Acme Shoes" and "ann@acme.com" give acmeshoes, ann, acme, shoes, com (whole
+    names first: zxcvbn ranks earlier words as likelier)."""
+    parts = [word.lower().replace("@", " ").replace(".", " ").replace("-", " ").replace("_", " ").split() for word in user_words]
+    whole = ["".join(split) for split in parts if len(split) > 1]
+    return list(dict.fromkeys([*whole, *(part for split in parts for part in split if len(part) > 2)]))
 
 
 class Passwords:

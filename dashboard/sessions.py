@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
 import redis.asyncio as aioredis
+from redis.typing import EncodableT, FieldT
 
 SESSION_COOKIE = "sid"
 SESSION_TTL_S = 7 * 24 * 3600
@@ -43,11 +45,10 @@ class SessionStore:
         session_id = secrets.token_urlsafe(32)
         session = Session(tenant_id=tenant_id, owner_id=owner_id, csrf_token=secrets.token_urlsafe(32), token_hash=token_hash)
         key = _key(session_id)
-        fields = {"tenant_id": tenant_id, "owner_id": owner_id, "csrf_token": session.csrf_token}
-        if token_hash:
-            fields["token_hash"] = token_hash
+        # No stored empty field: a session without an API token has no `token_hash`.
+        paired: dict[FieldT, EncodableT] = {"token_hash": token_hash} if token_hash else {}
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping=fields)
+            pipe.hset(key, mapping={"tenant_id": tenant_id, "owner_id": owner_id, "csrf_token": session.csrf_token, **paired})
             pipe.expire(key, self.ttl_s)
             pipe.sadd(_owner_key(owner_id), key)
             pipe.expire(_owner_key(owner_id), self.ttl_s)
@@ -59,7 +60,7 @@ class SessionStore:
         if not session_id:
             return None
         key = _key(session_id)
-        data = await self._redis.hgetall(key)
+        data = cast(dict[str, str], await self._redis.hgetall(key))  # the client decodes responses
         if not data or not data.get("tenant_id"):
             return None
         owner_id = data.get("owner_id", "")

@@ -8,7 +8,6 @@ from argon2 import PasswordHasher
 
 from dashboard.context import DASHBOARD
 from dashboard.passwords import Passwords
-
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
 
 

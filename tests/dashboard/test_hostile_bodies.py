@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestClient
 
 from dashboard.errors import MAX_JSON_DEPTH, json_depth
 from tests.dashboard.conftest import SignedUp
-from tests.dashboard.test_pages import api, form_login, hidden_token  # noqa: F401  (the pages' app fixture)
+from tests.dashboard.test_pages import form_login, hidden_token
 
 DEEP_ARRAYS = b"[" * 100_000 + b"]" * 100_000
 DEEP_OBJECTS = b'{"a":' * 100_000 + b"1" + b"}" * 100_000

@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient
 from bot.conversations import store as convs
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
 from tests.dashboard.test_facebook import app_client
-from tests.dashboard.test_pages import api, form_login, hidden_token  # noqa: F401  (the pages' app fixture)
+from tests.dashboard.test_pages import form_login, hidden_token
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
        "base-uri 'self'; form-action 'self'")
