@@ -121,17 +121,43 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 # A `\ud800`-style escape may decode to a lone surrogate, which no store or channel accepts.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
+# The owner API's deepest body (a campaign) nests four levels; a body nested deeper is refused before validation.
+MAX_JSON_DEPTH = 32
+# The largest body an owner sends (a campaign at its limits) is about 150 KB.
+MAX_JSON_BYTES = 1024 * 1024
+
+
+def json_depth(value: Any, stop_after: int) -> int:
+    """How deep `value` nests arrays and objects (a scalar is 0), walked without recursion; stops once past
+    `stop_after`."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while pending and deepest <= stop_after:
+        item, depth = pending.pop()
+        deepest = max(deepest, depth)
+        children = item.values() if isinstance(item, dict) else item
+        pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
 
 def parse_json(raw: bytes) -> Any:
-    """The parsed JSON body, or a 400 naming what is wrong with it (never a 500, however it is crafted)."""
+    """The parsed JSON body, or a 4xx naming what is wrong with it (never a 500, however it is crafted)."""
+    if len(raw) > MAX_JSON_BYTES:
+        raise ApiError(413, "payload_too_large", f"the request body is larger than {MAX_JSON_BYTES // 1024} KB")
     if not raw.strip():
         raise ApiError(400, "bad_json", "the request body must be a JSON object")
+    too_deep = ApiError(400, "bad_json", f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
     try:
         value = json.loads(raw)
         if _SURROGATE_ESCAPE.search(raw):
             json.dumps(value, ensure_ascii=False).encode()
-    except (ValueError, RecursionError):  # UnicodeError is a ValueError; RecursionError: nested too deep
+    except RecursionError:
+        raise too_deep from None
+    except ValueError:  # UnicodeError is a ValueError
         raise ApiError(400, "bad_json", "the request body is not valid JSON") from None
+    # Nesting cannot exceed the count of opening brackets, so most bodies need no walk.
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise too_deep
     return value
 
 

@@ -10,7 +10,8 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -121,25 +122,144 @@ async def clear_facebook_user(db: AsyncDatabase, tenant_id: str) -> None:
     await db.tenants.update_one({"_id": tenant_id, "tenant_id": tenant_id}, {"$unset": {"facebook_user_id": ""}})
 
 
-async def issue_token(db: AsyncDatabase, tenant_id: str, owner_id: str) -> str:
+LOGIN_TOKEN_IDLE = timedelta(days=30)
+# A token's last use is written at most this often: a busy script costs no write per request.
+LAST_USED_RESOLUTION_MS = 60_000
+MAX_NAMED_TOKENS = 50
+
+
+class TokenKind(StrEnum):
+    signup = "signup"  # answered by sign-up
+    login = "login"  # answered by `POST /api/login`; expires after 30 days unused
+    named = "named"  # created by the owner with `POST /api/tokens`
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """An API token as the owner sees it in the list: never the token itself."""
+
+    id: str
+    name: str
+    kind: TokenKind
+    hint: str
+    created_at: datetime
+    last_used_at: datetime | None
+    token_hash: str
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown once
+    info: ApiToken
+
+
+class TooManyTokens(Exception):
+    http_status = 409
+    code = "too_many_tokens"
+    message = f"an owner has at most {MAX_NAMED_TOKENS} named API tokens; revoke one first"
+
+
+def public_token_id(digest: str) -> str:
+    """The id a token is listed and revoked by: the start of its hash, so no token ever needs rewriting."""
+    return digest[:16]
+
+
+def _api_token(doc: dict[str, Any]) -> ApiToken:
+    return ApiToken(
+        id=public_token_id(doc["_id"]),
+        name=doc.get("name", "API token"),
+        kind=TokenKind(doc.get("kind", TokenKind.login.value)),
+        hint=doc.get("hint", ""),
+        created_at=doc["created_at"],
+        last_used_at=_from_ms(doc["last_used_at_ms"]) if "last_used_at_ms" in doc else None,
+        token_hash=doc["_id"],
+    )
+
+
+def _now() -> datetime:
+    moment = datetime.now(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+# Times that change after insert are integer milliseconds: the embedded server stores a date set by `$set` as text.
+def _to_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def _expired(doc: dict[str, Any], now_ms: int) -> bool:
+    return "expires_at_ms" in doc and doc["expires_at_ms"] <= now_ms
+
+
+async def issue_token(db: AsyncDatabase, tenant_id: str, owner_id: str, *, kind: TokenKind = TokenKind.named, name: str = "") -> IssuedToken:
     """A new API token; only its hash is stored, so this is the one time it can be read."""
     token = secrets.token_urlsafe(32)
-    await db.api_tokens.insert_one(
-        {"_id": token_hash(token), "tenant_id": tenant_id, "owner_id": owner_id, "created_at": datetime.now(UTC)}
-    )
-    return token
+    now = _now()
+    doc: dict[str, Any] = {
+        "_id": token_hash(token), "tenant_id": tenant_id, "owner_id": owner_id, "kind": kind.value,
+        "name": name or {TokenKind.signup: "Sign-up", TokenKind.login: "Login"}.get(kind, "API token"),
+        "hint": "…" + token[-4:], "created_at": now,
+    }
+    if kind == TokenKind.login:
+        doc["expires_at_ms"] = _to_ms(now + LOGIN_TOKEN_IDLE)
+    if kind == TokenKind.named and await db.api_tokens.count_documents(
+            {"tenant_id": tenant_id, "owner_id": owner_id, "kind": TokenKind.named.value}) >= MAX_NAMED_TOKENS:
+        raise TooManyTokens()
+    await db.api_tokens.insert_one(doc)
+    return IssuedToken(token=token, info=_api_token(doc))
 
 
 async def resolve_token(db: AsyncDatabase, token: str) -> TokenIdentity | None:
-    """Which tenant and owner a bearer token belongs to (the lookup that establishes the tenant)."""
+    """Which tenant and owner a bearer token belongs to (the lookup that establishes the tenant); notes its use."""
     if not token:
         return None
     digest = token_hash(token)
     doc = await db.api_tokens.find_one({"_id": digest})
     if not doc:
         return None
+    now_ms = _to_ms(_now())
+    if _expired(doc, now_ms):
+        await db.api_tokens.delete_one({"_id": digest, "tenant_id": doc["tenant_id"]})
+        return None
+    if now_ms - doc.get("last_used_at_ms", 0) >= LAST_USED_RESOLUTION_MS:
+        update: dict[str, Any] = {"last_used_at_ms": now_ms}
+        if "expires_at_ms" in doc:
+            update["expires_at_ms"] = now_ms + int(LOGIN_TOKEN_IDLE.total_seconds() * 1000)
+        await db.api_tokens.update_one({"_id": digest, "tenant_id": doc["tenant_id"]}, {"$set": update})
     return TokenIdentity(tenant_id=doc["tenant_id"], owner_id=doc["owner_id"], token_hash=digest)
+
+
+async def list_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str) -> list[ApiToken]:
+    """The owner's live API tokens, newest first."""
+    now_ms = _to_ms(_now())
+    cursor = db.api_tokens.find({"tenant_id": tenant_id, "owner_id": owner_id}).sort([("created_at", -1), ("_id", 1)])
+    return [_api_token(doc) async for doc in cursor if not _expired(doc, now_ms)]
 
 
 async def revoke_token(db: AsyncDatabase, tenant_id: str, digest: str) -> None:
     await db.api_tokens.delete_one({"_id": digest, "tenant_id": tenant_id})
+
+
+async def revoke_token_by_id(db: AsyncDatabase, tenant_id: str, owner_id: str, token_id: str) -> bool:
+    """Revoke the owner's token listed under `token_id`; False when they have none by that id."""
+    for token in await list_tokens(db, tenant_id, owner_id):
+        if token.id == token_id:
+            result = await db.api_tokens.delete_one({"_id": token.token_hash, "tenant_id": tenant_id, "owner_id": owner_id})
+            return result.deleted_count == 1
+    return False
+
+
+async def revoke_other_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str, keep_digest: str = "") -> int:
+    """Revoke every token of the owner but `keep_digest` (the one making the call, if any); returns how many."""
+    query: dict[str, Any] = {"tenant_id": tenant_id, "owner_id": owner_id}
+    if keep_digest:
+        query["_id"] = {"$nin": [keep_digest]}
+    result = await db.api_tokens.delete_many(query)
+    return int(result.deleted_count)
+
+
+async def set_password_hash(db: AsyncDatabase, tenant_id: str, owner_id: str, password_hash: str) -> None:
+    await db.owners.update_one({"_id": owner_id, "tenant_id": tenant_id}, {"$set": {"password_hash": password_hash}})

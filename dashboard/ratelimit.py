@@ -1,58 +1,127 @@
-"""Failed-login counters in Redis, per email and per client address, over a fixed window."""
+"""Named rate limits, counted in Redis by the `limits` library (sliding window counters).
+
+Each count is one atomic Lua script on the server, so no key is ever left without its expiry. Handlers name
+the limit and whose count it is:
+
+    await enforce(request, PLAYGROUND_PER_TENANT, tenant_id(request))      # 429 with Retry-After once over
+
+Login failures are counted per client address and per account *and* address, never per account alone: a
+stranger guessing at an owner's password is stopped at their own address and never locks the owner out.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import math
+import time
+from dataclasses import dataclass
 
 import redis.asyncio as aioredis
+from aiohttp import web
+from limits import RateLimitItem, parse
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
+from bot.runtime.app import SETTINGS
 from dashboard.errors import ApiError
 
+KEY_PREFIX = "ratelimit"
 
-class LoginLimiter:
-    def __init__(
-        self,
-        redis: aioredis.Redis,
-        *,
-        per_email: int = 5,
-        per_address: int = 20,
-        window_s: int = 15 * 60,
-    ) -> None:
-        self._redis = redis
-        self._limits = {"email": per_email, "addr": per_address}
-        self._window_s = window_s
 
-    @staticmethod
-    def _keys(email: str, address: str) -> dict[str, str]:
-        # Hashed so that Redis holds no list of the emails people tried.
-        digest = hashlib.sha256(email.encode()).hexdigest()[:32]
-        return {"email": f"login_fail:email:{digest}", "addr": f"login_fail:addr:{address or 'unknown'}"}
+@dataclass(frozen=True)
+class NamedLimit:
+    """A rate (`limits` notation, e.g. "30/minute") and what the caller is told once it is spent."""
 
-    async def check(self, email: str, address: str) -> None:
-        """Raise 429 with Retry-After when either counter has reached its limit."""
-        keys = self._keys(email, address)
-        for kind, key in keys.items():
-            count = await self._redis.get(key)
-            if count is not None and int(count) >= self._limits[kind]:
-                ttl = await self._redis.ttl(key)
-                retry_after = ttl if ttl > 0 else self._window_s
-                raise ApiError(
-                    429,
-                    "too_many_attempts",
-                    "too many failed logins; try again later",
-                    headers={"Retry-After": str(retry_after)},
-                )
+    name: str
+    rate: RateLimitItem
+    message: str
+    code: str = "rate_limited"
 
-    async def record_failure(self, email: str, address: str) -> None:
-        for key in self._keys(email, address).values():
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.incr(key)
-                pipe.ttl(key)
-                count, ttl = await pipe.execute()
-            # The window starts at the first failure; a key left without expiry would lock out forever.
-            if count == 1 or ttl < 0:
-                await self._redis.expire(key, self._window_s)
 
-    async def forget_email(self, email: str) -> None:
-        """A successful login clears that email's failures (the address counter keeps its window)."""
-        await self._redis.delete(self._keys(email, "")["email"])
+def limit(name: str, rate: str, message: str, code: str = "rate_limited") -> NamedLimit:
+    return NamedLimit(name=name, rate=parse(rate), message=message, code=code)
+
+
+LOGIN_FAILURES_PER_ADDRESS = limit(
+    "login-fail-address", "30/15 minutes", "too many failed logins from this address; try again later", "too_many_attempts")
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = limit(
+    "login-fail-account", "5/15 minutes", "too many failed logins; try again later", "too_many_attempts")
+SIGNUPS_PER_ADDRESS = limit("signup-address", "10/hour", "too many sign-ups from this address; try again later")
+PASSWORD_FAILURES_PER_OWNER = limit(
+    "password-fail-owner", "5/15 minutes", "too many wrong passwords; try again later", "too_many_attempts")
+PLAYGROUND_PER_TENANT = limit("playground", "30/minute", "too many playground messages; try again in a minute")
+LEO_PER_OWNER = limit("leo", "20/minute", "Leo needs a short break; try again in a minute")
+
+
+def hashed(value: str) -> str:
+    """A key part for personal data (an email): Redis then holds no list of the addresses people tried."""
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+class RateLimiter:
+    def __init__(self, storage: RedisStorage) -> None:
+        self._window = SlidingWindowCounterRateLimiter(storage)
+
+    @classmethod
+    def on(cls, redis: aioredis.Redis) -> RateLimiter:
+        """A limiter counting in this client's Redis, through its connection pool."""
+        storage = RedisStorage("async+redis://", implementation="redispy", key_prefix=KEY_PREFIX,
+                               connection_pool=redis.connection_pool)  # type: ignore[arg-type]
+        return cls(storage)
+
+    async def retry_after(self, limit: NamedLimit, *key: str) -> int:
+        stats = await self._window.get_window_stats(limit.rate, limit.name, *key)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+    async def _refuse(self, limit: NamedLimit, *key: str) -> ApiError:
+        return ApiError(429, limit.code, limit.message, headers={"Retry-After": str(await self.retry_after(limit, *key))})
+
+    async def hit(self, limit: NamedLimit, *key: str) -> None:
+        """Count one against the limit; raise 429 (with Retry-After) when it was spent already."""
+        if not await self._window.hit(limit.rate, limit.name, *key):
+            raise await self._refuse(limit, *key)
+
+    async def check(self, limit: NamedLimit, *key: str) -> None:
+        """Raise 429 when the limit is spent, counting nothing (e.g. before a login is tried)."""
+        if not await self._window.test(limit.rate, limit.name, *key):
+            raise await self._refuse(limit, *key)
+
+    async def record(self, limit: NamedLimit, *key: str) -> None:
+        """Count one without refusing anything (a failure that has been answered already)."""
+        await self._window.hit(limit.rate, limit.name, *key)
+
+    async def clear(self, limit: NamedLimit, *key: str) -> None:
+        await self._window.clear(limit.rate, limit.name, *key)
+
+
+RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+
+
+async def enforce(request: web.Request, limit: NamedLimit, *key: str) -> None:
+    """Count this request against `limit` for `key` (a tenant id, an address…); 429 with Retry-After when over."""
+    await limiter(request).hit(limit, *key)
+
+
+def limiter(request: web.Request) -> RateLimiter:
+    return request.app[RATE_LIMITER]
+
+
+def client_address(request: web.Request) -> str:
+    """The caller's address as rate limits count it: behind TRUSTED_PROXY_HOPS proxies, the one they saw;
+    an IPv6 address stands for its /64, which one subscriber usually holds whole."""
+    hops = request.app[SETTINGS].trusted_proxy_hops
+    address = request.remote or ""
+    if hops:
+        forwarded = [part.strip() for part in ",".join(request.headers.getall("X-Forwarded-For", [])).split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            address = forwarded[-hops]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64] or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

@@ -31,9 +31,12 @@ class DeletedOut(Out):
 # Sign-up, login -------------------------------------------------------------------------------------------
 
 
+PASSWORD_RULE = "at least 10 characters, and not a common or easily guessed password"
+
+
 class SignupIn(_Body):
     email: EmailStr = Field(max_length=254)
-    password: str = Field(min_length=8, max_length=1024)
+    password: str = Field(min_length=10, max_length=1024, description=PASSWORD_RULE)
     business_name: str = Field(min_length=1, max_length=200)
 
 
@@ -55,6 +58,53 @@ class LoginOut(Out):
 
 class LogoutOut(Out):
     logged_out: bool
+
+
+class TokenOut(Out):
+    id: str
+    name: str
+    kind: Literal["signup", "login", "named"] = Field(description="login tokens expire after 30 days unused")
+    hint: str = Field(description="the token's last characters, to recognise it")
+    created_at: datetime
+    last_used_at: datetime | None
+    current: bool = Field(description="the token this request was made with")
+
+
+class TokensOut(Out):
+    tokens: list[TokenOut]
+
+
+class TokenIn(_Body):
+    name: str = Field(min_length=1, max_length=100, description="what the token is for, e.g. the tool that uses it")
+
+
+class NewTokenOut(Out):
+    id: str
+    name: str
+    token: str = Field(description="the API token: shown this once, send it as `Authorization: Bearer <token>`")
+    hint: str
+    created_at: datetime
+
+
+class PasswordChangeIn(_Body):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=10, max_length=1024, description=PASSWORD_RULE)
+
+
+class PasswordChangeOut(Out):
+    changed: bool
+    sessions_ended: int = Field(description="the owner's other browser sessions, now logged out")
+    tokens_revoked: int = Field(description="the owner's other API tokens, now refused")
+
+
+class AccountDeleteIn(_Body):
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class AccountDeletedOut(Out):
+    deleted: bool
+    channels_disconnected: int
+    records_removed: int
 
 
 class OwnerOut(Out):

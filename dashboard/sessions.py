@@ -1,12 +1,18 @@
-"""Browser sessions in Redis: a random id in an HttpOnly cookie, the data under the hash of that id."""
+"""Browser sessions in Redis: a random id in an HttpOnly cookie, the data under the hash of that id.
+
+Each owner's sessions are also listed (as those hashes) in a Redis set, so a password change can end the
+owner's other sessions and an account deletion all of them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
 import redis.asyncio as aioredis
+from redis.typing import EncodableT, FieldT
 
 SESSION_COOKIE = "sid"
 SESSION_TTL_S = 7 * 24 * 3600
@@ -17,6 +23,8 @@ class Session:
     tenant_id: str
     owner_id: str
     csrf_token: str
+    # The API token `POST /api/login` answered with this session: logging the session out revokes it too.
+    token_hash: str = ""
 
 
 def _key(session_id: str) -> str:
@@ -24,18 +32,26 @@ def _key(session_id: str) -> str:
     return "session:" + hashlib.sha256(session_id.encode()).hexdigest()
 
 
+def _owner_key(owner_id: str) -> str:
+    return f"owner_sessions:{owner_id}"
+
+
 class SessionStore:
     def __init__(self, redis: aioredis.Redis, ttl_s: int = SESSION_TTL_S) -> None:
         self._redis = redis
         self.ttl_s = ttl_s
 
-    async def create(self, tenant_id: str, owner_id: str) -> tuple[str, Session]:
+    async def create(self, tenant_id: str, owner_id: str, *, token_hash: str = "") -> tuple[str, Session]:
         session_id = secrets.token_urlsafe(32)
-        session = Session(tenant_id=tenant_id, owner_id=owner_id, csrf_token=secrets.token_urlsafe(32))
+        session = Session(tenant_id=tenant_id, owner_id=owner_id, csrf_token=secrets.token_urlsafe(32), token_hash=token_hash)
         key = _key(session_id)
+        # No stored empty field: a session without an API token has no `token_hash`.
+        paired: dict[FieldT, EncodableT] = {"token_hash": token_hash} if token_hash else {}
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping={"tenant_id": tenant_id, "owner_id": owner_id, "csrf_token": session.csrf_token})
+            pipe.hset(key, mapping={"tenant_id": tenant_id, "owner_id": owner_id, "csrf_token": session.csrf_token, **paired})
             pipe.expire(key, self.ttl_s)
+            pipe.sadd(_owner_key(owner_id), key)
+            pipe.expire(_owner_key(owner_id), self.ttl_s)
             await pipe.execute()
         return session_id, session
 
@@ -44,12 +60,30 @@ class SessionStore:
         if not session_id:
             return None
         key = _key(session_id)
-        data = await self._redis.hgetall(key)
+        data = cast(dict[str, str], await self._redis.hgetall(key))  # the client decodes responses
         if not data or not data.get("tenant_id"):
             return None
-        await self._redis.expire(key, self.ttl_s)
-        return Session(tenant_id=data["tenant_id"], owner_id=data.get("owner_id", ""), csrf_token=data.get("csrf_token", ""))
+        owner_id = data.get("owner_id", "")
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.expire(key, self.ttl_s)
+            pipe.expire(_owner_key(owner_id), self.ttl_s)
+            await pipe.execute()
+        return Session(tenant_id=data["tenant_id"], owner_id=owner_id, csrf_token=data.get("csrf_token", ""),
+                       token_hash=data.get("token_hash", ""))
 
     async def delete(self, session_id: str) -> None:
         if session_id:
             await self._redis.delete(_key(session_id))
+
+    async def end_owner_sessions(self, owner_id: str, *, keep_session_id: str = "") -> int:
+        """End every session of the owner but `keep_session_id`; returns how many were live."""
+        owner_key = _owner_key(owner_id)
+        keep = _key(keep_session_id) if keep_session_id else ""
+        ended = [key for key in await self._redis.smembers(owner_key) if key != keep]
+        if not ended:
+            return 0
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(*ended)
+            pipe.srem(owner_key, *ended)
+            deleted, _ = await pipe.execute()
+        return int(deleted)

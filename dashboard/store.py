@@ -18,3 +18,16 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         IndexModel([("tenant_id", ASCENDING), ("channel_id", ASCENDING)]),
         IndexModel([("facebook_user_id", ASCENDING)], sparse=True),
     ])
+
+
+async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+    """Remove the owner side's records of the tenant (a deleted account): what Facebook Login connected, its
+    API tokens, its owners and, last, the tenant itself. A data-deletion record that names the tenant keeps its
+    confirmation code for Meta's status page but forgets the tenant."""
+    removed = 0
+    for collection in ("facebook_links", "api_tokens", "owners"):
+        removed += (await db[collection].delete_many({"tenant_id": tenant_id})).deleted_count
+    await db.facebook_deletions.update_many({"tenant_ids": tenant_id}, {"$pull": {"tenant_ids": tenant_id}})
+    await db.facebook_deletions.update_many({"tenant_id": tenant_id}, {"$set": {"tenant_id": ""}})
+    removed += (await db.tenants.delete_many({"tenant_id": tenant_id})).deleted_count
+    return removed

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from bot.runtime.app import SERVICES, SETTINGS
 from dashboard.api import (
+    account,
     analytics,
     auth,
     bot_settings,
@@ -27,11 +28,13 @@ from dashboard.context import DASHBOARD, DashboardState
 from dashboard.errors import error_middleware
 from dashboard.leo import threads as leo_threads
 from dashboard.leo.model import build_leo_model
+from dashboard.headers import setup_security_headers
 from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
+from dashboard.ratelimit import RATE_LIMITER, RateLimiter
 from dashboard.store import ensure_indexes
 
-ROUTE_MODULES = (auth, onboarding, knowledge, campaigns, channels, facebook, conversations, leads, analytics, leo, bot_settings, openapi)
+ROUTE_MODULES = (auth, account, onboarding, knowledge, campaigns, channels, facebook, conversations, leads, analytics, leo, bot_settings, openapi)
 
 
 async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -40,14 +43,18 @@ async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:
     await leo_threads.ensure_indexes(app[SERVICES].db)
     s = app[SETTINGS]
     leo_model = build_leo_model(s.groq_api_key, s.groq_model, s.groq_base_url, s.groq_timeout_s) if s.groq_api_key else None
-    app[DASHBOARD] = DashboardState(passwords=Passwords(), leo_model=leo_model)
+    state = DashboardState(passwords=Passwords(), leo_model=leo_model)
+    app[DASHBOARD] = state
+    app[RATE_LIMITER] = RateLimiter.on(app[SERVICES].redis)
     yield
+    state.passwords.close()
 
 
 def setup_dashboard(app: web.Application) -> None:
     # Errors outermost, so a refused login or a bad token is rendered as JSON too.
     app.middlewares.append(error_middleware)
     app.middlewares.append(auth_middleware)
+    setup_security_headers(app)
     add_api(app, *(module.routes for module in ROUTE_MODULES))
     setup_pages(app)
     app.cleanup_ctx.append(_dashboard_ctx)

@@ -72,7 +72,7 @@ def pdf_text(data: bytes) -> str:
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(422, "encrypted_pdf", "The PDF is password protected.")
         return "\n\n".join(page.extract_text() or "" for page in reader.pages)
-    except DocumentError:
+    except (DocumentError, MemoryError):  # a MemoryError is the sandbox's memory limit, not a damaged file
         raise
     except Exception as exc:  # pypdf raises many kinds of errors on damaged files
         logger.info("unreadable PDF: %s", type(exc).__name__)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 from babel.numbers import get_currency_precision
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator
 
 ISO_CURRENCIES = frozenset(
     ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "ILS", "AED", "SAR", "QAR", "KWD", "BHD", "OMR", "EGP", "MAD", "NGN", "KES", "GHS", "ZAR", "INR", "PKR", "BDT", "LKR", "NPR", "IDR", "MYR", "SGD", "THB", "PHP", "VND", "KRW", "CNY", "HKD", "TWD", "BRL", "MXN", "ARS", "CLP", "COP", "PEN", "UYU", "PYG", "ISK", "UAH", "RUB", "KZT", "GEL", "UGX", "XAF", "XOF", "RWF", "TZS", "ETB"]
@@ -61,6 +62,13 @@ class CampaignStatus(str, Enum):
     completed = "completed"
 
 
+# What one campaign may hold: every turn of the tenant's conversations reads it, so its size is bounded.
+Feature = Annotated[str, StringConstraints(max_length=300)]
+Question = Annotated[str, StringConstraints(max_length=500)]
+Objection = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+ObjectionAnswer = Annotated[str, StringConstraints(max_length=2000)]
+
+
 class _Edge(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -84,7 +92,7 @@ class ProductIn(_Edge):
     price: float = Field(ge=0, le=100_000_000)
     currency: str = Field(default="USD", min_length=3, max_length=3)
     billing_period: BillingPeriod = BillingPeriod.one_time
-    features: list[str] = Field(default_factory=list, max_length=50)
+    features: list[Feature] = Field(default_factory=list, max_length=50, description="at most 50, each at most 300 characters")
     call_to_action_url: HttpUrl | None = None
 
     @field_validator("currency")
@@ -103,13 +111,21 @@ class ChatFlow(_Edge):
     closing_message: str = Field(default="", max_length=2000)
 
 
+class ChatFlowIn(ChatFlow):
+    """A chat flow as an owner sends it, each part bounded (campaigns stored before the bounds still load)."""
+
+    qualification_questions: list[Question] = Field(default_factory=list, max_length=20, description="at most 20, each at most 500 characters")
+    objection_handling: dict[Objection, ObjectionAnswer] = Field(
+        default_factory=dict, max_length=30, description="objection → answer: at most 30, objections up to 200 characters, answers up to 2000")
+
+
 class CampaignIn(_Edge):
     """What an owner posts to create or replace a campaign."""
 
     name: str = Field(min_length=1, max_length=200)
     product: ProductIn
     target_platform: TargetPlatform = TargetPlatform.all
-    chat_flow: ChatFlow = Field(default_factory=ChatFlow)
+    chat_flow: ChatFlowIn = Field(default_factory=ChatFlowIn)
     target_audience: str = Field(default="", max_length=2000)
     status: CampaignStatus = CampaignStatus.draft
 

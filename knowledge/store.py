@@ -40,3 +40,15 @@ def now() -> datetime:
 def as_utc(moment: datetime) -> datetime:
     """A stored time as an aware UTC datetime, whether or not the client was created with tz_aware."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+TENANT_COLLECTIONS = (PROFILES, CAMPAIGNS, DOCUMENTS, CHUNKS, VERSIONS)
+
+
+async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+    """Remove everything the knowledge base holds for the tenant (a deleted account); returns the count.
+    Chunks go before their documents, as when one document is deleted."""
+    removed = 0
+    for collection in (CHUNKS, DOCUMENTS, CAMPAIGNS, PROFILES, VERSIONS):
+        removed += (await db[collection].delete_many({"tenant_id": tenant_id})).deleted_count
+    return removed

@@ -51,6 +51,14 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     ])
 
 
+async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+    """Remove the tenant's conversations and messages (a deleted account); messages first, so nothing is left
+    pointing at a conversation that is gone."""
+    removed = (await db.messages.delete_many({"tenant_id": tenant_id})).deleted_count
+    removed += (await db.conversations.delete_many({"tenant_id": tenant_id})).deleted_count
+    return removed
+
+
 async def _advance(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: datetime, name: str) -> None:
     """Move a time field forward only."""
     ms = to_ms(at)

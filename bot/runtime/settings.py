@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     meta_app_secret: str = ""
     meta_verify_token: str = ""
     public_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8080")
+    # Reverse proxies in front of `serve` that append the client's address to X-Forwarded-For (0: none, the
+    # connection's own address is the client's). Rate limits per address read it.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
     reply_debounce_ms: int = Field(default=1500, ge=0, le=60_000)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")

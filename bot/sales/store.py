@@ -17,3 +17,14 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     await db.lead_events.create_indexes([IndexModel([("tenant_id", ASCENDING), ("lead_id", ASCENDING), ("at", ASCENDING)])])
     await db.conversions.create_indexes([IndexModel([("tenant_id", ASCENDING), ("at", ASCENDING)])])
     await db.daily_counters.create_indexes([IndexModel([("tenant_id", ASCENDING), ("day_ordinal", ASCENDING)])])
+
+
+TENANT_COLLECTIONS = ("leads", "lead_events", "conversions", "daily_counters", "engine_settings")
+
+
+async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+    """Remove the tenant's leads, score history, sales, counters and bot settings (a deleted account)."""
+    removed = 0
+    for collection in TENANT_COLLECTIONS:
+        removed += (await db[collection].delete_many({"tenant_id": tenant_id})).deleted_count
+    return removed

@@ -8,9 +8,10 @@ from aiohttp import web
 
 from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import DASHBOARD, identity, services
+from dashboard.credentials import check_login, check_new_password
 from dashboard.errors import ApiError
-from dashboard.owners import create_owner_and_tenant, find_owner_by_email, get_owner, get_tenant, issue_token, normalize_email, revoke_token
-from dashboard.ratelimit import LoginLimiter
+from dashboard.owners import TokenKind, create_owner_and_tenant, get_owner, get_tenant, issue_token, revoke_token
+from dashboard.ratelimit import SIGNUPS_PER_ADDRESS, client_address, enforce
 from dashboard.schemas import LoginIn, LoginOut, LogoutOut, MeOut, OwnerOut, SignupIn, SignupOut, TenantOut
 from dashboard.sessions import SESSION_COOKIE, SessionStore
 
@@ -30,40 +31,40 @@ def set_session_cookie(request: web.Request, response: web.Response, session_id:
     )
 
 
-@routes.post("/api/signup", status=201, errors=(409,), public=True)
+@routes.post("/api/signup", status=201, errors=(409, 429), public=True)
 async def signup(request: web.Request, body: SignupIn) -> SignupOut:
-    """Create an owner and their business; answers an API token."""
+    """Create an owner and their business; answers an API token.
+
+    The password needs at least 10 characters and may not be a common or easily guessed one (422 says why).
+    Sign-ups are limited to 10 an hour from one address (429 with Retry-After).
+    """
+    await enforce(request, SIGNUPS_PER_ADDRESS, client_address(request))
+    await check_new_password(request, body.password, "password", str(body.email), body.business_name)
     db = services(request).db
     password_hash = await request.app[DASHBOARD].passwords.hash(body.password)
     tenant, owner = await create_owner_and_tenant(db, body.email, password_hash, body.business_name)
-    token = await issue_token(db, tenant.id, owner.id)
+    issued = await issue_token(db, tenant.id, owner.id, kind=TokenKind.signup)
     log.info("tenant created", extra={"tenant": tenant.id})
-    return SignupOut(tenant_id=tenant.id, api_token=token)
+    return SignupOut(tenant_id=tenant.id, api_token=issued.token)
 
 
 @routes.post("/api/login", errors=(401, 429), public=True)
 async def login(request: web.Request, body: LoginIn) -> Reply[LoginOut]:
-    """Log in: an API token, and a session cookie `sid` with its CSRF token."""
-    p = services(request)
-    email = normalize_email(body.email)
-    address = request.remote or ""
-    limiter = LoginLimiter(p.redis)
-    await limiter.check(email, address)
-    passwords = request.app[DASHBOARD].passwords
-    owner = await find_owner_by_email(p.db, email)
-    valid = await passwords.verify(owner.password_hash, body.password) if owner else await passwords.verify_unknown(body.password)
-    if owner is None or not valid:
-        await limiter.record_failure(email, address)
-        raise ApiError(401, "invalid_credentials", "wrong email or password")
-    await limiter.forget_email(email)
+    """Log in: an API token, and a session cookie `sid` with its CSRF token.
 
+    The token is listed under `GET /api/tokens` and expires after 30 days unused; logging this session out
+    revokes it too. Failed logins are limited per address, and per account from one address (429 with
+    Retry-After); they never lock the account for other addresses.
+    """
+    p = services(request)
+    owner = await check_login(request, body.email, body.password)
+    issued = await issue_token(p.db, owner.tenant_id, owner.id, kind=TokenKind.login)
     store = SessionStore(p.redis)
     # A fresh session id at every login: an id planted before login is worth nothing after it.
     await store.delete(request.cookies.get(SESSION_COOKIE, ""))
-    session_id, session = await store.create(owner.tenant_id, owner.id)
-    token = await issue_token(p.db, owner.tenant_id, owner.id)
+    session_id, session = await store.create(owner.tenant_id, owner.id, token_hash=issued.info.token_hash)
     return Reply(
-        LoginOut(api_token=token, csrf_token=session.csrf_token, tenant_id=owner.tenant_id),
+        LoginOut(api_token=issued.token, csrf_token=session.csrf_token, tenant_id=owner.tenant_id),
         finish=lambda response: set_session_cookie(request, response, session_id, store.ttl_s),
     )
 
@@ -74,11 +75,13 @@ def _forget_session_cookie(response: web.Response) -> None:
 
 @routes.post("/api/logout")
 async def logout(request: web.Request) -> Reply[LogoutOut]:
-    """End the session; called with an API token, revoke that token."""
+    """End the session (and revoke the API token its login answered); called with an API token, revoke that token."""
     who = identity(request)
     p = services(request)
     if who.via == "token":
         await revoke_token(p.db, who.tenant_id, who.token_hash)
+    elif who.session is not None and who.session.token_hash:
+        await revoke_token(p.db, who.tenant_id, who.session.token_hash)
     await SessionStore(p.redis).delete(request.cookies.get(SESSION_COOKIE, ""))
     return Reply(LogoutOut(logged_out=True), finish=_forget_session_cookie)
 

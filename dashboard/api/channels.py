@@ -63,18 +63,24 @@ async def unsubscribe_if_unused(p: Services, account: ChannelAccount, link: Face
         log.warning("page unsubscribe failed", extra={"channel": account.id, "error_type": type(exc).__name__})
 
 
+async def disconnect_channel(p: Services, tenant: str, account: ChannelAccount) -> bool:
+    """Disconnect one account; a page connected through Facebook Login is unsubscribed once no account of the
+    business needs its webhooks. False when it was gone already."""
+    link = await link_for_channel(p.db, tenant, account.id)
+    if not await disconnect_account(p.db, tenant, account.id):
+        return False
+    if link is not None:
+        await forget_link(p.db, tenant, link.id)
+        await unsubscribe_if_unused(p, account, link)
+    log.info("channel disconnected", extra={"platform": account.platform, "channel": account.id})
+    return True
+
+
 @routes.delete("/api/channels/{id}")
 async def disconnect(request: web.Request) -> DeletedOut:
     """Disconnect an account (the page's webhooks stop once no account of the business needs them)."""
     p, tenant, channel_id = services(request), tenant_id(request), request.match_info["id"]
     account = await get_account(p.db, tenant, channel_id)
-    if account is None:
+    if account is None or not await disconnect_channel(p, tenant, account):
         raise not_found("channel")
-    link = await link_for_channel(p.db, tenant, channel_id)
-    if not await disconnect_account(p.db, tenant, channel_id):
-        raise not_found("channel")
-    if link is not None:
-        await forget_link(p.db, tenant, link.id)
-        await unsubscribe_if_unused(p, account, link)
-    log.info("channel disconnected", extra={"platform": account.platform, "channel": account.id})
     return DeletedOut(deleted=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp_jinja2
 from aiohttp import web
 
 from bot.runtime.logs import tenant_id_var
@@ -26,7 +28,7 @@ from channels.facebook_login import (
 from channels.graph import GraphError
 from dashboard.api.channels import channel_out
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import services, tenant_id
+from dashboard.context import identity, services
 from dashboard.errors import ApiError, not_found
 from dashboard.facebook_links import (
     forget_link,
@@ -36,8 +38,8 @@ from dashboard.facebook_links import (
     record_link,
     tenants_of_facebook_user,
 )
-from dashboard.facebook_state import consume_state, issue_state
-from dashboard.owners import clear_facebook_user, set_facebook_user
+from dashboard.facebook_state import LoginState, consume_state, issue_state, session_caller, token_caller
+from dashboard.owners import clear_facebook_user, resolve_token, set_facebook_user
 from dashboard.schemas import (
     AuthUrlOut,
     CallbackOut,
@@ -49,6 +51,7 @@ from dashboard.schemas import (
     SignedRequestIn,
     SkippedAccountOut,
 )
+from dashboard.sessions import SESSION_COOKIE, SessionStore
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -75,9 +78,10 @@ def graph_version(p: Services) -> str:
 @routes.get(f"{BASE}/auth-url", errors=(503,))
 async def facebook_auth_url(request: web.Request) -> AuthUrlOut:
     """Where to send the owner to log in with Facebook and pick the pages to connect."""
-    p = services(request)
+    p, who = services(request), identity(request)
     app_id, _ = _require_app(p)
-    state = await issue_state(p.redis, tenant_id(request))
+    caller = session_caller(who.session_id) if who.via == "session" else token_caller(who.token_hash)
+    state = await issue_state(p.redis, who.tenant_id, who.owner_id, caller)
     return AuthUrlOut(url=auth_url(app_id, redirect_uri(p), state, graph_version(p)))
 
 
@@ -139,29 +143,78 @@ def _wants_json(request: web.Request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-@routes.get(f"{BASE}/callback", errors=(502, 503), public=True, other_responses={302: "back to the dashboard"})
-async def facebook_callback(request: web.Request, query: CallbackQuery) -> CallbackOut:
+def _browser_page(request: web.Request, refused: ApiError) -> web.Response:
+    """A refusal as a page a person reads (a browser back from Facebook's dialog), not as JSON."""
+    response = aiohttp_jinja2.render_template("facebook_login.html", request, {"message": refused.message}, status=refused.http_status)
+    response.headers.update(refused.headers)
+    return response
+
+
+def _bearer_token(request: web.Request) -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+async def _started_by_this_caller(request: web.Request, p: Services, state: LoginState) -> bool:
+    """Whether the callback comes with the live credential that asked for the state: the same browser session
+    (its cookie) or the same API token."""
+    kind, _, _ = state.caller.partition(":")
+    if kind == "session":
+        session_id = request.cookies.get(SESSION_COOKIE, "")
+        if not session_id or not hmac.compare_digest(session_caller(session_id), state.caller):
+            return False
+        session = await SessionStore(p.redis).get(session_id)
+        return session is not None and (session.tenant_id, session.owner_id) == (state.tenant_id, state.owner_id)
+    if kind == "token":
+        token = _bearer_token(request)
+        found = await resolve_token(p.db, token) if token else None
+        return found is not None and hmac.compare_digest(token_caller(found.token_hash), state.caller) and (
+            found.tenant_id, found.owner_id) == (state.tenant_id, state.owner_id)
+    return False
+
+
+NOT_YOURS = ("This Facebook login was started from another account or browser, so nothing was connected. "
+             "Log in to your dashboard and connect Facebook from there.")
+
+
+@routes.get(f"{BASE}/callback", errors=(403, 502, 503), public=True, other_responses={302: "back to the dashboard"})
+async def facebook_callback(request: web.Request, query: CallbackQuery) -> CallbackOut | web.Response:
     """Facebook Login's return: connects the owner's pages and their Instagram accounts.
 
-    Public: its `state` (from auth-url, single use) names the business. A browser is sent back to the
-    dashboard (302); a call with `Accept: application/json` gets what was connected and skipped.
+    Public: its `state` (from auth-url, single use, 10 minutes) names the business and the caller that asked for
+    it; the callback must come with that same credential (the browser's session cookie, or the API token as a
+    bearer header), else nothing is connected (403). A browser is sent back to the dashboard (302) or shown a
+    page saying what went wrong; a call with `Accept: application/json` gets what was connected and skipped.
     """
+    try:
+        return await _finish_login(request, query)
+    except ApiError as refused:
+        if _wants_json(request) or "text/html" not in request.headers.get("Accept", ""):
+            raise
+        return _browser_page(request, refused)
+
+
+async def _finish_login(request: web.Request, query: CallbackQuery) -> CallbackOut:
     p = services(request)
     app_id, app_secret = _require_app(p)
-    tenant = await consume_state(p.redis, query.state)
-    if tenant is None:
-        raise ApiError(400, "bad_state", "this login link is unknown or expired; start again from the dashboard", {"state": "unknown or expired"})
+    state = await consume_state(p.redis, query.state)
+    if state is None:
+        raise ApiError(400, "bad_state", "This login link is unknown or expired; start again from the dashboard.", {"state": "unknown or expired"})
+    tenant = state.tenant_id
     tenant_id_var.set(tenant)
+    if not await _started_by_this_caller(request, p, state):
+        log.warning("facebook login callback from another caller than the one that started it")
+        raise ApiError(403, "state_not_yours", NOT_YOURS, {"state": "issued to another session or token"})
     code = query.code
     if not code:
         # The owner cancelled in the dialog (Meta sends `error` instead of `code`).
-        raise ApiError(400, "facebook_login_cancelled", "Facebook did not grant access", {"code": "missing"})
+        raise ApiError(400, "facebook_login_cancelled", "Facebook did not grant access.", {"code": "missing"})
     try:
         user_token = await exchange_code(p.graph, app_id, app_secret, redirect_uri(p), code)
         outcome = await connect_pages(p, tenant, user_token)
     except GraphError as exc:
         log.warning("facebook login failed", extra={"graph_code": exc.code, "http_status": exc.http_status})
-        raise ApiError(502, "facebook_login_failed", "Facebook refused the login; try again") from None
+        raise ApiError(502, "facebook_login_failed", "Facebook refused the login; try again.") from None
     log.info("facebook login connected accounts", extra={"connected": len(outcome.connected), "skipped": len(outcome.skipped)})
     if _wants_json(request):
         return CallbackOut(connected=[channel_out(a, p.cipher) for a in outcome.connected],

@@ -12,22 +12,10 @@ from dashboard.errors import ApiError
 from dashboard.leo import LeoReply, ask, threads
 from dashboard.leo.tools import LeoData
 from dashboard.owners import get_tenant
+from dashboard.ratelimit import LEO_PER_OWNER, enforce
 from dashboard.schemas import FigureOut, LeoIn, LeoOut
 
 routes = ApiRoutes()
-LEO_PER_MINUTE = 20
-
-
-async def _limit(request: web.Request, owner_id: str) -> None:
-    redis = services(request).redis
-    key = f"ratelimit:leo:{owner_id}"
-    count = await redis.incr(key)
-    if count == 1:
-        await redis.expire(key, 60)
-    if count > LEO_PER_MINUTE:
-        ttl = await redis.ttl(key)
-        raise ApiError(429, "rate_limited", "Leo needs a short break; try again in a minute",
-                       headers={"Retry-After": str(ttl if ttl > 0 else 60)})
 
 
 async def _count_usage(request: web.Request, tenant_id: str, day: str, answer: LeoReply) -> None:
@@ -42,7 +30,7 @@ async def leo_chat(request: web.Request, body: LeoIn) -> LeoOut:
     """Ask Leo, the owner's analyst, about the business's numbers; `thread_id` continues a thread."""
     p, who = services(request), identity(request)
     tenant, owner = who.tenant_id, who.owner_id
-    await _limit(request, owner)
+    await enforce(request, LEO_PER_OWNER, owner)
     earlier: list[threads.Turn] = []
     thread_id = body.thread_id or threads.new_thread_id()
     if body.thread_id:

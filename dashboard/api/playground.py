@@ -26,7 +26,7 @@ from bot.runtime.app import ENGINE
 from bot.runtime.services import Services
 from dashboard.api.operations import ApiRoutes, add_api
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError
+from dashboard.ratelimit import PLAYGROUND_PER_TENANT, enforce
 from dashboard.schemas import PlaygroundIn, PlaygroundOut
 from knowledge.campaigns import visible_campaigns
 from knowledge.profiles import get_profile
@@ -36,7 +36,6 @@ routes = ApiRoutes()
 
 PLATFORMS = ("facebook", "instagram", "whatsapp")
 SESSION_TTL_S = 3600
-CHATS_PER_MINUTE = 30
 
 
 class PlaygroundSession(BaseModel):
@@ -122,20 +121,11 @@ def silence(session: PlaygroundSession, message: str) -> str:
     return ""
 
 
-async def _within_rate(p: Services, tenant: str) -> bool:
-    key = f"ratelimit:playground:{tenant}"
-    count = await p.redis.incr(key)
-    if count == 1:
-        await p.redis.expire(key, 60)
-    return count <= CHATS_PER_MINUTE
-
-
 @routes.post("/api/playground/chat", errors=(429,))
 async def playground_chat(request: web.Request, body: PlaygroundIn) -> PlaygroundOut:
     """Chat with your own bot as a customer on one platform would: nothing is sent, stored or counted."""
     p, tenant = services(request), tenant_id(request)
-    if not await _within_rate(p, tenant):
-        raise ApiError(429, "rate_limited", "too many playground messages; try again in a minute")
+    await enforce(request, PLAYGROUND_PER_TENANT, tenant)
     session_id = body.session_id or secrets.token_urlsafe(16)
     session = await load_session(p, tenant, session_id, body.platform)
     quiet = silence(session, body.message)

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from dashboard.context import services
 from dashboard.sessions import SESSION_COOKIE, Session, SessionStore
@@ -57,6 +58,16 @@ def valid_login_token(request: web.Request, sent: str) -> bool:
 
 def valid_session_token(session: Session, sent: str) -> bool:
     return bool(sent) and hmac.compare_digest(sent.encode(), session.csrf_token.encode())
+
+
+async def read_form(request: web.Request) -> dict[str, str] | None:
+    """A posted form's text fields, or None when the body cannot be read as a form (a broken multipart body,
+    say): every page form answers such a body with a 400, never a 500."""
+    try:
+        form = await request.post()
+    except (ValueError, HttpProcessingError):
+        return None
+    return {name: value for name, value in form.items() if isinstance(value, str)}
 
 
 def form_text(form: Mapping[str, object], name: str) -> str:

@@ -8,9 +8,10 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from dashboard.api.auth import set_session_cookie
-from dashboard.context import DASHBOARD, services
+from dashboard.context import services
+from dashboard.credentials import check_login
 from dashboard.errors import ApiError
-from dashboard.owners import find_owner_by_email, normalize_email
+from dashboard.owners import normalize_email, revoke_token
 from dashboard.pages.access import (
     CSRF_FIELD,
     PRE_SESSION_COOKIE,
@@ -18,11 +19,11 @@ from dashboard.pages.access import (
     login_token,
     page_session,
     pre_session_id,
+    read_form,
     set_pre_session_cookie,
     valid_login_token,
     valid_session_token,
 )
-from dashboard.ratelimit import LoginLimiter
 from dashboard.sessions import SESSION_COOKIE, SessionStore
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ def render_login(request: web.Request, *, error: str = "", email: str = "", stat
 
 @routes.post("/login")
 async def login_form(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
+    if form is None:
+        return render_login(request, error="This form could not be read; please try again.", status=400)
     email = normalize_email(form_text(form, "email"))
     password = form_text(form, "password")
     if not valid_login_token(request, form_text(form, CSRF_FIELD)):
@@ -55,24 +58,17 @@ async def login_form(request: web.Request) -> web.Response:
     if not email or not password:
         return render_login(request, error="Enter your email and password.", email=email, status=400)
 
-    p = services(request)
-    limiter = LoginLimiter(p.redis)
     try:
-        await limiter.check(email, request.remote or "")
+        owner = await check_login(request, email, password)
     except ApiError as refused:
-        response = render_login(request, error="Too many failed logins; try again later.", email=email, status=refused.http_status)
+        message = "Wrong email or password." if refused.http_status == 401 else "Too many failed logins; try again later."
+        response = render_login(request, error=message, email=email, status=refused.http_status)
         response.headers.update(refused.headers)
         return response
-    passwords = request.app[DASHBOARD].passwords
-    owner = await find_owner_by_email(p.db, email)
-    valid = await passwords.verify(owner.password_hash, password) if owner else await passwords.verify_unknown(password)
-    if owner is None or not valid:
-        await limiter.record_failure(email, request.remote or "")
-        return render_login(request, error="Wrong email or password.", email=email, status=401)
-    await limiter.forget_email(email)
 
+    p = services(request)
     store = SessionStore(p.redis)
-    # A fresh session id at every login, as with the API login.
+    # A fresh session id at every login, as with the API login; a page login opens a session and no API token.
     await store.delete(request.cookies.get(SESSION_COOKIE, ""))
     session_id, _ = await store.create(owner.tenant_id, owner.id)
     log.info("owner logged in through the form", extra={"tenant": owner.tenant_id})
@@ -88,9 +84,14 @@ async def logout_form(request: web.Request) -> web.Response:
     response = redirect("/")
     if session is None:
         return response
-    form = await request.post()
+    form = await read_form(request)
+    if form is None:
+        raise web.HTTPBadRequest(text="this form could not be read")
     if not valid_session_token(session, form_text(form, CSRF_FIELD)):
         raise web.HTTPForbidden(text="missing or wrong CSRF token")
-    await SessionStore(services(request).redis).delete(request.cookies.get(SESSION_COOKIE, ""))
+    p = services(request)
+    if session.token_hash:  # a session opened by `POST /api/login` takes its API token along
+        await revoke_token(p.db, session.tenant_id, session.token_hash)
+    await SessionStore(p.redis).delete(request.cookies.get(SESSION_COOKIE, ""))
     response.del_cookie(SESSION_COOKIE, path="/")
     return response

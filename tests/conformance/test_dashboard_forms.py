@@ -61,3 +61,54 @@ async def test_datetime_range_with_string_filters_and_a_top_level_projection(db)
     assert found == [{"_id": "first", "stage": "engaged"}, {"_id": "inside", "stage": "converted"}]
     only = [d["_id"] async for d in db.leads.find({"tenant_id": "t", "created_at": window, "platform": "facebook", "campaign_id": "c1"}, {"stage": 1})]
     assert only == ["first"]
+
+
+async def test_delete_many_of_an_owner_but_one_token(db):
+    await db.api_tokens.insert_many([
+        {"_id": "h1", "tenant_id": "a", "owner_id": "o"}, {"_id": "h2", "tenant_id": "a", "owner_id": "o"},
+        {"_id": "h3", "tenant_id": "a", "owner_id": "o"}, {"_id": "h4", "tenant_id": "b", "owner_id": "p"},
+    ])
+    result = await db.api_tokens.delete_many({"tenant_id": "a", "owner_id": "o", "_id": {"$nin": ["h2"]}})
+    assert result.deleted_count == 2
+    assert sorted([d["_id"] async for d in db.api_tokens.find({})]) == ["h2", "h4"]
+
+
+async def test_count_by_three_string_fields_and_newest_first_with_id_tiebreak(db):
+    from datetime import UTC, datetime, timedelta
+
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    await db.api_tokens.insert_many([
+        {"_id": "b", "tenant_id": "a", "owner_id": "o", "kind": "named", "created_at": t0},
+        {"_id": "a", "tenant_id": "a", "owner_id": "o", "kind": "named", "created_at": t0},
+        {"_id": "c", "tenant_id": "a", "owner_id": "o", "kind": "login", "created_at": t0 + timedelta(seconds=1)},
+    ])
+    assert await db.api_tokens.count_documents({"tenant_id": "a", "owner_id": "o", "kind": "named"}) == 2
+    ordered = [d["_id"] async for d in db.api_tokens.find({"tenant_id": "a", "owner_id": "o"}).sort([("created_at", -1), ("_id", 1)])]
+    assert ordered == ["c", "a", "b"]
+
+
+async def test_set_integer_milliseconds_reads_back_as_int(db):
+    await db.api_tokens.insert_one({"_id": "h", "tenant_id": "a", "expires_at_ms": 5})
+    await db.api_tokens.update_one({"_id": "h", "tenant_id": "a"}, {"$set": {"last_used_at_ms": 1_767_225_600_123, "expires_at_ms": 1_769_817_600_123}})
+    doc = await db.api_tokens.find_one({"_id": "h"})
+    assert doc["last_used_at_ms"] == 1_767_225_600_123 and isinstance(doc["last_used_at_ms"], int)
+    assert doc["expires_at_ms"] == 1_769_817_600_123
+
+
+async def test_delete_many_by_tenant_leaves_other_tenants(db):
+    await db.messages.insert_many([{"_id": str(n), "tenant_id": "a" if n % 2 else "b"} for n in range(6)])
+    assert (await db.messages.delete_many({"tenant_id": "a"})).deleted_count == 3
+    assert sorted([d["_id"] async for d in db.messages.find({})]) == ["0", "2", "4"]
+
+
+async def test_pull_a_tenant_from_lists_that_hold_it(db):
+    await db.facebook_deletions.insert_many([
+        {"_id": "c1", "tenant_id": "", "tenant_ids": ["a", "b"]},
+        {"_id": "c2", "tenant_id": "a", "tenant_ids": ["a"]},
+        {"_id": "c3", "tenant_id": "b", "tenant_ids": ["b"]},
+    ])
+    await db.facebook_deletions.update_many({"tenant_ids": "a"}, {"$pull": {"tenant_ids": "a"}})
+    await db.facebook_deletions.update_many({"tenant_id": "a"}, {"$set": {"tenant_id": ""}})
+    docs = {d["_id"]: d async for d in db.facebook_deletions.find({})}
+    assert docs["c1"]["tenant_ids"] == ["b"] and docs["c2"] == {"_id": "c2", "tenant_id": "", "tenant_ids": []}
+    assert docs["c3"]["tenant_ids"] == ["b"] and docs["c3"]["tenant_id"] == "b"

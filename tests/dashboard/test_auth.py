@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from aiohttp.test_utils import TestClient
+from argon2 import PasswordHasher
 
+from dashboard.context import DASHBOARD
+from dashboard.passwords import Passwords
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
 
 
@@ -25,7 +29,7 @@ async def test_signup_returns_a_working_token(api: TestClient) -> None:
 
 
 async def test_duplicate_email_is_409_whatever_its_case(api: TestClient, owner: SignedUp) -> None:
-    response = await api.post("/api/signup", json={"email": "OWNER@example.com", "password": "whatever123", "business_name": "Copy"})
+    response = await api.post("/api/signup", json={"email": "OWNER@example.com", "password": "whatever you like", "business_name": "Copy"})
     assert response.status == 409
     assert (await response.json())["error"]["code"] == "email_taken"
 
@@ -95,16 +99,36 @@ async def test_api_requires_authentication(api: TestClient, owner: SignedUp) -> 
     assert (await api.get("/api/me", headers={"Authorization": f"Basic {owner.token}"})).status == 401
 
 
-async def test_repeated_failures_are_rate_limited_per_email(api: TestClient, owner: SignedUp) -> None:
+@pytest.fixture
+async def proxied(aiohttp_client, make_settings, redis) -> TestClient:
+    """The app behind one reverse proxy, so each test request can come from the address it names."""
+    from bot.runtime.app import create_app
+
+    client = await aiohttp_client(create_app(make_settings(trusted_proxy_hops=1), run_worker=False))
+    client.server.app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    return client
+
+
+def from_address(address: str) -> dict[str, str]:
+    return {"X-Forwarded-For": address}
+
+
+STRANGER, OWNER_HOME = "203.0.113.9", "198.51.100.7"
+
+
+async def test_a_stranger_guessing_never_locks_the_owner_out(proxied: TestClient) -> None:
+    owner = await sign_up(proxied, "owner@example.com")
     for _ in range(5):
-        assert (await login(api, owner.email, "wrong password")).status == 401
-    limited = await login(api, owner.email, owner.password)  # even the right password waits now
+        assert (await login(proxied, owner.email, "wrong password", **from_address(STRANGER))).status == 401
+    limited = await login(proxied, owner.email, owner.password, **from_address(STRANGER))  # even the right password waits there
     assert limited.status == 429
     assert 0 < int(limited.headers["Retry-After"]) <= 15 * 60
     assert (await limited.json())["error"]["code"] == "too_many_attempts"
-    # Other owners are not locked out by someone guessing at this one.
-    other = await sign_up(api, "other@example.com")
-    assert (await login(api, other.email, other.password)).status == 200
+    # The owner, from their own address, logs in as always.
+    assert (await login(proxied, owner.email, owner.password, **from_address(OWNER_HOME))).status == 200
+    # Another owner is not locked out by someone guessing at this one, not even from the stranger's address.
+    other = await sign_up(proxied, "other@example.com")
+    assert (await login(proxied, other.email, other.password, **from_address(STRANGER))).status == 200
 
 
 async def test_successful_logins_do_not_count(api: TestClient, owner: SignedUp) -> None:
@@ -113,11 +137,38 @@ async def test_successful_logins_do_not_count(api: TestClient, owner: SignedUp) 
     assert (await login(api, owner.email, "wrong password")).status == 401
 
 
-async def test_repeated_failures_are_rate_limited_per_address(api: TestClient) -> None:
-    for n in range(20):
-        assert (await login(api, f"guess{n}@example.com", "wrong password")).status == 401
-    limited = await login(api, "fresh@example.com", "wrong password")
+async def test_a_successful_login_forgets_that_addresses_failures_for_the_account(api: TestClient, owner: SignedUp) -> None:
+    for _ in range(4):
+        assert (await login(api, owner.email, "wrong password")).status == 401
+    assert (await login(api, owner.email, owner.password)).status == 200
+    for _ in range(4):
+        assert (await login(api, owner.email, "wrong password")).status == 401
+    assert (await login(api, owner.email, owner.password)).status == 200
+
+
+async def test_repeated_failures_are_rate_limited_per_address(proxied: TestClient) -> None:
+    for n in range(30):
+        assert (await login(proxied, f"guess{n}@example.com", "wrong password", **from_address(STRANGER))).status == 401
+    limited = await login(proxied, "fresh@example.com", "wrong password", **from_address(STRANGER))
     assert limited.status == 429 and int(limited.headers["Retry-After"]) > 0
+    assert (await login(proxied, "fresh@example.com", "wrong password", **from_address(OWNER_HOME))).status == 401
+
+
+async def test_an_ipv6_subscriber_counts_as_one_address(proxied: TestClient) -> None:
+    owner = await sign_up(proxied, "owner@example.com")
+    for n in range(5):  # one /64, five different addresses in it
+        assert (await login(proxied, owner.email, "wrong password", **from_address(f"2001:db8:1:2::{n + 1}"))).status == 401
+    assert (await login(proxied, owner.email, owner.password, **from_address("2001:db8:1:2::99"))).status == 429
+    assert (await login(proxied, owner.email, owner.password, **from_address("2001:db8:1:3::1"))).status == 200
+
+
+async def test_signups_are_limited_per_address(proxied: TestClient) -> None:
+    for n in range(10):
+        await sign_up(proxied, f"shop{n}@example.com")  # from the proxy's own address (no header)
+    body = {"email": "one-more@example.com", "password": "correct horse battery", "business_name": "One more"}
+    limited = await proxied.post("/api/signup", json=body)
+    assert limited.status == 429 and int(limited.headers["Retry-After"]) > 0
+    assert (await proxied.post("/api/signup", json=body, headers=from_address(OWNER_HOME))).status == 201
 
 
 async def test_cookie_writes_need_the_csrf_token(api: TestClient, owner: SignedUp) -> None:

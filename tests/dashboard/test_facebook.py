@@ -16,6 +16,7 @@ from bot.runtime.app import create_app
 from channels.facebook_login import sign_request
 from dashboard.context import DASHBOARD
 from dashboard.passwords import Passwords
+from dashboard.sessions import SessionStore
 from tests.conftest import APP_SECRET
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
 
@@ -110,8 +111,10 @@ async def start_login(api: TestClient, who: SignedUp) -> str:
     return query["state"][0]
 
 
-async def finish_login(api: TestClient, state: str, code: str = "good-code"):
-    return await api.get("/api/integrations/facebook/callback", params={"code": code, "state": state}, headers={"Accept": "application/json"})
+async def finish_login(api: TestClient, state: str, code: str = "good-code", *, who: SignedUp | None = None):
+    """The callback as the API caller that started the login makes it (with its token), or with no credential."""
+    headers = {"Accept": "application/json", **(who.auth if who else {})}
+    return await api.get("/api/integrations/facebook/callback", params={"code": code, "state": state}, headers=headers)
 
 
 async def channels_of(api: TestClient, who: SignedUp) -> list[dict]:
@@ -120,7 +123,7 @@ async def channels_of(api: TestClient, who: SignedUp) -> list[dict]:
 
 async def test_login_connects_pages_and_instagram(fb_api: TestClient, graph: FakeGraph) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
-    response = await finish_login(fb_api, await start_login(fb_api, owner))
+    response = await finish_login(fb_api, await start_login(fb_api, owner), who=owner)
     assert response.status == 200, await response.text()
     connected = (await response.json())["connected"]
     assert {(c["platform"], c["account_id"]) for c in connected} == {("facebook", "1001"), ("instagram", "1784001"), ("facebook", "1002")}
@@ -139,12 +142,12 @@ async def test_login_connects_pages_and_instagram(fb_api: TestClient, graph: Fak
 async def test_state_is_single_use_and_required(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     state = await start_login(fb_api, owner)
-    assert (await finish_login(fb_api, state)).status == 200
-    replay = await finish_login(fb_api, state)
+    assert (await finish_login(fb_api, state, who=owner)).status == 200
+    replay = await finish_login(fb_api, state, who=owner)
     assert replay.status == 400
     assert (await replay.json())["error"]["code"] == "bad_state"
-    assert (await finish_login(fb_api, "made-up-state")).status == 400
-    missing = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code"})
+    assert (await finish_login(fb_api, "made-up-state", who=owner)).status == 400
+    missing = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code"}, headers=owner.auth)
     assert missing.status == 400
 
 
@@ -152,25 +155,94 @@ async def test_state_expires(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     state = await start_login(fb_api, owner)
     redis = platform_of(fb_api).redis
-    key = f"fb_oauth_state:{state}"
-    assert 0 < await redis.ttl(key) <= 600
-    await redis.pexpire(key, 1)  # ten minutes pass
+    keys = [key async for key in redis.scan_iter("fb_oauth_state:*")]
+    assert len(keys) == 1 and state not in keys[0]  # only a hash of the state is stored
+    assert 0 < await redis.ttl(keys[0]) <= 600
+    await redis.pexpire(keys[0], 1)  # ten minutes pass
     await asyncio.sleep(0.01)
-    assert (await finish_login(fb_api, state)).status == 400
+    assert (await finish_login(fb_api, state, who=owner)).status == 400
     assert await channels_of(fb_api, owner) == []
+
+
+async def browser_session(api: TestClient, who: SignedUp) -> str:
+    """A browser's session cookie for `who` (the cookie jar is left empty: callers send it explicitly)."""
+    response = await api.post("/api/login", json={"email": who.email, "password": who.password})
+    assert response.status == 200
+    api.session.cookie_jar.clear()
+    return response.cookies["sid"].value
+
+
+async def browser_auth_url_state(api: TestClient, sid: str) -> str:
+    response = await api.get("/api/integrations/facebook/auth-url", headers={"Cookie": f"sid={sid}"})
+    assert response.status == 200
+    return parse_qs(urlsplit((await response.json())["url"]).query)["state"][0]
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 async def test_browser_callback_redirects_home(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
-    state = await start_login(fb_api, owner)
-    response = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": state}, allow_redirects=False)
+    sid = await browser_session(fb_api, owner)
+    state = await browser_auth_url_state(fb_api, sid)
+    response = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": state},
+                                headers={"Cookie": f"sid={sid}", "Accept": BROWSER}, allow_redirects=False)
     assert response.status == 302 and response.headers["Location"] == "/"
     assert len(await channels_of(fb_api, owner)) == 3
 
 
+async def test_a_login_started_by_someone_else_connects_nothing(fb_api: TestClient, graph: FakeGraph) -> None:
+    """The attacker's dialog URL opened in the victim's browser: Facebook returns with the victim's code and the
+    attacker's state, carrying the victim's session cookie."""
+    victim = await sign_up(fb_api, "owner@example.com")
+    attacker = await sign_up(fb_api, "attacker@example.com")
+    attacker_state = await browser_auth_url_state(fb_api, await browser_session(fb_api, attacker))
+    victim_sid = await browser_session(fb_api, victim)
+    response = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": attacker_state},
+                                headers={"Cookie": f"sid={victim_sid}", "Accept": BROWSER}, allow_redirects=False)
+    assert response.status == 403
+    assert response.content_type == "text/html"
+    page = await response.text()
+    assert "started from another account or browser" in page and "Nothing was connected" in page
+    assert await channels_of(fb_api, victim) == [] and await channels_of(fb_api, attacker) == []
+    assert graph.subscribed == []
+    for who in (victim, attacker):
+        me = await (await fb_api.get("/api/me", headers=who.auth)).json()
+        assert me["tenant"]["facebook_connected"] is False
+    # The state is spent: the attacker cannot try it again either.
+    again = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": attacker_state},
+                             headers={"Accept": "application/json", **attacker.auth})
+    assert again.status == 400
+
+    # A state asked for with an API token needs that token; another owner's token, or none, gets a JSON 403.
+    token_state = await start_login(fb_api, attacker)
+    with_victims_token = await finish_login(fb_api, token_state, who=victim)
+    assert with_victims_token.status == 403
+    assert (await with_victims_token.json())["error"]["code"] == "state_not_yours"
+    assert (await finish_login(fb_api, await start_login(fb_api, attacker))).status == 403
+    # Even the same business's other browser session is another caller.
+    first_sid, second_sid = await browser_session(fb_api, victim), await browser_session(fb_api, victim)
+    other_browser = await fb_api.get("/api/integrations/facebook/callback",
+                                     params={"code": "good-code", "state": await browser_auth_url_state(fb_api, first_sid)},
+                                     headers={"Cookie": f"sid={second_sid}", "Accept": "application/json"})
+    assert other_browser.status == 403
+    assert await channels_of(fb_api, victim) == [] and await channels_of(fb_api, attacker) == []
+
+
+async def test_a_logged_out_session_cannot_finish_its_login(fb_api: TestClient) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    sid = await browser_session(fb_api, owner)
+    state = await browser_auth_url_state(fb_api, sid)
+    await SessionStore(platform_of(fb_api).redis).delete(sid)  # logged out meanwhile
+    response = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": state},
+                                headers={"Cookie": f"sid={sid}", "Accept": "application/json"})
+    assert response.status == 403
+    assert await channels_of(fb_api, owner) == []
+
+
 async def test_refused_code_connects_nothing(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
-    response = await finish_login(fb_api, await start_login(fb_api, owner), code="stolen-code")
+    response = await finish_login(fb_api, await start_login(fb_api, owner), code="stolen-code", who=owner)
     assert response.status == 502
     assert (await response.json())["error"]["code"] == "facebook_login_failed"
     assert await channels_of(fb_api, owner) == []
@@ -179,8 +251,8 @@ async def test_refused_code_connects_nothing(fb_api: TestClient) -> None:
 async def test_pages_of_another_business_are_skipped(fb_api: TestClient, graph: FakeGraph) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     rival = await sign_up(fb_api, "rival@example.com")
-    assert (await finish_login(fb_api, await start_login(fb_api, owner))).status == 200
-    response = await finish_login(fb_api, await start_login(fb_api, rival))
+    assert (await finish_login(fb_api, await start_login(fb_api, owner), who=owner)).status == 200
+    response = await finish_login(fb_api, await start_login(fb_api, rival), who=rival)
     assert response.status == 200
     body = await response.json()
     assert body["connected"] == []
@@ -191,7 +263,7 @@ async def test_pages_of_another_business_are_skipped(fb_api: TestClient, graph: 
 
 async def test_disconnect_unsubscribes_a_page_nothing_else_uses(fb_api: TestClient, graph: FakeGraph) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
-    await finish_login(fb_api, await start_login(fb_api, owner))
+    await finish_login(fb_api, await start_login(fb_api, owner), who=owner)
     by_account = {c["account_id"]: c["id"] for c in await channels_of(fb_api, owner)}
     assert (await fb_api.delete(f"/api/channels/{by_account['1002']}", headers=owner.auth)).status == 200
     assert graph.unsubscribed == [("1002", "PAGE-TOKEN-1002-secret")]
@@ -215,7 +287,7 @@ def signed(user_id: str, secret: str = APP_SECRET) -> dict[str, str]:
 
 async def test_deauthorize_removes_that_users_accounts(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
-    await finish_login(fb_api, await start_login(fb_api, owner))
+    await finish_login(fb_api, await start_login(fb_api, owner), who=owner)
     manual = await fb_api.post("/api/channels", json={"platform": "whatsapp", "account_id": "555000111", "access_token": "whatsapptoken123"}, headers=owner.auth)
     assert manual.status == 201
 
@@ -235,7 +307,7 @@ async def test_deauthorize_removes_that_users_accounts(fb_api: TestClient) -> No
 
 async def test_data_deletion_answers_a_status_url(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
-    await finish_login(fb_api, await start_login(fb_api, owner))
+    await finish_login(fb_api, await start_login(fb_api, owner), who=owner)
     assert (await fb_api.post("/api/integrations/facebook/data-deletion", data=signed(FB_USER, secret="wrong"))).status == 400
     response = await fb_api.post("/api/integrations/facebook/data-deletion", data=signed(FB_USER))
     assert response.status == 200

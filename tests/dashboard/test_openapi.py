@@ -18,6 +18,10 @@ CONTRACT = {
     "/api/login": {"post"},
     "/api/logout": {"post"},
     "/api/me": {"get"},
+    "/api/tokens": {"get", "post"},
+    "/api/tokens/{id}": {"delete"},
+    "/api/account/password": {"post"},
+    "/api/account/delete": {"post"},
     "/api/onboarding": {"get", "put"},
     "/api/knowledge/documents": {"get", "post"},
     "/api/knowledge/documents/{id}": {"delete"},
@@ -72,7 +76,7 @@ async def test_openapi_lists_the_contract_without_login(api: TestClient) -> None
     assert {"name", "product", "target_platform", "chat_flow", "status"} <= set(campaign_schema["properties"])
     product = resolve(document, campaign_schema["properties"]["product"])
     assert {"price", "currency", "features", "call_to_action_url"} <= set(product["properties"])
-    assert body_schema(document, "/api/signup", "post")["properties"]["password"]["minLength"] == 8
+    assert body_schema(document, "/api/signup", "post")["properties"]["password"]["minLength"] == 10
 
 
 async def test_described_bodies_are_the_ones_the_handlers_validate(api: TestClient, owner: SignedUp) -> None:

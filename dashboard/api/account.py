@@ -1,0 +1,118 @@
+"""The owner's account: API tokens (listed, created, revoked), password change, account deletion."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from dashboard.account_deletion import delete_account
+from dashboard.api.operations import ApiRoutes, Reply
+from dashboard.context import DASHBOARD, Identity, identity, services
+from dashboard.credentials import check_new_password, check_own_password
+from dashboard.errors import ApiError, not_found
+from dashboard.owners import (
+    Owner,
+    TokenKind,
+    get_owner,
+    get_tenant,
+    issue_token,
+    list_tokens,
+    revoke_other_tokens,
+    revoke_token_by_id,
+    set_password_hash,
+)
+from dashboard.schemas import (
+    AccountDeletedOut,
+    AccountDeleteIn,
+    DeletedOut,
+    NewTokenOut,
+    PasswordChangeIn,
+    PasswordChangeOut,
+    TokenIn,
+    TokenOut,
+    TokensOut,
+)
+from dashboard.sessions import SESSION_COOKIE, SessionStore
+
+log = logging.getLogger(__name__)
+routes = ApiRoutes()
+
+
+async def _owner(request: web.Request, who: Identity) -> Owner:
+    owner = await get_owner(services(request).db, who.tenant_id, who.owner_id)
+    if owner is None:
+        raise ApiError(401, "unauthorized", "this account no longer exists")
+    return owner
+
+
+@routes.get("/api/tokens")
+async def tokens(request: web.Request) -> TokensOut:
+    """Your API tokens (never the tokens themselves): name, hint, created, last used, and the one calling."""
+    who = identity(request)
+    listed = await list_tokens(services(request).db, who.tenant_id, who.owner_id)
+    return TokensOut(tokens=[
+        TokenOut(id=t.id, name=t.name, kind=t.kind.value, hint=t.hint, created_at=t.created_at, last_used_at=t.last_used_at,
+                 current=who.via == "token" and t.token_hash == who.token_hash)
+        for t in listed
+    ])
+
+
+@routes.post("/api/tokens", status=201, errors=(409,))
+async def create_token(request: web.Request, body: TokenIn) -> NewTokenOut:
+    """Create a named API token for a tool or script; the token is in this answer only (at most 50 per owner)."""
+    who = identity(request)
+    issued = await issue_token(services(request).db, who.tenant_id, who.owner_id, kind=TokenKind.named, name=body.name)
+    log.info("api token created", extra={"token": issued.info.id})
+    return NewTokenOut(id=issued.info.id, name=issued.info.name, token=issued.token, hint=issued.info.hint,
+                       created_at=issued.info.created_at)
+
+
+@routes.delete("/api/tokens/{id}")
+async def revoke(request: web.Request) -> DeletedOut:
+    """Revoke an API token: any request made with it is refused (401) from now on."""
+    who = identity(request)
+    if not await revoke_token_by_id(services(request).db, who.tenant_id, who.owner_id, request.match_info["id"]):
+        raise not_found("API token")
+    log.info("api token revoked", extra={"token": request.match_info["id"]})
+    return DeletedOut(deleted=True)
+
+
+@routes.post("/api/account/password", errors=(403, 429))
+async def change_password(request: web.Request, body: PasswordChangeIn) -> PasswordChangeOut:
+    """Change your password; your other sessions and API tokens end, the one making this call stays.
+
+    The new password needs at least 10 characters and may not be a common or easily guessed one (422).
+    A wrong current password is a 403; five of them in 15 minutes a 429.
+    """
+    who, p = identity(request), services(request)
+    owner = await _owner(request, who)
+    await check_own_password(request, owner, body.current_password, "current_password")
+    tenant = await get_tenant(p.db, who.tenant_id)
+    await check_new_password(request, body.new_password, "new_password", owner.email, tenant.name if tenant else "")
+    await set_password_hash(p.db, owner.tenant_id, owner.id, await request.app[DASHBOARD].passwords.hash(body.new_password))
+    keep_session = who.session_id if who.via == "session" else ""
+    sessions_ended = await SessionStore(p.redis).end_owner_sessions(owner.id, keep_session_id=keep_session)
+    keep_token = who.token_hash if who.via == "token" else ""
+    tokens_revoked = await revoke_other_tokens(p.db, owner.tenant_id, owner.id, keep_token)
+    log.info("password changed", extra={"sessions_ended": sessions_ended, "tokens_revoked": tokens_revoked})
+    return PasswordChangeOut(changed=True, sessions_ended=sessions_ended, tokens_revoked=tokens_revoked)
+
+
+def _forget_session_cookie(response: web.Response) -> None:
+    response.del_cookie(SESSION_COOKIE, path="/")
+
+
+@routes.post("/api/account/delete", errors=(403, 429))
+async def delete(request: web.Request, body: AccountDeleteIn) -> Reply[AccountDeletedOut]:
+    """Delete your account with your password: channels disconnected (pages unsubscribed), then every record of
+    the business removed: profile, documents, campaigns, conversations, leads, sales, counters, tokens, sessions.
+    """
+    who = identity(request)
+    owner = await _owner(request, who)
+    await check_own_password(request, owner, body.password, "password")
+    deleted = await delete_account(services(request), owner.tenant_id, owner.id)
+    return Reply(
+        AccountDeletedOut(deleted=True, channels_disconnected=deleted.channels_disconnected, records_removed=deleted.records_removed),
+        finish=_forget_session_cookie,
+    )
