@@ -164,7 +164,7 @@ async def test_browser_callback_redirects_home(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     state = await start_login(fb_api, owner)
     response = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": state}, allow_redirects=False)
-    assert response.status == 302 and response.headers["Location"] == "/"
+    assert response.status == 302 and response.headers["Location"] == "/integrations?notice=facebook_connected"
     assert len(await channels_of(fb_api, owner)) == 3
 
 
