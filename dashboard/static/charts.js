@@ -30,24 +30,24 @@
   const builders = {
     "mini-messages": function () {
       return { type: "line", data: { labels: data.days.map(dayLabel), datasets: [
-        { label: "Customer messages", data: data.messages_in, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, tension: 0.3 },
-        { label: "Replies", data: data.messages_out, borderColor: GREEN, backgroundColor: GREEN, pointRadius: 0, tension: 0.3 },
+        { label: "Customer messages", data: data.messages_in, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, tension: 0.3, cubicInterpolationMode: "monotone" },
+        { label: "Replies", data: data.messages_out, borderColor: GREEN, backgroundColor: GREEN, pointRadius: 0, tension: 0.3, cubicInterpolationMode: "monotone" },
       ] }, options: small };
     },
     "mini-revenue": function () {
       return { type: "line", data: { labels: data.days.map(dayLabel), datasets: [
-        { label: "Revenue", data: data.revenue, borderColor: ORANGE, backgroundColor: "rgba(194,94,0,0.15)", fill: true, pointRadius: 0, tension: 0.3 },
+        { label: "Revenue", data: data.revenue, borderColor: ORANGE, backgroundColor: "rgba(194,94,0,0.15)", fill: true, pointRadius: 0, tension: 0.3, cubicInterpolationMode: "monotone" },
       ] }, options: { plugins: { legend: { display: false } }, scales: { x: { ticks: { maxTicksLimit: 5 } }, y: { beginAtZero: true, ticks: { maxTicksLimit: 4, callback: money } } } } };
     },
     messages: function () {
       return { type: "line", data: { labels: data.days.map(dayLabel), datasets: [
-        { label: "Customer messages", data: data.messages_in, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 2, tension: 0.3 },
-        { label: "Replies", data: data.messages_out, borderColor: GREEN, backgroundColor: GREEN, pointRadius: 2, tension: 0.3 },
+        { label: "Customer messages", data: data.messages_in, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 2, tension: 0.3, cubicInterpolationMode: "monotone" },
+        { label: "Replies", data: data.messages_out, borderColor: GREEN, backgroundColor: GREEN, pointRadius: 2, tension: 0.3, cubicInterpolationMode: "monotone" },
       ] }, options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } };
     },
     revenue: function () {
       return { type: "line", data: { labels: data.days.map(dayLabel), datasets: [
-        { label: "Revenue" + (data.currency ? " (" + data.currency + ")" : ""), data: data.revenue, borderColor: ORANGE, backgroundColor: "rgba(194,94,0,0.15)", fill: true, pointRadius: 2, tension: 0.3 },
+        { label: "Revenue" + (data.currency ? " (" + data.currency + ")" : ""), data: data.revenue, borderColor: ORANGE, backgroundColor: "rgba(194,94,0,0.15)", fill: true, pointRadius: 2, tension: 0.3, cubicInterpolationMode: "monotone" },
       ] }, options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { callback: money } } } } };
     },
     campaigns: function () {
