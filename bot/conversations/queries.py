@@ -48,19 +48,6 @@ async def changed_since(db: AsyncDatabase, tenant_id: str, since_ms: int, *, lim
     return [conversation_from_doc(doc) async for doc in cursor]
 
 
-async def last_messages(db: AsyncDatabase, tenant_id: str, conversation_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The newest message of each conversation (text, sender, time), one indexed read each."""
-    found: dict[str, dict[str, Any]] = {}
-    for conversation_id in conversation_ids:
-        doc = await db.messages.find_one(
-            {"tenant_id": tenant_id, "conversation_id": conversation_id},
-            {"text": 1, "sender": 1, "at": 1}, sort=[("at", DESCENDING)],
-        )
-        if doc:
-            found[conversation_id] = doc
-    return found
-
-
 async def ensure_indexes(db: AsyncDatabase) -> None:
     """Indexes of these reads beyond the store's own: the inbox's campaign filter."""
     await db.conversations.create_indexes([

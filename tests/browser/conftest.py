@@ -133,7 +133,7 @@ def open_visit(browser, request):
         contexts.append(context)
         page = await context.new_page()
         page.set_default_timeout(15_000)
-        test = re.sub(r"[^A-Za-z0-9]+", "-", request.node.name.removeprefix("test_")).strip("-")
+        test = re.sub(r"[^A-Za-z0-9]+", "-", request.node.originalname.removeprefix("test_")).strip("-")
         return Visit(page=page, viewport=viewport, test=test)
 
     yield start
