@@ -103,8 +103,11 @@ async def reply_form(request: web.Request) -> web.Response:
         await reply(request, ReplyIn.model_validate({"text": text}))
     except ValidationError as exc:
         state.add_errors(validation_fields(exc), ("text",))
-    except ApiError as exc:
-        state.errors["text"] = "Not sent: " + exc.message
+    except Exception as exc:  # the API's own refusals (window closed, channel gone, Meta down) in its words
+        message = getattr(exc, "message", None)
+        if not isinstance(getattr(exc, "http_status", None), int) or not isinstance(message, str):
+            raise
+        state.errors["text"] = "Not sent: " + message
     if state.failed:
         return await _page(request, reply_form=state, status=422)
     return _back(request, "replied", "#reply")

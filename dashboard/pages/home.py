@@ -62,11 +62,10 @@ class Step:
     done: bool
 
 
-async def checklist(request: web.Request, tenant: str, campaigns: list[Any], channels: list[Any]) -> list[Step]:
+async def checklist(request: web.Request, tenant: str, campaigns: list[Any], channels: list[Any], has_conversation: bool) -> list[Step]:
     p = services(request)
     profile = await get_profile(p.db, tenant)
     tried = await p.redis.hget(progress_key(tenant), "playground")  # type: ignore[misc]
-    has_conversation = bool(await convs.list_conversations(p.db, tenant, limit=1))
     active = any(c.status.value == "active" for c in campaigns)
     return [
         Step("profile", "Tell the bot about your business", "What you do, who you serve, how to reach you; add your FAQ or price list.",
@@ -135,7 +134,8 @@ async def dashboard_page(request: web.Request) -> web.Response:
     channels = await list_accounts(db, tenant)
     last = await today(request)
     report = await period_report(request, last - timedelta(days=PERIOD_DAYS - 1), last)
-    steps = await checklist(request, tenant, campaigns, channels)
+    rows = await recent_conversations(request, tenant)
+    steps = await checklist(request, tenant, campaigns, channels, bool(rows))
     per_campaign = {row["campaign_id"]: row for row in report.get("per_campaign", [])}
     context = {
         "steps": steps,
@@ -147,7 +147,7 @@ async def dashboard_page(request: web.Request) -> web.Response:
         "campaign_numbers": per_campaign,
         "campaign_names": {c.id: c.name for c in campaigns},
         "channels": channels,
-        "rows": await recent_conversations(request, tenant),
+        "rows": rows,
         "charts": chart_json(small_charts(report)),
     }
     return await render(request, "dashboard.html", session, "dashboard", context)
