@@ -134,7 +134,7 @@ def setup_demo(app: web.Application) -> None:
         tenant_id = await seed_demo(app[SERVICES], app[DASHBOARD].passwords)
         base = app.get(SERVE_URL, app[SERVICES].settings.public_base)
         # Printed by the command line once the port is bound.
-        app[STARTUP_LINES].extend([
+        app[STARTUP_LINES].lines.extend([
             f"Demo tenant {tenant_id} is ready.",
             f"  Dashboard:  {base}/dashboard",
             f"  Playground: {base}/playground",

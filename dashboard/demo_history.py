@@ -155,7 +155,7 @@ async def _seed_day(db: AsyncDatabase, tenant_id: str, campaigns: dict[str, Camp
                                   start, zone, rnd, counters[(platform, campaign.id)])
         made += 1
     for (platform, campaign_id), values in counters.items():
-        await bump_daily(db, tenant_id, day=day.isoformat(), platform=platform, campaign_id=campaign_id, **dict(values))
+        await bump_daily(db, tenant_id, day=day.isoformat(), platform=platform, campaign_id=campaign_id, **dict(values))  # type: ignore[arg-type]
     return made
 
 
@@ -172,7 +172,7 @@ async def _write_conversation(db: AsyncDatabase, tenant_id: str, campaign: Campa
     turns = _script(outcome, campaign, name.split()[0])
     for number, (sender, text, intent) in enumerate(turns):
         if sender == "customer":
-            event = InboundMessage(platform=platform, account_id=account_id, customer_id=customer_id,  # type: ignore[arg-type]
+            event = InboundMessage(platform=platform, account_id=account_id, customer_id=customer_id,
                                    message_id=f"demo.{conversation.id}.{number}", text=text, timestamp_ms=to_ms(at))
             message, _ = await convs.record_inbound(db, tenant_id, conversation, event, text, now=at)
             await convs.mark_inbound(db, tenant_id, [message.id], "answered", intent=intent, confidence=0.9)

@@ -73,8 +73,8 @@ async def _serve(settings: Settings, host: str, port: int, *, demo: bool) -> Non
     await site.start()
     log.info("serving", extra={"url": f"http://{host}:{port}"})
     print(f"Serving on http://{host}:{port}", flush=True)
-    if app[STARTUP_LINES]:
-        print("\n".join(app[STARTUP_LINES]), flush=True)
+    if app[STARTUP_LINES].lines:
+        print("\n".join(app[STARTUP_LINES].lines), flush=True)
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -53,7 +54,7 @@ async def owner_session(request: web.Request) -> Session:
     return session
 
 
-async def posted_form(request: web.Request) -> tuple[Session, MultiDictProxy[str | web.FileField]]:
+async def posted_form(request: web.Request) -> tuple[Session, MultiDictProxy[Any]]:
     """A logged-in owner's posted form, once its CSRF token is checked (403 otherwise)."""
     session = await owner_session(request)
     form = await request.post()

@@ -38,7 +38,7 @@ def progress_key(tenant: str) -> str:
 
 
 async def note_progress(redis: aioredis.Redis, tenant: str, step: str) -> None:
-    await redis.hset(progress_key(tenant), step, "1")  # type: ignore[misc]
+    await redis.hset(progress_key(tenant), step, "1")
 
 
 @web.middleware
@@ -65,7 +65,7 @@ class Step:
 async def checklist(request: web.Request, tenant: str, campaigns: list[Any], channels: list[Any], has_conversation: bool) -> list[Step]:
     p = services(request)
     profile = await get_profile(p.db, tenant)
-    tried = await p.redis.hget(progress_key(tenant), "playground")  # type: ignore[misc]
+    tried = await p.redis.hget(progress_key(tenant), "playground")
     active = any(c.status.value == "active" for c in campaigns)
     return [
         Step("profile", "Tell the bot about your business", "What you do, who you serve, how to reach you; add your FAQ or price list.",

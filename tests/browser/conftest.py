@@ -44,6 +44,7 @@ def _missing() -> str:
 
 
 MISSING = _missing()
+EXECUTABLE = CHROMIUM if Path(CHROMIUM).exists() else (shutil.which("chromium") or CHROMIUM)
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"browser tests skipped: {MISSING}")
 
 # Recorded in every page before its own scripts: policy violations (none may happen).
@@ -84,8 +85,7 @@ async def browser() -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-                                                    args=CHROMIUM_ARGS)
+        launched = await playwright.chromium.launch(executable_path=EXECUTABLE, args=CHROMIUM_ARGS)
         yield launched
         await launched.close()
 
@@ -104,7 +104,6 @@ class Visit:
         problem; and a screenshot of it kept as a test artifact."""
         page = self.page
         await page.wait_for_load_state("load")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shot = ARTIFACTS / f"{self.test}-{self.viewport}-{name}.png"
         await page.screenshot(path=str(shot), full_page=True)
         self.shots.append(shot)
@@ -125,6 +124,7 @@ class Visit:
 @pytest.fixture
 def open_visit(browser, request):
     contexts: list[Any] = []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     async def start(viewport: str) -> Visit:
         context = await browser.new_context(viewport=VIEWPORTS[viewport], locale="en-US")

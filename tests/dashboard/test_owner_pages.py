@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiohttp.test_utils import TestClient
 
@@ -14,8 +14,8 @@ from bot.pipeline.types import LeadState
 from bot.sales.leads import save_lead_after_turn
 from dashboard.live import LIVE, LiveHub
 from dashboard.pages import VENDOR_FILES
-from tests.dashboard.conftest import SignedUp, platform_of, sign_up
-from tests.dashboard.test_pages import TRAIL, YOGA, api, form_login, hidden_token  # noqa: F401  (the fixture)
+from tests.dashboard.conftest import SignedUp, platform_of
+from tests.dashboard.test_pages import TRAIL, YOGA, form_login, hidden_token
 
 PAGES = ("/dashboard", "/onboarding", "/campaigns", "/campaigns/new", "/integrations", "/inbox", "/leads", "/analytics",
          "/settings", "/playground")
@@ -153,7 +153,7 @@ async def make_conversations(api: TestClient, owner: SignedUp) -> tuple[str, dic
         conversation, _ = await convs.create_conversation(db, owner.tenant_id, "instagram", "1784", f"IGSID_{customer}",
                                                           f"Customer {customer}", campaign_id=campaign_id)
         await save_lead_after_turn(db, conversation, LeadState(score=50, stage=stage), campaign_id=campaign_id, previous=None,
-                                   now=datetime.now(timezone.utc))
+                                   now=datetime.now(UTC))
         ids[customer] = conversation.id
     return campaign["id"], ids
 
