@@ -16,17 +16,17 @@ from dashboard.api.playground import setup_playground
 from dashboard.live import setup_live
 from dashboard.pages import (
     analytics_page,
+    business,
     campaigns,
-    conversations,
     home,
     inbox,
     integrations,
     leads,
     leo_page,
     login,
-    onboarding,
     playground,
     settings_page,
+    thread,
 )
 from dashboard.pages.frame import install_filters, page_errors
 
@@ -40,7 +40,7 @@ VENDOR_FILES = {
     "chart.umd.min.js": NODE_MODULES / "chart.js" / "dist" / "chart.umd.min.js",
     "chartjs-chart-matrix.min.js": NODE_MODULES / "chartjs-chart-matrix" / "dist" / "chartjs-chart-matrix.min.js",
 }
-PAGE_MODULES = (login, home, onboarding, campaigns, integrations, inbox, conversations, leads, analytics_page,
+PAGE_MODULES = (login, home, business, campaigns, integrations, inbox, thread, leads, analytics_page,
                 settings_page, playground, leo_page)
 
 
