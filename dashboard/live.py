@@ -52,7 +52,7 @@ class LiveHub:
 
     def __init__(self, db: AsyncDatabase, poll_s: float = POLL_S) -> None:
         self._db = db
-        self._poll_s = poll_s
+        self.poll_s = poll_s
         self._feeds: dict[str, _Feed] = {}
 
     def subscribe(self, tenant_id: str) -> asyncio.Queue[dict[str, Any]]:
@@ -88,7 +88,7 @@ class LiveHub:
         cursor = int(time.time() * 1000)
         seen: dict[str, int] = {}
         while True:
-            await asyncio.sleep(self._poll_s)
+            await asyncio.sleep(self.poll_s)
             try:
                 changed = await changed_since(self._db, tenant_id, cursor - LOOKBACK_MS)
             except Exception as exc:  # the store is away for a moment: the pages keep what they show
