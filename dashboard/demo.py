@@ -1,20 +1,25 @@
-"""The demo tenant of `python -m bot demo`: a yoga studio with three campaigns and a test page.
+"""The demo tenant of `python -m bot demo`: a yoga studio with three campaigns, a test account on each
+channel and 30 days of history (see `demo_history.py`), so every page and chart has something to show.
 
-Seeding is idempotent: a second start finds the demo owner and leaves what exists alone.
+Seeding is idempotent: a second start finds the demo owner and leaves what exists alone, and adds only
+the days of history still missing up to today.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from aiohttp import web
 
-from bot.runtime.app import SERVE_URL, SERVICES
+from bot.runtime.app import SERVE_URL, SERVICES, STARTUP_LINES
 from bot.runtime.services import Services
+from bot.sales.bot_settings import BotSettings, get_bot_settings, save_bot_settings
 from channels.accounts import connect_account, list_accounts
 from dashboard.context import DASHBOARD
+from dashboard.demo_history import DemoAccounts, seed_history
+from dashboard.owners import create_owner_and_tenant, find_owner_by_email, mark_demo_tenant
 from dashboard.passwords import Passwords
-from dashboard.owners import create_owner_and_tenant, find_owner_by_email
 from knowledge.campaigns import create_campaign, list_campaigns
 from knowledge.documents import add_document, list_documents
 from knowledge.models import BusinessProfile, CampaignIn
@@ -26,6 +31,9 @@ DEMO_EMAIL = "demo@sunrise-yoga.example"
 DEMO_PASSWORD = "sunrise-demo-2026"
 DEMO_PAGE_ID = "100000000000001"
 DEMO_PAGE_TOKEN = "demo-page-access-token"
+DEMO_INSTAGRAM_ID = "178400000000001"
+DEMO_WHATSAPP_ID = "106000000000001"
+DEMO_TIMEZONE = "America/Los_Angeles"
 
 PROFILE = BusinessProfile(
     name="Sunrise Yoga", owner_name="Maya Lopez", industry="Fitness and wellness",
@@ -47,7 +55,7 @@ CAMPAIGNS = [
                       "objection_handling": {"too expensive": "At three classes a week it works out at under $7.50 a class.",
                                              "no time": "Online classes run from 6am to 9pm, so you can fit one in any day."},
                       "closing_message": "You can start today: grab your pass here."},
-        "target_audience": "regular practitioners",
+        "target_audience": {"age_range": "25-45", "location": ["San Francisco", "Oakland"], "interests": ["yoga", "fitness"]},
     },
     {
         "name": "Beginner course on Instagram", "target_platform": "instagram", "status": "active",
@@ -58,6 +66,7 @@ CAMPAIGNS = [
                       "qualification_questions": ["Which day suits you better, Tuesday or Saturday?"],
                       "objection_handling": {"not flexible": "Nobody is at the start: the course is built for that."},
                       "closing_message": "Save your spot here."},
+        "target_audience": {"age_range": "18+", "location": ["San Francisco"], "interests": ["beginners", "wellness"]},
     },
     {
         "name": "Private sessions on WhatsApp", "target_platform": "whatsapp", "status": "active",
@@ -93,6 +102,8 @@ async def seed_demo(services: Services, passwords: Passwords) -> str:
     if owner is None:
         tenant, owner = await create_owner_and_tenant(db, DEMO_EMAIL, await passwords.hash(DEMO_PASSWORD), PROFILE.name)
         tenant_id = tenant.id
+        await mark_demo_tenant(db, tenant_id)
+        await save_bot_settings(db, tenant_id, BotSettings(timezone=DEMO_TIMEZONE))
     else:
         tenant_id = owner.tenant_id
     if await get_profile(db, tenant_id) is None:
@@ -102,8 +113,19 @@ async def seed_demo(services: Services, passwords: Passwords) -> str:
             await create_campaign(db, tenant_id, CampaignIn.model_validate(campaign))
     if not await list_documents(db, tenant_id):
         await add_document(db, tenant_id, "faq.md", "text/markdown", FAQ.encode())
-    if not await list_accounts(db, tenant_id):
-        await connect_account(db, services.cipher, tenant_id, "facebook", DEMO_PAGE_ID, DEMO_PAGE_TOKEN, name="Sunrise Yoga (test page)")
+    connected = {account.platform for account in await list_accounts(db, tenant_id)}
+    for platform, account_id, token, name in (
+        ("facebook", DEMO_PAGE_ID, DEMO_PAGE_TOKEN, "Sunrise Yoga (test page)"),
+        ("instagram", DEMO_INSTAGRAM_ID, "demo-instagram-access-token", "@sunrise.yoga (test account)"),
+        ("whatsapp", DEMO_WHATSAPP_ID, "demo-whatsapp-access-token", "+1 415 555 0100 (test number)"),
+    ):
+        if platform not in connected:
+            await connect_account(db, services.cipher, tenant_id, platform, account_id, token, name=name)
+    zone = (await get_bot_settings(db, tenant_id)).zone
+    accounts = DemoAccounts(facebook=DEMO_PAGE_ID, instagram=DEMO_INSTAGRAM_ID, whatsapp=DEMO_WHATSAPP_ID)
+    added = await seed_history(db, tenant_id, await list_campaigns(db, tenant_id), accounts, zone, today=datetime.now(zone).date())
+    if added:
+        log.info("demo history added", extra={"conversations": added})
     return tenant_id
 
 
@@ -111,13 +133,13 @@ def setup_demo(app: web.Application) -> None:
     async def seed(app: web.Application) -> None:
         tenant_id = await seed_demo(app[SERVICES], app[DASHBOARD].passwords)
         base = app.get(SERVE_URL, app[SERVICES].settings.public_base)
-        print(
-            f"Demo tenant {tenant_id} is ready.\n"
-            f"  Dashboard:  {base}/\n"
-            f"  Playground: {base}/playground\n"
-            f"  API:        {base}/api/openapi.json\n"
+        # Printed by the command line once the port is bound.
+        app[STARTUP_LINES].lines.extend([
+            f"Demo tenant {tenant_id} is ready.",
+            f"  Dashboard:  {base}/dashboard",
+            f"  Playground: {base}/playground",
+            f"  API:        {base}/api/openapi.json",
             f"  Login:      {DEMO_EMAIL} / {DEMO_PASSWORD}",
-            flush=True,
-        )
+        ])
 
     app.on_startup.append(seed)

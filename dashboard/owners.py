@@ -98,6 +98,11 @@ async def create_owner_and_tenant(db: AsyncDatabase, email: str, password_hash: 
     return _tenant(tenant_doc), _owner(owner_doc)
 
 
+async def mark_demo_tenant(db: AsyncDatabase, tenant_id: str) -> None:
+    """The demo business: its pages say their data is made up."""
+    await db.tenants.update_one({"_id": tenant_id, "tenant_id": tenant_id}, {"$set": {"settings.demo": True}})
+
+
 async def find_owner_by_email(db: AsyncDatabase, email: str) -> Owner | None:
     """Look an owner up at login, before any tenant is known."""
     doc = await db.owners.find_one({"email": normalize_email(email)})

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from dashboard.api.operations import Out, Query
-from knowledge.models import CampaignStatus, ChatFlow, TargetPlatform
+from knowledge.models import Audience, CampaignStatus, ChatFlow, TargetPlatform
 
 PlatformName = Literal["facebook", "instagram", "whatsapp"]
 ConversationStatus = Literal["bot", "handoff", "human", "closed", "opted_out"]
@@ -214,7 +214,7 @@ class CampaignOut(Out):
     product: ProductOut
     target_platform: TargetPlatform
     chat_flow: ChatFlow
-    target_audience: str
+    target_audience: Audience
     status: CampaignStatus
     created_at: datetime
     updated_at: datetime
@@ -222,6 +222,12 @@ class CampaignOut(Out):
 
 class CampaignsOut(Out):
     campaigns: list[CampaignOut]
+
+
+class CampaignStatusIn(_Body):
+    """Pause, activate, complete (or put back to draft) a campaign without sending the rest of it."""
+
+    status: CampaignStatus
 
 
 # Channels and Facebook Login ------------------------------------------------------------------------------
@@ -317,6 +323,8 @@ class DeletionStatusOut(Out):
 class ConversationsQuery(Query):
     status: ConversationStatus | None = None
     platform: PlatformName | None = None
+    stage: LeadStage | None = Field(default=None, description="only conversations whose lead is at this stage")
+    campaign_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="only this campaign's conversations")
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=1_000_000)
 

@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from knowledge.chunking import split_text
 from knowledge.models import (
+    Audience,
     Campaign,
     CampaignIn,
     CampaignStatus,
@@ -67,7 +68,7 @@ def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at
         "product": _product_doc(data),
         "target_platform": data.target_platform.value,
         "chat_flow": _chat_flow_doc(data.chat_flow),
-        "target_audience": data.target_audience,
+        "target_audience": data.target_audience.model_dump(),
         "status": data.status.value,
         "created_at": created_at,
         "updated_at": updated_at,
@@ -89,8 +90,17 @@ def _product(doc: dict[str, Any]) -> Product:
     return Product.model_validate(fields)
 
 
+def _audience(stored: Any) -> Audience:
+    """The stored audience: a sub-document, or one sentence from before audiences were structured."""
+    try:
+        return Audience.model_validate(stored or {})
+    except ValueError:
+        return Audience()
+
+
 def _campaign(doc: dict[str, Any]) -> Campaign:
     flow = doc.get("chat_flow", {})
+    audience = _audience(doc.get("target_audience"))
     return Campaign(
         id=doc["_id"],
         tenant_id=doc["tenant_id"],
@@ -103,7 +113,8 @@ def _campaign(doc: dict[str, Any]) -> Campaign:
             objection_handling=dict(zip(flow.get("objections", []), flow.get("objection_answers", []))),
             closing_message=flow.get("closing_message", ""),
         ),
-        target_audience=doc.get("target_audience", ""),
+        audience=audience,
+        target_audience=audience.describe(),
         status=doc["status"],
         created_at=as_utc(doc["created_at"]),
         updated_at=as_utc(doc["updated_at"]),
@@ -185,7 +196,7 @@ def campaign_to_api(campaign: Campaign) -> dict[str, Any]:
         },
         "target_platform": campaign.target_platform.value,
         "chat_flow": campaign.chat_flow.model_dump(),
-        "target_audience": campaign.target_audience,
+        "target_audience": campaign.audience.model_dump(),
         "status": campaign.status.value,
         "created_at": campaign.created_at.isoformat(),
         "updated_at": campaign.updated_at.isoformat(),

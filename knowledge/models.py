@@ -6,12 +6,13 @@ speaks in major units (`price: 49.99`) and converts at the edge.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 from babel.numbers import get_currency_precision
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator, model_validator
 
 ISO_CURRENCIES = frozenset(
     ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "ILS", "AED", "SAR", "QAR", "KWD", "BHD", "OMR", "EGP", "MAD", "NGN", "KES", "GHS", "ZAR", "INR", "PKR", "BDT", "LKR", "NPR", "IDR", "MYR", "SGD", "THB", "PHP", "VND", "KRW", "CNY", "HKD", "TWD", "BRL", "MXN", "ARS", "CLP", "COP", "PEN", "UYU", "PYG", "ISK", "UAH", "RUB", "KZT", "GEL", "UGX", "XAF", "XOF", "RWF", "TZS", "ETB"]
@@ -119,6 +120,65 @@ class ChatFlowIn(ChatFlow):
         default_factory=dict, max_length=30, description="objection → answer: at most 30, objections up to 200 characters, answers up to 2000")
 
 
+_AGE_RANGE = re.compile(r"^(\d{1,3})\s*(?:[-\u2013]\s*(\d{1,3})|\+)$")
+AUDIENCE_ITEM_MAX = 100
+
+
+class Audience(_Edge):
+    """Who a campaign is for, structured as the product's design has it: an age range, places, interests."""
+
+    age_range: str = Field(default="", max_length=20, description="e.g. 25-45 or 18+; empty for any age")
+    location: list[str] = Field(default_factory=list, max_length=50, description="cities, regions or countries")
+    interests: list[str] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_words(cls, data: Any) -> Any:
+        # An audience written as one sentence (the earlier shape) is kept as one interest.
+        if isinstance(data, str):
+            return {"interests": [data]} if data.strip() else {}
+        return data
+
+    @field_validator("age_range")
+    @classmethod
+    def _age_range(cls, value: str) -> str:
+        if not value:
+            return ""
+        found = _AGE_RANGE.match(value)
+        if found is None:
+            raise ValueError("write an age range such as 25-45 or 18+")
+        low = int(found[1])
+        if found[2] is None:
+            return f"{low}+"
+        high = int(found[2])
+        if not low <= high <= 120:
+            raise ValueError("the first age must not be above the second (at most 120)")
+        return f"{low}-{high}"
+
+    @field_validator("location", "interests")
+    @classmethod
+    def _items(cls, values: list[str]) -> list[str]:
+        kept: dict[str, None] = {}
+        for value in values:
+            value = value.strip()
+            if len(value) > AUDIENCE_ITEM_MAX:
+                raise ValueError(f"each entry must be at most {AUDIENCE_ITEM_MAX} characters")
+            if value:
+                kept.setdefault(value, None)
+        return list(kept)
+
+    def describe(self) -> str:
+        """The audience in words ("ages 25-45; in Lisbon, Porto; interested in yoga"), empty when anyone."""
+        parts = []
+        if self.age_range:
+            parts.append(f"ages {self.age_range}")
+        if self.location:
+            parts.append("in " + ", ".join(self.location))
+        if self.interests:
+            parts.append("interested in " + ", ".join(self.interests))
+        return "; ".join(parts)
+
+
 class CampaignIn(_Edge):
     """What an owner posts to create or replace a campaign."""
 
@@ -126,7 +186,7 @@ class CampaignIn(_Edge):
     product: ProductIn
     target_platform: TargetPlatform = TargetPlatform.all
     chat_flow: ChatFlowIn = Field(default_factory=ChatFlowIn)
-    target_audience: str = Field(default="", max_length=2000)
+    target_audience: Audience = Field(default_factory=Audience)
     status: CampaignStatus = CampaignStatus.draft
 
 
@@ -153,6 +213,8 @@ class Campaign(BaseModel):
     product: Product
     target_platform: TargetPlatform
     chat_flow: ChatFlow
+    audience: Audience = Field(default_factory=Audience)
+    # The audience in words, as the reply pipeline and retrieval read it.
     target_audience: str = ""
     status: CampaignStatus
     created_at: datetime

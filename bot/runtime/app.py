@@ -12,6 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -31,6 +32,13 @@ ENGINE = web.AppKey("engine", Engine)
 SETTINGS = web.AppKey("settings", Settings)
 INBOUND = web.AppKey("inbound", InboundStream)
 SERVE_URL = web.AppKey("serve_url", str)  # where this process listens, for start-up messages
+# Lines extensions want printed once the server listens (the demo's URLs and login).
+@dataclass
+class StartupLines:
+    lines: list[str] = field(default_factory=list)
+
+
+STARTUP_LINES = web.AppKey("startup_lines", StartupLines)
 
 DEFAULT_EXTENSIONS = ("dashboard.web:setup_dashboard",)
 # The demo tenant belongs to the owner side (login, tenant), so the dashboard seeds it.
@@ -94,6 +102,7 @@ def create_app(
     # Webhook bodies are read by the channel routes with their own 3 MB limit; owner uploads by theirs.
     app = web.Application(middlewares=[request_context], client_max_size=12 * 1024 * 1024)
     app[SETTINGS] = settings
+    app[STARTUP_LINES] = StartupLines()
 
     async def platform_ctx(app: web.Application) -> AsyncIterator[None]:
         started = time.monotonic()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import signal
+import socket
 import sys
 import uuid
 from collections.abc import Coroutine
@@ -37,20 +39,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
-    from bot.runtime.app import DEFAULT_EXTENSIONS, DEMO_EXTENSIONS, SERVE_URL, create_app
+class PortUnavailable(Exception):
+    """The address to listen on is taken or not ours."""
 
+
+def _listen_socket(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything starts, so a port in use costs no start-up."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        # A burst of webhooks opens many connections at once; a short backlog drops the rest,
+        # and a dropped connection waits a full second for the client's retry.
+        sock.listen(LISTEN_BACKLOG)
+    except OSError as exc:
+        sock.close()
+        reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
+        raise PortUnavailable(f"port {port} on {host} {reason}: stop what uses it or choose another with --port") from None
+    sock.setblocking(False)
+    return sock
+
+
+async def _serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
+    from bot.runtime.app import DEFAULT_EXTENSIONS, DEMO_EXTENSIONS, SERVE_URL, STARTUP_LINES, create_app
+
+    sock = _listen_socket(host, port)
     extensions = DEMO_EXTENSIONS if demo else DEFAULT_EXTENSIONS
     app = create_app(settings, extensions=extensions)
     app[SERVE_URL] = f"http://{host}:{port}"
     runner = web.AppRunner(app, shutdown_timeout=20, access_log=None)
     await runner.setup()
-    # A burst of webhooks opens many connections at once; aiohttp's default backlog (128) drops the rest,
-    # and a dropped connection waits a full second for the client's retry.
-    site = web.TCPSite(runner, host, port, backlog=LISTEN_BACKLOG)
+    site = web.SockSite(runner, sock)
     await site.start()
     log.info("serving", extra={"url": f"http://{host}:{port}"})
     print(f"Serving on http://{host}:{port}", flush=True)
+    if app[STARTUP_LINES].lines:
+        print("\n".join(app[STARTUP_LINES].lines), flush=True)
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -129,7 +154,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level)
     if args.command in ("serve", "demo"):
-        _run_long(_serve(settings, args.host, args.port, demo=args.command == "demo"))
+        try:
+            _run_long(_serve(settings, args.host, args.port, demo=args.command == "demo"))
+        except PortUnavailable as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
     elif args.command == "worker":
         _run_long(_worker(settings))
     elif args.command == "deadletters":

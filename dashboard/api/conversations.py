@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import store as convs
-from bot.conversations.records import Conversation, Message
-from bot.sales.conversions import ConversionIn, record_conversion
 from bot.conversations.handoff import human_reply, release, take_over
+from bot.conversations.queries import conversation_ids_at_stage, find_conversations
+from bot.conversations.records import Conversation, Message
 from bot.sales.bot_settings import get_bot_settings
+from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.leads import Lead, get_lead, lead_history, lead_to_api, leads_of_conversations
 from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import engine, services, tenant_id
@@ -72,12 +74,20 @@ async def _owned(request: web.Request) -> Conversation:
     return conversation
 
 
+async def filtered_conversations(db: AsyncDatabase, tenant: str, query: ConversationsQuery) -> list[Conversation]:
+    """The page of conversations a query asks for (a stage filter goes through the leads at that stage)."""
+    ids = await conversation_ids_at_stage(db, tenant, query.stage) if query.stage else None
+    if ids is not None and not ids:
+        return []
+    return await find_conversations(db, tenant, status=query.status or "", platform=query.platform or "",
+                                    campaign_id=query.campaign_id or "", ids=ids, limit=query.limit, skip=query.offset)
+
+
 @routes.get("/api/conversations")
 async def list_conversations(request: web.Request, query: ConversationsQuery) -> ConversationsOut:
-    """Conversations, newest first, with their lead; filter on status and platform, page with limit and offset."""
+    """Conversations, newest first, with their lead; filter on status, platform, lead stage and campaign, page with limit and offset."""
     db, tenant = services(request).db, tenant_id(request)
-    items = await convs.list_conversations(db, tenant, status=query.status or "", platform=query.platform or "",
-                                           limit=query.limit, skip=query.offset)
+    items = await filtered_conversations(db, tenant, query)
     leads = await leads_of_conversations(db, tenant, [c.id for c in items])
     result = [conversation_to_api(c, leads.get(c.id)) for c in items]
     return ConversationsOut.model_validate({"conversations": result})

@@ -219,7 +219,7 @@ async def _finish_login(request: web.Request, query: CallbackQuery) -> CallbackO
     if _wants_json(request):
         return CallbackOut(connected=[channel_out(a, p.cipher) for a in outcome.connected],
                            skipped=[SkippedAccountOut.model_validate(s) for s in outcome.skipped])
-    raise web.HTTPFound("/")
+    raise web.HTTPFound("/integrations?notice=facebook_connected")
 
 
 def _signed_payload(p: Services, form: SignedRequestIn) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Who is looking at a page, and the CSRF tokens of its forms.
 
-Pages share the API's session cookie and store. Before login there is no session, so the login form's
-token is an HMAC of a random pre-session cookie: a page from another site can neither read the cookie
-nor compute the token.
+Pages share the API's session cookie and store. Before login there is no session, so the login and signup
+forms' token is an HMAC of a random pre-session cookie: a page from another site can neither read the
+cookie nor compute the token. After login every form carries the session's own CSRF token.
 """
 
 from __future__ import annotations
@@ -11,21 +11,64 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
+from multidict import MultiDictProxy
 
-from dashboard.context import services
+from bot.log_context import tenant_id_var
+from dashboard.context import IDENTITY, Identity, services
 from dashboard.sessions import SESSION_COOKIE, Session, SessionStore
 
 PRE_SESSION_COOKIE = "pre_sid"
 PRE_SESSION_TTL_S = 2 * 3600
 CSRF_FIELD = "csrf_token"
+PAGE_SESSION = web.RequestKey("page_session", Session)
 
 
 async def page_session(request: web.Request) -> Session | None:
     """The logged-in session behind this request's cookie, or None."""
+    if PAGE_SESSION in request:
+        return request[PAGE_SESSION]
     return await SessionStore(services(request).redis).get(request.cookies.get(SESSION_COOKIE, ""))
+
+
+def _to_login(request: web.Request) -> web.HTTPSeeOther:
+    target = request.path_qs if request.method == "GET" else request.path
+    return web.HTTPSeeOther("/login?next=" + quote(target, safe="/"))
+
+
+async def owner_session(request: web.Request) -> Session:
+    """The logged-in owner's session; a visitor without one is sent to the login page (and back after it).
+
+    The request then carries the same identity an API call with this cookie would, so page handlers can
+    call the API's own functions and every query stays on this owner's tenant."""
+    session = await page_session(request)
+    if session is None:
+        raise _to_login(request)
+    request[PAGE_SESSION] = session
+    request[IDENTITY] = Identity(tenant_id=session.tenant_id, owner_id=session.owner_id, via="session",
+                                 session_id=request.cookies.get(SESSION_COOKIE, ""), session=session)
+    tenant_id_var.set(session.tenant_id)
+    return session
+
+
+async def posted_form(request: web.Request) -> tuple[Session, MultiDictProxy[Any]]:
+    """A logged-in owner's posted form, once its CSRF token is checked (403 otherwise)."""
+    session = await owner_session(request)
+    form = await request.post()
+    if not valid_session_token(session, form_text(form, CSRF_FIELD)):
+        raise web.HTTPForbidden(text="This form expired or did not come from this site. Go back, reload the page and try again.")
+    return session, form
+
+
+def safe_next(value: str) -> str:
+    """Where to go after login: a path on this site only, never another site."""
+    if value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/dashboard"
 
 
 def login_token(secret_key: str, pre_session_id: str) -> str:

@@ -303,7 +303,7 @@ async def test_logins_are_answered_while_the_default_executor_is_full(api: TestC
 async def test_the_page_login_shares_the_limits(api: TestClient, owner: SignedUp) -> None:
     for _ in range(5):
         assert (await api.post("/api/login", json={"email": owner.email, "password": "wrong password"})).status == 401
-    token = hidden_token(await (await api.get("/")).text())
+    token = hidden_token(await (await api.get("/login")).text())
     response = await api.post("/login", data={"email": owner.email, "password": owner.password, "csrf_token": token}, allow_redirects=False)
     assert response.status == 429 and "Too many failed logins" in await response.text()
     assert int(response.headers["Retry-After"]) > 0

@@ -181,13 +181,13 @@ async def browser_auth_url_state(api: TestClient, sid: str) -> str:
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-async def test_browser_callback_redirects_home(fb_api: TestClient) -> None:
+async def test_browser_callback_returns_to_the_integrations_page(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     sid = await browser_session(fb_api, owner)
     state = await browser_auth_url_state(fb_api, sid)
     response = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": state},
                                 headers={"Cookie": f"sid={sid}", "Accept": BROWSER}, allow_redirects=False)
-    assert response.status == 302 and response.headers["Location"] == "/"
+    assert response.status == 302 and response.headers["Location"] == "/integrations?notice=facebook_connected"
     assert len(await channels_of(fb_api, owner)) == 3
 
 

@@ -54,14 +54,14 @@ def hidden_token(html: str) -> str:
 
 
 async def form_login(api: TestClient, owner: SignedUp) -> None:
-    token = hidden_token(await (await api.get("/")).text())
+    token = hidden_token(await (await api.get("/login")).text())
     response = await api.post("/login", data={"email": owner.email, "password": owner.password, "csrf_token": token},
                               allow_redirects=False)
-    assert response.status == 303 and response.headers["Location"] == "/"
+    assert response.status == 303 and response.headers["Location"] == "/dashboard"
 
 
 async def test_login_page_renders_a_form_with_a_csrf_field(api: TestClient) -> None:
-    response = await api.get("/")
+    response = await api.get("/login")
     assert response.status == 200
     assert response.content_type == "text/html"
     html = await response.text()
@@ -70,7 +70,7 @@ async def test_login_page_renders_a_form_with_a_csrf_field(api: TestClient) -> N
 
 
 async def test_form_login_needs_the_csrf_token(api: TestClient, owner: SignedUp) -> None:
-    await api.get("/")  # the pre-session cookie is there; only the field is missing or wrong
+    await api.get("/login")  # the pre-session cookie is there; only the field is missing or wrong
     for data in ({"email": owner.email, "password": owner.password},
                  {"email": owner.email, "password": owner.password, "csrf_token": "guess"}):
         response = await api.post("/login", data=data, allow_redirects=False)
@@ -80,14 +80,16 @@ async def test_form_login_needs_the_csrf_token(api: TestClient, owner: SignedUp)
 
 
 async def test_form_login_opens_the_same_session_as_the_api(api: TestClient, owner: SignedUp) -> None:
-    token = hidden_token(await (await api.get("/")).text())
+    token = hidden_token(await (await api.get("/login")).text())
     wrong = await api.post("/login", data={"email": owner.email, "password": "not it", "csrf_token": token},
                            allow_redirects=False)
     assert wrong.status == 401 and "Wrong email or password" in await wrong.text()
     assert "sid" not in wrong.cookies
 
     await form_login(api, owner)
-    overview = await (await api.get("/")).text()
+    landing = await api.get("/", allow_redirects=False)
+    assert landing.status == 303 and landing.headers["Location"] == "/dashboard"
+    overview = await (await api.get("/dashboard")).text()
     assert "Acme Shoes" in overview and "Last 30 days" in overview
     assert 'action="/login"' not in overview
     me = await api.get("/api/me")  # the page's cookie is an API session too
@@ -118,14 +120,18 @@ async def test_overview_shows_totals_tables_and_conversations(api: TestClient, o
     await convs.get_or_create_conversation(db, owner.tenant_id, "facebook", "55", "PSID_X", "<script>alert(1)</script>")
     await form_login(api, owner)
 
-    overview = await (await api.get("/")).text()
-    assert "<dt>Messages in</dt><dd>7</dd>" in overview
-    assert cells(table_row(overview, "<td>Trail launch</td>")) == ["Trail launch", "3", "7", "5", "0", "0"]
-    assert cells(table_row(overview, "<td>instagram</td><td>3</td>")) == ["instagram", "3", "7", "5", "0", "0"]
-    row = table_row(overview, f'href="/conversations/{conversation.id}"')
-    assert "Dana Example" in row and "instagram" in row and ">bot<" in row and ">37<" in row and "engaged" in row
+    overview = await (await api.get("/dashboard")).text()
+    assert re.search(r'data-kpi="messages_in"><dt>Customer messages</dt><dd>7<', overview)
+    assert re.search(r'data-kpi="conversations"><dt>Conversations</dt><dd>3<', overview)
+    campaign = overview[overview.index(f'href="/campaigns/{campaign_id}/edit"'):]
+    assert "Trail launch" in campaign[:200] and "3 conversations" in campaign[:600]
+    row = overview[overview.index(f'data-conversation="{conversation.id}"'):]
+    row = row[:row.index("</li>")]
+    assert "Dana Example" in row and "Instagram" in row and "Bot answering" in row and "lead 37 (Engaged)" in row
     # Customer-supplied names are shown as text, never as markup.
     assert "<script>alert(1)</script>" not in overview and "&lt;script&gt;alert(1)&lt;/script&gt;" in overview
+    analytics = await (await api.get("/analytics")).text()
+    assert cells(table_row(analytics, '<td class="main">Trail launch</td>'))[1:3] == ["3", "7"]
 
     thread = await api.get(f"/conversations/{conversation.id}")
     assert thread.status == 200
@@ -140,25 +146,30 @@ async def test_another_tenants_conversation_is_a_404_page(api: TestClient, owner
     assert response.status == 404
     html = await response.text()
     assert "Not found" in html and "Rival Customer" not in html
-    assert "Rival Customer" not in await (await api.get("/")).text()
+    assert "Rival Customer" not in await (await api.get("/dashboard")).text()
+    assert "Rival Customer" not in await (await api.get("/inbox")).text()
 
 
 async def test_pages_redirect_to_login_without_a_session(api: TestClient) -> None:
-    for path in ("/playground", "/conversations/anything"):
+    for path in ("/dashboard", "/playground", "/conversations/anything", "/inbox?status=bot"):
         response = await api.get(path, allow_redirects=False)
-        assert response.status == 303 and response.headers["Location"] == "/"
+        assert response.status == 303 and response.headers["Location"].startswith("/login?next=")
+    to_login = (await api.get("/inbox?status=bot", allow_redirects=False)).headers["Location"]
+    # The login form sends the owner back where they were going, and only to this site.
+    assert 'name="next" value="/inbox?status=bot"' in await (await api.get(to_login)).text()
+    assert 'name="next" value="/dashboard"' in await (await api.get("/login?next=//evil.example/x")).text()
 
 
 async def test_logout_needs_the_csrf_token_and_ends_the_session(api: TestClient, owner: SignedUp) -> None:
     await form_login(api, owner)
-    overview = await (await api.get("/")).text()
+    overview = await (await api.get("/dashboard")).text()
     refused = await api.post("/logout", data={}, allow_redirects=False)
     assert refused.status == 403
     assert (await api.get("/api/me")).status == 200
     done = await api.post("/logout", data={"csrf_token": hidden_token(overview)}, allow_redirects=False)
     assert done.status == 303
     assert (await api.get("/api/me")).status == 401
-    assert 'action="/login"' in await (await api.get("/")).text()
+    assert 'href="/signup"' in await (await api.get("/")).text()
 
 
 async def chat(api: TestClient, owner: SignedUp, platform: str, message: str, session_id: str = "") -> dict:

@@ -137,7 +137,9 @@ async def test_api_shape(db):
     }
     assert api["target_platform"] == "all" and api["status"] == "active"
     assert api["chat_flow"]["objection_handling"] == {"Too expensive.": "It lasts 2 months, so about $0.80 a day."}
-    assert api["target_audience"] == "Women 25-45"
+    # An audience written as one sentence (the earlier shape) is kept as one interest.
+    assert api["target_audience"] == {"age_range": "", "location": [], "interests": ["Women 25-45"]}
+    assert created.target_audience == "interested in Women 25-45"
     assert datetime.fromisoformat(api["created_at"]) == created.created_at
     assert datetime.fromisoformat(api["updated_at"]).tzinfo is not None
     no_url = campaign_to_api(await create_campaign(db, "t1", campaign_in()))

@@ -1,0 +1,155 @@
+"""Live pages: server-sent events that tell an open inbox or thread which conversations have new messages.
+
+Nothing is added to the engine's path: one poller per business with at least one page open in this
+process reads the conversations whose `last_message_at_ms` moved (an indexed query every POLL_S) and fans
+the change out to every open page of that business. Pages then read what they show through the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp_sse import sse_response
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bot.conversations.queries import changed_since
+from bot.conversations.records import Conversation
+from bot.runtime.app import SERVICES
+from dashboard.sessions import SESSION_COOKIE, SessionStore
+
+log = logging.getLogger(__name__)
+
+POLL_S = 1.5
+# Messages are stored with the customer's own time, which may be a little older than when they arrive.
+LOOKBACK_MS = 60_000
+QUEUE_SIZE = 200
+_CLOSE: dict[str, Any] = {}
+
+
+def conversation_event(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "id": conversation.id, "status": conversation.status.value, "platform": conversation.platform,
+        "customer_name": conversation.customer_name, "customer_id": conversation.customer_id,
+        "campaign_id": conversation.campaign_id, "last_message_at": conversation.last_message_at.isoformat(),
+    }
+
+
+@dataclass
+class _Feed:
+    queues: set[asyncio.Queue[dict[str, Any]]] = field(default_factory=set)
+    task: asyncio.Task[None] | None = None
+
+
+class LiveHub:
+    """Per-business pollers, running only while a page of that business listens."""
+
+    def __init__(self, db: AsyncDatabase, poll_s: float = POLL_S) -> None:
+        self._db = db
+        self.poll_s = poll_s
+        self._feeds: dict[str, _Feed] = {}
+
+    def subscribe(self, tenant_id: str) -> asyncio.Queue[dict[str, Any]]:
+        feed = self._feeds.setdefault(tenant_id, _Feed())
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
+        feed.queues.add(queue)
+        if feed.task is None or feed.task.done():
+            feed.task = asyncio.create_task(self._poll(tenant_id, feed), name=f"live-{tenant_id[:8]}")
+        return queue
+
+    def unsubscribe(self, tenant_id: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        feed = self._feeds.get(tenant_id)
+        if feed is None:
+            return
+        feed.queues.discard(queue)
+        if not feed.queues:
+            if feed.task is not None:
+                feed.task.cancel()
+            del self._feeds[tenant_id]
+
+    async def close(self) -> None:
+        """Ends every open stream (so shutting down waits for none of them) and every poller."""
+        for feed in list(self._feeds.values()):
+            for queue in feed.queues:
+                _offer(queue, _CLOSE)
+            if feed.task is not None:
+                feed.task.cancel()
+        tasks = [feed.task for feed in self._feeds.values() if feed.task is not None]
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._feeds.clear()
+
+    async def _poll(self, tenant_id: str, feed: _Feed) -> None:
+        cursor = int(time.time() * 1000)
+        seen: dict[str, int] = {}
+        while True:
+            await asyncio.sleep(self.poll_s)
+            try:
+                changed = await changed_since(self._db, tenant_id, cursor - LOOKBACK_MS)
+            except Exception as exc:  # the store is away for a moment: the pages keep what they show
+                log.warning("live poll failed", extra={"error_type": type(exc).__name__})
+                continue
+            for conversation in changed:
+                ms = int(conversation.last_message_at.timestamp() * 1000)
+                if seen.get(conversation.id, -1) >= ms:
+                    continue
+                seen[conversation.id] = ms
+                cursor = max(cursor, ms)
+                event = conversation_event(conversation)
+                for queue in list(feed.queues):
+                    _offer(queue, event)
+            horizon = cursor - LOOKBACK_MS
+            for key in [key for key, ms in seen.items() if ms < horizon]:
+                del seen[key]
+
+
+def _offer(queue: asyncio.Queue[dict[str, Any]], event: dict[str, Any]) -> None:
+    try:
+        queue.put_nowait(event)
+    except asyncio.QueueFull:  # a page that stopped reading misses events; it reloads what it shows anyway
+        pass
+
+
+LIVE = web.AppKey("live_hub", LiveHub)
+
+
+async def live_events(request: web.Request) -> web.StreamResponse:
+    """`GET /live/events`: `conversation` events for the logged-in owner's business."""
+    session = await SessionStore(request.app[SERVICES].redis).get(request.cookies.get(SESSION_COOKIE, ""))
+    if session is None:
+        raise web.HTTPUnauthorized(text="log in first")
+    hub = request.app[LIVE]
+    queue = hub.subscribe(session.tenant_id)
+    try:
+        async with sse_response(request, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}) as stream:
+            try:
+                await stream.send("ready", event="ready", retry=3000)
+                while stream.is_connected():
+                    event = await queue.get()
+                    if event is _CLOSE:
+                        break
+                    await stream.send(json.dumps(event), event="conversation")
+            except ConnectionResetError:  # the page was closed
+                pass
+    finally:
+        hub.unsubscribe(session.tenant_id, queue)
+    return stream
+
+
+def setup_live(app: web.Application) -> None:
+    async def hub_ctx(app: web.Application) -> AsyncIterator[None]:
+        app[LIVE] = LiveHub(app[SERVICES].db)
+        yield
+
+    async def end_streams(app: web.Application) -> None:
+        if LIVE in app:
+            await app[LIVE].close()
+
+    app.cleanup_ctx.append(hub_ctx)
+    app.on_shutdown.append(end_streams)
+    app.router.add_get("/live/events", live_events)

@@ -1,0 +1,108 @@
+"""`/analytics`: the numbers of a chosen range in the business's time zone, against the period before, with
+charts (messages and revenue over time, campaigns, channels, hour of the week, funnel) drawn by our own
+static script from the same JSON `GET /api/analytics` answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from dashboard.context import services
+from dashboard.pages.access import owner_session
+from dashboard.pages.frame import PLATFORM_NAMES, STAGE_NAMES, render
+from dashboard.pages.home import main_currency
+from dashboard.pages.numbers import change, chart_json, parse_range, query_supports, safe_report, today
+from knowledge.campaigns import list_campaigns
+
+routes = web.RouteTableDef()
+
+# (key, label, format, what it means)
+METRICS = (
+    ("messages_in", "Customer messages", "num", "Messages customers sent"),
+    ("messages_out", "Replies sent", "num", "By the bot and by you"),
+    ("response_rate", "Messages answered", "pct", "Share of customer messages that got an answer"),
+    ("first_response_avg_s", "First answer after", "duration", "Average wait for the first answer"),
+    ("conversations", "New conversations", "num", "Customers who wrote for the first time"),
+    ("customer_reply_rate", "Customers who replied", "pct", "Wrote again after the bot’s first answer"),
+    ("conversions", "Sales", "num", "Sales you recorded"),
+    ("conversion_rate", "Conversations that bought", "pct", "Sales per new conversation"),
+    ("revenue", "Revenue", "revenue", "Per currency"),
+    ("handoff_rate", "Handed to a person", "pct", "Conversations where a person was needed"),
+    ("bot_resolution_rate", "Handled by the bot alone", "pct", "Conversations the bot handled without you"),
+    ("complaint_rate", "Unhappy conversations", "pct", "With a complaint or anger"),
+)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def metric_cards(report: dict[str, Any]) -> list[dict[str, Any]]:
+    totals, before = report["totals"], report["previous"]["totals"]
+    cards = []
+    for key, label, fmt, hint in METRICS:
+        if key == "revenue":
+            value: Any = totals
+            moved = {"text": "", "direction": ""}
+        else:
+            value = totals.get(key)
+            moved = change(value, before.get(key)) if value is not None else {"text": "", "direction": ""}
+        if key == "first_response_avg_s" and moved["direction"]:  # a shorter wait is the good direction
+            moved["direction"] = "down" if moved["direction"] == "up" else "up"
+        cards.append({"key": key, "label": label, "format": fmt, "hint": hint, "value": value, "change": moved})
+    return cards
+
+
+def charts(report: dict[str, Any]) -> dict[str, Any]:
+    currency = main_currency(report)
+    days = report.get("per_day", [])
+    data: dict[str, Any] = {
+        "days": [day["day"] for day in days],
+        "messages_in": [day.get("messages_in", 0) for day in days],
+        "messages_out": [day.get("messages_out", 0) for day in days],
+        "currency": currency,
+        "revenue": [(day.get("revenue") or {}).get(currency, 0) for day in days],
+        "campaigns": {
+            "labels": [row["campaign_name"] for row in report.get("per_campaign", [])],
+            "conversations": [row.get("conversations", 0) for row in report.get("per_campaign", [])],
+            "conversions": [row.get("conversions", 0) for row in report.get("per_campaign", [])],
+        },
+        "platforms": {
+            "labels": [PLATFORM_NAMES.get(row["platform"], row["platform"] or "Other") for row in report.get("per_platform", [])],
+            "conversations": [row.get("conversations", 0) for row in report.get("per_platform", [])],
+        },
+    }
+    if "funnel" in report:
+        data["funnel"] = {"labels": [STAGE_NAMES.get(s["stage"], s["stage"]) for s in report["funnel"]],
+                          "counts": [s["count"] for s in report["funnel"]]}
+    if "hour_of_week" in report:
+        data["hours"] = [{"x": cell["hour"], "y": WEEKDAYS[cell["weekday"]], "v": cell["messages"]} for cell in report["hour_of_week"]]
+        data["weekdays"] = list(WEEKDAYS)
+    return data
+
+
+def busiest(report: dict[str, Any]) -> list[dict[str, Any]]:
+    cells = sorted(report.get("hour_of_week", []), key=lambda c: c["messages"], reverse=True)
+    return [{"day": WEEKDAYS[c["weekday"]], "hour": c["hour"], "messages": c["messages"]} for c in cells[:5] if c["messages"]]
+
+
+@routes.get("/analytics")
+async def analytics_page(request: web.Request) -> web.Response:
+    session = await owner_session(request)
+    last_default = await today(request)
+    first, last, errors = parse_range(request, last_default)
+    campaigns = await list_campaigns(services(request).db, session.tenant_id)
+    filters = {"campaign_id": request.query.get("campaign_id", ""), "platform": request.query.get("platform", "")}
+    if filters["campaign_id"] not in {c.id for c in campaigns}:
+        filters["campaign_id"] = ""
+    if filters["platform"] not in ("facebook", "instagram", "whatsapp"):
+        filters["platform"] = ""
+    report, refused = await safe_report(request, first, last, **filters)
+    if refused:
+        errors["from"] = refused
+    context = {
+        "report": report, "cards": metric_cards(report), "chart_data": chart_json(charts(report)), "errors": errors,
+        "first": report["from"], "last": report["to"], "campaigns": campaigns, "filters": filters,
+        "can_filter_campaign": query_supports("campaign_id"), "can_filter_platform": query_supports("platform"),
+        "busiest": busiest(report), "has_funnel": "funnel" in report, "has_hours": "hour_of_week" in report,
+        "currency": main_currency(report),
+    }
+    return await render(request, "analytics.html", session, "analytics", context)

@@ -1,0 +1,99 @@
+"""`/onboarding`: the business profile, the documents the bot answers from (upload several, list, delete),
+and a preview of what the bot would use to answer a question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from dashboard.api.knowledge import remove, search
+from dashboard.api.onboarding import read_profile, write_profile
+from dashboard.context import services
+from dashboard.errors import ApiError
+from dashboard.pages.access import owner_session, posted_form
+from dashboard.pages.forms import FormState, text_of, validate
+from dashboard.pages.frame import not_found_page, render, see_other
+from dashboard.schemas import SearchQuery
+from knowledge.documents import add_document, list_documents
+from knowledge.models import BusinessProfile
+
+routes = web.RouteTableDef()
+
+PROFILE_FIELDS = tuple(BusinessProfile.model_fields)
+
+
+def _domain_message(exc: Exception) -> str | None:
+    message = getattr(exc, "message", None)
+    return str(message) if isinstance(getattr(exc, "http_status", None), int) and message else None
+
+
+async def _page(request: web.Request, profile_form: FormState, *, upload_errors: list[str] | None = None,
+                status: int = 200) -> web.Response:
+    session = await owner_session(request)
+    db = services(request).db
+    question = request.query.get("q", "").strip()[:500]
+    preview: dict[str, Any] | None = None
+    if question:
+        preview = (await search(request, SearchQuery(q=question, k=5))).model_dump()
+    context = {
+        "form": profile_form,
+        "documents": await list_documents(db, session.tenant_id),
+        "upload_errors": upload_errors or [],
+        "question": question,
+        "preview": preview,
+    }
+    return await render(request, "onboarding.html", session, "onboarding", context, status=status)
+
+
+@routes.get("/onboarding")
+async def onboarding_page(request: web.Request) -> web.Response:
+    await owner_session(request)
+    profile = await read_profile(request)
+    return await _page(request, FormState(values=profile.model_dump()))
+
+
+@routes.post("/onboarding")
+async def save_profile_form(request: web.Request) -> web.Response:
+    _, form = await posted_form(request)
+    state = FormState(values={name: text_of(form, name) for name in PROFILE_FIELDS})
+    profile = validate(BusinessProfile, state.values, state, PROFILE_FIELDS)
+    if not isinstance(profile, BusinessProfile):
+        return await _page(request, state, status=422)
+    await write_profile(request, profile)
+    return see_other("/onboarding?notice=profile_saved")
+
+
+@routes.post("/onboarding/documents")
+async def upload_form(request: web.Request) -> web.Response:
+    session, form = await posted_form(request)
+    files = [item for item in form.getall("file", []) if isinstance(item, web.FileField)]
+    errors: list[str] = []
+    if not files or all(not item.filename for item in files):
+        errors.append("Choose one or more files first (text, Markdown or PDF).")
+    for item in files:
+        if not item.filename:
+            continue
+        try:
+            await add_document(services(request).db, session.tenant_id, item.filename, item.content_type, item.file.read())
+        except Exception as exc:
+            message = _domain_message(exc)
+            if message is None:
+                raise
+            errors.append(f"{item.filename}: {message}")
+    if errors:
+        profile = await read_profile(request)
+        return await _page(request, FormState(values=profile.model_dump()), upload_errors=errors, status=422)
+    return see_other("/onboarding?notice=uploaded#documents")
+
+
+@routes.post("/onboarding/documents/{id}/delete")
+async def delete_form(request: web.Request) -> web.Response:
+    await posted_form(request)
+    try:
+        await remove(request)
+    except ApiError as exc:
+        if exc.http_status == 404:
+            raise not_found_page(request, "document") from None
+        raise
+    return see_other("/onboarding?notice=document_deleted#documents")

@@ -1,0 +1,215 @@
+"""`/campaigns`: the list with each campaign's status and numbers (pause, activate, complete, delete after a
+confirmation), and the steps that create or edit one: product, chat flow, audience, review."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import Enum
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from dashboard.api.campaigns import change_status, create, delete, replace
+from dashboard.context import services
+from dashboard.errors import ApiError, validation_fields
+from dashboard.pages.access import owner_session, posted_form
+from dashboard.pages.forms import FormData, FormState, lines_of, nest, text_of
+from dashboard.pages.frame import not_found_page, render, see_other
+from dashboard.pages.numbers import PERIOD_DAYS, safe_report, today
+from dashboard.schemas import CampaignStatusIn
+from knowledge.campaigns import campaign_to_api, get_campaign, list_campaigns
+from knowledge.models import ISO_CURRENCIES, CampaignIn, CampaignStatus, ProductIn
+
+routes = web.RouteTableDef()
+
+TEXT_FIELDS = ("name", "product.name", "product.description", "product.price", "product.currency", "product.call_to_action_url",
+               "target_platform", "chat_flow.greeting", "chat_flow.closing_message", "target_audience.age_range", "status")
+LINE_FIELDS = ("product.features", "target_audience.location", "target_audience.interests")
+ERROR_FIELDS = (*TEXT_FIELDS, *LINE_FIELDS, "product.billing_period", "chat_flow.qualification_questions",
+                "chat_flow.objection_handling", "product", "chat_flow", "target_audience")
+PLATFORM_OPTIONS = [("facebook", "Messenger (Facebook page)"), ("instagram", "Instagram"), ("whatsapp", "WhatsApp"),
+                    ("all", "All my channels")]
+STATUS_OPTIONS = [("draft", "Draft: not offered to customers yet"), ("active", "Active: the bot offers it now"),
+                  ("paused", "Paused"), ("completed", "Completed")]
+STATUS_ACTIONS = {"active": "Activate", "paused": "Pause", "completed": "Complete"}
+PERIOD_LABELS = {"one_time": "One-time payment", "month": "Per month", "year": "Per year", "user_month": "Per user per month",
+                 "session": "Per session", "hour": "Per hour"}
+COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "BRL", "MXN", "INR")
+
+
+def billing_periods() -> list[tuple[str, str]]:
+    """The billing periods products take (none until products carry one)."""
+    info = ProductIn.model_fields.get("billing_period")
+    kind = info.annotation if info is not None else None
+    if not (isinstance(kind, type) and issubclass(kind, Enum)):
+        return []
+    return [(member.value, PERIOD_LABELS.get(member.value, member.value.replace("_", " "))) for member in kind]
+
+
+def currency_options() -> list[tuple[str, str]]:
+    rest = sorted(ISO_CURRENCIES - set(COMMON_CURRENCIES))
+    return [(code, code) for code in (*COMMON_CURRENCIES, *rest)]
+
+
+def _price(raw: str) -> str | float:
+    text = raw.replace(" ", "").replace("\u00a0", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return raw
+
+
+def read_campaign_form(form: FormData) -> tuple[FormState, dict[str, Any]]:
+    """What the owner typed (to show again) and the API body built from it."""
+    values: dict[str, Any] = {name: text_of(form, name) for name in TEXT_FIELDS}
+    if billing_periods():
+        values["product.billing_period"] = text_of(form, "product.billing_period") or "one_time"
+    for name in LINE_FIELDS:
+        values[name] = "\n".join(lines_of(form, name))
+    questions = lines_of(form, "chat_flow.qualification_questions")
+    objections = [value.strip() if isinstance(value, str) else "" for value in form.getall("chat_flow.objection_handling.objection", [])]
+    answers = [value.strip() if isinstance(value, str) else "" for value in form.getall("chat_flow.objection_handling.answer", [])]
+    pairs = [(o, a) for o, a in zip(objections, answers, strict=False) if o or a]
+    values["chat_flow.qualification_questions"] = questions
+    values["chat_flow.objection_handling"] = pairs
+    state = FormState(values=values)
+    if any(not o or not a for o, a in pairs):
+        state.errors["chat_flow.objection_handling"] = "Write both the customer’s doubt and the bot’s answer, or clear both."
+    flat: dict[str, Any] = {name: values[name] for name in TEXT_FIELDS if values[name] != ""}
+    flat["product.price"] = _price(values["product.price"]) if values["product.price"] else None
+    if "product.billing_period" in values:
+        flat["product.billing_period"] = values["product.billing_period"]
+    if not flat.get("product.call_to_action_url"):
+        flat.pop("product.call_to_action_url", None)
+    for name in LINE_FIELDS:
+        flat[name] = lines_of(form, name)
+    flat["chat_flow.qualification_questions"] = questions
+    flat["chat_flow.objection_handling"] = {o: a for o, a in pairs if o and a}
+    return state, nest({k: v for k, v in flat.items() if v is not None})
+
+
+def campaign_values(campaign: dict[str, Any]) -> dict[str, Any]:
+    """An API campaign as the form's values."""
+    product, flow, audience = campaign["product"], campaign["chat_flow"], campaign["target_audience"]
+    values: dict[str, Any] = {
+        "name": campaign["name"], "product.name": product["name"], "product.description": product["description"],
+        "product.price": f"{product['price']:.2f}".rstrip("0").rstrip(".") if product["price"] % 1 == 0 else f"{product['price']:.2f}",
+        "product.currency": product["currency"], "product.call_to_action_url": product.get("call_to_action_url") or "",
+        "product.features": "\n".join(product["features"]), "target_platform": campaign["target_platform"],
+        "chat_flow.greeting": flow["greeting"], "chat_flow.closing_message": flow["closing_message"],
+        "chat_flow.qualification_questions": list(flow["qualification_questions"]),
+        "chat_flow.objection_handling": list(flow["objection_handling"].items()),
+        "target_audience.age_range": audience["age_range"], "target_audience.location": "\n".join(audience["location"]),
+        "target_audience.interests": "\n".join(audience["interests"]), "status": campaign["status"],
+    }
+    if "billing_period" in product:
+        values["product.billing_period"] = product["billing_period"]
+    return values
+
+
+NEW_VALUES: dict[str, Any] = {"product.currency": "USD", "target_platform": "all", "status": "draft", "product.billing_period": "one_time",
+                              "chat_flow.qualification_questions": [], "chat_flow.objection_handling": []}
+
+
+async def _form_page(request: web.Request, state: FormState, campaign_id: str = "", status: int = 200) -> web.Response:
+    session = await owner_session(request)
+    context = {
+        "form": state, "campaign_id": campaign_id, "platforms": PLATFORM_OPTIONS, "statuses": STATUS_OPTIONS,
+        "currencies": currency_options(), "periods": billing_periods(),
+    }
+    return await render(request, "campaign_form.html", session, "campaigns", context, status=status)
+
+
+async def _save(request: web.Request, campaign_id: str = "") -> web.Response:
+    _, form = await posted_form(request)
+    state, body = read_campaign_form(form)
+    data: CampaignIn | None = None
+    try:
+        data = CampaignIn.model_validate(body)
+    except ValidationError as exc:  # each field's problem beside it
+        state.add_errors(validation_fields(exc), ERROR_FIELDS)
+    if data is None or state.failed:
+        return await _form_page(request, state, campaign_id, status=422)
+    if campaign_id:
+        await replace(request, data)
+        return see_other("/campaigns?notice=campaign_saved")
+    await create(request, data)
+    return see_other("/campaigns?notice=campaign_created")
+
+
+async def _owned(request: web.Request) -> dict[str, Any]:
+    session = await owner_session(request)
+    campaign = await get_campaign(services(request).db, session.tenant_id, request.match_info["id"])
+    if campaign is None:
+        raise not_found_page(request, "campaign")
+    return campaign_to_api(campaign)
+
+
+@routes.get("/campaigns")
+async def campaigns_page(request: web.Request) -> web.Response:
+    session = await owner_session(request)
+    campaigns = [campaign_to_api(c) for c in await list_campaigns(services(request).db, session.tenant_id)]
+    last = await today(request)
+    report, _ = await safe_report(request, last - timedelta(days=PERIOD_DAYS - 1), last)
+    numbers = {row["campaign_id"]: row for row in report.get("per_campaign", [])}
+    order = {"active": 0, "paused": 1, "draft": 2, "completed": 3}
+    campaigns.sort(key=lambda c: (order.get(c["status"], 9), c["name"].lower()))
+    context = {"campaigns": campaigns, "numbers": numbers, "actions": STATUS_ACTIONS, "report": report}
+    return await render(request, "campaigns.html", session, "campaigns", context)
+
+
+@routes.get("/campaigns/new")
+async def new_campaign_page(request: web.Request) -> web.Response:
+    return await _form_page(request, FormState(values=dict(NEW_VALUES)))
+
+
+@routes.post("/campaigns/new")
+async def create_campaign_form(request: web.Request) -> web.Response:
+    return await _save(request)
+
+
+@routes.get("/campaigns/{id}/edit")
+async def edit_campaign_page(request: web.Request) -> web.Response:
+    campaign = await _owned(request)
+    return await _form_page(request, FormState(values=campaign_values(campaign)), campaign["id"])
+
+
+@routes.post("/campaigns/{id}/edit")
+async def edit_campaign_form(request: web.Request) -> web.Response:
+    campaign = await _owned(request)
+    return await _save(request, campaign["id"])
+
+
+@routes.post("/campaigns/{id}/status")
+async def status_form(request: web.Request) -> web.Response:
+    await _owned(request)
+    _, form = await posted_form(request)
+    try:
+        status = CampaignStatus(text_of(form, "status"))
+    except ValueError:
+        raise web.HTTPBadRequest(text="unknown status") from None
+    await change_status(request, CampaignStatusIn(status=status))
+    return see_other("/campaigns?notice=status_changed")
+
+
+@routes.get("/campaigns/{id}/delete")
+async def delete_confirm_page(request: web.Request) -> web.Response:
+    campaign = await _owned(request)
+    return await render(request, "campaign_delete.html", await owner_session(request), "campaigns", {"campaign": campaign})
+
+
+@routes.post("/campaigns/{id}/delete")
+async def delete_form(request: web.Request) -> web.Response:
+    await _owned(request)
+    await posted_form(request)
+    try:
+        await delete(request)
+    except ApiError as exc:
+        if exc.http_status == 404:
+            raise not_found_page(request, "campaign") from None
+        raise
+    return see_other("/campaigns?notice=campaign_deleted")
+

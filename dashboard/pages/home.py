@@ -1,0 +1,153 @@
+"""`/dashboard`: the setup checklist until the bot is live, the period's numbers against the previous one,
+what runs (campaigns, channels), the conversations that need a person first, and small charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from bot.conversations import store as convs
+from bot.sales.leads import lead_to_api, leads_of_conversations
+from channels.accounts import list_accounts
+from dashboard.context import IDENTITY, services
+from dashboard.errors import Handler
+from dashboard.pages.access import owner_session
+from dashboard.pages.frame import render
+from dashboard.pages.numbers import PERIOD_DAYS, change, chart_json, period_report, today
+from knowledge.campaigns import list_campaigns
+from knowledge.profiles import get_profile
+
+routes = web.RouteTableDef()
+
+RECENT = 8
+NEEDS_PERSON = ("handoff", "human")
+KPI_KEYS = (
+    ("conversations", "Conversations", "num"),
+    ("messages_in", "Customer messages", "num"),
+    ("response_rate", "Answered", "pct"),
+    ("conversions", "Sales", "num"),
+)
+
+
+def progress_key(tenant: str) -> str:
+    return f"owner_progress:{tenant}"
+
+
+async def note_progress(redis: aioredis.Redis, tenant: str, step: str) -> None:
+    await redis.hset(progress_key(tenant), step, "1")
+
+
+@web.middleware
+async def playground_progress(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Remembers that the owner tried their bot in the playground (a step of the setup checklist)."""
+    response = await handler(request)
+    if request.path == "/api/playground/chat" and request.method == "POST" and response.status == 200:
+        who = request.get(IDENTITY)
+        if who is not None:
+            await note_progress(services(request).redis, who.tenant_id, "playground")
+    return response
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    text: str
+    href: str
+    action: str
+    done: bool
+
+
+async def checklist(request: web.Request, tenant: str, campaigns: list[Any], channels: list[Any], has_conversation: bool) -> list[Step]:
+    p = services(request)
+    profile = await get_profile(p.db, tenant)
+    tried = await p.redis.hget(progress_key(tenant), "playground")
+    active = any(c.status.value == "active" for c in campaigns)
+    return [
+        Step("profile", "Tell the bot about your business", "What you do, who you serve, how to reach you; add your FAQ or price list.",
+             "/onboarding", "Add business details", bool(profile and profile.description)),
+        Step("campaign", "Create a campaign", "The product, its price, how the bot greets people and answers doubts.",
+             "/campaigns/new", "Create a campaign", bool(campaigns)),
+        Step("channel", "Connect a channel", "Your Facebook page, Instagram account or WhatsApp number.",
+             "/integrations", "Connect a channel", bool(channels)),
+        Step("playground", "Test your bot", "Chat with it as a customer would, before real customers do.",
+             "/playground", "Open the playground", bool(tried)),
+        Step("live", "Go live", "Set a campaign to active; the bot then answers every customer who writes.",
+             "/campaigns", "Activate a campaign", active and bool(channels) and has_conversation),
+    ]
+
+
+def kpis(report: dict[str, Any]) -> list[dict[str, Any]]:
+    totals, before = report["totals"], report["previous"]["totals"]
+    figures = [{"key": key, "label": label, "format": fmt, "value": totals.get(key), "change": change(totals.get(key), before.get(key))}
+               for key, label, fmt in KPI_KEYS]
+    figures.append({"key": "revenue", "label": "Revenue", "format": "revenue", "value": totals, "change": _revenue_change(totals, before)})
+    return figures
+
+
+def _revenue_change(totals: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    now, then = totals.get("revenue") or {}, before.get("revenue") or {}
+    if len(now) > 1 or len(then) > 1:
+        return {"text": "", "direction": ""}
+    currency = next(iter(now or then), "")
+    return change(now.get(currency, 0), then.get(currency, 0)) if currency else {"text": "", "direction": ""}
+
+
+def main_currency(report: dict[str, Any]) -> str:
+    revenue = report["totals"].get("revenue") or {}
+    return max(revenue, key=lambda c: revenue[c]) if revenue else ""
+
+
+def small_charts(report: dict[str, Any]) -> dict[str, Any]:
+    currency = main_currency(report)
+    days = report.get("per_day", [])
+    return {
+        "days": [day["day"] for day in days],
+        "messages_in": [day.get("messages_in", 0) for day in days],
+        "messages_out": [day.get("messages_out", 0) for day in days],
+        "currency": currency,
+        "revenue": [(day.get("revenue") or {}).get(currency, 0) for day in days],
+    }
+
+
+async def recent_conversations(request: web.Request, tenant: str) -> list[dict[str, Any]]:
+    db = services(request).db
+    waiting = [c for status in NEEDS_PERSON for c in await convs.list_conversations(db, tenant, status=status, limit=RECENT)]
+    waiting.sort(key=lambda c: c.last_message_at, reverse=True)
+    seen = {c.id for c in waiting}
+    latest = [c for c in await convs.list_conversations(db, tenant, limit=RECENT) if c.id not in seen]
+    rows = (waiting + latest)[:RECENT + len(waiting)]
+    leads = await leads_of_conversations(db, tenant, [c.id for c in rows])
+    return [{"conversation": c, "lead": lead_to_api(leads[c.id]) if c.id in leads else {}, "needs_person": c.status.value in NEEDS_PERSON}
+            for c in rows]
+
+
+@routes.get("/dashboard")
+async def dashboard_page(request: web.Request) -> web.Response:
+    session = await owner_session(request)
+    db, tenant = services(request).db, session.tenant_id
+    campaigns = await list_campaigns(db, tenant)
+    channels = await list_accounts(db, tenant)
+    last = await today(request)
+    report = await period_report(request, last - timedelta(days=PERIOD_DAYS - 1), last)
+    rows = await recent_conversations(request, tenant)
+    steps = await checklist(request, tenant, campaigns, channels, bool(rows))
+    per_campaign = {row["campaign_id"]: row for row in report.get("per_campaign", [])}
+    context = {
+        "steps": steps,
+        "setup_done": all(step.done for step in steps),
+        "next_step": next((step for step in steps if not step.done), None),
+        "report": report,
+        "kpis": kpis(report),
+        "campaigns": [c for c in campaigns if c.status.value in ("active", "paused")],
+        "campaign_numbers": per_campaign,
+        "campaign_names": {c.id: c.name for c in campaigns},
+        "channels": channels,
+        "rows": rows,
+        "charts": chart_json(small_charts(report)),
+    }
+    return await render(request, "dashboard.html", session, "dashboard", context)

@@ -1,0 +1,105 @@
+"""`/integrations`: connect with Facebook (pages and their Instagram accounts), connect a page, Instagram
+account or WhatsApp number by hand, each channel's state, disconnect, and what to paste into Meta's app."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from channels.accounts import account_to_api, list_accounts
+from dashboard.api.channels import connect, disconnect
+from dashboard.api.facebook import facebook_auth_url
+from dashboard.context import services
+from dashboard.errors import ApiError, validation_fields
+from dashboard.pages.access import owner_session, posted_form
+from dashboard.pages.forms import FormState, text_of
+from dashboard.pages.frame import not_found_page, render, see_other
+from dashboard.schemas import ChannelIn
+
+routes = web.RouteTableDef()
+
+CHANNEL_FIELDS = ("platform", "account_id", "access_token", "name")
+ACCOUNT_LABELS = {
+    "facebook": ("Facebook page id", "Page access token"),
+    "instagram": ("Instagram account id", "Access token of the page linked to it"),
+    "whatsapp": ("Phone number id", "Access token (permanent system-user token)"),
+}
+
+
+def _domain(exc: Exception) -> tuple[str, dict[str, str]] | None:
+    status, message = getattr(exc, "http_status", None), getattr(exc, "message", None)
+    if not isinstance(status, int) or not isinstance(message, str):
+        return None
+    return message, {str(k): str(v) for k, v in dict(getattr(exc, "fields", None) or {}).items()}
+
+
+async def _page(request: web.Request, forms: dict[str, FormState] | None = None, status: int = 200) -> web.Response:
+    session = await owner_session(request)
+    p = services(request)
+    channels = [account_to_api(a, p.cipher) for a in await list_accounts(p.db, session.tenant_id)]
+    base = p.settings.public_base
+    forms = forms or {}
+    context = {
+        "channels": channels,
+        "forms": {platform: forms.get(platform, FormState(values={"platform": platform})) for platform in ACCOUNT_LABELS},
+        "labels": ACCOUNT_LABELS,
+        "facebook_ready": bool(p.settings.meta_app_id and p.settings.meta_app_secret),
+        "webhooks": [(name, f"{base}/webhooks/{path}") for name, path in (("Messenger", "messenger"), ("Instagram", "instagram"),
+                                                                           ("WhatsApp", "whatsapp"))],
+        "verify_token": p.settings.meta_verify_token,
+        "callback_url": f"{base}/api/integrations/facebook/callback",
+        "connected": request.query.get("connected", ""),
+    }
+    return await render(request, "integrations.html", session, "integrations", context, status=status)
+
+
+@routes.get("/integrations")
+async def integrations_page(request: web.Request) -> web.Response:
+    return await _page(request)
+
+
+@routes.post("/integrations/facebook")
+async def start_facebook_login(request: web.Request) -> web.Response:
+    """Sends the owner to Facebook's dialog; Facebook sends them back to the callback, then here."""
+    await posted_form(request)
+    try:
+        link = await facebook_auth_url(request)
+    except ApiError:
+        return see_other("/integrations?notice=facebook_failed")
+    return see_other(link.url)
+
+
+@routes.post("/integrations/connect")
+async def connect_form(request: web.Request) -> web.Response:
+    _, form = await posted_form(request)
+    values = {name: text_of(form, name) for name in CHANNEL_FIELDS}
+    platform = values["platform"] if values["platform"] in ACCOUNT_LABELS else "facebook"
+    # The token is never sent back into the page.
+    state = FormState(values={**values, "access_token": ""})
+    try:
+        await connect(request, ChannelIn.model_validate(values))
+    except ValidationError as exc:
+        state.add_errors(validation_fields(exc), CHANNEL_FIELDS)
+    except Exception as exc:
+        found = _domain(exc)
+        if found is None:
+            raise
+        message, fields = found
+        state.add_errors(fields, CHANNEL_FIELDS)
+        if not fields:
+            state.errors["form"] = message
+    if state.failed:
+        return await _page(request, {platform: state}, status=422)
+    return see_other("/integrations?notice=channel_connected")
+
+
+@routes.post("/integrations/{id}/disconnect")
+async def disconnect_form(request: web.Request) -> web.Response:
+    await posted_form(request)
+    try:
+        await disconnect(request)
+    except ApiError as exc:
+        if exc.http_status == 404:
+            raise not_found_page(request, "channel") from None
+        raise
+    return see_other("/integrations?notice=channel_disconnected")

@@ -1,0 +1,62 @@
+"""`/leads`: every lead, sortable and filterable, with a CSV export of what is shown."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.sales.lead_queries import SORT_FIELDS, page_of_leads
+from bot.sales.leads import lead_to_api
+from dashboard.context import services
+from dashboard.pages.access import owner_session
+from dashboard.pages.frame import STAGE_NAMES, render
+from knowledge.campaigns import list_campaigns
+
+routes = web.RouteTableDef()
+
+PAGE_SIZE = 50
+SORT_LABELS = {"score": "Score", "updated": "Last activity", "created": "First contact", "value": "Sale"}
+
+
+@routes.get("/leads")
+async def leads_page(request: web.Request) -> web.Response:
+    session = await owner_session(request)
+    db, tenant = services(request).db, session.tenant_id
+    campaigns = await list_campaigns(db, tenant)
+    names = {c.id: c.name for c in campaigns}
+    stage = request.query.get("stage", "")
+    stage = stage if stage in STAGE_NAMES else ""
+    platform = request.query.get("platform", "")
+    platform = platform if platform in ("facebook", "instagram", "whatsapp") else ""
+    campaign_id = request.query.get("campaign_id", "")
+    campaign_id = campaign_id if campaign_id in names else ""
+    sort = request.query.get("sort", "score")
+    sort = sort if sort in SORT_FIELDS else "score"
+    descending = request.query.get("dir", "desc") != "asc"
+    try:
+        page = max(1, min(1000, int(request.query.get("page", "1"))))
+    except ValueError:
+        page = 1
+    filters = {"stage": stage, "platform": platform, "campaign_id": campaign_id}
+    # One more than a page tells whether there is a next one (counting every lead would read them all).
+    found = await page_of_leads(db, tenant, **filters, sort=sort, descending=descending,  # type: ignore[arg-type]
+                                limit=PAGE_SIZE + 1, skip=(page - 1) * PAGE_SIZE)
+    more, found = len(found) > PAGE_SIZE, found[:PAGE_SIZE]
+    leads: list[dict[str, Any]] = [lead_to_api(lead) for lead in found]
+    kept = {k: v for k, v in filters.items() if v}
+
+    def link(**changes: str | int) -> str:
+        params: dict[str, Any] = {**kept, "sort": sort, "dir": "desc" if descending else "asc", **changes}
+        return "/leads?" + urlencode(params)
+
+    sort_links = {key: link(sort=key, dir="asc" if key == sort and descending else "desc", page=1) for key in SORT_LABELS}
+    export = "/api/leads?" + urlencode({"format": "csv", **({"stage": stage} if stage else {})})
+    context = {
+        "leads": leads, "page": page, "more": more, "filters": filters,
+        "filters_on": bool(kept), "campaigns": campaigns, "campaign_names": names, "stages": STAGE_NAMES,
+        "sort": sort, "descending": descending, "sort_links": sort_links, "sort_labels": SORT_LABELS,
+        "older": link(page=page + 1), "newer": link(page=page - 1), "export": export,
+    }
+    return await render(request, "leads.html", session, "leads", context)

@@ -1,0 +1,105 @@
+"""The numbers pages show, read through the same operation as `GET /api/analytics`, so a page and the JSON
+API can never disagree; and the chart data those pages hand to their static script."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+from markupsafe import Markup
+
+from bot.sales.bot_settings import get_bot_settings
+from dashboard.api.analytics import get_analytics
+from dashboard.context import services, tenant_id
+from dashboard.errors import ApiError
+from dashboard.schemas import AnalyticsQuery
+
+PERIOD_DAYS = 30
+
+
+def query_supports(name: str) -> bool:
+    """Whether the analytics operation takes this filter (campaign and platform filters come with its
+    richer version)."""
+    return any((info.alias or key) == name for key, info in AnalyticsQuery.model_fields.items())
+
+
+async def today(request: web.Request) -> date:
+    """Today in the business's time zone."""
+    zone = (await get_bot_settings(services(request).db, tenant_id(request))).zone
+    return datetime.now(zone).date()
+
+
+async def analytics_json(request: web.Request, first: date, last: date, **filters: str) -> dict[str, Any]:
+    """`GET /api/analytics` for this owner, as the JSON it answers (filters it does not know are left out)."""
+    values: dict[str, Any] = {"from": first.isoformat(), "to": last.isoformat()}
+    values.update({name: value for name, value in filters.items() if value and query_supports(name)})
+    query = AnalyticsQuery.model_validate(values)
+    result = await get_analytics(request, query)
+    report: dict[str, Any] = result.model_dump(mode="json", by_alias=True)
+    return report
+
+
+async def period_report(request: web.Request, first: date, last: date, **filters: str) -> dict[str, Any]:
+    """The range's report with the period of equal length just before it under `previous` (asked for
+    separately when the operation does not send it)."""
+    report = await analytics_json(request, first, last, **filters)
+    if "previous" not in report:
+        length = (last - first).days + 1
+        before = await analytics_json(request, first - timedelta(days=length), first - timedelta(days=1), **filters)
+        report["previous"] = {"from": before["from"], "to": before["to"], "totals": before["totals"]}
+    return report
+
+
+def parse_range(request: web.Request, last_default: date) -> tuple[date, date, dict[str, str]]:
+    """The range asked in the query string (`from`, `to`), the last 30 days by default; errors by field."""
+    errors: dict[str, str] = {}
+    last, first = last_default, last_default - timedelta(days=PERIOD_DAYS - 1)
+    for name in ("from", "to"):
+        raw = request.query.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            value = date.fromisoformat(raw)
+        except ValueError:
+            errors[name] = "Pick a date"
+            continue
+        if name == "from":
+            first = value
+        else:
+            last = value
+    if "from" not in request.query or not request.query.get("from"):
+        first = last - timedelta(days=PERIOD_DAYS - 1)
+    if first > last:
+        errors["from"] = "The first day must not be after the last"
+        first = last - timedelta(days=PERIOD_DAYS - 1)
+    return first, last, errors
+
+
+async def safe_report(request: web.Request, first: date, last: date, **filters: str) -> tuple[dict[str, Any], str]:
+    """The report, or an empty one and the API's own words when it refused the range."""
+    try:
+        return await period_report(request, first, last, **filters), ""
+    except ApiError as refused:
+        fallback = await period_report(request, last - timedelta(days=PERIOD_DAYS - 1), last, **filters)
+        return fallback, refused.message
+
+
+def change(current: float | int | None, previous: float | int | None) -> dict[str, Any]:
+    """How a figure moved against the previous period, in words an owner reads at a glance."""
+    if current is None or previous is None:
+        return {"text": "", "direction": ""}
+    if previous == 0:
+        return {"text": "new" if current else "no change", "direction": "up" if current else ""}
+    ratio = (current - previous) / abs(previous)
+    if abs(ratio) < 0.005:
+        return {"text": "no change", "direction": ""}
+    return {"text": f"{'+' if ratio > 0 else '−'}{abs(ratio) * 100:.0f}% vs previous", "direction": "up" if ratio > 0 else "down"}
+
+
+def chart_json(data: Any) -> Markup:
+    """Chart data for a `<script type="application/json">` block: `<`, `>` and `&` escaped, so no text in it
+    can close the block."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))

@@ -1,0 +1,55 @@
+"""`/settings`: the business's time zone and the bot's pause after a person answers (a server form), and
+the owner's API tokens, password and account (forms sent by `settings.js` to the account API)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.sales.bot_settings import BotSettings, get_bot_settings
+from dashboard.api.bot_settings import replace_settings
+from dashboard.context import services
+from dashboard.errors import validation_fields
+from dashboard.pages.access import owner_session, posted_form
+from dashboard.pages.forms import FormState, text_of
+from dashboard.pages.frame import render, see_other
+
+routes = web.RouteTableDef()
+
+SETTINGS_FIELDS = ("timezone", "pause_minutes")
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> list[str]:
+    from zoneinfo import available_timezones
+
+    return sorted(name for name in available_timezones() | {"UTC"} if "/" in name or name == "UTC")
+
+
+async def _page(request: web.Request, state: FormState | None = None, status: int = 200) -> web.Response:
+    session = await owner_session(request)
+    if state is None:
+        current = await get_bot_settings(services(request).db, session.tenant_id)
+        state = FormState(values={"timezone": current.timezone, "pause_minutes": str(current.pause_minutes)})
+    context = {"form": state, "zones": zone_names()}
+    return await render(request, "settings.html", session, "settings", context, status=status)
+
+
+@routes.get("/settings")
+async def settings_page(request: web.Request) -> web.Response:
+    return await _page(request)
+
+
+@routes.post("/settings/bot")
+async def bot_settings_form(request: web.Request) -> web.Response:
+    _, form = await posted_form(request)
+    state = FormState(values={name: text_of(form, name) for name in SETTINGS_FIELDS})
+    try:
+        body = BotSettings.model_validate(state.values)
+    except ValidationError as exc:
+        state.add_errors(validation_fields(exc), SETTINGS_FIELDS)
+        return await _page(request, state, status=422)
+    await replace_settings(request, body)
+    return see_other("/settings?notice=settings_saved")

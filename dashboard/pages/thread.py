@@ -1,0 +1,130 @@
+"""`/conversations/{id}`: the thread with who sent each message, the lead panel, and the owner's actions
+(Take over, Release, a reply, Record sale), each through the same operation as the JSON API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.sales.conversions import ConversionIn
+from dashboard.api.conversations import conversion, get_conversation, release_conversation, reply, takeover
+from dashboard.context import services
+from dashboard.errors import ApiError, validation_fields
+from dashboard.pages.access import owner_session, posted_form
+from dashboard.pages.forms import FormState, text_of
+from dashboard.pages.frame import not_found_page, render, see_other
+from dashboard.schemas import ConversationDetailOut, ReplyIn
+from knowledge.campaigns import get_campaign
+
+routes = web.RouteTableDef()
+
+SALE_FIELDS = ("value", "currency")
+LEAD_FIELDS = (("email", "Email"), ("phone", "Phone"), ("company", "Company"), ("team_size", "Team size"),
+               ("budget", "Budget"), ("timeline", "When"), ("product_interest", "Interested in"))
+
+
+async def _detail(request: web.Request) -> ConversationDetailOut:
+    await owner_session(request)
+    try:
+        return await get_conversation(request)
+    except ApiError as exc:
+        if exc.http_status == 404:
+            raise not_found_page(request, "conversation") from None
+        raise
+
+
+def _captured(lead: dict[str, Any]) -> list[tuple[str, str]]:
+    shown = []
+    for key, label in LEAD_FIELDS:
+        value = lead.get(key)
+        if key == "budget" and lead.get("budget_cents"):
+            value = f"{lead['budget_cents'] / 100:,.2f} {lead.get('budget_currency', '')}".strip()
+        if value not in (None, "", 0):
+            shown.append((label, str(value)))
+    return shown
+
+
+async def _page(request: web.Request, *, reply_form: FormState | None = None, sale_form: FormState | None = None,
+                status: int = 200) -> web.Response:
+    session = await owner_session(request)
+    detail = await _detail(request)
+    data = detail.model_dump(mode="json")
+    lead = data.get("lead") or {}
+    campaign = await get_campaign(services(request).db, session.tenant_id, detail.campaign_id) if detail.campaign_id else None
+    default_currency = lead.get("currency") or (campaign.product.currency if campaign else "USD")
+    context = {
+        "c": detail, "lead": lead, "captured": _captured(lead), "campaign": campaign,
+        "reply_form": reply_form or FormState(),
+        "sale_form": sale_form or FormState(values={"currency": default_currency}),
+        "can_take_over": detail.status in ("bot", "handoff"),
+        "can_release": detail.status in ("human", "handoff"),
+        # One key per form shown: a double click or a resent form records the sale once.
+        "sale_key": uuid.uuid4().hex,
+    }
+    return await render(request, "conversation.html", session, "inbox", context, status=status)
+
+
+@routes.get("/conversations/{id}")
+async def conversation_page(request: web.Request) -> web.Response:
+    return await _page(request)
+
+
+def _back(request: web.Request, notice: str, anchor: str = "") -> web.Response:
+    return see_other(f"/conversations/{request.match_info['id']}?notice={notice}{anchor}")
+
+
+@routes.post("/conversations/{id}/takeover")
+async def takeover_form(request: web.Request) -> web.Response:
+    await _detail(request)
+    await posted_form(request)
+    await takeover(request)
+    return _back(request, "taken_over")
+
+
+@routes.post("/conversations/{id}/release")
+async def release_form(request: web.Request) -> web.Response:
+    await _detail(request)
+    await posted_form(request)
+    await release_conversation(request)
+    return _back(request, "released")
+
+
+@routes.post("/conversations/{id}/reply")
+async def reply_form(request: web.Request) -> web.Response:
+    await _detail(request)
+    _, form = await posted_form(request)
+    raw = form.get("text", "")
+    text = raw if isinstance(raw, str) else ""
+    state = FormState(values={"text": text})
+    try:
+        await reply(request, ReplyIn.model_validate({"text": text}))
+    except ValidationError as exc:
+        state.add_errors(validation_fields(exc), ("text",))
+    except Exception as exc:  # the API's own refusals (window closed, channel gone, Meta down) in its words
+        message = getattr(exc, "message", None)
+        if not isinstance(getattr(exc, "http_status", None), int) or not isinstance(message, str):
+            raise
+        state.errors["text"] = "Not sent: " + message
+    if state.failed:
+        return await _page(request, reply_form=state, status=422)
+    return _back(request, "replied", "#reply")
+
+
+@routes.post("/conversations/{id}/sale")
+async def sale_form(request: web.Request) -> web.Response:
+    await _detail(request)
+    _, form = await posted_form(request)
+    values = {name: text_of(form, name) for name in SALE_FIELDS}
+    state = FormState(values=values)
+    raw_value = values["value"].replace(",", ".") if "." not in values["value"] else values["value"]
+    try:
+        body = ConversionIn.model_validate({"value": raw_value or None, "currency": values["currency"],
+                                            "idempotency_key": text_of(form, "sale_key")})
+    except ValidationError as exc:
+        state.add_errors(validation_fields(exc), SALE_FIELDS)
+        return await _page(request, sale_form=state, status=422)
+    result = await conversion(request, body)
+    return _back(request, "sale_recorded" if result.status in (0, 201) else "sale_known")

@@ -1,0 +1,131 @@
+// The settings forms that talk to the account API: tokens, password, account deletion.
+(function () {
+  "use strict";
+  const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  async function call(method, url, body) {
+    const response = await fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = await response.json().catch(function () { return {}; });
+    return { status: response.status, ok: response.ok, data: data };
+  }
+
+  function showErrors(form, error) {
+    form.querySelectorAll("[data-error-for]").forEach(function (el) { el.hidden = true; el.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    if (!error) return;
+    const fields = error.fields || {};
+    let placed = false;
+    Object.keys(fields).forEach(function (name) {
+      const slot = form.querySelector('[data-error-for="' + CSS.escape(name) + '"]');
+      const input = form.elements.namedItem(name);
+      if (slot) {
+        slot.textContent = fields[name].charAt(0).toUpperCase() + fields[name].slice(1);
+        slot.hidden = false;
+        placed = true;
+      }
+      if (input && input.setAttribute) input.setAttribute("aria-invalid", "true");
+    });
+    if (!placed) {
+      const slot = form.querySelector('[data-error-for="form"]') || form.querySelector("[data-error-for]");
+      if (slot) { slot.textContent = error.message || "That did not work; try again."; slot.hidden = false; }
+    }
+  }
+
+  // Tokens list
+  const tokens = document.querySelector("[data-tokens]");
+  async function loadTokens() {
+    if (!tokens) return;
+    const list = tokens.querySelector("[data-tokens-list]");
+    let result;
+    try { result = await call("GET", "/api/tokens"); } catch (err) { return; }
+    if (result.status === 404 || result.status === 405) {
+      tokens.querySelector("[data-tokens-unavailable]").hidden = false;
+      tokens.querySelector("form").hidden = true;
+      return;
+    }
+    const items = (result.data && result.data.tokens) || [];
+    if (!items.length) {
+      const p = document.createElement("p");
+      p.className = "empty";
+      p.textContent = "No API tokens yet.";
+      list.replaceChildren(p);
+      return;
+    }
+    const ul = document.createElement("ul");
+    ul.className = "list";
+    items.forEach(function (token) {
+      const li = document.createElement("li");
+      li.className = "spread";
+      const text = document.createElement("span");
+      text.textContent = (token.name || "Token") + " · …" + (token.hint || "") +
+        (token.last_used_at ? " · last used " + new Date(token.last_used_at).toLocaleDateString() : " · never used") +
+        (token.current ? " · this session" : "");
+      li.appendChild(text);
+      if (!token.current) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "secondary small";
+        button.textContent = "Revoke";
+        button.setAttribute("aria-label", "Revoke " + (token.name || "token"));
+        button.addEventListener("click", async function () {
+          if (!window.confirm("Revoke " + (token.name || "this token") + "? Software using it stops working at once.")) return;
+          await call("DELETE", "/api/tokens/" + encodeURIComponent(token.id));
+          loadTokens();
+        });
+        li.appendChild(button);
+      }
+      ul.appendChild(li);
+    });
+    list.replaceChildren(ul);
+  }
+  loadTokens();
+
+  document.querySelectorAll("form[data-api]").forEach(function (form) {
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const question = form.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) return;
+      const body = {};
+      Array.from(form.elements).forEach(function (el) { if (el.name) body[el.name] = el.value; });
+      const button = form.querySelector('button[type="submit"]');
+      button.disabled = true;
+      let result;
+      try {
+        result = await call(form.getAttribute("data-method") || "POST", form.getAttribute("data-api"), body);
+      } catch (err) {
+        showErrors(form, { message: "No connection. Check your internet and try again." });
+        button.disabled = false;
+        return;
+      }
+      button.disabled = false;
+      if (result.status === 404 || result.status === 405) {
+        showErrors(form, { message: "This is not available on this server yet." });
+        return;
+      }
+      if (!result.ok) {
+        showErrors(form, result.data.error || {});
+        return;
+      }
+      showErrors(form, null);
+      const kind = form.getAttribute("data-success");
+      if (kind === "token") {
+        const shown = form.querySelector("[data-token-created]");
+        shown.textContent = "Copy this token now; it is not shown again: " + result.data.token;
+        shown.hidden = false;
+        form.reset();
+        loadTokens();
+      } else if (kind === "deleted") {
+        window.location.assign("/");
+      } else {
+        form.reset();
+        const done = form.querySelector("[data-done]");
+        if (done) done.hidden = false;
+      }
+    });
+  });
+})();
