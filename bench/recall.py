@@ -55,7 +55,7 @@ def print_misses(outcomes: list[Outcome]) -> None:
             problems.append("passage not retrieved")
         if o.question.kind != "unanswerable" and not o.answered:
             problems.append("not answered")
-        if o.quoted_wrong:
+        if o.quoted_wrong and not o.answered:
             problems.append("quoted a sentence that does not answer")
         if o.unsupported_sent or o.wrong_amounts:
             problems.append(f"unsupported: {o.unsupported_sent + o.wrong_amounts}")

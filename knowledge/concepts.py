@@ -65,18 +65,23 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "it": "ferie | vacanze | natale | natalizi* | pasqua | agosto | ferragosto | festivi*",
     },
     "size": {
-        "en": "how many people | how many (?:students|participants|spots|seats|guests) | class size* | group size* | "
+        "en": "how many people | how many (?:students|participants|spots|seats|guests|desks) | class size* | group size* | "
               "capacity | at most | maximum | max | minimum | seat | seats | seated | holds | hold up to | fit in | "
-              "how big | how large | people in",
+              "how big | how large | people in | enough (?:people|students|participants)",
         "es": "cuantas personas | cuantos alumnos | cuantos estudiantes | caben | capacidad | aforo | plazas | "
+              "son (?:muy )?grandes | que tan grandes? | tamano | (?:personas|alumnos|estudiantes) suficientes | "
               "como maximo | maximo | minimo | personas por | grupos? (?:grande|pequeno)s?",
         "pt": "quantas pessoas | quantos alunos | cabem | capacidade | lugares | no maximo | maximo | minimo | "
+              "sao (?:muito )?grandes | tamanho | (?:alunos|pessoas|participantes) suficientes | "
               "pessoas por | turmas? (?:grande|pequena)s?",
         "fr": "combien de (?:personnes|participants|places|eleves|etudiants) | capacite | places | au maximum | "
+              "sont (?:tres )?grand(?:e)?s | taille | pas assez (?:de )?(?:participants|eleves|inscrits) | "
               "maximum | minimum | personnes par | grande classe | petits groupes",
         "de": "wie viele (?:personen|leute|teilnehmer|schuler|platze) | teilnehmer* | kapazitat | hochstens | maximal | "
+              "sind (?:sehr )?gross | wie gross | nicht genug (?:teilnehmer|anmeldungen) | "
               "mindestens | platze | personen pro | gruppengrosse",
         "it": "quante persone | quanti studenti | quanti posti | capienza | posti | al massimo | massimo | minimo | "
+              "sono (?:molto )?grandi | quanto (?:sono )?grandi | (?:studenti|iscritti|persone) sufficienti | "
               "persone per | ospitare | classi (?:grandi|piccole)",
         "*": rf"{_N} (?:people|persons|personas|pessoas|personnes|personen|persone|students|studenti|alumnos|alunos|"
              r"eleves|schuler|participants|teilnehmer|partecipanti|guests|iscritti|desks)",
@@ -116,16 +121,18 @@ CONCEPTS: dict[str, dict[str, str]] = {
     },
     "cancel": {
         "en": "cancel* | can'?t make it | cannot make it | no-show* | no show | late cancellation* | withdraw* | "
-              "reschedul* | miss (?:a|an|my|the) (?:class|lesson|appointment|session) | don'?t show up",
+              "reschedul* | postpone* | moved to | move (?:my|the|a|it) | miss (?:a|an|my|the) (?:class|lesson|appointment|session) | "
+              "don'?t show up | make up (?:a|the|for) | missed",
         "es": "cancela* | anula* | no puedo ir | no voy a (?:ir|la|el) | falto a | faltar a | me retiro | retirarme | "
-              "desist* | reprogramar | cambiar la (?:cita|fecha|reserva)",
-        "pt": "cancela* | desmarca* | desmarc* | desist* | remarc* | nao vou a | faltar a | faltas | falta sem",
+              "desist* | reprogramar | cambiar la (?:cita|fecha|reserva) | recuperar (?:la|una) clase | pierdo (?:la|una)",
+        "pt": "cancela* | desmarca* | desmarc* | desist* | remarc* | nao vou a | faltar a | faltas | falta sem | "
+              "repor (?:a|uma) aula | perder (?:a|uma) aula",
         "fr": "annul* | je ne viens pas | ne viens pas | ne pas venir | absence* | me desister | desist* | "
-              "reporter (?:le|mon|un) | deplacer (?:le|mon|un)",
+              "reporter (?:le|mon|un) | deplacer (?:le|mon|un) | rattrap* | je rate",
         "de": "kundig* | gekundig* | storn* | absag* | abgesagt | nicht kommen | verpass* | verschieb* | "
-              "zurucktret* | rucktritt",
+              "zurucktret* | rucktritt | nachhol*",
         "it": "disdett* | disdir* | disdic* | annull* | ritir* | non vengo | non posso venire | perdo (?:la|una) | "
-              "spostar* | salto (?:la|una)",
+              "spostar* | salto (?:la|una) | recuper* | perse | perso | persa",
     },
     "late": {
         "en": "late | arrive late | running late | delay*", "es": "llego tarde | llegar tarde | retraso* | atrasad*",
@@ -259,18 +266,52 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "it": "parcheggi* | parcheggiare | posteggi* | garage",
     },
     "access": {
-        "en": "wheelchair* | accessible | accessibility | step-free | lift | elevator | stairs | ramp | "
-              "ground floor | (?:first|second|third|top) floor | which floor | disabled",
-        "es": "silla de ruedas | accesible | accesibilidad | ascensor | escaleras | rampa | planta baja | "
-              "que piso | discapacidad",
-        "pt": "cadeira de rodas | cadeiras de rodas | acessivel | acessibilidade | elevador | escadas | rampa | "
-              "res-do-chao | andar | deficiencia",
-        "fr": "fauteuil roulant | accessible | accessibilite | ascenseur | escalier* | rampe | rez-de-chaussee | "
-              "etage | handicap*",
-        "de": "rollstuhl* | barrierefrei* | aufzug | fahrstuhl | treppe* | rampe | erdgeschoss | stockwerk | "
-              "etage | behindert*",
-        "it": "sedia a rotelle | carrozzina | accessibil* | ascensore | scale | rampa | piano terra | "
-              "(?:primo|secondo|terzo|quale) piano | disabil*",
+        "en": "wheelchair* | accessible | accessibility | step-free | stairs | ramp | disabled",
+        "es": "silla de ruedas | accesible | accesibilidad | escaleras | rampa | discapacidad",
+        "pt": "cadeira de rodas | cadeiras de rodas | acessivel | acessibilidade | escadas | rampa | deficiencia",
+        "fr": "fauteuil roulant | accessible | accessibilite | escalier* | rampe | handicap*",
+        "de": "rollstuhl* | barrierefrei* | treppe* | rampe | behindert*",
+        "it": "sedia a rotelle | carrozzina | accessibil* | scale | rampa | disabil*",
+    },
+    "elevator": {
+        "en": "lift | elevator*", "es": "ascensor*", "pt": "elevador*", "fr": "ascenseur*",
+        "de": "aufzug | aufzuge | fahrstuhl", "it": "ascensor*",
+    },
+    "floor": {
+        "en": "ground floor | (?:first|second|third|top|which|what) floor | floors | upstairs | downstairs",
+        "es": "planta baja | (?:primer|segundo|tercer|que) piso | (?:primera|segunda|que) planta",
+        "pt": "res-do-chao | (?:primeiro|segundo|terceiro|que|qual) andar | \\d+o andar",
+        "fr": "rez-de-chaussee | etage | etages",
+        "de": "erdgeschoss | stockwerk* | etage | (?:ersten|zweiten|dritten) stock",
+        "it": "piano terra | (?:primo|secondo|terzo|quale|che) piano",
+    },
+    "private": {
+        "en": "private | one-to-one | one on one | 1:1 | individual", "es": "privad* | particular* | individual*",
+        "pt": "privad* | particular* | individual*", "fr": "prive* | particulier* | individuel*",
+        "de": "privat* | einzel*", "it": "privat* | individual*",
+    },
+    "rooms": {
+        "en": "meeting room* | conference room* | event hall | event space | boardroom",
+        "es": "sala de reuniones | salas de reuniones | sala de conferencias | sala de eventos",
+        "pt": "sala de reuniao | salas de reuniao | sala de reunioes | sala de conferencias | sala de eventos",
+        "fr": "salle de reunion | salles de reunion | salle de conference | salle d'evenement*",
+        "de": "besprechungsraum* | konferenzraum* | meetingraum* | veranstaltungsraum* | eventraum*",
+        "it": "sala riunion* | sale riunion* | sala conferenze | sala eventi",
+    },
+    "airport": {
+        "en": "airport | pick me up | pick-up | pickup | shuttle", "es": "aeropuerto | traslado* | recogida",
+        "pt": "aeroporto | transfer | buscar no", "fr": "aeroport | navette", "de": "flughafen | abholung | abholen",
+        "it": "aeroporto | navetta | transfer",
+    },
+    "start": {
+        "en": "start* | begin* | join (?:a|the) (?:course|class|group)", "es": "empezar | empiez* | comenzar | comienz* | iniciar | inicio",
+        "pt": "comecar | comeca* | iniciar | inicio", "fr": "commencer | commence* | debut* | demarrer",
+        "de": "anfangen | fangt | beginn* | einsteigen | starten", "it": "iniziare | inizi* | cominciare | comincia*",
+    },
+    "materials": {
+        "en": "textbook* | coursebook* | course book* | course material* | materials", "es": "libro de texto | libros de texto | material*",
+        "pt": "livro didatico | livros | apostila* | material*", "fr": "manuel* | livre* | support de cours",
+        "de": "lehrbuch* | kursbuch* | lehrmaterial* | unterlagen", "it": "libro di testo | libri di testo | material*",
     },
     "contact": {
         "en": "phone number | call you | call us | email | e-mail | whatsapp | contact* | reach you",
@@ -291,7 +332,7 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "*": r"\d+ ?% (?:off|de descuento|de desconto|de reduction|rabatt|di sconto)",
     },
     "student": {
-        "en": "student* | uni student*", "es": "estudiant* | universitari*", "pt": "estudante* | universitari*",
+        "en": "student* | uni student*", "es": "estudiant* | alumno* | universitari*", "pt": "estudante* | aluno* | universitari*",
         "fr": "etudiant* | eleve*", "de": "studierend* | student* | schuler*", "it": "studente* | studenti | universitari*",
     },
     "team": {
@@ -354,13 +395,17 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "*": "gbps | mbps",
     },
     "food": {
-        "en": "coffee | tea | drink* | snack* | food | eat | eating | meal* | lunch | breakfast | kitchen | cafe | "
-              "cafeteria | canteen | water",
-        "es": "cafe | bebida* | comida* | comer | desayuno | almuerzo | cocina | agua | cafeteria",
-        "pt": "cafe | bebida* | comida* | comer | pequeno-almoco | almoco | cozinha | agua | lanche*",
-        "fr": "cafe | boisson* | nourriture | manger | repas | petit-dejeuner | dejeuner | cuisine | eau",
-        "de": "kaffee | tee | getrank* | essen | fruhstuck | mittagessen | kuche | wasser | snacks",
-        "it": "caffe | bevand* | cibo | mangiare | pasto | pasti | colazione | pranzo | cucina | acqua | aperitivo",
+        "en": "coffee | tea | drink* | snack* | food | eat | eating | meal* | lunch | breakfast | water",
+        "es": "cafe | bebida* | comida* | comer | desayuno | almuerzo | agua",
+        "pt": "cafe | bebida* | comida* | comer | pequeno-almoco | almoco | agua | lanche*",
+        "fr": "cafe | boisson* | nourriture | manger | repas | petit-dejeuner | dejeuner | eau",
+        "de": "kaffee | tee | getrank* | essen | fruhstuck | mittagessen | wasser | snacks",
+        "it": "caffe | bevand* | cibo | mangiare | pasto | pasti | colazione | pranzo | acqua | aperitivo",
+    },
+    "cafe": {
+        "en": "cafe | cafeteria | canteen | kitchen | restaurant | bar", "es": "cafe | cafeteria | comedor | cocina | restaurante",
+        "pt": "cafe | cafetaria | cantina | refeitorio | cozinha | restaurante", "fr": "cafe | cafeteria | cantine | cuisine | restaurant",
+        "de": "cafe | cafeteria | kantine | kuche | restaurant", "it": "bar | caffetteria | mensa | cucina | ristorante",
     },
     "pets": {
         "en": "dog | dogs | cats | pet | pets | animal*", "es": "perro* | mascota* | gato* | animales",
@@ -397,8 +442,8 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "de": "niveau* | einstufung* | anfanger*", "it": "livell* | principiant*",
     },
     "exam": {
-        "en": "exam | exams | examination* | test centre | test center", "es": "examen* | examenes", "pt": "exame*",
-        "fr": "examen*", "de": "prufung*", "it": "esame | esami",
+        "en": "exam | exams | examination* | test centre | test center | placement test | level test", "es": "examen* | examenes | prueba de nivel", "pt": "exame* | teste de nivel",
+        "fr": "examen* | test de niveau", "de": "prufung* | einstufungstest*", "it": "esame | esami | test di livello",
     },
     "visa": {
         "en": "study visa | student visa | need a visa | a visa | the visa | my visa | your visa | residence permit",
@@ -434,14 +479,52 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "fr": "colis | courrier | domiciliation", "de": "paket* | postfach | briefkasten | geschaftsadresse",
         "it": "pacco | pacchi | posta | sede legale",
     },
-    "amenities": {
-        "en": "shower* | locker* | towel* | changing room* | print* | scanner | monitor*",
-        "es": "ducha* | taquilla* | toalla* | vestuario* | impres* | monitor*",
-        "pt": "duche* | chuveiro* | cacifo* | toalha* | vestiario* | impress* | monitor*",
-        "fr": "douche* | casier* | serviette* | vestiaire* | imprim* | ecran* | moniteur*",
-        "de": "dusche* | schliessfach* | spind* | handtuch* | handtucher | umkleide* | druck* | monitor* | "
-              "bildschirm*",
-        "it": "doccia | docce | armadiett* | asciugaman* | spogliato* | stamp* | monitor*",
+    "shower": {
+        "en": "shower* | changing room*", "es": "ducha* | vestuario*", "pt": "duche* | chuveiro* | vestiario*",
+        "fr": "douche* | vestiaire*", "de": "dusche* | umkleide*", "it": "doccia | docce | spogliato*",
+    },
+    "lockers": {
+        "en": "locker* | luggage storage | cloakroom", "es": "taquilla* | consigna", "pt": "cacifo* | guarda-volumes",
+        "fr": "casier* | consigne | vestiaire*", "de": "schliessfach* | spind* | garderobe", "it": "armadiett* | guardaroba",
+    },
+    "towels": {
+        "en": "towel*", "es": "toalla*", "pt": "toalha*", "fr": "serviette*", "de": "handtuch | handtucher",
+        "it": "asciugaman*",
+    },
+    "printing": {
+        "en": "print* | scanner | scanning | photocop*", "es": "impres* | imprimir | fotocopi*",
+        "pt": "impress* | imprimir | fotocopi*", "fr": "imprim* | impression | photocopi*",
+        "de": "drucken | drucker | ausdruck* | kopier*", "it": "stampa | stampare | stampante | fotocopi*",
+    },
+    "screen": {
+        "en": "monitor* | screen* | display*", "es": "monitor* | pantalla*", "pt": "monitor* | tela* | ecra*",
+        "fr": "ecran* | moniteur*", "de": "monitor* | bildschirm*", "it": "monitor* | schermo | schermi",
+    },
+    "booth": {
+        "en": "phone booth* | booth* | call room*", "es": "cabina*", "pt": "cabine*", "fr": "cabine*",
+        "de": "telefonzelle* | telefonkabine* | kabine*", "it": "cabina | cabine",
+    },
+    "speed": {
+        "en": "speed | how fast | fast | slow", "es": "velocidad | rapid* | lent*", "pt": "velocidade | rapid* | lent*",
+        "fr": "vitesse | debit | rapide* | lent*", "de": "geschwindigkeit | schnell* | langsam*",
+        "it": "velocita | veloce | lent*", "*": "gbps | mbps",
+    },
+    "month": {
+        "en": "month | months | monthly", "es": "mes | meses | mensual*", "pt": "mes | meses | mensal*",
+        "fr": "mois | mensuel*", "de": "monat* | monatlich*", "it": "mese | mesi | mensil*",
+    },
+    "lessons": {
+        "en": "class | classes | lesson* | course* | session*", "es": "clase | clases | leccion* | curso* | sesion*",
+        "pt": "aula | aulas | licao | licoes | curso* | sessao | sessoes", "fr": "cours | lecon* | seance* | classe*",
+        "de": "kurs | kurse | stunde | stunden | unterricht* | lektion*", "it": "lezion* | corso | corsi | classe | classi",
+    },
+    "satisfaction": {
+        "en": "don'?t like | do not like | not happy | not satisfied | unhappy | satisf*",
+        "es": "no me gusta | no me guste | satisfech* | satisfaccion | insatisfech*",
+        "pt": "nao gostar | nao gosto | nao gostei | satisfeit* | satisfacao | insatisfeit*",
+        "fr": "ne me plait pas | pas satisfait* | satisfait* | satisfaction | insatisf*",
+        "de": "gefallt mir nicht | nicht gefallt | nicht zufrieden | unzufrieden | zufrieden*",
+        "it": "non mi piace | non fa per (?:me|te) | soddisfatt* | insoddisfatt*",
     },
     "health": {
         "en": "pregnan* | injur* | medical | medication* | allerg* | pain",

@@ -14,15 +14,15 @@ import math
 import re
 from dataclasses import dataclass
 
-from bot.pipeline.turn_view import clean_sentences
 from bot.pipeline.text import STOPWORDS, content_words, detect_language, fold, stem_words, words
+from bot.pipeline.turn_view import clean_sentences
 from knowledge.concepts import concepts_in
 from knowledge.models import Passage
 
 # Concepts that only narrow a question ("on Saturday", "during the week"): they never answer one alone.
 _QUALIFIERS = frozenset({"day_sat", "day_sun", "day_week", "duration"})
 # Concepts that frame a question without saying what it is about ("how much is…", "is … free?").
-_BROAD = frozenset({"price", "free", "payment", "membership", "booking", "urgent", "contact"})
+_BROAD = frozenset({"price", "free", "payment", "membership", "booking", "urgent", "contact", "lessons", "month"})
 # Internal lines of campaign passages, which are for the model's reading, not for quoting.
 _INTERNAL = re.compile(r"^(?:for|price of [^:]+|how to get [^:]+|contact [^:]+|goals of [^:]+|who [^:]+ serves):",
                        re.IGNORECASE)
@@ -33,6 +33,8 @@ _ASKS_QUANTITY = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 MIN_SCORE = 2.0
+# How rare (0–1) a word must be among the sentences to decide alone ("social" in "programma social?").
+RARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,9 @@ def _question_words(question: str, lang: str, doc_langs: set[str]) -> frozenset[
 
 def _plain_words(question: str, langs: set[str]) -> list[frozenset[str]]:
     """The question's words that name no topic of the vocabulary ("day pass" in "how much is a day pass?"),
-    each as its stems in `langs`: what a sentence must speak of when the question's topics only frame it."""
-    plain = [w for w in words(question) if len(w) >= 3 and w not in STOPWORDS and not w.isdigit() and not concepts_in(w)]
+    each as its stems in `langs`: what a sentence must speak of when the question's topics only frame it. Short
+    words ("each", "hay", "vcs") are left out: they are more often filler than the thing asked about."""
+    plain = [w for w in words(question) if len(w) >= 5 and w not in STOPWORDS and not w.isdigit() and not concepts_in(w)]
     return [frozenset(stem_words([w], lang)[0] for lang in langs) for w in plain]
 
 
@@ -116,7 +119,6 @@ def best_answer(question: str, context_text: str, passages: list[Passage], *, li
     if not asked_words and context_text and not question_concepts(question):
         asked_words = _question_words(context_text, detect_language(context_text), doc_langs)
     total = len(candidates)
-    concept_count = {c: sum(c in s.concepts for s in candidates) for c in asked}
     word_count = {w: sum(w in s.words for s in candidates) for w in asked_words}
     topical_asked = asked - _QUALIFIERS
     specific_asked = topical_asked - _BROAD
@@ -143,8 +145,9 @@ def best_answer(question: str, context_text: str, passages: list[Passage], *, li
         value += 2.0 * len(qualifiers) + sum(1.0 + _rarity(word_count[w], total) for w in words)
         if asked & _QUALIFIERS and not qualifiers and topical:
             value -= 1.0  # asked about Saturday: a sentence about weekdays answers less well
-        if not topical and not qualifiers and value < MIN_SCORE + 0.5:
-            return None  # words alone must say a good deal
+        if not topical and not qualifiers and value < MIN_SCORE + 0.5 and not any(
+                _rarity(word_count[w], total) >= RARE and len(w) >= 5 for w in words):
+            return None  # words alone must say a good deal, or name something few sentences speak of
         if quantity and _DIGIT.search(sentence.text):
             value += 1.0
         if sentence.passage.source == "profile":
