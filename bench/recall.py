@@ -22,16 +22,21 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import _harness  # noqa: F401  (puts the project on sys.path)
+from _harness import serve
 from pymongo import AsyncMongoClient
 
 from bot.evaluation.runner import run_case
+from bot.pipeline.llm import build_chat_model
 from bot.runtime.embedded import start_mongo
 from knowledge.language import LANGUAGES
 from knowledge.retrieval import KnowledgeIndex
-from tests.engine.recall_run import Outcome, rate, rows, run_set
+from tests.engine.recall_run import Outcome, rate, rewriting, rows, run_set
+from tests.engine.recall_set import Question
+from tests.fakes.groq_server import FakeGroq, text_answer
 from tests.heldout.businesses import BUSINESSES, CASES, FRESH_CASES
 from tests.heldout.seed import eval_case, seed
 
@@ -100,12 +105,24 @@ async def main(details: bool) -> None:
             tune = await run_set(db, knowledge, split="tune")
             untouched = await run_set(db, knowledge, split="untouched")
             old = await old_sets(db, knowledge)
+            async with AsyncExitStack() as stack:
+                # A model that reads each question as the set's `english` says a translating model would.
+                fake = FakeGroq()
+                current: list[Question] = []
+                fake.responder = lambda body: text_answer(current[-1].english)
+                fake.url = await serve(fake.app(), stack)
+                model = build_chat_model("bench-key", "llama-3.1-8b-instant", fake.url, 5.0)
+                query_for = rewriting(model)
+                rewritten = [await run_set(db, KnowledgeIndex(), split=split, query_for=query_for,
+                                           before_each=current.append) for split in ("tune", "untouched")]
         finally:
             await client.close()
             mongo.stop()
     print(f"recall bench ({time.perf_counter() - started:.1f} s)")
     print_table("frozen set, tune half (language school, coworking), offline", tune)
     print_table("frozen set, untouched half (dental clinic), offline", untouched)
+    print_table("frozen set, tune half, searched with a model's English reading of the question", rewritten[0])
+    print_table("frozen set, untouched half, searched with a model's English reading of the question", rewritten[1])
     print_old("held-out CASES", old["held-out"])
     print_old("fresh cases", old["fresh"])
     if details:

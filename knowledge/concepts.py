@@ -560,9 +560,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             alternative = alternative.strip()
             if not alternative:
                 continue
-            body = alternative[:-1] + r"\w*" if alternative.endswith("*") else alternative
-            parts.append(rf"(?<![\w]){body}(?![\w])")
-        compiled[concept] = re.compile("|".join(parts))
+            parts.append(alternative[:-1] + r"\w*" if alternative.endswith("*") else alternative)
+        # One word-boundary check around all alternatives: the scan tests it once per position, not per word.
+        compiled[concept] = re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)")
     return compiled
 
 

@@ -138,8 +138,8 @@ def best_answer(question: str, context_text: str, passages: list[Passage], *, li
             # "How much is the intensive course?": a sentence about some other price does not answer, nor does
             # any sentence about prices answer "how much is it?" (the catalog does).
             unknown = any(not any(word_count.get(stem, 0) for stem in stems) for stems in plain)
-            if not plain_stems & words or unknown:
-                return None
+            if (plain and not plain_stems & words) or unknown or (not plain and not qualifiers):
+                return None  # ("How long is a lesson?" is answered by its duration)
         # A topic weighs 3, a word 1 to 2: how rare a word is among the sentences decides between equals.
         value = 3.0 * len(topical)
         value += 2.0 * len(qualifiers) + sum(1.0 + _rarity(word_count[w], total) for w in words)

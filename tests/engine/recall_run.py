@@ -21,7 +21,7 @@ from bot.evaluation.checks import answers, folded, passage_found, wrong_amounts
 from bot.pipeline import choose_campaign, run_turn
 from bot.pipeline.claims import numbers_said, unsupported
 from bot.pipeline.llm import SalesChatModel
-from bot.pipeline.query import retrieval_query
+from bot.pipeline.query import retrieval_query, rewritten_query, search_query
 from bot.pipeline.turn_view import clean_sentences
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext
 from bot.pipeline.verify import ignored_phrases, support_texts
@@ -183,3 +183,12 @@ def rows(outcomes: list[Outcome], key: Callable[[Outcome], str]) -> dict[str, Ro
 
 def rate(pair: tuple[int, int]) -> str:
     return f"{pair[0]}/{pair[1]}" if pair[1] else "–"
+
+
+def rewriting(model: SalesChatModel) -> QueryFor:
+    """The search a turn makes when a model is configured: its standalone reading of the question beside the
+    customer's words (earlier turns of a case are searched as the engine would without one)."""
+    async def query_for(question: Question, text: str, history: list[HistoryItem]) -> str:
+        rewrite = await rewritten_query(model, [text], history) if text == question.text else None
+        return search_query(retrieval_query([text], history), rewrite)
+    return query_for
