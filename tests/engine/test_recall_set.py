@@ -45,3 +45,25 @@ def test_the_wrong_quote_check_reads_the_documents() -> None:
     sentences = shop_sentences(SHOPS["school"])
     assert any("host family from 180" in s for s in sentences)
     assert any("massimo di 10 studenti" in s for s in sentences)
+
+
+async def test_offline_the_answer_is_found_and_sent_and_nothing_unsupported_is_said(db) -> None:
+    from knowledge.retrieval import KnowledgeIndex
+    from tests.engine.recall_run import rows, run_set
+
+    outcomes = await run_set(db, KnowledgeIndex())
+    for split in ("tune", "untouched"):
+        mine = [o for o in outcomes if SHOPS[o.question.shop].split == split]
+        row = rows(mine, lambda o: o.question.lang)["all"]
+        hits, asked = row.retrieval
+        assert hits >= 0.9 * asked, (split, [o.question.id for o in mine if o.passage_hit is False])
+        # A reply never states what the business did not write, nor an amount it never gave.
+        assert row.unsupported == 0, [(o.question.id, o.unsupported_sent, o.wrong_amounts) for o in mine
+                                      if o.unsupported_sent or o.wrong_amounts]
+    tune = [o for o in outcomes if SHOPS[o.question.shop].split == "tune"]
+    row = rows(tune, lambda o: o.question.lang)["all"]
+    assert row.answered[0] >= 0.85 * row.answered[1], [(o.question.id, o.reply) for o in tune
+                                                       if o.question.kind != "unanswerable" and not o.answered]
+    # A question no document answers is never answered with a sentence that does not answer it.
+    assert row.declined[0] == row.declined[1], [(o.question.id, o.reply) for o in tune if o.quoted_wrong
+                                                and o.question.kind == "unanswerable"]
