@@ -23,7 +23,7 @@ from bot.pipeline.claims import numbers_said, unsupported
 from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.query import retrieval_query, rewritten_query, search_query
 from bot.pipeline.turn_view import clean_sentences
-from bot.pipeline.types import HistoryItem, LeadState, TurnContext
+from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
 from bot.pipeline.verify import ignored_phrases, support_texts
 from knowledge.campaigns import create_campaign
 from knowledge.documents import add_document
@@ -92,7 +92,7 @@ def quotes_wrong_sentence(question: Question, reply: str, sentences: list[str]) 
 
 async def _turn(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str, question: Question, text: str,
                 history: list[HistoryItem], lead: LeadState, campaign_id: str, model: SalesChatModel | None,
-                timeout_s: float, query_for: QueryFor) -> tuple[TurnContext, object]:
+                timeout_s: float, query_for: QueryFor) -> tuple[TurnContext, TurnResult]:
     query = await query_for(question, text, history)
     turn = await knowledge.for_turn(db, tenant_id, query, platform="facebook", k=PASSAGES)
     campaigns = turn.facts.products
@@ -115,12 +115,12 @@ async def ask(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str, shop
     for earlier in question.turns:
         ctx, result = await _turn(db, knowledge, tenant_id, question, earlier, history, lead, campaign_id, None,
                                   timeout_s, query_for)
-        history += [HistoryItem(sender="customer", text=earlier), HistoryItem(sender="bot", text=result.reply.text)]  # type: ignore[attr-defined]
-        lead = result.lead  # type: ignore[attr-defined]
+        history += [HistoryItem(sender="customer", text=earlier), HistoryItem(sender="bot", text=result.reply.text)]
+        lead = result.lead
         campaign_id = ctx.campaign.id if ctx.campaign else campaign_id
     ctx, result = await _turn(db, knowledge, tenant_id, question, question.text, history, lead, campaign_id, model,
                               timeout_s, query_for)
-    reply = result.reply  # type: ignore[attr-defined]
+    reply = result.reply
     case = _eval_case(question)
     links = [c.product.cta_url for c in ctx.facts.products if c.product.cta_url]
     customer = numbers_said(" ".join([*question.turns, question.text]))
