@@ -72,6 +72,21 @@ _HINTS: dict[str, frozenset[str]] = {
         ["il", "lo", "gli", "della", "delle", "sono", "come", "quanto", "costa", "prezzo", "ciao", "grazie", "voglio", "avete", "posso", "una", "con", "molto", "buongiorno", "buonasera", "vorrei", "parlare", "persona", "comprare", "quante", "persone", "ci", "lezione", "pagare", "rate", "dove", "siete", "aperti", "anche", "spedizione", "che", "non", "per", "su", "sono", "della", "nel", "nella", "questo", "questa", "ancora", "perche", "quale", "serve", "vorrei", "possiamo", "fate", "fai", "ci", "sono", "un", "po"]
     ),
 }
+# Common function words, so a question without any of the words above still shows its language.
+_FUNCTION_WORDS: dict[str, str] = {
+    "es": "puede pueden hay tiene tienen son muy algo nada ahora aqui porque desde hasta sobre quien tambien "
+          "nosotros ellos eso este estos otra otro mucho poco bien todo todos cada entre ser estar hacer tener cuotas",
+    "pt": "das dos nao sao tem voce voces vcs pra ate ja tambem isso esse essa aqui agora qual quais porque fazer "
+          "fazem faz pode podem muito pouco tudo nada bem umas aos pelo pela num numa sem dar",
+    "it": "c'e ci siete fate fa fai puo possono dopo prima mi ti gli della dello dei degli nel nella alla allo agli "
+          "questo quello cosa perche dove quale anche ancora molto poco tutto niente qui adesso stare fare avere "
+          "essere subito",
+    "fr": "ils elle on mon mes ton ses cet cette ces qui quoi dans sur avec sans chez par peut peux pouvez suis "
+          "sont fait faites aussi tres bien tout rien ici maintenant apres avant au aux",
+    "de": "ab welchem welche welcher darf durfen man konnen muss mussen werden wird sind bin bist hat hast nicht "
+          "kein keine von zum zur am noch nur wenn dann aber fur uber unter",
+}
+_HINTS = {lang: hints | frozenset(_FUNCTION_WORDS.get(lang, "").split()) for lang, hints in _HINTS.items()}
 # Words several languages share count for none of them.
 _SHARED = {w for lang in _HINTS for w in _HINTS[lang] if sum(w in _HINTS[other] for other in _HINTS) > 1}
 
@@ -83,7 +98,7 @@ _SINGLE_WORDS: dict[str, str] = {
     "ciao": "it", "grazie": "it", "buongiorno": "it", "basta": "it",
 }
 
-_LETTER_HINTS = (("ñ¿¡", "es"), ("ãõ", "pt"), ("èùœë", "fr"), ("äöüß", "de"), ("ì", "it"))
+_LETTER_HINTS = (("ñ¿¡", "es"), ("ãõ", "pt"), ("ùœë", "fr"), ("äöüß", "de"), ("ì", "it"))
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
 
@@ -111,6 +126,9 @@ def detect_language(text: str, default: str = "en") -> str:
             scores[lang] += 1.5
     if "ç" in lowered:
         scores["pt"] += 0.75
+        scores["fr"] += 0.75
+    if "è" in lowered:  # "c'è", "très"
+        scores["it"] += 0.75
         scores["fr"] += 0.75
     best = max(LANGUAGES, key=lambda lang: (scores[lang], lang == default))
     return best if scores[best] > 0 else default

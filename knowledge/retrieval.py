@@ -42,6 +42,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 THREAD_BUILD_PASSAGES = 300
 # A concept ("refund", "hours") weighs as much as this many words of the question.
 CONCEPT_WEIGHT = 2
+# At most this many passages of one campaign among those a search returns.
+PASSAGES_PER_CAMPAIGN = 2
 
 
 def analyze(text: str, lang: str | None = None) -> list[str]:
@@ -51,7 +53,11 @@ def analyze(text: str, lang: str | None = None) -> list[str]:
     language = lang or detect_language(text)
     found = [word for word in _TOKEN.findall(folded) if word not in STOPWORDS]
     terms = stem_words(found, language)
-    terms.extend(f"@{concept}" for concept in sorted(concepts_in(folded, folded=True)))
+    # A concept counts once per sentence that speaks of it: a passage that goes on about refunds is about refunds
+    # more than one that names them once.
+    for piece in _PIECES.split(folded):
+        if piece.strip():
+            terms.extend(f"@{concept}" for concept in sorted(concepts_in(piece, folded=True)))
     return terms
 
 
@@ -59,14 +65,25 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return [analyze(text) for text in texts]
 
 
-def query_terms(query: str, lang: str | None = None) -> list[str]:
-    """The question's terms; its concepts count CONCEPT_WEIGHT times, since they carry across languages."""
-    terms = analyze(query, lang)
+def query_terms(query: str, lang: str | None = None, also: tuple[str, ...] = ()) -> list[str]:
+    """The question's terms; its concepts count CONCEPT_WEIGHT times, since they carry across languages. Its
+    words are stemmed in its own language and in each language of `also` (the documents'), so a word both
+    share ("wifi", "visa", "online", "Zoom", a street's name) meets the document's own stem of it."""
+    language = lang or detect_language(query)
+    terms = analyze(query, language)
     concepts = [term for term in terms if term.startswith("@")]
+    others = [other for other in also if other != language]
+    if others:
+        found = [word for word in _TOKEN.findall(fold(query)) if word not in STOPWORDS]
+        words = [term for term in terms if not term.startswith("@")]
+        for other in others:
+            words.extend(stem_words(found, other))
+        terms = list(dict.fromkeys(words)) + concepts
     return terms + concepts * (CONCEPT_WEIGHT - 1)
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_PIECES = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -76,13 +93,15 @@ class PassageIndex:
     passages: list[Passage]
     campaigns: list[Campaign | None]
     retriever: bm25s.BM25
+    languages: tuple[str, ...] = ()  # the languages the tenant's passages are written in
 
     def search(self, query: str, k: int, platform: str | None) -> list[Passage]:
-        query_ids = self.retriever.get_tokens_ids(query_terms(query))
+        query_ids = self.retriever.get_tokens_ids(query_terms(query, also=self.languages))
         if not query_ids or k <= 0:
             return []
         scores = self.retriever.get_scores_from_ids(query_ids)
         found: list[Passage] = []
+        per_campaign: dict[str, int] = {}
         for position in (-scores).argsort(kind="stable"):  # best first, ties in corpus order
             score = float(scores[position])
             if score <= 0:
@@ -90,6 +109,11 @@ class PassageIndex:
             campaign = self.campaigns[position]
             if campaign is not None and platform is not None and not campaign.visible_on(platform):
                 continue
+            if campaign is not None:
+                # The catalog reaches the prompt on its own: a campaign's passages never crowd out the documents.
+                if per_campaign.get(campaign.id, 0) >= PASSAGES_PER_CAMPAIGN:
+                    continue
+                per_campaign[campaign.id] = per_campaign.get(campaign.id, 0) + 1
             found.append(self.passages[position].model_copy(update={"score": score}))
             if len(found) == k:
                 break
@@ -116,7 +140,12 @@ def build_passage_index(knowledge: TenantKnowledge) -> PassageIndex | None:
         return None
     retriever = bm25s.BM25()
     retriever.index([tokens[i] for i in kept], show_progress=False)
-    return PassageIndex([passages[i] for i in kept], [campaigns[i] for i in kept], retriever)
+    # The languages the documents are written in (the profile's when there are none): a question's words are
+    # stemmed in these too.
+    written = [passages[i].text for i in kept if campaigns[i] is None and passages[i].source != "profile"]
+    written = written or [passages[i].text for i in kept if campaigns[i] is None]
+    languages = tuple(sorted({detect_language(text) for text in written}))
+    return PassageIndex([passages[i] for i in kept], [campaigns[i] for i in kept], retriever, languages)
 
 
 @dataclass

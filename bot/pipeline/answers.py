@@ -1,20 +1,40 @@
-"""Answers from the tenant's documents: the one or two sentences that answer the question, not a chunk."""
+"""Answers from the tenant's documents: the one or two sentences that answer the question, not a chunk.
+
+Each sentence of the passages given for the turn is scored against the question: the topics both speak of
+(concepts, the same in every language) and the words they share (stemmed in the question's language, the
+sentence's and English), each weighed by how rare it is among those sentences, so "dog" decides over "bring".
+A question in a FAQ ("Do you offer online lessons? Private lessons can also be held on Zoom…") points at the
+sentence after it. A topic that only frames a question (the price of something, whether it is free, a day)
+never picks a sentence alone: the sentence must also speak of the thing asked about.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
+from bot.pipeline.text import STOPWORDS, content_words, detect_language, fold, stem_words, words
 from bot.pipeline.turn_view import clean_sentences
-from bot.pipeline.text import content_words, detect_language, fold
 from knowledge.concepts import concepts_in
 from knowledge.models import Passage
 
 # Concepts that only narrow a question ("on Saturday", "during the week"): they never answer one alone.
 _QUALIFIERS = frozenset({"day_sat", "day_sun", "day_week", "duration"})
+# Concepts that frame a question without saying what it is about ("how much is…", "is … free?").
+_BROAD = frozenset({"price", "free", "payment", "membership", "booking", "urgent", "contact", "lessons", "month"})
 # Internal lines of campaign passages, which are for the model's reading, not for quoting.
 _INTERNAL = re.compile(r"^(?:for|price of [^:]+|how to get [^:]+|contact [^:]+|goals of [^:]+|who [^:]+ serves):",
                        re.IGNORECASE)
+# "how many…", "¿cuánto…?", "combien…", "wie lange…": the answer holds a number.
+_ASKS_QUANTITY = re.compile(
+    r"\b(?:how (?:many|much|long|often|far|big)|cuant[oa]s?|quant[oa]s?|quant[ie]|combien|wie (?:viele?|lange|oft)|"
+    r"what time|a que hora|a quelle heure|um wie viel|a che ora|que horas|ab welchem alter|from what age)\b"
+)
+_DIGIT = re.compile(r"\d")
+MIN_SCORE = 2.0
+# How rare (0–1) a word must be among the sentences to decide alone ("social" in "programma social?").
+RARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -26,65 +46,145 @@ class DocumentAnswer:
 
 
 @dataclass(frozen=True)
-class _Scored:
-    score: float
-    index: int
-    sentences: list[str]
+class _Sentence:
+    text: str
+    concepts: frozenset[str]
+    words: frozenset[str]
+    rank: int
     passage: Passage
+    siblings: tuple[str, ...]  # the sentences of its passage, in order
+    index: int
 
 
 def question_concepts(text: str) -> set[str]:
     return concepts_in(text)
 
 
-def _sentence_score(sentence: str, asked: set[str], asked_words: frozenset[str], lang: str) -> tuple[float, set[str]]:
-    folded = fold(sentence)
-    found = concepts_in(folded, folded=True)
-    topical = (asked - _QUALIFIERS) & found
-    qualifiers = asked & _QUALIFIERS & found
-    sentence_words = content_words(sentence, lang)
-    overlap = asked_words & sentence_words
-    score = 3.0 * len(topical) + 2.0 * len(qualifiers) + 1.0 * len(overlap)
-    if asked & _QUALIFIERS and not qualifiers and topical:
-        score -= 1.0  # asked about Saturday: a sentence about weekdays answers less well
-    return score, found
+def _question_words(question: str, lang: str, doc_langs: set[str]) -> frozenset[str]:
+    found = content_words(question, lang) | content_words(question, "en")
+    for doc_lang in doc_langs:
+        found |= content_words(question, doc_lang)
+    return found
 
 
-def best_answer(question: str, context_text: str, passages: list[Passage], *, limit: int = 2,
-                hidden: tuple[str, ...] = ()) -> DocumentAnswer | None:
-    """The sentences of `passages` (none naming a `hidden` product, folded) that answer `question` best (the customer's earlier question, `context_text`,
-    breaks ties for a follow-up). None when no sentence speaks of what was asked."""
-    asked = question_concepts(question) or question_concepts(context_text)
-    lang = detect_language(question)
-    asked_words = content_words(question, lang) | content_words(question, "en")
-    best: _Scored | None = None
+def _plain_words(question: str, langs: set[str]) -> list[frozenset[str]]:
+    """The question's words that name no topic of the vocabulary ("day pass" in "how much is a day pass?"),
+    each as its stems in `langs`: what a sentence must speak of when the question's topics only frame it. Short
+    words ("each", "hay", "vcs") are left out: they are more often filler than the thing asked about."""
+    plain = [w for w in words(question) if len(w) >= 5 and w not in STOPWORDS and not w.isdigit() and not concepts_in(w)]
+    return [frozenset(stem_words([w], lang)[0] for lang in langs) for w in plain]
+
+
+def _candidates(passages: list[Passage], hidden: tuple[str, ...]) -> list[_Sentence]:
+    found = []
     for rank, passage in enumerate(passages):
         if passage.source.startswith("campaign:"):
             continue
         # Never a sentence that names a product not offered on this channel.
-        sentences = [s for s in clean_sentences(passage.text) if not _INTERNAL.match(s)
-                     and not any(name in fold(s) for name in hidden)]
+        sentences = tuple(s for s in clean_sentences(passage.text) if not _INTERNAL.match(s)
+                          and not any(name in fold(s) for name in hidden))
         doc_lang = detect_language(passage.text)
         for index, sentence in enumerate(sentences):
-            if len(sentence.split()) < 3:
-                continue  # a heading ("Refunds") says nothing by itself
-            score, found = _sentence_score(sentence, asked, asked_words | content_words(question, doc_lang), doc_lang)
-            if not (asked - _QUALIFIERS) & found and not (asked & found) and score < 2:
-                continue
-            score -= 0.05 * rank
-            if best is None or score > best.score:
-                best = _Scored(score, index, sentences, passage)
-    if best is None or best.score < 2:
+            folded = fold(sentence)
+            found.append(_Sentence(
+                text=sentence, concepts=frozenset(concepts_in(folded, folded=True)),
+                words=content_words(sentence, doc_lang) | content_words(sentence, "en"),
+                rank=rank, passage=passage, siblings=sentences, index=index,
+            ))
+    return found
+
+
+def _says_something(sentence: str) -> bool:
+    # A heading ("Refunds", "Space and capacity") says nothing by itself.
+    return len(sentence.split()) >= 3 and not (len(sentence.split()) <= 4 and not re.search(r"[.!?:;\d]", sentence))
+
+
+def _rarity(count: int, total: int) -> float:
+    """0 for what every sentence says, up to 1 for what one sentence says."""
+    return math.log((total + 1) / (count + 1)) / math.log(total + 1) if total else 0.0
+
+
+def best_answer(question: str, context_text: str, passages: list[Passage], *, limit: int = 2,
+                hidden: tuple[str, ...] = (), require: frozenset[str] = frozenset()) -> DocumentAnswer | None:
+    """The sentences of `passages` (none naming a `hidden` product, folded) that answer `question` best (the
+    customer's earlier question, `context_text`, gives a follow-up its topic). With `require`, only a sentence
+    that speaks of one of those concepts answers. None when no sentence speaks of what was asked."""
+    asked = question_concepts(question) or question_concepts(context_text)
+    candidates = [c for c in _candidates(passages, hidden) if c.text.strip()]
+    if not candidates:
         return None
-    chosen = [best.sentences[best.index]]
-    if limit > 1 and best.index + 1 < len(best.sentences):
-        following = best.sentences[best.index + 1]
+    lang = detect_language(question)
+    doc_langs = {detect_language(c.passage.text) for c in candidates}
+    asked_words = _question_words(question, lang, doc_langs)
+    if not asked_words and context_text and not question_concepts(question):
+        asked_words = _question_words(context_text, detect_language(context_text), doc_langs)
+    total = len(candidates)
+    word_count = {w: sum(w in s.words for s in candidates) for w in asked_words}
+    topical_asked = asked - _QUALIFIERS
+    specific_asked = topical_asked - _BROAD
+    quantity = bool(_ASKS_QUANTITY.search(fold(question)))
+    plain = _plain_words(question, {lang, "en", *doc_langs})
+    plain_stems = frozenset().union(*plain) if plain else frozenset()
+
+    def score(sentence: _Sentence) -> float | None:
+        topical = topical_asked & sentence.concepts
+        qualifiers = asked & _QUALIFIERS & sentence.concepts
+        words = asked_words & sentence.words
+        if require and not require & sentence.concepts:
+            return None
+        if specific_asked and not topical - _BROAD and not words:
+            return None  # "Is parking free?" is not answered by "Printing is free"
+        if topical_asked and not specific_asked:
+            # "How much is the intensive course?": a sentence about some other price does not answer, nor does
+            # any sentence about prices answer "how much is it?" (the catalog does).
+            unknown = any(not any(word_count.get(stem, 0) for stem in stems) for stems in plain)
+            if (plain and not plain_stems & words) or unknown or (not plain and not qualifiers):
+                return None  # ("How long is a lesson?" is answered by its duration)
+        # A topic weighs 3, a word 1 to 2: how rare a word is among the sentences decides between equals.
+        value = 3.0 * len(topical)
+        value += 2.0 * len(qualifiers) + sum(1.0 + _rarity(word_count[w], total) for w in words)
+        if asked & _QUALIFIERS and not qualifiers and topical:
+            value -= 1.0  # asked about Saturday: a sentence about weekdays answers less well
+        if not topical and not qualifiers and value < MIN_SCORE + 0.5 and not any(
+                _rarity(word_count[w], total) >= RARE and len(w) >= 5 for w in words):
+            return None  # words alone must say a good deal, or name something few sentences speak of
+        if quantity and _DIGIT.search(sentence.text):
+            value += 1.0
+        if sentence.passage.source == "profile":
+            value -= 0.5  # the business's blurb, when its documents say it too
+        return value - 0.05 * sentence.rank
+
+    best: tuple[float, _Sentence, int] | None = None
+    for sentence in candidates:
+        is_question = sentence.text.rstrip().endswith("?")
+        if not is_question and not _says_something(sentence.text):
+            continue
+        value = score(sentence)
+        if value is None:
+            continue
+        answer_index = sentence.index
+        if is_question:
+            # A FAQ's question: its answer is the sentence after it.
+            if sentence.index + 1 >= len(sentence.siblings) or sentence.siblings[sentence.index + 1].rstrip().endswith("?"):
+                continue
+            answer_index = sentence.index + 1
+            value += 0.5
+        if best is None or value > best[0]:
+            best = (value, sentence, answer_index)
+    if best is None or best[0] < MIN_SCORE:
+        return None
+    _, sentence, index = best
+    siblings = sentence.siblings
+    chosen = [siblings[index]]
+    if limit > 1 and index + 1 < len(siblings):
+        following = siblings[index + 1]
         follow_concepts = concepts_in(following)
-        # The next sentence belongs to the answer when it goes on about the same thing ("Closed on Sundays.").
-        if len(following.split()) >= 3 and (follow_concepts & asked or (follow_concepts & concepts_in(chosen[0]) - _QUALIFIERS)):
+        follow_words = content_words(following, detect_language(sentence.passage.text)) | content_words(following, "en")
+        # The next sentence belongs to the answer when it goes on about what was asked ("Closed on Sundays.").
+        if (_says_something(following) and not following.rstrip().endswith("?")
+                and (follow_concepts & topical_asked - _BROAD or (asked_words & follow_words and follow_concepts & asked))):
             chosen.append(following)
     return DocumentAnswer(
-        sentences=chosen, source=best.passage.source, lang=detect_language(" ".join(chosen), default="en"),
+        sentences=chosen, source=sentence.passage.source, lang=detect_language(" ".join(chosen), default="en"),
         concepts=asked,
     )
-

@@ -72,6 +72,8 @@ _ABSOLUTES = {
                 r"nachsten tag|stesso giorno|giorno dopo|mesmo dia|dia seguinte",
     "no_id": r"no id|without (?:an )?id|walk in|sin cita|sans rendez-vous|ohne (?:termin|ausweis)|senza appuntamento|"
              r"sem marcacao",
+    # "We always refund you": said of a promise, "always" must be the business's word too.
+    "always": r"always|siempre|sempre|toujours|immer",
     "we_pay": r"we (?:pay|cover) (?:the )?return|(?:return|shipping) (?:is )?(?:on us|free)|retour gratuit|"
               r"devolucion gratis|kostenlose rucksendung|reso gratuito|devolucao gratis",
 }
@@ -172,6 +174,12 @@ def _absolutes(folded: str) -> set[str]:
     return {name for name, pattern in _absolute_patterns().items() if pattern.search(folded)}
 
 
+def _claimed_absolutes(folded: str, concepts: set[str]) -> set[str]:
+    found = _absolutes(folded)
+    # "We're always happy to help" promises nothing; "we always refund" does.
+    return found if concepts & PROMISES else found - {"always"}
+
+
 def claims_in(text: str, *, ignore: Sequence[str] = ()) -> list[Claim]:
     """Each sentence of a reply with what it states; `ignore` are phrases to leave out first (product names,
     amounts the money check reads, the customer's own numbers)."""
@@ -187,7 +195,7 @@ def claims_in(text: str, *, ignore: Sequence[str] = ()) -> list[Claim]:
         concepts = concepts_in(folded, folded=True)
         found.append(Claim(
             sentence=sentence.strip(), numbers=frozenset(numbers), days=frozenset(_days(folded)),
-            absolutes=frozenset(_absolutes(folded)), promises=frozenset(concepts & PROMISES),
+            absolutes=frozenset(_claimed_absolutes(folded, concepts)), promises=frozenset(concepts & PROMISES),
             concepts=frozenset(concepts), words=_words(folded),
         ))
     return found

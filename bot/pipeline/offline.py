@@ -39,6 +39,15 @@ from knowledge.models import Campaign
 __all__ = ["language_of", "offline_reply", "safe_reply", "usable_passages", "visible_campaigns"]
 
 _DEAL_CONCEPTS = frozenset({"discount", "student", "team"})
+# A message that asks without a question mark: "do u take cash", "kann man hier parken".
+_ASKS = re.compile(
+    r"^(?:do|does|did|can|could|is|are|was|will|would|should|what|whats|what's|how|when|where|which|who|why|any|"
+    r"hay|hacen|tienen|puedo|se puede|aceptan|cuanto|cuando|donde|como|que|cual|"
+    r"tem|voces|vcs|posso|pode|da para|aceitam|quanto|quando|onde|qual|"
+    r"est-ce|peut-on|puis-je|je peux|vous|avez|acceptez|combien|quand|ou|quel|quelle|"
+    r"gibt es|kann|konnen|habt|haben sie|nehmt|wie|wann|wo|was|welche|"
+    r"c'e|ci sono|posso|si puo|avete|accettate|quanto|quando|dove|come|quale|quali)\b"
+)
 # Words that point at the product under discussion: "does it...", "is this...", "what sizes...".
 _ABOUT_PRODUCT = re.compile(
     r"\b(?:it|its|this|that|these|those|they|them|one|product|item|feature\w*|include\w*|size\w*|colou?r\w*|"
@@ -107,6 +116,8 @@ class _Responder:
             return self._objection()
         if intent in (Intent.price_question, Intent.product_question) or ASKS_CATALOG.search(self.folded):
             return self._with_question(self._question(intent))
+        if intent != Intent.small_talk and concepts_in(self.text) and _ASKS.match(self.folded):
+            return self._with_question(self._question(Intent.product_question))
         details = capture_lead_fields(self.text)
         if details.model_dump(exclude_none=True):
             return self._noted(details.name or "")
@@ -184,14 +195,14 @@ class _Responder:
         return Reply(text=text, source="offline", facts_used=[f"passage:{answer.source}"],
                      product_name=self.named.product.name if self.named else "")
 
-    def _answer_from_documents(self) -> DocumentAnswer | None:
+    def _answer_from_documents(self, require: frozenset[str] = frozenset()) -> DocumentAnswer | None:
         earlier = ""
         if is_follow_up(self.text):
             customer = [item.text for item in self.ctx.history if item.sender == "customer"]
             earlier = customer[-1] if customer else ""
         visible = {fold(c.product.name) for c in self.campaigns} | {fold(c.name) for c in self.campaigns}
         hidden = tuple(fold(name) for name in self.ctx.facts.all_product_names if fold(name) not in visible)
-        return best_answer(self.text, earlier, usable_passages(self.ctx), hidden=hidden)
+        return best_answer(self.text, earlier, usable_passages(self.ctx), hidden=hidden, require=require)
 
     # Intents ------------------------------------------------------------------------------------
 
@@ -209,8 +220,9 @@ class _Responder:
         return Reply(text=" ".join(parts), source="offline", facts_used=["profile"])
 
     def _question(self, intent: Intent) -> Reply:
-        asked = concepts_in(self.text)
-        if asked & _DEAL_CONCEPTS or re.search(r"\b(?:discount|descuento|desconto|reduction|rabatt|sconto|deal)", self.folded):
+        # The catalog answers "how much is it?": a price alone is no topic to look up.
+        asked = concepts_in(self.text) - {"price"}
+        if asked & {"discount", "student"} or ("team" in asked and intent == Intent.price_question):
             return self._discount()
         hidden = hidden_product(self.ctx, self.campaigns, self.text) if self.named is None else None
         if hidden is not None:
@@ -246,8 +258,10 @@ class _Responder:
 
     def _discount(self) -> Reply:
         """A deal the documents state (student, team rates), else plainly none, with what the product gives."""
-        answer = self._answer_from_documents()
-        if answer is not None and concepts_in(" ".join(answer.sentences)) & _DEAL_CONCEPTS:
+        answer = self._answer_from_documents(require=_DEAL_CONCEPTS)
+        said = fold(" ".join(answer.sentences)) if answer is not None else ""
+        # A deal on another product does not answer "any discount on private sessions?".
+        if answer is not None and (self.named is None or fold(self.named.product.name) in said):
             return self._document_reply(answer)
         campaign = self.campaign
         text = phrase("no_discount", self.lang)

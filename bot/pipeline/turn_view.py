@@ -19,6 +19,11 @@ INSTRUCTION_LIKE = re.compile(
 )
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s|[-=*_]{3,}\s*$)")
 _END_OF_SENTENCE = re.compile(r"[.!?:;…)\]»“”\"]$")
+# Markdown emphasis ("**Do you deliver?** Yes…"): the words stay, the marks go.
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# A short line with no sentence end, before a line that starts a sentence, is a title ("Billing"), even when a
+# passage cut it from its "##".
+_TITLE_WORDS = 5
 
 
 def language_of(ctx: TurnContext) -> str:
@@ -55,7 +60,8 @@ def paragraphs(text: str) -> list[str]:
     ("innerhalb von 14\\nTagen" → "innerhalb von 14 Tagen"); headings stand alone."""
     found: list[str] = []
     current = ""
-    for raw in text.splitlines():
+    lines = _EMPHASIS.sub(r"\2", text).splitlines()
+    for position, raw in enumerate(lines):
         line = raw.strip()
         if not line or _HEADING.match(raw):
             if current:
@@ -66,6 +72,11 @@ def paragraphs(text: str) -> list[str]:
                 found.append(heading)
             continue
         line = line.lstrip(">*-• ").strip()
+        following = lines[position + 1].strip() if position + 1 < len(lines) else ""
+        if (not current and len(line.split()) <= _TITLE_WORDS and not _END_OF_SENTENCE.search(line)
+                and not any(ch.isdigit() for ch in line) and following[:1].isupper()):
+            found.append(line)  # a title line
+            continue
         if current.endswith("-") and line[:1].islower():
             current = current[:-1] + line  # a word hyphenated across lines
         elif current and not _END_OF_SENTENCE.search(current):
