@@ -25,10 +25,23 @@ def dicts(value: Any) -> list[dict[str, Any]]:
     return [item for item in as_list(value) if isinstance(item, dict)]
 
 
-def as_str(value: Any) -> str:
-    """Strings as they are, ids sent as numbers as their digits; anything else is empty."""
-    if isinstance(value, str):
+def clean_text(value: str) -> str:
+    """`value` with any lone surrogate (JSON's `\\udcff` escape, which no UTF-8 store accepts) replaced by U+FFFD."""
+    if value.isascii():
         return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # UTF-16 joins what pairs up; what is left alone becomes U+FFFD.
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
+
+
+def as_str(value: Any) -> str:
+    """Strings (lone surrogates replaced, see `clean_text`), ids sent as numbers as their digits; anything else
+    is empty."""
+    if isinstance(value, str):
+        return clean_text(value)
     if isinstance(value, bool):
         return ""
     if isinstance(value, int):
