@@ -9,13 +9,13 @@ after `max_attempts` it goes to the dead-letter stream.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 
 from bot.inbound.dispatch import EventDispatcher
 from bot.inbound.stream import Delivery, InboundStream
 from bot.metrics import Metrics
+from channels.parsing import loads_limited
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class Worker:
                 log.error("delivery dead-lettered", extra={"entry_id": delivery.entry_id, "attempts": attempts})
                 return
             try:
-                payload = json.loads(delivery.body)
+                payload = loads_limited(delivery.body)
             except ValueError:
                 # The webhook edge only queues valid JSON; anything else cannot get better with retries.
                 await self.inbound.dead_letter(delivery, "body is not JSON")

@@ -257,3 +257,18 @@ async def test_unconfigured_app_answers_503(aiohttp_client, make_settings, redis
     assert (await api.get("/api/integrations/facebook/auth-url", headers=owner.auth)).status == 503
     assert (await api.get("/api/integrations/facebook/callback", params={"code": "c", "state": "s"})).status == 503
     assert (await api.post("/api/integrations/facebook/deauthorize", data=signed(FB_USER))).status == 503
+
+
+@pytest.mark.parametrize("path", ["deauthorize", "data-deletion"])
+async def test_deeply_nested_signed_requests_get_400_whether_forged_or_signed(fb_api: TestClient, path: str) -> None:
+    import base64
+    import hashlib
+    import hmac
+
+    deep = b'{"algorithm": "HMAC-SHA256", "user_id": "' + FB_USER.encode() + b'", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    encoded = base64.urlsafe_b64encode(deep).decode().rstrip("=")
+    good = base64.urlsafe_b64encode(hmac.new(APP_SECRET.encode(), encoded.encode(), hashlib.sha256).digest()).decode().rstrip("=")
+    for signature in ("Zm9yZ2Vk", good):
+        response = await fb_api.post(f"/api/integrations/facebook/{path}", data={"signed_request": f"{signature}.{encoded}"})
+        assert response.status == 400, await response.text()
+        assert (await response.json())["error"]["code"] == "bad_signed_request"
