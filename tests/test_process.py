@@ -382,3 +382,24 @@ def test_eval_of_the_demo_tenant_reports_no_invented_amounts(demo_eval, demo_run
 def test_eval_at_log_level_info_writes_no_debug_lines(demo_eval) -> None:
     levels = {json.loads(line).get("level") for line in demo_eval.stderr.splitlines() if line.startswith("{")}
     assert "DEBUG" not in levels, [line for line in demo_eval.stderr.splitlines() if '"DEBUG"' in line][:3]
+
+
+def test_files_under_data_dir_are_private(launch, tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    # A file left by an older version, readable by everyone: the start makes it private too.
+    (data_dir / "mongo").mkdir(parents=True)
+    loose = data_dir / "mongo" / "old.log"
+    loose.write_text("older start")
+    loose.chmod(0o644)
+    (data_dir / "mongo").chmod(0o755)
+    running = serve(launch, data_dir)
+    running.wait_ready()
+    status, _, _ = http("POST", f"{running.base}/api/signup", {"email": "perm@example.com", "password": PASSWORD, "business_name": "Perms"})
+    assert status == 201
+    open_to_others = {str(path.relative_to(data_dir)): oct(path.stat().st_mode & 0o777)
+                      for path in [data_dir, *data_dir.rglob("*")]
+                      if path.stat().st_mode & 0o077}
+    files = [path for path in data_dir.rglob("*") if path.is_file()]
+    assert any(path.suffix == ".aof" or "appendonly" in path.name for path in files), [str(f) for f in files]
+    assert open_to_others == {}
+    assert stop(running) == 0

@@ -48,6 +48,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)]),
         IndexModel([("conversation_id", ASCENDING), ("state", ASCENDING)]),
         IndexModel([("tenant_id", ASCENDING), ("platform_message_id", ASCENDING)]),
+        IndexModel([("at", ASCENDING)]),  # the retention purge
     ])
 
 
@@ -314,6 +315,13 @@ async def record_outbound(
     if advance:
         await _advance(db, tenant_id, conversation_id, now, "last_message_at")
     return _message(doc)
+
+
+async def purge_messages_before(db: AsyncDatabase, cutoff: datetime) -> int:
+    """Delete every message (any tenant's) written before `cutoff`; the count deleted. Conversations, leads and
+    the day's counters stay: the numbers an owner reads do not depend on the texts."""
+    result = await db.messages.delete_many({"at": {"$lt": cutoff}})
+    return int(result.deleted_count)
 
 
 async def get_message(db: AsyncDatabase, tenant_id: str, message_id: str) -> Message | None:

@@ -94,6 +94,11 @@ class Worker:
                 self.metrics.dead_letters.inc()
                 log.error("delivery dead-lettered", extra={"entry_id": delivery.entry_id, "attempts": attempts})
                 return
+            if delivery.body_missing:
+                # Its webhook was answered 503 when the body could not be stored: Meta delivers it again.
+                log.warning("delivery without its body dropped", extra={"entry_id": delivery.entry_id})
+                await self.inbound.ack(delivery)
+                return
             try:
                 payload = loads_limited(delivery.body)
             except ValueError:

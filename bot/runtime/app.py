@@ -20,6 +20,7 @@ from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
 from bot.log_context import request_id_var, tenant_id_var
 from bot.runtime.engine import Engine, build_engine
+from bot.runtime.housekeeping import chores_running
 from bot.runtime.services import Services, open_services
 from bot.runtime.settings import Settings
 from channels.webhooks import WebhookConfig, setup_webhook_routes
@@ -108,10 +109,11 @@ def create_app(
 
     async def worker_ctx(app: web.Application) -> AsyncIterator[None]:
         worker = Worker(app[INBOUND], app[ENGINE].dispatcher, app[SERVICES].metrics, name=f"serve-{uuid.uuid4().hex[:6]}")
-        task = asyncio.create_task(worker.run(), name="worker")
-        yield
-        await worker.stop()
-        await task
+        async with chores_running(app[SERVICES]):
+            task = asyncio.create_task(worker.run(), name="worker")
+            yield
+            await worker.stop()
+            await task
 
     app.cleanup_ctx.append(platform_ctx)
     if run_worker:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 import uuid
@@ -63,6 +64,7 @@ async def _worker(settings: Settings) -> None:
     from bot.inbound.stream import InboundStream
     from bot.inbound.worker import Worker
     from bot.runtime.engine import build_engine
+    from bot.runtime.housekeeping import chores_running
     from bot.runtime.services import open_services
 
     async with open_services(settings, may_start_servers=False) as services:
@@ -71,7 +73,8 @@ async def _worker(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(worker.stop()))
-        await worker.run()
+        async with chores_running(services):
+            await worker.run()
 
 
 async def _deadletters(settings: Settings, replay: str) -> None:
@@ -113,6 +116,8 @@ def _run_long(main_coroutine: Coroutine[Any, Any, None]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # What this process writes (DATA_DIR: the secret key, the embedded servers' files) is its owner's alone.
+    os.umask(0o077)
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -24,9 +24,37 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
+# Everything under DATA_DIR holds customer data or secrets: readable by the platform's own user only.
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def private_dir(path: Path, *, contents: bool = True) -> Path:
+    """`path` made (with its parents) as a folder only its owner can enter; with `contents`, what is already in it
+    (from an older start) is made owner-only too."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    path.chmod(PRIVATE_DIR)
+    for child in path.rglob("*") if contents else ():
+        try:
+            if child.is_symlink():
+                continue
+            child.chmod(PRIVATE_DIR if child.is_dir() else PRIVATE_FILE)
+        except OSError:  # a file the server is rotating away as we look
+            continue
+    return path
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file that only its owner may read, never readable by others even for an instant."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+    path.chmod(PRIVATE_FILE)
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
+    # What the server creates (data files, append-only file, logs) is its owner's alone.
+    os.umask(0o077)
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     # The parent may have died before prctl took effect.
@@ -113,7 +141,8 @@ class EmbeddedServer:
 
 
 def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
-    with open(log_path, "ab") as out:
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+    with os.fdopen(fd, "ab") as out:
         return subprocess.Popen(
             args,
             stdin=subprocess.DEVNULL,
@@ -125,8 +154,8 @@ def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
 
 
 async def start_mongo(data_dir: Path) -> EmbeddedServer:
-    directory = (data_dir / "mongo").resolve()
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir, contents=False)
+    directory = private_dir((data_dir / "mongo").resolve())
     pid_file = directory / "nx.pid"
     stop_stale(pid_file, "nx_27017")
     port = free_port()
@@ -163,8 +192,8 @@ def redis_binary() -> str:
 
 
 async def start_redis(data_dir: Path) -> EmbeddedServer:
-    directory = (data_dir / "redis").resolve()
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir, contents=False)
+    directory = private_dir((data_dir / "redis").resolve())
     pid_file = directory / "redis.pid"
     stop_stale(pid_file, "redis-server")
     port = free_port()
@@ -178,6 +207,6 @@ async def start_redis(data_dir: Path) -> EmbeddedServer:
         ],
         directory / "redis.log",
     )
-    pid_file.write_text(str(proc.pid))
+    write_private(pid_file, str(proc.pid))
     await _wait_for_port(port, proc, "Redis server")
     return EmbeddedServer("redis", f"redis://127.0.0.1:{port}/0", proc, pid_file, time.monotonic() - started)

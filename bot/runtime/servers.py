@@ -16,7 +16,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.runtime.embedded import EmbeddedServer, pid_alive, start_mongo, start_redis
+from bot.runtime.embedded import EmbeddedServer, pid_alive, private_dir, start_mongo, start_redis, write_private
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -81,10 +81,8 @@ async def resolve_servers(
         stack.callback(redis_server.stop)
         started.append(redis_server)
         redis_url = redis_server.uri
-    record_path.parent.mkdir(parents=True, exist_ok=True)
-    record_path.write_text(
-        json.dumps({"owner_pid": os.getpid(), "mongodb_uri": mongodb_uri, "redis_url": redis_url})
-    )
+    private_dir(record_path.parent, contents=False)
+    write_private(record_path, json.dumps({"owner_pid": os.getpid(), "mongodb_uri": mongodb_uri, "redis_url": redis_url}))
     stack.callback(record_path.unlink, missing_ok=True)
     for server in started:
         log.info("embedded server started", extra={"server": server.name, "seconds": round(server.started_in_s, 3)})

@@ -169,3 +169,12 @@ async def test_a_flag_set_once_with_nin_matches_an_absent_or_false_flag_and_not_
     again = await db.conversations.update_one({"_id": "absent", "tenant_id": "t", "flag": {"$nin": [True]}}, {"$set": {"flag": True}})
     assert [r.modified_count for r in first] == [1, 1] and again.modified_count == 0
     assert {d["_id"]: d["flag"] for d in await db.conversations.find({"tenant_id": "t"}).to_list(None)} == {"absent": True, "false": True}
+
+
+async def test_delete_many_before_a_time_deletes_exactly_the_older_documents(db):
+    await db.messages.insert_many([
+        {"_id": f"m{i}", "tenant_id": "t" if i % 2 else "u", "conversation_id": "c", "at": T0 + timedelta(days=i)} for i in range(6)
+    ])
+    result = await db.messages.delete_many({"at": {"$lt": T0 + timedelta(days=3)}})
+    assert result.deleted_count == 3
+    assert sorted(d["_id"] for d in await db.messages.find({}).to_list(None)) == ["m3", "m4", "m5"]
