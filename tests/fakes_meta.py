@@ -1,13 +1,21 @@
-"""A local stand-in for Meta's Graph API that records every send and can fail on command."""
+"""A local stand-in for Meta's Graph API that records every send and can fail on command.
+
+Like Meta, it refuses (error 190) a token it never issued: Meta's access tokens all begin with "EAA", so any
+other token is junk here, as is one listed in `revoked`. Reading an account (`GET /{id}?fields=id,...`) answers
+its id and a name.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+_ACCOUNT_PATH = re.compile(r"(?:/v[0-9.]+)?/([0-9]+)")
 
 
 @dataclass
@@ -26,7 +34,15 @@ class FakeGraph:
     calls: list[GraphCall] = field(default_factory=list)
     fail_next: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     delay_s: float = 0.0
+    revoked: set[str] = field(default_factory=set)
+    aliases: dict[str, str] = field(default_factory=dict)  # an account id Meta answers with another id
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def refuses(self, token: str) -> bool:
+        return token in self.revoked or not token.startswith("EAA")
+
+    def account_reads(self) -> list[GraphCall]:
+        return [c for c in self.calls if c.method == "GET" and c.query.get("fields", "").startswith("id,")]
 
     def sends(self) -> list[GraphCall]:
         return [c for c in self.calls if c.path.endswith("/messages") and c.method == "POST"]
@@ -56,6 +72,16 @@ class FakeGraph:
             except ValueError:
                 body = {}
         self.calls.append(GraphCall(request.method, request.path, dict(request.query), body, dict(request.headers)))
+        token = request.query.get("access_token") or request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if token and self.refuses(token):
+            return web.json_response({"error": {"message": "Invalid OAuth access token - Cannot parse access token",
+                                                "type": "OAuthException", "code": 190, "fbtrace_id": "AfakeTrace"}}, status=400)
+        account = _ACCOUNT_PATH.fullmatch(request.path)
+        if request.method == "GET" and account and request.query.get("fields", "").startswith("id,"):
+            account_id = self.aliases.get(account.group(1), account.group(1))
+            if "verified_name" in request.query["fields"]:
+                return web.json_response({"id": account_id, "display_phone_number": "+1 555 000 1111", "verified_name": f"Business {account_id}"})
+            return web.json_response({"id": account_id, "name": f"Page {account_id}"})
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         if self.fail_next:

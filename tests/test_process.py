@@ -164,9 +164,41 @@ def launch(tmp_path: Path) -> Iterator:
         running.proc.wait(timeout=10)
 
 
-def serve(launch, data_dir: Path) -> Running:
+def serve(launch, data_dir: Path, *args: str, **env: str) -> Running:
     port = free_port()
-    return launch(data_dir, "serve", "--port", str(port), port=port)
+    return launch(data_dir, "serve", "--port", str(port), *args, port=port, **env)
+
+
+@pytest.fixture(scope="module")
+def graph_url() -> Iterator[str]:
+    """A stand-in for Meta's Graph API in a thread: it reads any account for a token that begins as Meta's do."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs, urlsplit
+
+    class Graph(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802  (the name http.server calls)
+            url = urlsplit(self.path)
+            account_id = url.path.rsplit("/", 1)[-1]
+            token = parse_qs(url.query).get("access_token", [""])[0]
+            ok = token.startswith("EAA") and account_id.isdigit()
+            body = {"id": account_id, "name": f"Page {account_id}"} if ok else {"error": {"code": 190, "message": "Invalid OAuth access token"}}
+            raw = json.dumps(body).encode()
+            self.send_response(200 if ok else 400)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Graph)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v21.0"
+    server.shutdown()
+    server.server_close()
 
 
 def stop(running: Running, timeout: float = 10.0) -> int:
@@ -178,9 +210,9 @@ def files_containing(directory: Path, needle: str) -> list[str]:
     return [str(path) for path in directory.rglob("*") if path.is_file() and needle.encode() in path.read_bytes()]
 
 
-def test_serve_keeps_data_across_a_crash_and_stores_no_secret_in_clear(launch, tmp_path: Path) -> None:
+def test_serve_keeps_data_across_a_crash_and_stores_no_secret_in_clear(launch, tmp_path: Path, graph_url: str) -> None:
     data_dir = tmp_path / "var"
-    first = serve(launch, data_dir)
+    first = serve(launch, data_dir, GRAPH_API_URL=graph_url)
     startup_s = first.wait_ready()
     print(f"\nstart-up (process start to /readyz ok, empty DATA_DIR): {startup_s:.2f}s")
 

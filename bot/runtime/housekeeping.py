@@ -19,11 +19,15 @@ from bot.clock import Clock
 from bot.conversations.store import purge_messages_before
 from bot.inbound.stream import compact_log
 from bot.runtime.services import Services
+from channels.account_check import recheck_accounts
+from channels.crypto import TokenCipher
+from channels.graph import GraphClient
 
 log = logging.getLogger(__name__)
 
 COMPACT_EVERY_S = 60
 PURGE_EVERY_S = 3600
+RECHECK_TOKENS_EVERY_S = 6 * 3600
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,11 @@ def retention_chore(db: AsyncDatabase, clock: Clock, retention_days: int) -> Cho
 
 def compaction_chore(redis: aioredis.Redis) -> Chore:
     return Chore("compact-redis-log", COMPACT_EVERY_S, lambda: compact_log(redis))
+
+
+def token_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient) -> Chore:
+    """Connected accounts whose token died are marked `needs_reconnect` before a customer's reply fails on it."""
+    return Chore("recheck-tokens", RECHECK_TOKENS_EVERY_S, lambda: recheck_accounts(db, cipher, graph))
 
 
 async def run_due(redis: aioredis.Redis, chores: list[Chore]) -> list[str]:
@@ -77,7 +86,7 @@ async def run_chores(redis: aioredis.Redis, chores: list[Chore], stopping: async
 
 def build_chores(services: Services) -> list[Chore]:
     s = services
-    chores = [compaction_chore(s.redis)]
+    chores = [compaction_chore(s.redis), token_chore(s.db, s.cipher, s.graph)]
     if purge := retention_chore(s.db, s.clock, s.settings.message_retention_days):
         chores.append(purge)
     return chores

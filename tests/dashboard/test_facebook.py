@@ -79,6 +79,14 @@ async def graph(aiohttp_server) -> FakeGraph:
         fake.unsubscribed.append((request.match_info["page"], request.query["access_token"]))
         return web.json_response({"success": True})
 
+    async def account(request: web.Request) -> web.Response:
+        # A channel connected by hand is checked by reading the account with its token (Meta's tokens begin "EAA").
+        token = request.query.get("access_token") or request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not token.startswith("EAA"):
+            return web.json_response({"error": {"message": "Invalid OAuth access token", "type": "OAuthException", "code": 190}}, status=400)
+        return web.json_response({"id": request.match_info["account"], "name": "Connected by hand"})
+
+    app.router.add_get("/v21.0/{account:[0-9]+}", account)
     app.router.add_get("/v21.0/oauth/access_token", access_token)
     app.router.add_get("/v21.0/me", me)
     app.router.add_get("/v21.0/me/accounts", accounts)
@@ -216,7 +224,7 @@ def signed(user_id: str, secret: str = APP_SECRET) -> dict[str, str]:
 async def test_deauthorize_removes_that_users_accounts(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     await finish_login(fb_api, await start_login(fb_api, owner))
-    manual = await fb_api.post("/api/channels", json={"platform": "whatsapp", "account_id": "555000111", "access_token": "whatsapptoken123"}, headers=owner.auth)
+    manual = await fb_api.post("/api/channels", json={"platform": "whatsapp", "account_id": "555000111", "access_token": "EAAwhatsapptoken123"}, headers=owner.auth)
     assert manual.status == 201
 
     forged = await fb_api.post("/api/integrations/facebook/deauthorize", data=signed(FB_USER, secret="not-our-secret"))
