@@ -86,8 +86,7 @@ class ReplySender:
         )
         ids: list[str] = []
         for request in requests:
-            await self._pacer.wait_for_slot(account.platform, account.account_id)
-            result = await self._graph.send(request, token)
+            result = await self._graph.send(request, token, pace=self._pacer.for_send(account.platform, account.account_id, request))
             ids.append(result.message_id)
         return ids
 
