@@ -23,7 +23,7 @@ from channels.events import (
     Unsupported,
     unparseable,
 )
-from channels.outbound import SendRequest, our_metadata, split_text
+from channels.outbound import SendRequest, our_metadata, part_reference, split_text
 from channels.parsing import as_dict, as_float, as_str, dicts, timestamp_ms
 
 MAX_TEXT_CHARS = 4096
@@ -65,7 +65,7 @@ class WhatsAppAdapter:
                 body["context"] = {"message_id": reply_to_message_id}
             if reference:
                 # Comes back on every status of this message, as the metadata of an echo does on Messenger.
-                body["biz_opaque_callback_data"] = our_metadata(reference)
+                body["biz_opaque_callback_data"] = our_metadata(part_reference(reference, index))
             requests.append(SendRequest(path=f"/{account_id}/messages", body=body, auth="bearer"))
         return requests
 
