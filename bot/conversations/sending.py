@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, Delivery, Message, from_ms
 from bot.metrics import Metrics
+from bot.outages import ride_out
 from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect
 from channels.base import adapter_for_platform
 from channels.crypto import TokenCipher
@@ -165,24 +166,26 @@ class ReplySender:
         try:
             outcome = await self.deliver(account, fresh, text, reply_to=reply_to, reference=turn_id)
         except PartUnconfirmed as unconfirmed:
-            await convs.hold_unconfirmed_reply(
+            await ride_out(lambda: convs.hold_unconfirmed_reply(
                 db, tenant_id, conversation.id, message_id=reply_message_id(turn_id), text=text, source=source, turn_id=turn_id,
                 parts_total=unconfirmed.total, confirmed=unconfirmed.part, status_after=status_after, now=self._clock.now(),
-            )
+            ), what="an unanswered reply's record")
             self._metrics.send_failures.labels("unconfirmed").inc()
             return await self.settle_unconfirmed(account, fresh, turn_id, reply_to=reply_to)
         await self._store_reply(conversation, text, turn_id=turn_id, source=source, outcome=outcome)
         return outcome
 
     async def _store_reply(self, conversation: Conversation, text: str, *, turn_id: str, source: str, outcome: SendOutcome) -> None:
-        # Written whole over any record the send's own echo or status made first (`note_sent_reply`).
-        await convs.record_outbound(
+        # Written whole over any record the send's own echo or status made first (`note_sent_reply`). A send that
+        # went out is recorded whatever it takes: a MongoDB outage here is waited out, since a retry of the turn
+        # that found no record would send the reply a second time.
+        await ride_out(lambda: convs.record_outbound(
             self._db, conversation.tenant_id, conversation.id, sender="bot", text=text, source=source,
             delivery=Delivery.sent if outcome.sent else Delivery.failed, turn_id=turn_id, message_id=reply_message_id(turn_id),
             platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
             error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "", advance=False,
             replace=True, now=self._clock.now(),
-        )
+        ), what="a sent reply's record")
         outcome.recorded = True
 
     async def settle_unconfirmed(self, account: ChannelAccount, conversation: Conversation, turn_id: str, *, reply_to: str = "") -> SendOutcome:

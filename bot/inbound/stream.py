@@ -153,6 +153,10 @@ class InboundStream:
         """Count one more processing attempt of an entry; the count outlives a crash."""
         return int(await self.redis.hincrby(ATTEMPTS, delivery.entry_id, 1))
 
+    async def refund_attempt(self, delivery: Delivery) -> None:
+        """Take back an attempt that was interrupted (the process stopped), not failed."""
+        await self.redis.hincrby(ATTEMPTS, delivery.entry_id, -1)
+
     async def note_failure(self, delivery: Delivery, error: str) -> None:
         """Keep the latest error of an entry, so a dead letter says why it died."""
         await self.redis.hset(LAST_ERRORS, delivery.entry_id, error[:2000])

@@ -69,7 +69,8 @@ async def _worker(settings: Settings) -> None:
 
     async with open_services(settings, may_start_servers=False) as services:
         engine = build_engine(services)
-        worker = Worker(InboundStream(services.redis), engine.dispatcher, services.metrics, name=f"worker-{uuid.uuid4().hex[:6]}")
+        worker = Worker(InboundStream(services.redis), engine.dispatcher, services.metrics, name=f"worker-{uuid.uuid4().hex[:6]}",
+                        gate=engine.gate)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(worker.stop()))

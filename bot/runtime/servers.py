@@ -8,6 +8,7 @@ reads that file and connects to the same servers instead of starting a second pa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -16,7 +17,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.runtime.embedded import EmbeddedServer, pid_alive, private_dir, start_mongo, start_redis, write_private
+from bot.runtime.embedded import EmbeddedServer, pid_alive, private_dir, start_mongo, start_redis, supervise, write_private
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,4 +87,14 @@ async def resolve_servers(
     stack.callback(record_path.unlink, missing_ok=True)
     for server in started:
         log.info("embedded server started", extra={"server": server.name, "seconds": round(server.started_in_s, 3)})
-    return ServerAddresses(mongodb_uri, redis_url, tuple(started))
+    servers = tuple(started)
+    # Registered last, so it stops first: a server being stopped on the way out is not "restarted".
+    watcher = asyncio.create_task(supervise(servers), name="embedded-servers")
+
+    async def stop_watching() -> None:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+
+    stack.push_async_callback(stop_watching)
+    return ServerAddresses(mongodb_uri, redis_url, servers)

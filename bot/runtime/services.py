@@ -7,14 +7,17 @@ part only what it uses.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 import aiohttp
 import redis.asyncio as aioredis
 from prometheus_client import CollectorRegistry
+from redis.exceptions import BusyLoadingError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -31,6 +34,27 @@ log = logging.getLogger(__name__)
 
 # The worker runs up to 256 deliveries at once; the web side needs a few more.
 REDIS_CONNECTIONS = 400
+# A Redis restarted with a large append-only file answers LOADING until it has read it all.
+REDIS_LOADING_WAIT_S = 300.0
+
+
+async def wait_until_loaded(
+    redis: aioredis.Redis, *, timeout_s: float = REDIS_LOADING_WAIT_S, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+) -> None:
+    """Return once Redis answers (not LOADING); BusyLoadingError if it is still loading after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    told = False
+    while True:
+        try:
+            await redis.ping()
+            return
+        except BusyLoadingError:
+            if time.monotonic() >= deadline:
+                raise
+            if not told:
+                log.info("Redis is loading its data; waiting for it")
+                told = True
+            await sleep(0.1)
 
 
 @dataclass
@@ -62,6 +86,7 @@ async def open_services(settings: Settings, *, may_start_servers: bool = True) -
         )
         redis = aioredis.Redis.from_pool(pool)
         stack.push_async_callback(redis.aclose)
+        await wait_until_loaded(redis)
         http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         stack.push_async_callback(http.close)
         await ensure_all_indexes(db)

@@ -43,7 +43,7 @@ async def worker_with(settings, *, report_wait_s: float) -> AsyncIterator[None]:
     async with open_services(settings) as platform:
         platform.graph = GraphClient(platform.http, settings.graph_base, timeout_s=CLIENT_TIMEOUT_S, base_delay_s=0.01)
         engine = build_engine(platform, report_wait_s=report_wait_s)
-        worker = Worker(InboundStream(platform.redis), engine.dispatcher, platform.metrics, name=f"slow-{time.monotonic_ns()}")
+        worker = Worker(InboundStream(platform.redis), engine.dispatcher, platform.metrics, name=f"slow-{time.monotonic_ns()}", gate=engine.gate)
         task = asyncio.create_task(worker.run())
         try:
             yield
