@@ -166,9 +166,10 @@ class ReplySender:
         try:
             outcome = await self.deliver(account, fresh, text, reply_to=reply_to, reference=turn_id)
         except PartUnconfirmed as unconfirmed:
+            total, part = unconfirmed.total, unconfirmed.part
             await ride_out(lambda: convs.hold_unconfirmed_reply(
                 db, tenant_id, conversation.id, message_id=reply_message_id(turn_id), text=text, source=source, turn_id=turn_id,
-                parts_total=unconfirmed.total, confirmed=unconfirmed.part, status_after=status_after, now=self._clock.now(),
+                parts_total=total, confirmed=part, status_after=status_after, now=self._clock.now(),
             ), what="an unanswered reply's record")
             self._metrics.send_failures.labels("unconfirmed").inc()
             return await self.settle_unconfirmed(account, fresh, turn_id, reply_to=reply_to)

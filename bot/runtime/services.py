@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import aiohttp
 import redis.asyncio as aioredis
 from prometheus_client import CollectorRegistry
-from redis.exceptions import BusyLoadingError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from redis.exceptions import BusyLoadingError
 
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.metrics import Metrics
