@@ -435,3 +435,28 @@ def test_files_under_data_dir_are_private(launch, tmp_path: Path) -> None:
     assert any(path.suffix == ".aof" or "appendonly" in path.name for path in files), [str(f) for f in files]
     assert open_to_others == {}
     assert stop(running) == 0
+
+
+@pytest.mark.parametrize("victim", ["nx", "redis"])
+def test_an_embedded_server_killed_with_sigkill_is_restarted_and_serve_is_ready_again(launch, tmp_path: Path, victim: str) -> None:
+    data_dir = tmp_path / "var"
+    running = serve(launch, data_dir)
+    running.wait_ready()
+    status, _, _ = http("POST", f"{running.base}/api/signup", {"email": "kill@example.com", "password": PASSWORD, "business_name": "Kill"})
+    assert status == 201
+    [killed] = [pid for pid, name in embedded_servers(data_dir).items() if name == victim]
+    os.kill(killed, signal.SIGKILL)
+
+    def restarted() -> bool:
+        now = {name: pid for pid, name in embedded_servers(data_dir).items()}
+        return victim in now and now[victim] != killed and http("GET", f"{running.base}/readyz")[0] == 200
+
+    running.wait_for(restarted, f"the embedded {victim} restarted and /readyz ok")
+    # The dead child was reaped (no zombie left behind) and the pid file names the new server.
+    assert not Path(f"/proc/{killed}").exists()
+    if victim == "nx":
+        assert int((data_dir / "mongo" / "nx.pid").read_text()) == next(p for p, n in embedded_servers(data_dir).items() if n == "nx")
+    status, again, _ = http("POST", f"{running.base}/api/login", {"email": "kill@example.com", "password": PASSWORD})
+    assert status == 200, again  # the data written before the kill is there
+    assert stop(running) == 0
+    assert wait_no_servers(data_dir) == {}

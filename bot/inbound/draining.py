@@ -12,11 +12,15 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# The stream entry whose handling is running (set by the worker): a turn knows the delivery it answers.
+current_delivery: ContextVar[str] = ContextVar("current_delivery", default="")
 
 
 class ShuttingDown(Exception):
@@ -27,6 +31,7 @@ class TurnGate:
     def __init__(self) -> None:
         self._open = True
         self._turns: dict[asyncio.Task[Any], bool] = {}  # each turn's task: True once it holds its lock and runs
+        self._deliveries: dict[asyncio.Task[Any], str] = {}  # the stream entry each turn answers
 
     @property
     def open(self) -> bool:
@@ -47,11 +52,13 @@ class TurnGate:
 
         task: asyncio.Task[T] = asyncio.ensure_future(locked_turn())
         self._turns[task] = False
+        self._deliveries[task] = current_delivery.get()
         task.add_done_callback(self._forget)
         return await asyncio.shield(task)
 
     def _forget(self, task: asyncio.Task[Any]) -> None:
         self._turns.pop(task, None)
+        self._deliveries.pop(task, None)
         if not task.cancelled() and task.exception() is not None and not self._open:
             task.exception()  # retrieved: a turn that failed while nobody awaited it is not an unhandled error
 
@@ -61,6 +68,10 @@ class TurnGate:
         for task, running in list(self._turns.items()):
             if not running:
                 task.cancel()
+
+    def busy_deliveries(self) -> set[str]:
+        """The stream entries a running turn is answering."""
+        return {self._deliveries[task] for task, running in self._turns.items() if running and task in self._deliveries}
 
     async def drain(self, grace_s: float) -> int:
         """Wait up to `grace_s` for the running turns to finish; the ones still running then are cancelled. How many

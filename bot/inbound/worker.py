@@ -18,7 +18,7 @@ import logging
 import time
 
 from bot.inbound.dispatch import EventDispatcher
-from bot.inbound.draining import ShuttingDown, TurnGate
+from bot.inbound.draining import ShuttingDown, TurnGate, current_delivery
 from bot.inbound.stream import Delivery, InboundStream
 from bot.metrics import Metrics
 from bot.outages import OutageBackoff, is_store_outage, ride_out
@@ -49,7 +49,7 @@ class Worker:
         self.name = name
         self.gate = gate or TurnGate()
         self._slots = asyncio.Semaphore(concurrency)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], str] = {}  # each handler's stream entry
         self._in_flight: set[str] = set()
         self._stopping = asyncio.Event()
         self._claim_every_s = claim_every_s
@@ -94,22 +94,29 @@ class Worker:
     async def _drain(self) -> None:
         started = time.monotonic()
         self.gate.close()
-        # Handlers not in a turn stop where they are (their deliveries stay pending); turns run on, shielded.
-        handlers = list(self._tasks)
-        for task in handlers:
+        # A delivery with a turn running is seen through (the turn finishes, the delivery is acknowledged); every
+        # other one stops where it is and stays pending for another worker.
+        busy = self.gate.busy_deliveries()
+        idle = [task for task, entry in self._tasks.items() if entry not in busy]
+        finishing = [task for task, entry in self._tasks.items() if entry in busy]
+        for task in idle:
             task.cancel()
-        if handlers:
-            await asyncio.wait(handlers, timeout=5)
+        if idle:
+            await asyncio.wait(idle, timeout=5)
         cut = await self.gate.drain(max(0.0, self._grace_s - (time.monotonic() - started)))
-        log.info("worker drained", extra={"worker": self.name, "left_pending": len(handlers), "turns_cut": cut,
-                                          "seconds": round(time.monotonic() - started, 3)})
+        if finishing:
+            _, late = await asyncio.wait(finishing, timeout=2)
+            for task in late:
+                task.cancel()
+        log.info("worker drained", extra={"worker": self.name, "left_pending": len(idle), "finished": len(finishing),
+                                          "turns_cut": cut, "seconds": round(time.monotonic() - started, 3)})
 
     async def _spawn(self, delivery: Delivery) -> None:
         await self._slots.acquire()
         self._in_flight.add(delivery.entry_id)
         task = asyncio.create_task(self._handle(delivery))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[task] = delivery.entry_id
+        task.add_done_callback(lambda done: self._tasks.pop(done, None))
 
     async def _keep_claimed(self, delivery: Delivery) -> None:
         interval = self.inbound.claim_idle_ms / 3000
@@ -124,6 +131,7 @@ class Worker:
         self.metrics.store_outage_retries.inc()
 
     async def _handle(self, delivery: Delivery) -> None:
+        current_delivery.set(delivery.entry_id)
         keeper = asyncio.create_task(self._keep_claimed(delivery))
         counted = False
         try:

@@ -19,7 +19,11 @@ import redis.asyncio as aioredis
 from prometheus_client import CollectorRegistry
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 from redis.exceptions import BusyLoadingError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.metrics import Metrics
@@ -81,8 +85,10 @@ async def open_services(settings: Settings, *, may_start_servers: bool = True) -
         stack.push_async_callback(mongo.close)
         db = mongo[settings.mongodb_db]
         # A blocking pool: a burst waits for a free connection instead of failing with "Too many connections".
+        # A pooled connection to a Redis that restarted is dead: such a command is tried again on a new one.
         pool = aioredis.BlockingConnectionPool.from_url(
-            servers.redis_url, decode_responses=True, max_connections=REDIS_CONNECTIONS, timeout=10, health_check_interval=30
+            servers.redis_url, decode_responses=True, max_connections=REDIS_CONNECTIONS, timeout=10, health_check_interval=30,
+            retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3), retry_on_error=[RedisConnectionError, RedisTimeoutError],
         )
         redis = aioredis.Redis.from_pool(pool)
         stack.push_async_callback(redis.aclose)
