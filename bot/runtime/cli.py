@@ -1,4 +1,4 @@
-"""The command line: `python -m bot serve | worker | demo | eval TENANT_ID | deadletters [--replay ID]`."""
+"""The command line: `python -m bot serve [--no-worker] | worker | demo | eval TENANT_ID | deadletters [--replay ID]`."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8080)
+        command.add_argument("--no-worker", action="store_true",
+                             help="the web side alone (webhooks, owner API, pages); `worker` processes answer the queue")
     commands.add_parser("worker", help="a queue worker alone")
     evaluate = commands.add_parser("eval", help="quality report of one tenant's answers")
     evaluate.add_argument("tenant_id")
@@ -37,13 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
+async def _serve(settings: Settings, host: str, port: int, *, demo: bool, run_worker: bool = True) -> None:
     from bot.runtime.app import DEFAULT_EXTENSIONS, DEMO_EXTENSIONS, SERVE_URL, create_app
 
     extensions = DEMO_EXTENSIONS if demo else DEFAULT_EXTENSIONS
-    app = create_app(settings, extensions=extensions)
+    app = create_app(settings, run_worker=run_worker, extensions=extensions)
     app[SERVE_URL] = f"http://{host}:{port}"
-    runner = web.AppRunner(app, shutdown_timeout=20, access_log=None)
+    # On SIGTERM requests in flight get this long to finish (a webhook takes milliseconds, a Leo answer seconds).
+    runner = web.AppRunner(app, shutdown_timeout=8, access_log=None)
     await runner.setup()
     # A burst of webhooks opens many connections at once; aiohttp's default backlog (128) drops the rest,
     # and a dropped connection waits a full second for the client's retry.
@@ -126,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level)
     if args.command in ("serve", "demo"):
-        _run_long(_serve(settings, args.host, args.port, demo=args.command == "demo"))
+        _run_long(_serve(settings, args.host, args.port, demo=args.command == "demo", run_worker=not args.no_worker))
     elif args.command == "worker":
         _run_long(_worker(settings))
     elif args.command == "deadletters":
