@@ -9,7 +9,8 @@ took over.
 
 A send whose answer never came (Graph slower than the client's timeout, a dropped connection) may have reached
 the customer: it is not repeated blindly. The reply is stored as `unknown` and the worker waits up to
-`report_wait_s` for Meta's echo or status of that part; only without one does it send again. With echoes and
+`report_wait_s` for Meta's echo or status of that part; only without one does it send again, and only once: a
+second unanswered send is left `unconfirmed` (probably delivered; shown to the owner as such). With echoes and
 statuses subscribed (as Facebook Login does) that leaves no second reply; without them, a reply Meta did deliver
 late is sent a second time after the wait.
 """
@@ -43,6 +44,8 @@ WINDOW = timedelta(hours=24)
 # How long after a send went unanswered its echo or status is awaited before the send is made again. Meta reports
 # a send within seconds of taking it, and a Graph too slow to answer in 10 s is still busy with it for a while.
 REPORT_WAIT_S = 30.0
+# Sends of one reply that may go unanswered before it is left unconfirmed rather than sent once more.
+MAX_UNANSWERED_SENDS = 2
 _REPORT_POLL_S = 0.25
 
 
@@ -191,10 +194,9 @@ class ReplySender:
 
     async def settle_unconfirmed(self, account: ChannelAccount, conversation: Conversation, turn_id: str, *, reply_to: str = "") -> SendOutcome:
         """Finish a turn's reply stored as `unknown`: wait for Meta's report of its unanswered part, and only without
-        one send again what is not confirmed. Raises SendOutcomeUnknown (the delivery is retried, the reply still
-        `unknown`) when a second send goes unanswered too."""
+        one send again what is not confirmed; after MAX_UNANSWERED_SENDS unanswered sends it is left `unconfirmed`."""
         db, tenant_id, message_id = self._db, conversation.tenant_id, reply_message_id(turn_id)
-        for resend in (False, True):
+        while True:
             record = await self._await_report(tenant_id, message_id)
             if record is None:
                 return SendOutcome(False, detail="the reply's record is gone")
@@ -203,8 +205,14 @@ class ReplySender:
                 await self._store_reply(conversation, record.text, turn_id=turn_id, source=record.source, outcome=outcome)
                 log.info("an unanswered send was confirmed by Meta's report; not sent again", extra={"platform": account.platform})
                 return outcome
-            if resend:
-                break
+            if record.unanswered_sends >= MAX_UNANSWERED_SENDS:
+                log.warning("a reply sent twice without an answer or a report is left unconfirmed", extra={"platform": account.platform})
+                await ride_out(lambda record=record: convs.record_outbound(  # type: ignore[misc]
+                    db, tenant_id, conversation.id, sender="bot", text=record.text, source=record.source, delivery=Delivery.unconfirmed,
+                    turn_id=turn_id, message_id=message_id, error_title="Meta did not confirm this reply", advance=False, replace=True,
+                    now=self._clock.now(),
+                ), what="an unconfirmed reply's record")
+                return SendOutcome(True, recorded=True, detail="sent, not confirmed by Meta")
             # No report: that part never reached Meta (or its echoes and statuses are not subscribed). Send the rest.
             fresh = await convs.get_conversation(db, tenant_id, conversation.id)
             if fresh is None or fresh.silent:
@@ -217,17 +225,16 @@ class ReplySender:
                 outcome = await self.deliver(account, fresh, record.text, reply_to=reply_to, reference=turn_id,
                                              first_part=record.parts_confirmed)
             except PartUnconfirmed as again:
-                await convs.hold_unconfirmed_reply(
+                total, part, since = again.total, again.part, self._clock.now()
+                await ride_out(lambda record=record, total=total, part=part, since=since: convs.hold_unconfirmed_reply(  # type: ignore[misc]
                     db, tenant_id, conversation.id, message_id=message_id, text=record.text, source=record.source,
-                    turn_id=turn_id, parts_total=again.total, confirmed=again.part, status_after=record.status_after,
-                    now=self._clock.now(),
-                )
+                    turn_id=turn_id, parts_total=total, confirmed=part, status_after=record.status_after, now=since,
+                ), what="an unanswered reply's record")
                 continue
             if record.platform_message_id and outcome.sent:
                 outcome.message_ids.insert(0, record.platform_message_id)
             await self._store_reply(conversation, record.text, turn_id=turn_id, source=record.source, outcome=outcome)
             return outcome
-        raise SendOutcomeUnknown("no report from Meta after a second unanswered send")
 
     async def _await_report(self, tenant_id: str, message_id: str) -> Message | None:
         """The reply's record once Meta reported its unanswered part, or as it stands when the wait is over."""

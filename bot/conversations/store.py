@@ -328,13 +328,14 @@ async def hold_unconfirmed_reply(
     if status_after:
         fields["status_after"] = status_after
     doc: dict[str, Any] = {"_id": message_id, "tenant_id": tenant_id, "conversation_id": conversation_id, "direction": "out",
-                           "sender": "bot", "at": now, "parts_confirmed": confirmed, **fields}
+                           "sender": "bot", "at": now, "parts_confirmed": confirmed, "unanswered_sends": 1, **fields}
     try:
         await db.messages.insert_one(doc)
         return _message(doc)
     except DuplicateKeyError:
-        pass  # an echo stored it first: keep what it confirmed
-    await db.messages.update_one({"_id": message_id, "tenant_id": tenant_id}, {"$set": fields, "$max": {"parts_confirmed": confirmed}})
+        pass  # an earlier send of it, or an echo, stored it first: keep what was confirmed, count this send
+    await db.messages.update_one({"_id": message_id, "tenant_id": tenant_id},
+                                 {"$set": fields, "$max": {"parts_confirmed": confirmed}, "$inc": {"unanswered_sends": 1}})
     stored = await db.messages.find_one({"_id": message_id, "tenant_id": tenant_id})
     return _message(stored or doc)
 

@@ -183,10 +183,11 @@ async def test_delete_many_before_a_time_deletes_exactly_the_older_documents(db)
 async def test_set_with_max_keeps_the_larger_count_and_max_alone_raises_it(db):
     # A reply whose send went unanswered: its fields set again, the parts Meta confirmed never lowered.
     await db.messages.insert_one({"_id": "out_t", "tenant_id": "t", "delivery": "sent", "parts_confirmed": 2})
-    await db.messages.update_one({"_id": "out_t", "tenant_id": "t"},
-                                 {"$set": {"delivery": "unknown", "awaiting_part": 1}, "$max": {"parts_confirmed": 1}})
+    for _ in range(2):
+        await db.messages.update_one({"_id": "out_t", "tenant_id": "t"}, {
+            "$set": {"delivery": "unknown", "awaiting_part": 1}, "$max": {"parts_confirmed": 1}, "$inc": {"unanswered_sends": 1}})
     doc = await db.messages.find_one({"_id": "out_t"})
-    assert (doc["delivery"], doc["awaiting_part"], doc["parts_confirmed"]) == ("unknown", 1, 2)
+    assert (doc["delivery"], doc["awaiting_part"], doc["parts_confirmed"], doc["unanswered_sends"]) == ("unknown", 1, 2, 2)
     await db.messages.update_one({"_id": "out_t", "tenant_id": "t"}, {"$max": {"parts_confirmed": 3}})
     await db.messages.update_one({"_id": "out_t", "tenant_id": "t"}, {"$max": {"parts_confirmed": 1}})
     assert (await db.messages.find_one({"_id": "out_t"}))["parts_confirmed"] == 3

@@ -173,3 +173,22 @@ async def test_a_retry_of_a_turn_whose_send_went_unanswered_waits_for_metas_repo
         await settled(redis)
 
     assert len(fake.sends()) == 1
+
+
+async def test_without_echoes_a_reply_is_sent_at_most_twice_then_left_unconfirmed(aiohttp_client, aiohttp_server, make_settings, redis):
+    fake = FakeGraph(delay_s=CLIENT_TIMEOUT_S * 2.5)  # Meta takes every send and never answers in time; no echoes
+    graph = await aiohttp_server(fake.app())
+    settings = make_settings(graph_api_url=str(graph.make_url("/v21.0")))
+    client = await aiohttp_client(create_app(settings, run_worker=False))
+    tenant = await seeded_tenant(client)
+    await remember_customer(redis, "facebook", PAGE_ID, "PSID_NOECHO")
+
+    async with worker_with(settings, report_wait_s=0.5):
+        await post_webhook(client, "messenger", messenger_text("Do you have mats?", psid="PSID_NOECHO"))
+        await eventually(lambda: _answered(client, tenant, ["PSID_NOECHO"]), timeout=30, what="the turn finished")
+        await settled(redis)
+
+    assert sends_by_recipient(fake) == {"PSID_NOECHO": 2}
+    detail = await conversation_of(client, tenant, "PSID_NOECHO")
+    assert [m.get("delivery") for m in detail["messages"] if m["direction"] == "out"] == ["unconfirmed"]
+    assert await redis.xlen("deadletter") == 0
