@@ -27,6 +27,11 @@ class BurstAnswerer:
         self._gate = gate
         self._debounce_ms = debounce_ms
 
+    @property
+    def taking_turns(self) -> bool:
+        """False once the process is stopping (see `draining.TurnGate`)."""
+        return self._gate.open
+
     async def answer_after_burst(
         self, account: ChannelAccount, conversation: Conversation, received_at_ms: int, settings: BotSettings, *,
         fresh_since: float | None = None,

@@ -112,9 +112,9 @@ class EventDispatcher:
                 for account, conversation, settings in to_answer.values()
             ), return_exceptions=True)
             failures += [r for r in results if isinstance(r, Exception)]
-            # Names are fetched after the reply went out: a nicety must not slow the answer.
+            # Names are fetched after the reply went out: a nicety must not slow the answer (nor a stop).
             for (account, conversation, _), result in zip(to_answer.values(), results, strict=True):
-                if not conversation.customer_name and not isinstance(result, BaseException):
+                if not conversation.customer_name and not isinstance(result, BaseException) and self._bursts.taking_turns:
                     await self._fetch_name(account, conversation)
             if cancelled := next((r for r in results if isinstance(r, BaseException) and not isinstance(r, Exception)), None):
                 raise cancelled
