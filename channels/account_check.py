@@ -26,7 +26,7 @@ from channels.accounts import (
 )
 from channels.crypto import TokenCipher, TokenDecryptError
 from channels.errors import ChannelError
-from channels.graph import GraphClient, GraphError
+from channels.graph import Auth, GraphClient, GraphError
 from channels.parsing import as_str
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class AccountIdentity:
 async def read_account(graph: GraphClient, platform: str, account_id: str, token: str) -> AccountIdentity:
     """The account as Meta shows it to this token; GraphError as Meta answers."""
     # WhatsApp's Cloud API takes its token as a bearer header, pages and Instagram accounts as a parameter.
-    auth = "bearer" if platform == "whatsapp" else "access_token"
+    auth: Auth = "bearer" if platform == "whatsapp" else "access_token"
     body = await graph.get(f"/{account_id}", params={"fields": ACCOUNT_FIELDS[platform]}, token=token, auth=auth)
     name = as_str(body.get("name")) or as_str(body.get("verified_name")) or as_str(body.get("display_phone_number"))
     return AccountIdentity(account_id=as_str(body.get("id")), name=name.strip()[:200])

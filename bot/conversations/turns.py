@@ -173,9 +173,13 @@ class TurnRunner:
         if first_answer:
             changes["first_reply_at"] = now
         await convs.close_turn(db, tenant_id, conversation.id, last_message_at=now if outcome.recorded else None, **changes)
-        counts = {"messages_out": 1, "messages_answered": len(pending)} if outcome.sent else {"send_failures": 1}
-        await bump_daily(db, tenant_id, day=day_of(now, settings.zone), platform=conversation.platform,
-                         campaign_id=conversation.campaign_id, **counts)
+        day = day_of(now, settings.zone)
+        if outcome.sent:
+            await bump_daily(db, tenant_id, day=day, platform=conversation.platform, campaign_id=conversation.campaign_id,
+                             messages_out=1, messages_answered=len(pending))
+        else:
+            await bump_daily(db, tenant_id, day=day, platform=conversation.platform, campaign_id=conversation.campaign_id,
+                             send_failures=1)
         return outcome
 
     def _observe(self, conversation: Conversation, result: TurnResult, outcome: SendOutcome, received_at_ms: int) -> None:

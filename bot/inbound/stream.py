@@ -19,6 +19,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
@@ -142,7 +143,8 @@ class InboundStream:
 
     async def _with_bodies(self, entries: list[tuple[str, dict[str, str]]]) -> list[Delivery]:
         keys = [fields["body_key"] for _, fields in entries if fields.get("body_key")]
-        bodies = dict(zip(keys, await self.redis.mget(keys), strict=True)) if keys else {}
+        # The client decodes responses: bodies come back as text.
+        bodies: dict[str, str | None] = dict(zip(keys, cast(list[str | None], await self.redis.mget(keys)), strict=True)) if keys else {}
         return [_delivery(entry_id, fields, bodies.get(fields.get("body_key", ""))) for entry_id, fields in entries]
 
     async def keep_claimed(self, consumer: str, delivery: Delivery) -> None:
@@ -209,7 +211,7 @@ class InboundStream:
         rows = await self.redis.xrange(DEADLETTER, min=entry_id, max=entry_id)
         if not rows:
             return False
-        _, fields = rows[0]
+        fields = cast(dict[str, str], rows[0][1])
         body_key = BODY_PREFIX + uuid.uuid4().hex
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(body_key, fields.get("body", ""))
