@@ -59,8 +59,8 @@ class TurnGate:
     def _forget(self, task: asyncio.Task[Any]) -> None:
         self._turns.pop(task, None)
         self._deliveries.pop(task, None)
-        if not task.cancelled() and task.exception() is not None and not self._open:
-            task.exception()  # retrieved: a turn that failed while nobody awaited it is not an unhandled error
+        if not task.cancelled():
+            task.exception()  # its delivery hears of it when still waiting; a stopped one is retried anyway
 
     def close(self) -> None:
         """No turn starts from now on; turns still waiting for their lock are stopped."""

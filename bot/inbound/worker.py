@@ -38,7 +38,7 @@ class Worker:
         metrics: Metrics,
         *,
         name: str,
-        gate: TurnGate | None = None,
+        gate: TurnGate,
         concurrency: int = 256,
         claim_every_s: float = 2.0,
         grace_s: float = GRACE_S,
@@ -47,7 +47,7 @@ class Worker:
         self.dispatcher = dispatcher
         self.metrics = metrics
         self.name = name
-        self.gate = gate or TurnGate()
+        self.gate = gate  # the engine's: closed on stop, so no turn starts and running ones are waited for
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: dict[asyncio.Task[None], str] = {}  # each handler's stream entry
         self._in_flight: set[str] = set()
