@@ -29,6 +29,7 @@ from bot.runtime.embedded import free_port
 BURST = 2000
 MEASURED = 3000
 CONCURRENCY = 64
+SLICES = 4
 PAGES = [str(4000000000 + i) for i in range(10)]
 UNCONNECTED_PAGE = "4999999999"
 WORKERS = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 1
@@ -127,23 +128,29 @@ async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
     try:
         base, bare = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{bare_port}/webhooks/messenger"
         await wait_listening(f"{base}/healthz")
-        if separate:
-            procs += [subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
-                      for _ in range(WORKERS)]
-            await asyncio.sleep(3)  # the workers connect and join the consumer group
         async with aiohttp.ClientSession() as session:
             await seed_tenant(session, base, PAGES)
         burst = [signed(messenger_text(f"How much is the pass? {i}", PAGES[i % len(PAGES)], f"{700000 + i}")) for i in range(BURST)]
         # Deliveries measured under load: for a page nobody connected, so they add little to the workers' work.
         probes = [signed(messenger_text(f"ping {i}", UNCONNECTED_PAGE, f"{800000 + i}")) for i in range(MEASURED)]
         idle_bare = await drive(bare, probes)
+        # Idle: with no worker yet (web alone), or with serve's own worker answering only these probes.
         idle_platform = await drive(f"{base}/webhooks/messenger", probes)
+        if separate:
+            procs += [subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+                      for _ in range(WORKERS)]
         while await backlog(redis):
             await asyncio.sleep(0.1)
         await drive(f"{base}/webhooks/messenger", burst)
         before = await backlog(redis)
-        loaded_platform = await drive(f"{base}/webhooks/messenger", probes)
-        loaded_bare = await drive(bare, probes)
+        # Platform and bare handler take turns, slice by slice, so both see the same moments of the load.
+        slices = [probes[i::SLICES] for i in range(SLICES)]
+        platform_rates, bare_rates = [], []
+        for part in slices:
+            platform_rates.append(await drive(f"{base}/webhooks/messenger", part))
+            bare_rates.append(await drive(bare, part))
+        loaded_platform = len(probes) / sum(len(part) / rate for part, rate in zip(slices, platform_rates, strict=True))
+        loaded_bare = len(probes) / sum(len(part) / rate for part, rate in zip(slices, bare_rates, strict=True))
         after = await backlog(redis)
         started = time.perf_counter()
         while await backlog(redis):
