@@ -60,6 +60,7 @@ async def ride_out(
 ) -> T:
     """`call()`, tried again with backoff for as long as it fails on a store outage (and `give_up()` is false)."""
     backoff = OutageBackoff()
+    tries = 0
     while True:
         try:
             return await call()
@@ -67,7 +68,9 @@ async def ride_out(
             if not is_store_outage(exc) or give_up():
                 raise
             on_outage()
+            tries += 1
             delay = backoff.next_delay()
-            log.warning("store unreachable; trying again", extra={"what": what, "error_type": type(exc).__name__,
-                                                                  "delay_s": round(delay, 2)})
+            # One warning per piece of work; its further tries are counted in the metrics, not logged at WARNING.
+            log.log(logging.WARNING if tries == 1 else logging.DEBUG, "store unreachable; trying again",
+                    extra={"what": what, "error_type": type(exc).__name__, "delay_s": round(delay, 2), "tries": tries})
             await asyncio.sleep(delay)
