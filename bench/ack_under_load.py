@@ -70,6 +70,11 @@ class Processes:
                 proc.wait()
 
 
+def spawn(args: list[str], **options: object) -> subprocess.Popen[bytes]:
+    """A server process of the bench (started once; nothing waits on it here)."""
+    return subprocess.Popen(args, **options)  # type: ignore[call-overload]
+
+
 def platform_env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {**os.environ, "MONGODB_URI": settings.mongodb_uri, "REDIS_URL": settings.redis_url, "MONGODB_DB": settings.mongodb_db,
             "SECRET_KEY": settings.secret_key, "META_APP_ID": settings.meta_app_id, "META_APP_SECRET": settings.meta_app_secret,
@@ -120,9 +125,9 @@ async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
     settings = servers.settings(graph_api_url=f"http://127.0.0.1:{graph_port}/v21.0", log_level="ERROR")
     env = platform_env(settings)
     serve = [sys.executable, "-m", "bot", "serve", "--port", str(web_port), *(["--no-worker"] if separate else [])]
-    procs = [subprocess.Popen([sys.executable, "-c", GRAPH, str(graph_port), str(ROOT)], cwd=ROOT, stdin=subprocess.DEVNULL),
-             subprocess.Popen([sys.executable, "-c", BARE, str(bare_port)], cwd=ROOT, stdin=subprocess.DEVNULL),
-             subprocess.Popen(serve, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)]
+    procs = [spawn([sys.executable, "-c", GRAPH, str(graph_port), str(ROOT)], cwd=ROOT, stdin=subprocess.DEVNULL),
+             spawn([sys.executable, "-c", BARE, str(bare_port)], cwd=ROOT, stdin=subprocess.DEVNULL),
+             spawn(serve, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)]
     running = Processes(procs)
     redis = aioredis.Redis.from_url(settings.redis_url)
     try:
@@ -137,7 +142,7 @@ async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
         # Idle: with no worker yet (web alone), or with serve's own worker answering only these probes.
         idle_platform = await drive(f"{base}/webhooks/messenger", probes)
         if separate:
-            procs += [subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+            procs += [spawn([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
                       for _ in range(WORKERS)]
         while await backlog(redis):
             await asyncio.sleep(0.1)

@@ -29,6 +29,11 @@ DEBOUNCE_MS = 1500
 PAGE_ID = "5000000001"
 
 
+def spawn(args: list[str], **options: object) -> subprocess.Popen[bytes]:
+    """A server process of the bench (started once; nothing waits on it here)."""
+    return subprocess.Popen(args, **options)  # type: ignore[call-overload]
+
+
 def env_of(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {**os.environ, "MONGODB_URI": settings.mongodb_uri, "REDIS_URL": settings.redis_url, "MONGODB_DB": settings.mongodb_db,
             "SECRET_KEY": settings.secret_key, "META_APP_ID": settings.meta_app_id, "META_APP_SECRET": settings.meta_app_secret,
@@ -50,7 +55,7 @@ async def main() -> None:
         graph.fake.delay_s = GRAPH_DELAY_S
         settings = servers.settings(graph_api_url=await serve(graph.app(), stack) + "/v21.0")
         port = free_port()
-        web = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT, env=env_of(settings),
+        web = spawn([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT, env=env_of(settings),
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         session = await stack.enter_async_context(aiohttp.ClientSession())
@@ -90,7 +95,7 @@ async def main() -> None:
         finished = len(graph.fake.sends())
         left = int(await redis.xlen("inbound"))
 
-        worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env_of(settings), stdin=subprocess.DEVNULL)
+        worker = spawn([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env_of(settings), stdin=subprocess.DEVNULL)
         try:
             async def all_answered() -> bool:
                 return len({c.json["recipient"]["id"] for c in graph.fake.sends()}) >= RUNNING + WAITING and not await redis.xlen("inbound")
