@@ -1,7 +1,9 @@
-"""200 conversations at once against a model that takes 0.5 s per call: time until every customer is answered.
+"""200 conversations at once on one Facebook page, against a model that takes 0.5 s per call: time until every
+customer is answered, with sends paced at Meta's documented limit (300 calls/s per page for text) and, in the same
+run, at the former pacing of 20 sends/s per page.
 
 The model is the local fake of Groq's chat API (tests/fakes/groq_server.py), answering with a valid tool call
-after 0.5 s. Customers are spread over 10 pages so Meta's per-page send pacing (20/s) does not bound the run.
+after 0.5 s. `--pages N` spreads the customers over N pages; `--in-process` runs the worker on the bench's loop.
 
     python bench/concurrent_conversations.py        (target: all 200 answered within 3 s)
 """
@@ -24,7 +26,9 @@ from tests.fakes.groq_server import FakeGroq, slow, tool_answer
 
 CONVERSATIONS = 200
 MODEL_SECONDS = 0.5
-PAGES = [str(3000000000 + i) for i in range(10)]
+PAGE_COUNT = int(sys.argv[sys.argv.index("--pages") + 1]) if "--pages" in sys.argv else 1
+PAGES = [str(3000000000 + i) for i in range(PAGE_COUNT)]
+FORMER_PACE = 20  # sends a second per page before pacing followed Meta's documented limits
 REPLY = "Happy to help! The Yoga Pass gives you unlimited classes for a month."
 
 
@@ -59,14 +63,19 @@ async def answer_all(session: aiohttp.ClientSession, base: str, graph: TimedGrap
 SEPARATE_WORKER = "--in-process" not in sys.argv
 
 
-def start_worker(settings) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
+def start_worker(settings, page_limit: int | None) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
+    """`python -m bot worker`; with `page_limit`, its pacing of a page's text sends set to that many a second."""
     env = {**os.environ, "MONGODB_URI": settings.mongodb_uri, "REDIS_URL": settings.redis_url,
            "MONGODB_DB": settings.mongodb_db, "SECRET_KEY": settings.secret_key, "META_APP_ID": settings.meta_app_id,
            "META_APP_SECRET": settings.meta_app_secret, "GRAPH_API_URL": settings.graph_base,
            "GROQ_API_KEY": settings.groq_api_key, "GROQ_BASE_URL": settings.groq_base_url,
            "REPLY_DEBOUNCE_MS": "0", "LOG_LEVEL": "WARNING", "DATA_DIR": str(settings.data_dir)}
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=root, env=env, stdin=subprocess.DEVNULL)
+    command = ["-m", "bot", "worker"]
+    if page_limit:
+        command = ["-c", f"import channels.pacing as p; p.LIMITS[('facebook', 'text')] = {page_limit}; "
+                         "from bot.runtime.cli import main; raise SystemExit(main(['worker']))"]
+    return subprocess.Popen([sys.executable, *command], cwd=root, env=env, stdin=subprocess.DEVNULL)
 
 
 def stop_worker(worker: subprocess.Popen[bytes]) -> None:
@@ -74,40 +83,65 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
     worker.wait(timeout=30)
 
 
-async def main() -> None:
-    errors = quiet_logs()
-    groq = FakeGroq()
-    groq.script(*(slow(MODEL_SECONDS, tool_answer({"reply": REPLY, "facts_used": ["Yoga Pass"]}))
-                  for _ in range(CONVERSATIONS + 10)))
-    async with embedded_servers() as servers, AsyncExitStack() as stack:
-        groq_url = await serve(groq.app(), stack)
+async def run(servers, groq_url: str, page_limit: int | None) -> tuple[float, float, int, TimedGraph]:  # type: ignore[no-untyped-def]
+    """(one conversation alone, all at once, webhooks refused) with the page's sends paced at `page_limit` a second
+    (None: Meta's documented limit)."""
+    import channels.pacing as pacing
+
+    async with AsyncExitStack() as stack:
         graph = TimedGraph()
         graph_url = await serve(graph.app(), stack)
         settings = servers.settings(graph_api_url=graph_url + "/v21.0", groq_api_key="gsk_bench", groq_base_url=groq_url)
+        if not SEPARATE_WORKER and page_limit:
+            former = pacing.LIMITS[("facebook", "text")]
+            pacing.LIMITS[("facebook", "text")] = page_limit
+            stack.callback(pacing.LIMITS.__setitem__, ("facebook", "text"), former)
         # As deployed by the Procfile: the web process takes webhooks, a `python -m bot worker` process answers.
         base = await serve(create_app(settings, run_worker=not SEPARATE_WORKER), stack)
         if SEPARATE_WORKER:
-            worker = start_worker(settings)
+            worker = start_worker(settings, page_limit)
             stack.callback(stop_worker, worker)
             await asyncio.sleep(3)  # let the worker start, so the baseline measures a conversation, not a start-up
         session = await stack.enter_async_context(aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)))
         await seed_tenant(session, base, PAGES)
-
         single, _ = await answer_all(session, base, graph, ["PSID_SOLO"])
         many, refused = await answer_all(session, base, graph, [f"PSID{i:06d}" for i in range(CONVERSATIONS)])
+        return single, many, refused, graph
 
+
+async def main() -> None:
+    errors = quiet_logs()
+    groq = FakeGroq()
+    groq.script(*(slow(MODEL_SECONDS, tool_answer({"reply": REPLY, "facts_used": ["Yoga Pass"]}))
+                  for _ in range(2 * (CONVERSATIONS + 10))))
+    async with embedded_servers() as servers, AsyncExitStack() as stack:
+        groq_url = await serve(groq.app(), stack)
+        former = await run(servers, groq_url, FORMER_PACE)
+        metas = await run(servers, groq_url, None)
+
+    single, many, refused, graph = metas
     from_model = sum(REPLY.split("!")[0] in text for text in graph.fake.texts())
     print(f"worker                       : {'a separate `python -m bot worker` process' if SEPARATE_WORKER else 'inside the web process'}")
+    print(f"pages                        : {len(PAGES)} ({CONVERSATIONS} customers spread over them)")
     print(f"model latency per call       : {MODEL_SECONDS * 1000:.0f} ms (fake Groq)")
     print(f"baseline: 1 conversation     : {single:6.2f} s")
-    print(f"{CONVERSATIONS} conversations at once   : {many:6.2f} s  (target <= 3 s)")
+    print(f"{CONVERSATIONS} conversations at once   : {many:6.2f} s  (target <= 3 s), paced at Meta's limit "
+          f"({pacing_limit()} sends/s per page)")
     print(f"ratio                        : {many / single:6.2f}x the single conversation")
+    print(f"same, paced at {FORMER_PACE} sends/s/page : {former[1]:6.2f} s  ({former[1] / former[0]:.2f}x its single conversation, "
+          f"{former[0]:.2f} s)")
     print(f"webhook deliveries refused   : {refused} (503, posted again)")
     for message, count in sorted(errors.by_message.items()):
         print(f"platform error log           : {count:4d} x {message}")
     print(f"replies written by the model : {from_model} of {CONVERSATIONS + 1} (others fell back to the offline responder)")
     print(f"model calls received         : {len(groq.requests)}")
     print(f"sample reply                 : {graph.fake.texts()[-1][:100]!r}")
+
+
+def pacing_limit() -> int:
+    from channels.pacing import LIMITS
+
+    return LIMITS[("facebook", "text")]
 
 
 if __name__ == "__main__":

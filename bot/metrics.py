@@ -15,6 +15,14 @@ class Metrics:
             "salesbot_events_total", "Parsed channel events by platform and kind", ["platform", "kind"],
             registry=registry,
         )
+        self.events_dropped = Counter(
+            "salesbot_events_dropped_total", "Events that could not be read or stored, dropped alone (the rest of"
+            " their delivery was handled)", ["platform", "kind"], registry=registry,
+        )
+        self.store_outage_retries = Counter(
+            "salesbot_store_outage_retries_total", "Deliveries retried because MongoDB or Redis was unreachable"
+            " (no dead-letter attempt spent)", registry=registry,
+        )
         self.replies = Counter(
             "salesbot_replies_total", "Replies sent by platform and source (llm, offline, human)",
             ["platform", "source"], registry=registry,

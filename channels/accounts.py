@@ -55,7 +55,7 @@ def _utc(value: Any) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def _account(doc: dict[str, Any]) -> ChannelAccount:
+def account_from_doc(doc: dict[str, Any]) -> ChannelAccount:
     return ChannelAccount(
         id=doc["_id"],
         tenant_id=doc["tenant_id"],
@@ -138,7 +138,7 @@ async def connect_account(
             await db[COLLECTION].insert_one(doc)
         except DuplicateKeyError:
             continue  # connected concurrently: read the winner and decide again
-        return _account(doc)
+        return account_from_doc(doc)
     raise ChannelError(409, "account_taken", "this account is being connected right now; try again")
 
 
@@ -158,17 +158,17 @@ async def _renew(
     renewed = await db[COLLECTION].find_one(key)
     if renewed is None:  # disconnected in between
         raise ChannelError(409, "account_taken", "this account changed while connecting; try again")
-    return _account(renewed)
+    return account_from_doc(renewed)
 
 
 async def list_accounts(db: AsyncDatabase, tenant_id: str) -> list[ChannelAccount]:
     cursor = db[COLLECTION].find({"tenant_id": tenant_id}).sort([("connected_at", ASCENDING), ("_id", ASCENDING)])
-    return [_account(doc) async for doc in cursor]
+    return [account_from_doc(doc) async for doc in cursor]
 
 
 async def get_account(db: AsyncDatabase, tenant_id: str, id: str) -> ChannelAccount | None:
     doc = await db[COLLECTION].find_one({"_id": id, "tenant_id": tenant_id})
-    return _account(doc) if doc else None
+    return account_from_doc(doc) if doc else None
 
 
 async def disconnect_account(db: AsyncDatabase, tenant_id: str, id: str) -> bool:
@@ -181,7 +181,7 @@ async def find_by_platform_account(db: AsyncDatabase, platform: str, account_id:
     if not platform or not account_id:
         return None
     doc = await db[COLLECTION].find_one({"platform": platform, "account_id": account_id})
-    return _account(doc) if doc else None
+    return account_from_doc(doc) if doc else None
 
 
 async def mark_needs_reconnect(db: AsyncDatabase, tenant_id: str, id: str, code: int, message: str) -> bool:

@@ -8,6 +8,7 @@ A name is a nicety: any failure to fetch one leaves the conversation nameless an
 from __future__ import annotations
 
 import logging
+import re
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -19,6 +20,8 @@ from channels.graph import GraphClient, GraphError
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 7 * 24 * 3600
+# Page-scoped (PSID) and Instagram-scoped (IGSID) ids are digits: anything else must never become a Graph path.
+_CUSTOMER_ID = re.compile(r"[0-9]{1,32}")
 # Fields each platform's user profile API offers a page-scoped or Instagram-scoped id.
 PROFILE_FIELDS = {"facebook": "first_name,last_name,name", "instagram": "name,username"}
 
@@ -40,7 +43,7 @@ class CustomerNames:
 
     async def lookup(self, account: ChannelAccount, customer_id: str) -> str:
         fields = PROFILE_FIELDS.get(account.platform)
-        if not fields:
+        if not fields or not _CUSTOMER_ID.fullmatch(customer_id):
             return ""
         key = f"profile:{account.platform}:{account.account_id}:{customer_id}"
         cached = await self._redis.get(key)

@@ -118,6 +118,18 @@ class Unsupported(_Event):
     reason: str = ""
 
 
+# The reason of an `Unsupported` event standing for a delivery item that could not be read at all.
+UNPARSEABLE = "unparseable"
+
+# What reading one item may raise on data no adapter foresaw; other exceptions are bugs and are not hidden.
+ITEM_ERRORS = (ValueError, OverflowError)
+
+
+def unparseable(platform: Literal["facebook", "instagram", "whatsapp"], account_id: str, error: Exception) -> Unsupported:
+    """The stand-in for an item that could not be read: the rest of its delivery is read and answered as usual."""
+    return Unsupported(platform=platform, account_id=account_id, customer_id="", reason=f"{UNPARSEABLE}: {type(error).__name__}")
+
+
 ChannelEvent = Annotated[
     Union[InboundMessage, Echo, Receipt, StatusUpdate, Reaction, MessageDeleted, StandaloneReferral, Unsupported],
     Field(discriminator="kind"),

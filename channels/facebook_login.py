@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, Field
 
 from channels.graph import GraphClient
-from channels.parsing import as_dict, as_str, dicts
+from channels.parsing import as_dict, as_str, dicts, loads_limited
 
 SCOPES = (
     "pages_show_list",
@@ -153,20 +153,24 @@ def sign_request(payload: dict[str, Any], app_secret: str) -> str:
 
 
 def parse_signed_request(signed_request: str, app_secret: str) -> dict[str, Any]:
-    """The payload of Meta's `signed_request` (`<b64url sig>.<b64url JSON>`), after checking its HMAC-SHA256."""
+    """The payload of Meta's `signed_request` (`<b64url sig>.<b64url JSON>`). The HMAC-SHA256 is checked on the
+    encoded payload first: nothing of a payload that is not signed with our secret is ever decoded or parsed."""
     if not app_secret:
         raise SignedRequestError("no app secret configured")
     encoded_signature, dot, encoded_payload = (signed_request or "").partition(".")
-    if not dot or not encoded_signature or not encoded_payload:
+    if not dot or not encoded_signature or not encoded_payload or not encoded_payload.isascii():
         raise SignedRequestError("signed_request is not <signature>.<payload>")
     try:
         signature = _b64url_decode(encoded_signature)
-        payload = json.loads(_b64url_decode(encoded_payload))
     except (ValueError, UnicodeError) as exc:
-        raise SignedRequestError("signed_request is not valid base64url JSON") from exc
+        raise SignedRequestError("signed_request signature is not valid base64url") from exc
     expected = hmac.new(app_secret.encode("utf-8"), encoded_payload.encode("ascii"), hashlib.sha256).digest()
     if not hmac.compare_digest(signature, expected):
         raise SignedRequestError("signed_request signature does not match")
+    try:
+        payload = loads_limited(_b64url_decode(encoded_payload))
+    except (ValueError, UnicodeError) as exc:
+        raise SignedRequestError("signed_request is not valid base64url JSON") from exc
     if not isinstance(payload, dict):
         raise SignedRequestError("signed_request payload is not an object")
     if str(payload.get("algorithm", "")).upper() != "HMAC-SHA256":

@@ -4,6 +4,11 @@ Meta reports most failures, rate limits included, as HTTP 400 with `{"error": {"
 "is_transient", ...}}`, so whether to retry is decided on the code, not only on the HTTP status.
 Tokens travel as the `access_token` query parameter or a bearer header; nothing here logs either,
 and logged paths never carry a query string.
+
+A send is never repeated blindly: one whose answer never came (a timeout, a connection dropped after the request
+went out) may have reached the customer, so it raises `SendOutcomeUnknown` instead of being retried, and the
+caller finds out from Meta's echo or status whether it went (see `bot/conversations/sending.py`). Sends keep to
+their account's pace (`channels/pacing.py`), which slows down when Meta answers with a rate limit.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import aiohttp
 
@@ -71,6 +76,21 @@ class GraphError(Exception):
 
     def __str__(self) -> str:
         return f"Graph error {self.code}/{self.subcode} (HTTP {self.http_status}, {self.category}): {self.message}"
+
+
+class SendOutcomeUnknown(GraphError):
+    """A send whose answer never came: Meta may or may not have delivered it. Not retried here."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(0, 0, 0, f"no answer to the send ({kind}): it may have been delivered", True, "transient")
+
+
+class SendPace(Protocol):
+    """An account's send pacing, as the client uses it around each attempt of a send."""
+
+    async def wait_for_slot(self) -> None: ...
+
+    async def slow_down(self, pause_s: float) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -165,9 +185,11 @@ def loggable_path(path: str) -> str:
 
 
 class _NetworkFailure(Exception):
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, *, may_have_arrived: bool) -> None:
         super().__init__(kind)
         self.kind = kind
+        # False when the connection itself failed: the request never left, so repeating it is safe.
+        self.may_have_arrived = may_have_arrived
 
 
 class GraphClient:
@@ -192,9 +214,12 @@ class GraphClient:
         self._sleep = sleep
         self._jitter = jitter
 
-    async def send(self, request: SendRequest, token: str) -> SendResult:
+    async def send(self, request: SendRequest, token: str, *, pace: SendPace | None = None) -> SendResult:
+        """One message sent. Waits for the account's pace before each attempt; a rate-limit answer slows the pace;
+        SendOutcomeUnknown when the answer never came (never retried: see the module's docstring)."""
         body = await self.request(
-            request.method, request.path, params=request.params, json=request.body, token=token, auth=request.auth
+            request.method, request.path, params=request.params, json=request.body, token=token, auth=request.auth,
+            pace=pace, repeatable=False,
         )
         return send_result(body)
 
@@ -228,11 +253,14 @@ class GraphClient:
         json: dict[str, Any] | None = None,
         token: str = "",
         auth: Auth = "access_token",
+        pace: SendPace | None = None,
+        repeatable: bool = True,
     ) -> dict[str, Any]:
         """One Graph call with retries on transient failures; the answer's JSON object, or GraphError.
 
-        A send that timed out may have reached Meta; it is retried anyway, since Meta offers no idempotency
-        key and a lost reply is worse than a rare repeated one.
+        A call that is not `repeatable` (a send: Meta offers no idempotency key) is retried only when it surely did
+        not arrive (the connection failed, or Meta answered with an error); one whose answer never came raises
+        SendOutcomeUnknown.
         """
         query = dict(params or {})
         headers: dict[str, str] = {}
@@ -245,20 +273,28 @@ class GraphClient:
         attempt = 0
         while True:
             attempt += 1
+            if pace is not None:
+                await pace.wait_for_slot()
             try:
                 status, retry_after, body = await self._attempt(method, url, query, json, headers)
             except _NetworkFailure as failure:
+                if failure.may_have_arrived and not repeatable:
+                    log.warning("graph send unanswered; its outcome is unknown", extra={"path": loggable_path(path), "error_type": failure.kind})
+                    raise SendOutcomeUnknown(failure.kind) from None
                 error = GraphError(0, 0, 0, f"network error: {failure.kind}", True, "transient")
             else:
                 if 200 <= status < 300:
                     return as_dict(body)
                 error = error_from_response(status, body, retry_after, redact=token)
+            delay = self._delay(attempt, error)
+            if pace is not None and error.category == "rate_limit" and error.code != PAIR_RATE_LIMIT_CODE:
+                # The account, not this customer, hit Meta's limit: every worker slows down and waits for it.
+                await pace.slow_down(delay)
             if not error.transient or attempt >= self.max_attempts:
                 if error.transient:
                     log.warning("graph call gave up", extra={"path": loggable_path(path), "code": error.code,
                                                              "http_status": error.http_status, "attempts": attempt})
                 raise error
-            delay = self._delay(attempt, error)
             log.warning("graph call failed; retrying", extra={
                 "path": loggable_path(path), "http_status": error.http_status, "code": error.code,
                 "attempt": attempt, "delay_s": round(delay, 3),
@@ -268,6 +304,10 @@ class GraphClient:
     def _delay(self, attempt: int, error: GraphError) -> float:
         if error.retry_after_s is not None:
             delay = min(error.retry_after_s, self.max_delay_s)
+        elif error.category == "rate_limit":
+            # Limits are counted over a window: a retry within a moment is refused again, so wait at least half.
+            ceiling = min(self.max_delay_s, max(1.0, self.base_delay_s) * (2 ** (attempt - 1)))
+            delay = ceiling * (0.5 + self._jitter() / 2)
         else:
             # Full jitter: anywhere between 0 and the exponential ceiling, so retries of many senders spread out.
             ceiling = min(self.max_delay_s, self.base_delay_s * (2 ** (attempt - 1)))
@@ -286,11 +326,14 @@ class GraphClient:
                 raw = await response.read()
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 status = response.status
+        except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError) as exc:
+            # No connection was made: the request never left.
+            raise _NetworkFailure(type(exc).__name__, may_have_arrived=False) from None
         except asyncio.TimeoutError:
-            raise _NetworkFailure("timeout") from None
+            raise _NetworkFailure("timeout", may_have_arrived=True) from None
         except aiohttp.ClientError as exc:
             # The exception text can hold the URL and so the token: only its type is kept.
-            raise _NetworkFailure(type(exc).__name__) from None
+            raise _NetworkFailure(type(exc).__name__, may_have_arrived=True) from None
         try:
             body = jsonlib.loads(raw) if raw else {}
         except ValueError:

@@ -9,7 +9,7 @@ from typing import Any
 
 from channels.events import ChannelEvent
 from channels.messenger import page_send_body
-from channels.outbound import SendRequest, split_text, utf8_size
+from channels.outbound import SendRequest, part_reference, split_text, utf8_size
 from channels.page_events import parse_page_payload
 
 MAX_TEXT_BYTES = 1000
@@ -28,8 +28,9 @@ class InstagramAdapter:
         reference: str = "",
     ) -> list[SendRequest]:
         return [
-            SendRequest(path="/me/messages", body=page_send_body(recipient_id, part, tag, reference), auth="access_token")
-            for part in split_text(text, MAX_TEXT_BYTES, utf8_size)
+            SendRequest(path="/me/messages", body=page_send_body(recipient_id, part, tag, part_reference(reference, index)),
+                        auth="access_token")
+            for index, part in enumerate(split_text(text, MAX_TEXT_BYTES, utf8_size))
         ]
 
     def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from channels.events import ChannelEvent
-from channels.outbound import HUMAN_AGENT_TAG, SendRequest, our_metadata, split_text
+from channels.outbound import HUMAN_AGENT_TAG, SendRequest, our_metadata, part_reference, split_text
 from channels.page_events import parse_page_payload
 
 MAX_TEXT_CHARS = 2000
@@ -41,8 +41,9 @@ class MessengerAdapter:
     ) -> list[SendRequest]:
         # Messenger threads have no reply-to for page sends; `reply_to_message_id` is accepted and unused.
         return [
-            SendRequest(path="/me/messages", body=page_send_body(recipient_id, part, tag, reference), auth="access_token")
-            for part in split_text(text, MAX_TEXT_CHARS)
+            SendRequest(path="/me/messages", body=page_send_body(recipient_id, part, tag, part_reference(reference, index)),
+                        auth="access_token")
+            for index, part in enumerate(split_text(text, MAX_TEXT_CHARS))
         ]
 
     def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest:

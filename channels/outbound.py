@@ -23,6 +23,23 @@ def reference_in(metadata: str) -> str:
         return ""
     return metadata[len(OUR_METADATA_PREFIX):]
 
+
+# A reply cut into parts sends each under its own reference, so Meta's report says which part went.
+_PART_MARK = "#"
+
+
+def part_reference(reference: str, index: int) -> str:
+    """The reference of part `index` of a send (the first part keeps the plain reference)."""
+    return f"{reference}{_PART_MARK}{index}" if reference and index else reference
+
+
+def split_part_reference(reference: str) -> tuple[str, int]:
+    """(the send's reference, the part's index) of what `part_reference` made."""
+    base, mark, index = reference.rpartition(_PART_MARK)
+    if mark and index.isdigit():
+        return base, int(index)
+    return reference, 0
+
 HUMAN_AGENT_TAG = "HUMAN_AGENT"
 
 

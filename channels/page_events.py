@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from channels.events import (
+    ITEM_ERRORS,
     Attachment,
     ChannelEvent,
     Echo,
@@ -19,6 +20,7 @@ from channels.events import (
     Referral,
     StandaloneReferral,
     Unsupported,
+    unparseable,
 )
 from channels.parsing import as_dict, as_float, as_list, as_str, dicts, timestamp_ms
 
@@ -36,15 +38,16 @@ def parse_page_payload(payload: dict[str, Any], platform: PagePlatform) -> list[
     for entry in dicts(payload.get("entry")):
         entry_id = as_str(entry.get("id"))
         entry_time = timestamp_ms(entry.get("time"))
-        for item in dicts(entry.get("messaging")):
-            events.extend(_parse_item(item, platform, entry_id, entry_time, standby=False))
-        for item in dicts(entry.get("standby")):
-            events.extend(_parse_item(item, platform, entry_id, entry_time, standby=True))
+        items = [(item, False) for item in dicts(entry.get("messaging"))]
+        items += [(item, True) for item in dicts(entry.get("standby"))]
         # Dashboard test deliveries wrap a messaging item in `changes[].value`; page feed changes have no sender.
-        for change in dicts(entry.get("changes")):
-            value = as_dict(change.get("value"))
-            if "sender" in value and "recipient" in value:
-                events.extend(_parse_item(value, platform, entry_id, entry_time, standby=False))
+        items += [(value, False) for value in (as_dict(change.get("value")) for change in dicts(entry.get("changes")))
+                  if "sender" in value and "recipient" in value]
+        for item, standby in items:
+            try:
+                events.extend(_parse_item(item, platform, entry_id, entry_time, standby=standby))
+            except ITEM_ERRORS as exc:  # one odd item must not cost the delivery's other events
+                events.append(unparseable(platform, entry_id, exc))
     return events
 
 

@@ -9,7 +9,6 @@ failures unsubscribes the app. A sink failure answers 503 so that Meta delivers 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import time
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Protocol
 from aiohttp import web
 
 from channels.base import ADAPTERS, ChannelAdapter
+from channels.parsing import JsonTooDeep, loads_limited
 from channels.signature import verify_signature
 
 log = logging.getLogger(__name__)
@@ -102,8 +102,11 @@ class _WebhookHandlers:
             log.warning("webhook signature rejected", extra={"channel": self.channel, "bytes": len(raw)})
             return _text(403, "bad signature")
         try:
-            payload = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            payload = loads_limited(raw)
+        except JsonTooDeep:
+            log.warning("webhook body nests too deeply", extra={"channel": self.channel, "bytes": len(raw)})
+            return _text(400, "body nests too deeply")
+        except ValueError:  # UnicodeDecodeError is one
             return _text(400, "body is not JSON")
         if not isinstance(payload, dict) or payload.get("object") != self.adapter.object_name:
             log.warning("webhook body is not for this channel", extra={"channel": self.channel})

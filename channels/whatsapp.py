@@ -7,9 +7,11 @@ hold several numbers, each possibly another tenant's). Timestamps are strings of
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, get_args
 
 from channels.events import (
+    ITEM_ERRORS,
     Attachment,
     ChannelEvent,
     Echo,
@@ -19,8 +21,9 @@ from channels.events import (
     Referral,
     StatusUpdate,
     Unsupported,
+    unparseable,
 )
-from channels.outbound import SendRequest, our_metadata, split_text
+from channels.outbound import SendRequest, our_metadata, part_reference, split_text
 from channels.parsing import as_dict, as_float, as_str, dicts, timestamp_ms
 
 MAX_TEXT_CHARS = 4096
@@ -62,7 +65,7 @@ class WhatsAppAdapter:
                 body["context"] = {"message_id": reply_to_message_id}
             if reference:
                 # Comes back on every status of this message, as the metadata of an echo does on Messenger.
-                body["biz_opaque_callback_data"] = our_metadata(reference)
+                body["biz_opaque_callback_data"] = our_metadata(part_reference(reference, index))
             requests.append(SendRequest(path=f"/{account_id}/messages", body=body, auth="bearer"))
         return requests
 
@@ -83,17 +86,25 @@ def _parse_change(change: dict[str, Any], entry_id: str) -> list[ChannelEvent]:
     if field == "messages" and account:
         events: list[ChannelEvent] = []
         for message in dicts(value.get("messages")):
-            events.append(_parse_message(message, base, names))
+            events.append(_guarded(_parse_message, message, base, names))
         for status in dicts(value.get("statuses")):
-            events.append(_parse_status(status, base))
+            events.append(_guarded(_parse_status, status, base))
         if not events:
             for error in dicts(value.get("errors")):
                 events.append(Unsupported(**base, customer_id="", reason=_error_reason(error)))
         return events
     if field == "smb_message_echoes" and account:
-        return [_parse_echo(echo, base) for echo in dicts(value.get("message_echoes"))]
+        return [_guarded(_parse_echo, echo, base) for echo in dicts(value.get("message_echoes"))]
     # Account, template, call and preference updates: nothing for a conversation, kept for the log.
     return [Unsupported(platform="whatsapp", account_id=account or entry_id, customer_id="", reason=f"field {field or 'unknown'}")]
+
+
+def _guarded(parse: Callable[..., ChannelEvent], item: dict[str, Any], base: dict[str, Any], *more: Any) -> ChannelEvent:
+    """One item parsed; an item that cannot be read becomes an `unparseable` stand-in, never the delivery's end."""
+    try:
+        return parse(item, base, *more)
+    except ITEM_ERRORS as exc:
+        return unparseable("whatsapp", base["account_id"], exc)
 
 
 def _contact_names(value: dict[str, Any]) -> dict[str, str]:

@@ -105,9 +105,19 @@ def make_settings(mongo_uri: str, redis_url: str, db_name: str, tmp_path: Path):
 
 
 @pytest.fixture
-async def api(aiohttp_client, make_settings, redis):
+async def api_graph(aiohttp_server):
+    """The fake Graph API the `api` app talks to (it checks tokens when a channel is connected): (fake, base URL)."""
+    from tests.fakes_meta import FakeGraph
+
+    fake = FakeGraph()
+    server = await aiohttp_server(fake.app())
+    return fake, str(server.make_url("/v21.0"))
+
+
+@pytest.fixture
+async def api(aiohttp_client, make_settings, redis, api_graph):
     """A test client of the whole web app (no background worker), on this test's database."""
     from bot.runtime.app import create_app
 
-    app = create_app(make_settings(), run_worker=False)
+    app = create_app(make_settings(graph_api_url=api_graph[1]), run_worker=False)
     return await aiohttp_client(app)

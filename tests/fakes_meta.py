@@ -1,13 +1,22 @@
-"""A local stand-in for Meta's Graph API that records every send and can fail on command."""
+"""A local stand-in for Meta's Graph API that records every send and can fail on command.
+
+Like Meta, it refuses (error 190) a token it never issued: Meta's access tokens all begin with "EAA", so any
+other token is junk here, as is one listed in `revoked`. Reading an account (`GET /{id}?fields=id,...`) answers
+its id and a name.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+_ACCOUNT_PATH = re.compile(r"(?:/v[0-9.]+)?/([0-9]+)")
 
 
 @dataclass
@@ -21,12 +30,22 @@ class GraphCall:
 
 @dataclass
 class FakeGraph:
-    """`fail_next` holds (status, body) answers used before normal ones; `delay_s` slows every answer."""
+    """`fail_next` holds (status, body) answers used before normal ones; `delay_s` slows every answer (a send is
+    taken, and `on_send` told of it with its message id, before the delay: Meta delivers even when it answers late)."""
 
     calls: list[GraphCall] = field(default_factory=list)
     fail_next: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     delay_s: float = 0.0
+    revoked: set[str] = field(default_factory=set)
+    aliases: dict[str, str] = field(default_factory=dict)  # an account id Meta answers with another id
+    on_send: Callable[[GraphCall, str], Awaitable[None]] | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def refuses(self, token: str) -> bool:
+        return token in self.revoked or not token.startswith("EAA")
+
+    def account_reads(self) -> list[GraphCall]:
+        return [c for c in self.calls if c.method == "GET" and c.query.get("fields", "").startswith("id,")]
 
     def sends(self) -> list[GraphCall]:
         return [c for c in self.calls if c.path.endswith("/messages") and c.method == "POST"]
@@ -50,19 +69,32 @@ class FakeGraph:
 
     async def handle(self, request: web.Request) -> web.Response:
         body: dict[str, Any] = {}
-        if request.can_read_body:
+        if request.body_exists:  # (read already by a wrapping fake, it is read again from aiohttp's cache)
             try:
                 body = await request.json()
             except ValueError:
                 body = {}
         self.calls.append(GraphCall(request.method, request.path, dict(request.query), body, dict(request.headers)))
+        token = request.query.get("access_token") or request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if token and self.refuses(token):
+            return web.json_response({"error": {"message": "Invalid OAuth access token - Cannot parse access token",
+                                                "type": "OAuthException", "code": 190, "fbtrace_id": "AfakeTrace"}}, status=400)
+        account = _ACCOUNT_PATH.fullmatch(request.path)
+        if request.method == "GET" and account and request.query.get("fields", "").startswith("id,"):
+            account_id = self.aliases.get(account.group(1), account.group(1))
+            if "verified_name" in request.query["fields"]:
+                return web.json_response({"id": account_id, "display_phone_number": "+1 555 000 1111", "verified_name": f"Business {account_id}"})
+            return web.json_response({"id": account_id, "name": f"Page {account_id}"})
+        failure = self.fail_next.pop(0) if self.fail_next else None
+        n = next(self._ids) if failure is None and request.path.endswith("/messages") else 0
+        if n and self.on_send is not None:
+            await self.on_send(self.calls[-1], f"wamid.OUT{n}" if "messaging_product" in body else f"m_out_{n}")
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
-        if self.fail_next:
-            status, error = self.fail_next.pop(0)
+        if failure is not None:
+            status, error = failure
             return web.json_response(error, status=status)
-        if request.path.endswith("/messages"):
-            n = next(self._ids)
+        if n:
             if "messaging_product" in body:
                 return web.json_response({"messaging_product": "whatsapp", "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
                                           "messages": [{"id": f"wamid.OUT{n}"}]})

@@ -164,9 +164,62 @@ def launch(tmp_path: Path) -> Iterator:
         running.proc.wait(timeout=10)
 
 
-def serve(launch, data_dir: Path) -> Running:
+def serve(launch, data_dir: Path, *args: str, **env: str) -> Running:
     port = free_port()
-    return launch(data_dir, "serve", "--port", str(port), port=port)
+    return launch(data_dir, "serve", "--port", str(port), *args, port=port, **env)
+
+
+@dataclass
+class ThreadGraph:
+    url: str
+    sends: list[str] = field(default_factory=list)  # the recipient of every message sent
+
+
+@pytest.fixture(scope="module")
+def graph() -> Iterator[ThreadGraph]:
+    """A stand-in for Meta's Graph API in a thread: it reads any account for a token that begins as Meta's do, and
+    takes every send."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs, urlsplit
+
+    recorded = ThreadGraph("")
+
+    class Graph(BaseHTTPRequestHandler):
+        def _answer(self, status: int, body: dict) -> None:
+            raw = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def do_GET(self) -> None:  # noqa: N802  (the name http.server calls)
+            url = urlsplit(self.path)
+            account_id = url.path.rsplit("/", 1)[-1]
+            token = parse_qs(url.query).get("access_token", [""])[0]
+            if token.startswith("EAA") and account_id.isdigit():
+                self._answer(200, {"id": account_id, "name": f"Page {account_id}"})
+            else:
+                self._answer(400, {"error": {"code": 190, "message": "Invalid OAuth access token"}})
+
+        def do_POST(self) -> None:  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+            recipient = (body.get("recipient") or {}).get("id", "")
+            if "message" in body:
+                recorded.sends.append(recipient)
+            self._answer(200, {"recipient_id": recipient, "message_id": f"m_out_{len(recorded.sends)}"})
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Graph)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    recorded.url = f"http://127.0.0.1:{server.server_address[1]}/v21.0"
+    yield recorded
+    server.shutdown()
+    server.server_close()
 
 
 def stop(running: Running, timeout: float = 10.0) -> int:
@@ -178,9 +231,9 @@ def files_containing(directory: Path, needle: str) -> list[str]:
     return [str(path) for path in directory.rglob("*") if path.is_file() and needle.encode() in path.read_bytes()]
 
 
-def test_serve_keeps_data_across_a_crash_and_stores_no_secret_in_clear(launch, tmp_path: Path) -> None:
+def test_serve_keeps_data_across_a_crash_and_stores_no_secret_in_clear(launch, tmp_path: Path, graph: ThreadGraph) -> None:
     data_dir = tmp_path / "var"
-    first = serve(launch, data_dir)
+    first = serve(launch, data_dir, GRAPH_API_URL=graph.url)
     startup_s = first.wait_ready()
     print(f"\nstart-up (process start to /readyz ok, empty DATA_DIR): {startup_s:.2f}s")
 
@@ -396,3 +449,88 @@ def test_eval_of_an_unknown_tenant_exits_2_with_one_line(demo_runs) -> None:
 def test_eval_at_log_level_info_writes_no_debug_lines(demo_eval) -> None:
     levels = {json.loads(line).get("level") for line in demo_eval.stderr.splitlines() if line.startswith("{")}
     assert "DEBUG" not in levels, [line for line in demo_eval.stderr.splitlines() if '"DEBUG"' in line][:3]
+
+
+def test_files_under_data_dir_are_private(launch, tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    # A file left by an older version, readable by everyone: the start makes it private too.
+    (data_dir / "mongo").mkdir(parents=True)
+    loose = data_dir / "mongo" / "old.log"
+    loose.write_text("older start")
+    loose.chmod(0o644)
+    (data_dir / "mongo").chmod(0o755)
+    running = serve(launch, data_dir)
+    running.wait_ready()
+    status, _, _ = http("POST", f"{running.base}/api/signup", {"email": "perm@example.com", "password": PASSWORD, "business_name": "Perms"})
+    assert status == 201
+    open_to_others = {str(path.relative_to(data_dir)): oct(path.stat().st_mode & 0o777)
+                      for path in [data_dir, *data_dir.rglob("*")]
+                      if path.stat().st_mode & 0o077}
+    files = [path for path in data_dir.rglob("*") if path.is_file()]
+    assert any(path.suffix == ".aof" or "appendonly" in path.name for path in files), [str(f) for f in files]
+    assert open_to_others == {}
+    assert stop(running) == 0
+
+
+@pytest.mark.parametrize("victim", ["nx", "redis"])
+def test_an_embedded_server_killed_with_sigkill_is_restarted_and_serve_is_ready_again(launch, tmp_path: Path, victim: str) -> None:
+    data_dir = tmp_path / "var"
+    running = serve(launch, data_dir)
+    running.wait_ready()
+    status, _, _ = http("POST", f"{running.base}/api/signup", {"email": "kill@example.com", "password": PASSWORD, "business_name": "Kill"})
+    assert status == 201
+    [killed] = [pid for pid, name in embedded_servers(data_dir).items() if name == victim]
+    os.kill(killed, signal.SIGKILL)
+
+    def restarted() -> bool:
+        now = {name: pid for pid, name in embedded_servers(data_dir).items()}
+        return victim in now and now[victim] != killed and http("GET", f"{running.base}/readyz")[0] == 200
+
+    running.wait_for(restarted, f"the embedded {victim} restarted and /readyz ok")
+    # The dead child was reaped (no zombie left behind) and the pid file names the new server.
+    assert not Path(f"/proc/{killed}").exists()
+    if victim == "nx":
+        assert int((data_dir / "mongo" / "nx.pid").read_text()) == next(p for p, n in embedded_servers(data_dir).items() if n == "nx")
+    status, again, _ = http("POST", f"{running.base}/api/login", {"email": "kill@example.com", "password": PASSWORD})
+    assert status == 200, again  # the data written before the kill is there
+    assert stop(running) == 0
+    assert wait_no_servers(data_dir) == {}
+
+
+def test_serve_no_worker_takes_webhooks_and_a_worker_beside_it_answers_them(launch, tmp_path: Path, graph: ThreadGraph) -> None:
+    import hashlib
+    import hmac
+
+    import redis
+
+    data_dir = tmp_path / "var"
+    meta = {"GRAPH_API_URL": graph.url, "META_APP_ID": "424242", "META_APP_SECRET": "split-secret", "REPLY_DEBOUNCE_MS": "0"}
+    web = serve(launch, data_dir, "--no-worker", **meta)
+    web.wait_ready()
+    status, owner, _ = http("POST", f"{web.base}/api/signup", {"email": "split@example.com", "password": PASSWORD, "business_name": "Split"})
+    assert status == 201
+    assert http("POST", f"{web.base}/api/campaigns", CAMPAIGN, owner["api_token"])[0] == 201
+    channel = {"platform": "facebook", "account_id": "5566778899", "access_token": "EAAsplitPAGEtoken123"}
+    assert http("POST", f"{web.base}/api/channels", channel, owner["api_token"])[0] == 201
+    body = json.dumps({"object": "page", "entry": [{"id": "5566778899", "time": int(time.time() * 1000), "messaging": [{
+        "sender": {"id": "77001"}, "recipient": {"id": "5566778899"}, "timestamp": int(time.time() * 1000),
+        "message": {"mid": "m_split_1", "text": "How much is the kayak tour?"}}]}]}).encode()
+    request = urllib.request.Request(f"{web.base}/webhooks/messenger", data=body, method="POST", headers={
+        "Content-Type": "application/json",
+        "X-Hub-Signature-256": "sha256=" + hmac.new(b"split-secret", body, hashlib.sha256).hexdigest()})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+    queue = redis.Redis.from_url(json.loads((data_dir / "embedded.json").read_text())["redis_url"], decode_responses=True)
+    try:
+        assert queue.xlen("inbound") == 1  # queued, and no consumer of the web process read it
+        assert queue.xinfo_consumers("inbound", "workers") == []
+        worker = launch(data_dir, "worker", **meta)
+        worker.wait_for(lambda: graph.sends.count("77001") == 1, "the worker's reply")
+        worker.wait_for(lambda: queue.xlen("inbound") == 0, "the delivery acknowledged")
+        readers = {consumer["name"].split("-")[0] for consumer in queue.xinfo_consumers("inbound", "workers")}
+        assert readers == {"worker"}
+    finally:
+        queue.close()
+    assert stop(worker) == 0
+    assert stop(web) == 0

@@ -35,6 +35,8 @@ class InboundState(StrEnum):
 
 class Delivery(StrEnum):
     sending = "sending"
+    unknown = "unknown"  # sent, but Meta's answer never came: its echo or status will tell whether it went
+    unconfirmed = "unconfirmed"  # sent twice without an answer or a report: probably delivered, not sent again
     sent = "sent"
     delivered = "delivered"
     read = "read"
@@ -42,7 +44,8 @@ class Delivery(StrEnum):
 
 
 # Receipts only move a message forward: `read` stays `read` when a late `delivered` comes.
-DELIVERY_RANK = {Delivery.sending: 0, Delivery.sent: 1, Delivery.delivered: 2, Delivery.read: 3}
+DELIVERY_RANK = {Delivery.sending: 0, Delivery.unknown: 0, Delivery.unconfirmed: 0, Delivery.sent: 1, Delivery.delivered: 2,
+                 Delivery.read: 3}
 
 Sender = Literal["customer", "bot", "human"]
 
@@ -109,6 +112,15 @@ class Message(BaseModel):
     error_code: int = 0
     error_title: str = ""
     turn_id: str = ""
+    # A turn's reply whose send went unanswered (`delivery` unknown): how many parts it has, how many Meta reported
+    # as sent, which part's report is awaited and since when (ms), how many sends went unanswered, and the status
+    # the turn gives the conversation.
+    parts_total: int = 0
+    parts_confirmed: int = 0
+    unanswered_sends: int = 0
+    awaiting_part: int = 0
+    awaiting_since_ms: int = 0
+    status_after: str = ""
 
 
 def conversation_from_doc(doc: dict[str, Any]) -> Conversation:

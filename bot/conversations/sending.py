@@ -1,15 +1,23 @@
 """Sending a reply exactly once: a fresh status check, the Graph call, then the reply stored under an id
 derived from its turn, as `sent` (with Meta's id) or `failed`.
 
-A turn whose reply is stored is never sent again. The send carries the turn as its reference, which Meta
-returns on the echo (Messenger, Instagram) or the statuses (WhatsApp): if the worker dies between Meta's
-answer and its own write, that echo or status stores the reply (`note_sent_reply`), and the retry finds
-it. Only a retry that runs before the echo or status arrived can still repeat a send. Just before the
-call the conversation's status is read again, so the bot never talks over a person who took over.
+A turn whose reply is stored is never sent again. Each part of the send carries the turn (and the part) as its
+reference, which Meta returns on the echo (Messenger, Instagram) or the statuses (WhatsApp): if the worker dies
+between Meta's answer and its own write, that echo or status stores the reply (`note_sent_reply`), and the retry
+finds it. Just before the call the conversation's status is read again, so the bot never talks over a person who
+took over.
+
+A send whose answer never came (Graph slower than the client's timeout, a dropped connection) may have reached
+the customer: it is not repeated blindly. The reply is stored as `unknown` and the worker waits up to
+`report_wait_s` for Meta's echo or status of that part; only without one does it send again, and only once: a
+second unanswered send is left `unconfirmed` (probably delivered; shown to the owner as such). With echoes and
+statuses subscribed (as Facebook Login does) that leaves no second reply; without them, a reply Meta did deliver
+late is sent a second time after the wait.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,18 +27,36 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.conversations import store as convs
-from bot.conversations.records import Conversation, Delivery
+from bot.conversations.records import Conversation, Delivery, Message, from_ms
 from bot.metrics import Metrics
+from bot.outages import ride_out
 from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect
 from channels.base import adapter_for_platform
 from channels.crypto import TokenCipher
-from channels.graph import GraphClient, GraphError
+from channels.graph import GraphClient, GraphError, SendOutcomeUnknown
+from channels.outbound import split_part_reference
 from channels.pacing import SendPacer
 
 log = logging.getLogger(__name__)
 
 # Meta's customer-service window: the bot may answer for 24 hours after the customer's last message.
 WINDOW = timedelta(hours=24)
+# How long after a send went unanswered its echo or status is awaited before the send is made again. Meta reports
+# a send within seconds of taking it, and a Graph too slow to answer in 10 s is still busy with it for a while.
+REPORT_WAIT_S = 30.0
+# Sends of one reply that may go unanswered before it is left unconfirmed rather than sent once more.
+MAX_UNANSWERED_SENDS = 2
+_REPORT_POLL_S = 0.25
+
+
+class PartUnconfirmed(SendOutcomeUnknown):
+    """Part `part` (of `total`) of a reply was sent without an answer; the parts before it went (`ids`)."""
+
+    def __init__(self, part: int, total: int, ids: list[str], kind: str) -> None:
+        super().__init__(kind)
+        self.part = part
+        self.total = total
+        self.ids = ids
 
 
 @dataclass
@@ -58,6 +84,11 @@ def window_tag(conversation: Conversation, now: datetime) -> str:
     return "HUMAN_AGENT" if now - conversation.last_customer_at > WINDOW else ""
 
 
+def report_wait_left(awaiting_since: datetime, now: datetime, wait_s: float) -> float:
+    """Seconds still to wait for Meta's report of a send that went unanswered at `awaiting_since`."""
+    return max(0.0, wait_s - (now - awaiting_since).total_seconds())
+
+
 def reply_message_id(turn_id: str) -> str:
     """The stored id of a turn's reply: one per turn, so a second attempt finds the first one's record."""
     return f"out_{turn_id}"
@@ -67,7 +98,8 @@ class ReplySender:
     """Sends through Graph with the window rules and pacing; records permanent failures where the owner sees them."""
 
     def __init__(
-        self, db: AsyncDatabase, graph: GraphClient, cipher: TokenCipher, pacer: SendPacer, metrics: Metrics, clock: Clock
+        self, db: AsyncDatabase, graph: GraphClient, cipher: TokenCipher, pacer: SendPacer, metrics: Metrics, clock: Clock,
+        *, report_wait_s: float = REPORT_WAIT_S,
     ) -> None:
         self._db = db
         self._graph = graph
@@ -75,25 +107,30 @@ class ReplySender:
         self._pacer = pacer
         self._metrics = metrics
         self._clock = clock
+        self._report_wait_s = report_wait_s
 
     async def _send_requests(
-        self, account: ChannelAccount, recipient_id: str, text: str, *, reply_to: str, tag: str, reference: str
+        self, account: ChannelAccount, recipient_id: str, text: str, *, reply_to: str, tag: str, reference: str,
+        first_part: int = 0,
     ) -> list[str]:
+        """Send the parts of `text` from `first_part` on; PartUnconfirmed when one goes unanswered."""
         adapter = adapter_for_platform(account.platform)
         token = account_token(self._cipher, account)
         requests = adapter.build_send_requests(
             account.account_id, recipient_id, text, reply_to_message_id=reply_to, tag=tag, reference=reference
         )
         ids: list[str] = []
-        for request in requests:
-            await self._pacer.wait_for_slot(account.platform, account.account_id)
-            result = await self._graph.send(request, token)
+        for index, request in enumerate(requests[first_part:], start=first_part):
+            try:
+                result = await self._graph.send(request, token, pace=self._pacer.for_send(account.platform, account.account_id, request))
+            except SendOutcomeUnknown as exc:
+                raise PartUnconfirmed(index, len(requests), ids, exc.message) from None
             ids.append(result.message_id)
         return ids
 
     async def deliver(
         self, account: ChannelAccount, conversation: Conversation, text: str, *,
-        reply_to: str = "", sender: Literal["bot", "human"] = "bot", reference: str = "",
+        reply_to: str = "", sender: Literal["bot", "human"] = "bot", reference: str = "", first_part: int = 0,
     ) -> SendOutcome:
         """One Graph send with the window rules. `reference` comes back on the send's echo or statuses
         (see `channels.outbound.our_metadata`)."""
@@ -103,7 +140,8 @@ class ReplySender:
             return SendOutcome(False, error_category="window", detail=refusal)
         try:
             ids = await self._send_requests(
-                account, conversation.customer_id, text, reply_to=reply_to, tag=window_tag(conversation, now), reference=reference
+                account, conversation.customer_id, text, reply_to=reply_to, tag=window_tag(conversation, now), reference=reference,
+                first_part=first_part,
             )
         except GraphError as exc:
             if exc.transient:
@@ -118,35 +156,118 @@ class ReplySender:
         return SendOutcome(True, ids)
 
     async def send_turn_reply(
-        self, account: ChannelAccount, conversation: Conversation, text: str, *, turn_id: str, source: str, reply_to: str = ""
+        self, account: ChannelAccount, conversation: Conversation, text: str, *, turn_id: str, source: str, reply_to: str = "",
+        status_after: str = "",
     ) -> SendOutcome:
         """Send a turn's reply and store it under the turn's reply id; the caller has checked that no reply of
-        this turn is stored yet. The conversation's newest-message time is left to the turn's closing write."""
+        this turn is stored yet. The conversation's newest-message time is left to the turn's closing write.
+        `status_after` is the status the turn gives the conversation (kept with a reply whose send goes unanswered)."""
         db, tenant_id = self._db, conversation.tenant_id
         fresh = await convs.get_conversation(db, tenant_id, conversation.id)
         if fresh is None or fresh.silent:
             return SendOutcome(False, detail="a person has this conversation")
-        outcome = await self.deliver(account, fresh, text, reply_to=reply_to, reference=turn_id)
-        # Written whole over any record the send's own echo or status made first (`note_sent_reply`).
-        await convs.record_outbound(
-            db, tenant_id, conversation.id, sender="bot", text=text, source=source,
+        try:
+            outcome = await self.deliver(account, fresh, text, reply_to=reply_to, reference=turn_id)
+        except PartUnconfirmed as unconfirmed:
+            total, part = unconfirmed.total, unconfirmed.part
+            await ride_out(lambda: convs.hold_unconfirmed_reply(
+                db, tenant_id, conversation.id, message_id=reply_message_id(turn_id), text=text, source=source, turn_id=turn_id,
+                parts_total=total, confirmed=part, status_after=status_after, now=self._clock.now(),
+            ), what="an unanswered reply's record")
+            self._metrics.send_failures.labels("unconfirmed").inc()
+            return await self.settle_unconfirmed(account, fresh, turn_id, reply_to=reply_to)
+        await self._store_reply(conversation, text, turn_id=turn_id, source=source, outcome=outcome)
+        return outcome
+
+    async def _store_reply(self, conversation: Conversation, text: str, *, turn_id: str, source: str, outcome: SendOutcome) -> None:
+        # Written whole over any record the send's own echo or status made first (`note_sent_reply`). A send that
+        # went out is recorded whatever it takes: a MongoDB outage here is waited out, since a retry of the turn
+        # that found no record would send the reply a second time.
+        await ride_out(lambda: convs.record_outbound(
+            self._db, conversation.tenant_id, conversation.id, sender="bot", text=text, source=source,
             delivery=Delivery.sent if outcome.sent else Delivery.failed, turn_id=turn_id, message_id=reply_message_id(turn_id),
             platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
             error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "", advance=False,
             replace=True, now=self._clock.now(),
-        )
+        ), what="a sent reply's record")
         outcome.recorded = True
-        return outcome
+
+    async def settle_unconfirmed(self, account: ChannelAccount, conversation: Conversation, turn_id: str, *, reply_to: str = "") -> SendOutcome:
+        """Finish a turn's reply stored as `unknown`: wait for Meta's report of its unanswered part, and only without
+        one send again what is not confirmed; after MAX_UNANSWERED_SENDS unanswered sends it is left `unconfirmed`."""
+        db, tenant_id, message_id = self._db, conversation.tenant_id, reply_message_id(turn_id)
+        while True:
+            record = await self._await_report(tenant_id, message_id)
+            if record is None:
+                return SendOutcome(False, detail="the reply's record is gone")
+            if record.delivery != Delivery.unknown or record.parts_confirmed >= record.parts_total:
+                outcome = SendOutcome(record.delivery != Delivery.failed, [record.platform_message_id] if record.platform_message_id else [])
+                await self._store_reply(conversation, record.text, turn_id=turn_id, source=record.source, outcome=outcome)
+                log.info("an unanswered send was confirmed by Meta's report; not sent again", extra={"platform": account.platform})
+                return outcome
+            if record.unanswered_sends >= MAX_UNANSWERED_SENDS:
+                log.warning("a reply sent twice without an answer or a report is left unconfirmed", extra={"platform": account.platform})
+                await ride_out(lambda record=record: convs.record_outbound(  # type: ignore[misc]
+                    db, tenant_id, conversation.id, sender="bot", text=record.text, source=record.source, delivery=Delivery.unconfirmed,
+                    turn_id=turn_id, message_id=message_id, error_title="Meta did not confirm this reply", advance=False, replace=True,
+                    now=self._clock.now(),
+                ), what="an unconfirmed reply's record")
+                return SendOutcome(True, recorded=True, detail="sent, not confirmed by Meta")
+            # No report: that part never reached Meta (or its echoes and statuses are not subscribed). Send the rest.
+            fresh = await convs.get_conversation(db, tenant_id, conversation.id)
+            if fresh is None or fresh.silent:
+                outcome = SendOutcome(False, detail="not confirmed by Meta, and a person has the conversation now")
+                await self._store_reply(conversation, record.text, turn_id=turn_id, source=record.source, outcome=outcome)
+                return outcome
+            log.warning("an unanswered send not reported by Meta; sending what is not confirmed again",
+                        extra={"platform": account.platform, "first_part": record.parts_confirmed})
+            try:
+                outcome = await self.deliver(account, fresh, record.text, reply_to=reply_to, reference=turn_id,
+                                             first_part=record.parts_confirmed)
+            except PartUnconfirmed as again:
+                total, part, since = again.total, again.part, self._clock.now()
+                await ride_out(lambda record=record, total=total, part=part, since=since: convs.hold_unconfirmed_reply(  # type: ignore[misc]
+                    db, tenant_id, conversation.id, message_id=message_id, text=record.text, source=record.source,
+                    turn_id=turn_id, parts_total=total, confirmed=part, status_after=record.status_after, now=since,
+                ), what="an unanswered reply's record")
+                continue
+            if record.platform_message_id and outcome.sent:
+                outcome.message_ids.insert(0, record.platform_message_id)
+            await self._store_reply(conversation, record.text, turn_id=turn_id, source=record.source, outcome=outcome)
+            return outcome
+
+    async def _await_report(self, tenant_id: str, message_id: str) -> Message | None:
+        """The reply's record once Meta reported its unanswered part, or as it stands when the wait is over."""
+        record = await convs.get_message(self._db, tenant_id, message_id)
+        if record is None or record.delivery != Delivery.unknown:
+            return record
+        waiting_for = record.awaiting_part
+        left = report_wait_left(from_ms(record.awaiting_since_ms), self._clock.now(), self._report_wait_s)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + left
+        while record is not None and record.delivery == Delivery.unknown and record.parts_confirmed <= waiting_for:
+            if loop.time() >= deadline:
+                break
+            await asyncio.sleep(min(_REPORT_POLL_S, max(0.0, deadline - loop.time())))
+            record = await convs.get_message(self._db, tenant_id, message_id)
+        return record
 
     async def note_sent_reply(
-        self, account: ChannelAccount, customer_id: str, turn_id: str, *, platform_message_id: str, text: str
+        self, account: ChannelAccount, customer_id: str, reference: str, *, platform_message_id: str, text: str
     ) -> None:
-        """Meta reports a send of ours made for `turn_id`: make sure the turn's reply is stored, so a retry of a
-        turn whose worker died before storing it does not send again. A reply stored already is left as it is."""
+        """Meta reports a send of ours made for a turn (`reference`, naming the part): make sure the turn's reply is
+        stored, so a retry of a turn whose worker died before storing it does not send again; and confirm the part
+        of a reply whose send went unanswered. A reply stored already is otherwise left as it is."""
         db, tenant_id = self._db, account.tenant_id
+        turn_id, part = split_part_reference(reference)
         message_id = reply_message_id(turn_id)
-        if not turn_id.startswith("turn_") or await convs.get_message(db, tenant_id, message_id) is not None:
-            return  # not a turn's reply, or stored by its worker as usual
+        if not turn_id.startswith("turn_"):
+            return  # not a turn's reply
+        stored = await convs.get_message(db, tenant_id, message_id)
+        if stored is not None:
+            if stored.delivery == Delivery.unknown:
+                await convs.confirm_reply_part(db, tenant_id, message_id, part, platform_message_id)
+            return  # otherwise stored by its worker as usual
         conversation = await convs.find_conversation(db, tenant_id, account.platform, account.account_id, customer_id)
         if conversation is None:
             return
@@ -154,4 +275,5 @@ class ReplySender:
             db, tenant_id, conversation.id, sender="bot", text=text, source="", delivery=Delivery.sent, turn_id=turn_id,
             message_id=message_id, platform_message_id=platform_message_id, advance=False, now=self._clock.now(),
         )
+        await convs.confirm_reply_part(db, tenant_id, message_id, part, platform_message_id)
         log.info("a reply its worker did not store was stored from Meta's report", extra={"platform": account.platform})

@@ -48,6 +48,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)]),
         IndexModel([("conversation_id", ASCENDING), ("state", ASCENDING)]),
         IndexModel([("tenant_id", ASCENDING), ("platform_message_id", ASCENDING)]),
+        IndexModel([("at", ASCENDING)]),  # the retention purge
     ])
 
 
@@ -328,6 +329,45 @@ async def record_outbound(db: AsyncDatabase, tenant_id: str, conversation_id: st
     """Store a message sent to the customer (see `record_outbound_once`)."""
     message, _ = await record_outbound_once(db, tenant_id, conversation_id, **fields)
     return message
+
+
+async def hold_unconfirmed_reply(
+    db: AsyncDatabase, tenant_id: str, conversation_id: str, *, message_id: str, text: str, source: str, turn_id: str,
+    parts_total: int, confirmed: int, status_after: str, now: datetime,
+) -> Message:
+    """A turn's reply whose part `confirmed` was sent without an answer: stored as `unknown`, awaiting Meta's echo or
+    status since `now`. Parts an echo already confirmed stay confirmed."""
+    fields: dict[str, Any] = {"delivery": Delivery.unknown.value, "text": text, "source": source, "turn_id": turn_id,
+                              "parts_total": parts_total, "awaiting_part": confirmed, "awaiting_since_ms": to_ms(now)}
+    if status_after:
+        fields["status_after"] = status_after
+    doc: dict[str, Any] = {"_id": message_id, "tenant_id": tenant_id, "conversation_id": conversation_id, "direction": "out",
+                           "sender": "bot", "at": now, "parts_confirmed": confirmed, "unanswered_sends": 1, **fields}
+    try:
+        await db.messages.insert_one(doc)
+        return _message(doc)
+    except DuplicateKeyError:
+        pass  # an earlier send of it, or an echo, stored it first: keep what was confirmed, count this send
+    await db.messages.update_one({"_id": message_id, "tenant_id": tenant_id},
+                                 {"$set": fields, "$max": {"parts_confirmed": confirmed}, "$inc": {"unanswered_sends": 1}})
+    stored = await db.messages.find_one({"_id": message_id, "tenant_id": tenant_id})
+    return _message(stored or doc)
+
+
+async def confirm_reply_part(db: AsyncDatabase, tenant_id: str, message_id: str, part: int, platform_message_id: str) -> bool:
+    """Meta reported part `part` of a turn's reply as sent (so every earlier part went too)."""
+    update: dict[str, Any] = {"$max": {"parts_confirmed": part + 1}}
+    if part == 0 and platform_message_id:
+        update["$set"] = {"platform_message_id": platform_message_id}
+    result = await db.messages.update_one({"_id": message_id, "tenant_id": tenant_id}, update)
+    return result.matched_count == 1
+
+
+async def purge_messages_before(db: AsyncDatabase, cutoff: datetime) -> int:
+    """Delete every message (any tenant's) written before `cutoff`; the count deleted. Conversations, leads and
+    the day's counters stay: the numbers an owner reads do not depend on the texts."""
+    result = await db.messages.delete_many({"at": {"$lt": cutoff}})
+    return int(result.deleted_count)
 
 
 async def get_message(db: AsyncDatabase, tenant_id: str, message_id: str) -> Message | None:

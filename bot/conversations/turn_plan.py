@@ -18,6 +18,8 @@ class TurnAction(StrEnum):
     nothing = "nothing"  # no customer message waits
     hold = "hold"  # a person has the conversation: keep the messages for them, say nothing
     finish = "finish"  # an earlier attempt sent this turn's reply and stopped before the end: never send twice
+    # An earlier attempt's send went unanswered: wait for Meta's report of it, send again only without one.
+    resume = "resume"
     skip = "skip"  # the customer opted out and did not write START: kept, unanswered, no model call
     answer = "answer"
 
@@ -31,9 +33,10 @@ class TurnPlan:
 
 def plan_turn(
     *, status: ConversationStatus, paused_until: datetime | None, has_pending: bool, already_answered: bool,
-    turn_intent: Intent | None, now: datetime,
+    turn_intent: Intent | None, now: datetime, reply_unconfirmed: bool = False,
 ) -> TurnPlan:
-    """`turn_intent` is the pending messages' intent, needed only when the customer opted out (START or not)."""
+    """`turn_intent` is the pending messages' intent, needed only when the customer opted out (START or not).
+    `reply_unconfirmed`: the stored reply of this turn went out without Meta's answer (its delivery is unknown)."""
     if not has_pending:
         return TurnPlan(TurnAction.nothing)
     resume = status == ConversationStatus.human and paused_until is not None and paused_until <= now
@@ -41,7 +44,7 @@ def plan_turn(
     if effective in SILENT_STATUSES:
         return TurnPlan(TurnAction.hold)
     if already_answered:
-        return TurnPlan(TurnAction.finish, resume)
+        return TurnPlan(TurnAction.resume if reply_unconfirmed else TurnAction.finish, resume)
     if effective == ConversationStatus.opted_out and turn_intent != Intent.opt_in:
         return TurnPlan(TurnAction.skip, resume)
     return TurnPlan(TurnAction.answer, resume)

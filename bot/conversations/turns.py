@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.conversations import store as convs
-from bot.conversations.records import Conversation, ConversationStatus, InboundState
+from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
 from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id
 from bot.conversations.turn_context import TurnMessages, load_turn_context, load_turn_messages
 from bot.conversations.turn_plan import COMPLAINT_INTENTS, TurnAction, plan_turn, status_after_turn, turn_counts, usage_counts
@@ -69,9 +69,10 @@ class TurnRunner:
         classification = None
         if conversation.status == ConversationStatus.opted_out and pending:
             classification = classify_turn([m.text for m in pending if m.text])
+        reply = await self._stored_reply(messages, tenant_id, turn_id) if pending else None
         plan = plan_turn(
             status=conversation.status, paused_until=conversation.paused_until, has_pending=bool(pending),
-            already_answered=bool(pending) and await self._already_answered(messages, tenant_id, turn_id),
+            already_answered=reply is not None, reply_unconfirmed=reply is not None and reply.delivery == Delivery.unknown,
             turn_intent=classification.intent if classification else None, now=self._clock.now(),
         )
         if plan.resume_bot:
@@ -86,6 +87,9 @@ class TurnRunner:
         if plan.action == TurnAction.finish:
             await convs.mark_inbound(db, tenant_id, message_ids, InboundState.answered)
             return None
+        if plan.action == TurnAction.resume:
+            assert reply is not None
+            return await self._resume(account, conversation, messages, reply, turn_id, settings)
         if plan.action == TurnAction.skip:
             assert classification is not None
             await convs.mark_inbound(db, tenant_id, message_ids, InboundState.skipped,
@@ -108,10 +112,11 @@ class TurnRunner:
         saved = await lead_store.save_lead_after_turn(db, conversation, result.lead, campaign_id=campaign_id,
                                                       previous=lead, now=self._clock.now())
         day = day_of(self._clock.now(), settings.zone)
+        status = status_after_turn(conversation.status, result)
         try:
             outcome = await self._sender.send_turn_reply(
                 account, conversation, result.reply.text, turn_id=turn_id, source=result.reply.source,
-                reply_to=pending[-1].platform_message_id,
+                reply_to=pending[-1].platform_message_id, status_after=status.value if status else "",
             )
         except GraphError:
             # The delivery is retried and the turn runs again; the model call this attempt made still counts.
@@ -125,7 +130,7 @@ class TurnRunner:
         changes: dict[str, object] = {}
         if campaign_id and campaign_id != conversation.campaign_id:
             changes["campaign_id"] = campaign_id
-        if (status := status_after_turn(conversation.status, result)) is not None:
+        if status is not None:
             changes["status"] = status
         if first_answer:
             changes["first_reply_at"] = now
@@ -142,13 +147,40 @@ class TurnRunner:
         self._observe(conversation, result, outcome, received_at_ms)
         return outcome
 
-    async def _already_answered(self, messages: TurnMessages, tenant_id: str, turn_id: str) -> bool:
+    async def _stored_reply(self, messages: TurnMessages, tenant_id: str, turn_id: str) -> Message | None:
+        """This turn's reply, if an earlier attempt stored it (sent, failed, or sent without an answer)."""
         reply_id = reply_message_id(turn_id)
         reply = next((m for m in messages.recent if m.id == reply_id), None)
         if reply is None and not messages.complete:
             # Replies come after the turn's messages, so one older than the read is unlikely; still, ask.
             reply = await convs.get_message(self._db, tenant_id, reply_id)
-        return reply is not None
+        return reply
+
+    async def _resume(
+        self, account: ChannelAccount, conversation: Conversation, messages: TurnMessages, reply: Message, turn_id: str,
+        settings: BotSettings,
+    ) -> SendOutcome:
+        """Finish a turn whose send an earlier attempt made without an answer: no new reply is written, the stored
+        one is settled (see `ReplySender.settle_unconfirmed`), then the turn closes as it would have."""
+        db, tenant_id, pending = self._db, conversation.tenant_id, messages.pending
+        outcome = await self._sender.settle_unconfirmed(account, conversation, turn_id, reply_to=pending[-1].platform_message_id)
+        now = self._clock.now()
+        await convs.mark_inbound(db, tenant_id, [m.id for m in pending], InboundState.answered)
+        changes: dict[str, object] = {}
+        if reply.status_after and outcome.sent:
+            changes["status"] = ConversationStatus(reply.status_after)
+        first_answer = outcome.sent and conversation.first_reply_at is None
+        if first_answer:
+            changes["first_reply_at"] = now
+        await convs.close_turn(db, tenant_id, conversation.id, last_message_at=now if outcome.recorded else None, **changes)
+        day = day_of(now, settings.zone)
+        if outcome.sent:
+            await bump_daily(db, tenant_id, day=day, platform=conversation.platform, campaign_id=conversation.campaign_id,
+                             messages_out=1, messages_answered=len(pending))
+        else:
+            await bump_daily(db, tenant_id, day=day, platform=conversation.platform, campaign_id=conversation.campaign_id,
+                             send_failures=1)
+        return outcome
 
     def _observe(self, conversation: Conversation, result: TurnResult, outcome: SendOutcome, received_at_ms: int) -> None:
         if result.usage is not None:

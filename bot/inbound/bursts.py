@@ -14,16 +14,23 @@ import redis.asyncio as aioredis
 
 from bot.conversations.records import Conversation
 from bot.conversations.turns import TurnRunner
+from bot.inbound.draining import TurnGate
 from bot.inbound.locks import conversation_lock
 from bot.sales.bot_settings import BotSettings
 from channels.accounts import ChannelAccount
 
 
 class BurstAnswerer:
-    def __init__(self, redis: aioredis.Redis, turns: TurnRunner, *, debounce_ms: int) -> None:
+    def __init__(self, redis: aioredis.Redis, turns: TurnRunner, gate: TurnGate, *, debounce_ms: int) -> None:
         self._redis = redis
         self._turns = turns
+        self._gate = gate
         self._debounce_ms = debounce_ms
+
+    @property
+    def taking_turns(self) -> bool:
+        """False once the process is stopping (see `draining.TurnGate`)."""
+        return self._gate.open
 
     async def answer_after_burst(
         self, account: ChannelAccount, conversation: Conversation, received_at_ms: int, settings: BotSettings, *,
@@ -37,6 +44,9 @@ class BurstAnswerer:
             await asyncio.sleep(self._debounce_ms / 1000)
             if await self._redis.get(key) != token:
                 return  # a later message of this burst answers the whole turn
-        # If the lock is not free in time, ConversationBusy leaves the delivery pending to be retried.
-        async with conversation_lock(self._redis, conversation.id):
-            await self._turns.answer(account, conversation.id, received_at_ms, settings, fresh_since=fresh_since)
+        # If the lock is not free in time, ConversationBusy leaves the delivery pending to be retried. The turn runs
+        # through the gate: once started it finishes even when the process is told to stop.
+        await self._gate.run(
+            lambda: conversation_lock(self._redis, conversation.id),
+            lambda: self._turns.answer(account, conversation.id, received_at_ms, settings, fresh_since=fresh_since),
+        )

@@ -21,7 +21,15 @@ from bot.conversations.handoff import count_person_answer
 from bot.conversations.records import Conversation, ConversationStatus, InboundState
 from bot.conversations.sending import ReplySender
 from bot.inbound.bursts import BurstAnswerer
-from bot.inbound.event_plan import InboundAction, failed_send_detail, is_our_echo, message_text, plan_inbound, referral_fields
+from bot.inbound.event_plan import (
+    InboundAction,
+    failed_send_detail,
+    is_our_echo,
+    message_text,
+    plan_inbound,
+    referral_fields,
+)
+from bot.inbound.failures import is_bad_event, is_store_outage
 from bot.inbound.shared_reads import SharedReads
 from bot.log_context import tenant_id_var
 from bot.metrics import Metrics
@@ -32,6 +40,7 @@ from channels.accounts import ChannelAccount, find_by_platform_account
 from channels.base import adapter_for_channel
 from channels.customer_names import CustomerNames
 from channels.events import (
+    UNPARSEABLE,
     ChannelEvent,
     Echo,
     InboundMessage,
@@ -40,6 +49,7 @@ from channels.events import (
     Receipt,
     StandaloneReferral,
     StatusUpdate,
+    Unsupported,
 )
 from channels.outbound import reference_in
 from knowledge.retrieval import KnowledgeIndex
@@ -67,34 +77,67 @@ class EventDispatcher:
         self._settings: SharedReads[str, BotSettings] = SharedReads(lambda tenant_id: get_bot_settings(db, tenant_id))
 
     async def handle_delivery(self, channel: str, payload: dict[str, Any], received_at_ms: int) -> None:
+        """Handle every event of one delivery. Each event stands alone: one that cannot be read or stored is dropped
+        (log line, `events_dropped`), and one that fails otherwise does not stop the others; the first such failure
+        is raised at the end, after the others were answered, so the delivery is retried. A store outage is raised
+        at once (see `failures.py`)."""
         # A read begun after this moment (an account, the knowledge version) saw every change made before the
         # delivery was picked up, so it is current for this delivery: concurrent deliveries share such reads.
         started = time.monotonic()
         adapter = adapter_for_channel(channel)
         events = sorted(adapter.parse(payload), key=lambda e: e.timestamp_ms)
         to_answer: dict[str, tuple[ChannelAccount, Conversation, BotSettings]] = {}
+        failures: list[Exception] = []
         for event in events:
             self._metrics.events.labels(event.platform, event.kind).inc()
-            account = await self._accounts.get((event.platform, event.account_id), started)
-            if account is None:
-                log.info("event for an account no tenant has connected; dropped",
-                         extra={"platform": event.platform, "account_id": event.account_id, "kind": event.kind})
+            if isinstance(event, Unsupported) and event.reason.startswith(UNPARSEABLE):
+                self._drop(event, event.reason)
                 continue
-            tenant_id_var.set(account.tenant_id)
-            settings = await self._settings.get(account.tenant_id, started)
-            conversation = await self._dispatch(account, event, settings, started)
-            if conversation is not None:
-                to_answer[conversation.id] = (account, conversation, settings)
-        # Different customers of one delivery are answered side by side.
+            try:
+                found = await self._handle_event(event, started)
+            except Exception as exc:
+                if is_store_outage(exc):
+                    raise
+                if not is_bad_event(exc):
+                    log.exception("event failed; its delivery will be retried", extra={"kind": event.kind})
+                    failures.append(exc)
+                    continue
+                self._drop(event, f"{type(exc).__name__}: {str(exc)[:200]}" if log.isEnabledFor(logging.DEBUG) else type(exc).__name__)
+                continue
+            if found is not None:
+                to_answer[found[1].id] = found
+        # Different customers of one delivery are answered side by side; one that fails does not stop the others.
         if to_answer:
-            await asyncio.gather(*(
+            results = await asyncio.gather(*(
                 self._bursts.answer_after_burst(account, conversation, received_at_ms, settings, fresh_since=started)
                 for account, conversation, settings in to_answer.values()
-            ))
-            # Names are fetched after the reply went out: a nicety must not slow the answer.
-            for account, conversation, _ in to_answer.values():
-                if not conversation.customer_name:
+            ), return_exceptions=True)
+            failures += [r for r in results if isinstance(r, Exception)]
+            # Names are fetched after the reply went out: a nicety must not slow the answer (nor a stop).
+            for (account, conversation, _), result in zip(to_answer.values(), results, strict=True):
+                if not conversation.customer_name and not isinstance(result, BaseException) and self._bursts.taking_turns:
                     await self._fetch_name(account, conversation)
+            if cancelled := next((r for r in results if isinstance(r, BaseException) and not isinstance(r, Exception)), None):
+                raise cancelled
+        if failures:
+            raise next((f for f in failures if is_store_outage(f)), failures[0])
+
+    async def _handle_event(
+        self, event: ChannelEvent, started: float
+    ) -> tuple[ChannelAccount, Conversation, BotSettings] | None:
+        account = await self._accounts.get((event.platform, event.account_id), started)
+        if account is None:
+            log.info("event for an account no tenant has connected; dropped",
+                     extra={"platform": event.platform, "account_id": event.account_id, "kind": event.kind})
+            return None
+        tenant_id_var.set(account.tenant_id)
+        settings = await self._settings.get(account.tenant_id, started)
+        conversation = await self._dispatch(account, event, settings, started)
+        return (account, conversation, settings) if conversation is not None else None
+
+    def _drop(self, event: ChannelEvent, reason: str) -> None:
+        self._metrics.events_dropped.labels(event.platform, event.kind).inc()
+        log.warning("event dropped", extra={"platform": event.platform, "kind": event.kind, "reason": reason})
 
     async def _dispatch(
         self, account: ChannelAccount, event: ChannelEvent, settings: BotSettings, started: float

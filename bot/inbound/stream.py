@@ -5,22 +5,33 @@ append-only persistence on, it survives a crash of Redis too). Workers read with
 and delete what they finished, and claim entries a dead worker left pending for longer than
 `claim_idle_ms`. An entry that failed `max_attempts` times goes to the dead-letter stream with its
 last error, where operators can list and replay it.
+
+The body (customers' texts) is not in the stream entry but in a key of its own that the acknowledgement
+deletes: a stream frees a deleted entry's memory only with its whole node, so bodies kept inside entries
+would outlive their processing. `compact_log` then rewrites the append-only file, which still holds the
+commands that wrote them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+import uuid
 from dataclasses import dataclass
+from typing import cast
 
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
+
+log = logging.getLogger(__name__)
 
 STREAM = "inbound"
 GROUP = "workers"
 DEADLETTER = "deadletter"
 ATTEMPTS = "inbound:attempts"
 LAST_ERRORS = "inbound:errors"
+BODY_PREFIX = "inbound:body:"
 
 
 @dataclass(frozen=True)
@@ -29,14 +40,21 @@ class Delivery:
     channel: str
     body: bytes
     received_at_ms: int
+    body_key: str = ""  # where the body is kept until the entry is acknowledged ("" for a body inside the entry)
+    body_missing: bool = False  # its body key is gone: the webhook that wrote it was refused, Meta sends it again
 
 
-def _delivery(entry_id: str, fields: dict[str, str]) -> Delivery:
+def _delivery(entry_id: str, fields: dict[str, str], body: str | None) -> Delivery:
+    body_key = fields.get("body_key", "")
+    if not body_key:  # an entry written by an older version carries its body
+        body = fields.get("body", "")
     return Delivery(
         entry_id=entry_id,
         channel=fields.get("channel", ""),
-        body=fields.get("body", "").encode("utf-8", "surrogateescape"),
+        body=(body or "").encode("utf-8", "surrogateescape"),
         received_at_ms=int(fields.get("received_at_ms", "0") or 0),
+        body_key=body_key,
+        body_missing=body is None,
     )
 
 
@@ -55,7 +73,7 @@ class InboundStream:
         self.group = group
         self.claim_idle_ms = claim_idle_ms
         self.max_attempts = max_attempts
-        self._waiting: list[tuple[dict[str, str], asyncio.Future[str]]] = []
+        self._waiting: list[tuple[dict[str, str], str, asyncio.Future[str]]] = []
         self._sending: set[asyncio.Task[None]] = set()
 
     async def ensure_group(self) -> None:
@@ -71,17 +89,14 @@ class InboundStream:
         Deliveries accepted in the same turn of the event loop share one pipelined round trip (a group
         commit): under a burst that is most of the cost of an acknowledgement, saved.
         """
-        fields = {
-            "channel": channel,
-            # The webhook edge passes only bodies that parsed as JSON, which is UTF-8.
-            "body": raw_body.decode("utf-8"),
-            "received_at_ms": str(received_at_ms),
-        }
+        # The webhook edge passes only bodies that parsed as JSON, which is UTF-8.
+        body = raw_body.decode("utf-8")
+        fields = {"channel": channel, "body_key": BODY_PREFIX + uuid.uuid4().hex, "received_at_ms": str(received_at_ms)}
         loop = asyncio.get_running_loop()
         added: asyncio.Future[str] = loop.create_future()
         if not self._waiting:
             loop.call_soon(self._send_waiting)
-        self._waiting.append((fields, added))
+        self._waiting.append((fields, body, added))
         await added
 
     def _send_waiting(self) -> None:
@@ -90,30 +105,33 @@ class InboundStream:
         self._sending.add(task)  # held until done, so the task is not collected mid-flight
         task.add_done_callback(self._sending.discard)
 
-    async def _add_all(self, batch: list[tuple[dict[str, str], asyncio.Future[str]]]) -> None:
+    async def _add_all(self, batch: list[tuple[dict[str, str], str, asyncio.Future[str]]]) -> None:
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
-                for fields, _ in batch:
+                for fields, body, _ in batch:
+                    pipe.set(fields["body_key"], body)  # before its entry: a reader never finds an entry first
                     pipe.xadd(self.stream, fields)
                 results = await pipe.execute(raise_on_error=False)
         except BaseException as exc:  # noqa: BLE001  (every waiting webhook must hear of it, whatever it is)
-            for _, added in batch:
+            for _, _, added in batch:
                 if not added.done():
                     added.set_exception(exc if isinstance(exc, Exception) else ConnectionError("queue unavailable"))
             if not isinstance(exc, Exception):
                 raise
             return
-        for (_, added), result in zip(batch, results, strict=True):
+        for index, (_, _, added) in enumerate(batch):
             if added.done():
                 continue  # its webhook request went away; the entry is in the stream all the same
-            if isinstance(result, Exception):
-                added.set_exception(result)
+            stored, entry_id = results[2 * index], results[2 * index + 1]
+            failed = next((r for r in (stored, entry_id) if isinstance(r, Exception)), None)
+            if failed is not None:
+                added.set_exception(failed)
             else:
-                added.set_result(result)
+                added.set_result(entry_id)
 
     async def read(self, consumer: str, *, count: int = 50, block_ms: int = 1000) -> list[Delivery]:
         response = await self.redis.xreadgroup(self.group, consumer, {self.stream: ">"}, count=count, block=block_ms)
-        return [_delivery(entry_id, fields) for entry_id, fields in _entries(response)]
+        return await self._with_bodies(_entries(response))
 
     async def claim_stale(self, consumer: str, *, count: int = 50) -> list[Delivery]:
         """Take over entries that another (dead or stuck) consumer has held for too long."""
@@ -121,7 +139,13 @@ class InboundStream:
             self.stream, self.group, consumer, min_idle_time=self.claim_idle_ms, start_id="0-0", count=count
         )
         messages = result[1] if len(result) > 1 else []
-        return [_delivery(entry_id, fields) for entry_id, fields in messages if fields]
+        return await self._with_bodies([(entry_id, fields) for entry_id, fields in messages if fields])
+
+    async def _with_bodies(self, entries: list[tuple[str, dict[str, str]]]) -> list[Delivery]:
+        keys = [fields["body_key"] for _, fields in entries if fields.get("body_key")]
+        # The client decodes responses: bodies come back as text.
+        bodies: dict[str, str | None] = dict(zip(keys, cast(list[str | None], await self.redis.mget(keys)), strict=True)) if keys else {}
+        return [_delivery(entry_id, fields, bodies.get(fields.get("body_key", ""))) for entry_id, fields in entries]
 
     async def keep_claimed(self, consumer: str, delivery: Delivery) -> None:
         """Reset the entry's idle time, so a delivery still being handled is not claimed by another worker."""
@@ -131,6 +155,10 @@ class InboundStream:
         """Count one more processing attempt of an entry; the count outlives a crash."""
         return int(await self.redis.hincrby(ATTEMPTS, delivery.entry_id, 1))
 
+    async def refund_attempt(self, delivery: Delivery) -> None:
+        """Take back an attempt that was interrupted (the process stopped), not failed."""
+        await self.redis.hincrby(ATTEMPTS, delivery.entry_id, -1)
+
     async def note_failure(self, delivery: Delivery, error: str) -> None:
         """Keep the latest error of an entry, so a dead letter says why it died."""
         await self.redis.hset(LAST_ERRORS, delivery.entry_id, error[:2000])
@@ -139,9 +167,12 @@ class InboundStream:
         return await self.redis.hget(LAST_ERRORS, delivery.entry_id) or ""
 
     async def ack(self, delivery: Delivery) -> None:
+        """Done with the entry: it and its body are deleted (see `compact_log` for the copy on disk)."""
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xack(self.stream, self.group, delivery.entry_id)
             pipe.xdel(self.stream, delivery.entry_id)
+            if delivery.body_key:
+                pipe.delete(delivery.body_key)
             pipe.hdel(ATTEMPTS, delivery.entry_id)
             pipe.hdel(LAST_ERRORS, delivery.entry_id)
             await pipe.execute()
@@ -161,6 +192,8 @@ class InboundStream:
             )
             pipe.xack(self.stream, self.group, delivery.entry_id)
             pipe.xdel(self.stream, delivery.entry_id)
+            if delivery.body_key:
+                pipe.delete(delivery.body_key)
             pipe.hdel(ATTEMPTS, delivery.entry_id)
             pipe.hdel(LAST_ERRORS, delivery.entry_id)
             await pipe.execute()
@@ -178,9 +211,12 @@ class InboundStream:
         rows = await self.redis.xrange(DEADLETTER, min=entry_id, max=entry_id)
         if not rows:
             return False
-        _, fields = rows[0]
+        fields = cast(dict[str, str], rows[0][1])
+        body_key = BODY_PREFIX + uuid.uuid4().hex
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(self.stream, {k: fields[k] for k in ("channel", "body", "received_at_ms") if k in fields})
+            pipe.set(body_key, fields.get("body", ""))
+            pipe.xadd(self.stream, {"channel": fields.get("channel", ""), "body_key": body_key,
+                                    "received_at_ms": fields.get("received_at_ms", "0")})
             pipe.xdel(DEADLETTER, entry_id)
             await pipe.execute()
         return True
@@ -188,6 +224,22 @@ class InboundStream:
     async def pending_count(self) -> int:
         info = await self.redis.xpending(self.stream, self.group)
         return int(info.get("pending", 0) if isinstance(info, dict) else info[0])
+
+
+async def compact_log(redis: aioredis.Redis) -> bool:
+    """Rewrite Redis's append-only file when it grew since its last rewrite: the commands that wrote bodies already
+    processed (and deleted) are then gone from disk too. True when a rewrite was started. A Redis that refuses
+    (a managed service that disables the command, say) is left alone."""
+    try:
+        info = await redis.info("persistence")
+        grown = int(info.get("aof_current_size", 0)) > int(info.get("aof_base_size", 0))
+        if not info.get("aof_enabled") or info.get("aof_rewrite_in_progress") or info.get("aof_rewrite_scheduled") or not grown:
+            return False
+        await redis.bgrewriteaof()
+    except ResponseError as exc:
+        log.info("append-only file not rewritten", extra={"reason": str(exc)[:200]})
+        return False
+    return True
 
 
 def _entries(response: object) -> list[tuple[str, dict[str, str]]]:

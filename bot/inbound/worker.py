@@ -4,20 +4,30 @@ Deliveries are handled concurrently (one task each, bounded), so a conversation 
 debounce window or a slow model call never holds up other customers. A delivery whose handling
 raised stays pending and is claimed again after the stream's idle time, by this or another worker;
 after `max_attempts` it goes to the dead-letter stream.
+
+Two things cost a delivery none of its attempts: a store outage (MongoDB or Redis unreachable), which the
+handling waits out with backoff and then tries again; and a stop (SIGTERM), which lets running turns finish
+(up to `grace_s`) and leaves every other delivery pending, claimed by no one busy, for another worker.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
 import logging
 import time
 
 from bot.inbound.dispatch import EventDispatcher
+from bot.inbound.draining import ShuttingDown, TurnGate, current_delivery
 from bot.inbound.stream import Delivery, InboundStream
 from bot.metrics import Metrics
+from bot.outages import OutageBackoff, is_store_outage, ride_out
+from channels.parsing import loads_limited
 
 log = logging.getLogger(__name__)
+
+# How long running turns may take to finish once the process is told to stop (a model call has 8 s at most).
+GRACE_S = 8.0
 
 
 class Worker:
@@ -28,23 +38,28 @@ class Worker:
         metrics: Metrics,
         *,
         name: str,
+        gate: TurnGate,
         concurrency: int = 256,
         claim_every_s: float = 2.0,
+        grace_s: float = GRACE_S,
     ) -> None:
         self.inbound = inbound
         self.dispatcher = dispatcher
         self.metrics = metrics
         self.name = name
+        self.gate = gate  # the engine's: closed on stop, so no turn starts and running ones are waited for
         self._slots = asyncio.Semaphore(concurrency)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], str] = {}  # each handler's stream entry
         self._in_flight: set[str] = set()
         self._stopping = asyncio.Event()
         self._claim_every_s = claim_every_s
+        self._grace_s = grace_s
 
     async def run(self) -> None:
         log.info("worker started", extra={"worker": self.name})
-        await self.inbound.ensure_group()
+        await ride_out(self.inbound.ensure_group, what="the consumer group", give_up=self._stopping.is_set)
         last_claim = 0.0
+        backoff = OutageBackoff()
         while not self._stopping.is_set():
             try:
                 if time.monotonic() - last_claim >= self._claim_every_s:
@@ -53,27 +68,55 @@ class Worker:
                         if delivery.entry_id not in self._in_flight:
                             await self._spawn(delivery)
                 for delivery in await self.inbound.read(self.name, count=50, block_ms=500):
+                    if self._stopping.is_set():
+                        break  # read as the stop came: left pending for another worker
                     await self._spawn(delivery)
+                backoff = OutageBackoff()
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
                 if self._stopping.is_set():
                     break
-                log.exception("worker loop error; retrying", extra={"worker": self.name})
-                await asyncio.sleep(1)
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=30)
+                if is_store_outage(exc):
+                    log.warning("stream unreachable; reading again shortly", extra={"worker": self.name, "error_type": type(exc).__name__})
+                else:
+                    log.exception("worker loop error; retrying", extra={"worker": self.name})
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), backoff.next_delay())
+        await self._drain()
         log.info("worker stopped", extra={"worker": self.name})
 
     async def stop(self) -> None:
+        """Stop taking deliveries; `run` then lets running turns finish and returns."""
         self._stopping.set()
+        self.gate.close()
+
+    async def _drain(self) -> None:
+        started = time.monotonic()
+        self.gate.close()
+        # A delivery with a turn running is seen through (the turn finishes, the delivery is acknowledged); every
+        # other one stops where it is and stays pending for another worker.
+        busy = self.gate.busy_deliveries()
+        idle = [task for task, entry in self._tasks.items() if entry not in busy]
+        finishing = [task for task, entry in self._tasks.items() if entry in busy]
+        for task in idle:
+            task.cancel()
+        if idle:
+            await asyncio.wait(idle, timeout=5)
+        cut = await self.gate.drain(max(0.0, self._grace_s - (time.monotonic() - started)))
+        if finishing:
+            _, late = await asyncio.wait(finishing, timeout=2)
+            for task in late:
+                task.cancel()
+        log.info("worker drained", extra={"worker": self.name, "left_pending": len(idle), "finished": len(finishing),
+                                          "turns_cut": cut, "seconds": round(time.monotonic() - started, 3)})
 
     async def _spawn(self, delivery: Delivery) -> None:
         await self._slots.acquire()
         self._in_flight.add(delivery.entry_id)
         task = asyncio.create_task(self._handle(delivery))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[task] = delivery.entry_id
+        task.add_done_callback(lambda done: self._tasks.pop(done, None))
 
     async def _keep_claimed(self, delivery: Delivery) -> None:
         interval = self.inbound.claim_idle_ms / 3000
@@ -84,26 +127,49 @@ class Worker:
             except Exception:  # a missed refresh only risks a second handler, which idempotency absorbs
                 log.warning("could not refresh a delivery's claim", extra={"entry_id": delivery.entry_id})
 
+    def _outage(self) -> None:
+        self.metrics.store_outage_retries.inc()
+
     async def _handle(self, delivery: Delivery) -> None:
+        current_delivery.set(delivery.entry_id)
         keeper = asyncio.create_task(self._keep_claimed(delivery))
+        counted = False
         try:
-            attempts = await self.inbound.start_attempt(delivery)
+            attempts = await ride_out(lambda: self.inbound.start_attempt(delivery), what="a delivery's attempt",
+                                      give_up=self._stopping.is_set, on_outage=self._outage)
+            counted = True
             if attempts > self.inbound.max_attempts:
                 last = await self.inbound.last_error(delivery) or "the worker handling it stopped"
                 await self.inbound.dead_letter(delivery, f"failed {attempts - 1} times; last error: {last}")
                 self.metrics.dead_letters.inc()
                 log.error("delivery dead-lettered", extra={"entry_id": delivery.entry_id, "attempts": attempts})
                 return
+            if delivery.body_missing:
+                # Its webhook was answered 503 when the body could not be stored: Meta delivers it again.
+                log.warning("delivery without its body dropped", extra={"entry_id": delivery.entry_id})
+                await self.inbound.ack(delivery)
+                return
             try:
-                payload = json.loads(delivery.body)
+                payload = loads_limited(delivery.body)
             except ValueError:
                 # The webhook edge only queues valid JSON; anything else cannot get better with retries.
                 await self.inbound.dead_letter(delivery, "body is not JSON")
                 self.metrics.dead_letters.inc()
                 return
-            await self.dispatcher.handle_delivery(delivery.channel, payload, delivery.received_at_ms)
-            await self.inbound.ack(delivery)
+            # A store outage is waited out here, in this attempt: it says nothing about the delivery.
+            await ride_out(lambda: self.dispatcher.handle_delivery(delivery.channel, payload, delivery.received_at_ms),
+                           what="a delivery", give_up=self._stopping.is_set, on_outage=self._outage)
+            await ride_out(lambda: self.inbound.ack(delivery), what="an acknowledgement", give_up=self._stopping.is_set,
+                           on_outage=self._outage)
+        except (ShuttingDown, asyncio.CancelledError) as exc:
+            if counted:
+                await self._refund(delivery)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
         except Exception as exc:
+            if self._stopping.is_set() and counted and is_store_outage(exc):
+                await self._refund(delivery)
+                return
             log.exception("delivery failed; it will be retried", extra={"entry_id": delivery.entry_id})
             try:
                 await self.inbound.note_failure(delivery, f"{type(exc).__name__}: {exc}")
@@ -113,3 +179,10 @@ class Worker:
             keeper.cancel()
             self._in_flight.discard(delivery.entry_id)
             self._slots.release()
+
+    async def _refund(self, delivery: Delivery) -> None:
+        """The delivery was interrupted by the stop, not failed by it: its attempt does not count."""
+        try:
+            await asyncio.wait_for(asyncio.shield(self.inbound.refund_attempt(delivery)), 2)
+        except (Exception, asyncio.CancelledError):
+            log.warning("could not give a stopped delivery its attempt back", extra={"entry_id": delivery.entry_id})

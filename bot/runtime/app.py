@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.exceptions import BusyLoadingError
 
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
 from bot.log_context import request_id_var, tenant_id_var
+from bot.runtime.embedded import EmbeddedServer
 from bot.runtime.engine import Engine, build_engine
+from bot.runtime.housekeeping import chores_running
 from bot.runtime.services import Services, open_services
 from bot.runtime.settings import Settings
 from channels.webhooks import WebhookConfig, setup_webhook_routes
@@ -65,22 +68,36 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+def _why_down(exc: BaseException, server: EmbeddedServer | None) -> str:
+    if server is not None and server.state == "restarting":
+        return f"down: the embedded server is restarting (restarts so far: {server.restarts})"
+    if isinstance(exc, BusyLoadingError):
+        return "down: loading its data"
+    if isinstance(exc, asyncio.TimeoutError):
+        return "down: no answer within 2 s"
+    return f"down: {type(exc).__name__}"
+
+
 async def readyz(request: web.Request) -> web.Response:
+    """Ready when MongoDB and Redis both answer; otherwise 503 naming the store that is down (`down`) and why."""
     services = request.app[SERVICES]
+    embedded = {server.name: server for server in services.servers.embedded}
+    probes: dict[str, tuple[Callable[[], Awaitable[object]], str]] = {
+        "mongodb": (lambda: services.db.command("ping"), "mongo"),
+        "redis": (services.redis.ping, "redis"),
+    }
     checks: dict[str, str] = {}
-    try:
-        await asyncio.wait_for(services.db.command("ping"), 2)
-        checks["mongodb"] = "ok"
-    except Exception as exc:  # any failure means not ready; say which
-        checks["mongodb"] = f"error: {type(exc).__name__}"
-    try:
-        await asyncio.wait_for(services.redis.ping(), 2)
-        checks["redis"] = "ok"
-    except Exception as exc:
-        checks["redis"] = f"error: {type(exc).__name__}"
+    down: list[str] = []
+    for name, (probe, server_name) in probes.items():
+        try:
+            await asyncio.wait_for(probe(), 2)
+            checks[name] = "ok"
+        except Exception as exc:  # any failure means not ready; say which store and why
+            checks[name] = _why_down(exc, embedded.get(server_name))
+            down.append(name)
     checks["llm"] = "groq" if services.settings.groq_api_key else "offline responder"
-    ready = checks["mongodb"] == "ok" and checks["redis"] == "ok"
-    return web.json_response({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)
+    body = {"status": "not ready" if down else "ready", "down": down, "checks": checks}
+    return web.json_response(body, status=503 if down else 200)
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -116,11 +133,13 @@ def create_app(
             yield
 
     async def worker_ctx(app: web.Application) -> AsyncIterator[None]:
-        worker = Worker(app[INBOUND], app[ENGINE].dispatcher, app[SERVICES].metrics, name=f"serve-{uuid.uuid4().hex[:6]}")
-        task = asyncio.create_task(worker.run(), name="worker")
-        yield
-        await worker.stop()
-        await task
+        worker = Worker(app[INBOUND], app[ENGINE].dispatcher, app[SERVICES].metrics, name=f"serve-{uuid.uuid4().hex[:6]}",
+                        gate=app[ENGINE].gate)
+        async with chores_running(app[SERVICES]):
+            task = asyncio.create_task(worker.run(), name="worker")
+            yield
+            await worker.stop()
+            await task
 
     app.cleanup_ctx.append(platform_ctx)
     if run_worker:

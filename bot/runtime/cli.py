@@ -1,4 +1,4 @@
-"""The command line: `python -m bot serve | worker | demo | eval TENANT_ID [--model] | deadletters [--replay ID]`."""
+"""The command line: `python -m bot serve [--no-worker] | worker | demo | eval TENANT_ID [--model] | deadletters [--replay ID]`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import errno
 import logging
+import os
 import signal
 import socket
 import sys
@@ -30,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8080)
+        command.add_argument("--no-worker", action="store_true",
+                             help="the web side alone (webhooks, owner API, pages); `worker` processes answer the queue")
     commands.add_parser("worker", help="a queue worker alone")
     evaluate = commands.add_parser("eval", help="quality report of one tenant's answers")
     evaluate.add_argument("tenant_id")
@@ -61,14 +64,15 @@ def _listen_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-async def _serve(settings: Settings, host: str, port: int, *, demo: bool) -> None:
+async def _serve(settings: Settings, host: str, port: int, *, demo: bool, run_worker: bool = True) -> None:
     from bot.runtime.app import DEFAULT_EXTENSIONS, DEMO_EXTENSIONS, SERVE_URL, STARTUP_LINES, create_app
 
     sock = _listen_socket(host, port)
     extensions = DEMO_EXTENSIONS if demo else DEFAULT_EXTENSIONS
-    app = create_app(settings, extensions=extensions)
+    app = create_app(settings, run_worker=run_worker, extensions=extensions)
     app[SERVE_URL] = f"http://{host}:{port}"
-    runner = web.AppRunner(app, shutdown_timeout=20, access_log=None)
+    # On SIGTERM requests in flight get this long to finish (a webhook takes milliseconds, a Leo answer seconds).
+    runner = web.AppRunner(app, shutdown_timeout=8, access_log=None)
     await runner.setup()
     site = web.SockSite(runner, sock)
     await site.start()
@@ -89,15 +93,18 @@ async def _worker(settings: Settings) -> None:
     from bot.inbound.stream import InboundStream
     from bot.inbound.worker import Worker
     from bot.runtime.engine import build_engine
+    from bot.runtime.housekeeping import chores_running
     from bot.runtime.services import open_services
 
     async with open_services(settings, may_start_servers=False) as services:
         engine = build_engine(services)
-        worker = Worker(InboundStream(services.redis), engine.dispatcher, services.metrics, name=f"worker-{uuid.uuid4().hex[:6]}")
+        worker = Worker(InboundStream(services.redis), engine.dispatcher, services.metrics, name=f"worker-{uuid.uuid4().hex[:6]}",
+                        gate=engine.gate)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(worker.stop()))
-        await worker.run()
+        async with chores_running(services):
+            await worker.run()
 
 
 async def _deadletters(settings: Settings, replay: str) -> None:
@@ -147,6 +154,8 @@ def _run_long(main_coroutine: Coroutine[Any, Any, None]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # What this process writes (DATA_DIR: the secret key, the embedded servers' files) is its owner's alone.
+    os.umask(0o077)
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -155,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command in ("serve", "demo"):
         try:
-            _run_long(_serve(settings, args.host, args.port, demo=args.command == "demo"))
+            _run_long(_serve(settings, args.host, args.port, demo=args.command == "demo", run_worker=not args.no_worker))
         except PortUnavailable as exc:
             print(str(exc), file=sys.stderr)
             return 2

@@ -3,7 +3,9 @@
 Each server is a child process that dies with its parent (Linux PR_SET_PDEATHSIG), so a SIGKILL of
 the whole platform leaves nothing running on the data directory. A stale server found through its
 pid file at start (left by an older crash or by a process that was not our child) is stopped first:
-two servers on one data directory would corrupt it.
+two servers on one data directory would corrupt it. While the platform runs, `supervise` watches the
+children: one that dies is reaped, its pid file cleared, and it is started again on the same port, so
+clients reconnect to the address they know.
 """
 
 from __future__ import annotations
@@ -24,9 +26,37 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
+# Everything under DATA_DIR holds customer data or secrets: readable by the platform's own user only.
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def private_dir(path: Path, *, contents: bool = True) -> Path:
+    """`path` made (with its parents) as a folder only its owner can enter; with `contents`, what is already in it
+    (from an older start) is made owner-only too."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    path.chmod(PRIVATE_DIR)
+    for child in path.rglob("*") if contents else ():
+        try:
+            if child.is_symlink():
+                continue
+            child.chmod(PRIVATE_DIR if child.is_dir() else PRIVATE_FILE)
+        except OSError:  # a file the server is rotating away as we look
+            continue
+    return path
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file that only its owner may read, never readable by others even for an instant."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+    path.chmod(PRIVATE_FILE)
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
+    # What the server creates (data files, append-only file, logs) is its owner's alone.
+    os.umask(0o077)
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     # The parent may have died before prctl took effect.
@@ -99,8 +129,13 @@ class EmbeddedServer:
     process: subprocess.Popen[bytes]
     pid_file: Path
     started_in_s: float = field(default=0.0)
+    data_dir: Path = field(default=Path("."))  # DATA_DIR, where a restart starts it again
+    port: int = 0
+    restarts: int = 0
+    state: str = "running"  # running, restarting (its child died), stopped
 
     def stop(self) -> None:
+        self.state = "stopped"
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -113,7 +148,8 @@ class EmbeddedServer:
 
 
 def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
-    with open(log_path, "ab") as out:
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+    with os.fdopen(fd, "ab") as out:
         return subprocess.Popen(
             args,
             stdin=subprocess.DEVNULL,
@@ -124,12 +160,12 @@ def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
         )
 
 
-async def start_mongo(data_dir: Path) -> EmbeddedServer:
-    directory = (data_dir / "mongo").resolve()
-    directory.mkdir(parents=True, exist_ok=True)
+async def start_mongo(data_dir: Path, port: int = 0) -> EmbeddedServer:
+    private_dir(data_dir, contents=False)
+    directory = private_dir((data_dir / "mongo").resolve())
     pid_file = directory / "nx.pid"
     stop_stale(pid_file, "nx_27017")
-    port = free_port()
+    port = port or free_port()
     started = time.monotonic()
     code = "import sys; from nx_27017.nx_27017 import main; sys.argv[0] = 'nx_27017'; main()"
     proc = _spawn(
@@ -143,7 +179,7 @@ async def start_mongo(data_dir: Path) -> EmbeddedServer:
     )
     await _wait_for_port(port, proc, "MongoDB-wire server")
     uri = f"mongodb://127.0.0.1:{port}/?directConnection=true"
-    return EmbeddedServer("mongo", uri, proc, pid_file, time.monotonic() - started)
+    return EmbeddedServer("mongo", uri, proc, pid_file, time.monotonic() - started, data_dir=data_dir, port=port)
 
 
 def redis_binary() -> str:
@@ -162,12 +198,12 @@ def redis_binary() -> str:
         return found
 
 
-async def start_redis(data_dir: Path) -> EmbeddedServer:
-    directory = (data_dir / "redis").resolve()
-    directory.mkdir(parents=True, exist_ok=True)
+async def start_redis(data_dir: Path, port: int = 0) -> EmbeddedServer:
+    private_dir(data_dir, contents=False)
+    directory = private_dir((data_dir / "redis").resolve())
     pid_file = directory / "redis.pid"
     stop_stale(pid_file, "redis-server")
-    port = free_port()
+    port = port or free_port()
     started = time.monotonic()
     proc = _spawn(
         [
@@ -178,6 +214,43 @@ async def start_redis(data_dir: Path) -> EmbeddedServer:
         ],
         directory / "redis.log",
     )
-    pid_file.write_text(str(proc.pid))
+    write_private(pid_file, str(proc.pid))
     await _wait_for_port(port, proc, "Redis server")
-    return EmbeddedServer("redis", f"redis://127.0.0.1:{port}/0", proc, pid_file, time.monotonic() - started)
+    return EmbeddedServer("redis", f"redis://127.0.0.1:{port}/0", proc, pid_file, time.monotonic() - started,
+                          data_dir=data_dir, port=port)
+
+
+_STARTERS = {"mongo": start_mongo, "redis": start_redis}
+_MARKERS = {"mongo": "nx_27017", "redis": "redis-server"}
+
+
+async def restart(server: EmbeddedServer) -> None:
+    """Start a server whose child died again, on the same port and data directory."""
+    server.process.poll()  # reaps the dead child, so its pid is free and no zombie holds the pid file
+    stop_stale(server.pid_file, _MARKERS[server.name])
+    fresh = await _STARTERS[server.name](server.data_dir, server.port)
+    server.process = fresh.process
+    server.restarts += 1
+
+
+async def supervise(servers: tuple[EmbeddedServer, ...], *, every_s: float = 0.2) -> None:
+    """Watch the children until cancelled; one that died is restarted (tried again each second until it runs)."""
+    next_try = {server.name: 0.0 for server in servers}
+    while True:
+        for server in servers:
+            if server.state == "stopped" or server.process.poll() is None or time.monotonic() < next_try[server.name]:
+                continue
+            if server.state == "running":
+                log.warning("embedded server died; restarting it",
+                            extra={"server": server.name, "exit_code": server.process.returncode, "port": server.port})
+            server.state = "restarting"
+            try:
+                await restart(server)
+            except (OSError, RuntimeError) as exc:
+                next_try[server.name] = time.monotonic() + 1.0
+                log.warning("embedded server did not restart yet", extra={"server": server.name, "error": str(exc)[:200]})
+                continue
+            if server.state == "restarting":
+                server.state = "running"
+                log.warning("embedded server restarted", extra={"server": server.name, "restarts": server.restarts})
+        await asyncio.sleep(every_s)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.conversations.sending import ReplySender
+from bot.conversations.sending import REPORT_WAIT_S, ReplySender
 from bot.conversations.turns import TurnRunner
 from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.dispatch import EventDispatcher
+from bot.inbound.draining import TurnGate
 from bot.pipeline.llm import SalesChatModel, build_chat_model
 from bot.runtime.services import Services
 from bot.runtime.settings import Settings
@@ -20,6 +21,7 @@ class Engine:
     sender: ReplySender
     turns: TurnRunner
     dispatcher: EventDispatcher
+    gate: TurnGate  # closed by the worker when the process stops: running turns finish, no new one starts
     model: SalesChatModel | None
 
 
@@ -30,12 +32,14 @@ def chat_model(settings: Settings) -> SalesChatModel | None:
     return build_chat_model(settings.groq_api_key, settings.groq_model, settings.groq_base_url, settings.groq_timeout_s)
 
 
-def build_engine(services: Services) -> Engine:
+def build_engine(services: Services, *, report_wait_s: float = REPORT_WAIT_S) -> Engine:
+    """`report_wait_s`: how long a send that went unanswered waits for Meta's echo or status before it is made again."""
     s = services
-    sender = ReplySender(s.db, s.graph, s.cipher, SendPacer(s.redis), s.metrics, s.clock)
+    sender = ReplySender(s.db, s.graph, s.cipher, SendPacer(s.redis), s.metrics, s.clock, report_wait_s=report_wait_s)
     model = chat_model(s.settings)
     turns = TurnRunner(s.db, s.knowledge, sender, s.metrics, s.clock, model=model, model_timeout_s=s.settings.groq_timeout_s)
-    bursts = BurstAnswerer(s.redis, turns, debounce_ms=s.settings.reply_debounce_ms)
+    gate = TurnGate()
+    bursts = BurstAnswerer(s.redis, turns, gate, debounce_ms=s.settings.reply_debounce_ms)
     names = CustomerNames(s.redis, s.http, s.settings.graph_base, s.cipher)
     dispatcher = EventDispatcher(s.db, s.knowledge, bursts, sender, names, s.metrics, s.clock, meta_app_id=s.settings.meta_app_id)
-    return Engine(sender=sender, turns=turns, dispatcher=dispatcher, model=model)
+    return Engine(sender=sender, turns=turns, dispatcher=dispatcher, gate=gate, model=model)

@@ -8,6 +8,7 @@ reads that file and connects to the same servers instead of starting a second pa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -16,7 +17,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.runtime.embedded import EmbeddedServer, pid_alive, start_mongo, start_redis
+from bot.runtime.embedded import EmbeddedServer, pid_alive, private_dir, start_mongo, start_redis, supervise, write_private
 from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -81,11 +82,19 @@ async def resolve_servers(
         stack.callback(redis_server.stop)
         started.append(redis_server)
         redis_url = redis_server.uri
-    record_path.parent.mkdir(parents=True, exist_ok=True)
-    record_path.write_text(
-        json.dumps({"owner_pid": os.getpid(), "mongodb_uri": mongodb_uri, "redis_url": redis_url})
-    )
+    private_dir(record_path.parent, contents=False)
+    write_private(record_path, json.dumps({"owner_pid": os.getpid(), "mongodb_uri": mongodb_uri, "redis_url": redis_url}))
     stack.callback(record_path.unlink, missing_ok=True)
     for server in started:
         log.info("embedded server started", extra={"server": server.name, "seconds": round(server.started_in_s, 3)})
-    return ServerAddresses(mongodb_uri, redis_url, tuple(started))
+    servers = tuple(started)
+    # Registered last, so it stops first: a server being stopped on the way out is not "restarted".
+    watcher = asyncio.create_task(supervise(servers), name="embedded-servers")
+
+    async def stop_watching() -> None:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+
+    stack.push_async_callback(stop_watching)
+    return ServerAddresses(mongodb_uri, redis_url, servers)

@@ -7,8 +7,10 @@ part only what it uses.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -17,6 +19,11 @@ import redis.asyncio as aioredis
 from prometheus_client import CollectorRegistry
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import BusyLoadingError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.metrics import Metrics
@@ -31,6 +38,27 @@ log = logging.getLogger(__name__)
 
 # The worker runs up to 256 deliveries at once; the web side needs a few more.
 REDIS_CONNECTIONS = 400
+# A Redis restarted with a large append-only file answers LOADING until it has read it all.
+REDIS_LOADING_WAIT_S = 300.0
+
+
+async def wait_until_loaded(
+    redis: aioredis.Redis, *, timeout_s: float = REDIS_LOADING_WAIT_S, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+) -> None:
+    """Return once Redis answers (not LOADING); BusyLoadingError if it is still loading after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    told = False
+    while True:
+        try:
+            await redis.ping()
+            return
+        except BusyLoadingError:
+            if time.monotonic() >= deadline:
+                raise
+            if not told:
+                log.info("Redis is loading its data; waiting for it")
+                told = True
+            await sleep(0.1)
 
 
 @dataclass
@@ -57,11 +85,14 @@ async def open_services(settings: Settings, *, may_start_servers: bool = True) -
         stack.push_async_callback(mongo.close)
         db = mongo[settings.mongodb_db]
         # A blocking pool: a burst waits for a free connection instead of failing with "Too many connections".
+        # A pooled connection to a Redis that restarted is dead: such a command is tried again on a new one.
         pool = aioredis.BlockingConnectionPool.from_url(
-            servers.redis_url, decode_responses=True, max_connections=REDIS_CONNECTIONS, timeout=10, health_check_interval=30
+            servers.redis_url, decode_responses=True, max_connections=REDIS_CONNECTIONS, timeout=10, health_check_interval=30,
+            retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3), retry_on_error=[RedisConnectionError, RedisTimeoutError],
         )
         redis = aioredis.Redis.from_pool(pool)
         stack.push_async_callback(redis.aclose)
+        await wait_until_loaded(redis)
         http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         stack.push_async_callback(http.close)
         await ensure_all_indexes(db)

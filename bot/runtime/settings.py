@@ -5,6 +5,7 @@ Every name here is part of the outside contract (see the README's settings table
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -37,6 +38,8 @@ class Settings(BaseSettings):
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
     reply_debounce_ms: int = Field(default=1500, ge=0, le=60_000)
+    # Messages (customers' and replies' text) older than this many days are purged; 0 keeps them.
+    message_retention_days: int = Field(default=0, ge=0, le=36_500)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("mongodb_uri")
@@ -73,10 +76,12 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self
         path = self.data_dir / "secret_key"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not path.exists():
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+        path.chmod(0o600)  # also a key written by an older version
         key = path.read_text().strip()
         if len(key) < 16:
             # Never replaced silently: stored access tokens are encrypted with a key derived from it.

@@ -21,8 +21,8 @@ CSV_COLUMNS = ("id", "conversation_id", "platform", "customer_id", "name", "emai
 
 def _csv_cell(value: object) -> str:
     text = "; ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # A cell starting with = + - @ (ASCII or full-width), a tab or a carriage return would run as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20") else text
 
 
 @routes.get("/api/leads", produces=("text/csv",))

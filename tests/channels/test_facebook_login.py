@@ -157,3 +157,29 @@ def test_signed_request_without_secret_is_refused():
 def test_deletion_response():
     assert deletion_response("abc123", "https://bot.example/deletion/abc123") == {
         "url": "https://bot.example/deletion/abc123", "confirmation_code": "abc123"}
+
+
+def _deep_payload(depth: int) -> str:
+    raw = b'{"algorithm": "HMAC-SHA256", "user_id": "1", "x": ' + b"[" * depth + b"]" * depth + b"}"
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_a_forged_signed_request_is_refused_before_its_payload_is_read(monkeypatch):
+    # A payload that would break any parser, under a signature that is not ours: the signature check comes first.
+    import channels.facebook_login as login
+
+    parsed: list[object] = []
+    monkeypatch.setattr(login, "loads_limited", lambda raw: parsed.append(raw))
+    forged = "c2lnbmF0dXJl." + _deep_payload(100_000)
+    with pytest.raises(SignedRequestError, match="signature does not match"):
+        parse_signed_request(forged, APP_SECRET)
+    assert parsed == []
+
+
+@pytest.mark.parametrize("depth", [100_000, 200])
+def test_a_signed_request_nested_too_deeply_is_refused_even_when_signed(depth):
+    encoded = _deep_payload(depth)
+    signature = hmac.new(APP_SECRET.encode(), encoded.encode(), hashlib.sha256).digest()
+    signed = base64.urlsafe_b64encode(signature).decode().rstrip("=") + "." + encoded
+    with pytest.raises(SignedRequestError):
+        parse_signed_request(signed, APP_SECRET)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import socket
+from dataclasses import dataclass, field
 
 import aiohttp
 import pytest
 
 from channels.base import ADAPTERS
-from channels.graph import GraphClient, GraphError, classify, parse_retry_after
+from channels.graph import GraphClient, GraphError, SendOutcomeUnknown, classify, parse_retry_after
 from tests.channels.graph_server import Answer, Hang, graph_error
 
 TOKEN = "EAAB-secret-page-token-x9Zq"
@@ -80,11 +81,49 @@ async def test_5xx_every_time_gives_up_after_max_attempts(graph_rig):
     assert len(graph_rig.sleeps.delays) == 3
 
 
-async def test_timeout_is_retried(graph_rig):
+async def test_a_read_that_timed_out_is_retried(graph_rig):
     graph_rig.fake.script = [Hang(0.6)]
-    result = await graph_rig.client.send(messenger_request(), TOKEN)
-    assert result.message_id
+    assert await graph_rig.client.get("/me", params={"fields": "id"}, token=TOKEN) == {"success": True}
     assert len(graph_rig.fake.calls) == 2
+
+
+async def test_a_send_whose_answer_timed_out_is_not_repeated(graph_rig):
+    # Meta may have delivered it: the caller waits for the echo or status before anything is sent again.
+    graph_rig.fake.script = [Hang(0.6)]
+    with pytest.raises(SendOutcomeUnknown) as caught:
+        await graph_rig.client.send(messenger_request(), TOKEN)
+    assert len(graph_rig.fake.calls) == 1
+    assert caught.value.transient and TOKEN not in str(caught.value)
+
+
+@dataclass
+class RecordedPace:
+    waits: int = 0
+    pauses: list[float] = field(default_factory=list)
+
+    async def wait_for_slot(self) -> None:
+        self.waits += 1
+
+    async def slow_down(self, pause_s: float) -> None:
+        self.pauses.append(pause_s)
+
+
+@pytest.mark.parametrize("code", [4, 17, 32, 613, 80000, 80007, 80014, 130429])
+async def test_a_rate_limit_answer_slows_the_accounts_pace_and_backs_off(graph_rig, code):
+    pace = RecordedPace()
+    graph_rig.fake.script = [Answer(400, graph_error(code, "Rate limit hit")), Answer(400, graph_error(code, "Rate limit hit"))]
+    assert (await graph_rig.client.send(messenger_request(), TOKEN, pace=pace)).message_id
+    assert pace.waits == 3  # each attempt waits for the account's next slot
+    assert pace.pauses == graph_rig.sleeps.delays
+    assert 0.5 <= pace.pauses[0] <= 1.0 and 1.0 <= pace.pauses[1] <= 2.0  # backing off, never retrying at once
+
+
+@pytest.mark.parametrize("answer", [Answer(500, {}), Answer(400, graph_error(131056, "pair rate limit hit"))])
+async def test_other_failures_leave_the_pace_alone(graph_rig, answer):
+    pace = RecordedPace()
+    graph_rig.fake.script = [answer]
+    await graph_rig.client.send(whatsapp_request(), TOKEN, pace=pace)
+    assert (pace.waits, pace.pauses) == (2, [])
 
 
 @pytest.mark.parametrize("error", [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from channels.base import ADAPTERS, OUR_METADATA, OUR_METADATA_PREFIX, split_text
-from channels.outbound import reference_in, utf8_size
+from channels.outbound import reference_in, split_part_reference, utf8_size
 
 messenger = ADAPTERS["messenger"]
 instagram = ADAPTERS["instagram"]
@@ -56,14 +56,18 @@ def test_whatsapp_request_shape_with_context_on_first_part_only():
     assert " ".join(r.body["text"]["body"] for r in requests) == text
 
 
-def test_a_reference_rides_on_every_part_and_comes_back_readable():
+def test_a_reference_rides_on_every_part_naming_the_part_and_comes_back_readable():
+    # Each part names itself, so Meta's echo or status of one part says that this part went.
     for adapter in (messenger, instagram):
         requests = adapter.build_send_requests("A", "U", words(500), reference="turn_abc")
         assert len(requests) > 1
-        assert {r.body["message"]["metadata"] for r in requests} == {OUR_METADATA_PREFIX + "turn_abc"}
-        assert reference_in(requests[0].body["message"]["metadata"]) == "turn_abc"
+        references = [reference_in(r.body["message"]["metadata"]) for r in requests]
+        assert [split_part_reference(ref) for ref in references] == [("turn_abc", i) for i in range(len(requests))]
+        assert references[0] == "turn_abc"
     requests = whatsapp.build_send_requests("PNID_1", "55", words(700), reference="turn_abc")
-    assert {r.body["biz_opaque_callback_data"] for r in requests} == {OUR_METADATA_PREFIX + "turn_abc"}
+    assert len(requests) > 1
+    assert [split_part_reference(reference_in(r.body["biz_opaque_callback_data"])) for r in requests] == [
+        ("turn_abc", i) for i in range(len(requests))]
     [plain] = whatsapp.build_send_requests("PNID_1", "55", "hello")
     assert "biz_opaque_callback_data" not in plain.body
     # Metadata that is not ours, or ours without a reference, names no turn.

@@ -179,3 +179,19 @@ async def test_no_app_secret_answers_503(aiohttp_client, sink):
 async def test_unknown_channel_path_is_404(client):
     response = await client.post("/webhooks/telegram", data=PAGE_BODY, headers=signed_headers(PAGE_BODY))
     assert response.status == 404
+
+
+@pytest.mark.parametrize("depth", [100_000, 65])
+async def test_a_signed_body_nested_too_deeply_is_refused_and_not_queued(client, sink, depth):
+    raw = b'{"object":"page","entry":' + b"[" * depth + b"]" * depth + b"}"
+    response = await client.post("/webhooks/messenger", data=raw, headers=signed_headers(raw))
+    assert response.status == 400
+    assert "deep" in await response.text()
+    assert sink.accepted == []
+
+
+async def test_a_body_at_the_depth_limit_is_queued(client, sink):
+    raw = b'{"object":"page","entry":' + b"[" * 63 + b"]" * 63 + b"}"
+    response = await client.post("/webhooks/messenger", data=raw, headers=signed_headers(raw))
+    assert response.status == 200
+    assert len(sink.accepted) == 1

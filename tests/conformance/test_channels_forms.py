@@ -121,3 +121,11 @@ async def test_delete_one_scoped_by_tenant(coll):
     # After the delete the pair is free again.
     await coll.insert_one(account("b", "t2", "facebook", "123"))
     assert await coll.count_documents({"platform": "facebook", "account_id": "123"}) == 1
+
+
+async def test_every_tenants_connected_accounts_in_id_order(coll):
+    # The scheduled token check reads all tenants' connected accounts.
+    await coll.insert_many([account("c", "t2", "facebook", "3"), account("a", "t1", "whatsapp", "1"), account("b", "t1", "facebook", "2")])
+    await coll.update_one({"_id": "b"}, {"$set": {"status": "needs_reconnect"}})
+    cursor = coll.find({"status": "connected"}).sort("_id", ASCENDING)
+    assert [doc["_id"] async for doc in cursor] == ["a", "c"]

@@ -169,3 +169,28 @@ async def test_a_flag_set_once_with_nin_matches_an_absent_or_false_flag_and_not_
     again = await db.conversations.update_one({"_id": "absent", "tenant_id": "t", "flag": {"$nin": [True]}}, {"$set": {"flag": True}})
     assert [r.modified_count for r in first] == [1, 1] and again.modified_count == 0
     assert {d["_id"]: d["flag"] for d in await db.conversations.find({"tenant_id": "t"}).to_list(None)} == {"absent": True, "false": True}
+
+
+async def test_delete_many_before_a_time_deletes_exactly_the_older_documents(db):
+    await db.messages.insert_many([
+        {"_id": f"m{i}", "tenant_id": "t" if i % 2 else "u", "conversation_id": "c", "at": T0 + timedelta(days=i)} for i in range(6)
+    ])
+    result = await db.messages.delete_many({"at": {"$lt": T0 + timedelta(days=3)}})
+    assert result.deleted_count == 3
+    assert sorted(d["_id"] for d in await db.messages.find({}).to_list(None)) == ["m3", "m4", "m5"]
+
+
+async def test_set_with_max_keeps_the_larger_count_and_max_alone_raises_it(db):
+    # A reply whose send went unanswered: its fields set again, the parts Meta confirmed never lowered.
+    await db.messages.insert_one({"_id": "out_t", "tenant_id": "t", "delivery": "sent", "parts_confirmed": 2})
+    for _ in range(2):
+        await db.messages.update_one({"_id": "out_t", "tenant_id": "t"}, {
+            "$set": {"delivery": "unknown", "awaiting_part": 1}, "$max": {"parts_confirmed": 1}, "$inc": {"unanswered_sends": 1}})
+    doc = await db.messages.find_one({"_id": "out_t"})
+    assert (doc["delivery"], doc["awaiting_part"], doc["parts_confirmed"], doc["unanswered_sends"]) == ("unknown", 1, 2, 2)
+    await db.messages.update_one({"_id": "out_t", "tenant_id": "t"}, {"$max": {"parts_confirmed": 3}})
+    await db.messages.update_one({"_id": "out_t", "tenant_id": "t"}, {"$max": {"parts_confirmed": 1}})
+    assert (await db.messages.find_one({"_id": "out_t"}))["parts_confirmed"] == 3
+    await db.messages.insert_one({"_id": "out_u", "tenant_id": "t", "delivery": "unknown"})
+    await db.messages.update_one({"_id": "out_u", "tenant_id": "t"}, {"$max": {"parts_confirmed": 1}})  # absent: set
+    assert (await db.messages.find_one({"_id": "out_u"}))["parts_confirmed"] == 1

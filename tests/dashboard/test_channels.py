@@ -54,7 +54,7 @@ async def test_an_account_belongs_to_one_tenant(api: TestClient, owner: SignedUp
 
 async def test_disconnect_and_isolation(api: TestClient, owner: SignedUp, rival: SignedUp) -> None:
     mine = await (await connect(api, owner)).json()
-    theirs = await (await connect(api, rival, platform="whatsapp", account_id="555000111", access_token="rivalwhatsapptoken123")).json()
+    theirs = await (await connect(api, rival, platform="whatsapp", account_id="555000111", access_token="EAArivalwhatsapptoken123")).json()
     assert (await api.delete(f"/api/channels/{mine['id']}", headers=rival.auth)).status == 404
     assert [c["id"] for c in await channels_of(api, owner)] == [mine["id"]]
     assert [c["id"] for c in await channels_of(api, rival)] == [theirs["id"]]
@@ -62,3 +62,71 @@ async def test_disconnect_and_isolation(api: TestClient, owner: SignedUp, rival:
     assert await channels_of(api, owner) == []
     assert (await api.delete(f"/api/channels/{mine['id']}", headers=owner.auth)).status == 404
     assert len(await channels_of(api, rival)) == 1
+
+
+async def test_a_junk_token_connects_nothing_and_the_real_owner_then_can(api: TestClient, owner: SignedUp, rival: SignedUp) -> None:
+    squat = await connect(api, rival, access_token="obviously-not-a-token")
+    assert squat.status == 422
+    error = (await squat.json())["error"]
+    assert error["code"] == "invalid_access_token" and "access token" in error["message"]
+    assert set(error["fields"]) == {"access_token"}
+    assert await channels_of(api, rival) == []
+    assert (await connect(api, owner)).status == 201  # no 409: nothing was taken
+
+
+async def test_a_revoked_token_is_refused_naming_the_access_token(api: TestClient, owner: SignedUp, api_graph) -> None:
+    fake, _ = api_graph
+    fake.revoked.add(PAGE_TOKEN)
+    response = await connect(api, owner)
+    assert response.status == 422
+    assert "access token" in (await response.json())["error"]["message"]
+    assert await channels_of(api, owner) == []
+
+
+async def test_a_token_meta_reads_as_another_account_is_refused(api: TestClient, owner: SignedUp, api_graph) -> None:
+    fake, _ = api_graph
+    fake.aliases["102030"] = "999999"
+    response = await connect(api, owner)
+    assert response.status == 422
+    assert (await response.json())["error"]["fields"] == {"access_token": "belongs to another account"}
+    assert await channels_of(api, owner) == []
+
+
+async def test_the_account_is_read_with_its_token_and_metas_name_kept(api: TestClient, owner: SignedUp, api_graph) -> None:
+    fake, _ = api_graph
+    page = await (await connect(api, owner, name="")).json()
+    number = await (await connect(api, owner, platform="whatsapp", account_id="555000111", access_token="EAAwhatsappTOKEN42", name="")).json()
+    assert (page["name"], number["name"]) == ("Page 102030", "Business 555000111")
+    assert {c["name"] for c in await channels_of(api, owner)} == {"Page 102030", "Business 555000111"}
+    page_read, number_read = fake.account_reads()
+    assert (page_read.path, page_read.query["fields"], page_read.query["access_token"]) == ("/v21.0/102030", "id,name", PAGE_TOKEN)
+    assert (number_read.path, number_read.query["fields"]) == ("/v21.0/555000111", "id,display_phone_number,verified_name")
+    assert number_read.headers["Authorization"] == "Bearer EAAwhatsappTOKEN42" and "access_token" not in number_read.query
+
+
+async def test_meta_unreachable_connects_nothing_and_says_try_again(aiohttp_client, make_settings, redis) -> None:
+    from bot.runtime.app import create_app
+    from bot.runtime.embedded import free_port
+    from tests.dashboard.conftest import sign_up
+
+    api = await aiohttp_client(create_app(make_settings(graph_api_url=f"http://127.0.0.1:{free_port()}/v21.0"), run_worker=False))
+    owner = await sign_up(api, "offline@example.com")
+    response = await connect(api, owner)
+    assert response.status == 502
+    assert (await response.json())["error"]["code"] == "meta_unreachable"
+    assert await channels_of(api, owner) == []
+
+
+async def test_the_scheduled_check_marks_a_channel_whose_token_died(api: TestClient, owner: SignedUp, api_graph) -> None:
+    from bot.runtime.housekeeping import build_chores, run_due
+
+    fake, _ = api_graph
+    alive = await (await connect(api, owner)).json()
+    dying = await (await connect(api, owner, platform="whatsapp", account_id="555000111", access_token="EAAsoonRevoked77")).json()
+    fake.revoked.add("EAAsoonRevoked77")
+    services = platform_of(api)
+    assert "recheck-tokens" in await run_due(services.redis, build_chores(services))
+    by_id = {c["id"]: c for c in await channels_of(api, owner)}
+    assert by_id[alive["id"]]["status"] == "connected"
+    assert by_id[dying["id"]]["status"] == "needs_reconnect"
+    assert by_id[dying["id"]]["last_error_code"] == 190

@@ -80,6 +80,14 @@ async def graph(aiohttp_server) -> FakeGraph:
         fake.unsubscribed.append((request.match_info["page"], request.query["access_token"]))
         return web.json_response({"success": True})
 
+    async def account(request: web.Request) -> web.Response:
+        # A channel connected by hand is checked by reading the account with its token (Meta's tokens begin "EAA").
+        token = request.query.get("access_token") or request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not token.startswith("EAA"):
+            return web.json_response({"error": {"message": "Invalid OAuth access token", "type": "OAuthException", "code": 190}}, status=400)
+        return web.json_response({"id": request.match_info["account"], "name": "Connected by hand"})
+
+    app.router.add_get("/v21.0/{account:[0-9]+}", account)
     app.router.add_get("/v21.0/oauth/access_token", access_token)
     app.router.add_get("/v21.0/me", me)
     app.router.add_get("/v21.0/me/accounts", accounts)
@@ -288,7 +296,7 @@ def signed(user_id: str, secret: str = APP_SECRET) -> dict[str, str]:
 async def test_deauthorize_removes_that_users_accounts(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     await finish_login(fb_api, await start_login(fb_api, owner), who=owner)
-    manual = await fb_api.post("/api/channels", json={"platform": "whatsapp", "account_id": "555000111", "access_token": "whatsapptoken123"}, headers=owner.auth)
+    manual = await fb_api.post("/api/channels", json={"platform": "whatsapp", "account_id": "555000111", "access_token": "EAAwhatsapptoken123"}, headers=owner.auth)
     assert manual.status == 201
 
     forged = await fb_api.post("/api/integrations/facebook/deauthorize", data=signed(FB_USER, secret="not-our-secret"))
@@ -329,3 +337,21 @@ async def test_unconfigured_app_answers_503(aiohttp_client, make_settings, redis
     assert (await api.get("/api/integrations/facebook/auth-url", headers=owner.auth)).status == 503
     assert (await api.get("/api/integrations/facebook/callback", params={"code": "c", "state": "s"})).status == 503
     assert (await api.post("/api/integrations/facebook/deauthorize", data=signed(FB_USER))).status == 503
+
+
+@pytest.mark.parametrize("path", ["deauthorize", "data-deletion"])
+async def test_deeply_nested_signed_requests_get_400_whether_forged_or_signed(fb_api: TestClient, path: str) -> None:
+    import base64
+    import hashlib
+    import hmac
+
+    # Deep enough to break a recursive parser, small enough to pass the form's size limit (8,192 characters).
+    deep = b'{"algorithm": "HMAC-SHA256", "user_id": "' + FB_USER.encode() + b'", "x": ' + b"[" * 2_500 + b"]" * 2_500 + b"}"
+    encoded = base64.urlsafe_b64encode(deep).decode().rstrip("=")
+    good = base64.urlsafe_b64encode(hmac.new(APP_SECRET.encode(), encoded.encode(), hashlib.sha256).digest()).decode().rstrip("=")
+    for signature in ("Zm9yZ2Vk", good):
+        response = await fb_api.post(f"/api/integrations/facebook/{path}", data={"signed_request": f"{signature}.{encoded}"})
+        assert response.status == 400, await response.text()
+        assert (await response.json())["error"]["code"] == "bad_signed_request"
+    oversized = await fb_api.post(f"/api/integrations/facebook/{path}", data={"signed_request": "x." + "W" * 10_000})
+    assert oversized.status == 422 and "signed_request" in (await oversized.json())["error"]["fields"]

@@ -260,3 +260,16 @@ def sends_by_recipient(fake: FakeGraph) -> dict[str, int]:
         recipient = (call.json.get("recipient") or {}).get("id") or call.json.get("to", "")
         counts[recipient] = counts.get(recipient, 0) + 1
     return counts
+
+
+async def settled(redis, *, timeout: float = 20.0) -> None:
+    """The barrier before a negative check ("no second reply"): every accepted delivery handled and acknowledged
+    (the inbound stream empty, nothing pending) and no conversation lock held."""
+    async def quiet() -> bool:
+        if await redis.xlen("inbound"):
+            return False
+        groups = await redis.xinfo_groups("inbound") if await redis.exists("inbound") else []
+        if any(int(group.get("pending", 0)) for group in groups):
+            return False
+        return not await redis.keys("lock:conversation:*")
+    await eventually(quiet, timeout=timeout, what="the inbound stream drained, nothing pending, no lock held")

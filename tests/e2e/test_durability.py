@@ -109,7 +109,8 @@ async def quick_worker(
         platform.graph = GraphClient(platform.http, settings.graph_base, max_attempts=graph_attempts, base_delay_s=0.01)
         inbound = InboundStream(platform.redis, claim_idle_ms=claim_idle_ms, max_attempts=max_attempts)
         engine = build_engine(platform)
-        worker = Worker(inbound, engine.dispatcher, platform.metrics, name=f"quick-{time.monotonic_ns()}", claim_every_s=0.1)
+        worker = Worker(inbound, engine.dispatcher, platform.metrics, name=f"quick-{time.monotonic_ns()}", claim_every_s=0.1,
+                        gate=engine.gate)
         task = asyncio.create_task(worker.run())
         try:
             yield worker, inbound, platform

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from bot.conversations.records import Conversation, ConversationStatus
-from bot.conversations.sending import window_refusal, window_tag
+from bot.conversations.sending import report_wait_left, window_refusal, window_tag
 from bot.conversations.turn_plan import TurnAction, plan_turn, status_after_turn, turn_counts
 from bot.inbound.event_plan import InboundAction, failed_send_detail, plan_inbound
 from bot.pipeline.types import Classification, Intent, LeadState, Reply, TurnResult
@@ -124,3 +124,17 @@ def test_a_late_evening_in_new_york_counts_for_that_day_not_the_next_utc_day() -
     assert day_of(NOW + timedelta(hours=2), ZoneInfo("UTC")) == "2026-03-10"
     assert day_of(NOW + timedelta(hours=2), new_york) == "2026-03-09"
     assert hour_field(NOW + timedelta(hours=2), new_york) == "in_h21"  # 01:30 UTC is 21:30 in New York (EDT)
+
+
+def test_a_turn_whose_stored_reply_went_unanswered_is_resumed_not_answered_again():
+    common = {"paused_until": None, "has_pending": True, "already_answered": True, "turn_intent": None, "now": NOW}
+    assert plan_turn(status=ConversationStatus.bot, reply_unconfirmed=True, **common).action == TurnAction.resume
+    assert plan_turn(status=ConversationStatus.bot, reply_unconfirmed=False, **common).action == TurnAction.finish
+    # A person who took over meanwhile still holds the conversation: nothing is sent, unconfirmed or not.
+    assert plan_turn(status=ConversationStatus.human, reply_unconfirmed=True, **common).action == TurnAction.hold
+
+
+def test_the_wait_for_metas_report_counts_from_when_the_send_went_unanswered():
+    assert report_wait_left(NOW - timedelta(seconds=10), NOW, 30.0) == 20.0
+    assert report_wait_left(NOW - timedelta(seconds=45), NOW, 30.0) == 0.0
+    assert report_wait_left(NOW, NOW, 30.0) == 30.0

@@ -1,0 +1,121 @@
+"""SIGTERM to `python -m bot serve` while turns are sending (Graph takes GRAPH_DELAY_S per send) and more deliveries
+wait out their debounce window: seconds until the process exits, what it finished, what it left for another worker,
+and whether that worker answered each customer once.
+
+    python bench/shutdown.py        (target: running turns finish, exit within 10 s, no reply lost or doubled)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import AsyncExitStack
+
+import _harness  # noqa: F401  (puts the project on sys.path)
+import aiohttp
+import redis.asyncio as aioredis
+
+from _harness import ROOT, TimedGraph, embedded_servers, messenger_text, seed_tenant, serve, signed
+from bot.runtime.embedded import free_port
+
+RUNNING = 10
+WAITING = 10
+GRAPH_DELAY_S = 3.0
+DEBOUNCE_MS = 1500
+PAGE_ID = "5000000001"
+
+
+def spawn(args: list[str], **options: object) -> subprocess.Popen[bytes]:
+    """A server process of the bench (started once; nothing waits on it here)."""
+    return subprocess.Popen(args, **options)  # type: ignore[call-overload]
+
+
+def env_of(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {**os.environ, "MONGODB_URI": settings.mongodb_uri, "REDIS_URL": settings.redis_url, "MONGODB_DB": settings.mongodb_db,
+            "SECRET_KEY": settings.secret_key, "META_APP_ID": settings.meta_app_id, "META_APP_SECRET": settings.meta_app_secret,
+            "GRAPH_API_URL": settings.graph_base, "GROQ_API_KEY": "", "REPLY_DEBOUNCE_MS": str(DEBOUNCE_MS), "LOG_LEVEL": "ERROR",
+            "DATA_DIR": str(settings.data_dir)}
+
+
+async def until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+async def main() -> None:
+    async with embedded_servers() as servers, AsyncExitStack() as stack:
+        graph = TimedGraph()
+        graph.fake.delay_s = GRAPH_DELAY_S
+        settings = servers.settings(graph_api_url=await serve(graph.app(), stack) + "/v21.0")
+        port = free_port()
+        web = spawn([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT, env=env_of(settings),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        session = await stack.enter_async_context(aiohttp.ClientSession())
+        redis = aioredis.Redis.from_url(settings.redis_url)
+        stack.push_async_callback(redis.aclose)
+
+        async def up() -> bool:
+            try:
+                async with session.get(f"{base}/readyz") as response:
+                    return response.status == 200
+            except aiohttp.ClientError:
+                return False
+
+        await until(up, 30, "serve ready")
+        await seed_tenant(session, base, [PAGE_ID])
+
+        async def post(psid: str) -> None:
+            raw, headers = signed(messenger_text("How much is the pass?", PAGE_ID, psid))
+            async with session.post(f"{base}/webhooks/messenger", data=raw, headers=headers) as response:
+                assert response.status == 200
+
+        running = [f"{600000 + i}" for i in range(RUNNING)]
+        waiting = [f"{610000 + i}" for i in range(WAITING)]
+        for psid in running:
+            await post(psid)
+
+        async def sending() -> bool:
+            return len(graph.fake.sends()) >= RUNNING
+
+        await until(sending, 30, "the first turns sending")
+        for psid in waiting:
+            await post(psid)
+        asked = time.perf_counter()
+        web.send_signal(signal.SIGTERM)
+        code = await asyncio.to_thread(web.wait, 60)
+        exit_s = time.perf_counter() - asked
+        finished = len(graph.fake.sends())
+        left = int(await redis.xlen("inbound"))
+
+        worker = spawn([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env_of(settings), stdin=subprocess.DEVNULL)
+        try:
+            async def all_answered() -> bool:
+                return len({c.json["recipient"]["id"] for c in graph.fake.sends()}) >= RUNNING + WAITING and not await redis.xlen("inbound")
+
+            await until(all_answered, 90, "every customer answered by the next worker")
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+        counts: dict[str, int] = {}
+        for call in graph.fake.sends():
+            counts[call.json["recipient"]["id"]] = counts.get(call.json["recipient"]["id"], 0) + 1
+
+    print(f"turns sending when SIGTERM came: {RUNNING} (Graph answers each after {GRAPH_DELAY_S:.0f} s); "
+          f"deliveries waiting out their {DEBOUNCE_MS} ms debounce: {WAITING}")
+    print(f"SIGTERM -> exit                : {exit_s:5.2f} s (exit code {code}; target <= 10 s)")
+    print(f"sends made before the exit     : {finished} (the running turns, finished)")
+    print(f"deliveries left in the stream  : {left} (pending, for another worker)")
+    print(f"after the next worker          : {sum(1 for n in counts.values() if n == 1)} of {RUNNING + WAITING} customers "
+          f"answered once, {sum(1 for n in counts.values() if n > 1)} twice")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

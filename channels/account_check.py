@@ -1,0 +1,133 @@
+"""A connected account's token checked with Meta: before a channel is connected by hand, and on a schedule.
+
+The check reads the account itself with the token (`GET /{account_id}?fields=...`): Meta answers only for a token
+that may act for that account, so a made-up token (error 190) or another account's token (another id) connects
+nothing, and nobody can take a page id they do not hold. Accounts connected through Facebook Login need no check:
+their tokens come straight from Meta.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from channels.accounts import (
+    COLLECTION,
+    ChannelAccount,
+    account_from_doc,
+    account_token,
+    connect_account,
+    mark_needs_reconnect,
+    validate_connection,
+)
+from channels.crypto import TokenCipher, TokenDecryptError
+from channels.errors import ChannelError
+from channels.graph import Auth, GraphClient, GraphError
+from channels.parsing import as_str
+
+log = logging.getLogger(__name__)
+
+# What Graph returns for each kind of account (its name is stored and shown to the owner).
+ACCOUNT_FIELDS = {"facebook": "id,name", "instagram": "id,name", "whatsapp": "id,display_phone_number,verified_name"}
+# An owner waits for the answer: a Meta that does not answer in this time is reported as unreachable.
+CHECK_TIMEOUT_S = 20.0
+
+
+@dataclass(frozen=True)
+class AccountIdentity:
+    account_id: str
+    name: str
+
+
+async def read_account(graph: GraphClient, platform: str, account_id: str, token: str) -> AccountIdentity:
+    """The account as Meta shows it to this token; GraphError as Meta answers."""
+    # WhatsApp's Cloud API takes its token as a bearer header, pages and Instagram accounts as a parameter.
+    auth: Auth = "bearer" if platform == "whatsapp" else "access_token"
+    body = await graph.get(f"/{account_id}", params={"fields": ACCOUNT_FIELDS[platform]}, token=token, auth=auth)
+    name = as_str(body.get("name")) or as_str(body.get("verified_name")) or as_str(body.get("display_phone_number"))
+    return AccountIdentity(account_id=as_str(body.get("id")), name=name.strip()[:200])
+
+
+def token_dead(error: GraphError) -> bool:
+    """Meta refused the token itself (expired, revoked, never valid, permission gone); not an outage."""
+    return error.category == "auth"
+
+
+def refusal(error: GraphError) -> ChannelError:
+    """What the owner reads when Meta does not accept the token for the account."""
+    if error.category in ("transient", "rate_limit") or error.http_status == 0 or error.http_status >= 500:
+        return ChannelError(502, "meta_unreachable", "Meta could not be asked about this access token just now; try again",
+                            {"access_token": "could not be checked with Meta"})
+    return ChannelError(422, "invalid_access_token", f"Meta refused this access token: {error.message}",
+                        {"access_token": "refused by Meta for this account"})
+
+
+async def check_token(graph: GraphClient, platform: str, account_id: str, token: str) -> AccountIdentity:
+    """The account's identity, when `token` may act for it; ChannelError (4xx naming the access token) otherwise."""
+    try:
+        identity = await asyncio.wait_for(read_account(graph, platform, account_id, token), CHECK_TIMEOUT_S)
+    except GraphError as exc:
+        raise refusal(exc) from None
+    except asyncio.TimeoutError:
+        raise ChannelError(504, "meta_unreachable", "Meta did not answer about this access token in time; try again",
+                           {"access_token": "could not be checked with Meta"}) from None
+    if identity.account_id != account_id:
+        raise ChannelError(422, "invalid_access_token", f"this access token is not for account {account_id}",
+                           {"access_token": "belongs to another account"})
+    return identity
+
+
+async def connect_checked_account(
+    db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, tenant_id: str, platform: str, account_id: str,
+    access_token: str, name: str = "",
+) -> ChannelAccount:
+    """Connect an account by hand once Meta confirmed the token is for it; its name is Meta's unless one is given.
+
+    ChannelError 422 for bad fields or a token Meta refuses, 409 when another business has the account, 502/504
+    when Meta could not be asked.
+    """
+    fields = validate_connection(platform, account_id, access_token, name)
+    if fields:  # nothing that is not a plain numeric id ever becomes a Graph path
+        raise ChannelError(422, "invalid", "some fields are invalid", fields)
+    identity = await check_token(graph, platform, account_id, access_token)
+    return await connect_account(db, cipher, tenant_id, platform, account_id, access_token, name.strip() or identity.name)
+
+
+@dataclass
+class RecheckSummary:
+    checked: int = 0
+    needs_reconnect: int = 0
+    unreachable: int = 0
+
+
+async def recheck_accounts(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient) -> RecheckSummary:
+    """Read every connected account with its token; one Meta refuses is marked `needs_reconnect`, so the owner
+    sees it before a customer's reply fails. A Meta that does not answer changes nothing."""
+    summary = RecheckSummary()
+    cursor = db[COLLECTION].find({"status": "connected"}).sort("_id", ASCENDING)
+    async for doc in cursor:
+        account = account_from_doc(doc)
+        summary.checked += 1
+        try:
+            identity = await read_account(graph, account.platform, account.account_id, account_token(cipher, account))
+        except TokenDecryptError:
+            await mark_needs_reconnect(db, account.tenant_id, account.id, 0, "the stored token cannot be read (SECRET_KEY changed?)")
+            summary.needs_reconnect += 1
+            continue
+        except GraphError as exc:
+            if token_dead(exc):
+                await mark_needs_reconnect(db, account.tenant_id, account.id, exc.code, exc.message)
+                summary.needs_reconnect += 1
+            else:
+                summary.unreachable += 1
+            continue
+        if identity.account_id != account.account_id:
+            await mark_needs_reconnect(db, account.tenant_id, account.id, 0, "the token is no longer for this account")
+            summary.needs_reconnect += 1
+    log.info("connected accounts checked with Meta", extra={"checked": summary.checked, "needs_reconnect": summary.needs_reconnect,
+                                                          "unreachable": summary.unreachable})
+    return summary
