@@ -35,7 +35,7 @@ async def authenticate(request: web.Request) -> Identity:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthorized("the Authorization header must be 'Bearer <api token>'")
-        found = await resolve_token(services(request).db, token.strip())
+        found = await resolve_token(services(request).db, token.strip(), now=services(request).clock.now())
         if found is None:
             raise _unauthorized("this API token is not valid")
         return Identity(tenant_id=found.tenant_id, owner_id=found.owner_id, via="token", token_hash=found.token_hash)

@@ -217,15 +217,15 @@ async def issue_token(db: AsyncDatabase, tenant_id: str, owner_id: str, *, kind:
     return IssuedToken(token=token, info=_api_token(doc))
 
 
-async def resolve_token(db: AsyncDatabase, token: str) -> TokenIdentity | None:
-    """Which tenant and owner a bearer token belongs to (the lookup that establishes the tenant); notes its use."""
+async def resolve_token(db: AsyncDatabase, token: str, *, now: datetime) -> TokenIdentity | None:
+    """Which tenant and owner a bearer token belongs to (the lookup that establishes the tenant) at `now`; notes its use."""
     if not token:
         return None
     digest = token_hash(token)
     doc = await db.api_tokens.find_one({"_id": digest})
     if not doc:
         return None
-    now_ms = _to_ms(_now())
+    now_ms = _to_ms(now)
     if _expired(doc, now_ms):
         await db.api_tokens.delete_one({"_id": digest, "tenant_id": doc["tenant_id"]})
         return None
@@ -237,9 +237,9 @@ async def resolve_token(db: AsyncDatabase, token: str) -> TokenIdentity | None:
     return TokenIdentity(tenant_id=doc["tenant_id"], owner_id=doc["owner_id"], token_hash=digest)
 
 
-async def list_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str) -> list[ApiToken]:
-    """The owner's live API tokens, newest first."""
-    now_ms = _to_ms(_now())
+async def list_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str, *, now: datetime) -> list[ApiToken]:
+    """The owner's API tokens still alive at `now`, newest first."""
+    now_ms = _to_ms(now)
     cursor = db.api_tokens.find({"tenant_id": tenant_id, "owner_id": owner_id}).sort([("created_at", -1), ("_id", 1)])
     return [_api_token(doc) async for doc in cursor if not _expired(doc, now_ms)]
 
@@ -248,9 +248,9 @@ async def revoke_token(db: AsyncDatabase, tenant_id: str, digest: str) -> None:
     await db.api_tokens.delete_one({"_id": digest, "tenant_id": tenant_id})
 
 
-async def revoke_token_by_id(db: AsyncDatabase, tenant_id: str, owner_id: str, token_id: str) -> bool:
+async def revoke_token_by_id(db: AsyncDatabase, tenant_id: str, owner_id: str, token_id: str, *, now: datetime) -> bool:
     """Revoke the owner's token listed under `token_id`; False when they have none by that id."""
-    for token in await list_tokens(db, tenant_id, owner_id):
+    for token in await list_tokens(db, tenant_id, owner_id, now=now):
         if token.id == token_id:
             result = await db.api_tokens.delete_one({"_id": token.token_hash, "tenant_id": tenant_id, "owner_id": owner_id})
             return result.deleted_count == 1

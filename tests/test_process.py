@@ -234,8 +234,7 @@ def files_containing(directory: Path, needle: str) -> list[str]:
 def test_serve_keeps_data_across_a_crash_and_stores_no_secret_in_clear(launch, tmp_path: Path, graph: ThreadGraph) -> None:
     data_dir = tmp_path / "var"
     first = serve(launch, data_dir, GRAPH_API_URL=graph.url)
-    startup_s = first.wait_ready()
-    print(f"\nstart-up (process start to /readyz ok, empty DATA_DIR): {startup_s:.2f}s")
+    first.wait_ready()
 
     status, ready, _ = http("GET", f"{first.base}/readyz")
     assert ready["checks"]["mongodb"] == "ok" and ready["checks"]["redis"] == "ok"
@@ -270,8 +269,7 @@ def test_serve_keeps_data_across_a_crash_and_stores_no_secret_in_clear(launch, t
         assert leaked == [], f"a secret is stored in clear in {leaked}"
 
     second = serve(launch, data_dir)
-    restart_s = second.wait_ready()
-    print(f"start-up after SIGKILL, same DATA_DIR: {restart_s:.2f}s")
+    second.wait_ready()
     status, again, _ = http("POST", f"{second.base}/api/login", {"email": email, "password": PASSWORD})
     assert status == 200, again
     token = again["api_token"]
@@ -283,7 +281,6 @@ def test_serve_keeps_data_across_a_crash_and_stores_no_secret_in_clear(launch, t
     # The masked token is cut from the decrypted one: it matches only if the same key decrypts it.
     assert channels["channels"][0]["access_token"] == channel["access_token"]
     assert (data_dir / "secret_key").read_text() == secret_key
-    assert startup_s < 15 and restart_s < 15
 
 
 def test_sigterm_exits_zero_and_stops_the_embedded_servers(launch, tmp_path: Path) -> None:
@@ -291,9 +288,7 @@ def test_sigterm_exits_zero_and_stops_the_embedded_servers(launch, tmp_path: Pat
     running = serve(launch, data_dir)
     running.wait_ready()
     assert sorted(embedded_servers(data_dir).values()) == ["nx", "redis"]
-    asked = time.monotonic()
     assert stop(running) == 0, running.stderr[-2000:]
-    assert time.monotonic() - asked < 5
     assert embedded_servers(data_dir) == {}
 
 
@@ -332,7 +327,7 @@ def test_serve_survives_a_worker_that_started_first_and_stops(launch, tmp_path: 
     # A worker never starts embedded servers: it waits for those of serve.
     data_dir = tmp_path / "var"
     worker = launch(data_dir, "worker")
-    time.sleep(1.0)
+    worker.wait_for(lambda: "waiting for the embedded servers" in worker.stderr, "the worker waiting for serve")
     assert embedded_servers(data_dir) == {}, "a worker alone started embedded servers"
     web = serve(launch, data_dir)
     web.wait_ready()
@@ -340,7 +335,6 @@ def test_serve_survives_a_worker_that_started_first_and_stops(launch, tmp_path: 
     assert sorted(embedded_servers(data_dir).values()) == ["nx", "redis"]
 
     assert stop(worker) == 0, worker.stderr[-2000:]
-    time.sleep(0.5)
     status, ready, _ = http("GET", f"{web.base}/readyz")
     assert status == 200, f"serve lost its servers when the worker stopped: {ready}"
 

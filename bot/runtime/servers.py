@@ -60,6 +60,8 @@ async def resolve_servers(
     record_path = settings.data_dir / "embedded.json"
     shared = _shared_embedded(record_path)
     deadline = time.monotonic() + (0 if may_start else wait_s)
+    if shared is None and not may_start:
+        log.info("waiting for the embedded servers of a serve on this DATA_DIR", extra={"seconds": wait_s})
     while shared is None and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
         shared = _shared_embedded(record_path)

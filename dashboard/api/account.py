@@ -50,7 +50,7 @@ async def _owner(request: web.Request, who: Identity) -> Owner:
 async def tokens(request: web.Request) -> TokensOut:
     """Your API tokens (never the tokens themselves): name, hint, created, last used, and the one calling."""
     who = identity(request)
-    listed = await list_tokens(services(request).db, who.tenant_id, who.owner_id)
+    listed = await list_tokens(services(request).db, who.tenant_id, who.owner_id, now=services(request).clock.now())
     return TokensOut(tokens=[
         TokenOut(id=t.id, name=t.name, kind=t.kind.value, hint=t.hint, created_at=t.created_at, last_used_at=t.last_used_at,
                  current=who.via == "token" and t.token_hash == who.token_hash)
@@ -72,7 +72,8 @@ async def create_token(request: web.Request, body: TokenIn) -> NewTokenOut:
 async def revoke(request: web.Request) -> DeletedOut:
     """Revoke an API token: any request made with it is refused (401) from now on."""
     who = identity(request)
-    if not await revoke_token_by_id(services(request).db, who.tenant_id, who.owner_id, request.match_info["id"]):
+    if not await revoke_token_by_id(services(request).db, who.tenant_id, who.owner_id, request.match_info["id"],
+                                    now=services(request).clock.now()):
         raise not_found("API token")
     log.info("api token revoked", extra={"token": request.match_info["id"]})
     return DeletedOut(deleted=True)

@@ -167,7 +167,7 @@ async def _started_by_this_caller(request: web.Request, p: Services, state: Logi
         return session is not None and (session.tenant_id, session.owner_id) == (state.tenant_id, state.owner_id)
     if kind == "token":
         token = _bearer_token(request)
-        found = await resolve_token(p.db, token) if token else None
+        found = await resolve_token(p.db, token, now=p.clock.now()) if token else None
         return found is not None and hmac.compare_digest(token_caller(found.token_hash), state.caller) and (
             found.tenant_id, found.owner_id) == (state.tenant_id, state.owner_id)
     return False

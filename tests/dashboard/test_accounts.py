@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -17,6 +17,7 @@ from bot.sales.leads import save_lead_after_turn
 from dashboard.passwords import password_problem
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
 from tests.dashboard.test_facebook import FakeGraph, fb_api, finish_login, graph, start_login  # noqa: F401  (fixtures)
+from tests.clocks import SettableClock
 from tests.dashboard.test_pages import form_login, hidden_token
 
 
@@ -114,8 +115,10 @@ async def test_login_tokens_expire_after_30_days_unused(api: TestClient, owner: 
     db = platform_of(api).db
     stored = await db.api_tokens.find_one({"kind": "login"})
     assert stored["expires_at_ms"] - stored["created_at"].timestamp() * 1000 == pytest.approx(30 * 86_400_000, abs=1000)
-    # Thirty days pass without a use (the stored expiry is all that moves).
-    await db.api_tokens.update_one({"_id": stored["_id"], "tenant_id": owner.tenant_id}, {"$set": {"expires_at_ms": 1}})
+    # Thirty days pass without a use.
+    clock = SettableClock()
+    platform_of(api).clock = clock
+    clock.advance(timedelta(days=30, minutes=1))
     assert (await api.get("/api/me", headers=bearer(session["token"]))).status == 401
     assert [t["kind"] for t in (await (await api.get("/api/tokens", headers=owner.auth)).json())["tokens"]] == ["signup"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.e2e.conftest import (
+    settled,
     IG_ACCOUNT_ID,
     PAGE_ID,
     WA_PHONE_ID,
@@ -41,7 +42,7 @@ async def test_echo_of_our_own_send_is_not_answered_or_stored_as_customer_text(p
     tenant = await seeded_tenant(platform_client)
     await post_webhook(platform_client, "messenger",
                        messenger_echo("Hi! The pass is $49.", "PSID_ECHO", app_id=OUR_APP_ID, metadata="salesbot:turn_x"))
-    await asyncio.sleep(0.6)
+    await settled(redis)
     assert fake.sends() == []
     detail = await conversation_of(platform_client, tenant, "PSID_ECHO")
     assert detail is None or [m for m in detail["messages"] if m["direction"] == "in"] == []
@@ -57,7 +58,7 @@ async def test_person_answering_from_inbox_pauses_the_bot_until_release(platform
     assert [m["sender"] for m in _out_messages(detail)] == ["bot", "human"]
 
     await post_webhook(platform_client, "messenger", messenger_text("Thanks Sam, see you Monday", psid="PSID_HUMAN"))
-    await asyncio.sleep(0.8)
+    await settled(redis)
     assert len(fake.sends()) == 1
 
     response = await platform_client.post(f"/api/conversations/{detail['id']}/release", headers=tenant.headers)
@@ -77,7 +78,7 @@ async def test_rate_limited_send_is_retried_and_sent_once(platform_client, graph
     tenant = await seeded_tenant(platform_client)
     fake.fail_next = [(429, {"error": {"message": "Application request limit reached", "code": 4}})]
     await _answered_customer(platform_client, fake, redis, "PSID_429", sends=2)
-    await asyncio.sleep(0.5)
+    await settled(redis)
 
     assert len(fake.sends()) == 2  # the refused attempt and the one that went out
     detail = await eventually(lambda: conversation_of(platform_client, tenant, "PSID_429"), what="conversation")
@@ -113,7 +114,7 @@ async def test_window_error_is_not_retried_and_shows_on_the_conversation(platfor
 
     detail = await eventually(with_error, what="last_error")
     assert detail["last_error"]["code"] == 10 or "window" in detail["last_error"]["message"]
-    await asyncio.sleep(0.8)
+    await settled(redis)
     assert len(fake.sends()) == 1
     data = await (await platform_client.get("/api/channels", headers=tenant.headers)).json()
     assert [c["status"] for c in data["channels"]] != ["needs_reconnect"]  # a window error is not an auth problem
@@ -175,7 +176,7 @@ async def test_receipts_move_delivery_forward_and_never_back(platform_client, gr
     await post_webhook(platform_client, "messenger", messenger_receipt("read", "PSID_RCPT"))
     await eventually(lambda: delivery_is("read"), what="read")
     await post_webhook(platform_client, "messenger", messenger_receipt("delivery", "PSID_RCPT", mids=[sent_mid]))
-    await asyncio.sleep(0.6)
+    await settled(redis)
     assert await delivery_is("read")
     assert len(fake.sends()) == 1  # receipts are never answered
 
@@ -196,7 +197,7 @@ async def test_whatsapp_statuses_never_downgrade_read(platform_client, graph, re
     await post_webhook(platform_client, "whatsapp", whatsapp_status("wamid.OUT1", "15559870000", "read"))
     await eventually(lambda: _equals(delivery(), "read"), what="read")
     await post_webhook(platform_client, "whatsapp", whatsapp_status("wamid.OUT1", "15559870000", "delivered"))
-    await asyncio.sleep(0.6)
+    await settled(redis)
     assert await delivery() == "read"
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from bot.conversations import store as convs
+from bot.conversations.records import InboundState
 from bot.runtime.app import SERVICES, create_app
 from bot.runtime.engine import build_engine
 from bot.runtime.services import Services, open_services
@@ -34,6 +36,7 @@ from tests.e2e.conftest import (
     remember_customer,
     seeded_tenant,
     sends_by_recipient,
+    settled,
     whatsapp_delivery,
     whatsapp_status,
     whatsapp_value,
@@ -171,7 +174,7 @@ async def test_worker_killed_mid_stream_loses_and_repeats_nothing(aiohttp_client
                 f"({sent_before_kill} answered before it); conversation locks the dead worker still holds: "
                 f"{len(locked)} (ttl {await redis.pttl(locked[0]) if locked else 0} ms); "
                 f"deliveries dead-lettered meanwhile: {dead}") from None
-        await asyncio.sleep(1.0)  # anything sent twice would show up now
+        await settled(redis)  # anything sent twice would show up by now
 
     counts = sends_by_recipient(fake)
     assert counts == {psid: 1 for psid in customers}
@@ -194,7 +197,7 @@ async def test_redelivered_mid_is_answered_once_alone_after_answer_and_in_a_batc
     other = messenger_text("And the price?", psid="PSID_OTHER")["entry"][0]["messaging"][0]
     await post_webhook(platform_client, "messenger", messenger_items(same["entry"][0]["messaging"][0], other))
     await fake.wait_for_sends(2)
-    await asyncio.sleep(0.8)
+    await settled(redis)
 
     assert sends_by_recipient(fake) == {"PSID_RE": 1, "PSID_OTHER": 1}
     detail = await conversation_of(platform_client, tenant, "PSID_RE")
@@ -210,9 +213,8 @@ async def test_a_turn_whose_reply_was_stored_is_finished_without_a_second_send(p
     await post_webhook(platform_client, "messenger", body)
     await fake.wait_for_sends(1)
     db = platform_client.app[SERVICES].db
-    marked = await db.messages.update_one({"tenant_id": tenant.tenant_id, "platform_message_id": "m_half_done"},
-                                          {"$set": {"state": "pending"}})
-    assert marked.modified_count == 1
+    await convs.mark_inbound(db, tenant.tenant_id, [convs.inbound_message_id("facebook", PAGE_ID, "m_half_done")],
+                             InboundState.pending)
 
     await post_webhook(platform_client, "messenger", body)  # Meta redelivers; a retry would do the same
 
@@ -221,7 +223,7 @@ async def test_a_turn_whose_reply_was_stored_is_finished_without_a_second_send(p
         return [m.get("state", "") for m in detail["messages"] if m["direction"] == "in"] == ["answered"]
 
     await eventually(finished)
-    await asyncio.sleep(0.3)
+    await settled(redis)
     assert sends_by_recipient(fake) == {"PSID_HALF": 1}
 
 
@@ -246,8 +248,11 @@ async def test_a_reply_sent_but_never_stored_is_known_from_metas_report_and_not_
     db = platform_client.app[SERVICES].db
     reply = await db.messages.find_one({"tenant_id": tenant.tenant_id, "direction": "out"})
     assert reply is not None and reference == "salesbot:" + reply["turn_id"]
+    # The crash: the reply's record was never written, and the customer's message is still waiting for its turn.
     await db.messages.delete_one({"_id": reply["_id"]})
-    await db.messages.update_one({"tenant_id": tenant.tenant_id, "platform_message_id": mid}, {"$set": {"state": "pending"}})
+    account_id = WA_PHONE_ID if channel == "whatsapp" else PAGE_ID
+    platform_name = "whatsapp" if channel == "whatsapp" else "facebook"
+    await convs.mark_inbound(db, tenant.tenant_id, [convs.inbound_message_id(platform_name, account_id, mid)], InboundState.pending)
 
     if channel == "whatsapp":
         report = whatsapp_status(reply["platform_message_id"], customer, "sent", callback_data=reference)
@@ -262,7 +267,7 @@ async def test_a_reply_sent_but_never_stored_is_known_from_metas_report_and_not_
         return stored["state"] == "answered"
 
     await eventually(finished, what="the turn finished")
-    await asyncio.sleep(0.3)
+    await settled(redis)
     assert len(fake.texts()) == 1, fake.texts()
 
 
@@ -279,7 +284,7 @@ async def test_one_delivery_with_many_customers_answers_each(platform_client, gr
     await post_webhook(platform_client, "whatsapp", whatsapp_delivery(whatsapp_value([
         ("15550000001", "wamid.IN_A", "How much is it?"), ("15550000002", "wamid.IN_B", "Do you have classes?")])))
     await fake.wait_for_sends(5)
-    await asyncio.sleep(0.5)
+    await settled(redis)
 
     assert sends_by_recipient(fake) == {"PSID_B1": 1, "PSID_B2": 1, "PSID_B3": 1, "15550000001": 1, "15550000002": 1}
     states = await inbound_states(platform_client, tenant, [*psids, "15550000001", "15550000002"])
@@ -308,7 +313,7 @@ async def test_delivery_that_keeps_failing_is_dead_lettered_and_replays(aiohttp_
         failed_calls = len(fake.sends())
         assert "replayed" in await _run_cli(settings, "deadletters", "--replay", dead[0]["id"])
         await fake.wait_for_sends(failed_calls + 1)
-        await asyncio.sleep(0.8)
+        await settled(redis)
 
     assert len(fake.sends()) == failed_calls + 1
     assert await inbound.list_dead_letters() == []
@@ -336,7 +341,7 @@ async def test_burst_within_debounce_window_gets_one_reply(aiohttp_client, graph
         await asyncio.sleep(0.05)
 
     await fake.wait_for_sends(1)
-    await asyncio.sleep(1.0)
+    await settled(redis)
     assert len(fake.sends()) == 1
     detail = await conversation_of(client, tenant, "PSID_BURST")
     assert [m["state"] for m in detail["messages"] if m["direction"] == "in"] == ["answered"] * 3

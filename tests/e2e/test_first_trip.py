@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.conftest import messenger_text, seeded_tenant, signed
+from tests.e2e.conftest import messenger_text, seeded_tenant, settled, signed
 
 
 async def _conversations(client, tenant, want_messages: int = 2, timeout: float = 10.0) -> list[dict]:
@@ -46,23 +46,23 @@ async def test_signed_messenger_message_is_answered_with_the_campaign_price(plat
     assert conversation["messages"][0]["text"] == "How much is the yoga pass?"
 
 
-async def test_redelivered_message_is_answered_once(platform_client, graph):
+async def test_redelivered_message_is_answered_once(platform_client, graph, redis):
     fake, _ = graph
     await seeded_tenant(platform_client)
     body, headers = signed(messenger_text("hello", mid="m_same_mid", psid="PSID_BO"))
     for _ in range(3):
         assert (await platform_client.post("/webhooks/messenger", data=body, headers=headers)).status == 200
     await fake.wait_for_sends(1)
-    await asyncio.sleep(0.5)
+    await settled(redis)
     assert len(fake.sends()) == 1
 
 
-async def test_unknown_page_is_acknowledged_and_dropped(platform_client, graph):
+async def test_unknown_page_is_acknowledged_and_dropped(platform_client, graph, redis):
     fake, _ = graph
     await seeded_tenant(platform_client)
     body, headers = signed(messenger_text("hello", page_id="999000999"))
     assert (await platform_client.post("/webhooks/messenger", data=body, headers=headers)).status == 200
-    await asyncio.sleep(0.5)
+    await settled(redis)
     assert fake.sends() == []
 
 
@@ -75,5 +75,5 @@ async def test_bad_signature_queues_nothing(platform_client, graph, redis):
                                           headers={"X-Hub-Signature-256": "sha256=" + "0" * 64})
     assert response.status == 403
     assert await redis.xlen("inbound") == before
-    await asyncio.sleep(0.3)
+    await settled(redis)
     assert fake.sends() == []

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 
 from bot.conversations import store as convs
+from bot.conversations.records import InboundState
 from bot.conversations.sending import reply_message_id
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
@@ -159,7 +160,7 @@ async def test_a_retry_of_a_turn_whose_send_went_unanswered_waits_for_metas_repo
         await convs.hold_unconfirmed_reply(db, tenant.tenant_id, conversation["id"], message_id=reply["_id"], text=reply["text"],
                                            source="offline", turn_id=reply["turn_id"], parts_total=1, confirmed=0, status_after="",
                                            now=reply["at"])
-        await db.messages.update_one({"tenant_id": tenant.tenant_id, "platform_message_id": "m_wait"}, {"$set": {"state": "pending"}})
+        await convs.mark_inbound(db, tenant.tenant_id, [convs.inbound_message_id("facebook", PAGE_ID, "m_wait")], InboundState.pending)
 
         await post_webhook(client, "messenger", body)  # the retry: it waits (up to 60 s) for Meta's report
         await asyncio.sleep(0.3)

