@@ -20,7 +20,9 @@ PAGE_ID = "100200300400500"
 
 def call(method: str, url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Any:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
 
@@ -40,22 +42,49 @@ def wait_until_ready(base: str, seconds: float = 90) -> None:
 
 def customer_writes(base: str, app_secret: str) -> None:
     now = int(time.time() * 1000)
-    event = {"object": "page", "entry": [{"id": PAGE_ID, "time": now, "messaging": [{
-        "sender": {"id": "API_CHECK_CUSTOMER"}, "recipient": {"id": PAGE_ID}, "timestamp": now,
-        "message": {"mid": f"m_api_check_{now}", "text": "Hi, how much is it?"}}]}]}
+    event = {
+        "object": "page",
+        "entry": [
+            {
+                "id": PAGE_ID,
+                "time": now,
+                "messaging": [
+                    {
+                        "sender": {"id": "API_CHECK_CUSTOMER"},
+                        "recipient": {"id": PAGE_ID},
+                        "timestamp": now,
+                        "message": {"mid": f"m_api_check_{now}", "text": "Hi, how much is it?"},
+                    }
+                ],
+            }
+        ],
+    }
     raw = json.dumps(event).encode()
     signature = "sha256=" + hmac.new(app_secret.encode(), raw, hashlib.sha256).hexdigest()
-    request = urllib.request.Request(f"{base}/webhooks/messenger", data=raw, method="POST",
-                                     headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature})
+    request = urllib.request.Request(
+        f"{base}/webhooks/messenger",
+        data=raw,
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature},
+    )
     with urllib.request.urlopen(request, timeout=30):
         pass
 
 
 def main(base: str, app_secret: str) -> None:
     wait_until_ready(base)
-    signup = call("POST", f"{base}/api/signup", {"email": "api-check@example.com", "password": "api check password", "business_name": "API check"})
+    signup = call(
+        "POST",
+        f"{base}/api/signup",
+        {"email": "api-check@example.com", "password": "api check password", "business_name": "API check"},
+    )
     auth = {"Authorization": f"Bearer {signup['api_token']}"}
-    call("POST", f"{base}/api/channels", {"platform": "facebook", "account_id": PAGE_ID, "access_token": "api-check-page-token", "name": "API check"}, auth)
+    call(
+        "POST",
+        f"{base}/api/channels",
+        {"platform": "facebook", "account_id": PAGE_ID, "access_token": "api-check-page-token", "name": "API check"},
+        auth,
+    )
     customer_writes(base, app_secret)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -29,11 +29,21 @@ from tests.fakes_meta import FakeGraph  # noqa: E402
 APP_SECRET = "bench-app-secret"
 CAMPAIGN = {
     "name": "Spring yoga pass",
-    "product": {"name": "Yoga Pass", "description": "Unlimited classes for a month", "price": 49.0, "currency": "USD",
-                "features": ["unlimited classes"], "call_to_action_url": "https://example.com/buy"},
+    "product": {
+        "name": "Yoga Pass",
+        "description": "Unlimited classes for a month",
+        "price": 49.0,
+        "currency": "USD",
+        "features": ["unlimited classes"],
+        "call_to_action_url": "https://example.com/buy",
+    },
     "target_platform": "facebook",
-    "chat_flow": {"greeting": "Hi!", "qualification_questions": ["How often do you practice?"],
-                  "objection_handling": {}, "closing_message": "Grab your pass here:"},
+    "chat_flow": {
+        "greeting": "Hi!",
+        "qualification_questions": ["How often do you practice?"],
+        "objection_handling": {},
+        "closing_message": "Grab your pass here:",
+    },
     "status": "active",
 }
 
@@ -51,9 +61,23 @@ def signed(body: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
 
 def messenger_text(text: str, page_id: str, psid: str) -> dict[str, Any]:
     now = int(time.time() * 1000)
-    return {"object": "page", "entry": [{"id": page_id, "time": now, "messaging": [{
-        "sender": {"id": psid}, "recipient": {"id": page_id}, "timestamp": now,
-        "message": {"mid": "m_" + uuid.uuid4().hex, "text": text}}]}]}
+    return {
+        "object": "page",
+        "entry": [
+            {
+                "id": page_id,
+                "time": now,
+                "messaging": [
+                    {
+                        "sender": {"id": psid},
+                        "recipient": {"id": page_id},
+                        "timestamp": now,
+                        "message": {"mid": "m_" + uuid.uuid4().hex, "text": text},
+                    }
+                ],
+            }
+        ],
+    }
 
 
 @dataclass
@@ -96,10 +120,17 @@ class Servers:
 
     def settings(self, **overrides: object) -> Settings:
         values: dict[str, object] = {
-            "mongodb_uri": self.mongodb_uri, "redis_url": self.redis_url, "mongodb_db": f"bench_{uuid.uuid4().hex[:8]}",
-            "data_dir": self.data_dir / "var", "secret_key": "bench-secret-key-0123456789abcdef",
-            "meta_app_id": "111222333", "meta_app_secret": APP_SECRET, "meta_verify_token": "bench-verify",
-            "groq_api_key": "", "reply_debounce_ms": 0, "log_level": "WARNING",
+            "mongodb_uri": self.mongodb_uri,
+            "redis_url": self.redis_url,
+            "mongodb_db": f"bench_{uuid.uuid4().hex[:8]}",
+            "data_dir": self.data_dir / "var",
+            "secret_key": "bench-secret-key-0123456789abcdef",
+            "meta_app_id": "111222333",
+            "meta_app_secret": APP_SECRET,
+            "meta_verify_token": "bench-verify",
+            "groq_api_key": "",
+            "reply_debounce_ms": 0,
+            "log_level": "WARNING",
         }
         values.update(overrides)
         return load_settings(**values)
@@ -119,15 +150,24 @@ async def embedded_servers() -> AsyncIterator[Servers]:
 
 async def seed_tenant(session: aiohttp.ClientSession, base: str, page_ids: list[str]) -> dict[str, str]:
     """Sign up, add the campaign, connect each page; the owner's auth headers."""
-    response = await session.post(f"{base}/api/signup", json={
-        "email": f"bench-{uuid.uuid4().hex[:8]}@example.com", "password": "correct horse battery", "business_name": "Sunrise Yoga"})
+    response = await session.post(
+        f"{base}/api/signup",
+        json={
+            "email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
+            "password": "correct horse battery",
+            "business_name": "Sunrise Yoga",
+        },
+    )
     assert response.status == 201, await response.text()
     headers = {"Authorization": f"Bearer {(await response.json())['api_token']}"}
     response = await session.post(f"{base}/api/campaigns", json=CAMPAIGN, headers=headers)
     assert response.status == 201, await response.text()
     for page_id in page_ids:
-        response = await session.post(f"{base}/api/channels", json={
-            "platform": "facebook", "account_id": page_id, "access_token": f"EAAbench-token-{page_id}"}, headers=headers)
+        response = await session.post(
+            f"{base}/api/channels",
+            json={"platform": "facebook", "account_id": page_id, "access_token": f"EAAbench-token-{page_id}"},
+            headers=headers,
+        )
         assert response.status == 201, await response.text()
     return headers
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
-
 from _harness import ROOT, Servers, embedded_servers, messenger_text, seed_tenant, signed
+
 from bot.runtime.embedded import free_port
 
 BURST = 2000
@@ -76,10 +76,20 @@ def spawn(args: list[str], **options: object) -> subprocess.Popen[bytes]:
 
 
 def platform_env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {**os.environ, "MONGODB_URI": settings.mongodb_uri, "REDIS_URL": settings.redis_url, "MONGODB_DB": settings.mongodb_db,
-            "SECRET_KEY": settings.secret_key, "META_APP_ID": settings.meta_app_id, "META_APP_SECRET": settings.meta_app_secret,
-            "GRAPH_API_URL": settings.graph_base, "GROQ_API_KEY": "", "REPLY_DEBOUNCE_MS": "0", "LOG_LEVEL": "ERROR",
-            "DATA_DIR": str(settings.data_dir)}
+    return {
+        **os.environ,
+        "MONGODB_URI": settings.mongodb_uri,
+        "REDIS_URL": settings.redis_url,
+        "MONGODB_DB": settings.mongodb_db,
+        "SECRET_KEY": settings.secret_key,
+        "META_APP_ID": settings.meta_app_id,
+        "META_APP_SECRET": settings.meta_app_secret,
+        "GRAPH_API_URL": settings.graph_base,
+        "GROQ_API_KEY": "",
+        "REPLY_DEBOUNCE_MS": "0",
+        "LOG_LEVEL": "ERROR",
+        "DATA_DIR": str(settings.data_dir),
+    }
 
 
 async def wait_listening(url: str) -> None:
@@ -125,9 +135,11 @@ async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
     settings = servers.settings(graph_api_url=f"http://127.0.0.1:{graph_port}/v21.0", log_level="ERROR")
     env = platform_env(settings)
     serve = [sys.executable, "-m", "bot", "serve", "--port", str(web_port), *(["--no-worker"] if separate else [])]
-    procs = [spawn([sys.executable, "-c", GRAPH, str(graph_port), str(ROOT)], cwd=ROOT, stdin=subprocess.DEVNULL),
-             spawn([sys.executable, "-c", BARE, str(bare_port)], cwd=ROOT, stdin=subprocess.DEVNULL),
-             spawn(serve, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)]
+    procs = [
+        spawn([sys.executable, "-c", GRAPH, str(graph_port), str(ROOT)], cwd=ROOT, stdin=subprocess.DEVNULL),
+        spawn([sys.executable, "-c", BARE, str(bare_port)], cwd=ROOT, stdin=subprocess.DEVNULL),
+        spawn(serve, cwd=ROOT, env=env, stdin=subprocess.DEVNULL),
+    ]
     running = Processes(procs)
     redis = aioredis.Redis.from_url(settings.redis_url)
     try:
@@ -135,15 +147,19 @@ async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
         await wait_listening(f"{base}/healthz")
         async with aiohttp.ClientSession() as session:
             await seed_tenant(session, base, PAGES)
-        burst = [signed(messenger_text(f"How much is the pass? {i}", PAGES[i % len(PAGES)], f"{700000 + i}")) for i in range(BURST)]
+        burst = [
+            signed(messenger_text(f"How much is the pass? {i}", PAGES[i % len(PAGES)], f"{700000 + i}")) for i in range(BURST)
+        ]
         # Deliveries measured under load: for a page nobody connected, so they add little to the workers' work.
         probes = [signed(messenger_text(f"ping {i}", UNCONNECTED_PAGE, f"{800000 + i}")) for i in range(MEASURED)]
         idle_bare = await drive(bare, probes)
         # Idle: with no worker yet (web alone), or with serve's own worker answering only these probes.
         idle_platform = await drive(f"{base}/webhooks/messenger", probes)
         if separate:
-            procs += [spawn([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
-                      for _ in range(WORKERS)]
+            procs += [
+                spawn([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+                for _ in range(WORKERS)
+            ]
         while await backlog(redis):
             await asyncio.sleep(0.1)
         await drive(f"{base}/webhooks/messenger", burst)
@@ -160,9 +176,15 @@ async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
         started = time.perf_counter()
         while await backlog(redis):
             await asyncio.sleep(0.1)
-        return {"idle_bare": idle_bare, "idle_platform": idle_platform, "loaded_platform": loaded_platform,
-                "loaded_bare": loaded_bare, "backlog_before": before, "backlog_after": after,
-                "drained_after_s": time.perf_counter() - started}
+        return {
+            "idle_bare": idle_bare,
+            "idle_platform": idle_platform,
+            "loaded_platform": loaded_platform,
+            "loaded_bare": loaded_bare,
+            "backlog_before": before,
+            "backlog_after": after,
+            "drained_after_s": time.perf_counter() - started,
+        }
     finally:
         await redis.aclose()
         running.stop()
@@ -172,17 +194,25 @@ async def main() -> None:
     async with embedded_servers() as servers:
         together = await measure(servers, separate=False)
         apart = await measure(servers, separate=True)
-    print(f"burst: {BURST} messages over {len(PAGES)} pages; measured: {MEASURED} webhooks, concurrency {CONCURRENCY}; "
-          f"separate workers: {WORKERS}")
+    print(
+        f"burst: {BURST} messages over {len(PAGES)} pages; measured: {MEASURED} webhooks, concurrency {CONCURRENCY}; "
+        f"separate workers: {WORKERS}"
+    )
     for label, figures in (("serve (web + in-process worker)", together), (f"serve --no-worker + {WORKERS} worker", apart)):
         print(f"{label}:")
-        print(f"  idle   : platform {figures['idle_platform']:7.0f}/s, bare {figures['idle_bare']:7.0f}/s, "
-              f"ratio {figures['idle_platform'] / figures['idle_bare']:.2f}")
-        print(f"  burst  : platform {figures['loaded_platform']:7.0f}/s, bare under the same load {figures['loaded_bare']:7.0f}/s, "
-              f"ratio {figures['loaded_platform'] / figures['loaded_bare']:.2f}; against the idle bare handler "
-              f"{figures['loaded_platform'] / figures['idle_bare']:.2f}  (target >= 0.5)")
-        print(f"           (deliveries still queued as the measurement began/ended: {figures['backlog_before']:.0f}/"
-              f"{figures['backlog_after']:.0f}; the rest answered {figures['drained_after_s']:.1f} s later)")
+        print(
+            f"  idle   : platform {figures['idle_platform']:7.0f}/s, bare {figures['idle_bare']:7.0f}/s, "
+            f"ratio {figures['idle_platform'] / figures['idle_bare']:.2f}"
+        )
+        print(
+            f"  burst  : platform {figures['loaded_platform']:7.0f}/s, bare under the same load {figures['loaded_bare']:7.0f}/s, "
+            f"ratio {figures['loaded_platform'] / figures['loaded_bare']:.2f}; against the idle bare handler "
+            f"{figures['loaded_platform'] / figures['idle_bare']:.2f}  (target >= 0.5)"
+        )
+        print(
+            f"           (deliveries still queued as the measurement began/ended: {figures['backlog_before']:.0f}/"
+            f"{figures['backlog_after']:.0f}; the rest answered {figures['drained_after_s']:.1f} s later)"
+        )
     print(json.dumps({"together": together, "apart": apart}))
 
 

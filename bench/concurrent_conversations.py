@@ -19,8 +19,8 @@ from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-
 from _harness import TimedGraph, embedded_servers, messenger_text, quiet_logs, seed_tenant, serve, signed
+
 from bot.runtime.app import create_app
 from tests.fakes.groq_server import FakeGroq, slow, tool_answer
 
@@ -36,8 +36,9 @@ async def answer_all(session: aiohttp.ClientSession, base: str, graph: TimedGrap
     """Seconds from posting every customer's message at once until the last reply reached Graph, and how many
     webhook deliveries were refused (503) and had to be posted again, as Meta would."""
     refused = 0
-    bodies = [signed(messenger_text("What do I get with the yoga pass?", PAGES[i % len(PAGES)], psid))
-              for i, psid in enumerate(psids)]
+    bodies = [
+        signed(messenger_text("What do I get with the yoga pass?", PAGES[i % len(PAGES)], psid)) for i, psid in enumerate(psids)
+    ]
 
     async def post(raw: bytes, headers: dict[str, str]) -> None:
         nonlocal refused
@@ -65,16 +66,29 @@ SEPARATE_WORKER = "--in-process" not in sys.argv
 
 def start_worker(settings, page_limit: int | None) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
     """`python -m bot worker`; with `page_limit`, its pacing of a page's text sends set to that many a second."""
-    env = {**os.environ, "MONGODB_URI": settings.mongodb_uri, "REDIS_URL": settings.redis_url,
-           "MONGODB_DB": settings.mongodb_db, "SECRET_KEY": settings.secret_key, "META_APP_ID": settings.meta_app_id,
-           "META_APP_SECRET": settings.meta_app_secret, "GRAPH_API_URL": settings.graph_base,
-           "GROQ_API_KEY": settings.groq_api_key, "GROQ_BASE_URL": settings.groq_base_url,
-           "REPLY_DEBOUNCE_MS": "0", "LOG_LEVEL": "WARNING", "DATA_DIR": str(settings.data_dir)}
+    env = {
+        **os.environ,
+        "MONGODB_URI": settings.mongodb_uri,
+        "REDIS_URL": settings.redis_url,
+        "MONGODB_DB": settings.mongodb_db,
+        "SECRET_KEY": settings.secret_key,
+        "META_APP_ID": settings.meta_app_id,
+        "META_APP_SECRET": settings.meta_app_secret,
+        "GRAPH_API_URL": settings.graph_base,
+        "GROQ_API_KEY": settings.groq_api_key,
+        "GROQ_BASE_URL": settings.groq_base_url,
+        "REPLY_DEBOUNCE_MS": "0",
+        "LOG_LEVEL": "WARNING",
+        "DATA_DIR": str(settings.data_dir),
+    }
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     command = ["-m", "bot", "worker"]
     if page_limit:
-        command = ["-c", f"import channels.pacing as p; p.LIMITS[('facebook', 'text')] = {page_limit}; "
-                         "from bot.runtime.cli import main; raise SystemExit(main(['worker']))"]
+        command = [
+            "-c",
+            f"import channels.pacing as p; p.LIMITS[('facebook', 'text')] = {page_limit}; "
+            "from bot.runtime.cli import main; raise SystemExit(main(['worker']))",
+        ]
     return subprocess.Popen([sys.executable, *command], cwd=root, env=env, stdin=subprocess.DEVNULL)
 
 
@@ -112,8 +126,12 @@ async def run(servers, groq_url: str, page_limit: int | None) -> tuple[float, fl
 async def main() -> None:
     errors = quiet_logs()
     groq = FakeGroq()
-    groq.script(*(slow(MODEL_SECONDS, tool_answer({"reply": REPLY, "facts_used": ["Yoga Pass"]}))
-                  for _ in range(2 * (CONVERSATIONS + 10))))
+    groq.script(
+        *(
+            slow(MODEL_SECONDS, tool_answer({"reply": REPLY, "facts_used": ["Yoga Pass"]}))
+            for _ in range(2 * (CONVERSATIONS + 10))
+        )
+    )
     async with embedded_servers() as servers, AsyncExitStack() as stack:
         groq_url = await serve(groq.app(), stack)
         former = await run(servers, groq_url, FORMER_PACE)
@@ -121,15 +139,21 @@ async def main() -> None:
 
     single, many, refused, graph = metas
     from_model = sum(REPLY.split("!")[0] in text for text in graph.fake.texts())
-    print(f"worker                       : {'a separate `python -m bot worker` process' if SEPARATE_WORKER else 'inside the web process'}")
+    print(
+        f"worker                       : {'a separate `python -m bot worker` process' if SEPARATE_WORKER else 'inside the web process'}"
+    )
     print(f"pages                        : {len(PAGES)} ({CONVERSATIONS} customers spread over them)")
     print(f"model latency per call       : {MODEL_SECONDS * 1000:.0f} ms (fake Groq)")
     print(f"baseline: 1 conversation     : {single:6.2f} s")
-    print(f"{CONVERSATIONS} conversations at once   : {many:6.2f} s  (target <= 3 s), paced at Meta's limit "
-          f"({pacing_limit()} sends/s per page)")
+    print(
+        f"{CONVERSATIONS} conversations at once   : {many:6.2f} s  (target <= 3 s), paced at Meta's limit "
+        f"({pacing_limit()} sends/s per page)"
+    )
     print(f"ratio                        : {many / single:6.2f}x the single conversation")
-    print(f"same, paced at {FORMER_PACE} sends/s/page : {former[1]:6.2f} s  ({former[1] / former[0]:.2f}x its single conversation, "
-          f"{former[0]:.2f} s)")
+    print(
+        f"same, paced at {FORMER_PACE} sends/s/page : {former[1]:6.2f} s  ({former[1] / former[0]:.2f}x its single conversation, "
+        f"{former[0]:.2f} s)"
+    )
     print(f"webhook deliveries refused   : {refused} (503, posted again)")
     for message, count in sorted(errors.by_message.items()):
         print(f"platform error log           : {count:4d} x {message}")

@@ -16,8 +16,8 @@ from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-
 from _harness import embedded_servers, percentile, quiet_logs, serve
+
 from bot.runtime.app import create_app
 from tests.knowledge.pdf_bombs import decompression_bomb, text_operators_pdf
 
@@ -27,7 +27,9 @@ PASSWORD = "correct horse battery"
 
 
 async def sign_up(session: aiohttp.ClientSession, base: str, email: str) -> dict[str, str]:
-    async with session.post(f"{base}/api/signup", json={"email": email, "password": PASSWORD, "business_name": email}) as response:
+    async with session.post(
+        f"{base}/api/signup", json={"email": email, "password": PASSWORD, "business_name": email}
+    ) as response:
         assert response.status == 201, await response.text()
         return {"Authorization": f"Bearer {(await response.json())['api_token']}"}
 
@@ -42,8 +44,9 @@ async def timed_login(session: aiohttp.ClientSession, base: str, email: str) -> 
 
 async def upload(session: aiohttp.ClientSession, base: str, headers: dict[str, str], data: bytes, name: str) -> tuple[int, float]:
     started = time.perf_counter()
-    async with session.post(f"{base}/api/knowledge/documents?filename={name}", data=data,
-                            headers={**headers, "Content-Type": "application/pdf"}) as response:
+    async with session.post(
+        f"{base}/api/knowledge/documents?filename={name}", data=data, headers={**headers, "Content-Type": "application/pdf"}
+    ) as response:
         await response.read()
         return response.status, time.perf_counter() - started
 
@@ -73,8 +76,10 @@ async def main() -> None:
         bomb_status, bomb_s = await upload(session, base, owner_a, decompression_bomb(), "bomb.pdf")
 
         ratio = percentile(beside, 50) / percentile(baseline, 50)
-        print(f"heavy PDFs: {len(heavy)} bytes each, {HEAVY_PDFS} at once; answers {sorted(s for s, _ in results)}, "
-              f"slowest upload {max(t for _, t in results):.1f} s")
+        print(
+            f"heavy PDFs: {len(heavy)} bytes each, {HEAVY_PDFS} at once; answers {sorted(s for s, _ in results)}, "
+            f"slowest upload {max(t for _, t in results):.1f} s"
+        )
         print(f"tenant B login alone:            {summary(baseline)}")
         print(f"tenant B login beside the PDFs:  {summary(beside)}  ratio p50 {ratio:.1f}x")
         print(f"decompression bomb ({len(decompression_bomb()) // 1024} KB): HTTP {bomb_status} after {bomb_s:.1f} s")

@@ -20,9 +20,8 @@ from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from _harness import CAMPAIGN, embedded_servers, percentile, quiet_logs, serve
-
 import aiohttp
+from _harness import CAMPAIGN, embedded_servers, percentile, quiet_logs, serve
 from aiohttp import web
 
 from bot.conversations.records import to_ms
@@ -64,27 +63,58 @@ async def seed_history(db: Any, tenant_id: str, campaign_ids: list[str], convers
         campaign_id = campaign_ids[n % len(campaign_ids)]
         started = now - timedelta(minutes=rnd.randint(10, 30 * 24 * 60))
         last = started + timedelta(minutes=messages_each)
-        batch_conversations.append({
-            "_id": conversation_id, "tenant_id": tenant_id, "platform": platform, "account_id": f"10000{n % 3}",
-            "customer_id": f"{n:016d}", "customer_name": f"Customer {n}", "status": "handoff" if n % 50 == 0 else "bot",
-            "campaign_id": campaign_id, "created_at": started, "last_message_at_ms": to_ms(last),
-            "last_customer_at_ms": to_ms(last - timedelta(minutes=1)),
-        })
+        batch_conversations.append(
+            {
+                "_id": conversation_id,
+                "tenant_id": tenant_id,
+                "platform": platform,
+                "account_id": f"10000{n % 3}",
+                "customer_id": f"{n:016d}",
+                "customer_name": f"Customer {n}",
+                "status": "handoff" if n % 50 == 0 else "bot",
+                "campaign_id": campaign_id,
+                "created_at": started,
+                "last_message_at_ms": to_ms(last),
+                "last_customer_at_ms": to_ms(last - timedelta(minutes=1)),
+            }
+        )
         for m in range(messages_each):
             inbound = m % 2 == 0
-            batch_messages.append({
-                "_id": uuid.uuid4().hex, "tenant_id": tenant_id, "conversation_id": conversation_id,
-                "direction": "in" if inbound else "out", "sender": "customer" if inbound else "bot",
-                "text": "How much is the Yoga Pass?" if inbound else "The Yoga Pass is $49 for a month of classes.",
-                "at": started + timedelta(minutes=m), **({"state": "answered", "intent": "price_question"} if inbound else
-                                                       {"source": "offline", "delivery": "read"}),
-            })
+            batch_messages.append(
+                {
+                    "_id": uuid.uuid4().hex,
+                    "tenant_id": tenant_id,
+                    "conversation_id": conversation_id,
+                    "direction": "in" if inbound else "out",
+                    "sender": "customer" if inbound else "bot",
+                    "text": "How much is the Yoga Pass?" if inbound else "The Yoga Pass is $49 for a month of classes.",
+                    "at": started + timedelta(minutes=m),
+                    **(
+                        {"state": "answered", "intent": "price_question"}
+                        if inbound
+                        else {"source": "offline", "delivery": "read"}
+                    ),
+                }
+            )
         stage = STAGES[n % len(STAGES)]
-        lead = Lead(id=uuid.uuid4().hex, tenant_id=tenant_id, conversation_id=conversation_id, platform=platform,
-                    customer_id=f"{n:016d}", fields=LeadFields(name=f"Customer {n}"), score=rnd.randint(0, 100),
-                    score_reasons=["asked about price"], stage=stage, next_step="Send the link", campaign_id=campaign_id,
-                    value_cents=4900 if stage == LeadStage.converted else None, currency="USD" if stage == LeadStage.converted else "",
-                    created_at=started, updated_at=last, revision=1)
+        lead = Lead(
+            id=uuid.uuid4().hex,
+            tenant_id=tenant_id,
+            conversation_id=conversation_id,
+            platform=platform,
+            customer_id=f"{n:016d}",
+            fields=LeadFields(name=f"Customer {n}"),
+            score=rnd.randint(0, 100),
+            score_reasons=["asked about price"],
+            stage=stage,
+            next_step="Send the link",
+            campaign_id=campaign_id,
+            value_cents=4900 if stage == LeadStage.converted else None,
+            currency="USD" if stage == LeadStage.converted else "",
+            created_at=started,
+            updated_at=last,
+            revision=1,
+        )
         batch_leads.append(lead_to_doc(lead))
         if len(batch_messages) >= 5000:
             await db.messages.insert_many(batch_messages, ordered=False)
@@ -97,10 +127,29 @@ async def seed_history(db: Any, tenant_id: str, campaign_ids: list[str], convers
     for offset in range(30):
         day = (today - timedelta(days=offset)).isoformat()
         for platform, campaign_id in zip(PLATFORMS, campaign_ids, strict=False):
-            await bump_daily(db, tenant_id, day=day, platform=platform, campaign_id=campaign_id, messages_in=150, messages_out=150,
-                             messages_answered=150, conversations=30, in_h12=60, in_h19=90)
-            await bump_daily(db, tenant_id, day=day, platform=platform, campaign_id=campaign_id, currency="USD", conversions=2,
-                             revenue_cents=9800)
+            await bump_daily(
+                db,
+                tenant_id,
+                day=day,
+                platform=platform,
+                campaign_id=campaign_id,
+                messages_in=150,
+                messages_out=150,
+                messages_answered=150,
+                conversations=30,
+                in_h12=60,
+                in_h19=90,
+            )
+            await bump_daily(
+                db,
+                tenant_id,
+                day=day,
+                platform=platform,
+                campaign_id=campaign_id,
+                currency="USD",
+                conversions=2,
+                revenue_cents=9800,
+            )
     return first_id
 
 
@@ -132,10 +181,25 @@ async def main() -> None:
         print(f"seeded {stored:,} messages in {args.conversations:,} conversations ({time.perf_counter() - started:.1f} s)")
         login = await session.post(f"{base}/api/login", json={"email": owner["email"], "password": owner["password"]})
         assert login.status == 200
-        pages = ["/dashboard", "/inbox", "/inbox?status=handoff", "/inbox?stage=qualified", f"/inbox?campaign_id={campaign_ids[0]}",
-                 "/leads", "/leads?sort=updated&stage=proposal", "/campaigns", f"/campaigns/{campaign_ids[0]}/edit", "/campaigns/new",
-                 "/analytics", "/integrations", "/onboarding", "/onboarding?q=price", "/settings", "/playground",
-                 f"/conversations/{conversation_id}"]
+        pages = [
+            "/dashboard",
+            "/inbox",
+            "/inbox?status=handoff",
+            "/inbox?stage=qualified",
+            f"/inbox?campaign_id={campaign_ids[0]}",
+            "/leads",
+            "/leads?sort=updated&stage=proposal",
+            "/campaigns",
+            f"/campaigns/{campaign_ids[0]}/edit",
+            "/campaigns/new",
+            "/analytics",
+            "/integrations",
+            "/onboarding",
+            "/onboarding?q=price",
+            "/settings",
+            "/playground",
+            f"/conversations/{conversation_id}",
+        ]
         for _ in range(args.runs):
             async with session.get(f"{base}/healthz", headers={"X-Bench-Page": "/healthz"}) as response:
                 await response.read()

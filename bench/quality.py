@@ -60,20 +60,26 @@ async def main(details: bool) -> None:
                     business = BUSINESSES[case.business]
                     tenant = tenants[case.business]
                     known = business.amounts
-                    offline_tally.outcomes.append(await run_case(db, knowledge, tenant, eval_case(case), model=None,
-                                                           timeout_s=TIMEOUT_S, known_amounts=known))
+                    offline_tally.outcomes.append(
+                        await run_case(
+                            db, knowledge, tenant, eval_case(case), model=None, timeout_s=TIMEOUT_S, known_amounts=known
+                        )
+                    )
                     for lie in (False, True) if case.lie else (False,):
                         current = eval_case(case, lie=lie)
                         scripted.start(current, lie)
-                        lying_tally.outcomes.append(await run_case(db, knowledge, tenant, current, model=model,
-                                                             timeout_s=TIMEOUT_S, known_amounts=known))
+                        lying_tally.outcomes.append(
+                            await run_case(db, knowledge, tenant, current, model=model, timeout_s=TIMEOUT_S, known_amounts=known)
+                        )
                 elapsed = time.perf_counter() - started
         finally:
             await client.close()
             mongo.stop()
     languages = sorted({c.lang for c in CASES})
-    print(f"held-out set: {len(BUSINESSES)} businesses, {len(CASES)} cases, languages {', '.join(languages)}, "
-          f"{sum(1 for c in CASES if c.lie)} lies ({elapsed:.1f} s)")
+    print(
+        f"held-out set: {len(BUSINESSES)} businesses, {len(CASES)} cases, languages {', '.join(languages)}, "
+        f"{sum(1 for c in CASES if c.lie)} lies ({elapsed:.1f} s)"
+    )
     print_tally(offline, details=details)
     print_tally(lying, details=details)
     print(f"fresh cases, never used to tune: {len(FRESH_CASES)}")

@@ -49,8 +49,10 @@ def print_table(title: str, outcomes: list[Outcome]) -> None:
         if lang not in table:
             continue
         row = table[lang]
-        print(f"  {lang:<5} {rate(row.retrieval):>10} {rate(row.answered):>10} {rate(row.declined):>9} "
-              f"{row.wrong_quotes:>13} {row.unsupported:>12}")
+        print(
+            f"  {lang:<5} {rate(row.retrieval):>10} {rate(row.answered):>10} {rate(row.declined):>9} "
+            f"{row.wrong_quotes:>13} {row.unsupported:>12}"
+        )
 
 
 def print_misses(outcomes: list[Outcome]) -> None:
@@ -75,8 +77,15 @@ async def old_sets(db, knowledge: KnowledgeIndex) -> dict[str, dict[str, list[tu
     found: dict[str, dict[str, list[tuple[bool | None, bool]]]] = {"held-out": {}, "fresh": {}}
     for name, cases in (("held-out", CASES), ("fresh", FRESH_CASES)):
         for case in cases:
-            outcome = await run_case(db, knowledge, tenants[case.business], eval_case(case), model=None, timeout_s=1,
-                                     known_amounts=BUSINESSES[case.business].amounts)
+            outcome = await run_case(
+                db,
+                knowledge,
+                tenants[case.business],
+                eval_case(case),
+                model=None,
+                timeout_s=1,
+                known_amounts=BUSINESSES[case.business].amounts,
+            )
             found[name].setdefault(case.lang, []).append((outcome.passage_hit, outcome.answered))
     return found
 
@@ -113,8 +122,10 @@ async def main(details: bool) -> None:
                 fake.url = await serve(fake.app(), stack)
                 model = build_chat_model("bench-key", "llama-3.1-8b-instant", fake.url, 5.0)
                 query_for = rewriting(model)
-                rewritten = [await run_set(db, KnowledgeIndex(), split=split, query_for=query_for,
-                                           before_each=current.append) for split in ("tune", "untouched")]
+                rewritten = [
+                    await run_set(db, KnowledgeIndex(), split=split, query_for=query_for, before_each=current.append)
+                    for split in ("tune", "untouched")
+                ]
         finally:
             await client.close()
             mongo.stop()

@@ -30,8 +30,12 @@ from bot.runtime.app import create_app
 MESSAGES = 200
 PAGES = [str(2000000000 + i) for i in range(10)]
 # Customers ask different things: a price, a refund term, a wish to buy, a follow-up-free chat line.
-QUESTIONS = ("How much is the yoga pass?", "Can I get my money back if I stop going?", "I'd like to sign up",
-             "Are you open on Sundays?")
+QUESTIONS = (
+    "How much is the yoga pass?",
+    "Can I get my money back if I stop going?",
+    "I'd like to sign up",
+    "Are you open on Sundays?",
+)
 
 
 class Timed:
@@ -111,10 +115,14 @@ async def main() -> None:
     print(f"ratio p50 / baseline p50 : {p50 / base50:7.1f}x")
     checks = sorted(whole_check.times)
     claims = sorted(max(0.0, total - money) for total, money in zip(whole_check.times, money_guard.times, strict=False))
-    print(f"reply checks per turn p50 : {percentile(checks, 50):6.2f} ms, p99 {percentile(checks, 99):6.2f} ms "
-          f"(money guard and claim check, {len(checks)} checks)")
-    print(f"claim check adds p50      : {percentile(claims, 50):6.2f} ms, p99 {percentile(claims, 99):6.2f} ms "
-          f"(target <= 10 ms p50); share of the reply p50: {percentile(claims, 50) / p50:.1%}")
+    print(
+        f"reply checks per turn p50 : {percentile(checks, 50):6.2f} ms, p99 {percentile(checks, 99):6.2f} ms "
+        f"(money guard and claim check, {len(checks)} checks)"
+    )
+    print(
+        f"claim check adds p50      : {percentile(claims, 50):6.2f} ms, p99 {percentile(claims, 99):6.2f} ms "
+        f"(target <= 10 ms p50); share of the reply p50: {percentile(claims, 50) / p50:.1%}"
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from contextlib import AsyncExitStack
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
-
 from _harness import ROOT, TimedGraph, embedded_servers, messenger_text, seed_tenant, serve, signed
+
 from bot.runtime.embedded import free_port
 
 RUNNING = 10
@@ -35,10 +35,20 @@ def spawn(args: list[str], **options: object) -> subprocess.Popen[bytes]:
 
 
 def env_of(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {**os.environ, "MONGODB_URI": settings.mongodb_uri, "REDIS_URL": settings.redis_url, "MONGODB_DB": settings.mongodb_db,
-            "SECRET_KEY": settings.secret_key, "META_APP_ID": settings.meta_app_id, "META_APP_SECRET": settings.meta_app_secret,
-            "GRAPH_API_URL": settings.graph_base, "GROQ_API_KEY": "", "REPLY_DEBOUNCE_MS": str(DEBOUNCE_MS), "LOG_LEVEL": "ERROR",
-            "DATA_DIR": str(settings.data_dir)}
+    return {
+        **os.environ,
+        "MONGODB_URI": settings.mongodb_uri,
+        "REDIS_URL": settings.redis_url,
+        "MONGODB_DB": settings.mongodb_db,
+        "SECRET_KEY": settings.secret_key,
+        "META_APP_ID": settings.meta_app_id,
+        "META_APP_SECRET": settings.meta_app_secret,
+        "GRAPH_API_URL": settings.graph_base,
+        "GROQ_API_KEY": "",
+        "REPLY_DEBOUNCE_MS": str(DEBOUNCE_MS),
+        "LOG_LEVEL": "ERROR",
+        "DATA_DIR": str(settings.data_dir),
+    }
 
 
 async def until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -55,8 +65,13 @@ async def main() -> None:
         graph.fake.delay_s = GRAPH_DELAY_S
         settings = servers.settings(graph_api_url=await serve(graph.app(), stack) + "/v21.0")
         port = free_port()
-        web = spawn([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT, env=env_of(settings),
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        web = spawn(
+            [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env_of(settings),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         session = await stack.enter_async_context(aiohttp.ClientSession())
         redis = aioredis.Redis.from_url(settings.redis_url)
@@ -97,8 +112,11 @@ async def main() -> None:
 
         worker = spawn([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env_of(settings), stdin=subprocess.DEVNULL)
         try:
+
             async def all_answered() -> bool:
-                return len({c.json["recipient"]["id"] for c in graph.fake.sends()}) >= RUNNING + WAITING and not await redis.xlen("inbound")
+                return len({c.json["recipient"]["id"] for c in graph.fake.sends()}) >= RUNNING + WAITING and not await redis.xlen(
+                    "inbound"
+                )
 
             await until(all_answered, 90, "every customer answered by the next worker")
         finally:
@@ -108,13 +126,17 @@ async def main() -> None:
         for call in graph.fake.sends():
             counts[call.json["recipient"]["id"]] = counts.get(call.json["recipient"]["id"], 0) + 1
 
-    print(f"turns sending when SIGTERM came: {RUNNING} (Graph answers each after {GRAPH_DELAY_S:.0f} s); "
-          f"deliveries waiting out their {DEBOUNCE_MS} ms debounce: {WAITING}")
+    print(
+        f"turns sending when SIGTERM came: {RUNNING} (Graph answers each after {GRAPH_DELAY_S:.0f} s); "
+        f"deliveries waiting out their {DEBOUNCE_MS} ms debounce: {WAITING}"
+    )
     print(f"SIGTERM -> exit                : {exit_s:5.2f} s (exit code {code}; target <= 10 s)")
     print(f"sends made before the exit     : {finished} (the running turns, finished)")
     print(f"deliveries left in the stream  : {left} (pending, for another worker)")
-    print(f"after the next worker          : {sum(1 for n in counts.values() if n == 1)} of {RUNNING + WAITING} customers "
-          f"answered once, {sum(1 for n in counts.values() if n > 1)} twice")
+    print(
+        f"after the next worker          : {sum(1 for n in counts.values() if n == 1)} of {RUNNING + WAITING} customers "
+        f"answered once, {sum(1 for n in counts.values() if n > 1)} twice"
+    )
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-
 from _harness import APP_SECRET, embedded_servers, messenger_text, quiet_logs, seed_tenant, serve, signed
+
 from bot.conversations.sending import REPORT_WAIT_S
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
@@ -34,16 +34,37 @@ APP_ID = "111222333"
 
 def echo_poster(session: aiohttp.ClientSession, webhook_url: str):  # type: ignore[no-untyped-def]
     """What Meta does once it took a send: the echo (with our metadata) to the page's webhook."""
+
     async def on_send(call: GraphCall, message_id: str) -> None:
         message = call.json.get("message") or {}
         now = int(time.time() * 1000)
-        body = {"object": "page", "entry": [{"id": PAGE_ID, "time": now, "messaging": [{
-            "sender": {"id": PAGE_ID}, "recipient": {"id": call.json["recipient"]["id"]}, "timestamp": now,
-            "message": {"is_echo": True, "app_id": int(APP_ID), "mid": message_id, "text": message.get("text", ""),
-                        "metadata": message.get("metadata", "")}}]}]}
+        body = {
+            "object": "page",
+            "entry": [
+                {
+                    "id": PAGE_ID,
+                    "time": now,
+                    "messaging": [
+                        {
+                            "sender": {"id": PAGE_ID},
+                            "recipient": {"id": call.json["recipient"]["id"]},
+                            "timestamp": now,
+                            "message": {
+                                "is_echo": True,
+                                "app_id": int(APP_ID),
+                                "mid": message_id,
+                                "text": message.get("text", ""),
+                                "metadata": message.get("metadata", ""),
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
         raw, headers = signed(body)
         async with session.post(webhook_url, data=raw, headers=headers) as response:
             assert response.status == 200, response.status
+
     return on_send
 
 
@@ -88,11 +109,15 @@ async def main() -> None:
     async with embedded_servers() as servers:
         with_echoes = await run(servers, echoes=True)
         without = await run(servers, echoes=False)
-    print(f"customers: {CUSTOMERS}; client timeout {CLIENT_TIMEOUT_S:.1f} s, Graph answers after {GRAPH_DELAY_S:.1f} s "
-          f"(every send taken); wait for Meta's report {REPORT_WAIT_S:.0f} s")
+    print(
+        f"customers: {CUSTOMERS}; client timeout {CLIENT_TIMEOUT_S:.1f} s, Graph answers after {GRAPH_DELAY_S:.1f} s "
+        f"(every send taken); wait for Meta's report {REPORT_WAIT_S:.0f} s"
+    )
     for label, (twice, seconds, sends) in (("echoes on ", with_echoes), ("echoes off", without)):
-        print(f"{label}: {twice:3d} of {CUSTOMERS} customers got two replies ({sends} sends); "
-              f"last customer's first reply after {seconds:5.1f} s")
+        print(
+            f"{label}: {twice:3d} of {CUSTOMERS} customers got two replies ({sends} sends); "
+            f"last customer's first reply after {seconds:5.1f} s"
+        )
     print(f"(app secret {APP_SECRET!r} signs the fake's echoes as Meta's would)")
 
 

@@ -12,9 +12,9 @@ from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
+from _harness import embedded_servers, messenger_text, serve, signed
 from aiohttp import web
 
-from _harness import embedded_servers, messenger_text, serve, signed
 from bot.runtime.app import create_app
 
 REQUESTS = 3000

@@ -55,7 +55,10 @@ class OutageBackoff:
 
 
 async def ride_out(
-    call: Callable[[], Awaitable[T]], *, what: str, give_up: Callable[[], bool] = lambda: False,
+    call: Callable[[], Awaitable[T]],
+    *,
+    what: str,
+    give_up: Callable[[], bool] = lambda: False,
     on_outage: Callable[[], object] = lambda: None,
 ) -> T:
     """`call()`, tried again with backoff for as long as it fails on a store outage (and `give_up()` is false)."""
@@ -71,6 +74,9 @@ async def ride_out(
             tries += 1
             delay = backoff.next_delay()
             # One warning per piece of work; its further tries are counted in the metrics, not logged at WARNING.
-            log.log(logging.WARNING if tries == 1 else logging.DEBUG, "store unreachable; trying again",
-                    extra={"what": what, "error_type": type(exc).__name__, "delay_s": round(delay, 2), "tries": tries})
+            log.log(
+                logging.WARNING if tries == 1 else logging.DEBUG,
+                "store unreachable; trying again",
+                extra={"what": what, "error_type": type(exc).__name__, "delay_s": round(delay, 2), "tries": tries},
+            )
             await asyncio.sleep(delay)

@@ -60,10 +60,18 @@ def token_dead(error: GraphError) -> bool:
 def refusal(error: GraphError) -> ChannelError:
     """What the owner reads when Meta does not accept the token for the account."""
     if error.category in ("transient", "rate_limit") or error.http_status == 0 or error.http_status >= 500:
-        return ChannelError(502, "meta_unreachable", "Meta could not be asked about this access token just now; try again",
-                            {"access_token": "could not be checked with Meta"})
-    return ChannelError(422, "invalid_access_token", f"Meta refused this access token: {error.message}",
-                        {"access_token": "refused by Meta for this account"})
+        return ChannelError(
+            502,
+            "meta_unreachable",
+            "Meta could not be asked about this access token just now; try again",
+            {"access_token": "could not be checked with Meta"},
+        )
+    return ChannelError(
+        422,
+        "invalid_access_token",
+        f"Meta refused this access token: {error.message}",
+        {"access_token": "refused by Meta for this account"},
+    )
 
 
 async def check_token(graph: GraphClient, platform: str, account_id: str, token: str) -> AccountIdentity:
@@ -72,18 +80,32 @@ async def check_token(graph: GraphClient, platform: str, account_id: str, token:
         identity = await asyncio.wait_for(read_account(graph, platform, account_id, token), CHECK_TIMEOUT_S)
     except GraphError as exc:
         raise refusal(exc) from None
-    except asyncio.TimeoutError:
-        raise ChannelError(504, "meta_unreachable", "Meta did not answer about this access token in time; try again",
-                           {"access_token": "could not be checked with Meta"}) from None
+    except TimeoutError:
+        raise ChannelError(
+            504,
+            "meta_unreachable",
+            "Meta did not answer about this access token in time; try again",
+            {"access_token": "could not be checked with Meta"},
+        ) from None
     if identity.account_id != account_id:
-        raise ChannelError(422, "invalid_access_token", f"this access token is not for account {account_id}",
-                           {"access_token": "belongs to another account"})
+        raise ChannelError(
+            422,
+            "invalid_access_token",
+            f"this access token is not for account {account_id}",
+            {"access_token": "belongs to another account"},
+        )
     return identity
 
 
 async def connect_checked_account(
-    db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, tenant_id: str, platform: str, account_id: str,
-    access_token: str, name: str = "",
+    db: AsyncDatabase,
+    cipher: TokenCipher,
+    graph: GraphClient,
+    tenant_id: str,
+    platform: str,
+    account_id: str,
+    access_token: str,
+    name: str = "",
 ) -> ChannelAccount:
     """Connect an account by hand once Meta confirmed the token is for it; its name is Meta's unless one is given.
 
@@ -115,7 +137,9 @@ async def recheck_accounts(db: AsyncDatabase, cipher: TokenCipher, graph: GraphC
         try:
             identity = await read_account(graph, account.platform, account.account_id, account_token(cipher, account))
         except TokenDecryptError:
-            await mark_needs_reconnect(db, account.tenant_id, account.id, 0, "the stored token cannot be read (SECRET_KEY changed?)")
+            await mark_needs_reconnect(
+                db, account.tenant_id, account.id, 0, "the stored token cannot be read (SECRET_KEY changed?)"
+            )
             summary.needs_reconnect += 1
             continue
         except GraphError as exc:
@@ -128,6 +152,8 @@ async def recheck_accounts(db: AsyncDatabase, cipher: TokenCipher, graph: GraphC
         if identity.account_id != account.account_id:
             await mark_needs_reconnect(db, account.tenant_id, account.id, 0, "the token is no longer for this account")
             summary.needs_reconnect += 1
-    log.info("connected accounts checked with Meta", extra={"checked": summary.checked, "needs_reconnect": summary.needs_reconnect,
-                                                          "unreachable": summary.unreachable})
+    log.info(
+        "connected accounts checked with Meta",
+        extra={"checked": summary.checked, "needs_reconnect": summary.needs_reconnect, "unreachable": summary.unreachable},
+    )
     return summary

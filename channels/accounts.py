@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
 from pymongo import ASCENDING, IndexModel
@@ -51,8 +51,8 @@ class ChannelAccount:
 
 def _utc(value: Any) -> datetime:
     if not isinstance(value, datetime):
-        return datetime.fromtimestamp(0, timezone.utc)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return datetime.fromtimestamp(0, UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def account_from_doc(doc: dict[str, Any]) -> ChannelAccount:
@@ -72,10 +72,12 @@ def account_from_doc(doc: dict[str, Any]) -> ChannelAccount:
 
 
 async def ensure_indexes(db: AsyncDatabase) -> None:
-    await db[COLLECTION].create_indexes([
-        IndexModel([("platform", ASCENDING), ("account_id", ASCENDING)], unique=True, name="platform_account_unique"),
-        IndexModel([("tenant_id", ASCENDING), ("connected_at", ASCENDING)], name="tenant_connected"),
-    ])
+    await db[COLLECTION].create_indexes(
+        [
+            IndexModel([("platform", ASCENDING), ("account_id", ASCENDING)], unique=True, name="platform_account_unique"),
+            IndexModel([("tenant_id", ASCENDING), ("connected_at", ASCENDING)], name="tenant_connected"),
+        ]
+    )
 
 
 def validate_connection(platform: str, account_id: str, access_token: str, name: str = "") -> dict[str, str]:
@@ -118,11 +120,13 @@ async def connect_account(
         if existing is not None:
             if existing["tenant_id"] != tenant_id:
                 raise ChannelError(
-                    409, "account_taken", "this account is already connected to another business",
+                    409,
+                    "account_taken",
+                    "this account is already connected to another business",
                     {"account_id": "already connected elsewhere"},
                 )
             return await _renew(db, cipher, existing, access_token, name)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         doc: dict[str, Any] = {
             "_id": uuid.uuid4().hex,
             "tenant_id": tenant_id,
@@ -149,12 +153,15 @@ async def _renew(
     if name:
         changes["name"] = name
     key = {"_id": existing["_id"], "tenant_id": existing["tenant_id"]}
-    await db[COLLECTION].update_one(key, {
-        "$set": changes,
-        "$unset": {"last_error": "", "last_error_code": ""},
-        # Dates are written with $currentDate: the embedded server stores a $set datetime as a string.
-        "$currentDate": {"connected_at": True, "updated_at": True},
-    })
+    await db[COLLECTION].update_one(
+        key,
+        {
+            "$set": changes,
+            "$unset": {"last_error": "", "last_error_code": ""},
+            # Dates are written with $currentDate: the embedded server stores a $set datetime as a string.
+            "$currentDate": {"connected_at": True, "updated_at": True},
+        },
+    )
     renewed = await db[COLLECTION].find_one(key)
     if renewed is None:  # disconnected in between
         raise ChannelError(409, "account_taken", "this account changed while connecting; try again")

@@ -38,15 +38,20 @@ class ChannelAdapter(Protocol):
         ...
 
     def build_send_requests(
-        self, account_id: str, recipient_id: str, text: str, *, reply_to_message_id: str = "", tag: str = "",
+        self,
+        account_id: str,
+        recipient_id: str,
+        text: str,
+        *,
+        reply_to_message_id: str = "",
+        tag: str = "",
         reference: str = "",
     ) -> list[SendRequest]:
         """One request per part of `text` (split at the platform's limit, at word boundaries). `reference` (the
         engine's turn) travels with each part and comes back on its echo or statuses."""
         ...
 
-    def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest:
-        ...
+    def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest: ...
 
 
 ADAPTERS: dict[str, ChannelAdapter] = {

@@ -8,7 +8,7 @@ person (PSID, IGSID or wa_id).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -131,6 +131,6 @@ def unparseable(platform: Literal["facebook", "instagram", "whatsapp"], account_
 
 
 ChannelEvent = Annotated[
-    Union[InboundMessage, Echo, Receipt, StatusUpdate, Reaction, MessageDeleted, StandaloneReferral, Unsupported],
+    InboundMessage | Echo | Receipt | StatusUpdate | Reaction | MessageDeleted | StandaloneReferral | Unsupported,
     Field(discriminator="kind"),
 ]

@@ -66,13 +66,15 @@ def auth_url(app_id: str, redirect_uri: str, state: str, graph_version: str) -> 
     """Where to send the owner: Facebook's login dialog asking for the messaging permissions."""
     version = graph_version.strip("/")
     path = f"/{version}/dialog/oauth" if version else "/dialog/oauth"
-    query = urlencode({
-        "client_id": app_id,
-        "redirect_uri": redirect_uri,
-        "state": state,
-        "response_type": "code",
-        "scope": ",".join(SCOPES),
-    })
+    query = urlencode(
+        {
+            "client_id": app_id,
+            "redirect_uri": redirect_uri,
+            "state": state,
+            "response_type": "code",
+            "scope": ",".join(SCOPES),
+        }
+    )
     return f"https://www.facebook.com{path}?{query}"
 
 
@@ -81,16 +83,27 @@ async def exchange_code(graph: GraphClient, app_id: str, app_secret: str, redire
 
     `redirect_uri` must be exactly the one the dialog was opened with.
     """
-    short = await graph.get("/oauth/access_token", params={
-        "client_id": app_id, "client_secret": app_secret, "redirect_uri": redirect_uri, "code": code,
-    })
+    short = await graph.get(
+        "/oauth/access_token",
+        params={
+            "client_id": app_id,
+            "client_secret": app_secret,
+            "redirect_uri": redirect_uri,
+            "code": code,
+        },
+    )
     short_token = as_str(short.get("access_token"))
     if not short_token:
         raise LoginError("Facebook did not return an access token for the login code")
-    long = await graph.get("/oauth/access_token", params={
-        "grant_type": "fb_exchange_token", "client_id": app_id, "client_secret": app_secret,
-        "fb_exchange_token": short_token,
-    })
+    long = await graph.get(
+        "/oauth/access_token",
+        params={
+            "grant_type": "fb_exchange_token",
+            "client_id": app_id,
+            "client_secret": app_secret,
+            "fb_exchange_token": short_token,
+        },
+    )
     long_token = as_str(long.get("access_token"))
     if not long_token:
         raise LoginError("Facebook did not return a long-lived access token")

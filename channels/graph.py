@@ -19,7 +19,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol
 
@@ -129,9 +129,7 @@ def classify(http_status: int, code: int, subcode: int, is_transient: bool = Fal
     return category, transient
 
 
-def error_from_response(
-    http_status: int, body: Any, retry_after_s: float | None = None, *, redact: str = ""
-) -> GraphError:
+def error_from_response(http_status: int, body: Any, retry_after_s: float | None = None, *, redact: str = "") -> GraphError:
     """The typed error of an error answer; `redact` (the token used) is blanked out of Meta's message."""
     error = as_dict(as_dict(body).get("error"))
     code = as_int(error.get("code"))
@@ -144,8 +142,14 @@ def error_from_response(
         message = message.replace(redact, "***")
     category, transient = classify(http_status, code, subcode, error.get("is_transient") is True)
     return GraphError(
-        http_status, code, subcode, message, transient, category,
-        retry_after_s=retry_after_s, fbtrace_id=as_str(error.get("fbtrace_id")),
+        http_status,
+        code,
+        subcode,
+        message,
+        transient,
+        category,
+        retry_after_s=retry_after_s,
+        fbtrace_id=as_str(error.get("fbtrace_id")),
     )
 
 
@@ -162,8 +166,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         except (TypeError, ValueError):
             return None
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
     if seconds != seconds:
         return None
     return max(0.0, seconds)
@@ -218,8 +222,14 @@ class GraphClient:
         """One message sent. Waits for the account's pace before each attempt; a rate-limit answer slows the pace;
         SendOutcomeUnknown when the answer never came (never retried: see the module's docstring)."""
         body = await self.request(
-            request.method, request.path, params=request.params, json=request.body, token=token, auth=request.auth,
-            pace=pace, repeatable=False,
+            request.method,
+            request.path,
+            params=request.params,
+            json=request.body,
+            token=token,
+            auth=request.auth,
+            pace=pace,
+            repeatable=False,
         )
         return send_result(body)
 
@@ -279,7 +289,10 @@ class GraphClient:
                 status, retry_after, body = await self._attempt(method, url, query, json, headers)
             except _NetworkFailure as failure:
                 if failure.may_have_arrived and not repeatable:
-                    log.warning("graph send unanswered; its outcome is unknown", extra={"path": loggable_path(path), "error_type": failure.kind})
+                    log.warning(
+                        "graph send unanswered; its outcome is unknown",
+                        extra={"path": loggable_path(path), "error_type": failure.kind},
+                    )
                     raise SendOutcomeUnknown(failure.kind) from None
                 error = GraphError(0, 0, 0, f"network error: {failure.kind}", True, "transient")
             else:
@@ -292,13 +305,26 @@ class GraphClient:
                 await pace.slow_down(delay)
             if not error.transient or attempt >= self.max_attempts:
                 if error.transient:
-                    log.warning("graph call gave up", extra={"path": loggable_path(path), "code": error.code,
-                                                             "http_status": error.http_status, "attempts": attempt})
+                    log.warning(
+                        "graph call gave up",
+                        extra={
+                            "path": loggable_path(path),
+                            "code": error.code,
+                            "http_status": error.http_status,
+                            "attempts": attempt,
+                        },
+                    )
                 raise error
-            log.warning("graph call failed; retrying", extra={
-                "path": loggable_path(path), "http_status": error.http_status, "code": error.code,
-                "attempt": attempt, "delay_s": round(delay, 3),
-            })
+            log.warning(
+                "graph call failed; retrying",
+                extra={
+                    "path": loggable_path(path),
+                    "http_status": error.http_status,
+                    "code": error.code,
+                    "attempt": attempt,
+                    "delay_s": round(delay, 3),
+                },
+            )
             await self._sleep(delay)
 
     def _delay(self, attempt: int, error: GraphError) -> float:
@@ -329,7 +355,7 @@ class GraphClient:
         except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError) as exc:
             # No connection was made: the request never left.
             raise _NetworkFailure(type(exc).__name__, may_have_arrived=False) from None
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise _NetworkFailure("timeout", may_have_arrived=True) from None
         except aiohttp.ClientError as exc:
             # The exception text can hold the URL and so the token: only its type is kept.

@@ -24,12 +24,21 @@ class InstagramAdapter:
         return parse_page_payload(payload, "instagram")
 
     def build_send_requests(
-        self, account_id: str, recipient_id: str, text: str, *, reply_to_message_id: str = "", tag: str = "",
+        self,
+        account_id: str,
+        recipient_id: str,
+        text: str,
+        *,
+        reply_to_message_id: str = "",
+        tag: str = "",
         reference: str = "",
     ) -> list[SendRequest]:
         return [
-            SendRequest(path="/me/messages", body=page_send_body(recipient_id, part, tag, part_reference(reference, index)),
-                        auth="access_token")
+            SendRequest(
+                path="/me/messages",
+                body=page_send_body(recipient_id, part, tag, part_reference(reference, index)),
+                auth="access_token",
+            )
             for index, part in enumerate(split_text(text, MAX_TEXT_BYTES, utf8_size))
         ]
 

@@ -36,13 +36,22 @@ class MessengerAdapter:
         return parse_page_payload(payload, "facebook")
 
     def build_send_requests(
-        self, account_id: str, recipient_id: str, text: str, *, reply_to_message_id: str = "", tag: str = "",
+        self,
+        account_id: str,
+        recipient_id: str,
+        text: str,
+        *,
+        reply_to_message_id: str = "",
+        tag: str = "",
         reference: str = "",
     ) -> list[SendRequest]:
         # Messenger threads have no reply-to for page sends; `reply_to_message_id` is accepted and unused.
         return [
-            SendRequest(path="/me/messages", body=page_send_body(recipient_id, part, tag, part_reference(reference, index)),
-                        auth="access_token")
+            SendRequest(
+                path="/me/messages",
+                body=page_send_body(recipient_id, part, tag, part_reference(reference, index)),
+                auth="access_token",
+            )
             for index, part in enumerate(split_text(text, MAX_TEXT_CHARS))
         ]
 

@@ -21,7 +21,7 @@ def reference_in(metadata: str) -> str:
     """The reference a send of ours carried ("" for none, or for metadata that is not ours)."""
     if not metadata.startswith(OUR_METADATA_PREFIX) or metadata == OUR_METADATA:
         return ""
-    return metadata[len(OUR_METADATA_PREFIX):]
+    return metadata[len(OUR_METADATA_PREFIX) :]
 
 
 # A reply cut into parts sends each under its own reference, so Meta's report says which part went.
@@ -39,6 +39,7 @@ def split_part_reference(reference: str) -> tuple[str, int]:
     if mark and index.isdigit():
         return base, int(index)
     return reference, 0
+
 
 HUMAN_AGENT_TAG = "HUMAN_AGENT"
 

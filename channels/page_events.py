@@ -41,8 +41,11 @@ def parse_page_payload(payload: dict[str, Any], platform: PagePlatform) -> list[
         items = [(item, False) for item in dicts(entry.get("messaging"))]
         items += [(item, True) for item in dicts(entry.get("standby"))]
         # Dashboard test deliveries wrap a messaging item in `changes[].value`; page feed changes have no sender.
-        items += [(value, False) for value in (as_dict(change.get("value")) for change in dicts(entry.get("changes")))
-                  if "sender" in value and "recipient" in value]
+        items += [
+            (value, False)
+            for value in (as_dict(change.get("value")) for change in dicts(entry.get("changes")))
+            if "sender" in value and "recipient" in value
+        ]
         for item, standby in items:
             try:
                 events.extend(_parse_item(item, platform, entry_id, entry_time, standby=standby))
@@ -89,12 +92,29 @@ def _parse_item(
     if "read" in item:
         read = as_dict(item.get("read"))
         mid = as_str(read.get("mid"))  # Instagram names the message; Messenger gives a watermark
-        return [Receipt(**base, receipt="read", message_ids=[mid] if mid else [], watermark_ms=timestamp_ms(read.get("watermark")))]
+        return [
+            Receipt(**base, receipt="read", message_ids=[mid] if mid else [], watermark_ms=timestamp_ms(read.get("watermark")))
+        ]
     if "referral" in item:
         return [StandaloneReferral(**base, referral=_referral(as_dict(item.get("referral"))))]
-    known = next((key for key in ("optin", "message_edit", "pass_thread_control", "take_thread_control",
-                                  "request_thread_control", "app_roles", "policy_enforcement",
-                                  "account_linking", "game_play") if key in item), "")
+    known = next(
+        (
+            key
+            for key in (
+                "optin",
+                "message_edit",
+                "pass_thread_control",
+                "take_thread_control",
+                "request_thread_control",
+                "app_roles",
+                "policy_enforcement",
+                "account_linking",
+                "game_play",
+            )
+            if key in item
+        ),
+        "",
+    )
     return [Unsupported(**base, reason=known or "unknown messaging item")]
 
 
@@ -105,8 +125,11 @@ def _parse_message(message: dict[str, Any], base: dict[str, Any], *, standby: bo
         if not mid:
             return Unsupported(**base, reason="echo without an id")
         return Echo(
-            **base, message_id=mid, text=text,
-            app_id=as_str(message.get("app_id")), metadata=as_str(message.get("metadata")),
+            **base,
+            message_id=mid,
+            text=text,
+            app_id=as_str(message.get("app_id")),
+            metadata=as_str(message.get("metadata")),
         )
     if message.get("is_deleted") is True:
         return MessageDeleted(**base, message_id=mid)
@@ -130,9 +153,16 @@ def _parse_message(message: dict[str, Any], base: dict[str, Any], *, standby: bo
     elif not text:
         return Unsupported(**base, message_id=mid, reason="empty message")
     return InboundMessage(
-        **base, message_id=mid, text=text, payload=quick_reply_payload, interaction=interaction,
-        attachments=attachments, story_id=as_str(story.get("id")), reply_to_message_id=as_str(reply_to.get("mid")),
-        referral=_referral(as_dict(message.get("referral"))) if "referral" in message else None, standby=standby,
+        **base,
+        message_id=mid,
+        text=text,
+        payload=quick_reply_payload,
+        interaction=interaction,
+        attachments=attachments,
+        story_id=as_str(story.get("id")),
+        reply_to_message_id=as_str(reply_to.get("mid")),
+        referral=_referral(as_dict(message.get("referral"))) if "referral" in message else None,
+        standby=standby,
     )
 
 

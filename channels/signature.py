@@ -27,9 +27,9 @@ def verify_signature(raw_body: bytes, header: str | None, app_secret: str) -> bo
     header = header.strip()
     if not header.startswith(PREFIX):
         return False
-    received = header[len(PREFIX):]
+    received = header[len(PREFIX) :]
     if len(received) != _DIGEST_HEX_LENGTH or not _HEX_DIGITS.issuperset(received):
         return False
-    expected = sign(raw_body, app_secret)[len(PREFIX):]
+    expected = sign(raw_body, app_secret)[len(PREFIX) :]
     # Meta sends lowercase hex; accept either case without leaking timing.
     return hmac.compare_digest(expected, received.lower())

@@ -48,7 +48,13 @@ class WhatsAppAdapter:
         return events
 
     def build_send_requests(
-        self, account_id: str, recipient_id: str, text: str, *, reply_to_message_id: str = "", tag: str = "",
+        self,
+        account_id: str,
+        recipient_id: str,
+        text: str,
+        *,
+        reply_to_message_id: str = "",
+        tag: str = "",
         reference: str = "",
     ) -> list[SendRequest]:
         # WhatsApp has no message tags: outside the 24-hour window only templates go, which callers decide.
@@ -96,7 +102,9 @@ def _parse_change(change: dict[str, Any], entry_id: str) -> list[ChannelEvent]:
     if field == "smb_message_echoes" and account:
         return [_guarded(_parse_echo, echo, base) for echo in dicts(value.get("message_echoes"))]
     # Account, template, call and preference updates: nothing for a conversation, kept for the log.
-    return [Unsupported(platform="whatsapp", account_id=account or entry_id, customer_id="", reason=f"field {field or 'unknown'}")]
+    return [
+        Unsupported(platform="whatsapp", account_id=account or entry_id, customer_id="", reason=f"field {field or 'unknown'}")
+    ]
 
 
 def _guarded(parse: Callable[..., ChannelEvent], item: dict[str, Any], base: dict[str, Any], *more: Any) -> ChannelEvent:
@@ -200,19 +208,22 @@ def _content(kind: str, message: dict[str, Any]) -> dict[str, Any] | None:
         )
         return {"attachments": [attachment], "interaction": "attachment"}
     if kind == "contacts":
-        shared = [
-            as_str(as_dict(contact.get("name")).get("formatted_name")) for contact in dicts(message.get("contacts"))
-        ]
-        return {"attachments": [Attachment(type="contact", title=", ".join(name for name in shared if name))],
-                "interaction": "attachment"}
+        shared = [as_str(as_dict(contact.get("name")).get("formatted_name")) for contact in dicts(message.get("contacts"))]
+        return {
+            "attachments": [Attachment(type="contact", title=", ".join(name for name in shared if name))],
+            "interaction": "attachment",
+        }
     if kind == "order":
         order = as_dict(message.get("order"))
         items = [
             f"{as_str(item.get('quantity')) or '1'} x {as_str(item.get('product_retailer_id'))}"
             for item in dicts(order.get("product_items"))
         ]
-        return {"text": as_str(order.get("text")), "interaction": "attachment",
-                "attachments": [Attachment(type="order", title=", ".join(items))]}
+        return {
+            "text": as_str(order.get("text")),
+            "interaction": "attachment",
+            "attachments": [Attachment(type="order", title=", ".join(items))],
+        }
     return None
 
 
@@ -250,8 +261,11 @@ def _parse_status(status: dict[str, Any], account_base: dict[str, Any]) -> Chann
     first = errors[0] if errors else {}
     title = as_str(first.get("title")) or as_str(first.get("message"))
     return StatusUpdate(
-        **base, message_id=mid, status=name,
-        error_code=_int_code(first.get("code")), error_title=title,
+        **base,
+        message_id=mid,
+        status=name,
+        error_code=_int_code(first.get("code")),
+        error_title=title,
         callback_data=as_str(status.get("biz_opaque_callback_data")),
     )
 
@@ -285,4 +299,3 @@ def _referral(raw: dict[str, Any]) -> Referral:
         campaign_hint=as_str(raw.get("headline")),
         url=as_str(raw.get("source_url")),
     )
-

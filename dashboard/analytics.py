@@ -166,8 +166,14 @@ def funnel(stages: Iterable[str]) -> tuple[list[dict[str, Any]], int]:
 
 
 def summarize(
-    rows: Iterable[Mapping[str, Any]], span: DayRange, *, scope: Scope = Scope(), campaign_names: Mapping[str, str] | None = None,
-    lead_stages: Iterable[str] = (), locale: str = DEFAULT_LOCALE, timezone: str = "UTC",
+    rows: Iterable[Mapping[str, Any]],
+    span: DayRange,
+    *,
+    scope: Scope = Scope(),
+    campaign_names: Mapping[str, str] | None = None,
+    lead_stages: Iterable[str] = (),
+    locale: str = DEFAULT_LOCALE,
+    timezone: str = "UTC",
 ) -> dict[str, Any]:
     """The report for `span` (and the period before it) from counter rows covering both. Pure."""
     before = span.previous()
@@ -202,8 +208,11 @@ def summarize(
         "previous": {"from": before.first.isoformat(), "to": before.last.isoformat(), "totals": metrics(previous, locale)},
         "per_day": [{"day": day.isoformat(), **metrics(per_day.get(day.isoformat(), Sums()), locale)} for day in span.each_day()],
         "per_campaign": [
-            {"campaign_id": "" if key == "-" else key, "campaign_name": names.get(key, NO_CAMPAIGN if key == "-" else key),
-             **metrics(per_campaign.get(key, Sums()), locale)}
+            {
+                "campaign_id": "" if key == "-" else key,
+                "campaign_name": names.get(key, NO_CAMPAIGN if key == "-" else key),
+                **metrics(per_campaign.get(key, Sums()), locale),
+            }
             for key in dict.fromkeys(campaign_ids)
         ],
         "per_platform": [{"platform": key, **metrics(sums, locale)} for key, sums in sorted(per_platform.items())],
@@ -234,8 +243,10 @@ async def business_of(db: AsyncDatabase, tenant_id: str, now: datetime) -> Busin
     # Money on the owner's pages is written as the bot writes it to customers.
     currency = campaigns[0].product.currency if campaigns else ""
     return Business(
-        timezone=settings.timezone, locale=profile_locale(profile, currency),
-        today=local_time(now, settings.zone).date(), campaign_names={c.id: c.name for c in campaigns},
+        timezone=settings.timezone,
+        locale=profile_locale(profile, currency),
+        today=local_time(now, settings.zone).date(),
+        campaign_names={c.id: c.name for c in campaigns},
     )
 
 
@@ -248,8 +259,15 @@ async def read_analytics(
     rows = await daily_rows(db, tenant_id, span.previous().first, span.last)
     since, until = span.bounds(business.zone)
     stages = await lead_stages_created(db, tenant_id, since, until, campaign_id=scope.campaign_id, platform=scope.platform)
-    return summarize(rows, span, scope=scope, campaign_names=business.campaign_names, lead_stages=stages,
-                     locale=business.locale, timezone=business.timezone)
+    return summarize(
+        rows,
+        span,
+        scope=scope,
+        campaign_names=business.campaign_names,
+        lead_stages=stages,
+        locale=business.locale,
+        timezone=business.timezone,
+    )
 
 
 async def analytics(

@@ -36,47 +36,78 @@ DEMO_WHATSAPP_ID = "106000000000001"
 DEMO_TIMEZONE = "America/Los_Angeles"
 
 PROFILE = BusinessProfile(
-    name="Sunrise Yoga", owner_name="Maya Lopez", industry="Fitness and wellness",
+    name="Sunrise Yoga",
+    owner_name="Maya Lopez",
+    industry="Fitness and wellness",
     description="A yoga studio with classes for every level, online and in two studios downtown.",
-    website="https://sunrise-yoga.example", phone="+1 415 555 0100",
+    website="https://sunrise-yoga.example",
+    phone="+1 415 555 0100",
     goals="Sell monthly passes and private sessions; fill the beginner course.",
     target_audience="Busy professionals and beginners aged 25-45",
 )
 
 CAMPAIGNS = [
     {
-        "name": "Unlimited monthly pass", "target_platform": "facebook", "status": "active",
-        "product": {"name": "Unlimited Pass", "description": "Unlimited studio and online classes for 30 days.",
-                    "price": 89, "currency": "USD", "features": ["unlimited classes", "free mat rental", "guest pass each month"],
-                    "call_to_action_url": "https://sunrise-yoga.example/buy/unlimited"},
-        "chat_flow": {"greeting": "Hi! Welcome to Sunrise Yoga. Looking for a pass that fits your week?",
-                      "qualification_questions": ["How many times a week would you like to practice?",
-                                                  "Have you practised yoga before?"],
-                      "objection_handling": {"too expensive": "At three classes a week it works out at under $7.50 a class.",
-                                             "no time": "Online classes run from 6am to 9pm, so you can fit one in any day."},
-                      "closing_message": "You can start today: grab your pass here."},
+        "name": "Unlimited monthly pass",
+        "target_platform": "facebook",
+        "status": "active",
+        "product": {
+            "name": "Unlimited Pass",
+            "description": "Unlimited studio and online classes for 30 days.",
+            "price": 89,
+            "currency": "USD",
+            "features": ["unlimited classes", "free mat rental", "guest pass each month"],
+            "call_to_action_url": "https://sunrise-yoga.example/buy/unlimited",
+        },
+        "chat_flow": {
+            "greeting": "Hi! Welcome to Sunrise Yoga. Looking for a pass that fits your week?",
+            "qualification_questions": ["How many times a week would you like to practice?", "Have you practised yoga before?"],
+            "objection_handling": {
+                "too expensive": "At three classes a week it works out at under $7.50 a class.",
+                "no time": "Online classes run from 6am to 9pm, so you can fit one in any day.",
+            },
+            "closing_message": "You can start today: grab your pass here.",
+        },
         "target_audience": {"age_range": "25-45", "location": ["San Francisco", "Oakland"], "interests": ["yoga", "fitness"]},
     },
     {
-        "name": "Beginner course on Instagram", "target_platform": "instagram", "status": "active",
-        "product": {"name": "Beginner Course", "description": "Four weekly small-group classes that teach the basics.",
-                    "price": 59, "currency": "USD", "features": ["4 classes", "groups of 8", "a free mat"],
-                    "call_to_action_url": "https://sunrise-yoga.example/buy/beginners"},
-        "chat_flow": {"greeting": "Hey! Curious about yoga? Our Beginner Course is the easiest way in.",
-                      "qualification_questions": ["Which day suits you better, Tuesday or Saturday?"],
-                      "objection_handling": {"not flexible": "Nobody is at the start: the course is built for that."},
-                      "closing_message": "Save your spot here."},
+        "name": "Beginner course on Instagram",
+        "target_platform": "instagram",
+        "status": "active",
+        "product": {
+            "name": "Beginner Course",
+            "description": "Four weekly small-group classes that teach the basics.",
+            "price": 59,
+            "currency": "USD",
+            "features": ["4 classes", "groups of 8", "a free mat"],
+            "call_to_action_url": "https://sunrise-yoga.example/buy/beginners",
+        },
+        "chat_flow": {
+            "greeting": "Hey! Curious about yoga? Our Beginner Course is the easiest way in.",
+            "qualification_questions": ["Which day suits you better, Tuesday or Saturday?"],
+            "objection_handling": {"not flexible": "Nobody is at the start: the course is built for that."},
+            "closing_message": "Save your spot here.",
+        },
         "target_audience": {"age_range": "18+", "location": ["San Francisco"], "interests": ["beginners", "wellness"]},
     },
     {
-        "name": "Private sessions on WhatsApp", "target_platform": "whatsapp", "status": "active",
-        "product": {"name": "Private Session", "description": "One-to-one 60-minute session with a senior teacher.",
-                    "price": 75, "currency": "USD", "features": ["60 minutes", "tailored plan", "studio or online"],
-                    "call_to_action_url": "https://sunrise-yoga.example/book"},
-        "chat_flow": {"greeting": "Hello! Thinking about a private session? Tell me what you would like to work on.",
-                      "qualification_questions": ["What would you like to focus on?", "When would you like to start?"],
-                      "objection_handling": {"too expensive": "A pack of five brings each session down; ask us about it."},
-                      "closing_message": "Book your session here."},
+        "name": "Private sessions on WhatsApp",
+        "target_platform": "whatsapp",
+        "status": "active",
+        "product": {
+            "name": "Private Session",
+            "description": "One-to-one 60-minute session with a senior teacher.",
+            "price": 75,
+            "currency": "USD",
+            "features": ["60 minutes", "tailored plan", "studio or online"],
+            "call_to_action_url": "https://sunrise-yoga.example/book",
+        },
+        "chat_flow": {
+            "greeting": "Hello! Thinking about a private session? Tell me what you would like to work on.",
+            "qualification_questions": ["What would you like to focus on?", "When would you like to start?"],
+            "objection_handling": {"too expensive": "A pack of five brings each session down; ask us about it."},
+            "closing_message": "Book your session here.",
+        },
     },
 ]
 
@@ -123,7 +154,9 @@ async def seed_demo(services: Services, passwords: Passwords) -> str:
             await connect_account(db, services.cipher, tenant_id, platform, account_id, token, name=name)
     zone = (await get_bot_settings(db, tenant_id)).zone
     accounts = DemoAccounts(facebook=DEMO_PAGE_ID, instagram=DEMO_INSTAGRAM_ID, whatsapp=DEMO_WHATSAPP_ID)
-    added = await seed_history(db, tenant_id, await list_campaigns(db, tenant_id), accounts, zone, today=datetime.now(zone).date())
+    added = await seed_history(
+        db, tenant_id, await list_campaigns(db, tenant_id), accounts, zone, today=datetime.now(zone).date()
+    )
     if added:
         log.info("demo history added", extra={"conversations": added})
     return tenant_id
@@ -134,12 +167,14 @@ def setup_demo(app: web.Application) -> None:
         tenant_id = await seed_demo(app[SERVICES], app[DASHBOARD].passwords)
         base = app.get(SERVE_URL, app[SERVICES].settings.public_base)
         # Printed by the command line once the port is bound.
-        app[STARTUP_LINES].lines.extend([
-            f"Demo tenant {tenant_id} is ready.",
-            f"  Dashboard:  {base}/dashboard",
-            f"  Playground: {base}/playground",
-            f"  API:        {base}/api/openapi.json",
-            f"  Login:      {DEMO_EMAIL} / {DEMO_PASSWORD}",
-        ])
+        app[STARTUP_LINES].lines.extend(
+            [
+                f"Demo tenant {tenant_id} is ready.",
+                f"  Dashboard:  {base}/dashboard",
+                f"  Playground: {base}/playground",
+                f"  API:        {base}/api/openapi.json",
+                f"  Login:      {DEMO_EMAIL} / {DEMO_PASSWORD}",
+            ]
+        )
 
     app.on_startup.append(seed)

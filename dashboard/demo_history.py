@@ -28,16 +28,58 @@ from channels.events import InboundMessage
 from knowledge.models import Campaign
 
 DAYS = 30
-FIRST_NAMES = ("Ana", "Ben", "Carla", "Dev", "Elif", "Femi", "Grace", "Hugo", "Ines", "Jon", "Kemi", "Liam", "Mia", "Noah",
-               "Olga", "Priya", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Victor", "Wen", "Yara", "Zoe")
+FIRST_NAMES = (
+    "Ana",
+    "Ben",
+    "Carla",
+    "Dev",
+    "Elif",
+    "Femi",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jon",
+    "Kemi",
+    "Liam",
+    "Mia",
+    "Noah",
+    "Olga",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Yara",
+    "Zoe",
+)
 LAST_INITIALS = "ABCDEFGHJKLMNPRSTW"
 # Customers write mostly at lunch and in the evening.
 HOUR_WEIGHTS = [1, 1, 0, 0, 0, 1, 2, 4, 6, 6, 5, 6, 9, 8, 5, 5, 6, 7, 9, 11, 10, 8, 5, 2]
 PLATFORM_WEIGHTS = (("facebook", 45), ("instagram", 35), ("whatsapp", 20))
 # What happens in a conversation, and how often.
-OUTCOMES = (("browse", 26), ("engaged", 22), ("qualified", 14), ("proposal", 10), ("converted", 14), ("lost", 7),
-            ("handoff", 5), ("complaint", 2))
-SCORES = {"browse": 15, "engaged": 40, "qualified": 74, "proposal": 82, "converted": 90, "lost": 25, "handoff": 55, "complaint": 20}
+OUTCOMES = (
+    ("browse", 26),
+    ("engaged", 22),
+    ("qualified", 14),
+    ("proposal", 10),
+    ("converted", 14),
+    ("lost", 7),
+    ("handoff", 5),
+    ("complaint", 2),
+)
+SCORES = {
+    "browse": 15,
+    "engaged": 40,
+    "qualified": 74,
+    "proposal": 82,
+    "converted": 90,
+    "lost": 25,
+    "handoff": 55,
+    "complaint": 20,
+}
 
 
 @dataclass(frozen=True)
@@ -58,48 +100,88 @@ def _script(outcome: str, campaign: Campaign, name: str) -> list[tuple[str, str,
     price = f"${product.price:,.0f}"
     link = product.cta_url or "our website"
     question = (campaign.chat_flow.qualification_questions or ["What would you like to work on?"])[0]
-    opening = [("customer", f"Hi! How much is the {product.name}?", "price_question"),
-               ("bot", f"Hi {name}! The {product.name} is {price}. {product.description} {question}", "")]
+    opening = [
+        ("customer", f"Hi! How much is the {product.name}?", "price_question"),
+        ("bot", f"Hi {name}! The {product.name} is {price}. {product.description} {question}", ""),
+    ]
     if outcome == "browse":
-        return [("customer", f"Hello, what is the {product.name}?", "product_question"),
-                ("bot", f"Hi! {product.description} It is {price}. Would you like to know more?", "")]
+        return [
+            ("customer", f"Hello, what is the {product.name}?", "product_question"),
+            ("bot", f"Hi! {product.description} It is {price}. Would you like to know more?", ""),
+        ]
     if outcome == "engaged":
-        return opening + [("customer", "Does it include mat rental?", "product_question"),
-                          ("bot", "Yes, mats are free to borrow in the studio. Anything else I can help with?", "")]
+        return opening + [
+            ("customer", "Does it include mat rental?", "product_question"),
+            ("bot", "Yes, mats are free to borrow in the studio. Anything else I can help with?", ""),
+        ]
     if outcome == "complaint":
-        return [("customer", "I was charged twice for my pass and nobody answers my emails. Really disappointed.", "complaint"),
-                ("bot", "I am sorry about that. I am passing you to a person from our team right now.", "")]
+        return [
+            ("customer", "I was charged twice for my pass and nobody answers my emails. Really disappointed.", "complaint"),
+            ("bot", "I am sorry about that. I am passing you to a person from our team right now.", ""),
+        ]
     if outcome == "handoff":
-        return opening + [("customer", "Can I talk to a real person about a discount for my company?", "human_request"),
-                          ("bot", "Of course, someone from the team will answer you here shortly.", "")]
-    qualified = opening + [("customer", "About three times a week, I have done some yoga before.", "qualification_answer"),
-                           ("bot", f"Then the {product.name} is a great fit. Want the link to get started?", "")]
+        return opening + [
+            ("customer", "Can I talk to a real person about a discount for my company?", "human_request"),
+            ("bot", "Of course, someone from the team will answer you here shortly.", ""),
+        ]
+    qualified = opening + [
+        ("customer", "About three times a week, I have done some yoga before.", "qualification_answer"),
+        ("bot", f"Then the {product.name} is a great fit. Want the link to get started?", ""),
+    ]
     if outcome == "qualified":
         return qualified
     if outcome == "lost":
-        return qualified + [("customer", "I think it's too expensive for me right now, thanks.", "objection"),
-                            ("bot", "No problem at all. If you change your mind, we are here.", "")]
-    proposal = qualified + [("customer", "Yes please, send me the link.", "buying_signal"),
-                            ("bot", f"{campaign.chat_flow.closing_message or 'Here you go:'} {link}", "")]
+        return qualified + [
+            ("customer", "I think it's too expensive for me right now, thanks.", "objection"),
+            ("bot", "No problem at all. If you change your mind, we are here.", ""),
+        ]
+    proposal = qualified + [
+        ("customer", "Yes please, send me the link.", "buying_signal"),
+        ("bot", f"{campaign.chat_flow.closing_message or 'Here you go:'} {link}", ""),
+    ]
     if outcome == "proposal":
         return proposal
-    return proposal + [("customer", "Done, just bought it! See you Monday.", "buying_signal"),
-                       ("human", f"Welcome aboard, {name}! See you on the mat.", "")]
+    return proposal + [
+        ("customer", "Done, just bought it! See you Monday.", "buying_signal"),
+        ("human", f"Welcome aboard, {name}! See you on the mat.", ""),
+    ]
 
 
 def _lead_state(outcome: str, name: str, email: str, rnd: random.Random) -> LeadState:
-    stage = {"browse": LeadStage.new, "engaged": LeadStage.engaged, "qualified": LeadStage.qualified, "proposal": LeadStage.proposal,
-             "converted": LeadStage.proposal, "lost": LeadStage.lost, "handoff": LeadStage.engaged, "complaint": LeadStage.engaged}[outcome]
+    stage = {
+        "browse": LeadStage.new,
+        "engaged": LeadStage.engaged,
+        "qualified": LeadStage.qualified,
+        "proposal": LeadStage.proposal,
+        "converted": LeadStage.proposal,
+        "lost": LeadStage.lost,
+        "handoff": LeadStage.engaged,
+        "complaint": LeadStage.engaged,
+    }[outcome]
     score = max(0, min(100, SCORES[outcome] + rnd.randint(-6, 6)))
-    reasons = {"browse": ["asked what the product is"], "engaged": ["asked about price", "asked a follow-up question"],
-               "qualified": ["asked about price", "answered the qualification questions"],
-               "proposal": ["answered the qualification questions", "asked for the link to buy"],
-               "converted": ["asked for the link to buy", "said they bought"], "lost": ["said it is too expensive"],
-               "handoff": ["asked about price", "asked for a person"], "complaint": ["complained"]}[outcome]
-    fields = LeadFields(name=name if outcome not in ("browse",) else None,
-                        email=email if outcome in ("proposal", "converted", "handoff") else None)
-    return LeadState(fields=fields, score=score, reasons=reasons, stage=stage, messages_in=2,
-                     cta_sent=outcome in ("proposal", "converted"), not_interested=outcome == "lost")
+    reasons = {
+        "browse": ["asked what the product is"],
+        "engaged": ["asked about price", "asked a follow-up question"],
+        "qualified": ["asked about price", "answered the qualification questions"],
+        "proposal": ["answered the qualification questions", "asked for the link to buy"],
+        "converted": ["asked for the link to buy", "said they bought"],
+        "lost": ["said it is too expensive"],
+        "handoff": ["asked about price", "asked for a person"],
+        "complaint": ["complained"],
+    }[outcome]
+    fields = LeadFields(
+        name=name if outcome not in ("browse",) else None,
+        email=email if outcome in ("proposal", "converted", "handoff") else None,
+    )
+    return LeadState(
+        fields=fields,
+        score=score,
+        reasons=reasons,
+        stage=stage,
+        messages_in=2,
+        cta_sent=outcome in ("proposal", "converted"),
+        not_interested=outcome == "lost",
+    )
 
 
 def _weighted(rnd: random.Random, options: tuple[tuple[str, int], ...]) -> str:
@@ -115,8 +197,16 @@ async def _claim_day(db: AsyncDatabase, tenant_id: str, day: date) -> bool:
     return True
 
 
-async def seed_history(db: AsyncDatabase, tenant_id: str, campaigns: list[Campaign], accounts: DemoAccounts, zone: ZoneInfo,
-                       *, today: date, days: int = DAYS) -> int:
+async def seed_history(
+    db: AsyncDatabase,
+    tenant_id: str,
+    campaigns: list[Campaign],
+    accounts: DemoAccounts,
+    zone: ZoneInfo,
+    *,
+    today: date,
+    days: int = DAYS,
+) -> int:
     """Writes the history of every day of the last `days` not written yet; returns how many conversations."""
     by_platform = {c.target_platform.value: c for c in campaigns}
     written = 0
@@ -127,8 +217,16 @@ async def seed_history(db: AsyncDatabase, tenant_id: str, campaigns: list[Campai
     return written
 
 
-async def _seed_day(db: AsyncDatabase, tenant_id: str, campaigns: dict[str, Campaign], accounts: DemoAccounts, zone: ZoneInfo,
-                    day: date, *, is_today: bool) -> int:
+async def _seed_day(
+    db: AsyncDatabase,
+    tenant_id: str,
+    campaigns: dict[str, Campaign],
+    accounts: DemoAccounts,
+    zone: ZoneInfo,
+    day: date,
+    *,
+    is_today: bool,
+) -> int:
     rnd = random.Random(f"demo:{day.isoformat()}")
     weekend = day.weekday() >= 5
     count = rnd.randint(3, 6) + (0 if weekend else rnd.randint(1, 3)) + (day.toordinal() % 7 == 3)
@@ -151,19 +249,45 @@ async def _seed_day(db: AsyncDatabase, tenant_id: str, campaigns: dict[str, Camp
         name = f"{first} {rnd.choice(LAST_INITIALS)}."
         email = f"{first.lower()}{rnd.randint(10, 99)}@example.com"
         customer_id = str(rnd.randint(10**15, 10**16 - 1)) if platform != "whatsapp" else f"1415555{rnd.randint(1000, 9999)}"
-        await _write_conversation(db, tenant_id, campaign, accounts.of(platform), platform, customer_id, name, email, outcome,
-                                  start, zone, rnd, counters[(platform, campaign.id)])
+        await _write_conversation(
+            db,
+            tenant_id,
+            campaign,
+            accounts.of(platform),
+            platform,
+            customer_id,
+            name,
+            email,
+            outcome,
+            start,
+            zone,
+            rnd,
+            counters[(platform, campaign.id)],
+        )
         made += 1
     for (platform, campaign_id), values in counters.items():
-        await bump_daily(db, tenant_id, day=day.isoformat(), platform=platform, campaign_id=campaign_id, **dict(values))  # type: ignore[arg-type]
+        await bump_daily(db, tenant_id, dict(values), day=day.isoformat(), platform=platform, campaign_id=campaign_id)
     return made
 
 
-async def _write_conversation(db: AsyncDatabase, tenant_id: str, campaign: Campaign, account_id: str, platform: str, customer_id: str,
-                              name: str, email: str, outcome: str, start: datetime, zone: ZoneInfo, rnd: random.Random,
-                              counts: dict[str, int]) -> None:
-    conversation, created = await convs.create_conversation(db, tenant_id, platform, account_id, customer_id, name, now=start,
-                                                            campaign_id=campaign.id, demo=True)
+async def _write_conversation(
+    db: AsyncDatabase,
+    tenant_id: str,
+    campaign: Campaign,
+    account_id: str,
+    platform: str,
+    customer_id: str,
+    name: str,
+    email: str,
+    outcome: str,
+    start: datetime,
+    zone: ZoneInfo,
+    rnd: random.Random,
+    counts: dict[str, int],
+) -> None:
+    conversation, created = await convs.create_conversation(
+        db, tenant_id, platform, account_id, customer_id, name, now=start, campaign_id=campaign.id, demo=True
+    )
     if not created:
         return
     counts["conversations"] += 1
@@ -172,8 +296,14 @@ async def _write_conversation(db: AsyncDatabase, tenant_id: str, campaign: Campa
     turns = _script(outcome, campaign, name.split()[0])
     for number, (sender, text, intent) in enumerate(turns):
         if sender == "customer":
-            event = InboundMessage(platform=platform, account_id=account_id, customer_id=customer_id,
-                                   message_id=f"demo.{conversation.id}.{number}", text=text, timestamp_ms=to_ms(at))
+            event = InboundMessage(
+                platform=platform,
+                account_id=account_id,
+                customer_id=customer_id,
+                message_id=f"demo.{conversation.id}.{number}",
+                text=text,
+                timestamp_ms=to_ms(at),
+            )
             message, _ = await convs.record_inbound(db, tenant_id, conversation, event, text, now=at)
             await convs.mark_inbound(db, tenant_id, [message.id], "answered", intent=intent, confidence=0.9)
             counts["messages_in"] += 1
@@ -186,8 +316,16 @@ async def _write_conversation(db: AsyncDatabase, tenant_id: str, campaign: Campa
             at += timedelta(seconds=rnd.randint(4, 40))
             continue
         source = "human" if sender == "human" else rnd.choice(("llm", "llm", "offline"))
-        await convs.record_outbound(db, tenant_id, conversation.id, sender="human" if sender == "human" else "bot", text=text,
-                                    source=source, delivery=rnd.choice(("delivered", "read", "read")), now=at)
+        await convs.record_outbound(
+            db,
+            tenant_id,
+            conversation.id,
+            sender="human" if sender == "human" else "bot",
+            text=text,
+            source=source,
+            delivery=rnd.choice(("delivered", "read", "read")),
+            now=at,
+        )
         counts["messages_out"] += 1
         counts["messages_answered"] += 1
         counts["replies_human" if sender == "human" else f"replies_{source}"] += 1
@@ -209,5 +347,7 @@ async def _write_conversation(db: AsyncDatabase, tenant_id: str, campaign: Campa
         counts["handoffs"] += 1
         await convs.update_conversation(db, tenant_id, conversation.id, status=ConversationStatus.handoff)
     if outcome == "converted":
-        sale = ConversionIn(value=campaign.product.price, currency=campaign.product.currency, idempotency_key=f"demo:{conversation.id}")
+        sale = ConversionIn(
+            value=campaign.product.price, currency=campaign.product.currency, idempotency_key=f"demo:{conversation.id}"
+        )
         await record_conversion(db, conversation, sale, now=at, zone=zone)

@@ -90,15 +90,17 @@ async def tenants_of_facebook_user(db: AsyncDatabase, facebook_user_id: str) -> 
 async def record_deletion(db: AsyncDatabase, tenant_ids: list[str], accounts_removed: int) -> str:
     """Store a deletion request's outcome and return its confirmation code (no Facebook id is kept)."""
     code = secrets.token_urlsafe(12)
-    await db.facebook_deletions.insert_one({
-        "_id": code,
-        # The request names a person, who may have linked several tenants (or none).
-        "tenant_id": tenant_ids[0] if len(tenant_ids) == 1 else "",
-        "tenant_ids": tenant_ids,
-        "status": "completed",
-        "accounts_removed": accounts_removed,
-        "requested_at": datetime.now(UTC),
-    })
+    await db.facebook_deletions.insert_one(
+        {
+            "_id": code,
+            # The request names a person, who may have linked several tenants (or none).
+            "tenant_id": tenant_ids[0] if len(tenant_ids) == 1 else "",
+            "tenant_ids": tenant_ids,
+            "status": "completed",
+            "accounts_removed": accounts_removed,
+            "requested_at": datetime.now(UTC),
+        }
+    )
     return code
 
 

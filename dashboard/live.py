@@ -35,9 +35,13 @@ _CLOSE: dict[str, Any] = {}
 
 def conversation_event(conversation: Conversation) -> dict[str, Any]:
     return {
-        "id": conversation.id, "status": conversation.status.value, "platform": conversation.platform,
-        "customer_name": conversation.customer_name, "customer_id": conversation.customer_id,
-        "campaign_id": conversation.campaign_id, "last_message_at": conversation.last_message_at.isoformat(),
+        "id": conversation.id,
+        "status": conversation.status.value,
+        "platform": conversation.platform,
+        "customer_name": conversation.customer_name,
+        "customer_id": conversation.customer_id,
+        "campaign_id": conversation.campaign_id,
+        "last_message_at": conversation.last_message_at.isoformat(),
     }
 
 

@@ -89,7 +89,13 @@ async def create_owner_and_tenant(db: AsyncDatabase, email: str, password_hash: 
         await db.owners.insert_one(owner_doc)
     except DuplicateKeyError:
         raise EmailTaken() from None
-    tenant_doc = {"_id": tenant_id, "tenant_id": tenant_id, "name": business_name, "created_at": now, "settings": dict(DEFAULT_TENANT_SETTINGS)}
+    tenant_doc = {
+        "_id": tenant_id,
+        "tenant_id": tenant_id,
+        "name": business_name,
+        "created_at": now,
+        "settings": dict(DEFAULT_TENANT_SETTINGS),
+    }
     try:
         await db.tenants.insert_one(tenant_doc)
     except Exception:
@@ -199,19 +205,28 @@ def _expired(doc: dict[str, Any], now_ms: int) -> bool:
     return "expires_at_ms" in doc and doc["expires_at_ms"] <= now_ms
 
 
-async def issue_token(db: AsyncDatabase, tenant_id: str, owner_id: str, *, kind: TokenKind = TokenKind.named, name: str = "") -> IssuedToken:
+async def issue_token(
+    db: AsyncDatabase, tenant_id: str, owner_id: str, *, kind: TokenKind = TokenKind.named, name: str = ""
+) -> IssuedToken:
     """A new API token; only its hash is stored, so this is the one time it can be read."""
     token = secrets.token_urlsafe(32)
     now = _now()
     doc: dict[str, Any] = {
-        "_id": token_hash(token), "tenant_id": tenant_id, "owner_id": owner_id, "kind": kind.value,
+        "_id": token_hash(token),
+        "tenant_id": tenant_id,
+        "owner_id": owner_id,
+        "kind": kind.value,
         "name": name or {TokenKind.signup: "Sign-up", TokenKind.login: "Login"}.get(kind, "API token"),
-        "hint": "…" + token[-4:], "created_at": now,
+        "hint": "…" + token[-4:],
+        "created_at": now,
     }
     if kind == TokenKind.login:
         doc["expires_at_ms"] = _to_ms(now + LOGIN_TOKEN_IDLE)
-    if kind == TokenKind.named and await db.api_tokens.count_documents(
-            {"tenant_id": tenant_id, "owner_id": owner_id, "kind": TokenKind.named.value}) >= MAX_NAMED_TOKENS:
+    if (
+        kind == TokenKind.named
+        and await db.api_tokens.count_documents({"tenant_id": tenant_id, "owner_id": owner_id, "kind": TokenKind.named.value})
+        >= MAX_NAMED_TOKENS
+    ):
         raise TooManyTokens()
     await db.api_tokens.insert_one(doc)
     return IssuedToken(token=token, info=_api_token(doc))

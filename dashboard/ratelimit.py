@@ -44,12 +44,15 @@ def limit(name: str, rate: str, message: str, code: str = "rate_limited") -> Nam
 
 
 LOGIN_FAILURES_PER_ADDRESS = limit(
-    "login-fail-address", "30/15 minutes", "too many failed logins from this address; try again later", "too_many_attempts")
+    "login-fail-address", "30/15 minutes", "too many failed logins from this address; try again later", "too_many_attempts"
+)
 LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = limit(
-    "login-fail-account", "5/15 minutes", "too many failed logins; try again later", "too_many_attempts")
+    "login-fail-account", "5/15 minutes", "too many failed logins; try again later", "too_many_attempts"
+)
 SIGNUPS_PER_ADDRESS = limit("signup-address", "10/hour", "too many sign-ups from this address; try again later")
 PASSWORD_FAILURES_PER_OWNER = limit(
-    "password-fail-owner", "5/15 minutes", "too many wrong passwords; try again later", "too_many_attempts")
+    "password-fail-owner", "5/15 minutes", "too many wrong passwords; try again later", "too_many_attempts"
+)
 PLAYGROUND_PER_TENANT = limit("playground", "30/minute", "too many playground messages; try again in a minute")
 LEO_PER_OWNER = limit("leo", "20/minute", "Leo needs a short break; try again in a minute")
 
@@ -66,8 +69,12 @@ class RateLimiter:
     @classmethod
     def on(cls, redis: aioredis.Redis) -> RateLimiter:
         """A limiter counting in this client's Redis, through its connection pool."""
-        storage = RedisStorage("async+redis://", implementation="redispy", key_prefix=KEY_PREFIX,
-                               connection_pool=redis.connection_pool)  # type: ignore[arg-type]
+        storage = RedisStorage(
+            "async+redis://",
+            implementation="redispy",
+            key_prefix=KEY_PREFIX,
+            connection_pool=redis.connection_pool,  # type: ignore[arg-type]  # limits types its options loosely
+        )
         return cls(storage)
 
     async def retry_after(self, limit: NamedLimit, *key: str) -> int:

@@ -275,7 +275,9 @@ ASCII_TOKEN = r"^[\x21-\x7e]*$"
 
 class CallbackQuery(Query):
     state: str = Field(default="", max_length=128, pattern=ASCII_TOKEN, description="the state from auth-url")
-    code: str = Field(default="", max_length=2048, pattern=ASCII_TOKEN, description="authorization code (absent when the owner cancelled)")
+    code: str = Field(
+        default="", max_length=2048, pattern=ASCII_TOKEN, description="authorization code (absent when the owner cancelled)"
+    )
 
 
 class SkippedAccountOut(Out):
@@ -324,7 +326,9 @@ class ConversationsQuery(Query):
     status: ConversationStatus | None = None
     platform: PlatformName | None = None
     stage: LeadStage | None = Field(default=None, description="only conversations whose lead is at this stage")
-    campaign_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="only this campaign's conversations")
+    campaign_id: str | None = Field(
+        default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="only this campaign's conversations"
+    )
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=1_000_000)
 
@@ -412,7 +416,7 @@ class ConversationOut(Out):
 
 
 class ConversationDetailOut(ConversationOut):
-    lead: LeadDetailOut | None  # type: ignore[assignment]  # the detail adds the lead's history
+    lead: LeadDetailOut | None  # the detail adds the lead's history
     messages: list[MessageOut]
 
 
@@ -444,10 +448,19 @@ class LeadsOut(Out):
 class AnalyticsQuery(Query):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: date | None = Field(default=None, alias="from", ge=date(2000, 1, 1), le=date(2999, 12, 31),
-                               description="first day, in the business's time zone (default: 29 days before `to`)")
-    to: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2999, 12, 31),
-                            description="last day, in the business's time zone (default: the business's today)")
+    from_: date | None = Field(
+        default=None,
+        alias="from",
+        ge=date(2000, 1, 1),
+        le=date(2999, 12, 31),
+        description="first day, in the business's time zone (default: 29 days before `to`)",
+    )
+    to: date | None = Field(
+        default=None,
+        ge=date(2000, 1, 1),
+        le=date(2999, 12, 31),
+        description="last day, in the business's time zone (default: the business's today)",
+    )
     campaign_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="only this campaign")
     platform: PlatformName | None = Field(default=None, description="only this platform")
 
@@ -478,7 +491,9 @@ class MetricsOut(Out):
     handoffs: int
     handoff_rate: float
     bot_resolution_rate: float = Field(description="new conversations kept by the bot without a handoff")
-    customer_reply_rate: float = Field(description="conversations whose customer wrote again after the first answer, over first answers")
+    customer_reply_rate: float = Field(
+        description="conversations whose customer wrote again after the first answer, over first answers"
+    )
     complaint_rate: float = Field(description="conversations with a complaint or anger over new conversations")
     guard_blocks: int
     model_calls: int

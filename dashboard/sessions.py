@@ -68,8 +68,12 @@ class SessionStore:
             pipe.expire(key, self.ttl_s)
             pipe.expire(_owner_key(owner_id), self.ttl_s)
             await pipe.execute()
-        return Session(tenant_id=data["tenant_id"], owner_id=owner_id, csrf_token=data.get("csrf_token", ""),
-                       token_hash=data.get("token_hash", ""))
+        return Session(
+            tenant_id=data["tenant_id"],
+            owner_id=owner_id,
+            csrf_token=data.get("csrf_token", ""),
+            token_hash=data.get("token_hash", ""),
+        )
 
     async def delete(self, session_id: str) -> None:
         if session_id:

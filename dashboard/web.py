@@ -26,15 +26,29 @@ from dashboard.api.operations import add_api
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
 from dashboard.errors import error_middleware
+from dashboard.headers import setup_security_headers
 from dashboard.leo import threads as leo_threads
 from dashboard.leo.model import build_leo_model
-from dashboard.headers import setup_security_headers
 from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
 from dashboard.ratelimit import RATE_LIMITER, RateLimiter
 from dashboard.store import ensure_indexes
 
-ROUTE_MODULES = (auth, account, onboarding, knowledge, campaigns, channels, facebook, conversations, leads, analytics, leo, bot_settings, openapi)
+ROUTE_MODULES = (
+    auth,
+    account,
+    onboarding,
+    knowledge,
+    campaigns,
+    channels,
+    facebook,
+    conversations,
+    leads,
+    analytics,
+    leo,
+    bot_settings,
+    openapi,
+)
 
 
 async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:

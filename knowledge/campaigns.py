@@ -110,7 +110,7 @@ def _campaign(doc: dict[str, Any]) -> Campaign:
         chat_flow=ChatFlow(
             greeting=flow.get("greeting", ""),
             qualification_questions=flow.get("qualification_questions", []),
-            objection_handling=dict(zip(flow.get("objections", []), flow.get("objection_answers", []))),
+            objection_handling=dict(zip(flow.get("objections", []), flow.get("objection_answers", []), strict=False)),
             closing_message=flow.get("closing_message", ""),
         ),
         audience=audience,
@@ -207,9 +207,14 @@ def campaign_texts(campaign: Campaign) -> list[str]:
     """The owner's own words in a campaign that may carry amounts or percentages a reply can repeat."""
     product, flow = campaign.product, campaign.chat_flow
     return [
-        text for text in (
-            product.description, *product.features, *flow.objection_handling.values(), flow.closing_message,
-        ) if text
+        text
+        for text in (
+            product.description,
+            *product.features,
+            *flow.objection_handling.values(),
+            flow.closing_message,
+        )
+        if text
     ]
 
 
@@ -219,12 +224,14 @@ def campaign_passages(campaign: Campaign) -> list[Passage]:
     price = format_price(product)
     texts: list[str] = []
     overview = " ".join(
-        part for part in (
+        part
+        for part in (
             f"{campaign.name}: {product.name}." if product.name != campaign.name else f"{product.name}.",
             product.description,
             f"Price of {product.name}: {price}.",
             f"For: {campaign.target_audience}" if campaign.target_audience else "",
-        ) if part
+        )
+        if part
     )
     texts.extend(split_text(overview))
     if product.features:

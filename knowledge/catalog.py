@@ -30,8 +30,12 @@ def owner_texts(knowledge: TenantKnowledge) -> list[str]:
     return texts
 
 
-def build_catalog_facts(knowledge: TenantKnowledge, platform: str, owner_amounts: list[Amount] | None = None,
-                        owner_percentages: list[float] | None = None) -> CatalogFacts:
+def build_catalog_facts(
+    knowledge: TenantKnowledge,
+    platform: str,
+    owner_amounts: list[Amount] | None = None,
+    owner_percentages: list[float] | None = None,
+) -> CatalogFacts:
     """The facts for `platform`. `owner_amounts` / `owner_percentages` may be passed in when already
     extracted from `owner_texts` (they do not depend on the platform)."""
     platform = getattr(platform, "value", platform)
@@ -51,9 +55,9 @@ def build_catalog_facts(knowledge: TenantKnowledge, platform: str, owner_amounts
         products=products,
         document_amounts=_unique_amounts(amounts),
         percentages=sorted(set(percentages)),
-        all_product_names=list(dict.fromkeys(
-            name for campaign in knowledge.campaigns for name in (campaign.product.name, campaign.name)
-        )),
+        all_product_names=list(
+            dict.fromkeys(name for campaign in knowledge.campaigns for name in (campaign.product.name, campaign.name))
+        ),
     )
 
 

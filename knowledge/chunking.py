@@ -28,7 +28,5 @@ def normalize_text(text: str) -> str:
 def split_text(text: str) -> list[str]:
     """The text's passages in order, each about CHUNK_SIZE characters (measured in characters, no tokenizer)."""
     # A splitter per call: it is cheap and keeps no state between documents.
-    splitter = RecursiveCharacterTextSplitter(
-        chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, length_function=len
-    )
+    splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, length_function=len)
     return [chunk.strip() for chunk in splitter.split_text(normalize_text(text)) if chunk.strip()]

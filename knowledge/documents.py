@@ -60,9 +60,7 @@ async def _read_text(kind: str, data: bytes) -> str:
     return decode_text(data) if kind == "text" else await pdf_text_isolated(data)
 
 
-async def add_document(
-    db: AsyncDatabase, tenant_id: str, filename: str, content_type: str, data: bytes
-) -> DocumentInfo:
+async def add_document(db: AsyncDatabase, tenant_id: str, filename: str, content_type: str, data: bytes) -> DocumentInfo:
     """Store a document's text as searchable chunks; raises DocumentError (413, 415 or 422) for a file that
     cannot be used, leaving nothing stored."""
     name = _clean_filename(filename)

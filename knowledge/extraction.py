@@ -32,12 +32,12 @@ class DocumentError(Exception):
 
 
 def media_type(content_type: str) -> str:
-    """"text/plain; charset=utf-8" -> "text/plain"."""
+    """ "text/plain; charset=utf-8" -> "text/plain"."""
     return content_type.split(";", 1)[0].strip().lower()
 
 
 def document_kind(filename: str, content_type: str) -> str:
-    """"text" or "pdf", from the declared type, or from the extension when the type is generic."""
+    """ "text" or "pdf", from the declared type, or from the extension when the type is generic."""
     declared = media_type(content_type)
     if declared in TEXT_TYPES:
         return "text"
@@ -49,9 +49,7 @@ def document_kind(filename: str, content_type: str) -> str:
             return "text"
         if extension in PDF_EXTENSIONS:
             return "pdf"
-    raise DocumentError(
-        415, "unsupported_type", "Only plain text, Markdown and PDF documents are supported."
-    )
+    raise DocumentError(415, "unsupported_type", "Only plain text, Markdown and PDF documents are supported.")
 
 
 def decode_text(data: bytes) -> str:

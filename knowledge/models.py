@@ -8,14 +8,79 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from babel.numbers import get_currency_precision
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator, model_validator
 
 ISO_CURRENCIES = frozenset(
-    ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "ILS", "AED", "SAR", "QAR", "KWD", "BHD", "OMR", "EGP", "MAD", "NGN", "KES", "GHS", "ZAR", "INR", "PKR", "BDT", "LKR", "NPR", "IDR", "MYR", "SGD", "THB", "PHP", "VND", "KRW", "CNY", "HKD", "TWD", "BRL", "MXN", "ARS", "CLP", "COP", "PEN", "UYU", "PYG", "ISK", "UAH", "RUB", "KZT", "GEL", "UGX", "XAF", "XOF", "RWF", "TZS", "ETB"]
+    [
+        "USD",
+        "EUR",
+        "GBP",
+        "JPY",
+        "CAD",
+        "AUD",
+        "NZD",
+        "CHF",
+        "SEK",
+        "NOK",
+        "DKK",
+        "PLN",
+        "CZK",
+        "HUF",
+        "RON",
+        "BGN",
+        "TRY",
+        "ILS",
+        "AED",
+        "SAR",
+        "QAR",
+        "KWD",
+        "BHD",
+        "OMR",
+        "EGP",
+        "MAD",
+        "NGN",
+        "KES",
+        "GHS",
+        "ZAR",
+        "INR",
+        "PKR",
+        "BDT",
+        "LKR",
+        "NPR",
+        "IDR",
+        "MYR",
+        "SGD",
+        "THB",
+        "PHP",
+        "VND",
+        "KRW",
+        "CNY",
+        "HKD",
+        "TWD",
+        "BRL",
+        "MXN",
+        "ARS",
+        "CLP",
+        "COP",
+        "PEN",
+        "UYU",
+        "PYG",
+        "ISK",
+        "UAH",
+        "RUB",
+        "KZT",
+        "GEL",
+        "UGX",
+        "XAF",
+        "XOF",
+        "RWF",
+        "TZS",
+        "ETB",
+    ]
 )
 
 
@@ -24,7 +89,7 @@ def minor_digits(currency: str) -> int:
     return get_currency_precision(currency) if currency else 2
 
 
-class BillingPeriod(str, Enum):
+class BillingPeriod(StrEnum):
     """What a product's price buys: once, or per month, year, user and month, session or hour."""
 
     one_time = "one_time"
@@ -43,20 +108,20 @@ def to_major(amount_minor: int, currency: str) -> float:
     return amount_minor / 10 ** minor_digits(currency)
 
 
-class Platform(str, Enum):
+class Platform(StrEnum):
     facebook = "facebook"
     instagram = "instagram"
     whatsapp = "whatsapp"
 
 
-class TargetPlatform(str, Enum):
+class TargetPlatform(StrEnum):
     facebook = "facebook"
     instagram = "instagram"
     whatsapp = "whatsapp"
     all = "all"
 
 
-class CampaignStatus(str, Enum):
+class CampaignStatus(StrEnum):
     draft = "draft"
     active = "active"
     paused = "paused"
@@ -115,9 +180,14 @@ class ChatFlow(_Edge):
 class ChatFlowIn(ChatFlow):
     """A chat flow as an owner sends it, each part bounded (campaigns stored before the bounds still load)."""
 
-    qualification_questions: list[Question] = Field(default_factory=list, max_length=20, description="at most 20, each at most 500 characters")
+    qualification_questions: list[Question] = Field(
+        default_factory=list, max_length=20, description="at most 20, each at most 500 characters"
+    )
     objection_handling: dict[Objection, ObjectionAnswer] = Field(
-        default_factory=dict, max_length=30, description="objection → answer: at most 30, objections up to 200 characters, answers up to 2000")
+        default_factory=dict,
+        max_length=30,
+        description="objection → answer: at most 30, objections up to 200 characters, answers up to 2000",
+    )
 
 
 _AGE_RANGE = re.compile(r"^(\d{1,3})\s*(?:[-\u2013]\s*(\d{1,3})|\+)$")

@@ -20,10 +20,10 @@ from babel.numbers import format_currency, get_currency_symbol
 
 from knowledge.language import detect_language
 from knowledge.models import (
-    BusinessProfile,
     ISO_CURRENCIES,
     Amount,
     BillingPeriod,
+    BusinessProfile,
     Product,
     minor_digits,
 )
@@ -70,8 +70,29 @@ SYMBOLS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 # Locales whose way of writing money the platform writes, and so must read back.
-WRITTEN_LOCALES = ("en_US", "en_GB", "en_IE", "en_CA", "en_AU", "en_IN", "es_ES", "es_MX", "es_AR", "pt_BR", "pt_PT",
-                   "fr_FR", "fr_CA", "fr_CH", "de_DE", "de_AT", "de_CH", "it_IT", "it_CH", "ja_JP", "en")
+WRITTEN_LOCALES = (
+    "en_US",
+    "en_GB",
+    "en_IE",
+    "en_CA",
+    "en_AU",
+    "en_IN",
+    "es_ES",
+    "es_MX",
+    "es_AR",
+    "pt_BR",
+    "pt_PT",
+    "fr_FR",
+    "fr_CA",
+    "fr_CH",
+    "de_DE",
+    "de_AT",
+    "de_CH",
+    "it_IT",
+    "it_CH",
+    "ja_JP",
+    "en",
+)
 
 
 def _babel_symbols() -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -115,8 +136,15 @@ AMBIGUOUS_CODES = frozenset({"TRY", "PEN", "GEL", "MAD"})
 # Codes people also type in lower case ("99 usd").
 LOWERCASE_CODES = frozenset({"usd", "eur", "gbp", "cad", "aud", "chf", "jpy", "inr", "brl", "mxn"})
 
-MULTIPLIERS = {"k": 1000, "K": 1000, "m": 1_000_000, "M": 1_000_000,
-               "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+MULTIPLIERS = {
+    "k": 1000,
+    "K": 1000,
+    "m": 1_000_000,
+    "M": 1_000_000,
+    "thousand": 1000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+}
 
 _SPACE = r"[ \u00a0\u202f]"
 # Digits with separators between them; which separator means what is decided by _parse_number.
@@ -236,8 +264,7 @@ def _marker_before(match: re.Match[str]) -> list[Amount] | None:
     if match["pre_high"]:
         high = _parse_number(match["pre_high"], minor_digits(currency))
         if high is not None:
-            found.append(_amount(high[0] * (MULTIPLIERS[multiplier.strip()] if multiplier else 1),
-                                 currency, alternatives, raw))
+            found.append(_amount(high[0] * (MULTIPLIERS[multiplier.strip()] if multiplier else 1), currency, alternatives, raw))
     return found
 
 
@@ -309,21 +336,64 @@ def amount_matches(found: Amount, minor: int, currency: str) -> bool:
 
 # How a price's period is written after it, per language.
 PERIOD_WORDS: dict[BillingPeriod, dict[str, str]] = {
-    BillingPeriod.month: {"en": "{price}/month", "es": "{price}/mes", "pt": "{price}/mês", "fr": "{price}/mois",
-                          "de": "{price}/Monat", "it": "{price}/mese"},
-    BillingPeriod.year: {"en": "{price}/year", "es": "{price}/año", "pt": "{price}/ano", "fr": "{price}/an",
-                         "de": "{price}/Jahr", "it": "{price}/anno"},
-    BillingPeriod.user_month: {"en": "{price} per user/month", "es": "{price} por usuario/mes",
-                               "pt": "{price} por usuário/mês", "fr": "{price} par utilisateur/mois",
-                               "de": "{price} pro Nutzer/Monat", "it": "{price} per utente/mese"},
-    BillingPeriod.session: {"en": "{price} per session", "es": "{price} por sesión", "pt": "{price} por sessão",
-                            "fr": "{price} par séance", "de": "{price} pro Termin", "it": "{price} a sessione"},
-    BillingPeriod.hour: {"en": "{price}/hour", "es": "{price}/hora", "pt": "{price}/hora", "fr": "{price}/heure",
-                         "de": "{price}/Stunde", "it": "{price}/ora"},
+    BillingPeriod.month: {
+        "en": "{price}/month",
+        "es": "{price}/mes",
+        "pt": "{price}/mês",
+        "fr": "{price}/mois",
+        "de": "{price}/Monat",
+        "it": "{price}/mese",
+    },
+    BillingPeriod.year: {
+        "en": "{price}/year",
+        "es": "{price}/año",
+        "pt": "{price}/ano",
+        "fr": "{price}/an",
+        "de": "{price}/Jahr",
+        "it": "{price}/anno",
+    },
+    BillingPeriod.user_month: {
+        "en": "{price} per user/month",
+        "es": "{price} por usuario/mes",
+        "pt": "{price} por usuário/mês",
+        "fr": "{price} par utilisateur/mois",
+        "de": "{price} pro Nutzer/Monat",
+        "it": "{price} per utente/mese",
+    },
+    BillingPeriod.session: {
+        "en": "{price} per session",
+        "es": "{price} por sesión",
+        "pt": "{price} por sessão",
+        "fr": "{price} par séance",
+        "de": "{price} pro Termin",
+        "it": "{price} a sessione",
+    },
+    BillingPeriod.hour: {
+        "en": "{price}/hour",
+        "es": "{price}/hora",
+        "pt": "{price}/hora",
+        "fr": "{price}/heure",
+        "de": "{price}/Stunde",
+        "it": "{price}/ora",
+    },
 }
 # Where a currency is mostly written, for a business whose phone number does not tell its country.
-_HOME_TERRITORY = {"GBP": "GB", "USD": "US", "JPY": "JP", "BRL": "BR", "MXN": "MX", "CAD": "CA", "AUD": "AU",
-                   "CHF": "CH", "INR": "IN", "ARS": "AR", "NZD": "NZ", "CNY": "CN", "KRW": "KR", "SEK": "SE"}
+_HOME_TERRITORY = {
+    "GBP": "GB",
+    "USD": "US",
+    "JPY": "JP",
+    "BRL": "BR",
+    "MXN": "MX",
+    "CAD": "CA",
+    "AUD": "AU",
+    "CHF": "CH",
+    "INR": "IN",
+    "ARS": "AR",
+    "NZD": "NZ",
+    "CNY": "CN",
+    "KRW": "KR",
+    "SEK": "SE",
+}
 _EURO_TERRITORY = {"de": "DE", "fr": "FR", "es": "ES", "it": "IT", "pt": "PT", "en": "IE"}
 
 

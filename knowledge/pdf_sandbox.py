@@ -36,13 +36,19 @@ TOO_BIG_CODE = "pdf_too_large_unpacked"
 
 
 def too_slow(limit_s: float) -> DocumentError:
-    return DocumentError(422, "pdf_too_complex",
-                         f"The PDF takes too long to read (over {limit_s:g} seconds). Save it again as a simpler PDF, or upload its text.")
+    return DocumentError(
+        422,
+        "pdf_too_complex",
+        f"The PDF takes too long to read (over {limit_s:g} seconds). Save it again as a simpler PDF, or upload its text.",
+    )
 
 
 def too_big(limit_bytes: int) -> DocumentError:
-    return DocumentError(422, TOO_BIG_CODE,
-                         f"The PDF unpacks to more than {limit_bytes // (1024 * 1024)} MB. Try a smaller PDF, or upload its text.")
+    return DocumentError(
+        422,
+        TOO_BIG_CODE,
+        f"The PDF unpacks to more than {limit_bytes // (1024 * 1024)} MB. Try a smaller PDF, or upload its text.",
+    )
 
 
 def broken() -> DocumentError:
@@ -52,8 +58,13 @@ def broken() -> DocumentError:
 class PdfSandbox:
     """Reads PDFs in child processes, `concurrency` at a time, each within `time_limit_s` and `memory_limit_bytes`."""
 
-    def __init__(self, *, time_limit_s: float = TIME_LIMIT_S, memory_limit_bytes: int = MEMORY_LIMIT_BYTES,
-                 concurrency: int = CONCURRENT_DOCUMENTS) -> None:
+    def __init__(
+        self,
+        *,
+        time_limit_s: float = TIME_LIMIT_S,
+        memory_limit_bytes: int = MEMORY_LIMIT_BYTES,
+        concurrency: int = CONCURRENT_DOCUMENTS,
+    ) -> None:
         self.time_limit_s = time_limit_s
         self.memory_limit_bytes = memory_limit_bytes
         self._slots = asyncio.Semaphore(concurrency)
@@ -82,8 +93,16 @@ class PdfSandbox:
     async def _read(self, data: bytes) -> str:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH", "")]))}
         child = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "knowledge.pdf_sandbox", str(self.memory_limit_bytes), str(self.time_limit_s),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env, cwd=_ROOT,
+            sys.executable,
+            "-m",
+            "knowledge.pdf_sandbox",
+            str(self.memory_limit_bytes),
+            str(self.time_limit_s),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            env=env,
+            cwd=_ROOT,
         )
         try:
             out, _ = await asyncio.wait_for(child.communicate(data), WALL_CLOCK_FACTOR * self.time_limit_s + 1)

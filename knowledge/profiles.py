@@ -42,19 +42,23 @@ def profile_passages(profile: BusinessProfile) -> list[Passage]:
     name = profile.name
     sections: list[str] = []
     about = " ".join(
-        part for part in (
+        part
+        for part in (
             f"About {name}.",
             f"Industry: {profile.industry}." if profile.industry else "",
             profile.description,
-        ) if part
+        )
+        if part
     )
     sections.extend(split_text(about))
     contact = " ".join(
-        part for part in (
+        part
+        for part in (
             f"Owner: {profile.owner_name}." if profile.owner_name else "",
             f"Website: {profile.website}." if profile.website else "",
             f"Phone: {profile.phone}." if profile.phone else "",
-        ) if part
+        )
+        if part
     )
     if contact:
         sections.append(f"Contact {name}: {contact}")

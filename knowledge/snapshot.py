@@ -22,9 +22,7 @@ class TenantKnowledge:
 
 async def document_chunks(db: AsyncDatabase, tenant_id: str) -> list[Passage]:
     cursor = (
-        db[CHUNKS]
-        .find({"tenant_id": tenant_id}, {"text": 1, "source": 1, "title": 1})
-        .sort([("document_id", 1), ("ordinal", 1)])
+        db[CHUNKS].find({"tenant_id": tenant_id}, {"text": 1, "source": 1, "title": 1}).sort([("document_id", 1), ("ordinal", 1)])
     )
     return [Passage(text=doc["text"], source=doc["source"], title=doc.get("title", "")) async for doc in cursor]
 

@@ -10,9 +10,7 @@ from knowledge.store import VERSIONS
 
 async def bump_version(db: AsyncDatabase, tenant_id: str) -> None:
     """Move the tenant's version on; call it after the change itself is written."""
-    await db[VERSIONS].update_one(
-        {"_id": tenant_id}, {"$inc": {"version": 1}, "$set": {"tenant_id": tenant_id}}, upsert=True
-    )
+    await db[VERSIONS].update_one({"_id": tenant_id}, {"$inc": {"version": 1}, "$set": {"tenant_id": tenant_id}}, upsert=True)
 
 
 async def current_version(db: AsyncDatabase, tenant_id: str) -> int:

@@ -77,13 +77,24 @@ class FakeGraph:
         self.calls.append(GraphCall(request.method, request.path, dict(request.query), body, dict(request.headers)))
         token = request.query.get("access_token") or request.headers.get("Authorization", "").removeprefix("Bearer ")
         if token and self.refuses(token):
-            return web.json_response({"error": {"message": "Invalid OAuth access token - Cannot parse access token",
-                                                "type": "OAuthException", "code": 190, "fbtrace_id": "AfakeTrace"}}, status=400)
+            return web.json_response(
+                {
+                    "error": {
+                        "message": "Invalid OAuth access token - Cannot parse access token",
+                        "type": "OAuthException",
+                        "code": 190,
+                        "fbtrace_id": "AfakeTrace",
+                    }
+                },
+                status=400,
+            )
         account = _ACCOUNT_PATH.fullmatch(request.path)
         if request.method == "GET" and account and request.query.get("fields", "").startswith("id,"):
             account_id = self.aliases.get(account.group(1), account.group(1))
             if "verified_name" in request.query["fields"]:
-                return web.json_response({"id": account_id, "display_phone_number": "+1 555 000 1111", "verified_name": f"Business {account_id}"})
+                return web.json_response(
+                    {"id": account_id, "display_phone_number": "+1 555 000 1111", "verified_name": f"Business {account_id}"}
+                )
             return web.json_response({"id": account_id, "name": f"Page {account_id}"})
         failure = self.fail_next.pop(0) if self.fail_next else None
         n = next(self._ids) if failure is None and request.path.endswith("/messages") else 0
@@ -96,8 +107,13 @@ class FakeGraph:
             return web.json_response(error, status=status)
         if n:
             if "messaging_product" in body:
-                return web.json_response({"messaging_product": "whatsapp", "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
-                                          "messages": [{"id": f"wamid.OUT{n}"}]})
+                return web.json_response(
+                    {
+                        "messaging_product": "whatsapp",
+                        "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                        "messages": [{"id": f"wamid.OUT{n}"}],
+                    }
+                )
             return web.json_response({"recipient_id": (body.get("recipient") or {}).get("id", ""), "message_id": f"m_out_{n}"})
         return web.json_response({"success": True})
 

@@ -107,8 +107,11 @@ def test_the_pipeline_touches_no_store_or_network() -> None:
     ]
     for value_module in KNOWLEDGE_VALUES:
         path = REPO / (value_module.replace(".", "/") + ".py")
-        found += [f"{value_module} imports {module}" for _, module in imports_of(path, REPO)
-                  if module.split(".")[0] in IO_LIBRARIES or (module.startswith("knowledge.") and not _within(module, KNOWLEDGE_VALUES))]
+        found += [
+            f"{value_module} imports {module}"
+            for _, module in imports_of(path, REPO)
+            if module.split(".")[0] in IO_LIBRARIES or (module.startswith("knowledge.") and not _within(module, KNOWLEDGE_VALUES))
+        ]
     assert found == []
 
 
@@ -129,8 +132,11 @@ def test_only_the_extension_hook_names_the_dashboard() -> None:
     for package in ("bot", "channels", "knowledge"):
         for path in (REPO / package).rglob("*.py"):
             source = path.read_text()
-            found += [f"{path.relative_to(REPO)}:{line} imports {module}"
-                      for line, module in imports_of(path, REPO) if module.split(".")[0] == "dashboard"]
+            found += [
+                f"{path.relative_to(REPO)}:{line} imports {module}"
+                for line, module in imports_of(path, REPO)
+                if module.split(".")[0] == "dashboard"
+            ]
             if "dashboard." in source and str(path.relative_to(REPO)) != EXTENSION_HOOK:
                 found.append(f"{path.relative_to(REPO)} names dashboard")
     assert found == []

@@ -35,9 +35,14 @@ PASSWORD = "plum-kettle-orbit-4471"
 PAGE_TOKEN = "EAABclearPAGEtokenNEVERonDISKq7Zx"
 CAMPAIGN = {
     "name": "Harbour kayak tour",
-    "product": {"name": "Kayak Tour", "description": "Three hours along the harbour", "price": 64.5,
-                "currency": "EUR", "features": ["guide", "dry bag"],
-                "call_to_action_url": "https://kayak.example/book"},
+    "product": {
+        "name": "Kayak Tour",
+        "description": "Three hours along the harbour",
+        "price": 64.5,
+        "currency": "EUR",
+        "features": ["guide", "dry bag"],
+        "call_to_action_url": "https://kayak.example/book",
+    },
     "target_platform": "facebook",
     "status": "active",
 }
@@ -151,8 +156,12 @@ def launch(tmp_path: Path) -> Iterator:
         with open(out, "wb") as stdout, open(err, "wb") as stderr:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "bot", *args],
-                cwd=tmp_path, env=clean_env(data_dir, **env), stdin=subprocess.DEVNULL,
-                stdout=stdout, stderr=stderr, start_new_session=True,
+                cwd=tmp_path,
+                env=clean_env(data_dir, **env),
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                start_new_session=True,
             )
         running = Running(proc, f"http://127.0.0.1:{port}", out, err)
         started.append(running)
@@ -194,7 +203,7 @@ def graph() -> Iterator[ThreadGraph]:
             self.end_headers()
             self.wfile.write(raw)
 
-        def do_GET(self) -> None:  # noqa: N802  (the name http.server calls)
+        def do_GET(self) -> None:
             url = urlsplit(self.path)
             account_id = url.path.rsplit("/", 1)[-1]
             token = parse_qs(url.query).get("access_token", [""])[0]
@@ -203,7 +212,7 @@ def graph() -> Iterator[ThreadGraph]:
             else:
                 self._answer(400, {"error": {"code": 190, "message": "Invalid OAuth access token"}})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
             recipient = (body.get("recipient") or {}).get("id", "")
             if "message" in body:
@@ -244,7 +253,9 @@ def test_serve_keeps_data_across_a_crash_and_stores_no_secret_in_clear(launch, t
     assert any(family.name.startswith("salesbot_") for family in text_string_to_metric_families(text))
 
     email = "kayak-owner@example.com"
-    status, signed_up, _ = http("POST", f"{first.base}/api/signup", {"email": email, "password": PASSWORD, "business_name": "Harbour Kayaks"})
+    status, signed_up, _ = http(
+        "POST", f"{first.base}/api/signup", {"email": email, "password": PASSWORD, "business_name": "Harbour Kayaks"}
+    )
     assert status == 201, signed_up
     api_token = signed_up["api_token"]
     status, campaign, _ = http("POST", f"{first.base}/api/campaigns", CAMPAIGN, api_token)
@@ -366,17 +377,24 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         out, err = workdir / f"demo{index}.out", workdir / f"demo{index}.err"
         with open(out, "wb") as stdout, open(err, "wb") as stderr:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "bot", "demo", "--port", str(port)], cwd=workdir, env=clean_env(data_dir),
-                stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, start_new_session=True,
+                [sys.executable, "-m", "bot", "demo", "--port", str(port)],
+                cwd=workdir,
+                env=clean_env(data_dir),
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                start_new_session=True,
             )
         running = Running(proc, f"http://127.0.0.1:{port}", out, err)
         try:
-            running.wait_for(lambda: LOGIN_LINE.search(running.stdout) is not None, "the demo login line")
+            running.wait_for(lambda running=running: LOGIN_LINE.search(running.stdout) is not None, "the demo login line")
             running.wait_ready()
             text = running.stdout
             tenant, login = DEMO_LINE.search(text), LOGIN_LINE.search(text)
             assert tenant and login, text
-            status, session, _ = http("POST", f"{running.base}/api/login", {"email": login["email"], "password": login["password"]})
+            status, session, _ = http(
+                "POST", f"{running.base}/api/login", {"email": login["email"], "password": login["password"]}
+            )
             assert status == 200, session
             campaigns = http("GET", f"{running.base}/api/campaigns", token=session["api_token"])[1]["campaigns"]
             urls = re.findall(r"(?:Dashboard|Playground|API):\s+(\S+)", text)
@@ -409,8 +427,13 @@ def test_second_demo_start_does_not_duplicate(demo_runs) -> None:
 def demo_eval(demo_runs) -> subprocess.CompletedProcess[str]:
     data_dir, runs = demo_runs
     return subprocess.run(
-        [sys.executable, "-m", "bot", "eval", runs[0].tenant_id], cwd=data_dir.parent, env=clean_env(data_dir),
-        capture_output=True, text=True, timeout=120, start_new_session=True,
+        [sys.executable, "-m", "bot", "eval", runs[0].tenant_id],
+        cwd=data_dir.parent,
+        env=clean_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,
     )
 
 
@@ -430,8 +453,12 @@ def test_eval_of_the_demo_tenant_reports_no_invented_amounts(demo_eval, demo_run
 def test_eval_of_an_unknown_tenant_exits_2_with_one_line(demo_runs) -> None:
     data_dir, _ = demo_runs
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "eval", "no-such-tenant"], cwd=data_dir.parent,
-        env=clean_env(data_dir, LOG_LEVEL="WARNING"), capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "bot", "eval", "no-such-tenant"],
+        cwd=data_dir.parent,
+        env=clean_env(data_dir, LOG_LEVEL="WARNING"),
+        capture_output=True,
+        text=True,
+        timeout=120,
         start_new_session=True,
     )
     assert done.returncode == 2, done.stdout + done.stderr
@@ -455,11 +482,15 @@ def test_files_under_data_dir_are_private(launch, tmp_path: Path) -> None:
     (data_dir / "mongo").chmod(0o755)
     running = serve(launch, data_dir)
     running.wait_ready()
-    status, _, _ = http("POST", f"{running.base}/api/signup", {"email": "perm@example.com", "password": PASSWORD, "business_name": "Perms"})
+    status, _, _ = http(
+        "POST", f"{running.base}/api/signup", {"email": "perm@example.com", "password": PASSWORD, "business_name": "Perms"}
+    )
     assert status == 201
-    open_to_others = {str(path.relative_to(data_dir)): oct(path.stat().st_mode & 0o777)
-                      for path in [data_dir, *data_dir.rglob("*")]
-                      if path.stat().st_mode & 0o077}
+    open_to_others = {
+        str(path.relative_to(data_dir)): oct(path.stat().st_mode & 0o777)
+        for path in [data_dir, *data_dir.rglob("*")]
+        if path.stat().st_mode & 0o077
+    }
     files = [path for path in data_dir.rglob("*") if path.is_file()]
     assert any(path.suffix == ".aof" or "appendonly" in path.name for path in files), [str(f) for f in files]
     assert open_to_others == {}
@@ -467,11 +498,15 @@ def test_files_under_data_dir_are_private(launch, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("victim", ["nx", "redis"])
-def test_an_embedded_server_killed_with_sigkill_is_restarted_and_serve_is_ready_again(launch, tmp_path: Path, victim: str) -> None:
+def test_an_embedded_server_killed_with_sigkill_is_restarted_and_serve_is_ready_again(
+    launch, tmp_path: Path, victim: str
+) -> None:
     data_dir = tmp_path / "var"
     running = serve(launch, data_dir)
     running.wait_ready()
-    status, _, _ = http("POST", f"{running.base}/api/signup", {"email": "kill@example.com", "password": PASSWORD, "business_name": "Kill"})
+    status, _, _ = http(
+        "POST", f"{running.base}/api/signup", {"email": "kill@example.com", "password": PASSWORD, "business_name": "Kill"}
+    )
     assert status == 201
     [killed] = [pid for pid, name in embedded_servers(data_dir).items() if name == victim]
     os.kill(killed, signal.SIGKILL)
@@ -484,7 +519,9 @@ def test_an_embedded_server_killed_with_sigkill_is_restarted_and_serve_is_ready_
     # The dead child was reaped (no zombie left behind) and the pid file names the new server.
     assert not Path(f"/proc/{killed}").exists()
     if victim == "nx":
-        assert int((data_dir / "mongo" / "nx.pid").read_text()) == next(p for p, n in embedded_servers(data_dir).items() if n == "nx")
+        assert int((data_dir / "mongo" / "nx.pid").read_text()) == next(
+            p for p, n in embedded_servers(data_dir).items() if n == "nx"
+        )
     status, again, _ = http("POST", f"{running.base}/api/login", {"email": "kill@example.com", "password": PASSWORD})
     assert status == 200, again  # the data written before the kill is there
     assert stop(running) == 0
@@ -501,17 +538,41 @@ def test_serve_no_worker_takes_webhooks_and_a_worker_beside_it_answers_them(laun
     meta = {"GRAPH_API_URL": graph.url, "META_APP_ID": "424242", "META_APP_SECRET": "split-secret", "REPLY_DEBOUNCE_MS": "0"}
     web = serve(launch, data_dir, "--no-worker", **meta)
     web.wait_ready()
-    status, owner, _ = http("POST", f"{web.base}/api/signup", {"email": "split@example.com", "password": PASSWORD, "business_name": "Split"})
+    status, owner, _ = http(
+        "POST", f"{web.base}/api/signup", {"email": "split@example.com", "password": PASSWORD, "business_name": "Split"}
+    )
     assert status == 201
     assert http("POST", f"{web.base}/api/campaigns", CAMPAIGN, owner["api_token"])[0] == 201
     channel = {"platform": "facebook", "account_id": "5566778899", "access_token": "EAAsplitPAGEtoken123"}
     assert http("POST", f"{web.base}/api/channels", channel, owner["api_token"])[0] == 201
-    body = json.dumps({"object": "page", "entry": [{"id": "5566778899", "time": int(time.time() * 1000), "messaging": [{
-        "sender": {"id": "77001"}, "recipient": {"id": "5566778899"}, "timestamp": int(time.time() * 1000),
-        "message": {"mid": "m_split_1", "text": "How much is the kayak tour?"}}]}]}).encode()
-    request = urllib.request.Request(f"{web.base}/webhooks/messenger", data=body, method="POST", headers={
-        "Content-Type": "application/json",
-        "X-Hub-Signature-256": "sha256=" + hmac.new(b"split-secret", body, hashlib.sha256).hexdigest()})
+    body = json.dumps(
+        {
+            "object": "page",
+            "entry": [
+                {
+                    "id": "5566778899",
+                    "time": int(time.time() * 1000),
+                    "messaging": [
+                        {
+                            "sender": {"id": "77001"},
+                            "recipient": {"id": "5566778899"},
+                            "timestamp": int(time.time() * 1000),
+                            "message": {"mid": "m_split_1", "text": "How much is the kayak tour?"},
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{web.base}/webhooks/messenger",
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "X-Hub-Signature-256": "sha256=" + hmac.new(b"split-secret", body, hashlib.sha256).hexdigest(),
+        },
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
 

@@ -28,8 +28,12 @@ def run_serve(workdir: Path, **env: str) -> tuple[int, str, float]:
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(free_port())],
-        cwd=workdir, env=clean_env(data_dir, **env), stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        cwd=workdir,
+        env=clean_env(data_dir, **env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         _, err = proc.communicate(timeout=START_LIMIT_S)
@@ -124,4 +128,3 @@ def test_a_weak_secret_key_file_is_refused_by_name(no_setting_env: Path, content
     (data_dir / "secret_key").write_text(content)
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         load_settings(data_dir=data_dir)
-

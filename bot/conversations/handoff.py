@@ -60,15 +60,24 @@ async def human_reply(
     if account is None or account.tenant_id != tenant_id:
         raise HandoffError(409, "channel_disconnected", "the channel of this conversation is no longer connected")
     if conversation.status not in (ConversationStatus.human, ConversationStatus.closed, ConversationStatus.opted_out):
-        conversation = await convs.update_conversation(
-            db, tenant_id, conversation_id, status=ConversationStatus.human, paused_until=None
-        ) or conversation
+        conversation = (
+            await convs.update_conversation(db, tenant_id, conversation_id, status=ConversationStatus.human, paused_until=None)
+            or conversation
+        )
     outcome = await sender.deliver(account, conversation, text, sender="human")
     message = await convs.record_outbound(
-        db, tenant_id, conversation_id, sender="human", text=text, source="human",
-        delivery=Delivery.sent if outcome.sent else Delivery.failed, message_id=uuid.uuid4().hex,
+        db,
+        tenant_id,
+        conversation_id,
+        sender="human",
+        text=text,
+        source="human",
+        delivery=Delivery.sent if outcome.sent else Delivery.failed,
+        message_id=uuid.uuid4().hex,
         platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
-        error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "", now=now,
+        error_code=outcome.error_code,
+        error_title=outcome.detail[:300] if not outcome.sent else "",
+        now=now,
     )
     if outcome.sent:
         await count_person_answer(db, conversation, now=now, zone=zone)
@@ -88,8 +97,9 @@ async def count_person_answer(db: AsyncDatabase, conversation: Conversation, *, 
     if conversation.first_reply_at is None:
         await convs.update_conversation(db, tenant_id, conversation.id, first_reply_at=now)
         counts.update(first_responses=1, first_response_ms=_waited_ms(conversation, now))
-    await bump_daily(db, tenant_id, day=day_of(now, zone), platform=conversation.platform,
-                     campaign_id=conversation.campaign_id, **counts)
+    await bump_daily(
+        db, tenant_id, counts, day=day_of(now, zone), platform=conversation.platform, campaign_id=conversation.campaign_id
+    )
 
 
 def _waited_ms(conversation: Conversation, now: datetime) -> int:

@@ -17,8 +17,15 @@ STAGE_JOIN_LIMIT = 5000
 
 
 async def find_conversations(
-    db: AsyncDatabase, tenant_id: str, *, status: str = "", platform: str = "", campaign_id: str = "",
-    ids: list[str] | None = None, limit: int = 50, skip: int = 0,
+    db: AsyncDatabase,
+    tenant_id: str,
+    *,
+    status: str = "",
+    platform: str = "",
+    campaign_id: str = "",
+    ids: list[str] | None = None,
+    limit: int = 50,
+    skip: int = 0,
 ) -> list[Conversation]:
     """Conversations newest first, filtered on status, platform, campaign and (when given) a set of ids."""
     query: dict[str, Any] = {"tenant_id": tenant_id}
@@ -36,20 +43,28 @@ async def find_conversations(
 
 async def conversation_ids_at_stage(db: AsyncDatabase, tenant_id: str, stage: str) -> list[str]:
     """The conversations whose lead is at `stage` (the latest leads first, at most STAGE_JOIN_LIMIT)."""
-    cursor = (db.leads.find({"tenant_id": tenant_id, "stage": stage}, {"conversation_id": 1})
-              .sort("updated_at", DESCENDING).limit(STAGE_JOIN_LIMIT))
+    cursor = (
+        db.leads.find({"tenant_id": tenant_id, "stage": stage}, {"conversation_id": 1})
+        .sort("updated_at", DESCENDING)
+        .limit(STAGE_JOIN_LIMIT)
+    )
     return [doc["conversation_id"] async for doc in cursor]
 
 
 async def changed_since(db: AsyncDatabase, tenant_id: str, since_ms: int, *, limit: int = 100) -> list[Conversation]:
     """Conversations whose newest message is later than `since_ms`, oldest change first."""
-    cursor = (db.conversations.find({"tenant_id": tenant_id, "last_message_at_ms": {"$gt": since_ms}})
-              .sort("last_message_at_ms", ASCENDING).limit(limit))
+    cursor = (
+        db.conversations.find({"tenant_id": tenant_id, "last_message_at_ms": {"$gt": since_ms}})
+        .sort("last_message_at_ms", ASCENDING)
+        .limit(limit)
+    )
     return [conversation_from_doc(doc) async for doc in cursor]
 
 
 async def ensure_indexes(db: AsyncDatabase) -> None:
     """Indexes of these reads beyond the store's own: the inbox's campaign filter."""
-    await db.conversations.create_indexes([
-        IndexModel([("tenant_id", ASCENDING), ("campaign_id", ASCENDING), ("last_message_at_ms", DESCENDING)]),
-    ])
+    await db.conversations.create_indexes(
+        [
+            IndexModel([("tenant_id", ASCENDING), ("campaign_id", ASCENDING), ("last_message_at_ms", DESCENDING)]),
+        ]
+    )

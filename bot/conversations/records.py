@@ -6,7 +6,7 @@ written by `$set`/`$max` into a string, and numbers compare alike on every serve
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -44,13 +44,19 @@ class Delivery(StrEnum):
 
 
 # Receipts only move a message forward: `read` stays `read` when a late `delivered` comes.
-DELIVERY_RANK = {Delivery.sending: 0, Delivery.unknown: 0, Delivery.unconfirmed: 0, Delivery.sent: 1, Delivery.delivered: 2,
-                 Delivery.read: 3}
+DELIVERY_RANK = {
+    Delivery.sending: 0,
+    Delivery.unknown: 0,
+    Delivery.unconfirmed: 0,
+    Delivery.sent: 1,
+    Delivery.delivered: 2,
+    Delivery.read: 3,
+}
 
 Sender = Literal["customer", "bot", "human"]
 
 # "Never": the customer has not written yet, so no messaging window is open.
-NEVER = datetime(1970, 1, 1, tzinfo=timezone.utc)
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 TIME_FIELDS = ("last_message_at", "last_customer_at", "paused_until", "first_reply_at")
 
@@ -60,7 +66,7 @@ def to_ms(at: datetime) -> int:
 
 
 def from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, timezone.utc)
+    return datetime.fromtimestamp(ms / 1000, UTC)
 
 
 class Conversation(BaseModel):

@@ -98,8 +98,15 @@ class ReplySender:
     """Sends through Graph with the window rules and pacing; records permanent failures where the owner sees them."""
 
     def __init__(
-        self, db: AsyncDatabase, graph: GraphClient, cipher: TokenCipher, pacer: SendPacer, metrics: Metrics, clock: Clock,
-        *, report_wait_s: float = REPORT_WAIT_S,
+        self,
+        db: AsyncDatabase,
+        graph: GraphClient,
+        cipher: TokenCipher,
+        pacer: SendPacer,
+        metrics: Metrics,
+        clock: Clock,
+        *,
+        report_wait_s: float = REPORT_WAIT_S,
     ) -> None:
         self._db = db
         self._graph = graph
@@ -110,7 +117,14 @@ class ReplySender:
         self._report_wait_s = report_wait_s
 
     async def _send_requests(
-        self, account: ChannelAccount, recipient_id: str, text: str, *, reply_to: str, tag: str, reference: str,
+        self,
+        account: ChannelAccount,
+        recipient_id: str,
+        text: str,
+        *,
+        reply_to: str,
+        tag: str,
+        reference: str,
         first_part: int = 0,
     ) -> list[str]:
         """Send the parts of `text` from `first_part` on; PartUnconfirmed when one goes unanswered."""
@@ -122,15 +136,24 @@ class ReplySender:
         ids: list[str] = []
         for index, request in enumerate(requests[first_part:], start=first_part):
             try:
-                result = await self._graph.send(request, token, pace=self._pacer.for_send(account.platform, account.account_id, request))
+                result = await self._graph.send(
+                    request, token, pace=self._pacer.for_send(account.platform, account.account_id, request)
+                )
             except SendOutcomeUnknown as exc:
                 raise PartUnconfirmed(index, len(requests), ids, exc.message) from None
             ids.append(result.message_id)
         return ids
 
     async def deliver(
-        self, account: ChannelAccount, conversation: Conversation, text: str, *,
-        reply_to: str = "", sender: Literal["bot", "human"] = "bot", reference: str = "", first_part: int = 0,
+        self,
+        account: ChannelAccount,
+        conversation: Conversation,
+        text: str,
+        *,
+        reply_to: str = "",
+        sender: Literal["bot", "human"] = "bot",
+        reference: str = "",
+        first_part: int = 0,
     ) -> SendOutcome:
         """One Graph send with the window rules. `reference` comes back on the send's echo or statuses
         (see `channels.outbound.our_metadata`)."""
@@ -140,7 +163,12 @@ class ReplySender:
             return SendOutcome(False, error_category="window", detail=refusal)
         try:
             ids = await self._send_requests(
-                account, conversation.customer_id, text, reply_to=reply_to, tag=window_tag(conversation, now), reference=reference,
+                account,
+                conversation.customer_id,
+                text,
+                reply_to=reply_to,
+                tag=window_tag(conversation, now),
+                reference=reference,
                 first_part=first_part,
             )
         except GraphError as exc:
@@ -149,14 +177,22 @@ class ReplySender:
             self._metrics.send_failures.labels(exc.category).inc()
             if exc.category == "auth":
                 await mark_needs_reconnect(db, tenant_id, account.id, exc.code, exc.message)
-            await convs.update_conversation(db, tenant_id, conversation.id, last_error=exc.message[:300],
-                                            last_error_code=exc.code or None)
+            await convs.update_conversation(
+                db, tenant_id, conversation.id, last_error=exc.message[:300], last_error_code=exc.code or None
+            )
             log.warning("send failed for good", extra={"category": exc.category, "code": exc.code})
             return SendOutcome(False, error_category=exc.category, error_code=exc.code, detail=exc.message)
         return SendOutcome(True, ids)
 
     async def send_turn_reply(
-        self, account: ChannelAccount, conversation: Conversation, text: str, *, turn_id: str, source: str, reply_to: str = "",
+        self,
+        account: ChannelAccount,
+        conversation: Conversation,
+        text: str,
+        *,
+        turn_id: str,
+        source: str,
+        reply_to: str = "",
         status_after: str = "",
     ) -> SendOutcome:
         """Send a turn's reply and store it under the turn's reply id; the caller has checked that no reply of
@@ -170,29 +206,58 @@ class ReplySender:
             outcome = await self.deliver(account, fresh, text, reply_to=reply_to, reference=turn_id)
         except PartUnconfirmed as unconfirmed:
             total, part = unconfirmed.total, unconfirmed.part
-            await ride_out(lambda: convs.hold_unconfirmed_reply(
-                db, tenant_id, conversation.id, message_id=reply_message_id(turn_id), text=text, source=source, turn_id=turn_id,
-                parts_total=total, confirmed=part, status_after=status_after, now=self._clock.now(),
-            ), what="an unanswered reply's record")
+            await ride_out(
+                lambda: convs.hold_unconfirmed_reply(
+                    db,
+                    tenant_id,
+                    conversation.id,
+                    message_id=reply_message_id(turn_id),
+                    text=text,
+                    source=source,
+                    turn_id=turn_id,
+                    parts_total=total,
+                    confirmed=part,
+                    status_after=status_after,
+                    now=self._clock.now(),
+                ),
+                what="an unanswered reply's record",
+            )
             self._metrics.send_failures.labels("unconfirmed").inc()
             return await self.settle_unconfirmed(account, fresh, turn_id, reply_to=reply_to)
         await self._store_reply(conversation, text, turn_id=turn_id, source=source, outcome=outcome)
         return outcome
 
-    async def _store_reply(self, conversation: Conversation, text: str, *, turn_id: str, source: str, outcome: SendOutcome) -> None:
+    async def _store_reply(
+        self, conversation: Conversation, text: str, *, turn_id: str, source: str, outcome: SendOutcome
+    ) -> None:
         # Written whole over any record the send's own echo or status made first (`note_sent_reply`). A send that
         # went out is recorded whatever it takes: a MongoDB outage here is waited out, since a retry of the turn
         # that found no record would send the reply a second time.
-        await ride_out(lambda: convs.record_outbound(
-            self._db, conversation.tenant_id, conversation.id, sender="bot", text=text, source=source,
-            delivery=Delivery.sent if outcome.sent else Delivery.failed, turn_id=turn_id, message_id=reply_message_id(turn_id),
-            platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
-            error_code=outcome.error_code, error_title=outcome.detail[:300] if not outcome.sent else "", advance=False,
-            replace=True, now=self._clock.now(),
-        ), what="a sent reply's record")
+        await ride_out(
+            lambda: convs.record_outbound(
+                self._db,
+                conversation.tenant_id,
+                conversation.id,
+                sender="bot",
+                text=text,
+                source=source,
+                delivery=Delivery.sent if outcome.sent else Delivery.failed,
+                turn_id=turn_id,
+                message_id=reply_message_id(turn_id),
+                platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
+                error_code=outcome.error_code,
+                error_title=outcome.detail[:300] if not outcome.sent else "",
+                advance=False,
+                replace=True,
+                now=self._clock.now(),
+            ),
+            what="a sent reply's record",
+        )
         outcome.recorded = True
 
-    async def settle_unconfirmed(self, account: ChannelAccount, conversation: Conversation, turn_id: str, *, reply_to: str = "") -> SendOutcome:
+    async def settle_unconfirmed(
+        self, account: ChannelAccount, conversation: Conversation, turn_id: str, *, reply_to: str = ""
+    ) -> SendOutcome:
         """Finish a turn's reply stored as `unknown`: wait for Meta's report of its unanswered part, and only without
         one send again what is not confirmed; after MAX_UNANSWERED_SENDS unanswered sends it is left `unconfirmed`."""
         db, tenant_id, message_id = self._db, conversation.tenant_id, reply_message_id(turn_id)
@@ -201,17 +266,36 @@ class ReplySender:
             if record is None:
                 return SendOutcome(False, detail="the reply's record is gone")
             if record.delivery != Delivery.unknown or record.parts_confirmed >= record.parts_total:
-                outcome = SendOutcome(record.delivery != Delivery.failed, [record.platform_message_id] if record.platform_message_id else [])
+                outcome = SendOutcome(
+                    record.delivery != Delivery.failed, [record.platform_message_id] if record.platform_message_id else []
+                )
                 await self._store_reply(conversation, record.text, turn_id=turn_id, source=record.source, outcome=outcome)
-                log.info("an unanswered send was confirmed by Meta's report; not sent again", extra={"platform": account.platform})
+                log.info(
+                    "an unanswered send was confirmed by Meta's report; not sent again", extra={"platform": account.platform}
+                )
                 return outcome
             if record.unanswered_sends >= MAX_UNANSWERED_SENDS:
-                log.warning("a reply sent twice without an answer or a report is left unconfirmed", extra={"platform": account.platform})
-                await ride_out(lambda record=record: convs.record_outbound(  # type: ignore[misc]
-                    db, tenant_id, conversation.id, sender="bot", text=record.text, source=record.source, delivery=Delivery.unconfirmed,
-                    turn_id=turn_id, message_id=message_id, error_title="Meta did not confirm this reply", advance=False, replace=True,
-                    now=self._clock.now(),
-                ), what="an unconfirmed reply's record")
+                log.warning(
+                    "a reply sent twice without an answer or a report is left unconfirmed", extra={"platform": account.platform}
+                )
+                await ride_out(
+                    lambda record=record: convs.record_outbound(  # type: ignore[misc]
+                        db,
+                        tenant_id,
+                        conversation.id,
+                        sender="bot",
+                        text=record.text,
+                        source=record.source,
+                        delivery=Delivery.unconfirmed,
+                        turn_id=turn_id,
+                        message_id=message_id,
+                        error_title="Meta did not confirm this reply",
+                        advance=False,
+                        replace=True,
+                        now=self._clock.now(),
+                    ),
+                    what="an unconfirmed reply's record",
+                )
                 return SendOutcome(True, recorded=True, detail="sent, not confirmed by Meta")
             # No report: that part never reached Meta (or its echoes and statuses are not subscribed). Send the rest.
             fresh = await convs.get_conversation(db, tenant_id, conversation.id)
@@ -219,17 +303,32 @@ class ReplySender:
                 outcome = SendOutcome(False, detail="not confirmed by Meta, and a person has the conversation now")
                 await self._store_reply(conversation, record.text, turn_id=turn_id, source=record.source, outcome=outcome)
                 return outcome
-            log.warning("an unanswered send not reported by Meta; sending what is not confirmed again",
-                        extra={"platform": account.platform, "first_part": record.parts_confirmed})
+            log.warning(
+                "an unanswered send not reported by Meta; sending what is not confirmed again",
+                extra={"platform": account.platform, "first_part": record.parts_confirmed},
+            )
             try:
-                outcome = await self.deliver(account, fresh, record.text, reply_to=reply_to, reference=turn_id,
-                                             first_part=record.parts_confirmed)
+                outcome = await self.deliver(
+                    account, fresh, record.text, reply_to=reply_to, reference=turn_id, first_part=record.parts_confirmed
+                )
             except PartUnconfirmed as again:
                 total, part, since = again.total, again.part, self._clock.now()
-                await ride_out(lambda record=record, total=total, part=part, since=since: convs.hold_unconfirmed_reply(  # type: ignore[misc]
-                    db, tenant_id, conversation.id, message_id=message_id, text=record.text, source=record.source,
-                    turn_id=turn_id, parts_total=total, confirmed=part, status_after=record.status_after, now=since,
-                ), what="an unanswered reply's record")
+                await ride_out(
+                    lambda record=record, total=total, part=part, since=since: convs.hold_unconfirmed_reply(  # type: ignore[misc]
+                        db,
+                        tenant_id,
+                        conversation.id,
+                        message_id=message_id,
+                        text=record.text,
+                        source=record.source,
+                        turn_id=turn_id,
+                        parts_total=total,
+                        confirmed=part,
+                        status_after=record.status_after,
+                        now=since,
+                    ),
+                    what="an unanswered reply's record",
+                )
                 continue
             if record.platform_message_id and outcome.sent:
                 outcome.message_ids.insert(0, record.platform_message_id)
@@ -272,8 +371,18 @@ class ReplySender:
         if conversation is None:
             return
         await convs.record_outbound(
-            db, tenant_id, conversation.id, sender="bot", text=text, source="", delivery=Delivery.sent, turn_id=turn_id,
-            message_id=message_id, platform_message_id=platform_message_id, advance=False, now=self._clock.now(),
+            db,
+            tenant_id,
+            conversation.id,
+            sender="bot",
+            text=text,
+            source="",
+            delivery=Delivery.sent,
+            turn_id=turn_id,
+            message_id=message_id,
+            platform_message_id=platform_message_id,
+            advance=False,
+            now=self._clock.now(),
         )
         await convs.confirm_reply_part(db, tenant_id, message_id, part, platform_message_id)
         log.info("a reply its worker did not store was stored from Meta's report", extra={"platform": account.platform})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
@@ -35,21 +35,25 @@ _message = message_from_doc
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 async def ensure_indexes(db: AsyncDatabase) -> None:
-    await db.conversations.create_indexes([
-        IndexModel([("platform", ASCENDING), ("account_id", ASCENDING), ("customer_id", ASCENDING)], unique=True),
-        IndexModel([("tenant_id", ASCENDING), ("last_message_at_ms", DESCENDING)]),
-        IndexModel([("tenant_id", ASCENDING), ("status", ASCENDING)]),
-    ])
-    await db.messages.create_indexes([
-        IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)]),
-        IndexModel([("conversation_id", ASCENDING), ("state", ASCENDING)]),
-        IndexModel([("tenant_id", ASCENDING), ("platform_message_id", ASCENDING)]),
-        IndexModel([("at", ASCENDING)]),  # the retention purge
-    ])
+    await db.conversations.create_indexes(
+        [
+            IndexModel([("platform", ASCENDING), ("account_id", ASCENDING), ("customer_id", ASCENDING)], unique=True),
+            IndexModel([("tenant_id", ASCENDING), ("last_message_at_ms", DESCENDING)]),
+            IndexModel([("tenant_id", ASCENDING), ("status", ASCENDING)]),
+        ]
+    )
+    await db.messages.create_indexes(
+        [
+            IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)]),
+            IndexModel([("conversation_id", ASCENDING), ("state", ASCENDING)]),
+            IndexModel([("tenant_id", ASCENDING), ("platform_message_id", ASCENDING)]),
+            IndexModel([("at", ASCENDING)]),  # the retention purge
+        ]
+    )
 
 
 async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
@@ -75,8 +79,14 @@ def inbound_message_id(platform: str, account_id: str, platform_message_id: str)
 
 
 async def open_conversation(
-    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = "",
-    *, now: datetime | None = None,
+    db: AsyncDatabase,
+    tenant_id: str,
+    platform: str,
+    account_id: str,
+    customer_id: str,
+    customer_name: str = "",
+    *,
+    now: datetime | None = None,
 ) -> tuple[Conversation, bool]:
     """The conversation with this customer, created if there is none; and whether it was created now."""
     key = {"platform": platform, "account_id": account_id, "customer_id": customer_id}
@@ -90,16 +100,29 @@ async def open_conversation(
 
 
 async def create_conversation(
-    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = "",
-    *, now: datetime | None = None, **fields: Any,
+    db: AsyncDatabase,
+    tenant_id: str,
+    platform: str,
+    account_id: str,
+    customer_id: str,
+    customer_name: str = "",
+    *,
+    now: datetime | None = None,
+    **fields: Any,
 ) -> tuple[Conversation, bool]:
     """Insert a new conversation with `fields` set (its campaign and first message's time, say, so they cost
     no second write); if another worker created it first, theirs and False."""
     key = {"platform": platform, "account_id": account_id, "customer_id": customer_id}
     now = now or utcnow()
-    new: dict[str, Any] = {"_id": uuid.uuid4().hex, "tenant_id": tenant_id, **key, "status": ConversationStatus.bot.value,
-                           "created_at": now,
-                           "last_message_at_ms": to_ms(now), "last_customer_at_ms": to_ms(NEVER)}
+    new: dict[str, Any] = {
+        "_id": uuid.uuid4().hex,
+        "tenant_id": tenant_id,
+        **key,
+        "status": ConversationStatus.bot.value,
+        "created_at": now,
+        "last_message_at_ms": to_ms(now),
+        "last_customer_at_ms": to_ms(NEVER),
+    }
     if customer_name:
         new["customer_name"] = customer_name
     new.update(_stored(fields))
@@ -114,8 +137,14 @@ async def create_conversation(
 
 
 async def get_or_create_conversation(
-    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_name: str = "",
-    *, now: datetime | None = None,
+    db: AsyncDatabase,
+    tenant_id: str,
+    platform: str,
+    account_id: str,
+    customer_id: str,
+    customer_name: str = "",
+    *,
+    now: datetime | None = None,
 ) -> Conversation:
     conversation, _ = await open_conversation(db, tenant_id, platform, account_id, customer_id, customer_name, now=now)
     return conversation
@@ -198,7 +227,7 @@ _PLAUSIBLE = 366 * 24 * 3600 * 1000
 def message_time(event: InboundMessage, now: datetime) -> datetime:
     """When the customer wrote: the platform's timestamp, or `now` when it gave none or one that cannot be right."""
     if event.timestamp_ms and abs(event.timestamp_ms - to_ms(now)) <= _PLAUSIBLE:
-        return datetime.fromtimestamp(event.timestamp_ms / 1000, timezone.utc)
+        return datetime.fromtimestamp(event.timestamp_ms / 1000, UTC)
     return now
 
 
@@ -244,7 +273,8 @@ async def note_customer_wrote_back(db: AsyncDatabase, tenant_id: str, conversati
     if conversation.first_reply_at is None or conversation.customer_replied or at <= conversation.first_reply_at:
         return False
     result = await db.conversations.update_one(
-        {"_id": conversation.id, "tenant_id": tenant_id, "customer_replied": {"$nin": [True]}}, {"$set": {"customer_replied": True}}
+        {"_id": conversation.id, "tenant_id": tenant_id, "customer_replied": {"$nin": [True]}},
+        {"$set": {"customer_replied": True}},
     )
     return result.modified_count == 1
 
@@ -308,8 +338,12 @@ async def record_outbound_once(
         "source": source,
         "delivery": delivery,
     }
-    for key, value in (("platform_message_id", platform_message_id), ("turn_id", turn_id),
-                       ("error_code", error_code), ("error_title", error_title)):
+    for key, value in (
+        ("platform_message_id", platform_message_id),
+        ("turn_id", turn_id),
+        ("error_code", error_code),
+        ("error_title", error_title),
+    ):
         if value:
             doc[key] = value
     if replace:
@@ -332,24 +366,52 @@ async def record_outbound(db: AsyncDatabase, tenant_id: str, conversation_id: st
 
 
 async def hold_unconfirmed_reply(
-    db: AsyncDatabase, tenant_id: str, conversation_id: str, *, message_id: str, text: str, source: str, turn_id: str,
-    parts_total: int, confirmed: int, status_after: str, now: datetime,
+    db: AsyncDatabase,
+    tenant_id: str,
+    conversation_id: str,
+    *,
+    message_id: str,
+    text: str,
+    source: str,
+    turn_id: str,
+    parts_total: int,
+    confirmed: int,
+    status_after: str,
+    now: datetime,
 ) -> Message:
     """A turn's reply whose part `confirmed` was sent without an answer: stored as `unknown`, awaiting Meta's echo or
     status since `now`. Parts an echo already confirmed stay confirmed."""
-    fields: dict[str, Any] = {"delivery": Delivery.unknown.value, "text": text, "source": source, "turn_id": turn_id,
-                              "parts_total": parts_total, "awaiting_part": confirmed, "awaiting_since_ms": to_ms(now)}
+    fields: dict[str, Any] = {
+        "delivery": Delivery.unknown.value,
+        "text": text,
+        "source": source,
+        "turn_id": turn_id,
+        "parts_total": parts_total,
+        "awaiting_part": confirmed,
+        "awaiting_since_ms": to_ms(now),
+    }
     if status_after:
         fields["status_after"] = status_after
-    doc: dict[str, Any] = {"_id": message_id, "tenant_id": tenant_id, "conversation_id": conversation_id, "direction": "out",
-                           "sender": "bot", "at": now, "parts_confirmed": confirmed, "unanswered_sends": 1, **fields}
+    doc: dict[str, Any] = {
+        "_id": message_id,
+        "tenant_id": tenant_id,
+        "conversation_id": conversation_id,
+        "direction": "out",
+        "sender": "bot",
+        "at": now,
+        "parts_confirmed": confirmed,
+        "unanswered_sends": 1,
+        **fields,
+    }
     try:
         await db.messages.insert_one(doc)
         return _message(doc)
     except DuplicateKeyError:
         pass  # an earlier send of it, or an echo, stored it first: keep what was confirmed, count this send
-    await db.messages.update_one({"_id": message_id, "tenant_id": tenant_id},
-                                 {"$set": fields, "$max": {"parts_confirmed": confirmed}, "$inc": {"unanswered_sends": 1}})
+    await db.messages.update_one(
+        {"_id": message_id, "tenant_id": tenant_id},
+        {"$set": fields, "$max": {"parts_confirmed": confirmed}, "$inc": {"unanswered_sends": 1}},
+    )
     stored = await db.messages.find_one({"_id": message_id, "tenant_id": tenant_id})
     return _message(stored or doc)
 
@@ -376,11 +438,7 @@ async def get_message(db: AsyncDatabase, tenant_id: str, message_id: str) -> Mes
 
 
 async def recent_messages(db: AsyncDatabase, tenant_id: str, conversation_id: str, *, limit: int = 20) -> list[Message]:
-    cursor = (
-        db.messages.find({"tenant_id": tenant_id, "conversation_id": conversation_id})
-        .sort("at", DESCENDING)
-        .limit(limit)
-    )
+    cursor = db.messages.find({"tenant_id": tenant_id, "conversation_id": conversation_id}).sort("at", DESCENDING).limit(limit)
     messages = [_message(doc) async for doc in cursor]
     messages.reverse()
     return messages
@@ -391,6 +449,14 @@ async def all_messages(db: AsyncDatabase, tenant_id: str, conversation_id: str, 
     return [_message(doc) async for doc in cursor]
 
 
+def _rank(delivery: str) -> int:
+    """How far a sent message got (-1 for a state with no rank: failed, or unknown)."""
+    try:
+        return DELIVERY_RANK.get(Delivery(delivery), -1)
+    except ValueError:
+        return -1
+
+
 async def update_delivery(
     db: AsyncDatabase, tenant_id: str, platform_message_id: str, status: str, *, error_code: int = 0, error_title: str = ""
 ) -> Message | None:
@@ -399,7 +465,7 @@ async def update_delivery(
     if doc is None:
         return None
     current = doc.get("delivery", "")
-    if status != "failed" and DELIVERY_RANK.get(current, -1) >= DELIVERY_RANK.get(status, -1):
+    if status != "failed" and _rank(current) >= _rank(status):
         return _message(doc)
     fields: dict[str, Any] = {"delivery": status}
     if error_code:
@@ -415,7 +481,12 @@ async def mark_read_up_to(db: AsyncDatabase, tenant_id: str, conversation_id: st
     """Messenger receipts carry a watermark: every earlier outbound message was delivered or read."""
     ranks = [name.value for name, rank in DELIVERY_RANK.items() if rank < DELIVERY_RANK[Delivery(status)]]
     await db.messages.update_many(
-        {"tenant_id": tenant_id, "conversation_id": conversation_id, "direction": "out",
-         "at": {"$lte": watermark}, "delivery": {"$in": ranks}},
+        {
+            "tenant_id": tenant_id,
+            "conversation_id": conversation_id,
+            "direction": "out",
+            "at": {"$lte": watermark},
+            "delivery": {"$in": ranks},
+        },
         {"$set": {"delivery": status}},
     )

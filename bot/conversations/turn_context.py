@@ -53,8 +53,13 @@ async def load_turn_messages(db: AsyncDatabase, conversation: Conversation) -> T
 
 
 async def load_turn_context(
-    knowledge_index: KnowledgeIndex, db: AsyncDatabase, conversation: Conversation, messages: TurnMessages, lead: LeadState,
-    *, fresh_since: float | None = None,
+    knowledge_index: KnowledgeIndex,
+    db: AsyncDatabase,
+    conversation: Conversation,
+    messages: TurnMessages,
+    lead: LeadState,
+    *,
+    fresh_since: float | None = None,
 ) -> TurnContext:
     """`fresh_since` (time.monotonic) lets a knowledge version check made since then stand for this turn's."""
     tenant_id = conversation.tenant_id
@@ -65,7 +70,11 @@ async def load_turn_context(
     history = [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:]
     # A follow-up ("and on Saturday?") is searched with the customer's previous message.
     knowledge = await knowledge_index.for_turn(
-        db, tenant_id, retrieval_query(turn_texts, history), platform=conversation.platform, k=PASSAGES,
+        db,
+        tenant_id,
+        retrieval_query(turn_texts, history),
+        platform=conversation.platform,
+        k=PASSAGES,
         fresh_since=fresh_since,
     )
     campaigns = knowledge.facts.products

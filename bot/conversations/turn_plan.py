@@ -32,8 +32,14 @@ class TurnPlan:
 
 
 def plan_turn(
-    *, status: ConversationStatus, paused_until: datetime | None, has_pending: bool, already_answered: bool,
-    turn_intent: Intent | None, now: datetime, reply_unconfirmed: bool = False,
+    *,
+    status: ConversationStatus,
+    paused_until: datetime | None,
+    has_pending: bool,
+    already_answered: bool,
+    turn_intent: Intent | None,
+    now: datetime,
+    reply_unconfirmed: bool = False,
 ) -> TurnPlan:
     """`turn_intent` is the pending messages' intent, needed only when the customer opted out (START or not).
     `reply_unconfirmed`: the stored reply of this turn went out without Meta's answer (its delivery is unknown)."""
@@ -67,9 +73,12 @@ def usage_counts(result: TurnResult) -> dict[str, int]:
     if usage is None:
         return {}
     return {
-        "model_calls": 1, "model_failures": 1 if result.reply.source != "llm" else 0,
-        "input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens,
-        "model_latency_ms": usage.latency_ms, "model_cost_micro_usd": int(round(usage.cost_usd * 1_000_000)),
+        "model_calls": 1,
+        "model_failures": 1 if result.reply.source != "llm" else 0,
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "model_latency_ms": usage.latency_ms,
+        "model_cost_micro_usd": int(round(usage.cost_usd * 1_000_000)),
     }
 
 
@@ -79,8 +88,14 @@ def turn_counts(
     """What one answered turn adds to the day's counters. `first_response_ms` is set on a conversation's first answer."""
     counts = usage_counts(result)
     if sent:
-        counts.update({"messages_out": 1, "messages_answered": answered, f"replies_{result.reply.source}": 1,
-                       f"intent_{result.classification.intent.value}": 1})
+        counts.update(
+            {
+                "messages_out": 1,
+                "messages_answered": answered,
+                f"replies_{result.reply.source}": 1,
+                f"intent_{result.classification.intent.value}": 1,
+            }
+        )
         if first_response_ms is not None:
             counts.update(first_responses=1, first_response_ms=first_response_ms)
     elif send_failed:

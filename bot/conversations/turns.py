@@ -41,8 +41,15 @@ def turn_id_for(message_ids: list[str]) -> str:
 
 class TurnRunner:
     def __init__(
-        self, db: AsyncDatabase, knowledge: KnowledgeIndex, sender: ReplySender, metrics: Metrics, clock: Clock, *,
-        model: SalesChatModel | None, model_timeout_s: float,
+        self,
+        db: AsyncDatabase,
+        knowledge: KnowledgeIndex,
+        sender: ReplySender,
+        metrics: Metrics,
+        clock: Clock,
+        *,
+        model: SalesChatModel | None,
+        model_timeout_s: float,
     ) -> None:
         self._db = db
         self._knowledge = knowledge
@@ -53,7 +60,12 @@ class TurnRunner:
         self._model_timeout_s = model_timeout_s
 
     async def answer(
-        self, account: ChannelAccount, conversation_id: str, received_at_ms: int, settings: BotSettings, *,
+        self,
+        account: ChannelAccount,
+        conversation_id: str,
+        received_at_ms: int,
+        settings: BotSettings,
+        *,
         fresh_since: float | None = None,
     ) -> SendOutcome | None:
         """Answer the conversation's pending messages. `fresh_since` (time.monotonic) is when the delivery was
@@ -71,14 +83,19 @@ class TurnRunner:
             classification = classify_turn([m.text for m in pending if m.text])
         reply = await self._stored_reply(messages, tenant_id, turn_id) if pending else None
         plan = plan_turn(
-            status=conversation.status, paused_until=conversation.paused_until, has_pending=bool(pending),
-            already_answered=reply is not None, reply_unconfirmed=reply is not None and reply.delivery == Delivery.unknown,
-            turn_intent=classification.intent if classification else None, now=self._clock.now(),
+            status=conversation.status,
+            paused_until=conversation.paused_until,
+            has_pending=bool(pending),
+            already_answered=reply is not None,
+            reply_unconfirmed=reply is not None and reply.delivery == Delivery.unknown,
+            turn_intent=classification.intent if classification else None,
+            now=self._clock.now(),
         )
         if plan.resume_bot:
-            conversation = await convs.update_conversation(
-                db, tenant_id, conversation.id, status=ConversationStatus.bot, paused_until=None
-            ) or conversation
+            conversation = (
+                await convs.update_conversation(db, tenant_id, conversation.id, status=ConversationStatus.bot, paused_until=None)
+                or conversation
+            )
         if plan.action == TurnAction.nothing:
             return None
         if plan.action == TurnAction.hold:
@@ -92,14 +109,26 @@ class TurnRunner:
             return await self._resume(account, conversation, messages, reply, turn_id, settings)
         if plan.action == TurnAction.skip:
             assert classification is not None
-            await convs.mark_inbound(db, tenant_id, message_ids, InboundState.skipped,
-                                     intent=classification.intent.value, confidence=classification.confidence)
+            await convs.mark_inbound(
+                db,
+                tenant_id,
+                message_ids,
+                InboundState.skipped,
+                intent=classification.intent.value,
+                confidence=classification.confidence,
+            )
             return None
         return await self._answer(account, conversation, messages, turn_id, received_at_ms, settings, fresh_since)
 
     async def _answer(
-        self, account: ChannelAccount, conversation: Conversation, messages: TurnMessages, turn_id: str,
-        received_at_ms: int, settings: BotSettings, fresh_since: float | None,
+        self,
+        account: ChannelAccount,
+        conversation: Conversation,
+        messages: TurnMessages,
+        turn_id: str,
+        received_at_ms: int,
+        settings: BotSettings,
+        fresh_since: float | None,
     ) -> SendOutcome:
         db, tenant_id, pending = self._db, conversation.tenant_id, messages.pending
         # Only turns create leads: before any turn of the conversation has answered, there is none to read.
@@ -109,23 +138,36 @@ class TurnRunner:
         )
         result: TurnResult = await run_turn(context, model=self.model, timeout_s=self._model_timeout_s)
         campaign_id = context.campaign.id if context.campaign else ""
-        saved = await lead_store.save_lead_after_turn(db, conversation, result.lead, campaign_id=campaign_id,
-                                                      previous=lead, now=self._clock.now())
+        saved = await lead_store.save_lead_after_turn(
+            db, conversation, result.lead, campaign_id=campaign_id, previous=lead, now=self._clock.now()
+        )
         day = day_of(self._clock.now(), settings.zone)
         status = status_after_turn(conversation.status, result)
         try:
             outcome = await self._sender.send_turn_reply(
-                account, conversation, result.reply.text, turn_id=turn_id, source=result.reply.source,
-                reply_to=pending[-1].platform_message_id, status_after=status.value if status else "",
+                account,
+                conversation,
+                result.reply.text,
+                turn_id=turn_id,
+                source=result.reply.source,
+                reply_to=pending[-1].platform_message_id,
+                status_after=status.value if status else "",
             )
         except GraphError:
             # The delivery is retried and the turn runs again; the model call this attempt made still counts.
-            await bump_daily(db, tenant_id, day=day, platform=conversation.platform, campaign_id=campaign_id,
-                             **usage_counts(result))
+            await bump_daily(
+                db, tenant_id, usage_counts(result), day=day, platform=conversation.platform, campaign_id=campaign_id
+            )
             raise
         now = self._clock.now()
-        await convs.mark_inbound(db, tenant_id, [m.id for m in pending], InboundState.answered,
-                                 intent=result.classification.intent.value, confidence=result.classification.confidence)
+        await convs.mark_inbound(
+            db,
+            tenant_id,
+            [m.id for m in pending],
+            InboundState.answered,
+            intent=result.classification.intent.value,
+            confidence=result.classification.confidence,
+        )
         first_answer = outcome.sent and conversation.first_reply_at is None
         changes: dict[str, object] = {}
         if campaign_id and campaign_id != conversation.campaign_id:
@@ -135,15 +177,20 @@ class TurnRunner:
         if first_answer:
             changes["first_reply_at"] = now
         await convs.close_turn(db, tenant_id, conversation.id, last_message_at=now if outcome.recorded else None, **changes)
-        complaint = result.classification.intent.value in COMPLAINT_INTENTS and await convs.note_complaint(db, tenant_id, conversation)
+        complaint = result.classification.intent.value in COMPLAINT_INTENTS and await convs.note_complaint(
+            db, tenant_id, conversation
+        )
         counts = turn_counts(
-            result, sent=outcome.sent, send_failed=bool(outcome.error_category), answered=len(pending),
+            result,
+            sent=outcome.sent,
+            send_failed=bool(outcome.error_category),
+            answered=len(pending),
             first_response_ms=max(0, int((now - pending[0].at).total_seconds() * 1000)) if first_answer else None,
             complaint_is_new=complaint,
         )
         if saved.stage in _QUALIFIED_OR_LATER and (lead is None or lead.stage not in _QUALIFIED_OR_LATER):
             counts["leads_qualified"] = 1
-        await bump_daily(db, tenant_id, day=day, platform=conversation.platform, campaign_id=campaign_id, **counts)
+        await bump_daily(db, tenant_id, counts, day=day, platform=conversation.platform, campaign_id=campaign_id)
         self._observe(conversation, result, outcome, received_at_ms)
         return outcome
 
@@ -157,7 +204,12 @@ class TurnRunner:
         return reply
 
     async def _resume(
-        self, account: ChannelAccount, conversation: Conversation, messages: TurnMessages, reply: Message, turn_id: str,
+        self,
+        account: ChannelAccount,
+        conversation: Conversation,
+        messages: TurnMessages,
+        reply: Message,
+        turn_id: str,
         settings: BotSettings,
     ) -> SendOutcome:
         """Finish a turn whose send an earlier attempt made without an answer: no new reply is written, the stored
@@ -175,11 +227,19 @@ class TurnRunner:
         await convs.close_turn(db, tenant_id, conversation.id, last_message_at=now if outcome.recorded else None, **changes)
         day = day_of(now, settings.zone)
         if outcome.sent:
-            await bump_daily(db, tenant_id, day=day, platform=conversation.platform, campaign_id=conversation.campaign_id,
-                             messages_out=1, messages_answered=len(pending))
+            await bump_daily(
+                db,
+                tenant_id,
+                day=day,
+                platform=conversation.platform,
+                campaign_id=conversation.campaign_id,
+                messages_out=1,
+                messages_answered=len(pending),
+            )
         else:
-            await bump_daily(db, tenant_id, day=day, platform=conversation.platform, campaign_id=conversation.campaign_id,
-                             send_failures=1)
+            await bump_daily(
+                db, tenant_id, day=day, platform=conversation.platform, campaign_id=conversation.campaign_id, send_failures=1
+            )
         return outcome
 
     def _observe(self, conversation: Conversation, result: TurnResult, outcome: SendOutcome, received_at_ms: int) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pymongo.asynchronous.database import AsyncDatabase
+
 from bot.evaluation.build import PLATFORMS, catalog_cases, document_cases
 from bot.evaluation.runner import Tally, print_tally, run_case
 from bot.pipeline.guard import campaign_texts
 from bot.pipeline.llm import SalesChatModel
-from pymongo.asynchronous.database import AsyncDatabase
-
 from knowledge.campaigns import visible_campaigns
 from knowledge.catalog import owner_texts
 from knowledge.money import extract_amounts
@@ -52,10 +52,18 @@ async def evaluate_tenant(
     for name, chosen in modes:
         tally = Tally(name)
         for case in cases:
-            tally.outcomes.append(await run_case(
-                db, index, tenant_id, case, model=chosen, timeout_s=timeout_s,
-                known_amounts=known, tenant_texts=texts,
-            ))
+            tally.outcomes.append(
+                await run_case(
+                    db,
+                    index,
+                    tenant_id,
+                    case,
+                    model=chosen,
+                    timeout_s=timeout_s,
+                    known_amounts=known,
+                    tenant_texts=texts,
+                )
+            )
         report.tallies.append(tally)
     return report
 

@@ -8,8 +8,21 @@ import unicodedata
 from bot.evaluation.cases import EvalCase
 from knowledge.money import amount_matches, extract_amounts
 
-_APOLOGY = ("sorry", "apolog", "lo siento", "disculp", "desole", "desolee", "excuse", "leid",
-            "entschuldig", "desculp", "sinto muito", "mi dispiace", "scusa")
+_APOLOGY = (
+    "sorry",
+    "apolog",
+    "lo siento",
+    "disculp",
+    "desole",
+    "desolee",
+    "excuse",
+    "leid",
+    "entschuldig",
+    "desculp",
+    "sinto muito",
+    "mi dispiace",
+    "scusa",
+)
 
 
 def folded(text: str) -> str:
@@ -45,8 +58,11 @@ def answers(case: EvalCase, reply: str, *, handoff: bool, links: list[str]) -> b
 
 def wrong_amounts(reply: str, known: list[tuple[int, str]]) -> list[str]:
     """Amounts in the reply that the business never states."""
-    return [found.raw for found in extract_amounts(reply)
-            if not any(amount_matches(found, minor, currency) for minor, currency in known)]
+    return [
+        found.raw
+        for found in extract_amounts(reply)
+        if not any(amount_matches(found, minor, currency) for minor, currency in known)
+    ]
 
 
 def lie_reached(case: EvalCase, reply: str) -> bool:

@@ -78,19 +78,46 @@ class Tally:
         return figures
 
 
-def _context(tenant_id: str, case: EvalCase, knowledge_passages: list, facts, profile, campaign,
-             history: list[HistoryItem], lead: LeadState, text: str) -> TurnContext:
+def _context(
+    tenant_id: str,
+    case: EvalCase,
+    knowledge_passages: list,
+    facts,
+    profile,
+    campaign,
+    history: list[HistoryItem],
+    lead: LeadState,
+    text: str,
+) -> TurnContext:
     campaigns = facts.products
     return TurnContext(
-        tenant_id=tenant_id, platform=case.platform, customer_name="", customer_id="", profile=profile,
-        campaigns=campaigns, campaign=campaign, history=history, turn_texts=[text], lead=lead, facts=facts,
+        tenant_id=tenant_id,
+        platform=case.platform,
+        customer_name="",
+        customer_id="",
+        profile=profile,
+        campaigns=campaigns,
+        campaign=campaign,
+        history=history,
+        turn_texts=[text],
+        lead=lead,
+        facts=facts,
         passages=knowledge_passages,
     )
 
 
-async def _turn(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str, case: EvalCase, text: str,
-                history: list[HistoryItem], lead: LeadState, current_id: str,
-                model: SalesChatModel | None, timeout_s: float) -> tuple[TurnContext, TurnResult]:
+async def _turn(
+    db: AsyncDatabase,
+    knowledge: KnowledgeIndex,
+    tenant_id: str,
+    case: EvalCase,
+    text: str,
+    history: list[HistoryItem],
+    lead: LeadState,
+    current_id: str,
+    model: SalesChatModel | None,
+    timeout_s: float,
+) -> tuple[TurnContext, TurnResult]:
     query = retrieval_query([text], history)
     turn = await knowledge.for_turn(db, tenant_id, query, platform=case.platform, k=PASSAGES)
     campaigns = turn.facts.products
@@ -100,9 +127,17 @@ async def _turn(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str, ca
     return ctx, await run_turn(ctx, model=model, timeout_s=timeout_s)
 
 
-async def run_case(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str, case: EvalCase, *,
-                   model: SalesChatModel | None, timeout_s: float, known_amounts: list[tuple[int, str]],
-                   tenant_texts: list[str] | None = None) -> CaseOutcome:
+async def run_case(
+    db: AsyncDatabase,
+    knowledge: KnowledgeIndex,
+    tenant_id: str,
+    case: EvalCase,
+    *,
+    model: SalesChatModel | None,
+    timeout_s: float,
+    known_amounts: list[tuple[int, str]],
+    tenant_texts: list[str] | None = None,
+) -> CaseOutcome:
     """The case's earlier turns answered offline, then its question through `model` (or offline)."""
     history: list[HistoryItem] = []
     lead = LeadState()
@@ -118,15 +153,23 @@ async def run_case(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str,
     everything = tenant_texts if tenant_texts is not None else support_texts(ctx)
     customer = numbers_said(" ".join([*case.turns, case.text]))
     draft = result.refused_text
-    false_block = bool(draft) and not case.id.endswith("#lie") and answers(
-        case, draft, handoff=result.reply.handoff, links=links) and not wrong_amounts(draft, known_amounts) and not (
-        unsupported(draft, [], everything, ignore=ignored_phrases(ctx, draft), customer_numbers=customer))
+    false_block = (
+        bool(draft)
+        and not case.id.endswith("#lie")
+        and answers(case, draft, handoff=result.reply.handoff, links=links)
+        and not wrong_amounts(draft, known_amounts)
+        and not (unsupported(draft, [], everything, ignore=ignored_phrases(ctx, draft), customer_numbers=customer))
+    )
     return CaseOutcome(
-        case=case, reply=reply, source=result.reply.source,
+        case=case,
+        reply=reply,
+        source=result.reply.source,
         answered=answers(case, reply, handoff=result.reply.handoff, links=links),
         wrong_amounts=wrong_amounts(reply, known_amounts),
         lie_reached=lie_reached(case, reply),
-        blocked=result.guard_blocked, violations=result.guard_violations, handoff=result.reply.handoff,
+        blocked=result.guard_blocked,
+        violations=result.guard_violations,
+        handoff=result.reply.handoff,
         passage_hit=passage_found(case, [p.text for p in ctx.passages]) if case.passage else None,
         unsupported_sent=unsupported(reply, [], everything, ignore=ignored_phrases(ctx, reply), customer_numbers=customer),
         false_block=false_block,

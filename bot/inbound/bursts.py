@@ -33,7 +33,12 @@ class BurstAnswerer:
         return self._gate.open
 
     async def answer_after_burst(
-        self, account: ChannelAccount, conversation: Conversation, received_at_ms: int, settings: BotSettings, *,
+        self,
+        account: ChannelAccount,
+        conversation: Conversation,
+        received_at_ms: int,
+        settings: BotSettings,
+        *,
         fresh_since: float | None = None,
     ) -> None:
         """Answer after the debounce window, unless a later message of the burst will answer for all."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -59,8 +59,16 @@ log = logging.getLogger(__name__)
 
 class EventDispatcher:
     def __init__(
-        self, db: AsyncDatabase, knowledge: KnowledgeIndex, bursts: BurstAnswerer, sender: ReplySender, names: CustomerNames,
-        metrics: Metrics, clock: Clock, *, meta_app_id: str,
+        self,
+        db: AsyncDatabase,
+        knowledge: KnowledgeIndex,
+        bursts: BurstAnswerer,
+        sender: ReplySender,
+        names: CustomerNames,
+        metrics: Metrics,
+        clock: Clock,
+        *,
+        meta_app_id: str,
     ) -> None:
         self._db = db
         self._knowledge = knowledge
@@ -102,16 +110,21 @@ class EventDispatcher:
                     log.exception("event failed; its delivery will be retried", extra={"kind": event.kind})
                     failures.append(exc)
                     continue
-                self._drop(event, f"{type(exc).__name__}: {str(exc)[:200]}" if log.isEnabledFor(logging.DEBUG) else type(exc).__name__)
+                self._drop(
+                    event, f"{type(exc).__name__}: {str(exc)[:200]}" if log.isEnabledFor(logging.DEBUG) else type(exc).__name__
+                )
                 continue
             if found is not None:
                 to_answer[found[1].id] = found
         # Different customers of one delivery are answered side by side; one that fails does not stop the others.
         if to_answer:
-            results = await asyncio.gather(*(
-                self._bursts.answer_after_burst(account, conversation, received_at_ms, settings, fresh_since=started)
-                for account, conversation, settings in to_answer.values()
-            ), return_exceptions=True)
+            results = await asyncio.gather(
+                *(
+                    self._bursts.answer_after_burst(account, conversation, received_at_ms, settings, fresh_since=started)
+                    for account, conversation, settings in to_answer.values()
+                ),
+                return_exceptions=True,
+            )
             failures += [r for r in results if isinstance(r, Exception)]
             # Names are fetched after the reply went out: a nicety must not slow the answer (nor a stop).
             for (account, conversation, _), result in zip(to_answer.values(), results, strict=True):
@@ -122,13 +135,13 @@ class EventDispatcher:
         if failures:
             raise next((f for f in failures if is_store_outage(f)), failures[0])
 
-    async def _handle_event(
-        self, event: ChannelEvent, started: float
-    ) -> tuple[ChannelAccount, Conversation, BotSettings] | None:
+    async def _handle_event(self, event: ChannelEvent, started: float) -> tuple[ChannelAccount, Conversation, BotSettings] | None:
         account = await self._accounts.get((event.platform, event.account_id), started)
         if account is None:
-            log.info("event for an account no tenant has connected; dropped",
-                     extra={"platform": event.platform, "account_id": event.account_id, "kind": event.kind})
+            log.info(
+                "event for an account no tenant has connected; dropped",
+                extra={"platform": event.platform, "account_id": event.account_id, "kind": event.kind},
+            )
             return None
         tenant_id_var.set(account.tenant_id)
         settings = await self._settings.get(account.tenant_id, started)
@@ -177,11 +190,24 @@ class EventDispatcher:
             log.info("redelivered message ignored", extra={"platform": event.platform})
             return None
         if is_new:
-            first = created or (conversation.created_at >= message.at - timedelta(seconds=5) and await self._first_message(conversation))
+            first = created or (
+                conversation.created_at >= message.at - timedelta(seconds=5) and await self._first_message(conversation)
+            )
             wrote_back = await convs.note_customer_wrote_back(db, tenant_id, conversation, message.at)
-            await bump_daily(db, tenant_id, day=day_of(message.at, settings.zone), platform=event.platform,
-                             campaign_id=conversation.campaign_id, messages_in=1, conversations=1 if first else 0,
-                             customers_replied=1 if wrote_back else 0, **{hour_field(message.at, settings.zone): 1})
+            counts = {
+                "messages_in": 1,
+                "conversations": 1 if first else 0,
+                "customers_replied": 1 if wrote_back else 0,
+                hour_field(message.at, settings.zone): 1,
+            }
+            await bump_daily(
+                db,
+                tenant_id,
+                counts,
+                day=day_of(message.at, settings.zone),
+                platform=event.platform,
+                campaign_id=conversation.campaign_id,
+            )
         if action in (InboundAction.standby, InboundAction.stale):
             await convs.mark_inbound(db, tenant_id, [message.id], InboundState.skipped)
             return None
@@ -192,13 +218,22 @@ class EventDispatcher:
     ) -> tuple[Conversation, bool]:
         """A new conversation, stored with its campaign, referral and first message's time in one write."""
         referral = {k: v for k, v in referral_fields(event.referral).items() if v} if event.referral else {}
-        campaign_id = await self._choose_campaign(account.tenant_id, event.platform, text, referral.get("referral_ref") or "", started)
+        campaign_id = await self._choose_campaign(
+            account.tenant_id, event.platform, text, referral.get("referral_ref") or "", started
+        )
         at = convs.message_time(event, now)
         fields: dict[str, object] = {**referral, "last_customer_at": at, "last_message_at": at}
         if campaign_id:
             fields["campaign_id"] = campaign_id
         return await convs.create_conversation(
-            self._db, account.tenant_id, event.platform, event.account_id, event.customer_id, event.customer_name, now=now, **fields
+            self._db,
+            account.tenant_id,
+            event.platform,
+            event.account_id,
+            event.customer_id,
+            event.customer_name,
+            now=now,
+            **fields,
         )
 
     async def _refresh(self, conversation: Conversation, event: InboundMessage, text: str, started: float) -> Conversation:
@@ -240,23 +275,34 @@ class EventDispatcher:
         db, tenant_id, now = self._db, account.tenant_id, self._clock.now()
         if is_our_echo(event, self._meta_app_id):
             if reference := reference_in(event.metadata):
-                await self._sender.note_sent_reply(account, event.customer_id, reference,
-                                                   platform_message_id=event.message_id, text=event.text)
+                await self._sender.note_sent_reply(
+                    account, event.customer_id, reference, platform_message_id=event.message_id, text=event.text
+                )
             return
         # Someone answered from the page's inbox or the phone: the bot steps back for this conversation.
         conversation = await convs.get_or_create_conversation(
             db, tenant_id, event.platform, event.account_id, event.customer_id, now=now
         )
         _, is_new = await convs.record_outbound_once(
-            db, tenant_id, conversation.id, sender="human", text=event.text, source="inbox", delivery="sent",
-            platform_message_id=event.message_id, now=now,
+            db,
+            tenant_id,
+            conversation.id,
+            sender="human",
+            text=event.text,
+            source="inbox",
+            delivery="sent",
+            platform_message_id=event.message_id,
+            now=now,
             message_id=convs.inbound_message_id(event.platform, event.account_id, "echo:" + event.message_id),
         )
         if is_new:  # a redelivered echo is not a second answer
             await count_person_answer(db, conversation, now=now, zone=settings.zone)
         if conversation.status in (ConversationStatus.bot, ConversationStatus.handoff):
             await convs.update_conversation(
-                db, tenant_id, conversation.id, status=ConversationStatus.human,
+                db,
+                tenant_id,
+                conversation.id,
+                status=ConversationStatus.human,
                 paused_until=now + timedelta(minutes=settings.pause_minutes),
             )
             log.info("a person answered from the inbox; bot paused", extra={"minutes": settings.pause_minutes})
@@ -269,7 +315,7 @@ class EventDispatcher:
         if event.watermark_ms:
             conversation = await convs.find_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
             if conversation is not None:
-                watermark = datetime.fromtimestamp(event.watermark_ms / 1000, timezone.utc)
+                watermark = datetime.fromtimestamp(event.watermark_ms / 1000, UTC)
                 await convs.mark_read_up_to(db, tenant_id, conversation.id, watermark, status)
 
     async def _on_status(self, account: ChannelAccount, event: StatusUpdate) -> None:
@@ -280,11 +326,15 @@ class EventDispatcher:
         reference = reference_in(event.callback_data)
         if message is None and reference and event.status in ("sent", "delivered", "read"):
             # WhatsApp's statuses carry no text: the reply is known to be sent, its words only to its worker.
-            await self._sender.note_sent_reply(account, event.customer_id, reference,
-                                               platform_message_id=event.message_id, text="")
+            await self._sender.note_sent_reply(
+                account, event.customer_id, reference, platform_message_id=event.message_id, text=""
+            )
         if event.status == "failed" and message is not None:
             await convs.update_conversation(
-                db, tenant_id, message.conversation_id, last_error=failed_send_detail(event.error_code, event.error_title),
+                db,
+                tenant_id,
+                message.conversation_id,
+                last_error=failed_send_detail(event.error_code, event.error_title),
                 last_error_code=event.error_code or None,
             )
             self._metrics.send_failures.labels("status").inc()

@@ -58,8 +58,11 @@ def message_text(event: InboundMessage) -> str:
 
 def referral_fields(referral: Referral) -> dict[str, str | None]:
     """Where a conversation came from (an ad, a link), as conversation fields; None clears an older value."""
-    return {"referral_source": referral.source or None, "referral_ref": referral.ref or referral.campaign_hint or None,
-            "referral_ad_id": referral.ad_id or None}
+    return {
+        "referral_source": referral.source or None,
+        "referral_ref": referral.ref or referral.campaign_hint or None,
+        "referral_ad_id": referral.ad_id or None,
+    }
 
 
 def is_our_echo(event: Echo, our_app_id: str) -> bool:

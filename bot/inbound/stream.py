@@ -19,7 +19,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
@@ -110,9 +110,9 @@ class InboundStream:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for fields, body, _ in batch:
                     pipe.set(fields["body_key"], body)  # before its entry: a reader never finds an entry first
-                    pipe.xadd(self.stream, fields)
+                    pipe.xadd(self.stream, dict[Any, Any](fields))
                 results = await pipe.execute(raise_on_error=False)
-        except BaseException as exc:  # noqa: BLE001  (every waiting webhook must hear of it, whatever it is)
+        except BaseException as exc:
             for _, _, added in batch:
                 if not added.done():
                     added.set_exception(exc if isinstance(exc, Exception) else ConnectionError("queue unavailable"))
@@ -144,7 +144,9 @@ class InboundStream:
     async def _with_bodies(self, entries: list[tuple[str, dict[str, str]]]) -> list[Delivery]:
         keys = [fields["body_key"] for _, fields in entries if fields.get("body_key")]
         # The client decodes responses: bodies come back as text.
-        bodies: dict[str, str | None] = dict(zip(keys, cast(list[str | None], await self.redis.mget(keys)), strict=True)) if keys else {}
+        bodies: dict[str, str | None] = (
+            dict(zip(keys, cast(list[str | None], await self.redis.mget(keys)), strict=True)) if keys else {}
+        )
         return [_delivery(entry_id, fields, bodies.get(fields.get("body_key", ""))) for entry_id, fields in entries]
 
     async def keep_claimed(self, consumer: str, delivery: Delivery) -> None:
@@ -164,7 +166,7 @@ class InboundStream:
         await self.redis.hset(LAST_ERRORS, delivery.entry_id, error[:2000])
 
     async def last_error(self, delivery: Delivery) -> str:
-        return await self.redis.hget(LAST_ERRORS, delivery.entry_id) or ""
+        return str(await self.redis.hget(LAST_ERRORS, delivery.entry_id) or "")
 
     async def ack(self, delivery: Delivery) -> None:
         """Done with the entry: it and its body are deleted (see `compact_log` for the copy on disk)."""
@@ -199,10 +201,16 @@ class InboundStream:
             await pipe.execute()
 
     async def list_dead_letters(self, count: int = 100) -> list[dict[str, str]]:
-        rows = await self.redis.xrange(DEADLETTER, count=count)
+        # Replies are decoded to str (the client's decode_responses), whatever redis-py's types allow for.
+        rows: list[tuple[str, dict[str, str]]] = await self.redis.xrange(DEADLETTER, count=count)  # type: ignore[assignment]
         return [
-            {"id": entry_id, "channel": fields.get("channel", ""), "error": fields.get("error", ""),
-             "failed_at_ms": fields.get("failed_at_ms", ""), "original_id": fields.get("original_id", "")}
+            {
+                "id": entry_id,
+                "channel": fields.get("channel", ""),
+                "error": fields.get("error", ""),
+                "failed_at_ms": fields.get("failed_at_ms", ""),
+                "original_id": fields.get("original_id", ""),
+            }
             for entry_id, fields in rows
         ]
 
@@ -215,8 +223,10 @@ class InboundStream:
         body_key = BODY_PREFIX + uuid.uuid4().hex
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(body_key, fields.get("body", ""))
-            pipe.xadd(self.stream, {"channel": fields.get("channel", ""), "body_key": body_key,
-                                    "received_at_ms": fields.get("received_at_ms", "0")})
+            pipe.xadd(
+                self.stream,
+                {"channel": fields.get("channel", ""), "body_key": body_key, "received_at_ms": fields.get("received_at_ms", "0")},
+            )
             pipe.xdel(DEADLETTER, entry_id)
             await pipe.execute()
         return True
@@ -242,7 +252,7 @@ async def compact_log(redis: aioredis.Redis) -> bool:
     return True
 
 
-def _entries(response: object) -> list[tuple[str, dict[str, str]]]:
+def _entries(response: Any) -> list[tuple[str, dict[str, str]]]:
     # RESP3 answers a dict {stream: [entries]}; RESP2 a list [[stream, entries]].
     if isinstance(response, dict):
         groups = list(response.values())

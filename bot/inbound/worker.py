@@ -78,7 +78,9 @@ class Worker:
                 if self._stopping.is_set():
                     break
                 if is_store_outage(exc):
-                    log.warning("stream unreachable; reading again shortly", extra={"worker": self.name, "error_type": type(exc).__name__})
+                    log.warning(
+                        "stream unreachable; reading again shortly", extra={"worker": self.name, "error_type": type(exc).__name__}
+                    )
                 else:
                     log.exception("worker loop error; retrying", extra={"worker": self.name})
                 with contextlib.suppress(asyncio.TimeoutError):
@@ -108,8 +110,16 @@ class Worker:
             _, late = await asyncio.wait(finishing, timeout=2)
             for task in late:
                 task.cancel()
-        log.info("worker drained", extra={"worker": self.name, "left_pending": len(idle), "finished": len(finishing),
-                                          "turns_cut": cut, "seconds": round(time.monotonic() - started, 3)})
+        log.info(
+            "worker drained",
+            extra={
+                "worker": self.name,
+                "left_pending": len(idle),
+                "finished": len(finishing),
+                "turns_cut": cut,
+                "seconds": round(time.monotonic() - started, 3),
+            },
+        )
 
     async def _spawn(self, delivery: Delivery) -> None:
         await self._slots.acquire()
@@ -135,8 +145,12 @@ class Worker:
         keeper = asyncio.create_task(self._keep_claimed(delivery))
         counted = False
         try:
-            attempts = await ride_out(lambda: self.inbound.start_attempt(delivery), what="a delivery's attempt",
-                                      give_up=self._stopping.is_set, on_outage=self._outage)
+            attempts = await ride_out(
+                lambda: self.inbound.start_attempt(delivery),
+                what="a delivery's attempt",
+                give_up=self._stopping.is_set,
+                on_outage=self._outage,
+            )
             counted = True
             if attempts > self.inbound.max_attempts:
                 last = await self.inbound.last_error(delivery) or "the worker handling it stopped"
@@ -157,10 +171,18 @@ class Worker:
                 self.metrics.dead_letters.inc()
                 return
             # A store outage is waited out here, in this attempt: it says nothing about the delivery.
-            await ride_out(lambda: self.dispatcher.handle_delivery(delivery.channel, payload, delivery.received_at_ms),
-                           what="a delivery", give_up=self._stopping.is_set, on_outage=self._outage)
-            await ride_out(lambda: self.inbound.ack(delivery), what="an acknowledgement", give_up=self._stopping.is_set,
-                           on_outage=self._outage)
+            await ride_out(
+                lambda: self.dispatcher.handle_delivery(delivery.channel, payload, delivery.received_at_ms),
+                what="a delivery",
+                give_up=self._stopping.is_set,
+                on_outage=self._outage,
+            )
+            await ride_out(
+                lambda: self.inbound.ack(delivery),
+                what="an acknowledgement",
+                give_up=self._stopping.is_set,
+                on_outage=self._outage,
+            )
         except (ShuttingDown, asyncio.CancelledError) as exc:
             if counted:
                 await self._refund(delivery)

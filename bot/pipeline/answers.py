@@ -24,8 +24,7 @@ _QUALIFIERS = frozenset({"day_sat", "day_sun", "day_week", "duration"})
 # Concepts that frame a question without saying what it is about ("how much is…", "is … free?").
 _BROAD = frozenset({"price", "free", "payment", "membership", "booking", "urgent", "contact", "lessons", "month"})
 # Internal lines of campaign passages, which are for the model's reading, not for quoting.
-_INTERNAL = re.compile(r"^(?:for|price of [^:]+|how to get [^:]+|contact [^:]+|goals of [^:]+|who [^:]+ serves):",
-                       re.IGNORECASE)
+_INTERNAL = re.compile(r"^(?:for|price of [^:]+|how to get [^:]+|contact [^:]+|goals of [^:]+|who [^:]+ serves):", re.IGNORECASE)
 # "how many…", "¿cuánto…?", "combien…", "wie lange…": the answer holds a number.
 _ASKS_QUANTITY = re.compile(
     r"\b(?:how (?:many|much|long|often|far|big)|cuant[oa]s?|quant[oa]s?|quant[ie]|combien|wie (?:viele?|lange|oft)|"
@@ -81,16 +80,23 @@ def _candidates(passages: list[Passage], hidden: tuple[str, ...]) -> list[_Sente
         if passage.source.startswith("campaign:"):
             continue
         # Never a sentence that names a product not offered on this channel.
-        sentences = tuple(s for s in clean_sentences(passage.text) if not _INTERNAL.match(s)
-                          and not any(name in fold(s) for name in hidden))
+        sentences = tuple(
+            s for s in clean_sentences(passage.text) if not _INTERNAL.match(s) and not any(name in fold(s) for name in hidden)
+        )
         doc_lang = detect_language(passage.text)
         for index, sentence in enumerate(sentences):
             folded = fold(sentence)
-            found.append(_Sentence(
-                text=sentence, concepts=frozenset(concepts_in(folded, folded=True)),
-                words=content_words(sentence, doc_lang) | content_words(sentence, "en"),
-                rank=rank, passage=passage, siblings=sentences, index=index,
-            ))
+            found.append(
+                _Sentence(
+                    text=sentence,
+                    concepts=frozenset(concepts_in(folded, folded=True)),
+                    words=content_words(sentence, doc_lang) | content_words(sentence, "en"),
+                    rank=rank,
+                    passage=passage,
+                    siblings=sentences,
+                    index=index,
+                )
+            )
     return found
 
 
@@ -104,8 +110,15 @@ def _rarity(count: int, total: int) -> float:
     return math.log((total + 1) / (count + 1)) / math.log(total + 1) if total else 0.0
 
 
-def best_answer(question: str, context_text: str, passages: list[Passage], *, limit: int = 2,
-                hidden: tuple[str, ...] = (), require: frozenset[str] = frozenset()) -> DocumentAnswer | None:
+def best_answer(
+    question: str,
+    context_text: str,
+    passages: list[Passage],
+    *,
+    limit: int = 2,
+    hidden: tuple[str, ...] = (),
+    require: frozenset[str] = frozenset(),
+) -> DocumentAnswer | None:
     """The sentences of `passages` (none naming a `hidden` product, folded) that answer `question` best (the
     customer's earlier question, `context_text`, gives a follow-up its topic). With `require`, only a sentence
     that speaks of one of those concepts answers. None when no sentence speaks of what was asked."""
@@ -145,8 +158,12 @@ def best_answer(question: str, context_text: str, passages: list[Passage], *, li
         value += 2.0 * len(qualifiers) + sum(1.0 + _rarity(word_count[w], total) for w in words)
         if asked & _QUALIFIERS and not qualifiers and topical:
             value -= 1.0  # asked about Saturday: a sentence about weekdays answers less well
-        if not topical and not qualifiers and value < MIN_SCORE + 0.5 and not any(
-                _rarity(word_count[w], total) >= RARE and len(w) >= 5 for w in words):
+        if (
+            not topical
+            and not qualifiers
+            and value < MIN_SCORE + 0.5
+            and not any(_rarity(word_count[w], total) >= RARE and len(w) >= 5 for w in words)
+        ):
             return None  # words alone must say a good deal, or name something few sentences speak of
         if quantity and _DIGIT.search(sentence.text):
             value += 1.0
@@ -181,10 +198,15 @@ def best_answer(question: str, context_text: str, passages: list[Passage], *, li
         follow_concepts = concepts_in(following)
         follow_words = content_words(following, detect_language(sentence.passage.text)) | content_words(following, "en")
         # The next sentence belongs to the answer when it goes on about what was asked ("Closed on Sundays.").
-        if (_says_something(following) and not following.rstrip().endswith("?")
-                and (follow_concepts & topical_asked - _BROAD or (asked_words & follow_words and follow_concepts & asked))):
+        if (
+            _says_something(following)
+            and not following.rstrip().endswith("?")
+            and (follow_concepts & topical_asked - _BROAD or (asked_words & follow_words and follow_concepts & asked))
+        ):
             chosen.append(following)
     return DocumentAnswer(
-        sentences=chosen, source=sentence.passage.source, lang=detect_language(" ".join(chosen), default="en"),
+        sentences=chosen,
+        source=sentence.passage.source,
+        lang=detect_language(" ".join(chosen), default="en"),
         concepts=asked,
     )

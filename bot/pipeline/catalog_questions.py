@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.pipeline.turn_view import INSTRUCTION_LIKE
 from bot.pipeline.text import content_words, fold, words
+from bot.pipeline.turn_view import INSTRUCTION_LIKE
 from bot.pipeline.types import TurnContext
 from knowledge.concepts import concepts_in
 from knowledge.models import Campaign
@@ -28,11 +28,143 @@ _LEADING_ARTICLES = re.compile(
 )
 _TRAILING = re.compile(r"\s+(?:here|too|also|as well|there|tambien|tambem|aussi|auch|aqui|ici|hier|anche|qui)$")
 _GENERIC_ITEMS = frozenset(
-    ["it", "this", "that", "them", "these", "those", "one", "ones", "anything", "something", "everything", "stuff", "products", "product", "items", "thing", "things", "discount", "discounts", "offer", "offers", "deal", "deals", "promotion", "promotions", "coupon", "coupons", "sale", "sales", "price", "prices", "time", "question", "questions", "info", "information", "details", "more", "other", "options", "option", "plans", "plan", "eso", "esto", "algo", "productos", "producto", "descuento", "descuentos", "ofertas", "oferta", "precio", "informacion", "isso", "isto", "algo", "produtos", "produto", "desconto", "descontos", "ofertas", "oferta", "preco", "informacao", "ca", "cela", "quelque", "chose", "produits", "produit", "reduction", "reductions", "offres", "offre", "prix", "das", "es", "etwas", "produkte", "produkt", "rabatt", "rabatte", "angebot", "angebote", "preis", "offen", "geoffnet", "questo", "qualcosa", "prodotti", "prodotto", "sconto", "sconti", "offerte", "offerta", "prezzo"]
+    [
+        "it",
+        "this",
+        "that",
+        "them",
+        "these",
+        "those",
+        "one",
+        "ones",
+        "anything",
+        "something",
+        "everything",
+        "stuff",
+        "products",
+        "product",
+        "items",
+        "thing",
+        "things",
+        "discount",
+        "discounts",
+        "offer",
+        "offers",
+        "deal",
+        "deals",
+        "promotion",
+        "promotions",
+        "coupon",
+        "coupons",
+        "sale",
+        "sales",
+        "price",
+        "prices",
+        "time",
+        "question",
+        "questions",
+        "info",
+        "information",
+        "details",
+        "more",
+        "other",
+        "options",
+        "option",
+        "plans",
+        "plan",
+        "eso",
+        "esto",
+        "algo",
+        "productos",
+        "producto",
+        "descuento",
+        "descuentos",
+        "ofertas",
+        "oferta",
+        "precio",
+        "informacion",
+        "isso",
+        "isto",
+        "algo",
+        "produtos",
+        "produto",
+        "desconto",
+        "descontos",
+        "ofertas",
+        "oferta",
+        "preco",
+        "informacao",
+        "ca",
+        "cela",
+        "quelque",
+        "chose",
+        "produits",
+        "produit",
+        "reduction",
+        "reductions",
+        "offres",
+        "offre",
+        "prix",
+        "das",
+        "es",
+        "etwas",
+        "produkte",
+        "produkt",
+        "rabatt",
+        "rabatte",
+        "angebot",
+        "angebote",
+        "preis",
+        "offen",
+        "geoffnet",
+        "questo",
+        "qualcosa",
+        "prodotti",
+        "prodotto",
+        "sconto",
+        "sconti",
+        "offerte",
+        "offerta",
+        "prezzo",
+    ]
 )
 # Nouns that name a kind of service rather than a thing: what they are about decides whether it is sold.
 _SERVICE_NOUNS = frozenset(
-    ["class", "classes", "lesson", "lessons", "course", "courses", "session", "sessions", "coaching", "training", "help", "service", "services", "clase", "clases", "curso", "cursos", "sesion", "sesiones", "aula", "aulas", "cours", "seance", "seances", "kurs", "kurse", "stunde", "stunden", "unterricht", "lezione", "lezioni", "corso", "corsi"]
+    [
+        "class",
+        "classes",
+        "lesson",
+        "lessons",
+        "course",
+        "courses",
+        "session",
+        "sessions",
+        "coaching",
+        "training",
+        "help",
+        "service",
+        "services",
+        "clase",
+        "clases",
+        "curso",
+        "cursos",
+        "sesion",
+        "sesiones",
+        "aula",
+        "aulas",
+        "cours",
+        "seance",
+        "seances",
+        "kurs",
+        "kurse",
+        "stunde",
+        "stunden",
+        "unterricht",
+        "lezione",
+        "lezioni",
+        "corso",
+        "corsi",
+    ]
 )
 ASKS_CATALOG = re.compile(
     r"\bwhat (?:do|else do|can) you (?:sell|offer|have)|\bwhat (?:products|do you do)|\bwhat'?s (?:on offer|for sale)|"
@@ -63,8 +195,8 @@ def as_written(folded_item: str, text: str) -> str:
     tokens = re.findall(r"[\w'’-]+", text)
     folded_tokens = [fold(token) for token in tokens]
     for start in range(len(tokens) - len(wanted) + 1):
-        if folded_tokens[start:start + len(wanted)] == wanted:
-            return " ".join(tokens[start:start + len(wanted)])
+        if folded_tokens[start : start + len(wanted)] == wanted:
+            return " ".join(tokens[start : start + len(wanted)])
     return folded_item
 
 
@@ -88,8 +220,11 @@ def hidden_product(ctx: TurnContext, campaigns: list[Campaign], text: str) -> st
         name_words = content_words(name)
         if fold(name) in visible_names or not name_words:
             continue
-        if name_words <= said or (len(name_words) > 1 and len(name_words & said) >= len(name_words) - 1
-                                  and any(len(word) >= 6 for word in name_words & said)):
+        if name_words <= said or (
+            len(name_words) > 1
+            and len(name_words & said) >= len(name_words) - 1
+            and any(len(word) >= 6 for word in name_words & said)
+        ):
             return name
     return None
 
@@ -114,7 +249,9 @@ def unsold_item(ctx: TurnContext, campaigns: list[Campaign], text: str) -> tuple
     hidden = {fold(name) for name in ctx.facts.all_product_names} - {fold(c.product.name) for c in campaigns}
     said = as_written(item, text)
     echo = (
-        len(said) <= 40 and re.fullmatch(r"[\w' -]+", said) is not None
-        and not any(name and name in item for name in hidden) and not INSTRUCTION_LIKE.search(item)
+        len(said) <= 40
+        and re.fullmatch(r"[\w' -]+", said) is not None
+        and not any(name and name in item for name in hidden)
+        and not INSTRUCTION_LIKE.search(item)
     )
     return said, echo

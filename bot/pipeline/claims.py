@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.pipeline.turn_view import paragraphs
 from bot.pipeline.text import content_words, detect_language, fold, split_sentences
+from bot.pipeline.turn_view import paragraphs
 from knowledge.concepts import concepts_in
 
 # Kinds of promise a business is held to; a claim of one of these with no support is refused outright.
@@ -25,24 +25,191 @@ PROMISES = frozenset({"refund", "return", "cancel", "warranty", "delivery", "fin
 _RELATED = {"refund": {"return", "cancel"}, "return": {"refund"}, "cancel": {"refund"}}
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
-    "diez": 10, "doce": 12, "quince": 15, "veinte": 20, "treinta": 30,
-    "um": 1, "uma": 1, "dois": 2, "duas": 2, "quatro": 4, "sete": 7, "oito": 8, "nove": 9, "dez": 10, "doze": 12,
-    "quinze": 15, "vinte": 20, "trinta": 30,
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
-    "douze": 12, "quinze_fr": 15, "vingt": 20, "trente": 30,
-    "ein": 1, "eine": 1, "einen": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6, "sieben": 7, "acht": 8,
-    "neun": 9, "zehn": 10, "zwolf": 12, "funfzehn": 15, "zwanzig": 20, "dreissig": 30,
-    "due": 2, "tre": 3, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove_it": 9, "dieci": 10, "dodici": 12,
-    "quindici": 15, "venti": 20, "trenta": 30,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "uno": 1,
+    "una": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
+    "doce": 12,
+    "quince": 15,
+    "veinte": 20,
+    "treinta": 30,
+    "um": 1,
+    "uma": 1,
+    "dois": 2,
+    "duas": 2,
+    "quatro": 4,
+    "sete": 7,
+    "oito": 8,
+    "nove": 9,
+    "dez": 10,
+    "doze": 12,
+    "quinze": 15,
+    "vinte": 20,
+    "trinta": 30,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "douze": 12,
+    "quinze_fr": 15,
+    "vingt": 20,
+    "trente": 30,
+    "ein": 1,
+    "eine": 1,
+    "einen": 1,
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "funf": 5,
+    "sechs": 6,
+    "sieben": 7,
+    "acht": 8,
+    "neun": 9,
+    "zehn": 10,
+    "zwolf": 12,
+    "funfzehn": 15,
+    "zwanzig": 20,
+    "dreissig": 30,
+    "due": 2,
+    "tre": 3,
+    "cinque": 5,
+    "sei": 6,
+    "sette": 7,
+    "otto": 8,
+    "nove_it": 9,
+    "dieci": 10,
+    "dodici": 12,
+    "quindici": 15,
+    "venti": 20,
+    "trenta": 30,
 }
 # "une personne" is "a person": words that are also articles count only before a span of time.
 _ARTICLE_NUMBERS = frozenset({"one", "un", "une", "una", "uno", "um", "uma", "ein", "eine", "einen"})
-_TIME_UNITS = ("day", "dia", "jour", "tag", "giorn", "week", "semana", "semaine", "woche", "settiman", "month", "mes", "mois", "monat", "year", "ano", "jahr", "anni", "anno", "hour", "hora", "heure", "stund", "minut")
+_TIME_UNITS = (
+    "day",
+    "dia",
+    "jour",
+    "tag",
+    "giorn",
+    "week",
+    "semana",
+    "semaine",
+    "woche",
+    "settiman",
+    "month",
+    "mes",
+    "mois",
+    "monat",
+    "year",
+    "ano",
+    "jahr",
+    "anni",
+    "anno",
+    "hour",
+    "hora",
+    "heure",
+    "stund",
+    "minut",
+)
 # What number words count, by the start of the word that follows them, in the six languages.
-_UNITS = ("day", "dia", "jour", "tag", "giorn", "week", "semana", "semaine", "woche", "settiman", "month", "mes", "mois", "monat", "year", "ano", "an", "jahr", "anni", "anno", "hour", "hora", "heure", "stund", "ore", "ora", "minut", "time", "vez", "veces", "fois", "mal", "volt", "people", "person", "persona", "personne", "pessoa", "leute", "session", "sesion", "sesion", "seance", "sitzung", "lezion", "aula", "class", "clase", "cours", "kurs", "instal", "cuota", "parcela", "rate", "raten", "employee", "empleado", "mitarbeiter", "dipendent", "funcionari", "student", "alumn", "eleve", "schuler", "studen", "place", "plaz", "seat")
+_UNITS = (
+    "day",
+    "dia",
+    "jour",
+    "tag",
+    "giorn",
+    "week",
+    "semana",
+    "semaine",
+    "woche",
+    "settiman",
+    "month",
+    "mes",
+    "mois",
+    "monat",
+    "year",
+    "ano",
+    "an",
+    "jahr",
+    "anni",
+    "anno",
+    "hour",
+    "hora",
+    "heure",
+    "stund",
+    "ore",
+    "ora",
+    "minut",
+    "time",
+    "vez",
+    "veces",
+    "fois",
+    "mal",
+    "volt",
+    "people",
+    "person",
+    "persona",
+    "personne",
+    "pessoa",
+    "leute",
+    "session",
+    "sesion",
+    "sesion",
+    "seance",
+    "sitzung",
+    "lezion",
+    "aula",
+    "class",
+    "clase",
+    "cours",
+    "kurs",
+    "instal",
+    "cuota",
+    "parcela",
+    "rate",
+    "raten",
+    "employee",
+    "empleado",
+    "mitarbeiter",
+    "dipendent",
+    "funcionari",
+    "student",
+    "alumn",
+    "eleve",
+    "schuler",
+    "studen",
+    "place",
+    "plaz",
+    "seat",
+)
 _DAYS = {
     "mon": "monday lunes lundi montag lunedi segunda",
     "tue": "tuesday martes mardi dienstag martedi terca",
@@ -56,26 +223,26 @@ _DAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Absolute promises: each must stand in the tenant's words (in any language).
 _ABSOLUTES = {
     "anytime": r"any ?time|at all times|whenever you (?:want|like)|en cualquier momento|cuando quieras|a tout moment|"
-               r"quand vous voulez|jederzeit|wann immer|in qualsiasi momento|quando vuoi|a qualquer momento|"
-               r"quando quiser",
+    r"quand vous voulez|jederzeit|wann immer|in qualsiasi momento|quando vuoi|a qualquer momento|"
+    r"quando quiser",
     "anything": r"\banything\b|\beverything\b|cualquier cosa|\btodo\b|n'importe quoi|\btout\b|\balles\b|"
-                r"qualsiasi cosa|\btutto\b|qualquer coisa",
+    r"qualsiasi cosa|\btutto\b|qualquer coisa",
     "no_questions": r"no questions?(?: asked)?|sin preguntas|sans (?:poser de )?questions?|ohne (?:fragen|frist|nachfragen)|"
-                    r"senza (?:domande|problemi)|sem perguntas",
+    r"senza (?:domande|problemi)|sem perguntas",
     "lifetime": r"lifetime|for life|forever|de por vida|para siempre|a vie|pour toujours|lebenslang|fur immer|"
-                r"a vita|per sempre|vitalici",
+    r"a vita|per sempre|vitalici",
     "every_day": r"every ?day|daily|7 days a week|24/7|todos los dias|tous les jours|jeden tag|taglich|"
-                 r"tutti i giorni|ogni giorno|todos os dias|all day",
+    r"tutti i giorni|ogni giorno|todos os dias|all day",
     "full_refund": r"full refund|reembolso (?:total|completo)|remboursement (?:integral|total|complet)|"
-                   r"(?:volle[ns]?|ganze[ns]?) (?:geld|betrag|kaufpreis|monat)|rimborso (?:totale|completo|integrale)",
+    r"(?:volle[ns]?|ganze[ns]?) (?:geld|betrag|kaufpreis|monat)|rimborso (?:totale|completo|integrale)",
     "same_day": r"same day|next day|tomorrow|mismo dia|dia siguiente|le jour meme|le lendemain|am selben tag|"
-                r"nachsten tag|stesso giorno|giorno dopo|mesmo dia|dia seguinte",
+    r"nachsten tag|stesso giorno|giorno dopo|mesmo dia|dia seguinte",
     "no_id": r"no id|without (?:an )?id|walk in|sin cita|sans rendez-vous|ohne (?:termin|ausweis)|senza appuntamento|"
-             r"sem marcacao",
+    r"sem marcacao",
     # "We always refund you": said of a promise, "always" must be the business's word too.
     "always": r"always|siempre|sempre|toujours|immer",
     "we_pay": r"we (?:pay|cover) (?:the )?return|(?:return|shipping) (?:is )?(?:on us|free)|retour gratuit|"
-              r"devolucion gratis|kostenlose rucksendung|reso gratuito|devolucao gratis",
+    r"devolucion gratis|kostenlose rucksendung|reso gratuito|devolucao gratis",
 }
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
 _TIME = re.compile(r"\b(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|uhr|h\b)?", re.IGNORECASE)
@@ -166,7 +333,7 @@ def _days(folded: str) -> set[str]:
     if len(named) >= 2 and re.search(r"\b(?:to|a|au|bis|al|-|–|through|till|until|ate|a)\b|[-–]", folded):
         first, last = _DAY_ORDER.index(named[0]), _DAY_ORDER.index(named[-1])
         if last - first <= 6:
-            found |= set(_DAY_ORDER[first:last + 1]) if named[0] == "mon" else set()
+            found |= set(_DAY_ORDER[first : last + 1]) if named[0] == "mon" else set()
     return found
 
 
@@ -193,11 +360,17 @@ def claims_in(text: str, *, ignore: Sequence[str] = ()) -> list[Claim]:
                 folded = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", folded)
         numbers, _ = _numbers(folded)
         concepts = concepts_in(folded, folded=True)
-        found.append(Claim(
-            sentence=sentence.strip(), numbers=frozenset(numbers), days=frozenset(_days(folded)),
-            absolutes=frozenset(_claimed_absolutes(folded, concepts)), promises=frozenset(concepts & PROMISES),
-            concepts=frozenset(concepts), words=_words(folded),
-        ))
+        found.append(
+            Claim(
+                sentence=sentence.strip(),
+                numbers=frozenset(numbers),
+                days=frozenset(_days(folded)),
+                absolutes=frozenset(_claimed_absolutes(folded, concepts)),
+                promises=frozenset(concepts & PROMISES),
+                concepts=frozenset(concepts),
+                words=_words(folded),
+            )
+        )
     return found
 
 
@@ -208,7 +381,7 @@ def support_units(texts: Sequence[str]) -> list[Support]:
         for paragraph in paragraphs(text):
             parts = [part for part in split_sentences(paragraph) if part]
             for index in range(len(parts)):
-                for joined in (parts[index], " ".join(parts[index:index + 2]) if index + 1 < len(parts) else ""):
+                for joined in (parts[index], " ".join(parts[index : index + 2]) if index + 1 < len(parts) else ""):
                     if joined:
                         units.append(_unit(joined))
     return units
@@ -218,9 +391,15 @@ def support_units(texts: Sequence[str]) -> list[Support]:
 def _unit(text: str) -> Support:
     folded = fold(text)
     numbers, hours = _numbers(folded)
-    return Support(text=text, numbers=frozenset(numbers), hours=frozenset(hours), days=frozenset(_days(folded)),
-                   absolutes=frozenset(_absolutes(folded)), concepts=frozenset(concepts_in(folded, folded=True)),
-                   words=_words(folded))
+    return Support(
+        text=text,
+        numbers=frozenset(numbers),
+        hours=frozenset(hours),
+        days=frozenset(_days(folded)),
+        absolutes=frozenset(_absolutes(folded)),
+        concepts=frozenset(concepts_in(folded, folded=True)),
+        words=_words(folded),
+    )
 
 
 def _words(folded: str) -> frozenset[str]:
@@ -269,8 +448,14 @@ def _carries(claim: Claim, unit: Support, free_numbers: frozenset[int]) -> bool:
     return True
 
 
-def unsupported(text: str, cited: Sequence[str], given: Sequence[str], *, ignore: Sequence[str] = (),
-                customer_numbers: frozenset[int] = frozenset()) -> list[str]:
+def unsupported(
+    text: str,
+    cited: Sequence[str],
+    given: Sequence[str],
+    *,
+    ignore: Sequence[str] = (),
+    customer_numbers: frozenset[int] = frozenset(),
+) -> list[str]:
     """The sentences of `text` whose claims neither the cited passages nor the rest of what the reply was
     written from (`given`) carry. Numbers the customer said themselves may be repeated, except in a promise."""
     claims = [claim for claim in claims_in(text, ignore=ignore) if claim.checkable]
@@ -283,8 +468,7 @@ def unsupported(text: str, cited: Sequence[str], given: Sequence[str], *, ignore
         free = frozenset() if claim.promises or claim.absolutes else customer_numbers
         if not (claim.numbers - free or claim.days or claim.absolutes or claim.promises):
             continue  # only repeats what the customer said
-        if any(_carries(claim, unit, free) for unit in cited_units) or any(
-                _carries(claim, unit, free) for unit in given_units):
+        if any(_carries(claim, unit, free) for unit in cited_units) or any(_carries(claim, unit, free) for unit in given_units):
             continue
         missing.append(claim.sentence)
     return missing

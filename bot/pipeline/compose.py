@@ -6,13 +6,13 @@ import logging
 import time
 
 from bot.pipeline.classify import classify_turn
-from bot.pipeline.turn_view import language_of, visible_campaigns
 from bot.pipeline.guard import INSTRUCTIONS_REPEATED
 from bot.pipeline.leads import update_lead
 from bot.pipeline.llm import ModelUnavailable, SalesChatModel, llm_reply
 from bot.pipeline.offline import offline_reply, safe_reply
 from bot.pipeline.phrases import phrase
 from bot.pipeline.text import split_sentences
+from bot.pipeline.turn_view import language_of, visible_campaigns
 from bot.pipeline.types import (
     Classification,
     Intent,
@@ -73,8 +73,13 @@ def _kept_sentences(ctx: TurnContext, candidate: Reply, handoff: bool) -> str:
 
 
 async def _repaired(
-    ctx: TurnContext, candidate: Reply, violations: list[str], classification: Classification,
-    model: SalesChatModel | None, time_left_s: float, handoff: bool,
+    ctx: TurnContext,
+    candidate: Reply,
+    violations: list[str],
+    classification: Classification,
+    model: SalesChatModel | None,
+    time_left_s: float,
+    handoff: bool,
 ) -> tuple[Reply, Usage | None]:
     """An answer to the same question without what was unsupported: the supported sentences when they still
     answer; else the model once more, told what it got wrong; else the offline answer; else product names."""
@@ -104,11 +109,14 @@ async def _repaired(
 def _add(first: Usage | None, second: Usage | None) -> Usage | None:
     if first is None or second is None:
         return first or second
-    return first.model_copy(update={
-        "input_tokens": first.input_tokens + second.input_tokens,
-        "output_tokens": first.output_tokens + second.output_tokens,
-        "latency_ms": first.latency_ms + second.latency_ms, "cost_usd": round(first.cost_usd + second.cost_usd, 8),
-    })
+    return first.model_copy(
+        update={
+            "input_tokens": first.input_tokens + second.input_tokens,
+            "output_tokens": first.output_tokens + second.output_tokens,
+            "latency_ms": first.latency_ms + second.latency_ms,
+            "cost_usd": round(first.cost_usd + second.cost_usd, 8),
+        }
+    )
 
 
 async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s: float) -> TurnResult:
@@ -129,14 +137,18 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
     reply, violations = candidate, []
     if not verdict.ok:
         violations = verdict.violations
-        log.info("reply repaired", extra={"tenant_id": ctx.tenant_id, "source": candidate.source,
-                                          "violations": len(violations)})
+        log.info("reply repaired", extra={"tenant_id": ctx.tenant_id, "source": candidate.source, "violations": len(violations)})
         time_left = timeout_s - (time.perf_counter() - started)
         reply, extra = await _repaired(ctx, candidate, violations, classification, model, time_left, handoff)
         usage = _add(usage, extra)
     reply = reply.model_copy(update={"handoff": reply.handoff or handoff})
     lead = update_lead(ctx, classification, reply)
     return TurnResult(
-        classification=classification, reply=reply, guard_blocked=bool(violations), guard_violations=violations,
-        refused_text=candidate.text if violations else "", lead=lead, usage=usage,
+        classification=classification,
+        reply=reply,
+        guard_blocked=bool(violations),
+        guard_violations=violations,
+        refused_text=candidate.text if violations else "",
+        lead=lead,
+        usage=usage,
     )

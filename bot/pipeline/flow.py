@@ -12,8 +12,13 @@ from knowledge.models import Campaign
 
 # Which lead field a qualification question asks for, by its words in the six languages.
 _QUESTION_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("team_size", re.compile(r"how many (?:people|employees|users|seats)|team size|cuantas personas|cuantos empleados|"
-                             r"quantas pessoas|combien de personnes|wie viele (?:personen|mitarbeiter|leute)|quante persone")),
+    (
+        "team_size",
+        re.compile(
+            r"how many (?:people|employees|users|seats)|team size|cuantas personas|cuantos empleados|"
+            r"quantas pessoas|combien de personnes|wie viele (?:personen|mitarbeiter|leute)|quante persone"
+        ),
+    ),
     ("budget_cents", re.compile(r"budget|presupuesto|orcamento|wie viel (?:mochtest|willst) du ausgeben")),
     ("timeline", re.compile(r"\bwhen\b|cuando|quando|quand\b|\bwann\b|how soon|by when")),
     ("email", re.compile(r"e-?mail|correo")),
@@ -26,11 +31,14 @@ _QUESTION_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _OBJECTION_KINDS: dict[str, re.Pattern[str]] = {
     "price": re.compile(
         r"expensive|pricey|price|cost|money|afford|budget|cheap|too much|caro|cara|barat|dinero|presupuesto|dinheiro|"
-        r"orcamento|cher|chere|prix|argent|teuer|gunstig|billig|geld|budget|costos|soldi|prezzo|costa troppo"),
+        r"orcamento|cher|chere|prix|argent|teuer|gunstig|billig|geld|budget|costos|soldi|prezzo|costa troppo"
+    ),
     "time": re.compile(r"\btime\b|busy|schedule|tiempo|ocupad|tempo|temps|occupe|\bzeit\b|stress|impegn"),
     "think": re.compile(r"think|not sure|unsure|later|pensar|pienso|segur|reflechir|pas sur|uberleg|nachdenk|pensarci"),
-    "trust": re.compile(r"trust|scam|quality|work for me|really work|confian|calidad|qualidade|confiance|qualite|"
-                        r"vertrau|qualitat|funktioniert|fiducia|qualita"),
+    "trust": re.compile(
+        r"trust|scam|quality|work for me|really work|confian|calidad|qualidade|confiance|qualite|"
+        r"vertrau|qualitat|funktioniert|fiducia|qualita"
+    ),
     "competitor": re.compile(r"competitor|elsewhere|another (?:shop|studio|company)|competencia|concorr|concurren|konkurren"),
 }
 

@@ -9,7 +9,7 @@ from knowledge.money import profile_locale as locale_for
 
 
 def product_price(product: Product, profile: BusinessProfile | None = None, lang: str = "en") -> str:
-    """"£99.00/month", "2.499,00 €", "89,00 € pro Termin": the amount in the business's locale, the period in
+    """ "£99.00/month", "2.499,00 €", "89,00 € pro Termin": the amount in the business's locale, the period in
     the customer's language."""
     return format_price(product, locale_for(profile, product.currency), lang)
 
@@ -22,8 +22,9 @@ def join_items(items: list[str], conjunction: str) -> str:
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
-def offer_list(ctx: TurnContext, campaigns: list[Campaign], conjunction: str, lang: str, *, with_prices: bool = True,
-               limit: int = 5) -> str:
+def offer_list(
+    ctx: TurnContext, campaigns: list[Campaign], conjunction: str, lang: str, *, with_prices: bool = True, limit: int = 5
+) -> str:
     """The visible products, each with its price: "Yoga Mat Pro ($49.00) and Online Coaching (€99.00/month)"."""
     names: list[str] = []
     seen: set[str] = set()

@@ -26,10 +26,10 @@ _DISCOUNT_FAMILIES: dict[str, re.Pattern[str]] = {
         r"\b(?:coupon\w*|cupon\w*|cupom|cupons|voucher\w*|vale de desconto|code promo|promo ?code\w*|gutschein\w*|"
         r"rabattcode\w*|codigo promocional)\b"
     ),
-    "free": re.compile(
-        r"(?<![\w-])(?<!feel )(?:free|gratis|gratuit\w*|gratuito|gratuita|kostenlos\w*|umsonst)(?! to\b)(?!-)\b"
+    "free": re.compile(r"(?<![\w-])(?<!feel )(?:free|gratis|gratuit\w*|gratuito|gratuita|kostenlos\w*|umsonst)(?! to\b)(?!-)\b"),
+    "promotion": re.compile(
+        r"\b(?:promo|promos|promotion\w*|promocion\w*|promocao|promocoes|aktion\w*|sonderangebot\w*|on sale|clearance|bogo|2x1|2 for 1)\b"
     ),
-    "promotion": re.compile(r"\b(?:promo|promos|promotion\w*|promocion\w*|promocao|promocoes|aktion\w*|sonderangebot\w*|on sale|clearance|bogo|2x1|2 for 1)\b"),
 }
 
 INSTRUCTIONS_REPEATED = "repeats the assistant's instructions"
@@ -53,9 +53,18 @@ def campaign_texts(campaign: Campaign) -> list[str]:
     """The owner's own words in a campaign: amounts, percentages and offers in them are the owner's facts."""
     product, flow = campaign.product, campaign.chat_flow
     # The features also as one list, as replies state them ("Key features: 4 classes, groups of 8").
-    texts = [campaign.name, product.name, product.description, *product.features, "; ".join(product.features),
-             flow.greeting, flow.closing_message,
-             *flow.qualification_questions, *flow.objection_handling.keys(), *flow.objection_handling.values()]
+    texts = [
+        campaign.name,
+        product.name,
+        product.description,
+        *product.features,
+        "; ".join(product.features),
+        flow.greeting,
+        flow.closing_message,
+        *flow.qualification_questions,
+        *flow.objection_handling.keys(),
+        *flow.objection_handling.values(),
+    ]
     return [text for text in texts if text]
 
 
@@ -112,7 +121,29 @@ _NO_OFFER = re.compile(
 )
 # Words of the offers themselves, which say nothing about what is on offer.
 _OFFER_WORDS = frozenset(
-    ["free", "gratis", "gratuit", "gratuito", "gratuita", "kostenlos", "umsonst", "discount", "descuento", "desconto", "reduction", "remise", "rabatt", "coupon", "cupon", "cupom", "promo", "promotion", "sale", "off", "percent"]
+    [
+        "free",
+        "gratis",
+        "gratuit",
+        "gratuito",
+        "gratuita",
+        "kostenlos",
+        "umsonst",
+        "discount",
+        "descuento",
+        "desconto",
+        "reduction",
+        "remise",
+        "rabatt",
+        "coupon",
+        "cupon",
+        "cupom",
+        "promo",
+        "promotion",
+        "sale",
+        "off",
+        "percent",
+    ]
 )
 
 
@@ -169,7 +200,8 @@ def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) 
     visible = {fold(campaign.product.name) for campaign in facts.products} | {fold(c.name) for c in facts.products}
     # "The Teacher Training isn't offered here" is an honest answer: such a sentence (with no amount) may name it.
     without_visible = " ".join(
-        sentence for sentence in _SENTENCE_SPLIT.split(folded)
+        sentence
+        for sentence in _SENTENCE_SPLIT.split(folded)
         if not (_NOT_OFFERED_HERE.search(sentence) and not extract_amounts(sentence))
     )
     for name in sorted(visible, key=len, reverse=True):

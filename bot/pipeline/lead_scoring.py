@@ -25,7 +25,67 @@ _NAME_SURE = re.compile(
 )
 _NAME_MAYBE = re.compile(r"(?:\b[Ii]'m|\b[Ii] am|\b[Ss]oy|\b[Ss]ou|\b[Jj]e suis|\b[Ii]ch bin|\b[Hh]ier ist)\s+" + _NAME_VALUE)
 _NOT_NAMES = frozenset(
-    ["interested", "looking", "ready", "fine", "good", "great", "ok", "okay", "sure", "not", "just", "here", "new", "back", "still", "very", "so", "also", "from", "with", "in", "at", "the", "a", "an", "going", "trying", "happy", "sorry", "glad", "afraid", "thinking", "wondering", "calling", "writing", "asking", "interesado", "interesada", "de", "la", "el", "muy", "nuevo", "nueva", "interessado", "interessada", "do", "da", "nao", "bem", "interesse", "interessee", "pas", "tres", "nicht", "sehr", "neu", "interessiert", "auch"]
+    [
+        "interested",
+        "looking",
+        "ready",
+        "fine",
+        "good",
+        "great",
+        "ok",
+        "okay",
+        "sure",
+        "not",
+        "just",
+        "here",
+        "new",
+        "back",
+        "still",
+        "very",
+        "so",
+        "also",
+        "from",
+        "with",
+        "in",
+        "at",
+        "the",
+        "a",
+        "an",
+        "going",
+        "trying",
+        "happy",
+        "sorry",
+        "glad",
+        "afraid",
+        "thinking",
+        "wondering",
+        "calling",
+        "writing",
+        "asking",
+        "interesado",
+        "interesada",
+        "de",
+        "la",
+        "el",
+        "muy",
+        "nuevo",
+        "nueva",
+        "interessado",
+        "interessada",
+        "do",
+        "da",
+        "nao",
+        "bem",
+        "interesse",
+        "interessee",
+        "pas",
+        "tres",
+        "nicht",
+        "sehr",
+        "neu",
+        "interessiert",
+        "auch",
+    ]
 )
 _NAME_STOP = frozenset(["and", "y", "e", "et", "und", "from", "de", "da", "at", "with", "con", "com", "avec", "mit"])
 
@@ -55,9 +115,7 @@ _BUDGET_CONTEXT = re.compile(
     r"\b(?:budget|spend|afford|up to|max(?:imum)?|presupuesto|gastar|hasta|orcamento|ate|depenser|jusqu'a|"
     r"ausgeben|bis zu|hochstens)\b"
 )
-_BARE_BUDGET = re.compile(
-    r"\b(?:budget|presupuesto|orcamento)\b[^0-9]{0,20}?(\d{1,9})(?![\d.,]*\s*%)"
-)
+_BARE_BUDGET = re.compile(r"\b(?:budget|presupuesto|orcamento)\b[^0-9]{0,20}?(\d{1,9})(?![\d.,]*\s*%)")
 
 _TIMELINE = re.compile(
     r"\b(?:asap|as soon as possible|right away|immediately|urgent(?:ly)?|today|tonight|tomorrow|this week|next week|"
@@ -212,7 +270,7 @@ def merge_fields(old: LeadFields, new: LeadFields) -> LeadFields:
 
 
 def urgency(timeline: str | None) -> str:
-    """"high" (days), "medium" (weeks), "low" (later) or "" when no timeline is known."""
+    """ "high" (days), "medium" (weeks), "low" (later) or "" when no timeline is known."""
     if not timeline:
         return ""
     folded = fold(timeline)
@@ -256,7 +314,10 @@ def score_lead(state: LeadState, campaign: Campaign | None) -> tuple[int, list[s
     fields = state.fields
     if state.buying_signals:
         # Saying "I want it" is the strongest sign a salesperson gets.
-        add(30 + min(state.buying_signals - 1, 2) * 5, "Asked to buy" if state.buying_signals == 1 else f"Asked to buy {state.buying_signals} times")
+        add(
+            30 + min(state.buying_signals - 1, 2) * 5,
+            "Asked to buy" if state.buying_signals == 1 else f"Asked to buy {state.buying_signals} times",
+        )
     budget_value, budget_reason = _budget_points(state, campaign)
     add(budget_value, budget_reason)
     if fields.team_size:
@@ -279,7 +340,10 @@ def score_lead(state: LeadState, campaign: Campaign | None) -> tuple[int, list[s
     if state.cta_sent:
         add(5, "Received the purchase link")
     if state.objections:
-        add(-min(state.objections, 3) * 5, "Raised an objection" if state.objections == 1 else f"Raised {state.objections} objections")
+        add(
+            -min(state.objections, 3) * 5,
+            "Raised an objection" if state.objections == 1 else f"Raised {state.objections} objections",
+        )
     if state.not_interested:
         add(-30, "Said they are not interested")
     if state.opted_out:

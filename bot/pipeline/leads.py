@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.pipeline.classify import is_disinterest
-from bot.pipeline.turn_view import visible_campaigns
 from bot.pipeline.lead_scoring import (
     business_region,
     capture_lead_fields,
@@ -13,6 +12,7 @@ from bot.pipeline.lead_scoring import (
     score_lead,
     stage_for,
 )
+from bot.pipeline.turn_view import visible_campaigns
 from bot.pipeline.types import Classification, Intent, LeadState, Reply, TurnContext
 from knowledge.models import Campaign
 

@@ -16,10 +16,10 @@ from langchain_core.runnables import Runnable
 from langchain_groq import ChatGroq
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
-from bot.pipeline.turn_view import visible_campaigns
 from bot.pipeline.lead_scoring import EMAIL_RE, find_phone, region_for_customer
 from bot.pipeline.prompts import TOOL_NAME, build_messages, next_question
 from bot.pipeline.text import fold
+from bot.pipeline.turn_view import visible_campaigns
 from bot.pipeline.types import (
     Classification,
     Intent,
@@ -103,7 +103,7 @@ class SalesChatModel(ChatGroq):
 
 def build_chat_model(api_key: str, model: str, base_url: str | None, timeout_s: float) -> SalesChatModel:
     """A Groq chat model; `base_url` points at another server speaking Groq's API (empty for Groq's own)."""
-    return SalesChatModel(
+    return SalesChatModel(  # type: ignore[call-arg]  # langchain-groq names the field model_name, aliased `model`
         model=model,
         api_key=api_key,
         base_url=base_url or None,

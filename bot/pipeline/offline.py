@@ -13,13 +13,6 @@ import re
 from bot.pipeline.answers import DocumentAnswer, best_answer
 from bot.pipeline.catalog_questions import ASKS_CATALOG, hidden_product, unsold_item
 from bot.pipeline.classify import best_campaign_by_name
-from bot.pipeline.turn_view import (
-    campaign_in_focus,
-    clean_sentences,
-    language_of,
-    usable_passages,
-    visible_campaigns,
-)
 from bot.pipeline.flow import (
     closing_message,
     is_first_reply,
@@ -32,6 +25,13 @@ from bot.pipeline.lead_scoring import capture_lead_fields
 from bot.pipeline.phrases import phrase
 from bot.pipeline.query import is_follow_up
 from bot.pipeline.text import fold
+from bot.pipeline.turn_view import (
+    campaign_in_focus,
+    clean_sentences,
+    language_of,
+    usable_passages,
+    visible_campaigns,
+)
 from bot.pipeline.types import Classification, Intent, Reply, TurnContext
 from knowledge.concepts import concepts_in
 from knowledge.models import Campaign
@@ -145,10 +145,13 @@ class _Responder:
         number, question = next_question(self.ctx, self.campaign, self.lang, capture_lead_fields(self.text))
         if not number:
             return reply
-        return reply.model_copy(update={
-            "text": f"{reply.text} {question}", "asked_question": True,
-            "facts_used": [*reply.facts_used, f"question:{number}"],
-        })
+        return reply.model_copy(
+            update={
+                "text": f"{reply.text} {question}",
+                "asked_question": True,
+                "facts_used": [*reply.facts_used, f"question:{number}"],
+            }
+        )
 
     def not_repeated(self, reply: Reply) -> Reply:
         """Never the same message twice in a row: the second time, offer a person instead of repeating."""
@@ -192,8 +195,12 @@ class _Responder:
         if answer.lang != self.lang:
             # The tenant's own words, quoted in their language: a translation here would be our words, not theirs.
             text = phrase("docs_say", self.lang, quote=text)
-        return Reply(text=text, source="offline", facts_used=[f"passage:{answer.source}"],
-                     product_name=self.named.product.name if self.named else "")
+        return Reply(
+            text=text,
+            source="offline",
+            facts_used=[f"passage:{answer.source}"],
+            product_name=self.named.product.name if self.named else "",
+        )
 
     def _answer_from_documents(self, require: frozenset[str] = frozenset()) -> DocumentAnswer | None:
         earlier = ""
@@ -232,8 +239,12 @@ class _Responder:
             reply = self._document_reply(documents)
             if self.named is not None and intent == Intent.price_question:
                 price = phrase("costs", self.lang, product=self.named.product.name, price=self._price(self.named))
-                reply = reply.model_copy(update={"text": f"{price} {reply.text}",
-                                                 "facts_used": [f"product:{self.named.product.name}", *reply.facts_used]})
+                reply = reply.model_copy(
+                    update={
+                        "text": f"{price} {reply.text}",
+                        "facts_used": [f"product:{self.named.product.name}", *reply.facts_used],
+                    }
+                )
             return reply
         if asked and self.named is None and intent != Intent.price_question:
             return Reply(text=phrase("dont_know", self.lang), source="offline")
@@ -269,13 +280,17 @@ class _Responder:
         if campaign is not None:
             product = campaign.product
             if product.features:
-                text += " " + phrase("value", self.lang, price=self._price(campaign), product=product.name,
-                                     features=", ".join(product.features[:3]))
+                text += " " + phrase(
+                    "value",
+                    self.lang,
+                    price=self._price(campaign),
+                    product=product.name,
+                    features=", ".join(product.features[:3]),
+                )
             else:
                 text += " " + phrase("costs", self.lang, product=product.name, price=self._price(campaign))
             used = [f"product:{product.name}"]
-        return Reply(text=text, source="offline", facts_used=used,
-                     product_name=campaign.product.name if campaign else "")
+        return Reply(text=text, source="offline", facts_used=used, product_name=campaign.product.name if campaign else "")
 
     def _offers(self) -> Reply:
         text = f"{phrase('we_offer', self.lang, offer=self._offer())} {phrase('which_one', self.lang)}"
@@ -299,26 +314,35 @@ class _Responder:
         if campaign is not None:
             key, answer = matching_objection(self.text, campaign.chat_flow.objection_handling)
             if answer:
-                return Reply(text=answer, source="offline", facts_used=[f"objection:{key}"],
-                             product_name=campaign.product.name)
+                return Reply(text=answer, source="offline", facts_used=[f"objection:{key}"], product_name=campaign.product.name)
             product = campaign.product
             if product.features:
-                text = " ".join([
-                    phrase("understand", self.lang),
-                    phrase("value", self.lang, price=self._price(campaign), product=product.name,
-                           features=", ".join(product.features[:4])),
-                    phrase("decide", self.lang),
-                ])
-                return Reply(text=text, source="offline", facts_used=[f"product:{product.name}", "features"],
-                             product_name=product.name)
+                text = " ".join(
+                    [
+                        phrase("understand", self.lang),
+                        phrase(
+                            "value",
+                            self.lang,
+                            price=self._price(campaign),
+                            product=product.name,
+                            features=", ".join(product.features[:4]),
+                        ),
+                        phrase("decide", self.lang),
+                    ]
+                )
+                return Reply(
+                    text=text, source="offline", facts_used=[f"product:{product.name}", "features"], product_name=product.name
+                )
         return Reply(text=f"{phrase('understand', self.lang)} {phrase('decide', self.lang)}", source="offline")
 
     def _closing(self) -> Reply:
         campaign = self.campaign
         if campaign is None:
             if self.campaigns:
-                text = (f"{phrase('great_choice', self.lang)} {phrase('we_offer', self.lang, offer=self._offer())} "
-                        f"{phrase('which_one', self.lang)}")
+                text = (
+                    f"{phrase('great_choice', self.lang)} {phrase('we_offer', self.lang, offer=self._offer())} "
+                    f"{phrase('which_one', self.lang)}"
+                )
                 return Reply(text=text, source="offline", facts_used=[f"product:{c.product.name}" for c in self.campaigns])
             return Reply(text=f"{phrase('great_choice', self.lang)} {phrase('complete_order', self.lang)}", source="offline")
         owner_closing = closing_message(campaign, self.lang)
@@ -331,8 +355,13 @@ class _Responder:
             text = closing
         else:
             text = f"{closing} {phrase('complete_order', self.lang)}"
-        return Reply(text=text, source="offline", facts_used=used + (["cta"] if url else []),
-                     cta_sent=bool(url), product_name=campaign.product.name)
+        return Reply(
+            text=text,
+            source="offline",
+            facts_used=used + (["cta"] if url else []),
+            cta_sent=bool(url),
+            product_name=campaign.product.name,
+        )
 
     def _noted(self, name: str) -> Reply:
         """The customer told us about themselves: thank them, then carry on with the flow."""
@@ -353,8 +382,10 @@ class _Responder:
             offer = self._offer()
         else:
             offer = ""
-        text = phrase("steer", self.lang, offer=offer) if offer else phrase(
-            "steer_business", self.lang, business=_business_name(self.ctx, self.lang)
+        text = (
+            phrase("steer", self.lang, offer=offer)
+            if offer
+            else phrase("steer_business", self.lang, business=_business_name(self.ctx, self.lang))
         )
         used = [f"product:{c.product.name}" for c in ([self.campaign] if self.campaign else self.campaigns)]
         return Reply(text=f"{opener} {text}".strip(), source="offline", facts_used=used)

@@ -14,15 +14,15 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from bot.pipeline.flow import is_first_reply
+from bot.pipeline.flow import next_question as flow_next_question
+from bot.pipeline.formatting import product_price
 from bot.pipeline.turn_view import (
     campaign_in_focus,
     language_of,
     usable_passages,
     visible_campaigns,
 )
-from bot.pipeline.flow import is_first_reply
-from bot.pipeline.flow import next_question as flow_next_question
-from bot.pipeline.formatting import product_price
 from bot.pipeline.types import Classification, Intent, TurnContext
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "templates"
@@ -107,8 +107,10 @@ def render_system_prompt(ctx: TurnContext, classification: Classification) -> st
         questions_total=len(campaign.chat_flow.qualification_questions) if campaign else 0,
         intent_hint=_INTENT_HINTS[classification.intent],
         language_name=_LANGUAGE_NAMES.get(lang, "English"),
-        passages=[{"id": ident, "source": passage.source, "text": passage.text}
-                  for ident, passage in zip(passage_ids(ctx), usable_passages(ctx)[:PASSAGE_LIMIT], strict=False)],
+        passages=[
+            {"id": ident, "source": passage.source, "text": passage.text}
+            for ident, passage in zip(passage_ids(ctx), usable_passages(ctx)[:PASSAGE_LIMIT], strict=False)
+        ],
         tool_name=TOOL_NAME,
     ).strip()
 
@@ -143,9 +145,13 @@ def build_messages(ctx: TurnContext, classification: Classification, *, correcti
     messages.append(HumanMessage(content=render_turn_message(ctx)))
     if correction:
         # Our own note, not the customer's: the guard's findings about the refused draft.
-        messages.append(SystemMessage(content=(
-            "Your previous draft was not sent because it stated things that <catalog> and <documents> do not "
-            f"support: {neutralize(correction)}. Write the reply again, answering the same question with only "
-            "facts stated there, and list the ids of the documents you used in sources."
-        )))
+        messages.append(
+            SystemMessage(
+                content=(
+                    "Your previous draft was not sent because it stated things that <catalog> and <documents> do not "
+                    f"support: {neutralize(correction)}. Write the reply again, answering the same question with only "
+                    "facts stated there, and list the ids of the documents you used in sources."
+                )
+            )
+        )
     return messages

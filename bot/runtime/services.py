@@ -87,8 +87,13 @@ async def open_services(settings: Settings, *, may_start_servers: bool = True) -
         # A blocking pool: a burst waits for a free connection instead of failing with "Too many connections".
         # A pooled connection to a Redis that restarted is dead: such a command is tried again on a new one.
         pool = aioredis.BlockingConnectionPool.from_url(
-            servers.redis_url, decode_responses=True, max_connections=REDIS_CONNECTIONS, timeout=10, health_check_interval=30,
-            retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3), retry_on_error=[RedisConnectionError, RedisTimeoutError],
+            servers.redis_url,
+            decode_responses=True,
+            max_connections=REDIS_CONNECTIONS,
+            timeout=10,
+            health_check_interval=30,
+            retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
+            retry_on_error=[RedisConnectionError, RedisTimeoutError],
         )
         redis = aioredis.Redis.from_pool(pool)
         stack.push_async_callback(redis.aclose)

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     def public_base(self) -> str:
         return str(self.public_url).rstrip("/")
 
-    def with_secret(self) -> "Settings":
+    def with_secret(self) -> Settings:
         """Return settings whose secret key is set, generating and keeping one under DATA_DIR if unset."""
         if self.secret_key:
             return self

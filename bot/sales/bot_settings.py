@@ -5,7 +5,7 @@ The time zone decides which day (and hour) a message or a sale counts for, so an
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -47,7 +47,7 @@ def zone_of(name: str) -> ZoneInfo:
 
 
 def local_time(at: datetime, zone: ZoneInfo) -> datetime:
-    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone)
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(zone)
 
 
 async def get_bot_settings(db: AsyncDatabase, tenant_id: str) -> BotSettings:
@@ -57,6 +57,8 @@ async def get_bot_settings(db: AsyncDatabase, tenant_id: str) -> BotSettings:
 
 async def save_bot_settings(db: AsyncDatabase, tenant_id: str, settings: BotSettings) -> BotSettings:
     await db.engine_settings.replace_one(
-        {"_id": tenant_id, "tenant_id": tenant_id}, {"_id": tenant_id, "tenant_id": tenant_id, **settings.model_dump()}, upsert=True
+        {"_id": tenant_id, "tenant_id": tenant_id},
+        {"_id": tenant_id, "tenant_id": tenant_id, **settings.model_dump()},
+        upsert=True,
     )
     return settings

@@ -22,8 +22,12 @@ class ConversionIn(BaseModel):
 
     value: float = Field(ge=0, le=100_000_000)
     currency: str = Field(default="", max_length=3, description="ISO 4217 code; the tenant's usual currency when empty")
-    campaign_id: str = Field(default="", max_length=64, description="the campaign the sale belongs to; the conversation's when empty")
-    idempotency_key: str = Field(default="", max_length=200, description="the same key counts the sale once (also as an Idempotency-Key header)")
+    campaign_id: str = Field(
+        default="", max_length=64, description="the campaign the sale belongs to; the conversation's when empty"
+    )
+    idempotency_key: str = Field(
+        default="", max_length=200, description="the same key counts the sale once (also as an Idempotency-Key header)"
+    )
 
     @field_validator("currency")
     @classmethod
@@ -33,16 +37,23 @@ class ConversionIn(BaseModel):
         return value.upper()
 
 
-def conversion_id(tenant_id: str, conversation_id: str, data: ConversionIn, currency: str, value_minor: int, day: str,
-                  idempotency_key: str = "") -> str:
+def conversion_id(
+    tenant_id: str, conversation_id: str, data: ConversionIn, currency: str, value_minor: int, day: str, idempotency_key: str = ""
+) -> str:
     """Without a key, the same sale posted twice on one day (same conversation, value, currency) counts once."""
     raw_key = idempotency_key or data.idempotency_key or f"{conversation_id}:{value_minor}:{currency}:{day}"
     return "cv_" + hashlib.sha256(f"{tenant_id}\0{raw_key}".encode()).hexdigest()[:32]
 
 
 async def record_conversion(
-    db: AsyncDatabase, conversation: Conversation, data: ConversionIn, *, now: datetime, zone: ZoneInfo,
-    default_currency: str = "USD", idempotency_key: str = "",
+    db: AsyncDatabase,
+    conversation: Conversation,
+    data: ConversionIn,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    default_currency: str = "USD",
+    idempotency_key: str = "",
 ) -> tuple[dict[str, Any], bool]:
     """Returns the conversion and whether it was new (False: this sale was recorded before)."""
     tenant_id = conversation.tenant_id
@@ -52,8 +63,13 @@ async def record_conversion(
     day = day_of(now, zone)
     doc: dict[str, Any] = {
         "_id": conversion_id(tenant_id, conversation.id, data, currency, value_minor, day, idempotency_key),
-        "tenant_id": tenant_id, "conversation_id": conversation.id, "platform": conversation.platform,
-        "value_minor": value_minor, "currency": currency, "at": now, "day": day,
+        "tenant_id": tenant_id,
+        "conversation_id": conversation.id,
+        "platform": conversation.platform,
+        "value_minor": value_minor,
+        "currency": currency,
+        "at": now,
+        "day": day,
     }
     if campaign_id:
         doc["campaign_id"] = campaign_id
@@ -62,15 +78,27 @@ async def record_conversion(
     except DuplicateKeyError:
         existing = await db.conversions.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
         return conversion_to_api(existing or doc), False
-    await bump_daily(db, tenant_id, day=day, platform=conversation.platform, campaign_id=campaign_id, currency=currency,
-                     conversions=1, revenue_cents=value_minor)
+    await bump_daily(
+        db,
+        tenant_id,
+        day=day,
+        platform=conversation.platform,
+        campaign_id=campaign_id,
+        currency=currency,
+        conversions=1,
+        revenue_cents=value_minor,
+    )
     await mark_converted(db, tenant_id, conversation.id, value_cents=value_minor, currency=currency, now=now)
     return conversion_to_api(doc), True
 
 
 def conversion_to_api(doc: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": doc["_id"], "conversation_id": doc["conversation_id"], "platform": doc["platform"],
-        "campaign_id": doc.get("campaign_id", ""), "value": to_major(doc["value_minor"], doc["currency"]),
-        "currency": doc["currency"], "at": doc["at"].isoformat(),
+        "id": doc["_id"],
+        "conversation_id": doc["conversation_id"],
+        "platform": doc["platform"],
+        "campaign_id": doc.get("campaign_id", ""),
+        "value": to_major(doc["value_minor"], doc["currency"]),
+        "currency": doc["currency"],
+        "at": doc["at"].isoformat(),
     }

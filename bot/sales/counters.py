@@ -8,6 +8,7 @@ of the week. Analytics and Leo read these documents and sum in Python; they neve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,16 +22,38 @@ HOUR_FIELDS = tuple(f"in_h{hour:02d}" for hour in range(24))
 INTENT_FIELDS = tuple(f"intent_{intent.value}" for intent in Intent)
 
 COUNTER_FIELDS = (
-    "messages_in", "messages_answered", "messages_out", "replies_llm", "replies_offline", "replies_human", "conversations",
-    "handoffs", "opt_outs", "conversions", "revenue_cents", "guard_blocks", "send_failures", "leads_qualified",
+    "messages_in",
+    "messages_answered",
+    "messages_out",
+    "replies_llm",
+    "replies_offline",
+    "replies_human",
+    "conversations",
+    "handoffs",
+    "opt_outs",
+    "conversions",
+    "revenue_cents",
+    "guard_blocks",
+    "send_failures",
+    "leads_qualified",
     # The first answer of each conversation (bot or person) and how long the customer waited for it.
-    "first_responses", "first_response_ms",
+    "first_responses",
+    "first_response_ms",
     # Conversations whose customer wrote again after the first answer; conversations with a complaint or anger.
-    "customers_replied", "complaints",
+    "customers_replied",
+    "complaints",
     # Model usage, counted with the turn that made the call: cost is priced per model when the call is counted.
-    "model_calls", "model_failures", "input_tokens", "output_tokens", "model_latency_ms", "model_cost_micro_usd",
+    "model_calls",
+    "model_failures",
+    "input_tokens",
+    "output_tokens",
+    "model_latency_ms",
+    "model_cost_micro_usd",
     # The owner's assistant's model usage, apart from the customers'.
-    "leo_model_calls", "leo_input_tokens", "leo_output_tokens", "leo_model_cost_micro_usd",
+    "leo_model_calls",
+    "leo_input_tokens",
+    "leo_output_tokens",
+    "leo_model_cost_micro_usd",
     # Answers of the owner's assistant withheld because they stated a number no tool gave.
     "leo_blocks",
     *HOUR_FIELDS,
@@ -51,13 +74,16 @@ def hour_field(at: datetime, zone: ZoneInfo) -> str:
 async def bump_daily(
     db: AsyncDatabase,
     tenant_id: str,
+    counts: Mapping[str, int] | None = None,
     *,
     day: str,
     platform: str,
     campaign_id: str = "",
     currency: str = "",
-    **increments: int,
+    **named: int,
 ) -> None:
+    """Add `counts` (and the counters named as keywords) to the day's counters of this campaign and platform."""
+    increments = {**(counts or {}), **named}
     unknown = set(increments) - set(COUNTER_FIELDS)
     if unknown:
         raise ValueError(f"unknown counters: {sorted(unknown)}")

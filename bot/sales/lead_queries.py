@@ -14,10 +14,12 @@ SORT_FIELDS: dict[str, str] = {"score": "score", "updated": "updated_at", "creat
 
 
 async def ensure_indexes(db: AsyncDatabase) -> None:
-    await db.leads.create_indexes([
-        IndexModel([("tenant_id", ASCENDING), ("updated_at", DESCENDING)]),
-        IndexModel([("tenant_id", ASCENDING), ("stage", ASCENDING), ("updated_at", DESCENDING)]),
-    ])
+    await db.leads.create_indexes(
+        [
+            IndexModel([("tenant_id", ASCENDING), ("updated_at", DESCENDING)]),
+            IndexModel([("tenant_id", ASCENDING), ("stage", ASCENDING), ("updated_at", DESCENDING)]),
+        ]
+    )
 
 
 def _query(tenant_id: str, stage: str, platform: str, campaign_id: str) -> dict[str, Any]:
@@ -32,8 +34,16 @@ def _query(tenant_id: str, stage: str, platform: str, campaign_id: str) -> dict[
 
 
 async def page_of_leads(
-    db: AsyncDatabase, tenant_id: str, *, stage: str = "", platform: str = "", campaign_id: str = "",
-    sort: LeadSort = "score", descending: bool = True, limit: int = 50, skip: int = 0,
+    db: AsyncDatabase,
+    tenant_id: str,
+    *,
+    stage: str = "",
+    platform: str = "",
+    campaign_id: str = "",
+    sort: LeadSort = "score",
+    descending: bool = True,
+    limit: int = 50,
+    skip: int = 0,
 ) -> list[Lead]:
     """Leads filtered on stage, platform and campaign, sorted on one field (ties: newest first)."""
     direction = DESCENDING if descending else ASCENDING

@@ -62,19 +62,37 @@ class Lead(BaseModel):
 
     def state(self) -> LeadState:
         """The lead as the reply pipeline scores it."""
-        return LeadState(fields=self.fields, score=self.score, reasons=list(self.score_reasons), stage=self.stage,
-                         next_step=self.next_step, **self.counters)
+        return LeadState(
+            fields=self.fields,
+            score=self.score,
+            reasons=list(self.score_reasons),
+            stage=self.stage,
+            next_step=self.next_step,
+            **self.counters,
+        )
 
 
 def lead_from_doc(doc: dict[str, Any]) -> Lead:
     fields = LeadFields(**{k: doc[k] for k in FIELD_NAMES if k in doc})
     return Lead(
-        id=doc["_id"], tenant_id=doc["tenant_id"], conversation_id=doc["conversation_id"], platform=doc.get("platform", ""),
-        customer_id=doc.get("customer_id", ""), fields=fields, profile_name=doc.get("profile_name", ""),
-        score=doc.get("score", 0), score_reasons=list(doc.get("score_reasons", [])), stage=doc.get("stage", LeadStage.new),
-        next_step=doc.get("next_step", ""), counters={k: doc[k] for k in COUNTER_NAMES if k in doc},
-        campaign_id=doc.get("campaign_id", ""), value_cents=doc.get("value_cents"), currency=doc.get("currency", ""),
-        converted_at=doc.get("converted_at"), created_at=doc["created_at"], updated_at=doc.get("updated_at", doc["created_at"]),
+        id=doc["_id"],
+        tenant_id=doc["tenant_id"],
+        conversation_id=doc["conversation_id"],
+        platform=doc.get("platform", ""),
+        customer_id=doc.get("customer_id", ""),
+        fields=fields,
+        profile_name=doc.get("profile_name", ""),
+        score=doc.get("score", 0),
+        score_reasons=list(doc.get("score_reasons", [])),
+        stage=doc.get("stage", LeadStage.new),
+        next_step=doc.get("next_step", ""),
+        counters={k: doc[k] for k in COUNTER_NAMES if k in doc},
+        campaign_id=doc.get("campaign_id", ""),
+        value_cents=doc.get("value_cents"),
+        currency=doc.get("currency", ""),
+        converted_at=doc.get("converted_at"),
+        created_at=doc["created_at"],
+        updated_at=doc.get("updated_at", doc["created_at"]),
         revision=doc.get("revision", 0),
     )
 
@@ -82,9 +100,17 @@ def lead_from_doc(doc: dict[str, Any]) -> Lead:
 def lead_to_doc(lead: Lead) -> dict[str, Any]:
     """Flat, with absent values left out (nothing is stored as null)."""
     doc: dict[str, Any] = {
-        "_id": lead.id, "tenant_id": lead.tenant_id, "conversation_id": lead.conversation_id, "platform": lead.platform,
-        "customer_id": lead.customer_id, "score": lead.score, "score_reasons": list(lead.score_reasons),
-        "stage": lead.stage.value, "next_step": lead.next_step, "created_at": lead.created_at, "updated_at": lead.updated_at,
+        "_id": lead.id,
+        "tenant_id": lead.tenant_id,
+        "conversation_id": lead.conversation_id,
+        "platform": lead.platform,
+        "customer_id": lead.customer_id,
+        "score": lead.score,
+        "score_reasons": list(lead.score_reasons),
+        "stage": lead.stage.value,
+        "next_step": lead.next_step,
+        "created_at": lead.created_at,
+        "updated_at": lead.updated_at,
         "revision": lead.revision,
     }
     doc.update(lead.fields.model_dump(exclude_none=True, exclude_defaults=True))
@@ -107,14 +133,23 @@ def lead_after_turn(
     state = state.model_copy(update={"stage": stage})
     return Lead(
         id=previous.id if previous else uuid.uuid4().hex,
-        tenant_id=conversation.tenant_id, conversation_id=conversation.id, platform=conversation.platform,
-        customer_id=conversation.customer_id, fields=state.fields, profile_name=conversation.customer_name,
-        score=max(0, min(100, int(state.score))), score_reasons=list(state.reasons), stage=stage, next_step=next_step(state),
+        tenant_id=conversation.tenant_id,
+        conversation_id=conversation.id,
+        platform=conversation.platform,
+        customer_id=conversation.customer_id,
+        fields=state.fields,
+        profile_name=conversation.customer_name,
+        score=max(0, min(100, int(state.score))),
+        score_reasons=list(state.reasons),
+        stage=stage,
+        next_step=next_step(state),
         counters=state.model_dump(include=set(COUNTER_NAMES)),
         campaign_id=campaign_id or (previous.campaign_id if previous else ""),
-        value_cents=previous.value_cents if previous else None, currency=previous.currency if previous else "",
+        value_cents=previous.value_cents if previous else None,
+        currency=previous.currency if previous else "",
         converted_at=previous.converted_at if previous else None,
-        created_at=previous.created_at if previous else now, updated_at=now,
+        created_at=previous.created_at if previous else now,
+        updated_at=now,
         revision=previous.revision if previous else 0,
     )
 
@@ -156,10 +191,17 @@ async def _write_over(db: AsyncDatabase, lead: Lead, previous: Lead | None) -> b
 
 
 async def _record_event(db: AsyncDatabase, lead: Lead) -> None:
-    await db.lead_events.insert_one({
-        "_id": uuid.uuid4().hex, "tenant_id": lead.tenant_id, "lead_id": lead.id, "at": lead.updated_at,
-        "score": lead.score, "stage": lead.stage.value, "reasons": list(lead.score_reasons),
-    })
+    await db.lead_events.insert_one(
+        {
+            "_id": uuid.uuid4().hex,
+            "tenant_id": lead.tenant_id,
+            "lead_id": lead.id,
+            "at": lead.updated_at,
+            "score": lead.score,
+            "stage": lead.stage.value,
+            "reasons": list(lead.score_reasons),
+        }
+    )
 
 
 async def get_lead(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Lead | None:
@@ -220,14 +262,23 @@ async def mark_converted(
 
 def lead_to_api(lead: Lead) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": lead.id, "conversation_id": lead.conversation_id, "platform": lead.platform, "customer_id": lead.customer_id,
+        "id": lead.id,
+        "conversation_id": lead.conversation_id,
+        "platform": lead.platform,
+        "customer_id": lead.customer_id,
         **lead.fields.model_dump(exclude_none=True),
-        "name": lead.name, "email": lead.fields.email or "", "phone": lead.fields.phone or "",
+        "name": lead.name,
+        "email": lead.fields.email or "",
+        "phone": lead.fields.phone or "",
         "name_given": bool(lead.fields.name),
-        "score": lead.score, "score_reasons": list(lead.score_reasons), "stage": lead.stage.value, "next_step": lead.next_step,
+        "score": lead.score,
+        "score_reasons": list(lead.score_reasons),
+        "stage": lead.stage.value,
+        "next_step": lead.next_step,
         "campaign_id": lead.campaign_id,
         "value": to_major(lead.value_cents, lead.currency or "USD") if lead.value_cents is not None else 0,
-        "created_at": lead.created_at.isoformat(), "updated_at": lead.updated_at.isoformat(),
+        "created_at": lead.created_at.isoformat(),
+        "updated_at": lead.updated_at.isoformat(),
         **{k: v for k, v in lead.counters.items()},
     }
     if lead.currency:

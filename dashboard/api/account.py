@@ -51,11 +51,20 @@ async def tokens(request: web.Request) -> TokensOut:
     """Your API tokens (never the tokens themselves): name, hint, created, last used, and the one calling."""
     who = identity(request)
     listed = await list_tokens(services(request).db, who.tenant_id, who.owner_id, now=services(request).clock.now())
-    return TokensOut(tokens=[
-        TokenOut(id=t.id, name=t.name, kind=t.kind.value, hint=t.hint, created_at=t.created_at, last_used_at=t.last_used_at,
-                 current=who.via == "token" and t.token_hash == who.token_hash)
-        for t in listed
-    ])
+    return TokensOut(
+        tokens=[
+            TokenOut(
+                id=t.id,
+                name=t.name,
+                kind=t.kind.value,
+                hint=t.hint,
+                created_at=t.created_at,
+                last_used_at=t.last_used_at,
+                current=who.via == "token" and t.token_hash == who.token_hash,
+            )
+            for t in listed
+        ]
+    )
 
 
 @routes.post("/api/tokens", status=201, errors=(409,))
@@ -64,16 +73,18 @@ async def create_token(request: web.Request, body: TokenIn) -> NewTokenOut:
     who = identity(request)
     issued = await issue_token(services(request).db, who.tenant_id, who.owner_id, kind=TokenKind.named, name=body.name)
     log.info("api token created", extra={"token": issued.info.id})
-    return NewTokenOut(id=issued.info.id, name=issued.info.name, token=issued.token, hint=issued.info.hint,
-                       created_at=issued.info.created_at)
+    return NewTokenOut(
+        id=issued.info.id, name=issued.info.name, token=issued.token, hint=issued.info.hint, created_at=issued.info.created_at
+    )
 
 
 @routes.delete("/api/tokens/{id}")
 async def revoke(request: web.Request) -> DeletedOut:
     """Revoke an API token: any request made with it is refused (401) from now on."""
     who = identity(request)
-    if not await revoke_token_by_id(services(request).db, who.tenant_id, who.owner_id, request.match_info["id"],
-                                    now=services(request).clock.now()):
+    if not await revoke_token_by_id(
+        services(request).db, who.tenant_id, who.owner_id, request.match_info["id"], now=services(request).clock.now()
+    ):
         raise not_found("API token")
     log.info("api token revoked", extra={"token": request.match_info["id"]})
     return DeletedOut(deleted=True)
@@ -114,6 +125,8 @@ async def delete(request: web.Request, body: AccountDeleteIn) -> Reply[AccountDe
     await check_own_password(request, owner, body.password, "password")
     deleted = await delete_account(services(request), owner.tenant_id, owner.id)
     return Reply(
-        AccountDeletedOut(deleted=True, channels_disconnected=deleted.channels_disconnected, records_removed=deleted.records_removed),
+        AccountDeletedOut(
+            deleted=True, channels_disconnected=deleted.channels_disconnected, records_removed=deleted.records_removed
+        ),
         finish=_forget_session_cookie,
     )

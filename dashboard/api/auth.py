@@ -97,8 +97,13 @@ async def me(request: web.Request) -> MeOut:
         raise ApiError(401, "unauthorized", "this account no longer exists")
     return MeOut(
         owner=OwnerOut(id=owner.id, email=owner.email),
-        tenant=TenantOut(id=tenant.id, name=tenant.name, created_at=tenant.created_at, settings=tenant.settings,
-                         facebook_connected=bool(tenant.facebook_user_id)),
+        tenant=TenantOut(
+            id=tenant.id,
+            name=tenant.name,
+            created_at=tenant.created_at,
+            settings=tenant.settings,
+            facebook_connected=bool(tenant.facebook_user_id),
+        ),
         auth=who.via,
         csrf_token=who.session.csrf_token if who.session is not None else "",
     )

@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.runtime.services import Services
 from channels.account_check import connect_checked_account
 from channels.accounts import ChannelAccount, account_to_api, account_token, disconnect_account, get_account, list_accounts
+from channels.crypto import TokenCipher
 from channels.facebook_login import unsubscribe_page
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
@@ -39,7 +40,9 @@ async def list_all(request: web.Request) -> ChannelsOut:
 async def connect(request: web.Request, body: ChannelIn) -> ChannelOut:
     """Connect an account by hand: a page, Instagram account or WhatsApp number with its access token."""
     p = services(request)
-    account = await connect_checked_account(p.db, p.cipher, p.graph, tenant_id(request), body.platform, body.account_id, body.access_token, body.name)
+    account = await connect_checked_account(
+        p.db, p.cipher, p.graph, tenant_id(request), body.platform, body.account_id, body.access_token, body.name
+    )
     log.info("channel connected", extra={"platform": account.platform, "channel": account.id})
     return channel_out(account, p.cipher)
 

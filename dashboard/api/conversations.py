@@ -24,7 +24,10 @@ routes = ApiRoutes()
 
 def message_to_api(message: Message) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": message.id, "direction": message.direction, "sender": message.sender, "text": message.text,
+        "id": message.id,
+        "direction": message.direction,
+        "sender": message.sender,
+        "text": message.text,
         "at": message.at.isoformat(),
     }
     if message.direction == "in":
@@ -40,12 +43,21 @@ def message_to_api(message: Message) -> dict[str, Any]:
 
 def conversation_to_api(conversation: Conversation, lead: Lead | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": conversation.id, "platform": conversation.platform, "account_id": conversation.account_id,
-        "customer_id": conversation.customer_id, "customer_name": conversation.customer_name,
-        "status": conversation.status.value, "campaign_id": conversation.campaign_id,
-        "created_at": conversation.created_at.isoformat(), "last_message_at": conversation.last_message_at.isoformat(),
+        "id": conversation.id,
+        "platform": conversation.platform,
+        "account_id": conversation.account_id,
+        "customer_id": conversation.customer_id,
+        "customer_name": conversation.customer_name,
+        "status": conversation.status.value,
+        "campaign_id": conversation.campaign_id,
+        "created_at": conversation.created_at.isoformat(),
+        "last_message_at": conversation.last_message_at.isoformat(),
         "lead": lead_to_api(lead) if lead else None,
-        "referral": {"source": conversation.referral_source, "ref": conversation.referral_ref, "ad_id": conversation.referral_ad_id},
+        "referral": {
+            "source": conversation.referral_source,
+            "ref": conversation.referral_ref,
+            "ad_id": conversation.referral_ad_id,
+        },
     }
     if conversation.paused_until:
         out["paused_until"] = conversation.paused_until.isoformat()
@@ -79,8 +91,16 @@ async def filtered_conversations(db: AsyncDatabase, tenant: str, query: Conversa
     ids = await conversation_ids_at_stage(db, tenant, query.stage) if query.stage else None
     if ids is not None and not ids:
         return []
-    return await find_conversations(db, tenant, status=query.status or "", platform=query.platform or "",
-                                    campaign_id=query.campaign_id or "", ids=ids, limit=query.limit, skip=query.offset)
+    return await find_conversations(
+        db,
+        tenant,
+        status=query.status or "",
+        platform=query.platform or "",
+        campaign_id=query.campaign_id or "",
+        ids=ids,
+        limit=query.limit,
+        skip=query.offset,
+    )
 
 
 @routes.get("/api/conversations")
@@ -124,12 +144,18 @@ async def reply(request: web.Request, body: ReplyIn) -> MessageOut:
     conversation = await _owned(request)
     s, tenant = services(request), tenant_id(request)
     settings = await get_bot_settings(s.db, tenant)
-    result = await human_reply(s.db, engine(request).sender, tenant, conversation.id, body.text, now=s.clock.now(), zone=settings.zone)
+    result = await human_reply(
+        s.db, engine(request).sender, tenant, conversation.id, body.text, now=s.clock.now(), zone=settings.zone
+    )
     assert result is not None
     message, outcome = result
     if not outcome.sent:
-        raise ApiError(502 if outcome.error_category in ("transient", "unknown") else 409, f"send_failed_{outcome.error_category or 'unknown'}",
-                       outcome.detail or "the message could not be sent", {"meta_error_code": str(outcome.error_code)} if outcome.error_code else None)
+        raise ApiError(
+            502 if outcome.error_category in ("transient", "unknown") else 409,
+            f"send_failed_{outcome.error_category or 'unknown'}",
+            outcome.detail or "the message could not be sent",
+            {"meta_error_code": str(outcome.error_code)} if outcome.error_code else None,
+        )
     return MessageOut.model_validate(message_to_api(message))
 
 
@@ -143,6 +169,12 @@ async def conversion(request: web.Request, body: ConversionIn) -> Reply[Conversi
     conversation = await _owned(request)
     s = services(request)
     settings = await get_bot_settings(s.db, conversation.tenant_id)
-    doc, created = await record_conversion(s.db, conversation, body, now=s.clock.now(), zone=settings.zone,
-                                           idempotency_key=request.headers.get("Idempotency-Key", "")[:200])
+    doc, created = await record_conversion(
+        s.db,
+        conversation,
+        body,
+        now=s.clock.now(),
+        zone=settings.zone,
+        idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
+    )
     return Reply(ConversionOut.model_validate(doc), status=201 if created else 200)

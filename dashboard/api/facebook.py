@@ -92,7 +92,14 @@ class LoginOutcome:
 
 
 async def _connect(
-    p: Services, tenant: str, facebook_user_id: str, outcome: LoginOutcome, platform_name: str, account_id: str, page: PageInfo, name: str
+    p: Services,
+    tenant: str,
+    facebook_user_id: str,
+    outcome: LoginOutcome,
+    platform_name: str,
+    account_id: str,
+    page: PageInfo,
+    name: str,
 ) -> ChannelAccount | None:
     try:
         account = await connect_account(p.db, p.cipher, tenant, platform_name, account_id, page.access_token, name)
@@ -124,7 +131,9 @@ async def connect_pages(p: Services, tenant: str, user_token: str) -> LoginOutco
         connected = [await _connect(p, tenant, facebook_user_id, outcome, "facebook", page.id, page, page.name)]
         if page.instagram_account_id:
             name = page.instagram_username or page.name
-            connected.append(await _connect(p, tenant, facebook_user_id, outcome, "instagram", page.instagram_account_id, page, name))
+            connected.append(
+                await _connect(p, tenant, facebook_user_id, outcome, "instagram", page.instagram_account_id, page, name)
+            )
         if not any(connected):
             continue  # nothing of this page is ours: leave its subscriptions alone
         try:
@@ -133,7 +142,9 @@ async def connect_pages(p: Services, tenant: str, user_token: str) -> LoginOutco
             subscribed = False
             log.warning("page subscription failed", extra={"page": page.id, "graph_code": exc.code})
         if not subscribed:
-            outcome.skipped.append({"platform": "facebook", "account_id": page.id, "name": page.name, "reason": "subscription_failed"})
+            outcome.skipped.append(
+                {"platform": "facebook", "account_id": page.id, "name": page.name, "reason": "subscription_failed"}
+            )
     if facebook_user_id:
         await set_facebook_user(p.db, tenant, facebook_user_id)
     return outcome
@@ -145,7 +156,9 @@ def _wants_json(request: web.Request) -> bool:
 
 def _browser_page(request: web.Request, refused: ApiError) -> web.Response:
     """A refusal as a page a person reads (a browser back from Facebook's dialog), not as JSON."""
-    response = aiohttp_jinja2.render_template("facebook_login.html", request, {"message": refused.message}, status=refused.http_status)
+    response = aiohttp_jinja2.render_template(
+        "facebook_login.html", request, {"message": refused.message}, status=refused.http_status
+    )
     response.headers.update(refused.headers)
     return response
 
@@ -168,13 +181,18 @@ async def _started_by_this_caller(request: web.Request, p: Services, state: Logi
     if kind == "token":
         token = _bearer_token(request)
         found = await resolve_token(p.db, token, now=p.clock.now()) if token else None
-        return found is not None and hmac.compare_digest(token_caller(found.token_hash), state.caller) and (
-            found.tenant_id, found.owner_id) == (state.tenant_id, state.owner_id)
+        return (
+            found is not None
+            and hmac.compare_digest(token_caller(found.token_hash), state.caller)
+            and (found.tenant_id, found.owner_id) == (state.tenant_id, state.owner_id)
+        )
     return False
 
 
-NOT_YOURS = ("This Facebook login was started from another account or browser, so nothing was connected. "
-             "Log in to your dashboard and connect Facebook from there.")
+NOT_YOURS = (
+    "This Facebook login was started from another account or browser, so nothing was connected. "
+    "Log in to your dashboard and connect Facebook from there."
+)
 
 
 @routes.get(f"{BASE}/callback", errors=(403, 502, 503), public=True, other_responses={302: "back to the dashboard"})
@@ -199,7 +217,12 @@ async def _finish_login(request: web.Request, query: CallbackQuery) -> CallbackO
     app_id, app_secret = _require_app(p)
     state = await consume_state(p.redis, query.state)
     if state is None:
-        raise ApiError(400, "bad_state", "This login link is unknown or expired; start again from the dashboard.", {"state": "unknown or expired"})
+        raise ApiError(
+            400,
+            "bad_state",
+            "This login link is unknown or expired; start again from the dashboard.",
+            {"state": "unknown or expired"},
+        )
     tenant = state.tenant_id
     tenant_id_var.set(tenant)
     if not await _started_by_this_caller(request, p, state):
@@ -217,8 +240,10 @@ async def _finish_login(request: web.Request, query: CallbackQuery) -> CallbackO
         raise ApiError(502, "facebook_login_failed", "Facebook refused the login; try again.") from None
     log.info("facebook login connected accounts", extra={"connected": len(outcome.connected), "skipped": len(outcome.skipped)})
     if _wants_json(request):
-        return CallbackOut(connected=[channel_out(a, p.cipher) for a in outcome.connected],
-                           skipped=[SkippedAccountOut.model_validate(s) for s in outcome.skipped])
+        return CallbackOut(
+            connected=[channel_out(a, p.cipher) for a in outcome.connected],
+            skipped=[SkippedAccountOut.model_validate(s) for s in outcome.skipped],
+        )
     raise web.HTTPFound("/integrations?notice=facebook_connected")
 
 
@@ -229,7 +254,9 @@ def _signed_payload(p: Services, form: SignedRequestIn) -> dict[str, Any]:
             raise SignedRequestError("missing")
         payload = parse_signed_request(form.signed_request, app_secret)
     except SignedRequestError:
-        raise ApiError(400, "bad_signed_request", "signed_request is missing or not signed by this app", {"signed_request": "invalid"}) from None
+        raise ApiError(
+            400, "bad_signed_request", "signed_request is missing or not signed by this app", {"signed_request": "invalid"}
+        ) from None
     user_id = payload.get("user_id")
     if not isinstance(user_id, str) or not user_id:
         raise ApiError(400, "bad_signed_request", "signed_request names no user", {"signed_request": "no user_id"})

@@ -145,8 +145,10 @@ async def search(request: web.Request, query: SearchQuery) -> SearchOut:
     p, tenant, channel = services(request), tenant_id(request), query.platform
     passages = await p.knowledge.search(p.db, tenant, query.q, k=query.k, platform=channel)
     facts = [await p.knowledge.catalog_facts(p.db, tenant, name) for name in ([channel] if channel else PLATFORMS)]
-    return SearchOut.model_validate({
-        "query": query.q,
-        "passages": [passage.model_dump() for passage in passages],
-        "facts": facts_to_api(channel or "all", facts),
-    })
+    return SearchOut.model_validate(
+        {
+            "query": query.q,
+            "passages": [passage.model_dump() for passage in passages],
+            "facts": facts_to_api(channel or "all", facts),
+        }
+    )

@@ -14,9 +14,27 @@ from dashboard.schemas import LeadsOut, LeadsQuery
 
 routes = ApiRoutes()
 
-CSV_COLUMNS = ("id", "conversation_id", "platform", "customer_id", "name", "email", "phone", "company", "team_size",
-               "budget", "timeline", "product_interest", "score", "stage", "score_reasons", "next_step", "campaign_id",
-               "value", "updated_at")
+CSV_COLUMNS = (
+    "id",
+    "conversation_id",
+    "platform",
+    "customer_id",
+    "name",
+    "email",
+    "phone",
+    "company",
+    "team_size",
+    "budget",
+    "timeline",
+    "product_interest",
+    "score",
+    "stage",
+    "score_reasons",
+    "next_step",
+    "campaign_id",
+    "value",
+    "updated_at",
+)
 
 
 def _csv_cell(value: object) -> str:
@@ -38,6 +56,7 @@ async def leads_list(request: web.Request, query: LeadsQuery) -> LeadsOut | web.
         writer.writerow(CSV_COLUMNS)
         for lead in leads:
             writer.writerow([_csv_cell(lead.get(column, "")) for column in CSV_COLUMNS])
-        return web.Response(text=buffer.getvalue(), content_type="text/csv",
-                            headers={"Content-Disposition": 'attachment; filename="leads.csv"'})
+        return web.Response(
+            text=buffer.getvalue(), content_type="text/csv", headers={"Content-Disposition": 'attachment; filename="leads.csv"'}
+        )
     return LeadsOut.model_validate({"leads": leads})

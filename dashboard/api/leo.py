@@ -20,9 +20,17 @@ routes = ApiRoutes()
 
 async def _count_usage(request: web.Request, tenant_id: str, day: str, answer: LeoReply) -> None:
     usage = answer.usage
-    await bump_daily(services(request).db, tenant_id, day=day, platform="", leo_model_calls=usage.calls,
-                     leo_input_tokens=usage.input_tokens, leo_output_tokens=usage.output_tokens,
-                     leo_model_cost_micro_usd=int(round(usage.cost_usd * 1_000_000)), leo_blocks=1 if answer.blocked else 0)
+    await bump_daily(
+        services(request).db,
+        tenant_id,
+        day=day,
+        platform="",
+        leo_model_calls=usage.calls,
+        leo_input_tokens=usage.input_tokens,
+        leo_output_tokens=usage.output_tokens,
+        leo_model_cost_micro_usd=int(round(usage.cost_usd * 1_000_000)),
+        leo_blocks=1 if answer.blocked else 0,
+    )
 
 
 @routes.post("/api/leo/chat", errors=(404, 429))
@@ -41,10 +49,23 @@ async def leo_chat(request: web.Request, body: LeoIn) -> LeoOut:
     now = p.clock.now()
     business = await business_of(p.db, tenant, now)
     record = await get_tenant(p.db, tenant)
-    answer = await ask(LeoData(p.db, tenant, business), body.message, business_name=record.name if record else "",
-                       earlier=[(turn.asked, turn.question) for turn in earlier], model=request.app[DASHBOARD].leo_model)
+    answer = await ask(
+        LeoData(p.db, tenant, business),
+        body.message,
+        business_name=record.name if record else "",
+        earlier=[(turn.asked, turn.question) for turn in earlier],
+        model=request.app[DASHBOARD].leo_model,
+    )
     await _count_usage(request, tenant, business.today.isoformat(), answer)
-    await threads.save_turn(p.db, tenant, owner, thread_id, threads.Turn(
-        asked=body.message, reply=answer.reply, question=answer.question, source=answer.source, at=now))
-    return LeoOut(reply=answer.reply, thread_id=thread_id,
-                  figures=[FigureOut.model_validate(figure.model_dump()) for figure in answer.figures])
+    await threads.save_turn(
+        p.db,
+        tenant,
+        owner,
+        thread_id,
+        threads.Turn(asked=body.message, reply=answer.reply, question=answer.question, source=answer.source, at=now),
+    )
+    return LeoOut(
+        reply=answer.reply,
+        thread_id=thread_id,
+        figures=[FigureOut.model_validate(figure.model_dump()) for figure in answer.figures],
+    )

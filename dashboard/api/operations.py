@@ -157,7 +157,12 @@ def _check_content_type(request: web.Request, accepts: tuple[str, ...]) -> None:
     if "Content-Type" not in request.headers and not request.body_exists:
         return  # no body at all: reading it answers "missing"
     if request.content_type.lower() not in accepts:
-        raise ApiError(415, "unsupported_media_type", "send the body as " + " or ".join(accepts), {"Content-Type": "one of " + ", ".join(accepts)})
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "send the body as " + " or ".join(accepts),
+            {"Content-Type": "one of " + ", ".join(accepts)},
+        )
 
 
 async def _read_form(request: web.Request) -> dict[str, Any]:
@@ -188,14 +193,23 @@ def _validate(model: type[M], data: Any, *, status: int, code: str, message: str
 async def _inputs(request: web.Request, op: Operation) -> dict[str, BaseModel]:
     inputs: dict[str, BaseModel] = {}
     if op.query is not None:
-        inputs["query"] = _validate(op.query, _query_values(request, op.query), status=400, code="invalid_filter",
-                                    message="some query parameters are invalid")
+        inputs["query"] = _validate(
+            op.query,
+            _query_values(request, op.query),
+            status=400,
+            code="invalid_filter",
+            message="some query parameters are invalid",
+        )
     if op.accepts:
         _check_content_type(request, op.accepts)
     if op.body is not None:
-        inputs["body"] = _validate(op.body, parse_json(await request.read()), status=422, code="invalid", message="some fields are invalid")
+        inputs["body"] = _validate(
+            op.body, parse_json(await request.read()), status=422, code="invalid", message="some fields are invalid"
+        )
     elif op.form is not None:
-        inputs["form"] = _validate(op.form, await _read_form(request), status=422, code="invalid", message="some fields are invalid")
+        inputs["form"] = _validate(
+            op.form, await _read_form(request), status=422, code="invalid", message="some fields are invalid"
+        )
     return inputs
 
 
@@ -299,7 +313,9 @@ class ApiRoutes:
             params = list(inspect.signature(handler).parameters)[1:]
             unknown = set(params) - self.INPUTS
             if unknown:
-                raise TypeError(f"{where}: parameters after the request must be among {sorted(self.INPUTS)}, not {sorted(unknown)}")
+                raise TypeError(
+                    f"{where}: parameters after the request must be among {sorted(self.INPUTS)}, not {sorted(unknown)}"
+                )
             models = {name: _model(hints.get(name)) for name in params}
             if any(model is None for model in models.values()):
                 raise TypeError(f"{where}: annotate body, form and query with pydantic models")
@@ -308,12 +324,26 @@ class ApiRoutes:
             if not summary:
                 raise TypeError(f"{where}: the docstring's first line is the operation's summary; write one")
             module = handler.__module__.rsplit(".", 1)[-1]
-            self.operations.append(Operation(
-                method=method, path=path, summary=summary, operation_id=f"{module}.{handler.__name__}", tag=module,
-                handler=handler, statuses=(status,) if isinstance(status, int) else status, response=response,
-                body=models.get("body"), form=models.get("form"), query=models.get("query"), uploads=dict(uploads or {}),
-                produces=produces, other_responses=dict(other_responses or {}), errors=frozenset(errors), public=public,
-            ))
+            self.operations.append(
+                Operation(
+                    method=method,
+                    path=path,
+                    summary=summary,
+                    operation_id=f"{module}.{handler.__name__}",
+                    tag=module,
+                    handler=handler,
+                    statuses=(status,) if isinstance(status, int) else status,
+                    response=response,
+                    body=models.get("body"),
+                    form=models.get("form"),
+                    query=models.get("query"),
+                    uploads=dict(uploads or {}),
+                    produces=produces,
+                    other_responses=dict(other_responses or {}),
+                    errors=frozenset(errors),
+                    public=public,
+                )
+            )
             return handler
 
         return declare
@@ -390,12 +420,18 @@ def _operation(op: Operation, definitions: Json, refs: Mapping[Any, Json]) -> Js
     elif op.form is not None:
         described["requestBody"] = {"required": True, "content": {FORM: {"schema": refs[(op.form, "validation")]}}}
     elif op.uploads:
-        described["requestBody"] = {"required": True, "content": {media: {"schema": schema} for media, schema in op.uploads.items()}}
+        described["requestBody"] = {
+            "required": True,
+            "content": {media: {"schema": schema} for media, schema in op.uploads.items()},
+        }
     responses: Json = {}
     for status in op.statuses:
         content: Json = {JSON: {"schema": refs[(op.response, "serialization")]}} if op.response is not None else {}
         content.update({media: {"schema": {"type": "string"}} for media in op.produces})
-        responses[str(status)] = {"description": "OK" if status < 300 else "redirect", **({"content": content} if content else {})}
+        responses[str(status)] = {
+            "description": "OK" if status < 300 else "redirect",
+            **({"content": content} if content else {}),
+        }
     for status, description in op.other_responses.items():
         responses[str(status)] = {"description": description}
     for status in op.error_statuses:
@@ -420,14 +456,19 @@ def openapi_document(operations: Iterable[Operation], *, title: str, version: st
         paths.setdefault(op.openapi_path, {})[op.method.lower()] = _operation(op, definitions, refs)
     return {
         "openapi": "3.1.0",
-        "info": {"title": title, "version": version, "description": "Errors are JSON {\"error\": {\"code\", \"message\", \"fields\"?}}."},
+        "info": {"title": title, "version": version, "description": 'Errors are JSON {"error": {"code", "message", "fields"?}}.'},
         "security": [{"bearer": []}, {"session": []}],
         "paths": paths,
         "components": {
             "schemas": definitions,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "an api_token from signup or login"},
-                "session": {"type": "apiKey", "in": "cookie", "name": "sid", "description": "unsafe methods also need the X-CSRF-Token header"},
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "sid",
+                    "description": "unsafe methods also need the X-CSRF-Token header",
+                },
             },
         },
     }

@@ -90,8 +90,7 @@ async def playground_context(p: Services, tenant: str, session: PlaygroundSessio
         turn_texts=[message],
         lead=session.lead,
         facts=await p.knowledge.catalog_facts(db, tenant, channel),
-        passages=await p.knowledge.search(db, tenant, retrieval_query([message], session.history), k=PASSAGES,
-                                          platform=channel),
+        passages=await p.knowledge.search(db, tenant, retrieval_query([message], session.history), k=PASSAGES, platform=channel),
     )
 
 
@@ -104,12 +103,14 @@ def advance(session: PlaygroundSession, ctx: TurnContext, message: str, result: 
         status = "bot"
     elif result.reply.handoff:
         status = "handoff"
-    return session.model_copy(update={
-        "campaign_id": ctx.campaign.id if ctx.campaign else session.campaign_id,
-        "history": history[-HISTORY_LIMIT:],
-        "lead": result.lead,
-        "status": status,
-    })
+    return session.model_copy(
+        update={
+            "campaign_id": ctx.campaign.id if ctx.campaign else session.campaign_id,
+            "history": history[-HISTORY_LIMIT:],
+            "lead": result.lead,
+            "status": status,
+        }
+    )
 
 
 def silence(session: PlaygroundSession, message: str) -> str:
@@ -137,22 +138,26 @@ async def playground_chat(request: web.Request, body: PlaygroundIn) -> Playgroun
     result = await run_turn(ctx, model=request.app[PLAYGROUND].model, timeout_s=p.settings.groq_timeout_s)
     advanced = advance(session, ctx, body.message, result)
     await save_session(p, tenant, session_id, advanced)
-    log.info("playground turn", extra={"tenant": tenant, "platform": body.platform, "source": result.reply.source,
-                                       "guard_blocked": result.guard_blocked})
-    return PlaygroundOut.model_validate({
-        "session_id": session_id,
-        "reply": result.reply.text,
-        "intent": result.classification.intent.value,
-        "confidence": result.classification.confidence,
-        "source": result.reply.source,
-        "guard_blocked": result.guard_blocked,
-        "guard_violations": result.guard_violations,
-        "handoff": result.reply.handoff,
-        "opted_out": result.reply.opted_out,
-        "silent": False,
-        "status": advanced.status,
-        "lead": {"score": result.lead.score, "stage": result.lead.stage, "reasons": result.lead.reasons},
-    })
+    log.info(
+        "playground turn",
+        extra={"tenant": tenant, "platform": body.platform, "source": result.reply.source, "guard_blocked": result.guard_blocked},
+    )
+    return PlaygroundOut.model_validate(
+        {
+            "session_id": session_id,
+            "reply": result.reply.text,
+            "intent": result.classification.intent.value,
+            "confidence": result.classification.confidence,
+            "source": result.reply.source,
+            "guard_blocked": result.guard_blocked,
+            "guard_violations": result.guard_violations,
+            "handoff": result.reply.handoff,
+            "opted_out": result.reply.opted_out,
+            "silent": False,
+            "status": advanced.status,
+            "lead": {"score": result.lead.score, "stage": result.lead.stage, "reasons": result.lead.reasons},
+        }
+    )
 
 
 async def _playground_ctx(app: web.Application) -> AsyncIterator[None]:

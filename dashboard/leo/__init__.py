@@ -48,8 +48,13 @@ def _unique(figures: Sequence[Figure]) -> list[Figure]:
 
 
 async def ask(
-    data: LeoData, message: str, *, business_name: str, earlier: Sequence[tuple[str, Question]] = (),
-    model: BaseChatModel | None = None, budget_s: float = BUDGET_S,
+    data: LeoData,
+    message: str,
+    *,
+    business_name: str,
+    earlier: Sequence[tuple[str, Question]] = (),
+    model: BaseChatModel | None = None,
+    budget_s: float = BUDGET_S,
 ) -> LeoReply:
     """Answer `message`, read after the thread's `earlier` turns (the owner's words and the question each was)."""
     campaigns = {c.id: (c.name, c.product.name) for c in await data.campaigns()}

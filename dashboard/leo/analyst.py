@@ -56,22 +56,34 @@ class Topic(StrEnum):
 TOPIC_PATTERNS: tuple[tuple[Topic, str], ...] = (
     (Topic.improve, r"improve|increase|boost|grow|sell more|more sales|advice|advise|recommend|suggest|what should i|tips?\b"),
     (Topic.changes, r"what changed|changes?\b|changed|compare|compared|versus|\bvs\.?\b|previous period|trend|than before"),
-    (Topic.top_products, r"\btop\b|best[- ]sell|sells? (?:the )?most|most popular|performing products?|best products?|products? sell"),
+    (
+        Topic.top_products,
+        r"\btop\b|best[- ]sell|sells? (?:the )?most|most popular|performing products?|best products?|products? sell",
+    ),
     (Topic.leads, r"\bcall\b|\bleads?\b|prospects?|follow[- ]?up|\bhot\b"),
     (Topic.needs_person, r"need(?:s)? a person|handoffs? waiting|waiting for (?:a person|me)|take over|need(?:s)? me"),
     (Topic.funnel, r"funnel|pipeline|stages?\b"),
-    (Topic.activity, r"busiest|busy|what time|which hours?|when (?:do|are|is) (?:my )?(?:customers|people)|most active|peak|hour of the week"),
+    (
+        Topic.activity,
+        r"busiest|busy|what time|which hours?|when (?:do|are|is) (?:my )?(?:customers|people)|most active|peak|hour of the week",
+    ),
     (Topic.intents, r"objections?|what do (?:customers|people) ask|customers? ask|intents?|complain"),
     (Topic.unanswered, r"unanswered|blocked|guard|missed|without (?:an )?answer"),
     (Topic.conversion, r"conversion|convert"),
     (Topic.campaigns, r"campaigns?"),
     (Topic.platforms, r"platforms?|channels?"),
     (Topic.catalog, r"what do (?:i|we) sell|what (?:do|does) (?:my|our|the) business sell|products?|catalog|prices?|offering"),
-    (Topic.overview, r"overview|summary|how am i doing|how are we doing|how is business|numbers|revenue|sales|report"
-                     r"|^\s*(?:hello|hi|hey|good (?:morning|afternoon|evening))\b"),
+    (
+        Topic.overview,
+        r"overview|summary|how am i doing|how are we doing|how is business|numbers|revenue|sales|report"
+        r"|^\s*(?:hello|hi|hey|good (?:morning|afternoon|evening))\b",
+    ),
 )
-PLATFORM_WORDS = (("instagram", r"instagram|\big\b|insta\b"), ("whatsapp", r"whats ?app|\bwa\b"),
-                  ("facebook", r"messenger|facebook|\bfb\b"))
+PLATFORM_WORDS = (
+    ("instagram", r"instagram|\big\b|insta\b"),
+    ("whatsapp", r"whats ?app|\bwa\b"),
+    ("facebook", r"messenger|facebook|\bfb\b"),
+)
 FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|and what about|now|ok(?:ay)?,? and)\b")
 ALL_PLATFORMS = re.compile(r"all (?:platforms|channels)|overall|everywhere|in total")
 WHY = re.compile(r"\bwhy\b|worse|better|lower|higher|compare|versus|\bvs\b")
@@ -88,16 +100,28 @@ class Question:
     why: bool = False  # asks for the reasons ("why does Instagram convert worse?")
 
     def to_doc(self) -> dict[str, Any]:
-        return {"topic": self.topic.value, "first": self.period.span.first.isoformat(), "last": self.period.span.last.isoformat(),
-                "words": self.period.words, "platform": self.platform, "campaign_id": self.campaign_id, "why": self.why}
+        return {
+            "topic": self.topic.value,
+            "first": self.period.span.first.isoformat(),
+            "last": self.period.span.last.isoformat(),
+            "words": self.period.words,
+            "platform": self.platform,
+            "campaign_id": self.campaign_id,
+            "why": self.why,
+        }
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> Question:
         from dashboard.analytics import DayRange
 
         span = DayRange(date.fromisoformat(doc["first"]), date.fromisoformat(doc["last"]))
-        return cls(topic=Topic(doc["topic"]), period=NamedRange(span, doc["words"]), platform=doc.get("platform", ""),
-                   campaign_id=doc.get("campaign_id", ""), why=bool(doc.get("why")))
+        return cls(
+            topic=Topic(doc["topic"]),
+            period=NamedRange(span, doc["words"]),
+            platform=doc.get("platform", ""),
+            campaign_id=doc.get("campaign_id", ""),
+            why=bool(doc.get("why")),
+        )
 
 
 def topic_of(text: str) -> Topic | None:
@@ -122,8 +146,9 @@ def campaign_in(text: str, campaigns: Mapping[str, Sequence[str]]) -> str:
     return ""
 
 
-def understand(text: str, today: date, previous: Question | None = None,
-               campaigns: Mapping[str, Sequence[str]] | None = None) -> Question:
+def understand(
+    text: str, today: date, previous: Question | None = None, campaigns: Mapping[str, Sequence[str]] | None = None
+) -> Question:
     """The question `text` asks, read after `previous` in the same thread."""
     topic = topic_of(text)
     platform = platform_of(text)
@@ -136,9 +161,11 @@ def understand(text: str, today: date, previous: Question | None = None,
     if follow_up and previous is not None:
         everywhere = bool(ALL_PLATFORMS.search(text.lower()))
         return Question(
-            topic=topic or previous.topic, period=period or previous.period,
+            topic=topic or previous.topic,
+            period=period or previous.period,
             platform="" if everywhere else platform or previous.platform,
-            campaign_id="" if everywhere else campaign_id or previous.campaign_id, why=why or previous.why,
+            campaign_id="" if everywhere else campaign_id or previous.campaign_id,
+            why=why or previous.why,
         )
     if topic is None:
         topic = Topic.platforms if platform else Topic.campaigns if campaign_id else Topic.overview
@@ -188,8 +215,7 @@ class OfflineAnalyst:
 
     def _range_in(self, q: Question, **extra: Any) -> dict[str, Any]:
         campaign = self.data.business.campaign_names.get(q.campaign_id) if q.campaign_id else None
-        return {"period": q.period.as_words,
-                "platform": q.platform or None, "campaign": campaign, **extra}
+        return {"period": q.period.as_words, "platform": q.platform or None, "campaign": campaign, **extra}
 
     async def _report(self, q: Question) -> dict[str, Any]:
         return await self.data.report(q.period.span, Scope(campaign_id=q.campaign_id, platform=q.platform))
@@ -217,24 +243,39 @@ class OfflineAnalyst:
         by_platform = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="platform")))
         report = await self._report(q)
         t = report["totals"]
-        lines = [f"Your conversion rate{self._scope_words(q)} in {q.period.label} is {_pct(_p(t['conversion_rate']))}: "
-                 f"{_plural(t['conversions'], 'sale')} from {_plural(t['conversations'], 'new conversation')}."]
+        lines = [
+            f"Your conversion rate{self._scope_words(q)} in {q.period.label} is {_pct(_p(t['conversion_rate']))}: "
+            f"{_plural(t['conversions'], 'sale')} from {_plural(t['conversations'], 'new conversation')}."
+        ]
         campaigns = [row for row in report["per_campaign"] if row["conversations"] or row["conversions"]]
         if campaigns:
-            lines.append("By campaign: " + "; ".join(
-                f"{row['campaign_name']} {_pct(_p(row['conversion_rate']))} ({row['conversions']} of {row['conversations']})"
-                for row in campaigns) + ".")
+            lines.append(
+                "By campaign: "
+                + "; ".join(
+                    f"{row['campaign_name']} {_pct(_p(row['conversion_rate']))} ({row['conversions']} of {row['conversations']})"
+                    for row in campaigns
+                )
+                + "."
+            )
         if report["per_platform"]:
-            lines.append("By platform: " + "; ".join(
-                f"{PLATFORM_NAMES.get(row['platform'], row['platform'])} {_pct(_p(row['conversion_rate']))} "
-                f"({row['conversions']} of {row['conversations']})" for row in report["per_platform"]) + ".")
+            lines.append(
+                "By platform: "
+                + "; ".join(
+                    f"{PLATFORM_NAMES.get(row['platform'], row['platform'])} {_pct(_p(row['conversion_rate']))} "
+                    f"({row['conversions']} of {row['conversations']})"
+                    for row in report["per_platform"]
+                )
+                + "."
+            )
         return Answer("\n".join(lines), _figures(total, by_campaign, by_platform))
 
     async def _catalog(self, q: Question) -> Answer:
         result = await CatalogTool().run(self.data, CatalogTool.Input())
         if not result.figure.rows:
-            return Answer("You have no campaigns yet, so there is nothing to sell: add one under Campaigns with its product "
-                          "and price.", _figures(result))
+            return Answer(
+                "You have no campaigns yet, so there is nothing to sell: add one under Campaigns with its product and price.",
+                _figures(result),
+            )
         lines = [f"You sell {_plural(len(result.figure.rows), 'product')}:"]
         for product, campaign, price, billing, platform, status, _ in result.figure.rows:
             every = "" if billing == "one-off" else f" per {billing}"
@@ -252,8 +293,11 @@ class OfflineAnalyst:
             lines += [f"- {row[0]} ({row[2]}): {_plural(row[5], 'conversation')}." for row in rows]
             return Answer("\n".join(lines), _figures(result))
         lines = [f"Your top products in {q.period.label}:"]
-        lines += [f"- {row[0]} ({row[2]}): {_plural(row[3], 'sale')}, revenue {row[4]}, conversion rate {_pct(row[6])} "
-                  f"from {_plural(row[5], 'conversation')}." for row in selling]
+        lines += [
+            f"- {row[0]} ({row[2]}): {_plural(row[3], 'sale')}, revenue {row[4]}, conversion rate {_pct(row[6])} "
+            f"from {_plural(row[5], 'conversation')}."
+            for row in selling
+        ]
         return Answer("\n".join(lines), _figures(result))
 
     def _reasons(self, row: Mapping[str, Any], others: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -262,8 +306,10 @@ class OfflineAnalyst:
             return []
         reasons = []
         best = lambda key: max(others, key=lambda r: r[key])  # noqa: E731
-        for key, words in (("response_rate", "answers fewer customer messages"),
-                           ("customer_reply_rate", "fewer customers write again after the first answer")):
+        for key, words in (
+            ("response_rate", "answers fewer customer messages"),
+            ("customer_reply_rate", "fewer customers write again after the first answer"),
+        ):
             top = best(key)
             if row[key] + 0.05 < top[key]:
                 reasons.append(f"{words}: {_pct(_p(row[key]))} against {_pct(_p(top[key]))} for {_name(top)}")
@@ -271,8 +317,10 @@ class OfflineAnalyst:
         if row["first_response_avg_s"] is not None and waits:
             fastest = min(waits, key=lambda r: r["first_response_avg_s"])
             if row["first_response_avg_s"] > fastest["first_response_avg_s"] * 1.5 + 5:
-                reasons.append(f"customers wait longer for a first answer: {row['first_response_avg_s']:g} s against "
-                               f"{fastest['first_response_avg_s']:g} s for {_name(fastest)}")
+                reasons.append(
+                    f"customers wait longer for a first answer: {row['first_response_avg_s']:g} s against "
+                    f"{fastest['first_response_avg_s']:g} s for {_name(fastest)}"
+                )
         if row["conversations"] and row["handoff_rate"] > max(r["handoff_rate"] for r in others) + 0.05:
             reasons.append(f"more customers ask for a person: {_pct(_p(row['handoff_rate']))} of conversations")
         if row["send_failures"]:
@@ -289,9 +337,11 @@ class OfflineAnalyst:
             return [f"No {kind} had conversations in {q.period.label} yet."]
         lines = [f"Your {kind}s in {q.period.label}:"]
         for row in sorted(active, key=lambda r: (r["conversion_rate"], r["conversions"], r["conversations"]), reverse=True):
-            lines.append(f"- {_name(row)}: {_plural(row['conversations'], 'conversation')}, {_plural(row['conversions'], 'sale')} "
-                         f"(conversion rate {_pct(_p(row['conversion_rate']))}), {_revenue(row)}, "
-                         f"{_pct(_p(row['response_rate']))} of messages answered.")
+            lines.append(
+                f"- {_name(row)}: {_plural(row['conversations'], 'conversation')}, {_plural(row['conversions'], 'sale')} "
+                f"(conversion rate {_pct(_p(row['conversion_rate']))}), {_revenue(row)}, "
+                f"{_pct(_p(row['response_rate']))} of messages answered."
+            )
         ranked = sorted(active, key=lambda r: (r["conversion_rate"], r["conversions"], r["conversations"]), reverse=True)
         target = next((row for row in active if row[asked_key] == asked), None) if asked else None
         if target is not None:
@@ -304,18 +354,24 @@ class OfflineAnalyst:
             elif target is ranked[0]:
                 lines.append(f"{_name(target)} converts best of your {kind}s.")
             else:
-                lines.append(f"{_name(target)} converts at {_pct(_p(target['conversion_rate']))} against "
-                             f"{_pct(_p(ranked[0]['conversion_rate']))} for {_name(ranked[0])}; its service figures are "
-                             "as good as the others', so look at the audience and the offer there.")
+                lines.append(
+                    f"{_name(target)} converts at {_pct(_p(target['conversion_rate']))} against "
+                    f"{_pct(_p(ranked[0]['conversion_rate']))} for {_name(ranked[0])}; its service figures are "
+                    "as good as the others', so look at the audience and the offer there."
+                )
             return lines
         if len(ranked) > 1:
             best, worst = ranked[0], ranked[-1]
             if best["conversion_rate"] == worst["conversion_rate"]:
-                lines.append(f"They all convert at {_pct(_p(best['conversion_rate']))}"
-                             + (": none of them has a sale yet." if not best["conversions"] else "."))
+                lines.append(
+                    f"They all convert at {_pct(_p(best['conversion_rate']))}"
+                    + (": none of them has a sale yet." if not best["conversions"] else ".")
+                )
             else:
-                lines.append(f"Best: {_name(best)} at {_pct(_p(best['conversion_rate']))}. Worst: {_name(worst)} at "
-                             f"{_pct(_p(worst['conversion_rate']))}.")
+                lines.append(
+                    f"Best: {_name(best)} at {_pct(_p(best['conversion_rate']))}. Worst: {_name(worst)} at "
+                    f"{_pct(_p(worst['conversion_rate']))}."
+                )
             reasons = self._reasons(worst, [best])
             if reasons:
                 lines.append(f"Why {_name(worst)} does worse: " + "; ".join(reasons) + ".")
@@ -369,9 +425,11 @@ class OfflineAnalyst:
         advice = recommendations(report, has_answers, hot)
         t = report["totals"]
         if not advice:
-            reply = (f"Nothing stands out in {q.period.label}: {_plural(t['conversations'], 'conversation')}, conversion rate "
-                     f"{_pct(_p(t['conversion_rate']))}, {_pct(_p(t['response_rate']))} of messages answered. Bring more "
-                     "customers in: run a campaign on the platform that converts best.")
+            reply = (
+                f"Nothing stands out in {q.period.label}: {_plural(t['conversations'], 'conversation')}, conversion rate "
+                f"{_pct(_p(t['conversion_rate']))}, {_pct(_p(t['response_rate']))} of messages answered. Bring more "
+                "customers in: run a campaign on the platform that converts best."
+            )
             return Answer(reply, _figures(by_platform, by_campaign))
         lines = [f"How to sell more, from {q.period.label}:"] + [f"{n}. {text}" for n, text in enumerate(advice[:5], start=1)]
         return Answer("\n".join(lines), _figures(by_platform, by_campaign, leads))
@@ -379,9 +437,11 @@ class OfflineAnalyst:
     async def _funnel(self, q: Question) -> Answer:
         result = await FunnelTool().run(self.data, FunnelTool.Input(**self._range_in(q)))
         counts = {row[0]: row[1] for row in result.figure.rows}
-        reply = (f"Leads created in {q.period.label}{self._scope_words(q)}: {counts['new']} in total, {counts['engaged']} engaged, "
-                 f"{counts['qualified']} qualified, {counts['proposal']} got an offer, {counts['converted']} bought; "
-                 f"{counts['lost']} lost.")
+        reply = (
+            f"Leads created in {q.period.label}{self._scope_words(q)}: {counts['new']} in total, {counts['engaged']} engaged, "
+            f"{counts['qualified']} qualified, {counts['proposal']} got an offer, {counts['converted']} bought; "
+            f"{counts['lost']} lost."
+        )
         return Answer(reply, _figures(result))
 
     async def _activity(self, q: Question) -> Answer:
@@ -403,8 +463,11 @@ class OfflineAnalyst:
         result = await IntentsTool().run(self.data, IntentsTool.Input(**self._range_in(q)))
         if not result.figure.rows:
             return Answer(f"No answered customer messages in {q.period.label}{self._scope_words(q)} yet.", _figures(result))
-        lines = [f"What customers wrote about in {q.period.label}: "
-                 + "; ".join(f"{name} {count}" for name, count in result.figure.rows) + "."]
+        lines = [
+            f"What customers wrote about in {q.period.label}: "
+            + "; ".join(f"{name} {count}" for name, count in result.figure.rows)
+            + "."
+        ]
         for item in result.notes["objections_by_campaign"]:
             if not item["has_objection_answers"]:
                 lines.append(f"{item['campaign']} met {_plural(item['objections'], 'objection')} and has no objection answers.")
@@ -413,10 +476,12 @@ class OfflineAnalyst:
     async def _unanswered(self, q: Question) -> Answer:
         result = await GuardTool().run(self.data, GuardTool.Input(**self._range_in(q)))
         counts = {row[0]: row[1] for row in result.figure.rows}
-        reply = (f"In {q.period.label}{self._scope_words(q)}: {counts['left without an answer']} of "
-                 f"{_plural(counts['customer messages'], 'customer message')} left without an answer, "
-                 f"{counts['replies not delivered']} not delivered, {counts['answers blocked by the guard']} model answers "
-                 f"replaced by the guard, {_plural(counts['handoffs to a person'], 'handoff')} to a person.")
+        reply = (
+            f"In {q.period.label}{self._scope_words(q)}: {counts['left without an answer']} of "
+            f"{_plural(counts['customer messages'], 'customer message')} left without an answer, "
+            f"{counts['replies not delivered']} not delivered, {counts['answers blocked by the guard']} model answers "
+            f"replaced by the guard, {_plural(counts['handoffs to a person'], 'handoff')} to a person."
+        )
         return Answer(reply, _figures(result))
 
 

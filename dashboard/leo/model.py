@@ -79,8 +79,15 @@ class ModelFailed(Exception):
 
 def build_leo_model(api_key: str, model: str, base_url: str | None, timeout_s: float) -> ChatGroq:
     """Groq's chat model for Leo, built like the engine's: no SDK retries (the offline analyst answers instead)."""
-    return ChatGroq(model_name=model, api_key=SecretStr(api_key), base_url=base_url or None, timeout=timeout_s, max_retries=0,
-                    temperature=0.2, max_tokens=700)
+    return ChatGroq(
+        model_name=model,
+        api_key=SecretStr(api_key),
+        base_url=base_url or None,
+        timeout=timeout_s,
+        max_retries=0,
+        temperature=0.2,
+        max_tokens=700,
+    )
 
 
 def _text(message: AIMessage) -> str:
@@ -93,8 +100,13 @@ def _text(message: AIMessage) -> str:
 def opening_messages(data: LeoData, business_name: str, question: str, earlier: Sequence[tuple[str, str]]) -> list[BaseMessage]:
     """The system prompt, the thread so far (the owner's questions and what each answer covered) and the question."""
     business = data.business
-    messages: list[BaseMessage] = [SystemMessage(SYSTEM_PROMPT.format(
-        business=business_name.replace('"', "'")[:200], today=business.today.isoformat(), timezone=business.timezone))]
+    messages: list[BaseMessage] = [
+        SystemMessage(
+            SYSTEM_PROMPT.format(
+                business=business_name.replace('"', "'")[:200], today=business.today.isoformat(), timezone=business.timezone
+            )
+        )
+    ]
     for asked, covered in earlier:
         messages += [HumanMessage(asked), AIMessage(f"(I answered that about {covered}.)")]
     messages.append(HumanMessage(question))
@@ -133,8 +145,10 @@ async def run_model(model: BaseChatModel, data: LeoData, messages: list[BaseMess
         log.warning("leo model out of time", extra={"model": model_name, "budget_s": budget_s})
         raise ModelFailed("timeout", run.usage) from None
     except Exception as exc:  # the SDK raises many kinds; all mean "answer offline"
-        log.warning("leo model failed", extra={"model": model_name, "error": type(exc).__name__,
-                                               "status": getattr(exc, "status_code", None)})
+        log.warning(
+            "leo model failed",
+            extra={"model": model_name, "error": type(exc).__name__, "status": getattr(exc, "status_code", None)},
+        )
         raise ModelFailed(type(exc).__name__, run.usage) from None
     raise ModelFailed("too many rounds", run.usage)
 
@@ -150,4 +164,4 @@ async def _call(data: LeoData, call: dict[str, Any], calls_before: int, run: Mod
     tool = next(t for t in TOOLS if t.name == name)
     text = result_for_model(tool, result)
     run.uses.append(ToolUse(name=name, result=result, text=text))
-    return f"<data tool=\"{name}\">\n{text}\n</data>"
+    return f'<data tool="{name}">\n{text}\n</data>'

@@ -9,8 +9,20 @@ from datetime import date, timedelta
 
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, last_days
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-          "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH = "|".join(MONTHS) + "|" + "|".join(m[:3] for m in MONTHS if m != "may")
 _ISO = r"(\d{4}-\d{2}-\d{2})"
@@ -66,7 +78,11 @@ def range_in(text: str, today: date) -> NamedRange | None:
         span = _clamped(min(first, last), max(first, last), today)
         # "last month (2026-02-01 to 2026-02-28)" keeps its words; bare dates are their own words.
         before = written[: m.start()].strip(" (")
-        return NamedRange(span, before if 0 < len(before) <= 40 else f"{span.first} to {span.last}" if span else "") if span else None
+        return (
+            NamedRange(span, before if 0 < len(before) <= 40 else f"{span.first} to {span.last}" if span else "")
+            if span
+            else None
+        )
     if m := re.search(rf"\bsince {_ISO}", t):
         span = _clamped(date.fromisoformat(m.group(1)), today, today)
         return NamedRange(span, f"since {m.group(1)}") if span else None
@@ -109,7 +125,7 @@ def range_in(text: str, today: date) -> NamedRange | None:
         month = _month_number(m.group(1) or m.group(3))
         year_text = m.group(2) or m.group(4)
         year = int(year_text) if year_text else (today.year if month <= today.month else today.year - 1)
-        if t[m.start():].startswith(" since") or t[m.start():].startswith("since"):
+        if t[m.start() :].startswith(" since") or t[m.start() :].startswith("since"):
             span = _clamped(date(year, month, 1), today, today)
             return NamedRange(span, f"since {MONTHS[month - 1].capitalize()}") if span else None
         words = f"in {MONTHS[month - 1].capitalize()}" + (f" {year}" if year_text or year != today.year else "")

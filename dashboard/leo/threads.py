@@ -44,14 +44,24 @@ async def thread_turns(db: AsyncDatabase, tenant_id: str, owner_id: str, thread_
 
 
 def _turn(doc: dict[str, Any]) -> Turn:
-    return Turn(asked=doc["asked"], reply=doc["reply"], question=Question.from_doc(doc["question"]), source=doc["source"],
-                at=doc["at"])
+    return Turn(
+        asked=doc["asked"], reply=doc["reply"], question=Question.from_doc(doc["question"]), source=doc["source"], at=doc["at"]
+    )
 
 
 async def save_turn(db: AsyncDatabase, tenant_id: str, owner_id: str, thread_id: str, turn: Turn) -> None:
-    await db.leo_turns.insert_one({
-        # `seq` orders the turns even when two share a time (a clock's resolution, a test's fixed clock).
-        "_id": uuid.uuid4().hex, "tenant_id": tenant_id, "owner_id": owner_id, "thread_id": thread_id, "at": turn.at,
-        "seq": time.time_ns(),
-        "asked": turn.asked, "reply": turn.reply, "question": turn.question.to_doc(), "source": turn.source,
-    })
+    await db.leo_turns.insert_one(
+        {
+            # `seq` orders the turns even when two share a time (a clock's resolution, a test's fixed clock).
+            "_id": uuid.uuid4().hex,
+            "tenant_id": tenant_id,
+            "owner_id": owner_id,
+            "thread_id": thread_id,
+            "at": turn.at,
+            "seq": time.time_ns(),
+            "asked": turn.asked,
+            "reply": turn.reply,
+            "question": turn.question.to_doc(),
+            "source": turn.source,
+        }
+    )

@@ -33,19 +33,32 @@ PlatformName = Literal["facebook", "instagram", "whatsapp"]
 PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 OPEN_STAGES = (LeadStage.new, LeadStage.engaged, LeadStage.qualified, LeadStage.proposal)
 INTENT_WORDS = {
-    Intent.greeting.value: "greetings", Intent.product_question.value: "product questions",
-    Intent.price_question.value: "price questions", Intent.objection.value: "objections",
-    Intent.buying_signal.value: "ready to buy", Intent.human_request.value: "asked for a person",
-    Intent.opt_out.value: "stop messages", Intent.opt_in.value: "start again", Intent.small_talk.value: "small talk",
+    Intent.greeting.value: "greetings",
+    Intent.product_question.value: "product questions",
+    Intent.price_question.value: "price questions",
+    Intent.objection.value: "objections",
+    Intent.buying_signal.value: "ready to buy",
+    Intent.human_request.value: "asked for a person",
+    Intent.opt_out.value: "stop messages",
+    Intent.opt_in.value: "start again",
+    Intent.small_talk.value: "small talk",
     Intent.off_topic.value: "off topic",
 }
-PERIOD_HELP = ("days in plain words, read in the business's time zone: 'today', 'yesterday', 'this week', 'last week', "
-               "'this month', 'last month', 'in November', 'since Monday', 'last 7 days' or 'YYYY-MM-DD to YYYY-MM-DD'")
+PERIOD_HELP = (
+    "days in plain words, read in the business's time zone: 'today', 'yesterday', 'this week', 'last week', "
+    "'this month', 'last month', 'in November', 'since Monday', 'last 7 days' or 'YYYY-MM-DD to YYYY-MM-DD'"
+)
 Cell = str | int | float | None
 
 # How the catalog tool names a price's period ("at $49.00 per month").
-BILLING_WORDS = {BillingPeriod.one_time: "one-off", BillingPeriod.month: "month", BillingPeriod.year: "year",
-                 BillingPeriod.user_month: "user and month", BillingPeriod.session: "session", BillingPeriod.hour: "hour"}
+BILLING_WORDS = {
+    BillingPeriod.one_time: "one-off",
+    BillingPeriod.month: "month",
+    BillingPeriod.year: "year",
+    BillingPeriod.user_month: "user and month",
+    BillingPeriod.session: "session",
+    BillingPeriod.hour: "hour",
+}
 
 
 class ToolError(Exception):
@@ -67,8 +80,11 @@ class ToolResult:
 
     def for_model(self) -> str:
         """What the model reads: the table and the notes as JSON."""
-        return json.dumps({"title": self.figure.title, "columns": self.figure.columns, "rows": self.figure.rows,
-                           **self.notes}, ensure_ascii=False, default=str)
+        return json.dumps(
+            {"title": self.figure.title, "columns": self.figure.columns, "rows": self.figure.rows, **self.notes},
+            ensure_ascii=False,
+            default=str,
+        )
 
 
 def customer_text(value: str, limit: int = 60) -> str:
@@ -157,13 +173,31 @@ def _scope_words(args: _RangeIn) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-METRIC_COLUMNS = ["conversations", "messages in", "response rate %", "first response s", "sales", "conversion rate %",
-                  "revenue", "handoffs", "customers who wrote back %"]
+METRIC_COLUMNS = [
+    "conversations",
+    "messages in",
+    "response rate %",
+    "first response s",
+    "sales",
+    "conversion rate %",
+    "revenue",
+    "handoffs",
+    "customers who wrote back %",
+]
 
 
 def metric_cells(m: Mapping[str, Any]) -> list[Cell]:
-    return [m["conversations"], m["messages_in"], pct(m["response_rate"]), m["first_response_avg_s"], m["conversions"],
-            pct(m["conversion_rate"]), money_cell(m), m["handoffs"], pct(m["customer_reply_rate"])]
+    return [
+        m["conversations"],
+        m["messages_in"],
+        pct(m["response_rate"]),
+        m["first_response_avg_s"],
+        m["conversions"],
+        pct(m["conversion_rate"]),
+        money_cell(m),
+        m["handoffs"],
+        pct(m["customer_reply_rate"]),
+    ]
 
 
 class MetricsTool:
@@ -172,7 +206,8 @@ class MetricsTool:
         "The business's numbers for a period: new conversations, customer messages, response rate, average "
         "first-response time in seconds, sales, conversion rate (sales over conversations), revenue per currency, "
         "handoffs to a person and the share of customers who wrote again. In total or grouped by day, campaign or "
-        "platform; optionally for one platform or campaign.")
+        "platform; optionally for one platform or campaign."
+    )
 
     class Input(_RangeIn):
         group_by: Literal["total", "day", "campaign", "platform"] = Field(default="total", description="how to split the numbers")
@@ -187,10 +222,15 @@ class MetricsTool:
         elif args.group_by == "campaign":
             first, rows = ["campaign"], [[c["campaign_name"], *metric_cells(c)] for c in report["per_campaign"]]
         else:
-            first, rows = ["platform"], [[PLATFORM_NAMES.get(p["platform"], p["platform"]), *metric_cells(p)]
-                                         for p in report["per_platform"]]
-        title = f"Numbers by {args.group_by}, {period.label}{_scope_words(args)}" if args.group_by != "total" \
+            first, rows = (
+                ["platform"],
+                [[PLATFORM_NAMES.get(p["platform"], p["platform"]), *metric_cells(p)] for p in report["per_platform"]],
+            )
+        title = (
+            f"Numbers by {args.group_by}, {period.label}{_scope_words(args)}"
+            if args.group_by != "total"
             else f"Numbers, {period.label}{_scope_words(args)}"
+        )
         return ToolResult(Figure(title=title, columns=[*first, *METRIC_COLUMNS], rows=rows), {"period": period.label})
 
 
@@ -198,7 +238,8 @@ class ComparePeriodsTool:
     name: ClassVar[str] = "compare_periods"
     description: ClassVar[str] = (
         "A period's numbers against the period of equal length just before it (what changed): conversations, "
-        "messages, response rate, sales, conversion rate, revenue, handoffs, complaints, first-response time.")
+        "messages, response rate, sales, conversion rate, revenue, handoffs, complaints, first-response time."
+    )
 
     class Input(_RangeIn):
         pass
@@ -208,10 +249,16 @@ class ComparePeriodsTool:
         report = await data.report(period.span, scope)
         now, before = report["totals"], report["previous"]["totals"]
         rows: list[list[Cell]] = []
-        for label, key, scale in (("conversations", "conversations", 1), ("customer messages", "messages_in", 1),
-                                  ("response rate %", "response_rate", 100), ("sales", "conversions", 1),
-                                  ("conversion rate %", "conversion_rate", 100), ("handoffs", "handoffs", 1),
-                                  ("complaint rate %", "complaint_rate", 100), ("first response s", "first_response_avg_s", 1)):
+        for label, key, scale in (
+            ("conversations", "conversations", 1),
+            ("customer messages", "messages_in", 1),
+            ("response rate %", "response_rate", 100),
+            ("sales", "conversions", 1),
+            ("conversion rate %", "conversion_rate", 100),
+            ("handoffs", "handoffs", 1),
+            ("complaint rate %", "complaint_rate", 100),
+            ("first response s", "first_response_avg_s", 1),
+        ):
             a, b = now[key], before[key]
             if a is None or b is None:
                 rows.append([label, a, b, None])
@@ -223,8 +270,11 @@ class ComparePeriodsTool:
             a, b = now["revenue"].get(currency, 0.0), before["revenue"].get(currency, 0.0)
             rows.append([f"revenue {currency}", a, b, round(a - b, 2)])
         previous = f"{report['previous']['from']} to {report['previous']['to']}"
-        figure = Figure(title=f"{period.label}{_scope_words(args)} against the {period.span.days} days before ({previous})",
-                        columns=["figure", "this period", "period before", "change"], rows=rows)
+        figure = Figure(
+            title=f"{period.label}{_scope_words(args)} against the {period.span.days} days before ({previous})",
+            columns=["figure", "this period", "period before", "change"],
+            rows=rows,
+        )
         return ToolResult(figure, {"period": period.label, "previous_period": previous})
 
 
@@ -232,7 +282,8 @@ class FunnelTool:
     name: ClassVar[str] = "lead_funnel"
     description: ClassVar[str] = (
         "Leads created in a period by how far they got: new, engaged, qualified, proposal, converted (a lead counts "
-        "for every stage it passed, so a sale counts as qualified too), and how many were lost.")
+        "for every stage it passed, so a sale counts as qualified too), and how many were lost."
+    )
 
     class Input(_RangeIn):
         pass
@@ -241,17 +292,22 @@ class FunnelTool:
         period, scope = data.period(args.period), await _scope(data, args)
         report = await data.report(period.span, scope)
         top = report["funnel"][0]["count"]
-        rows: list[list[Cell]] = [[row["stage"], row["count"], pct(row["count"] / top) if top else 0.0] for row in report["funnel"]]
+        rows: list[list[Cell]] = [
+            [row["stage"], row["count"], pct(row["count"] / top) if top else 0.0] for row in report["funnel"]
+        ]
         rows.append(["lost", report["lost"], pct(report["lost"] / top) if top else 0.0])
-        return ToolResult(Figure(title=f"Lead funnel, {period.label}{_scope_words(args)}", columns=["stage", "leads", "% of leads"],
-                                 rows=rows), {"period": period.label})
+        return ToolResult(
+            Figure(title=f"Lead funnel, {period.label}{_scope_words(args)}", columns=["stage", "leads", "% of leads"], rows=rows),
+            {"period": period.label},
+        )
 
 
 class TopProductsTool:
     name: ClassVar[str] = "top_products"
     description: ClassVar[str] = (
         "The products (one per campaign) ranked by sales and revenue in a period, with their price, conversations "
-        "and conversion rate.")
+        "and conversion rate."
+    )
 
     class Input(_In):
         period: str = Field(default="the last 30 days", max_length=80, description=PERIOD_HELP)
@@ -261,16 +317,33 @@ class TopProductsTool:
         period = data.period(args.period)
         report = await data.report(period.span)
         by_id = {c.id: c for c in await data.campaigns()}
-        ranked = sorted((row for row in report["per_campaign"] if row["campaign_id"] in by_id),
-                        key=lambda r: (r["conversions"], sum(r["revenue"].values()), r["conversations"]), reverse=True)
+        ranked = sorted(
+            (row for row in report["per_campaign"] if row["campaign_id"] in by_id),
+            key=lambda r: (r["conversions"], sum(r["revenue"].values()), r["conversations"]),
+            reverse=True,
+        )
         rows: list[list[Cell]] = []
         for row in ranked[: args.limit]:
             product = by_id[row["campaign_id"]].product
-            rows.append([product.name, row["campaign_name"], format_money(product.price_cents, product.currency, data.business.locale),
-                         row["conversions"], money_cell(row), row["conversations"], pct(row["conversion_rate"])])
-        return ToolResult(Figure(title=f"Top products, {period.label}",
-                                 columns=["product", "campaign", "price", "sales", "revenue", "conversations", "conversion rate %"],
-                                 rows=rows), {"period": period.label})
+            rows.append(
+                [
+                    product.name,
+                    row["campaign_name"],
+                    format_money(product.price_cents, product.currency, data.business.locale),
+                    row["conversions"],
+                    money_cell(row),
+                    row["conversations"],
+                    pct(row["conversion_rate"]),
+                ]
+            )
+        return ToolResult(
+            Figure(
+                title=f"Top products, {period.label}",
+                columns=["product", "campaign", "price", "sales", "revenue", "conversations", "conversion rate %"],
+                rows=rows,
+            ),
+            {"period": period.label},
+        )
 
 
 def contact_of(lead: Lead) -> str:
@@ -288,11 +361,13 @@ class LeadsTool:
     name: ClassVar[str] = "leads"
     description: ClassVar[str] = (
         "Leads with their score (0-100), stage, contact, platform, whether they got the purchase link and the next "
-        "step, best first. By default the open ones (not converted or lost): the people to call today.")
+        "step, best first. By default the open ones (not converted or lost): the people to call today."
+    )
 
     class Input(_In):
         stage: Literal["new", "engaged", "qualified", "proposal", "converted", "lost", "open"] = Field(
-            default="open", description="one stage, or 'open' for every lead not converted or lost")
+            default="open", description="one stage, or 'open' for every lead not converted or lost"
+        )
         min_score: int = Field(default=0, ge=0, le=100, description="only leads scoring at least this")
         platform: PlatformName | None = Field(default=None, description="only this platform")
         limit: int = Field(default=10, ge=1, le=50)
@@ -300,24 +375,43 @@ class LeadsTool:
     async def run(self, data: LeoData, args: Input) -> ToolResult:
         stage = "" if args.stage == "open" else args.stage
         leads = await list_leads(data.db, data.tenant_id, stage=stage, limit=500)
-        chosen = [lead for lead in leads
-                  if (stage or lead.stage in OPEN_STAGES) and lead.score >= args.min_score
-                  and (not args.platform or lead.platform == args.platform)]
+        chosen = [
+            lead
+            for lead in leads
+            if (stage or lead.stage in OPEN_STAGES)
+            and lead.score >= args.min_score
+            and (not args.platform or lead.platform == args.platform)
+        ]
         names = data.business.campaign_names
-        rows: list[list[Cell]] = [[lead.name or "(no name given)", lead.score, lead.stage.value, contact_of(lead),
-                                   PLATFORM_NAMES.get(lead.platform, lead.platform), names.get(lead.campaign_id, ""),
-                                   "yes" if lead.counters.get("cta_sent") else "no", lead.next_step]
-                                  for lead in chosen[: args.limit]]
-        figure = Figure(title=f"Leads ({args.stage})", rows=rows,
-                        columns=["name", "score", "stage", "contact", "platform", "campaign", "got the link", "next step"])
+        rows: list[list[Cell]] = [
+            [
+                lead.name or "(no name given)",
+                lead.score,
+                lead.stage.value,
+                contact_of(lead),
+                PLATFORM_NAMES.get(lead.platform, lead.platform),
+                names.get(lead.campaign_id, ""),
+                "yes" if lead.counters.get("cta_sent") else "no",
+                lead.next_step,
+            ]
+            for lead in chosen[: args.limit]
+        ]
+        figure = Figure(
+            title=f"Leads ({args.stage})",
+            rows=rows,
+            columns=["name", "score", "stage", "contact", "platform", "campaign", "got the link", "next step"],
+        )
         return ToolResult(figure, {"matching_leads": len(chosen)})
 
     @staticmethod
     def for_model(result: ToolResult) -> str:
         """Names and contacts were typed by customers: the model reads them as marked data."""
         rows = [[customer_text(str(row[0])), *row[1:3], customer_text(str(row[3])), *row[4:]] for row in result.figure.rows]
-        return json.dumps({"title": result.figure.title, "columns": result.figure.columns, "rows": rows, **result.notes},
-                          ensure_ascii=False, default=str)
+        return json.dumps(
+            {"title": result.figure.title, "columns": result.figure.columns, "rows": rows, **result.notes},
+            ensure_ascii=False,
+            default=str,
+        )
 
 
 class NeedsPersonTool:
@@ -328,21 +422,33 @@ class NeedsPersonTool:
         limit: int = Field(default=10, ge=1, le=50)
 
     async def run(self, data: LeoData, args: Input) -> ToolResult:
-        waiting = [*await convs.list_conversations(data.db, data.tenant_id, status=ConversationStatus.handoff.value, limit=args.limit),
-                   *await convs.list_conversations(data.db, data.tenant_id, status=ConversationStatus.human.value, limit=args.limit)]
+        waiting = [
+            *await convs.list_conversations(data.db, data.tenant_id, status=ConversationStatus.handoff.value, limit=args.limit),
+            *await convs.list_conversations(data.db, data.tenant_id, status=ConversationStatus.human.value, limit=args.limit),
+        ]
         zone = data.business.zone
-        rows: list[list[Cell]] = [[c.customer_name or c.customer_id, PLATFORM_NAMES.get(c.platform, c.platform),
-                                   "asked for a person" if c.status == ConversationStatus.handoff else "a person has it",
-                                   c.last_message_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")]
-                                  for c in waiting[: args.limit]]
-        figure = Figure(title="Conversations that need a person", columns=["customer", "platform", "state", "last message"], rows=rows)
+        rows: list[list[Cell]] = [
+            [
+                c.customer_name or c.customer_id,
+                PLATFORM_NAMES.get(c.platform, c.platform),
+                "asked for a person" if c.status == ConversationStatus.handoff else "a person has it",
+                c.last_message_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            ]
+            for c in waiting[: args.limit]
+        ]
+        figure = Figure(
+            title="Conversations that need a person", columns=["customer", "platform", "state", "last message"], rows=rows
+        )
         return ToolResult(figure, {"waiting": len(waiting)})
 
     @staticmethod
     def for_model(result: ToolResult) -> str:
         rows = [[customer_text(str(row[0])), *row[1:]] for row in result.figure.rows]
-        return json.dumps({"title": result.figure.title, "columns": result.figure.columns, "rows": rows, **result.notes},
-                          ensure_ascii=False, default=str)
+        return json.dumps(
+            {"title": result.figure.title, "columns": result.figure.columns, "rows": rows, **result.notes},
+            ensure_ascii=False,
+            default=str,
+        )
 
 
 class CatalogTool:
@@ -358,11 +464,22 @@ class CatalogTool:
             product = campaign.product
             billing = BILLING_WORDS[product.billing_period]
             platform = campaign.target_platform.value
-            rows.append([product.name, campaign.name, format_money(product.price_cents, product.currency, data.business.locale),
-                         billing, "every platform" if platform == "all" else PLATFORM_NAMES.get(platform, platform), campaign.status.value,
-                         "yes" if campaign.chat_flow.objection_handling else "no"])
-        figure = Figure(title="Catalog", columns=["product", "campaign", "price", "billing", "platform", "status", "objection answers"],
-                        rows=rows)
+            rows.append(
+                [
+                    product.name,
+                    campaign.name,
+                    format_money(product.price_cents, product.currency, data.business.locale),
+                    billing,
+                    "every platform" if platform == "all" else PLATFORM_NAMES.get(platform, platform),
+                    campaign.status.value,
+                    "yes" if campaign.chat_flow.objection_handling else "no",
+                ]
+            )
+        figure = Figure(
+            title="Catalog",
+            columns=["product", "campaign", "price", "billing", "platform", "status", "objection answers"],
+            rows=rows,
+        )
         return ToolResult(figure, {"products": len(rows)})
 
 
@@ -371,7 +488,8 @@ class IntentsTool:
     description: ClassVar[str] = (
         "What customers wrote about most in a period (price questions, product questions, objections, ready to buy, "
         "asked for a person ...), counted per answered turn, and per campaign the objections against whether its chat "
-        "flow has objection answers.")
+        "flow has objection answers."
+    )
 
     class Input(_RangeIn):
         pass
@@ -380,14 +498,26 @@ class IntentsTool:
         period, scope = data.period(args.period), await _scope(data, args)
         report = await data.report(period.span, scope)
         totals = report["totals"]
-        counted = sorted(((INTENT_WORDS.get(k[7:], k[7:]), int(v)) for k, v in totals.items() if k.startswith("intent_") and v),
-                         key=lambda item: item[1], reverse=True)
+        counted = sorted(
+            ((INTENT_WORDS.get(k[7:], k[7:]), int(v)) for k, v in totals.items() if k.startswith("intent_") and v),
+            key=lambda item: item[1],
+            reverse=True,
+        )
         answered = {c.id: bool(c.chat_flow.objection_handling) for c in await data.campaigns()}
-        objections = [{"campaign": row["campaign_name"], "objections": row.get("intent_objection", 0),
-                       "has_objection_answers": answered.get(row["campaign_id"], False)}
-                      for row in report["per_campaign"] if row.get("intent_objection")]
-        figure = Figure(title=f"What customers wrote about, {period.label}{_scope_words(args)}", columns=["topic", "turns"],
-                        rows=[[name, count] for name, count in counted])
+        objections = [
+            {
+                "campaign": row["campaign_name"],
+                "objections": row.get("intent_objection", 0),
+                "has_objection_answers": answered.get(row["campaign_id"], False),
+            }
+            for row in report["per_campaign"]
+            if row.get("intent_objection")
+        ]
+        figure = Figure(
+            title=f"What customers wrote about, {period.label}{_scope_words(args)}",
+            columns=["topic", "turns"],
+            rows=[[name, count] for name, count in counted],
+        )
         return ToolResult(figure, {"period": period.label, "objections_by_campaign": objections})
 
 
@@ -396,7 +526,8 @@ class GuardTool:
     description: ClassVar[str] = (
         "What went unanswered in a period: customer messages left without an answer, replies that could not be "
         "delivered, model answers the guard replaced because they stated a price or fact not in the catalog, and "
-        "handoffs to a person.")
+        "handoffs to a person."
+    )
 
     class Input(_RangeIn):
         pass
@@ -404,12 +535,17 @@ class GuardTool:
     async def run(self, data: LeoData, args: Input) -> ToolResult:
         period, scope = data.period(args.period), await _scope(data, args)
         t = (await data.report(period.span, scope))["totals"]
-        rows: list[list[Cell]] = [["customer messages", t["messages_in"]],
-                                  ["left without an answer", max(0, t["messages_in"] - t["messages_answered"])],
-                                  ["replies not delivered", t["send_failures"]], ["answers blocked by the guard", t["guard_blocks"]],
-                                  ["handoffs to a person", t["handoffs"]]]
-        return ToolResult(Figure(title=f"Unanswered and blocked, {period.label}{_scope_words(args)}", columns=["what", "count"],
-                                 rows=rows), {"period": period.label})
+        rows: list[list[Cell]] = [
+            ["customer messages", t["messages_in"]],
+            ["left without an answer", max(0, t["messages_in"] - t["messages_answered"])],
+            ["replies not delivered", t["send_failures"]],
+            ["answers blocked by the guard", t["guard_blocks"]],
+            ["handoffs to a person", t["handoffs"]],
+        ]
+        return ToolResult(
+            Figure(title=f"Unanswered and blocked, {period.label}{_scope_words(args)}", columns=["what", "count"], rows=rows),
+            {"period": period.label},
+        )
 
 
 class HourOfWeekTool:
@@ -425,19 +561,29 @@ class HourOfWeekTool:
         busiest = sorted((c for c in cells if c["messages"]), key=lambda c: c["messages"], reverse=True)[: args.limit]
         days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
         rows: list[list[Cell]] = [[days[c["weekday"]], f"{c['hour']:02d}:00", c["messages"]] for c in busiest]
-        return ToolResult(Figure(title=f"Busiest hours, {period.label}{_scope_words(args)}",
-                                 columns=["weekday", "hour", "customer messages"], rows=rows),
-                          {"period": period.label, "timezone": data.business.timezone})
+        return ToolResult(
+            Figure(
+                title=f"Busiest hours, {period.label}{_scope_words(args)}",
+                columns=["weekday", "hour", "customer messages"],
+                rows=rows,
+            ),
+            {"period": period.label, "timezone": data.business.timezone},
+        )
 
 
 _OPERATORS: dict[type, Callable[..., float]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-    ast.USub: operator.neg, ast.UAdd: operator.pos,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
 }
 
 
 def calculate(expression: str) -> float:
     """+ - * / and parentheses over numbers; anything else is refused."""
+
     def value(node: ast.AST) -> float:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             return float(node.value)
@@ -458,7 +604,8 @@ class CalculatorTool:
     name: ClassVar[str] = "calculator"
     description: ClassVar[str] = (
         "Arithmetic on numbers from other tools (+ - * / and parentheses), for any figure you want to show that no "
-        "tool gives directly, such as a difference, a share or an average.")
+        "tool gives directly, such as a difference, a share or an average."
+    )
 
     class Input(_In):
         expression: str = Field(min_length=1, max_length=200, description="for example (12 - 9) / 9 * 100")
@@ -468,8 +615,19 @@ class CalculatorTool:
         return ToolResult(Figure(title="Calculation", columns=["expression", "result"], rows=[[args.expression, result]]))
 
 
-TOOLS: tuple[Tool, ...] = (MetricsTool(), ComparePeriodsTool(), FunnelTool(), TopProductsTool(), LeadsTool(), NeedsPersonTool(),
-                           CatalogTool(), IntentsTool(), GuardTool(), HourOfWeekTool(), CalculatorTool())
+TOOLS: tuple[Tool, ...] = (
+    MetricsTool(),
+    ComparePeriodsTool(),
+    FunnelTool(),
+    TopProductsTool(),
+    LeadsTool(),
+    NeedsPersonTool(),
+    CatalogTool(),
+    IntentsTool(),
+    GuardTool(),
+    HourOfWeekTool(),
+    CalculatorTool(),
+)
 TOOLS_BY_NAME: dict[str, Tool] = {tool.name: tool for tool in TOOLS}
 
 

@@ -40,16 +40,34 @@ VENDOR_FILES = {
     "chart.umd.min.js": NODE_MODULES / "chart.js" / "dist" / "chart.umd.min.js",
     "chartjs-chart-matrix.min.js": NODE_MODULES / "chartjs-chart-matrix" / "dist" / "chartjs-chart-matrix.min.js",
 }
-PAGE_MODULES = (login, home, business, campaigns, integrations, inbox, thread, leads, analytics_page,
-                settings_page, playground, leo_page)
+PAGE_MODULES = (
+    login,
+    home,
+    business,
+    campaigns,
+    integrations,
+    inbox,
+    thread,
+    leads,
+    analytics_page,
+    settings_page,
+    playground,
+    leo_page,
+)
 
 
 async def vendor_file(request: web.Request) -> web.StreamResponse:
     path = VENDOR_FILES.get(request.match_info["name"])
     if path is None or not path.is_file():
         raise web.HTTPNotFound(text="not installed: run npm ci --ignore-scripts")
-    return web.FileResponse(path, headers={"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=86400",
-                                           "X-Content-Type-Options": "nosniff"})
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": "text/javascript; charset=utf-8",
+            "Cache-Control": "public, max-age=86400",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 async def _page_indexes(app: web.Application) -> AsyncIterator[None]:

@@ -49,8 +49,13 @@ async def owner_session(request: web.Request) -> Session:
     if session is None:
         raise _to_login(request)
     request[PAGE_SESSION] = session
-    request[IDENTITY] = Identity(tenant_id=session.tenant_id, owner_id=session.owner_id, via="session",
-                                 session_id=request.cookies.get(SESSION_COOKIE, ""), session=session)
+    request[IDENTITY] = Identity(
+        tenant_id=session.tenant_id,
+        owner_id=session.owner_id,
+        via="session",
+        session_id=request.cookies.get(SESSION_COOKIE, ""),
+        session=session,
+    )
     tenant_id_var.set(session.tenant_id)
     return session
 
@@ -86,7 +91,12 @@ def pre_session_id(request: web.Request) -> tuple[str, bool]:
 
 def set_pre_session_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
     response.set_cookie(
-        PRE_SESSION_COOKIE, value, max_age=PRE_SESSION_TTL_S, path="/", httponly=True, samesite="Lax",
+        PRE_SESSION_COOKIE,
+        value,
+        max_age=PRE_SESSION_TTL_S,
+        path="/",
+        httponly=True,
+        samesite="Lax",
         secure=services(request).settings.public_base.startswith("https://"),
     )
 

@@ -71,10 +71,14 @@ def charts(report: dict[str, Any]) -> dict[str, Any]:
         },
     }
     if "funnel" in report:
-        data["funnel"] = {"labels": [STAGE_NAMES.get(s["stage"], s["stage"]) for s in report["funnel"]],
-                          "counts": [s["count"] for s in report["funnel"]]}
+        data["funnel"] = {
+            "labels": [STAGE_NAMES.get(s["stage"], s["stage"]) for s in report["funnel"]],
+            "counts": [s["count"] for s in report["funnel"]],
+        }
     if "hour_of_week" in report:
-        data["hours"] = [{"x": cell["hour"], "y": WEEKDAYS[cell["weekday"]], "v": cell["messages"]} for cell in report["hour_of_week"]]
+        data["hours"] = [
+            {"x": cell["hour"], "y": WEEKDAYS[cell["weekday"]], "v": cell["messages"]} for cell in report["hour_of_week"]
+        ]
         data["weekdays"] = list(WEEKDAYS)
     return data
 
@@ -99,10 +103,19 @@ async def analytics_page(request: web.Request) -> web.Response:
     if refused:
         errors["from"] = refused
     context = {
-        "report": report, "cards": metric_cards(report), "chart_data": chart_json(charts(report)), "errors": errors,
-        "first": report["from"], "last": report["to"], "campaigns": campaigns, "filters": filters,
-        "can_filter_campaign": query_supports("campaign_id"), "can_filter_platform": query_supports("platform"),
-        "busiest": busiest(report), "has_funnel": "funnel" in report, "has_hours": "hour_of_week" in report,
+        "report": report,
+        "cards": metric_cards(report),
+        "chart_data": chart_json(charts(report)),
+        "errors": errors,
+        "first": report["from"],
+        "last": report["to"],
+        "campaigns": campaigns,
+        "filters": filters,
+        "can_filter_campaign": query_supports("campaign_id"),
+        "can_filter_platform": query_supports("platform"),
+        "busiest": busiest(report),
+        "has_funnel": "funnel" in report,
+        "has_hours": "hour_of_week" in report,
         "currency": main_currency(report),
     }
     return await render(request, "analytics.html", session, "analytics", context)

@@ -28,8 +28,9 @@ def _domain_message(exc: Exception) -> str | None:
     return str(message) if isinstance(getattr(exc, "http_status", None), int) and message else None
 
 
-async def _page(request: web.Request, profile_form: FormState, *, upload_errors: list[str] | None = None,
-                status: int = 200) -> web.Response:
+async def _page(
+    request: web.Request, profile_form: FormState, *, upload_errors: list[str] | None = None, status: int = 200
+) -> web.Response:
     session = await owner_session(request)
     db = services(request).db
     question = request.query.get("q", "").strip()[:500]

@@ -23,18 +23,51 @@ from knowledge.models import ISO_CURRENCIES, CampaignIn, CampaignStatus, Product
 
 routes = web.RouteTableDef()
 
-TEXT_FIELDS = ("name", "product.name", "product.description", "product.price", "product.currency", "product.call_to_action_url",
-               "target_platform", "chat_flow.greeting", "chat_flow.closing_message", "target_audience.age_range", "status")
+TEXT_FIELDS = (
+    "name",
+    "product.name",
+    "product.description",
+    "product.price",
+    "product.currency",
+    "product.call_to_action_url",
+    "target_platform",
+    "chat_flow.greeting",
+    "chat_flow.closing_message",
+    "target_audience.age_range",
+    "status",
+)
 LINE_FIELDS = ("product.features", "target_audience.location", "target_audience.interests")
-ERROR_FIELDS = (*TEXT_FIELDS, *LINE_FIELDS, "product.billing_period", "chat_flow.qualification_questions",
-                "chat_flow.objection_handling", "product", "chat_flow", "target_audience")
-PLATFORM_OPTIONS = [("facebook", "Messenger (Facebook page)"), ("instagram", "Instagram"), ("whatsapp", "WhatsApp"),
-                    ("all", "All my channels")]
-STATUS_OPTIONS = [("draft", "Draft: not offered to customers yet"), ("active", "Active: the bot offers it now"),
-                  ("paused", "Paused"), ("completed", "Completed")]
+ERROR_FIELDS = (
+    *TEXT_FIELDS,
+    *LINE_FIELDS,
+    "product.billing_period",
+    "chat_flow.qualification_questions",
+    "chat_flow.objection_handling",
+    "product",
+    "chat_flow",
+    "target_audience",
+)
+PLATFORM_OPTIONS = [
+    ("facebook", "Messenger (Facebook page)"),
+    ("instagram", "Instagram"),
+    ("whatsapp", "WhatsApp"),
+    ("all", "All my channels"),
+]
+STATUS_OPTIONS = [
+    ("draft", "Draft: not offered to customers yet"),
+    ("active", "Active: the bot offers it now"),
+    ("paused", "Paused"),
+    ("completed", "Completed"),
+]
 STATUS_ACTIONS = {"active": "Activate", "paused": "Pause", "completed": "Complete"}
-PERIOD_LABELS = {"one_time": "One-time payment", "month": "Per month", "year": "Per year", "user_month": "Per user per month",
-                 "session": "Per session", "hour": "Per hour"}
+PERIOD_LABELS = {
+    "one_time": "One-time payment",
+    "month": "Per month",
+    "year": "Per year",
+    "user_month": "Per user per month",
+    "session": "Per session",
+    "hour": "Per hour",
+}
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "BRL", "MXN", "INR")
 
 
@@ -70,8 +103,12 @@ def read_campaign_form(form: FormData) -> tuple[FormState, dict[str, Any]]:
     for name in LINE_FIELDS:
         values[name] = "\n".join(lines_of(form, name))
     questions = lines_of(form, "chat_flow.qualification_questions")
-    objections = [value.strip() if isinstance(value, str) else "" for value in form.getall("chat_flow.objection_handling.objection", [])]
-    answers = [value.strip() if isinstance(value, str) else "" for value in form.getall("chat_flow.objection_handling.answer", [])]
+    objections = [
+        value.strip() if isinstance(value, str) else "" for value in form.getall("chat_flow.objection_handling.objection", [])
+    ]
+    answers = [
+        value.strip() if isinstance(value, str) else "" for value in form.getall("chat_flow.objection_handling.answer", [])
+    ]
     pairs = [(o, a) for o, a in zip(objections, answers, strict=False) if o or a]
     values["chat_flow.qualification_questions"] = questions
     values["chat_flow.objection_handling"] = pairs
@@ -95,30 +132,49 @@ def campaign_values(campaign: dict[str, Any]) -> dict[str, Any]:
     """An API campaign as the form's values."""
     product, flow, audience = campaign["product"], campaign["chat_flow"], campaign["target_audience"]
     values: dict[str, Any] = {
-        "name": campaign["name"], "product.name": product["name"], "product.description": product["description"],
-        "product.price": f"{product['price']:.2f}".rstrip("0").rstrip(".") if product["price"] % 1 == 0 else f"{product['price']:.2f}",
-        "product.currency": product["currency"], "product.call_to_action_url": product.get("call_to_action_url") or "",
-        "product.features": "\n".join(product["features"]), "target_platform": campaign["target_platform"],
-        "chat_flow.greeting": flow["greeting"], "chat_flow.closing_message": flow["closing_message"],
+        "name": campaign["name"],
+        "product.name": product["name"],
+        "product.description": product["description"],
+        "product.price": f"{product['price']:.2f}".rstrip("0").rstrip(".")
+        if product["price"] % 1 == 0
+        else f"{product['price']:.2f}",
+        "product.currency": product["currency"],
+        "product.call_to_action_url": product.get("call_to_action_url") or "",
+        "product.features": "\n".join(product["features"]),
+        "target_platform": campaign["target_platform"],
+        "chat_flow.greeting": flow["greeting"],
+        "chat_flow.closing_message": flow["closing_message"],
         "chat_flow.qualification_questions": list(flow["qualification_questions"]),
         "chat_flow.objection_handling": list(flow["objection_handling"].items()),
-        "target_audience.age_range": audience["age_range"], "target_audience.location": "\n".join(audience["location"]),
-        "target_audience.interests": "\n".join(audience["interests"]), "status": campaign["status"],
+        "target_audience.age_range": audience["age_range"],
+        "target_audience.location": "\n".join(audience["location"]),
+        "target_audience.interests": "\n".join(audience["interests"]),
+        "status": campaign["status"],
     }
     if "billing_period" in product:
         values["product.billing_period"] = product["billing_period"]
     return values
 
 
-NEW_VALUES: dict[str, Any] = {"product.currency": "USD", "target_platform": "all", "status": "draft", "product.billing_period": "one_time",
-                              "chat_flow.qualification_questions": [], "chat_flow.objection_handling": []}
+NEW_VALUES: dict[str, Any] = {
+    "product.currency": "USD",
+    "target_platform": "all",
+    "status": "draft",
+    "product.billing_period": "one_time",
+    "chat_flow.qualification_questions": [],
+    "chat_flow.objection_handling": [],
+}
 
 
 async def _form_page(request: web.Request, state: FormState, campaign_id: str = "", status: int = 200) -> web.Response:
     session = await owner_session(request)
     context = {
-        "form": state, "campaign_id": campaign_id, "platforms": PLATFORM_OPTIONS, "statuses": STATUS_OPTIONS,
-        "currencies": currency_options(), "periods": billing_periods(),
+        "form": state,
+        "campaign_id": campaign_id,
+        "platforms": PLATFORM_OPTIONS,
+        "statuses": STATUS_OPTIONS,
+        "currencies": currency_options(),
+        "periods": billing_periods(),
     }
     return await render(request, "campaign_form.html", session, "campaigns", context, status=status)
 
@@ -212,4 +268,3 @@ async def delete_form(request: web.Request) -> web.Response:
             raise not_found_page(request, "campaign") from None
         raise
     return see_other("/campaigns?notice=campaign_deleted")
-

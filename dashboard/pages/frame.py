@@ -59,10 +59,21 @@ NOTICES = {
     "facebook_failed": "Facebook did not connect. Try again, or connect a page by hand below.",
 }
 PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp", "all": "All channels"}
-STATUS_NAMES = {"bot": "Bot answering", "handoff": "Needs a person", "human": "You have it", "closed": "Closed",
-                "opted_out": "Opted out"}
-STAGE_NAMES = {"new": "New", "engaged": "Engaged", "qualified": "Qualified", "proposal": "Offer sent",
-               "converted": "Bought", "lost": "Lost"}
+STATUS_NAMES = {
+    "bot": "Bot answering",
+    "handoff": "Needs a person",
+    "human": "You have it",
+    "closed": "Closed",
+    "opted_out": "Opted out",
+}
+STAGE_NAMES = {
+    "new": "New",
+    "engaged": "Engaged",
+    "qualified": "Qualified",
+    "proposal": "Offer sent",
+    "converted": "Bought",
+    "lost": "Lost",
+}
 
 
 def set_page_headers(response: web.StreamResponse) -> None:
@@ -88,8 +99,9 @@ async def frame(request: web.Request, session: Session, active: str) -> dict[str
     }
 
 
-async def render(request: web.Request, template: str, session: Session, active: str, context: dict[str, Any],
-                 *, status: int = 200) -> web.Response:
+async def render(
+    request: web.Request, template: str, session: Session, active: str, context: dict[str, Any], *, status: int = 200
+) -> web.Response:
     full = {**await frame(request, session, active), **context}
     response = aiohttp_jinja2.render_template(template, request, full, status=status)
     set_page_headers(response)
@@ -197,6 +209,7 @@ def duration(seconds: float | None) -> str:
 
 
 def install_filters(env: jinja2.Environment) -> None:
-    env.filters.update(when=when, day_label=day_label, money=money, revenue=revenue_text, pct=percent, num=number,
-                       duration=duration)
+    env.filters.update(
+        when=when, day_label=day_label, money=money, revenue=revenue_text, pct=percent, num=number, duration=duration
+    )
     env.globals.update(PLATFORM_NAMES=PLATFORM_NAMES, STATUS_NAMES=STATUS_NAMES, STAGE_NAMES=STAGE_NAMES)

@@ -62,30 +62,66 @@ class Step:
     done: bool
 
 
-async def checklist(request: web.Request, tenant: str, campaigns: list[Any], channels: list[Any], has_conversation: bool) -> list[Step]:
+async def checklist(
+    request: web.Request, tenant: str, campaigns: list[Any], channels: list[Any], has_conversation: bool
+) -> list[Step]:
     p = services(request)
     profile = await get_profile(p.db, tenant)
     tried = await p.redis.hget(progress_key(tenant), "playground")
     active = any(c.status.value == "active" for c in campaigns)
     return [
-        Step("profile", "Tell the bot about your business", "What you do, who you serve, how to reach you; add your FAQ or price list.",
-             "/onboarding", "Add business details", bool(profile and profile.description)),
-        Step("campaign", "Create a campaign", "The product, its price, how the bot greets people and answers doubts.",
-             "/campaigns/new", "Create a campaign", bool(campaigns)),
-        Step("channel", "Connect a channel", "Your Facebook page, Instagram account or WhatsApp number.",
-             "/integrations", "Connect a channel", bool(channels)),
-        Step("playground", "Test your bot", "Chat with it as a customer would, before real customers do.",
-             "/playground", "Open the playground", bool(tried)),
-        Step("live", "Go live", "Set a campaign to active; the bot then answers every customer who writes.",
-             "/campaigns", "Activate a campaign", active and bool(channels) and has_conversation),
+        Step(
+            "profile",
+            "Tell the bot about your business",
+            "What you do, who you serve, how to reach you; add your FAQ or price list.",
+            "/onboarding",
+            "Add business details",
+            bool(profile and profile.description),
+        ),
+        Step(
+            "campaign",
+            "Create a campaign",
+            "The product, its price, how the bot greets people and answers doubts.",
+            "/campaigns/new",
+            "Create a campaign",
+            bool(campaigns),
+        ),
+        Step(
+            "channel",
+            "Connect a channel",
+            "Your Facebook page, Instagram account or WhatsApp number.",
+            "/integrations",
+            "Connect a channel",
+            bool(channels),
+        ),
+        Step(
+            "playground",
+            "Test your bot",
+            "Chat with it as a customer would, before real customers do.",
+            "/playground",
+            "Open the playground",
+            bool(tried),
+        ),
+        Step(
+            "live",
+            "Go live",
+            "Set a campaign to active; the bot then answers every customer who writes.",
+            "/campaigns",
+            "Activate a campaign",
+            active and bool(channels) and has_conversation,
+        ),
     ]
 
 
 def kpis(report: dict[str, Any]) -> list[dict[str, Any]]:
     totals, before = report["totals"], report["previous"]["totals"]
-    figures = [{"key": key, "label": label, "format": fmt, "value": totals.get(key), "change": change(totals.get(key), before.get(key))}
-               for key, label, fmt in KPI_KEYS]
-    figures.append({"key": "revenue", "label": "Revenue", "format": "revenue", "value": totals, "change": _revenue_change(totals, before)})
+    figures = [
+        {"key": key, "label": label, "format": fmt, "value": totals.get(key), "change": change(totals.get(key), before.get(key))}
+        for key, label, fmt in KPI_KEYS
+    ]
+    figures.append(
+        {"key": "revenue", "label": "Revenue", "format": "revenue", "value": totals, "change": _revenue_change(totals, before)}
+    )
     return figures
 
 
@@ -120,10 +156,16 @@ async def recent_conversations(request: web.Request, tenant: str) -> list[dict[s
     waiting.sort(key=lambda c: c.last_message_at, reverse=True)
     seen = {c.id for c in waiting}
     latest = [c for c in await convs.list_conversations(db, tenant, limit=RECENT) if c.id not in seen]
-    rows = (waiting + latest)[:RECENT + len(waiting)]
+    rows = (waiting + latest)[: RECENT + len(waiting)]
     leads = await leads_of_conversations(db, tenant, [c.id for c in rows])
-    return [{"conversation": c, "lead": lead_to_api(leads[c.id]) if c.id in leads else {}, "needs_person": c.status.value in NEEDS_PERSON}
-            for c in rows]
+    return [
+        {
+            "conversation": c,
+            "lead": lead_to_api(leads[c.id]) if c.id in leads else {},
+            "needs_person": c.status.value in NEEDS_PERSON,
+        }
+        for c in rows
+    ]
 
 
 @routes.get("/dashboard")

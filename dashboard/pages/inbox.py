@@ -48,8 +48,16 @@ async def inbox_page(request: web.Request) -> web.Response:
     filters_on = any(chosen.values())
     base = urlencode({name: value for name, value in chosen.items() if value})
     context = {
-        "rows": rows, "chosen": chosen, "filters_on": filters_on, "error": error, "page": page, "more": more,
-        "base_query": base, "campaigns": campaigns, "campaign_names": {c.id: c.name for c in campaigns},
-        "statuses": STATUS_NAMES, "stages": STAGE_NAMES,
+        "rows": rows,
+        "chosen": chosen,
+        "filters_on": filters_on,
+        "error": error,
+        "page": page,
+        "more": more,
+        "base_query": base,
+        "campaigns": campaigns,
+        "campaign_names": {c.id: c.name for c in campaigns},
+        "statuses": STATUS_NAMES,
+        "stages": STAGE_NAMES,
     }
     return await render(request, "inbox.html", session, "inbox", context)

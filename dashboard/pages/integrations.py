@@ -44,8 +44,10 @@ async def _page(request: web.Request, forms: dict[str, FormState] | None = None,
         "forms": {platform: forms.get(platform, FormState(values={"platform": platform})) for platform in ACCOUNT_LABELS},
         "labels": ACCOUNT_LABELS,
         "facebook_ready": bool(p.settings.meta_app_id and p.settings.meta_app_secret),
-        "webhooks": [(name, f"{base}/webhooks/{path}") for name, path in (("Messenger", "messenger"), ("Instagram", "instagram"),
-                                                                           ("WhatsApp", "whatsapp"))],
+        "webhooks": [
+            (name, f"{base}/webhooks/{path}")
+            for name, path in (("Messenger", "messenger"), ("Instagram", "instagram"), ("WhatsApp", "whatsapp"))
+        ],
         "verify_token": p.settings.meta_verify_token,
         "callback_url": f"{base}/api/integrations/facebook/callback",
         "connected": request.query.get("connected", ""),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.sales.lead_queries import SORT_FIELDS, page_of_leads
+from bot.sales.lead_queries import SORT_FIELDS, LeadSort, page_of_leads
 from bot.sales.leads import lead_to_api
 from dashboard.context import services
 from dashboard.pages.access import owner_session
@@ -41,8 +41,17 @@ async def leads_page(request: web.Request) -> web.Response:
         page = 1
     filters = {"stage": stage, "platform": platform, "campaign_id": campaign_id}
     # One more than a page tells whether there is a next one (counting every lead would read them all).
-    found = await page_of_leads(db, tenant, **filters, sort=sort, descending=descending,  # type: ignore[arg-type]
-                                limit=PAGE_SIZE + 1, skip=(page - 1) * PAGE_SIZE)
+    found = await page_of_leads(
+        db,
+        tenant,
+        stage=filters["stage"],
+        platform=filters["platform"],
+        campaign_id=filters["campaign_id"],
+        sort=cast(LeadSort, sort),
+        descending=descending,
+        limit=PAGE_SIZE + 1,
+        skip=(page - 1) * PAGE_SIZE,
+    )
     more, found = len(found) > PAGE_SIZE, found[:PAGE_SIZE]
     leads: list[dict[str, Any]] = [lead_to_api(lead) for lead in found]
     kept = {k: v for k, v in filters.items() if v}
@@ -54,9 +63,20 @@ async def leads_page(request: web.Request) -> web.Response:
     sort_links = {key: link(sort=key, dir="asc" if key == sort and descending else "desc", page=1) for key in SORT_LABELS}
     export = "/api/leads?" + urlencode({"format": "csv", **({"stage": stage} if stage else {})})
     context = {
-        "leads": leads, "page": page, "more": more, "filters": filters,
-        "filters_on": bool(kept), "campaigns": campaigns, "campaign_names": names, "stages": STAGE_NAMES,
-        "sort": sort, "descending": descending, "sort_links": sort_links, "sort_labels": SORT_LABELS,
-        "older": link(page=page + 1), "newer": link(page=page - 1), "export": export,
+        "leads": leads,
+        "page": page,
+        "more": more,
+        "filters": filters,
+        "filters_on": bool(kept),
+        "campaigns": campaigns,
+        "campaign_names": names,
+        "stages": STAGE_NAMES,
+        "sort": sort,
+        "descending": descending,
+        "sort_links": sort_links,
+        "sort_labels": SORT_LABELS,
+        "older": link(page=page + 1),
+        "newer": link(page=page - 1),
+        "export": export,
     }
     return await render(request, "leads.html", session, "leads", context)

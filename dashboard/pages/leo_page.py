@@ -26,5 +26,6 @@ async def leo_form(request: web.Request) -> web.Response:
         error = "Write a question first."
     except ApiError as exc:
         error = exc.message
-    return await render(request, "leo.html", session, "", {"question": question, "answer": answer, "error": error},
-                        status=200 if answer else 422)
+    return await render(
+        request, "leo.html", session, "", {"question": question, "answer": answer, "error": error}, status=200 if answer else 422
+    )

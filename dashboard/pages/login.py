@@ -55,7 +55,9 @@ def _public_form(request: web.Request, template: str, context: dict[str, object]
     return response
 
 
-def render_login(request: web.Request, *, error: str = "", email: str = "", status: int = 200, next_path: str = "") -> web.Response:
+def render_login(
+    request: web.Request, *, error: str = "", email: str = "", status: int = 200, next_path: str = ""
+) -> web.Response:
     return _public_form(request, "login.html", {"error": error, "email": email, "next": next_path}, status)
 
 

@@ -22,8 +22,15 @@ from knowledge.campaigns import get_campaign
 routes = web.RouteTableDef()
 
 SALE_FIELDS = ("value", "currency")
-LEAD_FIELDS = (("email", "Email"), ("phone", "Phone"), ("company", "Company"), ("team_size", "Team size"),
-               ("budget", "Budget"), ("timeline", "When"), ("product_interest", "Interested in"))
+LEAD_FIELDS = (
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("company", "Company"),
+    ("team_size", "Team size"),
+    ("budget", "Budget"),
+    ("timeline", "When"),
+    ("product_interest", "Interested in"),
+)
 
 
 async def _detail(request: web.Request) -> ConversationDetailOut:
@@ -47,8 +54,9 @@ def _captured(lead: dict[str, Any]) -> list[tuple[str, str]]:
     return shown
 
 
-async def _page(request: web.Request, *, reply_form: FormState | None = None, sale_form: FormState | None = None,
-                status: int = 200) -> web.Response:
+async def _page(
+    request: web.Request, *, reply_form: FormState | None = None, sale_form: FormState | None = None, status: int = 200
+) -> web.Response:
     session = await owner_session(request)
     detail = await _detail(request)
     data = detail.model_dump(mode="json")
@@ -56,7 +64,10 @@ async def _page(request: web.Request, *, reply_form: FormState | None = None, sa
     campaign = await get_campaign(services(request).db, session.tenant_id, detail.campaign_id) if detail.campaign_id else None
     default_currency = lead.get("currency") or (campaign.product.currency if campaign else "USD")
     context = {
-        "c": detail, "lead": lead, "captured": _captured(lead), "campaign": campaign,
+        "c": detail,
+        "lead": lead,
+        "captured": _captured(lead),
+        "campaign": campaign,
         "reply_form": reply_form or FormState(),
         "sale_form": sale_form or FormState(values={"currency": default_currency}),
         "can_take_over": detail.status in ("bot", "handoff"),
@@ -121,8 +132,9 @@ async def sale_form(request: web.Request) -> web.Response:
     state = FormState(values=values)
     raw_value = values["value"].replace(",", ".") if "." not in values["value"] else values["value"]
     try:
-        body = ConversionIn.model_validate({"value": raw_value or None, "currency": values["currency"],
-                                            "idempotency_key": text_of(form, "sale_key")})
+        body = ConversionIn.model_validate(
+            {"value": raw_value or None, "currency": values["currency"], "idempotency_key": text_of(form, "sale_key")}
+        )
     except ValidationError as exc:
         state.add_errors(validation_fields(exc), SALE_FIELDS)
         return await _page(request, sale_form=state, status=422)

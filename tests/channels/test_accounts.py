@@ -39,7 +39,12 @@ async def accounts_db(db):
 async def test_connect_stores_the_token_encrypted(accounts_db, cipher):
     account = await connect_account(accounts_db, cipher, "t1", "facebook", "1234567890", TOKEN, name="Sunrise Yoga")
     assert (account.tenant_id, account.platform, account.account_id, account.status, account.name) == (
-        "t1", "facebook", "1234567890", "connected", "Sunrise Yoga")
+        "t1",
+        "facebook",
+        "1234567890",
+        "connected",
+        "Sunrise Yoga",
+    )
     stored = await accounts_db[COLLECTION].find_one({"_id": account.id, "tenant_id": "t1"})
     assert TOKEN not in str(stored)
     assert "last_error" not in stored  # absent, not null
@@ -102,14 +107,17 @@ async def test_list_get_disconnect_are_scoped_to_the_tenant(accounts_db, cipher)
     assert taken.tenant_id == "t2"
 
 
-@pytest.mark.parametrize(("platform", "account_id", "token", "field"), [
-    ("telegram", "123", TOKEN, "platform"),
-    ("facebook", "PAGE_1", TOKEN, "account_id"),
-    ("facebook", "", TOKEN, "account_id"),
-    ("whatsapp", "+15550001111", TOKEN, "account_id"),
-    ("instagram", "1784", "", "access_token"),
-    ("instagram", "1784", "has space inside", "access_token"),
-])
+@pytest.mark.parametrize(
+    ("platform", "account_id", "token", "field"),
+    [
+        ("telegram", "123", TOKEN, "platform"),
+        ("facebook", "PAGE_1", TOKEN, "account_id"),
+        ("facebook", "", TOKEN, "account_id"),
+        ("whatsapp", "+15550001111", TOKEN, "account_id"),
+        ("instagram", "1784", "", "access_token"),
+        ("instagram", "1784", "has space inside", "access_token"),
+    ],
+)
 async def test_invalid_input_is_refused_with_fields(accounts_db, cipher, platform, account_id, token, field):
     with pytest.raises(ChannelError) as caught:
         await connect_account(accounts_db, cipher, "t1", platform, account_id, token)
@@ -124,7 +132,12 @@ async def test_api_view_shows_only_the_masked_token(accounts_db, cipher):
     assert data["access_token"] == "EAAB…x9Zq"
     assert TOKEN not in str(data) and "token_encrypted" not in data
     assert {k: data[k] for k in ("id", "platform", "account_id", "name", "status")} == {
-        "id": account.id, "platform": "facebook", "account_id": "1234567890", "name": "Page", "status": "connected"}
+        "id": account.id,
+        "platform": "facebook",
+        "account_id": "1234567890",
+        "name": "Page",
+        "status": "connected",
+    }
     await mark_needs_reconnect(accounts_db, "t1", account.id, 190, "expired")
     flagged = account_to_api(await get_account(accounts_db, "t1", account.id), cipher)
     assert (flagged["status"], flagged["last_error_code"]) == ("needs_reconnect", 190)
@@ -135,5 +148,6 @@ async def test_ensure_indexes_is_idempotent_and_makes_accounts_unique(accounts_d
     await connect_account(accounts_db, cipher, "t1", "facebook", "1234567890", TOKEN)
     # A second document for the same account cannot exist, whoever writes it.
     with pytest.raises(DuplicateKeyError):
-        await accounts_db[COLLECTION].insert_one({
-            "_id": "other", "tenant_id": "t2", "platform": "facebook", "account_id": "1234567890"})
+        await accounts_db[COLLECTION].insert_one(
+            {"_id": "other", "tenant_id": "t2", "platform": "facebook", "account_id": "1234567890"}
+        )

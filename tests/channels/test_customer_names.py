@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
@@ -16,9 +16,18 @@ CIPHER = TokenCipher("names-secret-key-0123456789")
 
 
 def _account(platform: str = "facebook") -> ChannelAccount:
-    now = datetime.now(timezone.utc)
-    return ChannelAccount(id="c1", tenant_id="t1", platform=platform, account_id="1234", token_encrypted=CIPHER.encrypt("EAApage"),  # type: ignore[arg-type]
-                          status="connected", name="Page", connected_at=now, updated_at=now)
+    now = datetime.now(UTC)
+    return ChannelAccount(
+        id="c1",
+        tenant_id="t1",
+        platform=platform,
+        account_id="1234",
+        token_encrypted=CIPHER.encrypt("EAApage"),  # type: ignore[arg-type]
+        status="connected",
+        name="Page",
+        connected_at=now,
+        updated_at=now,
+    )
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from channels.facebook_login import (
-    SignedRequestError,
     LoginError,
+    SignedRequestError,
     auth_url,
     deletion_response,
     exchange_code,
@@ -40,7 +40,12 @@ def test_auth_url_asks_for_the_messaging_scopes():
     assert query["state"] == "csrf-state-1"
     assert query["response_type"] == "code"
     assert query["scope"].split(",") == [
-        "pages_show_list", "pages_messaging", "pages_manage_metadata", "instagram_basic", "instagram_manage_messages"]
+        "pages_show_list",
+        "pages_messaging",
+        "pages_manage_metadata",
+        "instagram_basic",
+        "instagram_manage_messages",
+    ]
 
 
 async def test_exchange_code_trades_short_for_long_lived_token(graph_rig):
@@ -78,11 +83,19 @@ async def test_list_pages_with_instagram_accounts_across_pages_of_results(graph_
         assert call.query["access_token"] == "USER-TOKEN"
         assert "instagram_business_account" in call.query["fields"]
         if call.query.get("after") == "CURSOR-1":
-            return {"data": [{"id": "PAGE_3", "name": "Third", "access_token": "PT3"}], "paging": {"cursors": {"after": "CURSOR-2"}}}
+            return {
+                "data": [{"id": "PAGE_3", "name": "Third", "access_token": "PT3"}],
+                "paging": {"cursors": {"after": "CURSOR-2"}},
+            }
         return {
             "data": [
-                {"id": "PAGE_1", "name": "Sunrise Yoga", "access_token": "PT1", "tasks": ["MESSAGING", "MODERATE"],
-                 "instagram_business_account": {"id": "17841400000000001", "username": "sunrise"}},
+                {
+                    "id": "PAGE_1",
+                    "name": "Sunrise Yoga",
+                    "access_token": "PT1",
+                    "tasks": ["MESSAGING", "MODERATE"],
+                    "instagram_business_account": {"id": "17841400000000001", "username": "sunrise"},
+                },
                 {"id": "PAGE_2", "name": "No IG", "access_token": "PT2"},
                 {"name": "no id: skipped"},
             ],
@@ -106,7 +119,13 @@ async def test_subscribe_and_unsubscribe_page(graph_rig):
     call = graph_rig.fake.calls[-1]
     assert (call.method, call.path, call.query["access_token"]) == ("POST", "/PAGE_1/subscribed_apps", "PT1")
     assert call.query["subscribed_fields"].split(",") == [
-        "messages", "messaging_postbacks", "message_echoes", "message_deliveries", "message_reads", "messaging_referrals"]
+        "messages",
+        "messaging_postbacks",
+        "message_echoes",
+        "message_deliveries",
+        "message_reads",
+        "messaging_referrals",
+    ]
     assert await unsubscribe_page(graph_rig.client, "PAGE_1", "PT1") is True
     assert (graph_rig.fake.calls[-1].method, graph_rig.fake.calls[-1].path) == ("DELETE", "/PAGE_1/subscribed_apps")
 
@@ -121,7 +140,9 @@ async def test_subscribe_without_permission_is_an_auth_error(graph_rig):
 def meta_signed_request(payload: dict, secret: str) -> str:
     """Built here independently of the code under test, the way Meta documents it."""
     encoded = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
-    signature = base64.urlsafe_b64encode(hmac.new(secret.encode(), encoded.encode(), hashlib.sha256).digest()).decode().rstrip("=")
+    signature = (
+        base64.urlsafe_b64encode(hmac.new(secret.encode(), encoded.encode(), hashlib.sha256).digest()).decode().rstrip("=")
+    )
     return f"{signature}.{encoded}"
 
 
@@ -133,17 +154,22 @@ def test_signed_request_good():
     assert parse_signed_request(sign_request(PAYLOAD, APP_SECRET), APP_SECRET) == PAYLOAD
 
 
-@pytest.mark.parametrize("signed", [
-    "",
-    "no-dot-here",
-    ".onlypayload",
-    "onlysig.",
-    meta_signed_request(PAYLOAD, "another-secret"),
-    meta_signed_request({**PAYLOAD, "algorithm": "HMAC-SHA1"}, APP_SECRET),
-    meta_signed_request(PAYLOAD, APP_SECRET).split(".")[0] + "." + meta_signed_request({**PAYLOAD, "user_id": "999"}, APP_SECRET).split(".")[1],
-    "!!!." + meta_signed_request(PAYLOAD, APP_SECRET).split(".")[1],
-    meta_signed_request(PAYLOAD, APP_SECRET) + "é",
-])
+@pytest.mark.parametrize(
+    "signed",
+    [
+        "",
+        "no-dot-here",
+        ".onlypayload",
+        "onlysig.",
+        meta_signed_request(PAYLOAD, "another-secret"),
+        meta_signed_request({**PAYLOAD, "algorithm": "HMAC-SHA1"}, APP_SECRET),
+        meta_signed_request(PAYLOAD, APP_SECRET).split(".")[0]
+        + "."
+        + meta_signed_request({**PAYLOAD, "user_id": "999"}, APP_SECRET).split(".")[1],
+        "!!!." + meta_signed_request(PAYLOAD, APP_SECRET).split(".")[1],
+        meta_signed_request(PAYLOAD, APP_SECRET) + "é",
+    ],
+)
 def test_signed_request_bad(signed):
     with pytest.raises(SignedRequestError):
         parse_signed_request(signed, APP_SECRET)
@@ -156,7 +182,9 @@ def test_signed_request_without_secret_is_refused():
 
 def test_deletion_response():
     assert deletion_response("abc123", "https://bot.example/deletion/abc123") == {
-        "url": "https://bot.example/deletion/abc123", "confirmation_code": "abc123"}
+        "url": "https://bot.example/deletion/abc123",
+        "confirmation_code": "abc123",
+    }
 
 
 def _deep_payload(depth: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 from dataclasses import dataclass, field
+from datetime import UTC
 
 import aiohttp
 import pytest
@@ -37,9 +38,15 @@ async def test_messenger_send_puts_the_token_in_the_query(graph_rig):
 
 
 async def test_whatsapp_send_uses_a_bearer_header(graph_rig):
-    graph_rig.fake.on("POST", "/PNID_1/messages", {
-        "messaging_product": "whatsapp", "contacts": [{"input": "5511987654321", "wa_id": "5511987654321"}],
-        "messages": [{"id": "wamid.OUT9"}]})
+    graph_rig.fake.on(
+        "POST",
+        "/PNID_1/messages",
+        {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": "5511987654321", "wa_id": "5511987654321"}],
+            "messages": [{"id": "wamid.OUT9"}],
+        },
+    )
     result = await graph_rig.client.send(whatsapp_request(), TOKEN)
     assert (result.message_id, result.recipient_id) == ("wamid.OUT9", "5511987654321")
     [call] = graph_rig.fake.calls
@@ -126,14 +133,17 @@ async def test_other_failures_leave_the_pace_alone(graph_rig, answer):
     assert (pace.waits, pace.pauses) == (2, [])
 
 
-@pytest.mark.parametrize("error", [
-    graph_error(1200, "Temporary send message failure"),
-    graph_error(131000, "Something went wrong"),
-    graph_error(613, "Calls to this api have exceeded the rate limit"),
-    graph_error(80007, "Rate limit hit for WABA"),
-    graph_error(130429, "Rate limit hit"),
-    graph_error(9999, "An odd one", transient=True),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        graph_error(1200, "Temporary send message failure"),
+        graph_error(131000, "Something went wrong"),
+        graph_error(613, "Calls to this api have exceeded the rate limit"),
+        graph_error(80007, "Rate limit hit for WABA"),
+        graph_error(130429, "Rate limit hit"),
+        graph_error(9999, "An odd one", transient=True),
+    ],
+)
 async def test_transient_codes_sent_as_http_400_are_retried(graph_rig, error):
     graph_rig.fake.script = [Answer(400, error)]
     result = await graph_rig.client.send(messenger_request(), TOKEN)
@@ -141,19 +151,22 @@ async def test_transient_codes_sent_as_http_400_are_retried(graph_rig, error):
     assert len(graph_rig.fake.calls) == 2
 
 
-@pytest.mark.parametrize(("status", "error", "category"), [
-    (400, graph_error(100, "Invalid parameter"), "invalid"),
-    (401, graph_error(190, "Error validating access token: Session has expired"), "auth"),
-    (403, graph_error(10, "Application does not have permission for this action"), "auth"),
-    (400, graph_error(200, "Permissions error"), "auth"),
-    (400, graph_error(10, "This message is sent outside of allowed window.", subcode=2018278), "window"),
-    (400, graph_error(10, "Outside of allowed window", subcode=2534022), "window"),
-    (400, graph_error(131047, "Re-engagement message"), "window"),
-    (400, graph_error(551, "This person isn't available right now.", subcode=1545041), "undeliverable"),
-    (400, graph_error(131026, "Message undeliverable"), "undeliverable"),
-    (400, graph_error(131048, "Spam rate limit hit"), "rate_limit"),
-    (404, {"not": "graph"}, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("status", "error", "category"),
+    [
+        (400, graph_error(100, "Invalid parameter"), "invalid"),
+        (401, graph_error(190, "Error validating access token: Session has expired"), "auth"),
+        (403, graph_error(10, "Application does not have permission for this action"), "auth"),
+        (400, graph_error(200, "Permissions error"), "auth"),
+        (400, graph_error(10, "This message is sent outside of allowed window.", subcode=2018278), "window"),
+        (400, graph_error(10, "Outside of allowed window", subcode=2534022), "window"),
+        (400, graph_error(131047, "Re-engagement message"), "window"),
+        (400, graph_error(551, "This person isn't available right now.", subcode=1545041), "undeliverable"),
+        (400, graph_error(131026, "Message undeliverable"), "undeliverable"),
+        (400, graph_error(131048, "Spam rate limit hit"), "rate_limit"),
+        (404, {"not": "graph"}, "unknown"),
+    ],
+)
 async def test_permanent_errors_are_not_retried(graph_rig, status, error, category):
     graph_rig.fake.script = [Answer(status, error), Answer(200, {"message_id": "never"})]
     with pytest.raises(GraphError) as caught:
@@ -243,7 +256,7 @@ def test_retry_after_forms():
     assert parse_retry_after("-4") == 0.0
     assert parse_retry_after("") is None
     assert parse_retry_after("soon") is None
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after("Wed, 01 Jan 2025 12:00:30 GMT", now=now) == 30.0

@@ -43,8 +43,10 @@ async def _reserve(pacers: list[SendPacer], plan: Planned, count: int, platform:
         await pacers[i % len(pacers)].wait_for_slot(platform, "PAGE_1", kind)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("platform", "kind", "limit"), [("facebook", "text", 300), ("instagram", "text", 300),
-                                                          ("whatsapp", "text", 80), ("facebook", "media", 10)])
+@pytest.mark.parametrize(
+    ("platform", "kind", "limit"),
+    [("facebook", "text", 300), ("instagram", "text", 300), ("whatsapp", "text", 80), ("facebook", "media", 10)],
+)
 async def test_workers_together_keep_to_metas_limit_per_account(redis, platform, kind, limit):
     plan = Planned()
     workers = [SendPacer(redis, sleep=plan.sleep) for _ in range(3)]
@@ -80,9 +82,14 @@ async def test_a_rate_limit_halves_the_rate_and_pauses_every_worker(redis):
 def test_audio_and_video_are_paced_as_media() -> None:
     [text] = ADAPTERS["messenger"].build_send_requests("P", "U", "hello")
     assert send_kind(text) == "text"
-    video = SendRequest(path="/me/messages", auth="access_token",
-                        body={"recipient": {"id": "U"}, "message": {"attachment": {"type": "video", "payload": {"url": "https://x"}}}})
-    audio = SendRequest(path="/1/messages", auth="bearer", body={"messaging_product": "whatsapp", "type": "audio", "audio": {"id": "m"}})
+    video = SendRequest(
+        path="/me/messages",
+        auth="access_token",
+        body={"recipient": {"id": "U"}, "message": {"attachment": {"type": "video", "payload": {"url": "https://x"}}}},
+    )
+    audio = SendRequest(
+        path="/1/messages", auth="bearer", body={"messaging_product": "whatsapp", "type": "audio", "audio": {"id": "m"}}
+    )
     image = SendRequest(path="/me/messages", auth="access_token", body={"message": {"attachment": {"type": "image"}}})
     assert (send_kind(video), send_kind(audio), send_kind(image)) == ("media", "media", "text")
 

@@ -153,7 +153,11 @@ def test_messenger_items_we_do_not_handle():
 def test_broid_payloads():
     text = only("broid/message.json")
     assert (text.account_id, text.customer_id, text.message_id, text.text) == (
-        "298733926841562", "1396353687096793", "mid.1485138696677:f3eb499f83", "hello")
+        "298733926841562",
+        "1396353687096793",
+        "mid.1485138696677:f3eb499f83",
+        "hello",
+    )
     postback = only("broid/messageInteractiveCallbackTitle.json")
     assert (postback.payload, postback.text) == ("DEVELOPER_DEFINED_PAYLOAD_FOR_PICKING_GREEN", "postback_title")
     link = only("broid/messageLink.json")
@@ -232,7 +236,12 @@ def test_whatsapp_flow_reply():
 
 def test_whatsapp_media():
     image = only("courier/wac/image.json").attachments[0]
-    assert (image.type, image.media_id, image.mime_type, image.caption) == ("image", "id_image", "image/jpeg", "Check out my new phone!")
+    assert (image.type, image.media_id, image.mime_type, image.caption) == (
+        "image",
+        "id_image",
+        "image/jpeg",
+        "Check out my new phone!",
+    )
     document = only("pywa/message.json", "document").attachments[0]
     assert (document.type, document.title, document.mime_type) == ("file", "filename.pdf", "application/pdf")
     voice = only("courier/wac/voice.json").attachments[0]
@@ -251,7 +260,7 @@ def test_whatsapp_location():
 def test_whatsapp_reactions():
     reaction = only("pywa/message.json", "reaction")
     assert isinstance(reaction, Reaction)
-    assert (reaction.message_id, reaction.emoji, reaction.action) == ("wamid.yzxyzx=", "\U0001F62E", "react")
+    assert (reaction.message_id, reaction.emoji, reaction.action) == ("wamid.yzxyzx=", "\U0001f62e", "react")
     for name in ("unreaction_empty", "unreaction_no_emoji"):
         removed = only("pywa/message.json", name)
         assert (removed.emoji, removed.action) == ("", "unreact")
@@ -261,7 +270,11 @@ def test_whatsapp_click_to_whatsapp_referral():
     event = only("pywa/message.json", "referral")
     assert event.text == "BODY"
     assert (event.referral.source, event.referral.ad_id, event.referral.campaign_hint, event.referral.url) == (
-        "ctwa", "ADID", "AD_TITLE", "AD_OR_POST_FB_URL")
+        "ctwa",
+        "ADID",
+        "AD_TITLE",
+        "AD_OR_POST_FB_URL",
+    )
 
 
 def test_whatsapp_statuses():
@@ -302,7 +315,11 @@ def test_whatsapp_unsupported_and_odd_messages():
 
 
 def test_whatsapp_account_level_updates_are_never_customer_events():
-    for relative in ("pywa/account_update.json", "pywa/template_status_update.json", "pywa/call_connect.json",
-                     "pywa/user_marketing_preferences.json"):
+    for relative in (
+        "pywa/account_update.json",
+        "pywa/template_status_update.json",
+        "pywa/call_connect.json",
+        "pywa/user_marketing_preferences.json",
+    ):
         for name in payloads_of(REAL_PAYLOADS / relative):
             assert all(isinstance(e, Unsupported) for e in parse(relative, name)), (relative, name)

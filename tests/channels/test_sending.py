@@ -67,7 +67,8 @@ def test_a_reference_rides_on_every_part_naming_the_part_and_comes_back_readable
     requests = whatsapp.build_send_requests("PNID_1", "55", words(700), reference="turn_abc")
     assert len(requests) > 1
     assert [split_part_reference(reference_in(r.body["biz_opaque_callback_data"])) for r in requests] == [
-        ("turn_abc", i) for i in range(len(requests))]
+        ("turn_abc", i) for i in range(len(requests))
+    ]
     [plain] = whatsapp.build_send_requests("PNID_1", "55", "hello")
     assert "biz_opaque_callback_data" not in plain.body
     # Metadata that is not ours, or ours without a reference, names no turn.
@@ -104,7 +105,7 @@ def test_instagram_splits_by_utf8_bytes():
 
 
 def test_instagram_1000_bytes_of_emoji():
-    text = "\U0001F600" * 300  # 4 bytes each, no spaces: a hard cut between characters
+    text = "\U0001f600" * 300  # 4 bytes each, no spaces: a hard cut between characters
     parts = [r.body["message"]["text"] for r in instagram.build_send_requests("IG", "U", text)]
     assert [utf8_size(p) for p in parts] == [1000, 200]
     assert "".join(parts) == text

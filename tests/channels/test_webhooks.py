@@ -52,21 +52,25 @@ def signed_headers(raw: bytes, secret: str = SECRET) -> dict[str, str]:
 
 @pytest.mark.parametrize("channel", ["messenger", "instagram", "whatsapp"])
 async def test_handshake_answers_the_challenge_as_plain_text(client, channel):
-    response = await client.get(f"/webhooks/{channel}", params={
-        "hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"})
+    response = await client.get(
+        f"/webhooks/{channel}", params={"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"}
+    )
     assert response.status == 200
     assert response.content_type == "text/plain"
     assert await response.text() == "1158201444"
 
 
-@pytest.mark.parametrize("params", [
-    {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1158201444"},
-    {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"},
-    {"hub.verify_token": VERIFY, "hub.challenge": "1158201444"},
-    {"hub.mode": "subscribe", "hub.challenge": "1158201444"},
-    {"hub.mode": "subscribe", "hub.verify_token": VERIFY},
-    {},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1158201444"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"},
+        {"hub.verify_token": VERIFY, "hub.challenge": "1158201444"},
+        {"hub.mode": "subscribe", "hub.challenge": "1158201444"},
+        {"hub.mode": "subscribe", "hub.verify_token": VERIFY},
+        {},
+    ],
+)
 async def test_bad_handshakes_are_refused(client, params):
     response = await client.get("/webhooks/messenger", params=params)
     assert response.status == 403
@@ -75,7 +79,9 @@ async def test_bad_handshakes_are_refused(client, params):
 
 async def test_handshake_without_a_configured_verify_token_is_refused(aiohttp_client, sink):
     client = await aiohttp_client(make_app(sink, WebhookConfig(app_secret=SECRET, verify_token="")))
-    response = await client.get("/webhooks/messenger", params={"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"})
+    response = await client.get(
+        "/webhooks/messenger", params={"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}
+    )
     assert response.status == 403
 
 
@@ -88,8 +94,7 @@ async def test_signed_delivery_is_accepted_with_its_exact_bytes(client, sink):
     assert before <= received_at_ms <= int(time.time() * 1000)
 
 
-@pytest.mark.parametrize(("channel", "object_name"), [
-    ("instagram", "instagram"), ("whatsapp", "whatsapp_business_account")])
+@pytest.mark.parametrize(("channel", "object_name"), [("instagram", "instagram"), ("whatsapp", "whatsapp_business_account")])
 async def test_each_channel_takes_its_own_object(client, sink, channel, object_name):
     raw = json.dumps({"object": object_name, "entry": []}).encode()
     response = await client.post(f"/webhooks/{channel}", data=raw, headers=signed_headers(raw))
@@ -97,13 +102,16 @@ async def test_each_channel_takes_its_own_object(client, sink, channel, object_n
     assert sink.accepted[0][0] == channel
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"X-Hub-Signature-256": sign(PAGE_BODY, "someone-elses-secret")},
-    {"X-Hub-Signature-256": "sha256=nothex"},
-    {"X-Hub-Signature": "sha1=" + "0" * 40},
-    {"X-Hub-Signature-256": sign(PAGE_BODY + b" ", SECRET)},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Hub-Signature-256": sign(PAGE_BODY, "someone-elses-secret")},
+        {"X-Hub-Signature-256": "sha256=nothex"},
+        {"X-Hub-Signature": "sha1=" + "0" * 40},
+        {"X-Hub-Signature-256": sign(PAGE_BODY + b" ", SECRET)},
+    ],
+)
 async def test_unsigned_or_missigned_deliveries_are_refused_and_not_queued(client, sink, headers):
     response = await client.post("/webhooks/messenger", data=PAGE_BODY, headers=headers)
     assert response.status == 403
@@ -156,8 +164,10 @@ async def test_a_chunked_body_over_the_limit_is_413(aiohttp_client, sink):
 
 
 async def test_escaped_unicode_and_odd_whitespace_verify_on_raw_bytes(client, sink):
-    raw = (b'{ "object" : "page",\n  "entry": [{"id": "1", "messaging": [{"sender": {"id": "U"}, "recipient": {"id": "1"},'
-           b' "timestamp": 1, "message": {"mid": "m1", "text": "\\u00e4\\u00f6\\u00e5 \\ud83d\\ude00"}}]}]   }\n')
+    raw = (
+        b'{ "object" : "page",\n  "entry": [{"id": "1", "messaging": [{"sender": {"id": "U"}, "recipient": {"id": "1"},'
+        b' "timestamp": 1, "message": {"mid": "m1", "text": "\\u00e4\\u00f6\\u00e5 \\ud83d\\ude00"}}]}]   }\n'
+    )
     response = await client.post("/webhooks/messenger", data=raw, headers=signed_headers(raw))
     assert response.status == 200
     assert sink.accepted[0][1] == raw

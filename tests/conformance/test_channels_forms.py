@@ -5,35 +5,48 @@ Run against a real server too: `MONGODB_URI=mongodb://… python -m pytest tests
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-T0 = datetime(2025, 3, 1, 12, 0, 0, 123000, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 12, 0, 0, 123000, tzinfo=UTC)
 
 
 @pytest.fixture
 async def coll(db):
     collection = db["channel_accounts_forms"]
-    await collection.create_indexes([
-        IndexModel([("platform", ASCENDING), ("account_id", ASCENDING)], unique=True, name="platform_account_unique"),
-        IndexModel([("tenant_id", ASCENDING), ("connected_at", ASCENDING)], name="tenant_connected"),
-    ])
+    await collection.create_indexes(
+        [
+            IndexModel([("platform", ASCENDING), ("account_id", ASCENDING)], unique=True, name="platform_account_unique"),
+            IndexModel([("tenant_id", ASCENDING), ("connected_at", ASCENDING)], name="tenant_connected"),
+        ]
+    )
     return collection
 
 
 def account(_id: str, tenant: str, platform: str, account_id: str, at: datetime = T0) -> dict:
-    return {"_id": _id, "tenant_id": tenant, "platform": platform, "account_id": account_id,
-            "token_encrypted": "gAAAA" + _id, "status": "connected", "name": "", "connected_at": at, "updated_at": at}
+    return {
+        "_id": _id,
+        "tenant_id": tenant,
+        "platform": platform,
+        "account_id": account_id,
+        "token_encrypted": "gAAAA" + _id,
+        "status": "connected",
+        "name": "",
+        "connected_at": at,
+        "updated_at": at,
+    }
 
 
 async def test_create_indexes_twice_is_fine(coll):
-    await coll.create_indexes([
-        IndexModel([("platform", ASCENDING), ("account_id", ASCENDING)], unique=True, name="platform_account_unique"),
-        IndexModel([("tenant_id", ASCENDING), ("connected_at", ASCENDING)], name="tenant_connected"),
-    ])
+    await coll.create_indexes(
+        [
+            IndexModel([("platform", ASCENDING), ("account_id", ASCENDING)], unique=True, name="platform_account_unique"),
+            IndexModel([("tenant_id", ASCENDING), ("connected_at", ASCENDING)], name="tenant_connected"),
+        ]
+    )
 
 
 async def test_compound_unique_index_refuses_a_second_pair_with_11000(coll):
@@ -65,12 +78,14 @@ async def test_set_unset_and_current_date_in_one_update(coll):
     doc = account("a", "t1", "facebook", "123")
     doc.update(status="needs_reconnect", last_error="expired", last_error_code=190)
     await coll.insert_one(doc)
-    before = datetime.now(timezone.utc) - timedelta(seconds=1)
+    before = datetime.now(UTC) - timedelta(seconds=1)
     result = await coll.update_one(
         {"_id": "a", "tenant_id": "t1"},
-        {"$set": {"status": "connected", "token_encrypted": "gAAAAnew"},
-         "$unset": {"last_error": "", "last_error_code": ""},
-         "$currentDate": {"connected_at": True, "updated_at": True}},
+        {
+            "$set": {"status": "connected", "token_encrypted": "gAAAAnew"},
+            "$unset": {"last_error": "", "last_error_code": ""},
+            "$currentDate": {"connected_at": True, "updated_at": True},
+        },
     )
     assert (result.matched_count, result.modified_count) == (1, 1)
     stored = await coll.find_one({"_id": "a"})
@@ -85,9 +100,10 @@ async def test_set_int_field_reads_back_as_int_and_other_tenant_matches_nothing(
     await coll.insert_one(account("a", "t1", "facebook", "123"))
     miss = await coll.update_one({"_id": "a", "tenant_id": "t2"}, {"$set": {"status": "needs_reconnect"}})
     assert miss.matched_count == 0
-    hit = await coll.update_one({"_id": "a", "tenant_id": "t1"},
-                                {"$set": {"status": "needs_reconnect", "last_error_code": 190, "last_error": "x"},
-                                 "$currentDate": {"updated_at": True}})
+    hit = await coll.update_one(
+        {"_id": "a", "tenant_id": "t1"},
+        {"$set": {"status": "needs_reconnect", "last_error_code": 190, "last_error": "x"}, "$currentDate": {"updated_at": True}},
+    )
     assert hit.matched_count == 1
     stored = await coll.find_one({"_id": "a"})
     assert stored["last_error_code"] == 190 and type(stored["last_error_code"]) is int
@@ -96,12 +112,14 @@ async def test_set_int_field_reads_back_as_int_and_other_tenant_matches_nothing(
 
 
 async def test_find_by_tenant_sorted_by_datetime_then_id(coll):
-    await coll.insert_many([
-        account("z", "t1", "facebook", "3", T0 + timedelta(minutes=2)),
-        account("b", "t1", "facebook", "2", T0),
-        account("a", "t1", "facebook", "1", T0),
-        account("x", "t2", "facebook", "4", T0 - timedelta(days=1)),
-    ])
+    await coll.insert_many(
+        [
+            account("z", "t1", "facebook", "3", T0 + timedelta(minutes=2)),
+            account("b", "t1", "facebook", "2", T0),
+            account("a", "t1", "facebook", "1", T0),
+            account("x", "t2", "facebook", "4", T0 - timedelta(days=1)),
+        ]
+    )
     cursor = coll.find({"tenant_id": "t1"}).sort([("connected_at", ASCENDING), ("_id", ASCENDING)])
     assert [doc["_id"] async for doc in cursor] == ["a", "b", "z"]
 
@@ -125,7 +143,9 @@ async def test_delete_one_scoped_by_tenant(coll):
 
 async def test_every_tenants_connected_accounts_in_id_order(coll):
     # The scheduled token check reads all tenants' connected accounts.
-    await coll.insert_many([account("c", "t2", "facebook", "3"), account("a", "t1", "whatsapp", "1"), account("b", "t1", "facebook", "2")])
+    await coll.insert_many(
+        [account("c", "t2", "facebook", "3"), account("a", "t1", "whatsapp", "1"), account("b", "t1", "facebook", "2")]
+    )
     await coll.update_one({"_id": "b"}, {"$set": {"status": "needs_reconnect"}})
     cursor = coll.find({"status": "connected"}).sort("_id", ASCENDING)
     assert [doc["_id"] async for doc in cursor] == ["a", "c"]

@@ -16,11 +16,13 @@ async def test_create_indexes_twice_keeps_one_index_per_key_pattern(db):
     await db.forms.create_indexes(models)
     await db.forms.create_indexes(models)
     keys = sorted(tuple(tuple(k) for k in index["key"]) for index in (await db.forms.index_information()).values())
-    assert keys == sorted([
-        (("_id", 1),),
-        (("tenant_id", 1), ("document_id", 1), ("ordinal", 1)),
-        (("tenant_id", 1), ("created_at", 1)),
-    ])
+    assert keys == sorted(
+        [
+            (("_id", 1),),
+            (("tenant_id", 1), ("document_id", 1), ("ordinal", 1)),
+            (("tenant_id", 1), ("created_at", 1)),
+        ]
+    )
 
 
 async def test_upsert_inc_and_set_on_flat_fields(db):
@@ -56,13 +58,19 @@ async def test_nested_documents_and_string_arrays_round_trip(db):
 async def test_status_and_in_filter_with_two_key_sort(db):
     base = datetime(2025, 1, 1, tzinfo=UTC)
     rows = [
-        ("a", "t1", "active", "facebook", 2), ("b", "t1", "active", "all", 1), ("c", "t1", "draft", "all", 0),
-        ("d", "t1", "active", "instagram", 0), ("e", "t2", "active", "all", 0), ("f", "t1", "active", "all", 1),
+        ("a", "t1", "active", "facebook", 2),
+        ("b", "t1", "active", "all", 1),
+        ("c", "t1", "draft", "all", 0),
+        ("d", "t1", "active", "instagram", 0),
+        ("e", "t2", "active", "all", 0),
+        ("f", "t1", "active", "all", 1),
     ]
-    await db.forms.insert_many([
-        {"_id": i, "tenant_id": t, "status": s, "target_platform": p, "created_at": base + timedelta(minutes=m)}
-        for i, t, s, p, m in rows
-    ])
+    await db.forms.insert_many(
+        [
+            {"_id": i, "tenant_id": t, "status": s, "target_platform": p, "created_at": base + timedelta(minutes=m)}
+            for i, t, s, p, m in rows
+        ]
+    )
     query = {"tenant_id": "t1", "status": "active", "target_platform": {"$in": ["facebook", "all"]}}
     found = [d["_id"] async for d in db.forms.find(query).sort([("created_at", 1), ("_id", 1)])]
     assert found == ["b", "f", "a"]
@@ -82,9 +90,9 @@ async def test_replace_one_by_id_and_tenant(db):
 
 
 async def test_delete_one_and_delete_many_are_scoped_by_their_filter(db):
-    await db.forms.insert_many([
-        {"_id": f"k{i}", "tenant_id": "t1", "document_id": "d1" if i < 3 else "d2", "ordinal": i} for i in range(5)
-    ])
+    await db.forms.insert_many(
+        [{"_id": f"k{i}", "tenant_id": "t1", "document_id": "d1" if i < 3 else "d2", "ordinal": i} for i in range(5)]
+    )
     assert (await db.forms.delete_one({"_id": "k0", "tenant_id": "t2"})).deleted_count == 0
     assert (await db.forms.delete_many({"tenant_id": "t1", "document_id": "d1"})).deleted_count == 3
     assert await db.forms.count_documents({"tenant_id": "t1"}) == 2
@@ -93,14 +101,20 @@ async def test_delete_one_and_delete_many_are_scoped_by_their_filter(db):
 
 async def test_unordered_insert_many_then_projected_sorted_find(db):
     chunks = [
-        {"_id": f"{d}{o}", "tenant_id": "t1", "document_id": d, "source": f"document:{d}", "title": "f.txt",
-         "text": f"{d} part {o}", "ordinal": o}
-        for d in ("db", "da") for o in (1, 0)
+        {
+            "_id": f"{d}{o}",
+            "tenant_id": "t1",
+            "document_id": d,
+            "source": f"document:{d}",
+            "title": "f.txt",
+            "text": f"{d} part {o}",
+            "ordinal": o,
+        }
+        for d in ("db", "da")
+        for o in (1, 0)
     ]
     await db.forms.insert_many(chunks, ordered=False)
-    cursor = db.forms.find({"tenant_id": "t1"}, {"text": 1, "source": 1, "title": 1}).sort(
-        [("document_id", 1), ("ordinal", 1)]
-    )
+    cursor = db.forms.find({"tenant_id": "t1"}, {"text": 1, "source": 1, "title": 1}).sort([("document_id", 1), ("ordinal", 1)])
     rows = [d async for d in cursor]
     assert [r["text"] for r in rows] == ["da part 0", "da part 1", "db part 0", "db part 1"]
     assert all(set(r) == {"_id", "text", "source", "title"} for r in rows)

@@ -27,23 +27,56 @@ class FixedClock:
         return self.at
 
 
-async def campaign(db: AsyncDatabase, tenant_id: str, name: str, product: str, price: float, *, currency: str = "USD",
-                   platform: str = "all", status: str = "active", objections: dict[str, str] | None = None,
-                   cta: str | None = "https://example.com/buy") -> Campaign:
-    return await create_campaign(db, tenant_id, CampaignIn.model_validate({
-        "name": name, "status": status, "target_platform": platform,
-        "product": {"name": product, "description": f"{product} for you", "price": price, "currency": currency,
-                    "features": ["fast delivery"], "call_to_action_url": cta},
-        "chat_flow": {"greeting": "Hi!", "objection_handling": objections or {}},
-    }))
+async def campaign(
+    db: AsyncDatabase,
+    tenant_id: str,
+    name: str,
+    product: str,
+    price: float,
+    *,
+    currency: str = "USD",
+    platform: str = "all",
+    status: str = "active",
+    objections: dict[str, str] | None = None,
+    cta: str | None = "https://example.com/buy",
+) -> Campaign:
+    return await create_campaign(
+        db,
+        tenant_id,
+        CampaignIn.model_validate(
+            {
+                "name": name,
+                "status": status,
+                "target_platform": platform,
+                "product": {
+                    "name": product,
+                    "description": f"{product} for you",
+                    "price": price,
+                    "currency": currency,
+                    "features": ["fast delivery"],
+                    "call_to_action_url": cta,
+                },
+                "chat_flow": {"greeting": "Hi!", "objection_handling": objections or {}},
+            }
+        ),
+    )
 
 
 async def time_zone(db: AsyncDatabase, tenant_id: str, name: str) -> None:
     await save_bot_settings(db, tenant_id, BotSettings(timezone=name))
 
 
-async def conversation(db: AsyncDatabase, tenant_id: str, platform: str, customer_id: str, *, at: datetime, name: str = "",
-                       campaign_id: str = "", status: ConversationStatus | None = None) -> Conversation:
+async def conversation(
+    db: AsyncDatabase,
+    tenant_id: str,
+    platform: str,
+    customer_id: str,
+    *,
+    at: datetime,
+    name: str = "",
+    campaign_id: str = "",
+    status: ConversationStatus | None = None,
+) -> Conversation:
     fields: dict[str, object] = {"campaign_id": campaign_id} if campaign_id else {}
     conv, _ = await convs.create_conversation(db, tenant_id, platform, f"acct-{platform}", customer_id, name, now=at, **fields)
     if status is not None:
@@ -51,15 +84,34 @@ async def conversation(db: AsyncDatabase, tenant_id: str, platform: str, custome
     return conv
 
 
-async def lead(db: AsyncDatabase, conv: Conversation, *, at: datetime, stage: LeadStage = LeadStage.engaged, score: int = 40,
-               campaign_id: str = "", phone: str | None = None, email: str | None = None, name: str | None = None,
-               cta_sent: bool = False, objections: int = 0) -> None:
-    state = LeadState(fields=LeadFields(phone=phone, email=email, name=name), score=score, stage=stage, cta_sent=cta_sent,
-                      objections=objections, reasons=[f"score {score}"])
+async def lead(
+    db: AsyncDatabase,
+    conv: Conversation,
+    *,
+    at: datetime,
+    stage: LeadStage = LeadStage.engaged,
+    score: int = 40,
+    campaign_id: str = "",
+    phone: str | None = None,
+    email: str | None = None,
+    name: str | None = None,
+    cta_sent: bool = False,
+    objections: int = 0,
+) -> None:
+    state = LeadState(
+        fields=LeadFields(phone=phone, email=email, name=name),
+        score=score,
+        stage=stage,
+        cta_sent=cta_sent,
+        objections=objections,
+        reasons=[f"score {score}"],
+    )
     await save_lead_after_turn(db, conv, state, campaign_id=campaign_id or conv.campaign_id, previous=None, now=at)
 
 
-async def sale(db: AsyncDatabase, conv: Conversation, value: float, *, at: datetime, zone: str = "UTC", currency: str = "USD") -> None:
+async def sale(
+    db: AsyncDatabase, conv: Conversation, value: float, *, at: datetime, zone: str = "UTC", currency: str = "USD"
+) -> None:
     _, new = await record_conversion(db, conv, ConversionIn(value=value, currency=currency), now=at, zone=ZoneInfo(zone))
     assert new
 

@@ -15,17 +15,20 @@ from bot.pipeline.types import LeadState
 from bot.sales.counters import bump_daily
 from bot.sales.leads import save_lead_after_turn
 from dashboard.passwords import password_problem
+from tests.clocks import SettableClock
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
 from tests.dashboard.test_facebook import FakeGraph, fb_api, finish_login, graph, start_login  # noqa: F401  (fixtures)
-from tests.clocks import SettableClock
 from tests.dashboard.test_pages import form_login, hidden_token
 
 
 async def login(api: TestClient, who: SignedUp, password: str = "") -> dict:
     response = await api.post("/api/login", json={"email": who.email, "password": password or who.password})
     assert response.status == 200, await response.text()
-    return {"token": (await response.json())["api_token"], "csrf": (await response.json())["csrf_token"],
-            "sid": response.cookies["sid"].value}
+    return {
+        "token": (await response.json())["api_token"],
+        "csrf": (await response.json())["csrf_token"],
+        "sid": response.cookies["sid"].value,
+    }
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -35,10 +38,14 @@ def bearer(token: str) -> dict[str, str]:
 # The password policy ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("password", ["password", "12345678", "1234567890", "password1234", "qwertyuiop", "aaaaaaaaaa",
-                                      "iloveyou12", "letmein123", "acmeshoes1"])
+@pytest.mark.parametrize(
+    "password",
+    ["password", "12345678", "1234567890", "password1234", "qwertyuiop", "aaaaaaaaaa", "iloveyou12", "letmein123", "acmeshoes1"],
+)
 async def test_short_and_common_passwords_are_refused_at_signup(api: TestClient, password: str) -> None:
-    response = await api.post("/api/signup", json={"email": "ann@example.com", "password": password, "business_name": "Acme Shoes"})
+    response = await api.post(
+        "/api/signup", json={"email": "ann@example.com", "password": password, "business_name": "Acme Shoes"}
+    )
     assert response.status == 422
     error = (await response.json())["error"]
     assert set(error["fields"]) == {"password"}
@@ -142,18 +149,28 @@ async def test_a_password_change_ends_the_other_sessions_and_tokens(api: TestCli
     tool = (await (await api.post("/api/tokens", json={"name": "tool"}, headers=owner.auth)).json())["token"]
     as_first = {"Cookie": f"sid={first['sid']}", "X-CSRF-Token": first["csrf"]}
 
-    wrong = await api.post("/api/account/password", json={"current_password": "not it at all", "new_password": "a brand new passphrase"},
-                           headers=as_first)
+    wrong = await api.post(
+        "/api/account/password",
+        json={"current_password": "not it at all", "new_password": "a brand new passphrase"},
+        headers=as_first,
+    )
     assert wrong.status == 403 and "current_password" in (await wrong.json())["error"]["fields"]
-    weak = await api.post("/api/account/password", json={"current_password": owner.password, "new_password": "password1234"},
-                          headers=as_first)
+    weak = await api.post(
+        "/api/account/password", json={"current_password": owner.password, "new_password": "password1234"}, headers=as_first
+    )
     assert weak.status == 422 and "new_password" in (await weak.json())["error"]["fields"]
-    no_csrf = await api.post("/api/account/password", json={"current_password": owner.password, "new_password": "a brand new passphrase"},
-                             headers={"Cookie": f"sid={first['sid']}"})
+    no_csrf = await api.post(
+        "/api/account/password",
+        json={"current_password": owner.password, "new_password": "a brand new passphrase"},
+        headers={"Cookie": f"sid={first['sid']}"},
+    )
     assert no_csrf.status == 403
 
-    changed = await api.post("/api/account/password", json={"current_password": owner.password, "new_password": "a brand new passphrase"},
-                             headers=as_first)
+    changed = await api.post(
+        "/api/account/password",
+        json={"current_password": owner.password, "new_password": "a brand new passphrase"},
+        headers=as_first,
+    )
     assert changed.status == 200, await changed.text()
     body = await changed.json()
     assert body["changed"] is True and body["sessions_ended"] == 1 and body["tokens_revoked"] == 4  # sign-up, tool, 2 logins
@@ -170,8 +187,11 @@ async def test_a_password_change_ends_the_other_sessions_and_tokens(api: TestCli
 async def test_a_password_change_made_with_a_token_keeps_that_token_only(api: TestClient, owner: SignedUp) -> None:
     session = await login(api, owner)
     api.session.cookie_jar.clear()
-    changed = await api.post("/api/account/password", json={"current_password": owner.password, "new_password": "a brand new passphrase"},
-                             headers=owner.auth)
+    changed = await api.post(
+        "/api/account/password",
+        json={"current_password": owner.password, "new_password": "a brand new passphrase"},
+        headers=owner.auth,
+    )
     assert (await changed.json())["sessions_ended"] == 1
     assert (await api.get("/api/me", headers=owner.auth)).status == 200
     assert (await api.get("/api/me", headers={"Cookie": f"sid={session['sid']}"})).status == 401
@@ -179,11 +199,17 @@ async def test_a_password_change_made_with_a_token_keeps_that_token_only(api: Te
 
 async def test_wrong_current_passwords_are_limited(api: TestClient, owner: SignedUp) -> None:
     for _ in range(5):
-        response = await api.post("/api/account/password", json={"current_password": "wrong guess!", "new_password": "a brand new passphrase"},
-                                  headers=owner.auth)
+        response = await api.post(
+            "/api/account/password",
+            json={"current_password": "wrong guess!", "new_password": "a brand new passphrase"},
+            headers=owner.auth,
+        )
         assert response.status == 403
-    limited = await api.post("/api/account/password", json={"current_password": owner.password, "new_password": "a brand new passphrase"},
-                             headers=owner.auth)
+    limited = await api.post(
+        "/api/account/password",
+        json={"current_password": owner.password, "new_password": "a brand new passphrase"},
+        headers=owner.auth,
+    )
     assert limited.status == 429 and int(limited.headers["Retry-After"]) > 0
 
 
@@ -191,26 +217,42 @@ async def test_wrong_current_passwords_are_limited(api: TestClient, owner: Signe
 
 
 PROFILE = {"name": "Acme Shoes", "description": "Running shoes. Free returns within 30 days."}
-CAMPAIGN = {"name": "Spring", "product": {"name": "Runner", "price": 49.0, "currency": "USD"}, "target_platform": "all", "status": "active"}
+CAMPAIGN = {
+    "name": "Spring",
+    "product": {"name": "Runner", "price": 49.0, "currency": "USD"},
+    "target_platform": "all",
+    "status": "active",
+}
 
 
 async def give_a_business_data(api: TestClient, who: SignedUp, *, page: str) -> None:
     """Something in every collection a business fills, made through the API and the stores."""
     db = platform_of(api).db
     assert (await api.put("/api/onboarding", json=PROFILE, headers=who.auth)).status == 200
-    document = await api.post("/api/knowledge/documents?filename=faq.md", data=b"# FAQ\n\nShipping costs $5.\n",
-                              headers={**who.auth, "Content-Type": "text/markdown"})
+    document = await api.post(
+        "/api/knowledge/documents?filename=faq.md",
+        data=b"# FAQ\n\nShipping costs $5.\n",
+        headers={**who.auth, "Content-Type": "text/markdown"},
+    )
     assert document.status == 201, await document.text()
     campaign = await (await api.post("/api/campaigns", json=CAMPAIGN, headers=who.auth)).json()
     assert (await api.put("/api/settings/bot", json={"pause_minutes": 45}, headers=who.auth)).status == 200
-    manual = await api.post("/api/channels", json={"platform": "whatsapp", "account_id": page + "9", "access_token": "EAAwhatsapp0000"},
-                            headers=who.auth)
+    manual = await api.post(
+        "/api/channels",
+        json={"platform": "whatsapp", "account_id": page + "9", "access_token": "EAAwhatsapp0000"},
+        headers=who.auth,
+    )
     assert manual.status == 201
     conversation = await convs.get_or_create_conversation(db, who.tenant_id, "facebook", page, "PSID_" + page, "Dana")
-    await convs.record_outbound(db, who.tenant_id, conversation.id, sender="bot", text="Hello!", source="offline", delivery="sent")
-    await save_lead_after_turn(db, conversation, LeadState(score=40, stage="engaged"), campaign_id=campaign["id"], previous=None,
-                               now=datetime.now(UTC))
-    assert (await api.post(f"/api/conversations/{conversation.id}/conversion", json={"value": 49}, headers=who.auth)).status == 201
+    await convs.record_outbound(
+        db, who.tenant_id, conversation.id, sender="bot", text="Hello!", source="offline", delivery="sent"
+    )
+    await save_lead_after_turn(
+        db, conversation, LeadState(score=40, stage="engaged"), campaign_id=campaign["id"], previous=None, now=datetime.now(UTC)
+    )
+    assert (
+        await api.post(f"/api/conversations/{conversation.id}/conversion", json={"value": 49}, headers=who.auth)
+    ).status == 201
     await bump_daily(db, who.tenant_id, day=datetime.now(UTC).strftime("%Y-%m-%d"), platform="facebook", messages_in=3)
     chat = await api.post("/api/playground/chat", json={"platform": "facebook", "message": "hi"}, headers=who.auth)
     assert chat.status == 200
@@ -237,9 +279,25 @@ async def test_deleting_the_account_removes_every_record_and_disconnects_the_pag
     fb_api.session.cookie_jar.clear()
     before = await tenant_records(fb_api, owner.tenant_id)
     rival_before = await tenant_records(fb_api, rival.tenant_id)
-    expected = {"tenants", "owners", "api_tokens", "profiles", "knowledge_versions", "documents", "chunks", "campaigns",
-                "engine_settings", "channel_accounts", "facebook_links", "conversations", "messages", "leads", "lead_events",
-                "conversions", "daily_counters"}
+    expected = {
+        "tenants",
+        "owners",
+        "api_tokens",
+        "profiles",
+        "knowledge_versions",
+        "documents",
+        "chunks",
+        "campaigns",
+        "engine_settings",
+        "channel_accounts",
+        "facebook_links",
+        "conversations",
+        "messages",
+        "leads",
+        "lead_events",
+        "conversions",
+        "daily_counters",
+    }
     assert expected <= set(before), expected - set(before)
     redis = platform_of(fb_api).redis
     assert [key async for key in redis.scan_iter(f"playground:{owner.tenant_id}:*")]
@@ -264,7 +322,9 @@ async def test_deleting_the_account_removes_every_record_and_disconnects_the_pag
     assert (await fb_api.get("/api/me", headers={"Cookie": f"sid={session['sid']}"})).status == 401
     assert (await fb_api.post("/api/login", json={"email": owner.email, "password": owner.password})).status == 401
     assert (await fb_api.get("/api/me", headers=rival.auth)).status == 200
-    assert (await fb_api.post("/api/signup", json={"email": owner.email, "password": owner.password, "business_name": "Again"})).status == 201
+    assert (
+        await fb_api.post("/api/signup", json={"email": owner.email, "password": owner.password, "business_name": "Again"})
+    ).status == 201
 
 
 async def test_deletion_from_a_browser_needs_the_csrf_token(api: TestClient, owner: SignedUp) -> None:
@@ -279,9 +339,13 @@ async def test_deletion_from_a_browser_needs_the_csrf_token(api: TestClient, own
 # Rate limits -----------------------------------------------------------------------------------------------
 
 
-async def test_the_playground_limit_answers_429_with_retry_after_and_every_count_expires(api: TestClient, owner: SignedUp) -> None:
+async def test_the_playground_limit_answers_429_with_retry_after_and_every_count_expires(
+    api: TestClient, owner: SignedUp
+) -> None:
     for _ in range(30):
-        assert (await api.post("/api/playground/chat", json={"platform": "facebook", "message": "hi"}, headers=owner.auth)).status == 200
+        assert (
+            await api.post("/api/playground/chat", json={"platform": "facebook", "message": "hi"}, headers=owner.auth)
+        ).status == 200
     limited = await api.post("/api/playground/chat", json={"platform": "facebook", "message": "hi"}, headers=owner.auth)
     assert limited.status == 429
     assert 0 < int(limited.headers["Retry-After"]) <= 60
@@ -307,6 +371,8 @@ async def test_the_page_login_shares_the_limits(api: TestClient, owner: SignedUp
     for _ in range(5):
         assert (await api.post("/api/login", json={"email": owner.email, "password": "wrong password"})).status == 401
     token = hidden_token(await (await api.get("/login")).text())
-    response = await api.post("/login", data={"email": owner.email, "password": owner.password, "csrf_token": token}, allow_redirects=False)
+    response = await api.post(
+        "/login", data={"email": owner.email, "password": owner.password, "csrf_token": token}, allow_redirects=False
+    )
     assert response.status == 429 and "Too many failed logins" in await response.text()
     assert int(response.headers["Retry-After"]) > 0

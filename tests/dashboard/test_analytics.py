@@ -3,7 +3,7 @@ sale has passed qualification, money in their locale, filters, and nothing of an
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from bot.pipeline.types import LeadStage
 from dashboard.analytics import DayRange, Scope, funnel, summarize
@@ -13,7 +13,7 @@ from tests.dashboard.conftest import platform_of
 from tests.dashboard.seeding import FixedClock, campaign, conversation, day, lead, sale, time_zone
 
 # 02:30 UTC on 10 March is still the evening of 9 March in New York.
-NOW = datetime(2026, 3, 10, 2, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 2, 30, tzinfo=UTC)
 NY_TODAY, NY_YESTERDAY = "2026-03-09", "2026-03-08"
 
 
@@ -42,11 +42,36 @@ async def test_the_default_range_ends_on_the_businesss_today_and_yesterday_is_it
 
 async def test_rates_are_the_counters_divided_and_the_previous_period_is_beside_them(api, owner):
     db, tenant = platform_of(api).db, owner.tenant_id
-    await day(db, tenant, "2026-03-02", "instagram", messages_in=20, messages_answered=18, messages_out=15, replies_llm=10,
-              replies_offline=3, replies_human=2, conversations=8, handoffs=2, first_responses=8, first_response_ms=8 * 4500,
-              customers_replied=6, complaints=1, conversions=2)
-    await day(db, tenant, "2026-03-03", "instagram", messages_in=5, messages_answered=5, conversations=2, first_responses=2,
-              first_response_ms=2 * 2000)
+    await day(
+        db,
+        tenant,
+        "2026-03-02",
+        "instagram",
+        messages_in=20,
+        messages_answered=18,
+        messages_out=15,
+        replies_llm=10,
+        replies_offline=3,
+        replies_human=2,
+        conversations=8,
+        handoffs=2,
+        first_responses=8,
+        first_response_ms=8 * 4500,
+        customers_replied=6,
+        complaints=1,
+        conversions=2,
+    )
+    await day(
+        db,
+        tenant,
+        "2026-03-03",
+        "instagram",
+        messages_in=5,
+        messages_answered=5,
+        conversations=2,
+        first_responses=2,
+        first_response_ms=2 * 2000,
+    )
     await day(db, tenant, "2026-02-28", "instagram", messages_in=4, conversations=4, conversions=1)  # the period before
 
     report = await _get(api, owner, **{"from": "2026-03-01", "to": "2026-03-03"})
@@ -70,7 +95,7 @@ async def test_sales_feed_revenue_in_the_businesss_locale_and_the_funnel_counts_
     p.clock = FixedClock(NOW)
     await save_profile(db, tenant, BusinessProfile(name="Acme Schuhe", phone="+49 30 1234567"))
     shoes = await campaign(db, tenant, "Spring shoes", "Runner", 1299, currency="EUR")
-    at = datetime(2026, 3, 9, 12, tzinfo=timezone.utc)
+    at = datetime(2026, 3, 9, 12, tzinfo=UTC)
     buyer = await conversation(db, tenant, "whatsapp", "4915112345678", at=at, campaign_id=shoes.id)
     browser = await conversation(db, tenant, "whatsapp", "4915112345679", at=at, campaign_id=shoes.id)
     newbie = await conversation(db, tenant, "facebook", "PSID1", at=at, campaign_id=shoes.id)
@@ -118,7 +143,11 @@ async def test_another_business_sees_none_of_it_and_bad_filters_are_refused(api,
     assert theirs["totals"]["messages_in"] == 0 and theirs["per_campaign"] == [] and theirs["per_platform"] == []
     foreign = await api.get("/api/analytics", params={"campaign_id": mine.id}, headers=rival.auth)
     assert foreign.status == 404
-    for params in ({"platform": "telegram"}, {"from": "2026-03-05", "to": "2026-03-01"}, {"from": "2024-01-01", "to": "2026-01-01"}):
+    for params in (
+        {"platform": "telegram"},
+        {"from": "2026-03-05", "to": "2026-03-01"},
+        {"from": "2024-01-01", "to": "2026-01-01"},
+    ):
         response = await api.get("/api/analytics", params=params, headers=owner.auth)
         assert response.status == 400, params
 
@@ -131,10 +160,17 @@ def test_a_lost_lead_counts_as_new_only_and_stages_never_grow_down_the_funnel() 
 
 
 def test_owner_side_usage_counts_in_totals_but_is_no_campaign_or_platform() -> None:
-    rows = [{"day": "2026-03-02", "platform": "", "campaign_id": "-", "leo_model_calls": 3, "leo_model_cost_micro_usd": 1500},
-            {"day": "2026-03-02", "platform": "facebook", "campaign_id": "-", "messages_in": 1}]
+    rows = [
+        {"day": "2026-03-02", "platform": "", "campaign_id": "-", "leo_model_calls": 3, "leo_model_cost_micro_usd": 1500},
+        {"day": "2026-03-02", "platform": "facebook", "campaign_id": "-", "messages_in": 1},
+    ]
     report = summarize(rows, DayRange(date(2026, 3, 2), date(2026, 3, 2)))
     assert report["totals"]["leo_model_calls"] == 3 and report["totals"]["leo_model_cost_usd"] == 0.0015
     assert [row["platform"] for row in report["per_platform"]] == ["facebook"]
     assert [row["messages_in"] for row in report["per_campaign"]] == [1]
-    assert summarize(rows, DayRange(date(2026, 3, 2), date(2026, 3, 2)), scope=Scope(platform="facebook"))["totals"]["leo_model_calls"] == 0
+    assert (
+        summarize(rows, DayRange(date(2026, 3, 2), date(2026, 3, 2)), scope=Scope(platform="facebook"))["totals"][
+            "leo_model_calls"
+        ]
+        == 0
+    )

@@ -16,7 +16,9 @@ async def login(api: TestClient, email: str, password: str, **headers: str):
 
 
 async def test_signup_returns_a_working_token(api: TestClient) -> None:
-    response = await api.post("/api/signup", json={"email": "Ann@Example.com", "password": "long enough", "business_name": "Ann's Bakery"})
+    response = await api.post(
+        "/api/signup", json={"email": "Ann@Example.com", "password": "long enough", "business_name": "Ann's Bakery"}
+    )
     assert response.status == 201
     body = await response.json()
     me = await api.get("/api/me", headers={"Authorization": f"Bearer {body['api_token']}"})
@@ -29,7 +31,9 @@ async def test_signup_returns_a_working_token(api: TestClient) -> None:
 
 
 async def test_duplicate_email_is_409_whatever_its_case(api: TestClient, owner: SignedUp) -> None:
-    response = await api.post("/api/signup", json={"email": "OWNER@example.com", "password": "whatever you like", "business_name": "Copy"})
+    response = await api.post(
+        "/api/signup", json={"email": "OWNER@example.com", "password": "whatever you like", "business_name": "Copy"}
+    )
     assert response.status == 409
     assert (await response.json())["error"]["code"] == "email_taken"
 

@@ -54,7 +54,9 @@ async def test_an_account_belongs_to_one_tenant(api: TestClient, owner: SignedUp
 
 async def test_disconnect_and_isolation(api: TestClient, owner: SignedUp, rival: SignedUp) -> None:
     mine = await (await connect(api, owner)).json()
-    theirs = await (await connect(api, rival, platform="whatsapp", account_id="555000111", access_token="EAArivalwhatsapptoken123")).json()
+    theirs = await (
+        await connect(api, rival, platform="whatsapp", account_id="555000111", access_token="EAArivalwhatsapptoken123")
+    ).json()
     assert (await api.delete(f"/api/channels/{mine['id']}", headers=rival.auth)).status == 404
     assert [c["id"] for c in await channels_of(api, owner)] == [mine["id"]]
     assert [c["id"] for c in await channels_of(api, rival)] == [theirs["id"]]
@@ -64,7 +66,9 @@ async def test_disconnect_and_isolation(api: TestClient, owner: SignedUp, rival:
     assert len(await channels_of(api, rival)) == 1
 
 
-async def test_a_junk_token_connects_nothing_and_the_real_owner_then_can(api: TestClient, owner: SignedUp, rival: SignedUp) -> None:
+async def test_a_junk_token_connects_nothing_and_the_real_owner_then_can(
+    api: TestClient, owner: SignedUp, rival: SignedUp
+) -> None:
     squat = await connect(api, rival, access_token="obviously-not-a-token")
     assert squat.status == 422
     error = (await squat.json())["error"]
@@ -95,11 +99,17 @@ async def test_a_token_meta_reads_as_another_account_is_refused(api: TestClient,
 async def test_the_account_is_read_with_its_token_and_metas_name_kept(api: TestClient, owner: SignedUp, api_graph) -> None:
     fake, _ = api_graph
     page = await (await connect(api, owner, name="")).json()
-    number = await (await connect(api, owner, platform="whatsapp", account_id="555000111", access_token="EAAwhatsappTOKEN42", name="")).json()
+    number = await (
+        await connect(api, owner, platform="whatsapp", account_id="555000111", access_token="EAAwhatsappTOKEN42", name="")
+    ).json()
     assert (page["name"], number["name"]) == ("Page 102030", "Business 555000111")
     assert {c["name"] for c in await channels_of(api, owner)} == {"Page 102030", "Business 555000111"}
     page_read, number_read = fake.account_reads()
-    assert (page_read.path, page_read.query["fields"], page_read.query["access_token"]) == ("/v21.0/102030", "id,name", PAGE_TOKEN)
+    assert (page_read.path, page_read.query["fields"], page_read.query["access_token"]) == (
+        "/v21.0/102030",
+        "id,name",
+        PAGE_TOKEN,
+    )
     assert (number_read.path, number_read.query["fields"]) == ("/v21.0/555000111", "id,display_phone_number,verified_name")
     assert number_read.headers["Authorization"] == "Bearer EAAwhatsappTOKEN42" and "access_token" not in number_read.query
 

@@ -54,8 +54,16 @@ def test_demo_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         env = {**os.environ, "DATA_DIR": str(tmp_path / "var"), "LOG_LEVEL": "ERROR"}
-        done = subprocess.run([sys.executable, "-m", "bot", "demo", "--port", str(port)], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "demo", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert done.returncode == 2
     assert done.stdout == ""  # no URL is printed for a server that does not listen
-    assert done.stderr.strip().splitlines() == [f"port {port} on 127.0.0.1 is in use: stop what uses it or choose another with --port"]
+    assert done.stderr.strip().splitlines() == [
+        f"port {port} on 127.0.0.1 is in use: stop what uses it or choose another with --port"
+    ]

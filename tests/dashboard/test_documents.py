@@ -43,7 +43,9 @@ async def documents_of(api: TestClient, who: SignedUp) -> list[dict]:
 
 
 async def test_multipart_upload_is_listed_and_searchable(api: TestClient, owner: SignedUp) -> None:
-    response = await api.post("/api/knowledge/documents", data=multipart(RETURNS, "returns.md", "text/markdown"), headers=owner.auth)
+    response = await api.post(
+        "/api/knowledge/documents", data=multipart(RETURNS, "returns.md", "text/markdown"), headers=owner.auth
+    )
     assert response.status == 201
     info = await response.json()
     assert info["filename"] == "returns.md"
@@ -52,7 +54,9 @@ async def test_multipart_upload_is_listed_and_searchable(api: TestClient, owner:
     assert "tenant_id" not in info
     assert [d["id"] for d in await documents_of(api, owner)] == [info["id"]]
 
-    found = await (await api.get("/api/knowledge/search", params={"q": "can I return shoes for a refund?"}, headers=owner.auth)).json()
+    found = await (
+        await api.get("/api/knowledge/search", params={"q": "can I return shoes for a refund?"}, headers=owner.auth)
+    ).json()
     assert found["passages"][0]["source"] == f"document:{info['id']}"
     assert "30 days" in found["passages"][0]["text"]
     assert {"amount": 5.0, "currency": "USD"}.items() <= found["facts"]["amounts"][0].items()
@@ -60,7 +64,10 @@ async def test_multipart_upload_is_listed_and_searchable(api: TestClient, owner:
 
 async def test_raw_uploads_take_the_name_from_query_or_header(api: TestClient, owner: SignedUp) -> None:
     by_query = await api.post(
-        "/api/knowledge/documents", params={"filename": "care.txt"}, data=b"Polish the leather monthly with beeswax.", headers={**owner.auth, "Content-Type": "text/plain"}
+        "/api/knowledge/documents",
+        params={"filename": "care.txt"},
+        data=b"Polish the leather monthly with beeswax.",
+        headers={**owner.auth, "Content-Type": "text/plain"},
     )
     assert by_query.status == 201
     assert (await by_query.json())["filename"] == "care.txt"
@@ -92,7 +99,10 @@ async def test_bad_files_are_refused_and_leave_nothing(api: TestClient, owner: S
     missing = await api.post("/api/knowledge/documents", data=no_field, headers=owner.auth)
     assert missing.status == 400
     too_big = await api.post(
-        "/api/knowledge/documents", params={"filename": "big.txt"}, data=b"a" * (10 * 1024 * 1024 + 10), headers={**owner.auth, "Content-Type": "text/plain"}
+        "/api/knowledge/documents",
+        params={"filename": "big.txt"},
+        data=b"a" * (10 * 1024 * 1024 + 10),
+        headers={**owner.auth, "Content-Type": "text/plain"},
     )
     assert too_big.status == 413
     assert await documents_of(api, owner) == []
@@ -102,7 +112,9 @@ async def test_bad_files_are_refused_and_leave_nothing(api: TestClient, owner: S
 
 
 async def test_delete_removes_it_from_search(api: TestClient, owner: SignedUp) -> None:
-    info = await (await api.post("/api/knowledge/documents", data=multipart(RETURNS, "returns.md", "text/markdown"), headers=owner.auth)).json()
+    info = await (
+        await api.post("/api/knowledge/documents", data=multipart(RETURNS, "returns.md", "text/markdown"), headers=owner.auth)
+    ).json()
     assert (await api.delete(f"/api/knowledge/documents/{info['id']}", headers=owner.auth)).status == 200
     assert await documents_of(api, owner) == []
     found = await (await api.get("/api/knowledge/search", params={"q": "refund returned"}, headers=owner.auth)).json()
@@ -111,10 +123,14 @@ async def test_delete_removes_it_from_search(api: TestClient, owner: SignedUp) -
 
 
 async def test_documents_are_per_tenant(api: TestClient, owner: SignedUp, rival: SignedUp) -> None:
-    info = await (await api.post("/api/knowledge/documents", data=multipart(RETURNS, "returns.md", "text/markdown"), headers=owner.auth)).json()
+    info = await (
+        await api.post("/api/knowledge/documents", data=multipart(RETURNS, "returns.md", "text/markdown"), headers=owner.auth)
+    ).json()
     assert (await api.delete(f"/api/knowledge/documents/{info['id']}", headers=rival.auth)).status == 404
     assert await documents_of(api, rival) == []
-    found = await (await api.get("/api/knowledge/search", params={"q": "refund returned within 30 days"}, headers=rival.auth)).json()
+    found = await (
+        await api.get("/api/knowledge/search", params={"q": "refund returned within 30 days"}, headers=rival.auth)
+    ).json()
     assert found["passages"] == [] and found["facts"]["amounts"] == []
     assert len(await documents_of(api, owner)) == 1
 
@@ -129,10 +145,17 @@ async def test_search_needs_a_query(api: TestClient, owner: SignedUp) -> None:
 
 
 async def test_search_facts_show_prices_in_major_units_per_platform(api: TestClient, owner: SignedUp) -> None:
-    campaign = {"name": "Boots", "product": {"name": "Hiker", "price": 89.5, "currency": "USD"}, "target_platform": "whatsapp", "status": "active"}
+    campaign = {
+        "name": "Boots",
+        "product": {"name": "Hiker", "price": 89.5, "currency": "USD"},
+        "target_platform": "whatsapp",
+        "status": "active",
+    }
     assert (await api.post("/api/campaigns", json=campaign, headers=owner.auth)).status == 201
     everywhere = await (await api.get("/api/knowledge/search", params={"q": "Hiker price"}, headers=owner.auth)).json()
     assert [(p["name"], p["price"], p["currency"]) for p in everywhere["facts"]["products"]] == [("Hiker", 89.5, "USD")]
     assert "89.50" in everywhere["passages"][0]["text"]
-    on_messenger = await (await api.get("/api/knowledge/search", params={"q": "Hiker price", "platform": "facebook"}, headers=owner.auth)).json()
+    on_messenger = await (
+        await api.get("/api/knowledge/search", params={"q": "Hiker price", "platform": "facebook"}, headers=owner.auth)
+    ).json()
     assert on_messenger["facts"]["products"] == [] and on_messenger["passages"] == []

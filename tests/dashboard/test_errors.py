@@ -63,7 +63,11 @@ async def test_errors_render_as_json(aiohttp_client, caplog: pytest.LogCaptureFi
     outside = await client.get("/api/outside")
     assert outside.status == 409
     assert await outside.json() == {
-        "error": {"code": "already_connected", "message": "this page belongs to another business", "fields": {"account_id": "taken"}}
+        "error": {
+            "code": "already_connected",
+            "message": "this page belongs to another business",
+            "fields": {"account_id": "taken"},
+        }
     }
 
     invalid = await client.post("/api/validate", json={"price": -2})

@@ -24,8 +24,13 @@ PUBLIC = "https://bot.example.com"
 CALLBACK = f"{PUBLIC}/api/integrations/facebook/callback"
 FB_USER = "fbuser-77"
 PAGES = [
-    {"id": "1001", "name": "Acme Shoes", "access_token": "PAGE-TOKEN-1001-secret", "tasks": ["MESSAGING"],
-     "instagram_business_account": {"id": "1784001", "username": "acme.shoes"}},
+    {
+        "id": "1001",
+        "name": "Acme Shoes",
+        "access_token": "PAGE-TOKEN-1001-secret",
+        "tasks": ["MESSAGING"],
+        "instagram_business_account": {"id": "1784001", "username": "acme.shoes"},
+    },
     {"id": "1002", "name": "Acme Outlet", "access_token": "PAGE-TOKEN-1002-secret", "tasks": ["MESSAGING"]},
 ]
 
@@ -44,7 +49,9 @@ class FakeGraph:
 
 
 def graph_error(status: int = 400) -> web.Response:
-    return web.json_response({"error": {"message": "Invalid verification code", "type": "OAuthException", "code": 100}}, status=status)
+    return web.json_response(
+        {"error": {"message": "Invalid verification code", "type": "OAuthException", "code": 100}}, status=status
+    )
 
 
 @pytest.fixture
@@ -73,7 +80,9 @@ async def graph(aiohttp_server) -> FakeGraph:
         return web.json_response({"data": PAGES, "paging": {"cursors": {"before": "a", "after": "b"}}})
 
     async def subscribe(request: web.Request) -> web.Response:
-        fake.subscribed.append((request.match_info["page"], request.query["access_token"], request.query.get("subscribed_fields", "")))
+        fake.subscribed.append(
+            (request.match_info["page"], request.query["access_token"], request.query.get("subscribed_fields", ""))
+        )
         return web.json_response({"success": True})
 
     async def unsubscribe(request: web.Request) -> web.Response:
@@ -84,7 +93,9 @@ async def graph(aiohttp_server) -> FakeGraph:
         # A channel connected by hand is checked by reading the account with its token (Meta's tokens begin "EAA").
         token = request.query.get("access_token") or request.headers.get("Authorization", "").removeprefix("Bearer ")
         if not token.startswith("EAA"):
-            return web.json_response({"error": {"message": "Invalid OAuth access token", "type": "OAuthException", "code": 190}}, status=400)
+            return web.json_response(
+                {"error": {"message": "Invalid OAuth access token", "type": "OAuthException", "code": 190}}, status=400
+            )
         return web.json_response({"id": request.match_info["account"], "name": "Connected by hand"})
 
     app.router.add_get("/v21.0/{account:[0-9]+}", account)
@@ -134,9 +145,18 @@ async def test_login_connects_pages_and_instagram(fb_api: TestClient, graph: Fak
     response = await finish_login(fb_api, await start_login(fb_api, owner), who=owner)
     assert response.status == 200, await response.text()
     connected = (await response.json())["connected"]
-    assert {(c["platform"], c["account_id"]) for c in connected} == {("facebook", "1001"), ("instagram", "1784001"), ("facebook", "1002")}
-    assert {(c["platform"], c["account_id"]) for c in await channels_of(fb_api, owner)} == {(c["platform"], c["account_id"]) for c in connected}
-    assert sorted((page, token) for page, token, _ in graph.subscribed) == [("1001", "PAGE-TOKEN-1001-secret"), ("1002", "PAGE-TOKEN-1002-secret")]
+    assert {(c["platform"], c["account_id"]) for c in connected} == {
+        ("facebook", "1001"),
+        ("instagram", "1784001"),
+        ("facebook", "1002"),
+    }
+    assert {(c["platform"], c["account_id"]) for c in await channels_of(fb_api, owner)} == {
+        (c["platform"], c["account_id"]) for c in connected
+    }
+    assert sorted((page, token) for page, token, _ in graph.subscribed) == [
+        ("1001", "PAGE-TOKEN-1001-secret"),
+        ("1002", "PAGE-TOKEN-1002-secret"),
+    ]
     assert all("messages" in fields.split(",") for _, _, fields in graph.subscribed)
     # Page tokens are stored encrypted and shown masked.
     stored = repr([doc async for doc in platform_of(fb_api).db.channel_accounts.find({})])
@@ -193,8 +213,12 @@ async def test_browser_callback_returns_to_the_integrations_page(fb_api: TestCli
     owner = await sign_up(fb_api, "owner@example.com")
     sid = await browser_session(fb_api, owner)
     state = await browser_auth_url_state(fb_api, sid)
-    response = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": state},
-                                headers={"Cookie": f"sid={sid}", "Accept": BROWSER}, allow_redirects=False)
+    response = await fb_api.get(
+        "/api/integrations/facebook/callback",
+        params={"code": "good-code", "state": state},
+        headers={"Cookie": f"sid={sid}", "Accept": BROWSER},
+        allow_redirects=False,
+    )
     assert response.status == 302 and response.headers["Location"] == "/integrations?notice=facebook_connected"
     assert len(await channels_of(fb_api, owner)) == 3
 
@@ -206,8 +230,12 @@ async def test_a_login_started_by_someone_else_connects_nothing(fb_api: TestClie
     attacker = await sign_up(fb_api, "attacker@example.com")
     attacker_state = await browser_auth_url_state(fb_api, await browser_session(fb_api, attacker))
     victim_sid = await browser_session(fb_api, victim)
-    response = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": attacker_state},
-                                headers={"Cookie": f"sid={victim_sid}", "Accept": BROWSER}, allow_redirects=False)
+    response = await fb_api.get(
+        "/api/integrations/facebook/callback",
+        params={"code": "good-code", "state": attacker_state},
+        headers={"Cookie": f"sid={victim_sid}", "Accept": BROWSER},
+        allow_redirects=False,
+    )
     assert response.status == 403
     assert response.content_type == "text/html"
     page = await response.text()
@@ -218,8 +246,11 @@ async def test_a_login_started_by_someone_else_connects_nothing(fb_api: TestClie
         me = await (await fb_api.get("/api/me", headers=who.auth)).json()
         assert me["tenant"]["facebook_connected"] is False
     # The state is spent: the attacker cannot try it again either.
-    again = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": attacker_state},
-                             headers={"Accept": "application/json", **attacker.auth})
+    again = await fb_api.get(
+        "/api/integrations/facebook/callback",
+        params={"code": "good-code", "state": attacker_state},
+        headers={"Accept": "application/json", **attacker.auth},
+    )
     assert again.status == 400
 
     # A state asked for with an API token needs that token; another owner's token, or none, gets a JSON 403.
@@ -230,9 +261,11 @@ async def test_a_login_started_by_someone_else_connects_nothing(fb_api: TestClie
     assert (await finish_login(fb_api, await start_login(fb_api, attacker))).status == 403
     # Even the same business's other browser session is another caller.
     first_sid, second_sid = await browser_session(fb_api, victim), await browser_session(fb_api, victim)
-    other_browser = await fb_api.get("/api/integrations/facebook/callback",
-                                     params={"code": "good-code", "state": await browser_auth_url_state(fb_api, first_sid)},
-                                     headers={"Cookie": f"sid={second_sid}", "Accept": "application/json"})
+    other_browser = await fb_api.get(
+        "/api/integrations/facebook/callback",
+        params={"code": "good-code", "state": await browser_auth_url_state(fb_api, first_sid)},
+        headers={"Cookie": f"sid={second_sid}", "Accept": "application/json"},
+    )
     assert other_browser.status == 403
     assert await channels_of(fb_api, victim) == [] and await channels_of(fb_api, attacker) == []
 
@@ -242,8 +275,11 @@ async def test_a_logged_out_session_cannot_finish_its_login(fb_api: TestClient) 
     sid = await browser_session(fb_api, owner)
     state = await browser_auth_url_state(fb_api, sid)
     await SessionStore(platform_of(fb_api).redis).delete(sid)  # logged out meanwhile
-    response = await fb_api.get("/api/integrations/facebook/callback", params={"code": "good-code", "state": state},
-                                headers={"Cookie": f"sid={sid}", "Accept": "application/json"})
+    response = await fb_api.get(
+        "/api/integrations/facebook/callback",
+        params={"code": "good-code", "state": state},
+        headers={"Cookie": f"sid={sid}", "Accept": "application/json"},
+    )
     assert response.status == 403
     assert await channels_of(fb_api, owner) == []
 
@@ -284,19 +320,29 @@ async def test_disconnect_unsubscribes_a_page_nothing_else_uses(fb_api: TestClie
 
 async def test_manual_channels_are_not_unsubscribed(fb_api: TestClient, graph: FakeGraph) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
-    created = await fb_api.post("/api/channels", json={"platform": "facebook", "account_id": "3003", "access_token": "EAABmanualTOKEN0000"}, headers=owner.auth)
+    created = await fb_api.post(
+        "/api/channels",
+        json={"platform": "facebook", "account_id": "3003", "access_token": "EAABmanualTOKEN0000"},
+        headers=owner.auth,
+    )
     assert (await fb_api.delete(f"/api/channels/{(await created.json())['id']}", headers=owner.auth)).status == 200
     assert graph.unsubscribed == []
 
 
 def signed(user_id: str, secret: str = APP_SECRET) -> dict[str, str]:
-    return {"signed_request": sign_request({"algorithm": "HMAC-SHA256", "user_id": user_id, "issued_at": int(time.time())}, secret)}
+    return {
+        "signed_request": sign_request({"algorithm": "HMAC-SHA256", "user_id": user_id, "issued_at": int(time.time())}, secret)
+    }
 
 
 async def test_deauthorize_removes_that_users_accounts(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     await finish_login(fb_api, await start_login(fb_api, owner), who=owner)
-    manual = await fb_api.post("/api/channels", json={"platform": "whatsapp", "account_id": "555000111", "access_token": "EAAwhatsapptoken123"}, headers=owner.auth)
+    manual = await fb_api.post(
+        "/api/channels",
+        json={"platform": "whatsapp", "account_id": "555000111", "access_token": "EAAwhatsapptoken123"},
+        headers=owner.auth,
+    )
     assert manual.status == 201
 
     forged = await fb_api.post("/api/integrations/facebook/deauthorize", data=signed(FB_USER, secret="not-our-secret"))

@@ -39,11 +39,18 @@ async def test_each_bounded_part_is_named_with_its_limit(api: TestClient, owner:
     fields = await errors_of(await api.post("/api/campaigns", json={**campaign(), "chat_flow": long_answer}, headers=owner.auth))
     assert "at most 2000 characters" in next(iter(fields.values()))
 
-    fields = await errors_of(await api.put("/api/onboarding", json={"name": "Acme", "description": "d" * 5001}, headers=owner.auth))
+    fields = await errors_of(
+        await api.put("/api/onboarding", json={"name": "Acme", "description": "d" * 5001}, headers=owner.auth)
+    )
     assert fields == {"description": "String should have at most 5000 characters"}
 
-    within = {**campaign(features=["f" * 300] * 50), "chat_flow": {"qualification_questions": ["q" * 500] * 20,
-                                                                   "objection_handling": {f"o{n}": "a" * 2000 for n in range(30)}}}
+    within = {
+        **campaign(features=["f" * 300] * 50),
+        "chat_flow": {
+            "qualification_questions": ["q" * 500] * 20,
+            "objection_handling": {f"o{n}": "a" * 2000 for n in range(30)},
+        },
+    }
     assert (await api.post("/api/campaigns", json=within, headers=owner.auth)).status == 201
 
 

@@ -58,7 +58,9 @@ BROKEN_FORMS = [
 
 
 @pytest.mark.parametrize(("content_type", "body"), BROKEN_FORMS, ids=["bad-part", "no-boundary"])
-async def test_page_forms_answer_unreadable_bodies_with_400(api: TestClient, owner: SignedUp, content_type: str, body: bytes) -> None:
+async def test_page_forms_answer_unreadable_bodies_with_400(
+    api: TestClient, owner: SignedUp, content_type: str, body: bytes
+) -> None:
     await api.get("/login")
     login = await api.post("/login", data=body, headers={"Content-Type": content_type}, allow_redirects=False)
     assert login.status == 400
@@ -72,7 +74,11 @@ async def test_page_forms_answer_unreadable_bodies_with_400(api: TestClient, own
 
 async def test_page_forms_answer_json_and_deep_bodies_with_4xx(api: TestClient) -> None:
     await api.get("/login")
-    for content_type, body in (("application/json", DEEP_ARRAYS), ("text/plain", b"email=a"), ("application/x-www-form-urlencoded", b"%" * 10_000)):
+    for content_type, body in (
+        ("application/json", DEEP_ARRAYS),
+        ("text/plain", b"email=a"),
+        ("application/x-www-form-urlencoded", b"%" * 10_000),
+    ):
         response = await api.post("/login", data=body, headers={"Content-Type": content_type}, allow_redirects=False)
         assert 400 <= response.status < 500, content_type
     token = hidden_token(await (await api.get("/login")).text())

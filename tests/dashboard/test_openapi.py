@@ -46,9 +46,15 @@ CONTRACT = {
     "/api/leo/chat": {"post"},
     "/api/openapi.json": {"get"},
 }
-PUBLIC = {"/api/signup", "/api/login", "/api/openapi.json", "/api/integrations/facebook/callback",
-          "/api/integrations/facebook/deauthorize", "/api/integrations/facebook/data-deletion",
-          "/api/integrations/facebook/deletion-status"}
+PUBLIC = {
+    "/api/signup",
+    "/api/login",
+    "/api/openapi.json",
+    "/api/integrations/facebook/callback",
+    "/api/integrations/facebook/deauthorize",
+    "/api/integrations/facebook/data-deletion",
+    "/api/integrations/facebook/deletion-status",
+}
 
 
 def resolve(document: dict, schema: dict) -> dict:
@@ -87,16 +93,35 @@ async def test_described_bodies_are_the_ones_the_handlers_validate(api: TestClie
     assert {"value", "currency", "campaign_id", "idempotency_key"} <= set(conversion["properties"])
     assert set(document["paths"]["/api/conversations/{id}/conversion"]["post"]["responses"]) >= {"200", "201", "404", "422"}
     # The limits the description states are the limits the API enforces.
-    too_long = await api.post("/api/leo/chat", json={"message": "x" * (body_schema(document, "/api/leo/chat", "post")["properties"]["message"]["maxLength"] + 1)}, headers=owner.auth)
+    too_long = await api.post(
+        "/api/leo/chat",
+        json={"message": "x" * (body_schema(document, "/api/leo/chat", "post")["properties"]["message"]["maxLength"] + 1)},
+        headers=owner.auth,
+    )
     assert too_long.status == 422 and "message" in (await too_long.json())["error"]["fields"]
 
 
 async def test_answers_are_described_with_what_the_handlers_send(api: TestClient, owner: SignedUp) -> None:
     document = await (await api.get("/api/openapi.json")).json()
     conversation = answer_schema(document, "/api/conversations/{id}", "get")
-    assert {"id", "platform", "customer_id", "customer_name", "status", "campaign_id", "lead", "messages"} <= set(conversation["properties"])
+    assert {"id", "platform", "customer_id", "customer_name", "status", "campaign_id", "lead", "messages"} <= set(
+        conversation["properties"]
+    )
     lead = resolve(document, document["components"]["schemas"]["LeadOut"])
-    assert {"id", "conversation_id", "platform", "customer_id", "name", "email", "phone", "score", "score_reasons", "stage", "campaign_id", "value"} <= set(lead["required"])
+    assert {
+        "id",
+        "conversation_id",
+        "platform",
+        "customer_id",
+        "name",
+        "email",
+        "phone",
+        "score",
+        "score_reasons",
+        "stage",
+        "campaign_id",
+        "value",
+    } <= set(lead["required"])
     me = await (await api.get("/api/me", headers=owner.auth)).json()
     assert set(me) == set(answer_schema(document, "/api/me", "get")["properties"])
     leads = document["paths"]["/api/leads"]["get"]["responses"]["200"]["content"]
@@ -120,7 +145,9 @@ async def test_every_served_api_route_is_described_and_every_described_one_serve
                 assert "401" in operation["responses"], (path, method)
             errors = [status for status in operation["responses"] if status.startswith(("4", "5"))]
             for status in errors:
-                assert resolve(document, operation["responses"][status]["content"]["application/json"]["schema"])["properties"]["error"]
+                assert resolve(document, operation["responses"][status]["content"]["application/json"]["schema"])["properties"][
+                    "error"
+                ]
 
 
 async def test_public_operations_need_no_login_and_others_do(api: TestClient) -> None:
@@ -144,7 +171,11 @@ async def test_an_undeclared_content_type_is_415(api: TestClient, owner: SignedU
     form = await api.post("/api/integrations/facebook/deauthorize", json={"signed_request": "x"})
     assert form.status == 415
     # A charset parameter is still JSON.
-    ok = await api.put("/api/settings/bot", data=b'{"pause_minutes": 5}', headers={**owner.auth, "Content-Type": "application/json; charset=utf-8"})
+    ok = await api.put(
+        "/api/settings/bot",
+        data=b'{"pause_minutes": 5}',
+        headers={**owner.auth, "Content-Type": "application/json; charset=utf-8"},
+    )
     assert ok.status == 200 and (await ok.json())["pause_minutes"] == 5
 
 
@@ -156,7 +187,9 @@ async def test_malformed_json_is_400(api: TestClient, owner: SignedUp, raw: byte
 
 
 async def test_broken_multipart_uploads_are_400(api: TestClient, owner: SignedUp) -> None:
-    no_boundary = await api.post("/api/knowledge/documents", data=b"--x\r\n\r\n", headers={**owner.auth, "Content-Type": "multipart/form-data"})
+    no_boundary = await api.post(
+        "/api/knowledge/documents", data=b"--x\r\n\r\n", headers={**owner.auth, "Content-Type": "multipart/form-data"}
+    )
     assert no_boundary.status == 400
     broken_part = await api.post(
         "/api/knowledge/documents",
@@ -168,7 +201,9 @@ async def test_broken_multipart_uploads_are_400(api: TestClient, owner: SignedUp
 
 
 async def test_invalid_query_parameters_are_400_naming_each(api: TestClient, owner: SignedUp) -> None:
-    response = await api.get("/api/conversations", params={"status": "asleep", "limit": "many", "offset": "-1"}, headers=owner.auth)
+    response = await api.get(
+        "/api/conversations", params={"status": "asleep", "limit": "many", "offset": "-1"}, headers=owner.auth
+    )
     assert response.status == 400
     error = (await response.json())["error"]
     assert error["code"] == "invalid_filter" and set(error["fields"]) == {"status", "limit", "offset"}
@@ -238,7 +273,9 @@ async def test_the_document_comes_from_the_declaration(aiohttp_client) -> None:
     operation = document["paths"]["/api/items"]["post"]
     assert operation["summary"] == "Create an item." and operation["description"].startswith("Answers 200")
     assert set(operation["responses"]) == {"200", "201", "400", "401", "403", "413", "415", "422"}
-    assert operation["parameters"] == [{"name": "page", "in": "query", "required": False, "schema": {"default": 1, "minimum": 1, "type": "integer"}}]
+    assert operation["parameters"] == [
+        {"name": "page", "in": "query", "required": False, "schema": {"default": 1, "minimum": 1, "type": "integer"}}
+    ]
     assert document["components"]["schemas"]["ItemIn"]["required"] == ["name", "price"]
     assert document["servers"] == [{"url": "http://example.test"}]
     json.dumps(document)
@@ -247,15 +284,20 @@ async def test_the_document_comes_from_the_declaration(aiohttp_client) -> None:
 def test_a_handler_that_does_not_declare_itself_is_refused_at_import() -> None:
     routes = ApiRoutes()
     with pytest.raises(TypeError, match="summary"):
+
         @routes.get("/api/x")
         async def no_docstring(request: web.Request) -> ItemOut:
             return ItemOut(name="x", price=1, page=1)
+
     with pytest.raises(TypeError, match="parameters"):
+
         @routes.post("/api/y")
         async def stray(request: web.Request, payload: ItemIn) -> ItemOut:
             """Takes a parameter the wrapper does not fill."""
             return ItemOut(name="x", price=1, page=1)
+
     with pytest.raises(TypeError, match="return"):
+
         @routes.get("/api/z")
         async def untyped(request: web.Request) -> dict:
             """Answers a bare dict."""

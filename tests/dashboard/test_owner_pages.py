@@ -17,8 +17,18 @@ from dashboard.pages import VENDOR_FILES
 from tests.dashboard.conftest import SignedUp, platform_of
 from tests.dashboard.test_pages import TRAIL, YOGA, form_login, hidden_token
 
-PAGES = ("/dashboard", "/onboarding", "/campaigns", "/campaigns/new", "/integrations", "/inbox", "/leads", "/analytics",
-         "/settings", "/playground")
+PAGES = (
+    "/dashboard",
+    "/onboarding",
+    "/campaigns",
+    "/campaigns/new",
+    "/integrations",
+    "/inbox",
+    "/leads",
+    "/analytics",
+    "/settings",
+    "/playground",
+)
 
 
 def field_error(html: str, name: str) -> str:
@@ -33,25 +43,44 @@ async def session_csrf(api: TestClient) -> str:
 async def test_signup_form_keeps_what_was_typed_and_opens_a_session_only(api: TestClient) -> None:
     page = await (await api.get("/signup")).text()
     token = hidden_token(page)
-    bad = await api.post("/signup", data={"csrf_token": token, "business_name": "Sunrise Yoga", "email": "nope", "password": "pw"})
+    bad = await api.post(
+        "/signup", data={"csrf_token": token, "business_name": "Sunrise Yoga", "email": "nope", "password": "pw"}
+    )
     assert bad.status == 422
     html = await bad.text()
     assert 'value="Sunrise Yoga"' in html and 'value="nope"' in html
     assert field_error(html, "email") and field_error(html, "password")
     assert 'value="pw"' not in html  # a password is never sent back
 
-    done = await api.post("/signup", data={"csrf_token": token, "business_name": "Sunrise Yoga", "email": "maya@example.com",
-                                           "password": "a long enough password"}, allow_redirects=False)
+    done = await api.post(
+        "/signup",
+        data={
+            "csrf_token": token,
+            "business_name": "Sunrise Yoga",
+            "email": "maya@example.com",
+            "password": "a long enough password",
+        },
+        allow_redirects=False,
+    )
     assert done.status == 303 and done.headers["Location"] == "/onboarding?notice=welcome"
     me = await (await api.get("/api/me")).json()
     assert me["tenant"]["name"] == "Sunrise Yoga" and me["auth"] == "session"
     assert await platform_of(api).db.api_tokens.count_documents({"tenant_id": me["tenant"]["id"]}) == 0
 
     await api.post("/logout", data={"csrf_token": me["csrf_token"]})
-    again = await api.post("/signup", data={"csrf_token": hidden_token(await (await api.get("/signup")).text()),
-                                            "business_name": "Other", "email": "maya@example.com", "password": "another long password"})
+    again = await api.post(
+        "/signup",
+        data={
+            "csrf_token": hidden_token(await (await api.get("/signup")).text()),
+            "business_name": "Other",
+            "email": "maya@example.com",
+            "password": "another long password",
+        },
+    )
     assert again.status == 409 and "exists already" in field_error(await again.text(), "email")
-    refused = await api.post("/signup", data={"business_name": "X", "email": "x@example.com", "password": "a long enough password"})
+    refused = await api.post(
+        "/signup", data={"business_name": "X", "email": "x@example.com", "password": "a long enough password"}
+    )
     assert refused.status == 403
 
 
@@ -92,13 +121,26 @@ async def test_vendor_files_come_from_the_platform(api: TestClient) -> None:
 async def test_campaign_form_shows_errors_beside_fields_then_creates_in_the_api_shape(api: TestClient, owner: SignedUp) -> None:
     await form_login(api, owner)
     csrf = await session_csrf(api)
-    form = [("csrf_token", csrf), ("name", "Spring pass"), ("product.name", "Yoga Pass"), ("product.price", "lots"),
-            ("product.currency", "EUR"), ("product.features", "Unlimited classes\nFree mat"), ("target_platform", "instagram"),
-            ("chat_flow.greeting", "Hi!"), ("chat_flow.qualification_questions", "How often?"),
-            ("chat_flow.qualification_questions", ""), ("chat_flow.qualification_questions", "Which studio?"),
-            ("chat_flow.objection_handling.objection", "too expensive"), ("chat_flow.objection_handling.answer", "Under $2 a class."),
-            ("chat_flow.objection_handling.objection", ""), ("chat_flow.objection_handling.answer", ""),
-            ("target_audience.age_range", "45-25"), ("target_audience.location", "Lisbon\nPorto"), ("status", "active")]
+    form = [
+        ("csrf_token", csrf),
+        ("name", "Spring pass"),
+        ("product.name", "Yoga Pass"),
+        ("product.price", "lots"),
+        ("product.currency", "EUR"),
+        ("product.features", "Unlimited classes\nFree mat"),
+        ("target_platform", "instagram"),
+        ("chat_flow.greeting", "Hi!"),
+        ("chat_flow.qualification_questions", "How often?"),
+        ("chat_flow.qualification_questions", ""),
+        ("chat_flow.qualification_questions", "Which studio?"),
+        ("chat_flow.objection_handling.objection", "too expensive"),
+        ("chat_flow.objection_handling.answer", "Under $2 a class."),
+        ("chat_flow.objection_handling.objection", ""),
+        ("chat_flow.objection_handling.answer", ""),
+        ("target_audience.age_range", "45-25"),
+        ("target_audience.location", "Lisbon\nPorto"),
+        ("status", "active"),
+    ]
     bad = await api.post("/campaigns/new", data=form)
     assert bad.status == 422
     html = await bad.text()
@@ -117,7 +159,9 @@ async def test_campaign_form_shows_errors_beside_fields_then_creates_in_the_api_
 
     edit = await (await api.get(f"/campaigns/{created['id']}/edit")).text()
     assert 'value="49.90"' in edit and 'value="25-45"' in edit
-    paused = await api.post(f"/campaigns/{created['id']}/status", data={"csrf_token": csrf, "status": "paused"}, allow_redirects=False)
+    paused = await api.post(
+        f"/campaigns/{created['id']}/status", data={"csrf_token": csrf, "status": "paused"}, allow_redirects=False
+    )
     assert paused.status == 303
     assert (await (await api.get(f"/api/campaigns/{created['id']}", headers=owner.auth)).json())["status"] == "paused"
     confirm = await api.get(f"/campaigns/{created['id']}/delete")
@@ -150,10 +194,12 @@ async def make_conversations(api: TestClient, owner: SignedUp) -> tuple[str, dic
     campaign = await (await api.post("/api/campaigns", json=TRAIL, headers=owner.auth)).json()
     ids = {}
     for customer, stage, campaign_id in (("A", "qualified", campaign["id"]), ("B", "engaged", ""), ("C", "qualified", "")):
-        conversation, _ = await convs.create_conversation(db, owner.tenant_id, "instagram", "1784", f"IGSID_{customer}",
-                                                          f"Customer {customer}", campaign_id=campaign_id)
-        await save_lead_after_turn(db, conversation, LeadState(score=50, stage=stage), campaign_id=campaign_id, previous=None,
-                                   now=datetime.now(UTC))
+        conversation, _ = await convs.create_conversation(
+            db, owner.tenant_id, "instagram", "1784", f"IGSID_{customer}", f"Customer {customer}", campaign_id=campaign_id
+        )
+        await save_lead_after_turn(
+            db, conversation, LeadState(score=50, stage=stage), campaign_id=campaign_id, previous=None, now=datetime.now(UTC)
+        )
         ids[customer] = conversation.id
     return campaign["id"], ids
 
@@ -201,10 +247,12 @@ async def test_thread_actions_from_the_page(api: TestClient, owner: SignedUp) ->
     bad_sale = await api.post(url + "/sale", data={"csrf_token": csrf, "value": "-3", "currency": "EUR"})
     assert bad_sale.status == 422 and 'value="-3"' in await bad_sale.text()
     key = "sale-key-1"
-    first = await api.post(url + "/sale", data={"csrf_token": csrf, "value": "129,99", "currency": "EUR", "sale_key": key},
-                           allow_redirects=False)
-    again = await api.post(url + "/sale", data={"csrf_token": csrf, "value": "129,99", "currency": "EUR", "sale_key": key},
-                           allow_redirects=False)
+    first = await api.post(
+        url + "/sale", data={"csrf_token": csrf, "value": "129,99", "currency": "EUR", "sale_key": key}, allow_redirects=False
+    )
+    again = await api.post(
+        url + "/sale", data={"csrf_token": csrf, "value": "129,99", "currency": "EUR", "sale_key": key}, allow_redirects=False
+    )
     assert first.headers["Location"].endswith("notice=sale_recorded") and again.headers["Location"].endswith("notice=sale_known")
     lead = (await (await api.get(f"/api{url}", headers=owner.auth)).json())["lead"]
     assert lead["stage"] == "converted" and lead["value"] == 129.99
@@ -228,8 +276,9 @@ async def test_live_events_name_the_conversation_that_moved(api: TestClient, own
     response = await api.get("/live/events")
     assert response.status == 200 and response.content_type == "text/event-stream"
     assert b"event: ready" in await response.content.readuntil(b"\r\n\r\n")
-    conversation = await convs.get_or_create_conversation(platform_of(api).db, owner.tenant_id, "whatsapp", "55", "15550001",
-                                                          "Dana Example")
+    conversation = await convs.get_or_create_conversation(
+        platform_of(api).db, owner.tenant_id, "whatsapp", "55", "15550001", "Dana Example"
+    )
     event = await asyncio.wait_for(response.content.readuntil(b"\r\n\r\n"), 10)
     assert b"event: conversation" in event and conversation.id.encode() in event and b"Dana Example" in event
     response.close()

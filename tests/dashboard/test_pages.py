@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 import re
+from datetime import UTC, datetime
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -21,8 +21,13 @@ from tests.dashboard.conftest import SignedUp, platform_of
 
 YOGA = {
     "name": "Spring yoga pass",
-    "product": {"name": "Yoga Pass", "description": "Unlimited classes for a month", "price": 49.0, "currency": "USD",
-                "call_to_action_url": "https://example.com/buy"},
+    "product": {
+        "name": "Yoga Pass",
+        "description": "Unlimited classes for a month",
+        "price": 49.0,
+        "currency": "USD",
+        "call_to_action_url": "https://example.com/buy",
+    },
     "target_platform": "facebook",
     "status": "active",
 }
@@ -55,8 +60,9 @@ def hidden_token(html: str) -> str:
 
 async def form_login(api: TestClient, owner: SignedUp) -> None:
     token = hidden_token(await (await api.get("/login")).text())
-    response = await api.post("/login", data={"email": owner.email, "password": owner.password, "csrf_token": token},
-                              allow_redirects=False)
+    response = await api.post(
+        "/login", data={"email": owner.email, "password": owner.password, "csrf_token": token}, allow_redirects=False
+    )
     assert response.status == 303 and response.headers["Location"] == "/dashboard"
 
 
@@ -71,8 +77,10 @@ async def test_login_page_renders_a_form_with_a_csrf_field(api: TestClient) -> N
 
 async def test_form_login_needs_the_csrf_token(api: TestClient, owner: SignedUp) -> None:
     await api.get("/login")  # the pre-session cookie is there; only the field is missing or wrong
-    for data in ({"email": owner.email, "password": owner.password},
-                 {"email": owner.email, "password": owner.password, "csrf_token": "guess"}):
+    for data in (
+        {"email": owner.email, "password": owner.password},
+        {"email": owner.email, "password": owner.password, "csrf_token": "guess"},
+    ):
         response = await api.post("/login", data=data, allow_redirects=False)
         assert response.status == 403
         assert "sid" not in response.cookies
@@ -81,8 +89,9 @@ async def test_form_login_needs_the_csrf_token(api: TestClient, owner: SignedUp)
 
 async def test_form_login_opens_the_same_session_as_the_api(api: TestClient, owner: SignedUp) -> None:
     token = hidden_token(await (await api.get("/login")).text())
-    wrong = await api.post("/login", data={"email": owner.email, "password": "not it", "csrf_token": token},
-                           allow_redirects=False)
+    wrong = await api.post(
+        "/login", data={"email": owner.email, "password": "not it", "csrf_token": token}, allow_redirects=False
+    )
     assert wrong.status == 401 and "Wrong email or password" in await wrong.text()
     assert "sid" not in wrong.cookies
 
@@ -102,31 +111,41 @@ def cells(row: str) -> list[str]:
 
 def table_row(html: str, marker: str) -> str:
     start = html.index(marker)
-    return html[html.rindex("<tr", 0, start):html.index("</tr>", start)]
+    return html[html.rindex("<tr", 0, start) : html.index("</tr>", start)]
 
 
 async def test_overview_shows_totals_tables_and_conversations(api: TestClient, owner: SignedUp) -> None:
     db = platform_of(api).db
     created = await api.post("/api/campaigns", json=TRAIL, headers=owner.auth)
     campaign_id = (await created.json())["id"]
-    today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    await bump_daily(db, owner.tenant_id, day=today, platform="instagram", campaign_id=campaign_id, messages_in=7, messages_out=5,
-                     conversations=3)
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    await bump_daily(
+        db,
+        owner.tenant_id,
+        day=today,
+        platform="instagram",
+        campaign_id=campaign_id,
+        messages_in=7,
+        messages_out=5,
+        conversations=3,
+    )
     conversation = await convs.get_or_create_conversation(db, owner.tenant_id, "instagram", "1784", "IGSID_1", "Dana Example")
-    await save_lead_after_turn(db, conversation, LeadState(score=37, stage="engaged"), campaign_id="", previous=None,
-                               now=datetime.now(timezone.utc))
-    await convs.record_outbound(db, owner.tenant_id, conversation.id, sender="bot", text="Our pass is 49 USD.",
-                                source="offline", delivery="sent")
+    await save_lead_after_turn(
+        db, conversation, LeadState(score=37, stage="engaged"), campaign_id="", previous=None, now=datetime.now(UTC)
+    )
+    await convs.record_outbound(
+        db, owner.tenant_id, conversation.id, sender="bot", text="Our pass is 49 USD.", source="offline", delivery="sent"
+    )
     await convs.get_or_create_conversation(db, owner.tenant_id, "facebook", "55", "PSID_X", "<script>alert(1)</script>")
     await form_login(api, owner)
 
     overview = await (await api.get("/dashboard")).text()
     assert re.search(r'data-kpi="messages_in"><dt>Customer messages</dt><dd>7<', overview)
     assert re.search(r'data-kpi="conversations"><dt>Conversations</dt><dd>3<', overview)
-    campaign = overview[overview.index(f'href="/campaigns/{campaign_id}/edit"'):]
+    campaign = overview[overview.index(f'href="/campaigns/{campaign_id}/edit"') :]
     assert "Trail launch" in campaign[:200] and "3 conversations" in campaign[:600]
-    row = overview[overview.index(f'data-conversation="{conversation.id}"'):]
-    row = row[:row.index("</li>")]
+    row = overview[overview.index(f'data-conversation="{conversation.id}"') :]
+    row = row[: row.index("</li>")]
     assert "Dana Example" in row and "Instagram" in row and "Bot answering" in row and "lead 37 (Engaged)" in row
     # Customer-supplied names are shown as text, never as markup.
     assert "<script>alert(1)</script>" not in overview and "&lt;script&gt;alert(1)&lt;/script&gt;" in overview
@@ -228,7 +247,9 @@ async def test_playground_api_needs_auth_and_csrf_for_cookies(api: TestClient, o
     assert (await api.post("/api/playground/chat", json=body)).status == 403
     ok = await api.post("/api/playground/chat", json=body, headers={"X-CSRF-Token": csrf.group(1)})
     assert ok.status == 200 and (await ok.json())["reply"]
-    bad = await api.post("/api/playground/chat", json={"platform": "tiktok", "message": "hi"}, headers={"X-CSRF-Token": csrf.group(1)})
+    bad = await api.post(
+        "/api/playground/chat", json={"platform": "tiktok", "message": "hi"}, headers={"X-CSRF-Token": csrf.group(1)}
+    )
     assert bad.status == 422 and "platform" in (await bad.json())["error"]["fields"]
 
 

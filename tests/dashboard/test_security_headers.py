@@ -12,8 +12,10 @@ from tests.dashboard.conftest import SignedUp, platform_of, sign_up
 from tests.dashboard.test_facebook import app_client
 from tests.dashboard.test_pages import form_login, hidden_token
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-       "base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
 
 
 def assert_secure_headers(response, what: str) -> None:
@@ -28,17 +30,17 @@ def assert_secure_headers(response, what: str) -> None:
 
 async def test_every_kind_of_response_carries_the_headers(api: TestClient, owner: SignedUp) -> None:
     calls = [
-        ("GET", "/", {}),                                   # login page
-        ("GET", "/static/style.css", {}),                   # a static file
+        ("GET", "/", {}),  # login page
+        ("GET", "/static/style.css", {}),  # a static file
         ("GET", "/static/playground.js", {}),
         ("GET", "/healthz", {}),
-        ("GET", "/no-such-page", {}),                       # the router's own 404
-        ("GET", "/api/me", {}),                             # 401 JSON
-        ("GET", "/api/me", owner.auth),                     # 200 JSON
+        ("GET", "/no-such-page", {}),  # the router's own 404
+        ("GET", "/api/me", {}),  # 401 JSON
+        ("GET", "/api/me", owner.auth),  # 200 JSON
         ("GET", "/api/openapi.json", {}),
         ("GET", "/webhooks/messenger?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1", {}),
-        ("POST", "/webhooks/messenger", {}),                # unsigned: 403
-        ("POST", "/login", {}),                             # a form without its token
+        ("POST", "/webhooks/messenger", {}),  # unsigned: 403
+        ("POST", "/login", {}),  # a form without its token
     ]
     for method, path, headers in calls:
         response = await api.request(method, path, headers=headers, allow_redirects=False)
@@ -93,10 +95,16 @@ class InlineCode(HTMLParser):
 
 async def test_pages_hold_nothing_the_csp_blocks(api: TestClient, owner: SignedUp) -> None:
     pages = {"login": await (await api.get("/login")).text(), "landing": await (await api.get("/")).text()}
-    conversation = await convs.get_or_create_conversation(platform_of(api).db, owner.tenant_id, "facebook", "55", "PSID_1", "Dana")
+    conversation = await convs.get_or_create_conversation(
+        platform_of(api).db, owner.tenant_id, "facebook", "55", "PSID_1", "Dana"
+    )
     await form_login(api, owner)
-    for name, path in (("overview", "/dashboard"), ("playground", "/playground"), ("conversation", f"/conversations/{conversation.id}"),
-                       ("not found", "/conversations/nothing")):
+    for name, path in (
+        ("overview", "/dashboard"),
+        ("playground", "/playground"),
+        ("conversation", f"/conversations/{conversation.id}"),
+        ("not found", "/conversations/nothing"),
+    ):
         pages[name] = await (await api.get(path)).text()
     scripts: set[str] = set()
     for name, html in pages.items():

@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -26,21 +27,42 @@ def signed(body: dict[str, Any] | bytes) -> tuple[bytes, dict[str, str]]:
 
 def messenger_text(text: str, *, page_id: str = PAGE_ID, psid: str = "", mid: str = "") -> dict[str, Any]:
     now = int(time.time() * 1000)
-    return {"object": "page", "entry": [{"id": page_id, "time": now, "messaging": [{
-        "sender": {"id": psid or "PSID" + uuid.uuid4().hex[:8]}, "recipient": {"id": page_id}, "timestamp": now,
-        "message": {"mid": mid or "m_" + uuid.uuid4().hex, "text": text}}]}]}
+    return {
+        "object": "page",
+        "entry": [
+            {
+                "id": page_id,
+                "time": now,
+                "messaging": [
+                    {
+                        "sender": {"id": psid or "PSID" + uuid.uuid4().hex[:8]},
+                        "recipient": {"id": page_id},
+                        "timestamp": now,
+                        "message": {"mid": mid or "m_" + uuid.uuid4().hex, "text": text},
+                    }
+                ],
+            }
+        ],
+    }
 
 
 CAMPAIGN = {
     "name": "Spring yoga pass",
-    "product": {"name": "Yoga Pass", "description": "Unlimited classes for a month", "price": 49.0,
-                "currency": "USD", "features": ["unlimited classes", "free mat rental"],
-                "call_to_action_url": "https://example.com/buy"},
+    "product": {
+        "name": "Yoga Pass",
+        "description": "Unlimited classes for a month",
+        "price": 49.0,
+        "currency": "USD",
+        "features": ["unlimited classes", "free mat rental"],
+        "call_to_action_url": "https://example.com/buy",
+    },
     "target_platform": "facebook",
-    "chat_flow": {"greeting": "Hi! Welcome to Sunrise Yoga.",
-                  "qualification_questions": ["How often do you practice?", "Which studio is closest to you?"],
-                  "objection_handling": {"too expensive": "It works out at under $2 a class."},
-                  "closing_message": "Grab your pass here:"},
+    "chat_flow": {
+        "greeting": "Hi! Welcome to Sunrise Yoga.",
+        "qualification_questions": ["How often do you practice?", "Which studio is closest to you?"],
+        "objection_handling": {"too expensive": "It works out at under $2 a class."},
+        "closing_message": "Grab your pass here:",
+    },
     "status": "active",
 }
 
@@ -73,8 +95,14 @@ async def platform_client(aiohttp_client, make_settings, graph, redis):
 
 
 async def signup(client, email: str = "", business: str = "Sunrise Yoga") -> Tenant:
-    response = await client.post("/api/signup", json={
-        "email": email or f"owner-{uuid.uuid4().hex[:8]}@example.com", "password": "correct horse battery", "business_name": business})
+    response = await client.post(
+        "/api/signup",
+        json={
+            "email": email or f"owner-{uuid.uuid4().hex[:8]}@example.com",
+            "password": "correct horse battery",
+            "business_name": business,
+        },
+    )
     assert response.status == 201, await response.text()
     data = await response.json()
     return Tenant(data["tenant_id"], data["api_token"])
@@ -84,8 +112,11 @@ async def seeded_tenant(client, *, page_id: str = PAGE_ID, campaign: dict[str, A
     tenant = await signup(client)
     response = await client.post("/api/campaigns", json=campaign or CAMPAIGN, headers=tenant.headers)
     assert response.status == 201, await response.text()
-    response = await client.post("/api/channels", json={"platform": "facebook", "account_id": page_id,
-                                                          "access_token": "EAAtest-page-token-123456"}, headers=tenant.headers)
+    response = await client.post(
+        "/api/channels",
+        json={"platform": "facebook", "account_id": page_id, "access_token": "EAAtest-page-token-123456"},
+        headers=tenant.headers,
+    )
     assert response.status == 201, await response.text()
     return tenant
 
@@ -115,11 +146,13 @@ async def wait_for_texts(fake: FakeGraph, count: int, timeout: float = 10.0) -> 
         texts = fake.texts()
         assert len(texts) >= count, f"expected {count} texts sent, got {texts}"
         return texts
+
     return await until_passes(check, timeout)
 
 
 async def conversation_with(client, tenant: Tenant, customer_id: str, *, inbound: int, timeout: float = 10.0) -> dict[str, Any]:
     """The conversation of `customer_id` once `inbound` customer messages are stored and none waits for the worker."""
+
     async def check() -> dict[str, Any]:
         response = await client.get("/api/conversations", headers=tenant.headers)
         assert response.status == 200, await response.text()
@@ -130,13 +163,14 @@ async def conversation_with(client, tenant: Tenant, customer_id: str, *, inbound
         assert len(incoming) >= inbound, f"{len(incoming)} of {inbound} messages stored"
         assert all(m["state"] != "pending" for m in incoming), [m["state"] for m in incoming]
         return detail
+
     return await until_passes(check, timeout)
 
 
 async def today_analytics(client, tenant: Tenant) -> dict[str, Any]:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    today = datetime.now(timezone.utc).date().isoformat()
+    today = datetime.now(UTC).date().isoformat()
     response = await client.get(f"/api/analytics?from={today}&to={today}", headers=tenant.headers)
     assert response.status == 200, await response.text()
     return await response.json()
@@ -157,28 +191,44 @@ def instagram_text(text: str, *, account_id: str = IG_ACCOUNT_ID, igsid: str = "
 def whatsapp_value(messages: list[tuple[str, str, str]], *, phone_number_id: str = WA_PHONE_ID) -> dict[str, Any]:
     """One `changes[].value` with (wa_id, wamid, text) messages."""
     now = str(int(time.time()))
-    return {"messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "+1 555 000 1111", "phone_number_id": phone_number_id},
-            "contacts": [{"profile": {"name": f"Customer {wa_id}"}, "wa_id": wa_id} for wa_id, _, _ in messages],
-            "messages": [{"from": wa_id, "id": wamid, "timestamp": now, "type": "text", "text": {"body": text}}
-                         for wa_id, wamid, text in messages]}
+    return {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "+1 555 000 1111", "phone_number_id": phone_number_id},
+        "contacts": [{"profile": {"name": f"Customer {wa_id}"}, "wa_id": wa_id} for wa_id, _, _ in messages],
+        "messages": [
+            {"from": wa_id, "id": wamid, "timestamp": now, "type": "text", "text": {"body": text}}
+            for wa_id, wamid, text in messages
+        ],
+    }
 
 
 def whatsapp_delivery(*values: dict[str, Any]) -> dict[str, Any]:
-    return {"object": "whatsapp_business_account",
-            "entry": [{"id": "WABA1", "changes": [{"field": "messages", "value": value} for value in values]}]}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "WABA1", "changes": [{"field": "messages", "value": value} for value in values]}],
+    }
 
 
-def whatsapp_status(message_id: str, wa_id: str, status: str, *, error_code: int = 0, error_title: str = "",
-                    phone_number_id: str = WA_PHONE_ID, callback_data: str = "") -> dict[str, Any]:
+def whatsapp_status(
+    message_id: str,
+    wa_id: str,
+    status: str,
+    *,
+    error_code: int = 0,
+    error_title: str = "",
+    phone_number_id: str = WA_PHONE_ID,
+    callback_data: str = "",
+) -> dict[str, Any]:
     item: dict[str, Any] = {"id": message_id, "recipient_id": wa_id, "status": status, "timestamp": str(int(time.time()))}
     if callback_data:
         item["biz_opaque_callback_data"] = callback_data
     if error_code:
         item["errors"] = [{"code": error_code, "title": error_title or "error"}]
-    value = {"messaging_product": "whatsapp",
-             "metadata": {"display_phone_number": "+1 555 000 1111", "phone_number_id": phone_number_id},
-             "statuses": [item]}
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "+1 555 000 1111", "phone_number_id": phone_number_id},
+        "statuses": [item],
+    }
     return whatsapp_delivery(value)
 
 
@@ -187,14 +237,16 @@ def messenger_items(*items: dict[str, Any], page_id: str = PAGE_ID) -> dict[str,
     return {"object": "page", "entry": [{"id": page_id, "time": int(time.time() * 1000), "messaging": list(items)}]}
 
 
-def messenger_echo(text: str, psid: str, *, app_id: str, metadata: str = "", page_id: str = PAGE_ID,
-                   mid: str = "") -> dict[str, Any]:
+def messenger_echo(
+    text: str, psid: str, *, app_id: str, metadata: str = "", page_id: str = PAGE_ID, mid: str = ""
+) -> dict[str, Any]:
     now = int(time.time() * 1000)
     message: dict[str, Any] = {"is_echo": True, "app_id": int(app_id), "mid": mid or "m_echo_" + uuid.uuid4().hex, "text": text}
     if metadata:
         message["metadata"] = metadata
-    return messenger_items({"sender": {"id": page_id}, "recipient": {"id": psid}, "timestamp": now, "message": message},
-                           page_id=page_id)
+    return messenger_items(
+        {"sender": {"id": page_id}, "recipient": {"id": psid}, "timestamp": now, "message": message}, page_id=page_id
+    )
 
 
 def messenger_receipt(kind: str, psid: str, *, mids: list[str] | None = None, page_id: str = PAGE_ID) -> dict[str, Any]:
@@ -203,8 +255,7 @@ def messenger_receipt(kind: str, psid: str, *, mids: list[str] | None = None, pa
     body: dict[str, Any] = {"watermark": now}
     if kind == "delivery" and mids:
         body["mids"] = mids
-    return messenger_items({"sender": {"id": psid}, "recipient": {"id": page_id}, "timestamp": now, kind: body},
-                           page_id=page_id)
+    return messenger_items({"sender": {"id": psid}, "recipient": {"id": page_id}, "timestamp": now, kind: body}, page_id=page_id)
 
 
 async def post_webhook(client, channel: str, body: dict[str, Any]) -> None:
@@ -213,9 +264,12 @@ async def post_webhook(client, channel: str, body: dict[str, Any]) -> None:
     assert response.status == 200, await response.text()
 
 
-async def connect_channel(client, tenant: Tenant, platform: str, account_id: str, token: str = "EAAtest-other-token-987654") -> dict[str, Any]:
-    response = await client.post("/api/channels", json={"platform": platform, "account_id": account_id,
-                                                          "access_token": token}, headers=tenant.headers)
+async def connect_channel(
+    client, tenant: Tenant, platform: str, account_id: str, token: str = "EAAtest-other-token-987654"
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/channels", json={"platform": platform, "account_id": account_id, "access_token": token}, headers=tenant.headers
+    )
     assert response.status == 201, await response.text()
     return await response.json()
 
@@ -265,6 +319,7 @@ def sends_by_recipient(fake: FakeGraph) -> dict[str, int]:
 async def settled(redis, *, timeout: float = 20.0) -> None:
     """The barrier before a negative check ("no second reply"): every accepted delivery handled and acknowledged
     (the inbound stream empty, nothing pending) and no conversation lock held."""
+
     async def quiet() -> bool:
         if await redis.xlen("inbound"):
             return False
@@ -272,4 +327,5 @@ async def settled(redis, *, timeout: float = 20.0) -> None:
         if any(int(group.get("pending", 0)) for group in groups):
             return False
         return not await redis.keys("lock:conversation:*")
+
     await eventually(quiet, timeout=timeout, what="the inbound stream drained, nothing pending, no lock held")

@@ -27,8 +27,13 @@ def _item(text: str, psid: str) -> dict:
 
 async def _dropped_events(client) -> float:
     text = await (await client.get("/metrics")).text()
-    return sum(sample.value for family in text_string_to_metric_families(text)
-               if family.name == "salesbot_events_dropped" for sample in family.samples if sample.name.endswith("_total"))
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        if family.name == "salesbot_events_dropped"
+        for sample in family.samples
+        if sample.name.endswith("_total")
+    )
 
 
 @pytest.mark.parametrize("bad", ["timestamp", "surrogate", "watermark"])
@@ -44,8 +49,12 @@ async def test_one_bad_entry_of_ten_leaves_the_other_nine_answered_once(platform
     elif bad == "surrogate":
         items[4]["message"]["text"] = "price?\udcff"  # a lone surrogate: JSON allows it, UTF-8 and BSON do not
     else:  # in place of customer 4's message, customer 3's read receipt with a watermark out of range
-        items[4] = {"sender": {"id": customers[3]}, "recipient": {"id": PAGE_ID}, "timestamp": items[4]["timestamp"],
-                    "read": {"watermark": 10**17}}
+        items[4] = {
+            "sender": {"id": customers[3]},
+            "recipient": {"id": PAGE_ID},
+            "timestamp": items[4]["timestamp"],
+            "read": {"watermark": 10**17},
+        }
     raw = json.dumps(messenger_items(*items)).encode()  # json.dumps keeps the lone surrogate as an escape
     body, headers = signed(raw)
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from tests.e2e.conftest import (
-    settled,
     IG_ACCOUNT_ID,
     PAGE_ID,
     WA_PHONE_ID,
@@ -19,6 +16,7 @@ from tests.e2e.conftest import (
     post_webhook,
     remember_customer,
     seeded_tenant,
+    settled,
     whatsapp_delivery,
     whatsapp_status,
     whatsapp_value,
@@ -40,8 +38,11 @@ def _out_messages(detail: dict) -> list[dict]:
 async def test_echo_of_our_own_send_is_not_answered_or_stored_as_customer_text(platform_client, graph, redis):
     fake, _ = graph
     tenant = await seeded_tenant(platform_client)
-    await post_webhook(platform_client, "messenger",
-                       messenger_echo("Hi! The pass is $49.", "PSID_ECHO", app_id=OUR_APP_ID, metadata="salesbot:turn_x"))
+    await post_webhook(
+        platform_client,
+        "messenger",
+        messenger_echo("Hi! The pass is $49.", "PSID_ECHO", app_id=OUR_APP_ID, metadata="salesbot:turn_x"),
+    )
     await settled(redis)
     assert fake.sends() == []
     detail = await conversation_of(platform_client, tenant, "PSID_ECHO")
@@ -53,7 +54,9 @@ async def test_person_answering_from_inbox_pauses_the_bot_until_release(platform
     tenant = await seeded_tenant(platform_client)
     await _answered_customer(platform_client, fake, redis, "PSID_HUMAN")
 
-    await post_webhook(platform_client, "messenger", messenger_echo("Hey, Sam from the studio here", "PSID_HUMAN", app_id="263902037430900"))
+    await post_webhook(
+        platform_client, "messenger", messenger_echo("Hey, Sam from the studio here", "PSID_HUMAN", app_id="263902037430900")
+    )
     detail = await eventually(lambda: _status_is(platform_client, tenant, "PSID_HUMAN", "human"), what="status human")
     assert [m["sender"] for m in _out_messages(detail)] == ["bot", "human"]
 
@@ -88,8 +91,19 @@ async def test_rate_limited_send_is_retried_and_sent_once(platform_client, graph
 async def test_expired_page_token_marks_the_channel_for_reconnect(platform_client, graph, redis):
     fake, _ = graph
     tenant = await seeded_tenant(platform_client)
-    fake.fail_next = [(400, {"error": {"message": "Error validating access token: Session has expired",
-                                       "type": "OAuthException", "code": 190, "error_subcode": 463}})]
+    fake.fail_next = [
+        (
+            400,
+            {
+                "error": {
+                    "message": "Error validating access token: Session has expired",
+                    "type": "OAuthException",
+                    "code": 190,
+                    "error_subcode": 463,
+                }
+            },
+        )
+    ]
     await _answered_customer(platform_client, fake, redis, "PSID_190")
 
     async def channel_status() -> str | None:
@@ -104,8 +118,19 @@ async def test_expired_page_token_marks_the_channel_for_reconnect(platform_clien
 async def test_window_error_is_not_retried_and_shows_on_the_conversation(platform_client, graph, redis):
     fake, _ = graph
     tenant = await seeded_tenant(platform_client)
-    fake.fail_next = [(400, {"error": {"message": "This message is sent outside of allowed window.",
-                                       "type": "OAuthException", "code": 10, "error_subcode": 2018278}})]
+    fake.fail_next = [
+        (
+            400,
+            {
+                "error": {
+                    "message": "This message is sent outside of allowed window.",
+                    "type": "OAuthException",
+                    "code": 10,
+                    "error_subcode": 2018278,
+                }
+            },
+        )
+    ]
     await _answered_customer(platform_client, fake, redis, "PSID_WINDOW")
 
     async def with_error() -> dict | None:
@@ -124,7 +149,9 @@ async def test_whatsapp_is_answered_by_bearer_send_and_failed_status_shows_on_co
     fake, _ = graph
     tenant = await seeded_tenant(platform_client)
     await connect_channel(platform_client, tenant, "whatsapp", WA_PHONE_ID, token="EAAwhatsapp-token-555")
-    await post_webhook(platform_client, "whatsapp", whatsapp_delivery(whatsapp_value([("15551230000", "wamid.IN1", "How much is the pass?")])))
+    await post_webhook(
+        platform_client, "whatsapp", whatsapp_delivery(whatsapp_value([("15551230000", "wamid.IN1", "How much is the pass?")]))
+    )
 
     [call] = await fake.wait_for_sends(1)
     assert call.path.endswith(f"/{WA_PHONE_ID}/messages")
@@ -132,8 +159,11 @@ async def test_whatsapp_is_answered_by_bearer_send_and_failed_status_shows_on_co
     assert "access_token" not in call.query
     assert call.json["to"] == "15551230000" and call.json["text"]["body"]
 
-    await post_webhook(platform_client, "whatsapp", whatsapp_status("wamid.OUT1", "15551230000", "failed", error_code=131047,
-                                                                    error_title="Re-engagement message"))
+    await post_webhook(
+        platform_client,
+        "whatsapp",
+        whatsapp_status("wamid.OUT1", "15551230000", "failed", error_code=131047, error_title="Re-engagement message"),
+    )
 
     async def with_error() -> dict | None:
         detail = await conversation_of(platform_client, tenant, "15551230000")

@@ -25,8 +25,9 @@ async def test_first_answers_customers_who_write_back_and_owner_replies_are_coun
 
     response = await client.post(f"/api/conversations/{detail['id']}/takeover", headers=tenant.headers)
     assert response.status == 200
-    response = await client.post(f"/api/conversations/{detail['id']}/reply", json={"text": "Sam here: 2 passes, 98 USD."},
-                                 headers=tenant.headers)
+    response = await client.post(
+        f"/api/conversations/{detail['id']}/reply", json={"text": "Sam here: 2 passes, 98 USD."}, headers=tenant.headers
+    )
     assert response.status == 201, await response.text()
 
     async def counted() -> dict:
@@ -46,10 +47,13 @@ async def test_messages_count_for_the_businesss_own_day_and_hour(platform_client
     client = platform_client
     tenant = await seeded_tenant(client)
     # A business far from UTC: its day starts 14 hours earlier.
-    response = await client.put("/api/settings/bot", json={"pause_minutes": 30, "timezone": "Pacific/Kiritimati"},
-                                headers=tenant.headers)
+    response = await client.put(
+        "/api/settings/bot", json={"pause_minutes": 30, "timezone": "Pacific/Kiritimati"}, headers=tenant.headers
+    )
     assert response.status == 200, await response.text()
-    response = await client.put("/api/settings/bot", json={"pause_minutes": 30, "timezone": "Mars/Olympus"}, headers=tenant.headers)
+    response = await client.put(
+        "/api/settings/bot", json={"pause_minutes": 30, "timezone": "Mars/Olympus"}, headers=tenant.headers
+    )
     assert response.status == 422 and "timezone" in (await response.json())["error"]["fields"]
 
     await post_messenger(client, "hello there", psid="PSID_TZ")
@@ -89,6 +93,7 @@ async def test_an_owner_answering_from_the_phone_or_the_inbox_counts_as_an_answe
     async def paused() -> None:
         response = await client.get(f"/api/conversations/{detail['id']}", headers=tenant.headers)
         assert (await response.json())["status"] == "human"
+
     await until_passes(paused)
     await post_messenger(client, "great, can I pay cash?", psid="PSID_OWNER")
     await post_messenger(client, "and is there parking?", psid="PSID_OWNER")
@@ -97,15 +102,18 @@ async def test_an_owner_answering_from_the_phone_or_the_inbox_counts_as_an_answe
         response = await client.get(f"/api/conversations/{detail['id']}", headers=tenant.headers)
         states = [m["state"] for m in (await response.json())["messages"] if m["direction"] == "in"]
         assert states.count("held") == 2, states
+
     await until_passes(held)
-    response = await client.post(f"/api/conversations/{detail['id']}/reply", json={"text": "Cash is fine, parking too."},
-                                 headers=tenant.headers)
+    response = await client.post(
+        f"/api/conversations/{detail['id']}/reply", json={"text": "Cash is fine, parking too."}, headers=tenant.headers
+    )
     assert response.status == 201, await response.text()
 
     async def counted() -> dict:
         totals = (await today_analytics(client, tenant))["totals"]
         assert totals["replies_human"] == 2, totals
         return totals
+
     totals = await until_passes(counted)
     assert totals["messages_out"] == 3 and totals["replies_bot"] == 1
     assert totals["messages_in"] == 3 and totals["messages_answered"] == 3 and totals["response_rate"] == 1.0

@@ -16,12 +16,12 @@ from aiohttp import web
 
 from bot.conversations import store as convs
 from bot.conversations.records import InboundState
+from bot.inbound.stream import InboundStream
+from bot.inbound.worker import Worker
 from bot.runtime.app import SERVICES, create_app
 from bot.runtime.engine import build_engine
 from bot.runtime.services import Services, open_services
-from bot.inbound.stream import InboundStream
 from bot.runtime.settings import Settings
-from bot.inbound.worker import Worker
 from channels.graph import GraphClient
 from tests.e2e.conftest import (
     PAGE_ID,
@@ -82,13 +82,22 @@ class GatedGraph:
 
 def worker_env(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGODB_", "REDIS_", "GROQ_", "META_"))}
-    env.update({
-        "MONGODB_URI": settings.mongodb_uri, "REDIS_URL": settings.redis_url, "MONGODB_DB": settings.mongodb_db,
-        "SECRET_KEY": settings.secret_key, "META_APP_ID": settings.meta_app_id,
-        "META_APP_SECRET": settings.meta_app_secret, "META_VERIFY_TOKEN": settings.meta_verify_token,
-        "GRAPH_API_URL": settings.graph_base, "GROQ_API_KEY": "", "DATA_DIR": str(settings.data_dir),
-        "REPLY_DEBOUNCE_MS": str(settings.reply_debounce_ms), "LOG_LEVEL": "WARNING",
-    })
+    env.update(
+        {
+            "MONGODB_URI": settings.mongodb_uri,
+            "REDIS_URL": settings.redis_url,
+            "MONGODB_DB": settings.mongodb_db,
+            "SECRET_KEY": settings.secret_key,
+            "META_APP_ID": settings.meta_app_id,
+            "META_APP_SECRET": settings.meta_app_secret,
+            "META_VERIFY_TOKEN": settings.meta_verify_token,
+            "GRAPH_API_URL": settings.graph_base,
+            "GROQ_API_KEY": "",
+            "DATA_DIR": str(settings.data_dir),
+            "REPLY_DEBOUNCE_MS": str(settings.reply_debounce_ms),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     return env
 
 
@@ -96,8 +105,14 @@ async def start_worker_process(settings: Settings, log_path: Path) -> asyncio.su
     log_file = log_path.open("wb")
     try:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "worker", cwd=str(ROOT), env=worker_env(settings),
-            stdout=log_file, stderr=asyncio.subprocess.STDOUT,
+            sys.executable,
+            "-m",
+            "bot",
+            "worker",
+            cwd=str(ROOT),
+            env=worker_env(settings),
+            stdout=log_file,
+            stderr=asyncio.subprocess.STDOUT,
         )
     finally:
         log_file.close()
@@ -112,8 +127,9 @@ async def quick_worker(
         platform.graph = GraphClient(platform.http, settings.graph_base, max_attempts=graph_attempts, base_delay_s=0.01)
         inbound = InboundStream(platform.redis, claim_idle_ms=claim_idle_ms, max_attempts=max_attempts)
         engine = build_engine(platform)
-        worker = Worker(inbound, engine.dispatcher, platform.metrics, name=f"quick-{time.monotonic_ns()}", claim_every_s=0.1,
-                        gate=engine.gate)
+        worker = Worker(
+            inbound, engine.dispatcher, platform.metrics, name=f"quick-{time.monotonic_ns()}", claim_every_s=0.1, gate=engine.gate
+        )
         task = asyncio.create_task(worker.run())
         try:
             yield worker, inbound, platform
@@ -121,7 +137,7 @@ async def quick_worker(
             await worker.stop()
             try:
                 await asyncio.wait_for(task, 10)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass  # handlers stuck on a lock are cancelled with the task
 
 
@@ -173,7 +189,8 @@ async def test_worker_killed_mid_stream_loses_and_repeats_nothing(aiohttp_client
                 f"{len(unanswered)} of {len(customers)} customers unanswered 25 s after the kill "
                 f"({sent_before_kill} answered before it); conversation locks the dead worker still holds: "
                 f"{len(locked)} (ttl {await redis.pttl(locked[0]) if locked else 0} ms); "
-                f"deliveries dead-lettered meanwhile: {dead}") from None
+                f"deliveries dead-lettered meanwhile: {dead}"
+            ) from None
         await settled(redis)  # anything sent twice would show up by now
 
     counts = sends_by_recipient(fake)
@@ -213,8 +230,9 @@ async def test_a_turn_whose_reply_was_stored_is_finished_without_a_second_send(p
     await post_webhook(platform_client, "messenger", body)
     await fake.wait_for_sends(1)
     db = platform_client.app[SERVICES].db
-    await convs.mark_inbound(db, tenant.tenant_id, [convs.inbound_message_id("facebook", PAGE_ID, "m_half_done")],
-                             InboundState.pending)
+    await convs.mark_inbound(
+        db, tenant.tenant_id, [convs.inbound_message_id("facebook", PAGE_ID, "m_half_done")], InboundState.pending
+    )
 
     await post_webhook(platform_client, "messenger", body)  # Meta redelivers; a retry would do the same
 
@@ -228,7 +246,9 @@ async def test_a_turn_whose_reply_was_stored_is_finished_without_a_second_send(p
 
 
 @pytest.mark.parametrize("channel", ["messenger", "whatsapp"])
-async def test_a_reply_sent_but_never_stored_is_known_from_metas_report_and_not_sent_again(platform_client, graph, redis, channel):
+async def test_a_reply_sent_but_never_stored_is_known_from_metas_report_and_not_sent_again(
+    platform_client, graph, redis, channel
+):
     # A worker dies between Meta's answer and storing the reply: Meta's echo (Messenger) or status (WhatsApp)
     # carries the turn, so the retry that follows knows the customer has the answer.
     fake, _ = graph
@@ -252,7 +272,9 @@ async def test_a_reply_sent_but_never_stored_is_known_from_metas_report_and_not_
     await db.messages.delete_one({"_id": reply["_id"]})
     account_id = WA_PHONE_ID if channel == "whatsapp" else PAGE_ID
     platform_name = "whatsapp" if channel == "whatsapp" else "facebook"
-    await convs.mark_inbound(db, tenant.tenant_id, [convs.inbound_message_id(platform_name, account_id, mid)], InboundState.pending)
+    await convs.mark_inbound(
+        db, tenant.tenant_id, [convs.inbound_message_id(platform_name, account_id, mid)], InboundState.pending
+    )
 
     if channel == "whatsapp":
         report = whatsapp_status(reply["platform_message_id"], customer, "sent", callback_data=reference)
@@ -262,6 +284,7 @@ async def test_a_reply_sent_but_never_stored_is_known_from_metas_report_and_not_
     await eventually(lambda: db.messages.find_one({"_id": reply["_id"]}), what="the reply stored from Meta's report")
 
     await post_webhook(platform_client, channel, message)  # the retry
+
     async def finished() -> bool:
         stored = await db.messages.find_one({"tenant_id": tenant.tenant_id, "platform_message_id": mid})
         return stored["state"] == "answered"
@@ -281,8 +304,15 @@ async def test_one_delivery_with_many_customers_answers_each(platform_client, gr
     items = [messenger_text(f"Hi, price please ({p})", psid=p)["entry"][0]["messaging"][0] for p in psids]
 
     await post_webhook(platform_client, "messenger", messenger_items(*items))
-    await post_webhook(platform_client, "whatsapp", whatsapp_delivery(whatsapp_value([
-        ("15550000001", "wamid.IN_A", "How much is it?"), ("15550000002", "wamid.IN_B", "Do you have classes?")])))
+    await post_webhook(
+        platform_client,
+        "whatsapp",
+        whatsapp_delivery(
+            whatsapp_value(
+                [("15550000001", "wamid.IN_A", "How much is it?"), ("15550000002", "wamid.IN_B", "Do you have classes?")]
+            )
+        ),
+    )
     await fake.wait_for_sends(5)
     await settled(redis)
 
@@ -318,13 +348,22 @@ async def test_delivery_that_keeps_failing_is_dead_lettered_and_replays(aiohttp_
     assert len(fake.sends()) == failed_calls + 1
     assert await inbound.list_dead_letters() == []
     detail = await conversation_of(client, tenant, "PSID_DL")
-    assert [(m["direction"], m.get("state") or m.get("delivery")) for m in detail["messages"]] == [("in", "answered"), ("out", "sent")]
+    assert [(m["direction"], m.get("state") or m.get("delivery")) for m in detail["messages"]] == [
+        ("in", "answered"),
+        ("out", "sent"),
+    ]
 
 
 async def _run_cli(settings: Settings, *args: str) -> str:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=str(ROOT), env=worker_env(settings),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=str(ROOT),
+        env=worker_env(settings),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     out, _ = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, out.decode()

@@ -16,13 +16,13 @@ from tests.e2e.conftest import (
     CAMPAIGN,
     Tenant,
     conversation_with,
-    until_passes,
     instagram_text,
     post_messenger,
     seeded_tenant,
     signed,
     signup,
     today_analytics,
+    until_passes,
     wait_for_texts,
 )
 
@@ -32,6 +32,7 @@ async def _status(client, tenant: Tenant, conversation_id: str, expected: str) -
         detail = await (await client.get(f"/api/conversations/{conversation_id}", headers=tenant.headers)).json()
         assert detail["status"] == expected, f"status {detail['status']}, expected {expected}"
         return detail
+
     return await until_passes(check)
 
 
@@ -69,8 +70,9 @@ async def test_handoff_takeover_human_reply_and_release(platform_client, graph):
     assert response.status == 200
     assert (await response.json())["status"] == "human"
 
-    response = await client.post(f"/api/conversations/{cid}/reply", json={"text": "Hi, Sam here. It's 49 USD a month."},
-                                 headers=tenant.headers)
+    response = await client.post(
+        f"/api/conversations/{cid}/reply", json={"text": "Hi, Sam here. It's 49 USD a month."}, headers=tenant.headers
+    )
     assert response.status == 201, await response.text()
     sent = await response.json()
     assert sent["sender"] == "human" and sent["delivery"] == "sent"
@@ -111,15 +113,18 @@ async def test_taken_over_conversation_stays_silent_until_released(platform_clie
 # 2. Opt-out --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("stop", "start"), [
-    ("STOP", "START"),
-    ("Stop please", "resume"),
-    ("PARAR", "EMPEZAR"),
-    ("BAJA", "ALTA"),
-    ("Darme de baja", "reanudar"),
-    ("SAIR", "COMEÇAR"),
-    ("Pare", "voltar"),
-])
+@pytest.mark.parametrize(
+    ("stop", "start"),
+    [
+        ("STOP", "START"),
+        ("Stop please", "resume"),
+        ("PARAR", "EMPEZAR"),
+        ("BAJA", "ALTA"),
+        ("Darme de baja", "reanudar"),
+        ("SAIR", "COMEÇAR"),
+        ("Pare", "voltar"),
+    ],
+)
 async def test_opt_out_silences_the_bot_until_opt_in(platform_client, graph, stop, start):
     fake, _ = graph
     client = platform_client
@@ -166,6 +171,7 @@ async def test_opt_out_is_counted_and_release_keeps_it(platform_client, graph):
     async def counted() -> None:
         totals = (await today_analytics(client, tenant))["totals"]
         assert totals["opt_outs"] == 1, totals
+
     await until_passes(counted)
 
 
@@ -202,6 +208,7 @@ async def test_conversion_counts_once_per_idempotency_key_and_feeds_analytics(pl
         report = await today_analytics(client, tenant)
         assert report["totals"]["messages_out"] == 2, report["totals"]
         return report
+
     report = await until_passes(settled)
     totals = report["totals"]
     assert totals["conversions"] == 1
@@ -219,8 +226,7 @@ async def test_conversion_counts_once_per_idempotency_key_and_feeds_analytics(pl
     assert campaign_row["conversions"] == 1 and campaign_row["revenue"] == {"USD": 49.0}
     assert campaign_row["messages_out"] == 2
     # The whole conversation is about this campaign, so its inbound messages belong to it too.
-    assert campaign_row["messages_in"] == 2, (
-        f"per_campaign splits one conversation's messages: {report['per_campaign']}")
+    assert campaign_row["messages_in"] == 2, f"per_campaign splits one conversation's messages: {report['per_campaign']}"
     assert campaign_row["conversations"] == 1, report["per_campaign"]
     assert campaign_row["response_rate"] == 1.0
 
@@ -233,10 +239,12 @@ async def test_conversion_without_key_and_with_a_new_key(platform_client, graph)
     await wait_for_texts(fake, 1)
     cid = (await conversation_with(client, tenant, "PSID_TWO", inbound=1))["id"]
 
-    a = await client.post(f"/api/conversations/{cid}/conversion", json={"value": 49},
-                          headers={**tenant.headers, "Idempotency-Key": "k1"})
-    b = await client.post(f"/api/conversations/{cid}/conversion", json={"value": 49},
-                          headers={**tenant.headers, "Idempotency-Key": "k2"})
+    a = await client.post(
+        f"/api/conversations/{cid}/conversion", json={"value": 49}, headers={**tenant.headers, "Idempotency-Key": "k1"}
+    )
+    b = await client.post(
+        f"/api/conversations/{cid}/conversion", json={"value": 49}, headers={**tenant.headers, "Idempotency-Key": "k2"}
+    )
     assert (a.status, b.status) == (201, 201)
     bad = await client.post(f"/api/conversations/{cid}/conversion", json={"value": -1}, headers=tenant.headers)
     assert bad.status in (400, 422)
@@ -332,9 +340,14 @@ async def test_tenants_cannot_see_or_touch_each_others_conversations(platform_cl
     alice_convs = (await (await client.get("/api/conversations", headers=alice.headers)).json())["conversations"]
     assert [c["customer_id"] for c in alice_convs] == ["PSID_A"]
 
-    for method, path in (("GET", "/api/conversations"), ("GET", f"/api/conversations/{cid}"), ("GET", "/api/leads"),
-                         ("GET", "/api/analytics"), ("POST", f"/api/conversations/{cid}/takeover"),
-                         ("POST", "/api/leo/chat")):
+    for method, path in (
+        ("GET", "/api/conversations"),
+        ("GET", f"/api/conversations/{cid}"),
+        ("GET", "/api/leads"),
+        ("GET", "/api/analytics"),
+        ("POST", f"/api/conversations/{cid}/takeover"),
+        ("POST", "/api/leo/chat"),
+    ):
         response = await client.request(method, path, json={"message": "hi"} if path.endswith("chat") else None)
         assert response.status == 401, f"{method} {path} without a token: {response.status}"
         bad = await client.request(method, path, headers={"Authorization": "Bearer not-a-real-token"})
@@ -343,15 +356,42 @@ async def test_tenants_cannot_see_or_touch_each_others_conversations(platform_cl
 
 # 6. Platform scoping -----------------------------------------------------------------------------------------
 
-GLOW = {**CAMPAIGN, "name": "Insta glow launch", "target_platform": "instagram",
-        "product": {**CAMPAIGN["product"], "name": "Glow Serum", "description": "Vitamin C face serum", "price": 35.0,
-                    "features": ["30 ml bottle"]}}
-PILATES = {**CAMPAIGN, "name": "Pilates draft", "status": "draft",
-           "product": {**CAMPAIGN["product"], "name": "Pilates Reformer Class", "description": "Reformer pilates", "price": 77.0,
-                       "features": ["small groups"]}}
-SAUNA = {**CAMPAIGN, "name": "Sauna winter", "status": "paused",
-         "product": {**CAMPAIGN["product"], "name": "Sauna Session", "description": "Finnish sauna, 60 minutes", "price": 22.0,
-                     "features": ["towel included"]}}
+GLOW = {
+    **CAMPAIGN,
+    "name": "Insta glow launch",
+    "target_platform": "instagram",
+    "product": {
+        **CAMPAIGN["product"],
+        "name": "Glow Serum",
+        "description": "Vitamin C face serum",
+        "price": 35.0,
+        "features": ["30 ml bottle"],
+    },
+}
+PILATES = {
+    **CAMPAIGN,
+    "name": "Pilates draft",
+    "status": "draft",
+    "product": {
+        **CAMPAIGN["product"],
+        "name": "Pilates Reformer Class",
+        "description": "Reformer pilates",
+        "price": 77.0,
+        "features": ["small groups"],
+    },
+}
+SAUNA = {
+    **CAMPAIGN,
+    "name": "Sauna winter",
+    "status": "paused",
+    "product": {
+        **CAMPAIGN["product"],
+        "name": "Sauna Session",
+        "description": "Finnish sauna, 60 minutes",
+        "price": 22.0,
+        "features": ["towel included"],
+    },
+}
 
 
 async def _scoped_tenant(client) -> Tenant:
@@ -362,11 +402,14 @@ async def _scoped_tenant(client) -> Tenant:
     return tenant
 
 
-@pytest.mark.parametrize(("question", "hidden_price", "hidden_name"), [
-    ("How much is the Glow Serum?", "35", "Glow Serum"),
-    ("What's the price of the pilates reformer class?", "77", "Pilates Reformer"),
-    ("How much for a sauna session?", "22", "Sauna Session"),
-])
+@pytest.mark.parametrize(
+    ("question", "hidden_price", "hidden_name"),
+    [
+        ("How much is the Glow Serum?", "35", "Glow Serum"),
+        ("What's the price of the pilates reformer class?", "77", "Pilates Reformer"),
+        ("How much for a sauna session?", "22", "Sauna Session"),
+    ],
+)
 async def test_messenger_customer_never_gets_a_hidden_products_price(platform_client, graph, question, hidden_price, hidden_name):
     fake, _ = graph
     client = platform_client
@@ -395,8 +438,11 @@ async def test_instagram_customer_gets_the_instagram_price(platform_client, grap
     fake, _ = graph
     client = platform_client
     tenant = await _scoped_tenant(client)
-    response = await client.post("/api/channels", json={"platform": "instagram", "account_id": "17841400000000001",
-                                                         "access_token": "EAAtest-ig-token-123456"}, headers=tenant.headers)
+    response = await client.post(
+        "/api/channels",
+        json={"platform": "instagram", "account_id": "17841400000000001", "access_token": "EAAtest-ig-token-123456"},
+        headers=tenant.headers,
+    )
     assert response.status == 201, await response.text()
     body, headers = signed(instagram_text("How much is the Glow Serum?", account_id="17841400000000001", igsid="IGSID_1"))
     assert (await client.post("/webhooks/instagram", data=body, headers=headers)).status == 200
@@ -419,8 +465,11 @@ async def _leo(client, tenant: Tenant, message: str) -> str:
 async def _busy_tenant(client, fake) -> tuple[Tenant, str]:
     """One Messenger conversation that bought, two Instagram conversations that did not; campaign on every channel."""
     tenant = await seeded_tenant(client, campaign={**CAMPAIGN, "target_platform": "all"})
-    response = await client.post("/api/channels", json={"platform": "instagram", "account_id": IG_ACCOUNT,
-                                                         "access_token": "EAAtest-ig-token-654321"}, headers=tenant.headers)
+    response = await client.post(
+        "/api/channels",
+        json={"platform": "instagram", "account_id": IG_ACCOUNT, "access_token": "EAAtest-ig-token-654321"},
+        headers=tenant.headers,
+    )
     assert response.status == 201
     await post_messenger(client, "How much is the yoga pass?", psid="PSID_LEO")
     await wait_for_texts(fake, 1)
@@ -437,6 +486,7 @@ async def _busy_tenant(client, fake) -> tuple[Tenant, str]:
     async def settled() -> None:
         totals = (await today_analytics(client, tenant))["totals"]
         assert totals["messages_out"] == 3 and totals["conversations"] == 3, totals
+
     await until_passes(settled)
     return tenant, cid
 

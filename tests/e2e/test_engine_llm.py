@@ -6,7 +6,6 @@ catalog's price, and the owner's analytics and the usage records say what happen
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -36,8 +35,7 @@ async def llm_client(aiohttp_client, make_settings, graph, groq, redis):
     from bot.runtime.app import create_app
 
     _, graph_url = graph
-    settings = make_settings(graph_api_url=graph_url, groq_api_key="test-key", groq_base_url=groq.url,
-                             groq_timeout_s=TIMEOUT_S)
+    settings = make_settings(graph_api_url=graph_url, groq_api_key="test-key", groq_base_url=groq.url, groq_timeout_s=TIMEOUT_S)
     return await aiohttp_client(create_app(settings))
 
 
@@ -46,14 +44,18 @@ async def _settled_totals(client, tenant, *, messages_out: int) -> dict[str, Any
         totals = (await today_analytics(client, tenant))["totals"]
         assert totals["messages_out"] == messages_out, totals
         return totals
+
     return await until_passes(check)
 
 
 async def test_structured_model_answer_is_sent_and_its_usage_recorded(llm_client, graph, groq, db):
     fake, _ = graph
     answer = "The Yoga Pass is $49 a month with unlimited classes. How often do you practice?"
-    groq.script(tool_answer({"reply": answer, "facts_used": ["Yoga Pass"], "asked_next_question": True},
-                            input_tokens=321, output_tokens=54))
+    groq.script(
+        tool_answer(
+            {"reply": answer, "facts_used": ["Yoga Pass"], "asked_next_question": True}, input_tokens=321, output_tokens=54
+        )
+    )
     tenant = await seeded_tenant(llm_client)
 
     await post_messenger(llm_client, "How much is the yoga pass?", psid="PSID_LLM")
@@ -98,12 +100,15 @@ async def test_wrong_price_from_the_model_is_never_sent(llm_client, graph, groq,
     assert detail["messages"][-1]["source"] == "offline"
 
 
-@pytest.mark.parametrize("failure", [
-    pytest.param(lambda: server_error(500), id="500"),
-    pytest.param(lambda: server_error(503), id="503"),
-    pytest.param(lambda: rate_limited(retry_after=30), id="429"),
-    pytest.param(lambda: slow(TIMEOUT_S * 5), id="slow"),
-])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        pytest.param(lambda: server_error(500), id="500"),
+        pytest.param(lambda: server_error(503), id="503"),
+        pytest.param(lambda: rate_limited(retry_after=30), id="429"),
+        pytest.param(lambda: slow(TIMEOUT_S * 5), id="slow"),
+    ],
+)
 async def test_model_failure_falls_back_to_the_catalog_answer(llm_client, graph, groq, db, failure):
     fake, _ = graph
     groq.script(failure())
@@ -126,8 +131,9 @@ async def test_model_failure_falls_back_to_the_catalog_answer(llm_client, graph,
 
 async def test_model_recovers_on_the_next_turn(llm_client, graph, groq, db):
     fake, _ = graph
-    groq.script(server_error(500), tool_answer({"reply": "Yes, mat rental is included with the Yoga Pass.",
-                                                "facts_used": ["Yoga Pass"]}))
+    groq.script(
+        server_error(500), tool_answer({"reply": "Yes, mat rental is included with the Yoga Pass.", "facts_used": ["Yoga Pass"]})
+    )
     tenant = await seeded_tenant(llm_client)
     await post_messenger(llm_client, "How much is the yoga pass?", psid="PSID_BACK")
     await wait_for_texts(fake, 1)
@@ -166,8 +172,12 @@ async def test_model_is_told_only_this_platforms_catalog(llm_client, graph, groq
     fake, _ = graph
     groq.script(tool_answer({"reply": "We offer the Yoga Pass.", "facts_used": ["Yoga Pass"]}))
     tenant = await seeded_tenant(llm_client)
-    glow = {**CAMPAIGN, "name": "Insta glow launch", "target_platform": "instagram",
-            "product": {**CAMPAIGN["product"], "name": "Glow Serum", "price": 35.0}}
+    glow = {
+        **CAMPAIGN,
+        "name": "Insta glow launch",
+        "target_platform": "instagram",
+        "product": {**CAMPAIGN["product"], "name": "Glow Serum", "price": 35.0},
+    }
     assert (await llm_client.post("/api/campaigns", json=glow, headers=tenant.headers)).status == 201
 
     await post_messenger(llm_client, "What do you sell?", psid="PSID_CAT")

@@ -71,8 +71,7 @@ async def test_bad_signature_queues_nothing(platform_client, graph, redis):
     await seeded_tenant(platform_client)
     before = await redis.xlen("inbound")
     body, _ = signed(messenger_text("hello"))
-    response = await platform_client.post("/webhooks/messenger", data=body,
-                                          headers={"X-Hub-Signature-256": "sha256=" + "0" * 64})
+    response = await platform_client.post("/webhooks/messenger", data=body, headers={"X-Hub-Signature-256": "sha256=" + "0" * 64})
     assert response.status == 403
     assert await redis.xlen("inbound") == before
     await settled(redis)

@@ -34,7 +34,9 @@ async def _keys_holding(redis, needle: str) -> list[str]:
     assert raw, "the fixture decodes responses; DUMP is read through a client that does not"
     import redis.asyncio as aioredis
 
-    binary = aioredis.Redis(connection_pool=aioredis.ConnectionPool(**{**redis.connection_pool.connection_kwargs, "decode_responses": False}))
+    binary = aioredis.Redis(
+        connection_pool=aioredis.ConnectionPool(**{**redis.connection_pool.connection_kwargs, "decode_responses": False})
+    )
     try:
         async for key in binary.scan_iter(count=500):
             dumped = await binary.dump(key)
@@ -54,7 +56,9 @@ async def plain_dumps(redis):
     await redis.config_set("rdbcompression", before)
 
 
-async def test_processed_webhook_bodies_leave_no_customer_text_in_redis(platform_client, graph, redis, server_dir: Path, plain_dumps):
+async def test_processed_webhook_bodies_leave_no_customer_text_in_redis(
+    platform_client, graph, redis, server_dir: Path, plain_dumps
+):
     fake, _ = graph
     tenant = await seeded_tenant(platform_client)
     # One customer's turn is still running (its conversation's lock is taken) while the others are processed:

@@ -28,7 +28,9 @@ async def _states(client, tenant, psid: str) -> list[str]:
     return [m.get("state") or m.get("delivery") for m in (detail or {}).get("messages", [])]
 
 
-async def test_stop_finishes_running_turns_and_leaves_the_rest_for_another_worker(aiohttp_client, aiohttp_server, make_settings, redis):
+async def test_stop_finishes_running_turns_and_leaves_the_rest_for_another_worker(
+    aiohttp_client, aiohttp_server, make_settings, redis
+):
     fake = FakeGraph(delay_s=1.5)  # each send takes a while: the first turns are mid-send when the stop comes
     graph = await aiohttp_server(fake.app())
     settings = make_settings(graph_api_url=str(graph.make_url("/v21.0")), reply_debounce_ms=1500)
@@ -62,11 +64,19 @@ async def test_stop_finishes_running_turns_and_leaves_the_rest_for_another_worke
     assert all(int(count) == 0 for count in (await redis.hgetall(ATTEMPTS)).values())
 
     fresh = build_engine(services)  # as another worker process would have
-    second = Worker(InboundStream(services.redis, claim_idle_ms=300), fresh.dispatcher, services.metrics, name="next",
-                    gate=fresh.gate, claim_every_s=0.1)
+    second = Worker(
+        InboundStream(services.redis, claim_idle_ms=300),
+        fresh.dispatcher,
+        services.metrics,
+        name="next",
+        gate=fresh.gate,
+        claim_every_s=0.1,
+    )
     second_run = asyncio.create_task(second.run())
     try:
-        await eventually(lambda: len(sends_by_recipient(fake)) == len(running) + len(waiting), timeout=20, what="the rest answered")
+        await eventually(
+            lambda: len(sends_by_recipient(fake)) == len(running) + len(waiting), timeout=20, what="the rest answered"
+        )
         await settled(redis)
     finally:
         await second.stop()

@@ -61,7 +61,7 @@ async def test_kill_9_of_the_embedded_mongodb_mid_stream_loses_and_repeats_nothi
 
     assert sends_by_recipient(fake) == {psid: 1 for psid in customers}
     assert await redis.xlen("deadletter") == 0
-    for psid in customers[:: 7]:
+    for psid in customers[::7]:
         detail = await conversation_of(client, tenant, psid)
         assert [m["state"] for m in detail["messages"] if m["direction"] == "in"] == ["answered"]
 

@@ -44,7 +44,13 @@ async def worker_with(settings, *, report_wait_s: float) -> AsyncIterator[None]:
     async with open_services(settings) as platform:
         platform.graph = GraphClient(platform.http, settings.graph_base, timeout_s=CLIENT_TIMEOUT_S, base_delay_s=0.01)
         engine = build_engine(platform, report_wait_s=report_wait_s)
-        worker = Worker(InboundStream(platform.redis), engine.dispatcher, platform.metrics, name=f"slow-{time.monotonic_ns()}", gate=engine.gate)
+        worker = Worker(
+            InboundStream(platform.redis),
+            engine.dispatcher,
+            platform.metrics,
+            name=f"slow-{time.monotonic_ns()}",
+            gate=engine.gate,
+        )
         task = asyncio.create_task(worker.run())
         try:
             yield
@@ -55,13 +61,16 @@ async def worker_with(settings, *, report_wait_s: float) -> AsyncIterator[None]:
 
 def echo_back(client):
     """Meta's echo of each send, posted to our webhook as Meta does once it took the message."""
+
     async def on_send(call: GraphCall, message_id: str) -> None:
         message = call.json.get("message") or {}
         psid = call.json["recipient"]["id"]
-        raw, headers = signed(messenger_echo(message.get("text", ""), psid, app_id=OUR_APP_ID,
-                                             metadata=message.get("metadata", ""), mid=message_id))
+        raw, headers = signed(
+            messenger_echo(message.get("text", ""), psid, app_id=OUR_APP_ID, metadata=message.get("metadata", ""), mid=message_id)
+        )
         response = await client.post("/webhooks/messenger", data=raw, headers=headers)
         assert response.status == 200
+
     return on_send
 
 
@@ -140,7 +149,9 @@ async def test_a_lost_send_with_no_report_is_sent_again_after_the_wait(aiohttp_c
     assert sends_by_recipient(fake) == {psid: 1 for psid in customers}
 
 
-async def test_a_retry_of_a_turn_whose_send_went_unanswered_waits_for_metas_report(aiohttp_client, aiohttp_server, make_settings, redis):
+async def test_a_retry_of_a_turn_whose_send_went_unanswered_waits_for_metas_report(
+    aiohttp_client, aiohttp_server, make_settings, redis
+):
     # The state a worker leaves when it dies while waiting: the reply stored as unknown, the message still pending.
     fake = FakeGraph()
     graph = await aiohttp_server(fake.app())
@@ -157,26 +168,47 @@ async def test_a_retry_of_a_turn_whose_send_went_unanswered_waits_for_metas_repo
         await settled(redis)
         reply = await db.messages.find_one({"tenant_id": tenant.tenant_id, "direction": "out"})
         conversation = await conversation_of(client, tenant, "PSID_WAIT")
-        await convs.hold_unconfirmed_reply(db, tenant.tenant_id, conversation["id"], message_id=reply["_id"], text=reply["text"],
-                                           source="offline", turn_id=reply["turn_id"], parts_total=1, confirmed=0, status_after="",
-                                           now=reply["at"])
-        await convs.mark_inbound(db, tenant.tenant_id, [convs.inbound_message_id("facebook", PAGE_ID, "m_wait")], InboundState.pending)
+        await convs.hold_unconfirmed_reply(
+            db,
+            tenant.tenant_id,
+            conversation["id"],
+            message_id=reply["_id"],
+            text=reply["text"],
+            source="offline",
+            turn_id=reply["turn_id"],
+            parts_total=1,
+            confirmed=0,
+            status_after="",
+            now=reply["at"],
+        )
+        await convs.mark_inbound(
+            db, tenant.tenant_id, [convs.inbound_message_id("facebook", PAGE_ID, "m_wait")], InboundState.pending
+        )
 
         await post_webhook(client, "messenger", body)  # the retry: it waits (up to 60 s) for Meta's report
         await asyncio.sleep(0.3)
-        await post_webhook(client, "messenger", messenger_echo(reply["text"], "PSID_WAIT", app_id=OUR_APP_ID,
-                                                               metadata=first.json["message"]["metadata"], mid="m_out_1"))
+        await post_webhook(
+            client,
+            "messenger",
+            messenger_echo(
+                reply["text"], "PSID_WAIT", app_id=OUR_APP_ID, metadata=first.json["message"]["metadata"], mid="m_out_1"
+            ),
+        )
+
         async def finished() -> bool:
             stored = await db.messages.find_one({"_id": reply_message_id(reply["turn_id"])})
             inbound = await db.messages.find_one({"tenant_id": tenant.tenant_id, "platform_message_id": "m_wait"})
             return stored["delivery"] == "sent" and inbound["state"] == "answered"
+
         await eventually(finished, timeout=20, what="the turn settled by the echo")
         await settled(redis)
 
     assert len(fake.sends()) == 1
 
 
-async def test_without_echoes_a_reply_is_sent_at_most_twice_then_left_unconfirmed(aiohttp_client, aiohttp_server, make_settings, redis):
+async def test_without_echoes_a_reply_is_sent_at_most_twice_then_left_unconfirmed(
+    aiohttp_client, aiohttp_server, make_settings, redis
+):
     fake = FakeGraph(delay_s=CLIENT_TIMEOUT_S * 2.5)  # Meta takes every send and never answers in time; no echoes
     graph = await aiohttp_server(fake.app())
     settings = make_settings(graph_api_url=str(graph.make_url("/v21.0")))

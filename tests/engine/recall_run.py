@@ -65,8 +65,16 @@ async def seed_shop(db: AsyncDatabase, shop: Shop) -> str:
 
 
 def _eval_case(question: Question) -> EvalCase:
-    return EvalCase(id=f"{question.shop}:{question.id}", text=question.text, kind=question.kind, lang=question.lang,
-                    answer=question.answer, passage=question.needle, turns=question.turns, amount=question.amount)
+    return EvalCase(
+        id=f"{question.shop}:{question.id}",
+        text=question.text,
+        kind=question.kind,
+        lang=question.lang,
+        answer=question.answer,
+        passage=question.needle,
+        turns=question.turns,
+        amount=question.amount,
+    )
 
 
 def _normal(text: str) -> str:
@@ -90,54 +98,94 @@ def quotes_wrong_sentence(question: Question, reply: str, sentences: list[str]) 
     return False
 
 
-async def _turn(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str, question: Question, text: str,
-                history: list[HistoryItem], lead: LeadState, campaign_id: str, model: SalesChatModel | None,
-                timeout_s: float, query_for: QueryFor) -> tuple[TurnContext, TurnResult]:
+async def _turn(
+    db: AsyncDatabase,
+    knowledge: KnowledgeIndex,
+    tenant_id: str,
+    question: Question,
+    text: str,
+    history: list[HistoryItem],
+    lead: LeadState,
+    campaign_id: str,
+    model: SalesChatModel | None,
+    timeout_s: float,
+    query_for: QueryFor,
+) -> tuple[TurnContext, TurnResult]:
     query = await query_for(question, text, history)
     turn = await knowledge.for_turn(db, tenant_id, query, platform="facebook", k=PASSAGES)
     campaigns = turn.facts.products
     current = next((c for c in campaigns if c.id == campaign_id), None)
     ctx = TurnContext(
-        tenant_id=tenant_id, platform="facebook", customer_name="", customer_id="", profile=turn.profile,
-        campaigns=campaigns, campaign=choose_campaign(text, campaigns, current), history=history, turn_texts=[text],
-        lead=lead, facts=turn.facts, passages=turn.passages,
+        tenant_id=tenant_id,
+        platform="facebook",
+        customer_name="",
+        customer_id="",
+        profile=turn.profile,
+        campaigns=campaigns,
+        campaign=choose_campaign(text, campaigns, current),
+        history=history,
+        turn_texts=[text],
+        lead=lead,
+        facts=turn.facts,
+        passages=turn.passages,
     )
     return ctx, await run_turn(ctx, model=model, timeout_s=timeout_s)
 
 
-async def ask(db: AsyncDatabase, knowledge: KnowledgeIndex, tenant_id: str, shop: Shop, question: Question, *,
-              model: SalesChatModel | None = None, timeout_s: float = 2.0,
-              query_for: QueryFor = engine_query) -> Outcome:
+async def ask(
+    db: AsyncDatabase,
+    knowledge: KnowledgeIndex,
+    tenant_id: str,
+    shop: Shop,
+    question: Question,
+    *,
+    model: SalesChatModel | None = None,
+    timeout_s: float = 2.0,
+    query_for: QueryFor = engine_query,
+) -> Outcome:
     """The question's earlier turns answered offline, then the question itself (through `model` if given)."""
     history: list[HistoryItem] = []
     lead = LeadState()
     campaign_id = ""
     for earlier in question.turns:
-        ctx, result = await _turn(db, knowledge, tenant_id, question, earlier, history, lead, campaign_id, None,
-                                  timeout_s, query_for)
+        ctx, result = await _turn(
+            db, knowledge, tenant_id, question, earlier, history, lead, campaign_id, None, timeout_s, query_for
+        )
         history += [HistoryItem(sender="customer", text=earlier), HistoryItem(sender="bot", text=result.reply.text)]
         lead = result.lead
         campaign_id = ctx.campaign.id if ctx.campaign else campaign_id
-    ctx, result = await _turn(db, knowledge, tenant_id, question, question.text, history, lead, campaign_id, model,
-                              timeout_s, query_for)
+    ctx, result = await _turn(
+        db, knowledge, tenant_id, question, question.text, history, lead, campaign_id, model, timeout_s, query_for
+    )
     reply = result.reply
     case = _eval_case(question)
     links = [c.product.cta_url for c in ctx.facts.products if c.product.cta_url]
     customer = numbers_said(" ".join([*question.turns, question.text]))
     return Outcome(
-        question=question, reply=reply.text, source=reply.source, passages=[p.text for p in ctx.passages],
+        question=question,
+        reply=reply.text,
+        source=reply.source,
+        passages=[p.text for p in ctx.passages],
         answered=question.kind != "unanswerable" and answers(case, reply.text, handoff=reply.handoff, links=links),
         passage_hit=passage_found(case, [p.text for p in ctx.passages]) if question.needle else None,
         quoted_wrong=quotes_wrong_sentence(question, reply.text, shop_sentences(shop)),
-        unsupported_sent=unsupported(reply.text, [], support_texts(ctx), ignore=ignored_phrases(ctx, reply.text),
-                                     customer_numbers=customer),
+        unsupported_sent=unsupported(
+            reply.text, [], support_texts(ctx), ignore=ignored_phrases(ctx, reply.text), customer_numbers=customer
+        ),
         wrong_amounts=wrong_amounts(reply.text, SHOPS[question.shop].amounts),
     )
 
 
-async def run_set(db: AsyncDatabase, knowledge: KnowledgeIndex, *, split: str | None = None,
-                  model: SalesChatModel | None = None, query_for: QueryFor = engine_query,
-                  timeout_s: float = 2.0, before_each: Callable[[Question], None] | None = None) -> list[Outcome]:
+async def run_set(
+    db: AsyncDatabase,
+    knowledge: KnowledgeIndex,
+    *,
+    split: str | None = None,
+    model: SalesChatModel | None = None,
+    query_for: QueryFor = engine_query,
+    timeout_s: float = 2.0,
+    before_each: Callable[[Question], None] | None = None,
+) -> list[Outcome]:
     """Every question of the set (of one split, if given), each business seeded once."""
     shops = [shop for shop in SHOPS.values() if split is None or shop.split == split]
     tenants = {shop.key: await seed_shop(db, shop) for shop in shops}
@@ -147,8 +195,18 @@ async def run_set(db: AsyncDatabase, knowledge: KnowledgeIndex, *, split: str | 
             continue
         if before_each is not None:
             before_each(question)
-        outcomes.append(await ask(db, knowledge, tenants[question.shop], SHOPS[question.shop], question,
-                                  model=model, timeout_s=timeout_s, query_for=query_for))
+        outcomes.append(
+            await ask(
+                db,
+                knowledge,
+                tenants[question.shop],
+                SHOPS[question.shop],
+                question,
+                model=model,
+                timeout_s=timeout_s,
+                query_for=query_for,
+            )
+        )
     return outcomes
 
 
@@ -188,7 +246,9 @@ def rate(pair: tuple[int, int]) -> str:
 def rewriting(model: SalesChatModel) -> QueryFor:
     """The search a turn makes when a model is configured: its standalone reading of the question beside the
     customer's words (earlier turns of a case are searched as the engine would without one)."""
+
     async def query_for(question: Question, text: str, history: list[HistoryItem]) -> str:
         rewrite = await rewritten_query(model, [text], history) if text == question.text else None
         return search_query(retrieval_query([text], history), rewrite)
+
     return query_for

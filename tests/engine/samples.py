@@ -39,8 +39,15 @@ def campaign(
     tenant_id: str = TENANT,
 ) -> Campaign:
     return Campaign(
-        id=campaign_id, tenant_id=tenant_id, name=name, product=product, target_platform=platform,
-        chat_flow=chat_flow or ChatFlow(), status=status, created_at=WHEN, updated_at=WHEN,
+        id=campaign_id,
+        tenant_id=tenant_id,
+        name=name,
+        product=product,
+        target_platform=platform,
+        chat_flow=chat_flow or ChatFlow(),
+        status=status,
+        created_at=WHEN,
+        updated_at=WHEN,
     )
 
 

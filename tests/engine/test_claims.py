@@ -11,8 +11,10 @@ from knowledge.models import ChatFlow, Passage
 from tests.engine.samples import YOGA_MAT, context
 
 POLICY = [
-    ("Opening hours. The studio is open Monday to Friday from 07:00 to 21:00 and on Saturday from 09:00 to 13:00. "
-     "We are closed on Sundays."),
+    (
+        "Opening hours. The studio is open Monday to Friday from 07:00 to 21:00 and on Saturday from 09:00 to 13:00. "
+        "We are closed on Sundays."
+    ),
     "Refunds. Class packs are refundable within 14 days of purchase if no class has been used.",
     "Reformer classes have at most 8 people.",
 ]
@@ -54,9 +56,11 @@ def test_the_customers_own_numbers_may_be_repeated_but_not_promised() -> None:
 
 
 def test_a_document_answer_is_the_sentence_that_answers_cleaned_of_pdf_breaks() -> None:
-    pdf_like = Passage(text="Rückgabe: Unbenutzte Artikel können innerhalb von 14\nTagen zurückgegeben werden. "
-                            "Die Kosten der Rücksendung trägt der Kunde.\n\nAdresse: Venloer Straße 101.",
-                       source="document:d_pdf")
+    pdf_like = Passage(
+        text="Rückgabe: Unbenutzte Artikel können innerhalb von 14\nTagen zurückgegeben werden. "
+        "Die Kosten der Rücksendung trägt der Kunde.\n\nAdresse: Venloer Straße 101.",
+        source="document:d_pdf",
+    )
     ctx = context("Kann ich etwas zurückgeben?", passages=[pdf_like], lead=LeadState(messages_in=2))
     reply = offline_reply(ctx, classify_turn(ctx.turn_texts))
     assert "innerhalb von 14 Tagen zurückgegeben" in reply.text
@@ -68,11 +72,11 @@ def test_the_generic_question_only_when_nothing_was_asked_and_never_twice() -> N
     reply = offline_reply(ctx, classify_turn(ctx.turn_texts))
     assert "Was möchtest du wissen" not in reply.text
     history = [HistoryItem(sender="customer", text="ok"), HistoryItem(sender="bot", text="x")]
-    first = offline_reply(context("ok", history=history, lead=LeadState(messages_in=3, questions_asked=9)),
-                          classify_turn(["ok"]))
+    first = offline_reply(context("ok", history=history, lead=LeadState(messages_in=3, questions_asked=9)), classify_turn(["ok"]))
     again_history = [*history, HistoryItem(sender="customer", text="ok"), HistoryItem(sender="bot", text=first.text)]
-    second = offline_reply(context("ok", history=again_history, lead=LeadState(messages_in=4, questions_asked=9)),
-                           classify_turn(["ok"]))
+    second = offline_reply(
+        context("ok", history=again_history, lead=LeadState(messages_in=4, questions_asked=9)), classify_turn(["ok"])
+    )
     assert second.text != first.text
 
 
@@ -84,8 +88,10 @@ def test_objections_are_matched_by_meaning_in_any_language() -> None:
 
 
 def test_the_first_reply_opens_with_the_greeting_and_the_next_question_skips_what_was_told() -> None:
-    flow = ChatFlow(greeting="Welcome to the studio! Are you new?", qualification_questions=[
-        "How many people are on your team?", "When would you like to start?"])
+    flow = ChatFlow(
+        greeting="Welcome to the studio! Are you new?",
+        qualification_questions=["How many people are on your team?", "When would you like to start?"],
+    )
     campaign = YOGA_MAT.model_copy(update={"chat_flow": flow})
     ctx = context("how much is it? we are 12 people", campaign=campaign, campaigns=[campaign])
     reply = offline_reply(ctx, classify_turn(ctx.turn_texts))

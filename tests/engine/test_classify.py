@@ -11,8 +11,24 @@ from tests.engine.samples import COACHING, SMART_BOTTLE, YOGA_MAT
 
 @pytest.mark.parametrize(
     "text",
-    ["STOP", "stop", "Stop.", "  STOP!! ", "unsubscribe", "Unsubscribe please", "para", "Pare", "arrêter", "Stopp",
-     "baja", "cancelar suscripción", "no más mensajes", "se désinscrire", "abmelden", "STOP 🙏"],
+    [
+        "STOP",
+        "stop",
+        "Stop.",
+        "  STOP!! ",
+        "unsubscribe",
+        "Unsubscribe please",
+        "para",
+        "Pare",
+        "arrêter",
+        "Stopp",
+        "baja",
+        "cancelar suscripción",
+        "no más mensajes",
+        "se désinscrire",
+        "abmelden",
+        "STOP 🙏",
+    ],
 )
 def test_opt_out_keywords_in_several_languages(text: str) -> None:
     result = classify(text)
@@ -22,8 +38,14 @@ def test_opt_out_keywords_in_several_languages(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["don't stop", "please don't stop sending offers", "para qué sirve?", "Can it stop slipping?", "stop by the shop",
-     "I want to unsubscribe my friend from nothing, just kidding, how much?"],
+    [
+        "don't stop",
+        "please don't stop sending offers",
+        "para qué sirve?",
+        "Can it stop slipping?",
+        "stop by the shop",
+        "I want to unsubscribe my friend from nothing, just kidding, how much?",
+    ],
 )
 def test_words_inside_a_sentence_do_not_opt_out(text: str) -> None:
     assert classify(text).intent != Intent.opt_out
@@ -36,9 +58,15 @@ def test_opt_in_keywords(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Can I talk to a human?", "I want to speak with a real person", "agent please? talk to an agent",
-     "Quiero hablar con una persona", "quero falar com atendente", "Je veux parler à un conseiller",
-     "Kann ich mit einem Mitarbeiter sprechen?"],
+    [
+        "Can I talk to a human?",
+        "I want to speak with a real person",
+        "agent please? talk to an agent",
+        "Quiero hablar con una persona",
+        "quero falar com atendente",
+        "Je veux parler à un conseiller",
+        "Kann ich mit einem Mitarbeiter sprechen?",
+    ],
 )
 def test_human_requests(text: str) -> None:
     assert classify(text).intent == Intent.human_request
@@ -46,8 +74,19 @@ def test_human_requests(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["How much is it?", "what's the price", "does it cost a lot to ship", "¿Cuánto cuesta?", "precio?", "quanto custa?",
-     "Qual o preço?", "combien ça coûte ?", "Quel est le prix ?", "Was kostet das?", "Preis?"],
+    [
+        "How much is it?",
+        "what's the price",
+        "does it cost a lot to ship",
+        "¿Cuánto cuesta?",
+        "precio?",
+        "quanto custa?",
+        "Qual o preço?",
+        "combien ça coûte ?",
+        "Quel est le prix ?",
+        "Was kostet das?",
+        "Preis?",
+    ],
 )
 def test_price_questions(text: str) -> None:
     assert classify(text).intent == Intent.price_question
@@ -55,8 +94,17 @@ def test_price_questions(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["That's too expensive", "es muy caro", "muito caro", "c'est trop cher", "zu teuer", "I'm not sure",
-     "my competitor is cheaper", "I'll think about it", "not interested"],
+    [
+        "That's too expensive",
+        "es muy caro",
+        "muito caro",
+        "c'est trop cher",
+        "zu teuer",
+        "I'm not sure",
+        "my competitor is cheaper",
+        "I'll think about it",
+        "not interested",
+    ],
 )
 def test_objections(text: str) -> None:
     assert classify(text).intent == Intent.objection
@@ -64,14 +112,25 @@ def test_objections(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["I'll take it!", "How do I buy?", "sign me up", "Quiero comprarlo", "me lo llevo", "quero comprar",
-     "je le prends", "Ich nehme es", "send me the payment link"],
+    [
+        "I'll take it!",
+        "How do I buy?",
+        "sign me up",
+        "Quiero comprarlo",
+        "me lo llevo",
+        "quero comprar",
+        "je le prends",
+        "Ich nehme es",
+        "send me the payment link",
+    ],
 )
 def test_buying_signals(text: str) -> None:
     assert classify(text).intent == Intent.buying_signal
 
 
-@pytest.mark.parametrize("text", ["hi", "Hello!", "hey there", "Hola", "Buenos días", "Oi", "bom dia", "Bonjour", "Hallo", "Guten Tag"])
+@pytest.mark.parametrize(
+    "text", ["hi", "Hello!", "hey there", "Hola", "Buenos días", "Oi", "bom dia", "Bonjour", "Hallo", "Guten Tag"]
+)
 def test_greetings(text: str) -> None:
     assert classify(text).intent == Intent.greeting
 

@@ -63,7 +63,8 @@ async def test_a_model_naming_a_product_hidden_here_is_blocked(fake_groq: FakeGr
 
 
 @pytest.mark.parametrize(
-    "behaviour", [rate_limited(), server_error(), slow(3), malformed(), bad_arguments()],
+    "behaviour",
+    [rate_limited(), server_error(), slow(3), malformed(), bad_arguments()],
     ids=["429", "500", "slow", "malformed", "bad-arguments"],
 )
 async def test_model_failures_fall_back_to_offline(fake_groq: FakeGroq, chat_model, behaviour) -> None:
@@ -85,8 +86,13 @@ async def test_opt_out_opt_in_and_handoff_never_ask_the_model(fake_groq: FakeGro
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("para", "No recibirás más mensajes"), ("pare", "Você não receberá mais mensagens"),
-     ("stop", "You won't get more messages"), ("ARRÊTER", "Vous ne recevrez plus"), ("Stopp", "keine weiteren Nachrichten")],
+    [
+        ("para", "No recibirás más mensajes"),
+        ("pare", "Você não receberá mais mensagens"),
+        ("stop", "You won't get more messages"),
+        ("ARRÊTER", "Vous ne recevrez plus"),
+        ("Stopp", "keine weiteren Nachrichten"),
+    ],
 )
 async def test_opt_out_in_several_languages(text: str, expected: str) -> None:
     result = await run_turn(context(text), model=None, timeout_s=1)

@@ -3,7 +3,7 @@ end of a pause after a person answered, and the day a sale or a message counts f
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.conversations.records import Conversation, ConversationStatus
@@ -13,21 +13,35 @@ from bot.inbound.event_plan import InboundAction, failed_send_detail, plan_inbou
 from bot.pipeline.types import Classification, Intent, LeadState, Reply, TurnResult
 from bot.sales.counters import day_of, hour_field
 
-NOW = datetime(2026, 3, 9, 23, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
 
 
-def conversation(platform: str = "facebook", *, customer_wrote: timedelta = timedelta(minutes=5), **fields: object) -> Conversation:
-    return Conversation(id="c1", tenant_id="t1", platform=platform, account_id="p1", customer_id="u1",
-                        created_at=NOW - timedelta(days=3), last_message_at=NOW - customer_wrote,
-                        last_customer_at=NOW - customer_wrote, **fields)  # type: ignore[arg-type]
+def conversation(
+    platform: str = "facebook", *, customer_wrote: timedelta = timedelta(minutes=5), **fields: object
+) -> Conversation:
+    return Conversation(
+        id="c1",
+        tenant_id="t1",
+        platform=platform,
+        account_id="p1",
+        customer_id="u1",
+        created_at=NOW - timedelta(days=3),
+        last_message_at=NOW - customer_wrote,
+        last_customer_at=NOW - customer_wrote,
+        **fields,
+    )  # type: ignore[arg-type]
 
 
 def result(**reply: object) -> TurnResult:
-    return TurnResult(classification=Classification(intent=Intent.product_question, confidence=0.9),
-                      reply=Reply(text="Yes.", source="offline", **reply), lead=LeadState())  # type: ignore[arg-type]
+    return TurnResult(
+        classification=Classification(intent=Intent.product_question, confidence=0.9),
+        reply=Reply(text="Yes.", source="offline", **reply),
+        lead=LeadState(),
+    )  # type: ignore[arg-type]
 
 
 # The 24-hour window ----------------------------------------------------------------------------------------------
+
 
 def test_the_bot_answers_within_the_window_and_not_after_it() -> None:
     assert window_refusal(conversation(customer_wrote=timedelta(hours=23, minutes=59)), "bot", NOW) == ""
@@ -44,9 +58,16 @@ def test_a_person_may_answer_late_on_messenger_with_the_human_agent_tag_but_not_
 
 # Inbound messages ------------------------------------------------------------------------------------------------
 
+
 def test_a_new_message_is_answered_and_a_backlog_older_than_a_day_is_not() -> None:
-    assert plan_inbound(is_new=True, state="pending", standby=False, written_at=NOW - timedelta(hours=23), now=NOW) == InboundAction.answer
-    assert plan_inbound(is_new=True, state="pending", standby=False, written_at=NOW - timedelta(hours=25), now=NOW) == InboundAction.stale
+    assert (
+        plan_inbound(is_new=True, state="pending", standby=False, written_at=NOW - timedelta(hours=23), now=NOW)
+        == InboundAction.answer
+    )
+    assert (
+        plan_inbound(is_new=True, state="pending", standby=False, written_at=NOW - timedelta(hours=25), now=NOW)
+        == InboundAction.stale
+    )
 
 
 def test_a_redelivery_is_answered_only_while_its_turn_is_still_pending() -> None:
@@ -67,10 +88,18 @@ def test_a_failed_send_outside_the_window_tells_the_owner_what_to_do() -> None:
 
 # A turn ----------------------------------------------------------------------------------------------------------
 
-def plan(status: ConversationStatus, *, paused_until: datetime | None = None, answered: bool = False,
-         intent: Intent | None = None, pending: bool = True) -> tuple[TurnAction, bool]:
-    decided = plan_turn(status=status, paused_until=paused_until, has_pending=pending, already_answered=answered,
-                        turn_intent=intent, now=NOW)
+
+def plan(
+    status: ConversationStatus,
+    *,
+    paused_until: datetime | None = None,
+    answered: bool = False,
+    intent: Intent | None = None,
+    pending: bool = True,
+) -> tuple[TurnAction, bool]:
+    decided = plan_turn(
+        status=status, paused_until=paused_until, has_pending=pending, already_answered=answered, turn_intent=intent, now=NOW
+    )
     return decided.action, decided.resume_bot
 
 
@@ -117,6 +146,7 @@ def test_a_first_answer_counts_its_wait_and_a_failed_send_counts_as_a_failure() 
 
 
 # Days and hours in the business's time zone ----------------------------------------------------------------------
+
 
 def test_a_late_evening_in_new_york_counts_for_that_day_not_the_next_utc_day() -> None:
     new_york = ZoneInfo("America/New_York")

@@ -66,8 +66,15 @@ def test_a_product_hidden_on_this_platform_may_not_be_named() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Use coupon YOGA10 at checkout!", "I can give you a discount today.", "The second mat is free!",
-     "Te hago un descuento.", "Le deuxième est gratuit.", "Wir geben dir Rabatt.", "It's on sale this week."],
+    [
+        "Use coupon YOGA10 at checkout!",
+        "I can give you a discount today.",
+        "The second mat is free!",
+        "Te hago un descuento.",
+        "Le deuxième est gratuit.",
+        "Wir geben dir Rabatt.",
+        "It's on sale this week.",
+    ],
 )
 def test_offers_no_fact_mentions_are_blocked(text: str) -> None:
     assert not check_reply(text, FACEBOOK, support=SUPPORT).ok
@@ -86,10 +93,26 @@ def test_repeating_the_instructions_is_blocked() -> None:
 
 
 CUSTOMER_MESSAGES = [
-    "hi", "Hola", "how much is it?", "¿Cuánto cuesta el coaching?", "what features does it have?",
-    "Do you ship to Canada?", "can I return it?", "what are your hours?", "do you sell laptops?",
-    "how much is the smart bottle?", "too expensive", "I'm not sure about the quality", "I'll take it",
-    "talk to a human", "STOP", "START", "thanks!", "my cat is cute", "je le prends", "zu teuer",
+    "hi",
+    "Hola",
+    "how much is it?",
+    "¿Cuánto cuesta el coaching?",
+    "what features does it have?",
+    "Do you ship to Canada?",
+    "can I return it?",
+    "what are your hours?",
+    "do you sell laptops?",
+    "how much is the smart bottle?",
+    "too expensive",
+    "I'm not sure about the quality",
+    "I'll take it",
+    "talk to a human",
+    "STOP",
+    "START",
+    "thanks!",
+    "my cat is cute",
+    "je le prends",
+    "zu teuer",
 ]
 
 

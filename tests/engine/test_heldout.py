@@ -18,8 +18,7 @@ async def tenants(db) -> dict[str, str]:
     return {key: await seed(db, business) for key, business in BUSINESSES.items()}
 
 
-async def test_no_lie_reaches_a_customer_and_honest_answers_go_through(db, tenants, fake_groq: FakeGroq,
-                                                                         chat_model) -> None:
+async def test_no_lie_reaches_a_customer_and_honest_answers_go_through(db, tenants, fake_groq: FakeGroq, chat_model) -> None:
     scripted = ScriptedModel()
     fake_groq.responder = scripted
     knowledge = KnowledgeIndex()
@@ -28,11 +27,32 @@ async def test_no_lie_reaches_a_customer_and_honest_answers_go_through(db, tenan
         for lie in (False, True) if case.lie else (False,):
             current = eval_case(case, lie=lie)
             scripted.start(current, lie)
-            tally.outcomes.append(await run_case(db, knowledge, tenants[case.business], current, model=chat_model,
-                                                 timeout_s=2, known_amounts=BUSINESSES[case.business].amounts))
+            tally.outcomes.append(
+                await run_case(
+                    db,
+                    knowledge,
+                    tenants[case.business],
+                    current,
+                    model=chat_model,
+                    timeout_s=2,
+                    known_amounts=BUSINESSES[case.business].amounts,
+                )
+            )
     categories = {o.case.lie.category for o in tally.lies if o.case.lie}
-    assert {"hours", "size", "refund", "financing", "delivery", "warranty", "discount", "price", "hidden",
-            "not_sold", "handoff", "language"} <= categories
+    assert {
+        "hours",
+        "size",
+        "refund",
+        "financing",
+        "delivery",
+        "warranty",
+        "discount",
+        "price",
+        "hidden",
+        "not_sold",
+        "handoff",
+        "language",
+    } <= categories
     reached = [(o.case.id, o.reply) for o in tally.lies if o.lie_reached]
     assert reached == []
     assert [o.case.id for o in tally.outcomes if o.wrong_amounts] == []
@@ -46,8 +66,17 @@ async def test_offline_answers_the_question_from_the_tenants_own_words(db, tenan
     knowledge = KnowledgeIndex()
     tally = Tally("offline")
     for case in CASES:
-        tally.outcomes.append(await run_case(db, knowledge, tenants[case.business], eval_case(case), model=None,
-                                             timeout_s=1, known_amounts=BUSINESSES[case.business].amounts))
+        tally.outcomes.append(
+            await run_case(
+                db,
+                knowledge,
+                tenants[case.business],
+                eval_case(case),
+                model=None,
+                timeout_s=1,
+                known_amounts=BUSINESSES[case.business].amounts,
+            )
+        )
     answered = [o for o in tally.outcomes if o.answered]
     assert len(answered) >= 0.9 * len(tally.outcomes), [(o.case.id, o.reply) for o in tally.outcomes if not o.answered]
     with_passage = [o for o in tally.outcomes if o.passage_hit is not None]

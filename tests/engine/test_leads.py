@@ -84,8 +84,15 @@ def test_a_price_mentioned_without_budget_words_is_not_a_budget() -> None:
 
 @pytest.mark.parametrize(
     ("text", "size"),
-    [("we're a team of 12", 12), ("about 50 employees", 50), ("for 8 people", 8), ("somos 15 personas", 15),
-     ("equipe de 30", 30), ("nous sommes 6", 6), ("wir sind 20 Mitarbeiter", 20)],
+    [
+        ("we're a team of 12", 12),
+        ("about 50 employees", 50),
+        ("for 8 people", 8),
+        ("somos 15 personas", 15),
+        ("equipe de 30", 30),
+        ("nous sommes 6", 6),
+        ("wir sind 20 Mitarbeiter", 20),
+    ],
 )
 def test_team_sizes(text: str, size: int) -> None:
     assert capture_lead_fields(text).team_size == size
@@ -93,9 +100,15 @@ def test_team_sizes(text: str, size: int) -> None:
 
 @pytest.mark.parametrize(
     ("text", "timeline", "level"),
-    [("we need it ASAP", "asap", "high"), ("this week if possible", "this week", "high"),
-     ("by Friday", "by friday", "high"), ("next month", "next month", "medium"), ("in 3 months", "in 3 months", "low"),
-     ("lo antes posible", "lo antes posible", "high"), ("la semana que viene", "la semana que viene", "medium")],
+    [
+        ("we need it ASAP", "asap", "high"),
+        ("this week if possible", "this week", "high"),
+        ("by Friday", "by friday", "high"),
+        ("next month", "next month", "medium"),
+        ("in 3 months", "in 3 months", "low"),
+        ("lo antes posible", "lo antes posible", "high"),
+        ("la semana que viene", "la semana que viene", "medium"),
+    ],
 )
 def test_timelines(text: str, timeline: str, level: str) -> None:
     fields = capture_lead_fields(text)
@@ -105,8 +118,14 @@ def test_timelines(text: str, timeline: str, level: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "name"),
-    [("My name is Maria Lopez", "Maria Lopez"), ("my name is john", "John"), ("Hi, I'm Ana and I need a mat", "Ana"),
-     ("me llamo Carlos", "Carlos"), ("Je m'appelle Claire", "Claire"), ("Ich heiße Jonas", "Jonas")],
+    [
+        ("My name is Maria Lopez", "Maria Lopez"),
+        ("my name is john", "John"),
+        ("Hi, I'm Ana and I need a mat", "Ana"),
+        ("me llamo Carlos", "Carlos"),
+        ("Je m'appelle Claire", "Claire"),
+        ("Ich heiße Jonas", "Jonas"),
+    ],
 )
 def test_names(text: str, name: str) -> None:
     assert capture_lead_fields(text).name == name
@@ -133,9 +152,17 @@ def test_merge_keeps_old_fields_and_takes_new_ones() -> None:
 
 def test_a_ready_buyer_scores_high_with_reasons() -> None:
     state = LeadState(
-        fields=LeadFields(email="a@b.com", phone="+14155552671", budget_cents=10000, budget_currency="USD",
-                          timeline="asap", team_size=12, product_interest="Yoga Mat Pro"),
-        buying_signals=1, messages_in=4,
+        fields=LeadFields(
+            email="a@b.com",
+            phone="+14155552671",
+            budget_cents=10000,
+            budget_currency="USD",
+            timeline="asap",
+            team_size=12,
+            product_interest="Yoga Mat Pro",
+        ),
+        buying_signals=1,
+        messages_in=4,
     )
     score, reasons = score_lead(state, YOGA_MAT)
     assert score >= 70
@@ -189,8 +216,10 @@ async def test_a_ready_buyer_is_qualified_as_a_salesperson_would() -> None:
     from bot.pipeline.compose import run_turn
     from tests.engine.samples import COACHING, context
 
-    text = ("We're a team of 5 and our budget is 150 EUR. We need it this week. "
-            "I want to start the trial, my email is jo@firm.example")
+    text = (
+        "We're a team of 5 and our budget is 150 EUR. We need it this week. "
+        "I want to start the trial, my email is jo@firm.example"
+    )
     result = await run_turn(context(text, campaign=COACHING), model=None, timeout_s=1)
     assert result.lead.score >= 70, result.lead.reasons
     assert result.lead.stage in ("qualified", "proposal")

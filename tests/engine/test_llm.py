@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from bot.pipeline.classify import classify_turn
@@ -28,20 +27,36 @@ async def ask(model, *texts: str, timeout_s: float = 2.0, **kwargs):
 
 
 async def test_a_structured_answer_becomes_the_reply_with_usage(fake_groq: FakeGroq, chat_model) -> None:
-    fake_groq.script(tool_answer(
-        {"reply": "The Yoga Mat Pro is $49.00. What kind of yoga do you practise?", "facts_used": ["Yoga Mat Pro"],
-         "asked_next_question": True, "email": "Ana@Example.com", "phone": "+1 415 555 2671", "budget": "$100",
-         "team_size": 3, "timeline": "next week", "customer_name": "Ana"},
-        input_tokens=1000, output_tokens=200,
-    ))
+    fake_groq.script(
+        tool_answer(
+            {
+                "reply": "The Yoga Mat Pro is $49.00. What kind of yoga do you practise?",
+                "facts_used": ["Yoga Mat Pro"],
+                "asked_next_question": True,
+                "email": "Ana@Example.com",
+                "phone": "+1 415 555 2671",
+                "budget": "$100",
+                "team_size": 3,
+                "timeline": "next week",
+                "customer_name": "Ana",
+            },
+            input_tokens=1000,
+            output_tokens=200,
+        )
+    )
     reply, usage = await ask(chat_model, "how much is the mat? I'm Ana")
     assert reply.source == "llm"
     assert reply.text == "The Yoga Mat Pro is $49.00. What kind of yoga do you practise?"
     assert reply.asked_question
     assert reply.product_name == "Yoga Mat Pro"
     assert reply.lead_fields == LeadFields(
-        name="Ana", email="ana@example.com", phone="+14155552671", team_size=3, budget_cents=10000,
-        budget_currency="USD", timeline="next week",
+        name="Ana",
+        email="ana@example.com",
+        phone="+14155552671",
+        team_size=3,
+        budget_cents=10000,
+        budget_currency="USD",
+        timeline="next week",
     )
     assert (usage.input_tokens, usage.output_tokens, usage.model) == (1000, 200, MODEL_NAME)
     assert usage.cost_usd == pytest.approx((1000 * 0.59 + 200 * 0.79) / 1_000_000)
@@ -95,7 +110,11 @@ async def test_customer_text_stays_out_of_the_system_message(fake_groq: FakeGroq
     fake_groq.script(tool_answer({"reply": "Hi!"}))
     history = [HistoryItem(sender="customer", text="earlier question zebra"), HistoryItem(sender="bot", text="earlier answer")]
     await ask(
-        chat_model, "first part kangaroo", "second part wombat", history=history, customer_name="Evil Name Xylophone",
+        chat_model,
+        "first part kangaroo",
+        "second part wombat",
+        history=history,
+        customer_name="Evil Name Xylophone",
         lead=LeadState(fields=LeadFields(company="Llama Corp")),
     )
     request = fake_groq.requests[0]
@@ -118,8 +137,16 @@ async def test_customer_text_cannot_close_its_delimiters(fake_groq: FakeGroq, ch
 
 @pytest.mark.parametrize(
     "behaviour",
-    [rate_limited(retry_after=5), server_error(500), server_error(503), malformed(), bad_arguments(), text_answer("Hello!"),
-     tool_answer({"facts_used": ["Yoga Pass"]}), tool_answer({"reply": "Hi!", "team_size": "a few of us"})],
+    [
+        rate_limited(retry_after=5),
+        server_error(500),
+        server_error(503),
+        malformed(),
+        bad_arguments(),
+        text_answer("Hello!"),
+        tool_answer({"facts_used": ["Yoga Pass"]}),
+        tool_answer({"reply": "Hi!", "team_size": "a few of us"}),
+    ],
     ids=["429", "500", "503", "malformed", "bad-arguments", "plain-text", "no-reply-field", "wrong-field-type"],
 )
 async def test_failures_raise_model_unavailable_at_once(fake_groq: FakeGroq, chat_model, behaviour) -> None:

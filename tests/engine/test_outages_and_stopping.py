@@ -18,14 +18,20 @@ from bot.outages import is_store_outage, ride_out
 
 
 def test_outages_are_told_from_failures_and_bad_events() -> None:
-    for outage in (AutoReconnect("gone"), ServerSelectionTimeoutError("none"), RedisConnectionError("refused"),
-                   BusyLoadingError("loading")):
+    for outage in (
+        AutoReconnect("gone"),
+        ServerSelectionTimeoutError("none"),
+        RedisConnectionError("refused"),
+        BusyLoadingError("loading"),
+    ):
         assert is_store_outage(outage) and not is_bad_event(outage)
     wrapped = RuntimeError("turn failed")
     wrapped.__cause__ = AutoReconnect("gone")
     assert is_store_outage(wrapped)
     assert not is_store_outage(DuplicateKeyError("dup")) and not is_store_outage(ValueError("bad"))
-    assert is_bad_event(ValueError("year 5138 is out of range")) and is_bad_event(UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates"))
+    assert is_bad_event(ValueError("year 5138 is out of range")) and is_bad_event(
+        UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates")
+    )
 
 
 @pytest.fixture

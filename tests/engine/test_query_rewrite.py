@@ -10,8 +10,10 @@ from tests.fakes.groq_server import FakeGroq, server_error, slow, text_answer
 
 async def test_a_follow_up_is_rewritten_with_what_came_before(fake_groq: FakeGroq, chat_model) -> None:
     fake_groq.script(text_answer("Are you open on Sundays?\n(extra line the model added)"))
-    history = [HistoryItem(sender="customer", text="What time do you open on Saturday?"),
-               HistoryItem(sender="bot", text="On Saturday we open at 9:00.")]
+    history = [
+        HistoryItem(sender="customer", text="What time do you open on Saturday?"),
+        HistoryItem(sender="bot", text="On Saturday we open at 9:00."),
+    ]
     rewrite = await rewritten_query(chat_model, ["and sundays?"], history)
     assert rewrite == "Are you open on Sundays?"
     request = fake_groq.requests[-1]
@@ -26,7 +28,7 @@ async def test_a_follow_up_is_rewritten_with_what_came_before(fake_groq: FakeGro
 
 async def test_no_rewrite_when_the_model_fails_or_is_slow(fake_groq: FakeGroq) -> None:
     model = build_chat_model("test-groq-key", "llama-3.1-8b-instant", fake_groq.url, 5.0)
-    fake_groq.script(server_error(503), slow(2.0, text_answer("too late")), text_answer("   \n\"\"  "))
+    fake_groq.script(server_error(503), slow(2.0, text_answer("too late")), text_answer('   \n""  '))
     assert await rewritten_query(model, ["¿abren los domingos?"], []) is None
     assert await rewritten_query(model, ["¿abren los domingos?"], [], timeout_s=0.3) is None
     assert await rewritten_query(model, ["¿abren los domingos?"], []) is None  # nothing usable

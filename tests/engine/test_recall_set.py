@@ -58,12 +58,15 @@ async def test_offline_the_answer_is_found_and_sent_and_nothing_unsupported_is_s
         hits, asked = row.retrieval
         assert hits >= 0.9 * asked, (split, [o.question.id for o in mine if o.passage_hit is False])
         # A reply never states what the business did not write, nor an amount it never gave.
-        assert row.unsupported == 0, [(o.question.id, o.unsupported_sent, o.wrong_amounts) for o in mine
-                                      if o.unsupported_sent or o.wrong_amounts]
+        assert row.unsupported == 0, [
+            (o.question.id, o.unsupported_sent, o.wrong_amounts) for o in mine if o.unsupported_sent or o.wrong_amounts
+        ]
     tune = [o for o in outcomes if SHOPS[o.question.shop].split == "tune"]
     row = rows(tune, lambda o: o.question.lang)["all"]
-    assert row.answered[0] >= 0.85 * row.answered[1], [(o.question.id, o.reply) for o in tune
-                                                       if o.question.kind != "unanswerable" and not o.answered]
+    assert row.answered[0] >= 0.85 * row.answered[1], [
+        (o.question.id, o.reply) for o in tune if o.question.kind != "unanswerable" and not o.answered
+    ]
     # A question no document answers is never answered with a sentence that does not answer it.
-    assert row.declined[0] == row.declined[1], [(o.question.id, o.reply) for o in tune if o.quoted_wrong
-                                                and o.question.kind == "unanswerable"]
+    assert row.declined[0] == row.declined[1], [
+        (o.question.id, o.reply) for o in tune if o.quoted_wrong and o.question.kind == "unanswerable"
+    ]

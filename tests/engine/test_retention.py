@@ -3,13 +3,13 @@ worker processes; conversations and the numbers stay."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.conversations import store as convs
 from bot.runtime.housekeeping import Chore, retention_chore, run_due
 from channels.events import InboundMessage
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 class FixedClock:
@@ -18,8 +18,14 @@ class FixedClock:
 
 
 async def _customer_message(db, conversation, mid: str, at: datetime) -> None:
-    event = InboundMessage(platform="facebook", account_id="p1", customer_id="u1", message_id=mid, text=f"text {mid}",
-                           timestamp_ms=int(at.timestamp() * 1000))
+    event = InboundMessage(
+        platform="facebook",
+        account_id="p1",
+        customer_id="u1",
+        message_id=mid,
+        text=f"text {mid}",
+        timestamp_ms=int(at.timestamp() * 1000),
+    )
     await convs.record_inbound(db, "t1", conversation, event, event.text, now=at)
 
 
@@ -27,8 +33,16 @@ async def test_messages_older_than_the_retention_are_purged_and_the_rest_kept(db
     conversation, _ = await convs.open_conversation(db, "t1", "facebook", "p1", "u1", now=NOW - timedelta(days=90))
     for mid, age in (("m_old", 45), ("m_edge", 31), ("m_new", 29), ("m_today", 0)):
         await _customer_message(db, conversation, mid, NOW - timedelta(days=age))
-    await convs.record_outbound(db, "t1", conversation.id, sender="bot", text="an old answer", source="offline",
-                                delivery="sent", now=NOW - timedelta(days=40))
+    await convs.record_outbound(
+        db,
+        "t1",
+        conversation.id,
+        sender="bot",
+        text="an old answer",
+        source="offline",
+        delivery="sent",
+        now=NOW - timedelta(days=40),
+    )
 
     chore = retention_chore(db, FixedClock(), 30)
     assert chore is not None

@@ -3,7 +3,7 @@ made meanwhile is never undone."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,7 @@ from bot.sales import leads as lead_store
 from bot.sales.conversions import ConversionIn, record_conversion
 from channels.events import InboundMessage
 
-NOW = datetime(2026, 5, 4, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 UTC = ZoneInfo("UTC")
 
 
@@ -34,8 +34,14 @@ async def _conversation(db, customer: str = "PSID_1", tenant: str = "tenant-a") 
 
 async def _customer_says(db, conversation: Conversation, mid: str, text: str, *, seconds: int) -> None:
     written = NOW - timedelta(minutes=10) + timedelta(seconds=seconds)
-    event = InboundMessage(platform="facebook", account_id="PAGE", customer_id=conversation.customer_id, message_id=mid,
-                           text=text, timestamp_ms=int(written.timestamp() * 1000))
+    event = InboundMessage(
+        platform="facebook",
+        account_id="PAGE",
+        customer_id=conversation.customer_id,
+        message_id=mid,
+        text=text,
+        timestamp_ms=int(written.timestamp() * 1000),
+    )
     await convs.record_inbound(db, conversation.tenant_id, conversation, event, text, now=NOW)
 
 
@@ -43,8 +49,16 @@ async def test_pending_messages_are_the_turn_and_earlier_ones_its_history(db):
     conversation = await _conversation(db)
     await _customer_says(db, conversation, "m1", "hi", seconds=0)
     await convs.mark_inbound(db, "tenant-a", [convs.inbound_message_id("facebook", "PAGE", "m1")], InboundState.answered)
-    await convs.record_outbound(db, "tenant-a", conversation.id, sender="bot", text="Hello!", source="offline",
-                                delivery="sent", now=NOW - timedelta(minutes=9))
+    await convs.record_outbound(
+        db,
+        "tenant-a",
+        conversation.id,
+        sender="bot",
+        text="Hello!",
+        source="offline",
+        delivery="sent",
+        now=NOW - timedelta(minutes=9),
+    )
     await _customer_says(db, conversation, "m2", "how much is", seconds=120)
     await _customer_says(db, conversation, "m3", "the pass?", seconds=121)
 
@@ -71,9 +85,18 @@ async def test_a_first_conversation_is_untouched_and_another_tenants_messages_ar
     await _customer_says(db, conversation, "f1", "hello", seconds=0)
     # A document no store writes (another tenant's message filed under this conversation's id): reads are scoped
     # by tenant as well as by conversation, so even that stays out of this tenant's turn.
-    await db.messages.insert_one({"_id": "in_other", "tenant_id": "tenant-b", "conversation_id": conversation.id,
-                                  "direction": "in", "sender": "customer", "text": "not yours", "at": NOW,
-                                  "state": "pending"})
+    await db.messages.insert_one(
+        {
+            "_id": "in_other",
+            "tenant_id": "tenant-b",
+            "conversation_id": conversation.id,
+            "direction": "in",
+            "sender": "customer",
+            "text": "not yours",
+            "at": NOW,
+            "state": "pending",
+        }
+    )
 
     messages = await load_turn_messages(db, conversation)
 
@@ -83,8 +106,9 @@ async def test_a_first_conversation_is_untouched_and_another_tenants_messages_ar
 
 async def test_a_sale_recorded_during_a_turn_is_not_undone_by_the_turns_lead(db):
     conversation = await _conversation(db, "PSID_BUYER")
-    await lead_store.save_lead_after_turn(db, conversation, LeadState(score=40, stage=LeadStage.engaged, messages_in=2),
-                                          campaign_id="", previous=None, now=NOW)
+    await lead_store.save_lead_after_turn(
+        db, conversation, LeadState(score=40, stage=LeadStage.engaged, messages_in=2), campaign_id="", previous=None, now=NOW
+    )
     read_by_turn = await lead_store.get_lead(db, "tenant-a", conversation.id)
 
     # The owner records the sale while the turn is talking to the model.
@@ -129,8 +153,12 @@ async def test_a_name_from_the_platform_is_shown_but_not_counted_as_given(db):
 async def test_a_first_turns_lead_meets_one_already_stored(db):
     # A turn that stopped after saving its lead left the messages pending: the next attempt writes over it.
     conversation = await _conversation(db, "PSID_AGAIN")
-    await lead_store.save_lead_after_turn(db, conversation, LeadState(score=10, messages_in=1), campaign_id="", previous=None, now=NOW)
-    await lead_store.save_lead_after_turn(db, conversation, LeadState(score=12, messages_in=1), campaign_id="", previous=None, now=NOW)
+    await lead_store.save_lead_after_turn(
+        db, conversation, LeadState(score=10, messages_in=1), campaign_id="", previous=None, now=NOW
+    )
+    await lead_store.save_lead_after_turn(
+        db, conversation, LeadState(score=12, messages_in=1), campaign_id="", previous=None, now=NOW
+    )
 
     leads = await lead_store.list_leads(db, "tenant-a")
     assert len(leads) == 1 and leads[0].score == 12 and leads[0].counters["messages_in"] == 1

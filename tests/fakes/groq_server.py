@@ -69,7 +69,8 @@ def wrong_price(reply: str = "Great news: it costs only $1 today!") -> Behaviour
 
 def rate_limited(retry_after: int = 1) -> Behaviour:
     return Behaviour(
-        "status", status=429,
+        "status",
+        status=429,
         headers={"retry-after": str(retry_after), "x-ratelimit-remaining-requests": "0"},
         text="Rate limit reached for model. Please try again later.",
     )
@@ -152,9 +153,18 @@ class FakeGroq:
 
     async def _perform(self, behaviour: Behaviour, body: dict[str, Any]) -> web.StreamResponse:
         if behaviour.kind == "calls":
-            message = {"role": "assistant", "content": None, "tool_calls": [
-                {"id": f"call_{uuid.uuid4().hex[:12]}", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
-                for name, args in behaviour.calls]}
+            message = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": f"call_{uuid.uuid4().hex[:12]}",
+                        "type": "function",
+                        "function": {"name": name, "arguments": json.dumps(args)},
+                    }
+                    for name, args in behaviour.calls
+                ],
+            }
             return web.json_response(_completion(body, message, "tool_calls", behaviour))
         if behaviour.kind == "composed":
             assert behaviour.compose is not None
@@ -175,11 +185,13 @@ class FakeGroq:
         message = {
             "role": "assistant",
             "content": None,
-            "tool_calls": [{
-                "id": f"call_{uuid.uuid4().hex[:12]}",
-                "type": "function",
-                "function": {"name": _tool_name(body), "arguments": arguments},
-            }],
+            "tool_calls": [
+                {
+                    "id": f"call_{uuid.uuid4().hex[:12]}",
+                    "type": "function",
+                    "function": {"name": _tool_name(body), "arguments": arguments},
+                }
+            ],
         }
         return web.json_response(_completion(body, message, "tool_calls", behaviour))
 
@@ -203,7 +215,10 @@ def _completion(body: dict[str, Any], message: dict[str, Any], finish: str, beha
             "prompt_tokens": behaviour.input_tokens,
             "completion_tokens": behaviour.output_tokens,
             "total_tokens": behaviour.input_tokens + behaviour.output_tokens,
-            "queue_time": 0.001, "prompt_time": 0.01, "completion_time": 0.02, "total_time": 0.03,
+            "queue_time": 0.001,
+            "prompt_time": 0.01,
+            "completion_time": 0.02,
+            "total_time": 0.03,
         },
         "system_fingerprint": "fp_fake",
         "x_groq": {"id": f"req_{uuid.uuid4().hex[:16]}"},

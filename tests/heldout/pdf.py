@@ -13,7 +13,7 @@ def wrapped_pdf(paragraphs: list[str], width: int = 70) -> bytes:
     for paragraph in paragraphs:
         lines.extend(textwrap.wrap(paragraph, width) or [""])
         lines.append("")
-    pages = [lines[i:i + 40] for i in range(0, len(lines), 40)]
+    pages = [lines[i : i + 40] for i in range(0, len(lines), 40)]
     objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     kids = []
     font_number = 3

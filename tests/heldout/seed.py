@@ -27,9 +27,16 @@ async def seed(db: AsyncDatabase, business: Business) -> str:
 
 def eval_case(case: Case, *, lie: bool = False) -> EvalCase:
     return EvalCase(
-        id=f"{case.business}:{case.id}{'#lie' if lie else ''}", text=case.text, kind=case.kind,
-        platform=case.platform, lang=case.lang, answer=case.answer, passage=case.passage, honest=case.honest,
-        lie=Lie(case.lie.category, case.lie.reply, case.lie.markers) if case.lie else None, turns=case.turns,
+        id=f"{case.business}:{case.id}{'#lie' if lie else ''}",
+        text=case.text,
+        kind=case.kind,
+        platform=case.platform,
+        lang=case.lang,
+        answer=case.answer,
+        passage=case.passage,
+        honest=case.honest,
+        lie=Lie(case.lie.category, case.lie.reply, case.lie.markers) if case.lie else None,
+        turns=case.turns,
     )
 
 
@@ -49,8 +56,11 @@ class ScriptedModel:
         assert self.case is not None
         self.calls += 1
         system = "\n".join(str(m.get("content") or "") for m in body.get("messages", []) if m.get("role") == "system")
-        cited = [ident for ident, text in re.findall(r'<document id="([^"]+)"[^>]*>\n(.*?)\n</document>', system, re.DOTALL)
-                 if self.case.passage and self.case.passage.lower() in " ".join(text.lower().split())]
+        cited = [
+            ident
+            for ident, text in re.findall(r'<document id="([^"]+)"[^>]*>\n(.*?)\n</document>', system, re.DOTALL)
+            if self.case.passage and self.case.passage.lower() in " ".join(text.lower().split())
+        ]
         if self.lying and self.calls == 1 and self.case.lie is not None:
             return tool_answer({"reply": self.case.lie.reply, "facts_used": [], "sources": cited[:1]})
         return tool_answer({"reply": self.case.honest, "facts_used": [], "sources": cited[:1]})

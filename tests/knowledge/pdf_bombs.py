@@ -20,8 +20,10 @@ def pages_pdf(contents: list[bytes]) -> bytes:
         if id(content) not in compressed:
             compressed[id(content)] = zlib.compress(content, 9)
         stream = compressed[id(content)]
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-                       b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (page + 1, font))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (page + 1, font)
+        )
         objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % count
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")

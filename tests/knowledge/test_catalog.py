@@ -13,21 +13,44 @@ def amounts(facts) -> set[tuple[int, str]]:
 
 
 async def seed(db):
-    ig = await create_campaign(db, "t1", campaign_in(
-        name="Insta glow", target_platform="instagram", product={"name": "Glow Serum", "price": 49},
-        chat_flow={"closing_message": "Use code GLOW for 10% off.",
-                   "objection_handling": {"Shipping?": "Shipping is $4.99 worldwide."}},
-    ))
-    everywhere = await create_campaign(db, "t1", campaign_in(
-        name="Night cream", target_platform="all", product={"name": "Night Cream", "price": 34.9, "currency": "EUR",
-                                                            "features": ["Refill saves 15%"]},
-    ))
-    draft = await create_campaign(db, "t1", campaign_in(
-        name="Secret kit", status="draft", product={"name": "Holiday Kit", "price": 99,
-                                                    "description": "Launch price 25% off, $80"},
-    ))
-    await add_document(db, "t1", "shipping.txt", "text/plain",
-                       b"Express shipping costs 12,50 EUR. Gift wrap: $3. Members save 5 %. Warehouse opens 24 hours.")
+    ig = await create_campaign(
+        db,
+        "t1",
+        campaign_in(
+            name="Insta glow",
+            target_platform="instagram",
+            product={"name": "Glow Serum", "price": 49},
+            chat_flow={
+                "closing_message": "Use code GLOW for 10% off.",
+                "objection_handling": {"Shipping?": "Shipping is $4.99 worldwide."},
+            },
+        ),
+    )
+    everywhere = await create_campaign(
+        db,
+        "t1",
+        campaign_in(
+            name="Night cream",
+            target_platform="all",
+            product={"name": "Night Cream", "price": 34.9, "currency": "EUR", "features": ["Refill saves 15%"]},
+        ),
+    )
+    draft = await create_campaign(
+        db,
+        "t1",
+        campaign_in(
+            name="Secret kit",
+            status="draft",
+            product={"name": "Holiday Kit", "price": 99, "description": "Launch price 25% off, $80"},
+        ),
+    )
+    await add_document(
+        db,
+        "t1",
+        "shipping.txt",
+        "text/plain",
+        b"Express shipping costs 12,50 EUR. Gift wrap: $3. Members save 5 %. Warehouse opens 24 hours.",
+    )
     await save_profile(db, "t1", profile(description="Free samples with orders over $60. Family run since 1998."))
     await create_campaign(db, "t2", campaign_in(name="Other tenant", product={"name": "Other Thing", "price": 7}))
     return ig, everywhere, draft
@@ -65,8 +88,9 @@ async def test_cached_facts_equal_fresh_facts_and_follow_changes(db):
     cached.products.clear()  # a caller changing its copy does not change the cache
     assert len((await index.catalog_facts(db, "t1", "instagram")).products) == 2
 
-    await update_campaign(db, "t1", draft.id, campaign_in(
-        name="Secret kit", status="active", product={"name": "Holiday Kit", "price": 99}))
+    await update_campaign(
+        db, "t1", draft.id, campaign_in(name="Secret kit", status="active", product={"name": "Holiday Kit", "price": 99})
+    )
     after = await index.catalog_facts(db, "t1", "instagram")
     assert draft.id in [c.id for c in after.products]
 

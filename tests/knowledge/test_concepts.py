@@ -7,21 +7,46 @@ from knowledge.language import LANGUAGES
 
 
 def test_every_topic_is_written_out_in_all_six_languages() -> None:
-    missing = [(topic, lang) for topic, by_language in CONCEPTS.items() for lang in LANGUAGES
-               if not by_language.get(lang, "").strip()]
+    missing = [
+        (topic, lang) for topic, by_language in CONCEPTS.items() for lang in LANGUAGES if not by_language.get(lang, "").strip()
+    ]
     assert missing == []
 
 
 def test_the_same_question_in_six_languages_carries_the_same_topic() -> None:
     asked = {
-        "refund": ["Can I get my money back?", "¿Me devuelven el dinero?", "Posso ter o dinheiro de volta?",
-                   "Je peux être remboursé ?", "Bekomme ich mein Geld zurück?", "Mi ridate i soldi?"],
-        "parking": ["Is there parking?", "¿Dónde puedo aparcar?", "Tem estacionamento?", "Où se garer ?",
-                    "Gibt es Parkplätze?", "C'è parcheggio?"],
-        "cash": ["Do you take cash?", "¿Aceptan efectivo?", "Aceitam numerário?", "Je peux payer en espèces ?",
-                 "Kann ich bar zahlen?", "Accettate contanti?"],
-        "elevator": ["Is there a lift?", "¿Hay ascensor?", "Tem elevador?", "Il y a un ascenseur ?",
-                     "Habt ihr einen Aufzug?", "C'è l'ascensore?"],
+        "refund": [
+            "Can I get my money back?",
+            "¿Me devuelven el dinero?",
+            "Posso ter o dinheiro de volta?",
+            "Je peux être remboursé ?",
+            "Bekomme ich mein Geld zurück?",
+            "Mi ridate i soldi?",
+        ],
+        "parking": [
+            "Is there parking?",
+            "¿Dónde puedo aparcar?",
+            "Tem estacionamento?",
+            "Où se garer ?",
+            "Gibt es Parkplätze?",
+            "C'è parcheggio?",
+        ],
+        "cash": [
+            "Do you take cash?",
+            "¿Aceptan efectivo?",
+            "Aceitam numerário?",
+            "Je peux payer en espèces ?",
+            "Kann ich bar zahlen?",
+            "Accettate contanti?",
+        ],
+        "elevator": [
+            "Is there a lift?",
+            "¿Hay ascensor?",
+            "Tem elevador?",
+            "Il y a un ascenseur ?",
+            "Habt ihr einen Aufzug?",
+            "C'è l'ascensore?",
+        ],
     }
     for topic, questions in asked.items():
         assert [q for q in questions if topic not in concepts_in(q)] == [], topic

@@ -145,10 +145,15 @@ def test_amount_without_currency_matches_the_same_number():
 @pytest.mark.parametrize(
     ("minor", "currency", "locale", "text"),
     [
-        (4900, "USD", "en_US", "$49.00"), (129900, "USD", "en_US", "$1,299.00"),
-        (129900, "EUR", "de_DE", "1.299,00\xa0€"), (16550, "GBP", "en_GB", "£165.50"),
-        (150000, "JPY", "en_US", "¥150,000"), (1500, "JPY", "ja_JP", "￥1,500"), (12345, "KWD", "en_US", "KWD12.345"),
-        (9900, "USD", "fr_FR", "99,00\xa0$US"), (129900, "CHF", "de_CH", "CHF\xa01’299.00"),
+        (4900, "USD", "en_US", "$49.00"),
+        (129900, "USD", "en_US", "$1,299.00"),
+        (129900, "EUR", "de_DE", "1.299,00\xa0€"),
+        (16550, "GBP", "en_GB", "£165.50"),
+        (150000, "JPY", "en_US", "¥150,000"),
+        (1500, "JPY", "ja_JP", "￥1,500"),
+        (12345, "KWD", "en_US", "KWD12.345"),
+        (9900, "USD", "fr_FR", "99,00\xa0$US"),
+        (129900, "CHF", "de_CH", "CHF\xa01’299.00"),
     ],
 )
 def test_format_money_in_the_locale_reads_back(minor, currency, locale, text):

@@ -134,8 +134,15 @@ async def test_cache_is_reused_while_the_version_stays(db):
     await index.search(db, "t1", "storage")
     # A chunk written behind the knowledge base's back (no version change) is not seen: the index is cached.
     await db["chunks"].insert_one(
-        {"_id": "x", "tenant_id": "t1", "document_id": "d", "source": "document:d", "title": "x",
-         "text": "Secret storage tip", "ordinal": 0}
+        {
+            "_id": "x",
+            "tenant_id": "t1",
+            "document_id": "d",
+            "source": "document:d",
+            "title": "x",
+            "text": "Secret storage tip",
+            "ordinal": 0,
+        }
     )
     assert all("Secret" not in p.text for p in await index.search(db, "t1", "secret storage tip", k=10))
     assert any("Secret" in p.text for p in await KnowledgeIndex().search(db, "t1", "secret storage tip", k=10))

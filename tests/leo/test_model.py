@@ -16,8 +16,11 @@ from tests.leo.conftest import RIVAL_MARKS, analytics, ask_leo
 
 def _results(request: RecordedRequest) -> list[dict]:
     """The tool results the model was sent, as data."""
-    return [json.loads(re.sub(r"^<data tool=\"\w+\">\n|\n</data>$", "", text)) for text in request.tool_results
-            if text.startswith("<data")]
+    return [
+        json.loads(re.sub(r"^<data tool=\"\w+\">\n|\n</data>$", "", text))
+        for text in request.tool_results
+        if text.startswith("<data")
+    ]
 
 
 def analyst_reply(request: RecordedRequest) -> str:
@@ -36,7 +39,10 @@ QUESTIONS = {
     "What's my conversion rate?": [("metrics", {}), ("metrics", {"group_by": "platform"})],
     "How can I improve sales?": [("metrics", {"group_by": "platform"}), ("customer_intents", {}), ("leads", {"min_score": 60})],
     "Show me top performing products": [("top_products", {"limit": 3})],
-    "Why does Instagram convert worse?": [("metrics", {"group_by": "platform"}), ("unanswered_and_blocked", {"platform": "instagram"})],
+    "Why does Instagram convert worse?": [
+        ("metrics", {"group_by": "platform"}),
+        ("unanswered_and_blocked", {"platform": "instagram"}),
+    ],
     "Which leads should I call today?": [("leads", {"limit": 5})],
 }
 
@@ -75,8 +81,11 @@ async def test_an_answer_with_made_up_numbers_never_reaches_the_owner_and_the_bl
 
 async def test_a_number_from_the_calculator_may_be_shown(groq_shop_api):
     client, shop, fake = groq_shop_api
-    fake.script(call_tools(("metrics", {"group_by": "platform"})), call_tools(("calculator", {"expression": "(3 - 1) / 1 * 100"})),
-                text_answer("Messenger made 3 sales and WhatsApp 1: Messenger sold 200% more."))
+    fake.script(
+        call_tools(("metrics", {"group_by": "platform"})),
+        call_tools(("calculator", {"expression": "(3 - 1) / 1 * 100"})),
+        text_answer("Messenger made 3 sales and WhatsApp 1: Messenger sold 200% more."),
+    )
     answer = await ask_leo(client, shop.owner, "Messenger against WhatsApp?")
     assert answer["reply"] == "Messenger made 3 sales and WhatsApp 1: Messenger sold 200% more."
     assert [f["title"] for f in answer["figures"]][-1] == "Calculation"

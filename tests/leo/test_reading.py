@@ -15,23 +15,26 @@ from dashboard.leo.tools import ToolError, calculate
 WEDNESDAY = date(2026, 3, 11)
 
 
-@pytest.mark.parametrize(("words", "first", "last"), [
-    ("How did we do today?", "2026-03-11", "2026-03-11"),
-    ("and yesterday?", "2026-03-10", "2026-03-10"),
-    ("sales this week", "2026-03-09", "2026-03-11"),
-    ("what about last week?", "2026-03-02", "2026-03-08"),
-    ("revenue this month", "2026-03-01", "2026-03-11"),
-    ("conversion rate last month", "2026-02-01", "2026-02-28"),
-    ("how was business in November?", "2025-11-01", "2025-11-30"),
-    ("in March", "2026-03-01", "2026-03-11"),
-    ("sales in May 2025", "2025-05-01", "2025-05-31"),
-    ("leads since Monday", "2026-03-09", "2026-03-11"),
-    ("since friday", "2026-03-06", "2026-03-11"),
-    ("since March 3", "2026-03-03", "2026-03-11"),
-    ("the last 7 days", "2026-03-05", "2026-03-11"),
-    ("from 2026-01-05 to 2026-01-20", "2026-01-05", "2026-01-20"),
-    ("last year", "2025-01-01", "2025-12-31"),
-])
+@pytest.mark.parametrize(
+    ("words", "first", "last"),
+    [
+        ("How did we do today?", "2026-03-11", "2026-03-11"),
+        ("and yesterday?", "2026-03-10", "2026-03-10"),
+        ("sales this week", "2026-03-09", "2026-03-11"),
+        ("what about last week?", "2026-03-02", "2026-03-08"),
+        ("revenue this month", "2026-03-01", "2026-03-11"),
+        ("conversion rate last month", "2026-02-01", "2026-02-28"),
+        ("how was business in November?", "2025-11-01", "2025-11-30"),
+        ("in March", "2026-03-01", "2026-03-11"),
+        ("sales in May 2025", "2025-05-01", "2025-05-31"),
+        ("leads since Monday", "2026-03-09", "2026-03-11"),
+        ("since friday", "2026-03-06", "2026-03-11"),
+        ("since March 3", "2026-03-03", "2026-03-11"),
+        ("the last 7 days", "2026-03-05", "2026-03-11"),
+        ("from 2026-01-05 to 2026-01-20", "2026-01-05", "2026-01-20"),
+        ("last year", "2025-01-01", "2025-12-31"),
+    ],
+)
 def test_plain_words_name_the_days_the_owner_means(words: str, first: str, last: str) -> None:
     found = range_in(words, WEDNESDAY)
     assert found is not None
@@ -46,16 +49,19 @@ def test_words_that_name_no_days_are_no_range() -> None:
     assert named is not None and range_in(named.as_words, WEDNESDAY) == named
 
 
-@pytest.mark.parametrize(("question", "topic"), [
-    ("How are my campaigns performing?", Topic.campaigns),
-    ("What's my conversion rate?", Topic.conversion),
-    ("How can I improve sales?", Topic.improve),
-    ("Show me top performing products", Topic.top_products),
-    ("Why does Instagram convert worse?", Topic.platforms),
-    ("Which leads should I call today?", Topic.leads),
-    ("What do I sell?", Topic.catalog),
-    ("What changed against the previous period?", Topic.changes),
-])
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("How are my campaigns performing?", Topic.campaigns),
+        ("What's my conversion rate?", Topic.conversion),
+        ("How can I improve sales?", Topic.improve),
+        ("Show me top performing products", Topic.top_products),
+        ("Why does Instagram convert worse?", Topic.platforms),
+        ("Which leads should I call today?", Topic.leads),
+        ("What do I sell?", Topic.catalog),
+        ("What changed against the previous period?", Topic.changes),
+    ],
+)
 def test_the_issues_questions_are_understood(question: str, topic: Topic) -> None:
     assert understand(question, WEDNESDAY).topic == topic
 
@@ -78,7 +84,10 @@ def test_follow_ups_keep_what_the_owner_did_not_change() -> None:
 
 def test_a_models_numbers_must_be_the_tools_numbers_to_the_precision_shown() -> None:
     known = known_numbers(['{"conversion rate %": 21.05, "revenue": "1.299,00 €", "rate": 0.3333, "sales": 4}', "2026-03-11"])
-    assert ungrounded_numbers("Conversion is 21.1% (or 21%), revenue 1,299.00 € from 4 sales; a third (33%) wrote back.", known) == []
+    assert (
+        ungrounded_numbers("Conversion is 21.1% (or 21%), revenue 1,299.00 € from 4 sales; a third (33%) wrote back.", known)
+        == []
+    )
     assert ungrounded_numbers("Since March 11 you made 1.299,00 €.", known) == []
     assert ungrounded_numbers("1. Conversion 21%\n2. Sales 4", known) == []  # list markers are not figures
     assert ungrounded_numbers("Conversion is 87% and revenue $12,345.", known) == ["87", "12,345"]

@@ -79,8 +79,11 @@ async def test_leads_to_call_carry_their_contact_and_customer_text_is_marked_for
     waiting = await NeedsPersonTool().run(data, NeedsPersonTool.Input())
     assert [row[2] for row in waiting.figure.rows] == ["asked for a person"]
     catalog = await CatalogTool().run(data, CatalogTool.Input())
-    assert [row[:3] for row in catalog.figure.rows] == [["Yoga Pass", "Spring yoga pass", "$49.00"],
-                                                       ["Retreat", "Retreat weekend", "$299.00"], ["Eco Mat", "Mat sale", "$35.00"]]
+    assert [row[:3] for row in catalog.figure.rows] == [
+        ["Yoga Pass", "Spring yoga pass", "$49.00"],
+        ["Retreat", "Retreat weekend", "$299.00"],
+        ["Eco Mat", "Mat sale", "$35.00"],
+    ]
 
 
 async def test_bad_tool_calls_are_errors_the_model_can_read(shop_api):
