@@ -76,13 +76,13 @@ def main(base: str, app_secret: str) -> None:
     signup = call(
         "POST",
         f"{base}/api/signup",
-        {"email": "api-check@example.com", "password": "api check password", "business_name": "API check"},
+        {"email": "api-check@example.com", "password": "Orchid-kettle-9413-api", "business_name": "API check"},
     )
     auth = {"Authorization": f"Bearer {signup['api_token']}"}
     call(
         "POST",
         f"{base}/api/channels",
-        {"platform": "facebook", "account_id": PAGE_ID, "access_token": "api-check-page-token", "name": "API check"},
+        {"platform": "facebook", "account_id": PAGE_ID, "access_token": "EAAapi-check-page-token", "name": "API check"},
         auth,
     )
     customer_writes(base, app_secret)

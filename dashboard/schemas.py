@@ -238,7 +238,7 @@ class ChannelIn(_Body):
 
     platform: PlatformName
     account_id: str = Field(min_length=1, max_length=32, json_schema_extra={"pattern": "^[0-9]+$"})
-    access_token: str = Field(min_length=1, max_length=4096)
+    access_token: str = Field(min_length=1, max_length=4096, json_schema_extra={"pattern": "^[!-~]+$"})
     name: str = Field(default="", max_length=200)
 
     @field_validator("account_id")
@@ -246,6 +246,14 @@ class ChannelIn(_Body):
     def _numeric_id(cls, value: str) -> str:
         if not value.isascii() or not value.isdigit():
             raise ValueError("must be the numeric id of the page, Instagram account or WhatsApp phone number")
+        return value
+
+    @field_validator("access_token")
+    @classmethod
+    def _token_characters(cls, value: str) -> str:
+        # Meta's tokens are printable ASCII without spaces; anything else could not travel in a header anyway.
+        if not all("!" <= char <= "~" for char in value):
+            raise ValueError("an access token has letters, digits and punctuation only: copy it again from Meta")
         return value
 
 

@@ -171,6 +171,20 @@ async def update_campaign(db: AsyncDatabase, tenant_id: str, campaign_id: str, d
     return _campaign(doc)
 
 
+async def set_campaign_status(db: AsyncDatabase, tenant_id: str, campaign_id: str, status: CampaignStatus) -> Campaign | None:
+    """Activate, pause or complete a campaign and nothing else (its stored fields are kept as they are)."""
+    doc = await db[CAMPAIGNS].find_one({"_id": campaign_id, "tenant_id": tenant_id})
+    if doc is None:
+        return None
+    # A whole-document replace: a date written by `$set` comes back as a string from the embedded server.
+    doc.update(status=CampaignStatus(status).value, updated_at=now())
+    result = await db[CAMPAIGNS].replace_one({"_id": campaign_id, "tenant_id": tenant_id}, doc)
+    if result.matched_count == 0:  # deleted meanwhile
+        return None
+    await bump_version(db, tenant_id)
+    return _campaign(doc)
+
+
 async def delete_campaign(db: AsyncDatabase, tenant_id: str, campaign_id: str) -> bool:
     result = await db[CAMPAIGNS].delete_one({"_id": campaign_id, "tenant_id": tenant_id})
     if result.deleted_count == 0:

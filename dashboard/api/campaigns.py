@@ -8,7 +8,15 @@ from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
 from dashboard.errors import not_found
 from dashboard.schemas import CampaignOut, CampaignsOut, CampaignsQuery, CampaignStatusIn, DeletedOut
-from knowledge.campaigns import campaign_to_api, create_campaign, delete_campaign, get_campaign, list_campaigns, update_campaign
+from knowledge.campaigns import (
+    campaign_to_api,
+    create_campaign,
+    delete_campaign,
+    get_campaign,
+    list_campaigns,
+    set_campaign_status,
+    update_campaign,
+)
 from knowledge.models import Campaign, CampaignIn
 
 routes = ApiRoutes()
@@ -63,11 +71,7 @@ async def delete(request: web.Request) -> DeletedOut:
 async def change_status(request: web.Request, body: CampaignStatusIn) -> CampaignOut:
     """Change a campaign's status (draft, active, paused, completed); only active campaigns are offered to customers."""
     db, tenant, campaign_id = services(request).db, tenant_id(request), request.match_info["id"]
-    campaign = await get_campaign(db, tenant, campaign_id)
-    if campaign is None:
-        raise not_found("campaign")
-    fields = {key: value for key, value in campaign_to_api(campaign).items() if key not in ("id", "created_at", "updated_at")}
-    updated = await update_campaign(db, tenant, campaign_id, CampaignIn.model_validate({**fields, "status": body.status}))
+    updated = await set_campaign_status(db, tenant, campaign_id, body.status)
     if updated is None:
         raise not_found("campaign")
     return _out(updated)

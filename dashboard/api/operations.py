@@ -395,7 +395,11 @@ def _without_null(schema: Json) -> Json:
 
 
 def _parameters(op: Operation, definitions: Json, refs: Mapping[Any, Json]) -> list[Json]:
-    params: list[Json] = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in op.path_params]
+    # Ids are never empty and hold no slash (an empty one would name another route).
+    params: list[Json] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}}
+        for name in op.path_params
+    ]
     if op.query is not None:
         schema = definitions[refs[(op.query, "validation")]["$ref"].rsplit("/", 1)[-1]]
         required = set(schema.get("required", []))

@@ -98,3 +98,17 @@ async def test_other_tenants_campaigns_are_not_found(api: TestClient, owner: Sig
     assert mine["name"] == "Trail launch"  # untouched by the rival's attempts
     found = await (await api.get("/api/knowledge/search", params={"q": "Trail Runner price"}, headers=rival.auth)).json()
     assert found["passages"] == [] and found["facts"]["products"] == []
+
+
+async def test_a_status_change_keeps_a_campaign_as_stored(api: TestClient, owner: SignedUp) -> None:
+    # A link at the length limit gains a "/" when it is normalised on the way in; pausing the campaign later must
+    # not judge the stored campaign again (it answered 500 when it did).
+    long_link = "https://" + "a" * (2083 - len("https://"))
+    body = {**CAMPAIGN, "product": {**CAMPAIGN["product"], "call_to_action_url": long_link}}
+    created = await api.post("/api/campaigns", json=body, headers=owner.auth)
+    assert created.status == 201, await created.text()
+    campaign = await created.json()
+    paused = await api.post(f"/api/campaigns/{campaign['id']}/status", json={"status": "paused"}, headers=owner.auth)
+    assert paused.status == 200, await paused.text()
+    answer = await paused.json()
+    assert answer["status"] == "paused" and answer["product"]["call_to_action_url"] == campaign["product"]["call_to_action_url"]

@@ -140,3 +140,11 @@ async def test_the_scheduled_check_marks_a_channel_whose_token_died(api: TestCli
     assert by_id[alive["id"]]["status"] == "connected"
     assert by_id[dying["id"]]["status"] == "needs_reconnect"
     assert by_id[dying["id"]]["last_error_code"] == 190
+
+
+async def test_a_token_pasted_with_a_line_break_is_refused_by_name_not_a_crash(api: TestClient, owner: SignedUp) -> None:
+    for platform, account_id in (("facebook", "102030"), ("whatsapp", "5550001111")):
+        response = await connect(api, owner, platform=platform, account_id=account_id, access_token=PAGE_TOKEN + "\r\nX-Evil: 1")
+        assert response.status == 422
+        assert "access_token" in (await response.json())["error"]["fields"]
+    assert await channels_of(api, owner) == []
