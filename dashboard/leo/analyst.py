@@ -349,10 +349,13 @@ class OfflineAnalyst:
             reasons = self._reasons(target, others)
             if not others:
                 lines.append(f"{_name(target)} is your only {kind} with conversations, so there is nothing to compare it with.")
+            elif target is ranked[0]:
+                # The question's premise is wrong: say so before anything else.
+                lines.append(f"{_name(target)} actually converts best of your {kind}s.")
+                if reasons:
+                    lines.append("Where it still lags: " + "; ".join(reasons) + ".")
             elif reasons:
                 lines.append(f"Why {_name(target)} does worse: " + "; ".join(reasons) + ".")
-            elif target is ranked[0]:
-                lines.append(f"{_name(target)} converts best of your {kind}s.")
             else:
                 lines.append(
                     f"{_name(target)} converts at {_pct(_p(target['conversion_rate']))} against "

@@ -61,6 +61,14 @@ async def test_why_instagram_converts_worse_names_the_figures_behind_it(shop_api
     assert "2 replies could not be delivered" in why
 
 
+async def test_a_question_that_assumes_the_wrong_thing_is_corrected_first(shop_api):
+    client, shop = shop_api
+    # Messenger converts best here (3 sales of 6 conversations), so "why worse?" gets the premise corrected.
+    answer = (await ask_leo(client, shop.owner, "Why does Messenger convert worse?"))["reply"]
+    assert "Messenger actually converts best of your platforms." in answer
+    assert "Why Messenger does worse" not in answer
+
+
 async def test_what_the_business_sells_and_its_top_products(shop_api):
     client, shop = shop_api
     sells = (await ask_leo(client, shop.owner, "What do I sell?"))["reply"]
