@@ -260,46 +260,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "de": "Möchtest du, dass dir eine Person aus unserem Team hilft?",
         "it": "Vuoi che ti aiuti una persona del nostro team?",
     },
-    "per_month": {
-        "en": "{price}/month",
-        "es": "{price}/mes",
-        "pt": "{price}/mês",
-        "fr": "{price}/mois",
-        "de": "{price}/Monat",
-        "it": "{price}/mese",
-    },
-    "per_year": {
-        "en": "{price}/year",
-        "es": "{price}/año",
-        "pt": "{price}/ano",
-        "fr": "{price}/an",
-        "de": "{price}/Jahr",
-        "it": "{price}/anno",
-    },
-    "per_user_month": {
-        "en": "{price} per user/month",
-        "es": "{price} por usuario/mes",
-        "pt": "{price} por usuário/mês",
-        "fr": "{price} par utilisateur/mois",
-        "de": "{price} pro Nutzer/Monat",
-        "it": "{price} per utente/mese",
-    },
-    "per_session": {
-        "en": "{price} per session",
-        "es": "{price} por sesión",
-        "pt": "{price} por sessão",
-        "fr": "{price} par séance",
-        "de": "{price} pro Termin",
-        "it": "{price} a sessione",
-    },
-    "per_hour": {
-        "en": "{price}/hour",
-        "es": "{price}/hora",
-        "pt": "{price}/hora",
-        "fr": "{price}/heure",
-        "de": "{price}/Stunde",
-        "it": "{price}/ora",
-    },
 }
 
 
