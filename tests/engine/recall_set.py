@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.heldout.businesses import campaign_body  # one way to write a campaign for every quality set
 from tests.heldout.pdf import wrapped_pdf
 
 
@@ -68,22 +69,6 @@ class Question:
     amount: tuple[int, str] | None = None  # for "price": the amount a right answer states
     turns: tuple[str, ...] = ()  # the customer's earlier messages
     tags: tuple[str, ...] = ()  # paraphrase, slang, typo, follow-up, cross-language
-
-
-def _campaign(name: str, product: dict[str, Any], platform: str = "all", **flow: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "product": product,
-        "target_platform": platform,
-        "status": "active",
-        "chat_flow": {
-            "greeting": flow.get("greeting", ""),
-            "qualification_questions": flow.get("questions", []),
-            "objection_handling": flow.get("objections", {}),
-            "closing_message": flow.get("closing", ""),
-        },
-        "target_audience": flow.get("audience", ""),
-    }
 
 
 # Sorriso do Tejo ------------------------------------------------------------------------------------------------
@@ -132,7 +117,7 @@ DENTAL = Shop(
         "target_audience": "Famílias de Lisboa ocidental",
     },
     campaigns=[
-        _campaign(
+        campaign_body(
             "Check-up",
             {
                 "name": "Check-up e Higiene Oral",
@@ -147,7 +132,7 @@ DENTAL = Shop(
             questions=["Já é paciente da clínica?", "Que dia lhe dava jeito?"],
             closing="Ótimo! Pode marcar aqui a sua consulta.",
         ),
-        _campaign(
+        campaign_body(
             "Branqueamento",
             {
                 "name": "Branqueamento Dentário",
@@ -158,7 +143,7 @@ DENTAL = Shop(
                 "call_to_action_url": "https://sorrisodotejo.example.pt/branqueamento",
             },
         ),
-        _campaign(
+        campaign_body(
             "Alinhadores",
             {
                 "name": "Alinhadores Invisíveis",
@@ -169,7 +154,7 @@ DENTAL = Shop(
                 "call_to_action_url": "https://sorrisodotejo.example.pt/alinhadores",
             },
         ),
-        _campaign(
+        campaign_body(
             "Implantes",
             {
                 "name": "Implante Dentário",
@@ -282,7 +267,7 @@ SCHOOL = Shop(
         "target_audience": "Adulti e studenti internazionali a Milano",
     },
     campaigns=[
-        _campaign(
+        campaign_body(
             "Italiano intensivo",
             {
                 "name": "Corso intensivo di italiano",
@@ -296,7 +281,7 @@ SCHOOL = Shop(
             questions=["Che livello hai?", "Quando vorresti iniziare?"],
             closing="Perfetto! Ti puoi iscrivere qui.",
         ),
-        _campaign(
+        campaign_body(
             "Inglese serale",
             {
                 "name": "Corso serale di inglese",
@@ -307,7 +292,7 @@ SCHOOL = Shop(
                 "call_to_action_url": "https://linguaviva.example.it/inglese",
             },
         ),
-        _campaign(
+        campaign_body(
             "Lezioni private",
             {
                 "name": "Lezione privata",
@@ -319,7 +304,7 @@ SCHOOL = Shop(
                 "call_to_action_url": "https://linguaviva.example.it/privata",
             },
         ),
-        _campaign(
+        campaign_body(
             "CILS",
             {
                 "name": "Preparazione esame CILS",
@@ -434,7 +419,7 @@ COWORK = Shop(
         "target_audience": "Freelancers and small remote teams in Austin",
     },
     campaigns=[
-        _campaign(
+        campaign_body(
             "Hot desk",
             {
                 "name": "Hot Desk Membership",
@@ -449,7 +434,7 @@ COWORK = Shop(
             questions=["How many days a week would you come in?", "Is it just you or a team?"],
             closing="Awesome! You can join online here.",
         ),
-        _campaign(
+        campaign_body(
             "Dedicated desk",
             {
                 "name": "Dedicated Desk",
@@ -461,7 +446,7 @@ COWORK = Shop(
                 "call_to_action_url": "https://eastsidecommons.example.com/dedicated",
             },
         ),
-        _campaign(
+        campaign_body(
             "Day pass",
             {
                 "name": "Day Pass",
@@ -471,7 +456,7 @@ COWORK = Shop(
                 "call_to_action_url": "https://eastsidecommons.example.com/day",
             },
         ),
-        _campaign(
+        campaign_body(
             "Meeting rooms",
             {
                 "name": "Meeting Room",
@@ -482,7 +467,7 @@ COWORK = Shop(
                 "call_to_action_url": "https://eastsidecommons.example.com/rooms",
             },
         ),
-        _campaign(
+        campaign_body(
             "Private office",
             {
                 "name": "Private Office Suite",

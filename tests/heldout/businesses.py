@@ -50,7 +50,7 @@ class Business:
     hidden_products: tuple[str, ...] = ()
 
 
-def _campaign(name: str, product: dict[str, Any], platform: str = "all", **flow: Any) -> dict[str, Any]:
+def campaign_body(name: str, product: dict[str, Any], platform: str = "all", **flow: Any) -> dict[str, Any]:
     return {
         "name": name,
         "product": product,
@@ -113,7 +113,7 @@ PILATES = Business(
         "target_audience": "Busy Londoners who want a strong back",
     },
     campaigns=[
-        _campaign(
+        campaign_body(
             "Unlimited spring",
             {
                 "name": "Unlimited Membership",
@@ -134,7 +134,7 @@ PILATES = Business(
             closing="Lovely! You can join online and book your first class straight away.",
             audience="Adults in central London",
         ),
-        _campaign(
+        campaign_body(
             "Private sessions",
             {
                 "name": "Private Session",
@@ -146,7 +146,7 @@ PILATES = Business(
                 "call_to_action_url": "https://harbourpilates.example.co.uk/private",
             },
         ),
-        _campaign(
+        campaign_body(
             "Teacher training 2025",
             {
                 "name": "Teacher Training",
@@ -205,7 +205,7 @@ BIKES = Business(
         "target_audience": "Pendler in Köln",
     },
     campaigns=[
-        _campaign(
+        campaign_body(
             "E-Bike Frühling",
             {
                 "name": "Stadtrad E-Bike",
@@ -222,7 +222,7 @@ BIKES = Business(
             },
             closing="Super! Hier kannst du dein Stadtrad reservieren.",
         ),
-        _campaign(
+        campaign_body(
             "Inspektion",
             {
                 "name": "Fahrrad-Inspektion",
@@ -234,7 +234,7 @@ BIKES = Business(
                 "call_to_action_url": "https://fahrradwerk.example.de/termin",
             },
         ),
-        _campaign(
+        campaign_body(
             "Werkstatt-Abo",
             {
                 "name": "Werkstatt-Abo",
@@ -246,7 +246,7 @@ BIKES = Business(
                 "call_to_action_url": "https://fahrradwerk.example.de/abo",
             },
         ),
-        _campaign(
+        campaign_body(
             "Lastenrad",
             {
                 "name": "Lastenrad Cargo",
