@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import ConversationStatus, to_ms
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
@@ -304,8 +305,8 @@ async def _write_conversation(
                 text=text,
                 timestamp_ms=to_ms(at),
             )
-            message, _ = await convs.record_inbound(db, tenant_id, conversation, event, text, now=at)
-            await convs.mark_inbound(db, tenant_id, [message.id], "answered", intent=intent, confidence=0.9)
+            message, _ = await msgs.record_inbound(db, tenant_id, conversation, event, text, now=at)
+            await msgs.mark_inbound(db, tenant_id, [message.id], "answered", intent=intent, confidence=0.9)
             counts["messages_in"] += 1
             counts[hour_field(at, zone)] += 1
             if answered_first and not replied:  # wrote again after the first answer: counted once
@@ -316,7 +317,7 @@ async def _write_conversation(
             at += timedelta(seconds=rnd.randint(4, 40))
             continue
         source = "human" if sender == "human" else rnd.choice(("llm", "llm", "offline"))
-        await convs.record_outbound(
+        await msgs.record_outbound(
             db,
             tenant_id,
             conversation.id,

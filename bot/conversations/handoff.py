@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
 from bot.conversations.sending import ReplySender, SendOutcome
@@ -44,7 +45,7 @@ async def release(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Co
         {"tenant_id": tenant_id, "conversation_id": conversation_id, "state": {"$in": waiting}}, {"_id": 1}
     ).to_list(None)
     if held:
-        await convs.mark_inbound(db, tenant_id, [m["_id"] for m in held], InboundState.seen_by_human)
+        await msgs.mark_inbound(db, tenant_id, [m["_id"] for m in held], InboundState.seen_by_human)
     status = ConversationStatus.opted_out if conversation.status == ConversationStatus.opted_out else ConversationStatus.bot
     return await convs.update_conversation(db, tenant_id, conversation_id, status=status, paused_until=None)
 
@@ -65,7 +66,7 @@ async def human_reply(
             or conversation
         )
     outcome = await sender.deliver(account, conversation, text, sender="human")
-    message = await convs.record_outbound(
+    message = await msgs.record_outbound(
         db,
         tenant_id,
         conversation_id,
@@ -92,7 +93,7 @@ async def count_person_answer(db: AsyncDatabase, conversation: Conversation, *, 
         {"tenant_id": tenant_id, "conversation_id": conversation.id, "state": InboundState.held.value}, {"_id": 1}
     ).to_list(None)
     if held:
-        await convs.mark_inbound(db, tenant_id, [m["_id"] for m in held], InboundState.answered)
+        await msgs.mark_inbound(db, tenant_id, [m["_id"] for m in held], InboundState.answered)
     counts = {"messages_out": 1, "replies_human": 1, "messages_answered": len(held)}
     if conversation.first_reply_at is None:
         await convs.update_conversation(db, tenant_id, conversation.id, first_reply_at=now)

@@ -26,6 +26,7 @@ from typing import Literal
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
+from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, Delivery, Message, from_ms
 from bot.metrics import Metrics
@@ -207,7 +208,7 @@ class ReplySender:
         except PartUnconfirmed as unconfirmed:
             total, part = unconfirmed.total, unconfirmed.part
             await ride_out(
-                lambda: convs.hold_unconfirmed_reply(
+                lambda: msgs.hold_unconfirmed_reply(
                     db,
                     tenant_id,
                     conversation.id,
@@ -234,7 +235,7 @@ class ReplySender:
         # went out is recorded whatever it takes: a MongoDB outage here is waited out, since a retry of the turn
         # that found no record would send the reply a second time.
         await ride_out(
-            lambda: convs.record_outbound(
+            lambda: msgs.record_outbound(
                 self._db,
                 conversation.tenant_id,
                 conversation.id,
@@ -279,7 +280,7 @@ class ReplySender:
                     "a reply sent twice without an answer or a report is left unconfirmed", extra={"platform": account.platform}
                 )
                 await ride_out(
-                    lambda record=record: convs.record_outbound(  # type: ignore[misc]
+                    lambda record=record: msgs.record_outbound(  # type: ignore[misc]
                         db,
                         tenant_id,
                         conversation.id,
@@ -314,7 +315,7 @@ class ReplySender:
             except PartUnconfirmed as again:
                 total, part, since = again.total, again.part, self._clock.now()
                 await ride_out(
-                    lambda record=record, total=total, part=part, since=since: convs.hold_unconfirmed_reply(  # type: ignore[misc]
+                    lambda record=record, total=total, part=part, since=since: msgs.hold_unconfirmed_reply(  # type: ignore[misc]
                         db,
                         tenant_id,
                         conversation.id,
@@ -337,7 +338,7 @@ class ReplySender:
 
     async def _await_report(self, tenant_id: str, message_id: str) -> Message | None:
         """The reply's record once Meta reported its unanswered part, or as it stands when the wait is over."""
-        record = await convs.get_message(self._db, tenant_id, message_id)
+        record = await msgs.get_message(self._db, tenant_id, message_id)
         if record is None or record.delivery != Delivery.unknown:
             return record
         waiting_for = record.awaiting_part
@@ -348,7 +349,7 @@ class ReplySender:
             if loop.time() >= deadline:
                 break
             await asyncio.sleep(min(_REPORT_POLL_S, max(0.0, deadline - loop.time())))
-            record = await convs.get_message(self._db, tenant_id, message_id)
+            record = await msgs.get_message(self._db, tenant_id, message_id)
         return record
 
     async def note_sent_reply(
@@ -362,15 +363,15 @@ class ReplySender:
         message_id = reply_message_id(turn_id)
         if not turn_id.startswith("turn_"):
             return  # not a turn's reply
-        stored = await convs.get_message(db, tenant_id, message_id)
+        stored = await msgs.get_message(db, tenant_id, message_id)
         if stored is not None:
             if stored.delivery == Delivery.unknown:
-                await convs.confirm_reply_part(db, tenant_id, message_id, part, platform_message_id)
+                await msgs.confirm_reply_part(db, tenant_id, message_id, part, platform_message_id)
             return  # otherwise stored by its worker as usual
         conversation = await convs.find_conversation(db, tenant_id, account.platform, account.account_id, customer_id)
         if conversation is None:
             return
-        await convs.record_outbound(
+        await msgs.record_outbound(
             db,
             tenant_id,
             conversation.id,
@@ -384,5 +385,5 @@ class ReplySender:
             advance=False,
             now=self._clock.now(),
         )
-        await convs.confirm_reply_part(db, tenant_id, message_id, part, platform_message_id)
+        await msgs.confirm_reply_part(db, tenant_id, message_id, part, platform_message_id)
         log.info("a reply its worker did not store was stored from Meta's report", extra={"platform": account.platform})

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.conversations import store as convs
+from bot.conversations import messages as msgs
 from bot.conversations.records import Conversation, Delivery, InboundState, Message
 from bot.pipeline import choose_campaign
 from bot.pipeline.query import retrieval_query
@@ -41,12 +41,12 @@ class TurnMessages:
 
 async def load_turn_messages(db: AsyncDatabase, conversation: Conversation) -> TurnMessages:
     tenant_id = conversation.tenant_id
-    recent = await convs.recent_messages(db, tenant_id, conversation.id, limit=RECENT_LIMIT)
+    recent = await msgs.recent_messages(db, tenant_id, conversation.id, limit=RECENT_LIMIT)
     complete = len(recent) < RECENT_LIMIT
     pending = [m for m in recent if m.direction == "in" and m.state == InboundState.pending]
     if not complete and recent and recent[0].state == InboundState.pending:
         # A burst longer than the read: its older messages are fetched too, none is left behind.
-        pending = await convs.pending_inbound(db, tenant_id, conversation.id)
+        pending = await msgs.pending_inbound(db, tenant_id, conversation.id)
     pending_ids = {m.id for m in pending}
     history = [m for m in recent if m.id not in pending_ids]
     return TurnMessages(pending=pending, history=history, recent=recent, complete=complete)

@@ -14,6 +14,7 @@ import time
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
+from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
 from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id
@@ -99,17 +100,17 @@ class TurnRunner:
         if plan.action == TurnAction.nothing:
             return None
         if plan.action == TurnAction.hold:
-            await convs.mark_inbound(db, tenant_id, message_ids, InboundState.held)
+            await msgs.mark_inbound(db, tenant_id, message_ids, InboundState.held)
             return None
         if plan.action == TurnAction.finish:
-            await convs.mark_inbound(db, tenant_id, message_ids, InboundState.answered)
+            await msgs.mark_inbound(db, tenant_id, message_ids, InboundState.answered)
             return None
         if plan.action == TurnAction.resume:
             assert reply is not None
             return await self._resume(account, conversation, messages, reply, turn_id, settings)
         if plan.action == TurnAction.skip:
             assert classification is not None
-            await convs.mark_inbound(
+            await msgs.mark_inbound(
                 db,
                 tenant_id,
                 message_ids,
@@ -160,7 +161,7 @@ class TurnRunner:
             )
             raise
         now = self._clock.now()
-        await convs.mark_inbound(
+        await msgs.mark_inbound(
             db,
             tenant_id,
             [m.id for m in pending],
@@ -200,7 +201,7 @@ class TurnRunner:
         reply = next((m for m in messages.recent if m.id == reply_id), None)
         if reply is None and not messages.complete:
             # Replies come after the turn's messages, so one older than the read is unlikely; still, ask.
-            reply = await convs.get_message(self._db, tenant_id, reply_id)
+            reply = await msgs.get_message(self._db, tenant_id, reply_id)
         return reply
 
     async def _resume(
@@ -217,7 +218,7 @@ class TurnRunner:
         db, tenant_id, pending = self._db, conversation.tenant_id, messages.pending
         outcome = await self._sender.settle_unconfirmed(account, conversation, turn_id, reply_to=pending[-1].platform_message_id)
         now = self._clock.now()
-        await convs.mark_inbound(db, tenant_id, [m.id for m in pending], InboundState.answered)
+        await msgs.mark_inbound(db, tenant_id, [m.id for m in pending], InboundState.answered)
         changes: dict[str, object] = {}
         if reply.status_after and outcome.sent:
             changes["status"] = ConversationStatus(reply.status_after)

@@ -16,6 +16,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
+from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.handoff import count_person_answer
 from bot.conversations.records import Conversation, ConversationStatus, InboundState
@@ -184,7 +185,7 @@ class EventDispatcher:
             conversation, created = await self._create(account, event, text, now, started)
         else:
             conversation = await self._refresh(conversation, event, text, started)
-        message, is_new = await convs.record_inbound(db, tenant_id, conversation, event, text, now=now)
+        message, is_new = await msgs.record_inbound(db, tenant_id, conversation, event, text, now=now)
         action = plan_inbound(is_new=is_new, state=message.state, standby=event.standby, written_at=message.at, now=now)
         if action == InboundAction.redelivered:
             log.info("redelivered message ignored", extra={"platform": event.platform})
@@ -209,7 +210,7 @@ class EventDispatcher:
                 campaign_id=conversation.campaign_id,
             )
         if action in (InboundAction.standby, InboundAction.stale):
-            await convs.mark_inbound(db, tenant_id, [message.id], InboundState.skipped)
+            await msgs.mark_inbound(db, tenant_id, [message.id], InboundState.skipped)
             return None
         return conversation
 
@@ -221,7 +222,7 @@ class EventDispatcher:
         campaign_id = await self._choose_campaign(
             account.tenant_id, event.platform, text, referral.get("referral_ref") or "", started
         )
-        at = convs.message_time(event, now)
+        at = msgs.message_time(event, now)
         fields: dict[str, object] = {**referral, "last_customer_at": at, "last_message_at": at}
         if campaign_id:
             fields["campaign_id"] = campaign_id
@@ -283,7 +284,7 @@ class EventDispatcher:
         conversation = await convs.get_or_create_conversation(
             db, tenant_id, event.platform, event.account_id, event.customer_id, now=now
         )
-        _, is_new = await convs.record_outbound_once(
+        _, is_new = await msgs.record_outbound_once(
             db,
             tenant_id,
             conversation.id,
@@ -293,7 +294,7 @@ class EventDispatcher:
             delivery="sent",
             platform_message_id=event.message_id,
             now=now,
-            message_id=convs.inbound_message_id(event.platform, event.account_id, "echo:" + event.message_id),
+            message_id=msgs.inbound_message_id(event.platform, event.account_id, "echo:" + event.message_id),
         )
         if is_new:  # a redelivered echo is not a second answer
             await count_person_answer(db, conversation, now=now, zone=settings.zone)
@@ -311,16 +312,16 @@ class EventDispatcher:
         db, tenant_id = self._db, account.tenant_id
         status = "read" if event.receipt == "read" else "delivered"
         for mid in event.message_ids:
-            await convs.update_delivery(db, tenant_id, mid, status)
+            await msgs.update_delivery(db, tenant_id, mid, status)
         if event.watermark_ms:
             conversation = await convs.find_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
             if conversation is not None:
                 watermark = datetime.fromtimestamp(event.watermark_ms / 1000, UTC)
-                await convs.mark_read_up_to(db, tenant_id, conversation.id, watermark, status)
+                await msgs.mark_read_up_to(db, tenant_id, conversation.id, watermark, status)
 
     async def _on_status(self, account: ChannelAccount, event: StatusUpdate) -> None:
         db, tenant_id = self._db, account.tenant_id
-        message = await convs.update_delivery(
+        message = await msgs.update_delivery(
             db, tenant_id, event.message_id, event.status, error_code=event.error_code, error_title=event.error_title
         )
         reference = reference_in(event.callback_data)

@@ -16,7 +16,7 @@ import redis.asyncio as aioredis
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
-from bot.conversations.store import purge_messages_before
+from bot.conversations.messages import purge_messages_before
 from bot.inbound.stream import compact_log
 from bot.runtime.services import Services
 from channels.account_check import recheck_accounts

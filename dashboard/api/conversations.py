@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.handoff import human_reply, release, take_over
 from bot.conversations.queries import conversation_ids_at_stage, find_conversations
@@ -70,7 +71,7 @@ async def _detail(request: web.Request, conversation: Conversation) -> Conversat
     db, tenant = services(request).db, tenant_id(request)
     lead = await get_lead(db, tenant, conversation.id)
     out = conversation_to_api(conversation, lead)
-    out["messages"] = [message_to_api(m) for m in await convs.all_messages(db, tenant, conversation.id)]
+    out["messages"] = [message_to_api(m) for m in await msgs.all_messages(db, tenant, conversation.id)]
     if lead:
         out["lead"]["history"] = [
             {"at": e["at"].isoformat(), "score": e["score"], "stage": e["stage"], "reasons": e.get("reasons", [])}

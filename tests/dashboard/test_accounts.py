@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiohttp.test_utils import TestClient
 
+from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.pipeline.types import LeadState
 from bot.sales.counters import bump_daily
@@ -244,9 +245,7 @@ async def give_a_business_data(api: TestClient, who: SignedUp, *, page: str) -> 
     )
     assert manual.status == 201
     conversation = await convs.get_or_create_conversation(db, who.tenant_id, "facebook", page, "PSID_" + page, "Dana")
-    await convs.record_outbound(
-        db, who.tenant_id, conversation.id, sender="bot", text="Hello!", source="offline", delivery="sent"
-    )
+    await msgs.record_outbound(db, who.tenant_id, conversation.id, sender="bot", text="Hello!", source="offline", delivery="sent")
     await save_lead_after_turn(
         db, conversation, LeadState(score=40, stage="engaged"), campaign_id=campaign["id"], previous=None, now=datetime.now(UTC)
     )

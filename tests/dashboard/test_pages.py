@@ -10,6 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
+from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.pipeline.types import LeadState
 from bot.sales.counters import bump_daily
@@ -133,7 +134,7 @@ async def test_overview_shows_totals_tables_and_conversations(api: TestClient, o
     await save_lead_after_turn(
         db, conversation, LeadState(score=37, stage="engaged"), campaign_id="", previous=None, now=datetime.now(UTC)
     )
-    await convs.record_outbound(
+    await msgs.record_outbound(
         db, owner.tenant_id, conversation.id, sender="bot", text="Our pass is 49 USD.", source="offline", delivery="sent"
     )
     await convs.get_or_create_conversation(db, owner.tenant_id, "facebook", "55", "PSID_X", "<script>alert(1)</script>")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.conversations import store as convs
+from bot.conversations import messages as msgs
 from bot.conversations.records import InboundState
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
@@ -230,8 +230,8 @@ async def test_a_turn_whose_reply_was_stored_is_finished_without_a_second_send(p
     await post_webhook(platform_client, "messenger", body)
     await fake.wait_for_sends(1)
     db = platform_client.app[SERVICES].db
-    await convs.mark_inbound(
-        db, tenant.tenant_id, [convs.inbound_message_id("facebook", PAGE_ID, "m_half_done")], InboundState.pending
+    await msgs.mark_inbound(
+        db, tenant.tenant_id, [msgs.inbound_message_id("facebook", PAGE_ID, "m_half_done")], InboundState.pending
     )
 
     await post_webhook(platform_client, "messenger", body)  # Meta redelivers; a retry would do the same
@@ -272,9 +272,7 @@ async def test_a_reply_sent_but_never_stored_is_known_from_metas_report_and_not_
     await db.messages.delete_one({"_id": reply["_id"]})
     account_id = WA_PHONE_ID if channel == "whatsapp" else PAGE_ID
     platform_name = "whatsapp" if channel == "whatsapp" else "facebook"
-    await convs.mark_inbound(
-        db, tenant.tenant_id, [convs.inbound_message_id(platform_name, account_id, mid)], InboundState.pending
-    )
+    await msgs.mark_inbound(db, tenant.tenant_id, [msgs.inbound_message_id(platform_name, account_id, mid)], InboundState.pending)
 
     if channel == "whatsapp":
         report = whatsapp_status(reply["platform_message_id"], customer, "sent", callback_data=reference)

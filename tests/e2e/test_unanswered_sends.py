@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 
-from bot.conversations import store as convs
+from bot.conversations import messages as msgs
 from bot.conversations.records import InboundState
 from bot.conversations.sending import reply_message_id
 from bot.inbound.stream import InboundStream
@@ -168,7 +168,7 @@ async def test_a_retry_of_a_turn_whose_send_went_unanswered_waits_for_metas_repo
         await settled(redis)
         reply = await db.messages.find_one({"tenant_id": tenant.tenant_id, "direction": "out"})
         conversation = await conversation_of(client, tenant, "PSID_WAIT")
-        await convs.hold_unconfirmed_reply(
+        await msgs.hold_unconfirmed_reply(
             db,
             tenant.tenant_id,
             conversation["id"],
@@ -181,8 +181,8 @@ async def test_a_retry_of_a_turn_whose_send_went_unanswered_waits_for_metas_repo
             status_after="",
             now=reply["at"],
         )
-        await convs.mark_inbound(
-            db, tenant.tenant_id, [convs.inbound_message_id("facebook", PAGE_ID, "m_wait")], InboundState.pending
+        await msgs.mark_inbound(
+            db, tenant.tenant_id, [msgs.inbound_message_id("facebook", PAGE_ID, "m_wait")], InboundState.pending
         )
 
         await post_webhook(client, "messenger", body)  # the retry: it waits (up to 60 s) for Meta's report

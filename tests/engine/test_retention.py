@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.runtime.housekeeping import Chore, retention_chore, run_due
 from channels.events import InboundMessage
@@ -26,14 +27,14 @@ async def _customer_message(db, conversation, mid: str, at: datetime) -> None:
         text=f"text {mid}",
         timestamp_ms=int(at.timestamp() * 1000),
     )
-    await convs.record_inbound(db, "t1", conversation, event, event.text, now=at)
+    await msgs.record_inbound(db, "t1", conversation, event, event.text, now=at)
 
 
 async def test_messages_older_than_the_retention_are_purged_and_the_rest_kept(db, redis):
     conversation, _ = await convs.open_conversation(db, "t1", "facebook", "p1", "u1", now=NOW - timedelta(days=90))
     for mid, age in (("m_old", 45), ("m_edge", 31), ("m_new", 29), ("m_today", 0)):
         await _customer_message(db, conversation, mid, NOW - timedelta(days=age))
-    await convs.record_outbound(
+    await msgs.record_outbound(
         db,
         "t1",
         conversation.id,
@@ -48,7 +49,7 @@ async def test_messages_older_than_the_retention_are_purged_and_the_rest_kept(db
     assert chore is not None
     assert await run_due(redis, [chore]) == ["purge-messages"]
 
-    kept = await convs.all_messages(db, "t1", conversation.id)
+    kept = await msgs.all_messages(db, "t1", conversation.id)
     assert [m.platform_message_id for m in kept] == ["m_new", "m_today"]
     assert await convs.get_conversation(db, "t1", conversation.id) is not None
 

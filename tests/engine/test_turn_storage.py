@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, InboundState
 from bot.conversations.turn_context import RECENT_LIMIT, load_turn_messages
@@ -42,14 +43,14 @@ async def _customer_says(db, conversation: Conversation, mid: str, text: str, *,
         text=text,
         timestamp_ms=int(written.timestamp() * 1000),
     )
-    await convs.record_inbound(db, conversation.tenant_id, conversation, event, text, now=NOW)
+    await msgs.record_inbound(db, conversation.tenant_id, conversation, event, text, now=NOW)
 
 
 async def test_pending_messages_are_the_turn_and_earlier_ones_its_history(db):
     conversation = await _conversation(db)
     await _customer_says(db, conversation, "m1", "hi", seconds=0)
-    await convs.mark_inbound(db, "tenant-a", [convs.inbound_message_id("facebook", "PAGE", "m1")], InboundState.answered)
-    await convs.record_outbound(
+    await msgs.mark_inbound(db, "tenant-a", [msgs.inbound_message_id("facebook", "PAGE", "m1")], InboundState.answered)
+    await msgs.record_outbound(
         db,
         "tenant-a",
         conversation.id,
