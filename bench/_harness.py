@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -99,6 +101,31 @@ class TimedGraph:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self.handle)
         return app
+
+
+def platform_env(settings: Settings, **overrides: str) -> dict[str, str]:
+    """The environment of a `python -m bot` process on the bench's servers and database (overrides win)."""
+    return {
+        **os.environ,
+        "MONGODB_URI": settings.mongodb_uri,
+        "REDIS_URL": settings.redis_url,
+        "MONGODB_DB": settings.mongodb_db,
+        "SECRET_KEY": settings.secret_key,
+        "META_APP_ID": settings.meta_app_id,
+        "META_APP_SECRET": settings.meta_app_secret,
+        "GRAPH_API_URL": settings.graph_base,
+        "GROQ_API_KEY": settings.groq_api_key,
+        "GROQ_BASE_URL": settings.groq_base_url,
+        "REPLY_DEBOUNCE_MS": "0",
+        "LOG_LEVEL": "ERROR",
+        "DATA_DIR": str(settings.data_dir),
+        **overrides,
+    }
+
+
+def spawn(args: list[str], **options: object) -> subprocess.Popen[bytes]:
+    """A server process of the bench (started once; nothing waits on it here)."""
+    return subprocess.Popen(args, **options)  # type: ignore[call-overload]
 
 
 async def serve(app: web.Application, stack: AsyncExitStack) -> str:

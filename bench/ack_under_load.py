@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
-from _harness import ROOT, Servers, embedded_servers, messenger_text, seed_tenant, signed
+from _harness import ROOT, Servers, embedded_servers, messenger_text, platform_env, seed_tenant, signed, spawn
 
 from bot.runtime.embedded import free_port
 
@@ -70,28 +69,6 @@ class Processes:
                 proc.wait()
 
 
-def spawn(args: list[str], **options: object) -> subprocess.Popen[bytes]:
-    """A server process of the bench (started once; nothing waits on it here)."""
-    return subprocess.Popen(args, **options)  # type: ignore[call-overload]
-
-
-def platform_env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {
-        **os.environ,
-        "MONGODB_URI": settings.mongodb_uri,
-        "REDIS_URL": settings.redis_url,
-        "MONGODB_DB": settings.mongodb_db,
-        "SECRET_KEY": settings.secret_key,
-        "META_APP_ID": settings.meta_app_id,
-        "META_APP_SECRET": settings.meta_app_secret,
-        "GRAPH_API_URL": settings.graph_base,
-        "GROQ_API_KEY": "",
-        "REPLY_DEBOUNCE_MS": "0",
-        "LOG_LEVEL": "ERROR",
-        "DATA_DIR": str(settings.data_dir),
-    }
-
-
 async def wait_listening(url: str) -> None:
     async with aiohttp.ClientSession() as session:
         for _ in range(300):
@@ -133,7 +110,7 @@ async def backlog(redis: aioredis.Redis) -> int:
 async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
     graph_port, web_port, bare_port = free_port(), free_port(), free_port()
     settings = servers.settings(graph_api_url=f"http://127.0.0.1:{graph_port}/v21.0", log_level="ERROR")
-    env = platform_env(settings)
+    env = platform_env(settings, GROQ_API_KEY="")
     serve = [sys.executable, "-m", "bot", "serve", "--port", str(web_port), *(["--no-worker"] if separate else [])]
     procs = [
         spawn([sys.executable, "-c", GRAPH, str(graph_port), str(ROOT)], cwd=ROOT, stdin=subprocess.DEVNULL),

@@ -19,7 +19,7 @@ from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-from _harness import TimedGraph, embedded_servers, messenger_text, quiet_logs, seed_tenant, serve, signed
+from _harness import TimedGraph, embedded_servers, messenger_text, platform_env, quiet_logs, seed_tenant, serve, signed
 
 from bot.runtime.app import create_app
 from tests.fakes.groq_server import FakeGroq, slow, tool_answer
@@ -66,21 +66,7 @@ SEPARATE_WORKER = "--in-process" not in sys.argv
 
 def start_worker(settings, page_limit: int | None) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
     """`python -m bot worker`; with `page_limit`, its pacing of a page's text sends set to that many a second."""
-    env = {
-        **os.environ,
-        "MONGODB_URI": settings.mongodb_uri,
-        "REDIS_URL": settings.redis_url,
-        "MONGODB_DB": settings.mongodb_db,
-        "SECRET_KEY": settings.secret_key,
-        "META_APP_ID": settings.meta_app_id,
-        "META_APP_SECRET": settings.meta_app_secret,
-        "GRAPH_API_URL": settings.graph_base,
-        "GROQ_API_KEY": settings.groq_api_key,
-        "GROQ_BASE_URL": settings.groq_base_url,
-        "REPLY_DEBOUNCE_MS": "0",
-        "LOG_LEVEL": "WARNING",
-        "DATA_DIR": str(settings.data_dir),
-    }
+    env = platform_env(settings, LOG_LEVEL="WARNING")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     command = ["-m", "bot", "worker"]
     if page_limit:

@@ -8,7 +8,6 @@ and whether that worker answered each customer once.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from contextlib import AsyncExitStack
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
-from _harness import ROOT, TimedGraph, embedded_servers, messenger_text, seed_tenant, serve, signed
+from _harness import ROOT, TimedGraph, embedded_servers, messenger_text, platform_env, seed_tenant, serve, signed, spawn
 
 from bot.runtime.embedded import free_port
 
@@ -27,28 +26,6 @@ WAITING = 10
 GRAPH_DELAY_S = 3.0
 DEBOUNCE_MS = 1500
 PAGE_ID = "5000000001"
-
-
-def spawn(args: list[str], **options: object) -> subprocess.Popen[bytes]:
-    """A server process of the bench (started once; nothing waits on it here)."""
-    return subprocess.Popen(args, **options)  # type: ignore[call-overload]
-
-
-def env_of(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {
-        **os.environ,
-        "MONGODB_URI": settings.mongodb_uri,
-        "REDIS_URL": settings.redis_url,
-        "MONGODB_DB": settings.mongodb_db,
-        "SECRET_KEY": settings.secret_key,
-        "META_APP_ID": settings.meta_app_id,
-        "META_APP_SECRET": settings.meta_app_secret,
-        "GRAPH_API_URL": settings.graph_base,
-        "GROQ_API_KEY": "",
-        "REPLY_DEBOUNCE_MS": str(DEBOUNCE_MS),
-        "LOG_LEVEL": "ERROR",
-        "DATA_DIR": str(settings.data_dir),
-    }
 
 
 async def until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -68,7 +45,7 @@ async def main() -> None:
         web = spawn(
             [sys.executable, "-m", "bot", "serve", "--port", str(port)],
             cwd=ROOT,
-            env=env_of(settings),
+            env=platform_env(settings, GROQ_API_KEY="", REPLY_DEBOUNCE_MS=str(DEBOUNCE_MS)),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
         )
@@ -110,7 +87,12 @@ async def main() -> None:
         finished = len(graph.fake.sends())
         left = int(await redis.xlen("inbound"))
 
-        worker = spawn([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env_of(settings), stdin=subprocess.DEVNULL)
+        worker = spawn(
+            [sys.executable, "-m", "bot", "worker"],
+            cwd=ROOT,
+            env=platform_env(settings, GROQ_API_KEY="", REPLY_DEBOUNCE_MS=str(DEBOUNCE_MS)),
+            stdin=subprocess.DEVNULL,
+        )
         try:
 
             async def all_answered() -> bool:
