@@ -260,6 +260,30 @@ PHRASES: dict[str, dict[str, str]] = {
         "de": "Möchtest du, dass dir eine Person aus unserem Team hilft?",
         "it": "Vuoi che ti aiuti una persona del nostro team?",
     },
+    "price_per_person": {
+        "en": "{price} per person",
+        "es": "{price} por persona",
+        "pt": "{price} por pessoa",
+        "fr": "{price} par personne",
+        "de": "{price} pro Person",
+        "it": "{price} a persona",
+    },
+    "price_per_session": {
+        "en": "{price} per session",
+        "es": "{price} por sesión",
+        "pt": "{price} por sessão",
+        "fr": "{price} par séance",
+        "de": "{price} pro Sitzung",
+        "it": "{price} a sessione",
+    },
+    "price_per_user_month": {
+        "en": "{price} per user per month",
+        "es": "{price} por usuario al mes",
+        "pt": "{price} por usuário por mês",
+        "fr": "{price} par utilisateur et par mois",
+        "de": "{price} pro Nutzer und Monat",
+        "it": "{price} per utente al mese",
+    },
 }
 
 
