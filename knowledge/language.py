@@ -1,8 +1,12 @@
-"""The six languages the platform speaks: folding, a language guess for short chat messages, Snowball stems.
+"""Languages: folding, the language of a text in any of some seventy languages, Snowball stems.
 
-Stems come from PyStemmer (Snowball), one stemmer per language. The language guess is our own: chat messages
-are a few words long ("und wo seid ihr?", "yo wat u guys got"), where general-purpose detectors trained on
-sentences guess poorly; a vote of each language's function words does better and costs microseconds.
+The language of a text comes from lingua (`lingua-language-detector`), whose wheel ships its n-gram models and
+which is tuned for short text. A first pass with its trigram models over every language picks a few candidates;
+a second pass with all of its models (1- to 5-grams) decides among them, so a process only ever loads the full
+models of languages it has been shown (each costs some 15 MB). When a short message does not tell its language
+clearly ("ok", "hola", "ja"), the conversation's language stands; a vote of function words in six languages is
+the last resort. Stems come from PyStemmer (Snowball), one stemmer per language it knows; other languages are
+matched on their folded words.
 """
 
 from __future__ import annotations
@@ -12,9 +16,45 @@ import unicodedata
 from functools import cache, lru_cache
 
 import Stemmer  # PyStemmer ships no type information (mypy: ignore_missing_imports)
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
+# The languages the hand-written vocabulary (stop words, function words, topics) covers: an offline fallback only.
 LANGUAGES = ("en", "es", "pt", "fr", "de", "it")
-_SNOWBALL = {"en": "english", "es": "spanish", "pt": "portuguese", "fr": "french", "de": "german", "it": "italian"}
+# Snowball algorithms by ISO 639-1 code (PyStemmer's names).
+_SNOWBALL = {
+    "ar": "arabic",
+    "hy": "armenian",
+    "eu": "basque",
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "nl": "dutch",
+    "en": "english",
+    "et": "estonian",
+    "fi": "finnish",
+    "fr": "french",
+    "de": "german",
+    "el": "greek",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "ga": "irish",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "fa": "persian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "st": "sesotho",
+    "es": "spanish",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+}
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -38,13 +78,16 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 @cache
-def _stemmer(lang: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer(_SNOWBALL.get(lang, "english"))
+def _stemmer(lang: str) -> Stemmer.Stemmer | None:
+    algorithm = _SNOWBALL.get(lang)
+    return Stemmer.Stemmer(algorithm) if algorithm else None
 
 
 def stem_words(tokens: list[str], lang: str) -> list[str]:
-    """Snowball stems of folded words in `lang` ("refunds" → "refund", "envíos" → "envi")."""
-    return _stemmer(lang).stemWords(tokens)
+    """Snowball stems of folded words in `lang` ("refunds" → "refund", "envíos" → "envi"); the words themselves
+    in a language Snowball does not know (an English stemmer would only mangle them)."""
+    stemmer = _stemmer(lang)
+    return stemmer.stemWords(tokens) if stemmer is not None else list(tokens)
 
 
 # Words too common to say what a message is about.
@@ -773,9 +816,9 @@ _LETTER_HINTS = (("ñ¿¡", "es"), ("ãõ", "pt"), ("ùœë", "fr"), ("äöüß"
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
 
-@lru_cache(maxsize=16384)
-def detect_language(text: str, default: str = "en") -> str:
-    """The language of a chat message among LANGUAGES; `default` (the conversation's language) when unsure."""
+def function_word_guess(text: str, default: str = "en") -> str:
+    """A vote of common words among the six LANGUAGES; `default` when no word votes. The fallback for a short
+    message lingua cannot place."""
     text = _URL.sub(" ", text)
     found = words(text)
     if not found:
@@ -803,3 +846,79 @@ def detect_language(text: str, default: str = "en") -> str:
         scores["fr"] += 0.75
     best = max(LANGUAGES, key=lambda lang: (scores[lang], lang == default))
     return best if scores[best] > 0 else default
+
+
+# Detection through lingua ---------------------------------------------------------------------------------------
+
+# Nobody chats in these two, and their models claim many short texts of living languages.
+_NEVER_DETECTED = frozenset({Language.LATIN, Language.ESPERANTO})
+# Past this many letters the trigram pass alone is reliable, and a document's opening says its language.
+LONG_TEXT = 200
+# How many of the first pass's best guesses the second pass chooses among.
+CANDIDATES = 6
+# A text this short ("ok", "hola", "ja") changes the conversation's language only when lingua is sure.
+SURE = 0.6
+UNSURE = 0.3
+LIKELY = 0.2
+_LETTER = re.compile(r"[^\W\d_]")
+_LETTERS_RUN = re.compile(r"[^\W\d_]+")
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[#@]\w+|\d+")
+
+
+def _code(language: Language) -> str:
+    return language.iso_code_639_1.name.lower()
+
+
+@cache
+def _screening_detector() -> LanguageDetector:
+    languages = [language for language in Language.all() if language not in _NEVER_DETECTED]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+@lru_cache(maxsize=512)
+def _precise_detector(candidates: frozenset[Language]) -> LanguageDetector:
+    # lingua keeps each language's models once per process, whichever detector loaded them.
+    return LanguageDetectorBuilder.from_languages(*candidates).build()
+
+
+def supported_languages() -> list[str]:
+    """The ISO 639-1 codes of every language a text can be detected in."""
+    return sorted(_code(language) for language in Language.all() if language not in _NEVER_DETECTED)
+
+
+@lru_cache(maxsize=16384)
+def language_confidences(text: str) -> tuple[tuple[str, float], ...]:
+    """The languages `text` may be in, most likely first, with lingua's confidence (0–1); empty when the text
+    has no letters (a number, a link, an emoji)."""
+    cleaned = " ".join(_NOISE.sub(" ", text).split())[: LONG_TEXT * 3]
+    if not _LETTER.search(cleaned):
+        return ()
+    ranked = _screening_detector().compute_language_confidence_values(cleaned)
+    if len(cleaned) < LONG_TEXT and len(ranked) > 1:
+        candidates = frozenset(value.language for value in ranked[:CANDIDATES])
+        ranked = _precise_detector(candidates).compute_language_confidence_values(cleaned)
+    return tuple((_code(value.language), value.value) for value in ranked if value.value > 0)
+
+
+@lru_cache(maxsize=16384)
+def detect_language(text: str, default: str = "en") -> str:
+    """The ISO 639-1 code of the language `text` is written in; `default` (the conversation's or the business's
+    language) when the text does not say clearly enough to change it."""
+    confidences = language_confidences(text)
+    if not confidences:
+        return default
+    best, value = confidences[0]
+    if best == default:
+        return default
+    found = _LETTERS_RUN.findall(_NOISE.sub(" ", text))
+    kept = dict(confidences).get(default, 0.0)
+    if kept >= value * 0.75:
+        return default  # unclear between this language and the conversation's: the conversation's stands
+    if len(found) <= 2 and value < SURE:
+        # "ok", "hola", "quero comprar": a couple of words rarely tell a language; a function word of one of the
+        # six may.
+        guess = function_word_guess(text, default)
+        if guess != default:
+            return guess
+        return best if len(found) == 2 and value >= UNSURE else default
+    return best if value >= LIKELY else function_word_guess(text, default)
