@@ -1,8 +1,9 @@
 """The architecture, read from the source (every static import, nested ones too):
 
 - `knowledge/` imports nothing of ours; `channels/` imports only `knowledge/`.
-- `bot/pipeline/` is pure: of ours it imports only its own modules and `knowledge/`'s pure modules (models, money,
-  language and concepts: values and functions on text), and no client of a store or of the network.
+- `bot/pipeline/` is pure: of ours it imports only its own modules, `bot/i18n/` (the bot's sentences) and
+  `knowledge/`'s pure modules (models, money, language and concepts: values and functions on text), and no client
+  of a store or of the network. `bot/i18n/` imports nothing else of ours.
 - The domain (`bot/inbound/`, `bot/conversations/`, `bot/sales/`, `bot/pipeline/` and the modules directly in `bot/`)
   never imports the process (`bot/runtime/`).
 - Nothing imports `dashboard/` but `dashboard/` itself; the runtime's extension hook is the one place in `bot/`
@@ -23,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 OURS = ("bot", "channels", "knowledge", "dashboard")
 DOMAIN = ("bot.inbound", "bot.conversations", "bot.sales", "bot.pipeline")
 # `knowledge/`'s modules that hold values and pure functions on text, which the pure pipeline may use.
-KNOWLEDGE_VALUES = ("knowledge.models", "knowledge.money", "knowledge.language", "knowledge.concepts")
+KNOWLEDGE_VALUES = ("knowledge.models", "knowledge.money", "knowledge.language", "knowledge.concepts", "knowledge.text_structure")
 IO_LIBRARIES = ("pymongo", "redis", "aiohttp", "httpx", "groq", "bm25s", "pypdf")
 EXTENSION_HOOK = "bot/runtime/app.py"
 
@@ -88,7 +89,8 @@ def violations(root: Path, package: str, allowed: tuple[str, ...]) -> list[str]:
 RULES = {
     "knowledge": ("knowledge",),
     "channels": ("channels", "knowledge"),
-    "bot.pipeline": ("bot.pipeline", *KNOWLEDGE_VALUES),
+    "bot.pipeline": ("bot.pipeline", "bot.i18n", *KNOWLEDGE_VALUES),
+    "bot.i18n": ("bot.i18n",),
     "bot": ("bot", "channels", "knowledge"),
 }
 

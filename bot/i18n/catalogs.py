@@ -1,0 +1,112 @@
+"""The bot's own sentences as gettext catalogs (`locales/<lang>/LC_MESSAGES/replies.po`), and CLDR's names and lists.
+
+The .po files are read with babel and compiled in memory on first use, so there is no build step and no .mo file
+to keep in step. msgid is the key the code asks for; the English catalog holds the source text, and any language
+without a catalog, or a key its catalog lacks, is answered in English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).with_name("locales")
+DOMAIN = "replies"
+SOURCE_LANGUAGE = "en"
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}")
+
+
+def language_of(tag: str) -> str:
+    """The language of a tag: "pt-BR", "pt_BR" and "PT" are "pt"; "zh-Hant" is "zh"."""
+    found = _LANGUAGE_TAG.match(tag.strip())
+    return found.group(0).lower() if found else ""
+
+
+def _catalog_path(lang: str) -> Path:
+    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def available_languages() -> tuple[str, ...]:
+    """The languages that have a catalog, English first."""
+    found = sorted(path.parent.parent.name for path in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE))
+
+
+@cache
+def read_catalog(lang: str) -> Catalog:
+    with _catalog_path(lang).open("rb") as source:
+        return read_po(source, locale=lang, domain=DOMAIN)
+
+
+@cache
+def message_keys() -> frozenset[str]:
+    """The keys of every sentence: the English catalog's msgids."""
+    return frozenset(str(message.id) for message in read_catalog(SOURCE_LANGUAGE) if message.id)
+
+
+@cache
+def translations(lang: str) -> Translations:
+    """The compiled catalog of `lang` (a language code or tag), English behind it for what it lacks."""
+    code = language_of(lang)
+    english = _compiled(SOURCE_LANGUAGE)
+    if code == SOURCE_LANGUAGE or code not in available_languages():
+        return english
+    own = _compiled(code)
+    own.add_fallback(english)
+    return own
+
+
+def _compiled(lang: str) -> Translations:
+    # write_mo leaves out empty and fuzzy entries, so an untranslated line falls through to English.
+    compiled = BytesIO()
+    write_mo(compiled, read_catalog(lang))
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def phrase(key: str, lang: str, **values: str) -> str:
+    """The sentence `key` in `lang`, its `{placeholders}` filled from `values`. An unknown key is a KeyError."""
+    if key not in message_keys():
+        raise KeyError(key)
+    template = translations(lang).gettext(key)
+    return template.format(**values) if values else template
+
+
+def every_translation(key: str) -> dict[str, str]:
+    """The sentence `key` in every language that has a catalog: language → text (its placeholders unfilled)."""
+    return {lang: phrase(key, lang) for lang in available_languages()}
+
+
+def language_name(code: str, in_lang: str = "en") -> str:
+    """CLDR's name of language `code` written in `in_lang` ("nl" → "Dutch", in "de" → "Niederländisch");
+    the code itself when CLDR has no name for it."""
+    language = language_of(code)
+    try:
+        names = Locale(language_of(in_lang) or SOURCE_LANGUAGE).languages
+    except (UnknownLocaleError, ValueError):
+        names = Locale(SOURCE_LANGUAGE).languages
+    return str(names.get(language) or code)
+
+
+def join_list(items: Iterable[str], lang: str) -> str:
+    """The items joined the way `lang` writes a list: "a, b y c", "a وb وc"; English is CLDR's "a, b, and c",
+    and a region tag is honoured where CLDR differs ("en-GB": "a, b and c")."""
+    listed = list(items)
+    for tag in (lang.strip().replace("-", "_"), language_of(lang)):
+        try:
+            return format_list(listed, style="standard", locale=Locale.parse(tag))
+        except (UnknownLocaleError, ValueError):
+            continue
+    return format_list(listed, style="standard", locale=SOURCE_LANGUAGE)
