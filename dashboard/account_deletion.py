@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pymongo.asynchronous.database import AsyncDatabase
 
 import bot.conversations.store
+import bot.evaluation.store
 import bot.sales.store
 import channels.store
 import dashboard.store
@@ -32,11 +33,12 @@ TENANT_DATA: tuple[TenantDataDeleter, ...] = (
     knowledge.store.delete_tenant_data,
     bot.conversations.store.delete_tenant_data,
     bot.sales.store.delete_tenant_data,
+    bot.evaluation.store.delete_tenant_data,
     channels.store.delete_tenant_data,
     dashboard.store.delete_tenant_data,
 )
-# Redis keys that hold one tenant's data for a while (the playground's chats).
-TENANT_REDIS_PATTERNS = ("playground:{tenant}:*",)
+# Redis keys that hold one tenant's data for a while (the playground's chats, the last test-question run).
+TENANT_REDIS_PATTERNS = ("playground:{tenant}:*", "quality-run:{tenant}:*")
 
 
 @dataclass(frozen=True)

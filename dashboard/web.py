@@ -21,6 +21,7 @@ from dashboard.api import (
     leo,
     onboarding,
     openapi,
+    quality,
 )
 from dashboard.api.operations import add_api
 from dashboard.auth import auth_middleware
@@ -47,6 +48,7 @@ ROUTE_MODULES = (
     analytics,
     leo,
     bot_settings,
+    quality,
     openapi,
 )
 

@@ -1,9 +1,12 @@
 """`python -m bot eval TENANT [--model]`: an honest quality report built from the tenant's own data.
 
-Cases come from what the tenant sells and what its documents say (bot/evaluation/build.py); each runs through
-the same steps a customer's turn takes, offline and, with --model, through the model. A reply counts as
-answered only when it contains what answers the question (the price, the document's numbers, the link, the
-handoff).
+Cases are the owner's own test questions first (bot/evaluation/store.py), then questions built from what the
+tenant sells and what its documents say (bot/evaluation/build.py); each runs through the same steps a
+customer's turn takes, offline and, with --model, through the model. A reply counts as answered only when it
+contains what answers the question (the owner's expected answer, the price, the product names, the words and
+numbers of the sentence that answers, the link, the handoff); a case with nothing to look for never counts.
+The same store and a run of the owner's questions alone (bot/evaluation/verdicts.py) serve the owner's
+"Test questions" page.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from dataclasses import dataclass, field
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.evaluation.build import PLATFORMS, catalog_cases, document_cases
+from bot.evaluation.build import PLATFORMS, catalog_cases, document_cases, owner_cases
 from bot.evaluation.runner import Tally, print_tally, run_case
+from bot.evaluation.store import list_questions
+from bot.evaluation.verdicts import default_platform
 from bot.pipeline.guard import campaign_texts
 from bot.pipeline.llm import SalesChatModel
 from knowledge.campaigns import visible_campaigns
@@ -38,10 +43,16 @@ async def evaluate_tenant(
     db: AsyncDatabase, index: KnowledgeIndex, tenant_id: str, *, model: SalesChatModel | None = None, timeout_s: float = 8.0
 ) -> EvalReport:
     knowledge = await load_tenant_knowledge(db, tenant_id)
-    if knowledge.profile is None and not knowledge.campaigns and not knowledge.chunks:
+    own = await list_questions(db, tenant_id)
+    if knowledge.profile is None and not knowledge.campaigns and not knowledge.chunks and not own:
         raise UnknownTenant(tenant_id)
+    fallback = await default_platform(db, tenant_id)
     by_platform = {channel: await visible_campaigns(db, tenant_id, channel) for channel in PLATFORMS}
-    cases = [*catalog_cases(by_platform), *document_cases(knowledge.chunks)]
+    cases = [
+        *owner_cases(own, lambda question: question.platform or fallback),
+        *catalog_cases(by_platform),
+        *document_cases(knowledge.chunks),
+    ]
     texts = [*owner_texts(knowledge), *(t for c in knowledge.campaigns for t in campaign_texts(c))]
     known = [(c.product.price_cents, c.product.currency) for c in knowledge.campaigns]
     known += [(a.minor, a.currency) for text in texts for a in extract_amounts(text) if a.currency]

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from bot.evaluation.cases import EvalCase
+from bot.evaluation.expected import carries
 from knowledge.money import amount_matches, extract_amounts
 
 _APOLOGY = (
@@ -42,8 +43,22 @@ def contains(text: str, term: str) -> bool:
     return re.search(pattern, folded(text)) is not None
 
 
+def holds(reply: str, term: str) -> bool:
+    """`term` in `reply`: as a whole word (a plural too), or as the same words and numbers in the same order
+    with numbers read as values ("9:00" is said by "9am" and "9.00", "1,200" by "1200")."""
+    return contains(reply, term) or carries(reply, [term])
+
+
+def _all_held(reply: str, groups: tuple[tuple[str, ...], ...], at_least: int = 0) -> bool:
+    if not groups:
+        return False
+    held = sum(any(holds(reply, term) for term in group) for group in groups)
+    return held >= (at_least or len(groups))
+
+
 def answers(case: EvalCase, reply: str, *, handoff: bool, links: list[str]) -> bool:
-    """Whether the reply answers the question the case asks."""
+    """Whether the reply answers the question the case asks. A case with nothing to look for is never
+    answered: no expected words, numbers, amount, link or handoff means no way to tell."""
     if case.kind in ("handoff",):
         return handoff
     if case.kind == "complaint":
@@ -53,7 +68,12 @@ def answers(case: EvalCase, reply: str, *, handoff: bool, links: list[str]) -> b
     if case.amount is not None:
         minor, currency = case.amount
         return any(amount_matches(found, minor, currency) for found in extract_amounts(reply))
-    return all(any(contains(reply, term) for term in group) for group in case.answer)
+    if case.kind == "owner":
+        # The owner's forms are phrases: one of them, word for word, is the answer.
+        return any(carries(reply, group) for group in case.answer)
+    if case.options:
+        return any(_all_held(reply, option) for option in case.options)
+    return _all_held(reply, case.answer, case.at_least)
 
 
 def wrong_amounts(reply: str, known: list[tuple[int, str]]) -> list[str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bot.conversations.turn_context import PASSAGES
 from bot.evaluation.cases import EvalCase
 from bot.evaluation.checks import answers, lie_reached, passage_found, wrong_amounts
 from bot.pipeline import choose_campaign, run_turn
@@ -15,8 +16,6 @@ from bot.pipeline.query import retrieval_query
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
 from bot.pipeline.verify import ignored_phrases, support_texts
 from knowledge.retrieval import KnowledgeIndex
-
-PASSAGES = 4
 
 
 @dataclass
@@ -62,8 +61,17 @@ class Tally:
     def figures(self) -> dict[str, str]:
         honest, lies = self.honest, self.lies
         with_passage = [o for o in honest if o.passage_hit is not None]
+        owner = [o for o in honest if o.case.kind == "owner"]
         figures = {
             "answered": self._rate(sum(o.answered for o in honest), len(honest)),
+        }
+        if owner:
+            figures["your questions answered"] = self._rate(sum(o.answered for o in owner), len(owner))
+        unanswerable = [o for o in honest if o.case.note]
+        if unanswerable:
+            # Counted in "answered" as not answered: nothing tells a right reply from a wrong one.
+            figures["no expected answer"] = str(len(unanswerable))
+        figures |= {
             "wrong amounts sent": str(sum(len(o.wrong_amounts) for o in self.outcomes)),
             "retrieval hit": self._rate(sum(bool(o.passage_hit) for o in with_passage), len(with_passage)),
             "handoff rate": self._rate(sum(o.handoff for o in honest), len(honest)),
@@ -78,32 +86,42 @@ class Tally:
         return figures
 
 
-def _context(
+async def answer_turn(
+    db: AsyncDatabase,
+    knowledge: KnowledgeIndex,
     tenant_id: str,
-    case: EvalCase,
-    knowledge_passages: list,
-    facts,
-    profile,
-    campaign,
-    history: list[HistoryItem],
-    lead: LeadState,
+    platform: str,
     text: str,
-) -> TurnContext:
-    campaigns = facts.products
-    return TurnContext(
+    *,
+    history: list[HistoryItem] | None = None,
+    lead: LeadState | None = None,
+    current_id: str = "",
+    model: SalesChatModel | None,
+    timeout_s: float,
+) -> tuple[TurnContext, TurnResult]:
+    """One customer turn on `platform`, seen as bot.conversations.turn_context builds it (the campaigns visible
+    there, the passages found with the customer's words and the conversation so far), answered by `run_turn`.
+    Nothing is stored or sent."""
+    history = history or []
+    query = retrieval_query([text], history)
+    turn = await knowledge.for_turn(db, tenant_id, query, platform=platform, k=PASSAGES)
+    campaigns = turn.facts.products
+    current = next((c for c in campaigns if c.id == current_id), None)
+    ctx = TurnContext(
         tenant_id=tenant_id,
-        platform=case.platform,
+        platform=platform,
         customer_name="",
         customer_id="",
-        profile=profile,
+        profile=turn.profile,
         campaigns=campaigns,
-        campaign=campaign,
+        campaign=choose_campaign(text, campaigns, current),
         history=history,
         turn_texts=[text],
-        lead=lead,
-        facts=facts,
-        passages=knowledge_passages,
+        lead=lead or LeadState(),
+        facts=turn.facts,
+        passages=turn.passages,
     )
+    return ctx, await run_turn(ctx, model=model, timeout_s=timeout_s)
 
 
 async def _turn(
@@ -118,13 +136,18 @@ async def _turn(
     model: SalesChatModel | None,
     timeout_s: float,
 ) -> tuple[TurnContext, TurnResult]:
-    query = retrieval_query([text], history)
-    turn = await knowledge.for_turn(db, tenant_id, query, platform=case.platform, k=PASSAGES)
-    campaigns = turn.facts.products
-    current = next((c for c in campaigns if c.id == current_id), None)
-    campaign = choose_campaign(text, campaigns, current)
-    ctx = _context(tenant_id, case, turn.passages, turn.facts, turn.profile, campaign, history, lead, text)
-    return ctx, await run_turn(ctx, model=model, timeout_s=timeout_s)
+    return await answer_turn(
+        db,
+        knowledge,
+        tenant_id,
+        case.platform,
+        text,
+        history=history,
+        lead=lead,
+        current_id=current_id,
+        model=model,
+        timeout_s=timeout_s,
+    )
 
 
 async def run_case(
@@ -185,7 +208,7 @@ def print_tally(tally: Tally, *, details: bool = True) -> None:
     for outcome in tally.outcomes:
         problems = []
         if not outcome.case.id.endswith("#lie") and not outcome.answered:
-            problems.append("not answered")
+            problems.append(f"not answered ({outcome.case.note})" if outcome.case.note else "not answered")
         if outcome.wrong_amounts:
             problems.append(f"wrong amount {', '.join(outcome.wrong_amounts)}")
         if outcome.lie_reached:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pymongo.asynchronous.database import AsyncDatabase
 
 import bot.conversations.store
+import bot.evaluation.store
 import bot.sales.store
 import channels.accounts
 import knowledge.store
@@ -15,3 +16,4 @@ async def ensure_all_indexes(db: AsyncDatabase) -> None:
     await channels.accounts.ensure_indexes(db)
     await bot.conversations.store.ensure_indexes(db)
     await bot.sales.store.ensure_indexes(db)
+    await bot.evaluation.store.ensure_indexes(db)

@@ -25,6 +25,7 @@ from dashboard.pages import (
     leo_page,
     login,
     playground,
+    quality_page,
     settings_page,
     thread,
 )
@@ -52,6 +53,7 @@ PAGE_MODULES = (
     analytics_page,
     settings_page,
     playground,
+    quality_page,
     leo_page,
 )
 

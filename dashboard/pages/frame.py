@@ -34,6 +34,7 @@ MENU = (
     ("integrations", "/integrations", "Channels"),
     ("onboarding", "/onboarding", "Business info"),
     ("playground", "/playground", "Playground"),
+    ("quality", "/quality", "Test questions"),
     ("settings", "/settings", "Settings"),
 )
 # Short confirmations after a form was handled (the page is reloaded with ?notice=KEY, never with free text).

@@ -1,0 +1,123 @@
+"""`/quality`: the owner's test questions. Add a question with the answer it must get, delete one, run them all
+through the bot as it is now (offline, and through the AI model when one is set up) and read every reply with
+its verdict in plain words. Server forms only: the page works without scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.evaluation.store import MAX_EXPECTED_CHARS, MAX_QUESTION_CHARS, MAX_QUESTIONS, OwnerQuestionIn
+from dashboard.api.quality import MODEL_RUN_LIMIT, RunOut, create, last_run, list_all, remove, run_for
+from dashboard.context import engine
+from dashboard.errors import ApiError
+from dashboard.pages.access import owner_session, posted_form
+from dashboard.pages.forms import FormState, text_of, validate
+from dashboard.pages.frame import not_found_page, render, see_other
+
+routes = web.RouteTableDef()
+
+QUESTION_FIELDS = ("question", "expected", "platform")
+VERDICT_NAMES = {
+    "answered": "Answered",
+    "wrong": "Wrong answer",
+    "declined": "Handed to your team",
+    "blocked": "Blocked as unsupported",
+}
+# What each verdict means for the owner, and what to do about it.
+VERDICT_HINTS = {
+    "answered": "The reply contains the answer you expect.",
+    "wrong": "The reply does not contain the answer you expect. If your answer is right, make sure your business info, "
+    "a campaign or a document states it.",
+    "declined": "The bot did not find the answer, so it would pass the customer to your team.",
+    "blocked": "The bot's first answer stated something your information does not support, so it was not sent.",
+}
+NOTICES = {
+    "question_added": "Question added. Run your questions to see how the bot answers it.",
+    "question_deleted": "Question deleted.",
+}
+CHANNELS = (("", "The first channel you use"), ("facebook", "Messenger"), ("instagram", "Instagram"), ("whatsapp", "WhatsApp"))
+
+
+async def _page(
+    request: web.Request,
+    form: FormState | None = None,
+    *,
+    run_error: str = "",
+    status: int = 200,
+) -> web.Response:
+    session = await owner_session(request)
+    listed = await list_all(request)
+    run: RunOut | None = await last_run(request)
+    current_ids = {q.id for q in listed.questions}
+    context: dict[str, Any] = {
+        "form": form or FormState(values={"platform": ""}),
+        "questions": listed.questions,
+        "limit": MAX_QUESTIONS,
+        "run": run,
+        # The questions changed since that run: its figures no longer describe the list.
+        "run_outdated": run is not None and {r.id for r in run.results} != current_ids,
+        "run_error": run_error,
+        "has_model": engine(request).model is not None,
+        "model_limit": MODEL_RUN_LIMIT,
+        "channels": CHANNELS,
+        "verdict_names": VERDICT_NAMES,
+        "verdict_hints": VERDICT_HINTS,
+        "max_question": MAX_QUESTION_CHARS,
+        "max_expected": MAX_EXPECTED_CHARS,
+    }
+    notice = NOTICES.get(request.query.get("notice", ""))
+    if notice:
+        context["notice"] = notice
+    return await render(request, "quality.html", session, "quality", context, status=status)
+
+
+@routes.get("/quality")
+async def quality_page(request: web.Request) -> web.Response:
+    return await _page(request)
+
+
+@routes.post("/quality/questions")
+async def add_question_form(request: web.Request) -> web.Response:
+    _, form = await posted_form(request)
+    state = FormState(values={name: text_of(form, name) for name in QUESTION_FIELDS})
+    body = validate(OwnerQuestionIn, state.values, state, QUESTION_FIELDS)
+    if not isinstance(body, OwnerQuestionIn):
+        return await _page(request, state, status=422)
+    try:
+        await create(request, body)
+    except ApiError as exc:
+        state.errors["form"] = exc.message
+        return await _page(request, state, status=exc.http_status)
+    except Exception as exc:
+        # The store's own refusal (too many questions) carries its status and message.
+        status, message = getattr(exc, "http_status", None), getattr(exc, "message", None)
+        if not isinstance(status, int) or not isinstance(message, str):
+            raise
+        state.errors["form"] = message
+        return await _page(request, state, status=status)
+    return see_other("/quality?notice=question_added#questions")
+
+
+@routes.post("/quality/questions/{id}/delete")
+async def delete_question_form(request: web.Request) -> web.Response:
+    await posted_form(request)
+    try:
+        await remove(request)
+    except ApiError as exc:
+        if exc.http_status == 404:
+            raise not_found_page(request, "test question") from None
+        raise
+    return see_other("/quality?notice=question_deleted#questions")
+
+
+@routes.post("/quality/run")
+async def run_form(request: web.Request) -> web.Response:
+    _, form = await posted_form(request)
+    try:
+        await run_for(request, text_of(form, "mode") == "model")
+    except ApiError as exc:
+        # Too many runs, or no model set up: said on the page, beside the run buttons.
+        return await _page(request, run_error=exc.message[:1].upper() + exc.message[1:], status=exc.http_status)
+    return see_other("/quality#results")
