@@ -13,7 +13,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from dashboard.api.operations import Out, Query
-from knowledge.models import Audience, CampaignStatus, ChatFlow, TargetPlatform
+from knowledge.models import (
+    PERIOD_CHOICES_TEXT,
+    Audience,
+    BillingPeriod,
+    CampaignStatus,
+    ChatFlow,
+    CustomPeriod,
+    TargetPlatform,
+)
 
 PlatformName = Literal["facebook", "instagram", "whatsapp"]
 ConversationStatus = Literal["bot", "handoff", "human", "closed", "opted_out"]
@@ -204,6 +212,7 @@ class ProductOut(Out):
     description: str
     price: float
     currency: str
+    billing_period: BillingPeriod | CustomPeriod = Field(description=f"what the price buys: {PERIOD_CHOICES_TEXT}")
     features: list[str]
     call_to_action_url: str | None
 

@@ -18,9 +18,11 @@ from knowledge.models import (
     CampaignIn,
     CampaignStatus,
     ChatFlow,
+    CustomPeriod,
     Passage,
     Product,
     minor_digits,
+    period_value,
     to_minor,
 )
 from knowledge.money import format_price
@@ -42,7 +44,7 @@ def _product_doc(data: CampaignIn) -> dict[str, Any]:
         "price_cents": to_minor(product.price, product.currency),
         "currency": product.currency,
         "minor_digits": minor_digits(product.currency),
-        "billing_period": product.billing_period.value,
+        "billing_period": period_value(product.billing_period),
         "features": list(product.features),
     }
     if product.call_to_action_url is not None:
@@ -204,7 +206,7 @@ def campaign_to_api(campaign: Campaign) -> dict[str, Any]:
             "description": product.description,
             "price": product.price,
             "currency": product.currency,
-            "billing_period": product.billing_period.value,
+            "billing_period": period_value(product.billing_period),
             "features": list(product.features),
             "call_to_action_url": product.cta_url or None,
         },
@@ -224,6 +226,8 @@ def campaign_texts(campaign: Campaign) -> list[str]:
         text
         for text in (
             product.description,
+            # The owner's own period may carry a number a reply repeats ("per pack of 10 classes").
+            product.billing_period.custom if isinstance(product.billing_period, CustomPeriod) else "",
             *product.features,
             *flow.objection_handling.values(),
             flow.closing_message,

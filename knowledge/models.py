@@ -7,12 +7,24 @@ speaks in major units (`price: 49.99`) and converts at the edge.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from babel.numbers import get_currency_precision
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+    model_validator,
+)
 
 ISO_CURRENCIES = frozenset(
     [
@@ -90,14 +102,78 @@ def minor_digits(currency: str) -> int:
 
 
 class BillingPeriod(StrEnum):
-    """What a product's price buys: once, or per month, year, user and month, session or hour."""
+    """What a product's price buys: once, or per span of time (CLDR names these in every language), per
+    session, per person, or per user and month."""
 
     one_time = "one_time"
+    hour = "hour"
+    day = "day"
+    night = "night"
+    week = "week"
     month = "month"
     year = "year"
-    user_month = "user_month"
     session = "session"
-    hour = "hour"
+    person = "person"
+    user_month = "user_month"
+
+
+CUSTOM_PERIOD_MAX = 50
+CUSTOM_PERIOD_EXAMPLE = "per class pack"
+PERIOD_CHOICES_TEXT = (
+    ", ".join(period.value for period in BillingPeriod) + f', or your own as {{"custom": "{CUSTOM_PERIOD_EXAMPLE}"}}'
+)
+
+
+class CustomPeriod(BaseModel):
+    """A period the owner writes in their own words ("per class pack"), shown after the price as typed."""
+
+    # Frozen so that a period can key a table of words, as the enum's members do.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    custom: str = Field(
+        min_length=1, max_length=CUSTOM_PERIOD_MAX, description=f"how the price is counted, e.g. “{CUSTOM_PERIOD_EXAMPLE}”"
+    )
+
+
+def _custom_period_problem(value: dict[Any, Any]) -> str:
+    """Why an owner's own period cannot be taken, in words; empty when it can."""
+    text = value.get("custom")
+    if set(value) != {"custom"}:
+        return f'write your own period as {{"custom": "{CUSTOM_PERIOD_EXAMPLE}"}} and nothing else'
+    if not isinstance(text, str):
+        return f"write your own period as words, e.g. “{CUSTOM_PERIOD_EXAMPLE}”"
+    text = text.strip()
+    if not text:
+        return f"write how the price is counted, e.g. “{CUSTOM_PERIOD_EXAMPLE}”"
+    if len(text) > CUSTOM_PERIOD_MAX:
+        return f"your own period must be at most {CUSTOM_PERIOD_MAX} characters (this one has {len(text)})"
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in text):
+        return "write your own period on one line, without control characters"
+    return ""
+
+
+def _owner_period(value: Any, handler: ValidatorFunctionWrapHandler) -> BillingPeriod | CustomPeriod:
+    """A billing period as an owner sends it: one of the platform's names or `{"custom": "..."}`, each bad
+    input refused with one sentence (instead of one error per member of the union)."""
+    if isinstance(value, dict):
+        problem = _custom_period_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return CustomPeriod(custom=value["custom"].strip())
+    try:
+        return handler(value)
+    except ValidationError:
+        raise ValueError(f"choose one of {PERIOD_CHOICES_TEXT}") from None
+
+
+# What a price buys: one of the platform's periods or the owner's own words.
+Period = BillingPeriod | CustomPeriod
+OwnerPeriod = Annotated[BillingPeriod | CustomPeriod, WrapValidator(_owner_period)]
+
+
+def period_value(period: Period) -> str | dict[str, str]:
+    """A period as stored and as the owner API shows it: "month", or {"custom": "per class pack"}."""
+    return {"custom": period.custom} if isinstance(period, CustomPeriod) else period.value
 
 
 def to_minor(amount: float, currency: str) -> int:
@@ -157,7 +233,7 @@ class ProductIn(_Edge):
     description: str = Field(default="", max_length=5000)
     price: float = Field(ge=0, le=100_000_000)
     currency: str = Field(default="USD", min_length=3, max_length=3)
-    billing_period: BillingPeriod = BillingPeriod.one_time
+    billing_period: OwnerPeriod = Field(default=BillingPeriod.one_time, description=f"what the price buys: {PERIOD_CHOICES_TEXT}")
     features: list[Feature] = Field(default_factory=list, max_length=50, description="at most 50, each at most 300 characters")
     call_to_action_url: HttpUrl | None = None
 
@@ -267,7 +343,7 @@ class Product(BaseModel):
     description: str = ""
     price_cents: int
     currency: str
-    billing_period: BillingPeriod = BillingPeriod.one_time
+    billing_period: Period = BillingPeriod.one_time
     features: list[str] = Field(default_factory=list)
     cta_url: str = ""
 

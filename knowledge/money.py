@@ -11,12 +11,16 @@ decimal mark ("34,90", "9.5").
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
 import phonenumbers
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, get_currency_symbol
+from babel import Locale, UnknownLocaleError, localedata
+from babel.core import get_global
+from babel.numbers import format_currency, get_currency_symbol, get_territory_currencies
+from babel.units import format_compound_unit
 
 from knowledge.language import detect_language
 from knowledge.models import (
@@ -24,6 +28,7 @@ from knowledge.models import (
     Amount,
     BillingPeriod,
     BusinessProfile,
+    CustomPeriod,
     Product,
     minor_digits,
 )
@@ -334,49 +339,6 @@ def amount_matches(found: Amount, minor: int, currency: str) -> bool:
     return currency in (found.currency, *found.alternatives) and written == target
 
 
-# How a price's period is written after it, per language.
-PERIOD_WORDS: dict[BillingPeriod, dict[str, str]] = {
-    BillingPeriod.month: {
-        "en": "{price}/month",
-        "es": "{price}/mes",
-        "pt": "{price}/mês",
-        "fr": "{price}/mois",
-        "de": "{price}/Monat",
-        "it": "{price}/mese",
-    },
-    BillingPeriod.year: {
-        "en": "{price}/year",
-        "es": "{price}/año",
-        "pt": "{price}/ano",
-        "fr": "{price}/an",
-        "de": "{price}/Jahr",
-        "it": "{price}/anno",
-    },
-    BillingPeriod.user_month: {
-        "en": "{price} per user/month",
-        "es": "{price} por usuario/mes",
-        "pt": "{price} por usuário/mês",
-        "fr": "{price} par utilisateur/mois",
-        "de": "{price} pro Nutzer/Monat",
-        "it": "{price} per utente/mese",
-    },
-    BillingPeriod.session: {
-        "en": "{price} per session",
-        "es": "{price} por sesión",
-        "pt": "{price} por sessão",
-        "fr": "{price} par séance",
-        "de": "{price} pro Termin",
-        "it": "{price} a sessione",
-    },
-    BillingPeriod.hour: {
-        "en": "{price}/hour",
-        "es": "{price}/hora",
-        "pt": "{price}/hora",
-        "fr": "{price}/heure",
-        "de": "{price}/Stunde",
-        "it": "{price}/ora",
-    },
-}
 # Where a currency is mostly written, for a business whose phone number does not tell its country.
 _HOME_TERRITORY = {
     "GBP": "GB",
@@ -434,8 +396,122 @@ def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
     return format_currency(value, currency, locale=locale)
 
 
+# CLDR's names of the spans of time a price may be counted in; every language babel knows writes "per night".
+TIME_UNITS = {
+    BillingPeriod.hour: "duration-hour",
+    BillingPeriod.day: "duration-day",
+    BillingPeriod.week: "duration-week",
+    BillingPeriod.night: "duration-night",
+    BillingPeriod.month: "duration-month",
+    BillingPeriod.year: "duration-year",
+}
+# The platform's own periods in English, for the passages the model reads; replies say them in the customer's
+# language from the message catalogs.
+ENGLISH_PERIODS = {
+    BillingPeriod.person: "{price} per person",
+    BillingPeriod.session: "{price} per session",
+    BillingPeriod.user_month: "{price} per user per month",
+}
+
+
+def _babel_locale(language: str) -> Locale | None:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def per_time_unit(price: str, period: BillingPeriod, language: str) -> str | None:
+    """`price` per hour, day, night, week, month or year as `language` writes it, from CLDR's per-unit patterns
+    ("€140 per night", "140 € pro Übernachtung", "₺140/gece"); English where the language has none; None for
+    a period that is no span of time."""
+    unit = TIME_UNITS.get(period)
+    if unit is None:
+        return None
+    locale = _babel_locale(language) or Locale.parse("en")
+    # Some locales carry only the short pattern (babel does not follow CLDR's alias from long to short); where a
+    # pattern is missing babel writes the unit's id ("duration-day"), which no customer should read.
+    lengths: tuple[tuple[Locale, Literal["long", "short"]], ...] = (
+        (locale, "long"),
+        (locale, "short"),
+        (Locale.parse("en"), "long"),
+    )
+    for candidate, length in lengths:
+        written = format_compound_unit(price, denominator_unit=unit, length=length, locale=candidate)
+        if written and unit not in written:
+            return written
+    return f"{price}/{period.value}"
+
+
+def with_custom_period(price: str, period: str) -> str:
+    """The owner's own period after the price, as typed: "€90 per class pack", "€90/pack"."""
+    return f"{price}{period}" if period.startswith("/") else f"{price} {period}"
+
+
 def format_price(product: Product, locale: str = "en_US", language: str = "en") -> str:
-    """A product's price with its period: "£99.00/month", "89,00 € pro Termin"."""
+    """A product's price with its period: "£99.00 per month", "140,00 € pro Übernachtung" (spans of time in
+    `language`, from CLDR), "$25.00 per person" (the platform's own periods in English), "€90.00 per class
+    pack" (the owner's own period as typed)."""
     price = format_money(product.price_cents, product.currency, locale)
-    words = PERIOD_WORDS.get(product.billing_period)
-    return (words.get(language) or words["en"]).format(price=price) if words else price
+    period = product.billing_period
+    if isinstance(period, CustomPeriod):
+        return with_custom_period(price, period.custom)
+    if period in ENGLISH_PERIODS:
+        return ENGLISH_PERIODS[period].format(price=price)
+    return per_time_unit(price, period, language) or price
+
+
+def _sign(written: str) -> str:
+    """A currency sign compared as readers see it: "￥" is "¥", Danish "kr." is "kr"."""
+    return unicodedata.normalize("NFKC", written).strip(" .\u00a0\u200e\u200f")
+
+
+@lru_cache(maxsize=1)
+def sign_users() -> dict[str, frozenset[str]]:
+    """Which of the platform's currencies each sign stands for where it is used, from CLDR: each currency's
+    sign in the locales of the territories that pay with it, in their official languages ("$": USD, CAD, MXN,
+    AUD, …; "kr": SEK, NOK, DKK, ISK; "¥": JPY, CNY; "€": EUR)."""
+    users: dict[str, set[str]] = {}
+    for territory, languages in get_global("territory_languages").items():
+        locales = [
+            f"{language}_{territory}"
+            for language, info in languages.items()
+            if info.get("official_status") and localedata.exists(f"{language}_{territory}")
+        ]
+        for code in set(get_territory_currencies(territory, tender=True)) & ISO_CURRENCIES:
+            for locale in locales:
+                users.setdefault(_sign(get_currency_symbol(code, locale)), set()).add(code)
+    return {sign: frozenset(codes) for sign, codes in users.items()}
+
+
+def is_ambiguous(currency: str, locale: str) -> bool:
+    """Whether `locale` writes `currency` with a sign that also stands for another currency ("$" in en_US and
+    es_MX, "kr" in sv_SE, "¥" in ja_JP); "US$", "MX$", "€" and "£" say which currency they are."""
+    sign = _sign(get_currency_symbol(currency, locale))
+    return bool(sign_users().get(sign, frozenset()) - {currency})
+
+
+_CODE_AGAINST_DIGIT = re.compile(r"(?<=[A-Z]{3})(?=\d)|(?<=\d)(?=[A-Z]{3})")
+
+
+def money_with_code(minor: int, currency: str, locale: str) -> str:
+    """The amount with its ISO code in `locale`'s order and separators: "MXN 1,200.00" (en), "1.200,00 MXN"
+    (de), "1 200 JPY" (fr)."""
+    value = Decimal(minor) / (Decimal(10) ** minor_digits(currency))
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace("¤", "¤¤")
+    written = format_currency(value, currency, format=pattern, locale=locale)
+    # CLDR's currency spacing (babel applies none): a code that touches a digit is kept apart by a no-break space.
+    return _CODE_AGAINST_DIGIT.sub("\u00a0", written)
+
+
+def customer_money(minor: int, currency: str, business_locale: str, language: str) -> str:
+    """An amount as a customer writing in `language` reads it without doubt: the business's usual form
+    ("$1,200.00" for a Mexican business) when they share its language or when its sign names one currency
+    ("£99.00", "2.499,00 €"); otherwise with the ISO code, in the customer's own order ("1.200,00 MXN" for a
+    German, "MXN 1,200.00" for an English reader)."""
+    business = _babel_locale(business_locale)
+    customer = _babel_locale(language)
+    same_language = business is not None and customer is not None and business.language == customer.language
+    if same_language or not is_ambiguous(currency, business_locale):
+        return format_money(minor, currency, business_locale)
+    return money_with_code(minor, currency, str(customer) if customer is not None else business_locale)

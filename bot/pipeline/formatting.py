@@ -1,17 +1,33 @@
-"""How prices and product lists are written in replies: in the business's locale, with the price's period."""
+"""How prices and product lists are written in replies: the amount as the customer reads it without doubt, the
+price's period in the customer's language."""
 
 from __future__ import annotations
 
+from bot.pipeline.phrases import phrase
 from bot.pipeline.types import TurnContext
-from knowledge.models import BusinessProfile, Campaign, Product
-from knowledge.money import format_price
+from knowledge.models import BillingPeriod, BusinessProfile, Campaign, CustomPeriod, Product
+from knowledge.money import customer_money, per_time_unit, with_custom_period
 from knowledge.money import profile_locale as locale_for
+
+# The platform's own periods, which CLDR has no unit for, come from the message catalogs.
+PERIOD_PHRASES = {
+    BillingPeriod.person: "price_per_person",
+    BillingPeriod.session: "price_per_session",
+    BillingPeriod.user_month: "price_per_user_month",
+}
 
 
 def product_price(product: Product, profile: BusinessProfile | None = None, lang: str = "en") -> str:
-    """ "£99.00/month", "2.499,00 €", "89,00 € pro Termin": the amount in the business's locale, the period in
-    the customer's language."""
-    return format_price(product, locale_for(profile, product.currency), lang)
+    """ "£99.00 per month", "2.499,00 € pro Übernachtung", "1.200,00 MXN pro Person" (a "$" another currency
+    shares, for a customer who does not speak the business's language), "€90.00 per class pack" (the owner's
+    own period, as typed)."""
+    amount = customer_money(product.price_cents, product.currency, locale_for(profile, product.currency), lang)
+    period = product.billing_period
+    if isinstance(period, CustomPeriod):
+        return with_custom_period(amount, period.custom)
+    if period in PERIOD_PHRASES:
+        return phrase(PERIOD_PHRASES[period], lang, price=amount)
+    return per_time_unit(amount, period, lang) or amount
 
 
 def join_items(items: list[str], conjunction: str) -> str:

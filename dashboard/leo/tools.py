@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +27,7 @@ from bot.sales.leads import Lead, list_leads
 from dashboard.analytics import Business, DayRange, Scope, read_analytics
 from dashboard.leo.ranges import NamedRange, default_range, range_in
 from knowledge.campaigns import list_campaigns
-from knowledge.models import BillingPeriod, Campaign
+from knowledge.models import BillingPeriod, Campaign, CustomPeriod
 from knowledge.money import format_money
 
 PlatformName = Literal["facebook", "instagram", "whatsapp"]
@@ -50,15 +51,26 @@ PERIOD_HELP = (
 )
 Cell = str | int | float | None
 
-# How the catalog tool names a price's period ("at $49.00 per month").
+# How the catalog tool names a price's period ("at $49.00 per month"); an owner's own period is shown as typed.
 BILLING_WORDS = {
     BillingPeriod.one_time: "one-off",
+    BillingPeriod.hour: "hour",
+    BillingPeriod.day: "day",
+    BillingPeriod.night: "night",
+    BillingPeriod.week: "week",
     BillingPeriod.month: "month",
     BillingPeriod.year: "year",
-    BillingPeriod.user_month: "user and month",
     BillingPeriod.session: "session",
-    BillingPeriod.hour: "hour",
+    BillingPeriod.person: "person",
+    BillingPeriod.user_month: "user and month",
 }
+
+
+def billing_words(period: BillingPeriod | CustomPeriod) -> str:
+    """The period as Leo's sentences put it after "per": "month", "class pack" for the owner's "per class pack"."""
+    if isinstance(period, CustomPeriod):
+        return re.sub(r"^(?:per\b|/)\s*", "", period.custom, flags=re.IGNORECASE) or period.custom
+    return BILLING_WORDS[period]
 
 
 class ToolError(Exception):
@@ -462,7 +474,7 @@ class CatalogTool:
         rows: list[list[Cell]] = []
         for campaign in await data.campaigns():
             product = campaign.product
-            billing = BILLING_WORDS[product.billing_period]
+            billing = billing_words(product.billing_period)
             platform = campaign.target_platform.value
             rows.append(
                 [

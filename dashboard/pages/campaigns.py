@@ -4,7 +4,6 @@ confirmation), and the steps that create or edit one: product, chat flow, audien
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import Enum
 from typing import Any
 
 from aiohttp import web
@@ -19,7 +18,7 @@ from dashboard.pages.frame import not_found_page, render, see_other
 from dashboard.pages.numbers import PERIOD_DAYS, safe_report, today
 from dashboard.schemas import CampaignStatusIn
 from knowledge.campaigns import campaign_to_api, get_campaign, list_campaigns
-from knowledge.models import ISO_CURRENCIES, CampaignIn, CampaignStatus, ProductIn
+from knowledge.models import CUSTOM_PERIOD_MAX, ISO_CURRENCIES, BillingPeriod, CampaignIn, CampaignStatus
 
 routes = web.RouteTableDef()
 
@@ -36,11 +35,15 @@ TEXT_FIELDS = (
     "target_audience.age_range",
     "status",
 )
+# The owner's own period ("per class pack"), used when the period chosen is "Other…".
+CUSTOM_PERIOD_FIELD = "product.billing_period_custom"
+OTHER_PERIOD = "custom"
 LINE_FIELDS = ("product.features", "target_audience.location", "target_audience.interests")
 ERROR_FIELDS = (
     *TEXT_FIELDS,
     *LINE_FIELDS,
     "product.billing_period",
+    CUSTOM_PERIOD_FIELD,
     "chat_flow.qualification_questions",
     "chat_flow.objection_handling",
     "product",
@@ -61,23 +64,23 @@ STATUS_OPTIONS = [
 ]
 STATUS_ACTIONS = {"active": "Activate", "paused": "Pause", "completed": "Complete"}
 PERIOD_LABELS = {
-    "one_time": "One-time payment",
-    "month": "Per month",
-    "year": "Per year",
-    "user_month": "Per user per month",
-    "session": "Per session",
-    "hour": "Per hour",
+    BillingPeriod.one_time: "One-time payment",
+    BillingPeriod.hour: "Per hour",
+    BillingPeriod.day: "Per day",
+    BillingPeriod.night: "Per night",
+    BillingPeriod.week: "Per week",
+    BillingPeriod.month: "Per month",
+    BillingPeriod.year: "Per year",
+    BillingPeriod.session: "Per session",
+    BillingPeriod.person: "Per person",
+    BillingPeriod.user_month: "Per user per month",
 }
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "BRL", "MXN", "INR")
 
 
 def billing_periods() -> list[tuple[str, str]]:
-    """The billing periods products take (none until products carry one)."""
-    info = ProductIn.model_fields.get("billing_period")
-    kind = info.annotation if info is not None else None
-    if not (isinstance(kind, type) and issubclass(kind, Enum)):
-        return []
-    return [(member.value, PERIOD_LABELS.get(member.value, member.value.replace("_", " "))) for member in kind]
+    """The periods a price may be for, in words, then "Other…" for the owner's own."""
+    return [(period.value, PERIOD_LABELS[period]) for period in BillingPeriod] + [(OTHER_PERIOD, "Other…")]
 
 
 def currency_options() -> list[tuple[str, str]]:
@@ -98,8 +101,8 @@ def _price(raw: str) -> str | float:
 def read_campaign_form(form: FormData) -> tuple[FormState, dict[str, Any]]:
     """What the owner typed (to show again) and the API body built from it."""
     values: dict[str, Any] = {name: text_of(form, name) for name in TEXT_FIELDS}
-    if billing_periods():
-        values["product.billing_period"] = text_of(form, "product.billing_period") or "one_time"
+    values["product.billing_period"] = text_of(form, "product.billing_period") or BillingPeriod.one_time.value
+    values[CUSTOM_PERIOD_FIELD] = text_of(form, CUSTOM_PERIOD_FIELD)
     for name in LINE_FIELDS:
         values[name] = "\n".join(lines_of(form, name))
     questions = lines_of(form, "chat_flow.qualification_questions")
@@ -117,8 +120,8 @@ def read_campaign_form(form: FormData) -> tuple[FormState, dict[str, Any]]:
         state.errors["chat_flow.objection_handling"] = "Write both the customer’s doubt and the bot’s answer, or clear both."
     flat: dict[str, Any] = {name: values[name] for name in TEXT_FIELDS if values[name] != ""}
     flat["product.price"] = _price(values["product.price"]) if values["product.price"] else None
-    if "product.billing_period" in values:
-        flat["product.billing_period"] = values["product.billing_period"]
+    period = values["product.billing_period"]
+    flat["product.billing_period"] = {"custom": values[CUSTOM_PERIOD_FIELD]} if period == OTHER_PERIOD else period
     if not flat.get("product.call_to_action_url"):
         flat.pop("product.call_to_action_url", None)
     for name in LINE_FIELDS:
@@ -151,8 +154,11 @@ def campaign_values(campaign: dict[str, Any]) -> dict[str, Any]:
         "target_audience.interests": "\n".join(audience["interests"]),
         "status": campaign["status"],
     }
-    if "billing_period" in product:
-        values["product.billing_period"] = product["billing_period"]
+    period = product.get("billing_period", BillingPeriod.one_time.value)
+    if isinstance(period, dict):
+        values["product.billing_period"], values[CUSTOM_PERIOD_FIELD] = OTHER_PERIOD, period.get("custom", "")
+    else:
+        values["product.billing_period"] = period
     return values
 
 
@@ -175,6 +181,7 @@ async def _form_page(request: web.Request, state: FormState, campaign_id: str = 
         "statuses": STATUS_OPTIONS,
         "currencies": currency_options(),
         "periods": billing_periods(),
+        "custom_period_max": CUSTOM_PERIOD_MAX,
     }
     return await render(request, "campaign_form.html", session, "campaigns", context, status=status)
 
@@ -186,7 +193,10 @@ async def _save(request: web.Request, campaign_id: str = "") -> web.Response:
     try:
         data = CampaignIn.model_validate(body)
     except ValidationError as exc:  # each field's problem beside it
-        state.add_errors(validation_fields(exc), ERROR_FIELDS)
+        fields = validation_fields(exc)
+        if state.values["product.billing_period"] == OTHER_PERIOD and "product.billing_period" in fields:
+            fields[CUSTOM_PERIOD_FIELD] = fields.pop("product.billing_period")  # beside the words the owner typed
+        state.add_errors(fields, ERROR_FIELDS)
     if data is None or state.failed:
         return await _form_page(request, state, campaign_id, status=422)
     if campaign_id:

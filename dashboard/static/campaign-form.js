@@ -74,6 +74,23 @@
     list.after(add);
   });
 
+  // Billing period: "Other…" reveals the field for the owner's own words, and only then asks for them. -------
+  const period = form.elements.namedItem("product.billing_period");
+  const customBox = form.querySelector("[data-custom-period]");
+  const customPeriod = customBox ? customBox.querySelector("input") : null;
+  function showCustomPeriod() {
+    const other = period.value === "custom";
+    customBox.hidden = !other;
+    customPeriod.required = other;
+  }
+  if (period && customPeriod) {
+    period.addEventListener("change", function () {
+      showCustomPeriod();
+      if (period.value === "custom") customPeriod.focus();
+    });
+    showCustomPeriod();
+  }
+
   // Steps -------------------------------------------------------------------------------------------------
   let current = 0;
   const firstError = steps.findIndex(function (step) { return step.querySelector(".invalid"); });
@@ -101,7 +118,8 @@
     };
     add("Campaign", text(named("name")));
     add("Product", text(named("product.name")));
-    add("Price", [text(named("product.price")), text(named("product.currency")), named("product.billing_period") ? select("product.billing_period") : ""].filter(Boolean).join(" "));
+    const per = period && period.value === "custom" ? text(customPeriod) : select("product.billing_period").toLowerCase();
+    add("Price", [text(named("product.price")), text(named("product.currency")), per].filter(Boolean).join(" "));
     add("What’s included", text(named("product.features")));
     add("Link", text(named("product.call_to_action_url")));
     add("Where", select("target_platform"));

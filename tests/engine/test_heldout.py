@@ -86,7 +86,7 @@ async def test_offline_answers_the_question_from_the_tenants_own_words(db, tenan
     # The German PDF answers a Spanish question, quoted as the business wrote it, in a Spanish frame.
     assert "14:00" in by_id["bikes:b-hours-es"] and by_id["bikes:b-hours-es"].startswith("Esto es lo que")
     # Prices as people write them, with their period.
-    assert "£99.00/month" in by_id["pilates:p-price"]
+    assert "£99.00 per month" in by_id["pilates:p-price"]
     assert "2.499,00\xa0€" in by_id["bikes:b-price"]
     # A follow-up is answered about what the customer asked before.
     assert "Wharf Street" in by_id["pilates:p-where-followup"]
