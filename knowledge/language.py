@@ -912,13 +912,15 @@ def detect_language(text: str, default: str = "en") -> str:
         return default
     found = _LETTERS_RUN.findall(_NOISE.sub(" ", text))
     kept = dict(confidences).get(default, 0.0)
-    if kept >= value * 0.75:
-        return default  # unclear between this language and the conversation's: the conversation's stands
-    if len(found) <= 2 and value < SURE:
+    short = len(found) <= 2 and value < SURE
+    if short:
         # "ok", "hola", "quero comprar": a couple of words rarely tell a language; a function word of one of the
         # six may.
         guess = function_word_guess(text, default)
         if guess != default:
             return guess
+    if kept >= value * 0.75:
+        return default  # unclear between this language and the conversation's: the conversation's stands
+    if short:
         return best if len(found) == 2 and value >= UNSURE else default
     return best if value >= LIKELY else function_word_guess(text, default)

@@ -12,6 +12,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import bm25s
@@ -120,6 +121,28 @@ class PassageIndex:
         return found
 
 
+# Reciprocal-rank fusion's constant: how much a passage's rank in one query's list weighs against the others'.
+FUSION_K = 60
+
+
+def fused_search(index: PassageIndex, queries: Sequence[str], k: int, platform: str | None) -> list[Passage]:
+    """The passages that best answer any of `queries` (the customer's words, the question rewritten in each
+    language of the documents): each query ranks the passages, and a passage's ranks add up (reciprocal-rank
+    fusion), so an answer found in one language is not drowned by the others' scores."""
+    queries = [query for query in dict.fromkeys(q.strip() for q in queries) if query]
+    if len(queries) == 1:
+        return index.search(queries[0], k, platform)
+    scores: dict[tuple[str, str], float] = {}
+    found: dict[tuple[str, str], Passage] = {}
+    for query in queries:
+        for rank, passage in enumerate(index.search(query, k * 2, platform)):
+            key = (passage.source, passage.text)
+            scores[key] = scores.get(key, 0.0) + 1.0 / (FUSION_K + rank)
+            found.setdefault(key, passage)
+    best = sorted(scores, key=lambda key: -scores[key])[:k]
+    return [found[key] for key in best]
+
+
 def build_passage_index(knowledge: TenantKnowledge) -> PassageIndex | None:
     """The tenant's index; None when there is nothing to search. Only active campaigns are indexed."""
     passages: list[Passage] = list(knowledge.chunks)
@@ -144,8 +167,21 @@ def build_passage_index(knowledge: TenantKnowledge) -> PassageIndex | None:
     # stemmed in these too.
     written = [passages[i].text for i in kept if campaigns[i] is None and passages[i].source != "profile"]
     written = written or [passages[i].text for i in kept if campaigns[i] is None]
-    languages = tuple(sorted({detect_language(text) for text in written}))
+    languages = _main_languages([detect_language(text) for text in written])
     return PassageIndex([passages[i] for i in kept], [campaigns[i] for i in kept], retriever, languages)
+
+
+# A language counts as one the documents are written in when this share of the passages is in it (a table or a
+# list of names alone can read as any language).
+LANGUAGE_SHARE = 0.2
+
+
+def _main_languages(found: list[str]) -> tuple[str, ...]:
+    if not found:
+        return ()
+    counts = {lang: found.count(lang) for lang in set(found)}
+    top = max(counts.values())
+    return tuple(sorted(lang for lang, count in counts.items() if count == top or count >= LANGUAGE_SHARE * len(found)))
 
 
 @dataclass
@@ -246,14 +282,28 @@ class KnowledgeIndex:
         return entry.index.search(query, k, getattr(platform, "value", platform))
 
     async def for_turn(
-        self, db: AsyncDatabase, tenant_id: str, query: str, *, platform: str, k: int = 5, fresh_since: float | None = None
+        self,
+        db: AsyncDatabase,
+        tenant_id: str,
+        query: str | Sequence[str],
+        *,
+        platform: str,
+        k: int = 5,
+        fresh_since: float | None = None,
     ) -> TurnKnowledge:
-        """What one customer turn needs (profile, facts with the visible campaigns, passages) from at most one
-        version check: the engine asks this on every message. See `_entry` for `fresh_since`."""
+        """What one customer turn needs (profile, facts with the visible campaigns, passages found with one query
+        or several, see `fused_search`) from at most one version check: the engine asks this on every message.
+        See `_entry` for `fresh_since`."""
         entry = await self._entry(db, tenant_id, fresh_since)
         facts = self._facts(entry, platform)
-        passages = entry.index.search(query, k, platform) if entry.index is not None and query.strip() else []
+        queries = [query] if isinstance(query, str) else list(query)
+        passages = fused_search(entry.index, queries, k, platform) if entry.index is not None else []
         return TurnKnowledge(profile=entry.knowledge.profile, facts=facts, passages=passages)
+
+    async def document_languages(self, db: AsyncDatabase, tenant_id: str, *, fresh_since: float | None = None) -> list[str]:
+        """The languages the tenant's documents (else its profile) are written in."""
+        entry = await self._entry(db, tenant_id, fresh_since)
+        return list(entry.index.languages) if entry.index is not None else []
 
     def _facts(self, entry: _TenantEntry, platform: str) -> CatalogFacts:
         facts = entry.facts.get(platform)

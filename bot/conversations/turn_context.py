@@ -15,7 +15,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.conversations import messages as msgs
 from bot.conversations.records import Conversation, Delivery, InboundState, Message
 from bot.pipeline import choose_campaign
-from bot.pipeline.query import retrieval_query
+from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.query import retrieval_query, search_queries
+from bot.pipeline.reading import read_message
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext
 from knowledge.retrieval import KnowledgeIndex
 
@@ -60,19 +62,26 @@ async def load_turn_context(
     lead: LeadState,
     *,
     fresh_since: float | None = None,
+    model: SalesChatModel | None = None,
 ) -> TurnContext:
-    """`fresh_since` (time.monotonic) lets a knowledge version check made since then stand for this turn's."""
+    """`fresh_since` (time.monotonic) lets a knowledge version check made since then stand for this turn's; with
+    `model`, the model reads the message before the search (bot/pipeline/reading.py)."""
     tenant_id = conversation.tenant_id
     turn_texts = [m.text for m in messages.pending if m.text]
     joined = " ".join(turn_texts)
     # A reply that failed never reached the customer: it is not part of what they saw.
     seen = [m for m in messages.history if m.text and m.delivery != Delivery.failed]
     history = [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:]
+    # With a model, the message is read first (its language, intent, and the question in the documents' languages).
+    reading, spent = None, None
+    if model is not None:
+        languages = await knowledge_index.document_languages(db, tenant_id, fresh_since=fresh_since)
+        reading, spent = await read_message(model, turn_texts or [joined], history, languages)
     # A follow-up ("and on Saturday?") is searched with the customer's previous message.
     knowledge = await knowledge_index.for_turn(
         db,
         tenant_id,
-        retrieval_query(turn_texts, history),
+        search_queries(retrieval_query(turn_texts, history), reading),
         platform=conversation.platform,
         k=PASSAGES,
         fresh_since=fresh_since,
@@ -93,4 +102,6 @@ async def load_turn_context(
         lead=lead,
         facts=knowledge.facts,
         passages=knowledge.passages,
+        reading=reading,
+        prior_usage=spent,
     )

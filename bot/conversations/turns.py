@@ -135,7 +135,13 @@ class TurnRunner:
         # Only turns create leads: before any turn of the conversation has answered, there is none to read.
         lead = None if messages.untouched else await lead_store.get_lead(db, tenant_id, conversation.id)
         context = await load_turn_context(
-            self._knowledge, db, conversation, messages, lead.state() if lead else LeadState(), fresh_since=fresh_since
+            self._knowledge,
+            db,
+            conversation,
+            messages,
+            lead.state() if lead else LeadState(),
+            fresh_since=fresh_since,
+            model=self.model,
         )
         result: TurnResult = await run_turn(context, model=self.model, timeout_s=self._model_timeout_s)
         campaign_id = context.campaign.id if context.campaign else ""

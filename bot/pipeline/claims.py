@@ -11,9 +11,12 @@ was given after. Money and percentages are the guard's; this module reads everyt
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_day_names
 
 from bot.pipeline.text import content_words, detect_language, fold, split_sentences
 from bot.pipeline.turn_view import paragraphs
@@ -131,6 +134,8 @@ _DAYS = {
     "sun": "sunday domingo dimanche sonntag domenica",
 }
 _DAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The languages whose day names _DAYS spells out, with the stems and forms chat uses; CLDR gives the rest.
+_DAY_NAME_LANGUAGES = frozenset({"en", "es", "fr", "de", "it", "pt"})
 # Absolute promises: each must stand in the tenant's words (in any language).
 _ABSOLUTES = {
     "anytime": r"any ?time|at all times|whenever you (?:want|like)|en cualquier momento|cuando quieras|a tout moment|"
@@ -232,11 +237,41 @@ def _numbers(folded: str) -> tuple[set[int], set[int]]:
     return numbers, hours
 
 
+@lru_cache(maxsize=128)
+def _cldr_day_names(lang: str) -> tuple[tuple[str, str], ...]:
+    """(folded weekday name, day code) in `lang`, from CLDR: the same data in every language babel knows."""
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return ()
+    found = []
+    for context in ("format", "stand-alone"):
+        for index, name in get_day_names("wide", context=context, locale=locale).items():
+            folded = fold(name)
+            if len(folded) >= 4:
+                found.append((folded, _DAY_ORDER[index]))
+    return tuple(dict.fromkeys(found))
+
+
 def _days(folded: str) -> set[str]:
     found: set[str] = set()
     for code, names in _DAYS.items():
         if any(re.search(rf"\b{name}\w*", folded) for name in names.split()):
             found.add(code)
+    lang = detect_language(folded)
+    if lang not in _DAY_NAME_LANGUAGES:
+        spans = []
+        for name, code in _cldr_day_names(lang):
+            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+                found.add(code)
+                spans.append((match.start(), match.end(), code))
+        spans.sort()
+        # "maandag t/m vrijdag", "pazartesi-cuma": two days with at most two words between them are a range.
+        if len(spans) == 2 and len(folded[spans[0][1] : spans[1][0]].split()) <= 2:
+            first, last = _DAY_ORDER.index(spans[0][2]), _DAY_ORDER.index(spans[1][2])
+            if first < last:
+                found |= set(_DAY_ORDER[first : last + 1])
+        return found
     if re.search(r"weekend|fin de semana|fim de semana|wochenende|fine settimana|week-end", folded):
         found |= {"sat", "sun"}
     # "Monday to Friday": every day between.
@@ -338,8 +373,22 @@ def _quantities(text: str) -> set[str]:
     return {f"{number} {unit}" for number, unit in _QUANTITY.findall(fold(text))}
 
 
+def _numbers_and_days(claim: Claim) -> Claim:
+    """The claim reduced to what is checked the same way in every language; the topic is left to the judge."""
+    return Claim(
+        sentence=claim.sentence,
+        numbers=claim.numbers,
+        days=claim.days,
+        absolutes=frozenset(),
+        promises=frozenset(),
+        concepts=frozenset(),
+        words=frozenset(),
+    )
+
+
 def _carries(claim: Claim, unit: Support, free_numbers: frozenset[int]) -> bool:
-    if not _same_topic(claim, unit):
+    judged_by_meaning = not (claim.concepts or claim.words or claim.promises or claim.absolutes)
+    if not judged_by_meaning and not _same_topic(claim, unit):
         return False
     for number in claim.numbers - free_numbers:
         if number in unit.numbers:
@@ -366,9 +415,12 @@ def unsupported(
     *,
     ignore: Sequence[str] = (),
     customer_numbers: frozenset[int] = frozenset(),
+    judged: Callable[[str], bool] | None = None,
 ) -> list[str]:
     """The sentences of `text` whose claims neither the cited passages nor the rest of what the reply was
-    written from (`given`) carry. Numbers the customer said themselves may be repeated, except in a promise."""
+    written from (`given`) carry. Numbers the customer said themselves may be repeated, except in a promise.
+    A sentence the claim judge read by meaning (`judged` says which) is held here only to its numbers and days:
+    each must stand in the tenant's words, whatever their topic or language."""
     claims = [claim for claim in claims_in(text, ignore=ignore) if claim.checkable]
     if not claims:
         return []
@@ -376,6 +428,10 @@ def unsupported(
     given_units = support_units(given)
     missing = []
     for claim in claims:
+        if judged is not None and judged(claim.sentence):
+            claim = _numbers_and_days(claim)
+            if not (claim.numbers - customer_numbers or claim.days):
+                continue
         free = frozenset() if claim.promises or claim.absolutes else customer_numbers
         if not (claim.numbers - free or claim.days or claim.absolutes or claim.promises):
             continue  # only repeats what the customer said

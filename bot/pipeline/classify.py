@@ -1,4 +1,5 @@
-"""Rule-based intent of a customer message, in English, Spanish, Portuguese, French, German and Italian.
+"""The intent of a customer's message: the model's reading in any language when there is one, and rules in
+English, Spanish, Portuguese, French, German and Italian (the fallback, and the keywords that always stand).
 
 Opt-out and opt-in are whole-message keywords (the way SMS and WhatsApp keywords work), so
 "don't stop" or "para qué sirve" never unsubscribe anyone. Everything else is phrase matching on
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.pipeline.text import content_words, fold
-from bot.pipeline.types import Classification, Intent
+from bot.pipeline.types import Classification, Intent, Reading
 from knowledge.models import Campaign
 
 
@@ -443,7 +444,27 @@ def classify(text: str) -> Classification:
     return Classification(intent=Intent.off_topic, confidence=0.35)
 
 
-def classify_turn(texts: list[str]) -> Classification:
+# Intents the rules read with high precision (keywords, explicit requests): they stand whatever the model says.
+_RULES_STAND = (Intent.opt_out, Intent.opt_in, Intent.human_request)
+# A message the model reads as "stop messaging me" is short and asks nothing.
+_OPT_OUT_MAX_WORDS = 12
+
+
+def classify_turn(texts: list[str], reading: Reading | None = None) -> Classification:
+    """The intent of a burst. The rules' keywords (STOP, START, an explicit request for a person) stand; beyond
+    them the model's reading, when there is one, decides in any language; else the rules do."""
+    rules = _classify_by_rules(texts)
+    if reading is None or rules.intent in _RULES_STAND:
+        return rules
+    joined = " ".join(texts)
+    if reading.intent == Intent.opt_out and ("?" in joined or len(joined.split()) > _OPT_OUT_MAX_WORDS):
+        return rules  # never unsubscribe someone on a reading of a long message or a question
+    if reading.intent == Intent.complaint or rules.intent != Intent.complaint:
+        return Classification(intent=reading.intent, confidence=0.8)
+    return rules
+
+
+def _classify_by_rules(texts: list[str]) -> Classification:
     """The intent of a burst: an opt-out or opt-in anywhere in it wins (the latest of them); else the joined text."""
     for text in reversed(texts):
         if is_opt_out(text):

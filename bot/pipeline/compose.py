@@ -7,8 +7,10 @@ import time
 
 from bot.pipeline.classify import classify_turn
 from bot.pipeline.guard import INSTRUCTIONS_REPEATED
+from bot.pipeline.judge import Judgement, judge_claims
 from bot.pipeline.leads import update_lead
 from bot.pipeline.llm import ModelUnavailable, SalesChatModel, llm_reply
+from bot.pipeline.model_usage import add_usage
 from bot.pipeline.offline import offline_reply, safe_reply
 from bot.pipeline.phrases import phrase
 from bot.pipeline.text import split_sentences
@@ -21,7 +23,7 @@ from bot.pipeline.types import (
     TurnResult,
     Usage,
 )
-from bot.pipeline.verify import WRONG_LANGUAGE, support_texts, verify
+from bot.pipeline.verify import WRONG_LANGUAGE, judge_sources, support_texts, verify
 from knowledge.concepts import concepts_in
 from knowledge.money import extract_amounts
 
@@ -34,6 +36,8 @@ DIRECT_INTENTS = (Intent.opt_out, Intent.opt_in, Intent.human_request, Intent.co
 HANDOFF_INTENTS = (Intent.human_request, Intent.complaint)
 # A second model call is made only when this much of the turn's time is left.
 MIN_RETRY_S = 1.0
+# The claim judge's share of a turn's time, at most.
+JUDGE_BUDGET_S = 3.0
 
 
 def _answers(question: str, intent: Intent, kept: str, links: list[str]) -> bool:
@@ -63,13 +67,23 @@ def _with_link(ctx: TurnContext, original: Reply, repaired: Reply, classificatio
     return repaired
 
 
-def _kept_sentences(ctx: TurnContext, candidate: Reply, handoff: bool) -> str:
+def _kept_sentences(ctx: TurnContext, candidate: Reply, handoff: bool, judgement: Judgement | None) -> str:
     kept = []
     for sentence in split_sentences(candidate.text):
         part = candidate.model_copy(update={"text": sentence})
-        if verify(ctx, part, handoff=handoff).ok:
+        if verify(ctx, part, handoff=handoff, judgement=judgement).ok:
             kept.append(sentence)
     return " ".join(kept)
+
+
+async def _judged(
+    model: SalesChatModel | None, ctx: TurnContext, candidate: Reply, time_left_s: float
+) -> tuple[Judgement | None, Usage | None]:
+    """The claim judge's verdict on a model draft; none for the offline responder's replies (the tenant's own
+    words) or when no time is left."""
+    if model is None or candidate.source != "llm":
+        return None, None
+    return await judge_claims(model, candidate.text, judge_sources(ctx), timeout_s=min(JUDGE_BUDGET_S, time_left_s))
 
 
 async def _repaired(
@@ -80,6 +94,7 @@ async def _repaired(
     model: SalesChatModel | None,
     time_left_s: float,
     handoff: bool,
+    judgement: Judgement | None,
 ) -> tuple[Reply, Usage | None]:
     """An answer to the same question without what was unsupported: the supported sentences when they still
     answer; else the model once more, told what it got wrong; else the offline answer; else product names."""
@@ -88,7 +103,7 @@ async def _repaired(
     # A reply in the wrong language, or one that repeats our instructions, is not repaired sentence by sentence.
     whole = any(v.startswith((WRONG_LANGUAGE, INSTRUCTIONS_REPEATED)) for v in violations)
     if candidate.source == "llm" and not whole:
-        kept = _kept_sentences(ctx, candidate, handoff)
+        kept = _kept_sentences(ctx, candidate, handoff, judgement)
         if kept and _answers(ctx.turn_text, classification.intent, kept, links):
             return _with_link(ctx, candidate, candidate.model_copy(update={"text": kept}), classification), None
     if candidate.source == "llm" and model is not None and time_left_s >= MIN_RETRY_S:
@@ -98,7 +113,9 @@ async def _repaired(
         except ModelUnavailable as unavailable:
             extra = unavailable.usage
         else:
-            if verify(ctx, second, handoff=handoff).ok:
+            second_judgement, judged = await _judged(model, ctx, second, time_left_s - extra.latency_ms / 1000)
+            extra = add_usage(extra, judged)
+            if verify(ctx, second, handoff=handoff, judgement=second_judgement).ok:
                 return _with_link(ctx, candidate, second, classification), extra
     fallback = offline_reply(ctx, classification)
     if verify(ctx, fallback, handoff=handoff).ok:
@@ -106,41 +123,45 @@ async def _repaired(
     return safe_reply(ctx), extra
 
 
-def _add(first: Usage | None, second: Usage | None) -> Usage | None:
-    if first is None or second is None:
-        return first or second
-    return first.model_copy(
-        update={
-            "input_tokens": first.input_tokens + second.input_tokens,
-            "output_tokens": first.output_tokens + second.output_tokens,
-            "latency_ms": first.latency_ms + second.latency_ms,
-            "cost_usd": round(first.cost_usd + second.cost_usd, 8),
-        }
-    )
+def _asks_question(ctx: TurnContext) -> bool:
+    return "?" in ctx.turn_text or bool(ctx.reading and ctx.reading.asks_question)
 
 
 async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s: float) -> TurnResult:
     """Answer the customer's burst. Correct without a model: the offline responder answers then."""
     started = time.perf_counter()
-    classification = classify_turn(ctx.turn_texts)
+    classification = classify_turn(ctx.turn_texts, ctx.reading)
     handoff = classification.intent in HANDOFF_INTENTS
-    usage: Usage | None = None
-    if classification.intent in DIRECT_INTENTS or model is None:
-        candidate = offline_reply(ctx, classification)
+    # An unhappy customer who also asks something gets an apology, the answer, and a person.
+    complaint_question = classification.intent == Intent.complaint and _asks_question(ctx)
+    answering = (
+        Classification(intent=Intent.product_question, confidence=classification.confidence)
+        if complaint_question
+        else classification
+    )
+    usage: Usage | None = ctx.prior_usage
+    if answering.intent in DIRECT_INTENTS or model is None:
+        candidate = offline_reply(ctx, answering)
     else:
+        spent: Usage | None
         try:
-            candidate, usage = await llm_reply(model, ctx, classification, timeout_s=timeout_s)
+            candidate, spent = await llm_reply(model, ctx, answering, timeout_s=timeout_s)
         except ModelUnavailable as unavailable:
-            usage = unavailable.usage
-            candidate = offline_reply(ctx, classification)
-    verdict = verify(ctx, candidate, handoff=handoff)
+            spent = unavailable.usage
+            candidate = offline_reply(ctx, answering)
+        usage = add_usage(usage, spent)
+    judgement, judged = await _judged(model, ctx, candidate, timeout_s - (time.perf_counter() - started))
+    usage = add_usage(usage, judged)
+    verdict = verify(ctx, candidate, handoff=handoff, judgement=judgement)
     reply, violations = candidate, []
     if not verdict.ok:
         violations = verdict.violations
         log.info("reply repaired", extra={"tenant_id": ctx.tenant_id, "source": candidate.source, "violations": len(violations)})
         time_left = timeout_s - (time.perf_counter() - started)
-        reply, extra = await _repaired(ctx, candidate, violations, classification, model, time_left, handoff)
-        usage = _add(usage, extra)
+        reply, extra = await _repaired(ctx, candidate, violations, answering, model, time_left, handoff, judgement)
+        usage = add_usage(usage, extra)
+    if complaint_question:
+        reply = _apologised(ctx, reply)
     reply = reply.model_copy(update={"handoff": reply.handoff or handoff})
     lead = update_lead(ctx, classification, reply)
     return TurnResult(
@@ -152,3 +173,10 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
         lead=lead,
         usage=usage,
     )
+
+
+def _apologised(ctx: TurnContext, answer: Reply) -> Reply:
+    """The apology and the handoff around the answer to a complaint's question."""
+    apology = phrase("apology_handoff", language_of(ctx))
+    text = answer.text if apology in answer.text else f"{apology} {answer.text}"
+    return answer.model_copy(update={"text": text, "handoff": True})

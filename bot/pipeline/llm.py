@@ -16,8 +16,11 @@ from langchain_core.runnables import Runnable
 from langchain_groq import ChatGroq
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
+from bot.pipeline.judge import JUDGE_MAX_TOKENS, JUDGE_TOOL, ClaimCheck
 from bot.pipeline.lead_scoring import EMAIL_RE, find_phone, region_for_customer
+from bot.pipeline.model_usage import cost_usd, usage_of
 from bot.pipeline.prompts import TOOL_NAME, build_messages, next_question
+from bot.pipeline.reading import READING_MAX_TOKENS, READING_TOOL, MessageReading
 from bot.pipeline.text import fold
 from bot.pipeline.turn_view import visible_campaigns
 from bot.pipeline.types import (
@@ -32,19 +35,6 @@ from knowledge.money import extract_amounts
 
 log = logging.getLogger(__name__)
 
-# US dollars per million tokens (input, output), from Groq's published prices.
-PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
-    "llama-3.3-70b-versatile": (0.59, 0.79),
-    "llama-3.1-8b-instant": (0.05, 0.08),
-    "openai/gpt-oss-120b": (0.15, 0.60),
-    "openai/gpt-oss-20b": (0.075, 0.30),
-    "meta-llama/llama-4-scout-17b-16e-instruct": (0.11, 0.34),
-    "meta-llama/llama-4-maverick-17b-128e-instruct": (0.20, 0.60),
-    "qwen/qwen3-32b": (0.29, 0.59),
-    "moonshotai/kimi-k2-instruct": (1.00, 3.00),
-}
-# Models missing from the table are costed like the default model, so spend is never under-reported to zero.
-FALLBACK_PRICE = PRICES_PER_MILLION["llama-3.3-70b-versatile"]
 MAX_REPLY_CHARS = 1200
 
 
@@ -100,6 +90,16 @@ class SalesChatModel(ChatGroq):
     def reply_runnable(self) -> Runnable:
         return self.bind_tools([ReplyDraft], tool_choice=TOOL_NAME)
 
+    @cached_property
+    def reading_runnable(self) -> Runnable:
+        """The message-reading call (reading.py): a short forced tool call."""
+        return self.bind_tools([MessageReading], tool_choice=READING_TOOL, max_tokens=READING_MAX_TOKENS, temperature=0)
+
+    @cached_property
+    def judge_runnable(self) -> Runnable:
+        """The claim judge's call (judge.py): a forced tool call, deterministic as the model allows."""
+        return self.bind_tools([ClaimCheck], tool_choice=JUDGE_TOOL, max_tokens=JUDGE_MAX_TOKENS, temperature=0)
+
 
 def build_chat_model(api_key: str, model: str, base_url: str | None, timeout_s: float) -> SalesChatModel:
     """A Groq chat model; `base_url` points at another server speaking Groq's API (empty for Groq's own)."""
@@ -111,24 +111,6 @@ def build_chat_model(api_key: str, model: str, base_url: str | None, timeout_s: 
         max_retries=0,
         temperature=0.3,
         max_tokens=500,
-    )
-
-
-def cost_usd(model: str, input_tokens: int, output_tokens: int) -> float:
-    price_in, price_out = PRICES_PER_MILLION.get(model, FALLBACK_PRICE)
-    return round((input_tokens * price_in + output_tokens * price_out) / 1_000_000, 8)
-
-
-def _usage(model_name: str, started: float, raw: object) -> Usage:
-    metadata = getattr(raw, "usage_metadata", None) or {}
-    input_tokens = int(metadata.get("input_tokens") or 0)
-    output_tokens = int(metadata.get("output_tokens") or 0)
-    return Usage(
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        latency_ms=int((time.perf_counter() - started) * 1000),
-        model=model_name,
-        cost_usd=cost_usd(model_name, input_tokens, output_tokens),
     )
 
 
@@ -192,12 +174,12 @@ async def llm_reply(
             result = await structured.ainvoke(messages)
     except TimeoutError:
         log.warning("model call timed out", extra={"model": model_name, "timeout_s": timeout_s})
-        raise ModelUnavailable("timeout", _usage(model_name, started, None)) from None
+        raise ModelUnavailable("timeout", usage_of(model_name, started, None)) from None
     except Exception as exc:  # the SDK raises many kinds (status, connection, validation); all mean "fall back"
         status = getattr(exc, "status_code", None)
         log.warning("model call failed", extra={"model": model_name, "error": type(exc).__name__, "status": status})
-        raise ModelUnavailable(f"error {status or type(exc).__name__}", _usage(model_name, started, None)) from None
-    usage = _usage(model_name, started, result)
+        raise ModelUnavailable(f"error {status or type(exc).__name__}", usage_of(model_name, started, None)) from None
+    usage = usage_of(model_name, started, result)
     draft = draft_from(result)
     if draft is None or not draft.reply.strip() or len(draft.reply) > MAX_REPLY_CHARS:
         log.warning("model output unusable", extra={"model": model_name, "parsed": draft is not None})

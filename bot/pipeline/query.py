@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.pipeline.text import content_words, fold
-from bot.pipeline.types import HistoryItem
+from bot.pipeline.types import HistoryItem, Reading
 
 if TYPE_CHECKING:
     from bot.pipeline.llm import SalesChatModel
@@ -90,3 +90,9 @@ def search_query(engine_query: str, rewrite: str | None) -> str:
     """What the knowledge base is searched with: the customer's own words (and their earlier question for a
     follow-up) and, when the model gave one, its standalone English reading, which can only add matches."""
     return f"{rewrite} {engine_query}".strip() if rewrite else engine_query
+
+
+def search_queries(engine_query: str, reading: Reading | None) -> list[str]:
+    """What the knowledge base is searched with: the customer's own words (and their earlier question for a
+    follow-up) and, when the model read the message, the question rewritten in each language of the documents."""
+    return [engine_query, *(reading.queries if reading else ())]

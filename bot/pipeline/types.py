@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -69,6 +70,17 @@ class LeadState(BaseModel):
     next_step: str = ""
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The model's reading of a customer's burst (reading.py)."""
+
+    language: str  # ISO 639-1, or "" when the model named none we know
+    intent: Intent
+    asks_catalog: bool  # "what do you offer?"
+    asks_question: bool  # something the documents or the catalog could answer
+    queries: tuple[str, ...] = ()  # search queries, in the documents' languages and English
+
+
 class HistoryItem(BaseModel):
     sender: Literal["customer", "bot", "human"]
     text: str
@@ -90,6 +102,10 @@ class TurnContext(BaseModel):
     lead: LeadState = Field(default_factory=LeadState)
     facts: CatalogFacts
     passages: list[Passage] = Field(default_factory=list)
+    # The model's reading of the burst (language, intent, search queries), when a model read it, and what the
+    # model calls made before the reply (reading it) cost.
+    reading: Reading | None = None
+    prior_usage: Usage | None = None
 
     @property
     def turn_text(self) -> str:

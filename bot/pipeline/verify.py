@@ -9,11 +9,14 @@ import re
 
 from bot.pipeline.catalog_questions import unsold_item
 from bot.pipeline.claims import numbers_said, unsupported
+from bot.pipeline.formatting import product_price
 from bot.pipeline.guard import campaign_texts, check_reply
+from bot.pipeline.judge import Judgement, claim_sentences
 from bot.pipeline.prompts import passage_ids
-from bot.pipeline.text import detect_language, fold, words
+from bot.pipeline.text import fold, words
 from bot.pipeline.turn_view import language_of, usable_passages, visible_campaigns
 from bot.pipeline.types import GuardVerdict, Reply, TurnContext
+from knowledge.language import language_confidences
 from knowledge.money import extract_amounts
 
 WRONG_LANGUAGE = "answers in another language than the customer's"
@@ -61,25 +64,79 @@ def ignored_phrases(ctx: TurnContext, text: str) -> list[str]:
     return sorted({*names, *amounts}, key=len, reverse=True)
 
 
-def verify(ctx: TurnContext, reply: Reply, *, handoff: bool) -> GuardVerdict:
-    """Whether `reply` may be sent in this turn; `handoff` says whether a person really takes over."""
+def judge_sources(ctx: TurnContext) -> dict[str, str]:
+    """What the claim judge reads a draft against, by id: the passages as the prompt numbered them, the catalog
+    and the chat flow as the prompt gave them, and the business's profile."""
+    sources = dict(passage_ids(ctx))
+    lang = language_of(ctx)
+    catalog = []
+    for campaign in visible_campaigns(ctx):
+        product = campaign.product
+        catalog.append(f"{product.name}: {product_price(product, ctx.profile, lang)}.")
+        catalog.extend(text for text in campaign_texts(campaign) if text != product.name)
+        if product.cta_url:
+            catalog.append(product.cta_url)
+    if catalog:
+        sources["catalog"] = "\n".join(catalog)
+    if ctx.profile:
+        profile = ctx.profile
+        about = [profile.name, profile.industry, profile.description, profile.target_audience, profile.phone, profile.website]
+        sources["profile"] = "\n".join(text for text in about if text)
+    return sources
+
+
+def verify(ctx: TurnContext, reply: Reply, *, handoff: bool, judgement: Judgement | None = None) -> GuardVerdict:
+    """Whether `reply` may be sent in this turn; `handoff` says whether a person really takes over. With the
+    claim judge's `judgement`, what its sentences state is judged by meaning (judge.py); numbers, days and money
+    are checked here whatever it says."""
     support = support_texts(ctx)
     violations = list(check_reply(reply.text, ctx.facts, support=support).violations)
     ids = passage_ids(ctx)
     cited = [ids[source] for source in reply.sources if source in ids]
     customer = " ".join([ctx.turn_text, *(item.text for item in ctx.history if item.sender == "customer")])
     for sentence in unsupported(
-        reply.text, cited, support, ignore=ignored_phrases(ctx, reply.text), customer_numbers=numbers_said(customer)
+        reply.text,
+        cited,
+        support,
+        ignore=ignored_phrases(ctx, reply.text),
+        customer_numbers=numbers_said(customer),
+        judged=judgement.covers if judgement else None,
     ):
         violations.append(f"claim the tenant's words do not support: {sentence[:160]}")
+    if judgement is not None:
+        for sentence in claim_sentences(reply.text):
+            if judgement.refuses(sentence):
+                violations.append(f"claim the tenant's words do not support, by meaning: {sentence[:160]}")
     folded = fold(reply.text)
     if not handoff and _HANDS_OVER.search(folded):
         violations.append("says a person takes over, but no handoff happens")
     unsold = unsold_item(ctx, visible_campaigns(ctx), ctx.turn_text)
     if unsold is not None and _AFFIRMS.search(folded) and not _DENIES.search(folded):
         violations.append(f"says the business sells what it does not: {unsold[0][:40]}")
-    lang = language_of(ctx)
     # Offline replies are built in the customer's language around the tenant's own (quoted) words.
-    if reply.source == "llm" and len(words(reply.text)) >= 4 and detect_language(reply.text, default=lang) != lang:
+    if reply.source == "llm" and in_another_language(ctx, reply.text):
         violations.append(WRONG_LANGUAGE)
     return GuardVerdict(ok=not violations, violations=violations)
+
+
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|https?://\S+|\S+@\S+")
+# Sure enough of another language to refuse a reply for it, and unsure enough of the customer's.
+_OTHER_LANGUAGE = 0.6
+_OWN_LANGUAGE = 0.1
+
+
+def in_another_language(ctx: TurnContext, text: str) -> bool:
+    """Whether a reply is plainly written in another language than the customer's: its quotes, links and the
+    business's product names left aside, another language is sure and the customer's hardly possible."""
+    lang = language_of(ctx)
+    plain = _QUOTED.sub(" ", text)
+    for name in sorted(ctx.facts.all_product_names, key=len, reverse=True):
+        if name:
+            plain = re.sub(re.escape(name), " ", plain, flags=re.IGNORECASE)
+    if len(words(plain)) < 4:
+        return False
+    confidences = language_confidences(plain)
+    if not confidences:
+        return False
+    best, value = confidences[0]
+    return best != lang and value >= _OTHER_LANGUAGE and dict(confidences).get(lang, 0.0) < _OWN_LANGUAGE

@@ -23,6 +23,9 @@ from typing import Any
 from aiohttp import web
 
 CHAT_PATH = "/openai/v1/chat/completions"
+# The tools of the platform's calls besides the reply (bot/pipeline/reading.py and judge.py).
+READING_TOOL = "MessageReading"
+JUDGE_TOOL = "ClaimCheck"
 
 
 @dataclass
@@ -129,6 +132,13 @@ class FakeGroq:
         self.url = ""
         # Answers calls when the script is empty: given the request body, what to do.
         self.responder: Callable[[dict[str, Any]], Behaviour] | None = None
+        # The message-reading and claim-judging calls are answered apart from the script, which is for replies:
+        # by these when set, else with plain text (no tool call), which the platform reads as "no reading" and
+        # "no verdict". Their requests are kept apart too.
+        self.reader: Callable[[dict[str, Any]], Behaviour] | None = None
+        self.judge: Callable[[dict[str, Any]], Behaviour] | None = None
+        self.reading_requests: list[RecordedRequest] = []
+        self.judge_requests: list[RecordedRequest] = []
 
     def script(self, *behaviours: Behaviour) -> None:
         self.queue.extend(behaviours)
@@ -143,7 +153,13 @@ class FakeGroq:
             body = await request.json()
         except ValueError:
             return _error(400, "request body is not JSON")
-        self.requests.append(RecordedRequest(body=body, authorization=request.headers.get("Authorization", "")))
+        recorded = RecordedRequest(body=body, authorization=request.headers.get("Authorization", ""))
+        side = {READING_TOOL: (self.reading_requests, self.reader), JUDGE_TOOL: (self.judge_requests, self.judge)}
+        if _tool_name(body) in side:
+            requests, answer = side[_tool_name(body)]
+            requests.append(recorded)
+            return await self._perform(answer(body) if answer else _no_tool_call(), body)
+        self.requests.append(recorded)
         if not self.queue and self.responder is not None:
             return await self._perform(self.responder(body), body)
         if not self.queue:
@@ -194,6 +210,10 @@ class FakeGroq:
             ],
         }
         return web.json_response(_completion(body, message, "tool_calls", behaviour))
+
+
+def _no_tool_call() -> Behaviour:
+    return Behaviour("text", text="OK", input_tokens=0, output_tokens=0)
 
 
 def _tool_name(body: dict[str, Any]) -> str:
