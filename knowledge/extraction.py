@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from pathlib import PurePosixPath
+from typing import Any
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
+from pypdf.generic._font import Font
+
+from knowledge.pdf_layout import Span, document_text
+from knowledge.text_structure import markdown_headings, tables_as_sentences, titles_marked
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +69,64 @@ def decode_text(data: bytes) -> str:
     return text
 
 
+def text_document(text: str) -> str:
+    """A text or Markdown upload as stored: setext headings and title lines as "## Heading", tables as one
+    sentence per row."""
+    return titles_marked(tables_as_sentences(markdown_headings(text.replace("\r\n", "\n").replace("\r", "\n"))))
+
+
+def _bold(font: Any) -> bool:
+    # Font names say their weight the same way in every language ("Helvetica-Bold", "ABCDEE+Roboto-SemiBold").
+    name = str(font.get("/BaseFont", "")) if font is not None else ""
+    return any(weight in name.lower() for weight in ("bold", "black", "heavy", "semibold", "demi"))
+
+
+def page_spans(page: PageObject) -> list[Span]:
+    """Each piece of text on the page with where it starts and ends, its font size and weight."""
+    spans: list[Span] = []
+    widths: dict[int, Font | None] = {}
+
+    def width_of(font: Any, text: str) -> float:
+        """The text's width in thousandths of the font size, from the font's own widths."""
+        key = id(font)
+        if key not in widths:
+            try:
+                widths[key] = Font.from_font_resource(font) if font is not None else None
+            except Exception:  # a font pypdf cannot measure: an average glyph width below
+                widths[key] = None
+        measured = widths[key]
+        return measured.get_text_width(text) if measured is not None else 500.0 * len(text)
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if not text.strip():
+            return
+        # The text matrix within the current transformation: where the text starts, and how much it is scaled.
+        a, b, c, d, e, f = tm
+        ca, cb, cc, cd, ce, cf = cm
+        x, y = e * ca + f * cc + ce, e * cb + f * cd + cf
+        x_scale = math.hypot(a * ca + b * cc, a * cb + b * cd) or 1.0
+        y_scale = math.hypot(c * ca + d * cc, c * cb + d * cd) or 1.0
+        for number, part in enumerate(text.split("\n")):
+            if part.strip():
+                line_y = y - number * size * y_scale * 1.2
+                width = width_of(font, part) / 1000.0 * size * x_scale
+                spans.append(Span(x, x + width, line_y, round(size * y_scale, 1), _bold(font), part))
+
+    # pypdf skips a page without text operators (a scan, a drawing) unparsed, but only when no visitor is given:
+    # the plain pass keeps that, so a stream of megabytes of drawing costs milliseconds, not seconds.
+    if page.extract_text().strip():
+        page.extract_text(visitor_text=visit)
+    return spans
+
+
 def pdf_text(data: bytes) -> str:
-    """The text of every page; raises DocumentError when the PDF cannot be read."""
+    """The document's text as its author laid it out (see `knowledge.pdf_layout`); raises DocumentError when the
+    PDF cannot be read."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(422, "encrypted_pdf", "The PDF is password protected.")
-        return "\n\n".join(page.extract_text() or "" for page in reader.pages)
+        return document_text([page_spans(page) for page in reader.pages])
     except (DocumentError, MemoryError):  # a MemoryError is the sandbox's memory limit, not a damaged file
         raise
     except Exception as exc:  # pypdf raises many kinds of errors on damaged files

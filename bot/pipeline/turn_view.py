@@ -9,6 +9,7 @@ from functools import lru_cache
 from bot.pipeline.text import detect_language, split_sentences
 from bot.pipeline.types import TurnContext
 from knowledge.models import Campaign, Passage
+from knowledge.text_structure import bullet_item, ends_sentence, is_page_number, tables_as_sentences
 
 # Sentences in stored text that read as orders to an assistant are never repeated to a customer.
 INSTRUCTION_LIKE = re.compile(
@@ -24,6 +25,9 @@ _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # A short line with no sentence end, before a line that starts a sentence, is a title ("Billing"), even when a
 # passage cut it from its "##".
 _TITLE_WORDS = 5
+# A list's items stay in their lead's sentence when they are this short ("We offer: yoga, pilates.").
+_SHORT_ITEM_WORDS = 4
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.\S+|https?://\S+|\+?\d[\d ()./-]{6,}\d")
 
 
 def language_of(ctx: TurnContext) -> str:
@@ -57,31 +61,45 @@ def usable_passages(ctx: TurnContext) -> list[Passage]:
 
 
 def paragraphs(text: str) -> list[str]:
-    """A stored text's paragraphs with the line breaks of PDF extraction and wrapped Markdown joined again
-    ("innerhalb von 14\\nTagen" → "innerhalb von 14 Tagen"); headings stand alone."""
+    """A stored text's paragraphs of prose, as a customer may read them: the line breaks of PDF extraction and
+    wrapped Markdown joined again ("innerhalb von 14\\nTagen" → "innerhalb von 14 Tagen"), each table row as a
+    sentence, each list item a paragraph of its own (short items after a line ending in ":" joined into it).
+    Headings, title lines, page numbers and table markup are not paragraphs; neither is a sentence the passage
+    cut: the text's first words when they continue a sentence begun before it, and its last words when they
+    stop before the sentence's end."""
     found: list[str] = []
     current = ""
-    lines = _EMPHASIS.sub(r"\2", text).splitlines()
+    listing = False  # found[-1] is a lead ("We offer:") taking short items, its sentence still open
+    lines = tables_as_sentences(_EMPHASIS.sub(r"\2", text)).splitlines()
     for position, raw in enumerate(lines):
         line = raw.strip()
-        if not line or _HEADING.match(raw):
+        item = bullet_item(line) if line else None
+        if listing and item is None and line:
+            found[-1] += "."
+            listing = False
+        # A number standing alone between paragraphs ("Page 2 of 3", "- 2 -") is a page's, not the text's.
+        alone = not current or _END_OF_SENTENCE.search(current)
+        if not line or _HEADING.match(raw) or (alone and is_page_number(line)):
             if current:
                 found.append(current)
             current = ""
-            heading = line.lstrip("#").strip()
-            if heading:
-                found.append(heading)
             continue
-        line = line.lstrip(">*-• ").strip()
+        line = (item if item is not None else line).lstrip(">*• ").strip()
         following = lines[position + 1].strip() if position + 1 < len(lines) else ""
-        if (
-            not current
-            and len(line.split()) <= _TITLE_WORDS
-            and not _END_OF_SENTENCE.search(line)
-            and not any(ch.isdigit() for ch in line)
-            and following[:1].isupper()
-        ):
-            found.append(line)  # a title line
+        if item is not None:
+            if current:
+                found.append(current)
+                current = ""
+            short = len(line.split()) <= _SHORT_ITEM_WORDS
+            if found and (listing or found[-1].endswith(":")) and short:
+                found[-1] = f"{found[-1]}{',' if listing else ''} {line.rstrip('.;,')}"
+                listing = True
+                continue
+            if found and found[-1].endswith(":") and not listing:
+                found.pop()  # a lead whose items are sentences of their own is the list's title
+            found.append(line if ends_sentence(line) else f"{line.rstrip(';,')}.")
+            continue
+        if not current and _title_line(line, following):
             continue
         if current.endswith("-") and line[:1].islower():
             current = current[:-1] + line  # a word hyphenated across lines
@@ -92,8 +110,33 @@ def paragraphs(text: str) -> list[str]:
             current = line
         else:
             current = line
+    if listing:
+        found[-1] += "."
     if current:
         found.append(current)
+    return _without_cut_ends([p for p in found if p])
+
+
+def _title_line(line: str, following: str) -> bool:
+    """A short line with no sentence end before a line that starts a sentence: a title ("Billing"), also when a
+    passage cut it from its "##"."""
+    return (
+        len(line.split()) <= _TITLE_WORDS
+        and not _END_OF_SENTENCE.search(line)
+        and not any(ch.isdigit() for ch in line)
+        and following[:1].isupper()
+    )
+
+
+def _without_cut_ends(found: list[str]) -> list[str]:
+    if found and found[0][:1].islower():
+        pieces = split_sentences(found[0])
+        if len(pieces) > 1:
+            found[0] = " ".join(pieces[1:])  # the passage began inside a sentence
+    if found:
+        pieces = split_sentences(found[-1])
+        if len(pieces) > 1 and not ends_sentence(pieces[-1]):
+            found[-1] = " ".join(pieces[:-1])  # the passage ended inside one
     return found
 
 
@@ -108,5 +151,13 @@ def _clean_sentences(text: str) -> tuple[str, ...]:
         sentence
         for paragraph in paragraphs(text)
         for sentence in split_sentences(paragraph)
-        if not INSTRUCTION_LIKE.search(sentence)
+        if not INSTRUCTION_LIKE.search(sentence) and not _contact_line(sentence)
     )
+
+
+def _contact_line(sentence: str) -> bool:
+    """A letterhead's or footer's line: a phone number, an email or a web address with a few words, no sentence."""
+    if ends_sentence(sentence):
+        return False
+    rest = _CONTACT.sub(" ", sentence)
+    return rest != sentence and len(rest.split()) <= 3

@@ -1,0 +1,333 @@
+"""A PDF page's placed text read back as its author wrote it: headings, paragraphs, lists and tables, without the
+page furniture (letterhead, running headers and footers, page numbers).
+
+Input is what a PDF reader reports for each piece of text: where it starts and ends on the page, its font size
+and whether its font is bold. Output is the document as stored text: "## Heading" lines, one paragraph to a
+line, list items as "- item" lines, and each table row as a sentence (see `knowledge.text_structure`). Nothing here
+knows a language: headings are told by size and weight, furniture by repetition across pages and by position,
+tables by columns that line up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from knowledge.text_structure import bullet_item, ends_sentence, is_page_number, table_sentences, titles_marked
+
+# How far from a page's top or bottom (as lines of text) headers, footers and page numbers stand.
+EDGE_LINES = 3
+# A line this much larger than the body text is a heading; a bold line of body size is one when the body is not bold.
+HEADING_SCALE = 1.15
+HEADING_MAX_WORDS = 14
+# Pieces of a line further apart than this (in multiples of the font size) are cells of a table.
+CELL_GAP = 1.6
+# Cells this long (characters, the median) are lines of text set in columns, not a table's cells.
+PROSE_CELL = 30
+_EMAIL_OR_WEB = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.|https?://|\b[\w-]+\.(?:com|net|org|[a-z]{2})\b", re.IGNORECASE)
+_PHONE = re.compile(r"\+?\d[\d ()./-]{6,}\d")
+
+
+@dataclass(frozen=True)
+class Span:
+    """One piece of text as placed on a page (PDF points, y growing upwards)."""
+
+    x: float
+    x_end: float
+    y: float
+    size: float
+    bold: bool
+    text: str
+
+
+@dataclass
+class Line:
+    page: int
+    y: float
+    size: float
+    bold: bool
+    cells: list[tuple[float, float, str]]  # (x, x_end, text) of each cell, left to right
+    furniture: bool = False
+    block: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(text for _, _, text in self.cells)
+
+    @property
+    def x(self) -> float:
+        return self.cells[0][0]
+
+
+def page_lines(page: int, spans: Sequence[Span]) -> list[Line]:
+    """The page's spans grouped into lines (top to bottom) and, within a line, into cells (left to right)."""
+    ordered = sorted((s for s in spans if s.text.strip()), key=lambda s: (-s.y, s.x))
+    rows: list[list[Span]] = []
+    for span in ordered:
+        if rows and abs(rows[-1][0].y - span.y) <= 0.45 * max(span.size, rows[-1][0].size, 1.0):
+            rows[-1].append(span)
+        else:
+            rows.append([span])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda s: s.x)
+        cells: list[tuple[float, float, str]] = []
+        for span in row:
+            if cells and span.x - cells[-1][1] <= CELL_GAP * span.size:
+                x, x_end, text = cells[-1]
+                joiner = "" if text.endswith((" ", "-")) or span.text.startswith(" ") or span.x - x_end < 0.1 * span.size else " "
+                cells[-1] = (x, max(x_end, span.x_end), text + joiner + span.text)
+            else:
+                cells.append((span.x, span.x_end, span.text))
+        cells = [(x, x_end, " ".join(text.split())) for x, x_end, text in cells if text.strip()]
+        weight: Counter[tuple[float, bool]] = Counter()
+        for span in row:
+            weight[(round(span.size, 1), span.bold)] += len(span.text.strip())
+        (size, bold), _ = weight.most_common(1)[0]
+        lines.append(Line(page, row[0].y, size, bold, cells))
+    return lines
+
+
+def _normalized(text: str) -> str:
+    return re.sub(r"\d+", "#", text.casefold()).strip()
+
+
+def mark_furniture(pages: Sequence[list[Line]]) -> None:
+    """Mark running headers and footers (a line at a page's edge that recurs, numbers aside, at the edge of
+    other pages), page numbers at a page's edge, and the letterhead (the first page's top block when it
+    holds contact details)."""
+    at_edge: Counter[str] = Counter()
+    for lines in pages:
+        seen = {_normalized(line.text) for line in _edges(lines)}
+        at_edge.update(seen)
+    several_pages = len(pages) >= 2
+    for lines in pages:
+        for line in _edges(lines):
+            if is_page_number(line.text) or (several_pages and at_edge[_normalized(line.text)] >= 2):
+                line.furniture = True
+    if pages:
+        _mark_letterhead(pages[0])
+
+
+def _edges(lines: Sequence[Line]) -> list[Line]:
+    return [*lines[:EDGE_LINES], *lines[-EDGE_LINES:]] if len(lines) > 2 * EDGE_LINES else list(lines)
+
+
+def _mark_letterhead(lines: Sequence[Line]) -> None:
+    """The first page's top block (up to the first wide vertical gap) is a letterhead when one of its lines is
+    an email address, a web address or a phone number and none of them is a sentence."""
+    body = [line for line in lines if not line.furniture]
+    if len(body) < 2:
+        return
+    block = [body[0]]
+    spacing = _typical_spacing(body)
+    for previous, line in zip(body, body[1:], strict=False):
+        if previous.y - line.y > 1.8 * spacing or len(block) >= 8:
+            break
+        block.append(line)
+    if len(block) == len(body):
+        return
+    contact = any(_EMAIL_OR_WEB.search(line.text) or _PHONE.search(line.text) for line in block)
+    if contact and not any(ends_sentence(line.text) and len(line.text.split()) > 6 for line in block):
+        for line in block:
+            line.furniture = True
+
+
+def _typical_spacing(lines: Sequence[Line]) -> float:
+    gaps = [a.y - b.y for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and a.y > b.y]
+    if not gaps:
+        return 14.0
+    return sorted(gaps)[len(gaps) // 2]
+
+
+def _body_style(lines: Sequence[Line]) -> tuple[float, bool]:
+    weight: Counter[tuple[float, bool]] = Counter()
+    for line in lines:
+        weight[(line.size, line.bold)] += len(line.text)
+    (size, bold), _ = weight.most_common(1)[0]
+    return size, bold
+
+
+def _is_heading(line: Line, body_size: float, body_bold: bool) -> bool:
+    text = line.text
+    if len(line.cells) != 1 or len(text.split()) > HEADING_MAX_WORDS or text.rstrip().endswith("?"):
+        return False
+    if ends_sentence(text) and not text.rstrip().endswith(":") and len(text.split()) > 3:
+        return False
+    if bullet_item(text) is not None:
+        return False
+    larger = line.size >= body_size * HEADING_SCALE
+    return larger or (line.bold and not body_bold and line.size >= body_size * 0.95)
+
+
+def _table_runs(lines: Sequence[Line]) -> list[tuple[int, int]]:
+    """Runs [start, end) of two or more lines with several cells whose columns line up. Lines of one cell belong
+    to the table too when a row of several cells follows within two lines (a row naming a group, a wrapped
+    cell), or when they stand right of the first column (a wrapped cell of the last row)."""
+    runs = []
+    index = 0
+    while index < len(lines):
+        if len(lines[index].cells) < 2:
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and lines[end].page == lines[end - 1].page:
+            line = lines[end]
+            ahead = [other for other in lines[end + 1 : end + 3] if other.page == line.page]
+            first_column_end = lines[index].cells[0][1]
+            if len(line.cells) >= 2 or any(len(other.cells) >= 2 for other in ahead) or line.x > first_column_end:
+                end += 1
+            else:
+                break
+        while len(lines[end - 1].cells) < 2 and lines[end - 1].x <= lines[index].cells[0][1]:
+            end -= 1
+        if sum(len(line.cells) >= 2 for line in lines[index:end]) >= 2 and _columns(lines[index:end]):
+            runs.append((index, end))
+            index = end
+        else:
+            index += 1
+    return runs
+
+
+def _columns(rows: Sequence[Line]) -> list[tuple[float, float]]:
+    """The table's column bands: the cells' x-ranges merged where they overlap. Empty when the rows' cells do
+    not fall into shared columns (words of prose that happen to be far apart)."""
+    spans = sorted((x, x_end) for row in rows if len(row.cells) >= 2 for x, x_end, _ in row.cells)
+    bands: list[list[float]] = []
+    for x, x_end in spans:
+        if bands and x <= bands[-1][1] + 1.0:
+            bands[-1][1] = max(bands[-1][1], x_end)
+        else:
+            bands.append([x, x_end])
+    if len(bands) < 2:
+        return []
+    result = [(a, b) for a, b in bands]
+    # Every band must be used by at least two rows, else the "columns" are scattered words.
+    for band in result:
+        used = sum(1 for row in rows if len(row.cells) >= 2 and any(band[0] <= x <= band[1] for x, _, _ in row.cells))
+        if used < 2:
+            return []
+    return result
+
+
+def _table_rows(rows: Sequence[Line], bands: Sequence[tuple[float, float]]) -> list[list[str]]:
+    """The table's cells by row and column. A line that leaves the first column empty, or only goes on with a
+    lowercase word, continues the row above it (a cell wrapped over two lines)."""
+    table: list[list[str]] = []
+    for row in rows:
+        cells = [""] * len(bands)
+        for x, _, text in row.cells:
+            cells[_column(bands, x)] = f"{cells[_column(bands, x)]} {text}".strip()
+        continues = table and (not cells[0] or (len(row.cells) == 1 and cells[0][:1].islower()))
+        if continues:
+            table[-1] = [f"{above} {below}".strip() for above, below in zip(table[-1], cells, strict=True)]
+        else:
+            table.append(cells)
+    return table
+
+
+def _column(bands: Sequence[tuple[float, float]], x: float) -> int:
+    """The band a cell starting at x stands in: the last one starting at or before it."""
+    return max([i for i, (start, _) in enumerate(bands) if start <= x + 1.0] or [0])
+
+
+def _prose_columns(table: Sequence[Sequence[str]]) -> bool:
+    """Columns of running text rather than a table: long cells, most of them stopping inside a sentence."""
+    cells = [cell for row in table for cell in row if cell]
+    lengths = sorted(len(cell) for cell in cells)
+    cut = sum(1 for cell in cells if not ends_sentence(cell))
+    return len(table) >= 3 and lengths[len(lengths) // 2] >= PROSE_CELL and cut * 2 > len(cells)
+
+
+def _header_first(rows: Sequence[Line], table: Sequence[Sequence[str]]) -> bool:
+    first_bold = rows[0].bold and not all(row.bold for row in rows[1:])
+    if first_bold:
+        return True
+    first_digits = any(any(ch.isdigit() for ch in cell) for cell in table[0])
+    body_digits = any(any(ch.isdigit() for ch in cell) for row in table[1:] for cell in row[1:])
+    return not first_digits and body_digits and len(table) >= 3
+
+
+def document_text(pages: Sequence[Sequence[Span]]) -> str:
+    """The document's text as stored: see the module's description."""
+    all_lines = [page_lines(number, spans) for number, spans in enumerate(pages)]
+    mark_furniture(all_lines)
+    lines = [line for page in all_lines for line in page if not line.furniture]
+    if not lines:
+        return ""
+    body_size, body_bold = _body_style(lines)
+    spacing = _typical_spacing(lines)
+    out: list[str] = []
+    paragraph: list[str] = []
+
+    def close() -> None:
+        if paragraph:
+            out.extend([_join_lines(paragraph), ""])
+            paragraph.clear()
+
+    tables = dict(_table_runs(lines))
+    index = 0
+    previous: Line | None = None
+    while index < len(lines):
+        line = lines[index]
+        if index in tables:
+            close()
+            end = tables[index]
+            rows = lines[index:end]
+            table = _table_rows(rows, _columns(rows))
+            out.append("")
+            if _prose_columns(table):
+                # Text set in columns (a brochure, a newsletter): each column read top to bottom, left to right.
+                out.extend(f"{_join_lines([row[column] for row in table if row[column]])}\n" for column in range(len(table[0])))
+            else:
+                sentences = table_sentences(table, _header_first(rows, table))
+                out.extend(s if not s.startswith("## ") else f"\n{s}\n" for s in sentences)
+            out.append("")
+            index, previous = end, lines[end - 1]
+            continue
+        if _is_heading(line, body_size, body_bold):
+            close()
+            heading = line.text.rstrip(":").strip()
+            if out and out[-1].startswith("## ") and previous is not None and _same_style(previous, line, spacing):
+                out[-1] = f"{out[-1]} {heading}"  # a heading wrapped over two lines
+            else:
+                out.extend(["", f"## {heading}", ""])
+            index, previous = index + 1, line
+            continue
+        item = bullet_item(line.text)
+        new_paragraph = (
+            previous is None
+            or item is not None
+            or (previous.page == line.page and previous.y - line.y > 1.6 * spacing)
+            or (previous.page != line.page and paragraph and ends_sentence(paragraph[-1]))
+            or (paragraph and abs(line.size - previous.size) > 0.5)
+        )
+        if new_paragraph:
+            close()
+            if item is not None:
+                paragraph.append(f"- {item}")
+            else:
+                paragraph.append(line.text)
+        else:
+            paragraph.append(line.text)
+        index, previous = index + 1, line
+    close()
+    # A title set in the body's type (a document typed in one font) is still told by standing alone.
+    return titles_marked("\n".join(out))
+
+
+def _same_style(a: Line, b: Line, spacing: float) -> bool:
+    return a.page == b.page and abs(a.size - b.size) < 0.5 and a.bold == b.bold and a.y - b.y <= 1.6 * max(spacing, a.size)
+
+
+def _join_lines(lines: Sequence[str]) -> str:
+    """A paragraph's lines as one line, words hyphenated at a line's end joined again."""
+    joined = ""
+    for line in lines:
+        if joined.endswith("-") and line[:1].islower() and not joined.endswith(" -"):
+            joined = joined[:-1] + line
+        else:
+            joined = f"{joined} {line}" if joined else line
+    return joined

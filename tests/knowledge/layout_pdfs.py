@@ -1,0 +1,83 @@
+"""PDFs laid out like real ones (positions, font sizes, bold headings, several pages), written byte by byte so the
+tests need no PDF writer. Text is WinAnsi-encoded: German, French, Spanish and Portuguese letters and € survive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.knowledge.pdfs import _escape, _pdf
+
+PAGE_WIDTH = 595  # A4, in points
+PAGE_HEIGHT = 842
+LEFT = 56
+
+
+@dataclass(frozen=True)
+class Run:
+    """One piece of text placed at (x, y) from the page's bottom left, in points."""
+
+    x: float
+    y: float
+    text: str
+    size: float = 10.5
+    bold: bool = False
+
+
+def layout_pdf(pages: list[list[Run]]) -> bytes:
+    """One PDF page per list of runs, each run drawn where it says, in Helvetica or Helvetica-Bold."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
+    kids = []
+    for runs in pages:
+        commands = []
+        for run in runs:
+            font = "/F2" if run.bold else "/F1"
+            commands.append(f"BT {font} {run.size:g} Tf 1 0 0 1 {run.x:g} {run.y:g} Tm ({_escape(run.text)}) Tj ET")
+        stream = "\n".join(commands).encode("cp1252")
+        page_number = len(objects) + 1
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> >>" % (PAGE_WIDTH, PAGE_HEIGHT, page_number + 1)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        kids.append(b"%d 0 R" % page_number)
+    objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % len(kids)
+    return _pdf(objects)
+
+
+class Page:
+    """Writes a page top-down as a word processor would: headings, wrapped paragraphs, table rows."""
+
+    def __init__(self, top: float = 760, line_height: float = 14) -> None:
+        self.runs: list[Run] = []
+        self.y = top
+        self.line_height = line_height
+
+    def line(self, text: str, *, size: float = 10.5, bold: bool = False, x: float = LEFT, gap: float = 0) -> Page:
+        self.y -= gap
+        self.runs.append(Run(x, self.y, text, size, bold))
+        self.y -= max(self.line_height, size * 1.35)
+        return self
+
+    def heading(self, text: str, size: float = 14) -> Page:
+        return self.line(text, size=size, bold=True, gap=8)
+
+    def paragraph(self, text: str, width: int = 88) -> Page:
+        import textwrap
+
+        for wrapped in textwrap.wrap(text, width):
+            self.line(wrapped)
+        self.y -= 6
+        return self
+
+    def row(self, cells: list[str], columns: list[float], *, bold: bool = False) -> Page:
+        for cell, x in zip(cells, columns, strict=True):
+            self.runs.append(Run(x, self.y, cell, 10.5, bold))
+        self.y -= self.line_height + 2
+        return self
+
+    def at(self, x: float, y: float, text: str, size: float = 9) -> Page:
+        """Text placed outside the flow: a running header or footer, a page number."""
+        self.runs.append(Run(x, y, text, size))
+        return self
