@@ -279,7 +279,8 @@ def catalog_cases(campaigns_by_platform: dict[str, list[Campaign]]) -> list[Eval
                     text="Do you sell used cars?",
                     kind="not_sold",
                     platform=platform,
-                    answer=(("not", "don't", "no"),),
+                    # Saying it is not sold; a bare "no" ("No problem! …") says nothing of the kind.
+                    answer=(("not", "don't", "do not", "doesn't"),),
                 )
             )
     return cases

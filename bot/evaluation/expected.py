@@ -6,10 +6,11 @@ word and in order, where:
 
 - case, accents and punctuation do not count ("Lisboa" = "lisboa", "café" = "cafe", "Mon-Fri" = "Mon Fri");
 - numbers are read as values: "9:00" = "9.00" = "9h00" = "9" (a whole hour), "1,200" = "1.200" = "1200",
-  "99" = "99.00" = "99,00", "12.50" = "12,50" = "12:50";
+  "99" = "99.00" = "99,00", "12.50" = "12,50" = "12:50", and times with am/pm on the 24-hour clock: "9pm" =
+  "21:00", "9am" = "9:00", "12am" = "0:00";
 - currency signs count as words: "$99" is in "US$99.00/month" but not in "99 €".
 
-Nothing is guessed beyond that: "1pm" is not "13:00", and "twelve" is not "12". Writing both forms is the
+Nothing is guessed beyond that: "twelve" is not "12", and "noon" is not "12:00". Writing both forms is the
 owner's way to accept both.
 """
 
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 # A number with its separators: "1,200.50", "9:00", "9h30" (a French time), "2.499,00".
 _TOKEN = re.compile(r"\d+(?:(?:[.,:]|h(?=\d{2}(?!\d)))\d+)*|[^\W\d_]+|\S", re.UNICODE)
 _ALTERNATIVES = re.compile(r"\s*(?:\||\r?\n)\s*")
+_NUMBER_VALUE = re.compile(r"\d+(?:\.\d+)?")
 
 
 def fold(text: str) -> str:
@@ -46,13 +48,31 @@ def number_value(raw: str) -> str:
     return f"{whole}.{fraction}" if fraction else whole
 
 
+def _clock(value: str, half: str) -> str:
+    """A number before "am"/"pm" as the 24-hour clock reads it: "9" pm → "21", "12" am → "0", "9.3" pm → "21.3"."""
+    whole, _, fraction = value.partition(".")
+    hour = int(whole)
+    if not 1 <= hour <= 12:
+        return value
+    hour = hour % 12 + (12 if half == "pm" else 0)
+    return f"{hour}.{fraction}" if fraction else str(hour)
+
+
 def tokens(text: str) -> list[str]:
-    """The words, numbers (as values) and currency signs of a text; other punctuation is dropped."""
+    """The words, numbers (as values, times of day on the 24-hour clock) and currency signs of a text; other
+    punctuation is dropped."""
     found: list[str] = []
     for token in _TOKEN.findall(fold(text)):
         if token[0].isdigit():
             found.append(number_value(token))
         elif token[0].isalpha():
+            # "9pm", "9 pm", "9 p.m.": the hour before it is read on the 24-hour clock, and the marker dropped.
+            half = token if token in ("am", "pm") else ""
+            if token == "m" and len(found) >= 2 and found[-1] in ("a", "p") and _NUMBER_VALUE.fullmatch(found[-2]):
+                half = found.pop() + "m"
+            if half and found and _NUMBER_VALUE.fullmatch(found[-1]):
+                found[-1] = _clock(found[-1], half)
+                continue
             found.append(token)
         elif unicodedata.category(token[0]) == "Sc":
             found.append(token)

@@ -24,10 +24,9 @@ from bot.evaluation.expected import carries, fold
 from bot.evaluation.runner import answer_turn
 from bot.evaluation.store import OwnerQuestion
 from bot.pipeline.llm import SalesChatModel
-from bot.pipeline.phrases import phrase
+from bot.pipeline.phrases import every_translation
 from channels.accounts import list_accounts
 from knowledge.campaigns import visible_campaigns
-from knowledge.language import LANGUAGES
 from knowledge.retrieval import KnowledgeIndex
 
 PLATFORMS = ("facebook", "instagram", "whatsapp")
@@ -62,11 +61,10 @@ class QuestionResult:
 def _decline_phrases() -> tuple[str, ...]:
     found: list[str] = []
     for key in _DECLINE_PHRASES:
-        for lang in LANGUAGES:
-            try:
-                found.append(fold(phrase(key, lang)))
-            except (KeyError, ValueError):
-                continue  # a sentence the responder no longer has
+        try:
+            found.extend(fold(text) for text in every_translation(key).values())
+        except (KeyError, ValueError):
+            continue  # a sentence the responder no longer has
     return tuple(dict.fromkeys(text for text in found if text))
 
 

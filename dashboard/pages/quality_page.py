@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.evaluation.store import MAX_EXPECTED_CHARS, MAX_QUESTION_CHARS, MAX_QUESTIONS, OwnerQuestionIn
+from bot.evaluation.store import MAX_EXPECTED_CHARS, MAX_QUESTION_CHARS, MAX_QUESTIONS, OwnerQuestionIn, TooManyQuestions
 from dashboard.api.quality import MODEL_RUN_LIMIT, RunOut, create, last_run, list_all, remove, run_for
 from dashboard.context import engine
 from dashboard.errors import ApiError
@@ -87,16 +87,9 @@ async def add_question_form(request: web.Request) -> web.Response:
         return await _page(request, state, status=422)
     try:
         await create(request, body)
-    except ApiError as exc:
+    except (ApiError, TooManyQuestions) as exc:
         state.errors["form"] = exc.message
         return await _page(request, state, status=exc.http_status)
-    except Exception as exc:
-        # The store's own refusal (too many questions) carries its status and message.
-        status, message = getattr(exc, "http_status", None), getattr(exc, "message", None)
-        if not isinstance(status, int) or not isinstance(message, str):
-            raise
-        state.errors["form"] = message
-        return await _page(request, state, status=status)
     return see_other("/quality?notice=question_added#questions")
 
 

@@ -381,3 +381,15 @@ async def test_the_api_description_documents_the_quality_operations(api: TestCli
     assert {"200", "409", "429", "422"} <= set(run_operation["responses"])
     result = document["components"]["schemas"]["ResultOut"]
     assert set(result["properties"]["verdict"]["enum"]) == {"answered", "wrong", "declined", "blocked"}
+
+
+async def test_page_says_when_the_question_list_is_full(api: TestClient, owner: SignedUp) -> None:
+    p = platform_of(api)
+    for number in range(MAX_QUESTIONS):
+        await add_question(p.db, owner.tenant_id, OwnerQuestionIn(question=f"Question {number}?", expected="yes"), p.clock.now())
+    await form_login(api, owner)
+    token = csrf_of(await (await api.get("/quality")).text())
+    full = await api.post("/quality/questions", data={"csrf_token": token, "question": "One more?", "expected": "yes"})
+    assert full.status == 409
+    html = await full.text()
+    assert f"You can keep up to {MAX_QUESTIONS} test questions" in html and "One more?" in html

@@ -40,6 +40,9 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
         ("cafe", "There is a café on the ground floor."),
         ("Mon-Fri", "Open Mon–Fri."),
         ("free parking | car park", "There is a car park behind us."),
+        ("13:00", "We close at 1pm."),
+        ("9pm", "Open until 21:00."),
+        ("6am", "Doors open at 6 a.m."),
     ],
 )
 def test_an_expected_answer_is_found_however_it_is_written(expected: str, reply: str) -> None:
@@ -53,7 +56,8 @@ def test_an_expected_answer_is_found_however_it_is_written(expected: str, reply:
         ("99", "It costs 199 dollars."),
         ("99", "It costs 99.50."),
         ("99 €", "It costs $99."),  # the currency is part of the answer
-        ("13:00", "We close at 1pm."),  # not guessed: the owner writes both forms to accept both
+        ("9:00", "We close at 9pm."),  # the evening is not the morning
+        ("12:00", "Lunch is at noon."),  # words are not read as numbers: the owner writes both forms
         ("free parking", "Parking is free."),  # words in the order written
     ],
 )
@@ -87,6 +91,15 @@ def test_verdicts_say_what_the_reply_did() -> None:
     assert verdict_of(team, forms, handoff=False, guard_blocked=False) is Verdict.declined
     assert verdict_of("Our team will get back to you about it.", forms, handoff=False, guard_blocked=False) is Verdict.declined
     assert verdict_of("We open at 10:00.", forms, handoff=False, guard_blocked=False) is Verdict.wrong
+
+
+def test_the_bot_passing_a_question_to_the_team_is_declined_in_every_language_it_speaks() -> None:
+    from bot.pipeline.phrases import every_translation
+
+    sentences = every_translation("dont_know")
+    assert len(sentences) >= 6
+    for lang, sentence in sentences.items():
+        assert verdict_of(sentence, ["9:00"], handoff=False, guard_blocked=False) is Verdict.declined, lang
 
 
 # Cases built from documents --------------------------------------------------------------------------------
@@ -157,6 +170,10 @@ def test_what_do_you_offer_expects_the_product_names() -> None:
     )
     assert answers(offer, "We offer Yoga Pass (US$49.00) and Private Session (US$49.00).", handoff=False, links=[])
     assert not answers(offer, "We offer Yoga Pass (US$49.00).", handoff=False, links=[])
+    # "Do you sell used cars?" is answered by saying so, not by any reply with a "no" in it.
+    not_sold = next(c for c in catalog_cases({"facebook": [campaign("Yoga Pass")]}) if c.kind == "not_sold")
+    assert answers(not_sold, "Sorry, we don't sell used cars. We offer Yoga Pass.", handoff=False, links=[])
+    assert not answers(not_sold, "No problem! Yoga Pass costs US$49.00.", handoff=False, links=[])
 
 
 # The report of a whole tenant --------------------------------------------------------------------------------
