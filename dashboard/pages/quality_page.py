@@ -40,6 +40,20 @@ NOTICES = {
 CHANNELS = (("", "The first channel you use"), ("facebook", "Messenger"), ("instagram", "Instagram"), ("whatsapp", "WhatsApp"))
 
 
+MISS_WORDS = {
+    "wrong": ("wrong answer", "wrong answers"),
+    "declined": ("handed to your team", "handed to your team"),
+    "blocked": ("blocked as unsupported", "blocked as unsupported"),
+}
+
+
+def _misses(run: RunOut | None) -> list[str]:
+    if run is None:
+        return []
+    counts = {verdict: sum(r.verdict == verdict for r in run.results) for verdict in MISS_WORDS}
+    return [f"{n} {MISS_WORDS[v][0] if n == 1 else MISS_WORDS[v][1]}" for v, n in counts.items() if n]
+
+
 async def _page(
     request: web.Request,
     form: FormState | None = None,
@@ -59,6 +73,8 @@ async def _page(
         # The questions changed since that run: its figures no longer describe the list.
         "run_outdated": run is not None and {r.id for r in run.results} != current_ids,
         "run_error": run_error,
+        # "1 wrong answer · 1 handed to your team": what did not go right, at a glance.
+        "run_misses": _misses(run),
         "has_model": engine(request).model is not None,
         "model_limit": MODEL_RUN_LIMIT,
         "channels": CHANNELS,

@@ -73,6 +73,7 @@ async def test_owner_tests_their_questions_and_reads_each_verdict(site: Site, op
     await add_question(visit, "How much is the Yoga Pass?", "$99")
     await page.get_by_role("button", name="Run all 4 questions").click()
     await page.wait_for_selector("text=2 of 4 answered")
+    await page.wait_for_selector("text=1 wrong answer · 1 handed to your team")
     results = page.locator(".quality-results > li")
     assert await results.count() == 4
     assert await results.nth(0).locator(".badge").inner_text() == "Answered"

@@ -325,6 +325,7 @@ async def test_page_adds_runs_and_deletes_questions_through_forms(api: TestClien
     assert ran.status == 303
     html = await (await api.get("/quality")).text()
     assert "1 of 2 answered" in html
+    assert "1 handed to your team" in html and "wrong answer" not in html
     assert "Answered" in html and "Handed to your team" in html
     assert "Dogs are welcome on the terrace" in html
     assert "Run with the AI model" not in html  # no model on this server
