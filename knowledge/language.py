@@ -16,6 +16,7 @@ import unicodedata
 from functools import cache, lru_cache
 
 import Stemmer  # PyStemmer ships no type information (mypy: ignore_missing_imports)
+import stopwordsiso
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 # The languages the hand-written vocabulary (stop words, function words, topics) covers: an offline fallback only.
@@ -848,6 +849,22 @@ def function_word_guess(text: str, default: str = "en") -> str:
     return best if scores[best] > 0 else default
 
 
+# Stop words of other languages ------------------------------------------------------------------------------------
+
+
+@cache
+def stop_words(lang: str) -> frozenset[str]:
+    """Words too common to say what a message in `lang` is about: the six languages' hand-written list, and for
+    any other language stopwords-iso's (some fifty languages), folded like every word we compare."""
+    if lang in LANGUAGES:
+        return STOPWORDS
+    try:
+        listed = stopwordsiso.stopwords(lang) if stopwordsiso.has_lang(lang) else set()
+    except (KeyError, ValueError):
+        listed = set()
+    return STOPWORDS | frozenset(word for item in listed for word in _WORD.findall(fold(item)))
+
+
 # Detection through lingua ---------------------------------------------------------------------------------------
 
 # Nobody chats in these two, and their models claim many short texts of living languages.
@@ -881,9 +898,10 @@ def _precise_detector(candidates: frozenset[Language]) -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*candidates).build()
 
 
-def supported_languages() -> list[str]:
+@cache
+def supported_languages() -> tuple[str, ...]:
     """The ISO 639-1 codes of every language a text can be detected in."""
-    return sorted(_code(language) for language in Language.all() if language not in _NEVER_DETECTED)
+    return tuple(sorted(_code(language) for language in Language.all() if language not in _NEVER_DETECTED))
 
 
 @lru_cache(maxsize=16384)

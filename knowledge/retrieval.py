@@ -21,7 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from knowledge.campaigns import campaign_passages
 from knowledge.catalog import build_catalog_facts, owner_texts
 from knowledge.concepts import concepts_in
-from knowledge.language import STOPWORDS, detect_language, fold, stem_words
+from knowledge.language import STOPWORDS, detect_language, fold, stem_words, stop_words
 from knowledge.models import (
     Amount,
     BusinessProfile,
@@ -52,7 +52,8 @@ def analyze(text: str, lang: str | None = None) -> list[str]:
     without stopwords, plus the concepts it speaks of ("@refund"), which are the same in every language."""
     folded = fold(text)
     language = lang or detect_language(text)
-    found = [word for word in _TOKEN.findall(folded) if word not in STOPWORDS]
+    common = stop_words(language)
+    found = [word for word in _TOKEN.findall(folded) if word not in common]
     terms = stem_words(found, language)
     # A concept counts once per sentence that speaks of it: a passage that goes on about refunds is about refunds
     # more than one that names them once.

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from bot.pipeline.text import STOPWORDS, content_words, detect_language, fold, stem_words, words
+from bot.pipeline.text import STOPWORDS, content_words, detect_language, fold, stem_words, stop_words, words
 from bot.pipeline.turn_view import clean_sentences
 from knowledge.concepts import concepts_in
 from knowledge.models import Passage
@@ -36,12 +36,21 @@ MIN_SCORE = 2.0
 RARE = 0.7
 
 
+# Offline, a sentence is quoted only when it answers confidently: it (with its FAQ question and its section's
+# heading) speaks of the very topic asked about, or holds this share of the question's own words, one of them
+# telling. Otherwise a person answers instead: a wrong quote costs more than a handover.
+COVERAGE = 0.5
+# A word that more than this share of the sentences hold says nothing about which one answers.
+COMMON_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class DocumentAnswer:
     sentences: list[str]
     source: str
     lang: str  # the language the sentences are written in
     concepts: set[str]
+    confident: bool = True  # whether the sentences answer the question, not only speak near it
 
 
 @dataclass(frozen=True)
@@ -204,9 +213,41 @@ def best_answer(
             and (follow_concepts & topical_asked - _BROAD or (asked_words & follow_words and follow_concepts & asked))
         ):
             chosen.append(following)
+    context = [*chosen, *([sentence.text] if index != sentence.index else []), *_headings(sentence.passage.text)]
     return DocumentAnswer(
         sentences=chosen,
         source=sentence.passage.source,
         lang=detect_language(" ".join(chosen), default="en"),
         concepts=asked,
+        confident=_answers(
+            question or context_text,
+            {lang, "en", *doc_langs},
+            context,
+            topical_asked - _BROAD,
+            {w for w, count in word_count.items() if count > COMMON_SHARE * total},
+            quantity=quantity,
+        ),
     )
+
+
+_HEADING_LINE = re.compile(r"^\s*#{1,6}\s+(.+)$", re.MULTILINE)
+
+
+def _headings(text: str) -> list[str]:
+    return [match.group(1).strip() for match in _HEADING_LINE.finditer(text)]
+
+
+def _answers(question: str, langs: set[str], context: list[str], topics: set[str], common: set[str], *, quantity: bool) -> bool:
+    """Whether the chosen sentences (with their FAQ question and section heading) answer `question`: they hold
+    most of its own words, or speak of its topic and hold some of them; a "how many / what time" question
+    needs a number in the sentences themselves."""
+    if quantity and not _DIGIT.search(context[0] if context else ""):
+        return False
+    own = [w for w in words(question) if len(w) >= 3 and not w.isdigit() and not any(w in stop_words(lang) for lang in langs)]
+    held = frozenset().union(*(content_words(text, lang) for text in context for lang in langs))
+    held_words = {w for text in context for w in words(text)}
+    matched = [w for w in own if w in held_words or any(stem_words([w], lang)[0] in held for lang in langs)]
+    telling = [w for w in matched if not any(stem_words([w], lang)[0] in common for lang in langs)]
+    if topics & concepts_in(" ".join(context)):
+        return True  # they speak of the very topic asked about (refunds, parking, age), not only near it
+    return bool(own) and bool(telling) and len(matched) >= COVERAGE * len(own)

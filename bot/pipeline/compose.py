@@ -6,6 +6,7 @@ import logging
 import time
 
 from bot.pipeline.classify import classify_turn
+from bot.pipeline.flow import greeted, greeting_for, is_first_reply
 from bot.pipeline.guard import INSTRUCTIONS_REPEATED
 from bot.pipeline.judge import Judgement, judge_claims
 from bot.pipeline.leads import update_lead
@@ -14,7 +15,7 @@ from bot.pipeline.model_usage import add_usage
 from bot.pipeline.offline import offline_reply, safe_reply
 from bot.pipeline.phrases import phrase
 from bot.pipeline.text import split_sentences
-from bot.pipeline.turn_view import language_of, visible_campaigns
+from bot.pipeline.turn_view import campaign_in_focus, language_of, visible_campaigns
 from bot.pipeline.types import (
     Classification,
     Intent,
@@ -162,6 +163,8 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
         usage = add_usage(usage, extra)
     if complaint_question:
         reply = _apologised(ctx, reply)
+    if reply.source == "llm" and classification.intent not in (Intent.opt_out, Intent.opt_in):
+        reply = _opened(ctx, reply)
     reply = reply.model_copy(update={"handoff": reply.handoff or handoff})
     lead = update_lead(ctx, classification, reply)
     return TurnResult(
@@ -173,6 +176,16 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
         lead=lead,
         usage=usage,
     )
+
+
+def _opened(ctx: TurnContext, reply: Reply) -> Reply:
+    """A first reply opens with the campaign's greeting, whatever the model wrote before it."""
+    if not is_first_reply(ctx):
+        return reply
+    greeting = greeting_for(visible_campaigns(ctx), campaign_in_focus(ctx), language_of(ctx))
+    if not greeting or greeted(reply.text, greeting):
+        return reply
+    return reply.model_copy(update={"text": f"{greeting} {reply.text}"})
 
 
 def _apologised(ctx: TurnContext, answer: Reply) -> Reply:

@@ -60,6 +60,27 @@ def opening(campaign: Campaign | None, lang: str, *, alone: bool) -> str:
     return " ".join(statements)
 
 
+def greeting_for(campaigns: list[Campaign], focus: Campaign | None, lang: str) -> str:
+    """The greeting that opens a first reply: the conversation's campaign's, else the first campaign offered
+    here whose greeting is in the customer's language; only its statements ("Welcome to Harbour Pilates!")."""
+    for campaign in ([focus] if focus else []) + campaigns:
+        greeting = opening(campaign, lang, alone=False)
+        if greeting:
+            return greeting
+    return ""
+
+
+def greeted(text: str, greeting: str) -> bool:
+    """Whether a reply already opens with the greeting, as written or in other words of the same."""
+    first = split_sentences(text)[:1]
+    if not greeting or not first:
+        return False
+    if fold(greeting) in fold(text):
+        return True
+    said, owner = content_words(first[0]), content_words(greeting)
+    return bool(owner) and len(said & owner) >= max(1, len(owner) // 2)
+
+
 def _field_known(question: str, fields: LeadFields) -> bool:
     folded = fold(question)
     for field, pattern in _QUESTION_FIELDS:

@@ -15,6 +15,8 @@ from bot.pipeline.catalog_questions import ASKS_CATALOG, hidden_product, unsold_
 from bot.pipeline.classify import best_campaign_by_name
 from bot.pipeline.flow import (
     closing_message,
+    greeted,
+    greeting_for,
     is_first_reply,
     matching_objection,
     next_question,
@@ -24,7 +26,7 @@ from bot.pipeline.formatting import offer_list, product_price
 from bot.pipeline.lead_scoring import capture_lead_fields
 from bot.pipeline.phrases import phrase
 from bot.pipeline.query import is_follow_up
-from bot.pipeline.text import fold
+from bot.pipeline.text import LANGUAGES, content_words, fold, stem_words, stop_words, words
 from bot.pipeline.turn_view import (
     campaign_in_focus,
     clean_sentences,
@@ -59,8 +61,8 @@ _ABOUT_PRODUCT = re.compile(
 )
 _THANKS = re.compile(r"\b(?:thanks?|thank you|gracias|obrigad[oa]|merci|danke|grazie)\b")
 _SAFE_NAME = re.compile(r"^[^\W\d_][\w'’.-]{0,29}$")
-# Intents whose reply stands alone: no greeting before it, no qualification question after it.
-_STANDALONE = (Intent.opt_out, Intent.opt_in, Intent.human_request, Intent.complaint, Intent.greeting)
+# Intents whose reply stands alone: no campaign greeting before it.
+_STANDALONE = (Intent.opt_out, Intent.opt_in, Intent.greeting)
 
 
 def offline_reply(ctx: TurnContext, classification: Classification) -> Reply:
@@ -123,7 +125,8 @@ class _Responder:
             return self._noted(details.name or "")
         if intent == Intent.small_talk:
             return self._small_talk()
-        if "?" in self.text:
+        if "?" in self.text or (self.lang not in LANGUAGES and len(content_words(self.text, self.lang)) >= 2):
+            # The rules read six languages: in another, a message of some words is taken for the question it may be.
             return self._with_question(self._question(Intent.product_question))
         return self._steer()
 
@@ -133,8 +136,8 @@ class _Responder:
         """The first reply of a conversation opens with the campaign's greeting."""
         if not is_first_reply(self.ctx):
             return reply
-        greeting = opening(self.campaign, self.lang, alone=False)
-        if not greeting or fold(greeting) in fold(reply.text):
+        greeting = greeting_for(self.campaigns, self.campaign, self.lang)
+        if not greeting or greeted(reply.text, greeting):
             return reply
         return reply.model_copy(update={"text": f"{greeting} {reply.text}", "facts_used": ["greeting", *reply.facts_used]})
 
@@ -227,6 +230,8 @@ class _Responder:
         return Reply(text=" ".join(parts), source="offline", facts_used=["profile"])
 
     def _question(self, intent: Intent) -> Reply:
+        """A question: the catalog answers what it holds; the documents answer only with a sentence that answers
+        it; anything else goes to a person, who sees it in the inbox. A wrong quote is never sent."""
         # The catalog answers "how much is it?": a price alone is no topic to look up.
         asked = concepts_in(self.text) - {"price"}
         if asked & {"discount", "student"} or ("team" in asked and intent == Intent.price_question):
@@ -234,8 +239,11 @@ class _Responder:
         hidden = hidden_product(self.ctx, self.campaigns, self.text) if self.named is None else None
         if hidden is not None:
             return self._not_here()
-        documents = self._answer_from_documents() if asked or self.named is None or is_follow_up(self.text) else None
-        if documents is not None:
+        reading = self.ctx.reading
+        if self.named is None and self.campaigns and (ASKS_CATALOG.search(self.folded) or (reading and reading.asks_catalog)):
+            return self._offers()
+        documents = self._answer_from_documents()
+        if documents is not None and documents.confident:
             reply = self._document_reply(documents)
             if self.named is not None and intent == Intent.price_question:
                 price = phrase("costs", self.lang, product=self.named.product.name, price=self._price(self.named))
@@ -246,26 +254,46 @@ class _Responder:
                     }
                 )
             return reply
-        if asked and self.named is None and intent != Intent.price_question:
-            return Reply(text=phrase("dont_know", self.lang), source="offline")
         unsold = unsold_item(self.ctx, self.campaigns, self.text)
         if unsold is not None:
             return self._not_sold(*unsold)
-        if self.named is None:
-            asks_catalog = bool(ASKS_CATALOG.search(self.folded))
-            if asks_catalog and len(self.campaigns) > 1:
-                return self._offers()
-            if not asks_catalog and intent == Intent.product_question and not _ABOUT_PRODUCT.search(self.folded):
-                if "?" in self.text:
-                    return Reply(text=phrase("dont_know", self.lang), source="offline")
-                return self._steer()
         campaign = self.campaign
-        if campaign is None:
-            if self.campaigns:
-                return self._offers()
-            return Reply(text=phrase("dont_know", self.lang), source="offline")
-        parts, used = self._product_facts(campaign, with_features=intent == Intent.product_question or not asked)
-        return Reply(text=" ".join(parts), source="offline", facts_used=used, product_name=campaign.product.name)
+        # A question that names a product and no topic the documents could answer ("mennyibe kerül a Deluxe?" in
+        # a language the rules do not read) is answered with that product's facts: its price, what it includes.
+        if campaign is not None and (self._about_the_product(campaign, intent, asked) or (self.named is not None and not asked)):
+            parts, used = self._product_facts(campaign, with_features=intent == Intent.product_question or not asked)
+            return Reply(text=" ".join(parts), source="offline", facts_used=used, product_name=campaign.product.name)
+        if campaign is None and self.campaigns and not asked and not self._own_words(None):
+            return self._offers()
+        return self._unanswered()
+
+    def _own_words(self, campaign: Campaign | None) -> set[str]:
+        """The question's words that say what it asks, beyond the product's name ("tell me about X" has none)."""
+        named = {w for c in self.campaigns for w in words(f"{c.product.name} {c.name}")}
+        common = stop_words(self.lang)
+        # "what features / sizes / material": asking about the product as such, which its facts answer.
+        return {
+            w
+            for w in words(self.text)
+            if len(w) >= 4 and w not in common and w not in named and not w.isdigit() and not _ABOUT_PRODUCT.fullmatch(w)
+        }
+
+    def _about_the_product(self, campaign: Campaign, intent: Intent, asked: set[str]) -> bool:
+        """Whether the catalog's facts about the product answer: its price, or what it is and includes."""
+        if intent == Intent.price_question:
+            return True  # the price answers "how much", for one or for twelve
+        own = self._own_words(campaign)
+        if not own and not asked:
+            return True
+        product = campaign.product
+        listed = content_words(" ".join([product.description, *product.features]), self.lang) | content_words(
+            " ".join([product.description, *product.features])
+        )
+        return bool(own) and all(stem_words([w], self.lang)[0] in listed or stem_words([w], "en")[0] in listed for w in own)
+
+    def _unanswered(self) -> Reply:
+        """No sentence of the business's answers this: a person will, and the conversation is handed over."""
+        return Reply(text=phrase("dont_know", self.lang), source="offline", facts_used=["unanswered"], handoff=True)
 
     def _discount(self) -> Reply:
         """A deal the documents state (student, team rates), else plainly none, with what the product gives."""

@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from bot.pipeline.flow import is_first_reply
 from bot.pipeline.flow import next_question as flow_next_question
 from bot.pipeline.formatting import product_price
+from bot.pipeline.phrases import language_name
 from bot.pipeline.turn_view import (
     campaign_in_focus,
     language_of,
@@ -30,7 +31,6 @@ TOOL_NAME = "ReplyDraft"
 HISTORY_LIMIT = 12
 PASSAGE_LIMIT = 4
 
-_LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German", "it": "Italian"}
 _PLATFORM_LABELS = {"facebook": "Facebook Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 _INTENT_HINTS = {
     Intent.greeting: "a greeting",
@@ -106,7 +106,7 @@ def render_system_prompt(ctx: TurnContext, classification: Classification) -> st
         first_reply=is_first_reply(ctx),
         questions_total=len(campaign.chat_flow.qualification_questions) if campaign else 0,
         intent_hint=_INTENT_HINTS[classification.intent],
-        language_name=_LANGUAGE_NAMES.get(lang, "English"),
+        language_name=language_name(lang),
         passages=[
             {"id": ident, "source": passage.source, "text": passage.text}
             for ident, passage in zip(passage_ids(ctx), usable_passages(ctx)[:PASSAGE_LIMIT], strict=False)

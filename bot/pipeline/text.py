@@ -11,10 +11,22 @@ from knowledge.language import (
     detect_language,
     fold,
     stem_words,
+    stop_words,
     words,
 )
 
-__all__ = ["LANGUAGES", "STOPWORDS", "content_words", "detect_language", "fold", "sentences", "split_sentences", "stem", "words"]
+__all__ = [
+    "LANGUAGES",
+    "STOPWORDS",
+    "content_words",
+    "detect_language",
+    "fold",
+    "sentences",
+    "split_sentences",
+    "stem",
+    "stop_words",
+    "words",
+]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # A sentence ends at . ! ? followed by a capital, a digit or an opening quote, not inside "z.B." or "ca. 2".
@@ -31,8 +43,9 @@ def stem(word: str, lang: str = "en") -> str:
 
 @lru_cache(maxsize=32768)
 def content_words(text: str, lang: str = "en") -> frozenset[str]:
-    """The words of a text that carry meaning, stemmed."""
-    kept = [word for word in words(text) if len(word) >= 3 and word not in STOPWORDS and not word.isdigit()]
+    """The words of a text that carry meaning in `lang`, stemmed."""
+    common = stop_words(lang)
+    kept = [word for word in words(text) if len(word) >= 3 and word not in common and not word.isdigit()]
     return frozenset(stem_words(kept, lang))
 
 

@@ -78,7 +78,13 @@ async def test_offline_answers_the_question_from_the_tenants_own_words(db, tenan
             )
         )
     answered = [o for o in tally.outcomes if o.answered]
-    assert len(answered) >= 0.9 * len(tally.outcomes), [(o.case.id, o.reply) for o in tally.outcomes if not o.answered]
+    assert len(answered) >= 0.85 * len(tally.outcomes), [(o.case.id, o.reply) for o in tally.outcomes if not o.answered]
+    # What is not answered goes to a person (a product named in another language than the catalog's, say):
+    # never a sentence that does not answer.
+    questions = [o for o in tally.outcomes if o.case.kind in ("document", "price", "covered", "discount")]
+    assert all(o.handoff for o in questions if not o.answered), [
+        (o.case.id, o.reply) for o in questions if not o.answered and not o.handoff
+    ]
     with_passage = [o for o in tally.outcomes if o.passage_hit is not None]
     assert sum(bool(o.passage_hit) for o in with_passage) >= 0.9 * len(with_passage)
     assert all(not o.unsupported_sent and not o.wrong_amounts for o in tally.outcomes)

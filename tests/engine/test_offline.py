@@ -201,9 +201,27 @@ def test_opt_in_welcomes_back() -> None:
 
 
 def test_off_topic_steers_back_to_what_is_sold() -> None:
-    reply = answer("what do you think about the election")
+    reply = answer("the weather is lovely")
     assert "Yoga Mat Pro ($49.00)" in reply.text
     assert reply.text.endswith("What would you like to know?")
+    assert not reply.handoff
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what do you think about the election",
+        "can I pay with bitcoin?",
+        "is the mat safe for pregnant women?",
+        "mag ik mijn hond meenemen naar de winkel",
+    ],
+)
+def test_a_question_no_sentence_answers_goes_to_a_person_instead_of_a_guess(text: str) -> None:
+    reply = answer(text, lead=LeadState(messages_in=2))
+    assert reply.handoff
+    assert "check with the team" in reply.text or "team" in reply.text.lower() or "Team" in reply.text
+    # Nothing of the documents near the question is quoted.
+    assert "ship" not in reply.text.lower() and "refund" not in reply.text.lower()
 
 
 def test_thanks_gets_a_short_friendly_answer() -> None:
