@@ -1,0 +1,154 @@
+"""With a model: the message read in any language (intent, language, the question in the documents' languages),
+and each statement of a draft judged by meaning, passing only with a quote that stands in its source."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.pipeline.classify import classify_turn
+from bot.pipeline.compose import run_turn
+from bot.pipeline.judge import Label, SentenceVerdict, accepted, quote_found
+from bot.pipeline.reading import read_message
+from bot.pipeline.types import Intent, LeadState, Reading
+from knowledge.models import Passage
+from tests.engine.samples import context
+from tests.fakes.groq_server import Behaviour, FakeGroq, server_error, tool_answer
+
+DUTCH_RULES = Passage(
+    text="Honden zijn welkom aan de lijn. Kinderen onder 12 jaar mogen alleen met een volwassene naar binnen.",
+    source="document:d_rules",
+)
+
+
+def reading(intent: Intent, *, language: str = "", asks_question: bool = False) -> Reading:
+    return Reading(language=language, intent=intent, asks_catalog=False, asks_question=asks_question)
+
+
+def sentences_of(body: dict[str, Any]) -> list[str]:
+    """The numbered sentences a judge request carries, in order."""
+    text = "\n".join(str(m.get("content") or "") for m in body["messages"])
+    return [line.split(">", 1)[1].rsplit("</sentence>", 1)[0] for line in text.splitlines() if line.startswith("<sentence ")]
+
+
+def judge_answering(verdicts: dict[str, tuple[str, str, str]]):
+    """A judge that gives each sentence containing a key its (verdict, source, evidence); others no_claim."""
+
+    def answer(body: dict[str, Any]) -> Behaviour:
+        given = []
+        for number, sentence in enumerate(sentences_of(body), start=1):
+            verdict, source, evidence = next((v for key, v in verdicts.items() if key in sentence), ("no_claim", "", ""))
+            given.append({"n": number, "verdict": verdict, "source": source, "evidence": evidence})
+        return tool_answer({"verdicts": given})
+
+    return answer
+
+
+async def test_the_model_reads_a_message_in_any_language_with_queries_in_the_documents_languages(
+    fake_groq: FakeGroq, chat_model
+) -> None:
+    fake_groq.reader = lambda body: tool_answer(
+        {
+            "language": "sw",
+            "intent": "booking_request",
+            "asks_question": False,
+            "queries": [
+                {"language": "nl", "query": "Kan ik een kamer boeken voor zaterdag?"},
+                {"language": "en", "query": "Can I book a room for Saturday?"},
+                {"language": "fr", "query": "ignored: not a language of the documents"},
+            ],
+        }
+    )
+    found, usage = await read_message(chat_model, ["Nataka kuweka nafasi ya chumba Jumamosi"], [], ["nl"])
+    assert found is not None and usage is not None
+    assert found.intent == Intent.buying_signal  # a booking is a wish to buy
+    assert found.language == "sw"
+    assert found.queries == ("Kan ik een kamer boeken voor zaterdag?", "Can I book a room for Saturday?")
+    [request] = fake_groq.reading_requests
+    assert "Document languages: nl, en" in request.system_text
+    assert "<message>Nataka kuweka nafasi ya chumba Jumamosi</message>" in request.user_text
+
+
+async def test_a_reading_that_fails_or_does_not_fit_leaves_the_rules_to_read_the_message(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.reader = lambda body: server_error()
+    assert (await read_message(chat_model, ["hoi"], [], ["nl"]))[0] is None
+    fake_groq.reader = lambda body: tool_answer({"language": "nl", "intent": "not an intent"})
+    assert (await read_message(chat_model, ["hoi"], [], ["nl"]))[0] is None
+    assert classify_turn(["how much is the mat?"], None).intent == Intent.price_question
+
+
+def test_the_models_reading_decides_beyond_the_keywords_that_always_stand() -> None:
+    # A request for a person in Swahili, which no rule reads.
+    assert classify_turn(["Naomba kuongea na mtu halisi"], reading(Intent.human_request)).intent == Intent.human_request
+    # STOP stands whatever the model says; a long question is never read as a wish to stop messages.
+    assert classify_turn(["STOP"], reading(Intent.product_question)).intent == Intent.opt_out
+    long_question = "can you stop by my house to deliver the mat tomorrow and also tell me how much shipping costs?"
+    assert classify_turn([long_question], reading(Intent.opt_out)).intent != Intent.opt_out
+
+
+async def test_a_statement_the_judge_finds_absent_is_never_sent(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.script(
+        tool_answer(
+            {"reply": "Dogs are welcome on a leash. No ID is needed for children.", "sources": ["P1"]},
+        ),
+        tool_answer({"reply": "Dogs are welcome on a leash.", "sources": ["P1"]}),
+    )
+    fake_groq.judge = judge_answering(
+        {
+            "Dogs are welcome": ("supported", "P1", "Honden zijn welkom aan de lijn"),
+            "No ID": ("absent", "", ""),
+        }
+    )
+    ctx = context("can I bring my dog and my kids?", passages=[DUTCH_RULES], lead=LeadState(messages_in=2))
+    result = await run_turn(ctx, model=chat_model, timeout_s=3)
+    assert "No ID" not in result.reply.text
+    # The paraphrase of the Dutch document in English passes: the judge's quote stands in the passage.
+    assert "Dogs are welcome on a leash." in result.reply.text
+    assert result.guard_blocked
+    assert any("by meaning" in violation for violation in result.guard_violations)
+
+
+async def test_support_claimed_with_a_quote_the_source_does_not_hold_is_refused(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.script(tool_answer({"reply": "Children of any age may come in alone.", "sources": ["P1"]}))
+    fake_groq.responder = lambda body: tool_answer({"reply": "Children of any age may come in alone.", "sources": ["P1"]})
+    fake_groq.judge = judge_answering({"Children": ("supported", "P1", "Children of any age may come in alone without an adult")})
+    ctx = context("can my 8 year old come alone?", passages=[DUTCH_RULES], lead=LeadState(messages_in=2))
+    result = await run_turn(ctx, model=chat_model, timeout_s=3)
+    assert "any age" not in result.reply.text
+    assert result.guard_blocked
+
+
+async def test_the_judge_reads_the_passages_catalog_and_profile_and_numbers_every_sentence(
+    fake_groq: FakeGroq, chat_model
+) -> None:
+    fake_groq.script(tool_answer({"reply": "Dogs are welcome on a leash. Shall I book your visit?", "sources": ["P1"]}))
+    fake_groq.judge = judge_answering({"Dogs": ("supported", "P1", "Honden zijn welkom aan de lijn")})
+    ctx = context("can I bring my dog?", passages=[DUTCH_RULES], lead=LeadState(messages_in=2))
+    await run_turn(ctx, model=chat_model, timeout_s=3)
+    [request] = fake_groq.judge_requests
+    content = request.user_text
+    assert '<source id="P1">Honden zijn welkom' in content
+    assert '<source id="catalog">' in content and "Yoga Mat Pro" in content
+    assert '<source id="profile">' in content
+    assert sentences_of(request.body) == ["Dogs are welcome on a leash.", "Shall I book your visit?"]
+    assert json.dumps(request.body["tool_choice"]).count("ClaimCheck") == 1
+
+
+def test_a_quote_is_found_whatever_its_case_accents_and_punctuation() -> None:
+    source = "Kinderen onder 12 jaar mogen alleen met een volwassene naar binnen."
+    assert quote_found("kinderen onder 12 jaar mogen alleen met een volwassene", source)
+    assert not quote_found("kinderen mogen altijd alleen naar binnen zonder toezicht", source)
+    verdict = SentenceVerdict(n=1, verdict=Label.supported, source="P9", evidence="Kinderen onder 12 jaar mogen alleen")
+    # The wrong source named, the quote found in another: it stands.
+    assert accepted("Children under 12 only with an adult.", verdict, {"P1": source})
+
+
+async def test_a_complaint_that_asks_something_gets_an_apology_the_answer_and_a_person() -> None:
+    ctx = context(
+        "This is ridiculous, I've waited a week!!! Do you ship to Canada?",
+        lead=LeadState(messages_in=2),
+    )
+    result = await run_turn(ctx, model=None, timeout_s=1)
+    assert result.reply.handoff
+    assert result.reply.text.startswith("I'm really sorry")
+    assert "Canada" in result.reply.text
