@@ -30,6 +30,7 @@ MAX_FILENAME = 255
 LONG_TEXT = 200_000
 # The version of how documents are read and split; documents read by an older one are read again.
 READING = 2
+SHORTEST_OVERLAP = 8
 # The fields a listing shows: never the text, which can be megabytes.
 _LISTED = {field: 1 for field in ("tenant_id", "filename", "content_type", "size_bytes", "chunks", "created_at")}
 
@@ -139,7 +140,8 @@ async def reread_documents(db: AsyncDatabase, tenant_id: str, *, bump: bool = Tr
             stored = [chunk["text"] async for chunk in cursor]
             text = legacy_text(stored, pdf=doc["content_type"] == "application/pdf")
         pieces = await _split(text_document(text))
-        if not pieces:
+        if not pieces:  # nothing readable (a scan stored long ago): its chunks stay as they are
+            await db[DOCUMENTS].update_one({"_id": doc["_id"], "tenant_id": tenant_id}, {"$set": {"reading": READING}})
             continue
         old_ids = [
             chunk["_id"] async for chunk in db[CHUNKS].find({"tenant_id": tenant_id, "document_id": doc["_id"]}, {"_id": 1})
@@ -162,9 +164,9 @@ def legacy_text(chunks: list[str], *, pdf: bool) -> str:
     without a sentence end that precedes a sentence is marked as the heading it was."""
     text = ""
     for chunk in chunks:
-        overlap = next(
-            (size for size in range(min(len(text), len(chunk), CHUNK_OVERLAP), 0, -1) if text.endswith(chunk[:size])), 0
-        )
+        longest = min(len(text), len(chunk), CHUNK_OVERLAP)
+        # A few letters in common are chance, not the splitter's overlap.
+        overlap = next((size for size in range(longest, SHORTEST_OVERLAP - 1, -1) if text.endswith(chunk[:size])), 0)
         # A cut inside a paragraph keeps its sentence whole; a cut at a paragraph's end keeps the break.
         text = text + chunk[overlap:] if overlap else (f"{text}\n{chunk}" if text else chunk)
     return titles_marked(text, furniture=True) if pdf else text

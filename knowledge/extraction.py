@@ -1,4 +1,5 @@
-"""Turning an uploaded file into plain text, or saying precisely why it cannot be used."""
+"""Turning an uploaded file into the text stored for it (headings, paragraphs, table rows as sentences), or saying
+precisely why it cannot be used."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pypdf import PageObject, PdfReader
+
+# pypdf's own font metrics (the standard 14 fonts' widths, or the PDF's own), which its text extraction uses too:
+# where a piece of text ends decides whether the next one goes on in the same cell or starts the next column.
 from pypdf.generic._font import Font
 
 from knowledge.pdf_layout import Span, document_text

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from knowledge.text_structure import bullet_item, ends_sentence, is_page_number, table_sentences, titles_marked
 
@@ -22,6 +22,8 @@ EDGE_LINES = 3
 # A line this much larger than the body text is a heading; a bold line of body size is one when the body is not bold.
 HEADING_SCALE = 1.15
 HEADING_MAX_WORDS = 14
+# A short line in capitals ("OPENING HOURS") is a heading in the body's own type, in scripts that have capitals.
+HEADING_CAPITALS_WORDS = 8
 # Pieces of a line further apart than this (in multiples of the font size) are cells of a table.
 CELL_GAP = 1.6
 # Cells this long (characters, the median) are lines of text set in columns, not a table's cells.
@@ -50,7 +52,6 @@ class Line:
     bold: bool
     cells: list[tuple[float, float, str]]  # (x, x_end, text) of each cell, left to right
     furniture: bool = False
-    block: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -156,10 +157,11 @@ def _is_heading(line: Line, body_size: float, body_bold: bool) -> bool:
         return False
     if ends_sentence(text) and not text.rstrip().endswith(":") and len(text.split()) > 3:
         return False
-    if bullet_item(text) is not None:
-        return False
+    if bullet_item(text) is not None and not text.lstrip()[:1].isdigit():
+        return False  # a list item; a numbered line ("2. Prices") may be a heading, by its type
     larger = line.size >= body_size * HEADING_SCALE
-    return larger or (line.bold and not body_bold and line.size >= body_size * 0.95)
+    capitals = text.isupper() and len(text.split()) <= HEADING_CAPITALS_WORDS and not ends_sentence(text)
+    return larger or capitals or (line.bold and not body_bold and line.size >= body_size * 0.95)
 
 
 def _table_runs(lines: Sequence[Line]) -> list[tuple[int, int]]:

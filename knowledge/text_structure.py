@@ -101,8 +101,8 @@ def table_sentences(rows: Sequence[Sequence[str]], has_header: bool) -> list[str
 
 
 def header_row_likely(rows: Sequence[Sequence[str]]) -> bool:
-    """Whether a table without markup has a header: its first row has no digits where later rows have some, or
-    every first-row cell is short words while the body has digits anywhere."""
+    """Whether a table without markup has a header row: its first row has no digit while the other rows' values
+    (their cells after the first) have some."""
     if len(rows) < 2:
         return False
     first, body = rows[0], rows[1:]

@@ -64,9 +64,9 @@ def paragraphs(text: str) -> list[str]:
     """A stored text's paragraphs of prose, as a customer may read them: the line breaks of PDF extraction and
     wrapped Markdown joined again ("innerhalb von 14\\nTagen" → "innerhalb von 14 Tagen"), each table row as a
     sentence, each list item a paragraph of its own (short items after a line ending in ":" joined into it).
-    Headings, title lines, page numbers and table markup are not paragraphs; neither is a sentence the passage
-    cut: the text's first words when they continue a sentence begun before it, and its last words when they
-    stop before the sentence's end."""
+    Headings (but a FAQ's question set as one), title lines, page numbers and table markup are not paragraphs;
+    neither is a sentence the passage cut: the text's first words when they continue a sentence begun before
+    it, and its last words when they stop before the sentence's end."""
     found: list[str] = []
     current = ""
     listing = False  # found[-1] is a lead ("We offer:") taking short items, its sentence still open
@@ -77,12 +77,16 @@ def paragraphs(text: str) -> list[str]:
         if listing and item is None and line:
             found[-1] += "."
             listing = False
-        # A number standing alone between paragraphs ("Page 2 of 3", "- 2 -") is a page's, not the text's.
+        # A number standing alone between paragraphs ("Page 2 of 3", "- 2 -") is a page's, not the text's; a line
+        # of phone numbers and addresses there is a letterhead's or a footer's.
         alone = not current or _END_OF_SENTENCE.search(current)
-        if not line or _HEADING.match(raw) or (alone and is_page_number(line)):
+        if not line or _HEADING.match(raw) or (alone and (is_page_number(line) or _contact_line(line))):
             if current:
                 found.append(current)
             current = ""
+            question = line.lstrip("#").strip()
+            if question.endswith("?"):
+                found.append(question)  # a FAQ's question set as a heading: the sentence after it answers it
             continue
         line = (item if item is not None else line).lstrip(">*• ").strip()
         following = lines[position + 1].strip() if position + 1 < len(lines) else ""
@@ -156,8 +160,9 @@ def _clean_sentences(text: str) -> tuple[str, ...]:
 
 
 def _contact_line(sentence: str) -> bool:
-    """A letterhead's or footer's line: a phone number, an email or a web address with a few words, no sentence."""
+    """A letterhead's or footer's line: phone numbers, email or web addresses with at most a label ("Tel."), no
+    sentence. "Call us on +49 30 1234567" says something and stays."""
     if ends_sentence(sentence):
         return False
-    rest = _CONTACT.sub(" ", sentence)
-    return rest != sentence and len(rest.split()) <= 3
+    rest = [word for word in _CONTACT.sub(" ", sentence).split() if any(ch.isalnum() for ch in word)]
+    return rest != sentence.split() and len(rest) <= 1

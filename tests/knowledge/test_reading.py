@@ -4,6 +4,7 @@ text file. Each test uploads a document and looks at the sentences the bot may q
 from __future__ import annotations
 
 import textwrap
+from datetime import datetime
 from itertools import zip_longest
 
 import pytest
@@ -169,6 +170,7 @@ async def test_markdown_pipe_table_faq_and_list_as_sentences(db):
         "Unlimited — Price: £99/month; Classes: every class.",
         "Can I bring a friend?",
         "Yes, your first friend visit is free.",
+        "What should I wear?",
         "Comfortable clothes; we lend grip socks.",
         "We offer: mat classes, reformer classes.",
     ]
@@ -269,7 +271,7 @@ async def test_documents_stored_before_are_read_again(db):
     chunks = [old_text[:70], old_text[50:]]  # the former splitter's overlap
     await db[DOCUMENTS].insert_one(
         {"_id": "old", "tenant_id": "t1", "filename": "rules.pdf", "content_type": "application/pdf", "size_bytes": 900}
-        | {"chunks": 2, "created_at": __import__("datetime").datetime(2025, 1, 1)}
+        | {"chunks": 2, "created_at": datetime(2025, 1, 1)}
     )
     await db[CHUNKS].insert_many(
         [
@@ -285,3 +287,46 @@ async def test_documents_stored_before_are_read_again(db):
     assert sentences == ["Please arrive ten minutes early.", "Lockers are free of charge.", "Yoga — Price: € 12."]
     assert (await db[DOCUMENTS].find_one({"_id": "old"}))["chunks"] == len(texts)
     assert await reread_documents(db, "t1") == 0  # done once
+
+
+async def test_a_document_read_by_an_older_reading_is_split_again_from_its_stored_text(db):
+    text = "## Parking\nThe car park behind the hotel is free for guests. It closes at midnight."
+    await db[DOCUMENTS].insert_one(
+        {"_id": "kept", "tenant_id": "t1", "filename": "parking.md", "content_type": "text/markdown", "size_bytes": 80}
+        | {"chunks": 1, "created_at": datetime(2025, 1, 1), "text": text, "reading": 1}
+    )
+    await db[CHUNKS].insert_one(
+        {"_id": "stale", "tenant_id": "t1", "document_id": "kept", "source": "document:kept", "title": "parking.md"}
+        | {"text": "The car park behind the hotel is free for", "ordinal": 0}
+    )
+    assert await reread_documents(db, "t1") == 1
+    assert await passages(db, "kept") == [text]
+
+
+async def test_numbered_and_capitalised_headings_in_body_type_are_headings(db):
+    page = Page()
+    page.line("1. Booking", bold=True)
+    page.paragraph("Lessons are booked online and paid when booking.")
+    page.line("CANCELLATION")
+    page.paragraph("A lesson cancelled 24 hours ahead is refunded in full.")
+    page.line("- Bring your licence to every lesson")
+    texts, sentences = await quotable(db, "rules.pdf", letter([page]))
+    assert sentences == [
+        "Lessons are booked online and paid when booking.",
+        "A lesson cancelled 24 hours ahead is refunded in full.",
+        "Bring your licence to every lesson.",
+    ]
+    assert "## 1. Booking" in texts[0] and "## CANCELLATION" in texts[0]
+
+
+def test_quoted_sentences_from_a_passage_stored_before_leave_out_cut_ends_page_numbers_and_contact_lines():
+    stored = (
+        "to 5 pm on weekdays. Our café serves breakfast until noon.\n"
+        "Page 2 of 3\n"
+        "Tel. +49 30 1234567 · info@example.org\n"
+        "Call us on +49 30 1234567 to book a table. Groups of more than eight"
+    )
+    assert clean_sentences(stored) == [
+        "Our café serves breakfast until noon.",
+        "Call us on +49 30 1234567 to book a table.",
+    ]
