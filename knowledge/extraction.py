@@ -79,6 +79,11 @@ def text_document(text: str) -> str:
     return titles_marked(tables_as_sentences(markdown_headings(text.replace("\r\n", "\n").replace("\r", "\n"))))
 
 
+# Text-showing operators (Tj, TJ, ' and ") and form drawing (Do) as they appear in a content stream; searched
+# for as plain bytes, which stays fast on a stream of many megabytes.
+_SHOWS_TEXT = (b"Tj", b"TJ", b"Do", b"'", b'"')
+
+
 def _bold(font: Any) -> bool:
     # Font names say their weight the same way in every language ("Helvetica-Bold", "ABCDEE+Roboto-SemiBold").
     name = str(font.get("/BaseFont", "")) if font is not None else ""
@@ -116,9 +121,12 @@ def page_spans(page: PageObject) -> list[Span]:
                 width = width_of(font, part) / 1000.0 * size * x_scale
                 spans.append(Span(x, x + width, line_y, round(size * y_scale, 1), _bold(font), part))
 
-    # pypdf skips a page without text operators (a scan, a drawing) unparsed, but only when no visitor is given:
-    # the plain pass keeps that, so a stream of megabytes of drawing costs milliseconds, not seconds.
-    if page.extract_text().strip():
+    # Given a visitor, pypdf parses every operator of a page, also of one that shows no text (a scan, a drawing):
+    # a page whose content neither shows text nor draws a form (which may) is skipped unparsed, as pypdf itself
+    # does without a visitor, so megabytes of drawing commands cost milliseconds, not seconds.
+    contents = page.get_contents()
+    stream = contents.get_data() if contents is not None else b""
+    if any(operator in stream for operator in _SHOWS_TEXT):
         page.extract_text(visitor_text=visit)
     return spans
 
