@@ -118,7 +118,8 @@ def page_spans(page: PageObject) -> list[Span]:
         for number, part in enumerate(text.split("\n")):
             if part.strip():
                 line_y = y - number * size * y_scale * 1.2
-                width = width_of(font, part) / 1000.0 * size * x_scale
+                # pypdf puts a space before text that goes on a line; the page does not draw it.
+                width = width_of(font, part.lstrip()) / 1000.0 * size * x_scale
                 spans.append(Span(x, x + width, line_y, round(size * y_scale, 1), _bold(font), part))
 
     # Given a visitor, pypdf parses every operator of a page, also of one that shows no text (a scan, a drawing):

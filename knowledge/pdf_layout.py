@@ -24,11 +24,16 @@ HEADING_SCALE = 1.15
 HEADING_MAX_WORDS = 14
 # A short line in capitals ("OPENING HOURS") is a heading in the body's own type, in scripts that have capitals.
 HEADING_CAPITALS_WORDS = 8
-# Pieces of a line further apart than this (in multiples of the font size) are cells of a table.
-CELL_GAP = 1.6
+# Pieces of a line further apart than this (in multiples of the font size) are cells of a table: more than
+# the widest word space of justified text, less than the padding of a ruled table's cells (two half-ems).
+CELL_GAP = 0.9
+# A vertical gap this much wider than the document's usual line spacing ends a paragraph.
+PARAGRAPH_GAP = 1.25
 # Cells this long (characters, the median) are lines of text set in columns, not a table's cells.
 PROSE_CELL = 30
 _EMAIL_OR_WEB = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.|https?://|\b[\w-]+\.(?:com|net|org|[a-z]{2})\b", re.IGNORECASE)
+# A bullet glyph (any one mark that is no letter or digit, whatever the font maps it to) or an item's number.
+_LIST_MARKER = re.compile(r"^(?:[^\w\s]|\x7f|\d{1,3}[.)]|[a-zA-Z][.)])$")
 _PHONE = re.compile(r"\+?\d[\d ()./-]{6,}\d")
 
 
@@ -83,6 +88,10 @@ def page_lines(page: int, spans: Sequence[Span]) -> list[Line]:
             else:
                 cells.append((span.x, span.x_end, span.text))
         cells = [(x, x_end, " ".join(text.split())) for x, x_end, text in cells if text.strip()]
+        if len(cells) >= 2 and _LIST_MARKER.match(cells[0][2]):
+            # A list's bullet or number set apart from its item: one line, an item.
+            marker = cells[0][2] if cells[0][2][:1].isalnum() else "-"
+            cells = [(cells[0][0], cells[1][1], f"{marker} {cells[1][2]}"), *cells[2:]]
         weight: Counter[tuple[float, bool]] = Counter()
         for span in row:
             weight[(round(span.size, 1), span.bold)] += len(span.text.strip())
@@ -137,10 +146,28 @@ def _mark_letterhead(lines: Sequence[Line]) -> None:
 
 
 def _typical_spacing(lines: Sequence[Line]) -> float:
+    """The usual distance from one line to the next on a page (see `_usual`)."""
     gaps = [a.y - b.y for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and a.y > b.y]
-    if not gaps:
-        return 14.0
-    return sorted(gaps)[len(gaps) // 2]
+    return _usual(gaps) if gaps else 14.0
+
+
+def _usual(gaps: list[float]) -> float:
+    """The line spacing within paragraphs: a low percentile of the gaps, since the gaps between paragraphs can be
+    as many as those within them (paragraphs of two lines)."""
+    return sorted(gaps)[len(gaps) * 3 // 10]
+
+
+def _spacing_by_size(lines: Sequence[Line]) -> dict[float, float]:
+    """The usual line spacing of each type size: small print is set tighter than the body."""
+    by_size: dict[float, list[Line]] = {}
+    for line in lines:
+        by_size.setdefault(line.size, []).append(line)
+    spacing = {}
+    for size, same in by_size.items():
+        gaps = [a.y - b.y for a, b in zip(same, same[1:], strict=False) if a.page == b.page and 0 < a.y - b.y < 3 * size]
+        if gaps:
+            spacing[size] = _usual(gaps)
+    return spacing
 
 
 def _body_style(lines: Sequence[Line]) -> tuple[float, bool]:
@@ -165,25 +192,29 @@ def _is_heading(line: Line, body_size: float, body_bold: bool) -> bool:
 
 
 def _table_runs(lines: Sequence[Line]) -> list[tuple[int, int]]:
-    """Runs [start, end) of two or more lines with several cells whose columns line up. Lines of one cell belong
-    to the table too when a row of several cells follows within two lines (a row naming a group, a wrapped
-    cell), or when they stand right of the first column (a wrapped cell of the last row)."""
+    """Runs [start, end) of two or more lines with several cells in the same columns (cells starting, or ending,
+    where the run's cells do). Lines of one cell belong to the table too when a row in those columns follows
+    within two lines (a row naming a group, a wrapped cell), or when they stand right of the first column (a
+    wrapped cell of the last row)."""
     runs = []
     index = 0
     while index < len(lines):
         if len(lines[index].cells) < 2:
             index += 1
             continue
+        grid = _Grid(lines[index])
         end = index + 1
         while end < len(lines) and lines[end].page == lines[end - 1].page:
             line = lines[end]
             ahead = [other for other in lines[end + 1 : end + 3] if other.page == line.page]
-            first_column_end = lines[index].cells[0][1]
-            if len(line.cells) >= 2 or any(len(other.cells) >= 2 for other in ahead) or line.x > first_column_end:
-                end += 1
-            else:
+            if len(line.cells) >= 2:
+                if not grid.fits(line):
+                    break
+                grid.add(line)
+            elif not (any(len(other.cells) >= 2 and grid.fits(other) for other in ahead) or line.x > grid.first_end):
                 break
-        while len(lines[end - 1].cells) < 2 and lines[end - 1].x <= lines[index].cells[0][1]:
+            end += 1
+        while len(lines[end - 1].cells) < 2 and lines[end - 1].x <= grid.first_end:
             end -= 1
         if sum(len(line.cells) >= 2 for line in lines[index:end]) >= 2 and _columns(lines[index:end]):
             runs.append((index, end))
@@ -191,6 +222,31 @@ def _table_runs(lines: Sequence[Line]) -> list[tuple[int, int]]:
         else:
             index += 1
     return runs
+
+
+class _Grid:
+    """Where a table's cells start and end so far."""
+
+    TOLERANCE = 3.0  # points
+
+    def __init__(self, first: Line) -> None:
+        self.starts = [x for x, _, _ in first.cells]
+        self.ends = [x_end for _, x_end, _ in first.cells]
+        self.first_end = first.cells[0][1]
+
+    def _aligned(self, x: float, x_end: float) -> bool:
+        near = self.TOLERANCE
+        return any(abs(x - start) <= near for start in self.starts) or any(abs(x_end - e) <= near for e in self.ends)
+
+    def fits(self, line: Line) -> bool:
+        """Whether the line's cells stand in the columns: all of them, or all but one when three or more."""
+        aligned = sum(self._aligned(x, x_end) for x, x_end, _ in line.cells)
+        return aligned >= 2 and aligned >= len(line.cells) - (1 if len(line.cells) >= 3 else 0)
+
+    def add(self, line: Line) -> None:
+        self.starts += [x for x, _, _ in line.cells]
+        self.ends += [x_end for _, x_end, _ in line.cells]
+        self.first_end = max(self.first_end, line.cells[0][1])
 
 
 def _columns(rows: Sequence[Line]) -> list[tuple[float, float]]:
@@ -261,6 +317,7 @@ def document_text(pages: Sequence[Sequence[Span]]) -> str:
         return ""
     body_size, body_bold = _body_style(lines)
     spacing = _typical_spacing(lines)
+    spacings = _spacing_by_size(lines)
     out: list[str] = []
     paragraph: list[str] = []
 
@@ -302,7 +359,7 @@ def document_text(pages: Sequence[Sequence[Span]]) -> str:
         new_paragraph = (
             previous is None
             or item is not None
-            or (previous.page == line.page and previous.y - line.y > 1.6 * spacing)
+            or (previous.page == line.page and previous.y - line.y > PARAGRAPH_GAP * spacings.get(line.size, spacing))
             or (previous.page != line.page and paragraph and ends_sentence(paragraph[-1]))
             or (paragraph and abs(line.size - previous.size) > 0.5)
         )

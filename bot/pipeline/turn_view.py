@@ -162,7 +162,7 @@ def _clean_sentences(text: str) -> tuple[str, ...]:
 def _contact_line(sentence: str) -> bool:
     """A letterhead's or footer's line: phone numbers, email or web addresses with at most a label ("Tel."), no
     sentence. "Call us on +49 30 1234567" says something and stays."""
-    if ends_sentence(sentence):
+    if ends_sentence(sentence) or not _CONTACT.search(sentence):
         return False
     rest = [word for word in _CONTACT.sub(" ", sentence).split() if any(ch.isalnum() for ch in word)]
-    return rest != sentence.split() and len(rest) <= 1
+    return len(rest) <= 1

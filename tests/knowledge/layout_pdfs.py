@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pypdf.generic import DictionaryObject, NameObject
+from pypdf.generic._font import Font
+
 from tests.knowledge.pdfs import _escape, _pdf
 
 PAGE_WIDTH = 595  # A4, in points
@@ -21,6 +24,16 @@ class Run:
     text: str
     size: float = 10.5
     bold: bool = False
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """How wide Helvetica (or Helvetica-Bold) sets `text`, in points."""
+    name = "/Helvetica-Bold" if bold else "/Helvetica"
+    font = Font.from_font_resource(
+        DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1")})
+        | {NameObject("/BaseFont"): NameObject(name)}
+    )
+    return font.get_text_width(text) * size / 1000
 
 
 def layout_pdf(pages: list[list[Run]]) -> bytes:
@@ -75,6 +88,15 @@ class Page:
         for cell, x in zip(cells, columns, strict=True):
             self.runs.append(Run(x, self.y, cell, 10.5, bold))
         self.y -= self.line_height + 2
+        return self
+
+    def ruled_table(self, rows: list[list[str]], padding: float) -> Page:
+        """A table whose columns are as wide as their widest cell plus `padding` points (a ruled table's cells
+        are padded on both sides), its first row in bold."""
+        widths = [max(text_width(row[i], 10.5, bold=True) for row in rows) for i in range(len(rows[0]))]
+        columns = [LEFT + sum(widths[:i]) + padding * i for i in range(len(widths))]
+        for number, row in enumerate(rows):
+            self.row(row, columns, bold=number == 0)
         return self
 
     def at(self, x: float, y: float, text: str, size: float = 9) -> Page:

@@ -330,3 +330,17 @@ def test_quoted_sentences_from_a_passage_stored_before_leave_out_cut_ends_page_n
         "Our café serves breakfast until noon.",
         "Call us on +49 30 1234567 to book a table.",
     ]
+
+
+async def test_a_ruled_table_with_narrow_padding_and_bullets_set_apart_from_their_items(db):
+    page = Page().heading("Preços", size=16)
+    page.ruled_table([["Tratamento", "Preço", "Duração"], ["Consulta de avaliação", "35 €", "30 min"]], padding=12)
+    page.y -= 10
+    page.paragraph("Incluído em cada consulta:")
+    page.row(["•", "radiografia"], [56, 68])
+    page.row(["•", "plano de tratamento"], [56, 68])
+    _, sentences = await quotable(db, "precos.pdf", letter([page]))
+    assert sentences == [
+        "Consulta de avaliação — Preço: 35 €; Duração: 30 min.",
+        "Incluído em cada consulta: radiografia, plano de tratamento.",
+    ]
