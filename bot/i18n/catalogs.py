@@ -1,8 +1,9 @@
 """The bot's own sentences as gettext catalogs (`locales/<lang>/LC_MESSAGES/replies.po`), and CLDR's names and lists.
 
 The .po files are read with babel and compiled in memory on first use, so there is no build step and no .mo file
-to keep in step. msgid is the key the code asks for; the English catalog holds the source text, and any language
-without a catalog, or a key its catalog lacks, is answered in English.
+to keep in step. msgid is the key the code asks for; the English catalog holds the source text. A language without
+a catalog is answered from a close language's catalog where one reads it (`CLOSE_LANGUAGES`), else in English, and
+a key a catalog lacks is said in English.
 """
 
 from __future__ import annotations
@@ -25,6 +26,28 @@ DOMAIN = "replies"
 SOURCE_LANGUAGE = "en"
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}")
+
+# A language without its own catalog is answered from a close one its readers understand, before English:
+# Norwegian Nynorsk and the macrolanguage "no" read Bokmål; Afrikaans reads Dutch; Galician reads Spanish;
+# Bosnian (Latin script, ijekavian) reads Croatian; Dari reads Persian. The rest are other codes for a
+# language that has a catalog: "nob"/"nno" (ISO 639-2), "fil" (Filipino, standardised Tagalog), "zsm"
+# (Standard Malay), and the retired "in", "iw" and "mo" (Indonesian, Hebrew, Moldavian = Romanian) that some
+# clients still send. A language with its own catalog keeps it.
+CLOSE_LANGUAGES: dict[str, str] = {
+    "nn": "nb",
+    "no": "nb",
+    "nob": "nb",
+    "nno": "nb",
+    "af": "nl",
+    "gl": "es",
+    "bs": "hr",
+    "prs": "fa",
+    "mo": "ro",
+    "fil": "tl",
+    "zsm": "ms",
+    "in": "id",
+    "iw": "he",
+}
 
 
 def language_of(tag: str) -> str:
@@ -56,12 +79,22 @@ def message_keys() -> frozenset[str]:
     return frozenset(str(message.id) for message in read_catalog(SOURCE_LANGUAGE) if message.id)
 
 
+def catalog_language(lang: str) -> str:
+    """The catalog that answers `lang` (a language code or tag): its own, else a close language's
+    (`CLOSE_LANGUAGES`: "nn" → "nb"), else English."""
+    code = language_of(lang)
+    for candidate in (code, CLOSE_LANGUAGES.get(code, "")):
+        if candidate in available_languages():
+            return candidate
+    return SOURCE_LANGUAGE
+
+
 @cache
 def translations(lang: str) -> Translations:
     """The compiled catalog of `lang` (a language code or tag), English behind it for what it lacks."""
-    code = language_of(lang)
+    code = catalog_language(lang)
     english = _compiled(SOURCE_LANGUAGE)
-    if code == SOURCE_LANGUAGE or code not in available_languages():
+    if code == SOURCE_LANGUAGE:
         return english
     own = _compiled(code)
     own.add_fallback(english)
