@@ -42,6 +42,10 @@ RARE = 0.7
 COVERAGE = 0.5
 # A word that more than this share of the sentences hold says nothing about which one answers.
 COMMON_SHARE = 0.5
+# Two answering sentences whose scores are this close leave the answer in doubt.
+AMBIGUOUS = 0.5
+# A topic that more sentences than this speak of does not decide alone.
+TOPIC_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,7 @@ def best_answer(
         return value - 0.05 * sentence.rank
 
     best: tuple[float, _Sentence, int] | None = None
+    scored: list[tuple[float, str]] = []  # each answering sentence's score, by its text
     for sentence in candidates:
         is_question = sentence.text.rstrip().endswith("?")
         if not is_question and not _says_something(sentence.text):
@@ -195,11 +200,15 @@ def best_answer(
                 continue
             answer_index = sentence.index + 1
             value += 0.5
+        scored.append((value, sentence.siblings[answer_index]))
         if best is None or value > best[0]:
             best = (value, sentence, answer_index)
     if best is None or best[0] < MIN_SCORE:
         return None
-    _, sentence, index = best
+    best_value, sentence, index = best
+    # Another sentence that answers as well is a doubt: which of the two the customer needs, offline cannot tell.
+    rivals = {text for value, text in scored if value >= best_value - AMBIGUOUS and text != sentence.siblings[index]}
+    topic_sentences = sum(bool(topical_asked - _BROAD & c.concepts) for c in candidates)
     siblings = sentence.siblings
     chosen = [siblings[index]]
     if limit > 1 and index + 1 < len(siblings):
@@ -219,11 +228,13 @@ def best_answer(
         source=sentence.passage.source,
         lang=detect_language(" ".join(chosen), default="en"),
         concepts=asked,
-        confident=_answers(
+        confident=not rivals - set(chosen)
+        and _answers(
             question or context_text,
             {lang, "en", *doc_langs},
             context,
-            topical_asked - _BROAD,
+            # A topic many sentences speak of does not tell which one answers.
+            topical_asked - _BROAD if topic_sentences <= TOPIC_SENTENCES else set(),
             {w for w, count in word_count.items() if count > COMMON_SHARE * total},
             quantity=quantity,
         ),
@@ -246,8 +257,17 @@ def _answers(question: str, langs: set[str], context: list[str], topics: set[str
     own = [w for w in words(question) if len(w) >= 3 and not w.isdigit() and not any(w in stop_words(lang) for lang in langs)]
     held = frozenset().union(*(content_words(text, lang) for text in context for lang in langs))
     held_words = {w for text in context for w in words(text)}
-    matched = [w for w in own if w in held_words or any(stem_words([w], lang)[0] in held for lang in langs)]
+    matched = [w for w in own if _held(w, held, held_words, langs)]
     telling = [w for w in matched if not any(stem_words([w], lang)[0] in common for lang in langs)]
     if topics & concepts_in(" ".join(context)):
         return True  # they speak of the very topic asked about (refunds, parking, age), not only near it
-    return bool(own) and bool(telling) and len(matched) >= COVERAGE * len(own)
+    return bool(telling) and len(matched) >= COVERAGE * len(own)
+
+
+def _held(word: str, stems: frozenset[str], held_words: set[str], langs: set[str]) -> bool:
+    """A word of the question the sentences hold: itself, its stem in one of the languages, or a form sharing
+    its long beginning ("zurückgeben" in "zurückgegeben"), which no stemmer of an unknown language would find."""
+    if word in held_words or any(stem_words([word], lang)[0] in stems for lang in langs):
+        return True
+    prefix = max(5, round(len(word) * 0.6))
+    return len(word) >= 5 and any(other[:prefix] == word[:prefix] for other in held_words if len(other) >= prefix)

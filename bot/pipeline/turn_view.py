@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from bot.pipeline.text import detect_language, split_sentences
 from bot.pipeline.types import TurnContext
+from knowledge.language import SURE, language_confidences, supported_languages
 from knowledge.models import Campaign, Passage
 from knowledge.text_structure import bullet_item, ends_sentence, is_page_number, tables_as_sentences
 
@@ -31,11 +32,31 @@ _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.\S+|https?://\S+|\+?\d[\d
 
 
 def language_of(ctx: TurnContext) -> str:
-    """The customer's language: their latest burst, else their earlier messages, else English."""
+    """The customer's language: their latest burst, read in the light of their earlier messages (else the
+    business's own language); where the text alone does not say clearly, the model's reading of it."""
     earlier = " ".join(item.text for item in ctx.history[-6:] if item.sender == "customer")
-    fallback = detect_language(earlier) if earlier else "en"
+    business = business_language(ctx)
+    fallback = detect_language(earlier, default=business) if earlier else business
     text = ctx.turn_text
-    return detect_language(text, default=fallback) if text else fallback
+    if not text:
+        return fallback
+    found = detect_language(text, default=fallback)
+    read = ctx.reading.language if ctx.reading else ""
+    if read and read != found and read in supported_languages() and not _sure_of(text, found):
+        return read
+    return found
+
+
+def business_language(ctx: TurnContext) -> str:
+    """The language the business describes itself in, English when it has not."""
+    profile = ctx.profile
+    about = f"{profile.description} {profile.industry}".strip() if profile else ""
+    return detect_language(about, default="en") if about else "en"
+
+
+def _sure_of(text: str, lang: str) -> bool:
+    confidences = language_confidences(text)
+    return bool(confidences) and confidences[0][0] == lang and confidences[0][1] >= SURE
 
 
 def visible_campaigns(ctx: TurnContext) -> list[Campaign]:

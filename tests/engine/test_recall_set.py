@@ -63,8 +63,13 @@ async def test_offline_the_answer_is_found_and_sent_and_nothing_unsupported_is_s
         ]
     tune = [o for o in outcomes if SHOPS[o.question.shop].split == "tune"]
     row = rows(tune, lambda o: o.question.lang)["all"]
-    assert row.answered[0] >= 0.85 * row.answered[1], [
+    # Offline, a question no sentence answers with confidence goes to a person: fewer answers than a guess would
+    # give, and almost no sentence quoted that does not answer.
+    assert row.answered[0] >= 0.6 * row.answered[1], [
         (o.question.id, o.reply) for o in tune if o.question.kind != "unanswerable" and not o.answered
+    ]
+    assert row.wrong_quotes <= 0.05 * row.answered[1], [
+        (o.question.id, o.reply) for o in tune if o.quoted_wrong and not o.answered
     ]
     # A question no document answers is never answered with a sentence that does not answer it.
     assert row.declined[0] == row.declined[1], [
