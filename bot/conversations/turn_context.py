@@ -18,8 +18,8 @@ from bot.pipeline import choose_campaign
 from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.query import retrieval_query, search_queries
 from bot.pipeline.reading import read_message
-from bot.pipeline.types import HistoryItem, LeadState, TurnContext
-from knowledge.retrieval import KnowledgeIndex
+from bot.pipeline.types import HistoryItem, LeadState, Reading, TurnContext, Usage
+from knowledge.retrieval import KnowledgeIndex, TurnKnowledge
 
 HISTORY_LIMIT = 20
 PASSAGES = 4
@@ -54,6 +54,36 @@ async def load_turn_messages(db: AsyncDatabase, conversation: Conversation) -> T
     return TurnMessages(pending=pending, history=history, recent=recent, complete=complete)
 
 
+async def understood_turn(
+    knowledge_index: KnowledgeIndex,
+    db: AsyncDatabase,
+    tenant_id: str,
+    turn_texts: list[str],
+    history: list[HistoryItem],
+    *,
+    platform: str,
+    model: SalesChatModel | None,
+    fresh_since: float | None = None,
+) -> tuple[TurnKnowledge, Reading | None, Usage | None]:
+    """The knowledge one turn needs, and, with a model, its reading of the message (language, intent, and the
+    question in each language of the documents, searched with too) and what that call cost. The engine, the
+    playground and the quality report all go through here."""
+    reading, spent = None, None
+    if model is not None:
+        languages = await knowledge_index.document_languages(db, tenant_id, fresh_since=fresh_since)
+        reading, spent = await read_message(model, turn_texts, history, languages)
+    # A follow-up ("and on Saturday?") is searched with the customer's previous message.
+    knowledge = await knowledge_index.for_turn(
+        db,
+        tenant_id,
+        search_queries(retrieval_query(turn_texts, history), reading),
+        platform=platform,
+        k=PASSAGES,
+        fresh_since=fresh_since,
+    )
+    return knowledge, reading, spent
+
+
 async def load_turn_context(
     knowledge_index: KnowledgeIndex,
     db: AsyncDatabase,
@@ -72,18 +102,14 @@ async def load_turn_context(
     # A reply that failed never reached the customer: it is not part of what they saw.
     seen = [m for m in messages.history if m.text and m.delivery != Delivery.failed]
     history = [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:]
-    # With a model, the message is read first (its language, intent, and the question in the documents' languages).
-    reading, spent = None, None
-    if model is not None:
-        languages = await knowledge_index.document_languages(db, tenant_id, fresh_since=fresh_since)
-        reading, spent = await read_message(model, turn_texts or [joined], history, languages)
-    # A follow-up ("and on Saturday?") is searched with the customer's previous message.
-    knowledge = await knowledge_index.for_turn(
+    knowledge, reading, spent = await understood_turn(
+        knowledge_index,
         db,
         tenant_id,
-        search_queries(retrieval_query(turn_texts, history), reading),
+        turn_texts or [joined],
+        history,
         platform=conversation.platform,
-        k=PASSAGES,
+        model=model,
         fresh_since=fresh_since,
     )
     campaigns = knowledge.facts.products

@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.conversations.turn_context import PASSAGES
+from bot.conversations.turn_context import understood_turn
 from bot.evaluation.cases import EvalCase
 from bot.evaluation.checks import answers, lie_reached, passage_found, wrong_amounts
 from bot.pipeline import choose_campaign, run_turn
 from bot.pipeline.claims import numbers_said, unsupported
 from bot.pipeline.llm import SalesChatModel
-from bot.pipeline.query import retrieval_query
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
 from bot.pipeline.verify import ignored_phrases, support_texts
 from knowledge.retrieval import KnowledgeIndex
@@ -103,8 +102,7 @@ async def answer_turn(
     there, the passages found with the customer's words and the conversation so far), answered by `run_turn`.
     Nothing is stored or sent."""
     history = history or []
-    query = retrieval_query([text], history)
-    turn = await knowledge.for_turn(db, tenant_id, query, platform=platform, k=PASSAGES)
+    turn, reading, spent = await understood_turn(knowledge, db, tenant_id, [text], history, platform=platform, model=model)
     campaigns = turn.facts.products
     current = next((c for c in campaigns if c.id == current_id), None)
     ctx = TurnContext(
@@ -120,6 +118,8 @@ async def answer_turn(
         lead=lead or LeadState(),
         facts=turn.facts,
         passages=turn.passages,
+        reading=reading,
+        prior_usage=spent,
     )
     return ctx, await run_turn(ctx, model=model, timeout_s=timeout_s)
 

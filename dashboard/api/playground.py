@@ -17,10 +17,9 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from bot.conversations.turn_context import HISTORY_LIMIT, PASSAGES
+from bot.conversations.turn_context import HISTORY_LIMIT, understood_turn
 from bot.pipeline import choose_campaign, classify_turn, run_turn
 from bot.pipeline.llm import SalesChatModel
-from bot.pipeline.query import retrieval_query
 from bot.pipeline.types import HistoryItem, Intent, LeadState, TurnContext, TurnResult
 from bot.runtime.app import ENGINE
 from bot.runtime.services import Services
@@ -28,8 +27,6 @@ from dashboard.api.operations import ApiRoutes, add_api
 from dashboard.context import services, tenant_id
 from dashboard.ratelimit import PLAYGROUND_PER_TENANT, enforce
 from dashboard.schemas import PlaygroundIn, PlaygroundOut
-from knowledge.campaigns import visible_campaigns
-from knowledge.profiles import get_profile
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -75,22 +72,28 @@ async def save_session(p: Services, tenant: str, session_id: str, session: Playg
     await p.redis.set(session_key(tenant, session_id), session.model_dump_json(), ex=SESSION_TTL_S)
 
 
-async def playground_context(p: Services, tenant: str, session: PlaygroundSession, message: str) -> TurnContext:
+async def playground_context(
+    p: Services, tenant: str, session: PlaygroundSession, message: str, model: SalesChatModel | None
+) -> TurnContext:
     """What a customer's turn on `session.platform` would see, as bot.conversations.turn_context.load_turn_context builds it."""
     db, channel = p.db, session.platform
-    campaigns = await visible_campaigns(db, tenant, channel)
+    history = session.history[-HISTORY_LIMIT:]
+    turn, reading, spent = await understood_turn(p.knowledge, db, tenant, [message], history, platform=channel, model=model)
+    campaigns = turn.facts.products
     current = next((c for c in campaigns if c.id == session.campaign_id), None)
     return TurnContext(
         tenant_id=tenant,
         platform=channel,
-        profile=await get_profile(db, tenant),
+        profile=turn.profile,
         campaigns=campaigns,
         campaign=choose_campaign(message, campaigns, current),
-        history=session.history[-HISTORY_LIMIT:],
+        history=history,
         turn_texts=[message],
         lead=session.lead,
-        facts=await p.knowledge.catalog_facts(db, tenant, channel),
-        passages=await p.knowledge.search(db, tenant, retrieval_query([message], session.history), k=PASSAGES, platform=channel),
+        facts=turn.facts,
+        passages=turn.passages,
+        reading=reading,
+        prior_usage=spent,
     )
 
 
@@ -134,8 +137,9 @@ async def playground_chat(request: web.Request, body: PlaygroundIn) -> Playgroun
         history = [*session.history, HistoryItem(sender="customer", text=body.message)][-HISTORY_LIMIT:]
         await save_session(p, tenant, session_id, session.model_copy(update={"history": history}))
         return PlaygroundOut(session_id=session_id, reply="", silent=True, note=quiet, status=session.status)
-    ctx = await playground_context(p, tenant, session, body.message)
-    result = await run_turn(ctx, model=request.app[PLAYGROUND].model, timeout_s=p.settings.groq_timeout_s)
+    model = request.app[PLAYGROUND].model
+    ctx = await playground_context(p, tenant, session, body.message, model)
+    result = await run_turn(ctx, model=model, timeout_s=p.settings.groq_timeout_s)
     advanced = advance(session, ctx, body.message, result)
     await save_session(p, tenant, session_id, advanced)
     log.info(
