@@ -151,6 +151,8 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
             spent = unavailable.usage
             candidate = offline_reply(ctx, answering)
         usage = add_usage(usage, spent)
+    # A model that says a person will answer hands the conversation over.
+    handoff = handoff or (candidate.source == "llm" and candidate.handoff)
     judgement, judged = await _judged(model, ctx, candidate, timeout_s - (time.perf_counter() - started))
     usage = add_usage(usage, judged)
     verdict = verify(ctx, candidate, handoff=handoff, judgement=judgement)

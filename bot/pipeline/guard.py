@@ -9,7 +9,7 @@ mentions one; and nothing of the assistant's instructions may be repeated.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.pipeline.text import content_words, fold
 from bot.pipeline.types import GuardVerdict
@@ -179,9 +179,13 @@ def _names_in(folded_text: str, folded_name: str) -> bool:
     return bool(re.search(rf"(?<!\w){re.escape(folded_name)}(?:s|es)?(?!\w)", folded_text))
 
 
-def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) -> GuardVerdict:
+def check_reply(
+    text: str, facts: CatalogFacts, *, support: Sequence[str] = (), judged: Callable[[str], bool] | None = None
+) -> GuardVerdict:
     """Whether `text` states only what `facts` (plus the tenant's own `support` texts, such as the
-    retrieved document passages) allow. `violations` says what broke, for logs and counters."""
+    retrieved document passages) allow. `violations` says what broke, for logs and counters. An offer word
+    ("free", "discount") in a sentence the claim judge read by meaning (`judged`) is left to the judge: the
+    word lists know six languages, the judge any."""
     violations: list[str] = []
     owner_texts = [t for campaign in facts.products for t in campaign_texts(campaign)]
     owner_amounts = [amount for t in owner_texts for amount in extract_amounts(t)]
@@ -212,7 +216,8 @@ def check_reply(text: str, facts: CatalogFacts, *, support: Sequence[str] = ()) 
         if folded_name and folded_name not in visible and _names_in(without_visible, folded_name):
             violations.append(f"names a product not offered on this platform: {name}")
 
-    for family in _unsupported_offers(folded, [*owner_texts, *support]):
+    unjudged = " ".join(s for s in _SENTENCE_SPLIT.split(text) if not (judged and judged(s)))
+    for family in _unsupported_offers(fold(unjudged), [*owner_texts, *support]):
         violations.append(f"offers a {family} no fact mentions")
 
     lowered = text.lower()

@@ -85,7 +85,9 @@ class Judgement:
         return fold(sentence) in self.refused
 
     def covers(self, sentence: str) -> bool:
-        return fold(sentence) in self.judged
+        """Whether the judge read this sentence (or the sentence it is part of: other checks split at ";")."""
+        folded = fold(sentence)
+        return bool(folded) and any(folded in judged for judged in self.judged)
 
 
 def claim_sentences(text: str) -> list[str]:

@@ -60,6 +60,10 @@ class ReplyDraft(BaseModel):
     asked_next_question: bool = Field(
         default=False, description="True when the reply asks the next qualification question given in the instructions."
     )
+    needs_person: bool = Field(
+        default=False,
+        description="True when <catalog> and <documents> do not answer the customer's question, so a person from the team must.",
+    )
     customer_name: str | None = Field(default=None, description="The customer's name, if they said it.")
     email: str | None = Field(default=None, description="The customer's email address, if they gave one.")
     phone: str | None = Field(default=None, description="The customer's phone number, if they gave one.")
@@ -68,12 +72,12 @@ class ReplyDraft(BaseModel):
     budget: str | None = Field(default=None, description="The customer's budget as they wrote it, with its currency.")
     timeline: str | None = Field(default=None, description="When the customer wants to buy or start, if said.")
 
-    @field_validator("facts_used", "sources", "asked_next_question", mode="before")
+    @field_validator("facts_used", "sources", "asked_next_question", "needs_person", mode="before")
     @classmethod
     def _null_is_empty(cls, value: object, info: ValidationInfo) -> object:
         # Models often send null for "nothing" in optional lists and flags.
         if value is None:
-            return False if info.field_name == "asked_next_question" else []
+            return False if info.field_name in ("asked_next_question", "needs_person") else []
         return value
 
 
@@ -156,6 +160,8 @@ def _reply_from_draft(ctx: TurnContext, classification: Classification, draft: R
         # As offline: the purchase link sent to someone who asked to buy is a proposal.
         cta_sent=classification.intent == Intent.buying_signal and any(link in text for link in links),
         asked_question=draft.asked_next_question and bool(next_question(ctx)),
+        # The model could not answer from the business's words: a person will, and the owner sees it.
+        handoff=draft.needs_person,
         product_name=mentioned[0].product.name if mentioned else "",
     )
 

@@ -90,7 +90,8 @@ def verify(ctx: TurnContext, reply: Reply, *, handoff: bool, judgement: Judgemen
     claim judge's `judgement`, what its sentences state is judged by meaning (judge.py); numbers, days and money
     are checked here whatever it says."""
     support = support_texts(ctx)
-    violations = list(check_reply(reply.text, ctx.facts, support=support).violations)
+    judged = judgement.covers if judgement else None
+    violations = list(check_reply(reply.text, ctx.facts, support=support, judged=judged).violations)
     ids = passage_ids(ctx)
     cited = [ids[source] for source in reply.sources if source in ids]
     customer = " ".join([ctx.turn_text, *(item.text for item in ctx.history if item.sender == "customer")])
@@ -100,7 +101,7 @@ def verify(ctx: TurnContext, reply: Reply, *, handoff: bool, judgement: Judgemen
         support,
         ignore=ignored_phrases(ctx, reply.text),
         customer_numbers=numbers_said(customer),
-        judged=judgement.covers if judgement else None,
+        judged=judged,
     ):
         violations.append(f"claim the tenant's words do not support: {sentence[:160]}")
     if judgement is not None:

@@ -152,3 +152,13 @@ async def test_a_complaint_that_asks_something_gets_an_apology_the_answer_and_a_
     assert result.reply.handoff
     assert result.reply.text.startswith("I'm really sorry")
     assert "Canada" in result.reply.text
+
+
+async def test_a_model_that_cannot_answer_from_the_businesss_words_hands_over(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.script(
+        tool_answer({"reply": "I'm not sure about that, a person from our team will answer you here.", "needs_person": True})
+    )
+    ctx = context("do you have a defibrillator on site?", lead=LeadState(messages_in=2))
+    result = await run_turn(ctx, model=chat_model, timeout_s=3)
+    assert result.reply.handoff
+    assert not result.guard_blocked  # saying a person will answer is true: one will
