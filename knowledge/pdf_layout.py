@@ -115,10 +115,20 @@ def mark_furniture(pages: Sequence[list[Line]]) -> None:
     several_pages = len(pages) >= 2
     for lines in pages:
         for line in _edges(lines):
-            if is_page_number(line.text) or (several_pages and at_edge[_normalized(line.text)] >= 2):
+            repeated = several_pages and at_edge[_normalized(line.text)] >= 2 and not _heads_a_table(line, lines)
+            if is_page_number(line.text) or repeated:
                 line.furniture = True
     if pages:
         _mark_letterhead(pages[0])
+
+
+def _heads_a_table(line: Line, lines: Sequence[Line]) -> bool:
+    """Whether the line is the first row of a table (a table's header row, repeated where the table goes on
+    over a page): the line below it has cells in the same columns."""
+    below = lines.index(line) + 1
+    if len(line.cells) < 2 or below >= len(lines):
+        return False
+    return _Grid(line).fits(lines[below])
 
 
 def _edges(lines: Sequence[Line]) -> list[Line]:

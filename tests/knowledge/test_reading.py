@@ -344,3 +344,24 @@ async def test_a_ruled_table_with_narrow_padding_and_bullets_set_apart_from_thei
         "Consulta de avaliação — Preço: 35 €; Duração: 30 min.",
         "Incluído em cada consulta: radiografia, plano de tratamento.",
     ]
+
+
+async def test_a_price_list_over_two_pages_keeps_its_header_row_on_both(db):
+    columns = [56, 250, 400]
+    first = Page().heading("Price list", size=16)
+    first.row(["Room", "Price", "Breakfast"], columns, bold=True)
+    first.row(["Double room", "€ 140", "included"], columns)
+    first.row(["Single room", "€ 95", "€ 12"], columns)
+    first.at(280, 30, "1")
+    second = Page()
+    second.row(["Room", "Price", "Breakfast"], columns, bold=True)
+    second.row(["Suite", "€ 220", "included"], columns)
+    second.paragraph("Prices are per night and include taxes.")
+    second.at(280, 30, "2")
+    _, sentences = await quotable(db, "prices.pdf", letter([first, second]))
+    assert sentences == [
+        "Double room — Price: € 140; Breakfast: included.",
+        "Single room — Price: € 95; Breakfast: € 12.",
+        "Suite — Price: € 220; Breakfast: included.",
+        "Prices are per night and include taxes.",
+    ]
