@@ -34,6 +34,8 @@ PROSE_CELL = 30
 _EMAIL_OR_WEB = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.|https?://|\b[\w-]+\.(?:com|net|org|[a-z]{2})\b", re.IGNORECASE)
 # A bullet glyph (any one mark that is no letter or digit, whatever the font maps it to) or an item's number.
 _LIST_MARKER = re.compile(r"^(?:[^\w\s]|\x7f|\d{1,3}[.)]|[a-zA-Z][.)])$")
+# Scripts written without spaces between words: Han, Hiragana, Katakana, Thai and their punctuation.
+_UNSPACED = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u0e00-\u0e7f]")
 _PHONE = re.compile(r"\+?\d[\d ()./-]{6,}\d")
 
 
@@ -328,12 +330,13 @@ def document_text(pages: Sequence[Sequence[Span]]) -> str:
     body_size, body_bold = _body_style(lines)
     spacing = _typical_spacing(lines)
     spacings = _spacing_by_size(lines)
+    compounds = _compounds(lines)
     out: list[str] = []
     paragraph: list[str] = []
 
     def close() -> None:
         if paragraph:
-            out.extend([_join_lines(paragraph), ""])
+            out.extend([_join_lines(paragraph, compounds), ""])
             paragraph.clear()
 
     tables = dict(_table_runs(lines))
@@ -349,7 +352,10 @@ def document_text(pages: Sequence[Sequence[Span]]) -> str:
             out.append("")
             if _prose_columns(table):
                 # Text set in columns (a brochure, a newsletter): each column read top to bottom, left to right.
-                out.extend(f"{_join_lines([row[column] for row in table if row[column]])}\n" for column in range(len(table[0])))
+                out.extend(
+                    f"{_join_lines([row[column] for row in table if row[column]], compounds)}\n"
+                    for column in range(len(table[0]))
+                )
             else:
                 sentences = table_sentences(table, _header_first(rows, table))
                 out.extend(s if not s.startswith("## ") else f"\n{s}\n" for s in sentences)
@@ -391,12 +397,29 @@ def _same_style(a: Line, b: Line, spacing: float) -> bool:
     return a.page == b.page and abs(a.size - b.size) < 0.5 and a.bold == b.bold and a.y - b.y <= 1.6 * max(spacing, a.size)
 
 
-def _join_lines(lines: Sequence[str]) -> str:
-    """A paragraph's lines as one line, words hyphenated at a line's end joined again."""
+def _join_lines(lines: Sequence[str], compounds: frozenset[str] = frozenset()) -> str:
+    """A paragraph's lines as one line. A word broken at a hyphen at a line's end is joined again: without the
+    hyphen, unless the document writes it with one elsewhere (`compounds`: "sexta-feira", "check-in"). Lines of
+    a script written without spaces (Chinese, Japanese) join without one."""
     joined = ""
     for line in lines:
         if joined.endswith("-") and line[:1].islower() and not joined.endswith(" -"):
-            joined = joined[:-1] + line
+            left = joined[:-1].rsplit(maxsplit=1)[-1] if joined[:-1].strip() else ""
+            right = line.split(maxsplit=1)[0]
+            compound = f"{left}-{right}".casefold().strip(".,;:!?") in compounds
+            joined = joined + line if compound else joined[:-1] + line
+        elif joined and _UNSPACED.match(joined[-1]) and _UNSPACED.match(line[:1]):
+            joined += line
         else:
             joined = f"{joined} {line}" if joined else line
     return joined
+
+
+def _compounds(lines: Sequence[Line]) -> frozenset[str]:
+    """The hyphenated words the document writes whole within a line ("sexta-feira")."""
+    return frozenset(
+        word.casefold().strip(".,;:!?()")
+        for line in lines
+        for word in line.text.split()
+        if "-" in word.strip("-.,;:!?()") and not word.endswith("-")
+    )

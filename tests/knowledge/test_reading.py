@@ -12,6 +12,7 @@ import pytest
 from bot.pipeline.turn_view import clean_sentences
 from knowledge.chunking import CHUNK_SIZE, split_text
 from knowledge.documents import DocumentError, add_document, reread_documents
+from knowledge.pdf_layout import Span, document_text
 from knowledge.store import CHUNKS, DOCUMENTS
 from knowledge.text_structure import row_sentence, tables_as_sentences
 from tests.knowledge.layout_pdfs import Page, layout_pdf
@@ -365,3 +366,21 @@ async def test_a_price_list_over_two_pages_keeps_its_header_row_on_both(db):
         "Suite — Price: € 220; Breakfast: included.",
         "Prices are per night and include taxes.",
     ]
+
+
+async def test_a_word_broken_at_a_line_end_is_joined_again_keeping_a_hyphen_the_document_writes(db):
+    page = Page().heading("Horário")
+    page.line("A clínica abre de segunda a sexta-")
+    page.line("feira, das 9h00 às 20h00. As marcações são confir-")
+    page.line("madas por SMS. À sexta-feira fechamos às 18h00.")
+    _, sentences = await quotable(db, "horario.pdf", letter([page]))
+    assert sentences == [
+        "A clínica abre de segunda a sexta-feira, das 9h00 às 20h00.",
+        "As marcações são confirmadas por SMS.",
+        "À sexta-feira fechamos às 18h00.",
+    ]
+
+
+def test_lines_of_a_script_without_spaces_join_without_one():
+    lines = [Span(56, 200, 700, 10.5, False, "我们的工作室早上九点"), Span(56, 80, 686, 10.5, False, "开门。周日休息。")]
+    assert document_text([lines]) == "我们的工作室早上九点开门。周日休息。"
