@@ -898,6 +898,11 @@ def _precise_detector(candidates: frozenset[Language]) -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*candidates).build()
 
 
+def warm_up() -> None:
+    """Load the first pass's models now (about a second), so the first customer does not wait for them."""
+    language_confidences("Hello, how much does it cost? Hola, ¿cuánto cuesta?")
+
+
 @cache
 def supported_languages() -> tuple[str, ...]:
     """The ISO 639-1 codes of every language a text can be detected in."""

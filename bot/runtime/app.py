@@ -27,6 +27,7 @@ from bot.runtime.housekeeping import chores_running
 from bot.runtime.services import Services, open_services
 from bot.runtime.settings import Settings
 from channels.webhooks import WebhookConfig, setup_webhook_routes
+from knowledge.language import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -145,10 +146,13 @@ def create_app(
             gate=app[ENGINE].gate,
         )
         async with chores_running(app[SERVICES]):
+            # Language models load in a thread while the worker starts: the first customer does not wait for them.
+            warming = asyncio.create_task(asyncio.to_thread(warm_up), name="language models")
             task = asyncio.create_task(worker.run(), name="worker")
             yield
             await worker.stop()
             await task
+            await warming
 
     app.cleanup_ctx.append(platform_ctx)
     if run_worker:

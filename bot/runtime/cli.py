@@ -98,6 +98,7 @@ async def _worker(settings: Settings) -> None:
     from bot.runtime.engine import build_engine
     from bot.runtime.housekeeping import chores_running
     from bot.runtime.services import open_services
+    from knowledge.language import warm_up
 
     async with open_services(settings, may_start_servers=False) as services:
         engine = build_engine(services)
@@ -112,7 +113,10 @@ async def _worker(settings: Settings) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(worker.stop()))
         async with chores_running(services):
+            # Language models load in a thread while the worker starts: the first customer does not wait for them.
+            warming = asyncio.create_task(asyncio.to_thread(warm_up), name="language models")
             await worker.run()
+            await warming
 
 
 async def _deadletters(settings: Settings, replay: str) -> None:
