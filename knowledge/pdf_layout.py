@@ -15,7 +15,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from knowledge.text_structure import bullet_item, ends_sentence, is_page_number, table_sentences, titles_marked
+from knowledge.text_structure import (
+    bullet_item,
+    ends_sentence,
+    is_page_number,
+    page_number_aside,
+    table_sentences,
+    titles_marked,
+)
 
 # How far from a page's top or bottom (as lines of text) headers, footers and page numbers stand.
 EDGE_LINES = 3
@@ -102,39 +109,45 @@ def page_lines(page: int, spans: Sequence[Span]) -> list[Line]:
     return lines
 
 
-def _normalized(text: str) -> str:
-    return re.sub(r"\d+", "#", text.casefold()).strip()
+def _furniture_key(edge: str, line: Line) -> tuple[str, str]:
+    """What a running header or footer keeps from page to page: its edge and its words, the page's number in it
+    aside ("Studio Sonne · Page 2", or a cell of its own). Other numbers count: a price list's rows differ."""
+    return edge, " | ".join(page_number_aside(text.casefold()) for _, _, text in line.cells)
 
 
 def mark_furniture(pages: Sequence[list[Line]]) -> None:
-    """Mark running headers and footers (a line at a page's edge that recurs, numbers aside, at the edge of
-    other pages), page numbers at a page's edge, and the letterhead (the first page's top block when it
-    holds contact details)."""
-    at_edge: Counter[str] = Counter()
+    """Mark running headers and footers (a line at a page's top or bottom that recurs, its page number aside,
+    at the same edge of other pages), page numbers at a page's edge, and the letterhead (the first page's top
+    block when it holds contact details)."""
+    at_edge: Counter[tuple[str, str]] = Counter()
     for lines in pages:
-        seen = {_normalized(line.text) for line in _edges(lines)}
-        at_edge.update(seen)
+        at_edge.update({_furniture_key(edge, line) for edge, line in _edges(lines)})
     several_pages = len(pages) >= 2
     for lines in pages:
-        for line in _edges(lines):
-            repeated = several_pages and at_edge[_normalized(line.text)] >= 2 and not _heads_a_table(line, lines)
-            if is_page_number(line.text) or repeated:
+        for edge, line in _edges(lines):
+            repeated = several_pages and at_edge[_furniture_key(edge, line)] >= 2
+            if (is_page_number(line.text) or repeated) and not _in_a_table(line, lines):
                 line.furniture = True
     if pages:
         _mark_letterhead(pages[0])
 
 
-def _heads_a_table(line: Line, lines: Sequence[Line]) -> bool:
-    """Whether the line is the first row of a table (a table's header row, repeated where the table goes on
-    over a page): the line below it has cells in the same columns."""
-    below = lines.index(line) + 1
-    if len(line.cells) < 2 or below >= len(lines):
+def _in_a_table(line: Line, lines: Sequence[Line]) -> bool:
+    """Whether the line is a row of a table (the line above or below has cells in the same columns): a table's
+    header row repeated where the table goes on over a page, or rows alike but for their numbers, are no
+    running header."""
+    if len(line.cells) < 2:
         return False
-    return _Grid(line).fits(lines[below])
+    position = lines.index(line)
+    neighbours = [lines[i] for i in (position - 1, position + 1) if 0 <= i < len(lines)]
+    return any(_Grid(line).fits(other) for other in neighbours if len(other.cells) >= 2)
 
 
-def _edges(lines: Sequence[Line]) -> list[Line]:
-    return [*lines[:EDGE_LINES], *lines[-EDGE_LINES:]] if len(lines) > 2 * EDGE_LINES else list(lines)
+def _edges(lines: Sequence[Line]) -> list[tuple[str, Line]]:
+    """The lines near a page's top and bottom, each with its edge; a short page's upper half is its top."""
+    reach = min(EDGE_LINES, (len(lines) + 1) // 2)
+    top = [("top", line) for line in lines[:reach]]
+    return [*top, *(("bottom", line) for line in lines[reach:][-EDGE_LINES:])]
 
 
 def _mark_letterhead(lines: Sequence[Line]) -> None:

@@ -24,7 +24,9 @@ _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s
 _TEXT_GAP = re.compile(r"\t+\s*| {3,}")
 # "Page 2 of 3", "Seite 2 von 3", "Página 2 de 3", "- 2 -", "2/3", "[2]", "p. 2": a number, perhaps "of" a total,
 # with at most one short word before it. Letters are any script's (\w less digits).
-PAGE_NUMBER = re.compile(r"^[^\w]*(?:[^\W\d]{1,8}\.?\s*)?\d{1,4}(?:\s*(?:/|[^\W\d]{1,5})\s*\d{1,4})?[^\w]*$")
+# What may stand around a page number: spaces, dashes, bars, dots and brackets (not a currency sign).
+_AROUND = r"[\s\-–—|.·•()\[\]]*"
+PAGE_NUMBER = re.compile(rf"^{_AROUND}(?:[^\W\d]{{1,8}}\.?\s*)?\d{{1,4}}(?:\s*(?:/|[^\W\d]{{1,5}})\s*\d{{1,4}})?{_AROUND}$")
 # Where a sentence may end: . ! ? … (also the full-width forms), perhaps closed by a quote or bracket.
 SENTENCE_END = re.compile(r"[.!?…。！？][\"'»”’)\]]*$")
 _SETEXT = re.compile(r"^\s{0,3}(?:={3,}|-{3,})\s*$")
@@ -40,6 +42,18 @@ def heading_text(line: str) -> str | None:
 
 def is_page_number(line: str) -> bool:
     return bool(PAGE_NUMBER.match(line.strip())) and any(ch.isdigit() for ch in line)
+
+
+def page_number_aside(text: str) -> str:
+    """The text with a page number at its start or end ("… · Seite 2 von 3", "2 | …") as "#": what a running
+    header or footer keeps from page to page."""
+    words = text.split()
+    for size in range(min(5, len(words)), 0, -1):
+        if is_page_number(" ".join(words[-size:])):
+            return " ".join([*words[:-size], "#"])
+        if is_page_number(" ".join(words[:size])):
+            return " ".join(["#", *words[size:]])
+    return text
 
 
 def ends_sentence(text: str) -> bool:
@@ -292,12 +306,12 @@ def titles_marked(text: str, *, furniture: bool = False) -> str:
     counts: dict[str, int] = {}
     for line in lines:
         if line.strip() and not ends_sentence(line) and len(line.split()) <= 12:
-            key = re.sub(r"\d+", "#", line.strip().casefold())
+            key = page_number_aside(line.strip().casefold())
             counts[key] = counts.get(key, 0) + 1
     out: list[str] = []
     for index, line in enumerate(lines):
         stripped = line.strip()
-        repeated = counts.get(re.sub(r"\d+", "#", stripped.casefold()), 0) >= 3
+        repeated = counts.get(page_number_aside(stripped.casefold()), 0) >= 3
         previous = out[-1].strip() if out else ""
         between = not previous or ends_sentence(previous) or previous.startswith("## ")
         if furniture and stripped and ((between and is_page_number(stripped)) or repeated):

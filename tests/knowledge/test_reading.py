@@ -384,3 +384,25 @@ async def test_a_word_broken_at_a_line_end_is_joined_again_keeping_a_hyphen_the_
 def test_lines_of_a_script_without_spaces_join_without_one():
     lines = [Span(56, 200, 700, 10.5, False, "我们的工作室早上九点"), Span(56, 80, 686, 10.5, False, "开门。周日休息。")]
     assert document_text([lines]) == "我们的工作室早上九点开门。周日休息。"
+
+
+async def test_a_footer_with_the_page_number_goes_and_table_rows_at_page_edges_stay(db):
+    columns = [56, 300]
+    pages = []
+    for number, rows in enumerate([[("Room 1", "€ 140")], [("Room 2", "€ 150")]], start=1):
+        page = Page().paragraph(f"Section {number} of our guide lists the rooms of floor {number}.")
+        for _ in range(3):
+            page.paragraph("Every room has a desk, a safe and a rain shower.")
+        page.row(["Room", "Price"], columns, bold=True)
+        for room, price in rows:
+            page.row([room, price], columns)
+        page.at(56, 30, f"Casa Azul · Página {number} de 2")
+        pages.append(page)
+    _, sentences = await quotable(db, "rooms.pdf", letter(pages))
+    assert sentences == [
+        "Section 1 of our guide lists the rooms of floor 1.",
+        "Every room has a desk, a safe and a rain shower.",
+        "Room 1 — Price: € 140.",
+        "Section 2 of our guide lists the rooms of floor 2.",
+        "Room 2 — Price: € 150.",
+    ]
