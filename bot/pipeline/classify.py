@@ -9,8 +9,10 @@ the folded text (lowercase, no accents), strongest intent first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from bot.pipeline.text import content_words, fold
+from bot.pipeline.phrases import phrase
+from bot.pipeline.text import LANGUAGES, content_words, fold
 from bot.pipeline.types import Classification, Intent, Reading
 from knowledge.models import Campaign
 
@@ -450,10 +452,57 @@ _RULES_STAND = (Intent.opt_out, Intent.opt_in, Intent.human_request)
 _OPT_OUT_MAX_WORDS = 12
 
 
-def classify_turn(texts: list[str], reading: Reading | None = None) -> Classification:
+@lru_cache(maxsize=1024)
+def catalog_words(key: str, lang: str) -> tuple[str, ...]:
+    """What customers type in `lang` for one standard message (STOP, START, a person, a greeting, "what do you
+    offer?"): the message catalog's comma-separated list for that language, and English's, folded."""
+    found: list[str] = []
+    for language in dict.fromkeys([lang or "en", "en"]):
+        try:
+            listed = phrase(key, language)
+        except KeyError:
+            return ()
+        found += [fold(item) for item in listed.split(",") if item.strip()]
+    return tuple(dict.fromkeys(found))
+
+
+def _says_any(folded: str, phrases: tuple[str, ...]) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(item)}(?!\w)", folded) for item in phrases)
+
+
+def asks_for_offer(text: str, lang: str) -> bool:
+    """Whether the message asks what the business offers, in the catalog's words for its language."""
+    return _says_any(fold(text), catalog_words("words_offer", lang))
+
+
+def _classify_by_catalog(texts: list[str], lang: str) -> Classification | None:
+    """The standard messages the catalogs list for the customer's language, as SMS keywords work: a whole
+    message for STOP, START and a greeting, a phrase inside it for a person or the offer."""
+    for text in reversed(texts):
+        bare = _bare(text)
+        if bare in catalog_words("words_opt_out", lang):
+            return Classification(intent=Intent.opt_out, confidence=0.95)
+        if bare in catalog_words("words_opt_in", lang):
+            return Classification(intent=Intent.opt_in, confidence=0.93)
+    folded = fold(" ".join(texts))
+    if _says_any(folded, catalog_words("words_person", lang)):
+        return Classification(intent=Intent.human_request, confidence=0.85)
+    if all(_bare(text) in catalog_words("words_greeting", lang) for text in texts if text.strip()):
+        return Classification(intent=Intent.greeting, confidence=0.85)
+    if asks_for_offer(folded, lang):
+        return Classification(intent=Intent.product_question, confidence=0.75)
+    return None
+
+
+def classify_turn(texts: list[str], reading: Reading | None = None, lang: str = "") -> Classification:
     """The intent of a burst. The rules' keywords (STOP, START, an explicit request for a person) stand; beyond
-    them the model's reading, when there is one, decides in any language; else the rules do."""
+    them the model's reading, when there is one, decides in any language; else the rules do, with the standard
+    messages the catalog of the customer's language (`lang`) lists where the six languages' rules read little."""
     rules = _classify_by_rules(texts)
+    if lang and rules.intent not in _RULES_STAND and (rules.confidence <= 0.5 or lang not in LANGUAGES):
+        listed = _classify_by_catalog(texts, lang)
+        if listed is not None and (listed.intent in _RULES_STAND or rules.confidence <= 0.75):
+            rules = listed
     if reading is None or rules.intent in _RULES_STAND:
         return rules
     joined = " ".join(texts)

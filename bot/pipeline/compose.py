@@ -105,7 +105,9 @@ async def _repaired(
     whole = any(v.startswith((WRONG_LANGUAGE, INSTRUCTIONS_REPEATED)) for v in violations)
     if candidate.source == "llm" and not whole:
         kept = _kept_sentences(ctx, candidate, handoff, judgement)
-        if kept and _answers(ctx.turn_text, classification.intent, kept, links):
+        # What is left answers when the judge backed a fact in it (any language), or by the rules' reading.
+        answers = judgement.states_a_fact(kept) if judgement and classification.intent != Intent.buying_signal else False
+        if kept and (answers or _answers(ctx.turn_text, classification.intent, kept, links)):
             return _with_link(ctx, candidate, candidate.model_copy(update={"text": kept}), classification), None
     if candidate.source == "llm" and model is not None and time_left_s >= MIN_RETRY_S:
         correction = "; ".join(violations)[:600]
@@ -131,7 +133,7 @@ def _asks_question(ctx: TurnContext) -> bool:
 async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s: float) -> TurnResult:
     """Answer the customer's burst. Correct without a model: the offline responder answers then."""
     started = time.perf_counter()
-    classification = classify_turn(ctx.turn_texts, ctx.reading)
+    classification = classify_turn(ctx.turn_texts, ctx.reading, language_of(ctx))
     handoff = classification.intent in HANDOFF_INTENTS
     # An unhappy customer who also asks something gets an apology, the answer, and a person.
     complaint_question = classification.intent == Intent.complaint and _asks_question(ctx)

@@ -80,6 +80,11 @@ class Judgement:
 
     refused: frozenset[str]  # folded sentences judged absent or contradicted, or "supported" with a quote we cannot find
     judged: frozenset[str]  # folded sentences the judge gave any verdict on
+    supported: frozenset[str] = frozenset()  # folded sentences that state a fact the judge backed with a quote
+
+    def states_a_fact(self, text: str) -> bool:
+        """Whether some sentence of `text` states a fact the judge backed with a quote we found."""
+        return any(fold(sentence) in self.supported for sentence in split_sentences(text))
 
     def refuses(self, sentence: str) -> bool:
         return fold(sentence) in self.refused
@@ -159,7 +164,7 @@ def judgement_from(message: object, sentences: list[str], sources: dict[str, str
         by_number = {verdict.n: verdict for verdict in check.verdicts}
         if not by_number:
             return None
-        refused, judged = set(), set()
+        refused, judged, supported = set(), set(), set()
         for number, sentence in enumerate(sentences, start=1):
             verdict = by_number.get(number)
             if verdict is None:
@@ -167,7 +172,9 @@ def judgement_from(message: object, sentences: list[str], sources: dict[str, str
             judged.add(fold(sentence))
             if not accepted(sentence, verdict, sources):
                 refused.add(fold(sentence))
-        return Judgement(refused=frozenset(refused), judged=frozenset(judged))
+            elif verdict.verdict == Label.supported:
+                supported.add(fold(sentence))
+        return Judgement(refused=frozenset(refused), judged=frozenset(judged), supported=frozenset(supported))
     return None
 
 

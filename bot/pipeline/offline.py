@@ -12,7 +12,7 @@ import re
 
 from bot.pipeline.answers import DocumentAnswer, best_answer
 from bot.pipeline.catalog_questions import ASKS_CATALOG, hidden_product, unsold_item
-from bot.pipeline.classify import best_campaign_by_name
+from bot.pipeline.classify import asks_for_offer, best_campaign_by_name
 from bot.pipeline.flow import (
     closing_message,
     greeted,
@@ -240,7 +240,8 @@ class _Responder:
         if hidden is not None:
             return self._not_here()
         reading = self.ctx.reading
-        if self.named is None and self.campaigns and (ASKS_CATALOG.search(self.folded) or (reading and reading.asks_catalog)):
+        asks_offer = ASKS_CATALOG.search(self.folded) or asks_for_offer(self.text, self.lang)
+        if self.named is None and self.campaigns and (asks_offer or (reading and reading.asks_catalog)):
             return self._offers()
         documents = self._answer_from_documents()
         if documents is not None and documents.confident:
