@@ -1,10 +1,11 @@
 """Documents an owner uploads (text, Markdown, PDF): checked, read as their author wrote them, split into stored
 chunks.
 
-Every check runs before anything is written, so a refused document leaves no trace. The text as read is kept on
-the document's record with the version of the reading that produced it (`READING`): when the way documents are
-read or split changes, a tenant's older documents are read again from that text (from their chunks, for
-documents stored before the text was kept) the next time the tenant uploads one, or by `reread_documents`.
+Every check runs before anything is written, so a refused document leaves no trace. The document's text (a text
+file's as uploaded, a PDF's as its layout was read) is kept on its record with the version of the reading that
+split it (`READING`): when the way documents are read or split changes, a tenant's older documents are read again
+from that text (from their chunks, for documents stored before the text was kept) the next time the tenant
+uploads one, or by `reread_documents`.
 """
 
 from __future__ import annotations
@@ -65,9 +66,10 @@ def _info(doc: dict[str, Any]) -> DocumentInfo:
     )
 
 
-async def _read_text(kind: str, data: bytes) -> str:
+async def _source_text(kind: str, data: bytes) -> str:
+    """The text a document's reading starts from: a text file's own, a PDF's as its layout was read."""
     # PDF parsing is CPU work, unbounded for a crafted file: a child process with time and memory limits does it.
-    return text_document(decode_text(data)) if kind == "text" else await pdf_text_isolated(data)
+    return decode_text(data) if kind == "text" else await pdf_text_isolated(data)
 
 
 async def _split(text: str) -> list[str]:
@@ -96,8 +98,8 @@ async def add_document(db: AsyncDatabase, tenant_id: str, filename: str, content
     name = _clean_filename(filename)
     check_size(data)
     kind = document_kind(name, content_type)
-    text = await _read_text(kind, data)
-    pieces = await _split(text)
+    source = await _source_text(kind, data)
+    pieces = await _split(text_document(source))
     if not pieces:
         raise DocumentError(422, "no_text", "The document has no text that could be read.")
     document_id = uuid.uuid4().hex
@@ -110,7 +112,7 @@ async def add_document(db: AsyncDatabase, tenant_id: str, filename: str, content
         "size_bytes": len(data),
         "chunks": len(chunks),
         "created_at": now(),
-        "text": text,
+        "text": source,
         "reading": READING,
     }
     # Chunks first, then the record that lists the document; on a failure the chunks written so far go again.
