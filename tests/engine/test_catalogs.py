@@ -61,6 +61,27 @@ def test_translations_keep_exactly_the_english_placeholders(lang: str) -> None:
     assert changed == {}
 
 
+WORD_LISTS = ("words_opt_out", "words_opt_in", "words_person", "words_greeting", "words_offer")
+
+
+def listed_words(text: str) -> list[str]:
+    """The items of a comma-separated word list, as written."""
+    return [item.strip() for item in text.split(",")]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("key", WORD_LISTS)
+def test_every_catalog_lists_the_words_customers_type(lang: str, key: str) -> None:
+    text = po_texts(lang)[key]
+    assert text.strip(), (lang, key)
+    assert [item for item in listed_words(text) if not item] == [], (lang, key, text)
+    assert [item for item in listed_words(text) if item != item.lower()] == [], (lang, key)
+
+
+def test_stop_is_an_english_word_to_opt_out() -> None:
+    assert "stop" in listed_words(ENGLISH["words_opt_out"])
+
+
 def _letters_outside(script: str, text: str) -> set[str]:
     # Placeholders and the START keyword (the opt-in word every language accepts) are Latin on purpose.
     bare = re.sub(r"\{\w+\}|\bSTART\b", "", text)
