@@ -13,6 +13,7 @@ from bot.pipeline.leads import update_lead
 from bot.pipeline.llm import ModelUnavailable, SalesChatModel, llm_reply
 from bot.pipeline.model_usage import add_usage
 from bot.pipeline.offline import offline_reply, safe_reply
+from bot.pipeline.own_words import customer_own_words
 from bot.pipeline.phrases import phrase
 from bot.pipeline.text import split_sentences
 from bot.pipeline.turn_view import campaign_in_focus, language_of, visible_campaigns
@@ -133,7 +134,9 @@ def _asks_question(ctx: TurnContext) -> bool:
 async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s: float) -> TurnResult:
     """Answer the customer's burst. Correct without a model: the offline responder answers then."""
     started = time.perf_counter()
-    classification = classify_turn(ctx.turn_texts, ctx.reading, language_of(ctx))
+    # Quotes and instructions a message carries are not the customer's intent (own_words.py).
+    own = [customer_own_words(text) for text in ctx.turn_texts]
+    classification = classify_turn([text for text in own if text.strip()] or ctx.turn_texts, ctx.reading, language_of(ctx))
     handoff = classification.intent in HANDOFF_INTENTS
     # An unhappy customer who also asks something gets an apology, the answer, and a person.
     complaint_question = classification.intent == Intent.complaint and _asks_question(ctx)

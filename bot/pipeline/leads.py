@@ -12,6 +12,7 @@ from bot.pipeline.lead_scoring import (
     score_lead,
     stage_for,
 )
+from bot.pipeline.own_words import customer_own_words, fields_said
 from bot.pipeline.turn_view import visible_campaigns
 from bot.pipeline.types import Classification, Intent, LeadState, Reply, TurnContext
 from knowledge.models import Campaign
@@ -35,12 +36,15 @@ def update_lead(ctx: TurnContext, classification: Classification, reply: Reply) 
     previous = ctx.lead
     intent = classification.intent
     region = region_for_customer(ctx.platform, ctx.customer_id) or business_region(ctx.profile)
-    captured = capture_lead_fields(ctx.turn_text, region)
+    own = customer_own_words(ctx.turn_text)
+    captured = capture_lead_fields(own, region)
     if intent == Intent.complaint:
         # "I want an answer now!" in a complaint is anger, not a buyer's timeline.
         captured = captured.model_copy(update={"timeline": None})
     # What the customer literally wrote beats the model's reading of it.
-    fields = merge_fields(merge_fields(previous.fields, reply.lead_fields), captured)
+    # The model's reading of the customer is kept where the customer's own words (now or before) bear it out.
+    said = " ".join([*(customer_own_words(item.text) for item in ctx.history if item.sender == "customer"), own])
+    fields = merge_fields(merge_fields(previous.fields, fields_said(reply.lead_fields, said)), captured)
     campaign = _campaign_for_lead(ctx, reply)
     if campaign is not None and intent in PRODUCT_INTENTS:
         fields = fields.model_copy(update={"product_interest": campaign.product.name})
@@ -52,7 +56,7 @@ def update_lead(ctx: TurnContext, classification: Classification, reply: Reply) 
             "objections": previous.objections + (1 if intent == Intent.objection else 0),
             "buying_signals": previous.buying_signals + (1 if intent == Intent.buying_signal else 0),
             "cta_sent": previous.cta_sent or reply.cta_sent,
-            "not_interested": (previous.not_interested or is_disinterest(ctx.turn_text))
+            "not_interested": (previous.not_interested or is_disinterest(own))
             and intent not in (Intent.buying_signal, Intent.opt_in),
             "opted_out": (previous.opted_out or reply.opted_out) and not reply.opted_in,
         }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.pipeline.classify import choose_campaign, classify, classify_turn
+from bot.pipeline.classify import asks_for_offer, choose_campaign, classify, classify_turn
+from bot.pipeline.phrases import phrase
 from bot.pipeline.types import Intent
 from tests.engine.samples import COACHING, SMART_BOTTLE, YOGA_MAT
 
@@ -173,3 +174,22 @@ def test_choose_campaign_by_product_words_referral_hint_or_the_only_one() -> Non
     assert choose_campaign("hi", [COACHING], None) == COACHING
     assert choose_campaign("hi", [YOGA_MAT, COACHING], None) is None
     assert choose_campaign("hi", [], YOGA_MAT) is None
+
+
+def _listed(key: str, lang: str) -> str:
+    """The first item of the catalog's list `key` for `lang`, as a customer would type it."""
+    return phrase(key, lang).split(",")[0].strip()
+
+
+@pytest.mark.parametrize("lang", ["nl", "tr", "pl", "sv", "sw"])
+def test_standard_messages_are_read_in_the_customers_language_from_the_catalogs(lang: str) -> None:
+    assert classify_turn([_listed("words_opt_out", lang).upper()], lang=lang).intent == Intent.opt_out
+    assert classify_turn([_listed("words_opt_in", lang)], lang=lang).intent == Intent.opt_in
+    asking_for_person = f"{_listed('words_person', lang)}?"
+    assert classify_turn([asking_for_person], lang=lang).intent == Intent.human_request
+    assert asks_for_offer(f"{_listed('words_offer', lang)}?", lang)
+
+
+def test_a_catalog_word_inside_a_longer_message_is_no_stop() -> None:
+    # STOP is a whole message; "stop" inside a question never unsubscribes anyone.
+    assert classify_turn(["kunnen jullie stoppen bij mijn huis om te bezorgen?"], lang="nl").intent != Intent.opt_out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.pipeline import run_turn
-from bot.pipeline.types import Intent, LeadFields, LeadState
+from bot.pipeline.types import HistoryItem, Intent, LeadFields, LeadState
 from tests.engine.conftest import MODEL_NAME
 from tests.engine.samples import YOGA_MAT, context
 from tests.fakes.groq_server import (
@@ -130,10 +130,13 @@ async def test_the_lead_accumulates_over_turns() -> None:
 
 
 async def test_the_customers_own_words_beat_the_models_reading(fake_groq: FakeGroq, chat_model) -> None:
-    fake_groq.script(tool_answer({"reply": "Thanks!", "email": "wrong@guess.com", "company": "Initech"}))
-    result = await run_turn(context("you can reach me at real@person.com"), model=chat_model, timeout_s=2)
+    fake_groq.script(tool_answer({"reply": "Thanks!", "email": "wrong@guess.com", "company": "Initech", "timeline": "today"}))
+    earlier = [HistoryItem(sender="customer", text="I work at Initech"), HistoryItem(sender="bot", text="Nice!")]
+    result = await run_turn(context("you can reach me at real@person.com", history=earlier), model=chat_model, timeout_s=2)
     assert result.lead.fields.email == "real@person.com"
+    # What the customer said before stands; what the model made up ("today") does not.
     assert result.lead.fields.company == "Initech"
+    assert result.lead.fields.timeline is None
 
 
 async def test_a_whatsapp_customers_local_number_is_read_in_their_country() -> None:
