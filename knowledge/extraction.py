@@ -79,6 +79,8 @@ def text_document(text: str) -> str:
     return titles_marked(tables_as_sentences(markdown_headings(text.replace("\r\n", "\n").replace("\r", "\n"))))
 
 
+# Text whose baseline rises more than this per unit of advance is set at an angle (about 3 degrees).
+UPRIGHT = 0.05
 # Text-showing operators (Tj, TJ, ' and ") and form drawing (Do) as they appear in a content stream; searched
 # for as plain bytes, which stays fast on a stream of many megabytes.
 _SHOWS_TEXT = (b"Tj", b"TJ", b"Do", b"'", b'"')
@@ -91,8 +93,10 @@ def _bold(font: Any) -> bool:
 
 
 def page_spans(page: PageObject) -> list[Span]:
-    """Each piece of text on the page with where it starts and ends, its font size and weight."""
+    """Each piece of text on the page with where it starts and ends, its font size and weight. Text set at an
+    angle on a page of upright text (a watermark across the page, a note up its margin) is left out."""
     spans: list[Span] = []
+    tilted: list[Span] = []
     widths: dict[int, Font | None] = {}
 
     def width_of(font: Any, text: str) -> float:
@@ -113,14 +117,16 @@ def page_spans(page: PageObject) -> list[Span]:
         a, b, c, d, e, f = tm
         ca, cb, cc, cd, ce, cf = cm
         x, y = e * ca + f * cc + ce, e * cb + f * cd + cf
-        x_scale = math.hypot(a * ca + b * cc, a * cb + b * cd) or 1.0
+        run_x, run_y = a * ca + b * cc, a * cb + b * cd  # the direction the text runs in
+        x_scale = math.hypot(run_x, run_y) or 1.0
         y_scale = math.hypot(c * ca + d * cc, c * cb + d * cd) or 1.0
+        found = spans if run_x > 0 and abs(run_y) <= UPRIGHT * run_x else tilted
         for number, part in enumerate(text.split("\n")):
             if part.strip():
                 line_y = y - number * size * y_scale * 1.2
                 # pypdf puts a space before text that goes on a line; the page does not draw it.
                 width = width_of(font, part.lstrip()) / 1000.0 * size * x_scale
-                spans.append(Span(x, x + width, line_y, round(size * y_scale, 1), _bold(font), part))
+                found.append(Span(x, x + width, line_y, round(size * y_scale, 1), _bold(font), part))
 
     # Given a visitor, pypdf parses every operator of a page, also of one that shows no text (a scan, a drawing):
     # a page whose content neither shows text nor draws a form (which may) is skipped unparsed, as pypdf itself
@@ -129,6 +135,8 @@ def page_spans(page: PageObject) -> list[Span]:
     stream = contents.get_data() if contents is not None else b""
     if any(operator in stream for operator in _SHOWS_TEXT):
         page.extract_text(visitor_text=visit)
+    if sum(len(span.text) for span in tilted) > sum(len(span.text) for span in spans):
+        return [*spans, *tilted]  # a page set at an angle as a whole: read as it is
     return spans
 
 

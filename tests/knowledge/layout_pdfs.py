@@ -3,6 +3,7 @@ tests need no PDF writer. Text is WinAnsi-encoded: German, French, Spanish and P
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from pypdf.generic import DictionaryObject, NameObject
@@ -24,6 +25,7 @@ class Run:
     text: str
     size: float = 10.5
     bold: bool = False
+    angle: float = 0.0  # degrees, counterclockwise
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -46,7 +48,9 @@ def layout_pdf(pages: list[list[Run]]) -> bytes:
         commands = []
         for run in runs:
             font = "/F2" if run.bold else "/F1"
-            commands.append(f"BT {font} {run.size:g} Tf 1 0 0 1 {run.x:g} {run.y:g} Tm ({_escape(run.text)}) Tj ET")
+            cos, sin = math.cos(math.radians(run.angle)), math.sin(math.radians(run.angle))
+            matrix = f"{cos:.4f} {sin:.4f} {-sin:.4f} {cos:.4f} {run.x:g} {run.y:g}"
+            commands.append(f"BT {font} {run.size:g} Tf {matrix} Tm ({_escape(run.text)}) Tj ET")
         stream = "\n".join(commands).encode("cp1252")
         page_number = len(objects) + 1
         objects.append(
@@ -99,7 +103,7 @@ class Page:
             self.row(row, columns, bold=number == 0)
         return self
 
-    def at(self, x: float, y: float, text: str, size: float = 9) -> Page:
-        """Text placed outside the flow: a running header or footer, a page number."""
-        self.runs.append(Run(x, y, text, size))
+    def at(self, x: float, y: float, text: str, size: float = 9, angle: float = 0.0) -> Page:
+        """Text placed outside the flow: a running header or footer, a page number, a watermark."""
+        self.runs.append(Run(x, y, text, size, angle=angle))
         return self

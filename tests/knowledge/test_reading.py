@@ -406,3 +406,11 @@ async def test_a_footer_with_the_page_number_goes_and_table_rows_at_page_edges_s
         "Section 2 of our guide lists the rooms of floor 2.",
         "Room 2 — Price: € 150.",
     ]
+
+
+async def test_a_watermark_across_the_page_is_no_text(db):
+    page = Page().heading("Tarifa")
+    page.paragraph("La clase de prueba es gratuita para nuevos alumnos.")
+    page.at(150, 400, "BORRADOR - NO DISTRIBUIR", size=40, angle=45)
+    _, sentences = await quotable(db, "tarifa.pdf", letter([page]))
+    assert sentences == ["La clase de prueba es gratuita para nuevos alumnos."]
