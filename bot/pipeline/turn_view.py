@@ -124,7 +124,15 @@ def paragraphs(text: str) -> list[str]:
                 found.pop()  # a lead whose items are sentences of their own is the list's title
             found.append(line if ends_sentence(line) else f"{line.rstrip(';,')}.")
             continue
-        if not current and _title_line(line, following):
+        # "Do you deliver?" then "Yes" on a line of its own: a short answer, neither a title nor a wrapped line.
+        if current.endswith("?"):
+            found.append(current)
+            current = ""
+        answers = not current and bool(found) and found[-1].endswith("?")
+        if answers and len(line.split()) <= _TITLE_WORDS and not _END_OF_SENTENCE.search(line):
+            found.append(line)
+            continue
+        if not current and not answers and _title_line(line, following):
             continue
         if current.endswith("-") and line[:1].islower():
             current = current[:-1] + line  # a word hyphenated across lines

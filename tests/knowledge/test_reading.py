@@ -414,3 +414,13 @@ async def test_a_watermark_across_the_page_is_no_text(db):
     page.at(150, 400, "BORRADOR - NO DISTRIBUIR", size=40, angle=45)
     _, sentences = await quotable(db, "tarifa.pdf", letter([page]))
     assert sentences == ["La clase de prueba es gratuita para nuevos alumnos."]
+
+
+def test_a_short_answer_after_a_question_is_no_title():
+    faq = "Do you deliver on Sundays?\nNo\nDo you deliver abroad?\nYes, to every country in the EU."
+    assert clean_sentences(faq) == [
+        "Do you deliver on Sundays?",
+        "No",
+        "Do you deliver abroad?",
+        "Yes, to every country in the EU.",
+    ]
