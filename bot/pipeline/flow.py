@@ -71,14 +71,9 @@ def greeting_for(campaigns: list[Campaign], focus: Campaign | None, lang: str) -
 
 
 def greeted(text: str, greeting: str) -> bool:
-    """Whether a reply already opens with the greeting, as written or in other words of the same."""
-    first = split_sentences(text)[:1]
-    if not greeting or not first:
-        return False
-    if fold(greeting) in fold(text):
-        return True
-    said, owner = content_words(first[0]), content_words(greeting)
-    return bool(owner) and len(said & owner) >= max(1, len(owner) // 2)
+    """Whether a reply already holds the owner's greeting, as the owner wrote it (a model's own "Hi, welcome!"
+    is not the owner's greeting)."""
+    return bool(greeting) and fold(greeting) in fold(text)
 
 
 def _field_known(question: str, fields: LeadFields) -> bool:

@@ -141,9 +141,31 @@ def _shares_meaning_words(sentence: str, evidence: str) -> bool:
     )
 
 
+# A sentence whose words and a source sentence's are this alike (both ways) is a quote of it.
+QUOTE_LIKENESS = 0.85
+
+
+def quoted_from(sentence: str, sources: dict[str, str]) -> bool:
+    """Whether `sentence` repeats a sentence of the sources nearly word for word: the same words both ways (so
+    "Dogs are allowed" is no quote of "Dogs are not allowed") and the same numbers."""
+    own = set(_tokens(sentence))
+    if len(own) < 3:
+        return False
+    for text in sources.values():
+        for candidate in split_sentences(text):
+            theirs = set(_tokens(candidate))
+            if not theirs or {t for t in own if t.isdigit()} != {t for t in theirs if t.isdigit()}:
+                continue
+            common = len(own & theirs)
+            if common >= QUOTE_LIKENESS * len(own) and common >= QUOTE_LIKENESS * len(theirs):
+                return True
+    return False
+
+
 def accepted(sentence: str, verdict: SentenceVerdict, sources: dict[str, str]) -> bool:
-    """Whether one verdict lets its sentence through (pure)."""
-    if verdict.verdict == Label.no_claim:
+    """Whether one verdict lets its sentence through (pure). A sentence the business wrote itself passes
+    whatever the judge says."""
+    if verdict.verdict == Label.no_claim or quoted_from(sentence, sources):
         return True
     if verdict.verdict != Label.supported:
         return False

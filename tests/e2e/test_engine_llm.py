@@ -60,7 +60,8 @@ async def test_structured_model_answer_is_sent_and_its_usage_recorded(llm_client
 
     await post_messenger(llm_client, "How much is the yoga pass?", psid="PSID_LLM")
     [sent] = await wait_for_texts(fake, 1)
-    assert sent == answer
+    # The first reply opens with the campaign's greeting, then the model's answer as it wrote it.
+    assert sent == f"Hi! Welcome to Sunrise Yoga. {answer}"
 
     [request] = groq.requests
     assert request.authorization == "Bearer test-key"

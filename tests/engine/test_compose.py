@@ -35,9 +35,15 @@ async def test_without_a_model_the_offline_responder_answers() -> None:
     assert result.lead.stage == "engaged"
 
 
+async def test_a_first_reply_from_the_model_opens_with_the_campaigns_greeting(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.script(tool_answer({"reply": "Hello! The Yoga Mat Pro is $49.00.", "facts_used": ["Yoga Mat Pro"]}))
+    result = await run_turn(context("how much is the mat?"), model=chat_model, timeout_s=2)
+    assert result.reply.text.startswith("Hi! Thanks for your interest in the Yoga Mat Pro. Hello! The Yoga Mat Pro")
+
+
 async def test_the_models_answer_is_used_when_it_is_true(fake_groq: FakeGroq, chat_model) -> None:
     fake_groq.script(tool_answer({"reply": "The Yoga Mat Pro is $49.00 and has a carry strap.", "facts_used": ["Yoga Mat Pro"]}))
-    result = await run_turn(context("how much is the mat?"), model=chat_model, timeout_s=2)
+    result = await run_turn(context("how much is the mat?", lead=LeadState(messages_in=2)), model=chat_model, timeout_s=2)
     assert result.reply.source == "llm"
     assert result.reply.text == "The Yoga Mat Pro is $49.00 and has a carry strap."
     assert not result.guard_blocked

@@ -162,3 +162,11 @@ async def test_a_model_that_cannot_answer_from_the_businesss_words_hands_over(fa
     result = await run_turn(ctx, model=chat_model, timeout_s=3)
     assert result.reply.handoff
     assert not result.guard_blocked  # saying a person will answer is true: one will
+
+
+def test_the_businesss_own_sentence_passes_whatever_the_judge_says_and_a_negation_is_no_quote() -> None:
+    sources = {"P1": "Dogs are not allowed inside. Parking costs 5 euros per day."}
+    refused = SentenceVerdict(n=1, verdict=Label.absent)
+    assert accepted("Parking costs 5 euros per day.", refused, sources)
+    assert not accepted("Dogs are allowed inside.", refused, sources)
+    assert not accepted("Parking costs 4 euros per day.", refused, sources)
