@@ -466,6 +466,19 @@ def catalog_words(key: str, lang: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# A short message that holds one of the catalog's phrases of two words or more ("ne irjatok" in "ne írjatok
+# többet") says it; a single word ("stop") must be the whole message.
+_COMMAND_MAX_WORDS = 8
+
+
+def _is_command(bare: str, asks: bool, listed: tuple[str, ...]) -> bool:
+    if bare in listed:
+        return True
+    if asks or len(bare.split()) > _COMMAND_MAX_WORDS:
+        return False
+    return _says_any(bare, tuple(item for item in listed if " " in item))
+
+
 def _says_any(folded: str, phrases: tuple[str, ...]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(item)}(?!\w)", folded) for item in phrases)
 
@@ -480,9 +493,9 @@ def _classify_by_catalog(texts: list[str], lang: str) -> Classification | None:
     message for STOP, START and a greeting, a phrase inside it for a person or the offer."""
     for text in reversed(texts):
         bare = _bare(text)
-        if bare in catalog_words("words_opt_out", lang):
+        if _is_command(bare, "?" in text, catalog_words("words_opt_out", lang)):
             return Classification(intent=Intent.opt_out, confidence=0.95)
-        if bare in catalog_words("words_opt_in", lang):
+        if _is_command(bare, "?" in text, catalog_words("words_opt_in", lang)):
             return Classification(intent=Intent.opt_in, confidence=0.93)
     folded = fold(" ".join(texts))
     if _says_any(folded, catalog_words("words_person", lang)):

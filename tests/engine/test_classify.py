@@ -193,3 +193,9 @@ def test_standard_messages_are_read_in_the_customers_language_from_the_catalogs(
 def test_a_catalog_word_inside_a_longer_message_is_no_stop() -> None:
     # STOP is a whole message; "stop" inside a question never unsubscribes anyone.
     assert classify_turn(["kunnen jullie stoppen bij mijn huis om te bezorgen?"], lang="nl").intent != Intent.opt_out
+
+
+def test_a_short_message_holding_a_listed_phrase_stops_messages_and_a_question_never_does() -> None:
+    phrase_of_two_words = next(item.strip() for item in phrase("words_opt_out", "nl").split(",") if " " in item.strip())
+    assert classify_turn([f"{phrase_of_two_words} graag"], lang="nl").intent == Intent.opt_out
+    assert classify_turn([f"wat betekent {phrase_of_two_words} precies?"], lang="nl").intent != Intent.opt_out
