@@ -55,6 +55,10 @@ class SentenceVerdict(BaseModel):
     )
     source: str = Field(default="", description="The id of the source that supports or contradicts it.")
     evidence: str = Field(default="", description="The exact words of that source that support it, copied.")
+    evidence_translated: str = Field(
+        default="",
+        description="When the source is in another language than the sentence: the evidence translated into the sentence's language.",
+    )
 
 
 class ClaimCheck(BaseModel):
@@ -131,11 +135,14 @@ def quote_found(evidence: str, source: str) -> bool:
     return sum(token in present for token in quoted) >= QUOTE_MATCH * len(quoted)
 
 
-def _shares_meaning_words(sentence: str, evidence: str) -> bool:
-    """Same language: the sentence and its quote share a content word. Across languages this says nothing."""
+def _shares_meaning_words(sentence: str, evidence: str, translated: str = "") -> bool:
+    """The sentence and its quote share a content word: in the same language directly; across languages through
+    the judge's translation of the quote, when it gave one (else the words say nothing)."""
     lang = detect_language(sentence)
     if detect_language(evidence, default=lang) != lang:
-        return True
+        if not translated.strip():
+            return True
+        evidence = translated
     return bool(content_words(sentence, lang) & content_words(evidence, lang)) or bool(
         set(_tokens(sentence)) & set(_tokens(evidence)) - {""}
     )
@@ -172,7 +179,9 @@ def accepted(sentence: str, verdict: SentenceVerdict, sources: dict[str, str]) -
     # The quote must stand in some source; the one named first, since a judge may name the wrong one.
     named = sources.get(verdict.source.strip())
     candidates = [named, *sources.values()] if named else list(sources.values())
-    return any(quote_found(verdict.evidence, text) for text in candidates) and _shares_meaning_words(sentence, verdict.evidence)
+    return any(quote_found(verdict.evidence, text) for text in candidates) and _shares_meaning_words(
+        sentence, verdict.evidence, verdict.evidence_translated
+    )
 
 
 def judgement_from(message: object, sentences: list[str], sources: dict[str, str]) -> Judgement | None:

@@ -170,3 +170,15 @@ def test_the_businesss_own_sentence_passes_whatever_the_judge_says_and_a_negatio
     assert accepted("Parking costs 5 euros per day.", refused, sources)
     assert not accepted("Dogs are allowed inside.", refused, sources)
     assert not accepted("Parking costs 4 euros per day.", refused, sources)
+
+
+def test_across_languages_the_judges_translation_of_its_quote_must_speak_of_the_sentence() -> None:
+    sources = {"P1": DUTCH_RULES.text}
+    quote = "Honden zijn welkom aan de lijn"
+    honest = SentenceVerdict(
+        n=1, verdict=Label.supported, source="P1", evidence=quote, evidence_translated="Dogs are welcome on a leash"
+    )
+    assert accepted("Your dog is welcome on a leash.", honest, sources)
+    # A real quote about something else does not back a claim about children.
+    stray = honest.model_copy(update={"evidence_translated": "Dogs are welcome on a leash"})
+    assert not accepted("Children may come in alone.", stray, sources)
