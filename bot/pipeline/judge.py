@@ -9,10 +9,8 @@ elsewhere (claims.py, guard.py) whatever the judge says.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -20,7 +18,7 @@ from typing import TYPE_CHECKING
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.pipeline.model_usage import usage_of
+from bot.pipeline.model_usage import helper_call
 from bot.pipeline.prompts import neutralize
 from bot.pipeline.text import content_words, detect_language, fold, split_sentences, words
 from bot.pipeline.types import Usage
@@ -217,14 +215,14 @@ async def judge_claims(
     sentences = claim_sentences(text)
     if not sentences or not sources or timeout_s <= 0:
         return None, None
-    started = time.perf_counter()
-    try:
-        async with asyncio.timeout(timeout_s):
-            message = await model.judge_runnable.ainvoke(judge_messages(sentences, sources))
-    except Exception as exc:  # timeouts and every SDK error: the rule-based check stands alone
-        log.info("claim judge unavailable", extra={"error": type(exc).__name__})
-        return None, usage_of(model.model_name, started, None)
-    judgement = judgement_from(message, sentences, sources)
-    if judgement is None:
+    message, usage = await helper_call(
+        model.judge_runnable,
+        judge_messages(sentences, sources),
+        model_name=model.model_name,
+        timeout_s=timeout_s,
+        what="claim judge",
+    )
+    judgement = judgement_from(message, sentences, sources) if message is not None else None
+    if message is not None and judgement is None:
         log.info("claim judge unusable")
-    return judgement, usage_of(model.model_name, started, message)
+    return judgement, usage

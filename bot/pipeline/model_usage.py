@@ -1,10 +1,19 @@
-"""What a model call costs: tokens, time and US dollars, from Groq's published prices."""
+"""What a model call costs (tokens, time and US dollars, from Groq's published prices), and the short helper
+calls beside the reply (reading a message, judging a draft), which fail quietly into the rules."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
+from collections.abc import Sequence
+
+from langchain_core.messages import BaseMessage
+from langchain_core.runnables import Runnable
 
 from bot.pipeline.types import Usage
+
+log = logging.getLogger(__name__)
 
 # US dollars per million tokens (input, output), from Groq's published prices.
 PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
@@ -52,3 +61,18 @@ def add_usage(first: Usage | None, second: Usage | None) -> Usage | None:
             "cost_usd": round(first.cost_usd + second.cost_usd, 8),
         }
     )
+
+
+async def helper_call(
+    runnable: Runnable, messages: Sequence[BaseMessage], *, model_name: str, timeout_s: float, what: str
+) -> tuple[object | None, Usage]:
+    """One bounded call with no retries: the model's message (None on a timeout or any SDK error, logged as
+    `what` unavailable) and what it cost."""
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(timeout_s):
+            message = await runnable.ainvoke(list(messages))
+    except Exception as exc:  # timeouts and every SDK error mean the same: the rules decide alone
+        log.info(f"{what} unavailable", extra={"error": type(exc).__name__})
+        return None, usage_of(model_name, started, None)
+    return message, usage_of(model_name, started, message)

@@ -7,16 +7,14 @@ None, and the turn goes on with the customer's own words and the rule-based read
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.pipeline.model_usage import usage_of
+from bot.pipeline.model_usage import helper_call
 from bot.pipeline.prompts import neutralize
 from bot.pipeline.types import HistoryItem, Intent, Reading, Usage
 from knowledge.language import supported_languages
@@ -146,14 +144,14 @@ async def read_message(
     no retries: the turn never waits longer."""
     if not any(text.strip() for text in turn_texts):
         return None, None
-    started = time.perf_counter()
-    try:
-        async with asyncio.timeout(timeout_s):
-            message = await model.reading_runnable.ainvoke(reading_messages(turn_texts, history, languages))
-    except Exception as exc:  # timeouts and every SDK error mean the same: read the message by rules
-        log.info("message reading unavailable", extra={"error": type(exc).__name__})
-        return None, usage_of(model.model_name, started, None)
-    reading = reading_from(message, languages)
-    if reading is None:
+    message, usage = await helper_call(
+        model.reading_runnable,
+        reading_messages(turn_texts, history, languages),
+        model_name=model.model_name,
+        timeout_s=timeout_s,
+        what="message reading",
+    )
+    reading = reading_from(message, languages) if message is not None else None
+    if message is not None and reading is None:
         log.info("message reading unusable")
-    return reading, usage_of(model.model_name, started, message)
+    return reading, usage
