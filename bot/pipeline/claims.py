@@ -200,8 +200,9 @@ def _absolute_patterns() -> dict[str, re.Pattern[str]]:
     return {name: re.compile(rf"(?<!\w)(?:{pattern})(?!\w)") for name, pattern in _ABSOLUTES.items()}
 
 
-def _numbers(folded: str) -> tuple[set[int], set[int]]:
-    """The numbers a text states, and the hours of day among them (24-hour)."""
+def _numbers(folded: str, *, spelled: bool = True) -> tuple[set[int], set[int]]:
+    """The numbers a text states, and the hours of day among them (24-hour); with `spelled`, number words of
+    the six languages before what they count too ("three times", "zwei Jahre")."""
     numbers: set[int] = set()
     hours: set[int] = set()
     for match in _DIGITS.finditer(folded):
@@ -224,7 +225,7 @@ def _numbers(folded: str) -> tuple[set[int], set[int]]:
         if hour <= 24:
             hours.add(hour)
             numbers.add(hour)
-    words = _WORD.findall(folded)
+    words = _WORD.findall(folded) if spelled else []
     for index, word in enumerate(words):
         key = word if word in _NUMBER_WORDS else f"{word}_fr" if f"{word}_fr" in _NUMBER_WORDS else ""
         # A number word counts only before what it counts ("three times", "zwei Jahre"): alone, "tres" may be
@@ -254,24 +255,14 @@ def _cldr_day_names(lang: str) -> tuple[tuple[str, str], ...]:
 
 
 def _days(folded: str) -> set[str]:
+    """The weekdays a text names: the six languages' own forms ("sab", "lun"), CLDR's names in any other."""
+    lang = detect_language(folded)
+    if lang not in _DAY_NAME_LANGUAGES:
+        return _cldr_days(folded, lang)
     found: set[str] = set()
     for code, names in _DAYS.items():
         if any(re.search(rf"\b{name}\w*", folded) for name in names.split()):
             found.add(code)
-    lang = detect_language(folded)
-    if lang not in _DAY_NAME_LANGUAGES:
-        spans = []
-        for name, code in _cldr_day_names(lang):
-            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
-                found.add(code)
-                spans.append((match.start(), match.end(), code))
-        spans.sort()
-        # "maandag t/m vrijdag", "pazartesi-cuma": two days with at most two words between them are a range.
-        if len(spans) == 2 and len(folded[spans[0][1] : spans[1][0]].split()) <= 2:
-            first, last = _DAY_ORDER.index(spans[0][2]), _DAY_ORDER.index(spans[1][2])
-            if first < last:
-                found |= set(_DAY_ORDER[first : last + 1])
-        return found
     if re.search(r"weekend|fin de semana|fim de semana|wochenende|fine settimana|week-end", folded):
         found |= {"sat", "sun"}
     # "Monday to Friday": every day between.
@@ -280,6 +271,23 @@ def _days(folded: str) -> set[str]:
         first, last = _DAY_ORDER.index(named[0]), _DAY_ORDER.index(named[-1])
         if last - first <= 6:
             found |= set(_DAY_ORDER[first : last + 1]) if named[0] == "mon" else set()
+    return found
+
+
+def _cldr_days(folded: str, lang: str = "") -> set[str]:
+    """The weekdays a text names by CLDR's full names in its language (or `lang`); two days with at most two
+    words between them ("maandag t/m vrijdag", "pazartesi-cuma") are a range."""
+    found: set[str] = set()
+    spans = []
+    for name, code in _cldr_day_names(lang or detect_language(folded)):
+        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+            found.add(code)
+            spans.append((match.start(), match.end(), code))
+    spans.sort()
+    if len(spans) == 2 and len(folded[spans[0][1] : spans[1][0]].split()) <= 2:
+        first, last = _DAY_ORDER.index(spans[0][2]), _DAY_ORDER.index(spans[1][2])
+        if first < last:
+            found |= set(_DAY_ORDER[first : last + 1])
     return found
 
 
@@ -293,6 +301,13 @@ def _claimed_absolutes(folded: str, concepts: set[str]) -> set[str]:
     return found if concepts & PROMISES else found - {"always"}
 
 
+def _without(folded: str, ignore: Sequence[str]) -> str:
+    for phrase in ignore:
+        if phrase:
+            folded = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", folded)
+    return folded
+
+
 def claims_in(text: str, *, ignore: Sequence[str] = ()) -> list[Claim]:
     """Each sentence of a reply with what it states; `ignore` are phrases to leave out first (product names,
     amounts the money check reads, the customer's own numbers)."""
@@ -300,10 +315,7 @@ def claims_in(text: str, *, ignore: Sequence[str] = ()) -> list[Claim]:
     for sentence in _SENTENCE.split(text):
         if not sentence.strip():
             continue
-        folded = fold(_URL.sub(" ", sentence))
-        for phrase in ignore:
-            if phrase:
-                folded = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", folded)
+        folded = _without(fold(_URL.sub(" ", sentence)), ignore)
         numbers, _ = _numbers(folded)
         concepts = concepts_in(folded, folded=True)
         found.append(
@@ -373,12 +385,14 @@ def _quantities(text: str) -> set[str]:
     return {f"{number} {unit}" for number, unit in _QUANTITY.findall(fold(text))}
 
 
-def _numbers_and_days(claim: Claim) -> Claim:
-    """The claim reduced to what is checked the same way in every language; the topic is left to the judge."""
+def _numbers_and_days(claim: Claim, ignore: Sequence[str]) -> Claim:
+    """The claim reduced to what is checked the same way in every language (numbers as digits, weekdays by
+    CLDR's names); the topic, and numbers said in words ("una semana" for "7 días"), are left to the judge."""
+    folded = _without(fold(_URL.sub(" ", claim.sentence)), ignore)
     return Claim(
         sentence=claim.sentence,
-        numbers=claim.numbers,
-        days=claim.days,
+        numbers=frozenset(_numbers(folded, spelled=False)[0]),
+        days=frozenset(_cldr_days(folded)),
         absolutes=frozenset(),
         promises=frozenset(),
         concepts=frozenset(),
@@ -429,7 +443,7 @@ def unsupported(
     missing = []
     for claim in claims:
         if judged is not None and judged(claim.sentence):
-            claim = _numbers_and_days(claim)
+            claim = _numbers_and_days(claim, ignore)
             if not (claim.numbers - customer_numbers or claim.days):
                 continue
         free = frozenset() if claim.promises or claim.absolutes else customer_numbers

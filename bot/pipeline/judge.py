@@ -88,6 +88,10 @@ class Judgement:
         """Whether some sentence of `text` states a fact the judge backed with a quote we found."""
         return any(fold(sentence) in self.supported for sentence in split_sentences(text))
 
+    def backs(self, sentence: str) -> bool:
+        """Whether the judge found this sentence's fact in the business's words, with a quote we found."""
+        return fold(sentence) in self.supported
+
     def refuses(self, sentence: str) -> bool:
         return fold(sentence) in self.refused
 
