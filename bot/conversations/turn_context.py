@@ -23,6 +23,9 @@ from knowledge.retrieval import KnowledgeIndex, TurnKnowledge
 
 HISTORY_LIMIT = 20
 PASSAGES = 4
+# With a model the question is searched in each language of the documents too: the prompt then takes more
+# passages, so an answer found by one of those queries is not crowded out by the others' finds.
+PASSAGES_READ = 6
 # Newest messages read per turn: the history plus room for a burst of pending ones.
 RECENT_LIMIT = HISTORY_LIMIT + 20
 
@@ -78,7 +81,7 @@ async def understood_turn(
         tenant_id,
         search_queries(retrieval_query(turn_texts, history), reading),
         platform=platform,
-        k=PASSAGES,
+        k=PASSAGES_READ if reading is not None else PASSAGES,
         fresh_since=fresh_since,
     )
     return knowledge, reading, spent
