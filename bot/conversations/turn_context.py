@@ -24,8 +24,9 @@ from knowledge.retrieval import KnowledgeIndex, TurnKnowledge
 HISTORY_LIMIT = 20
 PASSAGES = 4
 # With a model the question is searched in each language of the documents too: the prompt then takes more
-# passages, so an answer found by one of those queries is not crowded out by the others' finds.
-PASSAGES_READ = 6
+# passages, so an answer found by one of those queries is not crowded out by the others' finds (on the held-back
+# set, 4 → 6 → 8 passages: 254 → 260 → 263 of 316 replies right, for 6% more input tokens at each step).
+PASSAGES_READ = 8
 # Newest messages read per turn: the history plus room for a burst of pending ones.
 RECENT_LIMIT = HISTORY_LIMIT + 20
 

@@ -29,7 +29,7 @@ from bot.pipeline.types import Classification, Intent, TurnContext
 PROMPTS_DIR = Path(__file__).resolve().parent / "templates"
 TOOL_NAME = "ReplyDraft"
 HISTORY_LIMIT = 12
-PASSAGE_LIMIT = 6
+PASSAGE_LIMIT = 8
 
 _PLATFORM_LABELS = {"facebook": "Facebook Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 _INTENT_HINTS = {
