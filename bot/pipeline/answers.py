@@ -31,7 +31,7 @@ _ASKS_QUANTITY = re.compile(
     r"what time|a que hora|a quelle heure|um wie viel|a che ora|que horas|ab welchem alter|from what age)\b"
 )
 _DIGIT = re.compile(r"\d")
-MIN_SCORE = 2.0
+MIN_SCORE = 1.5
 # How rare (0–1) a word must be among the sentences to decide alone ("social" in "programma social?").
 RARE = 0.7
 
