@@ -23,29 +23,36 @@ from dashboard.ratelimit import (
 
 async def check_login(request: web.Request, email: str, password: str) -> Owner:
     """The owner with this email and password; 401 otherwise (the same answer for an unknown email), 429 once
-    this address has failed too often, for this account or for any."""
+    this address has failed too often, for this account or for any.
+
+    Both slots are taken before the password is verified, so a burst from one address verifies no more
+    passwords than the limits allow. A failure keeps its slots; a success gives the address's back and clears
+    the account's count from this address."""
     email = normalize_email(email)
     address, account = client_address(request), hashed(email)
     limits = limiter(request)
-    await limits.check(LOGIN_FAILURES_PER_ADDRESS, address)
-    await limits.check(LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, account, address)
+    await limits.hit(LOGIN_FAILURES_PER_ADDRESS, address)
+    try:
+        await limits.hit(LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, account, address)
+    except ApiError:
+        await limits.release(LOGIN_FAILURES_PER_ADDRESS, address)  # refused before any password was tried
+        raise
     passwords = request.app[DASHBOARD].passwords
     owner = await find_owner_by_email(services(request).db, email)
     valid = await passwords.verify(owner.password_hash, password) if owner else await passwords.verify_unknown(password)
     if owner is None or not valid:
-        await limits.record(LOGIN_FAILURES_PER_ADDRESS, address)
-        await limits.record(LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, account, address)
         raise ApiError(401, "invalid_credentials", "wrong email or password")
+    await limits.release(LOGIN_FAILURES_PER_ADDRESS, address)
     await limits.clear(LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, account, address)
     return owner
 
 
 async def check_own_password(request: web.Request, owner: Owner, password: str, field: str) -> None:
-    """A logged-in owner confirms a change with their password: 403 naming `field` when it is wrong."""
+    """A logged-in owner confirms a change with their password: 403 naming `field` when it is wrong, 429 once
+    five were wrong. The slot is taken before the password is verified; a right one clears the count."""
     limits = limiter(request)
-    await limits.check(PASSWORD_FAILURES_PER_OWNER, owner.id)
+    await limits.hit(PASSWORD_FAILURES_PER_OWNER, owner.id)
     if not await request.app[DASHBOARD].passwords.verify(owner.password_hash, password):
-        await limits.record(PASSWORD_FAILURES_PER_OWNER, owner.id)
         raise ApiError(403, "wrong_password", "the password is not right", {field: "does not match your password"})
     await limits.clear(PASSWORD_FAILURES_PER_OWNER, owner.id)
 

@@ -7,6 +7,10 @@ the limit and whose count it is:
 
 Login failures are counted per client address and per account *and* address, never per account alone: a
 stranger guessing at an owner's password is stopped at their own address and never locks the owner out.
+
+A limit that guards a secret takes its slot (`hit`) *before* the password is verified: testing first and
+counting after would let a burst of requests all pass the test before any of them is counted. A check that
+succeeds gives its slot back (`release`) or clears the count, as the limit's rule says.
 """
 
 from __future__ import annotations
@@ -85,18 +89,15 @@ class RateLimiter:
         return ApiError(429, limit.code, limit.message, headers={"Retry-After": str(await self.retry_after(limit, *key))})
 
     async def hit(self, limit: NamedLimit, *key: str) -> None:
-        """Count one against the limit; raise 429 (with Retry-After) when it was spent already."""
+        """Take one slot of the limit, or raise 429 (with Retry-After) when none is left: the test and the count
+        are one script in Redis, so of any number of concurrent hits at most the limit's amount get through."""
         if not await self._window.hit(limit.rate, limit.name, *key):
             raise await self._refuse(limit, *key)
 
-    async def check(self, limit: NamedLimit, *key: str) -> None:
-        """Raise 429 when the limit is spent, counting nothing (e.g. before a login is tried)."""
-        if not await self._window.test(limit.rate, limit.name, *key):
-            raise await self._refuse(limit, *key)
-
-    async def record(self, limit: NamedLimit, *key: str) -> None:
-        """Count one without refusing anything (a failure that has been answered already)."""
-        await self._window.hit(limit.rate, limit.name, *key)
+    async def release(self, limit: NamedLimit, *key: str) -> None:
+        """Give back a slot taken by `hit` (the attempt it guarded turned out not to count, e.g. a login that
+        succeeded). The same atomic script with a cost of -1: it lowers the current window's count by one."""
+        await self._window.hit(limit.rate, limit.name, *key, cost=-1)
 
     async def clear(self, limit: NamedLimit, *key: str) -> None:
         await self._window.clear(limit.rate, limit.name, *key)

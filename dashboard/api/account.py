@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
+from redis.exceptions import LockError
 
 from dashboard.account_deletion import delete_account
 from dashboard.api.operations import ApiRoutes, Reply
@@ -67,11 +70,29 @@ async def tokens(request: web.Request) -> TokensOut:
     )
 
 
+# Counting an owner's named tokens and adding one are two calls to MongoDB: a burst of creations would all count
+# 49 and all add one. One creation at a time per owner (a short Redis lock) keeps the cap exact.
+TOKEN_LOCK_S = 10
+
+
+@contextlib.asynccontextmanager
+async def _one_creation_at_a_time(request: web.Request, owner_id: str) -> AsyncIterator[None]:
+    lock = services(request).redis.lock(f"lock:token_creation:{owner_id}", timeout=TOKEN_LOCK_S, blocking_timeout=TOKEN_LOCK_S)
+    if not await lock.acquire():
+        raise ApiError(409, "busy", "other API tokens are being created right now; try again")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(LockError):  # held past its expiry: another creation has it now
+            await lock.release()
+
+
 @routes.post("/api/tokens", status=201, errors=(409,))
 async def create_token(request: web.Request, body: TokenIn) -> NewTokenOut:
     """Create a named API token for a tool or script; the token is in this answer only (at most 50 per owner)."""
     who = identity(request)
-    issued = await issue_token(services(request).db, who.tenant_id, who.owner_id, kind=TokenKind.named, name=body.name)
+    async with _one_creation_at_a_time(request, who.owner_id):
+        issued = await issue_token(services(request).db, who.tenant_id, who.owner_id, kind=TokenKind.named, name=body.name)
     log.info("api token created", extra={"token": issued.info.id})
     return NewTokenOut(
         id=issued.info.id, name=issued.info.name, token=issued.token, hint=issued.info.hint, created_at=issued.info.created_at
