@@ -22,7 +22,7 @@ import knowledge.store
 from bot.runtime.services import Services
 from channels.accounts import list_accounts
 from dashboard.api.channels import disconnect_channel
-from dashboard.sessions import SessionStore
+from dashboard.revocation import end_business_access
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +48,14 @@ class DeletedAccount:
 
 
 async def delete_account(p: Services, tenant_id: str, owner_id: str) -> DeletedAccount:
+    # Every session and token ends first: open pages stop receiving before anything slower runs.
+    ended = await end_business_access(p.db, p.redis, tenant_id)
     disconnected = 0
     for account in await list_accounts(p.db, tenant_id):
         disconnected += int(await disconnect_channel(p, tenant_id, account))
-    removed = 0
+    removed = ended.tokens
     for delete_tenant_data in TENANT_DATA:
         removed += await delete_tenant_data(p.db, tenant_id)
-    await SessionStore(p.redis).end_owner_sessions(owner_id)
     for pattern in TENANT_REDIS_PATTERNS:
         keys = [key async for key in p.redis.scan_iter(match=pattern.format(tenant=tenant_id), count=500)]
         if keys:

@@ -3,6 +3,10 @@
 Nothing is added to the engine's path: one poller per business with at least one page open in this
 process reads the conversations whose `last_message_at_ms` moved (an indexed query every POLL_S) and fans
 the change out to every open page of that business. Pages then read what they show through the API.
+
+A stream lives no longer than its session: before each event it writes, and on a heartbeat every CHECK_S when
+there is none, it asks Redis whether the session still exists, so logout, a password change, a revoked token or
+a deleted account (in any web process) close it within a second and nothing more is written to it.
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 from aiohttp_sse import sse_response
 from pymongo.asynchronous.database import AsyncDatabase
+from redis.exceptions import RedisError
 
 from bot.conversations.queries import changed_since
 from bot.conversations.records import Conversation
@@ -27,6 +32,7 @@ from dashboard.sessions import SESSION_COOKIE, SessionStore
 log = logging.getLogger(__name__)
 
 POLL_S = 1.5
+CHECK_S = 0.5
 # Messages are stored with the customer's own time, which may be a little older than when they arrive.
 LOOKBACK_MS = 60_000
 QUEUE_SIZE = 200
@@ -54,9 +60,10 @@ class _Feed:
 class LiveHub:
     """Per-business pollers, running only while a page of that business listens."""
 
-    def __init__(self, db: AsyncDatabase, poll_s: float = POLL_S) -> None:
+    def __init__(self, db: AsyncDatabase, poll_s: float = POLL_S, check_s: float = CHECK_S) -> None:
         self._db = db
         self.poll_s = poll_s
+        self.check_s = check_s  # how often a quiet stream checks its session
         self._feeds: dict[str, _Feed] = {}
 
     def subscribe(self, tenant_id: str) -> asyncio.Queue[dict[str, Any]]:
@@ -122,25 +129,58 @@ def _offer(queue: asyncio.Queue[dict[str, Any]], event: dict[str, Any]) -> None:
 LIVE = web.AppKey("live_hub", LiveHub)
 
 
+async def events_and_beats(queue: asyncio.Queue[dict[str, Any]], every_s: float) -> AsyncGenerator[dict[str, Any] | None]:
+    """The queue's events as they come, and None (a heartbeat) after every `every_s` without one.
+
+    One `get` stays pending across heartbeats: cancelling it on a timeout could lose an event that arrived just then.
+    """
+    getter: asyncio.Task[dict[str, Any]] | None = None
+    try:
+        while True:
+            getter = getter or asyncio.ensure_future(queue.get())
+            done, _ = await asyncio.wait({getter}, timeout=every_s)
+            if done:
+                event, getter = getter.result(), None
+                yield event
+            else:
+                yield None
+    finally:
+        if getter is not None:
+            getter.cancel()
+
+
+async def _still_live(sessions: SessionStore, session_id: str) -> bool:
+    try:
+        return await sessions.is_live(session_id)
+    except RedisError as exc:  # unknown is not live: the page reconnects in a few seconds and is checked afresh
+        log.info("live stream ended: session not checked", extra={"error_type": type(exc).__name__})
+        return False
+
+
 async def live_events(request: web.Request) -> web.StreamResponse:
-    """`GET /live/events`: `conversation` events for the logged-in owner's business."""
-    session = await SessionStore(request.app[SERVICES].redis).get(request.cookies.get(SESSION_COOKIE, ""))
+    """`GET /live/events`: `conversation` events for the logged-in owner's business, while the session lives."""
+    sessions = SessionStore(request.app[SERVICES].redis)
+    session_id = request.cookies.get(SESSION_COOKIE, "")
+    session = await sessions.get(session_id)
     if session is None:
         raise web.HTTPUnauthorized(text="log in first")
     hub = request.app[LIVE]
     queue = hub.subscribe(session.tenant_id)
+    beats = events_and_beats(queue, hub.check_s)
     try:
         async with sse_response(request, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}) as stream:
             try:
                 await stream.send("ready", event="ready", retry=3000)
-                while stream.is_connected():
-                    event = await queue.get()
-                    if event is _CLOSE:
+                async for event in beats:
+                    # Checked before every write: an ended session is sent nothing more, and its page's reconnect gets a 401.
+                    if event is _CLOSE or not stream.is_connected() or not await _still_live(sessions, session_id):
                         break
-                    await stream.send(json.dumps(event), event="conversation")
+                    if event is not None:
+                        await stream.send(json.dumps(event), event="conversation")
             except ConnectionResetError:  # the page was closed
                 pass
     finally:
+        await beats.aclose()
         hub.unsubscribe(session.tenant_id, queue)
     return stream
 

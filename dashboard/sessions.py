@@ -1,7 +1,8 @@
 """Browser sessions in Redis: a random id in an HttpOnly cookie, the data under the hash of that id.
 
 Each owner's sessions are also listed (as those hashes) in a Redis set, so a password change can end the
-owner's other sessions and an account deletion all of them.
+owner's other sessions, an account deletion all of them, and a revoked login token the session it came with.
+Ending a session is deleting its key: every request and every open live stream checks that key (see `live.py`).
 """
 
 from __future__ import annotations
@@ -75,6 +76,11 @@ class SessionStore:
             token_hash=data.get("token_hash", ""),
         )
 
+    async def is_live(self, session_id: str) -> bool:
+        """Whether the session still exists, its lifetime left as it is: what an open live stream asks before each
+        event it writes and on its heartbeat (one EXISTS, so checking twice a second costs nothing)."""
+        return bool(session_id) and await self._redis.exists(_key(session_id)) == 1
+
     async def delete(self, session_id: str) -> None:
         if session_id:
             await self._redis.delete(_key(session_id))
@@ -89,5 +95,24 @@ class SessionStore:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.delete(*ended)
             pipe.srem(owner_key, *ended)
+            deleted, _ = await pipe.execute()
+        return int(deleted)
+
+    async def end_paired_sessions(self, owner_id: str, token_hash: str) -> int:
+        """End the owner's sessions whose login answered the API token with this hash (the token is being revoked)."""
+        if not token_hash:
+            return 0
+        keys = list(await self._redis.smembers(_owner_key(owner_id)))
+        if not keys:
+            return 0
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.hget(key, "token_hash")
+            paired = [key for key, found in zip(keys, await pipe.execute(), strict=True) if found == token_hash]
+        if not paired:
+            return 0
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(*paired)
+            pipe.srem(_owner_key(owner_id), *paired)
             deleted, _ = await pipe.execute()
         return int(deleted)

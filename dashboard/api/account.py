@@ -21,10 +21,9 @@ from dashboard.owners import (
     get_tenant,
     issue_token,
     list_tokens,
-    revoke_other_tokens,
-    revoke_token_by_id,
     set_password_hash,
 )
+from dashboard.revocation import end_access, end_listed_token
 from dashboard.schemas import (
     AccountDeletedOut,
     AccountDeleteIn,
@@ -36,7 +35,7 @@ from dashboard.schemas import (
     TokenOut,
     TokensOut,
 )
-from dashboard.sessions import SESSION_COOKIE, SessionStore
+from dashboard.sessions import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -101,11 +100,10 @@ async def create_token(request: web.Request, body: TokenIn) -> NewTokenOut:
 
 @routes.delete("/api/tokens/{id}")
 async def revoke(request: web.Request) -> DeletedOut:
-    """Revoke an API token: any request made with it is refused (401) from now on."""
-    who = identity(request)
-    if not await revoke_token_by_id(
-        services(request).db, who.tenant_id, who.owner_id, request.match_info["id"], now=services(request).clock.now()
-    ):
+    """Revoke an API token: any request made with it is refused (401) from now on, and the session its login
+    opened (if any) ends with it."""
+    who, p = identity(request), services(request)
+    if not await end_listed_token(p.db, p.redis, who.tenant_id, who.owner_id, request.match_info["id"], now=p.clock.now()):
         raise not_found("API token")
     log.info("api token revoked", extra={"token": request.match_info["id"]})
     return DeletedOut(deleted=True)
@@ -124,12 +122,16 @@ async def change_password(request: web.Request, body: PasswordChangeIn) -> Passw
     tenant = await get_tenant(p.db, who.tenant_id)
     await check_new_password(request, body.new_password, "new_password", owner.email, tenant.name if tenant else "")
     await set_password_hash(p.db, owner.tenant_id, owner.id, await request.app[DASHBOARD].passwords.hash(body.new_password))
-    keep_session = who.session_id if who.via == "session" else ""
-    sessions_ended = await SessionStore(p.redis).end_owner_sessions(owner.id, keep_session_id=keep_session)
-    keep_token = who.token_hash if who.via == "token" else ""
-    tokens_revoked = await revoke_other_tokens(p.db, owner.tenant_id, owner.id, keep_token)
-    log.info("password changed", extra={"sessions_ended": sessions_ended, "tokens_revoked": tokens_revoked})
-    return PasswordChangeOut(changed=True, sessions_ended=sessions_ended, tokens_revoked=tokens_revoked)
+    ended = await end_access(
+        p.db,
+        p.redis,
+        owner.tenant_id,
+        owner.id,
+        keep_session_id=who.session_id if who.via == "session" else "",
+        keep_token_hash=who.token_hash if who.via == "token" else "",
+    )
+    log.info("password changed", extra={"sessions_ended": ended.sessions, "tokens_revoked": ended.tokens})
+    return PasswordChangeOut(changed=True, sessions_ended=ended.sessions, tokens_revoked=ended.tokens)
 
 
 def _forget_session_cookie(response: web.Response) -> None:

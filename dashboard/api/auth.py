@@ -12,6 +12,7 @@ from dashboard.credentials import check_login, check_new_password
 from dashboard.errors import ApiError
 from dashboard.owners import TokenKind, create_owner_and_tenant, get_owner, get_tenant, issue_token, revoke_token
 from dashboard.ratelimit import SIGNUPS_PER_ADDRESS, client_address, enforce
+from dashboard.revocation import end_token
 from dashboard.schemas import LoginIn, LoginOut, LogoutOut, MeOut, OwnerOut, SignupIn, SignupOut, TenantOut
 from dashboard.sessions import SESSION_COOKIE, SessionStore
 
@@ -75,11 +76,12 @@ def _forget_session_cookie(response: web.Response) -> None:
 
 @routes.post("/api/logout")
 async def logout(request: web.Request) -> Reply[LogoutOut]:
-    """End the session (and revoke the API token its login answered); called with an API token, revoke that token."""
+    """End the session (and revoke the API token its login answered); called with an API token, revoke that token
+    (and end the session its login opened)."""
     who = identity(request)
     p = services(request)
     if who.via == "token":
-        await revoke_token(p.db, who.tenant_id, who.token_hash)
+        await end_token(p.db, p.redis, who.tenant_id, who.owner_id, who.token_hash)
     elif who.session is not None and who.session.token_hash:
         await revoke_token(p.db, who.tenant_id, who.session.token_hash)
     await SessionStore(p.redis).delete(request.cookies.get(SESSION_COOKIE, ""))
