@@ -23,13 +23,13 @@ from dashboard.pages.access import (
     page_session,
     pre_session_id,
     read_form,
-    safe_next,
     set_pre_session_cookie,
     valid_login_token,
     valid_session_token,
 )
 from dashboard.pages.forms import FormState, validate
 from dashboard.pages.frame import render_public, see_other
+from dashboard.pages.return_to import UnreadableReturn, return_path
 from dashboard.ratelimit import SIGNUPS_PER_ADDRESS, client_address, enforce
 from dashboard.schemas import SignupIn
 from dashboard.sessions import SESSION_COOKIE, SessionStore
@@ -40,6 +40,7 @@ routes = web.RouteTableDef()
 SIGNUP_FIELDS = ("email", "password", "business_name")
 EXPIRED = "This form expired; please try again."
 UNREADABLE = "This form could not be read; please try again."
+UNREADABLE_RETURN = "The address to return to after login holds characters no address may hold; log in for your dashboard."
 
 
 def redirect(location: str) -> web.Response:
@@ -86,7 +87,10 @@ async def landing(request: web.Request) -> web.Response:
 
 @routes.get("/login")
 async def login_page(request: web.Request) -> web.Response:
-    next_path = safe_next(request.query.get("next", ""))
+    try:
+        next_path = return_path(request.query.get("next", ""))
+    except UnreadableReturn:
+        return render_login(request, error=UNREADABLE_RETURN, status=400)
     if await page_session(request) is not None:
         return redirect(next_path)
     return render_login(request, next_path=next_path)
@@ -99,7 +103,10 @@ async def login_form(request: web.Request) -> web.Response:
         return render_login(request, error=UNREADABLE, status=400)
     email = normalize_email(form_text(form, "email"))
     password = form_text(form, "password")
-    next_path = safe_next(form_text(form, "next"))
+    try:
+        next_path = return_path(form_text(form, "next"))
+    except UnreadableReturn:
+        return render_login(request, error=UNREADABLE_RETURN, email=email, status=400)
     if not valid_login_token(request, form_text(form, CSRF_FIELD)):
         return render_login(request, error=EXPIRED, email=email, status=403, next_path=next_path)
     if not email or not password:
