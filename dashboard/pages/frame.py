@@ -15,13 +15,14 @@ from babel.numbers import format_currency, format_decimal
 from bot.sales.bot_settings import get_bot_settings
 from dashboard.context import services
 from dashboard.errors import Handler
+from dashboard.headers import CONTENT_SECURITY_POLICY
 from dashboard.owners import get_tenant
 from dashboard.sessions import Session
 
-# The pages' own policy: scripts, styles and pictures from this site only; no inline code of any kind.
+# The pages' policy is the platform's one (scripts, styles and pictures from this site only; no inline code of
+# any kind), named once: a copy of it here once missed a directive added there.
 PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }

@@ -13,8 +13,8 @@ from tests.dashboard.test_facebook import app_client
 from tests.dashboard.test_pages import form_login, hidden_token
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-    "base-uri 'self'; form-action 'self'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
 
@@ -46,6 +46,23 @@ async def test_every_kind_of_response_carries_the_headers(api: TestClient, owner
         response = await api.request(method, path, headers=headers, allow_redirects=False)
         assert_secure_headers(response, f"{method} {path} → {response.status}")
     assert (await api.get("/api/me", headers=owner.auth)).headers["Cache-Control"] == "no-store"
+
+
+def directives(policy: str) -> dict[str, str]:
+    return {name: value.strip() for name, _, value in (part.strip().partition(" ") for part in policy.split(";"))}
+
+
+async def test_no_page_may_embed_plugins_or_move_its_base(api: TestClient, owner: SignedUp) -> None:
+    """`object-src 'none'`: no <object> or <embed> runs a plugin; `base-uri 'self'`: an injected <base> cannot send
+    the page's relative links and scripts elsewhere."""
+    paths = ["/", "/login", "/signup", "/static/style.css", "/api/me", "/no-such-page"]
+    await form_login(api, owner)
+    paths += ["/dashboard", "/inbox", "/leads", "/settings", "/campaigns", "/api/tokens"]
+    for path in paths:
+        response = await api.get(path, allow_redirects=False)
+        policy = directives(response.headers["Content-Security-Policy"])
+        assert policy["object-src"] == "'none'", path
+        assert policy["base-uri"] == "'self'", path
 
 
 async def test_https_public_url_adds_hsts_and_secure_cookies(aiohttp_client, make_settings, redis) -> None:
