@@ -28,6 +28,7 @@ from channels.crypto import TokenCipher, TokenDecryptError
 from channels.errors import ChannelError
 from channels.graph import Auth, GraphClient, GraphError
 from channels.parsing import as_str
+from channels.problems import PASSING_PROBLEMS, connect_trouble, problem_of
 
 log = logging.getLogger(__name__)
 
@@ -57,20 +58,17 @@ def token_dead(error: GraphError) -> bool:
     return error.category == "auth"
 
 
-def refusal(error: GraphError) -> ChannelError:
-    """What the owner reads when Meta does not accept the token for the account."""
-    if error.category in ("transient", "rate_limit") or error.http_status == 0 or error.http_status >= 500:
-        return ChannelError(
-            502,
-            "meta_unreachable",
-            "Meta could not be asked about this access token just now; try again",
-            {"access_token": "could not be checked with Meta"},
-        )
+def refusal(error: GraphError, platform: str = "facebook") -> ChannelError:
+    """What the owner reads when Meta does not accept the token for the account, or cannot be asked. An outage
+    names no field: nothing the owner typed is wrong, so the form says what happened instead of "fix the field"."""
+    problem = problem_of(error)
+    if problem in PASSING_PROBLEMS or error.http_status == 0 or error.http_status >= 500:
+        return ChannelError(502, "meta_unreachable", connect_trouble("unreachable", platform))
     return ChannelError(
         422,
         "invalid_access_token",
-        f"Meta refused this access token: {error.message}",
-        {"access_token": "refused by Meta for this account"},
+        connect_trouble("token", platform),
+        {"access_token": "Not accepted for this account. Copy a fresh access token and try again."},
     )
 
 
@@ -79,19 +77,14 @@ async def check_token(graph: GraphClient, platform: str, account_id: str, token:
     try:
         identity = await asyncio.wait_for(read_account(graph, platform, account_id, token), CHECK_TIMEOUT_S)
     except GraphError as exc:
-        raise refusal(exc) from None
+        raise refusal(exc, platform) from None
     except TimeoutError:
-        raise ChannelError(
-            504,
-            "meta_unreachable",
-            "Meta did not answer about this access token in time; try again",
-            {"access_token": "could not be checked with Meta"},
-        ) from None
+        raise ChannelError(504, "meta_unreachable", connect_trouble("unreachable", platform)) from None
     if identity.account_id != account_id:
         raise ChannelError(
             422,
             "invalid_access_token",
-            f"this access token is not for account {account_id}",
+            f"This access token is for another account than {account_id}.",
             {"access_token": "belongs to another account"},
         )
     return identity

@@ -2,7 +2,8 @@
 
 Collection `channel_accounts`, one document per account:
 `{_id, tenant_id, platform, account_id, token_encrypted, status, name, connected_at, updated_at,
-last_error?, last_error_code?}`. An account (platform + account id) belongs to one tenant at most: the
+last_error?, last_error_code?, last_success_at_ms?, failing_since_ms?, failing_problem?}`: the last three are what
+its sends recorded (see `health.py`). An account (platform + account id) belongs to one tenant at most: the
 unique index is what routes each webhook event to exactly one tenant.
 """
 
@@ -20,6 +21,7 @@ from pymongo.errors import DuplicateKeyError
 
 from channels.crypto import TokenCipher, TokenDecryptError, mask
 from channels.errors import ChannelError
+from channels.health import ChannelHealth, health_of, success_worth_noting
 
 COLLECTION = "channel_accounts"
 
@@ -47,6 +49,19 @@ class ChannelAccount:
     updated_at: datetime
     last_error: str = ""
     last_error_code: int = 0
+    last_success_at_ms: int = 0
+    failing_since_ms: int = 0
+    failing_problem: str = ""
+
+    @property
+    def health(self) -> ChannelHealth:
+        return health_of(
+            platform=self.platform,
+            status=self.status,
+            last_success_ms=self.last_success_at_ms,
+            failing_since_ms=self.failing_since_ms,
+            problem=self.failing_problem,
+        )
 
 
 def _utc(value: Any) -> datetime:
@@ -68,6 +83,9 @@ def account_from_doc(doc: dict[str, Any]) -> ChannelAccount:
         updated_at=_utc(doc.get("updated_at") or doc.get("connected_at")),
         last_error=doc.get("last_error", ""),
         last_error_code=doc.get("last_error_code", 0),
+        last_success_at_ms=int(doc.get("last_success_at_ms", 0) or 0),
+        failing_since_ms=int(doc.get("failing_since_ms", 0) or 0),
+        failing_problem=doc.get("failing_problem", ""),
     )
 
 
@@ -157,7 +175,7 @@ async def _renew(
         key,
         {
             "$set": changes,
-            "$unset": {"last_error": "", "last_error_code": ""},
+            "$unset": {"last_error": "", "last_error_code": "", "failing_since_ms": "", "failing_problem": ""},
             # Dates are written with $currentDate: the embedded server stores a $set datetime as a string.
             "$currentDate": {"connected_at": True, "updated_at": True},
         },
@@ -196,11 +214,45 @@ async def mark_needs_reconnect(db: AsyncDatabase, tenant_id: str, id: str, code:
     result = await db[COLLECTION].update_one(
         {"_id": id, "tenant_id": tenant_id},
         {
-            "$set": {"status": "needs_reconnect", "last_error": message[:_MAX_ERROR_LENGTH], "last_error_code": int(code)},
+            "$set": {
+                "status": "needs_reconnect",
+                "last_error": message[:_MAX_ERROR_LENGTH],
+                "last_error_code": int(code),
+                "failing_problem": "token",
+            },
+            "$min": {"failing_since_ms": int(datetime.now(UTC).timestamp() * 1000)},
             "$currentDate": {"updated_at": True},
         },
     )
     return result.matched_count == 1
+
+
+async def note_send_success(db: AsyncDatabase, account: ChannelAccount, now_ms: int) -> None:
+    """A send through this account went through: it is healthy again (a token that sends is a working one)."""
+    if not success_worth_noting(
+        status=account.status,
+        last_success_ms=account.last_success_at_ms,
+        failing_since_ms=account.failing_since_ms,
+        now_ms=now_ms,
+    ):
+        return
+    await db[COLLECTION].update_one(
+        {"_id": account.id, "tenant_id": account.tenant_id},
+        {
+            "$set": {"last_success_at_ms": now_ms, "status": "connected"},
+            "$unset": {"failing_since_ms": "", "failing_problem": ""},
+        },
+    )
+
+
+async def note_send_trouble(db: AsyncDatabase, account: ChannelAccount, problem: str, now_ms: int) -> None:
+    """Sends through this account fail for a reason of the channel's own (Meta unreachable, failing, limiting):
+    it shows as failing, since the first such failure, until a send goes through."""
+    # $min keeps the first failure's time (and sets it when there is none).
+    await db[COLLECTION].update_one(
+        {"_id": account.id, "tenant_id": account.tenant_id},
+        {"$set": {"failing_problem": problem}, "$min": {"failing_since_ms": now_ms}},
+    )
 
 
 def account_token(cipher: TokenCipher, account: ChannelAccount) -> str:
@@ -221,6 +273,7 @@ def account_to_api(account: ChannelAccount, cipher: TokenCipher) -> dict[str, An
         "status": account.status,
         "access_token": masked,
         "connected_at": account.connected_at.isoformat(),
+        "health": account.health.to_api(),
     }
     if account.last_error:
         data["last_error"] = account.last_error

@@ -266,6 +266,15 @@ class ChannelIn(_Body):
         return value
 
 
+class ChannelHealthOut(Out):
+    state: Literal["ok", "failing", "needs_reconnect"] = Field(
+        description="ok; failing: sends fail now (Meta unreachable, failing, limiting); needs_reconnect: the token is refused"
+    )
+    last_success_at: datetime | None = Field(default=None, description="the last send that went through (to the minute)")
+    last_error: str | None = Field(default=None, description="what is wrong, in the owner's words")
+    failing_since: datetime | None = None
+
+
 class ChannelOut(Out):
     id: str
     platform: PlatformName
@@ -276,6 +285,7 @@ class ChannelOut(Out):
     connected_at: datetime
     last_error: str | None = None
     last_error_code: int | None = None
+    health: ChannelHealthOut
 
 
 class ChannelsOut(Out):
@@ -343,6 +353,9 @@ class ConversationsQuery(Query):
     status: ConversationStatus | None = None
     platform: PlatformName | None = None
     stage: LeadStage | None = Field(default=None, description="only conversations whose lead is at this stage")
+    delivery: Literal["ok", "pending", "failed"] | None = Field(
+        default=None, description="failed: conversations whose reply did not reach the customer (the owner may retry)"
+    )
     campaign_id: str | None = Field(
         default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="only this campaign's conversations"
     )
@@ -430,6 +443,11 @@ class ConversationOut(Out):
     referral: ReferralOut
     paused_until: datetime | None = None
     last_error: ErrorInfoOut | None = None
+    delivery: Literal["ok", "pending", "failed"] = Field(
+        default="ok", description="whether the customer got the latest reply: pending while it is tried again, failed after"
+    )
+    delivery_error: str | None = Field(default=None, description="why not, in the owner's words (pending or failed)")
+    delivery_since: datetime | None = None
 
 
 class ConversationDetailOut(ConversationOut):

@@ -10,7 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
-from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
+from bot.conversations.records import Conversation, ConversationStatus, InboundState, Message
 from bot.conversations.sending import ReplySender, SendOutcome
 from bot.sales.counters import bump_daily, day_of
 from channels.accounts import find_by_platform_account
@@ -59,27 +59,17 @@ async def human_reply(
         return None
     account = await find_by_platform_account(db, conversation.platform, conversation.account_id)
     if account is None or account.tenant_id != tenant_id:
-        raise HandoffError(409, "channel_disconnected", "the channel of this conversation is no longer connected")
+        raise HandoffError(
+            409,
+            "channel_disconnected",
+            "Not sent: this conversation's channel is no longer connected. Connect it again on the Channels page.",
+        )
     if conversation.status not in (ConversationStatus.human, ConversationStatus.closed, ConversationStatus.opted_out):
         conversation = (
             await convs.update_conversation(db, tenant_id, conversation_id, status=ConversationStatus.human, paused_until=None)
             or conversation
         )
-    outcome = await sender.deliver(account, conversation, text, sender="human")
-    message = await msgs.record_outbound(
-        db,
-        tenant_id,
-        conversation_id,
-        sender="human",
-        text=text,
-        source="human",
-        delivery=Delivery.sent if outcome.sent else Delivery.failed,
-        message_id=uuid.uuid4().hex,
-        platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
-        error_code=outcome.error_code,
-        error_title=outcome.detail[:300] if not outcome.sent else "",
-        now=now,
-    )
+    message, outcome = await sender.send_as_person(account, conversation, text, message_id=uuid.uuid4().hex)
     if outcome.sent:
         await count_person_answer(db, conversation, now=now, zone=zone)
     return message, outcome

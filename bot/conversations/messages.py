@@ -111,6 +111,8 @@ async def record_outbound_once(
     turn_id: str = "",
     error_code: int = 0,
     error_title: str = "",
+    problem: str = "",
+    status_after: str = "",
     message_id: str = "",
     advance: bool = True,
     replace: bool = False,
@@ -136,6 +138,8 @@ async def record_outbound_once(
         ("turn_id", turn_id),
         ("error_code", error_code),
         ("error_title", error_title),
+        ("problem", problem),
+        ("status_after", status_after),
     ):
         if value:
             doc[key] = value

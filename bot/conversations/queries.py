@@ -23,11 +23,12 @@ async def find_conversations(
     status: str = "",
     platform: str = "",
     campaign_id: str = "",
+    delivery: str = "",
     ids: list[str] | None = None,
     limit: int = 50,
     skip: int = 0,
 ) -> list[Conversation]:
-    """Conversations newest first, filtered on status, platform, campaign and (when given) a set of ids."""
+    """Conversations newest first, filtered on status, platform, campaign, delivery and (when given) a set of ids."""
     query: dict[str, Any] = {"tenant_id": tenant_id}
     if status:
         query["status"] = status
@@ -35,6 +36,10 @@ async def find_conversations(
         query["platform"] = platform
     if campaign_id:
         query["campaign_id"] = campaign_id
+    if delivery == "ok":
+        query["delivery"] = {"$nin": ["pending", "failed"]}  # an answered conversation stores no delivery at all
+    elif delivery:
+        query["delivery"] = delivery
     if ids is not None:
         query["_id"] = {"$in": ids}
     cursor = db.conversations.find(query).sort("last_message_at_ms", DESCENDING).skip(skip).limit(limit)

@@ -35,6 +35,9 @@ class InboundState(StrEnum):
 
 class Delivery(StrEnum):
     sending = "sending"
+    # Meta could not take it (unreachable, failing, limiting) through one attempt's retries: kept, and the delivery's
+    # next attempt sends this same text again.
+    retrying = "retrying"
     unknown = "unknown"  # sent, but Meta's answer never came: its echo or status will tell whether it went
     unconfirmed = "unconfirmed"  # sent twice without an answer or a report: probably delivered, not sent again
     sent = "sent"
@@ -43,7 +46,8 @@ class Delivery(StrEnum):
     failed = "failed"
 
 
-# Receipts only move a message forward: `read` stays `read` when a late `delivered` comes.
+# Receipts only move a message forward: `read` stays `read` when a late `delivered` comes. A reply being retried
+# has no rank: it never went out, so no read watermark may mark it read.
 DELIVERY_RANK = {
     Delivery.sending: 0,
     Delivery.unknown: 0,
@@ -55,10 +59,19 @@ DELIVERY_RANK = {
 
 Sender = Literal["customer", "bot", "human"]
 
+
+class ConversationDelivery(StrEnum):
+    """Whether the customer got the conversation's latest answer (the owner's view of the messages' deliveries)."""
+
+    ok = "ok"
+    pending = "pending"  # a reply did not go out yet and is being tried again
+    failed = "failed"  # a reply did not go out and nothing more is tried by itself: the owner may press Retry
+
+
 # "Never": the customer has not written yet, so no messaging window is open.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
-TIME_FIELDS = ("last_message_at", "last_customer_at", "paused_until", "first_reply_at")
+TIME_FIELDS = ("last_message_at", "last_customer_at", "paused_until", "first_reply_at", "delivery_since")
 
 
 def to_ms(at: datetime) -> int:
@@ -92,6 +105,13 @@ class Conversation(BaseModel):
     referral_ad_id: str = ""
     last_error: str = ""
     last_error_code: int = 0
+    # A reply that did not reach the customer: its state, the kind of problem (`channels.problems`), since when,
+    # the kept message a Retry sends again, and the dead letter a Retry replays when no message was kept.
+    delivery: ConversationDelivery = ConversationDelivery.ok
+    delivery_problem: str = ""
+    delivery_since: datetime | None = None
+    failed_message_id: str = ""
+    deadletter_id: str = ""
 
     @property
     def silent(self) -> bool:
@@ -118,6 +138,7 @@ class Message(BaseModel):
     error_code: int = 0
     error_title: str = ""
     turn_id: str = ""
+    problem: str = ""  # outbound, not delivered: the kind of problem (`channels.problems`)
     # A turn's reply whose send went unanswered (`delivery` unknown): how many parts it has, how many Meta reported
     # as sent, which part's report is awaited and since when (ms), how many sends went unanswered, and the status
     # the turn gives the conversation.

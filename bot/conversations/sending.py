@@ -13,6 +13,11 @@ the customer: it is not repeated blindly. The reply is stored as `unknown` and t
 second unanswered send is left `unconfirmed` (probably delivered; shown to the owner as such). With echoes and
 statuses subscribed (as Facebook Login does) that leaves no second reply; without them, a reply Meta did deliver
 late is sent a second time after the wait.
+
+A send Meta surely did not take (unreachable, server errors, rate limits, after the client's retries) is kept as
+`retrying` and the conversation shows it as not answered yet; the delivery's next attempt sends that same text
+(no second model call), and once the delivery is given up the conversation is failed (`undelivered.py`), for the
+owner to retry. Every send also tells its channel's health: a success, or a failure of the channel's own.
 """
 
 from __future__ import annotations
@@ -28,15 +33,17 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
-from bot.conversations.records import Conversation, Delivery, Message, from_ms
+from bot.conversations import undelivered
+from bot.conversations.records import Conversation, ConversationStatus, Delivery, Message, from_ms, to_ms
 from bot.metrics import Metrics
 from bot.outages import ride_out
-from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect
+from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect, note_send_success, note_send_trouble
 from channels.base import adapter_for_platform
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient, GraphError, SendOutcomeUnknown
 from channels.outbound import split_part_reference
 from channels.pacing import SendPacer
+from channels.problems import CHANNEL_PROBLEMS, PASSING_PROBLEMS, problem_of
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +75,7 @@ class SendOutcome:
     error_code: int = 0
     detail: str = ""
     recorded: bool = False  # the reply was stored in the conversation (sent or failed), not withheld
+    problem: str = ""  # why it did not go out, as `channels.problems` names it
 
 
 def window_refusal(conversation: Conversation, sender: Literal["bot", "human"], now: datetime) -> str:
@@ -88,6 +96,15 @@ def window_tag(conversation: Conversation, now: datetime) -> str:
 def report_wait_left(awaiting_since: datetime, now: datetime, wait_s: float) -> float:
     """Seconds still to wait for Meta's report of a send that went unanswered at `awaiting_since`."""
     return max(0.0, wait_s - (now - awaiting_since).total_seconds())
+
+
+def to_resend(reply: Message) -> bool:
+    """Whether a turn's stored reply is to be sent again when its turn runs again: one kept while Meta could not
+    take it, or one failed for a reason that passes (its delivery given up, now replayed). A reply Meta refused
+    for good (window, blocked, token) is not sent again by itself."""
+    if reply.delivery == Delivery.retrying:
+        return True
+    return reply.delivery == Delivery.failed and reply.problem in PASSING_PROBLEMS
 
 
 def reply_message_id(turn_id: str) -> str:
@@ -161,7 +178,8 @@ class ReplySender:
         db, tenant_id, now = self._db, conversation.tenant_id, self._clock.now()
         if refusal := window_refusal(conversation, sender, now):
             await convs.update_conversation(db, tenant_id, conversation.id, last_error=refusal)
-            return SendOutcome(False, error_category="window", detail=refusal)
+            problem = "template_needed" if conversation.platform == "whatsapp" else "window"
+            return SendOutcome(False, error_category="window", detail=refusal, problem=problem)
         try:
             ids = await self._send_requests(
                 account,
@@ -173,6 +191,9 @@ class ReplySender:
                 first_part=first_part,
             )
         except GraphError as exc:
+            problem = problem_of(exc)
+            if problem in CHANNEL_PROBLEMS:
+                await note_send_trouble(db, account, problem, to_ms(self._clock.now()))
             if exc.transient:
                 raise  # retries are exhausted for now: leave the delivery pending so it is tried again
             self._metrics.send_failures.labels(exc.category).inc()
@@ -182,7 +203,7 @@ class ReplySender:
                 db, tenant_id, conversation.id, last_error=exc.message[:300], last_error_code=exc.code or None
             )
             log.warning("send failed for good", extra={"category": exc.category, "code": exc.code})
-            return SendOutcome(False, error_category=exc.category, error_code=exc.code, detail=exc.message)
+            return SendOutcome(False, error_category=exc.category, error_code=exc.code, detail=exc.message, problem=problem)
         return SendOutcome(True, ids)
 
     async def send_turn_reply(
@@ -198,11 +219,85 @@ class ReplySender:
     ) -> SendOutcome:
         """Send a turn's reply and store it under the turn's reply id; the caller has checked that no reply of
         this turn is stored yet. The conversation's newest-message time is left to the turn's closing write.
-        `status_after` is the status the turn gives the conversation (kept with a reply whose send goes unanswered)."""
-        db, tenant_id = self._db, conversation.tenant_id
-        fresh = await convs.get_conversation(db, tenant_id, conversation.id)
+        `status_after` is the status the turn gives the conversation (kept with a reply whose send goes unanswered
+        or is retried). A send Meta could not take raises GraphError after the reply was kept for the next attempt."""
+        fresh = await convs.get_conversation(self._db, conversation.tenant_id, conversation.id)
         if fresh is None or fresh.silent:
             return SendOutcome(False, detail="a person has this conversation")
+        return await self._send_kept(
+            account, fresh, text, turn_id=turn_id, source=source, reply_to=reply_to, status_after=status_after
+        )
+
+    async def resend_reply(
+        self, account: ChannelAccount, record: Message, *, reply_to: str = "", keep_trying: bool = True
+    ) -> SendOutcome:
+        """Send a kept message again, the same text under the same id, so however it ends it is stored once: a turn's
+        reply Meta could not take before (`retrying`), or a failed message the owner retries. With `keep_trying`
+        (the queue's next attempt) a send Meta cannot take yet raises GraphError and stays `retrying`; without it
+        (the owner pressed Retry) the failure is final and returned at once."""
+        fresh = await convs.get_conversation(self._db, record.tenant_id, record.conversation_id)
+        if fresh is None:
+            return SendOutcome(False, detail="the conversation is gone")
+        if record.sender == "human" or not record.turn_id:
+            _, outcome = await self.send_as_person(account, fresh, record.text, message_id=record.id)
+            return outcome
+        if fresh.silent and fresh.status.value != record.status_after:
+            # A person took the conversation since: the bot does not talk over them.
+            return SendOutcome(False, detail="a person has this conversation")
+        return await self._send_kept(
+            account,
+            fresh,
+            record.text,
+            turn_id=record.turn_id,
+            source=record.source,
+            reply_to=reply_to,
+            status_after=record.status_after,
+            keep_trying=keep_trying,
+        )
+
+    async def send_as_person(
+        self, account: ChannelAccount, conversation: Conversation, text: str, *, message_id: str
+    ) -> tuple[Message, SendOutcome]:
+        """A person's message (the owner's, from the inbox) sent and stored under `message_id` as sent or failed; a
+        Meta that cannot be reached fails it at once, in words, for the owner to retry."""
+        try:
+            outcome = await self.deliver(account, conversation, text, sender="human")
+        except GraphError as exc:
+            outcome = SendOutcome(
+                False, error_category=exc.category, error_code=exc.code, detail=exc.message, problem=problem_of(exc)
+            )
+        message = await msgs.record_outbound(
+            self._db,
+            conversation.tenant_id,
+            conversation.id,
+            sender="human",
+            text=text,
+            source="human",
+            delivery=Delivery.sent if outcome.sent else Delivery.failed,
+            message_id=message_id,
+            platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
+            error_code=outcome.error_code,
+            error_title=outcome.detail[:300] if not outcome.sent else "",
+            problem=outcome.problem,
+            replace=True,
+            now=self._clock.now(),
+        )
+        await self._settle_conversation(account, conversation, outcome, message_id)
+        return message, outcome
+
+    async def _send_kept(
+        self,
+        account: ChannelAccount,
+        fresh: Conversation,
+        text: str,
+        *,
+        turn_id: str,
+        source: str,
+        reply_to: str,
+        status_after: str,
+        keep_trying: bool = True,
+    ) -> SendOutcome:
+        db, tenant_id = self._db, fresh.tenant_id
         try:
             outcome = await self.deliver(account, fresh, text, reply_to=reply_to, reference=turn_id)
         except PartUnconfirmed as unconfirmed:
@@ -211,7 +306,7 @@ class ReplySender:
                 lambda: msgs.hold_unconfirmed_reply(
                     db,
                     tenant_id,
-                    conversation.id,
+                    fresh.id,
                     message_id=reply_message_id(turn_id),
                     text=text,
                     source=source,
@@ -224,9 +319,87 @@ class ReplySender:
                 what="an unanswered reply's record",
             )
             self._metrics.send_failures.labels("unconfirmed").inc()
-            return await self.settle_unconfirmed(account, fresh, turn_id, reply_to=reply_to)
-        await self._store_reply(conversation, text, turn_id=turn_id, source=source, outcome=outcome)
+            outcome = await self.settle_unconfirmed(account, fresh, turn_id, reply_to=reply_to)
+            await self._settle_conversation(account, fresh, outcome, reply_message_id(turn_id))
+            return outcome
+        except GraphError as exc:
+            problem = problem_of(exc)
+            if keep_trying:
+                await self._keep_for_retry(
+                    fresh, text, turn_id=turn_id, source=source, status_after=status_after, problem=problem
+                )
+                raise
+            outcome = SendOutcome(False, error_category=exc.category, error_code=exc.code, detail=exc.message, problem=problem)
+        await self._store_reply(fresh, text, turn_id=turn_id, source=source, outcome=outcome)
+        await self._settle_conversation(account, fresh, outcome, reply_message_id(turn_id))
         return outcome
+
+    async def _keep_for_retry(
+        self, conversation: Conversation, text: str, *, turn_id: str, source: str, status_after: str, problem: str
+    ) -> None:
+        """Meta could not take the reply in this attempt: it is kept as `retrying` (the next attempt sends this same
+        text, no second model call), and the conversation shows it is not answered yet, with the status its turn
+        gives it (a customer who asked for a person waits for one, told so or not)."""
+        now, message_id = self._clock.now(), reply_message_id(turn_id)
+        await ride_out(
+            lambda: msgs.record_outbound(
+                self._db,
+                conversation.tenant_id,
+                conversation.id,
+                sender="bot",
+                text=text,
+                source=source,
+                delivery=Delivery.retrying,
+                turn_id=turn_id,
+                message_id=message_id,
+                problem=problem,
+                status_after=status_after,
+                replace=True,
+                now=now,
+            ),
+            what="a reply kept for its retry",
+        )
+        status = ConversationStatus(status_after) if status_after else None
+        await undelivered.note_pending(self._db, conversation, problem=problem, message_id=message_id, now=now, status=status)
+        log.warning("reply kept for the next attempt", extra={"problem": problem, "platform": conversation.platform})
+
+    async def give_up_retry(self, record: Message) -> None:
+        """A kept reply that will not be sent by itself (a person has the conversation now): failed, for the owner."""
+        await msgs.record_outbound(
+            self._db,
+            record.tenant_id,
+            record.conversation_id,
+            sender="bot",
+            text=record.text,
+            source=record.source,
+            delivery=Delivery.failed,
+            turn_id=record.turn_id,
+            message_id=record.id,
+            problem=record.problem,
+            status_after=record.status_after,
+            advance=False,
+            replace=True,
+            now=record.at,
+        )
+        conversation = await convs.get_conversation(self._db, record.tenant_id, record.conversation_id)
+        if conversation is not None:
+            await undelivered.note_failed(
+                self._db, conversation, problem=record.problem or "not_answered", message_id=record.id, now=self._clock.now()
+            )
+
+    async def _settle_conversation(
+        self, account: ChannelAccount, conversation: Conversation, outcome: SendOutcome, message_id: str
+    ) -> None:
+        """After a send is stored (never before: the record is what keeps a retry from sending twice), the
+        conversation's delivery: answered (whatever failed before), or failed with its problem; and the channel's
+        health, which a send that went through proves."""
+        if outcome.sent:
+            await undelivered.note_delivered(self._db, conversation)
+            await note_send_success(self._db, account, to_ms(self._clock.now()))
+        elif outcome.problem:
+            await undelivered.note_failed(
+                self._db, conversation, problem=outcome.problem, message_id=message_id, now=self._clock.now()
+            )
 
     async def _store_reply(
         self, conversation: Conversation, text: str, *, turn_id: str, source: str, outcome: SendOutcome
@@ -248,6 +421,7 @@ class ReplySender:
                 platform_message_id=outcome.message_ids[0] if outcome.message_ids else "",
                 error_code=outcome.error_code,
                 error_title=outcome.detail[:300] if not outcome.sent else "",
+                problem=outcome.problem if not outcome.sent else "",
                 advance=False,
                 replace=True,
                 now=self._clock.now(),

@@ -16,6 +16,7 @@ from bot.conversations.records import (
     NEVER,
     TIME_FIELDS,
     Conversation,
+    ConversationDelivery,
     ConversationStatus,
     Delivery,
     InboundState,
@@ -38,6 +39,9 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
             IndexModel([("platform", ASCENDING), ("account_id", ASCENDING), ("customer_id", ASCENDING)], unique=True),
             IndexModel([("tenant_id", ASCENDING), ("last_message_at_ms", DESCENDING)]),
             IndexModel([("tenant_id", ASCENDING), ("status", ASCENDING)]),
+            # The owner's "not answered" list and count, and the alerts' look for new failures.
+            IndexModel([("tenant_id", ASCENDING), ("delivery", ASCENDING)]),
+            IndexModel([("delivery", ASCENDING), ("delivery_since_ms", ASCENDING)]),
         ]
     )
     await db.messages.create_indexes(
@@ -191,7 +195,9 @@ def _stored(fields: dict[str, Any]) -> dict[str, Any]:
         if name in TIME_FIELDS:
             stored[f"{name}_ms"] = to_ms(value) if value is not None else None
         else:
-            stored[name] = value.value if isinstance(value, (ConversationStatus, InboundState, Delivery)) else value
+            stored[name] = (
+                value.value if isinstance(value, (ConversationStatus, ConversationDelivery, InboundState, Delivery)) else value
+            )
     return stored
 
 

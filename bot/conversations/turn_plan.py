@@ -20,6 +20,9 @@ class TurnAction(StrEnum):
     finish = "finish"  # an earlier attempt sent this turn's reply and stopped before the end: never send twice
     # An earlier attempt's send went unanswered: wait for Meta's report of it, send again only without one.
     resume = "resume"
+    # Meta could not take an earlier attempt's reply (or it was given up on, and the delivery is replayed): send
+    # that same reply again.
+    resend = "resend"
     skip = "skip"  # the customer opted out and did not write START: kept, unanswered, no model call
     answer = "answer"
 
@@ -40,16 +43,24 @@ def plan_turn(
     turn_intent: Intent | None,
     now: datetime,
     reply_unconfirmed: bool = False,
+    reply_to_resend: bool = False,
+    reply_status_after: str = "",
 ) -> TurnPlan:
     """`turn_intent` is the pending messages' intent, needed only when the customer opted out (START or not).
-    `reply_unconfirmed`: the stored reply of this turn went out without Meta's answer (its delivery is unknown)."""
+    `reply_unconfirmed`: the stored reply of this turn went out without Meta's answer (its delivery is unknown).
+    `reply_to_resend`: the stored reply never went out, for a reason that passes (Meta unreachable, failing);
+    `reply_status_after` is the status it gave the conversation, which does not keep it from being sent."""
     if not has_pending:
         return TurnPlan(TurnAction.nothing)
     resume = status == ConversationStatus.human and paused_until is not None and paused_until <= now
     effective = ConversationStatus.bot if resume else status
     if effective in SILENT_STATUSES:
-        return TurnPlan(TurnAction.hold)
+        # The reply that told the customer a person will answer is what set the silence: it still goes.
+        own_silence = already_answered and reply_to_resend and effective.value == reply_status_after
+        return TurnPlan(TurnAction.resend) if own_silence else TurnPlan(TurnAction.hold)
     if already_answered:
+        if reply_to_resend:
+            return TurnPlan(TurnAction.resend, resume)
         return TurnPlan(TurnAction.resume if reply_unconfirmed else TurnAction.finish, resume)
     if effective == ConversationStatus.opted_out and turn_intent != Intent.opt_in:
         return TurnPlan(TurnAction.skip, resume)
@@ -108,4 +119,19 @@ def turn_counts(
         counts["opt_outs"] = 1
     if complaint_is_new:
         counts["complaints"] = 1
+    return counts
+
+
+def late_reply_counts(*, sent: bool, answered: int, handoff: bool, first_response_ms: int | None) -> dict[str, int]:
+    """What a reply sent again (after Meta could not take it) adds to the day's counters; the model call and the
+    turn's intents were counted by the attempt that wrote it."""
+    counts: dict[str, int] = {}
+    if sent:
+        counts.update(messages_out=1, messages_answered=answered)
+        if first_response_ms is not None:
+            counts.update(first_responses=1, first_response_ms=first_response_ms)
+    else:
+        counts["send_failures"] = 1
+    if handoff:
+        counts["handoffs"] = 1
     return counts

@@ -17,9 +17,17 @@ from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
-from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id
+from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id, to_resend
 from bot.conversations.turn_context import TurnMessages, load_turn_context, load_turn_messages
-from bot.conversations.turn_plan import COMPLAINT_INTENTS, TurnAction, plan_turn, status_after_turn, turn_counts, usage_counts
+from bot.conversations.turn_plan import (
+    COMPLAINT_INTENTS,
+    TurnAction,
+    late_reply_counts,
+    plan_turn,
+    status_after_turn,
+    turn_counts,
+    usage_counts,
+)
 from bot.metrics import Metrics
 from bot.pipeline import classify_turn, run_turn
 from bot.pipeline.llm import SalesChatModel
@@ -89,6 +97,8 @@ class TurnRunner:
             has_pending=bool(pending),
             already_answered=reply is not None,
             reply_unconfirmed=reply is not None and reply.delivery == Delivery.unknown,
+            reply_to_resend=reply is not None and to_resend(reply),
+            reply_status_after=reply.status_after if reply is not None else "",
             turn_intent=classification.intent if classification else None,
             now=self._clock.now(),
         )
@@ -101,6 +111,10 @@ class TurnRunner:
             return None
         if plan.action == TurnAction.hold:
             await msgs.mark_inbound(db, tenant_id, message_ids, InboundState.held)
+            if reply is not None and reply.delivery == Delivery.retrying:
+                # A person has the conversation now: the bot's kept reply is not sent over them. It shows as not
+                # sent, for the owner to send or not.
+                await self._sender.give_up_retry(reply)
             return None
         if plan.action == TurnAction.finish:
             await msgs.mark_inbound(db, tenant_id, message_ids, InboundState.answered)
@@ -108,6 +122,9 @@ class TurnRunner:
         if plan.action == TurnAction.resume:
             assert reply is not None
             return await self._resume(account, conversation, messages, reply, turn_id, settings)
+        if plan.action == TurnAction.resend:
+            assert reply is not None
+            return await self._resend(account, conversation, messages, reply, settings)
         if plan.action == TurnAction.skip:
             assert classification is not None
             await msgs.mark_inbound(
@@ -247,6 +264,37 @@ class TurnRunner:
             await bump_daily(
                 db, tenant_id, day=day, platform=conversation.platform, campaign_id=conversation.campaign_id, send_failures=1
             )
+        return outcome
+
+    async def _resend(
+        self, account: ChannelAccount, conversation: Conversation, messages: TurnMessages, reply: Message, settings: BotSettings
+    ) -> SendOutcome:
+        """Send again the reply an earlier attempt could not get to Meta (raises GraphError while Meta still cannot
+        take it), then close the turn as it would have closed."""
+        db, tenant_id, pending = self._db, conversation.tenant_id, messages.pending
+        outcome = await self._sender.resend_reply(account, reply, reply_to=pending[-1].platform_message_id)
+        now = self._clock.now()
+        if not outcome.recorded:
+            return outcome  # withheld (a person has the conversation): the messages wait for them
+        await msgs.mark_inbound(db, tenant_id, [m.id for m in pending], InboundState.answered)
+        first_answer = outcome.sent and conversation.first_reply_at is None
+        await convs.close_turn(
+            db, tenant_id, conversation.id, last_message_at=now, **({"first_reply_at": now} if first_answer else {})
+        )
+        counts = late_reply_counts(
+            sent=outcome.sent,
+            answered=len(pending),
+            handoff=reply.status_after == ConversationStatus.handoff.value,
+            first_response_ms=max(0, int((now - pending[0].at).total_seconds() * 1000)) if first_answer else None,
+        )
+        await bump_daily(
+            db,
+            tenant_id,
+            counts,
+            day=day_of(now, settings.zone),
+            platform=conversation.platform,
+            campaign_id=conversation.campaign_id,
+        )
         return outcome
 
     def _observe(self, conversation: Conversation, result: TurnResult, outcome: SendOutcome, received_at_ms: int) -> None:

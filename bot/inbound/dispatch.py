@@ -21,6 +21,7 @@ from bot.conversations import store as convs
 from bot.conversations.handoff import count_person_answer
 from bot.conversations.records import Conversation, ConversationStatus, InboundState
 from bot.conversations.sending import ReplySender
+from bot.conversations.undelivered import fail_after_retries
 from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.event_plan import (
     InboundAction,
@@ -135,6 +136,26 @@ class EventDispatcher:
                 raise cancelled
         if failures:
             raise next((f for f in failures if is_store_outage(f)), failures[0])
+
+    async def note_dead_letter(self, channel: str, payload: dict[str, Any], deadletter_id: str) -> None:
+        """A delivery was given up: each of its customers whose reply did not go out (or who got none) shows as not
+        answered to the owner, with the dead letter a Retry can replay."""
+        now = self._clock.now()
+        seen: set[str] = set()
+        for event in adapter_for_channel(channel).parse(payload):
+            if not isinstance(event, InboundMessage):
+                continue
+            account = await find_by_platform_account(self._db, event.platform, event.account_id)
+            if account is None:
+                continue
+            conversation = await convs.find_conversation(
+                self._db, account.tenant_id, event.platform, event.account_id, event.customer_id
+            )
+            if conversation is None or conversation.id in seen:
+                continue
+            seen.add(conversation.id)
+            if await fail_after_retries(self._db, conversation, deadletter_id=deadletter_id, now=now):
+                log.warning("a customer got no answer; the owner is shown it", extra={"platform": event.platform})
 
     async def _handle_event(self, event: ChannelEvent, started: float) -> tuple[ChannelAccount, Conversation, BotSettings] | None:
         account = await self._accounts.get((event.platform, event.account_id), started)

@@ -179,7 +179,8 @@ class InboundStream:
             pipe.hdel(LAST_ERRORS, delivery.entry_id)
             await pipe.execute()
 
-    async def dead_letter(self, delivery: Delivery, error: str) -> None:
+    async def dead_letter(self, delivery: Delivery, error: str) -> str:
+        """Move the entry to the dead-letter stream; the dead letter's id (what a replay names)."""
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xadd(
                 DEADLETTER,
@@ -198,7 +199,8 @@ class InboundStream:
                 pipe.delete(delivery.body_key)
             pipe.hdel(ATTEMPTS, delivery.entry_id)
             pipe.hdel(LAST_ERRORS, delivery.entry_id)
-            await pipe.execute()
+            results = await pipe.execute()
+        return str(results[0])
 
     async def list_dead_letters(self, count: int = 100) -> list[dict[str, str]]:
         # Replies are decoded to str (the client's decode_responses), whatever redis-py's types allow for.

@@ -154,9 +154,10 @@ class Worker:
             counted = True
             if attempts > self.inbound.max_attempts:
                 last = await self.inbound.last_error(delivery) or "the worker handling it stopped"
-                await self.inbound.dead_letter(delivery, f"failed {attempts - 1} times; last error: {last}")
+                deadletter_id = await self.inbound.dead_letter(delivery, f"failed {attempts - 1} times; last error: {last}")
                 self.metrics.dead_letters.inc()
                 log.error("delivery dead-lettered", extra={"entry_id": delivery.entry_id, "attempts": attempts})
+                await self._tell_owners(delivery, deadletter_id)
                 return
             if delivery.body_missing:
                 # Its webhook was answered 503 when the body could not be stored: Meta delivers it again.
@@ -201,6 +202,15 @@ class Worker:
             keeper.cancel()
             self._in_flight.discard(delivery.entry_id)
             self._slots.release()
+
+    async def _tell_owners(self, delivery: Delivery, deadletter_id: str) -> None:
+        """The customers of a given-up delivery got no answer: their conversations show it (see
+        `undelivered.fail_after_retries`). Best effort: the dead letter itself is kept whatever happens here."""
+        try:
+            payload = loads_limited(delivery.body)
+            await self.dispatcher.note_dead_letter(delivery.channel, payload, deadletter_id)
+        except Exception:
+            log.warning("could not mark a dead letter's conversations", extra={"entry_id": delivery.entry_id})
 
     async def _refund(self, delivery: Delivery) -> None:
         """The delivery was interrupted by the stop, not failed by it: its attempt does not count."""

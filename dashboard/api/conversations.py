@@ -11,10 +11,15 @@ from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.handoff import human_reply, release, take_over
 from bot.conversations.queries import conversation_ids_at_stage, find_conversations
-from bot.conversations.records import Conversation, Message
+from bot.conversations.records import Conversation, ConversationDelivery, Message
+from bot.conversations.sending import SendOutcome
+from bot.conversations.undelivered import delivery_error
+from bot.inbound.retry import retry_delivery
+from bot.runtime.app import INBOUND
 from bot.sales.bot_settings import get_bot_settings
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.leads import Lead, get_lead, lead_history, lead_to_api, leads_of_conversations
+from channels.problems import PASSING_PROBLEMS, cause, not_sent, problem_of_code
 from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import engine, services, tenant_id
 from dashboard.errors import ApiError, not_found
@@ -23,7 +28,7 @@ from dashboard.schemas import ConversationDetailOut, ConversationsOut, Conversat
 routes = ApiRoutes()
 
 
-def message_to_api(message: Message) -> dict[str, Any]:
+def message_to_api(message: Message, platform: str = "facebook") -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": message.id,
         "direction": message.direction,
@@ -37,8 +42,10 @@ def message_to_api(message: Message) -> dict[str, Any]:
             out["attachments"] = message.attachments
     else:
         out.update(source=message.source, delivery=message.delivery)
-        if message.error_code or message.error_title:
-            out["error"] = {"code": message.error_code, "message": message.error_title}
+        if message.error_code or message.error_title or message.problem:
+            # Meta's own text stays in the record for support; the owner reads what happened in words.
+            problem = message.problem or problem_of_code(message.error_code)
+            out["error"] = {"code": message.error_code, "message": not_sent(problem, platform)}
     return out
 
 
@@ -63,7 +70,13 @@ def conversation_to_api(conversation: Conversation, lead: Lead | None = None) ->
     if conversation.paused_until:
         out["paused_until"] = conversation.paused_until.isoformat()
     if conversation.last_error:
-        out["last_error"] = {"code": conversation.last_error_code, "message": conversation.last_error}
+        problem = problem_of_code(conversation.last_error_code) if conversation.last_error_code else "refused"
+        out["last_error"] = {"code": conversation.last_error_code, "message": cause(problem, conversation.platform)}
+    out["delivery"] = conversation.delivery.value
+    if conversation.delivery != ConversationDelivery.ok:
+        out["delivery_error"] = delivery_error(conversation)
+        if conversation.delivery_since:
+            out["delivery_since"] = conversation.delivery_since.isoformat()
     return out
 
 
@@ -71,7 +84,7 @@ async def _detail(request: web.Request, conversation: Conversation) -> Conversat
     db, tenant = services(request).db, tenant_id(request)
     lead = await get_lead(db, tenant, conversation.id)
     out = conversation_to_api(conversation, lead)
-    out["messages"] = [message_to_api(m) for m in await msgs.all_messages(db, tenant, conversation.id)]
+    out["messages"] = [message_to_api(m, conversation.platform) for m in await msgs.all_messages(db, tenant, conversation.id)]
     if lead:
         out["lead"]["history"] = [
             {"at": e["at"].isoformat(), "score": e["score"], "stage": e["stage"], "reasons": e.get("reasons", [])}
@@ -98,6 +111,7 @@ async def filtered_conversations(db: AsyncDatabase, tenant: str, query: Conversa
         status=query.status or "",
         platform=query.platform or "",
         campaign_id=query.campaign_id or "",
+        delivery=query.delivery or "",
         ids=ids,
         limit=query.limit,
         skip=query.offset,
@@ -151,13 +165,48 @@ async def reply(request: web.Request, body: ReplyIn) -> MessageOut:
     assert result is not None
     message, outcome = result
     if not outcome.sent:
-        raise ApiError(
-            502 if outcome.error_category in ("transient", "unknown") else 409,
-            f"send_failed_{outcome.error_category or 'unknown'}",
-            outcome.detail or "the message could not be sent",
-            {"meta_error_code": str(outcome.error_code)} if outcome.error_code else None,
-        )
-    return MessageOut.model_validate(message_to_api(message))
+        raise send_refusal(outcome, conversation.platform)
+    return MessageOut.model_validate(message_to_api(message, conversation.platform))
+
+
+def send_refusal(outcome: SendOutcome, platform: str) -> ApiError:
+    """A send that did not go out, as the owner reads it: 502 when it may go later (Meta unreachable or failing),
+    409 when Meta refused it for good (window, blocked, token)."""
+    problem = outcome.problem or "refused"
+    return ApiError(
+        502 if problem in PASSING_PROBLEMS else 409,
+        f"not_sent_{problem}",
+        not_sent(problem, platform),
+        {"meta_error_code": str(outcome.error_code)} if outcome.error_code else None,
+    )
+
+
+@routes.post("/api/conversations/{id}/retry", status=(200, 202), errors=(409, 502))
+async def retry(request: web.Request) -> Reply[ConversationDetailOut]:
+    """Send again the reply that did not reach the customer (the conversation's `delivery` is `failed`), once.
+
+    200 with the conversation when it went out; 202 when the bot had written no reply yet and the customer's message
+    went back to the bot; 409 when there is nothing to retry (or it is being retried), 502 or 409 with the reason in
+    words when it failed again.
+    """
+    conversation = await _owned(request)
+    s, tenant = services(request), tenant_id(request)
+    settings = await get_bot_settings(s.db, tenant)
+    done = await retry_delivery(
+        s.db,
+        s.redis,
+        request.app[INBOUND],
+        engine(request).sender,
+        tenant,
+        conversation.id,
+        now=s.clock.now(),
+        zone=settings.zone,
+    )
+    if done.outcome is not None and not done.outcome.sent:
+        raise send_refusal(done.outcome, conversation.platform)
+    fresh = await convs.get_conversation(s.db, tenant, conversation.id)
+    assert fresh is not None
+    return Reply(await _detail(request, fresh), status=202 if done.result == "queued" else 200)
 
 
 @routes.post("/api/conversations/{id}/conversion", status=(201, 200))

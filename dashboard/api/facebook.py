@@ -26,6 +26,7 @@ from channels.facebook_login import (
     subscribe_page,
 )
 from channels.graph import GraphError
+from channels.problems import login_trouble, problem_of
 from dashboard.api.channels import channel_out
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import identity, services
@@ -237,7 +238,7 @@ async def _finish_login(request: web.Request, query: CallbackQuery) -> CallbackO
         outcome = await connect_pages(p, tenant, user_token)
     except GraphError as exc:
         log.warning("facebook login failed", extra={"graph_code": exc.code, "http_status": exc.http_status})
-        raise ApiError(502, "facebook_login_failed", "Facebook refused the login; try again.") from None
+        raise ApiError(502, "facebook_login_failed", login_trouble(problem_of(exc))) from None
     log.info("facebook login connected accounts", extra={"connected": len(outcome.connected), "skipped": len(outcome.skipped)})
     if _wants_json(request):
         return CallbackOut(

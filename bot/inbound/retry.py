@@ -1,0 +1,137 @@
+"""The owner's Retry on a conversation whose reply did not reach the customer: the kept message sent again, or
+(when none was kept: the bot never got to write one) the given-up delivery put back on the queue.
+
+Exactly once: the retry is claimed on the conversation (failed → pending) before anything is sent, so a double
+click or a second tab gets "nothing to retry"; and it runs under the conversation's lock, so no worker answers the
+same conversation meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import redis.asyncio as aioredis
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bot.conversations import messages as msgs
+from bot.conversations import undelivered
+from bot.conversations.handoff import count_person_answer
+from bot.conversations.records import Conversation, Delivery, InboundState, Message
+from bot.conversations.sending import ReplySender, SendOutcome
+from bot.inbound.locks import ConversationBusy, conversation_lock
+from bot.inbound.stream import InboundStream
+from bot.sales.counters import bump_daily, day_of
+from channels.accounts import find_by_platform_account
+
+log = logging.getLogger(__name__)
+
+# An owner waits for the answer: a conversation a worker is answering right now is not waited for long.
+LOCK_WAIT_S = 10.0
+
+Result = Literal["sent", "failed", "queued"]
+
+
+class RetryRefused(Exception):
+    """Nothing to retry, or it cannot be retried now; `http_status`, `code` and `message` are the owner API's."""
+
+    def __init__(self, http_status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.http_status, self.code, self.message = http_status, code, message
+        self.fields: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class RetryOutcome:
+    result: Result
+    outcome: SendOutcome | None = None  # the send, when a kept message was sent again
+
+
+def _kept(record: Message | None) -> bool:
+    return record is not None and record.direction == "out" and record.delivery in (Delivery.failed, Delivery.retrying)
+
+
+async def retry_delivery(
+    db: AsyncDatabase,
+    redis: aioredis.Redis,
+    inbound: InboundStream,
+    sender: ReplySender,
+    tenant_id: str,
+    conversation_id: str,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+) -> RetryOutcome:
+    """Retry a failed conversation's reply once. RetryRefused when there is nothing to retry (never failed, already
+    retried, or being answered right now)."""
+    claimed = await undelivered.claim_retry(db, tenant_id, conversation_id)
+    if claimed is None:
+        raise RetryRefused(409, "nothing_to_retry", "Every message of this conversation went out: there is nothing to retry.")
+    try:
+        async with conversation_lock(redis, conversation_id, wait_s=LOCK_WAIT_S):
+            return await _retry(db, inbound, sender, claimed, now=now, zone=zone)
+    except ConversationBusy:
+        await undelivered.give_back_retry(db, claimed)
+        raise RetryRefused(409, "busy", "The bot is answering this conversation right now; try again in a moment.") from None
+    except BaseException:
+        await undelivered.give_back_retry(db, claimed)
+        raise
+
+
+async def _retry(
+    db: AsyncDatabase, inbound: InboundStream, sender: ReplySender, conversation: Conversation, *, now: datetime, zone: ZoneInfo
+) -> RetryOutcome:
+    tenant_id = conversation.tenant_id
+    record = await msgs.get_message(db, tenant_id, conversation.failed_message_id) if conversation.failed_message_id else None
+    if not _kept(record):
+        if conversation.deadletter_id and await inbound.replay_dead_letter(conversation.deadletter_id):
+            # The bot never wrote a reply: its delivery goes back on the queue and a worker answers as usual.
+            log.info("a given-up delivery put back on the queue by its owner")
+            return RetryOutcome("queued")
+        await undelivered.note_delivered(db, conversation)  # nothing is left to send: do not show it as failing
+        raise RetryRefused(409, "nothing_to_retry", "There is no message left to send again in this conversation.")
+    assert record is not None
+    account = await find_by_platform_account(db, conversation.platform, conversation.account_id)
+    if account is None or account.tenant_id != tenant_id:
+        await undelivered.give_back_retry(db, conversation)
+        raise RetryRefused(
+            409,
+            "channel_disconnected",
+            "This conversation's channel is no longer connected. Connect it again on the Channels page.",
+        )
+    outcome = await sender.resend_reply(account, record, keep_trying=False)
+    if not outcome.recorded and not outcome.sent and not outcome.problem:
+        await undelivered.give_back_retry(db, conversation)
+        raise RetryRefused(409, "person_has_it", "A person has this conversation now: answer the customer yourself.")
+    if outcome.sent:
+        await _count_answer(db, conversation, record, now=now, zone=zone)
+    return RetryOutcome("sent" if outcome.sent else "failed", outcome)
+
+
+async def _count_answer(db: AsyncDatabase, conversation: Conversation, record: Message, *, now: datetime, zone: ZoneInfo) -> None:
+    """A late answer counts as the answer it is: the customer's messages it answers, and the day's counters."""
+    if record.sender == "human":
+        await count_person_answer(db, conversation, now=now, zone=zone)
+        return
+    waiting = await db.messages.find(
+        {
+            "tenant_id": conversation.tenant_id,
+            "conversation_id": conversation.id,
+            "state": InboundState.pending.value,
+            "at": {"$lte": record.at},
+        },
+        {"_id": 1},
+    ).to_list(None)
+    if waiting:
+        await msgs.mark_inbound(db, conversation.tenant_id, [m["_id"] for m in waiting], InboundState.answered)
+    await bump_daily(
+        db,
+        conversation.tenant_id,
+        {"messages_out": 1, "messages_answered": len(waiting)},
+        day=day_of(now, zone),
+        platform=conversation.platform,
+        campaign_id=conversation.campaign_id,
+    )
