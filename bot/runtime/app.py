@@ -24,6 +24,7 @@ from bot.log_context import request_id_var, tenant_id_var
 from bot.runtime.embedded import EmbeddedServer
 from bot.runtime.engine import Engine, build_engine
 from bot.runtime.housekeeping import chores_running
+from bot.runtime.logs import quiet_parser_noise
 from bot.runtime.services import Services, open_services
 from bot.runtime.settings import Settings
 from channels.webhooks import WebhookConfig, setup_webhook_routes
@@ -121,6 +122,7 @@ def create_app(
     run_worker: bool = True,
     extensions: Sequence[str | Extension] = DEFAULT_EXTENSIONS,
 ) -> web.Application:
+    quiet_parser_noise()
     # Webhook bodies are read by the channel routes with their own 3 MB limit; owner uploads by theirs.
     app = web.Application(middlewares=[request_context], client_max_size=12 * 1024 * 1024)
     app[SETTINGS] = settings

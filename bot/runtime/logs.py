@@ -11,6 +11,8 @@ import logging
 import sys
 import time
 
+from aiohttp.http_exceptions import HttpProcessingError
+
 from bot.log_context import request_id_var, tenant_id_var
 
 _STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "taskName"}
@@ -49,3 +51,29 @@ def configure_logging(level: str = "INFO") -> None:
     # Client libraries log request URLs (which can carry access tokens) at INFO/DEBUG.
     for noisy in ("httpx", "httpcore", "groq", "pymongo", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+class ParserNoise(logging.Filter):
+    """aiohttp's server logs a request its HTTP parser refused (two Content-Type headers, a header line too long,
+    bytes that are not HTTP) as an ERROR with the parser's traceback, though the client got its 400 and none of
+    our code ran. Such a record becomes one WARNING line with the parser's reason and no stack; any other error
+    stays as it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        refused = record.exc_info[1] if record.exc_info else None
+        if not isinstance(refused, HttpProcessingError) or record.levelno <= logging.WARNING:
+            return True
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        record.msg, record.args = "malformed HTTP request refused", ()
+        record.reason = str(refused.message)[:200]
+        record.status = refused.code
+        record.exc_info, record.exc_text = None, None
+        # The logger let the record through as an ERROR; as a WARNING it is shown only where warnings are.
+        return logging.getLogger(record.name).isEnabledFor(logging.WARNING)
+
+
+def quiet_parser_noise() -> None:
+    """Install `ParserNoise` on aiohttp's server logger, once however often the app is built."""
+    server_logger = logging.getLogger("aiohttp.server")
+    if not any(isinstance(existing, ParserNoise) for existing in server_logger.filters):
+        server_logger.addFilter(ParserNoise())
