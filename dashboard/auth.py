@@ -10,7 +10,7 @@ from bot.runtime.logs import tenant_id_var
 from dashboard.api.operations import operation_of
 from dashboard.context import IDENTITY, Identity, services
 from dashboard.errors import ApiError, Handler
-from dashboard.owners import resolve_token
+from dashboard.owners import resolve_token, token_expired
 from dashboard.sessions import SESSION_COOKIE, SessionStore
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -25,8 +25,8 @@ def needs_login(request: web.Request) -> bool:
     return operation is None or not operation.public
 
 
-def _unauthorized(message: str = "log in or send an API token") -> ApiError:
-    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+def _unauthorized(message: str = "log in or send an API token", code: str = "unauthorized") -> ApiError:
+    return ApiError(401, code, message, headers={"WWW-Authenticate": "Bearer"})
 
 
 async def authenticate(request: web.Request) -> Identity:
@@ -35,8 +35,11 @@ async def authenticate(request: web.Request) -> Identity:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthorized("the Authorization header must be 'Bearer <api token>'")
-        found = await resolve_token(services(request).db, token.strip(), now=services(request).clock.now())
+        db, now = services(request).db, services(request).clock.now()
+        found = await resolve_token(db, token.strip(), now=now)
         if found is None:
+            if await token_expired(db, token.strip(), now=now):
+                raise _unauthorized("this API token has expired; log in again or create a new token", "token_expired")
             raise _unauthorized("this API token is not valid")
         return Identity(tenant_id=found.tenant_id, owner_id=found.owner_id, via="token", token_hash=found.token_hash)
     session_id = request.cookies.get(SESSION_COOKIE, "")

@@ -133,16 +133,24 @@ async def clear_facebook_user(db: AsyncDatabase, tenant_id: str) -> None:
     await db.tenants.update_one({"_id": tenant_id, "tenant_id": tenant_id}, {"$unset": {"facebook_user_id": ""}})
 
 
+# Sign-up and login tokens stand for the owner at the keyboard: they live while they are used, like a session,
+# and end after this long unused. Named tokens serve scripts: they end on a date the owner sees and chooses.
 LOGIN_TOKEN_IDLE = timedelta(days=30)
+NAMED_TOKEN_LIFETIME = timedelta(days=90)
+MAX_NAMED_TOKEN_LIFETIME = timedelta(days=365)
 # A token's last use is written at most this often: a busy script costs no write per request.
 LAST_USED_RESOLUTION_MS = 60_000
 MAX_NAMED_TOKENS = 50
 
 
 class TokenKind(StrEnum):
-    signup = "signup"  # answered by sign-up
+    signup = "signup"  # answered by sign-up; expires after 30 days unused
     login = "login"  # answered by `POST /api/login`; expires after 30 days unused
-    named = "named"  # created by the owner with `POST /api/tokens`
+    named = "named"  # created by the owner with `POST /api/tokens`; expires on its date (90 days unless chosen)
+
+
+# The kinds whose expiry moves forward with every use.
+IDLE_KINDS = frozenset({TokenKind.signup, TokenKind.login})
 
 
 @dataclass(frozen=True)
@@ -156,12 +164,15 @@ class ApiToken:
     created_at: datetime
     last_used_at: datetime | None
     token_hash: str
+    # None only for a token made before tokens expired, until its next use gives it a date.
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class IssuedToken:
     token: str  # shown once
     info: ApiToken
+    expires_at: datetime
 
 
 class TooManyTokens(Exception):
@@ -179,16 +190,18 @@ def _api_token(doc: dict[str, Any]) -> ApiToken:
     return ApiToken(
         id=public_token_id(doc["_id"]),
         name=doc.get("name", "API token"),
-        kind=TokenKind(doc.get("kind", TokenKind.login.value)),
+        kind=_kind(doc),
         hint=doc.get("hint", ""),
         created_at=doc["created_at"],
         last_used_at=_from_ms(doc["last_used_at_ms"]) if "last_used_at_ms" in doc else None,
         token_hash=doc["_id"],
+        expires_at=_from_ms(doc["expires_at_ms"]) if "expires_at_ms" in doc else None,
     )
 
 
-def _now() -> datetime:
-    moment = datetime.now(UTC)
+def _to_store(moment: datetime) -> datetime:
+    """A time as the store keeps it: UTC, to the millisecond."""
+    moment = moment.astimezone(UTC)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
@@ -205,12 +218,42 @@ def _expired(doc: dict[str, Any], now_ms: int) -> bool:
     return "expires_at_ms" in doc and doc["expires_at_ms"] <= now_ms
 
 
+def _kind(doc: dict[str, Any]) -> TokenKind:
+    return TokenKind(doc.get("kind", TokenKind.login.value))
+
+
+def token_expiry(kind: TokenKind, used_at: datetime, lifetime: timedelta | None = None) -> datetime:
+    """When a token of this kind, issued or last used at `used_at`, stops working: 30 days after its last use
+    for sign-up and login tokens, its chosen lifetime (90 days unless chosen) after its issue for a named one."""
+    if kind in IDLE_KINDS:
+        return used_at + LOGIN_TOKEN_IDLE
+    return used_at + min(lifetime or NAMED_TOKEN_LIFETIME, MAX_NAMED_TOKEN_LIFETIME)
+
+
+async def _forget_expired_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str, now_ms: int) -> None:
+    """Expired tokens are kept until the owner's next token is made, so using one answers "expired" rather than
+    "not valid"; then they go (and no longer count against the named tokens' cap)."""
+    expired = [
+        doc["_id"] async for doc in db.api_tokens.find({"tenant_id": tenant_id, "owner_id": owner_id}) if _expired(doc, now_ms)
+    ]
+    for digest in expired:
+        await db.api_tokens.delete_one({"_id": digest, "tenant_id": tenant_id})
+
+
 async def issue_token(
-    db: AsyncDatabase, tenant_id: str, owner_id: str, *, kind: TokenKind = TokenKind.named, name: str = ""
+    db: AsyncDatabase,
+    tenant_id: str,
+    owner_id: str,
+    *,
+    now: datetime,
+    kind: TokenKind = TokenKind.named,
+    name: str = "",
+    lifetime: timedelta | None = None,
 ) -> IssuedToken:
-    """A new API token; only its hash is stored, so this is the one time it can be read."""
+    """A new API token, issued at `now`; only its hash is stored, so this is the one time it can be read.
+    `lifetime` is a named token's (90 days unless given, a year at most)."""
     token = secrets.token_urlsafe(32)
-    now = _now()
+    now = _to_store(now)
     doc: dict[str, Any] = {
         "_id": token_hash(token),
         "tenant_id": tenant_id,
@@ -219,9 +262,9 @@ async def issue_token(
         "name": name or {TokenKind.signup: "Sign-up", TokenKind.login: "Login"}.get(kind, "API token"),
         "hint": "…" + token[-4:],
         "created_at": now,
+        "expires_at_ms": _to_ms(token_expiry(kind, now, lifetime)),
     }
-    if kind == TokenKind.login:
-        doc["expires_at_ms"] = _to_ms(now + LOGIN_TOKEN_IDLE)
+    await _forget_expired_tokens(db, tenant_id, owner_id, _to_ms(now))
     if (
         kind == TokenKind.named
         and await db.api_tokens.count_documents({"tenant_id": tenant_id, "owner_id": owner_id, "kind": TokenKind.named.value})
@@ -229,11 +272,12 @@ async def issue_token(
     ):
         raise TooManyTokens()
     await db.api_tokens.insert_one(doc)
-    return IssuedToken(token=token, info=_api_token(doc))
+    return IssuedToken(token=token, info=_api_token(doc), expires_at=_from_ms(doc["expires_at_ms"]))
 
 
 async def resolve_token(db: AsyncDatabase, token: str, *, now: datetime) -> TokenIdentity | None:
-    """Which tenant and owner a bearer token belongs to (the lookup that establishes the tenant) at `now`; notes its use."""
+    """Which tenant and owner a bearer token belongs to (the lookup that establishes the tenant) at `now`; notes its
+    use, which moves a sign-up or login token's expiry forward. None for an unknown, revoked or expired token."""
     if not token:
         return None
     digest = token_hash(token)
@@ -242,14 +286,21 @@ async def resolve_token(db: AsyncDatabase, token: str, *, now: datetime) -> Toke
         return None
     now_ms = _to_ms(now)
     if _expired(doc, now_ms):
-        await db.api_tokens.delete_one({"_id": digest, "tenant_id": doc["tenant_id"]})
         return None
     if now_ms - doc.get("last_used_at_ms", 0) >= LAST_USED_RESOLUTION_MS:
         update: dict[str, Any] = {"last_used_at_ms": now_ms}
-        if "expires_at_ms" in doc:
-            update["expires_at_ms"] = now_ms + int(LOGIN_TOKEN_IDLE.total_seconds() * 1000)
+        # A token made before tokens expired gets its date at its first use since (no script breaks on the day
+        # of the upgrade); a named token's date never moves after that.
+        if _kind(doc) in IDLE_KINDS or "expires_at_ms" not in doc:
+            update["expires_at_ms"] = _to_ms(token_expiry(_kind(doc), now))
         await db.api_tokens.update_one({"_id": digest, "tenant_id": doc["tenant_id"]}, {"$set": update})
     return TokenIdentity(tenant_id=doc["tenant_id"], owner_id=doc["owner_id"], token_hash=digest)
+
+
+async def token_expired(db: AsyncDatabase, token: str, *, now: datetime) -> bool:
+    """Whether this token was a real one that has expired (read only to tell the caller why it was refused)."""
+    doc = await db.api_tokens.find_one({"_id": token_hash(token)}) if token else None
+    return doc is not None and _expired(doc, _to_ms(now))
 
 
 async def list_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str, *, now: datetime) -> list[ApiToken]:

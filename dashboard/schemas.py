@@ -71,10 +71,16 @@ class LogoutOut(Out):
 class TokenOut(Out):
     id: str
     name: str
-    kind: Literal["signup", "login", "named"] = Field(description="login tokens expire after 30 days unused")
+    kind: Literal["signup", "login", "named"] = Field(
+        description="sign-up and login tokens expire after 30 days unused; named tokens on their `expires_at`"
+    )
     hint: str = Field(description="the token's last characters, to recognise it")
     created_at: datetime
     last_used_at: datetime | None
+    expires_at: datetime | None = Field(
+        description="when the token stops working (a sign-up or login token's moves on with each use); "
+        "null for a token made before tokens expired, until its next use"
+    )
     current: bool = Field(description="the token this request was made with")
 
 
@@ -84,6 +90,7 @@ class TokensOut(Out):
 
 class TokenIn(_Body):
     name: str = Field(min_length=1, max_length=100, description="what the token is for, e.g. the tool that uses it")
+    expires_in_days: int = Field(90, ge=1, le=365, description="how many days the token works (90 unless given, a year at most)")
 
 
 class NewTokenOut(Out):
@@ -92,6 +99,7 @@ class NewTokenOut(Out):
     token: str = Field(description="the API token: shown this once, send it as `Authorization: Bearer <token>`")
     hint: str
     created_at: datetime
+    expires_at: datetime = Field(description="when the token stops working; a request with it after that gets 401")
 
 
 class PasswordChangeIn(_Body):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from aiohttp import web
 from redis.exceptions import LockError
@@ -62,6 +63,7 @@ async def tokens(request: web.Request) -> TokensOut:
                 hint=t.hint,
                 created_at=t.created_at,
                 last_used_at=t.last_used_at,
+                expires_at=t.expires_at,
                 current=who.via == "token" and t.token_hash == who.token_hash,
             )
             for t in listed
@@ -88,13 +90,25 @@ async def _one_creation_at_a_time(request: web.Request, owner_id: str) -> AsyncI
 
 @routes.post("/api/tokens", status=201, errors=(409,))
 async def create_token(request: web.Request, body: TokenIn) -> NewTokenOut:
-    """Create a named API token for a tool or script; the token is in this answer only (at most 50 per owner)."""
-    who = identity(request)
+    """Create a named API token for a tool or script; the token is in this answer only (at most 50 per owner).
+
+    It works for `expires_in_days` (90 unless given, a year at most) and is refused with a 401 after `expires_at`.
+    """
+    who, p = identity(request), services(request)
     async with _one_creation_at_a_time(request, who.owner_id):
-        issued = await issue_token(services(request).db, who.tenant_id, who.owner_id, kind=TokenKind.named, name=body.name)
+        issued = await issue_token(
+            p.db,
+            who.tenant_id,
+            who.owner_id,
+            now=p.clock.now(),
+            kind=TokenKind.named,
+            name=body.name,
+            lifetime=timedelta(days=body.expires_in_days),
+        )
     log.info("api token created", extra={"token": issued.info.id})
+    info = issued.info
     return NewTokenOut(
-        id=issued.info.id, name=issued.info.name, token=issued.token, hint=issued.info.hint, created_at=issued.info.created_at
+        id=info.id, name=info.name, token=issued.token, hint=info.hint, created_at=info.created_at, expires_at=issued.expires_at
     )
 
 

@@ -34,7 +34,7 @@ def set_session_cookie(request: web.Request, response: web.Response, session_id:
 
 @routes.post("/api/signup", status=201, errors=(409, 429), public=True)
 async def signup(request: web.Request, body: SignupIn) -> SignupOut:
-    """Create an owner and their business; answers an API token.
+    """Create an owner and their business; answers an API token, which expires after 30 days unused.
 
     The password needs at least 10 characters and may not be a common or easily guessed one (422 says why).
     Sign-ups are limited to 10 an hour from one address (429 with Retry-After).
@@ -44,7 +44,7 @@ async def signup(request: web.Request, body: SignupIn) -> SignupOut:
     db = services(request).db
     password_hash = await request.app[DASHBOARD].passwords.hash(body.password)
     tenant, owner = await create_owner_and_tenant(db, body.email, password_hash, body.business_name)
-    issued = await issue_token(db, tenant.id, owner.id, kind=TokenKind.signup)
+    issued = await issue_token(db, tenant.id, owner.id, now=services(request).clock.now(), kind=TokenKind.signup)
     log.info("tenant created", extra={"tenant": tenant.id})
     return SignupOut(tenant_id=tenant.id, api_token=issued.token)
 
@@ -59,7 +59,7 @@ async def login(request: web.Request, body: LoginIn) -> Reply[LoginOut]:
     """
     p = services(request)
     owner = await check_login(request, body.email, body.password)
-    issued = await issue_token(p.db, owner.tenant_id, owner.id, kind=TokenKind.login)
+    issued = await issue_token(p.db, owner.tenant_id, owner.id, now=p.clock.now(), kind=TokenKind.login)
     store = SessionStore(p.redis)
     # A fresh session id at every login: an id planted before login is worth nothing after it.
     await store.delete(request.cookies.get(SESSION_COOKIE, ""))

@@ -64,6 +64,7 @@
       const text = document.createElement("span");
       text.textContent = (token.name || "Token") + " · …" + (token.hint || "") +
         (token.last_used_at ? " · last used " + new Date(token.last_used_at).toLocaleDateString() : " · never used") +
+        (token.expires_at ? " · expires " + new Date(token.expires_at).toLocaleDateString() : "") +
         (token.current ? " · this session" : "");
       li.appendChild(text);
       if (!token.current) {
@@ -115,7 +116,8 @@
       const kind = form.getAttribute("data-success");
       if (kind === "token") {
         const shown = form.querySelector("[data-token-created]");
-        shown.textContent = "Copy this token now; it is not shown again: " + result.data.token;
+        shown.textContent = "Copy this token now; it is not shown again. It works until " +
+          new Date(result.data.expires_at).toLocaleDateString() + ": " + result.data.token;
         shown.hidden = false;
         form.reset();
         loadTokens();
