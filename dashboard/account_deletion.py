@@ -1,8 +1,9 @@
-"""Deleting a business's account: its channels disconnected from Meta first, then every package's data.
+"""Deleting a business's account: everyone's sessions and tokens end, its channels are disconnected from Meta,
+then every package's data goes, and every Redis key of the business.
 
 Each package that stores tenant data names it in its `store.delete_tenant_data(db, tenant_id)`; a package
 that adds a collection adds it there. The owner and tenant documents go last, so a deletion cut short can be
-asked for again with the same password.
+asked for again with the same password. Redis keys are found by what names the business (`redis_erasure.py`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ import bot.conversations.store
 import bot.evaluation.store
 import bot.sales.store
 import channels.store
+import dashboard.leo.threads
 import dashboard.store
 import knowledge.store
 from bot.runtime.services import Services
 from channels.accounts import list_accounts
 from dashboard.api.channels import disconnect_channel
+from dashboard.ratelimit import hashed
+from dashboard.redis_erasure import BusinessMarks, erase_business_keys, forget_accounts_in_dead_letters
 from dashboard.revocation import end_business_access
 
 log = logging.getLogger(__name__)
@@ -35,10 +39,9 @@ TENANT_DATA: tuple[TenantDataDeleter, ...] = (
     bot.sales.store.delete_tenant_data,
     bot.evaluation.store.delete_tenant_data,
     channels.store.delete_tenant_data,
+    dashboard.leo.threads.delete_tenant_data,
     dashboard.store.delete_tenant_data,
 )
-# Redis keys that hold one tenant's data for a while (the playground's chats, the last test-question run).
-TENANT_REDIS_PATTERNS = ("playground:{tenant}:*", "quality-run:{tenant}:*")
 
 
 @dataclass(frozen=True)
@@ -47,18 +50,28 @@ class DeletedAccount:
     records_removed: int
 
 
-async def delete_account(p: Services, tenant_id: str, owner_id: str) -> DeletedAccount:
+async def delete_account(p: Services, tenant_id: str) -> DeletedAccount:
+    # Read before anything goes: what names the business in Redis keys, and its people.
+    accounts = await list_accounts(p.db, tenant_id)
+    people = [doc async for doc in p.db.owners.find({"tenant_id": tenant_id}, {"_id": 1, "email": 1})]
+    marks = BusinessMarks(
+        tenant_id=tenant_id,
+        people=tuple(mark for doc in people for mark in (str(doc["_id"]), hashed(str(doc.get("email", "")))) if mark),
+        accounts=frozenset(account.account_id for account in accounts),
+    )
     # Every session and token ends first: open pages stop receiving before anything slower runs.
     ended = await end_business_access(p.db, p.redis, tenant_id)
     disconnected = 0
-    for account in await list_accounts(p.db, tenant_id):
+    for account in accounts:
         disconnected += int(await disconnect_channel(p, tenant_id, account))
     removed = ended.tokens
     for delete_tenant_data in TENANT_DATA:
         removed += await delete_tenant_data(p.db, tenant_id)
-    for pattern in TENANT_REDIS_PATTERNS:
-        keys = [key async for key in p.redis.scan_iter(match=pattern.format(tenant=tenant_id), count=500)]
-        if keys:
-            await p.redis.delete(*keys)
-    log.info("account deleted", extra={"tenant": tenant_id, "channels": disconnected, "records": removed})
+    keys = await erase_business_keys(p.redis, marks)
+    for old, new in (await forget_accounts_in_dead_letters(p.redis, marks.accounts)).items():
+        # A dead letter shared with another business was written again under a new id: its conversations follow.
+        await p.db.conversations.update_many(
+            {"deadletter_id": old}, {"$set": {"deadletter_id": new}} if new else {"$unset": {"deadletter_id": ""}}
+        )
+    log.info("account deleted", extra={"tenant": tenant_id, "channels": disconnected, "records": removed, "keys": keys})
     return DeletedAccount(channels_disconnected=disconnected, records_removed=removed)

@@ -160,7 +160,7 @@ async def delete(request: web.Request, body: AccountDeleteIn) -> Reply[AccountDe
     who = identity(request)
     owner = await _owner(request, who)
     await check_own_password(request, owner, body.password, "password")
-    deleted = await delete_account(services(request), owner.tenant_id, owner.id)
+    deleted = await delete_account(services(request), owner.tenant_id)
     return Reply(
         AccountDeletedOut(
             deleted=True, channels_disconnected=deleted.channels_disconnected, records_removed=deleted.records_removed

@@ -65,3 +65,8 @@ async def save_turn(db: AsyncDatabase, tenant_id: str, owner_id: str, thread_id:
             "source": turn.source,
         }
     )
+
+
+async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+    """Remove every owner's threads with Leo (a deleted account): they quote customers by name."""
+    return int((await db.leo_turns.delete_many({"tenant_id": tenant_id})).deleted_count)

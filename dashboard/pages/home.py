@@ -33,12 +33,19 @@ KPI_KEYS = (
 )
 
 
+# The checklist matters while a business sets up; a step noted this long ago is simply shown again.
+PROGRESS_TTL_S = 90 * 24 * 3600
+
+
 def progress_key(tenant: str) -> str:
     return f"owner_progress:{tenant}"
 
 
 async def note_progress(redis: aioredis.Redis, tenant: str, step: str) -> None:
-    await redis.hset(progress_key(tenant), step, "1")
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.hset(progress_key(tenant), step, "1")
+        pipe.expire(progress_key(tenant), PROGRESS_TTL_S)
+        await pipe.execute()
 
 
 @web.middleware
