@@ -97,7 +97,7 @@ def way_out(problem: str) -> str:
         return "Retrying will not help; answer the customer another way."
     if problem == "refused":
         return "Change the message and send it again, or press Retry."
-    return "We keep the message; press Retry."
+    return "We will keep the message; press Retry."
 
 
 def not_sent(problem: str, platform: str) -> str:
@@ -114,7 +114,7 @@ def channel_trouble(problem: str, platform: str) -> str:
     """What a failing channel shows."""
     problem = known_problem(problem)
     if problem == "token":
-        return cause(problem, platform) + " Reconnect it below."
+        return cause(problem, platform) + " Connect it again on the Channels page."
     return f"Messages are not going out: {cause(problem, platform)} We keep trying."
 
 

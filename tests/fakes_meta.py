@@ -30,15 +30,18 @@ class GraphCall:
 
 @dataclass
 class FakeGraph:
-    """`fail_next` holds (status, body) answers used before normal ones; `delay_s` slows every answer (a send is
+    """`fail_next` holds (status, body) answers used before normal ones, `failing` one used for every call while it is
+    set (Meta failing for a while); `delay_s` slows every answer (a send is
     taken, and `on_send` told of it with its message id, before the delay: Meta delivers even when it answers late)."""
 
     calls: list[GraphCall] = field(default_factory=list)
     fail_next: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     delay_s: float = 0.0
     revoked: set[str] = field(default_factory=set)
+    failing: tuple[int, dict[str, Any]] | None = None  # every call but an account read answers this while set
     aliases: dict[str, str] = field(default_factory=dict)  # an account id Meta answers with another id
     on_send: Callable[[GraphCall, str], Awaitable[None]] | None = None
+    delivered: list[GraphCall] = field(default_factory=list)  # the sends Meta took (answered with a message id)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def refuses(self, token: str) -> bool:
@@ -96,8 +99,10 @@ class FakeGraph:
                     {"id": account_id, "display_phone_number": "+1 555 000 1111", "verified_name": f"Business {account_id}"}
                 )
             return web.json_response({"id": account_id, "name": f"Page {account_id}"})
-        failure = self.fail_next.pop(0) if self.fail_next else None
+        failure = self.fail_next.pop(0) if self.fail_next else self.failing
         n = next(self._ids) if failure is None and request.path.endswith("/messages") else 0
+        if n:
+            self.delivered.append(self.calls[-1])
         if n and self.on_send is not None:
             await self.on_send(self.calls[-1], f"wamid.OUT{n}" if "messaging_product" in body else f"m_out_{n}")
         if self.delay_s:

@@ -23,7 +23,15 @@ from bot.conversations.records import (
 )
 from channels.problems import not_sent, still_trying
 
-_CLEARED = {"delivery": None, "delivery_problem": None, "delivery_since": None, "failed_message_id": None, "deadletter_id": None}
+_CLEARED = {
+    "delivery": None,
+    "delivery_problem": None,
+    "delivery_since": None,
+    "failed_message_id": None,
+    "deadletter_id": None,
+    "last_error": None,
+    "last_error_code": None,
+}
 
 
 def delivery_error(conversation: Conversation) -> str:

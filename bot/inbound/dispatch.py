@@ -21,7 +21,7 @@ from bot.conversations import store as convs
 from bot.conversations.handoff import count_person_answer
 from bot.conversations.records import Conversation, ConversationStatus, InboundState
 from bot.conversations.sending import ReplySender
-from bot.conversations.undelivered import fail_after_retries
+from bot.conversations.undelivered import fail_after_retries, note_failed
 from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.event_plan import (
     InboundAction,
@@ -54,6 +54,7 @@ from channels.events import (
     Unsupported,
 )
 from channels.outbound import reference_in
+from channels.problems import problem_of_code
 from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
@@ -352,11 +353,16 @@ class EventDispatcher:
                 account, event.customer_id, reference, platform_message_id=event.message_id, text=""
             )
         if event.status == "failed" and message is not None:
-            await convs.update_conversation(
+            conversation = await convs.update_conversation(
                 db,
                 tenant_id,
                 message.conversation_id,
                 last_error=failed_send_detail(event.error_code, event.error_title),
                 last_error_code=event.error_code or None,
             )
+            if conversation is not None:
+                # Meta took the message and then could not deliver it: the owner sees it like any reply not sent.
+                await note_failed(
+                    db, conversation, problem=problem_of_code(event.error_code), message_id=message.id, now=self._clock.now()
+                )
             self._metrics.send_failures.labels("status").inc()

@@ -18,6 +18,7 @@ from dashboard.errors import Handler
 from dashboard.headers import CONTENT_SECURITY_POLICY
 from dashboard.owners import get_tenant
 from dashboard.sessions import Session
+from dashboard.trouble import owner_trouble
 
 # The pages' policy is the platform's one (scripts, styles and pictures from this site only; no inline code of
 # any kind), named once: a copy of it here once missed a directive added there.
@@ -53,6 +54,8 @@ NOTICES = {
     "taken_over": "You have this conversation now: the bot stays quiet until you release it.",
     "released": "The bot answers this conversation again.",
     "replied": "Your message was sent.",
+    "retried": "Sent: the customer has the message now.",
+    "retry_queued": "The customer's message went back to the bot, which answers it in a moment.",
     "sale_recorded": "Sale recorded.",
     "sale_known": "This sale was already recorded; it is counted once.",
     "settings_saved": "Settings saved.",
@@ -68,6 +71,8 @@ STATUS_NAMES = {
     "closed": "Closed",
     "opted_out": "Opted out",
 }
+# A conversation's delivery as the inbox names it (an answered one shows nothing).
+DELIVERY_NAMES = {"failed": "Not answered", "pending": "Sending again"}
 STAGE_NAMES = {
     "new": "New",
     "engaged": "Engaged",
@@ -90,6 +95,7 @@ async def frame(request: web.Request, session: Session, active: str) -> dict[str
     bot_settings = await get_bot_settings(db, session.tenant_id)
     notice = NOTICES.get(request.query.get("notice", ""), "")
     return {
+        "trouble": await owner_trouble(db, session.tenant_id),
         "business_name": tenant.name if tenant else "",
         "demo": bool(tenant and tenant.settings.get("demo")),
         "csrf_token": session.csrf_token,
@@ -214,4 +220,6 @@ def install_filters(env: jinja2.Environment) -> None:
     env.filters.update(
         when=when, day_label=day_label, money=money, revenue=revenue_text, pct=percent, num=number, duration=duration
     )
-    env.globals.update(PLATFORM_NAMES=PLATFORM_NAMES, STATUS_NAMES=STATUS_NAMES, STAGE_NAMES=STAGE_NAMES)
+    env.globals.update(
+        PLATFORM_NAMES=PLATFORM_NAMES, STATUS_NAMES=STATUS_NAMES, STAGE_NAMES=STAGE_NAMES, DELIVERY_NAMES=DELIVERY_NAMES
+    )

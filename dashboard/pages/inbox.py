@@ -8,18 +8,19 @@ from urllib.parse import urlencode
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.conversations.undelivered import delivery_error
 from bot.sales.leads import lead_to_api, leads_of_conversations
 from dashboard.api.conversations import filtered_conversations
 from dashboard.context import services
 from dashboard.pages.access import owner_session
-from dashboard.pages.frame import STAGE_NAMES, STATUS_NAMES, render
+from dashboard.pages.frame import DELIVERY_NAMES, STAGE_NAMES, STATUS_NAMES, render
 from dashboard.schemas import ConversationsQuery
 from knowledge.campaigns import list_campaigns
 
 routes = web.RouteTableDef()
 
 PAGE_SIZE = 25
-FILTERS = ("status", "platform", "stage", "campaign_id")
+FILTERS = ("status", "delivery", "platform", "stage", "campaign_id")
 
 
 @routes.get("/inbox")
@@ -43,7 +44,10 @@ async def inbox_page(request: web.Request) -> web.Response:
     leads = await leads_of_conversations(db, tenant, [c.id for c in found])
     # No last-message preview: on the embedded store every read of messages scans them all, which a list of
     # 25 conversations cannot afford at 100,000 messages; the newest time, status and lead say what to open.
-    rows = [{"conversation": c, "lead": lead_to_api(leads[c.id]) if c.id in leads else {}} for c in found]
+    rows = [
+        {"conversation": c, "lead": lead_to_api(leads[c.id]) if c.id in leads else {}, "delivery_error": delivery_error(c)}
+        for c in found
+    ]
     campaigns = await list_campaigns(db, tenant)
     filters_on = any(chosen.values())
     base = urlencode({name: value for name, value in chosen.items() if value})
@@ -58,6 +62,7 @@ async def inbox_page(request: web.Request) -> web.Response:
         "campaigns": campaigns,
         "campaign_names": {c.id: c.name for c in campaigns},
         "statuses": STATUS_NAMES,
+        "deliveries": DELIVERY_NAMES,
         "stages": STAGE_NAMES,
     }
     return await render(request, "inbox.html", session, "inbox", context)

@@ -10,7 +10,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.sales.conversions import ConversionIn
-from dashboard.api.conversations import conversion, get_conversation, release_conversation, reply, takeover
+from dashboard.api.conversations import conversion, get_conversation, release_conversation, reply, retry, takeover
 from dashboard.context import services
 from dashboard.errors import ApiError, validation_fields
 from dashboard.pages.access import owner_session, posted_form
@@ -55,7 +55,12 @@ def _captured(lead: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 async def _page(
-    request: web.Request, *, reply_form: FormState | None = None, sale_form: FormState | None = None, status: int = 200
+    request: web.Request,
+    *,
+    reply_form: FormState | None = None,
+    sale_form: FormState | None = None,
+    retry_error: str = "",
+    status: int = 200,
 ) -> web.Response:
     session = await owner_session(request)
     detail = await _detail(request)
@@ -74,6 +79,7 @@ async def _page(
         "can_release": detail.status in ("human", "handoff"),
         # One key per form shown: a double click or a resent form records the sale once.
         "sale_key": uuid.uuid4().hex,
+        "retry_error": retry_error,
     }
     return await render(request, "conversation.html", session, "inbox", context, status=status)
 
@@ -118,7 +124,7 @@ async def reply_form(request: web.Request) -> web.Response:
         message = getattr(exc, "message", None)
         if not isinstance(getattr(exc, "http_status", None), int) or not isinstance(message, str):
             raise
-        state.errors["text"] = "Not sent: " + message
+        state.errors["text"] = message  # it says "Not sent:" and why, in words
     if state.failed:
         return await _page(request, reply_form=state, status=422)
     return _back(request, "replied", "#reply")
@@ -140,3 +146,22 @@ async def sale_form(request: web.Request) -> web.Response:
         return await _page(request, sale_form=state, status=422)
     result = await conversion(request, body)
     return _back(request, "sale_recorded" if result.status in (0, 201) else "sale_known")
+
+
+@routes.post("/conversations/{id}/retry")
+async def retry_form(request: web.Request) -> web.Response:
+    """Retry from the thread or from an inbox row (`back=inbox`): back where the owner was when it went, the thread
+    with the reason when it did not."""
+    await _detail(request)
+    _, form = await posted_form(request)
+    try:
+        done = await retry(request)
+    except Exception as exc:  # nothing to retry, or it failed again: said in words on the thread
+        message = getattr(exc, "message", None)
+        if not isinstance(getattr(exc, "http_status", None), int) or not isinstance(message, str):
+            raise
+        return await _page(request, retry_error=message, status=409)
+    notice = "retry_queued" if done.status == 202 else "retried"
+    if text_of(form, "back") == "inbox":
+        return see_other(f"/inbox?notice={notice}")
+    return _back(request, notice)

@@ -20,6 +20,7 @@
     if (!scope) return true;
     if (scope.dataset.page && scope.dataset.page !== "1") return false;
     if (scope.dataset.filterStage) return false; // a lead's stage is not in the event: wait for a reload
+    if (scope.dataset.filterDelivery) return false; // nor whether the reply went out
     if (scope.dataset.filterStatus && scope.dataset.filterStatus !== event.status) return false;
     if (scope.dataset.filterPlatform && scope.dataset.filterPlatform !== event.platform) return false;
     if (scope.dataset.filterCampaign && scope.dataset.filterCampaign !== event.campaign_id) return false;

@@ -1,0 +1,64 @@
+"""What is failing for a business right now, as every owner page shows it (the banner and the count) and as the
+alert emails say it: customers whose reply did not go out, and channels whose sends fail.
+
+Two small indexed reads per page: a count of failed conversations and the business's channels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bot.conversations.undelivered import count_failed
+from channels.accounts import ChannelAccount, list_accounts
+
+PLATFORM_LABELS = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
+
+
+@dataclass(frozen=True)
+class TroubledChannel:
+    id: str
+    name: str
+    platform: str
+    state: str  # failing or needs_reconnect
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Trouble:
+    unanswered: int = 0
+    channels: list[TroubledChannel] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """The notification count: each customer without an answer, and each channel in trouble."""
+        return self.unanswered + len(self.channels)
+
+    @property
+    def any(self) -> bool:
+        return self.count > 0
+
+    def lines(self) -> list[str]:
+        """The banner's sentences, most urgent first."""
+        lines = []
+        if self.unanswered:
+            who = "1 customer" if self.unanswered == 1 else f"{self.unanswered} customers"
+            lines.append(f"{who} did not get an answer.")
+        for channel in self.channels:
+            label = f"{PLATFORM_LABELS.get(channel.platform, channel.platform)} ({channel.name})"
+            lines.append(f"{label}: {channel.sentence}")
+        return lines
+
+
+def troubled(account: ChannelAccount) -> TroubledChannel | None:
+    health = account.health
+    if health.state == "ok":
+        return None
+    return TroubledChannel(account.id, account.name or account.account_id, account.platform, health.state, health.last_error)
+
+
+async def owner_trouble(db: AsyncDatabase, tenant_id: str) -> Trouble:
+    accounts = await list_accounts(db, tenant_id)
+    channels = [found for account in accounts if (found := troubled(account)) is not None]
+    return Trouble(unanswered=await count_failed(db, tenant_id), channels=channels)
