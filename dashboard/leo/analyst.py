@@ -1,22 +1,21 @@
 """The offline analyst: the common questions answered from the tools without a model (no key, or the model failed
-or stated a number no tool gave). Understanding a question (`understand`) is pure; answering runs the tools.
+or its answer was refused). Understanding a question is pure (`question.py`); answering runs the tools.
 
-Follow-ups within a thread keep what the owner did not change: "and on Instagram?" asks the last question again for
-Instagram, "what about last week?" for last week.
+The figure asked decides the answer: a ranking by revenue names the campaign that brings the most revenue, not
+the one that converts best. Every figure the question names is in the answer: one the topic's answer does not
+state is added after it, from the same tools.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from dashboard.analytics import Scope
 from dashboard.leo.advice import HotLead, recommendations
-from dashboard.leo.ranges import NamedRange, default_range, range_in
+from dashboard.leo.figures import SPECS, Metric, leaders, main_currency, ranked, shown
+from dashboard.leo.question import FIGURE_TOPICS, Question, Topic, understand
 from dashboard.leo.tools import (
     PLATFORM_NAMES,
     CatalogTool,
@@ -34,150 +33,34 @@ from dashboard.leo.tools import (
     TopProductsTool,
 )
 
+__all__ = ["Answer", "OfflineAnalyst", "Question", "Topic", "understand"]
 
-class Topic(StrEnum):
-    overview = "overview"
-    conversion = "conversion"
-    catalog = "catalog"
-    top_products = "top_products"
-    campaigns = "campaigns"
-    platforms = "platforms"
-    leads = "leads"
-    changes = "changes"
-    improve = "improve"
-    funnel = "funnel"
-    activity = "activity"
-    needs_person = "needs_person"
-    intents = "intents"
-    unanswered = "unanswered"
-
-
-# In order: the first that matches decides ("top performing products" is about products, not performance).
-TOPIC_PATTERNS: tuple[tuple[Topic, str], ...] = (
-    (Topic.improve, r"improve|increase|boost|grow|sell more|more sales|advice|advise|recommend|suggest|what should i|tips?\b"),
-    (Topic.changes, r"what changed|changes?\b|changed|compare|compared|versus|\bvs\.?\b|previous period|trend|than before"),
-    (
-        Topic.top_products,
-        r"\btop\b|best[- ]sell|sells? (?:the )?most|most popular|performing products?|best products?|products? sell",
-    ),
-    (Topic.leads, r"\bcall\b|\bleads?\b|prospects?|follow[- ]?up|\bhot\b"),
-    (Topic.needs_person, r"need(?:s)? a person|handoffs? waiting|waiting for (?:a person|me)|take over|need(?:s)? me"),
-    (Topic.funnel, r"funnel|pipeline|stages?\b"),
-    (
-        Topic.activity,
-        r"busiest|busy|what time|which hours?|when (?:do|are|is) (?:my )?(?:customers|people)|most active|peak|hour of the week",
-    ),
-    (Topic.intents, r"objections?|what do (?:customers|people) ask|customers? ask|intents?|complain"),
-    (Topic.unanswered, r"unanswered|blocked|guard|missed|without (?:an )?answer"),
-    (Topic.conversion, r"conversion|convert"),
-    (Topic.campaigns, r"campaigns?"),
-    (Topic.platforms, r"platforms?|channels?"),
-    (Topic.catalog, r"what do (?:i|we) sell|what (?:do|does) (?:my|our|the) business sell|products?|catalog|prices?|offering"),
-    (
-        Topic.overview,
-        r"overview|summary|how am i doing|how are we doing|how is business|numbers|revenue|sales|report"
-        r"|^\s*(?:hello|hi|hey|good (?:morning|afternoon|evening))\b",
-    ),
+# What Leo can answer about, said when a question is about something else ("weather tomorrow?", "thanks!").
+OUTSIDE = (
+    "I can answer about your sales, revenue, conversion rate, conversations, campaigns, channels, products, "
+    "leads to call and what customers ask. For example: “Which campaign brings the most revenue this month?”, "
+    "“Which leads should I call today?” or “How can I sell more?”"
 )
-PLATFORM_WORDS = (
-    ("instagram", r"instagram|\big\b|insta\b"),
-    ("whatsapp", r"whats ?app|\bwa\b"),
-    ("facebook", r"messenger|facebook|\bfb\b"),
+# The figures each topic's answer states, so that a figure asked and not stated is added.
+OVERVIEW_FIGURES = frozenset(
+    {
+        Metric.conversations,
+        Metric.messages,
+        Metric.response_rate,
+        Metric.sales,
+        Metric.conversion_rate,
+        Metric.revenue,
+        Metric.handoffs,
+    }
 )
-FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|same for|and what about|now|ok(?:ay)?,? and)\b")
-ALL_PLATFORMS = re.compile(r"all (?:platforms|channels)|overall|everywhere|in total")
-WHY = re.compile(r"\bwhy\b|worse|better|lower|higher|compare|versus|\bvs\b")
-
-
-@dataclass(frozen=True)
-class Question:
-    """What the owner asked, understood: the topic, the days, and which platform or campaign (empty: all)."""
-
-    topic: Topic
-    period: NamedRange
-    platform: str = ""
-    campaign_id: str = ""
-    why: bool = False  # asks for the reasons ("why does Instagram convert worse?")
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "topic": self.topic.value,
-            "first": self.period.span.first.isoformat(),
-            "last": self.period.span.last.isoformat(),
-            "words": self.period.words,
-            "platform": self.platform,
-            "campaign_id": self.campaign_id,
-            "why": self.why,
-        }
-
-    @classmethod
-    def from_doc(cls, doc: Mapping[str, Any]) -> Question:
-        from dashboard.analytics import DayRange
-
-        span = DayRange(date.fromisoformat(doc["first"]), date.fromisoformat(doc["last"]))
-        return cls(
-            topic=Topic(doc["topic"]),
-            period=NamedRange(span, doc["words"]),
-            platform=doc.get("platform", ""),
-            campaign_id=doc.get("campaign_id", ""),
-            why=bool(doc.get("why")),
-        )
-
-
-def topic_of(text: str) -> Topic | None:
-    t = text.lower()
-    for topic, pattern in TOPIC_PATTERNS:
-        if re.search(pattern, t):
-            return topic
-    return None
-
-
-def platform_of(text: str) -> str:
-    t = text.lower()
-    return next((name for name, pattern in PLATFORM_WORDS if re.search(pattern, t)), "")
-
-
-def campaign_in(text: str, campaigns: Mapping[str, Sequence[str]]) -> str:
-    """The campaign whose name or product the question names (campaign id → its names)."""
-    t = text.lower()
-    for campaign_id, names in campaigns.items():
-        if any(name and re.search(rf"\b{re.escape(name.lower())}\b", t) for name in names):
-            return campaign_id
-    return ""
-
-
-def understand(
-    text: str, today: date, previous: Question | None = None, campaigns: Mapping[str, Sequence[str]] | None = None
-) -> Question:
-    """The question `text` asks, read after `previous` in the same thread."""
-    topic = topic_of(text)
-    platform = platform_of(text)
-    period = range_in(text, today)
-    campaign_id = campaign_in(text, campaigns or {})
-    why = bool(WHY.search(text.lower()))
-    if platform and topic in (None, Topic.conversion, Topic.platforms) and why:
-        topic = Topic.platforms
-    follow_up = previous is not None and (topic is None or bool(FOLLOW_UP.search(text.lower())))
-    if follow_up and previous is not None:
-        everywhere = bool(ALL_PLATFORMS.search(text.lower()))
-        return Question(
-            topic=topic or previous.topic,
-            period=period or previous.period,
-            platform="" if everywhere else platform or previous.platform,
-            campaign_id="" if everywhere else campaign_id or previous.campaign_id,
-            why=why or previous.why,
-        )
-    if topic is None:
-        topic = Topic.platforms if platform else Topic.campaigns if campaign_id else Topic.overview
-    if topic == Topic.leads:
-        period = None  # "leads to call today" asks for who to call now, not for leads created today
-    return Question(topic=topic, period=period or default_range(today), platform=platform, campaign_id=campaign_id, why=why)
+ROW_FIGURES = frozenset({Metric.conversations, Metric.sales, Metric.conversion_rate, Metric.revenue, Metric.response_rate})
 
 
 @dataclass
 class Answer:
     reply: str
     figures: list[Figure] = field(default_factory=list)
+    states: frozenset[Metric] = frozenset()  # the figures the reply states
 
 
 def _plural(count: object, word: str, plural: str = "") -> str:
@@ -197,7 +80,7 @@ def _revenue(metrics: Mapping[str, Any]) -> str:
     return "no revenue" if money == "none" else f"revenue {money}"
 
 
-def _figures(*results: ToolResult) -> list[Figure]:
+def _tables(*results: ToolResult) -> list[Figure]:
     return [result.figure for result in results]
 
 
@@ -223,7 +106,27 @@ class OfflineAnalyst:
     async def answer(self, q: Question) -> Answer:
         handler = getattr(self, f"_{q.topic.value}")
         answer: Answer = await handler(q)
-        return answer
+        missing = tuple(metric for metric in q.metrics if metric not in answer.states) if q.topic in FIGURE_TOPICS else ()
+        if not missing:
+            return answer
+        added = await self._figures(replace(q, metrics=missing))
+        return Answer(f"{answer.reply}\n{added.reply}", answer.figures + added.figures, answer.states | added.states)
+
+    async def _outside(self, q: Question) -> Answer:
+        return Answer(OUTSIDE)
+
+    async def _figures(self, q: Question) -> Answer:
+        """Each figure named, over the days asked, against the days just before."""
+        result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, metric=q.ranking)))
+        report = await self._report(q)
+        now, before = report["totals"], report["previous"]["totals"]
+        where = self._scope_words(q)
+        lines = [
+            f"{SPECS[metric].words.capitalize()}{where} in {q.period.label}: {shown(now, metric)} "
+            f"(the {q.period.span.days} days before: {shown(before, metric)})."
+            for metric in q.metrics
+        ]
+        return Answer("\n".join(lines), _tables(result), frozenset(q.metrics))
 
     async def _overview(self, q: Question) -> Answer:
         result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q)))
@@ -235,7 +138,7 @@ class OfflineAnalyst:
             f"{_plural(t['handoffs'], 'handoff')} to a person.\n"
             "Ask me about your conversion rate, campaigns, channels, top products, leads to call or how to sell more."
         )
-        return Answer(reply, _figures(result))
+        return Answer(reply, _tables(result), OVERVIEW_FIGURES)
 
     async def _conversion(self, q: Question) -> Answer:
         total = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q)))
@@ -267,38 +170,45 @@ class OfflineAnalyst:
                 )
                 + "."
             )
-        return Answer("\n".join(lines), _figures(total, by_campaign, by_platform))
+        states = frozenset({Metric.conversion_rate, Metric.sales, Metric.conversations})
+        return Answer("\n".join(lines), _tables(total, by_campaign, by_platform), states)
 
     async def _catalog(self, q: Question) -> Answer:
         result = await CatalogTool().run(self.data, CatalogTool.Input())
         if not result.figure.rows:
             return Answer(
                 "You have no campaigns yet, so there is nothing to sell: add one under Campaigns with its product and price.",
-                _figures(result),
+                _tables(result),
             )
         lines = [f"You sell {_plural(len(result.figure.rows), 'product')}:"]
         for product, campaign, price, billing, platform, status, _ in result.figure.rows:
             every = "" if billing == "one-off" else f" per {billing}"
             lines.append(f"- {product} at {price}{every}, on {platform} (campaign {campaign}, {status}).")
-        return Answer("\n".join(lines), _figures(result))
+        return Answer("\n".join(lines), _tables(result))
 
     async def _top_products(self, q: Question) -> Answer:
-        result = await TopProductsTool().run(self.data, TopProductsTool.Input(period=self._range_in(q)["period"]))
+        metric = q.ranking or Metric.sales
+        result = await TopProductsTool().run(self.data, TopProductsTool.Input(period=self._range_in(q)["period"], metric=metric))
         rows = result.figure.rows
         if not rows:
-            return Answer("You have no products yet: add a campaign with its product and price.", _figures(result))
+            return Answer("You have no products yet: add a campaign with its product and price.", _tables(result))
+        if metric is not Metric.sales:
+            products = {c.id: c.product.name for c in await self.data.campaigns()}
+            groups = [row for row in (await self.data.report(q.period.span))["per_campaign"] if row["campaign_id"] in products]
+            lines = self._ranking(q, groups, "product", metric, lambda row: products[row["campaign_id"]])
+            return Answer("\n".join(lines), _tables(result), ROW_FIGURES | {metric})
         selling = [row for row in rows if row[3]]
         if not selling:
             lines = [f"No sales recorded in {q.period.label} yet. By conversations:"]
             lines += [f"- {row[0]} ({row[2]}): {_plural(row[5], 'conversation')}." for row in rows]
-            return Answer("\n".join(lines), _figures(result))
+            return Answer("\n".join(lines), _tables(result))
         lines = [f"Your top products in {q.period.label}:"]
         lines += [
             f"- {row[0]} ({row[2]}): {_plural(row[3], 'sale')}, revenue {row[4]}, conversion rate {_pct(row[6])} "
             f"from {_plural(row[5], 'conversation')}."
             for row in selling
         ]
-        return Answer("\n".join(lines), _figures(result))
+        return Answer("\n".join(lines), _tables(result), ROW_FIGURES - {Metric.response_rate})
 
     def _reasons(self, row: Mapping[str, Any], others: Sequence[Mapping[str, Any]]) -> list[str]:
         """Why a group does worse than the others, each reason with its figure."""
@@ -331,10 +241,43 @@ class OfflineAnalyst:
             reasons.append(f"customers raised {_plural(row['intent_objection'], 'objection')} there")
         return reasons
 
+    def _ranking(
+        self, q: Question, rows: Sequence[Mapping[str, Any]], kind: str, metric: Metric, name: Callable[[Mapping[str, Any]], str]
+    ) -> list[str]:
+        """The groups by the figure asked, the leader first; each line with the figures around it."""
+        active = [row for row in rows if row["conversations"] or row["conversions"]]
+        if not active:
+            return [f"No {kind} had conversations in {q.period.label} yet."]
+        spec, best = SPECS[metric], leaders(active, metric)
+        if not best:
+            lines = [f"None of your {kind}s has any {spec.words} in {q.period.label} yet."]
+        elif len(best) == 1:
+            lines = [f"{name(best[0])} {spec.leader} in {q.period.label}: {shown(best[0], metric)}."]
+        else:
+            lines = [
+                f"{_join([name(row) for row in best])} are level on {spec.words} in {q.period.label}: {shown(best[0], metric)}."
+            ]
+        currencies = {currency for row in active for currency in row["revenue"]}
+        if metric is Metric.revenue and len(currencies) > 1:
+            lines.append(f"(Ranked by revenue in {main_currency(active)}.)")
+        lines.append(f"Your {kind}s by {spec.words}:")
+        for row in ranked(active, metric):
+            around = [
+                _plural(row["conversations"], "conversation"),
+                _plural(row["conversions"], "sale"),
+                f"conversion rate {_pct(_p(row['conversion_rate']))}",
+                _revenue(row),
+                f"{_pct(_p(row['response_rate']))} of messages answered",
+            ]
+            lines.append(f"- {name(row)}: {spec.words} {shown(row, metric)} ({', '.join(around)}).")
+        return lines
+
     async def _compare(self, q: Question, rows: list[dict[str, Any]], kind: str, asked_key: str, asked: str) -> list[str]:
         active = [row for row in rows if row["conversations"] or row["conversions"]]
         if not active:
             return [f"No {kind} had conversations in {q.period.label} yet."]
+        if q.ranking is not None and q.ranking is not Metric.conversion_rate:
+            return self._ranking(q, active, kind, q.ranking, _name)
         lines = [f"Your {kind}s in {q.period.label}:"]
         for row in sorted(active, key=lambda r: (r["conversion_rate"], r["conversions"], r["conversations"]), reverse=True):
             lines.append(
@@ -381,42 +324,44 @@ class OfflineAnalyst:
         return lines
 
     async def _campaigns(self, q: Question) -> Answer:
-        result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="campaign")))
+        result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="campaign", metric=q.ranking)))
         report = await self._report(q)
         lines = await self._compare(q, report["per_campaign"], "campaign", "campaign_id", q.campaign_id)
-        return Answer("\n".join(lines), _figures(result))
+        return Answer("\n".join(lines), _tables(result), ROW_FIGURES | set(q.metrics[:1]))
 
     async def _platforms(self, q: Question) -> Answer:
         # The platforms compared with each other: the asked one is not filtered out of the comparison.
         wide = replace(q, platform="")
-        result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(wide, group_by="platform")))
+        result = await MetricsTool().run(
+            self.data, MetricsTool.Input(**self._range_in(wide, group_by="platform", metric=q.ranking))
+        )
         report = await self._report(wide)
         lines = await self._compare(wide, report["per_platform"], "platform", "platform", q.platform)
         if q.platform and not any(row["platform"] == q.platform for row in report["per_platform"]):
             lines.append(f"{PLATFORM_NAMES[q.platform]} had no conversations in {q.period.label}: is it connected?")
-        return Answer("\n".join(lines), _figures(result))
+        return Answer("\n".join(lines), _tables(result), ROW_FIGURES | set(q.metrics[:1]))
 
     async def _leads(self, q: Question) -> Answer:
         result = await LeadsTool().run(self.data, LeadsTool.Input(platform=q.platform or None, limit=5))
         if not result.figure.rows:
-            return Answer(f"You have no open leads{self._scope_words(q)} right now.", _figures(result))
+            return Answer(f"You have no open leads{self._scope_words(q)} right now.", _tables(result))
         lines = [f"Call these today ({_plural(result.notes['matching_leads'], 'open lead')}, hottest first):"]
         for name, score, stage, contact, platform, _campaign, got_link, next_step in result.figure.rows:
             link = "" if got_link == "yes" else ", has not had the purchase link"
             lines.append(f"- {name}: score {score}, {stage}, {contact} on {platform}{link}. {next_step}".rstrip())
-        return Answer("\n".join(lines), _figures(result))
+        return Answer("\n".join(lines), _tables(result))
 
     async def _changes(self, q: Question) -> Answer:
         result = await ComparePeriodsTool().run(self.data, ComparePeriodsTool.Input(**self._range_in(q)))
         changed = [row for row in result.figure.rows if row[3]]
         head = f"{q.period.label}{self._scope_words(q)} against the {q.period.span.days} days before ({result.notes['previous_period']})"
         if not changed:
-            return Answer(f"Nothing changed in {head}.", _figures(result))
+            return Answer(f"Nothing changed in {head}.", _tables(result))
         lines = [f"What changed in {head}:"]
         for label, now, before, change in changed:
             sign = "+" if isinstance(change, (int, float)) and change > 0 else ""
             lines.append(f"- {label}: {now:g} (was {before:g}, {sign}{change:g}).")
-        return Answer("\n".join(lines), _figures(result))
+        return Answer("\n".join(lines), _tables(result))
 
     async def _improve(self, q: Question) -> Answer:
         by_platform = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="platform")))
@@ -433,9 +378,9 @@ class OfflineAnalyst:
                 f"{_pct(_p(t['conversion_rate']))}, {_pct(_p(t['response_rate']))} of messages answered. Bring more "
                 "customers in: run a campaign on the platform that converts best."
             )
-            return Answer(reply, _figures(by_platform, by_campaign))
+            return Answer(reply, _tables(by_platform, by_campaign))
         lines = [f"How to sell more, from {q.period.label}:"] + [f"{n}. {text}" for n, text in enumerate(advice[:5], start=1)]
-        return Answer("\n".join(lines), _figures(by_platform, by_campaign, leads))
+        return Answer("\n".join(lines), _tables(by_platform, by_campaign, leads))
 
     async def _funnel(self, q: Question) -> Answer:
         result = await FunnelTool().run(self.data, FunnelTool.Input(**self._range_in(q)))
@@ -445,27 +390,29 @@ class OfflineAnalyst:
             f"{counts['qualified']} qualified, {counts['proposal']} got an offer, {counts['converted']} bought; "
             f"{counts['lost']} lost."
         )
-        return Answer(reply, _figures(result))
+        return Answer(reply, _tables(result))
 
     async def _activity(self, q: Question) -> Answer:
         result = await HourOfWeekTool().run(self.data, HourOfWeekTool.Input(**self._range_in(q)))
         if not result.figure.rows:
-            return Answer(f"No customer wrote in {q.period.label}{self._scope_words(q)}.", _figures(result))
+            return Answer(f"No customer wrote in {q.period.label}{self._scope_words(q)}.", _tables(result))
         hours = "; ".join(f"{day} {hour} ({_plural(count, 'message')})" for day, hour, count in result.figure.rows)
-        return Answer(f"Your customers write most on: {hours} ({self.data.business.timezone} time).", _figures(result))
+        return Answer(f"Your customers write most on: {hours} ({self.data.business.timezone} time).", _tables(result))
 
     async def _needs_person(self, q: Question) -> Answer:
         result = await NeedsPersonTool().run(self.data, NeedsPersonTool.Input())
         if not result.figure.rows:
-            return Answer("No conversation is waiting for a person.", _figures(result))
+            return Answer("No conversation is waiting for a person.", _tables(result))
         lines = [f"{_plural(result.notes['waiting'], 'conversation')} waiting for a person:"]
-        lines += [f"- {who} on {platform}: {state}, last message {at}." for who, platform, state, at in result.figure.rows]
-        return Answer("\n".join(lines), _figures(result))
+        for who, platform, state, at, wrote in result.figure.rows:
+            said = f": “{wrote}”" if wrote else ""
+            lines.append(f"- {who} on {platform}: {state}, last message {at}{said}.")
+        return Answer("\n".join(lines), _tables(result))
 
     async def _intents(self, q: Question) -> Answer:
         result = await IntentsTool().run(self.data, IntentsTool.Input(**self._range_in(q)))
         if not result.figure.rows:
-            return Answer(f"No answered customer messages in {q.period.label}{self._scope_words(q)} yet.", _figures(result))
+            return Answer(f"No answered customer messages in {q.period.label}{self._scope_words(q)} yet.", _tables(result))
         lines = [
             f"What customers wrote about in {q.period.label}: "
             + "; ".join(f"{name} {count}" for name, count in result.figure.rows)
@@ -474,7 +421,7 @@ class OfflineAnalyst:
         for item in result.notes["objections_by_campaign"]:
             if not item["has_objection_answers"]:
                 lines.append(f"{item['campaign']} met {_plural(item['objections'], 'objection')} and has no objection answers.")
-        return Answer("\n".join(lines), _figures(result))
+        return Answer("\n".join(lines), _tables(result))
 
     async def _unanswered(self, q: Question) -> Answer:
         result = await GuardTool().run(self.data, GuardTool.Input(**self._range_in(q)))
@@ -485,11 +432,15 @@ class OfflineAnalyst:
             f"{counts['replies not delivered']} not delivered, {counts['answers blocked by the guard']} model answers "
             f"replaced by the guard, {_plural(counts['handoffs to a person'], 'handoff')} to a person."
         )
-        return Answer(reply, _figures(result))
+        return Answer(reply, _tables(result))
 
 
 def _p(rate: float) -> float:
     return round(rate * 100, 1)
+
+
+def _join(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _name(row: Mapping[str, Any]) -> str:

@@ -1,8 +1,12 @@
-"""Every number in Leo's answer must come from a tool result, the calculator or the owner's own question. Pure.
+"""Every number in Leo's answer must come from a tool's own figures, the calculator or the owner's question. Pure.
 
 A number in the answer is grounded when it is a number of those sources written to the precision the answer
 shows ("33%" for 33.3, "1,299" for 1299.0), or a 0..1 rate of theirs as a percentage. Thousands separators and
 decimal commas are read both ways, as people write them ("1.299,00 €" and "$1,299.00").
+
+The sources are what the tools computed (`ToolResult.computed_text`), never what a customer wrote: a number that
+stands only in a customer's name or message is no figure of the business, however often it appears. A phone
+number or address the tenant's data holds (a lead's contact) is a contact, not a figure, and is left aside.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+
+from dashboard.leo.safety import Contacts, without_held_contacts
 
 NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
 # A list marker ("1. ", "2) ") at the start of a line counts items; it is not a figure.
@@ -59,7 +65,7 @@ def grounded(value: Decimal, known: set[Decimal]) -> bool:
     return any(abs(value - number) <= half for number in known)
 
 
-def ungrounded_numbers(answer: str, known: set[Decimal]) -> list[str]:
+def ungrounded_numbers(answer: str, known: set[Decimal], contacts: Contacts = Contacts()) -> list[str]:
     """The numbers of `answer` that no source gave (empty: the answer may be shown)."""
-    text = LIST_MARKER.sub(r"\1", answer)
+    text = LIST_MARKER.sub(r"\1", without_held_contacts(answer, contacts))
     return [token for token in numbers_in(text) if not any(grounded(value, known) for value in _readings(token))]

@@ -12,7 +12,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from dashboard.leo.analyst import Question
+from dashboard.leo.question import Question
 
 HISTORY_TURNS = 6
 

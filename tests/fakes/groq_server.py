@@ -23,9 +23,12 @@ from typing import Any
 from aiohttp import web
 
 CHAT_PATH = "/openai/v1/chat/completions"
-# The tools of the platform's calls besides the reply (bot/pipeline/reading.py and judge.py).
+# The tools of the platform's calls besides the reply (bot/pipeline/reading.py and judge.py), and Leo's check of
+# its own draft (dashboard/leo/answer_check.py).
 READING_TOOL = "MessageReading"
 JUDGE_TOOL = "ClaimCheck"
+LEO_CHECK_TOOL = "LeoAnswerCheck"
+LEO_CHECK_SAFE = {"moves_money": False, "shares_secrets": False, "contacts_outsider": False}
 
 
 @dataclass
@@ -139,6 +142,9 @@ class FakeGroq:
         self.judge: Callable[[dict[str, Any]], Behaviour] | None = None
         self.reading_requests: list[RecordedRequest] = []
         self.judge_requests: list[RecordedRequest] = []
+        # Leo's check of its draft finds nothing unless a test says otherwise.
+        self.leo_checker: Callable[[dict[str, Any]], Behaviour] = lambda body: tool_answer(LEO_CHECK_SAFE)
+        self.leo_check_requests: list[RecordedRequest] = []
 
     def script(self, *behaviours: Behaviour) -> None:
         self.queue.extend(behaviours)
@@ -154,7 +160,11 @@ class FakeGroq:
         except ValueError:
             return _error(400, "request body is not JSON")
         recorded = RecordedRequest(body=body, authorization=request.headers.get("Authorization", ""))
-        side = {READING_TOOL: (self.reading_requests, self.reader), JUDGE_TOOL: (self.judge_requests, self.judge)}
+        side = {
+            READING_TOOL: (self.reading_requests, self.reader),
+            JUDGE_TOOL: (self.judge_requests, self.judge),
+            LEO_CHECK_TOOL: (self.leo_check_requests, self.leo_checker),
+        }
         if _tool_name(body) in side:
             requests, answer = side[_tool_name(body)]
             requests.append(recorded)

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard.leo.analyst import Topic, understand
+from dashboard.leo.figures import Metric
 from dashboard.leo.grounding import known_numbers, ungrounded_numbers
+from dashboard.leo.question import Topic, understand
 from dashboard.leo.ranges import range_in
 from dashboard.leo.tools import ToolError, calculate
+from dashboard.leo.vocabulary import fold, metrics_in
 
 WEDNESDAY = date(2026, 3, 11)
 
@@ -101,3 +103,39 @@ def test_the_calculator_does_arithmetic_and_nothing_else() -> None:
     for bad in ("__import__('os')", "2 ** 99999", "1 / 0", "x + 1", ""):
         with pytest.raises(ToolError):
             calculate(bad)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "metrics"),
+    [
+        ("Which campaign brings the most revenue?", Topic.campaigns, (Metric.revenue,)),
+        ("Which campaign makes the most sales?", Topic.campaigns, (Metric.sales,)),
+        ("Which campaign converts best?", Topic.campaigns, (Metric.conversion_rate,)),
+        ("Which channel has the best response rate?", Topic.platforms, (Metric.response_rate,)),
+        ("What's my conversion rate and revenue?", Topic.conversion, (Metric.conversion_rate, Metric.revenue)),
+        ("How fast do we answer?", Topic.figures, (Metric.first_response,)),
+        ("¿Cuál es mi facturación de este mes?", Topic.figures, (Metric.revenue,)),
+        ("Quais produtos mais vendidos?", Topic.top_products, (Metric.sales,)),
+        ("Quel est mon taux de réponse ?", Topic.figures, (Metric.response_rate,)),
+        ("Wie hoch ist meine Konversionsrate?", Topic.conversion, (Metric.conversion_rate,)),
+        ("Quanti messaggi e quante conversazioni?", Topic.figures, (Metric.messages, Metric.conversations)),
+        ("What do I sell?", Topic.catalog, ()),
+        ("How can I get more sales?", Topic.improve, (Metric.sales,)),
+    ],
+)
+def test_the_figures_a_question_names_in_six_languages(question: str, topic: Topic, metrics: tuple[Metric, ...]) -> None:
+    understood = understand(question, WEDNESDAY)
+    assert (understood.topic, understood.metrics) == (topic, metrics)
+
+
+def test_the_longer_reading_of_overlapping_words_is_the_figure_meant() -> None:
+    assert metrics_in(fold("response rate")) == (Metric.response_rate,)
+    assert metrics_in(fold("Antwortquote und Umsätze")) == (Metric.response_rate, Metric.revenue)
+
+
+def test_a_question_that_names_nothing_leo_knows_is_outside_and_never_a_follow_up() -> None:
+    first = understand("What's my conversion rate last month?", WEDNESDAY)
+    for words in ("thanks!", "weather tomorrow?", "¡gracias!", "Danke schön", "ok"):
+        assert understand(words, WEDNESDAY, first).topic == Topic.outside, words
+    assert understand("and revenue?", WEDNESDAY, first).metrics == (Metric.revenue,)
+    assert understand("and revenue?", WEDNESDAY, first).period == first.period

@@ -1,0 +1,117 @@
+"""The figures an owner asks about, and how a group (a campaign, a platform, a product) ranks by each. Pure.
+
+"Which campaign brings the most revenue?", "...makes the most sales?", "...converts best?" and "...has the most
+conversations?" are four questions with four answers: the metric asked decides the ranking. Rows are the analytics
+read side's groups (`dashboard.analytics`), so a figure here is the same figure the analytics page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Metric(StrEnum):
+    conversations = "conversations"
+    messages = "messages"
+    response_rate = "response_rate"
+    first_response = "first_response"
+    sales = "sales"
+    conversion_rate = "conversion_rate"
+    revenue = "revenue"
+    handoffs = "handoffs"
+    reply_rate = "reply_rate"
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    key: str  # its field in an analytics row
+    column: str  # its column in the metrics table
+    words: str  # how a sentence names it
+    leader: str  # how a sentence says which group leads: "X brings the most revenue"
+    lower_is_better: bool = False
+    rate: bool = False  # a 0..1 rate, shown as a percentage
+
+
+SPECS: dict[Metric, MetricSpec] = {
+    Metric.conversations: MetricSpec("conversations", "conversations", "conversations", "has the most conversations"),
+    Metric.messages: MetricSpec("messages_in", "messages in", "customer messages", "gets the most customer messages"),
+    Metric.response_rate: MetricSpec(
+        "response_rate", "response rate %", "response rate", "answers the largest share of messages", rate=True
+    ),
+    Metric.first_response: MetricSpec(
+        "first_response_avg_s", "first response s", "first response time", "answers fastest", lower_is_better=True
+    ),
+    Metric.sales: MetricSpec("conversions", "sales", "sales", "makes the most sales"),
+    Metric.conversion_rate: MetricSpec(
+        "conversion_rate", "conversion rate %", "conversion rate", "converts best", rate=True
+    ),
+    Metric.revenue: MetricSpec("revenue", "revenue", "revenue", "brings the most revenue"),
+    Metric.handoffs: MetricSpec("handoffs", "handoffs", "handoffs to a person", "hands the most customers to a person"),
+    Metric.reply_rate: MetricSpec(
+        "customer_reply_rate", "customers who wrote back %", "share of customers who wrote back",
+        "has the most customers writing back", rate=True,
+    ),
+}  # fmt: skip
+
+
+def main_currency(rows: Iterable[Mapping[str, Any]]) -> str:
+    """The currency most of the revenue is in: revenue in several currencies is ranked in that one."""
+    totals: dict[str, float] = {}
+    for row in rows:
+        for currency, amount in row.get("revenue", {}).items():
+            totals[currency] = totals.get(currency, 0.0) + float(amount)
+    return max(sorted(totals), key=lambda currency: totals[currency]) if totals else ""
+
+
+def value(row: Mapping[str, Any], metric: Metric, currency: str = "") -> float | None:
+    """The row's figure for `metric` (revenue in `currency`); None where there is none (no first answer yet)."""
+    spec = SPECS[metric]
+    if metric is Metric.revenue:
+        return float(row["revenue"].get(currency, 0.0)) if currency else 0.0
+    found = row[spec.key]
+    return None if found is None else float(found)
+
+
+def shown(row: Mapping[str, Any], metric: Metric) -> str:
+    """The row's figure as a sentence writes it: "$196.00", "30.8%", "12 s", "4"."""
+    spec = SPECS[metric]
+    if metric is Metric.revenue:
+        return ", ".join(item["text"] for item in row["revenue_formatted"]) or "no revenue"
+    found = row[spec.key]
+    if found is None:
+        return "no answer yet"
+    if spec.rate:
+        return f"{round(float(found) * 100, 1):g}%"
+    if metric is Metric.first_response:
+        return f"{float(found):g} s"
+    return f"{found:g}" if isinstance(found, float) else str(found)
+
+
+def ranked(rows: Sequence[Mapping[str, Any]], metric: Metric) -> list[Mapping[str, Any]]:
+    """The rows best first by `metric`; rows without the figure last, in their order."""
+    currency = main_currency(rows) if metric is Metric.revenue else ""
+    spec = SPECS[metric]
+    having = [row for row in rows if value(row, metric, currency) is not None]
+    missing = [row for row in rows if value(row, metric, currency) is None]
+
+    def key(row: Mapping[str, Any]) -> float:
+        found = value(row, metric, currency)
+        assert found is not None
+        return -found if spec.lower_is_better else found
+
+    return sorted(having, key=key, reverse=True) + missing
+
+
+def leaders(rows: Sequence[Mapping[str, Any]], metric: Metric) -> list[Mapping[str, Any]]:
+    """The rows that share the best figure (several when they tie); none when no row has any of it."""
+    order = ranked(rows, metric)
+    currency = main_currency(rows) if metric is Metric.revenue else ""
+    if not order or value(order[0], metric, currency) is None:
+        return []
+    best = value(order[0], metric, currency)
+    if not best and not SPECS[metric].lower_is_better:
+        return []
+    return [row for row in order if value(row, metric, currency) == best]
