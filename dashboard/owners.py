@@ -230,14 +230,18 @@ def token_expiry(kind: TokenKind, used_at: datetime, lifetime: timedelta | None 
     return used_at + min(lifetime or NAMED_TOKEN_LIFETIME, MAX_NAMED_TOKEN_LIFETIME)
 
 
-async def _forget_expired_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str, now_ms: int) -> None:
-    """Expired tokens are kept until the owner's next token is made, so using one answers "expired" rather than
-    "not valid"; then they go (and no longer count against the named tokens' cap)."""
-    expired = [
-        doc["_id"] async for doc in db.api_tokens.find({"tenant_id": tenant_id, "owner_id": owner_id}) if _expired(doc, now_ms)
-    ]
+async def _forget_expired_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str, now_ms: int) -> int:
+    """Delete the owner's expired tokens and answer how many named ones are alive. Expired tokens are kept until
+    the owner's next token is made, so using one answers "expired" rather than "not valid"."""
+    live_named, expired = 0, []
+    async for doc in db.api_tokens.find({"tenant_id": tenant_id, "owner_id": owner_id}):
+        if _expired(doc, now_ms):
+            expired.append(doc["_id"])
+        elif _kind(doc) == TokenKind.named:
+            live_named += 1
     for digest in expired:
         await db.api_tokens.delete_one({"_id": digest, "tenant_id": tenant_id})
+    return live_named
 
 
 async def issue_token(
@@ -264,12 +268,8 @@ async def issue_token(
         "created_at": now,
         "expires_at_ms": _to_ms(token_expiry(kind, now, lifetime)),
     }
-    await _forget_expired_tokens(db, tenant_id, owner_id, _to_ms(now))
-    if (
-        kind == TokenKind.named
-        and await db.api_tokens.count_documents({"tenant_id": tenant_id, "owner_id": owner_id, "kind": TokenKind.named.value})
-        >= MAX_NAMED_TOKENS
-    ):
+    live_named = await _forget_expired_tokens(db, tenant_id, owner_id, _to_ms(now))
+    if kind == TokenKind.named and live_named >= MAX_NAMED_TOKENS:
         raise TooManyTokens()
     await db.api_tokens.insert_one(doc)
     return IssuedToken(token=token, info=_api_token(doc), expires_at=_from_ms(doc["expires_at_ms"]))

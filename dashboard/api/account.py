@@ -72,13 +72,17 @@ async def tokens(request: web.Request) -> TokensOut:
 
 
 # Counting an owner's named tokens and adding one are two calls to MongoDB: a burst of creations would all count
-# 49 and all add one. One creation at a time per owner (a short Redis lock) keeps the cap exact.
+# 49 and all add one. One creation at a time per owner (a short Redis lock) keeps the cap. A creation waits a few
+# seconds for its turn, then answers 409: an owner makes tokens by hand, one at a time; a burst is a script gone wrong.
 TOKEN_LOCK_S = 10
+TOKEN_LOCK_WAIT_S = 5
 
 
 @contextlib.asynccontextmanager
 async def _one_creation_at_a_time(request: web.Request, owner_id: str) -> AsyncIterator[None]:
-    lock = services(request).redis.lock(f"lock:token_creation:{owner_id}", timeout=TOKEN_LOCK_S, blocking_timeout=TOKEN_LOCK_S)
+    lock = services(request).redis.lock(
+        f"lock:token_creation:{owner_id}", timeout=TOKEN_LOCK_S, blocking_timeout=TOKEN_LOCK_WAIT_S
+    )
     if not await lock.acquire():
         raise ApiError(409, "busy", "other API tokens are being created right now; try again")
     try:

@@ -132,9 +132,11 @@ async def test_an_account_deletion_burst_checks_five_passwords(
 async def test_a_token_burst_creates_no_more_than_fifty(
     api: TestClient, owner: SignedUp, burst_session: aiohttp.ClientSession
 ) -> None:
+    """Creations take turns; those that wait too long for theirs, and all once 50 exist, get 409."""
     statuses = await burst(lambda n: burst_session.post("/api/tokens", json={"name": f"tool {n}"}, headers=owner.auth))
-    assert statuses.count(201) == 50 and statuses.count(409) == BURST - 50
-    assert await platform_of(api).db.api_tokens.count_documents({"kind": "named"}) == 50
+    created = statuses.count(201)
+    assert 0 < created <= 50 and statuses.count(409) == BURST - created
+    assert await platform_of(api).db.api_tokens.count_documents({"kind": "named"}) == created
 
 
 async def test_successful_logins_from_one_address_never_spend_its_limit(api: TestClient, owner: SignedUp) -> None:
