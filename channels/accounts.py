@@ -279,3 +279,9 @@ def account_to_api(account: ChannelAccount, cipher: TokenCipher) -> dict[str, An
         data["last_error"] = account.last_error
         data["last_error_code"] = account.last_error_code
     return data
+
+
+async def troubled_since(db: AsyncDatabase, since_ms: int, *, limit: int = 1000) -> list[ChannelAccount]:
+    """Accounts of any business whose sends began failing (or whose token was refused) after `since_ms`."""
+    cursor = db[COLLECTION].find({"failing_since_ms": {"$gt": since_ms}}).limit(limit)
+    return [account_from_doc(doc) async for doc in cursor]

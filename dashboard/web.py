@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.runtime.app import SERVICES, SETTINGS
+from dashboard.alerts import setup_alerts
 from dashboard.api import (
     account,
     analytics,
@@ -74,3 +75,4 @@ def setup_dashboard(app: web.Application) -> None:
     add_api(app, *(module.routes for module in ROUTE_MODULES))
     setup_pages(app)
     app.cleanup_ctx.append(_dashboard_ctx)
+    setup_alerts(app)

@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     message_retention_days: int = Field(default=0, ge=0, le=36_500)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
+    # Alert emails to owners when customers get no answer or a channel fails; off while SMTP_HOST is unset.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    # starttls: plain connection upgraded (port 587); tls: TLS from the start (port 465); none: a local relay.
+    smtp_security: str = Field(default="starttls", pattern=r"^(starttls|tls|none)$")
+    smtp_from: str = Field(default="", max_length=200)
+
     @field_validator("mongodb_uri")
     @classmethod
     def _mongodb_scheme(cls, value: str) -> str:
