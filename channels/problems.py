@@ -118,6 +118,13 @@ def channel_trouble(problem: str, platform: str) -> str:
     return f"Messages are not going out: {cause(problem, platform)} We keep trying."
 
 
+def channel_banner(problem: str, platform: str, label: str) -> str:
+    """One short line about a failing channel, for the banner every page shows (`label` names the channel)."""
+    if known_problem(problem) == "token":
+        return f"{label} must be connected again: {service_name(platform)} no longer accepts its connection."
+    return f"{label} cannot send: {cause(problem, platform)}"
+
+
 def connect_trouble(problem: str, platform: str = "facebook") -> str:
     """Why connecting a channel by hand did not work."""
     service = service_name(platform)

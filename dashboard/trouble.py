@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.undelivered import count_failed
 from channels.accounts import ChannelAccount, list_accounts
+from channels.problems import channel_banner
 
 PLATFORM_LABELS = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 
@@ -22,7 +23,8 @@ class TroubledChannel:
     name: str
     platform: str
     state: str  # failing or needs_reconnect
-    sentence: str
+    sentence: str  # the channels page's: what is wrong and what is done about it
+    problem: str
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,9 @@ class Trouble:
             who = "1 customer" if self.unanswered == 1 else f"{self.unanswered} customers"
             lines.append(f"{who} did not get an answer.")
         for channel in self.channels:
-            label = f"{PLATFORM_LABELS.get(channel.platform, channel.platform)} ({channel.name})"
-            lines.append(f"{label}: {channel.sentence}")
+            label = f"{channel.name} ({PLATFORM_LABELS.get(channel.platform, channel.platform)})"
+            problem = "token" if channel.state == "needs_reconnect" else channel.problem
+            lines.append(channel_banner(problem, channel.platform, label))
         return lines
 
 
@@ -55,7 +58,9 @@ def troubled(account: ChannelAccount) -> TroubledChannel | None:
     health = account.health
     if health.state == "ok":
         return None
-    return TroubledChannel(account.id, account.name or account.account_id, account.platform, health.state, health.last_error)
+    return TroubledChannel(
+        account.id, account.name or account.account_id, account.platform, health.state, health.last_error, account.failing_problem
+    )
 
 
 async def owner_trouble(db: AsyncDatabase, tenant_id: str) -> Trouble:
