@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 
 from bot.conversations.queries import changed_since
 from bot.conversations.records import Conversation
+from bot.conversations.undelivered import delivery_error
 from bot.runtime.app import SERVICES
 from dashboard.sessions import SESSION_COOKIE, SessionStore
 
@@ -48,6 +49,8 @@ def conversation_event(conversation: Conversation) -> dict[str, Any]:
         "customer_id": conversation.customer_id,
         "campaign_id": conversation.campaign_id,
         "last_message_at": conversation.last_message_at.isoformat(),
+        "delivery": conversation.delivery.value,
+        "delivery_error": delivery_error(conversation),
     }
 
 

@@ -49,6 +49,37 @@
     return li;
   }
 
+  // Whether the customer got the latest reply: a row whose reply did not go out says so, and why.
+  const DELIVERY = { failed: "Not answered", pending: "Sending again" };
+  function showDelivery(row, event) {
+    let box = row.querySelector('[data-field="delivery"]');
+    row.classList.toggle("not-answered", event.delivery === "failed");
+    if (!event.delivery || event.delivery === "ok") {
+      if (box) box.remove();
+      return;
+    }
+    if (box && box.dataset.state === event.delivery) {
+      const reason = box.querySelector(".reason");
+      if (reason) reason.textContent = event.delivery_error || "";
+      return; // the same state: keep what the page drew (its Retry button)
+    }
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "undelivered";
+      box.dataset.field = "delivery";
+      row.appendChild(box);
+    }
+    box.dataset.state = event.delivery;
+    box.replaceChildren();
+    const badge = document.createElement("span");
+    badge.className = "badge " + event.delivery;
+    badge.textContent = DELIVERY[event.delivery] || event.delivery;
+    const reason = document.createElement("span");
+    reason.className = "reason";
+    reason.textContent = event.delivery_error || "";
+    box.append(badge, reason);
+  }
+
   function updateRow(list, event) {
     let row = list.querySelector('[data-conversation="' + CSS.escape(event.id) + '"]');
     if (!row) {
@@ -68,6 +99,7 @@
       time.textContent = timeText(event.last_message_at);
     }
     row.classList.toggle("needs-person", event.status === "handoff" || event.status === "human");
+    showDelivery(row, event);
     row.classList.remove("fresh");
     void row.offsetWidth; // restart the highlight
     row.classList.add("fresh");
