@@ -16,6 +16,7 @@ from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
 from bot.runtime.app import ENGINE, SERVICES, create_app
 from bot.runtime.embedded import free_port
+from tests.dashboard.test_pages import hidden_token
 from tests.e2e.conftest import (
     CAMPAIGN,
     PAGE_ID,
@@ -283,8 +284,17 @@ async def test_an_owner_reply_while_meta_is_unreachable_says_so_in_words(platfor
     assert (await response.json())["error"]["message"] == (
         "Not sent: Facebook could not be reached. We will keep the message; press Retry."
     )
+    # The thread's reply form says the same, beside the field, never a class name.
+    thread = await platform.page(tenant, f"/conversations/{answered['id']}")
+    form = await platform.client.post(
+        f"/conversations/{answered['id']}/reply", data={"text": "Are you there?", "csrf_token": hidden_token(thread)}
+    )
+    html = await form.text()
+    assert form.status == 422 and "Not sent: Facebook could not be reached. We will keep the message; press Retry." in html
+    assert "ClientConnector" not in html and "network error" not in html
     platform.meta_back()
+    # Retry sends the latest message that did not go out.
     retried = await platform.client.post(f"/api/conversations/{answered['id']}/retry", headers=tenant.headers)
     assert retried.status == 200, await retried.text()
-    assert platform.fake.texts()[-1] == "I'll call you."
+    assert platform.fake.texts()[-1] == "Are you there?"
     assert (await retried.json())["delivery"] == "ok"
