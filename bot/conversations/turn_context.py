@@ -15,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.conversations import messages as msgs
 from bot.conversations.records import Conversation, Delivery, InboundState, Message
 from bot.pipeline import choose_campaign
+from bot.pipeline.burst_questions import question_queries
 from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.query import retrieval_query, search_queries
 from bot.pipeline.reading import read_message
@@ -76,11 +77,13 @@ async def understood_turn(
     if model is not None:
         languages = await knowledge_index.document_languages(db, tenant_id, fresh_since=fresh_since)
         reading, spent = await read_message(model, turn_texts, history, languages)
-    # A follow-up ("and on Saturday?") is searched with the customer's previous message.
+    # A follow-up ("and on Saturday?") is searched with the customer's previous message; a burst that asks
+    # several questions, with each question too, so every one of them finds its passages.
+    queries = [*search_queries(retrieval_query(turn_texts, history), reading), *question_queries(turn_texts, history)]
     knowledge = await knowledge_index.for_turn(
         db,
         tenant_id,
-        search_queries(retrieval_query(turn_texts, history), reading),
+        queries,
         platform=platform,
         k=PASSAGES_READ if reading is not None else PASSAGES,
         fresh_since=fresh_since,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from bot.pipeline.burst_answers import answer_each_question
 from bot.pipeline.classify import classify_turn
 from bot.pipeline.flow import greeted, greeting_for, is_first_reply
 from bot.pipeline.guard import INSTRUCTIONS_REPEATED
@@ -121,10 +122,17 @@ async def _repaired(
             extra = add_usage(extra, judged)
             if verify(ctx, second, handoff=handoff, judgement=second_judgement).ok:
                 return _with_link(ctx, candidate, second, classification), extra
-    fallback = offline_reply(ctx, classification)
+    fallback = _offline(ctx, classification)
     if verify(ctx, fallback, handoff=handoff).ok:
         return _with_link(ctx, candidate, fallback, classification), extra
     return safe_reply(ctx), extra
+
+
+def _offline(ctx: TurnContext, classification: Classification) -> Reply:
+    """The offline reply: the fixed one for the intents that take one, else an answer to each question asked."""
+    if classification.intent in DIRECT_INTENTS:
+        return offline_reply(ctx, classification)
+    return answer_each_question(ctx, classification)
 
 
 def _asks_question(ctx: TurnContext) -> bool:
@@ -147,14 +155,14 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
     )
     usage: Usage | None = ctx.prior_usage
     if answering.intent in DIRECT_INTENTS or model is None:
-        candidate = offline_reply(ctx, answering)
+        candidate = _offline(ctx, answering)
     else:
         spent: Usage | None
         try:
             candidate, spent = await llm_reply(model, ctx, answering, timeout_s=timeout_s)
         except ModelUnavailable as unavailable:
             spent = unavailable.usage
-            candidate = offline_reply(ctx, answering)
+            candidate = _offline(ctx, answering)
         usage = add_usage(usage, spent)
     # A model that says a person will answer hands the conversation over.
     handoff = handoff or (candidate.source == "llm" and candidate.handoff)

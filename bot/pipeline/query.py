@@ -25,8 +25,12 @@ log = logging.getLogger(__name__)
 
 def is_follow_up(text: str) -> bool:
     """A message that leans on what was said before: it opens with "and…"/"what about…", or says almost nothing."""
-    folded = fold(text)
-    return bool(_FOLLOW_UP.match(folded)) or len(content_words(text)) <= SHORT_QUESTION_WORDS - 1
+    return opens_as_follow_up(text) or len(content_words(text)) <= SHORT_QUESTION_WORDS - 1
+
+
+def opens_as_follow_up(text: str) -> bool:
+    """A message that says by its first words that it goes on from the one before ("and on Saturday?")."""
+    return bool(_FOLLOW_UP.match(fold(text)))
 
 
 def retrieval_query(turn_texts: list[str], history: list[HistoryItem]) -> str:

@@ -127,6 +127,9 @@ class Reply(BaseModel):
     asked_question: bool = False
     # The product the reply talked about, when there was one.
     product_name: str = ""
+    # Positions in the turn's texts of the messages whose question this reply leaves to a person while answering
+    # the turn's other questions: they are not answered until that person answers.
+    unanswered: list[int] = Field(default_factory=list)
 
 
 class GuardVerdict(BaseModel):
