@@ -106,6 +106,7 @@ def render_system_prompt(ctx: TurnContext, classification: Classification) -> st
         first_reply=is_first_reply(ctx),
         questions_total=len(campaign.chat_flow.qualification_questions) if campaign else 0,
         intent_hint=_INTENT_HINTS[classification.intent],
+        messages_count=len(turn_messages(ctx)),
         language_name=language_name(lang),
         passages=[
             {"id": ident, "source": passage.source, "text": passage.text}
@@ -121,13 +122,17 @@ def _known_fields(ctx: TurnContext) -> str:
     return "; ".join(f"{key}: {value}" for key, value in fields.items())
 
 
+def turn_messages(ctx: TurnContext) -> list[str]:
+    """The customer's messages of this turn, oldest first, each shown to the model on its own."""
+    return [text.strip() for text in ctx.turn_texts if text.strip()]
+
+
 def render_turn_message(ctx: TurnContext) -> str:
     template = prompt_environment().get_template("turn.j2")
     return template.render(
         customer_name=ctx.customer_name.strip(),
         known=_known_fields(ctx),
-        several=len([t for t in ctx.turn_texts if t.strip()]) > 1,
-        text=ctx.turn_text,
+        messages=turn_messages(ctx),
     ).strip()
 
 

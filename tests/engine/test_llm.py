@@ -123,7 +123,10 @@ async def test_customer_text_stays_out_of_the_system_message(fake_groq: FakeGroq
         assert secret in request.user_text
     roles = [m["role"] for m in request.messages]
     assert roles == ["system", "user", "assistant", "user"]
-    assert "<customer_message>\nfirst part kangaroo\nsecond part wombat\n</customer_message>" in request.messages[-1]["content"]
+    # Each message of the burst in its own delimiters, in order.
+    last = request.messages[-1]["content"]
+    assert "<customer_message>\nfirst part kangaroo\n</customer_message>" in last
+    assert last.endswith("</customer_message>\n<customer_message>\nsecond part wombat\n</customer_message>")
 
 
 async def test_customer_text_cannot_close_its_delimiters(fake_groq: FakeGroq, chat_model) -> None:
