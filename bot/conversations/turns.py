@@ -16,6 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
+from bot.conversations.held_messages import held_for_a_person
 from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
 from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id, to_resend
 from bot.conversations.turn_context import TurnMessages, load_turn_context, load_turn_messages
@@ -184,14 +185,17 @@ class TurnRunner:
             )
             raise
         now = self._clock.now()
-        await msgs.mark_inbound(
-            db,
-            tenant_id,
-            [m.id for m in pending],
-            InboundState.answered,
-            intent=result.classification.intent.value,
-            confidence=result.classification.confidence,
+        intent, confidence = result.classification.intent.value, result.classification.confidence
+        held = held_for_a_person(
+            [m.id for m in pending if m.text], result.reply.unanswered, hands_over=status == ConversationStatus.handoff
         )
+        # One write takes every message of the turn out of pending, so a retry never finds part of the turn still
+        # waiting (its id would differ, and its reply be sent again); only then are the unanswered ones held.
+        await msgs.mark_inbound(
+            db, tenant_id, [m.id for m in pending], InboundState.answered, intent=intent, confidence=confidence
+        )
+        if held:
+            await msgs.mark_inbound(db, tenant_id, held, InboundState.held, intent=intent, confidence=confidence)
         first_answer = outcome.sent and conversation.first_reply_at is None
         changes: dict[str, object] = {}
         if campaign_id and campaign_id != conversation.campaign_id:
@@ -208,7 +212,7 @@ class TurnRunner:
             result,
             sent=outcome.sent,
             send_failed=bool(outcome.error_category),
-            answered=len(pending),
+            answered=len(pending) - len(held),
             first_response_ms=max(0, int((now - pending[0].at).total_seconds() * 1000)) if first_answer else None,
             complaint_is_new=complaint,
         )
