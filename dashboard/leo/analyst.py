@@ -54,6 +54,7 @@ OVERVIEW_FIGURES = frozenset(
     }
 )
 ROW_FIGURES = frozenset({Metric.conversations, Metric.sales, Metric.conversion_rate, Metric.revenue, Metric.response_rate})
+RANKING_FIGURES = frozenset({Metric.conversations, Metric.sales, Metric.conversion_rate})
 
 
 @dataclass
@@ -196,7 +197,7 @@ class OfflineAnalyst:
             products = {c.id: c.product.name for c in await self.data.campaigns()}
             groups = [row for row in (await self.data.report(q.period.span))["per_campaign"] if row["campaign_id"] in products]
             lines = self._ranking(q, groups, "product", metric, lambda row: products[row["campaign_id"]])
-            return Answer("\n".join(lines), _tables(result), ROW_FIGURES | {metric})
+            return Answer("\n".join(lines), _tables(result), RANKING_FIGURES | {metric})
         selling = [row for row in rows if row[3]]
         if not selling:
             lines = [f"No sales recorded in {q.period.label} yet. By conversations:"]
@@ -262,14 +263,13 @@ class OfflineAnalyst:
             lines.append(f"(Ranked by revenue in {main_currency(active)}.)")
         lines.append(f"Your {kind}s by {spec.words}:")
         for row in ranked(active, metric):
-            around = [
-                _plural(row["conversations"], "conversation"),
-                _plural(row["conversions"], "sale"),
-                f"conversion rate {_pct(_p(row['conversion_rate']))}",
-                _revenue(row),
-                f"{_pct(_p(row['response_rate']))} of messages answered",
-            ]
-            lines.append(f"- {name(row)}: {spec.words} {shown(row, metric)} ({', '.join(around)}).")
+            around = {
+                Metric.conversations: _plural(row["conversations"], "conversation"),
+                Metric.sales: _plural(row["conversions"], "sale"),
+                Metric.conversion_rate: f"conversion rate {_pct(_p(row['conversion_rate']))}",
+            }
+            context = ", ".join(words for figure, words in around.items() if figure is not metric)
+            lines.append(f"- {name(row)}: {spec.words} {shown(row, metric)} ({context}).")
         return lines
 
     async def _compare(self, q: Question, rows: list[dict[str, Any]], kind: str, asked_key: str, asked: str) -> list[str]:
@@ -327,7 +327,7 @@ class OfflineAnalyst:
         result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="campaign", metric=q.ranking)))
         report = await self._report(q)
         lines = await self._compare(q, report["per_campaign"], "campaign", "campaign_id", q.campaign_id)
-        return Answer("\n".join(lines), _tables(result), ROW_FIGURES | set(q.metrics[:1]))
+        return Answer("\n".join(lines), _tables(result), _compared(q))
 
     async def _platforms(self, q: Question) -> Answer:
         # The platforms compared with each other: the asked one is not filtered out of the comparison.
@@ -339,7 +339,7 @@ class OfflineAnalyst:
         lines = await self._compare(wide, report["per_platform"], "platform", "platform", q.platform)
         if q.platform and not any(row["platform"] == q.platform for row in report["per_platform"]):
             lines.append(f"{PLATFORM_NAMES[q.platform]} had no conversations in {q.period.label}: is it connected?")
-        return Answer("\n".join(lines), _tables(result), ROW_FIGURES | set(q.metrics[:1]))
+        return Answer("\n".join(lines), _tables(result), _compared(q))
 
     async def _leads(self, q: Question) -> Answer:
         result = await LeadsTool().run(self.data, LeadsTool.Input(platform=q.platform or None, limit=5))
@@ -437,6 +437,13 @@ class OfflineAnalyst:
 
 def _p(rate: float) -> float:
     return round(rate * 100, 1)
+
+
+def _compared(q: Question) -> frozenset[Metric]:
+    """The figures a comparison of groups states: each group's usual ones, or its ranking's."""
+    if q.ranking is None or q.ranking is Metric.conversion_rate:
+        return ROW_FIGURES
+    return RANKING_FIGURES | {q.ranking}
 
 
 def _join(names: Sequence[str]) -> str:

@@ -122,9 +122,9 @@ def _ranked_or_figures(topic: Topic | None, group: str, metrics: tuple[Metric, .
         return topic
     if group in RANKINGS:
         return RANKINGS[group]
-    if topic in (None, Topic.overview):
+    if topic is None:
         return Topic.conversion if metrics == (Metric.conversion_rate,) else Topic.figures
-    return topic
+    return topic  # "how are sales going?" stays an overview, which states sales (and any figure it lacks is added)
 
 
 def understand(

@@ -121,6 +121,8 @@ def test_the_calculator_does_arithmetic_and_nothing_else() -> None:
         ("Quanti messaggi e quante conversazioni?", Topic.figures, (Metric.messages, Metric.conversations)),
         ("What do I sell?", Topic.catalog, ()),
         ("How can I get more sales?", Topic.improve, (Metric.sales,)),
+        ("How are my sales going?", Topic.overview, (Metric.sales,)),
+        ("¿Cómo van mis ventas?", Topic.overview, (Metric.sales,)),
     ],
 )
 def test_the_figures_a_question_names_in_six_languages(question: str, topic: Topic, metrics: tuple[Metric, ...]) -> None:
