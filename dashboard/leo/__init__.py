@@ -24,8 +24,9 @@ from dashboard.leo.answer_check import CHECK_TIMEOUT_S, draft_is_safe
 from dashboard.leo.figures import SPECS, Metric
 from dashboard.leo.model import BUDGET_S, ModelFailed, ModelRun, ModelUsage, opening_messages, run_model
 from dashboard.leo.question import Question, Topic, as_the_model_read_it, understand
+from dashboard.leo.results import Figure
 from dashboard.leo.review import review_draft
-from dashboard.leo.tools import PLATFORM_NAMES, Figure, LeoData
+from dashboard.leo.tools import PLATFORM_NAMES, LeoData
 
 __all__ = ["LeoReply", "ask"]
 

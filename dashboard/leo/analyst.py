@@ -16,11 +16,11 @@ from dashboard.analytics import Scope
 from dashboard.leo.advice import HotLead, recommendations
 from dashboard.leo.figures import SPECS, Metric, leaders, main_currency, ranked, shown
 from dashboard.leo.question import FIGURE_TOPICS, Question, Topic, understand
+from dashboard.leo.results import Figure, ToolResult
 from dashboard.leo.tools import (
     PLATFORM_NAMES,
     CatalogTool,
     ComparePeriodsTool,
-    Figure,
     FunnelTool,
     GuardTool,
     HourOfWeekTool,
@@ -29,7 +29,6 @@ from dashboard.leo.tools import (
     LeoData,
     MetricsTool,
     NeedsPersonTool,
-    ToolResult,
     TopProductsTool,
 )
 

@@ -21,7 +21,8 @@ from langchain_groq import ChatGroq
 from pydantic import BaseModel, SecretStr
 
 from bot.pipeline.llm import cost_usd
-from dashboard.leo.tools import TOOLS, TOOLS_BY_NAME, LeoData, ToolError, ToolResult, tool_input, tool_schema
+from dashboard.leo.results import ToolResult
+from dashboard.leo.tools import TOOLS, TOOLS_BY_NAME, LeoData, ToolError, tool_input, tool_schema
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dashboard.leo.grounding import known_numbers, ungrounded_numbers
+from dashboard.leo.results import ToolResult
 from dashboard.leo.safety import Contacts, Finding, contacts_in, findings
-from dashboard.leo.tools import ToolResult
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from dashboard.leo.results import Figure, ToolResult, customer_cell
 from dashboard.leo.review import review_draft
 from dashboard.leo.safety import Contacts, contacts_in, findings
-from dashboard.leo.tools import Figure, ToolResult, customer_cell
 
 OWN = contacts_in(["https://sunrise-yoga.example/buy", "+1 212 555 0101", "hello@sunrise-yoga.example"])
 
