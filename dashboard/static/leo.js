@@ -118,6 +118,10 @@
     opener.setAttribute("aria-expanded", open ? "true" : "false");
     const sheet = open && !wide.matches;
     root.classList.toggle("leo-open", sheet);
+    // Behind the sheet the page can be neither clicked nor reached with Tab.
+    Array.from(document.body.children).concat(Array.from(leo.parentElement.children)).forEach(function (element) {
+      if (!element.contains(leo)) element.inert = sheet;
+    });
     if (sheet) {
       panel.setAttribute("role", "dialog");
       panel.setAttribute("aria-modal", "true");
@@ -142,9 +146,15 @@
 
   // Beside the page the sidebar's height is what the viewport shows below the header, so its question box stays
   // on screen from the top of the page down.
+  let fitting = false;
   function fitSidebar() {
-    const top = Math.max(0, leo.parentElement.getBoundingClientRect().top);
-    root.style.setProperty("--leo-top", wide.matches ? top + "px" : "0px");
+    if (fitting) return;
+    fitting = true;
+    window.requestAnimationFrame(function () {
+      fitting = false;
+      const top = Math.max(0, leo.parentElement.getBoundingClientRect().top);
+      root.style.setProperty("--leo-top", wide.matches ? top + "px" : "0px");
+    });
   }
 
   state.items.forEach(show);

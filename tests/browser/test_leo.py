@@ -167,6 +167,7 @@ async def test_on_a_phone_leo_opens_from_a_floating_button_as_a_full_screen_shee
     assert panel == {"x": 0, "y": 0, "width": 390, "height": 844}
     assert await page.evaluate("document.activeElement.id") == "leo-message"
     assert await page.evaluate("getComputedStyle(document.body).overflow") == "hidden"
+    assert await page.evaluate("document.getElementById('main').inert")  # Tab stays in the sheet
     await ask(visit, "Which campaign brings the most revenue?", 1)
     await fits(visit)
     assert await page.evaluate(IN_VIEW, "#leo-message")
@@ -176,6 +177,7 @@ async def test_on_a_phone_leo_opens_from_a_floating_button_as_a_full_screen_shee
     # Escape, or the Close button, puts the owner back on the page at the button that opened it.
     await page.keyboard.press("Escape")
     assert not await page.locator("#leo-panel").is_visible()
+    assert not await page.evaluate("document.getElementById('main').inert")
     assert await page.evaluate("document.activeElement.classList.contains('leo-toggle')")
     await opener.click()
     await sheet.get_by_role("button", name="Close").click()
