@@ -904,21 +904,30 @@ def warm_up() -> None:
 
 
 @cache
+def _languages_of(code: str) -> frozenset[Language]:
+    return frozenset(
+        language for language in Language.all() if code and _code(language) == code and language not in _NEVER_DETECTED
+    )
+
+
+@cache
 def supported_languages() -> tuple[str, ...]:
     """The ISO 639-1 codes of every language a text can be detected in."""
     return tuple(sorted(_code(language) for language in Language.all() if language not in _NEVER_DETECTED))
 
 
 @lru_cache(maxsize=16384)
-def language_confidences(text: str) -> tuple[tuple[str, float], ...]:
+def language_confidences(text: str, expected: str = "") -> tuple[tuple[str, float], ...]:
     """The languages `text` may be in, most likely first, with lingua's confidence (0–1); empty when the text
-    has no letters (a number, a link, an emoji)."""
+    has no letters (a number, a link, an emoji). `expected` (the conversation's language) is always among those
+    weighed: the first pass's coarse models can rank it below a handful of others on a short message ("Do you
+    ship to Canada?" screens as Portuguese, Croatian, Bosnian… then English)."""
     cleaned = " ".join(_NOISE.sub(" ", text).split())[: LONG_TEXT * 3]
     if not _LETTER.search(cleaned):
         return ()
     ranked = _screening_detector().compute_language_confidence_values(cleaned)
     if len(cleaned) < LONG_TEXT and len(ranked) > 1:
-        candidates = frozenset(value.language for value in ranked[:CANDIDATES])
+        candidates = frozenset(value.language for value in ranked[:CANDIDATES]) | _languages_of(expected)
         ranked = _precise_detector(candidates).compute_language_confidence_values(cleaned)
     return tuple((_code(value.language), value.value) for value in ranked if value.value > 0)
 
@@ -927,7 +936,7 @@ def language_confidences(text: str) -> tuple[tuple[str, float], ...]:
 def detect_language(text: str, default: str = "en") -> str:
     """The ISO 639-1 code of the language `text` is written in; `default` (the conversation's or the business's
     language) when the text does not say clearly enough to change it."""
-    confidences = language_confidences(text)
+    confidences = language_confidences(text, default)
     if not confidences:
         return default
     best, value = confidences[0]

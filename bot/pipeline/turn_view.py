@@ -55,7 +55,7 @@ def business_language(ctx: TurnContext) -> str:
 
 
 def _sure_of(text: str, lang: str) -> bool:
-    confidences = language_confidences(text)
+    confidences = language_confidences(text, lang)
     return bool(confidences) and confidences[0][0] == lang and confidences[0][1] >= SURE
 
 

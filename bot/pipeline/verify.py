@@ -138,7 +138,7 @@ def in_another_language(ctx: TurnContext, text: str) -> bool:
             plain = re.sub(re.escape(name), " ", plain, flags=re.IGNORECASE)
     if len(words(plain)) < 4:
         return False
-    confidences = language_confidences(plain)
+    confidences = language_confidences(plain, lang)
     if not confidences:
         return False
     best, value = confidences[0]

@@ -34,6 +34,15 @@ def test_a_message_that_does_not_say_its_language_keeps_the_conversations(text: 
     assert detect_language(text, default="tr") == "tr"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"), [("Do you ship to Canada?", "en"), ("Tem estacionamento?", "pt"), ("Kann ich mit Karte zahlen?", "de")]
+)
+def test_the_conversations_language_is_always_weighed_on_a_short_message(text: str, lang: str) -> None:
+    # The coarse first pass ranks English seventh on "Do you ship to Canada?"; the conversation's language is
+    # weighed all the same, and a message plainly in another language still changes it.
+    assert detect_language(text, default="en") == lang
+
+
 def test_a_long_text_is_read_by_its_words_not_its_default() -> None:
     dutch = "Wij zijn elke dag open van negen uur tot vijf uur, behalve op zondag. Honden zijn welkom aan de lijn."
     assert detect_language(dutch, default="en") == "nl"
