@@ -123,6 +123,9 @@ def test_the_calculator_does_arithmetic_and_nothing_else() -> None:
         ("How can I get more sales?", Topic.improve, (Metric.sales,)),
         ("How are my sales going?", Topic.overview, (Metric.sales,)),
         ("¿Cómo van mis ventas?", Topic.overview, (Metric.sales,)),
+        ("How many people wrote to us this week?", Topic.figures, (Metric.conversations,)),
+        ("I want more sales", Topic.improve, (Metric.sales,)),
+        ("Show me my stats", Topic.overview, ()),
     ],
 )
 def test_the_figures_a_question_names_in_six_languages(question: str, topic: Topic, metrics: tuple[Metric, ...]) -> None:
