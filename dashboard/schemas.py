@@ -126,6 +126,7 @@ class AccountDeletedOut(Out):
 class OwnerOut(Out):
     id: str
     email: str
+    role: Literal["owner", "agent"] = Field(default="owner", description="agent: a salesperson the owner invited")
 
 
 class TenantOut(Out):
@@ -414,6 +415,19 @@ class ErrorInfoOut(Out):
     message: str
 
 
+class PersonRefOut(Out):
+    """A person of the business's team, as they were when they acted (their email stays after they leave)."""
+
+    id: str
+    email: str
+
+
+class ActionOut(Out):
+    action: Literal["takeover", "release", "reply", "sale"]
+    by: PersonRefOut
+    at: datetime
+
+
 class MessageOut(Out):
     """One message; inbound ones carry intent, confidence and state, outbound ones source and delivery."""
 
@@ -429,6 +443,7 @@ class MessageOut(Out):
     source: str | None = None
     delivery: str | None = None
     error: ErrorInfoOut | None = None
+    by: PersonRefOut | None = Field(default=None, description="who of the team sent it, for a reply sent from the inbox")
 
 
 class ReferralOut(Out):
@@ -461,6 +476,7 @@ class ConversationOut(Out):
 class ConversationDetailOut(ConversationOut):
     lead: LeadDetailOut | None  # the detail adds the lead's history
     messages: list[MessageOut]
+    activity: list[ActionOut] = Field(default=[], description="who of the team took over, replied, released or recorded a sale")
 
 
 class ConversationsOut(Out):

@@ -1,4 +1,5 @@
-"""Indexes of the dashboard's collections: tenants, owners, api_tokens, facebook_links, facebook_deletions."""
+"""Indexes of the dashboard's collections: tenants, owners, api_tokens, facebook_links, facebook_deletions,
+team_invites, team_actions."""
 
 from __future__ import annotations
 
@@ -22,14 +23,19 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
             IndexModel([("facebook_user_id", ASCENDING)], sparse=True),
         ]
     )
+    await db.team_invites.create_indexes(
+        [IndexModel([("token_hash", ASCENDING)], unique=True), IndexModel([("tenant_id", ASCENDING), ("email", ASCENDING)])]
+    )
+    await db.team_actions.create_indexes([IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING)])])
 
 
 async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
     """Remove the owner side's records of the tenant (a deleted account): what Facebook Login connected, its
-    API tokens, its owners and, last, the tenant itself. A data-deletion record that names the tenant keeps its
-    confirmation code for Meta's status page but forgets the tenant."""
+    API tokens, its team's invitations and actions, its people (owner and agents) and, last, the tenant itself.
+    A data-deletion record that names the tenant keeps its confirmation code for Meta's status page but forgets
+    the tenant."""
     removed = 0
-    for collection in ("facebook_links", "api_tokens", "owners"):
+    for collection in ("facebook_links", "api_tokens", "team_invites", "team_actions", "owners"):
         removed += (await db[collection].delete_many({"tenant_id": tenant_id})).deleted_count
     await db.facebook_deletions.update_many({"tenant_ids": tenant_id}, {"$pull": {"tenant_ids": tenant_id}})
     await db.facebook_deletions.update_many({"tenant_id": tenant_id}, {"$set": {"tenant_id": ""}})

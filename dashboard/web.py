@@ -23,6 +23,7 @@ from dashboard.api import (
     onboarding,
     openapi,
     quality,
+    team,
 )
 from dashboard.api.operations import add_api
 from dashboard.auth import auth_middleware
@@ -35,6 +36,7 @@ from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
 from dashboard.ratelimit import RATE_LIMITER, RateLimiter
 from dashboard.store import ensure_indexes
+from dashboard.team.role_guard import role_guard
 
 ROUTE_MODULES = (
     auth,
@@ -50,6 +52,7 @@ ROUTE_MODULES = (
     leo,
     bot_settings,
     quality,
+    team,
     openapi,
 )
 
@@ -71,6 +74,8 @@ def setup_dashboard(app: web.Application) -> None:
     # Errors outermost, so a refused login or a bad token is rendered as JSON too.
     app.middlewares.append(error_middleware)
     app.middlewares.append(auth_middleware)
+    # After the login check, before any handler: what the caller's role may use (`dashboard/team/policy.py`).
+    app.middlewares.append(role_guard)
     setup_security_headers(app)
     add_api(app, *(module.routes for module in ROUTE_MODULES))
     setup_pages(app)

@@ -15,6 +15,7 @@ from dashboard.ratelimit import SIGNUPS_PER_ADDRESS, client_address, enforce
 from dashboard.revocation import end_token
 from dashboard.schemas import LoginIn, LoginOut, LogoutOut, MeOut, OwnerOut, SignupIn, SignupOut, TenantOut
 from dashboard.sessions import SESSION_COOKIE, SessionStore
+from dashboard.team.caller import role_of
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -98,7 +99,7 @@ async def me(request: web.Request) -> MeOut:
     if owner is None or tenant is None:
         raise ApiError(401, "unauthorized", "this account no longer exists")
     return MeOut(
-        owner=OwnerOut(id=owner.id, email=owner.email),
+        owner=OwnerOut(id=owner.id, email=owner.email, role=role_of(request).value),
         tenant=TenantOut(
             id=tenant.id,
             name=tenant.name,

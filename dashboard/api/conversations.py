@@ -24,6 +24,8 @@ from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import engine, services, tenant_id
 from dashboard.errors import ApiError, not_found
 from dashboard.schemas import ConversationDetailOut, ConversationsOut, ConversationsQuery, ConversionOut, MessageOut, ReplyIn
+from dashboard.team.actions import Action, Done, actions_of, record_action
+from dashboard.team.caller import person_of
 
 routes = ApiRoutes()
 
@@ -85,12 +87,30 @@ async def _detail(request: web.Request, conversation: Conversation) -> Conversat
     lead = await get_lead(db, tenant, conversation.id)
     out = conversation_to_api(conversation, lead)
     out["messages"] = [message_to_api(m, conversation.platform) for m in await msgs.all_messages(db, tenant, conversation.id)]
+    done = await actions_of(db, tenant, conversation.id)
+    senders = {action.message_id: _by(action) for action in done if action.message_id}
+    for message in out["messages"]:
+        if message["id"] in senders:
+            message["by"] = senders[message["id"]]
+    out["activity"] = [{"action": action.action.value, "by": _by(action), "at": action.at} for action in done]
     if lead:
         out["lead"]["history"] = [
             {"at": e["at"].isoformat(), "score": e["score"], "stage": e["stage"], "reasons": e.get("reasons", [])}
             for e in await lead_history(db, tenant, lead.id)
         ]
     return ConversationDetailOut.model_validate(out)
+
+
+def _by(action: Done) -> dict[str, str]:
+    return {"id": action.person_id, "email": action.email}
+
+
+async def _record(request: web.Request, conversation_id: str, action: Action, message_id: str = "") -> None:
+    """Note who of the team did it (every caller past the role guard is a known person)."""
+    person = person_of(request)
+    if person is not None:
+        p = services(request)
+        await record_action(p.db, person, conversation_id, action, now=p.clock.now(), message_id=message_id)
 
 
 async def _owned(request: web.Request) -> Conversation:
@@ -139,6 +159,7 @@ async def takeover(request: web.Request) -> ConversationDetailOut:
     """A person takes over: the bot stays silent until released."""
     conversation = await take_over(services(request).db, tenant_id(request), (await _owned(request)).id)
     assert conversation is not None
+    await _record(request, conversation.id, Action.takeover)
     return await _detail(request, conversation)
 
 
@@ -147,6 +168,7 @@ async def release_conversation(request: web.Request) -> ConversationDetailOut:
     """Hand the conversation back to the bot."""
     conversation = await release(services(request).db, tenant_id(request), (await _owned(request)).id)
     assert conversation is not None
+    await _record(request, conversation.id, Action.release)
     return await _detail(request, conversation)
 
 
@@ -164,6 +186,7 @@ async def reply(request: web.Request, body: ReplyIn) -> MessageOut:
     )
     assert result is not None
     message, outcome = result
+    await _record(request, conversation.id, Action.reply, message.id)
     if not outcome.sent:
         raise send_refusal(outcome, conversation.platform)
     return MessageOut.model_validate(message_to_api(message, conversation.platform))
@@ -227,4 +250,6 @@ async def conversion(request: web.Request, body: ConversionIn) -> Reply[Conversi
         zone=settings.zone,
         idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
     )
+    if created:
+        await _record(request, conversation.id, Action.sale)
     return Reply(ConversionOut.model_validate(doc), status=201 if created else 200)

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic.json_schema import models_json_schema
 
 from dashboard.errors import ApiError, parse_json, validation_fields
+from dashboard.team.policy import Role, allowed, route_key
 
 Json = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
@@ -45,7 +46,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ERROR_DESCRIPTIONS = {
     400: "malformed request or invalid query parameters",
     401: "not logged in, or the API token is not valid",
-    403: "a session call without its X-CSRF-Token header",
+    403: "a session call without its X-CSRF-Token header, or a team member's call to what only the owner may do",
     404: "not found (or another business's)",
     409: "conflicts with what exists",
     413: "body too large",
@@ -135,7 +136,7 @@ class Operation:
         statuses = set(self.errors)
         if not self.public:
             statuses.add(401)
-            if self.method in UNSAFE_METHODS:
+            if self.method in UNSAFE_METHODS or not allowed(Role.agent, route_key(self.method, self.path)):
                 statuses.add(403)
         if self.accepts:
             statuses |= {400, 413, 415, 422}

@@ -21,12 +21,14 @@ from dashboard.pages import (
     home,
     inbox,
     integrations,
+    join,
     leads,
     leo_page,
     login,
     playground,
     quality_page,
     settings_page,
+    team_page,
     thread,
 )
 from dashboard.pages.frame import install_filters, page_errors
@@ -55,6 +57,8 @@ PAGE_MODULES = (
     playground,
     quality_page,
     leo_page,
+    team_page,
+    join,
 )
 
 

@@ -18,6 +18,9 @@ from dashboard.errors import Handler
 from dashboard.headers import CONTENT_SECURITY_POLICY
 from dashboard.owners import get_tenant
 from dashboard.sessions import Session
+from dashboard.team.caller import role_of
+from dashboard.team.policy import allowed as can_use
+from dashboard.team.policy import can_open
 from dashboard.trouble import owner_trouble
 
 # The pages' policy is the platform's one (scripts, styles and pictures from this site only; no inline code of
@@ -38,6 +41,7 @@ MENU = (
     ("playground", "/playground", "Playground"),
     ("quality", "/quality", "Test questions"),
     ("settings", "/settings", "Settings"),
+    ("team", "/team", "Team"),
 )
 # Short confirmations after a form was handled (the page is reloaded with ?notice=KEY, never with free text).
 NOTICES = {
@@ -62,6 +66,9 @@ NOTICES = {
     "welcome": "Welcome! Start by telling the bot about your business.",
     "facebook_connected": "Facebook connected: your pages and their Instagram accounts are listed below.",
     "facebook_failed": "Facebook did not connect. Try again, or connect a page by hand below.",
+    "joined": "Welcome to the team! Customers who wait for a person are listed here.",
+    "member_removed": "Removed: their sessions and API tokens ended at once.",
+    "invite_cancelled": "Invitation withdrawn: its link no longer works.",
 }
 PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp", "all": "All channels"}
 STATUS_NAMES = {
@@ -94,12 +101,17 @@ async def frame(request: web.Request, session: Session, active: str) -> dict[str
     tenant = await get_tenant(db, session.tenant_id)
     bot_settings = await get_bot_settings(db, session.tenant_id)
     notice = NOTICES.get(request.query.get("notice", ""), "")
+    # A team member sees only the links they may open (the role guard refuses the rest anyway).
+    role = role_of(request)
+    can = can_open(role)
     return {
         "trouble": await owner_trouble(db, session.tenant_id),
         "business_name": tenant.name if tenant else "",
         "demo": bool(tenant and tenant.settings.get("demo")),
         "csrf_token": session.csrf_token,
-        "menu": MENU,
+        "menu": tuple(item for item in MENU if can(item[1])),
+        "can": can,
+        "show_leo": can_use(role, "POST /api/leo/chat"),
         "active": active,
         "tz": bot_settings.zone,
         "timezone_name": bot_settings.timezone,

@@ -54,6 +54,18 @@ def _captured(lead: dict[str, Any]) -> list[tuple[str, str]]:
     return shown
 
 
+def holder(detail: ConversationDetailOut) -> str:
+    """Who of the team has the conversation: the last to take it over or answer, until someone releases it."""
+    if detail.status != "human":
+        return ""
+    for done in reversed(detail.activity):
+        if done.action == "release":
+            return ""
+        if done.action in ("takeover", "reply"):
+            return done.by.email
+    return ""
+
+
 async def _page(
     request: web.Request,
     *,
@@ -80,6 +92,8 @@ async def _page(
         # One key per form shown: a double click or a resent form records the sale once.
         "sale_key": uuid.uuid4().hex,
         "retry_error": retry_error,
+        "me": session.owner_id,
+        "holder": holder(detail),
     }
     return await render(request, "conversation.html", session, "inbox", context, status=status)
 

@@ -114,7 +114,8 @@
     const meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = (SENDER[message.sender] || message.sender) + " · " + timeText(message.at) +
-      (message.direction === "out" && message.delivery ? " · " + message.delivery : "");
+      (message.direction === "out" && message.delivery ? " · " + message.delivery : "") +
+      (message.by ? " · by " + message.by.email : "");
     const text = document.createElement("p");
     text.textContent = message.text;
     li.append(meta, text);

@@ -1,0 +1,64 @@
+"""The invitation by email, through the SMTP server in the settings (the one alert emails use), when one is
+set: the owner sees the link either way and can copy it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from bot.runtime.settings import Settings
+from dashboard.alert_mail import default_sender
+
+log = logging.getLogger(__name__)
+
+# The owner waits for this answer on the invite form: a slow server gives up soon, the link is on screen anyway.
+SMTP_TIMEOUT_S = 10.0
+
+
+def invite_email(*, to: str, sender: str, business_name: str, invited_by: str, url: str, expires_at: datetime) -> EmailMessage:
+    """What the salesperson reads: who asks, what they may do, the link and until when it works."""
+    business = business_name or "a business"
+    message = EmailMessage()
+    message["Subject"] = f"Join {business} on Sales bot"
+    message["From"] = sender
+    message["To"] = to
+    lines = [
+        "Hello,",
+        "",
+        f"{invited_by} invites you to answer the customers of {business}: you will see the inbox and the leads,",
+        "take conversations over from the bot, reply, hand them back and record sales.",
+        "",
+        f"Choose a password and join: {url}",
+        "",
+        f"The link works once, until {expires_at:%B %d, %Y %H:%M} UTC. If you did not expect it, ignore this email.",
+    ]
+    message.set_content("\n".join(lines))
+    return message
+
+
+def sender_of(settings: Settings) -> str:
+    return settings.smtp_from or default_sender(settings.public_base)
+
+
+async def send_invite(settings: Settings, message: EmailMessage) -> bool:
+    """Send it; False (logged, never raised) when the server is unset, away or refuses."""
+    if not settings.smtp_host:
+        return False
+    try:
+        await aiosmtplib.send(
+            message,
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username or None,
+            password=settings.smtp_password or None,
+            use_tls=settings.smtp_security == "tls",
+            start_tls=settings.smtp_security == "starttls",
+            timeout=SMTP_TIMEOUT_S,
+        )
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        log.warning("invitation email not sent", extra={"error_type": type(exc).__name__})
+        return False
+    return True
