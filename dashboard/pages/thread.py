@@ -16,7 +16,7 @@ from dashboard.errors import ApiError, validation_fields
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import not_found_page, render, see_other
-from dashboard.schemas import ConversationDetailOut, ReplyIn
+from dashboard.schemas import ConversationDetailOut, PersonRefOut, ReplyIn
 from knowledge.campaigns import get_campaign
 
 routes = web.RouteTableDef()
@@ -54,16 +54,16 @@ def _captured(lead: dict[str, Any]) -> list[tuple[str, str]]:
     return shown
 
 
-def holder(detail: ConversationDetailOut) -> str:
+def holder(detail: ConversationDetailOut) -> PersonRefOut | None:
     """Who of the team has the conversation: the last to take it over or answer, until someone releases it."""
     if detail.status != "human":
-        return ""
+        return None
     for done in reversed(detail.activity):
         if done.action == "release":
-            return ""
+            return None
         if done.action in ("takeover", "reply"):
-            return done.by.email
-    return ""
+            return done.by
+    return None
 
 
 async def _page(
