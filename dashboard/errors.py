@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from dashboard.field_errors import error_sentences
+
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -58,18 +60,9 @@ def error_response(
     return web.json_response({"error": error}, status=status, headers=headers)
 
 
-def field_path(location: tuple[int | str, ...]) -> str:
-    """`('product', 'price')` → `product.price`; an error about the whole body is named `body`."""
-    return ".".join(str(part) for part in location) or "body"
-
-
 def validation_fields(exc: ValidationError) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for error in exc.errors(include_url=False, include_input=False):
-        path = field_path(tuple(error["loc"]))
-        message = error["msg"].removeprefix("Value error, ")
-        fields.setdefault(path, message)
-    return fields
+    """Each invalid field's path and what is wrong with it, as a sentence naming the field (never pydantic's text)."""
+    return error_sentences(exc.errors(include_url=False, include_input=False), exc.title)
 
 
 def _domain_error(exc: BaseException) -> tuple[int, str, str, dict[str, str]] | None:

@@ -73,12 +73,9 @@ class FormState:
 
 
 def _plain(message: str) -> str:
-    """Validation messages as an owner reads them."""
-    text = message.replace("String should have at least 1 character", "Fill this in")
-    text = text.replace("Field required", "Fill this in")
-    text = text.replace("Input should be a valid number, unable to parse string as a number", "Enter a number, e.g. 49.90")
-    text = text.replace("Input should be greater than or equal to 0", "Must be 0 or more")
-    return text[:1].upper() + text[1:] if text else text
+    """A field's sentence as it starts a line (validation sentences come whole from `dashboard/field_errors.py`;
+    a domain error's may start in lower case)."""
+    return message[:1].upper() + message[1:]
 
 
 def validate(model: type[BaseModel], data: dict[str, Any], state: FormState, names: Iterable[str]) -> BaseModel | None:

@@ -66,7 +66,7 @@ async def test_a_bad_period_is_refused_with_one_clear_sentence(
     assert refused.status == 422
     fields = (await refused.json())["error"]["fields"]
     assert list(fields) == ["product.billing_period"]
-    assert fields["product.billing_period"].startswith(message)
+    assert fields["product.billing_period"].startswith(f"Billing period: {message}")
     assert (await (await api.get("/api/campaigns", headers=owner.auth)).json())["campaigns"] == []
 
 
@@ -182,8 +182,8 @@ async def test_the_form_saves_the_owners_own_period_and_shows_it_again(api: Test
 @pytest.mark.parametrize(
     ("custom", "message"),
     [
-        ("", "Write how the price is counted, e.g. “per class pack”"),
-        ("x" * 60, "Your own period must be at most 50 characters (this one has 60)"),
+        ("", "Billing period: write how the price is counted, e.g. “per class pack”"),
+        ("x" * 60, "Billing period: your own period must be at most 50 characters (this one has 60)."),
     ],
 )
 async def test_the_form_says_what_is_wrong_with_the_owners_own_period_beside_it(

@@ -27,13 +27,13 @@ async def test_a_campaign_of_megabytes_is_refused(api: TestClient, owner: Signed
 
 async def test_each_bounded_part_is_named_with_its_limit(api: TestClient, owner: SignedUp) -> None:
     fields = await errors_of(await api.post("/api/campaigns", json=campaign(features=["light", "y" * 301]), headers=owner.auth))
-    assert fields == {"product.features.1": "String should have at most 300 characters"}
+    assert fields == {"product.features.1": "Feature 2 can have at most 300 characters."}
     fields = await errors_of(await api.post("/api/campaigns", json=campaign(features=["f"] * 51), headers=owner.auth))
     assert "at most 50" in fields["product.features"]
 
     flow = {"qualification_questions": ["q" * 501], "objection_handling": {f"objection {n}": "answer" for n in range(31)}}
     fields = await errors_of(await api.post("/api/campaigns", json={**campaign(), "chat_flow": flow}, headers=owner.auth))
-    assert fields["chat_flow.qualification_questions.0"] == "String should have at most 500 characters"
+    assert fields["chat_flow.qualification_questions.0"] == "Question 1 can have at most 500 characters."
     assert "at most 30" in fields["chat_flow.objection_handling"]
     long_answer = {"objection_handling": {"too expensive": "a" * 2001}}
     fields = await errors_of(await api.post("/api/campaigns", json={**campaign(), "chat_flow": long_answer}, headers=owner.auth))
@@ -42,7 +42,7 @@ async def test_each_bounded_part_is_named_with_its_limit(api: TestClient, owner:
     fields = await errors_of(
         await api.put("/api/onboarding", json={"name": "Acme", "description": "d" * 5001}, headers=owner.auth)
     )
-    assert fields == {"description": "String should have at most 5000 characters"}
+    assert fields == {"description": "What your business does can have at most 5000 characters."}
 
     within = {
         **campaign(features=["f" * 300] * 50),

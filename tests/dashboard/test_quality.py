@@ -97,10 +97,10 @@ async def test_questions_are_added_listed_oldest_first_and_deleted(api: TestClie
         ({"question": "When?", "expected": "?! | -"}, "expected", "at least one word or number"),
         ({"question": "When?", "expected": "9" * 501}, "expected", "500 characters"),
         ({"question": "When?", "expected": "9:00", "platform": "telegram"}, "platform", "facebook"),
-        ({"question": "When?"}, "expected", "Field required"),
+        ({"question": "When?"}, "expected", "Expected answer is required."),
         # "We don't sell saunas" holds the word too: the expected answer must add to the question.
         ({"question": "Do you have a sauna?", "expected": "sauna | a Sauna"}, "expected", "the question already says this"),
-        ({"question": "When?", "expected": "9:00", "answer": "x"}, "answer", "not permitted"),
+        ({"question": "When?", "expected": "9:00", "answer": "x"}, "answer", "is not a field we know"),
     ],
 )
 async def test_a_bad_question_is_refused_naming_the_field(

@@ -1,0 +1,227 @@
+"""What is wrong with a field, as one sentence an owner reads, naming the field in words.
+
+Pydantic's own texts ("String should have at least 10 characters", "Input should be greater than or equal to 1")
+never reach an owner: each kind of problem pydantic reports is mapped here to a sentence, for the pages' forms and
+the JSON API's `fields` alike. Every sentence and every field's name lives in this one module, so that they can be
+translated together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from babel.numbers import format_decimal
+
+# A field's name in words, by its path in the API (`product.price`); `MODEL_FIELD_NAMES` first, for the paths
+# whose meaning depends on the body (a `name` is a business's, a campaign's or a token's).
+FIELD_NAMES: dict[str, str] = {
+    "body": "The request",
+    "email": "Email",
+    "password": "Password",
+    "current_password": "Current password",
+    "new_password": "New password",
+    "business_name": "Business name",
+    "name": "Name",
+    "owner_name": "Your name",
+    "industry": "Industry",
+    "description": "Description",
+    "website": "Website",
+    "phone": "Phone number",
+    "goals": "Goals",
+    "product": "Product",
+    "product.name": "Product name",
+    "product.description": "Product description",
+    "product.price": "Price",
+    "product.currency": "Currency",
+    "product.billing_period": "Billing period",
+    "product.features": "Features",
+    "product.call_to_action_url": "Buy link",
+    "target_platform": "Channel",
+    "chat_flow": "Chat flow",
+    "chat_flow.greeting": "Greeting",
+    "chat_flow.qualification_questions": "Questions to ask",
+    "chat_flow.objection_handling": "Answers to doubts",
+    "chat_flow.closing_message": "Closing message",
+    "target_audience.age_range": "Age range",
+    "target_audience.location": "Places",
+    "target_audience.interests": "Interests",
+    "status": "Status",
+    "platform": "Channel",
+    "account_id": "Account id",
+    "access_token": "Access token",
+    "timezone": "Time zone",
+    "pause_minutes": "Bot pause",
+    "value": "Amount",
+    "currency": "Currency",
+    "campaign_id": "Campaign",
+    "text": "Your reply",
+    "message": "Message",
+    "question": "Question",
+    "expected": "Expected answer",
+    "role": "Role",
+    "expires_in_days": "Days the token works",
+    "from": "First day",
+    "to": "Last day",
+    "q": "Question",
+    "limit": "Limit",
+    "offset": "Offset",
+    "stage": "Stage",
+    "delivery": "Delivery",
+    "thread_id": "Conversation with Leo",
+    "session_id": "Playground chat",
+    "idempotency_key": "Idempotency key",
+}
+MODEL_FIELD_NAMES: dict[tuple[str, str], str] = {
+    ("BusinessProfile", "name"): "Business name",
+    ("BusinessProfile", "target_audience"): "Who your customers are",
+    ("BusinessProfile", "description"): "What your business does",
+    ("CampaignIn", "name"): "Campaign name",
+    ("TokenIn", "name"): "Token name",
+    ("ChannelIn", "name"): "Name of the channel",
+    ("LeoIn", "message"): "Your question",
+}
+# One entry of a list, by the list's path: "Feature 2".
+ITEM_NAMES: dict[str, str] = {
+    "product.features": "Feature",
+    "chat_flow.qualification_questions": "Question",
+    "target_audience.location": "Place",
+    "target_audience.interests": "Interest",
+}
+
+# Sentences by pydantic's error type; {field} is the field's name in words, the rest come from the error's context.
+SENTENCES: dict[str, str] = {
+    "missing": "{field} is required.",
+    "required": "{field} is required.",
+    "string_too_short": "{field} needs at least {min_length} characters.",
+    "string_too_long": "{field} can have at most {max_length} characters.",
+    "too_short": "{field} needs at least {min_length} entries.",
+    "too_long": "{field} can have at most {max_length} entries.",
+    "greater_than_equal": "{field} must be {ge} or more.",
+    "greater_than": "{field} must be more than {gt}.",
+    "less_than_equal": "{field} must be {le} or less.",
+    "less_than": "{field} must be less than {lt}.",
+    "multiple_of": "{field} must be a multiple of {multiple_of}.",
+    "whole_number": "{field} must be a whole number, e.g. 30.",
+    "number": "{field} must be a number, e.g. 49.90.",
+    "yes_no": "{field} must be yes or no (true or false).",
+    "text": "{field} must be text.",
+    "pattern": "{field} has characters it cannot have.",
+    "choice": "{field} must be one of: {expected}.",
+    "date": "{field} must be a date like 2025-01-31.",
+    "datetime": "{field} must be a date and time like 2025-01-31T09:30:00Z.",
+    "url": "{field} must be a web address starting with https://",
+    "email": "{field} must be an email address like name@example.com.",
+    "extra": "{field} is not a field we know; leave it out.",
+    "object": "{field} must be a group of fields (a JSON object).",
+    "list": "{field} must be a list.",
+    "json": "{field} is not valid JSON.",
+    "invalid": "{field} is not valid.",
+    # Phone numbers, checked with the phonenumbers library at the edge.
+    "phone_not_a_number": "{field} must be a phone number, e.g. +1 415 555 0100.",
+    "phone_needs_country": "{field} needs its country code, e.g. +34 612 345 678.",
+    "phone_invalid": "{field} is not a phone number that exists; check the digits and the country code.",
+}
+# The sentence of each pydantic error type that shares one.
+TYPE_KINDS: dict[str, str] = {
+    **{name: "whole_number" for name in ("int_parsing", "int_type", "int_from_float", "int_parsing_size")},
+    **{
+        name: "number"
+        for name in ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number", "decimal_max_digits")
+    },
+    **{name: "yes_no" for name in ("bool_parsing", "bool_type")},
+    **{name: "text" for name in ("string_type", "string_unicode", "string_sub_type")},
+    "string_pattern_mismatch": "pattern",
+    **{name: "choice" for name in ("enum", "literal_error")},
+    **{name: "date" for name in ("date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact")},
+    **{name: "datetime" for name in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing")},
+    **{name: "url" for name in ("url_parsing", "url_type", "url_syntax_violation", "url_scheme", "url_too_long")},
+    "extra_forbidden": "extra",
+    **{name: "object" for name in ("dict_type", "model_type", "model_attributes_type", "dataclass_type")},
+    **{name: "list" for name in ("list_type", "tuple_type", "set_type", "frozen_set_type", "iterable_type")},
+    **{name: "json" for name in ("json_invalid", "json_type")},
+}
+# Our own validators' sentences that follow the field's name ("Currency must be an ISO 4217 code …").
+_CONTINUES = re.compile(r"^(?:must|can|cannot|is|are|has|have|needs|should)\b")
+_EMAIL = "value is not a valid email address"
+ITEM_KEY_MAX = 40
+# The sentences' language (and the numbers' way of writing) until owners choose theirs.
+LOCALE = "en_US"
+
+
+def field_label(path: str, model: str = "") -> str:
+    """The field at `path` (`product.features.2`, `chat_flow.objection_handling.too expensive`) in words."""
+    parts = path.split(".") if path else ["body"]
+    named = [part for part in parts if not part.isdigit()]
+    base = ".".join(named)
+    index = next((int(part) for part in reversed(parts) if part.isdigit()), None)
+    if index is not None and base in ITEM_NAMES:
+        return f"{ITEM_NAMES[base]} {index + 1}"
+    if len(named) > 2 and ".".join(named[:2]) == "chat_flow.objection_handling":
+        key = named[2][:ITEM_KEY_MAX]
+        return f"The doubt “{key}”" if named[-1] == "[key]" else f"The answer to “{key}”"
+    if (model, base) in MODEL_FIELD_NAMES:
+        return MODEL_FIELD_NAMES[(model, base)]
+    if base in FIELD_NAMES:
+        label = FIELD_NAMES[base]
+        return f"{label}, entry {index + 1}" if index is not None else label
+    last = next((part for part in reversed(named) if not part.startswith("[")), "field")
+    return last.replace("_", " ").capitalize()
+
+
+def _number(value: int | float | str) -> str:
+    """A limit as people write it: 0 rather than 0.0, 10,080 rather than 10080."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    return format_decimal(value, locale=LOCALE)
+
+
+def _choices(expected: Any) -> str:
+    """pydantic's "'draft', 'active' or 'paused'" as "draft, active, paused"."""
+    text = str(expected).replace(" or ", ", ")
+    return ", ".join(part.strip().strip("'\"") for part in text.split(","))
+
+
+def _own_sentence(field: str, message: str) -> str:
+    """One of our validators' messages after the field's name ("must be …") or, when it stands alone, after a colon."""
+    message = message.strip().removeprefix("Value error, ").removeprefix("Assertion failed, ").strip()
+    if message.startswith(_EMAIL):
+        return SENTENCES["email"].format(field=field)
+    ending = "" if message.endswith((".", "!", "?", "”", '"')) else "."
+    if _CONTINUES.match(message):
+        return f"{field} {message}{ending}"
+    return f"{field}: {message}{ending}"
+
+
+def sentence(kind: str, field: str, context: Mapping[str, Any] | None = None, message: str = "") -> str:
+    """The sentence for a problem of pydantic error type `kind` with `field`'s name in words."""
+    context = dict(context or {})
+    if kind in ("value_error", "assertion_error"):
+        return _own_sentence(field, message or str(context.get("error", "")))
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        kind = "missing"
+    if kind == "too_short" and context.get("min_length") == 1:
+        kind = "missing"
+    template = SENTENCES.get(kind) or SENTENCES.get(TYPE_KINDS.get(kind, ""), SENTENCES["invalid"])
+    values = {name: _number(value) for name, value in context.items() if isinstance(value, (int, float, str))}
+    if "expected" in context:
+        values["expected"] = _choices(context["expected"])
+    try:
+        return template.format(field=field, **values)
+    except (KeyError, IndexError, ValueError):  # a context without the number the sentence names
+        return SENTENCES["invalid"].format(field=field)
+
+
+def error_sentences(errors: Iterable[Mapping[str, Any]], model: str = "") -> dict[str, str]:
+    """pydantic's errors (`ValidationError.errors()`) as `{path: sentence}`, the first problem of each field."""
+    fields: dict[str, str] = {}
+    for error in errors:
+        path = ".".join(str(part) for part in error.get("loc", ())) or "body"
+        if path in fields:
+            continue
+        kind = str(error.get("type", ""))
+        # A field we do not know has no name in words: it is quoted as it was sent.
+        label = f"“{path.rsplit('.', 1)[-1]}”" if kind == "extra_forbidden" else field_label(path, model)
+        fields[path] = sentence(kind, label, error.get("ctx"), str(error.get("msg", "")))
+    return fields
