@@ -57,7 +57,33 @@ _SNOWBALL = {
     "tr": "turkish",
 }
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# A run of letters or digits in any script. Brahmic and Southeast Asian scripts write vowels as marks that are not
+# "letters" to `re`, so their blocks count whole (their danda punctuation aside).
+WORD_CHARS = r"(?:[^\W_]|[\u0900-\u0963\u0966-\u0dff\u0e00-\u0eff\u1000-\u109f])+"
+_WORD = re.compile(WORD_CHARS + r"(?:'[^\W\d_]+)?")
+# Chinese and Japanese are written without spaces: each character is a word.
+_IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def split_words(folded: str, pattern: re.Pattern[str] = _WORD) -> list[str]:
+    """The words of a folded text, in any script."""
+    found = pattern.findall(folded)
+    if not _IDEOGRAPHS.search(folded):
+        return found
+    return [part for word in found for part in (_ideograph_parts(word) if _IDEOGRAPHS.search(word) else [word])]
+
+
+def _ideograph_parts(word: str) -> list[str]:
+    parts, run = [], ""
+    for char in word:
+        if _IDEOGRAPHS.match(char):
+            if run:
+                parts.append(run)
+                run = ""
+            parts.append(char)
+        else:
+            run += char
+    return [*parts, run] if run else parts
 
 
 @lru_cache(maxsize=32768)
@@ -75,7 +101,7 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=32768)
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(fold(text)))
+    return tuple(split_words(fold(text)))
 
 
 @cache
@@ -862,7 +888,7 @@ def stop_words(lang: str) -> frozenset[str]:
         listed = stopwordsiso.stopwords(lang) if stopwordsiso.has_lang(lang) else set()
     except (KeyError, ValueError):
         listed = set()
-    return STOPWORDS | frozenset(word for item in listed for word in _WORD.findall(fold(item)))
+    return STOPWORDS | frozenset(word for item in listed for word in split_words(fold(item)))
 
 
 # Detection through lingua ---------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from knowledge.campaigns import campaign_passages
 from knowledge.catalog import build_catalog_facts, owner_texts
 from knowledge.concepts import concepts_in
-from knowledge.language import STOPWORDS, detect_language, fold, stem_words, stop_words
+from knowledge.language import STOPWORDS, WORD_CHARS, detect_language, fold, split_words, stem_words, stop_words
 from knowledge.models import (
     Amount,
     BusinessProfile,
@@ -53,7 +53,7 @@ def analyze(text: str, lang: str | None = None) -> list[str]:
     folded = fold(text)
     language = lang or detect_language(text)
     common = stop_words(language)
-    found = [word for word in _TOKEN.findall(folded) if word not in common]
+    found = [word for word in split_words(folded, _TOKEN) if word not in common]
     terms = stem_words(found, language)
     # A concept counts once per sentence that speaks of it: a passage that goes on about refunds is about refunds
     # more than one that names them once.
@@ -76,7 +76,7 @@ def query_terms(query: str, lang: str | None = None, also: tuple[str, ...] = ())
     concepts = [term for term in terms if term.startswith("@")]
     others = [other for other in also if other != language]
     if others:
-        found = [word for word in _TOKEN.findall(fold(query)) if word not in STOPWORDS]
+        found = [word for word in split_words(fold(query), _TOKEN) if word not in STOPWORDS]
         words = [term for term in terms if not term.startswith("@")]
         for other in others:
             words.extend(stem_words(found, other))
@@ -84,7 +84,7 @@ def query_terms(query: str, lang: str | None = None, also: tuple[str, ...] = ())
     return terms + concepts * (CONCEPT_WEIGHT - 1)
 
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(WORD_CHARS)  # words split at apostrophes: "l'hotel" is searched as "hotel"
 _PIECES = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 

@@ -9,7 +9,7 @@ from bot.pipeline.burst_answers import answer_each_question
 from bot.pipeline.classify import classify_turn
 from bot.pipeline.flow import greeted, greeting_for, is_first_reply
 from bot.pipeline.guard import INSTRUCTIONS_REPEATED
-from bot.pipeline.judge import Judgement, judge_claims
+from bot.pipeline.judge import Judgement, claim_units, judge_claims
 from bot.pipeline.leads import update_lead
 from bot.pipeline.llm import ModelUnavailable, SalesChatModel, llm_reply
 from bot.pipeline.model_usage import add_usage
@@ -72,7 +72,7 @@ def _with_link(ctx: TurnContext, original: Reply, repaired: Reply, classificatio
 
 def _kept_sentences(ctx: TurnContext, candidate: Reply, handoff: bool, judgement: Judgement | None) -> str:
     kept = []
-    for sentence in split_sentences(candidate.text):
+    for sentence in claim_units(candidate.text):
         part = candidate.model_copy(update={"text": sentence})
         if verify(ctx, part, handoff=handoff, judgement=judgement).ok:
             kept.append(sentence)

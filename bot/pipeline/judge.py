@@ -86,7 +86,7 @@ class Judgement:
 
     def states_a_fact(self, text: str) -> bool:
         """Whether some sentence of `text` states a fact the judge backed with a quote we found."""
-        return any(fold(sentence) in self.supported for sentence in split_sentences(text))
+        return any(fold(sentence) in self.supported for sentence in claim_units(text))
 
     def backs(self, sentence: str) -> bool:
         """Whether the judge found this sentence's fact in the business's words, with a quote we found."""
@@ -101,10 +101,33 @@ class Judgement:
         return bool(folded) and any(folded in judged for judged in self.judged)
 
 
+# A piece shorter than this is no sentence of its own ("€20.", "m." cut off by an abbreviation): it is read, and
+# judged, with the sentence before it.
+SHORTEST_CLAIM = 3
+
+
+def claim_units(text: str) -> list[str]:
+    """A draft cut into the units its claims are judged and repaired by: its sentences, each too-short piece
+    joined to the one before it (or, at the start, the one after), so no amount or time escapes the judge for
+    standing alone."""
+    units: list[str] = []
+    carried = ""
+    for sentence in split_sentences(text):
+        sentence = f"{carried} {sentence}".strip()
+        carried = ""
+        if len(words(sentence)) >= SHORTEST_CLAIM:
+            units.append(sentence)
+        elif units:
+            units[-1] = f"{units[-1]} {sentence}"
+        else:
+            carried = sentence
+    return [*units, carried] if carried else units
+
+
 def claim_sentences(text: str) -> list[str]:
-    """The sentences of a draft worth judging: three words or more. Questions too: "Shall I book your free
-    trial?" presumes a free trial."""
-    return [s for s in split_sentences(text) if len(words(s)) >= 3]
+    """The units of a draft worth judging: every one with a letter or a digit. Questions too: "Shall I book
+    your free trial?" presumes a free trial."""
+    return [unit for unit in claim_units(text) if words(unit)]
 
 
 def judge_messages(sentences: list[str], sources: dict[str, str]) -> list[BaseMessage]:
@@ -139,11 +162,12 @@ def quote_found(evidence: str, source: str) -> bool:
 
 def _shares_meaning_words(sentence: str, evidence: str, translated: str = "") -> bool:
     """The sentence and its quote share a content word: in the same language directly; across languages through
-    the judge's translation of the quote, when it gave one (else the words say nothing)."""
+    the judge's translation of the quote, which it must then give (a real quote in another language, on its
+    own, shows only that the source says something, not that it says this)."""
     lang = detect_language(sentence)
     if detect_language(evidence, default=lang) != lang:
         if not translated.strip():
-            return True
+            return False
         evidence = translated
     return bool(content_words(sentence, lang) & content_words(evidence, lang)) or bool(
         set(_tokens(sentence)) & set(_tokens(evidence)) - {""}

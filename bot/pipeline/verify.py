@@ -11,9 +11,9 @@ from bot.pipeline.catalog_questions import unsold_item
 from bot.pipeline.claims import numbers_said, unsupported
 from bot.pipeline.formatting import product_price
 from bot.pipeline.guard import campaign_texts, check_reply
-from bot.pipeline.judge import Judgement, claim_sentences
+from bot.pipeline.judge import Judgement, claim_sentences, claim_units
 from bot.pipeline.prompts import passage_ids
-from bot.pipeline.text import fold, split_sentences, words
+from bot.pipeline.text import fold, words
 from bot.pipeline.turn_view import language_of, usable_passages, visible_campaigns
 from bot.pipeline.types import GuardVerdict, Reply, TurnContext
 from knowledge.language import language_confidences
@@ -113,7 +113,7 @@ def verify(ctx: TurnContext, reply: Reply, *, handoff: bool, judgement: Judgemen
         violations.append("says a person takes over, but no handoff happens")
     unsold = unsold_item(ctx, visible_campaigns(ctx), ctx.turn_text)
     # A sentence the judge backed with a quote ("yes, lockers are free to use") is the business's own word.
-    unbacked = fold(" ".join(s for s in split_sentences(reply.text) if not judgement.backs(s))) if judgement else folded
+    unbacked = fold(" ".join(s for s in claim_units(reply.text) if not judgement.backs(s))) if judgement else folded
     if unsold is not None and _AFFIRMS.search(unbacked) and not _DENIES.search(unbacked):
         violations.append(f"says the business sells what it does not: {unsold[0][:40]}")
     # Offline replies are built in the customer's language around the tenant's own (quoted) words.

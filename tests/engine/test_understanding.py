@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.pipeline.classify import classify_turn
 from bot.pipeline.compose import run_turn
-from bot.pipeline.judge import Label, SentenceVerdict, accepted, quote_found
+from bot.pipeline.judge import Label, SentenceVerdict, accepted, claim_sentences, quote_found
 from bot.pipeline.reading import read_message
 from bot.pipeline.types import Intent, LeadState, Reading
 from knowledge.models import Passage
@@ -31,14 +31,25 @@ def sentences_of(body: dict[str, Any]) -> list[str]:
     return [line.split(">", 1)[1].rsplit("</sentence>", 1)[0] for line in text.splitlines() if line.startswith("<sentence ")]
 
 
-def judge_answering(verdicts: dict[str, tuple[str, str, str]]):
-    """A judge that gives each sentence containing a key its (verdict, source, evidence); others no_claim."""
+def judge_answering(verdicts: dict[str, tuple[str, ...]]):
+    """A judge that gives each sentence containing a key its (verdict, source, evidence[, evidence translated]);
+    others no_claim."""
 
     def answer(body: dict[str, Any]) -> Behaviour:
         given = []
         for number, sentence in enumerate(sentences_of(body), start=1):
-            verdict, source, evidence = next((v for key, v in verdicts.items() if key in sentence), ("no_claim", "", ""))
-            given.append({"n": number, "verdict": verdict, "source": source, "evidence": evidence})
+            verdict, source, evidence, *translated = next(
+                (v for key, v in verdicts.items() if key in sentence), ("no_claim", "", "")
+            )
+            given.append(
+                {
+                    "n": number,
+                    "verdict": verdict,
+                    "source": source,
+                    "evidence": evidence,
+                    "evidence_translated": "".join(translated),
+                }
+            )
         return tool_answer({"verdicts": given})
 
     return answer
@@ -95,7 +106,7 @@ async def test_a_statement_the_judge_finds_absent_is_never_sent(fake_groq: FakeG
     )
     fake_groq.judge = judge_answering(
         {
-            "Dogs are welcome": ("supported", "P1", "Honden zijn welkom aan de lijn"),
+            "Dogs are welcome": ("supported", "P1", "Honden zijn welkom aan de lijn", "Dogs are welcome on a leash"),
             "No ID": ("absent", "", ""),
         }
     )
@@ -122,7 +133,9 @@ async def test_the_judge_reads_the_passages_catalog_and_profile_and_numbers_ever
     fake_groq: FakeGroq, chat_model
 ) -> None:
     fake_groq.script(tool_answer({"reply": "Dogs are welcome on a leash. Shall I book your visit?", "sources": ["P1"]}))
-    fake_groq.judge = judge_answering({"Dogs": ("supported", "P1", "Honden zijn welkom aan de lijn")})
+    fake_groq.judge = judge_answering(
+        {"Dogs": ("supported", "P1", "Honden zijn welkom aan de lijn", "Dogs are welcome on a leash")}
+    )
     ctx = context("can I bring my dog?", passages=[DUTCH_RULES], lead=LeadState(messages_in=2))
     await run_turn(ctx, model=chat_model, timeout_s=3)
     [request] = fake_groq.judge_requests
@@ -138,7 +151,13 @@ def test_a_quote_is_found_whatever_its_case_accents_and_punctuation() -> None:
     source = "Kinderen onder 12 jaar mogen alleen met een volwassene naar binnen."
     assert quote_found("kinderen onder 12 jaar mogen alleen met een volwassene", source)
     assert not quote_found("kinderen mogen altijd alleen naar binnen zonder toezicht", source)
-    verdict = SentenceVerdict(n=1, verdict=Label.supported, source="P9", evidence="Kinderen onder 12 jaar mogen alleen")
+    verdict = SentenceVerdict(
+        n=1,
+        verdict=Label.supported,
+        source="P9",
+        evidence="Kinderen onder 12 jaar mogen alleen",
+        evidence_translated="Children under 12 only",
+    )
     # The wrong source named, the quote found in another: it stands.
     assert accepted("Children under 12 only with an adult.", verdict, {"P1": source})
 
@@ -182,3 +201,24 @@ def test_across_languages_the_judges_translation_of_its_quote_must_speak_of_the_
     # A real quote about something else does not back a claim about children.
     stray = honest.model_copy(update={"evidence_translated": "Dogs are welcome on a leash"})
     assert not accepted("Children may come in alone.", stray, sources)
+
+
+def test_a_quote_in_another_language_without_its_translation_backs_nothing() -> None:
+    # The judge must show what the source says in the sentence's language; a real quote on its own only shows
+    # that the source speaks of something.
+    sources = {"P1": DUTCH_RULES.text}
+    bare = SentenceVerdict(n=1, verdict=Label.supported, source="P1", evidence="Honden zijn welkom aan de lijn")
+    assert not accepted("Children may come in alone.", bare, sources)
+    assert not accepted("Your dog is welcome on a leash.", bare, sources)
+
+
+def test_every_piece_of_a_draft_is_judged_short_ones_with_the_sentence_before_them() -> None:
+    # An amount standing alone, or cut off by an abbreviation, is read with what it belongs to.
+    assert claim_sentences("We open at 9 a.m. on weekdays. Only €20.") == ["We open at 9 a.m. on weekdays. Only €20."]
+    assert claim_sentences("Sure! Parking is free for guests.") == ["Sure! Parking is free for guests."]
+    # Sentences in scripts other than Latin have words too.
+    assert claim_sentences("Η είσοδος είναι δωρεάν για παιδιά. Το πάρκινγκ κοστίζει πέντε ευρώ.") == [
+        "Η είσοδος είναι δωρεάν για παιδιά.",
+        "Το πάρκινγκ κοστίζει πέντε ευρώ.",
+    ]
+    assert claim_sentences("Да.") == ["Да."]
