@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.sales.bot_settings import get_bot_settings
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
+from dashboard.errors import ApiError
+from dashboard.field_errors import field_label, sentence
 from dashboard.owners import get_tenant
+from dashboard.phones import PhoneProblem, to_e164
+from dashboard.zones import country_of_zone
 from knowledge.models import BusinessProfile
 from knowledge.profiles import get_profile, save_profile
 
@@ -27,5 +32,16 @@ async def read_profile(request: web.Request) -> BusinessProfile:
 
 @routes.put("/api/onboarding")
 async def write_profile(request: web.Request, body: BusinessProfile) -> BusinessProfile:
-    """Save the business profile (the knowledge base is rebuilt from it)."""
-    return await save_profile(services(request).db, tenant_id(request), body)
+    """Save the business profile (the knowledge base is rebuilt from it).
+
+    `phone` is stored in E.164 (`+34612345678`); one written without its country code is read in the country of
+    the business's time zone (bot settings), and one that is no phone number is refused (422 naming the field).
+    """
+    db, tenant = services(request).db, tenant_id(request)
+    region = country_of_zone((await get_bot_settings(db, tenant)).timezone)
+    try:
+        phone = to_e164(body.phone, region)
+    except PhoneProblem as problem:
+        words = sentence(problem.kind, field_label("phone", "BusinessProfile"))
+        raise ApiError(422, "invalid", "some fields are invalid", {"phone": words}) from None
+    return await save_profile(db, tenant, body.model_copy(update={"phone": phone}))

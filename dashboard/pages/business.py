@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sales.bot_settings import get_bot_settings
 from dashboard.api.knowledge import remove, search
 from dashboard.api.onboarding import read_profile, write_profile
 from dashboard.context import services
@@ -14,7 +15,9 @@ from dashboard.errors import ApiError
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of, validate
 from dashboard.pages.frame import not_found_page, render, see_other
+from dashboard.phones import readable
 from dashboard.schemas import SearchQuery
+from dashboard.zones import country_name, country_of_zone
 from knowledge.documents import add_document, list_documents
 from knowledge.models import BusinessProfile
 
@@ -37,8 +40,10 @@ async def _page(
     preview: dict[str, Any] | None = None
     if question:
         preview = (await search(request, SearchQuery(q=question, k=5))).model_dump()
+    zone = (await get_bot_settings(db, session.tenant_id)).timezone
     context = {
         "form": profile_form,
+        "phone_country": country_name(country_of_zone(zone)),
         "documents": await list_documents(db, session.tenant_id),
         "upload_errors": upload_errors or [],
         "question": question,
@@ -51,7 +56,12 @@ async def _page(
 async def onboarding_page(request: web.Request) -> web.Response:
     await owner_session(request)
     profile = await read_profile(request)
-    return await _page(request, FormState(values=profile.model_dump()))
+    return await _page(request, FormState(values=_shown(profile)))
+
+
+def _shown(profile: BusinessProfile) -> dict[str, str]:
+    """The profile as the form shows it: the stored E.164 phone written the way people read it."""
+    return {**profile.model_dump(), "phone": readable(profile.phone)}
 
 
 @routes.post("/onboarding")
@@ -61,7 +71,13 @@ async def save_profile_form(request: web.Request) -> web.Response:
     profile = validate(BusinessProfile, state.values, state, PROFILE_FIELDS)
     if not isinstance(profile, BusinessProfile):
         return await _page(request, state, status=422)
-    await write_profile(request, profile)
+    try:
+        await write_profile(request, profile)
+    except ApiError as refused:
+        if not refused.fields:
+            raise
+        state.add_errors(refused.fields, PROFILE_FIELDS)
+        return await _page(request, state, status=422)
     return see_other("/onboarding?notice=profile_saved")
 
 
@@ -84,7 +100,7 @@ async def upload_form(request: web.Request) -> web.Response:
             errors.append(f"{item.filename}: {message}")
     if errors:
         profile = await read_profile(request)
-        return await _page(request, FormState(values=profile.model_dump()), upload_errors=errors, status=422)
+        return await _page(request, FormState(values=_shown(profile)), upload_errors=errors, status=422)
     return see_other("/onboarding?notice=uploaded#documents")
 
 

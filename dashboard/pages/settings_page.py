@@ -3,7 +3,7 @@ the owner's API tokens, password and account (forms sent by `settings.js` to the
 
 from __future__ import annotations
 
-from functools import lru_cache
+from zoneinfo import available_timezones
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -15,17 +15,11 @@ from dashboard.errors import validation_fields
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import render, see_other
+from dashboard.zones import choice_for, utc_choice, zone_choices
 
 routes = web.RouteTableDef()
 
 SETTINGS_FIELDS = ("timezone", "pause_minutes")
-
-
-@lru_cache(maxsize=1)
-def zone_names() -> list[str]:
-    from zoneinfo import available_timezones
-
-    return sorted(name for name in available_timezones() | {"UTC"} if "/" in name or name == "UTC")
 
 
 async def _page(request: web.Request, state: FormState | None = None, status: int = 200) -> web.Response:
@@ -33,7 +27,14 @@ async def _page(request: web.Request, state: FormState | None = None, status: in
     if state is None:
         current = await get_bot_settings(services(request).db, session.tenant_id)
         state = FormState(values={"timezone": current.timezone, "pause_minutes": str(current.pause_minutes)})
-    context = {"form": state, "zones": zone_names()}
+    chosen = str(state.values.get("timezone", ""))
+    context = {
+        "form": state,
+        "countries": zone_choices(),
+        "utc": utc_choice(),
+        # A zone saved through the API under a name the list does not hold (US/Eastern) stays selectable as it is.
+        "other_zone": chosen if chosen and choice_for(chosen) is None and chosen in available_timezones() else "",
+    }
     return await render(request, "settings.html", session, "settings", context, status=status)
 
 

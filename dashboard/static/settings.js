@@ -14,10 +14,24 @@
     return { status: response.status, ok: response.ok, data: data };
   }
 
+  // A success and an error never show together on this page: what the latest form said replaces the rest.
+  function hideSuccesses() {
+    document.querySelectorAll("main .alert.ok, [data-done], [data-token-created]").forEach(function (el) { el.hidden = true; });
+  }
+
+  function hideOtherErrors() {
+    document.querySelectorAll("main .alert.error, main .field-error").forEach(function (el) { el.hidden = true; });
+    document.querySelectorAll("main .field.invalid").forEach(function (el) { el.classList.remove("invalid"); });
+  }
+
   function showErrors(form, error) {
     form.querySelectorAll("[data-error-for]").forEach(function (el) { el.hidden = true; el.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
-    if (!error) return;
+    if (!error) {
+      hideOtherErrors();
+      return;
+    }
+    hideSuccesses();
     const fields = error.fields || {};
     let placed = false;
     Object.keys(fields).forEach(function (name) {
