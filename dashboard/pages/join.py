@@ -133,7 +133,7 @@ async def join_form(request: web.Request) -> web.Response:
     except EmailTaken:
         await give_back(p.db, invite)
         return await _render(request, invite, error="This email already has an account. Log in instead.", status=409)
-    except BaseException:
+    except Exception:  # the store failed: the link works again for the next try
         await give_back(p.db, invite)
         raise
     await limits.release(JOINS_PER_ADDRESS, address)
