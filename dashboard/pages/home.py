@@ -3,7 +3,6 @@ what runs (campaigns, channels), the conversations that need a person first, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from dashboard.errors import Handler
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import render
 from dashboard.pages.numbers import PERIOD_DAYS, change, chart_json, period_report, today
+from dashboard.setup_steps import SetupFacts, Step, setup_steps
 from knowledge.campaigns import list_campaigns
 from knowledge.profiles import get_profile
 
@@ -59,65 +59,17 @@ async def playground_progress(request: web.Request, handler: Handler) -> web.Str
     return response
 
 
-@dataclass(frozen=True)
-class Step:
-    key: str
-    title: str
-    text: str
-    href: str
-    action: str
-    done: bool
-
-
-async def checklist(
-    request: web.Request, tenant: str, campaigns: list[Any], channels: list[Any], has_conversation: bool
-) -> list[Step]:
+async def checklist(request: web.Request, tenant: str, campaigns: list[Any], channels: list[Any]) -> list[Step]:
     p = services(request)
     profile = await get_profile(p.db, tenant)
-    tried = await p.redis.hget(progress_key(tenant), "playground")
-    active = any(c.status.value == "active" for c in campaigns)
-    return [
-        Step(
-            "profile",
-            "Tell the bot about your business",
-            "What you do, who you serve, how to reach you; add your FAQ or price list.",
-            "/onboarding",
-            "Add business details",
-            bool(profile and profile.description),
-        ),
-        Step(
-            "campaign",
-            "Create a campaign",
-            "The product, its price, how the bot greets people and answers doubts.",
-            "/campaigns/new",
-            "Create a campaign",
-            bool(campaigns),
-        ),
-        Step(
-            "channel",
-            "Connect a channel",
-            "Your Facebook page, Instagram account or WhatsApp number.",
-            "/integrations",
-            "Connect a channel",
-            bool(channels),
-        ),
-        Step(
-            "playground",
-            "Test your bot",
-            "Chat with it as a customer would, before real customers do.",
-            "/playground",
-            "Open the playground",
-            bool(tried),
-        ),
-        Step(
-            "live",
-            "Go live",
-            "Set a campaign to active; the bot then answers every customer who writes.",
-            "/campaigns",
-            "Activate a campaign",
-            active and bool(channels) and has_conversation,
-        ),
-    ]
+    facts = SetupFacts(
+        described=bool(profile and profile.description),
+        campaigns=len(campaigns),
+        active_campaigns=sum(1 for c in campaigns if c.status.value == "active"),
+        channels=len(channels),
+        tried_playground=bool(await p.redis.hget(progress_key(tenant), "playground")),
+    )
+    return setup_steps(facts)
 
 
 def kpis(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -184,7 +136,7 @@ async def dashboard_page(request: web.Request) -> web.Response:
     last = await today(request)
     report = await period_report(request, last - timedelta(days=PERIOD_DAYS - 1), last)
     rows = await recent_conversations(request, tenant)
-    steps = await checklist(request, tenant, campaigns, channels, bool(rows))
+    steps = await checklist(request, tenant, campaigns, channels)
     per_campaign = {row["campaign_id"]: row for row in report.get("per_campaign", [])}
     context = {
         "steps": steps,
