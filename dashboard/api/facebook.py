@@ -41,6 +41,7 @@ from dashboard.facebook_links import (
 )
 from dashboard.facebook_state import LoginState, consume_state, issue_state, session_caller, token_caller
 from dashboard.owners import clear_facebook_user, resolve_token, set_facebook_user
+from dashboard.public_url import public_base
 from dashboard.schemas import (
     AuthUrlOut,
     CallbackOut,
@@ -67,8 +68,9 @@ def _require_app(p: Services) -> tuple[str, str]:
     return settings.meta_app_id, settings.meta_app_secret
 
 
-def redirect_uri(p: Services) -> str:
-    return f"{p.settings.public_base}{BASE}/callback"
+def redirect_uri(request: web.Request) -> str:
+    # The same address the channels page shows (PUBLIC_URL, else where this server listens).
+    return f"{public_base(request)}{BASE}/callback"
 
 
 def graph_version(p: Services) -> str:
@@ -83,7 +85,7 @@ async def facebook_auth_url(request: web.Request) -> AuthUrlOut:
     app_id, _ = _require_app(p)
     caller = session_caller(who.session_id) if who.via == "session" else token_caller(who.token_hash)
     state = await issue_state(p.redis, who.tenant_id, who.owner_id, caller)
-    return AuthUrlOut(url=auth_url(app_id, redirect_uri(p), state, graph_version(p)))
+    return AuthUrlOut(url=auth_url(app_id, redirect_uri(request), state, graph_version(p)))
 
 
 @dataclass
@@ -234,7 +236,7 @@ async def _finish_login(request: web.Request, query: CallbackQuery) -> CallbackO
         # The owner cancelled in the dialog (Meta sends `error` instead of `code`).
         raise ApiError(400, "facebook_login_cancelled", "Facebook did not grant access.", {"code": "missing"})
     try:
-        user_token = await exchange_code(p.graph, app_id, app_secret, redirect_uri(p), code)
+        user_token = await exchange_code(p.graph, app_id, app_secret, redirect_uri(request), code)
         outcome = await connect_pages(p, tenant, user_token)
     except GraphError as exc:
         log.warning("facebook login failed", extra={"graph_code": exc.code, "http_status": exc.http_status})

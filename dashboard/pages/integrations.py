@@ -14,6 +14,7 @@ from dashboard.errors import ApiError, validation_fields
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import not_found_page, render, see_other
+from dashboard.public_url import public_base
 from dashboard.schemas import ChannelIn
 
 routes = web.RouteTableDef()
@@ -37,7 +38,7 @@ async def _page(request: web.Request, forms: dict[str, FormState] | None = None,
     session = await owner_session(request)
     p = services(request)
     channels = [account_to_api(a, p.cipher) for a in await list_accounts(p.db, session.tenant_id)]
-    base = p.settings.public_base
+    base = public_base(request)
     forms = forms or {}
     context = {
         "channels": channels,
