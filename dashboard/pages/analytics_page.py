@@ -11,7 +11,7 @@ from aiohttp import web
 from dashboard.context import services
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import PLATFORM_NAMES, STAGE_NAMES, render
-from dashboard.pages.home import main_currency
+from dashboard.pages.home import main_currency, revenue_change
 from dashboard.pages.numbers import change, chart_json, parse_range, query_supports, safe_report, today
 from knowledge.campaigns import list_campaigns
 
@@ -41,10 +41,10 @@ def metric_cards(report: dict[str, Any]) -> list[dict[str, Any]]:
     for key, label, fmt, hint in METRICS:
         if key == "revenue":
             value: Any = totals
-            moved = {"text": "", "direction": ""}
+            moved = revenue_change(totals, before)
         else:
             value = totals.get(key)
-            moved = change(value, before.get(key)) if value is not None else {"text": "", "direction": ""}
+            moved = change(value, before.get(key), rate=fmt == "pct") if value is not None else {"text": "", "direction": ""}
         if key == "first_response_avg_s" and moved["direction"]:  # a shorter wait is the good direction
             moved["direction"] = "down" if moved["direction"] == "up" else "up"
         cards.append({"key": key, "label": label, "format": fmt, "hint": hint, "value": value, "change": moved})

@@ -75,16 +75,22 @@ async def checklist(request: web.Request, tenant: str, campaigns: list[Any], cha
 def kpis(report: dict[str, Any]) -> list[dict[str, Any]]:
     totals, before = report["totals"], report["previous"]["totals"]
     figures = [
-        {"key": key, "label": label, "format": fmt, "value": totals.get(key), "change": change(totals.get(key), before.get(key))}
+        {
+            "key": key,
+            "label": label,
+            "format": fmt,
+            "value": totals.get(key),
+            "change": change(totals.get(key), before.get(key), rate=fmt == "pct"),
+        }
         for key, label, fmt in KPI_KEYS
     ]
     figures.append(
-        {"key": "revenue", "label": "Revenue", "format": "revenue", "value": totals, "change": _revenue_change(totals, before)}
+        {"key": "revenue", "label": "Revenue", "format": "revenue", "value": totals, "change": revenue_change(totals, before)}
     )
     return figures
 
 
-def _revenue_change(totals: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+def revenue_change(totals: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
     now, then = totals.get("revenue") or {}, before.get("revenue") or {}
     if len(now) > 1 or len(then) > 1:
         return {"text": "", "direction": ""}

@@ -86,16 +86,27 @@ async def safe_report(request: web.Request, first: date, last: date, **filters: 
         return fallback, refused.message
 
 
-def change(current: float | int | None, previous: float | int | None) -> dict[str, Any]:
-    """How a figure moved against the previous period, in words an owner reads at a glance."""
+def change(current: float | int | None, previous: float | int | None, *, rate: bool = False) -> dict[str, Any]:
+    """How a figure moved against the previous period, in words an owner reads at a glance. A rate (0..1) moves in
+    percentage points: 76% → 69% is "−7 pp", not the "−9%" a percent of a percent would say."""
     if current is None or previous is None:
         return {"text": "", "direction": ""}
+    if rate:
+        return rate_change(current, previous)
     if previous == 0:
         return {"text": "new" if current else "no change", "direction": "up" if current else ""}
     ratio = (current - previous) / abs(previous)
     if abs(ratio) < 0.005:
         return {"text": "no change", "direction": ""}
     return {"text": f"{'+' if ratio > 0 else '−'}{abs(ratio) * 100:.0f}% vs previous", "direction": "up" if ratio > 0 else "down"}
+
+
+def rate_change(current: float, previous: float) -> dict[str, Any]:
+    points = round((current - previous) * 100, 1)
+    if abs(points) < 0.1:
+        return {"text": "no change", "direction": ""}
+    shown = f"{abs(points):.1f}".removesuffix(".0")
+    return {"text": f"{'+' if points > 0 else '−'}{shown} pp vs previous", "direction": "up" if points > 0 else "down"}
 
 
 def chart_json(data: Any) -> Markup:
