@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -336,7 +336,8 @@ def support_units(texts: Sequence[str]) -> list[Support]:
     """The tenant's words as units: each sentence, and each sentence with the one after it."""
     units: list[Support] = []
     for text in texts:
-        for paragraph in paragraphs(text):
+        # A text that is only a contact line (the profile's phone) is no paragraph of prose, but it is support.
+        for paragraph in paragraphs(text) or ([text] if text.strip() else []):
             parts = [part for part in split_sentences(paragraph) if part]
             for index in range(len(parts)):
                 for joined in (parts[index], " ".join(parts[index : index + 2]) if index + 1 < len(parts) else ""):
@@ -446,6 +447,12 @@ def unsupported(
             claim = _numbers_and_days(claim, ignore)
             if not (claim.numbers - customer_numbers or claim.days):
                 continue
+            # The judge read what the sentence says of what; each of its numbers and days must only stand in the
+            # tenant's words, each where it may (a price in the catalog, the hours in a document).
+            if all(_carried_anywhere(part, cited_units + given_units, customer_numbers) for part in _one_by_one(claim)):
+                continue
+            missing.append(claim.sentence)
+            continue
         free = frozenset() if claim.promises or claim.absolutes else customer_numbers
         if not (claim.numbers - free or claim.days or claim.absolutes or claim.promises):
             continue  # only repeats what the customer said
@@ -453,6 +460,18 @@ def unsupported(
             continue
         missing.append(claim.sentence)
     return missing
+
+
+def _one_by_one(claim: Claim) -> list[Claim]:
+    """A claim cut into one claim per number and per day it states."""
+    return [
+        *(replace(claim, numbers=frozenset({number}), days=frozenset()) for number in claim.numbers),
+        *(replace(claim, numbers=frozenset(), days=frozenset({day})) for day in claim.days),
+    ]
+
+
+def _carried_anywhere(claim: Claim, units: list[Support], free: frozenset[int]) -> bool:
+    return any(_carries(claim, unit, free) for unit in units)
 
 
 def numbers_said(text: str) -> frozenset[int]:

@@ -127,7 +127,13 @@ class _Responder:
             return self._small_talk()
         if "?" in self.text or (self.lang not in LANGUAGES and len(content_words(self.text, self.lang)) >= 2):
             # The rules read six languages: in another, a message of some words is taken for the question it may be.
-            return self._with_question(self._question(Intent.product_question))
+            answer = self._question(Intent.product_question)
+            reading = self.ctx.reading
+            if answer.handoff and "?" not in self.text and not (reading and reading.asks_question):
+                # Nothing answers it, and nothing shows it asks: it may be a remark ("we are four, coming in May").
+                # A person is not called, and the conversation stays open to the question that follows.
+                return self._small_talk()
+            return self._with_question(answer)
         return self._steer()
 
     # The chat flow around an answer -------------------------------------------------------------

@@ -3,9 +3,12 @@ languages, English for the rest). Product facts stay as stored."""
 
 from __future__ import annotations
 
-from bot.i18n.catalogs import every_translation, join_list, language_name, message_keys, phrase
+from functools import cache
 
-__all__ = ["PHRASES", "every_translation", "join_list", "language_name", "phrase"]
+from bot.i18n.catalogs import every_translation, join_list, language_name, message_keys, phrase
+from bot.pipeline.text import fold, split_sentences
+
+__all__ = ["PHRASES", "every_translation", "fixed_sentences", "join_list", "language_name", "phrase"]
 
 PHRASES: dict[str, dict[str, str]]
 
@@ -16,3 +19,17 @@ def __getattr__(name: str) -> dict[str, dict[str, str]]:
     if name != "PHRASES":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return {key: every_translation(key) for key in sorted(message_keys())}
+
+
+@cache
+def fixed_sentences() -> frozenset[str]:
+    """Every sentence the platform itself says in some language and that names no fact of the business (its
+    template has no placeholder), folded: "I'll ask the team rather than guess" states nothing the business's
+    words must support, in any language."""
+    found = set()
+    for key in message_keys():
+        if key.startswith("words_"):
+            continue  # lists of words a customer may write, not sentences the platform says
+        for text in every_translation(key).values():
+            found.update(fold(sentence) for sentence in split_sentences(text) if "{" not in sentence)
+    return frozenset(found)

@@ -12,8 +12,9 @@ from bot.pipeline.claims import numbers_said, unsupported
 from bot.pipeline.formatting import product_price
 from bot.pipeline.guard import campaign_texts, check_reply
 from bot.pipeline.judge import Judgement, claim_sentences, claim_units
+from bot.pipeline.phrases import fixed_sentences
 from bot.pipeline.prompts import passage_ids
-from bot.pipeline.text import fold, words
+from bot.pipeline.text import fold, split_sentences, words
 from bot.pipeline.turn_view import language_of, usable_passages, visible_campaigns
 from bot.pipeline.types import GuardVerdict, Reply, TurnContext
 from knowledge.language import language_confidences
@@ -91,12 +92,14 @@ def verify(ctx: TurnContext, reply: Reply, *, handoff: bool, judgement: Judgemen
     are checked here whatever it says."""
     support = support_texts(ctx)
     judged = judgement.covers if judgement else None
-    violations = list(check_reply(reply.text, ctx.facts, support=support, judged=judged).violations)
+    # The offline responder's own fixed sentences claim nothing of the business: only the rest is checked.
+    checked = reply if reply.source == "llm" else reply.model_copy(update={"text": _without_fixed_sentences(reply.text)})
+    violations = list(check_reply(checked.text, ctx.facts, support=support, judged=judged).violations)
     ids = passage_ids(ctx)
     cited = [ids[source] for source in reply.sources if source in ids]
     customer = " ".join([ctx.turn_text, *(item.text for item in ctx.history if item.sender == "customer")])
     for sentence in unsupported(
-        reply.text,
+        checked.text,
         cited,
         support,
         ignore=ignored_phrases(ctx, reply.text),
@@ -120,6 +123,11 @@ def verify(ctx: TurnContext, reply: Reply, *, handoff: bool, judgement: Judgemen
     if reply.source == "llm" and in_another_language(ctx, reply.text):
         violations.append(WRONG_LANGUAGE)
     return GuardVerdict(ok=not violations, violations=violations)
+
+
+def _without_fixed_sentences(text: str) -> str:
+    own = fixed_sentences()
+    return " ".join(sentence for sentence in split_sentences(text) if fold(sentence) not in own)
 
 
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|https?://\S+|\S+@\S+")

@@ -213,7 +213,7 @@ def test_off_topic_steers_back_to_what_is_sold() -> None:
         "what do you think about the election",
         "can I pay with bitcoin?",
         "is the mat safe for pregnant women?",
-        "mag ik mijn hond meenemen naar de winkel",
+        "mag ik mijn hond meenemen naar de winkel?",
     ],
 )
 def test_a_question_no_sentence_answers_goes_to_a_person_instead_of_a_guess(text: str) -> None:
@@ -254,3 +254,17 @@ def test_an_owner_closing_in_another_language_gives_way_to_the_customers() -> No
     reply = answer("quero comprar")
     assert reply.text == "Ótima escolha! Você pode adquirir aqui: https://shop.acme.example.com/yoga-mat"
     assert reply.cta_sent
+
+
+def test_a_remark_in_a_language_the_rules_do_not_read_is_not_declined_and_handed_over() -> None:
+    # "We will be four people, coming in May" in Swahili: it asks nothing the documents answer, and nothing shows
+    # it asks at all; a person is not called for it, and the bot stays there for the question that follows.
+    remark = "Tutakuwa watu wanne, tunakuja mwezi Mei"
+    ctx = context(remark, lead=LeadState(messages_in=2))
+    reply = offline_reply(ctx, classify_turn([remark], None, "sw"))
+    assert not reply.handoff
+    assert reply.text.rstrip().endswith("?")  # it asks what they would like to know
+    # The same words asked as a question get the honest "a person will answer", and a person.
+    question = f"{remark}?"
+    asked = offline_reply(context(question, lead=LeadState(messages_in=2)), classify_turn([question], None, "sw"))
+    assert asked.handoff
