@@ -26,7 +26,7 @@ def fixed_sentences() -> frozenset[str]:
     """Every sentence the platform itself says in some language and that names no fact of the business (its
     template has no placeholder), folded: "I'll ask the team rather than guess" states nothing the business's
     words must support, in any language."""
-    found = set()
+    found: set[str] = set()
     for key in message_keys():
         if key.startswith("words_"):
             continue  # lists of words a customer may write, not sentences the platform says
