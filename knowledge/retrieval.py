@@ -135,13 +135,23 @@ def fused_search(index: PassageIndex, queries: Sequence[str], k: int, platform: 
         return index.search(queries[0], k, platform)
     scores: dict[tuple[str, str], float] = {}
     found: dict[tuple[str, str], Passage] = {}
+    tops: list[tuple[str, str]] = []  # each query's best passage
     for query in queries:
         for rank, passage in enumerate(index.search(query, k * 2, platform)):
             key = (passage.source, passage.text)
             scores[key] = scores.get(key, 0.0) + 1.0 / (FUSION_K + rank)
             found.setdefault(key, passage)
-    best = sorted(scores, key=lambda key: -scores[key])[:k]
-    return [found[key] for key in best]
+            if rank == 0:
+                tops.append(key)
+    ranked = sorted(scores, key=lambda key: -scores[key])
+    # Each query's best find has its place whatever the others found: the one query in the documents' language
+    # that finds the answer is outvoted by the others' agreement on a nearby passage otherwise.
+    chosen = set(list(dict.fromkeys(tops))[:k])
+    for key in ranked:
+        if len(chosen) >= k:
+            break
+        chosen.add(key)
+    return [found[key] for key in ranked if key in chosen]
 
 
 def build_passage_index(knowledge: TenantKnowledge) -> PassageIndex | None:

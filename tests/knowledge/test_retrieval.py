@@ -156,3 +156,16 @@ async def test_least_recently_used_tenants_are_dropped_from_memory(db):
         assert index.cached_tenants <= 2
     assert (await index.search(db, "t1", "welcome shop"))[0].text == "Welcome to shop t1"
     assert index.cached_tenants == 2
+
+
+async def test_each_querys_best_find_has_its_place_among_the_passages_of_a_turn(db):
+    # Three queries agree on passages about rooms; the fourth, in the documents' other language, alone finds the
+    # dog rule. With room for two passages, the dog rule is still among them.
+    for n in range(1, 5):
+        room = f"Room {n}: a double room with a view of the sea, breakfast included."
+        await add_document(db, "t1", f"room{n}.txt", "text/plain", room.encode())
+    await add_document(db, "t1", "regels.txt", "text/plain", b"Honden zijn welkom aan de lijn in de tuin.")
+    queries = ["room with a sea view", "double room sea view", "sea view room breakfast", "honden welkom"]
+    found = await KnowledgeIndex().for_turn(db, "t1", queries, platform="facebook", k=2)
+    assert any("Honden" in passage.text for passage in found.passages)
+    assert any("Room" in passage.text for passage in found.passages)
