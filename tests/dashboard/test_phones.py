@@ -22,6 +22,7 @@ from tests.dashboard.test_pages import form_login
         ("612 345 678", "ES", "+34612345678"),
         ("+34 612 345 678", "US", "+34612345678"),  # a country code wins over the business's country
         ("020 7946 0958", "gb", "+442079460958"),
+        ("+1 555 555 0100", "", "+15555550100"),  # no range of today's, but a number's length: kept
         ("  ", "ES", ""),
     ],
 )
