@@ -1,8 +1,10 @@
-"""Live pages: server-sent events that tell an open inbox or thread which conversations have new messages.
+"""Live pages: server-sent events that tell an open inbox or thread which conversations have new messages, or a
+new status or delivery (a take-over in another tab, a handoff by the bot).
 
 Nothing is added to the engine's path: one poller per business with at least one page open in this
-process reads the conversations whose `last_message_at_ms` moved (an indexed query every POLL_S) and fans
-the change out to every open page of that business. Pages then read what they show through the API.
+process reads the conversations whose `last_message_at_ms` or `changed_at_ms` moved (indexed queries every POLL_S)
+and fans the change out to every open page of that business, with the row's time already written in the business's
+time zone, its last message and unread count. An open thread reads what it shows from its own page.
 
 A stream lives no longer than its session: before each event it writes, and on a heartbeat every CHECK_S when
 there is none, it asks Redis whether the session still exists, so logout, a password change, a revoked token or
@@ -18,6 +20,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from aiohttp_sse import sse_response
@@ -25,10 +28,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 from redis.exceptions import RedisError
 
 from bot.conversations.queries import changed_since
-from bot.conversations.records import Conversation
+from bot.conversations.records import Conversation, to_ms
 from bot.conversations.undelivered import delivery_error
 from bot.runtime.app import SERVICES
+from bot.sales.bot_settings import get_bot_settings
+from dashboard.inbox_rows import RowExtras, conversation_extras
 from dashboard.sessions import SESSION_COOKIE, SessionStore
+from dashboard.times import when
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +46,12 @@ QUEUE_SIZE = 200
 _CLOSE: dict[str, Any] = {}
 
 
-def conversation_event(conversation: Conversation) -> dict[str, Any]:
+def conversation_event(
+    conversation: Conversation, zone: ZoneInfo, extras: RowExtras | None = None, *, new_message: bool = True
+) -> dict[str, Any]:
+    """What an open page needs to redraw a conversation's row: its time is written here, in the business's time
+    zone and the pages' format, so a row drawn live reads exactly as it does after a reload."""
+    extras = extras or RowExtras()
     return {
         "id": conversation.id,
         "status": conversation.status.value,
@@ -49,9 +60,21 @@ def conversation_event(conversation: Conversation) -> dict[str, Any]:
         "customer_id": conversation.customer_id,
         "campaign_id": conversation.campaign_id,
         "last_message_at": conversation.last_message_at.isoformat(),
+        "time_text": when(conversation.last_message_at, zone),
         "delivery": conversation.delivery.value,
         "delivery_error": delivery_error(conversation),
+        # False when only the status or delivery changed (a take-over in another tab): the row is redrawn in place.
+        "new_message": new_message,
+        "preview": extras.preview,
+        "last_from": extras.last_from,
+        "unread": extras.unread_text,
     }
+
+
+def _marks(conversation: Conversation) -> tuple[int, int]:
+    """When its newest message came and when its status or delivery last changed (ms)."""
+    changed = to_ms(conversation.changed_at) if conversation.changed_at else 0
+    return to_ms(conversation.last_message_at), changed
 
 
 @dataclass
@@ -100,26 +123,37 @@ class LiveHub:
 
     async def _poll(self, tenant_id: str, feed: _Feed) -> None:
         cursor = int(time.time() * 1000)
-        seen: dict[str, int] = {}
+        seen: dict[str, tuple[int, int]] = {}
         while True:
             await asyncio.sleep(self.poll_s)
             try:
                 changed = await changed_since(self._db, tenant_id, cursor - LOOKBACK_MS)
+                fresh = [c for c in changed if _moved(seen.get(c.id), _marks(c))]
+                zone = (await get_bot_settings(self._db, tenant_id)).zone if fresh else None
+                events = [await self._event(c, seen.get(c.id), zone, cursor) for c in fresh if zone is not None]
             except Exception as exc:  # the store is away for a moment: the pages keep what they show
                 log.warning("live poll failed", extra={"error_type": type(exc).__name__})
                 continue
-            for conversation in changed:
-                ms = int(conversation.last_message_at.timestamp() * 1000)
-                if seen.get(conversation.id, -1) >= ms:
-                    continue
-                seen[conversation.id] = ms
-                cursor = max(cursor, ms)
-                event = conversation_event(conversation)
+            for conversation, event in zip(fresh, events, strict=True):
+                seen[conversation.id] = _marks(conversation)
+                cursor = max(cursor, *seen[conversation.id])
                 for queue in list(feed.queues):
                     _offer(queue, event)
             horizon = cursor - LOOKBACK_MS
-            for key in [key for key, ms in seen.items() if ms < horizon]:
+            for key in [key for key, marks in seen.items() if max(marks) < horizon]:
                 del seen[key]
+
+    async def _event(
+        self, conversation: Conversation, before: tuple[int, int] | None, zone: ZoneInfo, cursor: int
+    ) -> dict[str, Any]:
+        message_ms, _ = _marks(conversation)
+        new_message = message_ms > (before[0] if before else cursor - LOOKBACK_MS)
+        return conversation_event(conversation, zone, await conversation_extras(self._db, conversation), new_message=new_message)
+
+
+def _moved(before: tuple[int, int] | None, now: tuple[int, int]) -> bool:
+    """Whether a conversation changed since this poller last told the pages about it."""
+    return before is None or now[0] > before[0] or now[1] > before[1]
 
 
 def _offer(queue: asyncio.Queue[dict[str, Any]], event: dict[str, Any]) -> None:

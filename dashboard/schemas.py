@@ -368,6 +368,12 @@ class ConversationsQuery(Query):
     campaign_id: str | None = Field(
         default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="only this campaign's conversations"
     )
+    not_answered: bool = Field(
+        default=False,
+        description="only conversations whose customer's last message has no reply yet: waiting for the bot or a "
+        "person, or the reply did not reach them (`delivery` failed)",
+    )
+    q: str = Field(default="", max_length=100, description="words in the customer's name or in the messages, in any case")
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=1_000_000)
 

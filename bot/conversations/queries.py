@@ -1,16 +1,19 @@
-"""Owner-side reads of conversations: the inbox's filters and the conversations that changed lately.
+"""Owner-side reads of conversations: the inbox's filters and search, the customers still waiting for an answer,
+and the conversations that changed lately.
 
-Only reads, on the indexes the store declares (`tenant_id` + `last_message_at_ms`, `tenant_id` + `status`).
+Only reads, on the indexes the store declares (`tenant_id` + `last_message_at_ms`, `tenant_id` + `status`,
+messages by `tenant_id` + `state`); a search of the messages' text reads the business's messages.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.conversations.records import Conversation, conversation_from_doc
+from bot.conversations.records import Conversation, ConversationDelivery, InboundState, conversation_from_doc
 
 # A stage filter joins through the leads; this many of that stage's latest leads are looked at.
 STAGE_JOIN_LIMIT = 5000
@@ -56,13 +59,47 @@ async def conversation_ids_at_stage(db: AsyncDatabase, tenant_id: str, stage: st
     return [doc["conversation_id"] async for doc in cursor]
 
 
+# A customer message in these states has no answer yet: waiting for the bot's turn, or kept for a person.
+WAITING_STATES = (InboundState.pending.value, InboundState.held.value)
+# A search names at most this many conversations (the newest matches first).
+SEARCH_LIMIT = 500
+
+
+async def waiting_conversation_ids(db: AsyncDatabase, tenant_id: str) -> list[str]:
+    """Conversations whose customer's last message has no reply yet: a message still waiting (for the bot or a
+    person), or a reply that did not reach them."""
+    # A find, not `distinct`: the embedded server's distinct ignores an `$in` filter.
+    waiting = db.messages.find({"tenant_id": tenant_id, "state": {"$in": list(WAITING_STATES)}}, {"conversation_id": 1})
+    failed = db.conversations.find({"tenant_id": tenant_id, "delivery": ConversationDelivery.failed.value}, {"_id": 1})
+    return sorted({doc["conversation_id"] async for doc in waiting} | {doc["_id"] async for doc in failed})
+
+
+async def matching_conversation_ids(db: AsyncDatabase, tenant_id: str, words: str) -> list[str]:
+    """Conversations whose customer's name (as the channel gave it, or as the lead holds it) or whose messages hold
+    `words`, in any case."""
+    pattern = {"$regex": re.escape(words.strip()), "$options": "i"}
+    found: dict[str, None] = {}
+    named = db.conversations.find({"tenant_id": tenant_id, "customer_name": pattern}, {"_id": 1}).limit(SEARCH_LIMIT)
+    async for doc in named:
+        found.setdefault(doc["_id"], None)
+    leads = db.leads.find({"tenant_id": tenant_id, "name": pattern}, {"conversation_id": 1}).limit(SEARCH_LIMIT)
+    async for doc in leads:
+        found.setdefault(doc["conversation_id"], None)
+    said = db.messages.find({"tenant_id": tenant_id, "text": pattern}, {"conversation_id": 1}).sort("at", DESCENDING)
+    async for doc in said.limit(SEARCH_LIMIT * 4):
+        if len(found) >= SEARCH_LIMIT:
+            break
+        found.setdefault(doc["conversation_id"], None)
+    return list(found)[:SEARCH_LIMIT]
+
+
 async def changed_since(db: AsyncDatabase, tenant_id: str, since_ms: int, *, limit: int = 100) -> list[Conversation]:
-    """Conversations whose newest message is later than `since_ms`, oldest change first."""
-    cursor = (
-        db.conversations.find({"tenant_id": tenant_id, "last_message_at_ms": {"$gt": since_ms}})
-        .sort("last_message_at_ms", ASCENDING)
-        .limit(limit)
-    )
+    """Conversations whose newest message, status or delivery changed after `since_ms`, oldest message first."""
+    query = {
+        "tenant_id": tenant_id,
+        "$or": [{"last_message_at_ms": {"$gt": since_ms}}, {"changed_at_ms": {"$gt": since_ms}}],
+    }
+    cursor = db.conversations.find(query).sort("last_message_at_ms", ASCENDING).limit(limit)
     return [conversation_from_doc(doc) async for doc in cursor]
 
 

@@ -71,7 +71,15 @@ class ConversationDelivery(StrEnum):
 # "Never": the customer has not written yet, so no messaging window is open.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
-TIME_FIELDS = ("last_message_at", "last_customer_at", "paused_until", "first_reply_at", "delivery_since")
+TIME_FIELDS = (
+    "last_message_at",
+    "last_customer_at",
+    "paused_until",
+    "first_reply_at",
+    "delivery_since",
+    "changed_at",
+    "read_at",
+)
 
 
 def to_ms(at: datetime) -> int:
@@ -112,6 +120,10 @@ class Conversation(BaseModel):
     delivery_since: datetime | None = None
     failed_message_id: str = ""
     deadletter_id: str = ""
+    # When its status or delivery last changed (wall clock): open pages follow changes that bring no new message.
+    changed_at: datetime | None = None
+    # When someone of the team last opened it: the customer's messages after that are unread.
+    read_at: datetime | None = None
 
     @property
     def silent(self) -> bool:

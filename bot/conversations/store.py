@@ -42,11 +42,18 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
             # The owner's "not answered" list and count, and the alerts' look for new failures.
             IndexModel([("tenant_id", ASCENDING), ("delivery", ASCENDING)]),
             IndexModel([("delivery", ASCENDING), ("delivery_since_ms", ASCENDING)]),
+            # Live pages: conversations whose status or delivery changed lately.
+            IndexModel([("tenant_id", ASCENDING), ("changed_at_ms", ASCENDING)]),
         ]
     )
     await db.messages.create_indexes(
         [
             IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)]),
+            # The same two fields alone: the embedded server uses an index only when a query names all its fields,
+            # and a conversation's latest messages (every turn, every inbox row) are asked by these two.
+            IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING)]),
+            # The inbox's "not answered": customer messages still waiting for an answer.
+            IndexModel([("tenant_id", ASCENDING), ("state", ASCENDING)]),
             IndexModel([("conversation_id", ASCENDING), ("state", ASCENDING)]),
             IndexModel([("tenant_id", ASCENDING), ("platform_message_id", ASCENDING)]),
             IndexModel([("at", ASCENDING)]),  # the retention purge
@@ -68,6 +75,11 @@ async def advance_time(db: AsyncDatabase, tenant_id: str, conversation_id: str, 
     await db.conversations.update_one(
         {"_id": conversation_id, "tenant_id": tenant_id, f"{name}_ms": {"$lt": ms}}, {"$set": {f"{name}_ms": ms}}
     )
+
+
+async def mark_read(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: datetime) -> None:
+    """Someone of the team opened the conversation at `at` (the mark only moves forward; `$max` sets it the first time)."""
+    await db.conversations.update_one({"_id": conversation_id, "tenant_id": tenant_id}, {"$max": {"read_at_ms": to_ms(at)}})
 
 
 async def open_conversation(
@@ -201,8 +213,15 @@ def _stored(fields: dict[str, Any]) -> dict[str, Any]:
     return stored
 
 
+# A change to these is shown on every open page of the business (a take-over in one tab, a handoff by the bot).
+WATCHED_FIELDS = frozenset({"status", "delivery"})
+
+
 def _update(fields: dict[str, Any]) -> dict[str, Any]:
-    """`$set` for values, `$unset` for None: nothing is stored as null."""
+    """`$set` for values, `$unset` for None: nothing is stored as null. A status or delivery change is stamped
+    with the wall clock (`changed_at_ms`), which the live pages' poller follows alongside new messages."""
+    if WATCHED_FIELDS & fields.keys() and "changed_at" not in fields:
+        fields = {**fields, "changed_at": utcnow()}
     stored = _stored(fields)
     update: dict[str, Any] = {}
     to_set = {k: v for k, v in stored.items() if v is not None}

@@ -10,7 +10,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.handoff import human_reply, release, take_over
-from bot.conversations.queries import conversation_ids_at_stage, find_conversations
+from bot.conversations.queries import (
+    conversation_ids_at_stage,
+    find_conversations,
+    matching_conversation_ids,
+    waiting_conversation_ids,
+)
 from bot.conversations.records import Conversation, ConversationDelivery, Message
 from bot.conversations.sending import SendOutcome
 from bot.conversations.undelivered import delivery_error
@@ -121,8 +126,16 @@ async def _owned(request: web.Request) -> Conversation:
 
 
 async def filtered_conversations(db: AsyncDatabase, tenant: str, query: ConversationsQuery) -> list[Conversation]:
-    """The page of conversations a query asks for (a stage filter goes through the leads at that stage)."""
-    ids = await conversation_ids_at_stage(db, tenant, query.stage) if query.stage else None
+    """The page of conversations a query asks for (a stage filter goes through the leads at that stage, a search
+    and "not answered" through their own reads; each narrows the others)."""
+    chosen: list[list[str]] = []
+    if query.stage:
+        chosen.append(await conversation_ids_at_stage(db, tenant, query.stage))
+    if query.q.strip():
+        chosen.append(await matching_conversation_ids(db, tenant, query.q))
+    if query.not_answered:
+        chosen.append(await waiting_conversation_ids(db, tenant))
+    ids = narrowed(chosen)
     if ids is not None and not ids:
         return []
     return await find_conversations(
@@ -138,9 +151,19 @@ async def filtered_conversations(db: AsyncDatabase, tenant: str, query: Conversa
     )
 
 
+def narrowed(chosen: list[list[str]]) -> list[str] | None:
+    """The ids every filter chose (None when no filter chose by id)."""
+    if not chosen:
+        return None
+    kept = set(chosen[0]).intersection(*chosen[1:])
+    return [conversation_id for conversation_id in chosen[0] if conversation_id in kept]
+
+
 @routes.get("/api/conversations")
 async def list_conversations(request: web.Request, query: ConversationsQuery) -> ConversationsOut:
-    """Conversations, newest first, with their lead; filter on status, platform, lead stage and campaign, page with limit and offset."""
+    """Conversations, newest first, with their lead; filter on status, platform, lead stage, campaign, delivery and
+    whether the customer waits for an answer (`not_answered`), search names and messages (`q`), page with limit and
+    offset."""
     db, tenant = services(request).db, tenant_id(request)
     items = await filtered_conversations(db, tenant, query)
     leads = await leads_of_conversations(db, tenant, [c.id for c in items])

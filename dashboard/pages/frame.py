@@ -3,9 +3,8 @@ the styled 404, and the filters templates use for times, money and rates in the 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 import jinja2
@@ -21,6 +20,7 @@ from dashboard.sessions import Session
 from dashboard.team.caller import role_of
 from dashboard.team.policy import allowed as can_use
 from dashboard.team.policy import can_open
+from dashboard.times import when
 from dashboard.trouble import owner_trouble
 
 # The pages' policy is the platform's one (scripts, styles and pictures from this site only; no inline code of
@@ -159,27 +159,6 @@ async def page_errors(request: web.Request, handler: Handler) -> web.StreamRespo
 
 
 # Template filters ------------------------------------------------------------------------------------------
-
-
-def _local(value: datetime | str | None, zone: ZoneInfo) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
-
-
-def when(value: datetime | str | None, zone: ZoneInfo) -> str:
-    """A moment in the business's time zone: the time today, else day and time."""
-    moment = _local(value, zone)
-    if moment is None:
-        return ""
-    today = datetime.now(zone).date()
-    if moment.date() == today:
-        return moment.strftime("%H:%M")
-    if moment.year == today.year:
-        return moment.strftime("%b %d, %H:%M").replace(" 0", " ")
-    return moment.strftime("%b %d %Y").replace(" 0", " ")
 
 
 def day_label(value: str | date) -> str:

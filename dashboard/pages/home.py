@@ -14,6 +14,7 @@ from bot.sales.leads import lead_to_api, leads_of_conversations
 from channels.accounts import list_accounts
 from dashboard.context import IDENTITY, services
 from dashboard.errors import Handler
+from dashboard.inbox_rows import inbox_extras
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import render
 from dashboard.pages.numbers import PERIOD_DAYS, change, chart_json, period_report, today
@@ -123,11 +124,14 @@ async def recent_conversations(request: web.Request, tenant: str) -> list[dict[s
     latest = [c for c in await convs.list_conversations(db, tenant, limit=RECENT) if c.id not in seen]
     rows = (waiting + latest)[: RECENT + len(waiting)]
     leads = await leads_of_conversations(db, tenant, [c.id for c in rows])
+    extras = await inbox_extras(db, rows)
     return [
         {
             "conversation": c,
             "lead": lead_to_api(leads[c.id]) if c.id in leads else {},
             "needs_person": c.status.value in NEEDS_PERSON,
+            "preview": extras[c.id].preview,
+            "unread": extras[c.id].unread_text,
         }
         for c in rows
     ]

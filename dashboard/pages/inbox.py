@@ -1,5 +1,7 @@
-"""`/inbox`: conversations filtered by status, channel, lead stage and campaign, newest first, with the
-last message of each; new messages arrive without a reload (see `dashboard/live.py` and `live.js`)."""
+"""`/inbox`: conversations filtered by status, whether they are answered, channel, lead stage and campaign, or
+found by a name or words of their messages, newest first, with the last message of each and the customer's
+unread messages; new messages arrive without a reload (see `dashboard/live.py` and `live.js`), and further pages
+are added below the list ("Show more")."""
 
 from __future__ import annotations
 
@@ -12,15 +14,29 @@ from bot.conversations.undelivered import delivery_error
 from bot.sales.leads import lead_to_api, leads_of_conversations
 from dashboard.api.conversations import filtered_conversations
 from dashboard.context import services
+from dashboard.inbox_rows import inbox_extras
 from dashboard.pages.access import owner_session
-from dashboard.pages.frame import DELIVERY_NAMES, STAGE_NAMES, STATUS_NAMES, render
+from dashboard.pages.frame import STAGE_NAMES, STATUS_NAMES, render
 from dashboard.schemas import ConversationsQuery
 from knowledge.campaigns import list_campaigns
 
 routes = web.RouteTableDef()
 
-PAGE_SIZE = 25
-FILTERS = ("status", "delivery", "platform", "stage", "campaign_id")
+PAGE_SIZE = 20
+FILTERS = ("status", "delivery", "platform", "stage", "campaign_id", "q")
+# The inbox's "Answered" choice: not answered yet (waiting for the bot or a person, or the reply failed), or one
+# delivery state; "waiting" is the page's own word, the others are the API's `delivery`.
+ANSWERED = {"waiting": "Not answered yet", "failed": "Reply not delivered", "pending": "Sending again"}
+
+
+def api_filters(chosen: dict[str, str]) -> dict[str, str | bool]:
+    """The page's filters as the conversations API takes them."""
+    values: dict[str, str | bool] = {name: value for name, value in chosen.items() if value and name != "delivery"}
+    if chosen["delivery"] == "waiting":
+        values["not_answered"] = True
+    elif chosen["delivery"]:
+        values["delivery"] = chosen["delivery"]
+    return values
 
 
 @routes.get("/inbox")
@@ -34,18 +50,28 @@ async def inbox_page(request: web.Request) -> web.Response:
         page = 1
     error = ""
     try:
-        query = ConversationsQuery.model_validate({**chosen, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE})
-    except ValidationError:
+        if chosen["delivery"] and chosen["delivery"] not in ANSWERED:
+            raise ValueError(chosen["delivery"])
+        query = ConversationsQuery.model_validate(
+            {**api_filters(chosen), "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE}
+        )
+    except (ValidationError, ValueError):
         error = "Some filters were not understood; showing every conversation."
         chosen = dict.fromkeys(FILTERS, "")
         query = ConversationsQuery(limit=PAGE_SIZE + 1)
     found = await filtered_conversations(db, tenant, query)
     more, found = len(found) > PAGE_SIZE, found[:PAGE_SIZE]
     leads = await leads_of_conversations(db, tenant, [c.id for c in found])
-    # No last-message preview: on the embedded store every read of messages scans them all, which a list of
-    # 25 conversations cannot afford at 100,000 messages; the newest time, status and lead say what to open.
+    # Each row's last message and unread count come from its latest messages (an indexed read per row).
+    extras = await inbox_extras(db, found)
     rows = [
-        {"conversation": c, "lead": lead_to_api(leads[c.id]) if c.id in leads else {}, "delivery_error": delivery_error(c)}
+        {
+            "conversation": c,
+            "lead": lead_to_api(leads[c.id]) if c.id in leads else {},
+            "delivery_error": delivery_error(c),
+            "preview": extras[c.id].preview,
+            "unread": extras[c.id].unread_text,
+        }
         for c in found
     ]
     campaigns = await list_campaigns(db, tenant)
@@ -62,7 +88,7 @@ async def inbox_page(request: web.Request) -> web.Response:
         "campaigns": campaigns,
         "campaign_names": {c.id: c.name for c in campaigns},
         "statuses": STATUS_NAMES,
-        "deliveries": DELIVERY_NAMES,
+        "answered": ANSWERED,
         "stages": STAGE_NAMES,
     }
     return await render(request, "inbox.html", session, "inbox", context)

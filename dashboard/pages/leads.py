@@ -16,7 +16,8 @@ from knowledge.campaigns import list_campaigns
 
 routes = web.RouteTableDef()
 
-PAGE_SIZE = 50
+# A page a phone scrolls through comfortably (each lead is a card there); "Show more" adds the next.
+PAGE_SIZE = 20
 SORT_LABELS = {"score": "Score", "updated": "Last activity", "created": "First contact", "value": "Sale"}
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.conversations.store import mark_read
 from bot.sales.conversions import ConversionIn
 from dashboard.api.conversations import conversion, get_conversation, release_conversation, reply, retry, takeover
 from dashboard.context import services
@@ -76,6 +77,8 @@ async def _page(
 ) -> web.Response:
     session = await owner_session(request)
     detail = await _detail(request)
+    # Shown to someone of the team: the customer's messages so far are read (the inbox stops marking them new).
+    await mark_read(services(request).db, session.tenant_id, detail.id, services(request).clock.now())
     data = detail.model_dump(mode="json")
     lead = data.get("lead") or {}
     campaign = await get_campaign(services(request).db, session.tenant_id, detail.campaign_id) if detail.campaign_id else None

@@ -1,5 +1,7 @@
-// New messages without a reload: the server says which conversations changed (server-sent events);
-// the inbox moves them to the top, and an open thread reads its new messages from the API.
+// Changes without a reload: the server says which conversations changed (server-sent events). The inbox moves a
+// conversation with a new message to the top and redraws one whose status changed in place (a take-over in another
+// tab); an open thread reads its new messages, status and buttons from its own page, so what shows live is what a
+// reload shows (times in the business's time zone, written by the server).
 (function () {
   "use strict";
   if (!window.EventSource) return;
@@ -9,18 +11,13 @@
   const status = document.querySelector("[data-live-status]");
   const STATUS = { bot: "Bot answering", handoff: "Needs a person", human: "You have it", closed: "Closed", opted_out: "Opted out" };
   const PLATFORM = { facebook: "Messenger", instagram: "Instagram", whatsapp: "WhatsApp" };
-  const SENDER = { customer: "Customer", bot: "Bot", human: "You" };
-
-  function timeText(iso) {
-    const at = new Date(iso);
-    return at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  }
 
   function matches(scope, event) {
     if (!scope) return true;
     if (scope.dataset.page && scope.dataset.page !== "1") return false;
     if (scope.dataset.filterStage) return false; // a lead's stage is not in the event: wait for a reload
     if (scope.dataset.filterDelivery) return false; // nor whether the reply went out
+    if (scope.dataset.filterSearch) return false; // nor the words of its messages
     if (scope.dataset.filterStatus && scope.dataset.filterStatus !== event.status) return false;
     if (scope.dataset.filterPlatform && scope.dataset.filterPlatform !== event.platform) return false;
     if (scope.dataset.filterCampaign && scope.dataset.filterCampaign !== event.campaign_id) return false;
@@ -32,13 +29,20 @@
     li.dataset.conversation = event.id;
     const top = document.createElement("div");
     top.className = "spread";
+    const who = document.createElement("span");
+    who.className = "who";
     const link = document.createElement("a");
     link.className = "title";
     link.href = "/conversations/" + encodeURIComponent(event.id);
     link.textContent = event.customer_name || "Customer " + String(event.customer_id).slice(-4);
+    const unread = document.createElement("span");
+    unread.className = "unread-mark";
+    unread.dataset.field = "unread";
+    unread.hidden = true;
+    who.append(link, " ", unread);
     const badge = document.createElement("span");
     badge.dataset.field = "status";
-    top.append(link, badge);
+    top.append(who, badge);
     const meta = document.createElement("div");
     meta.className = "meta";
     meta.append(document.createTextNode((PLATFORM[event.platform] || event.platform) + " · "));
@@ -96,10 +100,12 @@
     const time = row.querySelector('[data-field="time"]');
     if (time) {
       time.dateTime = event.last_message_at;
-      time.textContent = timeText(event.last_message_at);
+      time.textContent = event.time_text;
     }
     row.classList.toggle("needs-person", event.status === "handoff" || event.status === "human");
     showDelivery(row, event);
+    showLast(row, event);
+    if (event.new_message === false && row.parentNode === list) return; // a new status only: redrawn in place
     row.classList.remove("fresh");
     void row.offsetWidth; // restart the highlight
     row.classList.add("fresh");
@@ -107,41 +113,60 @@
     if (status) status.textContent = "New message from " + (event.customer_name || "a customer");
   }
 
-  function messageItem(message) {
-    const li = document.createElement("li");
-    li.className = "msg " + message.sender;
-    li.dataset.message = message.id;
-    const meta = document.createElement("span");
-    meta.className = "meta";
-    meta.textContent = (SENDER[message.sender] || message.sender) + " · " + timeText(message.at) +
-      (message.direction === "out" && message.delivery ? " · " + message.delivery : "") +
-      (message.by ? " · by " + message.by.email : "");
-    const text = document.createElement("p");
-    text.textContent = message.text;
-    li.append(meta, text);
-    return li;
+  // The row's last message and how many of the customer's messages nobody has read yet.
+  function showLast(row, event) {
+    const unread = row.querySelector('[data-field="unread"]');
+    if (unread) {
+      unread.textContent = event.unread || "";
+      unread.hidden = !event.unread;
+    }
+    row.classList.toggle("unread", Boolean(event.unread));
+    if (!event.preview) return;
+    let preview = row.querySelector('[data-field="preview"]');
+    if (!preview) {
+      preview = document.createElement("div");
+      preview.className = "preview";
+      preview.dataset.field = "preview";
+      const meta = row.querySelector(".meta");
+      if (meta) meta.after(preview); else row.appendChild(preview);
+    }
+    preview.textContent = event.preview;
   }
 
+  // The open thread redraws from its own page: new messages, the status badge, the take-over and release buttons
+  // and the notices above them, exactly as a reload would draw them.
+  const PARTS = ["[data-conversation-status]", "[data-thread-state]"];
   let reading = false;
   let again = false;
   async function refreshThread() {
     if (reading) { again = true; return; }
     reading = true;
     try {
-      const response = await fetch("/api/conversations/" + encodeURIComponent(thread.dataset.conversation), { credentials: "same-origin" });
+      const response = await fetch(window.location.pathname, { credentials: "same-origin", headers: { Accept: "text/html" } });
       if (!response.ok) return;
-      const data = await response.json();
-      const empty = thread.querySelector("[data-empty]");
-      data.messages.forEach(function (message) {
-        if (thread.querySelector('[data-message="' + CSS.escape(message.id) + '"]')) return;
-        if (empty) empty.remove();
-        thread.appendChild(messageItem(message));
-      });
-      const badge = document.querySelector("[data-conversation-status]");
-      if (badge) {
-        badge.className = "badge " + data.status;
-        badge.textContent = STATUS[data.status] || data.status;
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = doc.querySelector("[data-thread]");
+      if (fresh) {
+        const empty = thread.querySelector("[data-empty]");
+        fresh.querySelectorAll("[data-message]").forEach(function (item) {
+          if (thread.querySelector('[data-message="' + CSS.escape(item.dataset.message) + '"]')) return;
+          if (empty) empty.remove();
+          thread.appendChild(document.importNode(item, true));
+        });
       }
+      PARTS.forEach(function (selector) {
+        const mine = document.querySelector(selector);
+        const theirs = doc.querySelector(selector);
+        if (!mine || !theirs || mine.outerHTML === theirs.outerHTML) return;
+        // Keep focus where it was when it sits in the part being redrawn (a button that is replaced).
+        const focused = mine.contains(document.activeElement);
+        const copy = document.importNode(theirs, true);
+        mine.replaceWith(copy);
+        if (focused) {
+          copy.setAttribute("tabindex", "-1");
+          copy.focus();
+        }
+      });
     } finally {
       reading = false;
       if (again) { again = false; refreshThread(); }
