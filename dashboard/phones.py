@@ -6,6 +6,8 @@ A number written without its country code is read in the business's country (the
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
@@ -21,6 +23,10 @@ class PhoneProblem(ValueError):
         self.kind = kind
 
 
+# What a local phone number looks like: 6 to 15 digits, with the spaces, dots, dashes and brackets people put in.
+_LOCAL_NUMBER = re.compile(r"(?=(?:\D*\d){6,15}\D*$)[\d\s().-]+")
+
+
 def to_e164(text: str, region: str = "") -> str:
     """`text` as E.164 ("+34612345678"), read in `region` (an ISO country code) when it has no country code;
     empty stays empty. Raises PhoneProblem saying what is wrong."""
@@ -31,6 +37,10 @@ def to_e164(text: str, region: str = "") -> str:
         number = phonenumbers.parse(text, region.upper() or None)
     except NumberParseException as exc:
         if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE:
+            if not text.startswith("+") and not region and _LOCAL_NUMBER.fullmatch(text):
+                # A local number and no country known yet to read it in: kept as written rather than refused, so
+                # the setup goes on; it becomes E.164 when saved again once the business's time zone is set.
+                return " ".join(text.split())
             # No "+" and no country to read it in, or a country code no country has.
             raise PhoneProblem(NEEDS_COUNTRY if not text.startswith("+") else NO_SUCH_NUMBER) from None
         if exc.error_type == NumberParseException.NOT_A_NUMBER:
