@@ -162,12 +162,12 @@ def quote_found(evidence: str, source: str) -> bool:
 
 def _shares_meaning_words(sentence: str, evidence: str, translated: str = "") -> bool:
     """The sentence and its quote share a content word: in the same language directly; across languages through
-    the judge's translation of the quote, which it must then give (a real quote in another language, on its
-    own, shows only that the source says something, not that it says this)."""
+    the judge's translation of the quote, when it gave one (else the words say nothing: judges leave the
+    translation out too often for its absence to refuse a sentence)."""
     lang = detect_language(sentence)
     if detect_language(evidence, default=lang) != lang:
         if not translated.strip():
-            return False
+            return True
         evidence = translated
     return bool(content_words(sentence, lang) & content_words(evidence, lang)) or bool(
         set(_tokens(sentence)) & set(_tokens(evidence)) - {""}

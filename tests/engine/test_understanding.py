@@ -203,15 +203,6 @@ def test_across_languages_the_judges_translation_of_its_quote_must_speak_of_the_
     assert not accepted("Children may come in alone.", stray, sources)
 
 
-def test_a_quote_in_another_language_without_its_translation_backs_nothing() -> None:
-    # The judge must show what the source says in the sentence's language; a real quote on its own only shows
-    # that the source speaks of something.
-    sources = {"P1": DUTCH_RULES.text}
-    bare = SentenceVerdict(n=1, verdict=Label.supported, source="P1", evidence="Honden zijn welkom aan de lijn")
-    assert not accepted("Children may come in alone.", bare, sources)
-    assert not accepted("Your dog is welcome on a leash.", bare, sources)
-
-
 def test_every_piece_of_a_draft_is_judged_short_ones_with_the_sentence_before_them() -> None:
     # An amount standing alone, or cut off by an abbreviation, is read with what it belongs to.
     assert claim_sentences("We open at 9 a.m. on weekdays. Only €20.") == ["We open at 9 a.m. on weekdays. Only €20."]
