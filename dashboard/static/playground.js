@@ -5,7 +5,35 @@
   const form = document.getElementById("playground");
   const chat = document.getElementById("chat");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const words = JSON.parse(document.getElementById("playground-words").textContent || "{}");
+  const send = form.querySelector('button[type="submit"]');
   let sessionId = "";
+
+  // What the bot made of the message, in words ("price question"), never the pipeline's code.
+  function intentWords(code) {
+    return (words.intents || {})[code] || String(code || "").replace(/_/g, " ");
+  }
+
+  function stageWords(code) {
+    return (words.stages || {})[code] || code;
+  }
+
+  // "The bot is writing…" while the answer is on its way, as a customer's app shows it.
+  function typing() {
+    const item = document.createElement("li");
+    item.className = "msg bot typing";
+    item.dataset.typing = "";
+    const dots = document.createElement("span");
+    dots.className = "dots";
+    dots.setAttribute("aria-hidden", "true");
+    dots.append(document.createElement("span"), document.createElement("span"), document.createElement("span"));
+    const label = document.createElement("span");
+    label.className = "visually-hidden";
+    label.textContent = "Your bot is writing…";
+    item.append(dots, label);
+    chat.appendChild(item);
+    return item;
+  }
 
   function add(sender, text) {
     const item = document.createElement("li");
@@ -49,6 +77,8 @@
     form.message.value = "";
     const payload = { platform: form.platform.value, message: message };
     if (sessionId) payload.session_id = sessionId;
+    const writing = typing();
+    send.disabled = true;
     try {
       const response = await fetch("/api/playground/chat", {
         method: "POST",
@@ -57,8 +87,11 @@
         body: JSON.stringify(payload),
       });
       const data = await response.json();
+      writing.remove();
       if (!response.ok) {
-        add("error", (data.error && data.error.message) || "request failed");
+        const error = data.error || {};
+        const field = error.fields ? Object.values(error.fields)[0] : "";
+        add("error", field || error.message || "That did not work; try again.");
         return;
       }
       sessionId = data.session_id;
@@ -69,16 +102,19 @@
       const item = add("bot", data.reply);
       const lead = data.lead;
       const lines = [
-        "Intent: " + data.intent + " (" + Math.round(data.confidence * 100) + "%)",
+        "Understood as: " + intentWords(data.intent) + " (" + Math.round(data.confidence * 100) + "% sure)",
         "Answered by: " + (data.source === "llm" ? "the model" : "the offline responder"),
-        "Lead: " + lead.score + " (" + lead.stage + ")" + (lead.reasons.length ? ": " + lead.reasons.join(", ") : ""),
+        "Lead: score " + lead.score + ", " + stageWords(lead.stage) + (lead.reasons.length ? ". " + lead.reasons.join(", ") : ""),
       ];
       if (data.guard_blocked) lines.push("A draft was repaired: " + data.guard_violations.join("; "));
       if (data.handoff) lines.push("Handed over to your team: the bot stays silent from here.");
       if (data.opted_out) lines.push("The customer opted out.");
       details(item, lines);
     } catch (err) {
-      add("error", "network error");
+      writing.remove();
+      add("error", "Your bot could not be reached. Check your connection and send again.");
+    } finally {
+      send.disabled = false;
     }
   });
 })();
