@@ -76,7 +76,7 @@
       const li = document.createElement("li");
       li.className = "spread";
       const text = document.createElement("span");
-      text.textContent = (token.name || "Token") + " · …" + (token.hint || "") +
+      text.textContent = (token.name || "Token") + " · " + (token.hint || "") +
         (token.last_used_at ? " · last used " + new Date(token.last_used_at).toLocaleDateString() : " · never used") +
         (token.expires_at ? " · expires " + new Date(token.expires_at).toLocaleDateString() : "") +
         (token.current ? " · this session" : "");
