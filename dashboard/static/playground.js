@@ -21,7 +21,7 @@
   // "The bot is writing…" while the answer is on its way, as a customer's app shows it.
   function typing() {
     const item = document.createElement("li");
-    item.className = "msg bot typing";
+    item.className = "msg typing"; // not "bot": a reply is only what the bot said
     item.dataset.typing = "";
     const dots = document.createElement("span");
     dots.className = "dots";
