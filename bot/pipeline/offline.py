@@ -224,6 +224,9 @@ class _Responder:
 
     def _greeting(self) -> Reply:
         campaign = self.campaign
+        if campaign is None and is_first_reply(self.ctx):
+            # Several campaigns, none in focus: the first offered here whose greeting speaks the customer's language.
+            campaign = next((c for c in self.campaigns if opening(c, self.lang, alone=True)), None)
         greeting = opening(campaign, self.lang, alone=True) if is_first_reply(self.ctx) or campaign else ""
         if campaign is not None and greeting:
             return Reply(text=greeting, source="offline", facts_used=["greeting"], product_name=campaign.product.name)

@@ -22,8 +22,12 @@ def test_greeting_uses_the_campaigns_own_greeting() -> None:
     assert reply.source == "offline"
 
 
+def test_a_first_hello_with_no_campaign_in_focus_gets_the_greeting_of_one_offered_in_the_customers_language() -> None:
+    assert answer("hello", campaign=None).text == YOGA_MAT.chat_flow.greeting
+
+
 def test_greeting_without_one_names_the_business_and_what_it_sells() -> None:
-    reply = answer("hello", campaign=None)
+    reply = answer("hello", campaign=None, lead=LeadState(messages_in=3))
     assert "Acme Fitness" in reply.text
     assert "Yoga Mat Pro ($49.00)" in reply.text
     assert "Online Coaching (€99.00)" in reply.text
