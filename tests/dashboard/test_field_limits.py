@@ -37,7 +37,7 @@ async def test_each_bounded_part_is_named_with_its_limit(api: TestClient, owner:
     assert "at most 30" in fields["chat_flow.objection_handling"]
     long_answer = {"objection_handling": {"too expensive": "a" * 2001}}
     fields = await errors_of(await api.post("/api/campaigns", json={**campaign(), "chat_flow": long_answer}, headers=owner.auth))
-    assert "at most 2000 characters" in next(iter(fields.values()))
+    assert "at most 2,000 characters" in next(iter(fields.values()))
 
     fields = await errors_of(
         await api.put("/api/onboarding", json={"name": "Acme", "description": "d" * 5001}, headers=owner.auth)
