@@ -42,7 +42,7 @@ async def test_each_bounded_part_is_named_with_its_limit(api: TestClient, owner:
     fields = await errors_of(
         await api.put("/api/onboarding", json={"name": "Acme", "description": "d" * 5001}, headers=owner.auth)
     )
-    assert fields == {"description": "What your business does can have at most 5000 characters."}
+    assert fields == {"description": "What your business does can have at most 5,000 characters."}
 
     within = {
         **campaign(features=["f" * 300] * 50),
