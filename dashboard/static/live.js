@@ -135,7 +135,7 @@
 
   // The open thread redraws from its own page: new messages, the status badge, the take-over and release buttons
   // and the notices above them, exactly as a reload would draw them.
-  const PARTS = ["[data-conversation-status]", "[data-thread-state]"];
+  const PARTS = ["[data-conversation-status]", "[data-thread-state]", "[data-reply-hint]"];
   let reading = false;
   let again = false;
   async function refreshThread() {

@@ -143,6 +143,7 @@ async def test_a_second_tab_follows_a_take_over_and_a_release(site: Site, open_v
     await status.filter(has_text="You have it").wait_for(timeout=10_000)
     await second.get_by_role("button", name="Release").wait_for()
     assert await second.get_by_role("button", name="Take over").count() == 0
+    assert await second.locator("#reply-hint").count() == 0  # "answering pauses the bot" no longer applies
     await row.locator('[data-field="status"]', has_text="You have it").wait_for(timeout=10_000)
     await Visit(page=second, viewport=viewport, test=visit.test).check("second-tab-after-take-over")
 
