@@ -122,7 +122,7 @@ class _Responder:
             return self._with_question(self._question(Intent.product_question))
         details = capture_lead_fields(self.text)
         if details.model_dump(exclude_none=True):
-            return self._noted(details.name or "")
+            return self._noted(details.name or "", contact=bool(details.email or details.phone))
         if intent == Intent.small_talk:
             return self._small_talk()
         if "?" in self.text or (self.lang not in LANGUAGES and len(content_words(self.text, self.lang)) >= 2):
@@ -401,12 +401,25 @@ class _Responder:
             product_name=campaign.product.name,
         )
 
-    def _noted(self, name: str) -> Reply:
-        """The customer told us about themselves: thank them, then carry on with the flow."""
+    def _noted(self, name: str, *, contact: bool = False) -> Reply:
+        """The customer told us about themselves: thank them, then carry on with the flow. One who gives a way to
+        reach them, with the owner's questions all answered, is ready for the next step: the purchase or booking
+        link, when there is one."""
         first = name.split()[0] if name.split() else ""
         opener = phrase("noted", self.lang, name=f" {first}" if _SAFE_NAME.match(first) else "")
         asked = self._with_question(Reply(text=opener, source="offline"))
-        return asked if asked.asked_question else self._steer(opener)
+        if asked.asked_question:
+            return asked
+        campaign = self.campaign
+        if contact and campaign is not None and campaign.product.cta_url:
+            return Reply(
+                text=f"{opener} {phrase('cta', self.lang, url=campaign.product.cta_url)}",
+                source="offline",
+                facts_used=[f"product:{campaign.product.name}", "cta"],
+                cta_sent=True,
+                product_name=campaign.product.name,
+            )
+        return self._steer(opener)
 
     def _small_talk(self) -> Reply:
         opener = phrase("thanks_back", self.lang) if _THANKS.search(self.folded) else phrase("happy_help", self.lang)

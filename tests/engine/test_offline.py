@@ -272,3 +272,13 @@ def test_a_remark_in_a_language_the_rules_do_not_read_is_not_declined_and_handed
     question = f"{remark}?"
     asked = offline_reply(context(question, lead=LeadState(messages_in=2)), classify_turn([question], None, "sw"))
     assert asked.handoff
+
+
+def test_contact_details_after_the_owners_questions_get_the_purchase_link() -> None:
+    # Every qualification question answered (none left to ask): a customer who leaves a way to reach them is
+    # ready for the next step.
+    flow = ChatFlow(greeting="Hi!", qualification_questions=[])
+    mat = YOGA_MAT.model_copy(update={"chat_flow": flow})
+    reply = answer("Ana, ana@globex.com, +34 612 345 678", campaigns=[mat], lead=LeadState(messages_in=2))
+    assert "https://shop.acme.example.com/yoga-mat" in reply.text
+    assert reply.cta_sent
