@@ -176,11 +176,6 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
         time_left = timeout_s - (time.perf_counter() - started)
         reply, extra = await _repaired(ctx, candidate, violations, answering, model, time_left, handoff, judgement)
         usage = add_usage(usage, extra)
-    if _left_unanswered(ctx, answering, candidate, reply, judgement):
-        # The model said it does not know, in its own words, without calling a person: the platform's own
-        # sentence says a person will answer, and one does.
-        declined = Reply(text=phrase("dont_know", language_of(ctx)), source="offline", facts_used=["unanswered"], handoff=True)
-        reply = _opened(ctx, declined)
     if complaint_question:
         reply = _apologised(ctx, reply)
     if reply.source == "llm" and classification.intent not in (Intent.opt_out, Intent.opt_in):
@@ -196,23 +191,6 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
         lead=lead,
         usage=usage,
     )
-
-
-def _left_unanswered(
-    ctx: TurnContext, classification: Classification, candidate: Reply, reply: Reply, judgement: Judgement | None
-) -> bool:
-    """Whether the model's reply to a question states nothing the judge found in the business's words and no
-    amount, and asks nothing back: it answered nothing, so a person must. Read only where the judge read the
-    reply (the draft, or the sentences kept of it)."""
-    if reply.source != "llm" or reply.handoff or judgement is None:
-        return False
-    if classification.intent not in (Intent.product_question, Intent.price_question) or not _asks_question(ctx):
-        return False
-    units = claim_units(reply.text)
-    if not units or not set(units) <= set(claim_units(candidate.text)):
-        return False
-    asks_back = all(unit.rstrip().endswith("?") for unit in units)
-    return not asks_back and not judgement.states_a_fact(reply.text) and not extract_amounts(reply.text)
 
 
 def _opened(ctx: TurnContext, reply: Reply) -> Reply:

@@ -213,18 +213,3 @@ def test_every_piece_of_a_draft_is_judged_short_ones_with_the_sentence_before_th
         "Το πάρκινγκ κοστίζει πέντε ευρώ.",
     ]
     assert claim_sentences("Да.") == ["Да."]
-
-
-async def test_a_draft_that_answers_nothing_says_a_person_will_and_hands_over(fake_groq: FakeGroq, chat_model) -> None:
-    # The model declines in its own words and forgets to call a person: nothing it says is a fact of the business.
-    draft = "I'm sorry, I can't say whether that is possible. Is there anything else you would like to know about us?"
-    fake_groq.script(tool_answer({"reply": draft, "sources": []}))
-    fake_groq.judge = judge_answering({})  # every sentence: no claim
-    ctx = context("can I bring my own defibrillator to the class?", lead=LeadState(messages_in=2))
-    result = await run_turn(ctx, model=chat_model, timeout_s=3)
-    assert result.reply.handoff
-    assert "check with the team" in result.reply.text
-    # A draft that asks back which product is meant is no decline.
-    fake_groq.script(tool_answer({"reply": "Which of our mats do you mean?", "sources": []}))
-    asked = await run_turn(context("how thick is it?", lead=LeadState(messages_in=2)), model=chat_model, timeout_s=3)
-    assert not asked.reply.handoff
