@@ -12,7 +12,7 @@ from dashboard.context import services
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import PLATFORM_NAMES, STAGE_NAMES, render
 from dashboard.pages.home import main_currency, revenue_change
-from dashboard.pages.numbers import change, chart_json, parse_range, query_supports, safe_report, today
+from dashboard.pages.numbers import chart_json, figure_change, parse_range, query_supports, safe_report, today
 from knowledge.campaigns import list_campaigns
 
 routes = web.RouteTableDef()
@@ -44,7 +44,7 @@ def metric_cards(report: dict[str, Any]) -> list[dict[str, Any]]:
             moved = revenue_change(totals, before)
         else:
             value = totals.get(key)
-            moved = change(value, before.get(key), rate=fmt == "pct") if value is not None else {"text": "", "direction": ""}
+            moved = figure_change(key, totals, before, fmt) if value is not None else {"text": "", "direction": ""}
         if key == "first_response_avg_s" and moved["direction"]:  # a shorter wait is the good direction
             moved["direction"] = "down" if moved["direction"] == "up" else "up"
         cards.append({"key": key, "label": label, "format": fmt, "hint": hint, "value": value, "change": moved})

@@ -17,7 +17,7 @@ from dashboard.errors import Handler
 from dashboard.inbox_rows import inbox_extras
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import render
-from dashboard.pages.numbers import PERIOD_DAYS, change, chart_json, period_report, today
+from dashboard.pages.numbers import PERIOD_DAYS, change, chart_json, figure_change, period_report, today
 from dashboard.setup_steps import SetupFacts, Step, setup_steps
 from knowledge.campaigns import list_campaigns
 from knowledge.profiles import get_profile
@@ -81,7 +81,7 @@ def kpis(report: dict[str, Any]) -> list[dict[str, Any]]:
             "label": label,
             "format": fmt,
             "value": totals.get(key),
-            "change": change(totals.get(key), before.get(key), rate=fmt == "pct"),
+            "change": figure_change(key, totals, before, fmt),
         }
         for key, label, fmt in KPI_KEYS
     ]

@@ -101,6 +101,29 @@ def change(current: float | int | None, previous: float | int | None, *, rate: b
     return {"text": f"{'+' if ratio > 0 else '−'}{abs(ratio) * 100:.0f}% vs previous", "direction": "up" if ratio > 0 else "down"}
 
 
+# What each rate is a share of: with none of it in the period before, that period's 0% is no figure to compare with.
+RATE_BASES = {
+    "response_rate": "messages_in",
+    "conversion_rate": "conversations",
+    "handoff_rate": "conversations",
+    "bot_resolution_rate": "conversations",
+    "complaint_rate": "conversations",
+    "customer_reply_rate": "conversations",
+}
+
+
+def figure_change(key: str, totals: dict[str, Any], before: dict[str, Any], fmt: str) -> dict[str, Any]:
+    """How the figure `key` moved against the period before: counts in percent, rates in percentage points, and a
+    rate whose period before had nothing to measure (no messages, no conversations) as "new"."""
+    current, previous = totals.get(key), before.get(key)
+    if fmt != "pct":
+        return change(current, previous)
+    base = RATE_BASES.get(key)
+    if base and not before.get(base):
+        return {"text": "new" if totals.get(base) else "", "direction": ""}
+    return change(current, previous, rate=True)
+
+
 def rate_change(current: float, previous: float) -> dict[str, Any]:
     points = round((current - previous) * 100, 1)
     if abs(points) < 0.1:

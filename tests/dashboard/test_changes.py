@@ -29,9 +29,11 @@ def test_a_count_moves_in_percent() -> None:
 
 
 def test_analytics_cards_show_rates_in_points_and_compare_revenue() -> None:
-    totals = {"response_rate": 0.69, "messages_in": 120, "revenue": {"USD": 150.0}}
-    before = {"response_rate": 0.76, "messages_in": 100, "revenue": {"USD": 100.0}}
+    totals = {"response_rate": 0.69, "messages_in": 120, "conversion_rate": 0.1, "conversations": 10, "revenue": {"USD": 150.0}}
+    before = {"response_rate": 0.76, "messages_in": 100, "conversion_rate": 0.0, "conversations": 0, "revenue": {"USD": 100.0}}
     cards = {card["key"]: card for card in metric_cards({"totals": totals, "previous": {"totals": before}})}
     assert cards["response_rate"]["change"]["text"] == "−7 pp vs previous"
     assert cards["messages_in"]["change"]["text"] == "+20% vs previous"
     assert cards["revenue"]["change"]["text"] == "+50% vs previous"
+    # No conversation before: that period's 0% is no figure, so the rate is new rather than "+10 pp".
+    assert cards["conversion_rate"]["change"]["text"] == "new"
