@@ -119,7 +119,7 @@ SENTENCES: dict[str, str] = {
     "json": "{field} is not valid JSON.",
     "invalid": "{field} is not valid.",
     # Phone numbers, checked with the phonenumbers library at the edge.
-    "phone_not_a_number": "{field} must be a phone number, e.g. +1 415 555 0100.",
+    "phone_not_a_number": "{field} must be written in digits, e.g. +1 415 555 0100.",
     "phone_needs_country": "{field} needs its country code, e.g. +34 612 345 678.",
     "phone_invalid": "{field} is not a phone number that exists; check the digits and the country code.",
 }

@@ -229,7 +229,7 @@ async def test_settings_zone_search_and_never_success_beside_error(site: Site, o
     await page.goto(site.url + "/onboarding")
     await page.fill("[name=phone]", "abc")
     await page.locator("main form", has=page.locator("[name=phone]")).get_by_role("button").first.click()
-    assert await page.locator("#f-phone-error").inner_text() == "Phone number must be a phone number, e.g. +1 415 555 0100."
+    assert await page.locator("#f-phone-error").inner_text() == "Phone number must be written in digits, e.g. +1 415 555 0100."
     await visit.check("onboarding-bad-phone")
 
 

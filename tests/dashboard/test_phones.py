@@ -60,7 +60,7 @@ async def test_the_api_refuses_abc_naming_the_field(api: TestClient, owner: Sign
     assert response.status == 422
     error = (await response.json())["error"]
     assert error["code"] == "invalid"
-    assert error["fields"] == {"phone": "Phone number must be a phone number, e.g. +1 415 555 0100."}
+    assert error["fields"] == {"phone": "Phone number must be written in digits, e.g. +1 415 555 0100."}
     assert (await (await api.get("/api/onboarding", headers=owner.auth)).json())["phone"] == ""
 
 
@@ -84,7 +84,7 @@ async def test_the_form_says_what_is_wrong_beside_the_field_and_shows_the_number
     refused = await api.post("/onboarding", data={"csrf_token": csrf, "name": "Acme", "phone": "abc"})
     assert refused.status == 422
     html = await refused.text()
-    assert re.search(r'id="f-phone-error">Phone number must be a phone number, e.g. \+1 415 555 0100.<', html)
+    assert re.search(r'id="f-phone-error">Phone number must be written in digits, e.g. \+1 415 555 0100.<', html)
     assert 'value="abc"' in html  # what the owner typed stays, to correct it
     saved = await api.post("/onboarding", data={"csrf_token": csrf, "name": "Acme", "phone": "+1 (415) 555-0100"})
     assert saved.status == 200  # followed the redirect
