@@ -148,9 +148,12 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
     handoff = classification.intent in HANDOFF_INTENTS
     # An unhappy customer who also asks something gets an apology, the answer, and a person.
     complaint_question = classification.intent == Intent.complaint and _asks_question(ctx)
+    # One who asks for a person and asks something the business could answer gets the answer and the person; the
+    # model's reading says whether the message asks anything beyond the person.
+    person_question = classification.intent == Intent.human_request and ctx.reading is not None and ctx.reading.asks_question
     answering = (
         Classification(intent=Intent.product_question, confidence=classification.confidence)
-        if complaint_question
+        if complaint_question or person_question
         else classification
     )
     usage: Usage | None = ctx.prior_usage
@@ -178,6 +181,8 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
         usage = add_usage(usage, extra)
     if complaint_question:
         reply = _apologised(ctx, reply)
+    elif person_question:
+        reply = _handed_over(ctx, reply)
     if reply.source == "llm" and classification.intent not in (Intent.opt_out, Intent.opt_in):
         reply = _opened(ctx, reply)
     reply = reply.model_copy(update={"handoff": reply.handoff or handoff})
@@ -201,6 +206,13 @@ def _opened(ctx: TurnContext, reply: Reply) -> Reply:
     if not greeting or greeted(reply.text, greeting):
         return reply
     return reply.model_copy(update={"text": f"{greeting} {reply.text}"})
+
+
+def _handed_over(ctx: TurnContext, answer: Reply) -> Reply:
+    """The answer, then the person asked for."""
+    person = phrase("handoff", language_of(ctx))
+    text = answer.text if person in answer.text else f"{answer.text} {person}"
+    return answer.model_copy(update={"text": text, "handoff": True})
 
 
 def _apologised(ctx: TurnContext, answer: Reply) -> Reply:

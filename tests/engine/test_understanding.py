@@ -213,3 +213,18 @@ def test_every_piece_of_a_draft_is_judged_short_ones_with_the_sentence_before_th
         "Το πάρκινγκ κοστίζει πέντε ευρώ.",
     ]
     assert claim_sentences("Да.") == ["Да."]
+
+
+async def test_one_who_asks_for_a_person_and_asks_something_gets_the_answer_and_the_person() -> None:
+    ctx = context("how much is the yoga mat? and can a real person call me", lead=LeadState(messages_in=2))
+    ctx = ctx.model_copy(update={"reading": reading(Intent.human_request, asks_question=True)})
+    result = await run_turn(ctx, model=None, timeout_s=1)
+    assert "$49.00" in result.reply.text
+    assert "person from our team" in result.reply.text
+    assert result.reply.handoff
+
+
+def test_a_question_is_never_read_as_start_or_stop() -> None:
+    asked = "do you open on sundays?"
+    assert classify_turn([asked], reading(Intent.opt_in)).intent != Intent.opt_in
+    assert classify_turn([asked], reading(Intent.opt_out)).intent != Intent.opt_out
