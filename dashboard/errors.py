@@ -16,6 +16,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from dashboard.field_errors import error_sentences
+from dashboard.i18n.current import gettext
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except ValidationError as exc:
-        return error_response(422, "invalid", "some fields are invalid", validation_fields(exc))
+        return error_response(422, "invalid", gettext("some fields are invalid"), validation_fields(exc))
     except web.HTTPException as exc:
         # Routing errors and aiohttp's own (413 for a body too large) speak JSON under /api only.
         if exc.status < 400 or not request.path.startswith("/api/"):

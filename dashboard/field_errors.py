@@ -2,8 +2,9 @@
 
 Pydantic's own texts ("String should have at least 10 characters", "Input should be greater than or equal to 1")
 never reach an owner: each kind of problem pydantic reports is mapped here to a sentence, for the pages' forms and
-the JSON API's `fields` alike. Every sentence and every field's name lives in this one module, so that they can be
-translated together.
+the JSON API's `fields` alike. Every sentence and every field's name lives in this one module, marked for the catalogs
+(`dashboard/i18n/`) and said in the request's language. Our own validators' sentences (after "must", "is" …) are
+still English.
 """
 
 from __future__ import annotations
@@ -14,114 +15,117 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
+from dashboard.i18n.current import N_, format_locale, gettext
+
 # A field's name in words, by its path in the API (`product.price`); `MODEL_FIELD_NAMES` first, for the paths
 # whose meaning depends on the body (a `name` is a business's, a campaign's or a token's).
 FIELD_NAMES: dict[str, str] = {
-    "body": "The request",
-    "email": "Email",
-    "password": "Password",
-    "current_password": "Current password",
-    "new_password": "New password",
-    "business_name": "Business name",
-    "name": "Name",
-    "owner_name": "Your name",
-    "industry": "Industry",
-    "description": "Description",
-    "website": "Website",
-    "phone": "Phone number",
-    "goals": "Goals",
-    "product": "Product",
-    "product.name": "Product name",
-    "product.description": "Product description",
-    "product.price": "Price",
-    "product.currency": "Currency",
-    "product.billing_period": "Billing period",
-    "product.features": "Features",
-    "product.call_to_action_url": "Buy link",
-    "target_platform": "Channel",
-    "chat_flow": "Chat flow",
-    "chat_flow.greeting": "Greeting",
-    "chat_flow.qualification_questions": "Questions to ask",
-    "chat_flow.objection_handling": "Answers to doubts",
-    "chat_flow.closing_message": "Closing message",
-    "target_audience.age_range": "Age range",
-    "target_audience.location": "Places",
-    "target_audience.interests": "Interests",
-    "status": "Status",
-    "platform": "Channel",
-    "account_id": "Account id",
-    "access_token": "Access token",
-    "timezone": "Time zone",
-    "pause_minutes": "Bot pause",
-    "value": "Amount",
-    "currency": "Currency",
-    "campaign_id": "Campaign",
-    "text": "Your reply",
-    "message": "Message",
-    "question": "Question",
-    "expected": "Expected answer",
-    "role": "Role",
-    "expires_in_days": "Days the token works",
-    "from": "First day",
-    "to": "Last day",
-    "q": "Question",
-    "limit": "Limit",
-    "offset": "Offset",
-    "stage": "Stage",
-    "delivery": "Delivery",
-    "thread_id": "Conversation with Leo",
-    "session_id": "Playground chat",
-    "idempotency_key": "Idempotency key",
+    "body": N_("The request"),
+    "email": N_("Email"),
+    "password": N_("Password"),
+    "current_password": N_("Current password"),
+    "new_password": N_("New password"),
+    "business_name": N_("Business name"),
+    "name": N_("Name"),
+    "owner_name": N_("Your name"),
+    "industry": N_("Industry"),
+    "description": N_("Description"),
+    "website": N_("Website"),
+    "phone": N_("Phone number"),
+    "goals": N_("Goals"),
+    "product": N_("Product"),
+    "product.name": N_("Product name"),
+    "product.description": N_("Product description"),
+    "product.price": N_("Price"),
+    "product.currency": N_("Currency"),
+    "product.billing_period": N_("Billing period"),
+    "product.features": N_("Features"),
+    "product.call_to_action_url": N_("Buy link"),
+    "target_platform": N_("Channel"),
+    "chat_flow": N_("Chat flow"),
+    "chat_flow.greeting": N_("Greeting"),
+    "chat_flow.qualification_questions": N_("Questions to ask"),
+    "chat_flow.objection_handling": N_("Answers to doubts"),
+    "chat_flow.closing_message": N_("Closing message"),
+    "target_audience.age_range": N_("Age range"),
+    "target_audience.location": N_("Places"),
+    "target_audience.interests": N_("Interests"),
+    "status": N_("Status"),
+    "platform": N_("Channel"),
+    "account_id": N_("Account id"),
+    "access_token": N_("Access token"),
+    "timezone": N_("Time zone"),
+    "pause_minutes": N_("Bot pause"),
+    "value": N_("Amount"),
+    "currency": N_("Currency"),
+    "campaign_id": N_("Campaign"),
+    "text": N_("Your reply"),
+    "message": N_("Message"),
+    "question": N_("Question"),
+    "expected": N_("Expected answer"),
+    "role": N_("Role"),
+    "language": N_("Language"),
+    "expires_in_days": N_("Days the token works"),
+    "from": N_("First day"),
+    "to": N_("Last day"),
+    "q": N_("Question"),
+    "limit": N_("Limit"),
+    "offset": N_("Offset"),
+    "stage": N_("Stage"),
+    "delivery": N_("Delivery"),
+    "thread_id": N_("Conversation with Leo"),
+    "session_id": N_("Playground chat"),
+    "idempotency_key": N_("Idempotency key"),
 }
 MODEL_FIELD_NAMES: dict[tuple[str, str], str] = {
-    ("BusinessProfile", "name"): "Business name",
-    ("BusinessProfile", "target_audience"): "Who your customers are",
-    ("BusinessProfile", "description"): "What your business does",
-    ("CampaignIn", "name"): "Campaign name",
-    ("TokenIn", "name"): "Token name",
-    ("ChannelIn", "name"): "Name of the channel",
-    ("LeoIn", "message"): "Your question",
+    ("BusinessProfile", "name"): N_("Business name"),
+    ("BusinessProfile", "target_audience"): N_("Who your customers are"),
+    ("BusinessProfile", "description"): N_("What your business does"),
+    ("CampaignIn", "name"): N_("Campaign name"),
+    ("TokenIn", "name"): N_("Token name"),
+    ("ChannelIn", "name"): N_("Name of the channel"),
+    ("LeoIn", "message"): N_("Your question"),
 }
 # One entry of a list, by the list's path: "Feature 2".
 ITEM_NAMES: dict[str, str] = {
-    "product.features": "Feature",
-    "chat_flow.qualification_questions": "Question",
-    "target_audience.location": "Place",
-    "target_audience.interests": "Interest",
+    "product.features": N_("Feature"),
+    "chat_flow.qualification_questions": N_("Question"),
+    "target_audience.location": N_("Place"),
+    "target_audience.interests": N_("Interest"),
 }
 
 # Sentences by pydantic's error type; {field} is the field's name in words, the rest come from the error's context.
 SENTENCES: dict[str, str] = {
-    "missing": "{field} is required.",
-    "required": "{field} is required.",
-    "string_too_short": "{field} needs at least {min_length} characters.",
-    "string_too_long": "{field} can have at most {max_length} characters.",
-    "too_short": "{field} needs at least {min_length} entries.",
-    "too_long": "{field} can have at most {max_length} entries.",
-    "greater_than_equal": "{field} must be {ge} or more.",
-    "greater_than": "{field} must be more than {gt}.",
-    "less_than_equal": "{field} must be {le} or less.",
-    "less_than": "{field} must be less than {lt}.",
-    "multiple_of": "{field} must be a multiple of {multiple_of}.",
-    "whole_number": "{field} must be a whole number, e.g. 30.",
-    "number": "{field} must be a number, e.g. 49.90.",
-    "yes_no": "{field} must be yes or no (true or false).",
-    "text": "{field} must be text.",
-    "pattern": "{field} has characters it cannot have.",
-    "choice": "{field} must be one of: {expected}.",
-    "date": "{field} must be a date like 2025-01-31.",
-    "datetime": "{field} must be a date and time like 2025-01-31T09:30:00Z.",
-    "url": "{field} must be a web address starting with https://",
-    "email": "{field} must be an email address like name@example.com.",
-    "extra": "{field} is not a field we know; leave it out.",
-    "object": "{field} must be a group of fields (a JSON object).",
-    "list": "{field} must be a list.",
-    "json": "{field} is not valid JSON.",
-    "invalid": "{field} is not valid.",
+    "missing": N_("{field} is required."),
+    "required": N_("{field} is required."),
+    "string_too_short": N_("{field} needs at least {min_length} characters."),
+    "string_too_long": N_("{field} can have at most {max_length} characters."),
+    "too_short": N_("{field} needs at least {min_length} entries."),
+    "too_long": N_("{field} can have at most {max_length} entries."),
+    "greater_than_equal": N_("{field} must be {ge} or more."),
+    "greater_than": N_("{field} must be more than {gt}."),
+    "less_than_equal": N_("{field} must be {le} or less."),
+    "less_than": N_("{field} must be less than {lt}."),
+    "multiple_of": N_("{field} must be a multiple of {multiple_of}."),
+    "whole_number": N_("{field} must be a whole number, e.g. 30."),
+    "number": N_("{field} must be a number, e.g. 49.90."),
+    "yes_no": N_("{field} must be yes or no (true or false)."),
+    "text": N_("{field} must be text."),
+    "pattern": N_("{field} has characters it cannot have."),
+    "choice": N_("{field} must be one of: {expected}."),
+    "date": N_("{field} must be a date like 2025-01-31."),
+    "datetime": N_("{field} must be a date and time like 2025-01-31T09:30:00Z."),
+    "url": N_("{field} must be a web address starting with https://"),
+    "email": N_("{field} must be an email address like name@example.com."),
+    "extra": N_("{field} is not a field we know; leave it out."),
+    "object": N_("{field} must be a group of fields (a JSON object)."),
+    "list": N_("{field} must be a list."),
+    "json": N_("{field} is not valid JSON."),
+    "invalid": N_("{field} is not valid."),
     # Phone numbers, checked with the phonenumbers library at the edge.
-    "phone_not_a_number": "{field} must be written in digits, e.g. +1 415 555 0100.",
-    "phone_needs_country": "{field} needs its country code, e.g. +34 612 345 678.",
-    "phone_invalid": "{field} is not a phone number that exists; check the digits and the country code.",
+    "phone_not_a_number": N_("{field} must be written in digits, e.g. +1 415 555 0100."),
+    "phone_needs_country": N_("{field} needs its country code, e.g. +34 612 345 678."),
+    "phone_invalid": N_("{field} is not a phone number that exists; check the digits and the country code."),
 }
 # The sentence of each pydantic error type that shares one.
 TYPE_KINDS: dict[str, str] = {
@@ -146,8 +150,6 @@ TYPE_KINDS: dict[str, str] = {
 _CONTINUES = re.compile(r"^(?:must|can|cannot|is|are|has|have|needs|should)\b")
 _EMAIL = "value is not a valid email address"
 ITEM_KEY_MAX = 40
-# The sentences' language (and the numbers' way of writing) until owners choose theirs.
-LOCALE = "en_US"
 
 
 def field_label(path: str, model: str = "") -> str:
@@ -157,24 +159,31 @@ def field_label(path: str, model: str = "") -> str:
     base = ".".join(named)
     index = next((int(part) for part in reversed(parts) if part.isdigit()), None)
     if index is not None and base in ITEM_NAMES:
-        return f"{ITEM_NAMES[base]} {index + 1}"
+        return f"{gettext(ITEM_NAMES[base])} {index + 1}"
     if len(named) > 2 and ".".join(named[:2]) == "chat_flow.objection_handling":
         key = named[2][:ITEM_KEY_MAX]
-        return f"The doubt “{key}”" if named[-1] == "[key]" else f"The answer to “{key}”"
+        doubt = gettext("The doubt “{key}”") if named[-1] == "[key]" else gettext("The answer to “{key}”")
+        return doubt.format(key=key)
     if (model, base) in MODEL_FIELD_NAMES:
-        return MODEL_FIELD_NAMES[(model, base)]
+        return gettext(MODEL_FIELD_NAMES[(model, base)])
     if base in FIELD_NAMES:
-        label = FIELD_NAMES[base]
-        return f"{label}, entry {index + 1}" if index is not None else label
+        label = gettext(FIELD_NAMES[base])
+        return gettext("{field}, entry {number}").format(field=label, number=index + 1) if index is not None else label
     last = next((part for part in reversed(named) if not part.startswith("[")), "field")
     return last.replace("_", " ").capitalize()
+
+
+def _said(kind: str) -> str:
+    """The sentence of `kind` in the request's language, with its {placeholders} unfilled."""
+    template = SENTENCES.get(kind, SENTENCES["invalid"])
+    return gettext(template)
 
 
 def _number(value: int | float | str) -> str:
     """A limit as people write it: 0 rather than 0.0, 10,080 rather than 10080."""
     if isinstance(value, bool) or isinstance(value, str):
         return str(value)
-    return format_decimal(value, locale=LOCALE)
+    return format_decimal(value, locale=format_locale())
 
 
 def _choices(expected: Any) -> str:
@@ -187,7 +196,7 @@ def _own_sentence(field: str, message: str) -> str:
     """One of our validators' messages after the field's name ("must be …") or, when it stands alone, after a colon."""
     message = message.strip().removeprefix("Value error, ").removeprefix("Assertion failed, ").strip()
     if message.startswith(_EMAIL):
-        return SENTENCES["email"].format(field=field)
+        return _said("email").format(field=field)
     ending = "" if message.endswith((".", "!", "?", "”", '"')) else "."
     if _CONTINUES.match(message):
         return f"{field} {message}{ending}"
@@ -203,14 +212,14 @@ def sentence(kind: str, field: str, context: Mapping[str, Any] | None = None, me
         kind = "missing"
     if kind == "too_short" and context.get("min_length") == 1:
         kind = "missing"
-    template = SENTENCES.get(kind) or SENTENCES.get(TYPE_KINDS.get(kind, ""), SENTENCES["invalid"])
+    template = _said(kind if kind in SENTENCES else TYPE_KINDS.get(kind, "invalid"))
     values = {name: _number(value) for name, value in context.items() if isinstance(value, (int, float, str))}
     if "expected" in context:
         values["expected"] = _choices(context["expected"])
     try:
         return template.format(field=field, **values)
     except (KeyError, IndexError, ValueError):  # a context without the number the sentence names
-        return SENTENCES["invalid"].format(field=field)
+        return _said("invalid").format(field=field)
 
 
 def error_sentences(errors: Iterable[Mapping[str, Any]], model: str = "") -> dict[str, str]:

@@ -42,6 +42,8 @@ class Owner:
     email: str
     tenant_id: str
     password_hash: str
+    # The language the owner chose for pages and messages; "" follows the browser.
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,13 @@ def _tenant(doc: dict[str, Any]) -> Tenant:
 
 
 def _owner(doc: dict[str, Any]) -> Owner:
-    return Owner(id=doc["_id"], email=doc["email"], tenant_id=doc["tenant_id"], password_hash=doc["password_hash"])
+    return Owner(
+        id=doc["_id"],
+        email=doc["email"],
+        tenant_id=doc["tenant_id"],
+        password_hash=doc["password_hash"],
+        language=doc.get("language", ""),
+    )
 
 
 async def create_owner_and_tenant(db: AsyncDatabase, email: str, password_hash: str, business_name: str) -> tuple[Tenant, Owner]:
@@ -118,6 +126,12 @@ async def find_owner_by_email(db: AsyncDatabase, email: str) -> Owner | None:
 async def get_owner(db: AsyncDatabase, tenant_id: str, owner_id: str) -> Owner | None:
     doc = await db.owners.find_one({"_id": owner_id, "tenant_id": tenant_id})
     return _owner(doc) if doc else None
+
+
+async def set_owner_language(db: AsyncDatabase, tenant_id: str, owner_id: str, language: str) -> None:
+    """Save the owner's language; "" goes back to following the browser (no stored empty field)."""
+    change = {"$set": {"language": language}} if language else {"$unset": {"language": ""}}
+    await db.owners.update_one({"_id": owner_id, "tenant_id": tenant_id}, change)
 
 
 async def get_tenant(db: AsyncDatabase, tenant_id: str) -> Tenant | None:

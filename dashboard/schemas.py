@@ -113,6 +113,17 @@ class PasswordChangeOut(Out):
     tokens_revoked: int = Field(description="the owner's other API tokens, now refused")
 
 
+class AccountIn(_Body):
+    language: Literal["auto", "en", "es", "pt", "fr", "de", "it"] = Field(
+        description="the language of pages and messages; `auto` follows the browser's Accept-Language"
+    )
+
+
+class AccountOut(Out):
+    language: str = Field(description="the language chosen, or `auto` (the browser's)")
+    page_language: str = Field(description="the language this answer was given in")
+
+
 class AccountDeleteIn(_Body):
     password: str = Field(min_length=1, max_length=1024)
 

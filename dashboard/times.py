@@ -1,10 +1,14 @@
 """Moments as the owner pages write them, in the business's time zone: the time today, else the day and time
-("Dec 5, 09:30"). Pages, and the live events that redraw their rows, write them with this one function."""
+("Dec 5, 09:30", in Spanish "5 dic, 09:30"). Pages, and the live events that redraw their rows, write them with this one function."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_skeleton
+
+from dashboard.i18n.current import format_locale
 
 
 def _local(value: datetime | str | None, zone: ZoneInfo) -> datetime | None:
@@ -23,7 +27,7 @@ def when(value: datetime | str | None, zone: ZoneInfo) -> str:
     today = datetime.now(zone).date()
     if moment.date() == today:
         return moment.strftime("%H:%M")
-    # The day without its leading zero, the hour with it ("Dec 5, 09:30"), as today's times read.
+    # The day as the owner's language writes it ("Dec 5", "5 dic"), the hour always 24-hour as today's times read.
     if moment.year == today.year:
-        return f"{moment:%b} {moment.day}, {moment:%H:%M}"
-    return f"{moment:%b} {moment.day} {moment.year}"
+        return f"{format_skeleton('MMMd', moment, locale=format_locale())}, {moment:%H:%M}"
+    return format_skeleton("yMMMd", moment, locale=format_locale())

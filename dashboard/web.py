@@ -30,6 +30,7 @@ from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
 from dashboard.errors import error_middleware
 from dashboard.headers import setup_security_headers
+from dashboard.language import browser_language, owner_language
 from dashboard.leo import threads as leo_threads
 from dashboard.leo.model import build_leo_model
 from dashboard.pages import setup_pages
@@ -73,7 +74,10 @@ async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:
 def setup_dashboard(app: web.Application) -> None:
     # Errors outermost, so a refused login or a bad token is rendered as JSON too.
     app.middlewares.append(error_middleware)
+    app.middlewares.append(browser_language)
     app.middlewares.append(auth_middleware)
+    # After the login check, which names the API's caller; pages are read from their session cookie.
+    app.middlewares.append(owner_language)
     # After the login check, before any handler: what the caller's role may use (`dashboard/team/policy.py`).
     app.middlewares.append(role_guard)
     setup_security_headers(app)

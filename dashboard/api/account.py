@@ -1,4 +1,4 @@
-"""The owner's account: API tokens (listed, created, revoked), password change, account deletion."""
+"""The owner's account: language, API tokens (listed, created, revoked), password change, account deletion."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import DASHBOARD, Identity, identity, services
 from dashboard.credentials import check_new_password, check_own_password
 from dashboard.errors import ApiError, not_found
+from dashboard.i18n import choose_language
+from dashboard.i18n.current import set_language
 from dashboard.owners import (
     Owner,
     TokenKind,
@@ -22,12 +24,15 @@ from dashboard.owners import (
     get_tenant,
     issue_token,
     list_tokens,
+    set_owner_language,
     set_password_hash,
 )
 from dashboard.revocation import end_access, end_listed_token
 from dashboard.schemas import (
     AccountDeletedOut,
     AccountDeleteIn,
+    AccountIn,
+    AccountOut,
     DeletedOut,
     NewTokenOut,
     PasswordChangeIn,
@@ -125,6 +130,20 @@ async def revoke(request: web.Request) -> DeletedOut:
         raise not_found("API token")
     log.info("api token revoked", extra={"token": request.match_info["id"]})
     return DeletedOut(deleted=True)
+
+
+@routes.put("/api/account")
+async def update_account(request: web.Request, body: AccountIn) -> AccountOut:
+    """Choose the language of your pages and of the API's messages (`en`, `es`, `pt`, `fr`, `de`, `it`), or
+    `auto` to follow your browser's Accept-Language."""
+    who = identity(request)
+    owner = await _owner(request, who)
+    chosen = "" if body.language == "auto" else body.language
+    await set_owner_language(services(request).db, owner.tenant_id, owner.id, chosen)
+    # This very answer is already in the new language.
+    lang = chosen or choose_language("", request.headers.get("Accept-Language", ""))
+    set_language(lang)
+    return AccountOut(language=body.language, page_language=lang)
 
 
 @routes.post("/api/account/password", errors=(403, 429))

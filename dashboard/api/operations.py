@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic.json_schema import models_json_schema
 
 from dashboard.errors import ApiError, parse_json, validation_fields
+from dashboard.i18n.current import gettext
 from dashboard.team.policy import Role, allowed, route_key
 
 Json = dict[str, Any]
@@ -199,17 +200,17 @@ async def _inputs(request: web.Request, op: Operation) -> dict[str, BaseModel]:
             _query_values(request, op.query),
             status=400,
             code="invalid_filter",
-            message="some query parameters are invalid",
+            message=gettext("some query parameters are invalid"),
         )
     if op.accepts:
         _check_content_type(request, op.accepts)
     if op.body is not None:
         inputs["body"] = _validate(
-            op.body, parse_json(await request.read()), status=422, code="invalid", message="some fields are invalid"
+            op.body, parse_json(await request.read()), status=422, code="invalid", message=gettext("some fields are invalid")
         )
     elif op.form is not None:
         inputs["form"] = _validate(
-            op.form, await _read_form(request), status=422, code="invalid", message="some fields are invalid"
+            op.form, await _read_form(request), status=422, code="invalid", message=gettext("some fields are invalid")
         )
     return inputs
 

@@ -13,6 +13,7 @@ from bot.conversations import queries as conversation_queries
 from bot.runtime.app import SERVICES
 from bot.sales import lead_queries
 from dashboard.api.playground import setup_playground
+from dashboard.i18n import gettext, ngettext
 from dashboard.live import setup_live
 from dashboard.pages import (
     analytics_page,
@@ -86,8 +87,10 @@ async def _page_indexes(app: web.Application) -> AsyncIterator[None]:
 def setup_pages(app: web.Application) -> None:
     """Add the pages, their static files and the playground API. Call after `setup_dashboard`,
     whose middlewares render errors and guard `/api/*`."""
-    env = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    env = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.i18n"])
     install_filters(env)
+    # One environment serves every request: the callables read the request's language (dashboard/i18n/current.py).
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     app.middlewares.append(page_errors)
     app.middlewares.append(home.playground_progress)
     for module in PAGE_MODULES:

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from dashboard.context import services
 from dashboard.pages.access import owner_session
-from dashboard.pages.frame import PLATFORM_NAMES, STAGE_NAMES, render
+from dashboard.pages.frame import PLATFORM_NAMES, STAGE_NAMES, Translated, render
 from dashboard.pages.home import main_currency, revenue_change
 from dashboard.pages.numbers import chart_json, figure_change, parse_range, query_supports, safe_report, today
 from knowledge.campaigns import list_campaigns
@@ -66,13 +66,16 @@ def charts(report: dict[str, Any]) -> dict[str, Any]:
             "conversions": [row.get("conversions", 0) for row in report.get("per_campaign", [])],
         },
         "platforms": {
-            "labels": [PLATFORM_NAMES.get(row["platform"], row["platform"] or "Other") for row in report.get("per_platform", [])],
+            "labels": [
+                Translated(PLATFORM_NAMES).get(row["platform"], row["platform"] or "Other")
+                for row in report.get("per_platform", [])
+            ],
             "conversations": [row.get("conversations", 0) for row in report.get("per_platform", [])],
         },
     }
     if "funnel" in report:
         data["funnel"] = {
-            "labels": [STAGE_NAMES.get(s["stage"], s["stage"]) for s in report["funnel"]],
+            "labels": [Translated(STAGE_NAMES).get(s["stage"], s["stage"]) for s in report["funnel"]],
             "counts": [s["count"] for s in report["funnel"]],
         }
     if "hour_of_week" in report:

@@ -3,18 +3,22 @@ the styled 404, and the filters templates use for times, money and rates in the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from babel.dates import format_skeleton
 from babel.numbers import format_currency, format_decimal
 
 from bot.sales.bot_settings import get_bot_settings
 from dashboard.context import services
 from dashboard.errors import Handler
 from dashboard.headers import CONTENT_SECURITY_POLICY
+from dashboard.i18n import N_, current_language, gettext
+from dashboard.i18n.current import format_locale
 from dashboard.owners import get_tenant
 from dashboard.sessions import Session
 from dashboard.team.caller import role_of
@@ -31,62 +35,63 @@ PAGE_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 MENU = (
-    ("dashboard", "/dashboard", "Home"),
-    ("inbox", "/inbox", "Inbox"),
-    ("leads", "/leads", "Leads"),
-    ("campaigns", "/campaigns", "Campaigns"),
-    ("analytics", "/analytics", "Analytics"),
-    ("integrations", "/integrations", "Channels"),
-    ("onboarding", "/onboarding", "Business info"),
-    ("playground", "/playground", "Playground"),
-    ("quality", "/quality", "Test questions"),
-    ("settings", "/settings", "Settings"),
-    ("team", "/team", "Team"),
+    ("dashboard", "/dashboard", N_("Home")),
+    ("inbox", "/inbox", N_("Inbox")),
+    ("leads", "/leads", N_("Leads")),
+    ("campaigns", "/campaigns", N_("Campaigns")),
+    ("analytics", "/analytics", N_("Analytics")),
+    ("integrations", "/integrations", N_("Channels")),
+    ("onboarding", "/onboarding", N_("Business info")),
+    ("playground", "/playground", N_("Playground")),
+    ("quality", "/quality", N_("Test questions")),
+    ("settings", "/settings", N_("Settings")),
+    ("team", "/team", N_("Team")),
 )
 # Short confirmations after a form was handled (the page is reloaded with ?notice=KEY, never with free text).
 NOTICES = {
-    "saved": "Saved.",
-    "profile_saved": "Your business details are saved; the bot uses them from now on.",
-    "uploaded": "Document added; the bot can use it now.",
-    "document_deleted": "Document removed; the bot no longer uses it.",
-    "campaign_created": "Campaign created.",
-    "campaign_saved": "Campaign saved.",
-    "campaign_deleted": "Campaign deleted.",
-    "status_changed": "Campaign status changed.",
-    "channel_connected": "Channel connected. Customers who write there are answered by your bot.",
-    "channel_disconnected": "Channel disconnected. The bot no longer answers there.",
-    "taken_over": "You have this conversation now: the bot stays quiet until you release it.",
-    "released": "The bot answers this conversation again.",
-    "replied": "Your message was sent.",
-    "retried": "Sent: the customer has the message now.",
-    "retry_queued": "The customer's message went back to the bot, which answers it in a moment.",
-    "sale_recorded": "Sale recorded.",
-    "sale_known": "This sale was already recorded; it is counted once.",
-    "settings_saved": "Settings saved.",
-    "welcome": "Welcome! Start by telling the bot about your business.",
-    "facebook_connected": "Facebook connected: your pages and their Instagram accounts are listed below.",
-    "facebook_failed": "Facebook did not connect. Try again, or connect a page by hand below.",
-    "joined": "Welcome to the team! Customers who wait for a person are listed here.",
-    "member_removed": "Removed: their sessions and API tokens ended at once.",
-    "invite_cancelled": "Invitation withdrawn: its link no longer works.",
+    "saved": N_("Saved."),
+    "profile_saved": N_("Your business details are saved; the bot uses them from now on."),
+    "uploaded": N_("Document added; the bot can use it now."),
+    "document_deleted": N_("Document removed; the bot no longer uses it."),
+    "campaign_created": N_("Campaign created."),
+    "campaign_saved": N_("Campaign saved."),
+    "campaign_deleted": N_("Campaign deleted."),
+    "status_changed": N_("Campaign status changed."),
+    "channel_connected": N_("Channel connected. Customers who write there are answered by your bot."),
+    "channel_disconnected": N_("Channel disconnected. The bot no longer answers there."),
+    "taken_over": N_("You have this conversation now: the bot stays quiet until you release it."),
+    "released": N_("The bot answers this conversation again."),
+    "replied": N_("Your message was sent."),
+    "retried": N_("Sent: the customer has the message now."),
+    "retry_queued": N_("The customer's message went back to the bot, which answers it in a moment."),
+    "sale_recorded": N_("Sale recorded."),
+    "sale_known": N_("This sale was already recorded; it is counted once."),
+    "settings_saved": N_("Settings saved."),
+    "language_saved": N_("Language saved: your pages and messages use it from now on."),
+    "welcome": N_("Welcome! Start by telling the bot about your business."),
+    "facebook_connected": N_("Facebook connected: your pages and their Instagram accounts are listed below."),
+    "facebook_failed": N_("Facebook did not connect. Try again, or connect a page by hand below."),
+    "joined": N_("Welcome to the team! Customers who wait for a person are listed here."),
+    "member_removed": N_("Removed: their sessions and API tokens ended at once."),
+    "invite_cancelled": N_("Invitation withdrawn: its link no longer works."),
 }
-PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp", "all": "All channels"}
+PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp", "all": N_("All channels")}
 STATUS_NAMES = {
-    "bot": "Bot answering",
-    "handoff": "Needs a person",
-    "human": "You have it",
-    "closed": "Closed",
-    "opted_out": "Opted out",
+    "bot": N_("Bot answering"),
+    "handoff": N_("Needs a person"),
+    "human": N_("You have it"),
+    "closed": N_("Closed"),
+    "opted_out": N_("Opted out"),
 }
 # A conversation's delivery as the inbox names it (an answered one shows nothing).
-DELIVERY_NAMES = {"failed": "Not answered", "pending": "Sending again"}
+DELIVERY_NAMES = {"failed": N_("Not answered"), "pending": N_("Sending again")}
 STAGE_NAMES = {
-    "new": "New",
-    "engaged": "Engaged",
-    "qualified": "Qualified",
-    "proposal": "Offer sent",
-    "converted": "Bought",
-    "lost": "Lost",
+    "new": N_("New"),
+    "engaged": N_("Engaged"),
+    "qualified": N_("Qualified"),
+    "proposal": N_("Offer sent"),
+    "converted": N_("Bought"),
+    "lost": N_("Lost"),
 }
 
 
@@ -101,6 +106,7 @@ async def frame(request: web.Request, session: Session, active: str) -> dict[str
     tenant = await get_tenant(db, session.tenant_id)
     bot_settings = await get_bot_settings(db, session.tenant_id)
     notice = NOTICES.get(request.query.get("notice", ""), "")
+    notice = gettext(notice) if notice else ""
     # A team member sees only the links they may open (the role guard refuses the rest anyway).
     role = role_of(request)
     can = can_open(role)
@@ -139,8 +145,22 @@ def see_other(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
+# The 404 page's heading, by what was not found.
+NOT_FOUND_TITLES = {
+    "page": N_("We can’t find that page"),
+    "campaign": N_("We can’t find that campaign"),
+    "channel": N_("We can’t find that channel"),
+    "conversation": N_("We can’t find that conversation"),
+    "document": N_("We can’t find that document"),
+    "invitation": N_("We can’t find that invitation"),
+    "team member": N_("We can’t find that team member"),
+    "test question": N_("We can’t find that test question"),
+}
+
+
 def not_found_page(request: web.Request, what: str = "page") -> web.HTTPNotFound:
-    body = aiohttp_jinja2.render_string("not_found.html", request, {"what": what})
+    title = gettext(NOT_FOUND_TITLES.get(what, NOT_FOUND_TITLES["page"]))
+    body = aiohttp_jinja2.render_string("not_found.html", request, {"what": what, "title": title})
     error = web.HTTPNotFound(text=body, content_type="text/html")
     set_page_headers(error)
     return error
@@ -163,19 +183,20 @@ async def page_errors(request: web.Request, handler: Handler) -> web.StreamRespo
 
 def day_label(value: str | date) -> str:
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return day.strftime("%b %d").replace(" 0", " ")
+    return format_skeleton("MMMd", day, locale=format_locale())
 
 
-def money(amount: float | int | None, currency: str, locale: str = "en_US") -> str:
+def money(amount: float | int | None, currency: str, locale: str = "") -> str:
+    """An amount in the owner's language's way ("$1,299.00", "1.299,00 US$"); the currency is the sale's own."""
     if amount is None:
         return ""
     try:
-        return format_currency(amount, currency, locale=locale)
+        return format_currency(amount, currency, locale=locale or format_locale())
     except (ValueError, KeyError):
         return f"{amount:,.2f} {currency}"
 
 
-def revenue_text(metrics: dict[str, Any], locale: str = "en_US") -> str:
+def revenue_text(metrics: dict[str, Any], locale: str = "") -> str:
     """Revenue per currency as the owner reads it ("$1,299.00 · €34.90"), from the API's formatted texts
     when it sends them."""
     formatted = metrics.get("revenue_formatted")
@@ -194,7 +215,7 @@ def percent(rate: float | None) -> str:
 def number(value: float | int | None) -> str:
     if value is None:
         return "–"
-    return format_decimal(value, locale="en_US")
+    return format_decimal(value, locale=format_locale())
 
 
 def duration(seconds: float | None) -> str:
@@ -207,10 +228,30 @@ def duration(seconds: float | None) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+class Translated(Mapping[str, str]):
+    """Names marked for the catalogs, read in the language of the page being drawn."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(self._names[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 def install_filters(env: jinja2.Environment) -> None:
     env.filters.update(
         when=when, day_label=day_label, money=money, revenue=revenue_text, pct=percent, num=number, duration=duration
     )
     env.globals.update(
-        PLATFORM_NAMES=PLATFORM_NAMES, STATUS_NAMES=STATUS_NAMES, STAGE_NAMES=STAGE_NAMES, DELIVERY_NAMES=DELIVERY_NAMES
+        PLATFORM_NAMES=Translated(PLATFORM_NAMES),
+        STATUS_NAMES=Translated(STATUS_NAMES),
+        STAGE_NAMES=Translated(STAGE_NAMES),
+        DELIVERY_NAMES=Translated(DELIVERY_NAMES),
+        page_language=current_language,
     )

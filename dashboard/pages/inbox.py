@@ -16,7 +16,7 @@ from dashboard.api.conversations import filtered_conversations
 from dashboard.context import services
 from dashboard.inbox_rows import inbox_extras
 from dashboard.pages.access import owner_session
-from dashboard.pages.frame import STAGE_NAMES, STATUS_NAMES, render
+from dashboard.pages.frame import STAGE_NAMES, STATUS_NAMES, Translated, render
 from dashboard.schemas import ConversationsQuery
 from knowledge.campaigns import list_campaigns
 
@@ -87,8 +87,8 @@ async def inbox_page(request: web.Request) -> web.Response:
         "base_query": base,
         "campaigns": campaigns,
         "campaign_names": {c.id: c.name for c in campaigns},
-        "statuses": STATUS_NAMES,
+        "statuses": Translated(STATUS_NAMES),
         "answered": ANSWERED,
-        "stages": STAGE_NAMES,
+        "stages": Translated(STAGE_NAMES),
     }
     return await render(request, "inbox.html", session, "inbox", context)

@@ -11,7 +11,7 @@ from bot.sales.lead_queries import SORT_FIELDS, LeadSort, page_of_leads
 from bot.sales.leads import lead_to_api
 from dashboard.context import services
 from dashboard.pages.access import owner_session
-from dashboard.pages.frame import STAGE_NAMES, render
+from dashboard.pages.frame import STAGE_NAMES, Translated, render
 from knowledge.campaigns import list_campaigns
 
 routes = web.RouteTableDef()
@@ -71,7 +71,7 @@ async def leads_page(request: web.Request) -> web.Response:
         "filters_on": bool(kept),
         "campaigns": campaigns,
         "campaign_names": names,
-        "stages": STAGE_NAMES,
+        "stages": Translated(STAGE_NAMES),
         "sort": sort,
         "descending": descending,
         "sort_links": sort_links,

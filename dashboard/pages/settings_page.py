@@ -1,4 +1,4 @@
-"""`/settings`: the business's time zone and the bot's pause after a person answers (a server form), and
+"""`/settings`: the owner's language, the business's time zone and the bot's pause after a person answers (a server form), and
 the owner's API tokens, password and account (forms sent by `settings.js` to the account API)."""
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ from bot.sales.bot_settings import BotSettings, get_bot_settings
 from dashboard.api.bot_settings import replace_settings
 from dashboard.context import services
 from dashboard.errors import validation_fields
+from dashboard.i18n import LANGUAGES
+from dashboard.owners import get_owner, set_owner_language
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import render, see_other
+from dashboard.schemas import AccountIn
 from dashboard.zones import choice_for, utc_choice, zone_choices
 
 routes = web.RouteTableDef()
@@ -27,10 +30,13 @@ async def _page(request: web.Request, state: FormState | None = None, status: in
     if state is None:
         current = await get_bot_settings(services(request).db, session.tenant_id)
         state = FormState(values={"timezone": current.timezone, "pause_minutes": str(current.pause_minutes)})
+    owner = await get_owner(services(request).db, session.tenant_id, session.owner_id)
     chosen = str(state.values.get("timezone", ""))
     context = {
         "form": state,
         "countries": zone_choices(),
+        "languages": LANGUAGES,
+        "owner_language": owner.language if owner else "",
         "utc": utc_choice(),
         # A zone saved through the API under a name the list does not hold (US/Eastern) stays selectable as it is.
         "other_zone": chosen if chosen and choice_for(chosen) is None and chosen in available_timezones() else "",
@@ -54,3 +60,16 @@ async def bot_settings_form(request: web.Request) -> web.Response:
         return await _page(request, state, status=422)
     await replace_settings(request, body)
     return see_other("/settings?notice=settings_saved")
+
+
+@routes.post("/settings/language")
+async def language_form(request: web.Request) -> web.Response:
+    session, form = await posted_form(request)
+    try:
+        body = AccountIn.model_validate({"language": text_of(form, "language") or "auto"})
+    except ValidationError:
+        # Only the select's own values reach here from the page; anything else keeps the language as it was.
+        return see_other("/settings")
+    chosen = "" if body.language == "auto" else body.language
+    await set_owner_language(services(request).db, session.tenant_id, session.owner_id, chosen)
+    return see_other("/settings?notice=language_saved")
