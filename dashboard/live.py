@@ -29,9 +29,9 @@ from redis.exceptions import RedisError
 
 from bot.conversations.queries import changed_since
 from bot.conversations.records import Conversation, to_ms
-from bot.conversations.undelivered import delivery_error
 from bot.runtime.app import SERVICES
 from bot.sales.bot_settings import get_bot_settings
+from dashboard.delivery_words import delivery_error
 from dashboard.inbox_rows import RowExtras, conversation_extras
 from dashboard.sessions import SESSION_COOKIE, SessionStore
 from dashboard.times import when

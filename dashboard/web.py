@@ -30,12 +30,12 @@ from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
 from dashboard.errors import error_middleware
 from dashboard.headers import setup_security_headers
-from dashboard.language import browser_language, owner_language
 from dashboard.leo import threads as leo_threads
 from dashboard.leo.model import build_leo_model
 from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
 from dashboard.ratelimit import RATE_LIMITER, RateLimiter
+from dashboard.request_language import browser_language, owner_language
 from dashboard.store import ensure_indexes
 from dashboard.team.role_guard import role_guard
 

@@ -18,15 +18,15 @@ from bot.conversations.queries import (
 )
 from bot.conversations.records import Conversation, ConversationDelivery, Message
 from bot.conversations.sending import SendOutcome
-from bot.conversations.undelivered import delivery_error
 from bot.inbound.retry import retry_delivery
 from bot.runtime.app import INBOUND
 from bot.sales.bot_settings import get_bot_settings
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.leads import Lead, get_lead, lead_history, lead_to_api, leads_of_conversations
-from channels.problems import PASSING_PROBLEMS, cause, not_sent, problem_of_code
+from channels.problems import PASSING_PROBLEMS, problem_of_code
 from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import engine, services, tenant_id
+from dashboard.delivery_words import cause, delivery_error, not_sent
 from dashboard.errors import ApiError, not_found
 from dashboard.schemas import ConversationDetailOut, ConversationsOut, ConversationsQuery, ConversionOut, MessageOut, ReplyIn
 from dashboard.team.actions import Action, Done, actions_of, record_action

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from dashboard.i18n.catalogs import SOURCE_LANGUAGE, translations
+from dashboard.i18n.dashboard_catalogs import SOURCE_LANGUAGE, translations
 
 _language: ContextVar[str] = ContextVar("dashboard_language", default=SOURCE_LANGUAGE)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from babel import negotiate_locale
 
-from dashboard.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from dashboard.i18n.dashboard_catalogs import LANGUAGES, SOURCE_LANGUAGE
 
 
 def _preferred(header: str) -> list[str]:

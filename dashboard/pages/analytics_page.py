@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from dashboard.context import services
+from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import PLATFORM_NAMES, STAGE_NAMES, Translated, render
 from dashboard.pages.home import main_currency, revenue_change
@@ -19,18 +20,18 @@ routes = web.RouteTableDef()
 
 # (key, label, format, what it means)
 METRICS = (
-    ("messages_in", "Customer messages", "num", "Messages customers sent"),
-    ("messages_out", "Replies sent", "num", "By the bot and by you"),
-    ("response_rate", "Messages answered", "pct", "Share of customer messages that got an answer"),
-    ("first_response_avg_s", "First answer after", "duration", "Average wait for the first answer"),
-    ("conversations", "New conversations", "num", "Customers who wrote for the first time"),
-    ("customer_reply_rate", "Customers who replied", "pct", "Wrote again after the bot’s first answer"),
-    ("conversions", "Sales", "num", "Sales you recorded"),
-    ("conversion_rate", "Conversations that bought", "pct", "Sales per new conversation"),
-    ("revenue", "Revenue", "revenue", "Per currency"),
-    ("handoff_rate", "Handed to a person", "pct", "Conversations where a person was needed"),
-    ("bot_resolution_rate", "Handled by the bot alone", "pct", "Conversations the bot handled without you"),
-    ("complaint_rate", "Unhappy conversations", "pct", "With a complaint or anger"),
+    ("messages_in", N_("Customer messages"), "num", N_("Messages customers sent")),
+    ("messages_out", N_("Replies sent"), "num", N_("By the bot and by you")),
+    ("response_rate", N_("Messages answered"), "pct", N_("Share of customer messages that got an answer")),
+    ("first_response_avg_s", N_("First answer after"), "duration", N_("Average wait for the first answer")),
+    ("conversations", N_("New conversations"), "num", N_("Customers who wrote for the first time")),
+    ("customer_reply_rate", N_("Customers who replied"), "pct", N_("Wrote again after the bot’s first answer")),
+    ("conversions", N_("Sales"), "num", N_("Sales you recorded")),
+    ("conversion_rate", N_("Conversations that bought"), "pct", N_("Sales per new conversation")),
+    ("revenue", N_("Revenue"), "revenue", N_("Per currency")),
+    ("handoff_rate", N_("Handed to a person"), "pct", N_("Conversations where a person was needed")),
+    ("bot_resolution_rate", N_("Handled by the bot alone"), "pct", N_("Conversations the bot handled without you")),
+    ("complaint_rate", N_("Unhappy conversations"), "pct", N_("With a complaint or anger")),
 )
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -47,7 +48,7 @@ def metric_cards(report: dict[str, Any]) -> list[dict[str, Any]]:
             moved = figure_change(key, totals, before, fmt) if value is not None else {"text": "", "direction": ""}
         if key == "first_response_avg_s" and moved["direction"]:  # a shorter wait is the good direction
             moved["direction"] = "down" if moved["direction"] == "up" else "up"
-        cards.append({"key": key, "label": label, "format": fmt, "hint": hint, "value": value, "change": moved})
+        cards.append({"key": key, "label": gettext(label), "format": fmt, "hint": gettext(hint), "value": value, "change": moved})
     return cards
 
 

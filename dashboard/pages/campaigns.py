@@ -12,9 +12,10 @@ from pydantic import ValidationError
 from dashboard.api.campaigns import change_status, create, delete, replace
 from dashboard.context import services
 from dashboard.errors import ApiError, validation_fields
+from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormData, FormState, lines_of, nest, text_of
-from dashboard.pages.frame import not_found_page, render, see_other
+from dashboard.pages.frame import Translated, not_found_page, render, see_other
 from dashboard.pages.numbers import PERIOD_DAYS, safe_report, today
 from dashboard.schemas import CampaignStatusIn
 from knowledge.campaigns import campaign_to_api, get_campaign, list_campaigns
@@ -51,36 +52,36 @@ ERROR_FIELDS = (
     "target_audience",
 )
 PLATFORM_OPTIONS = [
-    ("facebook", "Messenger (Facebook page)"),
+    ("facebook", N_("Messenger (Facebook page)")),
     ("instagram", "Instagram"),
     ("whatsapp", "WhatsApp"),
-    ("all", "All my channels"),
+    ("all", N_("All my channels")),
 ]
 STATUS_OPTIONS = [
-    ("draft", "Draft: not offered to customers yet"),
-    ("active", "Active: the bot offers it now"),
-    ("paused", "Paused"),
-    ("completed", "Completed"),
+    ("draft", N_("Draft: not offered to customers yet")),
+    ("active", N_("Active: the bot offers it now")),
+    ("paused", N_("Paused")),
+    ("completed", N_("Completed")),
 ]
-STATUS_ACTIONS = {"active": "Activate", "paused": "Pause", "completed": "Complete"}
+STATUS_ACTIONS = {"active": N_("Activate"), "paused": N_("Pause"), "completed": N_("Complete")}
 PERIOD_LABELS = {
-    BillingPeriod.one_time: "One-time payment",
-    BillingPeriod.hour: "Per hour",
-    BillingPeriod.day: "Per day",
-    BillingPeriod.night: "Per night",
-    BillingPeriod.week: "Per week",
-    BillingPeriod.month: "Per month",
-    BillingPeriod.year: "Per year",
-    BillingPeriod.session: "Per session",
-    BillingPeriod.person: "Per person",
-    BillingPeriod.user_month: "Per user per month",
+    BillingPeriod.one_time: N_("One-time payment"),
+    BillingPeriod.hour: N_("Per hour"),
+    BillingPeriod.day: N_("Per day"),
+    BillingPeriod.night: N_("Per night"),
+    BillingPeriod.week: N_("Per week"),
+    BillingPeriod.month: N_("Per month"),
+    BillingPeriod.year: N_("Per year"),
+    BillingPeriod.session: N_("Per session"),
+    BillingPeriod.person: N_("Per person"),
+    BillingPeriod.user_month: N_("Per user per month"),
 }
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "BRL", "MXN", "INR")
 
 
 def billing_periods() -> list[tuple[str, str]]:
     """The periods a price may be for, in words, then "Other…" for the owner's own."""
-    return [(period.value, PERIOD_LABELS[period]) for period in BillingPeriod] + [(OTHER_PERIOD, "Other…")]
+    return [(period.value, gettext(PERIOD_LABELS[period])) for period in BillingPeriod] + [(OTHER_PERIOD, gettext("Other…"))]
 
 
 def currency_options() -> list[tuple[str, str]]:
@@ -117,7 +118,9 @@ def read_campaign_form(form: FormData) -> tuple[FormState, dict[str, Any]]:
     values["chat_flow.objection_handling"] = pairs
     state = FormState(values=values)
     if any(not o or not a for o, a in pairs):
-        state.errors["chat_flow.objection_handling"] = "Write both the customer’s doubt and the bot’s answer, or clear both."
+        state.errors["chat_flow.objection_handling"] = gettext(
+            "Write both the customer’s doubt and the bot’s answer, or clear both."
+        )
     flat: dict[str, Any] = {name: values[name] for name in TEXT_FIELDS if values[name] != ""}
     flat["product.price"] = _price(values["product.price"]) if values["product.price"] else None
     period = values["product.billing_period"]
@@ -177,8 +180,8 @@ async def _form_page(request: web.Request, state: FormState, campaign_id: str = 
     context = {
         "form": state,
         "campaign_id": campaign_id,
-        "platforms": PLATFORM_OPTIONS,
-        "statuses": STATUS_OPTIONS,
+        "platforms": [(value, gettext(label)) for value, label in PLATFORM_OPTIONS],
+        "statuses": [(value, gettext(label)) for value, label in STATUS_OPTIONS],
         "currencies": currency_options(),
         "periods": billing_periods(),
         "custom_period_max": CUSTOM_PERIOD_MAX,
@@ -223,7 +226,7 @@ async def campaigns_page(request: web.Request) -> web.Response:
     numbers = {row["campaign_id"]: row for row in report.get("per_campaign", [])}
     order = {"active": 0, "paused": 1, "draft": 2, "completed": 3}
     campaigns.sort(key=lambda c: (order.get(c["status"], 9), c["name"].lower()))
-    context = {"campaigns": campaigns, "numbers": numbers, "actions": STATUS_ACTIONS, "report": report}
+    context = {"campaigns": campaigns, "numbers": numbers, "actions": Translated(STATUS_ACTIONS), "report": report}
     return await render(request, "campaigns.html", session, "campaigns", context)
 
 

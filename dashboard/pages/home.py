@@ -14,6 +14,7 @@ from bot.sales.leads import lead_to_api, leads_of_conversations
 from channels.accounts import list_accounts
 from dashboard.context import IDENTITY, services
 from dashboard.errors import Handler
+from dashboard.i18n import N_, gettext
 from dashboard.inbox_rows import inbox_extras
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import render
@@ -27,10 +28,10 @@ routes = web.RouteTableDef()
 RECENT = 8
 NEEDS_PERSON = ("handoff", "human")
 KPI_KEYS = (
-    ("conversations", "Conversations", "num"),
-    ("messages_in", "Customer messages", "num"),
-    ("response_rate", "Answered", "pct"),
-    ("conversions", "Sales", "num"),
+    ("conversations", N_("Conversations"), "num"),
+    ("messages_in", N_("Customer messages"), "num"),
+    ("response_rate", N_("Answered"), "pct"),
+    ("conversions", N_("Sales"), "num"),
 )
 
 
@@ -78,7 +79,7 @@ def kpis(report: dict[str, Any]) -> list[dict[str, Any]]:
     figures = [
         {
             "key": key,
-            "label": label,
+            "label": gettext(label),
             "format": fmt,
             "value": totals.get(key),
             "change": figure_change(key, totals, before, fmt),
@@ -86,7 +87,13 @@ def kpis(report: dict[str, Any]) -> list[dict[str, Any]]:
         for key, label, fmt in KPI_KEYS
     ]
     figures.append(
-        {"key": "revenue", "label": "Revenue", "format": "revenue", "value": totals, "change": revenue_change(totals, before)}
+        {
+            "key": "revenue",
+            "label": gettext("Revenue"),
+            "format": "revenue",
+            "value": totals,
+            "change": revenue_change(totals, before),
+        }
     )
     return figures
 

@@ -10,10 +10,11 @@ from urllib.parse import urlencode
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.conversations.undelivered import delivery_error
 from bot.sales.leads import lead_to_api, leads_of_conversations
 from dashboard.api.conversations import filtered_conversations
 from dashboard.context import services
+from dashboard.delivery_words import delivery_error
+from dashboard.i18n import N_, gettext
 from dashboard.inbox_rows import inbox_extras
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import STAGE_NAMES, STATUS_NAMES, Translated, render
@@ -26,7 +27,7 @@ PAGE_SIZE = 20
 FILTERS = ("status", "delivery", "platform", "stage", "campaign_id", "q")
 # The inbox's "Answered" choice: not answered yet (waiting for the bot or a person, or the reply failed), or one
 # delivery state; "waiting" is the page's own word, the others are the API's `delivery`.
-ANSWERED = {"waiting": "Not answered yet", "failed": "Reply not delivered", "pending": "Sending again"}
+ANSWERED = {"waiting": N_("Not answered yet"), "failed": N_("Reply not delivered"), "pending": N_("Sending again")}
 
 
 def api_filters(chosen: dict[str, str]) -> dict[str, str | bool]:
@@ -56,7 +57,7 @@ async def inbox_page(request: web.Request) -> web.Response:
             {**api_filters(chosen), "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE}
         )
     except (ValidationError, ValueError):
-        error = "Some filters were not understood; showing every conversation."
+        error = gettext("Some filters were not understood; showing every conversation.")
         chosen = dict.fromkeys(FILTERS, "")
         query = ConversationsQuery(limit=PAGE_SIZE + 1)
     found = await filtered_conversations(db, tenant, query)
@@ -88,7 +89,7 @@ async def inbox_page(request: web.Request) -> web.Response:
         "campaigns": campaigns,
         "campaign_names": {c.id: c.name for c in campaigns},
         "statuses": Translated(STATUS_NAMES),
-        "answered": ANSWERED,
+        "answered": Translated(ANSWERED),
         "stages": Translated(STAGE_NAMES),
     }
     return await render(request, "inbox.html", session, "inbox", context)

@@ -11,6 +11,7 @@ from dashboard.api.channels import connect, disconnect
 from dashboard.api.facebook import facebook_auth_url
 from dashboard.context import services
 from dashboard.errors import ApiError, validation_fields
+from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import not_found_page, render, see_other
@@ -21,9 +22,9 @@ routes = web.RouteTableDef()
 
 CHANNEL_FIELDS = ("platform", "account_id", "access_token", "name")
 ACCOUNT_LABELS = {
-    "facebook": ("Facebook page id", "Page access token"),
-    "instagram": ("Instagram account id", "Access token of the page linked to it"),
-    "whatsapp": ("Phone number id", "Access token (permanent system-user token)"),
+    "facebook": ("Facebook page id", N_("Page access token")),
+    "instagram": ("Instagram account id", N_("Access token of the page linked to it")),
+    "whatsapp": ("Phone number id", N_("Access token (permanent system-user token)")),
 }
 
 
@@ -43,7 +44,7 @@ async def _page(request: web.Request, forms: dict[str, FormState] | None = None,
     context = {
         "channels": channels,
         "forms": {platform: forms.get(platform, FormState(values={"platform": platform})) for platform in ACCOUNT_LABELS},
-        "labels": ACCOUNT_LABELS,
+        "labels": {platform: (gettext(account), gettext(token)) for platform, (account, token) in ACCOUNT_LABELS.items()},
         "facebook_ready": bool(p.settings.meta_app_id and p.settings.meta_app_secret),
         "webhooks": [
             (name, f"{base}/webhooks/{path}")

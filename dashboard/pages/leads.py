@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.sales.lead_queries import SORT_FIELDS, LeadSort, page_of_leads
 from bot.sales.leads import lead_to_api
 from dashboard.context import services
+from dashboard.i18n import N_
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import STAGE_NAMES, Translated, render
 from knowledge.campaigns import list_campaigns
@@ -18,7 +19,7 @@ routes = web.RouteTableDef()
 
 # A page a phone scrolls through comfortably (each lead is a card there); "Show more" adds the next.
 PAGE_SIZE = 20
-SORT_LABELS = {"score": "Score", "updated": "Last activity", "created": "First contact", "value": "Sale"}
+SORT_LABELS = {"score": N_("Score"), "updated": N_("Last activity"), "created": N_("First contact"), "value": N_("Sale")}
 
 
 @routes.get("/leads")
@@ -75,7 +76,7 @@ async def leads_page(request: web.Request) -> web.Response:
         "sort": sort,
         "descending": descending,
         "sort_links": sort_links,
-        "sort_labels": SORT_LABELS,
+        "sort_labels": Translated(SORT_LABELS),
         "older": link(page=page + 1),
         "newer": link(page=page - 1),
         "export": export,

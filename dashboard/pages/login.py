@@ -14,6 +14,7 @@ from dashboard.api.auth import set_session_cookie
 from dashboard.context import DASHBOARD, services
 from dashboard.credentials import check_login, check_new_password
 from dashboard.errors import ApiError
+from dashboard.i18n import N_, gettext
 from dashboard.owners import EmailTaken, create_owner_and_tenant, normalize_email, revoke_token
 from dashboard.pages.access import (
     CSRF_FIELD,
@@ -38,9 +39,9 @@ log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 SIGNUP_FIELDS = ("email", "password", "business_name")
-EXPIRED = "This form expired; please try again."
-UNREADABLE = "This form could not be read; please try again."
-UNREADABLE_RETURN = "The address to return to after login holds characters no address may hold; log in for your dashboard."
+EXPIRED = N_("This form expired; please try again.")
+UNREADABLE = N_("This form could not be read; please try again.")
+UNREADABLE_RETURN = N_("The address to return to after login holds characters no address may hold; log in for your dashboard.")
 
 
 def redirect(location: str) -> web.Response:
@@ -59,7 +60,9 @@ def _public_form(request: web.Request, template: str, context: dict[str, object]
 def render_login(
     request: web.Request, *, error: str = "", email: str = "", status: int = 200, next_path: str = ""
 ) -> web.Response:
-    return _public_form(request, "login.html", {"error": error, "email": email, "next": next_path}, status)
+    # `error` is one of this module's sentences, marked for the catalogs and said here in the page's language.
+    said = gettext(error) if error else ""
+    return _public_form(request, "login.html", {"error": said, "email": email, "next": next_path}, status)
 
 
 def render_signup(request: web.Request, state: FormState, status: int = 200) -> web.Response:
@@ -110,11 +113,11 @@ async def login_form(request: web.Request) -> web.Response:
     if not valid_login_token(request, form_text(form, CSRF_FIELD)):
         return render_login(request, error=EXPIRED, email=email, status=403, next_path=next_path)
     if not email or not password:
-        return render_login(request, error="Enter your email and password.", email=email, status=400, next_path=next_path)
+        return render_login(request, error=N_("Enter your email and password."), email=email, status=400, next_path=next_path)
     try:
         owner = await check_login(request, email, password)
     except ApiError as refused:
-        message = "Wrong email or password." if refused.http_status == 401 else "Too many failed logins; try again later."
+        message = N_("Wrong email or password.") if refused.http_status == 401 else N_("Too many failed logins; try again later.")
         response = render_login(request, error=message, email=email, status=refused.http_status, next_path=next_path)
         response.headers.update(refused.headers)
         return response
@@ -134,12 +137,12 @@ async def signup_form(request: web.Request) -> web.Response:
     form = await read_form(request)
     state = FormState()
     if form is None:
-        state.errors["form"] = UNREADABLE
+        state.errors["form"] = gettext(UNREADABLE)
         return render_signup(request, state, 400)
     # The password is never sent back into the page.
     state.values = {name: form_text(form, name).strip() for name in ("email", "business_name")}
     if not valid_login_token(request, form_text(form, CSRF_FIELD)):
-        state.errors["form"] = EXPIRED
+        state.errors["form"] = gettext(EXPIRED)
         return render_signup(request, state, 403)
     data = {**state.values, "password": form_text(form, "password")}
     body = validate(SignupIn, data, state, SIGNUP_FIELDS)
@@ -158,7 +161,7 @@ async def signup_form(request: web.Request) -> web.Response:
     try:
         tenant, owner = await create_owner_and_tenant(db, body.email, password_hash, body.business_name)
     except EmailTaken:
-        state.errors["email"] = "An account with this email exists already. Log in instead."
+        state.errors["email"] = gettext("An account with this email exists already. Log in instead.")
         return render_signup(request, state, 409)
     log.info("tenant created through the form", extra={"tenant": tenant.id})
     return await _open_session(request, tenant.id, owner.id, "/onboarding?notice=welcome")

@@ -14,6 +14,7 @@ from bot.sales.conversions import ConversionIn
 from dashboard.api.conversations import conversion, get_conversation, release_conversation, reply, retry, takeover
 from dashboard.context import services
 from dashboard.errors import ApiError, validation_fields
+from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import not_found_page, render, see_other
@@ -24,13 +25,13 @@ routes = web.RouteTableDef()
 
 SALE_FIELDS = ("value", "currency")
 LEAD_FIELDS = (
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("company", "Company"),
-    ("team_size", "Team size"),
-    ("budget", "Budget"),
-    ("timeline", "When"),
-    ("product_interest", "Interested in"),
+    ("email", N_("Email")),
+    ("phone", N_("Phone")),
+    ("company", N_("Company")),
+    ("team_size", N_("Team size")),
+    ("budget", N_("Budget")),
+    ("timeline", N_("When")),
+    ("product_interest", N_("Interested in")),
 )
 
 
@@ -51,7 +52,7 @@ def _captured(lead: dict[str, Any]) -> list[tuple[str, str]]:
         if key == "budget" and lead.get("budget_cents"):
             value = f"{lead['budget_cents'] / 100:,.2f} {lead.get('budget_currency', '')}".strip()
         if value not in (None, "", 0):
-            shown.append((label, str(value)))
+            shown.append((gettext(label), str(value)))
     return shown
 
 

@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from dashboard.i18n import LANGUAGES, available_languages, choose_language, from_accept_language, read_catalog
-from dashboard.i18n.messages import used_messages
+from dashboard.i18n.msgids import used_messages
 from tests.dashboard.conftest import SignedUp
 from tests.dashboard.test_owner_pages import session_csrf
 from tests.dashboard.test_pages import form_login, hidden_token
@@ -164,3 +164,16 @@ async def test_pages_write_numbers_and_dates_in_the_owner_language(api: TestClie
     with use_language("en"):
         assert money(1299, "USD") == "$1,299.00"
         assert day_label(date(2025, 12, 5)) == "Dec 5"
+
+
+def test_delivery_problems_read_in_english_as_the_channels_write_them_and_translate() -> None:
+    from channels import problems
+    from dashboard import delivery_words
+    from dashboard.i18n import use_language
+
+    for kind in problems.PROBLEMS:
+        for platform in ("facebook", "instagram", "whatsapp"):
+            assert delivery_words.not_sent(kind, platform) == problems.not_sent(kind, platform)
+            assert delivery_words.still_trying(kind, platform) == problems.still_trying(kind, platform)
+    with use_language("es"):
+        assert delivery_words.not_sent("unreachable", "facebook").startswith("No enviado: No se pudo conectar con Facebook.")

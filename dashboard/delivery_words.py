@@ -1,0 +1,58 @@
+"""A send that did not go out, in the owner's language: `channels.problems` keeps the kinds of problem (and its
+English sentences for the platform's own logs and callers); the dashboard says them here, from the stored kind,
+so `channels/` needs nothing of the dashboard. The English text is the same as `channels.problems` writes."""
+
+from __future__ import annotations
+
+from bot.conversations.records import Conversation, ConversationDelivery
+from channels.problems import known_problem, service_name
+from dashboard.i18n.current import N_, gettext
+
+CAUSES = {
+    "unreachable": N_("{service} could not be reached."),
+    "meta_error": N_("{service} had a problem on its side."),
+    "rate_limited": N_("{service} asked us to slow down: too many messages went out at once."),
+    "no_answer": N_("{service} did not confirm the message; it may or may not have arrived."),
+    "token": N_("{service} no longer accepts this channel's connection: it has to be connected again."),
+    "window": N_("The customer last wrote more than 24 hours ago, and {service} allows answers only within 24 hours."),
+    "template_needed": N_("The customer last wrote more than 24 hours ago: WhatsApp then allows only an approved template."),
+    "blocked": N_("This customer cannot receive messages from you on {service} (they may have blocked you or left)."),
+    "refused": N_("{service} refused this message."),
+    "not_answered": N_("Something went wrong on our side while answering."),
+}
+
+
+def cause(problem: str, platform: str) -> str:
+    """Why it happened, as one sentence."""
+    return gettext(CAUSES[known_problem(problem)]).format(service=service_name(platform))
+
+
+def way_out(problem: str) -> str:
+    """What the owner can do about it."""
+    problem = known_problem(problem)
+    if problem == "token":
+        return gettext("Reconnect it on the Channels page, then press Retry.")
+    if problem in ("window", "template_needed", "blocked"):
+        return gettext("Retrying will not help; answer the customer another way.")
+    if problem == "refused":
+        return gettext("Change the message and send it again, or press Retry.")
+    return gettext("We will keep the message; press Retry.")
+
+
+def not_sent(problem: str, platform: str) -> str:
+    """The whole line an owner reads about a message that did not go out."""
+    return gettext("Not sent: {cause} {way_out}").format(cause=cause(problem, platform), way_out=way_out(problem))
+
+
+def still_trying(problem: str, platform: str) -> str:
+    """The line for a reply the platform is still trying to send by itself."""
+    return gettext("Not sent yet: {cause} We are trying again.").format(cause=cause(problem, platform))
+
+
+def delivery_error(conversation: Conversation) -> str:
+    """The owner's sentence for a conversation whose reply did not go out ("" when it did)."""
+    if conversation.delivery == ConversationDelivery.failed:
+        return not_sent(conversation.delivery_problem or "not_answered", conversation.platform)
+    if conversation.delivery == ConversationDelivery.pending:
+        return still_trying(conversation.delivery_problem or "unreachable", conversation.platform)
+    return ""
