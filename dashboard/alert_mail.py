@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
 
+from dashboard.i18n.current import gettext
 from dashboard.trouble import Trouble
 
 ALERT_EVERY = timedelta(hours=1)
@@ -27,20 +28,23 @@ def alert_due(*, newest_trouble: datetime | None, last_sent: datetime | None, no
 
 
 def alert_email(trouble: Trouble, *, business_name: str, to: str, sender: str, base_url: str) -> EmailMessage:
-    """The email: what fails, in the banner's words, and where to fix it."""
+    """The email: what fails, in the banner's words, and where to fix it, in the current language (see `alerts.py`)."""
     message = EmailMessage()
-    what = "customers are not getting answers" if trouble.unanswered else "a channel is failing"
-    message["Subject"] = f"{business_name or 'Your business'}: {what}"
+    business = business_name or gettext("Your business")
+    if trouble.unanswered:
+        message["Subject"] = gettext("{business}: customers are not getting answers").format(business=business)
+    else:
+        message["Subject"] = gettext("{business}: a channel is failing").format(business=business)
     message["From"] = sender
     message["To"] = to
-    lines = ["Hello,", "", f"Something needs you at {business_name or 'your business'}:", ""]
+    lines = [gettext("Hello,"), "", gettext("Something needs you at {business}:").format(business=business), ""]
     lines += [f"- {line}" for line in trouble.lines()]
     lines.append("")
     if trouble.unanswered:
-        lines.append(f"See who is waiting and press Retry: {base_url}/inbox?delivery=failed")
+        lines.append(gettext("See who is waiting and press Retry: {url}").format(url=f"{base_url}/inbox?delivery=failed"))
     if trouble.channels:
-        lines.append(f"Check your channels: {base_url}/integrations")
-    lines += ["", "You get at most one such email an hour, and only when something new fails."]
+        lines.append(gettext("Check your channels: {url}").format(url=f"{base_url}/integrations"))
+    lines += ["", gettext("You get at most one such email an hour, and only when something new fails.")]
     message.set_content("\n".join(lines))
     return message
 

@@ -26,6 +26,7 @@ from bot.runtime.app import SERVICES, SETTINGS
 from bot.runtime.settings import Settings
 from channels.accounts import troubled_since
 from dashboard.alert_mail import alert_due, alert_email, default_sender
+from dashboard.i18n import SOURCE_LANGUAGE, use_language
 from dashboard.owners import get_tenant
 from dashboard.trouble import owner_trouble
 
@@ -99,19 +100,21 @@ class AlertMailer:
         if not await self._redis.set(claim, to_ms(now), nx=True, ex=CLAIM_TTL):
             return False
         trouble = await owner_trouble(self._db, tenant_id)
-        to = await self._owner_email(tenant_id)
+        to, language = await self._owner_contact(tenant_id)
         if not trouble.any or not to:
             await self._redis.delete(claim)
             return False
         tenant = await get_tenant(self._db, tenant_id)
         s = self._settings
-        message = alert_email(
-            trouble,
-            business_name=tenant.name if tenant else "",
-            to=to,
-            sender=s.smtp_from or default_sender(s.public_base),
-            base_url=s.public_base,
-        )
+        # No browser asks here: the email is in the language the owner chose, else English.
+        with use_language(language or SOURCE_LANGUAGE):
+            message = alert_email(
+                trouble,
+                business_name=tenant.name if tenant else "",
+                to=to,
+                sender=s.smtp_from or default_sender(s.public_base),
+                base_url=s.public_base,
+            )
         try:
             await aiosmtplib.send(
                 message,
@@ -133,15 +136,15 @@ class AlertMailer:
         log.info("alert email sent", extra={"unanswered": trouble.unanswered, "channels": len(trouble.channels)})
         return True
 
-    async def _owner_email(self, tenant_id: str) -> str:
-        """The business's first owner (not a team member they invited)."""
+    async def _owner_contact(self, tenant_id: str) -> tuple[str, str]:
+        """The business's first owner (not a team member they invited): email and chosen language."""
         cursor = (
-            self._db.owners.find({"tenant_id": tenant_id, "role": {"$nin": ["agent"]}}, {"email": 1})
+            self._db.owners.find({"tenant_id": tenant_id, "role": {"$nin": ["agent"]}}, {"email": 1, "language": 1})
             .sort("created_at", ASCENDING)
             .limit(1)
         )
         docs = await cursor.to_list(1)
-        return str(docs[0].get("email", "")) if docs else ""
+        return (str(docs[0].get("email", "")), str(docs[0].get("language", ""))) if docs else ("", "")
 
 
 def setup_alerts(app: web.Application) -> None:

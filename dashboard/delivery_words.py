@@ -4,7 +4,10 @@ so `channels/` needs nothing of the dashboard. The English text is the same as `
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.conversations.records import Conversation, ConversationDelivery
+from channels.accounts import ChannelAccount
 from channels.problems import known_problem, service_name
 from dashboard.i18n.current import N_, gettext
 
@@ -56,3 +59,28 @@ def delivery_error(conversation: Conversation) -> str:
     if conversation.delivery == ConversationDelivery.pending:
         return still_trying(conversation.delivery_problem or "unreachable", conversation.platform)
     return ""
+
+
+def channel_trouble(problem: str, platform: str) -> str:
+    """What a failing channel shows."""
+    if known_problem(problem) == "token":
+        return gettext("{cause} Connect it again on the Channels page.").format(cause=cause(problem, platform))
+    return gettext("Messages are not going out: {cause} We keep trying.").format(cause=cause(problem, platform))
+
+
+def channel_banner(problem: str, platform: str, label: str) -> str:
+    """One short line about a failing channel, for the banner every page shows (`label` names the channel)."""
+    if known_problem(problem) == "token":
+        return gettext("{label} must be connected again: {service} no longer accepts its connection.").format(
+            label=label, service=service_name(platform)
+        )
+    return gettext("{label} cannot send: {cause}").format(label=label, cause=cause(problem, platform))
+
+
+def in_owner_words(view: dict[str, Any], account: ChannelAccount) -> dict[str, Any]:
+    """A channel's API view (`channels.accounts.account_to_api`) with its health sentence in the owner's language."""
+    health = view.get("health", {})
+    if health.get("last_error"):
+        problem = "token" if account.health.state == "needs_reconnect" else account.failing_problem
+        view["health"] = {**health, "last_error": channel_trouble(problem, account.platform)}
+    return view

@@ -12,7 +12,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.undelivered import count_failed
 from channels.accounts import ChannelAccount, list_accounts
-from channels.problems import channel_banner
+from dashboard.delivery_words import channel_banner
+from dashboard.i18n.current import ngettext
 
 PLATFORM_LABELS = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 
@@ -45,8 +46,10 @@ class Trouble:
         """The banner's sentences, most urgent first."""
         lines = []
         if self.unanswered:
-            who = "1 customer" if self.unanswered == 1 else f"{self.unanswered} customers"
-            lines.append(f"{who} did not get an answer.")
+            said = ngettext(
+                "{count} customer did not get an answer.", "{count} customers did not get an answer.", self.unanswered
+            )
+            lines.append(said.format(count=self.unanswered))
         for channel in self.channels:
             label = f"{channel.name} ({PLATFORM_LABELS.get(channel.platform, channel.platform)})"
             problem = "token" if channel.state == "needs_reconnect" else channel.problem

@@ -14,6 +14,7 @@ from channels.crypto import TokenCipher
 from channels.facebook_login import unsubscribe_page
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
+from dashboard.delivery_words import in_owner_words
 from dashboard.errors import not_found
 from dashboard.facebook_links import FacebookLink, forget_link, link_for_channel, links_of_page
 from dashboard.schemas import ChannelIn, ChannelOut, ChannelsOut, DeletedOut
@@ -25,7 +26,7 @@ UNSUBSCRIBE_TIMEOUT_S = 10
 
 
 def channel_out(account: ChannelAccount, cipher: TokenCipher) -> ChannelOut:
-    return ChannelOut.model_validate(account_to_api(account, cipher))
+    return ChannelOut.model_validate(in_owner_words(account_to_api(account, cipher), account))
 
 
 @routes.get("/api/channels")

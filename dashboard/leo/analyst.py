@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dashboard.analytics import Scope
+from dashboard.i18n import N_, gettext
 from dashboard.leo.advice import HotLead, recommendations
 from dashboard.leo.figures import SPECS, Metric, leaders, main_currency, ranked, shown
 from dashboard.leo.question import FIGURE_TOPICS, Question, Topic, understand
@@ -35,7 +36,7 @@ from dashboard.leo.tools import (
 __all__ = ["Answer", "OfflineAnalyst", "Question", "Topic", "understand"]
 
 # What Leo can answer about, said when a question is about something else ("weather tomorrow?", "thanks!").
-OUTSIDE = (
+OUTSIDE = N_(
     "I can answer about your sales, revenue, conversion rate, conversations, campaigns, channels, products, "
     "leads to call and what customers ask. For example: “Which campaign brings the most revenue this month?”, "
     "“Which leads should I call today?” or “How can I sell more?”"
@@ -113,7 +114,7 @@ class OfflineAnalyst:
         return Answer(f"{answer.reply}\n{added.reply}", answer.figures + added.figures, answer.states | added.states)
 
     async def _outside(self, q: Question) -> Answer:
-        return Answer(OUTSIDE)
+        return Answer(gettext(OUTSIDE))
 
     async def _figures(self, q: Question) -> Answer:
         """Each figure named, over the days asked, against the days just before."""

@@ -10,6 +10,7 @@ from channels.accounts import account_to_api, list_accounts
 from dashboard.api.channels import connect, disconnect
 from dashboard.api.facebook import facebook_auth_url
 from dashboard.context import services
+from dashboard.delivery_words import in_owner_words
 from dashboard.errors import ApiError, validation_fields
 from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
@@ -38,7 +39,7 @@ def _domain(exc: Exception) -> tuple[str, dict[str, str]] | None:
 async def _page(request: web.Request, forms: dict[str, FormState] | None = None, status: int = 200) -> web.Response:
     session = await owner_session(request)
     p = services(request)
-    channels = [account_to_api(a, p.cipher) for a in await list_accounts(p.db, session.tenant_id)]
+    channels = [in_owner_words(account_to_api(a, p.cipher), a) for a in await list_accounts(p.db, session.tenant_id)]
     base = public_base(request)
     forms = forms or {}
     context = {

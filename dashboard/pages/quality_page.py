@@ -12,46 +12,62 @@ from bot.evaluation.store import MAX_EXPECTED_CHARS, MAX_QUESTION_CHARS, MAX_QUE
 from dashboard.api.quality import MODEL_RUN_LIMIT, RunOut, create, last_run, list_all, remove, run_for
 from dashboard.context import engine
 from dashboard.errors import ApiError
+from dashboard.i18n import N_, gettext, ngettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of, validate
-from dashboard.pages.frame import not_found_page, render, see_other
+from dashboard.pages.frame import Translated, not_found_page, render, see_other
 
 routes = web.RouteTableDef()
 
 QUESTION_FIELDS = ("question", "expected", "platform")
 VERDICT_NAMES = {
-    "answered": "Answered",
-    "wrong": "Wrong answer",
-    "declined": "Handed to your team",
-    "blocked": "Blocked as unsupported",
+    "answered": N_("Answered"),
+    "wrong": N_("Wrong answer"),
+    "declined": N_("Handed to your team"),
+    "blocked": N_("Blocked as unsupported"),
 }
 # What each verdict means for the owner, and what to do about it.
 VERDICT_HINTS = {
-    "answered": "The reply contains the answer you expect.",
-    "wrong": "The reply does not contain the answer you expect. If your answer is right, make sure your business info, "
-    "a campaign or a document states it.",
-    "declined": "The bot did not find the answer, so it would pass the customer to your team.",
-    "blocked": "The bot's first answer stated something your information does not support, so it was not sent.",
+    "answered": N_("The reply contains the answer you expect."),
+    "wrong": N_(
+        "The reply does not contain the answer you expect. If your answer is right, make sure your business info, "
+        "a campaign or a document states it."
+    ),
+    "declined": N_("The bot did not find the answer, so it would pass the customer to your team."),
+    "blocked": N_("The bot's first answer stated something your information does not support, so it was not sent."),
 }
 NOTICES = {
-    "question_added": "Question added. Run your questions to see how the bot answers it.",
-    "question_deleted": "Question deleted.",
+    "question_added": N_("Question added. Run your questions to see how the bot answers it."),
+    "question_deleted": N_("Question deleted."),
 }
-CHANNELS = (("", "The first channel you use"), ("facebook", "Messenger"), ("instagram", "Instagram"), ("whatsapp", "WhatsApp"))
+CHANNELS = (
+    ("", N_("The first channel you use")),
+    ("facebook", "Messenger"),
+    ("instagram", "Instagram"),
+    ("whatsapp", "WhatsApp"),
+)
 
 
-MISS_WORDS = {
-    "wrong": ("wrong answer", "wrong answers"),
-    "declined": ("handed to your team", "handed to your team"),
-    "blocked": ("blocked as unsupported", "blocked as unsupported"),
-}
+# The verdicts that did not go right, in the order the summary names them.
+MISSES = ("wrong", "declined", "blocked")
+
+
+def _miss(verdict: str, count: int) -> str:
+    # Written out per verdict so each sentence is found by the extractor with its plural.
+    if verdict == "wrong":
+        said = ngettext("{count} wrong answer", "{count} wrong answers", count)
+    elif verdict == "declined":
+        said = ngettext("{count} handed to your team", "{count} handed to your team", count)
+    else:
+        said = ngettext("{count} blocked as unsupported", "{count} blocked as unsupported", count)
+    return said.format(count=count)
 
 
 def _misses(run: RunOut | None) -> list[str]:
     if run is None:
         return []
-    counts = {verdict: sum(r.verdict == verdict for r in run.results) for verdict in MISS_WORDS}
-    return [f"{n} {MISS_WORDS[v][0] if n == 1 else MISS_WORDS[v][1]}" for v, n in counts.items() if n]
+    counts = {verdict: sum(r.verdict == verdict for r in run.results) for verdict in MISSES}
+    return [_miss(verdict, n) for verdict, n in counts.items() if n]
 
 
 async def _page(
@@ -77,15 +93,15 @@ async def _page(
         "run_misses": _misses(run),
         "has_model": engine(request).model is not None,
         "model_limit": MODEL_RUN_LIMIT,
-        "channels": CHANNELS,
-        "verdict_names": VERDICT_NAMES,
-        "verdict_hints": VERDICT_HINTS,
+        "channels": [(value, gettext(label)) for value, label in CHANNELS],
+        "verdict_names": Translated(VERDICT_NAMES),
+        "verdict_hints": Translated(VERDICT_HINTS),
         "max_question": MAX_QUESTION_CHARS,
         "max_expected": MAX_EXPECTED_CHARS,
     }
     notice = NOTICES.get(request.query.get("notice", ""))
     if notice:
-        context["notice"] = notice
+        context["notice"] = gettext(notice)
     return await render(request, "quality.html", session, "quality", context, status=status)
 
 

@@ -4,13 +4,15 @@ set: the owner sees the link either way and can copy it."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import aiosmtplib
+from babel.dates import format_skeleton
 
 from bot.runtime.settings import Settings
 from dashboard.alert_mail import default_sender
+from dashboard.i18n.current import format_locale, gettext
 
 log = logging.getLogger(__name__)
 
@@ -19,21 +21,27 @@ SMTP_TIMEOUT_S = 10.0
 
 
 def invite_email(*, to: str, sender: str, business_name: str, invited_by: str, url: str, expires_at: datetime) -> EmailMessage:
-    """What the salesperson reads: who asks, what they may do, the link and until when it works."""
-    business = business_name or "a business"
+    """What the salesperson reads: who asks, what they may do, the link and until when it works. In the inviting
+    owner's language (the salesperson's is not known yet)."""
+    business = business_name or gettext("a business")
     message = EmailMessage()
-    message["Subject"] = f"Join {business} on Sales bot"
+    message["Subject"] = gettext("Join {business} on Sales bot").format(business=business)
     message["From"] = sender
     message["To"] = to
+    # The day as the reader's language writes it, the hour always 24-hour, as on the pages.
+    moment = expires_at.astimezone(UTC)
+    until = f"{format_skeleton('yMMMd', moment, tzinfo=UTC, locale=format_locale())}, {moment:%H:%M}"
     lines = [
-        "Hello,",
+        gettext("Hello,"),
         "",
-        f"{invited_by} invites you to answer the customers of {business}: you will see the inbox and the leads,",
-        "take conversations over from the bot, reply, hand them back and record sales.",
+        gettext(
+            "{invited_by} invites you to answer the customers of {business}: you will see the inbox and the leads, "
+            "take conversations over from the bot, reply, hand them back and record sales."
+        ).format(invited_by=invited_by, business=business),
         "",
-        f"Choose a password and join: {url}",
+        gettext("Choose a password and join: {url}").format(url=url),
         "",
-        f"The link works once, until {expires_at:%B %d, %Y %H:%M} UTC. If you did not expect it, ignore this email.",
+        gettext("The link works once, until {until} UTC. If you did not expect it, ignore this email.").format(until=until),
     ]
     message.set_content("\n".join(lines))
     return message

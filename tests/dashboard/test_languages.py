@@ -177,3 +177,36 @@ def test_delivery_problems_read_in_english_as_the_channels_write_them_and_transl
             assert delivery_words.still_trying(kind, platform) == problems.still_trying(kind, platform)
     with use_language("es"):
         assert delivery_words.not_sent("unreachable", "facebook").startswith("No enviado: No se pudo conectar con Facebook.")
+
+
+def test_channel_trouble_reads_in_english_as_the_channels_write_it() -> None:
+    from channels import problems
+    from dashboard import delivery_words
+
+    for kind in problems.PROBLEMS:
+        assert delivery_words.channel_trouble(kind, "whatsapp") == problems.channel_trouble(kind, "whatsapp")
+        assert delivery_words.channel_banner(kind, "facebook", "Shop") == problems.channel_banner(kind, "facebook", "Shop")
+
+
+def test_emails_follow_the_language_they_are_written_in() -> None:
+    from datetime import UTC, datetime
+
+    from dashboard.alert_mail import alert_email
+    from dashboard.i18n import use_language
+    from dashboard.team.mail import invite_email
+    from dashboard.trouble import Trouble
+
+    with use_language("de"):
+        alert = alert_email(Trouble(unanswered=2), business_name="Yoga", to="o@example.com", sender="a@x", base_url="http://x")
+        invite = invite_email(
+            to="s@example.com",
+            sender="a@x",
+            business_name="Yoga",
+            invited_by="o@example.com",
+            url="http://x/join/t",
+            expires_at=datetime(2026, 12, 7, 9, 30, tzinfo=UTC),
+        )
+    assert alert["Subject"] == "Yoga: Kunden bekommen keine Antworten"
+    assert "2 Kunden haben keine Antwort bekommen." in alert.get_content()
+    assert invite["Subject"] == "Treten Sie Yoga beim Verkaufsbot bei"
+    assert "bis 7. Dez. 2026, 09:30 UTC" in invite.get_content()
