@@ -93,7 +93,7 @@ async def test_a_reply_that_could_not_be_delivered_is_seen_and_retried(
         listed = await (await site.client.get("/api/conversations?delivery=failed", headers=headers)).json()
         return bool(listed["conversations"])
 
-    await eventually(failed, timeout=30, what="the conversation failed")
+    await eventually(failed, timeout=60, what="the conversation failed")
 
     visit: Visit = await open_visit(viewport)
     page = visit.page
