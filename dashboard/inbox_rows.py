@@ -15,14 +15,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.messages import recent_messages
 from bot.conversations.records import Conversation, Message
+from dashboard.i18n.current import N_, gettext
 
 # How many of a conversation's latest messages a row reads; an unread count beyond what is shown reads "9+".
 LATEST = 20
 UNREAD_SHOWN_MAX = 9
 PREVIEW_MAX = 140
 # Who wrote the last message, as a row names them before its text (the customer's needs no name).
-SENDER_PREFIX = {"customer": "", "bot": "Bot: ", "human": "You: "}
-ATTACHMENT_ONLY = "Sent an attachment"
+SENDER_PREFIX = {"bot": N_("Bot: {text}"), "human": N_("You: {text}")}
+ATTACHMENT_ONLY = N_("Sent an attachment")
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,16 @@ class RowExtras:
     def unread_text(self) -> str:
         if not self.unread:
             return ""
-        return f"{UNREAD_SHOWN_MAX}+ new" if self.unread > UNREAD_SHOWN_MAX else f"{self.unread} new"
+        shown = f"{UNREAD_SHOWN_MAX}+" if self.unread > UNREAD_SHOWN_MAX else str(self.unread)
+        return gettext("{count} new").format(count=shown)
 
 
 def preview_of(message: Message) -> str:
-    text = " ".join(message.text.split()) or (ATTACHMENT_ONLY if message.attachments else "")
+    text = " ".join(message.text.split()) or (gettext(ATTACHMENT_ONLY) if message.attachments else "")
     if len(text) > PREVIEW_MAX:
         text = text[: PREVIEW_MAX - 1].rstrip() + "…"
-    return SENDER_PREFIX.get(message.sender, "") + text
+    prefix = SENDER_PREFIX.get(message.sender)
+    return gettext(prefix).format(text=text) if prefix else text
 
 
 def row_extras(latest: Sequence[Message], read_at: datetime | None) -> RowExtras:

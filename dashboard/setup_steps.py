@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard.i18n.current import gettext
+
 
 @dataclass(frozen=True)
 class SetupFacts:
@@ -40,18 +42,22 @@ class Step:
 
 
 def missing_to_go_live(facts: SetupFacts) -> tuple[Missing, ...]:
-    """Every unmet condition of going live, in the checklist's order."""
+    """Every unmet condition of going live, in the checklist's order, said in the request's language."""
     missing: list[Missing] = []
     if not facts.described:
-        missing.append(Missing("Your business details", "/onboarding", "Add business details"))
+        missing.append(Missing(gettext("Your business details"), "/onboarding", gettext("Add business details")))
     if not facts.campaigns:
-        missing.append(Missing("A campaign, set to Active", "/campaigns/new", "Create a campaign"))
+        missing.append(Missing(gettext("A campaign, set to Active"), "/campaigns/new", gettext("Create a campaign")))
     elif not facts.active_campaigns:
-        missing.append(Missing("An active campaign: yours are all drafts, paused or completed", "/campaigns", "Activate one"))
+        missing.append(
+            Missing(
+                gettext("An active campaign: yours are all drafts, paused or completed"), "/campaigns", gettext("Activate one")
+            )
+        )
     if not facts.channels:
-        missing.append(Missing("A connected channel", "/integrations", "Connect a channel"))
+        missing.append(Missing(gettext("A connected channel"), "/integrations", gettext("Connect a channel")))
     if not facts.tried_playground:
-        missing.append(Missing("A test chat with your bot", "/playground", "Open the playground"))
+        missing.append(Missing(gettext("A test chat with your bot"), "/playground", gettext("Open the playground")))
     return tuple(missing)
 
 
@@ -60,42 +66,42 @@ def setup_steps(facts: SetupFacts) -> list[Step]:
     return [
         Step(
             "profile",
-            "Tell the bot about your business",
-            "What you do, who you serve, how to reach you; add your FAQ or price list.",
+            gettext("Tell the bot about your business"),
+            gettext("What you do, who you serve, how to reach you; add your FAQ or price list."),
             "/onboarding",
-            "Add business details",
+            gettext("Add business details"),
             facts.described,
         ),
         Step(
             "campaign",
-            "Create a campaign",
-            "The product, its price, how the bot greets people and answers doubts.",
+            gettext("Create a campaign"),
+            gettext("The product, its price, how the bot greets people and answers doubts."),
             "/campaigns/new",
-            "Create a campaign",
+            gettext("Create a campaign"),
             facts.campaigns > 0,
         ),
         Step(
             "channel",
-            "Connect a channel",
-            "Your Facebook page, Instagram account or WhatsApp number.",
+            gettext("Connect a channel"),
+            gettext("Your Facebook page, Instagram account or WhatsApp number."),
             "/integrations",
-            "Connect a channel",
+            gettext("Connect a channel"),
             facts.channels > 0,
         ),
         Step(
             "playground",
-            "Test your bot",
-            "Chat with it as a customer would, before real customers do.",
+            gettext("Test your bot"),
+            gettext("Chat with it as a customer would, before real customers do."),
             "/playground",
-            "Open the playground",
+            gettext("Open the playground"),
             facts.tried_playground,
         ),
         Step(
             "live",
-            "Go live",
-            "With an active campaign and a connected channel, the bot answers every customer who writes.",
+            gettext("Go live"),
+            gettext("With an active campaign and a connected channel, the bot answers every customer who writes."),
             missing[0].href if missing else "/campaigns",
-            missing[0].action if missing else "See your campaigns",
+            missing[0].action if missing else gettext("See your campaigns"),
             not missing,
             missing,
         ),

@@ -83,6 +83,12 @@ STATUS_NAMES = {
     "closed": N_("Closed"),
     "opted_out": N_("Opted out"),
 }
+CAMPAIGN_STATUS_NAMES = {
+    "draft": N_("Draft"),
+    "active": N_("Active"),
+    "paused": N_("Paused"),
+    "completed": N_("Completed"),
+}
 # A conversation's delivery as the inbox names it (an answered one shows nothing).
 DELIVERY_NAMES = {"failed": N_("Not answered"), "pending": N_("Sending again")}
 STAGE_NAMES = {
@@ -197,12 +203,11 @@ def money(amount: float | int | None, currency: str, locale: str = "") -> str:
 
 
 def revenue_text(metrics: dict[str, Any], locale: str = "") -> str:
-    """Revenue per currency as the owner reads it ("$1,299.00 · €34.90"), from the API's formatted texts
-    when it sends them."""
-    formatted = metrics.get("revenue_formatted")
-    if formatted:
-        return " · ".join(item["text"] for item in formatted)
+    """Revenue per currency as the owner reads it ("$1,299.00 · €34.90"), in the page's language: the API's
+    `revenue_formatted` is in the business's locale, for API clients; a page follows its reader."""
     revenue = metrics.get("revenue") or {}
+    if not revenue and metrics.get("revenue_formatted"):
+        return " · ".join(item["text"] for item in metrics["revenue_formatted"])
     return " · ".join(money(amount, currency, locale) for currency, amount in revenue.items()) or money(0, "USD", locale)
 
 
@@ -253,5 +258,6 @@ def install_filters(env: jinja2.Environment) -> None:
         STATUS_NAMES=Translated(STATUS_NAMES),
         STAGE_NAMES=Translated(STAGE_NAMES),
         DELIVERY_NAMES=Translated(DELIVERY_NAMES),
+        CAMPAIGN_STATUS_NAMES=Translated(CAMPAIGN_STATUS_NAMES),
         page_language=current_language,
     )

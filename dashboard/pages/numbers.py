@@ -14,6 +14,7 @@ from bot.sales.bot_settings import get_bot_settings
 from dashboard.api.analytics import get_analytics
 from dashboard.context import services, tenant_id
 from dashboard.errors import ApiError
+from dashboard.i18n.current import gettext
 from dashboard.schemas import AnalyticsQuery
 
 PERIOD_DAYS = 30
@@ -94,11 +95,12 @@ def change(current: float | int | None, previous: float | int | None, *, rate: b
     if rate:
         return rate_change(current, previous)
     if previous == 0:
-        return {"text": "new" if current else "no change", "direction": "up" if current else ""}
+        return {"text": gettext("new") if current else gettext("no change"), "direction": "up" if current else ""}
     ratio = (current - previous) / abs(previous)
     if abs(ratio) < 0.005:
-        return {"text": "no change", "direction": ""}
-    return {"text": f"{'+' if ratio > 0 else '−'}{abs(ratio) * 100:.0f}% vs previous", "direction": "up" if ratio > 0 else "down"}
+        return {"text": gettext("no change"), "direction": ""}
+    moved = f"{'+' if ratio > 0 else '−'}{abs(ratio) * 100:.0f}%"
+    return {"text": gettext("{change} vs previous").format(change=moved), "direction": "up" if ratio > 0 else "down"}
 
 
 # What each rate is a share of: with none of it in the period before, that period's 0% is no figure to compare with.
@@ -120,16 +122,16 @@ def figure_change(key: str, totals: dict[str, Any], before: dict[str, Any], fmt:
         return change(current, previous)
     base = RATE_BASES.get(key)
     if base and not before.get(base):
-        return {"text": "new" if totals.get(base) else "", "direction": ""}
+        return {"text": gettext("new") if totals.get(base) else "", "direction": ""}
     return change(current, previous, rate=True)
 
 
 def rate_change(current: float, previous: float) -> dict[str, Any]:
     points = round((current - previous) * 100, 1)
     if abs(points) < 0.1:
-        return {"text": "no change", "direction": ""}
-    shown = f"{abs(points):.1f}".removesuffix(".0")
-    return {"text": f"{'+' if points > 0 else '−'}{shown} pp vs previous", "direction": "up" if points > 0 else "down"}
+        return {"text": gettext("no change"), "direction": ""}
+    shown = f"{'+' if points > 0 else '−'}{abs(points):.1f}".removesuffix(".0")
+    return {"text": gettext("{change} pp vs previous").format(change=shown), "direction": "up" if points > 0 else "down"}
 
 
 def chart_json(data: Any) -> Markup:
