@@ -17,6 +17,8 @@ from babel import Locale
 from babel.core import get_global
 from babel.dates import get_timezone, get_timezone_location
 
+from dashboard.i18n.current import gettext
+
 UTC_NAME = "UTC"
 # CLDR's codes for "no country" (unknown region, the world).
 NO_COUNTRY = frozenset({"ZZ", "001"})
@@ -99,7 +101,8 @@ def zone_choices(locale: str = "en") -> tuple[CountryZones, ...]:
 
 
 def utc_choice() -> ZoneChoice:
-    return ZoneChoice(zone=UTC_NAME, city="Coordinated Universal Time (UTC)", country="", search="utc gmt coordinated universal")
+    label = gettext("Coordinated Universal Time (UTC)")
+    return ZoneChoice(zone=UTC_NAME, city=label, country="", search=f"utc gmt coordinated universal {fold(label)}")
 
 
 def choice_for(zone: str, locale: str = "en") -> ZoneChoice | None:

@@ -12,6 +12,7 @@ from dashboard.api.knowledge import remove, search
 from dashboard.api.onboarding import read_profile, write_profile
 from dashboard.context import services
 from dashboard.errors import ApiError
+from dashboard.i18n.current import format_locale
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of, validate
 from dashboard.pages.frame import not_found_page, render, see_other
@@ -43,7 +44,7 @@ async def _page(
     zone = (await get_bot_settings(db, session.tenant_id)).timezone
     context = {
         "form": profile_form,
-        "phone_country": country_name(country_of_zone(zone)),
+        "phone_country": country_name(country_of_zone(zone), format_locale()),
         "documents": await list_documents(db, session.tenant_id),
         "upload_errors": upload_errors or [],
         "question": question,

@@ -13,6 +13,7 @@ from dashboard.api.bot_settings import replace_settings
 from dashboard.context import services
 from dashboard.errors import validation_fields
 from dashboard.i18n import LANGUAGES
+from dashboard.i18n.current import format_locale
 from dashboard.owners import get_owner, set_owner_language
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
@@ -34,7 +35,7 @@ async def _page(request: web.Request, state: FormState | None = None, status: in
     chosen = str(state.values.get("timezone", ""))
     context = {
         "form": state,
-        "countries": zone_choices(),
+        "countries": zone_choices(format_locale()),
         "languages": LANGUAGES,
         "owner_language": owner.language if owner else "",
         "utc": utc_choice(),

@@ -210,3 +210,10 @@ def test_emails_follow_the_language_they_are_written_in() -> None:
     assert "2 Kunden haben keine Antwort bekommen." in alert.get_content()
     assert invite["Subject"] == "Treten Sie Yoga beim Verkaufsbot bei"
     assert "bis 7. Dez. 2026, 09:30 UTC" in invite.get_content()
+
+
+async def test_time_zones_are_listed_in_the_page_language(api: TestClient, owner: SignedUp) -> None:
+    await api.put("/api/account", json={"language": "es"}, headers=owner.auth)
+    await form_login(api, owner)
+    html = await (await api.get("/settings")).text()
+    assert 'label="España"' in html and "Tiempo universal coordinado (UTC)" in html
