@@ -19,6 +19,7 @@ from dashboard.errors import Handler
 from dashboard.headers import CONTENT_SECURITY_POLICY
 from dashboard.i18n import N_, current_language, gettext
 from dashboard.i18n.current import format_locale
+from dashboard.i18n.script_words import script_words
 from dashboard.owners import get_tenant
 from dashboard.sessions import Session
 from dashboard.team.caller import role_of
@@ -260,4 +261,5 @@ def install_filters(env: jinja2.Environment) -> None:
         DELIVERY_NAMES=Translated(DELIVERY_NAMES),
         CAMPAIGN_STATUS_NAMES=Translated(CAMPAIGN_STATUS_NAMES),
         page_language=current_language,
+        script_words=script_words,
     )

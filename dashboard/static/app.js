@@ -3,6 +3,16 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // The scripts' sentences in the page's language, written into every page by the server from its catalogs
+  // (dashboard/i18n/script_words.py); a sentence not there is said as written.
+  const wordsElement = document.getElementById("script-words");
+  const words = wordsElement ? JSON.parse(wordsElement.textContent) : {};
+  window.pageWords = function (text, values) {
+    let said = words[text] || text;
+    Object.keys(values || {}).forEach(function (name) { said = said.split("{" + name + "}").join(String(values[name])); });
+    return said;
+  };
+
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const csrf = csrfMeta ? csrfMeta.content : "";
 

@@ -1,6 +1,7 @@
 // Draws the pages' charts with Chart.js from the JSON block the server put in the page (no inline code).
 (function () {
   "use strict";
+  const t = window.pageWords || function (text) { return text; };
   const block = document.getElementById("chart-data");
   if (!block || !window.Chart) return;
   let data;
@@ -30,47 +31,47 @@
   const builders = {
     "mini-messages": function () {
       return { type: "line", data: { labels: data.days.map(dayLabel), datasets: [
-        { label: "Customer messages", data: data.messages_in, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, tension: 0.3, cubicInterpolationMode: "monotone" },
-        { label: "Replies", data: data.messages_out, borderColor: GREEN, backgroundColor: GREEN, pointRadius: 0, tension: 0.3, cubicInterpolationMode: "monotone" },
+        { label: t("Customer messages"), data: data.messages_in, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, tension: 0.3, cubicInterpolationMode: "monotone" },
+        { label: t("Replies"), data: data.messages_out, borderColor: GREEN, backgroundColor: GREEN, pointRadius: 0, tension: 0.3, cubicInterpolationMode: "monotone" },
       ] }, options: small };
     },
     "mini-revenue": function () {
       return { type: "line", data: { labels: data.days.map(dayLabel), datasets: [
-        { label: "Revenue", data: data.revenue, borderColor: ORANGE, backgroundColor: "rgba(194,94,0,0.15)", fill: true, pointRadius: 0, tension: 0.3, cubicInterpolationMode: "monotone" },
+        { label: t("Revenue"), data: data.revenue, borderColor: ORANGE, backgroundColor: "rgba(194,94,0,0.15)", fill: true, pointRadius: 0, tension: 0.3, cubicInterpolationMode: "monotone" },
       ] }, options: { plugins: { legend: { display: false } }, scales: { x: { ticks: { maxTicksLimit: 5 } }, y: { beginAtZero: true, ticks: { maxTicksLimit: 4, callback: money } } } } };
     },
     messages: function () {
       return { type: "line", data: { labels: data.days.map(dayLabel), datasets: [
-        { label: "Customer messages", data: data.messages_in, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 2, tension: 0.3, cubicInterpolationMode: "monotone" },
-        { label: "Replies", data: data.messages_out, borderColor: GREEN, backgroundColor: GREEN, pointRadius: 2, tension: 0.3, cubicInterpolationMode: "monotone" },
+        { label: t("Customer messages"), data: data.messages_in, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 2, tension: 0.3, cubicInterpolationMode: "monotone" },
+        { label: t("Replies"), data: data.messages_out, borderColor: GREEN, backgroundColor: GREEN, pointRadius: 2, tension: 0.3, cubicInterpolationMode: "monotone" },
       ] }, options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } };
     },
     revenue: function () {
       return { type: "line", data: { labels: data.days.map(dayLabel), datasets: [
-        { label: "Revenue" + (data.currency ? " (" + data.currency + ")" : ""), data: data.revenue, borderColor: ORANGE, backgroundColor: "rgba(194,94,0,0.15)", fill: true, pointRadius: 2, tension: 0.3, cubicInterpolationMode: "monotone" },
+        { label: data.currency ? t("Revenue ({currency})", { currency: data.currency }) : t("Revenue"), data: data.revenue, borderColor: ORANGE, backgroundColor: "rgba(194,94,0,0.15)", fill: true, pointRadius: 2, tension: 0.3, cubicInterpolationMode: "monotone" },
       ] }, options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { callback: money } } } } };
     },
     campaigns: function () {
       return { type: "bar", data: { labels: data.campaigns.labels, datasets: [
-        { label: "Conversations", data: data.campaigns.conversations, backgroundColor: BLUE },
-        { label: "Sales", data: data.campaigns.conversions, backgroundColor: GREEN },
+        { label: t("Conversations"), data: data.campaigns.conversations, backgroundColor: BLUE },
+        { label: t("Sales"), data: data.campaigns.conversions, backgroundColor: GREEN },
       ] }, options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } };
     },
     platforms: function () {
       return { type: "doughnut", data: { labels: data.platforms.labels, datasets: [
-        { label: "Conversations", data: data.platforms.conversations, backgroundColor: [BLUE, "#b5179e", GREEN, GREY] },
+        { label: t("Conversations"), data: data.platforms.conversations, backgroundColor: [BLUE, "#b5179e", GREEN, GREY] },
       ] }, options: { plugins: { legend: { position: "bottom" } } } };
     },
     funnel: function () {
       return { type: "bar", data: { labels: data.funnel.labels, datasets: [
-        { label: "Leads", data: data.funnel.counts, backgroundColor: [GREY, BLUE, "#3f7fc4", ORANGE, GREEN] },
+        { label: t("Leads"), data: data.funnel.counts, backgroundColor: [GREY, BLUE, "#3f7fc4", ORANGE, GREEN] },
       ] }, options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } } };
     },
     hours: function () {
       const max = Math.max(1, ...data.hours.map(function (cell) { return cell.v; }));
       const hours = Array.from({ length: 24 }, function (_, h) { return String(h).padStart(2, "0"); });
       return { type: "matrix", data: { datasets: [{
-        label: "Customer messages",
+        label: t("Customer messages"),
         data: data.hours.map(function (cell) { return { x: String(cell.x).padStart(2, "0"), y: cell.y, v: cell.v }; }),
         backgroundColor: function (ctx) {
           const cell = ctx.dataset.data[ctx.dataIndex];

@@ -2,6 +2,7 @@
 // sheet behind a floating button on a phone. Without this script the form posts to /leo and the answer has a page.
 (function () {
   "use strict";
+  const t = window.pageWords || function (text) { return text; };
   const leo = document.getElementById("leo");
   if (!leo) return;
   const root = document.documentElement;
@@ -81,7 +82,7 @@
     li.className = item.who;
     const who = document.createElement("span");
     who.className = "visually-hidden";
-    who.textContent = item.who === "you" ? "You: " : item.who === "error" ? "Problem: " : "Leo: ";
+    who.textContent = item.who === "you" ? t("You: ") : item.who === "error" ? t("Problem: ") : t("Leo: ");
     li.appendChild(who);
     li.appendChild(document.createTextNode(item.text));
     (item.figures || []).forEach(function (figure) {
@@ -97,7 +98,7 @@
       box.className = "figure-scroll";
       box.tabIndex = 0;
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", figure.title || "Figures");
+      box.setAttribute("aria-label", figure.title || t("Figures"));
       box.appendChild(figureTable(figure));
       li.appendChild(box);
     });
@@ -203,10 +204,10 @@
         if (data.thread_id) state.thread_id = data.thread_id;
         answer = { who: "leo", text: data.reply || "", figures: Array.isArray(data.figures) ? data.figures : [] };
       } else {
-        answer = { who: "error", text: (data.error && data.error.message) || "Leo could not answer just now; try again." };
+        answer = { who: "error", text: (data.error && data.error.message) || t("Leo could not answer just now; try again.") };
       }
     } catch (err) {
-      answer = { who: "error", text: "No connection. Check your internet and try again." };
+      answer = { who: "error", text: t("No connection. Check your internet and try again.") };
     }
     state.items.push(answer);
     show(answer);

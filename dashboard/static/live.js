@@ -4,12 +4,13 @@
 // reload shows (times in the business's time zone, written by the server).
 (function () {
   "use strict";
+  const t = window.pageWords || function (text) { return text; };
   if (!window.EventSource) return;
   const lists = Array.from(document.querySelectorAll("[data-live-list]"));
   const thread = document.querySelector("[data-thread]");
   if (!lists.length && !thread) return;
   const status = document.querySelector("[data-live-status]");
-  const STATUS = { bot: "Bot answering", handoff: "Needs a person", human: "You have it", closed: "Closed", opted_out: "Opted out" };
+  const STATUS = { bot: t("Bot answering"), handoff: t("Needs a person"), human: t("You have it"), closed: t("Closed"), opted_out: t("Opted out") };
   const PLATFORM = { facebook: "Messenger", instagram: "Instagram", whatsapp: "WhatsApp" };
 
   function matches(scope, event) {
@@ -34,7 +35,7 @@
     const link = document.createElement("a");
     link.className = "title";
     link.href = "/conversations/" + encodeURIComponent(event.id);
-    link.textContent = event.customer_name || "Customer " + String(event.customer_id).slice(-4);
+    link.textContent = event.customer_name || t("Customer {ending}", { ending: String(event.customer_id).slice(-4) });
     const unread = document.createElement("span");
     unread.className = "unread-mark";
     unread.dataset.field = "unread";
@@ -54,7 +55,7 @@
   }
 
   // Whether the customer got the latest reply: a row whose reply did not go out says so, and why.
-  const DELIVERY = { failed: "Not answered", pending: "Sending again" };
+  const DELIVERY = { failed: t("Not answered"), pending: t("Sending again") };
   function showDelivery(row, event) {
     let box = row.querySelector('[data-field="delivery"]');
     row.classList.toggle("not-answered", event.delivery === "failed");
@@ -110,7 +111,7 @@
     void row.offsetWidth; // restart the highlight
     row.classList.add("fresh");
     list.prepend(row);
-    if (status) status.textContent = "New message from " + (event.customer_name || "a customer");
+    if (status) status.textContent = t("New message from {name}", { name: event.customer_name || t("a customer") });
   }
 
   // The row's last message and how many of the customer's messages nobody has read yet.

@@ -2,6 +2,7 @@
 // same page the link opens without JavaScript), so a phone never loads hundreds of rows at once.
 (function () {
   "use strict";
+  const t = window.pageWords || function (text) { return text; };
   const KEYS = ["conversation", "key"];
 
   function keyOf(row) {
@@ -17,7 +18,7 @@
     event.preventDefault();
     const label = link.textContent;
     link.setAttribute("aria-disabled", "true");
-    link.textContent = "Loading…";
+    link.textContent = t("Loading…");
     let doc;
     try {
       const response = await fetch(link.href, { credentials: "same-origin" });

@@ -1,6 +1,7 @@
 // The settings forms that talk to the account API: tokens, password, account deletion.
 (function () {
   "use strict";
+  const t = window.pageWords || function (text) { return text; };
   const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
   async function call(method, url, body) {
@@ -46,7 +47,7 @@
     });
     if (!placed) {
       const slot = form.querySelector('[data-error-for="form"]') || form.querySelector("[data-error-for]");
-      if (slot) { slot.textContent = error.message || "That did not work; try again."; slot.hidden = false; }
+      if (slot) { slot.textContent = error.message || t("That did not work; try again."); slot.hidden = false; }
     }
   }
 
@@ -66,7 +67,7 @@
     if (!items.length) {
       const p = document.createElement("p");
       p.className = "empty";
-      p.textContent = "No API tokens yet.";
+      p.textContent = t("No API tokens yet.");
       list.replaceChildren(p);
       return;
     }
@@ -76,19 +77,20 @@
       const li = document.createElement("li");
       li.className = "spread";
       const text = document.createElement("span");
-      text.textContent = (token.name || "Token") + " · " + (token.hint || "") +
-        (token.last_used_at ? " · last used " + new Date(token.last_used_at).toLocaleDateString() : " · never used") +
-        (token.expires_at ? " · expires " + new Date(token.expires_at).toLocaleDateString() : "") +
-        (token.current ? " · this session" : "");
+      const day = function (at) { return new Date(at).toLocaleDateString(document.documentElement.lang || undefined); };
+      text.textContent = (token.name || t("Token")) + " · " + (token.hint || "") +
+        " · " + (token.last_used_at ? t("last used {date}", { date: day(token.last_used_at) }) : t("never used")) +
+        (token.expires_at ? " · " + t("expires {date}", { date: day(token.expires_at) }) : "") +
+        (token.current ? " · " + t("this session") : "");
       li.appendChild(text);
       if (!token.current) {
         const button = document.createElement("button");
         button.type = "button";
         button.className = "secondary small";
-        button.textContent = "Revoke";
-        button.setAttribute("aria-label", "Revoke " + (token.name || "token"));
+        button.textContent = t("Revoke");
+        button.setAttribute("aria-label", t("Revoke {name}", { name: token.name || t("this token") }));
         button.addEventListener("click", async function () {
-          if (!window.confirm("Revoke " + (token.name || "this token") + "? Software using it stops working at once.")) return;
+          if (!window.confirm(t("Revoke {name}? Software using it stops working at once.", { name: token.name || t("this token") }))) return;
           await call("DELETE", "/api/tokens/" + encodeURIComponent(token.id));
           loadTokens();
         });
@@ -113,13 +115,13 @@
       try {
         result = await call(form.getAttribute("data-method") || "POST", form.getAttribute("data-api"), body);
       } catch (err) {
-        showErrors(form, { message: "No connection. Check your internet and try again." });
+        showErrors(form, { message: t("No connection. Check your internet and try again.") });
         button.disabled = false;
         return;
       }
       button.disabled = false;
       if (result.status === 404 || result.status === 405) {
-        showErrors(form, { message: "This is not available on this server yet." });
+        showErrors(form, { message: t("This is not available on this server yet.") });
         return;
       }
       if (!result.ok) {
@@ -130,8 +132,10 @@
       const kind = form.getAttribute("data-success");
       if (kind === "token") {
         const shown = form.querySelector("[data-token-created]");
-        shown.textContent = "Copy this token now; it is not shown again. It works until " +
-          new Date(result.data.expires_at).toLocaleDateString() + ": " + result.data.token;
+        shown.textContent = t("Copy this token now; it is not shown again. It works until {date}: {token}", {
+          date: new Date(result.data.expires_at).toLocaleDateString(document.documentElement.lang || undefined),
+          token: result.data.token,
+        });
         shown.hidden = false;
         form.reset();
         loadTokens();

@@ -1,6 +1,7 @@
 // Uploads each chosen document on its own with a progress bar, then reloads the list.
 (function () {
   "use strict";
+  const t = window.pageWords || function (text) { return text; };
   const form = document.getElementById("upload-form");
   if (!form || !window.FormData || !window.XMLHttpRequest) return;
   const input = form.querySelector('input[type="file"]');
@@ -15,7 +16,7 @@
     bar.className = "progress-bar";
     bar.max = 100;
     bar.value = 0;
-    bar.setAttribute("aria-label", "Uploading " + file.name);
+    bar.setAttribute("aria-label", t("Uploading {name}", { name: file.name }));
     const status = document.createElement("span");
     status.className = "meta";
     item.append(name, bar, status);
@@ -30,18 +31,18 @@
       request.addEventListener("load", function () {
         if (request.status === 201) {
           bar.value = 100;
-          status.textContent = "Added";
+          status.textContent = t("Added");
           resolve(true);
           return;
         }
-        let message = "Could not be added";
+        let message = t("Could not be added");
         try { message = JSON.parse(request.responseText).error.message || message; } catch (err) { /* keep the plain message */ }
         status.textContent = message;
         item.classList.add("field-error");
         resolve(false);
       });
       request.addEventListener("error", function () {
-        status.textContent = "No connection; try again";
+        status.textContent = t("No connection; try again");
         resolve(false);
       });
       const body = new FormData();

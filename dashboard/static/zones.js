@@ -2,6 +2,7 @@
 // zone's time now is shown so the owner can tell it is theirs. Without JavaScript the grouped list alone works.
 (function () {
   "use strict";
+  const t = window.pageWords || function (text) { return text; };
   const picker = document.querySelector("[data-zone-picker]");
   if (!picker) return;
   const select = picker.querySelector("select");
@@ -39,14 +40,14 @@
       showTime();
     }
     if (!words.length) found.textContent = "";
-    else if (!shown) found.textContent = "No city or country matches; try another spelling.";
-    else found.textContent = shown === 1 ? "1 place matches." : shown + " places match.";
+    else if (!shown) found.textContent = t("No city or country matches; try another spelling.");
+    else found.textContent = shown === 1 ? t("1 place matches.") : t("{count} places match.", { count: shown });
   }
 
   function showTime() {
     try {
       const time = new Intl.DateTimeFormat("en-GB", { timeZone: select.value, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-      now.textContent = "It is " + time.format(new Date()) + " there now.";
+      now.textContent = t("It is {time} there now.", { time: time.format(new Date()) });
       now.hidden = false;
     } catch (err) {
       now.hidden = true; // a name this browser does not know

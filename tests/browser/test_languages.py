@@ -51,6 +51,9 @@ async def test_a_spanish_browser_reads_spanish_pages_at_phone_size(site: Site, b
     await page.goto(site.url + "/settings")
     await page.get_by_role("heading", name="Configuración", exact=True).wait_for()
     await page.get_by_role("button", name="Menú").wait_for()
+    # What the scripts write reads in Spanish too: the token list and the time in the chosen zone.
+    await page.locator("[data-tokens-list] button", has_text="Revocar").first.wait_for()
+    await page.locator("[data-zone-now]", has_text="Allí son las").wait_for()
     await page.fill("#f-pause_minutes", "0")
     await page.get_by_role("button", name="Guardar", exact=True).click()
     await page.wait_for_selector("#f-pause_minutes-error")

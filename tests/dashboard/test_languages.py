@@ -217,3 +217,27 @@ async def test_time_zones_are_listed_in_the_page_language(api: TestClient, owner
     await form_login(api, owner)
     html = await (await api.get("/settings")).text()
     assert 'label="España"' in html and "Tiempo universal coordinado (UTC)" in html
+
+
+def test_every_sentence_a_script_writes_is_listed_for_the_catalogs() -> None:
+    from pathlib import Path
+
+    from dashboard.i18n.script_words import SCRIPT_WORDS
+
+    static = Path(__file__).resolve().parents[2] / "dashboard" / "static"
+    asked = {
+        found
+        for script in static.glob("*.js")
+        for found in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', script.read_text(encoding="utf-8"))
+    }
+    assert asked, "no script sentence found"
+    assert sorted(asked - set(SCRIPT_WORDS)) == []
+
+
+async def test_pages_carry_the_script_sentences_in_their_language(api: TestClient) -> None:
+    html = await (await api.get("/login", headers={"Accept-Language": "de"})).text()
+    found = re.search(r'<script type="application/json" id="script-words">(.*?)</script>', html)
+    assert found is not None
+    import json
+
+    assert json.loads(found.group(1))["No connection; try again"] == "Keine Verbindung; bitte erneut versuchen"

@@ -1,0 +1,75 @@
+"""The sentences the pages' scripts write (`dashboard/static/*.js`), marked here for the catalogs.
+
+Scripts have no gettext: every page carries these sentences, translated, as JSON (`base.html`), and `app.js`'s
+`pageWords(text, values)` looks each one up by its English text and fills its `{placeholders}`. A test checks
+that every sentence a script asks for is listed here.
+"""
+
+from __future__ import annotations
+
+from dashboard.i18n.current import N_, gettext
+
+SCRIPT_WORDS = (
+    # settings.js
+    N_("That did not work; try again."),
+    N_("No API tokens yet."),
+    N_("Token"),
+    N_("last used {date}"),
+    N_("never used"),
+    N_("expires {date}"),
+    N_("this session"),
+    N_("Revoke"),
+    N_("Revoke {name}"),
+    N_("Revoke {name}? Software using it stops working at once."),
+    N_("this token"),
+    N_("No connection. Check your internet and try again."),
+    N_("This is not available on this server yet."),
+    N_("Copy this token now; it is not shown again. It works until {date}: {token}"),
+    # zones.js
+    N_("No city or country matches; try another spelling."),
+    N_("1 place matches."),
+    N_("{count} places match."),
+    N_("It is {time} there now."),
+    # live.js (and the statuses the pages name the same way)
+    N_("Bot answering"),
+    N_("Needs a person"),
+    N_("You have it"),
+    N_("Closed"),
+    N_("Opted out"),
+    N_("Not answered"),
+    N_("Sending again"),
+    N_("Customer {ending}"),
+    N_("New message from {name}"),
+    N_("a customer"),
+    # leo.js
+    N_("You: "),
+    N_("Problem: "),
+    N_("Leo: "),
+    N_("Figures"),
+    N_("Leo could not answer just now; try again."),
+    # more.js
+    N_("Loading…"),
+    # team.js
+    N_("Copied"),
+    N_("Link copied. Paste it into an email or a message to them."),
+    N_("Copying was not allowed: the link is selected, copy it with Ctrl+C or a long press."),
+    N_("The link is selected: copy it with Ctrl+C or a long press."),
+    # uploads.js
+    N_("Uploading {name}"),
+    N_("Added"),
+    N_("Could not be added"),
+    N_("No connection; try again"),
+    # charts.js
+    N_("Customer messages"),
+    N_("Replies"),
+    N_("Revenue"),
+    N_("Revenue ({currency})"),
+    N_("Conversations"),
+    N_("Sales"),
+    N_("Leads"),
+)
+
+
+def script_words() -> dict[str, str]:
+    """Each script sentence in the request's language, keyed by its English text."""
+    return {text: gettext(text) for text in SCRIPT_WORDS}
