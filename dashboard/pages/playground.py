@@ -17,5 +17,5 @@ routes = web.RouteTableDef()
 async def playground_page(request: web.Request) -> web.Response:
     session = await owner_session(request)
     # The page names what the bot made of each message in words, not the pipeline's codes.
-    words = chart_json({"intents": INTENT_NAMES, "stages": dict(Translated(STAGE_NAMES))})
+    words = chart_json({"intents": dict(Translated(INTENT_NAMES)), "stages": dict(Translated(STAGE_NAMES))})
     return await render(request, "playground.html", session, "playground", {"platforms": PLATFORMS, "words": words})

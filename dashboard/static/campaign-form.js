@@ -2,6 +2,7 @@
 // remove for questions and doubts. Without this script the whole form shows at once and still works.
 (function () {
   "use strict";
+  const t = window.pageWords || function (text) { return text; };
   const form = document.getElementById("campaign-form");
   if (!form) return;
   const steps = Array.from(form.querySelectorAll("fieldset[data-step]"));
@@ -31,13 +32,13 @@
     });
     const tools = row.querySelector(".row-tools");
     tools.replaceChildren(
-      tool("Move this " + noun + " up", "↑", function () {
+      tool(noun === "question" ? t("Move this question up") : t("Move this doubt up"), "↑", function () {
         if (row.previousElementSibling) row.parentElement.insertBefore(row, row.previousElementSibling);
       }),
-      tool("Move this " + noun + " down", "↓", function () {
+      tool(noun === "question" ? t("Move this question down") : t("Move this doubt down"), "↓", function () {
         if (row.nextElementSibling) row.parentElement.insertBefore(row.nextElementSibling, row);
       }),
-      tool("Remove this " + noun, "Remove", function () {
+      tool(noun === "question" ? t("Remove this question") : t("Remove this doubt"), t("Remove"), function () {
         const list = row.parentElement;
         row.remove();
         if (!list.children.length) addRow(list, noun);
@@ -53,7 +54,7 @@
     return row;
   }
 
-  [["questions", "question", "Add a question"], ["objections", "doubt", "Add a doubt and its answer"]].forEach(function (spec) {
+  [["questions", "question", t("Add a question")], ["objections", "doubt", t("Add a doubt and its answer")]].forEach(function (spec) {
     const box = form.querySelector('[data-repeat="' + spec[0] + '"]');
     const list = box.querySelector(".repeat-list");
     const rows = Array.from(list.children);
@@ -116,23 +117,23 @@
       const el = named(name);
       return el && el.selectedOptions && el.selectedOptions[0] ? el.selectedOptions[0].textContent : "";
     };
-    add("Campaign", text(named("name")));
-    add("Product", text(named("product.name")));
+    add(t("Campaign"), text(named("name")));
+    add(t("Product"), text(named("product.name")));
     const per = period && period.value === "custom" ? text(customPeriod) : select("product.billing_period").toLowerCase();
-    add("Price", [text(named("product.price")), text(named("product.currency")), per].filter(Boolean).join(" "));
-    add("What’s included", text(named("product.features")));
-    add("Link", text(named("product.call_to_action_url")));
-    add("Where", select("target_platform"));
-    add("Greeting", text(named("chat_flow.greeting")));
+    add(t("Price"), [text(named("product.price")), text(named("product.currency")), per].filter(Boolean).join(" "));
+    add(t("What’s included"), text(named("product.features")));
+    add(t("Link"), text(named("product.call_to_action_url")));
+    add(t("Where"), select("target_platform"));
+    add(t("Greeting"), text(named("chat_flow.greeting")));
     const questions = Array.from(form.querySelectorAll('input[name="chat_flow.qualification_questions"]')).map(text).filter(Boolean);
-    add("Questions", questions.map(function (q, i) { return (i + 1) + ". " + q; }).join("\n"));
+    add(t("Questions"), questions.map(function (q, i) { return (i + 1) + ". " + q; }).join("\n"));
     const doubts = Array.from(form.querySelectorAll('input[name="chat_flow.objection_handling.objection"]'));
     const answers = Array.from(form.querySelectorAll('input[name="chat_flow.objection_handling.answer"]'));
-    add("Doubts", doubts.map(function (d, i) { return text(d) ? text(d) + " → " + text(answers[i]) : ""; }).filter(Boolean).join("\n"));
-    add("Closing", text(named("chat_flow.closing_message")));
-    add("Audience", [text(named("target_audience.age_range")) ? "ages " + text(named("target_audience.age_range")) : "",
+    add(t("Doubts"), doubts.map(function (d, i) { return text(d) ? text(d) + " → " + text(answers[i]) : ""; }).filter(Boolean).join("\n"));
+    add(t("Closing"), text(named("chat_flow.closing_message")));
+    add(t("Audience"), [text(named("target_audience.age_range")) ? t("ages {range}", { range: text(named("target_audience.age_range")) }) : "",
       text(named("target_audience.location")).split("\n").filter(Boolean).join(", "),
-      text(named("target_audience.interests")).split("\n").filter(Boolean).join(", ")].filter(Boolean).join(" · ") || "Anyone");
+      text(named("target_audience.interests")).split("\n").filter(Boolean).join(", ")].filter(Boolean).join(" · ") || t("Anyone"));
     box.replaceChildren(list);
   }
 

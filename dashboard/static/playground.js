@@ -2,6 +2,7 @@
 // made of the turn (intent, confidence, lead score) sits in a collapsible panel under the reply.
 (function () {
   "use strict";
+  const t = window.pageWords || function (text) { return text; };
   const form = document.getElementById("playground");
   const chat = document.getElementById("chat");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -29,7 +30,7 @@
     dots.append(document.createElement("span"), document.createElement("span"), document.createElement("span"));
     const label = document.createElement("span");
     label.className = "visually-hidden";
-    label.textContent = "Your bot is writing…";
+    label.textContent = t("Your bot is writing…");
     item.append(dots, label);
     chat.appendChild(item);
     return item;
@@ -49,7 +50,7 @@
     const panel = document.createElement("details");
     panel.className = "owner-details";
     const summary = document.createElement("summary");
-    summary.textContent = "Details for you";
+    summary.textContent = t("Details for you");
     panel.appendChild(summary);
     const list = document.createElement("ul");
     lines.forEach(function (line) {
@@ -91,7 +92,7 @@
       if (!response.ok) {
         const error = data.error || {};
         const field = error.fields ? Object.values(error.fields)[0] : "";
-        add("error", field || error.message || "That did not work; try again.");
+        add("error", field || error.message || t("That did not work; try again."));
         return;
       }
       sessionId = data.session_id;
@@ -102,17 +103,17 @@
       const item = add("bot", data.reply);
       const lead = data.lead;
       const lines = [
-        "Understood as: " + intentWords(data.intent) + " (" + Math.round(data.confidence * 100) + "% sure)",
-        "Answered by: " + (data.source === "llm" ? "the model" : "the offline responder"),
-        "Lead: score " + lead.score + ", " + stageWords(lead.stage) + (lead.reasons.length ? ". " + lead.reasons.join(", ") : ""),
+        t("Understood as: {intent} ({sure}% sure)", { intent: intentWords(data.intent), sure: Math.round(data.confidence * 100) }),
+        data.source === "llm" ? t("Answered by: the model") : t("Answered by: the offline responder"),
+        t("Lead: score {score}, {stage}", { score: lead.score, stage: stageWords(lead.stage) }) + (lead.reasons.length ? ". " + lead.reasons.join(", ") : ""),
       ];
-      if (data.guard_blocked) lines.push("A draft was repaired: " + data.guard_violations.join("; "));
-      if (data.handoff) lines.push("Handed over to your team: the bot stays silent from here.");
-      if (data.opted_out) lines.push("The customer opted out.");
+      if (data.guard_blocked) lines.push(t("A draft was repaired: {what}", { what: data.guard_violations.join("; ") }));
+      if (data.handoff) lines.push(t("Handed over to your team: the bot stays silent from here."));
+      if (data.opted_out) lines.push(t("The customer opted out."));
       details(item, lines);
     } catch (err) {
       writing.remove();
-      add("error", "Your bot could not be reached. Check your connection and send again.");
+      add("error", t("Your bot could not be reached. Check your connection and send again."));
     } finally {
       send.disabled = false;
     }
