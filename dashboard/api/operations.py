@@ -49,6 +49,7 @@ ERROR_DESCRIPTIONS = {
     401: "not logged in, or the API token is not valid",
     403: "a session call without its X-CSRF-Token header, or a team member's call to what only the owner may do",
     404: "not found (or another business's)",
+    405: "this method is not allowed at that address (an id spelled like another address's last part)",
     409: "conflicts with what exists",
     413: "body too large",
     415: "Content-Type not accepted by this operation",
@@ -144,7 +145,9 @@ class Operation:
         if self.query is not None:
             statuses.add(400)
         if self.path_params:
-            statuses.add(404)
+            # An id spelled like a sibling address ("/api/campaigns/status") reaches that address, which may not
+            # take this method.
+            statuses |= {404, 405}
         return sorted(statuses)
 
     @property
