@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import Translations
+
+from bot.i18n.po_catalogs import PoCatalogs
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 DOMAIN = "replies"
@@ -56,21 +55,16 @@ def language_of(tag: str) -> str:
     return found.group(0).lower() if found else ""
 
 
-def _catalog_path(lang: str) -> Path:
-    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+CATALOGS = PoCatalogs(LOCALES_DIR, DOMAIN, SOURCE_LANGUAGE)
 
 
-@cache
 def available_languages() -> tuple[str, ...]:
     """The languages that have a catalog, English first."""
-    found = sorted(path.parent.parent.name for path in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
-    return (SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE))
+    return CATALOGS.available_languages()
 
 
-@cache
 def read_catalog(lang: str) -> Catalog:
-    with _catalog_path(lang).open("rb") as source:
-        return read_po(source, locale=lang, domain=DOMAIN)
+    return CATALOGS.read_catalog(lang)
 
 
 @cache
@@ -89,24 +83,9 @@ def catalog_language(lang: str) -> str:
     return SOURCE_LANGUAGE
 
 
-@cache
 def translations(lang: str) -> Translations:
     """The compiled catalog of `lang` (a language code or tag), English behind it for what it lacks."""
-    code = catalog_language(lang)
-    english = _compiled(SOURCE_LANGUAGE)
-    if code == SOURCE_LANGUAGE:
-        return english
-    own = _compiled(code)
-    own.add_fallback(english)
-    return own
-
-
-def _compiled(lang: str) -> Translations:
-    # write_mo leaves out empty and fuzzy entries, so an untranslated line falls through to English.
-    compiled = BytesIO()
-    write_mo(compiled, read_catalog(lang))
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return CATALOGS.translations(catalog_language(lang))
 
 
 def phrase(key: str, lang: str, **values: str) -> str:

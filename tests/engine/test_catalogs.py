@@ -15,6 +15,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.i18n import catalogs
+from bot.i18n.po_catalogs import PoCatalogs
 from bot.pipeline.classify import is_opt_in
 from bot.pipeline.phrases import join_list, language_name, phrase
 from tests.test_layering import IO_LIBRARIES, imports_of
@@ -194,14 +195,11 @@ def partial_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
         'msgid "great_choice"\nmsgstr "Bonega elekto!"\n\nmsgid "thanks_back"\nmsgstr ""\n',
         encoding="utf-8",
     )
-    cached = (catalogs.available_languages, catalogs.read_catalog, catalogs.message_keys, catalogs.translations)
-    for function in cached:
-        function.cache_clear()
-    monkeypatch.setattr(catalogs, "LOCALES_DIR", tmp_path)
+    catalogs.message_keys.cache_clear()
+    monkeypatch.setattr(catalogs, "CATALOGS", PoCatalogs(tmp_path, catalogs.DOMAIN, catalogs.SOURCE_LANGUAGE))
     yield
     monkeypatch.undo()
-    for function in cached:
-        function.cache_clear()
+    catalogs.message_keys.cache_clear()
 
 
 @pytest.mark.usefixtures("partial_catalog")
