@@ -13,7 +13,6 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
-import aiosmtplib
 import redis.asyncio as aioredis
 from aiohttp import web
 from pymongo import ASCENDING
@@ -27,6 +26,7 @@ from bot.runtime.settings import Settings
 from channels.accounts import troubled_since
 from dashboard.alert_mail import alert_due, alert_email, default_sender
 from dashboard.i18n import SOURCE_LANGUAGE, use_language
+from dashboard.outgoing_mail import send_email
 from dashboard.owners import get_tenant
 from dashboard.trouble import owner_trouble
 
@@ -115,19 +115,9 @@ class AlertMailer:
                 sender=s.smtp_from or default_sender(s.public_base),
                 base_url=s.public_base,
             )
-        try:
-            await aiosmtplib.send(
-                message,
-                hostname=s.smtp_host,
-                port=s.smtp_port,
-                username=s.smtp_username or None,
-                password=s.smtp_password or None,
-                use_tls=s.smtp_security == "tls",
-                start_tls=s.smtp_security == "starttls",
-                timeout=SMTP_TIMEOUT_S,
-            )
-        except (aiosmtplib.SMTPException, OSError) as exc:
-            log.warning("alert email not sent", extra={"error_type": type(exc).__name__})
+        error = await send_email(s, message, timeout_s=SMTP_TIMEOUT_S)
+        if error:
+            log.warning("alert email not sent", extra={"error_type": error})
             await self._redis.set(_failed_key(tenant_id), to_ms(now), ex=timedelta(hours=1))
             await self._redis.delete(claim)
             return False

@@ -7,12 +7,12 @@ import logging
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
-import aiosmtplib
 from babel.dates import format_skeleton
 
 from bot.runtime.settings import Settings
 from dashboard.alert_mail import default_sender
 from dashboard.i18n.current import format_locale, gettext
+from dashboard.outgoing_mail import send_email
 
 log = logging.getLogger(__name__)
 
@@ -55,18 +55,7 @@ async def send_invite(settings: Settings, message: EmailMessage) -> bool:
     """Send it; False (logged, never raised) when the server is unset, away or refuses."""
     if not settings.smtp_host:
         return False
-    try:
-        await aiosmtplib.send(
-            message,
-            hostname=settings.smtp_host,
-            port=settings.smtp_port,
-            username=settings.smtp_username or None,
-            password=settings.smtp_password or None,
-            use_tls=settings.smtp_security == "tls",
-            start_tls=settings.smtp_security == "starttls",
-            timeout=SMTP_TIMEOUT_S,
-        )
-    except (aiosmtplib.SMTPException, OSError) as exc:
-        log.warning("invitation email not sent", extra={"error_type": type(exc).__name__})
-        return False
-    return True
+    error = await send_email(settings, message, timeout_s=SMTP_TIMEOUT_S)
+    if error:
+        log.warning("invitation email not sent", extra={"error_type": error})
+    return not error
