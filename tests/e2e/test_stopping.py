@@ -50,6 +50,12 @@ async def test_stop_finishes_running_turns_and_leaves_the_rest_for_another_worke
         await post_webhook(client, "messenger", messenger_text("Is there a trial class?", psid=psid))
     await eventually(lambda: _pending(redis, len(running) + len(waiting)), what="all five deliveries taken")
 
+    async def waiting_stored() -> bool:
+        # The stop comes while these two wait out their debounce window: stored, not yet answered.
+        return all([await _states(client, tenant, psid) == ["pending"] for psid in waiting])
+
+    await eventually(waiting_stored, what="the two waiting messages stored")
+
     await first.stop()
     await first_run
 
