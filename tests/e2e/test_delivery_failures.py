@@ -68,7 +68,7 @@ class Platform:
             found = [c for c in listed["conversations"] if c["customer_id"] == customer and c["delivery"] == state]
             return found[0] if found else None
 
-        return await eventually(reached, timeout=30, what=f"{customer}'s delivery {state}")
+        return await eventually(reached, timeout=60, what=f"{customer}'s delivery {state}")
 
     async def page(self, tenant: Tenant, path: str) -> str:
         """A page as the owner's browser gets it (their session, not the API token)."""
