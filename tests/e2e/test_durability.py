@@ -329,7 +329,7 @@ async def test_delivery_that_keeps_failing_is_dead_lettered_and_replays(aiohttp_
 
     async with quick_worker(settings, claim_idle_ms=200, max_attempts=2, graph_attempts=2) as (_, inbound, _platform):
         await post_webhook(client, "messenger", messenger_text("Anyone there?", psid="PSID_DL"))
-        dead = await eventually(inbound.list_dead_letters, timeout=15, what="a dead letter")
+        dead = await eventually(inbound.list_dead_letters, timeout=60, what="a dead letter")
         assert len(dead) == 1 and dead[0]["channel"] == "messenger"
         assert "GraphError" in dead[0]["error"], dead[0]["error"]  # the operator sees why it died
         assert await redis.xlen("inbound") == 0
