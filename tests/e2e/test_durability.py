@@ -266,8 +266,11 @@ async def test_a_reply_sent_but_never_stored_is_known_from_metas_report_and_not_
     reference = first.json.get("biz_opaque_callback_data") or first.json["message"]["metadata"]
 
     db = platform_client.app[SERVICES].db
-    reply = await db.messages.find_one({"tenant_id": tenant.tenant_id, "direction": "out"})
-    assert reply is not None and reference == "salesbot:" + reply["turn_id"]
+    # Meta's answer comes before the reply is stored: wait for the record the crash below takes away.
+    reply = await eventually(
+        lambda: db.messages.find_one({"tenant_id": tenant.tenant_id, "direction": "out"}), what="the reply stored"
+    )
+    assert reference == "salesbot:" + reply["turn_id"]
     # The crash: the reply's record was never written, and the customer's message is still waiting for its turn.
     await db.messages.delete_one({"_id": reply["_id"]})
     account_id = WA_PHONE_ID if channel == "whatsapp" else PAGE_ID
