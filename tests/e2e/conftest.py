@@ -279,8 +279,9 @@ async def remember_customer(redis, platform: str, account_id: str, customer_id: 
     await redis.set(f"profile:{platform}:{account_id}:{customer_id}", name, ex=3600)
 
 
-async def eventually(check, *, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
-    """Call `check()` (plain or async) until it returns something truthy; its last value otherwise fails the test."""
+async def eventually(check, *, timeout: float = 10.0, interval: float = 0.05, what: str = "condition", explain=None):
+    """Call `check()` (plain or async) until it returns something truthy; its last value otherwise fails the test,
+    with what the async `explain()` says about why, when given."""
     import asyncio
     import inspect
 
@@ -292,7 +293,8 @@ async def eventually(check, *, timeout: float = 10.0, interval: float = 0.05, wh
         if value:
             return value
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; last value: {value!r}")
+            why = f"\n{await explain()}" if explain is not None else ""
+            raise AssertionError(f"timed out waiting for {what}; last value: {value!r}{why}")
         await asyncio.sleep(interval)
 
 
@@ -314,6 +316,27 @@ def sends_by_recipient(fake: FakeGraph) -> dict[str, int]:
         recipient = (call.json.get("recipient") or {}).get("id") or call.json.get("to", "")
         counts[recipient] = counts.get(recipient, 0) + 1
     return counts
+
+
+async def queue_state(redis) -> str:
+    """What the inbound queue holds right now, for a failed wait to say why: each pending entry's consumer, idle
+    time, deliveries and counted attempts, its last error, the consumers of the group and the locks held."""
+    lines = [f"stream length {await redis.xlen('inbound')}"]
+    if await redis.exists("inbound"):
+        for group in await redis.xinfo_groups("inbound"):
+            name = group["name"]
+            consumers = await redis.xinfo_consumers("inbound", name)
+            lines.append(f"group {name}: consumers {[(c['name'], c['pending'], c['idle']) for c in consumers]}")
+            for entry in await redis.xpending_range("inbound", name, min="-", max="+", count=20):
+                entry_id = entry["message_id"]
+                attempts = await redis.hget("inbound:attempts", entry_id)
+                error = (await redis.hget("inbound:errors", entry_id) or "")[:200]
+                lines.append(
+                    f"  pending {entry_id}: consumer {entry['consumer']}, idle {entry['time_since_delivered']} ms, "
+                    f"delivered {entry['times_delivered']}x, attempts {attempts}, last error {error!r}"
+                )
+    lines.append(f"dead letters {await redis.xlen('deadletter')}, locks {await redis.keys('lock:conversation:*')}")
+    return "\n".join(lines)
 
 
 async def settled(redis, *, timeout: float = 20.0) -> None:

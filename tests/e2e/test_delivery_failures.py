@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     connect_channel,
     eventually,
     post_messenger,
+    queue_state,
     remember_customer,
     settled,
     signup,
@@ -68,7 +69,12 @@ class Platform:
             found = [c for c in listed["conversations"] if c["customer_id"] == customer and c["delivery"] == state]
             return found[0] if found else None
 
-        return await eventually(reached, timeout=60, what=f"{customer}'s delivery {state}")
+        return await eventually(
+            reached,
+            timeout=60,
+            what=f"{customer}'s delivery {state} after {len(self.fake.sends())} sends",
+            explain=lambda: queue_state(self.app[SERVICES].redis),
+        )
 
     async def page(self, tenant: Tenant, path: str) -> str:
         """A page as the owner's browser gets it (their session, not the API token)."""

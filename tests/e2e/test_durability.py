@@ -33,6 +33,7 @@ from tests.e2e.conftest import (
     messenger_items,
     messenger_text,
     post_webhook,
+    queue_state,
     remember_customer,
     seeded_tenant,
     sends_by_recipient,
@@ -332,7 +333,12 @@ async def test_delivery_that_keeps_failing_is_dead_lettered_and_replays(aiohttp_
 
     async with quick_worker(settings, claim_idle_ms=200, max_attempts=2, graph_attempts=2) as (_, inbound, _platform):
         await post_webhook(client, "messenger", messenger_text("Anyone there?", psid="PSID_DL"))
-        dead = await eventually(inbound.list_dead_letters, timeout=60, what="a dead letter")
+        dead = await eventually(
+            inbound.list_dead_letters,
+            timeout=60,
+            what=f"a dead letter after {len(fake.sends())} sends",
+            explain=lambda: queue_state(redis),
+        )
         assert len(dead) == 1 and dead[0]["channel"] == "messenger"
         assert "GraphError" in dead[0]["error"], dead[0]["error"]  # the operator sees why it died
         assert await redis.xlen("inbound") == 0
