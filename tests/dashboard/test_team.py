@@ -23,7 +23,15 @@ from dashboard.team.policy import MEMBER, OWNER, PUBLIC, Access, Role, access_of
 from tests.clocks import SettableClock
 from tests.dashboard.conftest import SignedUp, platform_of
 from tests.dashboard.test_pages import form_login, hidden_token
-from tests.dashboard.test_session_end import ENDS_WITHIN_S, Login, assert_ended_without_events, log_in, open_stream
+from tests.dashboard.test_session_end import (
+    ENDS_WITHIN_S,
+    Login,
+    a_conversation_moves,
+    assert_ended_without_events,
+    event_about,
+    log_in,
+    open_stream,
+)
 
 AGENT_EMAIL = "sam@example.com"
 AGENT_PASSWORD = "orange kettle on the moon"
@@ -384,6 +392,10 @@ async def test_removing_a_member_ends_their_sessions_streams_and_tokens_within_a
     streams = [await open_stream(api, s.agent), await open_stream(api, second)]
     owner_stream = await open_stream(api, await log_in(api, owner))
     agent_id = (await (await api.get("/api/me", headers=s.agent.cookie)).json())["owner"]["id"]
+    # What happened before the removal has reached every page: what follows it must reach none of the member's.
+    before = await a_conversation_moves(api, owner, "Dana Before")
+    for stream in [*streams, owner_stream]:
+        await event_about(stream, before)
 
     started = time.monotonic()
     removed = await api.delete(f"/api/team/members/{agent_id}", headers=owner.auth)
@@ -391,6 +403,7 @@ async def test_removing_a_member_ends_their_sessions_streams_and_tokens_within_a
     body = await removed.json()
     # The session the join opened and two logins, each with its API token.
     assert body["sessions_ended"] == 3 and body["tokens_revoked"] == 2
+    await a_conversation_moves(api, owner, "Erin After")
     for stream in streams:
         await assert_ended_without_events(stream, started)
     assert time.monotonic() - started < ENDS_WITHIN_S
