@@ -102,22 +102,22 @@ def validate_connection(platform: str, account_id: str, access_token: str, name:
     """Field problems of a connect request, each field with the kind of its problem (empty when it is fine)."""
     fields: dict[str, str] = {}
     if platform not in PLATFORMS:
-        fields["platform"] = "platform_unknown"
+        fields["platform"] = "choice"
     if not _ACCOUNT_ID.match(account_id or ""):
-        fields["account_id"] = "account_id_not_numeric"
+        fields["account_id"] = "account_id_digits"
     token = access_token or ""
     if not token.strip():
         fields["access_token"] = "required"
     elif len(token) > _MAX_TOKEN_LENGTH or any(char.isspace() for char in token):
         fields["access_token"] = "not_a_token"
     if len(name) > _MAX_NAME_LENGTH:
-        fields["name"] = "name_too_long"
+        fields["name"] = "string_too_long"
     return fields
 
 
 def invalid_connection(fields: dict[str, str]) -> ConnectionRefused:
     """The refusal of a connect request whose `fields` (from `validate_connection`) are wrong."""
-    return ConnectionRefused("invalid", fields, platforms=", ".join(PLATFORMS), name_max=_MAX_NAME_LENGTH)
+    return ConnectionRefused("invalid", fields, expected=", ".join(PLATFORMS), max_length=_MAX_NAME_LENGTH)
 
 
 async def connect_account(

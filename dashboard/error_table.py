@@ -116,7 +116,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("refused", "account_gone"): Row(401, "unauthorized", N_("this account no longer exists")),
     ("refused", "invalid_credentials"): Row(401, "invalid_credentials", N_("wrong email or password")),
     ("refused", "owner_only"): Row(403, "owner_only", N_("only the owner of this business can do this")),
-    ("refused", "csrf"): Row(403, "csrf", N_("missing or wrong X-CSRF-Token header")),
+    ("refused", "csrf"): Row(
+        403, "csrf", N_("The page's security token is missing or wrong (X-CSRF-Token header). Reload the page and try again.")
+    ),
     ("refused", "wrong_password"): Row(403, "wrong_password", N_("the password is not right")),
     ("refused", "state_not_yours"): Row(
         403,
@@ -227,13 +229,10 @@ TABLE: dict[tuple[str, str], Row] = {
 
 # What is wrong with one field of a domain error, by the kind its raiser gave; {field} is the field in words.
 FIELD_SENTENCES: dict[str, str] = {
-    "platform_unknown": N_("{field} must be one of: {platforms}."),
-    "account_id_not_numeric": N_("{field} must be the numeric id of the page, Instagram account or WhatsApp phone number."),
-    "not_a_token": N_("{field} does not look like an access token."),
-    "name_too_long": N_("{field} can have at most {name_max} characters."),
-    "connected_elsewhere": N_("{field} is connected to another business already."),
+    "not_a_token": N_("This does not look like an access token."),
+    "connected_elsewhere": N_("This account is connected to another business already."),
     "token_not_accepted": N_("Not accepted for this account. Copy a fresh access token and try again."),
-    "another_account": N_("{field} belongs to another account."),
+    "another_account": N_("This access token belongs to another account."),
     "already_registered": N_("An account with this email exists already."),
     "has_account": N_("This email has an account already."),
     "not_your_password": N_("This is not your password."),
@@ -241,7 +240,7 @@ FIELD_SENTENCES: dict[str, str] = {
     "password_too_common": N_("{field} is too common or too easy to guess; try a few unrelated words."),
     "unknown_or_expired": N_("This link is unknown or expired."),
     "other_session": N_("This login was started by another session or token."),
-    "no_user": N_("{field} names no user."),
+    "no_user": N_("The signed request names no user."),
     "unreadable": N_("The file could not be read."),
     "after_last_day": N_("The first day is after the last."),
     "range_too_long": N_("At most {days} days at once."),

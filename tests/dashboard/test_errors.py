@@ -63,7 +63,7 @@ async def test_errors_render_as_json(aiohttp_client, caplog: pytest.LogCaptureFi
         "error": {
             "code": "account_taken",
             "message": "this account is already connected to another business",
-            "fields": {"account_id": "Account id is connected to another business already."},
+            "fields": {"account_id": "This account is connected to another business already."},
         }
     }
 
