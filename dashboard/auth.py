@@ -11,6 +11,7 @@ from dashboard.api.operations import operation_of
 from dashboard.context import IDENTITY, Identity, services
 from dashboard.errors import Handler
 from dashboard.owners import resolve_token, token_expired
+from dashboard.request_language import use_owner_language
 from dashboard.sessions import SESSION_COOKIE, SessionStore
 from knowledge.domain_errors import Refused
 
@@ -46,6 +47,8 @@ async def authenticate(request: web.Request) -> Identity:
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not sent or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+            # The session names the owner, so the refusal is said in their language, as every later answer is.
+            await use_owner_language(request, session.tenant_id, session.owner_id)
             raise Refused("csrf")
     return Identity(tenant_id=session.tenant_id, owner_id=session.owner_id, via="session", session_id=session_id, session=session)
 
