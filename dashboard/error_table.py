@@ -302,7 +302,7 @@ def answer_for(error: DomainError) -> Answer:
     keeps every kind raised in the code in the table."""
     row = row_of(error)
     if row is None:
-        return Answer(500, "internal", gettext("something went wrong; try again"))
+        return Answer(500, "internal", gettext(INTERNAL))
     values = _values(error)
     message = row.say(values) if row.say is not None else _fill(gettext(row.sentence), values)
     if isinstance(error, FieldsInvalid):

@@ -45,7 +45,6 @@ QUALITY_MODEL_RUNS_PER_TENANT = limit("quality-model-run", "5/10 minutes")
 # the bot's replies to the owner's own questions, dropped with the account).
 LAST_RUN_KEY = "quality-run:{tenant}:last"
 LAST_RUN_TTL_S = 3600
-NO_MODEL_MESSAGE = "No AI model is set up on this server (GROQ_API_KEY is not set), so test questions run offline only."
 Verdict = Literal["answered", "wrong", "declined", "blocked"]
 
 

@@ -12,7 +12,7 @@ from dashboard.api.knowledge import remove, search
 from dashboard.api.onboarding import read_profile, write_profile
 from dashboard.context import services
 from dashboard.error_table import FieldsInvalid, answer_for
-from dashboard.i18n.current import format_locale
+from dashboard.i18n.current import format_locale, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of, validate
 from dashboard.pages.frame import not_found_page, render, see_other
@@ -82,7 +82,7 @@ async def upload_form(request: web.Request) -> web.Response:
     files = [item for item in form.getall("file", []) if isinstance(item, web.FileField)]
     errors: list[str] = []
     if not files or all(not item.filename for item in files):
-        errors.append("Choose one or more files first (text, Markdown or PDF).")
+        errors.append(gettext("Choose one or more files first (text, Markdown or PDF)."))
     for item in files:
         if not item.filename:
             continue

@@ -65,7 +65,7 @@ def parse_range(request: web.Request, last_default: date) -> tuple[date, date, d
         try:
             value = date.fromisoformat(raw)
         except ValueError:
-            errors[name] = "Pick a date"
+            errors[name] = gettext("Pick a date")
             continue
         if name == "from":
             first = value
@@ -74,7 +74,7 @@ def parse_range(request: web.Request, last_default: date) -> tuple[date, date, d
     if "from" not in request.query or not request.query.get("from"):
         first = last - timedelta(days=PERIOD_DAYS - 1)
     if first > last:
-        errors["from"] = "The first day must not be after the last"
+        errors["from"] = gettext("The first day must not be after the last")
         first = last - timedelta(days=PERIOD_DAYS - 1)
     return first, last, errors
 

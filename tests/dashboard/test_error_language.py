@@ -92,6 +92,15 @@ async def test_a_write_without_its_csrf_token_is_refused_in_the_owners_language(
     }
 
 
+async def test_a_page_form_without_its_csrf_token_is_refused_in_spanish(api: TestClient, owner: SignedUp) -> None:
+    await form_login(api, owner)
+    refused = await api.post("/integrations/connect", data={"platform": "facebook", "csrf_token": "guess"}, headers=ES)
+    assert refused.status == 403
+    assert await refused.text() == (
+        "Este formulario caducó o no viene de este sitio. Vuelve atrás, recarga la página e inténtalo de nuevo."
+    )
+
+
 async def test_an_agent_is_refused_the_owners_pages_in_german(api: TestClient, owner: SignedUp) -> None:
     await agent_joins(api, owner)
     login = await api.post("/api/login", json={"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
