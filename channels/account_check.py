@@ -21,14 +21,15 @@ from channels.accounts import (
     account_from_doc,
     account_token,
     connect_account,
+    invalid_connection,
     mark_needs_reconnect,
     validate_connection,
 )
 from channels.crypto import TokenCipher, TokenDecryptError
-from channels.errors import ChannelError
+from channels.errors import ConnectionRefused, MetaUnreachable
 from channels.graph import Auth, GraphClient, GraphError
 from channels.parsing import as_str
-from channels.problems import PASSING_PROBLEMS, connect_trouble, problem_of
+from channels.problems import PASSING_PROBLEMS, problem_of
 
 log = logging.getLogger(__name__)
 
@@ -58,35 +59,26 @@ def token_dead(error: GraphError) -> bool:
     return error.category == "auth"
 
 
-def refusal(error: GraphError, platform: str = "facebook") -> ChannelError:
+def refusal(error: GraphError, platform: str = "facebook") -> ConnectionRefused | MetaUnreachable:
     """What the owner reads when Meta does not accept the token for the account, or cannot be asked. An outage
     names no field: nothing the owner typed is wrong, so the form says what happened instead of "fix the field"."""
     problem = problem_of(error)
     if problem in PASSING_PROBLEMS or error.http_status == 0 or error.http_status >= 500:
-        return ChannelError(502, "meta_unreachable", connect_trouble("unreachable", platform))
-    return ChannelError(
-        422,
-        "invalid_access_token",
-        connect_trouble("token", platform),
-        {"access_token": "Not accepted for this account. Copy a fresh access token and try again."},
-    )
+        return MetaUnreachable("meta_unreachable", platform=platform)
+    return ConnectionRefused("invalid_access_token", {"access_token": "token_not_accepted"}, platform=platform)
 
 
 async def check_token(graph: GraphClient, platform: str, account_id: str, token: str) -> AccountIdentity:
-    """The account's identity, when `token` may act for it; ChannelError (4xx naming the access token) otherwise."""
+    """The account's identity, when `token` may act for it; ConnectionRefused (naming the access token) or
+    MetaUnreachable otherwise."""
     try:
         identity = await asyncio.wait_for(read_account(graph, platform, account_id, token), CHECK_TIMEOUT_S)
     except GraphError as exc:
         raise refusal(exc, platform) from None
     except TimeoutError:
-        raise ChannelError(504, "meta_unreachable", connect_trouble("unreachable", platform)) from None
+        raise MetaUnreachable("meta_unreachable_in_time", platform=platform) from None
     if identity.account_id != account_id:
-        raise ChannelError(
-            422,
-            "invalid_access_token",
-            f"This access token is for another account than {account_id}.",
-            {"access_token": "belongs to another account"},
-        )
+        raise ConnectionRefused("token_of_another_account", {"access_token": "another_account"}, account_id=account_id)
     return identity
 
 
@@ -102,12 +94,12 @@ async def connect_checked_account(
 ) -> ChannelAccount:
     """Connect an account by hand once Meta confirmed the token is for it; its name is Meta's unless one is given.
 
-    ChannelError 422 for bad fields or a token Meta refuses, 409 when another business has the account, 502/504
-    when Meta could not be asked.
+    ConnectionRefused for bad fields or a token Meta refuses, AccountTaken when another business has the account,
+    MetaUnreachable when Meta could not be asked.
     """
     fields = validate_connection(platform, account_id, access_token, name)
     if fields:  # nothing that is not a plain numeric id ever becomes a Graph path
-        raise ChannelError(422, "invalid", "some fields are invalid", fields)
+        raise invalid_connection(fields)
     identity = await check_token(graph, platform, account_id, access_token)
     return await connect_account(db, cipher, tenant_id, platform, account_id, access_token, name.strip() or identity.name)
 

@@ -20,7 +20,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from channels.crypto import TokenCipher, TokenDecryptError, mask
-from channels.errors import ChannelError
+from channels.errors import AccountTaken, ConnectionRefused
 from channels.health import ChannelHealth, health_of, success_worth_noting
 
 COLLECTION = "channel_accounts"
@@ -99,20 +99,25 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
 
 
 def validate_connection(platform: str, account_id: str, access_token: str, name: str = "") -> dict[str, str]:
-    """Field problems of a connect request (empty when it is fine)."""
+    """Field problems of a connect request, each field with the kind of its problem (empty when it is fine)."""
     fields: dict[str, str] = {}
     if platform not in PLATFORMS:
-        fields["platform"] = "must be one of " + ", ".join(PLATFORMS)
+        fields["platform"] = "choice"
     if not _ACCOUNT_ID.match(account_id or ""):
-        fields["account_id"] = "must be the numeric id of the page, Instagram account or WhatsApp phone number"
+        fields["account_id"] = "account_id_digits"
     token = access_token or ""
     if not token.strip():
-        fields["access_token"] = "is required"
+        fields["access_token"] = "required"
     elif len(token) > _MAX_TOKEN_LENGTH or any(char.isspace() for char in token):
-        fields["access_token"] = "does not look like an access token"
+        fields["access_token"] = "not_a_token"
     if len(name) > _MAX_NAME_LENGTH:
-        fields["name"] = f"must be at most {_MAX_NAME_LENGTH} characters"
+        fields["name"] = "string_too_long"
     return fields
+
+
+def invalid_connection(fields: dict[str, str]) -> ConnectionRefused:
+    """The refusal of a connect request whose `fields` (from `validate_connection`) are wrong."""
+    return ConnectionRefused("invalid", fields, expected=", ".join(PLATFORMS), max_length=_MAX_NAME_LENGTH)
 
 
 async def connect_account(
@@ -126,23 +131,18 @@ async def connect_account(
 ) -> ChannelAccount:
     """Connect an account to this tenant, or renew its token if the tenant already has it.
 
-    ChannelError 422 for bad input, 409 when another tenant has connected the same account.
+    ConnectionRefused for bad input, AccountTaken when another tenant has connected the same account.
     """
     fields = validate_connection(platform, account_id, access_token, name)
     if fields:
-        raise ChannelError(422, "invalid", "some fields are invalid", fields)
+        raise invalid_connection(fields)
     name = name.strip()
     for _ in range(2):
         # Unscoped on purpose: the account may belong to another tenant, which is the conflict to report.
         existing = await db[COLLECTION].find_one({"platform": platform, "account_id": account_id})
         if existing is not None:
             if existing["tenant_id"] != tenant_id:
-                raise ChannelError(
-                    409,
-                    "account_taken",
-                    "this account is already connected to another business",
-                    {"account_id": "already connected elsewhere"},
-                )
+                raise AccountTaken("account_taken", {"account_id": "connected_elsewhere"})
             return await _renew(db, cipher, existing, access_token, name)
         now = datetime.now(UTC)
         doc: dict[str, Any] = {
@@ -161,7 +161,7 @@ async def connect_account(
         except DuplicateKeyError:
             continue  # connected concurrently: read the winner and decide again
         return account_from_doc(doc)
-    raise ChannelError(409, "account_taken", "this account is being connected right now; try again")
+    raise AccountTaken("account_being_connected")
 
 
 async def _renew(
@@ -182,7 +182,7 @@ async def _renew(
     )
     renewed = await db[COLLECTION].find_one(key)
     if renewed is None:  # disconnected in between
-        raise ChannelError(409, "account_taken", "this account changed while connecting; try again")
+        raise AccountTaken("account_changed")
     return account_from_doc(renewed)
 
 

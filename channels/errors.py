@@ -1,12 +1,18 @@
-"""Failures of the channels package that the owner API shows as `{"error": {"code", "message", "fields"}}`."""
+"""Failures of connecting a channel, in the families every room shares (`knowledge/domain_errors.py`); the owner's
+side decides how each is answered and said."""
 
 from __future__ import annotations
 
+from knowledge.domain_errors import Conflict, InvalidInput, Upstream
 
-class ChannelError(Exception):
-    def __init__(self, http_status: int, code: str, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.http_status = http_status
-        self.code = code
-        self.message = message
-        self.fields: dict[str, str] = dict(fields or {})
+
+class AccountTaken(Conflict):
+    """Another business has the account, or it changed while it was being connected."""
+
+
+class ConnectionRefused(InvalidInput):
+    """What was typed to connect an account cannot be used: a field, or a token Meta does not accept for it."""
+
+
+class MetaUnreachable(Upstream):
+    """Meta could not be asked whether the token is good: nothing the owner typed is wrong."""

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from channels.graph import GraphClient
 from channels.parsing import as_dict, as_str, dicts, loads_limited
+from knowledge.domain_errors import Upstream
 
 SCOPES = (
     "pages_show_list",
@@ -38,15 +39,8 @@ PAGE_FIELDS = "id,name,access_token,tasks,instagram_business_account{id,username
 _MAX_PAGE_LISTINGS = 20  # pages of 100: far more than any owner has
 
 
-class LoginError(Exception):
-    """A login step Meta answered without what it should carry; shown to the owner as a 502."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.http_status = 502
-        self.code = "facebook_login_failed"
-        self.message = message
-        self.fields: dict[str, str] = {}
+class LoginError(Upstream):
+    """A login step Meta answered without what it should carry."""
 
 
 class SignedRequestError(ValueError):
@@ -94,7 +88,7 @@ async def exchange_code(graph: GraphClient, app_id: str, app_secret: str, redire
     )
     short_token = as_str(short.get("access_token"))
     if not short_token:
-        raise LoginError("Facebook did not return an access token for the login code")
+        raise LoginError("no_access_token")
     long = await graph.get(
         "/oauth/access_token",
         params={
@@ -106,7 +100,7 @@ async def exchange_code(graph: GraphClient, app_id: str, app_secret: str, redire
     )
     long_token = as_str(long.get("access_token"))
     if not long_token:
-        raise LoginError("Facebook did not return a long-lived access token")
+        raise LoginError("no_long_lived_token")
     return long_token
 
 

@@ -9,9 +9,11 @@ from aiohttp import web
 from bot.runtime.logs import tenant_id_var
 from dashboard.api.operations import operation_of
 from dashboard.context import IDENTITY, Identity, services
-from dashboard.errors import ApiError, Handler
+from dashboard.errors import Handler
 from dashboard.owners import resolve_token, token_expired
+from dashboard.request_language import use_owner_language
 from dashboard.sessions import SESSION_COOKIE, SessionStore
+from knowledge.domain_errors import Refused
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
@@ -25,31 +27,29 @@ def needs_login(request: web.Request) -> bool:
     return operation is None or not operation.public
 
 
-def _unauthorized(message: str = "log in or send an API token", code: str = "unauthorized") -> ApiError:
-    return ApiError(401, code, message, headers={"WWW-Authenticate": "Bearer"})
-
-
 async def authenticate(request: web.Request) -> Identity:
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise _unauthorized("the Authorization header must be 'Bearer <api token>'")
+            raise Refused("bad_authorization")
         db, now = services(request).db, services(request).clock.now()
         found = await resolve_token(db, token.strip(), now=now)
         if found is None:
             if await token_expired(db, token.strip(), now=now):
-                raise _unauthorized("this API token has expired; log in again or create a new token", "token_expired")
-            raise _unauthorized("this API token is not valid")
+                raise Refused("token_expired")
+            raise Refused("token_invalid")
         return Identity(tenant_id=found.tenant_id, owner_id=found.owner_id, via="token", token_hash=found.token_hash)
     session_id = request.cookies.get(SESSION_COOKIE, "")
     session = await SessionStore(services(request).redis).get(session_id)
     if session is None:
-        raise _unauthorized()
+        raise Refused("not_logged_in")
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not sent or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
-            raise ApiError(403, "csrf", f"missing or wrong {CSRF_HEADER} header")
+            # The session names the owner, so the refusal is said in their language, as every later answer is.
+            await use_owner_language(request, session.tenant_id, session.owner_id)
+            raise Refused("csrf")
     return Identity(tenant_id=session.tenant_id, owner_id=session.owner_id, via="session", session_id=session_id, session=session)
 
 

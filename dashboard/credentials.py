@@ -9,8 +9,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from dashboard.context import DASHBOARD, services
-from dashboard.errors import ApiError
 from dashboard.owners import Owner, find_owner_by_email, normalize_email
+from dashboard.passwords import MIN_PASSWORD_LENGTH
 from dashboard.ratelimit import (
     LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
     LOGIN_FAILURES_PER_ADDRESS,
@@ -19,6 +19,7 @@ from dashboard.ratelimit import (
     hashed,
     limiter,
 )
+from knowledge.domain_errors import InvalidInput, Refused
 
 
 async def check_login(request: web.Request, email: str, password: str) -> Owner:
@@ -34,14 +35,14 @@ async def check_login(request: web.Request, email: str, password: str) -> Owner:
     await limits.hit(LOGIN_FAILURES_PER_ADDRESS, address)
     try:
         await limits.hit(LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, account, address)
-    except ApiError:
+    except Refused:
         await limits.release(LOGIN_FAILURES_PER_ADDRESS, address)  # refused before any password was tried
         raise
     passwords = request.app[DASHBOARD].passwords
     owner = await find_owner_by_email(services(request).db, email)
     valid = await passwords.verify(owner.password_hash, password) if owner else await passwords.verify_unknown(password)
     if owner is None or not valid:
-        raise ApiError(401, "invalid_credentials", "wrong email or password")
+        raise Refused("invalid_credentials")
     await limits.release(LOGIN_FAILURES_PER_ADDRESS, address)
     await limits.clear(LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, account, address)
     return owner
@@ -53,7 +54,7 @@ async def check_own_password(request: web.Request, owner: Owner, password: str, 
     limits = limiter(request)
     await limits.hit(PASSWORD_FAILURES_PER_OWNER, owner.id)
     if not await request.app[DASHBOARD].passwords.verify(owner.password_hash, password):
-        raise ApiError(403, "wrong_password", "the password is not right", {field: "does not match your password"})
+        raise Refused("wrong_password", {field: "not_your_password"})
     await limits.clear(PASSWORD_FAILURES_PER_OWNER, owner.id)
 
 
@@ -61,4 +62,4 @@ async def check_new_password(request: web.Request, password: str, field: str, *o
     """422 naming `field` when the password is shorter than 10 characters or common (see `password_problem`)."""
     problem = await request.app[DASHBOARD].passwords.problem(password, *own_words)
     if problem:
-        raise ApiError(422, "weak_password", f"this password {problem}", {field: problem})
+        raise InvalidInput("weak_password", {field: problem}, min_length=MIN_PASSWORD_LENGTH)

@@ -1,7 +1,7 @@
 """Every failure of the owner API becomes `{"error": {"code", "message", "fields"?}}` with a fitting status.
 
-Domain errors of other packages are recognised by shape (`http_status`, `code`, `message`, `fields`
-attributes) so that `dashboard/` needs no list of their classes.
+Domain errors (`knowledge/domain_errors.py`, raised by every room) are answered through one table
+(`dashboard/error_table.py`), which the pages read too; pydantic's validation errors name each field in words.
 """
 
 from __future__ import annotations
@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from dashboard.error_table import INTERNAL, FieldsInvalid, answer_for, http_answer
 from dashboard.field_errors import error_sentences
 from dashboard.i18n.current import gettext
+from knowledge.domain_errors import DomainError, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -24,41 +26,22 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 M = TypeVar("M", bound=BaseModel)
 
 
-class ApiError(Exception):
-    """A failure the owner should see, with the status and code the API answers with."""
-
-    def __init__(
-        self,
-        http_status: int,
-        code: str,
-        message: str,
-        fields: Mapping[str, str] | None = None,
-        *,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.http_status = http_status
-        self.code = code
-        self.message = message
-        self.fields: dict[str, str] = dict(fields or {})
-        self.headers: dict[str, str] = dict(headers or {})
-
-
-def not_found(what: str = "resource") -> ApiError:
-    return ApiError(404, "not_found", f"{what} not found")
+def not_found(what: str) -> NotFound:
+    """`what` (a kind of `error_table.NOT_FOUND`) does not exist for this business."""
+    return NotFound(what)
 
 
 def error_response(
     status: int,
     code: str,
     message: str,
-    fields: Mapping[str, str] | None = None,
-    headers: Mapping[str, str] | None = None,
+    fields: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> web.Response:
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:
         error["fields"] = dict(fields)
-    return web.json_response({"error": error}, status=status, headers=headers)
+    return web.json_response({"error": error}, status=status, headers=headers or None)
 
 
 def validation_fields(exc: ValidationError) -> dict[str, str]:
@@ -66,26 +49,14 @@ def validation_fields(exc: ValidationError) -> dict[str, str]:
     return error_sentences(exc.errors(include_url=False, include_input=False), exc.title)
 
 
-def _domain_error(exc: BaseException) -> tuple[int, str, str, dict[str, str]] | None:
-    status = getattr(exc, "http_status", None)
-    code = getattr(exc, "code", None)
-    message = getattr(exc, "message", None)
-    if not isinstance(status, int) or not 400 <= status <= 599 or not isinstance(code, str):
-        return None
-    fields = getattr(exc, "fields", None) or {}
-    return status, code, str(message or code), {str(k): str(v) for k, v in dict(fields).items()}
+def invalid_fields(exc: ValidationError, kind: str = "invalid") -> FieldsInvalid:
+    """pydantic's refusal as a domain error, each field's sentence said in the request's language."""
+    return FieldsInvalid(kind, validation_fields(exc))
 
 
-_HTTP_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    429: "too_many_requests",
-}
+def domain_response(error: DomainError) -> web.Response:
+    answer = answer_for(error)
+    return error_response(answer.status, answer.code, answer.message, answer.fields, answer.headers)
 
 
 @web.middleware
@@ -93,23 +64,21 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except ValidationError as exc:
-        return error_response(422, "invalid", gettext("some fields are invalid"), validation_fields(exc))
+        return domain_response(invalid_fields(exc))
+    except DomainError as exc:
+        return domain_response(exc)
     except web.HTTPException as exc:
         # Routing errors and aiohttp's own (413 for a body too large) speak JSON under /api only.
         if exc.status < 400 or not request.path.startswith("/api/"):
             raise
         headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
-        message = exc.reason.lower() if exc.reason else "request failed"
-        return error_response(exc.status, _HTTP_CODES.get(exc.status, "http_error"), message, headers=headers)
-    except Exception as exc:
-        if (domain := _domain_error(exc)) is not None:
-            status, code, message, fields = domain
-            headers = getattr(exc, "headers", None)
-            return error_response(status, code, message, fields, headers=headers if isinstance(headers, Mapping) else None)
+        code, message = http_answer(exc.status, exc.reason)
+        return error_response(exc.status, code, message, headers=headers)
+    except Exception:
         if not request.path.startswith("/api/"):
             raise
         log.exception("unhandled error", extra={"method": request.method, "path": request.path})
-        return error_response(500, "internal", "something went wrong; try again")
+        return error_response(500, "internal", gettext(INTERNAL))
 
 
 # A `\ud800`-style escape may decode to a lone surrogate, which no store or channel accepts.
@@ -137,10 +106,10 @@ def json_depth(value: Any, stop_after: int) -> int:
 def parse_json(raw: bytes) -> Any:
     """The parsed JSON body, or a 4xx naming what is wrong with it (never a 500, however it is crafted)."""
     if len(raw) > MAX_JSON_BYTES:
-        raise ApiError(413, "payload_too_large", f"the request body is larger than {MAX_JSON_BYTES // 1024} KB")
+        raise InvalidInput("payload_too_large", kb=MAX_JSON_BYTES // 1024)
     if not raw.strip():
-        raise ApiError(400, "bad_json", "the request body must be a JSON object")
-    too_deep = ApiError(400, "bad_json", f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
+        raise InvalidInput("body_not_object")
+    too_deep = InvalidInput("body_too_deep", depth=MAX_JSON_DEPTH)
     try:
         value = json.loads(raw)
         if _SURROGATE_ESCAPE.search(raw):
@@ -148,7 +117,7 @@ def parse_json(raw: bytes) -> Any:
     except RecursionError:
         raise too_deep from None
     except ValueError:  # UnicodeError is a ValueError
-        raise ApiError(400, "bad_json", "the request body is not valid JSON") from None
+        raise InvalidInput("body_not_json") from None
     # Nesting cannot exceed the count of opening brackets, so most bodies need no walk.
     if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         raise too_deep

@@ -3,8 +3,8 @@
 Pydantic's own texts ("String should have at least 10 characters", "Input should be greater than or equal to 1")
 never reach an owner: each kind of problem pydantic reports is mapped here to a sentence, for the pages' forms and
 the JSON API's `fields` alike. Every sentence and every field's name lives in this one module, marked for the catalogs
-(`dashboard/i18n/`) and said in the request's language. Our own validators' sentences (after "must", "is" …) are
-still English.
+(`dashboard/i18n/`) and said in the request's language. Our own validators raise pydantic's custom errors with a
+kind of their own (`currency_code`, `age_range` …), said here like pydantic's own kinds.
 """
 
 from __future__ import annotations
@@ -76,6 +76,11 @@ FIELD_NAMES: dict[str, str] = {
     "thread_id": N_("Conversation with Leo"),
     "session_id": N_("Playground chat"),
     "idempotency_key": N_("Idempotency key"),
+    "file": N_("File"),
+    "state": N_("Login link"),
+    "code": N_("Facebook's answer"),
+    "signed_request": N_("Signed request"),
+    "Content-Type": N_("Content type"),
 }
 MODEL_FIELD_NAMES: dict[tuple[str, str], str] = {
     ("BusinessProfile", "name"): N_("Business name"),
@@ -126,6 +131,26 @@ SENTENCES: dict[str, str] = {
     "phone_not_a_number": N_("{field} must be written in digits, e.g. +1 415 555 0100."),
     "phone_needs_country": N_("{field} needs its country code, e.g. +34 612 345 678."),
     "phone_invalid": N_("{field} is not a phone number that exists; check the digits and the country code."),
+    # Our own validators' kinds (`knowledge/models.py`, `dashboard/schemas.py`, `bot/`), with their context's values.
+    "currency_code": N_("{field} must be an ISO 4217 currency code such as USD or EUR."),
+    "age_range": N_("{field}: write an age range such as 25-45 or 18+."),
+    "age_order": N_("{field}: the first age must not be above the second (at most 120)."),
+    "entry_too_long": N_("{field}: each entry must be at most {max_length} characters."),
+    "period_shape": N_("{field}: write your own period as {example} and nothing else."),
+    "period_words": N_("{field}: write your own period as words, e.g. “per class pack”."),
+    "period_empty": N_("{field}: write how the price is counted, e.g. “per class pack”."),
+    "period_too_long": N_("{field}: your own period must be at most {max_length} characters (this one has {length})."),
+    "period_one_line": N_("{field}: write your own period on one line, without control characters."),
+    "period_choice": N_("{field}: choose one of {choices}."),
+    "account_id_digits": N_("{field} must be the numeric id of the page, Instagram account or WhatsApp phone number."),
+    "token_characters": N_("{field}: an access token has letters, digits and punctuation only: copy it again from Meta."),
+    "question_missing": N_("{field}: write the question a customer would ask."),
+    "expected_missing": N_("{field}: write what a right answer must contain, e.g. a price, a time or a word."),
+    "expected_no_word": N_("{field}: write at least one word or number a right answer must contain."),
+    "expected_repeats_question": N_(
+        "{field}: the question already says this; write what the answer adds, e.g. “yes”, a price, a time or a place."
+    ),
+    "time_zone": N_("{field} must be an IANA time zone such as Europe/Madrid or America/New_York."),
 }
 # The sentence of each pydantic error type that shares one.
 TYPE_KINDS: dict[str, str] = {

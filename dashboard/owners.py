@@ -17,14 +17,16 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from knowledge.domain_errors import Conflict, Refused
+
 DEFAULT_TENANT_SETTINGS: dict[str, Any] = {"pause_minutes": 30, "timezone": "UTC"}
 
 
-class EmailTaken(Exception):
-    http_status = 409
-    code = "email_taken"
-    message = "an account with this email already exists"
-    fields = {"email": "already registered"}
+class EmailTaken(Conflict):
+    """An account with this email exists already."""
+
+    def __init__(self) -> None:
+        super().__init__("email_taken", {"email": "already_registered"})
 
 
 @dataclass(frozen=True)
@@ -189,10 +191,11 @@ class IssuedToken:
     expires_at: datetime
 
 
-class TooManyTokens(Exception):
-    http_status = 409
-    code = "too_many_tokens"
-    message = f"an owner has at most {MAX_NAMED_TOKENS} named API tokens; revoke one first"
+class TooManyTokens(Refused):
+    """An owner keeps at most `MAX_NAMED_TOKENS` named API tokens."""
+
+    def __init__(self) -> None:
+        super().__init__("too_many_tokens", limit=MAX_NAMED_TOKENS)
 
 
 def public_token_id(digest: str) -> str:

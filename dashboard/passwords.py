@@ -30,18 +30,16 @@ _zxcvbn_lock = threading.Lock()
 
 
 def password_problem(password: str, *user_words: str) -> str:
-    """Why this password may not be used, or "" when it may: at least 10 characters and not common or easy to
-    guess (zxcvbn, offline, with the owner's own words such as the email and business name)."""
+    """Why this password may not be used, as a kind of problem (`password_too_short`, `password_too_common`, said in
+    the owner's language by `dashboard/error_table.py`), or "" when it may: at least 10 characters and not common or
+    easy to guess (zxcvbn, offline, with the owner's own words such as the email and business name)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"must be at least {MIN_PASSWORD_LENGTH} characters"
+        return "password_too_short"
     words = _own_words(user_words)
     with _zxcvbn_lock:
         result: dict[str, Any] = zxcvbn(password[:_CHECKED_LENGTH], user_inputs=words)
-    if result["score"] >= _MIN_SCORE:
-        return ""
-    warning = str(result.get("feedback", {}).get("warning") or "").rstrip(".")
-    reason = "is too common or too easy to guess"
-    return f"{reason} ({warning.lower()}); try a few unrelated words" if warning else f"{reason}; try a few unrelated words"
+    # zxcvbn's own feedback is English only, so the owner is told the reason without it.
+    return "" if result["score"] >= _MIN_SCORE else "password_too_common"
 
 
 def _own_words(user_words: tuple[str, ...]) -> list[str]:

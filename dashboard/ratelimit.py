@@ -28,37 +28,30 @@ from limits.aio.storage import RedisStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from bot.runtime.app import SETTINGS
-from dashboard.errors import ApiError
+from knowledge.domain_errors import Refused
 
 KEY_PREFIX = "ratelimit"
 
 
 @dataclass(frozen=True)
 class NamedLimit:
-    """A rate (`limits` notation, e.g. "30/minute") and what the caller is told once it is spent."""
+    """A rate (`limits` notation, e.g. "30/minute") under a name, which is also the kind of the refusal once it is
+    spent (what the caller is told is in `dashboard/error_table.py`)."""
 
     name: str
     rate: RateLimitItem
-    message: str
-    code: str = "rate_limited"
 
 
-def limit(name: str, rate: str, message: str, code: str = "rate_limited") -> NamedLimit:
-    return NamedLimit(name=name, rate=parse(rate), message=message, code=code)
+def limit(name: str, rate: str) -> NamedLimit:
+    return NamedLimit(name=name, rate=parse(rate))
 
 
-LOGIN_FAILURES_PER_ADDRESS = limit(
-    "login-fail-address", "30/15 minutes", "too many failed logins from this address; try again later", "too_many_attempts"
-)
-LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = limit(
-    "login-fail-account", "5/15 minutes", "too many failed logins; try again later", "too_many_attempts"
-)
-SIGNUPS_PER_ADDRESS = limit("signup-address", "10/hour", "too many sign-ups from this address; try again later")
-PASSWORD_FAILURES_PER_OWNER = limit(
-    "password-fail-owner", "5/15 minutes", "too many wrong passwords; try again later", "too_many_attempts"
-)
-PLAYGROUND_PER_TENANT = limit("playground", "30/minute", "too many playground messages; try again in a minute")
-LEO_PER_OWNER = limit("leo", "20/minute", "Leo needs a short break; try again in a minute")
+LOGIN_FAILURES_PER_ADDRESS = limit("login-fail-address", "30/15 minutes")
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = limit("login-fail-account", "5/15 minutes")
+SIGNUPS_PER_ADDRESS = limit("signup-address", "10/hour")
+PASSWORD_FAILURES_PER_OWNER = limit("password-fail-owner", "5/15 minutes")
+PLAYGROUND_PER_TENANT = limit("playground", "30/minute")
+LEO_PER_OWNER = limit("leo", "20/minute")
 
 
 def hashed(value: str) -> str:
@@ -85,8 +78,8 @@ class RateLimiter:
         stats = await self._window.get_window_stats(limit.rate, limit.name, *key)
         return max(1, math.ceil(stats.reset_time - time.time()))
 
-    async def _refuse(self, limit: NamedLimit, *key: str) -> ApiError:
-        return ApiError(429, limit.code, limit.message, headers={"Retry-After": str(await self.retry_after(limit, *key))})
+    async def _refuse(self, limit: NamedLimit, *key: str) -> Refused:
+        return Refused(limit.name, retry_after=await self.retry_after(limit, *key))
 
     async def hit(self, limit: NamedLimit, *key: str) -> None:
         """Take one slot of the limit, or raise 429 (with Retry-After) when none is left: the test and the count

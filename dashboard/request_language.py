@@ -36,12 +36,17 @@ async def _caller(request: web.Request) -> tuple[str, str] | None:
     return (session.tenant_id, session.owner_id) if session else None
 
 
+async def use_owner_language(request: web.Request, tenant_id: str, owner_id: str) -> None:
+    """Answer this request in the owner's saved language (the browser's when they chose none)."""
+    owner = await get_owner(services(request).db, tenant_id, owner_id)
+    lang = choose_language(owner.language if owner else "", request.headers.get("Accept-Language", ""))
+    request[LANGUAGE] = lang
+    set_language(lang)
+
+
 @web.middleware
 async def owner_language(request: web.Request, handler: Handler) -> web.StreamResponse:
     caller = await _caller(request)
     if caller is not None:
-        owner = await get_owner(services(request).db, *caller)
-        lang = choose_language(owner.language if owner else "", request.headers.get("Accept-Language", ""))
-        request[LANGUAGE] = lang
-        set_language(lang)
+        await use_owner_language(request, *caller)
     return await handler(request)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from dashboard.api.operations import Out, Query
 from knowledge.models import (
@@ -274,7 +275,9 @@ class ChannelIn(_Body):
     @classmethod
     def _numeric_id(cls, value: str) -> str:
         if not value.isascii() or not value.isdigit():
-            raise ValueError("must be the numeric id of the page, Instagram account or WhatsApp phone number")
+            raise PydanticCustomError(
+                "account_id_digits", "must be the numeric id of the page, Instagram account or WhatsApp phone number"
+            )
         return value
 
     @field_validator("access_token")
@@ -282,7 +285,9 @@ class ChannelIn(_Body):
     def _token_characters(cls, value: str) -> str:
         # Meta's tokens are printable ASCII without spaces; anything else could not travel in a header anyway.
         if not all("!" <= char <= "~" for char in value):
-            raise ValueError("an access token has letters, digits and punctuation only: copy it again from Meta")
+            raise PydanticCustomError(
+                "token_characters", "an access token has letters, digits and punctuation only: copy it again from Meta"
+            )
         return value
 
 

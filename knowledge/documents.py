@@ -93,7 +93,7 @@ def _chunks(tenant_id: str, document_id: str, title: str, pieces: list[str]) -> 
 
 
 async def add_document(db: AsyncDatabase, tenant_id: str, filename: str, content_type: str, data: bytes) -> DocumentInfo:
-    """Store a document's text as searchable chunks; raises DocumentError (413, 415 or 422) for a file that
+    """Store a document's text as searchable chunks; raises DocumentError (too large, of a type we do not read, or unreadable) for a file that
     cannot be used, leaving nothing stored. The tenant's documents read by an older reading are read again."""
     name = _clean_filename(filename)
     check_size(data)
@@ -101,7 +101,7 @@ async def add_document(db: AsyncDatabase, tenant_id: str, filename: str, content
     source = await _source_text(kind, data)
     pieces = await _split(text_document(source))
     if not pieces:
-        raise DocumentError(422, "no_text", "The document has no text that could be read.")
+        raise DocumentError("no_text")
     document_id = uuid.uuid4().hex
     chunks = _chunks(tenant_id, document_id, name, pieces)
     doc = {

@@ -15,6 +15,7 @@ from pypdf import PageObject, PdfReader
 # where a piece of text ends decides whether the next one goes on in the same cell or starts the next column.
 from pypdf.generic._font import Font
 
+from knowledge.domain_errors import InvalidInput, Param
 from knowledge.pdf_layout import Span, document_text
 from knowledge.text_structure import markdown_headings, tables_as_sentences, titles_marked
 
@@ -30,15 +31,11 @@ PDF_EXTENSIONS = frozenset({".pdf"})
 GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 
 
-class DocumentError(Exception):
-    """Why a document was refused, in the owner API's error shape."""
+class DocumentError(InvalidInput):
+    """Why a document was refused; the uploaded file is the field at fault."""
 
-    def __init__(self, http_status: int, code: str, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.http_status = http_status
-        self.code = code
-        self.message = message
-        self.fields = fields if fields is not None else {"file": message}
+    def __init__(self, kind: str, /, **params: Param) -> None:
+        super().__init__(kind, {"file": kind}, **params)
 
 
 def media_type(content_type: str) -> str:
@@ -59,7 +56,7 @@ def document_kind(filename: str, content_type: str) -> str:
             return "text"
         if extension in PDF_EXTENSIONS:
             return "pdf"
-    raise DocumentError(415, "unsupported_type", "Only plain text, Markdown and PDF documents are supported.")
+    raise DocumentError("unsupported_type")
 
 
 def decode_text(data: bytes) -> str:
@@ -67,9 +64,9 @@ def decode_text(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DocumentError(422, "undecodable_text", "The text is not UTF-8 encoded.") from None
+        raise DocumentError("undecodable_text") from None
     if "\x00" in text:
-        raise DocumentError(422, "undecodable_text", "The file is not a text file.")
+        raise DocumentError("not_text")
     return text
 
 
@@ -146,17 +143,17 @@ def pdf_text(data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError(422, "encrypted_pdf", "The PDF is password protected.")
+            raise DocumentError("encrypted_pdf")
         return document_text([page_spans(page) for page in reader.pages])
     except (DocumentError, MemoryError):  # a MemoryError is the sandbox's memory limit, not a damaged file
         raise
     except Exception as exc:  # pypdf raises many kinds of errors on damaged files
         logger.info("unreadable PDF: %s", type(exc).__name__)
-        raise DocumentError(422, "unreadable_pdf", "The PDF could not be read.") from None
+        raise DocumentError("unreadable_pdf") from None
 
 
 def check_size(data: bytes) -> None:
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DocumentError(413, "too_large", "The document is too large (at most 10 MB).")
+        raise DocumentError("too_large", megabytes=MAX_DOCUMENT_BYTES // (1024 * 1024))
     if not data.strip():
-        raise DocumentError(422, "empty_document", "The document is empty.")
+        raise DocumentError("empty_document")

@@ -6,6 +6,7 @@ speaks in major units (`price: 49.99`) and converts at the edge.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import datetime
@@ -25,6 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 ISO_CURRENCIES = frozenset(
     [
@@ -135,21 +137,31 @@ class CustomPeriod(BaseModel):
     )
 
 
-def _custom_period_problem(value: dict[Any, Any]) -> str:
-    """Why an owner's own period cannot be taken, in words; empty when it can."""
+def _custom_period_problem(value: dict[Any, Any]) -> PydanticCustomError | None:
+    """Why an owner's own period cannot be taken (a kind of problem the owner's side says in words); None when it
+    can."""
     text = value.get("custom")
     if set(value) != {"custom"}:
-        return f'write your own period as {{"custom": "{CUSTOM_PERIOD_EXAMPLE}"}} and nothing else'
+        example = json.dumps({"custom": CUSTOM_PERIOD_EXAMPLE})
+        return PydanticCustomError("period_shape", "write your own period as {example} and nothing else", {"example": example})
     if not isinstance(text, str):
-        return f"write your own period as words, e.g. “{CUSTOM_PERIOD_EXAMPLE}”"
+        return PydanticCustomError(
+            "period_words", "write your own period as words, e.g. “{example}”", {"example": CUSTOM_PERIOD_EXAMPLE}
+        )
     text = text.strip()
     if not text:
-        return f"write how the price is counted, e.g. “{CUSTOM_PERIOD_EXAMPLE}”"
+        return PydanticCustomError(
+            "period_empty", "write how the price is counted, e.g. “{example}”", {"example": CUSTOM_PERIOD_EXAMPLE}
+        )
     if len(text) > CUSTOM_PERIOD_MAX:
-        return f"your own period must be at most {CUSTOM_PERIOD_MAX} characters (this one has {len(text)})"
+        return PydanticCustomError(
+            "period_too_long",
+            "your own period must be at most {max_length} characters (this one has {length})",
+            {"max_length": CUSTOM_PERIOD_MAX, "length": len(text)},
+        )
     if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in text):
-        return "write your own period on one line, without control characters"
-    return ""
+        return PydanticCustomError("period_one_line", "write your own period on one line, without control characters")
+    return None
 
 
 def _owner_period(value: Any, handler: ValidatorFunctionWrapHandler) -> BillingPeriod | CustomPeriod:
@@ -157,13 +169,13 @@ def _owner_period(value: Any, handler: ValidatorFunctionWrapHandler) -> BillingP
     input refused with one sentence (instead of one error per member of the union)."""
     if isinstance(value, dict):
         problem = _custom_period_problem(value)
-        if problem:
-            raise ValueError(problem)
+        if problem is not None:
+            raise problem
         return CustomPeriod(custom=value["custom"].strip())
     try:
         return handler(value)
     except ValidationError:
-        raise ValueError(f"choose one of {PERIOD_CHOICES_TEXT}") from None
+        raise PydanticCustomError("period_choice", "choose one of {choices}", {"choices": PERIOD_CHOICES_TEXT}) from None
 
 
 # What a price buys: one of the platform's periods or the owner's own words.
@@ -242,7 +254,7 @@ class ProductIn(_Edge):
     def _iso_code(cls, value: str) -> str:
         code = value.upper()
         if code not in ISO_CURRENCIES:
-            raise ValueError("must be an ISO 4217 currency code such as USD or EUR")
+            raise PydanticCustomError("currency_code", "must be an ISO 4217 currency code such as USD or EUR")
         return code
 
 
@@ -292,13 +304,13 @@ class Audience(_Edge):
             return ""
         found = _AGE_RANGE.match(value)
         if found is None:
-            raise ValueError("write an age range such as 25-45 or 18+")
+            raise PydanticCustomError("age_range", "write an age range such as 25-45 or 18+")
         low = int(found[1])
         if found[2] is None:
             return f"{low}+"
         high = int(found[2])
         if not low <= high <= 120:
-            raise ValueError("the first age must not be above the second (at most 120)")
+            raise PydanticCustomError("age_order", "the first age must not be above the second (at most 120)")
         return f"{low}-{high}"
 
     @field_validator("location", "interests")
@@ -308,7 +320,9 @@ class Audience(_Edge):
         for value in values:
             value = value.strip()
             if len(value) > AUDIENCE_ITEM_MAX:
-                raise ValueError(f"each entry must be at most {AUDIENCE_ITEM_MAX} characters")
+                raise PydanticCustomError(
+                    "entry_too_long", "each entry must be at most {max_length} characters", {"max_length": AUDIENCE_ITEM_MAX}
+                )
             if value:
                 kept.setdefault(value, None)
         return list(kept)

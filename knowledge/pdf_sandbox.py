@@ -36,23 +36,15 @@ TOO_BIG_CODE = "pdf_too_large_unpacked"
 
 
 def too_slow(limit_s: float) -> DocumentError:
-    return DocumentError(
-        422,
-        "pdf_too_complex",
-        f"The PDF takes too long to read (over {limit_s:g} seconds). Save it again as a simpler PDF, or upload its text.",
-    )
+    return DocumentError("pdf_too_complex", seconds=f"{limit_s:g}")
 
 
 def too_big(limit_bytes: int) -> DocumentError:
-    return DocumentError(
-        422,
-        TOO_BIG_CODE,
-        f"The PDF unpacks to more than {limit_bytes // (1024 * 1024)} MB. Try a smaller PDF, or upload its text.",
-    )
+    return DocumentError(TOO_BIG_CODE, megabytes=limit_bytes // (1024 * 1024))
 
 
 def broken() -> DocumentError:
-    return DocumentError(422, "unreadable_pdf", "The PDF could not be read.")
+    return DocumentError("unreadable_pdf")
 
 
 class PdfSandbox:
@@ -82,7 +74,7 @@ class PdfSandbox:
             self._changed.notify_all()
 
     async def text(self, data: bytes) -> str:
-        """The text of every page; raises DocumentError (422) when the PDF is broken, too slow or too big."""
+        """The text of every page; raises DocumentError when the PDF is broken, too slow or too big."""
         async with self._slots:
             await self._note(+1)
             try:
@@ -126,7 +118,8 @@ class PdfSandbox:
         error = answer.get("error", {})
         if error.get("code") == TOO_BIG_CODE:
             raise too_big(self.memory_limit_bytes)
-        raise DocumentError(422, str(error.get("code", "unreadable_pdf")), str(error.get("message", broken().message)))
+        params = error.get("params")
+        raise DocumentError(str(error.get("code", "unreadable_pdf")), **(params if isinstance(params, dict) else {}))
 
 
 # One sandbox per event loop: its semaphore belongs to the loop it was first used on.
@@ -169,7 +162,7 @@ def _child_main(memory_limit_bytes: int, time_limit_s: float) -> None:
     except MemoryError:
         answer = {"error": {"code": TOO_BIG_CODE}}
     except DocumentError as exc:
-        answer = {"error": {"code": exc.code, "message": exc.message}}
+        answer = {"error": {"code": exc.kind, "params": exc.params}}
     sys.stdout.write(json.dumps(answer))
 
 

@@ -14,13 +14,11 @@ from bot.conversations.records import Conversation, ConversationStatus, InboundS
 from bot.conversations.sending import ReplySender, SendOutcome
 from bot.sales.counters import bump_daily, day_of
 from channels.accounts import find_by_platform_account
+from knowledge.domain_errors import Conflict
 
 
-class HandoffError(Exception):
-    def __init__(self, http_status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.http_status, self.code, self.message = http_status, code, message
-        self.fields: dict[str, str] = {}
+class HandoffError(Conflict):
+    """A person's answer that cannot go out as things stand (the channel is gone)."""
 
 
 async def take_over(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Conversation | None:
@@ -59,11 +57,7 @@ async def human_reply(
         return None
     account = await find_by_platform_account(db, conversation.platform, conversation.account_id)
     if account is None or account.tenant_id != tenant_id:
-        raise HandoffError(
-            409,
-            "channel_disconnected",
-            "Not sent: this conversation's channel is no longer connected. Connect it again on the Channels page.",
-        )
+        raise HandoffError("channel_disconnected")
     if conversation.status not in (ConversationStatus.human, ConversationStatus.closed, ConversationStatus.opted_out):
         conversation = (
             await convs.update_conversation(db, tenant_id, conversation_id, status=ConversationStatus.human, paused_until=None)

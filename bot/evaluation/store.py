@@ -12,10 +12,12 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.evaluation.expected import alternatives, tokens, within
+from knowledge.domain_errors import Refused
 
 COLLECTION = "quality_questions"
 MAX_QUESTIONS = 200
@@ -24,15 +26,11 @@ MAX_EXPECTED_CHARS = 500
 Platform = Literal["facebook", "instagram", "whatsapp"]
 
 
-class TooManyQuestions(Exception):
-    """The business has `MAX_QUESTIONS` already; shown to the owner as a 409."""
-
-    http_status = 409
-    code = "too_many_questions"
+class TooManyQuestions(Refused):
+    """The business has `MAX_QUESTIONS` already."""
 
     def __init__(self) -> None:
-        self.message = f"You can keep up to {MAX_QUESTIONS} test questions. Delete some you no longer need first."
-        super().__init__(self.message)
+        super().__init__("too_many_questions", limit=MAX_QUESTIONS)
 
 
 class OwnerQuestionIn(BaseModel):
@@ -62,21 +60,26 @@ class OwnerQuestionIn(BaseModel):
     @classmethod
     def _question_written(cls, value: str) -> str:
         if not value:
-            raise ValueError("write the question a customer would ask")
+            raise PydanticCustomError("question_missing", "write the question a customer would ask")
         return value
 
     @field_validator("expected")
     @classmethod
     def _expected_has_words(cls, value: str, info: ValidationInfo) -> str:
         if not value:
-            raise ValueError("write what a right answer must contain, e.g. a price, a time or a word")
+            raise PydanticCustomError(
+                "expected_missing", "write what a right answer must contain, e.g. a price, a time or a word"
+            )
         forms = alternatives(value)
         if not forms:
-            raise ValueError("write at least one word or number a right answer must contain")
+            raise PydanticCustomError("expected_no_word", "write at least one word or number a right answer must contain")
         # A reply that only repeats the customer's words ("we don't sell saunas") would pass such a test.
         question = tokens(info.data.get("question") or "")
         if all(within(question, tokens(form)) for form in forms):
-            raise ValueError("the question already says this; write what the answer adds, e.g. “yes”, a price, a time or a place")
+            raise PydanticCustomError(
+                "expected_repeats_question",
+                "the question already says this; write what the answer adds, e.g. “yes”, a price, a time or a place",
+            )
         return value
 
 

@@ -26,6 +26,7 @@ from bot.inbound.locks import ConversationBusy, conversation_lock
 from bot.inbound.stream import InboundStream
 from bot.sales.counters import bump_daily, day_of
 from channels.accounts import find_by_platform_account
+from knowledge.domain_errors import Refused
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +36,8 @@ LOCK_WAIT_S = 10.0
 Result = Literal["sent", "failed", "queued"]
 
 
-class RetryRefused(Exception):
-    """Nothing to retry, or it cannot be retried now; `http_status`, `code` and `message` are the owner API's."""
-
-    def __init__(self, http_status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.http_status, self.code, self.message = http_status, code, message
-        self.fields: dict[str, str] = {}
+class RetryRefused(Refused):
+    """Nothing to retry, or it cannot be retried now."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +46,8 @@ class RetryOutcome:
     outcome: SendOutcome | None = None  # the send, when a kept message was sent again
 
 
-def _kept(record: Message | None) -> bool:
-    return record is not None and record.direction == "out" and record.delivery in (Delivery.failed, Delivery.retrying)
+def _kept(record: Message) -> bool:
+    return record.direction == "out" and record.delivery in (Delivery.failed, Delivery.retrying)
 
 
 async def retry_delivery(
@@ -69,13 +65,13 @@ async def retry_delivery(
     retried, or being answered right now)."""
     claimed = await undelivered.claim_retry(db, tenant_id, conversation_id)
     if claimed is None:
-        raise RetryRefused(409, "nothing_to_retry", "Every message of this conversation went out: there is nothing to retry.")
+        raise RetryRefused("nothing_to_retry")
     try:
         async with conversation_lock(redis, conversation_id, wait_s=LOCK_WAIT_S):
             return await _retry(db, inbound, sender, claimed, now=now, zone=zone)
     except ConversationBusy:
         await undelivered.give_back_retry(db, claimed)
-        raise RetryRefused(409, "busy", "The bot is answering this conversation right now; try again in a moment.") from None
+        raise RetryRefused("busy") from None
     except BaseException:
         await undelivered.give_back_retry(db, claimed)
         raise
@@ -86,26 +82,21 @@ async def _retry(
 ) -> RetryOutcome:
     tenant_id = conversation.tenant_id
     record = await msgs.get_message(db, tenant_id, conversation.failed_message_id) if conversation.failed_message_id else None
-    if not _kept(record):
+    if record is None or not _kept(record):
         if conversation.deadletter_id and await inbound.replay_dead_letter(conversation.deadletter_id):
             # The bot never wrote a reply: its delivery goes back on the queue and a worker answers as usual.
             log.info("a given-up delivery put back on the queue by its owner")
             return RetryOutcome("queued")
         await undelivered.note_delivered(db, conversation)  # nothing is left to send: do not show it as failing
-        raise RetryRefused(409, "nothing_to_retry", "There is no message left to send again in this conversation.")
-    assert record is not None
+        raise RetryRefused("nothing_left_to_retry")
     account = await find_by_platform_account(db, conversation.platform, conversation.account_id)
     if account is None or account.tenant_id != tenant_id:
         await undelivered.give_back_retry(db, conversation)
-        raise RetryRefused(
-            409,
-            "channel_disconnected",
-            "This conversation's channel is no longer connected. Connect it again on the Channels page.",
-        )
+        raise RetryRefused("channel_disconnected")
     outcome = await sender.resend_reply(account, record, keep_trying=False)
     if not outcome.recorded and not outcome.sent and not outcome.problem:
         await undelivered.give_back_retry(db, conversation)
-        raise RetryRefused(409, "person_has_it", "A person has this conversation now: answer the customer yourself.")
+        raise RetryRefused("person_has_it")
     if outcome.sent:
         await _count_answer(db, conversation, record, now=now, zone=zone)
     return RetryOutcome("sent" if outcome.sent else "failed", outcome)

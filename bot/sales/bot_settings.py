@@ -10,6 +10,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 from pymongo.asynchronous.database import AsyncDatabase
 
 
@@ -25,7 +26,7 @@ class BotSettings(BaseModel):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         if value not in _zone_names():
-            raise ValueError("must be an IANA time zone such as Europe/Madrid or America/New_York")
+            raise PydanticCustomError("time_zone", "must be an IANA time zone such as Europe/Madrid or America/New_York")
         return value
 
     @property

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -33,7 +34,7 @@ class ConversionIn(BaseModel):
     @classmethod
     def _iso(cls, value: str) -> str:
         if value and value.upper() not in ISO_CURRENCIES:
-            raise ValueError("must be an ISO 4217 currency code such as USD or EUR")
+            raise PydanticCustomError("currency_code", "must be an ISO 4217 currency code such as USD or EUR")
         return value.upper()
 
 

@@ -14,7 +14,7 @@ from dashboard.account_deletion import delete_account
 from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import DASHBOARD, Identity, identity, services
 from dashboard.credentials import check_new_password, check_own_password
-from dashboard.errors import ApiError, not_found
+from dashboard.errors import not_found
 from dashboard.i18n import choose_language
 from dashboard.i18n.current import set_language
 from dashboard.owners import (
@@ -42,6 +42,7 @@ from dashboard.schemas import (
     TokensOut,
 )
 from dashboard.sessions import SESSION_COOKIE
+from knowledge.domain_errors import Conflict, Refused
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -50,7 +51,7 @@ routes = ApiRoutes()
 async def _owner(request: web.Request, who: Identity) -> Owner:
     owner = await get_owner(services(request).db, who.tenant_id, who.owner_id)
     if owner is None:
-        raise ApiError(401, "unauthorized", "this account no longer exists")
+        raise Refused("account_gone")
     return owner
 
 
@@ -89,7 +90,7 @@ async def _one_creation_at_a_time(request: web.Request, owner_id: str) -> AsyncI
         f"lock:token_creation:{owner_id}", timeout=TOKEN_LOCK_S, blocking_timeout=TOKEN_LOCK_WAIT_S
     )
     if not await lock.acquire():
-        raise ApiError(409, "busy", "other API tokens are being created right now; try again")
+        raise Conflict("tokens_busy")
     try:
         yield
     finally:
@@ -127,7 +128,7 @@ async def revoke(request: web.Request) -> DeletedOut:
     opened (if any) ends with it."""
     who, p = identity(request), services(request)
     if not await end_listed_token(p.db, p.redis, who.tenant_id, who.owner_id, request.match_info["id"], now=p.clock.now()):
-        raise not_found("API token")
+        raise not_found("api_token")
     log.info("api token revoked", extra={"token": request.match_info["id"]})
     return DeletedOut(deleted=True)
 

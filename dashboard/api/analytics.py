@@ -9,8 +9,9 @@ from aiohttp import web
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, Scope, business_of, read_analytics
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError
+from dashboard.errors import not_found
 from dashboard.schemas import AnalyticsOut, AnalyticsQuery
+from knowledge.domain_errors import InvalidInput
 
 routes = ApiRoutes()
 
@@ -27,10 +28,10 @@ async def get_analytics(request: web.Request, query: AnalyticsQuery) -> Analytic
     last = query.to or business.today
     first = query.from_ or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
-        raise ApiError(400, "invalid_range", "from must not be after to", {"from": "after to"})
+        raise InvalidInput("range_reversed", {"from": "after_last_day"})
     if (last - first).days >= MAX_DAYS:
-        raise ApiError(400, "invalid_range", f"at most {MAX_DAYS} days at once", {"from": "range too long"})
+        raise InvalidInput("range_too_long", {"from": "range_too_long"}, days=MAX_DAYS)
     if query.campaign_id and query.campaign_id not in business.campaign_names:
-        raise ApiError(404, "not_found", "no such campaign")
+        raise not_found("campaign")
     scope = Scope(campaign_id=query.campaign_id or "", platform=query.platform or "")
     return AnalyticsOut.model_validate(await read_analytics(p.db, tenant, DayRange(first, last), business, scope=scope))

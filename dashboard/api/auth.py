@@ -9,13 +9,13 @@ from aiohttp import web
 from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import DASHBOARD, identity, services
 from dashboard.credentials import check_login, check_new_password
-from dashboard.errors import ApiError
 from dashboard.owners import TokenKind, create_owner_and_tenant, get_owner, get_tenant, issue_token, revoke_token
 from dashboard.ratelimit import SIGNUPS_PER_ADDRESS, client_address, enforce
 from dashboard.revocation import end_token
 from dashboard.schemas import LoginIn, LoginOut, LogoutOut, MeOut, OwnerOut, SignupIn, SignupOut, TenantOut
 from dashboard.sessions import SESSION_COOKIE, SessionStore
 from dashboard.team.caller import role_of
+from knowledge.domain_errors import Refused
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -97,7 +97,7 @@ async def me(request: web.Request) -> MeOut:
     owner = await get_owner(db, who.tenant_id, who.owner_id)
     tenant = await get_tenant(db, who.tenant_id)
     if owner is None or tenant is None:
-        raise ApiError(401, "unauthorized", "this account no longer exists")
+        raise Refused("account_gone")
     return MeOut(
         owner=OwnerOut(id=owner.id, email=owner.email, role=role_of(request).value),
         tenant=TenantOut(

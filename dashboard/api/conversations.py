@@ -23,14 +23,15 @@ from bot.runtime.app import INBOUND
 from bot.sales.bot_settings import get_bot_settings
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.leads import Lead, get_lead, lead_history, lead_to_api, leads_of_conversations
-from channels.problems import PASSING_PROBLEMS, problem_of_code
+from channels.problems import PASSING_PROBLEMS, known_problem, problem_of_code
 from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import engine, services, tenant_id
 from dashboard.delivery_words import cause, delivery_error, not_sent
-from dashboard.errors import ApiError, not_found
+from dashboard.errors import not_found
 from dashboard.schemas import ConversationDetailOut, ConversationsOut, ConversationsQuery, ConversionOut, MessageOut, ReplyIn
 from dashboard.team.actions import Action, Done, actions_of, record_action
 from dashboard.team.caller import person_of
+from knowledge.domain_errors import Refused, Upstream
 
 routes = ApiRoutes()
 
@@ -181,7 +182,8 @@ async def get_conversation(request: web.Request) -> ConversationDetailOut:
 async def takeover(request: web.Request) -> ConversationDetailOut:
     """A person takes over: the bot stays silent until released."""
     conversation = await take_over(services(request).db, tenant_id(request), (await _owned(request)).id)
-    assert conversation is not None
+    if conversation is None:  # deleted since it was read
+        raise not_found("conversation")
     await _record(request, conversation.id, Action.takeover)
     return await _detail(request, conversation)
 
@@ -190,7 +192,8 @@ async def takeover(request: web.Request) -> ConversationDetailOut:
 async def release_conversation(request: web.Request) -> ConversationDetailOut:
     """Hand the conversation back to the bot."""
     conversation = await release(services(request).db, tenant_id(request), (await _owned(request)).id)
-    assert conversation is not None
+    if conversation is None:  # deleted since it was read
+        raise not_found("conversation")
     await _record(request, conversation.id, Action.release)
     return await _detail(request, conversation)
 
@@ -207,7 +210,8 @@ async def reply(request: web.Request, body: ReplyIn) -> MessageOut:
     result = await human_reply(
         s.db, engine(request).sender, tenant, conversation.id, body.text, now=s.clock.now(), zone=settings.zone
     )
-    assert result is not None
+    if result is None:  # deleted since it was read
+        raise not_found("conversation")
     message, outcome = result
     await _record(request, conversation.id, Action.reply, message.id)
     if not outcome.sent:
@@ -215,16 +219,13 @@ async def reply(request: web.Request, body: ReplyIn) -> MessageOut:
     return MessageOut.model_validate(message_to_api(message, conversation.platform))
 
 
-def send_refusal(outcome: SendOutcome, platform: str) -> ApiError:
-    """A send that did not go out, as the owner reads it: 502 when it may go later (Meta unreachable or failing),
-    409 when Meta refused it for good (window, blocked, token)."""
-    problem = outcome.problem or "refused"
-    return ApiError(
-        502 if problem in PASSING_PROBLEMS else 409,
-        f"not_sent_{problem}",
-        not_sent(problem, platform),
-        {"meta_error_code": str(outcome.error_code)} if outcome.error_code else None,
-    )
+def send_refusal(outcome: SendOutcome, platform: str) -> Upstream | Refused:
+    """A send that did not go out: Meta failing for now (it may go later), or refusing it for good (window,
+    blocked, token); the table says each in the owner's words."""
+    problem = known_problem(outcome.problem or "refused")
+    family = Upstream if problem in PASSING_PROBLEMS else Refused
+    code = {"meta_error_code": outcome.error_code} if outcome.error_code else {}
+    return family(f"not_sent_{problem}", platform=platform, **code)
 
 
 @routes.post("/api/conversations/{id}/retry", status=(200, 202), errors=(409, 502))
@@ -251,7 +252,8 @@ async def retry(request: web.Request) -> Reply[ConversationDetailOut]:
     if done.outcome is not None and not done.outcome.sent:
         raise send_refusal(done.outcome, conversation.platform)
     fresh = await convs.get_conversation(s.db, tenant, conversation.id)
-    assert fresh is not None
+    if fresh is None:  # deleted since it was read
+        raise not_found("conversation")
     return Reply(await _detail(request, fresh), status=202 if done.result == "queued" else 200)
 
 

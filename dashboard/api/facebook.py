@@ -14,7 +14,6 @@ from aiohttp import web
 from bot.runtime.logs import tenant_id_var
 from bot.runtime.services import Services
 from channels.accounts import ChannelAccount, connect_account, disconnect_account, get_account
-from channels.errors import ChannelError
 from channels.facebook_login import (
     PageInfo,
     SignedRequestError,
@@ -26,11 +25,12 @@ from channels.facebook_login import (
     subscribe_page,
 )
 from channels.graph import GraphError
-from channels.problems import login_trouble, problem_of
+from channels.problems import PASSING_PROBLEMS, known_problem, problem_of
 from dashboard.api.channels import channel_out
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import identity, services
-from dashboard.errors import ApiError, not_found
+from dashboard.error_table import answer_for, api_code
+from dashboard.errors import not_found
 from dashboard.facebook_links import (
     forget_link,
     get_deletion,
@@ -54,6 +54,7 @@ from dashboard.schemas import (
     SkippedAccountOut,
 )
 from dashboard.sessions import SESSION_COOKIE, SessionStore
+from knowledge.domain_errors import Conflict, DomainError, InvalidInput, Refused, Upstream
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -64,7 +65,7 @@ BASE = "/api/integrations/facebook"
 def _require_app(p: Services) -> tuple[str, str]:
     settings = p.settings
     if not settings.meta_app_id or not settings.meta_app_secret:
-        raise ApiError(503, "facebook_not_configured", "Facebook Login needs META_APP_ID and META_APP_SECRET")
+        raise Refused("facebook_not_configured")
     return settings.meta_app_id, settings.meta_app_secret
 
 
@@ -106,8 +107,8 @@ async def _connect(
 ) -> ChannelAccount | None:
     try:
         account = await connect_account(p.db, p.cipher, tenant, platform_name, account_id, page.access_token, name)
-    except ChannelError as exc:  # another business has it, or Meta sent something unusable
-        outcome.skipped.append({"platform": platform_name, "account_id": account_id, "name": name, "reason": exc.code})
+    except (Conflict, InvalidInput) as exc:  # another business has it, or Meta sent something unusable
+        outcome.skipped.append({"platform": platform_name, "account_id": account_id, "name": name, "reason": api_code(exc)})
         return None
     await record_link(p.db, tenant, facebook_user_id, platform_name, account_id, account.id, page.id)
     outcome.connected.append(account)
@@ -157,12 +158,11 @@ def _wants_json(request: web.Request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _browser_page(request: web.Request, refused: ApiError) -> web.Response:
+def _browser_page(request: web.Request, refused: DomainError) -> web.Response:
     """A refusal as a page a person reads (a browser back from Facebook's dialog), not as JSON."""
-    response = aiohttp_jinja2.render_template(
-        "facebook_login.html", request, {"message": refused.message}, status=refused.http_status
-    )
-    response.headers.update(refused.headers)
+    answer = answer_for(refused)
+    response = aiohttp_jinja2.render_template("facebook_login.html", request, {"message": answer.message}, status=answer.status)
+    response.headers.update(answer.headers)
     return response
 
 
@@ -192,12 +192,6 @@ async def _started_by_this_caller(request: web.Request, p: Services, state: Logi
     return False
 
 
-NOT_YOURS = (
-    "This Facebook login was started from another account or browser, so nothing was connected. "
-    "Log in to your dashboard and connect Facebook from there."
-)
-
-
 @routes.get(f"{BASE}/callback", errors=(403, 502, 503), public=True, other_responses={302: "back to the dashboard"})
 async def facebook_callback(request: web.Request, query: CallbackQuery) -> CallbackOut | web.Response:
     """Facebook Login's return: connects the owner's pages and their Instagram accounts.
@@ -209,7 +203,7 @@ async def facebook_callback(request: web.Request, query: CallbackQuery) -> Callb
     """
     try:
         return await _finish_login(request, query)
-    except ApiError as refused:
+    except DomainError as refused:
         if _wants_json(request) or "text/html" not in request.headers.get("Accept", ""):
             raise
         return _browser_page(request, refused)
@@ -220,27 +214,23 @@ async def _finish_login(request: web.Request, query: CallbackQuery) -> CallbackO
     app_id, app_secret = _require_app(p)
     state = await consume_state(p.redis, query.state)
     if state is None:
-        raise ApiError(
-            400,
-            "bad_state",
-            "This login link is unknown or expired; start again from the dashboard.",
-            {"state": "unknown or expired"},
-        )
+        raise InvalidInput("bad_state", {"state": "unknown_or_expired"})
     tenant = state.tenant_id
     tenant_id_var.set(tenant)
     if not await _started_by_this_caller(request, p, state):
         log.warning("facebook login callback from another caller than the one that started it")
-        raise ApiError(403, "state_not_yours", NOT_YOURS, {"state": "issued to another session or token"})
+        raise Refused("state_not_yours", {"state": "other_session"})
     code = query.code
     if not code:
         # The owner cancelled in the dialog (Meta sends `error` instead of `code`).
-        raise ApiError(400, "facebook_login_cancelled", "Facebook did not grant access.", {"code": "missing"})
+        raise InvalidInput("facebook_login_cancelled", {"code": "missing"})
     try:
         user_token = await exchange_code(p.graph, app_id, app_secret, redirect_uri(request), code)
         outcome = await connect_pages(p, tenant, user_token)
     except GraphError as exc:
         log.warning("facebook login failed", extra={"graph_code": exc.code, "http_status": exc.http_status})
-        raise ApiError(502, "facebook_login_failed", login_trouble(problem_of(exc))) from None
+        passing = known_problem(problem_of(exc)) in PASSING_PROBLEMS
+        raise Upstream("facebook_unreachable" if passing else "facebook_refused_login") from None
     log.info("facebook login connected accounts", extra={"connected": len(outcome.connected), "skipped": len(outcome.skipped)})
     if _wants_json(request):
         return CallbackOut(
@@ -257,12 +247,10 @@ def _signed_payload(p: Services, form: SignedRequestIn) -> dict[str, Any]:
             raise SignedRequestError("missing")
         payload = parse_signed_request(form.signed_request, app_secret)
     except SignedRequestError:
-        raise ApiError(
-            400, "bad_signed_request", "signed_request is missing or not signed by this app", {"signed_request": "invalid"}
-        ) from None
+        raise InvalidInput("bad_signed_request", {"signed_request": "invalid"}) from None
     user_id = payload.get("user_id")
     if not isinstance(user_id, str) or not user_id:
-        raise ApiError(400, "bad_signed_request", "signed_request names no user", {"signed_request": "no user_id"})
+        raise InvalidInput("signed_request_without_user", {"signed_request": "no_user"})
     return payload
 
 
@@ -306,7 +294,7 @@ async def facebook_deletion_status(request: web.Request, query: DeletionStatusQu
     """Status of a data-deletion request, by its confirmation code."""
     record = await get_deletion(services(request).db, query.code)
     if record is None:
-        raise not_found("deletion request")
+        raise not_found("deletion_request")
     return DeletionStatusOut(
         confirmation_code=query.code,
         status=record.get("status", "completed"),

@@ -10,9 +10,10 @@ from aiohttp.multipart import parse_content_disposition
 
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError, not_found
+from dashboard.errors import not_found
 from dashboard.schemas import DeletedOut, DocumentOut, DocumentsOut, SearchOut, SearchQuery, UploadQuery
 from knowledge.documents import add_document, delete_document, list_documents
+from knowledge.domain_errors import InvalidInput
 from knowledge.extraction import MAX_DOCUMENT_BYTES
 from knowledge.models import Amount, Campaign, CatalogFacts, DocumentInfo, Platform, minor_digits
 
@@ -51,8 +52,8 @@ async def _multipart_file(request: web.Request) -> tuple[str, str, bytes]:
                 data = await _read_capped(part.read_chunk)
                 return part.filename or "", part.headers.get("Content-Type", ""), data
     except (ValueError, AssertionError, HttpProcessingError):  # no boundary, broken part headers, cut short
-        raise ApiError(400, "bad_multipart", "the multipart body is malformed", {"file": "unreadable"}) from None
-    raise ApiError(400, "missing_file", "send the document in the multipart field 'file'", {"file": "required"})
+        raise InvalidInput("bad_multipart", {"file": "unreadable"}) from None
+    raise InvalidInput("missing_file", {"file": "required"})
 
 
 async def _raw_file(request: web.Request, filename: str) -> tuple[str, str, bytes]:

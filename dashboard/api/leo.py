@@ -8,7 +8,7 @@ from bot.sales.counters import bump_daily
 from dashboard.analytics import business_of
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import DASHBOARD, identity, services
-from dashboard.errors import ApiError
+from dashboard.errors import not_found
 from dashboard.leo import LeoReply, ask, threads
 from dashboard.leo.tools import LeoData
 from dashboard.owners import get_tenant
@@ -44,7 +44,7 @@ async def leo_chat(request: web.Request, body: LeoIn) -> LeoOut:
     if body.thread_id:
         found = await threads.thread_turns(p.db, tenant, owner, body.thread_id)
         if found is None:
-            raise ApiError(404, "not_found", "no such thread")
+            raise not_found("leo_thread")
         earlier = found
     now = p.clock.now()
     business = await business_of(p.db, tenant, now)

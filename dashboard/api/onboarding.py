@@ -7,9 +7,8 @@ from aiohttp import web
 from bot.sales.bot_settings import get_bot_settings
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError
+from dashboard.error_table import FieldsInvalid
 from dashboard.field_errors import field_label, sentence
-from dashboard.i18n.current import gettext
 from dashboard.owners import get_tenant
 from dashboard.phones import PhoneProblem, to_e164
 from dashboard.zones import country_of_zone
@@ -44,5 +43,5 @@ async def write_profile(request: web.Request, body: BusinessProfile) -> Business
         phone = to_e164(body.phone, region)
     except PhoneProblem as problem:
         words = sentence(problem.kind, field_label("phone", "BusinessProfile"))
-        raise ApiError(422, "invalid", gettext("some fields are invalid"), {"phone": words}) from None
+        raise FieldsInvalid("invalid", {"phone": words}) from None
     return await save_profile(db, tenant, body.model_copy(update={"phone": phone}))

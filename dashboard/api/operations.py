@@ -29,9 +29,9 @@ from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic.json_schema import models_json_schema
 
-from dashboard.errors import ApiError, parse_json, validation_fields
-from dashboard.i18n.current import gettext
+from dashboard.errors import invalid_fields, parse_json
 from dashboard.team.policy import Role, allowed, route_key
+from knowledge.domain_errors import InvalidInput
 
 Json = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
@@ -162,19 +162,14 @@ def _check_content_type(request: web.Request, accepts: tuple[str, ...]) -> None:
     if "Content-Type" not in request.headers and not request.body_exists:
         return  # no body at all: reading it answers "missing"
     if request.content_type.lower() not in accepts:
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            "send the body as " + " or ".join(accepts),
-            {"Content-Type": "one of " + ", ".join(accepts)},
-        )
+        raise InvalidInput("unsupported_media_type", {"Content-Type": "content_type"}, accepts=", ".join(accepts))
 
 
 async def _read_form(request: web.Request) -> dict[str, Any]:
     try:
         form = await request.post()
     except (ValueError, HttpProcessingError):
-        raise ApiError(400, "bad_form", "the request body is not a valid form") from None
+        raise InvalidInput("bad_form") from None
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
@@ -188,33 +183,23 @@ def _query_values(request: web.Request, model: type[BaseModel]) -> dict[str, Any
     return values
 
 
-def _validate(model: type[M], data: Any, *, status: int, code: str, message: str) -> M:
+def _validate(model: type[M], data: Any, *, kind: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ApiError(status, code, message, validation_fields(exc)) from None
+        raise invalid_fields(exc, kind) from None
 
 
 async def _inputs(request: web.Request, op: Operation) -> dict[str, BaseModel]:
     inputs: dict[str, BaseModel] = {}
     if op.query is not None:
-        inputs["query"] = _validate(
-            op.query,
-            _query_values(request, op.query),
-            status=400,
-            code="invalid_filter",
-            message=gettext("some query parameters are invalid"),
-        )
+        inputs["query"] = _validate(op.query, _query_values(request, op.query), kind="invalid_filter")
     if op.accepts:
         _check_content_type(request, op.accepts)
     if op.body is not None:
-        inputs["body"] = _validate(
-            op.body, parse_json(await request.read()), status=422, code="invalid", message=gettext("some fields are invalid")
-        )
+        inputs["body"] = _validate(op.body, parse_json(await request.read()), kind="invalid")
     elif op.form is not None:
-        inputs["form"] = _validate(
-            op.form, await _read_form(request), status=422, code="invalid", message=gettext("some fields are invalid")
-        )
+        inputs["form"] = _validate(op.form, await _read_form(request), kind="invalid")
     return inputs
 
 

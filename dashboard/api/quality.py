@@ -27,9 +27,10 @@ from bot.evaluation.store import (
 from bot.evaluation.verdicts import QuestionResult, run_questions
 from dashboard.api.operations import ApiRoutes, Out
 from dashboard.context import engine, services, tenant_id
-from dashboard.errors import ApiError, not_found
+from dashboard.errors import not_found
 from dashboard.ratelimit import enforce, limit
 from dashboard.schemas import DeletedOut, PlatformName
+from knowledge.domain_errors import Refused
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -38,15 +39,12 @@ routes = ApiRoutes()
 # of up to the model's time budget, so a run takes the first MODEL_RUN_LIMIT questions only.
 OFFLINE_RUN_LIMIT = MAX_QUESTIONS
 MODEL_RUN_LIMIT = 20
-QUALITY_RUNS_PER_TENANT = limit("quality-run", "10/minute", "too many test runs; try again in a minute")
-QUALITY_MODEL_RUNS_PER_TENANT = limit(
-    "quality-model-run", "5/10 minutes", "too many test runs with the AI model; try again in a few minutes"
-)
+QUALITY_RUNS_PER_TENANT = limit("quality-run", "10/minute")
+QUALITY_MODEL_RUNS_PER_TENANT = limit("quality-model-run", "5/10 minutes")
 # The last run's answers, kept an hour so the page shows them again after a reload (a playground-like dry run:
 # the bot's replies to the owner's own questions, dropped with the account).
 LAST_RUN_KEY = "quality-run:{tenant}:last"
 LAST_RUN_TTL_S = 3600
-NO_MODEL_MESSAGE = "No AI model is set up on this server (GROQ_API_KEY is not set), so test questions run offline only."
 Verdict = Literal["answered", "wrong", "declined", "blocked"]
 
 
@@ -130,7 +128,7 @@ async def create(request: web.Request, body: OwnerQuestionIn) -> QuestionOut:
 async def remove(request: web.Request) -> DeletedOut:
     """Delete a test question."""
     if not await delete_question(services(request).db, tenant_id(request), request.match_info["id"]):
-        raise not_found("test question")
+        raise not_found("test_question")
     return DeletedOut(deleted=True)
 
 
@@ -139,7 +137,7 @@ async def run_for(request: web.Request, with_model: bool) -> RunOut:
     p, tenant = services(request), tenant_id(request)
     model = engine(request).model if with_model else None
     if with_model and model is None:
-        raise ApiError(409, "no_model", NO_MODEL_MESSAGE)
+        raise Refused("no_model")
     await enforce(request, QUALITY_RUNS_PER_TENANT, tenant)
     if with_model:
         await enforce(request, QUALITY_MODEL_RUNS_PER_TENANT, tenant)

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import identity, services
-from dashboard.errors import ApiError, not_found
+from dashboard.errors import not_found
 from dashboard.owners import get_owner, get_tenant
 from dashboard.ratelimit import enforce, limit
 from dashboard.revocation import end_access
@@ -19,12 +19,13 @@ from dashboard.team.mail import invite_email, send_invite, sender_of
 from dashboard.team.members import email_registered, get_person, list_people, remove_agent
 from dashboard.team.policy import Role
 from dashboard.team.shapes import InviteIn, MemberOut, NewInviteOut, OpenInviteOut, RemovedOut, TeamOut
+from knowledge.domain_errors import Conflict
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
 
 # Each invitation may send an email from the platform's server: a business invites a few people, not a crowd.
-INVITES_PER_TENANT = limit("team-invites", "20/hour", "too many invitations in an hour; try again later")
+INVITES_PER_TENANT = limit("team-invites", "20/hour")
 
 
 def invite_url(request: web.Request, token: str) -> str:
@@ -56,9 +57,7 @@ async def invite(request: web.Request, body: InviteIn) -> NewInviteOut:
     who, p = identity(request), services(request)
     await enforce(request, INVITES_PER_TENANT, who.tenant_id)
     if await email_registered(p.db, str(body.email)):
-        raise ApiError(
-            409, "email_taken", "this email already has an account; a person belongs to one business", {"email": "has an account"}
-        )
+        raise Conflict("email_has_account", {"email": "has_account"})
     now = p.clock.now()
     issued = await create_invite(p.db, who.tenant_id, str(body.email), role=Role.agent, invited_by=who.owner_id, now=now)
     url = invite_url(request, issued.token)
@@ -101,9 +100,9 @@ async def remove(request: web.Request) -> RemovedOut:
     p, tenant = services(request), identity(request).tenant_id
     person = await get_person(p.db, tenant, request.match_info["id"])
     if person is None:
-        raise not_found("team member")
+        raise not_found("team_member")
     if person.role == Role.owner:
-        raise ApiError(409, "owner_not_removable", "the owner of the business cannot be removed")
+        raise Conflict("owner_not_removable")
     # The record goes first: from then on no login, session or token of theirs passes the role guard.
     await remove_agent(p.db, tenant, person.id)
     ended = await end_access(p.db, p.redis, tenant, person.id)

@@ -94,15 +94,11 @@ def ranked(rows: Sequence[Mapping[str, Any]], metric: Metric) -> list[Mapping[st
     """The rows best first by `metric`; rows without the figure last, in their order."""
     currency = main_currency(rows) if metric is Metric.revenue else ""
     spec = SPECS[metric]
-    having = [row for row in rows if value(row, metric, currency) is not None]
-    missing = [row for row in rows if value(row, metric, currency) is None]
-
-    def key(row: Mapping[str, Any]) -> float:
-        found = value(row, metric, currency)
-        assert found is not None
-        return -found if spec.lower_is_better else found
-
-    return sorted(having, key=key, reverse=True) + missing
+    scored = [(row, value(row, metric, currency)) for row in rows]
+    having = [(row, found) for row, found in scored if found is not None]
+    missing = [row for row, found in scored if found is None]
+    having.sort(key=lambda pair: -pair[1] if spec.lower_is_better else pair[1], reverse=True)
+    return [row for row, _ in having] + missing
 
 
 def leaders(rows: Sequence[Mapping[str, Any]], metric: Metric) -> list[Mapping[str, Any]]:

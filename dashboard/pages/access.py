@@ -20,6 +20,7 @@ from multidict import MultiDictProxy
 
 from bot.log_context import tenant_id_var
 from dashboard.context import IDENTITY, Identity, services
+from dashboard.i18n.current import gettext
 from dashboard.sessions import SESSION_COOKIE, Session, SessionStore
 
 PRE_SESSION_COOKIE = "pre_sid"
@@ -65,7 +66,8 @@ async def posted_form(request: web.Request) -> tuple[Session, MultiDictProxy[Any
     session = await owner_session(request)
     form = await request.post()
     if not valid_session_token(session, form_text(form, CSRF_FIELD)):
-        raise web.HTTPForbidden(text="This form expired or did not come from this site. Go back, reload the page and try again.")
+        said = gettext("This form expired or did not come from this site. Go back, reload the page and try again.")
+        raise web.HTTPForbidden(text=said)
     return session, form
 
 

@@ -11,25 +11,21 @@ from bot.sales.bot_settings import get_bot_settings
 from dashboard.api.knowledge import remove, search
 from dashboard.api.onboarding import read_profile, write_profile
 from dashboard.context import services
-from dashboard.errors import ApiError
-from dashboard.i18n.current import format_locale
+from dashboard.error_table import FieldsInvalid, answer_for
+from dashboard.i18n.current import format_locale, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of, validate
 from dashboard.pages.frame import not_found_page, render, see_other
 from dashboard.phones import readable
 from dashboard.schemas import SearchQuery
 from dashboard.zones import country_name, country_of_zone
-from knowledge.documents import add_document, list_documents
+from knowledge.documents import DocumentError, add_document, list_documents
+from knowledge.domain_errors import NotFound
 from knowledge.models import BusinessProfile
 
 routes = web.RouteTableDef()
 
 PROFILE_FIELDS = tuple(BusinessProfile.model_fields)
-
-
-def _domain_message(exc: Exception) -> str | None:
-    message = getattr(exc, "message", None)
-    return str(message) if isinstance(getattr(exc, "http_status", None), int) and message else None
 
 
 async def _page(
@@ -74,10 +70,8 @@ async def save_profile_form(request: web.Request) -> web.Response:
         return await _page(request, state, status=422)
     try:
         await write_profile(request, profile)
-    except ApiError as refused:
-        if not refused.fields:
-            raise
-        state.add_errors(refused.fields, PROFILE_FIELDS)
+    except FieldsInvalid as refused:
+        state.add_errors(refused.said, PROFILE_FIELDS)
         return await _page(request, state, status=422)
     return see_other("/onboarding?notice=profile_saved")
 
@@ -88,17 +82,14 @@ async def upload_form(request: web.Request) -> web.Response:
     files = [item for item in form.getall("file", []) if isinstance(item, web.FileField)]
     errors: list[str] = []
     if not files or all(not item.filename for item in files):
-        errors.append("Choose one or more files first (text, Markdown or PDF).")
+        errors.append(gettext("Choose one or more files first (text, Markdown or PDF)."))
     for item in files:
         if not item.filename:
             continue
         try:
             await add_document(services(request).db, session.tenant_id, item.filename, item.content_type, item.file.read())
-        except Exception as exc:
-            message = _domain_message(exc)
-            if message is None:
-                raise
-            errors.append(f"{item.filename}: {message}")
+        except DocumentError as exc:
+            errors.append(f"{item.filename}: {answer_for(exc).message}")
     if errors:
         profile = await read_profile(request)
         return await _page(request, FormState(values=_shown(profile)), upload_errors=errors, status=422)
@@ -110,8 +101,6 @@ async def delete_form(request: web.Request) -> web.Response:
     await posted_form(request)
     try:
         await remove(request)
-    except ApiError as exc:
-        if exc.http_status == 404:
-            raise not_found_page(request, "document") from None
-        raise
+    except NotFound:
+        raise not_found_page(request, "document") from None
     return see_other("/onboarding?notice=document_deleted#documents")

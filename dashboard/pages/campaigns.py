@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from dashboard.api.campaigns import change_status, create, delete, replace
 from dashboard.context import services
-from dashboard.errors import ApiError, validation_fields
+from dashboard.errors import validation_fields
 from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormData, FormState, lines_of, nest, text_of
@@ -19,6 +19,7 @@ from dashboard.pages.frame import Translated, not_found_page, render, see_other
 from dashboard.pages.numbers import PERIOD_DAYS, safe_report, today
 from dashboard.schemas import CampaignStatusIn
 from knowledge.campaigns import campaign_to_api, get_campaign, list_campaigns
+from knowledge.domain_errors import NotFound
 from knowledge.models import CUSTOM_PERIOD_MAX, ISO_CURRENCIES, BillingPeriod, CampaignIn, CampaignStatus
 
 routes = web.RouteTableDef()
@@ -276,8 +277,6 @@ async def delete_form(request: web.Request) -> web.Response:
     await posted_form(request)
     try:
         await delete(request)
-    except ApiError as exc:
-        if exc.http_status == 404:
-            raise not_found_page(request, "campaign") from None
-        raise
+    except NotFound:
+        raise not_found_page(request, "campaign") from None
     return see_other("/campaigns?notice=campaign_deleted")

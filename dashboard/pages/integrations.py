@@ -11,13 +11,15 @@ from dashboard.api.channels import connect, disconnect
 from dashboard.api.facebook import facebook_auth_url
 from dashboard.context import services
 from dashboard.delivery_words import in_owner_words
-from dashboard.errors import ApiError, validation_fields
+from dashboard.error_table import answer_for
+from dashboard.errors import validation_fields
 from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import not_found_page, render, see_other
 from dashboard.public_url import public_base
 from dashboard.schemas import ChannelIn
+from knowledge.domain_errors import Conflict, InvalidInput, NotFound, Refused, Upstream
 
 routes = web.RouteTableDef()
 
@@ -27,13 +29,6 @@ ACCOUNT_LABELS = {
     "instagram": ("Instagram account id", N_("Access token of the page linked to it")),
     "whatsapp": ("Phone number id", N_("Access token (permanent system-user token)")),
 }
-
-
-def _domain(exc: Exception) -> tuple[str, dict[str, str]] | None:
-    status, message = getattr(exc, "http_status", None), getattr(exc, "message", None)
-    if not isinstance(status, int) or not isinstance(message, str):
-        return None
-    return message, {str(k): str(v) for k, v in dict(getattr(exc, "fields", None) or {}).items()}
 
 
 async def _page(request: web.Request, forms: dict[str, FormState] | None = None, status: int = 200) -> web.Response:
@@ -69,7 +64,7 @@ async def start_facebook_login(request: web.Request) -> web.Response:
     await posted_form(request)
     try:
         link = await facebook_auth_url(request)
-    except ApiError:
+    except Refused:  # Facebook Login is not set up on this server
         return see_other("/integrations?notice=facebook_failed")
     return see_other(link.url)
 
@@ -85,14 +80,11 @@ async def connect_form(request: web.Request) -> web.Response:
         await connect(request, ChannelIn.model_validate(values))
     except ValidationError as exc:
         state.add_errors(validation_fields(exc), CHANNEL_FIELDS)
-    except Exception as exc:
-        found = _domain(exc)
-        if found is None:
-            raise
-        message, fields = found
-        state.add_errors(fields, CHANNEL_FIELDS)
-        if not fields:
-            state.errors["form"] = message
+    except (Conflict, InvalidInput, Upstream) as exc:  # the account is taken, the token refused, Meta unreachable
+        answer = answer_for(exc)
+        state.add_errors(answer.fields, CHANNEL_FIELDS)
+        if not answer.fields:
+            state.errors["form"] = answer.message
     if state.failed:
         return await _page(request, {platform: state}, status=422)
     return see_other("/integrations?notice=channel_connected")
@@ -103,8 +95,6 @@ async def disconnect_form(request: web.Request) -> web.Response:
     await posted_form(request)
     try:
         await disconnect(request)
-    except ApiError as exc:
-        if exc.http_status == 404:
-            raise not_found_page(request, "channel") from None
-        raise
+    except NotFound:
+        raise not_found_page(request, "channel") from None
     return see_other("/integrations?notice=channel_disconnected")

@@ -15,7 +15,8 @@ from aiohttp import web
 from dashboard.api.auth import set_session_cookie
 from dashboard.context import DASHBOARD, services
 from dashboard.credentials import check_new_password
-from dashboard.errors import ApiError
+from dashboard.error_table import answer_for
+from dashboard.i18n.current import N_, gettext
 from dashboard.owners import EmailTaken, get_tenant
 from dashboard.pages.access import (
     CSRF_FIELD,
@@ -34,20 +35,19 @@ from dashboard.sessions import SESSION_COOKIE, SessionStore
 from dashboard.team.invites import Invite, InviteState, find_invite, give_back, invite_state, take_invite
 from dashboard.team.members import add_agent, email_registered, new_person_id
 from dashboard.team.policy import HOME, Role
+from knowledge.domain_errors import InvalidInput, Refused
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
-JOINS_PER_ADDRESS = limit(
-    "join-address", "10/15 minutes", "too many attempts to join from this address; try again later", "too_many_attempts"
-)
+JOINS_PER_ADDRESS = limit("join-address", "10/15 minutes")
 # Why a link does not work, in words, with the status the page answers.
 DEAD_LINKS = {
-    InviteState.expired: (410, "This invitation has expired. Ask the business's owner for a new link."),
-    InviteState.used: (410, "This invitation was used already. If it was you, log in with your email and password."),
-    InviteState.cancelled: (410, "This invitation was withdrawn. Ask the business's owner for a new link."),
+    InviteState.expired: (410, N_("This invitation has expired. Ask the business's owner for a new link.")),
+    InviteState.used: (410, N_("This invitation was used already. If it was you, log in with your email and password.")),
+    InviteState.cancelled: (410, N_("This invitation was withdrawn. Ask the business's owner for a new link.")),
 }
-UNKNOWN_LINK = (404, "This invitation link is not valid. Check that you copied all of it, or ask for a new one.")
+UNKNOWN_LINK = (404, N_("This invitation link is not valid. Check that you copied all of it, or ask for a new one."))
 
 
 async def _render(
@@ -59,7 +59,7 @@ async def _render(
         "invite": invite,
         "action": request.path,
         "business_name": tenant.name if tenant else "",
-        "error": error,
+        "error": gettext(error) if error else "",  # our own sentences, said in the visitor's language here
         "field_error": field_error,
         "logged_in": await page_session(request) is not None,
         "csrf_token_public": login_token(services(request).settings.secret_key, pre_id),
@@ -93,34 +93,35 @@ async def join_page(request: web.Request) -> web.Response:
 async def join_form(request: web.Request) -> web.Response:
     form = await read_form(request)
     if form is None:
-        return await _render(request, None, error="This form could not be read; please try again.", status=400)
+        return await _render(request, None, error=N_("This form could not be read; please try again."), status=400)
     if not valid_login_token(request, form_text(form, CSRF_FIELD)):
         found = await _open_invite(request)
         if isinstance(found, web.Response):
             return found
-        return await _render(request, found, error="This form expired; please try again.", status=403)
+        return await _render(request, found, error=N_("This form expired; please try again."), status=403)
     address, limits = client_address(request), limiter(request)
     try:
         await limits.hit(JOINS_PER_ADDRESS, address)
-    except ApiError as refused:
+    except Refused as refused:
         found = await _open_invite(request)
         if isinstance(found, web.Response):
             return found
-        response = await _render(request, found, error="Too many attempts from this address; try again later.", status=429)
-        response.headers.update(refused.headers)
+        response = await _render(request, found, error=N_("Too many attempts from this address; try again later."), status=429)
+        response.headers.update(answer_for(refused).headers)
         return response
     invite = await _open_invite(request)
     if isinstance(invite, web.Response):
         return invite
     p = services(request)
     if await email_registered(p.db, invite.email):
-        return await _render(request, invite, error="This email already has an account. Log in instead.", status=409)
+        return await _render(request, invite, error=N_("This email already has an account. Log in instead."), status=409)
     tenant = await get_tenant(p.db, invite.tenant_id)
     password = form_text(form, "password")
     try:
         await check_new_password(request, password, "password", invite.email, tenant.name if tenant else "")
-    except ApiError as weak:
-        return await _render(request, invite, field_error=weak.fields.get("password", weak.message), status=422)
+    except InvalidInput as weak:
+        answer = answer_for(weak)
+        return await _render(request, invite, field_error=answer.fields.get("password", answer.message), status=422)
     password_hash = await request.app[DASHBOARD].passwords.hash(password)
     person_id, now = new_person_id(), p.clock.now()
     if not await take_invite(p.db, invite, now=now, member_id=person_id):
@@ -132,7 +133,7 @@ async def join_form(request: web.Request) -> web.Response:
         )
     except EmailTaken:
         await give_back(p.db, invite)
-        return await _render(request, invite, error="This email already has an account. Log in instead.", status=409)
+        return await _render(request, invite, error=N_("This email already has an account. Log in instead."), status=409)
     except Exception:  # the store failed: the link works again for the next try
         await give_back(p.db, invite)
         raise

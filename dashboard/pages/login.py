@@ -13,7 +13,7 @@ from aiohttp import web
 from dashboard.api.auth import set_session_cookie
 from dashboard.context import DASHBOARD, services
 from dashboard.credentials import check_login, check_new_password
-from dashboard.errors import ApiError
+from dashboard.error_table import answer_for
 from dashboard.i18n import N_, gettext
 from dashboard.owners import EmailTaken, create_owner_and_tenant, normalize_email, revoke_token
 from dashboard.pages.access import (
@@ -34,6 +34,7 @@ from dashboard.pages.return_to import UnreadableReturn, return_path
 from dashboard.ratelimit import SIGNUPS_PER_ADDRESS, client_address, enforce
 from dashboard.schemas import SignupIn
 from dashboard.sessions import SESSION_COOKIE, SessionStore
+from knowledge.domain_errors import InvalidInput, Refused
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -116,10 +117,11 @@ async def login_form(request: web.Request) -> web.Response:
         return render_login(request, error=N_("Enter your email and password."), email=email, status=400, next_path=next_path)
     try:
         owner = await check_login(request, email, password)
-    except ApiError as refused:
-        message = N_("Wrong email or password.") if refused.http_status == 401 else N_("Too many failed logins; try again later.")
-        response = render_login(request, error=message, email=email, status=refused.http_status, next_path=next_path)
-        response.headers.update(refused.headers)
+    except Refused as refused:
+        answer = answer_for(refused)
+        message = N_("Wrong email or password.") if answer.status == 401 else N_("Too many failed logins; try again later.")
+        response = render_login(request, error=message, email=email, status=answer.status, next_path=next_path)
+        response.headers.update(answer.headers)
         return response
     log.info("owner logged in through the form", extra={"tenant": owner.tenant_id})
     return await _open_session(request, owner.tenant_id, owner.id, next_path)
@@ -151,10 +153,11 @@ async def signup_form(request: web.Request) -> web.Response:
     try:
         await enforce(request, SIGNUPS_PER_ADDRESS, client_address(request))
         await check_new_password(request, body.password, "password", str(body.email), body.business_name)
-    except ApiError as refused:
-        state.add_errors(refused.fields or {"form": refused.message}, SIGNUP_FIELDS)
-        response = render_signup(request, state, refused.http_status)
-        response.headers.update(refused.headers)
+    except (Refused, InvalidInput) as refused:  # too many sign-ups, or a weak password
+        answer = answer_for(refused)
+        state.add_errors(answer.fields or {"form": answer.message}, SIGNUP_FIELDS)
+        response = render_signup(request, state, answer.status)
+        response.headers.update(answer.headers)
         return response
     db = services(request).db
     password_hash = await request.app[DASHBOARD].passwords.hash(body.password)

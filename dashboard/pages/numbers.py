@@ -13,9 +13,10 @@ from markupsafe import Markup
 from bot.sales.bot_settings import get_bot_settings
 from dashboard.api.analytics import get_analytics
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError
+from dashboard.error_table import answer_for
 from dashboard.i18n.current import gettext
 from dashboard.schemas import AnalyticsQuery
+from knowledge.domain_errors import InvalidInput, NotFound
 
 PERIOD_DAYS = 30
 
@@ -64,7 +65,7 @@ def parse_range(request: web.Request, last_default: date) -> tuple[date, date, d
         try:
             value = date.fromisoformat(raw)
         except ValueError:
-            errors[name] = "Pick a date"
+            errors[name] = gettext("Pick a date")
             continue
         if name == "from":
             first = value
@@ -73,7 +74,7 @@ def parse_range(request: web.Request, last_default: date) -> tuple[date, date, d
     if "from" not in request.query or not request.query.get("from"):
         first = last - timedelta(days=PERIOD_DAYS - 1)
     if first > last:
-        errors["from"] = "The first day must not be after the last"
+        errors["from"] = gettext("The first day must not be after the last")
         first = last - timedelta(days=PERIOD_DAYS - 1)
     return first, last, errors
 
@@ -82,9 +83,9 @@ async def safe_report(request: web.Request, first: date, last: date, **filters: 
     """The report, or an empty one and the API's own words when it refused the range."""
     try:
         return await period_report(request, first, last, **filters), ""
-    except ApiError as refused:
+    except (InvalidInput, NotFound) as refused:
         fallback = await period_report(request, last - timedelta(days=PERIOD_DAYS - 1), last, **filters)
-        return fallback, refused.message
+        return fallback, answer_for(refused).message
 
 
 def change(current: float | int | None, previous: float | int | None, *, rate: bool = False) -> dict[str, Any]:

@@ -8,14 +8,15 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.evaluation.store import MAX_EXPECTED_CHARS, MAX_QUESTION_CHARS, MAX_QUESTIONS, OwnerQuestionIn, TooManyQuestions
+from bot.evaluation.store import MAX_EXPECTED_CHARS, MAX_QUESTION_CHARS, MAX_QUESTIONS, OwnerQuestionIn
 from dashboard.api.quality import MODEL_RUN_LIMIT, RunOut, create, last_run, list_all, remove, run_for
 from dashboard.context import engine
-from dashboard.errors import ApiError
+from dashboard.error_table import answer_for
 from dashboard.i18n import N_, gettext, ngettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of, validate
 from dashboard.pages.frame import Translated, not_found_page, render, see_other
+from knowledge.domain_errors import NotFound, Refused
 
 routes = web.RouteTableDef()
 
@@ -119,9 +120,10 @@ async def add_question_form(request: web.Request) -> web.Response:
         return await _page(request, state, status=422)
     try:
         await create(request, body)
-    except (ApiError, TooManyQuestions) as exc:
-        state.errors["form"] = exc.message
-        return await _page(request, state, status=exc.http_status)
+    except Refused as exc:  # the business has its fill of questions
+        answer = answer_for(exc)
+        state.errors["form"] = answer.message
+        return await _page(request, state, status=answer.status)
     return see_other("/quality?notice=question_added#questions")
 
 
@@ -130,10 +132,8 @@ async def delete_question_form(request: web.Request) -> web.Response:
     await posted_form(request)
     try:
         await remove(request)
-    except ApiError as exc:
-        if exc.http_status == 404:
-            raise not_found_page(request, "test question") from None
-        raise
+    except NotFound:
+        raise not_found_page(request, "test question") from None
     return see_other("/quality?notice=question_deleted#questions")
 
 
@@ -142,7 +142,8 @@ async def run_form(request: web.Request) -> web.Response:
     _, form = await posted_form(request)
     try:
         await run_for(request, text_of(form, "mode") == "model")
-    except ApiError as exc:
+    except Refused as exc:
         # Too many runs, or no model set up: said on the page, beside the run buttons.
-        return await _page(request, run_error=exc.message[:1].upper() + exc.message[1:], status=exc.http_status)
+        answer = answer_for(exc)
+        return await _page(request, run_error=answer.message[:1].upper() + answer.message[1:], status=answer.status)
     return see_other("/quality#results")

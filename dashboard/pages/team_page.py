@@ -9,17 +9,20 @@ from pydantic import ValidationError
 
 from dashboard.api.team import invite, remove, team, withdraw
 from dashboard.context import services
-from dashboard.errors import ApiError, validation_fields
+from dashboard.error_table import answer_for
+from dashboard.errors import validation_fields
+from dashboard.i18n.current import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import not_found_page, render, see_other
 from dashboard.team.shapes import InviteIn, NewInviteOut
+from knowledge.domain_errors import Conflict, NotFound, Refused
 
 routes = web.RouteTableDef()
 
 EMAIL_PROBLEMS = {
-    "email_taken": "This email already has an account: a person can belong to one business only.",
-    "rate_limited": "Too many invitations in an hour; try again later.",
+    "email_taken": N_("This email already has an account: a person can belong to one business only."),
+    "rate_limited": N_("Too many invitations in an hour; try again later."),
 }
 
 
@@ -52,14 +55,17 @@ async def invite_form(request: web.Request) -> web.Response:
         body = InviteIn.model_validate({"email": state.values["email"]})
     except ValidationError as exc:
         fields = validation_fields(exc)
-        state.errors["email"] = "Enter an email address, e.g. sam@example.com." if "email" in fields else "Fill this in"
+        state.errors["email"] = (
+            gettext("Enter an email address, e.g. sam@example.com.") if "email" in fields else gettext("Fill this in")
+        )
         return await _page(request, form=state, status=422)
     try:
         created = await invite(request, body)
-    except ApiError as refused:
-        state.errors["email"] = EMAIL_PROBLEMS.get(refused.code, refused.message)
-        response = await _page(request, form=state, status=refused.http_status)
-        response.headers.update(refused.headers)
+    except (Conflict, Refused) as refused:  # the email has an account, or too many invitations
+        answer = answer_for(refused)
+        state.errors["email"] = gettext(EMAIL_PROBLEMS[answer.code]) if answer.code in EMAIL_PROBLEMS else answer.message
+        response = await _page(request, form=state, status=answer.status)
+        response.headers.update(answer.headers)
         return response
     return await _page(request, created=created)
 
@@ -69,10 +75,8 @@ async def cancel_form(request: web.Request) -> web.Response:
     await posted_form(request)
     try:
         await withdraw(request)
-    except ApiError as refused:
-        if refused.http_status == 404:
-            raise not_found_page(request, "invitation") from None
-        raise
+    except NotFound:
+        raise not_found_page(request, "invitation") from None
     return see_other("/team?notice=invite_cancelled")
 
 
@@ -81,8 +85,6 @@ async def remove_form(request: web.Request) -> web.Response:
     await posted_form(request)
     try:
         await remove(request)
-    except ApiError as refused:
-        if refused.http_status == 404:
-            raise not_found_page(request, "team member") from None
-        raise
+    except NotFound:
+        raise not_found_page(request, "team member") from None
     return see_other("/team?notice=member_removed")

@@ -13,13 +13,15 @@ from bot.conversations.store import mark_read
 from bot.sales.conversions import ConversionIn
 from dashboard.api.conversations import conversion, get_conversation, release_conversation, reply, retry, takeover
 from dashboard.context import services
-from dashboard.errors import ApiError, validation_fields
+from dashboard.error_table import answer_for
+from dashboard.errors import validation_fields
 from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import not_found_page, render, see_other
 from dashboard.schemas import ConversationDetailOut, PersonRefOut, ReplyIn
 from knowledge.campaigns import get_campaign
+from knowledge.domain_errors import Conflict, NotFound, Refused, Upstream
 
 routes = web.RouteTableDef()
 
@@ -39,10 +41,8 @@ async def _detail(request: web.Request) -> ConversationDetailOut:
     await owner_session(request)
     try:
         return await get_conversation(request)
-    except ApiError as exc:
-        if exc.http_status == 404:
-            raise not_found_page(request, "conversation") from None
-        raise
+    except NotFound:
+        raise not_found_page(request, "conversation") from None
 
 
 def _captured(lead: dict[str, Any]) -> list[tuple[str, str]]:
@@ -138,11 +138,8 @@ async def reply_form(request: web.Request) -> web.Response:
         await reply(request, ReplyIn.model_validate({"text": text}))
     except ValidationError as exc:
         state.add_errors(validation_fields(exc), ("text",))
-    except Exception as exc:  # the API's own refusals (window closed, channel gone, Meta down) in its words
-        message = getattr(exc, "message", None)
-        if not isinstance(getattr(exc, "http_status", None), int) or not isinstance(message, str):
-            raise
-        state.errors["text"] = message  # it says "Not sent:" and why, in words
+    except (Conflict, Refused, Upstream) as exc:  # window closed, channel gone, Meta down: in the owner's words
+        state.errors["text"] = answer_for(exc).message  # it says "Not sent:" and why
     if state.failed:
         return await _page(request, reply_form=state, status=422)
     return _back(request, "replied", "#reply")
@@ -174,11 +171,8 @@ async def retry_form(request: web.Request) -> web.Response:
     _, form = await posted_form(request)
     try:
         done = await retry(request)
-    except Exception as exc:  # nothing to retry, or it failed again: said in words on the thread
-        message = getattr(exc, "message", None)
-        if not isinstance(getattr(exc, "http_status", None), int) or not isinstance(message, str):
-            raise
-        return await _page(request, retry_error=message, status=409)
+    except (Conflict, Refused, Upstream) as exc:  # nothing to retry, or it failed again: said in words on the thread
+        return await _page(request, retry_error=answer_for(exc).message, status=409)
     notice = "retry_queued" if done.status == 202 else "retried"
     if text_of(form, "back") == "inbox":
         return see_other(f"/inbox?notice={notice}")

@@ -11,13 +11,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from dashboard.context import IDENTITY, services
-from dashboard.errors import ApiError, Handler
+from dashboard.errors import Handler
 from dashboard.pages.access import PAGE_SESSION, page_session
 from dashboard.pages.frame import render, see_other
 from dashboard.sessions import SESSION_COOKIE, Session, SessionStore
 from dashboard.team.caller import PERSON
 from dashboard.team.members import get_person
 from dashboard.team.policy import HOME, Access, Role, access_of, allowed, route_key
+from knowledge.domain_errors import Refused
 
 
 def _route_key(request: web.Request) -> str | None:
@@ -38,13 +39,13 @@ async def role_guard(request: web.Request, handler: Handler) -> web.StreamRespon
 async def _guard_api(request: web.Request, handler: Handler, key: str) -> web.StreamResponse:
     who = request.get(IDENTITY)
     if who is None:  # the login check let it through as public, yet the policy does not: refuse
-        raise ApiError(401, "unauthorized", "log in or send an API token")
+        raise Refused("policy_needs_login")
     person = await get_person(services(request).db, who.tenant_id, who.owner_id)
     if person is None:
-        raise ApiError(401, "unauthorized", "this account no longer exists")
+        raise Refused("account_gone")
     request[PERSON] = person
     if not allowed(person.role, key):
-        raise ApiError(403, "owner_only", "only the owner of this business can do this")
+        raise Refused("owner_only")
     return await handler(request)
 
 

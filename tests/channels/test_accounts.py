@@ -20,7 +20,7 @@ from channels.accounts import (
     mark_needs_reconnect,
 )
 from channels.crypto import TokenCipher
-from channels.errors import ChannelError
+from channels.errors import AccountTaken, ConnectionRefused
 
 TOKEN = "EAABpageToken0123456789abcdx9Zq"
 
@@ -63,9 +63,9 @@ async def test_find_by_platform_account_finds_the_tenant(accounts_db, cipher):
 
 async def test_another_tenant_cannot_take_a_connected_account(accounts_db, cipher):
     await connect_account(accounts_db, cipher, "t1", "facebook", "1234567890", TOKEN)
-    with pytest.raises(ChannelError) as caught:
+    with pytest.raises(AccountTaken) as caught:
         await connect_account(accounts_db, cipher, "t2", "facebook", "1234567890", "EAABotherToken")
-    assert (caught.value.http_status, caught.value.code) == (409, "account_taken")
+    assert (caught.value.family, caught.value.kind) == ("conflict", "account_taken")
     assert "account_id" in caught.value.fields
     owner = await find_by_platform_account(accounts_db, "facebook", "1234567890")
     assert owner.tenant_id == "t1" and account_token(cipher, owner) == TOKEN
@@ -119,9 +119,9 @@ async def test_list_get_disconnect_are_scoped_to_the_tenant(accounts_db, cipher)
     ],
 )
 async def test_invalid_input_is_refused_with_fields(accounts_db, cipher, platform, account_id, token, field):
-    with pytest.raises(ChannelError) as caught:
+    with pytest.raises(ConnectionRefused) as caught:
         await connect_account(accounts_db, cipher, "t1", platform, account_id, token)
-    assert (caught.value.http_status, caught.value.code) == (422, "invalid")
+    assert (caught.value.family, caught.value.kind) == ("invalid", "invalid")
     assert field in caught.value.fields
     assert await accounts_db[COLLECTION].count_documents({"tenant_id": "t1"}) == 0
 

@@ -75,7 +75,7 @@ async def test_exchange_code_without_a_token_in_the_answer(graph_rig):
     graph_rig.fake.on("GET", "/oauth/access_token", {"error_message": "odd"})
     with pytest.raises(LoginError) as caught:
         await exchange_code(graph_rig.client, APP_ID, APP_SECRET, REDIRECT, "c")
-    assert (caught.value.http_status, caught.value.code) == (502, "facebook_login_failed")
+    assert (caught.value.family, caught.value.kind) == ("upstream", "no_access_token")
 
 
 async def test_list_pages_with_instagram_accounts_across_pages_of_results(graph_rig):

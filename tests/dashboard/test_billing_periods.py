@@ -182,7 +182,7 @@ async def test_the_form_saves_the_owners_own_period_and_shows_it_again(api: Test
 @pytest.mark.parametrize(
     ("custom", "message"),
     [
-        ("", "Billing period: write how the price is counted, e.g. “per class pack”"),
+        ("", "Billing period: write how the price is counted, e.g. “per class pack”."),
         ("x" * 60, "Billing period: your own period must be at most 50 characters (this one has 60)."),
     ],
 )

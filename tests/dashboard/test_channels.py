@@ -92,7 +92,7 @@ async def test_a_token_meta_reads_as_another_account_is_refused(api: TestClient,
     fake.aliases["102030"] = "999999"
     response = await connect(api, owner)
     assert response.status == 422
-    assert (await response.json())["error"]["fields"] == {"access_token": "belongs to another account"}
+    assert (await response.json())["error"]["fields"] == {"access_token": "This access token belongs to another account."}
     assert await channels_of(api, owner) == []
 
 

@@ -8,18 +8,9 @@ import pytest
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from dashboard.errors import ApiError, error_middleware, read_model
-
-
-class Outside(Exception):
-    """A domain error of another package, known only by its attributes."""
-
-    def __init__(self) -> None:
-        super().__init__("quota")
-        self.http_status = 409
-        self.code = "already_connected"
-        self.message = "this page belongs to another business"
-        self.fields = {"account_id": "taken"}
+from channels.errors import AccountTaken
+from dashboard.errors import error_middleware, read_model
+from knowledge.domain_errors import Conflict, Refused
 
 
 class Item(BaseModel):
@@ -30,10 +21,13 @@ def make_app() -> web.Application:
     app = web.Application(middlewares=[error_middleware])
 
     async def api_error(request: web.Request) -> web.Response:
-        raise ApiError(429, "slow_down", "wait", headers={"Retry-After": "7"})
+        raise Refused("leo", retry_after=7)
 
     async def outside(request: web.Request) -> web.Response:
-        raise Outside()
+        raise AccountTaken("account_taken", {"account_id": "connected_elsewhere"})
+
+    async def unknown_kind(request: web.Request) -> web.Response:
+        raise Conflict("a_kind_the_table_lacks")
 
     async def crash(request: web.Request) -> web.Response:
         raise RuntimeError("password=hunter2 leaked into an exception")
@@ -47,6 +41,7 @@ def make_app() -> web.Application:
 
     app.router.add_get("/api/api-error", api_error)
     app.router.add_get("/api/outside", outside)
+    app.router.add_get("/api/unknown-kind", unknown_kind)
     app.router.add_get("/api/crash", crash)
     app.router.add_post("/api/validate", validate)
     app.router.add_get("/page", page_crash)
@@ -58,17 +53,23 @@ async def test_errors_render_as_json(aiohttp_client, caplog: pytest.LogCaptureFi
 
     limited = await client.get("/api/api-error")
     assert limited.status == 429 and limited.headers["Retry-After"] == "7"
-    assert await limited.json() == {"error": {"code": "slow_down", "message": "wait"}}
+    assert await limited.json() == {
+        "error": {"code": "rate_limited", "message": "Leo needs a short break; try again in a minute"}
+    }
 
     outside = await client.get("/api/outside")
     assert outside.status == 409
     assert await outside.json() == {
         "error": {
-            "code": "already_connected",
-            "message": "this page belongs to another business",
-            "fields": {"account_id": "taken"},
+            "code": "account_taken",
+            "message": "this account is already connected to another business",
+            "fields": {"account_id": "This account is connected to another business already."},
         }
     }
+
+    # A kind raised without a row is the platform's own fault: a 500, never a made-up sentence.
+    unknown = await client.get("/api/unknown-kind")
+    assert unknown.status == 500 and (await unknown.json())["error"]["code"] == "internal"
 
     invalid = await client.post("/api/validate", json={"price": -2})
     assert invalid.status == 422

@@ -79,7 +79,7 @@ def test_a_problem_without_the_numbers_its_sentence_names_still_reads_as_a_sente
 
 def test_every_sentence_names_the_field_and_ends_like_a_sentence() -> None:
     for kind, template in SENTENCES.items():
-        assert template.startswith("{field} "), kind
+        assert template.startswith(("{field} ", "{field}: ")), kind
         assert template.rstrip().endswith((".", "https://")), kind
 
 

@@ -345,7 +345,7 @@ async def test_a_new_invitation_replaces_the_old_link_and_the_owner_can_withdraw
     assert (await api.get("/join/not-a-token")).status == 404
     # An email with an account already (the owner's own, or anyone's) cannot be invited.
     taken = await api.post("/api/team/invites", json={"email": owner.email}, headers=owner.auth)
-    assert taken.status == 409 and (await taken.json())["error"]["fields"] == {"email": "has an account"}
+    assert taken.status == 409 and (await taken.json())["error"]["fields"] == {"email": "This email has an account already."}
     assert (
         await api.post("/api/team/invites", json={"email": "x@example.com", "role": "owner"}, headers=owner.auth)
     ).status == 422

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.error_table import answer_for
 from knowledge.documents import (
     DocumentError,
     add_document,
@@ -85,8 +86,9 @@ async def test_pdf_text_is_extracted(db):
 async def test_refused_files_store_nothing(db, filename, content_type, data, status, code):
     with pytest.raises(DocumentError) as caught:
         await add_document(db, "t1", filename, content_type, data)
-    assert caught.value.http_status == status and caught.value.code == code
-    assert caught.value.message and caught.value.fields
+    answer = answer_for(caught.value)
+    assert (answer.status, answer.code) == (status, code)
+    assert answer.message and answer.fields == {"file": answer.message}
     assert await stored_nothing(db)
 
 
@@ -94,7 +96,8 @@ async def test_oversized_file_is_refused_before_reading(db):
     data = b"a" * (MAX_DOCUMENT_BYTES + 1)
     with pytest.raises(DocumentError) as caught:
         await add_document(db, "t1", "big.txt", "text/plain", data)
-    assert caught.value.http_status == 413 and "too large" in caught.value.message
+    answer = answer_for(caught.value)
+    assert answer.status == 413 and answer.message == "The document is too large (at most 10 MB)."
     assert await stored_nothing(db)
     # Exactly the limit is accepted.
     padded = b"Menu of the day" + b" " * (MAX_DOCUMENT_BYTES - 15)
