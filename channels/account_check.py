@@ -26,7 +26,8 @@ from channels.accounts import (
 )
 from channels.crypto import TokenCipher, TokenDecryptError
 from channels.errors import ChannelError
-from channels.graph import Auth, GraphClient, GraphError
+from channels.graph import Auth, GraphClient
+from channels.graph_errors import AccessRefused, GraphError
 from channels.parsing import as_str
 from channels.problems import PASSING_PROBLEMS, connect_trouble, problem_of
 
@@ -55,7 +56,7 @@ async def read_account(graph: GraphClient, platform: str, account_id: str, token
 
 def token_dead(error: GraphError) -> bool:
     """Meta refused the token itself (expired, revoked, never valid, permission gone); not an outage."""
-    return error.category == "auth"
+    return isinstance(error, AccessRefused)
 
 
 def refusal(error: GraphError, platform: str = "facebook") -> ChannelError:

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from channels.graph import GraphError, SendOutcomeUnknown, classify
+from channels.graph_errors import (
+    AccessRefused,
+    GraphError,
+    OutsideWindow,
+    RateLimited,
+    RecipientUnavailable,
+    SendOutcomeUnknown,
+    TemplateRequired,
+    TemporaryFailure,
+    Unreachable,
+    graph_error,
+)
 
 Problem = Literal[
     "unreachable",  # no connection to Meta (DNS, refused, timeout before the request left)
@@ -39,20 +50,22 @@ def service_name(platform: str) -> str:
 
 
 def problem_of(error: GraphError) -> Problem:
-    """The kind of problem a Graph failure is (the one mapping from exceptions and Meta's codes to owners' words)."""
+    """The kind of problem a Graph failure is (the one mapping from Graph's failure families to owners' words)."""
     if isinstance(error, SendOutcomeUnknown):
         return "no_answer"
-    if error.http_status == 0 and error.code == 0:
-        return "unreachable"  # the client's own network failures carry no HTTP status
-    if error.category == "auth":
+    if isinstance(error, Unreachable):
+        return "unreachable"
+    if isinstance(error, AccessRefused):
         return "token"
-    if error.category == "window":
-        return "template_needed" if error.code == 131047 else "window"
-    if error.category == "rate_limit":
+    if isinstance(error, TemplateRequired):
+        return "template_needed"
+    if isinstance(error, OutsideWindow):
+        return "window"
+    if isinstance(error, RateLimited):
         return "rate_limited"
-    if error.category == "undeliverable":
+    if isinstance(error, RecipientUnavailable):
         return "blocked"
-    if error.category == "transient" or error.http_status >= 500:
+    if isinstance(error, TemporaryFailure) or error.http_status >= 500:
         return "meta_error"
     return "refused"
 
@@ -61,8 +74,7 @@ def problem_of_code(code: int) -> Problem:
     """The kind of problem of an error Meta reported with only its code (a WhatsApp status, an older record)."""
     if not code:
         return "refused"
-    category, _ = classify(400, code, 0)
-    return problem_of(GraphError(400, code, 0, "", False, category))
+    return problem_of(graph_error(400, code, 0, ""))
 
 
 def known_problem(value: str) -> Problem:

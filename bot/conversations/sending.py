@@ -40,7 +40,8 @@ from bot.outages import ride_out
 from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect, note_send_success, note_send_trouble
 from channels.base import adapter_for_platform
 from channels.crypto import TokenCipher
-from channels.graph import GraphClient, GraphError, SendOutcomeUnknown
+from channels.graph import GraphClient
+from channels.graph_errors import AccessRefused, GraphError, OutsideWindow, SendOutcomeUnknown, TemplateRequired
 from channels.outbound import split_part_reference
 from channels.pacing import SendPacer
 from channels.problems import CHANNEL_PROBLEMS, PASSING_PROBLEMS, problem_of
@@ -71,7 +72,7 @@ class PartUnconfirmed(SendOutcomeUnknown):
 class SendOutcome:
     sent: bool
     message_ids: list[str] = field(default_factory=list)
-    error_category: str = ""
+    failure: type[GraphError] | None = None  # the family of Graph failure that kept it from going out
     error_code: int = 0
     detail: str = ""
     recorded: bool = False  # the reply was stored in the conversation (sent or failed), not withheld
@@ -179,7 +180,8 @@ class ReplySender:
         if refusal := window_refusal(conversation, sender, now):
             await convs.update_conversation(db, tenant_id, conversation.id, last_error=refusal)
             problem = "template_needed" if conversation.platform == "whatsapp" else "window"
-            return SendOutcome(False, error_category="window", detail=refusal, problem=problem)
+            failure = TemplateRequired if conversation.platform == "whatsapp" else OutsideWindow
+            return SendOutcome(False, failure=failure, detail=refusal, problem=problem)
         try:
             ids = await self._send_requests(
                 account,
@@ -196,14 +198,14 @@ class ReplySender:
                 await note_send_trouble(db, account, problem, to_ms(self._clock.now()))
             if exc.transient:
                 raise  # retries are exhausted for now: leave the delivery pending so it is tried again
-            self._metrics.send_failures.labels(exc.category).inc()
-            if exc.category == "auth":
+            self._metrics.send_failures.labels(problem).inc()
+            if isinstance(exc, AccessRefused):
                 await mark_needs_reconnect(db, tenant_id, account.id, exc.code, exc.message)
             await convs.update_conversation(
                 db, tenant_id, conversation.id, last_error=exc.message[:300], last_error_code=exc.code or None
             )
-            log.warning("send failed for good", extra={"category": exc.category, "code": exc.code})
-            return SendOutcome(False, error_category=exc.category, error_code=exc.code, detail=exc.message, problem=problem)
+            log.warning("send failed for good", extra={"failure": type(exc).__name__, "code": exc.code})
+            return SendOutcome(False, failure=type(exc), error_code=exc.code, detail=exc.message, problem=problem)
         return SendOutcome(True, ids)
 
     async def send_turn_reply(
@@ -263,9 +265,7 @@ class ReplySender:
         try:
             outcome = await self.deliver(account, conversation, text, sender="human")
         except GraphError as exc:
-            outcome = SendOutcome(
-                False, error_category=exc.category, error_code=exc.code, detail=exc.message, problem=problem_of(exc)
-            )
+            outcome = SendOutcome(False, failure=type(exc), error_code=exc.code, detail=exc.message, problem=problem_of(exc))
         message = await msgs.record_outbound(
             self._db,
             conversation.tenant_id,
@@ -329,7 +329,7 @@ class ReplySender:
                     fresh, text, turn_id=turn_id, source=source, status_after=status_after, problem=problem
                 )
                 raise
-            outcome = SendOutcome(False, error_category=exc.category, error_code=exc.code, detail=exc.message, problem=problem)
+            outcome = SendOutcome(False, failure=type(exc), error_code=exc.code, detail=exc.message, problem=problem)
         await self._store_reply(fresh, text, turn_id=turn_id, source=source, outcome=outcome)
         await self._settle_conversation(account, fresh, outcome, reply_message_id(turn_id))
         return outcome
