@@ -13,7 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
@@ -22,12 +22,11 @@ from pymongo.errors import DuplicateKeyError
 from channels.crypto import TokenCipher, TokenDecryptError, mask
 from channels.errors import ChannelError
 from channels.health import ChannelHealth, health_of, success_worth_noting
+from knowledge.platforms import KNOWN_PLATFORMS
 
 COLLECTION = "channel_accounts"
 
-Platform = Literal["facebook", "instagram", "whatsapp"]
 Status = Literal["connected", "needs_reconnect"]
-PLATFORMS: tuple[str, ...] = get_args(Platform)
 
 # Page ids, Instagram account ids and WhatsApp phone number ids are all numeric Graph ids.
 _ACCOUNT_ID = re.compile(r"^[0-9]{1,32}$")
@@ -40,7 +39,7 @@ _MAX_ERROR_LENGTH = 500
 class ChannelAccount:
     id: str
     tenant_id: str
-    platform: Platform
+    platform: str  # a `Platform` value for Meta's channels
     account_id: str
     token_encrypted: str
     status: Status
@@ -101,8 +100,8 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
 def validate_connection(platform: str, account_id: str, access_token: str, name: str = "") -> dict[str, str]:
     """Field problems of a connect request (empty when it is fine)."""
     fields: dict[str, str] = {}
-    if platform not in PLATFORMS:
-        fields["platform"] = "must be one of " + ", ".join(PLATFORMS)
+    if platform not in KNOWN_PLATFORMS:
+        fields["platform"] = "must be one of " + ", ".join(KNOWN_PLATFORMS)
     if not _ACCOUNT_ID.match(account_id or ""):
         fields["account_id"] = "must be the numeric id of the page, Instagram account or WhatsApp phone number"
     token = access_token or ""

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 
 class _Event(BaseModel):
-    platform: Literal["facebook", "instagram", "whatsapp"]
+    platform: str  # the channel's platform key: a `knowledge.platforms.Platform` value for Meta's channels
     account_id: str
     customer_id: str
     timestamp_ms: int = 0
@@ -125,7 +125,7 @@ UNPARSEABLE = "unparseable"
 ITEM_ERRORS = (ValueError, OverflowError)
 
 
-def unparseable(platform: Literal["facebook", "instagram", "whatsapp"], account_id: str, error: Exception) -> Unsupported:
+def unparseable(platform: str, account_id: str, error: Exception) -> Unsupported:
     """The stand-in for an item that could not be read: the rest of its delivery is read and answered as usual."""
     return Unsupported(platform=platform, account_id=account_id, customer_id="", reason=f"{UNPARSEABLE}: {type(error).__name__}")
 

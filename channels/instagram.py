@@ -11,6 +11,7 @@ from channels.events import ChannelEvent
 from channels.messenger import page_send_body
 from channels.outbound import SendRequest, part_reference, split_text, utf8_size
 from channels.page_events import parse_page_payload
+from knowledge.platforms import Platform
 
 MAX_TEXT_BYTES = 1000
 
@@ -21,7 +22,7 @@ class InstagramAdapter:
     channel = "instagram"
 
     def parse(self, payload: dict[str, Any]) -> list[ChannelEvent]:
-        return parse_page_payload(payload, "instagram")
+        return parse_page_payload(payload, Platform.instagram)
 
     def build_send_requests(
         self,

@@ -7,6 +7,7 @@ from typing import Any
 from channels.events import ChannelEvent
 from channels.outbound import HUMAN_AGENT_TAG, SendRequest, our_metadata, part_reference, split_text
 from channels.page_events import parse_page_payload
+from knowledge.platforms import Platform
 
 MAX_TEXT_CHARS = 2000
 
@@ -33,7 +34,7 @@ class MessengerAdapter:
     channel = "messenger"
 
     def parse(self, payload: dict[str, Any]) -> list[ChannelEvent]:
-        return parse_page_payload(payload, "facebook")
+        return parse_page_payload(payload, Platform.facebook)
 
     def build_send_requests(
         self,

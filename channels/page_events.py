@@ -23,8 +23,8 @@ from channels.events import (
     unparseable,
 )
 from channels.parsing import as_dict, as_float, as_list, as_str, dicts, timestamp_ms
+from knowledge.platforms import Platform
 
-PagePlatform = Literal["facebook", "instagram"]
 Interaction = Literal["text", "quick_reply", "story_reply", "story_mention", "attachment"]
 
 # Attachment types renamed to the normalized vocabulary; others keep Meta's name.
@@ -33,7 +33,7 @@ _ATTACHMENT_TYPES = {"ig_reel": "reel", "fallback": "share", "template": "share"
 _URL_NOT_KEPT = {"story_mention"}
 
 
-def parse_page_payload(payload: dict[str, Any], platform: PagePlatform) -> list[ChannelEvent]:
+def parse_page_payload(payload: dict[str, Any], platform: Platform) -> list[ChannelEvent]:
     events: list[ChannelEvent] = []
     for entry in dicts(payload.get("entry")):
         entry_id = as_str(entry.get("id"))
@@ -65,9 +65,7 @@ def _sides(item: dict[str, Any], entry_id: str, *, from_business: bool) -> tuple
     return account, customer
 
 
-def _parse_item(
-    item: dict[str, Any], platform: PagePlatform, entry_id: str, entry_time: int, *, standby: bool
-) -> list[ChannelEvent]:
+def _parse_item(item: dict[str, Any], platform: Platform, entry_id: str, entry_time: int, *, standby: bool) -> list[ChannelEvent]:
     message = as_dict(item.get("message"))
     is_echo = message.get("is_echo") is True
     account, customer = _sides(item, entry_id, from_business=is_echo)
