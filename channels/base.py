@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from channels.events import ChannelEvent
-from channels.instagram import InstagramAdapter
-from channels.messenger import MessengerAdapter
+from channels.instagram.channel import InstagramAdapter
+from channels.messenger.channel import MessengerAdapter
 from channels.outbound import HUMAN_AGENT_TAG, OUR_METADATA, OUR_METADATA_PREFIX, SendRequest, split_text
-from channels.whatsapp import WhatsAppAdapter
+from channels.whatsapp.channel import WhatsAppAdapter
 
 __all__ = [
     "ADAPTERS",

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-import channels.page_events as page_events
+import channels.meta_page.events as page_events
 from channels.base import adapter_for_channel
 from channels.events import UNPARSEABLE, InboundMessage, Unsupported
 from channels.parsing import as_str

@@ -8,16 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from channels.events import ChannelEvent
-from channels.messenger import page_send_body
-from channels.outbound import SendRequest, part_reference, split_text, utf8_size
-from channels.page_events import parse_page_payload
+from channels.meta_page.events import parse_page_payload
+from channels.meta_page.sending import mark_seen_request, page_send_requests
+from channels.outbound import SendRequest, utf8_size
 from knowledge.platforms import Platform
 
 MAX_TEXT_BYTES = 1000
 
 
 class InstagramAdapter:
-    platform = "instagram"
+    platform: str = Platform.instagram
     object_name = "instagram"
     channel = "instagram"
 
@@ -34,18 +34,7 @@ class InstagramAdapter:
         tag: str = "",
         reference: str = "",
     ) -> list[SendRequest]:
-        return [
-            SendRequest(
-                path="/me/messages",
-                body=page_send_body(recipient_id, part, tag, part_reference(reference, index)),
-                auth="access_token",
-            )
-            for index, part in enumerate(split_text(text, MAX_TEXT_BYTES, utf8_size))
-        ]
+        return page_send_requests(recipient_id, text, limit=MAX_TEXT_BYTES, size=utf8_size, tag=tag, reference=reference)
 
     def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest:
-        return SendRequest(
-            path="/me/messages",
-            body={"recipient": {"id": recipient_id}, "sender_action": "mark_seen"},
-            auth="access_token",
-        )
+        return mark_seen_request(recipient_id)

@@ -1,0 +1,1 @@
+"""Instagram messaging: a professional account's conversations through its linked Facebook Page."""

@@ -1,0 +1,1 @@
+"""Facebook Messenger: a Facebook Page's conversations (`object: page`)."""

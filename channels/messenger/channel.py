@@ -1,0 +1,37 @@
+"""Facebook Messenger (`object: page`): parse deliveries, build Send API requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.events import ChannelEvent
+from channels.meta_page.events import parse_page_payload
+from channels.meta_page.sending import mark_seen_request, page_send_requests
+from channels.outbound import SendRequest
+from knowledge.platforms import Platform
+
+MAX_TEXT_CHARS = 2000
+
+
+class MessengerAdapter:
+    platform: str = Platform.facebook
+    object_name = "page"
+    channel = "messenger"
+
+    def parse(self, payload: dict[str, Any]) -> list[ChannelEvent]:
+        return parse_page_payload(payload, Platform.facebook)
+
+    def build_send_requests(
+        self,
+        account_id: str,
+        recipient_id: str,
+        text: str,
+        *,
+        reply_to_message_id: str = "",
+        tag: str = "",
+        reference: str = "",
+    ) -> list[SendRequest]:
+        return page_send_requests(recipient_id, text, limit=MAX_TEXT_CHARS, size=len, tag=tag, reference=reference)
+
+    def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest:
+        return mark_seen_request(recipient_id)
