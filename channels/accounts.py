@@ -22,7 +22,7 @@ from pymongo.errors import DuplicateKeyError
 from channels.crypto import TokenCipher, TokenDecryptError, mask
 from channels.errors import ChannelError
 from channels.health import ChannelHealth, health_of, success_worth_noting
-from knowledge.platforms import KNOWN_PLATFORMS
+from channels.registry import platform_keys
 
 COLLECTION = "channel_accounts"
 
@@ -100,8 +100,8 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
 def validate_connection(platform: str, account_id: str, access_token: str, name: str = "") -> dict[str, str]:
     """Field problems of a connect request (empty when it is fine)."""
     fields: dict[str, str] = {}
-    if platform not in KNOWN_PLATFORMS:
-        fields["platform"] = "must be one of " + ", ".join(KNOWN_PLATFORMS)
+    if platform not in platform_keys():
+        fields["platform"] = "must be one of " + ", ".join(platform_keys())
     if not _ACCOUNT_ID.match(account_id or ""):
         fields["account_id"] = "must be the numeric id of the page, Instagram account or WhatsApp phone number"
     token = access_token or ""

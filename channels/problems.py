@@ -21,6 +21,7 @@ from channels.graph_errors import (
     Unreachable,
     graph_error,
 )
+from channels.registry import channel_for_platform
 
 Problem = Literal[
     "unreachable",  # no connection to Meta (DNS, refused, timeout before the request left)
@@ -41,12 +42,13 @@ CHANNEL_PROBLEMS: frozenset[str] = frozenset({"unreachable", "meta_error", "rate
 # Problems that pass by themselves: pressing Retry later is worth it.
 PASSING_PROBLEMS: frozenset[str] = frozenset({"unreachable", "meta_error", "rate_limited", "no_answer", "not_answered"})
 
-_SERVICE = {"facebook": "Facebook", "instagram": "Instagram", "whatsapp": "WhatsApp"}
-
 
 def service_name(platform: str) -> str:
     """What the owner calls the platform behind a channel."""
-    return _SERVICE.get(platform, "Facebook")
+    try:
+        return channel_for_platform(platform).service_name
+    except KeyError:
+        return "Facebook"
 
 
 def problem_of(error: GraphError) -> Problem:

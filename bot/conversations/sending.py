@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -38,18 +38,16 @@ from bot.conversations.records import Conversation, ConversationStatus, Delivery
 from bot.metrics import Metrics
 from bot.outages import ride_out
 from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect, note_send_success, note_send_trouble
-from channels.base import adapter_for_platform
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
-from channels.graph_errors import AccessRefused, GraphError, OutsideWindow, SendOutcomeUnknown, TemplateRequired
+from channels.graph_errors import AccessRefused, GraphError, SendOutcomeUnknown
 from channels.outbound import split_part_reference
 from channels.pacing import SendPacer
 from channels.problems import CHANNEL_PROBLEMS, PASSING_PROBLEMS, problem_of
+from channels.registry import channel_for_platform
 
 log = logging.getLogger(__name__)
 
-# Meta's customer-service window: the bot may answer for 24 hours after the customer's last message.
-WINDOW = timedelta(hours=24)
 # How long after a send went unanswered its echo or status is awaited before the send is made again. Meta reports
 # a send within seconds of taking it, and a Graph too slow to answer in 10 s is still busy with it for a while.
 REPORT_WAIT_S = 30.0
@@ -80,18 +78,13 @@ class SendOutcome:
 
 
 def window_refusal(conversation: Conversation, sender: Literal["bot", "human"], now: datetime) -> str:
-    """Why this send may not go out now ("" when it may): the 24-hour window, which a person on Messenger or
-    Instagram may pass with the HUMAN_AGENT tag (see `window_tag`)."""
-    if now - conversation.last_customer_at <= WINDOW:
-        return ""
-    if conversation.platform == "whatsapp":
-        return "outside the 24-hour window: WhatsApp needs an approved template"
-    return "outside the 24-hour window" if sender == "bot" else ""
+    """Why this send may not go out now ("" when it may): its channel's window rules (`channels/window.py`)."""
+    return channel_for_platform(conversation.platform).window.refusal_for(conversation.last_customer_at, sender, now)
 
 
 def window_tag(conversation: Conversation, now: datetime) -> str:
-    """The message tag a person's late answer needs (up to 7 days on Messenger and Instagram)."""
-    return "HUMAN_AGENT" if now - conversation.last_customer_at > WINDOW else ""
+    """The message tag a person's late answer needs on its channel ("" inside the window)."""
+    return channel_for_platform(conversation.platform).window.tag_for(conversation.last_customer_at, now)
 
 
 def report_wait_left(awaiting_since: datetime, now: datetime, wait_s: float) -> float:
@@ -147,9 +140,9 @@ class ReplySender:
         first_part: int = 0,
     ) -> list[str]:
         """Send the parts of `text` from `first_part` on; PartUnconfirmed when one goes unanswered."""
-        adapter = adapter_for_platform(account.platform)
+        channel = channel_for_platform(account.platform)
         token = account_token(self._cipher, account)
-        requests = adapter.build_send_requests(
+        requests = channel.build_send_requests(
             account.account_id, recipient_id, text, reply_to_message_id=reply_to, tag=tag, reference=reference
         )
         ids: list[str] = []
@@ -179,9 +172,8 @@ class ReplySender:
         db, tenant_id, now = self._db, conversation.tenant_id, self._clock.now()
         if refusal := window_refusal(conversation, sender, now):
             await convs.update_conversation(db, tenant_id, conversation.id, last_error=refusal)
-            problem = "template_needed" if conversation.platform == "whatsapp" else "window"
-            failure = TemplateRequired if conversation.platform == "whatsapp" else OutsideWindow
-            return SendOutcome(False, failure=failure, detail=refusal, problem=problem)
+            failure = channel_for_platform(conversation.platform).window.failure
+            return SendOutcome(False, failure=failure, detail=refusal, problem=problem_of(failure(0, 0, 0, refusal)))
         try:
             ids = await self._send_requests(
                 account,

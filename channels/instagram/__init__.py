@@ -1,1 +1,26 @@
-"""Instagram messaging: a professional account's conversations through its linked Facebook Page."""
+"""Instagram messaging (`object: instagram`) through a linked Facebook page: same envelope as Messenger.
+
+Instagram caps a text at 1000 UTF-8 bytes (not characters), so long replies are split by bytes.
+"""
+
+from __future__ import annotations
+
+from channels.channel import AccountCheck
+from channels.meta_page.page_channel import PageChannel
+from channels.outbound import utf8_size
+from knowledge.platforms import Platform
+
+MAX_TEXT_BYTES = 1000
+
+INSTAGRAM = PageChannel(
+    channel="instagram",
+    platform=Platform.instagram,
+    object_name="instagram",
+    display_name="Instagram",
+    service_name="Instagram",
+    max_text=MAX_TEXT_BYTES,
+    text_size=utf8_size,
+    account_check=AccountCheck(fields="id,name", auth="access_token"),
+    # Comments on the account's posts would be read here, under the `comments` field.
+    change_fields={},
+)

@@ -10,7 +10,6 @@ from datetime import UTC
 import aiohttp
 import pytest
 
-from channels.base import ADAPTERS
 from channels.graph import GraphClient, parse_retry_after
 from channels.graph_errors import (
     AccessRefused,
@@ -30,18 +29,19 @@ from channels.graph_errors import (
     Unreachable,
     error_from_response,
 )
+from channels.registry import channel_named
 from tests.channels.graph_server import Answer, Hang, graph_error
 
 TOKEN = "EAAB-secret-page-token-x9Zq"
 
 
 def messenger_request():
-    [request] = ADAPTERS["messenger"].build_send_requests("PAGE_1", "PSID_9", "hello")
+    [request] = channel_named("messenger").build_send_requests("PAGE_1", "PSID_9", "hello")
     return request
 
 
 def whatsapp_request():
-    [request] = ADAPTERS["whatsapp"].build_send_requests("PNID_1", "5511987654321", "hello", reply_to_message_id="wamid.IN1")
+    [request] = channel_named("whatsapp").build_send_requests("PNID_1", "5511987654321", "hello", reply_to_message_id="wamid.IN1")
     return request
 
 

@@ -7,9 +7,10 @@ hold several numbers, each possibly another tenant's). Timestamps are strings of
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, get_args
 
+from channels.channel import ChangeParser
 from channels.events import (
     ITEM_ERRORS,
     Attachment,
@@ -32,39 +33,55 @@ _STATUSES = frozenset(get_args(StatusUpdate.model_fields["status"].annotation))
 _STATUS_ALIASES = {"played": "read"}
 
 
-def parse_whatsapp_payload(payload: dict[str, Any]) -> list[ChannelEvent]:
+def parse_whatsapp_payload(payload: dict[str, Any], change_fields: Mapping[str, ChangeParser]) -> list[ChannelEvent]:
+    """Every change of every entry, by the channel's parser of the change's field."""
     events: list[ChannelEvent] = []
     for entry in dicts(payload.get("entry")):
         entry_id = as_str(entry.get("id"))
         for change in dicts(entry.get("changes")):
-            events.extend(_parse_change(change, entry_id))
+            field = as_str(change.get("field"))
+            value = as_dict(change.get("value"))
+            parser = change_fields.get(field)
+            events.extend(parser(value, entry_id) if parser is not None else [_unread(field, value, entry_id)])
     return events
 
 
-def _parse_change(change: dict[str, Any], entry_id: str) -> list[ChannelEvent]:
-    field = as_str(change.get("field"))
-    value = as_dict(change.get("value"))
-    account = as_str(as_dict(value.get("metadata")).get("phone_number_id"))
+def _account(value: dict[str, Any]) -> str:
+    return as_str(as_dict(value.get("metadata")).get("phone_number_id"))
+
+
+def _unread(field: str, value: dict[str, Any], entry_id: str) -> Unsupported:
+    """A change that is nothing for a conversation (account, template, call and preference updates), for the log."""
+    return Unsupported(
+        platform=Platform.whatsapp, account_id=_account(value) or entry_id, customer_id="", reason=f"field {field or 'unknown'}"
+    )
+
+
+def parse_messages(value: dict[str, Any], entry_id: str) -> list[ChannelEvent]:
+    """The `messages` field: customers' messages and the statuses of ours."""
+    account = _account(value)
+    if not account:
+        return [_unread("messages", value, entry_id)]
     names = _contact_names(value)
     base = {"platform": Platform.whatsapp, "account_id": account}
-    if field == "messages" and account:
-        events: list[ChannelEvent] = []
-        for message in dicts(value.get("messages")):
-            events.append(_guarded(_parse_message, message, base, names))
-        for status in dicts(value.get("statuses")):
-            events.append(_guarded(_parse_status, status, base))
-        if not events:
-            for error in dicts(value.get("errors")):
-                events.append(Unsupported(**base, customer_id="", reason=_error_reason(error)))
-        return events
-    if field == "smb_message_echoes" and account:
-        return [_guarded(_parse_echo, echo, base) for echo in dicts(value.get("message_echoes"))]
-    # Account, template, call and preference updates: nothing for a conversation, kept for the log.
-    return [
-        Unsupported(
-            platform=Platform.whatsapp, account_id=account or entry_id, customer_id="", reason=f"field {field or 'unknown'}"
-        )
-    ]
+    events: list[ChannelEvent] = []
+    for message in dicts(value.get("messages")):
+        events.append(_guarded(_parse_message, message, base, names))
+    for status in dicts(value.get("statuses")):
+        events.append(_guarded(_parse_status, status, base))
+    if not events:
+        for error in dicts(value.get("errors")):
+            events.append(Unsupported(**base, customer_id="", reason=_error_reason(error)))
+    return events
+
+
+def parse_message_echoes(value: dict[str, Any], entry_id: str) -> list[ChannelEvent]:
+    """The `smb_message_echoes` field: what the business sent from the WhatsApp Business app on the same number."""
+    account = _account(value)
+    if not account:
+        return [_unread("smb_message_echoes", value, entry_id)]
+    base = {"platform": Platform.whatsapp, "account_id": account}
+    return [_guarded(_parse_echo, echo, base) for echo in dicts(value.get("message_echoes"))]
 
 
 def _guarded(parse: Callable[..., ChannelEvent], item: dict[str, Any], base: dict[str, Any], *more: Any) -> ChannelEvent:
