@@ -1,7 +1,8 @@
-"""Normalized events that channel adapters parse out of Meta's webhook deliveries.
+"""Normalized events that channels parse out of their webhook deliveries.
 
-Every adapter turns its platform's payload into a list of these, so the engine never sees a
-platform's own shape. `platform` is `facebook`, `instagram` or `whatsapp`; `account_id` is the
+Every channel turns its platform's payload into a list of these, so the engine never sees a
+platform's own shape. `platform` is the channel's platform key (`facebook`, `instagram` or `whatsapp` for Meta's
+channels); `account_id` is the
 business side (page id, Instagram account id, WhatsApp phone_number_id); `customer_id` is the
 person (PSID, IGSID or wa_id).
 """
@@ -121,7 +122,7 @@ class Unsupported(_Event):
 # The reason of an `Unsupported` event standing for a delivery item that could not be read at all.
 UNPARSEABLE = "unparseable"
 
-# What reading one item may raise on data no adapter foresaw; other exceptions are bugs and are not hidden.
+# What reading one item may raise on data no channel foresaw; other exceptions are bugs and are not hidden.
 ITEM_ERRORS = (ValueError, OverflowError)
 
 

@@ -1,4 +1,4 @@
-"""An item no adapter foresaw costs only itself: the delivery's other events are read as usual."""
+"""An item no channel foresaw costs only itself: the delivery's other events are read as usual."""
 
 from __future__ import annotations
 
