@@ -54,7 +54,7 @@ class GraphError(Exception):
         self.fbtrace_id = fbtrace_id
 
     def __str__(self) -> str:
-        return f"Graph error {self.code}/{self.subcode} (HTTP {self.http_status}, {type(self).__name__}): {self.message}"
+        return f"Graph error {self.code}/{self.subcode} (HTTP {self.http_status}): {self.message}"
 
 
 class RateLimited(GraphError):
