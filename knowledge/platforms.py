@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 
 class Platform(StrEnum):
@@ -28,8 +29,10 @@ KNOWN_PLATFORMS: tuple[Platform, ...] = tuple(platform for platform in Platform 
 
 
 def only_known(platform: Platform) -> Platform:
+    """A known platform, or the error a list of the known values gives (the same words, whatever the type)."""
     if platform is Platform.unknown:
-        raise ValueError("must be one of " + ", ".join(KNOWN_PLATFORMS))
+        expected = ", ".join(f"'{p}'" for p in KNOWN_PLATFORMS[:-1]) + f" or '{KNOWN_PLATFORMS[-1]}'"
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
     return platform
 
 
