@@ -39,6 +39,15 @@ class SendLimits:
 
 
 @dataclass(frozen=True)
+class CustomerProfile:
+    """How a customer's name is read from Graph's user profile (`GET /{customer_id}?fields=…` with the account's
+    token), for a channel whose deliveries do not carry it."""
+
+    fields: str
+    name_of: Callable[[dict[str, Any]], str]
+
+
+@dataclass(frozen=True)
 class AccountCheck:
     """How an account is read with its own token when it is connected by hand (`GET /{account_id}?fields=…`)."""
 
@@ -106,6 +115,11 @@ class Channel(Protocol):
         ...
 
     def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest: ...
+
+    @property
+    def customer_profile(self) -> CustomerProfile | None:
+        """Where customers' names come from Graph; None when the deliveries carry them (WhatsApp's contacts)."""
+        ...
 
     # Connecting.
     @property

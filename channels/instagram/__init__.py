@@ -5,12 +5,19 @@ Instagram caps a text at 1000 UTF-8 bytes (not characters), so long replies are 
 
 from __future__ import annotations
 
-from channels.channel import AccountCheck
+from typing import Any
+
+from channels.channel import AccountCheck, CustomerProfile
 from channels.meta_page.page_channel import PageChannel
 from channels.outbound import utf8_size
 from knowledge.platforms import Platform
 
 MAX_TEXT_BYTES = 1000
+
+
+def profile_name(profile: dict[str, Any]) -> str:
+    return str(profile.get("name") or profile.get("username") or "")
+
 
 INSTAGRAM = PageChannel(
     channel="instagram",
@@ -21,6 +28,7 @@ INSTAGRAM = PageChannel(
     max_text=MAX_TEXT_BYTES,
     text_size=utf8_size,
     account_check=AccountCheck(fields="id,name", auth="access_token"),
+    customer_profile=CustomerProfile(fields="name,username", name_of=profile_name),
     # Comments on the account's posts would be read here, under the `comments` field.
     change_fields={},
 )

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels.channel import AccountCheck, ChangeParser, SendLimits
+from channels.channel import AccountCheck, ChangeParser, CustomerProfile, SendLimits
 from channels.events import ChannelEvent
 from channels.graph_errors import OutsideWindow
 from channels.meta_page.page_events import parse_page_payload
@@ -32,6 +32,7 @@ class PageChannel:
     max_text: int  # a part's limit, as `text_size` measures it
     text_size: Callable[[str], int]
     account_check: AccountCheck
+    customer_profile: CustomerProfile
     change_fields: Mapping[str, ChangeParser] = field(default_factory=dict)
     send_limits: SendLimits = PAGE_SEND_LIMITS
     window: WindowRules = PAGE_WINDOW

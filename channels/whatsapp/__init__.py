@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels.channel import AccountCheck, ChangeParser, SendLimits
+from channels.channel import AccountCheck, ChangeParser, CustomerProfile, SendLimits
 from channels.events import ChannelEvent
 from channels.graph_errors import TemplateRequired
 from channels.outbound import SendRequest, our_metadata, part_reference, split_text
@@ -38,6 +38,8 @@ class WhatsAppChannel:
     )
     # The Cloud API takes its token as a bearer header.
     account_check: AccountCheck = AccountCheck(fields="id,display_phone_number,verified_name", auth="bearer")
+    # Customers' names come with each delivery (`contacts[].profile.name`).
+    customer_profile: CustomerProfile | None = None
 
     def parse(self, payload: dict[str, Any]) -> list[ChannelEvent]:
         return parse_whatsapp_payload(payload, self.change_fields)

@@ -97,3 +97,11 @@ def test_change_fields_are_where_each_channel_reads_entry_changes():
     # Page comments (`feed`) and Instagram comments (`comments`) are not read yet: they stay out of the events.
     feed = {"object": "page", "entry": [{"id": "1", "changes": [{"field": "feed", "value": {"item": "comment"}}]}]}
     assert channel_named("messenger").parse(feed) == []
+
+
+def test_customer_names_come_from_graph_only_where_deliveries_lack_them():
+    messenger, instagram = channel_named("messenger").customer_profile, channel_named("instagram").customer_profile
+    assert messenger is not None and instagram is not None
+    assert messenger.name_of({"first_name": "Ana", "last_name": "Ruiz"}) == "Ana Ruiz"
+    assert instagram.name_of({"username": "ana.ruiz"}) == "ana.ruiz"
+    assert channel_named("whatsapp").customer_profile is None

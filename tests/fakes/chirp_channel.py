@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels.channel import AccountCheck, ChangeParser, SendLimits
+from channels.channel import AccountCheck, ChangeParser, CustomerProfile, SendLimits
 from channels.events import ChannelEvent, InboundMessage, Unsupported
 from channels.graph_errors import OutsideWindow
 from channels.outbound import SendRequest, our_metadata, part_reference, split_text
@@ -31,6 +31,7 @@ class ChirpChannel:
     send_limits: SendLimits = SendLimits(text=20, media=5)
     window: WindowRules = WindowRules(late_answer_tag="", refusal="outside the 24-hour window", failure=OutsideWindow)
     account_check: AccountCheck = AccountCheck(fields="id,name", auth="bearer")
+    customer_profile: CustomerProfile | None = None
 
     def parse(self, payload: dict[str, Any]) -> list[ChannelEvent]:
         events: list[ChannelEvent] = []
