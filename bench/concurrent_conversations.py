@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
@@ -72,10 +73,28 @@ def start_worker(settings, page_limit: int | None) -> subprocess.Popen[bytes]:  
     if page_limit:
         command = [
             "-c",
-            f"import channels.pacing as p; p.LIMITS[('facebook', 'text')] = {page_limit}; "
+            "import dataclasses, channels.registry as r; from channels.channel import SendLimits; "
+            f"r.CHANNELS[0] = dataclasses.replace(r.CHANNELS[0], send_limits=SendLimits(text={page_limit}, media=10)); "
             "from bot.runtime.cli import main; raise SystemExit(main(['worker']))",
         ]
     return subprocess.Popen([sys.executable, *command], cwd=root, env=env, stdin=subprocess.DEVNULL)
+
+
+def set_page_limit(page_limit: int) -> Callable[[], None]:
+    """Messenger's pacing of a page's text sends set to `page_limit` a second in this process; returns the undo."""
+    import dataclasses
+
+    import channels.registry as registry
+    from channels.channel import SendLimits
+
+    index = registry.CHANNELS.index(registry.channel_named("messenger"))
+    former = registry.CHANNELS[index]
+    registry.CHANNELS[index] = dataclasses.replace(former, send_limits=SendLimits(text=page_limit, media=10))  # type: ignore[type-var]
+
+    def undo() -> None:
+        registry.CHANNELS[index] = former
+
+    return undo
 
 
 def stop_worker(worker: subprocess.Popen[bytes]) -> None:
@@ -86,16 +105,12 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
 async def run(servers, groq_url: str, page_limit: int | None) -> tuple[float, float, int, TimedGraph]:  # type: ignore[no-untyped-def]
     """(one conversation alone, all at once, webhooks refused) with the page's sends paced at `page_limit` a second
     (None: Meta's documented limit)."""
-    import channels.pacing as pacing
-
     async with AsyncExitStack() as stack:
         graph = TimedGraph()
         graph_url = await serve(graph.app(), stack)
         settings = servers.settings(graph_api_url=graph_url + "/v21.0", groq_api_key="gsk_bench", groq_base_url=groq_url)
         if not SEPARATE_WORKER and page_limit:
-            former = pacing.LIMITS[("facebook", "text")]
-            pacing.LIMITS[("facebook", "text")] = page_limit
-            stack.callback(pacing.LIMITS.__setitem__, ("facebook", "text"), former)
+            stack.callback(set_page_limit(page_limit))
         # As deployed by the Procfile: the web process takes webhooks, a `python -m bot worker` process answers.
         base = await serve(create_app(settings, run_worker=not SEPARATE_WORKER), stack)
         if SEPARATE_WORKER:
@@ -149,9 +164,9 @@ async def main() -> None:
 
 
 def pacing_limit() -> int:
-    from channels.pacing import LIMITS
+    from channels.pacing import limit_for
 
-    return LIMITS[("facebook", "text")]
+    return limit_for("facebook", "text")
 
 
 if __name__ == "__main__":

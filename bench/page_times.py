@@ -29,9 +29,9 @@ from bot.pipeline.types import LeadFields, LeadStage
 from bot.runtime.app import SERVICES, create_app
 from bot.sales.counters import bump_daily
 from bot.sales.leads import Lead, lead_to_doc
+from knowledge.platforms import KNOWN_PLATFORMS
 
 TARGET_MS = 300.0
-PLATFORMS = ("facebook", "instagram", "whatsapp")
 STAGES = tuple(LeadStage)
 
 
@@ -59,7 +59,7 @@ async def seed_history(db: Any, tenant_id: str, campaign_ids: list[str], convers
     for n in range(conversations):
         conversation_id = uuid.uuid4().hex
         first_id = first_id or conversation_id
-        platform = PLATFORMS[n % 3]
+        platform = KNOWN_PLATFORMS[n % 3]
         campaign_id = campaign_ids[n % len(campaign_ids)]
         started = now - timedelta(minutes=rnd.randint(10, 30 * 24 * 60))
         last = started + timedelta(minutes=messages_each)
@@ -126,7 +126,7 @@ async def seed_history(db: Any, tenant_id: str, campaign_ids: list[str], convers
     today = date.today()
     for offset in range(30):
         day = (today - timedelta(days=offset)).isoformat()
-        for platform, campaign_id in zip(PLATFORMS, campaign_ids, strict=False):
+        for platform, campaign_id in zip(KNOWN_PLATFORMS, campaign_ids, strict=False):
             await bump_daily(
                 db,
                 tenant_id,
@@ -171,7 +171,7 @@ async def main() -> None:
         signup = await (await session.post(f"{base}/api/signup", json=owner)).json()
         headers = {"Authorization": f"Bearer {signup['api_token']}"}
         campaign_ids = []
-        for platform in PLATFORMS:
+        for platform in KNOWN_PLATFORMS:
             body = {**CAMPAIGN, "name": f"Pass on {platform}", "target_platform": platform}
             campaign_ids.append((await (await session.post(f"{base}/api/campaigns", json=body, headers=headers)).json())["id"])
         db = app[SERVICES].db

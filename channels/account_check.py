@@ -27,14 +27,14 @@ from channels.accounts import (
 )
 from channels.crypto import TokenCipher, TokenDecryptError
 from channels.errors import ConnectionRefused, MetaUnreachable
-from channels.graph import Auth, GraphClient, GraphError
+from channels.graph import GraphClient
+from channels.graph_errors import AccessRefused, GraphError
 from channels.parsing import as_str
 from channels.problems import PASSING_PROBLEMS, problem_of
+from channels.registry import channel_for_platform
 
 log = logging.getLogger(__name__)
 
-# What Graph returns for each kind of account (its name is stored and shown to the owner).
-ACCOUNT_FIELDS = {"facebook": "id,name", "instagram": "id,name", "whatsapp": "id,display_phone_number,verified_name"}
 # An owner waits for the answer: a Meta that does not answer in this time is reported as unreachable.
 CHECK_TIMEOUT_S = 20.0
 
@@ -47,16 +47,17 @@ class AccountIdentity:
 
 async def read_account(graph: GraphClient, platform: str, account_id: str, token: str) -> AccountIdentity:
     """The account as Meta shows it to this token; GraphError as Meta answers."""
-    # WhatsApp's Cloud API takes its token as a bearer header, pages and Instagram accounts as a parameter.
-    auth: Auth = "bearer" if platform == "whatsapp" else "access_token"
-    body = await graph.get(f"/{account_id}", params={"fields": ACCOUNT_FIELDS[platform]}, token=token, auth=auth)
+    # The channel says which fields name the account (its name is stored and shown to the owner) and where the
+    # token goes.
+    check = channel_for_platform(platform).account_check
+    body = await graph.get(f"/{account_id}", params={"fields": check.fields}, token=token, auth=check.auth)
     name = as_str(body.get("name")) or as_str(body.get("verified_name")) or as_str(body.get("display_phone_number"))
     return AccountIdentity(account_id=as_str(body.get("id")), name=name.strip()[:200])
 
 
 def token_dead(error: GraphError) -> bool:
     """Meta refused the token itself (expired, revoked, never valid, permission gone); not an outage."""
-    return error.category == "auth"
+    return isinstance(error, AccessRefused)
 
 
 def refusal(error: GraphError, platform: str = "facebook") -> ConnectionRefused | MetaUnreachable:

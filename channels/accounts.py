@@ -13,7 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
@@ -22,12 +22,11 @@ from pymongo.errors import DuplicateKeyError
 from channels.crypto import TokenCipher, TokenDecryptError, mask
 from channels.errors import AccountTaken, ConnectionRefused
 from channels.health import ChannelHealth, health_of, success_worth_noting
+from channels.registry import platform_keys
 
 COLLECTION = "channel_accounts"
 
-Platform = Literal["facebook", "instagram", "whatsapp"]
 Status = Literal["connected", "needs_reconnect"]
-PLATFORMS: tuple[str, ...] = get_args(Platform)
 
 # Page ids, Instagram account ids and WhatsApp phone number ids are all numeric Graph ids.
 _ACCOUNT_ID = re.compile(r"^[0-9]{1,32}$")
@@ -40,7 +39,7 @@ _MAX_ERROR_LENGTH = 500
 class ChannelAccount:
     id: str
     tenant_id: str
-    platform: Platform
+    platform: str  # a `Platform` value for Meta's channels
     account_id: str
     token_encrypted: str
     status: Status
@@ -101,7 +100,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
 def validate_connection(platform: str, account_id: str, access_token: str, name: str = "") -> dict[str, str]:
     """Field problems of a connect request, each field with the kind of its problem (empty when it is fine)."""
     fields: dict[str, str] = {}
-    if platform not in PLATFORMS:
+    if platform not in platform_keys():
         fields["platform"] = "choice"
     if not _ACCOUNT_ID.match(account_id or ""):
         fields["account_id"] = "account_id_digits"
@@ -117,7 +116,7 @@ def validate_connection(platform: str, account_id: str, access_token: str, name:
 
 def invalid_connection(fields: dict[str, str]) -> ConnectionRefused:
     """The refusal of a connect request whose `fields` (from `validate_connection`) are wrong."""
-    return ConnectionRefused("invalid", fields, expected=", ".join(PLATFORMS), max_length=_MAX_NAME_LENGTH)
+    return ConnectionRefused("invalid", fields, expected=", ".join(platform_keys()), max_length=_MAX_NAME_LENGTH)
 
 
 async def connect_account(

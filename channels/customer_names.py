@@ -14,23 +14,24 @@ import aiohttp
 import redis.asyncio as aioredis
 
 from channels.accounts import ChannelAccount, account_token
+from channels.channel import CustomerProfile
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient, GraphError
+from channels.registry import channel_for_platform
 
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 7 * 24 * 3600
 # Page-scoped (PSID) and Instagram-scoped (IGSID) ids are digits: anything else must never become a Graph path.
 _CUSTOMER_ID = re.compile(r"[0-9]{1,32}")
-# Fields each platform's user profile API offers a page-scoped or Instagram-scoped id.
-PROFILE_FIELDS = {"facebook": "first_name,last_name,name", "instagram": "name,username"}
 
 
-def profile_name(platform: str, profile: dict) -> str:
-    if platform == "instagram":
-        return str(profile.get("name") or profile.get("username") or "")
-    full = profile.get("name") or " ".join(p for p in (profile.get("first_name"), profile.get("last_name")) if p)
-    return str(full or "")
+def customer_profile(platform: str) -> CustomerProfile | None:
+    """How the account's channel reads a customer's name from Graph (None: it does not)."""
+    try:
+        return channel_for_platform(platform).customer_profile
+    except KeyError:
+        return None
 
 
 class CustomerNames:
@@ -42,8 +43,8 @@ class CustomerNames:
         self._graph = GraphClient(http, graph_base, timeout_s=3, max_attempts=1)
 
     async def lookup(self, account: ChannelAccount, customer_id: str) -> str:
-        fields = PROFILE_FIELDS.get(account.platform)
-        if not fields or not _CUSTOMER_ID.fullmatch(customer_id):
+        profile_of = customer_profile(account.platform)
+        if profile_of is None or not _CUSTOMER_ID.fullmatch(customer_id):
             return ""
         key = f"profile:{account.platform}:{account.account_id}:{customer_id}"
         cached = await self._redis.get(key)
@@ -51,10 +52,10 @@ class CustomerNames:
             return str(cached)
         try:
             token = account_token(self._cipher, account)
-            profile = await self._graph.get(f"/{customer_id}", params={"fields": fields}, token=token)
+            profile = await self._graph.get(f"/{customer_id}", params={"fields": profile_of.fields}, token=token)
         except (GraphError, OSError, TimeoutError) as exc:
             log.info("customer profile not available", extra={"platform": account.platform, "error": type(exc).__name__})
             return ""
-        name = profile_name(account.platform, profile)[:200]
+        name = profile_of.name_of(profile)[:200]
         await self._redis.set(key, name, ex=CACHE_SECONDS)
         return name

@@ -1,7 +1,8 @@
-"""Normalized events that channel adapters parse out of Meta's webhook deliveries.
+"""Normalized events that channels parse out of their webhook deliveries.
 
-Every adapter turns its platform's payload into a list of these, so the engine never sees a
-platform's own shape. `platform` is `facebook`, `instagram` or `whatsapp`; `account_id` is the
+Every channel turns its platform's payload into a list of these, so the engine never sees a
+platform's own shape. `platform` is the channel's platform key (`facebook`, `instagram` or `whatsapp` for Meta's
+channels); `account_id` is the
 business side (page id, Instagram account id, WhatsApp phone_number_id); `customer_id` is the
 person (PSID, IGSID or wa_id).
 """
@@ -14,7 +15,7 @@ from pydantic import BaseModel, Field
 
 
 class _Event(BaseModel):
-    platform: Literal["facebook", "instagram", "whatsapp"]
+    platform: str  # the channel's platform key: a `knowledge.platforms.Platform` value for Meta's channels
     account_id: str
     customer_id: str
     timestamp_ms: int = 0
@@ -121,11 +122,11 @@ class Unsupported(_Event):
 # The reason of an `Unsupported` event standing for a delivery item that could not be read at all.
 UNPARSEABLE = "unparseable"
 
-# What reading one item may raise on data no adapter foresaw; other exceptions are bugs and are not hidden.
+# What reading one item may raise on data no channel foresaw; other exceptions are bugs and are not hidden.
 ITEM_ERRORS = (ValueError, OverflowError)
 
 
-def unparseable(platform: Literal["facebook", "instagram", "whatsapp"], account_id: str, error: Exception) -> Unsupported:
+def unparseable(platform: str, account_id: str, error: Exception) -> Unsupported:
     """The stand-in for an item that could not be read: the rest of its delivery is read and answered as usual."""
     return Unsupported(platform=platform, account_id=account_id, customer_id="", reason=f"{UNPARSEABLE}: {type(error).__name__}")
 

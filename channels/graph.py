@@ -1,7 +1,7 @@
 """A small client for Meta's Graph API: timeouts, bounded retries with backoff, typed errors.
 
-Meta reports most failures, rate limits included, as HTTP 400 with `{"error": {"code", "error_subcode",
-"is_transient", ...}}`, so whether to retry is decided on the code, not only on the HTTP status.
+A failure raises one of the families of `channels/graph_errors.py` (decided on Meta's code and subcode, since Meta
+answers most failures, rate limits included, with HTTP 400); a family worth retrying is retried here.
 Tokens travel as the `access_token` query parameter or a bearer header; nothing here logs either,
 and logged paths never carry a query string.
 
@@ -25,64 +25,24 @@ from typing import Any, Literal, Protocol
 
 import aiohttp
 
+from channels.graph_errors import (
+    CustomerRateLimited,
+    GraphError,
+    RateLimited,
+    SendOutcomeUnknown,
+    Unreachable,
+    error_from_response,
+)
 from channels.outbound import SendRequest
-from channels.parsing import as_dict, as_int, as_str, dicts
+from channels.parsing import as_dict, as_str, dicts
+
+__all__ = ["Auth", "GraphClient", "GraphError", "SendOutcomeUnknown", "SendPace", "SendResult", "error_from_response"]
 
 log = logging.getLogger(__name__)
 
-Category = Literal["auth", "window", "rate_limit", "invalid", "undeliverable", "transient", "unknown"]
 Auth = Literal["access_token", "bearer"]
 
-TRANSIENT_CODES = frozenset({1, 2, 1200, 131000, 131016})
-# App, user, page, custom and business-use-case limits, WhatsApp throughput and pair limits: back off, retry.
-RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 130429, 131056, *range(80000, 80015)})
-# WhatsApp's spam rate limit follows from message quality: retrying soon only makes it worse.
-SPAM_RATE_LIMIT_CODES = frozenset({131048})
-WINDOW_CODES = frozenset({131047})
-WINDOW_SUBCODES = frozenset({2018278, 2534022})
-AUTH_CODES = frozenset({190, 102, 10, 230, *range(200, 300)})
-UNDELIVERABLE_CODES = frozenset({551, 131021, 131026, 131049, 131051})
-UNDELIVERABLE_SUBCODES = frozenset({1545041, 2018001})
-INVALID_CODES = frozenset({100, 131008, 131009})
-# Meta's WhatsApp docs: the same customer may get at most one message every 6 seconds.
-PAIR_RATE_LIMIT_CODE = 131056
 PAIR_RATE_LIMIT_WAIT_S = 6.0
-
-
-class GraphError(Exception):
-    """A Graph API call that failed for good (permanent error, or retries used up)."""
-
-    def __init__(
-        self,
-        http_status: int,
-        code: int,
-        subcode: int,
-        message: str,
-        transient: bool,
-        category: Category,
-        *,
-        retry_after_s: float | None = None,
-        fbtrace_id: str = "",
-    ) -> None:
-        super().__init__(message)
-        self.http_status = http_status
-        self.code = code
-        self.subcode = subcode
-        self.message = message
-        self.transient = transient
-        self.category: Category = category
-        self.retry_after_s = retry_after_s
-        self.fbtrace_id = fbtrace_id
-
-    def __str__(self) -> str:
-        return f"Graph error {self.code}/{self.subcode} (HTTP {self.http_status}, {self.category}): {self.message}"
-
-
-class SendOutcomeUnknown(GraphError):
-    """A send whose answer never came: Meta may or may not have delivered it. Not retried here."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(0, 0, 0, f"no answer to the send ({kind}): it may have been delivered", True, "transient")
 
 
 class SendPace(Protocol):
@@ -97,60 +57,6 @@ class SendPace(Protocol):
 class SendResult:
     message_id: str
     recipient_id: str = ""
-
-
-def classify(http_status: int, code: int, subcode: int, is_transient: bool = False) -> tuple[Category, bool]:
-    """(category, worth retrying) for an error answer."""
-    category: Category
-    if code in WINDOW_CODES or subcode in WINDOW_SUBCODES:
-        return "window", False
-    if code in AUTH_CODES:
-        category, transient = "auth", False
-    elif code in SPAM_RATE_LIMIT_CODES:
-        category, transient = "rate_limit", False
-    elif code in RATE_LIMIT_CODES:
-        category, transient = "rate_limit", True
-    elif code in TRANSIENT_CODES:
-        category, transient = "transient", True
-    elif code in UNDELIVERABLE_CODES or subcode in UNDELIVERABLE_SUBCODES:
-        category, transient = "undeliverable", False
-    elif code in INVALID_CODES:
-        category, transient = "invalid", False
-    elif http_status == 429:
-        category, transient = "rate_limit", True
-    elif http_status >= 500:
-        category, transient = "transient", True
-    elif http_status in (401, 403) and not code:
-        category, transient = "auth", False
-    else:
-        category, transient = "unknown", False
-    if is_transient and not transient:
-        return ("transient" if category == "unknown" else category), True
-    return category, transient
-
-
-def error_from_response(http_status: int, body: Any, retry_after_s: float | None = None, *, redact: str = "") -> GraphError:
-    """The typed error of an error answer; `redact` (the token used) is blanked out of Meta's message."""
-    error = as_dict(as_dict(body).get("error"))
-    code = as_int(error.get("code"))
-    subcode = as_int(error.get("error_subcode"))
-    message = as_str(error.get("message")) or as_str(error.get("error_user_msg")) or f"HTTP {http_status}"
-    details = as_str(as_dict(error.get("error_data")).get("details"))
-    if details and details not in message:
-        message = f"{message} ({details})"
-    if redact:
-        message = message.replace(redact, "***")
-    category, transient = classify(http_status, code, subcode, error.get("is_transient") is True)
-    return GraphError(
-        http_status,
-        code,
-        subcode,
-        message,
-        transient,
-        category,
-        retry_after_s=retry_after_s,
-        fbtrace_id=as_str(error.get("fbtrace_id")),
-    )
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -294,13 +200,13 @@ class GraphClient:
                         extra={"path": loggable_path(path), "error_type": failure.kind},
                     )
                     raise SendOutcomeUnknown(failure.kind) from None
-                error = GraphError(0, 0, 0, f"network error: {failure.kind}", True, "transient")
+                error: GraphError = Unreachable(failure.kind)
             else:
                 if 200 <= status < 300:
                     return as_dict(body)
                 error = error_from_response(status, body, retry_after, redact=token)
             delay = self._delay(attempt, error)
-            if pace is not None and error.category == "rate_limit" and error.code != PAIR_RATE_LIMIT_CODE:
+            if pace is not None and isinstance(error, RateLimited) and not isinstance(error, CustomerRateLimited):
                 # The account, not this customer, hit Meta's limit: every worker slows down and waits for it.
                 await pace.slow_down(delay)
             if not error.transient or attempt >= self.max_attempts:
@@ -330,7 +236,7 @@ class GraphClient:
     def _delay(self, attempt: int, error: GraphError) -> float:
         if error.retry_after_s is not None:
             delay = min(error.retry_after_s, self.max_delay_s)
-        elif error.category == "rate_limit":
+        elif isinstance(error, RateLimited):
             # Limits are counted over a window: a retry within a moment is refused again, so wait at least half.
             ceiling = min(self.max_delay_s, max(1.0, self.base_delay_s) * (2 ** (attempt - 1)))
             delay = ceiling * (0.5 + self._jitter() / 2)
@@ -338,7 +244,7 @@ class GraphClient:
             # Full jitter: anywhere between 0 and the exponential ceiling, so retries of many senders spread out.
             ceiling = min(self.max_delay_s, self.base_delay_s * (2 ** (attempt - 1)))
             delay = self._jitter() * ceiling
-        if error.code == PAIR_RATE_LIMIT_CODE:
+        if isinstance(error, CustomerRateLimited):
             delay = max(delay, min(PAIR_RATE_LIMIT_WAIT_S, self.max_delay_s))
         return delay
 

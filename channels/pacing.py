@@ -1,8 +1,6 @@
 """Per-account send pacing at Meta's documented limits, shared by every worker through Redis.
 
-Meta's rate-limiting page: the Send API takes 300 calls a second per Facebook Page and per Instagram professional
-account for text, links, reactions and stickers, and 10 a second for audio or video; a WhatsApp Cloud API number
-starts at 80 messages a second. Each account (and kind of message) has a schedule in Redis (a generic cell rate
+Each channel states its limits (`send_limits`: per account, for text and for audio or video). Each account (and kind of message) has a schedule in Redis (a generic cell rate
 algorithm): every send reserves the next slot and waits for it, so workers on any number of machines together keep
 to the limit without polling. A rate-limit answer from Meta halves the account's rate for a while and pauses its
 sends for the backoff, for every worker at once.
@@ -13,23 +11,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import redis.asyncio as aioredis
 
+from channels.channel import SendKind
 from channels.outbound import SendRequest
+from channels.registry import channel_for_platform
 
-SendKind = Literal["text", "media"]
-
-# Calls per second Meta allows per account, by platform and kind of message.
-LIMITS: dict[tuple[str, SendKind], int] = {
-    ("facebook", "text"): 300,
-    ("facebook", "media"): 10,
-    ("instagram", "text"): 300,
-    ("instagram", "media"): 10,
-    ("whatsapp", "text"): 80,
-    ("whatsapp", "media"): 80,
-}
+# For a platform no channel has (an account a later version connected): the lowest of Meta's limits.
 DEFAULT_LIMIT = 10
 # A tenth of the limit may go at once; the rest is spaced so that no second ever holds more than the limit.
 BURST_SHARE = 0.1
@@ -49,7 +39,11 @@ def send_kind(request: SendRequest) -> SendKind:
 
 
 def limit_for(platform: str, kind: SendKind) -> int:
-    return LIMITS.get((platform, kind), DEFAULT_LIMIT)
+    """Calls per second Meta allows an account of this platform, for this kind of message (the channel says)."""
+    try:
+        return channel_for_platform(platform).send_limits.of(kind)
+    except KeyError:
+        return DEFAULT_LIMIT
 
 
 @dataclass(frozen=True)

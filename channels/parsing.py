@@ -1,6 +1,6 @@
 """Tolerant readers for webhook JSON: a field of the wrong type reads as empty, never as an exception.
 
-Meta adds fields, drops optional ones and sometimes sends `null`; adapters read through these so one odd
+Meta adds fields, drops optional ones and sometimes sends `null`; channels read through these so one odd
 item cannot stop a whole delivery from being parsed.
 """
 

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from channels.graph import GraphError, SendOutcomeUnknown, classify
+from channels.graph_errors import (
+    AccessRefused,
+    GraphError,
+    OutsideWindow,
+    RateLimited,
+    RecipientUnavailable,
+    SendOutcomeUnknown,
+    TemplateRequired,
+    TemporaryFailure,
+    Unreachable,
+    graph_error,
+)
+from channels.registry import channel_for_platform
 
 Problem = Literal[
     "unreachable",  # no connection to Meta (DNS, refused, timeout before the request left)
@@ -30,29 +42,32 @@ CHANNEL_PROBLEMS: frozenset[str] = frozenset({"unreachable", "meta_error", "rate
 # Problems that pass by themselves: pressing Retry later is worth it.
 PASSING_PROBLEMS: frozenset[str] = frozenset({"unreachable", "meta_error", "rate_limited", "no_answer", "not_answered"})
 
-_SERVICE = {"facebook": "Facebook", "instagram": "Instagram", "whatsapp": "WhatsApp"}
-
 
 def service_name(platform: str) -> str:
     """What the owner calls the platform behind a channel."""
-    return _SERVICE.get(platform, "Facebook")
+    try:
+        return channel_for_platform(platform).service_name
+    except KeyError:
+        return "Facebook"
 
 
 def problem_of(error: GraphError) -> Problem:
-    """The kind of problem a Graph failure is (the one mapping from exceptions and Meta's codes to owners' words)."""
+    """The kind of problem a Graph failure is (the one mapping from Graph's failure families to owners' words)."""
     if isinstance(error, SendOutcomeUnknown):
         return "no_answer"
-    if error.http_status == 0 and error.code == 0:
-        return "unreachable"  # the client's own network failures carry no HTTP status
-    if error.category == "auth":
+    if isinstance(error, Unreachable):
+        return "unreachable"
+    if isinstance(error, AccessRefused):
         return "token"
-    if error.category == "window":
-        return "template_needed" if error.code == 131047 else "window"
-    if error.category == "rate_limit":
+    if isinstance(error, TemplateRequired):
+        return "template_needed"
+    if isinstance(error, OutsideWindow):
+        return "window"
+    if isinstance(error, RateLimited):
         return "rate_limited"
-    if error.category == "undeliverable":
+    if isinstance(error, RecipientUnavailable):
         return "blocked"
-    if error.category == "transient" or error.http_status >= 500:
+    if isinstance(error, TemporaryFailure) or error.http_status >= 500:
         return "meta_error"
     return "refused"
 
@@ -61,8 +76,7 @@ def problem_of_code(code: int) -> Problem:
     """The kind of problem of an error Meta reported with only its code (a WhatsApp status, an older record)."""
     if not code:
         return "refused"
-    category, _ = classify(400, code, 0)
-    return problem_of(GraphError(400, code, 0, "", False, category))
+    return problem_of(graph_error(400, code, 0, ""))
 
 
 def known_problem(value: str) -> Problem:

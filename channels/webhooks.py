@@ -16,8 +16,9 @@ from typing import Protocol
 
 from aiohttp import web
 
-from channels.base import ADAPTERS, ChannelAdapter
+from channels.channel import Channel
 from channels.parsing import JsonTooDeep, loads_limited
+from channels.registry import all_channels
 from channels.signature import verify_signature
 
 log = logging.getLogger(__name__)
@@ -70,9 +71,9 @@ def _text(status: int, text: str) -> web.Response:
 
 
 class _WebhookHandlers:
-    def __init__(self, channel: str, adapter: ChannelAdapter, config: WebhookConfig, sink: InboundSink) -> None:
-        self.channel = channel
-        self.adapter = adapter
+    def __init__(self, channel: Channel, config: WebhookConfig, sink: InboundSink) -> None:
+        self.channel = channel.channel
+        self.object_name = channel.object_name
         self.config = config
         self.sink = sink
 
@@ -108,9 +109,9 @@ class _WebhookHandlers:
             return _text(400, "body nests too deeply")
         except ValueError:  # UnicodeDecodeError is one
             return _text(400, "body is not JSON")
-        if not isinstance(payload, dict) or payload.get("object") != self.adapter.object_name:
+        if not isinstance(payload, dict) or payload.get("object") != self.object_name:
             log.warning("webhook body is not for this channel", extra={"channel": self.channel})
-            return _text(400, f"expected object {self.adapter.object_name!r}")
+            return _text(400, f"expected object {self.object_name!r}")
         try:
             await self.sink.accept(self.channel, raw, received_at_ms)
         except Exception:
@@ -121,7 +122,7 @@ class _WebhookHandlers:
 
 
 def setup_webhook_routes(app: web.Application, config: WebhookConfig, sink: InboundSink) -> None:
-    for channel, adapter in ADAPTERS.items():
-        handlers = _WebhookHandlers(channel, adapter, config, sink)
-        app.router.add_get(f"/webhooks/{channel}", handlers.handshake)
-        app.router.add_post(f"/webhooks/{channel}", handlers.deliver)
+    for channel in all_channels():
+        handlers = _WebhookHandlers(channel, config, sink)
+        app.router.add_get(f"/webhooks/{channel.channel}", handlers.handshake)
+        app.router.add_post(f"/webhooks/{channel.channel}", handlers.deliver)

@@ -23,8 +23,8 @@ from knowledge.models import (
     CustomPeriod,
     TargetPlatform,
 )
+from knowledge.platforms import KnownPlatform
 
-PlatformName = Literal["facebook", "instagram", "whatsapp"]
 ConversationStatus = Literal["bot", "handoff", "human", "closed", "opted_out"]
 LeadStage = Literal["new", "engaged", "qualified", "proposal", "converted", "lost"]
 
@@ -178,7 +178,7 @@ class DocumentsOut(Out):
 
 class SearchQuery(Query):
     q: str = Field(min_length=1, max_length=500, description="the question")
-    platform: PlatformName | None = Field(default=None, description="only what is visible on this platform")
+    platform: KnownPlatform | None = Field(default=None, description="only what is visible on this platform")
     k: int = Field(default=5, ge=1, le=20, description="how many passages")
 
 
@@ -266,7 +266,7 @@ class CampaignStatusIn(_Body):
 class ChannelIn(_Body):
     """Connect an account by hand: a page id, Instagram account id or WhatsApp phone number id."""
 
-    platform: PlatformName
+    platform: KnownPlatform
     account_id: str = Field(min_length=1, max_length=32, json_schema_extra={"pattern": "^[0-9]+$"})
     access_token: str = Field(min_length=1, max_length=4096, json_schema_extra={"pattern": "^[!-~]+$"})
     name: str = Field(default="", max_length=200)
@@ -302,7 +302,7 @@ class ChannelHealthOut(Out):
 
 class ChannelOut(Out):
     id: str
-    platform: PlatformName
+    platform: KnownPlatform
     account_id: str
     name: str
     status: str
@@ -376,7 +376,7 @@ class DeletionStatusOut(Out):
 
 class ConversationsQuery(Query):
     status: ConversationStatus | None = None
-    platform: PlatformName | None = None
+    platform: KnownPlatform | None = None
     stage: LeadStage | None = Field(default=None, description="only conversations whose lead is at this stage")
     delivery: Literal["ok", "pending", "failed"] | None = Field(
         default=None, description="failed: conversations whose reply did not reach the customer (the owner may retry)"
@@ -406,7 +406,7 @@ class LeadOut(Out):
 
     id: str
     conversation_id: str
-    platform: PlatformName
+    platform: KnownPlatform
     customer_id: str
     name: str
     email: str
@@ -476,7 +476,7 @@ class ReferralOut(Out):
 
 class ConversationOut(Out):
     id: str
-    platform: PlatformName
+    platform: KnownPlatform
     account_id: str
     customer_id: str
     customer_name: str
@@ -543,7 +543,7 @@ class AnalyticsQuery(Query):
         description="last day, in the business's time zone (default: the business's today)",
     )
     campaign_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="only this campaign")
-    platform: PlatformName | None = Field(default=None, description="only this platform")
+    platform: KnownPlatform | None = Field(default=None, description="only this platform")
 
 
 class RevenueTextOut(Out):
@@ -649,7 +649,7 @@ class LeoOut(Out):
 
 
 class PlaygroundIn(_Body):
-    platform: PlatformName
+    platform: KnownPlatform
     message: str = Field(min_length=1, max_length=2000)
     session_id: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
 

@@ -12,10 +12,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.undelivered import count_failed
 from channels.accounts import ChannelAccount, list_accounts
+from channels.registry import channel_for_platform
 from dashboard.delivery_words import channel_banner
 from dashboard.i18n.current import ngettext
 
-PLATFORM_LABELS = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
+
+def display_name(platform: str) -> str:
+    try:
+        return channel_for_platform(platform).display_name
+    except KeyError:
+        return platform
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class Trouble:
             )
             lines.append(said.format(count=self.unanswered))
         for channel in self.channels:
-            label = f"{channel.name} ({PLATFORM_LABELS.get(channel.platform, channel.platform)})"
+            label = f"{channel.name} ({display_name(channel.platform)})"
             problem = "token" if channel.state == "needs_reconnect" else channel.problem
             lines.append(channel_banner(problem, channel.platform, label))
         return lines

@@ -196,12 +196,6 @@ def to_major(amount_minor: int, currency: str) -> float:
     return amount_minor / 10 ** minor_digits(currency)
 
 
-class Platform(StrEnum):
-    facebook = "facebook"
-    instagram = "instagram"
-    whatsapp = "whatsapp"
-
-
 class TargetPlatform(StrEnum):
     facebook = "facebook"
     instagram = "instagram"

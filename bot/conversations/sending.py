@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -38,17 +38,16 @@ from bot.conversations.records import Conversation, ConversationStatus, Delivery
 from bot.metrics import Metrics
 from bot.outages import ride_out
 from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect, note_send_success, note_send_trouble
-from channels.base import adapter_for_platform
 from channels.crypto import TokenCipher
-from channels.graph import GraphClient, GraphError, SendOutcomeUnknown
+from channels.graph import GraphClient
+from channels.graph_errors import AccessRefused, GraphError, SendOutcomeUnknown
 from channels.outbound import split_part_reference
 from channels.pacing import SendPacer
 from channels.problems import CHANNEL_PROBLEMS, PASSING_PROBLEMS, problem_of
+from channels.registry import channel_for_platform
 
 log = logging.getLogger(__name__)
 
-# Meta's customer-service window: the bot may answer for 24 hours after the customer's last message.
-WINDOW = timedelta(hours=24)
 # How long after a send went unanswered its echo or status is awaited before the send is made again. Meta reports
 # a send within seconds of taking it, and a Graph too slow to answer in 10 s is still busy with it for a while.
 REPORT_WAIT_S = 30.0
@@ -71,7 +70,7 @@ class PartUnconfirmed(SendOutcomeUnknown):
 class SendOutcome:
     sent: bool
     message_ids: list[str] = field(default_factory=list)
-    error_category: str = ""
+    failure: type[GraphError] | None = None  # the family of Graph failure that kept it from going out
     error_code: int = 0
     detail: str = ""
     recorded: bool = False  # the reply was stored in the conversation (sent or failed), not withheld
@@ -79,18 +78,13 @@ class SendOutcome:
 
 
 def window_refusal(conversation: Conversation, sender: Literal["bot", "human"], now: datetime) -> str:
-    """Why this send may not go out now ("" when it may): the 24-hour window, which a person on Messenger or
-    Instagram may pass with the HUMAN_AGENT tag (see `window_tag`)."""
-    if now - conversation.last_customer_at <= WINDOW:
-        return ""
-    if conversation.platform == "whatsapp":
-        return "outside the 24-hour window: WhatsApp needs an approved template"
-    return "outside the 24-hour window" if sender == "bot" else ""
+    """Why this send may not go out now ("" when it may): its channel's window rules (`channels/window.py`)."""
+    return channel_for_platform(conversation.platform).window.refusal_for(conversation.last_customer_at, sender, now)
 
 
 def window_tag(conversation: Conversation, now: datetime) -> str:
-    """The message tag a person's late answer needs (up to 7 days on Messenger and Instagram)."""
-    return "HUMAN_AGENT" if now - conversation.last_customer_at > WINDOW else ""
+    """The message tag a person's late answer needs on its channel ("" inside the window)."""
+    return channel_for_platform(conversation.platform).window.tag_for(conversation.last_customer_at, now)
 
 
 def report_wait_left(awaiting_since: datetime, now: datetime, wait_s: float) -> float:
@@ -146,9 +140,9 @@ class ReplySender:
         first_part: int = 0,
     ) -> list[str]:
         """Send the parts of `text` from `first_part` on; PartUnconfirmed when one goes unanswered."""
-        adapter = adapter_for_platform(account.platform)
+        channel = channel_for_platform(account.platform)
         token = account_token(self._cipher, account)
-        requests = adapter.build_send_requests(
+        requests = channel.build_send_requests(
             account.account_id, recipient_id, text, reply_to_message_id=reply_to, tag=tag, reference=reference
         )
         ids: list[str] = []
@@ -178,8 +172,8 @@ class ReplySender:
         db, tenant_id, now = self._db, conversation.tenant_id, self._clock.now()
         if refusal := window_refusal(conversation, sender, now):
             await convs.update_conversation(db, tenant_id, conversation.id, last_error=refusal)
-            problem = "template_needed" if conversation.platform == "whatsapp" else "window"
-            return SendOutcome(False, error_category="window", detail=refusal, problem=problem)
+            failure = channel_for_platform(conversation.platform).window.failure
+            return SendOutcome(False, failure=failure, detail=refusal, problem=problem_of(failure(0, 0, 0, refusal)))
         try:
             ids = await self._send_requests(
                 account,
@@ -196,14 +190,14 @@ class ReplySender:
                 await note_send_trouble(db, account, problem, to_ms(self._clock.now()))
             if exc.transient:
                 raise  # retries are exhausted for now: leave the delivery pending so it is tried again
-            self._metrics.send_failures.labels(exc.category).inc()
-            if exc.category == "auth":
+            self._metrics.send_failures.labels(problem).inc()
+            if isinstance(exc, AccessRefused):
                 await mark_needs_reconnect(db, tenant_id, account.id, exc.code, exc.message)
             await convs.update_conversation(
                 db, tenant_id, conversation.id, last_error=exc.message[:300], last_error_code=exc.code or None
             )
-            log.warning("send failed for good", extra={"category": exc.category, "code": exc.code})
-            return SendOutcome(False, error_category=exc.category, error_code=exc.code, detail=exc.message, problem=problem)
+            log.warning("send failed for good", extra={"failure": type(exc).__name__, "code": exc.code})
+            return SendOutcome(False, failure=type(exc), error_code=exc.code, detail=exc.message, problem=problem)
         return SendOutcome(True, ids)
 
     async def send_turn_reply(
@@ -263,9 +257,7 @@ class ReplySender:
         try:
             outcome = await self.deliver(account, conversation, text, sender="human")
         except GraphError as exc:
-            outcome = SendOutcome(
-                False, error_category=exc.category, error_code=exc.code, detail=exc.message, problem=problem_of(exc)
-            )
+            outcome = SendOutcome(False, failure=type(exc), error_code=exc.code, detail=exc.message, problem=problem_of(exc))
         message = await msgs.record_outbound(
             self._db,
             conversation.tenant_id,
@@ -329,7 +321,7 @@ class ReplySender:
                     fresh, text, turn_id=turn_id, source=source, status_after=status_after, problem=problem
                 )
                 raise
-            outcome = SendOutcome(False, error_category=exc.category, error_code=exc.code, detail=exc.message, problem=problem)
+            outcome = SendOutcome(False, failure=type(exc), error_code=exc.code, detail=exc.message, problem=problem)
         await self._store_reply(fresh, text, turn_id=turn_id, source=source, outcome=outcome)
         await self._settle_conversation(account, fresh, outcome, reply_message_id(turn_id))
         return outcome

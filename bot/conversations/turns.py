@@ -211,7 +211,7 @@ class TurnRunner:
         counts = turn_counts(
             result,
             sent=outcome.sent,
-            send_failed=bool(outcome.error_category),
+            send_failed=outcome.failure is not None,
             answered=len(pending) - len(held),
             first_response_ms=max(0, int((now - pending[0].at).total_seconds() * 1000)) if first_answer else None,
             complaint_is_new=complaint,

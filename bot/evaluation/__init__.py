@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.evaluation.build import PLATFORMS, catalog_cases, document_cases, owner_cases
+from bot.evaluation.build import catalog_cases, document_cases, owner_cases
 from bot.evaluation.runner import Tally, print_tally, run_case
 from bot.evaluation.store import list_questions
 from bot.evaluation.verdicts import default_platform
@@ -23,7 +23,9 @@ from bot.pipeline.guard import campaign_texts
 from bot.pipeline.llm import SalesChatModel
 from knowledge.campaigns import visible_campaigns
 from knowledge.catalog import owner_texts
+from knowledge.models import Campaign
 from knowledge.money import extract_amounts
+from knowledge.platforms import KNOWN_PLATFORMS
 from knowledge.retrieval import KnowledgeIndex
 from knowledge.snapshot import load_tenant_knowledge
 
@@ -47,7 +49,9 @@ async def evaluate_tenant(
     if knowledge.profile is None and not knowledge.campaigns and not knowledge.chunks and not own:
         raise UnknownTenant(tenant_id)
     fallback = await default_platform(db, tenant_id)
-    by_platform = {channel: await visible_campaigns(db, tenant_id, channel) for channel in PLATFORMS}
+    by_platform: dict[str, list[Campaign]] = {
+        channel: await visible_campaigns(db, tenant_id, channel) for channel in KNOWN_PLATFORMS
+    }
     cases = [
         *owner_cases(own, lambda question: question.platform or fallback),
         *catalog_cases(by_platform),

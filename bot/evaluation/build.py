@@ -27,7 +27,6 @@ from knowledge.concepts import concepts_in
 from knowledge.language import STOPWORDS, detect_language, fold, words
 from knowledge.models import Campaign, Passage
 
-PLATFORMS = ("facebook", "instagram", "whatsapp")
 # How customers ask about each topic, in several languages: (language, question).
 TOPIC_QUESTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "hours": (("en", "When are you open?"), ("es", "¿Cuál es su horario?"), ("de", "Wann habt ihr geöffnet?")),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -18,12 +17,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.evaluation.expected import alternatives, tokens, within
 from knowledge.domain_errors import Refused
+from knowledge.platforms import KnownPlatform
 
 COLLECTION = "quality_questions"
 MAX_QUESTIONS = 200
 MAX_QUESTION_CHARS = 500
 MAX_EXPECTED_CHARS = 500
-Platform = Literal["facebook", "instagram", "whatsapp"]
 
 
 class TooManyQuestions(Refused):
@@ -47,7 +46,7 @@ class OwnerQuestionIn(BaseModel):
         "(case, accents, punctuation and number formats like 9:00 / 9.00 or 1,200 / 1200 do not matter)",
         examples=["9:00 | 9am"],
     )
-    platform: Platform | None = Field(
+    platform: KnownPlatform | None = Field(
         default=None, description="the channel the question is asked on; empty: the first channel the business uses"
     )
 
@@ -87,7 +86,7 @@ class OwnerQuestion(BaseModel):
     id: str
     question: str
     expected: str
-    platform: Platform | None = None
+    platform: KnownPlatform | None = None
     created_at: datetime
 
     @property

@@ -27,9 +27,9 @@ from bot.pipeline.llm import SalesChatModel
 from bot.pipeline.phrases import every_translation
 from channels.accounts import list_accounts
 from knowledge.campaigns import visible_campaigns
+from knowledge.platforms import KNOWN_PLATFORMS
 from knowledge.retrieval import KnowledgeIndex
 
-PLATFORMS = ("facebook", "instagram", "whatsapp")
 # The offline responder's own ways of passing a question to the team, in every language it speaks.
 _DECLINE_PHRASES = ("handoff", "apology_handoff", "check_team", "dont_know", "offer_person")
 # A model's own words for the same ("I'll check with the team", "our team will get back to you").
@@ -88,12 +88,12 @@ async def default_platform(db: AsyncDatabase, tenant_id: str) -> str:
     """The channel a question without one is asked on: the first connected, else the first where a campaign
     is visible, else Messenger."""
     for account in await list_accounts(db, tenant_id):
-        if account.platform in PLATFORMS:
+        if account.platform in KNOWN_PLATFORMS:
             return account.platform
-    for platform in PLATFORMS:
+    for platform in KNOWN_PLATFORMS:
         if await visible_campaigns(db, tenant_id, platform):
             return platform
-    return PLATFORMS[0]
+    return KNOWN_PLATFORMS[0]
 
 
 async def run_questions(

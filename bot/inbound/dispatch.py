@@ -39,7 +39,6 @@ from bot.pipeline import choose_campaign
 from bot.sales.bot_settings import BotSettings, get_bot_settings
 from bot.sales.counters import bump_daily, day_of, hour_field
 from channels.accounts import ChannelAccount, find_by_platform_account
-from channels.base import adapter_for_channel
 from channels.customer_names import CustomerNames
 from channels.events import (
     UNPARSEABLE,
@@ -55,6 +54,7 @@ from channels.events import (
 )
 from channels.outbound import reference_in
 from channels.problems import problem_of_code
+from channels.registry import channel_named
 from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
@@ -95,8 +95,7 @@ class EventDispatcher:
         # A read begun after this moment (an account, the knowledge version) saw every change made before the
         # delivery was picked up, so it is current for this delivery: concurrent deliveries share such reads.
         started = time.monotonic()
-        adapter = adapter_for_channel(channel)
-        events = sorted(adapter.parse(payload), key=lambda e: e.timestamp_ms)
+        events = sorted(channel_named(channel).parse(payload), key=lambda e: e.timestamp_ms)
         to_answer: dict[str, tuple[ChannelAccount, Conversation, BotSettings]] = {}
         failures: list[Exception] = []
         for event in events:
@@ -143,7 +142,7 @@ class EventDispatcher:
         answered to the owner, with the dead letter a Retry can replay."""
         now = self._clock.now()
         seen: set[str] = set()
-        for event in adapter_for_channel(channel).parse(payload):
+        for event in channel_named(channel).parse(payload):
             if not isinstance(event, InboundMessage):
                 continue
             account = await find_by_platform_account(self._db, event.platform, event.account_id)

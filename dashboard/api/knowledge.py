@@ -15,11 +15,11 @@ from dashboard.schemas import DeletedOut, DocumentOut, DocumentsOut, SearchOut, 
 from knowledge.documents import add_document, delete_document, list_documents
 from knowledge.domain_errors import InvalidInput
 from knowledge.extraction import MAX_DOCUMENT_BYTES
-from knowledge.models import Amount, Campaign, CatalogFacts, DocumentInfo, Platform, minor_digits
+from knowledge.models import Amount, Campaign, CatalogFacts, DocumentInfo, minor_digits
+from knowledge.platforms import KNOWN_PLATFORMS
 
 routes = ApiRoutes()
 
-PLATFORMS = [p.value for p in Platform]
 READ_CHUNK = 64 * 1024
 BINARY: dict[str, Any] = {"type": "string", "contentMediaType": "application/octet-stream"}
 # The document may come as the multipart field `file` or as the raw body; its type is judged by
@@ -145,7 +145,7 @@ async def search(request: web.Request, query: SearchQuery) -> SearchOut:
     """The passages and catalog facts the bot would use to answer this question."""
     p, tenant, channel = services(request), tenant_id(request), query.platform
     passages = await p.knowledge.search(p.db, tenant, query.q, k=query.k, platform=channel)
-    facts = [await p.knowledge.catalog_facts(p.db, tenant, name) for name in ([channel] if channel else PLATFORMS)]
+    facts = [await p.knowledge.catalog_facts(p.db, tenant, name) for name in ([channel] if channel else KNOWN_PLATFORMS)]
     return SearchOut.model_validate(
         {
             "query": query.q,

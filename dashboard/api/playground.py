@@ -31,7 +31,6 @@ from dashboard.schemas import PlaygroundIn, PlaygroundOut
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
 
-PLATFORMS = ("facebook", "instagram", "whatsapp")
 SESSION_TTL_S = 3600
 
 

@@ -29,8 +29,9 @@ from dashboard.api.operations import ApiRoutes, Out
 from dashboard.context import engine, services, tenant_id
 from dashboard.errors import not_found
 from dashboard.ratelimit import enforce, limit
-from dashboard.schemas import DeletedOut, PlatformName
+from dashboard.schemas import DeletedOut
 from knowledge.domain_errors import Refused
+from knowledge.platforms import KnownPlatform
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -52,7 +53,7 @@ class QuestionOut(Out):
     id: str
     question: str
     expected: str = Field(description='what a right reply must contain; acceptable forms separated by "|" or new lines')
-    platform: PlatformName | None = Field(description="the channel it is asked on; null: the first channel the business uses")
+    platform: KnownPlatform | None = Field(description="the channel it is asked on; null: the first channel the business uses")
     created_at: datetime
 
 
@@ -78,7 +79,7 @@ class ResultOut(Out):
         description="answered: the reply contains the expected answer; blocked: the bot's draft was refused as "
         "unsupported and what would be sent lacks it; declined: handed to the team without it; wrong: anything else"
     )
-    platform: PlatformName
+    platform: KnownPlatform
     source: Literal["offline", "llm"] = Field(description="who wrote the reply: the offline responder or the model")
 
 

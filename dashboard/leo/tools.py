@@ -32,9 +32,9 @@ from dashboard.leo.safety import Contacts, contacts_in
 from knowledge.campaigns import list_campaigns
 from knowledge.models import BillingPeriod, Campaign, CustomPeriod
 from knowledge.money import format_money
+from knowledge.platforms import KnownPlatform
 from knowledge.profiles import get_profile
 
-PlatformName = Literal["facebook", "instagram", "whatsapp"]
 PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 OPEN_STAGES = (LeadStage.new, LeadStage.engaged, LeadStage.qualified, LeadStage.proposal)
 INTENT_WORDS = {
@@ -153,7 +153,7 @@ class _In(BaseModel):
 
 class _RangeIn(_In):
     period: str = Field(default="the last 30 days", max_length=80, description=PERIOD_HELP)
-    platform: PlatformName | None = Field(default=None, description="only this platform (facebook is Messenger)")
+    platform: KnownPlatform | None = Field(default=None, description="only this platform (facebook is Messenger)")
     campaign: str | None = Field(default=None, max_length=200, description="only this campaign (its name)")
 
 
@@ -402,7 +402,7 @@ class LeadsTool:
             default="open", description="one stage, or 'open' for every lead not converted or lost"
         )
         min_score: int = Field(default=0, ge=0, le=100, description="only leads scoring at least this")
-        platform: PlatformName | None = Field(default=None, description="only this platform")
+        platform: KnownPlatform | None = Field(default=None, description="only this platform")
         limit: int = Field(default=10, ge=1, le=50)
 
     async def run(self, data: LeoData, args: Input) -> ToolResult:

@@ -15,6 +15,7 @@ from dashboard.pages.frame import PLATFORM_NAMES, STAGE_NAMES, Translated, rende
 from dashboard.pages.home import main_currency, revenue_change
 from dashboard.pages.numbers import chart_json, figure_change, parse_range, query_supports, safe_report, today
 from knowledge.campaigns import list_campaigns
+from knowledge.platforms import KNOWN_PLATFORMS
 
 routes = web.RouteTableDef()
 
@@ -101,7 +102,7 @@ async def analytics_page(request: web.Request) -> web.Response:
     filters = {"campaign_id": request.query.get("campaign_id", ""), "platform": request.query.get("platform", "")}
     if filters["campaign_id"] not in {c.id for c in campaigns}:
         filters["campaign_id"] = ""
-    if filters["platform"] not in ("facebook", "instagram", "whatsapp"):
+    if filters["platform"] not in KNOWN_PLATFORMS:
         filters["platform"] = ""
     report, refused = await safe_report(request, first, last, **filters)
     if refused:

@@ -14,6 +14,7 @@ from babel.dates import format_skeleton
 from babel.numbers import format_currency, format_decimal
 
 from bot.sales.bot_settings import get_bot_settings
+from channels.registry import all_channels
 from dashboard.context import services
 from dashboard.errors import Handler
 from dashboard.headers import CONTENT_SECURITY_POLICY
@@ -27,6 +28,7 @@ from dashboard.team.policy import allowed as can_use
 from dashboard.team.policy import can_open
 from dashboard.times import when
 from dashboard.trouble import owner_trouble
+from knowledge.platforms import KNOWN_PLATFORMS
 
 # The pages' policy is the platform's one (scripts, styles and pictures from this site only; no inline code of
 # any kind), named once: a copy of it here once missed a directive added there.
@@ -76,7 +78,7 @@ NOTICES = {
     "member_removed": N_("Removed: their sessions and API tokens ended at once."),
     "invite_cancelled": N_("Invitation withdrawn: its link no longer works."),
 }
-PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp", "all": N_("All channels")}
+PLATFORM_NAMES = {**{channel.platform: channel.display_name for channel in all_channels()}, "all": N_("All channels")}
 STATUS_NAMES = {
     "bot": N_("Bot answering"),
     "handoff": N_("Needs a person"),
@@ -256,6 +258,7 @@ def install_filters(env: jinja2.Environment) -> None:
     )
     env.globals.update(
         PLATFORM_NAMES=Translated(PLATFORM_NAMES),
+        PLATFORMS=KNOWN_PLATFORMS,
         STATUS_NAMES=Translated(STATUS_NAMES),
         STAGE_NAMES=Translated(STAGE_NAMES),
         DELIVERY_NAMES=Translated(DELIVERY_NAMES),

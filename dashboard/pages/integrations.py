@@ -7,6 +7,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from channels.accounts import account_to_api, list_accounts
+from channels.registry import all_channels
 from dashboard.api.channels import connect, disconnect
 from dashboard.api.facebook import facebook_auth_url
 from dashboard.context import services
@@ -42,10 +43,7 @@ async def _page(request: web.Request, forms: dict[str, FormState] | None = None,
         "forms": {platform: forms.get(platform, FormState(values={"platform": platform})) for platform in ACCOUNT_LABELS},
         "labels": {platform: (gettext(account), gettext(token)) for platform, (account, token) in ACCOUNT_LABELS.items()},
         "facebook_ready": bool(p.settings.meta_app_id and p.settings.meta_app_secret),
-        "webhooks": [
-            (name, f"{base}/webhooks/{path}")
-            for name, path in (("Messenger", "messenger"), ("Instagram", "instagram"), ("WhatsApp", "whatsapp"))
-        ],
+        "webhooks": [(channel.display_name, f"{base}/webhooks/{channel.channel}") for channel in all_channels()],
         "verify_token": p.settings.meta_verify_token,
         "callback_url": f"{base}/api/integrations/facebook/callback",
         "connected": request.query.get("connected", ""),

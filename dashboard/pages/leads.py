@@ -14,6 +14,7 @@ from dashboard.i18n import N_
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import STAGE_NAMES, Translated, render
 from knowledge.campaigns import list_campaigns
+from knowledge.platforms import KNOWN_PLATFORMS
 
 routes = web.RouteTableDef()
 
@@ -31,7 +32,7 @@ async def leads_page(request: web.Request) -> web.Response:
     stage = request.query.get("stage", "")
     stage = stage if stage in STAGE_NAMES else ""
     platform = request.query.get("platform", "")
-    platform = platform if platform in ("facebook", "instagram", "whatsapp") else ""
+    platform = platform if platform in KNOWN_PLATFORMS else ""
     campaign_id = request.query.get("campaign_id", "")
     campaign_id = campaign_id if campaign_id in names else ""
     sort = request.query.get("sort", "score")

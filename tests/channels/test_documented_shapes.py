@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from channels.base import ADAPTERS, adapter_for_channel, adapter_for_object, adapter_for_platform
 from channels.events import (
     Echo,
     InboundMessage,
@@ -17,10 +16,11 @@ from channels.events import (
     StatusUpdate,
     Unsupported,
 )
+from channels.registry import all_channels, channel_for_object, channel_for_platform, channel_named
 
-messenger = ADAPTERS["messenger"]
-instagram = ADAPTERS["instagram"]
-whatsapp = ADAPTERS["whatsapp"]
+messenger = channel_named("messenger")
+instagram = channel_named("instagram")
+whatsapp = channel_named("whatsapp")
 
 
 def page(*items: dict[str, Any], page_id: str = "PAGE_1", key: str = "messaging") -> dict[str, Any]:
@@ -53,14 +53,14 @@ FROM_USER = {"sender": {"id": "PSID_9"}, "recipient": {"id": "PAGE_1"}}
 
 
 def test_registry_by_channel_platform_and_object():
-    assert set(ADAPTERS) == {"messenger", "instagram", "whatsapp"}
-    assert adapter_for_channel("messenger").platform == "facebook"
-    assert adapter_for_platform("instagram").object_name == "instagram"
-    assert adapter_for_object("whatsapp_business_account") is whatsapp
-    assert adapter_for_object("page") is messenger
-    assert adapter_for_object("user") is None
+    assert [channel.channel for channel in all_channels()] == ["messenger", "instagram", "whatsapp"]
+    assert channel_named("messenger").platform == "facebook"
+    assert channel_for_platform("instagram").object_name == "instagram"
+    assert channel_for_object("whatsapp_business_account") is whatsapp
+    assert channel_for_object("page") is messenger
+    assert channel_for_object("user") is None
     with pytest.raises(KeyError):
-        adapter_for_channel("telegram")
+        channel_named("telegram")
 
 
 # Messenger
@@ -620,10 +620,10 @@ ODD_PAYLOADS = [
 @pytest.mark.parametrize("body", ODD_PAYLOADS)
 @pytest.mark.parametrize("channel", ["messenger", "instagram", "whatsapp"])
 def test_odd_payloads_never_raise(channel, body):
-    events = ADAPTERS[channel].parse(body)
+    events = channel_named(channel).parse(body)
     assert isinstance(events, list)
     for event in events:
-        assert event.platform == ADAPTERS[channel].platform
+        assert event.platform == channel_named(channel).platform
 
 
 def test_odd_whatsapp_items_become_unsupported_not_messages():

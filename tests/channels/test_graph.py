@@ -10,20 +10,38 @@ from datetime import UTC
 import aiohttp
 import pytest
 
-from channels.base import ADAPTERS
-from channels.graph import GraphClient, GraphError, SendOutcomeUnknown, classify, parse_retry_after
+from channels.graph import GraphClient, parse_retry_after
+from channels.graph_errors import (
+    AccessRefused,
+    BadRequest,
+    CustomerRateLimited,
+    GraphError,
+    OutsideWindow,
+    PermissionMissing,
+    RateLimited,
+    RecipientUnavailable,
+    SendOutcomeUnknown,
+    SpamRateLimited,
+    TemplateRequired,
+    TemporaryFailure,
+    TokenInvalid,
+    UnknownGraphError,
+    Unreachable,
+    error_from_response,
+)
+from channels.registry import channel_named
 from tests.channels.graph_server import Answer, Hang, graph_error
 
 TOKEN = "EAAB-secret-page-token-x9Zq"
 
 
 def messenger_request():
-    [request] = ADAPTERS["messenger"].build_send_requests("PAGE_1", "PSID_9", "hello")
+    [request] = channel_named("messenger").build_send_requests("PAGE_1", "PSID_9", "hello")
     return request
 
 
 def whatsapp_request():
-    [request] = ADAPTERS["whatsapp"].build_send_requests("PNID_1", "5511987654321", "hello", reply_to_message_id="wamid.IN1")
+    [request] = channel_named("whatsapp").build_send_requests("PNID_1", "5511987654321", "hello", reply_to_message_id="wamid.IN1")
     return request
 
 
@@ -83,7 +101,7 @@ async def test_5xx_every_time_gives_up_after_max_attempts(graph_rig):
     graph_rig.fake.script = [Answer(500, {}) for _ in range(6)]
     with pytest.raises(GraphError) as caught:
         await graph_rig.client.send(messenger_request(), TOKEN)
-    assert (caught.value.transient, caught.value.category, caught.value.http_status) == (True, "transient", 500)
+    assert (caught.value.transient, type(caught.value), caught.value.http_status) == (True, TemporaryFailure, 500)
     assert len(graph_rig.fake.calls) == 4
     assert len(graph_rig.sleeps.delays) == 3
 
@@ -152,28 +170,28 @@ async def test_transient_codes_sent_as_http_400_are_retried(graph_rig, error):
 
 
 @pytest.mark.parametrize(
-    ("status", "error", "category"),
+    ("status", "error", "family"),
     [
-        (400, graph_error(100, "Invalid parameter"), "invalid"),
-        (401, graph_error(190, "Error validating access token: Session has expired"), "auth"),
-        (403, graph_error(10, "Application does not have permission for this action"), "auth"),
-        (400, graph_error(200, "Permissions error"), "auth"),
-        (400, graph_error(10, "This message is sent outside of allowed window.", subcode=2018278), "window"),
-        (400, graph_error(10, "Outside of allowed window", subcode=2534022), "window"),
-        (400, graph_error(131047, "Re-engagement message"), "window"),
-        (400, graph_error(551, "This person isn't available right now.", subcode=1545041), "undeliverable"),
-        (400, graph_error(131026, "Message undeliverable"), "undeliverable"),
-        (400, graph_error(131048, "Spam rate limit hit"), "rate_limit"),
-        (404, {"not": "graph"}, "unknown"),
+        (400, graph_error(100, "Invalid parameter"), BadRequest),
+        (401, graph_error(190, "Error validating access token: Session has expired"), TokenInvalid),
+        (403, graph_error(10, "Application does not have permission for this action"), PermissionMissing),
+        (400, graph_error(200, "Permissions error"), PermissionMissing),
+        (400, graph_error(10, "This message is sent outside of allowed window.", subcode=2018278), OutsideWindow),
+        (400, graph_error(10, "Outside of allowed window", subcode=2534022), OutsideWindow),
+        (400, graph_error(131047, "Re-engagement message"), TemplateRequired),
+        (400, graph_error(551, "This person isn't available right now.", subcode=1545041), RecipientUnavailable),
+        (400, graph_error(131026, "Message undeliverable"), RecipientUnavailable),
+        (400, graph_error(131048, "Spam rate limit hit"), SpamRateLimited),
+        (404, {"not": "graph"}, UnknownGraphError),
     ],
 )
-async def test_permanent_errors_are_not_retried(graph_rig, status, error, category):
+async def test_permanent_errors_are_not_retried(graph_rig, status, error, family):
     graph_rig.fake.script = [Answer(status, error), Answer(200, {"message_id": "never"})]
     with pytest.raises(GraphError) as caught:
         await graph_rig.client.send(messenger_request(), TOKEN)
     assert len(graph_rig.fake.calls) == 1
     assert graph_rig.sleeps.delays == []
-    assert (caught.value.category, caught.value.transient, caught.value.http_status) == (category, False, status)
+    assert (type(caught.value), caught.value.transient, caught.value.http_status) == (family, False, status)
     if "error" in error:
         assert caught.value.code == error["error"]["code"]
         assert caught.value.subcode == error["error"].get("error_subcode", 0)
@@ -200,7 +218,7 @@ async def test_network_errors_are_retried_then_raised():
         client = GraphClient(session, f"http://127.0.0.1:{port}/v21.0", max_attempts=3, sleep=record)
         with pytest.raises(GraphError) as caught:
             await client.send(messenger_request(), TOKEN)
-    assert (caught.value.category, caught.value.transient, caught.value.http_status) == ("transient", True, 0)
+    assert (type(caught.value), caught.value.transient, caught.value.http_status) == (Unreachable, True, 0)
     assert len(delays) == 2
     assert TOKEN not in str(caught.value)
 
@@ -213,7 +231,7 @@ async def test_tokens_never_reach_the_logs_or_errors(graph_rig, caplog):
     ]
     with pytest.raises(GraphError) as caught:
         await graph_rig.client.send(messenger_request(), TOKEN)
-    assert caught.value.category == "auth"
+    assert isinstance(caught.value, TokenInvalid)
     assert TOKEN not in str(caught.value) and TOKEN not in caught.value.message
     assert any("retrying" in record.getMessage() for record in caplog.records)
     ours = [record for record in caplog.records if record.name.startswith("channels")]
@@ -234,20 +252,35 @@ async def test_generic_calls_pass_params_and_token(graph_rig):
     assert graph_rig.fake.calls[-1].method == "DELETE"
 
 
-def test_classify_table():
-    assert classify(400, 4, 2018022) == ("rate_limit", True)
-    assert classify(400, 17, 0) == ("rate_limit", True)
-    assert classify(400, 32, 0) == ("rate_limit", True)
-    assert classify(400, 80014, 0) == ("rate_limit", True)
-    assert classify(400, 80015, 0) == ("unknown", False)
-    assert classify(400, 1, 0) == ("transient", True)
-    assert classify(400, 131016, 0) == ("transient", True)
-    assert classify(429, 0, 0) == ("rate_limit", True)
-    assert classify(503, 0, 0) == ("transient", True)
-    assert classify(400, 230, 0) == ("auth", False)
-    assert classify(400, 299, 0) == ("auth", False)
-    assert classify(400, 100, 0, is_transient=True) == ("invalid", True)
-    assert classify(400, 0, 0) == ("unknown", False)
+def families(*cases: tuple[int, int, int]) -> list[tuple[str, bool]]:
+    return [(type(error).__name__, error.transient) for error in (make_error(*case) for case in cases)]
+
+
+def make_error(status: int, code: int, subcode: int, is_transient: bool = False) -> GraphError:
+    return error_from_response(status, {"error": {"code": code, "error_subcode": subcode, "is_transient": is_transient}})
+
+
+def test_meta_codes_choose_the_family():
+    assert families((400, 4, 2018022), (400, 17, 0), (400, 32, 0), (400, 80014, 0), (429, 0, 0)) == [("RateLimited", True)] * 5
+    assert families((400, 131056, 0), (400, 131048, 0)) == [("CustomerRateLimited", True), ("SpamRateLimited", False)]
+    assert families((400, 80015, 0), (400, 0, 0)) == [("UnknownGraphError", False)] * 2
+    assert families((400, 1, 0), (400, 131016, 0), (503, 0, 0)) == [("TemporaryFailure", True)] * 3
+    assert families((400, 230, 0), (400, 299, 0), (400, 10, 0)) == [("PermissionMissing", False)] * 3
+    assert families((400, 190, 463), (400, 102, 0), (401, 0, 0)) == [("TokenInvalid", False)] * 3
+    assert families((400, 131047, 0), (400, 10, 2018278)) == [("TemplateRequired", False), ("OutsideWindow", False)]
+
+
+def test_meta_calling_a_failure_transient_makes_it_worth_retrying_except_outside_the_window():
+    assert type(make_error(400, 100, 0, True)) is BadRequest and make_error(400, 100, 0, True).transient
+    assert type(make_error(400, 9999, 0, True)) is TemporaryFailure
+    assert not make_error(400, 10, 2018278, True).transient
+
+
+def test_families_group_what_callers_handle_alike():
+    assert issubclass(TokenInvalid, AccessRefused) and issubclass(PermissionMissing, AccessRefused)
+    assert issubclass(TemplateRequired, OutsideWindow)
+    assert issubclass(CustomerRateLimited, RateLimited) and issubclass(SpamRateLimited, RateLimited)
+    assert issubclass(Unreachable, TemporaryFailure) and issubclass(SendOutcomeUnknown, TemporaryFailure)
 
 
 def test_retry_after_forms():

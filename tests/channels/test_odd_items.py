@@ -1,4 +1,4 @@
-"""An item no adapter foresaw costs only itself: the delivery's other events are read as usual."""
+"""An item no channel foresaw costs only itself: the delivery's other events are read as usual."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-import channels.page_events as page_events
-from channels.base import adapter_for_channel
+import channels.meta_page.page_events as page_events
 from channels.events import UNPARSEABLE, InboundMessage, Unsupported
 from channels.parsing import as_str
+from channels.registry import channel_named
 
 
 def test_lone_surrogates_become_replacement_characters_and_pairs_stay_whole() -> None:
@@ -51,7 +51,7 @@ def test_a_whatsapp_message_with_a_lone_surrogate_is_read_and_storable() -> None
             }
         )
     )
-    [event] = adapter_for_channel("whatsapp").parse(body)
+    [event] = channel_named("whatsapp").parse(body)
     assert isinstance(event, InboundMessage)
     assert (event.text, event.customer_name) == ("hi\ufffd", "Ana\ufffd")
     event.model_dump_json()  # encodes as UTF-8
@@ -75,6 +75,6 @@ def test_an_item_that_cannot_be_read_becomes_a_stand_in_and_the_others_are_read(
         }
         for i in range(3)
     ]
-    events = adapter_for_channel("messenger").parse({"object": "page", "entry": [{"id": "1", "messaging": items}]})
+    events = channel_named("messenger").parse({"object": "page", "entry": [{"id": "1", "messaging": items}]})
     assert [type(e).__name__ for e in events] == ["InboundMessage", "Unsupported", "InboundMessage"]
     assert isinstance(events[1], Unsupported) and events[1].reason == f"{UNPARSEABLE}: ValueError"

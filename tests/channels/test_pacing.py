@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from channels.base import ADAPTERS
 from channels.outbound import SendRequest
-from channels.pacing import LIMITS, SendPacer, schedule_for, send_kind, slowed_rate
+from channels.pacing import SendPacer, limit_for, schedule_for, send_kind, slowed_rate
+from channels.registry import channel_named
 
 
 @dataclass
@@ -51,7 +51,7 @@ async def test_workers_together_keep_to_metas_limit_per_account(redis, platform,
     plan = Planned()
     workers = [SendPacer(redis, sleep=plan.sleep) for _ in range(3)]
     await _reserve(workers, plan, 2 * limit + 5, platform, kind)
-    assert LIMITS[(platform, kind)] == limit
+    assert limit_for(platform, kind) == limit
     assert most_in_one_second(plan.at) <= limit
     # And it is the limit that holds them back, not a slower pace: the first second carries nearly all of it.
     assert sum(at - plan.at[0] < 1.0 for at in plan.at) >= int(limit * 0.85)
@@ -80,7 +80,7 @@ async def test_a_rate_limit_halves_the_rate_and_pauses_every_worker(redis):
 
 
 def test_audio_and_video_are_paced_as_media() -> None:
-    [text] = ADAPTERS["messenger"].build_send_requests("P", "U", "hello")
+    [text] = channel_named("messenger").build_send_requests("P", "U", "hello")
     assert send_kind(text) == "text"
     video = SendRequest(
         path="/me/messages",

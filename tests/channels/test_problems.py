@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from channels.graph import GraphError, SendOutcomeUnknown, error_from_response
+from channels.graph_errors import GraphError, SendOutcomeUnknown, Unreachable, error_from_response
 from channels.health import SUCCESS_NOTE_EVERY_MS, health_of, success_worth_noting
 from channels.problems import (
     PROBLEMS,
@@ -32,7 +32,7 @@ def meta_says(status: int, code: int, subcode: int = 0) -> GraphError:
 @pytest.mark.parametrize(
     ("error", "problem"),
     [
-        (GraphError(0, 0, 0, "network error: ClientConnectorDNSError", True, "transient"), "unreachable"),
+        (Unreachable("ClientConnectorDNSError"), "unreachable"),
         (SendOutcomeUnknown("timeout"), "no_answer"),
         (meta_says(503, 2), "meta_error"),
         (meta_says(500, 0), "meta_error"),

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from channels.base import adapter_for_object
 from channels.events import (
     Echo,
     InboundMessage,
@@ -19,6 +18,7 @@ from channels.events import (
     StatusUpdate,
     Unsupported,
 )
+from channels.registry import channel_for_object
 from tests.conftest import REAL_PAYLOADS
 
 pytestmark = pytest.mark.skipif(
@@ -47,7 +47,7 @@ ALL_PAYLOADS = [
 
 def parse(relative: str, name: str = "") -> list:
     body = payloads_of(REAL_PAYLOADS / relative)[name]
-    adapter = adapter_for_object(body["object"])
+    adapter = channel_for_object(body["object"])
     assert adapter is not None
     return adapter.parse(body)
 
@@ -65,7 +65,7 @@ def test_the_real_payloads_are_there():
 
 @pytest.mark.parametrize("body", ALL_PAYLOADS)
 def test_every_real_payload_parses(body):
-    adapter = adapter_for_object(body["object"])
+    adapter = channel_for_object(body["object"])
     assert adapter is not None
     events = adapter.parse(body)
     for event in events:

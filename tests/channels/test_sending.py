@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from channels.base import ADAPTERS, OUR_METADATA, OUR_METADATA_PREFIX, split_text
-from channels.outbound import reference_in, split_part_reference, utf8_size
+from channels.outbound import OUR_METADATA, OUR_METADATA_PREFIX, reference_in, split_part_reference, split_text, utf8_size
+from channels.registry import channel_named
 
-messenger = ADAPTERS["messenger"]
-instagram = ADAPTERS["instagram"]
-whatsapp = ADAPTERS["whatsapp"]
+messenger = channel_named("messenger")
+instagram = channel_named("instagram")
+whatsapp = channel_named("whatsapp")
 
 
 def words(count: int, word: str = "word") -> str:

@@ -340,7 +340,8 @@ async def test_delivery_that_keeps_failing_is_dead_lettered_and_replays(aiohttp_
             explain=lambda: queue_state(redis),
         )
         assert len(dead) == 1 and dead[0]["channel"] == "messenger"
-        assert "GraphError" in dead[0]["error"], dead[0]["error"]  # the operator sees why it died
+        # The operator sees why it died: the family of Graph failure and Meta's code.
+        assert "TemporaryFailure: Graph error 2/0 (HTTP 500)" in dead[0]["error"], dead[0]["error"]
         assert await redis.xlen("inbound") == 0
 
         listing = await _run_cli(settings, "deadletters")

@@ -6,8 +6,10 @@ Every entry and every `messaging`/`standby` item is read; an item that is not un
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
+from channels.channel import ChangeParser
 from channels.events import (
     ITEM_ERRORS,
     Attachment,
@@ -23,8 +25,8 @@ from channels.events import (
     unparseable,
 )
 from channels.parsing import as_dict, as_float, as_list, as_str, dicts, timestamp_ms
+from knowledge.platforms import Platform
 
-PagePlatform = Literal["facebook", "instagram"]
 Interaction = Literal["text", "quick_reply", "story_reply", "story_mention", "attachment"]
 
 # Attachment types renamed to the normalized vocabulary; others keep Meta's name.
@@ -33,23 +35,34 @@ _ATTACHMENT_TYPES = {"ig_reel": "reel", "fallback": "share", "template": "share"
 _URL_NOT_KEPT = {"story_mention"}
 
 
-def parse_page_payload(payload: dict[str, Any], platform: PagePlatform) -> list[ChannelEvent]:
+def parse_page_payload(
+    payload: dict[str, Any], platform: Platform, change_fields: Mapping[str, ChangeParser]
+) -> list[ChannelEvent]:
+    """The messaging items of every entry, then its changes: by the channel's parser of the change's field."""
     events: list[ChannelEvent] = []
     for entry in dicts(payload.get("entry")):
         entry_id = as_str(entry.get("id"))
         entry_time = timestamp_ms(entry.get("time"))
         items = [(item, False) for item in dicts(entry.get("messaging"))]
         items += [(item, True) for item in dicts(entry.get("standby"))]
-        # Dashboard test deliveries wrap a messaging item in `changes[].value`; page feed changes have no sender.
-        items += [
-            (value, False)
-            for value in (as_dict(change.get("value")) for change in dicts(entry.get("changes")))
-            if "sender" in value and "recipient" in value
-        ]
+        changes: list[tuple[ChangeParser, dict[str, Any]]] = []
+        for change in dicts(entry.get("changes")):
+            value = as_dict(change.get("value"))
+            parser = change_fields.get(as_str(change.get("field")))
+            if parser is not None:
+                changes.append((parser, value))
+            elif "sender" in value and "recipient" in value:
+                # Dashboard test deliveries wrap a messaging item in `changes[].value`; other changes are not read.
+                items.append((value, False))
         for item, standby in items:
             try:
                 events.extend(_parse_item(item, platform, entry_id, entry_time, standby=standby))
             except ITEM_ERRORS as exc:  # one odd item must not cost the delivery's other events
+                events.append(unparseable(platform, entry_id, exc))
+        for parser, value in changes:
+            try:
+                events.extend(parser(value, entry_id))
+            except ITEM_ERRORS as exc:
                 events.append(unparseable(platform, entry_id, exc))
     return events
 
@@ -65,9 +78,7 @@ def _sides(item: dict[str, Any], entry_id: str, *, from_business: bool) -> tuple
     return account, customer
 
 
-def _parse_item(
-    item: dict[str, Any], platform: PagePlatform, entry_id: str, entry_time: int, *, standby: bool
-) -> list[ChannelEvent]:
+def _parse_item(item: dict[str, Any], platform: Platform, entry_id: str, entry_time: int, *, standby: bool) -> list[ChannelEvent]:
     message = as_dict(item.get("message"))
     is_echo = message.get("is_echo") is True
     account, customer = _sides(item, entry_id, from_business=is_echo)

@@ -1,4 +1,4 @@
-"""WhatsApp Cloud API (`object: whatsapp_business_account`): parse deliveries, build send requests.
+"""WhatsApp Cloud API deliveries (`object: whatsapp_business_account`) parsed into channel events.
 
 Deliveries nest `entry[].changes[].value`; the business side is `value.metadata.phone_number_id` (a WABA can
 hold several numbers, each possibly another tenant's). Timestamps are strings of Unix seconds.
@@ -7,9 +7,10 @@ hold several numbers, each possibly another tenant's). Timestamps are strings of
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, get_args
 
+from channels.channel import ChangeParser
 from channels.events import (
     ITEM_ERRORS,
     Attachment,
@@ -23,10 +24,8 @@ from channels.events import (
     Unsupported,
     unparseable,
 )
-from channels.outbound import SendRequest, our_metadata, part_reference, split_text
 from channels.parsing import as_dict, as_float, as_str, dicts, timestamp_ms
-
-MAX_TEXT_CHARS = 4096
+from knowledge.platforms import Platform
 
 _MEDIA_TYPES = {"image": "image", "video": "video", "audio": "audio", "voice": "audio", "document": "file", "sticker": "sticker"}
 _STATUSES = frozenset(get_args(StatusUpdate.model_fields["status"].annotation))
@@ -34,77 +33,55 @@ _STATUSES = frozenset(get_args(StatusUpdate.model_fields["status"].annotation))
 _STATUS_ALIASES = {"played": "read"}
 
 
-class WhatsAppAdapter:
-    platform = "whatsapp"
-    object_name = "whatsapp_business_account"
-    channel = "whatsapp"
-
-    def parse(self, payload: dict[str, Any]) -> list[ChannelEvent]:
-        events: list[ChannelEvent] = []
-        for entry in dicts(payload.get("entry")):
-            entry_id = as_str(entry.get("id"))
-            for change in dicts(entry.get("changes")):
-                events.extend(_parse_change(change, entry_id))
-        return events
-
-    def build_send_requests(
-        self,
-        account_id: str,
-        recipient_id: str,
-        text: str,
-        *,
-        reply_to_message_id: str = "",
-        tag: str = "",
-        reference: str = "",
-    ) -> list[SendRequest]:
-        # WhatsApp has no message tags: outside the 24-hour window only templates go, which callers decide.
-        requests: list[SendRequest] = []
-        for index, part in enumerate(split_text(text, MAX_TEXT_CHARS)):
-            body: dict[str, Any] = {
-                "messaging_product": "whatsapp",
-                "recipient_type": "individual",
-                "to": recipient_id,
-                "type": "text",
-                "text": {"body": part, "preview_url": False},
-            }
-            if reply_to_message_id and index == 0:
-                body["context"] = {"message_id": reply_to_message_id}
-            if reference:
-                # Comes back on every status of this message, as the metadata of an echo does on Messenger.
-                body["biz_opaque_callback_data"] = our_metadata(part_reference(reference, index))
-            requests.append(SendRequest(path=f"/{account_id}/messages", body=body, auth="bearer"))
-        return requests
-
-    def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest:
-        return SendRequest(
-            path=f"/{account_id}/messages",
-            body={"messaging_product": "whatsapp", "status": "read", "message_id": message_id},
-            auth="bearer",
-        )
+def parse_whatsapp_payload(payload: dict[str, Any], change_fields: Mapping[str, ChangeParser]) -> list[ChannelEvent]:
+    """Every change of every entry, by the channel's parser of the change's field."""
+    events: list[ChannelEvent] = []
+    for entry in dicts(payload.get("entry")):
+        entry_id = as_str(entry.get("id"))
+        for change in dicts(entry.get("changes")):
+            field = as_str(change.get("field"))
+            value = as_dict(change.get("value"))
+            parser = change_fields.get(field)
+            events.extend(parser(value, entry_id) if parser is not None else [_unread(field, value, entry_id)])
+    return events
 
 
-def _parse_change(change: dict[str, Any], entry_id: str) -> list[ChannelEvent]:
-    field = as_str(change.get("field"))
-    value = as_dict(change.get("value"))
-    account = as_str(as_dict(value.get("metadata")).get("phone_number_id"))
+def _account(value: dict[str, Any]) -> str:
+    return as_str(as_dict(value.get("metadata")).get("phone_number_id"))
+
+
+def _unread(field: str, value: dict[str, Any], entry_id: str) -> Unsupported:
+    """A change that is nothing for a conversation (account, template, call and preference updates), for the log."""
+    return Unsupported(
+        platform=Platform.whatsapp, account_id=_account(value) or entry_id, customer_id="", reason=f"field {field or 'unknown'}"
+    )
+
+
+def parse_messages(value: dict[str, Any], entry_id: str) -> list[ChannelEvent]:
+    """The `messages` field: customers' messages and the statuses of ours."""
+    account = _account(value)
+    if not account:
+        return [_unread("messages", value, entry_id)]
     names = _contact_names(value)
-    base = {"platform": "whatsapp", "account_id": account}
-    if field == "messages" and account:
-        events: list[ChannelEvent] = []
-        for message in dicts(value.get("messages")):
-            events.append(_guarded(_parse_message, message, base, names))
-        for status in dicts(value.get("statuses")):
-            events.append(_guarded(_parse_status, status, base))
-        if not events:
-            for error in dicts(value.get("errors")):
-                events.append(Unsupported(**base, customer_id="", reason=_error_reason(error)))
-        return events
-    if field == "smb_message_echoes" and account:
-        return [_guarded(_parse_echo, echo, base) for echo in dicts(value.get("message_echoes"))]
-    # Account, template, call and preference updates: nothing for a conversation, kept for the log.
-    return [
-        Unsupported(platform="whatsapp", account_id=account or entry_id, customer_id="", reason=f"field {field or 'unknown'}")
-    ]
+    base = {"platform": Platform.whatsapp, "account_id": account}
+    events: list[ChannelEvent] = []
+    for message in dicts(value.get("messages")):
+        events.append(_guarded(_parse_message, message, base, names))
+    for status in dicts(value.get("statuses")):
+        events.append(_guarded(_parse_status, status, base))
+    if not events:
+        for error in dicts(value.get("errors")):
+            events.append(Unsupported(**base, customer_id="", reason=_error_reason(error)))
+    return events
+
+
+def parse_message_echoes(value: dict[str, Any], entry_id: str) -> list[ChannelEvent]:
+    """The `smb_message_echoes` field: what the business sent from the WhatsApp Business app on the same number."""
+    account = _account(value)
+    if not account:
+        return [_unread("smb_message_echoes", value, entry_id)]
+    base = {"platform": Platform.whatsapp, "account_id": account}
+    return [_guarded(_parse_echo, echo, base) for echo in dicts(value.get("message_echoes"))]
 
 
 def _guarded(parse: Callable[..., ChannelEvent], item: dict[str, Any], base: dict[str, Any], *more: Any) -> ChannelEvent:
@@ -112,7 +89,7 @@ def _guarded(parse: Callable[..., ChannelEvent], item: dict[str, Any], base: dic
     try:
         return parse(item, base, *more)
     except ITEM_ERRORS as exc:
-        return unparseable("whatsapp", base["account_id"], exc)
+        return unparseable(Platform.whatsapp, base["account_id"], exc)
 
 
 def _contact_names(value: dict[str, Any]) -> dict[str, str]:

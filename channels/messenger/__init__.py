@@ -1,0 +1,31 @@
+"""Facebook Messenger (`object: page`): a Facebook Page's conversations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.channel import AccountCheck, CustomerProfile
+from channels.meta_page.page_channel import PageChannel
+from knowledge.platforms import Platform
+
+MAX_TEXT_CHARS = 2000
+
+
+def profile_name(profile: dict[str, Any]) -> str:
+    full = profile.get("name") or " ".join(p for p in (profile.get("first_name"), profile.get("last_name")) if p)
+    return str(full or "")
+
+
+MESSENGER = PageChannel(
+    channel="messenger",
+    platform=Platform.facebook,
+    object_name="page",
+    display_name="Messenger",
+    service_name="Facebook",
+    max_text=MAX_TEXT_CHARS,
+    text_size=len,
+    account_check=AccountCheck(fields="id,name", auth="access_token"),
+    customer_profile=CustomerProfile(fields="first_name,last_name,name", name_of=profile_name),
+    # Comments on the Page's posts would be read here, under the `feed` field.
+    change_fields={},
+)

@@ -1,0 +1,1 @@
+"""What Messenger and Instagram share: Meta's page envelope (`entry[].messaging[]`) and the page Send API."""
