@@ -10,12 +10,13 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from bot.conversations import store as convs
-from bot.sales.leads import lead_to_api, leads_of_conversations
+from bot.sales.leads import leads_of_conversations
 from channels.accounts import list_accounts
 from dashboard.context import IDENTITY, services
 from dashboard.errors import Handler
 from dashboard.i18n import N_, gettext
 from dashboard.inbox_rows import inbox_extras
+from dashboard.lead_words import lead_for_owner
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import render
 from dashboard.pages.numbers import PERIOD_DAYS, change, chart_json, figure_change, period_report, today
@@ -135,7 +136,7 @@ async def recent_conversations(request: web.Request, tenant: str) -> list[dict[s
     return [
         {
             "conversation": c,
-            "lead": lead_to_api(leads[c.id]) if c.id in leads else {},
+            "lead": lead_for_owner(leads[c.id]) if c.id in leads else {},
             "needs_person": c.status.value in NEEDS_PERSON,
             "preview": extras[c.id].preview,
             "unread": extras[c.id].unread_text,
