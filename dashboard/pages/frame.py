@@ -126,6 +126,8 @@ async def frame(request: web.Request, session: Session, active: str) -> dict[str
         "can": can,
         "show_leo": can_use(role, "POST /api/leo/chat"),
         "active": active,
+        # Whose "You have it" a live badge says: the person reading the page.
+        "viewer_id": session.owner_id,
         "tz": bot_settings.zone,
         "timezone_name": bot_settings.timezone,
         "notice": notice,

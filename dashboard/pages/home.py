@@ -21,6 +21,7 @@ from dashboard.pages.access import owner_session
 from dashboard.pages.frame import render
 from dashboard.pages.numbers import PERIOD_DAYS, change, chart_json, figure_change, period_report, today
 from dashboard.setup_steps import SetupFacts, Step, setup_steps
+from dashboard.team.holders import held_words, holders_of
 from knowledge.campaigns import list_campaigns
 from knowledge.profiles import get_profile
 
@@ -124,7 +125,7 @@ def small_charts(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def recent_conversations(request: web.Request, tenant: str) -> list[dict[str, Any]]:
+async def recent_conversations(request: web.Request, tenant: str, viewer_id: str) -> list[dict[str, Any]]:
     db = services(request).db
     waiting = [c for status in NEEDS_PERSON for c in await convs.list_conversations(db, tenant, status=status, limit=RECENT)]
     waiting.sort(key=lambda c: c.last_message_at, reverse=True)
@@ -133,6 +134,7 @@ async def recent_conversations(request: web.Request, tenant: str) -> list[dict[s
     rows = (waiting + latest)[: RECENT + len(waiting)]
     leads = await leads_of_conversations(db, tenant, [c.id for c in rows])
     extras = await inbox_extras(db, rows)
+    holders = await holders_of(db, tenant, [(c.id, c.status.value) for c in rows])
     return [
         {
             "conversation": c,
@@ -140,6 +142,7 @@ async def recent_conversations(request: web.Request, tenant: str) -> list[dict[s
             "needs_person": c.status.value in NEEDS_PERSON,
             "preview": extras[c.id].preview,
             "unread": extras[c.id].unread_text,
+            "held_words": held_words(holders.get(c.id), viewer_id),
         }
         for c in rows
     ]
@@ -153,7 +156,7 @@ async def dashboard_page(request: web.Request) -> web.Response:
     channels = await list_accounts(db, tenant)
     last = await today(request)
     report = await period_report(request, last - timedelta(days=PERIOD_DAYS - 1), last)
-    rows = await recent_conversations(request, tenant)
+    rows = await recent_conversations(request, tenant, session.owner_id)
     steps = await checklist(request, tenant, campaigns, channels)
     per_campaign = {row["campaign_id"]: row for row in report.get("per_campaign", [])}
     context = {
