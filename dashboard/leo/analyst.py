@@ -668,7 +668,7 @@ class OfflineAnalyst:
             lines.append(
                 "- "
                 + gettext("{who} on {platform}: {state}, last message {at}{said}.").format(
-                    who=who, platform=platform, state=_said(WAITING_STATES, state), at=at, said=said
+                    who=who, platform=platform, state=_said(WAITING_STATES, state), at=words.moment(str(at)), said=said
                 )
             )
         return Answer("\n".join(lines), _tables(result))

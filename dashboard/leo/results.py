@@ -29,6 +29,8 @@ class Figure(BaseModel):
     # (`tables.py`); the model reads `title`, in English.
     title_words: str = Field(default="", exclude=True)
     title_parts: dict[str, str] = Field(default_factory=dict, exclude=True)
+    # The amounts behind the money cells, by "row,column": written again in the owner's language's way.
+    amounts: dict[str, dict[str, float]] = Field(default_factory=dict, exclude=True)
 
 
 HIDDEN = "(hidden: it holds payment or contact details)"

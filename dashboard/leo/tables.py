@@ -113,6 +113,8 @@ def _cell(column: str, value: Cell) -> Cell:
     text = str(value)
     if column == "period":
         return words.period(text)
+    if column == "last message":
+        return words.moment(text)
     if column == "stage" and text in STAGE_CELLS:
         return gettext(STAGE_CELLS[text])
     if column == "weekday" and text in WEEKDAYS:
@@ -124,6 +126,18 @@ def _cell(column: str, value: Cell) -> Cell:
     return value
 
 
+def _money(amounts: dict[str, float]) -> str:
+    return ", ".join(words.money(amount, currency) for currency, amount in amounts.items() if amount) or words.num(0)
+
+
+def _row(figure: Figure, n: int, row: list[Cell]) -> list[Cell]:
+    cells = []
+    for m, (column, cell) in enumerate(zip(figure.columns, row, strict=True)):
+        amounts = figure.amounts.get(f"{n},{m}")
+        cells.append(_money(amounts) if amounts is not None else _cell(column, cell))
+    return cells
+
+
 def figure_for_owner(figure: Figure) -> dict[str, Any]:
     """The table in the request's language: English stays exactly what the tools wrote."""
     if words.is_english():
@@ -131,5 +145,5 @@ def figure_for_owner(figure: Figure) -> dict[str, Any]:
     return {
         "title": _title(figure),
         "columns": [gettext(COLUMNS[column]) if column in COLUMNS else column for column in figure.columns],
-        "rows": [[_cell(column, cell) for column, cell in zip(figure.columns, row, strict=True)] for row in figure.rows],
+        "rows": [_row(figure, n, row) for n, row in enumerate(figure.rows)],
     }

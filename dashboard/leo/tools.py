@@ -32,7 +32,7 @@ from dashboard.leo.ranges import NamedRange, default_range, range_in
 from dashboard.leo.results import Cell, Figure, ToolResult, customer_cell
 from dashboard.leo.safety import Contacts, contacts_in
 from knowledge.campaigns import list_campaigns
-from knowledge.models import BillingPeriod, Campaign, CustomPeriod
+from knowledge.models import BillingPeriod, Campaign, CustomPeriod, to_major
 from knowledge.money import format_money
 from knowledge.profiles import get_profile
 
@@ -265,6 +265,8 @@ class MetricsTool:
             else f"Numbers, {period.label}{_scope_words(args)}"
         )
         figure = Figure(title=title, columns=[first, *(METRIC_COLUMNS[n] for n in order)], rows=rows)
+        money_at = figure.columns.index("revenue")
+        figure.amounts = {f"{n},{money_at}": dict(group["revenue"]) for n, group in enumerate(groups)}
         if args.group_by != "total":
             _titled(
                 figure,
@@ -380,8 +382,11 @@ class TopProductsTool:
         order = ranked(usual, args.metric)
         best = [by_id[row["campaign_id"]].product.name for row in leaders(order, args.metric)]
         rows: list[list[Cell]] = []
+        amounts: dict[str, dict[str, float]] = {}
         for row in order[: args.limit]:
             product = by_id[row["campaign_id"]].product
+            amounts[f"{len(rows)},2"] = {product.currency: float(to_major(product.price_cents, product.currency))}
+            amounts[f"{len(rows)},4"] = dict(row["revenue"])
             rows.append(
                 [
                     product.name,
@@ -397,6 +402,7 @@ class TopProductsTool:
             title=f"Top products, {period.label}",
             columns=["product", "campaign", "price", "sales", "revenue", "conversations", "conversion rate %"],
             rows=rows,
+            amounts=amounts,
         )
         _titled(figure, N_("Top products, {period}"), period=period.label)
         return ToolResult(figure, {"period": period.label, "ranked_by": SPECS[args.metric].words, "leader": best})

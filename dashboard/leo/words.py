@@ -200,6 +200,14 @@ def _period_words(words: str) -> str:
     return words
 
 
+def moment(text: str) -> str:
+    """A tool's "2026-03-09 14:05" (the business's time) in the request's language's way; English as it is."""
+    m = re.fullmatch(rf"({_ISO}) (\d{{2}}:\d{{2}})", text)
+    if is_english() or not m:
+        return text
+    return f"{_day(m.group(1))}, {m.group(2)}"
+
+
 def period(label: str) -> str:
     """A range's label ("the last 30 days (2026-02-10 to 2026-03-11)") in the request's language; English as it is."""
     if is_english():
