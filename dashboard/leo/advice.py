@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dashboard.i18n.current import N_, gettext, ngettext
-from dashboard.leo import words
+from dashboard.leo import writing
 
 PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 MIN_CONVERSATIONS = 3  # below this, a rate says little
@@ -38,7 +38,7 @@ NO_NAME = N_("(no name)")
 
 
 def _pct(rate: float) -> str:
-    return words.pct(round(rate * 100))
+    return writing.pct(round(rate * 100))
 
 
 def _platform(name: str) -> str:
@@ -63,10 +63,10 @@ def channel_gaps(per_platform: Sequence[Mapping[str, Any]]) -> list[Advice]:
                 worst_rate=_pct(worst["response_rate"]),
                 best_rate=_pct(best["response_rate"]),
                 best=_platform(best["platform"]),
-                failures=words.counted(
+                failures=writing.counted(
                     ngettext("{count} reply", "{count} replies", worst["send_failures"]), worst["send_failures"]
                 ),
-                handoffs=words.counted(ngettext("{count} handoff", "{count} handoffs", worst["handoffs"]), worst["handoffs"]),
+                handoffs=writing.counted(ngettext("{count} handoff", "{count} handoffs", worst["handoffs"]), worst["handoffs"]),
             ),
             weight=(best["response_rate"] - worst["response_rate"]) * worst["messages_in"],
         )
@@ -85,9 +85,9 @@ def price_questions_without_reply(totals: Mapping[str, Any]) -> list[Advice]:
                 "Customers asked the price {asked} times, but {silent} of {answered} customers never wrote again after "
                 "the first answer ({share}): end the price answer with a question or an offer that invites a reply."
             ).format(
-                asked=words.num(asked),
-                silent=words.num(silent),
-                answered=words.num(answered_first),
+                asked=writing.num(asked),
+                silent=writing.num(silent),
+                answered=writing.num(answered_first),
                 share=_pct(1 - totals["customer_reply_rate"]),
             ),
             weight=silent,
@@ -105,7 +105,7 @@ def unanswered_objections(per_campaign: Sequence[Mapping[str, Any]], has_answers
                     gettext(
                         "{campaign} met {count} objections and its chat flow has no objection answers: add the answers "
                         "to the concerns customers raise (price, timing, trust)."
-                    ).format(campaign=row["campaign_name"], count=words.num(objections)),
+                    ).format(campaign=row["campaign_name"], count=writing.num(objections)),
                     weight=objections * 2,
                 )
             )
@@ -123,7 +123,7 @@ def hot_leads_without_link(leads: Sequence[HotLead]) -> list[Advice]:
                 "{count} hot lead scoring {score} or more never got the purchase link: send it to {names}.",
                 "{count} hot leads scoring {score} or more never got the purchase link: send it to {names}.",
                 len(waiting),
-            ).format(count=words.num(len(waiting)), score=HOT_SCORE, names=names),
+            ).format(count=writing.num(len(waiting)), score=HOT_SCORE, names=names),
             weight=len(waiting) * 3,
         )
     ]
@@ -135,7 +135,7 @@ def traffic_without_sales(per_campaign: Sequence[Mapping[str, Any]]) -> list[Adv
             gettext(
                 "{campaign} had {count} conversations and no sale: check its price, its offer and its closing message, "
                 "or pause it and move the budget."
-            ).format(campaign=row["campaign_name"], count=words.num(row["conversations"])),
+            ).format(campaign=row["campaign_name"], count=writing.num(row["conversations"])),
             weight=row["conversations"],
         )
         for row in per_campaign
@@ -153,7 +153,7 @@ def service_levels(totals: Mapping[str, Any]) -> list[Advice]:
                 gettext(
                     "Customers waited {minutes} minutes on average for a first answer: answer faster, or let the bot "
                     "answer while you are away."
-                ).format(minutes=words.num(round(wait / 60))),
+                ).format(minutes=writing.num(round(wait / 60))),
                 weight=wait / 60,
             )
         )
@@ -165,8 +165,8 @@ def service_levels(totals: Mapping[str, Any]) -> list[Advice]:
                     "needed to your documents."
                 ).format(
                     share=_pct(totals["handoff_rate"]),
-                    handoffs=words.num(totals["handoffs"]),
-                    conversations=words.num(conversations),
+                    handoffs=writing.num(totals["handoffs"]),
+                    conversations=writing.num(conversations),
                 ),
                 weight=totals["handoffs"],
             )
@@ -176,14 +176,14 @@ def service_levels(totals: Mapping[str, Any]) -> list[Advice]:
             Advice(
                 gettext(
                     "{share} of conversations ({complaints}) had a complaint: read them and fix the cause before selling more."
-                ).format(share=_pct(totals["complaint_rate"]), complaints=words.num(totals["complaints"])),
+                ).format(share=_pct(totals["complaint_rate"]), complaints=writing.num(totals["complaints"])),
                 weight=totals["complaints"] * 2,
             )
         )
     if totals["guard_blocks"]:
         out.append(
             Advice(
-                words.counted(
+                writing.counted(
                     ngettext(
                         "{count} model answer stated a price or fact not in your catalog and was replaced: check prices "
                         "in your campaigns and documents.",

@@ -5,7 +5,7 @@ The figure asked decides the answer: a ranking by revenue names the campaign tha
 the one that converts best. Every figure the question names is in the answer: one the topic's answer does not
 state is added after it, from the same tools.
 
-Every sentence is a catalog's, in the owner's language, with numbers, money and days written its way (`words.py`);
+Every sentence is a catalog's, in the owner's language, with numbers, money and days written its way (`writing.py`);
 the campaigns', products' and customers' own names stay as they are.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from dashboard.analytics import Scope
 from dashboard.i18n import N_, gettext, ngettext
-from dashboard.leo import words
+from dashboard.leo import writing
 from dashboard.leo.advice import HotLead, recommendations
 from dashboard.leo.figures import Metric, leaders, main_currency, ranked
 from dashboard.leo.question import FIGURE_TOPICS, Question, Topic, understand
@@ -79,27 +79,27 @@ def _cap(text: str) -> str:
 
 # Counted things, in the owner's language ("1 sale", "3 ventas").
 def _conversations(n: int) -> str:
-    return words.counted(ngettext("{count} conversation", "{count} conversations", n), n)
+    return writing.counted(ngettext("{count} conversation", "{count} conversations", n), n)
 
 
 def _new_conversations(n: int) -> str:
-    return words.counted(ngettext("{count} new conversation", "{count} new conversations", n), n)
+    return writing.counted(ngettext("{count} new conversation", "{count} new conversations", n), n)
 
 
 def _customer_messages(n: int) -> str:
-    return words.counted(ngettext("{count} customer message", "{count} customer messages", n), n)
+    return writing.counted(ngettext("{count} customer message", "{count} customer messages", n), n)
 
 
 def _sales(n: int) -> str:
-    return words.counted(ngettext("{count} sale", "{count} sales", n), n)
+    return writing.counted(ngettext("{count} sale", "{count} sales", n), n)
 
 
 def _handoffs(n: int) -> str:
-    return words.counted(ngettext("{count} handoff", "{count} handoffs", n), n)
+    return writing.counted(ngettext("{count} handoff", "{count} handoffs", n), n)
 
 
 def _revenue(row: Mapping[str, Any]) -> str:
-    amount = words.revenue(row)
+    amount = writing.revenue(row)
     return gettext("revenue {amount}").format(amount=amount) if amount else gettext("no revenue")
 
 
@@ -221,12 +221,12 @@ class OfflineAnalyst:
         now, before = report["totals"], report["previous"]["totals"]
         lines = [
             gettext("{figure}{where} in {period}: {now} (the {days} days before: {before}).").format(
-                figure=_cap(words.metric_words(metric)),
+                figure=_cap(writing.metric_words(metric)),
                 where=self._scope_words(q),
-                period=words.period(q.period.label),
-                now=words.shown(now, metric),
-                days=words.num(q.period.span.days),
-                before=words.shown(before, metric),
+                period=writing.period(q.period.label),
+                now=writing.shown(now, metric),
+                days=writing.num(q.period.span.days),
+                before=writing.shown(before, metric),
             )
             for metric in q.metrics
         ]
@@ -239,13 +239,13 @@ class OfflineAnalyst:
             "In {period}{where}: {conversations}, {messages}, {answered} of them answered, {sales} "
             "(conversion rate {conversion}), {revenue}, {handoffs} to a person."
         ).format(
-            period=words.period(q.period.label),
+            period=writing.period(q.period.label),
             where=self._scope_words(q),
             conversations=_new_conversations(t["conversations"]),
             messages=_customer_messages(t["messages_in"]),
-            answered=words.rate(t["response_rate"]),
+            answered=writing.rate(t["response_rate"]),
             sales=_sales(t["conversions"]),
-            conversion=words.rate(t["conversion_rate"]),
+            conversion=writing.rate(t["conversion_rate"]),
             revenue=_revenue(t),
             handoffs=_handoffs(t["handoffs"]),
         )
@@ -261,8 +261,8 @@ class OfflineAnalyst:
         lines = [
             gettext("Your conversion rate{where} in {period} is {rate}: {sales} from {conversations}.").format(
                 where=self._scope_words(q),
-                period=words.period(q.period.label),
-                rate=words.rate(t["conversion_rate"]),
+                period=writing.period(q.period.label),
+                rate=writing.rate(t["conversion_rate"]),
                 sales=_sales(t["conversions"]),
                 conversations=_new_conversations(t["conversations"]),
             )
@@ -271,9 +271,9 @@ class OfflineAnalyst:
         def share(row: Mapping[str, Any]) -> str:
             return gettext("{name} {rate} ({sales} of {conversations})").format(
                 name=_name(row),
-                rate=words.rate(row["conversion_rate"]),
-                sales=words.num(row["conversions"]),
-                conversations=words.num(row["conversations"]),
+                rate=writing.rate(row["conversion_rate"]),
+                sales=writing.num(row["conversions"]),
+                conversations=writing.num(row["conversations"]),
             )
 
         campaigns = [row for row in report["per_campaign"] if row["conversations"] or row["conversions"]]
@@ -294,7 +294,7 @@ class OfflineAnalyst:
                 _tables(result),
             )
         products = len(result.figure.rows)
-        lines = [words.counted(ngettext("You sell {count} product:", "You sell {count} products:", products), products)]
+        lines = [writing.counted(ngettext("You sell {count} product:", "You sell {count} products:", products), products)]
         for product, campaign, price, billing, platform, status, _ in result.figure.rows:
             if billing == "one-off":
                 every = ""
@@ -328,7 +328,7 @@ class OfflineAnalyst:
             groups = [row for row in report["per_campaign"] if row["campaign_id"] in products]
             lines = self._ranking(q, groups, "product", metric, lambda row: products[row["campaign_id"]])
             return Answer("\n".join(lines), _tables(result), RANKING_FIGURES | {metric})
-        period = words.period(q.period.label)
+        period = writing.period(q.period.label)
         selling = [row for row in rows if row[3]]
         if not selling:
             lines = [gettext("No sales recorded in {period} yet. By conversations:").format(period=period)]
@@ -342,8 +342,8 @@ class OfflineAnalyst:
                 product=row[0],
                 price=row[2],
                 sales=_sales(int(row[3] or 0)),
-                revenue=words.revenue(by_name[str(row[1])]) if str(row[1]) in by_name else row[4],
-                rate=words.pct(row[6] if isinstance(row[6], (int, float)) else str(row[6])),
+                revenue=writing.revenue(by_name[str(row[1])]) if str(row[1]) in by_name else row[4],
+                rate=writing.pct(row[6] if isinstance(row[6], (int, float)) else str(row[6])),
                 conversations=_conversations(int(row[5] or 0)),
             )
             for row in selling
@@ -362,32 +362,36 @@ class OfflineAnalyst:
         ):
             top = best(key)
             if row[key] + 0.05 < top[key]:
-                reasons.append(gettext(sentence).format(value=words.rate(row[key]), best=words.rate(top[key]), name=_name(top)))
+                reasons.append(
+                    gettext(sentence).format(value=writing.rate(row[key]), best=writing.rate(top[key]), name=_name(top))
+                )
         waits = [r for r in others if r["first_response_avg_s"] is not None]
         if row["first_response_avg_s"] is not None and waits:
             fastest = min(waits, key=lambda r: r["first_response_avg_s"])
             if row["first_response_avg_s"] > fastest["first_response_avg_s"] * 1.5 + 5:
                 reasons.append(
                     gettext("customers wait longer for a first answer: {value} against {best} for {name}").format(
-                        value=words.seconds(row["first_response_avg_s"]),
-                        best=words.seconds(fastest["first_response_avg_s"]),
+                        value=writing.seconds(row["first_response_avg_s"]),
+                        best=writing.seconds(fastest["first_response_avg_s"]),
                         name=_name(fastest),
                     )
                 )
         if row["conversations"] and row["handoff_rate"] > max(r["handoff_rate"] for r in others) + 0.05:
             reasons.append(
-                gettext("more customers ask for a person: {value} of conversations").format(value=words.rate(row["handoff_rate"]))
+                gettext("more customers ask for a person: {value} of conversations").format(
+                    value=writing.rate(row["handoff_rate"])
+                )
             )
         if failures := row["send_failures"]:
             reasons.append(
-                words.counted(
+                writing.counted(
                     ngettext("{count} reply could not be delivered", "{count} replies could not be delivered", failures),
                     failures,
                 )
             )
         if blocks := row["guard_blocks"]:
             reasons.append(
-                words.counted(
+                writing.counted(
                     ngettext(
                         "{count} answer stated a price not in your catalog and was replaced",
                         "{count} answers stated a price not in your catalog and were replaced",
@@ -398,7 +402,7 @@ class OfflineAnalyst:
             )
         if objections := row.get("intent_objection"):
             reasons.append(
-                words.counted(
+                writing.counted(
                     ngettext("customers raised {count} objection there", "customers raised {count} objections there", objections),
                     objections,
                 )
@@ -409,23 +413,23 @@ class OfflineAnalyst:
         self, q: Question, rows: Sequence[Mapping[str, Any]], kind: str, metric: Metric, name: Callable[[Mapping[str, Any]], str]
     ) -> list[str]:
         """The groups by the figure asked, the leader first; each line with the figures around it."""
-        period = words.period(q.period.label)
+        period = writing.period(q.period.label)
         active = [row for row in rows if row["conversations"] or row["conversions"]]
         if not active:
             return [gettext(NO_ACTIVITY[kind]).format(period=period)]
-        figure, best = words.metric_words(metric), leaders(active, metric)
+        figure, best = writing.metric_words(metric), leaders(active, metric)
         if not best:
             lines = [gettext(NONE_HAS[kind]).format(figure=figure, period=period)]
         elif len(best) == 1:
-            sentence = words.LEADER_SENTENCES[metric]
-            lines = [gettext(sentence).format(name=name(best[0]), period=period, value=words.shown(best[0], metric))]
+            sentence = writing.LEADER_SENTENCES[metric]
+            lines = [gettext(sentence).format(name=name(best[0]), period=period, value=writing.shown(best[0], metric))]
         else:
             lines = [
                 gettext("{names} are level on {figure} in {period}: {value}.").format(
-                    names=words.joined([name(row) for row in best]),
+                    names=writing.joined([name(row) for row in best]),
                     figure=figure,
                     period=period,
-                    value=words.shown(best[0], metric),
+                    value=writing.shown(best[0], metric),
                 )
             ]
         currencies = {currency for row in active for currency in row["revenue"]}
@@ -436,21 +440,21 @@ class OfflineAnalyst:
             around = {
                 Metric.conversations: _conversations(row["conversations"]),
                 Metric.sales: _sales(row["conversions"]),
-                Metric.conversion_rate: gettext("conversion rate {rate}").format(rate=words.rate(row["conversion_rate"])),
+                Metric.conversion_rate: gettext("conversion rate {rate}").format(rate=writing.rate(row["conversion_rate"])),
             }
             context = ", ".join(text for shown_figure, text in around.items() if shown_figure is not metric)
-            if metric is Metric.revenue and not words.revenue(row):
+            if metric is Metric.revenue and not writing.revenue(row):
                 # "no revenue", not "revenue no revenue".
                 line = gettext("{name}: no revenue ({context}).").format(name=name(row), context=context)
             else:
                 line = gettext("{name}: {figure} {value} ({context}).").format(
-                    name=name(row), figure=figure, value=words.shown(row, metric), context=context
+                    name=name(row), figure=figure, value=writing.shown(row, metric), context=context
                 )
             lines.append(f"- {line}")
         return lines
 
     async def _compare(self, q: Question, rows: list[dict[str, Any]], kind: str, asked_key: str, asked: str) -> list[str]:
-        period = words.period(q.period.label)
+        period = writing.period(q.period.label)
         active = [row for row in rows if row["conversations"] or row["conversions"]]
         if not active:
             return [gettext(NO_ACTIVITY[kind]).format(period=period)]
@@ -467,9 +471,9 @@ class OfflineAnalyst:
                     name=_name(row),
                     conversations=_conversations(row["conversations"]),
                     sales=_sales(row["conversions"]),
-                    rate=words.rate(row["conversion_rate"]),
+                    rate=writing.rate(row["conversion_rate"]),
                     revenue=_revenue(row),
-                    answered=words.rate(row["response_rate"]),
+                    answered=writing.rate(row["response_rate"]),
                 )
             )
         target = next((row for row in active if row[asked_key] == asked), None) if asked else None
@@ -492,8 +496,8 @@ class OfflineAnalyst:
                         "others', so look at the audience and the offer there."
                     ).format(
                         name=_name(target),
-                        rate=words.rate(target["conversion_rate"]),
-                        best_rate=words.rate(ranked_rows[0]["conversion_rate"]),
+                        rate=writing.rate(target["conversion_rate"]),
+                        best_rate=writing.rate(ranked_rows[0]["conversion_rate"]),
                         best=_name(ranked_rows[0]),
                     )
                 )
@@ -501,7 +505,7 @@ class OfflineAnalyst:
         if len(ranked_rows) > 1:
             best, worst = ranked_rows[0], ranked_rows[-1]
             if best["conversion_rate"] == worst["conversion_rate"]:
-                rate = words.rate(best["conversion_rate"])
+                rate = writing.rate(best["conversion_rate"])
                 if best["conversions"]:
                     lines.append(gettext("They all convert at {rate}.").format(rate=rate))
                 else:
@@ -510,9 +514,9 @@ class OfflineAnalyst:
                 lines.append(
                     gettext("Best: {best} at {best_rate}. Worst: {worst} at {worst_rate}.").format(
                         best=_name(best),
-                        best_rate=words.rate(best["conversion_rate"]),
+                        best_rate=writing.rate(best["conversion_rate"]),
                         worst=_name(worst),
-                        worst_rate=words.rate(worst["conversion_rate"]),
+                        worst_rate=writing.rate(worst["conversion_rate"]),
                     )
                 )
             reasons = self._reasons(worst, [best])
@@ -537,7 +541,7 @@ class OfflineAnalyst:
         if q.platform and not any(row["platform"] == q.platform for row in report["per_platform"]):
             lines.append(
                 gettext("{platform} had no conversations in {period}: is it connected?").format(
-                    platform=PLATFORM_NAMES[q.platform], period=words.period(q.period.label)
+                    platform=PLATFORM_NAMES[q.platform], period=writing.period(q.period.label)
                 )
             )
         return Answer("\n".join(lines), _tables(result), _compared(q))
@@ -548,7 +552,7 @@ class OfflineAnalyst:
             return Answer(gettext("You have no open leads{where} right now.").format(where=self._scope_words(q)), _tables(result))
         matching = int(result.notes["matching_leads"])
         lines = [
-            words.counted(
+            writing.counted(
                 ngettext(
                     "Call these today ({count} open lead, hottest first):",
                     "Call these today ({count} open leads, hottest first):",
@@ -574,10 +578,10 @@ class OfflineAnalyst:
         result = await ComparePeriodsTool().run(self.data, ComparePeriodsTool.Input(**self._range_in(q)))
         changed = [row for row in result.figure.rows if row[3]]
         head = gettext("{period}{where} against the {days} days before ({previous})").format(
-            period=words.period(q.period.label),
+            period=writing.period(q.period.label),
             where=self._scope_words(q),
-            days=words.num(q.period.span.days),
-            previous=words.period(str(result.notes["previous_period"])),
+            days=writing.num(q.period.span.days),
+            previous=writing.period(str(result.notes["previous_period"])),
         )
         if not changed:
             return Answer(gettext("Nothing changed in {head}.").format(head=head), _tables(result))
@@ -593,7 +597,7 @@ class OfflineAnalyst:
             lines.append(
                 "- "
                 + gettext("{figure}: {now} (was {before}, {change}).").format(
-                    figure=named, now=words.cell(now), before=words.cell(before), change=f"{sign}{words.cell(change)}"
+                    figure=named, now=writing.cell(now), before=writing.cell(before), change=f"{sign}{writing.cell(change)}"
                 )
             )
         return Answer("\n".join(lines), _tables(result))
@@ -607,7 +611,7 @@ class OfflineAnalyst:
         hot = [HotLead(name=str(row[0]), score=int(row[1] or 0), cta_sent=row[6] == "yes") for row in leads.figure.rows]
         advice = recommendations(report, has_answers, hot)
         t = report["totals"]
-        period = words.period(q.period.label)
+        period = writing.period(q.period.label)
         if not advice:
             reply = gettext(
                 "Nothing stands out in {period}: {conversations}, conversion rate {conversion}, {answered} of messages "
@@ -615,8 +619,8 @@ class OfflineAnalyst:
             ).format(
                 period=period,
                 conversations=_conversations(t["conversations"]),
-                conversion=words.rate(t["conversion_rate"]),
-                answered=words.rate(t["response_rate"]),
+                conversion=writing.rate(t["conversion_rate"]),
+                answered=writing.rate(t["response_rate"]),
             )
             return Answer(reply, _tables(by_platform, by_campaign))
         lines = [gettext("How to sell more, from {period}:").format(period=period)]
@@ -625,16 +629,16 @@ class OfflineAnalyst:
 
     async def _funnel(self, q: Question) -> Answer:
         result = await FunnelTool().run(self.data, FunnelTool.Input(**self._range_in(q)))
-        counts = {str(row[0]): words.cell(row[1]) for row in result.figure.rows}
+        counts = {str(row[0]): writing.cell(row[1]) for row in result.figure.rows}
         reply = gettext(
             "Leads created in {period}{where}: {new} in total, {engaged} engaged, {qualified} qualified, {proposal} got "
             "an offer, {converted} bought; {lost} lost."
-        ).format(period=words.period(q.period.label), where=self._scope_words(q), **counts)
+        ).format(period=writing.period(q.period.label), where=self._scope_words(q), **counts)
         return Answer(reply, _tables(result))
 
     async def _activity(self, q: Question) -> Answer:
         result = await HourOfWeekTool().run(self.data, HourOfWeekTool.Input(**self._range_in(q)))
-        period = words.period(q.period.label)
+        period = writing.period(q.period.label)
         if not result.figure.rows:
             return Answer(
                 gettext("No customer wrote in {period}{where}.").format(period=period, where=self._scope_words(q)),
@@ -643,8 +647,8 @@ class OfflineAnalyst:
 
         def busy(day: Cell, hour: Cell, messages: Cell) -> str:
             n = int(messages or 0)
-            said = words.counted(ngettext("{count} message", "{count} messages", n), n)
-            return f"{words.weekday(WEEKDAYS.index(str(day))) if day in WEEKDAYS else day} {hour} ({said})"
+            said = writing.counted(ngettext("{count} message", "{count} messages", n), n)
+            return f"{writing.weekday(WEEKDAYS.index(str(day))) if day in WEEKDAYS else day} {hour} ({said})"
 
         hours = "; ".join(busy(day, hour, count) for day, hour, count in result.figure.rows)
         return Answer(
@@ -658,7 +662,7 @@ class OfflineAnalyst:
             return Answer(gettext("No conversation is waiting for a person."), _tables(result))
         waiting = int(result.notes["waiting"])
         lines = [
-            words.counted(
+            writing.counted(
                 ngettext("{count} conversation waiting for a person:", "{count} conversations waiting for a person:", waiting),
                 waiting,
             )
@@ -668,14 +672,14 @@ class OfflineAnalyst:
             lines.append(
                 "- "
                 + gettext("{who} on {platform}: {state}, last message {at}{said}.").format(
-                    who=who, platform=platform, state=_said(WAITING_STATES, state), at=words.moment(str(at)), said=said
+                    who=who, platform=platform, state=_said(WAITING_STATES, state), at=writing.moment(str(at)), said=said
                 )
             )
         return Answer("\n".join(lines), _tables(result))
 
     async def _intents(self, q: Question) -> Answer:
         result = await IntentsTool().run(self.data, IntentsTool.Input(**self._range_in(q)))
-        period = words.period(q.period.label)
+        period = writing.period(q.period.label)
         if not result.figure.rows:
             return Answer(
                 gettext("No answered customer messages in {period}{where} yet.").format(
@@ -683,7 +687,7 @@ class OfflineAnalyst:
                 ),
                 _tables(result),
             )
-        topics = "; ".join(f"{_said(INTENT_TOPICS, name)} {words.cell(count)}" for name, count in result.figure.rows)
+        topics = "; ".join(f"{_said(INTENT_TOPICS, name)} {writing.cell(count)}" for name, count in result.figure.rows)
         lines = [gettext("What customers wrote about in {period}: {topics}.").format(period=period, topics=topics)]
         for item in result.notes["objections_by_campaign"]:
             if not item["has_objection_answers"]:
@@ -693,7 +697,7 @@ class OfflineAnalyst:
                         "{campaign} met {count} objection and has no objection answers.",
                         "{campaign} met {count} objections and has no objection answers.",
                         n,
-                    ).format(campaign=item["campaign"], count=words.num(n))
+                    ).format(campaign=item["campaign"], count=writing.num(n))
                 )
         return Answer("\n".join(lines), _tables(result))
 
@@ -704,12 +708,12 @@ class OfflineAnalyst:
             "In {period}{where}: {left} of {messages} left without an answer, {failed} not delivered, {blocked} model "
             "answers replaced by the guard, {handoffs} to a person."
         ).format(
-            period=words.period(q.period.label),
+            period=writing.period(q.period.label),
             where=self._scope_words(q),
-            left=words.num(counts["left without an answer"]),
+            left=writing.num(counts["left without an answer"]),
             messages=_customer_messages(counts["customer messages"]),
-            failed=words.num(counts["replies not delivered"]),
-            blocked=words.num(counts["answers blocked by the guard"]),
+            failed=writing.num(counts["replies not delivered"]),
+            blocked=writing.num(counts["answers blocked by the guard"]),
             handoffs=_handoffs(counts["handoffs to a person"]),
         )
         return Answer(reply, _tables(result))

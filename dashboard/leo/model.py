@@ -23,7 +23,7 @@ from pydantic import BaseModel, SecretStr
 
 from bot.pipeline.llm import cost_usd
 from dashboard.i18n.current import current_language, format_locale
-from dashboard.leo import words
+from dashboard.leo import writing
 from dashboard.leo.results import ToolResult
 from dashboard.leo.tools import TOOLS, TOOLS_BY_NAME, LeoData, ToolError, tool_input, tool_schema
 
@@ -125,7 +125,7 @@ def opening_messages(data: LeoData, business_name: str, question: str, earlier: 
                 today=business.today.isoformat(),
                 timezone=business.timezone,
                 language=LANGUAGE_NAMES.get(current_language(), "English"),
-                number_example=words.num(1299.5),
+                number_example=writing.num(1299.5),
                 day_example=format_skeleton("yMMMd", business.today, locale=format_locale()),
             )
         )

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from dashboard.i18n.current import N_, gettext
-from dashboard.leo import words
+from dashboard.leo import writing
 from dashboard.leo.analyst import (
     CAMPAIGN_STATUS,
     CHANGE_LABELS,
@@ -92,11 +92,11 @@ def _title(figure: Figure) -> str:
         return figure.title
     parts = dict(figure.title_parts)
     if "period" in parts:
-        parts["period"] = words.period(parts["period"])
+        parts["period"] = writing.period(parts["period"])
     if "previous" in parts:
-        parts["previous"] = words.period(parts["previous"])
+        parts["previous"] = writing.period(parts["previous"])
     if "days" in parts:
-        parts["days"] = words.num(int(parts["days"]))
+        parts["days"] = writing.num(int(parts["days"]))
     group, stage = parts.get("group", ""), parts.get("stage", "")
     if group in GROUPS:
         parts["group"] = gettext(GROUPS[group])
@@ -109,16 +109,16 @@ def _cell(column: str, value: Cell) -> Cell:
     if column in AS_WRITTEN or value is None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(words.cell(value))
+        return str(writing.cell(value))
     text = str(value)
     if column == "period":
-        return words.period(text)
+        return writing.period(text)
     if column == "last message":
-        return words.moment(text)
+        return writing.moment(text)
     if column == "stage" and text in STAGE_CELLS:
         return gettext(STAGE_CELLS[text])
     if column == "weekday" and text in WEEKDAYS:
-        return words.weekday(WEEKDAYS.index(text))
+        return writing.weekday(WEEKDAYS.index(text))
     if text in CELL_WORDS:
         return gettext(CELL_WORDS[text])
     if m := re.fullmatch(r"revenue ([A-Z]{3})", text):
@@ -127,7 +127,7 @@ def _cell(column: str, value: Cell) -> Cell:
 
 
 def _money(amounts: dict[str, float]) -> str:
-    return ", ".join(words.money(amount, currency) for currency, amount in amounts.items() if amount) or words.num(0)
+    return ", ".join(writing.money(amount, currency) for currency, amount in amounts.items() if amount) or writing.num(0)
 
 
 def _row(figure: Figure, n: int, row: list[Cell]) -> list[Cell]:
@@ -140,7 +140,7 @@ def _row(figure: Figure, n: int, row: list[Cell]) -> list[Cell]:
 
 def figure_for_owner(figure: Figure) -> dict[str, Any]:
     """The table in the request's language: English stays exactly what the tools wrote."""
-    if words.is_english():
+    if writing.is_english():
         return {"title": figure.title, "columns": list(figure.columns), "rows": [list(row) for row in figure.rows]}
     return {
         "title": _title(figure),
