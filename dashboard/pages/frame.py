@@ -80,7 +80,7 @@ PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp":
 STATUS_NAMES = {
     "bot": N_("Bot answering"),
     "handoff": N_("Needs a person"),
-    "human": N_("You have it"),
+    "human": N_("A person has it"),  # the inbox filter; a badge names who has it (team/holders.py)
     "closed": N_("Closed"),
     "opted_out": N_("Opted out"),
 }
