@@ -6,7 +6,7 @@ always stored beside them. The dashboard keeps its own translated sentence for e
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 NoteValue = str | int
 
@@ -21,6 +21,20 @@ class LeadNote(BaseModel):
 
     def english(self) -> str:
         return ENGLISH[self.kind].format(**self.params)
+
+
+def read_note(stored: object) -> LeadNote | None:
+    """A stored note, or None when it does not read as one (the stored English sentence is shown instead)."""
+    try:
+        return LeadNote.model_validate(stored)
+    except ValidationError:
+        return None
+
+
+def read_notes(stored: object) -> list[LeadNote]:
+    """Stored notes; any that does not read as one makes the list unusable, so the stored sentences are shown."""
+    found = [read_note(item) for item in stored] if isinstance(stored, list) else []
+    return [item for item in found if item is not None] if all(found) else []
 
 
 def note(kind: str, **params: NoteValue) -> LeadNote:

@@ -17,7 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.conversations.records import Conversation
-from bot.pipeline.lead_notes import LeadNote
+from bot.pipeline.lead_notes import LeadNote, read_note, read_notes
 from bot.pipeline.lead_scoring import next_step_note
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from knowledge.models import to_major
@@ -91,10 +91,10 @@ def lead_from_doc(doc: dict[str, Any]) -> Lead:
         profile_name=doc.get("profile_name", ""),
         score=doc.get("score", 0),
         score_reasons=list(doc.get("score_reasons", [])),
-        reason_notes=[LeadNote.model_validate(item) for item in doc.get("score_reason_kinds", [])],
+        reason_notes=read_notes(doc.get("score_reason_kinds", [])),
         stage=doc.get("stage", LeadStage.new),
         next_step=doc.get("next_step", ""),
-        next_step_note=LeadNote.model_validate(doc["next_step_kind"]) if doc.get("next_step_kind") else None,
+        next_step_note=read_note(doc["next_step_kind"]) if doc.get("next_step_kind") else None,
         counters={k: doc[k] for k in COUNTER_NAMES if k in doc},
         campaign_id=doc.get("campaign_id", ""),
         value_cents=doc.get("value_cents"),

@@ -87,3 +87,19 @@ async def test_a_lead_stored_before_kinds_keeps_its_words(api: TestClient, owner
     assert lead["score_reasons"] == ["score 40"]
     assert lead["next_step"] == "Call on Monday"
     assert lead["score_reason_kinds"] == [] and lead["next_step_kind"] is None
+
+
+async def test_kinds_stored_wrong_or_unknown_show_the_stored_words(api: TestClient, owner: SignedUp) -> None:
+    conversation_id = await keen_buyer(api, owner)
+    db = platform_of(api).db
+    query = {"tenant_id": owner.tenant_id, "conversation_id": conversation_id}
+    stored = await db.leads.find_one(query)
+    assert stored is not None
+    # One kind no longer a note, and a next step of a kind this dashboard does not know.
+    broken = [*stored["score_reason_kinds"][:-1], {"params": "nonsense"}]
+    await db.leads.update_one(query, {"$set": {"score_reason_kinds": broken, "next_step_kind": {"kind": "call_on_monday"}}})
+    response = await api.get("/api/leads", headers={**owner.auth, "Accept-Language": "es"})
+    assert response.status == 200, await response.text()
+    (lead,) = (await response.json())["leads"]
+    assert lead["score_reasons"] == stored["score_reasons"]
+    assert lead["next_step"] == stored["next_step"] == "Answer their concern personally; consider a call."
