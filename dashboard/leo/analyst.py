@@ -20,6 +20,16 @@ from dashboard.i18n import N_, gettext, ngettext
 from dashboard.leo import writing
 from dashboard.leo.advice import HotLead, recommendations
 from dashboard.leo.figures import Metric, leaders, main_currency, ranked
+from dashboard.leo.labels import (
+    BILLING_PHRASES,
+    CAMPAIGN_STATUS,
+    CHANGE_LABELS,
+    INTENT_TOPICS,
+    LEAD_STAGES,
+    WAITING_STATES,
+    WEEKDAYS,
+    said,
+)
 from dashboard.leo.question import FIGURE_TOPICS, Question, Topic, understand
 from dashboard.leo.results import Cell, Figure, ToolResult
 from dashboard.leo.tools import (
@@ -128,58 +138,6 @@ ACTUALLY_BEST = {
     "campaign": N_("{name} actually converts best of your campaigns."),
     "platform": N_("{name} actually converts best of your platforms."),
 }
-# How the catalog says a price's period, a campaign's status and where it runs.
-BILLING_PHRASES = {
-    "hour": N_("per hour"),
-    "day": N_("per day"),
-    "night": N_("per night"),
-    "week": N_("per week"),
-    "month": N_("per month"),
-    "year": N_("per year"),
-    "session": N_("per session"),
-    "person": N_("per person"),
-    "user and month": N_("per user and month"),
-}
-CAMPAIGN_STATUS = {"draft": N_("draft"), "active": N_("active"), "paused": N_("paused"), "completed": N_("completed")}
-LEAD_STAGES = {
-    "new": N_("new"),
-    "engaged": N_("engaged"),
-    "qualified": N_("qualified"),
-    "proposal": N_("proposal"),
-    "converted": N_("converted"),
-    "lost": N_("lost"),
-}
-WAITING_STATES = {"asked for a person": N_("asked for a person"), "a person has it": N_("a person has it")}
-# The compare-periods table's figures, as a sentence names them.
-CHANGE_LABELS = {
-    "conversations": N_("conversations"),
-    "customer messages": N_("customer messages"),
-    "response rate %": N_("response rate %"),
-    "sales": N_("sales"),
-    "conversion rate %": N_("conversion rate %"),
-    "handoffs": N_("handoffs"),
-    "complaint rate %": N_("complaint rate %"),
-    "first response s": N_("first response s"),
-}
-INTENT_TOPICS = {
-    "greetings": N_("greetings"),
-    "product questions": N_("product questions"),
-    "price questions": N_("price questions"),
-    "objections": N_("objections"),
-    "ready to buy": N_("ready to buy"),
-    "asked for a person": N_("asked for a person"),
-    "stop messages": N_("stop messages"),
-    "start again": N_("start again"),
-    "small talk": N_("small talk"),
-    "off topic": N_("off topic"),
-}
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _said(table: Mapping[str, str], value: object) -> str:
-    """A word a tool wrote in English, in the owner's language when the table knows it."""
-    text = str(value)
-    return gettext(table[text]) if text in table else text
 
 
 class OfflineAnalyst:
@@ -311,7 +269,7 @@ class OfflineAnalyst:
                     every=every,
                     platform=where,
                     campaign=campaign,
-                    status=_said(CAMPAIGN_STATUS, status),
+                    status=said(CAMPAIGN_STATUS, status),
                 )
             )
         return Answer("\n".join(lines), _tables(result))
@@ -566,7 +524,7 @@ class OfflineAnalyst:
             line = gettext("{name}: score {score}, {stage}, {contact} on {platform}{link}.").format(
                 name=name,
                 score=score,
-                stage=_said(LEAD_STAGES, stage),
+                stage=said(LEAD_STAGES, stage),
                 contact=gettext(NO_CONTACT) if contact == NO_CONTACT else contact,
                 platform=platform,
                 link=link,
@@ -592,7 +550,7 @@ class OfflineAnalyst:
             named = (
                 gettext("revenue {currency}").format(currency=text.split(" ", 1)[1])
                 if text.startswith("revenue ")
-                else _said(CHANGE_LABELS, text)
+                else said(CHANGE_LABELS, text)
             )
             lines.append(
                 "- "
@@ -668,11 +626,11 @@ class OfflineAnalyst:
             )
         ]
         for who, platform, state, at, wrote in result.figure.rows:
-            said = f": “{wrote}”" if wrote else ""
+            quoted = f": “{wrote}”" if wrote else ""
             lines.append(
                 "- "
                 + gettext("{who} on {platform}: {state}, last message {at}{said}.").format(
-                    who=who, platform=platform, state=_said(WAITING_STATES, state), at=writing.moment(str(at)), said=said
+                    who=who, platform=platform, state=said(WAITING_STATES, state), at=writing.moment(str(at)), said=quoted
                 )
             )
         return Answer("\n".join(lines), _tables(result))
@@ -687,7 +645,7 @@ class OfflineAnalyst:
                 ),
                 _tables(result),
             )
-        topics = "; ".join(f"{_said(INTENT_TOPICS, name)} {writing.cell(count)}" for name, count in result.figure.rows)
+        topics = "; ".join(f"{said(INTENT_TOPICS, name)} {writing.cell(count)}" for name, count in result.figure.rows)
         lines = [gettext("What customers wrote about in {period}: {topics}.").format(period=period, topics=topics)]
         for item in result.notes["objections_by_campaign"]:
             if not item["has_objection_answers"]:

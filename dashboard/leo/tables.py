@@ -10,7 +10,7 @@ from typing import Any
 
 from dashboard.i18n.current import N_, gettext
 from dashboard.leo import writing
-from dashboard.leo.analyst import (
+from dashboard.leo.labels import (
     CAMPAIGN_STATUS,
     CHANGE_LABELS,
     INTENT_TOPICS,
