@@ -20,8 +20,6 @@ from babel.numbers import format_currency, format_decimal
 from dashboard.i18n.current import N_, current_language, format_locale, gettext, ngettext
 from dashboard.leo.figures import SPECS, Metric
 
-PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
-
 
 def is_english() -> bool:
     return current_language() == "en"
