@@ -193,6 +193,7 @@ class OfflineAnalyst:
     async def _overview(self, q: Question) -> Answer:
         result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q)))
         t = (await self._report(q))["totals"]
+        # Capitalised: a language whose days carry their own preposition starts the sentence with them.
         summary = gettext(
             "In {period}{where}: {conversations}, {messages}, {answered} of them answered, {sales} "
             "(conversion rate {conversion}), {revenue}, {handoffs} to a person."
@@ -208,7 +209,7 @@ class OfflineAnalyst:
             handoffs=_handoffs(t["handoffs"]),
         )
         more = gettext("Ask me about your conversion rate, campaigns, channels, top products, leads to call or how to sell more.")
-        return Answer(f"{summary}\n{more}", _tables(result), OVERVIEW_FIGURES)
+        return Answer(f"{_cap(summary)}\n{more}", _tables(result), OVERVIEW_FIGURES)
 
     async def _conversion(self, q: Question) -> Answer:
         total = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q)))
@@ -674,7 +675,7 @@ class OfflineAnalyst:
             blocked=writing.num(counts["answers blocked by the guard"]),
             handoffs=_handoffs(counts["handoffs to a person"]),
         )
-        return Answer(reply, _tables(result))
+        return Answer(_cap(reply), _tables(result))
 
 
 def _compared(q: Question) -> frozenset[Metric]:

@@ -102,7 +102,8 @@ def _title(figure: Figure) -> str:
         parts["group"] = gettext(GROUPS[group])
     if stage in LEAD_FILTERS:
         parts["stage"] = gettext(LEAD_FILTERS[stage])
-    return gettext(figure.title_words).format(**parts)
+    title = gettext(figure.title_words).format(**parts)
+    return title[:1].upper() + title[1:]  # a title may start with the days, in their own words
 
 
 def _cell(column: str, value: Cell) -> Cell:

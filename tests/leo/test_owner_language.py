@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pytest
 from babel.numbers import format_currency, format_decimal
 
 from dashboard.leo.grounding import known_numbers, ungrounded_numbers
@@ -115,7 +116,7 @@ async def test_a_model_answer_in_german_is_asked_for_and_passes_the_checks(groq_
     first = fake.requests[0]
     assert "Answer in German, the owner's language" in first.system_text
     assert "1.299,5" in first.system_text  # how German writes numbers, shown to the model
-    assert answer["figures"][0]["title"].startswith("Zahlen nach Kampagne")
+    assert answer["figures"][0]["title"].startswith("Zahlen nach Kampagne in den letzten 30 Tagen")
 
     # A German draft with a figure no tool gave is refused like an English one: the offline answer, in German.
     fake.script(call_tools(("metrics", {"group_by": "campaign"})), text_answer("Ihr Umsatz lag bei 12.345,00 $."))
@@ -129,3 +130,18 @@ def test_numbers_written_with_no_break_spaces_are_read_as_one_figure() -> None:
     assert ungrounded_numbers("chiffre d’affaires 1\u202f299,00 $US, taux 30,8\u00a0%", known) == []
     assert ungrounded_numbers("chiffre d’affaires 1\u202f399,00 $US", known) == ["1\u202f399,00"]
     assert Decimal("1299") in known
+
+
+@pytest.mark.parametrize(
+    ("language", "campaigns", "overview"),
+    [
+        ("pt", "Suas campanhas nos últimos 30 dias (", "Na semana passada ("),
+        ("it", "Le tue campagne negli ultimi 30 giorni (", "Nella settimana scorsa ("),
+        ("de", "Ihre Kampagnen in den letzten 30 Tagen (", "In der letzten Woche ("),
+    ],
+)
+async def test_the_days_are_said_with_the_words_each_language_puts_before_them(shop_api, language, campaigns, overview):
+    client, shop = shop_api
+    await choose(client, shop, language)
+    assert (await ask_leo(client, shop.owner, "how are my campaigns doing?"))["reply"].startswith(campaigns)
+    assert (await ask_leo(client, shop.owner, "overview of last week"))["reply"].startswith(overview)
