@@ -22,12 +22,12 @@ from dashboard.leo.advice import HotLead, recommendations
 from dashboard.leo.figures import Metric, leaders, main_currency, ranked
 from dashboard.leo.labels import (
     BILLING_PHRASES,
-    CAMPAIGN_STATUS,
     CHANGE_LABELS,
     INTENT_TOPICS,
     LEAD_STAGES,
     WAITING_STATES,
     WEEKDAYS,
+    campaign_status,
     said,
 )
 from dashboard.leo.question import FIGURE_TOPICS, Question, Topic, understand
@@ -270,7 +270,7 @@ class OfflineAnalyst:
                     every=every,
                     platform=where,
                     campaign=campaign,
-                    status=said(CAMPAIGN_STATUS, status),
+                    status=campaign_status(status),
                 )
             )
         return Answer("\n".join(lines), _tables(result))

@@ -4,9 +4,9 @@ weekday) and how the owner reads them: each a catalog sentence, said in the requ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from dashboard.i18n.current import N_, gettext
+from dashboard.i18n.current import N_, gettext, pgettext
 
 # How the catalog says a price's period, a campaign's status and where it runs.
 BILLING_PHRASES = {
@@ -20,7 +20,32 @@ BILLING_PHRASES = {
     "person": N_("per person"),
     "user and month": N_("per user and month"),
 }
-CAMPAIGN_STATUS = {"draft": N_("draft"), "active": N_("active"), "paused": N_("paused"), "completed": N_("completed")}
+# The catalog table's billing column ("month" for a price per month).
+BILLING_WORDS = {
+    "hour": N_("hour"),
+    "day": N_("day"),
+    "night": N_("night"),
+    "week": N_("week"),
+    "month": N_("month"),
+    "year": N_("year"),
+    "session": N_("session"),
+    "person": N_("person"),
+    "user and month": N_("user and month"),
+}
+# A campaign's status, said of one campaign (elsewhere "active" describes several).
+CAMPAIGN_STATUS: dict[str, Callable[[], str]] = {
+    "draft": lambda: pgettext("campaign status", "draft"),
+    "active": lambda: pgettext("campaign status", "active"),
+    "paused": lambda: pgettext("campaign status", "paused"),
+    "completed": lambda: pgettext("campaign status", "completed"),
+}
+
+
+def campaign_status(value: object) -> str:
+    text = str(value)
+    return CAMPAIGN_STATUS[text]() if text in CAMPAIGN_STATUS else text
+
+
 LEAD_STAGES = {
     "new": N_("new"),
     "engaged": N_("engaged"),

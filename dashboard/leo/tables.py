@@ -11,12 +11,13 @@ from typing import Any
 from dashboard.i18n.current import N_, gettext
 from dashboard.leo import writing
 from dashboard.leo.labels import (
-    CAMPAIGN_STATUS,
+    BILLING_WORDS,
     CHANGE_LABELS,
     INTENT_TOPICS,
     LEAD_STAGES,
     WAITING_STATES,
     WEEKDAYS,
+    campaign_status,
 )
 from dashboard.leo.results import Cell, Figure
 
@@ -74,7 +75,6 @@ CELL_WORDS = {
     **CHANGE_LABELS,
     **INTENT_TOPICS,
     **WAITING_STATES,
-    **CAMPAIGN_STATUS,
     "yes": N_("yes"),
     "no": N_("no"),
     "one-off": N_("one-off"),
@@ -116,6 +116,10 @@ def _cell(column: str, value: Cell) -> Cell:
         return writing.period(text)
     if column == "last message":
         return writing.moment(text)
+    if column == "status":
+        return campaign_status(text)
+    if column == "billing" and text in BILLING_WORDS:
+        return gettext(BILLING_WORDS[text])
     if column == "stage" and text in STAGE_CELLS:
         return gettext(STAGE_CELLS[text])
     if column == "weekday" and text in WEEKDAYS:

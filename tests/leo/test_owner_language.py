@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 from babel.numbers import format_currency, format_decimal
 
+from dashboard.i18n import LANGUAGES, read_catalog, use_language
 from dashboard.leo.grounding import known_numbers, ungrounded_numbers
+from dashboard.leo.labels import CAMPAIGN_STATUS, campaign_status
 from tests.fakes.groq_server import call_tools, text_answer
 from tests.leo.conftest import analytics, ask_leo
 
@@ -104,6 +106,14 @@ async def test_advice_and_leads_follow_the_owner_language(shop_api):
     ), waiting["reply"]
     (table,) = waiting["figures"]
     assert table["columns"] == ["client", "plateforme", "état", "dernier message", "le client a écrit"]
+    catalog = await ask_leo(client, shop.owner, "What do I sell?")
+    assert plain(catalog["reply"]).startswith("Vous vendez 3 produits :"), catalog["reply"]
+    (table,) = catalog["figures"]
+    billing, status = table["columns"].index("facturation"), table["columns"].index("statut")
+    assert {(row[billing], row[status]) for row in table["rows"]} == {
+        ("paiement unique", "active"),
+        ("paiement unique", "en pause"),
+    }
 
 
 async def test_a_model_answer_in_german_is_asked_for_and_passes_the_checks(groq_shop_api):
@@ -145,3 +155,13 @@ async def test_the_days_are_said_with_the_words_each_language_puts_before_them(s
     await choose(client, shop, language)
     assert (await ask_leo(client, shop.owner, "how are my campaigns doing?"))["reply"].startswith(campaigns)
     assert (await ask_leo(client, shop.owner, "overview of last week"))["reply"].startswith(overview)
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_a_campaigns_status_is_said_of_one_campaign_in_every_catalog(language: str) -> None:
+    catalog = read_catalog(language)
+    for status in CAMPAIGN_STATUS:
+        entry = catalog.get(status, context="campaign status")
+        assert entry is not None and entry.string, (language, status)
+    with use_language("es"):
+        assert [campaign_status(status) for status in ("active", "paused")] == ["activa", "en pausa"]
