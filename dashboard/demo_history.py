@@ -21,6 +21,7 @@ from pymongo.errors import DuplicateKeyError
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import ConversationStatus, to_ms
+from bot.pipeline.lead_scoring import score_lead_notes
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.counters import bump_daily, hour_field
@@ -160,29 +161,21 @@ def _lead_state(outcome: str, name: str, email: str, rnd: random.Random) -> Lead
         "complaint": LeadStage.engaged,
     }[outcome]
     score = max(0, min(100, SCORES[outcome] + rnd.randint(-6, 6)))
-    reasons = {
-        "browse": ["asked what the product is"],
-        "engaged": ["asked about price", "asked a follow-up question"],
-        "qualified": ["asked about price", "answered the qualification questions"],
-        "proposal": ["answered the qualification questions", "asked for the link to buy"],
-        "converted": ["asked for the link to buy", "said they bought"],
-        "lost": ["said it is too expensive"],
-        "handoff": ["asked about price", "asked for a person"],
-        "complaint": ["complained"],
-    }[outcome]
     fields = LeadFields(
         name=name if outcome not in ("browse",) else None,
         email=email if outcome in ("proposal", "converted", "handoff") else None,
     )
-    return LeadState(
+    state = LeadState(
         fields=fields,
         score=score,
-        reasons=reasons,
         stage=stage,
         messages_in=2,
         cta_sent=outcome in ("proposal", "converted"),
         not_interested=outcome == "lost",
     )
+    # The reasons the pipeline's own rules give for what this customer did, so they read in the owner's language.
+    _, notes = score_lead_notes(state, None)
+    return state.model_copy(update={"reasons": [note.english() for note in notes], "reason_notes": notes})
 
 
 def _weighted(rnd: random.Random, options: tuple[tuple[str, int], ...]) -> str:

@@ -34,6 +34,7 @@ from bot.sales.bot_settings import get_bot_settings
 from dashboard.delivery_words import delivery_error
 from dashboard.inbox_rows import RowExtras, conversation_extras
 from dashboard.sessions import SESSION_COOKIE, SessionStore
+from dashboard.team.holders import Holder, holders_of
 from dashboard.times import when
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,17 @@ _CLOSE: dict[str, Any] = {}
 
 
 def conversation_event(
-    conversation: Conversation, zone: ZoneInfo, extras: RowExtras | None = None, *, new_message: bool = True
+    conversation: Conversation,
+    zone: ZoneInfo,
+    extras: RowExtras | None = None,
+    *,
+    new_message: bool = True,
+    holder: Holder | None = None,
 ) -> dict[str, Any]:
     """What an open page needs to redraw a conversation's row: its time is written here, in the business's time
-    zone and the pages' format, so a row drawn live reads exactly as it does after a reload."""
+    zone and the pages' format, so a row drawn live reads exactly as it does after a reload. Every page of the
+    business gets the same event: who holds the conversation comes along, and each page says "You have it" or
+    "Ana has it" for its own reader."""
     extras = extras or RowExtras()
     return {
         "id": conversation.id,
@@ -68,6 +76,8 @@ def conversation_event(
         "preview": extras.preview,
         "last_from": extras.last_from,
         "unread": extras.unread_text,
+        "holder_id": holder.id if holder else "",
+        "holder_name": holder.name if holder else "",
     }
 
 
@@ -148,7 +158,9 @@ class LiveHub:
     ) -> dict[str, Any]:
         message_ms, _ = _marks(conversation)
         new_message = message_ms > (before[0] if before else cursor - LOOKBACK_MS)
-        return conversation_event(conversation, zone, await conversation_extras(self._db, conversation), new_message=new_message)
+        holders = await holders_of(self._db, conversation.tenant_id, [(conversation.id, conversation.status.value)])
+        extras = await conversation_extras(self._db, conversation)
+        return conversation_event(conversation, zone, extras, new_message=new_message, holder=holders.get(conversation.id))
 
 
 def _moved(before: tuple[int, int] | None, now: tuple[int, int]) -> bool:

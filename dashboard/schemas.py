@@ -399,6 +399,13 @@ class LeadsQuery(Query):
     format: Literal["json", "csv"] = Field(default="json", description="csv for a spreadsheet export")
 
 
+class LeadNoteOut(Out):
+    """A reason or next step as a kind with its parameters (the same words `score_reasons` and `next_step` say)."""
+
+    kind: str
+    params: dict[str, str | int] = Field(default_factory=dict)
+
+
 class LeadOut(Out):
     """A lead; the fields the customer gave (company, team_size, budget, timeline, …) come along when known."""
 
@@ -412,9 +419,13 @@ class LeadOut(Out):
     email: str
     phone: str
     score: int = Field(ge=0, le=100)
-    score_reasons: list[str]
+    score_reasons: list[str] = Field(description="why this score, in the reader's language")
+    score_reason_kinds: list[LeadNoteOut] = Field(
+        default_factory=list, description="the same reasons as kinds with parameters (empty on older leads)"
+    )
     stage: LeadStage
-    next_step: str = ""
+    next_step: str = Field(default="", description="what to do next, in the reader's language")
+    next_step_kind: LeadNoteOut | None = None
     campaign_id: str = ""
     value: float
     created_at: str

@@ -6,6 +6,7 @@ import re
 
 import phonenumbers
 
+from bot.pipeline.lead_notes import LeadNote, note
 from bot.pipeline.text import fold
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from knowledge.models import BusinessProfile, Campaign, minor_digits
@@ -281,33 +282,39 @@ def urgency(timeline: str | None) -> str:
     return "low"
 
 
-def _budget_points(state: LeadState, campaign: Campaign | None) -> tuple[int, str]:
+def _budget_points(state: LeadState, campaign: Campaign | None) -> tuple[int, LeadNote | None]:
     fields = state.fields
     if fields.budget_cents is None:
-        return 0, ""
+        return 0, None
     if campaign is None:
-        return 10, "Shared a budget"
+        return 10, note("shared_budget")
     product = campaign.product
     currency = fields.budget_currency
     if currency and currency != product.currency:
-        return 10, f"Shared a budget in {currency}"
+        return 10, note("budget_in_currency", currency=currency)
     # A budget said without a currency is value*100; bring it to the product's minor unit.
     budget_minor = fields.budget_cents if currency else fields.budget_cents * 10 ** minor_digits(product.currency) // 100
     if product.price_cents == 0 or budget_minor >= product.price_cents:
-        return 20, f"Budget covers the price of {product.name}"
+        return 20, note("budget_covers", product=product.name)
     if budget_minor * 10 >= product.price_cents * 7:
-        return 5, f"Budget is close to the price of {product.name}"
-    return -10, f"Budget is below the price of {product.name}"
+        return 5, note("budget_close", product=product.name)
+    return -10, note("budget_below", product=product.name)
 
 
 def score_lead(state: LeadState, campaign: Campaign | None) -> tuple[int, list[str]]:
-    """A 0-100 score and the reasons behind it, in words an owner reads."""
-    points = 0
-    reasons: list[str] = []
+    """A 0-100 score and the reasons behind it, in English words an owner reads."""
+    score, notes = score_lead_notes(state, campaign)
+    return score, [item.english() for item in notes]
 
-    def add(value: int, reason: str) -> None:
+
+def score_lead_notes(state: LeadState, campaign: Campaign | None) -> tuple[int, list[LeadNote]]:
+    """A 0-100 score and the reasons behind it, each as a kind with its parameters."""
+    points = 0
+    reasons: list[LeadNote] = []
+
+    def add(value: int, reason: LeadNote | None) -> None:
         nonlocal points
-        if value:
+        if value and reason is not None:
             points += value
             reasons.append(reason)
 
@@ -316,38 +323,39 @@ def score_lead(state: LeadState, campaign: Campaign | None) -> tuple[int, list[s
         # Saying "I want it" is the strongest sign a salesperson gets.
         add(
             30 + min(state.buying_signals - 1, 2) * 5,
-            "Asked to buy" if state.buying_signals == 1 else f"Asked to buy {state.buying_signals} times",
+            note("asked_to_buy") if state.buying_signals == 1 else note("asked_to_buy_times", count=state.buying_signals),
         )
-    budget_value, budget_reason = _budget_points(state, campaign)
-    add(budget_value, budget_reason)
+    add(*_budget_points(state, campaign))
     if fields.team_size:
-        add(15 if fields.team_size >= 10 else 10, f"Team of {fields.team_size}")
+        add(15 if fields.team_size >= 10 else 10, note("team_of", count=fields.team_size))
     level = urgency(fields.timeline)
-    add({"high": 15, "medium": 10, "low": 5}.get(level, 0), f"Timeline: {fields.timeline}" if level else "")
-    if fields.email or fields.phone:
-        given = " and ".join(name for name, value in (("email", fields.email), ("phone", fields.phone)) if value)
-        add(15 if fields.email and fields.phone else 10, f"Shared {given}")
+    if level and fields.timeline:
+        add({"high": 15, "medium": 10, "low": 5}.get(level, 0), note("timeline", timeline=fields.timeline))
+    if fields.email and fields.phone:
+        add(15, note("shared_email_and_phone"))
+    elif fields.email or fields.phone:
+        add(10, note("shared_email" if fields.email else "shared_phone"))
     if fields.name:
-        add(3, "Gave their name")
+        add(3, note("gave_name"))
     if fields.company:
-        add(5, f"Works at {fields.company}")
+        add(5, note("works_at", company=fields.company))
     if fields.product_interest:
-        add(5, f"Interested in {fields.product_interest}")
+        add(5, note("interested_in", product=fields.product_interest))
     if state.messages_in >= 5:
-        add(10, f"Engaged: {state.messages_in} messages")
+        add(10, note("engaged", count=state.messages_in))
     elif state.messages_in >= 2:
-        add(5, f"Engaged: {state.messages_in} messages")
+        add(5, note("engaged", count=state.messages_in))
     if state.cta_sent:
-        add(5, "Received the purchase link")
+        add(5, note("got_link"))
     if state.objections:
         add(
             -min(state.objections, 3) * 5,
-            "Raised an objection" if state.objections == 1 else f"Raised {state.objections} objections",
+            note("objection") if state.objections == 1 else note("objections", count=state.objections),
         )
     if state.not_interested:
-        add(-30, "Said they are not interested")
+        add(-30, note("not_interested"))
     if state.opted_out:
-        add(-50, "Opted out of messages")
+        add(-50, note("opted_out"))
     return max(0, min(100, points)), reasons
 
 
@@ -371,21 +379,26 @@ def stage_for(score: int, state: LeadState, previous_stage: str) -> LeadStage:
 
 
 def next_step(state: LeadState) -> str:
-    """What the owner could do next with this lead, in one sentence."""
+    """What the owner could do next with this lead, in one English sentence."""
+    return next_step_note(state).english()
+
+
+def next_step_note(state: LeadState) -> LeadNote:
+    """What the owner could do next with this lead, as a kind with its parameters."""
     fields = state.fields
     contact = fields.phone or fields.email
     if state.stage == "converted":
-        return "Thank them and check in after delivery."
+        return note("thank")
     if state.opted_out:
-        return "Do not message: they opted out."
+        return note("do_not_message")
     if state.stage == "lost" or state.not_interested:
-        return "No action: they are not interested right now."
+        return note("no_action")
     if state.stage == "proposal":
-        return f"Follow up on the purchase link{f' at {contact}' if contact else ''} if they have not bought within a day."
+        return note("follow_up_link_at", contact=contact) if contact else note("follow_up_link")
     if state.stage == "qualified":
-        return f"Reach out personally{f' at {contact}' if contact else ''} to close the sale."
+        return note("reach_out_at", contact=contact) if contact else note("reach_out")
     if state.objections:
-        return "Answer their concern personally; consider a call."
+        return note("answer_concern")
     if not contact:
-        return "Ask for an email or phone number."
-    return "Keep answering their questions and suggest the product that fits."
+        return note("ask_contact")
+    return note("keep_answering")

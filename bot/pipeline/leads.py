@@ -7,9 +7,9 @@ from bot.pipeline.lead_scoring import (
     business_region,
     capture_lead_fields,
     merge_fields,
-    next_step,
+    next_step_note,
     region_for_customer,
-    score_lead,
+    score_lead_notes,
     stage_for,
 )
 from bot.pipeline.own_words import customer_own_words, fields_said
@@ -61,7 +61,9 @@ def update_lead(ctx: TurnContext, classification: Classification, reply: Reply) 
             "opted_out": (previous.opted_out or reply.opted_out) and not reply.opted_in,
         }
     )
-    score, reasons = score_lead(state, campaign or ctx.campaign)
-    state = state.model_copy(update={"score": score, "reasons": reasons})
+    score, notes = score_lead_notes(state, campaign or ctx.campaign)
+    reasons = [item.english() for item in notes]
+    state = state.model_copy(update={"score": score, "reasons": reasons, "reason_notes": notes})
     state = state.model_copy(update={"stage": stage_for(score, state, previous.stage)})
-    return state.model_copy(update={"next_step": next_step(state)})
+    step = next_step_note(state)
+    return state.model_copy(update={"next_step": step.english(), "next_step_note": step})

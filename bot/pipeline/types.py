@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from bot.pipeline.lead_notes import LeadNote
 from knowledge.models import BusinessProfile, Campaign, CatalogFacts, Passage
 
 
@@ -58,6 +59,8 @@ class LeadState(BaseModel):
     fields: LeadFields = Field(default_factory=LeadFields)
     score: int = 0
     reasons: list[str] = Field(default_factory=list)
+    # The same reasons as kinds with parameters, for readers in other languages.
+    reason_notes: list[LeadNote] = Field(default_factory=list)
     stage: LeadStage = LeadStage.new
     questions_asked: int = 0
     objections: int = 0
@@ -68,6 +71,7 @@ class LeadState(BaseModel):
     not_interested: bool = False
     opted_out: bool = False
     next_step: str = ""
+    next_step_note: LeadNote | None = None
 
 
 @dataclass(frozen=True)

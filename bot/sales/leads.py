@@ -17,13 +17,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.conversations.records import Conversation
-from bot.pipeline.lead_scoring import next_step
+from bot.pipeline.lead_notes import LeadNote, read_note, read_notes
+from bot.pipeline.lead_scoring import next_step_note
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from knowledge.models import to_major
 
 FIELD_NAMES = tuple(LeadFields.model_fields)
 # What a turn counts about the customer, kept with the lead between turns.
-COUNTER_NAMES = tuple(name for name in LeadState.model_fields if name not in ("fields", "score", "reasons", "stage", "next_step"))
+NOT_COUNTERS = ("fields", "score", "reasons", "reason_notes", "stage", "next_step", "next_step_note")
+COUNTER_NAMES = tuple(name for name in LeadState.model_fields if name not in NOT_COUNTERS)
 # Stages only an owner's action sets; a turn never moves a lead out of them.
 FINAL_STAGES = frozenset({LeadStage.converted, LeadStage.lost})
 WRITE_ATTEMPTS = 5
@@ -45,8 +47,11 @@ class Lead(BaseModel):
     profile_name: str = ""
     score: int = Field(default=0, ge=0, le=100)
     score_reasons: list[str] = Field(default_factory=list)
+    # The reasons and next step as kinds, said in each reader's language; empty on leads stored before them.
+    reason_notes: list[LeadNote] = Field(default_factory=list)
     stage: LeadStage = LeadStage.new
     next_step: str = ""
+    next_step_note: LeadNote | None = None
     counters: dict[str, int | bool] = Field(default_factory=dict)
     campaign_id: str = ""
     value_cents: int | None = None
@@ -66,8 +71,10 @@ class Lead(BaseModel):
             fields=self.fields,
             score=self.score,
             reasons=list(self.score_reasons),
+            reason_notes=list(self.reason_notes),
             stage=self.stage,
             next_step=self.next_step,
+            next_step_note=self.next_step_note,
             **self.counters,
         )
 
@@ -84,8 +91,10 @@ def lead_from_doc(doc: dict[str, Any]) -> Lead:
         profile_name=doc.get("profile_name", ""),
         score=doc.get("score", 0),
         score_reasons=list(doc.get("score_reasons", [])),
+        reason_notes=read_notes(doc.get("score_reason_kinds", [])),
         stage=doc.get("stage", LeadStage.new),
         next_step=doc.get("next_step", ""),
+        next_step_note=read_note(doc["next_step_kind"]) if doc.get("next_step_kind") else None,
         counters={k: doc[k] for k in COUNTER_NAMES if k in doc},
         campaign_id=doc.get("campaign_id", ""),
         value_cents=doc.get("value_cents"),
@@ -113,6 +122,10 @@ def lead_to_doc(lead: Lead) -> dict[str, Any]:
         "updated_at": lead.updated_at,
         "revision": lead.revision,
     }
+    if lead.reason_notes:
+        doc["score_reason_kinds"] = [item.model_dump() for item in lead.reason_notes]
+    if lead.next_step_note is not None:
+        doc["next_step_kind"] = lead.next_step_note.model_dump()
     doc.update(lead.fields.model_dump(exclude_none=True, exclude_defaults=True))
     doc.update({k: v for k, v in lead.counters.items() if v not in (None, "")})
     for name in ("profile_name", "campaign_id", "currency"):
@@ -131,6 +144,7 @@ def lead_after_turn(
     """The lead a turn leaves behind. An owner's verdict (converted, lost) and a recorded sale stand."""
     stage = previous.stage if previous and previous.stage in FINAL_STAGES else state.stage
     state = state.model_copy(update={"stage": stage})
+    step = next_step_note(state)
     return Lead(
         id=previous.id if previous else uuid.uuid4().hex,
         tenant_id=conversation.tenant_id,
@@ -141,8 +155,10 @@ def lead_after_turn(
         profile_name=conversation.customer_name,
         score=max(0, min(100, int(state.score))),
         score_reasons=list(state.reasons),
+        reason_notes=list(state.reason_notes),
         stage=stage,
-        next_step=next_step(state),
+        next_step=step.english(),
+        next_step_note=step,
         counters=state.model_dump(include=set(COUNTER_NAMES)),
         campaign_id=campaign_id or (previous.campaign_id if previous else ""),
         value_cents=previous.value_cents if previous else None,
@@ -200,6 +216,7 @@ async def _record_event(db: AsyncDatabase, lead: Lead) -> None:
             "score": lead.score,
             "stage": lead.stage.value,
             "reasons": list(lead.score_reasons),
+            "reason_kinds": [item.model_dump() for item in lead.reason_notes],
         }
     )
 
@@ -253,7 +270,8 @@ async def mark_converted(
         lead = previous.model_copy(deep=True)
         lead.stage = LeadStage.converted
         lead.value_cents, lead.currency, lead.converted_at, lead.updated_at = value_cents, currency, now, now
-        lead.next_step = next_step(lead.state())
+        lead.next_step_note = next_step_note(lead.state())
+        lead.next_step = lead.next_step_note.english()
         if await _write_over(db, lead, previous):
             await _record_event(db, lead)
             return lead
@@ -275,6 +293,8 @@ def lead_to_api(lead: Lead) -> dict[str, Any]:
         "score_reasons": list(lead.score_reasons),
         "stage": lead.stage.value,
         "next_step": lead.next_step,
+        "score_reason_kinds": [item.model_dump() for item in lead.reason_notes],
+        "next_step_kind": lead.next_step_note.model_dump() if lead.next_step_note else None,
         "campaign_id": lead.campaign_id,
         "value": to_major(lead.value_cents, lead.currency or "USD") if lead.value_cents is not None else 0,
         "created_at": lead.created_at.isoformat(),

@@ -22,12 +22,13 @@ from bot.inbound.retry import retry_delivery
 from bot.runtime.app import INBOUND
 from bot.sales.bot_settings import get_bot_settings
 from bot.sales.conversions import ConversionIn, record_conversion
-from bot.sales.leads import Lead, get_lead, lead_history, lead_to_api, leads_of_conversations
+from bot.sales.leads import Lead, get_lead, lead_history, leads_of_conversations
 from channels.problems import PASSING_PROBLEMS, known_problem, problem_of_code
 from dashboard.api.operations import ApiRoutes, Reply
 from dashboard.context import engine, services, tenant_id
 from dashboard.delivery_words import cause, delivery_error, not_sent
 from dashboard.errors import not_found
+from dashboard.lead_words import lead_for_owner, reasons_in_words
 from dashboard.schemas import ConversationDetailOut, ConversationsOut, ConversationsQuery, ConversionOut, MessageOut, ReplyIn
 from dashboard.team.actions import Action, Done, actions_of, record_action
 from dashboard.team.caller import person_of
@@ -68,7 +69,7 @@ def conversation_to_api(conversation: Conversation, lead: Lead | None = None) ->
         "campaign_id": conversation.campaign_id,
         "created_at": conversation.created_at.isoformat(),
         "last_message_at": conversation.last_message_at.isoformat(),
-        "lead": lead_to_api(lead) if lead else None,
+        "lead": lead_for_owner(lead) if lead else None,
         "referral": {
             "source": conversation.referral_source,
             "ref": conversation.referral_ref,
@@ -101,7 +102,12 @@ async def _detail(request: web.Request, conversation: Conversation) -> Conversat
     out["activity"] = [{"action": action.action.value, "by": _by(action), "at": action.at} for action in done]
     if lead:
         out["lead"]["history"] = [
-            {"at": e["at"].isoformat(), "score": e["score"], "stage": e["stage"], "reasons": e.get("reasons", [])}
+            {
+                "at": e["at"].isoformat(),
+                "score": e["score"],
+                "stage": e["stage"],
+                "reasons": reasons_in_words(e.get("reasons", []), e.get("reason_kinds")),
+            }
             for e in await lead_history(db, tenant, lead.id)
         ]
     return ConversationDetailOut.model_validate(out)

@@ -10,6 +10,7 @@ from dashboard.api.operations import ApiRoutes
 from dashboard.context import DASHBOARD, identity, services
 from dashboard.errors import not_found
 from dashboard.leo import LeoReply, ask, threads
+from dashboard.leo.tables import figure_for_owner
 from dashboard.leo.tools import LeoData
 from dashboard.owners import get_tenant
 from dashboard.ratelimit import LEO_PER_OWNER, enforce
@@ -67,5 +68,5 @@ async def leo_chat(request: web.Request, body: LeoIn) -> LeoOut:
     return LeoOut(
         reply=answer.reply,
         thread_id=thread_id,
-        figures=[FigureOut.model_validate(figure.model_dump()) for figure in answer.figures],
+        figures=[FigureOut.model_validate(figure_for_owner(figure)) for figure in answer.figures],
     )

@@ -25,6 +25,7 @@ from bot.runtime.app import ENGINE
 from bot.runtime.services import Services
 from dashboard.api.operations import ApiRoutes, add_api
 from dashboard.context import services, tenant_id
+from dashboard.lead_words import reasons_in_words
 from dashboard.ratelimit import PLAYGROUND_PER_TENANT, enforce
 from dashboard.schemas import PlaygroundIn, PlaygroundOut
 
@@ -158,7 +159,11 @@ async def playground_chat(request: web.Request, body: PlaygroundIn) -> Playgroun
             "opted_out": result.reply.opted_out,
             "silent": False,
             "status": advanced.status,
-            "lead": {"score": result.lead.score, "stage": result.lead.stage, "reasons": result.lead.reasons},
+            "lead": {
+                "score": result.lead.score,
+                "stage": result.lead.stage,
+                "reasons": reasons_in_words(result.lead.reasons, [n.model_dump() for n in result.lead.reason_notes]),
+            },
         }
     )
 

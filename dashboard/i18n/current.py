@@ -50,6 +50,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(_language.get()).ngettext(singular, plural, count)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A word that reads differently where it is used (a campaign's "active" against a list's "active ones")."""
+    return str(translations(_language.get()).pgettext(context, message))
+
+
 def N_(message: str) -> str:
     """Marks a sentence for the catalogs where it is defined; it is translated where it is shown."""
     return message

@@ -34,6 +34,8 @@ SCRIPT_WORDS = (
     N_("Bot answering"),
     N_("Needs a person"),
     N_("You have it"),
+    N_("{name} has it"),
+    N_("A person has it"),
     N_("Closed"),
     N_("Opted out"),
     N_("Not answered"),

@@ -3,7 +3,8 @@
 The rules look for what an owner can fix this week: a channel that answers fewer customers than the others,
 customers who ask the price and never write again, objections a campaign has no answer for, hot leads that never
 got the purchase link, a campaign with traffic and no sales, slow first answers, many handoffs, complaints,
-answers the guard had to replace, and a conversion rate falling against the period before.
+answers the guard had to replace, and a conversion rate falling against the period before. Each is said in the
+owner's language, with its figures written that language's way.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from dashboard.i18n.current import N_, gettext, ngettext
+from dashboard.leo import writing
 
 PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 MIN_CONVERSATIONS = 3  # below this, a rate says little
@@ -30,12 +34,11 @@ class HotLead:
     cta_sent: bool
 
 
-def _plural(count: int, word: str, plural: str = "") -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
+NO_NAME = N_("(no name)")
 
 
 def _pct(rate: float) -> str:
-    return f"{rate * 100:.0f}%"
+    return writing.pct(round(rate * 100))
 
 
 def _platform(name: str) -> str:
@@ -52,9 +55,19 @@ def channel_gaps(per_platform: Sequence[Mapping[str, Any]]) -> list[Advice]:
         return []
     return [
         Advice(
-            f"{_platform(worst['platform'])} answers {_pct(worst['response_rate'])} of customer messages against "
-            f"{_pct(best['response_rate'])} on {_platform(best['platform'])} ({_plural(worst['send_failures'], 'reply', 'replies')} "
-            f"not delivered, {_plural(worst['handoffs'], 'handoff')} there): check that channel's connection and answer what waits.",
+            gettext(
+                "{worst} answers {worst_rate} of customer messages against {best_rate} on {best} ({failures} not "
+                "delivered, {handoffs} there): check that channel's connection and answer what waits."
+            ).format(
+                worst=_platform(worst["platform"]),
+                worst_rate=_pct(worst["response_rate"]),
+                best_rate=_pct(best["response_rate"]),
+                best=_platform(best["platform"]),
+                failures=writing.counted(
+                    ngettext("{count} reply", "{count} replies", worst["send_failures"]), worst["send_failures"]
+                ),
+                handoffs=writing.counted(ngettext("{count} handoff", "{count} handoffs", worst["handoffs"]), worst["handoffs"]),
+            ),
             weight=(best["response_rate"] - worst["response_rate"]) * worst["messages_in"],
         )
     ]
@@ -68,9 +81,15 @@ def price_questions_without_reply(totals: Mapping[str, Any]) -> list[Advice]:
     silent = answered_first - totals["customers_replied"]
     return [
         Advice(
-            f"Customers asked the price {asked} times, but {silent} of {answered_first} customers never wrote again after the "
-            f"first answer ({_pct(1 - totals['customer_reply_rate'])}): end the price answer with a question or an offer "
-            "that invites a reply.",
+            gettext(
+                "Customers asked the price {asked} times, but {silent} of {answered} customers never wrote again after "
+                "the first answer ({share}): end the price answer with a question or an offer that invites a reply."
+            ).format(
+                asked=writing.num(asked),
+                silent=writing.num(silent),
+                answered=writing.num(answered_first),
+                share=_pct(1 - totals["customer_reply_rate"]),
+            ),
             weight=silent,
         )
     ]
@@ -83,8 +102,10 @@ def unanswered_objections(per_campaign: Sequence[Mapping[str, Any]], has_answers
         if objections >= 2 and row["campaign_id"] and not has_answers.get(row["campaign_id"], False):
             out.append(
                 Advice(
-                    f"{row['campaign_name']} met {objections} objections and its chat flow has no objection answers: add the "
-                    "answers to the concerns customers raise (price, timing, trust).",
+                    gettext(
+                        "{campaign} met {count} objections and its chat flow has no objection answers: add the answers "
+                        "to the concerns customers raise (price, timing, trust)."
+                    ).format(campaign=row["campaign_name"], count=writing.num(objections)),
                     weight=objections * 2,
                 )
             )
@@ -95,11 +116,14 @@ def hot_leads_without_link(leads: Sequence[HotLead]) -> list[Advice]:
     waiting = [lead for lead in leads if lead.score >= HOT_SCORE and not lead.cta_sent]
     if not waiting:
         return []
-    names = ", ".join(f"{lead.name or '(no name)'} ({lead.score})" for lead in waiting[:3])
-    who = "hot lead" if len(waiting) == 1 else "hot leads"
+    names = ", ".join(f"{lead.name or gettext(NO_NAME)} ({lead.score})" for lead in waiting[:3])
     return [
         Advice(
-            f"{len(waiting)} {who} scoring {HOT_SCORE} or more never got the purchase link: send it to {names}.",
+            ngettext(
+                "{count} hot lead scoring {score} or more never got the purchase link: send it to {names}.",
+                "{count} hot leads scoring {score} or more never got the purchase link: send it to {names}.",
+                len(waiting),
+            ).format(count=writing.num(len(waiting)), score=HOT_SCORE, names=names),
             weight=len(waiting) * 3,
         )
     ]
@@ -108,8 +132,10 @@ def hot_leads_without_link(leads: Sequence[HotLead]) -> list[Advice]:
 def traffic_without_sales(per_campaign: Sequence[Mapping[str, Any]]) -> list[Advice]:
     return [
         Advice(
-            f"{row['campaign_name']} had {row['conversations']} conversations and no sale: check its price, its offer and "
-            "its closing message, or pause it and move the budget.",
+            gettext(
+                "{campaign} had {count} conversations and no sale: check its price, its offer and its closing message, "
+                "or pause it and move the budget."
+            ).format(campaign=row["campaign_name"], count=writing.num(row["conversations"])),
             weight=row["conversations"],
         )
         for row in per_campaign
@@ -124,32 +150,49 @@ def service_levels(totals: Mapping[str, Any]) -> list[Advice]:
     if wait is not None and wait > 300:
         out.append(
             Advice(
-                f"Customers waited {wait / 60:.0f} minutes on average for a first answer: answer faster, "
-                "or let the bot answer while you are away.",
+                gettext(
+                    "Customers waited {minutes} minutes on average for a first answer: answer faster, or let the bot "
+                    "answer while you are away."
+                ).format(minutes=writing.num(round(wait / 60))),
                 weight=wait / 60,
             )
         )
     if conversations >= MIN_CONVERSATIONS and totals["handoff_rate"] > 0.25:
         out.append(
             Advice(
-                f"{_pct(totals['handoff_rate'])} of conversations ({totals['handoffs']} of {conversations}) "
-                "asked for a person: add the answers they needed to your documents.",
+                gettext(
+                    "{share} of conversations ({handoffs} of {conversations}) asked for a person: add the answers they "
+                    "needed to your documents."
+                ).format(
+                    share=_pct(totals["handoff_rate"]),
+                    handoffs=writing.num(totals["handoffs"]),
+                    conversations=writing.num(conversations),
+                ),
                 weight=totals["handoffs"],
             )
         )
     if conversations >= MIN_CONVERSATIONS and totals["complaint_rate"] > 0.1:
         out.append(
             Advice(
-                f"{_pct(totals['complaint_rate'])} of conversations ({totals['complaints']}) had a complaint: "
-                "read them and fix the cause before selling more.",
+                gettext(
+                    "{share} of conversations ({complaints}) had a complaint: read them and fix the cause before selling more."
+                ).format(share=_pct(totals["complaint_rate"]), complaints=writing.num(totals["complaints"])),
                 weight=totals["complaints"] * 2,
             )
         )
     if totals["guard_blocks"]:
         out.append(
             Advice(
-                f"{_plural(totals['guard_blocks'], 'model answer')} stated a price or fact not in your catalog and "
-                "were replaced: check prices in your campaigns and documents.",
+                writing.counted(
+                    ngettext(
+                        "{count} model answer stated a price or fact not in your catalog and was replaced: check prices "
+                        "in your campaigns and documents.",
+                        "{count} model answers stated a price or fact not in your catalog and were replaced: check prices "
+                        "in your campaigns and documents.",
+                        totals["guard_blocks"],
+                    ),
+                    totals["guard_blocks"],
+                ),
                 weight=totals["guard_blocks"],
             )
         )
@@ -162,8 +205,10 @@ def falling_conversion(totals: Mapping[str, Any], previous: Mapping[str, Any]) -
         return []
     return [
         Advice(
-            f"The conversion rate fell to {_pct(now)} from {_pct(before)} in the period before: see what changed "
-            "in your campaigns and prices.",
+            gettext(
+                "The conversion rate fell to {now} from {before} in the period before: see what changed in your "
+                "campaigns and prices."
+            ).format(now=_pct(now), before=_pct(before)),
             weight=(before - now) * 100,
         )
     ]

@@ -4,6 +4,9 @@ or its answer was refused). Understanding a question is pure (`question.py`); an
 The figure asked decides the answer: a ranking by revenue names the campaign that brings the most revenue, not
 the one that converts best. Every figure the question names is in the answer: one the topic's answer does not
 state is added after it, from the same tools.
+
+Every sentence is a catalog's, in the owner's language, with numbers, money and days written its way (`writing.py`);
+the campaigns', products' and customers' own names stay as they are.
 """
 
 from __future__ import annotations
@@ -13,12 +16,24 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dashboard.analytics import Scope
-from dashboard.i18n import N_, gettext
+from dashboard.i18n import N_, gettext, ngettext
+from dashboard.leo import writing
 from dashboard.leo.advice import HotLead, recommendations
-from dashboard.leo.figures import SPECS, Metric, leaders, main_currency, ranked, shown
+from dashboard.leo.figures import Metric, leaders, main_currency, ranked
+from dashboard.leo.labels import (
+    BILLING_PHRASES,
+    CHANGE_LABELS,
+    INTENT_TOPICS,
+    LEAD_STAGES,
+    WAITING_STATES,
+    WEEKDAYS,
+    campaign_status,
+    said,
+)
 from dashboard.leo.question import FIGURE_TOPICS, Question, Topic, understand
-from dashboard.leo.results import Figure, ToolResult
+from dashboard.leo.results import Cell, Figure, ToolResult
 from dashboard.leo.tools import (
+    NO_CONTACT,
     PLATFORM_NAMES,
     CatalogTool,
     ComparePeriodsTool,
@@ -64,25 +79,65 @@ class Answer:
     states: frozenset[Metric] = frozenset()  # the figures the reply states
 
 
-def _plural(count: object, word: str, plural: str = "") -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
-def _pct(value: object) -> str:
-    return f"{float(value):g}%" if isinstance(value, (int, float)) else f"{value}%"
-
-
-def _money(metrics: Mapping[str, Any]) -> str:
-    return ", ".join(item["text"] for item in metrics["revenue_formatted"]) or "none"
-
-
-def _revenue(metrics: Mapping[str, Any]) -> str:
-    money = _money(metrics)
-    return "no revenue" if money == "none" else f"revenue {money}"
-
-
 def _tables(*results: ToolResult) -> list[Figure]:
     return [result.figure for result in results]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# Counted things, in the owner's language ("1 sale", "3 ventas").
+def _conversations(n: int) -> str:
+    return writing.counted(ngettext("{count} conversation", "{count} conversations", n), n)
+
+
+def _new_conversations(n: int) -> str:
+    return writing.counted(ngettext("{count} new conversation", "{count} new conversations", n), n)
+
+
+def _customer_messages(n: int) -> str:
+    return writing.counted(ngettext("{count} customer message", "{count} customer messages", n), n)
+
+
+def _sales(n: int) -> str:
+    return writing.counted(ngettext("{count} sale", "{count} sales", n), n)
+
+
+def _handoffs(n: int) -> str:
+    return writing.counted(ngettext("{count} handoff", "{count} handoffs", n), n)
+
+
+def _revenue(row: Mapping[str, Any]) -> str:
+    amount = writing.revenue(row)
+    return gettext("revenue {amount}").format(amount=amount) if amount else gettext("no revenue")
+
+
+# Sentences that name what kind of group they compare.
+NO_ACTIVITY = {
+    "campaign": N_("No campaign had conversations in {period} yet."),
+    "platform": N_("No platform had conversations in {period} yet."),
+    "product": N_("No product had conversations in {period} yet."),
+}
+NONE_HAS = {
+    "campaign": N_("None of your campaigns has any {figure} in {period} yet."),
+    "platform": N_("None of your platforms has any {figure} in {period} yet."),
+    "product": N_("None of your products has any {figure} in {period} yet."),
+}
+BY_FIGURE = {
+    "campaign": N_("Your campaigns by {figure}:"),
+    "platform": N_("Your platforms by {figure}:"),
+    "product": N_("Your products by {figure}:"),
+}
+IN_PERIOD = {"campaign": N_("Your campaigns in {period}:"), "platform": N_("Your platforms in {period}:")}
+ONLY_ONE = {
+    "campaign": N_("{name} is your only campaign with conversations, so there is nothing to compare it with."),
+    "platform": N_("{name} is your only platform with conversations, so there is nothing to compare it with."),
+}
+ACTUALLY_BEST = {
+    "campaign": N_("{name} actually converts best of your campaigns."),
+    "platform": N_("{name} actually converts best of your platforms."),
+}
 
 
 class OfflineAnalyst:
@@ -92,9 +147,10 @@ class OfflineAnalyst:
         self.data = data
 
     def _scope_words(self, q: Question) -> str:
-        parts = [f"on {PLATFORM_NAMES[q.platform]}"] if q.platform else []
+        parts = [gettext("on {platform}").format(platform=PLATFORM_NAMES[q.platform])] if q.platform else []
         if q.campaign_id:
-            parts.append(f"for {self.data.business.campaign_names.get(q.campaign_id, 'that campaign')}")
+            name = self.data.business.campaign_names.get(q.campaign_id) or gettext("that campaign")
+            parts.append(gettext("for {campaign}").format(campaign=name))
         return (" " + " ".join(parts)) if parts else ""
 
     def _range_in(self, q: Question, **extra: Any) -> dict[str, Any]:
@@ -121,10 +177,15 @@ class OfflineAnalyst:
         result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, metric=q.ranking)))
         report = await self._report(q)
         now, before = report["totals"], report["previous"]["totals"]
-        where = self._scope_words(q)
         lines = [
-            f"{SPECS[metric].words.capitalize()}{where} in {q.period.label}: {shown(now, metric)} "
-            f"(the {q.period.span.days} days before: {shown(before, metric)})."
+            gettext("{figure}{where} in {period}: {now} (the {days} days before: {before}).").format(
+                figure=_cap(writing.metric_words(metric)),
+                where=self._scope_words(q),
+                period=writing.period(q.period.label),
+                now=writing.shown(now, metric),
+                days=writing.num(q.period.span.days),
+                before=writing.shown(before, metric),
+            )
             for metric in q.metrics
         ]
         return Answer("\n".join(lines), _tables(result), frozenset(q.metrics))
@@ -132,14 +193,23 @@ class OfflineAnalyst:
     async def _overview(self, q: Question) -> Answer:
         result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q)))
         t = (await self._report(q))["totals"]
-        reply = (
-            f"In {q.period.label}{self._scope_words(q)}: {_plural(t['conversations'], 'new conversation')}, "
-            f"{_plural(t['messages_in'], 'customer message')}, {_pct(_p(t['response_rate']))} of them answered, "
-            f"{_plural(t['conversions'], 'sale')} (conversion rate {_pct(_p(t['conversion_rate']))}), {_revenue(t)}, "
-            f"{_plural(t['handoffs'], 'handoff')} to a person.\n"
-            "Ask me about your conversion rate, campaigns, channels, top products, leads to call or how to sell more."
+        # Capitalised: a language whose days carry their own preposition starts the sentence with them.
+        summary = gettext(
+            "In {period}{where}: {conversations}, {messages}, {answered} of them answered, {sales} "
+            "(conversion rate {conversion}), {revenue}, {handoffs} to a person."
+        ).format(
+            period=writing.period(q.period.label),
+            where=self._scope_words(q),
+            conversations=_new_conversations(t["conversations"]),
+            messages=_customer_messages(t["messages_in"]),
+            answered=writing.rate(t["response_rate"]),
+            sales=_sales(t["conversions"]),
+            conversion=writing.rate(t["conversion_rate"]),
+            revenue=_revenue(t),
+            handoffs=_handoffs(t["handoffs"]),
         )
-        return Answer(reply, _tables(result), OVERVIEW_FIGURES)
+        more = gettext("Ask me about your conversion rate, campaigns, channels, top products, leads to call or how to sell more.")
+        return Answer(f"{_cap(summary)}\n{more}", _tables(result), OVERVIEW_FIGURES)
 
     async def _conversion(self, q: Question) -> Answer:
         total = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q)))
@@ -148,29 +218,28 @@ class OfflineAnalyst:
         report = await self._report(q)
         t = report["totals"]
         lines = [
-            f"Your conversion rate{self._scope_words(q)} in {q.period.label} is {_pct(_p(t['conversion_rate']))}: "
-            f"{_plural(t['conversions'], 'sale')} from {_plural(t['conversations'], 'new conversation')}."
+            gettext("Your conversion rate{where} in {period} is {rate}: {sales} from {conversations}.").format(
+                where=self._scope_words(q),
+                period=writing.period(q.period.label),
+                rate=writing.rate(t["conversion_rate"]),
+                sales=_sales(t["conversions"]),
+                conversations=_new_conversations(t["conversations"]),
+            )
         ]
+
+        def share(row: Mapping[str, Any]) -> str:
+            return gettext("{name} {rate} ({sales} of {conversations})").format(
+                name=_name(row),
+                rate=writing.rate(row["conversion_rate"]),
+                sales=writing.num(row["conversions"]),
+                conversations=writing.num(row["conversations"]),
+            )
+
         campaigns = [row for row in report["per_campaign"] if row["conversations"] or row["conversions"]]
         if campaigns:
-            lines.append(
-                "By campaign: "
-                + "; ".join(
-                    f"{row['campaign_name']} {_pct(_p(row['conversion_rate']))} ({row['conversions']} of {row['conversations']})"
-                    for row in campaigns
-                )
-                + "."
-            )
+            lines.append(gettext("By campaign: {groups}.").format(groups="; ".join(share(row) for row in campaigns)))
         if report["per_platform"]:
-            lines.append(
-                "By platform: "
-                + "; ".join(
-                    f"{PLATFORM_NAMES.get(row['platform'], row['platform'])} {_pct(_p(row['conversion_rate']))} "
-                    f"({row['conversions']} of {row['conversations']})"
-                    for row in report["per_platform"]
-                )
-                + "."
-            )
+            lines.append(gettext("By platform: {groups}.").format(groups="; ".join(share(row) for row in report["per_platform"])))
         states = frozenset({Metric.conversion_rate, Metric.sales, Metric.conversations})
         return Answer("\n".join(lines), _tables(total, by_campaign, by_platform), states)
 
@@ -178,13 +247,32 @@ class OfflineAnalyst:
         result = await CatalogTool().run(self.data, CatalogTool.Input())
         if not result.figure.rows:
             return Answer(
-                "You have no campaigns yet, so there is nothing to sell: add one under Campaigns with its product and price.",
+                gettext(
+                    "You have no campaigns yet, so there is nothing to sell: add one under Campaigns with its product and price."
+                ),
                 _tables(result),
             )
-        lines = [f"You sell {_plural(len(result.figure.rows), 'product')}:"]
+        products = len(result.figure.rows)
+        lines = [writing.counted(ngettext("You sell {count} product:", "You sell {count} products:", products), products)]
         for product, campaign, price, billing, platform, status, _ in result.figure.rows:
-            every = "" if billing == "one-off" else f" per {billing}"
-            lines.append(f"- {product} at {price}{every}, on {platform} (campaign {campaign}, {status}).")
+            if billing == "one-off":
+                every = ""
+            elif billing in BILLING_PHRASES:
+                every = " " + gettext(BILLING_PHRASES[str(billing)])
+            else:
+                every = " " + gettext("per {period}").format(period=billing)
+            where = gettext("every platform") if platform == "every platform" else str(platform)
+            lines.append(
+                "- "
+                + gettext("{product} at {price}{every}, on {platform} (campaign {campaign}, {status}).").format(
+                    product=product,
+                    price=price,
+                    every=every,
+                    platform=where,
+                    campaign=campaign,
+                    status=campaign_status(status),
+                )
+            )
         return Answer("\n".join(lines), _tables(result))
 
     async def _top_products(self, q: Question) -> Answer:
@@ -192,21 +280,31 @@ class OfflineAnalyst:
         result = await TopProductsTool().run(self.data, TopProductsTool.Input(period=self._range_in(q)["period"], metric=metric))
         rows = result.figure.rows
         if not rows:
-            return Answer("You have no products yet: add a campaign with its product and price.", _tables(result))
+            return Answer(gettext("You have no products yet: add a campaign with its product and price."), _tables(result))
+        report = await self.data.report(q.period.span)
         if metric is not Metric.sales:
             products = {c.id: c.product.name for c in await self.data.campaigns()}
-            groups = [row for row in (await self.data.report(q.period.span))["per_campaign"] if row["campaign_id"] in products]
+            groups = [row for row in report["per_campaign"] if row["campaign_id"] in products]
             lines = self._ranking(q, groups, "product", metric, lambda row: products[row["campaign_id"]])
             return Answer("\n".join(lines), _tables(result), RANKING_FIGURES | {metric})
+        period = writing.period(q.period.label)
         selling = [row for row in rows if row[3]]
         if not selling:
-            lines = [f"No sales recorded in {q.period.label} yet. By conversations:"]
-            lines += [f"- {row[0]} ({row[2]}): {_plural(row[5], 'conversation')}." for row in rows]
+            lines = [gettext("No sales recorded in {period} yet. By conversations:").format(period=period)]
+            lines += [f"- {row[0]} ({row[2]}): {_conversations(int(row[5] or 0))}." for row in rows]
             return Answer("\n".join(lines), _tables(result))
-        lines = [f"Your top products in {q.period.label}:"]
+        by_name = {row["campaign_name"]: row for row in report["per_campaign"]}
+        lines = [gettext("Your top products in {period}:").format(period=period)]
         lines += [
-            f"- {row[0]} ({row[2]}): {_plural(row[3], 'sale')}, revenue {row[4]}, conversion rate {_pct(row[6])} "
-            f"from {_plural(row[5], 'conversation')}."
+            "- "
+            + gettext("{product} ({price}): {sales}, revenue {revenue}, conversion rate {rate} from {conversations}.").format(
+                product=row[0],
+                price=row[2],
+                sales=_sales(int(row[3] or 0)),
+                revenue=writing.revenue(by_name[str(row[1])]) if str(row[1]) in by_name else row[4],
+                rate=writing.pct(row[6] if isinstance(row[6], (int, float)) else str(row[6])),
+                conversations=_conversations(int(row[5] or 0)),
+            )
             for row in selling
         ]
         return Answer("\n".join(lines), _tables(result), ROW_FIGURES - {Metric.response_rate})
@@ -217,110 +315,172 @@ class OfflineAnalyst:
             return []
         reasons = []
         best = lambda key: max(others, key=lambda r: r[key])  # noqa: E731
-        for key, words in (
-            ("response_rate", "answers fewer customer messages"),
-            ("customer_reply_rate", "fewer customers write again after the first answer"),
+        for key, sentence in (
+            ("response_rate", N_("answers fewer customer messages: {value} against {best} for {name}")),
+            ("customer_reply_rate", N_("fewer customers write again after the first answer: {value} against {best} for {name}")),
         ):
             top = best(key)
             if row[key] + 0.05 < top[key]:
-                reasons.append(f"{words}: {_pct(_p(row[key]))} against {_pct(_p(top[key]))} for {_name(top)}")
+                reasons.append(
+                    gettext(sentence).format(value=writing.rate(row[key]), best=writing.rate(top[key]), name=_name(top))
+                )
         waits = [r for r in others if r["first_response_avg_s"] is not None]
         if row["first_response_avg_s"] is not None and waits:
             fastest = min(waits, key=lambda r: r["first_response_avg_s"])
             if row["first_response_avg_s"] > fastest["first_response_avg_s"] * 1.5 + 5:
                 reasons.append(
-                    f"customers wait longer for a first answer: {row['first_response_avg_s']:g} s against "
-                    f"{fastest['first_response_avg_s']:g} s for {_name(fastest)}"
+                    gettext("customers wait longer for a first answer: {value} against {best} for {name}").format(
+                        value=writing.seconds(row["first_response_avg_s"]),
+                        best=writing.seconds(fastest["first_response_avg_s"]),
+                        name=_name(fastest),
+                    )
                 )
         if row["conversations"] and row["handoff_rate"] > max(r["handoff_rate"] for r in others) + 0.05:
-            reasons.append(f"more customers ask for a person: {_pct(_p(row['handoff_rate']))} of conversations")
-        if row["send_failures"]:
-            reasons.append(f"{_plural(row['send_failures'], 'reply', 'replies')} could not be delivered")
-        if row["guard_blocks"]:
-            reasons.append(f"{_plural(row['guard_blocks'], 'answer')} stated a price not in your catalog and were replaced")
-        if row.get("intent_objection"):
-            reasons.append(f"customers raised {_plural(row['intent_objection'], 'objection')} there")
+            reasons.append(
+                gettext("more customers ask for a person: {value} of conversations").format(
+                    value=writing.rate(row["handoff_rate"])
+                )
+            )
+        if failures := row["send_failures"]:
+            reasons.append(
+                writing.counted(
+                    ngettext("{count} reply could not be delivered", "{count} replies could not be delivered", failures),
+                    failures,
+                )
+            )
+        if blocks := row["guard_blocks"]:
+            reasons.append(
+                writing.counted(
+                    ngettext(
+                        "{count} answer stated a price not in your catalog and was replaced",
+                        "{count} answers stated a price not in your catalog and were replaced",
+                        blocks,
+                    ),
+                    blocks,
+                )
+            )
+        if objections := row.get("intent_objection"):
+            reasons.append(
+                writing.counted(
+                    ngettext("customers raised {count} objection there", "customers raised {count} objections there", objections),
+                    objections,
+                )
+            )
         return reasons
 
     def _ranking(
         self, q: Question, rows: Sequence[Mapping[str, Any]], kind: str, metric: Metric, name: Callable[[Mapping[str, Any]], str]
     ) -> list[str]:
         """The groups by the figure asked, the leader first; each line with the figures around it."""
+        period = writing.period(q.period.label)
         active = [row for row in rows if row["conversations"] or row["conversions"]]
         if not active:
-            return [f"No {kind} had conversations in {q.period.label} yet."]
-        spec, best = SPECS[metric], leaders(active, metric)
+            return [gettext(NO_ACTIVITY[kind]).format(period=period)]
+        figure, best = writing.metric_words(metric), leaders(active, metric)
         if not best:
-            lines = [f"None of your {kind}s has any {spec.words} in {q.period.label} yet."]
+            lines = [gettext(NONE_HAS[kind]).format(figure=figure, period=period)]
         elif len(best) == 1:
-            lines = [f"{name(best[0])} {spec.leader} in {q.period.label}: {shown(best[0], metric)}."]
+            sentence = writing.LEADER_SENTENCES[metric]
+            lines = [gettext(sentence).format(name=name(best[0]), period=period, value=writing.shown(best[0], metric))]
         else:
             lines = [
-                f"{_join([name(row) for row in best])} are level on {spec.words} in {q.period.label}: {shown(best[0], metric)}."
+                gettext("{names} are level on {figure} in {period}: {value}.").format(
+                    names=writing.joined([name(row) for row in best]),
+                    figure=figure,
+                    period=period,
+                    value=writing.shown(best[0], metric),
+                )
             ]
         currencies = {currency for row in active for currency in row["revenue"]}
         if metric is Metric.revenue and len(currencies) > 1:
-            lines.append(f"(Ranked by revenue in {main_currency(active)}.)")
-        lines.append(f"Your {kind}s by {spec.words}:")
+            lines.append(gettext("(Ranked by revenue in {currency}.)").format(currency=main_currency(active)))
+        lines.append(gettext(BY_FIGURE[kind]).format(figure=figure))
         for row in ranked(active, metric):
             around = {
-                Metric.conversations: _plural(row["conversations"], "conversation"),
-                Metric.sales: _plural(row["conversions"], "sale"),
-                Metric.conversion_rate: f"conversion rate {_pct(_p(row['conversion_rate']))}",
+                Metric.conversations: _conversations(row["conversations"]),
+                Metric.sales: _sales(row["conversions"]),
+                Metric.conversion_rate: gettext("conversion rate {rate}").format(rate=writing.rate(row["conversion_rate"])),
             }
-            context = ", ".join(words for figure, words in around.items() if figure is not metric)
-            lines.append(f"- {name(row)}: {spec.words} {shown(row, metric)} ({context}).")
+            context = ", ".join(text for shown_figure, text in around.items() if shown_figure is not metric)
+            if metric is Metric.revenue and not writing.revenue(row):
+                # "no revenue", not "revenue no revenue".
+                line = gettext("{name}: no revenue ({context}).").format(name=name(row), context=context)
+            else:
+                line = gettext("{name}: {figure} {value} ({context}).").format(
+                    name=name(row), figure=figure, value=writing.shown(row, metric), context=context
+                )
+            lines.append(f"- {line}")
         return lines
 
     async def _compare(self, q: Question, rows: list[dict[str, Any]], kind: str, asked_key: str, asked: str) -> list[str]:
+        period = writing.period(q.period.label)
         active = [row for row in rows if row["conversations"] or row["conversions"]]
         if not active:
-            return [f"No {kind} had conversations in {q.period.label} yet."]
+            return [gettext(NO_ACTIVITY[kind]).format(period=period)]
         if q.ranking is not None and q.ranking is not Metric.conversion_rate:
             return self._ranking(q, active, kind, q.ranking, _name)
-        lines = [f"Your {kind}s in {q.period.label}:"]
-        for row in sorted(active, key=lambda r: (r["conversion_rate"], r["conversions"], r["conversations"]), reverse=True):
+        lines = [gettext(IN_PERIOD[kind]).format(period=period)]
+        ranked_rows = sorted(active, key=lambda r: (r["conversion_rate"], r["conversions"], r["conversations"]), reverse=True)
+        for row in ranked_rows:
             lines.append(
-                f"- {_name(row)}: {_plural(row['conversations'], 'conversation')}, {_plural(row['conversions'], 'sale')} "
-                f"(conversion rate {_pct(_p(row['conversion_rate']))}), {_revenue(row)}, "
-                f"{_pct(_p(row['response_rate']))} of messages answered."
+                "- "
+                + gettext(
+                    "{name}: {conversations}, {sales} (conversion rate {rate}), {revenue}, {answered} of messages answered."
+                ).format(
+                    name=_name(row),
+                    conversations=_conversations(row["conversations"]),
+                    sales=_sales(row["conversions"]),
+                    rate=writing.rate(row["conversion_rate"]),
+                    revenue=_revenue(row),
+                    answered=writing.rate(row["response_rate"]),
+                )
             )
-        ranked = sorted(active, key=lambda r: (r["conversion_rate"], r["conversions"], r["conversations"]), reverse=True)
         target = next((row for row in active if row[asked_key] == asked), None) if asked else None
         if target is not None:
             others = [row for row in active if row is not target]
             reasons = self._reasons(target, others)
             if not others:
-                lines.append(f"{_name(target)} is your only {kind} with conversations, so there is nothing to compare it with.")
-            elif target is ranked[0]:
+                lines.append(gettext(ONLY_ONE[kind]).format(name=_name(target)))
+            elif target is ranked_rows[0]:
                 # The question's premise is wrong: say so before anything else.
-                lines.append(f"{_name(target)} actually converts best of your {kind}s.")
+                lines.append(gettext(ACTUALLY_BEST[kind]).format(name=_name(target)))
                 if reasons:
-                    lines.append("Where it still lags: " + "; ".join(reasons) + ".")
+                    lines.append(gettext("Where it still lags: {reasons}.").format(reasons="; ".join(reasons)))
             elif reasons:
-                lines.append(f"Why {_name(target)} does worse: " + "; ".join(reasons) + ".")
+                lines.append(gettext("Why {name} does worse: {reasons}.").format(name=_name(target), reasons="; ".join(reasons)))
             else:
                 lines.append(
-                    f"{_name(target)} converts at {_pct(_p(target['conversion_rate']))} against "
-                    f"{_pct(_p(ranked[0]['conversion_rate']))} for {_name(ranked[0])}; its service figures are "
-                    "as good as the others', so look at the audience and the offer there."
+                    gettext(
+                        "{name} converts at {rate} against {best_rate} for {best}; its service figures are as good as the "
+                        "others', so look at the audience and the offer there."
+                    ).format(
+                        name=_name(target),
+                        rate=writing.rate(target["conversion_rate"]),
+                        best_rate=writing.rate(ranked_rows[0]["conversion_rate"]),
+                        best=_name(ranked_rows[0]),
+                    )
                 )
             return lines
-        if len(ranked) > 1:
-            best, worst = ranked[0], ranked[-1]
+        if len(ranked_rows) > 1:
+            best, worst = ranked_rows[0], ranked_rows[-1]
             if best["conversion_rate"] == worst["conversion_rate"]:
-                lines.append(
-                    f"They all convert at {_pct(_p(best['conversion_rate']))}"
-                    + (": none of them has a sale yet." if not best["conversions"] else ".")
-                )
+                rate = writing.rate(best["conversion_rate"])
+                if best["conversions"]:
+                    lines.append(gettext("They all convert at {rate}.").format(rate=rate))
+                else:
+                    lines.append(gettext("They all convert at {rate}: none of them has a sale yet.").format(rate=rate))
             else:
                 lines.append(
-                    f"Best: {_name(best)} at {_pct(_p(best['conversion_rate']))}. Worst: {_name(worst)} at "
-                    f"{_pct(_p(worst['conversion_rate']))}."
+                    gettext("Best: {best} at {best_rate}. Worst: {worst} at {worst_rate}.").format(
+                        best=_name(best),
+                        best_rate=writing.rate(best["conversion_rate"]),
+                        worst=_name(worst),
+                        worst_rate=writing.rate(worst["conversion_rate"]),
+                    )
                 )
             reasons = self._reasons(worst, [best])
             if reasons:
-                lines.append(f"Why {_name(worst)} does worse: " + "; ".join(reasons) + ".")
+                lines.append(gettext("Why {name} does worse: {reasons}.").format(name=_name(worst), reasons="; ".join(reasons)))
         return lines
 
     async def _campaigns(self, q: Question) -> Answer:
@@ -338,29 +498,67 @@ class OfflineAnalyst:
         report = await self._report(wide)
         lines = await self._compare(wide, report["per_platform"], "platform", "platform", q.platform)
         if q.platform and not any(row["platform"] == q.platform for row in report["per_platform"]):
-            lines.append(f"{PLATFORM_NAMES[q.platform]} had no conversations in {q.period.label}: is it connected?")
+            lines.append(
+                gettext("{platform} had no conversations in {period}: is it connected?").format(
+                    platform=PLATFORM_NAMES[q.platform], period=writing.period(q.period.label)
+                )
+            )
         return Answer("\n".join(lines), _tables(result), _compared(q))
 
     async def _leads(self, q: Question) -> Answer:
         result = await LeadsTool().run(self.data, LeadsTool.Input(platform=q.platform or None, limit=5))
         if not result.figure.rows:
-            return Answer(f"You have no open leads{self._scope_words(q)} right now.", _tables(result))
-        lines = [f"Call these today ({_plural(result.notes['matching_leads'], 'open lead')}, hottest first):"]
+            return Answer(gettext("You have no open leads{where} right now.").format(where=self._scope_words(q)), _tables(result))
+        matching = int(result.notes["matching_leads"])
+        lines = [
+            writing.counted(
+                ngettext(
+                    "Call these today ({count} open lead, hottest first):",
+                    "Call these today ({count} open leads, hottest first):",
+                    matching,
+                ),
+                matching,
+            )
+        ]
         for name, score, stage, contact, platform, _campaign, got_link, next_step in result.figure.rows:
-            link = "" if got_link == "yes" else ", has not had the purchase link"
-            lines.append(f"- {name}: score {score}, {stage}, {contact} on {platform}{link}. {next_step}".rstrip())
+            link = "" if got_link == "yes" else gettext(", has not had the purchase link")
+            line = gettext("{name}: score {score}, {stage}, {contact} on {platform}{link}.").format(
+                name=name,
+                score=score,
+                stage=said(LEAD_STAGES, stage),
+                contact=gettext(NO_CONTACT) if contact == NO_CONTACT else contact,
+                platform=platform,
+                link=link,
+            )
+            lines.append(f"- {line} {next_step}".rstrip())
         return Answer("\n".join(lines), _tables(result))
 
     async def _changes(self, q: Question) -> Answer:
         result = await ComparePeriodsTool().run(self.data, ComparePeriodsTool.Input(**self._range_in(q)))
         changed = [row for row in result.figure.rows if row[3]]
-        head = f"{q.period.label}{self._scope_words(q)} against the {q.period.span.days} days before ({result.notes['previous_period']})"
+        head = gettext("{period}{where} against the {days} days before ({previous})").format(
+            period=writing.period(q.period.label),
+            where=self._scope_words(q),
+            days=writing.num(q.period.span.days),
+            previous=writing.period(str(result.notes["previous_period"])),
+        )
         if not changed:
-            return Answer(f"Nothing changed in {head}.", _tables(result))
-        lines = [f"What changed in {head}:"]
+            return Answer(gettext("Nothing changed in {head}.").format(head=head), _tables(result))
+        lines = [gettext("What changed in {head}:").format(head=head)]
         for label, now, before, change in changed:
             sign = "+" if isinstance(change, (int, float)) and change > 0 else ""
-            lines.append(f"- {label}: {now:g} (was {before:g}, {sign}{change:g}).")
+            text = str(label)
+            named = (
+                gettext("revenue {currency}").format(currency=text.split(" ", 1)[1])
+                if text.startswith("revenue ")
+                else said(CHANGE_LABELS, text)
+            )
+            lines.append(
+                "- "
+                + gettext("{figure}: {now} (was {before}, {change}).").format(
+                    figure=named, now=writing.cell(now), before=writing.cell(before), change=f"{sign}{writing.cell(change)}"
+                )
+            )
         return Answer("\n".join(lines), _tables(result))
 
     async def _improve(self, q: Question) -> Answer:
@@ -372,71 +570,112 @@ class OfflineAnalyst:
         hot = [HotLead(name=str(row[0]), score=int(row[1] or 0), cta_sent=row[6] == "yes") for row in leads.figure.rows]
         advice = recommendations(report, has_answers, hot)
         t = report["totals"]
+        period = writing.period(q.period.label)
         if not advice:
-            reply = (
-                f"Nothing stands out in {q.period.label}: {_plural(t['conversations'], 'conversation')}, conversion rate "
-                f"{_pct(_p(t['conversion_rate']))}, {_pct(_p(t['response_rate']))} of messages answered. Bring more "
-                "customers in: run a campaign on the platform that converts best."
+            reply = gettext(
+                "Nothing stands out in {period}: {conversations}, conversion rate {conversion}, {answered} of messages "
+                "answered. Bring more customers in: run a campaign on the platform that converts best."
+            ).format(
+                period=period,
+                conversations=_conversations(t["conversations"]),
+                conversion=writing.rate(t["conversion_rate"]),
+                answered=writing.rate(t["response_rate"]),
             )
             return Answer(reply, _tables(by_platform, by_campaign))
-        lines = [f"How to sell more, from {q.period.label}:"] + [f"{n}. {text}" for n, text in enumerate(advice[:5], start=1)]
+        lines = [gettext("How to sell more, from {period}:").format(period=period)]
+        lines += [f"{n}. {text}" for n, text in enumerate(advice[:5], start=1)]
         return Answer("\n".join(lines), _tables(by_platform, by_campaign, leads))
 
     async def _funnel(self, q: Question) -> Answer:
         result = await FunnelTool().run(self.data, FunnelTool.Input(**self._range_in(q)))
-        counts = {row[0]: row[1] for row in result.figure.rows}
-        reply = (
-            f"Leads created in {q.period.label}{self._scope_words(q)}: {counts['new']} in total, {counts['engaged']} engaged, "
-            f"{counts['qualified']} qualified, {counts['proposal']} got an offer, {counts['converted']} bought; "
-            f"{counts['lost']} lost."
-        )
+        counts = {str(row[0]): writing.cell(row[1]) for row in result.figure.rows}
+        reply = gettext(
+            "Leads created in {period}{where}: {new} in total, {engaged} engaged, {qualified} qualified, {proposal} got "
+            "an offer, {converted} bought; {lost} lost."
+        ).format(period=writing.period(q.period.label), where=self._scope_words(q), **counts)
         return Answer(reply, _tables(result))
 
     async def _activity(self, q: Question) -> Answer:
         result = await HourOfWeekTool().run(self.data, HourOfWeekTool.Input(**self._range_in(q)))
+        period = writing.period(q.period.label)
         if not result.figure.rows:
-            return Answer(f"No customer wrote in {q.period.label}{self._scope_words(q)}.", _tables(result))
-        hours = "; ".join(f"{day} {hour} ({_plural(count, 'message')})" for day, hour, count in result.figure.rows)
-        return Answer(f"Your customers write most on: {hours} ({self.data.business.timezone} time).", _tables(result))
+            return Answer(
+                gettext("No customer wrote in {period}{where}.").format(period=period, where=self._scope_words(q)),
+                _tables(result),
+            )
+
+        def busy(day: Cell, hour: Cell, messages: Cell) -> str:
+            n = int(messages or 0)
+            said = writing.counted(ngettext("{count} message", "{count} messages", n), n)
+            return f"{writing.weekday(WEEKDAYS.index(str(day))) if day in WEEKDAYS else day} {hour} ({said})"
+
+        hours = "; ".join(busy(day, hour, count) for day, hour, count in result.figure.rows)
+        return Answer(
+            gettext("Your customers write most on: {hours} ({zone} time).").format(hours=hours, zone=self.data.business.timezone),
+            _tables(result),
+        )
 
     async def _needs_person(self, q: Question) -> Answer:
         result = await NeedsPersonTool().run(self.data, NeedsPersonTool.Input())
         if not result.figure.rows:
-            return Answer("No conversation is waiting for a person.", _tables(result))
-        lines = [f"{_plural(result.notes['waiting'], 'conversation')} waiting for a person:"]
+            return Answer(gettext("No conversation is waiting for a person."), _tables(result))
+        waiting = int(result.notes["waiting"])
+        lines = [
+            writing.counted(
+                ngettext("{count} conversation waiting for a person:", "{count} conversations waiting for a person:", waiting),
+                waiting,
+            )
+        ]
         for who, platform, state, at, wrote in result.figure.rows:
-            said = f": “{wrote}”" if wrote else ""
-            lines.append(f"- {who} on {platform}: {state}, last message {at}{said}.")
+            quoted = f": “{wrote}”" if wrote else ""
+            lines.append(
+                "- "
+                + gettext("{who} on {platform}: {state}, last message {at}{said}.").format(
+                    who=who, platform=platform, state=said(WAITING_STATES, state), at=writing.moment(str(at)), said=quoted
+                )
+            )
         return Answer("\n".join(lines), _tables(result))
 
     async def _intents(self, q: Question) -> Answer:
         result = await IntentsTool().run(self.data, IntentsTool.Input(**self._range_in(q)))
+        period = writing.period(q.period.label)
         if not result.figure.rows:
-            return Answer(f"No answered customer messages in {q.period.label}{self._scope_words(q)} yet.", _tables(result))
-        lines = [
-            f"What customers wrote about in {q.period.label}: "
-            + "; ".join(f"{name} {count}" for name, count in result.figure.rows)
-            + "."
-        ]
+            return Answer(
+                gettext("No answered customer messages in {period}{where} yet.").format(
+                    period=period, where=self._scope_words(q)
+                ),
+                _tables(result),
+            )
+        topics = "; ".join(f"{said(INTENT_TOPICS, name)} {writing.cell(count)}" for name, count in result.figure.rows)
+        lines = [gettext("What customers wrote about in {period}: {topics}.").format(period=period, topics=topics)]
         for item in result.notes["objections_by_campaign"]:
             if not item["has_objection_answers"]:
-                lines.append(f"{item['campaign']} met {_plural(item['objections'], 'objection')} and has no objection answers.")
+                n = int(item["objections"])
+                lines.append(
+                    ngettext(
+                        "{campaign} met {count} objection and has no objection answers.",
+                        "{campaign} met {count} objections and has no objection answers.",
+                        n,
+                    ).format(campaign=item["campaign"], count=writing.num(n))
+                )
         return Answer("\n".join(lines), _tables(result))
 
     async def _unanswered(self, q: Question) -> Answer:
         result = await GuardTool().run(self.data, GuardTool.Input(**self._range_in(q)))
-        counts = {row[0]: row[1] for row in result.figure.rows}
-        reply = (
-            f"In {q.period.label}{self._scope_words(q)}: {counts['left without an answer']} of "
-            f"{_plural(counts['customer messages'], 'customer message')} left without an answer, "
-            f"{counts['replies not delivered']} not delivered, {counts['answers blocked by the guard']} model answers "
-            f"replaced by the guard, {_plural(counts['handoffs to a person'], 'handoff')} to a person."
+        counts = {row[0]: int(row[1] or 0) for row in result.figure.rows}
+        reply = gettext(
+            "In {period}{where}: {left} of {messages} left without an answer, {failed} not delivered, {blocked} model "
+            "answers replaced by the guard, {handoffs} to a person."
+        ).format(
+            period=writing.period(q.period.label),
+            where=self._scope_words(q),
+            left=writing.num(counts["left without an answer"]),
+            messages=_customer_messages(counts["customer messages"]),
+            failed=writing.num(counts["replies not delivered"]),
+            blocked=writing.num(counts["answers blocked by the guard"]),
+            handoffs=_handoffs(counts["handoffs to a person"]),
         )
-        return Answer(reply, _tables(result))
-
-
-def _p(rate: float) -> float:
-    return round(rate * 100, 1)
+        return Answer(_cap(reply), _tables(result))
 
 
 def _compared(q: Question) -> frozenset[Metric]:
@@ -444,10 +683,6 @@ def _compared(q: Question) -> frozenset[Metric]:
     if q.ranking is None or q.ranking is Metric.conversion_rate:
         return ROW_FIGURES
     return RANKING_FIGURES | {q.ranking}
-
-
-def _join(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _name(row: Mapping[str, Any]) -> str:

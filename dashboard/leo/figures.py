@@ -75,21 +75,6 @@ def value(row: Mapping[str, Any], metric: Metric, currency: str = "") -> float |
     return None if found is None else float(found)
 
 
-def shown(row: Mapping[str, Any], metric: Metric) -> str:
-    """The row's figure as a sentence writes it: "$196.00", "30.8%", "12 s", "4"."""
-    spec = SPECS[metric]
-    if metric is Metric.revenue:
-        return ", ".join(item["text"] for item in row["revenue_formatted"]) or "no revenue"
-    found = row[spec.key]
-    if found is None:
-        return "no answer yet"
-    if spec.rate:
-        return f"{round(float(found) * 100, 1):g}%"
-    if metric is Metric.first_response:
-        return f"{float(found):g} s"
-    return f"{found:g}" if isinstance(found, float) else str(found)
-
-
 def ranked(rows: Sequence[Mapping[str, Any]], metric: Metric) -> list[Mapping[str, Any]]:
     """The rows best first by `metric`; rows without the figure last, in their order."""
     currency = main_currency(rows) if metric is Metric.revenue else ""

@@ -2,7 +2,7 @@
 
 A number in the answer is grounded when it is a number of those sources written to the precision the answer
 shows ("33%" for 33.3, "1,299" for 1299.0), or a 0..1 rate of theirs as a percentage. Thousands separators and
-decimal commas are read both ways, as people write them ("1.299,00 €" and "$1,299.00").
+decimal commas are read both ways, as people write them ("1.299,00 €", "$1,299.00" and "1 299,00 €").
 
 The sources are what the tools computed (`ToolResult.computed_text`), never what a customer wrote: a number that
 stands only in a customer's name or message is no figure of the business, however often it appears. A phone
@@ -17,7 +17,10 @@ from decimal import Decimal, InvalidOperation
 
 from dashboard.leo.safety import Contacts, without_held_contacts
 
-NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+# Groups of digits may be joined by a point, a comma or the no-break spaces French and others put between thousands
+# ("1\u202f299,50 €").
+NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f]\d+)*")
+NO_BREAK_SPACES = str.maketrans("", "", "\u00a0\u202f")
 # A list marker ("1. ", "2) ") at the start of a line counts items; it is not a figure.
 LIST_MARKER = re.compile(r"^(\s*)\d{1,2}[.)](?=\s)", re.MULTILINE)
 
@@ -25,6 +28,7 @@ LIST_MARKER = re.compile(r"^(\s*)\d{1,2}[.)](?=\s)", re.MULTILINE)
 def _readings(token: str) -> set[Decimal]:
     """What a written number may mean: "1,299" is 1299 or 1.299; "1.299,50" is 1299.50."""
     out: set[Decimal] = set()
+    token = token.translate(NO_BREAK_SPACES)
     candidates = {token.replace(",", ""), token.replace(".", "").replace(",", ".")}
     if token.count(",") == 1 and "." not in token:
         candidates.add(token.replace(",", "."))

@@ -15,16 +15,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.dates import format_skeleton
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_groq import ChatGroq
 from pydantic import BaseModel, SecretStr
 
 from bot.pipeline.llm import cost_usd
+from dashboard.i18n.current import current_language, format_locale
+from dashboard.leo import writing
 from dashboard.leo.results import ToolResult
 from dashboard.leo.tools import TOOLS, TOOLS_BY_NAME, LeoData, ToolError, tool_input, tool_schema
 
 log = logging.getLogger(__name__)
+
+# The owner's language as the prompt names it.
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German", "it": "Italian"}
 
 MAX_TOOL_CALLS = 8
 MAX_ROUNDS = 5
@@ -46,8 +52,9 @@ Rules:
   ("last week", "in November", "since Monday") or as "YYYY-MM-DD to YYYY-MM-DD"; without any, use "the last 30 days".
 - If the question is not about the business's sales, customers, campaigns or channels, call no tool: say in one
   sentence what you can answer about, with two example questions.
-- Tie every piece of advice to the figure behind it. Be brief: a few sentences or a short list, no tables. Answer
-  in the language of the question.
+- Tie every piece of advice to the figure behind it. Be brief: a few sentences or a short list, no tables.
+- Answer in {language}, the owner's language, whatever language the question is in. Write numbers, money and
+  dates the way {language} writes them (for example {number_example} and {day_example}).
 """
 
 
@@ -114,7 +121,12 @@ def opening_messages(data: LeoData, business_name: str, question: str, earlier: 
     messages: list[BaseMessage] = [
         SystemMessage(
             SYSTEM_PROMPT.format(
-                business=business_name.replace('"', "'")[:200], today=business.today.isoformat(), timezone=business.timezone
+                business=business_name.replace('"', "'")[:200],
+                today=business.today.isoformat(),
+                timezone=business.timezone,
+                language=LANGUAGE_NAMES.get(current_language(), "English"),
+                number_example=writing.num(1299.5),
+                day_example=format_skeleton("yMMMd", business.today, locale=format_locale()),
             )
         )
     ]

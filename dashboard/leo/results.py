@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from dashboard.leo.safety import Contacts, contacts_in, screened
 
@@ -25,6 +25,12 @@ class Figure(BaseModel):
     title: str
     columns: list[str]
     rows: list[list[Cell]]
+    # The title as a catalog sentence and the parts that fill it, so the owner reads it in their language
+    # (`tables.py`); the model reads `title`, in English.
+    title_words: str = Field(default="", exclude=True)
+    title_parts: dict[str, str] = Field(default_factory=dict, exclude=True)
+    # The amounts behind the money cells, by "row,column": written again in the owner's language's way.
+    amounts: dict[str, dict[str, float]] = Field(default_factory=dict, exclude=True)
 
 
 HIDDEN = "(hidden: it holds payment or contact details)"

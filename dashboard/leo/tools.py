@@ -25,12 +25,14 @@ from bot.conversations.records import ConversationStatus
 from bot.pipeline.types import Intent, LeadStage
 from bot.sales.leads import Lead, list_leads
 from dashboard.analytics import Business, DayRange, Scope, read_analytics
+from dashboard.i18n.current import N_
+from dashboard.lead_words import note_words
 from dashboard.leo.figures import SPECS, Metric, leaders, ranked
 from dashboard.leo.ranges import NamedRange, default_range, range_in
 from dashboard.leo.results import Cell, Figure, ToolResult, customer_cell
 from dashboard.leo.safety import Contacts, contacts_in
 from knowledge.campaigns import list_campaigns
-from knowledge.models import BillingPeriod, Campaign, CustomPeriod
+from knowledge.models import BillingPeriod, Campaign, CustomPeriod, to_major
 from knowledge.money import format_money
 from knowledge.platforms import KnownPlatform
 from knowledge.profiles import get_profile
@@ -168,6 +170,12 @@ def _scope_words(args: _RangeIn) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
+def _titled(figure: Figure, words: str, **parts: str) -> Figure:
+    """The figure with its title as a catalog sentence and its parts (`period` is a range's English label)."""
+    figure.title_words, figure.title_parts = words, parts
+    return figure
+
+
 METRIC_COLUMNS = [
     "conversations",
     "messages in",
@@ -256,7 +264,20 @@ class MetricsTool:
             if args.group_by != "total"
             else f"Numbers, {period.label}{_scope_words(args)}"
         )
-        return ToolResult(Figure(title=title, columns=[first, *(METRIC_COLUMNS[n] for n in order)], rows=rows), notes)
+        figure = Figure(title=title, columns=[first, *(METRIC_COLUMNS[n] for n in order)], rows=rows)
+        money_at = figure.columns.index("revenue")
+        figure.amounts = {f"{n},{money_at}": dict(group["revenue"]) for n, group in enumerate(groups)}
+        if args.group_by != "total":
+            _titled(
+                figure,
+                N_("Numbers by {group}, {period}{scope}"),
+                group=args.group_by,
+                period=period.label,
+                scope=_scope_words(args),
+            )
+        else:
+            _titled(figure, N_("Numbers, {period}{scope}"), period=period.label, scope=_scope_words(args))
+        return ToolResult(figure, notes)
 
 
 class ComparePeriodsTool:
@@ -300,6 +321,14 @@ class ComparePeriodsTool:
             columns=["figure", "this period", "period before", "change"],
             rows=rows,
         )
+        _titled(
+            figure,
+            N_("{period}{scope} against the {days} days before ({previous})"),
+            period=period.label,
+            scope=_scope_words(args),
+            days=str(period.span.days),
+            previous=previous,
+        )
         return ToolResult(figure, {"period": period.label, "previous_period": previous})
 
 
@@ -321,10 +350,11 @@ class FunnelTool:
             [row["stage"], row["count"], pct(row["count"] / top) if top else 0.0] for row in report["funnel"]
         ]
         rows.append(["lost", report["lost"], pct(report["lost"] / top) if top else 0.0])
-        return ToolResult(
-            Figure(title=f"Lead funnel, {period.label}{_scope_words(args)}", columns=["stage", "leads", "% of leads"], rows=rows),
-            {"period": period.label},
+        figure = Figure(
+            title=f"Lead funnel, {period.label}{_scope_words(args)}", columns=["stage", "leads", "% of leads"], rows=rows
         )
+        _titled(figure, N_("Lead funnel, {period}{scope}"), period=period.label, scope=_scope_words(args))
+        return ToolResult(figure, {"period": period.label})
 
 
 class TopProductsTool:
@@ -352,8 +382,11 @@ class TopProductsTool:
         order = ranked(usual, args.metric)
         best = [by_id[row["campaign_id"]].product.name for row in leaders(order, args.metric)]
         rows: list[list[Cell]] = []
+        amounts: dict[str, dict[str, float]] = {}
         for row in order[: args.limit]:
             product = by_id[row["campaign_id"]].product
+            amounts[f"{len(rows)},2"] = {product.currency: float(to_major(product.price_cents, product.currency))}
+            amounts[f"{len(rows)},4"] = dict(row["revenue"])
             rows.append(
                 [
                     product.name,
@@ -365,14 +398,18 @@ class TopProductsTool:
                     pct(row["conversion_rate"]),
                 ]
             )
-        return ToolResult(
-            Figure(
-                title=f"Top products, {period.label}",
-                columns=["product", "campaign", "price", "sales", "revenue", "conversations", "conversion rate %"],
-                rows=rows,
-            ),
-            {"period": period.label, "ranked_by": SPECS[args.metric].words, "leader": best},
+        figure = Figure(
+            title=f"Top products, {period.label}",
+            columns=["product", "campaign", "price", "sales", "revenue", "conversations", "conversion rate %"],
+            rows=rows,
+            amounts=amounts,
         )
+        _titled(figure, N_("Top products, {period}"), period=period.label)
+        return ToolResult(figure, {"period": period.label, "ranked_by": SPECS[args.metric].words, "leader": best})
+
+
+# A lead with no way to reach them but the chat; the offline analyst says it in the owner's language.
+NO_CONTACT = N_("no phone or email yet, reply in the chat")
 
 
 def whatsapp_number(platform: str, customer_id: str) -> str:
@@ -382,12 +419,13 @@ def whatsapp_number(platform: str, customer_id: str) -> str:
 
 def contact_of(lead: Lead) -> str:
     """How the owner reaches the customer: the phone or email they gave, or the WhatsApp number they write from."""
-    return (
-        lead.fields.phone
-        or lead.fields.email
-        or whatsapp_number(lead.platform, lead.customer_id)
-        or ("no phone or email yet, reply in the chat")
-    )
+    return lead.fields.phone or lead.fields.email or whatsapp_number(lead.platform, lead.customer_id) or NO_CONTACT
+
+
+def next_step_words(lead: Lead) -> str:
+    """The lead's next step in the owner's language (as stored when it has no kind)."""
+    said = note_words(lead.next_step_note.model_dump()) if lead.next_step_note else None
+    return said or lead.next_step
 
 
 class LeadsTool:
@@ -425,7 +463,7 @@ class LeadsTool:
                 PLATFORM_NAMES.get(lead.platform, lead.platform),
                 names.get(lead.campaign_id, ""),
                 "yes" if lead.counters.get("cta_sent") else "no",
-                lead.next_step,
+                next_step_words(lead),
             ]
             for lead in chosen[: args.limit]
         ]
@@ -434,6 +472,7 @@ class LeadsTool:
             rows=rows,
             columns=["name", "score", "stage", "contact", "platform", "campaign", "got the link", "next step"],
         )
+        _titled(figure, N_("Leads ({stage})"), stage=args.stage)
         return ToolResult(
             figure, {"matching_leads": len(chosen)}, customer_columns=("name", "contact"), contact_columns=("contact",)
         )
@@ -473,6 +512,7 @@ class NeedsPersonTool:
             columns=["customer", "platform", "state", "last message", "customer wrote"],
             rows=rows,
         )
+        _titled(figure, N_("Conversations that need a person"))
         return ToolResult(
             figure, {"waiting": len(waiting)}, customer_columns=("customer", "customer wrote"), contact_columns=("customer",)
         )
@@ -507,6 +547,7 @@ class CatalogTool:
             columns=["product", "campaign", "price", "billing", "platform", "status", "objection answers"],
             rows=rows,
         )
+        _titled(figure, N_("Catalog"))
         return ToolResult(figure, {"products": len(rows)})
 
 
@@ -545,6 +586,7 @@ class IntentsTool:
             columns=["topic", "turns"],
             rows=[[name, count] for name, count in counted],
         )
+        _titled(figure, N_("What customers wrote about, {period}{scope}"), period=period.label, scope=_scope_words(args))
         return ToolResult(figure, {"period": period.label, "objections_by_campaign": objections})
 
 
@@ -569,10 +611,9 @@ class GuardTool:
             ["answers blocked by the guard", t["guard_blocks"]],
             ["handoffs to a person", t["handoffs"]],
         ]
-        return ToolResult(
-            Figure(title=f"Unanswered and blocked, {period.label}{_scope_words(args)}", columns=["what", "count"], rows=rows),
-            {"period": period.label},
-        )
+        figure = Figure(title=f"Unanswered and blocked, {period.label}{_scope_words(args)}", columns=["what", "count"], rows=rows)
+        _titled(figure, N_("Unanswered and blocked, {period}{scope}"), period=period.label, scope=_scope_words(args))
+        return ToolResult(figure, {"period": period.label})
 
 
 class HourOfWeekTool:
@@ -588,14 +629,13 @@ class HourOfWeekTool:
         busiest = sorted((c for c in cells if c["messages"]), key=lambda c: c["messages"], reverse=True)[: args.limit]
         days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
         rows: list[list[Cell]] = [[days[c["weekday"]], f"{c['hour']:02d}:00", c["messages"]] for c in busiest]
-        return ToolResult(
-            Figure(
-                title=f"Busiest hours, {period.label}{_scope_words(args)}",
-                columns=["weekday", "hour", "customer messages"],
-                rows=rows,
-            ),
-            {"period": period.label, "timezone": data.business.timezone},
+        figure = Figure(
+            title=f"Busiest hours, {period.label}{_scope_words(args)}",
+            columns=["weekday", "hour", "customer messages"],
+            rows=rows,
         )
+        _titled(figure, N_("Busiest hours, {period}{scope}"), period=period.label, scope=_scope_words(args))
+        return ToolResult(figure, {"period": period.label, "timezone": data.business.timezone})
 
 
 _OPERATORS: dict[type, Callable[..., float]] = {
@@ -639,7 +679,8 @@ class CalculatorTool:
 
     async def run(self, data: LeoData, args: Input) -> ToolResult:
         result = calculate(args.expression)
-        return ToolResult(Figure(title="Calculation", columns=["expression", "result"], rows=[[args.expression, result]]))
+        figure = Figure(title="Calculation", columns=["expression", "result"], rows=[[args.expression, result]])
+        return ToolResult(_titled(figure, N_("Calculation")))
 
 
 TOOLS: tuple[Tool, ...] = (

@@ -82,7 +82,7 @@ PLATFORM_NAMES = {**{channel.platform: channel.display_name for channel in all_c
 STATUS_NAMES = {
     "bot": N_("Bot answering"),
     "handoff": N_("Needs a person"),
-    "human": N_("You have it"),
+    "human": N_("A person has it"),  # the inbox filter; a badge names who has it (team/holders.py)
     "closed": N_("Closed"),
     "opted_out": N_("Opted out"),
 }
@@ -128,6 +128,8 @@ async def frame(request: web.Request, session: Session, active: str) -> dict[str
         "can": can,
         "show_leo": can_use(role, "POST /api/leo/chat"),
         "active": active,
+        # Whose "You have it" a live badge says: the person reading the page.
+        "viewer_id": session.owner_id,
         "tz": bot_settings.zone,
         "timezone_name": bot_settings.timezone,
         "notice": notice,

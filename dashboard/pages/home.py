@@ -10,16 +10,18 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from bot.conversations import store as convs
-from bot.sales.leads import lead_to_api, leads_of_conversations
+from bot.sales.leads import leads_of_conversations
 from channels.accounts import list_accounts
 from dashboard.context import IDENTITY, services
 from dashboard.errors import Handler
 from dashboard.i18n import N_, gettext
 from dashboard.inbox_rows import inbox_extras
+from dashboard.lead_words import lead_for_owner
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import render
 from dashboard.pages.numbers import PERIOD_DAYS, change, chart_json, figure_change, period_report, today
 from dashboard.setup_steps import SetupFacts, Step, setup_steps
+from dashboard.team.holders import held_words, holders_of
 from knowledge.campaigns import list_campaigns
 from knowledge.profiles import get_profile
 
@@ -123,7 +125,7 @@ def small_charts(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def recent_conversations(request: web.Request, tenant: str) -> list[dict[str, Any]]:
+async def recent_conversations(request: web.Request, tenant: str, viewer_id: str) -> list[dict[str, Any]]:
     db = services(request).db
     waiting = [c for status in NEEDS_PERSON for c in await convs.list_conversations(db, tenant, status=status, limit=RECENT)]
     waiting.sort(key=lambda c: c.last_message_at, reverse=True)
@@ -132,13 +134,15 @@ async def recent_conversations(request: web.Request, tenant: str) -> list[dict[s
     rows = (waiting + latest)[: RECENT + len(waiting)]
     leads = await leads_of_conversations(db, tenant, [c.id for c in rows])
     extras = await inbox_extras(db, rows)
+    holders = await holders_of(db, tenant, [(c.id, c.status.value) for c in rows])
     return [
         {
             "conversation": c,
-            "lead": lead_to_api(leads[c.id]) if c.id in leads else {},
+            "lead": lead_for_owner(leads[c.id]) if c.id in leads else {},
             "needs_person": c.status.value in NEEDS_PERSON,
             "preview": extras[c.id].preview,
             "unread": extras[c.id].unread_text,
+            "held_words": held_words(holders.get(c.id), viewer_id),
         }
         for c in rows
     ]
@@ -152,7 +156,7 @@ async def dashboard_page(request: web.Request) -> web.Response:
     channels = await list_accounts(db, tenant)
     last = await today(request)
     report = await period_report(request, last - timedelta(days=PERIOD_DAYS - 1), last)
-    rows = await recent_conversations(request, tenant)
+    rows = await recent_conversations(request, tenant, session.owner_id)
     steps = await checklist(request, tenant, campaigns, channels)
     per_campaign = {row["campaign_id"]: row for row in report.get("per_campaign", [])}
     context = {

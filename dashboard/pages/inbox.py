@@ -10,15 +10,17 @@ from urllib.parse import urlencode
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.sales.leads import lead_to_api, leads_of_conversations
+from bot.sales.leads import leads_of_conversations
 from dashboard.api.conversations import filtered_conversations
 from dashboard.context import services
 from dashboard.delivery_words import delivery_error
 from dashboard.i18n import N_, gettext
 from dashboard.inbox_rows import inbox_extras
+from dashboard.lead_words import lead_for_owner
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import STAGE_NAMES, STATUS_NAMES, Translated, render
 from dashboard.schemas import ConversationsQuery
+from dashboard.team.holders import held_words, holders_of
 from knowledge.campaigns import list_campaigns
 
 routes = web.RouteTableDef()
@@ -65,13 +67,15 @@ async def inbox_page(request: web.Request) -> web.Response:
     leads = await leads_of_conversations(db, tenant, [c.id for c in found])
     # Each row's last message and unread count come from its latest messages (an indexed read per row).
     extras = await inbox_extras(db, found)
+    holders = await holders_of(db, tenant, [(c.id, c.status.value) for c in found])
     rows = [
         {
             "conversation": c,
-            "lead": lead_to_api(leads[c.id]) if c.id in leads else {},
+            "lead": lead_for_owner(leads[c.id]) if c.id in leads else {},
             "delivery_error": delivery_error(c),
             "preview": extras[c.id].preview,
             "unread": extras[c.id].unread_text,
+            "held_words": held_words(holders.get(c.id), session.owner_id),
         }
         for c in found
     ]

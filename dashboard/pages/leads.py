@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.sales.lead_queries import SORT_FIELDS, LeadSort, page_of_leads
-from bot.sales.leads import lead_to_api
 from dashboard.context import services
 from dashboard.i18n import N_
+from dashboard.lead_words import lead_for_owner
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import STAGE_NAMES, Translated, render
 from knowledge.campaigns import list_campaigns
@@ -56,7 +56,7 @@ async def leads_page(request: web.Request) -> web.Response:
         skip=(page - 1) * PAGE_SIZE,
     )
     more, found = len(found) > PAGE_SIZE, found[:PAGE_SIZE]
-    leads: list[dict[str, Any]] = [lead_to_api(lead) for lead in found]
+    leads: list[dict[str, Any]] = [lead_for_owner(lead) for lead in found]
     kept = {k: v for k, v in filters.items() if v}
 
     def link(**changes: str | int) -> str:

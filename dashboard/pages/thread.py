@@ -19,7 +19,8 @@ from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import not_found_page, render, see_other
-from dashboard.schemas import ConversationDetailOut, PersonRefOut, ReplyIn
+from dashboard.schemas import ConversationDetailOut, ReplyIn
+from dashboard.team.holders import Holder, held_words, holder_of
 from knowledge.campaigns import get_campaign
 from knowledge.domain_errors import Conflict, NotFound, Refused, Upstream
 
@@ -56,16 +57,9 @@ def _captured(lead: dict[str, Any]) -> list[tuple[str, str]]:
     return shown
 
 
-def holder(detail: ConversationDetailOut) -> PersonRefOut | None:
-    """Who of the team has the conversation: the last to take it over or answer, until someone releases it."""
-    if detail.status != "human":
-        return None
-    for done in reversed(detail.activity):
-        if done.action == "release":
-            return None
-        if done.action in ("takeover", "reply"):
-            return done.by
-    return None
+def holder(detail: ConversationDetailOut) -> Holder | None:
+    """Who of the team has the conversation, from the thread's activity."""
+    return holder_of(detail.status, [(done.action, done.by.id, done.by.email) for done in detail.activity])
 
 
 async def _page(
@@ -84,6 +78,7 @@ async def _page(
     lead = data.get("lead") or {}
     campaign = await get_campaign(services(request).db, session.tenant_id, detail.campaign_id) if detail.campaign_id else None
     default_currency = lead.get("currency") or (campaign.product.currency if campaign else "USD")
+    held = holder(detail)
     context = {
         "c": detail,
         "lead": lead,
@@ -97,7 +92,8 @@ async def _page(
         "sale_key": uuid.uuid4().hex,
         "retry_error": retry_error,
         "me": session.owner_id,
-        "holder": holder(detail),
+        "holder": held,
+        "held_words": held_words(held, session.owner_id),
     }
     return await render(request, "conversation.html", session, "inbox", context, status=status)
 

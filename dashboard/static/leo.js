@@ -25,9 +25,11 @@
     try { store.setItem(KEY, JSON.stringify(state)); } catch (err) { /* private mode: the thread lives on this page only */ }
   }
 
-  // A number reads right-aligned; a sentence (a next step, a customer's words) may wrap between its words.
+  // A number reads right-aligned; a sentence (a next step, a customer's words) may wrap between its words. Money
+  // is written the owner's language's way, its currency before or after ("$196.00", "196,00 US$", "US$ 196,00").
+  const NUMBER = /^[-+]?(?:[A-Z]{1,3}[$€£¥]?\s?)?[\d\s.,:%$€£¥]+(?:[a-zA-Z]{0,3}[$€£¥]?)$/;
   function cellClass(text) {
-    if (/^[-+]?[\d\s.,:%$€£¥]+[a-zA-Z]{0,3}$/.test(text) && /\d/.test(text)) return "num";
+    if (NUMBER.test(text) && /\d/.test(text)) return "num";
     return text.length > 28 && text.indexOf(" ") > 0 ? "long" : "";
   }
 

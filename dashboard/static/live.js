@@ -11,6 +11,14 @@
   if (!lists.length && !thread) return;
   const status = document.querySelector("[data-live-status]");
   const STATUS = { bot: t("Bot answering"), handoff: t("Needs a person"), human: t("You have it"), closed: t("Closed"), opted_out: t("Opted out") };
+  const viewer = document.querySelector('meta[name="viewer-id"]');
+  // Every tab of the business gets the same event: "You have it" only for the person who holds the conversation.
+  function statusWords(event) {
+    if (event.status !== "human") return STATUS[event.status] || event.status;
+    if (!event.holder_id) return t("A person has it");
+    if (viewer && event.holder_id === viewer.content) return STATUS.human;
+    return t("{name} has it", { name: event.holder_name });
+  }
   const PLATFORM = { facebook: "Messenger", instagram: "Instagram", whatsapp: "WhatsApp" };
 
   function matches(scope, event) {
@@ -96,7 +104,7 @@
     const badge = row.querySelector('[data-field="status"]');
     if (badge) {
       badge.className = "badge " + event.status;
-      badge.textContent = STATUS[event.status] || event.status;
+      badge.textContent = statusWords(event);
     }
     const time = row.querySelector('[data-field="time"]');
     if (time) {

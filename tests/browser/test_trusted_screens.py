@@ -1,5 +1,6 @@
 """Screens an owner can trust, in a real browser at phone and desktop size: no word broken inside a table cell
-(measured on the rendered page), a second tab following a take-over and a release, live rows with the same time
+(measured on the rendered page), a second tab following a take-over and a release, an open inbox naming who of
+the team has a conversation, live rows with the same time
 as after a reload (the business's time zone, not the browser's), the time-zone search, settings that never show a
 success beside an error, plain sentences for a bad phone, and the playground's typing indicator and words."""
 
@@ -151,6 +152,41 @@ async def test_a_second_tab_follows_a_take_over_and_a_release(site: Site, open_v
     await first.locator("[data-conversation-status]", has_text="Bot answering").wait_for(timeout=10_000)
     await first.get_by_role("button", name="Take over").wait_for()
     await row.locator('[data-field="status"]', has_text="Bot answering").wait_for(timeout=10_000)
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+async def test_an_open_inbox_says_who_of_the_team_has_a_conversation(site: Site, open_visit, viewport: str) -> None:
+    from bot.conversations.handoff import take_over
+    from dashboard.live import LIVE
+    from dashboard.team.actions import Action, record_action
+    from dashboard.team.members import Person
+    from dashboard.team.policy import Role
+
+    site.app[LIVE].poll_s = 0.2
+    email = f"{viewport}-holder@example.com"
+    tenant_id, _ = await business(site, email)
+    conversation_id = await customer_writes(site, tenant_id, "PSID_HOLD", "Can someone call me?", at=datetime.now(UTC))
+    visit: Visit = await open_visit(viewport)
+    page = visit.page
+    await log_in(page, site, email)
+    await page.goto(site.url + "/inbox")
+    badge = page.locator(f'[data-conversation="{conversation_id}"] [data-field="status"]')
+    assert await badge.inner_text() == "Bot answering"
+
+    # Ana of the team takes it over elsewhere: the owner's open inbox names her, never "You have it".
+    ana = Person(id="person-ana", tenant_id=tenant_id, email="ana@example.com", role=Role.agent, joined_at=datetime.now(UTC))
+    await record_action(db_of(site), ana, conversation_id, Action.takeover, now=datetime.now(UTC))
+    await take_over(db_of(site), tenant_id, conversation_id)
+    await page.locator(f'[data-conversation="{conversation_id}"] [data-field="status"]', has_text="Ana has it").wait_for(
+        timeout=10_000
+    )
+    await visit.check("inbox-held-by-a-member")
+
+    # Its thread, opened by the owner, says the same.
+    thread = await page.context.new_page()
+    await thread.goto(f"{site.url}/conversations/{conversation_id}")
+    assert await thread.locator("[data-conversation-status]").inner_text() == "Ana has it"
+    assert "taken over by ana@example.com" in await thread.locator("main").inner_text()
 
 
 async def visit_in_browser_zone(browser: Any, viewport: str, browser_zone: str, test: str) -> Visit:
