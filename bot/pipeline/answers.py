@@ -79,6 +79,17 @@ def _question_words(question: str, lang: str, doc_langs: set[str]) -> frozenset[
     return found
 
 
+def _word_forms(question: str, lang: str, doc_langs: set[str]) -> list[frozenset[str]]:
+    """Each meaning word of the question as its stems in the languages it may be read in: one entry per word."""
+    forms: dict[str, set[str]] = {}
+    for reading in {lang, "en", *doc_langs}:
+        common = stop_words(reading)
+        for word in words(question):
+            if len(word) >= 3 and word not in common and not word.isdigit():
+                forms.setdefault(word, set()).add(stem_words([word], reading)[0])
+    return [frozenset(stems) for stems in forms.values()]
+
+
 def _plain_words(question: str, langs: set[str]) -> list[frozenset[str]]:
     """The question's words that name no topic of the vocabulary ("day pass" in "how much is a day pass?"),
     each as its stems in `langs`: what a sentence must speak of when the question's topics only frame it. Short
@@ -142,8 +153,10 @@ def best_answer(
     lang = detect_language(question)
     doc_langs = {detect_language(c.passage.text) for c in candidates}
     asked_words = _question_words(question, lang, doc_langs)
+    forms_of = _word_forms(question, lang, doc_langs)
     if not asked_words and context_text and not question_concepts(question):
         asked_words = _question_words(context_text, detect_language(context_text), doc_langs)
+        forms_of = _word_forms(context_text, detect_language(context_text), doc_langs)
     total = len(candidates)
     word_count = {w: sum(w in s.words for s in candidates) for w in asked_words}
     topical_asked = asked - _QUALIFIERS
@@ -168,7 +181,10 @@ def best_answer(
                 return None  # ("How long is a lesson?" is answered by its duration)
         # A topic weighs 3, a word 1 to 2: how rare a word is among the sentences decides between equals.
         value = 3.0 * len(topical)
-        value += 2.0 * len(qualifiers) + sum(1.0 + _rarity(word_count[w], total) for w in words)
+        # Each word of the question counts once, by its best-matching form (a word stems differently per language).
+        value += 2.0 * len(qualifiers) + sum(
+            max(1.0 + _rarity(word_count[w], total) for w in hit) for hit in (forms & words for forms in forms_of) if hit
+        )
         if asked & _QUALIFIERS and not qualifiers and topical:
             value -= 1.0  # asked about Saturday: a sentence about weekdays answers less well
         if (
@@ -222,7 +238,11 @@ def best_answer(
             and (follow_concepts & topical_asked - _BROAD or (asked_words & follow_words and follow_concepts & asked))
         ):
             chosen.append(following)
-    context = [*chosen, *([sentence.text] if index != sentence.index else []), *_headings(sentence.passage.text)]
+    context = [
+        *chosen,
+        *([sentence.text] if index != sentence.index else []),
+        *_heading_over(sentence.passage.text, sentence.text),
+    ]
     return DocumentAnswer(
         sentences=chosen,
         source=sentence.passage.source,
@@ -244,8 +264,15 @@ def best_answer(
 _HEADING_LINE = re.compile(r"^\s*#{1,6}\s+(.+)$", re.MULTILINE)
 
 
-def _headings(text: str) -> list[str]:
-    return [match.group(1).strip() for match in _HEADING_LINE.finditer(text)]
+def _heading_over(text: str, sentence: str) -> list[str]:
+    """The heading of the section `sentence` stands in: the last one before it. Another section's heading says
+    nothing about what this sentence answers."""
+    at = text.find(sentence)
+    headings = [(match.start(), match.group(1).strip()) for match in _HEADING_LINE.finditer(text)]
+    if at < 0:
+        return [heading for _, heading in headings]
+    above = [heading for start, heading in headings if start <= at]
+    return above[-1:]
 
 
 def _answers(question: str, langs: set[str], context: list[str], topics: set[str], common: set[str], *, quantity: bool) -> bool:

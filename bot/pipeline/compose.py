@@ -181,7 +181,7 @@ async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s:
         usage = add_usage(usage, extra)
     if complaint_question:
         reply = _apologised(ctx, reply)
-    elif person_question:
+    elif person_question or _left_unanswered(ctx, answering, reply, judgement, violations):
         reply = _handed_over(ctx, reply)
     if reply.source == "llm" and classification.intent not in (Intent.opt_out, Intent.opt_in):
         reply = _opened(ctx, reply)
@@ -206,6 +206,27 @@ def _opened(ctx: TurnContext, reply: Reply) -> Reply:
     if not greeting or greeted(reply.text, greeting):
         return reply
     return reply.model_copy(update={"text": f"{greeting} {reply.text}"})
+
+
+# Questions about the business: a reply to one that states none of its facts leaves it unanswered.
+_ASKING = (Intent.product_question, Intent.price_question)
+
+
+def _left_unanswered(
+    ctx: TurnContext, answering: Classification, reply: Reply, judgement: Judgement | None, violations: list[str]
+) -> bool:
+    """Whether the model's reply to a question about the business states none of the business's facts (so it
+    declines, in whatever words), while it did not hand over: a person answers then, and the owner sees it."""
+    return (
+        reply.source == "llm"
+        and not violations
+        and not reply.handoff
+        and not reply.asked_question
+        and judgement is not None
+        and answering.intent in _ASKING
+        and _asks_question(ctx)
+        and not judgement.states_a_fact(reply.text)
+    )
 
 
 def _handed_over(ctx: TurnContext, answer: Reply) -> Reply:

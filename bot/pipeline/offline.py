@@ -310,7 +310,7 @@ class _Responder:
         answer = self._answer_from_documents(require=_DEAL_CONCEPTS)
         said = fold(" ".join(answer.sentences)) if answer is not None else ""
         # A deal on another product does not answer "any discount on private sessions?".
-        if answer is not None and (self.named is None or fold(self.named.product.name) in said):
+        if answer is not None and answer.confident and (self.named is None or fold(self.named.product.name) in said):
             return self._document_reply(answer)
         campaign = self.campaign
         text = phrase("no_discount", self.lang)
