@@ -1,8 +1,8 @@
 """Every page an owner (or a visitor, or a salesperson) can open, as they see it: in English and in Spanish, on a
 phone (390 px) and a desktop (1280 px). On each: the page is in the browser's language (`<html lang>` says so),
-nothing breaks the content security policy, nothing scrolls sideways, and axe-core finds no serious or critical
-problem. One browser, one context per language and width, the pages visited in a loop; every problem found is
-reported at the end, each naming its page, language and width.
+nothing breaks the content security policy, nothing scrolls sideways, no word of a table cell is split across
+lines, and axe-core finds no serious or critical problem. One browser, one context per language and width, the
+pages visited in a loop; every problem found is reported at the end, each naming its page, language and width.
 
 Screenshots of the Spanish phone pages are kept under tests/browser/artifacts/ (git-ignored) to be looked at."""
 
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, AXE, MISSING, SERIOUS, VIEWPORTS, WATCH_CSP, Site
-from tests.browser.test_trusted_screens import PASSWORD, business, customer_writes, seed_tables
+from tests.browser.test_trusted_screens import BROKEN_WORDS, PASSWORD, business, customer_writes, seed_tables
 from tests.e2e.conftest import PAGE_ID
 
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"browser tests skipped: {MISSING}")
@@ -116,6 +116,9 @@ class Sweep:
         scroll = await page.evaluate("document.documentElement.scrollWidth")
         if scroll > width:
             self.problems.append(f"{where}: scrolls sideways ({scroll} px wide)")
+        broken = await page.evaluate(BROKEN_WORDS)
+        if broken:
+            self.problems.append(f"{where}: words broken inside table cells {broken[:5]}")
         found = await page.evaluate(AXE_RUN)
         for violation in found:
             if violation["impact"] in SERIOUS:
