@@ -201,8 +201,14 @@ async def public_pages(sweep: Sweep, site: Site, seeded: Seeded) -> None:
     await sweep.visit(base, seeded.invite_path, "join")
     await sweep.visit(base, "/join/not-a-real-invitation", "join-expired", status=404)
     await sweep.visit(base, "/no-such-page", "public-not-found", status=404)
-    # A wrong password, and a Facebook login that came back to a browser that did not start it.
+    # A sign-up with its mistakes marked, a wrong password, and a Facebook login that came back to a browser that
+    # did not start it.
     page = sweep.page
+    await page.goto(base + "/signup")
+    await page.fill("[name=email]", "not-an-email")
+    await page.locator("main form button[type=submit]").click()
+    await page.locator("#f-email-error").wait_for()
+    await sweep.check("signup-errors")
     await page.goto(base + "/login")
     await page.fill("[name=email]", seeded.email)
     await page.fill("[name=password]", "not the password at all")
