@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 
+from bot.conversations.records import ConversationDelivery
+from bot.conversations.store import update_conversation
 from tests.browser.conftest import ARTIFACTS, AXE, MISSING, SERIOUS, VIEWPORTS, WATCH_CSP, Site
-from tests.browser.test_trusted_screens import BROKEN_WORDS, PASSWORD, business, customer_writes, seed_tables
+from tests.browser.test_trusted_screens import BROKEN_WORDS, PASSWORD, business, customer_writes, db_of, seed_tables
 from tests.e2e.conftest import PAGE_ID
 
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"browser tests skipped: {MISSING}")
@@ -41,17 +43,30 @@ class Seeded:
     agent_password: str
     campaign_id: str
     conversation_id: str
+    failed_id: str
     invite_path: str
 
 
 async def seed(site: Site) -> Seeded:
-    """A business with something on every page: campaigns, leads and sales, a customer's thread, a channel, a
-    document, a test question, and an open invitation and a salesperson in its team."""
+    """A business with something on every page: campaigns, leads and sales, a customer's thread and one whose reply
+    did not go out, a channel, a document, a test question, and an open invitation and a salesperson in its team."""
     email = "every-page@example.com"
     tenant_id, headers = await business(site, email)
     await seed_tables(site, tenant_id)
     conversation_id = await customer_writes(
         site, tenant_id, "PSID_EVERY", "Do you lend mats to beginners?", at=datetime.now(UTC), name="Maria Fernanda Albuquerque"
+    )
+    # A customer whose reply did not go out: the banner and the count show on every page, the thread says why.
+    failed_id = await customer_writes(
+        site, tenant_id, "PSID_FAILED", "Are you open on Sunday?", at=datetime.now(UTC), name="Dana"
+    )
+    await update_conversation(
+        db_of(site),
+        tenant_id,
+        failed_id,
+        delivery=ConversationDelivery.failed,
+        delivery_problem="unreachable",
+        delivery_since=datetime.now(UTC),
     )
     channel = {"platform": "facebook", "account_id": PAGE_ID, "access_token": "EAAtest-page-token-123456", "name": "Harbour page"}
     assert (await site.client.post("/api/channels", json=channel, headers=headers)).status == 201
@@ -81,6 +96,7 @@ async def seed(site: Site) -> Seeded:
         agent_password=AGENT_PASSWORD,
         campaign_id=campaigns["campaigns"][0]["id"],
         conversation_id=conversation_id,
+        failed_id=failed_id,
         invite_path="/join/" + invite_url.rsplit("/join/", 1)[1],
     )
 
@@ -154,6 +170,8 @@ async def owner_pages(sweep: Sweep, site: Site, seeded: Seeded) -> None:
         (f"/campaigns/{seeded.campaign_id}/delete", "campaign-delete"),
         ("/inbox", "inbox"),
         (f"/conversations/{seeded.conversation_id}", "thread"),
+        ("/inbox?delivery=failed", "inbox-not-answered"),
+        (f"/conversations/{seeded.failed_id}", "thread-not-answered"),
         ("/leads", "leads"),
         ("/analytics", "analytics"),
         ("/integrations", "channels"),
