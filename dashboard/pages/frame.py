@@ -122,7 +122,7 @@ async def frame(request: web.Request, session: Session, active: str) -> dict[str
         "business_name": tenant.name if tenant else "",
         "demo": bool(tenant and tenant.settings.get("demo")),
         "csrf_token": session.csrf_token,
-        "menu": tuple(item for item in MENU if can(item[1])),
+        "menu": tuple((key, href, gettext(label)) for key, href, label in MENU if can(href)),
         "can": can,
         "show_leo": can_use(role, "POST /api/leo/chat"),
         "active": active,

@@ -26,6 +26,12 @@ LANGUAGES = {"en": "en-US", "es": "es-ES"}
 AGENT_PASSWORD = "blue heron at dawn"
 FAQ = b"# Harbour Yoga FAQ\n\n## Mats\nWe lend mats for free; bring your own towel.\n"
 
+# The words of the page's own frame and controls (not the business's data): headings, labels, buttons, menus.
+CHROME_WORDS = """() => Array.from(document.querySelectorAll(
+    'nav a, h1, h2, h3, label, button, th, legend, dt, summary, option, .badge'))
+  .filter(el => el.getClientRects().length || el.tagName === 'OPTION')
+  .map(el => el.textContent.trim()).filter(Boolean)"""
+
 AXE_RUN = """async () => {
   const result = await axe.run(document, { resultTypes: ['violations'] });
   return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
@@ -84,7 +90,7 @@ async def seed(site: Site) -> Seeded:
     joined = await site.client.post("/api/team/invites", json={"email": agent_email}, headers=headers)
     join_path = "/join/" + (await joined.json())["invite_url"].rsplit("/join/", 1)[1]
     page = await site.client.get(join_path)
-    token = await csrf_of(await page.text())
+    token = csrf_of(await page.text())
     answer = await site.client.post(
         join_path, data={"csrf_token": token, "password": AGENT_PASSWORD, "email": agent_email}, allow_redirects=False
     )
@@ -101,7 +107,21 @@ async def seed(site: Site) -> Seeded:
     )
 
 
-async def csrf_of(html: str) -> str:
+def english_left(lang: str) -> set[str]:
+    """The English sentences of the pages whose translation in `lang` reads differently: seen as they are on a
+    page in `lang`, they were left untranslated."""
+    from dashboard.i18n.dashboard_catalogs import read_catalog
+
+    left = set()
+    for message in read_catalog(lang):
+        english = message.id[0] if isinstance(message.id, tuple) else message.id
+        translated = message.string[0] if isinstance(message.string, tuple) else message.string
+        if english and translated and "%(" not in english and english.strip() != str(translated).strip():
+            left.add(english.strip())
+    return left
+
+
+def csrf_of(html: str) -> str:
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
     return html[start : html.index('"', start)]
@@ -116,12 +136,15 @@ class Sweep:
     viewport: str
     problems: list[str]
     screenshots: bool
+    untranslated: set[str]
 
-    async def check(self, name: str) -> None:
+    async def check(self, name: str, *, whole_page: bool = True) -> None:
         page, where = self.page, f"{name} [{self.lang}, {VIEWPORTS[self.viewport]['width']} px]"
         await page.wait_for_load_state("load")
         if self.screenshots:
-            await page.screenshot(path=str(ARTIFACTS / f"every-page-{self.lang}-{self.viewport}-{name}.png"), full_page=True)
+            await page.screenshot(
+                path=str(ARTIFACTS / f"every-page-{self.lang}-{self.viewport}-{name}.png"), full_page=whole_page
+            )
         lang = await page.get_attribute("html", "lang")
         if lang != self.lang:
             self.problems.append(f"{where}: <html lang> is {lang!r}")
@@ -132,6 +155,9 @@ class Sweep:
         scroll = await page.evaluate("document.documentElement.scrollWidth")
         if scroll > width:
             self.problems.append(f"{where}: scrolls sideways ({scroll} px wide)")
+        english = sorted({text for text in await page.evaluate(CHROME_WORDS) if text in self.untranslated})
+        if english:
+            self.problems.append(f"{where}: left in English {english}")
         broken = await page.evaluate(BROKEN_WORDS)
         if broken:
             self.problems.append(f"{where}: words broken inside table cells {broken[:5]}")
@@ -193,8 +219,13 @@ async def owner_pages(sweep: Sweep, site: Site, seeded: Seeded) -> None:
         await page.locator("main form [data-step-next]").first.click()
         await sweep.check(f"campaign-edit-step-{step + 1}")
 
-    # Leo with an answer: the sidebar on a desktop, the full-screen sheet on a phone.
+    # Leo with an answer: the sidebar on a desktop, the full-screen sheet on a phone; and the phone's open menu.
     await page.goto(base + "/dashboard")
+    if sweep.viewport == "phone":
+        await page.locator("header .menu-toggle").click()
+        await page.locator("#menu").wait_for()
+        await sweep.check("menu-open", whole_page=False)
+        await page.locator("header .menu-toggle").click()
     leo = page.locator("#leo")
     if sweep.viewport == "phone":
         await leo.locator(".leo-toggle").click()
@@ -202,7 +233,8 @@ async def owner_pages(sweep: Sweep, site: Site, seeded: Seeded) -> None:
     await leo.locator("[name=message]").fill(LEO_QUESTION[sweep.lang])
     await leo.locator(".leo-form button[type=submit]").click()
     await leo.locator(".leo-thread li.leo").first.wait_for()
-    await sweep.check("leo-open" if sweep.viewport == "desktop" else "leo-sheet")
+    # The sheet covers the screen: what the owner sees is the screen, not the page under it.
+    await sweep.check("leo-open" if sweep.viewport == "desktop" else "leo-sheet", whole_page=sweep.viewport == "desktop")
     # Leo's own page, where the answer shows when the page's script does not run.
     await page.goto(base + "/dashboard")
     await page.locator("#leo [name=message]").evaluate("(box, question) => { box.value = question; }", LEO_QUESTION[sweep.lang])
@@ -255,7 +287,8 @@ async def test_every_page_in_english_and_spanish_at_phone_and_desktop_width(site
             await context.add_init_script(path=str(AXE))
             page = await context.new_page()
             page.set_default_timeout(15_000)
-            sweep = Sweep(page, lang, viewport, problems, screenshots=lang == "es" and viewport == "phone")
+            english = english_left(lang) if lang != "en" else set()
+            sweep = Sweep(page, lang, viewport, problems, screenshots=lang == "es" and viewport == "phone", untranslated=english)
             try:
                 await public_pages(sweep, site, seeded)
                 await log_in(sweep, site.url, seeded.email, PASSWORD)
