@@ -26,9 +26,9 @@ LANGUAGES = {"en": "en-US", "es": "es-ES"}
 AGENT_PASSWORD = "blue heron at dawn"
 FAQ = b"# Harbour Yoga FAQ\n\n## Mats\nWe lend mats for free; bring your own towel.\n"
 
-# The words of the page's own frame and controls (not the business's data): headings, labels, buttons, menus.
+# The words of the page itself (not the business's data): headings, labels, buttons, menus, paragraphs, notices.
 CHROME_WORDS = """() => Array.from(document.querySelectorAll(
-    'nav a, h1, h2, h3, label, button, th, legend, dt, summary, option, .badge'))
+    'nav a, h1, h2, h3, label, button, th, legend, dt, summary, option, caption, .badge, p, .hint, .alert'))
   .filter(el => el.getClientRects().length || el.tagName === 'OPTION')
   .map(el => el.textContent.trim()).filter(Boolean)"""
 
