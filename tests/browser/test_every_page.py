@@ -212,8 +212,16 @@ async def owner_pages(sweep: Sweep, site: Site, seeded: Seeded) -> None:
     await sweep.visit(base, "/conversations/no-such-conversation", "thread-not-found", status=404)
     await sweep.visit(base, "/no-such-page", "page-not-found", status=404)
 
-    # The campaign form's later steps, each shown by its Next button.
+    # The token the platform made at sign-up is named in the page's language in the settings' list.
     page = sweep.page
+    await page.goto(base + "/settings")
+    await page.locator("[data-tokens-list] li > span").first.wait_for()
+    listed = await page.locator("[data-tokens-list] li > span").all_inner_texts()
+    signup = {"en": "Sign-up · ", "es": "Registro · "}[sweep.lang]
+    if not any(text.startswith(signup) for text in listed):
+        sweep.problems.append(f"settings [{sweep.lang}, {sweep.viewport}]: no token named {signup!r} in {listed}")
+
+    # The campaign form's later steps, each shown by its Next button.
     await page.goto(f"{base}/campaigns/{seeded.campaign_id}/edit")
     for step in range(1, 4):
         await page.locator("main form [data-step-next]").first.click()
