@@ -21,7 +21,7 @@ from dashboard.i18n import N_, current_language, gettext
 from dashboard.i18n.current import format_locale
 from dashboard.i18n.script_words import script_words
 from dashboard.owners import get_tenant
-from dashboard.sessions import Session
+from dashboard.sessions import SESSION_COOKIE, Session
 from dashboard.team.caller import role_of
 from dashboard.team.policy import allowed as can_use
 from dashboard.team.policy import can_open
@@ -167,7 +167,9 @@ NOT_FOUND_TITLES = {
 
 def not_found_page(request: web.Request, what: str = "page") -> web.HTTPNotFound:
     title = gettext(NOT_FOUND_TITLES.get(what, NOT_FOUND_TITLES["page"]))
-    body = aiohttp_jinja2.render_string("not_found.html", request, {"what": what, "title": title})
+    # Someone logged in who follows a dead link is offered their dashboard, not a login, in the page's top bar.
+    signed_in = SESSION_COOKIE in request.cookies
+    body = aiohttp_jinja2.render_string("not_found.html", request, {"what": what, "title": title, "signed_in": signed_in})
     error = web.HTTPNotFound(text=body, content_type="text/html")
     set_page_headers(error)
     return error

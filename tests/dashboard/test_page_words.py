@@ -68,3 +68,20 @@ def test_weekdays_are_written_in_the_pages_language() -> None:
         assert weekday_names() == ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"]
     with use_language("en"):
         assert weekday_names()[0] == "Mon" and weekday_names()[6] == "Sun"
+
+
+def top_bar_of(html: str) -> str:
+    found = re.search(r'<nav aria-label="[^"]*" class="public-nav">(.*?)</nav>', html, re.S)
+    assert found, "no top bar"
+    return found.group(1)
+
+
+async def test_a_dead_link_offers_a_logged_in_owner_their_dashboard_not_a_login(api: TestClient, owner: SignedUp) -> None:
+    visitor = await api.get("/no-such-page", headers=SPANISH)
+    assert visitor.status == 404
+    assert "Iniciar sesión" in top_bar_of(await visitor.text())
+    await form_login(api, owner)
+    lost = await api.get("/conversations/no-such-conversation", headers=SPANISH)
+    assert lost.status == 404
+    bar = top_bar_of(await lost.text())
+    assert 'href="/dashboard"' in bar and "Ir a tu panel" in bar and "Iniciar sesión" not in bar
