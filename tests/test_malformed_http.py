@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 import pytest
+from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMessage
 
 from bot.runtime.logs import JsonFormatter, ParserNoise
@@ -61,3 +62,38 @@ def test_only_the_parsers_refusals_are_quieted() -> None:
     assert ParserNoise().filter(quiet) and quiet.levelno == logging.WARNING and quiet.exc_info is None
     ours = _record(RuntimeError("a bug of ours"))
     assert ParserNoise().filter(ours) and ours.levelno == logging.ERROR and ours.exc_info is not None
+
+
+BAD_REQUEST_LINE = b"GET /login HTTP/1.1 extra\r\nHost: localhost\r\n\r\n"
+BAD_HEADER = b"GET /login HTTP/1.1\r\nHost: localhost\r\nNo colon in this header\r\n\r\n"
+GOOD_REQUEST = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+
+
+def head_of(answer: bytes) -> tuple[int, dict[str, str]]:
+    lines = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split(" ")[1]), headers
+
+
+async def test_the_parsers_400_carries_the_security_headers_every_answer_carries(make_settings, redis) -> None:
+    """Served as `python -m bot serve` serves: a malformed request line or header is refused by aiohttp's own
+    parser before any route, and its 400 still carries the policy, nosniff, framing and referrer headers."""
+    from bot.runtime.app import create_app
+    from bot.runtime.embedded import free_port
+    from bot.runtime.parser_errors import started_runner
+    from dashboard.headers import SECURITY_HEADERS
+
+    runner = await started_runner(create_app(make_settings(), run_worker=False), access_log=None)
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        status, normal = head_of(await send_raw("127.0.0.1", port, GOOD_REQUEST))
+        assert status == 200
+        for request in (BAD_REQUEST_LINE, BAD_HEADER, TWO_CONTENT_TYPES, b"\x16\x03\x01 not http at all\r\n\r\n"):
+            status, headers = head_of(await send_raw("127.0.0.1", port, request))
+            assert status == 400, request
+            for name, value in SECURITY_HEADERS.items():
+                assert headers.get(name.lower()) == value == normal.get(name.lower()), (request, name, headers)
+            assert "server" not in headers, (request, headers)
+    finally:
+        await runner.cleanup()

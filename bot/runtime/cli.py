@@ -69,14 +69,14 @@ def _listen_socket(host: str, port: int) -> socket.socket:
 
 async def _serve(settings: Settings, host: str, port: int, *, demo: bool, run_worker: bool = True) -> None:
     from bot.runtime.app import DEFAULT_EXTENSIONS, DEMO_EXTENSIONS, SERVE_URL, STARTUP_LINES, create_app
+    from bot.runtime.parser_errors import started_runner
 
     sock = _listen_socket(host, port)
     extensions = DEMO_EXTENSIONS if demo else DEFAULT_EXTENSIONS
     app = create_app(settings, run_worker=run_worker, extensions=extensions)
     app[SERVE_URL] = f"http://{host}:{port}"
     # On SIGTERM requests in flight get this long to finish (a webhook takes milliseconds, a Leo answer seconds).
-    runner = web.AppRunner(app, shutdown_timeout=8, access_log=None)
-    await runner.setup()
+    runner = await started_runner(app, shutdown_timeout=8, access_log=None)
     site = web.SockSite(runner, sock)
     await site.start()
     log.info("serving", extra={"url": f"http://{host}:{port}"})

@@ -22,6 +22,8 @@ SCRIPT_WORDS = (
     N_("Revoke {name}"),
     N_("Revoke {name}? Software using it stops working at once."),
     N_("this token"),
+    N_("Sign-up"),
+    N_("Login"),
     N_("No connection. Check your internet and try again."),
     N_("This is not available on this server yet."),
     N_("Copy this token now; it is not shown again. It works until {date}: {token}"),

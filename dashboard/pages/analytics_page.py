@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from babel.dates import get_day_names
 
 from dashboard.context import services
 from dashboard.i18n import N_, gettext
+from dashboard.i18n.current import format_locale
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import PLATFORM_NAMES, STAGE_NAMES, Translated, render
 from dashboard.pages.home import main_currency, revenue_change
@@ -34,7 +36,12 @@ METRICS = (
     ("bot_resolution_rate", N_("Handled by the bot alone"), "pct", N_("Conversations the bot handled without you")),
     ("complaint_rate", N_("Unhappy conversations"), "pct", N_("With a complaint or anger")),
 )
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday, abbreviated as CLDR writes them in the owner's language ("lun", "Mo.", "Mon")."""
+    names = get_day_names("abbreviated", locale=format_locale())
+    return [names[day] for day in range(7)]
 
 
 def metric_cards(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -81,16 +88,18 @@ def charts(report: dict[str, Any]) -> dict[str, Any]:
             "counts": [s["count"] for s in report["funnel"]],
         }
     if "hour_of_week" in report:
+        weekdays = weekday_names()
         data["hours"] = [
-            {"x": cell["hour"], "y": WEEKDAYS[cell["weekday"]], "v": cell["messages"]} for cell in report["hour_of_week"]
+            {"x": cell["hour"], "y": weekdays[cell["weekday"]], "v": cell["messages"]} for cell in report["hour_of_week"]
         ]
-        data["weekdays"] = list(WEEKDAYS)
+        data["weekdays"] = weekdays
     return data
 
 
 def busiest(report: dict[str, Any]) -> list[dict[str, Any]]:
     cells = sorted(report.get("hour_of_week", []), key=lambda c: c["messages"], reverse=True)
-    return [{"day": WEEKDAYS[c["weekday"]], "hour": c["hour"], "messages": c["messages"]} for c in cells[:5] if c["messages"]]
+    weekdays = weekday_names()
+    return [{"day": weekdays[c["weekday"]], "hour": c["hour"], "messages": c["messages"]} for c in cells[:5] if c["messages"]]
 
 
 @routes.get("/analytics")

@@ -22,7 +22,7 @@ from dashboard.i18n import N_, current_language, gettext
 from dashboard.i18n.current import format_locale
 from dashboard.i18n.script_words import script_words
 from dashboard.owners import get_tenant
-from dashboard.sessions import Session
+from dashboard.sessions import SESSION_COOKIE, Session
 from dashboard.team.caller import role_of
 from dashboard.team.policy import allowed as can_use
 from dashboard.team.policy import can_open
@@ -124,7 +124,7 @@ async def frame(request: web.Request, session: Session, active: str) -> dict[str
         "business_name": tenant.name if tenant else "",
         "demo": bool(tenant and tenant.settings.get("demo")),
         "csrf_token": session.csrf_token,
-        "menu": tuple(item for item in MENU if can(item[1])),
+        "menu": tuple((key, href, gettext(label)) for key, href, label in MENU if can(href)),
         "can": can,
         "show_leo": can_use(role, "POST /api/leo/chat"),
         "active": active,
@@ -171,7 +171,9 @@ NOT_FOUND_TITLES = {
 
 def not_found_page(request: web.Request, what: str = "page") -> web.HTTPNotFound:
     title = gettext(NOT_FOUND_TITLES.get(what, NOT_FOUND_TITLES["page"]))
-    body = aiohttp_jinja2.render_string("not_found.html", request, {"what": what, "title": title})
+    # Someone logged in who follows a dead link is offered their dashboard, not a login, in the page's top bar.
+    signed_in = SESSION_COOKIE in request.cookies
+    body = aiohttp_jinja2.render_string("not_found.html", request, {"what": what, "title": title, "signed_in": signed_in})
     error = web.HTTPNotFound(text=body, content_type="text/html")
     set_page_headers(error)
     return error

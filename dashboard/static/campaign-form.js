@@ -102,6 +102,17 @@
 
   function text(el) { return el ? el.value.trim() : ""; }
 
+  // The price as the page's language writes money ("75,00 US$"), read the way the price field accepts it:
+  // "1.299,50", "1,299.50" and "49,90" alike; what cannot be read is shown as typed.
+  function money(typed, currency) {
+    const plain = typed.replace(/\s/g, "").replace(/[.,](?=\d{3}(\D|$))/g, "").replace(/,(\d{1,2})$/, ".$1");
+    const amount = Number(plain);
+    if (!typed || !currency || !isFinite(amount)) return [typed, currency].filter(Boolean).join(" ");
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || "en", { style: "currency", currency: currency }).format(amount);
+    } catch (err) { return typed + " " + currency; }
+  }
+
   function review() {
     const box = form.querySelector(".review");
     const list = document.createElement("dl");
@@ -120,7 +131,7 @@
     add(t("Campaign"), text(named("name")));
     add(t("Product"), text(named("product.name")));
     const per = period && period.value === "custom" ? text(customPeriod) : select("product.billing_period").toLowerCase();
-    add(t("Price"), [text(named("product.price")), text(named("product.currency")), per].filter(Boolean).join(" "));
+    add(t("Price"), [money(text(named("product.price")), text(named("product.currency"))), per].filter(Boolean).join(" "));
     add(t("What’s included"), text(named("product.features")));
     add(t("Link"), text(named("product.call_to_action_url")));
     add(t("Where"), select("target_platform"));

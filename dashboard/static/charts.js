@@ -26,6 +26,13 @@
     } catch (err) { return value + " " + data.currency; }
   }
 
+  // A campaign's full name under its bars would leave a phone's chart no room: the axis shows its beginning, the
+  // tooltip and the table under the chart the whole name.
+  function shortName(value) {
+    const name = String(this.getLabelForValue(value));
+    return name.length > 18 ? name.slice(0, 16).trimEnd() + "…" : name;
+  }
+
   const small = { plugins: { legend: { display: false } }, scales: { x: { ticks: { maxTicksLimit: 5 } }, y: { beginAtZero: true, ticks: { precision: 0, maxTicksLimit: 4 } } } };
 
   const builders = {
@@ -55,7 +62,10 @@
       return { type: "bar", data: { labels: data.campaigns.labels, datasets: [
         { label: t("Conversations"), data: data.campaigns.conversations, backgroundColor: BLUE },
         { label: t("Sales"), data: data.campaigns.conversions, backgroundColor: GREEN },
-      ] }, options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } };
+      ] }, options: { scales: {
+        x: { ticks: { callback: shortName, maxRotation: 45 } },
+        y: { beginAtZero: true, ticks: { precision: 0 } },
+      } } };
     },
     platforms: function () {
       return { type: "doughnut", data: { labels: data.platforms.labels, datasets: [

@@ -71,6 +71,13 @@
       list.replaceChildren(p);
       return;
     }
+    // The tokens the platform names itself (at sign-up, at each login) read in the page's language; an owner's
+    // own name stays as they wrote it.
+    const ownNames = { signup: ["Sign-up", t("Sign-up")], login: ["Login", t("Login")] };
+    const nameOf = function (token) {
+      const own = ownNames[token.kind];
+      return own && token.name === own[0] ? own[1] : token.name;
+    };
     const ul = document.createElement("ul");
     ul.className = "list";
     items.forEach(function (token) {
@@ -78,7 +85,7 @@
       li.className = "spread";
       const text = document.createElement("span");
       const day = function (at) { return new Date(at).toLocaleDateString(document.documentElement.lang || undefined); };
-      text.textContent = (token.name || t("Token")) + " · " + (token.hint || "") +
+      text.textContent = (nameOf(token) || t("Token")) + " · " + (token.hint || "") +
         " · " + (token.last_used_at ? t("last used {date}", { date: day(token.last_used_at) }) : t("never used")) +
         (token.expires_at ? " · " + t("expires {date}", { date: day(token.expires_at) }) : "") +
         (token.current ? " · " + t("this session") : "");
@@ -88,9 +95,9 @@
         button.type = "button";
         button.className = "secondary small";
         button.textContent = t("Revoke");
-        button.setAttribute("aria-label", t("Revoke {name}", { name: token.name || t("this token") }));
+        button.setAttribute("aria-label", t("Revoke {name}", { name: nameOf(token) || t("this token") }));
         button.addEventListener("click", async function () {
-          if (!window.confirm(t("Revoke {name}? Software using it stops working at once.", { name: token.name || t("this token") }))) return;
+          if (!window.confirm(t("Revoke {name}? Software using it stops working at once.", { name: nameOf(token) || t("this token") }))) return;
           await call("DELETE", "/api/tokens/" + encodeURIComponent(token.id));
           loadTokens();
         });
