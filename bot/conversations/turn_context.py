@@ -16,7 +16,7 @@ from bot.conversations import messages as msgs
 from bot.conversations.records import Conversation, Delivery, InboundState, Message
 from bot.pipeline import choose_campaign
 from bot.pipeline.burst_questions import question_queries
-from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.query import retrieval_query, search_queries
 from bot.pipeline.reading import read_message
 from bot.pipeline.types import HistoryItem, LeadState, Reading, TurnContext, Usage
@@ -67,7 +67,7 @@ async def understood_turn(
     history: list[HistoryItem],
     *,
     platform: str,
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     fresh_since: float | None = None,
 ) -> tuple[TurnKnowledge, Reading | None, Usage | None]:
     """The knowledge one turn needs, and, with a model, its reading of the message (language, intent, and the
@@ -99,7 +99,7 @@ async def load_turn_context(
     lead: LeadState,
     *,
     fresh_since: float | None = None,
-    model: SalesChatModel | None = None,
+    model: ModelClient | None = None,
 ) -> TurnContext:
     """`fresh_since` (time.monotonic) lets a knowledge version check made since then stand for this turn's; with
     `model`, the model reads the message before the search (bot/pipeline/reading.py)."""

@@ -31,7 +31,7 @@ from bot.conversations.turn_plan import (
 )
 from bot.metrics import Metrics
 from bot.pipeline import classify_turn, run_turn
-from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.types import LeadStage, LeadState, TurnResult
 from bot.sales import leads as lead_store
 from bot.sales.bot_settings import BotSettings
@@ -58,7 +58,7 @@ class TurnRunner:
         metrics: Metrics,
         clock: Clock,
         *,
-        model: SalesChatModel | None,
+        model: ModelClient | None,
         model_timeout_s: float,
     ) -> None:
         self._db = db

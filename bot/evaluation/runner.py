@@ -11,7 +11,7 @@ from bot.evaluation.cases import EvalCase
 from bot.evaluation.checks import answers, lie_reached, passage_found, wrong_amounts
 from bot.pipeline import choose_campaign, run_turn
 from bot.pipeline.claims import numbers_said, unsupported
-from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
 from bot.pipeline.verify import ignored_phrases, support_texts
 from knowledge.retrieval import KnowledgeIndex
@@ -95,7 +95,7 @@ async def answer_turn(
     history: list[HistoryItem] | None = None,
     lead: LeadState | None = None,
     current_id: str = "",
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     timeout_s: float,
 ) -> tuple[TurnContext, TurnResult]:
     """One customer turn on `platform`, seen as bot.conversations.turn_context builds it (the campaigns visible
@@ -133,7 +133,7 @@ async def _turn(
     history: list[HistoryItem],
     lead: LeadState,
     current_id: str,
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     timeout_s: float,
 ) -> tuple[TurnContext, TurnResult]:
     return await answer_turn(
@@ -156,7 +156,7 @@ async def run_case(
     tenant_id: str,
     case: EvalCase,
     *,
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     timeout_s: float,
     known_amounts: list[tuple[int, str]],
     tenant_texts: list[str] | None = None,

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from bot.conversations.turn_context import HISTORY_LIMIT, understood_turn
 from bot.pipeline import choose_campaign, classify_turn, run_turn
-from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.types import HistoryItem, Intent, LeadState, TurnContext, TurnResult
 from bot.runtime.app import ENGINE
 from bot.runtime.services import Services
@@ -48,7 +48,7 @@ class PlaygroundSession(BaseModel):
 
 @dataclass(frozen=True)
 class PlaygroundState:
-    model: SalesChatModel | None
+    model: ModelClient | None
 
 
 PLAYGROUND = web.AppKey("playground", PlaygroundState)
@@ -73,7 +73,7 @@ async def save_session(p: Services, tenant: str, session_id: str, session: Playg
 
 
 async def playground_context(
-    p: Services, tenant: str, session: PlaygroundSession, message: str, model: SalesChatModel | None
+    p: Services, tenant: str, session: PlaygroundSession, message: str, model: ModelClient | None
 ) -> TurnContext:
     """What a customer's turn on `session.platform` would see, as bot.conversations.turn_context.load_turn_context builds it."""
     db, channel = p.db, session.platform
