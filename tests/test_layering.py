@@ -34,7 +34,7 @@ SHARED_NAMES = {
     "errors.py": "each package's failures shown to the owner as the API's error shape",
     "campaigns.py": "the catalog in knowledge/ and its owner API route",
     "leads.py": "leads in bot/sales/ and their owner API route",
-    "bot_settings.py": "the tenant's bot settings in bot/sales/ and their owner API route",
+    "bot_settings.py": "the tenant's bot settings in bot/conversations/ and their owner API route",
     "analytics.py": "the analytics read side and its owner API route",
     "auth.py": "who is calling (middleware) and the sign-up/login routes",
     "leo.py": "the owner's assistant and its chat route",
