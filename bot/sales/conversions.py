@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bot.conversations.records import Conversation
+from bot.sales.conversation_ref import ConversationRef
 from bot.sales.counters import bump_daily, day_of
 from bot.sales.leads import mark_converted
 from knowledge.models import ISO_CURRENCIES, to_major, to_minor
@@ -47,7 +47,7 @@ def conversion_id(
 
 async def record_conversion(
     db: AsyncDatabase,
-    conversation: Conversation,
+    conversation: ConversationRef,
     data: ConversionIn,
     *,
     now: datetime,
