@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 from bot.conversations.bot_settings import get_bot_settings
 from bot.conversations.queries import changed_since
 from bot.conversations.records import Conversation, to_ms
-from bot.runtime.app import SERVICES
+from bot.runtime.host import SERVICES
 from dashboard.delivery_words import delivery_error
 from dashboard.inbox_rows import RowExtras, conversation_extras
 from dashboard.sessions import SESSION_COOKIE, SessionStore

@@ -20,7 +20,7 @@ from bot.conversations.queries import (
 from bot.conversations.records import Conversation, ConversationDelivery, Message
 from bot.conversations.sending import SendOutcome
 from bot.inbound.retry import retry_delivery
-from bot.runtime.app import INBOUND
+from bot.runtime.host import INBOUND
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.leads import Lead, get_lead, lead_history, lead_to_api, leads_of_conversations
 from channels.problems import PASSING_PROBLEMS, problem_of_code

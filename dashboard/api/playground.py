@@ -21,8 +21,7 @@ from bot.conversations.turn_context import HISTORY_LIMIT, understood_turn
 from bot.pipeline import choose_campaign, classify_turn, run_turn
 from bot.pipeline.model_client import ModelClient
 from bot.pipeline.types import HistoryItem, Intent, LeadState, TurnContext, TurnResult
-from bot.runtime.app import ENGINE
-from bot.runtime.services import Services
+from bot.runtime.host import ENGINE, Services
 from dashboard.api.operations import ApiRoutes, add_api
 from dashboard.context import services, tenant_id
 from dashboard.ratelimit import PLAYGROUND_PER_TENANT, enforce
