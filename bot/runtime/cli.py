@@ -175,8 +175,6 @@ def _run_long(main_coroutine: Coroutine[Any, Any, None]) -> None:
 def main(argv: list[str] | None = None, *, owner_side: Callable[[], OwnerSide] | None = None) -> int:
     """`owner_side` gives what `serve` and `demo` plug into the web app (the owner's pages and API); it is
     called only by those commands, so a worker never loads it."""
-    from bot.runtime.host import OwnerSide
-
     args = _parser().parse_args(argv)
     # What this process writes (DATA_DIR: the secret key, the embedded servers' files) is its owner's alone.
     os.umask(0o077)
@@ -188,6 +186,9 @@ def main(argv: list[str] | None = None, *, owner_side: Callable[[], OwnerSide] |
     configure_logging(settings.log_level)
     if args.command in ("serve", "demo"):
         try:
+            # Loaded once the settings are known good: a bad setting is refused before anything heavy is imported.
+            from bot.runtime.host import OwnerSide
+
             side = owner_side() if owner_side is not None else OwnerSide()
             serving = _serve(
                 settings, args.host, args.port, demo=args.command == "demo", owner_side=side, run_worker=not args.no_worker
