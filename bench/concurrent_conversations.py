@@ -22,8 +22,8 @@ import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 from _harness import TimedGraph, embedded_servers, messenger_text, platform_env, quiet_logs, seed_tenant, serve, signed
 
-from bot.runtime.app import create_app
 from tests.fakes.groq_server import FakeGroq, slow, tool_answer
+from tests.whole_app import create_app
 
 CONVERSATIONS = 200
 MODEL_SECONDS = 0.5

@@ -18,8 +18,8 @@ import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 from _harness import embedded_servers, percentile, quiet_logs, serve
 
-from bot.runtime.app import create_app
 from tests.knowledge.pdf_bombs import decompression_bomb, text_operators_pdf
+from tests.whole_app import create_app
 
 HEAVY_PDFS = 6
 BASELINE_LOGINS = 10

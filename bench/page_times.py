@@ -26,10 +26,11 @@ from aiohttp import web
 
 from bot.conversations.records import to_ms
 from bot.pipeline.types import LeadFields, LeadStage
-from bot.runtime.app import SERVICES, create_app
+from bot.runtime.host import SERVICES
 from bot.sales.counters import bump_daily
 from bot.sales.leads import Lead, lead_to_doc
 from knowledge.platforms import KNOWN_PLATFORMS
+from tests.whole_app import create_app
 
 TARGET_MS = 300.0
 STAGES = tuple(LeadStage)

@@ -25,7 +25,7 @@ from _harness import serve
 from pymongo import AsyncMongoClient
 
 from bot.evaluation.runner import Tally, print_tally, run_case
-from bot.pipeline.llm import build_chat_model
+from bot.runtime.chat_model import build_chat_model
 from bot.runtime.embedded import start_mongo
 from knowledge.retrieval import KnowledgeIndex
 from tests.fakes.groq_server import FakeGroq

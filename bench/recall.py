@@ -30,7 +30,7 @@ from _harness import serve
 from pymongo import AsyncMongoClient
 
 from bot.evaluation.runner import run_case
-from bot.pipeline.llm import build_chat_model
+from bot.runtime.chat_model import build_chat_model
 from bot.runtime.embedded import start_mongo
 from knowledge.language import LANGUAGES
 from knowledge.retrieval import KnowledgeIndex

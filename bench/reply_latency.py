@@ -25,7 +25,7 @@ from _harness import (
     signed,
 )
 
-from bot.runtime.app import create_app
+from tests.whole_app import create_app
 
 MESSAGES = 200
 PAGES = [str(2000000000 + i) for i in range(10)]

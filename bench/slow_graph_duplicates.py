@@ -20,10 +20,11 @@ from _harness import APP_SECRET, embedded_servers, messenger_text, quiet_logs, s
 from bot.conversations.sending import REPORT_WAIT_S
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
-from bot.runtime.app import SERVICES, create_app
 from bot.runtime.engine import build_engine
+from bot.runtime.host import SERVICES
 from channels.graph import GraphClient
 from tests.fakes_meta import FakeGraph, GraphCall
+from tests.whole_app import create_app
 
 CUSTOMERS = 100
 CLIENT_TIMEOUT_S = 1.0

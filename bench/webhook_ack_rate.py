@@ -15,7 +15,7 @@ import aiohttp
 from _harness import embedded_servers, messenger_text, serve, signed
 from aiohttp import web
 
-from bot.runtime.app import create_app
+from tests.whole_app import create_app
 
 REQUESTS = 3000
 CONCURRENCY = 64

@@ -7,7 +7,9 @@ person's answer ends, which day a sale counts for) takes `now` from a `Clock`; n
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -22,3 +24,16 @@ class SystemClock:
 
 
 SYSTEM_CLOCK = SystemClock()
+
+
+# A business's calendar: which day and hour an instant is where the business is (its IANA zone name).
+@lru_cache(maxsize=512)
+def zone_of(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(at: datetime, zone: ZoneInfo) -> datetime:
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(zone)

@@ -21,7 +21,7 @@ import channels.store
 import dashboard.leo.threads
 import dashboard.store
 import knowledge.store
-from bot.runtime.services import Services
+from bot.runtime.host import Services
 from channels.accounts import list_accounts
 from dashboard.api.channels import disconnect_channel
 from dashboard.ratelimit import hashed

@@ -21,8 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.clock import Clock
 from bot.conversations.records import from_ms, to_ms
 from bot.conversations.undelivered import failed_since
-from bot.runtime.app import SERVICES, SETTINGS
-from bot.runtime.settings import Settings
+from bot.runtime.host import SERVICES, SETTINGS, Settings
 from channels.accounts import troubled_since
 from dashboard.alert_mail import alert_due, alert_email, default_sender
 from dashboard.i18n import SOURCE_LANGUAGE, use_language

@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bot.clock import local_time, zone_of
+from bot.conversations.bot_settings import get_bot_settings
 from bot.pipeline.types import LeadStage
-from bot.sales.bot_settings import get_bot_settings, local_time, zone_of
 from bot.sales.counters import COUNTER_FIELDS, HOUR_FIELDS, daily_rows
 from bot.sales.leads import lead_stages_created
 from knowledge.campaigns import list_campaigns

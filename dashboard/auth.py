@@ -6,7 +6,7 @@ import hmac
 
 from aiohttp import web
 
-from bot.runtime.logs import tenant_id_var
+from bot.log_context import tenant_id_var
 from dashboard.api.operations import operation_of
 from dashboard.context import IDENTITY, Identity, services
 from dashboard.errors import Handler

@@ -8,9 +8,7 @@ from typing import Literal
 from aiohttp import web
 from langchain_core.language_models import BaseChatModel
 
-from bot.runtime.app import ENGINE, SERVICES
-from bot.runtime.engine import Engine
-from bot.runtime.services import Services
+from bot.runtime.host import ENGINE, SERVICES, Engine, Services
 from dashboard.passwords import Passwords
 from dashboard.sessions import Session
 

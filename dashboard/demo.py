@@ -12,9 +12,8 @@ from datetime import datetime
 
 from aiohttp import web
 
-from bot.runtime.app import SERVE_URL, SERVICES, STARTUP_LINES
-from bot.runtime.services import Services
-from bot.sales.bot_settings import BotSettings, get_bot_settings, save_bot_settings
+from bot.conversations.bot_settings import BotSettings, get_bot_settings, save_bot_settings
+from bot.runtime.host import SERVE_URL, SERVICES, STARTUP_LINES, Services
 from channels.accounts import connect_account, list_accounts
 from dashboard.context import DASHBOARD
 from dashboard.demo_history import DemoAccounts, seed_history

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import hdrs, web
 
-from bot.runtime.app import SETTINGS
+from bot.runtime.host import SETTINGS
 
 # Pages load scripts, styles and images from /static/ only: no inline script or style, no `javascript:` URL.
 CONTENT_SECURITY_POLICY = "; ".join(

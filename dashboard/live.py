@@ -27,10 +27,10 @@ from aiohttp_sse import sse_response
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.exceptions import RedisError
 
+from bot.conversations.bot_settings import get_bot_settings
 from bot.conversations.queries import changed_since
 from bot.conversations.records import Conversation, to_ms
-from bot.runtime.app import SERVICES
-from bot.sales.bot_settings import get_bot_settings
+from bot.runtime.host import SERVICES
 from dashboard.delivery_words import delivery_error
 from dashboard.inbox_rows import RowExtras, conversation_extras
 from dashboard.sessions import SESSION_COOKIE, SessionStore

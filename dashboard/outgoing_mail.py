@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-from bot.runtime.settings import Settings
+from bot.runtime.host import Settings
 
 
 async def send_email(settings: Settings, message: EmailMessage, *, timeout_s: float) -> str:

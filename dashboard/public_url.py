@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.runtime.app import SERVE_URL, SETTINGS
+from bot.runtime.host import SERVE_URL, SETTINGS
 
 # Listening on every address names no host anyone can reach: the host the owner's browser used stands in for it.
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})

@@ -27,7 +27,7 @@ from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
-from bot.runtime.app import SETTINGS
+from bot.runtime.host import SETTINGS
 from knowledge.domain_errors import Refused
 
 KEY_PREFIX = "ratelimit"

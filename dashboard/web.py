@@ -1,4 +1,4 @@
-"""Plugs the owner API into the platform's web app (called by `bot.runtime.app.create_app` as an extension)."""
+"""Plugs the owner API and pages into the platform's web app: the `OwnerSide` the process's entry hands the runtime."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.runtime.app import SERVICES, SETTINGS
+from bot.runtime.host import SERVICES, SETTINGS, OwnerSide
 from dashboard.alerts import setup_alerts
 from dashboard.api import (
     account,
@@ -28,6 +28,7 @@ from dashboard.api import (
 from dashboard.api.operations import add_api
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
+from dashboard.demo import setup_demo
 from dashboard.errors import error_middleware
 from dashboard.headers import setup_security_headers
 from dashboard.leo import threads as leo_threads
@@ -85,3 +86,7 @@ def setup_dashboard(app: web.Application) -> None:
     setup_pages(app)
     app.cleanup_ctx.append(_dashboard_ctx)
     setup_alerts(app)
+
+
+# The demo tenant belongs to the owner side (login, tenant), so the dashboard seeds it.
+OWNER_SIDE = OwnerSide(serve=(setup_dashboard,), demo=(setup_dashboard, setup_demo))

@@ -117,7 +117,7 @@ async def api_graph(aiohttp_server):
 @pytest.fixture
 async def api(aiohttp_client, make_settings, redis, api_graph):
     """A test client of the whole web app (no background worker), on this test's database."""
-    from bot.runtime.app import create_app
+    from tests.whole_app import create_app
 
     app = create_app(make_settings(graph_api_url=api_graph[1]), run_worker=False)
     return await aiohttp_client(app)

@@ -35,7 +35,7 @@ async def send_raw(host: str, port: int, request: bytes) -> bytes:
 async def test_two_content_type_headers_get_a_400_and_one_warning_line(
     aiohttp_server, make_settings, redis, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.runtime.app import create_app
+    from tests.whole_app import create_app
 
     server = await aiohttp_server(create_app(make_settings(), run_worker=False))
     caplog.set_level(logging.DEBUG)

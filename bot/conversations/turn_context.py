@@ -16,7 +16,7 @@ from bot.conversations import messages as msgs
 from bot.conversations.records import Conversation, Delivery, InboundState, Message
 from bot.pipeline import choose_campaign
 from bot.pipeline.burst_questions import question_queries
-from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.query import retrieval_query, search_queries
 from bot.pipeline.reading import read_message
 from bot.pipeline.types import HistoryItem, LeadState, Reading, TurnContext, Usage
@@ -67,7 +67,7 @@ async def understood_turn(
     history: list[HistoryItem],
     *,
     platform: str,
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     fresh_since: float | None = None,
 ) -> tuple[TurnKnowledge, Reading | None, Usage | None]:
     """The knowledge one turn needs, and, with a model, its reading of the message (language, intent, and the
@@ -91,6 +91,50 @@ async def understood_turn(
     return knowledge, reading, spent
 
 
+async def turn_context(
+    knowledge_index: KnowledgeIndex,
+    db: AsyncDatabase,
+    tenant_id: str,
+    platform: str,
+    turn_texts: list[str],
+    history: list[HistoryItem],
+    lead: LeadState,
+    *,
+    current_campaign_id: str = "",
+    referral_ref: str = "",
+    customer_name: str = "",
+    customer_id: str = "",
+    model: ModelClient | None = None,
+    fresh_since: float | None = None,
+) -> TurnContext:
+    """Everything one turn may see: the one way a turn's context is built, for a customer's turn on a channel
+    (`load_turn_context`), the owner's playground and the quality report alike. `current_campaign_id` is the
+    campaign the conversation is about so far; the turn's words may choose another."""
+    joined = " ".join(turn_texts)
+    texts = turn_texts or [joined]
+    knowledge, reading, spent = await understood_turn(
+        knowledge_index, db, tenant_id, texts, history, platform=platform, model=model, fresh_since=fresh_since
+    )
+    campaigns = knowledge.facts.products
+    current = next((c for c in campaigns if c.id == current_campaign_id), None)
+    return TurnContext(
+        tenant_id=tenant_id,
+        platform=platform,
+        customer_name=customer_name,
+        customer_id=customer_id,
+        profile=knowledge.profile,
+        campaigns=campaigns,
+        campaign=choose_campaign(joined, campaigns, current, referral_ref),
+        history=history,
+        turn_texts=texts,
+        lead=lead,
+        facts=knowledge.facts,
+        passages=knowledge.passages,
+        reading=reading,
+        prior_usage=spent,
+    )
+
+
 async def load_turn_context(
     knowledge_index: KnowledgeIndex,
     db: AsyncDatabase,
@@ -99,42 +143,24 @@ async def load_turn_context(
     lead: LeadState,
     *,
     fresh_since: float | None = None,
-    model: SalesChatModel | None = None,
+    model: ModelClient | None = None,
 ) -> TurnContext:
     """`fresh_since` (time.monotonic) lets a knowledge version check made since then stand for this turn's; with
     `model`, the model reads the message before the search (bot/pipeline/reading.py)."""
-    tenant_id = conversation.tenant_id
-    turn_texts = [m.text for m in messages.pending if m.text]
-    joined = " ".join(turn_texts)
     # A reply that failed never reached the customer: it is not part of what they saw.
     seen = [m for m in messages.history if m.text and m.delivery != Delivery.failed]
-    history = [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:]
-    knowledge, reading, spent = await understood_turn(
+    return await turn_context(
         knowledge_index,
         db,
-        tenant_id,
-        turn_texts or [joined],
-        history,
-        platform=conversation.platform,
-        model=model,
-        fresh_since=fresh_since,
-    )
-    campaigns = knowledge.facts.products
-    current = next((c for c in campaigns if c.id == conversation.campaign_id), None)
-    campaign = choose_campaign(joined, campaigns, current, conversation.referral_ref)
-    return TurnContext(
-        tenant_id=tenant_id,
-        platform=conversation.platform,
+        conversation.tenant_id,
+        conversation.platform,
+        [m.text for m in messages.pending if m.text],
+        [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:],
+        lead,
+        current_campaign_id=conversation.campaign_id,
+        referral_ref=conversation.referral_ref,
         customer_name=conversation.customer_name,
         customer_id=conversation.customer_id,
-        profile=knowledge.profile,
-        campaigns=campaigns,
-        campaign=campaign,
-        history=history,
-        turn_texts=turn_texts or [joined],
-        lead=lead,
-        facts=knowledge.facts,
-        passages=knowledge.passages,
-        reading=reading,
-        prior_usage=spent,
+        model=model,
+        fresh_since=fresh_since,
     )

@@ -34,6 +34,16 @@ class TurnPlan:
     resume_bot: bool = False
 
 
+def person_has_it(status: ConversationStatus) -> bool:
+    """A person has the conversation (or it is over): the bot keeps the customer's messages for them, silent."""
+    return status in SILENT_STATUSES
+
+
+def stays_opted_out(status: ConversationStatus, turn_intent: Intent | None) -> bool:
+    """The customer opted out and this turn is not START: kept, unanswered."""
+    return status == ConversationStatus.opted_out and turn_intent != Intent.opt_in
+
+
 def plan_turn(
     *,
     status: ConversationStatus,
@@ -54,7 +64,7 @@ def plan_turn(
         return TurnPlan(TurnAction.nothing)
     resume = status == ConversationStatus.human and paused_until is not None and paused_until <= now
     effective = ConversationStatus.bot if resume else status
-    if effective in SILENT_STATUSES:
+    if person_has_it(effective):
         # The reply that told the customer a person will answer is what set the silence: it still goes.
         own_silence = already_answered and reply_to_resend and effective.value == reply_status_after
         return TurnPlan(TurnAction.resend) if own_silence else TurnPlan(TurnAction.hold)
@@ -62,13 +72,14 @@ def plan_turn(
         if reply_to_resend:
             return TurnPlan(TurnAction.resend, resume)
         return TurnPlan(TurnAction.resume if reply_unconfirmed else TurnAction.finish, resume)
-    if effective == ConversationStatus.opted_out and turn_intent != Intent.opt_in:
+    if stays_opted_out(effective, turn_intent):
         return TurnPlan(TurnAction.skip, resume)
     return TurnPlan(TurnAction.answer, resume)
 
 
 def status_after_turn(status: ConversationStatus, result: TurnResult) -> ConversationStatus | None:
-    """The conversation's new status after the bot's reply, or None when it stays."""
+    """The conversation's new status after the bot's reply, or None when it stays (on the channels and in the
+    owner's playground alike)."""
     if result.reply.opted_out:
         return ConversationStatus.opted_out
     if result.reply.opted_in and status == ConversationStatus.opted_out:

@@ -16,6 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
+from bot.conversations.bot_settings import BotSettings
 from bot.conversations.held_messages import held_for_a_person
 from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
 from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id, to_resend
@@ -31,10 +32,9 @@ from bot.conversations.turn_plan import (
 )
 from bot.metrics import Metrics
 from bot.pipeline import classify_turn, run_turn
-from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.types import LeadStage, LeadState, TurnResult
 from bot.sales import leads as lead_store
-from bot.sales.bot_settings import BotSettings
 from bot.sales.counters import bump_daily, day_of
 from channels.accounts import ChannelAccount
 from channels.graph import GraphError
@@ -58,7 +58,7 @@ class TurnRunner:
         metrics: Metrics,
         clock: Clock,
         *,
-        model: SalesChatModel | None,
+        model: ModelClient | None,
         model_timeout_s: float,
     ) -> None:
         self._db = db

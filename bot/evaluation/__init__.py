@@ -20,7 +20,7 @@ from bot.evaluation.runner import Tally, print_tally, run_case
 from bot.evaluation.store import list_questions
 from bot.evaluation.verdicts import default_platform
 from bot.pipeline.guard import campaign_texts
-from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.model_client import ModelClient
 from knowledge.campaigns import visible_campaigns
 from knowledge.catalog import owner_texts
 from knowledge.models import Campaign
@@ -42,7 +42,7 @@ class EvalReport:
 
 
 async def evaluate_tenant(
-    db: AsyncDatabase, index: KnowledgeIndex, tenant_id: str, *, model: SalesChatModel | None = None, timeout_s: float = 8.0
+    db: AsyncDatabase, index: KnowledgeIndex, tenant_id: str, *, model: ModelClient | None = None, timeout_s: float = 8.0
 ) -> EvalReport:
     knowledge = await load_tenant_knowledge(db, tenant_id)
     own = await list_questions(db, tenant_id)
@@ -61,7 +61,7 @@ async def evaluate_tenant(
     known = [(c.product.price_cents, c.product.currency) for c in knowledge.campaigns]
     known += [(a.minor, a.currency) for text in texts for a in extract_amounts(text) if a.currency]
     report = EvalReport(tenant_id, cases=len(cases))
-    modes: list[tuple[str, SalesChatModel | None]] = [("offline", None)]
+    modes: list[tuple[str, ModelClient | None]] = [("offline", None)]
     if model is not None:
         modes.append(("model", model))
     for name, chosen in modes:

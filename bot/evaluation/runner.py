@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.conversations.turn_context import understood_turn
+from bot.conversations.turn_context import turn_context
 from bot.evaluation.cases import EvalCase
 from bot.evaluation.checks import answers, lie_reached, passage_found, wrong_amounts
-from bot.pipeline import choose_campaign, run_turn
+from bot.pipeline import run_turn
 from bot.pipeline.claims import numbers_said, unsupported
-from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
 from bot.pipeline.verify import ignored_phrases, support_texts
 from knowledge.retrieval import KnowledgeIndex
@@ -95,31 +95,22 @@ async def answer_turn(
     history: list[HistoryItem] | None = None,
     lead: LeadState | None = None,
     current_id: str = "",
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     timeout_s: float,
 ) -> tuple[TurnContext, TurnResult]:
     """One customer turn on `platform`, seen as bot.conversations.turn_context builds it (the campaigns visible
     there, the passages found with the customer's words and the conversation so far), answered by `run_turn`.
     Nothing is stored or sent."""
-    history = history or []
-    turn, reading, spent = await understood_turn(knowledge, db, tenant_id, [text], history, platform=platform, model=model)
-    campaigns = turn.facts.products
-    current = next((c for c in campaigns if c.id == current_id), None)
-    ctx = TurnContext(
-        tenant_id=tenant_id,
-        platform=platform,
-        customer_name="",
-        customer_id="",
-        profile=turn.profile,
-        campaigns=campaigns,
-        campaign=choose_campaign(text, campaigns, current),
-        history=history,
-        turn_texts=[text],
-        lead=lead or LeadState(),
-        facts=turn.facts,
-        passages=turn.passages,
-        reading=reading,
-        prior_usage=spent,
+    ctx = await turn_context(
+        knowledge,
+        db,
+        tenant_id,
+        platform,
+        [text],
+        history or [],
+        lead or LeadState(),
+        current_campaign_id=current_id,
+        model=model,
     )
     return ctx, await run_turn(ctx, model=model, timeout_s=timeout_s)
 
@@ -133,7 +124,7 @@ async def _turn(
     history: list[HistoryItem],
     lead: LeadState,
     current_id: str,
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     timeout_s: float,
 ) -> tuple[TurnContext, TurnResult]:
     return await answer_turn(
@@ -156,7 +147,7 @@ async def run_case(
     tenant_id: str,
     case: EvalCase,
     *,
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     timeout_s: float,
     known_amounts: list[tuple[int, str]],
     tenant_texts: list[str] | None = None,

@@ -23,7 +23,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.evaluation.expected import carries, fold
 from bot.evaluation.runner import answer_turn
 from bot.evaluation.store import OwnerQuestion
-from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.phrases import every_translation
 from channels.accounts import list_accounts
 from knowledge.campaigns import visible_campaigns
@@ -102,7 +102,7 @@ async def run_questions(
     tenant_id: str,
     questions: list[OwnerQuestion],
     *,
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     timeout_s: float,
 ) -> list[QuestionResult]:
     """Every question answered as a customer's first message, in the order given. Through a model a few run at

@@ -12,11 +12,11 @@ import time
 
 import redis.asyncio as aioredis
 
+from bot.conversations.bot_settings import BotSettings
 from bot.conversations.records import Conversation
 from bot.conversations.turns import TurnRunner
 from bot.inbound.draining import TurnGate
 from bot.inbound.locks import conversation_lock
-from bot.sales.bot_settings import BotSettings
 from channels.accounts import ChannelAccount
 
 

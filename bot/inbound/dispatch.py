@@ -18,6 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
+from bot.conversations.bot_settings import BotSettings, get_bot_settings
 from bot.conversations.handoff import count_person_answer
 from bot.conversations.records import Conversation, ConversationStatus, InboundState
 from bot.conversations.sending import ReplySender
@@ -36,7 +37,6 @@ from bot.inbound.shared_reads import SharedReads
 from bot.log_context import tenant_id_var
 from bot.metrics import Metrics
 from bot.pipeline import choose_campaign
-from bot.sales.bot_settings import BotSettings, get_bot_settings
 from bot.sales.counters import bump_daily, day_of, hour_field
 from channels.accounts import ChannelAccount, find_by_platform_account
 from channels.customer_names import CustomerNames

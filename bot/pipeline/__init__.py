@@ -10,7 +10,8 @@ from bot.pipeline.lead_scoring import (
     score_lead,
     stage_for,
 )
-from bot.pipeline.llm import ModelUnavailable, build_chat_model, llm_reply
+from bot.pipeline.llm import ModelUnavailable, llm_reply
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.offline import offline_reply
 from bot.pipeline.types import (
     Classification,
@@ -33,12 +34,12 @@ __all__ = [
     "Intent",
     "LeadFields",
     "LeadState",
+    "ModelClient",
     "ModelUnavailable",
     "Reply",
     "TurnContext",
     "TurnResult",
     "Usage",
-    "build_chat_model",
     "capture_lead_fields",
     "check_reply",
     "choose_campaign",

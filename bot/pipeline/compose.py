@@ -11,7 +11,8 @@ from bot.pipeline.flow import greeted, greeting_for, is_first_reply
 from bot.pipeline.guard import INSTRUCTIONS_REPEATED
 from bot.pipeline.judge import Judgement, claim_units, judge_claims
 from bot.pipeline.leads import update_lead
-from bot.pipeline.llm import ModelUnavailable, SalesChatModel, llm_reply
+from bot.pipeline.llm import ModelUnavailable, llm_reply
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.model_usage import add_usage
 from bot.pipeline.offline import offline_reply, safe_reply
 from bot.pipeline.own_words import customer_own_words
@@ -80,7 +81,7 @@ def _kept_sentences(ctx: TurnContext, candidate: Reply, handoff: bool, judgement
 
 
 async def _judged(
-    model: SalesChatModel | None, ctx: TurnContext, candidate: Reply, time_left_s: float
+    model: ModelClient | None, ctx: TurnContext, candidate: Reply, time_left_s: float
 ) -> tuple[Judgement | None, Usage | None]:
     """The claim judge's verdict on a model draft; none for the offline responder's replies (the tenant's own
     words) or when no time is left."""
@@ -94,7 +95,7 @@ async def _repaired(
     candidate: Reply,
     violations: list[str],
     classification: Classification,
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     time_left_s: float,
     handoff: bool,
     judgement: Judgement | None,
@@ -139,7 +140,7 @@ def _asks_question(ctx: TurnContext) -> bool:
     return "?" in ctx.turn_text or bool(ctx.reading and ctx.reading.asks_question)
 
 
-async def run_turn(ctx: TurnContext, *, model: SalesChatModel | None, timeout_s: float) -> TurnResult:
+async def run_turn(ctx: TurnContext, *, model: ModelClient | None, timeout_s: float) -> TurnResult:
     """Answer the customer's burst. Correct without a model: the offline responder answers then."""
     started = time.perf_counter()
     # Quotes and instructions a message carries are not the customer's intent (own_words.py).

@@ -24,7 +24,7 @@ from bot.pipeline.text import content_words, detect_language, fold, split_senten
 from bot.pipeline.types import Usage
 
 if TYPE_CHECKING:
-    from bot.pipeline.llm import SalesChatModel
+    from bot.pipeline.model_client import ModelClient
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def judgement_from(message: object, sentences: list[str], sources: dict[str, str
 
 
 async def judge_claims(
-    model: SalesChatModel, text: str, sources: dict[str, str], *, timeout_s: float = JUDGE_TIMEOUT_S
+    model: ModelClient, text: str, sources: dict[str, str], *, timeout_s: float = JUDGE_TIMEOUT_S
 ) -> tuple[Judgement | None, Usage | None]:
     """The checked verdict on every statement of `text` (None when there is none in time, or nothing usable:
     the rule-based claim check then decides alone) and what the call cost."""

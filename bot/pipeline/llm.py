@@ -1,4 +1,4 @@
-"""The model path: Groq through langchain-groq, structured output, one bounded attempt.
+"""The model path: the reply as a forced tool call of the model client, structured output, one bounded attempt.
 
 Any failure (timeout, rate limit, server error, output that does not fit the schema) becomes one
 `ModelUnavailable`, so the caller answers with the offline responder at once. The SDK's own retries are
@@ -10,17 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from functools import cached_property
 
-from langchain_core.runnables import Runnable
-from langchain_groq import ChatGroq
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
-from bot.pipeline.judge import JUDGE_MAX_TOKENS, JUDGE_TOOL, ClaimCheck
 from bot.pipeline.lead_scoring import EMAIL_RE, find_phone, region_for_customer
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.model_usage import cost_usd, usage_of
 from bot.pipeline.prompts import TOOL_NAME, build_messages, next_question
-from bot.pipeline.reading import READING_MAX_TOKENS, READING_TOOL, MessageReading
 from bot.pipeline.text import fold
 from bot.pipeline.turn_view import visible_campaigns
 from bot.pipeline.types import (
@@ -81,43 +77,6 @@ class ReplyDraft(BaseModel):
         return value
 
 
-class SalesChatModel(ChatGroq):
-    """ChatGroq bound once to the reply tool, which the model must call (a JSON schema and a tool definition
-    are not rebuilt for every message).
-
-    Structured output is asked of the model as a forced tool call, as `with_structured_output(method=
-    "function_calling")` does; the call's arguments are validated here rather than by a chain of output
-    parsers, which costs several runnable steps and thread hops per message at no gain.
-    """
-
-    @cached_property
-    def reply_runnable(self) -> Runnable:
-        return self.bind_tools([ReplyDraft], tool_choice=TOOL_NAME)
-
-    @cached_property
-    def reading_runnable(self) -> Runnable:
-        """The message-reading call (reading.py): a short forced tool call."""
-        return self.bind_tools([MessageReading], tool_choice=READING_TOOL, max_tokens=READING_MAX_TOKENS, temperature=0)
-
-    @cached_property
-    def judge_runnable(self) -> Runnable:
-        """The claim judge's call (judge.py): a forced tool call, deterministic as the model allows."""
-        return self.bind_tools([ClaimCheck], tool_choice=JUDGE_TOOL, max_tokens=JUDGE_MAX_TOKENS, temperature=0)
-
-
-def build_chat_model(api_key: str, model: str, base_url: str | None, timeout_s: float) -> SalesChatModel:
-    """A Groq chat model; `base_url` points at another server speaking Groq's API (empty for Groq's own)."""
-    return SalesChatModel(  # type: ignore[call-arg]  # langchain-groq names the field model_name, aliased `model`
-        model=model,
-        api_key=api_key,
-        base_url=base_url or None,
-        timeout=timeout_s,
-        max_retries=0,
-        temperature=0.3,
-        max_tokens=500,
-    )
-
-
 def _clean(value: str | None, limit: int) -> str | None:
     if value is None:
         return None
@@ -167,7 +126,7 @@ def _reply_from_draft(ctx: TurnContext, classification: Classification, draft: R
 
 
 async def llm_reply(
-    model: SalesChatModel, ctx: TurnContext, classification: Classification, *, timeout_s: float, correction: str = ""
+    model: ModelClient, ctx: TurnContext, classification: Classification, *, timeout_s: float, correction: str = ""
 ) -> tuple[Reply, Usage]:
     """The model's reply for this turn and what it cost, or `ModelUnavailable`. `correction` names what a
     previous draft stated without support, so the model writes it again without that."""
@@ -205,4 +164,4 @@ def draft_from(message: object) -> ReplyDraft | None:
     return None
 
 
-__all__ = ["TOOL_NAME", "ModelUnavailable", "ReplyDraft", "build_chat_model", "cost_usd", "llm_reply"]
+__all__ = ["TOOL_NAME", "ModelUnavailable", "ReplyDraft", "cost_usd", "llm_reply"]

@@ -12,7 +12,7 @@ from bot.pipeline.text import content_words, fold
 from bot.pipeline.types import HistoryItem, Reading
 
 if TYPE_CHECKING:
-    from bot.pipeline.llm import SalesChatModel
+    from bot.pipeline.model_client import ModelClient
 
 # "and where are you?", "what about saturdays?", "y el envío?", "und wo seid ihr?", "et le dimanche ?"
 _FOLLOW_UP = re.compile(
@@ -74,7 +74,7 @@ def clean_rewrite(text: str) -> str | None:
 
 
 async def rewritten_query(
-    model: SalesChatModel, turn_texts: list[str], history: list[HistoryItem], *, timeout_s: float = REWRITE_TIMEOUT_S
+    model: ModelClient, turn_texts: list[str], history: list[HistoryItem], *, timeout_s: float = REWRITE_TIMEOUT_S
 ) -> str | None:
     """The question as the model reads it, in English and standalone, or None (no model answer in time, an
     error, nothing usable). One cheap call: a few output tokens, no retries; the turn never waits longer."""
@@ -82,7 +82,7 @@ async def rewritten_query(
         return None
     try:
         async with asyncio.timeout(timeout_s):
-            message = await model.bind(max_tokens=REWRITE_MAX_TOKENS).ainvoke(rewrite_messages(turn_texts, history))
+            message = await model.rewrite_runnable.ainvoke(rewrite_messages(turn_texts, history))
     except Exception as exc:  # timeouts and every SDK error mean the same: search with the customer's words
         log.info("query rewrite unavailable", extra={"error": type(exc).__name__})
         return None

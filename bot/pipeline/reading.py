@@ -20,7 +20,7 @@ from bot.pipeline.types import HistoryItem, Intent, Reading, Usage
 from knowledge.language import supported_languages
 
 if TYPE_CHECKING:
-    from bot.pipeline.llm import SalesChatModel
+    from bot.pipeline.model_client import ModelClient
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def reading_from(message: object, languages: list[str]) -> Reading | None:
 
 
 async def read_message(
-    model: SalesChatModel,
+    model: ModelClient,
     turn_texts: list[str],
     history: list[HistoryItem],
     languages: list[str],

@@ -1,18 +1,16 @@
 """The web application: webhooks, operations endpoints, a worker, and the owner-facing extensions.
 
-`bot/` never imports `dashboard/`: the owner API and pages plug in as *extensions*, named by
-`module:function` strings and called with the app before it starts (see `DEFAULT_EXTENSIONS`).
+The runtime never names `dashboard/`: the owner API and pages plug in as *extensions*, callables handed to
+`create_app` by the process's entry and called with the app before it starts (see `bot/runtime/host.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -22,36 +20,16 @@ from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
 from bot.log_context import request_id_var, tenant_id_var
 from bot.runtime.embedded import EmbeddedServer
-from bot.runtime.engine import Engine, build_engine
+from bot.runtime.engine import build_engine
+from bot.runtime.host import ENGINE, INBOUND, SERVICES, SETTINGS, STARTUP_LINES, Extension, StartupLines
 from bot.runtime.housekeeping import chores_running
 from bot.runtime.logs import quiet_parser_noise
-from bot.runtime.services import Services, open_services
+from bot.runtime.services import open_services
 from bot.runtime.settings import Settings
 from channels.webhooks import WebhookConfig, setup_webhook_routes
 from knowledge.language import warm_up
 
 log = logging.getLogger(__name__)
-
-SERVICES = web.AppKey("services", Services)
-ENGINE = web.AppKey("engine", Engine)
-SETTINGS = web.AppKey("settings", Settings)
-INBOUND = web.AppKey("inbound", InboundStream)
-SERVE_URL = web.AppKey("serve_url", str)  # where this process listens, for start-up messages
-
-
-# Lines extensions want printed once the server listens (the demo's URLs and login).
-@dataclass
-class StartupLines:
-    lines: list[str] = field(default_factory=list)
-
-
-STARTUP_LINES = web.AppKey("startup_lines", StartupLines)
-
-DEFAULT_EXTENSIONS = ("dashboard.web:setup_dashboard",)
-# The demo tenant belongs to the owner side (login, tenant), so the dashboard seeds it.
-DEMO_EXTENSIONS = (*DEFAULT_EXTENSIONS, "dashboard.demo:setup_demo")
-
-Extension = Callable[[web.Application], None]
 
 
 @web.middleware
@@ -111,17 +89,13 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
-def load_extension(spec: str) -> Extension:
-    module_name, _, attribute = spec.partition(":")
-    return getattr(importlib.import_module(module_name), attribute)
-
-
 def create_app(
     settings: Settings,
     *,
     run_worker: bool = True,
-    extensions: Sequence[str | Extension] = DEFAULT_EXTENSIONS,
+    extensions: Sequence[Extension] = (),
 ) -> web.Application:
+    """The platform's own app (webhooks, operations endpoints, a worker), with `extensions` plugged in."""
     quiet_parser_noise()
     # Webhook bodies are read by the channel routes with their own 3 MB limit; owner uploads by theirs.
     app = web.Application(middlewares=[request_context], client_max_size=12 * 1024 * 1024)
@@ -170,7 +144,7 @@ def create_app(
         sink=_LazySink(app),
     )
     for extension in extensions:
-        (load_extension(extension) if isinstance(extension, str) else extension)(app)
+        extension(app)
     return app
 
 

@@ -11,13 +11,16 @@ import signal
 import socket
 import sys
 import uuid
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot.runtime.logs import configure_logging
 from bot.runtime.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.runtime.host import OwnerSide
 
 log = logging.getLogger("bot")
 
@@ -67,12 +70,13 @@ def _listen_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-async def _serve(settings: Settings, host: str, port: int, *, demo: bool, run_worker: bool = True) -> None:
-    from bot.runtime.app import DEFAULT_EXTENSIONS, DEMO_EXTENSIONS, SERVE_URL, STARTUP_LINES, create_app
+async def _serve(settings: Settings, host: str, port: int, *, demo: bool, owner_side: OwnerSide, run_worker: bool = True) -> None:
+    from bot.runtime.app import create_app
+    from bot.runtime.host import SERVE_URL, STARTUP_LINES
     from bot.runtime.parser_errors import started_runner
 
     sock = _listen_socket(host, port)
-    extensions = DEMO_EXTENSIONS if demo else DEFAULT_EXTENSIONS
+    extensions = owner_side.demo if demo else owner_side.serve
     app = create_app(settings, run_worker=run_worker, extensions=extensions)
     app[SERVE_URL] = f"http://{host}:{port}"
     # On SIGTERM requests in flight get this long to finish (a webhook takes milliseconds, a Leo answer seconds).
@@ -168,7 +172,9 @@ def _run_long(main_coroutine: Coroutine[Any, Any, None]) -> None:
         uvloop.run(main_coroutine)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, owner_side: Callable[[], OwnerSide] | None = None) -> int:
+    """`owner_side` gives what `serve` and `demo` plug into the web app (the owner's pages and API); it is
+    called only by those commands, so a worker never loads it."""
     args = _parser().parse_args(argv)
     # What this process writes (DATA_DIR: the secret key, the embedded servers' files) is its owner's alone.
     os.umask(0o077)
@@ -180,7 +186,14 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command in ("serve", "demo"):
         try:
-            _run_long(_serve(settings, args.host, args.port, demo=args.command == "demo", run_worker=not args.no_worker))
+            # Loaded once the settings are known good: a bad setting is refused before anything heavy is imported.
+            from bot.runtime.host import OwnerSide
+
+            side = owner_side() if owner_side is not None else OwnerSide()
+            serving = _serve(
+                settings, args.host, args.port, demo=args.command == "demo", owner_side=side, run_worker=not args.no_worker
+            )
+            _run_long(serving)
         except PortUnavailable as exc:
             print(str(exc), file=sys.stderr)
             return 2

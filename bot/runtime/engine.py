@@ -9,7 +9,7 @@ from bot.conversations.turns import TurnRunner
 from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.dispatch import EventDispatcher
 from bot.inbound.draining import TurnGate
-from bot.pipeline.llm import SalesChatModel, build_chat_model
+from bot.runtime.chat_model import SalesChatModel, build_chat_model
 from bot.runtime.services import Services
 from bot.runtime.settings import Settings
 from channels.customer_names import CustomerNames

@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bot.conversations.records import Conversation
+from bot.sales.conversation_ref import ConversationRef
 from bot.sales.counters import bump_daily, day_of
 from bot.sales.leads import mark_converted
 from knowledge.models import ISO_CURRENCIES, to_major, to_minor
@@ -48,7 +48,7 @@ def conversion_id(
 
 async def record_conversion(
     db: AsyncDatabase,
-    conversation: Conversation,
+    conversation: ConversationRef,
     data: ConversionIn,
     *,
     now: datetime,

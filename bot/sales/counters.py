@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bot.clock import local_time
 from bot.pipeline.types import Intent
-from bot.sales.bot_settings import local_time
 
 HOUR_FIELDS = tuple(f"in_h{hour:02d}" for hour in range(24))
 # Answered turns by what the customer wanted (price questions, objections, buying signals ...).

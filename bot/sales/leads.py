@@ -16,10 +16,10 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bot.conversations.records import Conversation
 from bot.pipeline.lead_notes import LeadNote, read_note, read_notes
 from bot.pipeline.lead_scoring import next_step_note
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
+from bot.sales.conversation_ref import ConversationRef
 from knowledge.models import to_major
 
 FIELD_NAMES = tuple(LeadFields.model_fields)
@@ -139,7 +139,7 @@ def lead_to_doc(lead: Lead) -> dict[str, Any]:
 
 
 def lead_after_turn(
-    conversation: Conversation, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
+    conversation: ConversationRef, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
 ) -> Lead:
     """The lead a turn leaves behind. An owner's verdict (converted, lost) and a recorded sale stand."""
     stage = previous.stage if previous and previous.stage in FINAL_STAGES else state.stage
@@ -171,7 +171,7 @@ def lead_after_turn(
 
 
 async def save_lead_after_turn(
-    db: AsyncDatabase, conversation: Conversation, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
+    db: AsyncDatabase, conversation: ConversationRef, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
 ) -> Lead:
     """Store the lead after a turn. `previous` is the stored lead as the turn read it (None: there was none).
 

@@ -7,7 +7,7 @@ import logging
 
 from aiohttp import web
 
-from bot.runtime.services import Services
+from bot.runtime.host import Services
 from channels.account_check import connect_checked_account
 from channels.accounts import ChannelAccount, account_to_api, account_token, disconnect_account, get_account, list_accounts
 from channels.crypto import TokenCipher

@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
+from bot.conversations.bot_settings import get_bot_settings
 from bot.conversations.handoff import human_reply, release, take_over
 from bot.conversations.queries import (
     conversation_ids_at_stage,
@@ -19,8 +20,7 @@ from bot.conversations.queries import (
 from bot.conversations.records import Conversation, ConversationDelivery, Message
 from bot.conversations.sending import SendOutcome
 from bot.inbound.retry import retry_delivery
-from bot.runtime.app import INBOUND
-from bot.sales.bot_settings import get_bot_settings
+from bot.runtime.host import INBOUND
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.leads import Lead, get_lead, lead_history, leads_of_conversations
 from channels.problems import PASSING_PROBLEMS, known_problem, problem_of_code

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.runtime.logs import tenant_id_var
-from bot.runtime.services import Services
+from bot.log_context import tenant_id_var
+from bot.runtime.host import Services
 from channels.accounts import ChannelAccount, connect_account, disconnect_account, get_account
 from channels.facebook_login import (
     PageInfo,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.sales.bot_settings import get_bot_settings
+from bot.conversations.bot_settings import get_bot_settings
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
 from dashboard.error_table import FieldsInvalid

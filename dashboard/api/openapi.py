@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.runtime.app import SETTINGS
+from bot.runtime.host import SETTINGS
 from dashboard.api.operations import API, ApiRoutes
 from dashboard.schemas import OpenApiOut
 

@@ -12,17 +12,17 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Literal
 
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from bot.conversations.turn_context import HISTORY_LIMIT, understood_turn
-from bot.pipeline import choose_campaign, classify_turn, run_turn
-from bot.pipeline.llm import SalesChatModel
-from bot.pipeline.types import HistoryItem, Intent, LeadState, TurnContext, TurnResult
-from bot.runtime.app import ENGINE
-from bot.runtime.services import Services
+from bot.conversations.records import ConversationStatus
+from bot.conversations.turn_context import HISTORY_LIMIT, turn_context
+from bot.conversations.turn_plan import person_has_it, status_after_turn, stays_opted_out
+from bot.pipeline import classify_turn, run_turn
+from bot.pipeline.model_client import ModelClient
+from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
+from bot.runtime.host import ENGINE, Services
 from dashboard.api.operations import ApiRoutes, add_api
 from dashboard.context import services, tenant_id
 from dashboard.lead_words import reasons_in_words
@@ -40,15 +40,15 @@ class PlaygroundSession(BaseModel):
 
     platform: str
     campaign_id: str = ""
-    # As a conversation's status on the channels: "bot", "handoff" (a person has it) or "opted_out".
-    status: Literal["bot", "handoff", "opted_out"] = "bot"
+    # As a conversation's status on the channels (a person never takes a playground chat, so never `human`).
+    status: ConversationStatus = ConversationStatus.bot
     history: list[HistoryItem] = Field(default_factory=list)
     lead: LeadState = Field(default_factory=LeadState)
 
 
 @dataclass(frozen=True)
 class PlaygroundState:
-    model: SalesChatModel | None
+    model: ModelClient | None
 
 
 PLAYGROUND = web.AppKey("playground", PlaygroundState)
@@ -73,54 +73,42 @@ async def save_session(p: Services, tenant: str, session_id: str, session: Playg
 
 
 async def playground_context(
-    p: Services, tenant: str, session: PlaygroundSession, message: str, model: SalesChatModel | None
+    p: Services, tenant: str, session: PlaygroundSession, message: str, model: ModelClient | None
 ) -> TurnContext:
-    """What a customer's turn on `session.platform` would see, as bot.conversations.turn_context.load_turn_context builds it."""
-    db, channel = p.db, session.platform
+    """What a customer's turn on `session.platform` would see, built as a channel's turn is."""
     history = session.history[-HISTORY_LIMIT:]
-    turn, reading, spent = await understood_turn(p.knowledge, db, tenant, [message], history, platform=channel, model=model)
-    campaigns = turn.facts.products
-    current = next((c for c in campaigns if c.id == session.campaign_id), None)
-    return TurnContext(
-        tenant_id=tenant,
-        platform=channel,
-        profile=turn.profile,
-        campaigns=campaigns,
-        campaign=choose_campaign(message, campaigns, current),
-        history=history,
-        turn_texts=[message],
-        lead=session.lead,
-        facts=turn.facts,
-        passages=turn.passages,
-        reading=reading,
-        prior_usage=spent,
+    return await turn_context(
+        p.knowledge,
+        p.db,
+        tenant,
+        session.platform,
+        [message],
+        history,
+        session.lead,
+        current_campaign_id=session.campaign_id,
+        model=model,
     )
 
 
 def advance(session: PlaygroundSession, ctx: TurnContext, message: str, result: TurnResult) -> PlaygroundSession:
     history = [*session.history, HistoryItem(sender="customer", text=message), HistoryItem(sender="bot", text=result.reply.text)]
-    status = session.status
-    if result.reply.opted_out:
-        status = "opted_out"
-    elif result.reply.opted_in:
-        status = "bot"
-    elif result.reply.handoff:
-        status = "handoff"
     return session.model_copy(
         update={
             "campaign_id": ctx.campaign.id if ctx.campaign else session.campaign_id,
             "history": history[-HISTORY_LIMIT:],
             "lead": result.lead,
-            "status": status,
+            "status": status_after_turn(session.status, result) or session.status,
         }
     )
 
 
 def silence(session: PlaygroundSession, message: str) -> str:
-    """Why the bot says nothing to this message, as on the channels; empty when it answers."""
-    if session.status == "handoff":
+    """Why the bot says nothing to this message, decided as on the channels; empty when it answers."""
+    if person_has_it(session.status):
         return "A person from your team has this conversation now, so the bot stays silent."
-    if session.status == "opted_out" and classify_turn([message]).intent != Intent.opt_in:
+    # As on the channels, the turn's intent is read only for a customer who opted out.
+    intent = classify_turn([message]).intent if session.status == ConversationStatus.opted_out else None
+    if stays_opted_out(session.status, intent):
         return "This customer opted out: the bot answers nothing until they write START."
     return ""
 

@@ -10,7 +10,7 @@ import jinja2
 from aiohttp import web
 
 from bot.conversations import queries as conversation_queries
-from bot.runtime.app import SERVICES
+from bot.runtime.host import SERVICES
 from bot.sales import lead_queries
 from dashboard.api.playground import setup_playground
 from dashboard.i18n import gettext, ngettext

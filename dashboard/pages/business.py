@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sales.bot_settings import get_bot_settings
+from bot.conversations.bot_settings import get_bot_settings
 from dashboard.api.knowledge import remove, search
 from dashboard.api.onboarding import read_profile, write_profile
 from dashboard.context import services

@@ -13,7 +13,7 @@ from aiohttp import web
 from babel.dates import format_skeleton
 from babel.numbers import format_currency, format_decimal
 
-from bot.sales.bot_settings import get_bot_settings
+from bot.conversations.bot_settings import get_bot_settings
 from channels.registry import all_channels
 from dashboard.context import services
 from dashboard.errors import Handler

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 from markupsafe import Markup
 
-from bot.sales.bot_settings import get_bot_settings
+from bot.conversations.bot_settings import get_bot_settings
 from dashboard.api.analytics import get_analytics
 from dashboard.context import services, tenant_id
 from dashboard.error_table import answer_for

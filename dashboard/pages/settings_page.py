@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.sales.bot_settings import BotSettings, get_bot_settings
+from bot.conversations.bot_settings import BotSettings, get_bot_settings
 from dashboard.api.bot_settings import replace_settings
 from dashboard.context import services
 from dashboard.errors import validation_fields

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 from babel.dates import format_skeleton
 
-from bot.runtime.settings import Settings
+from bot.runtime.host import Settings
 from dashboard.alert_mail import default_sender
 from dashboard.i18n.current import format_locale, gettext
 from dashboard.outgoing_mail import send_email

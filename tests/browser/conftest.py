@@ -75,9 +75,9 @@ class Site:
 
 @pytest.fixture
 async def site(aiohttp_server, aiohttp_client, make_settings, redis) -> Site:
-    from bot.runtime.app import create_app
     from dashboard.context import DASHBOARD
     from dashboard.passwords import Passwords
+    from tests.whole_app import create_app
 
     fake = FakeGraph()
     graph_server = await aiohttp_server(fake.app())

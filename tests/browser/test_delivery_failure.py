@@ -25,9 +25,10 @@ async def failing_site(aiohttp_server, aiohttp_client, make_settings, redis) -> 
     """The platform with a worker that gives a delivery up after two quick attempts (instead of five, 15 s apart)."""
     from bot.inbound.stream import InboundStream
     from bot.inbound.worker import Worker
-    from bot.runtime.app import ENGINE, SERVICES, create_app
+    from bot.runtime.host import ENGINE, SERVICES
     from dashboard.context import DASHBOARD
     from dashboard.passwords import Passwords
+    from tests.whole_app import create_app
 
     fake = FakeGraph()
     graph_server = await aiohttp_server(fake.app())
@@ -75,8 +76,8 @@ async def log_in(visit: Visit, site: Site, email: str) -> None:
 async def test_a_reply_that_could_not_be_delivered_is_seen_and_retried(
     failing_site: Site, open_visit, redis, viewport: str
 ) -> None:
-    from bot.runtime.app import SERVICES
     from bot.runtime.embedded import free_port
+    from bot.runtime.host import SERVICES
 
     site = failing_site
     email = f"{viewport}-failure@example.com"

@@ -58,7 +58,7 @@ IN_VIEW = """(selector) => {
 
 async def seed(site: Site, tenant_id: str) -> None:
     """Two campaigns over the last days: the retreat brings the most revenue, the pass converts best."""
-    from bot.runtime.app import SERVICES
+    from bot.runtime.host import SERVICES
 
     db = site.app[SERVICES].db
     today = datetime.now(UTC).date()

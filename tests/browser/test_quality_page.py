@@ -16,7 +16,7 @@ GUIDE = b"# Studio guide\n\nCan I bring my dog?\nDogs are welcome on the terrace
 
 
 async def seed(site: Site, tenant_id: str) -> None:
-    from bot.runtime.app import SERVICES
+    from bot.runtime.host import SERVICES
 
     db = site.app[SERVICES].db
     body = {

@@ -50,7 +50,7 @@ async def business(site: Site, email: str) -> tuple[str, dict[str, str]]:
 
 
 def db_of(site: Site) -> Any:
-    from bot.runtime.app import SERVICES
+    from bot.runtime.host import SERVICES
 
     return site.app[SERVICES].db
 

@@ -49,6 +49,6 @@ async def rival(api: TestClient) -> SignedUp:
 
 
 def platform_of(api: TestClient):
-    from bot.runtime.app import SERVICES
+    from bot.runtime.host import SERVICES
 
     return api.server.app[SERVICES]

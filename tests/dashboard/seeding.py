@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import store as convs
+from bot.conversations.bot_settings import BotSettings, save_bot_settings
 from bot.conversations.records import Conversation, ConversationStatus
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
-from bot.sales.bot_settings import BotSettings, save_bot_settings
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.counters import bump_daily
 from bot.sales.leads import save_lead_after_turn

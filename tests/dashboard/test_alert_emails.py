@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.conversations import store as convs
 from bot.conversations.undelivered import note_failed
-from bot.runtime.app import SETTINGS
+from bot.runtime.host import SETTINGS
 from dashboard.alert_mail import alert_due
 from dashboard.alerts import AlertMailer
 from tests.clocks import SettableClock

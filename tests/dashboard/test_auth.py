@@ -106,7 +106,7 @@ async def test_api_requires_authentication(api: TestClient, owner: SignedUp) -> 
 @pytest.fixture
 async def proxied(aiohttp_client, make_settings, redis) -> TestClient:
     """The app behind one reverse proxy, so each test request can come from the address it names."""
-    from bot.runtime.app import create_app
+    from tests.whole_app import create_app
 
     client = await aiohttp_client(create_app(make_settings(trusted_proxy_hops=1), run_worker=False))
     client.server.app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

@@ -115,9 +115,9 @@ async def test_the_account_is_read_with_its_token_and_metas_name_kept(api: TestC
 
 
 async def test_meta_unreachable_connects_nothing_and_says_try_again(aiohttp_client, make_settings, redis) -> None:
-    from bot.runtime.app import create_app
     from bot.runtime.embedded import free_port
     from tests.dashboard.conftest import sign_up
+    from tests.whole_app import create_app
 
     api = await aiohttp_client(create_app(make_settings(graph_api_url=f"http://127.0.0.1:{free_port()}/v21.0"), run_worker=False))
     owner = await sign_up(api, "offline@example.com")

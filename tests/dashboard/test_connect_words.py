@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 
-from bot.runtime.app import create_app
 from bot.runtime.embedded import free_port
 from dashboard.context import DASHBOARD
 from dashboard.passwords import Passwords
 from tests.dashboard.conftest import sign_up
 from tests.dashboard.test_pages import form_login, hidden_token
+from tests.whole_app import create_app
 
 UNREACHABLE = "Facebook could not be reached to check this access token. Nothing was saved; try again in a minute."
 

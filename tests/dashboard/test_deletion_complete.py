@@ -16,7 +16,7 @@ from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.inbound.stream import DEADLETTER, STREAM
 from bot.inbound.worker import Worker
-from bot.runtime.app import ENGINE, INBOUND
+from bot.runtime.host import ENGINE, INBOUND
 from dashboard.redis_erasure import BusinessMarks, names_business, without_accounts
 from tests.dashboard.conftest import platform_of, sign_up
 from tests.dashboard.test_accounts import give_a_business_data

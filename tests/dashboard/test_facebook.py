@@ -12,13 +12,13 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
-from bot.runtime.app import create_app
 from channels.facebook_login import sign_request
 from dashboard.context import DASHBOARD
 from dashboard.passwords import Passwords
 from dashboard.sessions import SessionStore
 from tests.conftest import APP_SECRET
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
+from tests.whole_app import create_app
 
 PUBLIC = "https://bot.example.com"
 CALLBACK = f"{PUBLIC}/api/integrations/facebook/callback"

@@ -8,7 +8,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from pydantic import ValidationError
 
-from bot.sales.bot_settings import BotSettings
+from bot.conversations.bot_settings import BotSettings
 from dashboard.errors import validation_fields
 from dashboard.field_errors import SENTENCES, error_sentences, field_label, sentence
 from dashboard.schemas import SignupIn, TokenIn

@@ -43,7 +43,7 @@ TRAIL = {
 @pytest.fixture
 async def api(aiohttp_client, make_settings, redis) -> TestClient:
     """The whole app with the pages (added here unless the dashboard already does), cheap argon2id."""
-    from bot.runtime.app import create_app
+    from tests.whole_app import create_app
 
     app = create_app(make_settings(), run_worker=False)
     if not any(resource.canonical == "/playground" for resource in app.router.resources()):

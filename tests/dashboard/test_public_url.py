@@ -7,12 +7,13 @@ import re
 import pytest
 from argon2 import PasswordHasher
 
-from bot.runtime.app import SERVE_URL, create_app
+from bot.runtime.host import SERVE_URL
 from dashboard.context import DASHBOARD
 from dashboard.passwords import Passwords
 from dashboard.public_url import serve_base
 from tests.dashboard.conftest import sign_up
 from tests.dashboard.test_pages import form_login
+from tests.whole_app import create_app
 
 
 @pytest.mark.parametrize(

@@ -228,7 +228,7 @@ async def fake_groq(aiohttp_server) -> FakeGroq:
 @pytest.fixture
 async def model_api(aiohttp_client, make_settings, redis, api_graph, fake_groq: FakeGroq) -> TestClient:
     """The whole app with a model set up, answering through the fake Groq server."""
-    from bot.runtime.app import create_app
+    from tests.whole_app import create_app
 
     settings = make_settings(graph_api_url=api_graph[1], groq_api_key="test-key", groq_base_url=fake_groq.url, groq_timeout_s=5)
     client = await aiohttp_client(create_app(settings, run_worker=False))

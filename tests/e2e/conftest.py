@@ -87,7 +87,7 @@ async def graph(aiohttp_server) -> tuple[FakeGraph, str]:
 @pytest.fixture
 async def platform_client(aiohttp_client, make_settings, graph, redis):
     """The app with its background worker, sending to the fake Graph API."""
-    from bot.runtime.app import create_app
+    from tests.whole_app import create_app
 
     _, url = graph
     app = create_app(make_settings(graph_api_url=url))

@@ -14,8 +14,8 @@ import pytest
 
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
-from bot.runtime.app import SERVICES, create_app
 from bot.runtime.engine import build_engine
+from bot.runtime.host import SERVICES
 from bot.runtime.services import open_services
 from bot.runtime.settings import Settings
 from knowledge.documents import add_document
@@ -34,6 +34,7 @@ from tests.e2e.conftest import (
     wait_for_texts,
 )
 from tests.fakes.groq_server import FakeGroq, start_fake_groq, tool_answer
+from tests.whole_app import create_app
 
 DEBOUNCE_MS = 400
 APART = timedelta(seconds=1.5)

@@ -14,8 +14,8 @@ import pytest
 
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
-from bot.runtime.app import ENGINE, SERVICES, create_app
 from bot.runtime.embedded import free_port
+from bot.runtime.host import ENGINE, SERVICES
 from tests.dashboard.test_pages import hidden_token
 from tests.e2e.conftest import (
     CAMPAIGN,
@@ -30,6 +30,7 @@ from tests.e2e.conftest import (
     signup,
 )
 from tests.fakes_meta import FakeGraph
+from tests.whole_app import create_app
 
 # A class name, a library's words or Meta's raw text: none may reach an owner.
 NOT_FOR_OWNERS = re.compile(r"Error\b|Exception|aiohttp|Client[A-Z]|OAuth|Graph error|HTTP \d|\(#\d+\)")

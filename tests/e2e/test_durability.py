@@ -18,8 +18,8 @@ from bot.conversations import messages as msgs
 from bot.conversations.records import InboundState
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
-from bot.runtime.app import SERVICES, create_app
 from bot.runtime.engine import build_engine
+from bot.runtime.host import SERVICES
 from bot.runtime.services import Services, open_services
 from bot.runtime.settings import Settings
 from channels.graph import GraphClient
@@ -43,6 +43,7 @@ from tests.e2e.conftest import (
     whatsapp_value,
 )
 from tests.fakes_meta import FakeGraph
+from tests.whole_app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 META_500 = (500, {"error": {"message": "An unexpected error has occurred.", "code": 2, "is_transient": True}})

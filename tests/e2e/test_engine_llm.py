@@ -32,7 +32,7 @@ async def groq(aiohttp_server) -> FakeGroq:
 @pytest.fixture
 async def llm_client(aiohttp_client, make_settings, graph, groq, redis):
     """The app with its worker, answering through the fake Groq and sending to the fake Graph API."""
-    from bot.runtime.app import create_app
+    from tests.whole_app import create_app
 
     _, graph_url = graph
     settings = make_settings(graph_api_url=graph_url, groq_api_key="test-key", groq_base_url=groq.url, groq_timeout_s=TIMEOUT_S)

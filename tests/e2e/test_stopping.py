@@ -7,8 +7,8 @@ import asyncio
 
 from bot.inbound.stream import ATTEMPTS, InboundStream
 from bot.inbound.worker import Worker
-from bot.runtime.app import ENGINE, SERVICES, create_app
 from bot.runtime.engine import build_engine
+from bot.runtime.host import ENGINE, SERVICES
 from tests.e2e.conftest import (
     PAGE_ID,
     conversation_of,
@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     settled,
 )
 from tests.fakes_meta import FakeGraph
+from tests.whole_app import create_app
 
 
 async def _states(client, tenant, psid: str) -> list[str]:

@@ -11,7 +11,7 @@ import time
 
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
-from bot.runtime.app import ENGINE, SERVICES, create_app
+from bot.runtime.host import ENGINE, SERVICES
 from bot.runtime.services import open_services, wait_until_loaded
 from tests.e2e.conftest import (
     PAGE_ID,
@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     sends_by_recipient,
     settled,
 )
+from tests.whole_app import create_app
 
 
 def _embedded(client, name: str):

@@ -15,8 +15,8 @@ from bot.conversations.records import InboundState
 from bot.conversations.sending import reply_message_id
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
-from bot.runtime.app import SERVICES, create_app
 from bot.runtime.engine import build_engine
+from bot.runtime.host import SERVICES
 from bot.runtime.services import open_services
 from channels.graph import GraphClient
 from tests.e2e.conftest import (
@@ -33,6 +33,7 @@ from tests.e2e.conftest import (
     signed,
 )
 from tests.fakes_meta import FakeGraph, GraphCall
+from tests.whole_app import create_app
 
 OUR_APP_ID = "111222333"
 CLIENT_TIMEOUT_S = 0.4

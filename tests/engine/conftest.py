@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.pipeline.llm import build_chat_model
+from bot.runtime.chat_model import build_chat_model
 from tests.fakes.groq_server import FakeGroq, start_fake_groq
 
 MODEL_NAME = "llama-3.3-70b-versatile"

@@ -20,7 +20,7 @@ from bot.evaluation.cases import EvalCase
 from bot.evaluation.checks import answers, folded, passage_found, wrong_amounts
 from bot.pipeline import choose_campaign, run_turn
 from bot.pipeline.claims import numbers_said, unsupported
-from bot.pipeline.llm import SalesChatModel
+from bot.pipeline.model_client import ModelClient
 from bot.pipeline.query import retrieval_query, rewritten_query, search_query
 from bot.pipeline.turn_view import clean_sentences
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
@@ -107,7 +107,7 @@ async def _turn(
     history: list[HistoryItem],
     lead: LeadState,
     campaign_id: str,
-    model: SalesChatModel | None,
+    model: ModelClient | None,
     timeout_s: float,
     query_for: QueryFor,
 ) -> tuple[TurnContext, TurnResult]:
@@ -139,7 +139,7 @@ async def ask(
     shop: Shop,
     question: Question,
     *,
-    model: SalesChatModel | None = None,
+    model: ModelClient | None = None,
     timeout_s: float = 2.0,
     query_for: QueryFor = engine_query,
 ) -> Outcome:
@@ -181,7 +181,7 @@ async def run_set(
     knowledge: KnowledgeIndex,
     *,
     split: str | None = None,
-    model: SalesChatModel | None = None,
+    model: ModelClient | None = None,
     query_for: QueryFor = engine_query,
     timeout_s: float = 2.0,
     before_each: Callable[[Question], None] | None = None,
@@ -243,7 +243,7 @@ def rate(pair: tuple[int, int]) -> str:
     return f"{pair[0]}/{pair[1]}" if pair[1] else "–"
 
 
-def rewriting(model: SalesChatModel) -> QueryFor:
+def rewriting(model: ModelClient) -> QueryFor:
     """The search a turn makes when a model is configured: its standalone reading of the question beside the
     customer's words (earlier turns of a case are searched as the engine would without one)."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.pipeline.classify import classify_turn
-from bot.pipeline.llm import ModelUnavailable, build_chat_model, cost_usd, llm_reply
+from bot.pipeline.llm import ModelUnavailable, cost_usd, llm_reply
 from bot.pipeline.types import HistoryItem, LeadFields, LeadState
+from bot.runtime.chat_model import build_chat_model
 from tests.engine.conftest import MODEL_NAME
 from tests.engine.samples import context
 from tests.fakes.groq_server import (

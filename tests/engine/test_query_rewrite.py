@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.pipeline.llm import build_chat_model
 from bot.pipeline.query import retrieval_query, rewritten_query, search_query
 from bot.pipeline.types import HistoryItem
+from bot.runtime.chat_model import build_chat_model
 from tests.fakes.groq_server import FakeGroq, server_error, slow, text_answer
 
 

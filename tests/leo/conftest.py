@@ -185,7 +185,7 @@ async def fake_groq(aiohttp_server) -> FakeGroq:
 @pytest.fixture
 async def groq_shop_api(aiohttp_client, make_settings, redis, fake_groq) -> tuple[TestClient, Shop, FakeGroq]:
     """The app with Leo on a fake Groq."""
-    from bot.runtime.app import create_app
+    from tests.whole_app import create_app
 
     app = create_app(make_settings(groq_api_key="test-key", groq_base_url=fake_groq.url, groq_timeout_s=5), run_worker=False)
     client = await aiohttp_client(app)

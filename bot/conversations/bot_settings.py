@@ -1,17 +1,19 @@
 """Per-tenant settings an owner changes: the business's time zone, and how long the bot pauses after a person answers.
 
-The time zone decides which day (and hour) a message or a sale counts for, so analytics show the owner's days.
+The pause is what a conversation obeys after a person answers; the time zone decides which day (and hour) a
+message or a sale counts for, so analytics show the owner's days (the zone's arithmetic is in `bot/clock.py`).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 from pymongo.asynchronous.database import AsyncDatabase
+
+from bot.clock import zone_of
 
 
 class BotSettings(BaseModel):
@@ -37,18 +39,6 @@ class BotSettings(BaseModel):
 @lru_cache(maxsize=1)
 def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones()) | {"UTC"}
-
-
-@lru_cache(maxsize=512)
-def zone_of(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def local_time(at: datetime, zone: ZoneInfo) -> datetime:
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(zone)
 
 
 async def get_bot_settings(db: AsyncDatabase, tenant_id: str) -> BotSettings:
