@@ -134,6 +134,7 @@ ROOMS: dict[str, Room] = {
         "roles, invitations, who did what",
         {
             "bot.runtime": RUNTIME_DOOR,
+            "knowledge": ("knowledge.domain_errors",),
             **{room: ANY for room in ("dashboard", "dashboard.api", "dashboard.pages", "dashboard.i18n")},
         },
         ("aiohttp", "pymongo"),
