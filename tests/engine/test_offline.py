@@ -282,3 +282,22 @@ def test_contact_details_after_the_owners_questions_get_the_purchase_link() -> N
     reply = answer("Ana, ana@globex.com, +34 612 345 678", campaigns=[mat], lead=LeadState(messages_in=2))
     assert "https://shop.acme.example.com/yoga-mat" in reply.text
     assert reply.cta_sent
+
+
+def test_a_sentence_is_read_with_its_own_sections_heading_not_another_sections() -> None:
+    from bot.pipeline.answers import _heading_over
+
+    guide = "# Sauna and spa\nThe spa opens at 7 am for hotel guests.\n\n# Rooms\nEvery room has a balcony and free wifi."
+    # What the rooms' sentence answers is read with "Rooms" only: the spa's heading says nothing about it.
+    assert _heading_over(guide, "Every room has a balcony and free wifi.") == ["Rooms"]
+    assert _heading_over(guide, "The spa opens at 7 am for hotel guests.") == ["Sauna and spa"]
+    assert _heading_over("No headings here. Just text.", "Just text.") == []
+
+
+def test_each_word_of_the_question_counts_once_whatever_its_forms_in_other_languages() -> None:
+    from bot.pipeline.answers import _word_forms
+
+    forms = _word_forms("how many rooms have balconies?", "en", {"de", "es"})
+    # One entry per meaning word ("rooms", "balconies"), each holding its stems in every language read.
+    assert len(forms) == 2
+    assert any("room" in entry for entry in forms) and any("balconi" in entry for entry in forms)

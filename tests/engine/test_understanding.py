@@ -228,3 +228,27 @@ def test_a_question_is_never_read_as_start_or_stop() -> None:
     asked = "do you open on sundays?"
     assert classify_turn([asked], reading(Intent.opt_in)).intent != Intent.opt_in
     assert classify_turn([asked], reading(Intent.opt_out)).intent != Intent.opt_out
+
+
+async def test_a_model_reply_that_states_no_fact_of_the_business_hands_the_question_to_a_person(
+    fake_groq: FakeGroq, chat_model
+) -> None:
+    # The model declines in its own words and forgets to ask for a person: the customer still gets one.
+    fake_groq.script(tool_answer({"reply": "Good question! I'm not sure about that one.", "sources": []}))
+    fake_groq.judge = judge_answering({})
+    ctx = context("can I bring my parrot?", passages=[DUTCH_RULES], lead=LeadState(messages_in=2))
+    result = await run_turn(ctx, model=chat_model, timeout_s=10)
+    assert result.reply.handoff
+    assert result.reply.text.startswith("Good question! I'm not sure about that one.")
+    assert result.reply.text != "Good question! I'm not sure about that one."  # the person is announced
+
+
+async def test_a_model_reply_that_answers_with_a_backed_fact_is_not_handed_over(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.script(tool_answer({"reply": "Dogs are welcome on a leash.", "sources": ["P1"]}))
+    fake_groq.judge = judge_answering(
+        {"Dogs are welcome": ("supported", "P1", "Honden zijn welkom aan de lijn", "Dogs are welcome on a leash")}
+    )
+    ctx = context("can I bring my dog?", passages=[DUTCH_RULES], lead=LeadState(messages_in=2))
+    result = await run_turn(ctx, model=chat_model, timeout_s=10)
+    assert result.reply.text == "Dogs are welcome on a leash."
+    assert not result.reply.handoff
