@@ -49,6 +49,10 @@ log = logging.getLogger(__name__)
 
 # Meta's customer-service window: the bot may answer for 24 hours after the customer's last message.
 WINDOW = timedelta(hours=24)
+# After a Click-to-Messenger or Click-to-Direct ad the window "may last up to 7 days" from the customer's first
+# message after the click (Messenger Platform policy). WhatsApp's ad entry point changes the price, not the window.
+AD_WINDOW = timedelta(days=7)
+AD_WINDOW_PLATFORMS = frozenset({"facebook", "instagram"})
 # How long after a send went unanswered its echo or status is awaited before the send is made again. Meta reports
 # a send within seconds of taking it, and a Graph too slow to answer in 10 s is still busy with it for a while.
 REPORT_WAIT_S = 30.0
@@ -78,10 +82,19 @@ class SendOutcome:
     problem: str = ""  # why it did not go out, as `channels.problems` names it
 
 
+def window_end(conversation: Conversation) -> datetime:
+    """Until when the conversation may be answered freely: 24 hours after the customer's last message, or, for a
+    conversation a Messenger or Instagram ad started, 7 days after their first message after the click if later."""
+    end = conversation.last_customer_at + WINDOW
+    if conversation.source.kind == "ad" and conversation.source_at and conversation.platform in AD_WINDOW_PLATFORMS:
+        end = max(end, conversation.source_at + AD_WINDOW)
+    return end
+
+
 def window_refusal(conversation: Conversation, sender: Literal["bot", "human"], now: datetime) -> str:
-    """Why this send may not go out now ("" when it may): the 24-hour window, which a person on Messenger or
-    Instagram may pass with the HUMAN_AGENT tag (see `window_tag`)."""
-    if now - conversation.last_customer_at <= WINDOW:
+    """Why this send may not go out now ("" when it may): the 24-hour window (longer after an ad, see
+    `window_end`), which a person on Messenger or Instagram may pass with the HUMAN_AGENT tag (see `window_tag`)."""
+    if now <= window_end(conversation):
         return ""
     if conversation.platform == "whatsapp":
         return "outside the 24-hour window: WhatsApp needs an approved template"
@@ -90,7 +103,7 @@ def window_refusal(conversation: Conversation, sender: Literal["bot", "human"], 
 
 def window_tag(conversation: Conversation, now: datetime) -> str:
     """The message tag a person's late answer needs (up to 7 days on Messenger and Instagram)."""
-    return "HUMAN_AGENT" if now - conversation.last_customer_at > WINDOW else ""
+    return "HUMAN_AGENT" if now > window_end(conversation) else ""
 
 
 def report_wait_left(awaiting_since: datetime, now: datetime, wait_s: float) -> float:
