@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pymongo import ASCENDING, IndexModel, ReplaceOne
+from pymongo import ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from knowledge.campaigns import list_campaigns
