@@ -10,12 +10,14 @@ from bot.runtime.app import SERVICES, SETTINGS
 from dashboard.alerts import setup_alerts
 from dashboard.api import (
     account,
+    ads,
     analytics,
     auth,
     bot_settings,
     campaigns,
     channels,
     conversations,
+    conversions_api,
     facebook,
     knowledge,
     leads,
@@ -50,6 +52,8 @@ ROUTE_MODULES = (
     conversations,
     leads,
     analytics,
+    ads,
+    conversions_api,
     leo,
     bot_settings,
     quality,
