@@ -98,6 +98,7 @@ SCRIPT_WORDS = (
     N_("Replies"),
     N_("Revenue"),
     N_("Revenue ({currency})"),
+    N_("Spend"),
     N_("Conversations"),
     N_("Sales"),
     N_("Leads"),
