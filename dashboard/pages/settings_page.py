@@ -12,8 +12,8 @@ from bot.sales.bot_settings import BotSettings, get_bot_settings
 from bot.sales.conversions_api import ConversionsSettingsIn, list_events, save_settings
 from dashboard.api.bot_settings import replace_settings
 from dashboard.api.meta_conversions import settings_out
-from dashboard.conversion_events import event_to_api
 from dashboard.context import services
+from dashboard.conversion_events import event_to_api
 from dashboard.errors import validation_fields
 from dashboard.i18n import LANGUAGES
 from dashboard.i18n.current import format_locale, gettext
