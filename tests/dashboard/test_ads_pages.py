@@ -107,3 +107,16 @@ async def test_the_settings_page_saves_the_conversions_api_and_shows_events_in_w
     html = await (await api.get("/settings")).text()
     assert "EAAGsecretTokenValue123" not in html and "EAAG…e123" in html
     assert "Waiting to be sent." in html and "Sale" in html
+
+
+async def test_a_row_drawn_live_carries_the_ad_for_the_page_to_word(api, owner):
+    from zoneinfo import ZoneInfo
+
+    from bot.conversations import store as convs
+    from dashboard.live import conversation_event
+
+    _, conv = await _seed(api, owner)
+    stored = await convs.get_conversation(platform_of(api).db, owner.tenant_id, conv.id)
+    assert stored is not None
+    event = conversation_event(stored, ZoneInfo("UTC"))
+    assert (event["source_kind"], event["source_headline"]) == ("ad", "Summer sale")
