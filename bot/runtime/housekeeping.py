@@ -64,8 +64,10 @@ def token_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient) -> C
 
 
 def conversions_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, clock: Clock) -> Chore:
-    """Leads and sales of ad conversations are told to Meta; failures wait their turn to be tried again."""
-    return Chore("send-conversion-events", SEND_CONVERSIONS_EVERY_S, lambda: send_due_events(db, cipher, graph, clock.now()))
+    """Leads and sales of ad conversations are told to Meta; failures wait their turn to be tried again. One try
+    per round: the outbox's own backoff retries, so a failing Meta never holds the other chores for long."""
+    once = GraphClient(graph.session, graph.base_url, max_attempts=1, timeout_s=graph.timeout.total or 10)
+    return Chore("send-conversion-events", SEND_CONVERSIONS_EVERY_S, lambda: send_due_events(db, cipher, once, clock.now()))
 
 
 async def run_due(redis: aioredis.Redis, chores: list[Chore]) -> list[str]:

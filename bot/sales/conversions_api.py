@@ -22,7 +22,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.conversations.records import Conversation
-from channels.crypto import TokenCipher
+from channels.crypto import TokenCipher, TokenDecryptError
 from channels.graph import GraphClient, GraphError
 
 log = logging.getLogger(__name__)
@@ -222,28 +222,22 @@ async def _send_one(
         body["test_event_code"] = settings.test_event_code
     attempts = int(event.get("attempts", 0)) + 1
     try:
-        answer = await graph.post(f"/{settings.dataset_id}/events", json=body, token=cipher.decrypt(settings.token_encrypted))
+        token = cipher.decrypt(settings.token_encrypted)
+    except TokenDecryptError:  # the secret key changed since the token was saved
+        await _settle(db, event, "failed", now, error="the stored access token cannot be read; enter it again", attempts=attempts)
+        return 0
+    try:
+        answer = await graph.post(f"/{settings.dataset_id}/events", json=body, token=token)
     except GraphError as error:
         meta = {"status": error.http_status, "code": error.code, "message": error.message[:300]}
         if error.transient and attempts < MAX_ATTEMPTS:
-            await _settle(
-                db,
-                event,
-                "pending",
-                now,
-                error=error.message[:300],
-                answer=meta,
-                attempts=attempts,
-                retry_at=next_try(attempts, now),
-            )
+            retry_at = next_try(attempts, now)
+            await _settle(db, event, "pending", now, error=error.message[:300], answer=meta, attempts=attempts, retry_at=retry_at)
         else:
             await _settle(db, event, "failed", now, error=error.message[:300], answer=meta, attempts=attempts)
         log.warning(
             "conversion event not sent", extra={"code": error.code, "http_status": error.http_status, "attempt": attempts}
         )
-        return 0
-    except ValueError:  # the stored token cannot be read (the secret key changed)
-        await _settle(db, event, "failed", now, error="the stored access token cannot be read; enter it again", attempts=attempts)
         return 0
     received = int(answer.get("events_received", 0) or 0)
     kept = {"events_received": received, "fbtrace_id": str(answer.get("fbtrace_id", ""))[:64]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.sales.conversions_api import ConversionsSettingsIn, get_settings, list_events, save_settings
-from channels.crypto import mask
+from channels.crypto import TokenCipher, TokenDecryptError, mask
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
 from dashboard.conversion_events import event_to_api
@@ -23,10 +23,18 @@ async def settings_out(request: web.Request) -> ConversionsSettingsOut:
     return ConversionsSettingsOut(
         configured=True,
         dataset_id=stored.dataset_id,
-        access_token=mask(p.cipher.decrypt(stored.token_encrypted)),
+        access_token=_masked(p.cipher, stored.token_encrypted),
         test_event_code=stored.test_event_code,
         whatsapp_business_account_id=stored.whatsapp_business_account_id,
     )
+
+
+def _masked(cipher: TokenCipher, token_encrypted: str) -> str:
+    """The token's ends; "…" when it cannot be read (the secret key changed): the owner enters it again."""
+    try:
+        return mask(cipher.decrypt(token_encrypted))
+    except TokenDecryptError:
+        return "…"
 
 
 @routes.get("/api/integrations/conversions")

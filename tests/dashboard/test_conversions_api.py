@@ -227,3 +227,18 @@ async def test_another_business_cannot_read_the_events(api, owner, rival, meta):
 
 def test_every_worker_offers_the_sending_chore(api):
     assert "send-conversion-events" in [chore.name for chore in build_chores(platform_of(api))]
+
+
+async def test_a_queued_event_is_sent_by_the_chore_of_whichever_process_runs_next(api, owner, api_graph, redis):
+    from bot.runtime.housekeeping import run_due
+
+    await _set_up(api, owner)
+    conv = await _ad_conversation(api, owner)
+    await _sell(api, owner, conv)
+    # Nothing of the request that queued it is needed: the outbox is in MongoDB, read by a process's chore.
+    chores = [c for c in build_chores(platform_of(api)) if c.name == "send-conversion-events"]
+    assert await run_due(redis, chores) == ["send-conversion-events"]
+    [call] = [c for c in api_graph[0].calls if c.path.endswith("/events")]
+    assert call.path == "/v21.0/998877/events" and call.json["data"][0]["event_name"] == "Purchase"
+    [event] = await _events(api, owner)
+    assert event["state"] == "sent"
