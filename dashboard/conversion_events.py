@@ -37,6 +37,7 @@ def event_to_api(doc: dict[str, Any]) -> dict[str, Any]:
         "value": custom.get("value"),
         "currency": custom.get("currency", ""),
         "attempts": int(doc.get("attempts", 0)),
+        "sent": item,
         "answer": doc.get("answer", {}),
         "error": doc.get("error", ""),
         "words": event_words(doc),

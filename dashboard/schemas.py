@@ -778,6 +778,7 @@ class ConversionEventOut(Out):
     value: float | None = None
     currency: str = ""
     attempts: int
+    sent: dict[str, Any] = Field(description="the event as it goes to Meta (the `data` entry; the token is never in it)")
     answer: dict[str, Any] = Field(default={}, description="Meta's last answer")
     error: str = ""
     words: str = Field(description="what happened, in the owner's words")

@@ -108,6 +108,9 @@ async def test_a_sale_and_a_qualified_lead_of_a_messenger_ad_reach_meta_once(api
     events = await _events(api, owner)
     assert {e["state"] for e in events} == {"sent"} and all(e["words"] == "Meta received it." for e in events)
     assert all(e["answer"]["events_received"] == 1 for e in events)
+    assert sorted(events, key=lambda e: e["event_name"])[1]["sent"] == next(
+        e for e in fake.received() if e["event_name"] == "Purchase"
+    )
     assert len({e["id"] for e in events}) == 2
 
 
