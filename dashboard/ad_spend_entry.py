@@ -6,10 +6,25 @@ from datetime import datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.sales.ad_spend import SpendIn, business_currency, currency_problem, save_spend, spend_row
-from dashboard.errors import ApiError
+from bot.sales.ad_spend import MAX_CSV_ROWS, CsvProblem, SpendIn, business_currency, currency_problem, save_spend, spend_row
+from dashboard.errors import ApiError, validation_fields
 from dashboard.i18n.current import gettext
 from knowledge.campaigns import list_campaigns
+
+
+def csv_problem_words(problem: CsvProblem) -> list[str]:
+    """What is wrong with a refused CSV in the owner's language: each bad row by its line, or the file itself."""
+    if problem.rows:
+        return [
+            gettext("line %(line)d: %(problem)s") % {"line": line, "problem": " ".join(validation_fields(exc).values())}
+            for line, exc in problem.rows
+        ]
+    whole = {
+        "columns": gettext("The first line must name the columns campaign_id, ad_id, from, to, amount and currency."),
+        "too_many": gettext("A file may hold at most %(rows)d rows.") % {"rows": MAX_CSV_ROWS},
+        "empty": gettext("The file has no rows of spend."),
+    }
+    return [whole.get(problem.kind, str(problem))]
 
 
 async def check_spend(db: AsyncDatabase, tenant_id: str, rows: list[SpendIn]) -> list[str]:

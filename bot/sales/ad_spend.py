@@ -75,11 +75,14 @@ class SpendRow(BaseModel):
 
 
 class CsvProblem(ValueError):
-    """A CSV the import refuses: every bad row named, nothing stored."""
+    """A CSV the import refuses, nothing stored: the whole file (`kind`: "columns", "empty", "too_many") or rows,
+    each with its line number (the header is line 1) and what was wrong with it."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, kind: str, problems: list[str], rows: list[tuple[int, ValidationError]] | None = None) -> None:
         super().__init__("; ".join(problems))
+        self.kind = kind
         self.problems = problems
+        self.rows = rows or []
 
 
 def spend_row(data: SpendIn) -> SpendRow:
@@ -110,24 +113,24 @@ def parse_spend_csv(text: str) -> list[SpendIn]:
     missing = [name for name in ("from", "to", "amount", "currency") if name not in header]
     if missing or not ({"campaign_id", "ad_id"} & set(header)):
         needed = ", ".join(missing) if missing else "campaign_id or ad_id"
-        raise CsvProblem([f"the first line must name the columns {', '.join(CSV_COLUMNS)} (missing: {needed})"])
+        raise CsvProblem("columns", [f"the first line must name the columns {', '.join(CSV_COLUMNS)} (missing: {needed})"])
     reader.fieldnames = header
     rows: list[SpendIn] = []
-    problems: list[str] = []
+    bad: list[tuple[int, ValidationError]] = []
     for line, raw in enumerate(reader, start=2):
         if line - 1 > MAX_CSV_ROWS:
-            raise CsvProblem([f"at most {MAX_CSV_ROWS} rows per file"])
+            raise CsvProblem("too_many", [f"at most {MAX_CSV_ROWS} rows per file"])
         values = {k: (v or "").strip() for k, v in raw.items() if k in CSV_COLUMNS}
         if not any(values.values()):
             continue  # a blank line
         try:
             rows.append(SpendIn.model_validate(values))
         except ValidationError as exc:
-            problems.append(f"line {line}: {_first_problem(exc)}")
-    if problems:
-        raise CsvProblem(problems)
+            bad.append((line, exc))
+    if bad:
+        raise CsvProblem("rows", [f"line {line}: {_first_problem(exc)}" for line, exc in bad], bad)
     if not rows:
-        raise CsvProblem(["the file has no rows of spend"])
+        raise CsvProblem("empty", ["the file has no rows of spend"])
     return rows
 
 

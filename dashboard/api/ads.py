@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.sales.ad_figures import ad_figures
 from bot.sales.ad_spend import CsvProblem, SpendIn, parse_spend_csv
-from dashboard.ad_spend_entry import enter_spend, import_spend
+from dashboard.ad_spend_entry import csv_problem_words, enter_spend, import_spend
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, business_of
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
@@ -43,7 +43,8 @@ async def import_csv(request: web.Request) -> SpendImportOut:
     except UnicodeDecodeError:
         raise ApiError(422, "bad_csv", "the CSV must be UTF-8 text", {"file": "not UTF-8 text"}) from None
     except CsvProblem as problem:
-        raise ApiError(422, "bad_csv", str(problem), {"file": problem.problems[0]}) from None
+        words = csv_problem_words(problem)
+        raise ApiError(422, "bad_csv", "; ".join(words), {"file": words[0]}) from None
     p = services(request)
     return SpendImportOut(imported=await import_spend(p.db, tenant_id(request), rows, p.clock.now()))
 

@@ -10,7 +10,7 @@ from babel.numbers import format_currency, format_decimal
 from pydantic import ValidationError
 
 from bot.sales.ad_spend import CsvProblem, SpendIn, business_currency, parse_spend_csv
-from dashboard.ad_spend_entry import check_spend, enter_spend, import_spend
+from dashboard.ad_spend_entry import check_spend, csv_problem_words, enter_spend, import_spend
 from dashboard.api.ads import get_ads
 from dashboard.context import services
 from dashboard.errors import ApiError, validation_fields
@@ -126,13 +126,13 @@ async def import_form(request: web.Request) -> web.Response:
         return await _page(request, csv_errors=[gettext("Choose a CSV file first.")], status=422)
     raw = upload.file.read(MAX_CSV_BYTES + 1)
     try:
-        if len(raw) > MAX_CSV_BYTES:
-            raise CsvProblem([gettext("The file may be at most 1 MB.")])
-        rows = parse_spend_csv(raw.decode("utf-8"))
+        rows = parse_spend_csv(raw.decode("utf-8")) if len(raw) <= MAX_CSV_BYTES else None
     except UnicodeDecodeError:
         return await _page(request, csv_errors=[gettext("The file must be a CSV saved as UTF-8 text.")], status=422)
     except CsvProblem as problem:
-        return await _page(request, csv_errors=problem.problems, status=422)
+        return await _page(request, csv_errors=csv_problem_words(problem), status=422)
+    if rows is None:
+        return await _page(request, csv_errors=[gettext("The file may be at most 1 MB.")], status=422)
     db = services(request).db
     if problems := await check_spend(db, session.tenant_id, rows):
         return await _page(request, csv_errors=problems, status=422)

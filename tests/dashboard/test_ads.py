@@ -150,3 +150,12 @@ async def test_a_csv_with_a_bad_row_names_it_and_imports_nothing(api, owner, riv
     response = await api.post("/api/ads/spend/import", data=foreign, headers={**rival.auth, "Content-Type": "text/csv"})
     assert response.status == 422 and "line 2" in (await response.json())["error"]["message"]
     assert await platform_of(api).db.ad_spend.count_documents({}) == 0
+
+
+async def test_a_bad_csv_is_named_in_the_owners_language(api, owner):
+    await _seed(api, owner)
+    bad = "campaign_id,ad_id,from,to,amount,currency\n,111,2026-06-01,2026-06-30,-3,USD\n"
+    headers = {**owner.auth, "Content-Type": "text/csv", "Accept-Language": "es"}
+    response = await api.post("/api/ads/spend/import", data=bad, headers=headers)
+    message = (await response.json())["error"]["message"]
+    assert response.status == 422 and message.startswith("línea 2:"), message
