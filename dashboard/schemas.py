@@ -756,6 +756,14 @@ class SpendOut(Out):
     currency: str
 
 
+class SpendEntryOut(SpendOut):
+    id: str
+
+
+class SpendListOut(Out):
+    spend: list[SpendEntryOut]
+
+
 class SpendImportOut(Out):
     imported: int
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pymongo import ReplaceOne
+from pymongo import DESCENDING, ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from knowledge.campaigns import list_campaigns
@@ -187,6 +187,17 @@ async def spend_overlapping(db: AsyncDatabase, tenant_id: str, first: date, last
     """Spend whose period touches [first, last]."""
     query = {"tenant_id": tenant_id, "to_ordinal": {"$gte": first.toordinal()}}
     return [row async for row in (_row(doc) async for doc in db.ad_spend.find(query)) if row.from_day <= last]
+
+
+async def list_spend(db: AsyncDatabase, tenant_id: str, *, limit: int = 500) -> list[tuple[str, SpendRow]]:
+    """The amounts entered, latest days first, with their ids."""
+    cursor = db.ad_spend.find({"tenant_id": tenant_id}).sort("to_ordinal", DESCENDING).limit(limit)
+    return [(doc["_id"], _row(doc)) async for doc in cursor]
+
+
+async def delete_spend(db: AsyncDatabase, tenant_id: str, spend_id: str) -> bool:
+    """Remove an amount entered by mistake; False when the business has none with that id."""
+    return (await db.ad_spend.delete_one({"_id": spend_id, "tenant_id": tenant_id})).deleted_count == 1
 
 
 def spend_in_period(row: SpendRow, first: date, last: date) -> int:

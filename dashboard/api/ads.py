@@ -7,13 +7,13 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot.sales.ad_figures import ad_figures
-from bot.sales.ad_spend import CsvProblem, SpendIn, parse_spend_csv
+from bot.sales.ad_spend import CsvProblem, SpendIn, SpendRow, amount, delete_spend, list_spend, parse_spend_csv
 from dashboard.ad_spend_entry import csv_problem_words, enter_spend, import_spend
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, business_of
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError
-from dashboard.schemas import AdsOut, AdsQuery, SpendImportOut, SpendOut
+from dashboard.errors import ApiError, not_found
+from dashboard.schemas import AdsOut, AdsQuery, DeletedOut, SpendEntryOut, SpendImportOut, SpendListOut, SpendOut
 
 routes = ApiRoutes()
 
@@ -30,6 +30,35 @@ async def put_spend(request: web.Request, body: SpendIn) -> SpendOut:
     p = services(request)
     await enter_spend(p.db, tenant_id(request), body, p.clock.now())
     return SpendOut.model_validate(body.model_dump(by_alias=True))
+
+
+def spend_entry(spend_id: str, row: SpendRow) -> SpendEntryOut:
+    return SpendEntryOut.model_validate(
+        {
+            "id": spend_id,
+            "campaign_id": row.campaign_id,
+            "ad_id": row.ad_id,
+            "from": row.from_day,
+            "to": row.to_day,
+            "amount": amount(row.amount_minor, row.currency),
+            "currency": row.currency,
+        }
+    )
+
+
+@routes.get("/api/ads/spend")
+async def list_spend_entries(request: web.Request) -> SpendListOut:
+    """The amounts entered, latest days first (at most 500)."""
+    rows = await list_spend(services(request).db, tenant_id(request))
+    return SpendListOut(spend=[spend_entry(spend_id, row) for spend_id, row in rows])
+
+
+@routes.delete("/api/ads/spend/{id}")
+async def delete_spend_entry(request: web.Request) -> DeletedOut:
+    """Remove an amount entered by mistake; the figures stop counting it at once."""
+    if not await delete_spend(services(request).db, tenant_id(request), request.match_info["id"]):
+        raise not_found("spend")
+    return DeletedOut(deleted=True)
 
 
 @routes.post("/api/ads/spend/import", errors=(404,), uploads=CSV_UPLOAD)

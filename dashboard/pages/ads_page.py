@@ -9,9 +9,9 @@ from aiohttp import web
 from babel.numbers import format_currency, format_decimal
 from pydantic import ValidationError
 
-from bot.sales.ad_spend import CsvProblem, SpendIn, business_currency, parse_spend_csv
+from bot.sales.ad_spend import CsvProblem, SpendIn, business_currency, delete_spend, parse_spend_csv
 from dashboard.ad_spend_entry import check_spend, csv_problem_words, enter_spend, import_spend
-from dashboard.api.ads import get_ads
+from dashboard.api.ads import get_ads, list_spend_entries
 from dashboard.context import services
 from dashboard.errors import ApiError, validation_fields
 from dashboard.i18n.current import format_locale, gettext
@@ -69,6 +69,7 @@ async def _page(
     first, last, errors = parse_range(request, await today(request))
     report = (await get_ads(request, AdsQuery.model_validate({"from": first, "to": last}))).model_dump(mode="json", by_alias=True)
     currency = report["currency"]
+    campaigns = await list_campaigns(db, session.tenant_id)
     if form is None:
         form = FormState(values={"currency": currency, "from": first.isoformat(), "to": last.isoformat()})
     context = {
@@ -80,9 +81,14 @@ async def _page(
         "errors": errors,
         "first": first.isoformat(),
         "last": last.isoformat(),
-        "campaigns": await list_campaigns(db, session.tenant_id),
+        "campaigns": campaigns,
+        "campaign_names": {c.id: c.name for c in campaigns},
         "form": form,
         "csv_errors": csv_errors or [],
+        "entered": [
+            {**entry.model_dump(by_alias=True), "amount_text": money(entry.amount, entry.currency)}
+            for entry in (await list_spend_entries(request)).spend
+        ],
         "currency": currency,
     }
     return await render(request, "ads.html", session, "ads", context, status=status)
@@ -116,6 +122,14 @@ async def spend_form(request: web.Request) -> web.Response:
             }
         return await _page(request, state, status=422)
     return see_other("/ads?notice=saved")
+
+
+@routes.post("/ads/spend/{id}/delete")
+async def delete_form(request: web.Request) -> web.Response:
+    session, _ = await posted_form(request)
+    if not await delete_spend(services(request).db, session.tenant_id, request.match_info["id"]):
+        raise web.HTTPNotFound(text="No such spend.")
+    return see_other("/ads?notice=saved#entered")
 
 
 @routes.post("/ads/spend/import")

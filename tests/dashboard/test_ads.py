@@ -159,3 +159,17 @@ async def test_a_bad_csv_is_named_in_the_owners_language(api, owner):
     response = await api.post("/api/ads/spend/import", data=bad, headers=headers)
     message = (await response.json())["error"]["message"]
     assert response.status == 422 and message.startswith("línea 2:"), message
+
+
+async def test_spend_entered_by_mistake_is_listed_and_removed_and_not_by_another_business(api, owner, rival):
+    await _seed(api, owner)
+    body = {"ad_id": "111", "from": "2026-06-01", "to": "2026-06-30", "amount": 60, "currency": "USD"}
+    await api.put("/api/ads/spend", json=body, headers=owner.auth)
+    [entry] = (await (await api.get("/api/ads/spend", headers=owner.auth)).json())["spend"]
+    assert entry == {**entry, "ad_id": "111", "from": "2026-06-01", "to": "2026-06-30", "amount": 60.0, "currency": "USD"}
+
+    assert (await (await api.get("/api/ads/spend", headers=rival.auth)).json())["spend"] == []
+    assert (await api.delete(f"/api/ads/spend/{entry['id']}", headers=rival.auth)).status == 404
+    assert (await api.delete(f"/api/ads/spend/{entry['id']}", headers=owner.auth)).status == 200
+    summer = next(ad for ad in (await _ads(api, owner))["ads"] if ad["ad_id"] == "111")
+    assert summer["spend"] is None

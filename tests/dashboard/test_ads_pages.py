@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import re
+
 import aiohttp
 
 from bot.conversations.source import ConversationSource, record_referral
@@ -120,3 +122,18 @@ async def test_a_row_drawn_live_carries_the_ad_for_the_page_to_word(api, owner):
     assert stored is not None
     event = conversation_event(stored, ZoneInfo("UTC"))
     assert (event["source_kind"], event["source_headline"]) == ("ad", "Summer sale")
+
+
+async def test_spend_entered_is_listed_on_the_page_and_removed_with_its_button(api, owner):
+    await _seed(api, owner)
+    today = datetime.now(UTC).date()
+    body = {"ad_id": "111", "from": str(today - timedelta(days=3)), "to": str(today), "amount": 12, "currency": "USD"}
+    await api.put("/api/ads/spend", json=body, headers=owner.auth)
+    await form_login(api, owner)
+    html = await (await api.get("/ads")).text()
+    [spend_id] = re.findall(r'data-spend="([^"]+)"', html)
+    forged = await api.post(f"/ads/spend/{spend_id}/delete", data={}, allow_redirects=False)
+    assert forged.status == 403
+    removed = await api.post(f"/ads/spend/{spend_id}/delete", data={"csrf_token": hidden_token(html)}, allow_redirects=False)
+    assert removed.status == 303
+    assert "data-spend=" not in await (await api.get("/ads")).text()
