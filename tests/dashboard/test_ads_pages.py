@@ -4,9 +4,8 @@ token, and the ad a conversation came from in the inbox and the thread."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import re
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
