@@ -178,7 +178,9 @@ async def save_lead_after_turn(
             if previous is None or previous.score != lead.score or previous.stage != lead.stage:
                 await _record_event(db, lead)
             if became_qualified(previous, lead):
-                await queue_event(db, conversation, key=f"lead:{conversation.id}", name="LeadSubmitted", at=now)
+                # The lead may know the ad before this turn's copy of the conversation did (a referral stored meanwhile).
+                attributed = conversation.model_copy(update={"source": lead.source})
+                await queue_event(db, attributed, key=f"lead:{conversation.id}", name="LeadSubmitted", at=now)
             return lead
         previous = await get_lead(db, conversation.tenant_id, conversation.id)
     raise LeadChangedTooOften("the lead kept changing while it was saved")

@@ -245,3 +245,16 @@ async def test_a_queued_event_is_sent_by_the_chore_of_whichever_process_runs_nex
     assert call.path == "/v21.0/998877/events" and call.json["data"][0]["event_name"] == "Purchase"
     [event] = await _events(api, owner)
     assert event["state"] == "sent"
+
+
+async def test_a_lead_qualified_by_a_turn_that_read_the_conversation_before_its_referral_is_still_told(api, owner, meta):
+    await _set_up(api, owner)
+    db = platform_of(api).db
+    stale = await conversation(db, owner.tenant_id, "facebook", "psid-5", at=NOW)
+    await save_lead_after_turn(db, stale, LeadState(stage=LeadStage.engaged), campaign_id="", previous=None, now=NOW)
+    read_by_turn = await get_lead(db, owner.tenant_id, stale.id)
+    await record_referral(db, owner.tenant_id, stale.id, AD, at=NOW)
+
+    await save_lead_after_turn(db, stale, LeadState(stage=LeadStage.qualified), campaign_id="", previous=read_by_turn, now=NOW)
+    assert await _send(api, meta) == 1
+    assert [e["event_name"] for e in meta[0].received()] == ["LeadSubmitted"]
