@@ -60,7 +60,15 @@ async def test_which_ad_brings_buyers_is_answered_from_the_ads_figures(shop_api)
 async def test_whether_the_summer_ad_is_worth_its_money_in_other_languages_too(shop_api):
     client, shop = shop_api
     await _ads(client, shop)
-    for question in ("Is the summer ad worth its money?", "¿Vale la pena el anuncio de verano?", "Lohnt sich die Werbung?"):
+    questions = (
+        "Is the summer ad worth its money?",
+        "¿Vale la pena el anuncio de verano?",
+        "O anúncio de verão vale a pena?",
+        "La pub d'été est-elle rentable ?",
+        "Lohnt sich die Werbung?",
+        "L'annuncio estivo conviene?",
+    )
+    for question in questions:
         reply = (await ask_leo(client, shop.owner, question))["reply"]
         assert "Summer yoga" in reply and "it brought more than it cost" in reply, (question, reply)
 
