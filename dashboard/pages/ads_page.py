@@ -107,7 +107,7 @@ async def spend_form(request: web.Request) -> web.Response:
         body = SpendIn.model_validate({k: v for k, v in state.values.items() if v or k in ("from", "to", "amount", "currency")})
     except ValidationError as exc:
         state.add_errors(validation_fields(exc), SPEND_FIELDS)
-        if not state.errors:
+        if state.errors.pop("form", ""):  # the rule across fields (an id given, days in order), in the owner's words
             state.errors["ad_id"] = gettext("Name a campaign, an ad or both, and a last day not before the first.")
         return await _page(request, state, status=422)
     try:

@@ -136,3 +136,17 @@ async def test_spend_entered_is_listed_on_the_page_and_removed_with_its_button(a
     removed = await api.post(f"/ads/spend/{spend_id}/delete", data={"csrf_token": hidden_token(html)}, allow_redirects=False)
     assert removed.status == 303
     assert "data-spend=" not in await (await api.get("/ads")).text()
+
+
+async def test_a_spend_form_without_an_ad_or_campaign_says_so_beside_the_field(api, owner):
+    await _seed(api, owner)
+    await form_login(api, owner)
+    token = hidden_token(await (await api.get("/ads")).text())
+    form = {"campaign_id": "", "ad_id": "", "from": "2026-06-01", "to": "2026-06-30", "amount": "5", "currency": "USD"}
+    response = await api.post("/ads/spend", data={**form, "csrf_token": token}, allow_redirects=False)
+    html = await response.text()
+    assert response.status == 422 and 'id="f-ad_id-error"' in html and "Name a campaign, an ad or both" in html
+    negative = await api.post(
+        "/ads/spend", data={**form, "ad_id": "1", "amount": "-2", "csrf_token": token}, allow_redirects=False
+    )
+    assert negative.status == 422 and 'id="f-amount-error"' in await negative.text()
