@@ -14,10 +14,11 @@ from aiohttp import web
 
 from bot.runtime.app import SERVE_URL, SERVICES, STARTUP_LINES
 from bot.runtime.services import Services
+from bot.sales.ad_spend import business_currency
 from bot.sales.bot_settings import BotSettings, get_bot_settings, save_bot_settings
 from channels.accounts import connect_account, list_accounts
 from dashboard.context import DASHBOARD
-from dashboard.demo_history import DemoAccounts, seed_history
+from dashboard.demo_history import DemoAccounts, seed_ad_spend, seed_history
 from dashboard.owners import create_owner_and_tenant, find_owner_by_email, mark_demo_tenant
 from dashboard.passwords import Passwords
 from knowledge.campaigns import create_campaign, list_campaigns
@@ -159,6 +160,7 @@ async def seed_demo(services: Services, passwords: Passwords) -> str:
     )
     if added:
         log.info("demo history added", extra={"conversations": added})
+    await seed_ad_spend(db, tenant_id, datetime.now(zone).date(), await business_currency(db, tenant_id))
     return tenant_id
 
 

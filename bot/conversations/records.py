@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from bot.conversations.source import ConversationSource
+
 
 class ConversationStatus(StrEnum):
     bot = "bot"  # the bot answers
@@ -79,6 +81,7 @@ TIME_FIELDS = (
     "delivery_since",
     "changed_at",
     "read_at",
+    "source_at",
 )
 
 
@@ -111,6 +114,10 @@ class Conversation(BaseModel):
     referral_source: str = ""
     referral_ref: str = ""
     referral_ad_id: str = ""
+    # What brought the customer (the first referral wins) and when their first message after it came: an ad's
+    # conversation may be answered longer (`sending.window_end`).
+    source: ConversationSource = Field(default_factory=ConversationSource)
+    source_at: datetime | None = None
     last_error: str = ""
     last_error_code: int = 0
     # A reply that did not reach the customer: its state, the kind of problem (`channels.problems`), since when,

@@ -70,6 +70,7 @@ def conversation_to_api(conversation: Conversation, lead: Lead | None = None) ->
         "created_at": conversation.created_at.isoformat(),
         "last_message_at": conversation.last_message_at.isoformat(),
         "lead": lead_for_owner(lead) if lead else None,
+        "source": conversation.source.model_dump(),
         "referral": {
             "source": conversation.referral_source,
             "ref": conversation.referral_ref,

@@ -35,6 +35,7 @@ from dashboard.leo.results import Cell, Figure, ToolResult
 from dashboard.leo.tools import (
     NO_CONTACT,
     PLATFORM_NAMES,
+    AdsTool,
     CatalogTool,
     ComparePeriodsTool,
     FunnelTool,
@@ -504,6 +505,42 @@ class OfflineAnalyst:
                 )
             )
         return Answer("\n".join(lines), _tables(result), _compared(q))
+
+    async def _ads(self, q: Question) -> Answer:
+        """Which ad brings buyers, and whether each is worth its money: every figure from the ads tool."""
+        campaign = self.data.business.campaign_names.get(q.campaign_id) if q.campaign_id else None
+        result = await AdsTool().run(self.data, AdsTool.Input(period=q.period.as_words, campaign=campaign))
+        rows = result.figure.rows
+        if not rows:
+            return Answer(
+                f"No conversation started from an ad in {q.period.label}, and no ad spend was entered for it.", _tables(result)
+            )
+        lines = []
+        best = rows[0]
+        if best[5]:
+            lines.append(
+                f"The ad that brings the most buyers in {q.period.label} is {best[0]}: {_plural(best[5], 'sale')}, revenue {best[6]}."
+            )
+        else:
+            lines.append(f"No ad brought a sale in {q.period.label} yet. Each ad:")
+        for name, _id, _campaign, conversations, leads, sales, revenue, spend, _per_lead, per_sale, roas in rows:
+            figures = (
+                f"{_plural(conversations, 'conversation')}, {_plural(leads, 'lead')}, {_plural(sales, 'sale')}, revenue {revenue}"
+            )
+            lines.append(f"- {name}: {figures}{self._ad_verdict(spend, per_sale, roas)}")
+        return Answer("\n".join(lines), _tables(result))
+
+    @staticmethod
+    def _ad_verdict(spend: object, per_sale: object, roas: object) -> str:
+        if spend is None:
+            return "; no spend entered, so its cost per sale is unknown (enter it on the Ads page)."
+        cost = f"; spent {spend}" + (f", {per_sale} per sale" if per_sale is not None else "")
+        if not isinstance(roas, (int, float)):
+            return f"{cost}."
+        ratio = f"return on ad spend {roas:.2f}"
+        if roas >= 1:
+            return f"{cost}, {ratio}: it brought more than it cost."
+        return f"{cost}, {ratio}: it cost more than it brought so far."
 
     async def _leads(self, q: Question) -> Answer:
         result = await LeadsTool().run(self.data, LeadsTool.Input(platform=q.platform or None, limit=5))
