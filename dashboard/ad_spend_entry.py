@@ -7,9 +7,11 @@ from datetime import datetime
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.sales.ad_spend import MAX_CSV_ROWS, CsvProblem, SpendIn, business_currency, currency_problem, save_spend, spend_row
-from dashboard.errors import ApiError, validation_fields
+from dashboard.error_table import FieldsInvalid
+from dashboard.errors import not_found, validation_fields
 from dashboard.i18n.current import gettext
 from knowledge.campaigns import list_campaigns
+from knowledge.domain_errors import InvalidInput
 
 
 def csv_problem_words(problem: CsvProblem) -> list[str]:
@@ -25,6 +27,11 @@ def csv_problem_words(problem: CsvProblem) -> list[str]:
         "empty": gettext("The file has no rows of spend."),
     }
     return [whole.get(problem.kind, str(problem))]
+
+
+def csv_refused(problems: list[str]) -> FieldsInvalid:
+    """A refused CSV: every problem in the message, the first beside the file field (already in the owner's words)."""
+    return FieldsInvalid("bad_csv", {"file": problems[0]}, problems="; ".join(problems))
 
 
 async def check_spend(db: AsyncDatabase, tenant_id: str, rows: list[SpendIn]) -> list[str]:
@@ -47,15 +54,15 @@ async def check_spend(db: AsyncDatabase, tenant_id: str, rows: list[SpendIn]) ->
 async def enter_spend(db: AsyncDatabase, tenant_id: str, data: SpendIn, now: datetime) -> None:
     """One amount from the API: 404 for a campaign that is not the business's, 422 for another currency."""
     if data.campaign_id and data.campaign_id not in {c.id for c in await list_campaigns(db, tenant_id)}:
-        raise ApiError(404, "not_found", "campaign not found")
+        raise not_found("campaign")
     currency = await business_currency(db, tenant_id)
-    if problem := currency_problem(data, currency):
-        raise ApiError(422, "wrong_currency", problem, {"currency": f"must be {currency}"})
+    if currency_problem(data, currency):
+        raise InvalidInput("wrong_currency", {"currency": "wrong_currency"}, currency=currency, given=data.currency)
     await save_spend(db, tenant_id, [spend_row(data)], now=now)
 
 
 async def import_spend(db: AsyncDatabase, tenant_id: str, rows: list[SpendIn], now: datetime) -> int:
     """Every row or none: 422 naming each bad row before anything is stored."""
     if problems := await check_spend(db, tenant_id, rows):
-        raise ApiError(422, "bad_csv", "; ".join(problems), {"file": problems[0]})
+        raise csv_refused(problems)
     return await save_spend(db, tenant_id, [spend_row(row) for row in rows], now=now)

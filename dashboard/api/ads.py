@@ -8,12 +8,13 @@ from aiohttp import web
 
 from bot.sales.ad_figures import ad_figures
 from bot.sales.ad_spend import CsvProblem, SpendIn, SpendRow, amount, delete_spend, list_spend, parse_spend_csv
-from dashboard.ad_spend_entry import csv_problem_words, enter_spend, import_spend
+from dashboard.ad_spend_entry import csv_problem_words, csv_refused, enter_spend, import_spend
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, business_of
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
-from dashboard.errors import ApiError, not_found
+from dashboard.errors import not_found
 from dashboard.schemas import AdsOut, AdsQuery, DeletedOut, SpendEntryOut, SpendImportOut, SpendListOut, SpendOut
+from knowledge.domain_errors import InvalidInput
 
 routes = ApiRoutes()
 
@@ -66,14 +67,13 @@ async def import_csv(request: web.Request) -> SpendImportOut:
     """Import spend from a CSV (`campaign_id,ad_id,from,to,amount,currency`): every row, or none when one is bad."""
     raw = await request.content.read(MAX_CSV_BYTES + 1)
     if len(raw) > MAX_CSV_BYTES:
-        raise ApiError(413, "too_large", "the CSV may be at most 1 MB", {"file": "too large"})
+        raise InvalidInput("csv_too_large", {"file": "csv_too_large"}, megabytes=MAX_CSV_BYTES // (1024 * 1024))
     try:
         rows = parse_spend_csv(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ApiError(422, "bad_csv", "the CSV must be UTF-8 text", {"file": "not UTF-8 text"}) from None
+        raise InvalidInput("csv_not_utf8", {"file": "csv_not_utf8"}) from None
     except CsvProblem as problem:
-        words = csv_problem_words(problem)
-        raise ApiError(422, "bad_csv", "; ".join(words), {"file": words[0]}) from None
+        raise csv_refused(csv_problem_words(problem)) from None
     p = services(request)
     return SpendImportOut(imported=await import_spend(p.db, tenant_id(request), rows, p.clock.now()))
 
@@ -90,9 +90,9 @@ async def get_ads(request: web.Request, query: AdsQuery) -> AdsOut:
     last = query.to or business.today
     first = query.from_ or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
-        raise ApiError(400, "invalid_range", "from must not be after to", {"from": "after to"})
+        raise InvalidInput("range_reversed", {"from": "after_last_day"})
     if (last - first).days >= MAX_DAYS:
-        raise ApiError(400, "invalid_range", f"at most {MAX_DAYS} days at once", {"from": "range too long"})
+        raise InvalidInput("range_too_long", {"from": "range_too_long"}, days=MAX_DAYS)
     since, until = DayRange(first, last).bounds(business.zone)
     figures = await ad_figures(p.db, tenant, since, until, first, last)
     return AdsOut.model_validate(

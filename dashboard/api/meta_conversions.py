@@ -9,8 +9,8 @@ from channels.crypto import TokenCipher, TokenDecryptError, mask
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
 from dashboard.conversion_events import event_to_api
-from dashboard.errors import ApiError
 from dashboard.schemas import ConversionEventsOut, ConversionsSettingsOut
+from knowledge.domain_errors import InvalidInput
 
 routes = ApiRoutes()
 
@@ -48,7 +48,7 @@ async def put_conversions(request: web.Request, body: ConversionsSettingsIn) -> 
     """Set the dataset, token (stored encrypted; empty keeps the stored one) and optional test event code."""
     p = services(request)
     if not await save_settings(p.db, p.cipher, tenant_id(request), body, p.clock.now()):
-        raise ApiError(422, "invalid_fields", "an access token is needed", {"access_token": "required"})
+        raise InvalidInput("access_token_needed", {"access_token": "required"})
     return await settings_out(request)
 
 

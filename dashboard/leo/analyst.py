@@ -105,8 +105,35 @@ def _sales(n: int) -> str:
     return writing.counted(ngettext("{count} sale", "{count} sales", n), n)
 
 
+def _leads(n: int) -> str:
+    return writing.counted(ngettext("{count} lead", "{count} leads", n), n)
+
+
 def _handoffs(n: int) -> str:
     return writing.counted(ngettext("{count} handoff", "{count} handoffs", n), n)
+
+
+def _ad_money(figure: Figure, row: int, column: int) -> str:
+    """A money cell of the ads table in the owner's language's way ("" when it is empty)."""
+    amounts = figure.amounts.get(f"{row},{column}") or {}
+    return ", ".join(writing.money(amount, currency) for currency, amount in amounts.items())
+
+
+def _ad_verdict(figure: Figure, row: int) -> str:
+    """Whether an ad is worth its money: what it cost, per sale, and its return on ad spend against 1."""
+    spend, per_sale, roas = _ad_money(figure, row, 7), _ad_money(figure, row, 9), figure.rows[row][10]
+    if not spend:
+        return gettext("no spend entered, so its cost per sale is unknown (enter it on the Ads page).")
+    if per_sale:
+        cost = gettext("spent {spend}, {per_sale} per sale").format(spend=spend, per_sale=per_sale)
+    else:
+        cost = gettext("spent {spend}").format(spend=spend)
+    if not isinstance(roas, (int, float)):
+        return gettext("{cost}.").format(cost=cost)
+    ratio = writing.ratio(roas)
+    if roas >= 1:
+        return gettext("{cost}, return on ad spend {roas}: it brought more than it cost.").format(cost=cost, roas=ratio)
+    return gettext("{cost}, return on ad spend {roas}: it cost more than it brought so far.").format(cost=cost, roas=ratio)
 
 
 def _revenue(row: Mapping[str, Any]) -> str:
@@ -510,37 +537,31 @@ class OfflineAnalyst:
         """Which ad brings buyers, and whether each is worth its money: every figure from the ads tool."""
         campaign = self.data.business.campaign_names.get(q.campaign_id) if q.campaign_id else None
         result = await AdsTool().run(self.data, AdsTool.Input(period=q.period.as_words, campaign=campaign))
-        rows = result.figure.rows
-        if not rows:
+        figure, period = result.figure, writing.period(q.period.label)
+        if not figure.rows:
             return Answer(
-                f"No conversation started from an ad in {q.period.label}, and no ad spend was entered for it.", _tables(result)
+                gettext("No conversation started from an ad in {period}, and no ad spend was entered for it.").format(
+                    period=period
+                ),
+                _tables(result),
             )
-        lines = []
-        best = rows[0]
+        best = figure.rows[0]
         if best[5]:
-            lines.append(
-                f"The ad that brings the most buyers in {q.period.label} is {best[0]}: {_plural(best[5], 'sale')}, revenue {best[6]}."
+            lead = gettext("The ad that brings the most buyers in {period} is {name}: {sales}, revenue {revenue}.").format(
+                period=period, name=best[0], sales=_sales(int(best[5])), revenue=_ad_money(figure, 0, 6)
             )
         else:
-            lines.append(f"No ad brought a sale in {q.period.label} yet. Each ad:")
-        for name, _id, _campaign, conversations, leads, sales, revenue, spend, _per_lead, per_sale, roas in rows:
-            figures = (
-                f"{_plural(conversations, 'conversation')}, {_plural(leads, 'lead')}, {_plural(sales, 'sale')}, revenue {revenue}"
+            lead = gettext("No ad brought a sale in {period} yet. Each ad:").format(period=period)
+        lines = [lead]
+        for n, row in enumerate(figure.rows):
+            said = gettext("{conversations}, {leads}, {sales}, revenue {revenue}").format(
+                conversations=_conversations(int(row[3] or 0)),
+                leads=_leads(int(row[4] or 0)),
+                sales=_sales(int(row[5] or 0)),
+                revenue=_ad_money(figure, n, 6),
             )
-            lines.append(f"- {name}: {figures}{self._ad_verdict(spend, per_sale, roas)}")
+            lines.append(f"- {row[0]}: {said}; {_ad_verdict(figure, n)}")
         return Answer("\n".join(lines), _tables(result))
-
-    @staticmethod
-    def _ad_verdict(spend: object, per_sale: object, roas: object) -> str:
-        if spend is None:
-            return "; no spend entered, so its cost per sale is unknown (enter it on the Ads page)."
-        cost = f"; spent {spend}" + (f", {per_sale} per sale" if per_sale is not None else "")
-        if not isinstance(roas, (int, float)):
-            return f"{cost}."
-        ratio = f"return on ad spend {roas:.2f}"
-        if roas >= 1:
-            return f"{cost}, {ratio}: it brought more than it cost."
-        return f"{cost}, {ratio}: it cost more than it brought so far."
 
     async def _leads(self, q: Question) -> Answer:
         result = await LeadsTool().run(self.data, LeadsTool.Input(platform=q.platform or None, limit=5))

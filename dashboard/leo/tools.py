@@ -437,6 +437,13 @@ class AdsTool:
         ads = [ad for ad in figures.ads if not campaign_id or ad["campaign_id"] == campaign_id]
         ads.sort(key=lambda ad: (ad["sales"], ad["revenue"], ad["conversations"]), reverse=True)
         currency, locale = figures.currency, data.business.locale
+        # The money cells' amounts, by "row,column": the owner reads them in their language's way.
+        amounts = {
+            f"{n},{column}": {currency: float(ad[key])}
+            for n, ad in enumerate(ads)
+            for column, key in ((6, "revenue"), (7, "spend"), (8, "cost_per_lead"), (9, "cost_per_sale"))
+            if ad[key] is not None
+        }
         rows: list[list[Cell]] = [
             [
                 customer_cell(ad["headline"]) or ad["ad_id"],
@@ -471,6 +478,7 @@ class AdsTool:
                     "return on ad spend",
                 ],
                 rows=rows,
+                amounts=amounts,
             ),
             {"period": period.label, "currency": currency, "leader": leader},
             customer_columns=("ad",),

@@ -13,7 +13,7 @@ from bot.sales.ad_spend import CsvProblem, SpendIn, business_currency, delete_sp
 from dashboard.ad_spend_entry import check_spend, csv_problem_words, enter_spend, import_spend
 from dashboard.api.ads import get_ads, list_spend_entries
 from dashboard.context import services
-from dashboard.errors import ApiError, validation_fields
+from dashboard.errors import validation_fields
 from dashboard.i18n.current import format_locale, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
@@ -21,6 +21,7 @@ from dashboard.pages.frame import render, see_other
 from dashboard.pages.numbers import chart_json, parse_range, today
 from dashboard.schemas import AdsQuery
 from knowledge.campaigns import list_campaigns
+from knowledge.domain_errors import InvalidInput, NotFound
 
 routes = web.RouteTableDef()
 
@@ -112,14 +113,14 @@ async def spend_form(request: web.Request) -> web.Response:
         return await _page(request, state, status=422)
     try:
         await enter_spend(services(request).db, session.tenant_id, body, services(request).clock.now())
-    except ApiError as refused:
-        if refused.http_status == 404:
-            state.errors["campaign_id"] = gettext("Choose one of your campaigns.")
-        else:
-            currency = await business_currency(services(request).db, session.tenant_id)
-            state.errors["currency"] = gettext("Enter the spend in %(currency)s, the currency your campaigns sell in.") % {
-                "currency": currency
-            }
+    except NotFound:
+        state.errors["campaign_id"] = gettext("Choose one of your campaigns.")
+        return await _page(request, state, status=422)
+    except InvalidInput:  # spend in another currency than the business's
+        currency = await business_currency(services(request).db, session.tenant_id)
+        state.errors["currency"] = gettext("Enter the spend in %(currency)s, the currency your campaigns sell in.") % {
+            "currency": currency
+        }
         return await _page(request, state, status=422)
     return see_other("/ads?notice=saved")
 
