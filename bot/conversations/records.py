@@ -111,8 +111,11 @@ class Conversation(BaseModel):
     customer_replied: bool = False
     # Whether the customer complained or was angry at any point (counted once per conversation).
     complained: bool = False
-    referral_source: str = ""
+    # What a referral said about the campaign the customer came for (a link's `ref`, an ad's title): the hint the
+    # campaign is chosen with, from ads and from links alike.
     referral_ref: str = ""
+    # Stored by versions before `source` (below) held the attribution; read, never written any more.
+    referral_source: str = ""
     referral_ad_id: str = ""
     # What brought the customer (the first referral wins) and when their first message after it came: an ad's
     # conversation may be answered longer (`sending.window_end`).

@@ -9,8 +9,10 @@ from bot.conversations import store as convs
 from bot.conversations.records import Conversation
 from bot.conversations.sending import window_end, window_refusal, window_tag
 from bot.conversations.source import ConversationSource, record_referral
+from bot.inbound.event_plan import ad_source, referral_hint
 from bot.pipeline.types import LeadStage, LeadState
 from bot.sales.leads import get_lead, save_lead_after_turn
+from channels.events import Referral
 
 NOW = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
 SUMMER = ConversationSource(kind="ad", ad_id="120210001", headline="Summer sale", ctwa_clid="ARAkLkA8rml")
@@ -117,3 +119,19 @@ def test_whatsapp_and_conversations_not_from_an_ad_keep_24_hours():
     assert "24-hour window" in window_refusal(comment, "bot", NOW)
     plain = _conv("instagram", wrote=timedelta(hours=25))
     assert window_tag(plain, NOW) == "HUMAN_AGENT"
+
+
+def test_only_an_ads_referral_attributes_and_meta_text_too_long_is_shortened_not_refused():
+    ad = Referral(source="ADS", ad_id="120210001", from_ad=True, headline="  Summer\n sale  " + "x" * 400, campaign_hint="Summer")
+    source = ad_source(ad)
+    assert source is not None and source.kind == "ad" and source.ad_id == "120210001"
+    assert source.headline.startswith("Summer sale") and len(source.headline) == 300
+    assert ad_source(Referral(source="SHORTLINK", ref="promo_jan")) is None
+    assert ad_source(None) is None
+
+
+def test_the_campaign_hint_is_a_links_ref_or_an_ads_title_never_a_click_id():
+    assert referral_hint(Referral(source="SHORTLINK", ref="promo_jan")) == "promo_jan"
+    whatsapp = Referral(source="ctwa", ref="ARAkLkA8rml", ctwa_clid="ARAkLkA8rml", campaign_hint="Summer sale", from_ad=True)
+    assert referral_hint(whatsapp) == "Summer sale"
+    assert referral_hint(None) == ""
