@@ -62,7 +62,9 @@ def referral_hint(referral: Referral | None) -> str:
     Links and plugins carry it too, so it is kept beside the attribution, which only ads get."""
     if referral is None:
         return ""
-    return referral.ref if referral.ref and not referral.ctwa_clid else referral.campaign_hint or referral.ref
+    if referral.ctwa_clid:  # WhatsApp's `ref` is the click id, which names no campaign
+        return referral.campaign_hint
+    return referral.ref or referral.campaign_hint
 
 
 def _cut(text: str, field: str) -> str:

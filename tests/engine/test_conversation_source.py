@@ -134,4 +134,6 @@ def test_the_campaign_hint_is_a_links_ref_or_an_ads_title_never_a_click_id():
     assert referral_hint(Referral(source="SHORTLINK", ref="promo_jan")) == "promo_jan"
     whatsapp = Referral(source="ctwa", ref="ARAkLkA8rml", ctwa_clid="ARAkLkA8rml", campaign_hint="Summer sale", from_ad=True)
     assert referral_hint(whatsapp) == "Summer sale"
+    assert referral_hint(whatsapp.model_copy(update={"campaign_hint": ""})) == ""
+    assert referral_hint(Referral(source="ADS", ad_id="1", campaign_hint="Spring yoga pass", from_ad=True)) == "Spring yoga pass"
     assert referral_hint(None) == ""
