@@ -462,23 +462,27 @@ class AdsTool:
         ]
         leader = [str(row[0]) for row in rows[:1] if row[5]]
         return ToolResult(
-            Figure(
-                title=f"Ads, {period.label}",
-                columns=[
-                    "ad",
-                    "ad id",
-                    "campaign",
-                    "conversations",
-                    "leads",
-                    "sales",
-                    "revenue",
-                    "spend",
-                    "cost per lead",
-                    "cost per sale",
-                    "return on ad spend",
-                ],
-                rows=rows,
-                amounts=amounts,
+            _titled(
+                Figure(
+                    title=f"Ads, {period.label}",
+                    columns=[
+                        "ad",
+                        "ad id",
+                        "campaign",
+                        "conversations",
+                        "leads",
+                        "sales",
+                        "revenue",
+                        "spend",
+                        "cost per lead",
+                        "cost per sale",
+                        "return on ad spend",
+                    ],
+                    rows=rows,
+                    amounts=amounts,
+                ),
+                N_("Ads, {period}"),
+                period=period.label,
             ),
             {"period": period.label, "currency": currency, "leader": leader},
             customer_columns=("ad",),

@@ -3,6 +3,10 @@ and through the model, with the figures `GET /api/ads` shows, a made-up number r
 
 from __future__ import annotations
 
+import re
+
+from babel.numbers import format_currency
+
 from bot.conversations.source import ConversationSource, record_referral
 from bot.pipeline.types import LeadStage
 from tests.dashboard.conftest import platform_of
@@ -91,3 +95,19 @@ async def test_the_model_reads_the_ads_tool_and_a_made_up_figure_is_refused(groq
     fake.script(call_tools(("ad_performance", {})), text_answer("Summer yoga returned 7.5 times its cost: $367.50."))
     answer = await ask_leo(client, shop.owner, "Is the summer ad worth its money?")
     assert "367.50" not in answer["reply"] and "it brought more than it cost" in answer["reply"]
+
+
+async def test_a_german_owner_reads_the_ads_answer_and_its_table_in_german(shop_api):
+    client, shop = shop_api
+    await _ads(client, shop)
+    chosen = await client.put("/api/account", json={"language": "de"}, headers=shop.owner.auth)
+    assert chosen.status == 200, await chosen.text()
+    answer = await ask_leo(client, shop.owner, "Welche Anzeige bringt Käufer?")
+    reply = re.sub("[\u2009\u202f\u00a0]", " ", answer["reply"])
+    revenue, spend = (format_currency(amount, "USD", locale="de").replace("\xa0", " ") for amount in (98, 49))
+    assert f"ist Summer yoga: 1 Verkauf, Umsatz {revenue}." in reply, reply
+    assert f"- Summer yoga: 2 Unterhaltungen, 2 Leads, 1 Verkauf, Umsatz {revenue}; kostete {spend}, {spend} pro Verkauf" in reply
+    assert "Werbeertrag 2,00: Sie hat mehr eingebracht, als sie gekostet hat." in reply
+    table = answer["figures"][0]
+    assert table["title"].startswith("Anzeigen, ") and "Werbeertrag" in table["columns"]
+    assert "brought" not in reply and "spent" not in reply
