@@ -25,6 +25,7 @@ def csv_problem_words(problem: CsvProblem) -> list[str]:
         "columns": gettext("The first line must name the columns campaign_id, ad_id, from, to, amount and currency."),
         "too_many": gettext("A file may hold at most %(rows)d rows.") % {"rows": MAX_CSV_ROWS},
         "empty": gettext("The file has no rows of spend."),
+        "unreadable": gettext("The file could not be read as CSV."),
     }
     return [whole.get(problem.kind, str(problem))]
 

@@ -75,7 +75,8 @@ class SpendRow(BaseModel):
 
 
 class CsvProblem(ValueError):
-    """A CSV the import refuses, nothing stored: the whole file (`kind`: "columns", "empty", "too_many") or rows,
+    """A CSV the import refuses, nothing stored: the whole file (`kind`: "columns", "empty", "too_many",
+    "unreadable") or rows,
     each with its line number (the header is line 1) and what was wrong with it."""
 
     def __init__(self, kind: str, problems: list[str], rows: list[tuple[int, ValidationError]] | None = None) -> None:
@@ -108,6 +109,13 @@ def currency_problem(data: SpendIn, business_currency: str) -> str:
 def parse_spend_csv(text: str) -> list[SpendIn]:
     """Rows of a spend CSV (header `campaign_id,ad_id,from,to,amount,currency`; extra columns ignored), or
     CsvProblem naming every bad row by its line number."""
+    try:
+        return _read_spend_csv(text)
+    except csv.Error:  # not CSV at all (a field longer than the reader takes, a stray NUL)
+        raise CsvProblem("unreadable", ["the file could not be read as CSV"]) from None
+
+
+def _read_spend_csv(text: str) -> list[SpendIn]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in ("from", "to", "amount", "currency") if name not in header]

@@ -62,10 +62,18 @@ async def delete_spend_entry(request: web.Request) -> DeletedOut:
     return DeletedOut(deleted=True)
 
 
+async def read_at_most(request: web.Request, limit: int) -> bytes:
+    """The body, or its first `limit` bytes when it is longer: one read returns only what has arrived so far."""
+    raw = bytearray()
+    while len(raw) < limit and (chunk := await request.content.read(limit - len(raw))):
+        raw += chunk
+    return bytes(raw)
+
+
 @routes.post("/api/ads/spend/import", errors=(404,), uploads=CSV_UPLOAD)
 async def import_csv(request: web.Request) -> SpendImportOut:
     """Import spend from a CSV (`campaign_id,ad_id,from,to,amount,currency`): every row, or none when one is bad."""
-    raw = await request.content.read(MAX_CSV_BYTES + 1)
+    raw = await read_at_most(request, MAX_CSV_BYTES + 1)
     if len(raw) > MAX_CSV_BYTES:
         raise InvalidInput("csv_too_large", {"file": "csv_too_large"}, megabytes=MAX_CSV_BYTES // (1024 * 1024))
     try:

@@ -173,3 +173,35 @@ async def test_spend_entered_by_mistake_is_listed_and_removed_and_not_by_another
     assert (await api.delete(f"/api/ads/spend/{entry['id']}", headers=owner.auth)).status == 200
     summer = next(ad for ad in (await _ads(api, owner))["ads"] if ad["ad_id"] == "111")
     assert summer["spend"] is None
+
+
+async def test_a_csv_too_large_or_not_utf8_and_spend_in_another_currency_are_refused_in_the_owners_words(api, owner):
+    await _seed(api, owner)
+    csv = {**owner.auth, "Content-Type": "text/csv"}
+    huge = await api.post("/api/ads/spend/import", data=CSV + "x" * (1024 * 1024), headers=csv)
+    error = (await huge.json())["error"]
+    assert (huge.status, error["code"], error["message"]) == (413, "too_large", "the CSV may be at most 1 MB")
+    assert error["fields"]["file"] == "the CSV may be at most 1 MB"
+    one_long_field = await api.post("/api/ads/spend/import", data=CSV + "x" * 200_000, headers=csv)
+    error = (await one_long_field.json())["error"]
+    assert (one_long_field.status, error["message"]) == (422, "The file could not be read as CSV.")
+    latin = await api.post("/api/ads/spend/import", data=CSV.replace("USD", "USD é").encode("latin-1"), headers=csv)
+    error = (await latin.json())["error"]
+    assert (latin.status, error["code"], error["message"]) == (422, "bad_csv", "the CSV must be UTF-8 text")
+    spanish = await api.post("/api/ads/spend/import", data=CSV.encode("utf-16"), headers={**csv, "Accept-Language": "es"})
+    assert (await spanish.json())["error"]["message"] == "el CSV debe ser texto UTF-8"
+    body = {"ad_id": "111", "from": "2026-06-01", "to": "2026-06-30", "amount": 10, "currency": "EUR"}
+    euro = await api.put("/api/ads/spend", json=body, headers=owner.auth)
+    error = (await euro.json())["error"]
+    assert (euro.status, error["code"], error["fields"]["currency"]) == (422, "wrong_currency", "Must be USD.")
+    assert error["message"] == "the business counts its money in USD; enter the spend in USD, not EUR"
+    assert await platform_of(api).db.ad_spend.count_documents({}) == 0
+
+
+async def test_a_reversed_or_too_long_range_is_refused_naming_from(api, owner):
+    reversed_range = await api.get("/api/ads?from=2026-06-30&to=2026-06-01", headers=owner.auth)
+    error = (await reversed_range.json())["error"]
+    assert (reversed_range.status, error["code"], error["message"]) == (400, "invalid_range", "from must not be after to")
+    assert error["fields"]["from"] == "The first day is after the last."
+    too_long = await api.get("/api/ads?from=2020-01-01&to=2026-06-01", headers=owner.auth)
+    assert too_long.status == 400 and (await too_long.json())["error"]["fields"]["from"].startswith("At most")
