@@ -33,13 +33,19 @@ class Attachment(BaseModel):
 
 
 class Referral(BaseModel):
-    """Which ad, link or post brought the customer."""
+    """Which ad, link or post brought the customer. Meta sends it once (the click, or the first message after it)."""
 
     source: str = ""  # ADS, SHORTLINK, CUSTOMER_CHAT_PLUGIN, ctwa (WhatsApp click-to-WhatsApp ad), ...
     ref: str = ""
     ad_id: str = ""
     campaign_hint: str = ""  # headline or ref text that may name a campaign
     url: str = ""
+    # An ad's click, as its channel reads its own payload (Messenger's `source: ADS` or an `ad_id`, WhatsApp's
+    # `source_type: ad`), as opposed to a link, a plugin or a post.
+    from_ad: bool = False
+    headline: str = ""  # the ad's title as the customer saw it
+    post_id: str = ""  # the post behind the ad
+    ctwa_clid: str = ""  # WhatsApp's click id, which the Conversions API ties a sale to the ad with
 
 
 class InboundMessage(_Event):

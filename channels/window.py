@@ -13,6 +13,9 @@ from typing import Literal
 from channels.graph_errors import OutsideWindow
 
 WINDOW = timedelta(hours=24)
+# After a Click-to-Messenger or Click-to-Direct ad the window "may last up to 7 days" from the customer's first
+# message after the click (Messenger Platform policy). WhatsApp's ad entry point changes the price, not the window.
+AD_WINDOW = timedelta(days=7)
 
 Sender = Literal["bot", "human"]
 
@@ -26,14 +29,28 @@ class WindowRules:
     # The Graph failure a refused send stands for (it decides the owner's sentence, as Meta's own refusal would).
     failure: type[OutsideWindow]
 
-    def refusal_for(self, last_customer_at: datetime, sender: Sender, now: datetime) -> str:
+    # How long after the customer's first message following an ad click the window may last (Messenger and
+    # Instagram: up to 7 days); None where an ad does not lengthen it.
+    ad_window: timedelta | None = None
+
+    def open_until(self, last_customer_at: datetime, ad_started_at: datetime | None = None) -> datetime:
+        """Until when the business may answer freely: 24 hours after the customer's last message, or longer for a
+        conversation an ad started, on a channel whose ads lengthen the window."""
+        end = last_customer_at + WINDOW
+        if ad_started_at is not None and self.ad_window is not None:
+            end = max(end, ad_started_at + self.ad_window)
+        return end
+
+    def refusal_for(
+        self, last_customer_at: datetime, sender: Sender, now: datetime, ad_started_at: datetime | None = None
+    ) -> str:
         """Why this send may not go out now ("" when it may)."""
-        if now - last_customer_at <= WINDOW:
+        if now <= self.open_until(last_customer_at, ad_started_at):
             return ""
         if sender == "human" and self.late_answer_tag:
             return ""
         return self.refusal
 
-    def tag_for(self, last_customer_at: datetime, now: datetime) -> str:
+    def tag_for(self, last_customer_at: datetime, now: datetime, ad_started_at: datetime | None = None) -> str:
         """The message tag a send needs now ("" inside the window)."""
-        return self.late_answer_tag if now - last_customer_at > WINDOW else ""
+        return self.late_answer_tag if now > self.open_until(last_customer_at, ad_started_at) else ""

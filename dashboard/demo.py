@@ -14,9 +14,10 @@ from aiohttp import web
 
 from bot.conversations.bot_settings import BotSettings, get_bot_settings, save_bot_settings
 from bot.runtime.host import SERVE_URL, SERVICES, STARTUP_LINES, Services
+from bot.sales.ad_spend import business_currency
 from channels.accounts import connect_account, list_accounts
 from dashboard.context import DASHBOARD
-from dashboard.demo_history import DemoAccounts, seed_history
+from dashboard.demo_history import DemoAccounts, seed_ad_spend, seed_history
 from dashboard.owners import create_owner_and_tenant, find_owner_by_email, mark_demo_tenant
 from dashboard.passwords import Passwords
 from knowledge.campaigns import create_campaign, list_campaigns
@@ -158,6 +159,7 @@ async def seed_demo(services: Services, passwords: Passwords) -> str:
     )
     if added:
         log.info("demo history added", extra={"conversations": added})
+    await seed_ad_spend(db, tenant_id, datetime.now(zone).date(), await business_currency(db, tenant_id))
     return tenant_id
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -21,8 +21,10 @@ from pymongo.errors import DuplicateKeyError
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import ConversationStatus, to_ms
+from bot.conversations.source import ConversationSource, record_referral
 from bot.pipeline.lead_scoring import score_lead_notes
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
+from bot.sales.ad_spend import SpendRow, save_spend
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.counters import bump_daily, hour_field
 from bot.sales.leads import save_lead_after_turn
@@ -82,6 +84,38 @@ SCORES = {
     "handoff": 55,
     "complaint": 20,
 }
+
+
+# Some customers come from the business's ads (one in three on Messenger and Instagram, one in four on WhatsApp),
+# so the ads page and Leo's answers about ads have something to show.
+DEMO_ADS = {
+    "facebook": (("120210000000101", "Your first week of yoga, free"), ("120210000000102", "Sunrise flow before work")),
+    "instagram": (("120210000000201", "Stretch, breathe, glow"),),
+    "whatsapp": (("120210000000301", "Book a private session on WhatsApp"),),
+}
+AD_SHARE = {"facebook": 3, "instagram": 3, "whatsapp": 4}
+# What each demo ad cost per day, in the campaigns' currency (minor units).
+DEMO_AD_DAILY_SPEND_MINOR = {"120210000000101": 900, "120210000000102": 600, "120210000000201": 700, "120210000000301": 500}
+
+
+def demo_ad(platform: str, customer_id: str) -> ConversationSource | None:
+    """The ad this customer clicked, if any: the same customer always gives the same answer."""
+    pick = random.Random(f"ad:{platform}:{customer_id}")
+    if pick.randrange(AD_SHARE[platform]) != 0:
+        return None
+    ad_id, headline = pick.choice(DEMO_ADS[platform])
+    clid = f"ARdemo{pick.randrange(10**12):012d}" if platform == "whatsapp" else ""
+    return ConversationSource(kind="ad", ad_id=ad_id, headline=headline, ctwa_clid=clid)
+
+
+async def seed_ad_spend(db: AsyncDatabase, tenant_id: str, today: date, currency: str, *, days: int = DAYS) -> None:
+    """The demo ads' spend over the history's days (entered again on every start: the same amounts replace)."""
+    first = today - timedelta(days=days - 1)
+    rows = [
+        SpendRow(ad_id=ad_id, from_day=first, to_day=today, amount_minor=daily * days, currency=currency)
+        for ad_id, daily in DEMO_AD_DAILY_SPEND_MINOR.items()
+    ]
+    await save_spend(db, tenant_id, rows, now=datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -284,6 +318,9 @@ async def _write_conversation(
     )
     if not created:
         return
+    if (ad := demo_ad(platform, customer_id)) is not None:
+        await record_referral(db, tenant_id, conversation.id, ad, at=start)
+        conversation = conversation.model_copy(update={"source": ad, "source_at": start})
     counts["conversations"] += 1
     at = start
     answered_first = replied = False

@@ -52,6 +52,7 @@ NOT_FOUND = {
     "test_question": N_("test question not found"),
     "conversation": N_("conversation not found"),
     "leo_thread": N_("no such thread"),
+    "spend": N_("spend not found"),
 }
 
 # (family, kind) -> how it is answered. A kind means one thing in its family: "channel_disconnected" is a person's
@@ -204,6 +205,15 @@ TABLE: dict[tuple[str, str], Row] = {
     ("invalid", "signed_request_without_user"): Row(400, "bad_signed_request", N_("signed_request names no user")),
     ("invalid", "range_reversed"): Row(400, "invalid_range", N_("from must not be after to")),
     ("invalid", "range_too_long"): Row(400, "invalid_range", N_("at most {days} days at once")),
+    # Ad spend (`dashboard/ad_spend_entry.py`, `dashboard/api/ads.py`) and the Conversions API's settings.
+    ("invalid", "wrong_currency"): Row(
+        422, "wrong_currency", N_("the business counts its money in {currency}; enter the spend in {currency}, not {given}")
+    ),
+    ("invalid", "csv_too_large"): Row(413, "too_large", N_("the CSV may be at most {megabytes} MB")),
+    ("invalid", "csv_not_utf8"): Row(422, "bad_csv", N_("the CSV must be UTF-8 text")),
+    # Each bad row by its line, already said in the owner's language where the rows were read (`csv_problem_words`).
+    ("invalid", "bad_csv"): Row(422, "bad_csv", say=lambda params: str(params.get("problems", ""))),
+    ("invalid", "access_token_needed"): Row(422, "invalid_fields", N_("an access token is needed")),
     # Documents (`knowledge/extraction.py`): the file is the field at fault, said with the same sentence.
     ("invalid", "unsupported_type"): Row(
         415, "unsupported_type", N_("Only plain text, Markdown and PDF documents are supported.")
@@ -244,6 +254,7 @@ FIELD_SENTENCES: dict[str, str] = {
     "unreadable": N_("The file could not be read."),
     "after_last_day": N_("The first day is after the last."),
     "range_too_long": N_("At most {days} days at once."),
+    "wrong_currency": N_("Must be {currency}."),
     "content_type": N_("Send one of: {accepts}."),
 }
 

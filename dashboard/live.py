@@ -67,6 +67,9 @@ def conversation_event(
         "customer_name": conversation.customer_name,
         "customer_id": conversation.customer_id,
         "campaign_id": conversation.campaign_id,
+        # What brought the customer: the page words it in its own language ("From ad: …").
+        "source_kind": conversation.source.kind,
+        "source_headline": conversation.source.headline or conversation.source.ad_id,
         "last_message_at": conversation.last_message_at.isoformat(),
         "time_text": when(conversation.last_message_at, zone),
         "delivery": conversation.delivery.value,

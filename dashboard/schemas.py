@@ -427,6 +427,7 @@ class LeadOut(Out):
     next_step: str = Field(default="", description="what to do next, in the reader's language")
     next_step_kind: LeadNoteOut | None = None
     campaign_id: str = ""
+    source: SourceOut
     value: float
     created_at: str
     updated_at: str
@@ -479,6 +480,17 @@ class MessageOut(Out):
     by: PersonRefOut | None = Field(default=None, description="who of the team sent it, for a reply sent from the inbox")
 
 
+class SourceOut(Out):
+    """What brought the customer: `ad`, `comment` or `message`; the ad's or post's ids when known."""
+
+    kind: Literal["message", "comment", "ad"]
+    ad_id: str = ""
+    post_id: str = ""
+    comment_id: str = ""
+    ctwa_clid: str = ""
+    headline: str = ""
+
+
 class ReferralOut(Out):
     source: str
     ref: str
@@ -497,6 +509,7 @@ class ConversationOut(Out):
     last_message_at: datetime
     lead: LeadOut | None
     referral: ReferralOut
+    source: SourceOut
     paused_until: datetime | None = None
     last_error: ErrorInfoOut | None = None
     delivery: Literal["ok", "pending", "failed"] = Field(
@@ -696,3 +709,104 @@ class OpenApiOut(Out):
     info: dict[str, Any]
     paths: dict[str, Any]
     components: dict[str, Any]
+
+
+# Ads and the Conversions API ------------------------------------------------------------------------------
+
+
+class AdsQuery(Query):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date | None = Field(
+        default=None,
+        alias="from",
+        ge=date(2000, 1, 1),
+        le=date(2999, 12, 31),
+        description="first day (default: 29 days before `to`)",
+    )
+    to: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2999, 12, 31), description="last day (default: today)")
+
+
+class AdFiguresOut(Out):
+    conversations: int = Field(description="conversations the ad started in the period")
+    leads: int = Field(description="of those, leads qualified or further")
+    sales: int
+    revenue: float
+    spend: float | None = Field(description="spend in the period; null when none was entered")
+    cost_per_lead: float | None = Field(description="spend / leads; null when undefined")
+    cost_per_sale: float | None = Field(description="spend / sales; null when undefined")
+    roas: float | None = Field(description="revenue / spend; null when undefined")
+
+
+class AdOut(AdFiguresOut):
+    ad_id: str
+    headline: str
+    campaign_id: str
+    campaign_name: str
+
+
+class AdCampaignOut(AdFiguresOut):
+    campaign_id: str
+    name: str
+
+
+class AdsOut(Out):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date = Field(alias="from")
+    to: date
+    currency: str
+    ads: list[AdOut]
+    campaigns: list[AdCampaignOut]
+    totals: AdFiguresOut
+
+
+class SpendOut(Out):
+    model_config = ConfigDict(populate_by_name=True)
+
+    campaign_id: str
+    ad_id: str
+    from_: date = Field(alias="from")
+    to: date
+    amount: float
+    currency: str
+
+
+class SpendEntryOut(SpendOut):
+    id: str
+
+
+class SpendListOut(Out):
+    spend: list[SpendEntryOut]
+
+
+class SpendImportOut(Out):
+    imported: int
+
+
+class ConversionsSettingsOut(Out):
+    configured: bool
+    dataset_id: str = ""
+    access_token: str = Field(default="", description="masked: its first and last four characters")
+    test_event_code: str = ""
+    whatsapp_business_account_id: str = ""
+
+
+class ConversionEventOut(Out):
+    id: str = Field(description="the event_id Meta deduplicates on")
+    event_name: str
+    conversation_id: str
+    ad_id: str
+    state: Literal["pending", "sent", "failed", "expired"]
+    event_time: datetime
+    value: float | None = None
+    currency: str = ""
+    attempts: int
+    sent: dict[str, Any] = Field(description="the event as it goes to Meta (the `data` entry; the token is never in it)")
+    answer: dict[str, Any] = Field(default={}, description="Meta's last answer")
+    error: str = ""
+    words: str = Field(description="what happened, in the owner's words")
+
+
+class ConversionEventsOut(Out):
+    events: list[ConversionEventOut]

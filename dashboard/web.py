@@ -10,6 +10,7 @@ from bot.runtime.host import SERVICES, SETTINGS, OwnerSide
 from dashboard.alerts import setup_alerts
 from dashboard.api import (
     account,
+    ads,
     analytics,
     auth,
     bot_settings,
@@ -20,6 +21,7 @@ from dashboard.api import (
     knowledge,
     leads,
     leo,
+    meta_conversions,
     onboarding,
     openapi,
     quality,
@@ -51,6 +53,8 @@ ROUTE_MODULES = (
     conversations,
     leads,
     analytics,
+    ads,
+    meta_conversions,
     leo,
     bot_settings,
     quality,

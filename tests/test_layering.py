@@ -63,7 +63,16 @@ ROOMS: dict[str, Room] = {
     "bot": Room("the clock, metrics, outages and log context beside the rooms", {}, ("pymongo", "redis")),
     "bot.i18n": Room("the bot's own sentences", {}),
     "bot.pipeline": Room("pure reply steps", {"bot.i18n": ANY, "knowledge": KNOWLEDGE_VALUES}),
-    "bot.sales": Room("leads, conversions, counters", {"bot": ANY, "bot.pipeline": ANY, "knowledge": ANY}, ("pymongo",)),
+    "bot.sales": Room(
+        "leads, conversions, counters, ad attribution and spend; conversions told to Meta through the Graph client",
+        {
+            "bot": ANY,
+            "bot.pipeline": ANY,
+            "channels": ("channels.crypto", "channels.graph", "channels.graph_errors"),
+            "knowledge": ANY,
+        },
+        ("pymongo",),
+    ),
     "bot.conversations": Room(
         "conversations, messages, turns, sending, bot settings",
         {"bot": ANY, "bot.pipeline": ANY, "bot.sales": ANY, "channels": ANY, "knowledge": ANY},

@@ -23,7 +23,7 @@ from bot.conversations.records import (
     to_ms,
 )
 from bot.conversations.store import advance_time, utcnow
-from channels.events import InboundMessage
+from channels.events import InboundMessage, StandaloneReferral
 
 _message = message_from_doc
 
@@ -38,8 +38,8 @@ def inbound_message_id(platform: str, account_id: str, platform_message_id: str)
 _PLAUSIBLE = 366 * 24 * 3600 * 1000
 
 
-def message_time(event: InboundMessage, now: datetime) -> datetime:
-    """When the customer wrote: the platform's timestamp, or `now` when it gave none or one that cannot be right."""
+def message_time(event: InboundMessage | StandaloneReferral, now: datetime) -> datetime:
+    """When the customer wrote (or clicked): the platform's timestamp, or `now` when it gave none or one that cannot be right."""
     if event.timestamp_ms and abs(event.timestamp_ms - to_ms(now)) <= _PLAUSIBLE:
         return datetime.fromtimestamp(event.timestamp_ms / 1000, UTC)
     return now

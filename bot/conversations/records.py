@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from bot.conversations.source import ConversationSource
+
 
 class ConversationStatus(StrEnum):
     bot = "bot"  # the bot answers
@@ -79,6 +81,7 @@ TIME_FIELDS = (
     "delivery_since",
     "changed_at",
     "read_at",
+    "source_at",
 )
 
 
@@ -108,9 +111,16 @@ class Conversation(BaseModel):
     customer_replied: bool = False
     # Whether the customer complained or was angry at any point (counted once per conversation).
     complained: bool = False
-    referral_source: str = ""
+    # What a referral said about the campaign the customer came for (a link's `ref`, an ad's title): the hint the
+    # campaign is chosen with, from ads and from links alike.
     referral_ref: str = ""
+    # Stored by versions before `source` (below) held the attribution; read, never written any more.
+    referral_source: str = ""
     referral_ad_id: str = ""
+    # What brought the customer (the first referral wins) and when their first message after it came: an ad's
+    # conversation may be answered longer (`sending.window_end`).
+    source: ConversationSource = Field(default_factory=ConversationSource)
+    source_at: datetime | None = None
     last_error: str = ""
     last_error_code: int = 0
     # A reply that did not reach the customer: its state, the kind of problem (`channels.problems`), since when,

@@ -77,14 +77,32 @@ class SendOutcome:
     problem: str = ""  # why it did not go out, as `channels.problems` names it
 
 
+def _ad_started_at(conversation: Conversation) -> datetime | None:
+    return conversation.source_at if conversation.source.kind == "ad" else None
+
+
+def window_end(conversation: Conversation) -> datetime:
+    """Until when the conversation may be answered freely (`channels/window.py`): 24 hours after the customer's
+    last message, or, for a conversation a Messenger or Instagram ad started, 7 days after their first message after
+    the click if later."""
+    return channel_for_platform(conversation.platform).window.open_until(
+        conversation.last_customer_at, _ad_started_at(conversation)
+    )
+
+
 def window_refusal(conversation: Conversation, sender: Literal["bot", "human"], now: datetime) -> str:
-    """Why this send may not go out now ("" when it may): its channel's window rules (`channels/window.py`)."""
-    return channel_for_platform(conversation.platform).window.refusal_for(conversation.last_customer_at, sender, now)
+    """Why this send may not go out now ("" when it may): its channel's window rules (`channels/window.py`), from
+    the customer's last message, or from their first after an ad click where the channel's ads lengthen it."""
+    return channel_for_platform(conversation.platform).window.refusal_for(
+        conversation.last_customer_at, sender, now, _ad_started_at(conversation)
+    )
 
 
 def window_tag(conversation: Conversation, now: datetime) -> str:
     """The message tag a person's late answer needs on its channel ("" inside the window)."""
-    return channel_for_platform(conversation.platform).window.tag_for(conversation.last_customer_at, now)
+    return channel_for_platform(conversation.platform).window.tag_for(
+        conversation.last_customer_at, now, _ad_started_at(conversation)
+    )
 
 
 def report_wait_left(awaiting_since: datetime, now: datetime, wait_s: float) -> float:

@@ -12,6 +12,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from bot.conversations import source
 from bot.conversations.records import (
     NEVER,
     TIME_FIELDS,
@@ -59,6 +60,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
             IndexModel([("at", ASCENDING)]),  # the retention purge
         ]
     )
+    await source.ensure_indexes(db)
 
 
 async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
@@ -66,6 +68,7 @@ async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
     pointing at a conversation that is gone."""
     removed = (await db.messages.delete_many({"tenant_id": tenant_id})).deleted_count
     removed += (await db.conversations.delete_many({"tenant_id": tenant_id})).deleted_count
+    removed += await source.delete_tenant_data(db, tenant_id)
     return removed
 
 

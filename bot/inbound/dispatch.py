@@ -22,15 +22,17 @@ from bot.conversations.bot_settings import BotSettings, get_bot_settings
 from bot.conversations.handoff import count_person_answer
 from bot.conversations.records import Conversation, ConversationStatus, InboundState
 from bot.conversations.sending import ReplySender
+from bot.conversations.source import record_referral
 from bot.conversations.undelivered import fail_after_retries, note_failed
 from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.event_plan import (
     InboundAction,
+    ad_source,
     failed_send_detail,
     is_our_echo,
     message_text,
     plan_inbound,
-    referral_fields,
+    referral_hint,
 )
 from bot.inbound.failures import is_bad_event, is_store_outage
 from bot.inbound.shared_reads import SharedReads
@@ -48,6 +50,7 @@ from channels.events import (
     MessageDeleted,
     Reaction,
     Receipt,
+    Referral,
     StandaloneReferral,
     StatusUpdate,
     Unsupported,
@@ -187,13 +190,30 @@ class EventDispatcher:
         elif isinstance(event, StatusUpdate):
             await self._on_status(account, event)
         elif isinstance(event, StandaloneReferral):
-            conversation = await convs.get_or_create_conversation(
-                self._db, account.tenant_id, event.platform, event.account_id, event.customer_id, now=self._clock.now()
-            )
-            await convs.update_conversation(self._db, account.tenant_id, conversation.id, **referral_fields(event.referral))
+            await self._on_referral(account, event)
         elif isinstance(event, (Reaction, MessageDeleted)):
             log.info("customer event recorded", extra={"kind": event.kind, "platform": event.platform})
         return None
+
+    async def _on_referral(self, account: ChannelAccount, event: StandaloneReferral) -> None:
+        """A click that opened or reopened the thread without a message (Messenger's `messaging_referrals`)."""
+        now = self._clock.now()
+        conversation = await convs.get_or_create_conversation(
+            self._db, account.tenant_id, event.platform, event.account_id, event.customer_id, now=now
+        )
+        if hint := referral_hint(event.referral):
+            await convs.update_conversation(self._db, account.tenant_id, conversation.id, referral_ref=hint)
+        await self._attribute(conversation, event.referral, msgs.message_time(event, now))
+
+    async def _attribute(self, conversation: Conversation, referral: Referral | None, at: datetime) -> Conversation:
+        """Attribute the conversation to the ad a referral names, the moment it arrives: Meta sends it once. The
+        first ad stays the conversation's (and its lead's); the conversation is returned as stored after it."""
+        source = ad_source(referral)
+        if source is None:
+            return conversation
+        await record_referral(self._db, conversation.tenant_id, conversation.id, source, at=at)
+        log.info("conversation attributed to an ad", extra={"platform": conversation.platform})
+        return await convs.get_conversation(self._db, conversation.tenant_id, conversation.id) or conversation
 
     async def _on_message(
         self, account: ChannelAccount, event: InboundMessage, settings: BotSettings, started: float
@@ -206,6 +226,7 @@ class EventDispatcher:
             conversation, created = await self._create(account, event, text, now, started)
         else:
             conversation = await self._refresh(conversation, event, text, started)
+        conversation = await self._attribute(conversation, event.referral, msgs.message_time(event, now))
         message, is_new = await msgs.record_inbound(db, tenant_id, conversation, event, text, now=now)
         action = plan_inbound(is_new=is_new, state=message.state, standby=event.standby, written_at=message.at, now=now)
         if action == InboundAction.redelivered:
@@ -239,12 +260,12 @@ class EventDispatcher:
         self, account: ChannelAccount, event: InboundMessage, text: str, now: datetime, started: float
     ) -> tuple[Conversation, bool]:
         """A new conversation, stored with its campaign, referral and first message's time in one write."""
-        referral = {k: v for k, v in referral_fields(event.referral).items() if v} if event.referral else {}
-        campaign_id = await self._choose_campaign(
-            account.tenant_id, event.platform, text, referral.get("referral_ref") or "", started
-        )
+        hint = referral_hint(event.referral)
+        campaign_id = await self._choose_campaign(account.tenant_id, event.platform, text, hint, started)
         at = msgs.message_time(event, now)
-        fields: dict[str, object] = {**referral, "last_customer_at": at, "last_message_at": at}
+        fields: dict[str, object] = {"last_customer_at": at, "last_message_at": at}
+        if hint:
+            fields["referral_ref"] = hint
         if campaign_id:
             fields["campaign_id"] = campaign_id
         return await convs.create_conversation(
@@ -264,8 +285,8 @@ class EventDispatcher:
         fields: dict[str, str | None] = {}
         if event.customer_name and event.customer_name != conversation.customer_name:
             fields["customer_name"] = event.customer_name
-        if event.referral is not None:
-            fields.update(referral_fields(event.referral))
+        if hint := referral_hint(event.referral):
+            fields["referral_ref"] = hint
         if not conversation.campaign_id:
             ref = fields.get("referral_ref") or conversation.referral_ref
             campaign_id = await self._choose_campaign(conversation.tenant_id, conversation.platform, text, ref, started)

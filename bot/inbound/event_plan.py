@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.conversations.records import InboundState
+from bot.conversations.source import ConversationSource
 from channels.events import Echo, InboundMessage, Referral
 from channels.outbound import OUR_METADATA_PREFIX
 
@@ -56,13 +57,33 @@ def message_text(event: InboundMessage) -> str:
     return text or extra
 
 
-def referral_fields(referral: Referral) -> dict[str, str | None]:
-    """Where a conversation came from (an ad, a link), as conversation fields; None clears an older value."""
-    return {
-        "referral_source": referral.source or None,
-        "referral_ref": referral.ref or referral.campaign_hint or None,
-        "referral_ad_id": referral.ad_id or None,
-    }
+def referral_hint(referral: Referral | None) -> str:
+    """What a referral says about the campaign the customer came for (a link's `ref`, an ad's title), "" if nothing.
+    Links and plugins carry it too, so it is kept beside the attribution, which only ads get."""
+    if referral is None:
+        return ""
+    if referral.ctwa_clid:  # WhatsApp's `ref` is the click id, which names no campaign
+        return referral.campaign_hint
+    return referral.ref or referral.campaign_hint
+
+
+def _cut(text: str, field: str) -> str:
+    """Meta's text within what the attribution keeps (an overlong headline is shortened, never refused)."""
+    limit = next((m.max_length for m in ConversationSource.model_fields[field].metadata if hasattr(m, "max_length")), None)
+    return text[:limit] if limit else text
+
+
+def ad_source(referral: Referral | None) -> ConversationSource | None:
+    """The attribution an ad's referral gives its conversation (None for a link, a plugin or a post)."""
+    if referral is None or not referral.from_ad:
+        return None
+    return ConversationSource(
+        kind="ad",
+        ad_id=_cut(referral.ad_id, "ad_id"),
+        post_id=_cut(referral.post_id, "post_id"),
+        ctwa_clid=_cut(referral.ctwa_clid, "ctwa_clid"),
+        headline=_cut(" ".join(referral.headline.split()), "headline"),
+    )
 
 
 def is_our_echo(event: Echo, our_app_id: str) -> bool:

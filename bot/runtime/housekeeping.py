@@ -1,6 +1,7 @@
 """Chores every worker process offers and exactly one runs per interval, whichever gets there first (a Redis key
 with the interval as its lifetime decides): rewriting Redis's append-only file so processed bodies leave the disk,
-purging messages past the retention an operator set, and checking connected accounts' tokens with Meta."""
+purging messages past the retention an operator set, checking connected accounts' tokens with Meta, and sending
+the Conversions API events that are due."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bot.clock import Clock
 from bot.conversations.messages import purge_messages_before
 from bot.inbound.stream import compact_log
 from bot.runtime.services import Services
+from bot.sales.conversions_api import send_due_events
 from channels.account_check import recheck_accounts
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 COMPACT_EVERY_S = 60
 PURGE_EVERY_S = 3600
 RECHECK_TOKENS_EVERY_S = 6 * 3600
+# Conversions API events wait in MongoDB (`capi_events`) until one process's chore sends them.
+SEND_CONVERSIONS_EVERY_S = 5
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,13 @@ def token_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient) -> C
     return Chore("recheck-tokens", RECHECK_TOKENS_EVERY_S, lambda: recheck_accounts(db, cipher, graph))
 
 
+def conversions_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, clock: Clock) -> Chore:
+    """Leads and sales of ad conversations are told to Meta; failures wait their turn to be tried again. One try
+    per round: the outbox's own backoff retries, so a failing Meta never holds the other chores for long."""
+    once = GraphClient(graph.session, graph.base_url, max_attempts=1, timeout_s=graph.timeout.total or 10)
+    return Chore("send-conversion-events", SEND_CONVERSIONS_EVERY_S, lambda: send_due_events(db, cipher, once, clock.now()))
+
+
 async def run_due(redis: aioredis.Redis, chores: list[Chore]) -> list[str]:
     """Run each chore no process ran within its interval; the names of those run here."""
     ran: list[str] = []
@@ -86,7 +97,11 @@ async def run_chores(redis: aioredis.Redis, chores: list[Chore], stopping: async
 
 def build_chores(services: Services) -> list[Chore]:
     s = services
-    chores = [compaction_chore(s.redis), token_chore(s.db, s.cipher, s.graph)]
+    chores = [
+        compaction_chore(s.redis),
+        token_chore(s.db, s.cipher, s.graph),
+        conversions_chore(s.db, s.cipher, s.graph, s.clock),
+    ]
     if purge := retention_chore(s.db, s.clock, s.settings.message_retention_days):
         chores.append(purge)
     return chores

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.sales.attribution import ConversationSource
+
 
 class ConversationRef(Protocol):
     @property
@@ -30,4 +32,14 @@ class ConversationRef(Protocol):
     @property
     def campaign_id(self) -> str:
         """The campaign the conversation is about; empty when none."""
+        ...
+
+    @property
+    def account_id(self) -> str:
+        """The business's page, account or number the customer wrote to."""
+        ...
+
+    @property
+    def source(self) -> ConversationSource:
+        """What brought the customer (an ad, a comment, or a plain message)."""
         ...

@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.sales.conversation_ref import ConversationRef
+from bot.sales.conversions_api import queue_event
 from bot.sales.counters import bump_daily, day_of
 from bot.sales.leads import mark_converted
 from knowledge.models import ISO_CURRENCIES, to_major, to_minor
@@ -90,6 +91,9 @@ async def record_conversion(
         revenue_cents=value_minor,
     )
     await mark_converted(db, tenant_id, conversation.id, value_cents=value_minor, currency=currency, now=now)
+    await queue_event(
+        db, conversation, key=doc["_id"], name="Purchase", at=now, value=to_major(value_minor, currency), currency=currency
+    )
     return conversion_to_api(doc), True
 
 

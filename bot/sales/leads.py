@@ -19,7 +19,9 @@ from pymongo.errors import DuplicateKeyError
 from bot.pipeline.lead_notes import LeadNote, read_note, read_notes
 from bot.pipeline.lead_scoring import next_step_note
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
+from bot.sales.attribution import ConversationSource
 from bot.sales.conversation_ref import ConversationRef
+from bot.sales.conversions_api import queue_event
 from knowledge.models import to_major
 
 FIELD_NAMES = tuple(LeadFields.model_fields)
@@ -28,6 +30,8 @@ NOT_COUNTERS = ("fields", "score", "reasons", "reason_notes", "stage", "next_ste
 COUNTER_NAMES = tuple(name for name in LeadState.model_fields if name not in NOT_COUNTERS)
 # Stages only an owner's action sets; a turn never moves a lead out of them.
 FINAL_STAGES = frozenset({LeadStage.converted, LeadStage.lost})
+# Stages a qualified lead reaches: Meta is told of the lead once, when it first gets to one of them.
+QUALIFIED_STAGES = frozenset({LeadStage.qualified, LeadStage.proposal, LeadStage.converted})
 WRITE_ATTEMPTS = 5
 
 
@@ -54,6 +58,8 @@ class Lead(BaseModel):
     next_step_note: LeadNote | None = None
     counters: dict[str, int | bool] = Field(default_factory=dict)
     campaign_id: str = ""
+    # Copied from the conversation: the ad or comment that brought the customer.
+    source: ConversationSource = Field(default_factory=ConversationSource)
     value_cents: int | None = None
     currency: str = ""
     converted_at: datetime | None = None
@@ -97,6 +103,7 @@ def lead_from_doc(doc: dict[str, Any]) -> Lead:
         next_step_note=read_note(doc["next_step_kind"]) if doc.get("next_step_kind") else None,
         counters={k: doc[k] for k in COUNTER_NAMES if k in doc},
         campaign_id=doc.get("campaign_id", ""),
+        source=ConversationSource.model_validate(doc.get("source") or {}),
         value_cents=doc.get("value_cents"),
         currency=doc.get("currency", ""),
         converted_at=doc.get("converted_at"),
@@ -131,6 +138,8 @@ def lead_to_doc(lead: Lead) -> dict[str, Any]:
     for name in ("profile_name", "campaign_id", "currency"):
         if value := getattr(lead, name):
             doc[name] = value
+    if lead.source.kind != "message":
+        doc["source"] = lead.source.stored()
     if lead.value_cents is not None:
         doc["value_cents"] = lead.value_cents
     if lead.converted_at is not None:
@@ -161,6 +170,7 @@ def lead_after_turn(
         next_step_note=step,
         counters=state.model_dump(include=set(COUNTER_NAMES)),
         campaign_id=campaign_id or (previous.campaign_id if previous else ""),
+        source=conversation.source if conversation.source.kind != "message" or previous is None else previous.source,
         value_cents=previous.value_cents if previous else None,
         currency=previous.currency if previous else "",
         converted_at=previous.converted_at if previous else None,
@@ -183,9 +193,20 @@ async def save_lead_after_turn(
         if await _write_over(db, lead, previous):
             if previous is None or previous.score != lead.score or previous.stage != lead.stage:
                 await _record_event(db, lead)
+            if became_qualified(previous, lead):
+                # The lead may know the ad before this turn's copy of the conversation did (a referral stored meanwhile).
+                await queue_event(
+                    db, conversation, source=lead.source, key=f"lead:{conversation.id}", name="LeadSubmitted", at=now
+                )
             return lead
         previous = await get_lead(db, conversation.tenant_id, conversation.id)
     raise LeadChangedTooOften("the lead kept changing while it was saved")
+
+
+def became_qualified(previous: Lead | None, lead: Lead) -> bool:
+    """Whether this write is the one that made the lead qualified (or took it straight past qualification)."""
+    was = previous is not None and previous.stage in QUALIFIED_STAGES
+    return lead.stage in QUALIFIED_STAGES and not was
 
 
 async def _write_over(db: AsyncDatabase, lead: Lead, previous: Lead | None) -> bool:
@@ -296,6 +317,7 @@ def lead_to_api(lead: Lead) -> dict[str, Any]:
         "score_reason_kinds": [item.model_dump() for item in lead.reason_notes],
         "next_step_kind": lead.next_step_note.model_dump() if lead.next_step_note else None,
         "campaign_id": lead.campaign_id,
+        "source": lead.source.model_dump(),
         "value": to_major(lead.value_cents, lead.currency or "USD") if lead.value_cents is not None else 0,
         "created_at": lead.created_at.isoformat(),
         "updated_at": lead.updated_at.isoformat(),

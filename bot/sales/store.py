@@ -1,6 +1,7 @@
 """The collections of the sales side and their indexes: leads (with a revision that guards writes), lead_events
-(score history), conversions (`_id` from the tenant and an idempotency key), daily_counters and the tenants' bot
-settings (`engine_settings`, one document per tenant)."""
+(score history), conversions (`_id` from the tenant and an idempotency key), daily_counters, the tenants' bot
+settings (`engine_settings`, one document per tenant), ad spend (`ad_spend.py`) and the Conversions API's settings
+and outbox (`conversions_api.py`)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,25 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     await db.lead_events.create_indexes([IndexModel([("tenant_id", ASCENDING), ("lead_id", ASCENDING), ("at", ASCENDING)])])
     await db.conversions.create_indexes([IndexModel([("tenant_id", ASCENDING), ("at", ASCENDING)])])
     await db.daily_counters.create_indexes([IndexModel([("tenant_id", ASCENDING), ("day_ordinal", ASCENDING)])])
+    await db.ad_spend.create_indexes([IndexModel([("tenant_id", ASCENDING), ("to_ordinal", ASCENDING)])])
+    await db.capi_events.create_indexes(
+        [
+            IndexModel([("state", ASCENDING), ("next_try_ms", ASCENDING)]),
+            IndexModel([("tenant_id", ASCENDING), ("created_ms", ASCENDING)]),
+        ]
+    )
 
 
-TENANT_COLLECTIONS = ("leads", "lead_events", "conversions", "daily_counters", "engine_settings")
+TENANT_COLLECTIONS = (
+    "leads",
+    "lead_events",
+    "conversions",
+    "daily_counters",
+    "engine_settings",
+    "ad_spend",
+    "capi_events",
+    "conversions_settings",
+)
 
 
 async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:

@@ -12,11 +12,13 @@ from channels.graph_errors import OutsideWindow
 from channels.meta_page.page_events import parse_page_payload
 from channels.meta_page.send_api import mark_seen_request, page_send_requests
 from channels.outbound import HUMAN_AGENT_TAG, SendRequest
-from channels.window import WindowRules
+from channels.window import AD_WINDOW, WindowRules
 from knowledge.platforms import Platform
 
 # Outside the 24-hour window the bot is quiet, and a person may still answer with the HUMAN_AGENT tag (7 days).
-PAGE_WINDOW = WindowRules(late_answer_tag=HUMAN_AGENT_TAG, refusal="outside the 24-hour window", failure=OutsideWindow)
+PAGE_WINDOW = WindowRules(
+    late_answer_tag=HUMAN_AGENT_TAG, refusal="outside the 24-hour window", failure=OutsideWindow, ad_window=AD_WINDOW
+)
 # Meta's rate-limiting page: 300 calls a second per Page or Instagram professional account for text, links,
 # reactions and stickers; 10 a second for audio or video.
 PAGE_SEND_LIMITS = SendLimits(text=300, media=10)

@@ -215,12 +215,17 @@ def _attachment(raw: dict[str, Any]) -> Attachment:
 
 
 def _referral(raw: dict[str, Any]) -> Referral:
+    """Messenger's and Instagram's referral (`messaging_referrals`, `postback.referral`, `message.referral`): an
+    ad's click names its ad (`ad_id`, `source: ADS`) and may carry `ads_context_data` with the ad's title."""
     ads = as_dict(raw.get("ads_context_data"))
-    ref = as_str(raw.get("ref"))
+    ref, source, ad_id = as_str(raw.get("ref")), as_str(raw.get("source")), as_str(raw.get("ad_id"))
     return Referral(
-        source=as_str(raw.get("source")),
+        source=source,
         ref=ref,
-        ad_id=as_str(raw.get("ad_id")),
+        ad_id=ad_id,
         campaign_hint=as_str(ads.get("ad_title")) or ref,
         url=as_str(raw.get("referer_uri")),
+        from_ad=bool(ad_id) or source.upper() == "ADS",
+        headline=as_str(ads.get("ad_title")),
+        post_id=as_str(ads.get("post_id")),
     )

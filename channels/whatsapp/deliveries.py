@@ -268,11 +268,17 @@ def _parse_echo(echo: dict[str, Any], account_base: dict[str, Any]) -> ChannelEv
 
 def _referral(raw: dict[str, Any]) -> Referral:
     """A click-to-WhatsApp ad or post that opened the chat."""
-    source_type = as_str(raw.get("source_type"))
+    source_type, clid, source_id = as_str(raw.get("source_type")), as_str(raw.get("ctwa_clid")), as_str(raw.get("source_id"))
+    # `source_type` is "ad" or "post"; a click id comes only from an ad.
+    from_ad = source_type == "ad" or (source_type != "post" and bool(clid))
     return Referral(
-        source="ctwa" if as_str(raw.get("ctwa_clid")) else source_type,
-        ref=as_str(raw.get("ctwa_clid")),
-        ad_id=as_str(raw.get("source_id")),
+        source="ctwa" if clid else source_type,
+        ref=clid,
+        ad_id=source_id,
         campaign_hint=as_str(raw.get("headline")),
         url=as_str(raw.get("source_url")),
+        from_ad=from_ad,
+        headline=as_str(raw.get("headline")),
+        post_id="" if from_ad else source_id,
+        ctwa_clid=clid,
     )

@@ -70,10 +70,13 @@ def conversation_to_api(conversation: Conversation, lead: Lead | None = None) ->
         "created_at": conversation.created_at.isoformat(),
         "last_message_at": conversation.last_message_at.isoformat(),
         "lead": lead_for_owner(lead) if lead else None,
+        "source": conversation.source.model_dump(),
+        # The earlier shape of the attribution, kept for clients that read it: `source` says it now. `source` and
+        # `ad_id` here are what older versions stored; an ad recorded since names its ad from `source`.
         "referral": {
             "source": conversation.referral_source,
             "ref": conversation.referral_ref,
-            "ad_id": conversation.referral_ad_id,
+            "ad_id": conversation.source.ad_id or conversation.referral_ad_id,
         },
     }
     if conversation.paused_until:

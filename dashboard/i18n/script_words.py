@@ -33,6 +33,8 @@ SCRIPT_WORDS = (
     N_("{count} places match."),
     N_("It is {time} there now."),
     # live.js (and the statuses the pages name the same way)
+    N_("From ad: {headline}"),
+    N_("From a comment"),
     N_("Bot answering"),
     N_("Needs a person"),
     N_("You have it"),
@@ -102,6 +104,7 @@ SCRIPT_WORDS = (
     N_("Replies"),
     N_("Revenue"),
     N_("Revenue ({currency})"),
+    N_("Spend"),
     N_("Conversations"),
     N_("Sales"),
     N_("Leads"),

@@ -35,6 +35,7 @@ from dashboard.leo.results import Cell, Figure, ToolResult
 from dashboard.leo.tools import (
     NO_CONTACT,
     PLATFORM_NAMES,
+    AdsTool,
     CatalogTool,
     ComparePeriodsTool,
     FunnelTool,
@@ -104,8 +105,35 @@ def _sales(n: int) -> str:
     return writing.counted(ngettext("{count} sale", "{count} sales", n), n)
 
 
+def _leads(n: int) -> str:
+    return writing.counted(ngettext("{count} lead", "{count} leads", n), n)
+
+
 def _handoffs(n: int) -> str:
     return writing.counted(ngettext("{count} handoff", "{count} handoffs", n), n)
+
+
+def _ad_money(figure: Figure, row: int, column: int) -> str:
+    """A money cell of the ads table in the owner's language's way ("" when it is empty)."""
+    amounts = figure.amounts.get(f"{row},{column}") or {}
+    return ", ".join(writing.money(amount, currency) for currency, amount in amounts.items())
+
+
+def _ad_verdict(figure: Figure, row: int) -> str:
+    """Whether an ad is worth its money: what it cost, per sale, and its return on ad spend against 1."""
+    spend, per_sale, roas = _ad_money(figure, row, 7), _ad_money(figure, row, 9), figure.rows[row][10]
+    if not spend:
+        return gettext("no spend entered, so its cost per sale is unknown (enter it on the Ads page).")
+    if per_sale:
+        cost = gettext("spent {spend}, {per_sale} per sale").format(spend=spend, per_sale=per_sale)
+    else:
+        cost = gettext("spent {spend}").format(spend=spend)
+    if not isinstance(roas, (int, float)):
+        return gettext("{cost}.").format(cost=cost)
+    ratio = writing.ratio(roas)
+    if roas >= 1:
+        return gettext("{cost}, return on ad spend {roas}: it brought more than it cost.").format(cost=cost, roas=ratio)
+    return gettext("{cost}, return on ad spend {roas}: it cost more than it brought so far.").format(cost=cost, roas=ratio)
 
 
 def _revenue(row: Mapping[str, Any]) -> str:
@@ -504,6 +532,36 @@ class OfflineAnalyst:
                 )
             )
         return Answer("\n".join(lines), _tables(result), _compared(q))
+
+    async def _ads(self, q: Question) -> Answer:
+        """Which ad brings buyers, and whether each is worth its money: every figure from the ads tool."""
+        campaign = self.data.business.campaign_names.get(q.campaign_id) if q.campaign_id else None
+        result = await AdsTool().run(self.data, AdsTool.Input(period=q.period.as_words, campaign=campaign))
+        figure, period = result.figure, writing.period(q.period.label)
+        if not figure.rows:
+            return Answer(
+                gettext("No conversation started from an ad in {period}, and no ad spend was entered for it.").format(
+                    period=period
+                ),
+                _tables(result),
+            )
+        best = figure.rows[0]
+        if best[5]:
+            lead = gettext("The ad that brings the most buyers in {period} is {name}: {sales}, revenue {revenue}.").format(
+                period=period, name=best[0], sales=_sales(int(best[5])), revenue=_ad_money(figure, 0, 6)
+            )
+        else:
+            lead = gettext("No ad brought a sale in {period} yet. Each ad:").format(period=period)
+        lines = [lead]
+        for n, row in enumerate(figure.rows):
+            said = gettext("{conversations}, {leads}, {sales}, revenue {revenue}").format(
+                conversations=_conversations(int(row[3] or 0)),
+                leads=_leads(int(row[4] or 0)),
+                sales=_sales(int(row[5] or 0)),
+                revenue=_ad_money(figure, n, 6),
+            )
+            lines.append(f"- {row[0]}: {said}; {_ad_verdict(figure, n)}")
+        return Answer("\n".join(lines), _tables(result))
 
     async def _leads(self, q: Question) -> Answer:
         result = await LeadsTool().run(self.data, LeadsTool.Input(platform=q.platform or None, limit=5))

@@ -38,6 +38,7 @@ class Topic(StrEnum):
     needs_person = "needs_person"
     intents = "intents"
     unanswered = "unanswered"
+    ads = "ads"  # what each ad brought for what it cost
     outside = "outside"  # nothing Leo's tools know
 
 
@@ -193,6 +194,7 @@ TOOL_TOPICS = {
     "customer_intents": Topic.intents,
     "unanswered_and_blocked": Topic.unanswered,
     "activity_by_hour": Topic.activity,
+    "ad_performance": Topic.ads,
 }
 
 

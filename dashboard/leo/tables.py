@@ -65,9 +65,17 @@ COLUMNS = {
     "customer messages": N_("customer messages"),
     "expression": N_("expression"),
     "result": N_("result"),
+    "ad": N_("ad"),
+    "ad id": N_("ad id"),
+    "spend": N_("spend"),
+    "cost per lead": N_("cost per lead"),
+    "cost per sale": N_("cost per sale"),
+    "return on ad spend": N_("return on ad spend"),
 }
 # Columns whose cells a customer or the owner wrote: never translated.
-AS_WRITTEN = frozenset({"name", "contact", "customer", "customer wrote", "product", "campaign", "expression", "next step"})
+AS_WRITTEN = frozenset(
+    {"name", "contact", "customer", "customer wrote", "product", "campaign", "expression", "next step", "ad", "ad id"}
+)
 GROUPS = {"day": N_("day"), "campaign": N_("campaign"), "platform": N_("platform")}
 LEAD_FILTERS = {**LEAD_STAGES, "open": N_("open")}
 # The tools' own words in their cells.

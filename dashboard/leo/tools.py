@@ -23,6 +23,7 @@ from bot.conversations import store as convs
 from bot.conversations.messages import recent_messages
 from bot.conversations.records import ConversationStatus
 from bot.pipeline.types import Intent, LeadStage
+from bot.sales.ad_figures import ad_figures
 from bot.sales.leads import Lead, list_leads
 from dashboard.analytics import Business, DayRange, Scope, read_analytics
 from dashboard.i18n.current import N_
@@ -412,6 +413,82 @@ class TopProductsTool:
 NO_CONTACT = N_("no phone or email yet, reply in the chat")
 
 
+def _money_or_none(value: float | None, currency: str, locale: str) -> str | None:
+    return None if value is None else format_money(round(value * 100), currency, locale)
+
+
+class AdsTool:
+    name: ClassVar[str] = "ad_performance"
+    description: ClassVar[str] = (
+        "Each ad (and its campaign) in a period: conversations it started, leads (qualified or further), sales, "
+        "revenue, the spend the owner entered, cost per lead, cost per sale and return on ad spend (revenue / spend). "
+        "Empty cells mean undefined: no spend entered, or no lead or sale to divide by. Ranked by sales, then revenue."
+    )
+
+    class Input(_In):
+        period: str = Field(default="the last 30 days", max_length=80, description=PERIOD_HELP)
+        campaign: str | None = Field(default=None, max_length=200, description="only the ads of this campaign (its name)")
+
+    async def run(self, data: LeoData, args: Input) -> ToolResult:
+        period = data.period(args.period)
+        campaign_id = await data.campaign_id(args.campaign)
+        since, until = period.span.bounds(data.business.zone)
+        figures = await ad_figures(data.db, data.tenant_id, since, until, period.span.first, period.span.last)
+        ads = [ad for ad in figures.ads if not campaign_id or ad["campaign_id"] == campaign_id]
+        ads.sort(key=lambda ad: (ad["sales"], ad["revenue"], ad["conversations"]), reverse=True)
+        currency, locale = figures.currency, data.business.locale
+        # The money cells' amounts, by "row,column": the owner reads them in their language's way.
+        amounts = {
+            f"{n},{column}": {currency: float(ad[key])}
+            for n, ad in enumerate(ads)
+            for column, key in ((6, "revenue"), (7, "spend"), (8, "cost_per_lead"), (9, "cost_per_sale"))
+            if ad[key] is not None
+        }
+        rows: list[list[Cell]] = [
+            [
+                customer_cell(ad["headline"]) or ad["ad_id"],
+                ad["ad_id"],
+                ad["campaign_name"],
+                ad["conversations"],
+                ad["leads"],
+                ad["sales"],
+                format_money(round(ad["revenue"] * 100), currency, locale),
+                _money_or_none(ad["spend"], currency, locale),
+                _money_or_none(ad["cost_per_lead"], currency, locale),
+                _money_or_none(ad["cost_per_sale"], currency, locale),
+                ad["roas"],
+            ]
+            for ad in ads
+        ]
+        leader = [str(row[0]) for row in rows[:1] if row[5]]
+        return ToolResult(
+            _titled(
+                Figure(
+                    title=f"Ads, {period.label}",
+                    columns=[
+                        "ad",
+                        "ad id",
+                        "campaign",
+                        "conversations",
+                        "leads",
+                        "sales",
+                        "revenue",
+                        "spend",
+                        "cost per lead",
+                        "cost per sale",
+                        "return on ad spend",
+                    ],
+                    rows=rows,
+                    amounts=amounts,
+                ),
+                N_("Ads, {period}"),
+                period=period.label,
+            ),
+            {"period": period.label, "currency": currency, "leader": leader},
+            customer_columns=("ad",),
+        )
+
+
 def whatsapp_number(platform: str, customer_id: str) -> str:
     """The number a WhatsApp customer writes from ("" elsewhere: a Messenger or Instagram id reaches no one)."""
     return "+" + customer_id if platform == "whatsapp" and customer_id.isdigit() else ""
@@ -694,6 +771,7 @@ TOOLS: tuple[Tool, ...] = (
     IntentsTool(),
     GuardTool(),
     HourOfWeekTool(),
+    AdsTool(),
     CalculatorTool(),
 )
 TOOLS_BY_NAME: dict[str, Tool] = {tool.name: tool for tool in TOOLS}

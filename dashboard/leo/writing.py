@@ -44,6 +44,11 @@ def rate(value: float) -> str:
     return pct(round(value * 100, 1))
 
 
+def ratio(value: float) -> str:
+    """A ratio with two decimals ("2.00", "2,00"): a return on ad spend."""
+    return format_decimal(value, format="#,##0.00", locale=format_locale())
+
+
 def seconds(value: float) -> str:
     return f"{num(value)} s"
 

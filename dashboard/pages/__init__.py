@@ -16,6 +16,7 @@ from dashboard.api.playground import setup_playground
 from dashboard.i18n import gettext, ngettext
 from dashboard.live import setup_live
 from dashboard.pages import (
+    ads_page,
     analytics_page,
     business,
     campaigns,
@@ -54,6 +55,7 @@ PAGE_MODULES = (
     thread,
     leads,
     analytics_page,
+    ads_page,
     settings_page,
     playground,
     quality_page,

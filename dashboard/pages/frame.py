@@ -43,6 +43,7 @@ MENU = (
     ("leads", "/leads", N_("Leads")),
     ("campaigns", "/campaigns", N_("Campaigns")),
     ("analytics", "/analytics", N_("Analytics")),
+    ("ads", "/ads", N_("Ads")),
     ("integrations", "/integrations", N_("Channels")),
     ("onboarding", "/onboarding", N_("Business info")),
     ("playground", "/playground", N_("Playground")),
@@ -53,6 +54,7 @@ MENU = (
 # Short confirmations after a form was handled (the page is reloaded with ?notice=KEY, never with free text).
 NOTICES = {
     "saved": N_("Saved."),
+    "spend_imported": N_("Spend imported: every row of the file is counted."),
     "profile_saved": N_("Your business details are saved; the bot uses them from now on."),
     "uploaded": N_("Document added; the bot can use it now."),
     "document_deleted": N_("Document removed; the bot no longer uses it."),

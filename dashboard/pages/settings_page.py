@@ -9,11 +9,14 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.conversations.bot_settings import BotSettings, get_bot_settings
+from bot.sales.conversions_api import ConversionsSettingsIn, list_events, save_settings
 from dashboard.api.bot_settings import replace_settings
+from dashboard.api.meta_conversions import settings_out
 from dashboard.context import services
+from dashboard.conversion_events import event_to_api
 from dashboard.errors import validation_fields
 from dashboard.i18n import LANGUAGES
-from dashboard.i18n.current import format_locale
+from dashboard.i18n.current import format_locale, gettext
 from dashboard.owners import get_owner, set_owner_language
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
@@ -24,10 +27,16 @@ from dashboard.zones import choice_for, utc_choice, zone_choices
 routes = web.RouteTableDef()
 
 SETTINGS_FIELDS = ("timezone", "pause_minutes")
+CAPI_FIELDS = ("dataset_id", "access_token", "test_event_code", "whatsapp_business_account_id")
 
 
-async def _page(request: web.Request, state: FormState | None = None, status: int = 200) -> web.Response:
+async def _page(
+    request: web.Request, state: FormState | None = None, status: int = 200, capi_state: FormState | None = None
+) -> web.Response:
     session = await owner_session(request)
+    capi = await settings_out(request)
+    if capi_state is None:
+        capi_state = FormState(values=capi.model_dump(exclude={"access_token", "configured"}))
     if state is None:
         current = await get_bot_settings(services(request).db, session.tenant_id)
         state = FormState(values={"timezone": current.timezone, "pause_minutes": str(current.pause_minutes)})
@@ -35,6 +44,9 @@ async def _page(request: web.Request, state: FormState | None = None, status: in
     chosen = str(state.values.get("timezone", ""))
     context = {
         "form": state,
+        "capi": capi,
+        "capi_form": capi_state,
+        "capi_events": [event_to_api(doc) for doc in await list_events(services(request).db, session.tenant_id, limit=10)],
         "countries": zone_choices(format_locale()),
         "languages": LANGUAGES,
         "owner_language": owner.language if owner else "",
@@ -61,6 +73,22 @@ async def bot_settings_form(request: web.Request) -> web.Response:
         return await _page(request, state, status=422)
     await replace_settings(request, body)
     return see_other("/settings?notice=settings_saved")
+
+
+@routes.post("/settings/conversions")
+async def conversions_form(request: web.Request) -> web.Response:
+    session, form = await posted_form(request)
+    state = FormState(values={name: text_of(form, name) for name in CAPI_FIELDS})
+    try:
+        body = ConversionsSettingsIn.model_validate(state.values)
+    except ValidationError as exc:
+        state.add_errors(validation_fields(exc), CAPI_FIELDS)
+        return await _page(request, capi_state=state, status=422)
+    p = services(request)
+    if not await save_settings(p.db, p.cipher, session.tenant_id, body, p.clock.now()):
+        state.errors["access_token"] = gettext("Enter the access token.")
+        return await _page(request, capi_state=state, status=422)
+    return see_other("/settings?notice=saved#conversions")
 
 
 @routes.post("/settings/language")

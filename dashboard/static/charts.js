@@ -72,6 +72,12 @@
         { label: t("Conversations"), data: data.platforms.conversations, backgroundColor: [BLUE, "#b5179e", GREEN, GREY] },
       ] }, options: { plugins: { legend: { position: "bottom" } } } };
     },
+    ads: function () {
+      return { type: "bar", data: { labels: data.ads.labels, datasets: [
+        { label: t("Spend"), data: data.ads.spend, backgroundColor: ORANGE },
+        { label: t("Revenue"), data: data.ads.revenue, backgroundColor: GREEN },
+      ] }, options: { scales: { x: { ticks: { maxTicksLimit: 6 } }, y: { beginAtZero: true, ticks: { callback: money, maxTicksLimit: 5 } } } } };
+    },
     funnel: function () {
       return { type: "bar", data: { labels: data.funnel.labels, datasets: [
         { label: t("Leads"), data: data.funnel.counts, backgroundColor: [GREY, BLUE, "#3f7fc4", ORANGE, GREEN] },

@@ -55,6 +55,13 @@
     const meta = document.createElement("div");
     meta.className = "meta";
     meta.append(document.createTextNode((PLATFORM[event.platform] || event.platform) + " · "));
+    if (event.source_kind === "ad" || event.source_kind === "comment") {
+      const source = document.createElement("span");
+      source.className = "source";
+      source.dataset.field = "source";
+      source.textContent = event.source_kind === "ad" ? t("From ad: {headline}", { headline: event.source_headline }) : t("From a comment");
+      meta.append(source, " · ");
+    }
     const time = document.createElement("time");
     time.dataset.field = "time";
     meta.appendChild(time);

@@ -168,7 +168,11 @@ def test_messenger_referrals_standalone_in_message_and_ad_context():
                         "ad_id": "AD_77",
                         "source": "ADS",
                         "type": "OPEN_THREAD",
-                        "ads_context_data": {"ad_title": "Spring sale", "photo_url": "https://cdn.example/ad.jpg"},
+                        "ads_context_data": {
+                            "ad_title": "Spring sale",
+                            "photo_url": "https://cdn.example/ad.jpg",
+                            "post_id": "POST_9",
+                        },
                     },
                 },
             },
@@ -180,6 +184,13 @@ def test_messenger_referrals_standalone_in_message_and_ad_context():
         "AD_77",
         "ADS",
         "Spring sale",
+    )
+    # A link's referral is no ad; an ad's carries its title and post.
+    assert not standalone.referral.from_ad
+    assert (with_message.referral.from_ad, with_message.referral.headline, with_message.referral.post_id) == (
+        True,
+        "Spring sale",
+        "POST_9",
     )
 
 

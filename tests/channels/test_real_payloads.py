@@ -120,12 +120,14 @@ def test_messenger_postback_with_referral():
     assert event.message_id  # postbacks without mid get a stable id
     assert event.message_id == only("courier/fba/postback_referral.json").message_id
     assert (event.referral.ref, event.referral.source, event.referral.ad_id) == ("postback ref", "postback source", "ad id")
+    assert event.referral.from_ad  # it names an ad
 
 
 def test_messenger_standalone_referral_and_seconds_timestamp():
     event = only("courier/fba/referral.json")
     assert isinstance(event, StandaloneReferral)
     assert (event.referral.ref, event.referral.ad_id, event.referral.source) == ("referral id", "ad id", "referral source")
+    assert event.referral.from_ad
     assert only("courier/fba/referral_seconds.json").timestamp_ms == 1701599111000
 
 
@@ -275,6 +277,7 @@ def test_whatsapp_click_to_whatsapp_referral():
         "AD_TITLE",
         "AD_OR_POST_FB_URL",
     )
+    assert (event.referral.from_ad, event.referral.ctwa_clid, event.referral.headline) == (True, "CTWA_CLID", "AD_TITLE")
 
 
 def test_whatsapp_statuses():

@@ -46,6 +46,10 @@ async def test_demo_history_is_seeded_once_and_agrees_with_the_counters(api: Tes
     assert "sample data" in dashboard
     analytics = await (await api.get("/api/analytics")).json()
     assert analytics["totals"]["messages_in"] > 0 and analytics["totals"]["conversions"] > 0
+    # Some customers came from the demo's ads, whose spend is entered: the ads page has every figure to show.
+    ads = await (await api.get("/api/ads")).json()
+    assert len(ads["ads"]) >= 3 and ads["totals"]["conversations"] > 0
+    assert ads["totals"]["spend"] > 0 and ads["totals"]["roas"] is not None
 
 
 def test_demo_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
