@@ -78,10 +78,10 @@ def head_of(answer: bytes) -> tuple[int, dict[str, str]]:
 async def test_the_parsers_400_carries_the_security_headers_every_answer_carries(make_settings, redis) -> None:
     """Served as `python -m bot serve` serves: a malformed request line or header is refused by aiohttp's own
     parser before any route, and its 400 still carries the policy, nosniff, framing and referrer headers."""
-    from bot.runtime.app import create_app
     from bot.runtime.embedded import free_port
     from bot.runtime.parser_errors import started_runner
     from dashboard.headers import SECURITY_HEADERS
+    from tests.whole_app import create_app
 
     runner = await started_runner(create_app(make_settings(), run_worker=False), access_log=None)
     port = free_port()

@@ -8,7 +8,6 @@ import copy
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
-from bot.runtime.app import create_app
 from bot.runtime.embedded import free_port
 from dashboard.context import DASHBOARD
 from dashboard.passwords import Passwords
@@ -16,6 +15,7 @@ from tests.dashboard.conftest import SignedUp, sign_up
 from tests.dashboard.test_campaigns import CAMPAIGN
 from tests.dashboard.test_pages import form_login, hidden_token
 from tests.dashboard.test_team import AGENT_EMAIL, AGENT_PASSWORD, agent_joins
+from tests.whole_app import create_app
 
 ES = {"Accept-Language": "es-ES,es;q=0.9"}
 DE = {"Accept-Language": "de-DE,de;q=0.9"}

@@ -21,7 +21,7 @@ ACCOUNT = "4242"
 @pytest.fixture
 async def chirp_client(monkeypatch, aiohttp_client, make_settings, graph, redis):
     monkeypatch.setattr(registry, "CHANNELS", [*registry.CHANNELS, CHIRP])  # the one registry line
-    from bot.runtime.app import create_app
+    from tests.whole_app import create_app
 
     _, url = graph
     return await aiohttp_client(create_app(make_settings(graph_api_url=url)))
