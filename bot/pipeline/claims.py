@@ -436,6 +436,9 @@ def unsupported(
     written from (`given`) carry. Numbers the customer said themselves may be repeated, except in a promise.
     A sentence the claim judge read by meaning (`judged` says which) is held here only to its numbers and days:
     each must stand in the tenant's words, whatever their topic or language."""
+    # The business's own phone number, however it is spaced ("+49 30 1234567", "030 1234567", "+49301234567"), is
+    # no number to check: it stands in the tenant's words as the same digits.
+    ignore = [*ignore, *(fold(span) for span in known_phones(text, [*cited, *given]))]
     claims = [claim for claim in claims_in(text, ignore=ignore) if claim.checkable]
     if not claims:
         return []
@@ -460,6 +463,36 @@ def unsupported(
             continue
         missing.append(claim.sentence)
     return missing
+
+
+# A phone number as people write it: digits in groups, with spaces, dots, dashes, slashes or brackets between.
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-/]{5,}\d(?!\w)")
+# Fewer digits than this is a price, a date or a code, not a phone number.
+PHONE_DIGITS = 7
+
+
+def _phone_digits(span: str) -> str:
+    """The digits that identify a number: no separators, no international or trunk prefix ("00", "+", "0")."""
+    digits = re.sub(r"\D", "", span)
+    return digits.lstrip("0")
+
+
+def known_phones(text: str, supports: Sequence[str]) -> list[str]:
+    """The phone numbers written in `text` that the tenant's words hold too, as written in `text`. Formats differ
+    (the stored E.164 "+4930…" against a reply's national "030 …"), so one number's digits, without prefixes, must
+    end the other's."""
+    theirs = {
+        _phone_digits(match.group(0))
+        for support in supports
+        for match in _PHONE.finditer(support)
+        if len(_phone_digits(match.group(0))) >= PHONE_DIGITS
+    }
+    found = []
+    for match in _PHONE.finditer(text):
+        own = _phone_digits(match.group(0))
+        if len(own) >= PHONE_DIGITS and any(own.endswith(other) or other.endswith(own) for other in theirs):
+            found.append(match.group(0).strip())
+    return found
 
 
 def _one_by_one(claim: Claim) -> list[Claim]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.pipeline.claims import numbers_said, unsupported
 from bot.pipeline.classify import classify_turn
 from bot.pipeline.flow import matching_objection
@@ -97,3 +99,20 @@ def test_the_first_reply_opens_with_the_greeting_and_the_next_question_skips_wha
     reply = offline_reply(ctx, classify_turn(ctx.turn_texts))
     assert reply.text.startswith("Welcome to the studio!") and "Are you new?" not in reply.text
     assert reply.text.endswith("When would you like to start?")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You can reach us at 030 1234567.",
+        "Call +49 30 123 4567 to book.",
+        "Our phone: (030) 123-45-67.",
+    ],
+)
+def test_the_business_phone_is_no_unsupported_number_however_it_is_spaced(reply: str) -> None:
+    # The profile keeps the number as E.164; replies write it as people do.
+    assert unsupported(reply, [], ["Phone: +49301234567"]) == []
+
+
+def test_a_phone_number_the_business_never_gave_is_refused() -> None:
+    assert unsupported("Call us at 030 9999999.", [], ["Phone: +49301234567"]) == ["Call us at 030 9999999."]
