@@ -55,7 +55,9 @@ async def test_a_spanish_browser_reads_spanish_pages_at_phone_size(site: Site, b
     await page.locator("[data-tokens-list] button", has_text="Revocar").first.wait_for()
     await page.locator("[data-zone-now]", has_text="Allí son las").wait_for()
     await page.fill("#f-pause_minutes", "0")
-    await page.get_by_role("button", name="Guardar", exact=True).click()
+    await (
+        page.get_by_role("region", name="Horario del negocio y el bot").get_by_role("button", name="Guardar", exact=True).click()
+    )
     await page.wait_for_selector("#f-pause_minutes-error")
     error = await page.inner_text("#f-pause_minutes-error")
     assert error.startswith("El campo «Pausa del bot") and "1 o más" in error, error

@@ -248,7 +248,7 @@ async def test_settings_zone_search_and_never_success_beside_error(site: Site, o
     assert await page.locator("[data-zone-found]").inner_text() == "1 place matches."
     assert await page.locator("#f-timezone option:not([hidden])").all_inner_texts() == ["Kolkata, India"]
     await visit.check("settings-zone-search")
-    await page.locator("main").get_by_role("button", name="Save").click()
+    await page.get_by_role("region", name="Business hours and the bot").get_by_role("button", name="Save").click()
     await page.wait_for_url("**notice=settings_saved")
     notice = page.locator("main .alert.ok", has_text="Settings saved.")
     assert await notice.is_visible()
