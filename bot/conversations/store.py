@@ -61,6 +61,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         ]
     )
     await source.ensure_indexes(db)
+    await db.comment_replies.create_indexes([IndexModel([("tenant_id", ASCENDING), ("at", DESCENDING)])])
 
 
 async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
@@ -69,6 +70,8 @@ async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
     removed = (await db.messages.delete_many({"tenant_id": tenant_id})).deleted_count
     removed += (await db.conversations.delete_many({"tenant_id": tenant_id})).deleted_count
     removed += await source.delete_tenant_data(db, tenant_id)
+    # The private replies to the tenant's comments (`bot/inbound/comment_replies.py`).
+    removed += (await db.comment_replies.delete_many({"tenant_id": tenant_id})).deleted_count
     return removed
 
 

@@ -25,6 +25,7 @@ from bot.conversations.sending import ReplySender
 from bot.conversations.source import record_referral
 from bot.conversations.undelivered import fail_after_retries, note_failed
 from bot.inbound.bursts import BurstAnswerer
+from bot.inbound.comment_replies import CommentReplier
 from bot.inbound.event_plan import (
     InboundAction,
     ad_source,
@@ -45,6 +46,7 @@ from channels.customer_names import CustomerNames
 from channels.events import (
     UNPARSEABLE,
     ChannelEvent,
+    Comment,
     Echo,
     InboundMessage,
     MessageDeleted,
@@ -75,6 +77,7 @@ class EventDispatcher:
         clock: Clock,
         *,
         meta_app_id: str,
+        comments: CommentReplier | None = None,
     ) -> None:
         self._db = db
         self._knowledge = knowledge
@@ -84,6 +87,7 @@ class EventDispatcher:
         self._metrics = metrics
         self._clock = clock
         self._meta_app_id = meta_app_id
+        self._comments = comments  # None: comments are read and left unanswered
         # Events name their account (page, Instagram account, WhatsApp number); this is how the tenant is found.
         self._accounts: SharedReads[tuple[str, str], ChannelAccount | None] = SharedReads(
             lambda key: find_by_platform_account(db, *key)
@@ -191,6 +195,8 @@ class EventDispatcher:
             await self._on_status(account, event)
         elif isinstance(event, StandaloneReferral):
             await self._on_referral(account, event)
+        elif isinstance(event, Comment) and self._comments is not None:
+            await self._comments.on_comment(account, event)
         elif isinstance(event, (Reaction, MessageDeleted)):
             log.info("customer event recorded", extra={"kind": event.kind, "platform": event.platform})
         return None
