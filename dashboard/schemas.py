@@ -493,6 +493,7 @@ class MessageOut(Out):
     confidence: float | None = None
     state: str | None = None
     attachments: list[dict[str, Any]] | None = None
+    comment: bool | None = Field(default=None, description="true for the comment under a post the conversation began with")
     source: str | None = None
     delivery: str | None = None
     error: ErrorInfoOut | None = None

@@ -1,10 +1,12 @@
 """Private (and optional public) replies to comments, each sent at most once, and the conversation they open.
 
 A comment's reply has one record in `comment_replies`, keyed by the comment (`reply_key`): the first delivery
-claims it (`sending`), and it ends `sent` or `failed`. A redelivery (Meta sends ad comments twice) finds it
-ended and stops. A delivery whose send Meta could not take yet (rate limit, outage) raises, so the queue tries
-the delivery again and the claim is taken up again; Meta itself takes one private reply per comment, so a retry
-after a send that did go out is told so (10900) and counts as sent.
+claims it (`sending`, with a lease), and it ends `sent` or `failed`. A redelivery (Meta sends ad comments twice)
+finds it ended and stops, or finds it leased by an attempt under way and fails for the queue to try it later (by
+then it has ended). A send Meta could not take yet (rate limit, outage) gives the lease back and raises, so the
+queue tries the delivery again; an attempt that died keeps its lease until it runs out, then a retry takes the
+claim over. Meta itself takes one private reply per comment, so a retry after a send that did go out is told so
+(10900) and counts as sent.
 
 The private reply's answer names the customer in the page's thread (`recipient_id`): the conversation is opened
 with that id, attributed to the comment (`source {kind: comment, post_id, comment_id}`), and holds the comment
@@ -25,7 +27,7 @@ from pymongo.errors import DuplicateKeyError
 from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
-from bot.conversations.records import Conversation, Delivery, InboundState
+from bot.conversations.records import Conversation, Delivery, InboundState, to_ms
 from bot.conversations.source import record_referral
 from bot.inbound.comment_plan import (
     REFERENCE_PREFIX,
@@ -51,6 +53,14 @@ log = logging.getLogger(__name__)
 
 # Indexed and erased with the tenant's conversations (`bot/conversations/store.py`).
 COMMENT_REPLIES = "comment_replies"
+
+
+# How long a claim keeps other attempts off: longer than a send with its retries takes.
+CLAIM_LEASE_MS = 120_000
+
+
+class CommentReplyBusy(Exception):
+    """Another attempt is sending this comment's reply now: this delivery is tried again later."""
 
 
 class ReplyState:
@@ -100,10 +110,12 @@ class CommentReplier:
         await self._send_public(account, event, reply)
 
     async def _claim(self, account: ChannelAccount, event: Comment, reply: CommentReply, now: datetime) -> bool | None:
-        """Take the comment's record: False when new, True when an earlier attempt claimed it and did not finish
-        (send again), None when its private reply already ended (nothing more to do)."""
+        """Take the comment's record: False when new, True when an earlier attempt claimed it and let go or died
+        (send again), None when its private reply already ended (nothing more to do). CommentReplyBusy while
+        another attempt holds it."""
+        key, now_ms = reply_key(event), to_ms(now)
         doc = {
-            "_id": reply_key(event),
+            "_id": key,
             "tenant_id": account.tenant_id,
             "platform": event.platform,
             "account_id": event.account_id,
@@ -111,16 +123,24 @@ class CommentReplier:
             "post_id": event.post_id,
             "campaign_id": reply.campaign_id,
             "state": ReplyState.sending,
+            "lease_until_ms": now_ms + CLAIM_LEASE_MS,
             "at": now,
         }
         try:
             await self._db[COMMENT_REPLIES].insert_one(doc)
             return False
         except DuplicateKeyError:
-            found = await self._db[COMMENT_REPLIES].find_one({"_id": doc["_id"], "tenant_id": account.tenant_id})
-        if found is None or found.get("state") != ReplyState.sending:
-            return None
-        return True
+            pass
+        taken = await self._db[COMMENT_REPLIES].update_one(
+            {"_id": key, "tenant_id": account.tenant_id, "state": ReplyState.sending, "lease_until_ms": {"$lt": now_ms}},
+            {"$set": {"lease_until_ms": now_ms + CLAIM_LEASE_MS}},
+        )
+        if taken.modified_count == 1:
+            return True
+        found = await self._db[COMMENT_REPLIES].find_one({"_id": key, "tenant_id": account.tenant_id})
+        if found is not None and found.get("state") == ReplyState.sending:
+            raise CommentReplyBusy("another attempt is sending this comment's private reply")
+        return None
 
     async def _finish(self, event: Comment, tenant_id: str, **fields: Any) -> None:
         await self._db[COMMENT_REPLIES].update_one({"_id": reply_key(event), "tenant_id": tenant_id}, {"$set": fields})
@@ -141,7 +161,9 @@ class CommentReplier:
             return
         except GraphError as exc:
             if exc.transient:
-                raise  # the delivery is tried again; the claim stays `sending` for that attempt
+                # The delivery is tried again, and its next attempt may take the claim at once.
+                await self._finish(event, account.tenant_id, lease_until_ms=0)
+                raise
             if isinstance(exc, AccessRefused):
                 await mark_needs_reconnect(self._db, account.tenant_id, account.id, exc.code, exc.message)
             await self._fail(account, event, exc)
