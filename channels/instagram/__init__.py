@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from channels.channel import AccountCheck, CustomerProfile
-from channels.meta_page.comments import parse_instagram_comment
+from channels.meta_page.comment_events import parse_instagram_comment
 from channels.meta_page.page_channel import PageChannel
 from channels.outbound import utf8_size
 from knowledge.platforms import Platform

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from channels.channel import AccountCheck, CustomerProfile
-from channels.meta_page.comments import parse_feed_change
+from channels.meta_page.comment_events import parse_feed_change
 from channels.meta_page.page_channel import PageChannel
 from knowledge.platforms import Platform
 
