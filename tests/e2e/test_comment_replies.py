@@ -9,6 +9,7 @@ import time
 import uuid
 from typing import Any
 
+from tests.dashboard.test_pages import hidden_token
 from tests.e2e.conftest import (
     CAMPAIGN,
     IG_ACCOUNT_ID,
@@ -70,9 +71,20 @@ async def replies_listed(client, tenant: Tenant) -> list[dict[str, Any]]:
     return (await response.json())["replies"]
 
 
+async def owner_sees_the_comment_in_the_thread(client, email: str, conversation_id: str) -> None:
+    """The owner's page of the conversation: where it came from, its post, its campaign and the comment itself."""
+    token = hidden_token(await (await client.get("/login")).text())
+    await client.post("/login", data={"email": email, "password": "correct horse battery", "csrf_token": token})
+    html = await (await client.get(f"/conversations/{conversation_id}")).text()
+    assert f"From a comment · Post or ad {PAGE_ID}_{POST}" in html
+    assert "Spring yoga pass" in html  # the campaign
+    assert "Comment under the post" in html and "What&#39;s the PRICE of the pass?" in html
+
+
 async def test_a_matching_comment_gets_one_private_reply_that_opens_a_conversation_which_continues(platform_client, graph, redis):
     client, (fake, _) = platform_client, graph
-    tenant = await seeded_tenant(client, campaign=comment_campaign())
+    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
+    tenant = await seeded_tenant(client, campaign=comment_campaign(), email=email)
     body, comment_id = feed_comment("What's the PRICE of the pass?")
     fake.comment_times[comment_id] = time.time() - 3600
     await post_webhook(client, "messenger", body)
@@ -106,6 +118,7 @@ async def test_a_matching_comment_gets_one_private_reply_that_opens_a_conversati
     assert shown == [("in", "What's the PRICE of the pass?", True), ("out", PRIVATE, None)]
     [listed] = await replies_listed(client, tenant)
     assert (listed["state"], listed["conversation_id"], listed["public_reply"]) == ("sent", detail["id"], "sent")
+    await owner_sees_the_comment_in_the_thread(client, email, detail["id"])
 
     # The customer answers the private message: the same conversation goes on, answered by the bot.
     await remember_customer(redis, "facebook", PAGE_ID, psid)
