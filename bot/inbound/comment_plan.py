@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from channels.events import Comment
 from channels.outbound import SendRequest, our_metadata
+from channels.registry import channel_for_platform
 from knowledge.models import Campaign, CommentRules
 from knowledge.platforms import Platform
 
@@ -96,8 +97,16 @@ def reply_key(event: Comment) -> str:
     return f"{event.platform}:{event.account_id}:{event.comment_id}"
 
 
+def one_message(platform: str, text: str) -> str:
+    """The text as one message of its channel: a private reply is a single message, so a greeting longer than the
+    channel takes (Instagram: 1000 bytes) is cut where the channel would end its first part."""
+    parts = channel_for_platform(platform).build_send_requests("", "", text)
+    return str(parts[0].body["message"]["text"]) if parts else text
+
+
 def private_reply_request(event: Comment, text: str) -> SendRequest:
     """The private reply: the Send API of the page (Instagram: of the account), addressed to the comment."""
+    text = one_message(event.platform, text)
     return SendRequest(
         path=f"/{event.account_id}/messages",
         body={

@@ -32,6 +32,7 @@ from bot.conversations.source import record_referral
 from bot.inbound.comment_plan import (
     REFERENCE_PREFIX,
     CommentReply,
+    one_message,
     plan_comment,
     private_reply_request,
     public_reply_request,
@@ -174,7 +175,7 @@ class CommentReplier:
             account.tenant_id,
             conversation.id,
             sender="bot",
-            text=reply.private_text,
+            text=one_message(event.platform, reply.private_text),
             source="comment",
             delivery=Delivery.sent,
             platform_message_id=result.message_id,

@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
     remember_customer,
     seeded_tenant,
     settled,
+    signup,
 )
 
 PRIVATE = "Hi! The Yoga Pass is $49 a month. Want me to hold one for you?"
@@ -174,6 +175,8 @@ async def test_a_comment_meta_will_not_let_us_answer_is_tried_once_and_the_owner
     [listed] = await replies_listed(client, tenant)
     assert (listed["state"], listed["error_code"], listed["conversation_id"]) == ("failed", 10903, None)
     assert "cannot receive a private reply" in listed["reason"]
+    rival = await signup(client)
+    assert await replies_listed(client, rival) == []  # another business sees none of it
 
 
 async def test_a_reply_meta_could_not_take_yet_is_sent_by_the_retry_exactly_once(platform_client, graph, redis):

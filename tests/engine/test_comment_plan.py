@@ -93,3 +93,10 @@ def test_requests_go_where_meta_wants_them_per_channel():
     instagram = comment(platform="instagram", account_id="1784", comment_id="1791")
     assert private_reply_request(instagram, "Hi").path == "/1784/messages"
     assert public_reply_request(instagram, "Thanks").path == "/1791/replies"
+
+
+def test_a_private_reply_is_one_message_cut_to_what_its_channel_takes():
+    greeting = "Welcome to Sunrise Yoga. " * 3 + "价" * 400  # 1200 bytes of it in Chinese
+    instagram = private_reply_request(comment(platform="instagram"), greeting).body["message"]["text"]
+    assert len(instagram.encode()) <= 1000 and greeting.startswith(instagram)
+    assert private_reply_request(comment(), greeting).body["message"]["text"] == greeting  # Messenger: 2000 characters
