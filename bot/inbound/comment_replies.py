@@ -110,6 +110,15 @@ class CommentReplier:
         await self._send_private(account, event, reply, retrying=claim)
         await self._send_public(account, event, reply)
 
+    async def give_up(self, account: ChannelAccount, event: Comment) -> bool:
+        """The comment's delivery was given up (Meta could not take the reply in any attempt): a reply still being
+        sent is failed, for the owner to read why. True when one was."""
+        given_up = await self._db[COMMENT_REPLIES].update_one(
+            {"_id": reply_key(event), "tenant_id": account.tenant_id, "state": ReplyState.sending},
+            {"$set": {"state": ReplyState.failed, "problem": "gave_up", "error": "Meta could not take it in time"}},
+        )
+        return given_up.modified_count == 1
+
     async def _claim(self, account: ChannelAccount, event: Comment, reply: CommentReply, now: datetime) -> bool | None:
         """Take the comment's record: False when new, True when an earlier attempt claimed it and let go or died
         (send again), None when its private reply already ended (nothing more to do). CommentReplyBusy while

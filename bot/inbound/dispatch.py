@@ -150,6 +150,8 @@ class EventDispatcher:
         now = self._clock.now()
         seen: set[str] = set()
         for event in channel_named(channel).parse(payload):
+            if isinstance(event, Comment) and self._comments is not None:
+                await self._give_up_comment(event)
             if not isinstance(event, InboundMessage):
                 continue
             account = await find_by_platform_account(self._db, event.platform, event.account_id)
@@ -163,6 +165,11 @@ class EventDispatcher:
             seen.add(conversation.id)
             if await fail_after_retries(self._db, conversation, deadletter_id=deadletter_id, now=now):
                 log.warning("a customer got no answer; the owner is shown it", extra={"platform": event.platform})
+
+    async def _give_up_comment(self, event: Comment) -> None:
+        account = await find_by_platform_account(self._db, event.platform, event.account_id)
+        if account is not None and self._comments is not None and await self._comments.give_up(account, event):
+            log.warning("a comment got no private reply; the owner is shown it", extra={"platform": event.platform})
 
     async def _handle_event(self, event: ChannelEvent, started: float) -> tuple[ChannelAccount, Conversation, BotSettings] | None:
         account = await self._accounts.get((event.platform, event.account_id), started)

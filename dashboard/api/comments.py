@@ -26,6 +26,8 @@ def why_not_sent(doc: dict[str, Any]) -> str:
     """The owner's sentence for a reply that did not go out ("" for one that did or is on its way)."""
     if doc.get("state") != "failed":
         return ""
+    if doc.get("problem") == "gave_up":
+        return "Meta could not be reached or was busy each time we tried; this comment got no private reply."
     code = int(doc.get("error_code") or 0)
     return _REFUSALS.get(code) or f"Meta refused the private reply: {doc.get('error') or 'no reason given'}"
 

@@ -25,6 +25,7 @@ from tests.e2e.conftest import (
     settled,
     signup,
 )
+from tests.e2e.test_delivery_failures import META_DOWN, Platform, platform  # noqa: F401 (the quick worker's fixture)
 
 PRIVATE = "Hi! The Yoga Pass is $49 a month. Want me to hold one for you?"
 PUBLIC = "Thanks! We sent you a message."
@@ -233,3 +234,18 @@ async def test_an_instagram_comment_gets_its_private_reply_from_the_account_and_
         "6011",
         "18172143295349192",
     )
+
+
+async def test_a_comment_whose_delivery_is_given_up_shows_the_owner_it_got_no_reply(platform: Platform, redis):  # noqa: F811
+    client, fake = platform.client, platform.fake
+    tenant = await seeded_tenant(client, campaign=comment_campaign(public_reply=""))
+    fake.failing = META_DOWN
+    body, comment_id = feed_comment("price?")
+    await post_webhook(client, "messenger", body)
+
+    async def given_up() -> list[dict[str, Any]]:
+        return [r for r in await replies_listed(client, tenant) if r["state"] == "failed"]
+
+    [listed] = await eventually(given_up, timeout=60, what="the comment's delivery given up")
+    assert listed["comment_id"] == comment_id and "got no private reply" in listed["reason"]
+    assert fake.replied_comments == set()
