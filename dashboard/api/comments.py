@@ -1,5 +1,5 @@
 """`/api/comments/replies`: the private replies sent to comments under the owner's posts and ads, and why one
-was not (Meta's words, with what the owner can do)."""
+was not, in the owner's words."""
 
 from __future__ import annotations
 
@@ -8,28 +8,33 @@ from typing import Any
 from aiohttp import web
 
 from bot.inbound.comment_replies import recent_replies
+from channels.problems import service_name
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
+from dashboard.delivery_words import cause
+from dashboard.i18n.current import N_, gettext
 from dashboard.schemas import CommentRepliesOut, CommentReplyOut
 
 routes = ApiRoutes()
 
-# Why Meta refused a private reply, as the owner reads it (codes Meta gives, see `channels/graph_errors.py`).
+# Why a private reply did not go out, as the owner reads it, by Meta's code (see `channels/graph_errors.py`).
 _REFUSALS = {
-    10900: "This comment already had its private reply: Meta allows one per comment.",
-    10902: "Meta does not allow a private reply to this comment.",
-    10903: "This person cannot receive a private reply from your page (their settings, or they left).",
+    10900: N_("This comment already had its private reply: {service} allows one per comment."),
+    10902: N_("{service} does not allow a private reply to this comment."),
+    10903: N_("This person cannot receive a private reply from you on {service}."),
 }
+_GAVE_UP = N_("{service} could not be reached or was busy each time we tried; this comment got no private reply.")
 
 
 def why_not_sent(doc: dict[str, Any]) -> str:
     """The owner's sentence for a reply that did not go out ("" for one that did or is on its way)."""
     if doc.get("state") != "failed":
         return ""
-    if doc.get("problem") == "gave_up":
-        return "Meta could not be reached or was busy each time we tried; this comment got no private reply."
-    code = int(doc.get("error_code") or 0)
-    return _REFUSALS.get(code) or f"Meta refused the private reply: {doc.get('error') or 'no reason given'}"
+    platform = str(doc.get("platform", ""))
+    words = _GAVE_UP if doc.get("problem") == "gave_up" else _REFUSALS.get(int(doc.get("error_code") or 0))
+    if words is None:  # another failure of a send: said as any message's
+        return cause(str(doc.get("problem", "")), platform)
+    return gettext(words).format(service=service_name(platform))
 
 
 @routes.get("/api/comments/replies")

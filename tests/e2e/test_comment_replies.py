@@ -175,7 +175,7 @@ async def test_a_comment_meta_will_not_let_us_answer_is_tried_once_and_the_owner
     assert len(fake.private_replies()) == 1  # 10903 is final: neither the queue nor the redelivery tries again
     [listed] = await replies_listed(client, tenant)
     assert (listed["state"], listed["error_code"], listed["conversation_id"]) == ("failed", 10903, None)
-    assert "cannot receive a private reply" in listed["reason"]
+    assert listed["reason"] == "This person cannot receive a private reply from you on Facebook."
     rival = await signup(client)
     assert await replies_listed(client, rival) == []  # another business sees none of it
 
