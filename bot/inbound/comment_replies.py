@@ -20,7 +20,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -29,6 +28,7 @@ from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, Delivery, InboundState, to_ms
 from bot.conversations.source import record_referral
+from bot.conversations.store import COMMENT_REPLIES  # indexed, read and erased with the conversations
 from bot.inbound.comment_plan import (
     REFERENCE_PREFIX,
     CommentReply,
@@ -52,9 +52,6 @@ from knowledge.campaigns import visible_campaigns
 
 log = logging.getLogger(__name__)
 
-# Indexed and erased with the tenant's conversations (`bot/conversations/store.py`).
-COMMENT_REPLIES = "comment_replies"
-
 
 # How long a claim keeps other attempts off: longer than a send with its retries takes.
 CLAIM_LEASE_MS = 120_000
@@ -68,12 +65,6 @@ class ReplyState:
     sending = "sending"
     sent = "sent"
     failed = "failed"
-
-
-async def recent_replies(db: AsyncDatabase, tenant_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
-    """The tenant's latest comment replies, newest first, as stored."""
-    cursor = db[COMMENT_REPLIES].find({"tenant_id": tenant_id}).sort("at", DESCENDING).limit(limit)
-    return [doc async for doc in cursor]
 
 
 def _source(event: Comment) -> ConversationSource:

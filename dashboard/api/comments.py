@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.inbound.comment_replies import recent_replies
+from bot.conversations.store import recent_comment_replies
 from channels.problems import service_name
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import services, tenant_id
@@ -41,7 +41,7 @@ def why_not_sent(doc: dict[str, Any]) -> str:
 async def list_replies(request: web.Request) -> CommentRepliesOut:
     """The latest 50 comments answered (or refused), newest first: the comment, its post, the campaign, the
     conversation the reply opened, and why a reply did not go out."""
-    docs = await recent_replies(services(request).db, tenant_id(request))
+    docs = await recent_comment_replies(services(request).db, tenant_id(request))
     return CommentRepliesOut(
         replies=[
             CommentReplyOut(

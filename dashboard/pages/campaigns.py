@@ -9,7 +9,9 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.conversations.store import recent_comment_replies
 from dashboard.api.campaigns import change_status, create, delete, replace
+from dashboard.api.comments import why_not_sent
 from dashboard.context import services
 from dashboard.errors import validation_fields
 from dashboard.i18n import N_, gettext
@@ -23,6 +25,8 @@ from knowledge.domain_errors import NotFound
 from knowledge.models import CUSTOM_PERIOD_MAX, ISO_CURRENCIES, BillingPeriod, CampaignIn, CampaignStatus
 
 routes = web.RouteTableDef()
+
+COMMENT_REPLIES_SHOWN = 10  # the latest comments answered, under the campaigns (all of them: the owner API)
 
 TEXT_FIELDS = (
     "name",
@@ -265,7 +269,18 @@ async def campaigns_page(request: web.Request) -> web.Response:
     numbers = {row["campaign_id"]: row for row in report.get("per_campaign", [])}
     order = {"active": 0, "paused": 1, "draft": 2, "completed": 3}
     campaigns.sort(key=lambda c: (order.get(c["status"], 9), c["name"].lower()))
-    context = {"campaigns": campaigns, "numbers": numbers, "actions": Translated(STATUS_ACTIONS), "report": report}
+    names = {c["id"]: c["name"] for c in campaigns}
+    comment_replies = [
+        {**doc, "campaign": names.get(doc.get("campaign_id", ""), ""), "reason": why_not_sent(doc)}
+        for doc in await recent_comment_replies(services(request).db, session.tenant_id, limit=COMMENT_REPLIES_SHOWN)
+    ]
+    context = {
+        "campaigns": campaigns,
+        "numbers": numbers,
+        "actions": Translated(STATUS_ACTIONS),
+        "report": report,
+        "comment_replies": comment_replies,
+    }
     return await render(request, "campaigns.html", session, "campaigns", context)
 
 

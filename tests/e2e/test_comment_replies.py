@@ -73,10 +73,17 @@ async def replies_listed(client, tenant: Tenant) -> list[dict[str, Any]]:
     return (await response.json())["replies"]
 
 
-async def owner_sees_the_comment_in_the_thread(client, email: str, conversation_id: str) -> None:
-    """The owner's page of the conversation: where it came from, its post, its campaign and the comment itself."""
+async def log_in(client, email: str) -> None:
     token = hidden_token(await (await client.get("/login")).text())
     await client.post("/login", data={"email": email, "password": "correct horse battery", "csrf_token": token})
+
+
+async def owner_sees_the_comment_in_the_thread(client, email: str, conversation_id: str) -> None:
+    """The owner's page of the conversation: where it came from, its post, its campaign and the comment itself;
+    and the campaigns page's list of comments answered, leading to it."""
+    await log_in(client, email)
+    campaigns = await (await client.get("/campaigns")).text()
+    assert f'<a href="/conversations/{conversation_id}">Sent: see the conversation</a>' in campaigns
     html = await (await client.get(f"/conversations/{conversation_id}")).text()
     assert f"From a comment · Post or ad {PAGE_ID}_{POST}" in html
     assert "Spring yoga pass" in html  # the campaign
@@ -165,7 +172,8 @@ async def test_keywords_match_in_any_language_and_posts_can_be_chosen(platform_c
 
 async def test_a_comment_meta_will_not_let_us_answer_is_tried_once_and_the_owner_reads_why(platform_client, graph, redis):
     client, (fake, _) = platform_client, graph
-    tenant = await seeded_tenant(client, campaign=comment_campaign(public_reply=""))
+    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
+    tenant = await seeded_tenant(client, campaign=comment_campaign(public_reply=""), email=email)
     body, comment_id = feed_comment("precio?")
     fake.unreplyable.add(comment_id)
     await post_webhook(client, "messenger", body)
@@ -176,6 +184,9 @@ async def test_a_comment_meta_will_not_let_us_answer_is_tried_once_and_the_owner
     [listed] = await replies_listed(client, tenant)
     assert (listed["state"], listed["error_code"], listed["conversation_id"]) == ("failed", 10903, None)
     assert listed["reason"] == "This person cannot receive a private reply from you on Facebook."
+    await log_in(client, email)
+    campaigns = await (await client.get("/campaigns")).text()
+    assert "This person cannot receive a private reply from you on Facebook." in campaigns
     rival = await signup(client)
     assert await replies_listed(client, rival) == []  # another business sees none of it
 
