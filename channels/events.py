@@ -117,6 +117,22 @@ class StandaloneReferral(_Event):
     referral: Referral
 
 
+class Comment(_Event):
+    """A comment on one of the account's posts or ads (Facebook `feed`, Instagram `comments`). `customer_id` is who
+    commented as the webhook names them: not yet someone a message can be sent to, only a private reply can."""
+
+    kind: Literal["comment"] = "comment"
+    comment_id: str
+    post_id: str = ""  # the post or media commented on
+    parent_id: str = ""  # the comment answered, for a reply to a comment
+    verb: Literal["add", "edited", "remove", "other"] = "add"
+    text: str = ""
+    ad_id: str = ""  # an Instagram ad or boosted post names its ad
+    customer_name: str = ""
+    # Written by the account itself (its own replies come back as comments): never answered.
+    from_account: bool = False
+
+
 class Unsupported(_Event):
     """A delivery item the platform marked unsupported, or one we do not handle (kept for the log)."""
 
@@ -138,6 +154,6 @@ def unparseable(platform: str, account_id: str, error: Exception) -> Unsupported
 
 
 ChannelEvent = Annotated[
-    InboundMessage | Echo | Receipt | StatusUpdate | Reaction | MessageDeleted | StandaloneReferral | Unsupported,
+    InboundMessage | Echo | Receipt | StatusUpdate | Reaction | MessageDeleted | StandaloneReferral | Comment | Unsupported,
     Field(discriminator="kind"),
 ]

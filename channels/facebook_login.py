@@ -26,6 +26,10 @@ SCOPES = (
     "pages_manage_metadata",
     "instagram_basic",
     "instagram_manage_messages",
+    # Comments: read them (`feed`, Instagram `comments`), answer them privately and, if asked, publicly.
+    "pages_read_engagement",
+    "pages_manage_engagement",
+    "instagram_manage_comments",
 )
 SUBSCRIBED_FIELDS = (
     "messages",
@@ -34,6 +38,8 @@ SUBSCRIBED_FIELDS = (
     "message_deliveries",
     "message_reads",
     "messaging_referrals",
+    # Comments on the page's posts and ads, answered with a private reply (campaign `comment_rules`).
+    "feed",
 )
 PAGE_FIELDS = "id,name,access_token,tasks,instagram_business_account{id,username}"
 _MAX_PAGE_LISTINGS = 20  # pages of 100: far more than any owner has

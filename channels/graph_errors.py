@@ -26,6 +26,10 @@ PERMISSION_CODES = frozenset({10, 230, *range(200, 300)})
 UNDELIVERABLE_CODES = frozenset({551, 131021, 131026, 131049, 131051})
 UNDELIVERABLE_SUBCODES = frozenset({1545041, 2018001})
 INVALID_CODES = frozenset({100, 131008, 131009})
+# A private reply Meta will never take: the comment was answered already (10900), its author cannot be answered
+# (10903), or it is not a comment that can be answered (10902).
+COMMENT_REPLY_CODES = frozenset({10900, 10902, 10903})
+ALREADY_REPLIED_CODE = 10900
 
 
 class GraphError(Exception):
@@ -117,6 +121,14 @@ class SendOutcomeUnknown(TemporaryFailure):
         super().__init__(0, 0, 0, f"no answer to the send ({kind}): it may have been delivered")
 
 
+class CommentReplyRefused(GraphError):
+    """Meta takes no private reply to this comment, now or later (10900, 10902, 10903): final, never retried."""
+
+    @property
+    def already_replied(self) -> bool:
+        return self.code == ALREADY_REPLIED_CODE
+
+
 class BadRequest(GraphError):
     """Meta refused the request itself (a parameter it does not take)."""
 
@@ -129,6 +141,8 @@ def family_of(http_status: int, code: int, subcode: int) -> type[GraphError]:
     """The family of an error answer, from Meta's code and subcode first, then the HTTP status."""
     if code in TEMPLATE_REQUIRED_CODES:
         return TemplateRequired
+    if code in COMMENT_REPLY_CODES:
+        return CommentReplyRefused
     if subcode in WINDOW_SUBCODES:
         return OutsideWindow
     if code in TOKEN_CODES:
@@ -171,7 +185,8 @@ def graph_error(
     family = family_of(http_status, code, subcode)
     if is_transient and family is UnknownGraphError:
         family = TemporaryFailure
-    transient = True if is_transient and not issubclass(family, OutsideWindow) else None
+    final = issubclass(family, (OutsideWindow, CommentReplyRefused))
+    transient = True if is_transient and not final else None
     return family(http_status, code, subcode, message, transient=transient, retry_after_s=retry_after_s, fbtrace_id=fbtrace_id)
 
 

@@ -21,6 +21,8 @@ from dashboard.i18n.current import N_, format_locale, gettext
 # whose meaning depends on the body (a `name` is a business's, a campaign's or a token's).
 FIELD_NAMES: dict[str, str] = {
     "body": N_("The request"),
+    "comment_rules.private_reply": N_("Private reply"),
+    "comment_rules.public_reply": N_("Public reply"),
     "email": N_("Email"),
     "password": N_("Password"),
     "current_password": N_("Current password"),
@@ -97,6 +99,8 @@ ITEM_NAMES: dict[str, str] = {
     "chat_flow.qualification_questions": N_("Question"),
     "target_audience.location": N_("Place"),
     "target_audience.interests": N_("Interest"),
+    "comment_rules.post_ids": N_("Post or ad"),
+    "comment_rules.keywords": N_("Keyword"),
 }
 
 # Sentences by pydantic's error type; {field} is the field's name in words, the rest come from the error's context.

@@ -20,6 +20,7 @@ from knowledge.models import (
     BillingPeriod,
     CampaignStatus,
     ChatFlow,
+    CommentRules,
     CustomPeriod,
     TargetPlatform,
 )
@@ -248,10 +249,28 @@ class CampaignOut(Out):
     status: CampaignStatus
     created_at: datetime
     updated_at: datetime
+    comment_rules: CommentRules | None = None
 
 
 class CampaignsOut(Out):
     campaigns: list[CampaignOut]
+
+
+class CommentReplyOut(Out):
+    comment_id: str
+    post_id: str
+    platform: str
+    campaign_id: str
+    state: Literal["sending", "sent", "failed"]
+    conversation_id: str | None = None
+    error_code: int | None = None
+    reason: str = Field(default="", description="why the private reply did not go out, for the owner")
+    public_reply: Literal["", "sending", "sent", "failed"] = ""
+    at: datetime
+
+
+class CommentRepliesOut(Out):
+    replies: list[CommentReplyOut]
 
 
 class CampaignStatusIn(_Body):
@@ -474,6 +493,7 @@ class MessageOut(Out):
     confidence: float | None = None
     state: str | None = None
     attachments: list[dict[str, Any]] | None = None
+    comment: bool | None = Field(default=None, description="true for the comment under a post the conversation began with")
     source: str | None = None
     delivery: str | None = None
     error: ErrorInfoOut | None = None

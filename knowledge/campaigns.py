@@ -18,6 +18,7 @@ from knowledge.models import (
     CampaignIn,
     CampaignStatus,
     ChatFlow,
+    CommentRules,
     CustomPeriod,
     Passage,
     Product,
@@ -74,6 +75,7 @@ def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at
         "status": data.status.value,
         "created_at": created_at,
         "updated_at": updated_at,
+        "comment_rules": data.comment_rules.model_dump() if data.comment_rules else None,
     }
 
 
@@ -120,6 +122,7 @@ def _campaign(doc: dict[str, Any]) -> Campaign:
         status=doc["status"],
         created_at=as_utc(doc["created_at"]),
         updated_at=as_utc(doc["updated_at"]),
+        comment_rules=CommentRules.model_validate(doc["comment_rules"]) if doc.get("comment_rules") else None,
     )
 
 
@@ -216,6 +219,7 @@ def campaign_to_api(campaign: Campaign) -> dict[str, Any]:
         "status": campaign.status.value,
         "created_at": campaign.created_at.isoformat(),
         "updated_at": campaign.updated_at.isoformat(),
+        "comment_rules": campaign.comment_rules.model_dump() if campaign.comment_rules else None,
     }
 
 

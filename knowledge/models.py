@@ -333,6 +333,32 @@ class Audience(_Edge):
         return "; ".join(parts)
 
 
+# A post's, media's or ad's id as Meta writes it: digits, a page's post as `{page_id}_{post_id}`.
+PostId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=r"^[0-9]+(_[0-9]+)?$")]
+Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+COMMENT_REPLY_MAX = 1000  # Instagram's private reply takes 1000 bytes at most; the owner's text is sent as one part
+
+
+class CommentRules(_Edge):
+    """Which comments under the account's posts and ads get a private reply that opens a conversation."""
+
+    post_ids: list[PostId] = Field(
+        default_factory=list, max_length=100, description="posts, media or ads answered; empty for every one"
+    )
+    keywords: list[Keyword] = Field(
+        default_factory=list, max_length=50, description="words a comment must contain (any one); empty for every comment"
+    )
+    private_reply: str = Field(
+        default="", max_length=COMMENT_REPLY_MAX, description="the private message; empty for the campaign's greeting"
+    )
+    public_reply: str = Field(default="", max_length=COMMENT_REPLY_MAX, description="an answer under the comment; empty for none")
+
+    @field_validator("post_ids", "keywords")
+    @classmethod
+    def _unique(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(values))
+
+
 class CampaignIn(_Edge):
     """What an owner posts to create or replace a campaign."""
 
@@ -342,6 +368,7 @@ class CampaignIn(_Edge):
     chat_flow: ChatFlowIn = Field(default_factory=ChatFlowIn)
     target_audience: Audience = Field(default_factory=Audience)
     status: CampaignStatus = CampaignStatus.draft
+    comment_rules: CommentRules | None = Field(default=None, description="private replies to comments; null for none")
 
 
 class Product(BaseModel):
@@ -373,6 +400,7 @@ class Campaign(BaseModel):
     status: CampaignStatus
     created_at: datetime
     updated_at: datetime
+    comment_rules: CommentRules | None = None
 
     def visible_on(self, platform: str) -> bool:
         """Only active campaigns for this platform (or all) are ever offered to a customer."""

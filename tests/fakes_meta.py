@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,10 @@ class FakeGraph:
     aliases: dict[str, str] = field(default_factory=dict)  # an account id Meta answers with another id
     on_send: Callable[[GraphCall, str], Awaitable[None]] | None = None
     delivered: list[GraphCall] = field(default_factory=list)  # the sends Meta took (answered with a message id)
+    # Private replies (`recipient.comment_id`), as Meta takes them: one per comment, within 7 days of the comment.
+    comment_times: dict[str, float] = field(default_factory=dict)  # comment id -> when it was written (epoch s)
+    unreplyable: set[str] = field(default_factory=set)  # comments whose author cannot be answered (10903)
+    replied_comments: set[str] = field(default_factory=set)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def refuses(self, token: str) -> bool:
@@ -49,6 +54,26 @@ class FakeGraph:
 
     def account_reads(self) -> list[GraphCall]:
         return [c for c in self.calls if c.method == "GET" and c.query.get("fields", "").startswith("id,")]
+
+    def private_replies(self) -> list[GraphCall]:
+        return [c for c in self.sends() if "comment_id" in (c.json.get("recipient") or {})]
+
+    def public_replies(self) -> list[GraphCall]:
+        return [c for c in self.calls if c.method == "POST" and c.path.endswith(("/comments", "/replies"))]
+
+    def _comment_refusal(self, comment_id: str) -> tuple[int, dict[str, Any]] | None:
+        def error(code: int, message: str, subcode: int = 0) -> tuple[int, dict[str, Any]]:
+            body = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AfakeTrace"}
+            return 400, {"error": {**body, **({"error_subcode": subcode} if subcode else {})}}
+
+        if comment_id in self.replied_comments:
+            return error(10900, "(#10900) Activity already replied to")
+        if comment_id in self.unreplyable:
+            return error(10903, "(#10903) This user cant reply to this activity")
+        written = self.comment_times.get(comment_id)
+        if written is not None and time.time() - written > 7 * 24 * 3600:
+            return error(100, "(#100) Invalid comment_id parameter", 2018292)
+        return None
 
     def sends(self) -> list[GraphCall]:
         return [c for c in self.calls if c.path.endswith("/messages") and c.method == "POST"]
@@ -100,6 +125,11 @@ class FakeGraph:
                 )
             return web.json_response({"id": account_id, "name": f"Page {account_id}"})
         failure = self.fail_next.pop(0) if self.fail_next else self.failing
+        comment_id = (body.get("recipient") or {}).get("comment_id", "") if request.path.endswith("/messages") else ""
+        if failure is None and comment_id:
+            failure = self._comment_refusal(comment_id)
+            if failure is None:
+                self.replied_comments.add(comment_id)
         n = next(self._ids) if failure is None and request.path.endswith("/messages") else 0
         if n:
             self.delivered.append(self.calls[-1])
@@ -119,7 +149,11 @@ class FakeGraph:
                         "messages": [{"id": f"wamid.OUT{n}"}],
                     }
                 )
-            return web.json_response({"recipient_id": (body.get("recipient") or {}).get("id", ""), "message_id": f"m_out_{n}"})
+            # A private reply names the commenter by the id the page's thread with them has.
+            recipient = (body.get("recipient") or {}).get("id") or (f"PSID_{comment_id}" if comment_id else "")
+            return web.json_response({"recipient_id": recipient, "message_id": f"m_out_{n}"})
+        if failure is None and request.method == "POST" and request.path.endswith(("/comments", "/replies")):
+            return web.json_response({"id": f"{request.path.split('/')[-2]}_reply"})
         return web.json_response({"success": True})
 
     def app(self) -> web.Application:

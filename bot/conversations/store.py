@@ -30,6 +30,16 @@ _conversation = conversation_from_doc
 _message = message_from_doc
 
 
+# The private replies to comments (`bot/inbound/comment_replies.py`), one document per comment.
+COMMENT_REPLIES = "comment_replies"
+
+
+async def recent_comment_replies(db: AsyncDatabase, tenant_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The tenant's latest comment replies, newest first, as stored."""
+    cursor = db[COMMENT_REPLIES].find({"tenant_id": tenant_id}).sort("at", DESCENDING).limit(limit)
+    return [doc async for doc in cursor]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -61,6 +71,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         ]
     )
     await source.ensure_indexes(db)
+    await db[COMMENT_REPLIES].create_indexes([IndexModel([("tenant_id", ASCENDING), ("at", DESCENDING)])])
 
 
 async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
@@ -69,6 +80,7 @@ async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
     removed = (await db.messages.delete_many({"tenant_id": tenant_id})).deleted_count
     removed += (await db.conversations.delete_many({"tenant_id": tenant_id})).deleted_count
     removed += await source.delete_tenant_data(db, tenant_id)
+    removed += (await db[COMMENT_REPLIES].delete_many({"tenant_id": tenant_id})).deleted_count
     return removed
 
 

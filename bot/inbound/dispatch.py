@@ -25,6 +25,7 @@ from bot.conversations.sending import ReplySender
 from bot.conversations.source import record_referral
 from bot.conversations.undelivered import fail_after_retries, note_failed
 from bot.inbound.bursts import BurstAnswerer
+from bot.inbound.comment_replies import CommentReplier
 from bot.inbound.event_plan import (
     InboundAction,
     ad_source,
@@ -45,6 +46,7 @@ from channels.customer_names import CustomerNames
 from channels.events import (
     UNPARSEABLE,
     ChannelEvent,
+    Comment,
     Echo,
     InboundMessage,
     MessageDeleted,
@@ -75,6 +77,7 @@ class EventDispatcher:
         clock: Clock,
         *,
         meta_app_id: str,
+        comments: CommentReplier | None = None,
     ) -> None:
         self._db = db
         self._knowledge = knowledge
@@ -84,6 +87,7 @@ class EventDispatcher:
         self._metrics = metrics
         self._clock = clock
         self._meta_app_id = meta_app_id
+        self._comments = comments  # None: comments are read and left unanswered
         # Events name their account (page, Instagram account, WhatsApp number); this is how the tenant is found.
         self._accounts: SharedReads[tuple[str, str], ChannelAccount | None] = SharedReads(
             lambda key: find_by_platform_account(db, *key)
@@ -146,6 +150,8 @@ class EventDispatcher:
         now = self._clock.now()
         seen: set[str] = set()
         for event in channel_named(channel).parse(payload):
+            if isinstance(event, Comment) and self._comments is not None:
+                await self._give_up_comment(event)
             if not isinstance(event, InboundMessage):
                 continue
             account = await find_by_platform_account(self._db, event.platform, event.account_id)
@@ -159,6 +165,11 @@ class EventDispatcher:
             seen.add(conversation.id)
             if await fail_after_retries(self._db, conversation, deadletter_id=deadletter_id, now=now):
                 log.warning("a customer got no answer; the owner is shown it", extra={"platform": event.platform})
+
+    async def _give_up_comment(self, event: Comment) -> None:
+        account = await find_by_platform_account(self._db, event.platform, event.account_id)
+        if account is not None and self._comments is not None and await self._comments.give_up(account, event):
+            log.warning("a comment got no private reply; the owner is shown it", extra={"platform": event.platform})
 
     async def _handle_event(self, event: ChannelEvent, started: float) -> tuple[ChannelAccount, Conversation, BotSettings] | None:
         account = await self._accounts.get((event.platform, event.account_id), started)
@@ -191,6 +202,8 @@ class EventDispatcher:
             await self._on_status(account, event)
         elif isinstance(event, StandaloneReferral):
             await self._on_referral(account, event)
+        elif isinstance(event, Comment) and self._comments is not None:
+            await self._comments.on_comment(account, event)
         elif isinstance(event, (Reaction, MessageDeleted)):
             log.info("customer event recorded", extra={"kind": event.kind, "platform": event.platform})
         return None

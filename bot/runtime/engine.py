@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.conversations.sending import REPORT_WAIT_S, ReplySender
 from bot.conversations.turns import TurnRunner
 from bot.inbound.bursts import BurstAnswerer
+from bot.inbound.comment_replies import CommentReplier
 from bot.inbound.dispatch import EventDispatcher
 from bot.inbound.draining import TurnGate
 from bot.runtime.chat_model import SalesChatModel, build_chat_model
@@ -35,11 +36,15 @@ def chat_model(settings: Settings) -> SalesChatModel | None:
 def build_engine(services: Services, *, report_wait_s: float = REPORT_WAIT_S) -> Engine:
     """`report_wait_s`: how long a send that went unanswered waits for Meta's echo or status before it is made again."""
     s = services
-    sender = ReplySender(s.db, s.graph, s.cipher, SendPacer(s.redis), s.metrics, s.clock, report_wait_s=report_wait_s)
+    pacer = SendPacer(s.redis)
+    sender = ReplySender(s.db, s.graph, s.cipher, pacer, s.metrics, s.clock, report_wait_s=report_wait_s)
+    comments = CommentReplier(s.db, s.graph, s.cipher, pacer, s.metrics, s.clock)
     model = chat_model(s.settings)
     turns = TurnRunner(s.db, s.knowledge, sender, s.metrics, s.clock, model=model, model_timeout_s=s.settings.groq_timeout_s)
     gate = TurnGate()
     bursts = BurstAnswerer(s.redis, turns, gate, debounce_ms=s.settings.reply_debounce_ms)
     names = CustomerNames(s.redis, s.http, s.settings.graph_base, s.cipher)
-    dispatcher = EventDispatcher(s.db, s.knowledge, bursts, sender, names, s.metrics, s.clock, meta_app_id=s.settings.meta_app_id)
+    dispatcher = EventDispatcher(
+        s.db, s.knowledge, bursts, sender, names, s.metrics, s.clock, meta_app_id=s.settings.meta_app_id, comments=comments
+    )
     return Engine(sender=sender, turns=turns, dispatcher=dispatcher, gate=gate, model=model)

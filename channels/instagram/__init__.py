@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from channels.channel import AccountCheck, CustomerProfile
+from channels.meta_page.comment_events import parse_instagram_comment
 from channels.meta_page.page_channel import PageChannel
 from channels.outbound import utf8_size
 from knowledge.platforms import Platform
@@ -29,6 +30,5 @@ INSTAGRAM = PageChannel(
     text_size=utf8_size,
     account_check=AccountCheck(fields="id,name", auth="access_token"),
     customer_profile=CustomerProfile(fields="name,username", name_of=profile_name),
-    # Comments on the account's posts would be read here, under the `comments` field.
-    change_fields={},
+    change_fields={"comments": parse_instagram_comment},
 )

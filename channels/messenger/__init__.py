@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from channels.channel import AccountCheck, CustomerProfile
+from channels.meta_page.comment_events import parse_feed_change
 from channels.meta_page.page_channel import PageChannel
 from knowledge.platforms import Platform
 
@@ -26,6 +27,5 @@ MESSENGER = PageChannel(
     text_size=len,
     account_check=AccountCheck(fields="id,name", auth="access_token"),
     customer_profile=CustomerProfile(fields="first_name,last_name,name", name_of=profile_name),
-    # Comments on the Page's posts would be read here, under the `feed` field.
-    change_fields={},
+    change_fields={"feed": parse_feed_change},
 )

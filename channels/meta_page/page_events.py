@@ -46,7 +46,9 @@ def parse_page_payload(
         items = [(item, False) for item in dicts(entry.get("messaging"))]
         items += [(item, True) for item in dicts(entry.get("standby"))]
         changes: list[tuple[ChangeParser, dict[str, Any]]] = []
-        for change in dicts(entry.get("changes")):
+        # Meta's Instagram examples put one change's `field` and `value` on the entry itself, without `changes[]`.
+        bare = [entry] if "changes" not in entry and "field" in entry and "value" in entry else []
+        for change in dicts(entry.get("changes")) + bare:
             value = as_dict(change.get("value"))
             parser = change_fields.get(as_str(change.get("field")))
             if parser is not None:
@@ -61,7 +63,10 @@ def parse_page_payload(
                 events.append(unparseable(platform, entry_id, exc))
         for parser, value in changes:
             try:
-                events.extend(parser(value, entry_id))
+                parsed = parser(value, entry_id)
+                for event in parsed:
+                    event.timestamp_ms = event.timestamp_ms or entry_time
+                events.extend(parsed)
             except ITEM_ERRORS as exc:
                 events.append(unparseable(platform, entry_id, exc))
     return events

@@ -47,6 +47,8 @@ def message_to_api(message: Message, platform: str = "facebook") -> dict[str, An
     }
     if message.direction == "in":
         out.update(intent=message.intent, confidence=message.confidence, state=message.state)
+        if message.interaction == "comment":  # the comment under a post that the conversation began with
+            out["comment"] = True
         if message.attachments:
             out["attachments"] = message.attachments
     else:

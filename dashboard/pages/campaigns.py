@@ -9,7 +9,9 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.conversations.store import recent_comment_replies
 from dashboard.api.campaigns import change_status, create, delete, replace
+from dashboard.api.comments import why_not_sent
 from dashboard.context import services
 from dashboard.errors import validation_fields
 from dashboard.i18n import N_, gettext
@@ -23,6 +25,8 @@ from knowledge.domain_errors import NotFound
 from knowledge.models import CUSTOM_PERIOD_MAX, ISO_CURRENCIES, BillingPeriod, CampaignIn, CampaignStatus
 
 routes = web.RouteTableDef()
+
+COMMENT_REPLIES_SHOWN = 10  # the latest comments answered, under the campaigns (all of them: the owner API)
 
 TEXT_FIELDS = (
     "name",
@@ -41,9 +45,17 @@ TEXT_FIELDS = (
 CUSTOM_PERIOD_FIELD = "product.billing_period_custom"
 OTHER_PERIOD = "custom"
 LINE_FIELDS = ("product.features", "target_audience.location", "target_audience.interests")
+# Private replies to comments: off, or on with its posts, keywords and words (`comment_rules` of the API).
+COMMENTS_SWITCH = "comment_rules.answer"
+COMMENT_LINE_FIELDS = ("comment_rules.post_ids", "comment_rules.keywords")
+COMMENT_TEXT_FIELDS = ("comment_rules.private_reply", "comment_rules.public_reply")
+COMMENT_OPTIONS = [("off", N_("Don’t answer comments")), ("on", N_("Answer with a private message"))]
 ERROR_FIELDS = (
     *TEXT_FIELDS,
     *LINE_FIELDS,
+    *COMMENT_LINE_FIELDS,
+    *COMMENT_TEXT_FIELDS,
+    "comment_rules",
     "product.billing_period",
     CUSTOM_PERIOD_FIELD,
     "chat_flow.qualification_questions",
@@ -132,7 +144,34 @@ def read_campaign_form(form: FormData) -> tuple[FormState, dict[str, Any]]:
         flat[name] = lines_of(form, name)
     flat["chat_flow.qualification_questions"] = questions
     flat["chat_flow.objection_handling"] = {o: a for o, a in pairs if o and a}
-    return state, nest({k: v for k, v in flat.items() if v is not None})
+    body = nest({k: v for k, v in flat.items() if v is not None})
+    body["comment_rules"] = _comment_rules(form, values)
+    return state, body
+
+
+def _comment_rules(form: FormData, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The comment rules the owner set (kept in `values` to show again), or None when comments are not answered."""
+    values[COMMENTS_SWITCH] = "on" if text_of(form, COMMENTS_SWITCH) == "on" else "off"
+    for name in COMMENT_LINE_FIELDS:
+        values[name] = "\n".join(lines_of(form, name))
+    for name in COMMENT_TEXT_FIELDS:
+        values[name] = text_of(form, name)
+    if values[COMMENTS_SWITCH] != "on":
+        return None
+    rules: dict[str, Any] = {name.split(".")[1]: lines_of(form, name) for name in COMMENT_LINE_FIELDS}
+    rules.update({name.split(".")[1]: values[name] for name in COMMENT_TEXT_FIELDS})
+    return rules
+
+
+def comment_values(rules: dict[str, Any] | None) -> dict[str, Any]:
+    """An API campaign's comment rules as the form's values."""
+    rules = rules or {}
+    values: dict[str, Any] = {COMMENTS_SWITCH: "on" if rules else "off"}
+    for name in COMMENT_LINE_FIELDS:
+        values[name] = "\n".join(rules.get(name.split(".")[1], []))
+    for name in COMMENT_TEXT_FIELDS:
+        values[name] = rules.get(name.split(".")[1], "")
+    return values
 
 
 def campaign_values(campaign: dict[str, Any]) -> dict[str, Any]:
@@ -157,6 +196,7 @@ def campaign_values(campaign: dict[str, Any]) -> dict[str, Any]:
         "target_audience.location": "\n".join(audience["location"]),
         "target_audience.interests": "\n".join(audience["interests"]),
         "status": campaign["status"],
+        **comment_values(campaign.get("comment_rules")),
     }
     period = product.get("billing_period", BillingPeriod.one_time.value)
     if isinstance(period, dict):
@@ -173,6 +213,7 @@ NEW_VALUES: dict[str, Any] = {
     "product.billing_period": "one_time",
     "chat_flow.qualification_questions": [],
     "chat_flow.objection_handling": [],
+    COMMENTS_SWITCH: "off",
 }
 
 
@@ -183,6 +224,7 @@ async def _form_page(request: web.Request, state: FormState, campaign_id: str = 
         "campaign_id": campaign_id,
         "platforms": [(value, gettext(label)) for value, label in PLATFORM_OPTIONS],
         "statuses": [(value, gettext(label)) for value, label in STATUS_OPTIONS],
+        "comment_choices": [(value, gettext(label)) for value, label in COMMENT_OPTIONS],
         "currencies": currency_options(),
         "periods": billing_periods(),
         "custom_period_max": CUSTOM_PERIOD_MAX,
@@ -227,7 +269,18 @@ async def campaigns_page(request: web.Request) -> web.Response:
     numbers = {row["campaign_id"]: row for row in report.get("per_campaign", [])}
     order = {"active": 0, "paused": 1, "draft": 2, "completed": 3}
     campaigns.sort(key=lambda c: (order.get(c["status"], 9), c["name"].lower()))
-    context = {"campaigns": campaigns, "numbers": numbers, "actions": Translated(STATUS_ACTIONS), "report": report}
+    names = {c["id"]: c["name"] for c in campaigns}
+    comment_replies = [
+        {**doc, "campaign": names.get(doc.get("campaign_id", ""), ""), "reason": why_not_sent(doc)}
+        for doc in await recent_comment_replies(services(request).db, session.tenant_id, limit=COMMENT_REPLIES_SHOWN)
+    ]
+    context = {
+        "campaigns": campaigns,
+        "numbers": numbers,
+        "actions": Translated(STATUS_ACTIONS),
+        "report": report,
+        "comment_replies": comment_replies,
+    }
     return await render(request, "campaigns.html", session, "campaigns", context)
 
 

@@ -109,6 +109,7 @@ OWNER = frozenset(
         "GET /api/integrations/facebook/auth-url",
         "GET /api/analytics",
         "GET /api/ads",
+        "GET /api/comments/replies",
         "PUT /api/ads/spend",
         "GET /api/ads/spend",
         "DELETE /api/ads/spend/{id}",

@@ -45,6 +45,9 @@ def test_auth_url_asks_for_the_messaging_scopes():
         "pages_manage_metadata",
         "instagram_basic",
         "instagram_manage_messages",
+        "pages_read_engagement",
+        "pages_manage_engagement",
+        "instagram_manage_comments",
     ]
 
 
@@ -124,6 +127,7 @@ async def test_subscribe_and_unsubscribe_page(graph_rig):
         "message_deliveries",
         "message_reads",
         "messaging_referrals",
+        "feed",
     ]
     assert await unsubscribe_page(graph_rig.client, "PAGE_1", "PT1") is True
     assert (graph_rig.fake.calls[-1].method, graph_rig.fake.calls[-1].path) == ("DELETE", "/PAGE_1/subscribed_apps")

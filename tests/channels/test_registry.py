@@ -94,8 +94,10 @@ def test_each_channel_reads_its_account_with_the_fields_and_token_place_meta_wan
 
 def test_change_fields_are_where_each_channel_reads_entry_changes():
     assert set(channel_named("whatsapp").change_fields) == {"messages", "smb_message_echoes"}
-    # Page comments (`feed`) and Instagram comments (`comments`) are not read yet: they stay out of the events.
-    feed = {"object": "page", "entry": [{"id": "1", "changes": [{"field": "feed", "value": {"item": "comment"}}]}]}
+    # Page comments (`feed`) and Instagram comments (`comments`), each read by its own channel only.
+    assert set(channel_named("messenger").change_fields) == {"feed"}
+    assert set(channel_named("instagram").change_fields) == {"comments"}
+    feed = {"object": "page", "entry": [{"id": "1", "changes": [{"field": "feed", "value": {"item": "like"}}]}]}
     assert channel_named("messenger").parse(feed) == []
 
 

@@ -70,6 +70,10 @@ async def test_campaign_crud(api: TestClient, owner: SignedUp) -> None:
         ({"name": ""}, "name"),
         ({"chat_flow": {"qualification_questions": "one"}}, "chat_flow.qualification_questions"),
         ({"surprise": 1}, "surprise"),
+        ({"comment_rules": {"post_ids": ["https://facebook.com/post/1"]}}, "comment_rules.post_ids.0"),
+        ({"comment_rules": {"keywords": ["price", "  "]}}, "comment_rules.keywords.1"),
+        ({"comment_rules": {"private_reply": "x" * 1001}}, "comment_rules.private_reply"),
+        ({"comment_rules": {"reply": "hi"}}, "comment_rules.reply"),
     ],
 )
 async def test_invalid_campaign_names_the_field(api: TestClient, owner: SignedUp, change: dict, field: str) -> None:
@@ -79,6 +83,29 @@ async def test_invalid_campaign_names_the_field(api: TestClient, owner: SignedUp
     assert list(error["fields"]) == [field]
     assert error["fields"][field]
     assert (await (await api.get("/api/campaigns", headers=owner.auth)).json())["campaigns"] == []
+
+
+async def test_comment_rules_are_kept_and_shown_as_written(api: TestClient, owner: SignedUp) -> None:
+    rules = {
+        "post_ids": ["1234567890_555000111", "555000112", "555000112"],
+        "keywords": [" price ", "价格", "precio"],
+        "private_reply": "Hi! Here is our price list.",
+        "public_reply": "",
+    }
+    created = await api.post("/api/campaigns", json={**CAMPAIGN, "comment_rules": rules}, headers=owner.auth)
+    assert created.status == 201, await created.text()
+    body = await created.json()
+    assert body["comment_rules"] == {
+        "post_ids": ["1234567890_555000111", "555000112"],
+        "keywords": ["price", "价格", "precio"],
+        "private_reply": "Hi! Here is our price list.",
+        "public_reply": "",
+    }
+    assert (await (await api.get(f"/api/campaigns/{body['id']}", headers=owner.auth)).json())["comment_rules"] == body[
+        "comment_rules"
+    ]
+    cleared = await api.put(f"/api/campaigns/{body['id']}", json=CAMPAIGN, headers=owner.auth)
+    assert (await cleared.json())["comment_rules"] is None
 
 
 async def test_invalid_update_keeps_the_campaign(api: TestClient, owner: SignedUp) -> None:

@@ -108,8 +108,8 @@ async def signup(client, email: str = "", business: str = "Sunrise Yoga") -> Ten
     return Tenant(data["tenant_id"], data["api_token"])
 
 
-async def seeded_tenant(client, *, page_id: str = PAGE_ID, campaign: dict[str, Any] | None = None) -> Tenant:
-    tenant = await signup(client)
+async def seeded_tenant(client, *, page_id: str = PAGE_ID, campaign: dict[str, Any] | None = None, email: str = "") -> Tenant:
+    tenant = await signup(client, email)
     response = await client.post("/api/campaigns", json=campaign or CAMPAIGN, headers=tenant.headers)
     assert response.status == 201, await response.text()
     response = await client.post(
