@@ -18,7 +18,7 @@ from dashboard.i18n.current import format_locale, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import render, see_other
-from dashboard.pages.numbers import chart_json, parse_range, today
+from dashboard.pages.numbers import parse_range, today
 from dashboard.schemas import AdsQuery
 from knowledge.campaigns import list_campaigns
 from knowledge.domain_errors import InvalidInput, NotFound
@@ -78,7 +78,7 @@ async def _page(
         "ads": [shown_row(ad, currency) for ad in report["ads"]],
         "ad_campaigns": [shown_row(c, currency) for c in report["campaigns"]],
         "totals": shown_row(report["totals"], currency),
-        "chart_data": chart_json(chart_data(report)),
+        "chart_data": chart_data(report),
         "errors": errors,
         "first": first.isoformat(),
         "last": last.isoformat(),

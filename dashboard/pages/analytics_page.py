@@ -15,7 +15,7 @@ from dashboard.i18n.current import format_locale
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import PLATFORM_NAMES, STAGE_NAMES, Translated, render
 from dashboard.pages.home import main_currency, revenue_change
-from dashboard.pages.numbers import chart_json, figure_change, parse_range, query_supports, safe_report, today
+from dashboard.pages.numbers import figure_change, parse_range, query_supports, safe_report, today
 from knowledge.campaigns import list_campaigns
 from knowledge.platforms import KNOWN_PLATFORMS
 
@@ -119,7 +119,7 @@ async def analytics_page(request: web.Request) -> web.Response:
     context = {
         "report": report,
         "cards": metric_cards(report),
-        "chart_data": chart_json(charts(report)),
+        "chart_data": charts(report),
         "errors": errors,
         "first": report["from"],
         "last": report["to"],

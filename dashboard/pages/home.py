@@ -19,7 +19,7 @@ from dashboard.inbox_rows import inbox_extras
 from dashboard.lead_words import lead_for_owner
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import render
-from dashboard.pages.numbers import PERIOD_DAYS, change, chart_json, figure_change, period_report, today
+from dashboard.pages.numbers import PERIOD_DAYS, change, figure_change, period_report, today
 from dashboard.setup_steps import SetupFacts, Step, setup_steps
 from dashboard.team.holders import held_words, holders_of
 from knowledge.campaigns import list_campaigns
@@ -170,6 +170,6 @@ async def dashboard_page(request: web.Request) -> web.Response:
         "campaign_names": {c.id: c.name for c in campaigns},
         "channels": channels,
         "rows": rows,
-        "charts": chart_json(small_charts(report)),
+        "charts": small_charts(report),
     }
     return await render(request, "dashboard.html", session, "dashboard", context)
