@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from babel.dates import get_day_names
 
-from dashboard.context import services
+from dashboard.context import db_of
 from dashboard.i18n import N_, gettext
 from dashboard.i18n.current import format_locale
 from dashboard.pages.access import owner_session
@@ -107,7 +107,7 @@ async def analytics_page(request: web.Request) -> web.Response:
     session = await owner_session(request)
     last_default = await today(request)
     first, last, errors = parse_range(request, last_default)
-    campaigns = await list_campaigns(services(request).db, session.tenant_id)
+    campaigns = await list_campaigns(db_of(request), session.tenant_id)
     filters = {"campaign_id": request.query.get("campaign_id", ""), "platform": request.query.get("platform", "")}
     if filters["campaign_id"] not in {c.id for c in campaigns}:
         filters["campaign_id"] = ""

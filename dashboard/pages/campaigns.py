@@ -10,7 +10,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from dashboard.api.campaigns import change_status, create, delete, replace
-from dashboard.context import services
+from dashboard.context import db_of
 from dashboard.errors import validation_fields
 from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
@@ -212,7 +212,7 @@ async def _save(request: web.Request, campaign_id: str = "") -> web.Response:
 
 async def _owned(request: web.Request) -> dict[str, Any]:
     session = await owner_session(request)
-    campaign = await get_campaign(services(request).db, session.tenant_id, request.match_info["id"])
+    campaign = await get_campaign(db_of(request), session.tenant_id, request.match_info["id"])
     if campaign is None:
         raise not_found_page(request, "campaign")
     return campaign_to_api(campaign)
@@ -221,7 +221,7 @@ async def _owned(request: web.Request) -> dict[str, Any]:
 @routes.get("/campaigns")
 async def campaigns_page(request: web.Request) -> web.Response:
     session = await owner_session(request)
-    campaigns = [campaign_to_api(c) for c in await list_campaigns(services(request).db, session.tenant_id)]
+    campaigns = [campaign_to_api(c) for c in await list_campaigns(db_of(request), session.tenant_id)]
     last = await today(request)
     report, _ = await safe_report(request, last - timedelta(days=PERIOD_DAYS - 1), last)
     numbers = {row["campaign_id"]: row for row in report.get("per_campaign", [])}

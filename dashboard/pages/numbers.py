@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.conversations.bot_settings import get_bot_settings
 from dashboard.api.analytics import get_analytics
-from dashboard.context import services, tenant_id
+from dashboard.context import db_of, tenant_id
 from dashboard.error_table import answer_for
 from dashboard.i18n.current import gettext
 from dashboard.schemas import AnalyticsQuery
@@ -27,7 +27,7 @@ def query_supports(name: str) -> bool:
 
 async def today(request: web.Request) -> date:
     """Today in the business's time zone."""
-    zone = (await get_bot_settings(services(request).db, tenant_id(request))).zone
+    zone = (await get_bot_settings(db_of(request), tenant_id(request))).zone
     return datetime.now(zone).date()
 
 
