@@ -1,7 +1,7 @@
 """MongoDB or Redis out of reach: how to tell from an exception, and how to wait until they are back.
 
 A store outage says nothing about the work that met it: that work is tried again once the store answers, and
-costs none of a delivery's dead-letter attempts. Embedded servers that die are restarted within seconds
+costs none of a delivery's dead-letter attempts. `ride_out` is tenacity's retry loop with our own schedule. Embedded servers that die are restarted within seconds
 (`bot/runtime/embedded.py`); a real server's outage lasts what it lasts.
 """
 
@@ -17,6 +17,7 @@ from pymongo.errors import ConnectionFailure
 from redis.exceptions import BusyLoadingError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 log = logging.getLogger(__name__)
 
@@ -63,20 +64,37 @@ async def ride_out(
 ) -> T:
     """`call()`, tried again with backoff for as long as it fails on a store outage (and `give_up()` is false)."""
     backoff = OutageBackoff()
-    tries = 0
-    while True:
-        try:
+
+    def worth_another_try(exc: BaseException) -> bool:
+        return is_store_outage(exc) and not give_up()
+
+    def before_waiting(state: RetryCallState) -> None:
+        on_outage()
+        error = state.outcome.exception() if state.outcome else None
+        tries = state.attempt_number
+        # One warning per piece of work; its further tries are counted in the metrics, not logged at WARNING.
+        log.log(
+            logging.WARNING if tries == 1 else logging.DEBUG,
+            "store unreachable; trying again",
+            extra={
+                "what": what,
+                "error_type": type(error).__name__,
+                "delay_s": round(state.upcoming_sleep, 2),
+                "tries": tries,
+            },
+        )
+
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(worth_another_try),
+        wait=lambda _state: backoff.next_delay(),
+        # Looked up at each wait, so a test that replaces asyncio.sleep replaces it here too.
+        sleep=lambda seconds: asyncio.sleep(seconds),
+        before_sleep=before_waiting,
+        reraise=True,
+    )
+    # The loop form, since `call` is often a lambda returning a coroutine, which tenacity's call form takes for a
+    # plain function.
+    async for attempt in retrying:
+        with attempt:
             return await call()
-        except Exception as exc:
-            if not is_store_outage(exc) or give_up():
-                raise
-            on_outage()
-            tries += 1
-            delay = backoff.next_delay()
-            # One warning per piece of work; its further tries are counted in the metrics, not logged at WARNING.
-            log.log(
-                logging.WARNING if tries == 1 else logging.DEBUG,
-                "store unreachable; trying again",
-                extra={"what": what, "error_type": type(exc).__name__, "delay_s": round(delay, 2), "tries": tries},
-            )
-            await asyncio.sleep(delay)
+    raise AssertionError("tenacity ends with an answer or an exception")  # pragma: no cover

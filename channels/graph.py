@@ -1,4 +1,4 @@
-"""A small client for Meta's Graph API: timeouts, bounded retries with backoff, typed errors.
+"""A small client for Meta's Graph API: timeouts, bounded retries with backoff (tenacity), typed errors.
 
 A failure raises one of the families of `channels/graph_errors.py` (decided on Meta's code and subcode, since Meta
 answers most failures, rate limits included, with HTTP 400); a family worth retrying is retried here.
@@ -24,6 +24,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol
 
 import aiohttp
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from channels.graph_errors import (
     CustomerRateLimited,
@@ -92,6 +93,11 @@ def send_result(body: dict[str, Any]) -> SendResult:
 def loggable_path(path: str) -> str:
     """A path without its query string, which may hold a token."""
     return path.split("?", 1)[0]
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    """A transient Graph failure is tried again; a send whose outcome is unknown never is."""
+    return isinstance(error, GraphError) and error.transient and not isinstance(error, SendOutcomeUnknown)
 
 
 class _NetworkFailure(Exception):
@@ -186,9 +192,10 @@ class GraphClient:
             else:
                 query["access_token"] = token
         url = self.base_url + (path if path.startswith("/") else "/" + path)
-        attempt = 0
-        while True:
-            attempt += 1
+        # Each failed attempt's backoff, decided once: the account's pace slows down by the very delay waited.
+        delays: dict[int, float] = {}
+
+        async def attempt_once(attempt: int) -> dict[str, Any]:
             if pace is not None:
                 await pace.wait_for_slot()
             try:
@@ -205,33 +212,50 @@ class GraphClient:
                 if 200 <= status < 300:
                     return as_dict(body)
                 error = error_from_response(status, body, retry_after, redact=token)
-            delay = self._delay(attempt, error)
+            delays[attempt] = self._delay(attempt, error)
             if pace is not None and isinstance(error, RateLimited) and not isinstance(error, CustomerRateLimited):
                 # The account, not this customer, hit Meta's limit: every worker slows down and waits for it.
-                await pace.slow_down(delay)
-            if not error.transient or attempt >= self.max_attempts:
-                if error.transient:
-                    log.warning(
-                        "graph call gave up",
-                        extra={
-                            "path": loggable_path(path),
-                            "code": error.code,
-                            "http_status": error.http_status,
-                            "attempts": attempt,
-                        },
-                    )
-                raise error
+                await pace.slow_down(delays[attempt])
+            raise error
+
+        def log_retry(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
             log.warning(
                 "graph call failed; retrying",
                 extra={
                     "path": loggable_path(path),
-                    "http_status": error.http_status,
-                    "code": error.code,
-                    "attempt": attempt,
-                    "delay_s": round(delay, 3),
+                    "http_status": getattr(error, "http_status", 0),
+                    "code": getattr(error, "code", 0),
+                    "attempt": state.attempt_number,
+                    "delay_s": round(delays[state.attempt_number], 3),
                 },
             )
-            await self._sleep(delay)
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.max_attempts),
+            retry=retry_if_exception(_worth_retrying),
+            wait=lambda state: delays[state.attempt_number],
+            sleep=self._sleep,
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await attempt_once(attempt.retry_state.attempt_number)
+        except GraphError as error:
+            if _worth_retrying(error):
+                log.warning(
+                    "graph call gave up",
+                    extra={
+                        "path": loggable_path(path),
+                        "code": error.code,
+                        "http_status": error.http_status,
+                        "attempts": len(delays),
+                    },
+                )
+            raise
+        raise AssertionError("tenacity ends with an answer or an exception")  # pragma: no cover
 
     def _delay(self, attempt: int, error: GraphError) -> float:
         if error.retry_after_s is not None:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import redis.asyncio as aioredis
 from pymongo.asynchronous.database import AsyncDatabase
 
 import bot.conversations.store
@@ -21,8 +22,9 @@ import channels.store
 import dashboard.leo.threads
 import dashboard.store
 import knowledge.store
-from bot.runtime.host import Services
 from channels.accounts import list_accounts
+from channels.crypto import TokenCipher
+from channels.graph import GraphClient
 from dashboard.api.channels import disconnect_channel
 from dashboard.ratelimit import hashed
 from dashboard.redis_erasure import BusinessMarks, erase_business_keys, forget_accounts_in_dead_letters
@@ -50,27 +52,29 @@ class DeletedAccount:
     records_removed: int
 
 
-async def delete_account(p: Services, tenant_id: str) -> DeletedAccount:
+async def delete_account(
+    db: AsyncDatabase, redis: aioredis.Redis, cipher: TokenCipher, graph: GraphClient, tenant_id: str
+) -> DeletedAccount:
     # Read before anything goes: what names the business in Redis keys, and its people.
-    accounts = await list_accounts(p.db, tenant_id)
-    people = [doc async for doc in p.db.owners.find({"tenant_id": tenant_id}, {"_id": 1, "email": 1})]
+    accounts = await list_accounts(db, tenant_id)
+    people = [doc async for doc in db.owners.find({"tenant_id": tenant_id}, {"_id": 1, "email": 1})]
     marks = BusinessMarks(
         tenant_id=tenant_id,
         people=tuple(mark for doc in people for mark in (str(doc["_id"]), hashed(str(doc.get("email", "")))) if mark),
         accounts=frozenset(account.account_id for account in accounts),
     )
     # Every session and token ends first: open pages stop receiving before anything slower runs.
-    ended = await end_business_access(p.db, p.redis, tenant_id)
+    ended = await end_business_access(db, redis, tenant_id)
     disconnected = 0
     for account in accounts:
-        disconnected += int(await disconnect_channel(p, tenant_id, account))
+        disconnected += int(await disconnect_channel(db, cipher, graph, tenant_id, account))
     removed = ended.tokens
     for delete_tenant_data in TENANT_DATA:
-        removed += await delete_tenant_data(p.db, tenant_id)
-    keys = await erase_business_keys(p.redis, marks)
-    for old, new in (await forget_accounts_in_dead_letters(p.redis, marks.accounts)).items():
+        removed += await delete_tenant_data(db, tenant_id)
+    keys = await erase_business_keys(redis, marks)
+    for old, new in (await forget_accounts_in_dead_letters(redis, marks.accounts)).items():
         # A dead letter shared with another business was written again under a new id: its conversations follow.
-        await p.db.conversations.update_many(
+        await db.conversations.update_many(
             {"deadletter_id": old}, {"$set": {"deadletter_id": new}} if new else {"$unset": {"deadletter_id": ""}}
         )
     log.info("account deleted", extra={"tenant": tenant_id, "channels": disconnected, "records": removed, "keys": keys})

@@ -21,7 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.clock import Clock
 from bot.conversations.records import from_ms, to_ms
 from bot.conversations.undelivered import failed_since
-from bot.runtime.host import SERVICES, SETTINGS, Settings
+from bot.runtime.host import CLOCK, DATABASE, REDIS, SETTINGS, Settings
 from channels.accounts import troubled_since
 from dashboard.alert_mail import alert_due, alert_email, default_sender
 from dashboard.i18n import SOURCE_LANGUAGE, use_language
@@ -144,8 +144,7 @@ def setup_alerts(app: web.Application) -> None:
         if not settings.smtp_host:
             yield
             return
-        services = app[SERVICES]
-        task = asyncio.create_task(AlertMailer(services.db, services.redis, settings, services.clock).run(), name="alerts")
+        task = asyncio.create_task(AlertMailer(app[DATABASE], app[REDIS], settings, app[CLOCK]).run(), name="alerts")
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

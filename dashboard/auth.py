@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.log_context import tenant_id_var
 from dashboard.api.operations import operation_of
-from dashboard.context import IDENTITY, Identity, services
+from dashboard.context import IDENTITY, Identity, clock_of, db_of, redis_of
 from dashboard.errors import Handler
 from dashboard.owners import resolve_token, token_expired
 from dashboard.request_language import use_owner_language
@@ -33,7 +33,7 @@ async def authenticate(request: web.Request) -> Identity:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Refused("bad_authorization")
-        db, now = services(request).db, services(request).clock.now()
+        db, now = db_of(request), clock_of(request).now()
         found = await resolve_token(db, token.strip(), now=now)
         if found is None:
             if await token_expired(db, token.strip(), now=now):
@@ -41,7 +41,7 @@ async def authenticate(request: web.Request) -> Identity:
             raise Refused("token_invalid")
         return Identity(tenant_id=found.tenant_id, owner_id=found.owner_id, via="token", token_hash=found.token_hash)
     session_id = request.cookies.get(SESSION_COOKIE, "")
-    session = await SessionStore(services(request).redis).get(session_id)
+    session = await SessionStore(redis_of(request)).get(session_id)
     if session is None:
         raise Refused("not_logged_in")
     if request.method not in SAFE_METHODS:

@@ -1,16 +1,36 @@
-"""Typed keys for what the dashboard keeps on the app and on each request."""
+"""Typed keys for what the dashboard keeps on the app and on each request, and one reader per dependency the
+owner side takes from the runtime (each its own key on the owner's app: see `bot/runtime/host.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
+import aiohttp
+import redis.asyncio as aioredis
 from aiohttp import web
 from langchain_core.language_models import BaseChatModel
+from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.runtime.host import ENGINE, SERVICES, Engine, Services
+from bot.clock import Clock
+from bot.runtime.host import (
+    CIPHER,
+    CLOCK,
+    DATABASE,
+    ENGINE,
+    GRAPH,
+    HTTP,
+    KNOWLEDGE,
+    REDIS,
+    SETTINGS,
+    Engine,
+    Settings,
+)
+from channels.crypto import TokenCipher
+from channels.graph import GraphClient
 from dashboard.passwords import Passwords
 from dashboard.sessions import Session
+from knowledge.retrieval import KnowledgeIndex
 
 
 @dataclass(frozen=True)
@@ -36,8 +56,36 @@ DASHBOARD = web.AppKey("dashboard", DashboardState)
 IDENTITY = web.RequestKey("identity", Identity)
 
 
-def services(request: web.Request) -> Services:
-    return request.app[SERVICES]
+def db_of(request: web.Request) -> AsyncDatabase:
+    return request.app[DATABASE]
+
+
+def redis_of(request: web.Request) -> aioredis.Redis:
+    return request.app[REDIS]
+
+
+def clock_of(request: web.Request) -> Clock:
+    return request.app[CLOCK]
+
+
+def settings_of(request: web.Request) -> Settings:
+    return request.app[SETTINGS]
+
+
+def graph_of(request: web.Request) -> GraphClient:
+    return request.app[GRAPH]
+
+
+def cipher_of(request: web.Request) -> TokenCipher:
+    return request.app[CIPHER]
+
+
+def knowledge_of(request: web.Request) -> KnowledgeIndex:
+    return request.app[KNOWLEDGE]
+
+
+def http_of(request: web.Request) -> aiohttp.ClientSession:
+    return request.app[HTTP]
 
 
 def engine(request: web.Request) -> Engine:

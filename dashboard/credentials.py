@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from dashboard.context import DASHBOARD, services
+from dashboard.context import DASHBOARD, db_of
 from dashboard.owners import Owner, find_owner_by_email, normalize_email
 from dashboard.passwords import MIN_PASSWORD_LENGTH
 from dashboard.ratelimit import (
@@ -39,7 +39,7 @@ async def check_login(request: web.Request, email: str, password: str) -> Owner:
         await limits.release(LOGIN_FAILURES_PER_ADDRESS, address)  # refused before any password was tried
         raise
     passwords = request.app[DASHBOARD].passwords
-    owner = await find_owner_by_email(services(request).db, email)
+    owner = await find_owner_by_email(db_of(request), email)
     valid = await passwords.verify(owner.password_hash, password) if owner else await passwords.verify_unknown(password)
     if owner is None or not valid:
         raise Refused("invalid_credentials")

@@ -11,11 +11,13 @@ import logging
 from datetime import datetime
 
 from aiohttp import web
+from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.bot_settings import BotSettings, get_bot_settings, save_bot_settings
-from bot.runtime.host import SERVE_URL, SERVICES, STARTUP_LINES, Services
+from bot.runtime.host import CIPHER, DATABASE, SERVE_URL, SETTINGS, STARTUP_LINES
 from bot.sales.ad_spend import business_currency
 from channels.accounts import connect_account, list_accounts
+from channels.crypto import TokenCipher
 from dashboard.context import DASHBOARD
 from dashboard.demo_history import DemoAccounts, seed_ad_spend, seed_history
 from dashboard.owners import create_owner_and_tenant, find_owner_by_email, mark_demo_tenant
@@ -127,8 +129,7 @@ Passes start on the day of your first class and can be paused once for up to 2 w
 """
 
 
-async def seed_demo(services: Services, passwords: Passwords) -> str:
-    db = services.db
+async def seed_demo(db: AsyncDatabase, cipher: TokenCipher, passwords: Passwords) -> str:
     owner = await find_owner_by_email(db, DEMO_EMAIL)
     if owner is None:
         tenant, owner = await create_owner_and_tenant(db, DEMO_EMAIL, await passwords.hash(DEMO_PASSWORD), PROFILE.name)
@@ -151,7 +152,7 @@ async def seed_demo(services: Services, passwords: Passwords) -> str:
         ("whatsapp", DEMO_WHATSAPP_ID, "demo-whatsapp-access-token", "+1 415 555 0100 (test number)"),
     ):
         if platform not in connected:
-            await connect_account(db, services.cipher, tenant_id, platform, account_id, token, name=name)
+            await connect_account(db, cipher, tenant_id, platform, account_id, token, name=name)
     zone = (await get_bot_settings(db, tenant_id)).zone
     accounts = DemoAccounts(facebook=DEMO_PAGE_ID, instagram=DEMO_INSTAGRAM_ID, whatsapp=DEMO_WHATSAPP_ID)
     added = await seed_history(
@@ -165,8 +166,8 @@ async def seed_demo(services: Services, passwords: Passwords) -> str:
 
 def setup_demo(app: web.Application) -> None:
     async def seed(app: web.Application) -> None:
-        tenant_id = await seed_demo(app[SERVICES], app[DASHBOARD].passwords)
-        base = app.get(SERVE_URL, app[SERVICES].settings.public_base)
+        tenant_id = await seed_demo(app[DATABASE], app[CIPHER], app[DASHBOARD].passwords)
+        base = app.get(SERVE_URL, app[SETTINGS].public_base)
         # Printed by the command line once the port is bound.
         app[STARTUP_LINES].lines.extend(
             [

@@ -39,7 +39,7 @@ async def add_security_headers(request: web.Request, response: web.StreamRespons
         headers.setdefault(name, value)
     # aiohttp names itself and its version; say nothing about what runs here.
     headers.popall(hdrs.SERVER, None)
-    if request.app[SETTINGS].public_base.startswith("https://"):
+    if request.config_dict[SETTINGS].public_base.startswith("https://"):
         headers.setdefault("Strict-Transport-Security", HSTS)
     if request.path.startswith("/api/"):
         # Answers carry tokens and business data: no shared or browser cache keeps them.

@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 from bot.conversations.bot_settings import get_bot_settings
 from bot.conversations.queries import changed_since
 from bot.conversations.records import Conversation, to_ms
-from bot.runtime.host import SERVICES
+from bot.runtime.host import DATABASE, REDIS
 from dashboard.delivery_words import delivery_error
 from dashboard.inbox_rows import RowExtras, conversation_extras
 from dashboard.sessions import SESSION_COOKIE, SessionStore
@@ -211,7 +211,7 @@ async def _still_live(sessions: SessionStore, session_id: str) -> bool:
 
 async def live_events(request: web.Request) -> web.StreamResponse:
     """`GET /live/events`: `conversation` events for the logged-in owner's business, while the session lives."""
-    sessions = SessionStore(request.app[SERVICES].redis)
+    sessions = SessionStore(request.app[REDIS])
     session_id = request.cookies.get(SESSION_COOKIE, "")
     session = await sessions.get(session_id)
     if session is None:
@@ -239,7 +239,7 @@ async def live_events(request: web.Request) -> web.StreamResponse:
 
 def setup_live(app: web.Application) -> None:
     async def hub_ctx(app: web.Application) -> AsyncIterator[None]:
-        app[LIVE] = LiveHub(app[SERVICES].db)
+        app[LIVE] = LiveHub(app[DATABASE])
         yield
 
     async def end_streams(app: web.Application) -> None:

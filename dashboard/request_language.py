@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from dashboard.context import IDENTITY, services
+from dashboard.context import IDENTITY, db_of, redis_of
 from dashboard.errors import Handler
 from dashboard.i18n import choose_language, from_accept_language
 from dashboard.i18n.current import set_language
@@ -32,13 +32,13 @@ async def _caller(request: web.Request) -> tuple[str, str] | None:
     session_id = request.cookies.get(SESSION_COOKIE, "")
     if not session_id or request.path.startswith("/static/"):
         return None
-    session = await SessionStore(services(request).redis).get(session_id)
+    session = await SessionStore(redis_of(request)).get(session_id)
     return (session.tenant_id, session.owner_id) if session else None
 
 
 async def use_owner_language(request: web.Request, tenant_id: str, owner_id: str) -> None:
     """Answer this request in the owner's saved language (the browser's when they chose none)."""
-    owner = await get_owner(services(request).db, tenant_id, owner_id)
+    owner = await get_owner(db_of(request), tenant_id, owner_id)
     lang = choose_language(owner.language if owner else "", request.headers.get("Accept-Language", ""))
     request[LANGUAGE] = lang
     set_language(lang)

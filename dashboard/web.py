@@ -1,4 +1,6 @@
-"""Plugs the owner API and pages into the platform's web app: the `OwnerSide` the process's entry hands the runtime."""
+"""The owner side as its own aiohttp application (API, pages, Leo, team), nested at the root of the platform's:
+the `OwnerSide` the process's entry hands the runtime. Its middlewares run for its own requests only, never for
+webhooks or the operations endpoints (see `bot/runtime/host.py`)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.runtime.host import SERVICES, SETTINGS, OwnerSide
+from bot.runtime.host import DATABASE, REDIS, SETTINGS, OwnerSide, mount_at_root
 from dashboard.alerts import setup_alerts
 from dashboard.api import (
     account,
@@ -67,32 +69,40 @@ ROUTE_MODULES = (
 
 async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:
     # Runs after the platform's own context (registered earlier), so the database is open here.
-    await ensure_indexes(app[SERVICES].db)
-    await leo_threads.ensure_indexes(app[SERVICES].db)
+    await ensure_indexes(app[DATABASE])
+    await leo_threads.ensure_indexes(app[DATABASE])
     s = app[SETTINGS]
     leo_model = build_leo_model(s.groq_api_key, s.groq_model, s.groq_base_url, s.groq_timeout_s) if s.groq_api_key else None
     state = DashboardState(passwords=Passwords(), leo_model=leo_model)
     app[DASHBOARD] = state
-    app[RATE_LIMITER] = RateLimiter.on(app[SERVICES].redis)
+    app[RATE_LIMITER] = RateLimiter.on(app[REDIS])
     yield
     state.passwords.close()
 
 
-def setup_dashboard(app: web.Application) -> None:
-    # Errors outermost, so a refused login or a bad token is rendered as JSON too.
-    app.middlewares.append(error_middleware)
-    app.middlewares.append(browser_language)
-    app.middlewares.append(auth_middleware)
-    # After the login check, which names the API's caller; pages are read from their session cookie.
-    app.middlewares.append(owner_language)
-    # After the login check, before any handler: what the caller's role may use (`dashboard/team/policy.py`).
-    app.middlewares.append(role_guard)
-    setup_security_headers(app)
-    add_api(app, *(module.routes for module in ROUTE_MODULES))
-    setup_pages(app)
-    app.cleanup_ctx.append(_dashboard_ctx)
-    setup_alerts(app)
+def owner_app(platform: web.Application, *, demo: bool = False) -> web.Application:
+    """The owner side's own app. Errors outermost, so a refused login or a bad token is rendered as JSON too; the
+    language after the login check, which names the API's caller (pages are read from their session cookie); the
+    role guard after both, before any handler: what the caller's role may use (`dashboard/team/policy.py`)."""
+    owner = web.Application(middlewares=[error_middleware, browser_language, auth_middleware, owner_language, role_guard])
+    add_api(owner, *(module.routes for module in ROUTE_MODULES))
+    setup_pages(owner)
+    owner.cleanup_ctx.append(_dashboard_ctx)
+    setup_alerts(owner)
+    if demo:
+        setup_demo(owner)
+    # On the platform's app, so every response carries them: webhooks, health and the router's own 404s too.
+    setup_security_headers(platform)
+    return owner
+
+
+def serve_owner_side(platform: web.Application) -> None:
+    mount_at_root(platform, owner_app(platform))
+
+
+def serve_owner_side_with_demo(platform: web.Application) -> None:
+    mount_at_root(platform, owner_app(platform, demo=True))
 
 
 # The demo tenant belongs to the owner side (login, tenant), so the dashboard seeds it.
-OWNER_SIDE = OwnerSide(serve=(setup_dashboard,), demo=(setup_dashboard, setup_demo))
+OWNER_SIDE = OwnerSide(serve=(serve_owner_side,), demo=(serve_owner_side_with_demo,))

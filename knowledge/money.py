@@ -102,7 +102,7 @@ WRITTEN_LOCALES = (
 
 def _babel_symbols() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Every sign babel writes for our currencies in those locales ("JP¥", "$US", "US$", "zł"), each with the
-    currencies it may stand for; signs already listed above keep their entry."""
+    currencies it may stand for; signs already listed above keep their first meaning."""
     meanings: dict[str, list[str]] = {}
     for locale in WRITTEN_LOCALES:
         for code in sorted(ISO_CURRENCIES):
@@ -113,7 +113,16 @@ def _babel_symbols() -> dict[str, tuple[str, tuple[str, ...]]]:
                     meanings.setdefault(sign, [])
                     if code not in meanings[sign]:
                         meanings[sign].append(code)
-    return {sign: (codes[0], tuple(codes[1:])) for sign, codes in meanings.items() if sign not in SYMBOLS}
+    merged: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for sign, codes in meanings.items():
+        if sign in SYMBOLS:
+            # A listed sign keeps its first meaning and gains those babel adds ("Rs" is also Seychelles' rupee).
+            first, others = SYMBOLS[sign]
+            extra = tuple(code for code in codes if code != first and code not in others)
+            merged[sign] = (first, others + extra)
+        else:
+            merged[sign] = (codes[0], tuple(codes[1:]))
+    return merged
 
 
 SYMBOLS.update(_babel_symbols())
@@ -339,23 +348,16 @@ def amount_matches(found: Amount, minor: int, currency: str) -> bool:
     return currency in (found.currency, *found.alternatives) and written == target
 
 
-# Where a currency is mostly written, for a business whose phone number does not tell its country.
-_HOME_TERRITORY = {
-    "GBP": "GB",
-    "USD": "US",
-    "JPY": "JP",
-    "BRL": "BR",
-    "MXN": "MX",
-    "CAD": "CA",
-    "AUD": "AU",
-    "CHF": "CH",
-    "INR": "IN",
-    "ARS": "AR",
-    "NZD": "NZ",
-    "CNY": "CN",
-    "KRW": "KR",
-    "SEK": "SE",
-}
+def home_territory(currency: str) -> str:
+    """Where a currency is mostly written, for a business whose phone number does not tell its country: the
+    country its ISO code starts with ("GB" for GBP), when CLDR (through babel) says that country pays in it."""
+    country = currency[:2].upper()
+    try:
+        return country if currency.upper() in get_territory_currencies(country) else ""
+    except (KeyError, ValueError):
+        return ""
+
+
 _EURO_TERRITORY = {"de": "DE", "fr": "FR", "es": "ES", "it": "IT", "pt": "PT", "en": "IE"}
 
 
@@ -370,7 +372,7 @@ def business_locale(language: str, phone: str, currency: str) -> str:
         except phonenumbers.NumberParseException:
             territory = ""
     if not territory or territory == "ZZ":
-        territory = _EURO_TERRITORY.get(language, "") if currency == "EUR" else _HOME_TERRITORY.get(currency, "")
+        territory = _EURO_TERRITORY.get(language, "") if currency == "EUR" else home_territory(currency)
     for candidate in (f"{language}_{territory}" if territory else "", language, "en"):
         if not candidate:
             continue

@@ -12,7 +12,7 @@ from redis.exceptions import LockError
 
 from dashboard.account_deletion import delete_account
 from dashboard.api.operations import ApiRoutes, Reply
-from dashboard.context import DASHBOARD, Identity, identity, services
+from dashboard.context import DASHBOARD, Identity, cipher_of, clock_of, db_of, graph_of, identity, redis_of
 from dashboard.credentials import check_new_password, check_own_password
 from dashboard.errors import not_found
 from dashboard.i18n import choose_language
@@ -49,7 +49,7 @@ routes = ApiRoutes()
 
 
 async def _owner(request: web.Request, who: Identity) -> Owner:
-    owner = await get_owner(services(request).db, who.tenant_id, who.owner_id)
+    owner = await get_owner(db_of(request), who.tenant_id, who.owner_id)
     if owner is None:
         raise Refused("account_gone")
     return owner
@@ -59,7 +59,7 @@ async def _owner(request: web.Request, who: Identity) -> Owner:
 async def tokens(request: web.Request) -> TokensOut:
     """Your API tokens (never the tokens themselves): name, hint, created, last used, and the one calling."""
     who = identity(request)
-    listed = await list_tokens(services(request).db, who.tenant_id, who.owner_id, now=services(request).clock.now())
+    listed = await list_tokens(db_of(request), who.tenant_id, who.owner_id, now=clock_of(request).now())
     return TokensOut(
         tokens=[
             TokenOut(
@@ -86,9 +86,7 @@ TOKEN_LOCK_WAIT_S = 5
 
 @contextlib.asynccontextmanager
 async def _one_creation_at_a_time(request: web.Request, owner_id: str) -> AsyncIterator[None]:
-    lock = services(request).redis.lock(
-        f"lock:token_creation:{owner_id}", timeout=TOKEN_LOCK_S, blocking_timeout=TOKEN_LOCK_WAIT_S
-    )
+    lock = redis_of(request).lock(f"lock:token_creation:{owner_id}", timeout=TOKEN_LOCK_S, blocking_timeout=TOKEN_LOCK_WAIT_S)
     if not await lock.acquire():
         raise Conflict("tokens_busy")
     try:
@@ -104,13 +102,13 @@ async def create_token(request: web.Request, body: TokenIn) -> NewTokenOut:
 
     It works for `expires_in_days` (90 unless given, a year at most) and is refused with a 401 after `expires_at`.
     """
-    who, p = identity(request), services(request)
+    who = identity(request)
     async with _one_creation_at_a_time(request, who.owner_id):
         issued = await issue_token(
-            p.db,
+            db_of(request),
             who.tenant_id,
             who.owner_id,
-            now=p.clock.now(),
+            now=clock_of(request).now(),
             kind=TokenKind.named,
             name=body.name,
             lifetime=timedelta(days=body.expires_in_days),
@@ -126,8 +124,10 @@ async def create_token(request: web.Request, body: TokenIn) -> NewTokenOut:
 async def revoke(request: web.Request) -> DeletedOut:
     """Revoke an API token: any request made with it is refused (401) from now on, and the session its login
     opened (if any) ends with it."""
-    who, p = identity(request), services(request)
-    if not await end_listed_token(p.db, p.redis, who.tenant_id, who.owner_id, request.match_info["id"], now=p.clock.now()):
+    who = identity(request)
+    if not await end_listed_token(
+        db_of(request), redis_of(request), who.tenant_id, who.owner_id, request.match_info["id"], now=clock_of(request).now()
+    ):
         raise not_found("api_token")
     log.info("api token revoked", extra={"token": request.match_info["id"]})
     return DeletedOut(deleted=True)
@@ -140,7 +140,7 @@ async def update_account(request: web.Request, body: AccountIn) -> AccountOut:
     who = identity(request)
     owner = await _owner(request, who)
     chosen = "" if body.language == "auto" else body.language
-    await set_owner_language(services(request).db, owner.tenant_id, owner.id, chosen)
+    await set_owner_language(db_of(request), owner.tenant_id, owner.id, chosen)
     # This very answer is already in the new language.
     lang = chosen or choose_language("", request.headers.get("Accept-Language", ""))
     set_language(lang)
@@ -154,15 +154,17 @@ async def change_password(request: web.Request, body: PasswordChangeIn) -> Passw
     The new password needs at least 10 characters and may not be a common or easily guessed one (422).
     A wrong current password is a 403; five of them in 15 minutes a 429.
     """
-    who, p = identity(request), services(request)
+    who = identity(request)
     owner = await _owner(request, who)
     await check_own_password(request, owner, body.current_password, "current_password")
-    tenant = await get_tenant(p.db, who.tenant_id)
+    tenant = await get_tenant(db_of(request), who.tenant_id)
     await check_new_password(request, body.new_password, "new_password", owner.email, tenant.name if tenant else "")
-    await set_password_hash(p.db, owner.tenant_id, owner.id, await request.app[DASHBOARD].passwords.hash(body.new_password))
+    await set_password_hash(
+        db_of(request), owner.tenant_id, owner.id, await request.app[DASHBOARD].passwords.hash(body.new_password)
+    )
     ended = await end_access(
-        p.db,
-        p.redis,
+        db_of(request),
+        redis_of(request),
         owner.tenant_id,
         owner.id,
         keep_session_id=who.session_id if who.via == "session" else "",
@@ -184,7 +186,7 @@ async def delete(request: web.Request, body: AccountDeleteIn) -> Reply[AccountDe
     who = identity(request)
     owner = await _owner(request, who)
     await check_own_password(request, owner, body.password, "password")
-    deleted = await delete_account(services(request), owner.tenant_id)
+    deleted = await delete_account(db_of(request), redis_of(request), cipher_of(request), graph_of(request), owner.tenant_id)
     return Reply(
         AccountDeletedOut(
             deleted=True, channels_disconnected=deleted.channels_disconnected, records_removed=deleted.records_removed

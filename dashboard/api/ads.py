@@ -11,7 +11,7 @@ from bot.sales.ad_spend import CsvProblem, SpendIn, SpendRow, amount, delete_spe
 from dashboard.ad_spend_entry import csv_problem_words, csv_refused, enter_spend, import_spend
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, business_of
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import services, tenant_id
+from dashboard.context import clock_of, db_of, tenant_id
 from dashboard.errors import not_found
 from dashboard.schemas import AdsOut, AdsQuery, DeletedOut, SpendEntryOut, SpendImportOut, SpendListOut, SpendOut
 from knowledge.domain_errors import InvalidInput
@@ -28,8 +28,7 @@ async def put_spend(request: web.Request, body: SpendIn) -> SpendOut:
 
     `amount` is in the business's currency (its campaigns' currency); spend in another currency is refused (422).
     """
-    p = services(request)
-    await enter_spend(p.db, tenant_id(request), body, p.clock.now())
+    await enter_spend(db_of(request), tenant_id(request), body, clock_of(request).now())
     return SpendOut.model_validate(body.model_dump(by_alias=True))
 
 
@@ -50,14 +49,14 @@ def spend_entry(spend_id: str, row: SpendRow) -> SpendEntryOut:
 @routes.get("/api/ads/spend")
 async def list_spend_entries(request: web.Request) -> SpendListOut:
     """The amounts entered, latest days first (at most 500)."""
-    rows = await list_spend(services(request).db, tenant_id(request))
+    rows = await list_spend(db_of(request), tenant_id(request))
     return SpendListOut(spend=[spend_entry(spend_id, row) for spend_id, row in rows])
 
 
 @routes.delete("/api/ads/spend/{id}")
 async def delete_spend_entry(request: web.Request) -> DeletedOut:
     """Remove an amount entered by mistake; the figures stop counting it at once."""
-    if not await delete_spend(services(request).db, tenant_id(request), request.match_info["id"]):
+    if not await delete_spend(db_of(request), tenant_id(request), request.match_info["id"]):
         raise not_found("spend")
     return DeletedOut(deleted=True)
 
@@ -82,8 +81,7 @@ async def import_csv(request: web.Request) -> SpendImportOut:
         raise InvalidInput("csv_not_utf8", {"file": "csv_not_utf8"}) from None
     except CsvProblem as problem:
         raise csv_refused(csv_problem_words(problem)) from None
-    p = services(request)
-    return SpendImportOut(imported=await import_spend(p.db, tenant_id(request), rows, p.clock.now()))
+    return SpendImportOut(imported=await import_spend(db_of(request), tenant_id(request), rows, clock_of(request).now()))
 
 
 @routes.get("/api/ads")
@@ -93,8 +91,8 @@ async def get_ads(request: web.Request, query: AdsQuery) -> AdsOut:
     Days are the business's own; without dates, the last 30 days. Ratios are null when undefined (no spend
     entered, nothing to divide by).
     """
-    p, tenant = services(request), tenant_id(request)
-    business = await business_of(p.db, tenant, p.clock.now())
+    tenant = tenant_id(request)
+    business = await business_of(db_of(request), tenant, clock_of(request).now())
     last = query.to or business.today
     first = query.from_ or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
@@ -102,7 +100,7 @@ async def get_ads(request: web.Request, query: AdsQuery) -> AdsOut:
     if (last - first).days >= MAX_DAYS:
         raise InvalidInput("range_too_long", {"from": "range_too_long"}, days=MAX_DAYS)
     since, until = DayRange(first, last).bounds(business.zone)
-    figures = await ad_figures(p.db, tenant, since, until, first, last)
+    figures = await ad_figures(db_of(request), tenant, since, until, first, last)
     return AdsOut.model_validate(
         {
             "from": first,

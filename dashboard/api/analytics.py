@@ -8,7 +8,7 @@ from aiohttp import web
 
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, Scope, business_of, read_analytics
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import services, tenant_id
+from dashboard.context import clock_of, db_of, tenant_id
 from dashboard.errors import not_found
 from dashboard.schemas import AnalyticsOut, AnalyticsQuery
 from knowledge.domain_errors import InvalidInput
@@ -23,8 +23,8 @@ async def get_analytics(request: web.Request, query: AnalyticsQuery) -> Analytic
     In total, per day (every day of the range), per campaign and per platform; the lead funnel; customer messages by
     hour of the week. Both dates are optional: the last 30 days ending today in the business's time zone.
     """
-    p, tenant = services(request), tenant_id(request)
-    business = await business_of(p.db, tenant, p.clock.now())
+    tenant = tenant_id(request)
+    business = await business_of(db_of(request), tenant, clock_of(request).now())
     last = query.to or business.today
     first = query.from_ or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
@@ -34,4 +34,4 @@ async def get_analytics(request: web.Request, query: AnalyticsQuery) -> Analytic
     if query.campaign_id and query.campaign_id not in business.campaign_names:
         raise not_found("campaign")
     scope = Scope(campaign_id=query.campaign_id or "", platform=query.platform or "")
-    return AnalyticsOut.model_validate(await read_analytics(p.db, tenant, DayRange(first, last), business, scope=scope))
+    return AnalyticsOut.model_validate(await read_analytics(db_of(request), tenant, DayRange(first, last), business, scope=scope))

@@ -7,7 +7,7 @@ import logging
 from aiohttp import web
 
 from dashboard.api.operations import ApiRoutes, Reply
-from dashboard.context import DASHBOARD, identity, services
+from dashboard.context import DASHBOARD, clock_of, db_of, identity, redis_of, settings_of
 from dashboard.credentials import check_login, check_new_password
 from dashboard.owners import TokenKind, create_owner_and_tenant, get_owner, get_tenant, issue_token, revoke_token
 from dashboard.ratelimit import SIGNUPS_PER_ADDRESS, client_address, enforce
@@ -29,7 +29,7 @@ def set_session_cookie(request: web.Request, response: web.Response, session_id:
         path="/",
         httponly=True,
         samesite="Lax",
-        secure=services(request).settings.public_base.startswith("https://"),
+        secure=settings_of(request).public_base.startswith("https://"),
     )
 
 
@@ -42,10 +42,10 @@ async def signup(request: web.Request, body: SignupIn) -> SignupOut:
     """
     await enforce(request, SIGNUPS_PER_ADDRESS, client_address(request))
     await check_new_password(request, body.password, "password", str(body.email), body.business_name)
-    db = services(request).db
+    db = db_of(request)
     password_hash = await request.app[DASHBOARD].passwords.hash(body.password)
     tenant, owner = await create_owner_and_tenant(db, body.email, password_hash, body.business_name)
-    issued = await issue_token(db, tenant.id, owner.id, now=services(request).clock.now(), kind=TokenKind.signup)
+    issued = await issue_token(db, tenant.id, owner.id, now=clock_of(request).now(), kind=TokenKind.signup)
     log.info("tenant created", extra={"tenant": tenant.id})
     return SignupOut(tenant_id=tenant.id, api_token=issued.token)
 
@@ -58,10 +58,9 @@ async def login(request: web.Request, body: LoginIn) -> Reply[LoginOut]:
     revokes it too. Failed logins are limited per address, and per account from one address (429 with
     Retry-After); they never lock the account for other addresses.
     """
-    p = services(request)
     owner = await check_login(request, body.email, body.password)
-    issued = await issue_token(p.db, owner.tenant_id, owner.id, now=p.clock.now(), kind=TokenKind.login)
-    store = SessionStore(p.redis)
+    issued = await issue_token(db_of(request), owner.tenant_id, owner.id, now=clock_of(request).now(), kind=TokenKind.login)
+    store = SessionStore(redis_of(request))
     # A fresh session id at every login: an id planted before login is worth nothing after it.
     await store.delete(request.cookies.get(SESSION_COOKIE, ""))
     session_id, session = await store.create(owner.tenant_id, owner.id, token_hash=issued.info.token_hash)
@@ -80,12 +79,11 @@ async def logout(request: web.Request) -> Reply[LogoutOut]:
     """End the session (and revoke the API token its login answered); called with an API token, revoke that token
     (and end the session its login opened)."""
     who = identity(request)
-    p = services(request)
     if who.via == "token":
-        await end_token(p.db, p.redis, who.tenant_id, who.owner_id, who.token_hash)
+        await end_token(db_of(request), redis_of(request), who.tenant_id, who.owner_id, who.token_hash)
     elif who.session is not None and who.session.token_hash:
-        await revoke_token(p.db, who.tenant_id, who.session.token_hash)
-    await SessionStore(p.redis).delete(request.cookies.get(SESSION_COOKIE, ""))
+        await revoke_token(db_of(request), who.tenant_id, who.session.token_hash)
+    await SessionStore(redis_of(request)).delete(request.cookies.get(SESSION_COOKIE, ""))
     return Reply(LogoutOut(logged_out=True), finish=_forget_session_cookie)
 
 
@@ -93,7 +91,7 @@ async def logout(request: web.Request) -> Reply[LogoutOut]:
 async def me(request: web.Request) -> MeOut:
     """The calling owner and their business."""
     who = identity(request)
-    db = services(request).db
+    db = db_of(request)
     owner = await get_owner(db, who.tenant_id, who.owner_id)
     tenant = await get_tenant(db, who.tenant_id)
     if owner is None or tenant is None:

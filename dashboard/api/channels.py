@@ -6,14 +6,15 @@ import asyncio
 import logging
 
 from aiohttp import web
+from pymongo.asynchronous.database import AsyncDatabase
 
-from bot.runtime.host import Services
 from channels.account_check import connect_checked_account
 from channels.accounts import ChannelAccount, account_to_api, account_token, disconnect_account, get_account, list_accounts
 from channels.crypto import TokenCipher
 from channels.facebook_login import unsubscribe_page
+from channels.graph import GraphClient
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import services, tenant_id
+from dashboard.context import cipher_of, db_of, graph_of, tenant_id
 from dashboard.delivery_words import in_owner_words
 from dashboard.errors import not_found
 from dashboard.facebook_links import FacebookLink, forget_link, link_for_channel, links_of_page
@@ -32,50 +33,59 @@ def channel_out(account: ChannelAccount, cipher: TokenCipher) -> ChannelOut:
 @routes.get("/api/channels")
 async def list_all(request: web.Request) -> ChannelsOut:
     """Connected accounts (tokens masked)."""
-    p = services(request)
-    accounts = await list_accounts(p.db, tenant_id(request))
-    return ChannelsOut(channels=[channel_out(account, p.cipher) for account in accounts])
+    accounts = await list_accounts(db_of(request), tenant_id(request))
+    return ChannelsOut(channels=[channel_out(account, cipher_of(request)) for account in accounts])
 
 
 @routes.post("/api/channels", status=201, errors=(409,))
 async def connect(request: web.Request, body: ChannelIn) -> ChannelOut:
     """Connect an account by hand: a page, Instagram account or WhatsApp number with its access token."""
-    p = services(request)
     account = await connect_checked_account(
-        p.db, p.cipher, p.graph, tenant_id(request), body.platform, body.account_id, body.access_token, body.name
+        db_of(request),
+        cipher_of(request),
+        graph_of(request),
+        tenant_id(request),
+        body.platform,
+        body.account_id,
+        body.access_token,
+        body.name,
     )
     log.info("channel connected", extra={"platform": account.platform, "channel": account.id})
-    return channel_out(account, p.cipher)
+    return channel_out(account, cipher_of(request))
 
 
-async def _page_still_used(p: Services, link: FacebookLink) -> bool:
+async def _page_still_used(db: AsyncDatabase, link: FacebookLink) -> bool:
     """Whether another connected account of the tenant is reached through the same page's subscription."""
-    for other in await links_of_page(p.db, link.tenant_id, link.page_id):
-        if other.id != link.id and await get_account(p.db, link.tenant_id, other.channel_id) is not None:
+    for other in await links_of_page(db, link.tenant_id, link.page_id):
+        if other.id != link.id and await get_account(db, link.tenant_id, other.channel_id) is not None:
             return True
     return False
 
 
-async def unsubscribe_if_unused(p: Services, account: ChannelAccount, link: FacebookLink) -> None:
+async def unsubscribe_if_unused(
+    db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, account: ChannelAccount, link: FacebookLink
+) -> None:
     """Best effort: stop the page's webhooks once no connected account of the tenant needs them."""
-    if not link.page_id or await _page_still_used(p, link):
+    if not link.page_id or await _page_still_used(db, link):
         return
     try:
-        token = account_token(p.cipher, account)
-        await asyncio.wait_for(unsubscribe_page(p.graph, link.page_id, token), UNSUBSCRIBE_TIMEOUT_S)
+        token = account_token(cipher, account)
+        await asyncio.wait_for(unsubscribe_page(graph, link.page_id, token), UNSUBSCRIBE_TIMEOUT_S)
     except Exception as exc:  # the disconnect stands whatever Meta answers
         log.warning("page unsubscribe failed", extra={"channel": account.id, "error_type": type(exc).__name__})
 
 
-async def disconnect_channel(p: Services, tenant: str, account: ChannelAccount) -> bool:
+async def disconnect_channel(
+    db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, tenant: str, account: ChannelAccount
+) -> bool:
     """Disconnect one account; a page connected through Facebook Login is unsubscribed once no account of the
     business needs its webhooks. False when it was gone already."""
-    link = await link_for_channel(p.db, tenant, account.id)
-    if not await disconnect_account(p.db, tenant, account.id):
+    link = await link_for_channel(db, tenant, account.id)
+    if not await disconnect_account(db, tenant, account.id):
         return False
     if link is not None:
-        await forget_link(p.db, tenant, link.id)
-        await unsubscribe_if_unused(p, account, link)
+        await forget_link(db, tenant, link.id)
+        await unsubscribe_if_unused(db, cipher, graph, account, link)
     log.info("channel disconnected", extra={"platform": account.platform, "channel": account.id})
     return True
 
@@ -83,8 +93,8 @@ async def disconnect_channel(p: Services, tenant: str, account: ChannelAccount) 
 @routes.delete("/api/channels/{id}")
 async def disconnect(request: web.Request) -> DeletedOut:
     """Disconnect an account (the page's webhooks stop once no account of the business needs them)."""
-    p, tenant, channel_id = services(request), tenant_id(request), request.match_info["id"]
-    account = await get_account(p.db, tenant, channel_id)
-    if account is None or not await disconnect_channel(p, tenant, account):
+    db, tenant, channel_id = db_of(request), tenant_id(request), request.match_info["id"]
+    account = await get_account(db, tenant, channel_id)
+    if account is None or not await disconnect_channel(db, cipher_of(request), graph_of(request), tenant, account):
         raise not_found("channel")
     return DeletedOut(deleted=True)

@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.conversations.store import recent_comment_replies
 from channels.problems import service_name
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import services, tenant_id
+from dashboard.context import db_of, tenant_id
 from dashboard.delivery_words import cause
 from dashboard.i18n.current import N_, gettext
 from dashboard.schemas import CommentRepliesOut, CommentReplyOut
@@ -41,7 +41,7 @@ def why_not_sent(doc: dict[str, Any]) -> str:
 async def list_replies(request: web.Request) -> CommentRepliesOut:
     """The latest 50 comments answered (or refused), newest first: the comment, its post, the campaign, the
     conversation the reply opened, and why a reply did not go out."""
-    docs = await recent_comment_replies(services(request).db, tenant_id(request))
+    docs = await recent_comment_replies(db_of(request), tenant_id(request))
     return CommentRepliesOut(
         replies=[
             CommentReplyOut(

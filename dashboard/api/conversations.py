@@ -25,7 +25,7 @@ from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.leads import Lead, get_lead, lead_history, leads_of_conversations
 from channels.problems import PASSING_PROBLEMS, known_problem, problem_of_code
 from dashboard.api.operations import ApiRoutes, Reply
-from dashboard.context import engine, services, tenant_id
+from dashboard.context import clock_of, db_of, engine, redis_of, tenant_id
 from dashboard.delivery_words import cause, delivery_error, not_sent
 from dashboard.errors import not_found
 from dashboard.lead_words import lead_for_owner, reasons_in_words
@@ -95,7 +95,7 @@ def conversation_to_api(conversation: Conversation, lead: Lead | None = None) ->
 
 
 async def _detail(request: web.Request, conversation: Conversation) -> ConversationDetailOut:
-    db, tenant = services(request).db, tenant_id(request)
+    db, tenant = db_of(request), tenant_id(request)
     lead = await get_lead(db, tenant, conversation.id)
     out = conversation_to_api(conversation, lead)
     out["messages"] = [message_to_api(m, conversation.platform) for m in await msgs.all_messages(db, tenant, conversation.id)]
@@ -126,12 +126,11 @@ async def _record(request: web.Request, conversation_id: str, action: Action, me
     """Note who of the team did it (every caller past the role guard is a known person)."""
     person = person_of(request)
     if person is not None:
-        p = services(request)
-        await record_action(p.db, person, conversation_id, action, now=p.clock.now(), message_id=message_id)
+        await record_action(db_of(request), person, conversation_id, action, now=clock_of(request).now(), message_id=message_id)
 
 
 async def _owned(request: web.Request) -> Conversation:
-    conversation = await convs.get_conversation(services(request).db, tenant_id(request), request.match_info["id"])
+    conversation = await convs.get_conversation(db_of(request), tenant_id(request), request.match_info["id"])
     if conversation is None:
         raise not_found("conversation")
     return conversation
@@ -176,7 +175,7 @@ async def list_conversations(request: web.Request, query: ConversationsQuery) ->
     """Conversations, newest first, with their lead; filter on status, platform, lead stage, campaign, delivery and
     whether the customer waits for an answer (`not_answered`), search names and messages (`q`), page with limit and
     offset."""
-    db, tenant = services(request).db, tenant_id(request)
+    db, tenant = db_of(request), tenant_id(request)
     items = await filtered_conversations(db, tenant, query)
     leads = await leads_of_conversations(db, tenant, [c.id for c in items])
     result = [conversation_to_api(c, leads.get(c.id)) for c in items]
@@ -192,7 +191,7 @@ async def get_conversation(request: web.Request) -> ConversationDetailOut:
 @routes.post("/api/conversations/{id}/takeover")
 async def takeover(request: web.Request) -> ConversationDetailOut:
     """A person takes over: the bot stays silent until released."""
-    conversation = await take_over(services(request).db, tenant_id(request), (await _owned(request)).id)
+    conversation = await take_over(db_of(request), tenant_id(request), (await _owned(request)).id)
     if conversation is None:  # deleted since it was read
         raise not_found("conversation")
     await _record(request, conversation.id, Action.takeover)
@@ -202,7 +201,7 @@ async def takeover(request: web.Request) -> ConversationDetailOut:
 @routes.post("/api/conversations/{id}/release")
 async def release_conversation(request: web.Request) -> ConversationDetailOut:
     """Hand the conversation back to the bot."""
-    conversation = await release(services(request).db, tenant_id(request), (await _owned(request)).id)
+    conversation = await release(db_of(request), tenant_id(request), (await _owned(request)).id)
     if conversation is None:  # deleted since it was read
         raise not_found("conversation")
     await _record(request, conversation.id, Action.release)
@@ -216,10 +215,16 @@ async def reply(request: web.Request, body: ReplyIn) -> MessageOut:
     409 when Meta refuses it for good (for example outside the 24-hour window), 502 when Meta fails for now.
     """
     conversation = await _owned(request)
-    s, tenant = services(request), tenant_id(request)
-    settings = await get_bot_settings(s.db, tenant)
+    tenant = tenant_id(request)
+    settings = await get_bot_settings(db_of(request), tenant)
     result = await human_reply(
-        s.db, engine(request).sender, tenant, conversation.id, body.text, now=s.clock.now(), zone=settings.zone
+        db_of(request),
+        engine(request).sender,
+        tenant,
+        conversation.id,
+        body.text,
+        now=clock_of(request).now(),
+        zone=settings.zone,
     )
     if result is None:  # deleted since it was read
         raise not_found("conversation")
@@ -248,21 +253,21 @@ async def retry(request: web.Request) -> Reply[ConversationDetailOut]:
     words when it failed again.
     """
     conversation = await _owned(request)
-    s, tenant = services(request), tenant_id(request)
-    settings = await get_bot_settings(s.db, tenant)
+    tenant = tenant_id(request)
+    settings = await get_bot_settings(db_of(request), tenant)
     done = await retry_delivery(
-        s.db,
-        s.redis,
+        db_of(request),
+        redis_of(request),
         request.app[INBOUND],
         engine(request).sender,
         tenant,
         conversation.id,
-        now=s.clock.now(),
+        now=clock_of(request).now(),
         zone=settings.zone,
     )
     if done.outcome is not None and not done.outcome.sent:
         raise send_refusal(done.outcome, conversation.platform)
-    fresh = await convs.get_conversation(s.db, tenant, conversation.id)
+    fresh = await convs.get_conversation(db_of(request), tenant, conversation.id)
     if fresh is None:  # deleted since it was read
         raise not_found("conversation")
     return Reply(await _detail(request, fresh), status=202 if done.result == "queued" else 200)
@@ -276,13 +281,12 @@ async def conversion(request: web.Request, body: ConversionIn) -> Reply[Conversi
     value and currency on the same day) answers 200 with the sale first recorded, and counts nothing.
     """
     conversation = await _owned(request)
-    s = services(request)
-    settings = await get_bot_settings(s.db, conversation.tenant_id)
+    settings = await get_bot_settings(db_of(request), conversation.tenant_id)
     doc, created = await record_conversion(
-        s.db,
+        db_of(request),
         conversation,
         body,
-        now=s.clock.now(),
+        now=clock_of(request).now(),
         zone=settings.zone,
         idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
     )

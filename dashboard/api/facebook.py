@@ -10,10 +10,12 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
+from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.log_context import tenant_id_var
-from bot.runtime.host import Services
+from bot.runtime.host import Settings
 from channels.accounts import ChannelAccount, connect_account, disconnect_account, get_account
+from channels.crypto import TokenCipher
 from channels.facebook_login import (
     PageInfo,
     SignedRequestError,
@@ -24,11 +26,11 @@ from channels.facebook_login import (
     parse_signed_request,
     subscribe_page,
 )
-from channels.graph import GraphError
+from channels.graph import GraphClient, GraphError
 from channels.problems import PASSING_PROBLEMS, known_problem, problem_of
 from dashboard.api.channels import channel_out
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import identity, services
+from dashboard.context import cipher_of, clock_of, db_of, graph_of, identity, redis_of, settings_of
 from dashboard.error_table import answer_for, api_code
 from dashboard.errors import not_found
 from dashboard.facebook_links import (
@@ -62,8 +64,7 @@ routes = ApiRoutes()
 BASE = "/api/integrations/facebook"
 
 
-def _require_app(p: Services) -> tuple[str, str]:
-    settings = p.settings
+def _require_app(settings: Settings) -> tuple[str, str]:
     if not settings.meta_app_id or not settings.meta_app_secret:
         raise Refused("facebook_not_configured")
     return settings.meta_app_id, settings.meta_app_secret
@@ -74,19 +75,19 @@ def redirect_uri(request: web.Request) -> str:
     return f"{public_base(request)}{BASE}/callback"
 
 
-def graph_version(p: Services) -> str:
+def graph_version(settings: Settings) -> str:
     """`v21.0` out of `https://graph.facebook.com/v21.0`: the dialog must use the API's version."""
-    return urlsplit(p.settings.graph_base).path.strip("/").rsplit("/", 1)[-1]
+    return urlsplit(settings.graph_base).path.strip("/").rsplit("/", 1)[-1]
 
 
 @routes.get(f"{BASE}/auth-url", errors=(503,))
 async def facebook_auth_url(request: web.Request) -> AuthUrlOut:
     """Where to send the owner to log in with Facebook and pick the pages to connect."""
-    p, who = services(request), identity(request)
-    app_id, _ = _require_app(p)
+    who, settings = identity(request), settings_of(request)
+    app_id, _ = _require_app(settings)
     caller = session_caller(who.session_id) if who.via == "session" else token_caller(who.token_hash)
-    state = await issue_state(p.redis, who.tenant_id, who.owner_id, caller)
-    return AuthUrlOut(url=auth_url(app_id, redirect_uri(request), state, graph_version(p)))
+    state = await issue_state(redis_of(request), who.tenant_id, who.owner_id, caller)
+    return AuthUrlOut(url=auth_url(app_id, redirect_uri(request), state, graph_version(settings)))
 
 
 @dataclass
@@ -96,7 +97,8 @@ class LoginOutcome:
 
 
 async def _connect(
-    p: Services,
+    db: AsyncDatabase,
+    cipher: TokenCipher,
     tenant: str,
     facebook_user_id: str,
     outcome: LoginOutcome,
@@ -106,42 +108,42 @@ async def _connect(
     name: str,
 ) -> ChannelAccount | None:
     try:
-        account = await connect_account(p.db, p.cipher, tenant, platform_name, account_id, page.access_token, name)
+        account = await connect_account(db, cipher, tenant, platform_name, account_id, page.access_token, name)
     except (Conflict, InvalidInput) as exc:  # another business has it, or Meta sent something unusable
         outcome.skipped.append({"platform": platform_name, "account_id": account_id, "name": name, "reason": api_code(exc)})
         return None
-    await record_link(p.db, tenant, facebook_user_id, platform_name, account_id, account.id, page.id)
+    await record_link(db, tenant, facebook_user_id, platform_name, account_id, account.id, page.id)
     outcome.connected.append(account)
     return account
 
 
-async def _facebook_user_id(p: Services, user_token: str) -> str:
+async def _facebook_user_id(graph: GraphClient, user_token: str) -> str:
     try:
-        me = await p.graph.get("/me", params={"fields": "id"}, token=user_token)
+        me = await graph.get("/me", params={"fields": "id"}, token=user_token)
     except GraphError:
         return ""
     value = me.get("id")
     return value if isinstance(value, str) else ""
 
 
-async def connect_pages(p: Services, tenant: str, user_token: str) -> LoginOutcome:
+async def connect_pages(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, tenant: str, user_token: str) -> LoginOutcome:
     """Connect every page the user manages (and its Instagram account) and subscribe the app to it."""
-    facebook_user_id = await _facebook_user_id(p, user_token)
+    facebook_user_id = await _facebook_user_id(graph, user_token)
     outcome = LoginOutcome()
-    for page in await list_pages(p.graph, user_token):
+    for page in await list_pages(graph, user_token):
         if not page.access_token:
             outcome.skipped.append({"platform": "facebook", "account_id": page.id, "name": page.name, "reason": "no_page_token"})
             continue
-        connected = [await _connect(p, tenant, facebook_user_id, outcome, "facebook", page.id, page, page.name)]
+        connected = [await _connect(db, cipher, tenant, facebook_user_id, outcome, "facebook", page.id, page, page.name)]
         if page.instagram_account_id:
             name = page.instagram_username or page.name
             connected.append(
-                await _connect(p, tenant, facebook_user_id, outcome, "instagram", page.instagram_account_id, page, name)
+                await _connect(db, cipher, tenant, facebook_user_id, outcome, "instagram", page.instagram_account_id, page, name)
             )
         if not any(connected):
             continue  # nothing of this page is ours: leave its subscriptions alone
         try:
-            subscribed = await subscribe_page(p.graph, page.id, page.access_token)
+            subscribed = await subscribe_page(graph, page.id, page.access_token)
         except GraphError as exc:
             subscribed = False
             log.warning("page subscription failed", extra={"page": page.id, "graph_code": exc.code})
@@ -150,7 +152,7 @@ async def connect_pages(p: Services, tenant: str, user_token: str) -> LoginOutco
                 {"platform": "facebook", "account_id": page.id, "name": page.name, "reason": "subscription_failed"}
             )
     if facebook_user_id:
-        await set_facebook_user(p.db, tenant, facebook_user_id)
+        await set_facebook_user(db, tenant, facebook_user_id)
     return outcome
 
 
@@ -171,7 +173,7 @@ def _bearer_token(request: web.Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-async def _started_by_this_caller(request: web.Request, p: Services, state: LoginState) -> bool:
+async def _started_by_this_caller(request: web.Request, state: LoginState) -> bool:
     """Whether the callback comes with the live credential that asked for the state: the same browser session
     (its cookie) or the same API token."""
     kind, _, _ = state.caller.partition(":")
@@ -179,11 +181,11 @@ async def _started_by_this_caller(request: web.Request, p: Services, state: Logi
         session_id = request.cookies.get(SESSION_COOKIE, "")
         if not session_id or not hmac.compare_digest(session_caller(session_id), state.caller):
             return False
-        session = await SessionStore(p.redis).get(session_id)
+        session = await SessionStore(redis_of(request)).get(session_id)
         return session is not None and (session.tenant_id, session.owner_id) == (state.tenant_id, state.owner_id)
     if kind == "token":
         token = _bearer_token(request)
-        found = await resolve_token(p.db, token, now=p.clock.now()) if token else None
+        found = await resolve_token(db_of(request), token, now=clock_of(request).now()) if token else None
         return (
             found is not None
             and hmac.compare_digest(token_caller(found.token_hash), state.caller)
@@ -210,14 +212,13 @@ async def facebook_callback(request: web.Request, query: CallbackQuery) -> Callb
 
 
 async def _finish_login(request: web.Request, query: CallbackQuery) -> CallbackOut:
-    p = services(request)
-    app_id, app_secret = _require_app(p)
-    state = await consume_state(p.redis, query.state)
+    app_id, app_secret = _require_app(settings_of(request))
+    state = await consume_state(redis_of(request), query.state)
     if state is None:
         raise InvalidInput("bad_state", {"state": "unknown_or_expired"})
     tenant = state.tenant_id
     tenant_id_var.set(tenant)
-    if not await _started_by_this_caller(request, p, state):
+    if not await _started_by_this_caller(request, state):
         log.warning("facebook login callback from another caller than the one that started it")
         raise Refused("state_not_yours", {"state": "other_session"})
     code = query.code
@@ -225,8 +226,9 @@ async def _finish_login(request: web.Request, query: CallbackQuery) -> CallbackO
         # The owner cancelled in the dialog (Meta sends `error` instead of `code`).
         raise InvalidInput("facebook_login_cancelled", {"code": "missing"})
     try:
-        user_token = await exchange_code(p.graph, app_id, app_secret, redirect_uri(request), code)
-        outcome = await connect_pages(p, tenant, user_token)
+        graph = graph_of(request)
+        user_token = await exchange_code(graph, app_id, app_secret, redirect_uri(request), code)
+        outcome = await connect_pages(db_of(request), cipher_of(request), graph, tenant, user_token)
     except GraphError as exc:
         log.warning("facebook login failed", extra={"graph_code": exc.code, "http_status": exc.http_status})
         passing = known_problem(problem_of(exc)) in PASSING_PROBLEMS
@@ -234,14 +236,14 @@ async def _finish_login(request: web.Request, query: CallbackQuery) -> CallbackO
     log.info("facebook login connected accounts", extra={"connected": len(outcome.connected), "skipped": len(outcome.skipped)})
     if _wants_json(request):
         return CallbackOut(
-            connected=[channel_out(a, p.cipher) for a in outcome.connected],
+            connected=[channel_out(a, cipher_of(request)) for a in outcome.connected],
             skipped=[SkippedAccountOut.model_validate(s) for s in outcome.skipped],
         )
     raise web.HTTPFound("/integrations?notice=facebook_connected")
 
 
-def _signed_payload(p: Services, form: SignedRequestIn) -> dict[str, Any]:
-    _, app_secret = _require_app(p)
+def _signed_payload(settings: Settings, form: SignedRequestIn) -> dict[str, Any]:
+    _, app_secret = _require_app(settings)
     try:
         if not form.signed_request:
             raise SignedRequestError("missing")
@@ -254,25 +256,25 @@ def _signed_payload(p: Services, form: SignedRequestIn) -> dict[str, Any]:
     return payload
 
 
-async def forget_facebook_user(p: Services, facebook_user_id: str) -> tuple[list[str], int]:
+async def forget_facebook_user(db: AsyncDatabase, facebook_user_id: str) -> tuple[list[str], int]:
     """Disconnect every account this Facebook user connected, in every tenant; returns (tenants, accounts)."""
     removed = 0
-    tenants: set[str] = set(await tenants_of_facebook_user(p.db, facebook_user_id))
-    for link in await links_of_facebook_user(p.db, facebook_user_id):
+    tenants: set[str] = set(await tenants_of_facebook_user(db, facebook_user_id))
+    for link in await links_of_facebook_user(db, facebook_user_id):
         tenants.add(link.tenant_id)
-        if await get_account(p.db, link.tenant_id, link.channel_id) is not None:
-            removed += int(await disconnect_account(p.db, link.tenant_id, link.channel_id))
-        await forget_link(p.db, link.tenant_id, link.id)
+        if await get_account(db, link.tenant_id, link.channel_id) is not None:
+            removed += int(await disconnect_account(db, link.tenant_id, link.channel_id))
+        await forget_link(db, link.tenant_id, link.id)
     for tenant in tenants:
-        await clear_facebook_user(p.db, tenant)
+        await clear_facebook_user(db, tenant)
     return sorted(tenants), removed
 
 
 @routes.post(f"{BASE}/deauthorize", errors=(503,), public=True)
 async def facebook_deauthorize(request: web.Request, form: SignedRequestIn) -> DeauthorizeOut:
     """Meta: a user removed the app; every account they connected is disconnected."""
-    payload = _signed_payload(services(request), form)
-    tenants, removed = await forget_facebook_user(services(request), payload["user_id"])
+    payload = _signed_payload(settings_of(request), form)
+    tenants, removed = await forget_facebook_user(db_of(request), payload["user_id"])
     log.info("facebook user deauthorized", extra={"tenants": len(tenants), "accounts_removed": removed})
     return DeauthorizeOut(ok=True, accounts_removed=removed)
 
@@ -280,19 +282,19 @@ async def facebook_deauthorize(request: web.Request, form: SignedRequestIn) -> D
 @routes.post(f"{BASE}/data-deletion", errors=(503,), public=True)
 async def facebook_data_deletion(request: web.Request, form: SignedRequestIn) -> DataDeletionOut:
     """Meta: a user asked for their data to be deleted; answers where to check and the code to quote."""
-    p = services(request)
-    payload = _signed_payload(p, form)
-    tenants, removed = await forget_facebook_user(p, payload["user_id"])
-    code = await record_deletion(p.db, tenants, removed)
+    db, settings = db_of(request), settings_of(request)
+    payload = _signed_payload(settings, form)
+    tenants, removed = await forget_facebook_user(db, payload["user_id"])
+    code = await record_deletion(db, tenants, removed)
     log.info("facebook data deletion done", extra={"tenants": len(tenants), "accounts_removed": removed})
-    status_url = f"{p.settings.public_base}{BASE}/deletion-status?code={code}"
+    status_url = f"{settings.public_base}{BASE}/deletion-status?code={code}"
     return DataDeletionOut.model_validate(deletion_response(code, status_url))
 
 
 @routes.get(f"{BASE}/deletion-status", errors=(404,), public=True)
 async def facebook_deletion_status(request: web.Request, query: DeletionStatusQuery) -> DeletionStatusOut:
     """Status of a data-deletion request, by its confirmation code."""
-    record = await get_deletion(services(request).db, query.code)
+    record = await get_deletion(db_of(request), query.code)
     if record is None:
         raise not_found("deletion_request")
     return DeletionStatusOut(

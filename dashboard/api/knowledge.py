@@ -9,7 +9,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.multipart import parse_content_disposition
 
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import services, tenant_id
+from dashboard.context import db_of, knowledge_of, tenant_id
 from dashboard.errors import not_found
 from dashboard.schemas import DeletedOut, DocumentOut, DocumentsOut, SearchOut, SearchQuery, UploadQuery
 from knowledge.documents import add_document, delete_document, list_documents
@@ -74,21 +74,21 @@ async def upload(request: web.Request, query: UploadQuery) -> DocumentOut:
         filename, content_type, data = await _multipart_file(request)
     else:
         filename, content_type, data = await _raw_file(request, query.filename)
-    info = await add_document(services(request).db, tenant_id(request), filename, content_type, data)
+    info = await add_document(db_of(request), tenant_id(request), filename, content_type, data)
     return _document(info)
 
 
 @routes.get("/api/knowledge/documents")
 async def list_all(request: web.Request) -> DocumentsOut:
     """Documents of the knowledge base."""
-    documents = await list_documents(services(request).db, tenant_id(request))
+    documents = await list_documents(db_of(request), tenant_id(request))
     return DocumentsOut(documents=[_document(d) for d in documents])
 
 
 @routes.delete("/api/knowledge/documents/{id}")
 async def remove(request: web.Request) -> DeletedOut:
     """Remove a document; the bot stops using it at once."""
-    if not await delete_document(services(request).db, tenant_id(request), request.match_info["id"]):
+    if not await delete_document(db_of(request), tenant_id(request), request.match_info["id"]):
         raise not_found("document")
     return DeletedOut(deleted=True)
 
@@ -143,9 +143,12 @@ def facts_to_api(platform_name: str, facts: list[CatalogFacts]) -> dict[str, Any
 @routes.get("/api/knowledge/search")
 async def search(request: web.Request, query: SearchQuery) -> SearchOut:
     """The passages and catalog facts the bot would use to answer this question."""
-    p, tenant, channel = services(request), tenant_id(request), query.platform
-    passages = await p.knowledge.search(p.db, tenant, query.q, k=query.k, platform=channel)
-    facts = [await p.knowledge.catalog_facts(p.db, tenant, name) for name in ([channel] if channel else KNOWN_PLATFORMS)]
+    tenant, channel = tenant_id(request), query.platform
+    passages = await knowledge_of(request).search(db_of(request), tenant, query.q, k=query.k, platform=channel)
+    facts = [
+        await knowledge_of(request).catalog_facts(db_of(request), tenant, name)
+        for name in ([channel] if channel else KNOWN_PLATFORMS)
+    ]
     return SearchOut.model_validate(
         {
             "query": query.q,

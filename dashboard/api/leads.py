@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.sales.leads import list_leads
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import services, tenant_id
+from dashboard.context import db_of, tenant_id
 from dashboard.lead_words import lead_for_owner
 from dashboard.schemas import LeadsOut, LeadsQuery
 
@@ -47,7 +47,7 @@ def _csv_cell(value: object) -> str:
 @routes.get("/api/leads", produces=("text/csv",))
 async def leads_list(request: web.Request, query: LeadsQuery) -> LeadsOut | web.Response:
     """Leads with score, stage and captured fields, best first; `?format=csv` for a spreadsheet."""
-    leads = [lead_for_owner(lead) for lead in await list_leads(services(request).db, tenant_id(request), stage=query.stage or "")]
+    leads = [lead_for_owner(lead) for lead in await list_leads(db_of(request), tenant_id(request), stage=query.stage or "")]
     for lead in leads:
         if "budget_cents" in lead:
             lead["budget"] = f"{lead.pop('budget_cents') / 100:.2f} {lead.get('budget_currency', '')}".strip()

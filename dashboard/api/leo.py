@@ -7,7 +7,7 @@ from aiohttp import web
 from bot.sales.counters import bump_daily
 from dashboard.analytics import business_of
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import DASHBOARD, identity, services
+from dashboard.context import DASHBOARD, clock_of, db_of, identity
 from dashboard.errors import not_found
 from dashboard.leo import LeoReply, ask, threads
 from dashboard.leo.tables import figure_for_owner
@@ -22,7 +22,7 @@ routes = ApiRoutes()
 async def _count_usage(request: web.Request, tenant_id: str, day: str, answer: LeoReply) -> None:
     usage = answer.usage
     await bump_daily(
-        services(request).db,
+        db_of(request),
         tenant_id,
         day=day,
         platform="",
@@ -37,21 +37,21 @@ async def _count_usage(request: web.Request, tenant_id: str, day: str, answer: L
 @routes.post("/api/leo/chat", errors=(404, 429))
 async def leo_chat(request: web.Request, body: LeoIn) -> LeoOut:
     """Ask Leo, the owner's analyst, about the business's numbers; `thread_id` continues a thread."""
-    p, who = services(request), identity(request)
+    who = identity(request)
     tenant, owner = who.tenant_id, who.owner_id
     await enforce(request, LEO_PER_OWNER, owner)
     earlier: list[threads.Turn] = []
     thread_id = body.thread_id or threads.new_thread_id()
     if body.thread_id:
-        found = await threads.thread_turns(p.db, tenant, owner, body.thread_id)
+        found = await threads.thread_turns(db_of(request), tenant, owner, body.thread_id)
         if found is None:
             raise not_found("leo_thread")
         earlier = found
-    now = p.clock.now()
-    business = await business_of(p.db, tenant, now)
-    record = await get_tenant(p.db, tenant)
+    now = clock_of(request).now()
+    business = await business_of(db_of(request), tenant, now)
+    record = await get_tenant(db_of(request), tenant)
     answer = await ask(
-        LeoData(p.db, tenant, business),
+        LeoData(db_of(request), tenant, business),
         body.message,
         business_name=record.name if record else "",
         earlier=[(turn.asked, turn.question) for turn in earlier],
@@ -59,7 +59,7 @@ async def leo_chat(request: web.Request, body: LeoIn) -> LeoOut:
     )
     await _count_usage(request, tenant, business.today.isoformat(), answer)
     await threads.save_turn(
-        p.db,
+        db_of(request),
         tenant,
         owner,
         thread_id,

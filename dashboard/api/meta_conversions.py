@@ -7,7 +7,7 @@ from aiohttp import web
 from bot.sales.conversions_api import ConversionsSettingsIn, get_settings, list_events, save_settings
 from channels.crypto import TokenCipher, TokenDecryptError, mask
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import services, tenant_id
+from dashboard.context import cipher_of, clock_of, db_of, tenant_id
 from dashboard.conversion_events import event_to_api
 from dashboard.schemas import ConversionEventsOut, ConversionsSettingsOut
 from knowledge.domain_errors import InvalidInput
@@ -16,14 +16,13 @@ routes = ApiRoutes()
 
 
 async def settings_out(request: web.Request) -> ConversionsSettingsOut:
-    p = services(request)
-    stored = await get_settings(p.db, tenant_id(request))
+    stored = await get_settings(db_of(request), tenant_id(request))
     if stored is None:
         return ConversionsSettingsOut(configured=False)
     return ConversionsSettingsOut(
         configured=True,
         dataset_id=stored.dataset_id,
-        access_token=_masked(p.cipher, stored.token_encrypted),
+        access_token=_masked(cipher_of(request), stored.token_encrypted),
         test_event_code=stored.test_event_code,
         whatsapp_business_account_id=stored.whatsapp_business_account_id,
     )
@@ -46,8 +45,7 @@ async def get_conversions(request: web.Request) -> ConversionsSettingsOut:
 @routes.put("/api/integrations/conversions")
 async def put_conversions(request: web.Request, body: ConversionsSettingsIn) -> ConversionsSettingsOut:
     """Set the dataset, token (stored encrypted; empty keeps the stored one) and optional test event code."""
-    p = services(request)
-    if not await save_settings(p.db, p.cipher, tenant_id(request), body, p.clock.now()):
+    if not await save_settings(db_of(request), cipher_of(request), tenant_id(request), body, clock_of(request).now()):
         raise InvalidInput("access_token_needed", {"access_token": "required"})
     return await settings_out(request)
 
@@ -55,5 +53,5 @@ async def put_conversions(request: web.Request, body: ConversionsSettingsIn) -> 
 @routes.get("/api/integrations/conversions/events")
 async def get_events(request: web.Request) -> ConversionEventsOut:
     """The latest events (newest first): what was sent to Meta, Meta's answer, and what happened in words."""
-    docs = await list_events(services(request).db, tenant_id(request))
+    docs = await list_events(db_of(request), tenant_id(request))
     return ConversionEventsOut.model_validate({"events": [event_to_api(doc) for doc in docs]})

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.conversations.bot_settings import get_bot_settings
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import services, tenant_id
+from dashboard.context import db_of, tenant_id
 from dashboard.error_table import FieldsInvalid
 from dashboard.field_errors import field_label, sentence
 from dashboard.owners import get_tenant
@@ -21,7 +21,7 @@ routes = ApiRoutes()
 @routes.get("/api/onboarding")
 async def read_profile(request: web.Request) -> BusinessProfile:
     """The business profile."""
-    db, tenant = services(request).db, tenant_id(request)
+    db, tenant = db_of(request), tenant_id(request)
     profile = await get_profile(db, tenant)
     if profile is None:
         # Before the first save the form starts from what sign-up already knows.
@@ -37,7 +37,7 @@ async def write_profile(request: web.Request, body: BusinessProfile) -> Business
     `phone` is stored in E.164 (`+34612345678`); one written without its country code is read in the country of
     the business's time zone (bot settings), and one that is no phone number is refused (422 naming the field).
     """
-    db, tenant = services(request).db, tenant_id(request)
+    db, tenant = db_of(request), tenant_id(request)
     region = country_of_zone((await get_bot_settings(db, tenant)).timezone)
     try:
         phone = to_e164(body.phone, region)

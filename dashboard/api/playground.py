@@ -13,8 +13,10 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import redis.asyncio as aioredis
 from aiohttp import web
 from pydantic import BaseModel, Field
+from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.records import ConversationStatus
 from bot.conversations.turn_context import HISTORY_LIMIT, turn_context
@@ -22,12 +24,13 @@ from bot.conversations.turn_plan import person_has_it, status_after_turn, stays_
 from bot.pipeline import classify_turn, run_turn
 from bot.pipeline.model_client import ModelClient
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
-from bot.runtime.host import ENGINE, Services
+from bot.runtime.host import ENGINE
 from dashboard.api.operations import ApiRoutes, add_api
-from dashboard.context import services, tenant_id
+from dashboard.context import db_of, knowledge_of, redis_of, settings_of, tenant_id
 from dashboard.lead_words import reasons_in_words
 from dashboard.ratelimit import PLAYGROUND_PER_TENANT, enforce
 from dashboard.schemas import PlaygroundIn, PlaygroundOut
+from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -58,8 +61,8 @@ def session_key(tenant: str, session_id: str) -> str:
     return f"playground:{tenant}:{session_id}"
 
 
-async def load_session(p: Services, tenant: str, session_id: str, channel: str) -> PlaygroundSession:
-    raw = await p.redis.get(session_key(tenant, session_id))
+async def load_session(redis: aioredis.Redis, tenant: str, session_id: str, channel: str) -> PlaygroundSession:
+    raw = await redis.get(session_key(tenant, session_id))
     if raw:
         saved = PlaygroundSession.model_validate_json(raw)
         if saved.platform == channel:
@@ -68,18 +71,23 @@ async def load_session(p: Services, tenant: str, session_id: str, channel: str) 
     return PlaygroundSession(platform=channel)
 
 
-async def save_session(p: Services, tenant: str, session_id: str, session: PlaygroundSession) -> None:
-    await p.redis.set(session_key(tenant, session_id), session.model_dump_json(), ex=SESSION_TTL_S)
+async def save_session(redis: aioredis.Redis, tenant: str, session_id: str, session: PlaygroundSession) -> None:
+    await redis.set(session_key(tenant, session_id), session.model_dump_json(), ex=SESSION_TTL_S)
 
 
 async def playground_context(
-    p: Services, tenant: str, session: PlaygroundSession, message: str, model: ModelClient | None
+    knowledge: KnowledgeIndex,
+    db: AsyncDatabase,
+    tenant: str,
+    session: PlaygroundSession,
+    message: str,
+    model: ModelClient | None,
 ) -> TurnContext:
     """What a customer's turn on `session.platform` would see, built as a channel's turn is."""
     history = session.history[-HISTORY_LIMIT:]
     return await turn_context(
-        p.knowledge,
-        p.db,
+        knowledge,
+        db,
         tenant,
         session.platform,
         [message],
@@ -116,20 +124,20 @@ def silence(session: PlaygroundSession, message: str) -> str:
 @routes.post("/api/playground/chat", errors=(429,))
 async def playground_chat(request: web.Request, body: PlaygroundIn) -> PlaygroundOut:
     """Chat with your own bot as a customer on one platform would: nothing is sent, stored or counted."""
-    p, tenant = services(request), tenant_id(request)
+    redis, tenant = redis_of(request), tenant_id(request)
     await enforce(request, PLAYGROUND_PER_TENANT, tenant)
     session_id = body.session_id or secrets.token_urlsafe(16)
-    session = await load_session(p, tenant, session_id, body.platform)
+    session = await load_session(redis, tenant, session_id, body.platform)
     quiet = silence(session, body.message)
     if quiet:
         history = [*session.history, HistoryItem(sender="customer", text=body.message)][-HISTORY_LIMIT:]
-        await save_session(p, tenant, session_id, session.model_copy(update={"history": history}))
+        await save_session(redis, tenant, session_id, session.model_copy(update={"history": history}))
         return PlaygroundOut(session_id=session_id, reply="", silent=True, note=quiet, status=session.status)
     model = request.app[PLAYGROUND].model
-    ctx = await playground_context(p, tenant, session, body.message, model)
-    result = await run_turn(ctx, model=model, timeout_s=p.settings.groq_timeout_s)
+    ctx = await playground_context(knowledge_of(request), db_of(request), tenant, session, body.message, model)
+    result = await run_turn(ctx, model=model, timeout_s=settings_of(request).groq_timeout_s)
     advanced = advance(session, ctx, body.message, result)
-    await save_session(p, tenant, session_id, advanced)
+    await save_session(redis, tenant, session_id, advanced)
     log.info(
         "playground turn",
         extra={"tenant": tenant, "platform": body.platform, "source": result.reply.source, "guard_blocked": result.guard_blocked},

@@ -26,7 +26,7 @@ from bot.evaluation.store import (
 )
 from bot.evaluation.verdicts import QuestionResult, run_questions
 from dashboard.api.operations import ApiRoutes, Out
-from dashboard.context import engine, services, tenant_id
+from dashboard.context import clock_of, db_of, engine, knowledge_of, redis_of, settings_of, tenant_id
 from dashboard.errors import not_found
 from dashboard.ratelimit import enforce, limit
 from dashboard.schemas import DeletedOut
@@ -112,15 +112,14 @@ def result_out(result: QuestionResult) -> ResultOut:
 @routes.get("/api/quality/questions")
 async def list_all(request: web.Request) -> QuestionsOut:
     """Your test questions, oldest first."""
-    questions = await list_questions(services(request).db, tenant_id(request))
+    questions = await list_questions(db_of(request), tenant_id(request))
     return QuestionsOut(questions=[question_out(q) for q in questions], limit=MAX_QUESTIONS)
 
 
 @routes.post("/api/quality/questions", status=201, errors=(409,))
 async def create(request: web.Request, body: OwnerQuestionIn) -> QuestionOut:
     """Add a test question with what a right reply must contain."""
-    p = services(request)
-    question = await add_question(p.db, tenant_id(request), body, p.clock.now())
+    question = await add_question(db_of(request), tenant_id(request), body, clock_of(request).now())
     log.info("test question added", extra={"question_id": question.id})
     return question_out(question)
 
@@ -128,23 +127,25 @@ async def create(request: web.Request, body: OwnerQuestionIn) -> QuestionOut:
 @routes.delete("/api/quality/questions/{id}")
 async def remove(request: web.Request) -> DeletedOut:
     """Delete a test question."""
-    if not await delete_question(services(request).db, tenant_id(request), request.match_info["id"]):
+    if not await delete_question(db_of(request), tenant_id(request), request.match_info["id"]):
         raise not_found("test_question")
     return DeletedOut(deleted=True)
 
 
 async def run_for(request: web.Request, with_model: bool) -> RunOut:
     """Run the business's questions (the page calls this too); 409 when the model is asked for but not set up."""
-    p, tenant = services(request), tenant_id(request)
+    tenant = tenant_id(request)
     model = engine(request).model if with_model else None
     if with_model and model is None:
         raise Refused("no_model")
     await enforce(request, QUALITY_RUNS_PER_TENANT, tenant)
     if with_model:
         await enforce(request, QUALITY_MODEL_RUNS_PER_TENANT, tenant)
-    questions = await list_questions(p.db, tenant)
+    questions = await list_questions(db_of(request), tenant)
     chosen = questions[: MODEL_RUN_LIMIT if with_model else OFFLINE_RUN_LIMIT]
-    results = await run_questions(p.db, p.knowledge, tenant, chosen, model=model, timeout_s=p.settings.groq_timeout_s)
+    results = await run_questions(
+        db_of(request), knowledge_of(request), tenant, chosen, model=model, timeout_s=settings_of(request).groq_timeout_s
+    )
     verdicts = Counter(r.verdict.value for r in results)
     log.info("test questions run", extra={"mode": "model" if with_model else "offline", "total": len(results), **verdicts})
     answer = RunOut(
@@ -153,15 +154,15 @@ async def run_for(request: web.Request, with_model: bool) -> RunOut:
         total=len(results),
         skipped=len(questions) - len(chosen),
         mode="model" if with_model else "offline",
-        ran_at=p.clock.now(),
+        ran_at=clock_of(request).now(),
     )
-    await p.redis.set(LAST_RUN_KEY.format(tenant=tenant), answer.model_dump_json(), ex=LAST_RUN_TTL_S)
+    await redis_of(request).set(LAST_RUN_KEY.format(tenant=tenant), answer.model_dump_json(), ex=LAST_RUN_TTL_S)
     return answer
 
 
 async def last_run(request: web.Request) -> RunOut | None:
     """The business's last run within the hour, if any."""
-    raw = await services(request).redis.get(LAST_RUN_KEY.format(tenant=tenant_id(request)))
+    raw = await redis_of(request).get(LAST_RUN_KEY.format(tenant=tenant_id(request)))
     return RunOut.model_validate_json(raw) if raw else None
 
 

@@ -8,7 +8,7 @@ import logging
 from aiohttp import web
 
 from dashboard.api.operations import ApiRoutes
-from dashboard.context import identity, services
+from dashboard.context import clock_of, db_of, identity, redis_of, settings_of
 from dashboard.errors import not_found
 from dashboard.owners import get_owner, get_tenant
 from dashboard.ratelimit import enforce, limit
@@ -29,15 +29,15 @@ INVITES_PER_TENANT = limit("team-invites", "20/hour")
 
 
 def invite_url(request: web.Request, token: str) -> str:
-    return f"{services(request).settings.public_base}/join/{token}"
+    return f"{settings_of(request).public_base}/join/{token}"
 
 
 @routes.get("/api/team")
 async def team(request: web.Request) -> TeamOut:
     """The people of your business (you first) and the invitations whose link still works."""
-    p, tenant = services(request), identity(request).tenant_id
-    people = await list_people(p.db, tenant)
-    invites = await open_invites(p.db, tenant, now=p.clock.now())
+    tenant = identity(request).tenant_id
+    people = await list_people(db_of(request), tenant)
+    invites = await open_invites(db_of(request), tenant, now=clock_of(request).now())
     return TeamOut(
         members=[MemberOut(id=m.id, email=m.email, role=m.role.value, joined_at=m.joined_at) for m in people],
         invites=[
@@ -54,25 +54,30 @@ async def invite(request: web.Request, body: InviteIn) -> NewInviteOut:
     emailed (`emailed`). A newer invitation to the same email replaces the older one. 409 when the email
     already has an account; 20 invitations an hour per business (429).
     """
-    who, p = identity(request), services(request)
+    who = identity(request)
     await enforce(request, INVITES_PER_TENANT, who.tenant_id)
-    if await email_registered(p.db, str(body.email)):
+    if await email_registered(db_of(request), str(body.email)):
         raise Conflict("email_has_account", {"email": "has_account"})
-    now = p.clock.now()
-    issued = await create_invite(p.db, who.tenant_id, str(body.email), role=Role.agent, invited_by=who.owner_id, now=now)
+    now = clock_of(request).now()
+    issued = await create_invite(
+        db_of(request), who.tenant_id, str(body.email), role=Role.agent, invited_by=who.owner_id, now=now
+    )
     url = invite_url(request, issued.token)
     emailed = False
-    if p.settings.smtp_host:
-        tenant, inviter = await get_tenant(p.db, who.tenant_id), await get_owner(p.db, who.tenant_id, who.owner_id)
+    if settings_of(request).smtp_host:
+        tenant, inviter = (
+            await get_tenant(db_of(request), who.tenant_id),
+            await get_owner(db_of(request), who.tenant_id, who.owner_id),
+        )
         message = invite_email(
             to=issued.invite.email,
-            sender=sender_of(p.settings),
+            sender=sender_of(settings_of(request)),
             business_name=tenant.name if tenant else "",
             invited_by=inviter.email if inviter else "The owner",
             url=url,
             expires_at=issued.invite.expires_at,
         )
-        emailed = await send_invite(p.settings, message)
+        emailed = await send_invite(settings_of(request), message)
     log.info("team invitation created", extra={"invite": issued.invite.id, "emailed": emailed})
     return NewInviteOut(
         id=issued.invite.id,
@@ -87,8 +92,7 @@ async def invite(request: web.Request, body: InviteIn) -> NewInviteOut:
 @routes.delete("/api/team/invites/{id}")
 async def withdraw(request: web.Request) -> DeletedOut:
     """Withdraw an invitation: its link stops working."""
-    p = services(request)
-    if not await cancel_invite(p.db, identity(request).tenant_id, request.match_info["id"]):
+    if not await cancel_invite(db_of(request), identity(request).tenant_id, request.match_info["id"]):
         raise not_found("invitation")
     return DeletedOut(deleted=True)
 
@@ -97,14 +101,14 @@ async def withdraw(request: web.Request) -> DeletedOut:
 async def remove(request: web.Request) -> RemovedOut:
     """Remove a member: their sessions end and their API tokens stop working at once (open pages close within a
     second); what they did stays in the conversations, under their email. The owner cannot be removed (409)."""
-    p, tenant = services(request), identity(request).tenant_id
-    person = await get_person(p.db, tenant, request.match_info["id"])
+    tenant = identity(request).tenant_id
+    person = await get_person(db_of(request), tenant, request.match_info["id"])
     if person is None:
         raise not_found("team_member")
     if person.role == Role.owner:
         raise Conflict("owner_not_removable")
     # The record goes first: from then on no login, session or token of theirs passes the role guard.
-    await remove_agent(p.db, tenant, person.id)
-    ended = await end_access(p.db, p.redis, tenant, person.id)
+    await remove_agent(db_of(request), tenant, person.id)
+    ended = await end_access(db_of(request), redis_of(request), tenant, person.id)
     log.info("team member removed", extra={"member": person.id, "sessions_ended": ended.sessions, "tokens": ended.tokens})
     return RemovedOut(removed=True, sessions_ended=ended.sessions, tokens_revoked=ended.tokens)

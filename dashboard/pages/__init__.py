@@ -10,7 +10,7 @@ import jinja2
 from aiohttp import web
 
 from bot.conversations import queries as conversation_queries
-from bot.runtime.host import SERVICES
+from bot.runtime.host import DATABASE
 from bot.sales import lead_queries
 from dashboard.api.playground import setup_playground
 from dashboard.i18n import gettext, ngettext
@@ -80,7 +80,7 @@ async def vendor_file(request: web.Request) -> web.StreamResponse:
 
 
 async def _page_indexes(app: web.Application) -> AsyncIterator[None]:
-    db = app[SERVICES].db
+    db = app[DATABASE]
     await conversation_queries.ensure_indexes(db)
     await lead_queries.ensure_indexes(db)
     yield

@@ -19,7 +19,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiDictProxy
 
 from bot.log_context import tenant_id_var
-from dashboard.context import IDENTITY, Identity, services
+from dashboard.context import IDENTITY, Identity, redis_of, settings_of
 from dashboard.i18n.current import gettext
 from dashboard.sessions import SESSION_COOKIE, Session, SessionStore
 
@@ -33,7 +33,7 @@ async def page_session(request: web.Request) -> Session | None:
     """The logged-in session behind this request's cookie, or None."""
     if PAGE_SESSION in request:
         return request[PAGE_SESSION]
-    return await SessionStore(services(request).redis).get(request.cookies.get(SESSION_COOKIE, ""))
+    return await SessionStore(redis_of(request)).get(request.cookies.get(SESSION_COOKIE, ""))
 
 
 def _to_login(request: web.Request) -> web.HTTPSeeOther:
@@ -92,7 +92,7 @@ def set_pre_session_cookie(request: web.Request, response: web.StreamResponse, v
         path="/",
         httponly=True,
         samesite="Lax",
-        secure=services(request).settings.public_base.startswith("https://"),
+        secure=settings_of(request).public_base.startswith("https://"),
     )
 
 
@@ -100,7 +100,7 @@ def valid_login_token(request: web.Request, sent: str) -> bool:
     pre_id = request.cookies.get(PRE_SESSION_COOKIE, "")
     if not pre_id or not sent:
         return False
-    expected = login_token(services(request).settings.secret_key, pre_id)
+    expected = login_token(settings_of(request).secret_key, pre_id)
     return hmac.compare_digest(sent.encode(), expected.encode())
 
 

@@ -12,13 +12,13 @@ from pydantic import ValidationError
 from bot.sales.ad_spend import CsvProblem, SpendIn, business_currency, delete_spend, parse_spend_csv
 from dashboard.ad_spend_entry import check_spend, csv_problem_words, enter_spend, import_spend
 from dashboard.api.ads import get_ads, list_spend_entries
-from dashboard.context import services
+from dashboard.context import clock_of, db_of
 from dashboard.errors import validation_fields
 from dashboard.i18n.current import format_locale, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import render, see_other
-from dashboard.pages.numbers import chart_json, parse_range, today
+from dashboard.pages.numbers import parse_range, today
 from dashboard.schemas import AdsQuery
 from knowledge.campaigns import list_campaigns
 from knowledge.domain_errors import InvalidInput, NotFound
@@ -66,7 +66,7 @@ async def _page(
     request: web.Request, form: FormState | None = None, csv_errors: list[str] | None = None, status: int = 200
 ) -> web.Response:
     session = await owner_session(request)
-    db = services(request).db
+    db = db_of(request)
     first, last, errors = parse_range(request, await today(request))
     report = (await get_ads(request, AdsQuery.model_validate({"from": first, "to": last}))).model_dump(mode="json", by_alias=True)
     currency = report["currency"]
@@ -78,7 +78,7 @@ async def _page(
         "ads": [shown_row(ad, currency) for ad in report["ads"]],
         "ad_campaigns": [shown_row(c, currency) for c in report["campaigns"]],
         "totals": shown_row(report["totals"], currency),
-        "chart_data": chart_json(chart_data(report)),
+        "chart_data": chart_data(report),
         "errors": errors,
         "first": first.isoformat(),
         "last": last.isoformat(),
@@ -112,12 +112,12 @@ async def spend_form(request: web.Request) -> web.Response:
             state.errors["ad_id"] = gettext("Name a campaign, an ad or both, and a last day not before the first.")
         return await _page(request, state, status=422)
     try:
-        await enter_spend(services(request).db, session.tenant_id, body, services(request).clock.now())
+        await enter_spend(db_of(request), session.tenant_id, body, clock_of(request).now())
     except NotFound:
         state.errors["campaign_id"] = gettext("Choose one of your campaigns.")
         return await _page(request, state, status=422)
     except InvalidInput:  # spend in another currency than the business's
-        currency = await business_currency(services(request).db, session.tenant_id)
+        currency = await business_currency(db_of(request), session.tenant_id)
         state.errors["currency"] = gettext("Enter the spend in %(currency)s, the currency your campaigns sell in.") % {
             "currency": currency
         }
@@ -128,7 +128,7 @@ async def spend_form(request: web.Request) -> web.Response:
 @routes.post("/ads/spend/{id}/delete")
 async def delete_form(request: web.Request) -> web.Response:
     session, _ = await posted_form(request)
-    if not await delete_spend(services(request).db, session.tenant_id, request.match_info["id"]):
+    if not await delete_spend(db_of(request), session.tenant_id, request.match_info["id"]):
         raise web.HTTPNotFound(text="No such spend.")
     return see_other("/ads?notice=saved#entered")
 
@@ -148,8 +148,8 @@ async def import_form(request: web.Request) -> web.Response:
         return await _page(request, csv_errors=csv_problem_words(problem), status=422)
     if rows is None:
         return await _page(request, csv_errors=[gettext("The file may be at most 1 MB.")], status=422)
-    db = services(request).db
+    db = db_of(request)
     if problems := await check_spend(db, session.tenant_id, rows):
         return await _page(request, csv_errors=problems, status=422)
-    await import_spend(db, session.tenant_id, rows, services(request).clock.now())
+    await import_spend(db, session.tenant_id, rows, clock_of(request).now())
     return see_other("/ads?notice=spend_imported")

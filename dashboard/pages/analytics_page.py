@@ -9,13 +9,13 @@ from typing import Any
 from aiohttp import web
 from babel.dates import get_day_names
 
-from dashboard.context import services
+from dashboard.context import db_of
 from dashboard.i18n import N_, gettext
 from dashboard.i18n.current import format_locale
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import PLATFORM_NAMES, STAGE_NAMES, Translated, render
 from dashboard.pages.home import main_currency, revenue_change
-from dashboard.pages.numbers import chart_json, figure_change, parse_range, query_supports, safe_report, today
+from dashboard.pages.numbers import figure_change, parse_range, query_supports, safe_report, today
 from knowledge.campaigns import list_campaigns
 from knowledge.platforms import KNOWN_PLATFORMS
 
@@ -107,7 +107,7 @@ async def analytics_page(request: web.Request) -> web.Response:
     session = await owner_session(request)
     last_default = await today(request)
     first, last, errors = parse_range(request, last_default)
-    campaigns = await list_campaigns(services(request).db, session.tenant_id)
+    campaigns = await list_campaigns(db_of(request), session.tenant_id)
     filters = {"campaign_id": request.query.get("campaign_id", ""), "platform": request.query.get("platform", "")}
     if filters["campaign_id"] not in {c.id for c in campaigns}:
         filters["campaign_id"] = ""
@@ -119,7 +119,7 @@ async def analytics_page(request: web.Request) -> web.Response:
     context = {
         "report": report,
         "cards": metric_cards(report),
-        "chart_data": chart_json(charts(report)),
+        "chart_data": charts(report),
         "errors": errors,
         "first": report["from"],
         "last": report["to"],

@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.conversations.bot_settings import get_bot_settings
 from dashboard.api.knowledge import remove, search
 from dashboard.api.onboarding import read_profile, write_profile
-from dashboard.context import services
+from dashboard.context import db_of
 from dashboard.error_table import FieldsInvalid, answer_for
 from dashboard.i18n.current import format_locale, gettext
 from dashboard.pages.access import owner_session, posted_form
@@ -32,7 +32,7 @@ async def _page(
     request: web.Request, profile_form: FormState, *, upload_errors: list[str] | None = None, status: int = 200
 ) -> web.Response:
     session = await owner_session(request)
-    db = services(request).db
+    db = db_of(request)
     question = request.query.get("q", "").strip()[:500]
     preview: dict[str, Any] | None = None
     if question:
@@ -87,7 +87,7 @@ async def upload_form(request: web.Request) -> web.Response:
         if not item.filename:
             continue
         try:
-            await add_document(services(request).db, session.tenant_id, item.filename, item.content_type, item.file.read())
+            await add_document(db_of(request), session.tenant_id, item.filename, item.content_type, item.file.read())
         except DocumentError as exc:
             errors.append(f"{item.filename}: {answer_for(exc).message}")
     if errors:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from bot.conversations.store import recent_comment_replies
 from dashboard.api.campaigns import change_status, create, delete, replace
 from dashboard.api.comments import why_not_sent
-from dashboard.context import services
+from dashboard.context import db_of
 from dashboard.errors import validation_fields
 from dashboard.i18n import N_, gettext
 from dashboard.pages.access import owner_session, posted_form
@@ -254,7 +254,7 @@ async def _save(request: web.Request, campaign_id: str = "") -> web.Response:
 
 async def _owned(request: web.Request) -> dict[str, Any]:
     session = await owner_session(request)
-    campaign = await get_campaign(services(request).db, session.tenant_id, request.match_info["id"])
+    campaign = await get_campaign(db_of(request), session.tenant_id, request.match_info["id"])
     if campaign is None:
         raise not_found_page(request, "campaign")
     return campaign_to_api(campaign)
@@ -263,7 +263,7 @@ async def _owned(request: web.Request) -> dict[str, Any]:
 @routes.get("/campaigns")
 async def campaigns_page(request: web.Request) -> web.Response:
     session = await owner_session(request)
-    campaigns = [campaign_to_api(c) for c in await list_campaigns(services(request).db, session.tenant_id)]
+    campaigns = [campaign_to_api(c) for c in await list_campaigns(db_of(request), session.tenant_id)]
     last = await today(request)
     report, _ = await safe_report(request, last - timedelta(days=PERIOD_DAYS - 1), last)
     numbers = {row["campaign_id"]: row for row in report.get("per_campaign", [])}
@@ -272,7 +272,7 @@ async def campaigns_page(request: web.Request) -> web.Response:
     names = {c["id"]: c["name"] for c in campaigns}
     comment_replies = [
         {**doc, "campaign": names.get(doc.get("campaign_id", ""), ""), "reason": why_not_sent(doc)}
-        for doc in await recent_comment_replies(services(request).db, session.tenant_id, limit=COMMENT_REPLIES_SHOWN)
+        for doc in await recent_comment_replies(db_of(request), session.tenant_id, limit=COMMENT_REPLIES_SHOWN)
     ]
     context = {
         "campaigns": campaigns,

@@ -15,7 +15,7 @@ from babel.numbers import format_currency, format_decimal
 
 from bot.conversations.bot_settings import get_bot_settings
 from channels.registry import all_channels
-from dashboard.context import services
+from dashboard.context import db_of
 from dashboard.errors import Handler
 from dashboard.headers import CONTENT_SECURITY_POLICY
 from dashboard.i18n import N_, current_language, gettext
@@ -113,7 +113,7 @@ def set_page_headers(response: web.StreamResponse) -> None:
 
 async def frame(request: web.Request, session: Session, active: str) -> dict[str, Any]:
     """What every logged-in page shows around its content."""
-    db = services(request).db
+    db = db_of(request)
     tenant = await get_tenant(db, session.tenant_id)
     bot_settings = await get_bot_settings(db, session.tenant_id)
     notice = NOTICES.get(request.query.get("notice", ""), "")

@@ -12,14 +12,14 @@ from aiohttp import web
 from bot.conversations import store as convs
 from bot.sales.leads import leads_of_conversations
 from channels.accounts import list_accounts
-from dashboard.context import IDENTITY, services
+from dashboard.context import IDENTITY, db_of, redis_of
 from dashboard.errors import Handler
 from dashboard.i18n import N_, gettext
 from dashboard.inbox_rows import inbox_extras
 from dashboard.lead_words import lead_for_owner
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import render
-from dashboard.pages.numbers import PERIOD_DAYS, change, chart_json, figure_change, period_report, today
+from dashboard.pages.numbers import PERIOD_DAYS, change, figure_change, period_report, today
 from dashboard.setup_steps import SetupFacts, Step, setup_steps
 from dashboard.team.holders import held_words, holders_of
 from knowledge.campaigns import list_campaigns
@@ -59,19 +59,18 @@ async def playground_progress(request: web.Request, handler: Handler) -> web.Str
     if request.path == "/api/playground/chat" and request.method == "POST" and response.status == 200:
         who = request.get(IDENTITY)
         if who is not None:
-            await note_progress(services(request).redis, who.tenant_id, "playground")
+            await note_progress(redis_of(request), who.tenant_id, "playground")
     return response
 
 
 async def checklist(request: web.Request, tenant: str, campaigns: list[Any], channels: list[Any]) -> list[Step]:
-    p = services(request)
-    profile = await get_profile(p.db, tenant)
+    profile = await get_profile(db_of(request), tenant)
     facts = SetupFacts(
         described=bool(profile and profile.description),
         campaigns=len(campaigns),
         active_campaigns=sum(1 for c in campaigns if c.status.value == "active"),
         channels=len(channels),
-        tried_playground=bool(await p.redis.hget(progress_key(tenant), "playground")),
+        tried_playground=bool(await redis_of(request).hget(progress_key(tenant), "playground")),
     )
     return setup_steps(facts)
 
@@ -126,7 +125,7 @@ def small_charts(report: dict[str, Any]) -> dict[str, Any]:
 
 
 async def recent_conversations(request: web.Request, tenant: str, viewer_id: str) -> list[dict[str, Any]]:
-    db = services(request).db
+    db = db_of(request)
     waiting = [c for status in NEEDS_PERSON for c in await convs.list_conversations(db, tenant, status=status, limit=RECENT)]
     waiting.sort(key=lambda c: c.last_message_at, reverse=True)
     seen = {c.id for c in waiting}
@@ -151,7 +150,7 @@ async def recent_conversations(request: web.Request, tenant: str, viewer_id: str
 @routes.get("/dashboard")
 async def dashboard_page(request: web.Request) -> web.Response:
     session = await owner_session(request)
-    db, tenant = services(request).db, session.tenant_id
+    db, tenant = db_of(request), session.tenant_id
     campaigns = await list_campaigns(db, tenant)
     channels = await list_accounts(db, tenant)
     last = await today(request)
@@ -170,6 +169,6 @@ async def dashboard_page(request: web.Request) -> web.Response:
         "campaign_names": {c.id: c.name for c in campaigns},
         "channels": channels,
         "rows": rows,
-        "charts": chart_json(small_charts(report)),
+        "charts": small_charts(report),
     }
     return await render(request, "dashboard.html", session, "dashboard", context)

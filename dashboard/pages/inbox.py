@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from bot.sales.leads import leads_of_conversations
 from dashboard.api.conversations import filtered_conversations
-from dashboard.context import services
+from dashboard.context import db_of
 from dashboard.delivery_words import delivery_error
 from dashboard.i18n import N_, gettext
 from dashboard.inbox_rows import inbox_extras
@@ -45,7 +45,7 @@ def api_filters(chosen: dict[str, str]) -> dict[str, str | bool]:
 @routes.get("/inbox")
 async def inbox_page(request: web.Request) -> web.Response:
     session = await owner_session(request)
-    db, tenant = services(request).db, session.tenant_id
+    db, tenant = db_of(request), session.tenant_id
     chosen = {name: request.query.get(name, "").strip() for name in FILTERS}
     try:
         page = max(1, min(1000, int(request.query.get("page", "1"))))

@@ -10,7 +10,7 @@ from channels.accounts import account_to_api, list_accounts
 from channels.registry import all_channels
 from dashboard.api.channels import connect, disconnect
 from dashboard.api.facebook import facebook_auth_url
-from dashboard.context import services
+from dashboard.context import cipher_of, db_of, settings_of
 from dashboard.delivery_words import in_owner_words
 from dashboard.error_table import answer_for
 from dashboard.errors import validation_fields
@@ -34,17 +34,18 @@ ACCOUNT_LABELS = {
 
 async def _page(request: web.Request, forms: dict[str, FormState] | None = None, status: int = 200) -> web.Response:
     session = await owner_session(request)
-    p = services(request)
-    channels = [in_owner_words(account_to_api(a, p.cipher), a) for a in await list_accounts(p.db, session.tenant_id)]
+    channels = [
+        in_owner_words(account_to_api(a, cipher_of(request)), a) for a in await list_accounts(db_of(request), session.tenant_id)
+    ]
     base = public_base(request)
     forms = forms or {}
     context = {
         "channels": channels,
         "forms": {platform: forms.get(platform, FormState(values={"platform": platform})) for platform in ACCOUNT_LABELS},
         "labels": {platform: (gettext(account), gettext(token)) for platform, (account, token) in ACCOUNT_LABELS.items()},
-        "facebook_ready": bool(p.settings.meta_app_id and p.settings.meta_app_secret),
+        "facebook_ready": bool(settings_of(request).meta_app_id and settings_of(request).meta_app_secret),
         "webhooks": [(channel.display_name, f"{base}/webhooks/{channel.channel}") for channel in all_channels()],
-        "verify_token": p.settings.meta_verify_token,
+        "verify_token": settings_of(request).meta_verify_token,
         "callback_url": f"{base}/api/integrations/facebook/callback",
         "connected": request.query.get("connected", ""),
     }

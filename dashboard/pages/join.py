@@ -13,7 +13,7 @@ import logging
 from aiohttp import web
 
 from dashboard.api.auth import set_session_cookie
-from dashboard.context import DASHBOARD, services
+from dashboard.context import DASHBOARD, clock_of, db_of, redis_of, settings_of
 from dashboard.credentials import check_new_password
 from dashboard.error_table import answer_for
 from dashboard.i18n.current import N_, gettext
@@ -54,7 +54,7 @@ async def _render(
     request: web.Request, invite: Invite | None, *, error: str = "", field_error: str = "", status: int = 200
 ) -> web.Response:
     pre_id, is_new = pre_session_id(request)
-    tenant = await get_tenant(services(request).db, invite.tenant_id) if invite else None
+    tenant = await get_tenant(db_of(request), invite.tenant_id) if invite else None
     context = {
         "invite": invite,
         "action": request.path,
@@ -62,7 +62,7 @@ async def _render(
         "error": gettext(error) if error else "",  # our own sentences, said in the visitor's language here
         "field_error": field_error,
         "logged_in": await page_session(request) is not None,
-        "csrf_token_public": login_token(services(request).settings.secret_key, pre_id),
+        "csrf_token_public": login_token(settings_of(request).secret_key, pre_id),
     }
     response = render_public(request, "join.html", context, status=status)
     if is_new:
@@ -72,11 +72,11 @@ async def _render(
 
 async def _open_invite(request: web.Request) -> Invite | web.Response:
     """The invitation the link names while it works, or the page that says why it does not."""
-    invite = await find_invite(services(request).db, request.match_info["token"])
+    invite = await find_invite(db_of(request), request.match_info["token"])
     if invite is None:
         status, message = UNKNOWN_LINK
         return await _render(request, None, error=message, status=status)
-    state = invite_state(invite, services(request).clock.now())
+    state = invite_state(invite, clock_of(request).now())
     if state != InviteState.open:
         status, message = DEAD_LINKS[state]
         return await _render(request, None, error=message, status=status)
@@ -112,10 +112,9 @@ async def join_form(request: web.Request) -> web.Response:
     invite = await _open_invite(request)
     if isinstance(invite, web.Response):
         return invite
-    p = services(request)
-    if await email_registered(p.db, invite.email):
+    if await email_registered(db_of(request), invite.email):
         return await _render(request, invite, error=N_("This email already has an account. Log in instead."), status=409)
-    tenant = await get_tenant(p.db, invite.tenant_id)
+    tenant = await get_tenant(db_of(request), invite.tenant_id)
     password = form_text(form, "password")
     try:
         await check_new_password(request, password, "password", invite.email, tenant.name if tenant else "")
@@ -123,19 +122,19 @@ async def join_form(request: web.Request) -> web.Response:
         answer = answer_for(weak)
         return await _render(request, invite, field_error=answer.fields.get("password", answer.message), status=422)
     password_hash = await request.app[DASHBOARD].passwords.hash(password)
-    person_id, now = new_person_id(), p.clock.now()
-    if not await take_invite(p.db, invite, now=now, member_id=person_id):
+    person_id, now = new_person_id(), clock_of(request).now()
+    if not await take_invite(db_of(request), invite, now=now, member_id=person_id):
         status, message = DEAD_LINKS[InviteState.used]
         return await _render(request, None, error=message, status=status)
     try:
         person = await add_agent(
-            p.db, invite.tenant_id, person_id, invite.email, password_hash, now=now, invited_by=invite.invited_by
+            db_of(request), invite.tenant_id, person_id, invite.email, password_hash, now=now, invited_by=invite.invited_by
         )
     except EmailTaken:
-        await give_back(p.db, invite)
+        await give_back(db_of(request), invite)
         return await _render(request, invite, error=N_("This email already has an account. Log in instead."), status=409)
     except Exception:  # the store failed: the link works again for the next try
-        await give_back(p.db, invite)
+        await give_back(db_of(request), invite)
         raise
     await limits.release(JOINS_PER_ADDRESS, address)
     log.info("team member joined", extra={"tenant": person.tenant_id, "member": person.id})
@@ -143,7 +142,7 @@ async def join_form(request: web.Request) -> web.Response:
 
 
 async def _logged_in(request: web.Request, tenant_id: str, person_id: str) -> web.Response:
-    store = SessionStore(services(request).redis)
+    store = SessionStore(redis_of(request))
     # A fresh session id, as at every login: an id planted before is worth nothing, and a session already open in
     # this browser (the owner trying the link) ends here.
     await store.delete(request.cookies.get(SESSION_COOKIE, ""))

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.sales.lead_queries import SORT_FIELDS, LeadSort, page_of_leads
-from dashboard.context import services
+from dashboard.context import db_of
 from dashboard.i18n import N_
 from dashboard.lead_words import lead_for_owner
 from dashboard.pages.access import owner_session
@@ -26,7 +26,7 @@ SORT_LABELS = {"score": N_("Score"), "updated": N_("Last activity"), "created": 
 @routes.get("/leads")
 async def leads_page(request: web.Request) -> web.Response:
     session = await owner_session(request)
-    db, tenant = services(request).db, session.tenant_id
+    db, tenant = db_of(request), session.tenant_id
     campaigns = await list_campaigns(db, tenant)
     names = {c.id: c.name for c in campaigns}
     stage = request.query.get("stage", "")

@@ -11,7 +11,7 @@ import logging
 from aiohttp import web
 
 from dashboard.api.auth import set_session_cookie
-from dashboard.context import DASHBOARD, services
+from dashboard.context import DASHBOARD, db_of, redis_of, settings_of
 from dashboard.credentials import check_login, check_new_password
 from dashboard.error_table import answer_for
 from dashboard.i18n import N_, gettext
@@ -51,7 +51,7 @@ def redirect(location: str) -> web.Response:
 
 def _public_form(request: web.Request, template: str, context: dict[str, object], status: int = 200) -> web.Response:
     pre_id, is_new = pre_session_id(request)
-    token = login_token(services(request).settings.secret_key, pre_id)
+    token = login_token(settings_of(request).secret_key, pre_id)
     response = render_public(request, template, {"csrf_token_public": token, **context}, status=status)
     if is_new:
         set_pre_session_cookie(request, response, pre_id)
@@ -71,7 +71,7 @@ def render_signup(request: web.Request, state: FormState, status: int = 200) -> 
 
 
 async def _open_session(request: web.Request, tenant_id: str, owner_id: str, location: str) -> web.Response:
-    store = SessionStore(services(request).redis)
+    store = SessionStore(redis_of(request))
     # A fresh session id at every login, as with the API login: an id planted before it is worth nothing.
     await store.delete(request.cookies.get(SESSION_COOKIE, ""))
     session_id, _ = await store.create(tenant_id, owner_id)
@@ -159,7 +159,7 @@ async def signup_form(request: web.Request) -> web.Response:
         response = render_signup(request, state, answer.status)
         response.headers.update(answer.headers)
         return response
-    db = services(request).db
+    db = db_of(request)
     password_hash = await request.app[DASHBOARD].passwords.hash(body.password)
     try:
         tenant, owner = await create_owner_and_tenant(db, body.email, password_hash, body.business_name)
@@ -181,9 +181,8 @@ async def logout_form(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="this form could not be read")
     if not valid_session_token(session, form_text(form, CSRF_FIELD)):
         raise web.HTTPForbidden(text="missing or wrong CSRF token")
-    p = services(request)
     if session.token_hash:  # a session opened by `POST /api/login` takes its API token along
-        await revoke_token(p.db, session.tenant_id, session.token_hash)
-    await SessionStore(p.redis).delete(request.cookies.get(SESSION_COOKIE, ""))
+        await revoke_token(db_of(request), session.tenant_id, session.token_hash)
+    await SessionStore(redis_of(request)).delete(request.cookies.get(SESSION_COOKIE, ""))
     response.del_cookie(SESSION_COOKIE, path="/")
     return response

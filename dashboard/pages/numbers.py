@@ -3,16 +3,14 @@ API can never disagree; and the chart data those pages hand to their static scri
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
-from markupsafe import Markup
 
 from bot.conversations.bot_settings import get_bot_settings
 from dashboard.api.analytics import get_analytics
-from dashboard.context import services, tenant_id
+from dashboard.context import db_of, tenant_id
 from dashboard.error_table import answer_for
 from dashboard.i18n.current import gettext
 from dashboard.schemas import AnalyticsQuery
@@ -29,7 +27,7 @@ def query_supports(name: str) -> bool:
 
 async def today(request: web.Request) -> date:
     """Today in the business's time zone."""
-    zone = (await get_bot_settings(services(request).db, tenant_id(request))).zone
+    zone = (await get_bot_settings(db_of(request), tenant_id(request))).zone
     return datetime.now(zone).date()
 
 
@@ -133,10 +131,3 @@ def rate_change(current: float, previous: float) -> dict[str, Any]:
         return {"text": gettext("no change"), "direction": ""}
     shown = f"{'+' if points > 0 else '−'}{abs(points):.1f}".removesuffix(".0")
     return {"text": gettext("{change} pp vs previous").format(change=shown), "direction": "up" if points > 0 else "down"}
-
-
-def chart_json(data: Any) -> Markup:
-    """Chart data for a `<script type="application/json">` block: `<`, `>` and `&` escaped, so no text in it
-    can close the block."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))

@@ -6,7 +6,6 @@ from aiohttp import web
 
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import STAGE_NAMES, Translated, render
-from dashboard.pages.numbers import chart_json
 from dashboard.words import INTENT_NAMES
 from knowledge.platforms import KNOWN_PLATFORMS
 
@@ -17,5 +16,5 @@ routes = web.RouteTableDef()
 async def playground_page(request: web.Request) -> web.Response:
     session = await owner_session(request)
     # The page names what the bot made of each message in words, not the pipeline's codes.
-    words = chart_json({"intents": dict(Translated(INTENT_NAMES)), "stages": dict(Translated(STAGE_NAMES))})
+    words = {"intents": dict(Translated(INTENT_NAMES)), "stages": dict(Translated(STAGE_NAMES))}
     return await render(request, "playground.html", session, "playground", {"platforms": KNOWN_PLATFORMS, "words": words})

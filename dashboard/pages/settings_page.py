@@ -12,7 +12,7 @@ from bot.conversations.bot_settings import BotSettings, get_bot_settings
 from bot.sales.conversions_api import ConversionsSettingsIn, list_events, save_settings
 from dashboard.api.bot_settings import replace_settings
 from dashboard.api.meta_conversions import settings_out
-from dashboard.context import services
+from dashboard.context import cipher_of, clock_of, db_of
 from dashboard.conversion_events import event_to_api
 from dashboard.errors import validation_fields
 from dashboard.i18n import LANGUAGES
@@ -38,15 +38,15 @@ async def _page(
     if capi_state is None:
         capi_state = FormState(values=capi.model_dump(exclude={"access_token", "configured"}))
     if state is None:
-        current = await get_bot_settings(services(request).db, session.tenant_id)
+        current = await get_bot_settings(db_of(request), session.tenant_id)
         state = FormState(values={"timezone": current.timezone, "pause_minutes": str(current.pause_minutes)})
-    owner = await get_owner(services(request).db, session.tenant_id, session.owner_id)
+    owner = await get_owner(db_of(request), session.tenant_id, session.owner_id)
     chosen = str(state.values.get("timezone", ""))
     context = {
         "form": state,
         "capi": capi,
         "capi_form": capi_state,
-        "capi_events": [event_to_api(doc) for doc in await list_events(services(request).db, session.tenant_id, limit=10)],
+        "capi_events": [event_to_api(doc) for doc in await list_events(db_of(request), session.tenant_id, limit=10)],
         "countries": zone_choices(format_locale()),
         "languages": LANGUAGES,
         "owner_language": owner.language if owner else "",
@@ -84,8 +84,7 @@ async def conversions_form(request: web.Request) -> web.Response:
     except ValidationError as exc:
         state.add_errors(validation_fields(exc), CAPI_FIELDS)
         return await _page(request, capi_state=state, status=422)
-    p = services(request)
-    if not await save_settings(p.db, p.cipher, session.tenant_id, body, p.clock.now()):
+    if not await save_settings(db_of(request), cipher_of(request), session.tenant_id, body, clock_of(request).now()):
         state.errors["access_token"] = gettext("Enter the access token.")
         return await _page(request, capi_state=state, status=422)
     return see_other("/settings?notice=saved#conversions")
@@ -100,5 +99,5 @@ async def language_form(request: web.Request) -> web.Response:
         # Only the select's own values reach here from the page; anything else keeps the language as it was.
         return see_other("/settings")
     chosen = "" if body.language == "auto" else body.language
-    await set_owner_language(services(request).db, session.tenant_id, session.owner_id, chosen)
+    await set_owner_language(db_of(request), session.tenant_id, session.owner_id, chosen)
     return see_other("/settings?notice=language_saved")

@@ -8,7 +8,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from dashboard.api.team import invite, remove, team, withdraw
-from dashboard.context import services
+from dashboard.context import settings_of
 from dashboard.error_table import answer_for
 from dashboard.errors import validation_fields
 from dashboard.i18n.current import N_, gettext
@@ -37,7 +37,7 @@ async def _page(
         "form": form or FormState(),
         "created": created,
         "me": session.owner_id,
-        "smtp": bool(services(request).settings.smtp_host),
+        "smtp": bool(settings_of(request).smtp_host),
     }
     return await render(request, "team.html", session, "team", context, status=status)
 

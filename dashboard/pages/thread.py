@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from bot.conversations.store import mark_read
 from bot.sales.conversions import ConversionIn
 from dashboard.api.conversations import conversion, get_conversation, release_conversation, reply, retry, takeover
-from dashboard.context import services
+from dashboard.context import clock_of, db_of
 from dashboard.error_table import answer_for
 from dashboard.errors import validation_fields
 from dashboard.i18n import N_, gettext
@@ -73,10 +73,10 @@ async def _page(
     session = await owner_session(request)
     detail = await _detail(request)
     # Shown to someone of the team: the customer's messages so far are read (the inbox stops marking them new).
-    await mark_read(services(request).db, session.tenant_id, detail.id, services(request).clock.now())
+    await mark_read(db_of(request), session.tenant_id, detail.id, clock_of(request).now())
     data = detail.model_dump(mode="json")
     lead = data.get("lead") or {}
-    campaign = await get_campaign(services(request).db, session.tenant_id, detail.campaign_id) if detail.campaign_id else None
+    campaign = await get_campaign(db_of(request), session.tenant_id, detail.campaign_id) if detail.campaign_id else None
     default_currency = lead.get("currency") or (campaign.product.currency if campaign else "USD")
     held = holder(detail)
     context = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from dashboard.context import IDENTITY, services
+from dashboard.context import IDENTITY, db_of, redis_of
 from dashboard.errors import Handler
 from dashboard.pages.access import PAGE_SESSION, page_session
 from dashboard.pages.frame import render, see_other
@@ -40,7 +40,7 @@ async def _guard_api(request: web.Request, handler: Handler, key: str) -> web.St
     who = request.get(IDENTITY)
     if who is None:  # the login check let it through as public, yet the policy does not: refuse
         raise Refused("policy_needs_login")
-    person = await get_person(services(request).db, who.tenant_id, who.owner_id)
+    person = await get_person(db_of(request), who.tenant_id, who.owner_id)
     if person is None:
         raise Refused("account_gone")
     request[PERSON] = person
@@ -53,10 +53,10 @@ async def _guard_page(request: web.Request, handler: Handler, key: str) -> web.S
     session = await page_session(request)
     if session is None:
         return await handler(request)  # the page itself sends the visitor to the login
-    person = await get_person(services(request).db, session.tenant_id, session.owner_id)
+    person = await get_person(db_of(request), session.tenant_id, session.owner_id)
     if person is None:
         # A session that outlived its person: end it, and the page sees a visitor who is not logged in.
-        await SessionStore(services(request).redis).delete(request.cookies.get(SESSION_COOKIE, ""))
+        await SessionStore(redis_of(request)).delete(request.cookies.get(SESSION_COOKIE, ""))
         return await handler(request)
     request[PAGE_SESSION] = session
     request[PERSON] = person

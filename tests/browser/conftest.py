@@ -21,6 +21,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from tests.fakes_meta import FakeGraph
+from tests.whole_app import owner_app_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS") or Path(__file__).resolve().parent / "artifacts")
@@ -83,7 +84,7 @@ async def site(aiohttp_server, aiohttp_client, make_settings, redis) -> Site:
     graph_server = await aiohttp_server(fake.app())
     app = create_app(make_settings(graph_api_url=str(graph_server.make_url("/v21.0"))))
     client = await aiohttp_client(app)
-    app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return Site(url=str(client.make_url("")).rstrip("/"), graph=fake, client=client, app=app)
 
 

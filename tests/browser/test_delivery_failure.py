@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from tests.browser.conftest import MISSING, VIEWPORTS, Site, Visit
 from tests.e2e.conftest import CAMPAIGN, PAGE_ID, eventually, messenger_text, remember_customer, signed
 from tests.fakes_meta import FakeGraph
+from tests.whole_app import owner_app_of
 
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"browser tests skipped: {MISSING}")
 
@@ -34,7 +35,7 @@ async def failing_site(aiohttp_server, aiohttp_client, make_settings, redis) -> 
     graph_server = await aiohttp_server(fake.app())
     app = create_app(make_settings(graph_api_url=str(graph_server.make_url("/v21.0"))), run_worker=False)
     client = await aiohttp_client(app)
-    app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     graph = app[SERVICES].graph
     graph.base_delay_s, graph.max_delay_s = 0.01, 0.05
     worker = Worker(

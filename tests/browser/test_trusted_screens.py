@@ -15,6 +15,7 @@ import pytest
 from bot.pipeline.types import LeadStage
 from tests.browser.conftest import AXE, MISSING, VIEWPORTS, WATCH_CSP, Site, Visit
 from tests.dashboard.seeding import campaign, conversation, day, lead, sale, time_zone
+from tests.whole_app import owner_app_of
 
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"browser tests skipped: {MISSING}")
 
@@ -122,7 +123,7 @@ async def customer_writes(site: Site, tenant_id: str, customer: str, text: str, 
 async def test_a_second_tab_follows_a_take_over_and_a_release(site: Site, open_visit, viewport: str) -> None:
     from dashboard.live import LIVE
 
-    site.app[LIVE].poll_s = 0.2
+    owner_app_of(site.app)[LIVE].poll_s = 0.2
     email = f"{viewport}-tabs@example.com"
     tenant_id, _ = await business(site, email)
     conversation_id = await customer_writes(site, tenant_id, "PSID_TABS", "Can I talk to someone?", at=datetime.now(UTC))
@@ -162,7 +163,7 @@ async def test_an_open_inbox_says_who_of_the_team_has_a_conversation(site: Site,
     from dashboard.team.members import Person
     from dashboard.team.policy import Role
 
-    site.app[LIVE].poll_s = 0.2
+    owner_app_of(site.app)[LIVE].poll_s = 0.2
     email = f"{viewport}-holder@example.com"
     tenant_id, _ = await business(site, email)
     conversation_id = await customer_writes(site, tenant_id, "PSID_HOLD", "Can someone call me?", at=datetime.now(UTC))
@@ -203,7 +204,7 @@ async def visit_in_browser_zone(browser: Any, viewport: str, browser_zone: str, 
 async def test_live_rows_show_the_time_a_reload_shows(site: Site, browser, viewport: str) -> None:
     from dashboard.live import LIVE
 
-    site.app[LIVE].poll_s = 0.2
+    owner_app_of(site.app)[LIVE].poll_s = 0.2
     email = f"{viewport}-times@example.com"
     tenant_id, _ = await business(site, email)
     await time_zone(db_of(site), tenant_id, ZONE)

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 
 from dashboard.context import DASHBOARD
 from dashboard.passwords import Passwords
+from tests.whole_app import owner_app_of
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ async def sign_up(api: TestClient, email: str, password: str = "correct horse ba
 @pytest.fixture
 async def api(api: TestClient) -> TestClient:
     """The whole app, with argon2id at its cheapest settings: the same code path, milliseconds per hash."""
-    api.server.app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(api.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return api
 
 

@@ -20,6 +20,7 @@ from tests.clocks import SettableClock
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
 from tests.dashboard.test_facebook import FakeGraph, fb_api, finish_login, graph, start_login  # noqa: F401  (fixtures)
 from tests.dashboard.test_pages import form_login, hidden_token
+from tests.whole_app import use_clock
 
 
 async def login(api: TestClient, who: SignedUp, password: str = "") -> dict:
@@ -131,7 +132,7 @@ async def test_login_tokens_expire_after_30_days_unused(api: TestClient, owner: 
     assert stored["expires_at_ms"] - stored["created_at"].timestamp() * 1000 == pytest.approx(30 * 86_400_000, abs=1000)
     # Thirty days pass without a use: the sign-up token, unused as long, has expired too.
     clock = SettableClock()
-    platform_of(api).clock = clock
+    use_clock(api.server.app, clock)
     clock.advance(timedelta(days=30, minutes=1))
     assert (await api.get("/api/me", headers=bearer(session["token"]))).status == 401
     assert (await api.get("/api/me", headers=owner.auth)).status == 401

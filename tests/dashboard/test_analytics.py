@@ -11,6 +11,7 @@ from knowledge.models import BusinessProfile
 from knowledge.profiles import save_profile
 from tests.dashboard.conftest import platform_of
 from tests.dashboard.seeding import FixedClock, campaign, conversation, day, lead, sale, time_zone
+from tests.whole_app import use_clock
 
 # 02:30 UTC on 10 March is still the evening of 9 March in New York.
 NOW = datetime(2026, 3, 10, 2, 30, tzinfo=UTC)
@@ -25,7 +26,7 @@ async def _get(api, owner, **params: str) -> dict:
 
 async def test_the_default_range_ends_on_the_businesss_today_and_yesterday_is_its_yesterday(api, owner):
     p = platform_of(api)
-    p.clock = FixedClock(NOW)
+    use_clock(api.server.app, FixedClock(NOW))
     await time_zone(p.db, owner.tenant_id, "America/New_York")
     await day(p.db, owner.tenant_id, NY_YESTERDAY, "facebook", messages_in=5, conversations=2)
     await day(p.db, owner.tenant_id, NY_TODAY, "facebook", messages_in=3, conversations=1)
@@ -92,7 +93,7 @@ async def test_rates_are_the_counters_divided_and_the_previous_period_is_beside_
 async def test_sales_feed_revenue_in_the_businesss_locale_and_the_funnel_counts_a_sale_as_qualified(api, owner):
     p = platform_of(api)
     db, tenant = p.db, owner.tenant_id
-    p.clock = FixedClock(NOW)
+    use_clock(api.server.app, FixedClock(NOW))
     await save_profile(db, tenant, BusinessProfile(name="Acme Schuhe", phone="+49 30 1234567"))
     shoes = await campaign(db, tenant, "Spring shoes", "Runner", 1299, currency="EUR")
     at = datetime(2026, 3, 9, 12, tzinfo=UTC)

@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from dashboard.context import DASHBOARD
 from dashboard.passwords import Passwords
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
+from tests.whole_app import owner_app_of
 
 
 async def login(api: TestClient, email: str, password: str, **headers: str):
@@ -109,7 +110,7 @@ async def proxied(aiohttp_client, make_settings, redis) -> TestClient:
     from tests.whole_app import create_app
 
     client = await aiohttp_client(create_app(make_settings(trusted_proxy_hops=1), run_worker=False))
-    client.server.app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 

@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient
 from dashboard.context import DASHBOARD
 from tests.dashboard.conftest import SignedUp, platform_of
 from tests.dashboard.test_pages import hidden_token
+from tests.whole_app import owner_app_of
 
 BURST = 200
 RIGHT_AT = 150  # the right password's place in the burst
@@ -31,7 +32,7 @@ class Verifications:
 def verified(api: TestClient) -> Verifications:
     """Counts every password the server verifies (a known account's or the stand-in for an unknown one)."""
     counter = Verifications()
-    passwords = api.server.app[DASHBOARD].passwords
+    passwords = owner_app_of(api.server.app)[DASHBOARD].passwords
     verify = passwords.verify
 
     async def counting(password_hash: str, password: str) -> bool:

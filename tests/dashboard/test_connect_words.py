@@ -10,7 +10,7 @@ from dashboard.context import DASHBOARD
 from dashboard.passwords import Passwords
 from tests.dashboard.conftest import sign_up
 from tests.dashboard.test_pages import form_login, hidden_token
-from tests.whole_app import create_app
+from tests.whole_app import create_app, owner_app_of
 
 UNREACHABLE = "Facebook could not be reached to check this access token. Nothing was saved; try again in a minute."
 
@@ -19,7 +19,7 @@ async def test_connecting_while_meta_is_unreachable_says_facebook_could_not_be_r
     aiohttp_client, make_settings, redis
 ) -> None:
     api = await aiohttp_client(create_app(make_settings(graph_api_url=f"http://127.0.0.1:{free_port()}/v21.0"), run_worker=False))
-    api.server.app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(api.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     owner = await sign_up(api, "offline-page@example.com")
 
     response = await api.post(

@@ -18,6 +18,7 @@ from channels.graph import GraphClient
 from tests.dashboard.conftest import platform_of
 from tests.dashboard.seeding import FixedClock, conversation
 from tests.fakes.conversions_api import FakeConversionsApi
+from tests.whole_app import use_clock
 
 NOW = datetime(2026, 6, 30, 15, 0, tzinfo=UTC)
 TOKEN = "EAAGcapiSecretToken0123456789"
@@ -41,7 +42,7 @@ async def _set_up(api, who, **extra):
 
 async def _ad_conversation(api, who, platform="facebook", customer="psid-1", source=AD):
     p = platform_of(api)
-    p.clock = FixedClock(NOW)
+    use_clock(api.server.app, FixedClock(NOW))
     conv = await conversation(p.db, who.tenant_id, platform, customer, at=NOW)
     await record_referral(p.db, who.tenant_id, conv.id, source, at=NOW)
     return conv.model_copy(update={"source": source, "source_at": NOW})

@@ -13,19 +13,20 @@ from aiohttp.test_utils import TestClient
 from dashboard.context import DASHBOARD
 from dashboard.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from tests.dashboard.conftest import platform_of
+from tests.whole_app import owner_app_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_demo_history_is_seeded_once_and_agrees_with_the_counters(api: TestClient) -> None:
-    services, passwords = platform_of(api), api.server.app[DASHBOARD].passwords
-    tenant_id = await seed_demo(services, passwords)
+    services, passwords = platform_of(api), owner_app_of(api.server.app)[DASHBOARD].passwords
+    tenant_id = await seed_demo(services.db, services.cipher, passwords)
     db = services.db
     conversations = await db.conversations.count_documents({"tenant_id": tenant_id})
     messages = await db.messages.count_documents({"tenant_id": tenant_id})
     assert conversations >= 60 and messages > conversations
 
-    assert await seed_demo(services, passwords) == tenant_id  # a second start adds nothing
+    assert await seed_demo(services.db, services.cipher, passwords) == tenant_id  # a second start adds nothing
     assert await db.conversations.count_documents({"tenant_id": tenant_id}) == conversations
     assert await db.messages.count_documents({"tenant_id": tenant_id}) == messages
 

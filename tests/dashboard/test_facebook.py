@@ -18,7 +18,7 @@ from dashboard.passwords import Passwords
 from dashboard.sessions import SessionStore
 from tests.conftest import APP_SECRET
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
-from tests.whole_app import create_app
+from tests.whole_app import create_app, owner_app_of
 
 PUBLIC = "https://bot.example.com"
 CALLBACK = f"{PUBLIC}/api/integrations/facebook/callback"
@@ -110,7 +110,7 @@ async def graph(aiohttp_server) -> FakeGraph:
 
 async def app_client(aiohttp_client, make_settings, **overrides: object) -> TestClient:
     client = await aiohttp_client(create_app(make_settings(public_url=PUBLIC, **overrides), run_worker=False))
-    client.server.app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 

@@ -22,6 +22,7 @@ from tests.dashboard import seeding
 from tests.dashboard.conftest import SignedUp, platform_of
 from tests.dashboard.test_owner_pages import session_csrf
 from tests.dashboard.test_pages import form_login
+from tests.whole_app import owner_app_of
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -187,7 +188,7 @@ async def next_event(response) -> dict:
 
 
 async def test_a_take_over_reaches_open_pages_with_the_rows_time_as_pages_write_it(api: TestClient, owner: SignedUp) -> None:
-    api.server.app[LIVE].poll_s = 0.05
+    owner_app_of(api.server.app)[LIVE].poll_s = 0.05
     db = platform_of(api).db
     await seeding.time_zone(db, owner.tenant_id, "Asia/Tokyo")
     at = datetime.now(UTC) - timedelta(days=3)

@@ -16,6 +16,7 @@ from dashboard.live import LIVE
 from dashboard.pages import VENDOR_FILES
 from tests.dashboard.conftest import SignedUp, platform_of
 from tests.dashboard.test_pages import TRAIL, YOGA, form_login, hidden_token
+from tests.whole_app import owner_app_of
 
 PAGES = (
     "/dashboard",
@@ -271,7 +272,7 @@ async def test_pages_never_show_another_business(api: TestClient, owner: SignedU
 
 
 async def test_live_events_name_the_conversation_that_moved(api: TestClient, owner: SignedUp) -> None:
-    api.server.app[LIVE].poll_s = 0.05  # the test need not wait the usual 1.5 s between reads
+    owner_app_of(api.server.app)[LIVE].poll_s = 0.05  # the test need not wait the usual 1.5 s between reads
     await form_login(api, owner)
     response = await api.get("/live/events")
     assert response.status == 200 and response.content_type == "text/event-stream"

@@ -16,9 +16,9 @@ from bot.pipeline.types import LeadState
 from bot.sales.counters import bump_daily
 from bot.sales.leads import save_lead_after_turn
 from dashboard.context import DASHBOARD
-from dashboard.pages import setup_pages
 from dashboard.passwords import Passwords
 from tests.dashboard.conftest import SignedUp, platform_of
+from tests.whole_app import owner_app_of
 
 YOGA = {
     "name": "Spring yoga pass",
@@ -42,14 +42,12 @@ TRAIL = {
 
 @pytest.fixture
 async def api(aiohttp_client, make_settings, redis) -> TestClient:
-    """The whole app with the pages (added here unless the dashboard already does), cheap argon2id."""
+    """The whole app, cheap argon2id."""
     from tests.whole_app import create_app
 
     app = create_app(make_settings(), run_worker=False)
-    if not any(resource.canonical == "/playground" for resource in app.router.resources()):
-        setup_pages(app)
     client = await aiohttp_client(app)
-    client.server.app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 

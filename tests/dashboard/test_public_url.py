@@ -13,7 +13,7 @@ from dashboard.passwords import Passwords
 from dashboard.public_url import serve_base
 from tests.dashboard.conftest import sign_up
 from tests.dashboard.test_pages import form_login
-from tests.whole_app import create_app
+from tests.whole_app import create_app, owner_app_of
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ async def channels_page(aiohttp_client, make_settings, redis, serve_url: str = "
     if serve_url:
         app[SERVE_URL] = serve_url
     api = await aiohttp_client(app)
-    app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     await form_login(api, await sign_up(api, "owner@example.com"))
     return await (await api.get("/integrations")).text()
 

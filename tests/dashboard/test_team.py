@@ -32,6 +32,7 @@ from tests.dashboard.test_session_end import (
     log_in,
     open_stream,
 )
+from tests.whole_app import owner_app_of, use_clock, use_settings
 
 AGENT_EMAIL = "sam@example.com"
 AGENT_PASSWORD = "orange kettle on the moon"
@@ -40,7 +41,7 @@ PAGE_ACCOUNT = "102030"
 
 @pytest.fixture
 def clock(api: TestClient) -> SettableClock:
-    platform_of(api).clock = clock = SettableClock()
+    use_clock(api.server.app, clock := SettableClock())
     return clock
 
 
@@ -368,8 +369,11 @@ async def test_the_invitation_is_emailed_when_smtp_is_set_up(api: TestClient, ow
 
     smtp = await FakeSmtp().start()
     p = platform_of(api)
-    p.settings = p.settings.model_copy(
-        update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_security": "none", "smtp_from": "team@example.com"}
+    use_settings(
+        api.server.app,
+        p.settings.model_copy(
+            update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_security": "none", "smtp_from": "team@example.com"}
+        ),
     )
     try:
         created = await invite(api, owner)
@@ -386,7 +390,7 @@ async def test_the_invitation_is_emailed_when_smtp_is_set_up(api: TestClient, ow
 
 
 async def test_removing_a_member_ends_their_sessions_streams_and_tokens_within_a_second(api: TestClient, owner: SignedUp) -> None:
-    api.server.app[LIVE].poll_s = 0.05
+    owner_app_of(api.server.app)[LIVE].poll_s = 0.05
     s = await shop(api, owner)
     second = await log_in(api, SignedUp(AGENT_EMAIL, AGENT_PASSWORD, owner.tenant_id, ""))
     streams = [await open_stream(api, s.agent), await open_stream(api, second)]

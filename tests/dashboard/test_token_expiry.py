@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from tests.clocks import SettableClock
 from tests.dashboard.conftest import SignedUp, platform_of
+from tests.whole_app import use_clock
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -22,7 +23,7 @@ def moment(value: str) -> datetime:
 
 @pytest.fixture
 def clock(api: TestClient) -> SettableClock:
-    platform_of(api).clock = clock = SettableClock()
+    use_clock(api.server.app, clock := SettableClock())
     return clock
 
 

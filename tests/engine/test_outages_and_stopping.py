@@ -98,3 +98,16 @@ async def test_a_closed_gate_lets_running_turns_finish_and_starts_none() -> None
     with pytest.raises(asyncio.CancelledError):
         await blocked
     assert finished == ["running"]
+
+
+async def test_an_outage_is_waited_out_also_for_a_lambda_returning_a_coroutine(no_waiting: list[float]) -> None:
+    answers: list[object] = [AutoReconnect("down"), 7]
+
+    async def attempt() -> int:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return int(str(answer))
+
+    assert await ride_out(lambda: attempt(), what="test") == 7
+    assert len(no_waiting) == 1 and 0.125 <= no_waiting[0] <= 0.25

@@ -17,6 +17,7 @@ from dashboard.passwords import Passwords
 from tests.dashboard.conftest import SignedUp, platform_of, sign_up
 from tests.dashboard.seeding import FixedClock, campaign, conversation, day, lead, sale, time_zone
 from tests.fakes.groq_server import FakeGroq, start_fake_groq
+from tests.whole_app import owner_app_of, use_clock
 
 # Wednesday 11 March 2026, 11:00 in New York.
 NOW = datetime(2026, 3, 11, 15, 0, tzinfo=UTC)
@@ -37,7 +38,7 @@ class Shop:
 
 async def seed_shop(api: TestClient) -> Shop:
     p = platform_of(api)
-    p.clock = FixedClock(NOW)
+    use_clock(api.server.app, FixedClock(NOW))
     db = p.db
     owner = await sign_up(api, "owner@example.com", business="Sunrise Yoga")
     rival = await sign_up(api, "rival@example.com", business="Rival Sauce")
@@ -167,7 +168,7 @@ RIVAL_MARKS = ("Secret Sauce", "Hot Sauce", "Zed", "777", "+447900000000", "12.3
 
 
 def cheap_passwords(api: TestClient) -> None:
-    api.server.app[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(api.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
