@@ -64,7 +64,7 @@ def _chat_flow_doc(flow: ChatFlow) -> dict[str, Any]:
 
 
 def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at: Any, updated_at: Any) -> dict:
-    return {
+    doc = {
         "_id": campaign_id,
         "tenant_id": tenant_id,
         "name": data.name,
@@ -75,8 +75,11 @@ def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at
         "status": data.status.value,
         "created_at": created_at,
         "updated_at": updated_at,
-        "comment_rules": data.comment_rules.model_dump() if data.comment_rules else None,
     }
+    # Nothing is stored as null: a campaign without comment rules has no such key (documents are replaced whole).
+    if data.comment_rules:
+        doc["comment_rules"] = data.comment_rules.model_dump()
+    return doc
 
 
 # Minor units stored before they came from CLDR: these currencies were kept in hundredths then.
