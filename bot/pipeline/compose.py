@@ -7,7 +7,7 @@ import time
 
 from bot.pipeline.burst_answers import answer_each_question
 from bot.pipeline.classify import classify_turn
-from bot.pipeline.flow import greeted, greeting_for, is_first_reply
+from bot.pipeline.flow import greeted, greeted_reply, greeting_for, is_first_reply
 from bot.pipeline.guard import INSTRUCTIONS_REPEATED
 from bot.pipeline.judge import Judgement, claim_units, judge_claims
 from bot.pipeline.leads import update_lead
@@ -206,7 +206,7 @@ def _opened(ctx: TurnContext, reply: Reply) -> Reply:
     greeting = greeting_for(visible_campaigns(ctx), campaign_in_focus(ctx), language_of(ctx))
     if not greeting or greeted(reply.text, greeting):
         return reply
-    return reply.model_copy(update={"text": f"{greeting} {reply.text}"})
+    return reply.model_copy(update={"text": greeted_reply(greeting, reply.text)})
 
 
 # Questions about the business: a reply to one that states none of its facts leaves it unanswered.

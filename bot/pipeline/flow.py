@@ -48,26 +48,30 @@ def is_first_reply(ctx: TurnContext) -> bool:
     return ctx.lead.messages_in == 0 and not any(item.sender in ("bot", "human") for item in ctx.history)
 
 
-def opening(campaign: Campaign | None, lang: str, *, alone: bool) -> str:
-    """The campaign's greeting in the customer's language; before an answer only its first statement
-    ("Welcome to Harbour Pilates!"), not the question it may end with. Empty when there is none to use."""
+def opening(campaign: Campaign | None, lang: str) -> str:
+    """The campaign's greeting, as the owner wrote it, when it is in the customer's language; else empty."""
     greeting = campaign.chat_flow.greeting.strip() if campaign else ""
     if not greeting or detect_language(greeting, default=lang) != lang:
         return ""
-    if alone:
-        return greeting
-    statements = [s for s in split_sentences(greeting) if not s.rstrip().endswith("?")]
-    return " ".join(statements)
+    return greeting
 
 
 def greeting_for(campaigns: list[Campaign], focus: Campaign | None, lang: str) -> str:
-    """The greeting that opens a first reply: the conversation's campaign's, else the first campaign offered
-    here whose greeting is in the customer's language; only its statements ("Welcome to Harbour Pilates!")."""
+    """The greeting that opens a first reply, whole, its question included ("Welcome to Harbour Pilates! New
+    to Pilates?"): the conversation's campaign's, else the first campaign offered here whose greeting is in the
+    customer's language."""
     for campaign in ([focus] if focus else []) + campaigns:
-        greeting = opening(campaign, lang, alone=False)
+        greeting = opening(campaign, lang)
         if greeting:
             return greeting
     return ""
+
+
+def greeted_reply(greeting: str, answer: str) -> str:
+    """The greeting, then the answer: in a paragraph of its own when the greeting asks something ("What would
+    you like to know?"), so that it reads as the welcome it is, not as a question put before the answer."""
+    asks = any(sentence.rstrip().endswith("?") for sentence in split_sentences(greeting))
+    return f"{greeting}\n\n{answer}" if asks else f"{greeting} {answer}"
 
 
 def greeted(text: str, greeting: str) -> bool:

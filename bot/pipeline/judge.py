@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -162,16 +163,32 @@ def quote_found(evidence: str, source: str) -> bool:
 
 def _shares_meaning_words(sentence: str, evidence: str, translated: str = "") -> bool:
     """The sentence and its quote share a content word: in the same language directly; across languages through
-    the judge's translation of the quote, when it gave one (else the words say nothing: judges leave the
-    translation out too often for its absence to refuse a sentence)."""
+    the judge's translation of the quote, when it gave one; else through what stays the same from one language
+    to another (a number, a name, a borrowed or related word)."""
     lang = detect_language(sentence)
     if detect_language(evidence, default=lang) != lang:
         if not translated.strip():
-            return True
+            return shares_an_anchor(sentence, evidence)
         evidence = translated
     return bool(content_words(sentence, lang) & content_words(evidence, lang)) or bool(
         set(_tokens(sentence)) & set(_tokens(evidence)) - {""}
     )
+
+
+# Across languages, two words this long that begin alike ("reservation", "reserva", "Reservierung") are taken
+# for the same word.
+ANCHOR_PREFIX = 5
+
+
+def shares_an_anchor(sentence: str, evidence: str) -> bool:
+    """Whether a sentence and a quote in another language hold something in common that needs no translation:
+    a number, or a word (a name, a borrowed or related word) spelled alike. A quote about something else shares
+    none, so a judge cannot back a claim with any sentence of a foreign document it happens to copy."""
+    own, theirs = set(_tokens(sentence)), set(_tokens(evidence))
+    if {t for t in own if t.isdigit()} & {t for t in theirs if t.isdigit()}:
+        return True
+    prefixes = {t[:ANCHOR_PREFIX] for t in theirs if len(t) >= ANCHOR_PREFIX and not t.isdigit()}
+    return any(len(t) >= ANCHOR_PREFIX and not t.isdigit() and t[:ANCHOR_PREFIX] in prefixes for t in own)
 
 
 # A sentence whose words and a source sentence's are this alike (both ways) is a quote of it.
@@ -195,6 +212,30 @@ def quoted_from(sentence: str, sources: dict[str, str]) -> bool:
     return False
 
 
+# A word this short, slipped into a quote or left out of it, can turn its meaning ("not", "nicht", "pas", "non").
+TURNING_WORD = 5
+
+
+def turns_the_quote(sentence: str, evidence: str) -> bool:
+    """Whether the sentence repeats its quote with a short word or two added inside it or dropped from it, and
+    nothing else changed there: "Dogs are allowed" from "Dogs are not allowed", "ne … pas" slipped in. Words around the quote ("Yes,",
+    "for you") and reworded paraphrases are not such an edit; a negation is, in any language that writes it
+    as a word of its own."""
+    quoted, own = _tokens(evidence), _tokens(sentence)
+    if len(quoted) < 3:
+        return False
+    matcher = SequenceMatcher(a=quoted, b=own, autojunk=False)
+    blocks = [block for block in matcher.get_matching_blocks() if block.size]
+    if sum(block.size for block in blocks) < len(quoted) - 1:
+        return False  # not a repeat of the quote
+    edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    inside = [op for op in edits if op[1] > 0 and op[2] < len(quoted)]  # between the quote's first and last word
+    if not inside or any(op[0] == "replace" for op in inside):
+        return False
+    changed = [word for tag, i1, i2, j1, j2 in inside for word in (quoted[i1:i2] if tag == "delete" else own[j1:j2])]
+    return 0 < len(changed) <= 2 and all(len(word) <= TURNING_WORD and not word.isdigit() for word in changed)
+
+
 def accepted(sentence: str, verdict: SentenceVerdict, sources: dict[str, str]) -> bool:
     """Whether one verdict lets its sentence through (pure). A sentence the business wrote itself passes
     whatever the judge says."""
@@ -205,8 +246,10 @@ def accepted(sentence: str, verdict: SentenceVerdict, sources: dict[str, str]) -
     # The quote must stand in some source; the one named first, since a judge may name the wrong one.
     named = sources.get(verdict.source.strip())
     candidates = [named, *sources.values()] if named else list(sources.values())
-    return any(quote_found(verdict.evidence, text) for text in candidates) and _shares_meaning_words(
-        sentence, verdict.evidence, verdict.evidence_translated
+    return (
+        any(quote_found(verdict.evidence, text) for text in candidates)
+        and _shares_meaning_words(sentence, verdict.evidence, verdict.evidence_translated)
+        and not turns_the_quote(sentence, verdict.evidence)
     )
 
 

@@ -16,6 +16,7 @@ from bot.pipeline.classify import asks_for_offer, best_campaign_by_name
 from bot.pipeline.flow import (
     closing_message,
     greeted,
+    greeted_reply,
     greeting_for,
     is_first_reply,
     matching_objection,
@@ -145,7 +146,9 @@ class _Responder:
         greeting = greeting_for(self.campaigns, self.campaign, self.lang)
         if not greeting or greeted(reply.text, greeting):
             return reply
-        return reply.model_copy(update={"text": f"{greeting} {reply.text}", "facts_used": ["greeting", *reply.facts_used]})
+        return reply.model_copy(
+            update={"text": greeted_reply(greeting, reply.text), "facts_used": ["greeting", *reply.facts_used]}
+        )
 
     def _with_question(self, reply: Reply) -> Reply:
         """The campaign's next qualification question after the answer, when the answer asks nothing itself."""
@@ -226,8 +229,8 @@ class _Responder:
         campaign = self.campaign
         if campaign is None and is_first_reply(self.ctx):
             # Several campaigns, none in focus: the first offered here whose greeting speaks the customer's language.
-            campaign = next((c for c in self.campaigns if opening(c, self.lang, alone=True)), None)
-        greeting = opening(campaign, self.lang, alone=True) if is_first_reply(self.ctx) or campaign else ""
+            campaign = next((c for c in self.campaigns if opening(c, self.lang)), None)
+        greeting = opening(campaign, self.lang) if is_first_reply(self.ctx) or campaign else ""
         if campaign is not None and greeting:
             return Reply(text=greeting, source="offline", facts_used=["greeting"], product_name=campaign.product.name)
         parts = [self._hello()]

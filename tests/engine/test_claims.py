@@ -91,14 +91,24 @@ def test_objections_are_matched_by_meaning_in_any_language() -> None:
 
 def test_the_first_reply_opens_with_the_greeting_and_the_next_question_skips_what_was_told() -> None:
     flow = ChatFlow(
-        greeting="Welcome to the studio! Are you new?",
+        greeting="Welcome to the studio!",
         qualification_questions=["How many people are on your team?", "When would you like to start?"],
     )
     campaign = YOGA_MAT.model_copy(update={"chat_flow": flow})
     ctx = context("how much is it? we are 12 people", campaign=campaign, campaigns=[campaign])
     reply = offline_reply(ctx, classify_turn(ctx.turn_texts))
-    assert reply.text.startswith("Welcome to the studio!") and "Are you new?" not in reply.text
+    assert reply.text.startswith("Welcome to the studio!")
     assert reply.text.endswith("When would you like to start?")
+
+
+def test_a_greeting_that_asks_opens_the_first_reply_whole_in_a_paragraph_of_its_own() -> None:
+    flow = ChatFlow(greeting="Welcome to the studio! Are you new?", qualification_questions=["When would you like to start?"])
+    campaign = YOGA_MAT.model_copy(update={"chat_flow": flow})
+    ctx = context("how much is it?", campaign=campaign, campaigns=[campaign])
+    reply = offline_reply(ctx, classify_turn(ctx.turn_texts))
+    greeting, answer = reply.text.split("\n\n")
+    assert greeting == "Welcome to the studio! Are you new?"
+    assert "$49.00" in answer and answer.endswith("When would you like to start?")
 
 
 @pytest.mark.parametrize(

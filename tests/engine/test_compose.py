@@ -38,7 +38,10 @@ async def test_without_a_model_the_offline_responder_answers() -> None:
 async def test_a_first_reply_from_the_model_opens_with_the_campaigns_greeting(fake_groq: FakeGroq, chat_model) -> None:
     fake_groq.script(tool_answer({"reply": "Hello! The Yoga Mat Pro is $49.00.", "facts_used": ["Yoga Mat Pro"]}))
     result = await run_turn(context("how much is the mat?"), model=chat_model, timeout_s=2)
-    assert result.reply.text.startswith("Hi! Thanks for your interest in the Yoga Mat Pro. Hello! The Yoga Mat Pro")
+    # The greeting as the owner wrote it, its question in its own paragraph before the answer.
+    assert result.reply.text.startswith(
+        "Hi! Thanks for your interest in the Yoga Mat Pro. What would you like to know?\n\nHello! The Yoga Mat Pro"
+    )
 
 
 async def test_the_models_answer_is_used_when_it_is_true(fake_groq: FakeGroq, chat_model) -> None:

@@ -139,7 +139,8 @@ def test_qualification_questions_are_asked_in_order() -> None:
     assert second.text.endswith("When would you like to start?")
     done = answer("what features does it have?", lead=LeadState(questions_asked=2))
     assert not done.asked_question
-    assert "?" not in done.text
+    # The owner's greeting opens this first reply in a paragraph of its own; the answer after it asks nothing.
+    assert "?" not in done.text.split("\n\n")[-1]
 
 
 @pytest.mark.parametrize(
