@@ -29,6 +29,7 @@ from dashboard.api import (
     openapi,
     quality,
     team,
+    webhooks,
 )
 from dashboard.api.operations import add_api
 from dashboard.auth import auth_middleware
@@ -59,6 +60,7 @@ ROUTE_MODULES = (
     ads,
     comments,
     meta_conversions,
+    webhooks,
     leo,
     bot_settings,
     quality,

@@ -12,6 +12,8 @@ from pydantic_core import PydanticCustomError
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from bot.outbound_webhooks.outbox import emit
+from bot.outbound_webhooks.payloads import SaleData
 from bot.sales.conversation_ref import ConversationRef
 from bot.sales.conversions_api import queue_event
 from bot.sales.counters import bump_daily, day_of
@@ -90,7 +92,18 @@ async def record_conversion(
         conversions=1,
         revenue_cents=value_minor,
     )
-    await mark_converted(db, tenant_id, conversation.id, value_cents=value_minor, currency=currency, now=now)
+    lead = await mark_converted(db, tenant_id, conversation.id, value_cents=value_minor, currency=currency, now=now)
+    sale = SaleData(
+        sale_id=doc["_id"],
+        conversation_id=conversation.id,
+        lead_id=lead.id if lead else "",
+        platform=conversation.platform,
+        customer_id=conversation.customer_id,
+        campaign_id=campaign_id,
+        amount=to_major(value_minor, currency),
+        currency=currency,
+    )
+    await emit(db, tenant_id, "sale.recorded", f"sale:{doc['_id']}", sale, now)
     await queue_event(
         db, conversation, key=doc["_id"], name="Purchase", at=now, value=to_major(value_minor, currency), currency=currency
     )

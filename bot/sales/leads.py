@@ -16,6 +16,8 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from bot.outbound_webhooks.outbox import emit
+from bot.outbound_webhooks.payloads import LeadData
 from bot.pipeline.lead_notes import LeadNote, read_note, read_notes
 from bot.pipeline.lead_scoring import next_step_note
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
@@ -193,6 +195,7 @@ async def save_lead_after_turn(
         if await _write_over(db, lead, previous):
             if previous is None or previous.score != lead.score or previous.stage != lead.stage:
                 await _record_event(db, lead)
+            await tell_crm(db, lead, previous, now)
             if became_qualified(previous, lead):
                 # The lead may know the ad before this turn's copy of the conversation did (a referral stored meanwhile).
                 await queue_event(
@@ -201,6 +204,37 @@ async def save_lead_after_turn(
             return lead
         previous = await get_lead(db, conversation.tenant_id, conversation.id)
     raise LeadChangedTooOften("the lead kept changing while it was saved")
+
+
+def lead_event_data(lead: Lead, previous_stage: str = "") -> LeadData:
+    """What the owner's CRM receives of a lead: ids, the customer's contact, stage, score and what brought them."""
+    return LeadData(
+        lead_id=lead.id,
+        conversation_id=lead.conversation_id,
+        platform=lead.platform,
+        customer_id=lead.customer_id,
+        name=lead.name,
+        email=lead.fields.email or "",
+        phone=lead.fields.phone or "",
+        stage=lead.stage.value,
+        previous_stage=previous_stage,
+        score=lead.score,
+        campaign_id=lead.campaign_id,
+        source=lead.source.kind,
+        ad_id=lead.source.ad_id,
+        value=to_major(lead.value_cents, lead.currency or "USD") if lead.value_cents is not None else 0,
+        currency=lead.currency,
+    )
+
+
+async def tell_crm(db: AsyncDatabase, lead: Lead, previous: Lead | None, now: datetime) -> None:
+    """`lead.created` for a new lead, `lead.stage_changed` when this write moved it; keyed by the write itself, so
+    a retried write is one event."""
+    if previous is None:
+        await emit(db, lead.tenant_id, "lead.created", f"lead:{lead.id}:created", lead_event_data(lead), now)
+    elif previous.stage != lead.stage:
+        key = f"lead:{lead.id}:stage:{lead.revision}"
+        await emit(db, lead.tenant_id, "lead.stage_changed", key, lead_event_data(lead, previous.stage.value), now)
 
 
 def became_qualified(previous: Lead | None, lead: Lead) -> bool:
@@ -295,6 +329,7 @@ async def mark_converted(
         lead.next_step = lead.next_step_note.english()
         if await _write_over(db, lead, previous):
             await _record_event(db, lead)
+            await tell_crm(db, lead, previous, now)
             return lead
     raise LeadChangedTooOften("the lead kept changing while its sale was recorded")
 

@@ -1,0 +1,288 @@
+"""Outbound webhooks as an owner sets them up and as their CRM receives them: signed events, retried for a day and
+then paused with the owner told, redirects and unsafe addresses refused (at save and, after DNS changes, at
+delivery), the test button, secret rotation, and nothing of one business reachable by another."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.outbound_webhooks.delivery import deliver_due
+from tests.clocks import SettableClock
+from tests.dashboard.conftest import platform_of
+from tests.dashboard.seeding import conversation
+from tests.fakes.crm_receiver import FakeCrm
+from tests.whole_app import use_clock, use_dns, use_settings
+
+NOW = datetime(2026, 6, 30, 15, 0, tzinfo=UTC)
+ALL_EVENTS = ["lead.created", "lead.stage_changed", "conversation.handoff", "sale.recorded", "conversation.closed"]
+
+
+class Dns:
+    """Answers each name with the addresses a test gives it, and can change its answer (DNS rebinding)."""
+
+    def __init__(self, **names: list[str]) -> None:
+        self.names = {name.replace("_", "."): addresses for name, addresses in names.items()}
+        self.asked: list[str] = []
+
+    async def addresses(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        if host not in self.names:
+            raise OSError(f"{host}: name unknown")
+        return self.names[host]
+
+
+def _allow_private(api, allowed: bool = True, **more) -> None:
+    settings = platform_of(api).settings
+    use_settings(api.server.app, settings.model_copy(update={"outbound_webhooks_allow_private": allowed, **more}))
+
+
+@pytest.fixture
+def clock(api) -> SettableClock:
+    clock = SettableClock(NOW)
+    use_clock(api.server.app, clock)
+    return clock
+
+
+@pytest.fixture
+async def crm(aiohttp_server, api, clock):
+    fake = FakeCrm(clock=clock)
+    server = await aiohttp_server(fake.app())
+    _allow_private(api)
+    fake.url = str(server.make_url("/hooks"))  # type: ignore[attr-defined]
+    return fake
+
+
+async def _add(api, who, url, events=None, status=201):
+    response = await api.post("/api/webhooks", json={"url": url, "events": events or ALL_EVENTS}, headers=who.auth)
+    assert response.status == status, await response.text()
+    return await response.json()
+
+
+async def _subscribed(api, who, crm, events=None):
+    created = await _add(api, who, crm.url, events)
+    crm.secret = created["secret"]
+    return created
+
+
+async def _sell(api, who, conv, value=120.5):
+    response = await api.post(
+        f"/api/conversations/{conv.id}/conversion", json={"value": value, "currency": "EUR"}, headers=who.auth
+    )
+    assert response.status == 201, await response.text()
+    return await response.json()
+
+
+async def _deliver(api, clock):
+    p = platform_of(api)
+    return await deliver_due(p.db, p.cipher, p.webhook_rules(), clock.now())
+
+
+async def _listed(api, who):
+    response = await api.get("/api/webhooks", headers=who.auth)
+    assert response.status == 200
+    return (await response.json())["webhooks"]
+
+
+async def test_the_secret_is_shown_once_and_stored_encrypted(api, owner, crm):
+    created = await _subscribed(api, owner, crm, ["sale.recorded"])
+    assert created["secret"].startswith("whsec_") and created["events"] == ["sale.recorded"]
+    assert created["state"] == "active" and created["attempts"] == []
+    [listed] = await _listed(api, owner)
+    assert listed["id"] == created["id"] and "secret" not in listed
+    stored = await platform_of(api).db.webhook_endpoints.find_one({"_id": created["id"]})
+    assert created["secret"] not in str(stored) and created["secret"][6:] not in str(stored)
+
+
+async def test_a_sale_reaches_the_crm_once_signed_with_the_fields_it_needs(api, owner, crm, clock):
+    await _subscribed(api, owner, crm)
+    conv = await conversation(platform_of(api).db, owner.tenant_id, "whatsapp", "34600000001", at=NOW, name="Ana")
+    sale = await _sell(api, owner, conv)
+
+    assert await _deliver(api, clock) == 1
+    assert await _deliver(api, clock) == 0  # nothing is sent twice
+    [event] = crm.events()
+    assert crm.refused == []
+    assert event["type"] == "sale.recorded" and event["timestamp"] == "2026-06-30T15:00:00Z"
+    assert event["data"] == {
+        "sale_id": sale["id"],
+        "conversation_id": conv.id,
+        "lead_id": "",
+        "platform": "whatsapp",
+        "customer_id": "34600000001",
+        "campaign_id": "",
+        "amount": 120.5,
+        "currency": "EUR",
+    }
+    [listed] = await _listed(api, owner)
+    [attempt] = listed["attempts"]
+    assert attempt["event"] == "sale.recorded" and attempt["status"] == 204 and attempt["error"] == ""
+    assert attempt["webhook_id"] == event["id"] and listed["waiting"] == 0
+
+
+async def test_an_old_timestamp_or_a_wrong_secret_fails_the_receivers_check(api, owner, crm, clock):
+    await _subscribed(api, owner, crm)
+    crm.clock = SettableClock(NOW + timedelta(minutes=6))  # the CRM's clock is ahead: the delivery looks replayed
+    conv = await conversation(platform_of(api).db, owner.tenant_id, "facebook", "psid-1", at=NOW)
+    await _sell(api, owner, conv)
+    await _deliver(api, clock)
+    assert crm.refused == ["timestamp outside the tolerance"] and crm.accepted == []
+
+    crm.clock, crm.secret = clock, "whsec_" + "A" * 44
+    clock.advance(timedelta(seconds=30))
+    await _deliver(api, clock)
+    assert crm.refused[-1] == "bad signature" and crm.accepted == []
+    [listed] = await _listed(api, owner)
+    assert [a["status"] for a in listed["attempts"]] == [401, 401] and listed["waiting"] == 1
+
+
+async def test_a_failing_receiver_is_retried_then_paused_after_a_day_and_the_owner_told(api, owner, crm, clock):
+    created = await _subscribed(api, owner, crm)
+    crm.failing_status = 500
+    conv = await conversation(platform_of(api).db, owner.tenant_id, "facebook", "psid-1", at=NOW)
+    await _sell(api, owner, conv)
+
+    await _deliver(api, clock)
+    assert crm.hits == 1
+    clock.advance(timedelta(seconds=10))
+    await _deliver(api, clock)
+    assert crm.hits == 1  # the pause after a failure is not over yet
+    for _ in range(40):  # a day of retries, each at its time
+        clock.advance(timedelta(hours=1))
+        await _deliver(api, clock)
+    tries = crm.hits
+    assert 8 <= tries <= 14, tries
+    [listed] = await _listed(api, owner)
+    assert listed["state"] == "paused" and "HTTP 500" in listed["paused_reason"] and listed["waiting"] == 1
+    assert all(a["status"] == 500 for a in listed["attempts"])
+
+    # The owner is told on every page, and nothing more is sent until they resume.
+    page = await api.get("/settings", headers=owner.auth)
+    assert "stopped sending events to" in await page.text()
+    clock.advance(timedelta(hours=3))
+    await _deliver(api, clock)
+    assert crm.hits == tries
+
+    crm.failing_status = 0
+    resumed = await api.post(f"/api/webhooks/{created['id']}/resume", headers=owner.auth)
+    assert resumed.status == 200 and (await resumed.json())["state"] == "active"
+    assert await _deliver(api, clock) == 1
+    [event] = crm.events()
+    assert event["type"] == "sale.recorded"
+    assert (await _listed(api, owner))[0]["waiting"] == 0
+
+
+async def test_a_redirect_is_a_failed_delivery_and_is_not_followed(api, owner, crm, clock):
+    await _subscribed(api, owner, crm)
+    crm.redirect_to = crm.url.replace("/hooks", "/elsewhere")
+    conv = await conversation(platform_of(api).db, owner.tenant_id, "facebook", "psid-1", at=NOW)
+    await _sell(api, owner, conv)
+    assert await _deliver(api, clock) == 0
+    assert crm.hits == 1 and crm.accepted == []
+    [listed] = await _listed(api, owner)
+    assert listed["attempts"][0]["status"] == 302 and "redirect" in listed["attempts"][0]["error"]
+
+
+@pytest.mark.parametrize(
+    ("url", "answers", "field"),
+    [
+        ("http://127.0.0.1:9/hooks", {}, "127.0.0.1"),
+        ("http://[::1]/hooks", {}, "::1"),
+        ("http://169.254.169.254/latest/meta-data", {}, "169.254.169.254"),
+        ("http://crm.internal/hooks", {"crm_internal": ["10.1.2.3"]}, "10.1.2.3"),
+        ("http://crm.example/hooks", {"crm_example": ["93.184.216.34", "fd00:ec2::254"]}, "fd00:ec2::254"),
+        ("http://cgnat.example/hooks", {"cgnat_example": ["100.64.0.7"]}, "100.64.0.7"),
+        ("http://mapped.example/hooks", {"mapped_example": ["::ffff:192.168.0.1"]}, "::ffff:192.168.0.1"),
+        ("http://nowhere.example/hooks", {}, "could not be found"),
+    ],
+)
+async def test_an_address_that_is_not_public_is_refused_at_save(api, owner, url, answers, field):
+    use_dns(api.server.app, Dns(**answers))
+    _allow_private(api, False)
+    refused = await _add(api, owner, url, status=422)
+    assert field in refused["error"]["fields"]["url"]
+    assert await _listed(api, owner) == []
+
+
+async def test_https_is_required_when_the_platform_is_served_over_https(api, owner):
+    use_dns(api.server.app, Dns(crm_example=["93.184.216.34"]))
+    _allow_private(api, False, public_url="https://bot.example.com")
+    refused = await _add(api, owner, "http://crm.example/hooks", status=422)
+    assert "https://" in refused["error"]["fields"]["url"]
+    bad = await _add(api, owner, "ftp://crm.example/hooks", status=422)
+    assert "url" in bad["error"]["fields"]
+    unknown = await api.post("/api/webhooks", json={"url": "https://crm.example/h", "events": ["lead.deleted"]}, headers=owner.auth)
+    assert unknown.status == 422 and "events" in str((await unknown.json())["error"]["fields"])
+    await _add(api, owner, "https://crm.example/hooks")
+
+
+async def test_a_name_that_turns_private_after_saving_is_refused_at_delivery(api, owner, crm, clock):
+    """DNS rebinding: the name was public when saved; at delivery it answers a loopback address."""
+    port = crm.url.split(":")[2].split("/")[0]
+    dns = Dns(crm_example=["93.184.216.34"])
+    use_dns(api.server.app, dns)
+    _allow_private(api, False)
+    created = await _add(api, owner, f"http://crm.example:{port}/hooks")
+    crm.secret = created["secret"]
+    dns.names["crm.example"] = ["127.0.0.1"]
+    conv = await conversation(platform_of(api).db, owner.tenant_id, "facebook", "psid-1", at=NOW)
+    await _sell(api, owner, conv)
+
+    assert await _deliver(api, clock) == 0
+    assert crm.hits == 0
+    [listed] = await _listed(api, owner)
+    assert "127.0.0.1 is a loopback address" in listed["attempts"][0]["error"]
+
+    # With private addresses allowed (development) the same pinned address is used, the name kept in Host.
+    _allow_private(api)
+    clock.advance(timedelta(minutes=5))
+    assert await _deliver(api, clock) == 1
+    assert crm.hosts == [f"crm.example:{port}"] and crm.events()[0]["type"] == "sale.recorded"
+
+
+async def test_the_test_button_sends_a_signed_test_event(api, owner, crm):
+    created = await _subscribed(api, owner, crm, ["lead.created"])
+    response = await api.post(f"/api/webhooks/{created['id']}/test", headers=owner.auth)
+    assert response.status == 200
+    assert await response.json() == {"delivered": True, "status": 204, "error": ""}
+    [event] = crm.events()
+    assert event["type"] == "webhook.test" and event["data"]["endpoint_id"] == created["id"]
+
+    crm.failing_status = 503
+    failed = await (await api.post(f"/api/webhooks/{created['id']}/test", headers=owner.auth)).json()
+    assert failed == {"delivered": False, "status": 503, "error": "answered HTTP 503"}
+
+
+async def test_a_rotated_secret_signs_what_follows_and_the_old_one_stops(api, owner, crm, clock):
+    created = await _subscribed(api, owner, crm)
+    old = created["secret"]
+    rotated = await api.post(f"/api/webhooks/{created['id']}/secret", headers=owner.auth)
+    assert rotated.status == 200
+    new = (await rotated.json())["secret"]
+    assert new != old and new.startswith("whsec_")
+    conv = await conversation(platform_of(api).db, owner.tenant_id, "facebook", "psid-1", at=NOW)
+    await _sell(api, owner, conv)
+    await _deliver(api, clock)
+    assert crm.refused == ["bad signature"]  # the CRM still holds the old secret
+    crm.secret = new
+    clock.advance(timedelta(minutes=1))
+    assert await _deliver(api, clock) == 1 and len(crm.accepted) == 1
+
+
+async def test_another_business_neither_sees_nor_triggers_an_endpoint(api, owner, rival, crm, clock):
+    created = await _subscribed(api, owner, crm)
+    assert await _listed(api, rival) == []
+    for path in ("test", "secret", "resume"):
+        response = await api.post(f"/api/webhooks/{created['id']}/{path}", headers=rival.auth)
+        assert response.status == 404, path
+    assert (await api.delete(f"/api/webhooks/{created['id']}", headers=rival.auth)).status == 404
+    assert crm.hits == 0
+
+    # The rival's own sale goes to no one else's CRM.
+    conv = await conversation(platform_of(api).db, rival.tenant_id, "facebook", "psid-9", at=NOW)
+    await _sell(api, rival, conv)
+    assert await _deliver(api, clock) == 0 and crm.hits == 0
+
+    deleted = await api.delete(f"/api/webhooks/{created['id']}", headers=owner.auth)
+    assert deleted.status == 200 and await _listed(api, owner) == []
