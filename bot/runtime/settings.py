@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     @property
     def webhooks_need_https(self) -> bool:
         """A platform served over https (production) sends events to https URLs only."""
-        return self.public_url.scheme == "https"
+        return str(self.public_url).startswith("https:")
 
     def with_secret(self) -> Settings:
         """Return settings whose secret key is set, generating and keeping one under DATA_DIR if unset."""

@@ -12,6 +12,7 @@ from bot.outbound_webhooks.delivery import deliver_due
 from tests.clocks import SettableClock
 from tests.dashboard.conftest import platform_of
 from tests.dashboard.seeding import conversation
+from tests.dashboard.test_pages import form_login, hidden_token
 from tests.fakes.crm_receiver import FakeCrm
 from tests.whole_app import use_clock, use_dns, use_settings
 
@@ -158,8 +159,9 @@ async def test_a_failing_receiver_is_retried_then_paused_after_a_day_and_the_own
     assert all(a["status"] == 500 for a in listed["attempts"])
 
     # The owner is told on every page, and nothing more is sent until they resume.
-    page = await api.get("/settings", headers=owner.auth)
-    assert "stopped sending events to" in await page.text()
+    await form_login(api, owner)
+    page = await (await api.get("/inbox")).text()
+    assert "Your CRM at 127.0.0.1 kept refusing events for a day" in page and 'href="/settings#webhooks"' in page
     clock.advance(timedelta(hours=3))
     await _deliver(api, clock)
     assert crm.hits == tries
@@ -212,7 +214,9 @@ async def test_https_is_required_when_the_platform_is_served_over_https(api, own
     assert "https://" in refused["error"]["fields"]["url"]
     bad = await _add(api, owner, "ftp://crm.example/hooks", status=422)
     assert "url" in bad["error"]["fields"]
-    unknown = await api.post("/api/webhooks", json={"url": "https://crm.example/h", "events": ["lead.deleted"]}, headers=owner.auth)
+    unknown = await api.post(
+        "/api/webhooks", json={"url": "https://crm.example/h", "events": ["lead.deleted"]}, headers=owner.auth
+    )
     assert unknown.status == 422 and "events" in str((await unknown.json())["error"]["fields"])
     await _add(api, owner, "https://crm.example/hooks")
 
@@ -286,3 +290,49 @@ async def test_another_business_neither_sees_nor_triggers_an_endpoint(api, owner
 
     deleted = await api.delete(f"/api/webhooks/{created['id']}", headers=owner.auth)
     assert deleted.status == 200 and await _listed(api, owner) == []
+
+
+async def test_the_settings_page_adds_tests_rotates_and_resumes_with_its_forms(api, owner, crm, clock):
+    await form_login(api, owner)
+    page = await (await api.get("/settings")).text()
+    assert 'action="/settings/webhooks"' in page
+    refused = await api.post("/settings/webhooks", data={"url": crm.url, "events": "sale.recorded"}, allow_redirects=False)
+    assert refused.status == 403  # no CSRF field: nothing is saved
+    _allow_private(api, False)
+    use_dns(api.server.app, Dns())
+    token = hidden_token(page)
+    bad = await api.post("/settings/webhooks", data={"url": crm.url, "events": "sale.recorded", "csrf_token": token})
+    assert bad.status == 422
+    assert "127.0.0.1, which is not a public internet address" in await bad.text()
+    _allow_private(api)
+
+    added = await api.post(
+        "/settings/webhooks",
+        data=[("url", crm.url), ("events", "sale.recorded"), ("events", "lead.created"), ("csrf_token", token)],
+    )
+    html = await added.text()
+    assert added.status == 201 and "it is not shown again" in html
+    [listed] = await _listed(api, owner)
+    assert listed["events"] == ["sale.recorded", "lead.created"]
+    crm.secret = html.split("<code>whsec_", 1)[1].split("</code>", 1)[0]
+    crm.secret = "whsec_" + crm.secret
+    again = await (await api.get("/settings")).text()
+    assert crm.secret not in again  # shown once
+
+    tested = await api.post(f"/settings/webhooks/{listed['id']}/test", data={"csrf_token": token}, allow_redirects=False)
+    assert tested.status == 303 and "webhook_test_delivered" in tested.headers["Location"]
+    assert crm.events()[0]["type"] == "webhook.test"
+    logged = await (await api.get("/settings")).text()
+    assert "data-delivery-log" in logged and "Test event" in logged
+
+    rotated = await api.post(f"/settings/webhooks/{listed['id']}/secret", data={"csrf_token": token})
+    new = "whsec_" + (await rotated.text()).split("<code>whsec_", 1)[1].split("</code>", 1)[0]
+    assert new != crm.secret
+    crm.secret = new
+    await api.post(f"/settings/webhooks/{listed['id']}/test", data={"csrf_token": token}, allow_redirects=False)
+    assert len(crm.events("webhook.test")) == 2 and crm.refused == []
+
+    resumed = await api.post(f"/settings/webhooks/{listed['id']}/resume", data={"csrf_token": token}, allow_redirects=False)
+    assert resumed.status == 303
+    removed = await api.post(f"/settings/webhooks/{listed['id']}/delete", data={"csrf_token": token}, allow_redirects=False)
+    assert removed.status == 303 and await _listed(api, owner) == []
