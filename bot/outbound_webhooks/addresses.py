@@ -52,9 +52,11 @@ def address_problem(text: str, *, allow_private: bool = False) -> str:
         return "a link-local address"
     if isinstance(address, ipaddress.IPv4Address) and address in ipaddress.IPv4Network("100.64.0.0/10"):
         return "a carrier-grade NAT address"
+    if address.is_reserved:
+        return "a reserved address"
     if address.is_private:
         return "a private address"
-    if address.is_reserved or not address.is_global:
+    if not address.is_global:
         return "a reserved address"
     return ""
 
