@@ -22,7 +22,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.outbound_webhooks.endpoints import Endpoint, get_endpoint, pause_endpoint
 from bot.outbound_webhooks.outbox import body_of, webhook_id_for
-from bot.outbound_webhooks.payloads import TEST_EVENT, TestData
+from bot.outbound_webhooks.payloads import TEST_EVENT, PingData
 from bot.outbound_webhooks.signing import signed_headers
 from bot.outbound_webhooks.transport import DeliveryRules, PostOutcome, post_signed
 from channels.crypto import TokenCipher, TokenDecryptError
@@ -120,7 +120,7 @@ async def send_test(
 ) -> PostOutcome:
     """The settings page's button: one `webhook.test` event, sent now (not through the outbox) and logged."""
     key = f"test:{endpoint.id}:{uuid.uuid4().hex}"
-    data = TestData(endpoint_id=endpoint.id, message="A test event from your sales bot.")
+    data = PingData(endpoint_id=endpoint.id, message="A test event from your sales bot.")
     return await _post(
         db, cipher, endpoint, webhook_id_for(endpoint.tenant_id, key), TEST_EVENT, body_of(TEST_EVENT, data, now), rules, now
     )

@@ -70,24 +70,49 @@ class SaleData(Data):
     currency: str = Field(description="ISO 4217")
 
 
-class TestData(Data):
+class PingData(Data):
     """`webhook.test`: sent by the owner's button, to check the receiver and its signature check."""
 
     endpoint_id: str
     message: str
 
 
-class Envelope(BaseModel):
-    type: str
+class LeadEvent(BaseModel):
+    type: Literal["lead.created", "lead.stage_changed"]
     timestamp: str = Field(description="when it happened, ISO 8601 in UTC")
-    data: LeadData | ConversationData | SaleData | TestData
+    data: LeadData
 
 
-EVENT_DATA: dict[str, type[Data]] = {
-    "lead.created": LeadData,
-    "lead.stage_changed": LeadData,
-    "conversation.handoff": ConversationData,
-    "sale.recorded": SaleData,
-    "conversation.closed": ConversationData,
-    TEST_EVENT: TestData,
+class ConversationEvent(BaseModel):
+    type: Literal["conversation.handoff", "conversation.closed"]
+    timestamp: str = Field(description="when it happened, ISO 8601 in UTC")
+    data: ConversationData
+
+
+class SaleEvent(BaseModel):
+    type: Literal["sale.recorded"]
+    timestamp: str = Field(description="when it happened, ISO 8601 in UTC")
+    data: SaleData
+
+
+class PingEvent(BaseModel):
+    type: Literal["webhook.test"]
+    timestamp: str = Field(description="when it was sent, ISO 8601 in UTC")
+    data: PingData
+
+
+# Each event's body and what it means, for the API description.
+EVENTS: dict[str, tuple[type[BaseModel], str]] = {
+    "lead.created": (LeadEvent, "A conversation produced a lead"),
+    "lead.stage_changed": (LeadEvent, "A lead moved to another stage (a sale recorded makes it converted)"),
+    "conversation.handoff": (ConversationEvent, "The bot handed the customer to a person"),
+    "sale.recorded": (SaleEvent, "A sale was recorded on a conversation"),
+    "conversation.closed": (ConversationEvent, "The conversation ended (closed, or the customer opted out)"),
+    TEST_EVENT: (PingEvent, "The settings page's test event"),
+}
+SIGNATURE_HEADERS = {
+    "webhook-id": "the event's id, the same on every retry: drop a second delivery of one id",
+    "webhook-timestamp": "when this attempt was signed, in Unix seconds: refuse one more than 5 minutes away",
+    "webhook-signature": 'v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{raw body}"> keyed by the '
+    "base64-decoded part of your secret after whsec_",
 }
