@@ -141,9 +141,8 @@ async def _post(
     except TokenDecryptError:  # the platform's secret key changed since the endpoint was saved
         outcome = PostOutcome(0, "the signing secret cannot be read; rotate it")
     else:
-        raw = body.encode()
-        headers = signed_headers(secret, webhook_id, int(now.timestamp()), raw)
-        outcome = await post_signed(endpoint.url, raw, headers, rules)
+        headers = signed_headers(secret, webhook_id, int(now.timestamp()), body)
+        outcome = await post_signed(endpoint.url, body.encode(), headers, rules)
     await record_attempt(db, endpoint, event=event, webhook_id=webhook_id, outcome=outcome, now=now)
     if not outcome.delivered:
         log.info("webhook delivery failed", extra={"endpoint_id": endpoint.id, "status": outcome.status})

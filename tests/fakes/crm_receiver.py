@@ -1,6 +1,7 @@
 """A CRM that receives outbound webhooks the way the README tells one to: it checks the Standard Webhooks signature
 over the raw body with the secret it was given, refuses a timestamp more than five minutes from its own clock, and
-keeps what it accepted. It can be made to fail (any status) or to redirect."""
+keeps what it accepted. On the real clock it also has the specification's reference library verify each delivery,
+as a CRM using it would. It can be made to fail (any status) or to redirect."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 TOLERANCE_S = 300
 
@@ -63,7 +65,13 @@ class FakeCrm:
         if self.failing_status:
             return web.Response(status=self.failing_status, text="down for maintenance")
         body = await request.read()
-        problem = verify(self.secret, {k.lower(): v for k, v in request.headers.items()}, body, self._now_s())
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        problem = verify(self.secret, headers, body, self._now_s())
+        if not problem and self.clock is None:
+            try:
+                Webhook(self.secret).verify(body, headers)
+            except WebhookVerificationError as exc:
+                problem = f"the reference library refused it: {exc}"
         if problem:
             self.refused.append(problem)
             return web.Response(status=401, text=problem)
