@@ -127,7 +127,7 @@ async def resume_endpoint(db: AsyncDatabase, tenant_id: str, endpoint_id: str, n
         return None
     await db.webhook_deliveries.update_many(
         {"endpoint_id": endpoint_id, "tenant_id": tenant_id, "state": "held"},
-        {"$set": {"state": "pending", "next_try_ms": _ms(now)}, "$unset": {"first_failed_ms": ""}},
+        {"$set": {"state": "pending", "next_try_ms": _ms(now), "attempts": 0}, "$unset": {"first_failed_ms": ""}},
     )
     return await get_endpoint(db, tenant_id, endpoint_id)
 

@@ -282,6 +282,14 @@ async def test_another_business_neither_sees_nor_triggers_an_endpoint(api, owner
         assert response.status == 404, path
     assert (await api.delete(f"/api/webhooks/{created['id']}", headers=rival.auth)).status == 404
     assert crm.hits == 0
+    # Nor through the settings page's forms.
+    await form_login(api, rival)
+    token = hidden_token(await (await api.get("/settings")).text())
+    for path in ("test", "secret", "resume", "delete"):
+        response = await api.post(f"/settings/webhooks/{created['id']}/{path}", data={"csrf_token": token}, allow_redirects=False)
+        assert response.status == 404, path
+    assert created["url"] not in await (await api.get("/settings")).text()
+    assert crm.hits == 0 and len(await _listed(api, owner)) == 1
 
     # The rival's own sale goes to no one else's CRM.
     conv = await conversation(platform_of(api).db, rival.tenant_id, "facebook", "psid-9", at=NOW)
