@@ -103,6 +103,11 @@ async def test_a_sale_reaches_the_crm_once_signed_with_the_fields_it_needs(api, 
 
     assert await _deliver(api, clock) == 1
     assert await _deliver(api, clock) == 0  # nothing is sent twice
+    again = await api.post(
+        f"/api/conversations/{conv.id}/conversion", json={"value": 120.5, "currency": "EUR"}, headers=owner.auth
+    )
+    assert again.status == 200  # the same sale posted again: recorded once, and told once
+    assert await _deliver(api, clock) == 0
     [event] = crm.events()
     assert crm.refused == []
     assert event["type"] == "sale.recorded" and event["timestamp"] == "2026-06-30T15:00:00Z"
