@@ -22,6 +22,7 @@ from dashboard.api import (
     channels,
     comments,
     conversations,
+    crm_webhooks,
     facebook,
     knowledge,
     leads,
@@ -31,7 +32,6 @@ from dashboard.api import (
     openapi,
     quality,
     team,
-    webhooks,
 )
 from dashboard.api.operations import API, add_api
 from dashboard.auth import auth_middleware
@@ -62,7 +62,7 @@ ROUTE_MODULES = (
     ads,
     comments,
     meta_conversions,
-    webhooks,
+    crm_webhooks,
     leo,
     bot_settings,
     quality,

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from bot.outbound_webhooks.delivery import send_test
 from bot.outbound_webhooks.endpoints import WebhookIn, delete_endpoint, list_endpoints, resume_endpoint, rotate_secret
 from bot.outbound_webhooks.payloads import EVENT_TYPES
-from dashboard.api.webhooks import add_webhook, webhook_out
+from dashboard.api.crm_webhooks import add_webhook, webhook_out
 from dashboard.context import cipher_of, clock_of, db_of, webhook_rules_of
 from dashboard.error_table import answer_for
 from dashboard.errors import validation_fields
