@@ -22,6 +22,7 @@ from bot.inbound.stream import compact_log
 from bot.outbound_webhooks.delivery import deliver_due
 from bot.runtime.services import Services
 from bot.sales.conversions_api import send_due_events
+from bot.sales.leads import tell_crm_left_over
 from channels.account_check import recheck_accounts
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
@@ -74,11 +75,15 @@ def conversions_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient
 
 
 def webhooks_chore(services: Services) -> Chore:
-    """Events for the owners' CRMs go out; failures wait their turn (`bot/outbound_webhooks/delivery.py`)."""
+    """Events for the owners' CRMs go out; failures wait their turn (`bot/outbound_webhooks/delivery.py`). Lead
+    events a process stored with its write but died before handing over are handed over first."""
     s = services
-    return Chore(
-        "deliver-webhooks", DELIVER_WEBHOOKS_EVERY_S, lambda: deliver_due(s.db, s.cipher, s.webhook_rules(), s.clock.now())
-    )
+
+    async def tell_crms() -> int:
+        await tell_crm_left_over(s.db, s.clock.now())
+        return await deliver_due(s.db, s.cipher, s.webhook_rules(), s.clock.now())
+
+    return Chore("deliver-webhooks", DELIVER_WEBHOOKS_EVERY_S, tell_crms)
 
 
 async def run_due(redis: aioredis.Redis, chores: list[Chore]) -> list[str]:

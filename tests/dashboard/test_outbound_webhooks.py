@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.outbound_webhooks.delivery import deliver_due
+from bot.pipeline.types import LeadStage, LeadState
+from bot.sales import leads
 from tests.clocks import SettableClock
 from tests.dashboard.conftest import platform_of
 from tests.dashboard.seeding import conversation
@@ -349,3 +351,43 @@ async def test_the_settings_page_adds_tests_rotates_and_resumes_with_its_forms(a
     assert resumed.status == 303
     removed = await api.post(f"/settings/webhooks/{listed['id']}/delete", data={"csrf_token": token}, allow_redirects=False)
     assert removed.status == 303 and await _listed(api, owner) == []
+
+
+async def _died_after_writing(db, lead, now):
+    """A process killed right after the lead's write: its CRM events were stored with it, never handed over."""
+
+
+async def test_lead_events_stored_with_the_write_survive_a_process_that_died_before_handing_them_over(
+    api, owner, crm, clock, monkeypatch
+):
+    await _subscribed(api, owner, crm, ["lead.created", "lead.stage_changed"])
+    db = platform_of(api).db
+    conv = await conversation(db, owner.tenant_id, "facebook", "psid-7", at=NOW, name="Bo")
+    monkeypatch.setattr(leads, "tell_crm", _died_after_writing)
+    first = await leads.save_lead_after_turn(db, conv, LeadState(stage=LeadStage.engaged), campaign_id="", previous=None, now=NOW)
+    assert await _deliver(api, clock) == 0  # nothing in the outbox yet
+
+    # The next write carries the events on and hands them over with its own.
+    monkeypatch.undo()
+    clock.advance(timedelta(seconds=5))
+    await leads.save_lead_after_turn(
+        db, conv, LeadState(stage=LeadStage.qualified), campaign_id="", previous=first, now=clock.now()
+    )
+    assert await _deliver(api, clock) == 2
+    assert [e["type"] for e in sorted(crm.events(), key=lambda e: e["data"]["previous_stage"])] == [
+        "lead.created",
+        "lead.stage_changed",
+    ]
+    changed = crm.events("lead.stage_changed")[0]["data"]
+    assert changed["previous_stage"] == "engaged" and changed["stage"] == "qualified" and changed["name"] == "Bo"
+
+    # With no later write, the delivery chore finds what was left once a minute has passed.
+    other = await conversation(db, owner.tenant_id, "facebook", "psid-8", at=NOW)
+    monkeypatch.setattr(leads, "tell_crm", _died_after_writing)
+    await leads.save_lead_after_turn(db, other, LeadState(), campaign_id="", previous=None, now=clock.now())
+    monkeypatch.undo()
+    assert await leads.tell_crm_left_over(db, clock.now()) == 0  # too fresh: its own process may still be at it
+    clock.advance(timedelta(minutes=2))
+    assert await leads.tell_crm_left_over(db, clock.now()) == 1
+    assert await _deliver(api, clock) == 1 and crm.events("lead.created")[-1]["data"]["customer_id"] == "psid-8"
+    assert await leads.tell_crm_left_over(db, clock.now()) == 0
