@@ -21,6 +21,7 @@ from yarl import URL
 from bot.outbound_webhooks.addresses import address_problem, addresses_problem, is_ip_literal, refused_address
 
 TIMEOUT_S = 10.0
+DNS_TIMEOUT_S = 5.0
 
 
 class HostResolver(Protocol):
@@ -31,7 +32,12 @@ class HostResolver(Protocol):
 
 class SystemDns:
     async def addresses(self, host: str, port: int) -> list[str]:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        try:
+            infos = await asyncio.wait_for(
+                asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM), DNS_TIMEOUT_S
+            )
+        except TimeoutError as exc:  # a resolver that does not answer: the name is refused, not waited on
+            raise OSError(f"no DNS answer for {host} within {DNS_TIMEOUT_S:.0f} s") from exc
         return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -115,6 +121,9 @@ def outcome_of_status(status: int) -> PostOutcome:
 
 
 async def post_signed(url: str, body: bytes, headers: dict[str, str], rules: DeliveryRules) -> PostOutcome:
+    if rules.require_https and URL(url).scheme != "https":
+        # Saved before the platform moved to https: the CRM gets nothing in the clear.
+        return PostOutcome(0, "refused: the platform sends events to https:// addresses only")
     host = URL(url).host or ""
     if is_ip_literal(host) and (found := address_problem(host, allow_private=rules.allow_private)):
         # aiohttp connects to an address in the URL without asking a resolver: it is checked here.

@@ -10,7 +10,7 @@ import pytest
 from bot.outbound_webhooks.addresses import address_problem, url_problem
 from bot.outbound_webhooks.delivery import GIVE_UP_AFTER, after_failure
 from bot.outbound_webhooks.signing import new_secret, signature, signing_key
-from bot.outbound_webhooks.transport import outcome_of_status
+from bot.outbound_webhooks.transport import SYSTEM_DNS, DeliveryRules, outcome_of_status, post_signed
 
 
 @pytest.mark.parametrize(
@@ -108,3 +108,9 @@ def test_a_failure_is_tried_again_with_growing_pauses_then_the_endpoint_paused_a
 def test_only_a_2xx_is_a_delivery(status, delivered, error):
     outcome = outcome_of_status(status)
     assert outcome.delivered is delivered and error in outcome.error
+
+
+async def test_a_plain_http_url_gets_nothing_once_the_platform_requires_https():
+    rules = DeliveryRules(SYSTEM_DNS, allow_private=True, require_https=True)
+    outcome = await post_signed("http://127.0.0.1:9/hooks", b"{}", {}, rules)
+    assert not outcome.delivered and outcome.status == 0 and "https://" in outcome.error
