@@ -841,6 +841,10 @@ class WebhookAttemptOut(Out):
     webhook_id: str = Field(description="the webhook-id header sent")
     status: int = Field(description="the receiver's HTTP status; 0 when none came")
     error: str = Field(description="why it failed; empty when delivered")
+    kind: Literal["", "status", "redirect", "timeout", "unreachable", "refused", "https_only", "secret"] = Field(
+        description="the failure's kind: an answer that was not 2xx, a redirect, no answer within 10 s, no connection, "
+        "an address that is not public, plain http where https is required, a secret that cannot be read"
+    )
 
 
 class WebhookOut(Out):

@@ -139,7 +139,7 @@ async def _post(
     try:
         secret = cipher.decrypt(endpoint.secret_encrypted)
     except TokenDecryptError:  # the platform's secret key changed since the endpoint was saved
-        outcome = PostOutcome(0, "the signing secret cannot be read; rotate it")
+        outcome = PostOutcome(0, "the signing secret cannot be read; rotate it", "secret")
     else:
         headers = signed_headers(secret, webhook_id, int(now.timestamp()), body)
         outcome = await post_signed(endpoint.url, body.encode(), headers, rules)
@@ -163,6 +163,7 @@ async def record_attempt(
             "webhook_id": webhook_id,
             "status": outcome.status,
             "error": outcome.error[:300],
+            "kind": outcome.kind,
         }
     )
     older = await db.webhook_attempts.find(scope, {"at_ms": 1}).sort("at_ms", DESCENDING).skip(ATTEMPTS_KEPT).limit(1).to_list(1)

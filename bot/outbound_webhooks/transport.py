@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -101,10 +101,16 @@ async def refused_host(url: str, rules: DeliveryRules) -> tuple[str, str] | None
     return refused_address(addresses, allow_private=rules.allow_private)
 
 
+# What went wrong, as a kind the owner's pages put in words: an answer that was not 2xx, a redirect, no answer in
+# time, no connection, an address refused, a plain http URL where https is required, a secret that cannot be read.
+FailureKind = Literal["", "status", "redirect", "timeout", "unreachable", "refused", "https_only", "secret"]
+
+
 @dataclass(frozen=True)
 class PostOutcome:
     status: int  # the HTTP status, 0 when none came
-    error: str  # "" when the receiver took it (2xx)
+    error: str  # "" when the receiver took it (2xx); the technical detail, in English, for the API and the log
+    kind: FailureKind = ""
 
     @property
     def delivered(self) -> bool:
@@ -116,18 +122,18 @@ def outcome_of_status(status: int) -> PostOutcome:
     if 200 <= status < 300:
         return PostOutcome(status, "")
     if 300 <= status < 400:
-        return PostOutcome(status, f"answered HTTP {status} (a redirect, which is not followed)")
-    return PostOutcome(status, f"answered HTTP {status}")
+        return PostOutcome(status, f"answered HTTP {status} (a redirect, which is not followed)", "redirect")
+    return PostOutcome(status, f"answered HTTP {status}", "status")
 
 
 async def post_signed(url: str, body: bytes, headers: dict[str, str], rules: DeliveryRules) -> PostOutcome:
     if rules.require_https and URL(url).scheme != "https":
         # Saved before the platform moved to https: the CRM gets nothing in the clear.
-        return PostOutcome(0, "refused: the platform sends events to https:// addresses only")
+        return PostOutcome(0, "refused: the platform sends events to https:// addresses only", "https_only")
     host = URL(url).host or ""
     if is_ip_literal(host) and (found := address_problem(host, allow_private=rules.allow_private)):
         # aiohttp connects to an address in the URL without asking a resolver: it is checked here.
-        return PostOutcome(0, f"refused: {host} is {found}")
+        return PostOutcome(0, f"refused: {host} is {found}", "refused")
     connector = aiohttp.TCPConnector(resolver=CheckedResolver(rules.dns, allow_private=rules.allow_private), use_dns_cache=False)
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_S)
     try:
@@ -135,10 +141,10 @@ async def post_signed(url: str, body: bytes, headers: dict[str, str], rules: Del
             async with session.post(url, data=body, headers=headers, allow_redirects=False) as response:
                 return outcome_of_status(response.status)
     except UnsafeAddress as exc:
-        return PostOutcome(0, f"refused: {exc}")
+        return PostOutcome(0, f"refused: {exc}", "refused")
     except TimeoutError:
-        return PostOutcome(0, f"no answer within {TIMEOUT_S:.0f} s")
+        return PostOutcome(0, f"no answer within {TIMEOUT_S:.0f} s", "timeout")
     except aiohttp.ClientError as exc:
         if isinstance(exc.__cause__, UnsafeAddress):
-            return PostOutcome(0, f"refused: {exc.__cause__}")
-        return PostOutcome(0, f"could not connect ({type(exc).__name__})")
+            return PostOutcome(0, f"refused: {exc.__cause__}", "refused")
+        return PostOutcome(0, f"could not connect ({type(exc).__name__})", "unreachable")

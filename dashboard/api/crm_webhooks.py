@@ -46,7 +46,12 @@ def _at(ms: int) -> datetime:
 async def webhook_out(db: AsyncDatabase, endpoint: Endpoint) -> WebhookOut:
     attempts = [
         WebhookAttemptOut(
-            at=_at(doc["at_ms"]), event=doc["event"], webhook_id=doc["webhook_id"], status=doc["status"], error=doc["error"]
+            at=_at(doc["at_ms"]),
+            event=doc["event"],
+            webhook_id=doc["webhook_id"],
+            status=doc["status"],
+            error=doc["error"],
+            kind=doc.get("kind", ""),
         )
         for doc in await recent_attempts(db, endpoint.tenant_id, endpoint.id)
     ]

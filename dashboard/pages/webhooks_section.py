@@ -38,6 +38,22 @@ def event_label(event: str) -> str:
     return labels.get(event, event)
 
 
+def attempt_words(kind: str, status: int, error: str) -> str:
+    """An attempt's outcome in the owner's words (the API keeps the technical detail in `error`)."""
+    if not error:
+        return gettext("Delivered")
+    said = {
+        "status": gettext("Your CRM answered with an error (HTTP {status})."),
+        "redirect": gettext("Your CRM answered with a redirect (HTTP {status}), which is not followed: enter the final address."),
+        "timeout": gettext("Your CRM did not answer within 10 seconds."),
+        "unreachable": gettext("Your CRM could not be reached."),
+        "refused": gettext("Not sent: the address now leads to a network that is not public."),
+        "https_only": gettext("Not sent: this server sends events to https:// addresses only."),
+        "secret": gettext("Not sent: the signing secret cannot be read. Make a new secret."),
+    }.get(kind)
+    return said.format(status=status) if said else error
+
+
 async def webhooks_context(
     request: web.Request, tenant_id: str, form: FormState | None = None, secret: str = "", secret_for: str = ""
 ) -> dict[str, Any]:
@@ -48,6 +64,7 @@ async def webhooks_context(
         "webhook_form": form or FormState(values={"url": "", "events": list(EVENT_TYPES)}),
         "webhook_events": [(event, event_label(event)) for event in EVENT_TYPES],
         "event_label": event_label,
+        "attempt_words": attempt_words,
         "new_secret": secret,
         "new_secret_for": secret_for,
     }

@@ -169,6 +169,9 @@ async def test_a_failing_receiver_is_retried_then_paused_after_a_day_and_the_own
     await form_login(api, owner)
     page = await (await api.get("/inbox")).text()
     assert "Your CRM at 127.0.0.1 kept refusing events for a day" in page and 'href="/settings#webhooks"' in page
+    settings_page = await (await api.get("/settings")).text()
+    assert "Paused after a day of failed deliveries. Events wait for it: 1." in settings_page
+    assert "Your CRM answered with an error (HTTP 500)." in settings_page
     clock.advance(timedelta(hours=3))
     await _deliver(api, clock)
     assert crm.hits == tries
