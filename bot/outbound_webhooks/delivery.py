@@ -36,6 +36,9 @@ LEASE = timedelta(minutes=2)
 BATCH = 50
 AT_ONCE = 8
 ATTEMPTS_KEPT = 50
+# A delivered event's record (its id, no payload) is kept this long, so an event written again by a late retry is
+# recognised and not sent twice; a CRM still gets the same `webhook-id` after that.
+DELIVERED_KEPT = timedelta(days=7)
 
 
 def _ms(at: datetime) -> int:
@@ -113,6 +116,13 @@ async def _deliver(db: AsyncDatabase, cipher: TokenCipher, rules: DeliveryRules,
         {"$set": {"attempts": failures, "first_failed_ms": first_failed_ms, "next_try_ms": _ms(decision.next_try)}},
     )
     return False
+
+
+async def forget_delivered(db: AsyncDatabase, now: datetime) -> int:
+    """Delivered events older than `DELIVERED_KEPT` go (any business); how many."""
+    cutoff = _ms(now - DELIVERED_KEPT)
+    result = await db.webhook_deliveries.delete_many({"state": "delivered", "next_try_ms": {"$lt": cutoff}})
+    return result.deleted_count
 
 
 async def send_test(

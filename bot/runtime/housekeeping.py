@@ -19,7 +19,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.clock import Clock
 from bot.conversations.messages import purge_messages_before
 from bot.inbound.stream import compact_log
-from bot.outbound_webhooks.delivery import deliver_due
+from bot.outbound_webhooks.delivery import deliver_due, forget_delivered
 from bot.runtime.services import Services
 from bot.sales.conversions_api import send_due_events
 from bot.sales.leads import tell_crm_left_over
@@ -86,6 +86,11 @@ def webhooks_chore(services: Services) -> Chore:
     return Chore("deliver-webhooks", DELIVER_WEBHOOKS_EVERY_S, tell_crms)
 
 
+def delivered_webhooks_chore(db: AsyncDatabase, clock: Clock) -> Chore:
+    """The outbox keeps a week of delivered events (ids only), then forgets them."""
+    return Chore("forget-delivered-webhooks", PURGE_EVERY_S, lambda: forget_delivered(db, clock.now()))
+
+
 async def run_due(redis: aioredis.Redis, chores: list[Chore]) -> list[str]:
     """Run each chore no process ran within its interval; the names of those run here."""
     ran: list[str] = []
@@ -118,6 +123,7 @@ def build_chores(services: Services) -> list[Chore]:
         token_chore(s.db, s.cipher, s.graph),
         conversions_chore(s.db, s.cipher, s.graph, s.clock),
         webhooks_chore(s),
+        delivered_webhooks_chore(s.db, s.clock),
     ]
     if purge := retention_chore(s.db, s.clock, s.settings.message_retention_days):
         chores.append(purge)

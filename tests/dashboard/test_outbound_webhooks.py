@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.outbound_webhooks.delivery import deliver_due
+from bot.outbound_webhooks.delivery import deliver_due, forget_delivered
 from bot.pipeline.types import LeadStage, LeadState
+from bot.runtime.housekeeping import build_chores, run_due
 from bot.sales import leads
 from tests.clocks import SettableClock
 from tests.dashboard.conftest import platform_of
@@ -127,6 +128,10 @@ async def test_a_sale_reaches_the_crm_once_signed_with_the_fields_it_needs(api, 
     [attempt] = listed["attempts"]
     assert attempt["event"] == "sale.recorded" and attempt["status"] == 204 and attempt["error"] == ""
     assert attempt["webhook_id"] == event["id"] and listed["waiting"] == 0
+    # A week later the outbox forgets the delivered event (never the waiting ones).
+    p = platform_of(api)
+    assert await forget_delivered(p.db, clock.now() + timedelta(days=6)) == 0
+    assert await forget_delivered(p.db, clock.now() + timedelta(days=8)) == 1
 
 
 async def test_an_old_timestamp_or_a_wrong_secret_fails_the_receivers_check(api, owner, crm, clock):
@@ -394,3 +399,14 @@ async def test_lead_events_stored_with_the_write_survive_a_process_that_died_bef
     assert await leads.tell_crm_left_over(db, clock.now()) == 1
     assert await _deliver(api, clock) == 1 and crm.events("lead.created")[-1]["data"]["customer_id"] == "psid-8"
     assert await leads.tell_crm_left_over(db, clock.now()) == 0
+
+
+async def test_the_delivery_chore_of_whichever_process_runs_next_delivers(api, owner, crm, clock, redis):
+    await _subscribed(api, owner, crm)
+    conv = await conversation(platform_of(api).db, owner.tenant_id, "facebook", "psid-1", at=NOW)
+    await _sell(api, owner, conv)
+    chores = [c for c in build_chores(platform_of(api)) if c.name.endswith("webhooks")]
+    assert sorted(c.name for c in chores) == ["deliver-webhooks", "forget-delivered-webhooks"]
+    assert await run_due(redis, chores) == ["deliver-webhooks", "forget-delivered-webhooks"]
+    assert [e["type"] for e in crm.events()] == ["sale.recorded"]
+    assert await run_due(redis, chores) == []  # another process within the interval leaves them
