@@ -17,6 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 import bot.conversations.store
 import bot.evaluation.store
+import bot.outbound_webhooks.store
 import bot.sales.store
 import channels.store
 import dashboard.leo.threads
@@ -40,6 +41,7 @@ TENANT_DATA: tuple[TenantDataDeleter, ...] = (
     bot.conversations.store.delete_tenant_data,
     bot.sales.store.delete_tenant_data,
     bot.evaluation.store.delete_tenant_data,
+    bot.outbound_webhooks.store.delete_tenant_data,
     channels.store.delete_tenant_data,
     dashboard.leo.threads.delete_tenant_data,
     dashboard.store.delete_tenant_data,

@@ -33,8 +33,10 @@ def alert_email(trouble: Trouble, *, business_name: str, to: str, sender: str, b
     business = business_name or gettext("Your business")
     if trouble.unanswered:
         message["Subject"] = gettext("{business}: customers are not getting answers").format(business=business)
-    else:
+    elif trouble.channels:
         message["Subject"] = gettext("{business}: a channel is failing").format(business=business)
+    else:
+        message["Subject"] = gettext("{business}: your CRM is not receiving events").format(business=business)
     message["From"] = sender
     message["To"] = to
     lines = [gettext("Hello,"), "", gettext("Something needs you at {business}:").format(business=business), ""]
@@ -44,6 +46,8 @@ def alert_email(trouble: Trouble, *, business_name: str, to: str, sender: str, b
         lines.append(gettext("See who is waiting and press Retry: {url}").format(url=f"{base_url}/inbox?delivery=failed"))
     if trouble.channels:
         lines.append(gettext("Check your channels: {url}").format(url=f"{base_url}/integrations"))
+    if trouble.paused_webhooks:
+        lines.append(gettext("Fix the receiver, then resume its webhook: {url}").format(url=f"{base_url}/settings#webhooks"))
     lines += ["", gettext("You get at most one such email an hour, and only when something new fails.")]
     message.set_content("\n".join(lines))
     return message

@@ -1,4 +1,5 @@
-"""Alert emails, sent by the web process: every POLL_S it looks for failures that began lately, and tells each
+"""Alert emails, sent by the web process: every POLL_S it looks for failures that began lately (customers without
+an answer, failing channels, CRM webhooks paused after a day of failures), and tells each
 business's owner through the SMTP server in the settings (aiosmtplib), at most once per `ALERT_EVERY` (see
 `alert_mail.py`). Off while SMTP_HOST is unset.
 
@@ -21,6 +22,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.clock import Clock
 from bot.conversations.records import from_ms, to_ms
 from bot.conversations.undelivered import failed_since
+from bot.outbound_webhooks.endpoints import paused_endpoints
 from bot.runtime.host import CLOCK, DATABASE, REDIS, SETTINGS, Settings
 from channels.accounts import troubled_since
 from dashboard.alert_mail import alert_due, alert_email, default_sender
@@ -79,6 +81,8 @@ class AlertMailer:
             if from_ms(account.failing_since_ms) > now - CHANNEL_GRACE:
                 continue
             newest[account.tenant_id] = max(from_ms(account.failing_since_ms), newest.get(account.tenant_id, since))
+        for endpoint in await paused_endpoints(self._db, since_ms=to_ms(since)):
+            newest[endpoint.tenant_id] = max(from_ms(endpoint.paused_ms), newest.get(endpoint.tenant_id, since))
         sent = 0
         for tenant_id, began in newest.items():
             if await self._alert(tenant_id, began, now):

@@ -13,10 +13,12 @@ from langchain_core.language_models import BaseChatModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
+from bot.outbound_webhooks.transport import DeliveryRules
 from bot.runtime.host import (
     CIPHER,
     CLOCK,
     DATABASE,
+    DNS,
     ENGINE,
     GRAPH,
     HTTP,
@@ -98,3 +100,9 @@ def identity(request: web.Request) -> Identity:
 
 def tenant_id(request: web.Request) -> str:
     return request[IDENTITY].tenant_id
+
+
+def webhook_rules_of(request: web.Request) -> DeliveryRules:
+    """Where this business's outbound webhooks may go, by the process's settings."""
+    s = settings_of(request)
+    return DeliveryRules(request.app[DNS], allow_private=s.outbound_webhooks_allow_private, require_https=s.webhooks_need_https)

@@ -53,6 +53,7 @@ NOT_FOUND = {
     "conversation": N_("conversation not found"),
     "leo_thread": N_("no such thread"),
     "spend": N_("spend not found"),
+    "webhook": N_("webhook not found"),
 }
 
 # (family, kind) -> how it is answered. A kind means one thing in its family: "channel_disconnected" is a person's
@@ -99,6 +100,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("refused", "too_many_tokens"): Row(
         409, "too_many_tokens", N_("an owner has at most {limit} named API tokens; revoke one first")
+    ),
+    ("refused", "too_many_webhooks"): Row(
+        409, "too_many_webhooks", N_("A business can have up to 10 webhooks. Delete one you no longer use first.")
     ),
     ("refused", "no_model"): Row(
         409,
@@ -256,6 +260,13 @@ FIELD_SENTENCES: dict[str, str] = {
     "range_too_long": N_("At most {days} days at once."),
     "wrong_currency": N_("Must be {currency}."),
     "content_type": N_("Send one of: {accepts}."),
+    "webhook_too_long": N_("At most 2000 characters."),
+    "webhook_not_web_address": N_("Enter a web address starting with https://."),
+    "webhook_needs_https": N_("Must start with https://: events are sent encrypted only."),
+    "webhook_host_unknown": N_("This host name could not be found."),
+    "webhook_address_refused": N_(
+        "This address leads to {address}, which is not a public internet address (a private, local or reserved network)."
+    ),
 }
 
 

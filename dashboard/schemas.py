@@ -830,3 +830,48 @@ class ConversionEventOut(Out):
 
 class ConversionEventsOut(Out):
     events: list[ConversionEventOut]
+
+
+# Outbound webhooks ---------------------------------------------------------------------------------------------
+
+
+class WebhookAttemptOut(Out):
+    at: datetime
+    event: str = Field(description="the event's type, or webhook.test")
+    webhook_id: str = Field(description="the webhook-id header sent")
+    status: int = Field(description="the receiver's HTTP status; 0 when none came")
+    error: str = Field(description="why it failed; empty when delivered")
+    kind: Literal["", "status", "redirect", "timeout", "unreachable", "refused", "https_only", "secret"] = Field(
+        description="the failure's kind: an answer that was not 2xx, a redirect, no answer within 10 s, no connection, "
+        "an address that is not public, plain http where https is required, a secret that cannot be read"
+    )
+
+
+class WebhookOut(Out):
+    id: str
+    url: str
+    events: list[str]
+    state: Literal["active", "paused"] = Field(description="paused after a day of failed deliveries, until resumed")
+    paused_reason: str = Field(default="", description="the last failure before the pause")
+    paused_at: datetime | None = None
+    waiting: int = Field(description="events waiting for delivery (held while paused)")
+    created_at: datetime
+    attempts: list[WebhookAttemptOut] = Field(description="the latest delivery attempts, newest first")
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str = Field(description="signs every delivery (whsec_…); shown this once")
+
+
+class WebhooksOut(Out):
+    webhooks: list[WebhookOut]
+
+
+class WebhookSecretOut(Out):
+    secret: str = Field(description="the new signing secret, shown this once; the old one stops at once")
+
+
+class WebhookTestOut(Out):
+    delivered: bool
+    status: int = Field(description="the receiver's HTTP status; 0 when none came")
+    error: str = ""

@@ -1,7 +1,8 @@
 """What is failing for a business right now, as every owner page shows it (the banner and the count) and as the
-alert emails say it: customers whose reply did not go out, and channels whose sends fail.
+alert emails say it: customers whose reply did not go out, channels whose sends fail, and CRM webhooks paused
+after a day of failed deliveries.
 
-Two small indexed reads per page: a count of failed conversations and the business's channels.
+Three small indexed reads per page: a count of failed conversations, the business's channels and its paused webhooks.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pymongo.asynchronous.database import AsyncDatabase
+from yarl import URL
 
 from bot.conversations.undelivered import count_failed
+from bot.outbound_webhooks.endpoints import paused_endpoints
 from channels.accounts import ChannelAccount, list_accounts
 from channels.registry import channel_for_platform
 from dashboard.delivery_words import channel_banner
-from dashboard.i18n.current import ngettext
+from dashboard.i18n.current import gettext, ngettext
 
 
 def display_name(platform: str) -> str:
@@ -38,11 +41,13 @@ class TroubledChannel:
 class Trouble:
     unanswered: int = 0
     channels: list[TroubledChannel] = field(default_factory=list)
+    # The host names of the business's paused webhooks.
+    paused_webhooks: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
-        """The notification count: each customer without an answer, and each channel in trouble."""
-        return self.unanswered + len(self.channels)
+        """The notification count: each customer without an answer, each channel in trouble, each paused webhook."""
+        return self.unanswered + len(self.channels) + len(self.paused_webhooks)
 
     @property
     def any(self) -> bool:
@@ -60,6 +65,9 @@ class Trouble:
             label = f"{channel.name} ({display_name(channel.platform)})"
             problem = "token" if channel.state == "needs_reconnect" else channel.problem
             lines.append(channel_banner(problem, channel.platform, label))
+        for host in self.paused_webhooks:
+            said = gettext("Your CRM at {host} kept refusing events for a day, so we stopped sending them; they wait for it.")
+            lines.append(said.format(host=host))
         return lines
 
 
@@ -75,4 +83,5 @@ def troubled(account: ChannelAccount) -> TroubledChannel | None:
 async def owner_trouble(db: AsyncDatabase, tenant_id: str) -> Trouble:
     accounts = await list_accounts(db, tenant_id)
     channels = [found for account in accounts if (found := troubled(account)) is not None]
-    return Trouble(unanswered=await count_failed(db, tenant_id), channels=channels)
+    paused = [URL(e.url).host or e.url for e in await paused_endpoints(db, tenant_id=tenant_id)]
+    return Trouble(unanswered=await count_failed(db, tenant_id), channels=channels, paused_webhooks=paused)

@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from bot.outbound_webhooks.payloads import EVENTS as OUTBOUND_EVENTS
+from bot.outbound_webhooks.payloads import SIGNATURE_HEADERS
 from bot.runtime.host import DATABASE, REDIS, SETTINGS, OwnerSide, mount_at_root
 from dashboard.alerts import setup_alerts
 from dashboard.api import (
@@ -20,6 +22,7 @@ from dashboard.api import (
     channels,
     comments,
     conversations,
+    crm_webhooks,
     facebook,
     knowledge,
     leads,
@@ -30,7 +33,7 @@ from dashboard.api import (
     quality,
     team,
 )
-from dashboard.api.operations import add_api
+from dashboard.api.operations import API, add_api
 from dashboard.auth import auth_middleware
 from dashboard.context import DASHBOARD, DashboardState
 from dashboard.demo import setup_demo
@@ -59,6 +62,7 @@ ROUTE_MODULES = (
     ads,
     comments,
     meta_conversions,
+    crm_webhooks,
     leo,
     bot_settings,
     quality,
@@ -86,6 +90,8 @@ def owner_app(platform: web.Application, *, demo: bool = False) -> web.Applicati
     role guard after both, before any handler: what the caller's role may use (`dashboard/team/policy.py`)."""
     owner = web.Application(middlewares=[error_middleware, browser_language, auth_middleware, owner_language, role_guard])
     add_api(owner, *(module.routes for module in ROUTE_MODULES))
+    owner[API].webhooks.update(OUTBOUND_EVENTS)
+    owner[API].webhook_headers.update(SIGNATURE_HEADERS)
     setup_pages(owner)
     owner.cleanup_ctx.append(_dashboard_ctx)
     setup_alerts(owner)

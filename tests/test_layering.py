@@ -53,7 +53,16 @@ class Room:
     io: tuple[str, ...] = ()
 
 
-BOT_DOMAIN = ("bot", "bot.i18n", "bot.pipeline", "bot.sales", "bot.conversations", "bot.inbound", "bot.evaluation")
+BOT_DOMAIN = (
+    "bot",
+    "bot.i18n",
+    "bot.pipeline",
+    "bot.outbound_webhooks",
+    "bot.sales",
+    "bot.conversations",
+    "bot.inbound",
+    "bot.evaluation",
+)
 
 ROOMS: dict[str, Room] = {
     "knowledge": Room("each tenant's knowledge base", {}, ("pymongo", "bm25s", "pypdf")),
@@ -63,10 +72,16 @@ ROOMS: dict[str, Room] = {
     "bot": Room("the clock, metrics, outages and log context beside the rooms", {}, ("pymongo", "redis")),
     "bot.i18n": Room("the bot's own sentences", {}),
     "bot.pipeline": Room("pure reply steps", {"bot.i18n": ANY, "knowledge": KNOWLEDGE_VALUES}),
+    "bot.outbound_webhooks": Room(
+        "the owner's CRM told: endpoints, the outbox, signed deliveries to checked addresses",
+        {"channels": ("channels.crypto",)},
+        ("aiohttp", "pymongo"),
+    ),
     "bot.sales": Room(
         "leads, conversions, counters, ad attribution and spend; conversions told to Meta through the Graph client",
         {
             "bot": ANY,
+            "bot.outbound_webhooks": ANY,
             "bot.pipeline": ANY,
             "channels": ("channels.crypto", "channels.graph", "channels.graph_errors"),
             "knowledge": ANY,
@@ -75,7 +90,7 @@ ROOMS: dict[str, Room] = {
     ),
     "bot.conversations": Room(
         "conversations, messages, turns, sending, bot settings",
-        {"bot": ANY, "bot.pipeline": ANY, "bot.sales": ANY, "channels": ANY, "knowledge": ANY},
+        {"bot": ANY, "bot.outbound_webhooks": ANY, "bot.pipeline": ANY, "bot.sales": ANY, "channels": ANY, "knowledge": ANY},
         ("pymongo",),
     ),
     "bot.inbound": Room(
@@ -122,7 +137,7 @@ ROOMS: dict[str, Room] = {
     "dashboard.pages": Room(
         "the owner's pages",
         {
-            **{room: ANY for room in ("bot", "bot.conversations", "bot.evaluation", "bot.sales")},
+            **{room: ANY for room in ("bot", "bot.conversations", "bot.evaluation", "bot.outbound_webhooks", "bot.sales")},
             "bot.runtime": RUNTIME_DOOR,
             "channels": ANY,
             "knowledge": ANY,

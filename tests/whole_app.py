@@ -11,7 +11,7 @@ from aiohttp.web_urldispatcher import MatchedSubAppResource
 
 from bot.clock import Clock
 from bot.runtime.app import create_app as create_runtime_app
-from bot.runtime.host import CLOCK, SERVICES, SETTINGS
+from bot.runtime.host import CLOCK, DNS, SERVICES, SETTINGS, HostResolver
 from bot.runtime.settings import Settings
 from dashboard.web import OWNER_SIDE
 
@@ -50,3 +50,10 @@ def _changing_a_started_app() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Changing state of started", DeprecationWarning)
         yield
+
+
+def use_dns(app: web.Application, dns: HostResolver) -> None:
+    """Outbound webhooks find their receivers' addresses through `dns` from now on (deliveries and the API)."""
+    app[SERVICES].dns = dns
+    with _changing_a_started_app():
+        owner_app_of(app)[DNS] = dns

@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.bot_settings import BotSettings
+from bot.conversations.crm_events import tell_status
 from bot.conversations.held_messages import held_for_a_person
 from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
 from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id, to_resend
@@ -205,6 +206,8 @@ class TurnRunner:
         if first_answer:
             changes["first_reply_at"] = now
         await convs.close_turn(db, tenant_id, conversation.id, last_message_at=now if outcome.recorded else None, **changes)
+        if status is not None:
+            await tell_status(db, conversation, status, turn_id, now)
         complaint = result.classification.intent.value in COMPLAINT_INTENTS and await convs.note_complaint(
             db, tenant_id, conversation
         )
@@ -253,6 +256,8 @@ class TurnRunner:
         if first_answer:
             changes["first_reply_at"] = now
         await convs.close_turn(db, tenant_id, conversation.id, last_message_at=now if outcome.recorded else None, **changes)
+        if "status" in changes:
+            await tell_status(db, conversation, ConversationStatus(reply.status_after), turn_id, now)
         day = day_of(now, settings.zone)
         if outcome.sent:
             await bump_daily(

@@ -27,6 +27,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.inbound.stream import InboundStream
+from bot.outbound_webhooks.transport import HostResolver
 from bot.runtime.engine import Engine
 from bot.runtime.services import Services
 from bot.runtime.settings import Settings
@@ -48,6 +49,7 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 GRAPH = web.AppKey("graph", GraphClient)
 CIPHER = web.AppKey("cipher", TokenCipher)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeIndex)
+DNS = web.AppKey("dns", HostResolver)
 
 
 # Lines extensions want printed once the server listens (the demo's URLs and login).
@@ -111,6 +113,7 @@ async def _share_platform_parts(platform: web.Application, owner: web.Applicatio
     owner[GRAPH] = services.graph
     owner[CIPHER] = services.cipher
     owner[KNOWLEDGE] = services.knowledge
+    owner[DNS] = services.dns
     owner[SETTINGS] = platform[SETTINGS]
     owner[ENGINE] = platform[ENGINE]
     owner[INBOUND] = platform[INBOUND]
@@ -124,6 +127,7 @@ __all__ = [
     "CIPHER",
     "CLOCK",
     "DATABASE",
+    "DNS",
     "GRAPH",
     "HTTP",
     "KNOWLEDGE",
@@ -135,6 +139,7 @@ __all__ = [
     "SETTINGS",
     "STARTUP_LINES",
     "Engine",
+    "HostResolver",
     "Extension",
     "InboundStream",
     "OwnerSide",

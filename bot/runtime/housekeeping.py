@@ -1,7 +1,7 @@
 """Chores every worker process offers and exactly one runs per interval, whichever gets there first (a Redis key
 with the interval as its lifetime decides): rewriting Redis's append-only file so processed bodies leave the disk,
 purging messages past the retention an operator set, checking connected accounts' tokens with Meta, and sending
-the Conversions API events that are due."""
+the Conversions API events and outbound webhooks that are due."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bot.clock import Clock
 from bot.conversations.messages import purge_messages_before
 from bot.inbound.stream import compact_log
+from bot.outbound_webhooks.delivery import deliver_due, forget_delivered
 from bot.runtime.services import Services
 from bot.sales.conversions_api import send_due_events
+from bot.sales.leads import tell_crm_left_over
 from channels.account_check import recheck_accounts
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
@@ -32,6 +34,8 @@ PURGE_EVERY_S = 3600
 RECHECK_TOKENS_EVERY_S = 6 * 3600
 # Conversions API events wait in MongoDB (`capi_events`) until one process's chore sends them.
 SEND_CONVERSIONS_EVERY_S = 5
+# Outbound webhooks wait in MongoDB (`webhook_deliveries`) the same way.
+DELIVER_WEBHOOKS_EVERY_S = 5
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,23 @@ def conversions_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient
     return Chore("send-conversion-events", SEND_CONVERSIONS_EVERY_S, lambda: send_due_events(db, cipher, once, clock.now()))
 
 
+def webhooks_chore(services: Services) -> Chore:
+    """Events for the owners' CRMs go out; failures wait their turn (`bot/outbound_webhooks/delivery.py`). Lead
+    events a process stored with its write but died before handing over are handed over first."""
+    s = services
+
+    async def tell_crms() -> int:
+        await tell_crm_left_over(s.db, s.clock.now())
+        return await deliver_due(s.db, s.cipher, s.webhook_rules(), s.clock.now())
+
+    return Chore("deliver-webhooks", DELIVER_WEBHOOKS_EVERY_S, tell_crms)
+
+
+def delivered_webhooks_chore(db: AsyncDatabase, clock: Clock) -> Chore:
+    """The outbox keeps a week of delivered events (ids only), then forgets them."""
+    return Chore("forget-delivered-webhooks", PURGE_EVERY_S, lambda: forget_delivered(db, clock.now()))
+
+
 async def run_due(redis: aioredis.Redis, chores: list[Chore]) -> list[str]:
     """Run each chore no process ran within its interval; the names of those run here."""
     ran: list[str] = []
@@ -101,6 +122,8 @@ def build_chores(services: Services) -> list[Chore]:
         compaction_chore(s.redis),
         token_chore(s.db, s.cipher, s.graph),
         conversions_chore(s.db, s.cipher, s.graph, s.clock),
+        webhooks_chore(s),
+        delivered_webhooks_chore(s.db, s.clock),
     ]
     if purge := retention_chore(s.db, s.clock, s.settings.message_retention_days):
         chores.append(purge)

@@ -6,6 +6,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 import bot.conversations.store
 import bot.evaluation.store
+import bot.outbound_webhooks.store
 import bot.sales.store
 import channels.accounts
 import knowledge.store
@@ -17,3 +18,4 @@ async def ensure_all_indexes(db: AsyncDatabase) -> None:
     await bot.conversations.store.ensure_indexes(db)
     await bot.sales.store.ensure_indexes(db)
     await bot.evaluation.store.ensure_indexes(db)
+    await bot.outbound_webhooks.store.ensure_indexes(db)

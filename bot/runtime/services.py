@@ -27,6 +27,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.metrics import Metrics
+from bot.outbound_webhooks.transport import SYSTEM_DNS, DeliveryRules, HostResolver
 from bot.runtime.indexes import ensure_all_indexes
 from bot.runtime.servers import ServerAddresses, resolve_servers
 from bot.runtime.settings import Settings
@@ -75,6 +76,15 @@ class Services:
     metrics: Metrics
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     clock: Clock = SYSTEM_CLOCK
+    # How outbound webhooks find their receivers' addresses (tests answer with their own).
+    dns: HostResolver = SYSTEM_DNS
+
+    def webhook_rules(self) -> DeliveryRules:
+        return DeliveryRules(
+            self.dns,
+            allow_private=self.settings.outbound_webhooks_allow_private,
+            require_https=self.settings.webhooks_need_https,
+        )
 
 
 @asynccontextmanager

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     smtp_security: str = Field(default="starttls", pattern=r"^(starttls|tls|none)$")
     smtp_from: str = Field(default="", max_length=200)
 
+    # Outbound webhooks may reach private, loopback and link-local addresses (a CRM on this machine, in tests).
+    outbound_webhooks_allow_private: bool = False
+
     @field_validator("mongodb_uri")
     @classmethod
     def _mongodb_scheme(cls, value: str) -> str:
@@ -79,6 +82,11 @@ class Settings(BaseSettings):
     @property
     def public_base(self) -> str:
         return str(self.public_url).rstrip("/")
+
+    @property
+    def webhooks_need_https(self) -> bool:
+        """A platform served over https (production) sends events to https URLs only."""
+        return str(self.public_url).startswith("https:")
 
     def with_secret(self) -> Settings:
         """Return settings whose secret key is set, generating and keeping one under DATA_DIR if unset."""

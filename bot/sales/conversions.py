@@ -12,10 +12,12 @@ from pydantic_core import PydanticCustomError
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from bot.outbound_webhooks.outbox import emit
+from bot.outbound_webhooks.payloads import SaleData
 from bot.sales.conversation_ref import ConversationRef
 from bot.sales.conversions_api import queue_event
 from bot.sales.counters import bump_daily, day_of
-from bot.sales.leads import mark_converted
+from bot.sales.leads import get_lead, mark_converted
 from knowledge.models import ISO_CURRENCIES, to_major, to_minor
 
 
@@ -78,8 +80,12 @@ async def record_conversion(
     try:
         await db.conversions.insert_one(doc)
     except DuplicateKeyError:
-        existing = await db.conversions.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
-        return conversion_to_api(existing or doc), False
+        existing = await db.conversions.find_one({"_id": doc["_id"], "tenant_id": tenant_id}) or doc
+        # A sale posted again after a process died between recording it and telling the CRM is told now; the
+        # event's id is the sale's, so a CRM told before sees the same event and drops it.
+        lead = await get_lead(db, tenant_id, conversation.id)
+        await tell_crm_of_sale(db, conversation, existing, lead_id=lead.id if lead else "", now=now)
+        return conversion_to_api(existing), False
     await bump_daily(
         db,
         tenant_id,
@@ -90,11 +96,28 @@ async def record_conversion(
         conversions=1,
         revenue_cents=value_minor,
     )
-    await mark_converted(db, tenant_id, conversation.id, value_cents=value_minor, currency=currency, now=now)
+    lead = await mark_converted(db, tenant_id, conversation.id, value_cents=value_minor, currency=currency, now=now)
+    await tell_crm_of_sale(db, conversation, doc, lead_id=lead.id if lead else "", now=now)
     await queue_event(
         db, conversation, key=doc["_id"], name="Purchase", at=now, value=to_major(value_minor, currency), currency=currency
     )
     return conversion_to_api(doc), True
+
+
+async def tell_crm_of_sale(
+    db: AsyncDatabase, conversation: ConversationRef, doc: dict[str, Any], *, lead_id: str, now: datetime
+) -> None:
+    sale = SaleData(
+        sale_id=doc["_id"],
+        conversation_id=conversation.id,
+        lead_id=lead_id,
+        platform=conversation.platform,
+        customer_id=conversation.customer_id,
+        campaign_id=doc.get("campaign_id", ""),
+        amount=to_major(doc["value_minor"], doc["currency"]),
+        currency=doc["currency"],
+    )
+    await emit(db, conversation.tenant_id, "sale.recorded", f"sale:{doc['_id']}", sale, now)
 
 
 def conversion_to_api(doc: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ score or stage also writes a `lead_events` document, so the owner sees the histo
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -16,6 +16,8 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from bot.outbound_webhooks.outbox import emit
+from bot.outbound_webhooks.payloads import LeadData
 from bot.pipeline.lead_notes import LeadNote, read_note, read_notes
 from bot.pipeline.lead_scoring import next_step_note
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
@@ -66,6 +68,9 @@ class Lead(BaseModel):
     created_at: datetime
     updated_at: datetime
     revision: int = 0
+    # The owner's CRM events of writes not yet handed to the outbox: stored with the write itself, so a process
+    # that dies before handing them over leaves them for the next write or the delivery chore (`tell_crm`).
+    crm_pending: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -110,6 +115,7 @@ def lead_from_doc(doc: dict[str, Any]) -> Lead:
         created_at=doc["created_at"],
         updated_at=doc.get("updated_at", doc["created_at"]),
         revision=doc.get("revision", 0),
+        crm_pending=list(doc.get("crm_pending", [])),
     )
 
 
@@ -144,6 +150,9 @@ def lead_to_doc(lead: Lead) -> dict[str, Any]:
         doc["value_cents"] = lead.value_cents
     if lead.converted_at is not None:
         doc["converted_at"] = lead.converted_at
+    if lead.crm_pending:
+        doc["crm_pending"] = lead.crm_pending
+        doc["crm_pending_ms"] = int(lead.updated_at.timestamp() * 1000)
     return doc
 
 
@@ -177,6 +186,7 @@ def lead_after_turn(
         created_at=previous.created_at if previous else now,
         updated_at=now,
         revision=previous.revision if previous else 0,
+        crm_pending=list(previous.crm_pending) if previous else [],
     )
 
 
@@ -190,9 +200,11 @@ async def save_lead_after_turn(
     """
     for _ in range(WRITE_ATTEMPTS):
         lead = lead_after_turn(conversation, state, campaign_id=campaign_id, previous=previous, now=now)
+        lead.crm_pending += crm_events(previous, lead)
         if await _write_over(db, lead, previous):
             if previous is None or previous.score != lead.score or previous.stage != lead.stage:
                 await _record_event(db, lead)
+            await tell_crm(db, lead, now)
             if became_qualified(previous, lead):
                 # The lead may know the ad before this turn's copy of the conversation did (a referral stored meanwhile).
                 await queue_event(
@@ -201,6 +213,61 @@ async def save_lead_after_turn(
             return lead
         previous = await get_lead(db, conversation.tenant_id, conversation.id)
     raise LeadChangedTooOften("the lead kept changing while it was saved")
+
+
+def lead_event_data(lead: Lead, previous_stage: str = "") -> LeadData:
+    """What the owner's CRM receives of a lead: ids, the customer's contact, stage, score and what brought them."""
+    return LeadData(
+        lead_id=lead.id,
+        conversation_id=lead.conversation_id,
+        platform=lead.platform,
+        customer_id=lead.customer_id,
+        name=lead.name,
+        email=lead.fields.email or "",
+        phone=lead.fields.phone or "",
+        stage=lead.stage.value,
+        previous_stage=previous_stage,
+        score=lead.score,
+        campaign_id=lead.campaign_id,
+        source=lead.source.kind,
+        ad_id=lead.source.ad_id,
+        value=to_major(lead.value_cents, lead.currency or "USD") if lead.value_cents is not None else 0,
+        currency=lead.currency,
+    )
+
+
+def crm_events(previous: Lead | None, lead: Lead) -> list[dict[str, Any]]:
+    """The CRM events a write from `previous` to `lead` makes (pure): `lead.created` for a new lead,
+    `lead.stage_changed` when it moves; keyed by the write itself, so a write retried is one event."""
+    if previous is None:
+        return [{"type": "lead.created", "key": f"lead:{lead.id}:created", "data": lead_event_data(lead).model_dump(mode="json")}]
+    if previous.stage == lead.stage:
+        return []
+    data = lead_event_data(lead, previous.stage.value).model_dump(mode="json")
+    return [{"type": "lead.stage_changed", "key": f"lead:{lead.id}:stage:{previous.revision + 1}", "data": data}]
+
+
+async def tell_crm(db: AsyncDatabase, lead: Lead, now: datetime) -> None:
+    """Hand the lead's pending CRM events to the outbox (each once per key), then clear them from the revision
+    written; a later revision carries them on and hands them over itself."""
+    if not lead.crm_pending:
+        return
+    for event in lead.crm_pending:
+        await emit(db, lead.tenant_id, event["type"], event["key"], LeadData.model_validate(event["data"]), now)
+    await db.leads.update_one(
+        {"_id": lead.id, "tenant_id": lead.tenant_id, "revision": lead.revision},
+        {"$unset": {"crm_pending": "", "crm_pending_ms": ""}},
+    )
+    lead.crm_pending = []
+
+
+async def tell_crm_left_over(db: AsyncDatabase, now: datetime, *, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """CRM events a process wrote with a lead but died before handing over (any business); how many leads had some."""
+    cutoff = int((now - older_than).timestamp() * 1000)
+    docs = await db.leads.find({"crm_pending_ms": {"$lte": cutoff}}).limit(100).to_list(100)
+    for doc in docs:
+        await tell_crm(db, lead_from_doc(doc), now)
+    return len(docs)
 
 
 def became_qualified(previous: Lead | None, lead: Lead) -> bool:
@@ -293,8 +360,10 @@ async def mark_converted(
         lead.value_cents, lead.currency, lead.converted_at, lead.updated_at = value_cents, currency, now, now
         lead.next_step_note = next_step_note(lead.state())
         lead.next_step = lead.next_step_note.english()
+        lead.crm_pending += crm_events(previous, lead)
         if await _write_over(db, lead, previous):
             await _record_event(db, lead)
+            await tell_crm(db, lead, now)
             return lead
     raise LeadChangedTooOften("the lead kept changing while its sale was recorded")
 

@@ -15,6 +15,8 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
             IndexModel([("conversation_id", ASCENDING)], unique=True),
             IndexModel([("tenant_id", ASCENDING), ("score", DESCENDING)]),
             IndexModel([("tenant_id", ASCENDING), ("created_at", ASCENDING)]),
+            # Leads whose CRM events a process died before handing over (`leads.tell_crm_left_over`).
+            IndexModel([("crm_pending_ms", ASCENDING)], sparse=True),
         ]
     )
     await db.lead_events.create_indexes([IndexModel([("tenant_id", ASCENDING), ("lead_id", ASCENDING), ("at", ASCENDING)])])

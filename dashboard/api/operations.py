@@ -349,11 +349,20 @@ class ApiDescription:
     title: str
     version: str
     operations: list[Operation] = field(default_factory=list)
+    # Requests the platform makes to the owner's own URLs (OpenAPI 3.1 `webhooks`): event name → (body, summary).
+    webhooks: dict[str, tuple[type[BaseModel], str]] = field(default_factory=dict)
+    webhook_headers: dict[str, str] = field(default_factory=dict)
     _document: Json | None = None
 
     def document(self, server_url: str) -> Json:
         if self._document is None:
-            self._document = openapi_document(self.operations, title=self.title, version=self.version)
+            self._document = openapi_document(
+                self.operations,
+                title=self.title,
+                version=self.version,
+                webhooks=self.webhooks,
+                webhook_headers=self.webhook_headers,
+            )
         return {**self._document, "servers": [{"url": server_url}]}
 
 
@@ -436,9 +445,18 @@ def _operation(op: Operation, definitions: Json, refs: Mapping[Any, Json]) -> Js
     return described
 
 
-def openapi_document(operations: Iterable[Operation], *, title: str, version: str) -> Json:
+def openapi_document(
+    operations: Iterable[Operation],
+    *,
+    title: str,
+    version: str,
+    webhooks: Mapping[str, tuple[type[BaseModel], str]] | None = None,
+    webhook_headers: Mapping[str, str] | None = None,
+) -> Json:
     operations = list(operations)
+    webhooks = webhooks or {}
     keys: list[tuple[type[BaseModel], Any]] = [(Error, "serialization")]
+    keys += [(model, "serialization") for model, _ in webhooks.values()]
     for op in operations:
         keys += [(model, "validation") for model in (op.body, op.form, op.query) if model is not None]
         if op.response is not None:
@@ -448,11 +466,28 @@ def openapi_document(operations: Iterable[Operation], *, title: str, version: st
     paths: Json = {}
     for op in operations:
         paths.setdefault(op.openapi_path, {})[op.method.lower()] = _operation(op, definitions, refs)
+    headers = [
+        {"name": name, "in": "header", "required": True, "description": said, "schema": {"type": "string"}}
+        for name, said in (webhook_headers or {}).items()
+    ]
+    outgoing = {
+        event: {
+            "post": {
+                "summary": summary,
+                "operationId": f"webhook.{event}",
+                "parameters": headers,
+                "requestBody": {"required": True, "content": {JSON: {"schema": refs[(model, "serialization")]}}},
+                "responses": {"2XX": {"description": "taken; any other answer (a redirect too) is retried"}},
+            }
+        }
+        for event, (model, summary) in webhooks.items()
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version, "description": 'Errors are JSON {"error": {"code", "message", "fields"?}}.'},
         "security": [{"bearer": []}, {"session": []}],
         "paths": paths,
+        **({"webhooks": outgoing} if outgoing else {}),
         "components": {
             "schemas": definitions,
             "securitySchemes": {

@@ -1,5 +1,6 @@
-"""`/settings`: the owner's language, the business's time zone and the bot's pause after a person answers (a server form), and
-the owner's API tokens, password and account (forms sent by `settings.js` to the account API)."""
+"""`/settings`: the owner's language, the business's time zone and the bot's pause after a person answers (a server form),
+the Conversions API, the CRM webhooks (`webhooks_section.py`), and the owner's API tokens, password and account (forms
+sent by `settings.js` to the account API)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,14 @@ from dashboard.owners import get_owner, set_owner_language
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
 from dashboard.pages.frame import render, see_other
+from dashboard.pages.webhooks_section import (
+    add_from_form,
+    delete_from_form,
+    resume_from_form,
+    rotate_from_form,
+    test_from_form,
+    webhooks_context,
+)
 from dashboard.schemas import AccountIn
 from dashboard.zones import choice_for, utc_choice, zone_choices
 
@@ -31,7 +40,11 @@ CAPI_FIELDS = ("dataset_id", "access_token", "test_event_code", "whatsapp_busine
 
 
 async def _page(
-    request: web.Request, state: FormState | None = None, status: int = 200, capi_state: FormState | None = None
+    request: web.Request,
+    state: FormState | None = None,
+    status: int = 200,
+    capi_state: FormState | None = None,
+    webhooks: dict[str, object] | None = None,
 ) -> web.Response:
     session = await owner_session(request)
     capi = await settings_out(request)
@@ -53,6 +66,7 @@ async def _page(
         "utc": utc_choice(),
         # A zone saved through the API under a name the list does not hold (US/Eastern) stays selectable as it is.
         "other_zone": chosen if chosen and choice_for(chosen) is None and chosen in available_timezones() else "",
+        **(webhooks or await webhooks_context(request, session.tenant_id)),
     }
     return await render(request, "settings.html", session, "settings", context, status=status)
 
@@ -88,6 +102,39 @@ async def conversions_form(request: web.Request) -> web.Response:
         state.errors["access_token"] = gettext("Enter the access token.")
         return await _page(request, capi_state=state, status=422)
     return see_other("/settings?notice=saved#conversions")
+
+
+@routes.post("/settings/webhooks")
+async def webhook_form(request: web.Request) -> web.Response:
+    """A new endpoint: the page answers with its secret, shown this once (never put in a URL)."""
+    state, endpoint_id, secret = await add_from_form(request)
+    session = await owner_session(request)
+    context = await webhooks_context(request, session.tenant_id, state, secret=secret, secret_for=endpoint_id)
+    return await _page(request, webhooks=context, status=422 if state.failed else 201)
+
+
+@routes.post("/settings/webhooks/{id}/secret")
+async def webhook_secret_form(request: web.Request) -> web.Response:
+    endpoint_id, secret = await rotate_from_form(request)
+    session = await owner_session(request)
+    return await _page(
+        request, webhooks=await webhooks_context(request, session.tenant_id, secret=secret, secret_for=endpoint_id)
+    )
+
+
+@routes.post("/settings/webhooks/{id}/test")
+async def webhook_test_form(request: web.Request) -> web.Response:
+    return await test_from_form(request)
+
+
+@routes.post("/settings/webhooks/{id}/resume")
+async def webhook_resume_form(request: web.Request) -> web.Response:
+    return await resume_from_form(request)
+
+
+@routes.post("/settings/webhooks/{id}/delete")
+async def webhook_delete_form(request: web.Request) -> web.Response:
+    return await delete_from_form(request)
 
 
 @routes.post("/settings/language")

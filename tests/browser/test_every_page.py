@@ -16,6 +16,9 @@ import pytest
 
 from bot.conversations.records import ConversationDelivery
 from bot.conversations.store import update_conversation
+from bot.outbound_webhooks.delivery import record_attempt
+from bot.outbound_webhooks.endpoints import get_endpoint, pause_endpoint
+from bot.outbound_webhooks.transport import PostOutcome
 from tests.browser.conftest import ARTIFACTS, AXE, MISSING, SERIOUS, VIEWPORTS, WATCH_CSP, Site
 from tests.browser.test_trusted_screens import BROKEN_WORDS, PASSWORD, business, customer_writes, db_of, seed_tables
 from tests.e2e.conftest import PAGE_ID
@@ -82,6 +85,20 @@ async def seed(site: Site) -> Seeded:
     asked = await site.client.post("/api/quality/questions", json=question, headers=headers)
     assert asked.status == 201, await asked.text()
     campaigns = await (await site.client.get("/api/campaigns", headers=headers)).json()
+    # A CRM webhook paused after a day of failures, with its delivery log: the banner names it on every page.
+    hook = {
+        "url": "https://93.184.216.34/hooks/a-rather-long-path-for-the-salesbot-events?token=abcdef0123456789",
+        "events": ["sale.recorded"],
+    }
+    added = await site.client.post("/api/webhooks", json=hook, headers=headers)
+    assert added.status == 201, await added.text()
+    endpoint = await get_endpoint(db_of(site), tenant_id, (await added.json())["id"])
+    assert endpoint is not None
+    failed = PostOutcome(500, "answered HTTP 500")
+    await record_attempt(
+        db_of(site), endpoint, event="sale.recorded", webhook_id="msg_seed", outcome=failed, now=datetime.now(UTC)
+    )
+    await pause_endpoint(db_of(site), endpoint, failed.error, datetime.now(UTC))
     # An invitation left open (its join page is visited) and a salesperson who joined through another one.
     invited = await site.client.post("/api/team/invites", json={"email": "open-invite@example.com"}, headers=headers)
     assert invited.status == 201

@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.conversations import store as convs
 from bot.conversations.undelivered import note_failed
+from bot.outbound_webhooks.endpoints import WebhookIn, create_endpoint, get_endpoint, pause_endpoint
 from bot.runtime.host import SETTINGS
 from dashboard.alert_mail import alert_due
 from dashboard.alerts import AlertMailer
@@ -116,3 +117,24 @@ async def test_an_smtp_server_away_sends_nothing_and_is_tried_again_later(
 async def test_without_smtp_host_no_alert_loop_runs(api: TestClient) -> None:
     assert not api.server.app[SETTINGS].smtp_host
     assert not [task for task in asyncio.all_tasks() if task.get_name() == "alerts"]
+
+
+async def test_a_crm_webhook_paused_after_a_day_of_failures_is_told_by_email(
+    api: TestClient, owner: SignedUp, smtp: FakeSmtp
+) -> None:
+    clock = SettableClock(datetime.now(UTC))
+    alerts = mailer(api, smtp, clock)
+    p = platform_of(api)
+    body = WebhookIn(url="https://crm.example.com/hooks", events=["sale.recorded"])
+    created = await create_endpoint(p.db, p.cipher, owner.tenant_id, body, clock.now())
+    assert created is not None
+    assert await alerts.check_once() == 0  # an active endpoint is nothing to tell
+
+    endpoint = await get_endpoint(p.db, owner.tenant_id, created[0].id)
+    assert endpoint is not None
+    await pause_endpoint(p.db, endpoint, "answered HTTP 500", clock.now())
+    assert await alerts.check_once() == 1
+    [email] = smtp.messages
+    assert email.message["Subject"] == "Acme Shoes: your CRM is not receiving events"
+    content = email.message.get_content()
+    assert "Your CRM at crm.example.com kept refusing events for a day" in content and "/settings#webhooks" in content

@@ -46,6 +46,9 @@ CONTRACT = {
     "/api/analytics": {"get"},
     "/api/leo/chat": {"post"},
     "/api/openapi.json": {"get"},
+    "/api/webhooks": {"get", "post"},
+    "/api/webhooks/{id}": {"delete"},
+    "/api/webhooks/{id}/test": {"post"},
 }
 PUBLIC = {
     "/api/signup",
@@ -304,3 +307,15 @@ def test_a_handler_that_does_not_declare_itself_is_refused_at_import() -> None:
         async def untyped(request: web.Request) -> dict:
             """Answers a bare dict."""
             return {}
+
+
+async def test_the_events_sent_to_an_owners_crm_are_described_as_webhooks(api: TestClient) -> None:
+    document = await (await api.get("/api/openapi.json")).json()
+    outgoing = document["webhooks"]
+    events = {"lead.created", "lead.stage_changed", "conversation.handoff", "sale.recorded", "conversation.closed"}
+    assert events <= set(outgoing)
+    sale = outgoing["sale.recorded"]["post"]
+    assert {p["name"] for p in sale["parameters"]} == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+    body = sale["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    data = document["components"]["schemas"][body]["properties"]["data"]["$ref"].rsplit("/", 1)[-1]
+    assert {"sale_id", "conversation_id", "amount", "currency"} <= set(document["components"]["schemas"][data]["properties"])
