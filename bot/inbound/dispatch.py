@@ -34,9 +34,12 @@ from bot.inbound.event_plan import (
     message_text,
     plan_inbound,
     referral_hint,
+    voice_attachment,
+    wordless_kind,
 )
 from bot.inbound.failures import is_bad_event, is_store_outage
 from bot.inbound.shared_reads import SharedReads
+from bot.inbound.voice import VoiceReader
 from bot.log_context import tenant_id_var
 from bot.metrics import Metrics
 from bot.pipeline import choose_campaign
@@ -78,6 +81,7 @@ class EventDispatcher:
         *,
         meta_app_id: str,
         comments: CommentReplier | None = None,
+        voice: VoiceReader | None = None,
     ) -> None:
         self._db = db
         self._knowledge = knowledge
@@ -88,6 +92,7 @@ class EventDispatcher:
         self._clock = clock
         self._meta_app_id = meta_app_id
         self._comments = comments  # None: comments are read and left unanswered
+        self._voice = voice  # None: a voice note is not downloaded, and goes to a person
         # Events name their account (page, Instagram account, WhatsApp number); this is how the tenant is found.
         self._accounts: SharedReads[tuple[str, str], ChannelAccount | None] = SharedReads(
             lambda key: find_by_platform_account(db, *key)
@@ -232,15 +237,17 @@ class EventDispatcher:
         self, account: ChannelAccount, event: InboundMessage, settings: BotSettings, started: float
     ) -> Conversation | None:
         db, tenant_id, now = self._db, account.tenant_id, self._clock.now()
-        text = message_text(event)
         conversation = await convs.find_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
+        text, media = await self._words_of(account, conversation, event)
         created = False
         if conversation is None:
             conversation, created = await self._create(account, event, text, now, started)
         else:
             conversation = await self._refresh(conversation, event, text, started)
         conversation = await self._attribute(conversation, event.referral, msgs.message_time(event, now))
-        message, is_new = await msgs.record_inbound(db, tenant_id, conversation, event, text, now=now)
+        message, is_new = await msgs.record_inbound(
+            db, tenant_id, conversation, event, text, now=now, wordless=wordless_kind(event), media=media
+        )
         action = plan_inbound(is_new=is_new, state=message.state, standby=event.standby, written_at=message.at, now=now)
         if action == InboundAction.redelivered:
             log.info("redelivered message ignored", extra={"platform": event.platform})
@@ -268,6 +275,24 @@ class EventDispatcher:
             await msgs.mark_inbound(db, tenant_id, [message.id], InboundState.skipped)
             return None
         return conversation
+
+    async def _words_of(
+        self, account: ChannelAccount, conversation: Conversation | None, event: InboundMessage
+    ) -> tuple[str, dict[str, Any] | None]:
+        """The message's text, and for a recording its transcript and stored clip. A recording is fetched and
+        transcribed once: a redelivery of a message already stored reads nothing again."""
+        audio = voice_attachment(event)
+        if audio is None:
+            return message_text(event), None
+        message_id = msgs.inbound_message_id(event.platform, event.account_id, event.message_id)
+        stored = await msgs.get_message(self._db, account.tenant_id, message_id)
+        if stored is not None:
+            return stored.text, stored.media or None
+        if self._voice is None:
+            return event.text.strip(), {"kind": "voice", "heard": False, "problem": "no_transcriber"}
+        heard = await self._voice.hear(account, conversation, audio, message_id)
+        caption = event.text.strip()
+        return (f"{caption} {heard.text}".strip() if heard.text else caption), heard.media
 
     async def _create(
         self, account: ChannelAccount, event: InboundMessage, text: str, now: datetime, started: float
