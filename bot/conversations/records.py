@@ -98,7 +98,10 @@ class Conversation(BaseModel):
     tenant_id: str
     platform: str
     account_id: str
-    customer_id: str
+    customer_id: str  # whom sends go to: a PSID, an IGSID, a WhatsApp phone id or, for a hidden number, a BSUID
+    # WhatsApp's business-scoped user id when Meta sent one: the customer is found by it too, whichever of their
+    # phone or user id a message carries.
+    customer_user_id: str = ""
     customer_name: str = ""
     status: ConversationStatus = ConversationStatus.bot
     campaign_id: str = ""

@@ -186,9 +186,11 @@ class TurnRunner:
             raise
         now = self._clock.now()
         intent, confidence = result.classification.intent.value, result.classification.confidence
-        held = held_for_a_person(
-            [m.id for m in pending if m.text], result.reply.unanswered, hands_over=status == ConversationStatus.handoff
-        )
+        hands_over = status == ConversationStatus.handoff
+        texted = [m.id for m in pending if m.text and not m.wordless]  # the texts the pipeline read, in order
+        held = held_for_a_person(texted, result.reply.unanswered, hands_over=hands_over)
+        # A voice note nobody could hear waits for the person who will listen to it.
+        held += [m.id for m in pending if hands_over and m.media and not m.media.get("heard") and m.id not in held]
         # One write takes every message of the turn out of pending, so a retry never finds part of the turn still
         # waiting (its id would differ, and its reply be sent again); only then are the unanswered ones held.
         await msgs.mark_inbound(

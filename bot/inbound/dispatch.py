@@ -50,6 +50,7 @@ from channels.events import (
     UNPARSEABLE,
     ChannelEvent,
     Comment,
+    CustomerMoved,
     Echo,
     InboundMessage,
     MessageDeleted,
@@ -207,6 +208,8 @@ class EventDispatcher:
             await self._on_status(account, event)
         elif isinstance(event, StandaloneReferral):
             await self._on_referral(account, event)
+        elif isinstance(event, CustomerMoved):
+            await self._on_moved(account, event)
         elif isinstance(event, Comment) and self._comments is not None:
             await self._comments.on_comment(account, event)
         elif isinstance(event, (Reaction, MessageDeleted)):
@@ -237,7 +240,9 @@ class EventDispatcher:
         self, account: ChannelAccount, event: InboundMessage, settings: BotSettings, started: float
     ) -> Conversation | None:
         db, tenant_id, now = self._db, account.tenant_id, self._clock.now()
-        conversation = await convs.find_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
+        conversation = await convs.find_customer_conversation(
+            db, tenant_id, event.platform, event.account_id, event.customer_id, event.customer_user_id
+        )
         text, media = await self._words_of(account, conversation, event)
         created = False
         if conversation is None:
@@ -306,6 +311,8 @@ class EventDispatcher:
             fields["referral_ref"] = hint
         if campaign_id:
             fields["campaign_id"] = campaign_id
+        if event.customer_user_id:
+            fields["customer_user_id"] = event.customer_user_id
         return await convs.create_conversation(
             self._db,
             account.tenant_id,
@@ -320,7 +327,10 @@ class EventDispatcher:
     async def _refresh(self, conversation: Conversation, event: InboundMessage, text: str, started: float) -> Conversation:
         """An existing conversation after this message: a name WhatsApp sent, an ad's referral, and a campaign
         if it has none yet (chosen before anything is counted, so its first messages count for it)."""
+        conversation = await self._same_customer(conversation, event)
         fields: dict[str, str | None] = {}
+        if event.customer_user_id and event.customer_user_id != conversation.customer_user_id:
+            fields["customer_user_id"] = event.customer_user_id
         if event.customer_name and event.customer_name != conversation.customer_name:
             fields["customer_name"] = event.customer_name
         if hint := referral_hint(event.referral):
@@ -333,6 +343,24 @@ class EventDispatcher:
         if not fields:
             return conversation
         return await convs.update_conversation(self._db, conversation.tenant_id, conversation.id, **fields) or conversation
+
+    async def _same_customer(self, conversation: Conversation, event: InboundMessage) -> Conversation:
+        """A conversation found by the customer's user id while the message names another id: sends follow the id
+        the customer writes from now (a hidden number's user id, or the number shown again)."""
+        if conversation.customer_id == event.customer_id:
+            return conversation
+        moved = await convs.move_customer(self._db, conversation, event.customer_id)
+        if moved is not None:
+            log.info("customer writes from another id; the conversation follows", extra={"platform": event.platform})
+        return moved or conversation
+
+    async def _on_moved(self, account: ChannelAccount, event: CustomerMoved) -> None:
+        """The customer changed their number (WhatsApp's `user_changed_number`): one conversation still."""
+        conversation = await convs.find_conversation(
+            self._db, account.tenant_id, event.platform, event.account_id, event.customer_id
+        )
+        if conversation is not None and await convs.move_customer(self._db, conversation, event.new_customer_id):
+            log.info("customer changed number; the conversation follows", extra={"platform": event.platform})
 
     async def _fetch_name(self, account: ChannelAccount, conversation: Conversation) -> None:
         name = await self._names.lookup(account, conversation.customer_id)

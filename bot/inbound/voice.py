@@ -62,8 +62,9 @@ def voice_language(customer_texts: list[str]) -> str:
 
 
 def media_kind(attachment: Attachment) -> str:
-    """A recorded voice note (WhatsApp says `voice`, and records Opus in Ogg) or another audio file."""
-    return "voice" if "opus" in attachment.mime_type or not attachment.mime_type else "audio"
+    """A recorded voice note (WhatsApp records them as Opus in Ogg) or another audio file (Messenger's and
+    Instagram's say no more than `audio`)."""
+    return "voice" if "opus" in attachment.mime_type else "audio"
 
 
 class VoiceReader:
