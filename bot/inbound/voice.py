@@ -90,13 +90,17 @@ class VoiceReader:
         """Download, keep and transcribe one recording. Never raises for a failure of Meta or of the transcription
         service: the result says it was not heard, and why."""
         media: dict[str, Any] = {"kind": media_kind(attachment), "heard": False}
+        # WhatsApp's media come with an id and a type, and are fetched through the Graph lookup with the number's
+        # token (a URL beside them needs it too, and may have expired); a page's attachment has a public CDN URL,
+        # which is never sent a token.
+        through_graph = bool(attachment.media_id and attachment.mime_type)
         try:
             found = await fetch_customer_media(
                 self._http,
                 self._graph,
-                url=attachment.url,
-                media_id=attachment.media_id,
-                token=account_token(self._cipher, account) if attachment.media_id and not attachment.url else "",
+                url="" if through_graph else attachment.url,
+                media_id=attachment.media_id if through_graph else "",
+                token=account_token(self._cipher, account) if through_graph else "",
                 limit_bytes=self._max_bytes,
                 mime_type=attachment.mime_type.split(";")[0].strip(),
             )
