@@ -12,7 +12,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bot.conversations import source
+from bot.conversations import source, voice_clips
 from bot.conversations.records import (
     NEVER,
     TIME_FIELDS,
@@ -61,6 +61,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
             IndexModel([("tenant_id", ASCENDING), ("changed_at_ms", ASCENDING)]),
         ]
     )
+    await voice_clips.ensure_indexes(db)
     await db.messages.create_indexes(
         [
             IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)]),
@@ -85,6 +86,7 @@ async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
     removed += (await db.conversations.delete_many({"tenant_id": tenant_id})).deleted_count
     removed += await source.delete_tenant_data(db, tenant_id)
     removed += (await db[COMMENT_REPLIES].delete_many({"tenant_id": tenant_id})).deleted_count
+    removed += await voice_clips.delete_tenant_data(db, tenant_id)
     return removed
 
 

@@ -1,22 +1,25 @@
 """Customers' recordings, kept so the owner can listen to them beside their transcript.
 
-GridFS is outside what the embedded store answers, so a clip is its own small collection of pieces: one document
-`voice_clips` (tenant, conversation, type, size, piece count) and its bytes in `voice_clip_pieces`, at most
-`PIECE_BYTES` each (MongoDB's documents stop at 16 MB; a clip may be 25). Every read is scoped by tenant, so
-another business's clip id finds nothing. Ids derive from the message, so a redelivery writes the same clip again.
+GridFS is outside what the embedded store answers, and so are binary values (it stores documents as JSON), so a clip
+is its own small collection of pieces: one document `voice_clips` (tenant, conversation, type, size, piece count)
+and its bytes in `voice_clip_pieces` as base64 text, at most `PIECE_BYTES` each before encoding (MongoDB's
+documents stop at 16 MB; a clip may be 25). Every read is scoped by tenant, so another business's clip id finds
+nothing. Ids derive from the message, so a redelivery writes the same clip again.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.records import to_ms
 
-PIECE_BYTES = 1024 * 1024
+PIECE_BYTES = 768 * 1024  # a megabyte of base64 text
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,16 @@ class VoiceClip:
     conversation_id: str
     mime_type: str
     data: bytes
+
+
+async def ensure_indexes(db: AsyncDatabase) -> None:
+    await db.voice_clips.create_indexes([IndexModel([("tenant_id", ASCENDING)]), IndexModel([("at_ms", ASCENDING)])])
+    await db.voice_clip_pieces.create_indexes([IndexModel([("tenant_id", ASCENDING)]), IndexModel([("clip_id", ASCENDING)])])
+
+
+async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+    removed = (await db.voice_clip_pieces.delete_many({"tenant_id": tenant_id})).deleted_count
+    return removed + (await db.voice_clips.delete_many({"tenant_id": tenant_id})).deleted_count
 
 
 def clip_id_for(message_id: str) -> str:
@@ -39,7 +52,13 @@ async def save_clip(
     for index, piece in enumerate(pieces):
         await db.voice_clip_pieces.replace_one(
             {"_id": f"{clip_id}:{index}"},
-            {"_id": f"{clip_id}:{index}", "tenant_id": tenant_id, "clip_id": clip_id, "n": index, "data": piece},
+            {
+                "_id": f"{clip_id}:{index}",
+                "tenant_id": tenant_id,
+                "clip_id": clip_id,
+                "n": index,
+                "data": base64.b64encode(piece).decode("ascii"),
+            },
             upsert=True,
         )
     await db.voice_clips.replace_one(
@@ -63,7 +82,7 @@ async def get_clip(db: AsyncDatabase, tenant_id: str, clip_id: str) -> VoiceClip
         return None
     ids = [f"{clip_id}:{index}" for index in range(int(record["pieces"]))]
     found = {
-        doc["_id"]: bytes(doc["data"]) async for doc in db.voice_clip_pieces.find({"_id": {"$in": ids}, "tenant_id": tenant_id})
+        doc["_id"]: base64.b64decode(doc["data"]) async for doc in db.voice_clip_pieces.find({"_id": {"$in": ids}, "tenant_id": tenant_id})
     }
     if len(found) != len(ids):
         return None
