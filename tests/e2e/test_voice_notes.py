@@ -431,3 +431,30 @@ async def test_a_customer_who_changes_number_stays_one_conversation(voice_client
         "Hi, I like your classes",
         "How much is the yoga pass?",
     ]
+
+
+async def test_the_thread_plays_the_recording_and_says_it_was_not_heard(voice_client, graph, groq):
+    from tests.dashboard.test_pages import hidden_token
+
+    fake, _ = graph
+    fake.media["7011"] = (OGG, "audio/ogg")
+    groq.transcriber = lambda sent: server_error(500)
+    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
+    tenant = await seeded_tenant(voice_client, email=email, campaign={**CAMPAIGN, "target_platform": "all"})
+    await connect_channel(voice_client, tenant, "whatsapp", WA_PHONE_ID, token=WA_TOKEN)
+    await post_webhook(voice_client, "whatsapp", wa_voice("15551230011", "7011"))
+    detail = await conversation_with(voice_client, tenant, "15551230011", inbound=1)
+    url = _voice_message(detail)["media"]["url"]
+
+    token = hidden_token(await (await voice_client.get("/login")).text())
+    login = await voice_client.post(
+        "/login", data={"email": email, "password": "correct horse battery", "csrf_token": token}, allow_redirects=False
+    )
+    assert login.status == 303
+    page = await voice_client.get(f"/conversations/{detail['id']}")
+    html = await page.text()
+    assert f'<audio controls preload="none" src="{url}">' in html
+    assert "not transcribed: listen to it and answer the customer yourself" in html
+    assert "media-src 'self'" in page.headers["Content-Security-Policy"]
+    played = await voice_client.get(url)  # the page's own session plays it
+    assert played.status == 200 and await played.read() == OGG
