@@ -30,6 +30,7 @@ from bot.conversations.turn_plan import (
     turn_counts,
     usage_counts,
 )
+from bot.conversations.undelivered import note_failed
 from bot.metrics import Metrics
 from bot.pipeline import classify_turn, run_turn
 from bot.pipeline.model_client import ModelClient
@@ -207,6 +208,10 @@ class TurnRunner:
         if first_answer:
             changes["first_reply_at"] = now
         await convs.close_turn(db, tenant_id, conversation.id, last_message_at=now if outcome.recorded else None, **changes)
+        if outcome.sent and any(m.media and not m.media.get("heard") for m in pending):
+            # The customer was told a person will listen: the owner is told too, as of any customer left unanswered
+            # (the banner, the inbox, the alert email), until someone of the team answers.
+            await note_failed(db, conversation, problem="voice_unheard", message_id="", now=now)
         complaint = result.classification.intent.value in COMPLAINT_INTENTS and await convs.note_complaint(
             db, tenant_id, conversation
         )

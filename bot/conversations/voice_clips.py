@@ -82,7 +82,8 @@ async def get_clip(db: AsyncDatabase, tenant_id: str, clip_id: str) -> VoiceClip
         return None
     ids = [f"{clip_id}:{index}" for index in range(int(record["pieces"]))]
     found = {
-        doc["_id"]: base64.b64decode(doc["data"]) async for doc in db.voice_clip_pieces.find({"_id": {"$in": ids}, "tenant_id": tenant_id})
+        doc["_id"]: base64.b64decode(doc["data"])
+        async for doc in db.voice_clip_pieces.find({"_id": {"$in": ids}, "tenant_id": tenant_id})
     }
     if len(found) != len(ids):
         return None

@@ -205,6 +205,19 @@ async def test_transcription_down_tells_the_customer_and_a_person_takes_over(voi
     assert voice["state"] == "held"  # it waits for the person who will listen to it
     played = await voice_client.get(voice["media"]["url"], headers=tenant.headers)
     assert played.status == 200 and await played.read() == OGG  # the person can listen to it
+    # The owner is told as of any customer left unanswered: the banner's count, the inbox, the alert email.
+    assert detail["delivery"] == "failed"
+    assert detail["delivery_error"] == (
+        "Not answered: A voice message could not be transcribed. "
+        "Listen to it in the conversation and answer the customer yourself."
+    )
+
+    answered = await voice_client.post(
+        f"/api/conversations/{detail['id']}/reply", json={"text": "Hi! Yes, the pass is $49."}, headers=tenant.headers
+    )
+    assert answered.status == 201, await answered.text()
+    after = await conversation_with(voice_client, tenant, "15551230003", inbound=1)
+    assert after["delivery"] == "ok" and _voice_message(after)["state"] == "answered"
 
 
 async def test_a_slow_transcription_is_given_up_and_handed_over(client_with, graph, groq):
