@@ -76,6 +76,11 @@ async def save_clip(
     )
 
 
+async def place_clip(db: AsyncDatabase, tenant_id: str, clip_id: str, conversation_id: str) -> None:
+    """The conversation of a clip kept before its conversation existed (a first message that was a voice note)."""
+    await db.voice_clips.update_one({"_id": clip_id, "tenant_id": tenant_id}, {"$set": {"conversation_id": conversation_id}})
+
+
 async def get_clip(db: AsyncDatabase, tenant_id: str, clip_id: str) -> VoiceClip | None:
     record = await db.voice_clips.find_one({"_id": clip_id, "tenant_id": tenant_id})
     if record is None:

@@ -24,6 +24,7 @@ from bot.conversations.records import Conversation, ConversationStatus, InboundS
 from bot.conversations.sending import ReplySender
 from bot.conversations.source import record_referral
 from bot.conversations.undelivered import fail_after_retries, note_failed
+from bot.conversations.voice_clips import place_clip
 from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.comment_replies import CommentReplier
 from bot.inbound.event_plan import (
@@ -247,6 +248,8 @@ class EventDispatcher:
         created = False
         if conversation is None:
             conversation, created = await self._create(account, event, text, now, started)
+            if media and media.get("id"):
+                await place_clip(db, tenant_id, media["id"], conversation.id)
         else:
             conversation = await self._refresh(conversation, event, text, started)
         conversation = await self._attribute(conversation, event.referral, msgs.message_time(event, now))

@@ -212,7 +212,7 @@ async def voice_clip(request: web.Request) -> web.Response:
     """A customer's recording in this conversation, to play (404 for another business's, or another conversation's)."""
     conversation = await _owned(request)
     clip = await get_clip(db_of(request), tenant_id(request), request.match_info["clip_id"])
-    if clip is None or clip.conversation_id not in ("", conversation.id):
+    if clip is None or clip.conversation_id != conversation.id:
         raise not_found("recording")
     kind = clip.mime_type if clip.mime_type.startswith(("audio/", "video/")) else "application/octet-stream"
     # The bytes are the customer's: played here, never run (every answer carries nosniff and the strict CSP).

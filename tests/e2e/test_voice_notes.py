@@ -312,6 +312,11 @@ async def test_a_recording_is_played_only_by_its_own_business(voice_client, grap
         await voice_client.get(f"/api/conversations/{conversation_id}/voice/clip_{'0' * 32}", headers=tenant.headers)
     ).status == 404
     assert (await voice_client.get(f"/api/conversations/nope/voice/{clip_id}", headers=tenant.headers)).status == 404
+    # Nor through another conversation of the same business.
+    await post_webhook(voice_client, "whatsapp", wa_text("15551239999", "Hello"))
+    elsewhere = await conversation_with(voice_client, tenant, "15551239999", inbound=1)
+    assert (await voice_client.get(f"/api/conversations/{elsewhere['id']}/voice/{clip_id}", headers=tenant.headers)).status == 404
+    assert (await voice_client.get(url, headers=tenant.headers)).status == 200
 
 
 async def test_a_redelivered_voice_note_is_neither_downloaded_nor_transcribed_again(voice_client, graph, groq, redis):
