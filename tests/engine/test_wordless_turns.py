@@ -70,3 +70,24 @@ def test_the_language_hint_is_what_the_customer_wrote_lately() -> None:
     assert voice_language([]) == ""
     # Whisper calls Norwegian Bokmål "no".
     assert voice_language(["God morgen, jeg vil gjerne bestille en time i morgen tidlig"]) == "no"
+
+
+def test_messengers_stickers_old_and_new_are_wordless() -> None:
+    from channels.messenger import MESSENGER
+
+    def delivery(attachment: dict) -> dict:  # type: ignore[type-arg]
+        item = {
+            "sender": {"id": "PSID_1"},
+            "recipient": {"id": "PAGE_1"},
+            "timestamp": 1700000000000,
+            "message": {"mid": "m_1", "attachments": [attachment]},
+        }
+        return {"object": "page", "entry": [{"id": "PAGE_1", "time": 1700000000000, "messaging": [item]}]}
+
+    # The thumbs-up is an image with a sticker id; since June 2026 Meta also sends `type: sticker`.
+    for attachment in (
+        {"type": "image", "payload": {"url": "https://cdn.example/like.png", "sticker_id": 369239263222822}},
+        {"type": "sticker", "payload": {"url": "https://cdn.example/s.png", "sticker_id": 1}},
+    ):
+        [event] = MESSENGER.parse(delivery(attachment))
+        assert isinstance(event, InboundMessage) and wordless_kind(event) == "sticker", attachment
