@@ -34,6 +34,3 @@ class GroqTranscriber:
             status = getattr(exc, "status_code", None)
             raise TranscriptionFailed(f"{type(exc).__name__} {status or ''}".strip()) from exc
         return str(getattr(result, "text", "") or "")
-
-    async def close(self) -> None:
-        await self._client.close()
