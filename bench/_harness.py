@@ -94,7 +94,9 @@ class TimedGraph:
         call = self.fake.calls[-1]
         if call.method == "POST" and call.path.endswith("/messages"):
             body = call.json
-            self.arrived.setdefault((body.get("recipient") or {}).get("id") or body.get("to", ""), time.perf_counter())
+            named = body.get("recipient")
+            recipient = (named.get("id") if isinstance(named, dict) else named) or body.get("to", "")
+            self.arrived.setdefault(recipient, time.perf_counter())
         return response
 
     def app(self) -> web.Application:

@@ -66,6 +66,9 @@ class InboundMessage(_Event):
     story_id: str = ""  # the Instagram story a story reply answers (its URL expires and is not kept)
     # Delivered on the standby channel: another app owns the thread (handover), so the bot must not answer.
     standby: bool = False
+    # WhatsApp's business-scoped user id (BSUID, "US.1349…"), when Meta sends one. A customer who hides their number
+    # behind a username has only this (it is then `customer_id` too); one who shows it has both.
+    customer_user_id: str = ""
 
 
 class Echo(_Event):
@@ -133,6 +136,15 @@ class Comment(_Event):
     from_account: bool = False
 
 
+class CustomerMoved(_Event):
+    """The customer now writes from another id (WhatsApp's `user_changed_number`): their conversation follows.
+    `customer_id` is the id they had, `new_customer_id` the one they have."""
+
+    kind: Literal["moved"] = "moved"
+    message_id: str = ""
+    new_customer_id: str
+
+
 class Unsupported(_Event):
     """A delivery item the platform marked unsupported, or one we do not handle (kept for the log)."""
 
@@ -154,6 +166,15 @@ def unparseable(platform: str, account_id: str, error: Exception) -> Unsupported
 
 
 ChannelEvent = Annotated[
-    InboundMessage | Echo | Receipt | StatusUpdate | Reaction | MessageDeleted | StandaloneReferral | Comment | Unsupported,
+    InboundMessage
+    | Echo
+    | Receipt
+    | StatusUpdate
+    | Reaction
+    | MessageDeleted
+    | StandaloneReferral
+    | Comment
+    | CustomerMoved
+    | Unsupported,
     Field(discriminator="kind"),
 ]

@@ -34,6 +34,7 @@ Problem = Literal[
     "blocked",  # the customer cannot receive messages from this account
     "refused",  # Meta refused this message for another reason
     "not_answered",  # the bot could not answer (its own failure, not Meta's)
+    "voice_unheard",  # a voice note could not be transcribed: the customer was told a person will listen
 ]
 PROBLEMS: tuple[str, ...] = get_args(Problem)
 
@@ -98,6 +99,7 @@ def cause(problem: str, platform: str) -> str:
         "blocked": f"This customer cannot receive messages from you on {service} (they may have blocked you or left).",
         "refused": f"{service} refused this message.",
         "not_answered": "Something went wrong on our side while answering.",
+        "voice_unheard": "A voice message could not be transcribed.",
     }
     return sentences[known_problem(problem)]
 
@@ -111,11 +113,15 @@ def way_out(problem: str) -> str:
         return "Retrying will not help; answer the customer another way."
     if problem == "refused":
         return "Change the message and send it again, or press Retry."
+    if problem == "voice_unheard":
+        return "Listen to it in the conversation and answer the customer yourself."
     return "We will keep the message; press Retry."
 
 
 def not_sent(problem: str, platform: str) -> str:
     """The whole line an owner reads about a message that did not go out."""
+    if known_problem(problem) == "voice_unheard":  # the customer was told a person will listen: nothing failed to go
+        return f"Not answered: {cause(problem, platform)} {way_out(problem)}"
     return f"Not sent: {cause(problem, platform)} {way_out(problem)}"
 
 

@@ -22,6 +22,7 @@ CAUSES = {
     "blocked": N_("This customer cannot receive messages from you on {service} (they may have blocked you or left)."),
     "refused": N_("{service} refused this message."),
     "not_answered": N_("Something went wrong on our side while answering."),
+    "voice_unheard": N_("A voice message could not be transcribed."),
 }
 
 
@@ -39,11 +40,15 @@ def way_out(problem: str) -> str:
         return gettext("Retrying will not help; answer the customer another way.")
     if problem == "refused":
         return gettext("Change the message and send it again, or press Retry.")
+    if problem == "voice_unheard":
+        return gettext("Listen to it in the conversation and answer the customer yourself.")
     return gettext("We will keep the message; press Retry.")
 
 
 def not_sent(problem: str, platform: str) -> str:
     """The whole line an owner reads about a message that did not go out."""
+    if known_problem(problem) == "voice_unheard":  # the customer was told a person will listen: nothing failed to go
+        return gettext("Not answered: {cause} {way_out}").format(cause=cause(problem, platform), way_out=way_out(problem))
     return gettext("Not sent: {cause} {way_out}").format(cause=cause(problem, platform), way_out=way_out(problem))
 
 

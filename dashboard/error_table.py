@@ -51,6 +51,7 @@ NOT_FOUND = {
     "document": N_("document not found"),
     "test_question": N_("test question not found"),
     "conversation": N_("conversation not found"),
+    "recording": N_("recording not found"),
     "leo_thread": N_("no such thread"),
     "spend": N_("spend not found"),
     "webhook": N_("webhook not found"),

@@ -17,6 +17,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
+        # Customers' voice notes play from this site's own URLs, never from Meta's.
+        "media-src 'self'",
         # No page embeds a plugin: an injected <object> or <embed> runs nothing (default-src would allow this site's).
         "object-src 'none'",
         "frame-ancestors 'none'",

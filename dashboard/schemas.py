@@ -481,6 +481,18 @@ class ActionOut(Out):
     at: datetime
 
 
+class MediaOut(Out):
+    """A customer's recording: `url` plays it (absent when it could not be downloaded); `heard` is false when no
+    transcript was made, and `problem` says why (`too_large`, `unavailable`, `no_transcriber`,
+    `transcription_failed`, `no_words`)."""
+
+    kind: Literal["voice", "audio"]
+    heard: bool
+    url: str | None = None
+    mime_type: str | None = None
+    problem: str | None = None
+
+
 class MessageOut(Out):
     """One message; inbound ones carry intent, confidence and state, outbound ones source and delivery."""
 
@@ -493,6 +505,7 @@ class MessageOut(Out):
     confidence: float | None = None
     state: str | None = None
     attachments: list[dict[str, Any]] | None = None
+    media: MediaOut | None = Field(default=None, description="a voice note or audio file; `text` is its transcript")
     comment: bool | None = Field(default=None, description="true for the comment under a post the conversation began with")
     source: str | None = None
     delivery: str | None = None

@@ -47,6 +47,12 @@ class FakeGraph:
     comment_times: dict[str, float] = field(default_factory=dict)  # comment id -> when it was written (epoch s)
     unreplyable: set[str] = field(default_factory=set)  # comments whose author cannot be answered (10903)
     replied_comments: set[str] = field(default_factory=set)
+    # Customers' media: WhatsApp's by media id (`GET /{media-id}` answers a URL, fetched with the same bearer token),
+    # Messenger's and Instagram's at a CDN path (`/cdn/{name}`, no token). Each is (bytes, MIME type).
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    cdn: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    expired_media: set[str] = field(default_factory=set)  # their download URL has expired (Meta's 404)
+    chunked_media: bool = False  # send files without a Content-Length, as a stream
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def refuses(self, token: str) -> bool:
@@ -56,7 +62,7 @@ class FakeGraph:
         return [c for c in self.calls if c.method == "GET" and c.query.get("fields", "").startswith("id,")]
 
     def private_replies(self) -> list[GraphCall]:
-        return [c for c in self.sends() if "comment_id" in (c.json.get("recipient") or {})]
+        return [c for c in self.sends() if isinstance(c.json.get("recipient"), dict) and "comment_id" in c.json["recipient"]]
 
     def public_replies(self) -> list[GraphCall]:
         return [c for c in self.calls if c.method == "POST" and c.path.endswith(("/comments", "/replies"))]
@@ -116,6 +122,8 @@ class FakeGraph:
                 },
                 status=400,
             )
+        if request.method == "GET" and (served := await self._media(request, token)) is not None:
+            return served
         account = _ACCOUNT_PATH.fullmatch(request.path)
         if request.method == "GET" and account and request.query.get("fields", "").startswith("id,"):
             account_id = self.aliases.get(account.group(1), account.group(1))
@@ -125,7 +133,9 @@ class FakeGraph:
                 )
             return web.json_response({"id": account_id, "name": f"Page {account_id}"})
         failure = self.fail_next.pop(0) if self.fail_next else self.failing
-        comment_id = (body.get("recipient") or {}).get("comment_id", "") if request.path.endswith("/messages") else ""
+        # Meta's page sends name a recipient object; a WhatsApp send to a user id names it as a string.
+        recipient_object = body.get("recipient") if isinstance(body.get("recipient"), dict) else {}
+        comment_id = recipient_object.get("comment_id", "") if request.path.endswith("/messages") else ""
         if failure is None and comment_id:
             failure = self._comment_refusal(comment_id)
             if failure is None:
@@ -145,16 +155,60 @@ class FakeGraph:
                 return web.json_response(
                     {
                         "messaging_product": "whatsapp",
-                        "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                        "contacts": [{"input": body.get("to") or body.get("recipient"), "wa_id": body.get("to", "")}],
                         "messages": [{"id": f"wamid.OUT{n}"}],
                     }
                 )
             # A private reply names the commenter by the id the page's thread with them has.
-            recipient = (body.get("recipient") or {}).get("id") or (f"PSID_{comment_id}" if comment_id else "")
+            recipient = recipient_object.get("id") or (f"PSID_{comment_id}" if comment_id else "")
             return web.json_response({"recipient_id": recipient, "message_id": f"m_out_{n}"})
         if failure is None and request.method == "POST" and request.path.endswith(("/comments", "/replies")):
             return web.json_response({"id": f"{request.path.split('/')[-2]}_reply"})
         return web.json_response({"success": True})
+
+    def media_downloads(self) -> list[GraphCall]:
+        return [c for c in self.calls if "/media-download/" in c.path or c.path.startswith("/cdn/")]
+
+    async def _media(self, request: web.Request, token: str) -> web.StreamResponse | None:
+        """A media lookup or download, or None for any other call."""
+        tail = request.path.rsplit("/", 1)[-1]
+        if "/media-download/" in request.path:
+            if not token:
+                return web.json_response({"error": {"message": "Authentication required", "code": 190}}, status=401)
+            if tail in self.expired_media or tail not in self.media:
+                return web.Response(status=404, text="URL signature expired")
+            return await self._file(request, *self.media[tail])
+        if request.path.startswith("/cdn/"):
+            if tail not in self.cdn:
+                return web.Response(status=404, text="URL signature expired")
+            return await self._file(request, *self.cdn[tail])
+        if tail in self.media and not request.query.get("fields"):
+            data, mime = self.media[tail]
+            url = str(request.url.origin()) + f"/media-download/{tail}"
+            return web.json_response(
+                {
+                    "messaging_product": "whatsapp",
+                    "url": url,
+                    "mime_type": mime,
+                    "sha256": "x",
+                    "file_size": len(data),
+                    "id": tail,
+                }
+            )
+        return None
+
+    async def _file(self, request: web.Request, data: bytes, mime: str) -> web.StreamResponse:
+        if not self.chunked_media:
+            return web.Response(body=data, content_type=mime)
+        response = web.StreamResponse(headers={"Content-Type": mime})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        for start in range(0, len(data), 64 * 1024):
+            try:
+                await response.write(data[start : start + 64 * 1024])
+            except ConnectionResetError:  # the reader stopped: the file was refused
+                break
+        return response
 
     def app(self) -> web.Application:
         app = web.Application()

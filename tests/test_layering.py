@@ -94,9 +94,9 @@ ROOMS: dict[str, Room] = {
         ("pymongo",),
     ),
     "bot.inbound": Room(
-        "the stream, the worker, event dispatch",
+        "the stream, the worker, event dispatch, voice notes read",
         {"bot": ANY, "bot.pipeline": ANY, "bot.sales": ANY, "bot.conversations": ANY, "channels": ANY, "knowledge": ANY},
-        ("pymongo", "redis"),
+        ("pymongo", "redis", "aiohttp"),
     ),
     "bot.evaluation": Room(
         "the quality report",
@@ -106,7 +106,7 @@ ROOMS: dict[str, Room] = {
     "bot.runtime": Room(
         "the process: settings, servers, services, the app, the model client",
         {**{room: ANY for room in BOT_DOMAIN}, "channels": ANY, "knowledge": ANY},
-        ("aiohttp", "pymongo", "redis", "langchain_groq"),
+        ("aiohttp", "pymongo", "redis", "langchain_groq", "groq"),
     ),
     "bot.__main__": Room(
         "the process's entry: hands the owner side to the runtime",

@@ -46,9 +46,18 @@ def message_time(event: InboundMessage | StandaloneReferral, now: datetime) -> d
 
 
 async def record_inbound(
-    db: AsyncDatabase, tenant_id: str, conversation: Conversation, event: InboundMessage, text: str, *, now: datetime
+    db: AsyncDatabase,
+    tenant_id: str,
+    conversation: Conversation,
+    event: InboundMessage,
+    text: str,
+    *,
+    now: datetime,
+    wordless: str = "",
+    media: dict[str, Any] | None = None,
 ) -> tuple[Message, bool]:
-    """Store a customer's message once. Returns it and whether it is new (False on a redelivery)."""
+    """Store a customer's message once. Returns it and whether it is new (False on a redelivery). `wordless` and
+    `media`: see `Message`."""
     at = message_time(event, now)
     doc: dict[str, Any] = {
         "_id": inbound_message_id(event.platform, event.account_id, event.message_id),
@@ -66,6 +75,10 @@ async def record_inbound(
         doc["payload"] = event.payload
     if event.attachments:
         doc["attachments"] = [a.model_dump(exclude_defaults=True) for a in event.attachments]
+    if wordless:
+        doc["wordless"] = wordless
+    if media:
+        doc["media"] = media
     try:
         await db.messages.insert_one(doc)
     except DuplicateKeyError:

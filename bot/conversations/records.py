@@ -98,7 +98,10 @@ class Conversation(BaseModel):
     tenant_id: str
     platform: str
     account_id: str
-    customer_id: str
+    customer_id: str  # whom sends go to: a PSID, an IGSID, a WhatsApp phone id or, for a hidden number, a BSUID
+    # WhatsApp's business-scoped user id when Meta sent one: the customer is found by it too, whichever of their
+    # phone or user id a message carries.
+    customer_user_id: str = ""
     customer_name: str = ""
     status: ConversationStatus = ConversationStatus.bot
     campaign_id: str = ""
@@ -152,6 +155,12 @@ class Message(BaseModel):
     interaction: str = ""
     payload: str = ""
     attachments: list[dict[str, Any]] = Field(default_factory=list)
+    # Inbound, sent without words (no text, no caption): what it was (image, sticker, video, file, location,
+    # contact), so the turn acknowledges it instead of reading its stand-in text.
+    wordless: str = ""
+    # Inbound audio: the stored recording (`voice_clips.py`) and whether it was heard. `{id, kind (voice | audio),
+    # mime_type, size, heard, problem}`; `id` is absent when the file could not be had, `problem` says why.
+    media: dict[str, Any] = Field(default_factory=dict)
     state: str = ""  # inbound: an InboundState
     intent: str = ""
     confidence: float = 0.0

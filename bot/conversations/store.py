@@ -12,7 +12,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from bot.conversations import source
+from bot.conversations import source, voice_clips
 from bot.conversations.records import (
     NEVER,
     TIME_FIELDS,
@@ -49,6 +49,10 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
         [
             IndexModel([("platform", ASCENDING), ("account_id", ASCENDING), ("customer_id", ASCENDING)], unique=True),
             IndexModel([("tenant_id", ASCENDING), ("last_message_at_ms", DESCENDING)]),
+            # A WhatsApp customer found by their business-scoped user id (their number hidden, or shown again).
+            IndexModel(
+                [("tenant_id", ASCENDING), ("platform", ASCENDING), ("account_id", ASCENDING), ("customer_user_id", ASCENDING)]
+            ),
             IndexModel([("tenant_id", ASCENDING), ("status", ASCENDING)]),
             # The owner's "not answered" list and count, and the alerts' look for new failures.
             IndexModel([("tenant_id", ASCENDING), ("delivery", ASCENDING)]),
@@ -57,6 +61,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
             IndexModel([("tenant_id", ASCENDING), ("changed_at_ms", ASCENDING)]),
         ]
     )
+    await voice_clips.ensure_indexes(db)
     await db.messages.create_indexes(
         [
             IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING), ("at", ASCENDING)]),
@@ -81,6 +86,7 @@ async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
     removed += (await db.conversations.delete_many({"tenant_id": tenant_id})).deleted_count
     removed += await source.delete_tenant_data(db, tenant_id)
     removed += (await db[COMMENT_REPLIES].delete_many({"tenant_id": tenant_id})).deleted_count
+    removed += await voice_clips.delete_tenant_data(db, tenant_id)
     return removed
 
 
@@ -176,6 +182,36 @@ async def find_conversation(
         {"tenant_id": tenant_id, "platform": platform, "account_id": account_id, "customer_id": customer_id}
     )
     return _conversation(doc) if doc else None
+
+
+async def find_customer_conversation(
+    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_user_id: str = ""
+) -> Conversation | None:
+    """The customer's conversation, by the id the message names or else by their business-scoped user id: a
+    WhatsApp customer who hides their number now (or shows it again) is still the same conversation."""
+    found = await find_conversation(db, tenant_id, platform, account_id, customer_id)
+    if found is not None or not customer_user_id:
+        return found
+    doc = await db.conversations.find_one(
+        {"tenant_id": tenant_id, "platform": platform, "account_id": account_id, "customer_user_id": customer_user_id}
+    )
+    return _conversation(doc) if doc else None
+
+
+async def move_customer(db: AsyncDatabase, conversation: Conversation, new_customer_id: str) -> Conversation | None:
+    """The conversation now goes to `new_customer_id` (the customer's new number, or their user id when the number
+    is hidden), and so does its lead. None, and nothing changed, when that id has a conversation of its own."""
+    taken = await find_conversation(db, conversation.tenant_id, conversation.platform, conversation.account_id, new_customer_id)
+    if taken is not None:
+        return None
+    try:
+        moved = await update_conversation(db, conversation.tenant_id, conversation.id, customer_id=new_customer_id)
+    except DuplicateKeyError:  # another worker moved or created it meanwhile
+        return None
+    await db.leads.update_many(
+        {"tenant_id": conversation.tenant_id, "conversation_id": conversation.id}, {"$set": {"customer_id": new_customer_id}}
+    )
+    return moved
 
 
 async def get_conversation(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Conversation | None:

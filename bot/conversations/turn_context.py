@@ -74,7 +74,8 @@ async def understood_turn(
     question in each language of the documents, searched with too) and what that call cost. The engine, the
     playground and the quality report all go through here."""
     reading, spent = None, None
-    if model is not None:
+    # A burst without words (an image alone, a voice note not heard) gives the model nothing to read.
+    if model is not None and any(text.strip() for text in turn_texts):
         languages = await knowledge_index.document_languages(db, tenant_id, fresh_since=fresh_since)
         reading, spent = await read_message(model, turn_texts, history, languages)
     # A follow-up ("and on Saturday?") is searched with the customer's previous message; a burst that asks
@@ -104,6 +105,8 @@ async def turn_context(
     referral_ref: str = "",
     customer_name: str = "",
     customer_id: str = "",
+    turn_media: list[str] | None = None,
+    voice_unheard: bool = False,
     model: ModelClient | None = None,
     fresh_since: float | None = None,
 ) -> TurnContext:
@@ -127,6 +130,8 @@ async def turn_context(
         campaign=choose_campaign(joined, campaigns, current, referral_ref),
         history=history,
         turn_texts=texts,
+        turn_media=turn_media or [],
+        voice_unheard=voice_unheard,
         lead=lead,
         facts=knowledge.facts,
         passages=knowledge.passages,
@@ -154,13 +159,15 @@ async def load_turn_context(
         db,
         conversation.tenant_id,
         conversation.platform,
-        [m.text for m in messages.pending if m.text],
+        [m.text for m in messages.pending if m.text and not m.wordless],
         [HistoryItem(sender=m.sender, text=m.text) for m in seen][-HISTORY_LIMIT:],
         lead,
         current_campaign_id=conversation.campaign_id,
         referral_ref=conversation.referral_ref,
         customer_name=conversation.customer_name,
         customer_id=conversation.customer_id,
+        turn_media=[m.wordless for m in messages.pending if m.wordless],
+        voice_unheard=any(m.media and not m.media.get("heard") for m in messages.pending),
         model=model,
         fresh_since=fresh_since,
     )

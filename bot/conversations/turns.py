@@ -31,6 +31,7 @@ from bot.conversations.turn_plan import (
     turn_counts,
     usage_counts,
 )
+from bot.conversations.undelivered import note_failed
 from bot.metrics import Metrics
 from bot.pipeline import classify_turn, run_turn
 from bot.pipeline.model_client import ModelClient
@@ -187,9 +188,11 @@ class TurnRunner:
             raise
         now = self._clock.now()
         intent, confidence = result.classification.intent.value, result.classification.confidence
-        held = held_for_a_person(
-            [m.id for m in pending if m.text], result.reply.unanswered, hands_over=status == ConversationStatus.handoff
-        )
+        hands_over = status == ConversationStatus.handoff
+        texted = [m.id for m in pending if m.text and not m.wordless]  # the texts the pipeline read, in order
+        held = held_for_a_person(texted, result.reply.unanswered, hands_over=hands_over)
+        # A voice note nobody could hear waits for the person who will listen to it.
+        held += [m.id for m in pending if hands_over and m.media and not m.media.get("heard") and m.id not in held]
         # One write takes every message of the turn out of pending, so a retry never finds part of the turn still
         # waiting (its id would differ, and its reply be sent again); only then are the unanswered ones held.
         await msgs.mark_inbound(
@@ -208,6 +211,10 @@ class TurnRunner:
         await convs.close_turn(db, tenant_id, conversation.id, last_message_at=now if outcome.recorded else None, **changes)
         if status is not None:
             await tell_status(db, conversation, status, turn_id, now)
+        if outcome.sent and any(m.media and not m.media.get("heard") for m in pending):
+            # The customer was told a person will listen: the owner is told too, as of any customer left unanswered
+            # (the banner, the inbox, the alert email), until someone of the team answers.
+            await note_failed(db, conversation, problem="voice_unheard", message_id="", now=now)
         complaint = result.classification.intent.value in COMPLAINT_INTENTS and await convs.note_complaint(
             db, tenant_id, conversation
         )

@@ -24,6 +24,7 @@ from bot.conversations.records import Conversation, ConversationStatus, InboundS
 from bot.conversations.sending import ReplySender
 from bot.conversations.source import record_referral
 from bot.conversations.undelivered import fail_after_retries, note_failed
+from bot.conversations.voice_clips import place_clip
 from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.comment_replies import CommentReplier
 from bot.inbound.event_plan import (
@@ -34,9 +35,12 @@ from bot.inbound.event_plan import (
     message_text,
     plan_inbound,
     referral_hint,
+    voice_attachment,
+    wordless_kind,
 )
 from bot.inbound.failures import is_bad_event, is_store_outage
 from bot.inbound.shared_reads import SharedReads
+from bot.inbound.voice import VoiceReader
 from bot.log_context import tenant_id_var
 from bot.metrics import Metrics
 from bot.pipeline import choose_campaign
@@ -47,6 +51,7 @@ from channels.events import (
     UNPARSEABLE,
     ChannelEvent,
     Comment,
+    CustomerMoved,
     Echo,
     InboundMessage,
     MessageDeleted,
@@ -78,6 +83,7 @@ class EventDispatcher:
         *,
         meta_app_id: str,
         comments: CommentReplier | None = None,
+        voice: VoiceReader | None = None,
     ) -> None:
         self._db = db
         self._knowledge = knowledge
@@ -88,6 +94,7 @@ class EventDispatcher:
         self._clock = clock
         self._meta_app_id = meta_app_id
         self._comments = comments  # None: comments are read and left unanswered
+        self._voice = voice  # None: a voice note is not downloaded, and goes to a person
         # Events name their account (page, Instagram account, WhatsApp number); this is how the tenant is found.
         self._accounts: SharedReads[tuple[str, str], ChannelAccount | None] = SharedReads(
             lambda key: find_by_platform_account(db, *key)
@@ -202,6 +209,8 @@ class EventDispatcher:
             await self._on_status(account, event)
         elif isinstance(event, StandaloneReferral):
             await self._on_referral(account, event)
+        elif isinstance(event, CustomerMoved):
+            await self._on_moved(account, event)
         elif isinstance(event, Comment) and self._comments is not None:
             await self._comments.on_comment(account, event)
         elif isinstance(event, (Reaction, MessageDeleted)):
@@ -232,15 +241,21 @@ class EventDispatcher:
         self, account: ChannelAccount, event: InboundMessage, settings: BotSettings, started: float
     ) -> Conversation | None:
         db, tenant_id, now = self._db, account.tenant_id, self._clock.now()
-        text = message_text(event)
-        conversation = await convs.find_conversation(db, tenant_id, event.platform, event.account_id, event.customer_id)
+        conversation = await convs.find_customer_conversation(
+            db, tenant_id, event.platform, event.account_id, event.customer_id, event.customer_user_id
+        )
+        text, media = await self._words_of(account, conversation, event)
         created = False
         if conversation is None:
             conversation, created = await self._create(account, event, text, now, started)
+            if media and media.get("id"):
+                await place_clip(db, tenant_id, media["id"], conversation.id)
         else:
             conversation = await self._refresh(conversation, event, text, started)
         conversation = await self._attribute(conversation, event.referral, msgs.message_time(event, now))
-        message, is_new = await msgs.record_inbound(db, tenant_id, conversation, event, text, now=now)
+        message, is_new = await msgs.record_inbound(
+            db, tenant_id, conversation, event, text, now=now, wordless=wordless_kind(event), media=media
+        )
         action = plan_inbound(is_new=is_new, state=message.state, standby=event.standby, written_at=message.at, now=now)
         if action == InboundAction.redelivered:
             log.info("redelivered message ignored", extra={"platform": event.platform})
@@ -269,6 +284,24 @@ class EventDispatcher:
             return None
         return conversation
 
+    async def _words_of(
+        self, account: ChannelAccount, conversation: Conversation | None, event: InboundMessage
+    ) -> tuple[str, dict[str, Any] | None]:
+        """The message's text, and for a recording its transcript and stored clip. A recording is fetched and
+        transcribed once: a redelivery of a message already stored reads nothing again."""
+        audio = voice_attachment(event)
+        if audio is None:
+            return message_text(event), None
+        message_id = msgs.inbound_message_id(event.platform, event.account_id, event.message_id)
+        stored = await msgs.get_message(self._db, account.tenant_id, message_id)
+        if stored is not None:
+            return stored.text, stored.media or None
+        if self._voice is None:
+            return event.text.strip(), {"kind": "voice", "heard": False, "problem": "no_transcriber"}
+        heard = await self._voice.hear(account, conversation, audio, message_id)
+        caption = event.text.strip()
+        return (f"{caption} {heard.text}".strip() if heard.text else caption), heard.media
+
     async def _create(
         self, account: ChannelAccount, event: InboundMessage, text: str, now: datetime, started: float
     ) -> tuple[Conversation, bool]:
@@ -281,6 +314,8 @@ class EventDispatcher:
             fields["referral_ref"] = hint
         if campaign_id:
             fields["campaign_id"] = campaign_id
+        if event.customer_user_id:
+            fields["customer_user_id"] = event.customer_user_id
         return await convs.create_conversation(
             self._db,
             account.tenant_id,
@@ -295,7 +330,10 @@ class EventDispatcher:
     async def _refresh(self, conversation: Conversation, event: InboundMessage, text: str, started: float) -> Conversation:
         """An existing conversation after this message: a name WhatsApp sent, an ad's referral, and a campaign
         if it has none yet (chosen before anything is counted, so its first messages count for it)."""
+        conversation = await self._same_customer(conversation, event)
         fields: dict[str, str | None] = {}
+        if event.customer_user_id and event.customer_user_id != conversation.customer_user_id:
+            fields["customer_user_id"] = event.customer_user_id
         if event.customer_name and event.customer_name != conversation.customer_name:
             fields["customer_name"] = event.customer_name
         if hint := referral_hint(event.referral):
@@ -308,6 +346,24 @@ class EventDispatcher:
         if not fields:
             return conversation
         return await convs.update_conversation(self._db, conversation.tenant_id, conversation.id, **fields) or conversation
+
+    async def _same_customer(self, conversation: Conversation, event: InboundMessage) -> Conversation:
+        """A conversation found by the customer's user id while the message names another id: sends follow the id
+        the customer writes from now (a hidden number's user id, or the number shown again)."""
+        if conversation.customer_id == event.customer_id:
+            return conversation
+        moved = await convs.move_customer(self._db, conversation, event.customer_id)
+        if moved is not None:
+            log.info("customer writes from another id; the conversation follows", extra={"platform": event.platform})
+        return moved or conversation
+
+    async def _on_moved(self, account: ChannelAccount, event: CustomerMoved) -> None:
+        """The customer changed their number (WhatsApp's `user_changed_number`): one conversation still."""
+        conversation = await convs.find_conversation(
+            self._db, account.tenant_id, event.platform, event.account_id, event.customer_id
+        )
+        if conversation is not None and await convs.move_customer(self._db, conversation, event.new_customer_id):
+            log.info("customer changed number; the conversation follows", extra={"platform": event.platform})
 
     async def _fetch_name(self, account: ChannelAccount, conversation: Conversation) -> None:
         name = await self._names.lookup(account, conversation.customer_id)

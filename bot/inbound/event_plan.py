@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from bot.conversations.records import InboundState
 from bot.conversations.source import ConversationSource
-from channels.events import Echo, InboundMessage, Referral
+from channels.events import Attachment, Echo, InboundMessage, Referral
 from channels.outbound import OUR_METADATA_PREFIX
 
 # Meta's error codes for a send outside the customer-service window (Messenger, Instagram, WhatsApp).
@@ -47,6 +47,26 @@ def describe_attachments(event: InboundMessage) -> str:
             caption = f": {attachment.caption}" if attachment.caption else ""
             parts.append(f"[{attachment.type}{caption}]")
     return " ".join(parts)
+
+
+# What a customer may send without words that the bot acknowledges (and asks what they would like) rather than
+# reads: its stand-in text ("[image]") is for the owner, not an answerable question. Story mentions, shares and
+# posts keep their stand-ins, which say what the customer did.
+WORDLESS_KINDS = frozenset({"image", "sticker", "video", "file", "location", "contact", "gif"})
+
+
+def wordless_kind(event: InboundMessage) -> str:
+    """What a message without words sent ("" when it has words: text, a caption, a chosen button)."""
+    if event.text.strip() or event.payload or not event.attachments:
+        return ""
+    if any(a.caption.strip() or a.type not in WORDLESS_KINDS for a in event.attachments):
+        return ""
+    return event.attachments[0].type
+
+
+def voice_attachment(event: InboundMessage) -> Attachment | None:
+    """The recording a message carries (a voice note or an audio file), to be transcribed."""
+    return next((a for a in event.attachments if a.type == "audio" and (a.url or a.media_id)), None)
 
 
 def message_text(event: InboundMessage) -> str:

@@ -143,6 +143,8 @@ def _asks_question(ctx: TurnContext) -> bool:
 async def run_turn(ctx: TurnContext, *, model: ModelClient | None, timeout_s: float) -> TurnResult:
     """Answer the customer's burst. Correct without a model: the offline responder answers then."""
     started = time.perf_counter()
+    if ctx.voice_unheard or (ctx.turn_media and not ctx.turn_text):
+        return _without_words(ctx)
     # Quotes and instructions a message carries are not the customer's intent (own_words.py).
     own = [customer_own_words(text) for text in ctx.turn_texts]
     classification = classify_turn([text for text in own if text.strip()] or ctx.turn_texts, ctx.reading, language_of(ctx))
@@ -197,6 +199,20 @@ async def run_turn(ctx: TurnContext, *, model: ModelClient | None, timeout_s: fl
         lead=lead,
         usage=usage,
     )
+
+
+def _without_words(ctx: TurnContext) -> TurnResult:
+    """A burst with nothing to read: a voice note that could not be heard goes to a person (the customer is told
+    one will listen), and an image, a sticker or a file alone is acknowledged with a question back."""
+    lang = language_of(ctx)
+    if ctx.voice_unheard:
+        classification = Classification(intent=Intent.human_request, confidence=1.0)
+        reply = Reply(text=phrase("voice_unheard", lang), source="offline", handoff=True)
+    else:
+        classification = Classification(intent=Intent.small_talk, confidence=1.0)
+        key = "sticker_received" if all(kind == "sticker" for kind in ctx.turn_media) else "media_received"
+        reply = Reply(text=phrase(key, lang), source="offline")
+    return TurnResult(classification=classification, reply=reply, lead=update_lead(ctx, classification, reply))
 
 
 def _opened(ctx: TurnContext, reply: Reply) -> Reply:

@@ -103,6 +103,11 @@ class TurnContext(BaseModel):
     campaign: Campaign | None = None  # the one this conversation is about
     history: list[HistoryItem] = Field(default_factory=list)
     turn_texts: list[str] = Field(default_factory=list)  # the customer's burst, oldest first
+    # What the burst sent without words (image, sticker, video, file, location, contact), oldest first: a burst of
+    # nothing else is acknowledged, never read as text.
+    turn_media: list[str] = Field(default_factory=list)
+    # A voice note of the burst could not be heard (no transcription): a person listens to it instead.
+    voice_unheard: bool = False
     lead: LeadState = Field(default_factory=LeadState)
     facts: CatalogFacts
     passages: list[Passage] = Field(default_factory=list)

@@ -10,9 +10,11 @@ from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.comment_replies import CommentReplier
 from bot.inbound.dispatch import EventDispatcher
 from bot.inbound.draining import TurnGate
+from bot.inbound.voice import VoiceReader
 from bot.runtime.chat_model import SalesChatModel, build_chat_model
 from bot.runtime.services import Services
 from bot.runtime.settings import Settings
+from bot.runtime.transcriber import GroqTranscriber
 from channels.customer_names import CustomerNames
 from channels.pacing import SendPacer
 
@@ -33,6 +35,18 @@ def chat_model(settings: Settings) -> SalesChatModel | None:
     return build_chat_model(settings.groq_api_key, settings.groq_model, settings.groq_base_url, settings.groq_timeout_s)
 
 
+def transcriber(settings: Settings) -> GroqTranscriber | None:
+    """Groq's speech-to-text when a key is set; without one every voice note goes to a person."""
+    if not settings.groq_api_key:
+        return None
+    return GroqTranscriber(
+        settings.groq_api_key,
+        settings.groq_base_url,
+        settings.transcription_timeout_s,
+        model=settings.groq_transcription_model,
+    )
+
+
 def build_engine(services: Services, *, report_wait_s: float = REPORT_WAIT_S) -> Engine:
     """`report_wait_s`: how long a send that went unanswered waits for Meta's echo or status before it is made again."""
     s = services
@@ -44,7 +58,19 @@ def build_engine(services: Services, *, report_wait_s: float = REPORT_WAIT_S) ->
     gate = TurnGate()
     bursts = BurstAnswerer(s.redis, turns, gate, debounce_ms=s.settings.reply_debounce_ms)
     names = CustomerNames(s.redis, s.http, s.settings.graph_base, s.cipher)
+    voice = VoiceReader(
+        s.db, s.http, s.graph, s.cipher, transcriber(s.settings), s.clock, max_bytes=s.settings.voice_max_mb * 1024 * 1024
+    )
     dispatcher = EventDispatcher(
-        s.db, s.knowledge, bursts, sender, names, s.metrics, s.clock, meta_app_id=s.settings.meta_app_id, comments=comments
+        s.db,
+        s.knowledge,
+        bursts,
+        sender,
+        names,
+        s.metrics,
+        s.clock,
+        meta_app_id=s.settings.meta_app_id,
+        comments=comments,
+        voice=voice,
     )
     return Engine(sender=sender, turns=turns, dispatcher=dispatcher, gate=gate, model=model)

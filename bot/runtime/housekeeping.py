@@ -18,6 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.conversations.messages import purge_messages_before
+from bot.conversations.voice_clips import delete_clips_before
 from bot.inbound.stream import compact_log
 from bot.outbound_webhooks.delivery import deliver_due, forget_delivered
 from bot.runtime.services import Services
@@ -51,7 +52,10 @@ def retention_chore(db: AsyncDatabase, clock: Clock, retention_days: int) -> Cho
         return None
 
     async def purge() -> int:
-        deleted = await purge_messages_before(db, clock.now() - timedelta(days=retention_days))
+        cutoff = clock.now() - timedelta(days=retention_days)
+        deleted = await purge_messages_before(db, cutoff)
+        # A voice note's recording goes with its message's words.
+        deleted += await delete_clips_before(db, cutoff)
         log.info("messages past their retention purged", extra={"deleted": deleted, "days": retention_days})
         return deleted
 

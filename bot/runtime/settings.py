@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     groq_base_url: str = ""
     # How long one model call may take before the offline responder answers instead.
     groq_timeout_s: float = Field(default=8.0, gt=0, le=120)
+    # Voice notes: Groq's speech-to-text model, how long one transcription may take, and the largest recording
+    # downloaded (Groq's free tier takes files up to 25 MB).
+    groq_transcription_model: str = Field(default="whisper-large-v3-turbo", min_length=1)
+    transcription_timeout_s: float = Field(default=30.0, gt=0, le=300)
+    voice_max_mb: int = Field(default=25, ge=1, le=100)
 
     graph_api_url: AnyHttpUrl = AnyHttpUrl("https://graph.facebook.com/v21.0")
     meta_app_id: str = ""

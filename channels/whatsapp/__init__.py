@@ -11,6 +11,7 @@ from channels.events import ChannelEvent
 from channels.graph_errors import TemplateRequired
 from channels.outbound import SendRequest, our_metadata, part_reference, split_text
 from channels.whatsapp.deliveries import parse_message_echoes, parse_messages, parse_whatsapp_payload
+from channels.whatsapp.recipients import recipient_field
 from channels.window import WindowRules
 from knowledge.platforms import Platform
 
@@ -59,7 +60,7 @@ class WhatsAppChannel:
             body: dict[str, Any] = {
                 "messaging_product": "whatsapp",
                 "recipient_type": "individual",
-                "to": recipient_id,
+                **recipient_field(recipient_id),
                 "type": "text",
                 "text": {"body": part, "preview_url": False},
             }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, get_args
 
 from channels.channel import ChangeParser
@@ -15,6 +16,7 @@ from channels.events import (
     ITEM_ERRORS,
     Attachment,
     ChannelEvent,
+    CustomerMoved,
     Echo,
     InboundMessage,
     MessageDeleted,
@@ -63,10 +65,11 @@ def parse_messages(value: dict[str, Any], entry_id: str) -> list[ChannelEvent]:
     if not account:
         return [_unread("messages", value, entry_id)]
     names = _contact_names(value)
+    contacts = _Contacts.of(value)
     base = {"platform": Platform.whatsapp, "account_id": account}
     events: list[ChannelEvent] = []
     for message in dicts(value.get("messages")):
-        events.append(_guarded(_parse_message, message, base, names))
+        events.append(_guarded(_parse_message, message, base, names, contacts))
     for status in dicts(value.get("statuses")):
         events.append(_guarded(_parse_status, status, base))
     if not events:
@@ -103,18 +106,48 @@ def _contact_names(value: dict[str, Any]) -> dict[str, str]:
     return names
 
 
+@dataclass(frozen=True)
+class _Contacts:
+    """Who the delivery's `contacts[]` say wrote: each phone's business-scoped user id (BSUID), and the one
+    user id when a single contact is named (a customer who hides their number may come with no `from`)."""
+
+    user_ids: dict[str, str]
+    only_user_id: str
+
+    @classmethod
+    def of(cls, value: dict[str, Any]) -> _Contacts:
+        user_ids: dict[str, str] = {}
+        named = []
+        for contact in dicts(value.get("contacts")):
+            user_id = as_str(contact.get("user_id"))
+            if user_id:
+                named.append(user_id)
+                if wa_id := as_str(contact.get("wa_id")):
+                    user_ids[wa_id] = user_id
+        return cls(user_ids, named[0] if len(named) == 1 else "")
+
+
 def _error_reason(error: dict[str, Any]) -> str:
     title = as_str(error.get("title")) or as_str(error.get("message"))
     return f"error {as_str(error.get('code')) or '?'}: {title}".strip()
 
 
-def _parse_message(message: dict[str, Any], account_base: dict[str, Any], names: dict[str, str]) -> ChannelEvent:
-    customer = as_str(message.get("from")) or as_str(message.get("from_user_id"))
+def _parse_message(
+    message: dict[str, Any], account_base: dict[str, Any], names: dict[str, str], contacts: _Contacts
+) -> ChannelEvent:
+    phone = as_str(message.get("from"))
+    # The business-scoped user id: on the message, else the contact's (by phone, or the only one named).
+    user_id = as_str(message.get("from_user_id")) or contacts.user_ids.get(phone, "") or ("" if phone else contacts.only_user_id)
+    customer = phone or user_id
     mid = as_str(message.get("id"))
     kind = as_str(message.get("type"))
     base = {**account_base, "customer_id": customer, "timestamp_ms": timestamp_ms(message.get("timestamp"))}
     if not customer:
         return Unsupported(**base, message_id=mid, reason="message without a sender")
+    if kind == "system" and as_str(as_dict(message.get("system")).get("type")) == "user_changed_number":
+        moved_to = as_str(as_dict(message.get("system")).get("wa_id"))
+        if moved_to and moved_to != customer:
+            return CustomerMoved(**base, message_id=mid, new_customer_id=moved_to)
     if "group_id" in message:
         return Unsupported(**base, message_id=mid, reason="group message")
     if kind in ("revoke", "deleted"):
@@ -137,7 +170,8 @@ def _parse_message(message: dict[str, Any], account_base: dict[str, Any], names:
     return InboundMessage(
         **base,
         message_id=mid,
-        customer_name=names.get(customer, "") or names.get(as_str(message.get("from_user_id")), ""),
+        customer_name=names.get(customer, "") or names.get(user_id, ""),
+        customer_user_id=user_id,
         reply_to_message_id=as_str(context.get("id")),
         referral=_referral(as_dict(message.get("referral"))) if "referral" in message else None,
         **content,

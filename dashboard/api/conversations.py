@@ -19,6 +19,7 @@ from bot.conversations.queries import (
 )
 from bot.conversations.records import Conversation, ConversationDelivery, Message
 from bot.conversations.sending import SendOutcome
+from bot.conversations.voice_clips import get_clip
 from bot.inbound.retry import retry_delivery
 from bot.runtime.host import INBOUND
 from bot.sales.conversions import ConversionIn, record_conversion
@@ -51,12 +52,30 @@ def message_to_api(message: Message, platform: str = "facebook") -> dict[str, An
             out["comment"] = True
         if message.attachments:
             out["attachments"] = message.attachments
+        if message.media:
+            out["media"] = media_to_api(message)
     else:
         out.update(source=message.source, delivery=message.delivery)
         if message.error_code or message.error_title or message.problem:
             # Meta's own text stays in the record for support; the owner reads what happened in words.
             problem = message.problem or problem_of_code(message.error_code)
             out["error"] = {"code": message.error_code, "message": not_sent(problem, platform)}
+    return out
+
+
+# What a recording may be served as; anything else is sent as bytes to download.
+VOICE_TYPES = ("audio/ogg", "audio/mpeg", "audio/mp4", "audio/aac", "audio/wav", "audio/webm", "video/mp4")
+
+
+def media_to_api(message: Message) -> dict[str, Any]:
+    """A recording as the owner sees it: where to play it (when it was kept), and whether its words were heard."""
+    media = message.media
+    out: dict[str, Any] = {"kind": media.get("kind", "voice"), "heard": bool(media.get("heard"))}
+    if media.get("id"):
+        out["url"] = f"/api/conversations/{message.conversation_id}/voice/{media['id']}"
+        out["mime_type"] = media.get("mime_type", "")
+    if media.get("problem"):
+        out["problem"] = media["problem"]
     return out
 
 
@@ -186,6 +205,18 @@ async def list_conversations(request: web.Request, query: ConversationsQuery) ->
 async def get_conversation(request: web.Request) -> ConversationDetailOut:
     """One conversation with its messages, and its lead with score, stage and history."""
     return await _detail(request, await _owned(request))
+
+
+@routes.get("/api/conversations/{id}/voice/{clip_id}", produces=VOICE_TYPES)
+async def voice_clip(request: web.Request) -> web.Response:
+    """A customer's recording in this conversation, to play (404 for another business's, or another conversation's)."""
+    conversation = await _owned(request)
+    clip = await get_clip(db_of(request), tenant_id(request), request.match_info["clip_id"])
+    if clip is None or clip.conversation_id != conversation.id:
+        raise not_found("recording")
+    kind = clip.mime_type if clip.mime_type.startswith(("audio/", "video/")) else "application/octet-stream"
+    # The bytes are the customer's: played here, never run (every answer carries nosniff and the strict CSP).
+    return web.Response(body=clip.data, content_type=kind, headers={"Cache-Control": "private, max-age=3600"})
 
 
 @routes.post("/api/conversations/{id}/takeover")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from channels.events import (
+    CustomerMoved,
     Echo,
     InboundMessage,
     MessageDeleted,
@@ -313,7 +314,7 @@ def test_whatsapp_unsupported_and_odd_messages():
     assert only("courier/wac/group_message.json").reason == "group message"
     assert only("courier/wac/invalid_timestamp.json").timestamp_ms == 0
     assert isinstance(only("pywa/message.json", "interactive_message_with_err"), Unsupported)
-    assert isinstance(only("pywa/system.json", "phone_number_change"), Unsupported)
+    assert isinstance(only("pywa/system.json", "identity_change"), Unsupported)
     assert isinstance(only("pywa/edited_message.json", "image"), Unsupported)
 
 
@@ -326,3 +327,23 @@ def test_whatsapp_account_level_updates_are_never_customer_events():
     ):
         for name in payloads_of(REAL_PAYLOADS / relative):
             assert all(isinstance(e, Unsupported) for e in parse(relative, name)), (relative, name)
+
+
+def test_whatsapp_number_change_moves_the_customer():
+    moved = only("pywa/system.json", "phone_number_change")
+    assert isinstance(moved, CustomerMoved)
+    assert (moved.customer_id, moved.new_customer_id) == ("972987654321", "972912345678")
+
+
+def test_whatsapp_messages_carry_the_business_scoped_user_id():
+    event = only("pywa/message.json", "text")
+    assert isinstance(event, InboundMessage)
+    assert (event.customer_id, event.customer_user_id) == ("972987654321", "US.13491208655302741918")
+
+
+def test_whatsapp_voice_and_audio_are_recordings_to_fetch_by_id():
+    for name in ("voice", "audio"):
+        event = only("pywa/message.json", name)
+        assert isinstance(event, InboundMessage)
+        [recording] = event.attachments
+        assert recording.type == "audio" and recording.media_id and recording.mime_type.startswith("audio/"), name

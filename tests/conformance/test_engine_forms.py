@@ -238,3 +238,17 @@ async def test_set_with_max_keeps_the_larger_count_and_max_alone_raises_it(db):
     await db.messages.insert_one({"_id": "out_u", "tenant_id": "t", "delivery": "unknown"})
     await db.messages.update_one({"_id": "out_u", "tenant_id": "t"}, {"$max": {"parts_confirmed": 1}})  # absent: set
     assert (await db.messages.find_one({"_id": "out_u"}))["parts_confirmed"] == 1
+
+
+async def test_a_stored_clip_is_its_tenants_alone_and_goes_with_retention(db):
+    from bot.conversations.voice_clips import PIECE_BYTES, delete_clips_before, get_clip, save_clip
+
+    audio = b"OggS" + bytes(range(256)) * (PIECE_BYTES // 256) + b"tail"  # more than one piece
+    await save_clip(db, "t", "c1", "clip_a", audio, "audio/ogg", now=T0)
+    await save_clip(db, "t", "c1", "clip_b", b"short", "audio/ogg", now=T0 + timedelta(days=10))
+    clip = await get_clip(db, "t", "clip_a")
+    assert clip is not None and clip.data == audio and clip.mime_type == "audio/ogg" and clip.conversation_id == "c1"
+    assert await get_clip(db, "other", "clip_a") is None
+    assert await delete_clips_before(db, T0 + timedelta(days=1)) == 1
+    assert await get_clip(db, "t", "clip_a") is None and await db.voice_clip_pieces.count_documents({"clip_id": "clip_a"}) == 0
+    assert (await get_clip(db, "t", "clip_b")) is not None

@@ -313,7 +313,8 @@ async def conversation_of(client, tenant: Tenant, customer_id: str) -> dict[str,
 def sends_by_recipient(fake: FakeGraph) -> dict[str, int]:
     counts: dict[str, int] = {}
     for call in fake.sends():
-        recipient = (call.json.get("recipient") or {}).get("id") or call.json.get("to", "")
+        named = call.json.get("recipient")
+        recipient = (named.get("id") if isinstance(named, dict) else named) or call.json.get("to", "")
         counts[recipient] = counts.get(recipient, 0) + 1
     return counts
 

@@ -23,6 +23,7 @@ from typing import Any
 from aiohttp import web
 
 CHAT_PATH = "/openai/v1/chat/completions"
+TRANSCRIPTION_PATH = "/openai/v1/audio/transcriptions"
 # The tools of the platform's calls besides the reply (bot/pipeline/reading.py and judge.py), and Leo's check of
 # its own draft (dashboard/leo/answer_check.py).
 READING_TOOL = "MessageReading"
@@ -82,6 +83,11 @@ def rate_limited(retry_after: int = 1) -> Behaviour:
     )
 
 
+def transcript(text: str) -> Behaviour:
+    """Speech-to-text: the recording's words."""
+    return Behaviour("transcript", text=text)
+
+
 def server_error(status: int = 500) -> Behaviour:
     return Behaviour("status", status=status, text="Internal server error")
 
@@ -127,6 +133,17 @@ class RecordedRequest:
         return self.texts("tool")
 
 
+@dataclass
+class TranscriptionRequest:
+    """What one speech-to-text call sent: the form's fields and the file's name, type and bytes."""
+
+    fields: dict[str, str]
+    filename: str
+    content_type: str
+    audio: bytes
+    authorization: str
+
+
 class FakeGroq:
     def __init__(self) -> None:
         self.queue: deque[Behaviour] = deque()
@@ -145,6 +162,9 @@ class FakeGroq:
         # Leo's check of its draft finds nothing unless a test says otherwise.
         self.leo_checker: Callable[[dict[str, Any]], Behaviour] = lambda body: tool_answer(LEO_CHECK_SAFE)
         self.leo_check_requests: list[RecordedRequest] = []
+        # Speech-to-text: each call is answered by `transcriber` (the recording's words by default).
+        self.transcriber: Callable[[TranscriptionRequest], Behaviour] = lambda sent: transcript("Hello, how much is it?")
+        self.transcriptions: list[TranscriptionRequest] = []
 
     def script(self, *behaviours: Behaviour) -> None:
         self.queue.extend(behaviours)
@@ -152,7 +172,24 @@ class FakeGroq:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post(CHAT_PATH, self._chat)
+        app.router.add_post(TRANSCRIPTION_PATH, self._transcribe)
         return app
+
+    async def _transcribe(self, request: web.Request) -> web.StreamResponse:
+        """Groq's `audio/transcriptions`: a multipart form with `file`, `model` and the optional `language`."""
+        fields: dict[str, str] = {}
+        filename, content_type, audio = "", "", b""
+        async for part in await request.multipart():
+            if part.name == "file":
+                filename, content_type = part.filename or "", part.headers.get("Content-Type", "")
+                audio = await part.read()
+            elif part.name:
+                fields[part.name] = await part.text()
+        sent = TranscriptionRequest(fields, filename, content_type, audio, request.headers.get("Authorization", ""))
+        self.transcriptions.append(sent)
+        if not audio or "model" not in fields:
+            return _error(400, "file and model are required")
+        return await self._perform(self.transcriber(sent), {})
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -202,6 +239,8 @@ class FakeGroq:
             return await self._perform(behaviour.then, body)
         if behaviour.kind == "status":
             return _error(behaviour.status, behaviour.text, behaviour.headers)
+        if behaviour.kind == "transcript":
+            return web.json_response({"text": behaviour.text, "x_groq": {"id": f"req_{uuid.uuid4().hex[:16]}"}})
         if behaviour.kind == "malformed":
             return web.Response(status=200, text='{"id": "chatcmpl-broken", "choices": [', content_type="application/json")
         if behaviour.kind == "text":
