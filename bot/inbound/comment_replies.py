@@ -8,6 +8,12 @@ queue tries the delivery again; an attempt that died keeps its lease until it ru
 claim over. Meta itself takes one private reply per comment, so a retry after a send that did go out is told so
 (10900) and counts as sent.
 
+The public reply is a step of its own on the same record: written down as due (`public_state: sending`, no lease)
+when the comment is claimed, claimed with a short lease of its own once the private reply ended, and marked sent
+only after Meta's answer. So a worker that dies between the two replies (or during the public one) leaves the
+public reply due: the delivery's retry finds the private reply ended, sends nothing private, and sends the public
+reply once.
+
 The private reply's answer names the customer in the page's thread (`recipient_id`): the conversation is opened
 with that id, attributed to the comment (`source {kind: comment, post_id, comment_id}`), and holds the comment
 and the reply. When the customer answers, their message finds this conversation and it continues as any other;
@@ -20,6 +26,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -55,6 +62,9 @@ log = logging.getLogger(__name__)
 
 # How long a claim keeps other attempts off: longer than a send with its retries takes.
 CLAIM_LEASE_MS = 120_000
+# The public reply is one request (10 s timeout, never repeated blindly): a shorter lease lets the retry of a dead
+# attempt send it sooner.
+PUBLIC_LEASE_MS = 30_000
 
 
 class CommentReplyBusy(Exception):
@@ -96,17 +106,24 @@ class CommentReplier:
             return
         claim = await self._claim(account, event, reply, now)
         if claim is None:
-            log.info("comment answered before; redelivery ignored", extra={"platform": event.platform})
-            return
-        await self._send_private(account, event, reply, retrying=claim)
-        await self._send_public(account, event, reply)
+            log.info(
+                "comment's private reply ended before; only a public reply still due is sent", extra={"platform": event.platform}
+            )
+        else:
+            await self._send_private(account, event, reply, retrying=claim)
+        await self._send_public(account, event)
 
     async def give_up(self, account: ChannelAccount, event: Comment) -> bool:
         """The comment's delivery was given up (Meta could not take the reply in any attempt): a reply still being
         sent is failed, for the owner to read why. True when one was."""
+        key = reply_key(event)
         given_up = await self._db[COMMENT_REPLIES].update_one(
-            {"_id": reply_key(event), "tenant_id": account.tenant_id, "state": ReplyState.sending},
+            {"_id": key, "tenant_id": account.tenant_id, "state": ReplyState.sending},
             {"$set": {"state": ReplyState.failed, "problem": "gave_up", "error": "Meta could not take it in time"}},
+        )
+        await self._db[COMMENT_REPLIES].update_one(
+            {"_id": key, "tenant_id": account.tenant_id, "public_state": ReplyState.sending},
+            {"$set": {"public_state": ReplyState.failed, "public_error": "Meta could not take it in time"}},
         )
         return given_up.modified_count == 1
 
@@ -127,6 +144,8 @@ class CommentReplier:
             "lease_until_ms": now_ms + CLAIM_LEASE_MS,
             "at": now,
         }
+        if reply.public_text:  # due from now on: sent after the private reply, by whichever attempt gets there
+            doc |= {"public_state": ReplyState.sending, "public_text": reply.public_text, "public_lease_until_ms": 0}
         try:
             await self._db[COMMENT_REPLIES].insert_one(doc)
             return False
@@ -238,17 +257,36 @@ class CommentReplier:
         )
         return conversation
 
-    async def _send_public(self, account: ChannelAccount, event: Comment, reply: CommentReply) -> None:
-        """The optional answer under the comment, tried once: a failure is kept for the owner, never repeated."""
-        if not reply.public_text:
-            return
-        claimed = await self._db[COMMENT_REPLIES].update_one(
-            {"_id": reply_key(event), "tenant_id": account.tenant_id, "public_state": {"$exists": False}},
-            {"$set": {"public_state": ReplyState.sending}},
+    async def _claim_public(self, account: ChannelAccount, event: Comment) -> str | None:
+        """The public reply's text when this attempt may send it now (due, or its sender's lease ran out), None when
+        there is none to send. CommentReplyBusy while a live attempt is sending it."""
+        key, now_ms = reply_key(event), to_ms(self._clock.now())
+        claimed = await self._db[COMMENT_REPLIES].find_one_and_update(
+            {
+                "_id": key,
+                "tenant_id": account.tenant_id,
+                "state": {"$in": [ReplyState.sent, ReplyState.failed]},
+                "public_state": ReplyState.sending,
+                "public_lease_until_ms": {"$lt": now_ms},
+            },
+            {"$set": {"public_lease_until_ms": now_ms + PUBLIC_LEASE_MS}},
+            return_document=ReturnDocument.AFTER,
         )
-        if claimed.modified_count == 0:
+        if claimed is not None:
+            return str(claimed.get("public_text", ""))
+        found = await self._db[COMMENT_REPLIES].find_one({"_id": key, "tenant_id": account.tenant_id})
+        if found is not None and found.get("public_state") == ReplyState.sending and found.get("public_lease_until_ms", 0) > 0:
+            raise CommentReplyBusy("another attempt is sending this comment's public reply")
+        return None
+
+    async def _send_public(self, account: ChannelAccount, event: Comment) -> None:
+        """The optional answer under the comment, once its private reply ended: marked sent only once Meta took it.
+        Meta unreachable or limiting gives the claim back for the delivery's retry; a refusal is kept for the owner,
+        never repeated."""
+        text = await self._claim_public(account, event)
+        if not text:
             return
-        request = public_reply_request(event, reply.public_text)
+        request = public_reply_request(event, text)
         try:
             await self._graph.send(
                 request,
@@ -256,6 +294,9 @@ class CommentReplier:
                 pace=self._pacer.for_send(account.platform, account.account_id, request),
             )
         except GraphError as exc:
+            if exc.transient:
+                await self._finish(event, account.tenant_id, public_lease_until_ms=0)
+                raise
             await self._finish(event, account.tenant_id, public_state=ReplyState.failed, public_error=exc.message[:300])
             log.warning("public reply refused", extra={"failure": type(exc).__name__, "code": exc.code})
             return

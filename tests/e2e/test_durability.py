@@ -55,9 +55,10 @@ class GatedGraph:
     A held request whose sender died meanwhile is dropped unprocessed, as a request that never reached Meta.
     """
 
-    def __init__(self, fake: FakeGraph, let_through: int) -> None:
+    def __init__(self, fake: FakeGraph, let_through: int, *, held_path_end: str = "/messages") -> None:
         self.fake = fake
         self.let_through = let_through
+        self.held_path_end = held_path_end
         self.held = 0
         self._released = asyncio.Event()
 
@@ -65,7 +66,7 @@ class GatedGraph:
         self._released.set()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        if request.path.endswith("/messages") and not self._released.is_set():
+        if request.path.endswith(self.held_path_end) and not self._released.is_set():
             if self.let_through > 0:
                 self.let_through -= 1
             else:
@@ -393,3 +394,47 @@ async def test_burst_within_debounce_window_gets_one_reply(aiohttp_client, graph
     assert len(fake.sends()) == 1
     detail = await conversation_of(client, tenant, "PSID_BURST")
     assert [m["state"] for m in detail["messages"] if m["direction"] == "in"] == ["answered"] * 3
+
+
+async def test_a_worker_killed_between_a_comments_private_and_public_reply_sends_the_public_one_once(
+    aiohttp_client, aiohttp_server, make_settings, redis, tmp_path
+):
+    # Imported here: the comment helpers' module brings its own fixtures along.
+    from tests.e2e.test_comment_replies import PRIVATE, PUBLIC, comment_campaign, feed_comment, replies_listed
+
+    fake = FakeGraph()
+    gate = GatedGraph(fake, let_through=0, held_path_end="/comments")  # the public reply is held on the wire
+    graph = await aiohttp_server(gate.app())
+    settings = make_settings(graph_api_url=str(graph.make_url("/v21.0")))
+    client = await aiohttp_client(create_app(settings, run_worker=False))
+    tenant = await seeded_tenant(client, campaign=comment_campaign())
+    body, comment_id = feed_comment("what's the price?")
+    await post_webhook(client, "messenger", body)
+
+    victim = await start_worker_process(settings, tmp_path / "victim.log")
+    try:
+        await eventually(
+            lambda: fake.private_replies() and gate.held > 0,
+            timeout=20,
+            what="the private reply sent, the public one on the wire",
+        )
+        victim.send_signal(signal.SIGKILL)
+        await victim.wait()
+    finally:
+        if victim.returncode is None:
+            victim.kill()
+            await victim.wait()
+    assert fake.public_replies() == []
+    gate.release()
+
+    # The next worker takes the delivery over once the dead one's claim on the public reply runs out.
+    async with quick_worker(settings, claim_idle_ms=1000, max_attempts=100):
+        await eventually(lambda: fake.public_replies(), timeout=60, what="the public reply after the kill")
+        await settled(redis)
+
+    [private] = fake.private_replies()
+    assert (private.json["recipient"], private.json["message"]["text"]) == ({"comment_id": comment_id}, PRIVATE)
+    [public] = fake.public_replies()
+    assert (public.path, public.json) == (f"/v21.0/{comment_id}/comments", {"message": PUBLIC})
+    [listed] = await replies_listed(client, tenant)
+    assert (listed["state"], listed["public_reply"]) == ("sent", "sent")
