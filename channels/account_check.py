@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
@@ -32,6 +32,7 @@ from channels.graph_errors import AccessRefused, GraphError
 from channels.parsing import as_str
 from channels.problems import PASSING_PROBLEMS, problem_of
 from channels.registry import channel_for_platform
+from channels.subscriptions import subscribe_connected
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +97,17 @@ async def connect_checked_account(
     """Connect an account by hand once Meta confirmed the token is for it; its name is Meta's unless one is given.
 
     ConnectionRefused for bad fields or a token Meta refuses, AccountTaken when another business has the account,
-    MetaUnreachable when Meta could not be asked.
+    MetaUnreachable when Meta could not be asked. The app is then subscribed to the account's webhooks.
     """
     fields = validate_connection(platform, account_id, access_token, name)
     if fields:  # nothing that is not a plain numeric id ever becomes a Graph path
         raise invalid_connection(fields)
     identity = await check_token(graph, platform, account_id, access_token)
-    return await connect_account(db, cipher, tenant_id, platform, account_id, access_token, name.strip() or identity.name)
+    account = await connect_account(db, cipher, tenant_id, platform, account_id, access_token, name.strip() or identity.name)
+    # Connected either way: a token that reads the account is a good one, and the owner reads why no message or
+    # comment can arrive yet.
+    problem = await subscribe_connected(db, graph, account, access_token)
+    return replace(account, webhooks_problem=problem or "")
 
 
 @dataclass

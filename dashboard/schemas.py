@@ -330,6 +330,10 @@ class ChannelOut(Out):
     last_error: str | None = None
     last_error_code: int | None = None
     health: ChannelHealthOut
+    webhooks_problem: str | None = Field(
+        None, description="why Meta would not send this account's messages and comments to the platform (a kind of problem)"
+    )
+    webhooks_error: str | None = Field(None, description="the same, in the owner's words, with what to do")
 
 
 class ChannelsOut(Out):
