@@ -785,6 +785,28 @@ class AdsOut(Out):
     totals: AdFiguresOut
 
 
+class AdCommentFiguresOut(AdFiguresOut):
+    comments: int = Field(description="comments others wrote under it")
+    private_replies: int = Field(description="private replies sent to those comments")
+
+
+class AdDayOut(AdCommentFiguresOut):
+    day: date
+
+
+class AdDetailOut(Out):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(description="the ad's id, or the post's or media's")
+    kind: Literal["ad", "post"]
+    headline: str = Field(description="the ad's title, when a referral carried it")
+    from_: date = Field(alias="from")
+    to: date
+    currency: str
+    days: list[AdDayOut] = Field(description="every day of the period, quiet ones too")
+    totals: AdCommentFiguresOut
+
+
 class SpendOut(Out):
     model_config = ConfigDict(populate_by_name=True)
 

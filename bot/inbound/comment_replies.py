@@ -35,7 +35,10 @@ from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, Delivery, InboundState, to_ms
 from bot.conversations.source import record_referral
-from bot.conversations.store import COMMENT_REPLIES  # indexed, read and erased with the conversations
+from bot.conversations.store import (  # indexed, read and erased with the conversations
+    COMMENT_REPLIES,
+    COMMENTS_RECEIVED,
+)
 from bot.inbound.comment_plan import (
     REFERENCE_PREFIX,
     CommentReply,
@@ -96,6 +99,7 @@ class CommentReplier:
 
     async def on_comment(self, account: ChannelAccount, event: Comment) -> None:
         now = self._clock.now()
+        await self._count_received(account, event, now)
         if reason := skip_reason(event, now):
             log.info("comment not answered", extra={"platform": event.platform, "reason": reason})
             return
@@ -112,6 +116,22 @@ class CommentReplier:
         else:
             await self._send_private(account, event, reply, retrying=claim)
         await self._send_public(account, event)
+
+    async def _count_received(self, account: ChannelAccount, event: Comment, now: datetime) -> None:
+        """Keep a new comment someone else wrote (once, however often Meta delivers it), for its post's figures."""
+        if event.verb != "add" or event.from_account or event.customer_id == event.account_id:
+            return
+        doc = {
+            "_id": reply_key(event),
+            "tenant_id": account.tenant_id,
+            "platform": event.platform,
+            "at_ms": event.timestamp_ms or to_ms(now),
+        }
+        named = {"post_id": event.post_id, "ad_id": event.ad_id}
+        try:
+            await self._db[COMMENTS_RECEIVED].insert_one(doc | {k: v for k, v in named.items() if v})
+        except DuplicateKeyError:
+            pass
 
     async def give_up(self, account: ChannelAccount, event: Comment) -> bool:
         """The comment's delivery was given up (Meta could not take the reply in any attempt): a reply still being
@@ -140,6 +160,7 @@ class CommentReplier:
             "comment_id": event.comment_id,
             "post_id": event.post_id,
             "campaign_id": reply.campaign_id,
+            **({"ad_id": event.ad_id} if event.ad_id else {}),
             "state": ReplyState.sending,
             "lease_until_ms": now_ms + CLAIM_LEASE_MS,
             "at": now,

@@ -127,6 +127,10 @@ async def test_a_matching_comment_gets_one_private_reply_that_opens_a_conversati
     assert shown == [("in", "What's the PRICE of the pass?", True), ("out", PRIVATE, None)]
     [listed] = await replies_listed(client, tenant)
     assert (listed["state"], listed["conversation_id"], listed["public_reply"]) == ("sent", detail["id"], "sent")
+    # The post's own figures: the comment counted once however often Meta sent it, its private reply, the conversation.
+    post = await (await client.get(f"/api/ads/{PAGE_ID}_{POST}", headers=tenant.headers)).json()
+    totals = post["totals"]
+    assert (post["kind"], totals["comments"], totals["private_replies"], totals["conversations"]) == ("post", 1, 1, 1)
     await owner_sees_the_comment_in_the_thread(client, email, detail["id"])
 
     # The customer answers the private message: the same conversation goes on, answered by the bot.
