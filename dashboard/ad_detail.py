@@ -154,3 +154,9 @@ async def commented_posts(db: AsyncDatabase, tenant_id: str, since: datetime, un
         {"id": key, "kind": "ad" if key in ads else "post", "comments": count, "private_replies": replies[key]}
         for key, count in ranked
     ]
+
+
+async def ad_titles(db: AsyncDatabase, tenant_id: str) -> list[str]:
+    """The titles the business's ads' referrals carried, for a question that names one ("the summer ad")."""
+    titles = await db[SOURCES].distinct("headline", {"tenant_id": tenant_id, "kind": "ad"})
+    return sorted(str(title) for title in titles if title)
