@@ -47,6 +47,7 @@ class FakeGraph:
     comment_times: dict[str, float] = field(default_factory=dict)  # comment id -> when it was written (epoch s)
     unreplyable: set[str] = field(default_factory=set)  # comments whose author cannot be answered (10903)
     replied_comments: set[str] = field(default_factory=set)
+    answers_by: str = ""  # who the public replies listed under a comment were written by (the page or account)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def refuses(self, token: str) -> bool:
@@ -152,6 +153,11 @@ class FakeGraph:
             # A private reply names the commenter by the id the page's thread with them has.
             recipient = (body.get("recipient") or {}).get("id") or (f"PSID_{comment_id}" if comment_id else "")
             return web.json_response({"recipient_id": recipient, "message_id": f"m_out_{n}"})
+        if failure is None and request.method == "GET" and request.path.endswith(("/comments", "/replies")):
+            # The answers under a comment: the public replies taken for it, written by `answers_by`.
+            comment = request.path.split("/")[-2]
+            taken = [c for c in self.public_replies() if c.path.split("/")[-2] == comment]
+            return web.json_response({"data": [{"id": f"{comment}_reply", "from": {"id": self.answers_by}} for _ in taken]})
         if failure is None and request.method == "POST" and request.path.endswith(("/comments", "/replies")):
             return web.json_response({"id": f"{request.path.split('/')[-2]}_reply"})
         return web.json_response({"success": True})

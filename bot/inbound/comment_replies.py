@@ -12,7 +12,8 @@ The public reply is a step of its own on the same record: written down as due (`
 when the comment is claimed, claimed with a short lease of its own once the private reply ended, and marked sent
 only after Meta's answer. So a worker that dies between the two replies (or during the public one) leaves the
 public reply due: the delivery's retry finds the private reply ended, sends nothing private, and sends the public
-reply once.
+reply once. A retry that takes over a dead attempt's lease first reads the answers under the comment: the
+account's own one there means the dead attempt's reply went out, and it is not sent again.
 
 The private reply's answer names the customer in the page's thread (`recipient_id`): the conversation is opened
 with that id, attributed to the comment (`source {kind: comment, post_id, comment_id}`), and holds the comment
@@ -26,7 +27,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -42,6 +42,7 @@ from bot.conversations.store import (  # indexed, read and erased with the conve
 from bot.inbound.comment_plan import (
     REFERENCE_PREFIX,
     CommentReply,
+    answered_by_account,
     one_message,
     plan_comment,
     private_reply_request,
@@ -278,34 +279,53 @@ class CommentReplier:
         )
         return conversation
 
-    async def _claim_public(self, account: ChannelAccount, event: Comment) -> str | None:
-        """The public reply's text when this attempt may send it now (due, or its sender's lease ran out), None when
-        there is none to send. CommentReplyBusy while a live attempt is sending it."""
+    async def _claim_public(self, account: ChannelAccount, event: Comment) -> tuple[str, bool] | None:
+        """The public reply's text when this attempt may send it now (due, or its sender's lease ran out), and
+        whether an earlier attempt had it; None when there is none to send. CommentReplyBusy while a live attempt
+        is sending it."""
         key, now_ms = reply_key(event), to_ms(self._clock.now())
-        claimed = await self._db[COMMENT_REPLIES].find_one_and_update(
-            {
-                "_id": key,
-                "tenant_id": account.tenant_id,
-                "state": {"$in": [ReplyState.sent, ReplyState.failed]},
-                "public_state": ReplyState.sending,
-                "public_lease_until_ms": {"$lt": now_ms},
-            },
-            {"$set": {"public_lease_until_ms": now_ms + PUBLIC_LEASE_MS}},
-            return_document=ReturnDocument.AFTER,
-        )
-        if claimed is not None:
-            return str(claimed.get("public_text", ""))
         found = await self._db[COMMENT_REPLIES].find_one({"_id": key, "tenant_id": account.tenant_id})
-        if found is not None and found.get("public_state") == ReplyState.sending and found.get("public_lease_until_ms", 0) > 0:
+        if (
+            found is None
+            or found.get("state") not in (ReplyState.sent, ReplyState.failed)
+            or found.get("public_state") != ReplyState.sending
+        ):
+            return None
+        lease = int(found.get("public_lease_until_ms", 0))
+        if lease >= now_ms:
             raise CommentReplyBusy("another attempt is sending this comment's public reply")
-        return None
+        # Taken only if nobody took it since it was read: the lease read is part of the condition.
+        claimed = await self._db[COMMENT_REPLIES].update_one(
+            {"_id": key, "tenant_id": account.tenant_id, "public_state": ReplyState.sending, "public_lease_until_ms": lease},
+            {"$set": {"public_lease_until_ms": now_ms + PUBLIC_LEASE_MS}},
+        )
+        if claimed.modified_count == 0:
+            raise CommentReplyBusy("another attempt took this comment's public reply just now")
+        return str(found.get("public_text", "")), lease > 0
+
+    async def _went_out_before(self, account: ChannelAccount, event: Comment) -> bool:
+        """Whether an earlier attempt's public reply reached Meta before its worker died: the account's own answer
+        is under the comment. Meta unreachable: the delivery is retried; another refusal: we cannot tell, so send."""
+        path = public_reply_request(event, "").path
+        try:
+            replies = await self._graph.get(path, params={"fields": "from"}, token=account_token(self._cipher, account))
+        except GraphError as exc:
+            if exc.transient:
+                await self._finish(event, account.tenant_id, public_lease_until_ms=0)
+                raise
+            return False
+        return answered_by_account(replies, event.account_id)
 
     async def _send_public(self, account: ChannelAccount, event: Comment) -> None:
         """The optional answer under the comment, once its private reply ended: marked sent only once Meta took it.
         Meta unreachable or limiting gives the claim back for the delivery's retry; a refusal is kept for the owner,
         never repeated."""
-        text = await self._claim_public(account, event)
-        if not text:
+        claim = await self._claim_public(account, event)
+        if claim is None or not claim[0]:
+            return
+        text, earlier_attempt = claim
+        if earlier_attempt and await self._went_out_before(account, event):
+            await self._finish(event, account.tenant_id, public_state=ReplyState.sent)
             return
         request = public_reply_request(event, text)
         try:
