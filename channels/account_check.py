@@ -115,11 +115,13 @@ class RecheckSummary:
     checked: int = 0
     needs_reconnect: int = 0
     unreachable: int = 0
+    resubscribed: int = 0
 
 
 async def recheck_accounts(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient) -> RecheckSummary:
     """Read every connected account with its token; one Meta refuses is marked `needs_reconnect`, so the owner
-    sees it before a customer's reply fails. A Meta that does not answer changes nothing."""
+    sees it before a customer's reply fails. A Meta that does not answer changes nothing. An account whose webhook
+    subscription Meta refused is subscribed again."""
     summary = RecheckSummary()
     cursor = db[COLLECTION].find({"status": "connected"}).sort("_id", ASCENDING)
     async for doc in cursor:
@@ -143,8 +145,18 @@ async def recheck_accounts(db: AsyncDatabase, cipher: TokenCipher, graph: GraphC
         if identity.account_id != account.account_id:
             await mark_needs_reconnect(db, account.tenant_id, account.id, 0, "the token is no longer for this account")
             summary.needs_reconnect += 1
+            continue
+        if account.webhooks_problem:
+            # Meta refused or could not be asked when it was connected: asked again, so an outage passes and a
+            # permission granted since takes effect without the owner connecting again.
+            summary.resubscribed += int(await subscribe_connected(db, graph, account, account_token(cipher, account)) is None)
     log.info(
         "connected accounts checked with Meta",
-        extra={"checked": summary.checked, "needs_reconnect": summary.needs_reconnect, "unreachable": summary.unreachable},
+        extra={
+            "checked": summary.checked,
+            "needs_reconnect": summary.needs_reconnect,
+            "unreachable": summary.unreachable,
+            "resubscribed": summary.resubscribed,
+        },
     )
     return summary

@@ -83,7 +83,7 @@ def webhooks_trouble(problem: str, platform: str) -> str:
     if known_problem(problem) in PASSING_PROBLEMS:
         return gettext(
             "{service} could not be asked to send us this account's messages and comments, so the bot does not see "
-            "them yet. Connect it again in a few minutes."
+            "them yet. We ask again every few hours; or connect it again in a few minutes."
         ).format(service=service)
     return gettext(
         "{service} refused to send us this account's messages and comments, so the bot does not see them. Connect "

@@ -460,3 +460,19 @@ async def test_deeply_nested_signed_requests_get_400_whether_forged_or_signed(fb
         assert (await response.json())["error"]["code"] == "bad_signed_request"
     oversized = await fb_api.post(f"/api/integrations/facebook/{path}", data={"signed_request": "x." + "W" * 10_000})
     assert oversized.status == 422 and "signed_request" in (await oversized.json())["error"]["fields"]
+
+
+async def test_the_scheduled_check_subscribes_again_an_account_meta_refused(fb_api: TestClient, graph: FakeGraph) -> None:
+    from bot.runtime.housekeeping import build_chores, run_due
+
+    owner = await sign_up(fb_api, "owner@example.com")
+    graph.refuse_subscription = {"3003"}
+    body = {"platform": "facebook", "account_id": "3003", "access_token": "EAABmanualTOKEN0000"}
+    created = await (await fb_api.post("/api/channels", json=body, headers=owner.auth)).json()
+    assert created["webhooks_problem"] == "token"
+    graph.refuse_subscription = set()  # the owner granted the permission at Meta meanwhile
+    services = platform_of(fb_api)
+    assert "recheck-tokens" in await run_due(services.redis, build_chores(services))
+    [shown] = await channels_of(fb_api, owner)
+    assert (shown["webhooks_problem"], shown["webhooks_error"]) == (None, None)
+    assert [page for page, _, _ in graph.subscribed] == ["3003"]
