@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -143,7 +143,7 @@ async def connect_pages(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClie
         # Each account of this page that is ours asks for its own webhook fields (the page's `feed`, the Instagram
         # account's `comments`); one that is not ours keeps its subscriptions as they are.
         for account in (a for a in connected if a is not None):
-            if await subscribe_connected(db, graph, account, page.access_token):
+            if problem := await subscribe_connected(db, graph, account, page.access_token):
                 outcome.skipped.append(
                     {
                         "platform": account.platform,
@@ -152,9 +152,7 @@ async def connect_pages(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClie
                         "reason": "subscription_failed",
                     }
                 )
-                outcome.connected = [
-                    await get_account(db, tenant, c.id) or c if c.id == account.id else c for c in outcome.connected
-                ]
+                outcome.connected = [replace(c, webhooks_problem=problem) if c.id == account.id else c for c in outcome.connected]
     if facebook_user_id:
         await set_facebook_user(db, tenant, facebook_user_id)
     return outcome

@@ -336,6 +336,7 @@ async def test_a_subscription_meta_refuses_is_shown_to_the_owner_in_plain_words(
     assert [(s["platform"], s["account_id"], s["reason"]) for s in body["skipped"]] == [
         ("instagram", "1784001", "subscription_failed")
     ]
+    assert {c["account_id"]: c["webhooks_problem"] for c in body["connected"]} == {"1001": None, "1784001": "token", "1002": None}
     by_account = {c["account_id"]: c for c in await channels_of(fb_api, owner)}
     assert by_account["1784001"]["webhooks_problem"] == "token"
     assert by_account["1784001"]["webhooks_error"].startswith(
