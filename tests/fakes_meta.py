@@ -48,6 +48,7 @@ class FakeGraph:
     unreplyable: set[str] = field(default_factory=set)  # comments whose author cannot be answered (10903)
     replied_comments: set[str] = field(default_factory=set)
     answers_by: str = ""  # who the public replies listed under a comment were written by (the page or account)
+    answered_comments: list[str] = field(default_factory=list)  # the comments a public reply was taken for
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def refuses(self, token: str) -> bool:
@@ -156,9 +157,10 @@ class FakeGraph:
         if failure is None and request.method == "GET" and request.path.endswith(("/comments", "/replies")):
             # The answers under a comment: the public replies taken for it, written by `answers_by`.
             comment = request.path.split("/")[-2]
-            taken = [c for c in self.public_replies() if c.path.split("/")[-2] == comment]
+            taken = [c for c in self.answered_comments if c == comment]
             return web.json_response({"data": [{"id": f"{comment}_reply", "from": {"id": self.answers_by}} for _ in taken]})
         if failure is None and request.method == "POST" and request.path.endswith(("/comments", "/replies")):
+            self.answered_comments.append(request.path.split("/")[-2])
             return web.json_response({"id": f"{request.path.split('/')[-2]}_reply"})
         return web.json_response({"success": True})
 

@@ -69,6 +69,8 @@ CLAIM_LEASE_MS = 120_000
 # The public reply is one request (10 s timeout, never repeated blindly): a shorter lease lets the retry of a dead
 # attempt send it sooner.
 PUBLIC_LEASE_MS = 30_000
+# A public reply's lease given back after an attempt that may have reached Meta: free to take, and checked first.
+TRIED_BEFORE = 1
 
 
 class CommentReplyBusy(Exception):
@@ -311,7 +313,7 @@ class CommentReplier:
             replies = await self._graph.get(path, params={"fields": "from"}, token=account_token(self._cipher, account))
         except GraphError as exc:
             if exc.transient:
-                await self._finish(event, account.tenant_id, public_lease_until_ms=0)
+                await self._finish(event, account.tenant_id, public_lease_until_ms=TRIED_BEFORE)
                 raise
             return False
         return answered_by_account(replies, event.account_id)
@@ -336,7 +338,9 @@ class CommentReplier:
             )
         except GraphError as exc:
             if exc.transient:
-                await self._finish(event, account.tenant_id, public_lease_until_ms=0)
+                # Given back, marked as tried: the request may have reached Meta (an answer that never came), so
+                # the retry looks under the comment first.
+                await self._finish(event, account.tenant_id, public_lease_until_ms=TRIED_BEFORE)
                 raise
             await self._finish(event, account.tenant_id, public_state=ReplyState.failed, public_error=exc.message[:300])
             log.warning("public reply refused", extra={"failure": type(exc).__name__, "code": exc.code})
