@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
@@ -32,6 +32,7 @@ from channels.graph_errors import AccessRefused, GraphError
 from channels.parsing import as_str
 from channels.problems import PASSING_PROBLEMS, problem_of
 from channels.registry import channel_for_platform
+from channels.subscriptions import subscribe_connected
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +97,17 @@ async def connect_checked_account(
     """Connect an account by hand once Meta confirmed the token is for it; its name is Meta's unless one is given.
 
     ConnectionRefused for bad fields or a token Meta refuses, AccountTaken when another business has the account,
-    MetaUnreachable when Meta could not be asked.
+    MetaUnreachable when Meta could not be asked. The app is then subscribed to the account's webhooks.
     """
     fields = validate_connection(platform, account_id, access_token, name)
     if fields:  # nothing that is not a plain numeric id ever becomes a Graph path
         raise invalid_connection(fields)
     identity = await check_token(graph, platform, account_id, access_token)
-    return await connect_account(db, cipher, tenant_id, platform, account_id, access_token, name.strip() or identity.name)
+    account = await connect_account(db, cipher, tenant_id, platform, account_id, access_token, name.strip() or identity.name)
+    # Connected either way: a token that reads the account is a good one, and the owner reads why no message or
+    # comment can arrive yet.
+    problem = await subscribe_connected(db, graph, account, access_token)
+    return replace(account, webhooks_problem=problem or "")
 
 
 @dataclass
@@ -110,11 +115,13 @@ class RecheckSummary:
     checked: int = 0
     needs_reconnect: int = 0
     unreachable: int = 0
+    resubscribed: int = 0
 
 
 async def recheck_accounts(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient) -> RecheckSummary:
     """Read every connected account with its token; one Meta refuses is marked `needs_reconnect`, so the owner
-    sees it before a customer's reply fails. A Meta that does not answer changes nothing."""
+    sees it before a customer's reply fails. A Meta that does not answer changes nothing. An account whose webhook
+    subscription Meta refused is subscribed again."""
     summary = RecheckSummary()
     cursor = db[COLLECTION].find({"status": "connected"}).sort("_id", ASCENDING)
     async for doc in cursor:
@@ -138,8 +145,18 @@ async def recheck_accounts(db: AsyncDatabase, cipher: TokenCipher, graph: GraphC
         if identity.account_id != account.account_id:
             await mark_needs_reconnect(db, account.tenant_id, account.id, 0, "the token is no longer for this account")
             summary.needs_reconnect += 1
+            continue
+        if account.webhooks_problem:
+            # Meta refused or could not be asked when it was connected: asked again, so an outage passes and a
+            # permission granted since takes effect without the owner connecting again.
+            summary.resubscribed += int(await subscribe_connected(db, graph, account, account_token(cipher, account)) is None)
     log.info(
         "connected accounts checked with Meta",
-        extra={"checked": summary.checked, "needs_reconnect": summary.needs_reconnect, "unreachable": summary.unreachable},
+        extra={
+            "checked": summary.checked,
+            "needs_reconnect": summary.needs_reconnect,
+            "unreachable": summary.unreachable,
+            "resubscribed": summary.resubscribed,
+        },
     )
     return summary

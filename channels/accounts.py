@@ -2,8 +2,9 @@
 
 Collection `channel_accounts`, one document per account:
 `{_id, tenant_id, platform, account_id, token_encrypted, status, name, connected_at, updated_at,
-last_error?, last_error_code?, last_success_at_ms?, failing_since_ms?, failing_problem?}`: the last three are what
-its sends recorded (see `health.py`). An account (platform + account id) belongs to one tenant at most: the
+last_error?, last_error_code?, last_success_at_ms?, failing_since_ms?, failing_problem?, webhooks_problem?}`: three of
+the last four are what its sends recorded (see `health.py`), `webhooks_problem` why Meta would not send us its
+webhooks (see `subscriptions.py`). An account (platform + account id) belongs to one tenant at most: the
 unique index is what routes each webhook event to exactly one tenant.
 """
 
@@ -51,6 +52,7 @@ class ChannelAccount:
     last_success_at_ms: int = 0
     failing_since_ms: int = 0
     failing_problem: str = ""
+    webhooks_problem: str = ""  # a `Problem`: Meta refused to send us this account's webhooks
 
     @property
     def health(self) -> ChannelHealth:
@@ -85,6 +87,7 @@ def account_from_doc(doc: dict[str, Any]) -> ChannelAccount:
         last_success_at_ms=int(doc.get("last_success_at_ms", 0) or 0),
         failing_since_ms=int(doc.get("failing_since_ms", 0) or 0),
         failing_problem=doc.get("failing_problem", ""),
+        webhooks_problem=doc.get("webhooks_problem", ""),
     )
 
 
@@ -254,6 +257,12 @@ async def note_send_trouble(db: AsyncDatabase, account: ChannelAccount, problem:
     )
 
 
+async def note_webhooks(db: AsyncDatabase, tenant_id: str, id: str, problem: str) -> None:
+    """What Meta answered when asked to send us the account's webhooks: a kind of problem, or "" for agreed."""
+    change = {"$set": {"webhooks_problem": problem}} if problem else {"$unset": {"webhooks_problem": ""}}
+    await db[COLLECTION].update_one({"_id": id, "tenant_id": tenant_id}, change)
+
+
 def account_token(cipher: TokenCipher, account: ChannelAccount) -> str:
     return cipher.decrypt(account.token_encrypted)
 
@@ -274,6 +283,8 @@ def account_to_api(account: ChannelAccount, cipher: TokenCipher) -> dict[str, An
         "connected_at": account.connected_at.isoformat(),
         "health": account.health.to_api(),
     }
+    if account.webhooks_problem:
+        data["webhooks_problem"] = account.webhooks_problem
     if account.last_error:
         data["last_error"] = account.last_error
         data["last_error_code"] = account.last_error_code

@@ -53,6 +53,9 @@ class AccountCheck:
 
     fields: str  # what Graph returns: the id, and a name to show the owner
     auth: Auth  # where the token goes
+    # The webhook fields the app is subscribed to once the account is connected (`POST
+    # /{account_id}/subscribed_apps?subscribed_fields=…`, with its token); empty when the account needs no such call.
+    webhook_fields: tuple[str, ...] = ()
 
 
 class Channel(Protocol):

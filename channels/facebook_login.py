@@ -1,8 +1,9 @@
 """Facebook Login steps that connect an owner's pages (and their Instagram accounts), and Meta's callbacks.
 
 The owner-facing routes live in the dashboard; these helpers build the dialog URL, trade the code for a
-long-lived user token, list the pages with their page tokens, (un)subscribe the app to a page's messaging
-webhooks, and verify the `signed_request` of Meta's deauthorize and data-deletion callbacks.
+long-lived user token, list the pages with their page tokens, unsubscribe the app from a page's webhooks
+(subscribing is `channels/subscriptions.py`'s, for every way of connecting), and verify the `signed_request` of
+Meta's deauthorize and data-deletion callbacks.
 """
 
 from __future__ import annotations
@@ -30,16 +31,6 @@ SCOPES = (
     "pages_read_engagement",
     "pages_manage_engagement",
     "instagram_manage_comments",
-)
-SUBSCRIBED_FIELDS = (
-    "messages",
-    "messaging_postbacks",
-    "message_echoes",
-    "message_deliveries",
-    "message_reads",
-    "messaging_referrals",
-    # Comments on the page's posts and ads, answered with a private reply (campaign `comment_rules`).
-    "feed",
 )
 PAGE_FIELDS = "id,name,access_token,tasks,instagram_business_account{id,username}"
 _MAX_PAGE_LISTINGS = 20  # pages of 100: far more than any owner has
@@ -138,14 +129,6 @@ async def list_pages(graph: GraphClient, user_token: str) -> list[PageInfo]:
             break
         params = {**params, "after": after}
     return pages
-
-
-async def subscribe_page(graph: GraphClient, page_id: str, page_token: str) -> bool:
-    """Subscribe our app to the page's messaging webhooks (Instagram through the page needs it too)."""
-    body = await graph.post(
-        f"/{page_id}/subscribed_apps", params={"subscribed_fields": ",".join(SUBSCRIBED_FIELDS)}, token=page_token
-    )
-    return body.get("success") is True
 
 
 async def unsubscribe_page(graph: GraphClient, page_id: str, page_token: str) -> bool:

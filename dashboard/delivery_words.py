@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.conversations.records import Conversation, ConversationDelivery
 from channels.accounts import ChannelAccount
-from channels.problems import known_problem, service_name
+from channels.problems import PASSING_PROBLEMS, known_problem, service_name
 from dashboard.i18n.current import N_, gettext
 
 CAUSES = {
@@ -82,8 +82,24 @@ def channel_banner(problem: str, platform: str, label: str) -> str:
     return gettext("{label} cannot send: {cause}").format(label=label, cause=cause(problem, platform))
 
 
+def webhooks_trouble(problem: str, platform: str) -> str:
+    """Why no message or comment of a connected account reaches the bot: Meta refused to send us its webhooks."""
+    service = service_name(platform)
+    if known_problem(problem) in PASSING_PROBLEMS:
+        return gettext(
+            "{service} could not be asked to send us this account's messages and comments, so the bot does not see "
+            "them yet. We ask again every few hours; or connect it again in a few minutes."
+        ).format(service=service)
+    return gettext(
+        "{service} refused to send us this account's messages and comments, so the bot does not see them. Connect "
+        "with Facebook again and allow every permission it asks for (or use a token that has them)."
+    ).format(service=service)
+
+
 def in_owner_words(view: dict[str, Any], account: ChannelAccount) -> dict[str, Any]:
     """A channel's API view (`channels.accounts.account_to_api`) with its health sentence in the owner's language."""
+    if account.webhooks_problem:
+        view["webhooks_error"] = webhooks_trouble(account.webhooks_problem, account.platform)
     health = view.get("health", {})
     if health.get("last_error"):
         problem = "token" if account.health.state == "needs_reconnect" else account.failing_problem

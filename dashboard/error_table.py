@@ -55,6 +55,7 @@ NOT_FOUND = {
     "leo_thread": N_("no such thread"),
     "spend": N_("spend not found"),
     "webhook": N_("webhook not found"),
+    "ad": N_("ad or post not found"),
 }
 
 # (family, kind) -> how it is answered. A kind means one thing in its family: "channel_disconnected" is a person's

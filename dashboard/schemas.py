@@ -330,6 +330,10 @@ class ChannelOut(Out):
     last_error: str | None = None
     last_error_code: int | None = None
     health: ChannelHealthOut
+    webhooks_problem: str | None = Field(
+        None, description="why Meta would not send this account's messages and comments to the platform (a kind of problem)"
+    )
+    webhooks_error: str | None = Field(None, description="the same, in the owner's words, with what to do")
 
 
 class ChannelsOut(Out):
@@ -792,6 +796,28 @@ class AdsOut(Out):
     ads: list[AdOut]
     campaigns: list[AdCampaignOut]
     totals: AdFiguresOut
+
+
+class AdCommentFiguresOut(AdFiguresOut):
+    comments: int = Field(description="comments others wrote under it")
+    private_replies: int = Field(description="private replies sent to those comments")
+
+
+class AdDayOut(AdCommentFiguresOut):
+    day: date
+
+
+class AdDetailOut(Out):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(description="the ad's id, or the post's or media's")
+    kind: Literal["ad", "post"]
+    headline: str = Field(description="the ad's title, when a referral carried it")
+    from_: date = Field(alias="from")
+    to: date
+    currency: str
+    days: list[AdDayOut] = Field(description="every day of the period, quiet ones too")
+    totals: AdCommentFiguresOut
 
 
 class SpendOut(Out):

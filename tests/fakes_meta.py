@@ -53,6 +53,8 @@ class FakeGraph:
     cdn: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     expired_media: set[str] = field(default_factory=set)  # their download URL has expired (Meta's 404)
     chunked_media: bool = False  # send files without a Content-Length, as a stream
+    answers_by: str = ""  # who the public replies listed under a comment were written by (the page or account)
+    answered_comments: list[str] = field(default_factory=list)  # the comments a public reply was taken for
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def refuses(self, token: str) -> bool:
@@ -162,7 +164,13 @@ class FakeGraph:
             # A private reply names the commenter by the id the page's thread with them has.
             recipient = recipient_object.get("id") or (f"PSID_{comment_id}" if comment_id else "")
             return web.json_response({"recipient_id": recipient, "message_id": f"m_out_{n}"})
+        if failure is None and request.method == "GET" and request.path.endswith(("/comments", "/replies")):
+            # The answers under a comment: the public replies taken for it, written by `answers_by`.
+            comment = request.path.split("/")[-2]
+            taken = [c for c in self.answered_comments if c == comment]
+            return web.json_response({"data": [{"id": f"{comment}_reply", "from": {"id": self.answers_by}} for _ in taken]})
         if failure is None and request.method == "POST" and request.path.endswith(("/comments", "/replies")):
+            self.answered_comments.append(request.path.split("/")[-2])
             return web.json_response({"id": f"{request.path.split('/')[-2]}_reply"})
         return web.json_response({"success": True})
 

@@ -32,6 +32,9 @@ _message = message_from_doc
 
 # The private replies to comments (`bot/inbound/comment_replies.py`), one document per comment.
 COMMENT_REPLIES = "comment_replies"
+# Every comment others wrote under the account's posts and ads, answered or not (one document per comment, no
+# text): what an ad's or post's page counts as comments received.
+COMMENTS_RECEIVED = "comments_received"
 
 
 async def recent_comment_replies(db: AsyncDatabase, tenant_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
@@ -77,6 +80,12 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     )
     await source.ensure_indexes(db)
     await db[COMMENT_REPLIES].create_indexes([IndexModel([("tenant_id", ASCENDING), ("at", DESCENDING)])])
+    await db[COMMENTS_RECEIVED].create_indexes(
+        [
+            IndexModel([("tenant_id", ASCENDING), ("post_id", ASCENDING)]),
+            IndexModel([("tenant_id", ASCENDING), ("ad_id", ASCENDING)]),
+        ]
+    )
 
 
 async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
@@ -87,6 +96,7 @@ async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
     removed += await source.delete_tenant_data(db, tenant_id)
     removed += (await db[COMMENT_REPLIES].delete_many({"tenant_id": tenant_id})).deleted_count
     removed += await voice_clips.delete_tenant_data(db, tenant_id)
+    removed += (await db[COMMENTS_RECEIVED].delete_many({"tenant_id": tenant_id})).deleted_count
     return removed
 
 

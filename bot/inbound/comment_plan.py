@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from channels.events import Comment
 from channels.outbound import SendRequest, our_metadata
@@ -121,3 +122,14 @@ def public_reply_request(event: Comment, text: str) -> SendRequest:
     """The answer under the comment: Facebook's `/comments` edge, Instagram's `/replies`."""
     edge = "replies" if event.platform == Platform.instagram else "comments"
     return SendRequest(path=f"/{event.comment_id}/{edge}", body={"message": text}, auth="access_token")
+
+
+def answered_by_account(replies: dict[str, Any], account_id: str) -> bool:
+    """Whether Meta's list of the answers under a comment (`GET /{comment_id}/comments`, Instagram `/replies`,
+    `data[].from.id`) holds one the account wrote: a public reply that went out before its sender could write it down."""
+    data = replies.get("data")
+    items = data if isinstance(data, list) else []
+    return any(
+        isinstance(item, dict) and isinstance(item.get("from"), dict) and str(item["from"].get("id", "")) == account_id
+        for item in items
+    )

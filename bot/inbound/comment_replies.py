@@ -8,6 +8,13 @@ queue tries the delivery again; an attempt that died keeps its lease until it ru
 claim over. Meta itself takes one private reply per comment, so a retry after a send that did go out is told so
 (10900) and counts as sent.
 
+The public reply is a step of its own on the same record: written down as due (`public_state: sending`, no lease)
+when the comment is claimed, claimed with a short lease of its own once the private reply ended, and marked sent
+only after Meta's answer. So a worker that dies between the two replies (or during the public one) leaves the
+public reply due: the delivery's retry finds the private reply ended, sends nothing private, and sends the public
+reply once. A retry that takes over a dead attempt's lease first reads the answers under the comment: the
+account's own one there means the dead attempt's reply went out, and it is not sent again.
+
 The private reply's answer names the customer in the page's thread (`recipient_id`): the conversation is opened
 with that id, attributed to the comment (`source {kind: comment, post_id, comment_id}`), and holds the comment
 and the reply. When the customer answers, their message finds this conversation and it continues as any other;
@@ -28,10 +35,14 @@ from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, Delivery, InboundState, to_ms
 from bot.conversations.source import record_referral
-from bot.conversations.store import COMMENT_REPLIES  # indexed, read and erased with the conversations
+from bot.conversations.store import (  # indexed, read and erased with the conversations
+    COMMENT_REPLIES,
+    COMMENTS_RECEIVED,
+)
 from bot.inbound.comment_plan import (
     REFERENCE_PREFIX,
     CommentReply,
+    answered_by_account,
     one_message,
     plan_comment,
     private_reply_request,
@@ -55,6 +66,11 @@ log = logging.getLogger(__name__)
 
 # How long a claim keeps other attempts off: longer than a send with its retries takes.
 CLAIM_LEASE_MS = 120_000
+# The public reply is one request (10 s timeout, never repeated blindly): a shorter lease lets the retry of a dead
+# attempt send it sooner.
+PUBLIC_LEASE_MS = 30_000
+# A public reply's lease given back after an attempt that may have reached Meta: free to take, and checked first.
+TRIED_BEFORE = 1
 
 
 class CommentReplyBusy(Exception):
@@ -86,6 +102,7 @@ class CommentReplier:
 
     async def on_comment(self, account: ChannelAccount, event: Comment) -> None:
         now = self._clock.now()
+        await self._count_received(account, event, now)
         if reason := skip_reason(event, now):
             log.info("comment not answered", extra={"platform": event.platform, "reason": reason})
             return
@@ -96,17 +113,40 @@ class CommentReplier:
             return
         claim = await self._claim(account, event, reply, now)
         if claim is None:
-            log.info("comment answered before; redelivery ignored", extra={"platform": event.platform})
+            log.info(
+                "comment's private reply ended before; only a public reply still due is sent", extra={"platform": event.platform}
+            )
+        else:
+            await self._send_private(account, event, reply, retrying=claim)
+        await self._send_public(account, event)
+
+    async def _count_received(self, account: ChannelAccount, event: Comment, now: datetime) -> None:
+        """Keep a new comment someone else wrote (once, however often Meta delivers it), for its post's figures."""
+        if event.verb != "add" or event.from_account or event.customer_id == event.account_id:
             return
-        await self._send_private(account, event, reply, retrying=claim)
-        await self._send_public(account, event, reply)
+        doc = {
+            "_id": reply_key(event),
+            "tenant_id": account.tenant_id,
+            "platform": event.platform,
+            "at_ms": event.timestamp_ms or to_ms(now),
+        }
+        named = {"post_id": event.post_id, "ad_id": event.ad_id}
+        try:
+            await self._db[COMMENTS_RECEIVED].insert_one(doc | {k: v for k, v in named.items() if v})
+        except DuplicateKeyError:
+            pass
 
     async def give_up(self, account: ChannelAccount, event: Comment) -> bool:
         """The comment's delivery was given up (Meta could not take the reply in any attempt): a reply still being
         sent is failed, for the owner to read why. True when one was."""
+        key = reply_key(event)
         given_up = await self._db[COMMENT_REPLIES].update_one(
-            {"_id": reply_key(event), "tenant_id": account.tenant_id, "state": ReplyState.sending},
+            {"_id": key, "tenant_id": account.tenant_id, "state": ReplyState.sending},
             {"$set": {"state": ReplyState.failed, "problem": "gave_up", "error": "Meta could not take it in time"}},
+        )
+        await self._db[COMMENT_REPLIES].update_one(
+            {"_id": key, "tenant_id": account.tenant_id, "public_state": ReplyState.sending},
+            {"$set": {"public_state": ReplyState.failed, "public_error": "Meta could not take it in time"}},
         )
         return given_up.modified_count == 1
 
@@ -123,10 +163,13 @@ class CommentReplier:
             "comment_id": event.comment_id,
             "post_id": event.post_id,
             "campaign_id": reply.campaign_id,
+            **({"ad_id": event.ad_id} if event.ad_id else {}),
             "state": ReplyState.sending,
             "lease_until_ms": now_ms + CLAIM_LEASE_MS,
             "at": now,
         }
+        if reply.public_text:  # due from now on: sent after the private reply, by whichever attempt gets there
+            doc |= {"public_state": ReplyState.sending, "public_text": reply.public_text, "public_lease_until_ms": 0}
         try:
             await self._db[COMMENT_REPLIES].insert_one(doc)
             return False
@@ -238,17 +281,55 @@ class CommentReplier:
         )
         return conversation
 
-    async def _send_public(self, account: ChannelAccount, event: Comment, reply: CommentReply) -> None:
-        """The optional answer under the comment, tried once: a failure is kept for the owner, never repeated."""
-        if not reply.public_text:
-            return
+    async def _claim_public(self, account: ChannelAccount, event: Comment) -> tuple[str, bool] | None:
+        """The public reply's text when this attempt may send it now (due, or its sender's lease ran out), and
+        whether an earlier attempt had it; None when there is none to send. CommentReplyBusy while a live attempt
+        is sending it."""
+        key, now_ms = reply_key(event), to_ms(self._clock.now())
+        found = await self._db[COMMENT_REPLIES].find_one({"_id": key, "tenant_id": account.tenant_id})
+        if (
+            found is None
+            or found.get("state") not in (ReplyState.sent, ReplyState.failed)
+            or found.get("public_state") != ReplyState.sending
+        ):
+            return None
+        lease = int(found.get("public_lease_until_ms", 0))
+        if lease >= now_ms:
+            raise CommentReplyBusy("another attempt is sending this comment's public reply")
+        # Taken only if nobody took it since it was read: the lease read is part of the condition.
         claimed = await self._db[COMMENT_REPLIES].update_one(
-            {"_id": reply_key(event), "tenant_id": account.tenant_id, "public_state": {"$exists": False}},
-            {"$set": {"public_state": ReplyState.sending}},
+            {"_id": key, "tenant_id": account.tenant_id, "public_state": ReplyState.sending, "public_lease_until_ms": lease},
+            {"$set": {"public_lease_until_ms": now_ms + PUBLIC_LEASE_MS}},
         )
         if claimed.modified_count == 0:
+            raise CommentReplyBusy("another attempt took this comment's public reply just now")
+        return str(found.get("public_text", "")), lease > 0
+
+    async def _went_out_before(self, account: ChannelAccount, event: Comment) -> bool:
+        """Whether an earlier attempt's public reply reached Meta before its worker died: the account's own answer
+        is under the comment. Meta unreachable: the delivery is retried; another refusal: we cannot tell, so send."""
+        path = public_reply_request(event, "").path
+        try:
+            replies = await self._graph.get(path, params={"fields": "from"}, token=account_token(self._cipher, account))
+        except GraphError as exc:
+            if exc.transient:
+                await self._finish(event, account.tenant_id, public_lease_until_ms=TRIED_BEFORE)
+                raise
+            return False
+        return answered_by_account(replies, event.account_id)
+
+    async def _send_public(self, account: ChannelAccount, event: Comment) -> None:
+        """The optional answer under the comment, once its private reply ended: marked sent only once Meta took it.
+        Meta unreachable or limiting gives the claim back for the delivery's retry; a refusal is kept for the owner,
+        never repeated."""
+        claim = await self._claim_public(account, event)
+        if claim is None or not claim[0]:
             return
-        request = public_reply_request(event, reply.public_text)
+        text, earlier_attempt = claim
+        if earlier_attempt and await self._went_out_before(account, event):
+            await self._finish(event, account.tenant_id, public_state=ReplyState.sent)
+            return
+        request = public_reply_request(event, text)
         try:
             await self._graph.send(
                 request,
@@ -256,6 +337,11 @@ class CommentReplier:
                 pace=self._pacer.for_send(account.platform, account.account_id, request),
             )
         except GraphError as exc:
+            if exc.transient:
+                # Given back, marked as tried: the request may have reached Meta (an answer that never came), so
+                # the retry looks under the comment first.
+                await self._finish(event, account.tenant_id, public_lease_until_ms=TRIED_BEFORE)
+                raise
             await self._finish(event, account.tenant_id, public_state=ReplyState.failed, public_error=exc.message[:300])
             log.warning("public reply refused", extra={"failure": type(exc).__name__, "code": exc.code})
             return

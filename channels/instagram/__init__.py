@@ -14,6 +14,9 @@ from channels.outbound import utf8_size
 from knowledge.platforms import Platform
 
 MAX_TEXT_BYTES = 1000
+# Meta's Instagram webhook fields: the account's conversations and the comments on its media and ads (`comments`
+# needs `instagram_manage_comments` and Advanced Access).
+ACCOUNT_WEBHOOK_FIELDS = ("messages", "messaging_postbacks", "messaging_referral", "messaging_seen", "comments")
 
 
 def profile_name(profile: dict[str, Any]) -> str:
@@ -28,7 +31,7 @@ INSTAGRAM = PageChannel(
     service_name="Instagram",
     max_text=MAX_TEXT_BYTES,
     text_size=utf8_size,
-    account_check=AccountCheck(fields="id,name", auth="access_token"),
+    account_check=AccountCheck(fields="id,name", auth="access_token", webhook_fields=ACCOUNT_WEBHOOK_FIELDS),
     customer_profile=CustomerProfile(fields="name,username", name_of=profile_name),
     change_fields={"comments": parse_instagram_comment},
 )

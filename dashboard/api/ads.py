@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from aiohttp import web
 
 from bot.sales.ad_figures import ad_figures
 from bot.sales.ad_spend import CsvProblem, SpendIn, SpendRow, amount, delete_spend, list_spend, parse_spend_csv
+from dashboard.ad_detail import ad_detail
 from dashboard.ad_spend_entry import csv_problem_words, csv_refused, enter_spend, import_spend
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, business_of
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import clock_of, db_of, tenant_id
 from dashboard.errors import not_found
-from dashboard.schemas import AdsOut, AdsQuery, DeletedOut, SpendEntryOut, SpendImportOut, SpendListOut, SpendOut
+from dashboard.schemas import AdDetailOut, AdsOut, AdsQuery, DeletedOut, SpendEntryOut, SpendImportOut, SpendListOut, SpendOut
 from knowledge.domain_errors import InvalidInput
 
 routes = ApiRoutes()
@@ -84,6 +85,17 @@ async def import_csv(request: web.Request) -> SpendImportOut:
     return SpendImportOut(imported=await import_spend(db_of(request), tenant_id(request), rows, clock_of(request).now()))
 
 
+def period(query: AdsQuery, today: date) -> tuple[date, date]:
+    """The days asked for: without dates the last 30 days; reversed or too long a range is refused."""
+    last = query.to or today
+    first = query.from_ or last - timedelta(days=DEFAULT_DAYS - 1)
+    if first > last:
+        raise InvalidInput("range_reversed", {"from": "after_last_day"})
+    if (last - first).days >= MAX_DAYS:
+        raise InvalidInput("range_too_long", {"from": "range_too_long"}, days=MAX_DAYS)
+    return first, last
+
+
 @routes.get("/api/ads")
 async def get_ads(request: web.Request, query: AdsQuery) -> AdsOut:
     """Per ad and per campaign: conversations, leads, sales, revenue, spend, cost per lead and sale, return on ad spend.
@@ -93,12 +105,7 @@ async def get_ads(request: web.Request, query: AdsQuery) -> AdsOut:
     """
     tenant = tenant_id(request)
     business = await business_of(db_of(request), tenant, clock_of(request).now())
-    last = query.to or business.today
-    first = query.from_ or last - timedelta(days=DEFAULT_DAYS - 1)
-    if first > last:
-        raise InvalidInput("range_reversed", {"from": "after_last_day"})
-    if (last - first).days >= MAX_DAYS:
-        raise InvalidInput("range_too_long", {"from": "range_too_long"}, days=MAX_DAYS)
+    first, last = period(query, business.today)
     since, until = DayRange(first, last).bounds(business.zone)
     figures = await ad_figures(db_of(request), tenant, since, until, first, last)
     return AdsOut.model_validate(
@@ -109,5 +116,35 @@ async def get_ads(request: web.Request, query: AdsQuery) -> AdsOut:
             "ads": figures.ads,
             "campaigns": figures.campaigns,
             "totals": figures.totals,
+        }
+    )
+
+
+@routes.get("/api/ads/{id}")
+async def get_ad(request: web.Request, query: AdsQuery) -> AdDetailOut:
+    """One ad or post (by Meta's id) per day: comments received, private replies sent, conversations, leads, sales,
+    revenue, spend and return on ad spend, with the period's totals (the same figures as its row in `GET /api/ads`).
+
+    404 for an id none of the business's conversations, comments or spend names.
+    """
+    db, tenant = db_of(request), tenant_id(request)
+    business = await business_of(db, tenant, clock_of(request).now())
+    first, last = period(query, business.today)
+    since, until = DayRange(first, last).bounds(business.zone)
+    detail = await ad_detail(
+        db, tenant, request.match_info["id"], first=first, last=last, since=since, until=until, zone=business.zone
+    )
+    if detail is None:
+        raise not_found("ad")
+    return AdDetailOut.model_validate(
+        {
+            "id": detail.id,
+            "kind": detail.kind,
+            "headline": detail.headline,
+            "from": first,
+            "to": last,
+            "currency": detail.timeline.currency,
+            "days": detail.timeline.days,
+            "totals": detail.timeline.totals,
         }
     )

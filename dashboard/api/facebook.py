@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,10 +24,10 @@ from channels.facebook_login import (
     exchange_code,
     list_pages,
     parse_signed_request,
-    subscribe_page,
 )
 from channels.graph import GraphClient, GraphError
 from channels.problems import PASSING_PROBLEMS, known_problem, problem_of
+from channels.subscriptions import subscribe_connected
 from dashboard.api.channels import channel_out
 from dashboard.api.operations import ApiRoutes
 from dashboard.context import cipher_of, clock_of, db_of, graph_of, identity, redis_of, settings_of
@@ -140,17 +140,19 @@ async def connect_pages(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClie
             connected.append(
                 await _connect(db, cipher, tenant, facebook_user_id, outcome, "instagram", page.instagram_account_id, page, name)
             )
-        if not any(connected):
-            continue  # nothing of this page is ours: leave its subscriptions alone
-        try:
-            subscribed = await subscribe_page(graph, page.id, page.access_token)
-        except GraphError as exc:
-            subscribed = False
-            log.warning("page subscription failed", extra={"page": page.id, "graph_code": exc.code})
-        if not subscribed:
-            outcome.skipped.append(
-                {"platform": "facebook", "account_id": page.id, "name": page.name, "reason": "subscription_failed"}
-            )
+        # Each account of this page that is ours asks for its own webhook fields (the page's `feed`, the Instagram
+        # account's `comments`); one that is not ours keeps its subscriptions as they are.
+        for account in (a for a in connected if a is not None):
+            if problem := await subscribe_connected(db, graph, account, page.access_token):
+                outcome.skipped.append(
+                    {
+                        "platform": account.platform,
+                        "account_id": account.account_id,
+                        "name": account.name,
+                        "reason": "subscription_failed",
+                    }
+                )
+                outcome.connected = [replace(c, webhooks_problem=problem) if c.id == account.id else c for c in outcome.connected]
     if facebook_user_id:
         await set_facebook_user(db, tenant, facebook_user_id)
     return outcome

@@ -108,6 +108,8 @@ SCRIPT_WORDS = (
     N_("Conversations"),
     N_("Sales"),
     N_("Leads"),
+    N_("Comments"),
+    N_("Private replies"),
 )
 
 

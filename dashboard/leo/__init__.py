@@ -19,6 +19,7 @@ from typing import Literal
 
 from langchain_core.language_models import BaseChatModel
 
+from dashboard.ad_detail import ad_titles
 from dashboard.leo.analyst import OfflineAnalyst
 from dashboard.leo.answer_check import CHECK_TIMEOUT_S, draft_is_safe
 from dashboard.leo.figures import SPECS, Metric
@@ -88,7 +89,7 @@ async def ask(
     campaigns = {c.id: (c.name, c.product.name) for c in await data.campaigns()}
     # "and on Instagram?" after "thanks!" continues the question before the thanks.
     previous = next((q for _, q in reversed(earlier) if q.topic is not Topic.outside), None)
-    question = understand(message, data.business.today, previous, campaigns)
+    question = understand(message, data.business.today, previous, campaigns, await ad_titles(data.db, data.tenant_id))
     usage, blocked = ModelUsage(), False
     if model is not None:
         names = dict(data.business.campaign_names)

@@ -536,6 +536,10 @@ class OfflineAnalyst:
     async def _ads(self, q: Question) -> Answer:
         """Which ad brings buyers, and whether each is worth its money: every figure from the ads tool."""
         campaign = self.data.business.campaign_names.get(q.campaign_id) if q.campaign_id else None
+        if q.ad:
+            one = await AdsTool().run(self.data, AdsTool.Input(period=q.period.as_words, campaign=campaign, ad=q.ad))
+            if one.figure.rows:
+                return self._one_ad(q, one)
         result = await AdsTool().run(self.data, AdsTool.Input(period=q.period.as_words, campaign=campaign))
         figure, period = result.figure, writing.period(q.period.label)
         if not figure.rows:
@@ -554,14 +558,32 @@ class OfflineAnalyst:
             lead = gettext("No ad brought a sale in {period} yet. Each ad:").format(period=period)
         lines = [lead]
         for n, row in enumerate(figure.rows):
-            said = gettext("{conversations}, {leads}, {sales}, revenue {revenue}").format(
-                conversations=_conversations(int(row[3] or 0)),
-                leads=_leads(int(row[4] or 0)),
-                sales=_sales(int(row[5] or 0)),
-                revenue=_ad_money(figure, n, 6),
-            )
-            lines.append(f"- {row[0]}: {said}; {_ad_verdict(figure, n)}")
+            lines.append(f"- {row[0]}: {self._ad_said(figure, n)}; {_ad_verdict(figure, n)}")
         return Answer("\n".join(lines), _tables(result))
+
+    def _one_ad(self, q: Question, result: ToolResult) -> Answer:
+        """Whether the ad the owner named is worth its money: its figures and the verdict, over the days asked."""
+        figure = result.figure
+        lines = [
+            gettext("{name} in {period}: {said}; {verdict}").format(
+                name=row[0],
+                period=writing.period(q.period.label),
+                said=self._ad_said(figure, n),
+                verdict=_ad_verdict(figure, n),
+            )
+            for n, row in enumerate(figure.rows)
+        ]
+        return Answer("\n".join(lines), _tables(result))
+
+    @staticmethod
+    def _ad_said(figure: Figure, n: int) -> str:
+        row = figure.rows[n]
+        return gettext("{conversations}, {leads}, {sales}, revenue {revenue}").format(
+            conversations=_conversations(int(row[3] or 0)),
+            leads=_leads(int(row[4] or 0)),
+            sales=_sales(int(row[5] or 0)),
+            revenue=_ad_money(figure, n, 6),
+        )
 
     async def _leads(self, q: Question) -> Answer:
         result = await LeadsTool().run(self.data, LeadsTool.Input(platform=q.platform or None, limit=5))

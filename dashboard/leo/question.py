@@ -67,6 +67,7 @@ class Question:
     campaign_id: str = ""
     why: bool = False  # asks for the reasons ("why does Instagram convert worse?")
     metrics: tuple[Metric, ...] = ()  # the figures named, the one that ranks first
+    ad: str = ""  # the ad named ("is the summer ad worth it?"): its title as its referrals carry it, or its id
 
     @property
     def ranking(self) -> Metric | None:
@@ -83,6 +84,7 @@ class Question:
             "campaign_id": self.campaign_id,
             "why": self.why,
             "metrics": [metric.value for metric in self.metrics],
+            **({"ad": self.ad} if self.ad else {}),
         }
 
     @classmethod
@@ -95,6 +97,7 @@ class Question:
             campaign_id=doc.get("campaign_id", ""),
             why=bool(doc.get("why")),
             metrics=tuple(Metric(m) for m in doc.get("metrics", []) if m in Metric.__members__),
+            ad=str(doc.get("ad", "")),
         )
 
 
@@ -117,6 +120,26 @@ def campaign_in(text: str, campaigns: Mapping[str, Sequence[str]]) -> str:
     return ""
 
 
+# Words of an ad's title too short or too common to name it.
+_MIN_AD_WORD = 4
+
+
+def ad_in(text: str, titles: Sequence[str]) -> str:
+    """The one ad the question names: by its id, or by the words of its title ("the summer ad" names "Summer yoga:
+    first week free"); "" when none, or when two fit as well."""
+    t = fold(text)
+    scores: dict[str, int] = {}
+    for title in titles:
+        words = {w for w in re.findall(r"\w+", fold(title)) if len(w) >= _MIN_AD_WORD or w.isdigit()}
+        found = sum(1 for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", t))
+        if found:
+            scores[title] = found
+    best = sorted(scores.items(), key=lambda item: -item[1])
+    if not best or (len(best) > 1 and best[1][1] == best[0][1]):
+        return ""
+    return best[0][0]
+
+
 def _ranked_or_figures(topic: Topic | None, group: str, metrics: tuple[Metric, ...]) -> Topic | None:
     """A named figure with a grouping is a ranking; a figure alone is that figure."""
     if not metrics or (topic is not None and topic not in RANKABLE):
@@ -129,9 +152,14 @@ def _ranked_or_figures(topic: Topic | None, group: str, metrics: tuple[Metric, .
 
 
 def understand(
-    text: str, today: date, previous: Question | None = None, campaigns: Mapping[str, Sequence[str]] | None = None
+    text: str,
+    today: date,
+    previous: Question | None = None,
+    campaigns: Mapping[str, Sequence[str]] | None = None,
+    ads: Sequence[str] = (),
 ) -> Question:
-    """The question `text` asks, read after `previous` (the thread's last question Leo could answer)."""
+    """The question `text` asks, read after `previous` (the thread's last question Leo could answer); `ads` are the
+    titles (and ids) of the business's ads, for a question about one of them."""
     words = vocabulary()
     folded = fold(text)
     topic = topic_of(text)
@@ -140,11 +168,14 @@ def understand(
     platform = platform_of(text)
     period = range_in(text, today)
     campaign_id = campaign_in(text, campaigns or {})
+    ad = (
+        ad_in(text, ads) if topic == Topic.ads or (topic is None and previous is not None and previous.topic == Topic.ads) else ""
+    )
     everywhere = bool(words.everywhere.search(folded))
     why = bool(words.why.search(folded))
     if platform and topic in (None, Topic.conversion, Topic.platforms) and why:
         topic = Topic.platforms
-    named = bool(platform or period or campaign_id or everywhere or metrics or group)
+    named = bool(platform or period or campaign_id or everywhere or metrics or group or ad)
     follow_up = (topic is None or bool(words.follow_up.search(folded))) and (named or topic is not None)
     if follow_up and previous is not None:
         if topic is None and metrics:
@@ -157,6 +188,7 @@ def understand(
             campaign_id="" if everywhere else campaign_id or previous.campaign_id,
             why=why or previous.why,
             metrics=metrics or (previous.metrics if topic in (None, previous.topic) else ()),
+            ad=ad or (previous.ad if topic in (None, previous.topic) and not everywhere else ""),
         )
     topic = _ranked_or_figures(topic, group, metrics)
     if topic is None:
@@ -180,6 +212,7 @@ def understand(
         campaign_id=campaign_id,
         why=why,
         metrics=metrics,
+        ad=ad if topic == Topic.ads else "",
     )
 
 
@@ -216,4 +249,5 @@ def as_the_model_read_it(question: Question, calls: Sequence[tuple[str, Mapping[
     if period == default_range(today) and isinstance(words, str):
         period = range_in(words, today) or period
     platform = question.platform or str(args.get("platform") or "")
-    return Question(topic, period, platform, question.campaign_id, question.why, metrics)
+    ad = str(args.get("ad") or question.ad) if name == "ad_performance" else question.ad
+    return Question(topic, period, platform, question.campaign_id, question.why, metrics, ad)

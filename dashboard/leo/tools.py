@@ -32,6 +32,7 @@ from dashboard.leo.figures import SPECS, Metric, leaders, ranked
 from dashboard.leo.ranges import NamedRange, default_range, range_in
 from dashboard.leo.results import Cell, Figure, ToolResult, customer_cell
 from dashboard.leo.safety import Contacts, contacts_in
+from dashboard.leo.vocabulary import fold
 from knowledge.campaigns import list_campaigns
 from knowledge.models import BillingPeriod, Campaign, CustomPeriod, to_major
 from knowledge.money import format_money
@@ -417,6 +418,17 @@ def _money_or_none(value: float | None, currency: str, locale: str) -> str | Non
     return None if value is None else format_money(round(value * 100), currency, locale)
 
 
+def ad_named(ad: dict[str, Any], name: str) -> bool:
+    """Whether `name` names this ad: its id, or a telling word of its title ("the summer ad" names "Summer yoga";
+    "the", "ad" and other short words name nothing)."""
+    folded = fold(name).strip()
+    if folded == ad["ad_id"]:
+        return True
+    wanted = [w for w in re.findall(r"\w+", folded) if len(w) >= 4]
+    title = fold(str(ad["headline"]))
+    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", title) for w in wanted)
+
+
 class AdsTool:
     name: ClassVar[str] = "ad_performance"
     description: ClassVar[str] = (
@@ -428,6 +440,11 @@ class AdsTool:
     class Input(_In):
         period: str = Field(default="the last 30 days", max_length=80, description=PERIOD_HELP)
         campaign: str | None = Field(default=None, max_length=200, description="only the ads of this campaign (its name)")
+        ad: str | None = Field(
+            default=None,
+            max_length=200,
+            description='only this ad, for a question about one ad ("is the summer ad worth it?"): words of its title, or its id',
+        )
 
     async def run(self, data: LeoData, args: Input) -> ToolResult:
         period = data.period(args.period)
@@ -435,6 +452,8 @@ class AdsTool:
         since, until = period.span.bounds(data.business.zone)
         figures = await ad_figures(data.db, data.tenant_id, since, until, period.span.first, period.span.last)
         ads = [ad for ad in figures.ads if not campaign_id or ad["campaign_id"] == campaign_id]
+        if args.ad:
+            ads = [ad for ad in ads if ad_named(ad, args.ad)]
         ads.sort(key=lambda ad: (ad["sales"], ad["revenue"], ad["conversations"]), reverse=True)
         currency, locale = figures.currency, data.business.locale
         # The money cells' amounts, by "row,column": the owner reads them in their language's way.

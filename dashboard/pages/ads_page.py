@@ -1,5 +1,6 @@
 """`/ads`: what each ad and campaign brought and cost over a chosen period (the same operation as `GET /api/ads`),
-a chart of spend against revenue per ad, and the forms that enter spend by hand or from a CSV."""
+a chart of spend against revenue per ad, and the forms that enter spend by hand or from a CSV; `/ads/{id}`: one ad
+or post per day over the period (the same operation as `GET /api/ads/{id}`), as a chart and a table."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from aiohttp import web
 from babel.numbers import format_currency, format_decimal
 from pydantic import ValidationError
 
+from bot.conversations.bot_settings import get_bot_settings
 from bot.sales.ad_spend import CsvProblem, SpendIn, business_currency, delete_spend, parse_spend_csv
+from dashboard.ad_detail import commented_posts
 from dashboard.ad_spend_entry import check_spend, csv_problem_words, enter_spend, import_spend
-from dashboard.api.ads import get_ads, list_spend_entries
+from dashboard.analytics import DayRange
+from dashboard.api.ads import get_ad, get_ads, list_spend_entries
 from dashboard.context import clock_of, db_of
 from dashboard.errors import validation_fields
 from dashboard.i18n.current import format_locale, gettext
 from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormState, text_of
-from dashboard.pages.frame import render, see_other
+from dashboard.pages.frame import not_found_page, render, see_other
 from dashboard.pages.numbers import parse_range, today
 from dashboard.schemas import AdsQuery
 from knowledge.campaigns import list_campaigns
@@ -70,6 +74,7 @@ async def _page(
     first, last, errors = parse_range(request, await today(request))
     report = (await get_ads(request, AdsQuery.model_validate({"from": first, "to": last}))).model_dump(mode="json", by_alias=True)
     currency = report["currency"]
+    settings = await get_bot_settings(db, session.tenant_id)
     campaigns = await list_campaigns(db, session.tenant_id)
     if form is None:
         form = FormState(values={"currency": currency, "from": first.isoformat(), "to": last.isoformat()})
@@ -79,6 +84,7 @@ async def _page(
         "ad_campaigns": [shown_row(c, currency) for c in report["campaigns"]],
         "totals": shown_row(report["totals"], currency),
         "chart_data": chart_data(report),
+        "commented": await commented_posts(db, session.tenant_id, *DayRange(first, last).bounds(settings.zone)),
         "errors": errors,
         "first": first.isoformat(),
         "last": last.isoformat(),
@@ -98,6 +104,46 @@ async def _page(
 @routes.get("/ads")
 async def ads_page(request: web.Request) -> web.Response:
     return await _page(request)
+
+
+def day_had_something(day: dict[str, Any]) -> bool:
+    return any(day[name] for name in ("comments", "private_replies", "conversations", "leads", "sales", "revenue", "spend"))
+
+
+def day_chart(detail: dict[str, Any]) -> dict[str, Any]:
+    """The per-day series the chart draws (a day without spend entered draws as 0)."""
+    days = detail["days"]
+    series = {name: [d[name] for d in days] for name in ("comments", "private_replies", "conversations", "sales", "revenue")}
+    return {
+        "currency": detail["currency"],
+        "ad_days": {"days": [d["day"] for d in days], **series, "spend": [d["spend"] or 0 for d in days]},
+    }
+
+
+@routes.get("/ads/{id}")
+async def ad_page(request: web.Request) -> web.Response:
+    session = await owner_session(request)
+    first, last, errors = parse_range(request, await today(request))
+    try:
+        found = await get_ad(request, AdsQuery.model_validate({"from": first, "to": last}))
+    except NotFound:
+        raise not_found_page(request, "ad") from None
+    detail = found.model_dump(mode="json", by_alias=True)
+    currency = detail["currency"]
+    context = {
+        "ad": detail,
+        "title": detail["headline"] or detail["id"],
+        # The chart draws every day; the table lists the days something happened (latest first), so a phone's
+        # month is not thirty cards of zeros.
+        "days": [shown_row(day, currency) for day in reversed(detail["days"]) if day_had_something(day)],
+        "totals": shown_row(detail["totals"], currency),
+        "chart_data": day_chart(detail),
+        "errors": errors,
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "currency": currency,
+    }
+    return await render(request, "ad.html", session, "ads", context)
 
 
 @routes.post("/ads/spend")

@@ -172,6 +172,7 @@ NOT_FOUND_TITLES = {
     "invitation": N_("We can’t find that invitation"),
     "team member": N_("We can’t find that team member"),
     "test question": N_("We can’t find that test question"),
+    "ad": N_("We can’t find that ad or post"),
 }
 
 

@@ -78,6 +78,22 @@
         { label: t("Revenue"), data: data.ads.revenue, backgroundColor: GREEN },
       ] }, options: { scales: { x: { ticks: { maxTicksLimit: 6 } }, y: { beginAtZero: true, ticks: { callback: money, maxTicksLimit: 5 } } } } };
     },
+    // One ad or post per day: what happened as bars (counts, left), what it brought and cost as lines (money, right).
+    "ad-days": function () {
+      const d = data.ad_days;
+      return { type: "bar", data: { labels: d.days.map(dayLabel), datasets: [
+        { label: t("Comments"), data: d.comments, backgroundColor: GREY, yAxisID: "y" },
+        { label: t("Private replies"), data: d.private_replies, backgroundColor: "#3f7fc4", yAxisID: "y" },
+        { label: t("Conversations"), data: d.conversations, backgroundColor: BLUE, yAxisID: "y" },
+        { label: t("Sales"), data: d.sales, backgroundColor: GREEN, yAxisID: "y" },
+        { type: "line", label: t("Revenue"), data: d.revenue, borderColor: GREEN, backgroundColor: GREEN, pointRadius: 1, tension: 0.3, cubicInterpolationMode: "monotone", yAxisID: "money" },
+        { type: "line", label: t("Spend"), data: d.spend, borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 1, borderDash: [4, 3], yAxisID: "money" },
+      ] }, options: { plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } }, scales: {
+        x: { ticks: { maxTicksLimit: 6, maxRotation: 0 } },
+        y: { beginAtZero: true, position: "left", ticks: { precision: 0, maxTicksLimit: 5 } },
+        money: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, ticks: { callback: money, maxTicksLimit: 5 } },
+      } } };
+    },
     funnel: function () {
       return { type: "bar", data: { labels: data.funnel.labels, datasets: [
         { label: t("Leads"), data: data.funnel.counts, backgroundColor: [GREY, BLUE, "#3f7fc4", ORANGE, GREEN] },

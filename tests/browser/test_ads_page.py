@@ -57,3 +57,21 @@ async def test_the_ads_page_reads_well_on_a_phone_and_a_desktop(site: Site, open
     row = page.locator("tr[data-ad='120210000000001']")
     assert "$50.00" in await row.inner_text()
     await visit.check("ads-with-spend")
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+async def test_an_ads_own_page_reads_well_on_a_phone_and_a_desktop(site: Site, open_visit, viewport: str) -> None:
+    email = f"{viewport}-one-ad@example.com"
+    tenant_id, _ = await business(site, email)
+    await seed_ads(site, tenant_id)
+    visit: Visit = await open_visit(viewport)
+    page = visit.page
+    await log_in(page, site, email)
+    await page.goto(site.url + "/ads")
+    await page.locator("tr[data-ad='120210000000001'] a").click()
+    await page.wait_for_url("**/ads/120210000000001?**")
+    await page.wait_for_selector("canvas[data-chart='ad-days'][data-rendered='true']")
+    assert await page.locator("h1").inner_text() == "Summer yoga: your first week free"
+    assert await page.locator("[data-kpi='conversations'] dd").inner_text() == "2"
+    assert await page.evaluate(BROKEN_WORDS) == []
+    await visit.check("ad")

@@ -20,6 +20,7 @@ from bot.outbound_webhooks.delivery import record_attempt
 from bot.outbound_webhooks.endpoints import get_endpoint, pause_endpoint
 from bot.outbound_webhooks.transport import PostOutcome
 from tests.browser.conftest import ARTIFACTS, AXE, MISSING, SERIOUS, VIEWPORTS, WATCH_CSP, Site
+from tests.browser.test_ads_page import seed_ads
 from tests.browser.test_trusted_screens import BROKEN_WORDS, PASSWORD, business, customer_writes, db_of, seed_tables
 from tests.e2e.conftest import PAGE_ID
 
@@ -62,6 +63,7 @@ async def seed(site: Site) -> Seeded:
     email = "every-page@example.com"
     tenant_id, headers = await business(site, email)
     await seed_tables(site, tenant_id)
+    await seed_ads(site, tenant_id)
     conversation_id = await customer_writes(
         site, tenant_id, "PSID_EVERY", "Do you lend mats to beginners?", at=datetime.now(UTC), name="Maria Fernanda Albuquerque"
     )
@@ -217,6 +219,8 @@ async def owner_pages(sweep: Sweep, site: Site, seeded: Seeded) -> None:
         (f"/conversations/{seeded.failed_id}", "thread-not-answered"),
         ("/leads", "leads"),
         ("/analytics", "analytics"),
+        ("/ads", "ads"),
+        ("/ads/120210000000001", "ad"),
         ("/integrations", "channels"),
         ("/settings", "settings"),
         ("/team", "team"),
@@ -228,6 +232,7 @@ async def owner_pages(sweep: Sweep, site: Site, seeded: Seeded) -> None:
         await sweep.visit(base, path, name)
     await sweep.visit(base, "/conversations/no-such-conversation", "thread-not-found", status=404)
     await sweep.visit(base, "/no-such-page", "page-not-found", status=404)
+    await sweep.visit(base, "/ads/999000", "ad-not-found", status=404)
 
     # The token the platform made at sign-up is named in the page's language in the settings' list.
     page = sweep.page

@@ -19,10 +19,10 @@ from channels.facebook_login import (
     list_pages,
     parse_signed_request,
     sign_request,
-    subscribe_page,
     unsubscribe_page,
 )
-from channels.graph_errors import BadRequest, PermissionMissing
+from channels.graph_errors import BadRequest
+from channels.subscriptions import subscribe_account
 from tests.channels.graph_server import Answer, graph_error
 
 APP_ID = "111222333"
@@ -117,7 +117,7 @@ async def test_list_pages_with_instagram_accounts_across_pages_of_results(graph_
 
 
 async def test_subscribe_and_unsubscribe_page(graph_rig):
-    assert await subscribe_page(graph_rig.client, "PAGE_1", "PT1") is True
+    assert await subscribe_account(graph_rig.client, "facebook", "PAGE_1", "PT1") is None
     call = graph_rig.fake.calls[-1]
     assert (call.method, call.path, call.query["access_token"]) == ("POST", "/PAGE_1/subscribed_apps", "PT1")
     assert call.query["subscribed_fields"].split(",") == [
@@ -133,10 +133,29 @@ async def test_subscribe_and_unsubscribe_page(graph_rig):
     assert (graph_rig.fake.calls[-1].method, graph_rig.fake.calls[-1].path) == ("DELETE", "/PAGE_1/subscribed_apps")
 
 
-async def test_subscribe_without_permission_is_an_auth_error(graph_rig):
+async def test_an_instagram_account_is_subscribed_to_its_comments_and_conversations(graph_rig):
+    assert await subscribe_account(graph_rig.client, "instagram", "17841400000000001", "PT1") is None
+    call = graph_rig.fake.calls[-1]
+    assert (call.method, call.path, call.query["access_token"]) == ("POST", "/17841400000000001/subscribed_apps", "PT1")
+    assert call.query["subscribed_fields"].split(",") == [
+        "messages",
+        "messaging_postbacks",
+        "messaging_referral",
+        "messaging_seen",
+        "comments",
+    ]
+
+
+async def test_a_whatsapp_number_needs_no_subscription_call(graph_rig):
+    assert await subscribe_account(graph_rig.client, "whatsapp", "106540352242922", "WT") is None
+    assert graph_rig.fake.calls == []
+
+
+async def test_a_subscription_meta_refuses_is_kept_as_a_kind_of_problem(graph_rig):
     graph_rig.fake.script = [Answer(403, graph_error(200, "Requires pages_manage_metadata permission"))]
-    with pytest.raises(PermissionMissing):
-        await subscribe_page(graph_rig.client, "PAGE_1", "PT1")
+    assert await subscribe_account(graph_rig.client, "facebook", "PAGE_1", "PT1") == "token"
+    graph_rig.fake.script = [Answer(200, {"success": False})]
+    assert await subscribe_account(graph_rig.client, "facebook", "PAGE_1", "PT1") == "refused"
 
 
 def meta_signed_request(payload: dict, secret: str) -> str:

@@ -42,6 +42,7 @@ class FakeGraph:
     server: TestServer
     subscribed: list[tuple[str, str, str]] = field(default_factory=list)  # page, token, fields
     unsubscribed: list[tuple[str, str]] = field(default_factory=list)  # page, token
+    refuse_subscription: set[str] = field(default_factory=set)  # accounts whose subscription lacks a permission
 
     @property
     def url(self) -> str:
@@ -80,6 +81,11 @@ async def graph(aiohttp_server) -> FakeGraph:
         return web.json_response({"data": PAGES, "paging": {"cursors": {"before": "a", "after": "b"}}})
 
     async def subscribe(request: web.Request) -> web.Response:
+        if request.match_info["page"] in fake.refuse_subscription:
+            return web.json_response(
+                {"error": {"message": "(#200) Requires pages_manage_metadata permission", "type": "OAuthException", "code": 200}},
+                status=403,
+            )
         fake.subscribed.append(
             (request.match_info["page"], request.query["access_token"], request.query.get("subscribed_fields", ""))
         )
@@ -153,11 +159,15 @@ async def test_login_connects_pages_and_instagram(fb_api: TestClient, graph: Fak
     assert {(c["platform"], c["account_id"]) for c in await channels_of(fb_api, owner)} == {
         (c["platform"], c["account_id"]) for c in connected
     }
-    assert sorted((page, token) for page, token, _ in graph.subscribed) == [
-        ("1001", "PAGE-TOKEN-1001-secret"),
-        ("1002", "PAGE-TOKEN-1002-secret"),
-    ]
-    assert all("messages" in fields.split(",") for _, _, fields in graph.subscribed)
+    # Each page asks for its conversations and its comments (`feed`), the Instagram account for its own (`comments`).
+    asked = {page: (token, fields.split(",")) for page, token, fields in graph.subscribed}
+    assert sorted(asked) == ["1001", "1002", "1784001"]
+    assert {token for token, _ in asked.values()} == {"PAGE-TOKEN-1001-secret", "PAGE-TOKEN-1002-secret"}
+    assert asked["1784001"][0] == "PAGE-TOKEN-1001-secret"
+    for page in ("1001", "1002"):
+        assert {"messages", "messaging_postbacks", "messaging_referrals", "feed"} <= set(asked[page][1])
+    assert {"messages", "comments"} <= set(asked["1784001"][1]) and "feed" not in asked["1784001"][1]
+    assert all(c["webhooks_error"] is None for c in await channels_of(fb_api, owner))
     # Page tokens are stored encrypted and shown masked.
     stored = repr([doc async for doc in platform_of(fb_api).db.channel_accounts.find({})])
     shown = repr(connected) + repr(await channels_of(fb_api, owner))
@@ -318,6 +328,56 @@ async def test_disconnect_unsubscribes_a_page_nothing_else_uses(fb_api: TestClie
     assert graph.unsubscribed[-1] == ("1001", "PAGE-TOKEN-1001-secret")
 
 
+async def test_a_subscription_meta_refuses_is_shown_to_the_owner_in_plain_words(fb_api: TestClient, graph: FakeGraph) -> None:
+    graph.refuse_subscription = {"1784001"}
+    owner = await sign_up(fb_api, "owner@example.com")
+    response = await finish_login(fb_api, await start_login(fb_api, owner), who=owner)
+    body = await response.json()
+    assert [(s["platform"], s["account_id"], s["reason"]) for s in body["skipped"]] == [
+        ("instagram", "1784001", "subscription_failed")
+    ]
+    assert {c["account_id"]: c["webhooks_problem"] for c in body["connected"]} == {"1001": None, "1784001": "token", "1002": None}
+    by_account = {c["account_id"]: c for c in await channels_of(fb_api, owner)}
+    assert by_account["1784001"]["webhooks_problem"] == "token"
+    assert by_account["1784001"]["webhooks_error"].startswith(
+        "Instagram refused to send us this account's messages and comments, so the bot does not see them."
+    )
+    assert by_account["1001"]["webhooks_error"] is None
+    # Connected again once the permission is granted: the warning goes.
+    graph.refuse_subscription = set()
+    await finish_login(fb_api, await start_login(fb_api, owner), who=owner)
+    assert all(c["webhooks_error"] is None for c in await channels_of(fb_api, owner))
+
+
+async def test_a_page_connected_by_hand_is_subscribed_to_its_comments_and_a_refusal_is_shown(
+    fb_api: TestClient, graph: FakeGraph
+) -> None:
+    owner = await sign_up(fb_api, "owner@example.com")
+    created = await fb_api.post(
+        "/api/channels",
+        json={"platform": "facebook", "account_id": "3003", "access_token": "EAABmanualTOKEN0000"},
+        headers=owner.auth,
+    )
+    assert created.status == 201
+    [(page, token, fields)] = graph.subscribed
+    assert (page, token) == ("3003", "EAABmanualTOKEN0000") and "feed" in fields.split(",")
+    assert (await created.json())["webhooks_error"] is None
+
+    graph.refuse_subscription = {"4004"}
+    refused = await fb_api.post(
+        "/api/channels",
+        json={"platform": "instagram", "account_id": "4004", "access_token": "EAABmanualTOKEN1111"},
+        headers=owner.auth,
+    )
+    assert refused.status == 201  # the token is good: the account is connected, and the owner told what is missing
+    shown = await refused.json()
+    assert shown["webhooks_problem"] == "token"
+    assert "Connect with Facebook again and allow every permission it asks for" in shown["webhooks_error"]
+    sid = await browser_session(fb_api, owner)
+    page_html = await (await fb_api.get("/integrations", headers={"Cookie": f"sid={sid}"})).text()
+    assert "Instagram refused to send us this account&#39;s messages and comments" in page_html
+
+
 async def test_manual_channels_are_not_unsubscribed(fb_api: TestClient, graph: FakeGraph) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     created = await fb_api.post(
@@ -401,3 +461,19 @@ async def test_deeply_nested_signed_requests_get_400_whether_forged_or_signed(fb
         assert (await response.json())["error"]["code"] == "bad_signed_request"
     oversized = await fb_api.post(f"/api/integrations/facebook/{path}", data={"signed_request": "x." + "W" * 10_000})
     assert oversized.status == 422 and "signed_request" in (await oversized.json())["error"]["fields"]
+
+
+async def test_the_scheduled_check_subscribes_again_an_account_meta_refused(fb_api: TestClient, graph: FakeGraph) -> None:
+    from bot.runtime.housekeeping import build_chores, run_due
+
+    owner = await sign_up(fb_api, "owner@example.com")
+    graph.refuse_subscription = {"3003"}
+    body = {"platform": "facebook", "account_id": "3003", "access_token": "EAABmanualTOKEN0000"}
+    created = await (await fb_api.post("/api/channels", json=body, headers=owner.auth)).json()
+    assert created["webhooks_problem"] == "token"
+    graph.refuse_subscription = set()  # the owner granted the permission at Meta meanwhile
+    services = platform_of(fb_api)
+    assert "recheck-tokens" in await run_due(services.redis, build_chores(services))
+    [shown] = await channels_of(fb_api, owner)
+    assert (shown["webhooks_problem"], shown["webhooks_error"]) == (None, None)
+    assert [page for page, _, _ in graph.subscribed] == ["3003"]

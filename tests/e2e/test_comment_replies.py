@@ -127,6 +127,10 @@ async def test_a_matching_comment_gets_one_private_reply_that_opens_a_conversati
     assert shown == [("in", "What's the PRICE of the pass?", True), ("out", PRIVATE, None)]
     [listed] = await replies_listed(client, tenant)
     assert (listed["state"], listed["conversation_id"], listed["public_reply"]) == ("sent", detail["id"], "sent")
+    # The post's own figures: the comment counted once however often Meta sent it, its private reply, the conversation.
+    post = await (await client.get(f"/api/ads/{PAGE_ID}_{POST}", headers=tenant.headers)).json()
+    totals = post["totals"]
+    assert (post["kind"], totals["comments"], totals["private_replies"], totals["conversations"]) == ("post", 1, 1, 1)
     await owner_sees_the_comment_in_the_thread(client, email, detail["id"])
 
     # The customer answers the private message: the same conversation goes on, answered by the bot.
@@ -260,3 +264,30 @@ async def test_a_comment_whose_delivery_is_given_up_shows_the_owner_it_got_no_re
     [listed] = await eventually(given_up, timeout=60, what="the comment's delivery given up")
     assert listed["comment_id"] == comment_id and "got no private reply" in listed["reason"]
     assert fake.replied_comments == set()
+
+
+async def test_a_public_reply_meta_could_not_take_is_sent_by_the_retry_once_after_a_look_under_the_comment(
+    platform_client, graph, redis
+):
+    client, (fake, _) = platform_client, graph
+    tenant = await seeded_tenant(client, campaign=comment_campaign())
+    fake.answers_by = PAGE_ID
+    body, comment_id = feed_comment("price?")
+    unavailable = (503, {"error": {"code": 2, "message": "Service temporarily unavailable", "is_transient": True}})
+
+    async def then_meta_is_down(call, message_id: str) -> None:
+        # Once the private reply is taken, Meta fails every attempt of the public one within this delivery.
+        if "comment_id" in (call.json.get("recipient") or {}):
+            fake.fail_next.extend([unavailable] * 6)
+
+    fake.on_send = then_meta_is_down
+    await post_webhook(client, "messenger", body)
+
+    async def public_sent() -> bool:
+        return [r["public_reply"] for r in await replies_listed(client, tenant)] == ["sent"]
+
+    await eventually(public_sent, timeout=60, what="the public reply sent by the delivery's retry")
+    await settled(redis)
+    assert fake.answered_comments == [comment_id]  # taken once
+    assert any(c.method == "GET" and c.path.endswith(f"/{comment_id}/comments") for c in fake.calls)
+    assert len(fake.private_replies()) == 1

@@ -55,9 +55,11 @@ class GatedGraph:
     A held request whose sender died meanwhile is dropped unprocessed, as a request that never reached Meta.
     """
 
-    def __init__(self, fake: FakeGraph, let_through: int) -> None:
+    def __init__(self, fake: FakeGraph, let_through: int, *, held_path_end: str = "/messages", answer_held: bool = False) -> None:
         self.fake = fake
         self.let_through = let_through
+        self.held_path_end = held_path_end
+        self.answer_held = answer_held  # Meta takes the held request at once and only its answer waits
         self.held = 0
         self._released = asyncio.Event()
 
@@ -65,15 +67,18 @@ class GatedGraph:
         self._released.set()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        if request.path.endswith("/messages") and not self._released.is_set():
+        if request.method == "POST" and request.path.endswith(self.held_path_end) and not self._released.is_set():
             if self.let_through > 0:
                 self.let_through -= 1
             else:
+                taken = await self.fake.handle(request) if self.answer_held else None
                 self.held += 1
                 while not self._released.is_set():
                     if request.transport is None or request.transport.is_closing():
                         raise ConnectionResetError("the sender is gone")
                     await asyncio.sleep(0.02)
+                if taken is not None:
+                    return taken
         return await self.fake.handle(request)
 
     def app(self) -> web.Application:
@@ -393,3 +398,94 @@ async def test_burst_within_debounce_window_gets_one_reply(aiohttp_client, graph
     assert len(fake.sends()) == 1
     detail = await conversation_of(client, tenant, "PSID_BURST")
     assert [m["state"] for m in detail["messages"] if m["direction"] == "in"] == ["answered"] * 3
+
+
+async def test_a_worker_killed_between_a_comments_private_and_public_reply_sends_the_public_one_once(
+    aiohttp_client, aiohttp_server, make_settings, redis, tmp_path
+):
+    # Imported here: the comment helpers' module brings its own fixtures along.
+    from tests.e2e.test_comment_replies import PRIVATE, PUBLIC, comment_campaign, feed_comment, replies_listed
+
+    fake = FakeGraph()
+    gate = GatedGraph(fake, let_through=0, held_path_end="/comments")  # the public reply is held on the wire
+    graph = await aiohttp_server(gate.app())
+    settings = make_settings(graph_api_url=str(graph.make_url("/v21.0")))
+    client = await aiohttp_client(create_app(settings, run_worker=False))
+    tenant = await seeded_tenant(client, campaign=comment_campaign())
+    body, comment_id = feed_comment("what's the price?")
+    await post_webhook(client, "messenger", body)
+
+    victim = await start_worker_process(settings, tmp_path / "victim.log")
+    try:
+        await eventually(
+            lambda: fake.private_replies() and gate.held > 0,
+            timeout=60,  # a worker process starting on a loaded machine
+            what="the private reply sent, the public one on the wire",
+            explain=lambda: _calls(fake),
+        )
+        victim.send_signal(signal.SIGKILL)
+        await victim.wait()
+    finally:
+        if victim.returncode is None:
+            victim.kill()
+            await victim.wait()
+    assert fake.public_replies() == []
+    gate.release()
+
+    # The next worker takes the delivery over once the dead one's claim on the public reply runs out.
+    async with quick_worker(settings, claim_idle_ms=1000, max_attempts=100):
+        await eventually(lambda: fake.public_replies(), timeout=60, what="the public reply after the kill")
+        await settled(redis)
+
+    [private] = fake.private_replies()
+    assert (private.json["recipient"], private.json["message"]["text"]) == ({"comment_id": comment_id}, PRIVATE)
+    [public] = fake.public_replies()
+    assert (public.path, public.json) == (f"/v21.0/{comment_id}/comments", {"message": PUBLIC})
+    [listed] = await replies_listed(client, tenant)
+    assert (listed["state"], listed["public_reply"]) == ("sent", "sent")
+
+
+async def test_a_public_reply_meta_took_before_its_worker_died_is_not_posted_again(
+    aiohttp_client, aiohttp_server, make_settings, redis, tmp_path
+):
+    from tests.e2e.test_comment_replies import comment_campaign, feed_comment, replies_listed
+
+    fake = FakeGraph(answers_by=PAGE_ID)
+    # Meta takes the public reply; its answer never reaches the worker, which dies waiting for it.
+    gate = GatedGraph(fake, let_through=0, held_path_end="/comments", answer_held=True)
+    graph = await aiohttp_server(gate.app())
+    settings = make_settings(graph_api_url=str(graph.make_url("/v21.0")))
+    client = await aiohttp_client(create_app(settings, run_worker=False))
+    tenant = await seeded_tenant(client, campaign=comment_campaign())
+    body, comment_id = feed_comment("price?")
+    await post_webhook(client, "messenger", body)
+
+    victim = await start_worker_process(settings, tmp_path / "victim.log")
+    try:
+        await eventually(
+            lambda: gate.held > 0, timeout=60, what="the public reply taken, its answer held", explain=lambda: _calls(fake)
+        )
+        victim.send_signal(signal.SIGKILL)
+        await victim.wait()
+    finally:
+        if victim.returncode is None:
+            victim.kill()
+            await victim.wait()
+    gate.release()
+
+    async with quick_worker(settings, claim_idle_ms=1000, max_attempts=100):
+
+        async def public_state() -> str:
+            [listed] = await replies_listed(client, tenant)
+            return listed["public_reply"] if listed["public_reply"] == "sent" else ""
+
+        await eventually(public_state, timeout=60, what="the public reply known as sent")
+        await settled(redis)
+
+    assert len(fake.private_replies()) == 1
+    assert [c.path for c in fake.public_replies()] == [f"/v21.0/{comment_id}/comments"]  # once, never again
+    assert any(c.method == "GET" and c.path == f"/v21.0/{comment_id}/comments" for c in fake.calls)
+
+
+async def _calls(fake: FakeGraph) -> str:
+    return "Graph was asked: " + ", ".join(f"{c.method} {c.path}" for c in fake.calls)

@@ -111,3 +111,40 @@ async def test_a_german_owner_reads_the_ads_answer_and_its_table_in_german(shop_
     table = answer["figures"][0]
     assert table["title"].startswith("Anzeigen, ") and "Werbeertrag" in table["columns"]
     assert "brought" not in reply and "spent" not in reply
+
+
+async def test_one_ad_named_is_answered_alone_over_the_days_asked(shop_api):
+    client, shop = shop_api
+    await _ads(client, shop)
+    answer = await ask_leo(client, shop.owner, "Is the summer ad worth its money this month?")
+    reply = answer["reply"]
+    assert reply.startswith(
+        "Summer yoga in this month (2026-03-01 to 2026-03-11): 2 conversations, 2 leads, 1 sale, revenue $98.00;"
+    ), reply
+    assert "spent $49.00, $49.00 per sale, return on ad spend 2.00: it brought more than it cost." in reply
+    assert "Morning flyer" not in reply + str(answer["figures"])
+    [table] = answer["figures"]
+    assert [row[1] for row in table["rows"]] == ["9001"]
+    # The flyer, named next in the same thread, is answered alone too; a period with nothing falls back to every ad.
+    flyer = (await ask_leo(client, shop.owner, "And the morning flyer?", thread_id=answer["thread_id"]))["reply"]
+    assert flyer.startswith("Morning flyer in this month") and "it cost more than it brought so far" in flyer, flyer
+
+
+async def test_the_model_asks_for_one_ad_and_every_figure_it_writes_is_checked(groq_shop_api):
+    client, shop, fake = groq_shop_api
+    await _ads(client, shop)
+    fake.script(
+        call_tools(("ad_performance", {"ad": "summer", "period": "this month"})),
+        text_answer("The summer ad brought 1 sale and $98.00 for $49.00 spent: a return of 2.00."),
+    )
+    answer = await ask_leo(client, shop.owner, "Is the summer ad worth it this month?")
+    assert answer["reply"] == "The summer ad brought 1 sale and $98.00 for $49.00 spent: a return of 2.00."
+    sent = "".join(fake.requests[-1].tool_results)
+    assert "9001" in sent and "9002" not in sent and "Morning flyer" not in sent
+
+    fake.script(
+        call_tools(("ad_performance", {"ad": "summer"})),
+        text_answer("The summer ad brought 3 sales and $294.00 for $49.00 spent."),
+    )
+    answer = await ask_leo(client, shop.owner, "Is the summer ad worth it?")
+    assert "294" not in answer["reply"] and "Summer yoga in" in answer["reply"], answer["reply"]
