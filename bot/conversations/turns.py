@@ -7,7 +7,6 @@ to find, which then does not send again. The caller holds the conversation's loc
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 
@@ -21,6 +20,7 @@ from bot.conversations.held_messages import held_for_a_person
 from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
 from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id, to_resend
 from bot.conversations.turn_context import TurnMessages, load_turn_context, load_turn_messages
+from bot.conversations.turn_ids import turn_id_for
 from bot.conversations.turn_plan import (
     COMPLAINT_INTENTS,
     TurnAction,
@@ -43,10 +43,6 @@ from knowledge.retrieval import KnowledgeIndex
 log = logging.getLogger(__name__)
 
 _QUALIFIED_OR_LATER = frozenset({LeadStage.qualified, LeadStage.proposal, LeadStage.converted})
-
-
-def turn_id_for(message_ids: list[str]) -> str:
-    return "turn_" + hashlib.sha256("\0".join(sorted(message_ids)).encode()).hexdigest()[:32]
 
 
 class TurnRunner:
