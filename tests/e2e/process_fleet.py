@@ -325,7 +325,7 @@ class Shape:
     # Customers whose one message each is answered before the measured ones: the processes load their language
     # models as they start, and a measurement should not be of that.
     warm_up_customers: int = 0
-    timeout_s: float = 45.0
+    timeout_s: float = 90.0
 
 
 @dataclass
@@ -487,7 +487,7 @@ async def _drive(
     async def kill_one_add_one() -> None:
         nonlocal killed_holding
         await third_in.wait()
-        killed_holding = await fleet.all_workers_hold_deliveries(timeout=10)
+        killed_holding = await fleet.all_workers_hold_deliveries(timeout=20)
         await fleet.kill(workers[0])
         await fleet.add_workers(1)
 
