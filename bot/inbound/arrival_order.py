@@ -80,12 +80,14 @@ async def wait_for_earlier(
     started = time.monotonic()
     pause = 0.05
     while await earlier_unfinished(redis, key, own, written_at_ms):
+        if not keep_waiting():
+            break  # the process is stopping: the turn gate decides what still runs
         waited = time.monotonic() - started
-        if waited >= patience_s or not keep_waiting():
+        if waited >= patience_s:
             log.warning(
                 "an older message of the customer is still unfinished; answering without it", extra={"waited_s": round(waited, 1)}
             )
             break
         await asyncio.sleep(pause)
-        pause = min(pause * 2, 1.0)
+        pause = min(pause * 2, 0.25)  # the older delivery usually ends within a turn's time: look again soon
     return time.monotonic() - started
