@@ -67,6 +67,22 @@ async def earlier_unfinished(redis: aioredis.Redis, key: str, own_body_key: str,
     return unfinished
 
 
+async def next_unfinished_after(redis: aioredis.Redis, key: str, own_body_key: str, written_at_ms: int) -> int | None:
+    """When the earliest message is written among this customer's unfinished deliveries that hold only messages written
+    after `written_at_ms` (None when there is none). A turn answers only messages written before it: a message of
+    that delivery may not be stored yet, and what came after it waits for its turn."""
+    found = cast(list[tuple[str, float]], await redis.zrangebyscore(key, f"({written_at_ms}", "+inf", withscores=True))
+    later = [(member, score) for member, score in found if member != own_body_key]
+    if not later:
+        return None
+    async with redis.pipeline(transaction=False) as pipe:
+        for member, _ in later:
+            pipe.exists(member)
+        alive = await pipe.execute()
+    scores = [int(score) for (_, score), exists in zip(later, alive, strict=True) if exists]
+    return min(scores) if scores else None
+
+
 async def wait_for_earlier(
     redis: aioredis.Redis,
     key: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from bot.inbound.arrival_order import current_body_key, order_key, wait_for_earlier, writers
+from bot.inbound.arrival_order import current_body_key, next_unfinished_after, order_key, wait_for_earlier, writers
 from bot.inbound.stream import InboundStream
 from channels.events import Echo, InboundMessage
 
@@ -79,3 +79,45 @@ async def test_a_stuck_older_delivery_holds_a_turn_back_only_for_the_patience(re
     current_body_key.set("body:mine")
     waited = await asyncio.wait_for(wait_for_earlier(redis, key, 2_000, patience_s=0.4), 3)
     assert 0.4 <= waited < 2
+
+
+async def test_a_turn_answers_nothing_written_after_a_message_still_in_an_unfinished_delivery(redis) -> None:
+    key = order_key("facebook", PAGE, "pat")
+    for body_key in ("body:mine", "body:second", "body:third", "body:done"):
+        await redis.set(body_key, "{}")
+    await redis.zadd(key, {"body:mine": 1_000, "body:second": 2_000, "body:third": 3_000, "body:done": 1_500})
+    await redis.delete("body:done")  # finished: it holds nothing back
+    assert await next_unfinished_after(redis, key, "body:mine", 1_000) == 2_000
+    await redis.delete("body:second")
+    assert await next_unfinished_after(redis, key, "body:mine", 1_000) == 3_000
+    assert await next_unfinished_after(redis, key, "body:third", 3_000) is None
+
+
+def test_the_messages_written_from_the_cutoff_on_are_left_out_of_the_turn() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.conversations.records import InboundState, Message
+    from bot.conversations.turn_context import TurnMessages, written_before
+
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def inbound(message_id: str, seconds: int, state: InboundState = InboundState.pending) -> Message:
+        return Message(
+            id=message_id,
+            tenant_id="t",
+            conversation_id="c",
+            direction="in",
+            sender="customer",
+            text=message_id,
+            at=t0 + timedelta(seconds=seconds),
+            state=state,
+        )
+
+    earlier = inbound("earlier", 0, InboundState.answered)
+    first, third = inbound("first", 10), inbound("third", 30)
+    messages = TurnMessages(pending=[first, third], history=[earlier], recent=[earlier, first, third], complete=True)
+
+    kept = written_before(messages, t0 + timedelta(seconds=20))
+    assert [m.id for m in kept.pending] == ["first"]
+    assert [m.id for m in kept.recent] == ["earlier", "first"] and [m.id for m in kept.history] == ["earlier"]
+    assert written_before(messages, t0 + timedelta(seconds=31)) == messages
