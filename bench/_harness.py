@@ -1,4 +1,20 @@
-"""What every bench needs: embedded servers in a temp dir, the app on loopback, a fake Graph, a seeded tenant."""
+"""What every bench needs: embedded servers in a temp dir, the app on loopback, a fake Graph, a seeded tenant.
+
+**How a bench joins the table of `python -m bench`.** Every module in `bench/` whose name does not begin with `_`
+and that defines, at its top level,
+
+    def rows(quick: bool) -> list[Row]:            (or `async def rows(quick: bool) -> list[Row]:`)
+
+is found (by reading its source; nothing else is imported) and run by `python -m bench`, which prints every row
+in one table with the machine and the date. A `Row` (below) is one figure: what was measured (`figure`, with its
+unit), its value, the baseline measured in the same run (`baseline`, and `baseline_name` saying what it is), the
+target in words (`target`) and whether it was met (`met`; None when the figure has no target). The ratio is
+computed from value and baseline. `quick` asks for a smaller run (fewer messages, shorter bursts) that still
+measures the same thing: `python -m bench --quick`. A bench stays runnable on its own (`python bench/x.py`, its
+`main()` printing its own lines); the simplest `main` prints `format_rows(rows(False))`.
+
+A module without `rows` is left out of the table and named under it.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +64,43 @@ CAMPAIGN = {
     },
     "status": "active",
 }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure of the benchmark table (see the module's docstring)."""
+
+    figure: str
+    value: float
+    unit: str = ""
+    baseline: float | None = None
+    baseline_name: str = ""
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.baseline if self.baseline else None
+
+
+def number(value: float) -> str:
+    """A figure as a person reads it: whole numbers without decimals, small ones with two."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2f}"
+
+
+def format_rows(rows: list[Row]) -> str:
+    """The rows as plain lines, for a bench run on its own."""
+    lines = []
+    for row in rows:
+        line = f"{row.figure}: {number(row.value)} {row.unit}".rstrip()
+        if row.baseline is not None:
+            line += f"   ({row.baseline_name}: {number(row.baseline)}; ratio {number(row.ratio or 0)})"
+        if row.target:
+            line += f"   target {row.target}: {'met' if row.met else 'NOT met' if row.met is False else '-'}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def percentile(values: list[float], p: float) -> float:

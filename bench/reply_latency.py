@@ -16,8 +16,10 @@ import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
 from _harness import (
+    Row,
     TimedGraph,
     embedded_servers,
+    format_rows,
     messenger_text,
     percentile,
     seed_tenant,
@@ -72,9 +74,10 @@ async def stream_round_trip(redis_url: str, rounds: int = 200) -> list[float]:
         await redis.aclose()
 
 
-async def main() -> None:
+async def rows(quick: bool) -> list[Row]:
     import importlib
 
+    messages = MESSAGES // 4 if quick else MESSAGES
     compose = importlib.import_module("bot.pipeline.compose")
     verify_module = importlib.import_module("bot.pipeline.verify")
 
@@ -90,8 +93,19 @@ async def main() -> None:
         session = await stack.enter_async_context(aiohttp.ClientSession())
         await seed_tenant(session, base, PAGES)
 
+        # The first turn of a process loads the language models: one message first, answered before timing starts.
+        raw, headers = signed(messenger_text(QUESTIONS[0], PAGES[0], "PSIDWARM"))
+        async with session.post(f"{base}/webhooks/messenger", data=raw, headers=headers) as response:
+            assert response.status == 200
+        for _ in range(600):
+            if "PSIDWARM" in graph.arrived:
+                break
+            await asyncio.sleep(0.1)
+        whole_check.times.clear()
+        money_guard.times.clear()
+
         latencies: list[float] = []
-        for i in range(MESSAGES):
+        for i in range(messages):
             psid = f"PSID{i:06d}"
             raw, headers = signed(messenger_text(QUESTIONS[i % len(QUESTIONS)], PAGES[i % len(PAGES)], psid))
             started = time.perf_counter()
@@ -106,23 +120,36 @@ async def main() -> None:
         baseline = await stream_round_trip(servers.redis_url)
 
     p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
-    base50 = percentile(baseline, 50)
-    print(f"messages: {MESSAGES} (one at a time, each from a new customer, offline responder)")
-    print(f"reply latency p50 : {p50:7.1f} ms  (target <= 50)")
-    print(f"reply latency p99 : {p99:7.1f} ms  (target <= 250)")
-    print(f"reply latency max : {max(latencies):7.1f} ms")
-    print(f"baseline: bare XADD+XREADGROUP+XACK round trip p50 : {base50:6.2f} ms")
-    print(f"ratio p50 / baseline p50 : {p50 / base50:7.1f}x")
+    base50, base99 = percentile(baseline, 50), percentile(baseline, 99)
     checks = sorted(whole_check.times)
     claims = sorted(max(0.0, total - money) for total, money in zip(whole_check.times, money_guard.times, strict=False))
-    print(
-        f"reply checks per turn p50 : {percentile(checks, 50):6.2f} ms, p99 {percentile(checks, 99):6.2f} ms "
-        f"(money guard and claim check, {len(checks)} checks)"
-    )
-    print(
-        f"claim check adds p50      : {percentile(claims, 50):6.2f} ms, p99 {percentile(claims, 99):6.2f} ms "
-        f"(target <= 10 ms p50); share of the reply p50: {percentile(claims, 50) / p50:.1%}"
-    )
+    bare = "bare XADD + XREADGROUP + XACK round trip"
+    return [
+        Row(
+            f"reply latency p50 (webhook to send, offline, {messages} messages one at a time)",
+            p50,
+            "ms",
+            base50,
+            bare,
+            "<= 50 ms",
+            p50 <= 50,
+        ),
+        Row("… reply latency p99", p99, "ms", base99, bare, "<= 250 ms", p99 <= 250),
+        Row("… reply checks per turn p50 (money guard and claim check)", percentile(checks, 50), "ms"),
+        Row(
+            "… claim check per turn p50",
+            percentile(claims, 50),
+            "ms",
+            None,
+            "",
+            "<= 10 ms",
+            percentile(claims, 50) <= 10,
+        ),
+    ]
+
+
+async def main() -> None:
+    print(format_rows(await rows(quick=False)))
 
 
 if __name__ == "__main__":

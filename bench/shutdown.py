@@ -17,7 +17,19 @@ from contextlib import AsyncExitStack
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
-from _harness import ROOT, TimedGraph, embedded_servers, messenger_text, platform_env, seed_tenant, serve, signed, spawn
+from _harness import (
+    ROOT,
+    Row,
+    TimedGraph,
+    embedded_servers,
+    format_rows,
+    messenger_text,
+    platform_env,
+    seed_tenant,
+    serve,
+    signed,
+    spawn,
+)
 
 from bot.runtime.embedded import free_port
 
@@ -36,7 +48,8 @@ async def until(check, timeout: float, what: str) -> None:  # type: ignore[no-un
         await asyncio.sleep(0.02)
 
 
-async def main() -> None:
+async def rows(quick: bool) -> list[Row]:
+    """One run (`quick` changes nothing: it takes about half a minute)."""
     async with embedded_servers() as servers, AsyncExitStack() as stack:
         graph = TimedGraph()
         graph.fake.delay_s = GRAPH_DELAY_S
@@ -108,17 +121,36 @@ async def main() -> None:
         for call in graph.fake.sends():
             counts[call.json["recipient"]["id"]] = counts.get(call.json["recipient"]["id"], 0) + 1
 
-    print(
-        f"turns sending when SIGTERM came: {RUNNING} (Graph answers each after {GRAPH_DELAY_S:.0f} s); "
-        f"deliveries waiting out their {DEBOUNCE_MS} ms debounce: {WAITING}"
-    )
-    print(f"SIGTERM -> exit                : {exit_s:5.2f} s (exit code {code}; target <= 10 s)")
-    print(f"sends made before the exit     : {finished} (the running turns, finished)")
-    print(f"deliveries left in the stream  : {left} (pending, for another worker)")
-    print(
-        f"after the next worker          : {sum(1 for n in counts.values() if n == 1)} of {RUNNING + WAITING} customers "
-        f"answered once, {sum(1 for n in counts.values() if n > 1)} twice"
-    )
+    customers = RUNNING + WAITING
+    once = sum(1 for n in counts.values() if n == 1)
+    twice = sum(1 for n in counts.values() if n > 1)
+    return [
+        Row(
+            f"SIGTERM to exit of serve with {RUNNING} turns mid-send and {WAITING} deliveries in their debounce window",
+            exit_s,
+            f"s (exit code {code})",
+            None,
+            "",
+            "<= 10 s",
+            exit_s <= 10 and code == 0,
+        ),
+        Row("… running turns finished before the exit", finished, f"of {RUNNING}", None, "", "all", finished >= RUNNING),
+        Row("… deliveries left pending for another worker", left, f"of {WAITING}"),
+        Row(
+            "… customers answered exactly once, after the next worker ran",
+            once,
+            f"of {customers}",
+            None,
+            "",
+            "all",
+            once == customers,
+        ),
+        Row("… customers answered twice", twice, "", None, "", "0", twice == 0),
+    ]
+
+
+async def main() -> None:
+    print(format_rows(await rows(quick=False)))
 
 
 if __name__ == "__main__":

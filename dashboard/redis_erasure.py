@@ -23,8 +23,9 @@ import redis.asyncio as aioredis
 
 from bot.inbound.stream import DEADLETTER
 
-# `profile:{platform}:{account}:{customer}` (customer names) and `pace:{platform}:{account}:{kind}` (send pacing).
-ACCOUNT_KEYED = frozenset({"profile", "pace"})
+# `profile:{platform}:{account}:{customer}` (customer names), `pace:{platform}:{account}:{kind}` (send pacing) and
+# `order:{platform}:{account}:{customer}` (the deliveries a customer's replies wait for, `bot.inbound.arrival_order`).
+ACCOUNT_KEYED = frozenset({"profile", "pace", "order"})
 # Keys named by a hash (of a cookie, of an OAuth state) whose value says whose they are.
 VALUE_NAMED = ("session:", "fb_oauth_state:")
 # Where Meta's deliveries name the account an event is for: a page or Instagram account as `id` (of the entry, or

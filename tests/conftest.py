@@ -24,6 +24,17 @@ from bot.runtime.embedded import EmbeddedServer, start_mongo, start_redis
 REAL_PAYLOADS = Path(os.environ.get("REAL_PAYLOADS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "real-payloads")
 
 
+def pytest_report_header() -> list[str]:
+    """Which stores the run uses: the embedded ones, or the servers MONGODB_URI / REDIS_URL name (their hosts only)."""
+    from urllib.parse import urlsplit
+
+    def where(variable: str, embedded: str) -> str:
+        value = os.environ.get(variable, "")
+        return f"{variable.split('_')[0].lower()} at {urlsplit(value).hostname}:{urlsplit(value).port}" if value else embedded
+
+    return [f"stores: {where('MONGODB_URI', 'embedded nx-27017')}, {where('REDIS_URL', 'embedded redis-server')}"]
+
+
 @pytest.fixture(scope="session")
 def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("servers")

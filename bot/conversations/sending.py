@@ -34,7 +34,8 @@ from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations import undelivered
-from bot.conversations.records import Conversation, ConversationStatus, Delivery, Message, from_ms, to_ms
+from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message, from_ms, to_ms
+from bot.conversations.turn_ids import messages_of_turn
 from bot.metrics import Metrics
 from bot.outages import ride_out
 from channels.accounts import ChannelAccount, account_token, mark_needs_reconnect, note_send_success, note_send_trouble
@@ -570,4 +571,10 @@ class ReplySender:
             now=self._clock.now(),
         )
         await msgs.confirm_reply_part(db, tenant_id, message_id, part, platform_message_id)
+        # The messages this reply answered are answered: a newer message stored meanwhile makes the next turn's id
+        # another one, and that turn must not answer them a second time.
+        waiting = [m.id for m in await msgs.pending_inbound(db, tenant_id, conversation.id)]
+        answered = messages_of_turn(turn_id, waiting)
+        if answered:
+            await msgs.mark_inbound(db, tenant_id, answered, InboundState.answered)
         log.info("a reply its worker did not store was stored from Meta's report", extra={"platform": account.platform})

@@ -9,6 +9,7 @@ turn, the others its history.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -57,6 +58,20 @@ async def load_turn_messages(db: AsyncDatabase, conversation: Conversation) -> T
     pending_ids = {m.id for m in pending}
     history = [m for m in recent if m.id not in pending_ids]
     return TurnMessages(pending=pending, history=history, recent=recent, complete=complete)
+
+
+def written_before(messages: TurnMessages, cutoff: datetime) -> TurnMessages:
+    """The turn without the pending messages written at `cutoff` or later: they are left pending for a later turn,
+    and are not shown to this one either."""
+    later = {m.id for m in messages.pending if m.at >= cutoff}
+    if not later:
+        return messages
+    return TurnMessages(
+        pending=[m for m in messages.pending if m.id not in later],
+        history=messages.history,
+        recent=[m for m in messages.recent if m.id not in later],
+        complete=messages.complete,
+    )
 
 
 async def understood_turn(

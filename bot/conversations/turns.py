@@ -7,7 +7,6 @@ to find, which then does not send again. The caller holds the conversation's loc
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 
@@ -19,9 +18,10 @@ from bot.conversations import store as convs
 from bot.conversations.bot_settings import BotSettings
 from bot.conversations.crm_events import tell_status
 from bot.conversations.held_messages import held_for_a_person
-from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
+from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message, from_ms
 from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id, to_resend
-from bot.conversations.turn_context import TurnMessages, load_turn_context, load_turn_messages
+from bot.conversations.turn_context import TurnMessages, load_turn_context, load_turn_messages, written_before
+from bot.conversations.turn_ids import turn_id_for
 from bot.conversations.turn_plan import (
     COMPLAINT_INTENTS,
     TurnAction,
@@ -45,10 +45,6 @@ from knowledge.retrieval import KnowledgeIndex
 log = logging.getLogger(__name__)
 
 _QUALIFIED_OR_LATER = frozenset({LeadStage.qualified, LeadStage.proposal, LeadStage.converted})
-
-
-def turn_id_for(message_ids: list[str]) -> str:
-    return "turn_" + hashlib.sha256("\0".join(sorted(message_ids)).encode()).hexdigest()[:32]
 
 
 class TurnRunner:
@@ -79,14 +75,18 @@ class TurnRunner:
         settings: BotSettings,
         *,
         fresh_since: float | None = None,
+        answer_before_ms: int | None = None,
     ) -> SendOutcome | None:
         """Answer the conversation's pending messages. `fresh_since` (time.monotonic) is when the delivery was
-        picked up: knowledge checked since then is current for this turn."""
+        picked up: knowledge checked since then is current for this turn. `answer_before_ms`: messages written from
+        then on are left for a later turn (an earlier message of the customer may not be stored yet)."""
         db, tenant_id = self._db, account.tenant_id
         conversation = await convs.get_conversation(db, tenant_id, conversation_id)
         if conversation is None:
             return None
         messages = await load_turn_messages(db, conversation)
+        if answer_before_ms is not None:
+            messages = written_before(messages, from_ms(answer_before_ms))
         pending = messages.pending
         message_ids = [m.id for m in pending]
         turn_id = turn_id_for(message_ids)

@@ -15,6 +15,7 @@ import redis.asyncio as aioredis
 from bot.conversations.bot_settings import BotSettings
 from bot.conversations.records import Conversation
 from bot.conversations.turns import TurnRunner
+from bot.inbound.arrival_order import current_body_key, next_unfinished_after, order_key, wait_for_earlier
 from bot.inbound.draining import TurnGate
 from bot.inbound.locks import conversation_lock
 from channels.accounts import ChannelAccount
@@ -40,8 +41,12 @@ class BurstAnswerer:
         settings: BotSettings,
         *,
         fresh_since: float | None = None,
+        written_at_ms: int = 0,
     ) -> None:
-        """Answer after the debounce window, unless a later message of the burst will answer for all."""
+        """Answer after the debounce window, unless a later message of the burst will answer for all.
+
+        `written_at_ms`: when the newest message this delivery brought was written; an older message of the
+        customer still in another worker's hands is answered first (see `arrival_order`)."""
         if self._debounce_ms > 0:
             key = f"debounce:{conversation.id}"
             token = f"{time.time_ns()}"
@@ -49,9 +54,16 @@ class BurstAnswerer:
             await asyncio.sleep(self._debounce_ms / 1000)
             if await self._redis.get(key) != token:
                 return  # a later message of this burst answers the whole turn
+        answer_before_ms = None
+        if written_at_ms:
+            key = order_key(conversation.platform, conversation.account_id, conversation.customer_id)
+            await wait_for_earlier(self._redis, key, written_at_ms, keep_waiting=lambda: self._gate.open)
+            answer_before_ms = await next_unfinished_after(self._redis, key, current_body_key.get(), written_at_ms)
         # If the lock is not free in time, ConversationBusy leaves the delivery pending to be retried. The turn runs
         # through the gate: once started it finishes even when the process is told to stop.
         await self._gate.run(
             lambda: conversation_lock(self._redis, conversation.id),
-            lambda: self._turns.answer(account, conversation.id, received_at_ms, settings, fresh_since=fresh_since),
+            lambda: self._turns.answer(
+                account, conversation.id, received_at_ms, settings, fresh_since=fresh_since, answer_before_ms=answer_before_ms
+            ),
         )

@@ -111,6 +111,7 @@ class EventDispatcher:
         started = time.monotonic()
         events = sorted(channel_named(channel).parse(payload), key=lambda e: e.timestamp_ms)
         to_answer: dict[str, tuple[ChannelAccount, Conversation, BotSettings]] = {}
+        written: dict[str, int] = {}  # per conversation, when its newest message of this delivery was written
         failures: list[Exception] = []
         for event in events:
             self._metrics.events.labels(event.platform, event.kind).inc()
@@ -132,11 +133,20 @@ class EventDispatcher:
                 continue
             if found is not None:
                 to_answer[found[1].id] = found
+                if isinstance(event, InboundMessage):
+                    written[found[1].id] = max(written.get(found[1].id, 0), event.timestamp_ms)
         # Different customers of one delivery are answered side by side; one that fails does not stop the others.
         if to_answer:
             results = await asyncio.gather(
                 *(
-                    self._bursts.answer_after_burst(account, conversation, received_at_ms, settings, fresh_since=started)
+                    self._bursts.answer_after_burst(
+                        account,
+                        conversation,
+                        received_at_ms,
+                        settings,
+                        fresh_since=started,
+                        written_at_ms=written.get(conversation.id, 0),
+                    )
                     for account, conversation, settings in to_answer.values()
                 ),
                 return_exceptions=True,

@@ -15,6 +15,7 @@ commands that wrote them.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import uuid
@@ -23,6 +24,9 @@ from typing import Any, cast
 
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
+
+from bot.inbound import arrival_order
+from channels.registry import channel_named
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +111,18 @@ class InboundStream:
 
     async def _add_all(self, batch: list[tuple[dict[str, str], str, asyncio.Future[str]]]) -> None:
         try:
+            # Where each delivery's body write and entry stand among the pipeline's results.
+            positions: list[tuple[int, int]] = []
             async with self.redis.pipeline(transaction=False) as pipe:
                 for fields, body, _ in batch:
                     pipe.set(fields["body_key"], body)  # before its entry: a reader never finds an entry first
+                    stored_at = len(pipe)
+                    # Also before the entry: a worker that takes it finds its customers' order noted already.
+                    for key, written_at_ms in _writers(fields["channel"], body).items():
+                        pipe.zadd(key, {fields["body_key"]: written_at_ms})
+                        pipe.expire(key, arrival_order.KEEP_S)
                     pipe.xadd(self.stream, dict[Any, Any](fields))
+                    positions.append((stored_at - 1, len(pipe) - 1))
                 results = await pipe.execute(raise_on_error=False)
         except BaseException as exc:
             for _, _, added in batch:
@@ -122,7 +134,7 @@ class InboundStream:
         for index, (_, _, added) in enumerate(batch):
             if added.done():
                 continue  # its webhook request went away; the entry is in the stream all the same
-            stored, entry_id = results[2 * index], results[2 * index + 1]
+            stored, entry_id = (results[position] for position in positions[index])
             failed = next((r for r in (stored, entry_id) if isinstance(r, Exception)), None)
             if failed is not None:
                 added.set_exception(failed)
@@ -252,6 +264,14 @@ async def compact_log(redis: aioredis.Redis) -> bool:
         log.info("append-only file not rewritten", extra={"reason": str(exc)[:200]})
         return False
     return True
+
+
+def _writers(channel: str, body: str) -> dict[str, int]:
+    """Who wrote in a delivery, for `arrival_order`; a body that cannot be read names no one (the worker decides)."""
+    try:
+        return arrival_order.writers(channel_named(channel).parse(json.loads(body)))
+    except Exception:
+        return {}
 
 
 def _entries(response: Any) -> list[tuple[str, dict[str, str]]]:

@@ -17,6 +17,7 @@ import contextlib
 import logging
 import time
 
+from bot.inbound.arrival_order import current_body_key
 from bot.inbound.dispatch import EventDispatcher
 from bot.inbound.draining import ShuttingDown, TurnGate, current_delivery
 from bot.inbound.stream import Delivery, InboundStream
@@ -142,6 +143,7 @@ class Worker:
 
     async def _handle(self, delivery: Delivery) -> None:
         current_delivery.set(delivery.entry_id)
+        current_body_key.set(delivery.body_key)
         keeper = asyncio.create_task(self._keep_claimed(delivery))
         counted = False
         try:

@@ -174,6 +174,7 @@ def test_a_key_is_the_business_by_its_ids_or_an_account_part_of_its_name() -> No
     assert names_business(f"owner_progress:{'t' * 32}", MARKS)
     assert names_business(f"ratelimit:{{LIMITER/leo/{'o' * 32}/20/1/minute}}", MARKS)
     assert names_business("profile:facebook:1001:4242", MARKS) and names_business("pace:whatsapp:555000:text:slowed", MARKS)
+    assert names_business("order:facebook:1001:4242", MARKS)  # a customer's deliveries in flight, for the order of replies
     assert not names_business("profile:facebook:10012:4242", MARKS)  # another page whose id starts alike
     assert not names_business("profile:facebook:2002:1001", MARKS)  # a customer id is not an account
     assert not names_business("inbound", MARKS) and not names_business("session:" + "a" * 64, MARKS)
