@@ -19,7 +19,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from channels.crypto import TokenCipher, TokenDecryptError, mask
+from channels.crypto import TokenCipher
 from channels.errors import AccountTaken, ConnectionRefused
 from channels.health import ChannelHealth, health_of, success_worth_noting
 from channels.registry import platform_keys
@@ -256,28 +256,6 @@ async def note_send_trouble(db: AsyncDatabase, account: ChannelAccount, problem:
 
 def account_token(cipher: TokenCipher, account: ChannelAccount) -> str:
     return cipher.decrypt(account.token_encrypted)
-
-
-def account_to_api(account: ChannelAccount, cipher: TokenCipher) -> dict[str, Any]:
-    """The owner API's view: everything but the token, which only shows masked."""
-    try:
-        masked = mask(account_token(cipher, account))
-    except TokenDecryptError:
-        masked = ""
-    data: dict[str, Any] = {
-        "id": account.id,
-        "platform": account.platform,
-        "account_id": account.account_id,
-        "name": account.name,
-        "status": account.status,
-        "access_token": masked,
-        "connected_at": account.connected_at.isoformat(),
-        "health": account.health.to_api(),
-    }
-    if account.last_error:
-        data["last_error"] = account.last_error
-        data["last_error_code"] = account.last_error_code
-    return data
 
 
 async def troubled_since(db: AsyncDatabase, since_ms: int, *, limit: int = 1000) -> list[ChannelAccount]:

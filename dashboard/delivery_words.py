@@ -4,10 +4,7 @@ so `channels/` needs nothing of the dashboard. The English text is the same as `
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.conversations.records import Conversation, ConversationDelivery
-from channels.accounts import ChannelAccount
 from channels.problems import known_problem, service_name
 from dashboard.i18n.current import N_, gettext
 
@@ -75,12 +72,3 @@ def channel_banner(problem: str, platform: str, label: str) -> str:
             label=label, service=service_name(platform)
         )
     return gettext("{label} cannot send: {cause}").format(label=label, cause=cause(problem, platform))
-
-
-def in_owner_words(view: dict[str, Any], account: ChannelAccount) -> dict[str, Any]:
-    """A channel's API view (`channels.accounts.account_to_api`) with its health sentence in the owner's language."""
-    health = view.get("health", {})
-    if health.get("last_error"):
-        problem = "token" if account.health.state == "needs_reconnect" else account.failing_problem
-        view["health"] = {**health, "last_error": channel_trouble(problem, account.platform)}
-    return view

@@ -201,31 +201,6 @@ async def delete_campaign(db: AsyncDatabase, tenant_id: str, campaign_id: str) -
     return True
 
 
-def campaign_to_api(campaign: Campaign) -> dict[str, Any]:
-    """The owner API's shape of a campaign: price in major units, ISO times."""
-    product = campaign.product
-    return {
-        "id": campaign.id,
-        "name": campaign.name,
-        "product": {
-            "name": product.name,
-            "description": product.description,
-            "price": product.price,
-            "currency": product.currency,
-            "billing_period": period_value(product.billing_period),
-            "features": list(product.features),
-            "call_to_action_url": product.cta_url or None,
-        },
-        "target_platform": campaign.target_platform.value,
-        "chat_flow": campaign.chat_flow.model_dump(),
-        "target_audience": campaign.audience.model_dump(),
-        "status": campaign.status.value,
-        "created_at": campaign.created_at.isoformat(),
-        "updated_at": campaign.updated_at.isoformat(),
-        "comment_rules": campaign.comment_rules.model_dump() if campaign.comment_rules else None,
-    }
-
-
 def campaign_texts(campaign: Campaign) -> list[str]:
     """The owner's own words in a campaign that may carry amounts or percentages a reply can repeat."""
     product, flow = campaign.product, campaign.chat_flow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,31 @@ from bot.sales.conversions_api import queue_event
 from bot.sales.counters import bump_daily, day_of
 from bot.sales.leads import mark_converted
 from knowledge.models import ISO_CURRENCIES, to_major, to_minor
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A recorded sale: its value in the currency's minor units."""
+
+    id: str
+    conversation_id: str
+    platform: str
+    campaign_id: str  # "" when the sale belongs to no campaign
+    value_minor: int
+    currency: str
+    at: datetime
+
+
+def conversion_from_doc(doc: dict[str, Any]) -> Conversion:
+    return Conversion(
+        id=doc["_id"],
+        conversation_id=doc["conversation_id"],
+        platform=doc["platform"],
+        campaign_id=doc.get("campaign_id", ""),
+        value_minor=int(doc["value_minor"]),
+        currency=doc["currency"],
+        at=doc["at"],
+    )
 
 
 class ConversionIn(BaseModel):
@@ -56,7 +82,7 @@ async def record_conversion(
     zone: ZoneInfo,
     default_currency: str = "USD",
     idempotency_key: str = "",
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[Conversion, bool]:
     """Returns the conversion and whether it was new (False: this sale was recorded before)."""
     tenant_id = conversation.tenant_id
     currency = data.currency or default_currency
@@ -79,7 +105,7 @@ async def record_conversion(
         await db.conversions.insert_one(doc)
     except DuplicateKeyError:
         existing = await db.conversions.find_one({"_id": doc["_id"], "tenant_id": tenant_id})
-        return conversion_to_api(existing or doc), False
+        return conversion_from_doc(existing or doc), False
     await bump_daily(
         db,
         tenant_id,
@@ -94,16 +120,4 @@ async def record_conversion(
     await queue_event(
         db, conversation, key=doc["_id"], name="Purchase", at=now, value=to_major(value_minor, currency), currency=currency
     )
-    return conversion_to_api(doc), True
-
-
-def conversion_to_api(doc: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": doc["_id"],
-        "conversation_id": doc["conversation_id"],
-        "platform": doc["platform"],
-        "campaign_id": doc.get("campaign_id", ""),
-        "value": to_major(doc["value_minor"], doc["currency"]),
-        "currency": doc["currency"],
-        "at": doc["at"].isoformat(),
-    }
+    return conversion_from_doc(doc), True

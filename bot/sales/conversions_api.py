@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -275,6 +276,37 @@ async def _settle(
     await db.capi_events.update_one({"_id": event["_id"], "tenant_id": event["tenant_id"]}, {"$set": fields})
 
 
-async def list_events(db: AsyncDatabase, tenant_id: str, *, limit: int = 200) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ConversionEvent:
+    """An event queued for Meta: `item` is the `data` entry as it goes to Meta (never the token), `answer` Meta's
+    last answer (empty until Meta answered)."""
+
+    id: str
+    event_name: str
+    conversation_id: str
+    ad_id: str
+    state: EventState
+    item: dict[str, Any]
+    attempts: int
+    answer: dict[str, Any]
+    error: str
+
+
+def _event(doc: dict[str, Any]) -> ConversionEvent:
+    return ConversionEvent(
+        id=doc["_id"],
+        event_name=doc.get("event_name", ""),
+        conversation_id=doc.get("conversation_id", ""),
+        ad_id=doc.get("ad_id", ""),
+        state=doc.get("state", "pending"),
+        item=doc.get("item", {}),
+        attempts=int(doc.get("attempts", 0)),
+        answer=doc.get("answer", {}),
+        error=doc.get("error", ""),
+    )
+
+
+async def list_events(db: AsyncDatabase, tenant_id: str, *, limit: int = 200) -> list[ConversionEvent]:
+    """The tenant's events, newest first."""
     cursor = db.capi_events.find({"tenant_id": tenant_id}).sort("created_ms", -1).limit(limit)
-    return [doc async for doc in cursor]
+    return [_event(doc) async for doc in cursor]

@@ -22,7 +22,6 @@ from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from bot.sales.attribution import ConversationSource
 from bot.sales.conversation_ref import ConversationRef
 from bot.sales.conversions_api import queue_event
-from knowledge.models import to_major
 
 FIELD_NAMES = tuple(LeadFields.model_fields)
 # What a turn counts about the customer, kept with the lead between turns.
@@ -297,34 +296,3 @@ async def mark_converted(
             await _record_event(db, lead)
             return lead
     raise LeadChangedTooOften("the lead kept changing while its sale was recorded")
-
-
-def lead_to_api(lead: Lead) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": lead.id,
-        "conversation_id": lead.conversation_id,
-        "platform": lead.platform,
-        "customer_id": lead.customer_id,
-        **lead.fields.model_dump(exclude_none=True),
-        "name": lead.name,
-        "email": lead.fields.email or "",
-        "phone": lead.fields.phone or "",
-        "name_given": bool(lead.fields.name),
-        "score": lead.score,
-        "score_reasons": list(lead.score_reasons),
-        "stage": lead.stage.value,
-        "next_step": lead.next_step,
-        "score_reason_kinds": [item.model_dump() for item in lead.reason_notes],
-        "next_step_kind": lead.next_step_note.model_dump() if lead.next_step_note else None,
-        "campaign_id": lead.campaign_id,
-        "source": lead.source.model_dump(),
-        "value": to_major(lead.value_cents, lead.currency or "USD") if lead.value_cents is not None else 0,
-        "created_at": lead.created_at.isoformat(),
-        "updated_at": lead.updated_at.isoformat(),
-        **{k: v for k, v in lead.counters.items()},
-    }
-    if lead.currency:
-        out["currency"] = lead.currency
-    if lead.converted_at is not None:
-        out["converted_at"] = lead.converted_at.isoformat()
-    return out

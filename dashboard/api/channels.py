@@ -9,13 +9,13 @@ from aiohttp import web
 from pymongo.asynchronous.database import AsyncDatabase
 
 from channels.account_check import connect_checked_account
-from channels.accounts import ChannelAccount, account_to_api, account_token, disconnect_account, get_account, list_accounts
+from channels.accounts import ChannelAccount, account_token, disconnect_account, get_account, list_accounts
 from channels.crypto import TokenCipher
 from channels.facebook_login import unsubscribe_page
 from channels.graph import GraphClient
 from dashboard.api.operations import ApiRoutes
+from dashboard.api.shapes.account_json import account_for_owner
 from dashboard.context import cipher_of, db_of, graph_of, tenant_id
-from dashboard.delivery_words import in_owner_words
 from dashboard.errors import not_found
 from dashboard.facebook_links import FacebookLink, forget_link, link_for_channel, links_of_page
 from dashboard.schemas import ChannelIn, ChannelOut, ChannelsOut, DeletedOut
@@ -27,7 +27,7 @@ UNSUBSCRIBE_TIMEOUT_S = 10
 
 
 def channel_out(account: ChannelAccount, cipher: TokenCipher) -> ChannelOut:
-    return ChannelOut.model_validate(in_owner_words(account_to_api(account, cipher), account))
+    return ChannelOut.model_validate(account_for_owner(account, cipher))
 
 
 @routes.get("/api/channels")

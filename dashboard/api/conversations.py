@@ -25,10 +25,12 @@ from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.leads import Lead, get_lead, lead_history, leads_of_conversations
 from channels.problems import PASSING_PROBLEMS, known_problem, problem_of_code
 from dashboard.api.operations import ApiRoutes, Reply
+from dashboard.api.shapes.conversion_json import conversion_json
+from dashboard.api.shapes.lead_json import lead_for_owner
 from dashboard.context import clock_of, db_of, engine, redis_of, tenant_id
 from dashboard.delivery_words import cause, delivery_error, not_sent
 from dashboard.errors import not_found
-from dashboard.lead_words import lead_for_owner, reasons_in_words
+from dashboard.lead_words import reasons_in_words
 from dashboard.schemas import ConversationDetailOut, ConversationsOut, ConversationsQuery, ConversionOut, MessageOut, ReplyIn
 from dashboard.team.actions import Action, Done, actions_of, record_action
 from dashboard.team.caller import person_of
@@ -282,7 +284,7 @@ async def conversion(request: web.Request, body: ConversionIn) -> Reply[Conversi
     """
     conversation = await _owned(request)
     settings = await get_bot_settings(db_of(request), conversation.tenant_id)
-    doc, created = await record_conversion(
+    sale, created = await record_conversion(
         db_of(request),
         conversation,
         body,
@@ -292,4 +294,4 @@ async def conversion(request: web.Request, body: ConversionIn) -> Reply[Conversi
     )
     if created:
         await _record(request, conversation.id, Action.sale)
-    return Reply(ConversionOut.model_validate(doc), status=201 if created else 200)
+    return Reply(ConversionOut.model_validate(conversion_json(sale)), status=201 if created else 200)

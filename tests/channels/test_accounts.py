@@ -9,7 +9,6 @@ from pymongo.errors import DuplicateKeyError
 
 from channels.accounts import (
     COLLECTION,
-    account_to_api,
     account_token,
     connect_account,
     disconnect_account,
@@ -21,6 +20,7 @@ from channels.accounts import (
 )
 from channels.crypto import TokenCipher
 from channels.errors import AccountTaken, ConnectionRefused
+from dashboard.api.shapes.account_json import account_json
 
 TOKEN = "EAABpageToken0123456789abcdx9Zq"
 
@@ -128,7 +128,7 @@ async def test_invalid_input_is_refused_with_fields(accounts_db, cipher, platfor
 
 async def test_api_view_shows_only_the_masked_token(accounts_db, cipher):
     account = await connect_account(accounts_db, cipher, "t1", "facebook", "1234567890", TOKEN, name="Page")
-    data = account_to_api(account, cipher)
+    data = account_json(account, cipher)
     assert data["access_token"] == "EAAB…x9Zq"
     assert TOKEN not in str(data) and "token_encrypted" not in data
     assert {k: data[k] for k in ("id", "platform", "account_id", "name", "status")} == {
@@ -139,7 +139,7 @@ async def test_api_view_shows_only_the_masked_token(accounts_db, cipher):
         "status": "connected",
     }
     await mark_needs_reconnect(accounts_db, "t1", account.id, 190, "expired")
-    flagged = account_to_api(await get_account(accounts_db, "t1", account.id), cipher)
+    flagged = account_json(await get_account(accounts_db, "t1", account.id), cipher)
     assert (flagged["status"], flagged["last_error_code"]) == ("needs_reconnect", 190)
 
 

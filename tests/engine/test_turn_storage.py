@@ -17,6 +17,7 @@ from bot.runtime.indexes import ensure_all_indexes
 from bot.sales import leads as lead_store
 from bot.sales.conversions import ConversionIn, record_conversion
 from channels.events import InboundMessage
+from dashboard.api.shapes.lead_json import lead_json
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 UTC = ZoneInfo("UTC")
@@ -148,7 +149,7 @@ async def test_a_name_from_the_platform_is_shown_but_not_counted_as_given(db):
     stored = await lead_store.get_lead(db, "tenant-a", conversation.id)
     assert stored is not None and stored.name == "Dana Example" and stored.fields.name is None
     assert stored.state().fields.name is None  # the scorer never sees it as typed by the customer
-    assert lead_store.lead_to_api(lead)["name"] == "Dana Example" and not lead_store.lead_to_api(lead)["name_given"]
+    assert lead_json(lead)["name"] == "Dana Example" and not lead_json(lead)["name_given"]
 
 
 async def test_a_first_turns_lead_meets_one_already_stored(db):
