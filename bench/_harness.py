@@ -82,6 +82,15 @@ def messenger_text(text: str, page_id: str, psid: str) -> dict[str, Any]:
     }
 
 
+class BenchFailed(RuntimeError):
+    """The platform answered a bench's request otherwise than the run needs: its figures would mean nothing."""
+
+
+def expect_status(status: int, expected: int, *, detail: str = "") -> None:
+    if status != expected:
+        raise BenchFailed(f"expected HTTP {expected}, got {status} {detail}".rstrip())
+
+
 @dataclass
 class TimedGraph:
     """The fake Graph, noting when each recipient's send arrived."""
@@ -185,17 +194,17 @@ async def seed_tenant(session: aiohttp.ClientSession, base: str, page_ids: list[
             "business_name": "Sunrise Yoga",
         },
     )
-    assert response.status == 201, await response.text()
+    expect_status(response.status, 201, detail=await response.text())
     headers = {"Authorization": f"Bearer {(await response.json())['api_token']}"}
     response = await session.post(f"{base}/api/campaigns", json=CAMPAIGN, headers=headers)
-    assert response.status == 201, await response.text()
+    expect_status(response.status, 201, detail=await response.text())
     for page_id in page_ids:
         response = await session.post(
             f"{base}/api/channels",
             json={"platform": "facebook", "account_id": page_id, "access_token": f"EAAbench-token-{page_id}"},
             headers=headers,
         )
-        assert response.status == 201, await response.text()
+        expect_status(response.status, 201, detail=await response.text())
     return headers
 
 

@@ -20,7 +20,17 @@ from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-from _harness import TimedGraph, embedded_servers, messenger_text, platform_env, quiet_logs, seed_tenant, serve, signed
+from _harness import (
+    TimedGraph,
+    embedded_servers,
+    expect_status,
+    messenger_text,
+    platform_env,
+    quiet_logs,
+    seed_tenant,
+    serve,
+    signed,
+)
 
 from tests.fakes.groq_server import FakeGroq, slow, tool_answer
 from tests.whole_app import create_app
@@ -47,7 +57,7 @@ async def answer_all(session: aiohttp.ClientSession, base: str, graph: TimedGrap
             async with session.post(f"{base}/webhooks/messenger", data=raw, headers=headers) as response:
                 if response.status == 200:
                     return
-                assert response.status == 503, response.status
+                expect_status(response.status, 503)
             refused += 1
             await asyncio.sleep(0.2)
 

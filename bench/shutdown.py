@@ -17,7 +17,18 @@ from contextlib import AsyncExitStack
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
-from _harness import ROOT, TimedGraph, embedded_servers, messenger_text, platform_env, seed_tenant, serve, signed, spawn
+from _harness import (
+    ROOT,
+    TimedGraph,
+    embedded_servers,
+    expect_status,
+    messenger_text,
+    platform_env,
+    seed_tenant,
+    serve,
+    signed,
+    spawn,
+)
 
 from bot.runtime.embedded import free_port
 
@@ -67,7 +78,7 @@ async def main() -> None:
         async def post(psid: str) -> None:
             raw, headers = signed(messenger_text("How much is the pass?", PAGE_ID, psid))
             async with session.post(f"{base}/webhooks/messenger", data=raw, headers=headers) as response:
-                assert response.status == 200
+                expect_status(response.status, 200)
 
         running = [f"{600000 + i}" for i in range(RUNNING)]
         waiting = [f"{610000 + i}" for i in range(WAITING)]

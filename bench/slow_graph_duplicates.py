@@ -15,7 +15,7 @@ from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-from _harness import APP_SECRET, embedded_servers, messenger_text, quiet_logs, seed_tenant, serve, signed
+from _harness import APP_SECRET, embedded_servers, expect_status, messenger_text, quiet_logs, seed_tenant, serve, signed
 
 from bot.conversations.sending import REPORT_WAIT_S
 from bot.inbound.stream import InboundStream
@@ -64,7 +64,7 @@ def echo_poster(session: aiohttp.ClientSession, webhook_url: str):  # type: igno
         }
         raw, headers = signed(body)
         async with session.post(webhook_url, data=raw, headers=headers) as response:
-            assert response.status == 200, response.status
+            expect_status(response.status, 200)
 
     return on_send
 
@@ -90,7 +90,7 @@ async def run(servers, echoes: bool) -> tuple[int, float, int]:  # type: ignore[
         for psid in psids:
             raw, headers = signed(messenger_text("How much is the pass?", PAGE_ID, psid))
             async with session.post(f"{base}/webhooks/messenger", data=raw, headers=headers) as response:
-                assert response.status == 200
+                expect_status(response.status, 200)
         while len({c.json["recipient"]["id"] for c in fake.sends()}) < CUSTOMERS:
             await asyncio.sleep(0.05)
         everyone = time.perf_counter() - started

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from typing import TypeVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -42,11 +43,25 @@ from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 _QUALIFIED_OR_LATER = frozenset({LeadStage.qualified, LeadStage.proposal, LeadStage.converted})
 
 
 def turn_id_for(message_ids: list[str]) -> str:
     return "turn_" + hashlib.sha256("\0".join(sorted(message_ids)).encode()).hexdigest()[:32]
+
+
+class TurnPlanMismatch(RuntimeError):
+    """The turn's plan needs something the turn does not hold: a bug between `plan_turn` and its inputs, which
+    fails the turn (to be tried again) rather than sending a wrong reply."""
+
+
+def planned(value: T | None, what: str) -> T:
+    """`value`, which the plan relies on being there (`plan_turn` resumes or resends only a stored reply, and skips
+    only a classified turn)."""
+    if value is None:
+        raise TurnPlanMismatch(f"the turn's plan needs {what}, and there is none")
+    return value
 
 
 class TurnRunner:
@@ -121,13 +136,14 @@ class TurnRunner:
             await msgs.mark_inbound(db, tenant_id, message_ids, InboundState.answered)
             return None
         if plan.action == TurnAction.resume:
-            assert reply is not None
-            return await self._resume(account, conversation, messages, reply, turn_id, settings)
+            stored = planned(reply, "the turn's stored reply to resume")
+            return await self._resume(account, conversation, messages, stored, turn_id, settings)
         if plan.action == TurnAction.resend:
-            assert reply is not None
-            return await self._resend(account, conversation, messages, reply, settings)
+            return await self._resend(
+                account, conversation, messages, planned(reply, "the turn's stored reply to resend"), settings
+            )
         if plan.action == TurnAction.skip:
-            assert classification is not None
+            classification = planned(classification, "the intent of an opted-out customer's turn")
             await msgs.mark_inbound(
                 db,
                 tenant_id,
