@@ -22,14 +22,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.clock import local_time, zone_of
 from bot.conversations.bot_settings import get_bot_settings
 from bot.pipeline.types import LeadStage
 from bot.sales.counters import COUNTER_FIELDS, HOUR_FIELDS, daily_rows
 from bot.sales.leads import lead_stages_created
 from knowledge.campaigns import list_campaigns
+from knowledge.db import Db
 from knowledge.models import to_major
 from knowledge.money import format_money, profile_locale
 from knowledge.profiles import get_profile
@@ -237,7 +236,7 @@ class Business:
         return zone_of(self.timezone)
 
 
-async def business_of(db: AsyncDatabase, tenant_id: str, now: datetime) -> Business:
+async def business_of(db: Db, tenant_id: str, now: datetime) -> Business:
     settings = await get_bot_settings(db, tenant_id)
     profile = await get_profile(db, tenant_id)
     campaigns = await list_campaigns(db, tenant_id)
@@ -251,9 +250,7 @@ async def business_of(db: AsyncDatabase, tenant_id: str, now: datetime) -> Busin
     )
 
 
-async def read_analytics(
-    db: AsyncDatabase, tenant_id: str, span: DayRange, business: Business, *, scope: Scope = Scope()
-) -> dict[str, Any]:
+async def read_analytics(db: Db, tenant_id: str, span: DayRange, business: Business, *, scope: Scope = Scope()) -> dict[str, Any]:
     """The tenant's report for `span`: one read of the counters (this period and the one before) and one of the leads."""
     if span.days > MAX_DAYS:
         raise ValueError(f"at most {MAX_DAYS} days at once")
@@ -272,7 +269,7 @@ async def read_analytics(
 
 
 async def analytics(
-    db: AsyncDatabase, tenant_id: str, first_day: date, last_day: date, campaign_names: dict[str, str] | None = None
+    db: Db, tenant_id: str, first_day: date, last_day: date, campaign_names: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """The report in UTC days, for callers that have no business settings at hand."""
     business = Business(timezone="UTC", locale=DEFAULT_LOCALE, today=last_day, campaign_names=campaign_names or {})

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations.undelivered import count_failed
 from channels.accounts import ChannelAccount, list_accounts
 from channels.registry import channel_for_platform
 from dashboard.delivery_words import channel_banner
 from dashboard.i18n.current import ngettext
+from knowledge.db import Db
 
 
 def display_name(platform: str) -> str:
@@ -72,7 +71,7 @@ def troubled(account: ChannelAccount) -> TroubledChannel | None:
     )
 
 
-async def owner_trouble(db: AsyncDatabase, tenant_id: str) -> Trouble:
+async def owner_trouble(db: Db, tenant_id: str) -> Trouble:
     accounts = await list_accounts(db, tenant_id)
     channels = [found for account in accounts if (found := troubled(account)) is not None]
     return Trouble(unanswered=await count_failed(db, tenant_id), channels=channels)

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.conversations import source
@@ -25,6 +24,7 @@ from bot.conversations.records import (
     message_from_doc,
     to_ms,
 )
+from knowledge.db import Db
 
 _conversation = conversation_from_doc
 _message = message_from_doc
@@ -34,7 +34,7 @@ _message = message_from_doc
 COMMENT_REPLIES = "comment_replies"
 
 
-async def recent_comment_replies(db: AsyncDatabase, tenant_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
+async def recent_comment_replies(db: Db, tenant_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
     """The tenant's latest comment replies, newest first, as stored."""
     cursor = db[COMMENT_REPLIES].find({"tenant_id": tenant_id}).sort("at", DESCENDING).limit(limit)
     return [doc async for doc in cursor]
@@ -44,7 +44,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db.conversations.create_indexes(
         [
             IndexModel([("platform", ASCENDING), ("account_id", ASCENDING), ("customer_id", ASCENDING)], unique=True),
@@ -74,7 +74,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     await db[COMMENT_REPLIES].create_indexes([IndexModel([("tenant_id", ASCENDING), ("at", DESCENDING)])])
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     """Remove the tenant's conversations and messages (a deleted account); messages first, so nothing is left
     pointing at a conversation that is gone."""
     removed = (await db.messages.delete_many({"tenant_id": tenant_id})).deleted_count
@@ -84,7 +84,7 @@ async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
     return removed
 
 
-async def advance_time(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: datetime, name: str) -> None:
+async def advance_time(db: Db, tenant_id: str, conversation_id: str, at: datetime, name: str) -> None:
     """Move a time field forward only."""
     ms = to_ms(at)
     await db.conversations.update_one(
@@ -92,13 +92,13 @@ async def advance_time(db: AsyncDatabase, tenant_id: str, conversation_id: str, 
     )
 
 
-async def mark_read(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: datetime) -> None:
+async def mark_read(db: Db, tenant_id: str, conversation_id: str, at: datetime) -> None:
     """Someone of the team opened the conversation at `at` (the mark only moves forward; `$max` sets it the first time)."""
     await db.conversations.update_one({"_id": conversation_id, "tenant_id": tenant_id}, {"$max": {"read_at_ms": to_ms(at)}})
 
 
 async def open_conversation(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     platform: str,
     account_id: str,
@@ -119,7 +119,7 @@ async def open_conversation(
 
 
 async def create_conversation(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     platform: str,
     account_id: str,
@@ -156,7 +156,7 @@ async def create_conversation(
 
 
 async def get_or_create_conversation(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     platform: str,
     account_id: str,
@@ -169,22 +169,20 @@ async def get_or_create_conversation(
     return conversation
 
 
-async def find_conversation(
-    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str
-) -> Conversation | None:
+async def find_conversation(db: Db, tenant_id: str, platform: str, account_id: str, customer_id: str) -> Conversation | None:
     doc = await db.conversations.find_one(
         {"tenant_id": tenant_id, "platform": platform, "account_id": account_id, "customer_id": customer_id}
     )
     return _conversation(doc) if doc else None
 
 
-async def get_conversation(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Conversation | None:
+async def get_conversation(db: Db, tenant_id: str, conversation_id: str) -> Conversation | None:
     doc = await db.conversations.find_one({"_id": conversation_id, "tenant_id": tenant_id})
     return _conversation(doc) if doc else None
 
 
 async def list_conversations(
-    db: AsyncDatabase, tenant_id: str, *, status: str = "", platform: str = "", limit: int = 50, skip: int = 0
+    db: Db, tenant_id: str, *, status: str = "", platform: str = "", limit: int = 50, skip: int = 0
 ) -> list[Conversation]:
     query: dict[str, Any] = {"tenant_id": tenant_id}
     if status:
@@ -195,7 +193,7 @@ async def list_conversations(
     return [_conversation(doc) async for doc in cursor]
 
 
-async def update_conversation(db: AsyncDatabase, tenant_id: str, conversation_id: str, **fields: Any) -> Conversation | None:
+async def update_conversation(db: Db, tenant_id: str, conversation_id: str, **fields: Any) -> Conversation | None:
     """Set fields; a value of None removes the field (nothing is stored as null)."""
     doc = await db.conversations.find_one_and_update(
         {"_id": conversation_id, "tenant_id": tenant_id}, _update(fields), return_document=ReturnDocument.AFTER
@@ -204,7 +202,7 @@ async def update_conversation(db: AsyncDatabase, tenant_id: str, conversation_id
 
 
 async def close_turn(
-    db: AsyncDatabase, tenant_id: str, conversation_id: str, *, last_message_at: datetime | None = None, **fields: Any
+    db: Db, tenant_id: str, conversation_id: str, *, last_message_at: datetime | None = None, **fields: Any
 ) -> None:
     """A turn's changes to its conversation in one write: fields to set (None removes) and, when the turn
     recorded a reply, its time as the newest message unless a newer one is there already."""
@@ -248,7 +246,7 @@ def _update(fields: dict[str, Any]) -> dict[str, Any]:
     return update
 
 
-async def note_customer_wrote_back(db: AsyncDatabase, tenant_id: str, conversation: Conversation, at: datetime) -> bool:
+async def note_customer_wrote_back(db: Db, tenant_id: str, conversation: Conversation, at: datetime) -> bool:
     """The customer wrote after the conversation's first answer: True the first time only, so it counts once."""
     if conversation.first_reply_at is None or conversation.customer_replied or at <= conversation.first_reply_at:
         return False
@@ -259,7 +257,7 @@ async def note_customer_wrote_back(db: AsyncDatabase, tenant_id: str, conversati
     return result.modified_count == 1
 
 
-async def note_complaint(db: AsyncDatabase, tenant_id: str, conversation: Conversation) -> bool:
+async def note_complaint(db: Db, tenant_id: str, conversation: Conversation) -> bool:
     """The customer complained or was angry: True the first time only, so a conversation counts once."""
     if conversation.complained:
         return False

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations import messages as msgs
 from bot.conversations.records import Conversation, Delivery, InboundState, Message
 from bot.pipeline import choose_campaign
@@ -20,6 +18,7 @@ from bot.pipeline.model_client import ModelClient
 from bot.pipeline.query import retrieval_query, search_queries
 from bot.pipeline.reading import read_message
 from bot.pipeline.types import HistoryItem, LeadState, Reading, TurnContext, Usage
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex, TurnKnowledge
 
 HISTORY_LIMIT = 20
@@ -46,7 +45,7 @@ class TurnMessages:
         return self.complete and all(m.direction == "in" and m.state == InboundState.pending for m in self.recent)
 
 
-async def load_turn_messages(db: AsyncDatabase, conversation: Conversation) -> TurnMessages:
+async def load_turn_messages(db: Db, conversation: Conversation) -> TurnMessages:
     tenant_id = conversation.tenant_id
     recent = await msgs.recent_messages(db, tenant_id, conversation.id, limit=RECENT_LIMIT)
     complete = len(recent) < RECENT_LIMIT
@@ -61,7 +60,7 @@ async def load_turn_messages(db: AsyncDatabase, conversation: Conversation) -> T
 
 async def understood_turn(
     knowledge_index: KnowledgeIndex,
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     turn_texts: list[str],
     history: list[HistoryItem],
@@ -93,7 +92,7 @@ async def understood_turn(
 
 async def turn_context(
     knowledge_index: KnowledgeIndex,
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     platform: str,
     turn_texts: list[str],
@@ -137,7 +136,7 @@ async def turn_context(
 
 async def load_turn_context(
     knowledge_index: KnowledgeIndex,
-    db: AsyncDatabase,
+    db: Db,
     conversation: Conversation,
     messages: TurnMessages,
     lead: LeadState,

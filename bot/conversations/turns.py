@@ -12,8 +12,6 @@ import logging
 import time
 from typing import TypeVar
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
@@ -39,6 +37,7 @@ from bot.sales import leads as lead_store
 from bot.sales.counters import bump_daily, day_of
 from channels.accounts import ChannelAccount
 from channels.graph import GraphError
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
@@ -67,7 +66,7 @@ def planned(value: T | None, what: str) -> T:
 class TurnRunner:
     def __init__(
         self,
-        db: AsyncDatabase,
+        db: Db,
         knowledge: KnowledgeIndex,
         sender: ReplySender,
         metrics: Metrics,

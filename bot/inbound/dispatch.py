@@ -13,8 +13,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
@@ -60,6 +58,7 @@ from channels.events import (
 from channels.outbound import reference_in
 from channels.problems import problem_of_code
 from channels.registry import channel_named
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
@@ -68,7 +67,7 @@ log = logging.getLogger(__name__)
 class EventDispatcher:
     def __init__(
         self,
-        db: AsyncDatabase,
+        db: Db,
         knowledge: KnowledgeIndex,
         bursts: BurstAnswerer,
         sender: ReplySender,

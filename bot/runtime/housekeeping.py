@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import redis.asyncio as aioredis
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.conversations.messages import purge_messages_before
@@ -24,6 +23,7 @@ from bot.sales.conversions_api import send_due_events
 from channels.account_check import recheck_accounts
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class Chore:
     run: Callable[[], Awaitable[object]]
 
 
-def retention_chore(db: AsyncDatabase, clock: Clock, retention_days: int) -> Chore | None:
+def retention_chore(db: Db, clock: Clock, retention_days: int) -> Chore | None:
     """Messages older than `retention_days` go (None when the setting is 0: kept)."""
     if retention_days <= 0:
         return None
@@ -58,12 +58,12 @@ def compaction_chore(redis: aioredis.Redis) -> Chore:
     return Chore("compact-redis-log", COMPACT_EVERY_S, lambda: compact_log(redis))
 
 
-def token_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient) -> Chore:
+def token_chore(db: Db, cipher: TokenCipher, graph: GraphClient) -> Chore:
     """Connected accounts whose token died are marked `needs_reconnect` before a customer's reply fails on it."""
     return Chore("recheck-tokens", RECHECK_TOKENS_EVERY_S, lambda: recheck_accounts(db, cipher, graph))
 
 
-def conversions_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, clock: Clock) -> Chore:
+def conversions_chore(db: Db, cipher: TokenCipher, graph: GraphClient, clock: Clock) -> Chore:
     """Leads and sales of ad conversations are told to Meta; failures wait their turn to be tried again. One try
     per round: the outbox's own backoff retries, so a failing Meta never holds the other chores for long."""
     once = GraphClient(graph.session, graph.base_url, max_attempts=1, timeout_s=graph.timeout.total or 10)

@@ -18,7 +18,6 @@ import aiohttp
 import redis.asyncio as aioredis
 from prometheus_client import CollectorRegistry
 from pymongo import AsyncMongoClient
-from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import BusyLoadingError
@@ -32,6 +31,7 @@ from bot.runtime.servers import ServerAddresses, resolve_servers
 from bot.runtime.settings import Settings
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class Services:
     settings: Settings
     servers: ServerAddresses
     mongo: AsyncMongoClient
-    db: AsyncDatabase
+    db: Db
     redis: aioredis.Redis
     http: aiohttp.ClientSession
     graph: GraphClient

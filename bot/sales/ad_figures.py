@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.sales.ad_spend import SpendRow, amount, business_currency, spend_in_period, spend_overlapping
 from bot.sales.attribution import sources_since
 from bot.sales.leads import QUALIFIED_STAGES, leads_of_conversations
 from knowledge.campaigns import list_campaigns
+from knowledge.db import Db
 
 
 @dataclass
@@ -138,9 +137,7 @@ def _main_campaign(counts: Counter[str] | None) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
-async def ad_conversations(
-    db: AsyncDatabase, tenant_id: str, since: datetime, until: datetime, *, currency: str
-) -> list[AdConversation]:
+async def ad_conversations(db: Db, tenant_id: str, since: datetime, until: datetime, *, currency: str) -> list[AdConversation]:
     """The conversations ads started in [since, until), with their lead and sales (in `currency`)."""
     sources = await sources_since(db, tenant_id, "ad", since, until)
     ids = [doc["_id"] for doc in sources]
@@ -171,7 +168,7 @@ async def ad_conversations(
     ]
 
 
-async def ad_figures(db: AsyncDatabase, tenant_id: str, since: datetime, until: datetime, first: date, last: date) -> Figures:
+async def ad_figures(db: Db, tenant_id: str, since: datetime, until: datetime, first: date, last: date) -> Figures:
     """The business's ad figures over its days [first, last], which run from `since` to `until` in its zone."""
     currency = await business_currency(db, tenant_id)
     conversations = await ad_conversations(db, tenant_id, since, until, currency=currency)

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.sales.conversation_ref import ConversationRef
 from bot.sales.conversions_api import queue_event
 from bot.sales.counters import bump_daily, day_of
 from bot.sales.leads import mark_converted
+from knowledge.db import Db
 from knowledge.models import ISO_CURRENCIES, to_major, to_minor
 
 
@@ -74,7 +74,7 @@ def conversion_id(
 
 
 async def record_conversion(
-    db: AsyncDatabase,
+    db: Db,
     conversation: ConversationRef,
     data: ConversionIn,
     *,

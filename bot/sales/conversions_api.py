@@ -19,13 +19,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo import ASCENDING
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.sales.attribution import ConversationSource
 from bot.sales.conversation_ref import ConversationRef
 from channels.crypto import TokenCipher, TokenDecryptError
 from channels.graph import GraphClient, GraphError
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +127,7 @@ def _ms(at: datetime) -> int:
     return int(at.timestamp() * 1000)
 
 
-async def save_settings(
-    db: AsyncDatabase, cipher: TokenCipher, tenant_id: str, data: ConversionsSettingsIn, now: datetime
-) -> bool:
+async def save_settings(db: Db, cipher: TokenCipher, tenant_id: str, data: ConversionsSettingsIn, now: datetime) -> bool:
     """Store the settings (the token encrypted); False when no token was given and none is stored yet."""
     stored = await db.conversions_settings.find_one({"_id": tenant_id})
     if data.access_token:
@@ -151,13 +149,13 @@ async def save_settings(
     return True
 
 
-async def get_settings(db: AsyncDatabase, tenant_id: str) -> ConversionsSettings | None:
+async def get_settings(db: Db, tenant_id: str) -> ConversionsSettings | None:
     doc = await db.conversions_settings.find_one({"_id": tenant_id, "tenant_id": tenant_id})
     return ConversionsSettings.model_validate(doc) if doc else None
 
 
 async def queue_event(
-    db: AsyncDatabase,
+    db: Db,
     conversation: ConversationRef,
     *,
     source: ConversationSource | None = None,
@@ -200,7 +198,7 @@ async def queue_event(
     return True
 
 
-async def send_due_events(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, now: datetime) -> int:
+async def send_due_events(db: Db, cipher: TokenCipher, graph: GraphClient, now: datetime) -> int:
     """Send the events whose time has come (any business); how many Meta took."""
     due = db.capi_events.find({"state": "pending", "next_try_ms": {"$lte": _ms(now)}}).sort("next_try_ms", ASCENDING).limit(BATCH)
     settings: dict[str, ConversionsSettings | None] = {}
@@ -214,7 +212,7 @@ async def send_due_events(db: AsyncDatabase, cipher: TokenCipher, graph: GraphCl
 
 
 async def _send_one(
-    db: AsyncDatabase,
+    db: Db,
     cipher: TokenCipher,
     graph: GraphClient,
     settings: ConversionsSettings | None,
@@ -256,7 +254,7 @@ async def _send_one(
 
 
 async def _settle(
-    db: AsyncDatabase,
+    db: Db,
     event: dict[str, Any],
     state: EventState,
     now: datetime,
@@ -306,7 +304,7 @@ def _event(doc: dict[str, Any]) -> ConversionEvent:
     )
 
 
-async def list_events(db: AsyncDatabase, tenant_id: str, *, limit: int = 200) -> list[ConversionEvent]:
+async def list_events(db: Db, tenant_id: str, *, limit: int = 200) -> list[ConversionEvent]:
     """The tenant's events, newest first."""
     cursor = db.capi_events.find({"tenant_id": tenant_id}).sort("created_ms", -1).limit(limit)
     return [_event(doc) async for doc in cursor]

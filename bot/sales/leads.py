@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from pymongo import DESCENDING
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.pipeline.lead_notes import LeadNote, read_note, read_notes
@@ -22,6 +21,7 @@ from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from bot.sales.attribution import ConversationSource
 from bot.sales.conversation_ref import ConversationRef
 from bot.sales.conversions_api import queue_event
+from knowledge.db import Db
 
 FIELD_NAMES = tuple(LeadFields.model_fields)
 # What a turn counts about the customer, kept with the lead between turns.
@@ -180,7 +180,7 @@ def lead_after_turn(
 
 
 async def save_lead_after_turn(
-    db: AsyncDatabase, conversation: ConversationRef, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
+    db: Db, conversation: ConversationRef, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
 ) -> Lead:
     """Store the lead after a turn. `previous` is the stored lead as the turn read it (None: there was none).
 
@@ -208,7 +208,7 @@ def became_qualified(previous: Lead | None, lead: Lead) -> bool:
     return lead.stage in QUALIFIED_STAGES and not was
 
 
-async def _write_over(db: AsyncDatabase, lead: Lead, previous: Lead | None) -> bool:
+async def _write_over(db: Db, lead: Lead, previous: Lead | None) -> bool:
     """Write `lead` as the next revision of `previous` (None: as the first); False if that is no longer current."""
     if previous is None:
         lead.revision = 1
@@ -226,7 +226,7 @@ async def _write_over(db: AsyncDatabase, lead: Lead, previous: Lead | None) -> b
     return result.matched_count == 1
 
 
-async def _record_event(db: AsyncDatabase, lead: Lead) -> None:
+async def _record_event(db: Db, lead: Lead) -> None:
     await db.lead_events.insert_one(
         {
             "_id": uuid.uuid4().hex,
@@ -241,12 +241,12 @@ async def _record_event(db: AsyncDatabase, lead: Lead) -> None:
     )
 
 
-async def get_lead(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Lead | None:
+async def get_lead(db: Db, tenant_id: str, conversation_id: str) -> Lead | None:
     doc = await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id})
     return lead_from_doc(doc) if doc else None
 
 
-async def list_leads(db: AsyncDatabase, tenant_id: str, *, stage: str = "", limit: int = 500) -> list[Lead]:
+async def list_leads(db: Db, tenant_id: str, *, stage: str = "", limit: int = 500) -> list[Lead]:
     query: dict[str, Any] = {"tenant_id": tenant_id}
     if stage:
         query["stage"] = stage
@@ -255,7 +255,7 @@ async def list_leads(db: AsyncDatabase, tenant_id: str, *, stage: str = "", limi
 
 
 async def lead_stages_created(
-    db: AsyncDatabase, tenant_id: str, since: datetime, until: datetime, *, campaign_id: str = "", platform: str = ""
+    db: Db, tenant_id: str, since: datetime, until: datetime, *, campaign_id: str = "", platform: str = ""
 ) -> list[str]:
     """The stage of every lead created in [since, until) (for the funnel), optionally of one campaign or platform."""
     query: dict[str, Any] = {"tenant_id": tenant_id, "created_at": {"$gte": since, "$lt": until}}
@@ -266,7 +266,7 @@ async def lead_stages_created(
     return [str(doc.get("stage", LeadStage.new.value)) async for doc in db.leads.find(query, {"stage": 1})]
 
 
-async def leads_of_conversations(db: AsyncDatabase, tenant_id: str, conversation_ids: list[str]) -> dict[str, Lead]:
+async def leads_of_conversations(db: Db, tenant_id: str, conversation_ids: list[str]) -> dict[str, Lead]:
     """The leads of several conversations in one query, by conversation id."""
     if not conversation_ids:
         return {}
@@ -274,13 +274,13 @@ async def leads_of_conversations(db: AsyncDatabase, tenant_id: str, conversation
     return {doc["conversation_id"]: lead_from_doc(doc) async for doc in cursor}
 
 
-async def lead_history(db: AsyncDatabase, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
+async def lead_history(db: Db, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
     cursor = db.lead_events.find({"tenant_id": tenant_id, "lead_id": lead_id}).sort("at", 1)
     return [doc async for doc in cursor]
 
 
 async def mark_converted(
-    db: AsyncDatabase, tenant_id: str, conversation_id: str, *, value_cents: int, currency: str, now: datetime
+    db: Db, tenant_id: str, conversation_id: str, *, value_cents: int, currency: str, now: datetime
 ) -> Lead | None:
     """An owner recorded a sale: the lead is converted, carries the sale and a next step that fits it."""
     for _ in range(WRITE_ATTEMPTS):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
@@ -34,6 +33,7 @@ from dashboard.lead_words import reasons_in_words
 from dashboard.schemas import ConversationDetailOut, ConversationsOut, ConversationsQuery, ConversionOut, MessageOut, ReplyIn
 from dashboard.team.actions import Action, Done, actions_of, record_action
 from dashboard.team.caller import person_of
+from knowledge.db import Db
 from knowledge.domain_errors import Refused, Upstream
 
 routes = ApiRoutes()
@@ -138,7 +138,7 @@ async def _owned(request: web.Request) -> Conversation:
     return conversation
 
 
-async def filtered_conversations(db: AsyncDatabase, tenant: str, query: ConversationsQuery) -> list[Conversation]:
+async def filtered_conversations(db: Db, tenant: str, query: ConversationsQuery) -> list[Conversation]:
     """The page of conversations a query asks for (a stage filter goes through the leads at that stage, a search
     and "not answered" through their own reads; each narrows the others)."""
     chosen: list[list[str]] = []

@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import store as convs
 from bot.conversations.messages import recent_messages
@@ -33,6 +32,7 @@ from dashboard.leo.ranges import NamedRange, default_range, range_in
 from dashboard.leo.results import Cell, Figure, ToolResult, customer_cell
 from dashboard.leo.safety import Contacts, contacts_in
 from knowledge.campaigns import list_campaigns
+from knowledge.db import Db
 from knowledge.models import BillingPeriod, Campaign, CustomPeriod, to_major
 from knowledge.money import format_money
 from knowledge.platforms import KnownPlatform
@@ -96,7 +96,7 @@ def money_cell(metrics: Mapping[str, Any]) -> str:
 class LeoData:
     """One tenant's data as Leo reads it, for one question (reports read once per range and scope)."""
 
-    db: AsyncDatabase
+    db: Db
     tenant_id: str
     business: Business
     _reports: dict[tuple[DayRange, Scope], dict[str, Any]] = field(default_factory=dict)

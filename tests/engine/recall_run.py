@@ -13,8 +13,6 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations.turn_context import PASSAGES
 from bot.evaluation.cases import EvalCase
 from bot.evaluation.checks import answers, folded, passage_found, wrong_amounts
@@ -26,6 +24,7 @@ from bot.pipeline.turn_view import clean_sentences
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
 from bot.pipeline.verify import ignored_phrases, support_texts
 from knowledge.campaigns import create_campaign
+from knowledge.db import Db
 from knowledge.documents import add_document
 from knowledge.models import BusinessProfile, CampaignIn
 from knowledge.profiles import save_profile
@@ -54,7 +53,7 @@ class Outcome:
     wrong_amounts: list[str] = field(default_factory=list)
 
 
-async def seed_shop(db: AsyncDatabase, shop: Shop) -> str:
+async def seed_shop(db: Db, shop: Shop) -> str:
     tenant_id = f"recall_{shop.key}"
     await save_profile(db, tenant_id, BusinessProfile.model_validate(shop.profile))
     for campaign in shop.campaigns:
@@ -99,7 +98,7 @@ def quotes_wrong_sentence(question: Question, reply: str, sentences: list[str]) 
 
 
 async def _turn(
-    db: AsyncDatabase,
+    db: Db,
     knowledge: KnowledgeIndex,
     tenant_id: str,
     question: Question,
@@ -133,7 +132,7 @@ async def _turn(
 
 
 async def ask(
-    db: AsyncDatabase,
+    db: Db,
     knowledge: KnowledgeIndex,
     tenant_id: str,
     shop: Shop,
@@ -177,7 +176,7 @@ async def ask(
 
 
 async def run_set(
-    db: AsyncDatabase,
+    db: Db,
     knowledge: KnowledgeIndex,
     *,
     split: str | None = None,
