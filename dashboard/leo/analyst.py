@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dashboard.analytics import Scope
+from dashboard.analytics import AnalyticsReport, Scope
 from dashboard.i18n import N_, gettext, ngettext
 from dashboard.leo import writing
 from dashboard.leo.advice import HotLead, recommendations
@@ -185,7 +185,7 @@ class OfflineAnalyst:
         campaign = self.data.business.campaign_names.get(q.campaign_id) if q.campaign_id else None
         return {"period": q.period.as_words, "platform": q.platform or None, "campaign": campaign, **extra}
 
-    async def _report(self, q: Question) -> dict[str, Any]:
+    async def _report(self, q: Question) -> AnalyticsReport:
         return await self.data.report(q.period.span, Scope(campaign_id=q.campaign_id, platform=q.platform))
 
     async def answer(self, q: Question) -> Answer:
@@ -440,7 +440,7 @@ class OfflineAnalyst:
             lines.append(f"- {line}")
         return lines
 
-    async def _compare(self, q: Question, rows: list[dict[str, Any]], kind: str, asked_key: str, asked: str) -> list[str]:
+    async def _compare(self, q: Question, rows: Sequence[Mapping[str, Any]], kind: str, asked_key: str, asked: str) -> list[str]:
         period = writing.period(q.period.label)
         active = [row for row in rows if row["conversations"] or row["conversions"]]
         if not active:

@@ -6,7 +6,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.pipeline.types import LeadStage
-from dashboard.analytics import DayRange, Scope, funnel, summarize
+from bot.sales.counters import HOUR_FIELDS
+from dashboard.analytics import (
+    AnalyticsReport,
+    CampaignFigures,
+    DayFigures,
+    DayRange,
+    Figures,
+    PlatformFigures,
+    PreviousPeriod,
+    Scope,
+    funnel,
+    summarize,
+)
 from knowledge.models import BusinessProfile
 from knowledge.profiles import save_profile
 from tests.dashboard.conftest import platform_of
@@ -175,3 +187,19 @@ def test_owner_side_usage_counts_in_totals_but_is_no_campaign_or_platform() -> N
         ]
         == 0
     )
+
+
+def test_the_report_has_exactly_the_figures_its_types_declare() -> None:
+    # Leo reads the report through these types: a figure added or renamed on one side only fails here.
+    rows = [{"day": "2026-03-02", "platform": "facebook", "campaign_id": "c1", "messages_in": 2, "in_h09": 2}]
+    report = summarize(rows, DayRange(date(2026, 3, 2), date(2026, 3, 2)), campaign_names={"c1": "Spring"})
+    assert set(report) == set(AnalyticsReport.__annotations__)
+    assert set(report["previous"]) == set(PreviousPeriod.__annotations__)
+    for group, declared in (
+        (report["totals"], Figures),
+        (report["per_day"][0], DayFigures),
+        (report["per_campaign"][0], CampaignFigures),
+        (report["per_platform"][0], PlatformFigures),
+    ):
+        assert set(group) - set(HOUR_FIELDS) == set(declared.__annotations__)
+    assert report["totals"]["in_h09"] == 2  # the hours come along, undeclared
