@@ -5,8 +5,9 @@ times. This store also owns the `messages` collection's indexes; the messages th
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -16,10 +17,12 @@ from bot.conversations.records import (
     NEVER,
     TIME_FIELDS,
     Conversation,
+    ConversationChanges,
     ConversationDelivery,
     ConversationStatus,
     Delivery,
     InboundState,
+    NewConversationFields,
     conversation_from_doc,
     message_from_doc,
     to_ms,
@@ -127,7 +130,7 @@ async def create_conversation(
     customer_name: str = "",
     *,
     now: datetime | None = None,
-    **fields: Any,
+    **fields: Unpack[NewConversationFields],
 ) -> tuple[Conversation, bool]:
     """Insert a new conversation with `fields` set (its campaign and first message's time, say, so they cost
     no second write); if another worker created it first, theirs and False."""
@@ -193,7 +196,9 @@ async def list_conversations(
     return [_conversation(doc) async for doc in cursor]
 
 
-async def update_conversation(db: Db, tenant_id: str, conversation_id: str, **fields: Any) -> Conversation | None:
+async def update_conversation(
+    db: Db, tenant_id: str, conversation_id: str, **fields: Unpack[ConversationChanges]
+) -> Conversation | None:
     """Set fields; a value of None removes the field (nothing is stored as null)."""
     doc = await db.conversations.find_one_and_update(
         {"_id": conversation_id, "tenant_id": tenant_id}, _update(fields), return_document=ReturnDocument.AFTER
@@ -202,7 +207,12 @@ async def update_conversation(db: Db, tenant_id: str, conversation_id: str, **fi
 
 
 async def close_turn(
-    db: Db, tenant_id: str, conversation_id: str, *, last_message_at: datetime | None = None, **fields: Any
+    db: Db,
+    tenant_id: str,
+    conversation_id: str,
+    *,
+    last_message_at: datetime | None = None,
+    **fields: Unpack[ConversationChanges],
 ) -> None:
     """A turn's changes to its conversation in one write: fields to set (None removes) and, when the turn
     recorded a reply, its time as the newest message unless a newer one is there already."""
@@ -213,12 +223,12 @@ async def close_turn(
         await db.conversations.update_one({"_id": conversation_id, "tenant_id": tenant_id}, update)
 
 
-def _stored(fields: dict[str, Any]) -> dict[str, Any]:
+def _stored(fields: Mapping[str, object]) -> dict[str, Any]:
     """Field values as stored: times as `*_ms` integers, enums as their strings."""
     stored: dict[str, Any] = {}
     for name, value in fields.items():
         if name in TIME_FIELDS:
-            stored[f"{name}_ms"] = to_ms(value) if value is not None else None
+            stored[f"{name}_ms"] = to_ms(value) if isinstance(value, datetime) else None
         else:
             stored[name] = (
                 value.value if isinstance(value, (ConversationStatus, ConversationDelivery, InboundState, Delivery)) else value
@@ -230,11 +240,12 @@ def _stored(fields: dict[str, Any]) -> dict[str, Any]:
 WATCHED_FIELDS = frozenset({"status", "delivery"})
 
 
-def _update(fields: dict[str, Any]) -> dict[str, Any]:
+def _update(fields: ConversationChanges) -> dict[str, Any]:
     """`$set` for values, `$unset` for None: nothing is stored as null. A status or delivery change is stamped
     with the wall clock (`changed_at_ms`), which the live pages' poller follows alongside new messages."""
     if WATCHED_FIELDS & fields.keys() and "changed_at" not in fields:
-        fields = {**fields, "changed_at": utcnow()}
+        fields = fields.copy()
+        fields["changed_at"] = utcnow()
     stored = _stored(fields)
     update: dict[str, Any] = {}
     to_set = {k: v for k, v in stored.items() if v is not None}

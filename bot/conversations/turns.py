@@ -17,7 +17,7 @@ from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.bot_settings import BotSettings
 from bot.conversations.held_messages import held_for_a_person
-from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message
+from bot.conversations.records import Conversation, ConversationChanges, ConversationStatus, Delivery, InboundState, Message
 from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id, to_resend
 from bot.conversations.turn_context import TurnMessages, load_turn_context, load_turn_messages
 from bot.conversations.turn_plan import (
@@ -212,7 +212,7 @@ class TurnRunner:
         if held:
             await msgs.mark_inbound(db, tenant_id, held, InboundState.held, intent=intent, confidence=confidence)
         first_answer = outcome.sent and conversation.first_reply_at is None
-        changes: dict[str, object] = {}
+        changes: ConversationChanges = {}
         if campaign_id and campaign_id != conversation.campaign_id:
             changes["campaign_id"] = campaign_id
         if status is not None:
@@ -261,7 +261,7 @@ class TurnRunner:
         outcome = await self._sender.settle_unconfirmed(account, conversation, turn_id, reply_to=pending[-1].platform_message_id)
         now = self._clock.now()
         await msgs.mark_inbound(db, tenant_id, [m.id for m in pending], InboundState.answered)
-        changes: dict[str, object] = {}
+        changes: ConversationChanges = {}
         if reply.status_after and outcome.sent:
             changes["status"] = ConversationStatus(reply.status_after)
         first_answer = outcome.sent and conversation.first_reply_at is None
@@ -298,7 +298,11 @@ class TurnRunner:
         await msgs.mark_inbound(db, tenant_id, [m.id for m in pending], InboundState.answered)
         first_answer = outcome.sent and conversation.first_reply_at is None
         await convs.close_turn(
-            db, tenant_id, conversation.id, last_message_at=now, **({"first_reply_at": now} if first_answer else {})
+            db,
+            tenant_id,
+            conversation.id,
+            last_message_at=now,
+            **(ConversationChanges(first_reply_at=now) if first_answer else {}),
         )
         counts = late_reply_counts(
             sent=outcome.sent,

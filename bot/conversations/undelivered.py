@@ -12,6 +12,7 @@ from datetime import datetime
 from bot.conversations import store as convs
 from bot.conversations.records import (
     Conversation,
+    ConversationChanges,
     ConversationDelivery,
     ConversationStatus,
     Delivery,
@@ -22,7 +23,7 @@ from bot.conversations.records import (
 from channels.problems import not_sent, still_trying
 from knowledge.db import Db
 
-_CLEARED = {
+_CLEARED: ConversationChanges = {
     "delivery": None,
     "delivery_problem": None,
     "delivery_since": None,
@@ -61,7 +62,7 @@ async def note_pending(
     """The reply `message_id` is kept and will be sent again by itself. `status` is the one its turn gives the
     conversation, applied now: a customer who asked for a person shows as waiting for one, whether or not the bot
     could tell them so."""
-    changes: dict[str, object] = {
+    changes: ConversationChanges = {
         "delivery": ConversationDelivery.pending,
         "delivery_problem": problem,
         "delivery_since": _since(conversation, now),
@@ -76,7 +77,7 @@ async def note_failed(
     db: Db, conversation: Conversation, *, problem: str, message_id: str, now: datetime, deadletter_id: str = ""
 ) -> None:
     """Nothing more is tried by itself for this conversation's reply: the owner sees it and may press Retry."""
-    changes: dict[str, object] = {
+    changes: ConversationChanges = {
         "delivery": ConversationDelivery.failed,
         "delivery_problem": problem,
         "delivery_since": _since(conversation, now),

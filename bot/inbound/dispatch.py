@@ -18,7 +18,7 @@ from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.bot_settings import BotSettings, get_bot_settings
 from bot.conversations.handoff import count_person_answer
-from bot.conversations.records import Conversation, ConversationStatus, InboundState
+from bot.conversations.records import Conversation, ConversationChanges, ConversationStatus, InboundState, NewConversationFields
 from bot.conversations.sending import ReplySender
 from bot.conversations.source import record_referral
 from bot.conversations.undelivered import fail_after_retries, note_failed
@@ -275,7 +275,7 @@ class EventDispatcher:
         hint = referral_hint(event.referral)
         campaign_id = await self._choose_campaign(account.tenant_id, event.platform, text, hint, started)
         at = msgs.message_time(event, now)
-        fields: dict[str, object] = {"last_customer_at": at, "last_message_at": at}
+        fields: NewConversationFields = {"last_customer_at": at, "last_message_at": at}
         if hint:
             fields["referral_ref"] = hint
         if campaign_id:
@@ -294,7 +294,7 @@ class EventDispatcher:
     async def _refresh(self, conversation: Conversation, event: InboundMessage, text: str, started: float) -> Conversation:
         """An existing conversation after this message: a name WhatsApp sent, an ad's referral, and a campaign
         if it has none yet (chosen before anything is counted, so its first messages count for it)."""
-        fields: dict[str, str | None] = {}
+        fields: ConversationChanges = {}
         if event.customer_name and event.customer_name != conversation.customer_name:
             fields["customer_name"] = event.customer_name
         if hint := referral_hint(event.referral):
