@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -134,7 +135,8 @@ def platform_env(settings: Settings, **overrides: str) -> dict[str, str]:
 
 def spawn(args: list[str], **options: object) -> subprocess.Popen[bytes]:
     """A server process of the bench (started once; nothing waits on it here)."""
-    return subprocess.Popen(args, **options)  # type: ignore[call-overload]
+    process: subprocess.Popen[bytes] = subprocess.Popen(args, **options)  # type: ignore[call-overload]
+    return process
 
 
 async def serve(app: web.Application, stack: AsyncExitStack) -> str:
@@ -208,20 +210,18 @@ async def seed_tenant(session: aiohttp.ClientSession, base: str, page_ids: list[
     return headers
 
 
-class ErrorCount(__import__("logging").Handler):
+class ErrorCount(logging.Handler):
     """Counts the platform's error logs (by message) instead of printing their tracebacks over the figures."""
 
     def __init__(self) -> None:
         super().__init__(level=40)
         self.by_message: dict[str, int] = {}
 
-    def emit(self, record) -> None:  # type: ignore[no-untyped-def]
+    def emit(self, record) -> None:
         self.by_message[record.getMessage()] = self.by_message.get(record.getMessage(), 0) + 1
 
 
 def quiet_logs() -> ErrorCount:
-    import logging
-
     counter = ErrorCount()
     root = logging.getLogger()
     root.handlers[:] = [counter]

@@ -552,8 +552,8 @@ class FakeModel:
             ]
             if found:
                 longest = max(len(ftext) for ftext, _, _ in found)
-                found = [(case, business) for ftext, case, business in found if len(ftext) == longest]
-                preferred = [item for item in found if item[1].key in hint] or found
+                best = [(case, business) for ftext, case, business in found if len(ftext) == longest]
+                preferred = [item for item in best if item[1].key in hint] or best
                 return preferred[0][0], preferred[0][1], text
         return None, None, candidates[0] if candidates else ""
 
@@ -1117,8 +1117,9 @@ async def find_conversation(
                 async with session.get(f"{base}/api/conversations/{item['id']}", headers=tenant.headers) as response:
                     if response.status == 200:
                         detail = await response.json()
-                        return detail.get("conversation", detail) if isinstance(detail, dict) else item
-                return item
+                        found: dict[str, Any] = detail.get("conversation", detail) if isinstance(detail, dict) else item
+                        return found
+                return dict(item)
         if len(items) < 200:
             return None
     return None

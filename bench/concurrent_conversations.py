@@ -75,7 +75,7 @@ async def answer_all(session: aiohttp.ClientSession, base: str, graph: TimedGrap
 SEPARATE_WORKER = "--in-process" not in sys.argv
 
 
-def start_worker(settings, page_limit: int | None) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
+def start_worker(settings, page_limit: int | None) -> subprocess.Popen[bytes]:
     """`python -m bot worker`; with `page_limit`, its pacing of a page's text sends set to that many a second."""
     env = platform_env(settings, LOG_LEVEL="WARNING")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -112,7 +112,7 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
     worker.wait(timeout=30)
 
 
-async def run(servers, groq_url: str, page_limit: int | None) -> tuple[float, float, int, TimedGraph]:  # type: ignore[no-untyped-def]
+async def run(servers, groq_url: str, page_limit: int | None) -> tuple[float, float, int, TimedGraph]:
     """(one conversation alone, all at once, webhooks refused) with the page's sends paced at `page_limit` a second
     (None: Meta's documented limit)."""
     async with AsyncExitStack() as stack:

@@ -41,7 +41,8 @@ def timing_middleware(times: dict[str, list[float]]) -> Any:
     async def timed(request: web.Request, handler: Any) -> web.StreamResponse:
         started = time.perf_counter()
         try:
-            return await handler(request)
+            response: web.StreamResponse = await handler(request)
+            return response
         finally:
             times[request.headers.get("X-Bench-Page", request.path)].append((time.perf_counter() - started) * 1000)
 

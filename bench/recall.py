@@ -24,6 +24,7 @@ import time
 import uuid
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 from _harness import serve
@@ -107,7 +108,7 @@ async def main(details: bool) -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="recall-") as tmp:
         mongo = await start_mongo(Path(tmp))
-        client: AsyncMongoClient = AsyncMongoClient(mongo.uri, tz_aware=True)
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo.uri, tz_aware=True)
         try:
             db = client[f"recall_{uuid.uuid4().hex[:8]}"]
             knowledge = KnowledgeIndex()

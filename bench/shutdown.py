@@ -39,7 +39,7 @@ DEBOUNCE_MS = 1500
 PAGE_ID = "5000000001"
 
 
-async def until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+async def until(check, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not await check():
         if time.monotonic() > deadline:

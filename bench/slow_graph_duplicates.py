@@ -33,7 +33,7 @@ PAGE_ID = "1234567890"
 APP_ID = "111222333"
 
 
-def echo_poster(session: aiohttp.ClientSession, webhook_url: str):  # type: ignore[no-untyped-def]
+def echo_poster(session: aiohttp.ClientSession, webhook_url: str):
     """What Meta does once it took a send: the echo (with our metadata) to the page's webhook."""
 
     async def on_send(call: GraphCall, message_id: str) -> None:
@@ -69,7 +69,7 @@ def echo_poster(session: aiohttp.ClientSession, webhook_url: str):  # type: igno
     return on_send
 
 
-async def run(servers, echoes: bool) -> tuple[int, float, int]:  # type: ignore[no-untyped-def]
+async def run(servers, echoes: bool) -> tuple[int, float, int]:
     """(customers who got more than one reply, seconds until every customer had one, sends made)."""
     async with AsyncExitStack() as stack:
         fake = FakeGraph(delay_s=GRAPH_DELAY_S)

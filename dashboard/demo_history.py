@@ -20,10 +20,11 @@ from pymongo.errors import DuplicateKeyError
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import ConversationStatus, to_ms
-from bot.conversations.source import ConversationSource, record_referral
+from bot.conversations.source import record_referral
 from bot.pipeline.lead_scoring import score_lead_notes
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from bot.sales.ad_spend import SpendRow, save_spend
+from bot.sales.attribution import ConversationSource
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.counters import bump_daily, hour_field
 from bot.sales.leads import save_lead_after_turn

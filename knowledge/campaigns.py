@@ -62,7 +62,7 @@ def _chat_flow_doc(flow: ChatFlow) -> dict[str, Any]:
     }
 
 
-def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at: Any, updated_at: Any) -> dict:
+def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at: Any, updated_at: Any) -> dict[str, Any]:
     doc = {
         "_id": campaign_id,
         "tenant_id": tenant_id,

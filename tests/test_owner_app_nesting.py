@@ -24,7 +24,7 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     for name in OWNER_MIDDLEWARES:
         original = getattr(owner_web, name)
 
-        def spy(original=original, noted=paths[name]):  # type: ignore[no-untyped-def]
+        def spy(original=original, noted=paths[name]):
             @web.middleware
             async def noting(request: web.Request, handler: Handler) -> web.StreamResponse:
                 noted.append(request.path)
@@ -58,7 +58,7 @@ async def test_the_owner_side_holds_one_key_per_dependency(aiohttp_client, make_
     from bot.runtime.host import CIPHER, CLOCK, DATABASE, GRAPH, KNOWLEDGE, REDIS, SERVICES
 
     client = await aiohttp_client(create_app(make_settings(), run_worker=False))
-    platform, owner = client.server.app, owner_app_of(client.server.app)
+    platform, owner = client.app, owner_app_of(client.app)
     services = platform[SERVICES]
     assert (owner[DATABASE], owner[REDIS], owner[CLOCK]) == (services.db, services.redis, services.clock)
     assert (owner[GRAPH], owner[CIPHER], owner[KNOWLEDGE]) == (services.graph, services.cipher, services.knowledge)

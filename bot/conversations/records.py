@@ -12,7 +12,7 @@ from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, Field
 
-from bot.conversations.source import ConversationSource
+from bot.sales.attribution import ConversationSource
 
 
 class ConversationStatus(StrEnum):

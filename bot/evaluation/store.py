@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -99,7 +100,7 @@ async def ensure_indexes(db: Db) -> None:
     await db[COLLECTION].create_indexes([IndexModel([("tenant_id", ASCENDING), ("created_at", ASCENDING)])])
 
 
-def _from_doc(doc: dict) -> OwnerQuestion:
+def _from_doc(doc: dict[str, Any]) -> OwnerQuestion:
     return OwnerQuestion(
         id=doc["_id"],
         question=doc["question"],
@@ -123,7 +124,7 @@ async def add_question(db: Db, tenant_id: str, question: OwnerQuestionIn, now: d
     """Store a question; TooManyQuestions when the business has its fill (also when two arrive at once)."""
     if await count_questions(db, tenant_id) >= MAX_QUESTIONS:
         raise TooManyQuestions()
-    doc: dict = {
+    doc: dict[str, Any] = {
         "_id": "tq_" + secrets.token_hex(10),
         "tenant_id": tenant_id,
         "question": question.question,

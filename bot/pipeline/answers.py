@@ -14,9 +14,10 @@ import math
 import re
 from dataclasses import dataclass
 
-from bot.pipeline.text import STOPWORDS, content_words, detect_language, fold, stem_words, stop_words, words
+from bot.pipeline.text import STOPWORDS, content_words, detect_language, fold, stop_words, words
 from bot.pipeline.turn_view import clean_sentences
 from knowledge.concepts import concepts_in
+from knowledge.language import stem_words
 from knowledge.models import Passage
 
 # Concepts that only narrow a question ("on Saturday", "during the week"): they never answer one alone.

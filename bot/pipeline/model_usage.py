@@ -9,8 +9,8 @@ import time
 from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage
-from langchain_core.runnables import Runnable
 
+from bot.pipeline.model_client import ChatRunnable
 from bot.pipeline.types import Usage
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def add_usage(first: Usage | None, second: Usage | None) -> Usage | None:
 
 
 async def helper_call(
-    runnable: Runnable, messages: Sequence[BaseMessage], *, model_name: str, timeout_s: float, what: str
+    runnable: ChatRunnable, messages: Sequence[BaseMessage], *, model_name: str, timeout_s: float, what: str
 ) -> tuple[object | None, Usage]:
     """One bounded call with no retries: the model's message (None on a timeout or any SDK error, logged as
     `what` unavailable) and what it cost."""

@@ -26,7 +26,7 @@ from bot.pipeline.formatting import offer_list, product_price
 from bot.pipeline.lead_scoring import capture_lead_fields
 from bot.pipeline.phrases import phrase
 from bot.pipeline.query import is_follow_up
-from bot.pipeline.text import LANGUAGES, content_words, fold, stem_words, stop_words, words
+from bot.pipeline.text import LANGUAGES, content_words, fold, stop_words, words
 from bot.pipeline.turn_view import (
     campaign_in_focus,
     clean_sentences,
@@ -36,6 +36,7 @@ from bot.pipeline.turn_view import (
 )
 from bot.pipeline.types import Classification, Intent, Reply, TurnContext
 from knowledge.concepts import concepts_in
+from knowledge.language import stem_words
 from knowledge.models import Campaign
 
 __all__ = ["language_of", "offline_reply", "safe_reply", "usable_passages", "visible_campaigns"]

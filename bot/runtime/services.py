@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -65,7 +66,7 @@ async def wait_until_loaded(
 class Services:
     settings: Settings
     servers: ServerAddresses
-    mongo: AsyncMongoClient
+    mongo: AsyncMongoClient[dict[str, Any]]
     db: Db
     redis: aioredis.Redis
     http: aiohttp.ClientSession
@@ -81,7 +82,9 @@ class Services:
 async def open_services(settings: Settings, *, may_start_servers: bool = True) -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
         servers = await resolve_servers(settings, stack, may_start=may_start_servers)
-        mongo: AsyncMongoClient = AsyncMongoClient(servers.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+            servers.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000
+        )
         stack.push_async_callback(mongo.close)
         db = mongo[settings.mongodb_db]
         # A blocking pool: a burst waits for a free connection instead of failing with "Too many connections".

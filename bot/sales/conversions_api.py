@@ -116,7 +116,7 @@ def too_old(event_time: int, now: datetime) -> bool:
 
 def next_try(attempts: int, now: datetime) -> datetime:
     """After the n-th failed attempt: 1, 2, 4 … minutes, at most 6 hours."""
-    return now + min(FIRST_RETRY * 2 ** max(0, attempts - 1), LONGEST_RETRY)
+    return now + min(FIRST_RETRY * (1 << max(0, attempts - 1)), LONGEST_RETRY)
 
 
 def event_id_for(tenant_id: str, key: str) -> str:

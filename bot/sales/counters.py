@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import local_time
@@ -99,7 +100,7 @@ async def bump_daily(
     await db.daily_counters.update_one({"_id": key}, {"$set": fields, "$inc": increments}, upsert=True)
 
 
-async def daily_rows(db: Db, tenant_id: str, first_day: date, last_day: date) -> list[dict]:
+async def daily_rows(db: Db, tenant_id: str, first_day: date, last_day: date) -> list[dict[str, Any]]:
     cursor = db.daily_counters.find(
         {"tenant_id": tenant_id, "day_ordinal": {"$gte": first_day.toordinal(), "$lte": last_day.toordinal()}}
     )

@@ -133,7 +133,7 @@ def lead_to_doc(lead: Lead) -> dict[str, Any]:
     if lead.next_step_note is not None:
         doc["next_step_kind"] = lead.next_step_note.model_dump()
     doc.update(lead.fields.model_dump(exclude_none=True, exclude_defaults=True))
-    doc.update({k: v for k, v in lead.counters.items() if v not in (None, "")})
+    doc.update(lead.counters)
     for name in ("profile_name", "campaign_id", "currency"):
         if value := getattr(lead, name):
             doc[name] = value

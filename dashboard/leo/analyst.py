@@ -746,4 +746,4 @@ def _compared(q: Question) -> frozenset[Metric]:
 def _name(row: Mapping[str, Any]) -> str:
     if "campaign_name" in row:
         return str(row["campaign_name"])
-    return PLATFORM_NAMES.get(row["platform"], row["platform"])
+    return PLATFORM_NAMES.get(row["platform"], str(row["platform"]))

@@ -248,7 +248,7 @@ def _group_name(group_by: str, row: Mapping[str, Any]) -> str:
         return str(row["day"])
     if group_by == "campaign":
         return str(row["campaign_name"])
-    return PLATFORM_NAMES.get(row["platform"], row["platform"])
+    return PLATFORM_NAMES.get(row["platform"], str(row["platform"]))
 
 
 class MetricsTool:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.conversations import store as convs
 from bot.conversations.bot_settings import BotSettings, save_bot_settings
-from bot.conversations.records import Conversation, ConversationStatus
+from bot.conversations.records import Conversation, ConversationStatus, NewConversationFields
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.counters import bump_daily
@@ -76,7 +76,7 @@ async def conversation(
     campaign_id: str = "",
     status: ConversationStatus | None = None,
 ) -> Conversation:
-    fields: dict[str, object] = {"campaign_id": campaign_id} if campaign_id else {}
+    fields: NewConversationFields = {"campaign_id": campaign_id} if campaign_id else {}
     conv, _ = await convs.create_conversation(db, tenant_id, platform, f"acct-{platform}", customer_id, name, now=at, **fields)
     if status is not None:
         conv = await convs.update_conversation(db, tenant_id, conv.id, status=status) or conv
@@ -114,4 +114,4 @@ async def sale(db: Db, conv: Conversation, value: float, *, at: datetime, zone: 
 
 
 async def day(db: Db, tenant_id: str, day: str, platform: str, campaign_id: str = "", **counts: int) -> None:
-    await bump_daily(db, tenant_id, day=day, platform=platform, campaign_id=campaign_id, **counts)
+    await bump_daily(db, tenant_id, counts, day=day, platform=platform, campaign_id=campaign_id)

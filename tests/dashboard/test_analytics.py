@@ -38,7 +38,7 @@ async def _get(api, owner, **params: str) -> dict:
 
 async def test_the_default_range_ends_on_the_businesss_today_and_yesterday_is_its_yesterday(api, owner):
     p = platform_of(api)
-    use_clock(api.server.app, FixedClock(NOW))
+    use_clock(api.app, FixedClock(NOW))
     await time_zone(p.db, owner.tenant_id, "America/New_York")
     await day(p.db, owner.tenant_id, NY_YESTERDAY, "facebook", messages_in=5, conversations=2)
     await day(p.db, owner.tenant_id, NY_TODAY, "facebook", messages_in=3, conversations=1)
@@ -105,7 +105,7 @@ async def test_rates_are_the_counters_divided_and_the_previous_period_is_beside_
 async def test_sales_feed_revenue_in_the_businesss_locale_and_the_funnel_counts_a_sale_as_qualified(api, owner):
     p = platform_of(api)
     db, tenant = p.db, owner.tenant_id
-    use_clock(api.server.app, FixedClock(NOW))
+    use_clock(api.app, FixedClock(NOW))
     await save_profile(db, tenant, BusinessProfile(name="Acme Schuhe", phone="+49 30 1234567"))
     shoes = await campaign(db, tenant, "Spring shoes", "Runner", 1299, currency="EUR")
     at = datetime(2026, 3, 9, 12, tzinfo=UTC)
@@ -202,4 +202,4 @@ def test_the_report_has_exactly_the_figures_its_types_declare() -> None:
         (report["per_platform"][0], PlatformFigures),
     ):
         assert set(group) - set(HOUR_FIELDS) == set(declared.__annotations__)
-    assert report["totals"]["in_h09"] == 2  # the hours come along, undeclared
+    assert {name: count for name, count in report["totals"].items() if name == "in_h09"} == {"in_h09": 2}  # undeclared

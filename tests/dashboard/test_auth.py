@@ -110,7 +110,7 @@ async def proxied(aiohttp_client, make_settings, redis) -> TestClient:
     from tests.whole_app import create_app
 
     client = await aiohttp_client(create_app(make_settings(trusted_proxy_hops=1), run_worker=False))
-    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 

@@ -32,7 +32,7 @@ class Verifications:
 def verified(api: TestClient) -> Verifications:
     """Counts every password the server verifies (a known account's or the stand-in for an unknown one)."""
     counter = Verifications()
-    passwords = owner_app_of(api.server.app)[DASHBOARD].passwords
+    passwords = owner_app_of(api.app)[DASHBOARD].passwords
     verify = passwords.verify
 
     async def counting(password_hash: str, password: str) -> bool:

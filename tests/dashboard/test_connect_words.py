@@ -19,7 +19,7 @@ async def test_connecting_while_meta_is_unreachable_says_facebook_could_not_be_r
     aiohttp_client, make_settings, redis
 ) -> None:
     api = await aiohttp_client(create_app(make_settings(graph_api_url=f"http://127.0.0.1:{free_port()}/v21.0"), run_worker=False))
-    owner_app_of(api.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(api.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     owner = await sign_up(api, "offline-page@example.com")
 
     response = await api.post(

@@ -94,8 +94,8 @@ def raised_kinds(sources: list[tuple[Path, ast.Module]]) -> tuple[set[tuple[str,
             if not isinstance(node, ast.Call):
                 continue
             called = _name(node.func)
-            first = node.args[0] if node.args else None
-            choices = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
+            argument = node.args[0] if node.args else None
+            choices = [argument.body, argument.orelse] if isinstance(argument, ast.IfExp) else [argument]
             read = [_kind(choice, constants) for choice in choices]
             kind = read[0] if len(read) == 1 else None
             if called in classes and classes[called] and node.args:

@@ -110,7 +110,7 @@ async def graph(aiohttp_server) -> FakeGraph:
 
 async def app_client(aiohttp_client, make_settings, **overrides: object) -> TestClient:
     client = await aiohttp_client(create_app(make_settings(public_url=PUBLIC, **overrides), run_worker=False))
-    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 

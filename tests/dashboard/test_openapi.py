@@ -133,12 +133,12 @@ async def test_every_served_api_route_is_described_and_every_described_one_serve
     document = await (await api.get("/api/openapi.json")).json()
     served: set[tuple[str, str]] = set()
     # The platform's routes, the owner side's nested app's among them.
-    for route in api.server.app.router.routes():
+    for route in api.app.router.routes():
         if route.resource is not None and route.resource.canonical.startswith("/api/") and route.method not in ("HEAD", "*"):
             served.add((route.resource.canonical, route.method.lower()))
     described = {(path, method) for path, methods in document["paths"].items() for method in methods}
     assert served == described
-    assert {(op.path, op.method.lower()) for op in owner_app_of(api.server.app)[API].operations} == served
+    assert {(op.path, op.method.lower()) for op in owner_app_of(api.app)[API].operations} == served
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
             assert operation["summary"], (path, method)

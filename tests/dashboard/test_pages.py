@@ -47,7 +47,7 @@ async def api(aiohttp_client, make_settings, redis) -> TestClient:
 
     app = create_app(make_settings(), run_worker=False)
     client = await aiohttp_client(app)
-    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 

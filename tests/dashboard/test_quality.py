@@ -233,7 +233,7 @@ async def model_api(aiohttp_client, make_settings, redis, api_graph, fake_groq: 
 
     settings = make_settings(graph_api_url=api_graph[1], groq_api_key="test-key", groq_base_url=fake_groq.url, groq_timeout_s=5)
     client = await aiohttp_client(create_app(settings, run_worker=False))
-    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 

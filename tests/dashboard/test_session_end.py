@@ -115,7 +115,7 @@ async def test_an_ended_session_closes_its_live_streams_within_a_second(
     api: TestClient, owner: SignedUp, name: str, noticed_by: str
 ) -> None:
     action, other_lives = ACTIONS[name]
-    hub = owner_app_of(api.server.app)[LIVE]
+    hub = owner_app_of(api.app)[LIVE]
     hub.poll_s = 0.05  # changes reach the streams at once, so only the session check can hold them back
     if noticed_by == "next event":
         hub.check_s = 60.0  # no heartbeat within the test: the check before the write must end the stream

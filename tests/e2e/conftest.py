@@ -46,7 +46,7 @@ def messenger_text(text: str, *, page_id: str = PAGE_ID, psid: str = "", mid: st
     }
 
 
-CAMPAIGN = {
+CAMPAIGN: dict[str, Any] = {
     "name": "Spring yoga pass",
     "product": {
         "name": "Yoga Pass",

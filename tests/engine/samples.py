@@ -162,7 +162,7 @@ def context(
         customer_id=customer_id,
         profile=profile,
         campaigns=shown,
-        campaign=chosen,  # type: ignore[arg-type]
+        campaign=chosen,
         history=history or [],
         turn_texts=list(texts),
         lead=lead or LeadState(),

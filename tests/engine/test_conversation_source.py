@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation
 from bot.conversations.sending import window_end, window_refusal, window_tag
-from bot.conversations.source import ConversationSource, record_referral
+from bot.conversations.source import record_referral
 from bot.inbound.event_plan import ad_source, referral_hint
 from bot.pipeline.types import LeadStage, LeadState
+from bot.sales.attribution import ConversationSource
 from bot.sales.leads import get_lead, save_lead_after_turn
 from channels.events import Referral
 

@@ -4,6 +4,7 @@ end of a pause after a person answered, and the day a sale or a message counts f
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.conversations.records import Conversation, ConversationStatus
@@ -29,7 +30,7 @@ def conversation(
         last_message_at=NOW - customer_wrote,
         last_customer_at=NOW - customer_wrote,
         **fields,
-    )  # type: ignore[arg-type]
+    )
 
 
 def result(**reply: object) -> TurnResult:
@@ -37,7 +38,7 @@ def result(**reply: object) -> TurnResult:
         classification=Classification(intent=Intent.product_question, confidence=0.9),
         reply=Reply(text="Yes.", source="offline", **reply),
         lead=LeadState(),
-    )  # type: ignore[arg-type]
+    )
 
 
 # The 24-hour window ----------------------------------------------------------------------------------------------
@@ -157,7 +158,13 @@ def test_a_late_evening_in_new_york_counts_for_that_day_not_the_next_utc_day() -
 
 
 def test_a_turn_whose_stored_reply_went_unanswered_is_resumed_not_answered_again():
-    common = {"paused_until": None, "has_pending": True, "already_answered": True, "turn_intent": None, "now": NOW}
+    common: dict[str, Any] = {
+        "paused_until": None,
+        "has_pending": True,
+        "already_answered": True,
+        "turn_intent": None,
+        "now": NOW,
+    }
     assert plan_turn(status=ConversationStatus.bot, reply_unconfirmed=True, **common).action == TurnAction.resume
     assert plan_turn(status=ConversationStatus.bot, reply_unconfirmed=False, **common).action == TurnAction.finish
     # A person who took over meanwhile still holds the conversation: nothing is sent, unconfirmed or not.

@@ -11,7 +11,6 @@ from pymongo.errors import AutoReconnect, DuplicateKeyError, ServerSelectionTime
 from redis.exceptions import BusyLoadingError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-import bot.outages as outages
 from bot.inbound.draining import ShuttingDown, TurnGate
 from bot.inbound.failures import is_bad_event
 from bot.outages import is_store_outage, ride_out
@@ -41,7 +40,7 @@ def no_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def record(seconds: float) -> None:
         waits.append(seconds)
 
-    monkeypatch.setattr(outages.asyncio, "sleep", record)
+    monkeypatch.setattr(asyncio, "sleep", record)
     return waits
 
 

@@ -20,7 +20,7 @@ from channels.events import InboundMessage
 from dashboard.api.shapes.lead_json import lead_json
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
-UTC = ZoneInfo("UTC")
+UTC_ZONE = ZoneInfo("UTC")
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ async def test_a_sale_recorded_during_a_turn_is_not_undone_by_the_turns_lead(db)
     read_by_turn = await lead_store.get_lead(db, "tenant-a", conversation.id)
 
     # The owner records the sale while the turn is talking to the model.
-    _, created = await record_conversion(db, conversation, ConversionIn(value=49, currency="USD"), now=NOW, zone=UTC)
+    _, created = await record_conversion(db, conversation, ConversionIn(value=49, currency="USD"), now=NOW, zone=UTC_ZONE)
     assert created
 
     after_turn = LeadState(score=75, stage=LeadStage.qualified, messages_in=3, fields=LeadFields(email="dana@example.com"))
@@ -135,7 +135,7 @@ async def test_a_recorded_sale_changes_the_leads_next_step(db):
     before = await lead_store.save_lead_after_turn(db, conversation, state, campaign_id="", previous=None, now=NOW)
     assert "purchase link" in before.next_step
 
-    await record_conversion(db, conversation, ConversionIn(value=120, currency="EUR"), now=NOW, zone=UTC)
+    await record_conversion(db, conversation, ConversionIn(value=120, currency="EUR"), now=NOW, zone=UTC_ZONE)
 
     after = await lead_store.get_lead(db, "tenant-a", conversation.id)
     assert after is not None and after.stage == LeadStage.converted
