@@ -144,7 +144,7 @@ class LiveHub:
                 fresh = [c for c in changed if _moved(seen.get(c.id), _marks(c))]
                 zone = (await get_bot_settings(self._db, tenant_id)).zone if fresh else None
                 events = [await self._event(c, seen.get(c.id), zone, cursor) for c in fresh if zone is not None]
-            except Exception as exc:  # the store is away for a moment: the pages keep what they show
+            except Exception as exc:  # noqa: BLE001 # the store is away for a moment: the pages keep what they show
                 log.warning("live poll failed", extra={"error_type": type(exc).__name__})
                 continue
             for conversation, event in zip(fresh, events, strict=True):

@@ -72,7 +72,7 @@ async def helper_call(
     try:
         async with asyncio.timeout(timeout_s):
             message = await runnable.ainvoke(list(messages))
-    except Exception as exc:  # timeouts and every SDK error mean the same: the rules decide alone
+    except Exception as exc:  # noqa: BLE001 # timeouts and every SDK error mean the same: the rules decide alone
         log.info(f"{what} unavailable", extra={"error": type(exc).__name__})
         return None, usage_of(model_name, started, None)
     return message, usage_of(model_name, started, message)

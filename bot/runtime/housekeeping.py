@@ -89,7 +89,7 @@ async def run_chores(redis: aioredis.Redis, chores: list[Chore], stopping: async
     while not stopping.is_set():
         try:
             await run_due(redis, chores)
-        except Exception as exc:  # Redis unreachable: try again next tick
+        except Exception as exc:  # noqa: BLE001 # Redis unreachable: try again next tick
             log.warning("chores not run", extra={"error_type": type(exc).__name__})
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stopping.wait(), tick_s)

@@ -71,7 +71,7 @@ async def unsubscribe_if_unused(
     try:
         token = account_token(cipher, account)
         await asyncio.wait_for(unsubscribe_page(graph, link.page_id, token), UNSUBSCRIBE_TIMEOUT_S)
-    except Exception as exc:  # the disconnect stands whatever Meta answers
+    except Exception as exc:  # noqa: BLE001 # the disconnect stands whatever Meta answers
         log.warning("page unsubscribe failed", extra={"channel": account.id, "error_type": type(exc).__name__})
 
 
