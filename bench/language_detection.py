@@ -79,7 +79,7 @@ MESSAGES: list[tuple[str, str]] = [
 ]
 
 
-def run(name: str, guess) -> tuple[int, float]:
+def run(guess) -> tuple[int, float]:
     started = time.perf_counter()
     right = sum(guess(text) == lang for lang, text in MESSAGES)
     return right, (time.perf_counter() - started) / len(MESSAGES) * 1000
@@ -94,7 +94,7 @@ def main() -> None:
     for name, guess in (("function-word vote (six languages)", function_word_guess), ("lingua, two passes", detect_language)):
         detect_language.cache_clear()
         language_confidences.cache_clear()
-        right, ms = run(name, guess)
+        right, ms = run(guess)
         print(f"{name:38} {right:3} of {len(MESSAGES)} right   {ms:6.2f} ms per message")
 
 

@@ -119,7 +119,7 @@ async def main(details: bool) -> None:
                 # A model that reads each question as the set's `english` says a translating model would.
                 fake = FakeGroq()
                 current: list[Question] = []
-                fake.responder = lambda body: text_answer(current[-1].english)
+                fake.responder = lambda _body: text_answer(current[-1].english)
                 fake.url = await serve(fake.app(), stack)
                 model = build_chat_model("bench-key", "llama-3.1-8b-instant", fake.url, 5.0)
                 query_for = rewriting(model)

@@ -115,7 +115,7 @@ async def api_graph(aiohttp_server):
 
 
 @pytest.fixture
-async def api(aiohttp_client, make_settings, redis, api_graph):
+async def api(aiohttp_client, make_settings, redis, api_graph):  # noqa: ARG001 # requested for what it sets up
     """A test client of the whole web app (no background worker), on this test's database."""
     from tests.whole_app import create_app
 

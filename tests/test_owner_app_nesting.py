@@ -36,7 +36,8 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     return paths
 
 
-async def test_a_webhook_runs_none_of_the_owner_middlewares(aiohttp_client, make_settings, redis, seen) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_a_webhook_runs_none_of_the_owner_middlewares(aiohttp_client, make_settings, seen) -> None:
     client = await aiohttp_client(create_app(make_settings(), run_worker=False))
     raw, headers = signed(messenger_text("hello"))
     # A cookie and a cross-site origin the owner side would look at: the webhook never shows them to it.
@@ -54,7 +55,8 @@ async def test_a_webhook_runs_none_of_the_owner_middlewares(aiohttp_client, make
     assert all(paths[0] == "/login" for paths in seen.values()), seen
 
 
-async def test_the_owner_side_holds_one_key_per_dependency(aiohttp_client, make_settings, redis) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_the_owner_side_holds_one_key_per_dependency(aiohttp_client, make_settings) -> None:
     from bot.runtime.host import CIPHER, CLOCK, DATABASE, GRAPH, KNOWLEDGE, REDIS, SERVICES
 
     client = await aiohttp_client(create_app(make_settings(), run_worker=False))

@@ -274,11 +274,11 @@ class _Responder:
         if campaign is not None and (self._about_the_product(campaign, intent, asked) or (self.named is not None and not asked)):
             parts, used = self._product_facts(campaign, with_features=intent == Intent.product_question or not asked)
             return Reply(text=" ".join(parts), source="offline", facts_used=used, product_name=campaign.product.name)
-        if campaign is None and self.campaigns and not asked and not self._own_words(None):
+        if campaign is None and self.campaigns and not asked and not self._own_words():
             return self._offers()
         return self._unanswered()
 
-    def _own_words(self, campaign: Campaign | None) -> set[str]:
+    def _own_words(self) -> set[str]:
         """The question's words that say what it asks, beyond the product's name ("tell me about X" has none)."""
         named = {w for c in self.campaigns for w in words(f"{c.product.name} {c.name}")}
         common = stop_words(self.lang)
@@ -293,7 +293,7 @@ class _Responder:
         """Whether the catalog's facts about the product answer: its price, or what it is and includes."""
         if intent == Intent.price_question:
             return True  # the price answers "how much", for one or for twelve
-        own = self._own_words(campaign)
+        own = self._own_words()
         if not own and not asked:
             return True
         product = campaign.product

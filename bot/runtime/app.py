@@ -48,7 +48,7 @@ async def request_context(
         tenant_id_var.reset(tenant_token)
 
 
-async def healthz(request: web.Request) -> web.Response:
+async def healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 

@@ -189,6 +189,7 @@ class OfflineAnalyst:
         return await self.data.report(q.period.span, Scope(campaign_id=q.campaign_id, platform=q.platform))
 
     async def answer(self, q: Question) -> Answer:
+        # Every topic's handler takes the question; a few need none of it (`_q`).
         handler = getattr(self, f"_{q.topic.value}")
         answer: Answer = await handler(q)
         missing = tuple(metric for metric in q.metrics if metric not in answer.states) if q.topic in FIGURE_TOPICS else ()
@@ -197,7 +198,7 @@ class OfflineAnalyst:
         added = await self._figures(replace(q, metrics=missing))
         return Answer(f"{answer.reply}\n{added.reply}", answer.figures + added.figures, answer.states | added.states)
 
-    async def _outside(self, q: Question) -> Answer:
+    async def _outside(self, _q: Question) -> Answer:
         return Answer(gettext(OUTSIDE))
 
     async def _figures(self, q: Question) -> Answer:
@@ -271,7 +272,7 @@ class OfflineAnalyst:
         states = frozenset({Metric.conversion_rate, Metric.sales, Metric.conversations})
         return Answer("\n".join(lines), _tables(total, by_campaign, by_platform), states)
 
-    async def _catalog(self, q: Question) -> Answer:
+    async def _catalog(self, _q: Question) -> Answer:
         result = await CatalogTool().run(self.data, CatalogTool.Input())
         if not result.figure.rows:
             return Answer(
@@ -673,7 +674,7 @@ class OfflineAnalyst:
             _tables(result),
         )
 
-    async def _needs_person(self, q: Question) -> Answer:
+    async def _needs_person(self, _q: Question) -> Answer:
         result = await NeedsPersonTool().run(self.data, NeedsPersonTool.Input())
         if not result.figure.rows:
             return Answer(gettext("No conversation is waiting for a person."), _tables(result))

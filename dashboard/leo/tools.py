@@ -618,7 +618,7 @@ class CatalogTool:
     class Input(_In):
         pass
 
-    async def run(self, data: LeoData, args: Input) -> ToolResult:
+    async def run(self, data: LeoData, args: Input) -> ToolResult:  # noqa: ARG002 # every tool is run with its input
         rows: list[list[Cell]] = []
         for campaign in await data.campaigns():
             product = campaign.product
@@ -774,7 +774,7 @@ class CalculatorTool:
     class Input(_In):
         expression: str = Field(min_length=1, max_length=200, description="for example (12 - 9) / 9 * 100")
 
-    async def run(self, data: LeoData, args: Input) -> ToolResult:
+    async def run(self, data: LeoData, args: Input) -> ToolResult:  # noqa: ARG002 # arithmetic reads no data
         result = calculate(args.expression)
         figure = Figure(title="Calculation", columns=["expression", "result"], rows=[[args.expression, result]])
         return ToolResult(_titled(figure, N_("Calculation")))

@@ -222,7 +222,8 @@ async def test_the_fake_refuses_an_old_event_as_meta_does(meta):
     assert fake.received() == []
 
 
-async def test_another_business_cannot_read_the_events(api, owner, rival, meta):
+@pytest.mark.usefixtures("meta")
+async def test_another_business_cannot_read_the_events(api, owner, rival):
     await _set_up(api, owner)
     conv = await _ad_conversation(api, owner)
     await _sell(api, owner, conv)

@@ -8,6 +8,7 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 import redis.asyncio as aioredis
 from aiohttp.test_utils import TestClient
 from pymongo import AsyncMongoClient
@@ -95,7 +96,8 @@ async def process_queue(api: TestClient) -> None:
     assert await redis.xlen(STREAM) == 0, "the worker left deliveries waiting"
 
 
-async def test_a_deleted_account_leaves_nothing_in_the_database_or_redis(fb_api: TestClient, graph: FakeGraph) -> None:  # noqa: F811
+@pytest.mark.usefixtures("graph")
+async def test_a_deleted_account_leaves_nothing_in_the_database_or_redis(fb_api: TestClient) -> None:  # noqa: F811
     api = fb_api
     owner = await sign_up(api, "erase-me@example.com")
     rival = await sign_up(api, "rival@example.com", password="another secret pw", business="Rival Boots")

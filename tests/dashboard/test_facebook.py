@@ -115,7 +115,7 @@ async def app_client(aiohttp_client, make_settings, **overrides: object) -> Test
 
 
 @pytest.fixture
-async def fb_api(aiohttp_client, make_settings, redis, graph: FakeGraph) -> TestClient:
+async def fb_api(aiohttp_client, make_settings, redis, graph: FakeGraph) -> TestClient:  # noqa: ARG001 # requested for what it sets up
     return await app_client(aiohttp_client, make_settings, graph_api_url=graph.url)
 
 
@@ -292,7 +292,8 @@ async def test_refused_code_connects_nothing(fb_api: TestClient) -> None:
     assert await channels_of(fb_api, owner) == []
 
 
-async def test_pages_of_another_business_are_skipped(fb_api: TestClient, graph: FakeGraph) -> None:
+@pytest.mark.usefixtures("graph")
+async def test_pages_of_another_business_are_skipped(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     rival = await sign_up(fb_api, "rival@example.com")
     assert (await finish_login(fb_api, await start_login(fb_api, owner), who=owner)).status == 200
@@ -377,7 +378,8 @@ async def test_data_deletion_answers_a_status_url(fb_api: TestClient) -> None:
     assert (await fb_api.get("/api/integrations/facebook/deletion-status", params={"code": "nope"})).status == 404
 
 
-async def test_unconfigured_app_answers_503(aiohttp_client, make_settings, redis) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_unconfigured_app_answers_503(aiohttp_client, make_settings) -> None:
     api = await app_client(aiohttp_client, make_settings, meta_app_id="", meta_app_secret="")
     owner = await sign_up(api, "owner@example.com")
     assert (await api.get("/api/integrations/facebook/auth-url", headers=owner.auth)).status == 503

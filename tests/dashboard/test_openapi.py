@@ -237,7 +237,7 @@ def item_app() -> web.Application:
     routes = ApiRoutes()
 
     @routes.post("/api/items", status=(201, 200))
-    async def create(request: web.Request, body: ItemIn, query: PageQuery) -> Reply[ItemOut]:
+    async def create(request: web.Request, body: ItemIn, query: PageQuery) -> Reply[ItemOut]:  # noqa: ARG001 # an operation's handler takes the request; what it reads is the test
         """Create an item.
 
         Answers 200 when the item already existed."""
@@ -245,7 +245,7 @@ def item_app() -> web.Application:
         return Reply(out, status=200 if body.name == "old" else 201, finish=lambda r: r.set_cookie("seen", "1"))
 
     @routes.get("/api/wrong")
-    async def wrong(request: web.Request) -> ItemOut:
+    async def wrong(request: web.Request) -> ItemOut:  # noqa: ARG001 # an operation's handler takes the request; what it reads is the test
         """Answers what it does not declare."""
         return Reply(ItemOut(name="x", price=1, page=1), status=202)  # type: ignore[return-value]
 
@@ -288,19 +288,19 @@ def test_a_handler_that_does_not_declare_itself_is_refused_at_import() -> None:
     with pytest.raises(TypeError, match="summary"):
 
         @routes.get("/api/x")
-        async def no_docstring(request: web.Request) -> ItemOut:
+        async def no_docstring(request: web.Request) -> ItemOut:  # noqa: ARG001 # an operation's handler takes the request; what it reads is the test
             return ItemOut(name="x", price=1, page=1)
 
     with pytest.raises(TypeError, match="parameters"):
 
         @routes.post("/api/y")
-        async def stray(request: web.Request, payload: ItemIn) -> ItemOut:
+        async def stray(request: web.Request, payload: ItemIn) -> ItemOut:  # noqa: ARG001 # an operation's handler takes the request; what it reads is the test
             """Takes a parameter the wrapper does not fill."""
             return ItemOut(name="x", price=1, page=1)
 
     with pytest.raises(TypeError, match="return"):
 
         @routes.get("/api/z")
-        async def untyped(request: web.Request) -> dict:
+        async def untyped(request: web.Request) -> dict:  # noqa: ARG001 # an operation's handler takes the request; what it reads is the test
             """Answers a bare dict."""
             return {}

@@ -41,7 +41,7 @@ TRAIL = {
 
 
 @pytest.fixture
-async def api(aiohttp_client, make_settings, redis) -> TestClient:
+async def api(aiohttp_client, make_settings, redis) -> TestClient:  # noqa: ARG001 # requested for what it sets up
     """The whole app, cheap argon2id."""
     from tests.whole_app import create_app
 

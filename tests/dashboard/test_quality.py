@@ -227,7 +227,7 @@ async def fake_groq(aiohttp_server) -> FakeGroq:
 
 
 @pytest.fixture
-async def model_api(aiohttp_client, make_settings, redis, api_graph, fake_groq: FakeGroq) -> TestClient:
+async def model_api(aiohttp_client, make_settings, redis, api_graph, fake_groq: FakeGroq) -> TestClient:  # noqa: ARG001 # requested for what it sets up
     """The whole app with a model set up, answering through the fake Groq server."""
     from tests.whole_app import create_app
 

@@ -19,7 +19,7 @@ ACCOUNT = "4242"
 
 
 @pytest.fixture
-async def chirp_client(monkeypatch, aiohttp_client, make_settings, graph, redis):
+async def chirp_client(monkeypatch, aiohttp_client, make_settings, graph, redis):  # noqa: ARG001 # requested for what it sets up
     monkeypatch.setattr(registry, "CHANNELS", [*registry.CHANNELS, CHIRP])  # the one registry line
     from tests.whole_app import create_app
 

@@ -9,6 +9,8 @@ import time
 import uuid
 from typing import Any
 
+import pytest
+
 from tests.dashboard.test_pages import hidden_token
 from tests.e2e.conftest import (
     CAMPAIGN,
@@ -247,7 +249,8 @@ async def test_an_instagram_comment_gets_its_private_reply_from_the_account_and_
     )
 
 
-async def test_a_comment_whose_delivery_is_given_up_shows_the_owner_it_got_no_reply(platform: Platform, redis):  # noqa: F811
+@pytest.mark.usefixtures("redis")
+async def test_a_comment_whose_delivery_is_given_up_shows_the_owner_it_got_no_reply(platform: Platform):  # noqa: F811
     client, fake = platform.client, platform.fake
     tenant = await seeded_tenant(client, campaign=comment_campaign(public_reply=""))
     fake.failing = META_DOWN

@@ -58,7 +58,7 @@ def judge_answering(verdicts: dict[str, tuple[str, ...]]):
 async def test_the_model_reads_a_message_in_any_language_with_queries_in_the_documents_languages(
     fake_groq: FakeGroq, chat_model
 ) -> None:
-    fake_groq.reader = lambda body: tool_answer(
+    fake_groq.reader = lambda _body: tool_answer(
         {
             "language": "sw",
             "intent": "booking_request",
@@ -81,9 +81,9 @@ async def test_the_model_reads_a_message_in_any_language_with_queries_in_the_doc
 
 
 async def test_a_reading_that_fails_or_does_not_fit_leaves_the_rules_to_read_the_message(fake_groq: FakeGroq, chat_model) -> None:
-    fake_groq.reader = lambda body: server_error()
+    fake_groq.reader = lambda _body: server_error()
     assert (await read_message(chat_model, ["hoi"], [], ["nl"]))[0] is None
-    fake_groq.reader = lambda body: tool_answer({"language": "nl", "intent": "not an intent"})
+    fake_groq.reader = lambda _body: tool_answer({"language": "nl", "intent": "not an intent"})
     assert (await read_message(chat_model, ["hoi"], [], ["nl"]))[0] is None
     assert classify_turn(["how much is the mat?"], None).intent == Intent.price_question
 
@@ -121,7 +121,7 @@ async def test_a_statement_the_judge_finds_absent_is_never_sent(fake_groq: FakeG
 
 async def test_support_claimed_with_a_quote_the_source_does_not_hold_is_refused(fake_groq: FakeGroq, chat_model) -> None:
     fake_groq.script(tool_answer({"reply": "Children of any age may come in alone.", "sources": ["P1"]}))
-    fake_groq.responder = lambda body: tool_answer({"reply": "Children of any age may come in alone.", "sources": ["P1"]})
+    fake_groq.responder = lambda _body: tool_answer({"reply": "Children of any age may come in alone.", "sources": ["P1"]})
     fake_groq.judge = judge_answering({"Children": ("supported", "P1", "Children of any age may come in alone without an adult")})
     ctx = context("can my 8 year old come alone?", passages=[DUTCH_RULES], lead=LeadState(messages_in=2))
     result = await run_turn(ctx, model=chat_model, timeout_s=3)

@@ -143,7 +143,7 @@ class FakeGroq:
         self.reading_requests: list[RecordedRequest] = []
         self.judge_requests: list[RecordedRequest] = []
         # Leo's check of its draft finds nothing unless a test says otherwise.
-        self.leo_checker: Callable[[dict[str, Any]], Behaviour] = lambda body: tool_answer(LEO_CHECK_SAFE)
+        self.leo_checker: Callable[[dict[str, Any]], Behaviour] = lambda _body: tool_answer(LEO_CHECK_SAFE)
         self.leo_check_requests: list[RecordedRequest] = []
 
     def script(self, *behaviours: Behaviour) -> None:

@@ -184,7 +184,7 @@ async def fake_groq(aiohttp_server) -> FakeGroq:
 
 
 @pytest.fixture
-async def groq_shop_api(aiohttp_client, make_settings, redis, fake_groq) -> tuple[TestClient, Shop, FakeGroq]:
+async def groq_shop_api(aiohttp_client, make_settings, redis, fake_groq) -> tuple[TestClient, Shop, FakeGroq]:  # noqa: ARG001 # requested for what it sets up
     """The app with Leo on a fake Groq."""
     from tests.whole_app import create_app
 
