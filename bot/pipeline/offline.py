@@ -103,6 +103,24 @@ class _Responder:
 
     def reply(self, classification: Classification) -> Reply:
         intent = classification.intent
+        fixed = self._by_intent(intent)
+        if fixed is not None:
+            return fixed
+        if intent in (Intent.price_question, Intent.product_question) or ASKS_CATALOG.search(self.folded):
+            return self._with_question(self._question(intent))
+        if intent != Intent.small_talk and concepts_in(self.text) and _ASKS.match(self.folded):
+            return self._with_question(self._question(Intent.product_question))
+        details = capture_lead_fields(self.text)
+        if details.model_dump(exclude_none=True):
+            return self._noted(details.name or "", contact=bool(details.email or details.phone))
+        if intent == Intent.small_talk:
+            return self._small_talk()
+        if "?" in self.text or (self.lang not in LANGUAGES and len(content_words(self.text, self.lang)) >= 2):
+            return self._maybe_a_question()
+        return self._steer()
+
+    def _by_intent(self, intent: Intent) -> Reply | None:
+        """The reply an intent decides on its own (opting out or in, a person, a greeting, a sale, an objection)."""
         if intent == Intent.opt_out:
             return Reply(text=phrase("opt_out", self.lang), source="offline", opted_out=True)
         if intent == Intent.opt_in:
@@ -117,25 +135,17 @@ class _Responder:
             return self._closing()
         if intent == Intent.objection:
             return self._objection()
-        if intent in (Intent.price_question, Intent.product_question) or ASKS_CATALOG.search(self.folded):
-            return self._with_question(self._question(intent))
-        if intent != Intent.small_talk and concepts_in(self.text) and _ASKS.match(self.folded):
-            return self._with_question(self._question(Intent.product_question))
-        details = capture_lead_fields(self.text)
-        if details.model_dump(exclude_none=True):
-            return self._noted(details.name or "", contact=bool(details.email or details.phone))
-        if intent == Intent.small_talk:
+        return None
+
+    def _maybe_a_question(self) -> Reply:
+        """The rules read six languages: in another, a message of some words is taken for the question it may be."""
+        answer = self._question(Intent.product_question)
+        reading = self.ctx.reading
+        if answer.handoff and "?" not in self.text and not (reading and reading.asks_question):
+            # Nothing answers it, and nothing shows it asks: it may be a remark ("we are four, coming in May").
+            # A person is not called, and the conversation stays open to the question that follows.
             return self._small_talk()
-        if "?" in self.text or (self.lang not in LANGUAGES and len(content_words(self.text, self.lang)) >= 2):
-            # The rules read six languages: in another, a message of some words is taken for the question it may be.
-            answer = self._question(Intent.product_question)
-            reading = self.ctx.reading
-            if answer.handoff and "?" not in self.text and not (reading and reading.asks_question):
-                # Nothing answers it, and nothing shows it asks: it may be a remark ("we are four, coming in May").
-                # A person is not called, and the conversation stays open to the question that follows.
-                return self._small_talk()
-            return self._with_question(answer)
-        return self._steer()
+        return self._with_question(answer)
 
     # The chat flow around an answer -------------------------------------------------------------
 

@@ -29,6 +29,16 @@ class Tally:
     spend_minor: int = 0
     spend_entered: bool = False
 
+    def count(self, conversation: AdConversation) -> None:
+        self.conversations += 1
+        self.leads += int(conversation.lead)
+        self.sales += conversation.sales
+        self.revenue_minor += conversation.revenue_minor
+
+    def spent(self, minor: int) -> None:
+        self.spend_minor += minor
+        self.spend_entered = True
+
 
 @dataclass
 class AdConversation:
@@ -92,12 +102,8 @@ def tally_figures(
             headlines[c.ad_id] = c.headline
         if c.campaign_id:
             ad_campaigns[c.ad_id][c.campaign_id] += 1
-        groups = [by_ad[c.ad_id], total] + ([by_campaign[c.campaign_id]] if c.campaign_id else [])
-        for tally in groups:
-            tally.conversations += 1
-            tally.leads += int(c.lead)
-            tally.sales += c.sales
-            tally.revenue_minor += c.revenue_minor
+        for tally in [by_ad[c.ad_id], total] + ([by_campaign[c.campaign_id]] if c.campaign_id else []):
+            tally.count(c)
     for row in spend:
         if row.currency != currency:
             continue  # refused on entry; an old row after the business changed currency is left out, not mixed in
@@ -112,12 +118,28 @@ def tally_figures(
         if campaign_id:
             groups.append(by_campaign[campaign_id])
         for tally in groups:
-            tally.spend_minor += part
-            tally.spend_entered = True
+            tally.spent(part)
     out = Figures(currency=currency, totals=figures_of(total, currency))
+    out.ads.extend(_ad_rows(by_ad, ad_campaigns, headlines, campaign_names, currency))
+    for campaign_id, tally in sorted(by_campaign.items(), key=lambda item: (-item[1].revenue_minor, item[0])):
+        out.campaigns.append(
+            {"campaign_id": campaign_id, "name": campaign_names.get(campaign_id, ""), **figures_of(tally, currency)}
+        )
+    return out
+
+
+def _ad_rows(
+    by_ad: dict[str, Tally],
+    ad_campaigns: dict[str, Counter[str]],
+    headlines: dict[str, str],
+    campaign_names: dict[str, str],
+    currency: str,
+) -> list[dict[str, Any]]:
+    """One row per ad, the most revenue first; an ad belongs to the campaign most of its conversations went to."""
+    rows = []
     for ad_id, tally in sorted(by_ad.items(), key=lambda item: (-item[1].revenue_minor, item[0])):
         campaign_id = _main_campaign(ad_campaigns.get(ad_id))
-        out.ads.append(
+        rows.append(
             {
                 "ad_id": ad_id,
                 "headline": headlines.get(ad_id, ""),
@@ -126,11 +148,7 @@ def tally_figures(
                 **figures_of(tally, currency),
             }
         )
-    for campaign_id, tally in sorted(by_campaign.items(), key=lambda item: (-item[1].revenue_minor, item[0])):
-        out.campaigns.append(
-            {"campaign_id": campaign_id, "name": campaign_names.get(campaign_id, ""), **figures_of(tally, currency)}
-        )
-    return out
+    return rows
 
 
 def _main_campaign(counts: Counter[str] | None) -> str:

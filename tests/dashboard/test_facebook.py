@@ -54,20 +54,22 @@ def graph_error(status: int = 400) -> web.Response:
     )
 
 
+async def access_token(request: web.Request) -> web.Response:
+    """Meta's token endpoint: the login's code for a short token, a short token for a long one."""
+    q = request.query
+    if q.get("client_id") != "111222333" or q.get("client_secret") != APP_SECRET:
+        return graph_error()
+    if q.get("code") == "good-code" and q.get("redirect_uri") == CALLBACK:
+        return web.json_response({"access_token": "SHORT-USER-TOKEN", "token_type": "bearer", "expires_in": 3600})
+    if q.get("grant_type") == "fb_exchange_token" and q.get("fb_exchange_token") == "SHORT-USER-TOKEN":
+        return web.json_response({"access_token": "LONG-USER-TOKEN", "token_type": "bearer", "expires_in": 5183944})
+    return graph_error()
+
+
 @pytest.fixture
 async def graph(aiohttp_server) -> FakeGraph:
     app = web.Application()
     fake: FakeGraph
-
-    async def access_token(request: web.Request) -> web.Response:
-        q = request.query
-        if q.get("client_id") != "111222333" or q.get("client_secret") != APP_SECRET:
-            return graph_error()
-        if q.get("code") == "good-code" and q.get("redirect_uri") == CALLBACK:
-            return web.json_response({"access_token": "SHORT-USER-TOKEN", "token_type": "bearer", "expires_in": 3600})
-        if q.get("grant_type") == "fb_exchange_token" and q.get("fb_exchange_token") == "SHORT-USER-TOKEN":
-            return web.json_response({"access_token": "LONG-USER-TOKEN", "token_type": "bearer", "expires_in": 5183944})
-        return graph_error()
 
     async def me(request: web.Request) -> web.Response:
         if request.query.get("access_token") != "LONG-USER-TOKEN":
