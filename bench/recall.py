@@ -1,6 +1,6 @@
 """Retrieval and offline answers per language, on sets the bot was not tuned on.
 
-- The frozen recall set (tests/engine/recall_set.py): three businesses, 119 questions in six languages. Its
+- The frozen recall set (tests/bot/pipeline/recall_set.py): three businesses, 119 questions in six languages. Its
   "tune" half (the language school and the coworking space) may be looked at while improving the bot; the
   "untouched" half (the dental clinic) is only measured.
 - The older held-out set (tests/heldout: CASES, and FRESH_CASES written after it).
@@ -35,8 +35,8 @@ from bot.runtime.chat_model import build_chat_model
 from bot.runtime.embedded import start_mongo
 from knowledge.language import LANGUAGES
 from knowledge.retrieval import KnowledgeIndex
-from tests.engine.recall_run import Outcome, rate, rewriting, rows, run_set
-from tests.engine.recall_set import Question
+from tests.bot.pipeline.recall_run import Outcome, rate, rewriting, rows, run_set
+from tests.bot.pipeline.recall_set import Question
 from tests.fakes.groq_server import FakeGroq, text_answer
 from tests.heldout.businesses import BUSINESSES, CASES, FRESH_CASES
 from tests.heldout.seed import eval_case, seed

@@ -6,8 +6,8 @@ import pytest
 
 from bot.pipeline import run_turn
 from bot.pipeline.types import HistoryItem, Intent, LeadFields, LeadState
-from tests.engine.conftest import MODEL_NAME
-from tests.engine.samples import YOGA_MAT, context
+from tests.bot.conftest import MODEL_NAME
+from tests.bot.samples import YOGA_MAT, context
 from tests.fakes.groq_server import (
     FakeGroq,
     bad_arguments,

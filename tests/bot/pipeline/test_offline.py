@@ -8,7 +8,7 @@ from bot.pipeline.classify import classify_turn
 from bot.pipeline.offline import offline_reply
 from bot.pipeline.types import LeadState, Reply
 from knowledge.models import ChatFlow, Passage, Product
-from tests.engine.samples import COACHING, YOGA_MAT, campaign, context
+from tests.bot.samples import COACHING, YOGA_MAT, campaign, context
 
 
 def answer(*texts: str, **kwargs) -> Reply:

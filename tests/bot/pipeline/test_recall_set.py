@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from knowledge.language import LANGUAGES
-from tests.engine.recall_run import shop_sentences
-from tests.engine.recall_set import QUESTIONS, SHOPS
+from tests.bot.pipeline.recall_run import shop_sentences
+from tests.bot.pipeline.recall_set import QUESTIONS, SHOPS
 
 
 def _normal(text: str) -> str:
@@ -49,7 +49,7 @@ def test_the_wrong_quote_check_reads_the_documents() -> None:
 
 async def test_offline_the_answer_is_found_and_sent_and_nothing_unsupported_is_said(db) -> None:
     from knowledge.retrieval import KnowledgeIndex
-    from tests.engine.recall_run import rows, run_set
+    from tests.bot.pipeline.recall_run import rows, run_set
 
     outcomes = await run_set(db, KnowledgeIndex())
     for split in ("tune", "untouched"):

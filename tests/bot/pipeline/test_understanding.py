@@ -12,7 +12,7 @@ from bot.pipeline.judge import Label, SentenceVerdict, accepted, claim_sentences
 from bot.pipeline.reading import read_message
 from bot.pipeline.types import Intent, LeadState, Reading
 from knowledge.models import Passage
-from tests.engine.samples import context
+from tests.bot.samples import context
 from tests.fakes.groq_server import Behaviour, FakeGroq, server_error, tool_answer
 
 DUTCH_RULES = Passage(

@@ -8,8 +8,8 @@ from bot.pipeline.classify import classify_turn
 from bot.pipeline.llm import ModelUnavailable, cost_usd, llm_reply
 from bot.pipeline.types import HistoryItem, LeadFields, LeadState
 from bot.runtime.chat_model import build_chat_model
-from tests.engine.conftest import MODEL_NAME
-from tests.engine.samples import context
+from tests.bot.conftest import MODEL_NAME
+from tests.bot.samples import context
 from tests.fakes.groq_server import (
     FakeGroq,
     bad_arguments,

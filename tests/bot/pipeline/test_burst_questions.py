@@ -11,7 +11,7 @@ from bot.pipeline import classify_turn, run_turn
 from bot.pipeline.burst_questions import burst_questions, question_queries
 from bot.pipeline.prompts import build_messages
 from bot.pipeline.types import HistoryItem, LeadState
-from tests.engine.samples import context
+from tests.bot.samples import context
 from tests.fakes.groq_server import FakeGroq, tool_answer
 
 GREETING = "Hi! Thanks for your interest in the Yoga Mat Pro."

@@ -20,7 +20,7 @@ from bot.pipeline.classify import is_opt_in
 from bot.pipeline.phrases import join_list, language_name, phrase
 from tests.test_layering import IO_LIBRARIES, imports_of
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 LOCALES = REPO / "bot" / "i18n" / "locales"
 FIRST_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "pl", "tr", "id", "ar", "hi")
 ADDED_LANGUAGES = (
@@ -272,7 +272,7 @@ def test_every_fixed_sentence_passes_the_checks_a_reply_goes_through(lang: str) 
     # nothing of the business: in no language may a check read one as a claim or an offer and refuse it.
     from bot.pipeline.types import Reply
     from bot.pipeline.verify import verify
-    from tests.engine.samples import context
+    from tests.bot.samples import context
 
     ctx = context("hello")
     refused = {}

@@ -14,7 +14,7 @@ from bot.pipeline.lead_scoring import (
     urgency,
 )
 from bot.pipeline.types import LeadFields, LeadState
-from tests.engine.samples import COACHING, YOGA_MAT
+from tests.bot.samples import COACHING, YOGA_MAT
 
 
 @pytest.mark.parametrize(
@@ -214,7 +214,7 @@ def test_next_step_suggestions() -> None:
 
 async def test_a_ready_buyer_is_qualified_as_a_salesperson_would() -> None:
     from bot.pipeline.compose import run_turn
-    from tests.engine.samples import COACHING, context
+    from tests.bot.samples import COACHING, context
 
     text = (
         "We're a team of 5 and our budget is 150 EUR. We need it this week. "
@@ -228,7 +228,7 @@ async def test_a_ready_buyer_is_qualified_as_a_salesperson_would() -> None:
 
 async def test_a_complaint_is_never_urgency_and_hands_over() -> None:
     from bot.pipeline.compose import run_turn
-    from tests.engine.samples import context
+    from tests.bot.samples import context
 
     result = await run_turn(context("Das ist eine Frechheit, ich will sofort eine Antwort!"), model=None, timeout_s=1)
     assert result.reply.handoff and "leid" in result.reply.text

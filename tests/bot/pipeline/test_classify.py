@@ -7,7 +7,7 @@ import pytest
 from bot.pipeline.classify import asks_for_offer, choose_campaign, classify, classify_turn
 from bot.pipeline.phrases import phrase
 from bot.pipeline.types import Intent
-from tests.engine.samples import COACHING, SMART_BOTTLE, YOGA_MAT
+from tests.bot.samples import COACHING, SMART_BOTTLE, YOGA_MAT
 
 
 @pytest.mark.parametrize(

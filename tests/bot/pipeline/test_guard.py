@@ -7,7 +7,7 @@ import pytest
 from bot.pipeline.classify import classify_turn
 from bot.pipeline.guard import check_reply
 from bot.pipeline.offline import offline_reply, safe_reply
-from tests.engine.samples import DOCUMENTS, PASSAGES, context, facts_for
+from tests.bot.samples import DOCUMENTS, PASSAGES, context, facts_for
 
 FACEBOOK = facts_for("facebook")
 SUPPORT = [p.text for p in PASSAGES]
@@ -135,7 +135,7 @@ def test_a_price_attributed_to_the_wrong_product_is_blocked() -> None:
 
 def test_saying_a_product_is_not_offered_here_is_honest() -> None:
     from bot.pipeline.guard import check_reply
-    from tests.engine.samples import facts_for
+    from tests.bot.samples import facts_for
 
     facts = facts_for("facebook")
     hidden = next(name for name in facts.all_product_names if name not in {c.product.name for c in facts.products})

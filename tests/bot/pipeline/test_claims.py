@@ -10,7 +10,7 @@ from bot.pipeline.flow import matching_objection
 from bot.pipeline.offline import offline_reply
 from bot.pipeline.types import HistoryItem, LeadState
 from knowledge.models import ChatFlow, Passage
-from tests.engine.samples import YOGA_MAT, context
+from tests.bot.samples import YOGA_MAT, context
 
 POLICY = [
     (

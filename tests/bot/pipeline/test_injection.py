@@ -9,7 +9,7 @@ from bot.pipeline.classify import classify_turn
 from bot.pipeline.offline import offline_reply
 from bot.pipeline.prompts import build_messages
 from knowledge.models import Passage
-from tests.engine.samples import PASSAGES, context
+from tests.bot.samples import PASSAGES, context
 from tests.fakes.groq_server import FakeGroq, tool_answer
 
 ATTACKS = [

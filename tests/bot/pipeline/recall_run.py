@@ -1,4 +1,4 @@
-"""Runs the frozen recall set (tests/engine/recall_set.py) through the steps a customer's turn takes.
+"""Runs the frozen recall set (tests/bot/pipeline/recall_set.py) through the steps a customer's turn takes.
 
 Each question is searched as the engine searches (its query, k = the engine's passage count), answered offline
 or through a model, and scored: did the answering passage reach the prompt, does the reply carry the answer,
@@ -29,7 +29,7 @@ from knowledge.documents import add_document
 from knowledge.models import BusinessProfile, CampaignIn
 from knowledge.profiles import save_profile
 from knowledge.retrieval import KnowledgeIndex
-from tests.engine.recall_set import QUESTIONS, SHOPS, Question, Shop
+from tests.bot.pipeline.recall_set import QUESTIONS, SHOPS, Question, Shop
 
 # What a turn searches with, given the customer's burst and the conversation so far.
 QueryFor = Callable[[Question, str, list[HistoryItem]], Awaitable[str]]
