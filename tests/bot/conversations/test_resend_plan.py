@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.conversations.records import ConversationStatus, Delivery, Message
 from bot.conversations.sending import to_resend
 from bot.conversations.turn_plan import TurnAction, late_reply_counts, plan_turn
+from bot.conversations.turns import TurnPlanMismatch, planned
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 
@@ -71,3 +74,10 @@ def test_a_late_reply_counts_once_what_it_answers() -> None:
         "handoffs": 1,
     }
     assert late_reply_counts(sent=False, answered=2, handoff=False, first_response_ms=None) == {"send_failures": 1}
+
+
+def test_a_plan_that_needs_a_stored_reply_the_turn_lacks_fails_the_turn_saying_what_is_missing() -> None:
+    # A real check rather than an assert (which `python -O` drops): a resend of nothing fails the turn.
+    assert planned("the reply", "the turn's stored reply to resend") == "the reply"
+    with pytest.raises(TurnPlanMismatch, match="needs the turn's stored reply to resend, and there is none"):
+        planned(None, "the turn's stored reply to resend")
