@@ -40,7 +40,8 @@ def defines_rows(source: str) -> bool:
 
 def discover(directory: Path) -> tuple[list[str], list[str]]:
     """(benches with `rows`, benches without), by module name, sorted."""
-    joined, alone = [], []
+    joined: list[str] = []
+    alone: list[str] = []
     for path in sorted(directory.glob("*.py")):
         if path.name.startswith("_"):
             continue
@@ -66,8 +67,8 @@ def run_one(name: str, quick: bool) -> list[Result]:
     try:
         produce = getattr(importlib.import_module(name), ENTRY)
         produced = produce(quick)
-        rows: list[Row] = asyncio.run(produced) if inspect.isawaitable(produced) else produced
-    except (Exception, SystemExit) as exc:  # a bench that gives up says why in its row; the others still run
+        rows: list[Row] = asyncio.run(produced) if inspect.iscoroutine(produced) else produced
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 # a bench that gives up says why in its row; the others still run
         traceback.print_exc(file=sys.stderr)
         return [Result(name, None, time.perf_counter() - started, f"{type(exc).__name__}: {exc}"[:200])]
     seconds = time.perf_counter() - started

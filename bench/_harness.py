@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -135,6 +136,15 @@ def messenger_text(text: str, page_id: str, psid: str) -> dict[str, Any]:
     }
 
 
+class BenchFailed(RuntimeError):
+    """The platform answered a bench's request otherwise than the run needs: its figures would mean nothing."""
+
+
+def expect_status(status: int, expected: int, *, detail: str = "") -> None:
+    if status != expected:
+        raise BenchFailed(f"expected HTTP {expected}, got {status} {detail}".rstrip())
+
+
 @dataclass
 class TimedGraph:
     """The fake Graph, noting when each recipient's send arrived."""
@@ -180,7 +190,8 @@ def platform_env(settings: Settings, **overrides: str) -> dict[str, str]:
 
 def spawn(args: list[str], **options: object) -> subprocess.Popen[bytes]:
     """A server process of the bench (started once; nothing waits on it here)."""
-    return subprocess.Popen(args, **options)  # type: ignore[call-overload]
+    process: subprocess.Popen[bytes] = subprocess.Popen(args, **options)  # type: ignore[call-overload]
+    return process
 
 
 async def serve(app: web.Application, stack: AsyncExitStack) -> str:
@@ -240,34 +251,32 @@ async def seed_tenant(session: aiohttp.ClientSession, base: str, page_ids: list[
             "business_name": "Sunrise Yoga",
         },
     )
-    assert response.status == 201, await response.text()
+    expect_status(response.status, 201, detail=await response.text())
     headers = {"Authorization": f"Bearer {(await response.json())['api_token']}"}
     response = await session.post(f"{base}/api/campaigns", json=CAMPAIGN, headers=headers)
-    assert response.status == 201, await response.text()
+    expect_status(response.status, 201, detail=await response.text())
     for page_id in page_ids:
         response = await session.post(
             f"{base}/api/channels",
             json={"platform": "facebook", "account_id": page_id, "access_token": f"EAAbench-token-{page_id}"},
             headers=headers,
         )
-        assert response.status == 201, await response.text()
+        expect_status(response.status, 201, detail=await response.text())
     return headers
 
 
-class ErrorCount(__import__("logging").Handler):
+class ErrorCount(logging.Handler):
     """Counts the platform's error logs (by message) instead of printing their tracebacks over the figures."""
 
     def __init__(self) -> None:
         super().__init__(level=40)
         self.by_message: dict[str, int] = {}
 
-    def emit(self, record) -> None:  # type: ignore[no-untyped-def]
+    def emit(self, record) -> None:
         self.by_message[record.getMessage()] = self.by_message.get(record.getMessage(), 0) + 1
 
 
 def quiet_logs() -> ErrorCount:
-    import logging
-
     counter = ErrorCount()
     root = logging.getLogger()
     root.handlers[:] = [counter]

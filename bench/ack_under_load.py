@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
-from _harness import ROOT, Servers, embedded_servers, messenger_text, platform_env, seed_tenant, signed, spawn
+from _harness import ROOT, Servers, embedded_servers, expect_status, messenger_text, platform_env, seed_tenant, signed, spawn
 
 from bot.runtime.embedded import free_port
 
@@ -92,7 +92,7 @@ async def drive(url: str, bodies: list[tuple[bytes, dict[str, str]]]) -> float:
             for raw, headers in queue:
                 async with session.post(url, data=raw, headers=headers) as response:
                     await response.read()
-                    assert response.status == 200, response.status
+                    expect_status(response.status, 200)
 
         for raw, headers in bodies[:CONCURRENCY]:
             async with session.post(url, data=raw, headers=headers) as response:

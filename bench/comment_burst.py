@@ -26,7 +26,7 @@ from typing import Any
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-from _harness import CAMPAIGN, ROOT, embedded_servers, percentile, platform_env, signed, spawn
+from _harness import CAMPAIGN, ROOT, embedded_servers, expect_status, percentile, platform_env, signed, spawn
 
 from bot.runtime.embedded import free_port
 from channels.messenger import MESSENGER
@@ -105,14 +105,14 @@ async def seed(session: aiohttp.ClientSession, base: str) -> None:
             "business_name": "Sunrise Yoga",
         },
     )
-    assert response.status == 201, await response.text()
+    expect_status(response.status, 201, detail=await response.text())
     headers = {"Authorization": f"Bearer {(await response.json())['api_token']}"}
     rules = {"private_reply": "Hi! The Yoga Pass is $49 a month.", "public_reply": "Thanks! We sent you a message."}
     response = await session.post(f"{base}/api/campaigns", json={**CAMPAIGN, "comment_rules": rules}, headers=headers)
-    assert response.status == 201, await response.text()
+    expect_status(response.status, 201, detail=await response.text())
     channel = {"platform": "facebook", "account_id": PAGE, "access_token": f"EAAbench-token-{PAGE}"}
     response = await session.post(f"{base}/api/channels", json=channel, headers=headers)
-    assert response.status == 201, await response.text()
+    expect_status(response.status, 201, detail=await response.text())
 
 
 async def timed_post(session: aiohttp.ClientSession, url: str, body: tuple[bytes, dict[str, str]]) -> float:
@@ -120,7 +120,7 @@ async def timed_post(session: aiohttp.ClientSession, url: str, body: tuple[bytes
     started = time.perf_counter()
     async with session.post(url, data=raw, headers=headers) as response:
         await response.read()
-        assert response.status == 200, response.status
+        expect_status(response.status, 200)
     return (time.perf_counter() - started) * 1000
 
 

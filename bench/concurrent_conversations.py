@@ -20,7 +20,17 @@ from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-from _harness import TimedGraph, embedded_servers, messenger_text, platform_env, quiet_logs, seed_tenant, serve, signed
+from _harness import (
+    TimedGraph,
+    embedded_servers,
+    expect_status,
+    messenger_text,
+    platform_env,
+    quiet_logs,
+    seed_tenant,
+    serve,
+    signed,
+)
 
 from tests.fakes.groq_server import FakeGroq, slow, tool_answer
 from tests.whole_app import create_app
@@ -47,7 +57,7 @@ async def answer_all(session: aiohttp.ClientSession, base: str, graph: TimedGrap
             async with session.post(f"{base}/webhooks/messenger", data=raw, headers=headers) as response:
                 if response.status == 200:
                     return
-                assert response.status == 503, response.status
+                expect_status(response.status, 503)
             refused += 1
             await asyncio.sleep(0.2)
 
@@ -65,7 +75,7 @@ async def answer_all(session: aiohttp.ClientSession, base: str, graph: TimedGrap
 SEPARATE_WORKER = "--in-process" not in sys.argv
 
 
-def start_worker(settings, page_limit: int | None) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
+def start_worker(settings, page_limit: int | None) -> subprocess.Popen[bytes]:
     """`python -m bot worker`; with `page_limit`, its pacing of a page's text sends set to that many a second."""
     env = platform_env(settings, LOG_LEVEL="WARNING")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -102,7 +112,7 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
     worker.wait(timeout=30)
 
 
-async def run(servers, groq_url: str, page_limit: int | None) -> tuple[float, float, int, TimedGraph]:  # type: ignore[no-untyped-def]
+async def run(servers, groq_url: str, page_limit: int | None) -> tuple[float, float, int, TimedGraph]:
     """(one conversation alone, all at once, webhooks refused) with the page's sends paced at `page_limit` a second
     (None: Meta's documented limit)."""
     async with AsyncExitStack() as stack:

@@ -82,23 +82,23 @@ MESSAGES: list[tuple[str, str]] = [
 ]
 
 
-def run(name: str, guess) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+def run(guess) -> tuple[int, float]:
     started = time.perf_counter()
     right = sum(guess(text) == lang for lang, text in MESSAGES)
     return right, (time.perf_counter() - started) / len(MESSAGES) * 1000
 
 
-def rows(quick: bool) -> list[Row]:
+def rows(quick: bool) -> list[Row]:  # noqa: ARG001 # every bench's rows() takes quick
     """Lingua's two passes against the function-word vote on the same messages (`quick` changes nothing: it takes
     a second)."""
     # A process loads each language's models the first time it needs them: time the second pass.
     for _, text in MESSAGES:
         detect_language(text)
-    measured = {}
+    measured: dict[str, tuple[int, float]] = {}
     for name, guess in (("vote", function_word_guess), ("lingua", detect_language)):
         detect_language.cache_clear()
         language_confidences.cache_clear()
-        measured[name] = run(name, guess)
+        measured[name] = run(guess)
     (right, ms), (vote_right, vote_ms) = measured["lingua"], measured["vote"]
     languages = len({lang for lang, _ in MESSAGES})
     vote = "function-word vote (six languages)"

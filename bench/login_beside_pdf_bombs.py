@@ -16,7 +16,7 @@ from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-from _harness import embedded_servers, percentile, quiet_logs, serve
+from _harness import embedded_servers, expect_status, percentile, quiet_logs, serve
 
 from tests.knowledge.pdf_bombs import decompression_bomb, text_operators_pdf
 from tests.whole_app import create_app
@@ -30,14 +30,14 @@ async def sign_up(session: aiohttp.ClientSession, base: str, email: str) -> dict
     async with session.post(
         f"{base}/api/signup", json={"email": email, "password": PASSWORD, "business_name": email}
     ) as response:
-        assert response.status == 201, await response.text()
+        expect_status(response.status, 201, detail=await response.text())
         return {"Authorization": f"Bearer {(await response.json())['api_token']}"}
 
 
 async def timed_login(session: aiohttp.ClientSession, base: str, email: str) -> float:
     started = time.perf_counter()
     async with session.post(f"{base}/api/login", json={"email": email, "password": PASSWORD}) as response:
-        assert response.status == 200, await response.text()
+        expect_status(response.status, 200, detail=await response.text())
     session.cookie_jar.clear()
     return time.perf_counter() - started
 

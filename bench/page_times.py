@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import aiohttp
-from _harness import CAMPAIGN, embedded_servers, percentile, quiet_logs, serve
+from _harness import CAMPAIGN, embedded_servers, expect_status, percentile, quiet_logs, serve
 from aiohttp import web
 
 from bot.conversations.records import to_ms
@@ -41,7 +41,8 @@ def timing_middleware(times: dict[str, list[float]]) -> Any:
     async def timed(request: web.Request, handler: Any) -> web.StreamResponse:
         started = time.perf_counter()
         try:
-            return await handler(request)
+            response: web.StreamResponse = await handler(request)
+            return response
         finally:
             times[request.headers.get("X-Bench-Page", request.path)].append((time.perf_counter() - started) * 1000)
 
@@ -181,7 +182,7 @@ async def main() -> None:
         stored = await db.messages.count_documents({"tenant_id": signup["tenant_id"]})
         print(f"seeded {stored:,} messages in {args.conversations:,} conversations ({time.perf_counter() - started:.1f} s)")
         login = await session.post(f"{base}/api/login", json={"email": owner["email"], "password": owner["password"]})
-        assert login.status == 200
+        expect_status(login.status, 200)
         pages = [
             "/dashboard",
             "/inbox",
@@ -207,7 +208,7 @@ async def main() -> None:
             for path in pages:
                 async with session.get(base + path, headers={"X-Bench-Page": path}, allow_redirects=False) as response:
                     await response.read()
-                    assert response.status == 200, (path, response.status)
+                    expect_status(response.status, 200, detail=path)
         baseline = percentile(times["/healthz"], 50)
         print(f"baseline /healthz p50 {baseline:.2f} ms (same run)")
         print(f"{'page':<44} {'p50 ms':>8} {'p95 ms':>8} {'p50/300ms':>10} {'p50/healthz':>12}")

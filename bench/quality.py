@@ -19,6 +19,7 @@ import time
 import uuid
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 from _harness import serve
@@ -38,7 +39,7 @@ TIMEOUT_S = 5.0
 async def main(details: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="quality-") as tmp:
         mongo = await start_mongo(Path(tmp))
-        client: AsyncMongoClient = AsyncMongoClient(mongo.uri, tz_aware=True)
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo.uri, tz_aware=True)
         try:
             async with AsyncExitStack() as stack:
                 db = client[f"quality_{uuid.uuid4().hex[:8]}"]

@@ -1,6 +1,6 @@
 """Retrieval and offline answers per language, on sets the bot was not tuned on.
 
-- The frozen recall set (tests/engine/recall_set.py): three businesses, 119 questions in six languages. Its
+- The frozen recall set (tests/bot/pipeline/recall_set.py): three businesses, 119 questions in six languages. Its
   "tune" half (the language school and the coworking space) may be looked at while improving the bot; the
   "untouched" half (the dental clinic) is only measured.
 - The older held-out set (tests/heldout: CASES, and FRESH_CASES written after it).
@@ -24,6 +24,7 @@ import time
 import uuid
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 from _harness import serve
@@ -34,8 +35,8 @@ from bot.runtime.chat_model import build_chat_model
 from bot.runtime.embedded import start_mongo
 from knowledge.language import LANGUAGES
 from knowledge.retrieval import KnowledgeIndex
-from tests.engine.recall_run import Outcome, rate, rewriting, rows, run_set
-from tests.engine.recall_set import Question
+from tests.bot.pipeline.recall_run import Outcome, rate, rewriting, rows, run_set
+from tests.bot.pipeline.recall_set import Question
 from tests.fakes.groq_server import FakeGroq, text_answer
 from tests.heldout.businesses import BUSINESSES, CASES, FRESH_CASES
 from tests.heldout.seed import eval_case, seed
@@ -107,7 +108,7 @@ async def main(details: bool) -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="recall-") as tmp:
         mongo = await start_mongo(Path(tmp))
-        client: AsyncMongoClient = AsyncMongoClient(mongo.uri, tz_aware=True)
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo.uri, tz_aware=True)
         try:
             db = client[f"recall_{uuid.uuid4().hex[:8]}"]
             knowledge = KnowledgeIndex()
@@ -118,7 +119,7 @@ async def main(details: bool) -> None:
                 # A model that reads each question as the set's `english` says a translating model would.
                 fake = FakeGroq()
                 current: list[Question] = []
-                fake.responder = lambda body: text_answer(current[-1].english)
+                fake.responder = lambda _body: text_answer(current[-1].english)
                 fake.url = await serve(fake.app(), stack)
                 model = build_chat_model("bench-key", "llama-3.1-8b-instant", fake.url, 5.0)
                 query_for = rewriting(model)

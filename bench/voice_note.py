@@ -18,7 +18,7 @@ from contextlib import AsyncExitStack
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-from _harness import TimedGraph, embedded_servers, messenger_text, percentile, seed_tenant, serve, signed
+from _harness import TimedGraph, embedded_servers, expect_status, messenger_text, percentile, seed_tenant, serve, signed
 
 from tests.fakes.groq_server import FakeGroq, server_error, slow, transcript
 from tests.whole_app import create_app
@@ -45,8 +45,8 @@ async def main() -> None:
         graph_url = await serve(graph.app(), stack)
         graph.fake.cdn["note.m4a"] = (RECORDING, "audio/mp4")
         groq = FakeGroq()
-        groq.transcriber = lambda sent: slow(TRANSCRIPTION_DELAY_S, transcript(QUESTION))
-        groq.responder = lambda body: server_error(503)
+        groq.transcriber = lambda _sent: slow(TRANSCRIPTION_DELAY_S, transcript(QUESTION))
+        groq.responder = lambda _body: server_error(503)
         groq.url = await serve(groq.app(), stack)
         settings = servers.settings(graph_api_url=graph_url + "/v21.0", groq_api_key="bench-key", groq_base_url=groq.url)
         base = await serve(create_app(settings), stack)
@@ -64,7 +64,7 @@ async def main() -> None:
             raw, headers = signed(body)
             started = time.perf_counter()
             async with session.post(f"{base}/webhooks/messenger", data=raw, headers=headers) as response:
-                assert response.status == 200
+                expect_status(response.status, 200)
             deadline = started + 20
             while psid not in graph.arrived:
                 if time.perf_counter() > deadline:

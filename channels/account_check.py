@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass, replace
 
 from pymongo import ASCENDING
-from pymongo.asynchronous.database import AsyncDatabase
 
 from channels.accounts import (
     COLLECTION,
@@ -33,6 +32,7 @@ from channels.parsing import as_str
 from channels.problems import PASSING_PROBLEMS, problem_of
 from channels.registry import channel_for_platform
 from channels.subscriptions import subscribe_connected
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ async def check_token(graph: GraphClient, platform: str, account_id: str, token:
 
 
 async def connect_checked_account(
-    db: AsyncDatabase,
+    db: Db,
     cipher: TokenCipher,
     graph: GraphClient,
     tenant_id: str,
@@ -118,7 +118,7 @@ class RecheckSummary:
     resubscribed: int = 0
 
 
-async def recheck_accounts(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient) -> RecheckSummary:
+async def recheck_accounts(db: Db, cipher: TokenCipher, graph: GraphClient) -> RecheckSummary:
     """Read every connected account with its token; one Meta refuses is marked `needs_reconnect`, so the owner
     sees it before a customer's reply fails. A Meta that does not answer changes nothing. An account whose webhook
     subscription Meta refused is subscribed again."""

@@ -17,13 +17,13 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pymongo import ASCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from channels.crypto import TokenCipher, TokenDecryptError, mask
+from channels.crypto import TokenCipher
 from channels.errors import AccountTaken, ConnectionRefused
 from channels.health import ChannelHealth, health_of, success_worth_noting
 from channels.registry import platform_keys
+from knowledge.db import Db
 
 COLLECTION = "channel_accounts"
 
@@ -91,7 +91,7 @@ def account_from_doc(doc: dict[str, Any]) -> ChannelAccount:
     )
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db[COLLECTION].create_indexes(
         [
             IndexModel([("platform", ASCENDING), ("account_id", ASCENDING)], unique=True, name="platform_account_unique"),
@@ -123,7 +123,7 @@ def invalid_connection(fields: dict[str, str]) -> ConnectionRefused:
 
 
 async def connect_account(
-    db: AsyncDatabase,
+    db: Db,
     cipher: TokenCipher,
     tenant_id: str,
     platform: str,
@@ -166,9 +166,7 @@ async def connect_account(
     raise AccountTaken("account_being_connected")
 
 
-async def _renew(
-    db: AsyncDatabase, cipher: TokenCipher, existing: dict[str, Any], access_token: str, name: str
-) -> ChannelAccount:
+async def _renew(db: Db, cipher: TokenCipher, existing: dict[str, Any], access_token: str, name: str) -> ChannelAccount:
     changes: dict[str, Any] = {"token_encrypted": cipher.encrypt(access_token), "status": "connected"}
     if name:
         changes["name"] = name
@@ -188,22 +186,22 @@ async def _renew(
     return account_from_doc(renewed)
 
 
-async def list_accounts(db: AsyncDatabase, tenant_id: str) -> list[ChannelAccount]:
+async def list_accounts(db: Db, tenant_id: str) -> list[ChannelAccount]:
     cursor = db[COLLECTION].find({"tenant_id": tenant_id}).sort([("connected_at", ASCENDING), ("_id", ASCENDING)])
     return [account_from_doc(doc) async for doc in cursor]
 
 
-async def get_account(db: AsyncDatabase, tenant_id: str, id: str) -> ChannelAccount | None:
+async def get_account(db: Db, tenant_id: str, id: str) -> ChannelAccount | None:
     doc = await db[COLLECTION].find_one({"_id": id, "tenant_id": tenant_id})
     return account_from_doc(doc) if doc else None
 
 
-async def disconnect_account(db: AsyncDatabase, tenant_id: str, id: str) -> bool:
+async def disconnect_account(db: Db, tenant_id: str, id: str) -> bool:
     result = await db[COLLECTION].delete_one({"_id": id, "tenant_id": tenant_id})
     return result.deleted_count == 1
 
 
-async def find_by_platform_account(db: AsyncDatabase, platform: str, account_id: str) -> ChannelAccount | None:
+async def find_by_platform_account(db: Db, platform: str, account_id: str) -> ChannelAccount | None:
     """The account a webhook event names, whoever's it is: this lookup is how the tenant is found."""
     if not platform or not account_id:
         return None
@@ -211,7 +209,7 @@ async def find_by_platform_account(db: AsyncDatabase, platform: str, account_id:
     return account_from_doc(doc) if doc else None
 
 
-async def mark_needs_reconnect(db: AsyncDatabase, tenant_id: str, id: str, code: int, message: str) -> bool:
+async def mark_needs_reconnect(db: Db, tenant_id: str, id: str, code: int, message: str) -> bool:
     """Meta refused the token (expired, revoked, permission removed): the owner must connect again."""
     result = await db[COLLECTION].update_one(
         {"_id": id, "tenant_id": tenant_id},
@@ -229,7 +227,7 @@ async def mark_needs_reconnect(db: AsyncDatabase, tenant_id: str, id: str, code:
     return result.matched_count == 1
 
 
-async def note_send_success(db: AsyncDatabase, account: ChannelAccount, now_ms: int) -> None:
+async def note_send_success(db: Db, account: ChannelAccount, now_ms: int) -> None:
     """A send through this account went through: it is healthy again (a token that sends is a working one)."""
     if not success_worth_noting(
         status=account.status,
@@ -247,7 +245,7 @@ async def note_send_success(db: AsyncDatabase, account: ChannelAccount, now_ms: 
     )
 
 
-async def note_send_trouble(db: AsyncDatabase, account: ChannelAccount, problem: str, now_ms: int) -> None:
+async def note_send_trouble(db: Db, account: ChannelAccount, problem: str, now_ms: int) -> None:
     """Sends through this account fail for a reason of the channel's own (Meta unreachable, failing, limiting):
     it shows as failing, since the first such failure, until a send goes through."""
     # $min keeps the first failure's time (and sets it when there is none).
@@ -257,7 +255,7 @@ async def note_send_trouble(db: AsyncDatabase, account: ChannelAccount, problem:
     )
 
 
-async def note_webhooks(db: AsyncDatabase, tenant_id: str, id: str, problem: str) -> None:
+async def note_webhooks(db: Db, tenant_id: str, id: str, problem: str) -> None:
     """What Meta answered when asked to send us the account's webhooks: a kind of problem, or "" for agreed."""
     change = {"$set": {"webhooks_problem": problem}} if problem else {"$unset": {"webhooks_problem": ""}}
     await db[COLLECTION].update_one({"_id": id, "tenant_id": tenant_id}, change)
@@ -267,31 +265,7 @@ def account_token(cipher: TokenCipher, account: ChannelAccount) -> str:
     return cipher.decrypt(account.token_encrypted)
 
 
-def account_to_api(account: ChannelAccount, cipher: TokenCipher) -> dict[str, Any]:
-    """The owner API's view: everything but the token, which only shows masked."""
-    try:
-        masked = mask(account_token(cipher, account))
-    except TokenDecryptError:
-        masked = ""
-    data: dict[str, Any] = {
-        "id": account.id,
-        "platform": account.platform,
-        "account_id": account.account_id,
-        "name": account.name,
-        "status": account.status,
-        "access_token": masked,
-        "connected_at": account.connected_at.isoformat(),
-        "health": account.health.to_api(),
-    }
-    if account.webhooks_problem:
-        data["webhooks_problem"] = account.webhooks_problem
-    if account.last_error:
-        data["last_error"] = account.last_error
-        data["last_error_code"] = account.last_error_code
-    return data
-
-
-async def troubled_since(db: AsyncDatabase, since_ms: int, *, limit: int = 1000) -> list[ChannelAccount]:
+async def troubled_since(db: Db, since_ms: int, *, limit: int = 1000) -> list[ChannelAccount]:
     """Accounts of any business whose sends began failing (or whose token was refused) after `since_ms`."""
     cursor = db[COLLECTION].find({"failing_since_ms": {"$gt": since_ms}}).limit(limit)
     return [account_from_doc(doc) async for doc in cursor]

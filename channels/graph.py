@@ -108,6 +108,16 @@ class _NetworkFailure(Exception):
         self.may_have_arrived = may_have_arrived
 
 
+def _with_token(params: dict[str, str] | None, token: str, auth: Auth) -> tuple[dict[str, str], dict[str, str]]:
+    """The query and headers of a call: the token as a bearer header, or as Graph's `access_token` parameter."""
+    query = dict(params or {})
+    if not token:
+        return query, {}
+    if auth == "bearer":
+        return query, {"Authorization": f"Bearer {token}"}
+    return {**query, "access_token": token}, {}
+
+
 class GraphClient:
     def __init__(
         self,
@@ -184,13 +194,7 @@ class GraphClient:
         not arrive (the connection failed, or Meta answered with an error); one whose answer never came raises
         SendOutcomeUnknown.
         """
-        query = dict(params or {})
-        headers: dict[str, str] = {}
-        if token:
-            if auth == "bearer":
-                headers["Authorization"] = f"Bearer {token}"
-            else:
-                query["access_token"] = token
+        query, headers = _with_token(params, token, auth)
         url = self.base_url + (path if path.startswith("/") else "/" + path)
         # Each failed attempt's backoff, decided once: the account's pace slows down by the very delay waited.
         delays: dict[int, float] = {}

@@ -139,6 +139,11 @@ class UnknownGraphError(GraphError):
 
 def family_of(http_status: int, code: int, subcode: int) -> type[GraphError]:
     """The family of an error answer, from Meta's code and subcode first, then the HTTP status."""
+    return _family_by_code(code, subcode) or _family_by_status(http_status, code)
+
+
+def _family_by_code(code: int, subcode: int) -> type[GraphError] | None:
+    """The family Meta's code (or subcode) names, in the order the codes are trusted; None for a code of none."""
     if code in TEMPLATE_REQUIRED_CODES:
         return TemplateRequired
     if code in COMMENT_REPLY_CODES:
@@ -161,6 +166,11 @@ def family_of(http_status: int, code: int, subcode: int) -> type[GraphError]:
         return RecipientUnavailable
     if code in INVALID_CODES:
         return BadRequest
+    return None
+
+
+def _family_by_status(http_status: int, code: int) -> type[GraphError]:
+    """The family of an answer whose code says nothing we know: the HTTP status decides."""
     if http_status == 429:
         return RateLimited
     if http_status >= 500:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from channels.problems import channel_trouble
 
@@ -24,16 +24,6 @@ class ChannelHealth:
     last_success_at: datetime | None = None
     last_error: str = ""
     failing_since: datetime | None = None
-
-    def to_api(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"state": self.state}
-        if self.last_success_at is not None:
-            out["last_success_at"] = self.last_success_at.isoformat()
-        if self.last_error:
-            out["last_error"] = self.last_error
-        if self.failing_since is not None:
-            out["failing_since"] = self.failing_since.isoformat()
-        return out
 
 
 def _moment(ms: int) -> datetime | None:

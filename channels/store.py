@@ -3,12 +3,11 @@ tokens encrypted), kept by `channels.accounts`."""
 
 from __future__ import annotations
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from channels.accounts import COLLECTION
+from knowledge.db import Db
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     """Remove the tenant's connected accounts (a deleted account). Unsubscribing their pages from Meta is the
     caller's part, done first, while the tokens are still here."""
     return int((await db[COLLECTION].delete_many({"tenant_id": tenant_id})).deleted_count)

@@ -13,13 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from channels.accounts import ChannelAccount, note_webhooks
 from channels.graph import GraphClient
 from channels.graph_errors import GraphError
 from channels.problems import Problem, problem_of
 from channels.registry import channel_for_platform
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +50,7 @@ async def subscribe_account(graph: GraphClient, platform: str, account_id: str, 
     return None if body.get("success") is True else "refused"
 
 
-async def subscribe_connected(db: AsyncDatabase, graph: GraphClient, account: ChannelAccount, token: str) -> Problem | None:
+async def subscribe_connected(db: Db, graph: GraphClient, account: ChannelAccount, token: str) -> Problem | None:
     """Subscribe a connected account and keep the outcome on it, for the owner to read."""
     problem = await subscribe_account(graph, account.platform, account.account_id, token)
     await note_webhooks(db, account.tenant_id, account.id, problem or "")

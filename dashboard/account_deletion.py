@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
-from pymongo.asynchronous.database import AsyncDatabase
 
 import bot.conversations.store
 import bot.evaluation.store
@@ -30,10 +29,11 @@ from dashboard.api.channels import disconnect_channel
 from dashboard.ratelimit import hashed
 from dashboard.redis_erasure import BusinessMarks, erase_business_keys, forget_accounts_in_dead_letters
 from dashboard.revocation import end_business_access
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
-TenantDataDeleter = Callable[[AsyncDatabase, str], Awaitable[int]]
+TenantDataDeleter = Callable[[Db, str], Awaitable[int]]
 
 # Order: the knowledge and the conversations first, the owner side (owners, tokens, the tenant) last.
 TENANT_DATA: tuple[TenantDataDeleter, ...] = (
@@ -55,7 +55,7 @@ class DeletedAccount:
 
 
 async def delete_account(
-    db: AsyncDatabase, redis: aioredis.Redis, cipher: TokenCipher, graph: GraphClient, tenant_id: str
+    db: Db, redis: aioredis.Redis, cipher: TokenCipher, graph: GraphClient, tenant_id: str
 ) -> DeletedAccount:
     # Read before anything goes: what names the business in Redis keys, and its people.
     accounts = await list_accounts(db, tenant_id)

@@ -15,13 +15,12 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations.store import COMMENT_REPLIES, COMMENTS_RECEIVED
 from bot.sales.ad_spend import business_currency, spend_overlapping
 from bot.sales.ad_timeline import DatedConversation, Timeline, ad_timeline
 from bot.sales.attribution import SOURCES
 from bot.sales.leads import QUALIFIED_STAGES, leads_of_conversations
+from knowledge.db import Db
 
 # Meta's ids: an ad id, a media id, a page post `{page_id}_{post_id}`.
 AD_OR_POST_ID = re.compile(r"^[0-9A-Za-z_.:-]{1,128}$")
@@ -49,7 +48,7 @@ def _named(key: str) -> dict[str, Any]:
     return {"$or": [{"ad_id": key}, {"post_id": key}]}
 
 
-async def _kind_and_headline(db: AsyncDatabase, tenant_id: str, key: str) -> tuple[Kind, str] | None:
+async def _kind_and_headline(db: Db, tenant_id: str, key: str) -> tuple[Kind, str] | None:
     """Whether the id is the tenant's ad or post (None: neither), and the ad's title when a referral carried it."""
     headline, is_ad = "", False
     async for doc in db[SOURCES].find({"tenant_id": tenant_id, **_named(key)}, {"headline": 1, "ad_id": 1}).limit(50):
@@ -67,7 +66,7 @@ async def _kind_and_headline(db: AsyncDatabase, tenant_id: str, key: str) -> tup
 
 
 async def _conversations(
-    db: AsyncDatabase, tenant_id: str, key: str, since: datetime, until: datetime, currency: str
+    db: Db, tenant_id: str, key: str, since: datetime, until: datetime, currency: str
 ) -> list[DatedConversation]:
     query = {
         "tenant_id": tenant_id,
@@ -98,7 +97,7 @@ async def _conversations(
 
 
 async def ad_detail(
-    db: AsyncDatabase, tenant_id: str, key: str, *, first: date, last: date, since: datetime, until: datetime, zone: ZoneInfo
+    db: Db, tenant_id: str, key: str, *, first: date, last: date, since: datetime, until: datetime, zone: ZoneInfo
 ) -> AdDetail | None:
     """The ad's or post's days [first, last] (from `since` to `until` in the business's zone); None when the id is
     not one of the tenant's."""
@@ -133,7 +132,7 @@ MAX_COMMENTED = 50
 _MAX_COMMENTS_READ = 20_000
 
 
-async def commented_posts(db: AsyncDatabase, tenant_id: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
+async def commented_posts(db: Db, tenant_id: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """The ads and posts commented on in [since, until), most comments first: id, kind, comments, private replies
     (an ad's comment counts for the ad, another for its post)."""
     window = {"tenant_id": tenant_id, "at_ms": {"$gte": _ms(since), "$lt": _ms(until)}}
@@ -156,7 +155,7 @@ async def commented_posts(db: AsyncDatabase, tenant_id: str, since: datetime, un
     ]
 
 
-async def ad_titles(db: AsyncDatabase, tenant_id: str) -> list[str]:
+async def ad_titles(db: Db, tenant_id: str) -> list[str]:
     """The titles the business's ads' referrals carried, for a question that names one ("the summer ad")."""
     titles = await db[SOURCES].distinct("headline", {"tenant_id": tenant_id, "kind": "ad"})
     return sorted(str(title) for title in titles if title)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.sales.ad_spend import MAX_CSV_ROWS, CsvProblem, SpendIn, business_currency, currency_problem, save_spend, spend_row
 from dashboard.error_table import FieldsInvalid
 from dashboard.errors import not_found, validation_fields
 from dashboard.i18n.current import gettext
 from knowledge.campaigns import list_campaigns
+from knowledge.db import Db
 from knowledge.domain_errors import InvalidInput
 
 
@@ -35,7 +34,7 @@ def csv_refused(problems: list[str]) -> FieldsInvalid:
     return FieldsInvalid("bad_csv", {"file": problems[0]}, problems="; ".join(problems))
 
 
-async def check_spend(db: AsyncDatabase, tenant_id: str, rows: list[SpendIn]) -> list[str]:
+async def check_spend(db: Db, tenant_id: str, rows: list[SpendIn]) -> list[str]:
     """Why rows cannot be kept, one sentence each (line numbers as in a CSV whose header is line 1); [] if all can.
     A campaign of another business is named as unknown, like one that does not exist."""
     campaigns = {c.id for c in await list_campaigns(db, tenant_id)}
@@ -52,7 +51,7 @@ async def check_spend(db: AsyncDatabase, tenant_id: str, rows: list[SpendIn]) ->
     return problems
 
 
-async def enter_spend(db: AsyncDatabase, tenant_id: str, data: SpendIn, now: datetime) -> None:
+async def enter_spend(db: Db, tenant_id: str, data: SpendIn, now: datetime) -> None:
     """One amount from the API: 404 for a campaign that is not the business's, 422 for another currency."""
     if data.campaign_id and data.campaign_id not in {c.id for c in await list_campaigns(db, tenant_id)}:
         raise not_found("campaign")
@@ -62,7 +61,7 @@ async def enter_spend(db: AsyncDatabase, tenant_id: str, data: SpendIn, now: dat
     await save_spend(db, tenant_id, [spend_row(data)], now=now)
 
 
-async def import_spend(db: AsyncDatabase, tenant_id: str, rows: list[SpendIn], now: datetime) -> int:
+async def import_spend(db: Db, tenant_id: str, rows: list[SpendIn], now: datetime) -> int:
     """Every row or none: 422 naming each bad row before anything is stored."""
     if problems := await check_spend(db, tenant_id, rows):
         raise csv_refused(problems)

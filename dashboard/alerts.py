@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 import redis.asyncio as aioredis
 from aiohttp import web
 from pymongo import ASCENDING
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.conversations.records import from_ms, to_ms
@@ -30,6 +29,7 @@ from dashboard.i18n import SOURCE_LANGUAGE, use_language
 from dashboard.outgoing_mail import send_email
 from dashboard.owners import get_tenant
 from dashboard.trouble import owner_trouble
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def _failed_key(tenant_id: str) -> str:
 
 
 class AlertMailer:
-    def __init__(self, db: AsyncDatabase, redis: aioredis.Redis, settings: Settings, clock: Clock) -> None:
+    def __init__(self, db: Db, redis: aioredis.Redis, settings: Settings, clock: Clock) -> None:
         self._db, self._redis, self._settings, self._clock = db, redis, settings, clock
 
     async def run(self, poll_s: float = POLL_S) -> None:

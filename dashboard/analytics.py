@@ -19,10 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 from zoneinfo import ZoneInfo
-
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import local_time, zone_of
 from bot.conversations.bot_settings import get_bot_settings
@@ -30,6 +28,7 @@ from bot.pipeline.types import LeadStage
 from bot.sales.counters import COUNTER_FIELDS, HOUR_FIELDS, daily_rows
 from bot.sales.leads import lead_stages_created
 from knowledge.campaigns import list_campaigns
+from knowledge.db import Db
 from knowledge.models import to_major
 from knowledge.money import format_money, profile_locale
 from knowledge.profiles import get_profile
@@ -43,6 +42,114 @@ NO_CAMPAIGN = "(no campaign)"
 FUNNEL_STAGES = (LeadStage.new, LeadStage.engaged, LeadStage.qualified, LeadStage.proposal, LeadStage.converted)
 # Counters shown as money or replaced by a figure in dollars.
 _HIDDEN = frozenset({"revenue_cents", "model_cost_micro_usd", "leo_model_cost_micro_usd"})
+
+
+class RevenueText(TypedDict):
+    currency: str
+    amount: float  # major units
+    text: str  # in the business's locale, e.g. "1.299,00 €"
+
+
+class Figures(TypedDict):
+    """One group's figures: the engine's counters summed (money and model costs only as the figures below), the
+    rates of the module's docstring, revenue per currency. The customer messages of each local hour (`in_h00` …
+    `in_h23`) come along in the same dict, undeclared: they are read as `hour_of_week`."""
+
+    messages_in: int
+    messages_answered: int
+    messages_out: int
+    replies_llm: int
+    replies_offline: int
+    replies_human: int
+    conversations: int
+    handoffs: int
+    opt_outs: int
+    conversions: int
+    guard_blocks: int
+    send_failures: int
+    leads_qualified: int
+    first_responses: int
+    first_response_ms: int
+    customers_replied: int
+    complaints: int
+    model_calls: int
+    model_failures: int
+    input_tokens: int
+    output_tokens: int
+    model_latency_ms: int
+    leo_model_calls: int
+    leo_input_tokens: int
+    leo_output_tokens: int
+    leo_blocks: int
+    intent_greeting: int
+    intent_product_question: int
+    intent_price_question: int
+    intent_objection: int
+    intent_buying_signal: int
+    intent_human_request: int
+    intent_complaint: int
+    intent_opt_out: int
+    intent_opt_in: int
+    intent_small_talk: int
+    intent_off_topic: int
+    replies_bot: int
+    response_rate: float
+    first_response_avg_s: float | None
+    conversion_rate: float
+    handoff_rate: float
+    bot_resolution_rate: float
+    customer_reply_rate: float
+    complaint_rate: float
+    model_cost_usd: float
+    leo_model_cost_usd: float
+    revenue: dict[str, float]  # currency → major units
+    revenue_formatted: list[RevenueText]
+
+
+class DayFigures(Figures):
+    day: str
+
+
+class CampaignFigures(Figures):
+    campaign_id: str  # "" for conversations of no campaign
+    campaign_name: str
+
+
+class PlatformFigures(Figures):
+    platform: str
+
+
+# "from" is a keyword: these two are declared in the functional form.
+PreviousPeriod = TypedDict("PreviousPeriod", {"from": str, "to": str, "totals": Figures})
+
+
+class FunnelStage(TypedDict):
+    stage: str
+    count: int  # leads created in the range that reached at least this stage
+
+
+class HourCell(TypedDict):
+    weekday: int  # Monday 0
+    hour: int
+    messages: int
+
+
+AnalyticsReport = TypedDict(
+    "AnalyticsReport",
+    {
+        "from": str,
+        "to": str,
+        "timezone": str,
+        "totals": Figures,
+        "previous": PreviousPeriod,
+        "per_day": list[DayFigures],
+        "per_campaign": list[CampaignFigures],
+        "per_platform": list[PlatformFigures],
+        "funnel": list[FunnelStage],
+        "lost": int,
+        "hour_of_week": list[HourCell],
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +218,7 @@ def _rate(part: int, whole: int) -> float:
     return round(min(1.0, part / whole), 4) if whole > 0 and part > 0 else 0.0
 
 
-def metrics(sums: Sums, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
+def metrics(sums: Sums, locale: str = DEFAULT_LOCALE) -> Figures:
     """The figures of one group of rows: raw counters, the rates above, revenue per currency and costs."""
     c = sums.counts
     out: dict[str, Any] = {name: value for name, value in c.items() if name not in _HIDDEN}
@@ -133,7 +240,8 @@ def metrics(sums: Sums, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
             for currency, minor in sorted(sums.revenue.items())
         ],
     )
-    return out
+    # Built from the counter names (the hours' too), so the declared figures are checked by the tests, not here.
+    return cast(Figures, out)
 
 
 def _owner_side(row: Mapping[str, Any]) -> bool:
@@ -141,17 +249,17 @@ def _owner_side(row: Mapping[str, Any]) -> bool:
     return not row.get("platform")
 
 
-def hour_of_week(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, int]]:
+def hour_of_week(rows: Iterable[Mapping[str, Any]]) -> list[HourCell]:
     """Customer messages by local weekday (Monday 0) and hour: 168 cells, quiet ones included."""
     cells = [[0] * 24 for _ in range(7)]
     for row in rows:
         weekday = date.fromisoformat(row["day"]).weekday()
         for hour, name in enumerate(HOUR_FIELDS):
             cells[weekday][hour] += int(row.get(name) or 0)
-    return [{"weekday": weekday, "hour": hour, "messages": cells[weekday][hour]} for weekday in range(7) for hour in range(24)]
+    return [HourCell(weekday=weekday, hour=hour, messages=cells[weekday][hour]) for weekday in range(7) for hour in range(24)]
 
 
-def funnel(stages: Iterable[str]) -> tuple[list[dict[str, Any]], int]:
+def funnel(stages: Iterable[str]) -> tuple[list[FunnelStage], int]:
     """Leads that reached at least each stage (a converted lead has passed every one before), and the lost ones."""
     order = {stage.value: n for n, stage in enumerate(FUNNEL_STAGES)}
     reached = [0] * len(FUNNEL_STAGES)
@@ -163,7 +271,7 @@ def funnel(stages: Iterable[str]) -> tuple[list[dict[str, Any]], int]:
             continue
         for n in range(order.get(stage, 0) + 1):
             reached[n] += 1
-    return [{"stage": stage.value, "count": count} for stage, count in zip(FUNNEL_STAGES, reached, strict=True)], lost
+    return [FunnelStage(stage=stage.value, count=count) for stage, count in zip(FUNNEL_STAGES, reached, strict=True)], lost
 
 
 def summarize(
@@ -175,7 +283,7 @@ def summarize(
     lead_stages: Iterable[str] = (),
     locale: str = DEFAULT_LOCALE,
     timezone: str = "UTC",
-) -> dict[str, Any]:
+) -> AnalyticsReport:
     """The report for `span` (and the period before it) from counter rows covering both. Pure."""
     before = span.previous()
     total, previous = Sums(), Sums()
@@ -207,16 +315,18 @@ def summarize(
         "timezone": timezone,
         "totals": metrics(total, locale),
         "previous": {"from": before.first.isoformat(), "to": before.last.isoformat(), "totals": metrics(previous, locale)},
-        "per_day": [{"day": day.isoformat(), **metrics(per_day.get(day.isoformat(), Sums()), locale)} for day in span.each_day()],
+        "per_day": [
+            DayFigures(day=day.isoformat(), **metrics(per_day.get(day.isoformat(), Sums()), locale)) for day in span.each_day()
+        ],
         "per_campaign": [
-            {
-                "campaign_id": "" if key == "-" else key,
-                "campaign_name": names.get(key, NO_CAMPAIGN if key == "-" else key),
+            CampaignFigures(
+                campaign_id="" if key == "-" else key,
+                campaign_name=names.get(key, NO_CAMPAIGN if key == "-" else key),
                 **metrics(per_campaign.get(key, Sums()), locale),
-            }
+            )
             for key in dict.fromkeys(campaign_ids)
         ],
-        "per_platform": [{"platform": key, **metrics(sums, locale)} for key, sums in sorted(per_platform.items())],
+        "per_platform": [PlatformFigures(platform=key, **metrics(sums, locale)) for key, sums in sorted(per_platform.items())],
         "funnel": stages,
         "lost": lost,
         "hour_of_week": hour_of_week(current),
@@ -237,7 +347,7 @@ class Business:
         return zone_of(self.timezone)
 
 
-async def business_of(db: AsyncDatabase, tenant_id: str, now: datetime) -> Business:
+async def business_of(db: Db, tenant_id: str, now: datetime) -> Business:
     settings = await get_bot_settings(db, tenant_id)
     profile = await get_profile(db, tenant_id)
     campaigns = await list_campaigns(db, tenant_id)
@@ -252,8 +362,8 @@ async def business_of(db: AsyncDatabase, tenant_id: str, now: datetime) -> Busin
 
 
 async def read_analytics(
-    db: AsyncDatabase, tenant_id: str, span: DayRange, business: Business, *, scope: Scope = Scope()
-) -> dict[str, Any]:
+    db: Db, tenant_id: str, span: DayRange, business: Business, *, scope: Scope = Scope()
+) -> AnalyticsReport:
     """The tenant's report for `span`: one read of the counters (this period and the one before) and one of the leads."""
     if span.days > MAX_DAYS:
         raise ValueError(f"at most {MAX_DAYS} days at once")
@@ -272,8 +382,8 @@ async def read_analytics(
 
 
 async def analytics(
-    db: AsyncDatabase, tenant_id: str, first_day: date, last_day: date, campaign_names: dict[str, str] | None = None
-) -> dict[str, Any]:
+    db: Db, tenant_id: str, first_day: date, last_day: date, campaign_names: dict[str, str] | None = None
+) -> AnalyticsReport:
     """The report in UTC days, for callers that have no business settings at hand."""
     business = Business(timezone="UTC", locale=DEFAULT_LOCALE, today=last_day, campaign_names=campaign_names or {})
     return await read_analytics(db, tenant_id, DayRange(first_day, last_day), business)

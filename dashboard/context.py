@@ -10,7 +10,6 @@ import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
 from langchain_core.language_models import BaseChatModel
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.outbound_webhooks.transport import DeliveryRules
@@ -32,6 +31,7 @@ from channels.crypto import TokenCipher
 from channels.graph import GraphClient
 from dashboard.passwords import Passwords
 from dashboard.sessions import Session
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex
 
 
@@ -58,7 +58,7 @@ DASHBOARD = web.AppKey("dashboard", DashboardState)
 IDENTITY = web.RequestKey("identity", Identity)
 
 
-def db_of(request: web.Request) -> AsyncDatabase:
+def db_of(request: web.Request) -> Db:
     return request.app[DATABASE]
 
 

@@ -4,10 +4,7 @@ so `channels/` needs nothing of the dashboard. The English text is the same as `
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.conversations.records import Conversation, ConversationDelivery
-from channels.accounts import ChannelAccount
 from channels.problems import PASSING_PROBLEMS, known_problem, service_name
 from dashboard.i18n.current import N_, gettext
 
@@ -94,14 +91,3 @@ def webhooks_trouble(problem: str, platform: str) -> str:
         "{service} refused to send us this account's messages and comments, so the bot does not see them. Connect "
         "with Facebook again and allow every permission it asks for (or use a token that has them)."
     ).format(service=service)
-
-
-def in_owner_words(view: dict[str, Any], account: ChannelAccount) -> dict[str, Any]:
-    """A channel's API view (`channels.accounts.account_to_api`) with its health sentence in the owner's language."""
-    if account.webhooks_problem:
-        view["webhooks_error"] = webhooks_trouble(account.webhooks_problem, account.platform)
-    health = view.get("health", {})
-    if health.get("last_error"):
-        problem = "token" if account.health.state == "needs_reconnect" else account.failing_problem
-        view["health"] = {**health, "last_error": channel_trouble(problem, account.platform)}
-    return view

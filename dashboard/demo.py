@@ -11,7 +11,6 @@ import logging
 from datetime import datetime
 
 from aiohttp import web
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.bot_settings import BotSettings, get_bot_settings, save_bot_settings
 from bot.runtime.host import CIPHER, DATABASE, SERVE_URL, SETTINGS, STARTUP_LINES
@@ -23,6 +22,7 @@ from dashboard.demo_history import DemoAccounts, seed_ad_spend, seed_history
 from dashboard.owners import create_owner_and_tenant, find_owner_by_email, mark_demo_tenant
 from dashboard.passwords import Passwords
 from knowledge.campaigns import create_campaign, list_campaigns
+from knowledge.db import Db
 from knowledge.documents import add_document, list_documents
 from knowledge.models import BusinessProfile, CampaignIn
 from knowledge.profiles import get_profile, save_profile
@@ -129,7 +129,7 @@ Passes start on the day of your first class and can be paused once for up to 2 w
 """
 
 
-async def seed_demo(db: AsyncDatabase, cipher: TokenCipher, passwords: Passwords) -> str:
+async def seed_demo(db: Db, cipher: TokenCipher, passwords: Passwords) -> str:
     owner = await find_owner_by_email(db, DEMO_EMAIL)
     if owner is None:
         tenant, owner = await create_owner_and_tenant(db, DEMO_EMAIL, await passwords.hash(DEMO_PASSWORD), PROFILE.name)

@@ -15,20 +15,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import ConversationStatus, to_ms
-from bot.conversations.source import ConversationSource, record_referral
+from bot.conversations.source import record_referral
 from bot.pipeline.lead_scoring import score_lead_notes
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from bot.sales.ad_spend import SpendRow, save_spend
+from bot.sales.attribution import ConversationSource
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.counters import bump_daily, hour_field
 from bot.sales.leads import save_lead_after_turn
 from channels.events import InboundMessage
+from knowledge.db import Db
 from knowledge.models import Campaign
 
 DAYS = 30
@@ -108,7 +109,7 @@ def demo_ad(platform: str, customer_id: str) -> ConversationSource | None:
     return ConversationSource(kind="ad", ad_id=ad_id, headline=headline, ctwa_clid=clid)
 
 
-async def seed_ad_spend(db: AsyncDatabase, tenant_id: str, today: date, currency: str, *, days: int = DAYS) -> None:
+async def seed_ad_spend(db: Db, tenant_id: str, today: date, currency: str, *, days: int = DAYS) -> None:
     """The demo ads' spend over the history's days (entered again on every start: the same amounts replace)."""
     first = today - timedelta(days=days - 1)
     rows = [
@@ -216,7 +217,7 @@ def _weighted(rnd: random.Random, options: tuple[tuple[str, int], ...]) -> str:
     return rnd.choices([name for name, _ in options], weights=[weight for _, weight in options])[0]
 
 
-async def _claim_day(db: AsyncDatabase, tenant_id: str, day: date) -> bool:
+async def _claim_day(db: Db, tenant_id: str, day: date) -> bool:
     """True when this day's history is still to be written (and now belongs to this seeding)."""
     try:
         await db.demo_days.insert_one({"_id": f"{tenant_id}:{day.isoformat()}", "tenant_id": tenant_id, "day": day.isoformat()})
@@ -226,7 +227,7 @@ async def _claim_day(db: AsyncDatabase, tenant_id: str, day: date) -> bool:
 
 
 async def seed_history(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     campaigns: list[Campaign],
     accounts: DemoAccounts,
@@ -246,7 +247,7 @@ async def seed_history(
 
 
 async def _seed_day(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     campaigns: dict[str, Campaign],
     accounts: DemoAccounts,
@@ -299,7 +300,7 @@ async def _seed_day(
 
 
 async def _write_conversation(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     campaign: Campaign,
     account_id: str,

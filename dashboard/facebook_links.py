@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
+from knowledge.db import Db
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def _link(doc: dict[str, Any]) -> FacebookLink:
 
 
 async def record_link(
-    db: AsyncDatabase, tenant_id: str, facebook_user_id: str, platform: str, account_id: str, channel_id: str, page_id: str
+    db: Db, tenant_id: str, facebook_user_id: str, platform: str, account_id: str, channel_id: str, page_id: str
 ) -> None:
     """Remember (once per tenant, platform and account) that login connected this account."""
     doc: dict[str, Any] = {
@@ -61,33 +61,33 @@ async def record_link(
         await db.facebook_links.insert_one({"_id": uuid.uuid4().hex, **doc})
 
 
-async def link_for_channel(db: AsyncDatabase, tenant_id: str, channel_id: str) -> FacebookLink | None:
+async def link_for_channel(db: Db, tenant_id: str, channel_id: str) -> FacebookLink | None:
     doc = await db.facebook_links.find_one({"tenant_id": tenant_id, "channel_id": channel_id})
     return _link(doc) if doc else None
 
 
-async def links_of_page(db: AsyncDatabase, tenant_id: str, page_id: str) -> list[FacebookLink]:
+async def links_of_page(db: Db, tenant_id: str, page_id: str) -> list[FacebookLink]:
     return [_link(doc) async for doc in db.facebook_links.find({"tenant_id": tenant_id, "page_id": page_id})]
 
 
-async def forget_link(db: AsyncDatabase, tenant_id: str, link_id: str) -> None:
+async def forget_link(db: Db, tenant_id: str, link_id: str) -> None:
     await db.facebook_links.delete_one({"_id": link_id, "tenant_id": tenant_id})
 
 
-async def links_of_facebook_user(db: AsyncDatabase, facebook_user_id: str) -> list[FacebookLink]:
+async def links_of_facebook_user(db: Db, facebook_user_id: str) -> list[FacebookLink]:
     """Every tenant's links made by this Facebook user: Meta's callbacks name a user, not a tenant."""
     if not facebook_user_id:
         return []
     return [_link(doc) async for doc in db.facebook_links.find({"facebook_user_id": facebook_user_id})]
 
 
-async def tenants_of_facebook_user(db: AsyncDatabase, facebook_user_id: str) -> list[str]:
+async def tenants_of_facebook_user(db: Db, facebook_user_id: str) -> list[str]:
     if not facebook_user_id:
         return []
     return [doc["_id"] async for doc in db.tenants.find({"facebook_user_id": facebook_user_id}, {"_id": 1})]
 
 
-async def record_deletion(db: AsyncDatabase, tenant_ids: list[str], accounts_removed: int) -> str:
+async def record_deletion(db: Db, tenant_ids: list[str], accounts_removed: int) -> str:
     """Store a deletion request's outcome and return its confirmation code (no Facebook id is kept)."""
     code = secrets.token_urlsafe(12)
     await db.facebook_deletions.insert_one(
@@ -104,5 +104,5 @@ async def record_deletion(db: AsyncDatabase, tenant_ids: list[str], accounts_rem
     return code
 
 
-async def get_deletion(db: AsyncDatabase, code: str) -> dict[str, Any] | None:
+async def get_deletion(db: Db, code: str) -> dict[str, Any] | None:
     return await db.facebook_deletions.find_one({"_id": code}, {"status": 1, "accounts_removed": 1, "requested_at": 1})

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations.messages import recent_messages
 from bot.conversations.records import Conversation, Message
 from dashboard.i18n.current import N_, gettext
+from knowledge.db import Db
 
 # How many of a conversation's latest messages a row reads; an unread count beyond what is shown reads "9+".
 LATEST = 20
@@ -60,11 +59,11 @@ def row_extras(latest: Sequence[Message], read_at: datetime | None) -> RowExtras
     return RowExtras(preview=preview_of(last), last_from=last.sender, unread=unread)
 
 
-async def conversation_extras(db: AsyncDatabase, conversation: Conversation) -> RowExtras:
+async def conversation_extras(db: Db, conversation: Conversation) -> RowExtras:
     latest = await recent_messages(db, conversation.tenant_id, conversation.id, limit=LATEST)
     return row_extras(latest, conversation.read_at)
 
 
-async def inbox_extras(db: AsyncDatabase, conversations: Sequence[Conversation]) -> dict[str, RowExtras]:
+async def inbox_extras(db: Db, conversations: Sequence[Conversation]) -> dict[str, RowExtras]:
     found = await asyncio.gather(*(conversation_extras(db, c) for c in conversations))
     return {c.id: extras for c, extras in zip(conversations, found, strict=True)}

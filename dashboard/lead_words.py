@@ -13,7 +13,6 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from bot.sales.leads import Lead, lead_to_api
 from dashboard.i18n.current import N_, format_locale, gettext
 
 # The msgid of each kind: the same English sentence the pipeline stores.
@@ -75,15 +74,3 @@ def reasons_in_words(reasons: list[str], kinds: list[Mapping[str, Any]] | None) 
         return list(reasons)
     said = [note_words(kind) for kind in kinds]
     return [words if words is not None else stored for words, stored in zip(said, reasons, strict=True)]
-
-
-def in_owner_words(lead: dict[str, Any]) -> dict[str, Any]:
-    """An API lead (`lead_to_api`) with its reasons and next step in the request's language; the kinds stay."""
-    lead["score_reasons"] = reasons_in_words(lead.get("score_reasons", []), lead.get("score_reason_kinds"))
-    lead["next_step"] = note_words(lead.get("next_step_kind")) or lead.get("next_step", "")
-    return lead
-
-
-def lead_for_owner(lead: Lead) -> dict[str, Any]:
-    """The lead as the API and the pages give it, in the request's language."""
-    return in_owner_words(lead_to_api(lead))

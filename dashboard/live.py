@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from aiohttp_sse import sse_response
-from pymongo.asynchronous.database import AsyncDatabase
 from redis.exceptions import RedisError
 
 from bot.conversations.bot_settings import get_bot_settings
@@ -36,6 +35,7 @@ from dashboard.inbox_rows import RowExtras, conversation_extras
 from dashboard.sessions import SESSION_COOKIE, SessionStore
 from dashboard.team.holders import Holder, holders_of
 from dashboard.times import when
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class _Feed:
 class LiveHub:
     """Per-business pollers, running only while a page of that business listens."""
 
-    def __init__(self, db: AsyncDatabase, poll_s: float = POLL_S, check_s: float = CHECK_S) -> None:
+    def __init__(self, db: Db, poll_s: float = POLL_S, check_s: float = CHECK_S) -> None:
         self._db = db
         self.poll_s = poll_s
         self.check_s = check_s  # how often a quiet stream checks its session
@@ -144,7 +144,7 @@ class LiveHub:
                 fresh = [c for c in changed if _moved(seen.get(c.id), _marks(c))]
                 zone = (await get_bot_settings(self._db, tenant_id)).zone if fresh else None
                 events = [await self._event(c, seen.get(c.id), zone, cursor) for c in fresh if zone is not None]
-            except Exception as exc:  # the store is away for a moment: the pages keep what they show
+            except Exception as exc:  # noqa: BLE001 # the store is away for a moment: the pages keep what they show
                 log.warning("live poll failed", extra={"error_type": type(exc).__name__})
                 continue
             for conversation, event in zip(fresh, events, strict=True):

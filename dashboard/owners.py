@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from knowledge.db import Db
 from knowledge.domain_errors import Conflict, Refused
 
 DEFAULT_TENANT_SETTINGS: dict[str, Any] = {"pause_minutes": 30, "timezone": "UTC"}
@@ -83,7 +83,7 @@ def _owner(doc: dict[str, Any]) -> Owner:
     )
 
 
-async def create_owner_and_tenant(db: AsyncDatabase, email: str, password_hash: str, business_name: str) -> tuple[Tenant, Owner]:
+async def create_owner_and_tenant(db: Db, email: str, password_hash: str, business_name: str) -> tuple[Tenant, Owner]:
     """Create a tenant and its first owner; raises EmailTaken when the email is registered already."""
     now = datetime.now(UTC)
     tenant_id = uuid.uuid4().hex
@@ -114,38 +114,38 @@ async def create_owner_and_tenant(db: AsyncDatabase, email: str, password_hash: 
     return _tenant(tenant_doc), _owner(owner_doc)
 
 
-async def mark_demo_tenant(db: AsyncDatabase, tenant_id: str) -> None:
+async def mark_demo_tenant(db: Db, tenant_id: str) -> None:
     """The demo business: its pages say their data is made up."""
     await db.tenants.update_one({"_id": tenant_id, "tenant_id": tenant_id}, {"$set": {"settings.demo": True}})
 
 
-async def find_owner_by_email(db: AsyncDatabase, email: str) -> Owner | None:
+async def find_owner_by_email(db: Db, email: str) -> Owner | None:
     """Look an owner up at login, before any tenant is known."""
     doc = await db.owners.find_one({"email": normalize_email(email)})
     return _owner(doc) if doc else None
 
 
-async def get_owner(db: AsyncDatabase, tenant_id: str, owner_id: str) -> Owner | None:
+async def get_owner(db: Db, tenant_id: str, owner_id: str) -> Owner | None:
     doc = await db.owners.find_one({"_id": owner_id, "tenant_id": tenant_id})
     return _owner(doc) if doc else None
 
 
-async def set_owner_language(db: AsyncDatabase, tenant_id: str, owner_id: str, language: str) -> None:
+async def set_owner_language(db: Db, tenant_id: str, owner_id: str, language: str) -> None:
     """Save the owner's language; "" goes back to following the browser (no stored empty field)."""
     change = {"$set": {"language": language}} if language else {"$unset": {"language": ""}}
     await db.owners.update_one({"_id": owner_id, "tenant_id": tenant_id}, change)
 
 
-async def get_tenant(db: AsyncDatabase, tenant_id: str) -> Tenant | None:
+async def get_tenant(db: Db, tenant_id: str) -> Tenant | None:
     doc = await db.tenants.find_one({"_id": tenant_id, "tenant_id": tenant_id})
     return _tenant(doc) if doc else None
 
 
-async def set_facebook_user(db: AsyncDatabase, tenant_id: str, facebook_user_id: str) -> None:
+async def set_facebook_user(db: Db, tenant_id: str, facebook_user_id: str) -> None:
     await db.tenants.update_one({"_id": tenant_id, "tenant_id": tenant_id}, {"$set": {"facebook_user_id": facebook_user_id}})
 
 
-async def clear_facebook_user(db: AsyncDatabase, tenant_id: str) -> None:
+async def clear_facebook_user(db: Db, tenant_id: str) -> None:
     await db.tenants.update_one({"_id": tenant_id, "tenant_id": tenant_id}, {"$unset": {"facebook_user_id": ""}})
 
 
@@ -247,7 +247,7 @@ def token_expiry(kind: TokenKind, used_at: datetime, lifetime: timedelta | None 
     return used_at + min(lifetime or NAMED_TOKEN_LIFETIME, MAX_NAMED_TOKEN_LIFETIME)
 
 
-async def _forget_expired_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str, now_ms: int) -> int:
+async def _forget_expired_tokens(db: Db, tenant_id: str, owner_id: str, now_ms: int) -> int:
     """Delete the owner's expired tokens and answer how many named ones are alive. Expired tokens are kept until
     the owner's next token is made, so using one answers "expired" rather than "not valid"."""
     live_named, expired = 0, []
@@ -262,7 +262,7 @@ async def _forget_expired_tokens(db: AsyncDatabase, tenant_id: str, owner_id: st
 
 
 async def issue_token(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     owner_id: str,
     *,
@@ -292,7 +292,7 @@ async def issue_token(
     return IssuedToken(token=token, info=_api_token(doc), expires_at=_from_ms(doc["expires_at_ms"]))
 
 
-async def resolve_token(db: AsyncDatabase, token: str, *, now: datetime) -> TokenIdentity | None:
+async def resolve_token(db: Db, token: str, *, now: datetime) -> TokenIdentity | None:
     """Which tenant and owner a bearer token belongs to (the lookup that establishes the tenant) at `now`; notes its
     use, which moves a sign-up or login token's expiry forward. None for an unknown, revoked or expired token."""
     if not token:
@@ -314,24 +314,24 @@ async def resolve_token(db: AsyncDatabase, token: str, *, now: datetime) -> Toke
     return TokenIdentity(tenant_id=doc["tenant_id"], owner_id=doc["owner_id"], token_hash=digest)
 
 
-async def token_expired(db: AsyncDatabase, token: str, *, now: datetime) -> bool:
+async def token_expired(db: Db, token: str, *, now: datetime) -> bool:
     """Whether this token was a real one that has expired (read only to tell the caller why it was refused)."""
     doc = await db.api_tokens.find_one({"_id": token_hash(token)}) if token else None
     return doc is not None and _expired(doc, _to_ms(now))
 
 
-async def list_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str, *, now: datetime) -> list[ApiToken]:
+async def list_tokens(db: Db, tenant_id: str, owner_id: str, *, now: datetime) -> list[ApiToken]:
     """The owner's API tokens still alive at `now`, newest first."""
     now_ms = _to_ms(now)
     cursor = db.api_tokens.find({"tenant_id": tenant_id, "owner_id": owner_id}).sort([("created_at", -1), ("_id", 1)])
     return [_api_token(doc) async for doc in cursor if not _expired(doc, now_ms)]
 
 
-async def revoke_token(db: AsyncDatabase, tenant_id: str, digest: str) -> None:
+async def revoke_token(db: Db, tenant_id: str, digest: str) -> None:
     await db.api_tokens.delete_one({"_id": digest, "tenant_id": tenant_id})
 
 
-async def revoke_token_by_id(db: AsyncDatabase, tenant_id: str, owner_id: str, token_id: str, *, now: datetime) -> bool:
+async def revoke_token_by_id(db: Db, tenant_id: str, owner_id: str, token_id: str, *, now: datetime) -> bool:
     """Revoke the owner's token listed under `token_id`; False when they have none by that id."""
     for token in await list_tokens(db, tenant_id, owner_id, now=now):
         if token.id == token_id:
@@ -340,7 +340,7 @@ async def revoke_token_by_id(db: AsyncDatabase, tenant_id: str, owner_id: str, t
     return False
 
 
-async def revoke_other_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str, keep_digest: str = "") -> int:
+async def revoke_other_tokens(db: Db, tenant_id: str, owner_id: str, keep_digest: str = "") -> int:
     """Revoke every token of the owner but `keep_digest` (the one making the call, if any); returns how many."""
     query: dict[str, Any] = {"tenant_id": tenant_id, "owner_id": owner_id}
     if keep_digest:
@@ -349,5 +349,5 @@ async def revoke_other_tokens(db: AsyncDatabase, tenant_id: str, owner_id: str, 
     return int(result.deleted_count)
 
 
-async def set_password_hash(db: AsyncDatabase, tenant_id: str, owner_id: str, password_hash: str) -> None:
+async def set_password_hash(db: Db, tenant_id: str, owner_id: str, password_hash: str) -> None:
     await db.owners.update_one({"_id": owner_id, "tenant_id": tenant_id}, {"$set": {"password_hash": password_hash}})

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import redis.asyncio as aioredis
-from pymongo.asynchronous.database import AsyncDatabase
 
 from dashboard.owners import list_tokens, revoke_other_tokens, revoke_token
 from dashboard.sessions import SessionStore
+from knowledge.db import Db
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class EndedAccess:
 
 
 async def end_access(
-    db: AsyncDatabase,
+    db: Db,
     redis: aioredis.Redis,
     tenant_id: str,
     owner_id: str,
@@ -40,7 +40,7 @@ async def end_access(
     return EndedAccess(sessions=sessions, tokens=tokens)
 
 
-async def end_business_access(db: AsyncDatabase, redis: aioredis.Redis, tenant_id: str) -> EndedAccess:
+async def end_business_access(db: Db, redis: aioredis.Redis, tenant_id: str) -> EndedAccess:
     """End the access of everyone who logs in to this business (a deleted account)."""
     sessions = tokens = 0
     # Read here rather than through `owners.py`: this is the one question about a business's people it needs.
@@ -50,15 +50,13 @@ async def end_business_access(db: AsyncDatabase, redis: aioredis.Redis, tenant_i
     return EndedAccess(sessions=sessions, tokens=tokens)
 
 
-async def end_token(db: AsyncDatabase, redis: aioredis.Redis, tenant_id: str, owner_id: str, token_hash: str) -> None:
+async def end_token(db: Db, redis: aioredis.Redis, tenant_id: str, owner_id: str, token_hash: str) -> None:
     """Revoke one API token and end the session its login opened, if any."""
     await SessionStore(redis).end_paired_sessions(owner_id, token_hash)
     await revoke_token(db, tenant_id, token_hash)
 
 
-async def end_listed_token(
-    db: AsyncDatabase, redis: aioredis.Redis, tenant_id: str, owner_id: str, token_id: str, *, now: datetime
-) -> bool:
+async def end_listed_token(db: Db, redis: aioredis.Redis, tenant_id: str, owner_id: str, token_id: str, *, now: datetime) -> bool:
     """`end_token` for the owner's token listed under `token_id`; False when they have none by that id."""
     for token in await list_tokens(db, tenant_id, owner_id, now=now):
         if token.id == token_id:

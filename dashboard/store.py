@@ -4,10 +4,11 @@ team_invites, team_actions."""
 from __future__ import annotations
 
 from pymongo import ASCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
+
+from knowledge.db import Db
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db.owners.create_indexes(
         [
             IndexModel([("email", ASCENDING)], unique=True),
@@ -29,7 +30,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     await db.team_actions.create_indexes([IndexModel([("tenant_id", ASCENDING), ("conversation_id", ASCENDING)])])
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     """Remove the owner side's records of the tenant (a deleted account): what Facebook Login connected, its
     API tokens, its team's invitations and actions, its people (owner and agents) and, last, the tenant itself.
     A data-deletion record that names the tenant keeps its confirmation code for Meta's status page but forgets

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pymongo.asynchronous.database import AsyncDatabase
 from yarl import URL
 
 from bot.conversations.undelivered import count_failed
@@ -18,6 +17,7 @@ from channels.accounts import ChannelAccount, list_accounts
 from channels.registry import channel_for_platform
 from dashboard.delivery_words import channel_banner
 from dashboard.i18n.current import gettext, ngettext
+from knowledge.db import Db
 
 
 def display_name(platform: str) -> str:
@@ -80,7 +80,7 @@ def troubled(account: ChannelAccount) -> TroubledChannel | None:
     )
 
 
-async def owner_trouble(db: AsyncDatabase, tenant_id: str) -> Trouble:
+async def owner_trouble(db: Db, tenant_id: str) -> Trouble:
     accounts = await list_accounts(db, tenant_id)
     channels = [found for account in accounts if (found := troubled(account)) is not None]
     paused = [URL(e.url).host or e.url for e in await paused_endpoints(db, tenant_id=tenant_id)]

@@ -9,9 +9,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from knowledge.chunking import split_text
+from knowledge.db import Db
 from knowledge.models import (
     Audience,
     Campaign,
@@ -63,7 +62,7 @@ def _chat_flow_doc(flow: ChatFlow) -> dict[str, Any]:
     }
 
 
-def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at: Any, updated_at: Any) -> dict:
+def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at: Any, updated_at: Any) -> dict[str, Any]:
     doc = {
         "_id": campaign_id,
         "tenant_id": tenant_id,
@@ -129,7 +128,7 @@ def _campaign(doc: dict[str, Any]) -> Campaign:
     )
 
 
-async def create_campaign(db: AsyncDatabase, tenant_id: str, data: CampaignIn) -> Campaign:
+async def create_campaign(db: Db, tenant_id: str, data: CampaignIn) -> Campaign:
     moment = now()
     doc = _campaign_doc(tenant_id, uuid.uuid4().hex, data, moment, moment)
     await db[CAMPAIGNS].insert_one(doc)
@@ -137,14 +136,12 @@ async def create_campaign(db: AsyncDatabase, tenant_id: str, data: CampaignIn) -
     return _campaign(doc)
 
 
-async def get_campaign(db: AsyncDatabase, tenant_id: str, campaign_id: str) -> Campaign | None:
+async def get_campaign(db: Db, tenant_id: str, campaign_id: str) -> Campaign | None:
     doc = await db[CAMPAIGNS].find_one({"_id": campaign_id, "tenant_id": tenant_id})
     return _campaign(doc) if doc else None
 
 
-async def list_campaigns(
-    db: AsyncDatabase, tenant_id: str, *, status: str | None = None, platform: str | None = None
-) -> list[Campaign]:
+async def list_campaigns(db: Db, tenant_id: str, *, status: str | None = None, platform: str | None = None) -> list[Campaign]:
     """The tenant's campaigns, oldest first; `status` and `platform` match the stored values exactly
     (platform "all" lists the campaigns that target every platform)."""
     query: dict[str, Any] = {"tenant_id": tenant_id}
@@ -155,7 +152,7 @@ async def list_campaigns(
     return [_campaign(doc) async for doc in db[CAMPAIGNS].find(query).sort(_ORDER)]
 
 
-async def visible_campaigns(db: AsyncDatabase, tenant_id: str, platform: str) -> list[Campaign]:
+async def visible_campaigns(db: Db, tenant_id: str, platform: str) -> list[Campaign]:
     """The campaigns a customer on `platform` may be offered: active, and for that platform or all."""
     platform = getattr(platform, "value", platform)
     query = {
@@ -166,7 +163,7 @@ async def visible_campaigns(db: AsyncDatabase, tenant_id: str, platform: str) ->
     return [_campaign(doc) async for doc in db[CAMPAIGNS].find(query).sort(_ORDER)]
 
 
-async def update_campaign(db: AsyncDatabase, tenant_id: str, campaign_id: str, data: CampaignIn) -> Campaign | None:
+async def update_campaign(db: Db, tenant_id: str, campaign_id: str, data: CampaignIn) -> Campaign | None:
     """Replace a campaign's fields (keeping its id and creation time); None when the tenant has no such campaign."""
     existing = await db[CAMPAIGNS].find_one({"_id": campaign_id, "tenant_id": tenant_id}, {"created_at": 1})
     if existing is None:
@@ -179,7 +176,7 @@ async def update_campaign(db: AsyncDatabase, tenant_id: str, campaign_id: str, d
     return _campaign(doc)
 
 
-async def set_campaign_status(db: AsyncDatabase, tenant_id: str, campaign_id: str, status: CampaignStatus) -> Campaign | None:
+async def set_campaign_status(db: Db, tenant_id: str, campaign_id: str, status: CampaignStatus) -> Campaign | None:
     """Activate, pause or complete a campaign and nothing else (its stored fields are kept as they are)."""
     doc = await db[CAMPAIGNS].find_one({"_id": campaign_id, "tenant_id": tenant_id})
     if doc is None:
@@ -193,37 +190,12 @@ async def set_campaign_status(db: AsyncDatabase, tenant_id: str, campaign_id: st
     return _campaign(doc)
 
 
-async def delete_campaign(db: AsyncDatabase, tenant_id: str, campaign_id: str) -> bool:
+async def delete_campaign(db: Db, tenant_id: str, campaign_id: str) -> bool:
     result = await db[CAMPAIGNS].delete_one({"_id": campaign_id, "tenant_id": tenant_id})
     if result.deleted_count == 0:
         return False
     await bump_version(db, tenant_id)
     return True
-
-
-def campaign_to_api(campaign: Campaign) -> dict[str, Any]:
-    """The owner API's shape of a campaign: price in major units, ISO times."""
-    product = campaign.product
-    return {
-        "id": campaign.id,
-        "name": campaign.name,
-        "product": {
-            "name": product.name,
-            "description": product.description,
-            "price": product.price,
-            "currency": product.currency,
-            "billing_period": period_value(product.billing_period),
-            "features": list(product.features),
-            "call_to_action_url": product.cta_url or None,
-        },
-        "target_platform": campaign.target_platform.value,
-        "chat_flow": campaign.chat_flow.model_dump(),
-        "target_audience": campaign.audience.model_dump(),
-        "status": campaign.status.value,
-        "created_at": campaign.created_at.isoformat(),
-        "updated_at": campaign.updated_at.isoformat(),
-        "comment_rules": campaign.comment_rules.model_dump() if campaign.comment_rules else None,
-    }
 
 
 def campaign_texts(campaign: Campaign) -> list[str]:

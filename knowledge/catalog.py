@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from knowledge.campaigns import campaign_texts
+from knowledge.db import Db
 from knowledge.models import Amount, CatalogFacts
 from knowledge.money import extract_amounts, extract_percentages
 from knowledge.profiles import profile_text
@@ -61,6 +60,6 @@ def build_catalog_facts(
     )
 
 
-async def catalog_facts(db: AsyncDatabase, tenant_id: str, platform: str) -> CatalogFacts:
+async def catalog_facts(db: Db, tenant_id: str, platform: str) -> CatalogFacts:
     """The facts read fresh from storage (KnowledgeIndex.catalog_facts keeps them per knowledge version)."""
     return build_catalog_facts(await load_tenant_knowledge(db, tenant_id), platform)

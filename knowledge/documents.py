@@ -15,9 +15,8 @@ import uuid
 from pathlib import PurePosixPath
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from knowledge.chunking import CHUNK_OVERLAP, split_text
+from knowledge.db import Db
 from knowledge.extraction import DocumentError, check_size, decode_text, document_kind, media_type, text_document
 from knowledge.models import DocumentInfo
 from knowledge.pdf_sandbox import pdf_text_isolated
@@ -92,7 +91,7 @@ def _chunks(tenant_id: str, document_id: str, title: str, pieces: list[str]) -> 
     ]
 
 
-async def add_document(db: AsyncDatabase, tenant_id: str, filename: str, content_type: str, data: bytes) -> DocumentInfo:
+async def add_document(db: Db, tenant_id: str, filename: str, content_type: str, data: bytes) -> DocumentInfo:
     """Store a document's text as searchable chunks; raises DocumentError (too large, of a type we do not read, or unreadable) for a file that
     cannot be used, leaving nothing stored. The tenant's documents read by an older reading are read again."""
     name = _clean_filename(filename)
@@ -127,7 +126,7 @@ async def add_document(db: AsyncDatabase, tenant_id: str, filename: str, content
     return _info(doc)
 
 
-async def reread_documents(db: AsyncDatabase, tenant_id: str, *, bump: bool = True) -> int:
+async def reread_documents(db: Db, tenant_id: str, *, bump: bool = True) -> int:
     """Read the tenant's documents stored by an older reading again and replace their chunks; how many were."""
     # Compared here rather than with $ne, which the embedded server may answer wrongly for a missing field.
     readings = db[DOCUMENTS].find({"tenant_id": tenant_id}, {"reading": 1})
@@ -174,13 +173,13 @@ def legacy_text(chunks: list[str], *, pdf: bool) -> str:
     return titles_marked(text, furniture=True) if pdf else text
 
 
-async def list_documents(db: AsyncDatabase, tenant_id: str) -> list[DocumentInfo]:
+async def list_documents(db: Db, tenant_id: str) -> list[DocumentInfo]:
     """The tenant's documents, newest first."""
     cursor = db[DOCUMENTS].find({"tenant_id": tenant_id}, _LISTED).sort([("created_at", -1), ("_id", 1)])
     return [_info(doc) async for doc in cursor]
 
 
-async def delete_document(db: AsyncDatabase, tenant_id: str, document_id: str) -> bool:
+async def delete_document(db: Db, tenant_id: str, document_id: str) -> bool:
     """Remove a document and its chunks; False when the tenant has no such document."""
     if await db[DOCUMENTS].find_one({"_id": document_id, "tenant_id": tenant_id}, {"_id": 1}) is None:
         return False

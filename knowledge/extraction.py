@@ -102,7 +102,7 @@ def page_spans(page: PageObject) -> list[Span]:
         if key not in widths:
             try:
                 widths[key] = Font.from_font_resource(font) if font is not None else None
-            except Exception:  # a font pypdf cannot measure: an average glyph width below
+            except Exception:  # noqa: BLE001 # a font pypdf cannot measure: an average glyph width below
                 widths[key] = None
         measured = widths[key]
         return measured.get_text_width(text) if measured is not None else 500.0 * len(text)
@@ -147,7 +147,7 @@ def pdf_text(data: bytes) -> str:
         return document_text([page_spans(page) for page in reader.pages])
     except (DocumentError, MemoryError):  # a MemoryError is the sandbox's memory limit, not a damaged file
         raise
-    except Exception as exc:  # pypdf raises many kinds of errors on damaged files
+    except Exception as exc:  # noqa: BLE001 # pypdf raises many kinds of errors on damaged files
         logger.info("unreadable PDF: %s", type(exc).__name__)
         raise DocumentError("unreadable_pdf") from None
 

@@ -854,6 +854,15 @@ def function_word_guess(text: str, default: str = "en") -> str:
         for word in found:
             if word in _SINGLE_WORDS:
                 return _SINGLE_WORDS[word]
+    scores = _word_votes(found)
+    for lang, vote in _letter_votes(text.lower()):
+        scores[lang] += vote
+    best = max(LANGUAGES, key=lambda lang: (scores[lang], lang == default))
+    return best if scores[best] > 0 else default
+
+
+def _word_votes(found: list[str]) -> dict[str, float]:
+    """A vote per language for each of its common words (words several languages share vote for none)."""
     scores = dict.fromkeys(LANGUAGES, 0.0)
     for word in found:
         if word in _SHARED:
@@ -861,18 +870,17 @@ def function_word_guess(text: str, default: str = "en") -> str:
         for lang, hints in _HINTS.items():
             if word in hints:
                 scores[lang] += 1.0
-    lowered = text.lower()
-    for letters, lang in _LETTER_HINTS:
-        if any(ch in lowered for ch in letters):
-            scores[lang] += 1.5
+    return scores
+
+
+def _letter_votes(lowered: str) -> list[tuple[str, float]]:
+    """Votes for the letters only some of the languages write; half votes for a letter two of them share."""
+    votes = [(lang, 1.5) for letters, lang in _LETTER_HINTS if any(ch in lowered for ch in letters)]
     if "ç" in lowered:
-        scores["pt"] += 0.75
-        scores["fr"] += 0.75
+        votes += [("pt", 0.75), ("fr", 0.75)]
     if "è" in lowered:  # "c'è", "très"
-        scores["it"] += 0.75
-        scores["fr"] += 0.75
-    best = max(LANGUAGES, key=lambda lang: (scores[lang], lang == default))
-    return best if scores[best] > 0 else default
+        votes += [("it", 0.75), ("fr", 0.75)]
+    return votes
 
 
 # Stop words of other languages ------------------------------------------------------------------------------------

@@ -173,9 +173,10 @@ def _owner_period(value: Any, handler: ValidatorFunctionWrapHandler) -> BillingP
             raise problem
         return CustomPeriod(custom=value["custom"].strip())
     try:
-        return handler(value)
+        period: BillingPeriod | CustomPeriod = handler(value)
     except ValidationError:
         raise PydanticCustomError("period_choice", "choose one of {choices}", {"choices": PERIOD_CHOICES_TEXT}) from None
+    return period
 
 
 # What a price buys: one of the platform's periods or the owner's own words.
@@ -188,12 +189,17 @@ def period_value(period: Period) -> str | dict[str, str]:
     return {"custom": period.custom} if isinstance(period, CustomPeriod) else period.value
 
 
+def minor_units(currency: str) -> int:
+    """How many minor units make one major unit: 100 for EUR, 1 for JPY, 1000 for KWD."""
+    return int(10 ** minor_digits(currency))
+
+
 def to_minor(amount: float, currency: str) -> int:
-    return round(amount * 10 ** minor_digits(currency))
+    return round(amount * minor_units(currency))
 
 
 def to_major(amount_minor: int, currency: str) -> float:
-    return amount_minor / 10 ** minor_digits(currency)
+    return amount_minor / minor_units(currency)
 
 
 class TargetPlatform(StrEnum):

@@ -21,7 +21,7 @@ class Platform(StrEnum):
     unknown = "unknown"
 
     @classmethod
-    def _missing_(cls, value: object) -> Platform:
+    def _missing_(cls, value: object) -> Platform:  # noqa: ARG003 # any value it does not know is `unknown`
         return cls.unknown
 
 

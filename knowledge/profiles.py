@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from knowledge.chunking import split_text
+from knowledge.db import Db
 from knowledge.models import BusinessProfile, Passage
 from knowledge.store import PROFILES, now
 from knowledge.versions import bump_version
@@ -12,14 +11,14 @@ from knowledge.versions import bump_version
 PROFILE_SOURCE = "profile"
 
 
-async def get_profile(db: AsyncDatabase, tenant_id: str) -> BusinessProfile | None:
+async def get_profile(db: Db, tenant_id: str) -> BusinessProfile | None:
     doc = await db[PROFILES].find_one({"_id": tenant_id})
     if doc is None:
         return None
     return BusinessProfile.model_validate({k: doc[k] for k in BusinessProfile.model_fields if k in doc})
 
 
-async def save_profile(db: AsyncDatabase, tenant_id: str, profile: BusinessProfile) -> BusinessProfile:
+async def save_profile(db: Db, tenant_id: str, profile: BusinessProfile) -> BusinessProfile:
     """Replace the tenant's profile; the knowledge base answers from the new one on its next search."""
     # Every profile field is always written (empty text included), so `$set` replaces the whole form.
     fields = profile.model_dump()

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import bm25s
-from pymongo.asynchronous.database import AsyncDatabase
 
 from knowledge.campaigns import campaign_passages
 from knowledge.catalog import build_catalog_facts, owner_texts
 from knowledge.concepts import concepts_in
+from knowledge.db import Db
 from knowledge.language import STOPWORDS, WORD_CHARS, detect_language, fold, split_words, stem_words, stop_words
 from knowledge.models import (
     Amount,
@@ -240,7 +240,7 @@ class KnowledgeIndex:
         """How many tenants' indexes this process holds in memory."""
         return len(self._entries)
 
-    async def _entry(self, db: AsyncDatabase, tenant_id: str, fresh_since: float | None = None) -> _TenantEntry:
+    async def _entry(self, db: Db, tenant_id: str, fresh_since: float | None = None) -> _TenantEntry:
         """The tenant's current entry. With `fresh_since` (a time.monotonic() reading), a version check that
         began after that moment stands in for a new one: it saw every change committed before it."""
         key = (db.name, tenant_id)
@@ -282,9 +282,7 @@ class KnowledgeIndex:
     def _confirm(self, key: tuple[str, str], checked_at: float) -> None:
         self._confirmed_at[key] = max(checked_at, self._confirmed_at.get(key, -1.0))
 
-    async def search(
-        self, db: AsyncDatabase, tenant_id: str, query: str, *, k: int = 5, platform: str | None = None
-    ) -> list[Passage]:
+    async def search(self, db: Db, tenant_id: str, query: str, *, k: int = 5, platform: str | None = None) -> list[Passage]:
         """The k passages that best answer `query`. With `platform`, only campaigns visible there appear;
         without it (the owner's view) every active campaign does."""
         entry = await self._entry(db, tenant_id)
@@ -294,7 +292,7 @@ class KnowledgeIndex:
 
     async def for_turn(
         self,
-        db: AsyncDatabase,
+        db: Db,
         tenant_id: str,
         query: str | Sequence[str],
         *,
@@ -311,7 +309,7 @@ class KnowledgeIndex:
         passages = fused_search(entry.index, queries, k, platform) if entry.index is not None else []
         return TurnKnowledge(profile=entry.knowledge.profile, facts=facts, passages=passages)
 
-    async def document_languages(self, db: AsyncDatabase, tenant_id: str, *, fresh_since: float | None = None) -> list[str]:
+    async def document_languages(self, db: Db, tenant_id: str, *, fresh_since: float | None = None) -> list[str]:
         """The languages the tenant's documents (else its profile) are written in."""
         entry = await self._entry(db, tenant_id, fresh_since)
         return list(entry.index.languages) if entry.index is not None else []
@@ -323,9 +321,7 @@ class KnowledgeIndex:
             entry.facts[platform] = facts
         return facts.model_copy(deep=True)  # the cached copy stays as built whatever a caller does
 
-    async def catalog_facts(
-        self, db: AsyncDatabase, tenant_id: str, platform: str, *, fresh_since: float | None = None
-    ) -> CatalogFacts:
+    async def catalog_facts(self, db: Db, tenant_id: str, platform: str, *, fresh_since: float | None = None) -> CatalogFacts:
         """The catalog facts for `platform`, as knowledge.catalog.catalog_facts, kept per knowledge version."""
         platform = getattr(platform, "value", platform)
         return self._facts(await self._entry(db, tenant_id, fresh_since), platform)

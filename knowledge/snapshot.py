@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from knowledge.campaigns import list_campaigns
+from knowledge.db import Db
 from knowledge.models import BusinessProfile, Campaign, Passage
 from knowledge.profiles import get_profile
 from knowledge.store import CHUNKS
@@ -20,14 +19,14 @@ class TenantKnowledge:
     chunks: list[Passage]  # document chunks, in document and reading order
 
 
-async def document_chunks(db: AsyncDatabase, tenant_id: str) -> list[Passage]:
+async def document_chunks(db: Db, tenant_id: str) -> list[Passage]:
     cursor = (
         db[CHUNKS].find({"tenant_id": tenant_id}, {"text": 1, "source": 1, "title": 1}).sort([("document_id", 1), ("ordinal", 1)])
     )
     return [Passage(text=doc["text"], source=doc["source"], title=doc.get("title", "")) async for doc in cursor]
 
 
-async def load_tenant_knowledge(db: AsyncDatabase, tenant_id: str) -> TenantKnowledge:
+async def load_tenant_knowledge(db: Db, tenant_id: str) -> TenantKnowledge:
     return TenantKnowledge(
         tenant_id=tenant_id,
         profile=await get_profile(db, tenant_id),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pymongo import ASCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
+
+from knowledge.db import Db
 
 PROFILES = "profiles"  # _id = tenant_id
 CAMPAIGNS = "campaigns"
@@ -25,7 +26,7 @@ _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
 }
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     """Create the knowledge collections' indexes (idempotent). Profiles and versions are read by _id only."""
     for collection, indexes in _INDEXES.items():
         await db[collection].create_indexes([IndexModel(keys) for keys in indexes])
@@ -45,7 +46,7 @@ def as_utc(moment: datetime) -> datetime:
 TENANT_COLLECTIONS = (PROFILES, CAMPAIGNS, DOCUMENTS, CHUNKS, VERSIONS)
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     """Remove everything the knowledge base holds for the tenant (a deleted account); returns the count.
     Chunks go before their documents, as when one document is deleted."""
     removed = 0

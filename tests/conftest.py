@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import redis.asyncio as aioredis
 from pymongo import AsyncMongoClient
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.runtime.embedded import EmbeddedServer, start_mongo, start_redis
+from knowledge.db import Db
 
 # Real webhook bodies collected from other projects live beside the repository (`../shared/real-payloads`) in
 # the workplace's CI, or wherever REAL_PAYLOADS_DIR points; a fresh clone without them skips those tests.
@@ -73,7 +73,7 @@ async def mongo_client(mongo_uri: str) -> AsyncIterator[AsyncMongoClient]:
 
 
 @pytest.fixture
-async def db(mongo_client: AsyncMongoClient, db_name: str) -> AsyncIterator[AsyncDatabase]:
+async def db(mongo_client: AsyncMongoClient, db_name: str) -> AsyncIterator[Db]:
     database = mongo_client[db_name]
     yield database
     await mongo_client.drop_database(db_name)
@@ -126,7 +126,7 @@ async def api_graph(aiohttp_server):
 
 
 @pytest.fixture
-async def api(aiohttp_client, make_settings, redis, api_graph):
+async def api(aiohttp_client, make_settings, redis, api_graph):  # noqa: ARG001 # requested for what it sets up
     """A test client of the whole web app (no background worker), on this test's database."""
     from tests.whole_app import create_app
 

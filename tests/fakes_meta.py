@@ -29,6 +29,33 @@ class GraphCall:
     headers: dict[str, str]
 
 
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    """The call's JSON body ({} for none, or one that is not JSON)."""
+    if not request.body_exists:
+        return {}
+    try:  # (read already by a wrapping fake, it is read again from aiohttp's cache)
+        body: dict[str, Any] = await request.json()
+    except ValueError:
+        return {}
+    return body
+
+
+def _sent(body: dict[str, Any], n: int, comment_id: str) -> web.Response:
+    """Meta's answer to the n-th send: WhatsApp's shape, or the page Send API's."""
+    if "messaging_product" in body:
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": body.get("to") or body.get("recipient"), "wa_id": body.get("to", "")}],
+                "messages": [{"id": f"wamid.OUT{n}"}],
+            }
+        )
+    # A private reply names the commenter by the id the page's thread with them has.
+    recipient_object = body.get("recipient") if isinstance(body.get("recipient"), dict) else {}
+    recipient = recipient_object.get("id") or (f"PSID_{comment_id}" if comment_id else "")
+    return web.json_response({"recipient_id": recipient, "message_id": f"m_out_{n}"})
+
+
 @dataclass
 class FakeGraph:
     """`fail_next` holds (status, body) answers used before normal ones, `failing` one used for every call while it is
@@ -103,13 +130,8 @@ class FakeGraph:
             await asyncio.sleep(0.02)
         return self.sends()
 
-    async def handle(self, request: web.Request) -> web.Response:
-        body: dict[str, Any] = {}
-        if request.body_exists:  # (read already by a wrapping fake, it is read again from aiohttp's cache)
-            try:
-                body = await request.json()
-            except ValueError:
-                body = {}
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        body = await _json_body(request)
         self.calls.append(GraphCall(request.method, request.path, dict(request.query), body, dict(request.headers)))
         token = request.query.get("access_token") or request.headers.get("Authorization", "").removeprefix("Bearer ")
         if token and self.refuses(token):
@@ -126,14 +148,9 @@ class FakeGraph:
             )
         if request.method == "GET" and (served := await self._media(request, token)) is not None:
             return served
-        account = _ACCOUNT_PATH.fullmatch(request.path)
-        if request.method == "GET" and account and request.query.get("fields", "").startswith("id,"):
-            account_id = self.aliases.get(account.group(1), account.group(1))
-            if "verified_name" in request.query["fields"]:
-                return web.json_response(
-                    {"id": account_id, "display_phone_number": "+1 555 000 1111", "verified_name": f"Business {account_id}"}
-                )
-            return web.json_response({"id": account_id, "name": f"Page {account_id}"})
+        account = self._account_check(request)
+        if account is not None:
+            return account
         failure = self.fail_next.pop(0) if self.fail_next else self.failing
         # Meta's page sends name a recipient object; a WhatsApp send to a user id names it as a string.
         recipient_object = body.get("recipient") if isinstance(body.get("recipient"), dict) else {}
@@ -153,26 +170,19 @@ class FakeGraph:
             status, error = failure
             return web.json_response(error, status=status)
         if n:
-            if "messaging_product" in body:
-                return web.json_response(
-                    {
-                        "messaging_product": "whatsapp",
-                        "contacts": [{"input": body.get("to") or body.get("recipient"), "wa_id": body.get("to", "")}],
-                        "messages": [{"id": f"wamid.OUT{n}"}],
-                    }
-                )
-            # A private reply names the commenter by the id the page's thread with them has.
-            recipient = recipient_object.get("id") or (f"PSID_{comment_id}" if comment_id else "")
-            return web.json_response({"recipient_id": recipient, "message_id": f"m_out_{n}"})
-        if failure is None and request.method == "GET" and request.path.endswith(("/comments", "/replies")):
-            # The answers under a comment: the public replies taken for it, written by `answers_by`.
-            comment = request.path.split("/")[-2]
-            taken = [c for c in self.answered_comments if c == comment]
-            return web.json_response({"data": [{"id": f"{comment}_reply", "from": {"id": self.answers_by}} for _ in taken]})
-        if failure is None and request.method == "POST" and request.path.endswith(("/comments", "/replies")):
-            self.answered_comments.append(request.path.split("/")[-2])
-            return web.json_response({"id": f"{request.path.split('/')[-2]}_reply"})
+            return _sent(body, n, comment_id)
+        if request.path.endswith(("/comments", "/replies")):
+            return self._public_replies(request)
         return web.json_response({"success": True})
+
+    def _public_replies(self, request: web.Request) -> web.Response:
+        """A public reply under a comment is taken; the answers under it are listed, written by `answers_by`."""
+        comment = request.path.split("/")[-2]
+        if request.method == "POST":
+            self.answered_comments.append(comment)
+            return web.json_response({"id": f"{comment}_reply"})
+        taken = [c for c in self.answered_comments if c == comment]
+        return web.json_response({"data": [{"id": f"{comment}_reply", "from": {"id": self.answers_by}} for _ in taken]})
 
     def media_downloads(self) -> list[GraphCall]:
         return [c for c in self.calls if "/media-download/" in c.path or c.path.startswith("/cdn/")]
@@ -217,6 +227,18 @@ class FakeGraph:
             except ConnectionResetError:  # the reader stopped: the file was refused
                 break
         return response
+
+    def _account_check(self, request: web.Request) -> web.Response | None:
+        """Meta's answer to the account check made at connection (`GET /{id}?fields=id,...`); None for any other call."""
+        account = _ACCOUNT_PATH.fullmatch(request.path)
+        if not (request.method == "GET" and account and request.query.get("fields", "").startswith("id,")):
+            return None
+        account_id = self.aliases.get(account.group(1), account.group(1))
+        if "verified_name" in request.query["fields"]:
+            return web.json_response(
+                {"id": account_id, "display_phone_number": "+1 555 000 1111", "verified_name": f"Business {account_id}"}
+            )
+        return web.json_response({"id": account_id, "name": f"Page {account_id}"})
 
     def app(self) -> web.Application:
         app = web.Application()

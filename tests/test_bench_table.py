@@ -9,8 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _harness import Row  # noqa: E402
+
 from bench.__main__ import Result, defines_rows, discover, table  # noqa: E402
-from bench._harness import Row  # noqa: E402
 
 
 def test_a_bench_joins_the_table_by_defining_rows_at_its_top_level(tmp_path: Path) -> None:

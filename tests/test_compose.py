@@ -25,7 +25,7 @@ def services(compose: dict[str, Any]) -> dict[str, Any]:
     return compose["services"]
 
 
-def platform_command(command: list[str]):  # type: ignore[no-untyped-def]
+def platform_command(command: list[str]):
     """The command as `python -m bot` reads it (argparse exits on anything it does not know)."""
     assert command[:3] == ["python", "-m", "bot"], command
     return _parser().parse_args(command[3:])

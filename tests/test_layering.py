@@ -158,7 +158,7 @@ ROOMS: dict[str, Room] = {
         "roles, invitations, who did what",
         {
             "bot.runtime": RUNTIME_DOOR,
-            "knowledge": ("knowledge.domain_errors",),
+            "knowledge": ("knowledge.domain_errors", "knowledge.db"),
             **{room: ANY for room in ("dashboard", "dashboard.api", "dashboard.pages", "dashboard.i18n")},
         },
         ("aiohttp", "pymongo"),

@@ -32,8 +32,9 @@ async def send_raw(host: str, port: int, request: bytes) -> bytes:
     return answer
 
 
+@pytest.mark.usefixtures("redis")
 async def test_two_content_type_headers_get_a_400_and_one_warning_line(
-    aiohttp_server, make_settings, redis, caplog: pytest.LogCaptureFixture
+    aiohttp_server, make_settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     from tests.whole_app import create_app
 
@@ -75,7 +76,8 @@ def head_of(answer: bytes) -> tuple[int, dict[str, str]]:
     return int(lines[0].split(" ")[1]), headers
 
 
-async def test_the_parsers_400_carries_the_security_headers_every_answer_carries(make_settings, redis) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_the_parsers_400_carries_the_security_headers_every_answer_carries(make_settings) -> None:
     """Served as `python -m bot serve` serves: a malformed request line or header is refused by aiohttp's own
     parser before any route, and its 400 still carries the policy, nosniff, framing and referrer headers."""
     from bot.runtime.embedded import free_port

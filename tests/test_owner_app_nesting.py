@@ -24,7 +24,7 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     for name in OWNER_MIDDLEWARES:
         original = getattr(owner_web, name)
 
-        def spy(original=original, noted=paths[name]):  # type: ignore[no-untyped-def]
+        def spy(original=original, noted=paths[name]):
             @web.middleware
             async def noting(request: web.Request, handler: Handler) -> web.StreamResponse:
                 noted.append(request.path)
@@ -36,7 +36,8 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     return paths
 
 
-async def test_a_webhook_runs_none_of_the_owner_middlewares(aiohttp_client, make_settings, redis, seen) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_a_webhook_runs_none_of_the_owner_middlewares(aiohttp_client, make_settings, seen) -> None:
     client = await aiohttp_client(create_app(make_settings(), run_worker=False))
     raw, headers = signed(messenger_text("hello"))
     # A cookie and a cross-site origin the owner side would look at: the webhook never shows them to it.
@@ -54,11 +55,12 @@ async def test_a_webhook_runs_none_of_the_owner_middlewares(aiohttp_client, make
     assert all(paths[0] == "/login" for paths in seen.values()), seen
 
 
-async def test_the_owner_side_holds_one_key_per_dependency(aiohttp_client, make_settings, redis) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_the_owner_side_holds_one_key_per_dependency(aiohttp_client, make_settings) -> None:
     from bot.runtime.host import CIPHER, CLOCK, DATABASE, GRAPH, KNOWLEDGE, REDIS, SERVICES
 
     client = await aiohttp_client(create_app(make_settings(), run_worker=False))
-    platform, owner = client.server.app, owner_app_of(client.server.app)
+    platform, owner = client.app, owner_app_of(client.app)
     services = platform[SERVICES]
     assert (owner[DATABASE], owner[REDIS], owner[CLOCK]) == (services.db, services.redis, services.clock)
     assert (owner[GRAPH], owner[CIPHER], owner[KNOWLEDGE]) == (services.graph, services.cipher, services.knowledge)

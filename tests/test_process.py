@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -85,7 +86,7 @@ def wait_no_servers(data_dir: Path, timeout: float = 5.0) -> dict[int, str]:
     return alive
 
 
-def http(method: str, url: str, body: dict | None = None, token: str = "") -> tuple[int, object, str]:
+def http(method: str, url: str, body: dict | None = None, token: str = "") -> tuple[int, Any, str]:
     """(status, parsed JSON or text, content type) of one request."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)

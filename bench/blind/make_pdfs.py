@@ -95,7 +95,7 @@ def build(spec: dict[str, Any], path: Path) -> None:
     flowables = story(spec, layout)
     pages: list[int] = []
 
-    def furniture(canvas: Any, doc: Any) -> None:
+    def furniture(canvas: Any, _doc: Any) -> None:  # reportlab's page callback: (canvas, document)
         canvas.saveState()
         canvas.setFont("Sans", 8)
         canvas.drawString(20 * mm, A4[1] - 12 * mm, header)

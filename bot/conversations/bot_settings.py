@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import zone_of
+from knowledge.db import Db
 
 
 class BotSettings(BaseModel):
@@ -41,12 +41,12 @@ def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones()) | {"UTC"}
 
 
-async def get_bot_settings(db: AsyncDatabase, tenant_id: str) -> BotSettings:
+async def get_bot_settings(db: Db, tenant_id: str) -> BotSettings:
     doc = await db.engine_settings.find_one({"_id": tenant_id, "tenant_id": tenant_id})
     return BotSettings(**{k: v for k, v in (doc or {}).items() if k in BotSettings.model_fields})
 
 
-async def save_bot_settings(db: AsyncDatabase, tenant_id: str, settings: BotSettings) -> BotSettings:
+async def save_bot_settings(db: Db, tenant_id: str, settings: BotSettings) -> BotSettings:
     await db.engine_settings.replace_one(
         {"_id": tenant_id, "tenant_id": tenant_id},
         {"_id": tenant_id, "tenant_id": tenant_id, **settings.model_dump()},

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations.records import Conversation, ConversationStatus
 from bot.outbound_webhooks.outbox import emit
 from bot.outbound_webhooks.payloads import ConversationData
+from knowledge.db import Db
 
 # A customer who said STOP has ended the conversation as surely as an owner who closed it.
 ENDED = frozenset({ConversationStatus.closed, ConversationStatus.opted_out})
 
 
-async def tell_status(
-    db: AsyncDatabase, conversation: Conversation, status: ConversationStatus, turn_id: str, now: datetime
-) -> None:
+async def tell_status(db: Db, conversation: Conversation, status: ConversationStatus, turn_id: str, now: datetime) -> None:
     """Keyed by the turn that changed the status, so a retried turn is one event."""
     if status == conversation.status:
         return

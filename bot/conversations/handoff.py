@@ -6,14 +6,13 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.records import Conversation, ConversationStatus, InboundState, Message
 from bot.conversations.sending import ReplySender, SendOutcome
 from bot.sales.counters import bump_daily, day_of
 from channels.accounts import find_by_platform_account
+from knowledge.db import Db
 from knowledge.domain_errors import Conflict
 
 
@@ -21,7 +20,7 @@ class HandoffError(Conflict):
     """A person's answer that cannot go out as things stand (the channel is gone)."""
 
 
-async def take_over(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Conversation | None:
+async def take_over(db: Db, tenant_id: str, conversation_id: str) -> Conversation | None:
     """The bot stays silent until release; pending customer messages wait for the person.
 
     A customer who opted out stays opted out: the owner can still read and answer, but a later release
@@ -33,7 +32,7 @@ async def take_over(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> 
     return await convs.update_conversation(db, tenant_id, conversation_id, status=ConversationStatus.human, paused_until=None)
 
 
-async def release(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Conversation | None:
+async def release(db: Db, tenant_id: str, conversation_id: str) -> Conversation | None:
     """The bot picks up from here; messages a person already saw are not answered again."""
     conversation = await convs.get_conversation(db, tenant_id, conversation_id)
     if conversation is None:
@@ -49,7 +48,7 @@ async def release(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Co
 
 
 async def human_reply(
-    db: AsyncDatabase, sender: ReplySender, tenant_id: str, conversation_id: str, text: str, *, now: datetime, zone: ZoneInfo
+    db: Db, sender: ReplySender, tenant_id: str, conversation_id: str, text: str, *, now: datetime, zone: ZoneInfo
 ) -> tuple[Message, SendOutcome] | None:
     """An owner's answer: sent through the channel and counted with the bot's; the conversation stays with the person."""
     conversation = await convs.get_conversation(db, tenant_id, conversation_id)
@@ -69,7 +68,7 @@ async def human_reply(
     return message, outcome
 
 
-async def count_person_answer(db: AsyncDatabase, conversation: Conversation, *, now: datetime, zone: ZoneInfo) -> None:
+async def count_person_answer(db: Db, conversation: Conversation, *, now: datetime, zone: ZoneInfo) -> None:
     """A person's answer that reached the customer counts like the bot's: the messages it answers (those held for
     the person), and on a conversation's first answer how long the customer waited."""
     tenant_id = conversation.tenant_id

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.conversations.records import (
@@ -24,6 +23,7 @@ from bot.conversations.records import (
 )
 from bot.conversations.store import advance_time, utcnow
 from channels.events import InboundMessage, StandaloneReferral
+from knowledge.db import Db
 
 _message = message_from_doc
 
@@ -46,7 +46,7 @@ def message_time(event: InboundMessage | StandaloneReferral, now: datetime) -> d
 
 
 async def record_inbound(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     conversation: Conversation,
     event: InboundMessage,
@@ -95,7 +95,7 @@ async def record_inbound(
     return _message(doc), True
 
 
-async def pending_inbound(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> list[Message]:
+async def pending_inbound(db: Db, tenant_id: str, conversation_id: str) -> list[Message]:
     cursor = db.messages.find(
         {"tenant_id": tenant_id, "conversation_id": conversation_id, "state": InboundState.pending.value}
     ).sort("at", ASCENDING)
@@ -103,7 +103,7 @@ async def pending_inbound(db: AsyncDatabase, tenant_id: str, conversation_id: st
 
 
 async def mark_inbound(
-    db: AsyncDatabase, tenant_id: str, message_ids: list[str], state: str, *, intent: str = "", confidence: float = 0.0
+    db: Db, tenant_id: str, message_ids: list[str], state: str, *, intent: str = "", confidence: float = 0.0
 ) -> None:
     fields: dict[str, Any] = {"state": state}
     if intent:
@@ -112,7 +112,7 @@ async def mark_inbound(
 
 
 async def record_outbound_once(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     conversation_id: str,
     *,
@@ -169,14 +169,14 @@ async def record_outbound_once(
     return _message(doc), True
 
 
-async def record_outbound(db: AsyncDatabase, tenant_id: str, conversation_id: str, **fields: Any) -> Message:
+async def record_outbound(db: Db, tenant_id: str, conversation_id: str, **fields: Any) -> Message:
     """Store a message sent to the customer (see `record_outbound_once`)."""
     message, _ = await record_outbound_once(db, tenant_id, conversation_id, **fields)
     return message
 
 
 async def hold_unconfirmed_reply(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     conversation_id: str,
     *,
@@ -226,7 +226,7 @@ async def hold_unconfirmed_reply(
     return _message(stored or doc)
 
 
-async def confirm_reply_part(db: AsyncDatabase, tenant_id: str, message_id: str, part: int, platform_message_id: str) -> bool:
+async def confirm_reply_part(db: Db, tenant_id: str, message_id: str, part: int, platform_message_id: str) -> bool:
     """Meta reported part `part` of a turn's reply as sent (so every earlier part went too)."""
     update: dict[str, Any] = {"$max": {"parts_confirmed": part + 1}}
     if part == 0 and platform_message_id:
@@ -235,26 +235,26 @@ async def confirm_reply_part(db: AsyncDatabase, tenant_id: str, message_id: str,
     return result.matched_count == 1
 
 
-async def purge_messages_before(db: AsyncDatabase, cutoff: datetime) -> int:
+async def purge_messages_before(db: Db, cutoff: datetime) -> int:
     """Delete every message (any tenant's) written before `cutoff`; the count deleted. Conversations, leads and
     the day's counters stay: the numbers an owner reads do not depend on the texts."""
     result = await db.messages.delete_many({"at": {"$lt": cutoff}})
     return int(result.deleted_count)
 
 
-async def get_message(db: AsyncDatabase, tenant_id: str, message_id: str) -> Message | None:
+async def get_message(db: Db, tenant_id: str, message_id: str) -> Message | None:
     doc = await db.messages.find_one({"_id": message_id, "tenant_id": tenant_id})
     return _message(doc) if doc else None
 
 
-async def recent_messages(db: AsyncDatabase, tenant_id: str, conversation_id: str, *, limit: int = 20) -> list[Message]:
+async def recent_messages(db: Db, tenant_id: str, conversation_id: str, *, limit: int = 20) -> list[Message]:
     cursor = db.messages.find({"tenant_id": tenant_id, "conversation_id": conversation_id}).sort("at", DESCENDING).limit(limit)
     messages = [_message(doc) async for doc in cursor]
     messages.reverse()
     return messages
 
 
-async def all_messages(db: AsyncDatabase, tenant_id: str, conversation_id: str, *, limit: int = 500) -> list[Message]:
+async def all_messages(db: Db, tenant_id: str, conversation_id: str, *, limit: int = 500) -> list[Message]:
     cursor = db.messages.find({"tenant_id": tenant_id, "conversation_id": conversation_id}).sort("at", ASCENDING).limit(limit)
     return [_message(doc) async for doc in cursor]
 
@@ -268,7 +268,7 @@ def _rank(delivery: str) -> int:
 
 
 async def update_delivery(
-    db: AsyncDatabase, tenant_id: str, platform_message_id: str, status: str, *, error_code: int = 0, error_title: str = ""
+    db: Db, tenant_id: str, platform_message_id: str, status: str, *, error_code: int = 0, error_title: str = ""
 ) -> Message | None:
     """Apply a receipt or status; never downgrade (read stays read when `delivered` comes late)."""
     doc = await db.messages.find_one({"tenant_id": tenant_id, "platform_message_id": platform_message_id, "direction": "out"})
@@ -287,7 +287,7 @@ async def update_delivery(
     return _message(doc)
 
 
-async def mark_read_up_to(db: AsyncDatabase, tenant_id: str, conversation_id: str, watermark: datetime, status: str) -> None:
+async def mark_read_up_to(db: Db, tenant_id: str, conversation_id: str, watermark: datetime, status: str) -> None:
     """Messenger receipts carry a watermark: every earlier outbound message was delivered or read."""
     ranks = [name.value for name, rank in DELIVERY_RANK.items() if rank < DELIVERY_RANK[Delivery(status)]]
     await db.messages.update_many(

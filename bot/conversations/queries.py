@@ -11,16 +11,16 @@ import re
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.records import Conversation, ConversationDelivery, InboundState, conversation_from_doc
+from knowledge.db import Db
 
 # A stage filter joins through the leads; this many of that stage's latest leads are looked at.
 STAGE_JOIN_LIMIT = 5000
 
 
 async def find_conversations(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     *,
     status: str = "",
@@ -49,7 +49,7 @@ async def find_conversations(
     return [conversation_from_doc(doc) async for doc in cursor]
 
 
-async def conversation_ids_at_stage(db: AsyncDatabase, tenant_id: str, stage: str) -> list[str]:
+async def conversation_ids_at_stage(db: Db, tenant_id: str, stage: str) -> list[str]:
     """The conversations whose lead is at `stage` (the latest leads first, at most STAGE_JOIN_LIMIT)."""
     cursor = (
         db.leads.find({"tenant_id": tenant_id, "stage": stage}, {"conversation_id": 1})
@@ -65,7 +65,7 @@ WAITING_STATES = (InboundState.pending.value, InboundState.held.value)
 SEARCH_LIMIT = 500
 
 
-async def waiting_conversation_ids(db: AsyncDatabase, tenant_id: str) -> list[str]:
+async def waiting_conversation_ids(db: Db, tenant_id: str) -> list[str]:
     """Conversations whose customer's last message has no reply yet: a message still waiting (for the bot or a
     person), or a reply that did not reach them."""
     # A find, not `distinct`: the embedded server's distinct ignores an `$in` filter.
@@ -74,7 +74,7 @@ async def waiting_conversation_ids(db: AsyncDatabase, tenant_id: str) -> list[st
     return sorted({doc["conversation_id"] async for doc in waiting} | {doc["_id"] async for doc in failed})
 
 
-async def matching_conversation_ids(db: AsyncDatabase, tenant_id: str, words: str) -> list[str]:
+async def matching_conversation_ids(db: Db, tenant_id: str, words: str) -> list[str]:
     """Conversations whose customer's name (as the channel gave it, or as the lead holds it) or whose messages hold
     `words`, in any case."""
     pattern = {"$regex": re.escape(words.strip()), "$options": "i"}
@@ -93,7 +93,7 @@ async def matching_conversation_ids(db: AsyncDatabase, tenant_id: str, words: st
     return list(found)[:SEARCH_LIMIT]
 
 
-async def changed_since(db: AsyncDatabase, tenant_id: str, since_ms: int, *, limit: int = 100) -> list[Conversation]:
+async def changed_since(db: Db, tenant_id: str, since_ms: int, *, limit: int = 100) -> list[Conversation]:
     """Conversations whose newest message, status or delivery changed after `since_ms`, oldest message first."""
     query = {
         "tenant_id": tenant_id,
@@ -103,7 +103,7 @@ async def changed_since(db: AsyncDatabase, tenant_id: str, since_ms: int, *, lim
     return [conversation_from_doc(doc) async for doc in cursor]
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     """Indexes of these reads beyond the store's own: the inbox's campaign filter."""
     await db.conversations.create_indexes(
         [

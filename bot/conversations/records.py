@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, Field
 
-from bot.conversations.source import ConversationSource
+from bot.sales.attribution import ConversationSource
 
 
 class ConversationStatus(StrEnum):
@@ -83,6 +83,44 @@ TIME_FIELDS = (
     "read_at",
     "source_at",
 )
+
+
+class ConversationChanges(TypedDict, total=False):
+    """A change to a stored conversation (`store.update_conversation`): each field given is written, None removes
+    it (nothing is stored as null, and it reads back as its default); a field not given stays as it is."""
+
+    customer_name: str | None
+    customer_id: str  # a WhatsApp customer who changed number, or now hides it (their business-scoped user id)
+    customer_user_id: str | None
+    status: ConversationStatus
+    campaign_id: str | None
+    last_customer_at: datetime | None
+    paused_until: datetime | None
+    first_reply_at: datetime | None
+    customer_replied: bool | None
+    complained: bool | None
+    referral_ref: str | None
+    source_at: datetime | None
+    last_error: str | None
+    last_error_code: int | None
+    delivery: ConversationDelivery | None
+    delivery_problem: str | None
+    delivery_since: datetime | None
+    failed_message_id: str | None
+    deadletter_id: str | None
+    changed_at: datetime | None
+    read_at: datetime | None
+
+
+class NewConversationFields(TypedDict, total=False):
+    """What a new conversation may be created with besides its customer (`store.create_conversation`)."""
+
+    campaign_id: str
+    customer_user_id: str
+    referral_ref: str
+    last_customer_at: datetime
+    last_message_at: datetime
+    demo: bool  # sample history of the demo tenant, which its deletion and the charts tell apart
 
 
 def to_ms(at: datetime) -> int:

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
@@ -46,6 +44,7 @@ from channels.outbound import split_part_reference
 from channels.pacing import SendPacer
 from channels.problems import CHANNEL_PROBLEMS, PASSING_PROBLEMS, problem_of
 from channels.registry import channel_for_platform
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +129,7 @@ class ReplySender:
 
     def __init__(
         self,
-        db: AsyncDatabase,
+        db: Db,
         graph: GraphClient,
         cipher: TokenCipher,
         pacer: SendPacer,

@@ -12,17 +12,17 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.sales.attribution import ConversationSource
+from knowledge.db import Db
 
 
 def to_ms(at: datetime) -> int:
     return int(at.timestamp() * 1000)
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db.conversation_sources.create_indexes(
         [
             IndexModel([("tenant_id", ASCENDING), ("kind", ASCENDING), ("at_ms", ASCENDING)]),
@@ -31,9 +31,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     )
 
 
-async def record_referral(
-    db: AsyncDatabase, tenant_id: str, conversation_id: str, source: ConversationSource, *, at: datetime
-) -> bool:
+async def record_referral(db: Db, tenant_id: str, conversation_id: str, source: ConversationSource, *, at: datetime) -> bool:
     """Attribute the conversation to `source`, received at `at` (the customer's first message after the click).
 
     True when this referral is the conversation's attribution (the first, or the same one delivered again);
@@ -64,7 +62,7 @@ def source_of(doc: dict[str, Any]) -> ConversationSource:
     return ConversationSource.model_validate({k: v for k, v in doc.items() if k in ConversationSource.model_fields})
 
 
-async def _copy_onto(db: AsyncDatabase, tenant_id: str, conversation_id: str, winner: dict[str, Any]) -> None:
+async def _copy_onto(db: Db, tenant_id: str, conversation_id: str, winner: dict[str, Any]) -> None:
     stored = source_of(winner).stored()
     await db.conversations.update_one(
         {"_id": conversation_id, "tenant_id": tenant_id}, {"$set": {"source": stored, "source_at_ms": winner["at_ms"]}}
@@ -75,5 +73,5 @@ async def _copy_onto(db: AsyncDatabase, tenant_id: str, conversation_id: str, wi
     )
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     return (await db.conversation_sources.delete_many({"tenant_id": tenant_id})).deleted_count

@@ -5,11 +5,11 @@ times. This store also owns the `messages` collection's indexes; the messages th
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.conversations import source, voice_clips
@@ -17,14 +17,17 @@ from bot.conversations.records import (
     NEVER,
     TIME_FIELDS,
     Conversation,
+    ConversationChanges,
     ConversationDelivery,
     ConversationStatus,
     Delivery,
     InboundState,
+    NewConversationFields,
     conversation_from_doc,
     message_from_doc,
     to_ms,
 )
+from knowledge.db import Db
 
 _conversation = conversation_from_doc
 _message = message_from_doc
@@ -37,7 +40,7 @@ COMMENT_REPLIES = "comment_replies"
 COMMENTS_RECEIVED = "comments_received"
 
 
-async def recent_comment_replies(db: AsyncDatabase, tenant_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
+async def recent_comment_replies(db: Db, tenant_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
     """The tenant's latest comment replies, newest first, as stored."""
     cursor = db[COMMENT_REPLIES].find({"tenant_id": tenant_id}).sort("at", DESCENDING).limit(limit)
     return [doc async for doc in cursor]
@@ -47,7 +50,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db.conversations.create_indexes(
         [
             IndexModel([("platform", ASCENDING), ("account_id", ASCENDING), ("customer_id", ASCENDING)], unique=True),
@@ -88,7 +91,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     )
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     """Remove the tenant's conversations and messages (a deleted account); messages first, so nothing is left
     pointing at a conversation that is gone."""
     removed = (await db.messages.delete_many({"tenant_id": tenant_id})).deleted_count
@@ -100,7 +103,7 @@ async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
     return removed
 
 
-async def advance_time(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: datetime, name: str) -> None:
+async def advance_time(db: Db, tenant_id: str, conversation_id: str, at: datetime, name: str) -> None:
     """Move a time field forward only."""
     ms = to_ms(at)
     await db.conversations.update_one(
@@ -108,13 +111,13 @@ async def advance_time(db: AsyncDatabase, tenant_id: str, conversation_id: str, 
     )
 
 
-async def mark_read(db: AsyncDatabase, tenant_id: str, conversation_id: str, at: datetime) -> None:
+async def mark_read(db: Db, tenant_id: str, conversation_id: str, at: datetime) -> None:
     """Someone of the team opened the conversation at `at` (the mark only moves forward; `$max` sets it the first time)."""
     await db.conversations.update_one({"_id": conversation_id, "tenant_id": tenant_id}, {"$max": {"read_at_ms": to_ms(at)}})
 
 
 async def open_conversation(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     platform: str,
     account_id: str,
@@ -135,7 +138,7 @@ async def open_conversation(
 
 
 async def create_conversation(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     platform: str,
     account_id: str,
@@ -143,7 +146,7 @@ async def create_conversation(
     customer_name: str = "",
     *,
     now: datetime | None = None,
-    **fields: Any,
+    **fields: Unpack[NewConversationFields],
 ) -> tuple[Conversation, bool]:
     """Insert a new conversation with `fields` set (its campaign and first message's time, say, so they cost
     no second write); if another worker created it first, theirs and False."""
@@ -172,7 +175,7 @@ async def create_conversation(
 
 
 async def get_or_create_conversation(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     platform: str,
     account_id: str,
@@ -185,9 +188,7 @@ async def get_or_create_conversation(
     return conversation
 
 
-async def find_conversation(
-    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str
-) -> Conversation | None:
+async def find_conversation(db: Db, tenant_id: str, platform: str, account_id: str, customer_id: str) -> Conversation | None:
     doc = await db.conversations.find_one(
         {"tenant_id": tenant_id, "platform": platform, "account_id": account_id, "customer_id": customer_id}
     )
@@ -195,7 +196,7 @@ async def find_conversation(
 
 
 async def find_customer_conversation(
-    db: AsyncDatabase, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_user_id: str = ""
+    db: Db, tenant_id: str, platform: str, account_id: str, customer_id: str, customer_user_id: str = ""
 ) -> Conversation | None:
     """The customer's conversation, by the id the message names or else by their business-scoped user id: a
     WhatsApp customer who hides their number now (or shows it again) is still the same conversation."""
@@ -208,7 +209,7 @@ async def find_customer_conversation(
     return _conversation(doc) if doc else None
 
 
-async def move_customer(db: AsyncDatabase, conversation: Conversation, new_customer_id: str) -> Conversation | None:
+async def move_customer(db: Db, conversation: Conversation, new_customer_id: str) -> Conversation | None:
     """The conversation now goes to `new_customer_id` (the customer's new number, or their user id when the number
     is hidden), and so does its lead. None, and nothing changed, when that id has a conversation of its own."""
     taken = await find_conversation(db, conversation.tenant_id, conversation.platform, conversation.account_id, new_customer_id)
@@ -224,13 +225,13 @@ async def move_customer(db: AsyncDatabase, conversation: Conversation, new_custo
     return moved
 
 
-async def get_conversation(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Conversation | None:
+async def get_conversation(db: Db, tenant_id: str, conversation_id: str) -> Conversation | None:
     doc = await db.conversations.find_one({"_id": conversation_id, "tenant_id": tenant_id})
     return _conversation(doc) if doc else None
 
 
 async def list_conversations(
-    db: AsyncDatabase, tenant_id: str, *, status: str = "", platform: str = "", limit: int = 50, skip: int = 0
+    db: Db, tenant_id: str, *, status: str = "", platform: str = "", limit: int = 50, skip: int = 0
 ) -> list[Conversation]:
     query: dict[str, Any] = {"tenant_id": tenant_id}
     if status:
@@ -241,7 +242,9 @@ async def list_conversations(
     return [_conversation(doc) async for doc in cursor]
 
 
-async def update_conversation(db: AsyncDatabase, tenant_id: str, conversation_id: str, **fields: Any) -> Conversation | None:
+async def update_conversation(
+    db: Db, tenant_id: str, conversation_id: str, **fields: Unpack[ConversationChanges]
+) -> Conversation | None:
     """Set fields; a value of None removes the field (nothing is stored as null)."""
     doc = await db.conversations.find_one_and_update(
         {"_id": conversation_id, "tenant_id": tenant_id}, _update(fields), return_document=ReturnDocument.AFTER
@@ -250,7 +253,12 @@ async def update_conversation(db: AsyncDatabase, tenant_id: str, conversation_id
 
 
 async def close_turn(
-    db: AsyncDatabase, tenant_id: str, conversation_id: str, *, last_message_at: datetime | None = None, **fields: Any
+    db: Db,
+    tenant_id: str,
+    conversation_id: str,
+    *,
+    last_message_at: datetime | None = None,
+    **fields: Unpack[ConversationChanges],
 ) -> None:
     """A turn's changes to its conversation in one write: fields to set (None removes) and, when the turn
     recorded a reply, its time as the newest message unless a newer one is there already."""
@@ -261,12 +269,12 @@ async def close_turn(
         await db.conversations.update_one({"_id": conversation_id, "tenant_id": tenant_id}, update)
 
 
-def _stored(fields: dict[str, Any]) -> dict[str, Any]:
+def _stored(fields: Mapping[str, object]) -> dict[str, Any]:
     """Field values as stored: times as `*_ms` integers, enums as their strings."""
     stored: dict[str, Any] = {}
     for name, value in fields.items():
         if name in TIME_FIELDS:
-            stored[f"{name}_ms"] = to_ms(value) if value is not None else None
+            stored[f"{name}_ms"] = to_ms(value) if isinstance(value, datetime) else None
         else:
             stored[name] = (
                 value.value if isinstance(value, (ConversationStatus, ConversationDelivery, InboundState, Delivery)) else value
@@ -278,11 +286,12 @@ def _stored(fields: dict[str, Any]) -> dict[str, Any]:
 WATCHED_FIELDS = frozenset({"status", "delivery"})
 
 
-def _update(fields: dict[str, Any]) -> dict[str, Any]:
+def _update(fields: ConversationChanges) -> dict[str, Any]:
     """`$set` for values, `$unset` for None: nothing is stored as null. A status or delivery change is stamped
     with the wall clock (`changed_at_ms`), which the live pages' poller follows alongside new messages."""
     if WATCHED_FIELDS & fields.keys() and "changed_at" not in fields:
-        fields = {**fields, "changed_at": utcnow()}
+        fields = fields.copy()
+        fields["changed_at"] = utcnow()
     stored = _stored(fields)
     update: dict[str, Any] = {}
     to_set = {k: v for k, v in stored.items() if v is not None}
@@ -294,7 +303,7 @@ def _update(fields: dict[str, Any]) -> dict[str, Any]:
     return update
 
 
-async def note_customer_wrote_back(db: AsyncDatabase, tenant_id: str, conversation: Conversation, at: datetime) -> bool:
+async def note_customer_wrote_back(db: Db, tenant_id: str, conversation: Conversation, at: datetime) -> bool:
     """The customer wrote after the conversation's first answer: True the first time only, so it counts once."""
     if conversation.first_reply_at is None or conversation.customer_replied or at <= conversation.first_reply_at:
         return False
@@ -305,7 +314,7 @@ async def note_customer_wrote_back(db: AsyncDatabase, tenant_id: str, conversati
     return result.modified_count == 1
 
 
-async def note_complaint(db: AsyncDatabase, tenant_id: str, conversation: Conversation) -> bool:
+async def note_complaint(db: Db, tenant_id: str, conversation: Conversation) -> bool:
     """The customer complained or was angry: True the first time only, so a conversation counts once."""
     if conversation.complained:
         return False

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations import messages as msgs
 from bot.conversations.records import Conversation, Delivery, InboundState, Message
 from bot.pipeline import choose_campaign
@@ -21,6 +19,7 @@ from bot.pipeline.model_client import ModelClient
 from bot.pipeline.query import retrieval_query, search_queries
 from bot.pipeline.reading import read_message
 from bot.pipeline.types import HistoryItem, LeadState, Reading, TurnContext, Usage
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex, TurnKnowledge
 
 HISTORY_LIMIT = 20
@@ -47,7 +46,7 @@ class TurnMessages:
         return self.complete and all(m.direction == "in" and m.state == InboundState.pending for m in self.recent)
 
 
-async def load_turn_messages(db: AsyncDatabase, conversation: Conversation) -> TurnMessages:
+async def load_turn_messages(db: Db, conversation: Conversation) -> TurnMessages:
     tenant_id = conversation.tenant_id
     recent = await msgs.recent_messages(db, tenant_id, conversation.id, limit=RECENT_LIMIT)
     complete = len(recent) < RECENT_LIMIT
@@ -76,7 +75,7 @@ def written_before(messages: TurnMessages, cutoff: datetime) -> TurnMessages:
 
 async def understood_turn(
     knowledge_index: KnowledgeIndex,
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     turn_texts: list[str],
     history: list[HistoryItem],
@@ -109,7 +108,7 @@ async def understood_turn(
 
 async def turn_context(
     knowledge_index: KnowledgeIndex,
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     platform: str,
     turn_texts: list[str],
@@ -157,7 +156,7 @@ async def turn_context(
 
 async def load_turn_context(
     knowledge_index: KnowledgeIndex,
-    db: AsyncDatabase,
+    db: Db,
     conversation: Conversation,
     messages: TurnMessages,
     lead: LeadState,

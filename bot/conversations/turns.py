@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-
-from pymongo.asynchronous.database import AsyncDatabase
+from typing import TypeVar
 
 from bot.clock import Clock
 from bot.conversations import messages as msgs
@@ -18,7 +17,15 @@ from bot.conversations import store as convs
 from bot.conversations.bot_settings import BotSettings
 from bot.conversations.crm_events import tell_status
 from bot.conversations.held_messages import held_for_a_person
-from bot.conversations.records import Conversation, ConversationStatus, Delivery, InboundState, Message, from_ms
+from bot.conversations.records import (
+    Conversation,
+    ConversationChanges,
+    ConversationStatus,
+    Delivery,
+    InboundState,
+    Message,
+    from_ms,
+)
 from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id, to_resend
 from bot.conversations.turn_context import TurnMessages, load_turn_context, load_turn_messages, written_before
 from bot.conversations.turn_ids import turn_id_for
@@ -40,17 +47,32 @@ from bot.sales import leads as lead_store
 from bot.sales.counters import bump_daily, day_of
 from channels.accounts import ChannelAccount
 from channels.graph import GraphError
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 _QUALIFIED_OR_LATER = frozenset({LeadStage.qualified, LeadStage.proposal, LeadStage.converted})
+
+
+class TurnPlanMismatch(RuntimeError):
+    """The turn's plan needs something the turn does not hold: a bug between `plan_turn` and its inputs, which
+    fails the turn (to be tried again) rather than sending a wrong reply."""
+
+
+def planned(value: T | None, what: str) -> T:
+    """`value`, which the plan relies on being there (`plan_turn` resumes or resends only a stored reply, and skips
+    only a classified turn)."""
+    if value is None:
+        raise TurnPlanMismatch(f"the turn's plan needs {what}, and there is none")
+    return value
 
 
 class TurnRunner:
     def __init__(
         self,
-        db: AsyncDatabase,
+        db: Db,
         knowledge: KnowledgeIndex,
         sender: ReplySender,
         metrics: Metrics,
@@ -123,13 +145,14 @@ class TurnRunner:
             await msgs.mark_inbound(db, tenant_id, message_ids, InboundState.answered)
             return None
         if plan.action == TurnAction.resume:
-            assert reply is not None
-            return await self._resume(account, conversation, messages, reply, turn_id, settings)
+            stored = planned(reply, "the turn's stored reply to resume")
+            return await self._resume(account, conversation, messages, stored, turn_id, settings)
         if plan.action == TurnAction.resend:
-            assert reply is not None
-            return await self._resend(account, conversation, messages, reply, settings)
+            return await self._resend(
+                account, conversation, messages, planned(reply, "the turn's stored reply to resend"), settings
+            )
         if plan.action == TurnAction.skip:
-            assert classification is not None
+            classification = planned(classification, "the intent of an opted-out customer's turn")
             await msgs.mark_inbound(
                 db,
                 tenant_id,
@@ -201,7 +224,7 @@ class TurnRunner:
         if held:
             await msgs.mark_inbound(db, tenant_id, held, InboundState.held, intent=intent, confidence=confidence)
         first_answer = outcome.sent and conversation.first_reply_at is None
-        changes: dict[str, object] = {}
+        changes: ConversationChanges = {}
         if campaign_id and campaign_id != conversation.campaign_id:
             changes["campaign_id"] = campaign_id
         if status is not None:
@@ -256,7 +279,7 @@ class TurnRunner:
         outcome = await self._sender.settle_unconfirmed(account, conversation, turn_id, reply_to=pending[-1].platform_message_id)
         now = self._clock.now()
         await msgs.mark_inbound(db, tenant_id, [m.id for m in pending], InboundState.answered)
-        changes: dict[str, object] = {}
+        changes: ConversationChanges = {}
         if reply.status_after and outcome.sent:
             changes["status"] = ConversationStatus(reply.status_after)
         first_answer = outcome.sent and conversation.first_reply_at is None
@@ -295,7 +318,11 @@ class TurnRunner:
         await msgs.mark_inbound(db, tenant_id, [m.id for m in pending], InboundState.answered)
         first_answer = outcome.sent and conversation.first_reply_at is None
         await convs.close_turn(
-            db, tenant_id, conversation.id, last_message_at=now, **({"first_reply_at": now} if first_answer else {})
+            db,
+            tenant_id,
+            conversation.id,
+            last_message_at=now,
+            **(ConversationChanges(first_reply_at=now) if first_answer else {}),
         )
         counts = late_reply_counts(
             sent=outcome.sent,

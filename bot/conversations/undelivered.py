@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations import store as convs
 from bot.conversations.records import (
     Conversation,
+    ConversationChanges,
     ConversationDelivery,
     ConversationStatus,
     Delivery,
@@ -22,8 +21,9 @@ from bot.conversations.records import (
     to_ms,
 )
 from channels.problems import not_sent, still_trying
+from knowledge.db import Db
 
-_CLEARED = {
+_CLEARED: ConversationChanges = {
     "delivery": None,
     "delivery_problem": None,
     "delivery_since": None,
@@ -51,7 +51,7 @@ def _since(conversation: Conversation, now: datetime) -> datetime:
 
 
 async def note_pending(
-    db: AsyncDatabase,
+    db: Db,
     conversation: Conversation,
     *,
     problem: str,
@@ -62,7 +62,7 @@ async def note_pending(
     """The reply `message_id` is kept and will be sent again by itself. `status` is the one its turn gives the
     conversation, applied now: a customer who asked for a person shows as waiting for one, whether or not the bot
     could tell them so."""
-    changes: dict[str, object] = {
+    changes: ConversationChanges = {
         "delivery": ConversationDelivery.pending,
         "delivery_problem": problem,
         "delivery_since": _since(conversation, now),
@@ -74,10 +74,10 @@ async def note_pending(
 
 
 async def note_failed(
-    db: AsyncDatabase, conversation: Conversation, *, problem: str, message_id: str, now: datetime, deadletter_id: str = ""
+    db: Db, conversation: Conversation, *, problem: str, message_id: str, now: datetime, deadletter_id: str = ""
 ) -> None:
     """Nothing more is tried by itself for this conversation's reply: the owner sees it and may press Retry."""
-    changes: dict[str, object] = {
+    changes: ConversationChanges = {
         "delivery": ConversationDelivery.failed,
         "delivery_problem": problem,
         "delivery_since": _since(conversation, now),
@@ -89,13 +89,13 @@ async def note_failed(
     await convs.update_conversation(db, conversation.tenant_id, conversation.id, **changes)
 
 
-async def note_delivered(db: AsyncDatabase, conversation: Conversation) -> None:
+async def note_delivered(db: Db, conversation: Conversation) -> None:
     """A send reached Meta: whatever did not go out before, the customer has an answer now."""
     if conversation.delivery != ConversationDelivery.ok:
         await convs.update_conversation(db, conversation.tenant_id, conversation.id, **_CLEARED)
 
 
-async def claim_retry(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Conversation | None:
+async def claim_retry(db: Db, tenant_id: str, conversation_id: str) -> Conversation | None:
     """Take a failed conversation's retry, once: the one caller that gets it back may send; every other (a double
     click, a second tab) gets None."""
     doc = await db.conversations.find_one_and_update(
@@ -107,7 +107,7 @@ async def claim_retry(db: AsyncDatabase, tenant_id: str, conversation_id: str) -
     return await convs.get_conversation(db, tenant_id, conversation_id)
 
 
-async def give_back_retry(db: AsyncDatabase, conversation: Conversation) -> None:
+async def give_back_retry(db: Db, conversation: Conversation) -> None:
     """A claimed retry that could not start: the conversation is failed again, as it was."""
     await db.conversations.update_one(
         {"_id": conversation.id, "tenant_id": conversation.tenant_id, "delivery": ConversationDelivery.pending.value},
@@ -115,7 +115,7 @@ async def give_back_retry(db: AsyncDatabase, conversation: Conversation) -> None
     )
 
 
-async def fail_after_retries(db: AsyncDatabase, conversation: Conversation, *, deadletter_id: str, now: datetime) -> bool:
+async def fail_after_retries(db: Db, conversation: Conversation, *, deadletter_id: str, now: datetime) -> bool:
     """The delivery holding this customer's message was given up (dead-lettered): a reply still being retried is
     failed, and so is a conversation whose messages nobody answered. True when the conversation is failed now."""
     tenant_id = conversation.tenant_id
@@ -142,12 +142,12 @@ async def fail_after_retries(db: AsyncDatabase, conversation: Conversation, *, d
     return True
 
 
-async def count_failed(db: AsyncDatabase, tenant_id: str) -> int:
+async def count_failed(db: Db, tenant_id: str) -> int:
     """How many of the business's conversations have a reply that did not reach the customer."""
     return await db.conversations.count_documents({"tenant_id": tenant_id, "delivery": ConversationDelivery.failed.value})
 
 
-async def failed_since(db: AsyncDatabase, since: datetime, *, limit: int = 1000) -> list[Conversation]:
+async def failed_since(db: Db, since: datetime, *, limit: int = 1000) -> list[Conversation]:
     """Failed conversations of any business whose trouble began after `since` (the alerts' look for news)."""
     cursor = db.conversations.find(
         {"delivery": ConversationDelivery.failed.value, "delivery_since_ms": {"$gt": to_ms(since)}}

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pymongo import ASCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.records import to_ms
+from knowledge.db import Db
 
 PIECE_BYTES = 768 * 1024  # a megabyte of base64 text
 
@@ -30,12 +30,12 @@ class VoiceClip:
     data: bytes
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db.voice_clips.create_indexes([IndexModel([("tenant_id", ASCENDING)]), IndexModel([("at_ms", ASCENDING)])])
     await db.voice_clip_pieces.create_indexes([IndexModel([("tenant_id", ASCENDING)]), IndexModel([("clip_id", ASCENDING)])])
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     removed = (await db.voice_clip_pieces.delete_many({"tenant_id": tenant_id})).deleted_count
     return removed + (await db.voice_clips.delete_many({"tenant_id": tenant_id})).deleted_count
 
@@ -45,7 +45,7 @@ def clip_id_for(message_id: str) -> str:
 
 
 async def save_clip(
-    db: AsyncDatabase, tenant_id: str, conversation_id: str, clip_id: str, data: bytes, mime_type: str, *, now: datetime
+    db: Db, tenant_id: str, conversation_id: str, clip_id: str, data: bytes, mime_type: str, *, now: datetime
 ) -> None:
     """Store (or store again) a clip's bytes, then its record: a record is only ever read with all its pieces."""
     pieces = [data[start : start + PIECE_BYTES] for start in range(0, len(data), PIECE_BYTES)] or [b""]
@@ -76,12 +76,12 @@ async def save_clip(
     )
 
 
-async def place_clip(db: AsyncDatabase, tenant_id: str, clip_id: str, conversation_id: str) -> None:
+async def place_clip(db: Db, tenant_id: str, clip_id: str, conversation_id: str) -> None:
     """The conversation of a clip kept before its conversation existed (a first message that was a voice note)."""
     await db.voice_clips.update_one({"_id": clip_id, "tenant_id": tenant_id}, {"$set": {"conversation_id": conversation_id}})
 
 
-async def get_clip(db: AsyncDatabase, tenant_id: str, clip_id: str) -> VoiceClip | None:
+async def get_clip(db: Db, tenant_id: str, clip_id: str) -> VoiceClip | None:
     record = await db.voice_clips.find_one({"_id": clip_id, "tenant_id": tenant_id})
     if record is None:
         return None
@@ -95,7 +95,7 @@ async def get_clip(db: AsyncDatabase, tenant_id: str, clip_id: str) -> VoiceClip
     return VoiceClip(clip_id, str(record["conversation_id"]), str(record["mime_type"]), b"".join(found[i] for i in ids))
 
 
-async def delete_clips_before(db: AsyncDatabase, before: datetime) -> int:
+async def delete_clips_before(db: Db, before: datetime) -> int:
     """Clips older than `before` (the messages' retention), pieces first."""
     old = [doc["_id"] async for doc in db.voice_clips.find({"at_ms": {"$lt": to_ms(before)}}, {"_id": 1})]
     if old:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.evaluation.build import catalog_cases, document_cases, owner_cases
 from bot.evaluation.runner import Tally, print_tally, run_case
 from bot.evaluation.store import list_questions
@@ -23,6 +21,7 @@ from bot.pipeline.guard import campaign_texts
 from bot.pipeline.model_client import ModelClient
 from knowledge.campaigns import visible_campaigns
 from knowledge.catalog import owner_texts
+from knowledge.db import Db
 from knowledge.models import Campaign
 from knowledge.money import extract_amounts
 from knowledge.platforms import KNOWN_PLATFORMS
@@ -42,7 +41,7 @@ class EvalReport:
 
 
 async def evaluate_tenant(
-    db: AsyncDatabase, index: KnowledgeIndex, tenant_id: str, *, model: ModelClient | None = None, timeout_s: float = 8.0
+    db: Db, index: KnowledgeIndex, tenant_id: str, *, model: ModelClient | None = None, timeout_s: float = 8.0
 ) -> EvalReport:
     knowledge = await load_tenant_knowledge(db, tenant_id)
     own = await list_questions(db, tenant_id)

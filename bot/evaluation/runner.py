@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations.turn_context import turn_context
 from bot.evaluation.cases import EvalCase
 from bot.evaluation.checks import answers, lie_reached, passage_found, wrong_amounts
@@ -14,6 +12,7 @@ from bot.pipeline.claims import numbers_said, unsupported
 from bot.pipeline.model_client import ModelClient
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
 from bot.pipeline.verify import ignored_phrases, support_texts
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex
 
 
@@ -86,7 +85,7 @@ class Tally:
 
 
 async def answer_turn(
-    db: AsyncDatabase,
+    db: Db,
     knowledge: KnowledgeIndex,
     tenant_id: str,
     platform: str,
@@ -116,7 +115,7 @@ async def answer_turn(
 
 
 async def _turn(
-    db: AsyncDatabase,
+    db: Db,
     knowledge: KnowledgeIndex,
     tenant_id: str,
     case: EvalCase,
@@ -142,7 +141,7 @@ async def _turn(
 
 
 async def run_case(
-    db: AsyncDatabase,
+    db: Db,
     knowledge: KnowledgeIndex,
     tenant_id: str,
     case: EvalCase,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from pymongo import ASCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.evaluation.expected import alternatives, tokens, within
+from knowledge.db import Db
 from knowledge.domain_errors import Refused
 from knowledge.platforms import KnownPlatform
 
@@ -95,11 +96,11 @@ class OwnerQuestion(BaseModel):
         return alternatives(self.expected)
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db[COLLECTION].create_indexes([IndexModel([("tenant_id", ASCENDING), ("created_at", ASCENDING)])])
 
 
-def _from_doc(doc: dict) -> OwnerQuestion:
+def _from_doc(doc: dict[str, Any]) -> OwnerQuestion:
     return OwnerQuestion(
         id=doc["_id"],
         question=doc["question"],
@@ -109,21 +110,21 @@ def _from_doc(doc: dict) -> OwnerQuestion:
     )
 
 
-async def list_questions(db: AsyncDatabase, tenant_id: str, *, limit: int = MAX_QUESTIONS) -> list[OwnerQuestion]:
+async def list_questions(db: Db, tenant_id: str, *, limit: int = MAX_QUESTIONS) -> list[OwnerQuestion]:
     """The business's questions, oldest first."""
     cursor = db[COLLECTION].find({"tenant_id": tenant_id}).sort([("created_at", ASCENDING), ("_id", ASCENDING)]).limit(limit)
     return [_from_doc(doc) async for doc in cursor]
 
 
-async def count_questions(db: AsyncDatabase, tenant_id: str) -> int:
+async def count_questions(db: Db, tenant_id: str) -> int:
     return await db[COLLECTION].count_documents({"tenant_id": tenant_id})
 
 
-async def add_question(db: AsyncDatabase, tenant_id: str, question: OwnerQuestionIn, now: datetime) -> OwnerQuestion:
+async def add_question(db: Db, tenant_id: str, question: OwnerQuestionIn, now: datetime) -> OwnerQuestion:
     """Store a question; TooManyQuestions when the business has its fill (also when two arrive at once)."""
     if await count_questions(db, tenant_id) >= MAX_QUESTIONS:
         raise TooManyQuestions()
-    doc: dict = {
+    doc: dict[str, Any] = {
         "_id": "tq_" + secrets.token_hex(10),
         "tenant_id": tenant_id,
         "question": question.question,
@@ -140,12 +141,12 @@ async def add_question(db: AsyncDatabase, tenant_id: str, question: OwnerQuestio
     return _from_doc(doc)
 
 
-async def delete_question(db: AsyncDatabase, tenant_id: str, question_id: str) -> bool:
+async def delete_question(db: Db, tenant_id: str, question_id: str) -> bool:
     """False when the business has no such question (another business's id included)."""
     result = await db[COLLECTION].delete_one({"_id": question_id, "tenant_id": tenant_id})
     return result.deleted_count == 1
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     """Remove the business's test questions (a deleted account)."""
     return (await db[COLLECTION].delete_many({"tenant_id": tenant_id})).deleted_count

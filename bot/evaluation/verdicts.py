@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.evaluation.expected import carries, fold
 from bot.evaluation.runner import answer_turn
 from bot.evaluation.store import OwnerQuestion
@@ -27,6 +25,7 @@ from bot.pipeline.model_client import ModelClient
 from bot.pipeline.phrases import every_translation
 from channels.accounts import list_accounts
 from knowledge.campaigns import visible_campaigns
+from knowledge.db import Db
 from knowledge.platforms import KNOWN_PLATFORMS
 from knowledge.retrieval import KnowledgeIndex
 
@@ -84,7 +83,7 @@ def verdict_of(reply: str, forms: list[str], *, handoff: bool, guard_blocked: bo
     return Verdict.wrong
 
 
-async def default_platform(db: AsyncDatabase, tenant_id: str) -> str:
+async def default_platform(db: Db, tenant_id: str) -> str:
     """The channel a question without one is asked on: the first connected, else the first where a campaign
     is visible, else Messenger."""
     for account in await list_accounts(db, tenant_id):
@@ -97,7 +96,7 @@ async def default_platform(db: AsyncDatabase, tenant_id: str) -> str:
 
 
 async def run_questions(
-    db: AsyncDatabase,
+    db: Db,
     knowledge: KnowledgeIndex,
     tenant_id: str,
     questions: list[OwnerQuestion],

@@ -27,7 +27,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.clock import Clock
@@ -60,6 +59,7 @@ from channels.graph_errors import AccessRefused, CommentReplyRefused, GraphError
 from channels.pacing import SendPacer
 from channels.problems import problem_of
 from knowledge.campaigns import visible_campaigns
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +90,7 @@ def _source(event: Comment) -> ConversationSource:
 
 
 class CommentReplier:
-    def __init__(
-        self, db: AsyncDatabase, graph: GraphClient, cipher: TokenCipher, pacer: SendPacer, metrics: Metrics, clock: Clock
-    ) -> None:
+    def __init__(self, db: Db, graph: GraphClient, cipher: TokenCipher, pacer: SendPacer, metrics: Metrics, clock: Clock) -> None:
         self._db = db
         self._graph = graph
         self._cipher = cipher

@@ -13,14 +13,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.clock import Clock
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
 from bot.conversations.bot_settings import BotSettings, get_bot_settings
 from bot.conversations.handoff import count_person_answer
-from bot.conversations.records import Conversation, ConversationStatus, InboundState
+from bot.conversations.records import Conversation, ConversationChanges, ConversationStatus, InboundState, NewConversationFields
 from bot.conversations.sending import ReplySender
 from bot.conversations.source import record_referral
 from bot.conversations.undelivered import fail_after_retries, note_failed
@@ -65,6 +63,7 @@ from channels.events import (
 from channels.outbound import reference_in
 from channels.problems import problem_of_code
 from channels.registry import channel_named
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
@@ -73,7 +72,7 @@ log = logging.getLogger(__name__)
 class EventDispatcher:
     def __init__(
         self,
-        db: AsyncDatabase,
+        db: Db,
         knowledge: KnowledgeIndex,
         bursts: BurstAnswerer,
         sender: ReplySender,
@@ -135,31 +134,41 @@ class EventDispatcher:
                 to_answer[found[1].id] = found
                 if isinstance(event, InboundMessage):
                     written[found[1].id] = max(written.get(found[1].id, 0), event.timestamp_ms)
-        # Different customers of one delivery are answered side by side; one that fails does not stop the others.
         if to_answer:
-            results = await asyncio.gather(
-                *(
-                    self._bursts.answer_after_burst(
-                        account,
-                        conversation,
-                        received_at_ms,
-                        settings,
-                        fresh_since=started,
-                        written_at_ms=written.get(conversation.id, 0),
-                    )
-                    for account, conversation, settings in to_answer.values()
-                ),
-                return_exceptions=True,
-            )
-            failures += [r for r in results if isinstance(r, Exception)]
-            # Names are fetched after the reply went out: a nicety must not slow the answer (nor a stop).
-            for (account, conversation, _), result in zip(to_answer.values(), results, strict=True):
-                if not conversation.customer_name and not isinstance(result, BaseException) and self._bursts.taking_turns:
-                    await self._fetch_name(account, conversation)
-            if cancelled := next((r for r in results if isinstance(r, BaseException) and not isinstance(r, Exception)), None):
-                raise cancelled
+            failures += await self._answer_each(to_answer, received_at_ms, started, written)
         if failures:
             raise next((f for f in failures if is_store_outage(f)), failures[0])
+
+    async def _answer_each(
+        self,
+        to_answer: dict[str, tuple[ChannelAccount, Conversation, BotSettings]],
+        received_at_ms: int,
+        started: float,
+        written: dict[str, int],
+    ) -> list[Exception]:
+        """Different customers of one delivery are answered side by side; one that fails does not stop the others.
+        The failures, to be raised once all were answered."""
+        results = await asyncio.gather(
+            *(
+                self._bursts.answer_after_burst(
+                    account,
+                    conversation,
+                    received_at_ms,
+                    settings,
+                    fresh_since=started,
+                    written_at_ms=written.get(conversation.id, 0),
+                )
+                for account, conversation, settings in to_answer.values()
+            ),
+            return_exceptions=True,
+        )
+        # Names are fetched after the reply went out: a nicety must not slow the answer (nor a stop).
+        for (account, conversation, _), result in zip(to_answer.values(), results, strict=True):
+            if not conversation.customer_name and not isinstance(result, BaseException) and self._bursts.taking_turns:
+                await self._fetch_name(account, conversation)
+        if cancelled := next((r for r in results if isinstance(r, BaseException) and not isinstance(r, Exception)), None):
+            raise cancelled
+        return [r for r in results if isinstance(r, Exception)]
 
     async def note_dead_letter(self, channel: str, payload: dict[str, Any], deadletter_id: str) -> None:
         """A delivery was given up: each of its customers whose reply did not go out (or who got none) shows as not
@@ -319,7 +328,7 @@ class EventDispatcher:
         hint = referral_hint(event.referral)
         campaign_id = await self._choose_campaign(account.tenant_id, event.platform, text, hint, started)
         at = msgs.message_time(event, now)
-        fields: dict[str, object] = {"last_customer_at": at, "last_message_at": at}
+        fields: NewConversationFields = {"last_customer_at": at, "last_message_at": at}
         if hint:
             fields["referral_ref"] = hint
         if campaign_id:
@@ -341,7 +350,7 @@ class EventDispatcher:
         """An existing conversation after this message: a name WhatsApp sent, an ad's referral, and a campaign
         if it has none yet (chosen before anything is counted, so its first messages count for it)."""
         conversation = await self._same_customer(conversation, event)
-        fields: dict[str, str | None] = {}
+        fields: ConversationChanges = {}
         if event.customer_user_id and event.customer_user_id != conversation.customer_user_id:
             fields["customer_user_id"] = event.customer_user_id
         if event.customer_name and event.customer_name != conversation.customer_name:

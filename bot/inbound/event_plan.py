@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.conversations.records import InboundState
-from bot.conversations.source import ConversationSource
+from bot.sales.attribution import ConversationSource
 from channels.events import Attachment, Echo, InboundMessage, Referral
 from channels.outbound import OUR_METADATA_PREFIX
 

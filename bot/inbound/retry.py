@@ -15,7 +15,6 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import redis.asyncio as aioredis
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import messages as msgs
 from bot.conversations import undelivered
@@ -26,6 +25,7 @@ from bot.inbound.locks import ConversationBusy, conversation_lock
 from bot.inbound.stream import InboundStream
 from bot.sales.counters import bump_daily, day_of
 from channels.accounts import find_by_platform_account
+from knowledge.db import Db
 from knowledge.domain_errors import Refused
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def _kept(record: Message) -> bool:
 
 
 async def retry_delivery(
-    db: AsyncDatabase,
+    db: Db,
     redis: aioredis.Redis,
     inbound: InboundStream,
     sender: ReplySender,
@@ -78,7 +78,7 @@ async def retry_delivery(
 
 
 async def _retry(
-    db: AsyncDatabase, inbound: InboundStream, sender: ReplySender, conversation: Conversation, *, now: datetime, zone: ZoneInfo
+    db: Db, inbound: InboundStream, sender: ReplySender, conversation: Conversation, *, now: datetime, zone: ZoneInfo
 ) -> RetryOutcome:
     tenant_id = conversation.tenant_id
     record = await msgs.get_message(db, tenant_id, conversation.failed_message_id) if conversation.failed_message_id else None
@@ -102,7 +102,7 @@ async def _retry(
     return RetryOutcome("sent" if outcome.sent else "failed", outcome)
 
 
-async def _count_answer(db: AsyncDatabase, conversation: Conversation, record: Message, *, now: datetime, zone: ZoneInfo) -> None:
+async def _count_answer(db: Db, conversation: Conversation, record: Message, *, now: datetime, zone: ZoneInfo) -> None:
     """A late answer counts as the answer it is: the customer's messages it answers, and the day's counters."""
     if record.sender == "human":
         await count_person_answer(db, conversation, now=now, zone=zone)

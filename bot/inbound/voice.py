@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import aiohttp
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.conversations import messages as msgs
@@ -27,6 +26,7 @@ from channels.crypto import TokenCipher
 from channels.events import Attachment
 from channels.graph import GraphClient
 from channels.media import MediaError, fetch_customer_media
+from knowledge.db import Db
 from knowledge.language import detect_language
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def media_kind(attachment: Attachment) -> str:
 class VoiceReader:
     def __init__(
         self,
-        db: AsyncDatabase,
+        db: Db,
         http: aiohttp.ClientSession,
         graph: GraphClient,
         cipher: TokenCipher,

@@ -135,7 +135,7 @@ class Worker:
             await asyncio.sleep(interval)
             try:
                 await self.inbound.keep_claimed(self.name, delivery)
-            except Exception:  # a missed refresh only risks a second handler, which idempotency absorbs
+            except Exception:  # noqa: BLE001 # a missed refresh only risks a second handler, which idempotency absorbs
                 log.warning("could not refresh a delivery's claim", extra={"entry_id": delivery.entry_id})
 
     def _outage(self) -> None:
@@ -198,7 +198,7 @@ class Worker:
             log.exception("delivery failed; it will be retried", extra={"entry_id": delivery.entry_id})
             try:
                 await self.inbound.note_failure(delivery, f"{type(exc).__name__}: {exc}")
-            except Exception:
+            except Exception:  # noqa: BLE001 # the store is away too: the delivery is retried all the same
                 log.warning("could not record a delivery's error", extra={"entry_id": delivery.entry_id})
         finally:
             keeper.cancel()
@@ -211,12 +211,12 @@ class Worker:
         try:
             payload = loads_limited(delivery.body)
             await self.dispatcher.note_dead_letter(delivery.channel, payload, deadletter_id)
-        except Exception:
+        except Exception:  # noqa: BLE001 # the dead letter is kept whatever happens to its conversations' marks
             log.warning("could not mark a dead letter's conversations", extra={"entry_id": delivery.entry_id})
 
     async def _refund(self, delivery: Delivery) -> None:
         """The delivery was interrupted by the stop, not failed by it: its attempt does not count."""
         try:
             await asyncio.wait_for(asyncio.shield(self.inbound.refund_attempt(delivery)), 2)
-        except (Exception, asyncio.CancelledError):
+        except (Exception, asyncio.CancelledError):  # noqa: BLE001 # the stop goes on: at worst the attempt counts
             log.warning("could not give a stopped delivery its attempt back", extra={"entry_id": delivery.entry_id})

@@ -38,14 +38,22 @@ def address_problem(text: str, *, allow_private: bool = False) -> str:
         if embedded is not None:
             found = address_problem(str(embedded), allow_private=allow_private)
             return found and f"{found} (inside {address})"
+    return _never_reached(address) or ("" if allow_private else _not_public(address))
+
+
+def _never_reached(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """Addresses refused even in development: a cloud's metadata, no address at all, a group."""
     if address in METADATA_ADDRESSES:
         return "a cloud metadata address"
     if address.is_unspecified:
         return "an unspecified address"
     if address.is_multicast:
         return "a multicast address"
-    if allow_private:
-        return ""
+    return ""
+
+
+def _not_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """Addresses of this machine or of a private network, refused in production."""
     if address.is_loopback:
         return "a loopback address"
     if address.is_link_local:

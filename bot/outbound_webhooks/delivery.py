@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.outbound_webhooks.endpoints import Endpoint, get_endpoint, pause_endpoint
 from bot.outbound_webhooks.outbox import body_of, webhook_id_for
@@ -26,6 +25,7 @@ from bot.outbound_webhooks.payloads import TEST_EVENT, PingData
 from bot.outbound_webhooks.signing import signed_headers
 from bot.outbound_webhooks.transport import DeliveryRules, PostOutcome, post_signed
 from channels.crypto import TokenCipher, TokenDecryptError
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def after_failure(first_failed: datetime, failures: int, now: datetime) -> After
     return AfterFailure(pause_endpoint=False, next_try=min(now + pause, first_failed + GIVE_UP_AFTER))
 
 
-async def deliver_due(db: AsyncDatabase, cipher: TokenCipher, rules: DeliveryRules, now: datetime) -> int:
+async def deliver_due(db: Db, cipher: TokenCipher, rules: DeliveryRules, now: datetime) -> int:
     """Send the deliveries whose time has come (any business), a few at once; how many were taken."""
     due = (
         await db.webhook_deliveries.find({"state": "pending", "next_try_ms": {"$lte": _ms(now)}})
@@ -77,7 +77,7 @@ async def deliver_due(db: AsyncDatabase, cipher: TokenCipher, rules: DeliveryRul
     return sum(await asyncio.gather(*(one(doc) for doc in due)))
 
 
-async def _deliver(db: AsyncDatabase, cipher: TokenCipher, rules: DeliveryRules, doc: dict[str, Any], now: datetime) -> bool:
+async def _deliver(db: Db, cipher: TokenCipher, rules: DeliveryRules, doc: dict[str, Any], now: datetime) -> bool:
     claimed = await db.webhook_deliveries.update_one(
         {"_id": doc["_id"], "state": "pending", "next_try_ms": doc["next_try_ms"]},
         {"$set": {"next_try_ms": _ms(now + LEASE)}},
@@ -103,14 +103,13 @@ async def _deliver(db: AsyncDatabase, cipher: TokenCipher, rules: DeliveryRules,
         return True
     first_failed_ms = int(doc.get("first_failed_ms", _ms(now)))
     decision = after_failure(datetime.fromtimestamp(first_failed_ms / 1000, now.tzinfo), failures, now)
-    if decision.pause_endpoint:
+    if decision.pause_endpoint or decision.next_try is None:
         await db.webhook_deliveries.update_one(
             {"_id": doc["_id"]}, {"$set": {"state": "held", "attempts": failures, "next_try_ms": _ms(now)}}
         )
         await pause_endpoint(db, endpoint, outcome.error, now)
         log.warning("webhook endpoint paused after a day of failures", extra={"endpoint_id": endpoint.id})
         return False
-    assert decision.next_try is not None
     await db.webhook_deliveries.update_one(
         {"_id": doc["_id"]},
         {"$set": {"attempts": failures, "first_failed_ms": first_failed_ms, "next_try_ms": _ms(decision.next_try)}},
@@ -118,16 +117,14 @@ async def _deliver(db: AsyncDatabase, cipher: TokenCipher, rules: DeliveryRules,
     return False
 
 
-async def forget_delivered(db: AsyncDatabase, now: datetime) -> int:
+async def forget_delivered(db: Db, now: datetime) -> int:
     """Delivered events older than `DELIVERED_KEPT` go (any business); how many."""
     cutoff = _ms(now - DELIVERED_KEPT)
     result = await db.webhook_deliveries.delete_many({"state": "delivered", "next_try_ms": {"$lt": cutoff}})
     return result.deleted_count
 
 
-async def send_test(
-    db: AsyncDatabase, cipher: TokenCipher, endpoint: Endpoint, rules: DeliveryRules, now: datetime
-) -> PostOutcome:
+async def send_test(db: Db, cipher: TokenCipher, endpoint: Endpoint, rules: DeliveryRules, now: datetime) -> PostOutcome:
     """The settings page's button: one `webhook.test` event, sent now (not through the outbox) and logged."""
     key = f"test:{endpoint.id}:{uuid.uuid4().hex}"
     data = PingData(endpoint_id=endpoint.id, message="A test event from your sales bot.")
@@ -137,7 +134,7 @@ async def send_test(
 
 
 async def _post(
-    db: AsyncDatabase,
+    db: Db,
     cipher: TokenCipher,
     endpoint: Endpoint,
     webhook_id: str,
@@ -159,9 +156,7 @@ async def _post(
     return outcome
 
 
-async def record_attempt(
-    db: AsyncDatabase, endpoint: Endpoint, *, event: str, webhook_id: str, outcome: PostOutcome, now: datetime
-) -> None:
+async def record_attempt(db: Db, endpoint: Endpoint, *, event: str, webhook_id: str, outcome: PostOutcome, now: datetime) -> None:
     """Log one attempt (never the payload); only the newest `ATTEMPTS_KEPT` of an endpoint stay."""
     scope = {"tenant_id": endpoint.tenant_id, "endpoint_id": endpoint.id}
     await db.webhook_attempts.insert_one(
@@ -181,6 +176,6 @@ async def record_attempt(
         await db.webhook_attempts.delete_many({**scope, "at_ms": {"$lt": older[0]["at_ms"]}})
 
 
-async def recent_attempts(db: AsyncDatabase, tenant_id: str, endpoint_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+async def recent_attempts(db: Db, tenant_id: str, endpoint_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
     cursor = db.webhook_attempts.find({"tenant_id": tenant_id, "endpoint_id": endpoint_id}).sort("at_ms", DESCENDING).limit(limit)
     return [doc async for doc in cursor]

@@ -12,11 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo import ASCENDING
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.outbound_webhooks.payloads import EventType
 from bot.outbound_webhooks.signing import new_secret
 from channels.crypto import TokenCipher
+from knowledge.db import Db
 
 EndpointState = Literal["active", "paused"]
 MAX_ENDPOINTS = 10
@@ -58,7 +58,7 @@ def _endpoint(doc: dict[str, Any]) -> Endpoint:
 
 
 async def create_endpoint(
-    db: AsyncDatabase, cipher: TokenCipher, tenant_id: str, data: WebhookIn, now: datetime
+    db: Db, cipher: TokenCipher, tenant_id: str, data: WebhookIn, now: datetime
 ) -> tuple[Endpoint, str] | None:
     """The new endpoint and its secret (shown to the owner this once); None when the business has the most it may."""
     if await db.webhook_endpoints.count_documents({"tenant_id": tenant_id}) >= MAX_ENDPOINTS:
@@ -77,17 +77,17 @@ async def create_endpoint(
     return _endpoint(doc), secret
 
 
-async def list_endpoints(db: AsyncDatabase, tenant_id: str) -> list[Endpoint]:
+async def list_endpoints(db: Db, tenant_id: str) -> list[Endpoint]:
     cursor = db.webhook_endpoints.find({"tenant_id": tenant_id}).sort("created_ms", ASCENDING)
     return [_endpoint(doc) async for doc in cursor]
 
 
-async def get_endpoint(db: AsyncDatabase, tenant_id: str, endpoint_id: str) -> Endpoint | None:
+async def get_endpoint(db: Db, tenant_id: str, endpoint_id: str) -> Endpoint | None:
     doc = await db.webhook_endpoints.find_one({"_id": endpoint_id, "tenant_id": tenant_id})
     return _endpoint(doc) if doc else None
 
 
-async def delete_endpoint(db: AsyncDatabase, tenant_id: str, endpoint_id: str) -> bool:
+async def delete_endpoint(db: Db, tenant_id: str, endpoint_id: str) -> bool:
     """The endpoint, its waiting deliveries and its log go."""
     result = await db.webhook_endpoints.delete_one({"_id": endpoint_id, "tenant_id": tenant_id})
     if not result.deleted_count:
@@ -97,7 +97,7 @@ async def delete_endpoint(db: AsyncDatabase, tenant_id: str, endpoint_id: str) -
     return True
 
 
-async def rotate_secret(db: AsyncDatabase, cipher: TokenCipher, tenant_id: str, endpoint_id: str) -> str | None:
+async def rotate_secret(db: Db, cipher: TokenCipher, tenant_id: str, endpoint_id: str) -> str | None:
     """A new secret signs every delivery from now on (retries included); the old one stops at once."""
     secret = new_secret()
     result = await db.webhook_endpoints.update_one(
@@ -106,7 +106,7 @@ async def rotate_secret(db: AsyncDatabase, cipher: TokenCipher, tenant_id: str, 
     return secret if result.matched_count else None
 
 
-async def pause_endpoint(db: AsyncDatabase, endpoint: Endpoint, reason: str, now: datetime) -> None:
+async def pause_endpoint(db: Db, endpoint: Endpoint, reason: str, now: datetime) -> None:
     """Deliveries stop and wait (`held`) until the owner resumes the endpoint: none is dropped."""
     await db.webhook_endpoints.update_one(
         {"_id": endpoint.id, "tenant_id": endpoint.tenant_id},
@@ -117,7 +117,7 @@ async def pause_endpoint(db: AsyncDatabase, endpoint: Endpoint, reason: str, now
     )
 
 
-async def resume_endpoint(db: AsyncDatabase, tenant_id: str, endpoint_id: str, now: datetime) -> Endpoint | None:
+async def resume_endpoint(db: Db, tenant_id: str, endpoint_id: str, now: datetime) -> Endpoint | None:
     """Deliveries go again, the held ones first, each with a fresh day of retries."""
     result = await db.webhook_endpoints.update_one(
         {"_id": endpoint_id, "tenant_id": tenant_id},
@@ -132,7 +132,7 @@ async def resume_endpoint(db: AsyncDatabase, tenant_id: str, endpoint_id: str, n
     return await get_endpoint(db, tenant_id, endpoint_id)
 
 
-async def paused_endpoints(db: AsyncDatabase, *, tenant_id: str = "", since_ms: int = 0) -> list[Endpoint]:
+async def paused_endpoints(db: Db, *, tenant_id: str = "", since_ms: int = 0) -> list[Endpoint]:
     """Paused endpoints of one business (or of all, paused since `since_ms`): the owner is told of them."""
     query: dict[str, Any] = {"state": "paused"}
     if tenant_id:

@@ -13,11 +13,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.outbound_webhooks.endpoints import list_endpoints
 from bot.outbound_webhooks.payloads import Data
+from knowledge.db import Db
 
 
 def _ms(at: datetime) -> int:
@@ -39,7 +39,7 @@ def body_of(event_type: str, data: Data, at: datetime) -> str:
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
 
 
-async def emit(db: AsyncDatabase, tenant_id: str, event_type: str, key: str, data: Data, now: datetime) -> int:
+async def emit(db: Db, tenant_id: str, event_type: str, key: str, data: Data, now: datetime) -> int:
     """Keep the event for each of the business's endpoints that receives it; how many deliveries were written now.
     A paused endpoint's delivery waits for it to be resumed."""
     endpoints = [e for e in await list_endpoints(db, tenant_id) if e.receives(event_type)]
@@ -69,7 +69,7 @@ async def emit(db: AsyncDatabase, tenant_id: str, event_type: str, key: str, dat
     return written
 
 
-async def waiting_count(db: AsyncDatabase, tenant_id: str, endpoint_id: str) -> int:
+async def waiting_count(db: Db, tenant_id: str, endpoint_id: str) -> int:
     """Events not yet delivered to this endpoint (held ones included)."""
     query = {"tenant_id": tenant_id, "endpoint_id": endpoint_id, "state": {"$in": ["pending", "held"]}}
     return await db.webhook_deliveries.count_documents(query)

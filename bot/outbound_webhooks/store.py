@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
+
+from knowledge.db import Db
 
 TENANT_COLLECTIONS = ("webhook_endpoints", "webhook_deliveries", "webhook_attempts")
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db.webhook_endpoints.create_indexes(
         [IndexModel([("tenant_id", ASCENDING), ("created_ms", ASCENDING)]), IndexModel([("state", ASCENDING)])]
     )
@@ -24,7 +25,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     )
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     """A deleted account's endpoints, waiting events and log."""
     removed = 0
     for collection in TENANT_COLLECTIONS:

@@ -61,7 +61,7 @@ class CheckedResolver(AbstractResolver):
     def __init__(self, dns: HostResolver, *, allow_private: bool) -> None:
         self._dns, self._allow_private = dns, allow_private
 
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:  # noqa: ARG002 # aiohttp's resolver interface; both families are answered
         try:
             addresses = await self._dns.addresses(host, port)
         except OSError as exc:

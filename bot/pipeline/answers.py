@@ -13,10 +13,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
-from bot.pipeline.text import STOPWORDS, content_words, detect_language, fold, stem_words, stop_words, words
+from bot.pipeline.text import STOPWORDS, content_words, detect_language, fold, stop_words, words
 from bot.pipeline.turn_view import clean_sentences
 from knowledge.concepts import concepts_in
+from knowledge.language import stem_words
 from knowledge.models import Passage
 
 # Concepts that only narrow a question ("on Saturday", "during the week"): they never answer one alone.
@@ -134,6 +136,114 @@ def _rarity(count: int, total: int) -> float:
     return math.log((total + 1) / (count + 1)) / math.log(total + 1) if total else 0.0
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What a question asks, as each sentence is scored against it: its topics (`concepts`), its meaning words
+    (`words`, each also as `forms_of` its stems per language), how many sentences hold each word, whether it asks a
+    quantity, the words that name no topic (`plain`), and the topics a sentence must speak of (`require`)."""
+
+    concepts: set[str]
+    words: frozenset[str]
+    forms_of: list[frozenset[str]]
+    word_count: dict[str, int]
+    total: int
+    quantity: bool
+    plain: list[frozenset[str]]
+    require: frozenset[str]
+
+    @cached_property
+    def topical(self) -> set[str]:
+        return self.concepts - _QUALIFIERS
+
+    @cached_property
+    def specific(self) -> set[str]:
+        return self.topical - _BROAD
+
+    @cached_property
+    def plain_stems(self) -> frozenset[str]:
+        return frozenset().union(*self.plain) if self.plain else frozenset()
+
+    def _off_topic(self, sentence: _Sentence, words: frozenset[str], qualifiers: set[str]) -> bool:
+        """The sentence speaks of something else than what was asked, whatever it scores."""
+        topical = self.topical & sentence.concepts
+        if self.require and not self.require & sentence.concepts:
+            return True
+        if self.specific and not topical - _BROAD and not words:
+            return True  # "Is parking free?" is not answered by "Printing is free"
+        if self.topical and not self.specific:
+            # "How much is the intensive course?": a sentence about some other price does not answer, nor does
+            # any sentence about prices answer "how much is it?" (the catalog does).
+            unknown = any(not any(self.word_count.get(stem, 0) for stem in stems) for stems in self.plain)
+            # ("How long is a lesson?" is answered by its duration)
+            return bool((self.plain and not self.plain_stems & words) or unknown or (not self.plain and not qualifiers))
+        return False
+
+    def score(self, sentence: _Sentence) -> float | None:
+        """How well the sentence answers; None when it does not."""
+        topical = self.topical & sentence.concepts
+        qualifiers = self.concepts & _QUALIFIERS & sentence.concepts
+        words = self.words & sentence.words
+        if self._off_topic(sentence, words, qualifiers):
+            return None
+        # A topic weighs 3, a word 1 to 2: how rare a word is among the sentences decides between equals.
+        value = 3.0 * len(topical)
+        # Each word of the question counts once, by its best-matching form (a word stems differently per language).
+        value += 2.0 * len(qualifiers) + sum(
+            max(1.0 + _rarity(self.word_count[w], self.total) for w in hit)
+            for hit in (forms & words for forms in self.forms_of)
+            if hit
+        )
+        if self.concepts & _QUALIFIERS and not qualifiers and topical:
+            value -= 1.0  # asked about Saturday: a sentence about weekdays answers less well
+        if (
+            not topical
+            and not qualifiers
+            and value < MIN_SCORE + 0.5
+            and not any(_rarity(self.word_count[w], self.total) >= RARE and len(w) >= 5 for w in words)
+        ):
+            return None  # words alone must say a good deal, or name something few sentences speak of
+        if self.quantity and _DIGIT.search(sentence.text):
+            value += 1.0
+        if sentence.passage.source == "profile":
+            value -= 0.5  # the business's blurb, when its documents say it too
+        return value - 0.05 * sentence.rank
+
+
+def _scored(candidates: list[_Sentence], asked: _Asked) -> tuple[tuple[float, _Sentence, int] | None, list[tuple[float, str]]]:
+    """The best answering sentence (its score, the sentence, the index of its answer among its siblings) and
+    each answering sentence's score, by its text. A FAQ's question answers by the sentence after it."""
+    best: tuple[float, _Sentence, int] | None = None
+    scored: list[tuple[float, str]] = []
+    for sentence in candidates:
+        is_question = sentence.text.rstrip().endswith("?")
+        if not is_question and not _says_something(sentence.text):
+            continue
+        value = asked.score(sentence)
+        if value is None:
+            continue
+        answer_index = sentence.index
+        if is_question:
+            if sentence.index + 1 >= len(sentence.siblings) or sentence.siblings[sentence.index + 1].rstrip().endswith("?"):
+                continue
+            answer_index = sentence.index + 1
+            value += 0.5
+        scored.append((value, sentence.siblings[answer_index]))
+        if best is None or value > best[0]:
+            best = (value, sentence, answer_index)
+    return best, scored
+
+
+def _goes_on(sentence: _Sentence, following: str, asked: _Asked) -> bool:
+    """The next sentence belongs to the answer when it goes on about what was asked ("Closed on Sundays.")."""
+    follow_concepts = concepts_in(following)
+    follow_words = content_words(following, detect_language(sentence.passage.text)) | content_words(following, "en")
+    return bool(
+        _says_something(following)
+        and not following.rstrip().endswith("?")
+        and (follow_concepts & asked.topical - _BROAD or (asked.words & follow_words and follow_concepts & asked.concepts))
+    )
+
+
 def best_answer(
     question: str,
     context_text: str,
@@ -146,7 +256,7 @@ def best_answer(
     """The sentences of `passages` (none naming a `hidden` product, folded) that answer `question` best (the
     customer's earlier question, `context_text`, gives a follow-up its topic). With `require`, only a sentence
     that speaks of one of those concepts answers. None when no sentence speaks of what was asked."""
-    asked = question_concepts(question) or question_concepts(context_text)
+    concepts = question_concepts(question) or question_concepts(context_text)
     candidates = [c for c in _candidates(passages, hidden) if c.text.strip()]
     if not candidates:
         return None
@@ -157,87 +267,27 @@ def best_answer(
     if not asked_words and context_text and not question_concepts(question):
         asked_words = _question_words(context_text, detect_language(context_text), doc_langs)
         forms_of = _word_forms(context_text, detect_language(context_text), doc_langs)
-    total = len(candidates)
-    word_count = {w: sum(w in s.words for s in candidates) for w in asked_words}
-    topical_asked = asked - _QUALIFIERS
-    specific_asked = topical_asked - _BROAD
-    quantity = bool(_ASKS_QUANTITY.search(fold(question)))
-    plain = _plain_words(question, {lang, "en", *doc_langs})
-    plain_stems = frozenset().union(*plain) if plain else frozenset()
-
-    def score(sentence: _Sentence) -> float | None:
-        topical = topical_asked & sentence.concepts
-        qualifiers = asked & _QUALIFIERS & sentence.concepts
-        words = asked_words & sentence.words
-        if require and not require & sentence.concepts:
-            return None
-        if specific_asked and not topical - _BROAD and not words:
-            return None  # "Is parking free?" is not answered by "Printing is free"
-        if topical_asked and not specific_asked:
-            # "How much is the intensive course?": a sentence about some other price does not answer, nor does
-            # any sentence about prices answer "how much is it?" (the catalog does).
-            unknown = any(not any(word_count.get(stem, 0) for stem in stems) for stems in plain)
-            if (plain and not plain_stems & words) or unknown or (not plain and not qualifiers):
-                return None  # ("How long is a lesson?" is answered by its duration)
-        # A topic weighs 3, a word 1 to 2: how rare a word is among the sentences decides between equals.
-        value = 3.0 * len(topical)
-        # Each word of the question counts once, by its best-matching form (a word stems differently per language).
-        value += 2.0 * len(qualifiers) + sum(
-            max(1.0 + _rarity(word_count[w], total) for w in hit) for hit in (forms & words for forms in forms_of) if hit
-        )
-        if asked & _QUALIFIERS and not qualifiers and topical:
-            value -= 1.0  # asked about Saturday: a sentence about weekdays answers less well
-        if (
-            not topical
-            and not qualifiers
-            and value < MIN_SCORE + 0.5
-            and not any(_rarity(word_count[w], total) >= RARE and len(w) >= 5 for w in words)
-        ):
-            return None  # words alone must say a good deal, or name something few sentences speak of
-        if quantity and _DIGIT.search(sentence.text):
-            value += 1.0
-        if sentence.passage.source == "profile":
-            value -= 0.5  # the business's blurb, when its documents say it too
-        return value - 0.05 * sentence.rank
-
-    best: tuple[float, _Sentence, int] | None = None
-    scored: list[tuple[float, str]] = []  # each answering sentence's score, by its text
-    for sentence in candidates:
-        is_question = sentence.text.rstrip().endswith("?")
-        if not is_question and not _says_something(sentence.text):
-            continue
-        value = score(sentence)
-        if value is None:
-            continue
-        answer_index = sentence.index
-        if is_question:
-            # A FAQ's question: its answer is the sentence after it.
-            if sentence.index + 1 >= len(sentence.siblings) or sentence.siblings[sentence.index + 1].rstrip().endswith("?"):
-                continue
-            answer_index = sentence.index + 1
-            value += 0.5
-        scored.append((value, sentence.siblings[answer_index]))
-        if best is None or value > best[0]:
-            best = (value, sentence, answer_index)
+    asked = _Asked(
+        concepts=concepts,
+        words=asked_words,
+        forms_of=forms_of,
+        word_count={w: sum(w in s.words for s in candidates) for w in asked_words},
+        total=len(candidates),
+        quantity=bool(_ASKS_QUANTITY.search(fold(question))),
+        plain=_plain_words(question, {lang, "en", *doc_langs}),
+        require=require,
+    )
+    best, scored = _scored(candidates, asked)
     if best is None or best[0] < MIN_SCORE:
         return None
     best_value, sentence, index = best
     # Another sentence that answers as well is a doubt: which of the two the customer needs, offline cannot tell.
     rivals = {text for value, text in scored if value >= best_value - AMBIGUOUS and text != sentence.siblings[index]}
-    topic_sentences = sum(bool(topical_asked - _BROAD & c.concepts) for c in candidates)
+    topic_sentences = sum(bool(asked.topical - _BROAD & c.concepts) for c in candidates)
     siblings = sentence.siblings
     chosen = [siblings[index]]
-    if limit > 1 and index + 1 < len(siblings):
-        following = siblings[index + 1]
-        follow_concepts = concepts_in(following)
-        follow_words = content_words(following, detect_language(sentence.passage.text)) | content_words(following, "en")
-        # The next sentence belongs to the answer when it goes on about what was asked ("Closed on Sundays.").
-        if (
-            _says_something(following)
-            and not following.rstrip().endswith("?")
-            and (follow_concepts & topical_asked - _BROAD or (asked_words & follow_words and follow_concepts & asked))
-        ):
-            chosen.append(following)
+    if limit > 1 and index + 1 < len(siblings) and _goes_on(sentence, siblings[index + 1], asked):
+        chosen.append(siblings[index + 1])
     context = [
         *chosen,
         *([sentence.text] if index != sentence.index else []),
@@ -247,16 +297,16 @@ def best_answer(
         sentences=chosen,
         source=sentence.passage.source,
         lang=detect_language(" ".join(chosen), default="en"),
-        concepts=asked,
+        concepts=concepts,
         confident=not rivals - set(chosen)
         and _answers(
             question or context_text,
             {lang, "en", *doc_langs},
             context,
             # A topic many sentences speak of does not tell which one answers.
-            topical_asked - _BROAD if topic_sentences <= TOPIC_SENTENCES else set(),
-            {w for w, count in word_count.items() if count > COMMON_SHARE * total},
-            quantity=quantity,
+            asked.topical - _BROAD if topic_sentences <= TOPIC_SENTENCES else set(),
+            {w for w, count in asked.word_count.items() if count > COMMON_SHARE * asked.total},
+            quantity=asked.quantity,
         ),
     )
 

@@ -9,6 +9,8 @@ the folded text (lowercase, no accents), strongest intent first.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.pipeline.phrases import phrase
@@ -412,37 +414,39 @@ def is_complaint(text: str) -> bool:
     return bool(_COMPLAINT.search(fold(text))) or _shouting(text)
 
 
+@dataclass(frozen=True)
+class _Forms:
+    """A message as the rules read it: as written, bare (trimmed, lower case) and folded (accents away)."""
+
+    text: str
+    bare: str
+    folded: str
+
+
+# The rules in order, each with how sure it is: the first that holds decides (a STOP wins over everything).
+_RULES: tuple[tuple[Callable[[_Forms], object], Intent, float], ...] = (
+    (lambda m: _OPT_OUT.match(m.bare), Intent.opt_out, 0.97),
+    (lambda m: _OPT_IN.match(m.bare), Intent.opt_in, 0.95),
+    (lambda m: _NO_WORDS.match(m.folded), Intent.small_talk, 0.4),
+    (lambda m: _HUMAN.search(m.folded), Intent.human_request, 0.92),
+    (lambda m: _COMPLAINT.search(m.folded) or _shouting(m.text), Intent.complaint, 0.85),
+    (lambda m: _BUYING.search(m.folded), Intent.buying_signal, 0.88),
+    (lambda m: _DISINTEREST.search(m.folded) or _OBJECTION.search(m.folded), Intent.objection, 0.82),
+    (lambda m: _PRICE.search(m.folded), Intent.price_question, 0.88),
+    (lambda m: _GREETING.match(m.bare), Intent.greeting, 0.93),
+    (lambda m: _PRODUCT.search(m.folded), Intent.product_question, 0.75),
+    (lambda m: _SMALL_TALK.search(m.bare), Intent.small_talk, 0.7),
+    (lambda m: "?" in m.text, Intent.product_question, 0.5),
+    (lambda m: _GREETING.match(m.bare.split("\n", 1)[0]), Intent.greeting, 0.6),
+)
+
+
 def classify(text: str) -> Classification:
     """The intent of one message (or of a whole burst joined by newlines) with a confidence in [0, 1]."""
-    bare = _bare(text)
-    folded = fold(text)
-    if _OPT_OUT.match(bare):
-        return Classification(intent=Intent.opt_out, confidence=0.97)
-    if _OPT_IN.match(bare):
-        return Classification(intent=Intent.opt_in, confidence=0.95)
-    if _NO_WORDS.match(folded):
-        return Classification(intent=Intent.small_talk, confidence=0.4)
-    if _HUMAN.search(folded):
-        return Classification(intent=Intent.human_request, confidence=0.92)
-    if _COMPLAINT.search(folded) or _shouting(text):
-        return Classification(intent=Intent.complaint, confidence=0.85)
-    if _BUYING.search(folded):
-        return Classification(intent=Intent.buying_signal, confidence=0.88)
-    if _DISINTEREST.search(folded) or _OBJECTION.search(folded):
-        return Classification(intent=Intent.objection, confidence=0.82)
-    if _PRICE.search(folded):
-        return Classification(intent=Intent.price_question, confidence=0.88)
-    if _GREETING.match(bare):
-        return Classification(intent=Intent.greeting, confidence=0.93)
-    if _PRODUCT.search(folded):
-        return Classification(intent=Intent.product_question, confidence=0.75)
-    if _SMALL_TALK.search(bare):
-        return Classification(intent=Intent.small_talk, confidence=0.7)
-    if "?" in text:
-        return Classification(intent=Intent.product_question, confidence=0.5)
-    first_line = bare.split("\n", 1)[0]
-    if _GREETING.match(first_line):
-        return Classification(intent=Intent.greeting, confidence=0.6)
+    forms = _Forms(text, _bare(text), fold(text))
+    for holds, intent, confidence in _RULES:
+        if holds(forms):
+            return Classification(intent=intent, confidence=confidence)
     return Classification(intent=Intent.off_topic, confidence=0.35)
 
 

@@ -307,56 +307,70 @@ def score_lead(state: LeadState, campaign: Campaign | None) -> tuple[int, list[s
     return score, [item.english() for item in notes]
 
 
+Points = tuple[int, LeadNote | None]
+
+
 def score_lead_notes(state: LeadState, campaign: Campaign | None) -> tuple[int, list[LeadNote]]:
     """A 0-100 score and the reasons behind it, each as a kind with its parameters."""
-    points = 0
-    reasons: list[LeadNote] = []
+    scored = [*_buying(state), _budget_points(state, campaign), *_about_them(state.fields), *_conduct(state)]
+    counted = [(value, reason) for value, reason in scored if value and reason is not None]
+    return max(0, min(100, sum(value for value, _ in counted))), [reason for _, reason in counted if reason is not None]
 
-    def add(value: int, reason: LeadNote | None) -> None:
-        nonlocal points
-        if value and reason is not None:
-            points += value
-            reasons.append(reason)
 
-    fields = state.fields
-    if state.buying_signals:
-        # Saying "I want it" is the strongest sign a salesperson gets.
-        add(
+def _buying(state: LeadState) -> list[Points]:
+    if not state.buying_signals:
+        return []
+    # Saying "I want it" is the strongest sign a salesperson gets.
+    return [
+        (
             30 + min(state.buying_signals - 1, 2) * 5,
             note("asked_to_buy") if state.buying_signals == 1 else note("asked_to_buy_times", count=state.buying_signals),
         )
-    add(*_budget_points(state, campaign))
+    ]
+
+
+def _about_them(fields: LeadFields) -> list[Points]:
+    """What the customer told about themselves: team, timeline, contacts, name, company, the product they want."""
+    points: list[Points] = []
     if fields.team_size:
-        add(15 if fields.team_size >= 10 else 10, note("team_of", count=fields.team_size))
+        points.append((15 if fields.team_size >= 10 else 10, note("team_of", count=fields.team_size)))
     level = urgency(fields.timeline)
     if level and fields.timeline:
-        add({"high": 15, "medium": 10, "low": 5}.get(level, 0), note("timeline", timeline=fields.timeline))
+        points.append(({"high": 15, "medium": 10, "low": 5}.get(level, 0), note("timeline", timeline=fields.timeline)))
     if fields.email and fields.phone:
-        add(15, note("shared_email_and_phone"))
+        points.append((15, note("shared_email_and_phone")))
     elif fields.email or fields.phone:
-        add(10, note("shared_email" if fields.email else "shared_phone"))
+        points.append((10, note("shared_email" if fields.email else "shared_phone")))
     if fields.name:
-        add(3, note("gave_name"))
+        points.append((3, note("gave_name")))
     if fields.company:
-        add(5, note("works_at", company=fields.company))
+        points.append((5, note("works_at", company=fields.company)))
     if fields.product_interest:
-        add(5, note("interested_in", product=fields.product_interest))
+        points.append((5, note("interested_in", product=fields.product_interest)))
+    return points
+
+
+def _conduct(state: LeadState) -> list[Points]:
+    """How the conversation went: how much they wrote, the link they got, objections, no interest, opting out."""
+    points: list[Points] = []
     if state.messages_in >= 5:
-        add(10, note("engaged", count=state.messages_in))
+        points.append((10, note("engaged", count=state.messages_in)))
     elif state.messages_in >= 2:
-        add(5, note("engaged", count=state.messages_in))
+        points.append((5, note("engaged", count=state.messages_in)))
     if state.cta_sent:
-        add(5, note("got_link"))
+        points.append((5, note("got_link")))
     if state.objections:
-        add(
-            -min(state.objections, 3) * 5,
-            note("objection") if state.objections == 1 else note("objections", count=state.objections),
+        points.append(
+            (
+                -min(state.objections, 3) * 5,
+                note("objection") if state.objections == 1 else note("objections", count=state.objections),
+            )
         )
     if state.not_interested:
-        add(-30, note("not_interested"))
+        points.append((-30, note("not_interested")))
     if state.opted_out:
-        add(-50, note("opted_out"))
-    return max(0, min(100, points)), reasons
+        points.append((-50, note("opted_out")))
+    return points
 
 
 _STAGE_ORDER = ("new", "engaged", "qualified", "proposal")

@@ -140,7 +140,7 @@ async def llm_reply(
     except TimeoutError:
         log.warning("model call timed out", extra={"model": model_name, "timeout_s": timeout_s})
         raise ModelUnavailable("timeout", usage_of(model_name, started, None)) from None
-    except Exception as exc:  # the SDK raises many kinds (status, connection, validation); all mean "fall back"
+    except Exception as exc:  # noqa: BLE001 # the SDK raises many kinds (status, connection, validation); all mean "fall back"
         status = getattr(exc, "status_code", None)
         log.warning("model call failed", extra={"model": model_name, "error": type(exc).__name__, "status": status})
         raise ModelUnavailable(f"error {status or type(exc).__name__}", usage_of(model_name, started, None)) from None

@@ -9,8 +9,8 @@ import time
 from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage
-from langchain_core.runnables import Runnable
 
+from bot.pipeline.model_client import ChatRunnable
 from bot.pipeline.types import Usage
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def add_usage(first: Usage | None, second: Usage | None) -> Usage | None:
 
 
 async def helper_call(
-    runnable: Runnable, messages: Sequence[BaseMessage], *, model_name: str, timeout_s: float, what: str
+    runnable: ChatRunnable, messages: Sequence[BaseMessage], *, model_name: str, timeout_s: float, what: str
 ) -> tuple[object | None, Usage]:
     """One bounded call with no retries: the model's message (None on a timeout or any SDK error, logged as
     `what` unavailable) and what it cost."""
@@ -72,7 +72,7 @@ async def helper_call(
     try:
         async with asyncio.timeout(timeout_s):
             message = await runnable.ainvoke(list(messages))
-    except Exception as exc:  # timeouts and every SDK error mean the same: the rules decide alone
+    except Exception as exc:  # noqa: BLE001 # timeouts and every SDK error mean the same: the rules decide alone
         log.info(f"{what} unavailable", extra={"error": type(exc).__name__})
         return None, usage_of(model_name, started, None)
     return message, usage_of(model_name, started, message)

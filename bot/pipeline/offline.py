@@ -27,7 +27,7 @@ from bot.pipeline.formatting import offer_list, product_price
 from bot.pipeline.lead_scoring import capture_lead_fields
 from bot.pipeline.phrases import phrase
 from bot.pipeline.query import is_follow_up
-from bot.pipeline.text import LANGUAGES, content_words, fold, stem_words, stop_words, words
+from bot.pipeline.text import LANGUAGES, content_words, fold, stop_words, words
 from bot.pipeline.turn_view import (
     campaign_in_focus,
     clean_sentences,
@@ -37,6 +37,7 @@ from bot.pipeline.turn_view import (
 )
 from bot.pipeline.types import Classification, Intent, Reply, TurnContext
 from knowledge.concepts import concepts_in
+from knowledge.language import stem_words
 from knowledge.models import Campaign
 
 __all__ = ["language_of", "offline_reply", "safe_reply", "usable_passages", "visible_campaigns"]
@@ -103,6 +104,24 @@ class _Responder:
 
     def reply(self, classification: Classification) -> Reply:
         intent = classification.intent
+        fixed = self._by_intent(intent)
+        if fixed is not None:
+            return fixed
+        if intent in (Intent.price_question, Intent.product_question) or ASKS_CATALOG.search(self.folded):
+            return self._with_question(self._question(intent))
+        if intent != Intent.small_talk and concepts_in(self.text) and _ASKS.match(self.folded):
+            return self._with_question(self._question(Intent.product_question))
+        details = capture_lead_fields(self.text)
+        if details.model_dump(exclude_none=True):
+            return self._noted(details.name or "", contact=bool(details.email or details.phone))
+        if intent == Intent.small_talk:
+            return self._small_talk()
+        if "?" in self.text or (self.lang not in LANGUAGES and len(content_words(self.text, self.lang)) >= 2):
+            return self._maybe_a_question()
+        return self._steer()
+
+    def _by_intent(self, intent: Intent) -> Reply | None:
+        """The reply an intent decides on its own (opting out or in, a person, a greeting, a sale, an objection)."""
         if intent == Intent.opt_out:
             return Reply(text=phrase("opt_out", self.lang), source="offline", opted_out=True)
         if intent == Intent.opt_in:
@@ -117,25 +136,17 @@ class _Responder:
             return self._closing()
         if intent == Intent.objection:
             return self._objection()
-        if intent in (Intent.price_question, Intent.product_question) or ASKS_CATALOG.search(self.folded):
-            return self._with_question(self._question(intent))
-        if intent != Intent.small_talk and concepts_in(self.text) and _ASKS.match(self.folded):
-            return self._with_question(self._question(Intent.product_question))
-        details = capture_lead_fields(self.text)
-        if details.model_dump(exclude_none=True):
-            return self._noted(details.name or "", contact=bool(details.email or details.phone))
-        if intent == Intent.small_talk:
+        return None
+
+    def _maybe_a_question(self) -> Reply:
+        """The rules read six languages: in another, a message of some words is taken for the question it may be."""
+        answer = self._question(Intent.product_question)
+        reading = self.ctx.reading
+        if answer.handoff and "?" not in self.text and not (reading and reading.asks_question):
+            # Nothing answers it, and nothing shows it asks: it may be a remark ("we are four, coming in May").
+            # A person is not called, and the conversation stays open to the question that follows.
             return self._small_talk()
-        if "?" in self.text or (self.lang not in LANGUAGES and len(content_words(self.text, self.lang)) >= 2):
-            # The rules read six languages: in another, a message of some words is taken for the question it may be.
-            answer = self._question(Intent.product_question)
-            reading = self.ctx.reading
-            if answer.handoff and "?" not in self.text and not (reading and reading.asks_question):
-                # Nothing answers it, and nothing shows it asks: it may be a remark ("we are four, coming in May").
-                # A person is not called, and the conversation stays open to the question that follows.
-                return self._small_talk()
-            return self._with_question(answer)
-        return self._steer()
+        return self._with_question(answer)
 
     # The chat flow around an answer -------------------------------------------------------------
 
@@ -276,11 +287,11 @@ class _Responder:
         if campaign is not None and (self._about_the_product(campaign, intent, asked) or (self.named is not None and not asked)):
             parts, used = self._product_facts(campaign, with_features=intent == Intent.product_question or not asked)
             return Reply(text=" ".join(parts), source="offline", facts_used=used, product_name=campaign.product.name)
-        if campaign is None and self.campaigns and not asked and not self._own_words(None):
+        if campaign is None and self.campaigns and not asked and not self._own_words():
             return self._offers()
         return self._unanswered()
 
-    def _own_words(self, campaign: Campaign | None) -> set[str]:
+    def _own_words(self) -> set[str]:
         """The question's words that say what it asks, beyond the product's name ("tell me about X" has none)."""
         named = {w for c in self.campaigns for w in words(f"{c.product.name} {c.name}")}
         common = stop_words(self.lang)
@@ -295,7 +306,7 @@ class _Responder:
         """Whether the catalog's facts about the product answer: its price, or what it is and includes."""
         if intent == Intent.price_question:
             return True  # the price answers "how much", for one or for twelve
-        own = self._own_words(campaign)
+        own = self._own_words()
         if not own and not asked:
             return True
         product = campaign.product

@@ -83,7 +83,7 @@ async def rewritten_query(
     try:
         async with asyncio.timeout(timeout_s):
             message = await model.rewrite_runnable.ainvoke(rewrite_messages(turn_texts, history))
-    except Exception as exc:  # timeouts and every SDK error mean the same: search with the customer's words
+    except Exception as exc:  # noqa: BLE001 # timeouts and every SDK error mean the same: search with the customer's words
         log.info("query rewrite unavailable", extra={"error": type(exc).__name__})
         return None
     content = getattr(message, "content", "")

@@ -88,66 +88,86 @@ def paragraphs(text: str) -> list[str]:
     Headings (but a FAQ's question set as one), title lines, page numbers and table markup are not paragraphs;
     neither is a sentence the passage cut: the text's first words when they continue a sentence begun before
     it, and its last words when they stop before the sentence's end."""
-    found: list[str] = []
-    current = ""
-    listing = False  # found[-1] is a lead ("We offer:") taking short items, its sentence still open
+    reader = _ParagraphReader()
     lines = tables_as_sentences(_EMPHASIS.sub(r"\2", text)).splitlines()
     for position, raw in enumerate(lines):
         line = raw.strip()
         item = bullet_item(line) if line else None
-        if listing and item is None and line:
-            found[-1] += "."
-            listing = False
+        if item is None and line:
+            reader.end_listing()
         # A number standing alone between paragraphs ("Page 2 of 3", "- 2 -") is a page's, not the text's; a line
         # of phone numbers and addresses there is a letterhead's or a footer's.
-        alone = not current or _END_OF_SENTENCE.search(current)
+        alone = not reader.current or _END_OF_SENTENCE.search(reader.current)
         if not line or _HEADING.match(raw) or (alone and (is_page_number(line) or _contact_line(line))):
-            if current:
-                found.append(current)
-            current = ""
-            question = line.lstrip("#").strip()
-            if question.endswith("?"):
-                found.append(question)  # a FAQ's question set as a heading: the sentence after it answers it
-            continue
-        line = (item if item is not None else line).lstrip(">*• ").strip()
-        following = lines[position + 1].strip() if position + 1 < len(lines) else ""
-        if item is not None:
-            if current:
-                found.append(current)
-                current = ""
-            short = len(line.split()) <= _SHORT_ITEM_WORDS
-            if found and (listing or found[-1].endswith(":")) and short:
-                found[-1] = f"{found[-1]}{',' if listing else ''} {line.rstrip('.;,')}"
-                listing = True
-                continue
-            if found and found[-1].endswith(":") and not listing:
-                found.pop()  # a lead whose items are sentences of their own is the list's title
-            found.append(line if ends_sentence(line) else f"{line.rstrip(';,')}.")
-            continue
-        # "Do you deliver?" then "Yes" on a line of its own: a short answer, neither a title nor a wrapped line.
-        if current.endswith("?"):
-            found.append(current)
-            current = ""
-        answers = not current and bool(found) and found[-1].endswith("?")
-        if answers and len(line.split()) <= _TITLE_WORDS and not _END_OF_SENTENCE.search(line):
-            found.append(line)
-            continue
-        if not current and not answers and _title_line(line, following):
-            continue
-        if current.endswith("-") and line[:1].islower():
-            current = current[:-1] + line  # a word hyphenated across lines
-        elif current and not _END_OF_SENTENCE.search(current):
-            current = f"{current} {line}"
-        elif current:
-            found.append(current)
-            current = line
+            reader.gap(line)
+        elif item is not None:
+            reader.item(item.lstrip(">*• ").strip())
         else:
-            current = line
-    if listing:
-        found[-1] += "."
-    if current:
-        found.append(current)
-    return _without_cut_ends([p for p in found if p])
+            following = lines[position + 1].strip() if position + 1 < len(lines) else ""
+            reader.prose(line.lstrip(">*• ").strip(), following)
+    reader.end_listing()
+    reader.close()
+    return _without_cut_ends([p for p in reader.found if p])
+
+
+class _ParagraphReader:
+    """Reading a text line by line: the paragraphs found, the one being read (`current`), and whether the last one
+    found is a lead ("We offer:") taking short items, its sentence still open (`listing`)."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+        self.current = ""
+        self.listing = False
+
+    def close(self) -> None:
+        """The paragraph being read ends here."""
+        if self.current:
+            self.found.append(self.current)
+        self.current = ""
+
+    def end_listing(self) -> None:
+        if self.listing:
+            self.found[-1] += "."
+            self.listing = False
+
+    def gap(self, line: str) -> None:
+        """A blank line, a heading, a page number or a letterhead's line: no paragraph goes on across it."""
+        self.close()
+        question = line.lstrip("#").strip()
+        if question.endswith("?"):
+            self.found.append(question)  # a FAQ's question set as a heading: the sentence after it answers it
+
+    def item(self, line: str) -> None:
+        """A list item: joined into the lead before it when short, else a paragraph of its own."""
+        self.close()
+        found = self.found
+        short = len(line.split()) <= _SHORT_ITEM_WORDS
+        if found and (self.listing or found[-1].endswith(":")) and short:
+            found[-1] = f"{found[-1]}{',' if self.listing else ''} {line.rstrip('.;,')}"
+            self.listing = True
+            return
+        if found and found[-1].endswith(":") and not self.listing:
+            found.pop()  # a lead whose items are sentences of their own is the list's title
+        found.append(line if ends_sentence(line) else f"{line.rstrip(';,')}.")
+
+    def prose(self, line: str, following: str) -> None:
+        """A line of prose: it continues the paragraph being read, or starts one (a title line is left out)."""
+        # "Do you deliver?" then "Yes" on a line of its own: a short answer, neither a title nor a wrapped line.
+        if self.current.endswith("?"):
+            self.close()
+        answers = not self.current and bool(self.found) and self.found[-1].endswith("?")
+        if answers and len(line.split()) <= _TITLE_WORDS and not _END_OF_SENTENCE.search(line):
+            self.found.append(line)
+            return
+        if not self.current and not answers and _title_line(line, following):
+            return
+        if self.current.endswith("-") and line[:1].islower():
+            self.current = self.current[:-1] + line  # a word hyphenated across lines
+        elif self.current and not _END_OF_SENTENCE.search(self.current):
+            self.current = f"{self.current} {line}"
+        else:
+            self.close()
+            self.current = line
 
 
 def _title_line(line: str, following: str) -> bool:

@@ -48,7 +48,7 @@ async def request_context(
         tenant_id_var.reset(tenant_token)
 
 
-async def healthz(request: web.Request) -> web.Response:
+async def healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
@@ -76,7 +76,7 @@ async def readyz(request: web.Request) -> web.Response:
         try:
             await asyncio.wait_for(probe(), 2)
             checks[name] = "ok"
-        except Exception as exc:  # any failure means not ready; say which store and why
+        except Exception as exc:  # noqa: BLE001 # any failure means not ready; say which store and why
             checks[name] = _why_down(exc, embedded.get(server_name))
             down.append(name)
     checks["llm"] = "groq" if services.settings.groq_api_key else "offline responder"

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from langchain_core.runnables import Runnable
 from langchain_groq import ChatGroq
 
 from bot.pipeline.judge import JUDGE_MAX_TOKENS, JUDGE_TOOL, ClaimCheck
 from bot.pipeline.llm import ReplyDraft
+from bot.pipeline.model_client import ChatRunnable
 from bot.pipeline.prompts import TOOL_NAME
 from bot.pipeline.query import REWRITE_MAX_TOKENS
 from bot.pipeline.reading import READING_MAX_TOKENS, READING_TOOL, MessageReading
@@ -28,19 +28,19 @@ class SalesChatModel(ChatGroq):
     """
 
     @cached_property
-    def reply_runnable(self) -> Runnable:
+    def reply_runnable(self) -> ChatRunnable:
         return self.bind_tools([ReplyDraft], tool_choice=TOOL_NAME)
 
     @cached_property
-    def reading_runnable(self) -> Runnable:
+    def reading_runnable(self) -> ChatRunnable:
         return self.bind_tools([MessageReading], tool_choice=READING_TOOL, max_tokens=READING_MAX_TOKENS, temperature=0)
 
     @cached_property
-    def judge_runnable(self) -> Runnable:
+    def judge_runnable(self) -> ChatRunnable:
         return self.bind_tools([ClaimCheck], tool_choice=JUDGE_TOOL, max_tokens=JUDGE_MAX_TOKENS, temperature=0)
 
     @cached_property
-    def rewrite_runnable(self) -> Runnable:
+    def rewrite_runnable(self) -> ChatRunnable:
         return self.bind(max_tokens=REWRITE_MAX_TOKENS)
 
 

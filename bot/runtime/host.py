@@ -23,7 +23,6 @@ import aiohttp
 import redis.asyncio as aioredis
 from aiohttp import web
 from aiohttp.web_urldispatcher import AbstractRuleMatching, MatchedSubAppResource
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.inbound.stream import InboundStream
@@ -33,6 +32,7 @@ from bot.runtime.services import Services
 from bot.runtime.settings import Settings
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex
 
 SERVICES = web.AppKey("services", Services)
@@ -42,7 +42,7 @@ INBOUND = web.AppKey("inbound", InboundStream)
 SERVE_URL = web.AppKey("serve_url", str)  # where this process listens, for start-up messages
 
 # One key per dependency the owner side uses, set on its own app as it starts.
-DATABASE = web.AppKey("database", AsyncDatabase)
+DATABASE = web.AppKey("database", Db)
 REDIS = web.AppKey("redis", aioredis.Redis)
 CLOCK = web.AppKey("clock", Clock)
 HTTP = web.AppKey("http", aiohttp.ClientSession)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import redis.asyncio as aioredis
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.conversations.messages import purge_messages_before
@@ -27,6 +26,7 @@ from bot.sales.leads import tell_crm_left_over
 from channels.account_check import recheck_accounts
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class Chore:
     run: Callable[[], Awaitable[object]]
 
 
-def retention_chore(db: AsyncDatabase, clock: Clock, retention_days: int) -> Chore | None:
+def retention_chore(db: Db, clock: Clock, retention_days: int) -> Chore | None:
     """Messages older than `retention_days` go (None when the setting is 0: kept)."""
     if retention_days <= 0:
         return None
@@ -66,12 +66,12 @@ def compaction_chore(redis: aioredis.Redis) -> Chore:
     return Chore("compact-redis-log", COMPACT_EVERY_S, lambda: compact_log(redis))
 
 
-def token_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient) -> Chore:
+def token_chore(db: Db, cipher: TokenCipher, graph: GraphClient) -> Chore:
     """Connected accounts whose token died are marked `needs_reconnect` before a customer's reply fails on it."""
     return Chore("recheck-tokens", RECHECK_TOKENS_EVERY_S, lambda: recheck_accounts(db, cipher, graph))
 
 
-def conversions_chore(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, clock: Clock) -> Chore:
+def conversions_chore(db: Db, cipher: TokenCipher, graph: GraphClient, clock: Clock) -> Chore:
     """Leads and sales of ad conversations are told to Meta; failures wait their turn to be tried again. One try
     per round: the outbox's own backoff retries, so a failing Meta never holds the other chores for long."""
     once = GraphClient(graph.session, graph.base_url, max_attempts=1, timeout_s=graph.timeout.total or 10)
@@ -90,7 +90,7 @@ def webhooks_chore(services: Services) -> Chore:
     return Chore("deliver-webhooks", DELIVER_WEBHOOKS_EVERY_S, tell_crms)
 
 
-def delivered_webhooks_chore(db: AsyncDatabase, clock: Clock) -> Chore:
+def delivered_webhooks_chore(db: Db, clock: Clock) -> Chore:
     """The outbox keeps a week of delivered events (ids only), then forgets them."""
     return Chore("forget-delivered-webhooks", PURGE_EVERY_S, lambda: forget_delivered(db, clock.now()))
 
@@ -114,7 +114,7 @@ async def run_chores(redis: aioredis.Redis, chores: list[Chore], stopping: async
     while not stopping.is_set():
         try:
             await run_due(redis, chores)
-        except Exception as exc:  # Redis unreachable: try again next tick
+        except Exception as exc:  # noqa: BLE001 # Redis unreachable: try again next tick
             log.warning("chores not run", extra={"error_type": type(exc).__name__})
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stopping.wait(), tick_s)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 import bot.conversations.store
 import bot.evaluation.store
 import bot.outbound_webhooks.store
 import bot.sales.store
 import channels.accounts
 import knowledge.store
+from knowledge.db import Db
 
 
-async def ensure_all_indexes(db: AsyncDatabase) -> None:
+async def ensure_all_indexes(db: Db) -> None:
     await knowledge.store.ensure_indexes(db)
     await channels.accounts.ensure_indexes(db)
     await bot.conversations.store.ensure_indexes(db)

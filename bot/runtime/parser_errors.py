@@ -45,6 +45,7 @@ async def started_runner(app: web.Application, **runner_options: Any) -> web.App
     """The app's runner, set up, whose every answer (the parser's 400s too) passes through the app's signals."""
     runner = web.AppRunner(app, **runner_options)
     await runner.setup()
-    assert runner.server is not None
+    if runner.server is None:  # set by setup(); aiohttp types it as optional for a runner not set up yet
+        raise RuntimeError("the app's runner has no server after setup")
     answer_parser_errors_as_the_app(runner.server, app)
     return runner

@@ -32,7 +32,7 @@ class ServerAddresses:
 
 def _shared_embedded(path: Path) -> dict[str, str] | None:
     try:
-        record = json.loads(path.read_text())
+        record: dict[str, str] = json.loads(path.read_text())  # the pid is a number; read as the log's value only
         owner = int(record["owner_pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

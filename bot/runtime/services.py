@@ -13,12 +13,12 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 import redis.asyncio as aioredis
 from prometheus_client import CollectorRegistry
 from pymongo import AsyncMongoClient
-from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import BusyLoadingError
@@ -33,6 +33,7 @@ from bot.runtime.servers import ServerAddresses, resolve_servers
 from bot.runtime.settings import Settings
 from channels.crypto import TokenCipher
 from channels.graph import GraphClient
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
@@ -66,8 +67,8 @@ async def wait_until_loaded(
 class Services:
     settings: Settings
     servers: ServerAddresses
-    mongo: AsyncMongoClient
-    db: AsyncDatabase
+    mongo: AsyncMongoClient[dict[str, Any]]
+    db: Db
     redis: aioredis.Redis
     http: aiohttp.ClientSession
     graph: GraphClient
@@ -91,7 +92,9 @@ class Services:
 async def open_services(settings: Settings, *, may_start_servers: bool = True) -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
         servers = await resolve_servers(settings, stack, may_start=may_start_servers)
-        mongo: AsyncMongoClient = AsyncMongoClient(servers.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+            servers.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000
+        )
         stack.push_async_callback(mongo.close)
         db = mongo[settings.mongodb_db]
         # A blocking pool: a burst waits for a free connection instead of failing with "Too many connections".

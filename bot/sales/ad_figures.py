@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.sales.ad_spend import SpendRow, amount, business_currency, spend_in_period, spend_overlapping
 from bot.sales.attribution import sources_since
 from bot.sales.leads import QUALIFIED_STAGES, leads_of_conversations
 from knowledge.campaigns import list_campaigns
+from knowledge.db import Db
 
 
 @dataclass
@@ -29,6 +28,16 @@ class Tally:
     revenue_minor: int = 0
     spend_minor: int = 0
     spend_entered: bool = False
+
+    def count(self, conversation: AdConversation) -> None:
+        self.conversations += 1
+        self.leads += int(conversation.lead)
+        self.sales += conversation.sales
+        self.revenue_minor += conversation.revenue_minor
+
+    def spent(self, minor: int) -> None:
+        self.spend_minor += minor
+        self.spend_entered = True
 
 
 @dataclass
@@ -93,12 +102,8 @@ def tally_figures(
             headlines[c.ad_id] = c.headline
         if c.campaign_id:
             ad_campaigns[c.ad_id][c.campaign_id] += 1
-        groups = [by_ad[c.ad_id], total] + ([by_campaign[c.campaign_id]] if c.campaign_id else [])
-        for tally in groups:
-            tally.conversations += 1
-            tally.leads += int(c.lead)
-            tally.sales += c.sales
-            tally.revenue_minor += c.revenue_minor
+        for tally in [by_ad[c.ad_id], total] + ([by_campaign[c.campaign_id]] if c.campaign_id else []):
+            tally.count(c)
     for row in spend:
         if row.currency != currency:
             continue  # refused on entry; an old row after the business changed currency is left out, not mixed in
@@ -113,12 +118,28 @@ def tally_figures(
         if campaign_id:
             groups.append(by_campaign[campaign_id])
         for tally in groups:
-            tally.spend_minor += part
-            tally.spend_entered = True
+            tally.spent(part)
     out = Figures(currency=currency, totals=figures_of(total, currency))
+    out.ads.extend(_ad_rows(by_ad, ad_campaigns, headlines, campaign_names, currency))
+    for campaign_id, tally in sorted(by_campaign.items(), key=lambda item: (-item[1].revenue_minor, item[0])):
+        out.campaigns.append(
+            {"campaign_id": campaign_id, "name": campaign_names.get(campaign_id, ""), **figures_of(tally, currency)}
+        )
+    return out
+
+
+def _ad_rows(
+    by_ad: dict[str, Tally],
+    ad_campaigns: dict[str, Counter[str]],
+    headlines: dict[str, str],
+    campaign_names: dict[str, str],
+    currency: str,
+) -> list[dict[str, Any]]:
+    """One row per ad, the most revenue first; an ad belongs to the campaign most of its conversations went to."""
+    rows = []
     for ad_id, tally in sorted(by_ad.items(), key=lambda item: (-item[1].revenue_minor, item[0])):
         campaign_id = _main_campaign(ad_campaigns.get(ad_id))
-        out.ads.append(
+        rows.append(
             {
                 "ad_id": ad_id,
                 "headline": headlines.get(ad_id, ""),
@@ -127,20 +148,14 @@ def tally_figures(
                 **figures_of(tally, currency),
             }
         )
-    for campaign_id, tally in sorted(by_campaign.items(), key=lambda item: (-item[1].revenue_minor, item[0])):
-        out.campaigns.append(
-            {"campaign_id": campaign_id, "name": campaign_names.get(campaign_id, ""), **figures_of(tally, currency)}
-        )
-    return out
+    return rows
 
 
 def _main_campaign(counts: Counter[str] | None) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
-async def ad_conversations(
-    db: AsyncDatabase, tenant_id: str, since: datetime, until: datetime, *, currency: str
-) -> list[AdConversation]:
+async def ad_conversations(db: Db, tenant_id: str, since: datetime, until: datetime, *, currency: str) -> list[AdConversation]:
     """The conversations ads started in [since, until), with their lead and sales (in `currency`)."""
     sources = await sources_since(db, tenant_id, "ad", since, until)
     ids = [doc["_id"] for doc in sources]
@@ -171,7 +186,7 @@ async def ad_conversations(
     ]
 
 
-async def ad_figures(db: AsyncDatabase, tenant_id: str, since: datetime, until: datetime, first: date, last: date) -> Figures:
+async def ad_figures(db: Db, tenant_id: str, since: datetime, until: datetime, first: date, last: date) -> Figures:
     """The business's ad figures over its days [first, last], which run from `since` to `until` in its zone."""
     currency = await business_currency(db, tenant_id)
     conversations = await ad_conversations(db, tenant_id, since, until, currency=currency)

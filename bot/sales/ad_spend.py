@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pymongo import DESCENDING, ReplaceOne
-from pymongo.asynchronous.database import AsyncDatabase
 
 from knowledge.campaigns import list_campaigns
+from knowledge.db import Db
 from knowledge.models import ISO_CURRENCIES, to_major, to_minor
 
 # Longest period one amount may cover: a year (a longer one is almost surely a typing mistake in a date).
@@ -183,7 +183,7 @@ def _row(doc: dict[str, Any]) -> SpendRow:
     )
 
 
-async def save_spend(db: AsyncDatabase, tenant_id: str, rows: Iterable[SpendRow], *, now: datetime) -> int:
+async def save_spend(db: Db, tenant_id: str, rows: Iterable[SpendRow], *, now: datetime) -> int:
     """Store every row in one request (each replaces an earlier amount for the same campaign, ad and period)."""
     docs = [_doc(tenant_id, row, now) for row in rows]
     if docs:
@@ -191,19 +191,19 @@ async def save_spend(db: AsyncDatabase, tenant_id: str, rows: Iterable[SpendRow]
     return len(docs)
 
 
-async def spend_overlapping(db: AsyncDatabase, tenant_id: str, first: date, last: date) -> list[SpendRow]:
+async def spend_overlapping(db: Db, tenant_id: str, first: date, last: date) -> list[SpendRow]:
     """Spend whose period touches [first, last]."""
     query = {"tenant_id": tenant_id, "to_ordinal": {"$gte": first.toordinal()}}
     return [row async for row in (_row(doc) async for doc in db.ad_spend.find(query)) if row.from_day <= last]
 
 
-async def list_spend(db: AsyncDatabase, tenant_id: str, *, limit: int = 500) -> list[tuple[str, SpendRow]]:
+async def list_spend(db: Db, tenant_id: str, *, limit: int = 500) -> list[tuple[str, SpendRow]]:
     """The amounts entered, latest days first, with their ids."""
     cursor = db.ad_spend.find({"tenant_id": tenant_id}).sort("to_ordinal", DESCENDING).limit(limit)
     return [(doc["_id"], _row(doc)) async for doc in cursor]
 
 
-async def delete_spend(db: AsyncDatabase, tenant_id: str, spend_id: str) -> bool:
+async def delete_spend(db: Db, tenant_id: str, spend_id: str) -> bool:
     """Remove an amount entered by mistake; False when the business has none with that id."""
     return (await db.ad_spend.delete_one({"_id": spend_id, "tenant_id": tenant_id})).deleted_count == 1
 
@@ -216,7 +216,7 @@ def spend_in_period(row: SpendRow, first: date, last: date) -> int:
     return round(row.amount_minor * overlap / row.days)
 
 
-async def business_currency(db: AsyncDatabase, tenant_id: str) -> str:
+async def business_currency(db: Db, tenant_id: str) -> str:
     """The currency the business sells in: its campaigns' most common one (USD before it has any)."""
     return most_common_currency(c.product.currency for c in await list_campaigns(db, tenant_id))
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from pymongo.asynchronous.database import AsyncDatabase
+
+from knowledge.db import Db
 
 # One document per attributed conversation, written by `bot.conversations.source.record_referral`.
 SOURCES = "conversation_sources"
@@ -38,9 +39,7 @@ def _ms(at: datetime) -> int:
     return int(at.timestamp() * 1000)
 
 
-async def sources_since(
-    db: AsyncDatabase, tenant_id: str, kind: SourceKind, since: datetime, until: datetime
-) -> list[dict[str, Any]]:
+async def sources_since(db: Db, tenant_id: str, kind: SourceKind, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """The conversations attributed to `kind` whose first message came in [since, until): id, source, time."""
     query = {"tenant_id": tenant_id, "kind": kind, "at_ms": {"$gte": _ms(since), "$lt": _ms(until)}}
     return [doc async for doc in db[SOURCES].find(query)]

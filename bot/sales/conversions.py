@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.outbound_webhooks.outbox import emit
@@ -18,7 +18,33 @@ from bot.sales.conversation_ref import ConversationRef
 from bot.sales.conversions_api import queue_event
 from bot.sales.counters import bump_daily, day_of
 from bot.sales.leads import get_lead, mark_converted
+from knowledge.db import Db
 from knowledge.models import ISO_CURRENCIES, to_major, to_minor
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A recorded sale: its value in the currency's minor units."""
+
+    id: str
+    conversation_id: str
+    platform: str
+    campaign_id: str  # "" when the sale belongs to no campaign
+    value_minor: int
+    currency: str
+    at: datetime
+
+
+def conversion_from_doc(doc: dict[str, Any]) -> Conversion:
+    return Conversion(
+        id=doc["_id"],
+        conversation_id=doc["conversation_id"],
+        platform=doc["platform"],
+        campaign_id=doc.get("campaign_id", ""),
+        value_minor=int(doc["value_minor"]),
+        currency=doc["currency"],
+        at=doc["at"],
+    )
 
 
 class ConversionIn(BaseModel):
@@ -50,7 +76,7 @@ def conversion_id(
 
 
 async def record_conversion(
-    db: AsyncDatabase,
+    db: Db,
     conversation: ConversationRef,
     data: ConversionIn,
     *,
@@ -58,7 +84,7 @@ async def record_conversion(
     zone: ZoneInfo,
     default_currency: str = "USD",
     idempotency_key: str = "",
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[Conversion, bool]:
     """Returns the conversion and whether it was new (False: this sale was recorded before)."""
     tenant_id = conversation.tenant_id
     currency = data.currency or default_currency
@@ -85,7 +111,7 @@ async def record_conversion(
         # event's id is the sale's, so a CRM told before sees the same event and drops it.
         lead = await get_lead(db, tenant_id, conversation.id)
         await tell_crm_of_sale(db, conversation, existing, lead_id=lead.id if lead else "", now=now)
-        return conversion_to_api(existing), False
+        return conversion_from_doc(existing), False
     await bump_daily(
         db,
         tenant_id,
@@ -101,12 +127,10 @@ async def record_conversion(
     await queue_event(
         db, conversation, key=doc["_id"], name="Purchase", at=now, value=to_major(value_minor, currency), currency=currency
     )
-    return conversion_to_api(doc), True
+    return conversion_from_doc(doc), True
 
 
-async def tell_crm_of_sale(
-    db: AsyncDatabase, conversation: ConversationRef, doc: dict[str, Any], *, lead_id: str, now: datetime
-) -> None:
+async def tell_crm_of_sale(db: Db, conversation: ConversationRef, doc: dict[str, Any], *, lead_id: str, now: datetime) -> None:
     sale = SaleData(
         sale_id=doc["_id"],
         conversation_id=conversation.id,
@@ -118,15 +142,3 @@ async def tell_crm_of_sale(
         currency=doc["currency"],
     )
     await emit(db, conversation.tenant_id, "sale.recorded", f"sale:{doc['_id']}", sale, now)
-
-
-def conversion_to_api(doc: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": doc["_id"],
-        "conversation_id": doc["conversation_id"],
-        "platform": doc["platform"],
-        "campaign_id": doc.get("campaign_id", ""),
-        "value": to_major(doc["value_minor"], doc["currency"]),
-        "currency": doc["currency"],
-        "at": doc["at"].isoformat(),
-    }

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo import ASCENDING
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.sales.attribution import ConversationSource
 from bot.sales.conversation_ref import ConversationRef
 from channels.crypto import TokenCipher, TokenDecryptError
 from channels.graph import GraphClient, GraphError
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ def too_old(event_time: int, now: datetime) -> bool:
 
 def next_try(attempts: int, now: datetime) -> datetime:
     """After the n-th failed attempt: 1, 2, 4 … minutes, at most 6 hours."""
-    return now + min(FIRST_RETRY * 2 ** max(0, attempts - 1), LONGEST_RETRY)
+    return now + min(FIRST_RETRY * (1 << max(0, attempts - 1)), LONGEST_RETRY)
 
 
 def event_id_for(tenant_id: str, key: str) -> str:
@@ -126,9 +127,7 @@ def _ms(at: datetime) -> int:
     return int(at.timestamp() * 1000)
 
 
-async def save_settings(
-    db: AsyncDatabase, cipher: TokenCipher, tenant_id: str, data: ConversionsSettingsIn, now: datetime
-) -> bool:
+async def save_settings(db: Db, cipher: TokenCipher, tenant_id: str, data: ConversionsSettingsIn, now: datetime) -> bool:
     """Store the settings (the token encrypted); False when no token was given and none is stored yet."""
     stored = await db.conversions_settings.find_one({"_id": tenant_id})
     if data.access_token:
@@ -150,13 +149,13 @@ async def save_settings(
     return True
 
 
-async def get_settings(db: AsyncDatabase, tenant_id: str) -> ConversionsSettings | None:
+async def get_settings(db: Db, tenant_id: str) -> ConversionsSettings | None:
     doc = await db.conversions_settings.find_one({"_id": tenant_id, "tenant_id": tenant_id})
     return ConversionsSettings.model_validate(doc) if doc else None
 
 
 async def queue_event(
-    db: AsyncDatabase,
+    db: Db,
     conversation: ConversationRef,
     *,
     source: ConversationSource | None = None,
@@ -199,7 +198,7 @@ async def queue_event(
     return True
 
 
-async def send_due_events(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, now: datetime) -> int:
+async def send_due_events(db: Db, cipher: TokenCipher, graph: GraphClient, now: datetime) -> int:
     """Send the events whose time has come (any business); how many Meta took."""
     due = db.capi_events.find({"state": "pending", "next_try_ms": {"$lte": _ms(now)}}).sort("next_try_ms", ASCENDING).limit(BATCH)
     settings: dict[str, ConversionsSettings | None] = {}
@@ -213,7 +212,7 @@ async def send_due_events(db: AsyncDatabase, cipher: TokenCipher, graph: GraphCl
 
 
 async def _send_one(
-    db: AsyncDatabase,
+    db: Db,
     cipher: TokenCipher,
     graph: GraphClient,
     settings: ConversionsSettings | None,
@@ -255,7 +254,7 @@ async def _send_one(
 
 
 async def _settle(
-    db: AsyncDatabase,
+    db: Db,
     event: dict[str, Any],
     state: EventState,
     now: datetime,
@@ -275,6 +274,37 @@ async def _settle(
     await db.capi_events.update_one({"_id": event["_id"], "tenant_id": event["tenant_id"]}, {"$set": fields})
 
 
-async def list_events(db: AsyncDatabase, tenant_id: str, *, limit: int = 200) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ConversionEvent:
+    """An event queued for Meta: `item` is the `data` entry as it goes to Meta (never the token), `answer` Meta's
+    last answer (empty until Meta answered)."""
+
+    id: str
+    event_name: str
+    conversation_id: str
+    ad_id: str
+    state: EventState
+    item: dict[str, Any]
+    attempts: int
+    answer: dict[str, Any]
+    error: str
+
+
+def _event(doc: dict[str, Any]) -> ConversionEvent:
+    return ConversionEvent(
+        id=doc["_id"],
+        event_name=doc.get("event_name", ""),
+        conversation_id=doc.get("conversation_id", ""),
+        ad_id=doc.get("ad_id", ""),
+        state=doc.get("state", "pending"),
+        item=doc.get("item", {}),
+        attempts=int(doc.get("attempts", 0)),
+        answer=doc.get("answer", {}),
+        error=doc.get("error", ""),
+    )
+
+
+async def list_events(db: Db, tenant_id: str, *, limit: int = 200) -> list[ConversionEvent]:
+    """The tenant's events, newest first."""
     cursor = db.capi_events.find({"tenant_id": tenant_id}).sort("created_ms", -1).limit(limit)
-    return [doc async for doc in cursor]
+    return [_event(doc) async for doc in cursor]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
-
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import local_time
 from bot.pipeline.types import Intent
+from knowledge.db import Db
 
 HOUR_FIELDS = tuple(f"in_h{hour:02d}" for hour in range(24))
 # Answered turns by what the customer wanted (price questions, objections, buying signals ...).
@@ -72,7 +72,7 @@ def hour_field(at: datetime, zone: ZoneInfo) -> str:
 
 
 async def bump_daily(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     counts: Mapping[str, int] | None = None,
     *,
@@ -100,7 +100,7 @@ async def bump_daily(
     await db.daily_counters.update_one({"_id": key}, {"$set": fields, "$inc": increments}, upsert=True)
 
 
-async def daily_rows(db: AsyncDatabase, tenant_id: str, first_day: date, last_day: date) -> list[dict]:
+async def daily_rows(db: Db, tenant_id: str, first_day: date, last_day: date) -> list[dict[str, Any]]:
     cursor = db.daily_counters.find(
         {"tenant_id": tenant_id, "day_ordinal": {"$gte": first_day.toordinal(), "$lte": last_day.toordinal()}}
     )

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.sales.leads import Lead, lead_from_doc
+from knowledge.db import Db
 
 LeadSort = Literal["score", "updated", "created", "value"]
 SORT_FIELDS: dict[str, str] = {"score": "score", "updated": "updated_at", "created": "created_at", "value": "value_cents"}
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db.leads.create_indexes(
         [
             IndexModel([("tenant_id", ASCENDING), ("updated_at", DESCENDING)]),
@@ -34,7 +34,7 @@ def _query(tenant_id: str, stage: str, platform: str, campaign_id: str) -> dict[
 
 
 async def page_of_leads(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     *,
     stage: str = "",
@@ -52,5 +52,5 @@ async def page_of_leads(
     return [lead_from_doc(doc) async for doc in cursor]
 
 
-async def count_leads(db: AsyncDatabase, tenant_id: str, *, stage: str = "", platform: str = "", campaign_id: str = "") -> int:
+async def count_leads(db: Db, tenant_id: str, *, stage: str = "", platform: str = "", campaign_id: str = "") -> int:
     return await db.leads.count_documents(_query(tenant_id, stage, platform, campaign_id))

@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from pymongo import DESCENDING
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.outbound_webhooks.outbox import emit
@@ -24,6 +23,7 @@ from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from bot.sales.attribution import ConversationSource
 from bot.sales.conversation_ref import ConversationRef
 from bot.sales.conversions_api import queue_event
+from knowledge.db import Db
 from knowledge.models import to_major
 
 FIELD_NAMES = tuple(LeadFields.model_fields)
@@ -140,7 +140,7 @@ def lead_to_doc(lead: Lead) -> dict[str, Any]:
     if lead.next_step_note is not None:
         doc["next_step_kind"] = lead.next_step_note.model_dump()
     doc.update(lead.fields.model_dump(exclude_none=True, exclude_defaults=True))
-    doc.update({k: v for k, v in lead.counters.items() if v not in (None, "")})
+    doc.update(lead.counters)
     for name in ("profile_name", "campaign_id", "currency"):
         if value := getattr(lead, name):
             doc[name] = value
@@ -191,7 +191,7 @@ def lead_after_turn(
 
 
 async def save_lead_after_turn(
-    db: AsyncDatabase, conversation: ConversationRef, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
+    db: Db, conversation: ConversationRef, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
 ) -> Lead:
     """Store the lead after a turn. `previous` is the stored lead as the turn read it (None: there was none).
 
@@ -247,7 +247,7 @@ def crm_events(previous: Lead | None, lead: Lead) -> list[dict[str, Any]]:
     return [{"type": "lead.stage_changed", "key": f"lead:{lead.id}:stage:{previous.revision + 1}", "data": data}]
 
 
-async def tell_crm(db: AsyncDatabase, lead: Lead, now: datetime) -> None:
+async def tell_crm(db: Db, lead: Lead, now: datetime) -> None:
     """Hand the lead's pending CRM events to the outbox (each once per key), then clear them from the revision
     written; a later revision carries them on and hands them over itself."""
     if not lead.crm_pending:
@@ -261,7 +261,7 @@ async def tell_crm(db: AsyncDatabase, lead: Lead, now: datetime) -> None:
     lead.crm_pending = []
 
 
-async def tell_crm_left_over(db: AsyncDatabase, now: datetime, *, older_than: timedelta = timedelta(minutes=1)) -> int:
+async def tell_crm_left_over(db: Db, now: datetime, *, older_than: timedelta = timedelta(minutes=1)) -> int:
     """CRM events a process wrote with a lead but died before handing over (any business); how many leads had some."""
     cutoff = int((now - older_than).timestamp() * 1000)
     docs = await db.leads.find({"crm_pending_ms": {"$lte": cutoff}}).limit(100).to_list(100)
@@ -276,7 +276,7 @@ def became_qualified(previous: Lead | None, lead: Lead) -> bool:
     return lead.stage in QUALIFIED_STAGES and not was
 
 
-async def _write_over(db: AsyncDatabase, lead: Lead, previous: Lead | None) -> bool:
+async def _write_over(db: Db, lead: Lead, previous: Lead | None) -> bool:
     """Write `lead` as the next revision of `previous` (None: as the first); False if that is no longer current."""
     if previous is None:
         lead.revision = 1
@@ -294,7 +294,7 @@ async def _write_over(db: AsyncDatabase, lead: Lead, previous: Lead | None) -> b
     return result.matched_count == 1
 
 
-async def _record_event(db: AsyncDatabase, lead: Lead) -> None:
+async def _record_event(db: Db, lead: Lead) -> None:
     await db.lead_events.insert_one(
         {
             "_id": uuid.uuid4().hex,
@@ -309,12 +309,12 @@ async def _record_event(db: AsyncDatabase, lead: Lead) -> None:
     )
 
 
-async def get_lead(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> Lead | None:
+async def get_lead(db: Db, tenant_id: str, conversation_id: str) -> Lead | None:
     doc = await db.leads.find_one({"tenant_id": tenant_id, "conversation_id": conversation_id})
     return lead_from_doc(doc) if doc else None
 
 
-async def list_leads(db: AsyncDatabase, tenant_id: str, *, stage: str = "", limit: int = 500) -> list[Lead]:
+async def list_leads(db: Db, tenant_id: str, *, stage: str = "", limit: int = 500) -> list[Lead]:
     query: dict[str, Any] = {"tenant_id": tenant_id}
     if stage:
         query["stage"] = stage
@@ -323,7 +323,7 @@ async def list_leads(db: AsyncDatabase, tenant_id: str, *, stage: str = "", limi
 
 
 async def lead_stages_created(
-    db: AsyncDatabase, tenant_id: str, since: datetime, until: datetime, *, campaign_id: str = "", platform: str = ""
+    db: Db, tenant_id: str, since: datetime, until: datetime, *, campaign_id: str = "", platform: str = ""
 ) -> list[str]:
     """The stage of every lead created in [since, until) (for the funnel), optionally of one campaign or platform."""
     query: dict[str, Any] = {"tenant_id": tenant_id, "created_at": {"$gte": since, "$lt": until}}
@@ -334,7 +334,7 @@ async def lead_stages_created(
     return [str(doc.get("stage", LeadStage.new.value)) async for doc in db.leads.find(query, {"stage": 1})]
 
 
-async def leads_of_conversations(db: AsyncDatabase, tenant_id: str, conversation_ids: list[str]) -> dict[str, Lead]:
+async def leads_of_conversations(db: Db, tenant_id: str, conversation_ids: list[str]) -> dict[str, Lead]:
     """The leads of several conversations in one query, by conversation id."""
     if not conversation_ids:
         return {}
@@ -342,13 +342,13 @@ async def leads_of_conversations(db: AsyncDatabase, tenant_id: str, conversation
     return {doc["conversation_id"]: lead_from_doc(doc) async for doc in cursor}
 
 
-async def lead_history(db: AsyncDatabase, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
+async def lead_history(db: Db, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
     cursor = db.lead_events.find({"tenant_id": tenant_id, "lead_id": lead_id}).sort("at", 1)
     return [doc async for doc in cursor]
 
 
 async def mark_converted(
-    db: AsyncDatabase, tenant_id: str, conversation_id: str, *, value_cents: int, currency: str, now: datetime
+    db: Db, tenant_id: str, conversation_id: str, *, value_cents: int, currency: str, now: datetime
 ) -> Lead | None:
     """An owner recorded a sale: the lead is converted, carries the sale and a next step that fits it."""
     for _ in range(WRITE_ATTEMPTS):
@@ -366,34 +366,3 @@ async def mark_converted(
             await tell_crm(db, lead, now)
             return lead
     raise LeadChangedTooOften("the lead kept changing while its sale was recorded")
-
-
-def lead_to_api(lead: Lead) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": lead.id,
-        "conversation_id": lead.conversation_id,
-        "platform": lead.platform,
-        "customer_id": lead.customer_id,
-        **lead.fields.model_dump(exclude_none=True),
-        "name": lead.name,
-        "email": lead.fields.email or "",
-        "phone": lead.fields.phone or "",
-        "name_given": bool(lead.fields.name),
-        "score": lead.score,
-        "score_reasons": list(lead.score_reasons),
-        "stage": lead.stage.value,
-        "next_step": lead.next_step,
-        "score_reason_kinds": [item.model_dump() for item in lead.reason_notes],
-        "next_step_kind": lead.next_step_note.model_dump() if lead.next_step_note else None,
-        "campaign_id": lead.campaign_id,
-        "source": lead.source.model_dump(),
-        "value": to_major(lead.value_cents, lead.currency or "USD") if lead.value_cents is not None else 0,
-        "created_at": lead.created_at.isoformat(),
-        "updated_at": lead.updated_at.isoformat(),
-        **{k: v for k, v in lead.counters.items()},
-    }
-    if lead.currency:
-        out["currency"] = lead.currency
-    if lead.converted_at is not None:
-        out["converted_at"] = lead.converted_at.isoformat()
-    return out

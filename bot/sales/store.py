@@ -6,10 +6,11 @@ and outbox (`conversions_api.py`)."""
 from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
+
+from knowledge.db import Db
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db.leads.create_indexes(
         [
             IndexModel([("conversation_id", ASCENDING)], unique=True),
@@ -43,7 +44,7 @@ TENANT_COLLECTIONS = (
 )
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     """Remove the tenant's leads, score history, sales, counters and bot settings (a deleted account)."""
     removed = 0
     for collection in TENANT_COLLECTIONS:

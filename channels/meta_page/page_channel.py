@@ -44,16 +44,16 @@ class PageChannel:
 
     def build_send_requests(
         self,
-        account_id: str,
+        account_id: str,  # noqa: ARG002 # the Channel protocol's: a page sends through its own token
         recipient_id: str,
         text: str,
         *,
-        reply_to_message_id: str = "",
+        reply_to_message_id: str = "",  # noqa: ARG002 # page threads have no reply-to for page sends
         tag: str = "",
         reference: str = "",
     ) -> list[SendRequest]:
-        # Page threads have no reply-to for page sends; `reply_to_message_id` is accepted and unused.
         return page_send_requests(recipient_id, text, limit=self.max_text, size=self.text_size, tag=tag, reference=reference)
 
-    def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest:
+    def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest:  # noqa: ARG002
+        # A page marks the customer's whole thread seen, not one message, and sends through its own token.
         return mark_seen_request(recipient_id)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from dashboard.api.operations import ApiRoutes
+from dashboard.api.shapes.campaign_json import campaign_json
 from dashboard.context import db_of, tenant_id
 from dashboard.errors import not_found
 from dashboard.schemas import CampaignOut, CampaignsOut, CampaignsQuery, CampaignStatusIn, DeletedOut
 from knowledge.campaigns import (
-    campaign_to_api,
     create_campaign,
     delete_campaign,
     get_campaign,
@@ -23,7 +23,7 @@ routes = ApiRoutes()
 
 
 def _out(campaign: Campaign) -> CampaignOut:
-    return CampaignOut.model_validate(campaign_to_api(campaign))
+    return CampaignOut.model_validate(campaign_json(campaign))
 
 
 @routes.get("/api/campaigns")

@@ -6,19 +6,19 @@ import asyncio
 import logging
 
 from aiohttp import web
-from pymongo.asynchronous.database import AsyncDatabase
 
 from channels.account_check import connect_checked_account
-from channels.accounts import ChannelAccount, account_to_api, account_token, disconnect_account, get_account, list_accounts
+from channels.accounts import ChannelAccount, account_token, disconnect_account, get_account, list_accounts
 from channels.crypto import TokenCipher
 from channels.facebook_login import unsubscribe_page
 from channels.graph import GraphClient
 from dashboard.api.operations import ApiRoutes
+from dashboard.api.shapes.account_json import account_for_owner
 from dashboard.context import cipher_of, db_of, graph_of, tenant_id
-from dashboard.delivery_words import in_owner_words
 from dashboard.errors import not_found
 from dashboard.facebook_links import FacebookLink, forget_link, link_for_channel, links_of_page
 from dashboard.schemas import ChannelIn, ChannelOut, ChannelsOut, DeletedOut
+from knowledge.db import Db
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -27,7 +27,7 @@ UNSUBSCRIBE_TIMEOUT_S = 10
 
 
 def channel_out(account: ChannelAccount, cipher: TokenCipher) -> ChannelOut:
-    return ChannelOut.model_validate(in_owner_words(account_to_api(account, cipher), account))
+    return ChannelOut.model_validate(account_for_owner(account, cipher))
 
 
 @routes.get("/api/channels")
@@ -54,7 +54,7 @@ async def connect(request: web.Request, body: ChannelIn) -> ChannelOut:
     return channel_out(account, cipher_of(request))
 
 
-async def _page_still_used(db: AsyncDatabase, link: FacebookLink) -> bool:
+async def _page_still_used(db: Db, link: FacebookLink) -> bool:
     """Whether another connected account of the tenant is reached through the same page's subscription."""
     for other in await links_of_page(db, link.tenant_id, link.page_id):
         if other.id != link.id and await get_account(db, link.tenant_id, other.channel_id) is not None:
@@ -63,7 +63,7 @@ async def _page_still_used(db: AsyncDatabase, link: FacebookLink) -> bool:
 
 
 async def unsubscribe_if_unused(
-    db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, account: ChannelAccount, link: FacebookLink
+    db: Db, cipher: TokenCipher, graph: GraphClient, account: ChannelAccount, link: FacebookLink
 ) -> None:
     """Best effort: stop the page's webhooks once no connected account of the tenant needs them."""
     if not link.page_id or await _page_still_used(db, link):
@@ -71,13 +71,11 @@ async def unsubscribe_if_unused(
     try:
         token = account_token(cipher, account)
         await asyncio.wait_for(unsubscribe_page(graph, link.page_id, token), UNSUBSCRIBE_TIMEOUT_S)
-    except Exception as exc:  # the disconnect stands whatever Meta answers
+    except Exception as exc:  # noqa: BLE001 # the disconnect stands whatever Meta answers
         log.warning("page unsubscribe failed", extra={"channel": account.id, "error_type": type(exc).__name__})
 
 
-async def disconnect_channel(
-    db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, tenant: str, account: ChannelAccount
-) -> bool:
+async def disconnect_channel(db: Db, cipher: TokenCipher, graph: GraphClient, tenant: str, account: ChannelAccount) -> bool:
     """Disconnect one account; a page connected through Facebook Login is unsubscribed once no account of the
     business needs its webhooks. False when it was gone already."""
     link = await link_for_channel(db, tenant, account.id)

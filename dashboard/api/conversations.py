@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import messages as msgs
 from bot.conversations import store as convs
@@ -26,13 +25,16 @@ from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.leads import Lead, get_lead, lead_history, leads_of_conversations
 from channels.problems import PASSING_PROBLEMS, known_problem, problem_of_code
 from dashboard.api.operations import ApiRoutes, Reply
+from dashboard.api.shapes.conversion_json import conversion_json
+from dashboard.api.shapes.lead_json import lead_for_owner
 from dashboard.context import clock_of, db_of, engine, redis_of, tenant_id
 from dashboard.delivery_words import cause, delivery_error, not_sent
 from dashboard.errors import not_found
-from dashboard.lead_words import lead_for_owner, reasons_in_words
+from dashboard.lead_words import reasons_in_words
 from dashboard.schemas import ConversationDetailOut, ConversationsOut, ConversationsQuery, ConversionOut, MessageOut, ReplyIn
 from dashboard.team.actions import Action, Done, actions_of, record_action
 from dashboard.team.caller import person_of
+from knowledge.db import Db
 from knowledge.domain_errors import Refused, Upstream
 
 routes = ApiRoutes()
@@ -155,7 +157,7 @@ async def _owned(request: web.Request) -> Conversation:
     return conversation
 
 
-async def filtered_conversations(db: AsyncDatabase, tenant: str, query: ConversationsQuery) -> list[Conversation]:
+async def filtered_conversations(db: Db, tenant: str, query: ConversationsQuery) -> list[Conversation]:
     """The page of conversations a query asks for (a stage filter goes through the leads at that stage, a search
     and "not answered" through their own reads; each narrows the others)."""
     chosen: list[list[str]] = []
@@ -313,7 +315,7 @@ async def conversion(request: web.Request, body: ConversionIn) -> Reply[Conversi
     """
     conversation = await _owned(request)
     settings = await get_bot_settings(db_of(request), conversation.tenant_id)
-    doc, created = await record_conversion(
+    sale, created = await record_conversion(
         db_of(request),
         conversation,
         body,
@@ -323,4 +325,4 @@ async def conversion(request: web.Request, body: ConversionIn) -> Reply[Conversi
     )
     if created:
         await _record(request, conversation.id, Action.sale)
-    return Reply(ConversionOut.model_validate(doc), status=201 if created else 200)
+    return Reply(ConversionOut.model_validate(conversion_json(sale)), status=201 if created else 200)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aiohttp import web
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.outbound_webhooks.addresses import url_problem
 from bot.outbound_webhooks.delivery import recent_attempts, send_test
@@ -34,6 +33,7 @@ from dashboard.schemas import (
     WebhooksOut,
     WebhookTestOut,
 )
+from knowledge.db import Db
 from knowledge.domain_errors import InvalidInput, Refused
 
 routes = ApiRoutes()
@@ -43,7 +43,7 @@ def _at(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
 
 
-async def webhook_out(db: AsyncDatabase, endpoint: Endpoint) -> WebhookOut:
+async def webhook_out(db: Db, endpoint: Endpoint) -> WebhookOut:
     attempts = [
         WebhookAttemptOut(
             at=_at(doc["at_ms"]),

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.log_context import tenant_id_var
 from bot.runtime.host import Settings
@@ -56,6 +55,7 @@ from dashboard.schemas import (
     SkippedAccountOut,
 )
 from dashboard.sessions import SESSION_COOKIE, SessionStore
+from knowledge.db import Db
 from knowledge.domain_errors import Conflict, DomainError, InvalidInput, Refused, Upstream
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class LoginOutcome:
 
 
 async def _connect(
-    db: AsyncDatabase,
+    db: Db,
     cipher: TokenCipher,
     tenant: str,
     facebook_user_id: str,
@@ -126,7 +126,7 @@ async def _facebook_user_id(graph: GraphClient, user_token: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-async def connect_pages(db: AsyncDatabase, cipher: TokenCipher, graph: GraphClient, tenant: str, user_token: str) -> LoginOutcome:
+async def connect_pages(db: Db, cipher: TokenCipher, graph: GraphClient, tenant: str, user_token: str) -> LoginOutcome:
     """Connect every page the user manages (and its Instagram account) and subscribe the app to it."""
     facebook_user_id = await _facebook_user_id(graph, user_token)
     outcome = LoginOutcome()
@@ -258,7 +258,7 @@ def _signed_payload(settings: Settings, form: SignedRequestIn) -> dict[str, Any]
     return payload
 
 
-async def forget_facebook_user(db: AsyncDatabase, facebook_user_id: str) -> tuple[list[str], int]:
+async def forget_facebook_user(db: Db, facebook_user_id: str) -> tuple[list[str], int]:
     """Disconnect every account this Facebook user connected, in every tenant; returns (tenants, accounts)."""
     removed = 0
     tenants: set[str] = set(await tenants_of_facebook_user(db, facebook_user_id))

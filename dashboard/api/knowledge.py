@@ -15,7 +15,7 @@ from dashboard.schemas import DeletedOut, DocumentOut, DocumentsOut, SearchOut, 
 from knowledge.documents import add_document, delete_document, list_documents
 from knowledge.domain_errors import InvalidInput
 from knowledge.extraction import MAX_DOCUMENT_BYTES
-from knowledge.models import Amount, Campaign, CatalogFacts, DocumentInfo, minor_digits
+from knowledge.models import Amount, Campaign, CatalogFacts, DocumentInfo, minor_units
 from knowledge.platforms import KNOWN_PLATFORMS
 
 routes = ApiRoutes()
@@ -95,7 +95,7 @@ async def remove(request: web.Request) -> DeletedOut:
 
 def _major(minor: int, currency: str) -> float:
     # An amount written without a currency is kept as value*100.
-    return minor / 10 ** (minor_digits(currency) if currency else 2)
+    return minor / (minor_units(currency) if currency else 100)
 
 
 def _product(campaign: Campaign) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from aiohttp import web
 
 from bot.sales.leads import list_leads
 from dashboard.api.operations import ApiRoutes
+from dashboard.api.shapes.lead_json import lead_for_owner
 from dashboard.context import db_of, tenant_id
-from dashboard.lead_words import lead_for_owner
 from dashboard.schemas import LeadsOut, LeadsQuery
 
 routes = ApiRoutes()

@@ -7,8 +7,8 @@ from aiohttp import web
 from bot.sales.conversions_api import ConversionsSettingsIn, get_settings, list_events, save_settings
 from channels.crypto import TokenCipher, TokenDecryptError, mask
 from dashboard.api.operations import ApiRoutes
+from dashboard.api.shapes.conversion_json import conversion_event_json
 from dashboard.context import cipher_of, clock_of, db_of, tenant_id
-from dashboard.conversion_events import event_to_api
 from dashboard.schemas import ConversionEventsOut, ConversionsSettingsOut
 from knowledge.domain_errors import InvalidInput
 
@@ -53,5 +53,5 @@ async def put_conversions(request: web.Request, body: ConversionsSettingsIn) -> 
 @routes.get("/api/integrations/conversions/events")
 async def get_events(request: web.Request) -> ConversionEventsOut:
     """The latest events (newest first): what was sent to Meta, Meta's answer, and what happened in words."""
-    docs = await list_events(db_of(request), tenant_id(request))
-    return ConversionEventsOut.model_validate({"events": [event_to_api(doc) for doc in docs]})
+    events = await list_events(db_of(request), tenant_id(request))
+    return ConversionEventsOut.model_validate({"events": [conversion_event_json(event) for event in events]})

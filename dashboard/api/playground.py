@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import redis.asyncio as aioredis
 from aiohttp import web
 from pydantic import BaseModel, Field
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.records import ConversationStatus
 from bot.conversations.turn_context import HISTORY_LIMIT, turn_context
@@ -30,6 +29,7 @@ from dashboard.context import db_of, knowledge_of, redis_of, settings_of, tenant
 from dashboard.lead_words import reasons_in_words
 from dashboard.ratelimit import PLAYGROUND_PER_TENANT, enforce
 from dashboard.schemas import PlaygroundIn, PlaygroundOut
+from knowledge.db import Db
 from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ async def save_session(redis: aioredis.Redis, tenant: str, session_id: str, sess
 
 async def playground_context(
     knowledge: KnowledgeIndex,
-    db: AsyncDatabase,
+    db: Db,
     tenant: str,
     session: PlaygroundSession,
     message: str,

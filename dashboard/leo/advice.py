@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from dashboard.analytics import AnalyticsReport, CampaignFigures, Figures, PlatformFigures
 from dashboard.i18n.current import N_, gettext, ngettext
 from dashboard.leo import writing
 
@@ -45,7 +45,7 @@ def _platform(name: str) -> str:
     return PLATFORM_NAMES.get(name, name)
 
 
-def channel_gaps(per_platform: Sequence[Mapping[str, Any]]) -> list[Advice]:
+def channel_gaps(per_platform: Sequence[PlatformFigures]) -> list[Advice]:
     rows = [row for row in per_platform if row["messages_in"] >= MIN_CONVERSATIONS]
     if len(rows) < 2:
         return []
@@ -73,7 +73,7 @@ def channel_gaps(per_platform: Sequence[Mapping[str, Any]]) -> list[Advice]:
     ]
 
 
-def price_questions_without_reply(totals: Mapping[str, Any]) -> list[Advice]:
+def price_questions_without_reply(totals: Figures) -> list[Advice]:
     asked = int(totals.get("intent_price_question", 0))
     answered_first = totals["first_responses"]
     if asked < MIN_CONVERSATIONS or not answered_first or totals["customer_reply_rate"] >= 0.5:
@@ -95,7 +95,7 @@ def price_questions_without_reply(totals: Mapping[str, Any]) -> list[Advice]:
     ]
 
 
-def unanswered_objections(per_campaign: Sequence[Mapping[str, Any]], has_answers: Mapping[str, bool]) -> list[Advice]:
+def unanswered_objections(per_campaign: Sequence[CampaignFigures], has_answers: Mapping[str, bool]) -> list[Advice]:
     out = []
     for row in per_campaign:
         objections = int(row.get("intent_objection", 0))
@@ -129,7 +129,7 @@ def hot_leads_without_link(leads: Sequence[HotLead]) -> list[Advice]:
     ]
 
 
-def traffic_without_sales(per_campaign: Sequence[Mapping[str, Any]]) -> list[Advice]:
+def traffic_without_sales(per_campaign: Sequence[CampaignFigures]) -> list[Advice]:
     return [
         Advice(
             gettext(
@@ -143,7 +143,7 @@ def traffic_without_sales(per_campaign: Sequence[Mapping[str, Any]]) -> list[Adv
     ]
 
 
-def service_levels(totals: Mapping[str, Any]) -> list[Advice]:
+def service_levels(totals: Figures) -> list[Advice]:
     out = []
     conversations = totals["conversations"]
     wait = totals["first_response_avg_s"]
@@ -199,7 +199,7 @@ def service_levels(totals: Mapping[str, Any]) -> list[Advice]:
     return out
 
 
-def falling_conversion(totals: Mapping[str, Any], previous: Mapping[str, Any]) -> list[Advice]:
+def falling_conversion(totals: Figures, previous: Figures) -> list[Advice]:
     now, before = totals["conversion_rate"], previous["conversion_rate"]
     if previous["conversations"] < MIN_CONVERSATIONS or before <= 0 or now >= before * 0.75:
         return []
@@ -215,7 +215,7 @@ def falling_conversion(totals: Mapping[str, Any], previous: Mapping[str, Any]) -
 
 
 def recommendations(
-    report: Mapping[str, Any], has_objection_answers: Mapping[str, bool], hot_leads: Sequence[HotLead]
+    report: AnalyticsReport, has_objection_answers: Mapping[str, bool], hot_leads: Sequence[HotLead]
 ) -> list[str]:
     """The advice for this report, what matters most first."""
     totals = report["totals"]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dashboard.analytics import Scope
+from dashboard.analytics import AnalyticsReport, Scope
 from dashboard.i18n import N_, gettext, ngettext
 from dashboard.leo import writing
 from dashboard.leo.advice import HotLead, recommendations
@@ -185,10 +185,11 @@ class OfflineAnalyst:
         campaign = self.data.business.campaign_names.get(q.campaign_id) if q.campaign_id else None
         return {"period": q.period.as_words, "platform": q.platform or None, "campaign": campaign, **extra}
 
-    async def _report(self, q: Question) -> dict[str, Any]:
+    async def _report(self, q: Question) -> AnalyticsReport:
         return await self.data.report(q.period.span, Scope(campaign_id=q.campaign_id, platform=q.platform))
 
     async def answer(self, q: Question) -> Answer:
+        # Every topic's handler takes the question; a few need none of it (`_q`).
         handler = getattr(self, f"_{q.topic.value}")
         answer: Answer = await handler(q)
         missing = tuple(metric for metric in q.metrics if metric not in answer.states) if q.topic in FIGURE_TOPICS else ()
@@ -197,7 +198,7 @@ class OfflineAnalyst:
         added = await self._figures(replace(q, metrics=missing))
         return Answer(f"{answer.reply}\n{added.reply}", answer.figures + added.figures, answer.states | added.states)
 
-    async def _outside(self, q: Question) -> Answer:
+    async def _outside(self, _q: Question) -> Answer:
         return Answer(gettext(OUTSIDE))
 
     async def _figures(self, q: Question) -> Answer:
@@ -271,7 +272,7 @@ class OfflineAnalyst:
         states = frozenset({Metric.conversion_rate, Metric.sales, Metric.conversations})
         return Answer("\n".join(lines), _tables(total, by_campaign, by_platform), states)
 
-    async def _catalog(self, q: Question) -> Answer:
+    async def _catalog(self, _q: Question) -> Answer:
         result = await CatalogTool().run(self.data, CatalogTool.Input())
         if not result.figure.rows:
             return Answer(
@@ -440,7 +441,7 @@ class OfflineAnalyst:
             lines.append(f"- {line}")
         return lines
 
-    async def _compare(self, q: Question, rows: list[dict[str, Any]], kind: str, asked_key: str, asked: str) -> list[str]:
+    async def _compare(self, q: Question, rows: Sequence[Mapping[str, Any]], kind: str, asked_key: str, asked: str) -> list[str]:
         period = writing.period(q.period.label)
         active = [row for row in rows if row["conversations"] or row["conversions"]]
         if not active:
@@ -449,66 +450,63 @@ class OfflineAnalyst:
             return self._ranking(q, active, kind, q.ranking, _name)
         lines = [gettext(IN_PERIOD[kind]).format(period=period)]
         ranked_rows = sorted(active, key=lambda r: (r["conversion_rate"], r["conversions"], r["conversations"]), reverse=True)
-        for row in ranked_rows:
-            lines.append(
-                "- "
-                + gettext(
-                    "{name}: {conversations}, {sales} (conversion rate {rate}), {revenue}, {answered} of messages answered."
-                ).format(
-                    name=_name(row),
-                    conversations=_conversations(row["conversations"]),
-                    sales=_sales(row["conversions"]),
-                    rate=writing.rate(row["conversion_rate"]),
-                    revenue=_revenue(row),
-                    answered=writing.rate(row["response_rate"]),
-                )
-            )
+        lines.extend("- " + _compared_line(row) for row in ranked_rows)
         target = next((row for row in active if row[asked_key] == asked), None) if asked else None
         if target is not None:
-            others = [row for row in active if row is not target]
-            reasons = self._reasons(target, others)
-            if not others:
-                lines.append(gettext(ONLY_ONE[kind]).format(name=_name(target)))
-            elif target is ranked_rows[0]:
-                # The question's premise is wrong: say so before anything else.
-                lines.append(gettext(ACTUALLY_BEST[kind]).format(name=_name(target)))
-                if reasons:
-                    lines.append(gettext("Where it still lags: {reasons}.").format(reasons="; ".join(reasons)))
-            elif reasons:
-                lines.append(gettext("Why {name} does worse: {reasons}.").format(name=_name(target), reasons="; ".join(reasons)))
-            else:
-                lines.append(
-                    gettext(
-                        "{name} converts at {rate} against {best_rate} for {best}; its service figures are as good as the "
-                        "others', so look at the audience and the offer there."
-                    ).format(
-                        name=_name(target),
-                        rate=writing.rate(target["conversion_rate"]),
-                        best_rate=writing.rate(ranked_rows[0]["conversion_rate"]),
-                        best=_name(ranked_rows[0]),
-                    )
-                )
-            return lines
+            return lines + self._about_the_asked(kind, target, active, ranked_rows)
         if len(ranked_rows) > 1:
-            best, worst = ranked_rows[0], ranked_rows[-1]
-            if best["conversion_rate"] == worst["conversion_rate"]:
-                rate = writing.rate(best["conversion_rate"])
-                if best["conversions"]:
-                    lines.append(gettext("They all convert at {rate}.").format(rate=rate))
-                else:
-                    lines.append(gettext("They all convert at {rate}: none of them has a sale yet.").format(rate=rate))
-            else:
-                lines.append(
-                    gettext("Best: {best} at {best_rate}. Worst: {worst} at {worst_rate}.").format(
-                        best=_name(best),
-                        best_rate=writing.rate(best["conversion_rate"]),
-                        worst=_name(worst),
-                        worst_rate=writing.rate(worst["conversion_rate"]),
-                    )
-                )
-            reasons = self._reasons(worst, [best])
+            lines.extend(self._best_and_worst(ranked_rows[0], ranked_rows[-1]))
+        return lines
+
+    def _about_the_asked(
+        self, kind: str, target: Mapping[str, Any], active: Sequence[Mapping[str, Any]], ranked_rows: Sequence[Mapping[str, Any]]
+    ) -> list[str]:
+        """What the owner asked about one group ("why does X do worse?"): its place among the others, and why."""
+        others = [row for row in active if row is not target]
+        reasons = self._reasons(target, others)
+        if not others:
+            return [gettext(ONLY_ONE[kind]).format(name=_name(target))]
+        if target is ranked_rows[0]:
+            # The question's premise is wrong: say so before anything else.
+            lines = [gettext(ACTUALLY_BEST[kind]).format(name=_name(target))]
             if reasons:
-                lines.append(gettext("Why {name} does worse: {reasons}.").format(name=_name(worst), reasons="; ".join(reasons)))
+                lines.append(gettext("Where it still lags: {reasons}.").format(reasons="; ".join(reasons)))
+            return lines
+        if reasons:
+            return [gettext("Why {name} does worse: {reasons}.").format(name=_name(target), reasons="; ".join(reasons))]
+        return [
+            gettext(
+                "{name} converts at {rate} against {best_rate} for {best}; its service figures are as good as the "
+                "others', so look at the audience and the offer there."
+            ).format(
+                name=_name(target),
+                rate=writing.rate(target["conversion_rate"]),
+                best_rate=writing.rate(ranked_rows[0]["conversion_rate"]),
+                best=_name(ranked_rows[0]),
+            )
+        ]
+
+    def _best_and_worst(self, best: Mapping[str, Any], worst: Mapping[str, Any]) -> list[str]:
+        """The best and the worst converting group, and why the worst does worse (or that they all convert alike)."""
+        lines = []
+        if best["conversion_rate"] == worst["conversion_rate"]:
+            rate = writing.rate(best["conversion_rate"])
+            if best["conversions"]:
+                lines.append(gettext("They all convert at {rate}.").format(rate=rate))
+            else:
+                lines.append(gettext("They all convert at {rate}: none of them has a sale yet.").format(rate=rate))
+        else:
+            lines.append(
+                gettext("Best: {best} at {best_rate}. Worst: {worst} at {worst_rate}.").format(
+                    best=_name(best),
+                    best_rate=writing.rate(best["conversion_rate"]),
+                    worst=_name(worst),
+                    worst_rate=writing.rate(worst["conversion_rate"]),
+                )
+            )
+        reasons = self._reasons(worst, [best])
+        if reasons:
+            lines.append(gettext("Why {name} does worse: {reasons}.").format(name=_name(worst), reasons="; ".join(reasons)))
         return lines
 
     async def _campaigns(self, q: Question) -> Answer:
@@ -695,7 +693,7 @@ class OfflineAnalyst:
             _tables(result),
         )
 
-    async def _needs_person(self, q: Question) -> Answer:
+    async def _needs_person(self, _q: Question) -> Answer:
         result = await NeedsPersonTool().run(self.data, NeedsPersonTool.Input())
         if not result.figure.rows:
             return Answer(gettext("No conversation is waiting for a person."), _tables(result))
@@ -765,7 +763,21 @@ def _compared(q: Question) -> frozenset[Metric]:
     return RANKING_FIGURES | {q.ranking}
 
 
+def _compared_line(row: Mapping[str, Any]) -> str:
+    """One group's figures in a comparison: conversations, sales, conversion rate, revenue, messages answered."""
+    return gettext(
+        "{name}: {conversations}, {sales} (conversion rate {rate}), {revenue}, {answered} of messages answered."
+    ).format(
+        name=_name(row),
+        conversations=_conversations(row["conversations"]),
+        sales=_sales(row["conversions"]),
+        rate=writing.rate(row["conversion_rate"]),
+        revenue=_revenue(row),
+        answered=writing.rate(row["response_rate"]),
+    )
+
+
 def _name(row: Mapping[str, Any]) -> str:
     if "campaign_name" in row:
         return str(row["campaign_name"])
-    return PLATFORM_NAMES.get(row["platform"], row["platform"])
+    return PLATFORM_NAMES.get(row["platform"], str(row["platform"]))

@@ -63,7 +63,7 @@ async def draft_is_safe(model: BaseChatModel, draft: str, usage: ModelUsage, *, 
     try:
         async with asyncio.timeout(timeout_s):
             reply = await bound.ainvoke(messages)
-    except Exception as exc:  # a timeout or any SDK error: the draft is not shown
+    except Exception as exc:  # noqa: BLE001 # a timeout or any SDK error: the draft is not shown
         usage.add(model_name, None)
         log.warning("leo answer check failed", extra={"model": model_name, "error": type(exc).__name__})
         return False

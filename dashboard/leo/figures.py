@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+# A group of the analytics report (a campaign's, a platform's figures), or a group built like one.
+Row = TypeVar("Row", bound=Mapping[str, Any])
 
 
 class Metric(StrEnum):
@@ -75,7 +78,7 @@ def value(row: Mapping[str, Any], metric: Metric, currency: str = "") -> float |
     return None if found is None else float(found)
 
 
-def ranked(rows: Sequence[Mapping[str, Any]], metric: Metric) -> list[Mapping[str, Any]]:
+def ranked(rows: Sequence[Row], metric: Metric) -> list[Row]:
     """The rows best first by `metric`; rows without the figure last, in their order."""
     currency = main_currency(rows) if metric is Metric.revenue else ""
     spec = SPECS[metric]
@@ -86,7 +89,7 @@ def ranked(rows: Sequence[Mapping[str, Any]], metric: Metric) -> list[Mapping[st
     return [row for row, _ in having] + missing
 
 
-def leaders(rows: Sequence[Mapping[str, Any]], metric: Metric) -> list[Mapping[str, Any]]:
+def leaders(rows: Sequence[Row], metric: Metric) -> list[Row]:
     """The rows that share the best figure (several when they tie); none when no row has any of it."""
     order = ranked(rows, metric)
     currency = main_currency(rows) if metric is Metric.revenue else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import Enum
 
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, last_days
 
@@ -69,10 +70,29 @@ def _clamped(first: date, last: date, today: date) -> DayRange | None:
     return DayRange(first, last)
 
 
+class _Unnamed(Enum):
+    """What a reader answers when none of its words are in the question (another reader may find its own); None
+    is its words naming no range there is (the 31st of February)."""
+
+    here = "here"
+
+
+Read = NamedRange | None | _Unnamed
+
+
 def range_in(text: str, today: date) -> NamedRange | None:
     """The range a question names, or None when it names none."""
     written = " " + re.sub(r"\s+", " ", text) + " "
     t = written.lower()
+    for read in (_dates, _relative, _since_a_day, _month_named):
+        found = read(written, t, today)
+        if found is not _Unnamed.here:
+            return found
+    return None
+
+
+def _dates(written: str, t: str, today: date) -> Read:
+    """ISO dates: a range between two, or since one."""
     if m := re.search(rf"(?:from|between)? ?{_ISO} ?(?:to|and|until|-|–|\.\.) ?{_ISO}", t):
         first, last = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
         span = _clamped(min(first, last), max(first, last), today)
@@ -86,6 +106,11 @@ def range_in(text: str, today: date) -> NamedRange | None:
     if m := re.search(rf"\bsince {_ISO}", t):
         span = _clamped(date.fromisoformat(m.group(1)), today, today)
         return NamedRange(span, f"since {m.group(1)}") if span else None
+    return _Unnamed.here
+
+
+def _relative(_written: str, t: str, today: date) -> Read:
+    """Today, yesterday, the last n days, and this or last week, month or year."""
     if re.search(r"\btoday\b", t):
         return NamedRange(DayRange(today, today), "today")
     if re.search(r"\byesterday\b", t):
@@ -108,6 +133,11 @@ def range_in(text: str, today: date) -> NamedRange | None:
         return NamedRange(DayRange(date(today.year, 1, 1), today), "this year")
     if re.search(r"\b(?:last|previous|past) year\b", t):
         return NamedRange(DayRange(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)), "last year")
+    return _Unnamed.here
+
+
+def _since_a_day(_written: str, t: str, today: date) -> Read:
+    """Since a weekday, or since a day of a month."""
     if m := re.search(rf"\bsince (?:last )?({'|'.join(WEEKDAYS)})\b", t):
         back = (today.weekday() - WEEKDAYS.index(m.group(1))) % 7
         return NamedRange(DayRange(today - timedelta(days=back), today), f"since {m.group(1).capitalize()}")
@@ -120,6 +150,11 @@ def range_in(text: str, today: date) -> NamedRange | None:
         except ValueError:
             return None
         return NamedRange(DayRange(first, today), f"since {MONTHS[month - 1].capitalize()} {int(day_text)}")
+    return _Unnamed.here
+
+
+def _month_named(_written: str, t: str, today: date) -> Read:
+    """A month by its name (of this year or the last, or of a year written), or since one."""
     month_words = rf"(?:\b(?:in|during|for|of|over|since) (?:the month of )?({_MONTH})\b(?: (\d{{4}}))?|\b({_MONTH}) (\d{{4}})\b)"
     if m := re.search(month_words, t):
         month = _month_number(m.group(1) or m.group(3))
@@ -130,4 +165,4 @@ def range_in(text: str, today: date) -> NamedRange | None:
             return NamedRange(span, f"since {MONTHS[month - 1].capitalize()}") if span else None
         words = f"in {MONTHS[month - 1].capitalize()}" + (f" {year}" if year_text or year != today.year else "")
         return NamedRange(_month(year, month, today), words)
-    return None
+    return _Unnamed.here

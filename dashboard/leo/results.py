@@ -61,7 +61,7 @@ class ToolResult:
 
     def computed_text(self) -> str:
         """The result without what customers wrote: the only text whose numbers Leo may state."""
-        return self._json(self._rows(lambda cell: None))
+        return self._json(self._rows(lambda _cell: None))
 
     def contacts(self) -> Contacts:
         """The phones and emails of the customers this result shows."""

@@ -110,13 +110,26 @@ def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 def findings(text: str, allowed: Contacts = Contacts()) -> list[Finding]:
     """Every destination in `text` that `allowed` does not hold: an account, a link, an address, a number, a handle."""
-    found: list[Finding] = []
-    rest = text
-    for match in EMAIL.finditer(text):
-        if match.group(0).lower() not in allowed.emails:
-            found.append(Finding("email", match.group(0)))
-    rest = _blank(rest, (m.span() for m in EMAIL.finditer(rest)))
-    for match in LINK.finditer(rest):
+    found = [Finding("email", m.group(0)) for m in EMAIL.finditer(text) if m.group(0).lower() not in allowed.emails]
+    # Each kind found is blanked before the next looks, so an address is not read again as a link or a number.
+    rest = _blank(text, (m.span() for m in EMAIL.finditer(text)))
+    found += _links(rest, allowed)
+    rest = _blank(rest, (m.span() for m in LINK.finditer(rest)))
+    found += [Finding("handle", m.group(0)) for m in HANDLE.finditer(rest)]
+    ibans = [m for m in IBAN.finditer(rest) if sum(char.isdigit() for char in m.group(0)) >= 10]
+    found += [Finding("iban", m.group(0)) for m in ibans]
+    rest = _blank(rest, (m.span() for m in ibans))
+    found += [Finding("wallet", m.group(0)) for m in WALLET.finditer(rest)]
+    rest = _blank(rest, (m.span() for m in WALLET.finditer(rest)))
+    found += [Finding("secret", m.group(0)) for m in SECRET.finditer(rest)]
+    rest = _blank(rest, (m.span() for m in SECRET.finditer(rest)))
+    return found + _numbers(rest, allowed)
+
+
+def _links(text: str, allowed: Contacts) -> list[Finding]:
+    """Links to hosts the tenant does not hold; a bare "report.pdf" or "v1.2" is no host."""
+    found = []
+    for match in LINK.finditer(text):
         link = match.group(0).rstrip(".,;:!?)")
         host = _host(link)
         last = host.rsplit(".", 1)[-1]
@@ -124,30 +137,23 @@ def findings(text: str, allowed: Contacts = Contacts()) -> list[Finding]:
             continue
         if not allowed.holds_host(host):
             found.append(Finding("link", link))
-    rest = _blank(rest, (m.span() for m in LINK.finditer(rest)))
-    for match in HANDLE.finditer(rest):
-        found.append(Finding("handle", match.group(0)))
-    for match in IBAN.finditer(rest):
-        if sum(char.isdigit() for char in match.group(0)) >= 10:
-            found.append(Finding("iban", match.group(0)))
-    rest = _blank(rest, (m.span() for m in IBAN.finditer(rest) if sum(c.isdigit() for c in m.group(0)) >= 10))
-    for match in WALLET.finditer(rest):
-        found.append(Finding("wallet", match.group(0)))
-    rest = _blank(rest, (m.span() for m in WALLET.finditer(rest)))
-    for match in SECRET.finditer(rest):
-        found.append(Finding("secret", match.group(0)))
-    rest = _blank(rest, (m.span() for m in SECRET.finditer(rest)))
-    for match in CARD.finditer(rest):
-        if _luhn(_digits(match.group(0))) and not allowed.holds_phone(_digits(match.group(0))):
-            found.append(Finding("card", match.group(0)))
-    rest = _blank(rest, (m.span() for m in DATE.finditer(rest)))
+    return found
+
+
+def _numbers(text: str, allowed: Contacts) -> list[Finding]:
+    """Card numbers, then runs of digits long enough to reach someone (dates, times and amounts are none)."""
+    found = [
+        Finding("card", m.group(0))
+        for m in CARD.finditer(text)
+        if _luhn(_digits(m.group(0))) and not allowed.holds_phone(_digits(m.group(0)))
+    ]
+    cards = {_digits(f.text) for f in found}
+    rest = _blank(text, (m.span() for m in DATE.finditer(text)))
     rest = _blank(rest, (m.span() for m in TIME.finditer(rest)))
     for match in DIGITS.finditer(rest):
         run = match.group(0).strip(" ().-\u00a0\u202f")
         digits = _digits(run)
-        if len(digits) < MIN_DIGITS or AMOUNT.match(run) or allowed.holds_phone(digits):
-            continue
-        if any(f.kind == "card" and _digits(f.text) == digits for f in found):
+        if len(digits) < MIN_DIGITS or AMOUNT.match(run) or allowed.holds_phone(digits) or digits in cards:
             continue
         found.append(Finding("number", run))
     return found

@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
 
 from dashboard.leo.question import Question
+from knowledge.db import Db
 
 HISTORY_TURNS = 6
 
@@ -26,7 +26,7 @@ class Turn:
     at: datetime
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
+async def ensure_indexes(db: Db) -> None:
     await db.leo_turns.create_indexes([IndexModel([("tenant_id", ASCENDING), ("thread_id", ASCENDING), ("seq", ASCENDING)])])
 
 
@@ -34,7 +34,7 @@ def new_thread_id() -> str:
     return "th_" + uuid.uuid4().hex[:24]
 
 
-async def thread_turns(db: AsyncDatabase, tenant_id: str, owner_id: str, thread_id: str) -> list[Turn] | None:
+async def thread_turns(db: Db, tenant_id: str, owner_id: str, thread_id: str) -> list[Turn] | None:
     """The thread's latest turns, oldest first; None when this owner has no such thread."""
     cursor = db.leo_turns.find({"tenant_id": tenant_id, "owner_id": owner_id, "thread_id": thread_id}).sort("seq", DESCENDING)
     docs = [doc async for doc in cursor.limit(HISTORY_TURNS)]
@@ -49,7 +49,7 @@ def _turn(doc: dict[str, Any]) -> Turn:
     )
 
 
-async def save_turn(db: AsyncDatabase, tenant_id: str, owner_id: str, thread_id: str, turn: Turn) -> None:
+async def save_turn(db: Db, tenant_id: str, owner_id: str, thread_id: str, turn: Turn) -> None:
     await db.leo_turns.insert_one(
         {
             # `seq` orders the turns even when two share a time (a clock's resolution, a test's fixed clock).
@@ -67,6 +67,6 @@ async def save_turn(db: AsyncDatabase, tenant_id: str, owner_id: str, thread_id:
     )
 
 
-async def delete_tenant_data(db: AsyncDatabase, tenant_id: str) -> int:
+async def delete_tenant_data(db: Db, tenant_id: str) -> int:
     """Remove every owner's threads with Leo (a deleted account): they quote customers by name."""
     return int((await db.leo_turns.delete_many({"tenant_id": tenant_id})).deleted_count)

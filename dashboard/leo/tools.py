@@ -11,13 +11,12 @@ from __future__ import annotations
 import ast
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
-from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations import store as convs
 from bot.conversations.messages import recent_messages
@@ -25,7 +24,7 @@ from bot.conversations.records import ConversationStatus
 from bot.pipeline.types import Intent, LeadStage
 from bot.sales.ad_figures import ad_figures
 from bot.sales.leads import Lead, list_leads
-from dashboard.analytics import Business, DayRange, Scope, read_analytics
+from dashboard.analytics import AnalyticsReport, Business, DayRange, Figures, Scope, read_analytics
 from dashboard.i18n.current import N_
 from dashboard.lead_words import note_words
 from dashboard.leo.figures import SPECS, Metric, leaders, ranked
@@ -34,6 +33,7 @@ from dashboard.leo.results import Cell, Figure, ToolResult, customer_cell
 from dashboard.leo.safety import Contacts, contacts_in
 from dashboard.leo.vocabulary import fold
 from knowledge.campaigns import list_campaigns
+from knowledge.db import Db
 from knowledge.models import BillingPeriod, Campaign, CustomPeriod, to_major
 from knowledge.money import format_money
 from knowledge.platforms import KnownPlatform
@@ -89,7 +89,7 @@ def pct(rate: float) -> float:
     return round(rate * 100, 1)
 
 
-def money_cell(metrics: Mapping[str, Any]) -> str:
+def money_cell(metrics: Figures) -> str:
     return ", ".join(item["text"] for item in metrics["revenue_formatted"]) or "0"
 
 
@@ -97,16 +97,16 @@ def money_cell(metrics: Mapping[str, Any]) -> str:
 class LeoData:
     """One tenant's data as Leo reads it, for one question (reports read once per range and scope)."""
 
-    db: AsyncDatabase
+    db: Db
     tenant_id: str
     business: Business
-    _reports: dict[tuple[DayRange, Scope], dict[str, Any]] = field(default_factory=dict)
+    _reports: dict[tuple[DayRange, Scope], AnalyticsReport] = field(default_factory=dict)
     _campaigns: list[Campaign] | None = None
 
     def period(self, words: str | None) -> NamedRange:
         return (range_in(words, self.business.today) if words else None) or default_range(self.business.today)
 
-    async def report(self, span: DayRange, scope: Scope = Scope()) -> dict[str, Any]:
+    async def report(self, span: DayRange, scope: Scope = Scope()) -> AnalyticsReport:
         key = (span, scope)
         if key not in self._reports:
             self._reports[key] = await read_analytics(self.db, self.tenant_id, span, self.business, scope=scope)
@@ -197,7 +197,32 @@ METRIC_HELP = (
 )
 
 
-def metric_cells(m: Mapping[str, Any]) -> list[Cell]:
+def _groups_by(report: AnalyticsReport, group_by: str) -> Sequence[Figures]:
+    if group_by == "day":
+        return report["per_day"]
+    if group_by == "campaign":
+        return report["per_campaign"]
+    return report["per_platform"]
+
+
+# The figures compared between a period and the one before: the row's label, the figure, its scale for the table.
+ComparedFigure = Literal[
+    "conversations", "messages_in", "response_rate", "conversions", "conversion_rate", "handoffs", "complaint_rate",
+    "first_response_avg_s",
+]  # fmt: skip
+COMPARED_FIGURES: tuple[tuple[str, ComparedFigure, int], ...] = (
+    ("conversations", "conversations", 1),
+    ("customer messages", "messages_in", 1),
+    ("response rate %", "response_rate", 100),
+    ("sales", "conversions", 1),
+    ("conversion rate %", "conversion_rate", 100),
+    ("handoffs", "handoffs", 1),
+    ("complaint rate %", "complaint_rate", 100),
+    ("first response s", "first_response_avg_s", 1),
+)
+
+
+def metric_cells(m: Figures) -> list[Cell]:
     return [
         m["conversations"],
         m["messages_in"],
@@ -224,7 +249,7 @@ def _group_name(group_by: str, row: Mapping[str, Any]) -> str:
         return str(row["day"])
     if group_by == "campaign":
         return str(row["campaign_name"])
-    return PLATFORM_NAMES.get(row["platform"], row["platform"])
+    return PLATFORM_NAMES.get(row["platform"], str(row["platform"]))
 
 
 class MetricsTool:
@@ -247,10 +272,10 @@ class MetricsTool:
         notes: dict[str, Any] = {"period": period.label}
         order = metric_order(args.metric)
         if args.group_by == "total":
-            groups: list[Mapping[str, Any]] = [report["totals"]]
+            groups: Sequence[Figures] = [report["totals"]]
             first, names = "period", [period.words]
         else:
-            groups = list(report["per_day" if args.group_by == "day" else f"per_{args.group_by}"])
+            groups = _groups_by(report, args.group_by)
             if args.metric is not None and args.group_by != "day":
                 groups = ranked(groups, args.metric)
             first, names = args.group_by, [_group_name(args.group_by, row) for row in groups]
@@ -297,16 +322,7 @@ class ComparePeriodsTool:
         report = await data.report(period.span, scope)
         now, before = report["totals"], report["previous"]["totals"]
         rows: list[list[Cell]] = []
-        for label, key, scale in (
-            ("conversations", "conversations", 1),
-            ("customer messages", "messages_in", 1),
-            ("response rate %", "response_rate", 100),
-            ("sales", "conversions", 1),
-            ("conversion rate %", "conversion_rate", 100),
-            ("handoffs", "handoffs", 1),
-            ("complaint rate %", "complaint_rate", 100),
-            ("first response s", "first_response_avg_s", 1),
-        ):
+        for label, key, scale in COMPARED_FIGURES:
             a, b = now[key], before[key]
             if a is None or b is None:
                 rows.append([label, a, b, None])
@@ -621,7 +637,7 @@ class CatalogTool:
     class Input(_In):
         pass
 
-    async def run(self, data: LeoData, args: Input) -> ToolResult:
+    async def run(self, data: LeoData, args: Input) -> ToolResult:  # noqa: ARG002 # every tool is run with its input
         rows: list[list[Cell]] = []
         for campaign in await data.campaigns():
             product = campaign.product
@@ -663,7 +679,11 @@ class IntentsTool:
         report = await data.report(period.span, scope)
         totals = report["totals"]
         counted = sorted(
-            ((INTENT_WORDS.get(k[7:], k[7:]), int(v)) for k, v in totals.items() if k.startswith("intent_") and v),
+            (
+                (INTENT_WORDS.get(k[7:], k[7:]), v)
+                for k, v in totals.items()
+                if k.startswith("intent_") and isinstance(v, int) and v
+            ),
             key=lambda item: item[1],
             reverse=True,
         )
@@ -773,7 +793,7 @@ class CalculatorTool:
     class Input(_In):
         expression: str = Field(min_length=1, max_length=200, description="for example (12 - 9) / 9 * 100")
 
-    async def run(self, data: LeoData, args: Input) -> ToolResult:
+    async def run(self, data: LeoData, args: Input) -> ToolResult:  # noqa: ARG002 # arithmetic reads no data
         result = calculate(args.expression)
         figure = Figure(title="Calculation", columns=["expression", "result"], rows=[[args.expression, result]])
         return ToolResult(_titled(figure, N_("Calculation")))

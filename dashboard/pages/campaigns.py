@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from bot.conversations.store import recent_comment_replies
 from dashboard.api.campaigns import change_status, create, delete, replace
 from dashboard.api.comments import why_not_sent
+from dashboard.api.shapes.campaign_json import campaign_json
 from dashboard.context import db_of
 from dashboard.errors import validation_fields
 from dashboard.i18n import N_, gettext
@@ -20,7 +21,7 @@ from dashboard.pages.forms import FormData, FormState, lines_of, nest, text_of
 from dashboard.pages.frame import Translated, not_found_page, render, see_other
 from dashboard.pages.numbers import PERIOD_DAYS, safe_report, today
 from dashboard.schemas import CampaignStatusIn
-from knowledge.campaigns import campaign_to_api, get_campaign, list_campaigns
+from knowledge.campaigns import get_campaign, list_campaigns
 from knowledge.domain_errors import NotFound
 from knowledge.models import CUSTOM_PERIOD_MAX, ISO_CURRENCIES, BillingPeriod, CampaignIn, CampaignStatus
 
@@ -257,13 +258,13 @@ async def _owned(request: web.Request) -> dict[str, Any]:
     campaign = await get_campaign(db_of(request), session.tenant_id, request.match_info["id"])
     if campaign is None:
         raise not_found_page(request, "campaign")
-    return campaign_to_api(campaign)
+    return campaign_json(campaign)
 
 
 @routes.get("/campaigns")
 async def campaigns_page(request: web.Request) -> web.Response:
     session = await owner_session(request)
-    campaigns = [campaign_to_api(c) for c in await list_campaigns(db_of(request), session.tenant_id)]
+    campaigns = [campaign_json(c) for c in await list_campaigns(db_of(request), session.tenant_id)]
     last = await today(request)
     report, _ = await safe_report(request, last - timedelta(days=PERIOD_DAYS - 1), last)
     numbers = {row["campaign_id"]: row for row in report.get("per_campaign", [])}

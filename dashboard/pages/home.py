@@ -12,11 +12,11 @@ from aiohttp import web
 from bot.conversations import store as convs
 from bot.sales.leads import leads_of_conversations
 from channels.accounts import list_accounts
+from dashboard.api.shapes.lead_json import lead_for_owner
 from dashboard.context import IDENTITY, db_of, redis_of
 from dashboard.errors import Handler
 from dashboard.i18n import N_, gettext
 from dashboard.inbox_rows import inbox_extras
-from dashboard.lead_words import lead_for_owner
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import render
 from dashboard.pages.numbers import PERIOD_DAYS, change, figure_change, period_report, today

@@ -12,11 +12,11 @@ from pydantic import ValidationError
 
 from bot.sales.leads import leads_of_conversations
 from dashboard.api.conversations import filtered_conversations
+from dashboard.api.shapes.lead_json import lead_for_owner
 from dashboard.context import db_of
 from dashboard.delivery_words import delivery_error
 from dashboard.i18n import N_, gettext
 from dashboard.inbox_rows import inbox_extras
-from dashboard.lead_words import lead_for_owner
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import STAGE_NAMES, STATUS_NAMES, Translated, render
 from dashboard.schemas import ConversationsQuery

@@ -6,12 +6,12 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import ValidationError
 
-from channels.accounts import account_to_api, list_accounts
+from channels.accounts import list_accounts
 from channels.registry import all_channels
 from dashboard.api.channels import connect, disconnect
 from dashboard.api.facebook import facebook_auth_url
+from dashboard.api.shapes.account_json import account_for_owner
 from dashboard.context import cipher_of, db_of, settings_of
-from dashboard.delivery_words import in_owner_words
 from dashboard.error_table import answer_for
 from dashboard.errors import validation_fields
 from dashboard.i18n import N_, gettext
@@ -34,9 +34,7 @@ ACCOUNT_LABELS = {
 
 async def _page(request: web.Request, forms: dict[str, FormState] | None = None, status: int = 200) -> web.Response:
     session = await owner_session(request)
-    channels = [
-        in_owner_words(account_to_api(a, cipher_of(request)), a) for a in await list_accounts(db_of(request), session.tenant_id)
-    ]
+    channels = [account_for_owner(a, cipher_of(request)) for a in await list_accounts(db_of(request), session.tenant_id)]
     base = public_base(request)
     forms = forms or {}
     context = {

@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.sales.lead_queries import SORT_FIELDS, LeadSort, page_of_leads
+from dashboard.api.shapes.lead_json import lead_for_owner
 from dashboard.context import db_of
 from dashboard.i18n import N_
-from dashboard.lead_words import lead_for_owner
 from dashboard.pages.access import owner_session
 from dashboard.pages.frame import STAGE_NAMES, Translated, render
 from knowledge.campaigns import list_campaigns

@@ -13,8 +13,8 @@ from bot.conversations.bot_settings import BotSettings, get_bot_settings
 from bot.sales.conversions_api import ConversionsSettingsIn, list_events, save_settings
 from dashboard.api.bot_settings import replace_settings
 from dashboard.api.meta_conversions import settings_out
+from dashboard.api.shapes.conversion_json import conversion_event_json
 from dashboard.context import cipher_of, clock_of, db_of
-from dashboard.conversion_events import event_to_api
 from dashboard.errors import validation_fields
 from dashboard.i18n import LANGUAGES
 from dashboard.i18n.current import format_locale, gettext
@@ -59,7 +59,7 @@ async def _page(
         "form": state,
         "capi": capi,
         "capi_form": capi_state,
-        "capi_events": [event_to_api(doc) for doc in await list_events(db_of(request), session.tenant_id, limit=10)],
+        "capi_events": [conversion_event_json(event) for event in await list_events(db_of(request), session.tenant_id, limit=10)],
         "countries": zone_choices(format_locale()),
         "languages": LANGUAGES,
         "owner_language": owner.language if owner else "",

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from dashboard.team.members import Person
+from knowledge.db import Db
 
 
 class Action(StrEnum):
@@ -31,7 +30,7 @@ class Done:
 
 
 async def record_action(
-    db: AsyncDatabase, person: Person, conversation_id: str, action: Action, *, now: datetime, message_id: str = ""
+    db: Db, person: Person, conversation_id: str, action: Action, *, now: datetime, message_id: str = ""
 ) -> None:
     doc = {
         "_id": uuid.uuid4().hex,
@@ -47,7 +46,7 @@ async def record_action(
     await db.team_actions.insert_one(doc)
 
 
-async def actions_of(db: AsyncDatabase, tenant_id: str, conversation_id: str) -> list[Done]:
+async def actions_of(db: Db, tenant_id: str, conversation_id: str) -> list[Done]:
     """The conversation's actions, oldest first."""
     cursor = db.team_actions.find({"tenant_id": tenant_id, "conversation_id": conversation_id}).sort("at_ms", 1)
     return [

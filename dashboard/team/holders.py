@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from dashboard.i18n.current import N_, gettext
 from dashboard.team.actions import Action
+from knowledge.db import Db
 
 HELD_BY_VIEWER = N_("You have it")
 HELD_BY_OTHER = N_("{name} has it")
@@ -55,7 +54,7 @@ def held_words(holder: Holder | None, viewer_id: str) -> str:
     return gettext(HELD_BY_OTHER).format(name=holder.name)
 
 
-async def holders_of(db: AsyncDatabase, tenant_id: str, conversations: Sequence[tuple[str, str]]) -> dict[str, Holder]:
+async def holders_of(db: Db, tenant_id: str, conversations: Sequence[tuple[str, str]]) -> dict[str, Holder]:
     """The holders of the conversations given as (id, status), in one read of the team's actions on them."""
     held = [conversation_id for conversation_id, status in conversations if status == "human"]
     if not held:

@@ -15,10 +15,9 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from dashboard.owners import normalize_email
 from dashboard.team.policy import Role
+from knowledge.db import Db
 
 # Long enough for a salesperson who gets the link on a Friday; short enough that a forgotten one dies.
 INVITE_LIFETIME = timedelta(days=7)
@@ -81,9 +80,7 @@ def _invite(doc: dict[str, Any]) -> Invite:
     )
 
 
-async def create_invite(
-    db: AsyncDatabase, tenant_id: str, email: str, *, role: Role, invited_by: str, now: datetime
-) -> IssuedInvite:
+async def create_invite(db: Db, tenant_id: str, email: str, *, role: Role, invited_by: str, now: datetime) -> IssuedInvite:
     """A new invitation; an open one to the same email in this business stops working (the newest link counts)."""
     email = normalize_email(email)
     await db.team_invites.update_many(
@@ -106,13 +103,13 @@ async def create_invite(
     return IssuedInvite(token=token, invite=_invite(doc))
 
 
-async def find_invite(db: AsyncDatabase, token: str) -> Invite | None:
+async def find_invite(db: Db, token: str) -> Invite | None:
     """The invitation a link names, whatever its state (the token establishes the business)."""
     doc = await db.team_invites.find_one({"token_hash": token_hash(token)}) if token else None
     return _invite(doc) if doc else None
 
 
-async def take_invite(db: AsyncDatabase, invite: Invite, *, now: datetime, member_id: str) -> bool:
+async def take_invite(db: Db, invite: Invite, *, now: datetime, member_id: str) -> bool:
     """Use the invitation once: True for the one caller whose update found it still open and in date."""
     result = await db.team_invites.update_one(
         {
@@ -126,7 +123,7 @@ async def take_invite(db: AsyncDatabase, invite: Invite, *, now: datetime, membe
     return result.modified_count == 1
 
 
-async def give_back(db: AsyncDatabase, invite: Invite) -> None:
+async def give_back(db: Db, invite: Invite) -> None:
     """Reopen an invitation taken by a join that could not finish (the email had an account meanwhile)."""
     await db.team_invites.update_one(
         {"_id": invite.id, "tenant_id": invite.tenant_id, "state": InviteState.used.value},
@@ -134,14 +131,14 @@ async def give_back(db: AsyncDatabase, invite: Invite) -> None:
     )
 
 
-async def open_invites(db: AsyncDatabase, tenant_id: str, *, now: datetime) -> list[Invite]:
+async def open_invites(db: Db, tenant_id: str, *, now: datetime) -> list[Invite]:
     """The business's invitations that still work, newest first."""
     cursor = db.team_invites.find({"tenant_id": tenant_id, "state": InviteState.open.value}).sort("created_at_ms", -1)
     invites = [_invite(doc) async for doc in cursor]
     return [invite for invite in invites if invite_state(invite, now) == InviteState.open]
 
 
-async def cancel_invite(db: AsyncDatabase, tenant_id: str, invite_id: str) -> bool:
+async def cancel_invite(db: Db, tenant_id: str, invite_id: str) -> bool:
     """Withdraw an open invitation of this business; False when it has none by that id."""
     result = await db.team_invites.update_one(
         {"_id": invite_id, "tenant_id": tenant_id, "state": InviteState.open.value},

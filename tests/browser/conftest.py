@@ -75,7 +75,7 @@ class Site:
 
 
 @pytest.fixture
-async def site(aiohttp_server, aiohttp_client, make_settings, redis) -> Site:
+async def site(aiohttp_server, aiohttp_client, make_settings, redis) -> Site:  # noqa: ARG001 # requested for what it sets up
     from dashboard.context import DASHBOARD
     from dashboard.passwords import Passwords
     from tests.whole_app import create_app

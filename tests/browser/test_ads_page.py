@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.conversations.source import ConversationSource, record_referral
+from bot.conversations.source import record_referral
 from bot.pipeline.types import LeadStage
+from bot.sales.attribution import ConversationSource
 from tests.browser.conftest import MISSING, VIEWPORTS, Site, Visit
 from tests.browser.test_trusted_screens import BROKEN_WORDS, business, db_of, log_in
 from tests.dashboard.seeding import campaign, conversation, lead, sale

@@ -22,7 +22,7 @@ PASSWORD = "long enough password"
 
 
 @pytest.fixture
-async def failing_site(aiohttp_server, aiohttp_client, make_settings, redis) -> AsyncIterator[Site]:
+async def failing_site(aiohttp_server, aiohttp_client, make_settings, redis) -> AsyncIterator[Site]:  # noqa: ARG001 # requested for what it sets up
     """The platform with a worker that gives a delivery up after two quick attempts (instead of five, 15 s apart)."""
     from bot.inbound.stream import InboundStream
     from bot.inbound.worker import Worker

@@ -15,7 +15,7 @@ from tests.browser.test_trusted_screens import PASSWORD, business, seed_tables
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"browser tests skipped: {MISSING}")
 
 
-async def spanish_phone(browser: Any, request: Any) -> Visit:
+async def spanish_phone(browser: Any, request: Any) -> Visit:  # noqa: ARG001 # every visit is called with the browser and pytest's request
     context = await browser.new_context(viewport=VIEWPORTS["phone"], locale="es-ES")
     await context.add_init_script(WATCH_CSP)
     await context.add_init_script(path=str(AXE))

@@ -9,7 +9,6 @@ from pymongo.errors import DuplicateKeyError
 
 from channels.accounts import (
     COLLECTION,
-    account_to_api,
     account_token,
     connect_account,
     disconnect_account,
@@ -21,6 +20,7 @@ from channels.accounts import (
 )
 from channels.crypto import TokenCipher
 from channels.errors import AccountTaken, ConnectionRefused
+from dashboard.api.shapes.account_json import account_json
 
 TOKEN = "EAABpageToken0123456789abcdx9Zq"
 
@@ -68,7 +68,7 @@ async def test_another_tenant_cannot_take_a_connected_account(accounts_db, ciphe
     assert (caught.value.family, caught.value.kind) == ("conflict", "account_taken")
     assert "account_id" in caught.value.fields
     owner = await find_by_platform_account(accounts_db, "facebook", "1234567890")
-    assert owner.tenant_id == "t1" and account_token(cipher, owner) == TOKEN
+    assert owner is not None and owner.tenant_id == "t1" and account_token(cipher, owner) == TOKEN
 
 
 async def test_reconnecting_ones_own_account_renews_token_and_status(accounts_db, cipher):
@@ -81,7 +81,7 @@ async def test_reconnecting_ones_own_account_renews_token_and_status(accounts_db
     assert again.id == first.id
     assert (again.status, again.name, again.last_error) == ("connected", "Old name", "")
     stored = await get_account(accounts_db, "t1", first.id)
-    assert account_token(cipher, stored) == "EAABnewToken999x"
+    assert stored is not None and account_token(cipher, stored) == "EAABnewToken999x"
     assert (stored.status, stored.last_error, stored.last_error_code) == ("connected", "", 0)
     # Real dates, renewed: not the epoch a string date would read as.
     assert stored.connected_at >= first.connected_at - timedelta(seconds=1)
@@ -128,7 +128,7 @@ async def test_invalid_input_is_refused_with_fields(accounts_db, cipher, platfor
 
 async def test_api_view_shows_only_the_masked_token(accounts_db, cipher):
     account = await connect_account(accounts_db, cipher, "t1", "facebook", "1234567890", TOKEN, name="Page")
-    data = account_to_api(account, cipher)
+    data = account_json(account, cipher)
     assert data["access_token"] == "EAAB…x9Zq"
     assert TOKEN not in str(data) and "token_encrypted" not in data
     assert {k: data[k] for k in ("id", "platform", "account_id", "name", "status")} == {
@@ -139,7 +139,9 @@ async def test_api_view_shows_only_the_masked_token(accounts_db, cipher):
         "status": "connected",
     }
     await mark_needs_reconnect(accounts_db, "t1", account.id, 190, "expired")
-    flagged = account_to_api(await get_account(accounts_db, "t1", account.id), cipher)
+    reread = await get_account(accounts_db, "t1", account.id)
+    assert reread is not None
+    flagged = account_json(reread, cipher)
     assert (flagged["status"], flagged["last_error_code"]) == ("needs_reconnect", 190)
 
 

@@ -46,7 +46,7 @@ PAGE_REPLY = {
 }
 
 # Bottender's fixture with its keys as they are on the wire (snake_case), a customer's top-level comment on a video.
-VIDEO_COMMENT = {
+VIDEO_COMMENT: dict[str, Any] = {
     "field": "feed",
     "value": {
         "from": {"id": "1440971912666228", "name": "Hsuan-Yih Shawn Chu"},

@@ -537,7 +537,7 @@ def test_whatsapp_legacy_deleted_type_and_smb_echo():
 # Odd input never raises
 
 
-ODD_PAYLOADS = [
+ODD_PAYLOADS: list[dict[str, Any]] = [
     {},
     {"object": "page"},
     {"object": "page", "entry": None},

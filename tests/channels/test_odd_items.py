@@ -60,7 +60,7 @@ def test_a_whatsapp_message_with_a_lone_surrogate_is_read_and_storable() -> None
 def test_an_item_that_cannot_be_read_becomes_a_stand_in_and_the_others_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     real = page_events._parse_item
 
-    def fragile(item, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def fragile(item, *args, **kwargs):
         if item.get("message", {}).get("text") == "poison":
             raise ValueError("nobody foresaw this")
         return real(item, *args, **kwargs)

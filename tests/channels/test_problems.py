@@ -87,7 +87,7 @@ def test_a_channels_health_follows_its_sends() -> None:
     )
     assert failing.state == "failing" and "Facebook had a problem on its side" in failing.last_error
     refused = health_of(platform="facebook", status="needs_reconnect", last_success_ms=0, failing_since_ms=2_000, problem="token")
-    assert refused.state == "needs_reconnect" and refused.to_api()["last_error"].startswith("Facebook no longer accepts")
+    assert refused.state == "needs_reconnect" and refused.last_error.startswith("Facebook no longer accepts")
     # A success is written down at most once a minute while healthy, always after a failure.
     assert not success_worth_noting(status="connected", last_success_ms=1_000, failing_since_ms=0, now_ms=2_000)
     assert success_worth_noting(

@@ -26,7 +26,7 @@ class ListSink:
 
 
 class FailingSink:
-    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int) -> None:
+    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int) -> None:  # noqa: ARG002 # the sink's signature: it fails whatever it is given
         raise ConnectionError("queue unavailable")
 
 

@@ -35,7 +35,7 @@ async def sign_up(api: TestClient, email: str, password: str = "correct horse ba
 @pytest.fixture
 async def api(api: TestClient) -> TestClient:
     """The whole app, with argon2id at its cheapest settings: the same code path, milliseconds per hash."""
-    owner_app_of(api.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(api.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return api
 
 
@@ -52,4 +52,4 @@ async def rival(api: TestClient) -> SignedUp:
 def platform_of(api: TestClient):
     from bot.runtime.host import SERVICES
 
-    return api.server.app[SERVICES]
+    return api.app[SERVICES]

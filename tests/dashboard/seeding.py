@@ -6,16 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.conversations import store as convs
 from bot.conversations.bot_settings import BotSettings, save_bot_settings
-from bot.conversations.records import Conversation, ConversationStatus
+from bot.conversations.records import Conversation, ConversationStatus, NewConversationFields
 from bot.pipeline.types import LeadFields, LeadStage, LeadState
 from bot.sales.conversions import ConversionIn, record_conversion
 from bot.sales.counters import bump_daily
 from bot.sales.leads import save_lead_after_turn
 from knowledge.campaigns import create_campaign
+from knowledge.db import Db
 from knowledge.models import Campaign, CampaignIn
 
 
@@ -28,7 +27,7 @@ class FixedClock:
 
 
 async def campaign(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     name: str,
     product: str,
@@ -62,12 +61,12 @@ async def campaign(
     )
 
 
-async def time_zone(db: AsyncDatabase, tenant_id: str, name: str) -> None:
+async def time_zone(db: Db, tenant_id: str, name: str) -> None:
     await save_bot_settings(db, tenant_id, BotSettings(timezone=name))
 
 
 async def conversation(
-    db: AsyncDatabase,
+    db: Db,
     tenant_id: str,
     platform: str,
     customer_id: str,
@@ -77,7 +76,7 @@ async def conversation(
     campaign_id: str = "",
     status: ConversationStatus | None = None,
 ) -> Conversation:
-    fields: dict[str, object] = {"campaign_id": campaign_id} if campaign_id else {}
+    fields: NewConversationFields = {"campaign_id": campaign_id} if campaign_id else {}
     conv, _ = await convs.create_conversation(db, tenant_id, platform, f"acct-{platform}", customer_id, name, now=at, **fields)
     if status is not None:
         conv = await convs.update_conversation(db, tenant_id, conv.id, status=status) or conv
@@ -85,7 +84,7 @@ async def conversation(
 
 
 async def lead(
-    db: AsyncDatabase,
+    db: Db,
     conv: Conversation,
     *,
     at: datetime,
@@ -109,12 +108,10 @@ async def lead(
     await save_lead_after_turn(db, conv, state, campaign_id=campaign_id or conv.campaign_id, previous=None, now=at)
 
 
-async def sale(
-    db: AsyncDatabase, conv: Conversation, value: float, *, at: datetime, zone: str = "UTC", currency: str = "USD"
-) -> None:
+async def sale(db: Db, conv: Conversation, value: float, *, at: datetime, zone: str = "UTC", currency: str = "USD") -> None:
     _, new = await record_conversion(db, conv, ConversionIn(value=value, currency=currency), now=at, zone=ZoneInfo(zone))
     assert new
 
 
-async def day(db: AsyncDatabase, tenant_id: str, day: str, platform: str, campaign_id: str = "", **counts: int) -> None:
-    await bump_daily(db, tenant_id, day=day, platform=platform, campaign_id=campaign_id, **counts)
+async def day(db: Db, tenant_id: str, day: str, platform: str, campaign_id: str = "", **counts: int) -> None:
+    await bump_daily(db, tenant_id, counts, day=day, platform=platform, campaign_id=campaign_id)

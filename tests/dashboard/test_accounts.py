@@ -132,7 +132,7 @@ async def test_login_tokens_expire_after_30_days_unused(api: TestClient, owner: 
     assert stored["expires_at_ms"] - stored["created_at"].timestamp() * 1000 == pytest.approx(30 * 86_400_000, abs=1000)
     # Thirty days pass without a use: the sign-up token, unused as long, has expired too.
     clock = SettableClock()
-    use_clock(api.server.app, clock)
+    use_clock(api.app, clock)
     clock.advance(timedelta(days=30, minutes=1))
     assert (await api.get("/api/me", headers=bearer(session["token"]))).status == 401
     assert (await api.get("/api/me", headers=owner.auth)).status == 401

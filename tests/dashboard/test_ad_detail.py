@@ -8,8 +8,8 @@ import json
 import re
 from datetime import UTC, datetime
 
-from bot.conversations.source import ConversationSource
 from bot.pipeline.types import LeadStage
+from bot.sales.attribution import ConversationSource
 from tests.dashboard.conftest import platform_of
 from tests.dashboard.seeding import FixedClock, campaign
 from tests.dashboard.test_ads import _ad_conversation
@@ -112,7 +112,7 @@ async def test_an_unknown_or_foreign_or_malformed_id_is_not_found(api, owner, ri
     assert reversed_range.status == 400 and "from" in (await reversed_range.json())["error"]["fields"]
 
 
-async def test_the_ads_page_leads_to_the_ads_own_page_with_a_chart_and_a_table(api, owner, rival):
+async def test_the_ads_page_leads_to_the_ads_own_page_with_a_chart_and_a_table(api, owner, rival):  # noqa: ARG001 # requested for what it sets up
     await _seed(api, owner)
     await form_login(api, owner)
     listing = await (await api.get("/ads", params=WEEK)).text()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.conversations.source import ConversationSource, record_referral
+from bot.conversations.source import record_referral
 from bot.pipeline.types import LeadStage
+from bot.sales.attribution import ConversationSource
 from tests.dashboard.conftest import platform_of
 from tests.dashboard.seeding import FixedClock, campaign, conversation, lead, sale
 from tests.whole_app import use_clock
@@ -30,7 +31,7 @@ async def _ad_conversation(db, tenant, customer, source, *, at, campaign_id="", 
 
 async def _seed(api, owner):
     p = platform_of(api)
-    use_clock(api.server.app, FixedClock(NOW))
+    use_clock(api.app, FixedClock(NOW))
     shoes = await campaign(p.db, owner.tenant_id, "Summer shoes", "Sandals", 40)
     day = datetime(2026, 6, 10, 12, tzinfo=UTC)
     await _ad_conversation(p.db, owner.tenant_id, "a", SUMMER, at=day, campaign_id=shoes.id, stage=LeadStage.qualified, sold=80)

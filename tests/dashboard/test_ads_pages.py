@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
-from bot.conversations.source import ConversationSource, record_referral
+from bot.conversations.source import record_referral
+from bot.sales.attribution import ConversationSource
 from tests.dashboard.conftest import platform_of
 from tests.dashboard.seeding import campaign, conversation, sale
 from tests.dashboard.test_pages import form_login, hidden_token

@@ -43,7 +43,7 @@ async def smtp() -> AsyncIterator[FakeSmtp]:
 
 def mailer(api: TestClient, smtp: FakeSmtp, clock: SettableClock) -> AlertMailer:
     p = platform_of(api)
-    settings = api.server.app[SETTINGS].model_copy(
+    settings = api.app[SETTINGS].model_copy(
         update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_security": "none", "smtp_from": "alerts@example.com"}
     )
     return AlertMailer(p.db, p.redis, settings, clock)
@@ -115,7 +115,7 @@ async def test_an_smtp_server_away_sends_nothing_and_is_tried_again_later(
 
 
 async def test_without_smtp_host_no_alert_loop_runs(api: TestClient) -> None:
-    assert not api.server.app[SETTINGS].smtp_host
+    assert not api.app[SETTINGS].smtp_host
     assert not [task for task in asyncio.all_tasks() if task.get_name() == "alerts"]
 
 

@@ -6,7 +6,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.pipeline.types import LeadStage
-from dashboard.analytics import DayRange, Scope, funnel, summarize
+from bot.sales.counters import HOUR_FIELDS
+from dashboard.analytics import (
+    AnalyticsReport,
+    CampaignFigures,
+    DayFigures,
+    DayRange,
+    Figures,
+    PlatformFigures,
+    PreviousPeriod,
+    Scope,
+    funnel,
+    summarize,
+)
 from knowledge.models import BusinessProfile
 from knowledge.profiles import save_profile
 from tests.dashboard.conftest import platform_of
@@ -26,7 +38,7 @@ async def _get(api, owner, **params: str) -> dict:
 
 async def test_the_default_range_ends_on_the_businesss_today_and_yesterday_is_its_yesterday(api, owner):
     p = platform_of(api)
-    use_clock(api.server.app, FixedClock(NOW))
+    use_clock(api.app, FixedClock(NOW))
     await time_zone(p.db, owner.tenant_id, "America/New_York")
     await day(p.db, owner.tenant_id, NY_YESTERDAY, "facebook", messages_in=5, conversations=2)
     await day(p.db, owner.tenant_id, NY_TODAY, "facebook", messages_in=3, conversations=1)
@@ -93,7 +105,7 @@ async def test_rates_are_the_counters_divided_and_the_previous_period_is_beside_
 async def test_sales_feed_revenue_in_the_businesss_locale_and_the_funnel_counts_a_sale_as_qualified(api, owner):
     p = platform_of(api)
     db, tenant = p.db, owner.tenant_id
-    use_clock(api.server.app, FixedClock(NOW))
+    use_clock(api.app, FixedClock(NOW))
     await save_profile(db, tenant, BusinessProfile(name="Acme Schuhe", phone="+49 30 1234567"))
     shoes = await campaign(db, tenant, "Spring shoes", "Runner", 1299, currency="EUR")
     at = datetime(2026, 3, 9, 12, tzinfo=UTC)
@@ -175,3 +187,19 @@ def test_owner_side_usage_counts_in_totals_but_is_no_campaign_or_platform() -> N
         ]
         == 0
     )
+
+
+def test_the_report_has_exactly_the_figures_its_types_declare() -> None:
+    # Leo reads the report through these types: a figure added or renamed on one side only fails here.
+    rows = [{"day": "2026-03-02", "platform": "facebook", "campaign_id": "c1", "messages_in": 2, "in_h09": 2}]
+    report = summarize(rows, DayRange(date(2026, 3, 2), date(2026, 3, 2)), campaign_names={"c1": "Spring"})
+    assert set(report) == set(AnalyticsReport.__annotations__)
+    assert set(report["previous"]) == set(PreviousPeriod.__annotations__)
+    for group, declared in (
+        (report["totals"], Figures),
+        (report["per_day"][0], DayFigures),
+        (report["per_campaign"][0], CampaignFigures),
+        (report["per_platform"][0], PlatformFigures),
+    ):
+        assert set(group) - set(HOUR_FIELDS) == set(declared.__annotations__)
+    assert {name: count for name, count in report["totals"].items() if name == "in_h09"} == {"in_h09": 2}  # undeclared

@@ -31,7 +31,8 @@ async def test_signup_returns_a_working_token(api: TestClient) -> None:
     assert data["tenant"]["settings"] == {"pause_minutes": 30, "timezone": "UTC"}
 
 
-async def test_duplicate_email_is_409_whatever_its_case(api: TestClient, owner: SignedUp) -> None:
+@pytest.mark.usefixtures("owner")
+async def test_duplicate_email_is_409_whatever_its_case(api: TestClient) -> None:
     response = await api.post(
         "/api/signup", json={"email": "OWNER@example.com", "password": "whatever you like", "business_name": "Copy"}
     )
@@ -105,12 +106,12 @@ async def test_api_requires_authentication(api: TestClient, owner: SignedUp) -> 
 
 
 @pytest.fixture
-async def proxied(aiohttp_client, make_settings, redis) -> TestClient:
+async def proxied(aiohttp_client, make_settings, redis) -> TestClient:  # noqa: ARG001 # requested for what it sets up
     """The app behind one reverse proxy, so each test request can come from the address it names."""
     from tests.whole_app import create_app
 
     client = await aiohttp_client(create_app(make_settings(trusted_proxy_hops=1), run_worker=False))
-    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 

@@ -32,7 +32,7 @@ class Verifications:
 def verified(api: TestClient) -> Verifications:
     """Counts every password the server verifies (a known account's or the stand-in for an unknown one)."""
     counter = Verifications()
-    passwords = owner_app_of(api.server.app)[DASHBOARD].passwords
+    passwords = owner_app_of(api.app)[DASHBOARD].passwords
     verify = passwords.verify
 
     async def counting(password_hash: str, password: str) -> bool:
@@ -65,8 +65,9 @@ def guess(n: int, right: str) -> str:
     return right if n == RIGHT_AT else f"wrong guess number {n}"
 
 
+@pytest.mark.usefixtures("api")
 async def test_an_api_login_burst_checks_five_passwords_and_the_late_right_one_waits(
-    api: TestClient, owner: SignedUp, burst_session: aiohttp.ClientSession, verified: Verifications
+    owner: SignedUp, burst_session: aiohttp.ClientSession, verified: Verifications
 ) -> None:
     statuses = await burst(
         lambda n: burst_session.post("/api/login", json={"email": owner.email, "password": guess(n, owner.password)})
@@ -76,8 +77,9 @@ async def test_an_api_login_burst_checks_five_passwords_and_the_late_right_one_w
     assert verified.count <= 5 and statuses.count(401) == verified.count
 
 
+@pytest.mark.usefixtures("api")
 async def test_a_burst_over_many_accounts_checks_at_most_the_addresses_thirty(
-    api: TestClient, burst_session: aiohttp.ClientSession, verified: Verifications
+    burst_session: aiohttp.ClientSession, verified: Verifications
 ) -> None:
     statuses = await burst(
         lambda n: burst_session.post("/api/login", json={"email": f"guess{n}@example.com", "password": "wrong guess"})
@@ -86,8 +88,9 @@ async def test_a_burst_over_many_accounts_checks_at_most_the_addresses_thirty(
     assert verified.count <= 30 and statuses.count(401) == verified.count
 
 
+@pytest.mark.usefixtures("api")
 async def test_a_page_login_burst_checks_five_passwords(
-    api: TestClient, owner: SignedUp, burst_session: aiohttp.ClientSession, verified: Verifications
+    owner: SignedUp, burst_session: aiohttp.ClientSession, verified: Verifications
 ) -> None:
     token = hidden_token(await (await burst_session.get("/login")).text())
     statuses = await burst(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.dashboard.conftest import SignedUp
 
-CAMPAIGN = {
+CAMPAIGN: dict[str, Any] = {
     "name": "Trail launch",
     "product": {
         "name": "Trail Runner",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.dashboard.conftest import SignedUp, platform_of
@@ -114,7 +115,8 @@ async def test_the_account_is_read_with_its_token_and_metas_name_kept(api: TestC
     assert number_read.headers["Authorization"] == "Bearer EAAwhatsappTOKEN42" and "access_token" not in number_read.query
 
 
-async def test_meta_unreachable_connects_nothing_and_says_try_again(aiohttp_client, make_settings, redis) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_meta_unreachable_connects_nothing_and_says_try_again(aiohttp_client, make_settings) -> None:
     from bot.runtime.embedded import free_port
     from tests.dashboard.conftest import sign_up
     from tests.whole_app import create_app

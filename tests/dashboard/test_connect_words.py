@@ -3,6 +3,7 @@ owner typed is wrong, so no field is blamed."""
 
 from __future__ import annotations
 
+import pytest
 from argon2 import PasswordHasher
 
 from bot.runtime.embedded import free_port
@@ -15,11 +16,10 @@ from tests.whole_app import create_app, owner_app_of
 UNREACHABLE = "Facebook could not be reached to check this access token. Nothing was saved; try again in a minute."
 
 
-async def test_connecting_while_meta_is_unreachable_says_facebook_could_not_be_reached(
-    aiohttp_client, make_settings, redis
-) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_connecting_while_meta_is_unreachable_says_facebook_could_not_be_reached(aiohttp_client, make_settings) -> None:
     api = await aiohttp_client(create_app(make_settings(graph_api_url=f"http://127.0.0.1:{free_port()}/v21.0"), run_worker=False))
-    owner_app_of(api.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(api.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     owner = await sign_up(api, "offline-page@example.com")
 
     response = await api.post(

@@ -84,7 +84,7 @@ async def test_holder_other_member_and_owner_each_read_who_has_it(api: TestClien
 
 
 async def test_a_live_event_names_the_holder_for_each_page_to_say(api: TestClient, owner: SignedUp) -> None:
-    owner_app_of(api.server.app)[LIVE].poll_s = 0.05
+    owner_app_of(api.app)[LIVE].poll_s = 0.05
     s = await shop(api, owner)
     stream = await open_stream(api, await log_in(api, owner))
     me = await (await api.get("/api/me", headers=s.agent.cookie)).json()

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
-from bot.conversations.source import ConversationSource, record_referral
+from bot.conversations.source import record_referral
 from bot.pipeline.types import LeadStage, LeadState
 from bot.runtime.housekeeping import build_chores
+from bot.sales.attribution import ConversationSource
 from bot.sales.conversions_api import send_due_events
 from bot.sales.leads import get_lead, save_lead_after_turn
 from channels.graph import GraphClient
@@ -42,7 +43,7 @@ async def _set_up(api, who, **extra):
 
 async def _ad_conversation(api, who, platform="facebook", customer="psid-1", source=AD):
     p = platform_of(api)
-    use_clock(api.server.app, FixedClock(NOW))
+    use_clock(api.app, FixedClock(NOW))
     conv = await conversation(p.db, who.tenant_id, platform, customer, at=NOW)
     await record_referral(p.db, who.tenant_id, conv.id, source, at=NOW)
     return conv.model_copy(update={"source": source, "source_at": NOW})
@@ -221,7 +222,8 @@ async def test_the_fake_refuses_an_old_event_as_meta_does(meta):
     assert fake.received() == []
 
 
-async def test_another_business_cannot_read_the_events(api, owner, rival, meta):
+@pytest.mark.usefixtures("meta")
+async def test_another_business_cannot_read_the_events(api, owner, rival):
     await _set_up(api, owner)
     conv = await _ad_conversation(api, owner)
     await _sell(api, owner, conv)

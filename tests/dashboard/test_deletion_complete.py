@@ -8,6 +8,7 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 import redis.asyncio as aioredis
 from aiohttp.test_utils import TestClient
 from pymongo import AsyncMongoClient
@@ -60,8 +61,9 @@ async def whole_redis(redis: aioredis.Redis) -> dict[str, str]:
         elif kind == "stream":
             value = await redis.xrange(key)
         else:
-            value = f"<{kind}>"
-        found[key] = f"{key} {json.dumps(value, default=str, ensure_ascii=False)}"
+            value = f"<{kind!s}>"
+        name = key if isinstance(key, str) else key.decode()
+        found[name] = f"{name} {json.dumps(value, default=str, ensure_ascii=False)}"
     return found
 
 
@@ -81,7 +83,7 @@ def two_pages(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
 
 async def process_queue(api: TestClient) -> None:
     """A worker takes every pending delivery, as one would after the deletion."""
-    app = api.server.app
+    app = api.app
     worker = Worker(app[INBOUND], app[ENGINE].dispatcher, platform_of(api).metrics, name="after", gate=app[ENGINE].gate)
     running = asyncio.create_task(worker.run())
     redis = platform_of(api).redis
@@ -94,7 +96,8 @@ async def process_queue(api: TestClient) -> None:
     assert await redis.xlen(STREAM) == 0, "the worker left deliveries waiting"
 
 
-async def test_a_deleted_account_leaves_nothing_in_the_database_or_redis(fb_api: TestClient, graph: FakeGraph) -> None:  # noqa: F811
+@pytest.mark.usefixtures("graph")
+async def test_a_deleted_account_leaves_nothing_in_the_database_or_redis(fb_api: TestClient) -> None:  # noqa: F811
     api = fb_api
     owner = await sign_up(api, "erase-me@example.com")
     rival = await sign_up(api, "rival@example.com", password="another secret pw", business="Rival Boots")
@@ -114,15 +117,15 @@ async def test_a_deleted_account_leaves_nothing_in_the_database_or_redis(fb_api:
     for question in (f"How is {CUSTOMER} doing?", "How many conversations this week?"):
         leo = await api.post("/api/leo/chat", json={"message": question}, headers=owner.auth)
         assert leo.status == 200, await leo.text()
-    question = {"question": "How much is shipping?", "expected": "$5"}
-    added = await api.post("/api/quality/questions", json=question, headers=owner.auth)
+    test_question = {"question": "How much is shipping?", "expected": "$5"}
+    added = await api.post("/api/quality/questions", json=test_question, headers=owner.auth)
     assert added.status == 201, await added.text()
     assert (await api.post("/api/quality/run", json={}, headers=owner.auth)).status == 200
     assert (await api.post("/api/account/delete", json={"password": "a wrong guess"}, headers=owner.auth)).status == 403
 
     # The shared queue: a delivery given up on (one of this business's page, one shared with the rival's), and one
     # still waiting for a worker.
-    inbound = api.server.app[INBOUND]
+    inbound = api.app[INBOUND]
     our_event = messenger_text(f"This is {CUSTOMER}, do you ship?", page_id="1001", psid="4242")
     their_event = messenger_text("Do you have size 44?", page_id="2002", psid="5151")
     for body in (our_event, two_pages(our_event, their_event)):

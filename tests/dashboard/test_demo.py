@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_demo_history_is_seeded_once_and_agrees_with_the_counters(api: TestClient) -> None:
-    services, passwords = platform_of(api), owner_app_of(api.server.app)[DASHBOARD].passwords
+    services, passwords = platform_of(api), owner_app_of(api.app)[DASHBOARD].passwords
     tenant_id = await seed_demo(services.db, services.cipher, passwords)
     db = services.db
     conversations = await db.conversations.count_documents({"tenant_id": tenant_id})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
@@ -164,9 +165,10 @@ async def test_an_empty_document_is_refused_in_german(api: TestClient, owner: Si
 # Upstream: Meta cannot be reached ------------------------------------------------------------------------------
 
 
-async def test_meta_out_of_reach_is_said_in_spanish_in_the_api_and_on_the_page(aiohttp_client, make_settings, redis) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_meta_out_of_reach_is_said_in_spanish_in_the_api_and_on_the_page(aiohttp_client, make_settings) -> None:
     api = await aiohttp_client(create_app(make_settings(graph_api_url=f"http://127.0.0.1:{free_port()}/v21.0"), run_worker=False))
-    owner_app_of(api.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(api.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     owner = await sign_up(api, "lejos@example.com")
     await api.put("/api/account", json={"language": "es"}, headers=owner.auth)
     said = "No se pudo contactar con Facebook para comprobar este token de acceso. No se guardó nada; inténtalo de nuevo en un minuto."

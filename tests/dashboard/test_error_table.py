@@ -85,17 +85,12 @@ def raised_kinds(sources: list[tuple[Path, ast.Module]]) -> tuple[set[tuple[str,
         }
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and node.name in classes:
-                # A class with a fixed kind passes it to its family: `super().__init__("too_many_questions")`.
-                for call in ast.walk(node):
-                    if isinstance(call, ast.Call) and _name(call.func) == "__init__" and call.args:
-                        first = call.args[0]
-                        if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                            kinds.add((classes[node.name], first.value))
+                kinds.update(_fixed_kinds(node, classes[node.name]))
             if not isinstance(node, ast.Call):
                 continue
             called = _name(node.func)
-            first = node.args[0] if node.args else None
-            choices = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
+            argument = node.args[0] if node.args else None
+            choices = [argument.body, argument.orelse] if isinstance(argument, ast.IfExp) else [argument]
             read = [_kind(choice, constants) for choice in choices]
             kind = read[0] if len(read) == 1 else None
             if called in classes and classes[called] and node.args:
@@ -114,17 +109,34 @@ def raised_kinds(sources: list[tuple[Path, ast.Module]]) -> tuple[set[tuple[str,
                 kinds.add(("not_found", kind))
             elif isinstance(node.func, ast.Name) and called == "limit" and kind is not None:
                 kinds.add(("refused", kind))  # a rate limit is refused under its own name
-        # Field problems written one by one: `fields["account_id"] = "account_id_digits"`.
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Assign)
-                and isinstance(node.targets[0], ast.Subscript)
-                and _name(node.targets[0].value) == "fields"
-                and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)
-            ):
-                field_kinds.add(node.value.value)
+        field_kinds.update(_fields_set_one_by_one(tree))
     return kinds, field_kinds, unreadable
+
+
+def _fixed_kinds(error_class: ast.ClassDef, family: str) -> set[tuple[str, str]]:
+    """A class with a fixed kind passes it to its family: `super().__init__("too_many_questions")`."""
+    return {
+        (family, call.args[0].value)
+        for call in ast.walk(error_class)
+        if isinstance(call, ast.Call)
+        and _name(call.func) == "__init__"
+        and call.args
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    }
+
+
+def _fields_set_one_by_one(tree: ast.Module) -> set[str]:
+    """Field problems written one by one: `fields["account_id"] = "account_id_digits"`."""
+    return {
+        node.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Subscript)
+        and _name(node.targets[0].value) == "fields"
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    }
 
 
 def test_the_scan_sees_the_errors_of_every_room() -> None:

@@ -20,23 +20,23 @@ class Item(BaseModel):
 def make_app() -> web.Application:
     app = web.Application(middlewares=[error_middleware])
 
-    async def api_error(request: web.Request) -> web.Response:
+    async def api_error(_request: web.Request) -> web.Response:
         raise Refused("leo", retry_after=7)
 
-    async def outside(request: web.Request) -> web.Response:
+    async def outside(_request: web.Request) -> web.Response:
         raise AccountTaken("account_taken", {"account_id": "connected_elsewhere"})
 
-    async def unknown_kind(request: web.Request) -> web.Response:
+    async def unknown_kind(_request: web.Request) -> web.Response:
         raise Conflict("a_kind_the_table_lacks")
 
-    async def crash(request: web.Request) -> web.Response:
+    async def crash(_request: web.Request) -> web.Response:
         raise RuntimeError("password=hunter2 leaked into an exception")
 
     async def validate(request: web.Request) -> web.Response:
         item = await read_model(request, Item)
         return web.json_response({"price": item.price})
 
-    async def page_crash(request: web.Request) -> web.Response:
+    async def page_crash(_request: web.Request) -> web.Response:
         raise RuntimeError("boom")
 
     app.router.add_get("/api/api-error", api_error)

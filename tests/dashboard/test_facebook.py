@@ -55,20 +55,22 @@ def graph_error(status: int = 400) -> web.Response:
     )
 
 
+async def access_token(request: web.Request) -> web.Response:
+    """Meta's token endpoint: the login's code for a short token, a short token for a long one."""
+    q = request.query
+    if q.get("client_id") != "111222333" or q.get("client_secret") != APP_SECRET:
+        return graph_error()
+    if q.get("code") == "good-code" and q.get("redirect_uri") == CALLBACK:
+        return web.json_response({"access_token": "SHORT-USER-TOKEN", "token_type": "bearer", "expires_in": 3600})
+    if q.get("grant_type") == "fb_exchange_token" and q.get("fb_exchange_token") == "SHORT-USER-TOKEN":
+        return web.json_response({"access_token": "LONG-USER-TOKEN", "token_type": "bearer", "expires_in": 5183944})
+    return graph_error()
+
+
 @pytest.fixture
 async def graph(aiohttp_server) -> FakeGraph:
     app = web.Application()
     fake: FakeGraph
-
-    async def access_token(request: web.Request) -> web.Response:
-        q = request.query
-        if q.get("client_id") != "111222333" or q.get("client_secret") != APP_SECRET:
-            return graph_error()
-        if q.get("code") == "good-code" and q.get("redirect_uri") == CALLBACK:
-            return web.json_response({"access_token": "SHORT-USER-TOKEN", "token_type": "bearer", "expires_in": 3600})
-        if q.get("grant_type") == "fb_exchange_token" and q.get("fb_exchange_token") == "SHORT-USER-TOKEN":
-            return web.json_response({"access_token": "LONG-USER-TOKEN", "token_type": "bearer", "expires_in": 5183944})
-        return graph_error()
 
     async def me(request: web.Request) -> web.Response:
         if request.query.get("access_token") != "LONG-USER-TOKEN":
@@ -116,12 +118,12 @@ async def graph(aiohttp_server) -> FakeGraph:
 
 async def app_client(aiohttp_client, make_settings, **overrides: object) -> TestClient:
     client = await aiohttp_client(create_app(make_settings(public_url=PUBLIC, **overrides), run_worker=False))
-    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 
 @pytest.fixture
-async def fb_api(aiohttp_client, make_settings, redis, graph: FakeGraph) -> TestClient:
+async def fb_api(aiohttp_client, make_settings, redis, graph: FakeGraph) -> TestClient:  # noqa: ARG001 # requested for what it sets up
     return await app_client(aiohttp_client, make_settings, graph_api_url=graph.url)
 
 
@@ -302,7 +304,8 @@ async def test_refused_code_connects_nothing(fb_api: TestClient) -> None:
     assert await channels_of(fb_api, owner) == []
 
 
-async def test_pages_of_another_business_are_skipped(fb_api: TestClient, graph: FakeGraph) -> None:
+@pytest.mark.usefixtures("graph")
+async def test_pages_of_another_business_are_skipped(fb_api: TestClient) -> None:
     owner = await sign_up(fb_api, "owner@example.com")
     rival = await sign_up(fb_api, "rival@example.com")
     assert (await finish_login(fb_api, await start_login(fb_api, owner), who=owner)).status == 200
@@ -437,7 +440,8 @@ async def test_data_deletion_answers_a_status_url(fb_api: TestClient) -> None:
     assert (await fb_api.get("/api/integrations/facebook/deletion-status", params={"code": "nope"})).status == 404
 
 
-async def test_unconfigured_app_answers_503(aiohttp_client, make_settings, redis) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_unconfigured_app_answers_503(aiohttp_client, make_settings) -> None:
     api = await app_client(aiohttp_client, make_settings, meta_app_id="", meta_app_secret="")
     owner = await sign_up(api, "owner@example.com")
     assert (await api.get("/api/integrations/facebook/auth-url", headers=owner.auth)).status == 503

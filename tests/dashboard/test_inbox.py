@@ -33,10 +33,10 @@ def message(sender: str, text: str, minutes: int, **fields: object) -> Message:
         tenant_id="t",
         conversation_id="c",
         direction="in" if sender == "customer" else "out",
-        sender=sender,  # type: ignore[arg-type]
+        sender=sender,
         text=text,
         at=T0 + timedelta(minutes=minutes),
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 
@@ -66,7 +66,7 @@ def test_a_preview_is_one_short_line() -> None:
 
 async def customer_says(api: TestClient, conversation: Conversation, text: str, at: datetime, *, mid: str) -> Message:
     event = InboundMessage(
-        platform=conversation.platform,  # type: ignore[arg-type]
+        platform=conversation.platform,
         account_id=conversation.account_id,
         customer_id=conversation.customer_id,
         message_id=mid,
@@ -188,7 +188,7 @@ async def next_event(response) -> dict:
 
 
 async def test_a_take_over_reaches_open_pages_with_the_rows_time_as_pages_write_it(api: TestClient, owner: SignedUp) -> None:
-    owner_app_of(api.server.app)[LIVE].poll_s = 0.05
+    owner_app_of(api.app)[LIVE].poll_s = 0.05
     db = platform_of(api).db
     await seeding.time_zone(db, owner.tenant_id, "Asia/Tokyo")
     at = datetime.now(UTC) - timedelta(days=3)

@@ -151,7 +151,8 @@ async def test_the_settings_page_saves_the_language(api: TestClient, owner: Sign
     assert "Idioma salvo" in html and "Configurações" in html
 
 
-async def test_pages_write_numbers_and_dates_in_the_owner_language(api: TestClient, owner: SignedUp) -> None:
+@pytest.mark.usefixtures("api", "owner")
+async def test_pages_write_numbers_and_dates_in_the_owner_language() -> None:
     from datetime import date
 
     from dashboard.i18n import use_language

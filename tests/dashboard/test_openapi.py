@@ -136,12 +136,12 @@ async def test_every_served_api_route_is_described_and_every_described_one_serve
     document = await (await api.get("/api/openapi.json")).json()
     served: set[tuple[str, str]] = set()
     # The platform's routes, the owner side's nested app's among them.
-    for route in api.server.app.router.routes():
+    for route in api.app.router.routes():
         if route.resource is not None and route.resource.canonical.startswith("/api/") and route.method not in ("HEAD", "*"):
             served.add((route.resource.canonical, route.method.lower()))
     described = {(path, method) for path, methods in document["paths"].items() for method in methods}
     assert served == described
-    assert {(op.path, op.method.lower()) for op in owner_app_of(api.server.app)[API].operations} == served
+    assert {(op.path, op.method.lower()) for op in owner_app_of(api.app)[API].operations} == served
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
             assert operation["summary"], (path, method)
@@ -240,7 +240,7 @@ def item_app() -> web.Application:
     routes = ApiRoutes()
 
     @routes.post("/api/items", status=(201, 200))
-    async def create(request: web.Request, body: ItemIn, query: PageQuery) -> Reply[ItemOut]:
+    async def create(request: web.Request, body: ItemIn, query: PageQuery) -> Reply[ItemOut]:  # noqa: ARG001 # an operation's handler takes the request; what it reads is the test
         """Create an item.
 
         Answers 200 when the item already existed."""
@@ -248,7 +248,7 @@ def item_app() -> web.Application:
         return Reply(out, status=200 if body.name == "old" else 201, finish=lambda r: r.set_cookie("seen", "1"))
 
     @routes.get("/api/wrong")
-    async def wrong(request: web.Request) -> ItemOut:
+    async def wrong(request: web.Request) -> ItemOut:  # noqa: ARG001 # an operation's handler takes the request; what it reads is the test
         """Answers what it does not declare."""
         return Reply(ItemOut(name="x", price=1, page=1), status=202)  # type: ignore[return-value]
 
@@ -291,20 +291,20 @@ def test_a_handler_that_does_not_declare_itself_is_refused_at_import() -> None:
     with pytest.raises(TypeError, match="summary"):
 
         @routes.get("/api/x")
-        async def no_docstring(request: web.Request) -> ItemOut:
+        async def no_docstring(request: web.Request) -> ItemOut:  # noqa: ARG001 # an operation's handler takes the request; what it reads is the test
             return ItemOut(name="x", price=1, page=1)
 
     with pytest.raises(TypeError, match="parameters"):
 
         @routes.post("/api/y")
-        async def stray(request: web.Request, payload: ItemIn) -> ItemOut:
+        async def stray(request: web.Request, payload: ItemIn) -> ItemOut:  # noqa: ARG001 # an operation's handler takes the request; what it reads is the test
             """Takes a parameter the wrapper does not fill."""
             return ItemOut(name="x", price=1, page=1)
 
     with pytest.raises(TypeError, match="return"):
 
         @routes.get("/api/z")
-        async def untyped(request: web.Request) -> dict:
+        async def untyped(request: web.Request) -> dict:  # noqa: ARG001 # an operation's handler takes the request; what it reads is the test
             """Answers a bare dict."""
             return {}
 

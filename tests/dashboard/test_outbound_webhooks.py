@@ -30,7 +30,7 @@ class Dns:
         self.names = {name.replace("_", "."): addresses for name, addresses in names.items()}
         self.asked: list[str] = []
 
-    async def addresses(self, host: str, port: int) -> list[str]:
+    async def addresses(self, host: str, port: int) -> list[str]:  # noqa: ARG002 # the resolver's interface passes the port
         self.asked.append(host)
         if host not in self.names:
             raise OSError(f"{host}: name unknown")
@@ -315,7 +315,7 @@ async def test_another_business_neither_sees_nor_triggers_an_endpoint(api, owner
     assert deleted.status == 200 and await _listed(api, owner) == []
 
 
-async def test_the_settings_page_adds_tests_rotates_and_resumes_with_its_forms(api, owner, crm, clock):
+async def test_the_settings_page_adds_tests_rotates_and_resumes_with_its_forms(api, owner, crm, clock):  # noqa: ARG001 # requested for what it sets up
     await form_login(api, owner)
     page = await (await api.get("/settings")).text()
     assert 'action="/settings/webhooks"' in page
@@ -401,7 +401,7 @@ async def test_lead_events_stored_with_the_write_survive_a_process_that_died_bef
     assert await leads.tell_crm_left_over(db, clock.now()) == 0
 
 
-async def test_the_delivery_chore_of_whichever_process_runs_next_delivers(api, owner, crm, clock, redis):
+async def test_the_delivery_chore_of_whichever_process_runs_next_delivers(api, owner, crm, clock, redis):  # noqa: ARG001 # requested for what it sets up
     await _subscribed(api, owner, crm)
     conv = await conversation(platform_of(api).db, owner.tenant_id, "facebook", "psid-1", at=NOW)
     await _sell(api, owner, conv)

@@ -272,7 +272,7 @@ async def test_pages_never_show_another_business(api: TestClient, owner: SignedU
 
 
 async def test_live_events_name_the_conversation_that_moved(api: TestClient, owner: SignedUp) -> None:
-    owner_app_of(api.server.app)[LIVE].poll_s = 0.05  # the test need not wait the usual 1.5 s between reads
+    owner_app_of(api.app)[LIVE].poll_s = 0.05  # the test need not wait the usual 1.5 s between reads
     await form_login(api, owner)
     response = await api.get("/live/events")
     assert response.status == 200 and response.content_type == "text/event-stream"

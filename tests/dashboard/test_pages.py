@@ -41,13 +41,13 @@ TRAIL = {
 
 
 @pytest.fixture
-async def api(aiohttp_client, make_settings, redis) -> TestClient:
+async def api(aiohttp_client, make_settings, redis) -> TestClient:  # noqa: ARG001 # requested for what it sets up
     """The whole app, cheap argon2id."""
     from tests.whole_app import create_app
 
     app = create_app(make_settings(), run_worker=False)
     client = await aiohttp_client(app)
-    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 

@@ -30,7 +30,7 @@ def test_the_listening_address_as_a_base_url(serve_url: str, seen: str, base: st
     assert serve_base(serve_url, seen) == base
 
 
-async def channels_page(aiohttp_client, make_settings, redis, serve_url: str = "", **settings: object) -> str:
+async def channels_page(aiohttp_client, make_settings, redis, serve_url: str = "", **settings: object) -> str:  # noqa: ARG001 # asked for so the test's Redis is flushed first
     app = create_app(make_settings(**settings), run_worker=False)
     if serve_url:
         app[SERVE_URL] = serve_url

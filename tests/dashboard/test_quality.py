@@ -227,13 +227,13 @@ async def fake_groq(aiohttp_server) -> FakeGroq:
 
 
 @pytest.fixture
-async def model_api(aiohttp_client, make_settings, redis, api_graph, fake_groq: FakeGroq) -> TestClient:
+async def model_api(aiohttp_client, make_settings, redis, api_graph, fake_groq: FakeGroq) -> TestClient:  # noqa: ARG001 # requested for what it sets up
     """The whole app with a model set up, answering through the fake Groq server."""
     from tests.whole_app import create_app
 
     settings = make_settings(graph_api_url=api_graph[1], groq_api_key="test-key", groq_base_url=fake_groq.url, groq_timeout_s=5)
     client = await aiohttp_client(create_app(settings, run_worker=False))
-    owner_app_of(client.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(client.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     return client
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.conversations import store as convs
@@ -66,7 +67,8 @@ async def test_no_page_may_embed_plugins_or_move_its_base(api: TestClient, owner
         assert policy["base-uri"] == "'self'", path
 
 
-async def test_https_public_url_adds_hsts_and_secure_cookies(aiohttp_client, make_settings, redis) -> None:
+@pytest.mark.usefixtures("redis")
+async def test_https_public_url_adds_hsts_and_secure_cookies(aiohttp_client, make_settings) -> None:
     api = await app_client(aiohttp_client, make_settings)  # PUBLIC_URL https://bot.example.com
     owner = await sign_up(api, "owner@example.com")
     page = await api.get("/login")

@@ -82,22 +82,22 @@ async def assert_ended_without_events(stream: ClientResponse, since: float) -> N
 Action = Callable[[TestClient, SignedUp, Login, Login], Awaitable[None]]
 
 
-async def logout(api: TestClient, who: SignedUp, watched: Login, other: Login) -> None:
+async def logout(api: TestClient, who: SignedUp, watched: Login, other: Login) -> None:  # noqa: ARG001 # every way a session ends takes the same four
     assert (await api.post("/api/logout", headers=watched.browser)).status == 200
 
 
-async def password_change_elsewhere(api: TestClient, who: SignedUp, watched: Login, other: Login) -> None:
+async def password_change_elsewhere(api: TestClient, who: SignedUp, watched: Login, other: Login) -> None:  # noqa: ARG001 # every way a session ends takes the same four
     body = {"current_password": who.password, "new_password": "a brand new passphrase"}
     assert (await api.post("/api/account/password", json=body, headers=other.browser)).status == 200
 
 
-async def token_revoked(api: TestClient, who: SignedUp, watched: Login, other: Login) -> None:
+async def token_revoked(api: TestClient, who: SignedUp, watched: Login, other: Login) -> None:  # noqa: ARG001 # every way a session ends takes the same four
     listed = (await (await api.get("/api/tokens", headers=who.auth)).json())["tokens"]
     [paired] = [t for t in listed if t["hint"] == "…" + watched.token[-4:]]
     assert (await api.delete(f"/api/tokens/{paired['id']}", headers=who.auth)).status == 200
 
 
-async def account_deleted(api: TestClient, who: SignedUp, watched: Login, other: Login) -> None:
+async def account_deleted(api: TestClient, who: SignedUp, watched: Login, other: Login) -> None:  # noqa: ARG001 # every way a session ends takes the same four
     assert (await api.post("/api/account/delete", json={"password": who.password}, headers=other.browser)).status == 200
 
 
@@ -115,7 +115,7 @@ async def test_an_ended_session_closes_its_live_streams_within_a_second(
     api: TestClient, owner: SignedUp, name: str, noticed_by: str
 ) -> None:
     action, other_lives = ACTIONS[name]
-    hub = owner_app_of(api.server.app)[LIVE]
+    hub = owner_app_of(api.app)[LIVE]
     hub.poll_s = 0.05  # changes reach the streams at once, so only the session check can hold them back
     if noticed_by == "next event":
         hub.check_s = 60.0  # no heartbeat within the test: the check before the write must end the stream

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient
 from yarl import URL
 
 from bot.conversations import store as convs
-from bot.conversations.records import to_ms
 from dashboard.api.operations import operation_of
 from dashboard.live import LIVE
 from dashboard.team.policy import MEMBER, OWNER, PUBLIC, Access, Role, access_of, allowed, route_key
@@ -41,7 +40,7 @@ PAGE_ACCOUNT = "102030"
 
 @pytest.fixture
 def clock(api: TestClient) -> SettableClock:
-    use_clock(api.server.app, clock := SettableClock())
+    use_clock(api.app, clock := SettableClock())
     return clock
 
 
@@ -57,7 +56,7 @@ async def invite(api: TestClient, owner: SignedUp, email: str = AGENT_EMAIL) -> 
     return await response.json()
 
 
-async def join(api: TestClient, invite_url: str, password: str = AGENT_PASSWORD) -> web.StreamResponse:
+async def join(api: TestClient, invite_url: str, password: str = AGENT_PASSWORD) -> ClientResponse:
     """Open the link and press Join, as the salesperson's browser does (its cookies kept in the client)."""
     path = URL(invite_url).path
     page = await api.get(path)
@@ -96,7 +95,7 @@ async def shop(api: TestClient, owner: SignedUp) -> Shop:
         "PSID_77",
         "Dana Buyer",
         now=now,
-        last_customer_at_ms=to_ms(now),
+        last_customer_at=now,
     )
     agent = await log_in(api, await agent_joins(api, owner))
     return Shop(owner=owner, agent=agent, conversation_id=conversation.id)
@@ -107,10 +106,10 @@ async def shop(api: TestClient, owner: SignedUp) -> Shop:
 
 async def test_every_route_of_the_app_has_a_role_decision(api: TestClient) -> None:
     assert not (PUBLIC & MEMBER) and not (PUBLIC & OWNER) and not (MEMBER & OWNER)
-    undecided = [route_key(m, p) for m, p in routes_of(api.server.app) if access_of(route_key(m, p)) is None]
+    undecided = [route_key(m, p) for m, p in routes_of(api.app) if access_of(route_key(m, p)) is None]
     assert undecided == [], f"add these routes to dashboard/team/policy.py: {undecided}"
     # The API's own notion of public (no login asked) and the policy's agree, operation by operation.
-    for route in api.server.app.router.routes():
+    for route in api.app.router.routes():
         op = operation_of(route.handler)
         if op is not None:
             assert op.public == (access_of(route_key(op.method, op.path)) == Access.public), op.path
@@ -152,11 +151,11 @@ LOGOUTS = {"POST /api/logout", "POST /logout"}
 async def _call(api: TestClient, method: str, path: str, *, auth: dict[str, str], csrf: str) -> tuple[int, str, str]:
     """Status, body and Location of one request; bodies are empty or bare, since only the guard's answer counts."""
     if path.startswith("/api/"):
-        body = {"json": {}} if method in ("POST", "PUT") else {}
-        response = await api.request(method, path, headers=auth, allow_redirects=False, **body)
+        body: dict[str, str] | None = {} if method in ("POST", "PUT") else None
+        response = await api.request(method, path, headers=auth, allow_redirects=False, json=body)
     else:
-        data = {"data": {"csrf_token": csrf}} if method == "POST" else {}
-        response = await api.request(method, path, headers=auth, allow_redirects=False, **data)
+        form = {"csrf_token": csrf} if method == "POST" else None
+        response = await api.request(method, path, headers=auth, allow_redirects=False, data=form)
     location = response.headers.get("Location", "")
     if response.content_type == "text/event-stream":
         response.close()
@@ -167,7 +166,7 @@ async def _call(api: TestClient, method: str, path: str, *, auth: dict[str, str]
 async def test_every_route_for_an_agent_and_for_the_owner(api: TestClient, owner: SignedUp) -> None:
     s = await shop(api, owner)
     owner_login = await log_in(api, owner)
-    guarded = [(m, p) for m, p in routes_of(api.server.app) if access_of(route_key(m, p)) != Access.public]
+    guarded = [(m, p) for m, p in routes_of(api.app) if access_of(route_key(m, p)) != Access.public]
     assert len(guarded) > 80  # the sweep really walks the app
 
     for person, login in (("agent", s.agent), ("owner", owner_login)):
@@ -370,7 +369,7 @@ async def test_the_invitation_is_emailed_when_smtp_is_set_up(api: TestClient, ow
     smtp = await FakeSmtp().start()
     p = platform_of(api)
     use_settings(
-        api.server.app,
+        api.app,
         p.settings.model_copy(
             update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_security": "none", "smtp_from": "team@example.com"}
         ),
@@ -390,7 +389,7 @@ async def test_the_invitation_is_emailed_when_smtp_is_set_up(api: TestClient, ow
 
 
 async def test_removing_a_member_ends_their_sessions_streams_and_tokens_within_a_second(api: TestClient, owner: SignedUp) -> None:
-    owner_app_of(api.server.app)[LIVE].poll_s = 0.05
+    owner_app_of(api.app)[LIVE].poll_s = 0.05
     s = await shop(api, owner)
     second = await log_in(api, SignedUp(AGENT_EMAIL, AGENT_PASSWORD, owner.tenant_id, ""))
     streams = [await open_stream(api, s.agent), await open_stream(api, second)]

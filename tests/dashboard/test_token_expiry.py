@@ -23,7 +23,7 @@ def moment(value: str) -> datetime:
 
 @pytest.fixture
 def clock(api: TestClient) -> SettableClock:
-    use_clock(api.server.app, clock := SettableClock())
+    use_clock(api.app, clock := SettableClock())
     return clock
 
 

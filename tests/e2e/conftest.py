@@ -46,7 +46,7 @@ def messenger_text(text: str, *, page_id: str = PAGE_ID, psid: str = "", mid: st
     }
 
 
-CAMPAIGN = {
+CAMPAIGN: dict[str, Any] = {
     "name": "Spring yoga pass",
     "product": {
         "name": "Yoga Pass",
@@ -85,7 +85,7 @@ async def graph(aiohttp_server) -> tuple[FakeGraph, str]:
 
 
 @pytest.fixture
-async def platform_client(aiohttp_client, make_settings, graph, redis):
+async def platform_client(aiohttp_client, make_settings, graph, redis):  # noqa: ARG001 # requested for what it sets up
     """The app with its background worker, sending to the fake Graph API."""
     from tests.whole_app import create_app
 

@@ -26,6 +26,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from bot.conversations.messages import inbound_message_id
-from bot.conversations.turns import turn_id_for
+from bot.conversations.turn_ids import turn_id_for
 from bot.inbound.stream import GROUP
 from bot.runtime.embedded import free_port
 from bot.runtime.settings import Settings
@@ -246,7 +247,7 @@ class Fleet:
             webs.append(await self._start("web", ["serve", "--no-worker", "--port", str(port)], f"http://127.0.0.1:{port}"))
         async with aiohttp.ClientSession() as session:
             for web_process in webs:
-                await self._until(lambda w=web_process: _ready(session, w.base), web_process, "/readyz ok")
+                await self._until(partial(_ready, session, web_process.base), web_process, "/readyz ok")
         return webs
 
     async def add_workers(self, count: int) -> list[Process]:

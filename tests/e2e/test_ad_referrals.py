@@ -15,7 +15,7 @@ import pytest
 
 from bot.conversations import store as convs
 from bot.conversations.sending import window_refusal, window_tag
-from bot.runtime.app import SERVICES
+from bot.runtime.host import SERVICES
 from tests.conftest import REAL_PAYLOADS
 from tests.e2e.conftest import (
     IG_ACCOUNT_ID,
@@ -101,7 +101,7 @@ async def test_a_messenger_ad_click_then_a_message_is_attributed_shown_counted_a
 
     # Three days after the customer's last message: the ad's conversation is still inside its 7 days on Messenger,
     # the plain one needs a person's tag and the bot may not write to it.
-    db = client.server.app[SERVICES].db
+    db = client.app[SERVICES].db
     ad = await convs.get_conversation(db, tenant.tenant_id, detail["id"])
     plain_detail = await conversation_of(client, tenant, "PSID_PLAIN")
     assert ad is not None and plain_detail is not None and plain_detail["source"]["kind"] == "message"
@@ -132,8 +132,8 @@ async def test_a_get_started_postback_from_an_ad_is_attributed_once_and_a_later_
     await post_webhook(client, "messenger", later)
     await post_webhook(client, "messenger", first)  # Meta delivering the first again
     await settled(redis)
-    detail = await conversation_of(client, tenant, "PSID_POSTBACK")
-    assert detail is not None and detail["source"]["ad_id"] == "ad id"
+    postback = await conversation_of(client, tenant, "PSID_POSTBACK")
+    assert postback is not None and postback["source"]["ad_id"] == "ad id"
     assert [row["ad_id"] for row in (await ads_report(client, tenant))["ads"]] == ["ad id"]
 
 
@@ -158,7 +158,7 @@ async def test_a_click_to_whatsapp_referral_keeps_its_click_id_and_headline(plat
     await settled(redis)
     [row] = (await ads_report(client, tenant))["ads"]
     assert (row["ad_id"], row["headline"], row["conversations"]) == ("ADID", "AD_TITLE", 1)
-    db = client.server.app[SERVICES].db
+    db = client.app[SERVICES].db
     lead = await db.leads.find_one({"tenant_id": tenant.tenant_id, "conversation_id": detail["id"]})
     assert lead is not None and lead["source"]["ctwa_clid"] == "CTWA_CLID"
 

@@ -10,7 +10,7 @@ import pytest
 import channels.registry as registry
 from bot.conversations.messages import recent_messages
 from bot.conversations.store import find_conversation
-from bot.runtime.app import SERVICES
+from bot.runtime.host import SERVICES
 from channels.accounts import connect_account
 from tests.e2e.conftest import CAMPAIGN, signed, signup, until_passes
 from tests.fakes.chirp_channel import CHIRP
@@ -19,7 +19,7 @@ ACCOUNT = "4242"
 
 
 @pytest.fixture
-async def chirp_client(monkeypatch, aiohttp_client, make_settings, graph, redis):
+async def chirp_client(monkeypatch, aiohttp_client, make_settings, graph, redis):  # noqa: ARG001 # requested for what it sets up
     monkeypatch.setattr(registry, "CHANNELS", [*registry.CHANNELS, CHIRP])  # the one registry line
     from tests.whole_app import create_app
 
@@ -37,7 +37,7 @@ async def test_a_message_through_an_added_channel_is_answered_by_its_own_sender(
     tenant = await signup(chirp_client)
     response = await chirp_client.post("/api/campaigns", json={**CAMPAIGN, "target_platform": "all"}, headers=tenant.headers)
     assert response.status == 201, await response.text()
-    services = chirp_client.server.app[SERVICES]
+    services = chirp_client.app[SERVICES]
     await connect_account(services.db, services.cipher, tenant.tenant_id, "chirp", ACCOUNT, "EAAchirp-token-1")
 
     body, headers = signed(chirp("How much is the Yoga Pass?", customer="777", chirp_id="c1"))

@@ -67,7 +67,7 @@ async def worker_on(settings: Settings, clock: SettableClock) -> AsyncIterator[N
 
 async def studio(client) -> Tenant:
     tenant = await seeded_tenant(client)
-    await add_document(client.server.app[SERVICES].db, tenant.tenant_id, "guide.md", "text/markdown", GUIDE)
+    await add_document(client.app[SERVICES].db, tenant.tenant_id, "guide.md", "text/markdown", GUIDE)
     return tenant
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.conftest import (
     IG_ACCOUNT_ID,
     PAGE_ID,
@@ -145,7 +147,8 @@ async def test_window_error_is_not_retried_and_shows_on_the_conversation(platfor
     assert [c["status"] for c in data["channels"]] != ["needs_reconnect"]  # a window error is not an auth problem
 
 
-async def test_whatsapp_is_answered_by_bearer_send_and_failed_status_shows_on_conversation(platform_client, graph, redis):
+@pytest.mark.usefixtures("redis")
+async def test_whatsapp_is_answered_by_bearer_send_and_failed_status_shows_on_conversation(platform_client, graph):
     fake, _ = graph
     tenant = await seeded_tenant(platform_client)
     await connect_channel(platform_client, tenant, "whatsapp", WA_PHONE_ID, token="EAAwhatsapp-token-555")

@@ -9,6 +9,8 @@ import time
 import uuid
 from typing import Any
 
+import pytest
+
 from tests.dashboard.test_pages import hidden_token
 from tests.e2e.conftest import (
     CAMPAIGN,
@@ -251,7 +253,8 @@ async def test_an_instagram_comment_gets_its_private_reply_from_the_account_and_
     )
 
 
-async def test_a_comment_whose_delivery_is_given_up_shows_the_owner_it_got_no_reply(platform: Platform, redis):  # noqa: F811
+@pytest.mark.usefixtures("redis")
+async def test_a_comment_whose_delivery_is_given_up_shows_the_owner_it_got_no_reply(platform: Platform):  # noqa: F811
     client, fake = platform.client, platform.fake
     tenant = await seeded_tenant(client, campaign=comment_campaign(public_reply=""))
     fake.failing = META_DOWN
@@ -275,7 +278,7 @@ async def test_a_public_reply_meta_could_not_take_is_sent_by_the_retry_once_afte
     body, comment_id = feed_comment("price?")
     unavailable = (503, {"error": {"code": 2, "message": "Service temporarily unavailable", "is_transient": True}})
 
-    async def then_meta_is_down(call, message_id: str) -> None:
+    async def then_meta_is_down(call, message_id: str) -> None:  # noqa: ARG001 # every on_send hook is given the message id
         # Once the private reply is taken, Meta fails every attempt of the public one within this delivery.
         if "comment_id" in (call.json.get("recipient") or {}):
             fake.fail_next.extend([unavailable] * 6)

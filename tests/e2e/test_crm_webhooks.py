@@ -41,7 +41,7 @@ class Platform:
 
 
 @pytest.fixture
-async def platform(aiohttp_client, aiohttp_server, make_settings, graph, redis) -> Platform:
+async def platform(aiohttp_client, aiohttp_server, make_settings, graph, redis) -> Platform:  # noqa: ARG001 # requested for what it sets up
     from tests.whole_app import create_app
 
     fake_graph, graph_url = graph
@@ -75,7 +75,7 @@ async def test_a_handoff_and_an_opt_out_are_told_once_each(platform):
     await post_messenger(platform.client, "STOP", psid="PSID_STOP")
     await wait_for_texts(platform.graph, 2, timeout=30)
     accepted = await platform.received(4)
-    by_type = {}
+    by_type: dict[str, Any] = {}
     for event in accepted:
         by_type.setdefault(event["type"], []).append(event)
     assert sorted(by_type) == ["conversation.closed", "conversation.handoff", "lead.created"]

@@ -77,7 +77,7 @@ class Platform:
             explain=lambda: queue_state(self.app[SERVICES].redis),
         )
 
-    async def page(self, tenant: Tenant, path: str) -> str:
+    async def page(self, tenant: Tenant, path: str) -> str:  # noqa: ARG002 # the same signature as the API's reader: the session says whose
         """A page as the owner's browser gets it (their session, not the API token)."""
         response = await self.client.get(path)
         assert response.status == 200, await response.text()
@@ -98,7 +98,7 @@ async def owner_of(platform: Platform) -> Tenant:
 
 
 @pytest.fixture
-async def platform(aiohttp_client, aiohttp_server, make_settings, redis) -> AsyncIterator[Platform]:
+async def platform(aiohttp_client, aiohttp_server, make_settings, redis) -> AsyncIterator[Platform]:  # noqa: ARG001 # requested for what it sets up
     fake = FakeGraph()
     server = await aiohttp_server(fake.app())
     url = str(server.make_url("/v21.0"))

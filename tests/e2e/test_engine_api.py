@@ -356,7 +356,7 @@ async def test_tenants_cannot_see_or_touch_each_others_conversations(platform_cl
 
 # 6. Platform scoping -----------------------------------------------------------------------------------------
 
-GLOW = {
+GLOW: dict[str, Any] = {
     **CAMPAIGN,
     "name": "Insta glow launch",
     "target_platform": "instagram",
@@ -368,7 +368,7 @@ GLOW = {
         "features": ["30 ml bottle"],
     },
 }
-PILATES = {
+PILATES: dict[str, Any] = {
     **CAMPAIGN,
     "name": "Pilates draft",
     "status": "draft",
@@ -380,7 +380,7 @@ PILATES = {
         "features": ["small groups"],
     },
 }
-SAUNA = {
+SAUNA: dict[str, Any] = {
     **CAMPAIGN,
     "name": "Sauna winter",
     "status": "paused",

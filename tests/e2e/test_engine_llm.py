@@ -30,7 +30,7 @@ async def groq(aiohttp_server) -> FakeGroq:
 
 
 @pytest.fixture
-async def llm_client(aiohttp_client, make_settings, graph, groq, redis):
+async def llm_client(aiohttp_client, make_settings, graph, groq, redis):  # noqa: ARG001 # requested for what it sets up
     """The app with its worker, answering through the fake Groq and sending to the fake Graph API."""
     from tests.whole_app import create_app
 
@@ -48,7 +48,8 @@ async def _settled_totals(client, tenant, *, messages_out: int) -> dict[str, Any
     return await until_passes(check)
 
 
-async def test_structured_model_answer_is_sent_and_its_usage_recorded(llm_client, graph, groq, db):
+@pytest.mark.usefixtures("db")
+async def test_structured_model_answer_is_sent_and_its_usage_recorded(llm_client, graph, groq):
     fake, _ = graph
     answer = "The Yoga Pass is $49 a month with unlimited classes. How often do you practice?"
     groq.script(
@@ -81,7 +82,8 @@ async def test_structured_model_answer_is_sent_and_its_usage_recorded(llm_client
     assert detail["messages"][-1]["source"] == "llm"
 
 
-async def test_wrong_price_from_the_model_is_never_sent(llm_client, graph, groq, db):
+@pytest.mark.usefixtures("db")
+async def test_wrong_price_from_the_model_is_never_sent(llm_client, graph, groq):
     fake, _ = graph
     groq.script(wrong_price("Great news: the Yoga Pass is only $1 today!"))
     tenant = await seeded_tenant(llm_client)
@@ -101,6 +103,7 @@ async def test_wrong_price_from_the_model_is_never_sent(llm_client, graph, groq,
     assert detail["messages"][-1]["source"] == "offline"
 
 
+@pytest.mark.usefixtures("db")
 @pytest.mark.parametrize(
     "failure",
     [
@@ -110,7 +113,7 @@ async def test_wrong_price_from_the_model_is_never_sent(llm_client, graph, groq,
         pytest.param(lambda: slow(TIMEOUT_S * 5), id="slow"),
     ],
 )
-async def test_model_failure_falls_back_to_the_catalog_answer(llm_client, graph, groq, db, failure):
+async def test_model_failure_falls_back_to_the_catalog_answer(llm_client, graph, groq, failure):
     fake, _ = graph
     groq.script(failure())
     tenant = await seeded_tenant(llm_client)
@@ -130,7 +133,8 @@ async def test_model_failure_falls_back_to_the_catalog_answer(llm_client, graph,
     assert totals["model_calls"] == 1 and totals["model_failures"] == 1
 
 
-async def test_model_recovers_on_the_next_turn(llm_client, graph, groq, db):
+@pytest.mark.usefixtures("db")
+async def test_model_recovers_on_the_next_turn(llm_client, graph, groq):
     fake, _ = graph
     groq.script(
         server_error(500), tool_answer({"reply": "Yes, mat rental is included with the Yoga Pass.", "facts_used": ["Yoga Pass"]})

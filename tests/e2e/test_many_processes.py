@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.e2e.process_fleet import Send, Shape, judge, run, turns_of
 
 
-async def test_many_processes_answer_every_message_once_in_order(make_settings, redis, tmp_path: Path) -> None:
+async def test_many_processes_answer_every_message_once_in_order(make_settings, redis, tmp_path: Path) -> None:  # noqa: ARG001 # requested for what it sets up
     result = await run(make_settings(), Shape(webs=2, workers=3, customers=8), tmp_path)
 
     verdict = result.verdict

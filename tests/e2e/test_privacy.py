@@ -56,9 +56,8 @@ async def plain_dumps(redis):
     await redis.config_set("rdbcompression", before)
 
 
-async def test_processed_webhook_bodies_leave_no_customer_text_in_redis(
-    platform_client, graph, redis, server_dir: Path, plain_dumps
-):
+@pytest.mark.usefixtures("plain_dumps")
+async def test_processed_webhook_bodies_leave_no_customer_text_in_redis(platform_client, graph, redis, server_dir: Path):
     fake, _ = graph
     tenant = await seeded_tenant(platform_client)
     # One customer's turn is still running (its conversation's lock is taken) while the others are processed:

@@ -9,6 +9,8 @@ import os
 import signal
 import time
 
+import pytest
+
 from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
 from bot.runtime.host import ENGINE, SERVICES
@@ -67,7 +69,8 @@ async def test_kill_9_of_the_embedded_mongodb_mid_stream_loses_and_repeats_nothi
         assert [m["state"] for m in detail["messages"] if m["direction"] == "in"] == ["answered"]
 
 
-async def test_readyz_names_the_store_that_is_down(aiohttp_client, make_settings, redis):
+@pytest.mark.usefixtures("redis")
+async def test_readyz_names_the_store_that_is_down(aiohttp_client, make_settings):
     client = await aiohttp_client(create_app(make_settings(mongodb_uri=""), run_worker=False))
     assert (await client.get("/readyz")).status == 200
     mongo = _embedded(client, "mongo")
@@ -133,7 +136,8 @@ async def test_a_start_while_redis_loads_its_data_waits_for_it():
     assert fake.loading_replies == 0 and "PING" in fake.commands
 
 
-async def test_the_whole_start_waits_for_a_loading_redis(make_settings, mongo_uri):
+@pytest.mark.usefixtures("mongo_uri")
+async def test_the_whole_start_waits_for_a_loading_redis(make_settings):
     fake = LoadingRedis(loading_replies=25)
     server = await asyncio.start_server(fake.serve, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]

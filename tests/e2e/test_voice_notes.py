@@ -56,12 +56,12 @@ def _client_factory(aiohttp_client, make_settings, graph, groq):
 
 
 @pytest.fixture
-async def voice_client(aiohttp_client, make_settings, graph, groq, redis):
+async def voice_client(aiohttp_client, make_settings, graph, groq, redis):  # noqa: ARG001 # requested for what it sets up
     return await _client_factory(aiohttp_client, make_settings, graph, groq)()
 
 
 @pytest.fixture
-def client_with(aiohttp_client, make_settings, graph, groq, redis):
+def client_with(aiohttp_client, make_settings, graph, groq, redis):  # noqa: ARG001 # requested for what it sets up
     return _client_factory(aiohttp_client, make_settings, graph, groq)
 
 
@@ -130,7 +130,7 @@ def _voice_message(detail: dict[str, Any]) -> dict[str, Any]:
 async def test_whatsapp_voice_note_is_transcribed_answered_and_playable(voice_client, graph, groq):
     fake, _ = graph
     fake.media["7001"] = (OGG, "audio/ogg")
-    groq.transcriber = lambda sent: transcript("How much is the yoga pass?")
+    groq.transcriber = lambda _sent: transcript("How much is the yoga pass?")
     tenant = await _whatsapp_tenant(voice_client)
 
     await post_webhook(voice_client, "whatsapp", wa_voice("15551230001", "7001"))
@@ -157,7 +157,7 @@ async def test_whatsapp_voice_note_is_transcribed_answered_and_playable(voice_cl
 async def test_the_conversations_language_is_the_transcriptions_hint(voice_client, graph, groq, redis):
     fake, _ = graph
     fake.media["7002"] = (OGG, "audio/ogg")
-    groq.transcriber = lambda sent: transcript("¿Cuánto cuesta el pase?")
+    groq.transcriber = lambda _sent: transcript("¿Cuánto cuesta el pase?")
     await _whatsapp_tenant(voice_client)
     await post_webhook(voice_client, "whatsapp", wa_text("15551230002", "Hola, ¿cuánto cuesta el Yoga Pass?"))
     await fake.wait_for_sends(1, timeout=30)
@@ -171,7 +171,7 @@ async def test_the_conversations_language_is_the_transcriptions_hint(voice_clien
 async def test_messenger_audio_is_transcribed_and_answered(voice_client, graph, groq, redis):
     fake, _ = graph
     fake.cdn["clip.mp4"] = (b"\x00\x00\x00\x18ftypM4A " + bytes(4000), "audio/mp4")
-    groq.transcriber = lambda sent: transcript("What does the yoga pass cost?")
+    groq.transcriber = lambda _sent: transcript("What does the yoga pass cost?")
     tenant = await seeded_tenant(voice_client)
     await remember_customer(redis, "facebook", PAGE_ID, "PSID_VOICE")
     _, graph_url = graph
@@ -191,7 +191,7 @@ async def test_messenger_audio_is_transcribed_and_answered(voice_client, graph, 
 async def test_transcription_down_tells_the_customer_and_a_person_takes_over(voice_client, graph, groq):
     fake, _ = graph
     fake.media["7003"] = (OGG, "audio/ogg")
-    groq.transcriber = lambda sent: server_error(503)
+    groq.transcriber = lambda _sent: server_error(503)
     tenant = await _whatsapp_tenant(voice_client)
 
     await post_webhook(voice_client, "whatsapp", wa_voice("15551230003", "7003"))
@@ -223,7 +223,7 @@ async def test_transcription_down_tells_the_customer_and_a_person_takes_over(voi
 async def test_a_slow_transcription_is_given_up_and_handed_over(client_with, graph, groq):
     fake, _ = graph
     fake.media["7004"] = (OGG, "audio/ogg")
-    groq.transcriber = lambda sent: slow(3.0, transcript("too late"))
+    groq.transcriber = lambda _sent: slow(3.0, transcript("too late"))
     client = await client_with(transcription_timeout_s=0.5)
     tenant = await _whatsapp_tenant(client)
 
@@ -281,7 +281,7 @@ async def test_an_oversized_recording_is_refused_while_it_streams(client_with, g
     assert groq.transcriptions == []
 
 
-async def test_a_whatsapp_file_meta_declares_too_big_is_not_downloaded(client_with, graph, groq):
+async def test_a_whatsapp_file_meta_declares_too_big_is_not_downloaded(client_with, graph, groq):  # noqa: ARG001 # requested for what it sets up
     fake, _ = graph
     fake.media["7007"] = (bytes(2 * 1024 * 1024), "audio/ogg")
     client = await client_with(voice_max_mb=1)
@@ -295,7 +295,7 @@ async def test_a_whatsapp_file_meta_declares_too_big_is_not_downloaded(client_wi
     assert voice["media"]["problem"] == "too_large"
 
 
-async def test_a_recording_is_played_only_by_its_own_business(voice_client, graph, groq):
+async def test_a_recording_is_played_only_by_its_own_business(voice_client, graph, groq):  # noqa: ARG001 # requested for what it sets up
     fake, _ = graph
     fake.media["7008"] = (OGG, "audio/ogg")
     tenant = await _whatsapp_tenant(voice_client)
@@ -348,7 +348,7 @@ async def test_an_image_alone_is_acknowledged_and_the_bot_goes_on(voice_client, 
     assert detail["status"] == "bot"
 
 
-async def test_a_whatsapp_sticker_alone_gets_a_friendly_question(voice_client, graph, groq):
+async def test_a_whatsapp_sticker_alone_gets_a_friendly_question(voice_client, graph, groq):  # noqa: ARG001 # requested for what it sets up
     fake, _ = graph
     await _whatsapp_tenant(voice_client)
     message = {
@@ -365,7 +365,7 @@ async def test_a_whatsapp_sticker_alone_gets_a_friendly_question(voice_client, g
     assert fake.media_downloads() == []  # a sticker is acknowledged, never fetched
 
 
-async def test_a_customer_known_only_by_their_user_id_is_answered_at_that_id(voice_client, graph, groq):
+async def test_a_customer_known_only_by_their_user_id_is_answered_at_that_id(voice_client, graph, groq):  # noqa: ARG001 # requested for what it sets up
     fake, _ = graph
     tenant = await _whatsapp_tenant(voice_client)
     bsuid = "US.13491208655302741918"
@@ -385,7 +385,7 @@ async def test_a_customer_known_only_by_their_user_id_is_answered_at_that_id(voi
     assert detail["customer_name"] == "Bob"
 
 
-async def test_a_customer_who_hides_their_number_stays_one_conversation(voice_client, graph, groq, redis):
+async def test_a_customer_who_hides_their_number_stays_one_conversation(voice_client, graph, groq, redis):  # noqa: ARG001 # requested for what it sets up
     fake, _ = graph
     tenant = await _whatsapp_tenant(voice_client)
     bsuid = "BR.88812345"
@@ -421,7 +421,7 @@ async def test_a_customer_who_hides_their_number_stays_one_conversation(voice_cl
     assert len([m for m in detail["messages"] if m["direction"] == "in"]) == 2
 
 
-async def test_a_customer_who_changes_number_stays_one_conversation(voice_client, graph, groq, redis):
+async def test_a_customer_who_changes_number_stays_one_conversation(voice_client, graph, groq, redis):  # noqa: ARG001 # requested for what it sets up
     fake, _ = graph
     tenant = await _whatsapp_tenant(voice_client)
     await post_webhook(voice_client, "whatsapp", wa_text("972987654321", "Hi, I like your classes"))
@@ -456,7 +456,7 @@ async def test_the_thread_plays_the_recording_and_says_it_was_not_heard(voice_cl
 
     fake, _ = graph
     fake.media["7011"] = (OGG, "audio/ogg")
-    groq.transcriber = lambda sent: server_error(500)
+    groq.transcriber = lambda _sent: server_error(500)
     email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
     tenant = await seeded_tenant(voice_client, email=email, campaign={**CAMPAIGN, "target_platform": "all"})
     await connect_channel(voice_client, tenant, "whatsapp", WA_PHONE_ID, token=WA_TOKEN)

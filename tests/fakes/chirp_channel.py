@@ -54,8 +54,8 @@ class ChirpChannel:
         recipient_id: str,
         text: str,
         *,
-        reply_to_message_id: str = "",
-        tag: str = "",
+        reply_to_message_id: str = "",  # noqa: ARG002 # the Channel protocol's; chirp has no replies
+        tag: str = "",  # noqa: ARG002 # the Channel protocol's; chirp has no tags
         reference: str = "",
     ) -> list[SendRequest]:
         return [
@@ -67,7 +67,7 @@ class ChirpChannel:
             for index, part in enumerate(split_text(text, MAX_TEXT_CHARS))
         ]
 
-    def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest:
+    def build_mark_read_request(self, account_id: str, recipient_id: str, message_id: str) -> SendRequest:  # noqa: ARG002 # the Channel protocol's; chirp marks by message id
         return SendRequest(path=f"/{account_id}/read", body={"chirp": {"id": message_id}}, auth="bearer")
 
 

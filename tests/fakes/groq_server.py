@@ -160,10 +160,10 @@ class FakeGroq:
         self.reading_requests: list[RecordedRequest] = []
         self.judge_requests: list[RecordedRequest] = []
         # Leo's check of its draft finds nothing unless a test says otherwise.
-        self.leo_checker: Callable[[dict[str, Any]], Behaviour] = lambda body: tool_answer(LEO_CHECK_SAFE)
+        self.leo_checker: Callable[[dict[str, Any]], Behaviour] = lambda _body: tool_answer(LEO_CHECK_SAFE)
         self.leo_check_requests: list[RecordedRequest] = []
         # Speech-to-text: each call is answered by `transcriber` (the recording's words by default).
-        self.transcriber: Callable[[TranscriptionRequest], Behaviour] = lambda sent: transcript("Hello, how much is it?")
+        self.transcriber: Callable[[TranscriptionRequest], Behaviour] = lambda _sent: transcript("Hello, how much is it?")
         self.transcriptions: list[TranscriptionRequest] = []
 
     def script(self, *behaviours: Behaviour) -> None:

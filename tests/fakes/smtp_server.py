@@ -37,7 +37,7 @@ class FakeSmtp:
             writer.write(line.encode() + b"\r\n")
             await writer.drain()
 
-        sender, recipients = "", []
+        sender, recipients = "", list[str]()
         await say("220 fake.smtp ready")
         try:
             while line := await reader.readline():

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from bot.evaluation.cases import EvalCase, Lie
 from knowledge.campaigns import create_campaign
+from knowledge.db import Db
 from knowledge.documents import add_document
 from knowledge.models import BusinessProfile, CampaignIn
 from knowledge.profiles import save_profile
@@ -16,7 +15,7 @@ from tests.fakes.groq_server import Behaviour, tool_answer
 from tests.heldout.businesses import Business, Case
 
 
-async def seed(db: AsyncDatabase, business: Business) -> str:
+async def seed(db: Db, business: Business) -> str:
     tenant_id = f"heldout_{business.key}"
     await save_profile(db, tenant_id, BusinessProfile.model_validate(business.profile))
     for campaign in business.campaigns:

@@ -4,6 +4,7 @@ tests need no PDF writer. Text is WinAnsi-encoded: German, French, Spanish and P
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pypdf.generic import DictionaryObject, NameObject
@@ -32,8 +33,13 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     """How wide Helvetica (or Helvetica-Bold) sets `text`, in points."""
     name = "/Helvetica-Bold" if bold else "/Helvetica"
     font = Font.from_font_resource(
-        DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1")})
-        | {NameObject("/BaseFont"): NameObject(name)}
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject(name),
+            }
+        )
     )
     return font.get_text_width(text) * size / 1000
 
@@ -88,7 +94,7 @@ class Page:
         self.y -= 6
         return self
 
-    def row(self, cells: list[str], columns: list[float], *, bold: bool = False) -> Page:
+    def row(self, cells: list[str], columns: Sequence[float], *, bold: bool = False) -> Page:
         for cell, x in zip(cells, columns, strict=True):
             self.runs.append(Run(x, self.y, cell, 10.5, bold))
         self.y -= self.line_height + 2

@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 from pydantic import ValidationError
 
+from dashboard.api.shapes.campaign_json import campaign_json
 from knowledge.campaigns import (
-    campaign_to_api,
     create_campaign,
     delete_campaign,
     get_campaign,
@@ -63,7 +63,7 @@ async def test_money_is_stored_as_cents_and_absent_url_is_omitted(db):
 async def test_zero_decimal_currency_keeps_whole_units(db):
     created = await create_campaign(db, "t1", campaign_in(product={"price": 4500, "currency": "JPY"}))
     assert created.product.price_cents == 4500
-    assert campaign_to_api(created)["product"]["price"] == 4500
+    assert campaign_json(created)["product"]["price"] == 4500
 
 
 async def test_objections_with_dots_and_dollar_signs_survive_storage(db):
@@ -124,7 +124,7 @@ async def test_api_shape(db):
     created = await create_campaign(
         db, "t1", campaign_in(product={"price": 49.9, "currency": "EUR", "call_to_action_url": "https://a.example/x"})
     )
-    api = campaign_to_api(created)
+    api = campaign_json(created)
     assert api["id"] == created.id and api["name"] == "Glow launch"
     assert api["product"] == {
         "name": "Glow Serum",
@@ -142,14 +142,14 @@ async def test_api_shape(db):
     assert created.target_audience == "interested in Women 25-45"
     assert datetime.fromisoformat(api["created_at"]) == created.created_at
     assert datetime.fromisoformat(api["updated_at"]).tzinfo is not None
-    no_url = campaign_to_api(await create_campaign(db, "t1", campaign_in()))
+    no_url = campaign_json(await create_campaign(db, "t1", campaign_in()))
     assert no_url["product"]["call_to_action_url"] is None
 
 
 async def test_billing_period_is_kept_and_checked(db):
     monthly = await create_campaign(db, "t1", campaign_in(product={"billing_period": "month"}))
     assert (await get_campaign(db, "t1", monthly.id)).product.billing_period.value == "month"
-    assert campaign_to_api(monthly)["product"]["billing_period"] == "month"
+    assert campaign_json(monthly)["product"]["billing_period"] == "month"
     assert (await create_campaign(db, "t1", campaign_in())).product.billing_period.value == "one_time"
     with pytest.raises(ValidationError):
         campaign_in(product={"billing_period": "fortnight"})

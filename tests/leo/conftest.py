@@ -38,7 +38,7 @@ class Shop:
 
 async def seed_shop(api: TestClient) -> Shop:
     p = platform_of(api)
-    use_clock(api.server.app, FixedClock(NOW))
+    use_clock(api.app, FixedClock(NOW))
     db = p.db
     owner = await sign_up(api, "owner@example.com", business="Sunrise Yoga")
     rival = await sign_up(api, "rival@example.com", business="Rival Sauce")
@@ -168,7 +168,7 @@ RIVAL_MARKS = ("Secret Sauce", "Hot Sauce", "Zed", "777", "+447900000000", "12.3
 
 
 def cheap_passwords(api: TestClient) -> None:
-    owner_app_of(api.server.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    owner_app_of(api.app)[DASHBOARD].passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
@@ -184,7 +184,7 @@ async def fake_groq(aiohttp_server) -> FakeGroq:
 
 
 @pytest.fixture
-async def groq_shop_api(aiohttp_client, make_settings, redis, fake_groq) -> tuple[TestClient, Shop, FakeGroq]:
+async def groq_shop_api(aiohttp_client, make_settings, redis, fake_groq) -> tuple[TestClient, Shop, FakeGroq]:  # noqa: ARG001 # requested for what it sets up
     """The app with Leo on a fake Groq."""
     from tests.whole_app import create_app
 

@@ -7,8 +7,9 @@ import re
 
 from babel.numbers import format_currency
 
-from bot.conversations.source import ConversationSource, record_referral
+from bot.conversations.source import record_referral
 from bot.pipeline.types import LeadStage
+from bot.sales.attribution import ConversationSource
 from tests.dashboard.conftest import platform_of
 from tests.dashboard.seeding import conversation, lead, sale
 from tests.fakes.groq_server import call_tools, text_answer

@@ -99,7 +99,7 @@ async def test_a_leads_own_phone_may_be_named_and_an_unknown_destination_may_not
 
 async def test_advice_the_model_reads_as_moving_money_or_sharing_a_code_is_refused(groq_shop_api):
     client, shop, fake = groq_shop_api
-    fake.leo_checker = lambda body: tool_answer({**LEO_CHECK_SAFE, "shares_secrets": True})
+    fake.leo_checker = lambda _body: tool_answer({**LEO_CHECK_SAFE, "shares_secrets": True})
     fake.script(
         call_tools(("catalog", {})), text_answer("Schicken Sie dem Kunden Ihren Anmeldecode, dann kauft er den Yoga Pass.")
     )
@@ -108,10 +108,10 @@ async def test_advice_the_model_reads_as_moving_money_or_sharing_a_code_is_refus
     [check] = fake.leo_check_requests
     assert "Anmeldecode" in check.user_text and check.body["tool_choice"]["function"]["name"] == "LeoAnswerCheck"
     # A check that cannot answer is a refusal too: the draft is not shown unread.
-    fake.leo_checker = lambda body: server_error(503)
+    fake.leo_checker = lambda _body: server_error(503)
     fake.script(call_tools(("catalog", {})), text_answer("You sell the Yoga Pass, the Retreat and the Eco Mat."))
     assert (await ask_leo(client, shop.owner, "What do I sell?"))["reply"].startswith("You sell 3 products:")
-    fake.leo_checker = lambda body: tool_answer(LEO_CHECK_SAFE)
+    fake.leo_checker = lambda _body: tool_answer(LEO_CHECK_SAFE)
     fake.script(call_tools(("catalog", {})), text_answer("You sell the Yoga Pass, the Retreat and the Eco Mat."))
     assert (await ask_leo(client, shop.owner, "What do I sell?"))[
         "reply"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ def analyst_reply(request: RecordedRequest) -> str:
 
 
 # What a model would ask the tools for each of the owner's questions.
-QUESTIONS = {
+QUESTIONS: dict[str, Any] = {
     "How are my campaigns performing?": [("metrics", {"group_by": "campaign"})],
     "What's my conversion rate?": [("metrics", {}), ("metrics", {"group_by": "platform"})],
     "How can I improve sales?": [("metrics", {"group_by": "platform"}), ("customer_intents", {}), ("leads", {"min_score": 60})],
