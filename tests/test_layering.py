@@ -74,7 +74,7 @@ ROOMS: dict[str, Room] = {
     "bot.pipeline": Room("pure reply steps", {"bot.i18n": ANY, "knowledge": KNOWLEDGE_VALUES}),
     "bot.outbound_webhooks": Room(
         "the owner's CRM told: endpoints, the outbox, signed deliveries to checked addresses",
-        {"channels": ("channels.crypto",)},
+        {"channels": ("channels.crypto",), "knowledge": ("knowledge.db",)},
         ("aiohttp", "pymongo"),
     ),
     "bot.sales": Room(
