@@ -20,6 +20,11 @@ SPAM_RATE_LIMIT_CODES = frozenset({131048})
 # Meta's WhatsApp docs: the same customer may get at most one message every 6 seconds.
 PAIR_RATE_LIMIT_CODE = 131056
 TEMPLATE_REQUIRED_CODES = frozenset({131047})
+# A template Meta will not send as asked: parameters that do not match (132000, 132001 its name or language
+# missing), a format or text refused (132005, 132007, 132012), or the template paused or disabled (132015, 132016).
+TEMPLATE_REFUSED_CODES = frozenset({132000, 132001, 132005, 132007, 132012, 132015, 132016})
+# The customer chose to stop marketing messages from this business.
+MARKETING_STOPPED_CODES = frozenset({131050})
 WINDOW_SUBCODES = frozenset({2018278, 2534022})
 TOKEN_CODES = frozenset({190, 102})
 PERMISSION_CODES = frozenset({10, 230, *range(200, 300)})
@@ -101,6 +106,14 @@ class RecipientUnavailable(GraphError):
     """This customer cannot receive messages from this account (blocked it, left, or cannot be reached)."""
 
 
+class MarketingStopped(RecipientUnavailable):
+    """WhatsApp: the customer stopped marketing messages from this business (131050)."""
+
+
+class TemplateRefused(GraphError):
+    """WhatsApp refused a template send: its parameters, or the template itself (paused, disabled, not found)."""
+
+
 class TemporaryFailure(GraphError):
     """Meta had a problem on its side (a server error, or a code Meta calls transient): try again."""
 
@@ -141,6 +154,10 @@ def family_of(http_status: int, code: int, subcode: int) -> type[GraphError]:
     """The family of an error answer, from Meta's code and subcode first, then the HTTP status."""
     if code in TEMPLATE_REQUIRED_CODES:
         return TemplateRequired
+    if code in TEMPLATE_REFUSED_CODES:
+        return TemplateRefused
+    if code in MARKETING_STOPPED_CODES:
+        return MarketingStopped
     if code in COMMENT_REPLY_CODES:
         return CommentReplyRefused
     if subcode in WINDOW_SUBCODES:

@@ -22,6 +22,8 @@ from knowledge.models import (
     ChatFlow,
     CommentRules,
     CustomPeriod,
+    FollowUp,
+    FollowUpMoment,
     TargetPlatform,
 )
 from knowledge.platforms import KnownPlatform
@@ -250,6 +252,7 @@ class CampaignOut(Out):
     created_at: datetime
     updated_at: datetime
     comment_rules: CommentRules | None = None
+    follow_ups: list[FollowUp] = Field(default=[], description="the campaign's nudges after a silence (at most two)")
 
 
 class CampaignsOut(Out):
@@ -517,6 +520,12 @@ class ReferralOut(Out):
     ad_id: str
 
 
+class FollowUpPlanOut(Out):
+    due_at: datetime
+    kind: FollowUpMoment
+    template: bool = Field(default=False, description="sent as the campaign's WhatsApp template (outside the window)")
+
+
 class ConversationOut(Out):
     id: str
     platform: KnownPlatform
@@ -537,6 +546,8 @@ class ConversationOut(Out):
     )
     delivery_error: str | None = Field(default=None, description="why not, in the owner's words (pending or failed)")
     delivery_since: datetime | None = None
+    follow_up: FollowUpPlanOut | None = Field(default=None, description="the nudge planned, while one is")
+    follow_ups_sent: int = Field(default=0, description="nudges sent in this conversation")
 
 
 class ConversationDetailOut(ConversationOut):

@@ -20,6 +20,7 @@ from knowledge.models import (
     ChatFlow,
     CommentRules,
     CustomPeriod,
+    FollowUp,
     Passage,
     Product,
     minor_digits,
@@ -79,6 +80,8 @@ def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at
     # Nothing is stored as null: a campaign without comment rules has no such key (documents are replaced whole).
     if data.comment_rules:
         doc["comment_rules"] = data.comment_rules.model_dump()
+    if data.follow_ups:
+        doc["follow_ups"] = [follow_up.model_dump(exclude_none=True) for follow_up in data.follow_ups]
     return doc
 
 
@@ -126,6 +129,7 @@ def _campaign(doc: dict[str, Any]) -> Campaign:
         created_at=as_utc(doc["created_at"]),
         updated_at=as_utc(doc["updated_at"]),
         comment_rules=CommentRules.model_validate(doc["comment_rules"]) if doc.get("comment_rules") else None,
+        follow_ups=[FollowUp.model_validate(stored) for stored in doc.get("follow_ups", [])],
     )
 
 
@@ -223,6 +227,7 @@ def campaign_to_api(campaign: Campaign) -> dict[str, Any]:
         "created_at": campaign.created_at.isoformat(),
         "updated_at": campaign.updated_at.isoformat(),
         "comment_rules": campaign.comment_rules.model_dump() if campaign.comment_rules else None,
+        "follow_ups": [follow_up.model_dump() for follow_up in campaign.follow_ups],
     }
 
 

@@ -53,7 +53,16 @@ class Room:
     io: tuple[str, ...] = ()
 
 
-BOT_DOMAIN = ("bot", "bot.i18n", "bot.pipeline", "bot.sales", "bot.conversations", "bot.inbound", "bot.evaluation")
+BOT_DOMAIN = (
+    "bot",
+    "bot.i18n",
+    "bot.pipeline",
+    "bot.sales",
+    "bot.conversations",
+    "bot.follow_ups",
+    "bot.inbound",
+    "bot.evaluation",
+)
 
 ROOMS: dict[str, Room] = {
     "knowledge": Room("each tenant's knowledge base", {}, ("pymongo", "bm25s", "pypdf")),
@@ -78,9 +87,30 @@ ROOMS: dict[str, Room] = {
         {"bot": ANY, "bot.pipeline": ANY, "bot.sales": ANY, "channels": ANY, "knowledge": ANY},
         ("pymongo",),
     ),
+    "bot.follow_ups": Room(
+        "nudges after a silence: when, what, and the scheduler every worker runs",
+        {
+            "bot": ANY,
+            "bot.i18n": ANY,
+            "bot.pipeline": ANY,
+            "bot.sales": ANY,
+            "bot.conversations": ANY,
+            "channels": ANY,
+            "knowledge": ANY,
+        },
+        ("pymongo",),
+    ),
     "bot.inbound": Room(
         "the stream, the worker, event dispatch",
-        {"bot": ANY, "bot.pipeline": ANY, "bot.sales": ANY, "bot.conversations": ANY, "channels": ANY, "knowledge": ANY},
+        {
+            "bot": ANY,
+            "bot.pipeline": ANY,
+            "bot.sales": ANY,
+            "bot.conversations": ANY,
+            "bot.follow_ups": ("bot.follow_ups.plans",),
+            "channels": ANY,
+            "knowledge": ANY,
+        },
         ("pymongo", "redis"),
     ),
     "bot.evaluation": Room(
@@ -122,7 +152,7 @@ ROOMS: dict[str, Room] = {
     "dashboard.pages": Room(
         "the owner's pages",
         {
-            **{room: ANY for room in ("bot", "bot.conversations", "bot.evaluation", "bot.sales")},
+            **{room: ANY for room in ("bot", "bot.conversations", "bot.evaluation", "bot.follow_ups", "bot.sales")},
             "bot.runtime": RUNTIME_DOOR,
             "channels": ANY,
             "knowledge": ANY,
