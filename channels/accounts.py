@@ -51,6 +51,9 @@ class ChannelAccount:
     last_success_at_ms: int = 0
     failing_since_ms: int = 0
     failing_problem: str = ""
+    # WhatsApp: the business account (WABA) the number belongs to, where its message templates are listed; the
+    # owner names it once, as Meta's number credentials do not.
+    business_account_id: str = ""
 
     @property
     def health(self) -> ChannelHealth:
@@ -85,6 +88,7 @@ def account_from_doc(doc: dict[str, Any]) -> ChannelAccount:
         last_success_at_ms=int(doc.get("last_success_at_ms", 0) or 0),
         failing_since_ms=int(doc.get("failing_since_ms", 0) or 0),
         failing_problem=doc.get("failing_problem", ""),
+        business_account_id=doc.get("business_account_id", ""),
     )
 
 
@@ -251,6 +255,12 @@ async def note_send_trouble(db: AsyncDatabase, account: ChannelAccount, problem:
     await db[COLLECTION].update_one(
         {"_id": account.id, "tenant_id": account.tenant_id},
         {"$set": {"failing_problem": problem}, "$min": {"failing_since_ms": now_ms}},
+    )
+
+
+async def set_business_account(db: AsyncDatabase, account: ChannelAccount, business_account_id: str) -> None:
+    await db[COLLECTION].update_one(
+        {"_id": account.id, "tenant_id": account.tenant_id}, {"$set": {"business_account_id": business_account_id}}
     )
 
 

@@ -520,6 +520,25 @@ class ReferralOut(Out):
     ad_id: str
 
 
+class TemplatesQuery(Query):
+    waba_id: str | None = Field(
+        default=None, pattern=r"^[0-9]{1,30}$", description="the WhatsApp business account id (needed once per number)"
+    )
+
+
+class TemplateOut(Out):
+    name: str
+    language: str
+    category: str
+    body: str = Field(description="the body's text, {{1}}, {{2}}… where the parameters go")
+    parameters: int = Field(description="how many body parameters it takes")
+
+
+class TemplatesOut(Out):
+    waba_id: str
+    templates: list[TemplateOut]
+
+
 class FollowUpPlanOut(Out):
     due_at: datetime
     kind: FollowUpMoment

@@ -47,6 +47,12 @@ class FakeGraph:
     comment_times: dict[str, float] = field(default_factory=dict)  # comment id -> when it was written (epoch s)
     unreplyable: set[str] = field(default_factory=set)  # comments whose author cannot be answered (10903)
     replied_comments: set[str] = field(default_factory=set)
+    # Customers whose 24-hour window is closed: free text to them is refused with Meta's codes (Messenger and
+    # Instagram 10/2018278, WhatsApp 131047); a WhatsApp template still goes, unless `template_refusals` names it.
+    outside_window: set[str] = field(default_factory=set)
+    # A WhatsApp business account's templates, as `GET /{waba_id}/message_templates` lists them.
+    templates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    template_refusals: dict[str, int] = field(default_factory=dict)  # template name -> Meta's error code
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def refuses(self, token: str) -> bool:
@@ -74,6 +80,28 @@ class FakeGraph:
         if written is not None and time.time() - written > 7 * 24 * 3600:
             return error(100, "(#100) Invalid comment_id parameter", 2018292)
         return None
+
+    def _window_refusal(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        def error(code: int, message: str, subcode: int = 0) -> tuple[int, dict[str, Any]]:
+            fields = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AfakeTrace"}
+            return 400, {"error": {**fields, **({"error_subcode": subcode} if subcode else {})}}
+
+        if body.get("type") == "template":
+            name = (body.get("template") or {}).get("name", "")
+            if name in self.template_refusals:
+                return error(self.template_refusals[name], f"(#{self.template_refusals[name]}) Template refused")
+            return None
+        recipient = body.get("to") or (body.get("recipient") or {}).get("id", "")
+        if recipient not in self.outside_window:
+            return None
+        if "messaging_product" in body:
+            return error(131047, "Re-engagement message")
+        if body.get("tag") == "HUMAN_AGENT":
+            return None
+        return error(10, "(#10) This message is sent outside of allowed window.", 2018278)
+
+    def template_sends(self) -> list[GraphCall]:
+        return [c for c in self.sends() if c.json.get("type") == "template"]
 
     def sends(self) -> list[GraphCall]:
         return [c for c in self.calls if c.path.endswith("/messages") and c.method == "POST"]
@@ -124,7 +152,17 @@ class FakeGraph:
                     {"id": account_id, "display_phone_number": "+1 555 000 1111", "verified_name": f"Business {account_id}"}
                 )
             return web.json_response({"id": account_id, "name": f"Page {account_id}"})
+        if request.method == "GET" and request.path.endswith("/message_templates"):
+            waba_id = request.path.split("/")[-2]
+            if waba_id not in self.templates:
+                return web.json_response(
+                    {"error": {"message": "(#100) Unsupported get request.", "type": "GraphMethodException", "code": 100}},
+                    status=400,
+                )
+            return web.json_response({"data": self.templates[waba_id], "paging": {"cursors": {"before": "b", "after": "a"}}})
         failure = self.fail_next.pop(0) if self.fail_next else self.failing
+        if failure is None and request.method == "POST" and request.path.endswith("/messages"):
+            failure = self._window_refusal(body)
         comment_id = (body.get("recipient") or {}).get("comment_id", "") if request.path.endswith("/messages") else ""
         if failure is None and comment_id:
             failure = self._comment_refusal(comment_id)

@@ -149,3 +149,18 @@ async def note_customer_wrote(db: AsyncDatabase, conversation: Conversation, *, 
             campaign_id=conversation.campaign_id,
             follow_up_replies=1,
         )
+
+
+async def note_sale(db: AsyncDatabase, conversation: Conversation, *, at: datetime, timezone: str) -> None:
+    """A sale recorded after a nudge was sent in the conversation counts as a sale after a nudge; a planned nudge
+    is dropped (nothing is sent after a sale)."""
+    await cancel(db, conversation.tenant_id, conversation.id)
+    if conversation.follow_ups_sent and conversation.follow_up_sent_at is not None and conversation.follow_up_sent_at <= at:
+        await bump_daily(
+            db,
+            conversation.tenant_id,
+            day=day_of(at, zone_of(timezone)),
+            platform=conversation.platform,
+            campaign_id=conversation.campaign_id,
+            follow_up_sales=1,
+        )
