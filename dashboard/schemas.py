@@ -650,6 +650,9 @@ class MetricsOut(Out):
         description="conversations whose customer wrote again after the first answer, over first answers"
     )
     complaint_rate: float = Field(description="conversations with a complaint or anger over new conversations")
+    follow_ups_sent: int = Field(default=0, description="nudges sent after a customer's silence")
+    follow_up_replies: int = Field(default=0, description="nudges the customer wrote back to")
+    follow_up_sales: int = Field(default=0, description="sales recorded in a conversation after a nudge was sent in it")
     guard_blocks: int
     model_calls: int
     input_tokens: int
