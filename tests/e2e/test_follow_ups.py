@@ -5,10 +5,12 @@ WhatsApp gets the campaign's approved template; two workers send it once."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -36,7 +38,7 @@ from tests.e2e.conftest import (
     whatsapp_value,
 )
 from tests.fakes_meta import FakeGraph
-from tests.whole_app import create_app
+from tests.whole_app import create_app, use_clock
 
 PRICE = "How much is the yoga pass?"
 NUDGE_EN = "Just checking in: any questions about Yoga Pass? I'm happy to help."
@@ -85,9 +87,12 @@ async def business(client, clock: SettableClock, campaign: dict[str, Any]) -> Te
     return tenant
 
 
-async def write(client, redis, psid: str, text: str) -> None:
+async def write(client, redis, psid: str, text: str, *, at: datetime | None = None) -> None:
     await remember_customer(redis, "facebook", PAGE_ID, psid)
-    await post_webhook(client, "messenger", messenger_text(text, psid=psid))
+    body = messenger_text(text, psid=psid)
+    if at is not None:  # written at this time of the test's clock
+        body["entry"][0]["time"] = body["entry"][0]["messaging"][0]["timestamp"] = int(at.timestamp() * 1000)
+    await post_webhook(client, "messenger", body)
 
 
 async def planned(client, tenant: Tenant, customer_id: str) -> dict[str, Any]:
@@ -302,3 +307,64 @@ async def test_the_templates_of_a_whatsapp_number_are_read_from_meta(aiohttp_cli
     response = await client.get(f"/api/channels/{number['id']}/templates?waba_id=123", headers=tenant.headers)
     assert response.status == 409, "Meta refused to list that account"
     assert "WhatsApp refused" in (await response.json())["error"]["message"]
+
+
+async def page_login(client, tenant_email: str) -> str:
+    """A session for the owner's pages; the CSRF token its forms carry."""
+    page = await (await client.get("/login")).text()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    response = await client.post(
+        "/login",
+        data={"email": tenant_email, "password": "correct horse battery", "csrf_token": token.group(1)},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    return (await (await client.get("/api/me")).json())["csrf_token"]
+
+
+async def test_the_thread_shows_the_plan_in_the_business_s_time_and_counts_what_nudges_bring(
+    aiohttp_client, graph, make_settings, redis, clock
+):
+    fake, url = graph
+    settings = make_settings(graph_api_url=url)
+    client = await aiohttp_client(create_app(settings, run_worker=False))
+    use_clock(client.server.app, clock)
+    email = "nudges@example.com"
+    tenant = await seeded_tenant(client, campaign=with_follow_ups({"after_minutes": 60, "after": "price"}), email=email)
+    zone = daytime_zone(clock.now())
+    await client.put("/api/settings/bot", json={"timezone": zone}, headers=tenant.headers)
+    async with worker_on(settings, clock):
+        await write(client, redis, "PSID_FU7", PRICE)
+        await write(client, redis, "PSID_FU8", PRICE)
+        detail = await planned(client, tenant, "PSID_FU7")
+        other = await planned(client, tenant, "PSID_FU8")
+        csrf = await page_login(client, email)
+        html = await (await client.get(f"/conversations/{detail['id']}")).text()
+        due = datetime.fromisoformat(detail["follow_up"]["due_at"]).astimezone(ZoneInfo(zone))
+        assert re.search(rf"Follow-up planned at [^<]*{due:%H:%M} \(after a price was given\)", html), html
+        form = re.search(r'<form method="post" action="(/conversations/[^"]+/follow-up/cancel)"[^>]*>(.*?)</form>', html)
+        assert form and 'name="csrf_token"' in form.group(2) and "Cancel follow-up" in form.group(2)
+        refused = await client.post(form.group(1), data={}, allow_redirects=False)
+        assert refused.status == 403, "no form without its CSRF token"
+        done = await client.post(form.group(1), data={"csrf_token": csrf}, allow_redirects=False)
+        assert done.status == 303
+        after = await (await client.get(done.headers["Location"])).text()
+        assert "Follow-up planned" not in after and "nothing will be sent" in after
+
+        clock.advance(timedelta(minutes=61))
+        await eventually(lambda: len(texts_to(fake, "PSID_FU8")) == 2, what="the other's nudge")
+        assert len(texts_to(fake, "PSID_FU7")) == 1, "the cancelled one stays unsent"
+        await write(client, redis, "PSID_FU8", "Sounds good, I'll take it", at=clock.now())
+        await settled(redis)
+        response = await client.post(
+            f"/api/conversations/{other['id']}/conversion", json={"value": 49, "currency": "USD"}, headers=tenant.headers
+        )
+        assert response.status == 201
+    thread = await (await client.get(f"/conversations/{other['id']}")).text()
+    assert "Follow-ups sent in this conversation: 1" in thread
+    assert thread.count("· Follow-up") == 1, "the nudge is marked in the thread"
+    day = clock.now().astimezone(ZoneInfo(zone)).date().isoformat()
+    report = await (await client.get(f"/api/analytics?from={day}&to={day}", headers=tenant.headers)).json()
+    totals = report["totals"]
+    assert (totals["follow_ups_sent"], totals["follow_up_replies"], totals["follow_up_sales"]) == (1, 1, 1)
