@@ -122,11 +122,12 @@ def create_app(
             name=f"serve-{uuid.uuid4().hex[:6]}",
             gate=app[ENGINE].gate,
         )
-        async with chores_running(app[SERVICES]), follow_ups_running(app[SERVICES], app[ENGINE]):
+        async with chores_running(app[SERVICES]):
             # Language models load in a thread while the worker starts: the first customer does not wait for them.
             warming = asyncio.create_task(asyncio.to_thread(warm_up), name="language models")
             task = asyncio.create_task(worker.run(), name="worker")
-            yield
+            async with follow_ups_running(app[SERVICES], app[ENGINE], after=warming):
+                yield
             await worker.stop()
             await task
             await warming

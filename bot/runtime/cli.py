@@ -117,10 +117,11 @@ async def _worker(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(worker.stop()))
-        async with chores_running(services), follow_ups_running(services, engine):
+        async with chores_running(services):
             # Language models load in a thread while the worker starts: the first customer does not wait for them.
             warming = asyncio.create_task(asyncio.to_thread(warm_up), name="language models")
-            await worker.run()
+            async with follow_ups_running(services, engine, after=warming):
+                await worker.run()
             await warming
 
 
