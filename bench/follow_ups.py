@@ -29,7 +29,8 @@ from bot.runtime.embedded import free_port
 from tests.fakes_meta import FakeGraph
 
 PAGE_ID = "5000000077"
-LEAD_S = 5.0  # from planting the schedule to its first nudge
+LEAD_S = 5.0  # from planting the schedule to its first nudge, beside the time planting takes
+PLANTED_PER_S = 400
 RESTART_AT = 0.5  # share of the spread after which the second worker is stopped and started again
 
 
@@ -185,7 +186,8 @@ async def main(count: int, spread_s: float) -> None:
 
         await until(scheduling, 300, "the workers to schedule")
         print(f"workers scheduling {time.monotonic() - started:.1f} s after their start")
-        due = schedule(count, time.time() + LEAD_S, spread_s)
+        # Planting takes a while on the embedded MongoDB (about 1,000 conversations a second on a busy machine).
+        due = schedule(count, time.time() + LEAD_S + count / PLANTED_PER_S, spread_s)
         due_of = await plant(db, tenant_id, campaign_id, due)
         print(f"planted {count} nudges due over {spread_s:.0f} s, the first in {due[0] - time.time():.1f} s")
         await asyncio.sleep(max(0.0, due[0] + spread_s * RESTART_AT - time.time()))

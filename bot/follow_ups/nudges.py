@@ -52,6 +52,35 @@ def nudge_turn_id(follow_up_id: str) -> str:
     return "turn_" + hashlib.sha256(f"follow_up\0{follow_up_id}".encode()).hexdigest()[:32]
 
 
+class Lookups:
+    """What the nudges of one claimed batch share, read once for the batch: campaigns, channels, bot settings."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._db = db
+        self._campaigns: dict[tuple[str, str], Campaign | None] = {}
+        self._accounts: dict[tuple[str, str], ChannelAccount | None] = {}
+        self._settings: dict[str, BotSettings] = {}
+
+    async def campaign(self, tenant_id: str, campaign_id: str) -> Campaign | None:
+        if not campaign_id:
+            return None
+        key = (tenant_id, campaign_id)
+        if key not in self._campaigns:
+            self._campaigns[key] = await get_campaign(self._db, tenant_id, campaign_id)
+        return self._campaigns[key]
+
+    async def account(self, platform: str, account_id: str) -> ChannelAccount | None:
+        key = (platform, account_id)
+        if key not in self._accounts:
+            self._accounts[key] = await find_by_platform_account(self._db, platform, account_id)
+        return self._accounts[key]
+
+    async def settings(self, tenant_id: str) -> BotSettings:
+        if tenant_id not in self._settings:
+            self._settings[tenant_id] = await get_bot_settings(self._db, tenant_id)
+        return self._settings[tenant_id]
+
+
 class FollowUps:
     def __init__(
         self,
@@ -124,13 +153,14 @@ class FollowUps:
 
     # Sending ----------------------------------------------------------------------------------------------------
 
-    async def send_due(self, due: plans.Due) -> str:
+    async def send_due(self, due: plans.Due, lookups: Lookups | None = None) -> str:
         """Send one claimed nudge, or drop it; what happened, in a word (for the log and tests)."""
         db = self._db
+        lookups = lookups or Lookups(db)
         conversation = await convs.get_conversation(db, due.tenant_id, due.conversation_id)
         if conversation is None or conversation.follow_up_id != due.follow_up_id:
             return Skip.replaced.value
-        campaign = await get_campaign(db, conversation.tenant_id, conversation.campaign_id) if conversation.campaign_id else None
+        campaign = await lookups.campaign(conversation.tenant_id, conversation.campaign_id)
         follow_ups = campaign.follow_ups if campaign else []
         follow_up = follow_ups[conversation.follow_up_step] if conversation.follow_up_step < len(follow_ups) else None
         lead = await get_lead(db, conversation.tenant_id, conversation.id)
@@ -145,7 +175,7 @@ class FollowUps:
             window_end=window_end(conversation),
             now=self._clock.now(),
         )
-        account = await find_by_platform_account(db, conversation.platform, conversation.account_id)
+        account = await lookups.account(conversation.platform, conversation.account_id)
         if isinstance(decision, Skip) or account is None or account.tenant_id != conversation.tenant_id:
             await plans.finish(db, conversation.tenant_id, conversation.id, due.follow_up_id)
             why = decision.value if isinstance(decision, Skip) else "no_channel"
@@ -153,7 +183,7 @@ class FollowUps:
             return why
         assert follow_up is not None and campaign is not None
         sent = await self._send(account, conversation, campaign, follow_up, decision, due.follow_up_id)
-        settings = await get_bot_settings(db, conversation.tenant_id)
+        settings = await lookups.settings(conversation.tenant_id)
         if sent:
             await plans.note_sent(db, conversation, at=self._clock.now(), timezone=settings.timezone)
             if await self._plan_next(conversation, follow_ups, settings):

@@ -11,9 +11,11 @@ twice.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -100,23 +102,29 @@ async def claim_due(db: AsyncDatabase, now: datetime, *, limit: int = 200, lease
         .sort("follow_up_due_ms", 1)
         .limit(limit)
     )
-    won: list[Due] = []
-    async for doc in cursor:
+    found = await cursor.to_list(None)
+
+    async def claim(doc: dict[str, Any]) -> Due | None:
         follow_up_id, due_ms = doc.get("follow_up_id", ""), doc["follow_up_due_ms"]
         result = await db.conversations.update_one(
             {"_id": doc["_id"], "follow_up_id": follow_up_id, "follow_up_due_ms": due_ms},
             {"$set": {"follow_up_due_ms": now_ms + lease_ms}},
         )
-        if result.modified_count == 1:
-            won.append(Due(doc["tenant_id"], doc["_id"], follow_up_id, due_ms))
-    return won
+        return Due(doc["tenant_id"], doc["_id"], follow_up_id, due_ms) if result.modified_count == 1 else None
+
+    claims = await asyncio.gather(*(claim(doc) for doc in found))
+    return [due for due in claims if due is not None]
 
 
 async def note_sent(db: AsyncDatabase, conversation: Conversation, *, at: datetime, timezone: str) -> None:
     """A nudge reached the customer: counted on the conversation and in the day's counters."""
     await db.conversations.update_one(
         {"_id": conversation.id, "tenant_id": conversation.tenant_id},
-        {"$inc": {"follow_ups_sent": 1}, "$set": {"follow_up_sent_at_ms": to_ms(at), "follow_up_answered": False}},
+        {
+            "$inc": {"follow_ups_sent": 1},
+            "$set": {"follow_up_sent_at_ms": to_ms(at), "follow_up_answered": False},
+            "$max": {"last_message_at_ms": to_ms(at)},  # the inbox sorts it by its newest message
+        },
     )
     await bump_daily(
         db,

@@ -13,7 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import Clock
 from bot.follow_ups import plans
-from bot.follow_ups.nudges import FollowUps
+from bot.follow_ups.nudges import FollowUps, Lookups
 from bot.outages import is_store_outage
 
 log = logging.getLogger(__name__)
@@ -27,11 +27,12 @@ async def send_due_once(follow_ups: FollowUps, db: AsyncDatabase, clock: Clock, 
     """Claim what is due now and send it; how many were claimed."""
     claimed = await plans.claim_due(db, clock.now(), limit=limit)
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
+    lookups = Lookups(db)
 
     async def one(due: plans.Due) -> None:
         async with gate:
             try:
-                await follow_ups.send_due(due)
+                await follow_ups.send_due(due, lookups)
             except Exception:  # one nudge's failure never stops the others; its claim ends and it is tried again
                 log.exception("follow-up failed; tried again when its claim ends")
 

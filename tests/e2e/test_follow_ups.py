@@ -368,3 +368,20 @@ async def test_the_thread_shows_the_plan_in_the_business_s_time_and_counts_what_
     report = await (await client.get(f"/api/analytics?from={day}&to={day}", headers=tenant.headers)).json()
     totals = report["totals"]
     assert (totals["follow_ups_sent"], totals["follow_up_replies"], totals["follow_up_sales"]) == (1, 1, 1)
+
+
+async def test_a_planned_nudge_survives_a_restart_of_every_worker(aiohttp_client, graph, make_settings, redis, clock):
+    fake, url = graph
+    settings = make_settings(graph_api_url=url)
+    client = await aiohttp_client(create_app(settings, run_worker=False))
+    tenant = await business(client, clock, with_follow_ups({"after_minutes": 60, "after": "link"}))
+    async with worker_on(settings, clock, "before"):
+        await write(client, redis, "PSID_FU9", "I want to buy the yoga pass")
+        detail = await planned(client, tenant, "PSID_FU9")
+    assert "https://example.com/buy" in texts_to(fake, "PSID_FU9")[0]
+    assert detail["follow_up"]["kind"] == "link"
+    clock.advance(timedelta(minutes=61))  # due while no worker runs
+    async with worker_on(settings, clock, "after"):
+        await eventually(lambda: len(texts_to(fake, "PSID_FU9")) == 2, what="the nudge after the restart")
+        await asyncio.sleep(0.3)
+    assert texts_to(fake, "PSID_FU9")[1] == NUDGE_EN and len(texts_to(fake, "PSID_FU9")) == 2
