@@ -144,7 +144,8 @@ async def main(count: int, spread_s: float) -> None:
         base_late = await baseline(graph_url, base_due)
         print(
             f"baseline: {count} sends over {spread_s / 4:.0f} s from timers, p50 {percentile(base_late, 50) * 1000:.1f} ms, "
-            f"p99 {percentile(base_late, 99) * 1000:.1f} ms"
+            f"p99 {percentile(base_late, 99) * 1000:.1f} ms",
+            flush=True,
         )
 
         port = free_port()
@@ -185,16 +186,16 @@ async def main(count: int, spread_s: float) -> None:
             return all(customer in arrived for customer in canaries)
 
         await until(scheduling, 300, "the workers to schedule")
-        print(f"workers scheduling {time.monotonic() - started:.1f} s after their start")
+        print(f"workers scheduling {time.monotonic() - started:.1f} s after their start", flush=True)
         # Planting takes a while on the embedded MongoDB (about 1,000 conversations a second on a busy machine).
         due = schedule(count, time.time() + LEAD_S + count / PLANTED_PER_S, spread_s)
         due_of = await plant(db, tenant_id, campaign_id, due)
-        print(f"planted {count} nudges due over {spread_s:.0f} s, the first in {due[0] - time.time():.1f} s")
+        print(f"planted {count} nudges due over {spread_s:.0f} s, the first in {due[0] - time.time():.1f} s", flush=True)
         await asyncio.sleep(max(0.0, due[0] + spread_s * RESTART_AT - time.time()))
         workers[1].send_signal(signal.SIGTERM)
         stopped = time.monotonic()
         await asyncio.to_thread(workers[1].wait, 60)
-        print(f"worker 2 stopped (SIGTERM) in {time.monotonic() - stopped:.1f} s; started again")
+        print(f"worker 2 stopped (SIGTERM) in {time.monotonic() - stopped:.1f} s; started again", flush=True)
         workers[1] = worker()
 
         async def all_sent() -> bool:
@@ -213,11 +214,18 @@ async def main(count: int, spread_s: float) -> None:
         p99, base_p99 = percentile(late, 99), percentile(base_late, 99)
         print(
             f"platform: {sum(1 for c in due_of if c in arrived)} of {count} sent, {twice} more than once, {early} early; lateness p50 "
-            f"{percentile(late, 50) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {max(late) * 1000:.0f} ms"
+            f"{percentile(late, 50) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {max(late) * 1000:.0f} ms",
+            flush=True,
         )
         quarters = [late[q * len(late) // 4 : (q + 1) * len(late) // 4] for q in range(4)]
-        print("p99 lateness by quarter of the schedule: " + ", ".join(f"{percentile(q, 99) * 1000:.0f} ms" for q in quarters))
-        print(f"p99 lateness against the baseline's: {p99 / base_p99:.1f}x ({p99 * 1000:.0f} ms / {base_p99 * 1000:.1f} ms)")
+        print(
+            "p99 lateness by quarter of the schedule: " + ", ".join(f"{percentile(q, 99) * 1000:.0f} ms" for q in quarters),
+            flush=True,
+        )
+        print(
+            f"p99 lateness against the baseline's: {p99 / base_p99:.1f}x ({p99 * 1000:.0f} ms / {base_p99 * 1000:.1f} ms)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -128,6 +128,7 @@ class FollowUps:
         settings: BotSettings,
         *,
         language: str,
+        replacing: str = "",
     ) -> bool:
         follow_up = follow_ups[step]
         planned = plan_due(
@@ -139,7 +140,7 @@ class FollowUps:
         )
         if planned is None or (step > 0 and planned.due_at <= self._clock.now()):
             return False
-        await plans.plan(
+        stored = await plans.plan(
             self._db,
             conversation,
             step=step,
@@ -147,7 +148,10 @@ class FollowUps:
             planned=planned,
             language=language,
             replied_at=replied_at,
+            replacing=replacing,
         )
+        if not stored:
+            return False
         log.info("follow-up planned", extra={"platform": conversation.platform, "kind": follow_up.after.value})
         return True
 
@@ -199,7 +203,13 @@ class FollowUps:
         if step is None or conversation.follow_up_from is None:
             return False
         return await self._plan(
-            conversation, follow_ups, step, conversation.follow_up_from, settings, language=conversation.follow_up_language
+            conversation,
+            follow_ups,
+            step,
+            conversation.follow_up_from,
+            settings,
+            language=conversation.follow_up_language,
+            replacing=conversation.follow_up_id,
         )
 
     async def _send(

@@ -20,7 +20,6 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.clock import zone_of
-from bot.conversations import store as convs
 from bot.conversations.records import Conversation, to_ms
 from bot.follow_ups.decisions import Planned
 from bot.sales.counters import bump_daily, day_of
@@ -55,22 +54,25 @@ async def plan(
     planned: Planned,
     language: str,
     replied_at: datetime,
+    replacing: str = "",
 ) -> str:
-    """Store the nudge on the conversation (replacing any earlier plan); its id."""
+    """Store the nudge on the conversation, replacing any earlier plan (only the plan `replacing`, when given: a
+    customer who wrote meanwhile dropped it, and no later nudge follows); its id, "" when nothing was stored."""
     follow_up_id = uuid.uuid4().hex
-    await convs.update_conversation(
-        db,
-        conversation.tenant_id,
-        conversation.id,
-        follow_up_due=planned.due_at,
-        follow_up_kind=kind,
-        follow_up_step=step,
-        follow_up_id=follow_up_id,
-        follow_up_template=planned.template,
-        follow_up_language=language,
-        follow_up_from=replied_at,
-    )
-    return follow_up_id
+    fields = {
+        "follow_up_due_ms": to_ms(planned.due_at),
+        "follow_up_kind": kind,
+        "follow_up_step": step,
+        "follow_up_id": follow_up_id,
+        "follow_up_template": planned.template,
+        "follow_up_language": language,
+        "follow_up_from_ms": to_ms(replied_at),
+    }
+    which: dict[str, Any] = {"_id": conversation.id, "tenant_id": conversation.tenant_id}
+    if replacing:
+        which["follow_up_id"] = replacing
+    result = await db.conversations.update_one(which, {"$set": fields})
+    return follow_up_id if result.matched_count == 1 else ""
 
 
 def _unset() -> dict[str, str]:

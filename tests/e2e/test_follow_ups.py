@@ -385,3 +385,24 @@ async def test_a_planned_nudge_survives_a_restart_of_every_worker(aiohttp_client
         await eventually(lambda: len(texts_to(fake, "PSID_FU9")) == 2, what="the nudge after the restart")
         await asyncio.sleep(0.3)
     assert texts_to(fake, "PSID_FU9")[1] == NUDGE_EN and len(texts_to(fake, "PSID_FU9")) == 2
+
+
+async def test_a_second_follow_up_for_the_same_moment_follows_the_first(aiohttp_client, graph, make_settings, redis, clock):
+    fake, url = graph
+    settings = make_settings(graph_api_url=url)
+    client = await aiohttp_client(create_app(settings, run_worker=False))
+    rules = ({"after_minutes": 30, "after": "price"}, {"after_minutes": 120, "after": "price", "text": "Shall I hold a pass?"})
+    tenant = await business(client, clock, with_follow_ups(*rules))
+    async with worker_on(settings, clock):
+        await write(client, redis, "PSID_FU10", PRICE)
+        await planned(client, tenant, "PSID_FU10")
+        clock.advance(timedelta(minutes=31))
+        await eventually(lambda: len(texts_to(fake, "PSID_FU10")) == 2, what="the first nudge")
+        second = await planned(client, tenant, "PSID_FU10")
+        assert second["follow_up"]["kind"] == "price" and second["follow_ups_sent"] == 1
+        clock.advance(timedelta(minutes=90))
+        await eventually(lambda: len(texts_to(fake, "PSID_FU10")) == 3, what="the second nudge")
+        await asyncio.sleep(0.3)
+    assert texts_to(fake, "PSID_FU10")[1:] == [NUDGE_EN, "Shall I hold a pass?"]
+    detail = await conversation_of(client, tenant, "PSID_FU10")
+    assert detail is not None and detail.get("follow_up") is None and detail["follow_ups_sent"] == 2
