@@ -53,6 +53,9 @@ class ChannelAccount:
     failing_since_ms: int = 0
     failing_problem: str = ""
     webhooks_problem: str = ""  # a `Problem`: Meta refused to send us this account's webhooks
+    # WhatsApp: the business account (WABA) the number belongs to, where its message templates are listed; the
+    # owner names it once, as Meta's number credentials do not.
+    business_account_id: str = ""
 
     @property
     def health(self) -> ChannelHealth:
@@ -88,6 +91,7 @@ def account_from_doc(doc: dict[str, Any]) -> ChannelAccount:
         failing_since_ms=int(doc.get("failing_since_ms", 0) or 0),
         failing_problem=doc.get("failing_problem", ""),
         webhooks_problem=doc.get("webhooks_problem", ""),
+        business_account_id=doc.get("business_account_id", ""),
     )
 
 
@@ -259,6 +263,12 @@ async def note_webhooks(db: Db, tenant_id: str, id: str, problem: str) -> None:
     """What Meta answered when asked to send us the account's webhooks: a kind of problem, or "" for agreed."""
     change = {"$set": {"webhooks_problem": problem}} if problem else {"$unset": {"webhooks_problem": ""}}
     await db[COLLECTION].update_one({"_id": id, "tenant_id": tenant_id}, change)
+
+
+async def set_business_account(db: Db, account: ChannelAccount, business_account_id: str) -> None:
+    await db[COLLECTION].update_one(
+        {"_id": account.id, "tenant_id": account.tenant_id}, {"$set": {"business_account_id": business_account_id}}
+    )
 
 
 def account_token(cipher: TokenCipher, account: ChannelAccount) -> str:

@@ -20,6 +20,11 @@ SPAM_RATE_LIMIT_CODES = frozenset({131048})
 # Meta's WhatsApp docs: the same customer may get at most one message every 6 seconds.
 PAIR_RATE_LIMIT_CODE = 131056
 TEMPLATE_REQUIRED_CODES = frozenset({131047})
+# A template Meta will not send as asked: parameters that do not match (132000, 132001 its name or language
+# missing), a format or text refused (132005, 132007, 132012), or the template paused or disabled (132015, 132016).
+TEMPLATE_REFUSED_CODES = frozenset({132000, 132001, 132005, 132007, 132012, 132015, 132016})
+# The customer chose to stop marketing messages from this business.
+MARKETING_STOPPED_CODES = frozenset({131050})
 WINDOW_SUBCODES = frozenset({2018278, 2534022})
 TOKEN_CODES = frozenset({190, 102})
 PERMISSION_CODES = frozenset({10, 230, *range(200, 300)})
@@ -101,6 +106,14 @@ class RecipientUnavailable(GraphError):
     """This customer cannot receive messages from this account (blocked it, left, or cannot be reached)."""
 
 
+class MarketingStopped(RecipientUnavailable):
+    """WhatsApp: the customer stopped marketing messages from this business (131050)."""
+
+
+class TemplateRefused(GraphError):
+    """WhatsApp refused a template send: its parameters, or the template itself (paused, disabled, not found)."""
+
+
 class TemporaryFailure(GraphError):
     """Meta had a problem on its side (a server error, or a code Meta calls transient): try again."""
 
@@ -144,29 +157,13 @@ def family_of(http_status: int, code: int, subcode: int) -> type[GraphError]:
 
 def _family_by_code(code: int, subcode: int) -> type[GraphError] | None:
     """The family Meta's code (or subcode) names, in the order the codes are trusted; None for a code of none."""
-    if code in TEMPLATE_REQUIRED_CODES:
-        return TemplateRequired
-    if code in COMMENT_REPLY_CODES:
-        return CommentReplyRefused
-    if subcode in WINDOW_SUBCODES:
+    if subcode in WINDOW_SUBCODES and code not in _BEFORE_THE_WINDOW:
         return OutsideWindow
-    if code in TOKEN_CODES:
-        return TokenInvalid
-    if code in PERMISSION_CODES:
-        return PermissionMissing
-    if code in SPAM_RATE_LIMIT_CODES:
-        return SpamRateLimited
     if code == PAIR_RATE_LIMIT_CODE:
         return CustomerRateLimited
-    if code in RATE_LIMIT_CODES:
-        return RateLimited
-    if code in TRANSIENT_CODES:
-        return TemporaryFailure
-    if code in UNDELIVERABLE_CODES or subcode in UNDELIVERABLE_SUBCODES:
+    if subcode in UNDELIVERABLE_SUBCODES and code not in _BEFORE_UNDELIVERABLE:
         return RecipientUnavailable
-    if code in INVALID_CODES:
-        return BadRequest
-    return None
+    return next((family for codes, family in _BY_CODE if code in codes), None)
 
 
 def _family_by_status(http_status: int, code: int) -> type[GraphError]:
@@ -178,6 +175,34 @@ def _family_by_status(http_status: int, code: int) -> type[GraphError]:
     if http_status in (401, 403) and not code:
         return TokenInvalid
     return UnknownGraphError
+
+
+# Codes to families, in the order they are trusted: a code of an earlier row wins over a subcode read later.
+_BY_CODE: tuple[tuple[frozenset[int], type[GraphError]], ...] = (
+    (TEMPLATE_REQUIRED_CODES, TemplateRequired),
+    (TEMPLATE_REFUSED_CODES, TemplateRefused),
+    (MARKETING_STOPPED_CODES, MarketingStopped),
+    (COMMENT_REPLY_CODES, CommentReplyRefused),
+    (TOKEN_CODES, TokenInvalid),
+    (PERMISSION_CODES, PermissionMissing),
+    (SPAM_RATE_LIMIT_CODES, SpamRateLimited),
+    (RATE_LIMIT_CODES, RateLimited),
+    (TRANSIENT_CODES, TemporaryFailure),
+    (UNDELIVERABLE_CODES, RecipientUnavailable),
+    (INVALID_CODES, BadRequest),
+)
+# The window's subcode is read after the template, marketing and comment codes (as before), the undeliverable subcode
+# after every code but the invalid ones.
+_BEFORE_THE_WINDOW = TEMPLATE_REQUIRED_CODES | TEMPLATE_REFUSED_CODES | MARKETING_STOPPED_CODES | COMMENT_REPLY_CODES
+_BEFORE_UNDELIVERABLE = (
+    _BEFORE_THE_WINDOW
+    | TOKEN_CODES
+    | PERMISSION_CODES
+    | SPAM_RATE_LIMIT_CODES
+    | {PAIR_RATE_LIMIT_CODE}
+    | RATE_LIMIT_CODES
+    | TRANSIENT_CODES
+)
 
 
 def graph_error(

@@ -12,10 +12,12 @@ from typing import Literal, get_args
 from channels.graph_errors import (
     AccessRefused,
     GraphError,
+    MarketingStopped,
     OutsideWindow,
     RateLimited,
     RecipientUnavailable,
     SendOutcomeUnknown,
+    TemplateRefused,
     TemplateRequired,
     TemporaryFailure,
     Unreachable,
@@ -31,6 +33,8 @@ Problem = Literal[
     "token",  # the page's or number's access token was refused (expired, revoked, permission gone)
     "window",  # more than 24 hours since the customer last wrote
     "template_needed",  # WhatsApp, outside the window: only an approved template may go
+    "template_refused",  # WhatsApp refused the follow-up's template (its parameters, or paused, disabled)
+    "marketing_stopped",  # the customer stopped marketing messages from this business on WhatsApp
     "blocked",  # the customer cannot receive messages from this account
     "refused",  # Meta refused this message for another reason
     "not_answered",  # the bot could not answer (its own failure, not Meta's)
@@ -62,6 +66,10 @@ def problem_of(error: GraphError) -> Problem:
         return "token"
     if isinstance(error, TemplateRequired):
         return "template_needed"
+    if isinstance(error, TemplateRefused):
+        return "template_refused"
+    if isinstance(error, MarketingStopped):
+        return "marketing_stopped"
     if isinstance(error, OutsideWindow):
         return "window"
     if isinstance(error, RateLimited):
@@ -96,6 +104,8 @@ def cause(problem: str, platform: str) -> str:
         "token": f"{service} no longer accepts this channel's connection: it has to be connected again.",
         "window": f"The customer last wrote more than 24 hours ago, and {service} allows answers only within 24 hours.",
         "template_needed": "The customer last wrote more than 24 hours ago: WhatsApp then allows only an approved template.",
+        "template_refused": "WhatsApp refused the follow-up's template: check that it is approved and that its parameters match.",
+        "marketing_stopped": "This customer asked WhatsApp to stop marketing messages from you.",
         "blocked": f"This customer cannot receive messages from you on {service} (they may have blocked you or left).",
         "refused": f"{service} refused this message.",
         "not_answered": "Something went wrong on our side while answering.",
@@ -109,8 +119,10 @@ def way_out(problem: str) -> str:
     problem = known_problem(problem)
     if problem == "token":
         return "Reconnect it on the Channels page, then press Retry."
-    if problem in ("window", "template_needed", "blocked"):
+    if problem in ("window", "template_needed", "blocked", "marketing_stopped"):
         return "Retrying will not help; answer the customer another way."
+    if problem == "template_refused":
+        return "Fix the template in the campaign's follow-ups (or in WhatsApp Manager)."
     if problem == "refused":
         return "Change the message and send it again, or press Retry."
     if problem == "voice_unheard":

@@ -32,6 +32,9 @@ class WindowRules:
     # How long after the customer's first message following an ad click the window may last (Messenger and
     # Instagram: up to 7 days); None where an ad does not lengthen it.
     ad_window: timedelta | None = None
+    # Whether an approved template may go after the window (WhatsApp); Messenger's and Instagram's retired tags
+    # (ACCOUNT_UPDATE, POST_PURCHASE_UPDATE, CONFIRMED_EVENT_UPDATE) are never used, so nothing goes there.
+    templates_after_window: bool = False
 
     def open_until(self, last_customer_at: datetime, ad_started_at: datetime | None = None) -> datetime:
         """Until when the business may answer freely: 24 hours after the customer's last message, or longer for a

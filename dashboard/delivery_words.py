@@ -16,6 +16,8 @@ CAUSES = {
     "token": N_("{service} no longer accepts this channel's connection: it has to be connected again."),
     "window": N_("The customer last wrote more than 24 hours ago, and {service} allows answers only within 24 hours."),
     "template_needed": N_("The customer last wrote more than 24 hours ago: WhatsApp then allows only an approved template."),
+    "template_refused": N_("WhatsApp refused the follow-up's template: check that it is approved and that its parameters match."),
+    "marketing_stopped": N_("This customer asked WhatsApp to stop marketing messages from you."),
     "blocked": N_("This customer cannot receive messages from you on {service} (they may have blocked you or left)."),
     "refused": N_("{service} refused this message."),
     "not_answered": N_("Something went wrong on our side while answering."),
@@ -33,8 +35,10 @@ def way_out(problem: str) -> str:
     problem = known_problem(problem)
     if problem == "token":
         return gettext("Reconnect it on the Channels page, then press Retry.")
-    if problem in ("window", "template_needed", "blocked"):
+    if problem in ("window", "template_needed", "blocked", "marketing_stopped"):
         return gettext("Retrying will not help; answer the customer another way.")
+    if problem == "template_refused":
+        return gettext("Fix the template in the campaign's follow-ups (or in WhatsApp Manager).")
     if problem == "refused":
         return gettext("Change the message and send it again, or press Retry.")
     if problem == "voice_unheard":

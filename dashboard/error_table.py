@@ -185,6 +185,26 @@ TABLE: dict[tuple[str, str], Row] = {
         ("upstream" if problem in PASSING_PROBLEMS else "refused", f"not_sent_{problem}"): _not_sent_row(problem)
         for problem in PROBLEMS
     },
+    # A WhatsApp number's templates (`GET /api/channels/{id}/templates`).
+    ("refused", "templates_not_whatsapp"): Row(
+        409, "templates_not_whatsapp", N_("Message templates exist only for WhatsApp numbers.")
+    ),
+    ("refused", "templates_refused"): Row(
+        409,
+        "templates_refused",
+        N_(
+            "WhatsApp refused to list the templates: check the business account id and that this number's access token may manage it."
+        ),
+        codes_as_fields=("meta_error_code",),
+    ),
+    ("upstream", "templates_unavailable"): Row(
+        502, "templates_unavailable", N_("WhatsApp could not be reached to read the templates; try again in a minute.")
+    ),
+    ("invalid", "waba_id_needed"): Row(
+        400,
+        "waba_id_needed",
+        N_("Name the WhatsApp business account once: add waba_id, its id as WhatsApp Manager shows it."),
+    ),
     # Input that cannot be used.
     ("invalid", "invalid"): Row(422, "invalid", N_("some fields are invalid")),
     ("invalid", "invalid_filter"): Row(400, "invalid_filter", N_("some query parameters are invalid")),

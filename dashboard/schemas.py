@@ -22,6 +22,8 @@ from knowledge.models import (
     ChatFlow,
     CommentRules,
     CustomPeriod,
+    FollowUp,
+    FollowUpMoment,
     TargetPlatform,
 )
 from knowledge.platforms import KnownPlatform
@@ -250,6 +252,7 @@ class CampaignOut(Out):
     created_at: datetime
     updated_at: datetime
     comment_rules: CommentRules | None = None
+    follow_ups: list[FollowUp] = Field(default=[], description="the campaign's nudges after a silence (at most two)")
 
 
 class CampaignsOut(Out):
@@ -534,6 +537,31 @@ class ReferralOut(Out):
     ad_id: str
 
 
+class TemplatesQuery(Query):
+    waba_id: str | None = Field(
+        default=None, pattern=r"^[0-9]{1,30}$", description="the WhatsApp business account id (needed once per number)"
+    )
+
+
+class TemplateOut(Out):
+    name: str
+    language: str
+    category: str
+    body: str = Field(description="the body's text, {{1}}, {{2}}… where the parameters go")
+    parameters: int = Field(description="how many body parameters it takes")
+
+
+class TemplatesOut(Out):
+    waba_id: str
+    templates: list[TemplateOut]
+
+
+class FollowUpPlanOut(Out):
+    due_at: datetime
+    kind: FollowUpMoment
+    template: bool = Field(default=False, description="sent as the campaign's WhatsApp template (outside the window)")
+
+
 class ConversationOut(Out):
     id: str
     platform: KnownPlatform
@@ -554,6 +582,8 @@ class ConversationOut(Out):
     )
     delivery_error: str | None = Field(default=None, description="why not, in the owner's words (pending or failed)")
     delivery_since: datetime | None = None
+    follow_up: FollowUpPlanOut | None = Field(default=None, description="the nudge planned, while one is")
+    follow_ups_sent: int = Field(default=0, description="nudges sent in this conversation")
 
 
 class ConversationDetailOut(ConversationOut):
@@ -637,6 +667,9 @@ class MetricsOut(Out):
         description="conversations whose customer wrote again after the first answer, over first answers"
     )
     complaint_rate: float = Field(description="conversations with a complaint or anger over new conversations")
+    follow_ups_sent: int = Field(default=0, description="nudges sent after a customer's silence")
+    follow_up_replies: int = Field(default=0, description="nudges the customer wrote back to")
+    follow_up_sales: int = Field(default=0, description="sales recorded in a conversation after a nudge was sent in it")
     guard_blocks: int
     model_calls: int
     input_tokens: int

@@ -19,6 +19,7 @@ from knowledge.models import (
     ChatFlow,
     CommentRules,
     CustomPeriod,
+    FollowUp,
     Passage,
     Product,
     minor_digits,
@@ -78,6 +79,8 @@ def _campaign_doc(tenant_id: str, campaign_id: str, data: CampaignIn, created_at
     # Nothing is stored as null: a campaign without comment rules has no such key (documents are replaced whole).
     if data.comment_rules:
         doc["comment_rules"] = data.comment_rules.model_dump()
+    if data.follow_ups:
+        doc["follow_ups"] = [follow_up.model_dump(exclude_none=True) for follow_up in data.follow_ups]
     return doc
 
 
@@ -125,6 +128,7 @@ def _campaign(doc: dict[str, Any]) -> Campaign:
         created_at=as_utc(doc["created_at"]),
         updated_at=as_utc(doc["updated_at"]),
         comment_rules=CommentRules.model_validate(doc["comment_rules"]) if doc.get("comment_rules") else None,
+        follow_ups=[FollowUp.model_validate(stored) for stored in doc.get("follow_ups", [])],
     )
 
 

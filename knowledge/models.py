@@ -365,6 +365,51 @@ class CommentRules(_Edge):
         return list(dict.fromkeys(values))
 
 
+class FollowUpMoment(StrEnum):
+    """What the bot's reply did that a silence after it is worth a nudge: stated a price, sent a link, or asked one
+    of the campaign's qualification questions."""
+
+    price = "price"
+    link = "link"
+    question = "question"
+
+
+class TemplateParameter(StrEnum):
+    """What fills a WhatsApp template's body parameter, in order: the customer's name or the campaign's product."""
+
+    customer_name = "customer_name"
+    product_name = "product_name"
+
+
+TemplateName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512, pattern=r"^[a-z0-9_]+$")]
+TemplateLanguage = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=15, pattern=r"^[A-Za-z_]+$")]
+
+
+class FollowUpTemplate(_Edge):
+    """An approved WhatsApp template sent when the nudge falls outside the 24-hour window."""
+
+    name: TemplateName
+    language: TemplateLanguage = Field(description="the template's language code as Meta lists it, e.g. en_US")
+    parameters: list[TemplateParameter] = Field(
+        default_factory=list, max_length=10, description="what fills the body's {{1}}, {{2}}…: customer_name or product_name"
+    )
+
+
+FOLLOW_UP_TEXT_MAX = 1000
+# A nudge waits at least a few minutes, and never longer than a week (no window is open longer).
+FOLLOW_UP_MIN_MINUTES = 5
+FOLLOW_UP_MAX_MINUTES = 7 * 24 * 60
+
+
+class FollowUp(_Edge):
+    """One nudge: `after_minutes` of the customer's silence after a reply of the bot that did `after`."""
+
+    after_minutes: int = Field(ge=FOLLOW_UP_MIN_MINUTES, le=FOLLOW_UP_MAX_MINUTES)
+    after: FollowUpMoment
+    text: str = Field(default="", max_length=FOLLOW_UP_TEXT_MAX, description="the owner's words; empty for the default")
+    template: FollowUpTemplate | None = Field(default=None, description="WhatsApp, outside the 24-hour window")
+
+
 class CampaignIn(_Edge):
     """What an owner posts to create or replace a campaign."""
 
@@ -375,6 +420,7 @@ class CampaignIn(_Edge):
     target_audience: Audience = Field(default_factory=Audience)
     status: CampaignStatus = CampaignStatus.draft
     comment_rules: CommentRules | None = Field(default=None, description="private replies to comments; null for none")
+    follow_ups: list[FollowUp] = Field(default_factory=list, max_length=2, description="at most two nudges")
 
 
 class Product(BaseModel):
@@ -407,6 +453,7 @@ class Campaign(BaseModel):
     created_at: datetime
     updated_at: datetime
     comment_rules: CommentRules | None = None
+    follow_ups: list[FollowUp] = Field(default_factory=list)
 
     def visible_on(self, platform: str) -> bool:
         """Only active campaigns for this platform (or all) are ever offered to a customer."""

@@ -82,6 +82,12 @@ class FakeGraph:
     chunked_media: bool = False  # send files without a Content-Length, as a stream
     answers_by: str = ""  # who the public replies listed under a comment were written by (the page or account)
     answered_comments: list[str] = field(default_factory=list)  # the comments a public reply was taken for
+    # Customers whose 24-hour window is closed: free text to them is refused with Meta's codes (Messenger and
+    # Instagram 10/2018278, WhatsApp 131047); a WhatsApp template still goes, unless `template_refusals` names it.
+    outside_window: set[str] = field(default_factory=set)
+    # A WhatsApp business account's templates, as `GET /{waba_id}/message_templates` lists them.
+    templates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    template_refusals: dict[str, int] = field(default_factory=dict)  # template name -> Meta's error code
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def refuses(self, token: str) -> bool:
@@ -109,6 +115,28 @@ class FakeGraph:
         if written is not None and time.time() - written > 7 * 24 * 3600:
             return error(100, "(#100) Invalid comment_id parameter", 2018292)
         return None
+
+    def _window_refusal(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        def error(code: int, message: str, subcode: int = 0) -> tuple[int, dict[str, Any]]:
+            fields = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AfakeTrace"}
+            return 400, {"error": {**fields, **({"error_subcode": subcode} if subcode else {})}}
+
+        if body.get("type") == "template":
+            name = (body.get("template") or {}).get("name", "")
+            if name in self.template_refusals:
+                return error(self.template_refusals[name], f"(#{self.template_refusals[name]}) Template refused")
+            return None
+        recipient = body.get("to") or (body.get("recipient") or {}).get("id", "")
+        if recipient not in self.outside_window:
+            return None
+        if "messaging_product" in body:
+            return error(131047, "Re-engagement message")
+        if body.get("tag") == "HUMAN_AGENT":
+            return None
+        return error(10, "(#10) This message is sent outside of allowed window.", 2018278)
+
+    def template_sends(self) -> list[GraphCall]:
+        return [c for c in self.sends() if c.json.get("type") == "template"]
 
     def sends(self) -> list[GraphCall]:
         return [c for c in self.calls if c.path.endswith("/messages") and c.method == "POST"]
@@ -146,12 +174,11 @@ class FakeGraph:
                 },
                 status=400,
             )
-        if request.method == "GET" and (served := await self._media(request, token)) is not None:
-            return served
-        account = self._account_check(request)
-        if account is not None:
-            return account
+        if request.method == "GET" and (read := await self._read(request, token)) is not None:
+            return read
         failure = self.fail_next.pop(0) if self.fail_next else self.failing
+        if failure is None and request.method == "POST" and request.path.endswith("/messages"):
+            failure = self._window_refusal(body)
         # Meta's page sends name a recipient object; a WhatsApp send to a user id names it as a string.
         recipient_object = body.get("recipient") if isinstance(body.get("recipient"), dict) else {}
         comment_id = recipient_object.get("comment_id", "") if request.path.endswith("/messages") else ""
@@ -174,6 +201,26 @@ class FakeGraph:
         if request.path.endswith(("/comments", "/replies")):
             return self._public_replies(request)
         return web.json_response({"success": True})
+
+    async def _read(self, request: web.Request, token: str) -> web.StreamResponse | None:
+        """A media file, an account check or a template list; None for any other read."""
+        if (served := await self._media(request, token)) is not None:
+            return served
+        if (account := self._account_check(request)) is not None:
+            return account
+        if request.path.endswith("/message_templates"):
+            return self._templates(request)
+        return None
+
+    def _templates(self, request: web.Request) -> web.Response:
+        """A WhatsApp business account's message templates (`GET /{waba_id}/message_templates`)."""
+        waba_id = request.path.split("/")[-2]
+        if waba_id not in self.templates:
+            return web.json_response(
+                {"error": {"message": "(#100) Unsupported get request.", "type": "GraphMethodException", "code": 100}},
+                status=400,
+            )
+        return web.json_response({"data": self.templates[waba_id], "paging": {"cursors": {"before": "b", "after": "a"}}})
 
     def _public_replies(self, request: web.Request) -> web.Response:
         """A public reply under a comment is taken; the answers under it are listed, written by `answers_by`."""

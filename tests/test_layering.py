@@ -60,6 +60,7 @@ BOT_DOMAIN = (
     "bot.outbound_webhooks",
     "bot.sales",
     "bot.conversations",
+    "bot.follow_ups",
     "bot.inbound",
     "bot.evaluation",
 )
@@ -93,9 +94,30 @@ ROOMS: dict[str, Room] = {
         {"bot": ANY, "bot.outbound_webhooks": ANY, "bot.pipeline": ANY, "bot.sales": ANY, "channels": ANY, "knowledge": ANY},
         ("pymongo",),
     ),
+    "bot.follow_ups": Room(
+        "nudges after a silence: when, what, and the scheduler every worker runs",
+        {
+            "bot": ANY,
+            "bot.i18n": ANY,
+            "bot.pipeline": ANY,
+            "bot.sales": ANY,
+            "bot.conversations": ANY,
+            "channels": ANY,
+            "knowledge": ANY,
+        },
+        ("pymongo",),
+    ),
     "bot.inbound": Room(
         "the stream, the worker, event dispatch, voice notes read",
-        {"bot": ANY, "bot.pipeline": ANY, "bot.sales": ANY, "bot.conversations": ANY, "channels": ANY, "knowledge": ANY},
+        {
+            "bot": ANY,
+            "bot.pipeline": ANY,
+            "bot.sales": ANY,
+            "bot.conversations": ANY,
+            "bot.follow_ups": ("bot.follow_ups.plans",),
+            "channels": ANY,
+            "knowledge": ANY,
+        },
         ("pymongo", "redis", "aiohttp"),
     ),
     "bot.evaluation": Room(
@@ -137,7 +159,10 @@ ROOMS: dict[str, Room] = {
     "dashboard.pages": Room(
         "the owner's pages",
         {
-            **{room: ANY for room in ("bot", "bot.conversations", "bot.evaluation", "bot.outbound_webhooks", "bot.sales")},
+            **{
+                room: ANY
+                for room in ("bot", "bot.conversations", "bot.evaluation", "bot.follow_ups", "bot.outbound_webhooks", "bot.sales")
+            },
             "bot.runtime": RUNTIME_DOOR,
             "channels": ANY,
             "knowledge": ANY,

@@ -82,6 +82,9 @@ TIME_FIELDS = (
     "changed_at",
     "read_at",
     "source_at",
+    "follow_up_due",
+    "follow_up_from",
+    "follow_up_sent_at",
 )
 
 
@@ -175,6 +178,20 @@ class Conversation(BaseModel):
     changed_at: datetime | None = None
     # When someone of the team last opened it: the customer's messages after that are unread.
     read_at: datetime | None = None
+    # The nudge planned after a silence (`bot/follow_ups/`), while one is: when it is due, the moment that planned it
+    # (price, link, question), which of the campaign's follow-ups it is, the plan's id (its send's reference), whether
+    # it goes as the WhatsApp template, the customer's language, and when the bot's reply that planned it went out.
+    follow_up_due: datetime | None = None
+    follow_up_kind: str = ""
+    follow_up_step: int = 0
+    follow_up_id: str = ""
+    follow_up_template: bool = False
+    follow_up_language: str = ""
+    follow_up_from: datetime | None = None
+    # Nudges sent in this conversation, the last one's time, and whether the customer wrote after it.
+    follow_ups_sent: int = 0
+    follow_up_sent_at: datetime | None = None
+    follow_up_answered: bool = False
 
     @property
     def silent(self) -> bool:

@@ -65,6 +65,8 @@ async def ensure_indexes(db: Db) -> None:
             IndexModel([("delivery", ASCENDING), ("delivery_since_ms", ASCENDING)]),
             # Live pages: conversations whose status or delivery changed lately.
             IndexModel([("tenant_id", ASCENDING), ("changed_at_ms", ASCENDING)]),
+            # Every worker's look for nudges that are due (`bot/follow_ups/`); only planned ones have the field.
+            IndexModel([("follow_up_due_ms", ASCENDING)], sparse=True),
         ]
     )
     await voice_clips.ensure_indexes(db)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from bot.clock import Clock
 from bot.conversations import messages as msgs
@@ -48,6 +48,7 @@ from bot.sales.counters import bump_daily, day_of
 from channels.accounts import ChannelAccount
 from channels.graph import GraphError
 from knowledge.db import Db
+from knowledge.models import Campaign
 from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,15 @@ def planned(value: T | None, what: str) -> T:
     return value
 
 
+class AfterReply(Protocol):
+    """What runs once a turn's reply reached the customer and the bot keeps the conversation (the follow-ups'
+    planning): given from above, so this room knows nothing of it."""
+
+    async def __call__(
+        self, conversation: Conversation, result: TurnResult, campaign: Campaign | None, settings: BotSettings
+    ) -> None: ...
+
+
 class TurnRunner:
     def __init__(
         self,
@@ -80,6 +90,7 @@ class TurnRunner:
         *,
         model: ModelClient | None,
         model_timeout_s: float,
+        after_reply: AfterReply | None = None,
     ) -> None:
         self._db = db
         self._knowledge = knowledge
@@ -88,6 +99,7 @@ class TurnRunner:
         self._clock = clock
         self.model = model
         self._model_timeout_s = model_timeout_s
+        self._after_reply = after_reply
 
     async def answer(
         self,
@@ -253,6 +265,11 @@ class TurnRunner:
             counts["leads_qualified"] = 1
         await bump_daily(db, tenant_id, counts, day=day, platform=conversation.platform, campaign_id=campaign_id)
         self._observe(conversation, result, outcome, received_at_ms)
+        if outcome.sent and (status or conversation.status) == ConversationStatus.bot and self._after_reply is not None:
+            try:
+                await self._after_reply(conversation, result, context.campaign, settings)
+            except Exception:  # the reply went out and is recorded: a plan that could not be made loses only itself
+                log.exception("after-reply step failed")
         return outcome
 
     async def _stored_reply(self, messages: TurnMessages, tenant_id: str, turn_id: str) -> Message | None:

@@ -23,6 +23,7 @@ from bot.conversations.sending import ReplySender
 from bot.conversations.source import record_referral
 from bot.conversations.undelivered import fail_after_retries, note_failed
 from bot.conversations.voice_clips import place_clip
+from bot.follow_ups import plans as follow_up_plans
 from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.comment_replies import CommentReplier
 from bot.inbound.event_plan import (
@@ -284,6 +285,8 @@ class EventDispatcher:
                 conversation.created_at >= message.at - timedelta(seconds=5) and await self._first_message(conversation)
             )
             wrote_back = await convs.note_customer_wrote_back(db, tenant_id, conversation, message.at)
+            # The customer wrote: a planned nudge is not needed any more (and a nudge sent got its reply).
+            await follow_up_plans.note_customer_wrote(db, conversation, at=message.at, timezone=settings.timezone)
             counts = {
                 "messages_in": 1,
                 "conversations": 1 if first else 0,
@@ -428,6 +431,7 @@ class EventDispatcher:
         )
         if is_new:  # a redelivered echo is not a second answer
             await count_person_answer(db, conversation, now=now, zone=settings.zone)
+            await follow_up_plans.cancel(db, tenant_id, conversation.id)  # a person answered: no nudge over them
         if conversation.status in (ConversationStatus.bot, ConversationStatus.handoff):
             await convs.update_conversation(
                 db,

@@ -21,6 +21,7 @@ from bot.inbound.worker import Worker
 from bot.log_context import request_id_var, tenant_id_var
 from bot.runtime.embedded import EmbeddedServer
 from bot.runtime.engine import build_engine
+from bot.runtime.follow_up_loop import follow_ups_running
 from bot.runtime.host import ENGINE, INBOUND, SERVICES, SETTINGS, STARTUP_LINES, Extension, StartupLines
 from bot.runtime.housekeeping import chores_running
 from bot.runtime.logs import quiet_parser_noise
@@ -125,7 +126,8 @@ def create_app(
             # Language models load in a thread while the worker starts: the first customer does not wait for them.
             warming = asyncio.create_task(asyncio.to_thread(warm_up), name="language models")
             task = asyncio.create_task(worker.run(), name="worker")
-            yield
+            async with follow_ups_running(app[SERVICES], app[ENGINE], after=warming):
+                yield
             await worker.stop()
             await task
             await warming

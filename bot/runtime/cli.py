@@ -100,6 +100,7 @@ async def _worker(settings: Settings) -> None:
     from bot.inbound.stream import InboundStream
     from bot.inbound.worker import Worker
     from bot.runtime.engine import build_engine
+    from bot.runtime.follow_up_loop import follow_ups_running
     from bot.runtime.housekeeping import chores_running
     from bot.runtime.services import open_services
     from knowledge.language import warm_up
@@ -119,7 +120,8 @@ async def _worker(settings: Settings) -> None:
         async with chores_running(services):
             # Language models load in a thread while the worker starts: the first customer does not wait for them.
             warming = asyncio.create_task(asyncio.to_thread(warm_up), name="language models")
-            await worker.run()
+            async with follow_ups_running(services, engine, after=warming):
+                await worker.run()
             await warming
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.conversations.sending import REPORT_WAIT_S, ReplySender
 from bot.conversations.turns import TurnRunner
+from bot.follow_ups.nudges import FollowUps
 from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.comment_replies import CommentReplier
 from bot.inbound.dispatch import EventDispatcher
@@ -26,6 +27,7 @@ class Engine:
     dispatcher: EventDispatcher
     gate: TurnGate  # closed by the worker when the process stops: running turns finish, no new one starts
     model: SalesChatModel | None
+    follow_ups: FollowUps
 
 
 def chat_model(settings: Settings) -> SalesChatModel | None:
@@ -54,7 +56,17 @@ def build_engine(services: Services, *, report_wait_s: float = REPORT_WAIT_S) ->
     sender = ReplySender(s.db, s.graph, s.cipher, pacer, s.metrics, s.clock, report_wait_s=report_wait_s)
     comments = CommentReplier(s.db, s.graph, s.cipher, pacer, s.metrics, s.clock)
     model = chat_model(s.settings)
-    turns = TurnRunner(s.db, s.knowledge, sender, s.metrics, s.clock, model=model, model_timeout_s=s.settings.groq_timeout_s)
+    follow_ups = FollowUps(s.db, sender, s.graph, s.cipher, pacer, s.clock)
+    turns = TurnRunner(
+        s.db,
+        s.knowledge,
+        sender,
+        s.metrics,
+        s.clock,
+        model=model,
+        model_timeout_s=s.settings.groq_timeout_s,
+        after_reply=follow_ups.after_reply,
+    )
     gate = TurnGate()
     bursts = BurstAnswerer(s.redis, turns, gate, debounce_ms=s.settings.reply_debounce_ms)
     names = CustomerNames(s.redis, s.http, s.settings.graph_base, s.cipher)
@@ -73,4 +85,4 @@ def build_engine(services: Services, *, report_wait_s: float = REPORT_WAIT_S) ->
         comments=comments,
         voice=voice,
     )
-    return Engine(sender=sender, turns=turns, dispatcher=dispatcher, gate=gate, model=model)
+    return Engine(sender=sender, turns=turns, dispatcher=dispatcher, gate=gate, model=model, follow_ups=follow_ups)

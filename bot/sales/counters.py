@@ -56,6 +56,10 @@ COUNTER_FIELDS = (
     "leo_model_cost_micro_usd",
     # Answers of the owner's assistant withheld because they stated a number no tool gave.
     "leo_blocks",
+    # Nudges after a silence (`bot/follow_ups/`): sent, answered by the customer, and sales recorded after one.
+    "follow_ups_sent",
+    "follow_up_replies",
+    "follow_up_sales",
     *HOUR_FIELDS,
     *INTENT_FIELDS,
 )

@@ -36,6 +36,7 @@ class WhatsAppChannel:
         late_answer_tag="",
         refusal="outside the 24-hour window: WhatsApp needs an approved template",
         failure=TemplateRequired,
+        templates_after_window=True,
     )
     # The Cloud API takes its token as a bearer header.
     account_check: AccountCheck = AccountCheck(fields="id,display_phone_number,verified_name", auth="bearer")

@@ -8,17 +8,29 @@ import logging
 from aiohttp import web
 
 from channels.account_check import connect_checked_account
-from channels.accounts import ChannelAccount, account_token, disconnect_account, get_account, list_accounts
+from channels.accounts import (
+    ChannelAccount,
+    account_token,
+    disconnect_account,
+    get_account,
+    list_accounts,
+    set_business_account,
+)
 from channels.crypto import TokenCipher
 from channels.facebook_login import unsubscribe_page
 from channels.graph import GraphClient
+from channels.graph_errors import GraphError
+from channels.problems import PASSING_PROBLEMS, problem_of
+from channels.registry import channel_for_platform
+from channels.whatsapp.templates import list_approved_templates
 from dashboard.api.operations import ApiRoutes
 from dashboard.api.shapes.account_json import account_for_owner
 from dashboard.context import cipher_of, db_of, graph_of, tenant_id
 from dashboard.errors import not_found
 from dashboard.facebook_links import FacebookLink, forget_link, link_for_channel, links_of_page
-from dashboard.schemas import ChannelIn, ChannelOut, ChannelsOut, DeletedOut
+from dashboard.schemas import ChannelIn, ChannelOut, ChannelsOut, DeletedOut, TemplateOut, TemplatesOut, TemplatesQuery
 from knowledge.db import Db
+from knowledge.domain_errors import InvalidInput, Refused, Upstream
 
 log = logging.getLogger(__name__)
 routes = ApiRoutes()
@@ -96,3 +108,35 @@ async def disconnect(request: web.Request) -> DeletedOut:
     if account is None or not await disconnect_channel(db, cipher_of(request), graph_of(request), tenant, account):
         raise not_found("channel")
     return DeletedOut(deleted=True)
+
+
+@routes.get("/api/channels/{id}/templates", errors=(409, 502))
+async def templates(request: web.Request, query: TemplatesQuery) -> TemplatesOut:
+    """A WhatsApp number's approved message templates, read from Meta (`GET /{waba_id}/message_templates`): what a
+    campaign's follow-up may send outside the 24-hour window. The number's business account id (`waba_id`) is
+    needed once; it is kept for later calls. 409 for a channel that is not WhatsApp or an account Meta refuses to
+    list, 502 when Meta cannot be reached."""
+    db, tenant = db_of(request), tenant_id(request)
+    account = await get_account(db, tenant, request.match_info["id"])
+    if account is None:
+        raise not_found("channel")
+    if not channel_for_platform(account.platform).window.templates_after_window:
+        raise Refused("templates_not_whatsapp")
+    waba_id = query.waba_id or account.business_account_id
+    if not waba_id:
+        raise InvalidInput("waba_id_needed")
+    try:
+        found = await list_approved_templates(graph_of(request), waba_id, account_token(cipher_of(request), account))
+    except GraphError as exc:
+        if problem_of(exc) in PASSING_PROBLEMS:
+            raise Upstream("templates_unavailable") from None
+        raise Refused("templates_refused", meta_error_code=exc.code) from None
+    if query.waba_id and query.waba_id != account.business_account_id:
+        await set_business_account(db, account, query.waba_id)
+    return TemplatesOut(
+        waba_id=waba_id,
+        templates=[
+            TemplateOut(name=t.name, language=t.language, category=t.category, body=t.body, parameters=t.parameters)
+            for t in found
+        ],
+    )

@@ -19,6 +19,7 @@ from bot.conversations.queries import (
 from bot.conversations.records import Conversation, ConversationDelivery, Message
 from bot.conversations.sending import SendOutcome
 from bot.conversations.voice_clips import get_clip
+from bot.follow_ups import plans as follow_up_plans
 from bot.inbound.retry import retry_delivery
 from bot.runtime.host import INBOUND
 from bot.sales.conversions import ConversionIn, record_conversion
@@ -107,6 +108,13 @@ def conversation_to_api(conversation: Conversation, lead: Lead | None = None) ->
     if conversation.last_error:
         problem = problem_of_code(conversation.last_error_code) if conversation.last_error_code else "refused"
         out["last_error"] = {"code": conversation.last_error_code, "message": cause(problem, conversation.platform)}
+    if conversation.follow_up_due is not None:
+        out["follow_up"] = {
+            "due_at": conversation.follow_up_due.isoformat(),
+            "kind": conversation.follow_up_kind,
+            "template": conversation.follow_up_template,
+        }
+    out["follow_ups_sent"] = conversation.follow_ups_sent
     out["delivery"] = conversation.delivery.value
     if conversation.delivery != ConversationDelivery.ok:
         out["delivery_error"] = delivery_error(conversation)
@@ -227,6 +235,8 @@ async def takeover(request: web.Request) -> ConversationDetailOut:
     conversation = await take_over(db_of(request), tenant_id(request), (await _owned(request)).id)
     if conversation is None:  # deleted since it was read
         raise not_found("conversation")
+    if await follow_up_plans.cancel(db_of(request), conversation.tenant_id, conversation.id):
+        conversation = await convs.get_conversation(db_of(request), conversation.tenant_id, conversation.id) or conversation
     await _record(request, conversation.id, Action.takeover)
     return await _detail(request, conversation)
 
@@ -262,6 +272,7 @@ async def reply(request: web.Request, body: ReplyIn) -> MessageOut:
     if result is None:  # deleted since it was read
         raise not_found("conversation")
     message, outcome = result
+    await follow_up_plans.cancel(db_of(request), tenant, conversation.id)  # a person answered: no nudge over them
     await _record(request, conversation.id, Action.reply, message.id)
     if not outcome.sent:
         raise send_refusal(outcome, conversation.platform)
@@ -306,6 +317,18 @@ async def retry(request: web.Request) -> Reply[ConversationDetailOut]:
     return Reply(await _detail(request, fresh), status=202 if done.result == "queued" else 200)
 
 
+@routes.delete("/api/conversations/{id}/follow-up")
+async def cancel_follow_up(request: web.Request) -> ConversationDetailOut:
+    """Cancel the nudge planned for this conversation (`follow_up`); the conversation as it is then. Cancelling when
+    none is planned changes nothing."""
+    conversation = await _owned(request)
+    await follow_up_plans.cancel(db_of(request), conversation.tenant_id, conversation.id)
+    fresh = await convs.get_conversation(db_of(request), conversation.tenant_id, conversation.id)
+    if fresh is None:  # deleted since it was read
+        raise not_found("conversation")
+    return await _detail(request, fresh)
+
+
 @routes.post("/api/conversations/{id}/conversion", status=(201, 200))
 async def conversion(request: web.Request, body: ConversionIn) -> Reply[ConversionOut]:
     """Record a sale: the lead becomes converted and revenue is counted once.
@@ -325,4 +348,5 @@ async def conversion(request: web.Request, body: ConversionIn) -> Reply[Conversi
     )
     if created:
         await _record(request, conversation.id, Action.sale)
+        await follow_up_plans.note_sale(db_of(request), conversation, at=clock_of(request).now(), timezone=settings.timezone)
     return Reply(ConversionOut.model_validate(conversion_json(sale)), status=201 if created else 200)

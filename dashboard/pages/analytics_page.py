@@ -35,6 +35,9 @@ METRICS = (
     ("handoff_rate", N_("Handed to a person"), "pct", N_("Conversations where a person was needed")),
     ("bot_resolution_rate", N_("Handled by the bot alone"), "pct", N_("Conversations the bot handled without you")),
     ("complaint_rate", N_("Unhappy conversations"), "pct", N_("With a complaint or anger")),
+    ("follow_ups_sent", N_("Follow-ups sent"), "num", N_("Nudges after a customer went quiet")),
+    ("follow_up_replies", N_("Replies to follow-ups"), "num", N_("Customers who wrote back after a nudge")),
+    ("follow_up_sales", N_("Sales after a follow-up"), "num", N_("Sales recorded after a nudge was sent")),
 )
 
 

@@ -51,8 +51,21 @@ COMMENTS_SWITCH = "comment_rules.answer"
 COMMENT_LINE_FIELDS = ("comment_rules.post_ids", "comment_rules.keywords")
 COMMENT_TEXT_FIELDS = ("comment_rules.private_reply", "comment_rules.public_reply")
 COMMENT_OPTIONS = [("off", N_("Don’t answer comments")), ("on", N_("Answer with a private message"))]
+# Up to two nudges after a silence (`follow_ups` of the API), each a row of the form: `follow_ups.0.after` …
+FOLLOW_UP_SLOTS = 2
+FOLLOW_UP_PARTS = ("after", "after_minutes", "text", "template.name", "template.language", "template.parameters")
+FOLLOW_UP_FIELDS = tuple(f"follow_ups.{slot}.{part}" for slot in range(FOLLOW_UP_SLOTS) for part in FOLLOW_UP_PARTS)
+FOLLOW_UP_OPTIONS = [
+    ("", N_("No follow-up")),
+    ("price", N_("After the bot gave a price")),
+    ("link", N_("After the bot sent a link")),
+    ("question", N_("After the bot asked one of your questions")),
+]
 ERROR_FIELDS = (
     *TEXT_FIELDS,
+    *FOLLOW_UP_FIELDS,
+    *(f"follow_ups.{slot}.template" for slot in range(FOLLOW_UP_SLOTS)),
+    "follow_ups",
     *LINE_FIELDS,
     *COMMENT_LINE_FIELDS,
     *COMMENT_TEXT_FIELDS,
@@ -147,7 +160,52 @@ def read_campaign_form(form: FormData) -> tuple[FormState, dict[str, Any]]:
     flat["chat_flow.objection_handling"] = {o: a for o, a in pairs if o and a}
     body = nest({k: v for k, v in flat.items() if v is not None})
     body["comment_rules"] = _comment_rules(form, values)
+    body["follow_ups"] = _follow_ups(form, values)
     return state, body
+
+
+def _follow_ups(form: FormData, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The nudges the owner set (each row whose moment is chosen), kept in `values` to show again."""
+    chosen = []
+    for slot in range(FOLLOW_UP_SLOTS):
+        row = {part: text_of(form, f"follow_ups.{slot}.{part}") for part in FOLLOW_UP_PARTS}
+        row["template.parameters"] = "\n".join(lines_of(form, f"follow_ups.{slot}.template.parameters"))
+        values.update({f"follow_ups.{slot}.{part}": value for part, value in row.items()})
+        if not row["after"]:
+            continue
+        minutes = row["after_minutes"]
+        follow_up: dict[str, Any] = {
+            "after": row["after"],
+            "after_minutes": int(minutes) if minutes.isdigit() else minutes,
+            "text": row["text"],
+        }
+        if row["template.name"] or row["template.language"]:
+            follow_up["template"] = {
+                "name": row["template.name"],
+                "language": row["template.language"],
+                "parameters": lines_of(form, f"follow_ups.{slot}.template.parameters"),
+            }
+        chosen.append(follow_up)
+    return chosen
+
+
+def follow_up_values(follow_ups: list[dict[str, Any]]) -> dict[str, Any]:
+    """An API campaign's follow-ups as the form's values."""
+    values: dict[str, Any] = {}
+    for slot in range(FOLLOW_UP_SLOTS):
+        follow_up = follow_ups[slot] if slot < len(follow_ups) else {}
+        template = follow_up.get("template") or {}
+        values.update(
+            {
+                f"follow_ups.{slot}.after": follow_up.get("after", ""),
+                f"follow_ups.{slot}.after_minutes": str(follow_up.get("after_minutes", "")),
+                f"follow_ups.{slot}.text": follow_up.get("text", ""),
+                f"follow_ups.{slot}.template.name": template.get("name", ""),
+                f"follow_ups.{slot}.template.language": template.get("language", ""),
+                f"follow_ups.{slot}.template.parameters": "\n".join(template.get("parameters", [])),
+            }
+        )
+    return values
 
 
 def _comment_rules(form: FormData, values: dict[str, Any]) -> dict[str, Any] | None:
@@ -198,6 +256,7 @@ def campaign_values(campaign: dict[str, Any]) -> dict[str, Any]:
         "target_audience.interests": "\n".join(audience["interests"]),
         "status": campaign["status"],
         **comment_values(campaign.get("comment_rules")),
+        **follow_up_values(campaign.get("follow_ups", [])),
     }
     period = product.get("billing_period", BillingPeriod.one_time.value)
     if isinstance(period, dict):
@@ -215,6 +274,7 @@ NEW_VALUES: dict[str, Any] = {
     "chat_flow.qualification_questions": [],
     "chat_flow.objection_handling": [],
     COMMENTS_SWITCH: "off",
+    **follow_up_values([]),
 }
 
 
@@ -226,6 +286,8 @@ async def _form_page(request: web.Request, state: FormState, campaign_id: str = 
         "platforms": [(value, gettext(label)) for value, label in PLATFORM_OPTIONS],
         "statuses": [(value, gettext(label)) for value, label in STATUS_OPTIONS],
         "comment_choices": [(value, gettext(label)) for value, label in COMMENT_OPTIONS],
+        "follow_up_choices": [(value, gettext(label)) for value, label in FOLLOW_UP_OPTIONS],
+        "follow_up_slots": range(FOLLOW_UP_SLOTS),
         "currencies": currency_options(),
         "periods": billing_periods(),
         "custom_period_max": CUSTOM_PERIOD_MAX,

@@ -65,6 +65,7 @@ NOTICES = {
     "channel_connected": N_("Channel connected. Customers who write there are answered by your bot."),
     "channel_disconnected": N_("Channel disconnected. The bot no longer answers there."),
     "taken_over": N_("You have this conversation now: the bot stays quiet until you release it."),
+    "follow_up_cancelled": N_("The follow-up is cancelled: nothing will be sent."),
     "released": N_("The bot answers this conversation again."),
     "replied": N_("Your message was sent."),
     "retried": N_("Sent: the customer has the message now."),

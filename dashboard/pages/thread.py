@@ -11,7 +11,15 @@ from pydantic import ValidationError
 
 from bot.conversations.store import mark_read
 from bot.sales.conversions import ConversionIn
-from dashboard.api.conversations import conversion, get_conversation, release_conversation, reply, retry, takeover
+from dashboard.api.conversations import (
+    cancel_follow_up,
+    conversion,
+    get_conversation,
+    release_conversation,
+    reply,
+    retry,
+    takeover,
+)
 from dashboard.context import clock_of, db_of
 from dashboard.error_table import answer_for
 from dashboard.errors import validation_fields
@@ -36,6 +44,13 @@ LEAD_FIELDS = (
     ("timeline", N_("When")),
     ("product_interest", N_("Interested in")),
 )
+
+# What the reply that planned a nudge did, as the thread says it.
+FOLLOW_UP_MOMENTS = {
+    "price": N_("after a price was given"),
+    "link": N_("after a link was sent"),
+    "question": N_("after an unanswered question"),
+}
 
 
 async def _detail(request: web.Request) -> ConversationDetailOut:
@@ -94,6 +109,7 @@ async def _page(
         "me": session.owner_id,
         "holder": held,
         "held_words": held_words(held, session.owner_id),
+        "follow_up_moments": {key: gettext(words) for key, words in FOLLOW_UP_MOMENTS.items()},
     }
     return await render(request, "conversation.html", session, "inbox", context, status=status)
 
@@ -113,6 +129,14 @@ async def takeover_form(request: web.Request) -> web.Response:
     await posted_form(request)
     await takeover(request)
     return _back(request, "taken_over")
+
+
+@routes.post("/conversations/{id}/follow-up/cancel")
+async def cancel_follow_up_form(request: web.Request) -> web.Response:
+    await _detail(request)
+    await posted_form(request)
+    await cancel_follow_up(request)
+    return _back(request, "follow_up_cancelled")
 
 
 @routes.post("/conversations/{id}/release")

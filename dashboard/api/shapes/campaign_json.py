@@ -28,4 +28,5 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
         "created_at": campaign.created_at.isoformat(),
         "updated_at": campaign.updated_at.isoformat(),
         "comment_rules": campaign.comment_rules.model_dump() if campaign.comment_rules else None,
+        "follow_ups": [follow_up.model_dump() for follow_up in campaign.follow_ups],
     }
