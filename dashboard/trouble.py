@@ -1,20 +1,24 @@
 """What is failing for a business right now, as every owner page shows it (the banner and the count) and as the
-alert emails say it: customers whose reply did not go out, and channels whose sends fail.
+alert emails say it: customers whose reply did not go out, and channels whose sends fail. Pages also say when
+replies wait their turn because many of the business's customers wrote at once (not a problem to fix: no count).
 
-Two small indexed reads per page: a count of failed conversations and the business's channels.
+Two small indexed reads per page: a count of failed conversations and the business's channels (and one Redis
+read of the workers' published backlog).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import redis.asyncio as aioredis
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bot.conversations.undelivered import count_failed
+from bot.inbound.stream import waiting_in_lanes
 from channels.accounts import ChannelAccount, list_accounts
 from channels.registry import channel_for_platform
 from dashboard.delivery_words import channel_banner
-from dashboard.i18n.current import ngettext
+from dashboard.i18n.current import gettext, ngettext
 
 
 def display_name(platform: str) -> str:
@@ -38,6 +42,7 @@ class TroubledChannel:
 class Trouble:
     unanswered: int = 0
     channels: list[TroubledChannel] = field(default_factory=list)
+    queued: int = 0  # customers' messages waiting in the workers behind a burst of this business's own
 
     @property
     def count(self) -> int:
@@ -62,6 +67,19 @@ class Trouble:
             lines.append(channel_banner(problem, channel.platform, label))
         return lines
 
+    def queued_line(self) -> str:
+        """Why replies are slower right now, and that none is lost."""
+        said = ngettext(
+            "{count} customer message is waiting for its reply.",
+            "{count} customer messages are waiting for their replies.",
+            self.queued,
+        )
+        why = gettext(
+            "Many of your customers wrote at once, so their replies go out in turn while other businesses are "
+            "answered too. Every message will be answered; nothing is lost."
+        )
+        return f"{said.format(count=self.queued)} {why}"
+
 
 def troubled(account: ChannelAccount) -> TroubledChannel | None:
     health = account.health
@@ -72,7 +90,9 @@ def troubled(account: ChannelAccount) -> TroubledChannel | None:
     )
 
 
-async def owner_trouble(db: AsyncDatabase, tenant_id: str) -> Trouble:
+async def owner_trouble(db: AsyncDatabase, tenant_id: str, redis: aioredis.Redis | None = None) -> Trouble:
+    """With `redis`, also the business's messages queued behind its own burst (pages show it; emails do not)."""
     accounts = await list_accounts(db, tenant_id)
     channels = [found for account in accounts if (found := troubled(account)) is not None]
-    return Trouble(unanswered=await count_failed(db, tenant_id), channels=channels)
+    queued = await waiting_in_lanes(redis, {f"{a.platform}:{a.account_id}" for a in accounts}) if redis and accounts else 0
+    return Trouble(unanswered=await count_failed(db, tenant_id), channels=channels, queued=queued)

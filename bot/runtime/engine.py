@@ -33,6 +33,12 @@ def chat_model(settings: Settings) -> SalesChatModel | None:
     return build_chat_model(settings.groq_api_key, settings.groq_model, settings.groq_base_url, settings.groq_timeout_s)
 
 
+async def close_model(engine: Engine) -> None:
+    """Close the model's connections (the process is stopping)."""
+    if engine.model is not None:
+        await engine.model.aclose()
+
+
 def build_engine(services: Services, *, report_wait_s: float = REPORT_WAIT_S) -> Engine:
     """`report_wait_s`: how long a send that went unanswered waits for Meta's echo or status before it is made again."""
     s = services
