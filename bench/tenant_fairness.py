@@ -59,7 +59,7 @@ async def quiet_latency(session: aiohttp.ClientSession, base: str, graph: TimedG
     return await answered(graph, psid, timeout_s) - started
 
 
-async def run(servers: Any, tree: Path, label: str, flood: int, groq_url: str) -> dict[str, float]:
+async def run(servers: Any, tree: Path, label: str, flood: int, groq_url: str, **worker_env: str) -> dict[str, float]:
     async with AsyncExitStack() as stack:
         graph = TimedGraph()
         graph_url = await serve(graph.app(), stack)
@@ -68,7 +68,9 @@ async def run(servers: Any, tree: Path, label: str, flood: int, groq_url: str) -
             overrides.update(groq_api_key="gsk_bench", groq_base_url=groq_url)
         settings = servers.settings(**overrides)
         base = await serve(create_app(settings, run_worker=False), stack)
-        worker = ProbedWorker.start(settings, tree, Path(tempfile.mkdtemp(prefix="bench-probe-")) / label, LOG_LEVEL="ERROR")
+        worker = ProbedWorker.start(
+            settings, tree, Path(tempfile.mkdtemp(prefix="bench-probe-")) / label, LOG_LEVEL="ERROR", **worker_env
+        )
         stack.callback(worker.stop)
         session = await stack.enter_async_context(aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)))
         await seed_tenant(session, base, [FLOOD_PAGE])
@@ -93,6 +95,7 @@ async def main() -> None:
     parser.add_argument("--flood", type=int, default=5000)
     parser.add_argument("--model", action="store_true", help="answer through the fake model (0.5 s a call)")
     parser.add_argument("--against", default="", help="a git commit whose worker runs the same flood, for the figure before")
+    parser.add_argument("--concurrency", default="", help="WORKER_CONCURRENCY values to compare, e.g. 256,64")
     args = parser.parse_args()
     quiet_logs()
     groq = FakeGroq()
@@ -101,7 +104,12 @@ async def main() -> None:
     async with embedded_servers() as servers, AsyncExitStack() as stack:
         groq_url = await serve(groq.app(), stack) if args.model else ""
         with code_tree(None) as now:
-            results["this tree"] = await run(servers, now, "after", args.flood, groq_url)
+            if args.concurrency:
+                for value in args.concurrency.split(","):
+                    label = f"this tree, WORKER_CONCURRENCY={value}"
+                    results[label] = await run(servers, now, f"c{value}", args.flood, groq_url, WORKER_CONCURRENCY=value)
+            else:
+                results["this tree"] = await run(servers, now, "after", args.flood, groq_url)
         if args.against:
             with code_tree(args.against) as before:
                 results[f"before ({args.against})"] = await run(servers, before, "before", args.flood, groq_url)

@@ -84,6 +84,15 @@ class FairQueue(Generic[T]):
             return lane, item
         return None
 
+    def resume(self, lane: str) -> bool:
+        """An item of `lane` that gave its slot back (`done`) takes one again, ahead of anything waiting: False while
+        every slot is taken."""
+        if self.running >= self.slots:
+            return False
+        self._lanes.setdefault(lane, _Lane(deque())).running += 1
+        self.running += 1
+        return True
+
     def done(self, lane: str) -> None:
         """An item of `lane` that `take` gave finished."""
         state = self._lanes.get(lane)

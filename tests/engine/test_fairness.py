@@ -75,3 +75,17 @@ def test_the_lane_is_the_account_the_events_name() -> None:
 def test_no_slots_is_refused() -> None:
     with pytest.raises(ValueError):
         FairQueue(slots=0)
+
+
+def test_a_resting_item_takes_a_slot_again_only_when_one_is_free() -> None:
+    queue: FairQueue[str] = FairQueue(slots=2)
+    for index in range(3):
+        queue.put("a", str(index), f"item {index}")
+    assert queue.take() == ("a", "item 0")
+    queue.done("a")  # item 0 rests: its slot serves item 1 and item 2
+    assert queue.take() == ("a", "item 1")
+    assert queue.take() == ("a", "item 2")
+    assert not queue.resume("a")  # item 0 back from its rest: no slot until one finishes
+    queue.done("a")
+    assert queue.resume("a")
+    assert queue.running == 2
