@@ -65,7 +65,6 @@ class Worker:
         self.metrics = metrics
         self.name = name
         self.gate = gate  # the engine's: closed on stop, so no turn starts and running ones are waited for
-        self._concurrency = concurrency
         self._read_ahead = read_ahead
         self._waiting: FairQueue[Delivery] = FairQueue(concurrency)
         self._room = asyncio.Event()  # set when a running delivery finished (a slot and read-ahead room freed)
