@@ -58,10 +58,10 @@ async def post_all(session: aiohttp.ClientSession, base: str, graph: TimedGraph,
             await asyncio.sleep(0.2)
 
     await asyncio.gather(*(post(raw, headers) for raw, headers in bodies))
-    deadline = started + 120
+    deadline = started + 300  # a loaded machine, and the profiled window, are slow
     while not all(psid in graph.arrived for psid in psids):
         if time.perf_counter() > deadline:
-            raise SystemExit(f"{sum(p not in graph.arrived for p in psids)} of {len(psids)} unanswered after 120 s")
+            raise SystemExit(f"{sum(p not in graph.arrived for p in psids)} of {len(psids)} unanswered after 300 s")
         await asyncio.sleep(0.01)
     return time.perf_counter() - started
 
