@@ -10,7 +10,7 @@ responder, sends to the bench's fake Graph.
 The soak posts `--rate` messages a second from a rotating set of 300 customers, with 20 live pages open, for
 `--soak` seconds (1800 for the half-hour soak), sampling every 5 s: both processes' RSS and file descriptors,
 Redis's key count and memory, and the length of the inbound and dead-letter streams. A figure "grows" when the
-last third of the soak averages more than its middle third by over 10% (RSS) or by any amount beyond a small
+last third of the soak averages more than its middle third by over 5% (RSS) or by any amount beyond a small
 allowance (descriptors, keys, stream length).
 """
 
@@ -116,7 +116,7 @@ async def sample(redis: aioredis.Redis, web: int, worker: int) -> dict[str, floa
 def grows(name: str, middle: list[float], last: list[float]) -> bool:
     before, after = statistics.mean(middle), statistics.mean(last)
     if name.endswith("_mb"):
-        return after > before * 1.10
+        return after > before * 1.05
     return after > before + max(5.0, before * 0.05)
 
 
