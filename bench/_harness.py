@@ -18,18 +18,20 @@ A module without `rows` is left out of the table and named under it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -282,3 +284,95 @@ def quiet_logs() -> ErrorCount:
     root.handlers[:] = [counter]
     root.setLevel(logging.ERROR)
     return counter
+
+
+@contextmanager
+def code_tree(ref: str | None) -> Iterator[Path]:
+    """The project's code at git `ref` (a commit, tag or branch), exported to a temporary folder; None: this tree.
+    A bench runs the worker of an older commit from there, to measure before and after in the same run."""
+    if not ref:
+        yield ROOT
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-tree-") as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        yield Path(tmp)
+
+
+@dataclass
+class ProbedWorker:
+    """A `python -m bot worker` process run through `bench/_worker_probe.py`, from the code in `tree`."""
+
+    process: subprocess.Popen[bytes]
+    out: Path
+
+    @classmethod
+    def start(cls, settings: Settings, tree: Path, out: Path, **env: str) -> ProbedWorker:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "_worker_probe.py"), str(out)],
+            cwd=tree,
+            env=platform_env(settings, **{"LOG_LEVEL": "WARNING", **env}),
+            stdin=subprocess.DEVNULL,
+        )
+        return cls(process, out)
+
+    def open_window(self, *, profiled: bool = False) -> None:
+        self.out.with_suffix(".json").unlink(missing_ok=True)
+        self.process.send_signal(signal.SIGRTMIN if profiled else signal.SIGUSR1)
+
+    async def close_window(self) -> dict[str, Any]:
+        """What the worker measured since `open_window`: cpu_s, rss_kb, max_rss_kb, open_fds, mongo, redis."""
+        self.process.send_signal(signal.SIGUSR2)
+        report = self.out.with_suffix(".json")
+        for _ in range(200):
+            if report.exists():
+                return dict(json.loads(report.read_text()))
+            await asyncio.sleep(0.05)
+        raise SystemExit("the worker wrote no measurement")
+
+    def rss_kb(self) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def by_package(pstats_file: Path) -> list[tuple[str, float]]:
+    """A cProfile's own time (each function's time without its callees) summed by the package it lives in, largest
+    first (a C function counts for the package that called it): our folders by name (`bot/inbound`), a library by its top-level package, the standard library by module."""
+    import pstats
+
+    totals: dict[str, float] = {}
+    stats = pstats.Stats(str(pstats_file)).stats  # type: ignore[attr-defined]
+    for (filename, _, function), (_, _, own_s, _, callers) in stats.items():
+        if filename == "~" and ("run_until_complete" in function or "run_forever" in function):
+            continue  # the event loop's run: mostly waiting for I/O, which is not CPU
+        if filename == "~" and callers:
+            # A C function (a socket's send, json's decoder, pydantic-core's validator) counts for who called it.
+            for (caller_file, _, _), caller_timing in callers.items():
+                key = _package_of(caller_file)
+                totals[key] = totals.get(key, 0.0) + caller_timing[2]
+            continue
+        key = _package_of(filename)
+        totals[key] = totals.get(key, 0.0) + own_s
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def _package_of(filename: str) -> str:
+    if filename == "~":
+        return "C functions called from C"
+    parts = Path(filename).parts
+    if "site-packages" in parts:
+        rest = parts[parts.index("site-packages") + 1 :]
+        return rest[0].removesuffix(".py") if rest else "site-packages"
+    for index, part in enumerate(parts):
+        if part in ("bot", "channels", "knowledge", "dashboard") and index + 1 < len(parts):
+            inner = parts[index + 1]
+            return part if inner.endswith(".py") else f"{part}/{inner}"
+    if "python3" in "".join(parts) or "lib" in parts:
+        return "stdlib:" + (parts[-2] if parts[-1] == "__init__.py" else Path(parts[-1]).stem)
+    return "other"

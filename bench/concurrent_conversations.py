@@ -4,8 +4,13 @@ run, at the former pacing of 20 sends/s per page.
 
 The model is the local fake of Groq's chat API (tests/fakes/groq_server.py), answering with a valid tool call
 after 0.5 s. `--pages N` spreads the customers over N pages; `--in-process` runs the worker on the bench's loop.
+The single conversation is measured after a first one that warms the worker up (language models, pools).
 
-    python bench/concurrent_conversations.py        (target: all 200 answered within 3 s)
+`--against COMMIT` also runs that commit's worker (its code exported with `git archive`; the web side and the
+fakes are this tree's), alternating with this tree's `--rounds` times, Meta's pacing only: before and after in
+the same run.
+
+    python bench/concurrent_conversations.py        (target: all 200 answered within 2.5 x one conversation)
 """
 
 from __future__ import annotations
@@ -75,10 +80,11 @@ async def answer_all(session: aiohttp.ClientSession, base: str, graph: TimedGrap
 SEPARATE_WORKER = "--in-process" not in sys.argv
 
 
-def start_worker(settings, page_limit: int | None) -> subprocess.Popen[bytes]:
-    """`python -m bot worker`; with `page_limit`, its pacing of a page's text sends set to that many a second."""
+def start_worker(settings, page_limit: int | None, tree: str = "") -> subprocess.Popen[bytes]:
+    """`python -m bot worker` (of the code in `tree`, this one's by default); with `page_limit`, its pacing of a
+    page's text sends set to that many a second."""
     env = platform_env(settings, LOG_LEVEL="WARNING")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = tree or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     command = ["-m", "bot", "worker"]
     if page_limit:
         command = [
@@ -112,7 +118,7 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
     worker.wait(timeout=30)
 
 
-async def run(servers, groq_url: str, page_limit: int | None) -> tuple[float, float, int, TimedGraph]:
+async def run(servers, groq_url: str, page_limit: int | None, tree: str = "") -> tuple[float, float, int, TimedGraph]:
     """(one conversation alone, all at once, webhooks refused) with the page's sends paced at `page_limit` a second
     (None: Meta's documented limit)."""
     async with AsyncExitStack() as stack:
@@ -124,11 +130,12 @@ async def run(servers, groq_url: str, page_limit: int | None) -> tuple[float, fl
         # As deployed by the Procfile: the web process takes webhooks, a `python -m bot worker` process answers.
         base = await serve(create_app(settings, run_worker=not SEPARATE_WORKER), stack)
         if SEPARATE_WORKER:
-            worker = start_worker(settings, page_limit)
+            worker = start_worker(settings, page_limit, tree)
             stack.callback(stop_worker, worker)
             await asyncio.sleep(3)  # let the worker start, so the baseline measures a conversation, not a start-up
         session = await stack.enter_async_context(aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)))
         await seed_tenant(session, base, PAGES)
+        await answer_all(session, base, graph, ["PSID_WARM"])
         single, _ = await answer_all(session, base, graph, ["PSID_SOLO"])
         many, refused = await answer_all(session, base, graph, [f"PSID{i:06d}" for i in range(CONVERSATIONS)])
         return single, many, refused, graph
@@ -137,14 +144,14 @@ async def run(servers, groq_url: str, page_limit: int | None) -> tuple[float, fl
 async def main() -> None:
     errors = quiet_logs()
     groq = FakeGroq()
-    groq.script(
-        *(
-            slow(MODEL_SECONDS, tool_answer({"reply": REPLY, "facts_used": ["Yoga Pass"]}))
-            for _ in range(2 * (CONVERSATIONS + 10))
-        )
-    )
+    groq.responder = lambda _body: slow(MODEL_SECONDS, tool_answer({"reply": REPLY, "facts_used": ["Yoga Pass"]}))
+    against = sys.argv[sys.argv.index("--against") + 1] if "--against" in sys.argv else ""
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 2
     async with embedded_servers() as servers, AsyncExitStack() as stack:
         groq_url = await serve(groq.app(), stack)
+        if against:
+            await before_and_after(servers, groq_url, against, rounds)
+            return
         former = await run(servers, groq_url, FORMER_PACE)
         metas = await run(servers, groq_url, None)
 
@@ -171,6 +178,24 @@ async def main() -> None:
     print(f"replies written by the model : {from_model} of {CONVERSATIONS + 1} (others fell back to the offline responder)")
     print(f"model calls received         : {len(groq.requests)}")
     print(f"sample reply                 : {graph.fake.texts()[-1][:100]!r}")
+
+
+async def before_and_after(servers, groq_url: str, against: str, rounds: int) -> None:
+    from _harness import code_tree
+
+    figures: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
+    with code_tree(against) as before, code_tree(None) as after:
+        for _ in range(rounds):
+            for label, tree in (("before", before), ("after", after)):
+                single, many, _, _ = await run(servers, groq_url, None, str(tree))
+                figures[label].append((single, many))
+    print(
+        f"{CONVERSATIONS} conversations at once on {len(PAGES)} page(s), model {MODEL_SECONDS * 1000:.0f} ms a call, one worker process"
+    )
+    for label, runs in figures.items():
+        name = f"before ({against})" if label == "before" else "after (this tree)"
+        shown = ", ".join(f"{many:.2f} s / {single:.2f} s = {many / single:.2f}x" for single, many in runs)
+        print(f"{name:<22}: {shown}  (all at once / one conversation)")
 
 
 def pacing_limit() -> int:

@@ -1,17 +1,21 @@
 """What is failing for a business right now, as every owner page shows it (the banner and the count) and as the
 alert emails say it: customers whose reply did not go out, channels whose sends fail, and CRM webhooks paused
-after a day of failed deliveries.
+after a day of failed deliveries. Pages also say when replies wait their turn because many of the business's
+customers wrote at once (not a problem to fix: no count).
 
-Three small indexed reads per page: a count of failed conversations, the business's channels and its paused webhooks.
+Three small indexed reads per page: a count of failed conversations, the business's channels and its paused webhooks
+(and one Redis read of the workers' published backlog).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import redis.asyncio as aioredis
 from yarl import URL
 
 from bot.conversations.undelivered import count_failed
+from bot.inbound.stream import waiting_in_lanes
 from bot.outbound_webhooks.endpoints import paused_endpoints
 from channels.accounts import ChannelAccount, list_accounts
 from channels.registry import channel_for_platform
@@ -43,6 +47,7 @@ class Trouble:
     channels: list[TroubledChannel] = field(default_factory=list)
     # The host names of the business's paused webhooks.
     paused_webhooks: list[str] = field(default_factory=list)
+    queued: int = 0  # customers' messages waiting in the workers behind a burst of this business's own
 
     @property
     def count(self) -> int:
@@ -70,6 +75,19 @@ class Trouble:
             lines.append(said.format(host=host))
         return lines
 
+    def queued_line(self) -> str:
+        """Why replies are slower right now, and that none is lost."""
+        said = ngettext(
+            "{count} customer message is waiting for its reply.",
+            "{count} customer messages are waiting for their replies.",
+            self.queued,
+        )
+        why = gettext(
+            "Many of your customers wrote at once, so their replies go out in turn while other businesses are "
+            "answered too. Every message will be answered; nothing is lost."
+        )
+        return f"{said.format(count=self.queued)} {why}"
+
 
 def troubled(account: ChannelAccount) -> TroubledChannel | None:
     health = account.health
@@ -80,8 +98,10 @@ def troubled(account: ChannelAccount) -> TroubledChannel | None:
     )
 
 
-async def owner_trouble(db: Db, tenant_id: str) -> Trouble:
+async def owner_trouble(db: Db, tenant_id: str, redis: aioredis.Redis | None = None) -> Trouble:
+    """With `redis`, also the business's messages queued behind its own burst (pages show it; emails do not)."""
     accounts = await list_accounts(db, tenant_id)
     channels = [found for account in accounts if (found := troubled(account)) is not None]
     paused = [URL(e.url).host or e.url for e in await paused_endpoints(db, tenant_id=tenant_id)]
-    return Trouble(unanswered=await count_failed(db, tenant_id), channels=channels, paused_webhooks=paused)
+    queued = await waiting_in_lanes(redis, {f"{a.platform}:{a.account_id}" for a in accounts}) if redis and accounts else 0
+    return Trouble(unanswered=await count_failed(db, tenant_id), channels=channels, paused_webhooks=paused, queued=queued)

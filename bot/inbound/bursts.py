@@ -16,7 +16,7 @@ from bot.conversations.bot_settings import BotSettings
 from bot.conversations.records import Conversation
 from bot.conversations.turns import TurnRunner
 from bot.inbound.arrival_order import current_body_key, next_unfinished_after, order_key, wait_for_earlier
-from bot.inbound.draining import TurnGate
+from bot.inbound.draining import TurnGate, resting
 from bot.inbound.locks import conversation_lock
 from channels.accounts import ChannelAccount
 
@@ -51,7 +51,8 @@ class BurstAnswerer:
             key = f"debounce:{conversation.id}"
             token = f"{time.time_ns()}"
             await self._redis.set(key, token, px=self._debounce_ms + 60_000)
-            await asyncio.sleep(self._debounce_ms / 1000)
+            async with resting():  # the worker's slot answers someone else meanwhile
+                await asyncio.sleep(self._debounce_ms / 1000)
             if await self._redis.get(key) != token:
                 return  # a later message of this burst answers the whole turn
         answer_before_ms = None

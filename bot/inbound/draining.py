@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, nullcontext
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -21,6 +21,15 @@ T = TypeVar("T")
 
 # The stream entry whose handling is running (set by the worker): a turn knows the delivery it answers.
 current_delivery: ContextVar[str] = ContextVar("current_delivery", default="")
+# How a delivery gives its worker slot back while it only waits (a burst's debounce window), and takes one again
+# before it goes on (set by the worker; None: nothing to give back).
+resting_slot: ContextVar[Callable[[], AbstractAsyncContextManager[None]] | None] = ContextVar("resting_slot", default=None)
+
+
+def resting() -> AbstractAsyncContextManager[None]:
+    """Around a wait that needs no CPU nor store: the delivery's worker slot serves another meanwhile."""
+    rest = resting_slot.get()
+    return rest() if rest is not None else nullcontext()
 
 
 class ShuttingDown(Exception):

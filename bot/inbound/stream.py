@@ -36,6 +36,12 @@ DEADLETTER = "deadletter"
 ATTEMPTS = "inbound:attempts"
 LAST_ERRORS = "inbound:errors"
 BODY_PREFIX = "inbound:body:"
+# Lanes (accounts) whose deliveries wait in a worker behind their own burst: field `lane|worker`, value
+# `count unix_ms`. The whole hash expires when no worker has published for a while.
+BACKLOG = "inbound:backlog"
+BACKLOG_TTL_S = 30
+# A published count older than this is a worker that stopped publishing (stopped, or killed).
+BACKLOG_STALE_MS = 15_000
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,24 @@ class InboundStream:
         """Reset the entry's idle time, so a delivery still being handled is not claimed by another worker."""
         await self.redis.xclaim(self.stream, self.group, consumer, min_idle_time=0, message_ids=[delivery.entry_id], justid=True)
 
+    async def keep_all_claimed(self, consumer: str, entry_ids: list[str], *, chunk: int = 1000) -> None:
+        """`keep_claimed` for many entries (those read and waiting for a slot), a few round trips in all."""
+        for start in range(0, len(entry_ids), chunk):
+            ids: list[Any] = entry_ids[start : start + chunk]
+            await self.redis.xclaim(self.stream, self.group, consumer, min_idle_time=0, message_ids=ids, justid=True)
+
+    async def publish_backlog(self, consumer: str, waiting: dict[str, int], *, gone: set[str]) -> None:
+        """This worker's deliveries waiting per lane (only lanes with a backlog); `gone`: lanes it published before
+        that have none now."""
+        now_ms = int(time.time() * 1000)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            if gone:
+                pipe.hdel(BACKLOG, *(f"{lane}|{consumer}" for lane in gone))
+            if waiting:
+                pipe.hset(BACKLOG, mapping={f"{lane}|{consumer}": f"{count} {now_ms}" for lane, count in waiting.items()})
+                pipe.expire(BACKLOG, BACKLOG_TTL_S)
+            await pipe.execute()
+
     async def start_attempt(self, delivery: Delivery) -> int:
         """Count one more processing attempt of an entry; the count outlives a crash."""
         return int(await self.redis.hincrby(ATTEMPTS, delivery.entry_id, 1))
@@ -248,6 +272,23 @@ class InboundStream:
     async def pending_count(self) -> int:
         info = await self.redis.xpending(self.stream, self.group)
         return int(info.get("pending", 0) if isinstance(info, dict) else info[0])
+
+
+async def waiting_in_lanes(redis: aioredis.Redis, lanes: set[str]) -> int:
+    """Deliveries of these lanes (`platform:account_id`) waiting in workers behind their own burst, as the workers
+    last published (0 when none has a backlog). Counts of workers that stopped publishing are dropped."""
+    fields = cast(dict[str, str], await redis.hgetall(BACKLOG))
+    now_ms, total, stale = int(time.time() * 1000), 0, []
+    for field, value in fields.items():
+        lane, _, _ = field.rpartition("|")
+        count, _, at_ms = value.partition(" ")
+        if not count.isdigit() or not at_ms.isdigit() or now_ms - int(at_ms) > BACKLOG_STALE_MS:
+            stale.append(field)
+        elif lane in lanes:
+            total += int(count)
+    if stale:
+        await redis.hdel(BACKLOG, *stale)
+    return total
 
 
 async def compact_log(redis: aioredis.Redis) -> bool:

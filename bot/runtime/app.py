@@ -20,7 +20,7 @@ from bot.inbound.stream import InboundStream
 from bot.inbound.worker import Worker
 from bot.log_context import request_id_var, tenant_id_var
 from bot.runtime.embedded import EmbeddedServer
-from bot.runtime.engine import build_engine
+from bot.runtime.engine import build_engine, close_model
 from bot.runtime.follow_up_loop import follow_ups_running
 from bot.runtime.host import ENGINE, INBOUND, SERVICES, SETTINGS, STARTUP_LINES, Extension, StartupLines
 from bot.runtime.housekeeping import chores_running
@@ -112,7 +112,10 @@ def create_app(
             await inbound.ensure_group()
             app[INBOUND] = inbound
             log.info("platform ready", extra={"seconds": round(time.monotonic() - started, 3)})
-            yield
+            try:
+                yield
+            finally:
+                await close_model(app[ENGINE])
 
     async def worker_ctx(app: web.Application) -> AsyncIterator[None]:
         worker = Worker(
@@ -121,6 +124,8 @@ def create_app(
             app[SERVICES].metrics,
             name=f"serve-{uuid.uuid4().hex[:6]}",
             gate=app[ENGINE].gate,
+            concurrency=settings.worker_concurrency,
+            read_ahead=settings.worker_read_ahead,
         )
         async with chores_running(app[SERVICES]):
             # Language models load in a thread while the worker starts: the first customer does not wait for them.

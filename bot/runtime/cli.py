@@ -99,7 +99,7 @@ async def _serve(settings: Settings, host: str, port: int, *, demo: bool, owner_
 async def _worker(settings: Settings) -> None:
     from bot.inbound.stream import InboundStream
     from bot.inbound.worker import Worker
-    from bot.runtime.engine import build_engine
+    from bot.runtime.engine import build_engine, close_model
     from bot.runtime.follow_up_loop import follow_ups_running
     from bot.runtime.housekeeping import chores_running
     from bot.runtime.services import open_services
@@ -113,6 +113,8 @@ async def _worker(settings: Settings) -> None:
             services.metrics,
             name=f"worker-{uuid.uuid4().hex[:6]}",
             gate=engine.gate,
+            concurrency=settings.worker_concurrency,
+            read_ahead=settings.worker_read_ahead,
         )
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -123,6 +125,7 @@ async def _worker(settings: Settings) -> None:
             async with follow_ups_running(services, engine, after=warming):
                 await worker.run()
             await warming
+        await close_model(engine)
 
 
 async def _deadletters(settings: Settings, replay: str) -> None:
@@ -148,17 +151,17 @@ async def _eval(settings: Settings, tenant_id: str, *, with_model: bool) -> int:
         print("--model needs GROQ_API_KEY", file=sys.stderr)
         return 2
     async with open_services(settings) as services:
+        model = chat_model(settings) if with_model else None
         try:
             report = await evaluate_tenant(
-                services.db,
-                services.knowledge,
-                tenant_id,
-                model=chat_model(settings) if with_model else None,
-                timeout_s=settings.groq_timeout_s,
+                services.db, services.knowledge, tenant_id, model=model, timeout_s=settings.groq_timeout_s
             )
         except UnknownTenant:
             print(f"unknown tenant {tenant_id}: it has no profile, campaign or document", file=sys.stderr)
             return 2
+        finally:
+            if model is not None:
+                await model.aclose()
         print_report(report)
         return 0 if report.cases else 1
 

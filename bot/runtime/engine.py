@@ -49,6 +49,12 @@ def transcriber(settings: Settings) -> GroqTranscriber | None:
     )
 
 
+async def close_model(engine: Engine) -> None:
+    """Close the model's connections (the process is stopping)."""
+    if engine.model is not None:
+        await engine.model.aclose()
+
+
 def build_engine(services: Services, *, report_wait_s: float = REPORT_WAIT_S) -> Engine:
     """`report_wait_s`: how long a send that went unanswered waits for Meta's echo or status before it is made again."""
     s = services

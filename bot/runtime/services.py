@@ -38,7 +38,8 @@ from knowledge.retrieval import KnowledgeIndex
 
 log = logging.getLogger(__name__)
 
-# The worker runs up to 256 deliveries at once; the web side needs a few more.
+# The worker runs up to WORKER_CONCURRENCY deliveries at once (64 by default; each may take a few connections
+# while others rest in their debounce window); the web side needs a few more.
 REDIS_CONNECTIONS = 400
 # A Redis restarted with a large append-only file answers LOADING until it has read it all.
 REDIS_LOADING_WAIT_S = 300.0

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
     reply_debounce_ms: int = Field(default=1500, ge=0, le=60_000)
+    # Deliveries one worker handles at once (shared equally among the accounts with work: a page, an Instagram
+    # account, a WhatsApp number), and how many it reads ahead of its free slots (see bot/inbound/worker.py).
+    worker_concurrency: int = Field(default=64, ge=1, le=4096)
+    worker_read_ahead: int = Field(default=5000, ge=1, le=100_000)
     # Messages (customers' and replies' text) older than this many days are purged; 0 keeps them.
     message_retention_days: int = Field(default=0, ge=0, le=36_500)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")

@@ -15,7 +15,7 @@ from babel.numbers import format_currency, format_decimal
 
 from bot.conversations.bot_settings import get_bot_settings
 from channels.registry import all_channels
-from dashboard.context import db_of
+from dashboard.context import db_of, redis_of
 from dashboard.errors import Handler
 from dashboard.headers import CONTENT_SECURITY_POLICY
 from dashboard.i18n import N_, current_language, gettext
@@ -127,7 +127,7 @@ async def frame(request: web.Request, session: Session, active: str) -> dict[str
     role = role_of(request)
     can = can_open(role)
     return {
-        "trouble": await owner_trouble(db, session.tenant_id),
+        "trouble": await owner_trouble(db, session.tenant_id, redis_of(request)),
         "business_name": tenant.name if tenant else "",
         "demo": bool(tenant and tenant.settings.get("demo")),
         "csrf_token": session.csrf_token,

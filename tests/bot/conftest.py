@@ -16,5 +16,7 @@ async def fake_groq(aiohttp_server) -> FakeGroq:
 
 
 @pytest.fixture
-def chat_model(fake_groq: FakeGroq):
-    return build_chat_model("test-groq-key", MODEL_NAME, fake_groq.url, 2.0)
+async def chat_model(fake_groq: FakeGroq):
+    model = build_chat_model("test-groq-key", MODEL_NAME, fake_groq.url, 2.0)
+    yield model
+    await model.aclose()

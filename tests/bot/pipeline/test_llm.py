@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from langchain_core.messages import HumanMessage, SystemMessage
 
 from bot.pipeline.classify import classify_turn
 from bot.pipeline.llm import ModelUnavailable, cost_usd, llm_reply
@@ -190,3 +191,48 @@ def test_the_key_is_not_in_the_models_repr() -> None:
     model = build_chat_model("gsk_secret_value_123", MODEL_NAME, "", 1.0)
     assert "gsk_secret_value_123" not in repr(model)
     assert model.groq_api_base is None
+
+
+async def test_the_request_is_the_one_langchain_groq_sends_through_the_groq_sdk(fake_groq: FakeGroq, chat_model) -> None:
+    """The platform posts the request itself (lighter than the SDK's request path): same body, same key."""
+    from langchain_groq import ChatGroq
+
+    from bot.pipeline.llm import ReplyDraft
+    from bot.pipeline.prompts import TOOL_NAME
+    from bot.pipeline.reading import READING_MAX_TOKENS, READING_TOOL, MessageReading
+
+    messages = [SystemMessage(content="You sell yoga passes."), HumanMessage(content="how much is the pass?")]
+    sdk = ChatGroq(  # type: ignore[call-arg]
+        model=MODEL_NAME,
+        api_key="test-groq-key",
+        base_url=fake_groq.url,
+        timeout=2.0,
+        max_retries=0,
+        temperature=0.3,
+        max_tokens=500,
+    )
+    for ours, theirs, tool in (
+        (chat_model.reply_runnable, sdk.bind_tools([ReplyDraft], tool_choice=TOOL_NAME), TOOL_NAME),
+        (
+            chat_model.reading_runnable,
+            sdk.bind_tools([MessageReading], tool_choice=READING_TOOL, max_tokens=READING_MAX_TOKENS, temperature=0),
+            READING_TOOL,
+        ),
+    ):
+        arguments = {"reply": "It is $49.", "facts_used": ["Yoga Pass"]}
+        fake_groq.reader = lambda _body: tool_answer({"language": "en"})
+        fake_groq.script(tool_answer(arguments), tool_answer(arguments))
+        answered = [await ours.ainvoke(messages), await theirs.ainvoke(messages)]
+        sent = (fake_groq.requests if tool == TOOL_NAME else fake_groq.reading_requests)[-2:]
+        assert sent[0].body == sent[1].body
+        assert sent[0].authorization == sent[1].authorization == "Bearer test-groq-key"
+        assert answered[0].tool_calls[0]["name"] == answered[1].tool_calls[0]["name"] == tool
+        assert answered[0].tool_calls[0]["args"] == answered[1].tool_calls[0]["args"]
+        assert answered[0].usage_metadata == answered[1].usage_metadata
+
+
+async def test_an_error_status_names_its_status(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.script(rate_limited())
+    with pytest.raises(Exception) as raised:
+        await chat_model.reply_runnable.ainvoke([HumanMessage(content="hi")])
+    assert getattr(raised.value, "status_code", None) == 429
