@@ -20,6 +20,7 @@ from dashboard.pages.access import owner_session, posted_form
 from dashboard.pages.forms import FormData, FormState, lines_of, nest, text_of
 from dashboard.pages.frame import Translated, not_found_page, render, see_other
 from dashboard.pages.numbers import PERIOD_DAYS, safe_report, today
+from dashboard.pages.whatsapp_templates import offered_templates
 from dashboard.schemas import CampaignStatusIn
 from knowledge.campaigns import get_campaign, list_campaigns
 from knowledge.domain_errors import NotFound
@@ -288,6 +289,7 @@ async def _form_page(request: web.Request, state: FormState, campaign_id: str = 
         "comment_choices": [(value, gettext(label)) for value, label in COMMENT_OPTIONS],
         "follow_up_choices": [(value, gettext(label)) for value, label in FOLLOW_UP_OPTIONS],
         "follow_up_slots": range(FOLLOW_UP_SLOTS),
+        "wa_templates": await offered_templates(request, session.tenant_id),
         "currencies": currency_options(),
         "periods": billing_periods(),
         "custom_period_max": CUSTOM_PERIOD_MAX,

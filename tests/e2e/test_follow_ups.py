@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -278,7 +279,8 @@ async def test_two_workers_send_a_due_nudge_once(aiohttp_client, graph, make_set
 async def test_the_templates_of_a_whatsapp_number_are_read_from_meta(aiohttp_client, graph, make_settings, redis):  # noqa: ARG001 # requested for what it sets up
     fake, url = graph
     client = await aiohttp_client(create_app(make_settings(graph_api_url=url), run_worker=False))
-    tenant = await seeded_tenant(client)
+    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
+    tenant = await seeded_tenant(client, email=email)
     number = await connect_channel(client, tenant, "whatsapp", WA_PHONE_ID)
     channels = await (await client.get("/api/channels", headers=tenant.headers)).json()
     page = next(c for c in channels["channels"] if c["platform"] == "facebook")
@@ -302,6 +304,16 @@ async def test_the_templates_of_a_whatsapp_number_are_read_from_meta(aiohttp_cli
     assert body["templates"][0]["parameters"] == 2
     again = await client.get(f"/api/channels/{number['id']}/templates", headers=tenant.headers)
     assert again.status == 200, "the business account is remembered"
+    # The campaign form offers the approved ones by name and language, with their text to map the parameters.
+    await page_login(client, email)
+    form = await (await client.get("/campaigns/new")).text()
+    assert '<option value="yoga_followup">' in form and "draft_one" not in form
+    assert 'list="wa-template-names"' in form and '<option value="en_US">' in form
+    assert "Hi {{1}}, still thinking about {{2}}?" in form
+    listed = fake.templates.pop(WABA_ID)  # Meta refuses the listing now
+    form = await (await client.get("/campaigns/new")).text()
+    fake.templates[WABA_ID] = listed
+    assert 'name="follow_ups.0.template.name"' in form and "wa-template-names" not in form, "typed by hand"
     response = await client.get(f"/api/channels/{page['id']}/templates", headers=tenant.headers)
     assert response.status == 409
     response = await client.get(f"/api/channels/{number['id']}/templates?waba_id=123", headers=tenant.headers)
