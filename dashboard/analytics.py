@@ -81,6 +81,9 @@ class Figures(TypedDict):
     leo_input_tokens: int
     leo_output_tokens: int
     leo_blocks: int
+    follow_ups_sent: int
+    follow_up_replies: int
+    follow_up_sales: int
     intent_greeting: int
     intent_product_question: int
     intent_price_question: int
