@@ -126,7 +126,8 @@ class FakeGraph:
             if name in self.template_refusals:
                 return error(self.template_refusals[name], f"(#{self.template_refusals[name]}) Template refused")
             return None
-        recipient = body.get("to") or (body.get("recipient") or {}).get("id", "")
+        named = body.get("recipient")  # a page's recipient object, or a WhatsApp user id as a string
+        recipient = body.get("to") or (named.get("id", "") if isinstance(named, dict) else named or "")
         if recipient not in self.outside_window:
             return None
         if "messaging_product" in body:
