@@ -216,7 +216,7 @@ class Worker:
         """Deliveries waiting for a slot stay this worker's (no other claims them as stale), and lanes with a
         backlog are published for their owners."""
         interval = self.inbound.claim_idle_ms / 3000
-        while True:
+        while not self._stopping.is_set():  # not only the cancellation: see `_keep_claimed`
             await asyncio.sleep(min(interval, 2.0))
             try:
                 await self.inbound.keep_all_claimed(self.name, list(self._waiting.waiting_ids()))
@@ -227,10 +227,16 @@ class Worker:
             except Exception:  # noqa: BLE001 # a missed refresh only risks a second handler, which idempotency absorbs
                 log.warning("could not refresh the waiting deliveries' claims", extra={"worker": self.name})
 
-    async def _keep_claimed(self, delivery: Delivery) -> None:
+    async def _keep_claimed(self, delivery: Delivery, handled: asyncio.Event) -> None:
+        """Refresh the delivery's claim until it is handled. The event, not only the task's cancellation, ends the
+        loop: a cancellation that lands inside the Redis client's call can be swallowed there, and a keeper that
+        went on would hold a failed delivery forever, never retried nor given up."""
         interval = self.inbound.claim_idle_ms / 3000
-        while True:
-            await asyncio.sleep(interval)
+        while not handled.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(handled.wait(), interval)
+            if handled.is_set():
+                return
             try:
                 await self.inbound.keep_claimed(self.name, delivery)
             except Exception:  # noqa: BLE001 # a missed refresh only risks a second handler, which idempotency absorbs
@@ -243,7 +249,8 @@ class Worker:
         current_delivery.set(delivery.entry_id)
         current_body_key.set(delivery.body_key)
         resting_slot.set(lambda: self._resting(delivery.entry_id))
-        keeper = asyncio.create_task(self._keep_claimed(delivery))
+        handled = asyncio.Event()
+        keeper = asyncio.create_task(self._keep_claimed(delivery, handled))
         counted = False
         try:
             attempts = await ride_out(
@@ -300,6 +307,7 @@ class Worker:
             except Exception:  # noqa: BLE001 # the store is away too: the delivery is retried all the same
                 log.warning("could not record a delivery's error", extra={"entry_id": delivery.entry_id})
         finally:
+            handled.set()
             keeper.cancel()
             self._in_flight.discard(delivery.entry_id)
 
