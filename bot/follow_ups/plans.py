@@ -127,15 +127,7 @@ async def note_sent(db: Db, conversation: Conversation, *, at: datetime, timezon
             "$max": {"last_message_at_ms": to_ms(at)},  # the inbox sorts it by its newest message
         },
     )
-    await bump_daily(
-        db,
-        conversation.tenant_id,
-        day=day_of(at, zone_of(timezone)),
-        platform=conversation.platform,
-        campaign_id=conversation.campaign_id,
-        follow_ups_sent=1,
-        messages_out=1,
-    )
+    await _count(db, conversation, at, timezone, follow_ups_sent=1, messages_out=1)
 
 
 async def note_customer_wrote(db: Db, conversation: Conversation, *, at: datetime, timezone: str) -> None:
@@ -150,14 +142,7 @@ async def note_customer_wrote(db: Db, conversation: Conversation, *, at: datetim
         {"$set": {"follow_up_answered": True}},
     )
     if result.modified_count == 1:
-        await bump_daily(
-            db,
-            conversation.tenant_id,
-            day=day_of(at, zone_of(timezone)),
-            platform=conversation.platform,
-            campaign_id=conversation.campaign_id,
-            follow_up_replies=1,
-        )
+        await _count(db, conversation, at, timezone, follow_up_replies=1)
 
 
 async def note_sale(db: Db, conversation: Conversation, *, at: datetime, timezone: str) -> None:
@@ -165,11 +150,16 @@ async def note_sale(db: Db, conversation: Conversation, *, at: datetime, timezon
     is dropped (nothing is sent after a sale)."""
     await cancel(db, conversation.tenant_id, conversation.id)
     if conversation.follow_ups_sent and conversation.follow_up_sent_at is not None and conversation.follow_up_sent_at <= at:
-        await bump_daily(
-            db,
-            conversation.tenant_id,
-            day=day_of(at, zone_of(timezone)),
-            platform=conversation.platform,
-            campaign_id=conversation.campaign_id,
-            follow_up_sales=1,
-        )
+        await _count(db, conversation, at, timezone, follow_up_sales=1)
+
+
+async def _count(db: Db, conversation: Conversation, at: datetime, timezone: str, **counts: int) -> None:
+    """Add to the day's counters of the conversation's campaign and channel, the day as the business lives it."""
+    await bump_daily(
+        db,
+        conversation.tenant_id,
+        counts,
+        day=day_of(at, zone_of(timezone)),
+        platform=conversation.platform,
+        campaign_id=conversation.campaign_id,
+    )
