@@ -55,8 +55,16 @@ class DirectCall(Runnable[LanguageModelInput, AIMessage]):
         self.model = model
         self.kwargs = kwargs
 
-    def invoke(self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any) -> AIMessage:
-        raise NotImplementedError("the platform's model calls are asynchronous: use ainvoke")
+    def invoke(
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig | None = None,  # noqa: ARG002 # the Runnable interface; no callbacks run here
+        **kwargs: Any,
+    ) -> AIMessage:
+        """The same call from synchronous code (a script, a shell), through the groq SDK's own client: the
+        platform itself only awaits `ainvoke`."""
+        messages = self.model._convert_input(input).to_messages()
+        return _answer_of(self.model._generate(messages, **{**self.kwargs, **kwargs}))
 
     async def ainvoke(
         self,
@@ -65,11 +73,14 @@ class DirectCall(Runnable[LanguageModelInput, AIMessage]):
         **kwargs: Any,
     ) -> AIMessage:
         messages = self.model._convert_input(input).to_messages()
-        result = await self.model._agenerate(messages, **{**self.kwargs, **kwargs})
-        message = result.generations[0].message
-        if not isinstance(message, AIMessage):
-            raise ModelCallFailed(200, f"not a chat answer ({type(message).__name__})")
-        return message
+        return _answer_of(await self.model._agenerate(messages, **{**self.kwargs, **kwargs}))
+
+
+def _answer_of(result: ChatResult) -> AIMessage:
+    message = result.generations[0].message
+    if not isinstance(message, AIMessage):
+        raise ModelCallFailed(200, f"not a chat answer ({type(message).__name__})")
+    return message
 
 
 class SalesChatModel(ChatGroq):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -229,6 +231,17 @@ async def test_the_request_is_the_one_langchain_groq_sends_through_the_groq_sdk(
         assert answered[0].tool_calls[0]["name"] == answered[1].tool_calls[0]["name"] == tool
         assert answered[0].tool_calls[0]["args"] == answered[1].tool_calls[0]["args"]
         assert answered[0].usage_metadata == answered[1].usage_metadata
+
+
+async def test_a_synchronous_call_sends_the_same_request_through_the_sdk(fake_groq: FakeGroq, chat_model) -> None:
+    messages = [SystemMessage(content="You sell yoga passes."), HumanMessage(content="how much is the pass?")]
+    arguments = {"reply": "It is $49.", "facts_used": ["Yoga Pass"]}
+    fake_groq.script(tool_answer(arguments), tool_answer(arguments))
+    awaited = await chat_model.reply_runnable.ainvoke(messages)
+    called = await asyncio.to_thread(chat_model.reply_runnable.invoke, messages)  # the fake serves on this loop
+    first, second = fake_groq.requests[-2:]
+    assert first.body == second.body
+    assert called.tool_calls[0]["args"] == awaited.tool_calls[0]["args"] == arguments
 
 
 async def test_an_error_status_names_its_status(fake_groq: FakeGroq, chat_model) -> None:
