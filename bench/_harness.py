@@ -376,3 +376,17 @@ def _package_of(filename: str) -> str:
     if "python3" in "".join(parts) or "lib" in parts:
         return "stdlib:" + (parts[-2] if parts[-1] == "__init__.py" else Path(parts[-1]).stem)
     return "other"
+
+
+async def wait_listening(url: str) -> None:
+    """Until a process started for the bench answers `url` (any status below 500), for 30 s at most."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(300):
+            try:
+                async with session.get(url) as response:
+                    if response.status < 500:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")

@@ -21,7 +21,18 @@ from dataclasses import dataclass
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
-from _harness import ROOT, Servers, embedded_servers, expect_status, messenger_text, platform_env, seed_tenant, signed, spawn
+from _harness import (
+    ROOT,
+    Servers,
+    embedded_servers,
+    expect_status,
+    messenger_text,
+    platform_env,
+    seed_tenant,
+    signed,
+    spawn,
+    wait_listening,
+)
 
 from bot.runtime.embedded import free_port
 
@@ -67,19 +78,6 @@ class Processes:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-
-
-async def wait_listening(url: str) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(300):
-            try:
-                async with session.get(url) as response:
-                    if response.status < 500:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
 
 
 async def drive(url: str, bodies: list[tuple[bytes, dict[str, str]]]) -> float:

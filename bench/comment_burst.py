@@ -26,7 +26,7 @@ from typing import Any
 
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
-from _harness import CAMPAIGN, ROOT, embedded_servers, expect_status, percentile, platform_env, signed, spawn
+from _harness import CAMPAIGN, ROOT, embedded_servers, expect_status, percentile, platform_env, signed, spawn, wait_listening
 
 from bot.runtime.embedded import free_port
 from channels.messenger import MESSENGER
@@ -81,19 +81,6 @@ def feed_comment(page_id: str, n: int, tag: str) -> dict[str, Any]:
         "object": "page",
         "entry": [{"id": page_id, "time": int(time.time()), "changes": [{"field": "feed", "value": value}]}],
     }
-
-
-async def wait_listening(url: str) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(300):
-            try:
-                async with session.get(url) as response:
-                    if response.status < 500:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
 
 
 async def seed(session: aiohttp.ClientSession, base: str) -> None:
