@@ -27,6 +27,23 @@ class ConversationStatus(StrEnum):
 SILENT_STATUSES = frozenset({ConversationStatus.handoff, ConversationStatus.human, ConversationStatus.closed})
 
 
+class HandoffCause(StrEnum):
+    """Why the bot handed a conversation to a person, which decides whether it speaks while it waits for one."""
+
+    # The customer asked for a person, complained, or sent what the bot cannot hear: silence until a person answers.
+    person = "person"
+    # The bot could not answer a question: that question waits for a person, and the bot keeps answering the
+    # customer's other questions meanwhile, as a shop assistant does who has sent for the manager.
+    unanswered = "unanswered"
+
+
+def silent(status: ConversationStatus, cause: HandoffCause = HandoffCause.person) -> bool:
+    """Whether the bot says nothing in a conversation with this status (and, in `handoff`, this cause)."""
+    if status == ConversationStatus.handoff and cause == HandoffCause.unanswered:
+        return False
+    return status in SILENT_STATUSES
+
+
 class InboundState(StrEnum):
     pending = "pending"  # waiting for its turn
     answered = "answered"
@@ -96,6 +113,7 @@ class ConversationChanges(TypedDict, total=False):
     customer_id: str  # a WhatsApp customer who changed number, or now hides it (their business-scoped user id)
     customer_user_id: str | None
     status: ConversationStatus
+    handoff_cause: HandoffCause | None
     campaign_id: str | None
     last_customer_at: datetime | None
     paused_until: datetime | None
@@ -145,6 +163,8 @@ class Conversation(BaseModel):
     customer_user_id: str = ""
     customer_name: str = ""
     status: ConversationStatus = ConversationStatus.bot
+    # In `handoff`: why (stored by versions before it was: read as `person`, the silence they kept).
+    handoff_cause: HandoffCause = HandoffCause.person
     campaign_id: str = ""
     created_at: datetime
     last_message_at: datetime
@@ -195,7 +215,7 @@ class Conversation(BaseModel):
 
     @property
     def silent(self) -> bool:
-        return self.status in SILENT_STATUSES
+        return silent(self.status, self.handoff_cause)
 
 
 class Message(BaseModel):

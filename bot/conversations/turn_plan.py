@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.conversations.records import SILENT_STATUSES, ConversationStatus
+from bot.conversations.records import ConversationStatus, HandoffCause, silent
 from bot.pipeline.types import Intent, TurnResult
 
 # Intents that mean the customer is unhappy; a conversation with one counts once as a complaint.
@@ -34,9 +34,9 @@ class TurnPlan:
     resume_bot: bool = False
 
 
-def person_has_it(status: ConversationStatus) -> bool:
+def person_has_it(status: ConversationStatus, cause: HandoffCause = HandoffCause.person) -> bool:
     """A person has the conversation (or it is over): the bot keeps the customer's messages for them, silent."""
-    return status in SILENT_STATUSES
+    return silent(status, cause)
 
 
 def stays_opted_out(status: ConversationStatus, turn_intent: Intent | None) -> bool:
@@ -52,6 +52,7 @@ def plan_turn(
     already_answered: bool,
     turn_intent: Intent | None,
     now: datetime,
+    handoff_cause: HandoffCause = HandoffCause.person,
     reply_unconfirmed: bool = False,
     reply_to_resend: bool = False,
     reply_status_after: str = "",
@@ -64,7 +65,7 @@ def plan_turn(
         return TurnPlan(TurnAction.nothing)
     resume = status == ConversationStatus.human and paused_until is not None and paused_until <= now
     effective = ConversationStatus.bot if resume else status
-    if person_has_it(effective):
+    if person_has_it(effective, handoff_cause):
         # The reply that told the customer a person will answer is what set the silence: it still goes.
         own_silence = already_answered and reply_to_resend and effective.value == reply_status_after
         return TurnPlan(TurnAction.resend) if own_silence else TurnPlan(TurnAction.hold)
@@ -87,6 +88,16 @@ def status_after_turn(status: ConversationStatus, result: TurnResult) -> Convers
     if result.reply.handoff:
         return ConversationStatus.handoff
     return None
+
+
+# What the customer said that makes a handoff theirs: they want a person, not only an answer the bot lacks.
+_PERSON_INTENTS = frozenset({Intent.human_request, Intent.complaint})
+
+
+def handoff_cause_of(result: TurnResult) -> HandoffCause:
+    """Why a turn that hands over does so: the customer's wish for a person (or their complaint), or a question the
+    bot could not answer (it keeps answering the others meanwhile)."""
+    return HandoffCause.person if result.classification.intent in _PERSON_INTENTS else HandoffCause.unanswered
 
 
 def usage_counts(result: TurnResult) -> dict[str, int]:

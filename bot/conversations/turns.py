@@ -32,6 +32,7 @@ from bot.conversations.turn_ids import turn_id_for
 from bot.conversations.turn_plan import (
     COMPLAINT_INTENTS,
     TurnAction,
+    handoff_cause_of,
     late_reply_counts,
     plan_turn,
     status_after_turn,
@@ -131,6 +132,7 @@ class TurnRunner:
         plan = plan_turn(
             status=conversation.status,
             paused_until=conversation.paused_until,
+            handoff_cause=conversation.handoff_cause,
             has_pending=bool(pending),
             already_answered=reply is not None,
             reply_unconfirmed=reply is not None and reply.delivery == Delivery.unknown,
@@ -241,6 +243,8 @@ class TurnRunner:
             changes["campaign_id"] = campaign_id
         if status is not None:
             changes["status"] = status
+        if status == ConversationStatus.handoff:
+            changes["handoff_cause"] = handoff_cause_of(result)
         if first_answer:
             changes["first_reply_at"] = now
         await convs.close_turn(db, tenant_id, conversation.id, last_message_at=now if outcome.recorded else None, **changes)

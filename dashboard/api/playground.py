@@ -17,9 +17,9 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from bot.conversations.records import ConversationStatus
+from bot.conversations.records import ConversationStatus, HandoffCause
 from bot.conversations.turn_context import HISTORY_LIMIT, turn_context
-from bot.conversations.turn_plan import person_has_it, status_after_turn, stays_opted_out
+from bot.conversations.turn_plan import handoff_cause_of, person_has_it, status_after_turn, stays_opted_out
 from bot.pipeline import classify_turn, run_turn
 from bot.pipeline.model_client import ModelClient
 from bot.pipeline.types import HistoryItem, LeadState, TurnContext, TurnResult
@@ -45,6 +45,7 @@ class PlaygroundSession(BaseModel):
     campaign_id: str = ""
     # As a conversation's status on the channels (a person never takes a playground chat, so never `human`).
     status: ConversationStatus = ConversationStatus.bot
+    handoff_cause: HandoffCause = HandoffCause.person
     history: list[HistoryItem] = Field(default_factory=list)
     lead: LeadState = Field(default_factory=LeadState)
 
@@ -100,19 +101,21 @@ async def playground_context(
 
 def advance(session: PlaygroundSession, ctx: TurnContext, message: str, result: TurnResult) -> PlaygroundSession:
     history = [*session.history, HistoryItem(sender="customer", text=message), HistoryItem(sender="bot", text=result.reply.text)]
+    status = status_after_turn(session.status, result)
     return session.model_copy(
         update={
             "campaign_id": ctx.campaign.id if ctx.campaign else session.campaign_id,
             "history": history[-HISTORY_LIMIT:],
             "lead": result.lead,
-            "status": status_after_turn(session.status, result) or session.status,
+            "status": status or session.status,
+            "handoff_cause": handoff_cause_of(result) if status == ConversationStatus.handoff else session.handoff_cause,
         }
     )
 
 
 def silence(session: PlaygroundSession, message: str) -> str:
     """Why the bot says nothing to this message, decided as on the channels; empty when it answers."""
-    if person_has_it(session.status):
+    if person_has_it(session.status, session.handoff_cause):
         return "A person from your team has this conversation now, so the bot stays silent."
     # As on the channels, the turn's intent is read only for a customer who opted out.
     intent = classify_turn([message]).intent if session.status == ConversationStatus.opted_out else None

@@ -155,3 +155,42 @@ async def test_with_a_model_the_prompt_shows_both_messages(aiohttp_client, aioht
     assert "49" in reply and "showers" in reply, reply
     detail = await conversation_with(client, tenant, "PSID_LLM_TWO", inbound=2)
     assert [m["state"] for m in detail["messages"] if m["direction"] == "in"] == ["answered", "answered"]
+
+
+async def test_while_a_question_waits_for_a_person_the_bot_answers_the_next_until_a_person_is_asked_for(
+    aiohttp_client, graph, make_settings, redis, clock
+):
+    """A question the bot cannot answer goes to a person; the customer's next, answerable question is answered
+    meanwhile (the conversation still waits for the person). Asking for a person makes the bot fall silent."""
+    fake, url = graph
+    settings = make_settings(graph_api_url=url, reply_debounce_ms=DEBOUNCE_MS)
+    client = await aiohttp_client(create_app(settings, run_worker=False))
+    tenant = await studio(client)
+    async with worker_on(settings, clock):
+        await burst(client, redis, clock, "PSID_WAIT", "Can I bring my dog to class?")
+        [declined] = await wait_for_texts(fake, 1)
+        await settled(redis)
+        assert "check with the team" in declined, declined
+        detail = await conversation_with(client, tenant, "PSID_WAIT", inbound=1)
+        assert detail["status"] == "handoff"
+
+        clock.advance(timedelta(minutes=1))
+        await burst(client, redis, clock, "PSID_WAIT", SHOWERS)
+        texts = await wait_for_texts(fake, 2)
+        await settled(redis)
+        assert "four showers" in texts[-1], texts
+        detail = await conversation_with(client, tenant, "PSID_WAIT", inbound=2)
+        assert detail["status"] == "handoff", "the first question still waits for a person"
+
+        clock.advance(timedelta(minutes=1))
+        await burst(client, redis, clock, "PSID_WAIT", "Can I talk to a real person please?")
+        texts = await wait_for_texts(fake, 3)
+        await settled(redis)
+        clock.advance(timedelta(minutes=1))
+        await burst(client, redis, clock, "PSID_WAIT", PRICE)
+        await conversation_with(client, tenant, "PSID_WAIT", inbound=4)
+        await settled(redis)
+    detail = await conversation_with(client, tenant, "PSID_WAIT", inbound=4)
+    assert detail["status"] == "handoff"
+    assert detail["messages"][-1]["direction"] == "in" and detail["messages"][-1]["state"] == "held"
+    assert len(fake.sends()) == 3, "silent once the customer asked for a person"

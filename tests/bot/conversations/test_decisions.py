@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.conversations.records import Conversation, ConversationStatus
+from bot.conversations.records import Conversation, ConversationStatus, HandoffCause
 from bot.conversations.sending import report_wait_left, window_refusal, window_tag
-from bot.conversations.turn_plan import TurnAction, plan_turn, status_after_turn, turn_counts
+from bot.conversations.turn_plan import TurnAction, handoff_cause_of, plan_turn, status_after_turn, turn_counts
 from bot.inbound.event_plan import InboundAction, failed_send_detail, plan_inbound
 from bot.pipeline.types import Classification, Intent, LeadState, Reply, TurnResult
 from bot.sales.counters import day_of, hour_field
@@ -114,6 +114,36 @@ def test_a_pause_after_a_person_answered_ends_at_its_time() -> None:
 def test_handoff_and_closed_conversations_stay_quiet() -> None:
     assert plan(ConversationStatus.handoff)[0] == TurnAction.hold
     assert plan(ConversationStatus.closed)[0] == TurnAction.hold
+
+
+def test_a_handoff_for_a_question_the_bot_could_not_answer_lets_it_answer_the_next_ones() -> None:
+    waiting = plan_turn(
+        status=ConversationStatus.handoff,
+        handoff_cause=HandoffCause.unanswered,
+        paused_until=None,
+        has_pending=True,
+        already_answered=False,
+        turn_intent=None,
+        now=NOW,
+    )
+    assert waiting.action == TurnAction.answer
+    assert not conversation(status=ConversationStatus.handoff, handoff_cause=HandoffCause.unanswered).silent
+    # A conversation stored before the cause was kept stays as silent as it was.
+    assert conversation(status=ConversationStatus.handoff).silent
+
+
+def test_a_handoff_is_the_customers_when_they_ask_for_a_person_or_complain() -> None:
+    def turn(intent: Intent) -> TurnResult:
+        return TurnResult(
+            classification=Classification(intent=intent, confidence=0.9),
+            reply=Reply(text="A person will answer.", source="offline", handoff=True),
+            lead=LeadState(),
+        )
+
+    assert handoff_cause_of(turn(Intent.human_request)) == HandoffCause.person
+    assert handoff_cause_of(turn(Intent.complaint)) == HandoffCause.person
+    assert handoff_cause_of(turn(Intent.product_question)) == HandoffCause.unanswered
+    assert handoff_cause_of(turn(Intent.price_question)) == HandoffCause.unanswered
 
 
 def test_a_turn_an_earlier_attempt_answered_is_finished_without_a_second_send() -> None:
