@@ -111,6 +111,7 @@ async def _repaired(
         # What is left answers when the judge backed a fact in it (any language), or by the rules' reading.
         answers = judgement.states_a_fact(kept) if judgement and classification.intent != Intent.buying_signal else False
         if kept and (answers or _answers(ctx.turn_text, classification.intent, kept, links)):
+            log.info("repair: supported sentences kept", extra={"tenant_id": ctx.tenant_id})
             return _with_link(ctx, candidate, candidate.model_copy(update={"text": kept}), classification), None
     if candidate.source == "llm" and model is not None and time_left_s >= MIN_RETRY_S:
         correction = "; ".join(violations)[:600]
@@ -122,10 +123,13 @@ async def _repaired(
             second_judgement, judged = await _judged(model, ctx, second, time_left_s - extra.latency_ms / 1000)
             extra = add_usage(extra, judged)
             if verify(ctx, second, handoff=handoff, judgement=second_judgement).ok:
+                log.info("repair: second draft passed", extra={"tenant_id": ctx.tenant_id})
                 return _with_link(ctx, candidate, second, classification), extra
     fallback = _offline(ctx, classification)
     if verify(ctx, fallback, handoff=handoff).ok:
+        log.info("repair: offline answer", extra={"tenant_id": ctx.tenant_id, "declined": fallback.handoff})
         return _with_link(ctx, candidate, fallback, classification), extra
+    log.info("repair: safe reply", extra={"tenant_id": ctx.tenant_id})
     return safe_reply(ctx), extra
 
 
@@ -178,7 +182,12 @@ async def run_turn(ctx: TurnContext, *, model: ModelClient | None, timeout_s: fl
     reply, violations = candidate, []
     if not verdict.ok:
         violations = verdict.violations
-        log.info("reply repaired", extra={"tenant_id": ctx.tenant_id, "source": candidate.source, "violations": len(violations)})
+        # The kinds of violation (our own words before the ":"), never the reply's text.
+        kinds = sorted({violation.split(":", 1)[0] for violation in violations})
+        log.info(
+            "reply repaired",
+            extra={"tenant_id": ctx.tenant_id, "source": candidate.source, "violations": len(violations), "kinds": kinds},
+        )
         time_left = timeout_s - (time.perf_counter() - started)
         reply, extra = await _repaired(ctx, candidate, violations, answering, model, time_left, handoff, judgement)
         usage = add_usage(usage, extra)
