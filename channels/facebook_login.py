@@ -172,8 +172,3 @@ def parse_signed_request(signed_request: str, app_secret: str) -> dict[str, Any]
     if str(payload.get("algorithm", "")).upper() != "HMAC-SHA256":
         raise SignedRequestError("signed_request uses an unexpected algorithm")
     return payload
-
-
-def deletion_response(confirmation_code: str, status_url: str) -> dict[str, str]:
-    """What Meta's data-deletion callback must answer: where the user can check, and the code to quote."""
-    return {"url": status_url, "confirmation_code": confirmation_code}

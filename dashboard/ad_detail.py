@@ -129,12 +129,22 @@ async def ad_detail(
 
 # The ads page lists the posts commented on most; a page for each is a click away.
 MAX_COMMENTED = 50
+
+
+@dataclass(frozen=True, slots=True)
+class CommentedPost:
+    id: str  # the ad's id, or the post's or media's
+    kind: Kind
+    comments: int
+    private_replies: int
+
+
 _MAX_COMMENTS_READ = 20_000
 
 
-async def commented_posts(db: Db, tenant_id: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """The ads and posts commented on in [since, until), most comments first: id, kind, comments, private replies
-    (an ad's comment counts for the ad, another for its post)."""
+async def commented_posts(db: Db, tenant_id: str, since: datetime, until: datetime) -> list[CommentedPost]:
+    """The ads and posts commented on in [since, until), most comments first (an ad's comment counts for the ad,
+    another for its post)."""
     window = {"tenant_id": tenant_id, "at_ms": {"$gte": _ms(since), "$lt": _ms(until)}}
     comments: Counter[str] = Counter()
     ads: set[str] = set()
@@ -150,7 +160,7 @@ async def commented_posts(db: Db, tenant_id: str, since: datetime, until: dateti
         replies[str(doc.get("ad_id") or doc.get("post_id") or "")] += 1
     ranked = sorted(comments.items(), key=lambda item: (-item[1], item[0]))[:MAX_COMMENTED]
     return [
-        {"id": key, "kind": "ad" if key in ads else "post", "comments": count, "private_replies": replies[key]}
+        CommentedPost(id=key, kind="ad" if key in ads else "post", comments=count, private_replies=replies[key])
         for key, count in ranked
     ]
 

@@ -4,6 +4,9 @@ Counters are written by the engine as flat `$inc` documents (`bot/sales/counters
 range and the period of equal length before it, and Python sums them (no aggregation on the server, which the
 embedded server gets wrong). Messages are never scanned. The funnel reads the leads created in the range.
 
+The report is a typed, frozen value of numbers and dates; the owner API's JSON (its keys, money written in the
+owner's locale, the label of conversations of no campaign) is built from it in `dashboard/api/shapes/`.
+
 Rates, each 0..1 and 0 when there is nothing to divide by:
 - `response_rate`: customer messages answered (by the bot or a person) over customer messages;
 - `conversion_rate`: sales over new conversations; `handoff_rate`: handoffs to a person over new conversations;
@@ -19,41 +22,38 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypedDict, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import local_time, zone_of
 from bot.conversations.bot_settings import get_bot_settings
 from bot.pipeline.types import LeadStage
-from bot.sales.counters import COUNTER_FIELDS, HOUR_FIELDS, daily_rows
+from bot.sales.counters import COUNTER_FIELDS, HOUR_FIELDS, INTENT_FIELDS, daily_rows
 from bot.sales.leads import lead_stages_created
 from knowledge.campaigns import list_campaigns
 from knowledge.db import Db
 from knowledge.models import to_major
-from knowledge.money import format_money, profile_locale
+from knowledge.money import profile_locale
 from knowledge.profiles import get_profile
 
 DEFAULT_LOCALE = "en_US"
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
-NO_CAMPAIGN = "(no campaign)"
 # The funnel's stages in order; a lead counts for every stage up to its own (lost leads are counted apart).
 FUNNEL_STAGES = (LeadStage.new, LeadStage.engaged, LeadStage.qualified, LeadStage.proposal, LeadStage.converted)
-# Counters shown as money or replaced by a figure in dollars.
-_HIDDEN = frozenset({"revenue_cents", "model_cost_micro_usd", "leo_model_cost_micro_usd"})
 
 
-class RevenueText(TypedDict):
-    currency: str
-    amount: float  # major units
-    text: str  # in the business's locale, e.g. "1.299,00 €"
+def _rate(part: int, whole: int) -> float:
+    return round(min(1.0, part / whole), 4) if whole > 0 and part > 0 else 0.0
 
 
-class Figures(TypedDict):
-    """One group's figures: the engine's counters summed (money and model costs only as the figures below), the
-    rates of the module's docstring, revenue per currency. The customer messages of each local hour (`in_h00` …
-    `in_h23`) come along in the same dict, undeclared: they are read as `hour_of_week`."""
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """One group's figures: the engine's counters summed, one field each (a counter the engine adds without a field
+    here fails the report's construction, so the two cannot drift apart), the customer messages of each local hour,
+    revenue per currency in minor units; the rates of the module's docstring and the costs in dollars are read from
+    them."""
 
     messages_in: int
     messages_answered: int
@@ -77,9 +77,11 @@ class Figures(TypedDict):
     input_tokens: int
     output_tokens: int
     model_latency_ms: int
+    model_cost_micro_usd: int
     leo_model_calls: int
     leo_input_tokens: int
     leo_output_tokens: int
+    leo_model_cost_micro_usd: int
     leo_blocks: int
     follow_ups_sent: int
     follow_up_replies: int
@@ -95,64 +97,87 @@ class Figures(TypedDict):
     intent_opt_in: int
     intent_small_talk: int
     intent_off_topic: int
-    replies_bot: int
-    response_rate: float
-    first_response_avg_s: float | None
-    conversion_rate: float
-    handoff_rate: float
-    bot_resolution_rate: float
-    customer_reply_rate: float
-    complaint_rate: float
-    model_cost_usd: float
-    leo_model_cost_usd: float
-    revenue: dict[str, float]  # currency → major units
-    revenue_formatted: list[RevenueText]
+    messages_by_hour: tuple[int, ...]  # customer messages of each local hour, 0 to 23
+    revenue_minor: Mapping[str, int]  # currency → minor units, currencies in alphabetical order
+
+    @property
+    def replies_bot(self) -> int:
+        return self.replies_llm + self.replies_offline
+
+    @property
+    def response_rate(self) -> float:
+        return _rate(self.messages_answered, self.messages_in)
+
+    @property
+    def first_response_avg_s(self) -> float | None:
+        return round(self.first_response_ms / self.first_responses / 1000, 1) if self.first_responses else None
+
+    @property
+    def conversion_rate(self) -> float:
+        return _rate(self.conversions, self.conversations)
+
+    @property
+    def handoff_rate(self) -> float:
+        return _rate(self.handoffs, self.conversations)
+
+    @property
+    def bot_resolution_rate(self) -> float:
+        return _rate(max(0, self.conversations - self.handoffs), self.conversations)
+
+    @property
+    def customer_reply_rate(self) -> float:
+        return _rate(self.customers_replied, self.first_responses)
+
+    @property
+    def complaint_rate(self) -> float:
+        return _rate(self.complaints, self.conversations)
+
+    @property
+    def model_cost_usd(self) -> float:
+        return round(self.model_cost_micro_usd / 1_000_000, 6)
+
+    @property
+    def leo_model_cost_usd(self) -> float:
+        return round(self.leo_model_cost_micro_usd / 1_000_000, 6)
+
+    @property
+    def revenue(self) -> dict[str, float]:
+        """Currency → major units."""
+        return {currency: to_major(minor, currency) for currency, minor in self.revenue_minor.items()}
+
+    @property
+    def intents(self) -> dict[str, int]:
+        """Answered turns by what the customer wanted (intent → turns), in the engine's order of intents."""
+        return {name.removeprefix("intent_"): int(getattr(self, name)) for name in INTENT_FIELDS}
 
 
+@dataclass(frozen=True, slots=True)
 class DayFigures(Figures):
-    day: str
+    day: date
 
 
+@dataclass(frozen=True, slots=True)
 class CampaignFigures(Figures):
     campaign_id: str  # "" for conversations of no campaign
-    campaign_name: str
+    campaign_name: str  # "" when no campaign of the business has this id (none, or deleted)
 
 
+@dataclass(frozen=True, slots=True)
 class PlatformFigures(Figures):
     platform: str
 
 
-# "from" is a keyword: these two are declared in the functional form.
-PreviousPeriod = TypedDict("PreviousPeriod", {"from": str, "to": str, "totals": Figures})
-
-
-class FunnelStage(TypedDict):
-    stage: str
+@dataclass(frozen=True, slots=True)
+class FunnelStage:
+    stage: LeadStage
     count: int  # leads created in the range that reached at least this stage
 
 
-class HourCell(TypedDict):
+@dataclass(frozen=True, slots=True)
+class HourCell:
     weekday: int  # Monday 0
     hour: int
     messages: int
-
-
-AnalyticsReport = TypedDict(
-    "AnalyticsReport",
-    {
-        "from": str,
-        "to": str,
-        "timezone": str,
-        "totals": Figures,
-        "previous": PreviousPeriod,
-        "per_day": list[DayFigures],
-        "per_campaign": list[CampaignFigures],
-        "per_platform": list[PlatformFigures],
-        "funnel": list[FunnelStage],
-        "lost": int,
-        "hour_of_week": list[HourCell],
-    },
-)
 
 
 @dataclass(frozen=True)
@@ -189,6 +214,24 @@ def last_days(today: date, days: int = DEFAULT_DAYS) -> DayRange:
     return DayRange(today - timedelta(days=days - 1), today)
 
 
+@dataclass(frozen=True, slots=True)
+class AnalyticsReport:
+    """A range's figures against the period before, in total, per day (every day of the range), per campaign and
+    per platform; the funnel of the leads created in the range; customer messages by hour of the week."""
+
+    span: DayRange
+    timezone: str
+    totals: Figures
+    previous_span: DayRange  # the period of equal length just before
+    previous: Figures
+    per_day: tuple[DayFigures, ...]
+    per_campaign: tuple[CampaignFigures, ...]
+    per_platform: tuple[PlatformFigures, ...]
+    funnel: tuple[FunnelStage, ...]
+    lost: int
+    hour_of_week: tuple[HourCell, ...]  # 168 cells, Monday 00:00 first
+
+
 @dataclass(frozen=True)
 class Scope:
     """What part of the business to read: one campaign, one platform, or all of it ("" for any)."""
@@ -217,34 +260,23 @@ class Sums:
             self.revenue[str(currency)] += int(row["revenue_cents"])
 
 
-def _rate(part: int, whole: int) -> float:
-    return round(min(1.0, part / whole), 4) if whole > 0 and part > 0 else 0.0
+# Counters that are no field of their own: revenue is kept per currency, the hours as one sequence.
+_APART = frozenset({"revenue_cents", *HOUR_FIELDS})
 
 
-def metrics(sums: Sums, locale: str = DEFAULT_LOCALE) -> Figures:
-    """The figures of one group of rows: raw counters, the rates above, revenue per currency and costs."""
-    c = sums.counts
-    out: dict[str, Any] = {name: value for name, value in c.items() if name not in _HIDDEN}
-    conversations = c["conversations"]
-    out.update(
-        replies_bot=c["replies_llm"] + c["replies_offline"],
-        response_rate=_rate(c["messages_answered"], c["messages_in"]),
-        first_response_avg_s=round(c["first_response_ms"] / c["first_responses"] / 1000, 1) if c["first_responses"] else None,
-        conversion_rate=_rate(c["conversions"], conversations),
-        handoff_rate=_rate(c["handoffs"], conversations),
-        bot_resolution_rate=_rate(max(0, conversations - c["handoffs"]), conversations),
-        customer_reply_rate=_rate(c["customers_replied"], c["first_responses"]),
-        complaint_rate=_rate(c["complaints"], conversations),
-        model_cost_usd=round(c["model_cost_micro_usd"] / 1_000_000, 6),
-        leo_model_cost_usd=round(c["leo_model_cost_micro_usd"] / 1_000_000, 6),
-        revenue={currency: to_major(minor, currency) for currency, minor in sorted(sums.revenue.items())},
-        revenue_formatted=[
-            {"currency": currency, "amount": to_major(minor, currency), "text": format_money(minor, currency, locale)}
-            for currency, minor in sorted(sums.revenue.items())
-        ],
-    )
-    # Built from the counter names (the hours' too), so the declared figures are checked by the tests, not here.
-    return cast(Figures, out)
+def _fields(sums: Sums) -> dict[str, Any]:
+    """The `Figures` fields of a group of rows (a group's own fields, its day or campaign, come beside them)."""
+    counts = sums.counts
+    return {
+        **{name: value for name, value in counts.items() if name not in _APART},
+        "messages_by_hour": tuple(counts[name] for name in HOUR_FIELDS),
+        "revenue_minor": dict(sorted(sums.revenue.items())),
+    }
+
+
+def metrics(sums: Sums) -> Figures:
+    """The figures of one group of rows."""
+    return Figures(**_fields(sums))
 
 
 def _owner_side(row: Mapping[str, Any]) -> bool:
@@ -252,17 +284,19 @@ def _owner_side(row: Mapping[str, Any]) -> bool:
     return not row.get("platform")
 
 
-def hour_of_week(rows: Iterable[Mapping[str, Any]]) -> list[HourCell]:
+def hour_of_week(rows: Iterable[Mapping[str, Any]]) -> tuple[HourCell, ...]:
     """Customer messages by local weekday (Monday 0) and hour: 168 cells, quiet ones included."""
     cells = [[0] * 24 for _ in range(7)]
     for row in rows:
         weekday = date.fromisoformat(row["day"]).weekday()
         for hour, name in enumerate(HOUR_FIELDS):
             cells[weekday][hour] += int(row.get(name) or 0)
-    return [HourCell(weekday=weekday, hour=hour, messages=cells[weekday][hour]) for weekday in range(7) for hour in range(24)]
+    return tuple(
+        HourCell(weekday=weekday, hour=hour, messages=cells[weekday][hour]) for weekday in range(7) for hour in range(24)
+    )
 
 
-def funnel(stages: Iterable[str]) -> tuple[list[FunnelStage], int]:
+def funnel(stages: Iterable[str]) -> tuple[tuple[FunnelStage, ...], int]:
     """Leads that reached at least each stage (a converted lead has passed every one before), and the lost ones."""
     order = {stage.value: n for n, stage in enumerate(FUNNEL_STAGES)}
     reached = [0] * len(FUNNEL_STAGES)
@@ -274,7 +308,7 @@ def funnel(stages: Iterable[str]) -> tuple[list[FunnelStage], int]:
             continue
         for n in range(order.get(stage, 0) + 1):
             reached[n] += 1
-    return [FunnelStage(stage=stage.value, count=count) for stage, count in zip(FUNNEL_STAGES, reached, strict=True)], lost
+    return tuple(FunnelStage(stage=stage, count=count) for stage, count in zip(FUNNEL_STAGES, reached, strict=True)), lost
 
 
 def summarize(
@@ -284,7 +318,6 @@ def summarize(
     scope: Scope = Scope(),
     campaign_names: Mapping[str, str] | None = None,
     lead_stages: Iterable[str] = (),
-    locale: str = DEFAULT_LOCALE,
     timezone: str = "UTC",
 ) -> AnalyticsReport:
     """The report for `span` (and the period before it) from counter rows covering both. Pure."""
@@ -312,28 +345,26 @@ def summarize(
     names = dict(campaign_names or {})
     campaign_ids = [scope.campaign_id] if scope.campaign_id else [*names, *(key for key in per_campaign if key not in names)]
     stages, lost = funnel(lead_stages)
-    return {
-        "from": span.first.isoformat(),
-        "to": span.last.isoformat(),
-        "timezone": timezone,
-        "totals": metrics(total, locale),
-        "previous": {"from": before.first.isoformat(), "to": before.last.isoformat(), "totals": metrics(previous, locale)},
-        "per_day": [
-            DayFigures(day=day.isoformat(), **metrics(per_day.get(day.isoformat(), Sums()), locale)) for day in span.each_day()
-        ],
-        "per_campaign": [
+    return AnalyticsReport(
+        span=span,
+        timezone=timezone,
+        totals=metrics(total),
+        previous_span=before,
+        previous=metrics(previous),
+        per_day=tuple(DayFigures(day=day, **_fields(per_day.get(day.isoformat(), Sums()))) for day in span.each_day()),
+        per_campaign=tuple(
             CampaignFigures(
                 campaign_id="" if key == "-" else key,
-                campaign_name=names.get(key, NO_CAMPAIGN if key == "-" else key),
-                **metrics(per_campaign.get(key, Sums()), locale),
+                campaign_name=names.get(key, ""),
+                **_fields(per_campaign.get(key, Sums())),
             )
             for key in dict.fromkeys(campaign_ids)
-        ],
-        "per_platform": [PlatformFigures(platform=key, **metrics(sums, locale)) for key, sums in sorted(per_platform.items())],
-        "funnel": stages,
-        "lost": lost,
-        "hour_of_week": hour_of_week(current),
-    }
+        ),
+        per_platform=tuple(PlatformFigures(platform=key, **_fields(sums)) for key, sums in sorted(per_platform.items())),
+        funnel=stages,
+        lost=lost,
+        hour_of_week=hour_of_week(current),
+    )
 
 
 @dataclass(frozen=True)
@@ -379,7 +410,6 @@ async def read_analytics(
         scope=scope,
         campaign_names=business.campaign_names,
         lead_stages=stages,
-        locale=business.locale,
         timezone=business.timezone,
     )
 

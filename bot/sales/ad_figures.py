@@ -4,12 +4,14 @@ A conversation counts for the ad that started it (its first referral) when its f
 its lead counts once it was qualified or went further, and its sales count whenever they were recorded (the ad
 brought them). Spend counts the part of each amount whose days fall in the period. Ratios with nothing to divide by
 are None (shown as "—"), never 0 or infinity: no spend entered means no cost per sale, not a free one.
+
+The figures are typed, frozen values; the owner API's JSON is built from them in `dashboard/api/shapes/ad_json.py`.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -53,12 +55,42 @@ class AdConversation:
     revenue_minor: int
 
 
-@dataclass
-class Figures:
+@dataclass(frozen=True, slots=True)
+class AdFigures:
+    """What an ad, a campaign or all of them brought and cost; money in major units of the business's currency."""
+
+    conversations: int
+    leads: int
+    sales: int
+    revenue: float
+    spend: float | None  # None: no spend entered
+    cost_per_lead: float | None
+    cost_per_sale: float | None
+    roas: float | None  # revenue / spend
+
+
+@dataclass(frozen=True, slots=True)
+class AdRow(AdFigures):
+    ad_id: str
+    headline: str  # "" when no referral carried the ad's title
+    campaign_id: str  # the campaign most of its conversations went to; "" for none
+    campaign_name: str  # "" when no campaign of the business has that id
+
+
+@dataclass(frozen=True, slots=True)
+class AdCampaignRow(AdFigures):
+    campaign_id: str
+    name: str  # "" when no campaign of the business has that id
+
+
+@dataclass(frozen=True, slots=True)
+class AdsReport:
+    """Per ad and per campaign, the most revenue first, and in total."""
+
     currency: str
-    ads: list[dict[str, Any]] = field(default_factory=list)
-    campaigns: list[dict[str, Any]] = field(default_factory=list)
-    totals: dict[str, Any] = field(default_factory=dict)
+    ads: tuple[AdRow, ...]
+    campaigns: tuple[AdCampaignRow, ...]
+    totals: AdFigures
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -66,7 +98,8 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def figures_of(tally: Tally, currency: str) -> dict[str, Any]:
+def measured(tally: Tally, currency: str) -> dict[str, Any]:
+    """The `AdFigures` fields of a tally (a row's own fields, its ad or campaign, come beside them)."""
     spend = amount(tally.spend_minor, currency)
     revenue = amount(tally.revenue_minor, currency)
     priced = tally.spend_entered
@@ -90,8 +123,8 @@ def tally_figures(
     *,
     currency: str,
     campaign_names: dict[str, str],
-) -> Figures:
-    """The figures per ad, per campaign and in total (pure: plain data in, plain data out)."""
+) -> AdsReport:
+    """The figures per ad, per campaign and in total (pure: plain data in, typed figures out)."""
     by_ad: dict[str, Tally] = defaultdict(Tally)
     by_campaign: dict[str, Tally] = defaultdict(Tally)
     total = Tally()
@@ -119,13 +152,15 @@ def tally_figures(
             groups.append(by_campaign[campaign_id])
         for tally in groups:
             tally.spent(part)
-    out = Figures(currency=currency, totals=figures_of(total, currency))
-    out.ads.extend(_ad_rows(by_ad, ad_campaigns, headlines, campaign_names, currency))
-    for campaign_id, tally in sorted(by_campaign.items(), key=lambda item: (-item[1].revenue_minor, item[0])):
-        out.campaigns.append(
-            {"campaign_id": campaign_id, "name": campaign_names.get(campaign_id, ""), **figures_of(tally, currency)}
-        )
-    return out
+    return AdsReport(
+        currency=currency,
+        ads=_ad_rows(by_ad, ad_campaigns, headlines, campaign_names, currency),
+        campaigns=tuple(
+            AdCampaignRow(campaign_id=campaign_id, name=campaign_names.get(campaign_id, ""), **measured(tally, currency))
+            for campaign_id, tally in sorted(by_campaign.items(), key=lambda item: (-item[1].revenue_minor, item[0]))
+        ),
+        totals=AdFigures(**measured(total, currency)),
+    )
 
 
 def _ad_rows(
@@ -134,21 +169,21 @@ def _ad_rows(
     headlines: dict[str, str],
     campaign_names: dict[str, str],
     currency: str,
-) -> list[dict[str, Any]]:
+) -> tuple[AdRow, ...]:
     """One row per ad, the most revenue first; an ad belongs to the campaign most of its conversations went to."""
     rows = []
     for ad_id, tally in sorted(by_ad.items(), key=lambda item: (-item[1].revenue_minor, item[0])):
         campaign_id = _main_campaign(ad_campaigns.get(ad_id))
         rows.append(
-            {
-                "ad_id": ad_id,
-                "headline": headlines.get(ad_id, ""),
-                "campaign_id": campaign_id,
-                "campaign_name": campaign_names.get(campaign_id, ""),
-                **figures_of(tally, currency),
-            }
+            AdRow(
+                ad_id=ad_id,
+                headline=headlines.get(ad_id, ""),
+                campaign_id=campaign_id,
+                campaign_name=campaign_names.get(campaign_id, ""),
+                **measured(tally, currency),
+            )
         )
-    return rows
+    return tuple(rows)
 
 
 def _main_campaign(counts: Counter[str] | None) -> str:
@@ -186,7 +221,7 @@ async def ad_conversations(db: Db, tenant_id: str, since: datetime, until: datet
     ]
 
 
-async def ad_figures(db: Db, tenant_id: str, since: datetime, until: datetime, first: date, last: date) -> Figures:
+async def ad_figures(db: Db, tenant_id: str, since: datetime, until: datetime, first: date, last: date) -> AdsReport:
     """The business's ad figures over its days [first, last], which run from `since` to `until` in its zone."""
     currency = await business_currency(db, tenant_id)
     conversations = await ad_conversations(db, tenant_id, since, until, currency=currency)

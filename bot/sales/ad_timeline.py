@@ -1,7 +1,8 @@
 """One ad or post over time: per day of the business's calendar, the comments it received, the private replies
 sent, the conversations it started and what they brought, and what it cost.
 
-Pure: plain data in, plain data out (the reads are `dashboard/ad_detail.py`'s). The figures follow the ads page's
+Pure: plain data in, typed figures out (the reads are `dashboard/ad_detail.py`'s, the owner API's JSON is built in
+`dashboard/api/shapes/ad_json.py`). The figures follow the ads page's
 rules (`ad_figures.py`), so a period's totals here are the ad's row there: a conversation counts on the day its
 first message after the click (or the private reply to the comment) came, and its lead and sales count with it,
 whenever they were recorded; spend counts the part of each amount that falls on the day.
@@ -10,12 +11,12 @@ whenever they were recorded; spend counts the part of each amount that falls on 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.sales.ad_figures import Tally, figures_of
+from bot.sales.ad_figures import AdFigures, Tally, measured
 from bot.sales.ad_spend import SpendRow, spend_in_period
 
 
@@ -35,11 +36,24 @@ class DayTally(Tally):
     private_replies: int = 0
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class CommentFigures(AdFigures):
+    """An ad's or post's figures with the comments it received and the private replies sent to them."""
+
+    comments: int
+    private_replies: int
+
+
+@dataclass(frozen=True, slots=True)
+class AdDay(CommentFigures):
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
 class Timeline:
     currency: str
-    days: list[dict[str, Any]] = field(default_factory=list)
-    totals: dict[str, Any] = field(default_factory=dict)
+    days: tuple[AdDay, ...]  # every day of the period, quiet ones too
+    totals: CommentFigures
 
 
 def day_of(ms: int, zone: ZoneInfo) -> date:
@@ -47,8 +61,9 @@ def day_of(ms: int, zone: ZoneInfo) -> date:
     return datetime.fromtimestamp(ms / 1000, zone).date()
 
 
-def _shown(tally: DayTally, currency: str) -> dict[str, Any]:
-    return {"comments": tally.comments, "private_replies": tally.private_replies, **figures_of(tally, currency)}
+def _counted(tally: DayTally, currency: str) -> dict[str, Any]:
+    """The `CommentFigures` fields of a tally."""
+    return {"comments": tally.comments, "private_replies": tally.private_replies, **measured(tally, currency)}
 
 
 def ad_timeline(
@@ -87,6 +102,8 @@ def ad_timeline(
             if row.from_day <= day <= row.to_day:
                 by_day[day].spend_minor += spend_in_period(row, day, day)
                 by_day[day].spend_entered = True
-    out = Timeline(currency=currency, totals=_shown(total, currency))
-    out.days = [{"day": day, **_shown(by_day[day], currency)} for day in days]
-    return out
+    return Timeline(
+        currency=currency,
+        days=tuple(AdDay(day=day, **_counted(by_day[day], currency)) for day in days),
+        totals=CommentFigures(**_counted(total, currency)),
+    )

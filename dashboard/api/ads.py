@@ -12,6 +12,7 @@ from dashboard.ad_detail import ad_detail
 from dashboard.ad_spend_entry import csv_problem_words, csv_refused, enter_spend, import_spend
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, business_of
 from dashboard.api.operations import ApiRoutes
+from dashboard.api.shapes.ad_json import ad_detail_json, ads_json
 from dashboard.context import clock_of, db_of, tenant_id
 from dashboard.errors import not_found
 from dashboard.schemas import AdDetailOut, AdsOut, AdsQuery, DeletedOut, SpendEntryOut, SpendImportOut, SpendListOut, SpendOut
@@ -107,17 +108,8 @@ async def get_ads(request: web.Request, query: AdsQuery) -> AdsOut:
     business = await business_of(db_of(request), tenant, clock_of(request).now())
     first, last = period(query, business.today)
     since, until = DayRange(first, last).bounds(business.zone)
-    figures = await ad_figures(db_of(request), tenant, since, until, first, last)
-    return AdsOut.model_validate(
-        {
-            "from": first,
-            "to": last,
-            "currency": figures.currency,
-            "ads": figures.ads,
-            "campaigns": figures.campaigns,
-            "totals": figures.totals,
-        }
-    )
+    report = await ad_figures(db_of(request), tenant, since, until, first, last)
+    return AdsOut.model_validate(ads_json(report, first, last))
 
 
 @routes.get("/api/ads/{id}")
@@ -136,15 +128,4 @@ async def get_ad(request: web.Request, query: AdsQuery) -> AdDetailOut:
     )
     if detail is None:
         raise not_found("ad")
-    return AdDetailOut.model_validate(
-        {
-            "id": detail.id,
-            "kind": detail.kind,
-            "headline": detail.headline,
-            "from": first,
-            "to": last,
-            "currency": detail.timeline.currency,
-            "days": detail.timeline.days,
-            "totals": detail.timeline.totals,
-        }
-    )
+    return AdDetailOut.model_validate(ad_detail_json(detail, first, last))

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from dashboard.analytics import DEFAULT_DAYS, MAX_DAYS, DayRange, Scope, business_of, read_analytics
 from dashboard.api.operations import ApiRoutes
+from dashboard.api.shapes.analytics_json import analytics_json
 from dashboard.context import clock_of, db_of, tenant_id
 from dashboard.errors import not_found
 from dashboard.schemas import AnalyticsOut, AnalyticsQuery
@@ -34,4 +35,5 @@ async def get_analytics(request: web.Request, query: AnalyticsQuery) -> Analytic
     if query.campaign_id and query.campaign_id not in business.campaign_names:
         raise not_found("campaign")
     scope = Scope(campaign_id=query.campaign_id or "", platform=query.platform or "")
-    return AnalyticsOut.model_validate(await read_analytics(db_of(request), tenant, DayRange(first, last), business, scope=scope))
+    report = await read_analytics(db_of(request), tenant, DayRange(first, last), business, scope=scope)
+    return AnalyticsOut.model_validate(analytics_json(report, business.locale))

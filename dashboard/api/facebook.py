@@ -19,7 +19,6 @@ from channels.facebook_login import (
     PageInfo,
     SignedRequestError,
     auth_url,
-    deletion_response,
     exchange_code,
     list_pages,
     parse_signed_request,
@@ -290,7 +289,7 @@ async def facebook_data_deletion(request: web.Request, form: SignedRequestIn) ->
     code = await record_deletion(db, tenants, removed)
     log.info("facebook data deletion done", extra={"tenants": len(tenants), "accounts_removed": removed})
     status_url = f"{settings.public_base}{BASE}/deletion-status?code={code}"
-    return DataDeletionOut.model_validate(deletion_response(code, status_url))
+    return DataDeletionOut(url=status_url, confirmation_code=code)
 
 
 @routes.get(f"{BASE}/deletion-status", errors=(404,), public=True)

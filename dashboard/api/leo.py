@@ -10,6 +10,7 @@ from dashboard.api.operations import ApiRoutes
 from dashboard.context import DASHBOARD, clock_of, db_of, identity
 from dashboard.errors import not_found
 from dashboard.leo import LeoReply, ask, threads
+from dashboard.leo.results import Figure
 from dashboard.leo.tables import figure_for_owner
 from dashboard.leo.tools import LeoData
 from dashboard.owners import get_tenant
@@ -17,6 +18,11 @@ from dashboard.ratelimit import LEO_PER_OWNER, enforce
 from dashboard.schemas import FigureOut, LeoIn, LeoOut
 
 routes = ApiRoutes()
+
+
+def figure_out(figure: Figure) -> FigureOut:
+    """A table of the answer as the API gives it: the amounts and the title's catalog parts stay behind."""
+    return FigureOut(title=figure.title, columns=list(figure.columns), rows=[list(row) for row in figure.rows])
 
 
 async def _count_usage(request: web.Request, tenant_id: str, day: str, answer: LeoReply) -> None:
@@ -68,5 +74,5 @@ async def leo_chat(request: web.Request, body: LeoIn) -> LeoOut:
     return LeoOut(
         reply=answer.reply,
         thread_id=thread_id,
-        figures=[FigureOut.model_validate(figure_for_owner(figure)) for figure in answer.figures],
+        figures=[figure_out(figure_for_owner(figure)) for figure in answer.figures],
     )

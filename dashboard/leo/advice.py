@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from dashboard.analytics import AnalyticsReport, CampaignFigures, Figures, PlatformFigures
 from dashboard.i18n.current import N_, gettext, ngettext
 from dashboard.leo import writing
+from dashboard.leo.figures import campaign_label
 
 PLATFORM_NAMES = {"facebook": "Messenger", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 MIN_CONVERSATIONS = 3  # below this, a rate says little
@@ -46,12 +47,12 @@ def _platform(name: str) -> str:
 
 
 def channel_gaps(per_platform: Sequence[PlatformFigures]) -> list[Advice]:
-    rows = [row for row in per_platform if row["messages_in"] >= MIN_CONVERSATIONS]
+    rows = [row for row in per_platform if row.messages_in >= MIN_CONVERSATIONS]
     if len(rows) < 2:
         return []
-    best = max(rows, key=lambda r: r["response_rate"])
-    worst = min(rows, key=lambda r: r["response_rate"])
-    if best["response_rate"] - worst["response_rate"] < 0.15:
+    best = max(rows, key=lambda r: r.response_rate)
+    worst = min(rows, key=lambda r: r.response_rate)
+    if best.response_rate - worst.response_rate < 0.15:
         return []
     return [
         Advice(
@@ -59,26 +60,24 @@ def channel_gaps(per_platform: Sequence[PlatformFigures]) -> list[Advice]:
                 "{worst} answers {worst_rate} of customer messages against {best_rate} on {best} ({failures} not "
                 "delivered, {handoffs} there): check that channel's connection and answer what waits."
             ).format(
-                worst=_platform(worst["platform"]),
-                worst_rate=_pct(worst["response_rate"]),
-                best_rate=_pct(best["response_rate"]),
-                best=_platform(best["platform"]),
-                failures=writing.counted(
-                    ngettext("{count} reply", "{count} replies", worst["send_failures"]), worst["send_failures"]
-                ),
-                handoffs=writing.counted(ngettext("{count} handoff", "{count} handoffs", worst["handoffs"]), worst["handoffs"]),
+                worst=_platform(worst.platform),
+                worst_rate=_pct(worst.response_rate),
+                best_rate=_pct(best.response_rate),
+                best=_platform(best.platform),
+                failures=writing.counted(ngettext("{count} reply", "{count} replies", worst.send_failures), worst.send_failures),
+                handoffs=writing.counted(ngettext("{count} handoff", "{count} handoffs", worst.handoffs), worst.handoffs),
             ),
-            weight=(best["response_rate"] - worst["response_rate"]) * worst["messages_in"],
+            weight=(best.response_rate - worst.response_rate) * worst.messages_in,
         )
     ]
 
 
 def price_questions_without_reply(totals: Figures) -> list[Advice]:
-    asked = int(totals.get("intent_price_question", 0))
-    answered_first = totals["first_responses"]
-    if asked < MIN_CONVERSATIONS or not answered_first or totals["customer_reply_rate"] >= 0.5:
+    asked = int(totals.intent_price_question)
+    answered_first = totals.first_responses
+    if asked < MIN_CONVERSATIONS or not answered_first or totals.customer_reply_rate >= 0.5:
         return []
-    silent = answered_first - totals["customers_replied"]
+    silent = answered_first - totals.customers_replied
     return [
         Advice(
             gettext(
@@ -88,7 +87,7 @@ def price_questions_without_reply(totals: Figures) -> list[Advice]:
                 asked=writing.num(asked),
                 silent=writing.num(silent),
                 answered=writing.num(answered_first),
-                share=_pct(1 - totals["customer_reply_rate"]),
+                share=_pct(1 - totals.customer_reply_rate),
             ),
             weight=silent,
         )
@@ -98,14 +97,14 @@ def price_questions_without_reply(totals: Figures) -> list[Advice]:
 def unanswered_objections(per_campaign: Sequence[CampaignFigures], has_answers: Mapping[str, bool]) -> list[Advice]:
     out = []
     for row in per_campaign:
-        objections = int(row.get("intent_objection", 0))
-        if objections >= 2 and row["campaign_id"] and not has_answers.get(row["campaign_id"], False):
+        objections = int(row.intent_objection)
+        if objections >= 2 and row.campaign_id and not has_answers.get(row.campaign_id, False):
             out.append(
                 Advice(
                     gettext(
                         "{campaign} met {count} objections and its chat flow has no objection answers: add the answers "
                         "to the concerns customers raise (price, timing, trust)."
-                    ).format(campaign=row["campaign_name"], count=writing.num(objections)),
+                    ).format(campaign=campaign_label(row), count=writing.num(objections)),
                     weight=objections * 2,
                 )
             )
@@ -135,18 +134,18 @@ def traffic_without_sales(per_campaign: Sequence[CampaignFigures]) -> list[Advic
             gettext(
                 "{campaign} had {count} conversations and no sale: check its price, its offer and its closing message, "
                 "or pause it and move the budget."
-            ).format(campaign=row["campaign_name"], count=writing.num(row["conversations"])),
-            weight=row["conversations"],
+            ).format(campaign=campaign_label(row), count=writing.num(row.conversations)),
+            weight=row.conversations,
         )
         for row in per_campaign
-        if row["conversations"] >= 5 and not row["conversions"]
+        if row.conversations >= 5 and not row.conversions
     ]
 
 
 def service_levels(totals: Figures) -> list[Advice]:
     out = []
-    conversations = totals["conversations"]
-    wait = totals["first_response_avg_s"]
+    conversations = totals.conversations
+    wait = totals.first_response_avg_s
     if wait is not None and wait > 300:
         out.append(
             Advice(
@@ -157,30 +156,30 @@ def service_levels(totals: Figures) -> list[Advice]:
                 weight=wait / 60,
             )
         )
-    if conversations >= MIN_CONVERSATIONS and totals["handoff_rate"] > 0.25:
+    if conversations >= MIN_CONVERSATIONS and totals.handoff_rate > 0.25:
         out.append(
             Advice(
                 gettext(
                     "{share} of conversations ({handoffs} of {conversations}) asked for a person: add the answers they "
                     "needed to your documents."
                 ).format(
-                    share=_pct(totals["handoff_rate"]),
-                    handoffs=writing.num(totals["handoffs"]),
+                    share=_pct(totals.handoff_rate),
+                    handoffs=writing.num(totals.handoffs),
                     conversations=writing.num(conversations),
                 ),
-                weight=totals["handoffs"],
+                weight=totals.handoffs,
             )
         )
-    if conversations >= MIN_CONVERSATIONS and totals["complaint_rate"] > 0.1:
+    if conversations >= MIN_CONVERSATIONS and totals.complaint_rate > 0.1:
         out.append(
             Advice(
                 gettext(
                     "{share} of conversations ({complaints}) had a complaint: read them and fix the cause before selling more."
-                ).format(share=_pct(totals["complaint_rate"]), complaints=writing.num(totals["complaints"])),
-                weight=totals["complaints"] * 2,
+                ).format(share=_pct(totals.complaint_rate), complaints=writing.num(totals.complaints)),
+                weight=totals.complaints * 2,
             )
         )
-    if totals["guard_blocks"]:
+    if totals.guard_blocks:
         out.append(
             Advice(
                 writing.counted(
@@ -189,19 +188,19 @@ def service_levels(totals: Figures) -> list[Advice]:
                         "in your campaigns and documents.",
                         "{count} model answers stated a price or fact not in your catalog and were replaced: check prices "
                         "in your campaigns and documents.",
-                        totals["guard_blocks"],
+                        totals.guard_blocks,
                     ),
-                    totals["guard_blocks"],
+                    totals.guard_blocks,
                 ),
-                weight=totals["guard_blocks"],
+                weight=totals.guard_blocks,
             )
         )
     return out
 
 
 def falling_conversion(totals: Figures, previous: Figures) -> list[Advice]:
-    now, before = totals["conversion_rate"], previous["conversion_rate"]
-    if previous["conversations"] < MIN_CONVERSATIONS or before <= 0 or now >= before * 0.75:
+    now, before = totals.conversion_rate, previous.conversion_rate
+    if previous.conversations < MIN_CONVERSATIONS or before <= 0 or now >= before * 0.75:
         return []
     return [
         Advice(
@@ -218,14 +217,14 @@ def recommendations(
     report: AnalyticsReport, has_objection_answers: Mapping[str, bool], hot_leads: Sequence[HotLead]
 ) -> list[str]:
     """The advice for this report, what matters most first."""
-    totals = report["totals"]
+    totals = report.totals
     found = [
-        *channel_gaps(report["per_platform"]),
+        *channel_gaps(report.per_platform),
         *price_questions_without_reply(totals),
-        *unanswered_objections(report["per_campaign"], has_objection_answers),
+        *unanswered_objections(report.per_campaign, has_objection_answers),
         *hot_leads_without_link(hot_leads),
-        *traffic_without_sales(report["per_campaign"]),
+        *traffic_without_sales(report.per_campaign),
         *service_levels(totals),
-        *falling_conversion(totals, report["previous"]["totals"]),
+        *falling_conversion(totals, report.previous),
     ]
     return [advice.text for advice in sorted(found, key=lambda a: a.weight, reverse=True)]

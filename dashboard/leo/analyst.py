@@ -11,15 +11,15 @@ the campaigns', products' and customers' own names stay as they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dashboard.analytics import AnalyticsReport, Scope
+from dashboard.analytics import AnalyticsReport, CampaignFigures, Figures, PlatformFigures, Scope
 from dashboard.i18n import N_, gettext, ngettext
 from dashboard.leo import writing
 from dashboard.leo.advice import HotLead, recommendations
-from dashboard.leo.figures import Metric, leaders, main_currency, ranked
+from dashboard.leo.figures import Metric, campaign_label, leaders, main_currency, ranked
 from dashboard.leo.labels import (
     BILLING_PHRASES,
     CHANGE_LABELS,
@@ -136,7 +136,7 @@ def _ad_verdict(figure: Figure, row: int) -> str:
     return gettext("{cost}, return on ad spend {roas}: it cost more than it brought so far.").format(cost=cost, roas=ratio)
 
 
-def _revenue(row: Mapping[str, Any]) -> str:
+def _revenue(row: Figures) -> str:
     amount = writing.revenue(row)
     return gettext("revenue {amount}").format(amount=amount) if amount else gettext("no revenue")
 
@@ -205,7 +205,7 @@ class OfflineAnalyst:
         """Each figure named, over the days asked, against the days just before."""
         result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, metric=q.ranking)))
         report = await self._report(q)
-        now, before = report["totals"], report["previous"]["totals"]
+        now, before = report.totals, report.previous
         lines = [
             gettext("{figure}{where} in {period}: {now} (the {days} days before: {before}).").format(
                 figure=_cap(writing.metric_words(metric)),
@@ -221,7 +221,7 @@ class OfflineAnalyst:
 
     async def _overview(self, q: Question) -> Answer:
         result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q)))
-        t = (await self._report(q))["totals"]
+        t = (await self._report(q)).totals
         # Capitalised: a language whose days carry their own preposition starts the sentence with them.
         summary = gettext(
             "In {period}{where}: {conversations}, {messages}, {answered} of them answered, {sales} "
@@ -229,13 +229,13 @@ class OfflineAnalyst:
         ).format(
             period=writing.period(q.period.label),
             where=self._scope_words(q),
-            conversations=_new_conversations(t["conversations"]),
-            messages=_customer_messages(t["messages_in"]),
-            answered=writing.rate(t["response_rate"]),
-            sales=_sales(t["conversions"]),
-            conversion=writing.rate(t["conversion_rate"]),
+            conversations=_new_conversations(t.conversations),
+            messages=_customer_messages(t.messages_in),
+            answered=writing.rate(t.response_rate),
+            sales=_sales(t.conversions),
+            conversion=writing.rate(t.conversion_rate),
             revenue=_revenue(t),
-            handoffs=_handoffs(t["handoffs"]),
+            handoffs=_handoffs(t.handoffs),
         )
         more = gettext("Ask me about your conversion rate, campaigns, channels, top products, leads to call or how to sell more.")
         return Answer(f"{_cap(summary)}\n{more}", _tables(result), OVERVIEW_FIGURES)
@@ -245,30 +245,30 @@ class OfflineAnalyst:
         by_campaign = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="campaign")))
         by_platform = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="platform")))
         report = await self._report(q)
-        t = report["totals"]
+        t = report.totals
         lines = [
             gettext("Your conversion rate{where} in {period} is {rate}: {sales} from {conversations}.").format(
                 where=self._scope_words(q),
                 period=writing.period(q.period.label),
-                rate=writing.rate(t["conversion_rate"]),
-                sales=_sales(t["conversions"]),
-                conversations=_new_conversations(t["conversations"]),
+                rate=writing.rate(t.conversion_rate),
+                sales=_sales(t.conversions),
+                conversations=_new_conversations(t.conversations),
             )
         ]
 
-        def share(row: Mapping[str, Any]) -> str:
+        def share(row: Figures) -> str:
             return gettext("{name} {rate} ({sales} of {conversations})").format(
                 name=_name(row),
-                rate=writing.rate(row["conversion_rate"]),
-                sales=writing.num(row["conversions"]),
-                conversations=writing.num(row["conversations"]),
+                rate=writing.rate(row.conversion_rate),
+                sales=writing.num(row.conversions),
+                conversations=writing.num(row.conversations),
             )
 
-        campaigns = [row for row in report["per_campaign"] if row["conversations"] or row["conversions"]]
+        campaigns = [row for row in report.per_campaign if row.conversations or row.conversions]
         if campaigns:
             lines.append(gettext("By campaign: {groups}.").format(groups="; ".join(share(row) for row in campaigns)))
-        if report["per_platform"]:
-            lines.append(gettext("By platform: {groups}.").format(groups="; ".join(share(row) for row in report["per_platform"])))
+        if report.per_platform:
+            lines.append(gettext("By platform: {groups}.").format(groups="; ".join(share(row) for row in report.per_platform)))
         states = frozenset({Metric.conversion_rate, Metric.sales, Metric.conversations})
         return Answer("\n".join(lines), _tables(total, by_campaign, by_platform), states)
 
@@ -313,8 +313,8 @@ class OfflineAnalyst:
         report = await self.data.report(q.period.span)
         if metric is not Metric.sales:
             products = {c.id: c.product.name for c in await self.data.campaigns()}
-            groups = [row for row in report["per_campaign"] if row["campaign_id"] in products]
-            lines = self._ranking(q, groups, "product", metric, lambda row: products[row["campaign_id"]])
+            groups = [row for row in report.per_campaign if row.campaign_id in products]
+            lines = self._ranking(q, groups, "product", metric, lambda row: products[_key(row)])
             return Answer("\n".join(lines), _tables(result), RANKING_FIGURES | {metric})
         period = writing.period(q.period.label)
         selling = [row for row in rows if row[3]]
@@ -322,7 +322,7 @@ class OfflineAnalyst:
             lines = [gettext("No sales recorded in {period} yet. By conversations:").format(period=period)]
             lines += [f"- {row[0]} ({row[2]}): {_conversations(int(row[5] or 0))}." for row in rows]
             return Answer("\n".join(lines), _tables(result))
-        by_name = {row["campaign_name"]: row for row in report["per_campaign"]}
+        by_name = {campaign_label(row): row for row in report.per_campaign}
         lines = [gettext("Your top products in {period}:").format(period=period)]
         lines += [
             "- "
@@ -338,46 +338,45 @@ class OfflineAnalyst:
         ]
         return Answer("\n".join(lines), _tables(result), ROW_FIGURES - {Metric.response_rate})
 
-    def _reasons(self, row: Mapping[str, Any], others: Sequence[Mapping[str, Any]]) -> list[str]:
+    def _reasons(self, row: Figures, others: Sequence[Figures]) -> list[str]:
         """Why a group does worse than the others, each reason with its figure."""
         if not others:
             return []
         reasons = []
-        best = lambda key: max(others, key=lambda r: r[key])  # noqa: E731
-        for key, sentence in (
-            ("response_rate", N_("answers fewer customer messages: {value} against {best} for {name}")),
-            ("customer_reply_rate", N_("fewer customers write again after the first answer: {value} against {best} for {name}")),
-        ):
-            top = best(key)
-            if row[key] + 0.05 < top[key]:
+        rates: tuple[tuple[Callable[[Figures], float], str], ...] = (
+            (_response_rate, N_("answers fewer customer messages: {value} against {best} for {name}")),
+            (_reply_rate, N_("fewer customers write again after the first answer: {value} against {best} for {name}")),
+        )
+        for rate_of, sentence in rates:
+            top = max(others, key=rate_of)
+            if rate_of(row) + 0.05 < rate_of(top):
                 reasons.append(
-                    gettext(sentence).format(value=writing.rate(row[key]), best=writing.rate(top[key]), name=_name(top))
+                    gettext(sentence).format(value=writing.rate(rate_of(row)), best=writing.rate(rate_of(top)), name=_name(top))
                 )
-        waits = [r for r in others if r["first_response_avg_s"] is not None]
-        if row["first_response_avg_s"] is not None and waits:
-            fastest = min(waits, key=lambda r: r["first_response_avg_s"])
-            if row["first_response_avg_s"] > fastest["first_response_avg_s"] * 1.5 + 5:
+        waits = [(r, r.first_response_avg_s) for r in others if r.first_response_avg_s is not None]
+        wait = row.first_response_avg_s
+        if wait is not None and waits:
+            fastest, fastest_wait = min(waits, key=lambda pair: pair[1])
+            if wait > fastest_wait * 1.5 + 5:
                 reasons.append(
                     gettext("customers wait longer for a first answer: {value} against {best} for {name}").format(
-                        value=writing.seconds(row["first_response_avg_s"]),
-                        best=writing.seconds(fastest["first_response_avg_s"]),
+                        value=writing.seconds(wait),
+                        best=writing.seconds(fastest_wait),
                         name=_name(fastest),
                     )
                 )
-        if row["conversations"] and row["handoff_rate"] > max(r["handoff_rate"] for r in others) + 0.05:
+        if row.conversations and row.handoff_rate > max(r.handoff_rate for r in others) + 0.05:
             reasons.append(
-                gettext("more customers ask for a person: {value} of conversations").format(
-                    value=writing.rate(row["handoff_rate"])
-                )
+                gettext("more customers ask for a person: {value} of conversations").format(value=writing.rate(row.handoff_rate))
             )
-        if failures := row["send_failures"]:
+        if failures := row.send_failures:
             reasons.append(
                 writing.counted(
                     ngettext("{count} reply could not be delivered", "{count} replies could not be delivered", failures),
                     failures,
                 )
             )
-        if blocks := row["guard_blocks"]:
+        if blocks := row.guard_blocks:
             reasons.append(
                 writing.counted(
                     ngettext(
@@ -388,7 +387,7 @@ class OfflineAnalyst:
                     blocks,
                 )
             )
-        if objections := row.get("intent_objection"):
+        if objections := row.intent_objection:
             reasons.append(
                 writing.counted(
                     ngettext("customers raised {count} objection there", "customers raised {count} objections there", objections),
@@ -398,11 +397,11 @@ class OfflineAnalyst:
         return reasons
 
     def _ranking(
-        self, q: Question, rows: Sequence[Mapping[str, Any]], kind: str, metric: Metric, name: Callable[[Mapping[str, Any]], str]
+        self, q: Question, rows: Sequence[Figures], kind: str, metric: Metric, name: Callable[[Figures], str]
     ) -> list[str]:
         """The groups by the figure asked, the leader first; each line with the figures around it."""
         period = writing.period(q.period.label)
-        active = [row for row in rows if row["conversations"] or row["conversions"]]
+        active = [row for row in rows if row.conversations or row.conversions]
         if not active:
             return [gettext(NO_ACTIVITY[kind]).format(period=period)]
         figure, best = writing.metric_words(metric), leaders(active, metric)
@@ -420,15 +419,15 @@ class OfflineAnalyst:
                     value=writing.shown(best[0], metric),
                 )
             ]
-        currencies = {currency for row in active for currency in row["revenue"]}
+        currencies = {currency for row in active for currency in row.revenue}
         if metric is Metric.revenue and len(currencies) > 1:
             lines.append(gettext("(Ranked by revenue in {currency}.)").format(currency=main_currency(active)))
         lines.append(gettext(BY_FIGURE[kind]).format(figure=figure))
         for row in ranked(active, metric):
             around = {
-                Metric.conversations: _conversations(row["conversations"]),
-                Metric.sales: _sales(row["conversions"]),
-                Metric.conversion_rate: gettext("conversion rate {rate}").format(rate=writing.rate(row["conversion_rate"])),
+                Metric.conversations: _conversations(row.conversations),
+                Metric.sales: _sales(row.conversions),
+                Metric.conversion_rate: gettext("conversion rate {rate}").format(rate=writing.rate(row.conversion_rate)),
             }
             context = ", ".join(text for shown_figure, text in around.items() if shown_figure is not metric)
             if metric is Metric.revenue and not writing.revenue(row):
@@ -441,17 +440,17 @@ class OfflineAnalyst:
             lines.append(f"- {line}")
         return lines
 
-    async def _compare(self, q: Question, rows: Sequence[Mapping[str, Any]], kind: str, asked_key: str, asked: str) -> list[str]:
+    async def _compare(self, q: Question, rows: Sequence[Figures], kind: str, asked: str) -> list[str]:
         period = writing.period(q.period.label)
-        active = [row for row in rows if row["conversations"] or row["conversions"]]
+        active = [row for row in rows if row.conversations or row.conversions]
         if not active:
             return [gettext(NO_ACTIVITY[kind]).format(period=period)]
         if q.ranking is not None and q.ranking is not Metric.conversion_rate:
             return self._ranking(q, active, kind, q.ranking, _name)
         lines = [gettext(IN_PERIOD[kind]).format(period=period)]
-        ranked_rows = sorted(active, key=lambda r: (r["conversion_rate"], r["conversions"], r["conversations"]), reverse=True)
+        ranked_rows = sorted(active, key=lambda r: (r.conversion_rate, r.conversions, r.conversations), reverse=True)
         lines.extend("- " + _compared_line(row) for row in ranked_rows)
-        target = next((row for row in active if row[asked_key] == asked), None) if asked else None
+        target = next((row for row in active if _key(row) == asked), None) if asked else None
         if target is not None:
             return lines + self._about_the_asked(kind, target, active, ranked_rows)
         if len(ranked_rows) > 1:
@@ -459,7 +458,7 @@ class OfflineAnalyst:
         return lines
 
     def _about_the_asked(
-        self, kind: str, target: Mapping[str, Any], active: Sequence[Mapping[str, Any]], ranked_rows: Sequence[Mapping[str, Any]]
+        self, kind: str, target: Figures, active: Sequence[Figures], ranked_rows: Sequence[Figures]
     ) -> list[str]:
         """What the owner asked about one group ("why does X do worse?"): its place among the others, and why."""
         others = [row for row in active if row is not target]
@@ -480,18 +479,18 @@ class OfflineAnalyst:
                 "others', so look at the audience and the offer there."
             ).format(
                 name=_name(target),
-                rate=writing.rate(target["conversion_rate"]),
-                best_rate=writing.rate(ranked_rows[0]["conversion_rate"]),
+                rate=writing.rate(target.conversion_rate),
+                best_rate=writing.rate(ranked_rows[0].conversion_rate),
                 best=_name(ranked_rows[0]),
             )
         ]
 
-    def _best_and_worst(self, best: Mapping[str, Any], worst: Mapping[str, Any]) -> list[str]:
+    def _best_and_worst(self, best: Figures, worst: Figures) -> list[str]:
         """The best and the worst converting group, and why the worst does worse (or that they all convert alike)."""
         lines = []
-        if best["conversion_rate"] == worst["conversion_rate"]:
-            rate = writing.rate(best["conversion_rate"])
-            if best["conversions"]:
+        if best.conversion_rate == worst.conversion_rate:
+            rate = writing.rate(best.conversion_rate)
+            if best.conversions:
                 lines.append(gettext("They all convert at {rate}.").format(rate=rate))
             else:
                 lines.append(gettext("They all convert at {rate}: none of them has a sale yet.").format(rate=rate))
@@ -499,9 +498,9 @@ class OfflineAnalyst:
             lines.append(
                 gettext("Best: {best} at {best_rate}. Worst: {worst} at {worst_rate}.").format(
                     best=_name(best),
-                    best_rate=writing.rate(best["conversion_rate"]),
+                    best_rate=writing.rate(best.conversion_rate),
                     worst=_name(worst),
-                    worst_rate=writing.rate(worst["conversion_rate"]),
+                    worst_rate=writing.rate(worst.conversion_rate),
                 )
             )
         reasons = self._reasons(worst, [best])
@@ -512,7 +511,7 @@ class OfflineAnalyst:
     async def _campaigns(self, q: Question) -> Answer:
         result = await MetricsTool().run(self.data, MetricsTool.Input(**self._range_in(q, group_by="campaign", metric=q.ranking)))
         report = await self._report(q)
-        lines = await self._compare(q, report["per_campaign"], "campaign", "campaign_id", q.campaign_id)
+        lines = await self._compare(q, report.per_campaign, "campaign", q.campaign_id)
         return Answer("\n".join(lines), _tables(result), _compared(q))
 
     async def _platforms(self, q: Question) -> Answer:
@@ -522,8 +521,8 @@ class OfflineAnalyst:
             self.data, MetricsTool.Input(**self._range_in(wide, group_by="platform", metric=q.ranking))
         )
         report = await self._report(wide)
-        lines = await self._compare(wide, report["per_platform"], "platform", "platform", q.platform)
-        if q.platform and not any(row["platform"] == q.platform for row in report["per_platform"]):
+        lines = await self._compare(wide, report.per_platform, "platform", q.platform)
+        if q.platform and not any(row.platform == q.platform for row in report.per_platform):
             lines.append(
                 gettext("{platform} had no conversations in {period}: is it connected?").format(
                     platform=PLATFORM_NAMES[q.platform], period=writing.period(q.period.label)
@@ -647,7 +646,7 @@ class OfflineAnalyst:
         has_answers = {c.id: bool(c.chat_flow.objection_handling) for c in await self.data.campaigns()}
         hot = [HotLead(name=str(row[0]), score=int(row[1] or 0), cta_sent=row[6] == "yes") for row in leads.figure.rows]
         advice = recommendations(report, has_answers, hot)
-        t = report["totals"]
+        t = report.totals
         period = writing.period(q.period.label)
         if not advice:
             reply = gettext(
@@ -655,9 +654,9 @@ class OfflineAnalyst:
                 "answered. Bring more customers in: run a campaign on the platform that converts best."
             ).format(
                 period=period,
-                conversations=_conversations(t["conversations"]),
-                conversion=writing.rate(t["conversion_rate"]),
-                answered=writing.rate(t["response_rate"]),
+                conversations=_conversations(t.conversations),
+                conversion=writing.rate(t.conversion_rate),
+                answered=writing.rate(t.response_rate),
             )
             return Answer(reply, _tables(by_platform, by_campaign))
         lines = [gettext("How to sell more, from {period}:").format(period=period)]
@@ -763,21 +762,38 @@ def _compared(q: Question) -> frozenset[Metric]:
     return RANKING_FIGURES | {q.ranking}
 
 
-def _compared_line(row: Mapping[str, Any]) -> str:
+def _compared_line(row: Figures) -> str:
     """One group's figures in a comparison: conversations, sales, conversion rate, revenue, messages answered."""
     return gettext(
         "{name}: {conversations}, {sales} (conversion rate {rate}), {revenue}, {answered} of messages answered."
     ).format(
         name=_name(row),
-        conversations=_conversations(row["conversations"]),
-        sales=_sales(row["conversions"]),
-        rate=writing.rate(row["conversion_rate"]),
+        conversations=_conversations(row.conversations),
+        sales=_sales(row.conversions),
+        rate=writing.rate(row.conversion_rate),
         revenue=_revenue(row),
-        answered=writing.rate(row["response_rate"]),
+        answered=writing.rate(row.response_rate),
     )
 
 
-def _name(row: Mapping[str, Any]) -> str:
-    if "campaign_name" in row:
-        return str(row["campaign_name"])
-    return PLATFORM_NAMES.get(row["platform"], str(row["platform"]))
+def _name(row: Figures) -> str:
+    if isinstance(row, CampaignFigures):
+        return campaign_label(row)
+    if isinstance(row, PlatformFigures):
+        return PLATFORM_NAMES.get(row.platform, row.platform)
+    return ""
+
+
+def _key(row: Figures) -> str:
+    """What a question names a group by: a campaign's id, a platform."""
+    if isinstance(row, CampaignFigures):
+        return row.campaign_id
+    return row.platform if isinstance(row, PlatformFigures) else ""
+
+
+def _response_rate(row: Figures) -> float:
+    return row.response_rate
+
+
+def _reply_rate(row: Figures) -> float:
+    return row.customer_reply_rate

@@ -7,13 +7,22 @@ read side's groups (`dashboard.analytics`), so a figure here is the same figure 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
-# A group of the analytics report (a campaign's, a platform's figures), or a group built like one.
-Row = TypeVar("Row", bound=Mapping[str, Any])
+from dashboard.analytics import CampaignFigures, Figures
+
+# A group of the analytics report (a campaign's, a platform's figures).
+Row = TypeVar("Row", bound=Figures)
+# How Leo names the conversations that came through no campaign.
+NO_CAMPAIGN = "(no campaign)"
+
+
+def campaign_label(group: CampaignFigures) -> str:
+    """The campaign's name; its id when no campaign of the business has it any more; a label for no campaign."""
+    return group.campaign_name or group.campaign_id or NO_CAMPAIGN
 
 
 class Metric(StrEnum):
@@ -30,7 +39,7 @@ class Metric(StrEnum):
 
 @dataclass(frozen=True)
 class MetricSpec:
-    key: str  # its field in an analytics row
+    key: str  # its attribute in an analytics group
     column: str  # its column in the metrics table
     words: str  # how a sentence names it
     leader: str  # how a sentence says which group leads: "X brings the most revenue"
@@ -60,21 +69,26 @@ SPECS: dict[Metric, MetricSpec] = {
 }  # fmt: skip
 
 
-def main_currency(rows: Iterable[Mapping[str, Any]]) -> str:
+def main_currency(rows: Iterable[Figures]) -> str:
     """The currency most of the revenue is in: revenue in several currencies is ranked in that one."""
     totals: dict[str, float] = {}
     for row in rows:
-        for currency, amount in row.get("revenue", {}).items():
+        for currency, amount in row.revenue.items():
             totals[currency] = totals.get(currency, 0.0) + float(amount)
     return max(sorted(totals), key=lambda currency: totals[currency]) if totals else ""
 
 
-def value(row: Mapping[str, Any], metric: Metric, currency: str = "") -> float | None:
+def figure_of(row: Figures, metric: Metric) -> float | None:
+    """The group's figure for `metric` as its report holds it (revenue, per currency, apart)."""
+    found = getattr(row, SPECS[metric].key)
+    return None if found is None else float(found)
+
+
+def value(row: Figures, metric: Metric, currency: str = "") -> float | None:
     """The row's figure for `metric` (revenue in `currency`); None where there is none (no first answer yet)."""
-    spec = SPECS[metric]
     if metric is Metric.revenue:
-        return float(row["revenue"].get(currency, 0.0)) if currency else 0.0
-    found = row[spec.key]
+        return float(row.revenue.get(currency, 0.0)) if currency else 0.0
+    found = figure_of(row, metric)
     return None if found is None else float(found)
 
 

@@ -6,7 +6,6 @@ as they are. The tools keep their English for the model and the number check; th
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from dashboard.i18n.current import N_, gettext
 from dashboard.leo import writing
@@ -151,12 +150,12 @@ def _row(figure: Figure, n: int, row: list[Cell]) -> list[Cell]:
     return cells
 
 
-def figure_for_owner(figure: Figure) -> dict[str, Any]:
+def figure_for_owner(figure: Figure) -> Figure:
     """The table in the request's language: English stays exactly what the tools wrote."""
     if writing.is_english():
-        return {"title": figure.title, "columns": list(figure.columns), "rows": [list(row) for row in figure.rows]}
-    return {
-        "title": _title(figure),
-        "columns": [gettext(COLUMNS[column]) if column in COLUMNS else column for column in figure.columns],
-        "rows": [_row(figure, n, row) for n, row in enumerate(figure.rows)],
-    }
+        return figure
+    return Figure(
+        title=_title(figure),
+        columns=[gettext(COLUMNS[column]) if column in COLUMNS else column for column in figure.columns],
+        rows=[_row(figure, n, row) for n, row in enumerate(figure.rows)],
+    )

@@ -22,12 +22,22 @@ from bot.conversations import store as convs
 from bot.conversations.messages import recent_messages
 from bot.conversations.records import ConversationStatus
 from bot.pipeline.types import Intent, LeadStage
-from bot.sales.ad_figures import ad_figures
+from bot.sales.ad_figures import AdRow, ad_figures
 from bot.sales.leads import Lead, list_leads
-from dashboard.analytics import AnalyticsReport, Business, DayRange, Figures, Scope, read_analytics
+from dashboard.analytics import (
+    AnalyticsReport,
+    Business,
+    CampaignFigures,
+    DayFigures,
+    DayRange,
+    Figures,
+    PlatformFigures,
+    Scope,
+    read_analytics,
+)
 from dashboard.i18n.current import N_
 from dashboard.lead_words import note_words
-from dashboard.leo.figures import SPECS, Metric, leaders, ranked
+from dashboard.leo.figures import SPECS, Metric, campaign_label, leaders, ranked
 from dashboard.leo.ranges import NamedRange, default_range, range_in
 from dashboard.leo.results import Cell, Figure, ToolResult, customer_cell
 from dashboard.leo.safety import Contacts, contacts_in
@@ -89,8 +99,9 @@ def pct(rate: float) -> float:
     return round(rate * 100, 1)
 
 
-def money_cell(metrics: Figures) -> str:
-    return ", ".join(item["text"] for item in metrics["revenue_formatted"]) or "0"
+def money_cell(figures: Figures, locale: str) -> str:
+    """A group's revenue per currency, written as the business writes money (its locale)."""
+    return ", ".join(format_money(minor, currency, locale) for currency, minor in figures.revenue_minor.items()) or "0"
 
 
 @dataclass
@@ -199,10 +210,10 @@ METRIC_HELP = (
 
 def _groups_by(report: AnalyticsReport, group_by: str) -> Sequence[Figures]:
     if group_by == "day":
-        return report["per_day"]
+        return report.per_day
     if group_by == "campaign":
-        return report["per_campaign"]
-    return report["per_platform"]
+        return report.per_campaign
+    return report.per_platform
 
 
 # The figures compared between a period and the one before: the row's label, the figure, its scale for the table.
@@ -222,17 +233,17 @@ COMPARED_FIGURES: tuple[tuple[str, ComparedFigure, int], ...] = (
 )
 
 
-def metric_cells(m: Figures) -> list[Cell]:
+def metric_cells(m: Figures, locale: str) -> list[Cell]:
     return [
-        m["conversations"],
-        m["messages_in"],
-        pct(m["response_rate"]),
-        m["first_response_avg_s"],
-        m["conversions"],
-        pct(m["conversion_rate"]),
-        money_cell(m),
-        m["handoffs"],
-        pct(m["customer_reply_rate"]),
+        m.conversations,
+        m.messages_in,
+        pct(m.response_rate),
+        m.first_response_avg_s,
+        m.conversions,
+        pct(m.conversion_rate),
+        money_cell(m, locale),
+        m.handoffs,
+        pct(m.customer_reply_rate),
     ]
 
 
@@ -244,12 +255,14 @@ def metric_order(metric: Metric | None) -> list[int]:
     return [asked, *(n for n in range(len(METRIC_COLUMNS)) if n != asked)]
 
 
-def _group_name(group_by: str, row: Mapping[str, Any]) -> str:
-    if group_by == "day":
-        return str(row["day"])
-    if group_by == "campaign":
-        return str(row["campaign_name"])
-    return PLATFORM_NAMES.get(row["platform"], str(row["platform"]))
+def _group_name(row: Figures) -> str:
+    if isinstance(row, DayFigures):
+        return row.day.isoformat()
+    if isinstance(row, CampaignFigures):
+        return campaign_label(row)
+    if isinstance(row, PlatformFigures):
+        return PLATFORM_NAMES.get(row.platform, row.platform)
+    return ""
 
 
 class MetricsTool:
@@ -272,19 +285,19 @@ class MetricsTool:
         notes: dict[str, Any] = {"period": period.label}
         order = metric_order(args.metric)
         if args.group_by == "total":
-            groups: Sequence[Figures] = [report["totals"]]
+            groups: Sequence[Figures] = [report.totals]
             first, names = "period", [period.words]
         else:
             groups = _groups_by(report, args.group_by)
             if args.metric is not None and args.group_by != "day":
                 groups = ranked(groups, args.metric)
-            first, names = args.group_by, [_group_name(args.group_by, row) for row in groups]
+            first, names = args.group_by, [_group_name(row) for row in groups]
         if args.metric is not None and args.group_by != "total":
             notes["ranked_by" if args.group_by != "day" else "asked_for"] = SPECS[args.metric].words
-            notes["leader"] = [_group_name(args.group_by, row) for row in leaders(groups, args.metric)]
+            notes["leader"] = [_group_name(row) for row in leaders(groups, args.metric)]
         rows: list[list[Cell]] = []
         for name, group in zip(names, groups, strict=True):
-            cells = metric_cells(group)
+            cells = metric_cells(group, data.business.locale)
             rows.append([name, *(cells[n] for n in order)])
         title = (
             f"Numbers by {args.group_by}, {period.label}{_scope_words(args)}"
@@ -293,7 +306,7 @@ class MetricsTool:
         )
         figure = Figure(title=title, columns=[first, *(METRIC_COLUMNS[n] for n in order)], rows=rows)
         money_at = figure.columns.index("revenue")
-        figure.amounts = {f"{n},{money_at}": dict(group["revenue"]) for n, group in enumerate(groups)}
+        figure.amounts = {f"{n},{money_at}": dict(group.revenue) for n, group in enumerate(groups)}
         if args.group_by != "total":
             _titled(
                 figure,
@@ -320,20 +333,20 @@ class ComparePeriodsTool:
     async def run(self, data: LeoData, args: Input) -> ToolResult:
         period, scope = data.period(args.period), await _scope(data, args)
         report = await data.report(period.span, scope)
-        now, before = report["totals"], report["previous"]["totals"]
+        now, before = report.totals, report.previous
         rows: list[list[Cell]] = []
         for label, key, scale in COMPARED_FIGURES:
-            a, b = now[key], before[key]
+            a, b = getattr(now, key), getattr(before, key)
             if a is None or b is None:
                 rows.append([label, a, b, None])
                 continue
             a, b = round(a * scale, 1), round(b * scale, 1)
             rows.append([label, a, b, round(a - b, 1)])
-        currencies = sorted(set(now["revenue"]) | set(before["revenue"]))
+        currencies = sorted(set(now.revenue) | set(before.revenue))
         for currency in currencies:
-            a, b = now["revenue"].get(currency, 0.0), before["revenue"].get(currency, 0.0)
+            a, b = now.revenue.get(currency, 0.0), before.revenue.get(currency, 0.0)
             rows.append([f"revenue {currency}", a, b, round(a - b, 2)])
-        previous = f"{report['previous']['from']} to {report['previous']['to']}"
+        previous = f"{report.previous_span.first.isoformat()} to {report.previous_span.last.isoformat()}"
         figure = Figure(
             title=f"{period.label}{_scope_words(args)} against the {period.span.days} days before ({previous})",
             columns=["figure", "this period", "period before", "change"],
@@ -363,11 +376,9 @@ class FunnelTool:
     async def run(self, data: LeoData, args: Input) -> ToolResult:
         period, scope = data.period(args.period), await _scope(data, args)
         report = await data.report(period.span, scope)
-        top = report["funnel"][0]["count"]
-        rows: list[list[Cell]] = [
-            [row["stage"], row["count"], pct(row["count"] / top) if top else 0.0] for row in report["funnel"]
-        ]
-        rows.append(["lost", report["lost"], pct(report["lost"] / top) if top else 0.0])
+        top = report.funnel[0].count
+        rows: list[list[Cell]] = [[row.stage.value, row.count, pct(row.count / top) if top else 0.0] for row in report.funnel]
+        rows.append(["lost", report.lost, pct(report.lost / top) if top else 0.0])
         figure = Figure(
             title=f"Lead funnel, {period.label}{_scope_words(args)}", columns=["stage", "leads", "% of leads"], rows=rows
         )
@@ -393,27 +404,27 @@ class TopProductsTool:
         by_id = {c.id: c for c in await data.campaigns()}
         # Ties on the asked figure keep sales, then revenue, then conversations as their order.
         usual = sorted(
-            (row for row in report["per_campaign"] if row["campaign_id"] in by_id),
-            key=lambda r: (r["conversions"], sum(r["revenue"].values()), r["conversations"]),
+            (row for row in report.per_campaign if row.campaign_id in by_id),
+            key=lambda r: (r.conversions, sum(r.revenue.values()), r.conversations),
             reverse=True,
         )
         order = ranked(usual, args.metric)
-        best = [by_id[row["campaign_id"]].product.name for row in leaders(order, args.metric)]
+        best = [by_id[row.campaign_id].product.name for row in leaders(order, args.metric)]
         rows: list[list[Cell]] = []
         amounts: dict[str, dict[str, float]] = {}
         for row in order[: args.limit]:
-            product = by_id[row["campaign_id"]].product
+            product = by_id[row.campaign_id].product
             amounts[f"{len(rows)},2"] = {product.currency: float(to_major(product.price_cents, product.currency))}
-            amounts[f"{len(rows)},4"] = dict(row["revenue"])
+            amounts[f"{len(rows)},4"] = dict(row.revenue)
             rows.append(
                 [
                     product.name,
-                    row["campaign_name"],
+                    campaign_label(row),
                     format_money(product.price_cents, product.currency, data.business.locale),
-                    row["conversions"],
-                    money_cell(row),
-                    row["conversations"],
-                    pct(row["conversion_rate"]),
+                    row.conversions,
+                    money_cell(row, data.business.locale),
+                    row.conversations,
+                    pct(row.conversion_rate),
                 ]
             )
         figure = Figure(
@@ -434,14 +445,14 @@ def _money_or_none(value: float | None, currency: str, locale: str) -> str | Non
     return None if value is None else format_money(round(value * 100), currency, locale)
 
 
-def ad_named(ad: dict[str, Any], name: str) -> bool:
+def ad_named(ad: AdRow, name: str) -> bool:
     """Whether `name` names this ad: its id, or a telling word of its title ("the summer ad" names "Summer yoga";
     "the", "ad" and other short words name nothing)."""
     folded = fold(name).strip()
-    if folded == ad["ad_id"]:
+    if folded == ad.ad_id:
         return True
     wanted = [w for w in re.findall(r"\w+", folded) if len(w) >= 4]
-    title = fold(str(ad["headline"]))
+    title = fold(ad.headline)
     return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", title) for w in wanted)
 
 
@@ -467,31 +478,31 @@ class AdsTool:
         campaign_id = await data.campaign_id(args.campaign)
         since, until = period.span.bounds(data.business.zone)
         figures = await ad_figures(data.db, data.tenant_id, since, until, period.span.first, period.span.last)
-        ads = [ad for ad in figures.ads if not campaign_id or ad["campaign_id"] == campaign_id]
+        ads = [ad for ad in figures.ads if not campaign_id or ad.campaign_id == campaign_id]
         if args.ad:
             ads = [ad for ad in ads if ad_named(ad, args.ad)]
-        ads.sort(key=lambda ad: (ad["sales"], ad["revenue"], ad["conversations"]), reverse=True)
+        ads.sort(key=lambda ad: (ad.sales, ad.revenue, ad.conversations), reverse=True)
         currency, locale = figures.currency, data.business.locale
         # The money cells' amounts, by "row,column": the owner reads them in their language's way.
         amounts = {
-            f"{n},{column}": {currency: float(ad[key])}
+            f"{n},{column}": {currency: float(amount)}
             for n, ad in enumerate(ads)
-            for column, key in ((6, "revenue"), (7, "spend"), (8, "cost_per_lead"), (9, "cost_per_sale"))
-            if ad[key] is not None
+            for column, amount in ((6, ad.revenue), (7, ad.spend), (8, ad.cost_per_lead), (9, ad.cost_per_sale))
+            if amount is not None
         }
         rows: list[list[Cell]] = [
             [
-                customer_cell(ad["headline"]) or ad["ad_id"],
-                ad["ad_id"],
-                ad["campaign_name"],
-                ad["conversations"],
-                ad["leads"],
-                ad["sales"],
-                format_money(round(ad["revenue"] * 100), currency, locale),
-                _money_or_none(ad["spend"], currency, locale),
-                _money_or_none(ad["cost_per_lead"], currency, locale),
-                _money_or_none(ad["cost_per_sale"], currency, locale),
-                ad["roas"],
+                customer_cell(ad.headline) or ad.ad_id,
+                ad.ad_id,
+                ad.campaign_name,
+                ad.conversations,
+                ad.leads,
+                ad.sales,
+                format_money(round(ad.revenue * 100), currency, locale),
+                _money_or_none(ad.spend, currency, locale),
+                _money_or_none(ad.cost_per_lead, currency, locale),
+                _money_or_none(ad.cost_per_sale, currency, locale),
+                ad.roas,
             ]
             for ad in ads
         ]
@@ -677,25 +688,21 @@ class IntentsTool:
     async def run(self, data: LeoData, args: Input) -> ToolResult:
         period, scope = data.period(args.period), await _scope(data, args)
         report = await data.report(period.span, scope)
-        totals = report["totals"]
+        totals = report.totals
         counted = sorted(
-            (
-                (INTENT_WORDS.get(k[7:], k[7:]), v)
-                for k, v in totals.items()
-                if k.startswith("intent_") and isinstance(v, int) and v
-            ),
+            ((INTENT_WORDS.get(intent, intent), count) for intent, count in totals.intents.items() if count),
             key=lambda item: item[1],
             reverse=True,
         )
         answered = {c.id: bool(c.chat_flow.objection_handling) for c in await data.campaigns()}
         objections = [
             {
-                "campaign": row["campaign_name"],
-                "objections": row.get("intent_objection", 0),
-                "has_objection_answers": answered.get(row["campaign_id"], False),
+                "campaign": campaign_label(row),
+                "objections": row.intent_objection,
+                "has_objection_answers": answered.get(row.campaign_id, False),
             }
-            for row in report["per_campaign"]
-            if row.get("intent_objection")
+            for row in report.per_campaign
+            if row.intent_objection
         ]
         figure = Figure(
             title=f"What customers wrote about, {period.label}{_scope_words(args)}",
@@ -719,13 +726,13 @@ class GuardTool:
 
     async def run(self, data: LeoData, args: Input) -> ToolResult:
         period, scope = data.period(args.period), await _scope(data, args)
-        t = (await data.report(period.span, scope))["totals"]
+        t = (await data.report(period.span, scope)).totals
         rows: list[list[Cell]] = [
-            ["customer messages", t["messages_in"]],
-            ["left without an answer", max(0, t["messages_in"] - t["messages_answered"])],
-            ["replies not delivered", t["send_failures"]],
-            ["answers blocked by the guard", t["guard_blocks"]],
-            ["handoffs to a person", t["handoffs"]],
+            ["customer messages", t.messages_in],
+            ["left without an answer", max(0, t.messages_in - t.messages_answered)],
+            ["replies not delivered", t.send_failures],
+            ["answers blocked by the guard", t.guard_blocks],
+            ["handoffs to a person", t.handoffs],
         ]
         figure = Figure(title=f"Unanswered and blocked, {period.label}{_scope_words(args)}", columns=["what", "count"], rows=rows)
         _titled(figure, N_("Unanswered and blocked, {period}{scope}"), period=period.label, scope=_scope_words(args))
@@ -741,10 +748,10 @@ class HourOfWeekTool:
 
     async def run(self, data: LeoData, args: Input) -> ToolResult:
         period, scope = data.period(args.period), await _scope(data, args)
-        cells = (await data.report(period.span, scope))["hour_of_week"]
-        busiest = sorted((c for c in cells if c["messages"]), key=lambda c: c["messages"], reverse=True)[: args.limit]
+        cells = (await data.report(period.span, scope)).hour_of_week
+        busiest = sorted((c for c in cells if c.messages), key=lambda c: c.messages, reverse=True)[: args.limit]
         days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-        rows: list[list[Cell]] = [[days[c["weekday"]], f"{c['hour']:02d}:00", c["messages"]] for c in busiest]
+        rows: list[list[Cell]] = [[days[c.weekday], f"{c.hour:02d}:00", c.messages] for c in busiest]
         figure = Figure(
             title=f"Busiest hours, {period.label}{_scope_words(args)}",
             columns=["weekday", "hour", "customer messages"],

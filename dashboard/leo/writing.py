@@ -9,7 +9,7 @@ The tools keep their English, which the model reads and the number check holds a
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from babel import Locale
 from babel.dates import format_interval, format_skeleton
 from babel.numbers import format_currency, format_decimal
 
+from dashboard.analytics import Figures
 from dashboard.i18n.current import N_, current_language, format_locale, gettext, ngettext
 from dashboard.leo.figures import SPECS, Metric
 
@@ -60,9 +61,9 @@ def money(amount: float, currency: str) -> str:
         return f"{num(amount)} {currency}"
 
 
-def revenue(row: Mapping[str, Any]) -> str:
+def revenue(row: Figures) -> str:
     """A group's revenue per currency ("$196.00, €35.00"); "" when it has none."""
-    amounts: Mapping[str, float] = row.get("revenue") or {}
+    amounts = row.revenue
     return ", ".join(money(amount, currency) for currency, amount in amounts.items() if amount)
 
 
@@ -107,12 +108,12 @@ def metric_words(metric: Metric) -> str:
     return gettext(METRIC_WORDS[metric])
 
 
-def shown(row: Mapping[str, Any], metric: Metric) -> str:
+def shown(row: Figures, metric: Metric) -> str:
     """The row's figure as a sentence writes it: "$196.00", "30.8%", "12 s", "4"."""
     spec = SPECS[metric]
     if metric is Metric.revenue:
         return revenue(row) or gettext("no revenue")
-    found = row[spec.key]
+    found = getattr(row, spec.key)
     if found is None:
         return gettext("no answer yet")
     if spec.rate:

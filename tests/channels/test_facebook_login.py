@@ -14,7 +14,6 @@ from channels.facebook_login import (
     LoginError,
     SignedRequestError,
     auth_url,
-    deletion_response,
     exchange_code,
     list_pages,
     parse_signed_request,
@@ -199,13 +198,6 @@ def test_signed_request_bad(signed):
 def test_signed_request_without_secret_is_refused():
     with pytest.raises(SignedRequestError):
         parse_signed_request(meta_signed_request(PAYLOAD, ""), "")
-
-
-def test_deletion_response():
-    assert deletion_response("abc123", "https://bot.example/deletion/abc123") == {
-        "url": "https://bot.example/deletion/abc123",
-        "confirmation_code": "abc123",
-    }
 
 
 def _deep_payload(depth: int) -> str:

@@ -3,22 +3,14 @@ sale has passed qualification, money in their locale, filters, and nothing of an
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, date, datetime
 
 from bot.pipeline.types import LeadStage
-from bot.sales.counters import HOUR_FIELDS
-from dashboard.analytics import (
-    AnalyticsReport,
-    CampaignFigures,
-    DayFigures,
-    DayRange,
-    Figures,
-    PlatformFigures,
-    PreviousPeriod,
-    Scope,
-    funnel,
-    summarize,
-)
+from bot.sales.counters import COUNTER_FIELDS, HOUR_FIELDS
+from dashboard.analytics import DayRange, Figures, Scope, funnel, summarize
+from dashboard.api.shapes.analytics_json import analytics_json
+from dashboard.schemas import AnalyticsOut, MetricsOut
 from knowledge.models import BusinessProfile
 from knowledge.profiles import save_profile
 from tests.dashboard.conftest import platform_of
@@ -167,9 +159,16 @@ async def test_another_business_sees_none_of_it_and_bad_filters_are_refused(api,
 
 def test_a_lost_lead_counts_as_new_only_and_stages_never_grow_down_the_funnel() -> None:
     stages, lost = funnel(["new", "engaged", "proposal", "converted", "lost", "qualified"])
-    counts = [row["count"] for row in stages]
+    counts = [row.count for row in stages]
     assert counts == [6, 4, 3, 2, 1] and lost == 1
     assert counts == sorted(counts, reverse=True)
+    assert [row.stage for row in stages] == [
+        LeadStage.new,
+        LeadStage.engaged,
+        LeadStage.qualified,
+        LeadStage.proposal,
+        LeadStage.converted,
+    ]
 
 
 def test_owner_side_usage_counts_in_totals_but_is_no_campaign_or_platform() -> None:
@@ -178,28 +177,59 @@ def test_owner_side_usage_counts_in_totals_but_is_no_campaign_or_platform() -> N
         {"day": "2026-03-02", "platform": "facebook", "campaign_id": "-", "messages_in": 1},
     ]
     report = summarize(rows, DayRange(date(2026, 3, 2), date(2026, 3, 2)))
-    assert report["totals"]["leo_model_calls"] == 3 and report["totals"]["leo_model_cost_usd"] == 0.0015
-    assert [row["platform"] for row in report["per_platform"]] == ["facebook"]
-    assert [row["messages_in"] for row in report["per_campaign"]] == [1]
-    assert (
-        summarize(rows, DayRange(date(2026, 3, 2), date(2026, 3, 2)), scope=Scope(platform="facebook"))["totals"][
-            "leo_model_calls"
-        ]
-        == 0
-    )
+    assert report.totals.leo_model_calls == 3 and report.totals.leo_model_cost_usd == 0.0015
+    assert [row.platform for row in report.per_platform] == ["facebook"]
+    assert [(row.campaign_id, row.messages_in) for row in report.per_campaign] == [("", 1)]
+    facebook_only = summarize(rows, DayRange(date(2026, 3, 2), date(2026, 3, 2)), scope=Scope(platform="facebook"))
+    assert facebook_only.totals.leo_model_calls == 0
 
 
-def test_the_report_has_exactly_the_figures_its_types_declare() -> None:
-    # Leo reads the report through these types: a figure added or renamed on one side only fails here.
-    rows = [{"day": "2026-03-02", "platform": "facebook", "campaign_id": "c1", "messages_in": 2, "in_h09": 2}]
+def test_every_counter_the_engine_writes_is_a_figure_of_the_report() -> None:
+    # A counter added to the engine without a field here fails the report's construction; this names the gap.
+    apart = {"revenue_cents", *HOUR_FIELDS}  # kept per currency, and as one sequence of hours
+    own = {"messages_by_hour", "revenue_minor"}
+    assert {f.name for f in fields(Figures)} - own == set(COUNTER_FIELDS) - apart
+    rows = [
+        {"day": "2026-03-02", "platform": "facebook", "campaign_id": "c1", "messages_in": 2, "in_h09": 2, "intent_objection": 1},
+        {
+            "day": "2026-03-02",
+            "platform": "facebook",
+            "campaign_id": "c1",
+            "conversions": 1,
+            "revenue_cents": 1250,
+            "currency": "EUR",
+        },
+    ]
     report = summarize(rows, DayRange(date(2026, 3, 2), date(2026, 3, 2)), campaign_names={"c1": "Spring"})
-    assert set(report) == set(AnalyticsReport.__annotations__)
-    assert set(report["previous"]) == set(PreviousPeriod.__annotations__)
-    for group, declared in (
-        (report["totals"], Figures),
-        (report["per_day"][0], DayFigures),
-        (report["per_campaign"][0], CampaignFigures),
-        (report["per_platform"][0], PlatformFigures),
-    ):
-        assert set(group) - set(HOUR_FIELDS) == set(declared.__annotations__)
-    assert {name: count for name, count in report["totals"].items() if name == "in_h09"} == {"in_h09": 2}  # undeclared
+    spring = report.per_campaign[0]
+    assert (spring.campaign_name, spring.messages_in, spring.intent_objection) == ("Spring", 2, 1)
+    assert spring.messages_by_hour[9] == 2 and sum(spring.messages_by_hour) == 2
+    assert spring.revenue_minor == {"EUR": 1250} and spring.revenue == {"EUR": 12.5}
+    assert report.per_day[0].day == date(2026, 3, 2) and report.previous_span == DayRange(date(2026, 3, 1), date(2026, 3, 1))
+
+
+def test_the_json_gives_every_counter_and_every_declared_figure_and_labels_no_campaign() -> None:
+    rows = [
+        {"day": "2026-03-02", "platform": "facebook", "campaign_id": "c1", "messages_in": 2, "in_h09": 2},
+        {"day": "2026-03-02", "platform": "instagram", "campaign_id": "gone", "messages_in": 1},
+        {
+            "day": "2026-03-02",
+            "platform": "whatsapp",
+            "messages_in": 1,
+            "conversions": 1,
+            "revenue_cents": 129900,
+            "currency": "EUR",
+        },
+    ]
+    report = summarize(rows, DayRange(date(2026, 3, 2), date(2026, 3, 2)), campaign_names={"c1": "Spring"})
+    shaped = AnalyticsOut.model_validate(analytics_json(report, "de_DE")).model_dump(mode="json", by_alias=True)
+    totals = shaped["totals"]
+    shown_apart = {"revenue_cents", "model_cost_micro_usd", "leo_model_cost_micro_usd"}
+    assert set(COUNTER_FIELDS) - shown_apart <= set(totals) and not shown_apart & set(totals)
+    assert set(MetricsOut.model_fields) <= set(totals)
+    assert totals["in_h09"] == 2 and totals["messages_in"] == 4
+    assert totals["revenue"] == {"EUR": 1299.0}
+    assert totals["revenue_formatted"] == [{"currency": "EUR", "amount": 1299.0, "text": "1.299,00\xa0€"}]
+    names = [(row["campaign_id"], row["campaign_name"]) for row in shaped["per_campaign"]]
+    assert names == [("c1", "Spring"), ("gone", "gone"), ("", "(no campaign)")]
+    assert (shaped["from"], shaped["previous"]["from"], shaped["per_day"][0]["day"]) == ("2026-03-02", "2026-03-01", "2026-03-02")

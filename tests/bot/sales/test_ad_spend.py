@@ -64,8 +64,8 @@ def test_spend_of_an_ad_without_a_campaign_goes_to_the_campaign_its_conversation
     out = tally_figures(
         conversations, spend, date(2026, 6, 1), date(2026, 6, 30), currency="USD", campaign_names={"camp": "Shoes"}
     )
-    assert out.campaigns[0]["spend"] == 30.0 and out.campaigns[0]["roas"] == 3.0
-    assert out.ads[0]["campaign_name"] == "Shoes" and out.totals["cost_per_lead"] == 30.0
+    assert out.campaigns[0].spend == 30.0 and out.campaigns[0].roas == 3.0
+    assert out.ads[0].campaign_name == "Shoes" and out.totals.cost_per_lead == 30.0
     foreign = [SpendRow(ad_id="111", from_day=date(2026, 6, 1), to_day=date(2026, 6, 30), amount_minor=3000, currency="EUR")]
     unpriced = tally_figures(conversations, foreign, date(2026, 6, 1), date(2026, 6, 30), currency="USD", campaign_names={})
-    assert unpriced.ads[0]["spend"] is None and unpriced.ads[0]["roas"] is None
+    assert unpriced.ads[0].spend is None and unpriced.ads[0].roas is None
