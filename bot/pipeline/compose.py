@@ -17,7 +17,7 @@ from bot.pipeline.model_usage import add_usage
 from bot.pipeline.offline import offline_reply, safe_reply
 from bot.pipeline.own_words import customer_own_words
 from bot.pipeline.phrases import phrase
-from bot.pipeline.text import split_sentences
+from bot.pipeline.text import content_words, fold, split_sentences
 from bot.pipeline.turn_view import campaign_in_focus, language_of, visible_campaigns
 from bot.pipeline.types import (
     Classification,
@@ -59,6 +59,21 @@ def _answers(question: str, intent: Intent, kept: str, links: list[str]) -> bool
     return True
 
 
+def answer_was_removed(question: str, lang: str, original: str, kept: str) -> bool:
+    """Whether the repair removed what the reply said about something the customer asked: a word of the question
+    that a removed sentence carried and no kept one does ("parking", when only "the studio is open" is left of
+    "free parking behind the studio"). What is left is then a side remark, not the answer, and the question goes
+    on as unanswered: a second draft, else the offline answer or a person."""
+    asked = content_words(question, lang)
+    if not asked:
+        return False
+    kept_units = claim_units(kept)
+    left = {fold(unit) for unit in kept_units}
+    removed_words = frozenset().union(*(content_words(unit, lang) for unit in claim_units(original) if fold(unit) not in left))
+    kept_words = frozenset().union(*(content_words(unit, lang) for unit in kept_units))
+    return bool(asked & removed_words - kept_words)
+
+
 def _with_link(ctx: TurnContext, original: Reply, repaired: Reply, classification: Classification) -> Reply:
     """The purchase link survives a repair when the original carried the right one for a wish to buy."""
     if classification.intent != Intent.buying_signal:
@@ -90,6 +105,29 @@ async def _judged(
     return await judge_claims(model, candidate.text, judge_sources(ctx), timeout_s=min(JUDGE_BUDGET_S, time_left_s))
 
 
+def _supported_part(
+    ctx: TurnContext,
+    draft: Reply,
+    violations: list[str],
+    classification: Classification,
+    handoff: bool,
+    judgement: Judgement | None,
+) -> Reply | None:
+    """A model draft's sentences that passed, when they still answer the question; None otherwise. A reply in the
+    wrong language, or one that repeats our instructions, is not repaired sentence by sentence."""
+    if draft.source != "llm" or any(v.startswith((WRONG_LANGUAGE, INSTRUCTIONS_REPEATED)) for v in violations):
+        return None
+    links = [c.product.cta_url for c in visible_campaigns(ctx) if c.product.cta_url]
+    kept = _kept_sentences(ctx, draft, handoff, judgement)
+    if not kept or answer_was_removed(ctx.turn_text, language_of(ctx), draft.text, kept):
+        return None
+    # What is left answers when the judge backed a fact in it (any language), or by the rules' reading.
+    answers = judgement.states_a_fact(kept) if judgement and classification.intent != Intent.buying_signal else False
+    if answers or _answers(ctx.turn_text, classification.intent, kept, links):
+        return draft.model_copy(update={"text": kept})
+    return None
+
+
 async def _repaired(
     ctx: TurnContext,
     candidate: Reply,
@@ -101,18 +139,13 @@ async def _repaired(
     judgement: Judgement | None,
 ) -> tuple[Reply, Usage | None]:
     """An answer to the same question without what was unsupported: the supported sentences when they still
-    answer; else the model once more, told what it got wrong; else the offline answer; else product names."""
-    links = [c.product.cta_url for c in visible_campaigns(ctx) if c.product.cta_url]
+    answer; else the model once more, told what it got wrong (its supported sentences, when they answer); else
+    the offline answer; else product names."""
     extra: Usage | None = None
-    # A reply in the wrong language, or one that repeats our instructions, is not repaired sentence by sentence.
-    whole = any(v.startswith((WRONG_LANGUAGE, INSTRUCTIONS_REPEATED)) for v in violations)
-    if candidate.source == "llm" and not whole:
-        kept = _kept_sentences(ctx, candidate, handoff, judgement)
-        # What is left answers when the judge backed a fact in it (any language), or by the rules' reading.
-        answers = judgement.states_a_fact(kept) if judgement and classification.intent != Intent.buying_signal else False
-        if kept and (answers or _answers(ctx.turn_text, classification.intent, kept, links)):
-            log.info("repair: supported sentences kept", extra={"tenant_id": ctx.tenant_id})
-            return _with_link(ctx, candidate, candidate.model_copy(update={"text": kept}), classification), None
+    kept = _supported_part(ctx, candidate, violations, classification, handoff, judgement)
+    if kept is not None:
+        log.info("repair: supported sentences kept", extra={"tenant_id": ctx.tenant_id})
+        return _with_link(ctx, candidate, kept, classification), None
     if candidate.source == "llm" and model is not None and time_left_s >= MIN_RETRY_S:
         correction = "; ".join(violations)[:600]
         try:
@@ -122,9 +155,14 @@ async def _repaired(
         else:
             second_judgement, judged = await _judged(model, ctx, second, time_left_s - extra.latency_ms / 1000)
             extra = add_usage(extra, judged)
-            if verify(ctx, second, handoff=handoff, judgement=second_judgement).ok:
+            second_verdict = verify(ctx, second, handoff=handoff, judgement=second_judgement)
+            if second_verdict.ok:
                 log.info("repair: second draft passed", extra={"tenant_id": ctx.tenant_id})
                 return _with_link(ctx, candidate, second, classification), extra
+            second_kept = _supported_part(ctx, second, second_verdict.violations, classification, handoff, second_judgement)
+            if second_kept is not None:
+                log.info("repair: second draft's supported sentences kept", extra={"tenant_id": ctx.tenant_id})
+                return _with_link(ctx, candidate, second_kept, classification), extra
     fallback = _offline(ctx, classification)
     if verify(ctx, fallback, handoff=handoff).ok:
         log.info("repair: offline answer", extra={"tenant_id": ctx.tenant_id, "declined": fallback.handoff})
@@ -186,7 +224,12 @@ async def run_turn(ctx: TurnContext, *, model: ModelClient | None, timeout_s: fl
         kinds = sorted({violation.split(":", 1)[0] for violation in violations})
         log.info(
             "reply repaired",
-            extra={"tenant_id": ctx.tenant_id, "source": candidate.source, "violations": len(violations), "kinds": kinds},
+            extra={
+                "tenant_id": ctx.tenant_id,
+                "source": candidate.source,
+                "violations": len(violations),
+                "kinds": ", ".join(kinds),
+            },
         )
         time_left = timeout_s - (time.perf_counter() - started)
         reply, extra = await _repaired(ctx, candidate, violations, answering, model, time_left, handoff, judgement)

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from bot.pipeline.classify import classify_turn
-from bot.pipeline.compose import run_turn
+from bot.pipeline.compose import answer_was_removed, run_turn
 from bot.pipeline.judge import Label, SentenceVerdict, accepted, claim_sentences, quote_found
 from bot.pipeline.reading import read_message
 from bot.pipeline.types import Intent, LeadState, Reading
@@ -116,7 +116,70 @@ async def test_a_statement_the_judge_finds_absent_is_never_sent(fake_groq: FakeG
     # The paraphrase of the Dutch document in English passes: the judge's quote stands in the passage.
     assert "Dogs are welcome on a leash." in result.reply.text
     assert result.guard_blocked
-    assert any("by meaning" in violation for violation in result.guard_violations)
+    assert any("by meaning" in violation for violation in result.guard_violations), result.guard_violations
+
+
+STUDIO_HOURS = Passage(text="The studio is open every day from 7am to 9pm.", source="document:d_hours")
+
+
+async def test_when_the_refused_sentence_was_the_answer_a_side_fact_left_over_is_not_sent_as_one(
+    fake_groq: FakeGroq, chat_model
+) -> None:
+    """Parking is in no document: the draft's answer about it is refused, and what is left ("we are open…") does
+    not answer the question, so it is not sent as the answer: a second draft is asked for, and it hands over."""
+    fake_groq.script(
+        tool_answer(
+            {"reply": "Yes, free parking is right behind the studio. The studio is open every day from 7am.", "sources": ["P1"]}
+        ),
+        tool_answer({"reply": "Let me check that with the team for you.", "sources": [], "needs_person": True}),
+    )
+    fake_groq.judge = judge_answering(
+        {
+            "parking": ("absent", "", ""),
+            "open every day": ("supported", "P1", "The studio is open every day from 7am to 9pm"),
+        }
+    )
+    ctx = context("Is there parking at the studio?", passages=[STUDIO_HOURS], lead=LeadState(messages_in=2))
+    result = await run_turn(ctx, model=chat_model, timeout_s=3)
+    assert "parking" not in result.reply.text.lower()
+    assert result.reply.text != "The studio is open every day from 7am."
+    assert result.reply.handoff, "the question waits for a person"
+
+
+async def test_a_second_drafts_supported_answer_is_sent_without_its_unsupported_remark(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.script(
+        tool_answer({"reply": "We open at 6am and parking is free.", "sources": ["P1"]}),
+        tool_answer({"reply": "The studio is open every day from 7am to 9pm. Towels are free.", "sources": ["P1"]}),
+    )
+    fake_groq.judge = judge_answering(
+        {
+            "6am": ("contradicted", "P1", "The studio is open every day from 7am to 9pm"),
+            "Towels": ("absent", "", ""),
+            "from 7am to 9pm": ("supported", "P1", "The studio is open every day from 7am to 9pm"),
+        }
+    )
+    ctx = context("When does the studio open?", passages=[STUDIO_HOURS], lead=LeadState(messages_in=2))
+    result = await run_turn(ctx, model=chat_model, timeout_s=3)
+    assert "7am to 9pm" in result.reply.text
+    assert "6am" not in result.reply.text and "Towels" not in result.reply.text
+    assert result.reply.source == "llm", (
+        result.reply.text,
+        result.guard_violations,
+        len(fake_groq.requests),
+        len(fake_groq.judge_requests),
+    )
+
+
+def test_a_removed_sentence_is_the_answer_only_when_it_spoke_of_the_question_and_nothing_kept_does() -> None:
+    question = "Is there parking at the studio?"
+    draft = "Yes, free parking is right behind the studio. We are open every day from 7am."
+    assert answer_was_removed(question, "en", draft, "We are open every day from 7am.")
+    # A word of the question the kept sentence shares ("studio") does not make it the answer about parking.
+    assert answer_was_removed(question, "en", draft.replace("We are", "The studio is"), "The studio is open every day from 7am.")
+    # The kept sentence still speaks of what was asked: it is an answer.
+    assert not answer_was_removed(question, "en", "Parking is free. Bring a towel.", "Parking is free.")
+    # The removed sentence was a side remark: what is left answers.
+    assert not answer_was_removed("When do you open?", "en", "We open at 7am. Parking is free.", "We open at 7am.")
 
 
 async def test_support_claimed_with_a_quote_the_source_does_not_hold_is_refused(fake_groq: FakeGroq, chat_model) -> None:
