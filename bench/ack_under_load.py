@@ -115,7 +115,7 @@ async def measure(servers: Servers, *, separate: bool, burst_size: int = BURST, 
     procs = [
         spawn([sys.executable, "-c", GRAPH, str(graph_port), str(ROOT)], cwd=ROOT, stdin=subprocess.DEVNULL),
         spawn([sys.executable, "-c", BARE, str(bare_port)], cwd=ROOT, stdin=subprocess.DEVNULL),
-        spawn(serve, cwd=CODE, env=env, stdin=subprocess.DEVNULL),
+        spawn(serve, cwd=CODE, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL),  # its banner is no figure
     ]
     running = Processes(procs)
     redis = aioredis.Redis.from_url(settings.redis_url)
