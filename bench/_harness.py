@@ -37,8 +37,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The project code a bench measures: this checkout, or another commit's code exported beside it, named by
+# BENCH_CODE_TREE (`bench/before_after.py` sets it, to measure before and after with the same bench).
+CODE = Path(os.environ.get("BENCH_CODE_TREE") or ROOT)
+if str(CODE) not in sys.path:
+    sys.path.insert(0, str(CODE))
 
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402

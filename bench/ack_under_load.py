@@ -22,7 +22,9 @@ import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 import redis.asyncio as aioredis
 from _harness import (
+    CODE,
     ROOT,
+    Row,
     Servers,
     embedded_servers,
     expect_status,
@@ -105,7 +107,7 @@ async def backlog(redis: aioredis.Redis) -> int:
     return int(await redis.xlen("inbound"))
 
 
-async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
+async def measure(servers: Servers, *, separate: bool, burst_size: int = BURST, measured: int = MEASURED) -> dict[str, float]:
     graph_port, web_port, bare_port = free_port(), free_port(), free_port()
     settings = servers.settings(graph_api_url=f"http://127.0.0.1:{graph_port}/v21.0", log_level="ERROR")
     env = platform_env(settings, GROQ_API_KEY="")
@@ -113,7 +115,7 @@ async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
     procs = [
         spawn([sys.executable, "-c", GRAPH, str(graph_port), str(ROOT)], cwd=ROOT, stdin=subprocess.DEVNULL),
         spawn([sys.executable, "-c", BARE, str(bare_port)], cwd=ROOT, stdin=subprocess.DEVNULL),
-        spawn(serve, cwd=ROOT, env=env, stdin=subprocess.DEVNULL),
+        spawn(serve, cwd=CODE, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL),  # its banner is no figure
     ]
     running = Processes(procs)
     redis = aioredis.Redis.from_url(settings.redis_url)
@@ -123,16 +125,17 @@ async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
         async with aiohttp.ClientSession() as session:
             await seed_tenant(session, base, PAGES)
         burst = [
-            signed(messenger_text(f"How much is the pass? {i}", PAGES[i % len(PAGES)], f"{700000 + i}")) for i in range(BURST)
+            signed(messenger_text(f"How much is the pass? {i}", PAGES[i % len(PAGES)], f"{700000 + i}"))
+            for i in range(burst_size)
         ]
         # Deliveries measured under load: for a page nobody connected, so they add little to the workers' work.
-        probes = [signed(messenger_text(f"ping {i}", UNCONNECTED_PAGE, f"{800000 + i}")) for i in range(MEASURED)]
+        probes = [signed(messenger_text(f"ping {i}", UNCONNECTED_PAGE, f"{800000 + i}")) for i in range(measured)]
         idle_bare = await drive(bare, probes)
         # Idle: with no worker yet (web alone), or with serve's own worker answering only these probes.
         idle_platform = await drive(f"{base}/webhooks/messenger", probes)
         if separate:
             procs += [
-                spawn([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+                spawn([sys.executable, "-m", "bot", "worker"], cwd=CODE, env=env, stdin=subprocess.DEVNULL)
                 for _ in range(WORKERS)
             ]
         while await backlog(redis):
@@ -163,6 +166,45 @@ async def measure(servers: Servers, *, separate: bool) -> dict[str, float]:
     finally:
         await redis.aclose()
         running.stop()
+
+
+async def rows(quick: bool) -> list[Row]:
+    """`serve --no-worker` beside worker processes; the full run adds `serve` with its worker inside, as before."""
+    burst, measured = (BURST // 4, MEASURED // 3) if quick else (BURST, MEASURED)
+    async with embedded_servers() as servers:
+        apart = await measure(servers, separate=True, burst_size=burst, measured=measured)
+        together = None if quick else await measure(servers, separate=False)
+    bare = "bare aiohttp handler (own process) under the same load"
+    loaded = [
+        Row(
+            f"webhooks acknowledged per second while a {burst:,}-message burst is answered "
+            f"(serve --no-worker + {WORKERS} worker; {measured:,} webhooks, {CONCURRENCY} at a time)",
+            apart["loaded_platform"],
+            "req/s",
+            apart["loaded_bare"],
+            bare,
+            "ratio >= 0.5",
+            apart["loaded_platform"] / apart["loaded_bare"] >= 0.5,
+        ),
+        Row(
+            "… the same, idle (no burst, web side alone)",
+            apart["idle_platform"],
+            "req/s",
+            apart["idle_bare"],
+            "bare handler, idle",
+        ),
+    ]
+    if together:
+        loaded.append(
+            Row(
+                "… serve with its worker inside (the former single process), same burst",
+                together["loaded_platform"],
+                "req/s",
+                together["loaded_bare"],
+                bare,
+            )
+        )
+    return loaded
 
 
 async def main() -> None:

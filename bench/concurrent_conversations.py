@@ -16,7 +16,6 @@ the same run.
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -26,6 +25,8 @@ from contextlib import AsyncExitStack
 import _harness  # noqa: F401  (puts the project on sys.path)
 import aiohttp
 from _harness import (
+    CODE,
+    Row,
     TimedGraph,
     embedded_servers,
     expect_status,
@@ -84,7 +85,7 @@ def start_worker(settings, page_limit: int | None, tree: str = "") -> subprocess
     """`python -m bot worker` (of the code in `tree`, this one's by default); with `page_limit`, its pacing of a
     page's text sends set to that many a second."""
     env = platform_env(settings, LOG_LEVEL="WARNING")
-    root = tree or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = tree or str(CODE)
     command = ["-m", "bot", "worker"]
     if page_limit:
         command = [
@@ -141,10 +142,38 @@ async def run(servers, groq_url: str, page_limit: int | None, tree: str = "") ->
         return single, many, refused, graph
 
 
-async def main() -> None:
-    errors = quiet_logs()
+def slow_groq() -> FakeGroq:
     groq = FakeGroq()
     groq.responder = lambda _body: slow(MODEL_SECONDS, tool_answer({"reply": REPLY, "facts_used": ["Yoga Pass"]}))
+    return groq
+
+
+async def rows(quick: bool) -> list[Row]:  # noqa: ARG001 # every bench's rows() takes quick; one run is short
+    """All conversations at once against one conversation, paced at Meta's limit, a separate worker process."""
+    quiet_logs()
+    groq = slow_groq()
+    async with embedded_servers() as servers, AsyncExitStack() as stack:
+        groq_url = await serve(groq.app(), stack)
+        single, many, refused, _ = await run(servers, groq_url, None)
+    one = "one conversation, after a warm-up one"
+    return [
+        Row(
+            f"{CONVERSATIONS} conversations at once on {len(PAGES)} page(s), model {MODEL_SECONDS * 1000:.0f} ms a call: "
+            "all answered",
+            many,
+            "s",
+            single,
+            one,
+            "<= 2.5 x one conversation",
+            many / single <= 2.5,
+        ),
+        Row("… webhook deliveries refused (503) and posted again", refused),
+    ]
+
+
+async def main() -> None:
+    errors = quiet_logs()
+    groq = slow_groq()
     against = sys.argv[sys.argv.index("--against") + 1] if "--against" in sys.argv else ""
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 2
     async with embedded_servers() as servers, AsyncExitStack() as stack:

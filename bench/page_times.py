@@ -17,11 +17,12 @@ import time
 import uuid
 from collections import defaultdict
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import aiohttp
-from _harness import CAMPAIGN, embedded_servers, expect_status, percentile, quiet_logs, serve
+from _harness import CAMPAIGN, Row, embedded_servers, expect_status, percentile, quiet_logs, serve
 from aiohttp import web
 
 from bot.conversations.records import to_ms
@@ -155,12 +156,16 @@ async def seed_history(db: Any, tenant_id: str, campaign_ids: list[str], convers
     return first_id
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--conversations", type=int, default=10_000)
-    parser.add_argument("--messages-each", type=int, default=10)
-    parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class Timings:
+    times: dict[str, list[float]]  # server ms per page path, `/healthz` included
+    names: dict[str, str]  # path -> the page's name, its ids written {id}
+    seeded_s: float
+    stored: int
+
+
+async def measure(conversations: int, messages_each: int, runs: int) -> Timings:
+    """Seed a business with `conversations` x `messages_each` messages, then time every owner page `runs` times."""
     quiet_logs()
     times: dict[str, list[float]] = defaultdict(list)
     async with embedded_servers() as servers, AsyncExitStack() as stack:
@@ -178,9 +183,9 @@ async def main() -> None:
             campaign_ids.append((await (await session.post(f"{base}/api/campaigns", json=body, headers=headers)).json())["id"])
         db = app[SERVICES].db
         started = time.perf_counter()
-        conversation_id = await seed_history(db, signup["tenant_id"], campaign_ids, args.conversations, args.messages_each)
+        conversation_id = await seed_history(db, signup["tenant_id"], campaign_ids, conversations, messages_each)
         stored = await db.messages.count_documents({"tenant_id": signup["tenant_id"]})
-        print(f"seeded {stored:,} messages in {args.conversations:,} conversations ({time.perf_counter() - started:.1f} s)")
+        seeded_s = time.perf_counter() - started
         login = await session.post(f"{base}/api/login", json={"email": owner["email"], "password": owner["password"]})
         expect_status(login.status, 200)
         pages = [
@@ -202,23 +207,67 @@ async def main() -> None:
             "/playground",
             f"/conversations/{conversation_id}",
         ]
-        for _ in range(args.runs):
+        # A page's first request loads what it needs once (the language models behind the knowledge search):
+        # one untimed pass, so the percentiles are those of an owner's every visit.
+        for path in pages:
+            async with session.get(base + path, allow_redirects=False) as response:
+                await response.read()
+        times.clear()
+        for _ in range(runs):
             async with session.get(f"{base}/healthz", headers={"X-Bench-Page": "/healthz"}) as response:
                 await response.read()
             for path in pages:
                 async with session.get(base + path, headers={"X-Bench-Page": path}, allow_redirects=False) as response:
                     await response.read()
                     expect_status(response.status, 200, detail=path)
-        baseline = percentile(times["/healthz"], 50)
-        print(f"baseline /healthz p50 {baseline:.2f} ms (same run)")
-        print(f"{'page':<44} {'p50 ms':>8} {'p95 ms':>8} {'p50/300ms':>10} {'p50/healthz':>12}")
-        worst = 0.0
-        for path in pages:
-            name = path.replace(conversation_id, "{id}").replace(campaign_ids[0], "{id}")
-            p50, p95 = percentile(times[path], 50), percentile(times[path], 95)
-            worst = max(worst, p95)
-            print(f"{name:<44} {p50:>8.1f} {p95:>8.1f} {p50 / TARGET_MS:>10.2f} {p50 / baseline:>12.0f}")
-        print(f"slowest p95 {worst:.1f} ms: {'within' if worst < TARGET_MS else 'OVER'} the {TARGET_MS:.0f} ms target")
+        names = {path: path.replace(conversation_id, "{id}").replace(campaign_ids[0], "{id}") for path in pages}
+    return Timings(dict(times), names, seeded_s, stored)
+
+
+def slowest(timings: Timings, p: float) -> tuple[str, float]:
+    """The page (by name) whose `p` percentile is the highest, and that percentile in ms."""
+    return max(((name, percentile(timings.times[path], p)) for path, name in timings.names.items()), key=lambda item: item[1])
+
+
+async def rows(quick: bool) -> list[Row]:
+    conversations, runs = (1_000, 5) if quick else (10_000, 15)
+    timings = await measure(conversations, 10, runs)
+    healthz = percentile(timings.times["/healthz"], 50)
+    messages = f"{timings.stored:,} messages"
+    (p50_page, p50), (p95_page, p95) = slowest(timings, 50), slowest(timings, 95)
+    target = f"< {TARGET_MS:.0f} ms"
+    return [
+        Row(
+            f"slowest owner page p95, server time, a business with {messages} ({p95_page}; {runs} runs)",
+            p95,
+            "ms",
+            healthz,
+            "/healthz p50",
+            target,
+            p95 < TARGET_MS,
+        ),
+        Row(f"… slowest page p50 ({p50_page})", p50, "ms", healthz, "/healthz p50", target, p50 < TARGET_MS),
+    ]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--conversations", type=int, default=10_000)
+    parser.add_argument("--messages-each", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    timings = await measure(args.conversations, args.messages_each, args.runs)
+    times = timings.times
+    print(f"seeded {timings.stored:,} messages in {args.conversations:,} conversations ({timings.seeded_s:.1f} s)")
+    baseline = percentile(times["/healthz"], 50)
+    print(f"baseline /healthz p50 {baseline:.2f} ms (same run)")
+    print(f"{'page':<44} {'p50 ms':>8} {'p95 ms':>8} {'p50/300ms':>10} {'p50/healthz':>12}")
+    worst = 0.0
+    for path, name in timings.names.items():
+        p50, p95 = percentile(times[path], 50), percentile(times[path], 95)
+        worst = max(worst, p95)
+        print(f"{name:<44} {p50:>8.1f} {p95:>8.1f} {p50 / TARGET_MS:>10.2f} {p50 / baseline:>12.0f}")
+    print(f"slowest p95 {worst:.1f} ms: {'within' if worst < TARGET_MS else 'OVER'} the {TARGET_MS:.0f} ms target")
 
 
 if __name__ == "__main__":

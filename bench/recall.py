@@ -23,11 +23,12 @@ import tempfile
 import time
 import uuid
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import _harness  # noqa: F401  (puts the project on sys.path)
-from _harness import serve
+from _harness import Row, serve
 from pymongo import AsyncMongoClient
 
 from bot.evaluation.runner import run_case
@@ -35,7 +36,8 @@ from bot.runtime.chat_model import build_chat_model
 from bot.runtime.embedded import start_mongo
 from knowledge.language import LANGUAGES
 from knowledge.retrieval import KnowledgeIndex
-from tests.bot.pipeline.recall_run import Outcome, rate, rewriting, rows, run_set
+from tests.bot.pipeline.recall_run import Outcome, rate, rewriting, run_set
+from tests.bot.pipeline.recall_run import rows as by_language
 from tests.bot.pipeline.recall_set import Question
 from tests.fakes.groq_server import FakeGroq, text_answer
 from tests.heldout.businesses import BUSINESSES, CASES, FRESH_CASES
@@ -43,7 +45,7 @@ from tests.heldout.seed import eval_case, seed
 
 
 def print_table(title: str, outcomes: list[Outcome]) -> None:
-    table = rows(outcomes, lambda o: o.question.lang)
+    table = by_language(outcomes, lambda o: o.question.lang)
     print(f"\n{title}")
     print(f"  {'lang':<5} {'retrieval':>10} {'answered':>10} {'declined':>9} {'wrong quotes':>13} {'unsupported':>12}")
     for lang in (*LANGUAGES, "all"):
@@ -104,8 +106,17 @@ def print_old(name: str, per_lang: dict[str, list[tuple[bool | None, bool]]]) ->
         print(f"  {lang:<5} {rate((sum(hits), len(hits))):>10} {rate((sum(a for _, a in results), len(results))):>10}")
 
 
-async def main(details: bool) -> None:
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Runs:
+    tune: list[Outcome]
+    untouched: list[Outcome]
+    old: dict[str, dict[str, list[tuple[bool | None, bool]]]]  # empty when not run
+    rewritten: list[list[Outcome]]  # tune, untouched; empty when not run
+
+
+async def measure(*, everything: bool = True) -> Runs:
+    """Both halves of the frozen set offline; with `everything`, also the older held-out sets and both halves
+    searched with a model's English reading of each question."""
     with tempfile.TemporaryDirectory(prefix="recall-") as tmp:
         mongo = await start_mongo(Path(tmp))
         client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo.uri, tz_aware=True)
@@ -114,6 +125,8 @@ async def main(details: bool) -> None:
             knowledge = KnowledgeIndex()
             tune = await run_set(db, knowledge, split="tune")
             untouched = await run_set(db, knowledge, split="untouched")
+            if not everything:
+                return Runs(tune, untouched, {}, [])
             old = await old_sets(db, knowledge)
             async with AsyncExitStack() as stack:
                 # A model that reads each question as the set's `english` says a translating model would.
@@ -130,6 +143,62 @@ async def main(details: bool) -> None:
         finally:
             await client.close()
             mongo.stop()
+    return Runs(tune, untouched, old, rewritten)
+
+
+def overall(outcomes: list[Outcome]) -> tuple[float, float, int]:
+    """(retrieval hit %, answered %, unsupported statements sent) over every language."""
+    row = by_language(outcomes, lambda o: o.question.lang)["all"]
+    return percent(row.retrieval), percent(row.answered), row.unsupported
+
+
+def percent(pair: tuple[int, int]) -> float:
+    return 100 * pair[0] / pair[1] if pair[1] else 0.0
+
+
+async def rows(quick: bool) -> list[Row]:
+    runs = await measure(everything=not quick)
+    tune_hit, tune_answered, tune_unsupported = overall(runs.tune)
+    hit, answered, unsupported = overall(runs.untouched)
+    tune = "tune half (language school, coworking), same run"
+    found = [
+        Row(
+            f"frozen recall set, untouched half (dental clinic, {len(runs.untouched)} questions): retrieval hit, offline",
+            hit,
+            "%",
+            tune_hit,
+            tune,
+            ">= 90%",
+            hit >= 90,
+        ),
+        Row("… answered offline", answered, "%", tune_answered, tune),
+        Row(
+            "… unsupported statements sent (both halves)",
+            unsupported + tune_unsupported,
+            target="0",
+            met=unsupported + tune_unsupported == 0,
+        ),
+    ]
+    if runs.rewritten:
+        read_hit, _, _ = overall(runs.rewritten[1])
+        found.append(
+            Row(
+                "… retrieval hit searched with a model's English reading",
+                read_hit,
+                "%",
+                hit,
+                "offline search",
+                ">= 90%",
+                read_hit >= 90,
+            )
+        )
+    return found
+
+
+async def main(details: bool) -> None:
+    started = time.perf_counter()
+    runs = await measure()
+    tune, untouched, old, rewritten = runs.tune, runs.untouched, runs.old, runs.rewritten
     print(f"recall bench ({time.perf_counter() - started:.1f} s)")
     print_table("frozen set, tune half (language school, coworking), offline", tune)
     print_table("frozen set, untouched half (dental clinic), offline", untouched)

@@ -56,4 +56,4 @@ def test_the_list_names_the_benches_in_the_table_and_those_on_their_own() -> Non
     assert done.returncode == 0
     joined, alone = (line.split(": ", 1)[1].split() for line in done.stdout.splitlines())
     assert "many_processes" in joined and "language_detection" in joined
-    assert "blind_quality" in alone
+    assert "blind_quality" in joined and "before_after" in alone
