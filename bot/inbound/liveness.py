@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ALIVE_PREFIX = "inbound:alive:"
-# The key's life: a worker whose event loop stood still this long (minus one renewal) is taken for dead.
-ALIVE_TTL_MS = 4000
+# The key's life: a worker whose event loop stood still this long (minus one renewal) is taken for dead. The
+# longest stand-still measured is a cold worker loading a language's models (lingua holds the interpreter for up
+# to 1.5 s each); a worker's conversation locks, renewed every 3.3 s, allowed 6.7 s.
+ALIVE_TTL_MS = 5000
 RENEW_EVERY_S = 1.0
 # A taken-over entry must have been idle at least this long: a dead worker refreshed its claims at the latest
 # when it last renewed its key (more than `ALIVE_TTL_MS - RENEW_EVERY_S` ago), while an entry another worker
