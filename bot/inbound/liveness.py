@@ -4,9 +4,15 @@ deliveries within seconds instead of after the stream's claim idle time.
 A running worker sets `inbound:alive:<name>` every `RENEW_EVERY_S` with a time to live of `ALIVE_TTL_MS`; a worker
 stopped with SIGTERM deletes it as it leaves. The others, every `RENEW_EVERY_S` too, look at the consumer group:
 a consumer with pending deliveries whose key is gone and that has not touched the stream for as long is dead,
-and its deliveries (and the conversation locks it held) are taken over. A slow but live worker keeps its key, so
-its deliveries are not taken, however long its turns. A consumer that never kept a key (an older version) is
-left to the claim idle time, since a live one touches the stream every two seconds and is never idle for that long.
+and its deliveries are taken over. A slow but live worker keeps its key, so its deliveries are not taken, however
+long its turns. A consumer that never kept a key (an older version) is left to the claim idle time, since a live
+one touches the stream every two seconds and is never idle for that long.
+
+The conversation locks a dead worker held are not broken: they expire on their own (within 10 s, see `locks.py`),
+and the delivery taken over waits for its conversation's lock. A worker taken for dead that was only stalled (a
+starved machine: seen beyond 4 s with five processes and a soak sharing two cores) still holds its locks when it
+wakes, finishes its turns, and the worker that took its deliveries over finds them answered: never two turns of one
+conversation at once, never a reply sent twice.
 """
 
 from __future__ import annotations
@@ -14,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ALIVE_PREFIX = "inbound:alive:"
-# The key's life: a worker whose event loop stood still this long (minus one renewal) is taken for dead. The
-# longest stand-still measured is a cold worker loading a language's models (lingua holds the interpreter for up
-# to 1.5 s each); a worker's conversation locks, renewed every 3.3 s, allowed 6.7 s.
+# The key's life: a worker whose event loop stood still this long (minus one renewal) is taken for dead (a cold
+# worker loading a language's models holds the interpreter for up to 1.5 s each), which costs its deliveries a
+# second handling, not a second reply.
 ALIVE_TTL_MS = 5000
 RENEW_EVERY_S = 1.0
 # A taken-over entry must have been idle at least this long: a dead worker refreshed its claims at the latest

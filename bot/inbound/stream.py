@@ -26,7 +26,6 @@ import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
 from bot.inbound import arrival_order, liveness
-from bot.inbound.locks import release_locks_of
 from channels.registry import channel_named
 
 log = logging.getLogger(__name__)
@@ -173,8 +172,9 @@ class InboundStream:
         await self.redis.delete(liveness.alive_key(consumer))
 
     async def take_over_dead(self, consumer: str, *, count: int = 200) -> list[Delivery]:
-        """Claim, for `consumer`, the deliveries of consumers that died (see `liveness.py`), after freeing the
-        conversation locks they held; the group forgets consumers long dead with nothing pending."""
+        """Claim, for `consumer`, the deliveries of consumers that died (see `liveness.py`); the group forgets
+        consumers long dead with nothing pending. The conversation locks a dead worker held are left to expire:
+        a worker only stalled, not dead, still holds them when it wakes, so a conversation never has two turns."""
         rows = await self.redis.xinfo_consumers(self.stream, self.group)
         consumers = [liveness.Consumer(str(r["name"]), int(r["pending"]), int(r["idle"])) for r in rows]
         others = [c.name for c in consumers if c.name != consumer]
@@ -184,7 +184,6 @@ class InboundStream:
             await self.redis.xgroup_delconsumer(self.stream, self.group, name)
         taken: list[Delivery] = []
         for name in liveness.dead_holding(consumers, alive, consumer):
-            freed = await release_locks_of(self.redis, name)
             pending = await self.redis.xpending_range(self.stream, self.group, "-", "+", count, consumername=name)
             ids: list[Any] = [row["message_id"] for row in pending]
             if not ids:
@@ -199,7 +198,7 @@ class InboundStream:
             entries = [(entry_id, fields) for entry_id, fields in claimed if fields]
             log.warning(
                 "took over a dead worker's deliveries",
-                extra={"worker": consumer, "dead_worker": name, "deliveries": len(entries), "locks_freed": freed},
+                extra={"worker": consumer, "dead_worker": name, "deliveries": len(entries)},
             )
             taken += await self._with_bodies(entries)
         return taken

@@ -28,7 +28,6 @@ from bot.inbound.dispatch import EventDispatcher
 from bot.inbound.draining import ShuttingDown, TurnGate, current_delivery, resting_slot
 from bot.inbound.fairness import UNKNOWN_LANE, FairQueue, lane_of
 from bot.inbound.liveness import RENEW_EVERY_S
-from bot.inbound.locks import lock_holder
 from bot.inbound.stream import Delivery, InboundStream
 from bot.metrics import Metrics
 from bot.outages import OutageBackoff, is_store_outage, ride_out
@@ -244,7 +243,8 @@ class Worker:
             try:
                 if not await self.inbound.mark_alive(self.name) and not first:
                     # Its event loop stood still longer than the key lives (or Redis lost the key): the others may
-                    # have taken its deliveries, which the turns' idempotency absorbs.
+                    # have taken its deliveries; its conversation locks (still its own unless they expired too)
+                    # make them wait for its turns, which they then find answered.
                     log.warning("this worker's liveness key had expired", extra={"worker": self.name})
                 first = False
                 self._queue(await self.inbound.take_over_dead(self.name))
@@ -272,7 +272,6 @@ class Worker:
 
     async def _handle(self, delivery: Delivery) -> None:
         current_delivery.set(delivery.entry_id)
-        lock_holder.set(self.name)
         current_body_key.set(delivery.body_key)
         resting_slot.set(lambda: self._resting(delivery.entry_id))
         handled = asyncio.Event()
