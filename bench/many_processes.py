@@ -6,7 +6,8 @@ same servers, with the same customers' pace.
 Every customer writes three questions 0.4 s apart; a message is answered once when exactly one reply covers it
 (a burst's one reply covers all of its messages), and in order when no reply covers a message older than one an
 earlier reply covered. Latency: the message's first delivery until the Graph API took its reply; a message the
-killed worker held waits for its claim to lapse (15 s).
+killed worker held waits until its liveness key expired (5 s) and, when its turn was running, the conversation lock
+it held (within 10 s).
 
     python bench/many_processes.py [--quick]        (targets: every message answered once, none twice, none out of order)
 """
@@ -63,7 +64,7 @@ async def rows(quick: bool) -> list[Row]:
         ),
         Row("… reply latency p50", percentile(lat, 50), "ms", percentile(base, 50), name),
         Row(
-            "… reply latency p99 (the killed worker's messages wait 15 s for their claim)",
+            "… reply latency p99 (the killed worker's messages wait for its liveness key and locks to expire)",
             percentile(lat, 99),
             "ms",
             percentile(base, 99),

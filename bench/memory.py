@@ -5,19 +5,24 @@ The web side is `python -m bot serve --no-worker` and the worker `python -m bot 
 (their RSS and open file descriptors read from /proc), on the embedded servers of a temporary folder, offline
 responder, sends to the bench's fake Graph.
 
-    python bench/memory.py [--conversations 1000] [--pages 100] [--soak 60] [--rate 10]
+    python bench/memory.py [--conversations 1000] [--pages 100] [--soak 60] [--rate 10] [--trace DIR]
 
 The soak posts `--rate` messages a second from a rotating set of 300 customers, with 20 live pages open, for
 `--soak` seconds (1800 for the half-hour soak), sampling every 5 s: both processes' RSS and file descriptors,
 Redis's key count and memory, and the length of the inbound and dead-letter streams. A figure "grows" when the
 last third of the soak averages more than its middle third by over 5% (RSS) or by any amount beyond a small
 allowance (descriptors, keys, stream length).
+
+`--trace DIR` finds out what grows: the worker runs with tracemalloc (`bench/_memory_probe.py`), only the soak is
+run, and a snapshot is written at its start, at each third and at its end (DIR/0.snap … DIR/3.snap, with gc and
+asyncio task counts beside each); `python bench/_memory_probe.py --compare DIR/1.snap DIR/3.snap` lists the growth.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import statistics
 import subprocess
 import sys
@@ -103,6 +108,21 @@ def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "bot", *command], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
 
 
+def start_traced_worker(env: dict[str, str], out: Path) -> subprocess.Popen[bytes]:
+    probe = ROOT / "bench" / "_memory_probe.py"
+    return subprocess.Popen([sys.executable, str(probe), str(out)], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+
+
+async def traced_snapshot(worker: subprocess.Popen[bytes], out: Path, n: int) -> None:
+    """Asks the traced worker for snapshot `n` and waits until it is written."""
+    worker.send_signal(signal.SIGUSR1)
+    for _ in range(1200):
+        if (out / f"{n}.json").exists():
+            return
+        await asyncio.sleep(0.1)
+    raise SystemExit(f"the traced worker wrote no snapshot {n}")
+
+
 async def until_ready(session: aiohttp.ClientSession, base: str) -> None:
     for _ in range(300):
         try:
@@ -142,6 +162,7 @@ async def main() -> None:
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--soak", type=float, default=60.0)
     parser.add_argument("--rate", type=float, default=10.0)
+    parser.add_argument("--trace", type=Path, help="run only the soak, the worker traced, snapshots written here")
     args = parser.parse_args()
     quiet_logs()
     async with embedded_servers() as servers, AsyncExitStack() as stack:
@@ -151,7 +172,7 @@ async def main() -> None:
         env = platform_env(settings, LOG_LEVEL="ERROR")
         port = free_port()
         web = start(["serve", "--no-worker", "--port", str(port)], env)
-        worker = start(["worker"], env)
+        worker = start_traced_worker(env, args.trace) if args.trace else start(["worker"], env)
         for process in (web, worker):
             stack.callback(_stop, process)
         base = f"http://127.0.0.1:{port}"
@@ -166,8 +187,12 @@ async def main() -> None:
         stack.push_async_callback(redis.aclose)
         load = Load(session, base, graph)
 
-        # 1. The worker, per 1,000 active conversations (after a warm-up; two steps show whether it keeps growing).
         await load.answer([f"WARM{i:05d}" for i in range(200)])
+        if args.trace:
+            await traced_soak(load, worker, args)
+            return
+
+        # 1. The worker, per 1,000 active conversations (after a warm-up; two steps show whether it keeps growing).
         worker_rss = [rss_kb(worker.pid)]
         for step in range(2):
             await load.answer([f"C{step}_{i:06d}" for i in range(args.conversations)])
@@ -230,19 +255,40 @@ async def main() -> None:
         f"soak                           : {args.soak:.0f} s at {args.rate:g} messages/s, 20 live pages, {len(samples)} samples"
     )
     third = max(1, len(samples) // 3)
-    middle, last = samples[third : 2 * third] or samples[:1], samples[-third:]
+    first, middle, last = samples[:third], samples[third : 2 * third] or samples[:1], samples[-third:]
     verdicts = []
     for name in samples[0]:
         values = [s[name] for s in samples]
         grew = grows(name, [s[name] for s in middle], [s[name] for s in last])
         verdicts.append(grew)
+        thirds = "  ".join(f"{statistics.mean(s[name] for s in part):8.1f}" for part in (first, middle, last))
         print(
             f"  {name:<16}: first {values[0]:8.1f}  max {max(values):8.1f}  last {values[-1]:8.1f}  "
-            f"{'GROWS' if grew else 'steady'}"
+            f"thirds' means {thirds}  {'GROWS' if grew else 'steady'}"
         )
     per_page_ok = per_page_kb <= WEB_KB_PER_PAGE
     per_conv_ok = max(per_1000) <= WORKER_MB_PER_1000
     print(f"within ceilings, nothing grows : {'yes' if per_page_ok and per_conv_ok and not any(verdicts) else 'NO'}")
+
+
+async def traced_soak(load: Load, worker: subprocess.Popen[bytes], args: argparse.Namespace) -> None:
+    """The soak's load only, with a snapshot of the traced worker at its start, each third and its end."""
+    customers = [f"SOAK{i:04d}" for i in range(300)]
+    started, sent, taken = time.monotonic(), 0, 0
+    await traced_snapshot(worker, args.trace, taken)
+    while (elapsed := time.monotonic() - started) < args.soak:
+        due = int(elapsed * args.rate) - sent
+        if due > 0:
+            await asyncio.gather(*(load.post(customers[(sent + i) % len(customers)], f"question {sent + i}") for i in range(due)))
+            sent += due
+        if elapsed >= args.soak * (taken + 1) / 3 and taken < 2:
+            taken += 1
+            await traced_snapshot(worker, args.trace, taken)
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(5)
+    await traced_snapshot(worker, args.trace, 3)
+    for n in range(4):
+        print(n, (args.trace / f"{n}.json").read_text())
 
 
 async def seed_tenant_as(session: aiohttp.ClientSession, base: str, email: str) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from knowledge.language import fold
+from knowledge.language import TEXTS_KEPT, fold
 
 _N = r"\d+"
 # A concept's words per language; "*" holds names every language shares.
@@ -698,7 +698,7 @@ def concepts_in(text: str, *, folded: bool = False) -> set[str]:
     return set(_concepts(text if folded else fold(text)))
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=TEXTS_KEPT)
 def _concepts(folded: str) -> frozenset[str]:
     # The tenant's passages come back turn after turn: each is read once.
     return frozenset(concept for concept, pattern in _patterns().items() if pattern.search(folded))

@@ -25,7 +25,7 @@ from typing import Any, cast
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
-from bot.inbound import arrival_order
+from bot.inbound import arrival_order, liveness
 from channels.registry import channel_named
 
 log = logging.getLogger(__name__)
@@ -158,6 +158,50 @@ class InboundStream:
         )
         messages = result[1] if len(result) > 1 else []
         return await self._with_bodies([(entry_id, fields) for entry_id, fields in messages if fields])
+
+    async def mark_alive(self, consumer: str) -> bool:
+        """Renew this consumer's liveness key; False when it had expired (others may have taken its deliveries)."""
+        key = liveness.alive_key(consumer)
+        if await self.redis.set(key, "1", px=liveness.ALIVE_TTL_MS, xx=True):
+            return True
+        await self.redis.set(key, "1", px=liveness.ALIVE_TTL_MS)
+        return False
+
+    async def mark_gone(self, consumer: str) -> None:
+        """This consumer left (stopped): what it left pending is for the others at once."""
+        await self.redis.delete(liveness.alive_key(consumer))
+
+    async def take_over_dead(self, consumer: str, *, count: int = 200) -> list[Delivery]:
+        """Claim, for `consumer`, the deliveries of consumers that died (see `liveness.py`); the group forgets
+        consumers long dead with nothing pending. The conversation locks a dead worker held are left to expire:
+        a worker only stalled, not dead, still holds them when it wakes, so a conversation never has two turns."""
+        rows = await self.redis.xinfo_consumers(self.stream, self.group)
+        consumers = [liveness.Consumer(str(r["name"]), int(r["pending"]), int(r["idle"])) for r in rows]
+        others = [c.name for c in consumers if c.name != consumer]
+        flags = await self.redis.mget([liveness.alive_key(name) for name in others]) if others else []
+        alive = {name for name, flag in zip(others, flags, strict=True) if flag}
+        for name in liveness.forgotten(consumers, alive, consumer):
+            await self.redis.xgroup_delconsumer(self.stream, self.group, name)
+        taken: list[Delivery] = []
+        for name in liveness.dead_holding(consumers, alive, consumer):
+            pending = await self.redis.xpending_range(self.stream, self.group, "-", "+", count, consumername=name)
+            ids: list[Any] = [row["message_id"] for row in pending]
+            if not ids:
+                continue
+            # Replies are decoded to str (the client's decode_responses), whatever redis-py's types allow for.
+            claimed = cast(
+                list[tuple[str, dict[str, str]]],
+                await self.redis.xclaim(
+                    self.stream, self.group, consumer, min_idle_time=liveness.TAKE_OVER_IDLE_MS, message_ids=ids
+                ),
+            )
+            entries = [(entry_id, fields) for entry_id, fields in claimed if fields]
+            log.warning(
+                "took over a dead worker's deliveries",
+                extra={"worker": consumer, "dead_worker": name, "deliveries": len(entries)},
+            )
+            taken += await self._with_bodies(entries)
+        return taken
 
     async def _with_bodies(self, entries: list[tuple[str, dict[str, str]]]) -> list[Delivery]:
         keys = [fields["body_key"] for _, fields in entries if fields.get("body_key")]

@@ -6,7 +6,8 @@ connected account and is started round-robin across lanes (`fairness.py`): a bur
 never holds up another business. Waiting entries stay pending in the stream, kept claimed by this worker, and
 lanes with a backlog are published for their owners to see (`InboundStream.publish_backlog`). A delivery whose handling
 raised stays pending and is claimed again after the stream's idle time, by this or another worker;
-after `max_attempts` it goes to the dead-letter stream.
+after `max_attempts` it goes to the dead-letter stream. A worker that dies (SIGKILL, a crash) is noticed by the
+others within seconds through its liveness key (`liveness.py`), and its deliveries are taken over then.
 
 Two things cost a delivery none of its attempts: a store outage (MongoDB or Redis unreachable), which the
 handling waits out with backoff and then tries again; and a stop (SIGTERM), which lets running turns finish
@@ -26,6 +27,7 @@ from bot.inbound.arrival_order import current_body_key
 from bot.inbound.dispatch import EventDispatcher
 from bot.inbound.draining import ShuttingDown, TurnGate, current_delivery, resting_slot
 from bot.inbound.fairness import UNKNOWN_LANE, FairQueue, lane_of
+from bot.inbound.liveness import RENEW_EVERY_S
 from bot.inbound.stream import Delivery, InboundStream
 from bot.metrics import Metrics
 from bot.outages import OutageBackoff, is_store_outage, ride_out
@@ -84,6 +86,7 @@ class Worker:
         last_claim = 0.0
         backoff = OutageBackoff()
         keeper = asyncio.create_task(self._keep_waiting_claimed())
+        watcher = asyncio.create_task(self._keep_alive())
         while not self._stopping.is_set():
             try:
                 if time.monotonic() - last_claim >= self._claim_every_s:
@@ -103,6 +106,7 @@ class Worker:
                 backoff = OutageBackoff()
             except asyncio.CancelledError:
                 keeper.cancel()
+                watcher.cancel()
                 raise
             except Exception as exc:
                 if self._stopping.is_set():
@@ -116,8 +120,13 @@ class Worker:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), backoff.next_delay())
         keeper.cancel()
+        watcher.cancel()
         self._waiting.clear()  # never started: pending in the stream, for another worker (or this one's restart)
         await self._drain()
+        try:
+            await self.inbound.mark_gone(self.name)  # what it left pending is the others' at once
+        except Exception:  # noqa: BLE001 # the key expires on its own: the others wait a few seconds more
+            log.warning("could not say this worker left", extra={"worker": self.name})
         log.info("worker stopped", extra={"worker": self.name})
 
     async def stop(self) -> None:
@@ -226,6 +235,22 @@ class Worker:
                     self._published = backlog
             except Exception:  # noqa: BLE001 # a missed refresh only risks a second handler, which idempotency absorbs
                 log.warning("could not refresh the waiting deliveries' claims", extra={"worker": self.name})
+
+    async def _keep_alive(self) -> None:
+        """Renew this worker's liveness key and take over the deliveries of workers whose key expired."""
+        first = True
+        while not self._stopping.is_set():
+            try:
+                if not await self.inbound.mark_alive(self.name) and not first:
+                    # Its event loop stood still longer than the key lives (or Redis lost the key): the others may
+                    # have taken its deliveries; its conversation locks (still its own unless they expired too)
+                    # make them wait for its turns, which they then find answered.
+                    log.warning("this worker's liveness key had expired", extra={"worker": self.name})
+                first = False
+                self._queue(await self.inbound.take_over_dead(self.name))
+            except Exception:  # noqa: BLE001 # the claim idle time still hands a dead worker's deliveries over
+                log.warning("could not renew liveness or look for dead workers", extra={"worker": self.name})
+            await asyncio.sleep(RENEW_EVERY_S)
 
     async def _keep_claimed(self, delivery: Delivery, handled: asyncio.Event) -> None:
         """Refresh the delivery's claim until it is handled. The event, not only the task's cancellation, ends the

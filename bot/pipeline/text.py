@@ -8,6 +8,7 @@ from functools import lru_cache
 from knowledge.language import (
     LANGUAGES,
     STOPWORDS,
+    TEXTS_KEPT,
     detect_language,
     fold,
     stem_words,
@@ -40,7 +41,7 @@ def stem(word: str, lang: str = "en") -> str:
     return stem_words([word], lang)[0]
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=TEXTS_KEPT)
 def content_words(text: str, lang: str = "en") -> frozenset[str]:
     """The words of a text that carry meaning in `lang`, stemmed."""
     common = stop_words(lang)

@@ -506,7 +506,7 @@ async def _drive(
             break
         await asyncio.sleep(0.2)
     seconds = time.perf_counter() - started
-    # Anything sent twice would have gone out by now: the retries of a killed worker's deliveries come 15 s idle
-    # after the kill, and they are all acknowledged.
+    # Anything sent twice would have gone out by now: the retries of a killed worker's deliveries come once its
+    # liveness key and conversation locks expired, and they are all acknowledged.
     await asyncio.sleep(1.0)
     return Run(judge(written, list(graph.sends)), deliveries, seconds, killed_holding)
