@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 from bot.conversations.bot_settings import BotSettings
 from bot.conversations.records import Conversation
 from bot.conversations.turns import TurnRunner
-from bot.inbound.arrival_order import current_body_key, next_unfinished_after, order_key, wait_for_earlier
+from bot.inbound.arrival_order import order_key, wait_in_order
 from bot.inbound.draining import TurnGate, resting
 from bot.inbound.locks import conversation_lock
 from channels.accounts import ChannelAccount
@@ -58,8 +58,8 @@ class BurstAnswerer:
         answer_before_ms = None
         if written_at_ms:
             key = order_key(conversation.platform, conversation.account_id, conversation.customer_id)
-            await wait_for_earlier(self._redis, key, written_at_ms, keep_waiting=lambda: self._gate.open)
-            answer_before_ms = await next_unfinished_after(self._redis, key, current_body_key.get(), written_at_ms)
+            waited = await wait_in_order(self._redis, key, written_at_ms, keep_waiting=lambda: self._gate.open)
+            answer_before_ms = waited.answer_before_ms
         # If the lock is not free in time, ConversationBusy leaves the delivery pending to be retried. The turn runs
         # through the gate: once started it finishes even when the process is told to stop.
         await self._gate.run(

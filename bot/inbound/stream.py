@@ -15,6 +15,7 @@ commands that wrote them.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import redis.asyncio as aioredis
-from redis.exceptions import ResponseError
+from redis.exceptions import NoScriptError, ResponseError
 
 from bot.inbound import arrival_order
 from channels.registry import channel_named
@@ -42,6 +43,21 @@ BACKLOG = "inbound:backlog"
 BACKLOG_TTL_S = 30
 # A published count older than this is a worker that stopped publishing (stopped, or killed).
 BACKLOG_STALE_MS = 15_000
+
+# A delivery accepted in one command: its body, the customers' order notes (`arrival_order`), then its entry, in
+# that order, so a reader never finds an entry before its body and notes. One command instead of two plus two per
+# customer keeps the webhook's share of Redis's work, and of its own reply parsing, small.
+# KEYS: body key, stream, each customer's order key. ARGV: body, channel, received_at_ms, the notes' lifetime in
+# seconds, then each order key's score (when the customer's first message of the delivery was written).
+_ADD = """
+redis.call('SET', KEYS[1], ARGV[1])
+for i = 3, #KEYS do
+  redis.call('ZADD', KEYS[i], ARGV[i + 2], KEYS[1])
+  redis.call('EXPIRE', KEYS[i], ARGV[4])
+end
+return redis.call('XADD', KEYS[2], '*', 'channel', ARGV[2], 'body_key', KEYS[1], 'received_at_ms', ARGV[3])
+"""
+_ADD_SHA = hashlib.sha1(_ADD.encode()).hexdigest()  # Redis names scripts by their SHA-1
 
 
 @dataclass(frozen=True)
@@ -117,19 +133,14 @@ class InboundStream:
 
     async def _add_all(self, batch: list[tuple[dict[str, str], str, asyncio.Future[str]]]) -> None:
         try:
-            # Where each delivery's body write and entry stand among the pipeline's results.
-            positions: list[tuple[int, int]] = []
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for fields, body, _ in batch:
-                    pipe.set(fields["body_key"], body)  # before its entry: a reader never finds an entry first
-                    stored_at = len(pipe)
-                    # Also before the entry: a worker that takes it finds its customers' order noted already.
-                    for key, written_at_ms in _writers(fields["channel"], body).items():
-                        pipe.zadd(key, {fields["body_key"]: written_at_ms})
-                        pipe.expire(key, arrival_order.KEEP_S)
-                    pipe.xadd(self.stream, dict[Any, Any](fields))
-                    positions.append((stored_at - 1, len(pipe) - 1))
-                results = await pipe.execute(raise_on_error=False)
+            results = await self._run_adds(batch)
+            if any(isinstance(result, NoScriptError) for result in results):
+                # Redis restarted (or its scripts were flushed) since the script was loaded: nothing of those
+                # deliveries was written, so loading it and adding them again writes each once.
+                await self.redis.script_load(_ADD)
+                again = [index for index, result in enumerate(results) if isinstance(result, NoScriptError)]
+                for index, result in zip(again, await self._run_adds([batch[i] for i in again]), strict=True):
+                    results[index] = result
         except BaseException as exc:
             for _, _, added in batch:
                 if not added.done():
@@ -137,15 +148,33 @@ class InboundStream:
             if not isinstance(exc, Exception):
                 raise
             return
-        for index, (_, _, added) in enumerate(batch):
+        for (_, _, added), result in zip(batch, results, strict=True):
             if added.done():
                 continue  # its webhook request went away; the entry is in the stream all the same
-            stored, entry_id = (results[position] for position in positions[index])
-            failed = next((r for r in (stored, entry_id) if isinstance(r, Exception)), None)
-            if failed is not None:
-                added.set_exception(failed)
+            if isinstance(result, Exception):
+                added.set_exception(result)
             else:
-                added.set_result(entry_id)
+                added.set_result(cast(str, result))  # the client decodes replies: an entry id is text
+
+    async def _run_adds(self, batch: list[tuple[dict[str, str], str, asyncio.Future[str]]]) -> list[Any]:
+        """One script call per delivery, all in one pipelined round trip; each call's result (an entry id or
+        the error it raised)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for fields, body, _ in batch:
+                noted = _writers(fields["channel"], body)
+                pipe.evalsha(
+                    _ADD_SHA,
+                    2 + len(noted),
+                    fields["body_key"],
+                    self.stream,
+                    *noted,
+                    body,
+                    fields["channel"],
+                    fields["received_at_ms"],
+                    arrival_order.KEEP_S,
+                    *noted.values(),
+                )
+            return list(await pipe.execute(raise_on_error=False))
 
     async def read(self, consumer: str, *, count: int = 50, block_ms: int = 1000) -> list[Delivery]:
         response = await self.redis.xreadgroup(self.group, consumer, {self.stream: ">"}, count=count, block=block_ms)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from bot.inbound.arrival_order import current_body_key, next_unfinished_after, order_key, wait_for_earlier, writers
+from bot.inbound.arrival_order import current_body_key, next_unfinished_after, order_key, wait_in_order, writers
 from bot.inbound.stream import InboundStream
 from channels.events import Echo, InboundMessage
 
@@ -54,12 +54,13 @@ async def test_a_turn_waits_for_an_older_unfinished_delivery_and_goes_on_once_it
     await redis.zadd(key, {"body:older": 1_000, "body:mine": 2_000})
     current_body_key.set("body:mine")
 
-    waiting = asyncio.create_task(wait_for_earlier(redis, key, 2_000))
+    waiting = asyncio.create_task(wait_in_order(redis, key, 2_000))
     await asyncio.sleep(0.3)
     assert not waiting.done()
     await redis.delete("body:older")  # the older delivery was acknowledged
     waited = await asyncio.wait_for(waiting, 3)
-    assert 0.3 <= waited < 3
+    assert 0.3 <= waited.seconds < 3
+    assert waited.answer_before_ms is None  # nothing newer is left unfinished
     assert await redis.zrange(key, 0, -1) == ["body:mine"]  # the finished one is dropped from the set
 
 
@@ -69,7 +70,9 @@ async def test_newer_deliveries_and_its_own_never_hold_a_turn_back(redis) -> Non
         await redis.set(body_key, "{}")
     await redis.zadd(key, {"body:mine": 1_000, "body:newer": 5_000, "body:same-time": 2_000})
     current_body_key.set("body:mine")
-    assert await asyncio.wait_for(wait_for_earlier(redis, key, 2_000), 1) < 0.1
+    waited = await asyncio.wait_for(wait_in_order(redis, key, 2_000), 1)
+    assert waited.seconds < 0.1
+    assert waited.answer_before_ms == 5_000  # the newer delivery's message is left for its own turn
 
 
 async def test_a_stuck_older_delivery_holds_a_turn_back_only_for_the_patience(redis) -> None:
@@ -77,8 +80,8 @@ async def test_a_stuck_older_delivery_holds_a_turn_back_only_for_the_patience(re
     await redis.set("body:stuck", "{}")
     await redis.zadd(key, {"body:stuck": 1_000})
     current_body_key.set("body:mine")
-    waited = await asyncio.wait_for(wait_for_earlier(redis, key, 2_000, patience_s=0.4), 3)
-    assert 0.4 <= waited < 2
+    waited = await asyncio.wait_for(wait_in_order(redis, key, 2_000, patience_s=0.4), 3)
+    assert 0.4 <= waited.seconds < 2
 
 
 async def test_a_turn_answers_nothing_written_after_a_message_still_in_an_unfinished_delivery(redis) -> None:
