@@ -205,6 +205,18 @@ class TurnRunner:
         )
         day = day_of(self._clock.now(), settings.zone)
         status = status_after_turn(conversation.status, result)
+        intent, confidence = result.classification.intent.value, result.classification.confidence
+        hands_over = status == ConversationStatus.handoff
+        texted = [m.id for m in pending if m.text and not m.wordless]  # the texts the pipeline read, in order
+        held = held_for_a_person(texted, result.reply.unanswered, hands_over=hands_over)
+        # A voice note nobody could hear waits for the person who will listen to it.
+        held += [m.id for m in pending if hands_over and m.media and not m.media.get("heard") and m.id not in held]
+        # Every message of the turn is taken out of pending, so a retry never finds part of the turn still waiting
+        # (its id would differ, and its reply be sent again); only then are the unanswered ones held. These marks
+        # go with the reply's record, in its write, when the send ends in one.
+        marks = [msgs.InboundMark([m.id for m in pending], InboundState.answered, intent, confidence)]
+        if held:
+            marks.append(msgs.InboundMark(held, InboundState.held, intent, confidence))
         try:
             outcome = await self._sender.send_turn_reply(
                 account,
@@ -214,6 +226,7 @@ class TurnRunner:
                 source=result.reply.source,
                 reply_to=pending[-1].platform_message_id,
                 status_after=status.value if status else "",
+                marks=marks,
             )
         except GraphError:
             # The delivery is retried and the turn runs again; the model call this attempt made still counts.
@@ -222,19 +235,8 @@ class TurnRunner:
             )
             raise
         now = self._clock.now()
-        intent, confidence = result.classification.intent.value, result.classification.confidence
-        hands_over = status == ConversationStatus.handoff
-        texted = [m.id for m in pending if m.text and not m.wordless]  # the texts the pipeline read, in order
-        held = held_for_a_person(texted, result.reply.unanswered, hands_over=hands_over)
-        # A voice note nobody could hear waits for the person who will listen to it.
-        held += [m.id for m in pending if hands_over and m.media and not m.media.get("heard") and m.id not in held]
-        # One write takes every message of the turn out of pending, so a retry never finds part of the turn still
-        # waiting (its id would differ, and its reply be sent again); only then are the unanswered ones held.
-        await msgs.mark_inbound(
-            db, tenant_id, [m.id for m in pending], InboundState.answered, intent=intent, confidence=confidence
-        )
-        if held:
-            await msgs.mark_inbound(db, tenant_id, held, InboundState.held, intent=intent, confidence=confidence)
+        if not outcome.marked:
+            await msgs.apply_marks(db, tenant_id, marks)
         first_answer = outcome.sent and conversation.first_reply_at is None
         changes: ConversationChanges = {}
         if campaign_id and campaign_id != conversation.campaign_id:
