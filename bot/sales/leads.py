@@ -8,6 +8,7 @@ score or stage also writes a `lead_events` document, so the owner sees the histo
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -192,9 +193,17 @@ def lead_after_turn(
 
 
 async def save_lead_after_turn(
-    db: Db, conversation: ConversationRef, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
+    db: Db,
+    conversation: ConversationRef,
+    state: LeadState,
+    *,
+    campaign_id: str,
+    previous: Lead | None,
+    now: datetime,
+    endpoints: Callable[[], Awaitable[list[Endpoint]]] | None = None,
 ) -> Lead:
     """Store the lead after a turn. `previous` is the stored lead as the turn read it (None: there was none).
+    `endpoints`: how the turn reads the business's webhook endpoints (by default, a read of its own).
 
     The write only lands on the revision that was read. If an owner changed the lead meanwhile (recorded a
     sale, say), the turn's update is applied again on top of theirs.
@@ -204,7 +213,7 @@ async def save_lead_after_turn(
         lead = lead_after_turn(conversation, state, campaign_id=campaign_id, previous=previous, now=now)
         if events := crm_events(previous, lead):
             if receivers is None:
-                receivers = await list_endpoints(db, conversation.tenant_id)
+                receivers = await (endpoints() if endpoints else list_endpoints(db, conversation.tenant_id))
             # An event no endpoint receives is not kept with the lead: handing it over would write nothing, and
             # clearing it again would cost the lead a second write.
             lead.crm_pending += received(events, receivers)
