@@ -54,8 +54,14 @@ def writers(events: Iterable[ChannelEvent]) -> dict[str, int]:
 # (their body still exists; finished ones are dropped from the set on the way), and when the earliest message is
 # written among the unfinished others holding only newer ones (false when none). The body keys it checks are the
 # set's members, so they cannot be declared as KEYS: the script is for a single Redis, not a cluster.
-# KEYS: the order key. ARGV: the turn's own body key, when its newest message was written (ms).
+# With a burst's debounce key and token (KEYS[2], ARGV[3]), it first checks that the token is still there: when a
+# later message of the burst replaced it, that message's turn answers for all, and the script says so ({-1, false}).
+# KEYS: the order key[, the debounce key]. ARGV: the turn's own body key, when its newest message was written (ms)[,
+# the debounce token].
 _LOOK = """
+if #KEYS > 1 and redis.call('GET', KEYS[2]) ~= ARGV[3] then
+  return {-1, false}
+end
 local own, cutoff = ARGV[1], tonumber(ARGV[2])
 local members = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 local earlier, later = 0, false
@@ -80,18 +86,30 @@ class Standing:
 
     earlier_unfinished: int  # other deliveries with an older message, still unfinished
     next_unfinished_after_ms: int | None  # the earliest message of the unfinished ones holding only newer messages
+    superseded: bool = False  # a later message of the burst answers for this one (nothing else was looked at)
 
 
 @dataclass(frozen=True)
 class OrderWait:
     seconds: float  # how long the turn waited for older messages
     answer_before_ms: int | None  # messages written from then on are left for a later turn
+    superseded: bool = False  # a later message of the burst answers for this one: no turn here
 
 
-async def look(redis: aioredis.Redis, key: str, own_body_key: str, written_at_ms: int) -> Standing:
-    """The customer's other deliveries as they stand now, in one round trip."""
+async def look(
+    redis: aioredis.Redis, key: str, own_body_key: str, written_at_ms: int, *, burst: tuple[str, str] | None = None
+) -> Standing:
+    """The customer's other deliveries as they stand now, in one round trip. `burst`: the debounce key and token
+    this delivery set, checked in the same round trip (see `bursts`)."""
     script = redis.register_script(_LOOK)  # only hashes the text; the call loads it if Redis does not have it
-    earlier, later = cast(list[int | None], await script(keys=[key], args=[own_body_key, written_at_ms]))
+    keys: list[str] = [key]
+    args: list[str | int] = [own_body_key, written_at_ms]
+    if burst is not None:
+        keys.append(burst[0])
+        args.append(burst[1])
+    earlier, later = cast(list[int | None], await script(keys=keys, args=args))
+    if earlier == -1:
+        return Standing(0, None, superseded=True)
     return Standing(int(earlier or 0), int(later) if later else None)
 
 
@@ -109,13 +127,17 @@ async def wait_in_order(
     *,
     patience_s: float = PATIENCE_S,
     keep_waiting: Callable[[], bool] = lambda: True,
+    burst: tuple[str, str] | None = None,
 ) -> OrderWait:
     """Wait until no older message of this customer is left in an unfinished delivery; how long that took, and
-    which messages the turn may answer (as the last look found them)."""
+    which messages the turn may answer (as the last look found them). `burst`: see `look` (checked once, first)."""
     own = current_body_key.get()
     started = time.monotonic()
     pause = 0.05
-    while (standing := await look(redis, key, own, written_at_ms)).earlier_unfinished:
+    standing = await look(redis, key, own, written_at_ms, burst=burst)
+    if standing.superseded:
+        return OrderWait(time.monotonic() - started, None, superseded=True)
+    while standing.earlier_unfinished:
         if not keep_waiting():
             break  # the process is stopping: the turn gate decides what still runs
         waited = time.monotonic() - started
@@ -126,4 +148,5 @@ async def wait_in_order(
             break
         await asyncio.sleep(pause)
         pause = min(pause * 2, 0.25)  # the older delivery usually ends within a turn's time: look again soon
+        standing = await look(redis, key, own, written_at_ms)
     return OrderWait(time.monotonic() - started, standing.next_unfinished_after_ms)

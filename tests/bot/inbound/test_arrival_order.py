@@ -124,3 +124,29 @@ def test_the_messages_written_from_the_cutoff_on_are_left_out_of_the_turn() -> N
     assert [m.id for m in kept.pending] == ["first"]
     assert [m.id for m in kept.recent] == ["earlier", "first"] and [m.id for m in kept.history] == ["earlier"]
     assert written_before(messages, t0 + timedelta(seconds=31)) == messages
+
+
+async def test_a_burst_whose_later_message_took_over_is_told_so_without_waiting(redis) -> None:
+    key = order_key("facebook", PAGE, "pat")
+    await redis.set("body:stuck", "{}")
+    await redis.zadd(key, {"body:stuck": 1_000, "body:mine": 2_000})
+    current_body_key.set("body:mine")
+    await redis.set("debounce:conv", "later-token")
+
+    waited = await asyncio.wait_for(wait_in_order(redis, key, 2_000, burst=("debounce:conv", "my-token")), 1)
+    assert waited.superseded and waited.seconds < 0.2  # the older delivery is the later message's turn to wait for
+
+    await redis.delete("debounce:conv")  # gone (expired): no token of this delivery either
+    assert (await wait_in_order(redis, key, 2_000, burst=("debounce:conv", "my-token"))).superseded
+
+
+async def test_the_last_message_of_a_burst_looks_at_the_order_in_the_same_call(redis) -> None:
+    key = order_key("facebook", PAGE, "pat")
+    for body_key in ("body:mine", "body:newer"):
+        await redis.set(body_key, "{}")
+    await redis.zadd(key, {"body:mine": 1_000, "body:newer": 3_000})
+    current_body_key.set("body:mine")
+    await redis.set("debounce:conv", "my-token")
+
+    waited = await wait_in_order(redis, key, 1_000, burst=("debounce:conv", "my-token"))
+    assert not waited.superseded and waited.answer_before_ms == 3_000
