@@ -70,6 +70,16 @@ class Delivery:
     body_missing: bool = False  # its body key is gone: the webhook that wrote it was refused, Meta sends it again
 
 
+@dataclass(frozen=True)
+class _Waiting:
+    """A delivery accepted and not yet in Redis."""
+
+    fields: dict[str, str]
+    body: str
+    noted: dict[str, int]  # its customers' order keys and when each one's first message of it was written
+    added: asyncio.Future[str]  # its entry id, once added
+
+
 def _delivery(entry_id: str, fields: dict[str, str], body: str | None) -> Delivery:
     body_key = fields.get("body_key", "")
     if not body_key:  # an entry written by an older version carries its body
@@ -99,7 +109,7 @@ class InboundStream:
         self.group = group
         self.claim_idle_ms = claim_idle_ms
         self.max_attempts = max_attempts
-        self._waiting: list[tuple[dict[str, str], str, asyncio.Future[str]]] = []
+        self._waiting: list[_Waiting] = []
         self._sending: set[asyncio.Task[None]] = set()
 
     async def ensure_group(self) -> None:
@@ -109,8 +119,9 @@ class InboundStream:
             if "BUSYGROUP" not in str(exc):
                 raise
 
-    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int) -> None:
+    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int, payload: dict[str, Any] | None = None) -> None:
         """The webhook sink: the raw delivery XADDed; returns once Redis has it, raises if it could not.
+        `payload`: the body as the webhook decoded it (read for `arrival_order`; without it, decoded here).
 
         Deliveries accepted in the same turn of the event loop share one pipelined round trip (a group
         commit): under a burst that is most of the cost of an acknowledgement, saved.
@@ -118,11 +129,12 @@ class InboundStream:
         # The webhook edge passes only bodies that parsed as JSON, which is UTF-8.
         body = raw_body.decode("utf-8")
         fields = {"channel": channel, "body_key": BODY_PREFIX + uuid.uuid4().hex, "received_at_ms": str(received_at_ms)}
+        noted = _writers(channel, body if payload is None else payload)
         loop = asyncio.get_running_loop()
         added: asyncio.Future[str] = loop.create_future()
         if not self._waiting:
             loop.call_soon(self._send_waiting)
-        self._waiting.append((fields, body, added))
+        self._waiting.append(_Waiting(fields, body, noted, added))
         await added
 
     def _send_waiting(self) -> None:
@@ -131,7 +143,7 @@ class InboundStream:
         self._sending.add(task)  # held until done, so the task is not collected mid-flight
         task.add_done_callback(self._sending.discard)
 
-    async def _add_all(self, batch: list[tuple[dict[str, str], str, asyncio.Future[str]]]) -> None:
+    async def _add_all(self, batch: list[_Waiting]) -> None:
         try:
             results = await self._run_adds(batch)
             if any(isinstance(result, NoScriptError) for result in results):
@@ -142,33 +154,33 @@ class InboundStream:
                 for index, result in zip(again, await self._run_adds([batch[i] for i in again]), strict=True):
                     results[index] = result
         except BaseException as exc:
-            for _, _, added in batch:
-                if not added.done():
-                    added.set_exception(exc if isinstance(exc, Exception) else ConnectionError("queue unavailable"))
+            for waiting in batch:
+                if not waiting.added.done():
+                    waiting.added.set_exception(exc if isinstance(exc, Exception) else ConnectionError("queue unavailable"))
             if not isinstance(exc, Exception):
                 raise
             return
-        for (_, _, added), result in zip(batch, results, strict=True):
-            if added.done():
+        for waiting, result in zip(batch, results, strict=True):
+            if waiting.added.done():
                 continue  # its webhook request went away; the entry is in the stream all the same
             if isinstance(result, Exception):
-                added.set_exception(result)
+                waiting.added.set_exception(result)
             else:
-                added.set_result(cast(str, result))  # the client decodes replies: an entry id is text
+                waiting.added.set_result(cast(str, result))  # the client decodes replies: an entry id is text
 
-    async def _run_adds(self, batch: list[tuple[dict[str, str], str, asyncio.Future[str]]]) -> list[Any]:
+    async def _run_adds(self, batch: list[_Waiting]) -> list[Any]:
         """One script call per delivery, all in one pipelined round trip; each call's result (an entry id or
         the error it raised)."""
         async with self.redis.pipeline(transaction=False) as pipe:
-            for fields, body, _ in batch:
-                noted = _writers(fields["channel"], body)
+            for waiting in batch:
+                fields, noted = waiting.fields, waiting.noted
                 pipe.evalsha(
                     _ADD_SHA,
                     2 + len(noted),
                     fields["body_key"],
                     self.stream,
                     *noted,
-                    body,
+                    waiting.body,
                     fields["channel"],
                     fields["received_at_ms"],
                     arrival_order.KEEP_S,
@@ -336,10 +348,11 @@ async def compact_log(redis: aioredis.Redis) -> bool:
     return True
 
 
-def _writers(channel: str, body: str) -> dict[str, int]:
-    """Who wrote in a delivery, for `arrival_order`; a body that cannot be read names no one (the worker decides)."""
+def _writers(channel: str, body: str | dict[str, Any]) -> dict[str, int]:
+    """Who wrote in a delivery (its text, or as decoded), for `arrival_order`; a body that cannot be read names no
+    one (the worker decides)."""
     try:
-        return arrival_order.writers(channel_named(channel).parse(json.loads(body)))
+        return arrival_order.writers(channel_named(channel).parse(json.loads(body) if isinstance(body, str) else body))
     except Exception:  # noqa: BLE001 # an unreadable body names no writer; the worker's parse reports it
         return {}
 

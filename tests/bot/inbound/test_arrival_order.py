@@ -39,12 +39,18 @@ async def test_accepting_a_delivery_notes_who_wrote_in_it(redis) -> None:
     body = {"object": "page", "entry": [{"id": PAGE, "time": 1_700_000_000_123, "messaging": [item]}]}
     await inbound.accept("messenger", json.dumps(body).encode(), 1)
     await inbound.accept("messenger", b'{"object": "page", "entry": "not a list"}', 2)
+    # As the webhook hands it over: the body it decoded already is read, not decoded again.
+    later = {**item, "sender": {"id": "43"}}
+    decoded = {"object": "page", "entry": [{"id": PAGE, "time": 1_700_000_000_999, "messaging": [later]}]}
+    await inbound.accept("messenger", json.dumps(decoded).encode(), 3, decoded)
 
     await inbound.ensure_group()
     deliveries = await inbound.read("reader", count=10, block_ms=100)
     noted = await redis.zrange(order_key("facebook", PAGE, "42"), 0, -1, withscores=True)
     assert [tuple(pair) for pair in noted] == [(deliveries[0].body_key, 1_700_000_000_123.0)]
-    assert len(deliveries) == 2  # a body no channel can read is queued all the same
+    assert len(deliveries) == 3  # a body no channel can read is queued all the same
+    also = await redis.zrange(order_key("facebook", PAGE, "43"), 0, -1, withscores=True)
+    assert [tuple(pair) for pair in also] == [(deliveries[2].body_key, 1_700_000_000_123.0)]
 
 
 async def test_a_turn_waits_for_an_older_unfinished_delivery_and_goes_on_once_it_is_done(redis) -> None:
