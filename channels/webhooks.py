@@ -12,7 +12,7 @@ import hmac
 import logging
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -30,8 +30,9 @@ _CHUNK_BYTES = 64 * 1024
 
 
 class InboundSink(Protocol):
-    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int) -> None:
-        """Store the delivery durably; return only once it is safe to acknowledge to Meta."""
+    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int, payload: dict[str, Any] | None = None) -> None:
+        """Store the delivery durably; return only once it is safe to acknowledge to Meta. `payload`: the body as
+        the webhook already decoded it (the raw bytes are what is stored)."""
         ...
 
 
@@ -113,7 +114,7 @@ class _WebhookHandlers:
             log.warning("webhook body is not for this channel", extra={"channel": self.channel})
             return _text(400, f"expected object {self.object_name!r}")
         try:
-            await self.sink.accept(self.channel, raw, received_at_ms)
+            await self.sink.accept(self.channel, raw, received_at_ms, payload)
         except Exception:
             # Not acknowledged: Meta retries the same delivery later.
             log.exception("webhook delivery could not be queued", extra={"channel": self.channel})

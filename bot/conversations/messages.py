@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReplaceOne, UpdateMany
 from pymongo.errors import DuplicateKeyError
 
 from bot.conversations.records import (
@@ -102,13 +104,39 @@ async def pending_inbound(db: Db, tenant_id: str, conversation_id: str) -> list[
     return [_message(doc) async for doc in cursor]
 
 
+@dataclass(frozen=True)
+class InboundMark:
+    """A state given to some customer messages (with the turn's reading of them)."""
+
+    message_ids: list[str]
+    state: str
+    intent: str = ""
+    confidence: float = 0.0
+
+
+def _filter_and_change(tenant_id: str, mark: InboundMark) -> tuple[dict[str, Any], dict[str, Any]]:
+    fields: dict[str, Any] = {"state": mark.state}
+    if mark.intent:
+        fields.update(intent=mark.intent, confidence=round(mark.confidence, 3))
+    return {"_id": {"$in": mark.message_ids}, "tenant_id": tenant_id}, {"$set": fields}
+
+
+def _marking(tenant_id: str, mark: InboundMark) -> UpdateMany:
+    return UpdateMany(*_filter_and_change(tenant_id, mark))
+
+
 async def mark_inbound(
     db: Db, tenant_id: str, message_ids: list[str], state: str, *, intent: str = "", confidence: float = 0.0
 ) -> None:
-    fields: dict[str, Any] = {"state": state}
-    if intent:
-        fields.update(intent=intent, confidence=round(confidence, 3))
-    await db.messages.update_many({"_id": {"$in": message_ids}, "tenant_id": tenant_id}, {"$set": fields})
+    await apply_marks(db, tenant_id, [InboundMark(message_ids, state, intent, confidence)])
+
+
+async def apply_marks(db: Db, tenant_id: str, marks: Sequence[InboundMark]) -> None:
+    """The marks in order (a later one wins on a message both name), in one command."""
+    if len(marks) == 1:
+        await db.messages.update_many(*_filter_and_change(tenant_id, marks[0]))  # no bulk write's bookkeeping
+    elif marks:
+        await db.messages.bulk_write([_marking(tenant_id, mark) for mark in marks], ordered=True)
 
 
 async def record_outbound_once(
@@ -129,11 +157,13 @@ async def record_outbound_once(
     message_id: str = "",
     advance: bool = True,
     replace: bool = False,
+    marks: Sequence[InboundMark] = (),
     now: datetime | None = None,
 ) -> tuple[Message, bool]:
     """Store a message sent to the customer; True when it was not stored before. With `advance` it also becomes the conversation's newest; the
     engine passes False and moves the time in the turn's one closing write (`close_turn`). A message with
-    this id stored already is kept, or with `replace` written over."""
+    this id stored already is kept, or with `replace` written over. `marks` (with `replace`): the states of the
+    customer messages it answers, written in the same command, after it."""
     now = now or utcnow()
     doc: dict[str, Any] = {
         "_id": message_id or uuid.uuid4().hex,
@@ -157,8 +187,15 @@ async def record_outbound_once(
         if value:
             doc[key] = value
     if replace:
-        await db.messages.replace_one({"_id": doc["_id"], "tenant_id": tenant_id}, doc, upsert=True)
+        record = {"_id": doc["_id"], "tenant_id": tenant_id}
+        if marks:
+            writes: list[ReplaceOne[Any] | UpdateMany] = [ReplaceOne(record, doc, upsert=True)]
+            await db.messages.bulk_write(writes + [_marking(tenant_id, mark) for mark in marks], ordered=True)
+        else:
+            await db.messages.replace_one(record, doc, upsert=True)
     else:
+        if marks:
+            raise ValueError("marks are written with a replacing record only")
         try:
             await db.messages.insert_one(doc)
         except DuplicateKeyError:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -74,6 +75,7 @@ class SendOutcome:
     error_code: int = 0
     detail: str = ""
     recorded: bool = False  # the reply was stored in the conversation (sent or failed), not withheld
+    marked: bool = False  # the customer messages it answers were marked in the same write as its record
     problem: str = ""  # why it did not go out, as `channels.problems` names it
 
 
@@ -228,16 +230,19 @@ class ReplySender:
         source: str,
         reply_to: str = "",
         status_after: str = "",
+        marks: Sequence[msgs.InboundMark] = (),
     ) -> SendOutcome:
         """Send a turn's reply and store it under the turn's reply id; the caller has checked that no reply of
         this turn is stored yet. The conversation's newest-message time is left to the turn's closing write.
         `status_after` is the status the turn gives the conversation (kept with a reply whose send goes unanswered
-        or is retried). A send Meta could not take raises GraphError after the reply was kept for the next attempt."""
+        or is retried). A send Meta could not take raises GraphError after the reply was kept for the next attempt.
+        `marks`: the states the turn gives its customer messages, written with the reply's record when the send
+        ends in one (`SendOutcome.marked`); otherwise they are the caller's to write."""
         fresh = await convs.get_conversation(self._db, conversation.tenant_id, conversation.id)
         if fresh is None or fresh.silent:
             return SendOutcome(False, detail="a person has this conversation")
         return await self._send_kept(
-            account, fresh, text, turn_id=turn_id, source=source, reply_to=reply_to, status_after=status_after
+            account, fresh, text, turn_id=turn_id, source=source, reply_to=reply_to, status_after=status_after, marks=marks
         )
 
     async def resend_reply(
@@ -306,6 +311,7 @@ class ReplySender:
         reply_to: str,
         status_after: str,
         keep_trying: bool = True,
+        marks: Sequence[msgs.InboundMark] = (),
     ) -> SendOutcome:
         db, tenant_id = self._db, fresh.tenant_id
         try:
@@ -340,7 +346,7 @@ class ReplySender:
                 )
                 raise
             outcome = SendOutcome(False, failure=type(exc), error_code=exc.code, detail=exc.message, problem=problem)
-        await self._store_reply(fresh, text, turn_id=turn_id, source=source, outcome=outcome)
+        await self._store_reply(fresh, text, turn_id=turn_id, source=source, outcome=outcome, marks=marks)
         await self._settle_conversation(account, fresh, outcome, reply_message_id(turn_id))
         return outcome
 
@@ -412,7 +418,14 @@ class ReplySender:
             )
 
     async def _store_reply(
-        self, conversation: Conversation, text: str, *, turn_id: str, source: str, outcome: SendOutcome
+        self,
+        conversation: Conversation,
+        text: str,
+        *,
+        turn_id: str,
+        source: str,
+        outcome: SendOutcome,
+        marks: Sequence[msgs.InboundMark] = (),
     ) -> None:
         # Written whole over any record the send's own echo or status made first (`note_sent_reply`). A send that
         # went out is recorded whatever it takes: a MongoDB outage here is waited out, since a retry of the turn
@@ -434,11 +447,12 @@ class ReplySender:
                 problem=outcome.problem if not outcome.sent else "",
                 advance=False,
                 replace=True,
+                marks=marks,
                 now=self._clock.now(),
             ),
             what="a sent reply's record",
         )
-        outcome.recorded = True
+        outcome.recorded, outcome.marked = True, bool(marks)
 
     async def settle_unconfirmed(
         self, account: ChannelAccount, conversation: Conversation, turn_id: str, *, reply_to: str = ""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Protocol, TypeVar
 
 from bot.clock import Clock
@@ -41,6 +43,7 @@ from bot.conversations.turn_plan import (
 )
 from bot.conversations.undelivered import note_failed
 from bot.metrics import Metrics
+from bot.outbound_webhooks.endpoints import Endpoint
 from bot.pipeline import classify_turn, run_turn
 from bot.pipeline.model_client import ModelClient
 from bot.pipeline.types import LeadStage, LeadState, TurnResult
@@ -80,6 +83,28 @@ class AfterReply(Protocol):
     ) -> None: ...
 
 
+def turn_marks(pending: list[Message], result: TurnResult, *, hands_over: bool) -> list[msgs.InboundMark]:
+    """The states a turn gives its customer messages, in the order written (pure): every one out of pending, so a
+    retry never finds part of the turn still waiting (its id would differ, and its reply be sent again); then the
+    ones left for a person held."""
+    intent, confidence = result.classification.intent.value, result.classification.confidence
+    texted = [m.id for m in pending if m.text and not m.wordless]  # the texts the pipeline read, in order
+    held = held_for_a_person(texted, result.reply.unanswered, hands_over=hands_over)
+    # A voice note nobody could hear waits for the person who will listen to it.
+    held += [m.id for m in pending if hands_over and m.media and not m.media.get("heard") and m.id not in held]
+    marks = [msgs.InboundMark([m.id for m in pending], InboundState.answered, intent, confidence)]
+    if held:
+        marks.append(msgs.InboundMark(held, InboundState.held, intent, confidence))
+    return marks
+
+
+class EndpointReads(Protocol):
+    """The business's webhook endpoints as read at or after `fresh_since` (a time.monotonic() reading): given
+    from above, so turns picked up together share one read."""
+
+    async def __call__(self, tenant_id: str, fresh_since: float, /) -> list[Endpoint]: ...
+
+
 class TurnRunner:
     def __init__(
         self,
@@ -92,6 +117,7 @@ class TurnRunner:
         model: ModelClient | None,
         model_timeout_s: float,
         after_reply: AfterReply | None = None,
+        endpoints: EndpointReads | None = None,
     ) -> None:
         self._db = db
         self._knowledge = knowledge
@@ -101,6 +127,7 @@ class TurnRunner:
         self.model = model
         self._model_timeout_s = model_timeout_s
         self._after_reply = after_reply
+        self._endpoints = endpoints
 
     async def answer(
         self,
@@ -203,10 +230,18 @@ class TurnRunner:
         result: TurnResult = await run_turn(context, model=self.model, timeout_s=self._model_timeout_s)
         campaign_id = context.campaign.id if context.campaign else ""
         saved = await lead_store.save_lead_after_turn(
-            db, conversation, result.lead, campaign_id=campaign_id, previous=lead, now=self._clock.now()
+            db,
+            conversation,
+            result.lead,
+            campaign_id=campaign_id,
+            previous=lead,
+            now=self._clock.now(),
+            endpoints=self._endpoint_reads(tenant_id, fresh_since),
         )
         day = day_of(self._clock.now(), settings.zone)
         status = status_after_turn(conversation.status, result)
+        marks = turn_marks(pending, result, hands_over=status == ConversationStatus.handoff)
+        held = marks[1].message_ids if len(marks) > 1 else []
         try:
             outcome = await self._sender.send_turn_reply(
                 account,
@@ -216,6 +251,7 @@ class TurnRunner:
                 source=result.reply.source,
                 reply_to=pending[-1].platform_message_id,
                 status_after=status.value if status else "",
+                marks=marks,
             )
         except GraphError:
             # The delivery is retried and the turn runs again; the model call this attempt made still counts.
@@ -224,19 +260,8 @@ class TurnRunner:
             )
             raise
         now = self._clock.now()
-        intent, confidence = result.classification.intent.value, result.classification.confidence
-        hands_over = status == ConversationStatus.handoff
-        texted = [m.id for m in pending if m.text and not m.wordless]  # the texts the pipeline read, in order
-        held = held_for_a_person(texted, result.reply.unanswered, hands_over=hands_over)
-        # A voice note nobody could hear waits for the person who will listen to it.
-        held += [m.id for m in pending if hands_over and m.media and not m.media.get("heard") and m.id not in held]
-        # One write takes every message of the turn out of pending, so a retry never finds part of the turn still
-        # waiting (its id would differ, and its reply be sent again); only then are the unanswered ones held.
-        await msgs.mark_inbound(
-            db, tenant_id, [m.id for m in pending], InboundState.answered, intent=intent, confidence=confidence
-        )
-        if held:
-            await msgs.mark_inbound(db, tenant_id, held, InboundState.held, intent=intent, confidence=confidence)
+        if not outcome.marked:
+            await msgs.apply_marks(db, tenant_id, marks)
         first_answer = outcome.sent and conversation.first_reply_at is None
         changes: ConversationChanges = {}
         if campaign_id and campaign_id != conversation.campaign_id:
@@ -275,6 +300,13 @@ class TurnRunner:
             except Exception:  # the reply went out and is recorded: a plan that could not be made loses only itself
                 log.exception("after-reply step failed")
         return outcome
+
+    def _endpoint_reads(self, tenant_id: str, fresh_since: float | None) -> Callable[[], Awaitable[list[Endpoint]]] | None:
+        """How this turn reads the business's endpoints: shared with the turns picked up with it, when it knows
+        when it was picked up (None: a read of its own)."""
+        if self._endpoints is None or fresh_since is None:
+            return None
+        return partial(self._endpoints, tenant_id, fresh_since)
 
     async def _stored_reply(self, messages: TurnMessages, tenant_id: str, turn_id: str) -> Message | None:
         """This turn's reply, if an earlier attempt stored it (sent, failed, or sent without an answer)."""

@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 from bot.conversations.bot_settings import BotSettings
 from bot.conversations.records import Conversation
 from bot.conversations.turns import TurnRunner
-from bot.inbound.arrival_order import current_body_key, next_unfinished_after, order_key, wait_for_earlier
+from bot.inbound.arrival_order import order_key, wait_in_order
 from bot.inbound.draining import TurnGate, resting
 from bot.inbound.locks import conversation_lock
 from channels.accounts import ChannelAccount
@@ -47,19 +47,22 @@ class BurstAnswerer:
 
         `written_at_ms`: when the newest message this delivery brought was written; an older message of the
         customer still in another worker's hands is answered first (see `arrival_order`)."""
+        burst: tuple[str, str] | None = None  # this delivery's debounce key and token, still to be checked
         if self._debounce_ms > 0:
-            key = f"debounce:{conversation.id}"
-            token = f"{time.time_ns()}"
-            await self._redis.set(key, token, px=self._debounce_ms + 60_000)
+            burst = (f"debounce:{conversation.id}", f"{time.time_ns()}")
+            await self._redis.set(burst[0], burst[1], px=self._debounce_ms + 60_000)
             async with resting():  # the worker's slot answers someone else meanwhile
                 await asyncio.sleep(self._debounce_ms / 1000)
-            if await self._redis.get(key) != token:
-                return  # a later message of this burst answers the whole turn
         answer_before_ms = None
         if written_at_ms:
             key = order_key(conversation.platform, conversation.account_id, conversation.customer_id)
-            await wait_for_earlier(self._redis, key, written_at_ms, keep_waiting=lambda: self._gate.open)
-            answer_before_ms = await next_unfinished_after(self._redis, key, current_body_key.get(), written_at_ms)
+            # The burst's check goes with the first look at the customer's order: one round trip for both.
+            waited = await wait_in_order(self._redis, key, written_at_ms, keep_waiting=lambda: self._gate.open, burst=burst)
+            if waited.superseded:
+                return  # a later message of this burst answers the whole turn
+            answer_before_ms = waited.answer_before_ms
+        elif burst is not None and await self._redis.get(burst[0]) != burst[1]:
+            return  # a later message of this burst answers the whole turn
         # If the lock is not free in time, ConversationBusy leaves the delivery pending to be retried. The turn runs
         # through the gate: once started it finishes even when the process is told to stop.
         await self._gate.run(

@@ -15,6 +15,7 @@ commands that wrote them.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import redis.asyncio as aioredis
-from redis.exceptions import ResponseError
+from redis.exceptions import NoScriptError, ResponseError
 
 from bot.inbound import arrival_order, liveness
 from channels.registry import channel_named
@@ -43,6 +44,21 @@ BACKLOG_TTL_S = 30
 # A published count older than this is a worker that stopped publishing (stopped, or killed).
 BACKLOG_STALE_MS = 15_000
 
+# A delivery accepted in one command: its body, the customers' order notes (`arrival_order`), then its entry, in
+# that order, so a reader never finds an entry before its body and notes. One command instead of two plus two per
+# customer keeps the webhook's share of Redis's work, and of its own reply parsing, small.
+# KEYS: body key, stream, each customer's order key. ARGV: body, channel, received_at_ms, the notes' lifetime in
+# seconds, then each order key's score (when the customer's first message of the delivery was written).
+_ADD = """
+redis.call('SET', KEYS[1], ARGV[1])
+for i = 3, #KEYS do
+  redis.call('ZADD', KEYS[i], ARGV[i + 2], KEYS[1])
+  redis.call('EXPIRE', KEYS[i], ARGV[4])
+end
+return redis.call('XADD', KEYS[2], '*', 'channel', ARGV[2], 'body_key', KEYS[1], 'received_at_ms', ARGV[3])
+"""
+_ADD_SHA = hashlib.sha1(_ADD.encode()).hexdigest()  # Redis names scripts by their SHA-1
+
 
 @dataclass(frozen=True)
 class Delivery:
@@ -52,6 +68,16 @@ class Delivery:
     received_at_ms: int
     body_key: str = ""  # where the body is kept until the entry is acknowledged ("" for a body inside the entry)
     body_missing: bool = False  # its body key is gone: the webhook that wrote it was refused, Meta sends it again
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """A delivery accepted and not yet in Redis."""
+
+    fields: dict[str, str]
+    body: str
+    noted: dict[str, int]  # its customers' order keys and when each one's first message of it was written
+    added: asyncio.Future[str]  # its entry id, once added
 
 
 def _delivery(entry_id: str, fields: dict[str, str], body: str | None) -> Delivery:
@@ -83,7 +109,7 @@ class InboundStream:
         self.group = group
         self.claim_idle_ms = claim_idle_ms
         self.max_attempts = max_attempts
-        self._waiting: list[tuple[dict[str, str], str, asyncio.Future[str]]] = []
+        self._waiting: list[_Waiting] = []
         self._sending: set[asyncio.Task[None]] = set()
 
     async def ensure_group(self) -> None:
@@ -93,8 +119,9 @@ class InboundStream:
             if "BUSYGROUP" not in str(exc):
                 raise
 
-    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int) -> None:
+    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int, payload: dict[str, Any] | None = None) -> None:
         """The webhook sink: the raw delivery XADDed; returns once Redis has it, raises if it could not.
+        `payload`: the body as the webhook decoded it (read for `arrival_order`; without it, decoded here).
 
         Deliveries accepted in the same turn of the event loop share one pipelined round trip (a group
         commit): under a burst that is most of the cost of an acknowledgement, saved.
@@ -102,11 +129,12 @@ class InboundStream:
         # The webhook edge passes only bodies that parsed as JSON, which is UTF-8.
         body = raw_body.decode("utf-8")
         fields = {"channel": channel, "body_key": BODY_PREFIX + uuid.uuid4().hex, "received_at_ms": str(received_at_ms)}
+        noted = _writers(channel, body if payload is None else payload)
         loop = asyncio.get_running_loop()
         added: asyncio.Future[str] = loop.create_future()
         if not self._waiting:
             loop.call_soon(self._send_waiting)
-        self._waiting.append((fields, body, added))
+        self._waiting.append(_Waiting(fields, body, noted, added))
         await added
 
     def _send_waiting(self) -> None:
@@ -115,37 +143,50 @@ class InboundStream:
         self._sending.add(task)  # held until done, so the task is not collected mid-flight
         task.add_done_callback(self._sending.discard)
 
-    async def _add_all(self, batch: list[tuple[dict[str, str], str, asyncio.Future[str]]]) -> None:
+    async def _add_all(self, batch: list[_Waiting]) -> None:
         try:
-            # Where each delivery's body write and entry stand among the pipeline's results.
-            positions: list[tuple[int, int]] = []
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for fields, body, _ in batch:
-                    pipe.set(fields["body_key"], body)  # before its entry: a reader never finds an entry first
-                    stored_at = len(pipe)
-                    # Also before the entry: a worker that takes it finds its customers' order noted already.
-                    for key, written_at_ms in _writers(fields["channel"], body).items():
-                        pipe.zadd(key, {fields["body_key"]: written_at_ms})
-                        pipe.expire(key, arrival_order.KEEP_S)
-                    pipe.xadd(self.stream, dict[Any, Any](fields))
-                    positions.append((stored_at - 1, len(pipe) - 1))
-                results = await pipe.execute(raise_on_error=False)
+            results = await self._run_adds(batch)
+            if any(isinstance(result, NoScriptError) for result in results):
+                # Redis restarted (or its scripts were flushed) since the script was loaded: nothing of those
+                # deliveries was written, so loading it and adding them again writes each once.
+                await self.redis.script_load(_ADD)
+                again = [index for index, result in enumerate(results) if isinstance(result, NoScriptError)]
+                for index, result in zip(again, await self._run_adds([batch[i] for i in again]), strict=True):
+                    results[index] = result
         except BaseException as exc:
-            for _, _, added in batch:
-                if not added.done():
-                    added.set_exception(exc if isinstance(exc, Exception) else ConnectionError("queue unavailable"))
+            for waiting in batch:
+                if not waiting.added.done():
+                    waiting.added.set_exception(exc if isinstance(exc, Exception) else ConnectionError("queue unavailable"))
             if not isinstance(exc, Exception):
                 raise
             return
-        for index, (_, _, added) in enumerate(batch):
-            if added.done():
+        for waiting, result in zip(batch, results, strict=True):
+            if waiting.added.done():
                 continue  # its webhook request went away; the entry is in the stream all the same
-            stored, entry_id = (results[position] for position in positions[index])
-            failed = next((r for r in (stored, entry_id) if isinstance(r, Exception)), None)
-            if failed is not None:
-                added.set_exception(failed)
+            if isinstance(result, Exception):
+                waiting.added.set_exception(result)
             else:
-                added.set_result(entry_id)
+                waiting.added.set_result(cast(str, result))  # the client decodes replies: an entry id is text
+
+    async def _run_adds(self, batch: list[_Waiting]) -> list[Any]:
+        """One script call per delivery, all in one pipelined round trip; each call's result (an entry id or
+        the error it raised)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for waiting in batch:
+                fields, noted = waiting.fields, waiting.noted
+                pipe.evalsha(
+                    _ADD_SHA,
+                    2 + len(noted),
+                    fields["body_key"],
+                    self.stream,
+                    *noted,
+                    waiting.body,
+                    fields["channel"],
+                    fields["received_at_ms"],
+                    arrival_order.KEEP_S,
+                    *noted.values(),
+                )
+            return list(await pipe.execute(raise_on_error=False))
 
     async def read(self, consumer: str, *, count: int = 50, block_ms: int = 1000) -> list[Delivery]:
         response = await self.redis.xreadgroup(self.group, consumer, {self.stream: ">"}, count=count, block=block_ms)
@@ -351,10 +392,11 @@ async def compact_log(redis: aioredis.Redis) -> bool:
     return True
 
 
-def _writers(channel: str, body: str) -> dict[str, int]:
-    """Who wrote in a delivery, for `arrival_order`; a body that cannot be read names no one (the worker decides)."""
+def _writers(channel: str, body: str | dict[str, Any]) -> dict[str, int]:
+    """Who wrote in a delivery (its text, or as decoded), for `arrival_order`; a body that cannot be read names no
+    one (the worker decides)."""
     try:
-        return arrival_order.writers(channel_named(channel).parse(json.loads(body)))
+        return arrival_order.writers(channel_named(channel).parse(json.loads(body) if isinstance(body, str) else body))
     except Exception:  # noqa: BLE001 # an unreadable body names no writer; the worker's parse reports it
         return {}
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from bot.outbound_webhooks.endpoints import list_endpoints
+from bot.outbound_webhooks.endpoints import Endpoint, list_endpoints
 from bot.outbound_webhooks.payloads import Data
 from knowledge.db import Db
 
@@ -39,10 +39,15 @@ def body_of(event_type: str, data: Data, at: datetime) -> str:
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
 
 
-async def emit(db: Db, tenant_id: str, event_type: str, key: str, data: Data, now: datetime) -> int:
+async def emit(
+    db: Db, tenant_id: str, event_type: str, key: str, data: Data, now: datetime, *, endpoints: list[Endpoint] | None = None
+) -> int:
     """Keep the event for each of the business's endpoints that receives it; how many deliveries were written now.
-    A paused endpoint's delivery waits for it to be resumed."""
-    endpoints = [e for e in await list_endpoints(db, tenant_id) if e.receives(event_type)]
+    A paused endpoint's delivery waits for it to be resumed. `endpoints`: the business's endpoints as the caller
+    just read them (None: read them here)."""
+    if endpoints is None:
+        endpoints = await list_endpoints(db, tenant_id)
+    endpoints = [e for e in endpoints if e.receives(event_type)]
     if not endpoints:
         return 0
     webhook_id = webhook_id_for(tenant_id, key)

@@ -11,6 +11,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -161,5 +162,5 @@ class _LazySink:
     def __init__(self, app: web.Application) -> None:
         self._app = app
 
-    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int) -> None:
-        await self._app[INBOUND].accept(channel, raw_body, received_at_ms)
+    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int, payload: dict[str, Any] | None = None) -> None:
+        await self._app[INBOUND].accept(channel, raw_body, received_at_ms, payload)

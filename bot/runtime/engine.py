@@ -11,7 +11,9 @@ from bot.inbound.bursts import BurstAnswerer
 from bot.inbound.comment_replies import CommentReplier
 from bot.inbound.dispatch import EventDispatcher
 from bot.inbound.draining import TurnGate
+from bot.inbound.shared_reads import SharedReads
 from bot.inbound.voice import VoiceReader
+from bot.outbound_webhooks.endpoints import Endpoint, list_endpoints
 from bot.runtime.chat_model import SalesChatModel, build_chat_model
 from bot.runtime.services import Services
 from bot.runtime.settings import Settings
@@ -63,6 +65,8 @@ def build_engine(services: Services, *, report_wait_s: float = REPORT_WAIT_S) ->
     comments = CommentReplier(s.db, s.graph, s.cipher, pacer, s.metrics, s.clock)
     model = chat_model(s.settings)
     follow_ups = FollowUps(s.db, sender, s.graph, s.cipher, pacer, s.clock)
+    # Turns picked up together share their read of the business's webhook endpoints (see `shared_reads`).
+    endpoints: SharedReads[str, list[Endpoint]] = SharedReads(lambda tenant_id: list_endpoints(s.db, tenant_id))
     turns = TurnRunner(
         s.db,
         s.knowledge,
@@ -72,6 +76,7 @@ def build_engine(services: Services, *, report_wait_s: float = REPORT_WAIT_S) ->
         model=model,
         model_timeout_s=s.settings.groq_timeout_s,
         after_reply=follow_ups.after_reply,
+        endpoints=endpoints.get,
     )
     gate = TurnGate()
     bursts = BurstAnswerer(s.redis, turns, gate, debounce_ms=s.settings.reply_debounce_ms)

@@ -8,6 +8,7 @@ score or stage also writes a `lead_events` document, so the owner sees the histo
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Field
 from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError
 
+from bot.outbound_webhooks.endpoints import Endpoint, list_endpoints
 from bot.outbound_webhooks.outbox import emit
 from bot.outbound_webhooks.payloads import LeadData
 from bot.pipeline.lead_notes import LeadNote, read_note, read_notes
@@ -191,20 +193,34 @@ def lead_after_turn(
 
 
 async def save_lead_after_turn(
-    db: Db, conversation: ConversationRef, state: LeadState, *, campaign_id: str, previous: Lead | None, now: datetime
+    db: Db,
+    conversation: ConversationRef,
+    state: LeadState,
+    *,
+    campaign_id: str,
+    previous: Lead | None,
+    now: datetime,
+    endpoints: Callable[[], Awaitable[list[Endpoint]]] | None = None,
 ) -> Lead:
     """Store the lead after a turn. `previous` is the stored lead as the turn read it (None: there was none).
+    `endpoints`: how the turn reads the business's webhook endpoints (by default, a read of its own).
 
     The write only lands on the revision that was read. If an owner changed the lead meanwhile (recorded a
     sale, say), the turn's update is applied again on top of theirs.
     """
+    receivers: list[Endpoint] | None = None  # the business's endpoints, read once the write makes an event
     for _ in range(WRITE_ATTEMPTS):
         lead = lead_after_turn(conversation, state, campaign_id=campaign_id, previous=previous, now=now)
-        lead.crm_pending += crm_events(previous, lead)
+        if events := crm_events(previous, lead):
+            if receivers is None:
+                receivers = await (endpoints() if endpoints else list_endpoints(db, conversation.tenant_id))
+            # An event no endpoint receives is not kept with the lead: handing it over would write nothing, and
+            # clearing it again would cost the lead a second write.
+            lead.crm_pending += received(events, receivers)
         if await _write_over(db, lead, previous):
             if previous is None or previous.score != lead.score or previous.stage != lead.stage:
                 await _record_event(db, lead)
-            await tell_crm(db, lead, now)
+            await tell_crm(db, lead, now, endpoints=receivers)
             if became_qualified(previous, lead):
                 # The lead may know the ad before this turn's copy of the conversation did (a referral stored meanwhile).
                 await queue_event(
@@ -247,13 +263,20 @@ def crm_events(previous: Lead | None, lead: Lead) -> list[dict[str, Any]]:
     return [{"type": "lead.stage_changed", "key": f"lead:{lead.id}:stage:{previous.revision + 1}", "data": data}]
 
 
-async def tell_crm(db: Db, lead: Lead, now: datetime) -> None:
+def received(events: list[dict[str, Any]], endpoints: list[Endpoint]) -> list[dict[str, Any]]:
+    """The CRM events some endpoint receives (pure)."""
+    return [event for event in events if any(endpoint.receives(event["type"]) for endpoint in endpoints)]
+
+
+async def tell_crm(db: Db, lead: Lead, now: datetime, *, endpoints: list[Endpoint] | None = None) -> None:
     """Hand the lead's pending CRM events to the outbox (each once per key), then clear them from the revision
-    written; a later revision carries them on and hands them over itself."""
+    written; a later revision carries them on and hands them over itself. `endpoints`: the business's endpoints
+    as just read (None: read them here)."""
     if not lead.crm_pending:
         return
     for event in lead.crm_pending:
-        await emit(db, lead.tenant_id, event["type"], event["key"], LeadData.model_validate(event["data"]), now)
+        data = LeadData.model_validate(event["data"])
+        await emit(db, lead.tenant_id, event["type"], event["key"], data, now, endpoints=endpoints)
     await db.leads.update_one(
         {"_id": lead.id, "tenant_id": lead.tenant_id, "revision": lead.revision},
         {"$unset": {"crm_pending": "", "crm_pending_ms": ""}},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -21,12 +22,13 @@ PAGE_BODY = b'{"object":"page","entry":[{"id":"1234567890","time":1,"messaging":
 class ListSink:
     accepted: list[tuple[str, bytes, int]] = field(default_factory=list)
 
-    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int) -> None:
+    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int, payload: dict[str, Any] | None = None) -> None:
+        assert payload is None or payload == json.loads(raw_body)  # what the webhook decoded is the body itself
         self.accepted.append((channel, raw_body, received_at_ms))
 
 
 class FailingSink:
-    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int) -> None:  # noqa: ARG002 # the sink's signature: it fails whatever it is given
+    async def accept(self, channel: str, raw_body: bytes, received_at_ms: int, payload: dict[str, Any] | None = None) -> None:  # noqa: ARG002 # the sink's signature: it fails whatever it is given
         raise ConnectionError("queue unavailable")
 
 

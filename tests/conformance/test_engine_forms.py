@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReplaceOne, ReturnDocument, UpdateMany
 from pymongo.errors import DuplicateKeyError
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -252,3 +252,28 @@ async def test_a_stored_clip_is_its_tenants_alone_and_goes_with_retention(db):
     assert await delete_clips_before(db, T0 + timedelta(days=1)) == 1
     assert await get_clip(db, "t", "clip_a") is None and await db.voice_clip_pieces.count_documents({"clip_id": "clip_a"}) == 0
     assert (await get_clip(db, "t", "clip_b")) is not None
+
+
+async def test_a_replace_with_upsert_and_update_many_in_one_ordered_bulk_write(db):
+    """A turn's reply record and its messages' states in one command; the later update sees the earlier one."""
+    await db.messages.insert_many(
+        [{"_id": f"in_{i}", "tenant_id": "t", "state": "pending", "text": f"q{i}"} for i in range(3)]
+        + [{"_id": "in_x", "tenant_id": "u", "state": "pending"}]
+    )
+    reply = {"_id": "out_1", "tenant_id": "t", "direction": "out", "text": "hello", "at": T0}
+    result = await db.messages.bulk_write(
+        [
+            ReplaceOne({"_id": "out_1", "tenant_id": "t"}, reply, upsert=True),
+            UpdateMany({"_id": {"$in": ["in_0", "in_1", "in_2", "in_x"]}, "tenant_id": "t"}, {"$set": {"state": "answered"}}),
+            UpdateMany({"_id": {"$in": ["in_2"]}, "tenant_id": "t"}, {"$set": {"state": "held", "intent": "other"}}),
+        ],
+        ordered=True,
+    )
+    assert result.upserted_count == 1 and result.modified_count == 4
+    states = {d["_id"]: d["state"] for d in await db.messages.find({"_id": {"$nin": ["out_1"]}}).to_list(None)}
+    assert states == {"in_0": "answered", "in_1": "answered", "in_2": "held", "in_x": "pending"}
+    assert await db.messages.find_one({"_id": "out_1"}) == reply
+    # Written again over itself (a retried turn): the record is replaced, not doubled.
+    again = await db.messages.bulk_write([ReplaceOne({"_id": "out_1", "tenant_id": "t"}, {**reply, "text": "hi"}, upsert=True)])
+    assert again.upserted_count == 0 and again.matched_count == 1
+    assert await db.messages.count_documents({"direction": "out"}) == 1

@@ -361,7 +361,7 @@ async def test_the_settings_page_adds_tests_rotates_and_resumes_with_its_forms(a
     assert removed.status == 303 and await _listed(api, owner) == []
 
 
-async def _died_after_writing(db, lead, now):
+async def _died_after_writing(db, lead, now, **_):
     """A process killed right after the lead's write: its CRM events were stored with it, never handed over."""
 
 
@@ -399,6 +399,24 @@ async def test_lead_events_stored_with_the_write_survive_a_process_that_died_bef
     assert await leads.tell_crm_left_over(db, clock.now()) == 1
     assert await _deliver(api, clock) == 1 and crm.events("lead.created")[-1]["data"]["customer_id"] == "psid-8"
     assert await leads.tell_crm_left_over(db, clock.now()) == 0
+
+
+async def test_a_lead_event_no_endpoint_receives_is_not_kept_with_the_lead(api, owner, crm, clock):
+    db = platform_of(api).db
+    alone = await conversation(db, owner.tenant_id, "facebook", "psid-20", at=NOW)
+    await leads.save_lead_after_turn(db, alone, LeadState(), campaign_id="", previous=None, now=NOW)
+    stored = await db.leads.find_one({"tenant_id": owner.tenant_id, "conversation_id": alone.id})
+    assert stored is not None and "crm_pending" not in stored  # no endpoint at all: nothing waits to be handed over
+
+    await _subscribed(api, owner, crm, ["lead.stage_changed"])
+    conv = await conversation(db, owner.tenant_id, "facebook", "psid-21", at=NOW)
+    first = await leads.save_lead_after_turn(db, conv, LeadState(), campaign_id="", previous=None, now=NOW)
+    assert first.crm_pending == []
+    await leads.save_lead_after_turn(db, conv, LeadState(stage=LeadStage.qualified), campaign_id="", previous=first, now=NOW)
+    assert await _deliver(api, clock) == 1
+    assert [e["type"] for e in crm.events()] == ["lead.stage_changed"]
+    assert crm.events()[0]["data"]["customer_id"] == "psid-21"
+    assert await leads.tell_crm_left_over(db, NOW + timedelta(minutes=5)) == 0
 
 
 async def test_the_delivery_chore_of_whichever_process_runs_next_delivers(api, owner, crm, clock, redis):  # noqa: ARG001 # requested for what it sets up

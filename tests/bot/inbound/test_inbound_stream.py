@@ -59,3 +59,15 @@ async def test_a_webhook_that_went_away_does_not_lose_the_others(redis):
         await gone
     await inbound.ensure_group()
     assert b'{"n": "kept"}' in [d.body for d in await inbound.read("reader", count=10, block_ms=100)]
+
+
+async def test_deliveries_land_once_after_redis_forgot_its_scripts(redis):
+    inbound = InboundStream(redis, stream="inbound-flushed")
+    await inbound.accept("messenger", b'{"n": "before"}', 1)
+    await redis.script_flush()  # what a restarted Redis looks like to the next delivery
+
+    await asyncio.gather(*(inbound.accept("messenger", f'{{"n": {i}}}'.encode(), 2) for i in range(3)))
+
+    await inbound.ensure_group()
+    bodies = [d.body for d in await inbound.read("reader", count=10, block_ms=100)]
+    assert sorted(bodies) == sorted([b'{"n": "before"}', b'{"n": 0}', b'{"n": 1}', b'{"n": 2}'])
