@@ -584,6 +584,13 @@ class ConversationOut(Out):
     delivery_since: datetime | None = None
     follow_up: FollowUpPlanOut | None = Field(default=None, description="the nudge planned, while one is")
     follow_ups_sent: int = Field(default=0, description="nudges sent in this conversation")
+    handoff_cause: Literal["person", "unanswered"] | None = Field(
+        default=None,
+        description=(
+            "in `handoff`, why: `person` (the customer asked for one or complained: the bot is silent) or "
+            "`unanswered` (the bot could not answer a question and keeps answering the others until a person replies)"
+        ),
+    )
 
 
 class ConversationDetailOut(ConversationOut):

@@ -16,7 +16,7 @@ from bot.conversations.queries import (
     matching_conversation_ids,
     waiting_conversation_ids,
 )
-from bot.conversations.records import Conversation, ConversationDelivery, Message
+from bot.conversations.records import Conversation, ConversationDelivery, ConversationStatus, Message
 from bot.conversations.sending import SendOutcome
 from bot.conversations.voice_clips import get_clip
 from bot.follow_ups import plans as follow_up_plans
@@ -103,6 +103,8 @@ def conversation_to_api(conversation: Conversation, lead: Lead | None = None) ->
             "ad_id": conversation.source.ad_id or conversation.referral_ad_id,
         },
     }
+    if conversation.status == ConversationStatus.handoff:
+        out["handoff_cause"] = conversation.handoff_cause.value
     if conversation.paused_until:
         out["paused_until"] = conversation.paused_until.isoformat()
     if conversation.last_error:

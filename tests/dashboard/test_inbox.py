@@ -13,7 +13,14 @@ from aiohttp.test_utils import TestClient
 
 from bot.conversations import messages as msgs
 from bot.conversations.handoff import take_over
-from bot.conversations.records import Conversation, ConversationDelivery, InboundState, Message
+from bot.conversations.records import (
+    Conversation,
+    ConversationDelivery,
+    ConversationStatus,
+    HandoffCause,
+    InboundState,
+    Message,
+)
 from bot.conversations.store import update_conversation
 from channels.events import InboundMessage
 from dashboard.inbox_rows import row_extras
@@ -214,3 +221,23 @@ async def test_a_take_over_reaches_open_pages_with_the_rows_time_as_pages_write_
     assert (event["new_message"], event["preview"], event["unread"]) == (True, "Still there?", "1 new")
     assert event["time_text"] == said.at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
     response.close()
+
+
+async def test_the_thread_says_whether_the_bot_waits_silently_or_keeps_answering_meanwhile(
+    api: TestClient, owner: SignedUp
+) -> None:
+    db, at = platform_of(api).db, datetime.now(UTC) - timedelta(hours=1)
+    asked = await seeding.conversation(db, owner.tenant_id, "facebook", "psid-asked", at=at, name="Asked Person")
+    unknown = await seeding.conversation(db, owner.tenant_id, "facebook", "psid-unknown", at=at, name="Odd Question")
+    await update_conversation(db, owner.tenant_id, asked.id, status=ConversationStatus.handoff, handoff_cause=HandoffCause.person)
+    await update_conversation(
+        db, owner.tenant_id, unknown.id, status=ConversationStatus.handoff, handoff_cause=HandoffCause.unanswered
+    )
+    await form_login(api, owner)
+    waiting = await (await api.get(f"/conversations/{asked.id}")).text()
+    assert "The customer asked for a person. The bot is waiting" in waiting
+    answering = await (await api.get(f"/conversations/{unknown.id}")).text()
+    assert "It keeps answering their other questions until you reply." in answering
+    assert "The customer asked for a person" not in answering
+    detail = await (await api.get(f"/api/conversations/{unknown.id}", headers=owner.auth)).json()
+    assert detail["status"] == "handoff" and detail["handoff_cause"] == "unanswered"

@@ -172,7 +172,7 @@ async def test_while_a_question_waits_for_a_person_the_bot_answers_the_next_unti
         await settled(redis)
         assert "check with the team" in declined, declined
         detail = await conversation_with(client, tenant, "PSID_WAIT", inbound=1)
-        assert detail["status"] == "handoff"
+        assert detail["status"] == "handoff" and detail["handoff_cause"] == "unanswered"
 
         clock.advance(timedelta(minutes=1))
         await burst(client, redis, clock, "PSID_WAIT", SHOWERS)
@@ -191,6 +191,6 @@ async def test_while_a_question_waits_for_a_person_the_bot_answers_the_next_unti
         await conversation_with(client, tenant, "PSID_WAIT", inbound=4)
         await settled(redis)
     detail = await conversation_with(client, tenant, "PSID_WAIT", inbound=4)
-    assert detail["status"] == "handoff"
+    assert detail["status"] == "handoff" and detail["handoff_cause"] == "person"
     assert detail["messages"][-1]["direction"] == "in" and detail["messages"][-1]["state"] == "held"
     assert len(fake.sends()) == 3, "silent once the customer asked for a person"
