@@ -54,7 +54,11 @@ LEAD_STAGES = {
     "converted": N_("converted"),
     "lost": N_("lost"),
 }
-WAITING_STATES = {"asked for a person": N_("asked for a person"), "a person has it": N_("a person has it")}
+WAITING_STATES = {
+    "asked for a person": N_("asked for a person"),
+    "a question the bot could not answer": N_("a question the bot could not answer"),
+    "a person has it": N_("a person has it"),
+}
 # The compare-periods table's figures, as a sentence names them.
 CHANGE_LABELS = {
     "conversations": N_("conversations"),

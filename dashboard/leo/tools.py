@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.conversations import store as convs
 from bot.conversations.messages import recent_messages
-from bot.conversations.records import ConversationStatus
+from bot.conversations.records import Conversation, ConversationStatus, HandoffCause
 from bot.pipeline.types import Intent, LeadStage
 from bot.sales.ad_figures import AdRow, ad_figures
 from bot.sales.leads import Lead, list_leads
@@ -601,11 +601,20 @@ class LeadsTool:
         )
 
 
+def _waiting_state(conversation: Conversation) -> str:
+    """Why a conversation waits for a person, as `labels.WAITING_STATES` names it."""
+    if conversation.status != ConversationStatus.handoff:
+        return "a person has it"
+    if conversation.handoff_cause == HandoffCause.unanswered:
+        return "a question the bot could not answer"
+    return "asked for a person"
+
+
 class NeedsPersonTool:
     name: ClassVar[str] = "conversations_needing_a_person"
     description: ClassVar[str] = (
-        "Conversations waiting for a person: the customer asked for one, or a person has taken over; with the "
-        "customer's last message."
+        "Conversations waiting for a person: the customer asked for one, the bot could not answer a question, or a "
+        "person has taken over; with the customer's last message."
     )
 
     class Input(_In):
@@ -625,7 +634,7 @@ class NeedsPersonTool:
                 [
                     customer_cell(c.customer_name) or whatsapp_number(c.platform, c.customer_id) or "(no name given)",
                     PLATFORM_NAMES.get(c.platform, c.platform),
-                    "asked for a person" if c.status == ConversationStatus.handoff else "a person has it",
+                    _waiting_state(c),
                     c.last_message_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                     customer_cell(said, limit=120),
                 ]
