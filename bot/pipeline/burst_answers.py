@@ -70,7 +70,9 @@ def _as_its_own_turn(
     # ("do you ship to canada"). The model's "asks what you sell" may be any question's, so no single one is
     # answered with the catalog on its word.
     burst = ctx.reading or Reading(language=lang, intent=classification.intent, asks_catalog=False, asks_question=True)
-    reading = dataclasses.replace(burst, language=lang, asks_catalog=False)
+    # The model's queries rewrite the whole burst: with several questions, none of them is this question's alone.
+    queries = burst.queries if len(questions) == 1 else ()
+    reading = dataclasses.replace(burst, language=lang, asks_catalog=False, queries=queries)
     return ctx.model_copy(
         update={
             "turn_texts": questions[index].texts(ctx.turn_texts),

@@ -232,7 +232,17 @@ class _Responder:
             earlier = customer[-1] if customer else ""
         visible = {fold(c.product.name) for c in self.campaigns} | {fold(c.name) for c in self.campaigns}
         hidden = tuple(fold(name) for name in self.ctx.facts.all_product_names if fold(name) not in visible)
-        return best_answer(self.text, earlier, usable_passages(self.ctx), hidden=hidden, require=require)
+        passages = usable_passages(self.ctx)
+        found = best_answer(self.text, earlier, passages, hidden=hidden, require=require)
+        if found is not None and found.confident:
+            return found
+        # With a model, its reading gave the question in the documents' languages, which the customer's words
+        # cannot reach offline: a sentence that answers one of those is the business's own answer all the same.
+        for query in self.ctx.reading.queries if self.ctx.reading else ():
+            translated = best_answer(query, earlier, passages, hidden=hidden, require=require)
+            if translated is not None and translated.confident:
+                return translated
+        return found
 
     # Intents ------------------------------------------------------------------------------------
 

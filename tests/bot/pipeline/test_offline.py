@@ -6,7 +6,7 @@ import pytest
 
 from bot.pipeline.classify import classify_turn
 from bot.pipeline.offline import offline_reply
-from bot.pipeline.types import LeadState, Reply
+from bot.pipeline.types import Intent, LeadState, Reading, Reply
 from knowledge.models import ChatFlow, Passage, Product
 from tests.bot.samples import COACHING, YOGA_MAT, campaign, context
 
@@ -302,3 +302,27 @@ def test_each_word_of_the_question_counts_once_whatever_its_forms_in_other_langu
     # One entry per meaning word ("rooms", "balconies"), each holding its stems in every language read.
     assert len(forms) == 2
     assert any("room" in entry for entry in forms) and any("balconi" in entry for entry in forms)
+
+
+def test_the_models_reading_of_the_question_in_the_documents_language_finds_the_answer_its_words_cannot() -> None:
+    """A Swedish question, a Dutch document: no Swedish word is in it. With the model's reading (the question in
+    Dutch), the fallback answer quotes the Dutch sentence that answers, framed in the customer's language."""
+    hours = Passage(
+        text="De sauna is open van dinsdag tot en met zondag, van 10 tot 22 uur. Handdoeken zijn inbegrepen.",
+        source="document:d_sauna",
+    )
+    question = "När har bastun öppet?"
+    without = context(question, passages=[hours], lead=LeadState(messages_in=2))
+    classification = classify_turn([question])
+    assert "10 tot 22 uur" not in offline_reply(without, classification).text
+    reading = Reading(
+        language="sv",
+        intent=Intent.product_question,
+        asks_catalog=False,
+        asks_question=True,
+        queries=("Wanneer is de sauna open?", "When is the sauna open?"),
+    )
+    read = without.model_copy(update={"reading": reading})
+    reply = offline_reply(read, classification)
+    assert "De sauna is open van dinsdag tot en met zondag, van 10 tot 22 uur." in reply.text
+    assert not reply.handoff
