@@ -38,8 +38,9 @@ log = logging.getLogger(__name__)
 # Intents answered by fixed, safe text whatever the model would say.
 DIRECT_INTENTS = (Intent.opt_out, Intent.opt_in, Intent.human_request, Intent.complaint)
 HANDOFF_INTENTS = (Intent.human_request, Intent.complaint)
-# A second model call is made only when this much of the turn's time is left.
+# A new draft is asked for only when this much of the turn's time is left, and at most this many times.
 MIN_RETRY_S = 1.0
+MAX_REDRAFTS = 2
 # The claim judge's share of a turn's time, at most.
 JUDGE_BUDGET_S = 3.0
 
@@ -128,6 +129,40 @@ def _supported_part(
     return None
 
 
+async def _redrafted(
+    ctx: TurnContext,
+    violations: list[str],
+    classification: Classification,
+    model: ModelClient,
+    deadline: float,
+    handoff: bool,
+) -> tuple[Reply | None, Usage | None]:
+    """New drafts from the model, each told what the one before got wrong, while time is left and at most
+    `MAX_REDRAFTS`: the first that passes whole, or whose supported sentences answer. None when none does."""
+    spent: Usage | None = None
+    for attempt in range(1, MAX_REDRAFTS + 1):
+        time_left = deadline - time.perf_counter()
+        if time_left < MIN_RETRY_S:
+            break
+        try:
+            draft, used = await llm_reply(model, ctx, classification, timeout_s=time_left, correction="; ".join(violations)[:600])
+        except ModelUnavailable as unavailable:
+            return None, add_usage(spent, unavailable.usage)
+        spent = add_usage(spent, used)
+        judgement, judged = await _judged(model, ctx, draft, deadline - time.perf_counter())
+        spent = add_usage(spent, judged)
+        verdict = verify(ctx, draft, handoff=handoff, judgement=judgement)
+        if verdict.ok:
+            log.info("repair: a new draft passed", extra={"tenant_id": ctx.tenant_id, "attempt": attempt})
+            return draft, spent
+        kept = _supported_part(ctx, draft, verdict.violations, classification, handoff, judgement)
+        if kept is not None:
+            log.info("repair: a new draft's supported sentences kept", extra={"tenant_id": ctx.tenant_id, "attempt": attempt})
+            return kept, spent
+        violations = verdict.violations
+    return None, spent
+
+
 async def _repaired(
     ctx: TurnContext,
     candidate: Reply,
@@ -139,30 +174,18 @@ async def _repaired(
     judgement: Judgement | None,
 ) -> tuple[Reply, Usage | None]:
     """An answer to the same question without what was unsupported: the supported sentences when they still
-    answer; else the model once more, told what it got wrong (its supported sentences, when they answer); else
-    the offline answer; else product names."""
+    answer; else new drafts from the model, each told what the last got wrong (`_redrafted`); else the offline
+    answer; else product names."""
     extra: Usage | None = None
     kept = _supported_part(ctx, candidate, violations, classification, handoff, judgement)
     if kept is not None:
         log.info("repair: supported sentences kept", extra={"tenant_id": ctx.tenant_id})
         return _with_link(ctx, candidate, kept, classification), None
-    if candidate.source == "llm" and model is not None and time_left_s >= MIN_RETRY_S:
-        correction = "; ".join(violations)[:600]
-        try:
-            second, extra = await llm_reply(model, ctx, classification, timeout_s=time_left_s, correction=correction)
-        except ModelUnavailable as unavailable:
-            extra = unavailable.usage
-        else:
-            second_judgement, judged = await _judged(model, ctx, second, time_left_s - extra.latency_ms / 1000)
-            extra = add_usage(extra, judged)
-            second_verdict = verify(ctx, second, handoff=handoff, judgement=second_judgement)
-            if second_verdict.ok:
-                log.info("repair: second draft passed", extra={"tenant_id": ctx.tenant_id})
-                return _with_link(ctx, candidate, second, classification), extra
-            second_kept = _supported_part(ctx, second, second_verdict.violations, classification, handoff, second_judgement)
-            if second_kept is not None:
-                log.info("repair: second draft's supported sentences kept", extra={"tenant_id": ctx.tenant_id})
-                return _with_link(ctx, candidate, second_kept, classification), extra
+    if candidate.source == "llm" and model is not None:
+        deadline = time.perf_counter() + time_left_s
+        redraft, extra = await _redrafted(ctx, violations, classification, model, deadline, handoff)
+        if redraft is not None:
+            return _with_link(ctx, candidate, redraft, classification), extra
     fallback = _offline(ctx, classification)
     if verify(ctx, fallback, handoff=handoff).ok:
         log.info("repair: offline answer", extra={"tenant_id": ctx.tenant_id, "declined": fallback.handoff})

@@ -170,6 +170,35 @@ async def test_a_second_drafts_supported_answer_is_sent_without_its_unsupported_
     )
 
 
+async def test_new_drafts_are_asked_for_twice_at_most_each_told_what_the_last_got_wrong(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.script(
+        tool_answer({"reply": "We open at 6am every day.", "sources": ["P1"]}),
+        tool_answer({"reply": "We open at 5am every day.", "sources": ["P1"]}),
+        tool_answer({"reply": "The studio is open every day from 7am to 9pm.", "sources": ["P1"]}),
+    )
+    fake_groq.judge = judge_answering(
+        {
+            "6am": ("contradicted", "P1", "The studio is open every day from 7am to 9pm"),
+            "5am": ("contradicted", "P1", "The studio is open every day from 7am to 9pm"),
+            "from 7am to 9pm": ("supported", "P1", "The studio is open every day from 7am to 9pm"),
+        }
+    )
+    ctx = context("When does the studio open?", passages=[STUDIO_HOURS], lead=LeadState(messages_in=2))
+    # A generous budget: a language's precise models may load within the first turn that meets it.
+    result = await run_turn(ctx, model=chat_model, timeout_s=30)
+    assert result.reply.source == "llm" and "7am to 9pm" in result.reply.text, result.reply.text
+    corrections = [r.system_text + r.user_text for r in fake_groq.requests[1:3]]
+    assert "6am" in corrections[0] and "5am" in corrections[1], "each new draft is told what the last got wrong"
+
+    # Never a fourth draft: after two refused new drafts, the offline answer goes out.
+    fake_groq.script(*(tool_answer({"reply": f"We open at {hour}am every day.", "sources": ["P1"]}) for hour in (4, 3, 2)))
+    fake_groq.judge = judge_answering({"am every day": ("contradicted", "P1", "The studio is open every day from 7am to 9pm")})
+    before = len(fake_groq.requests)
+    result = await run_turn(ctx, model=chat_model, timeout_s=30)
+    assert len(fake_groq.requests) - before == 3
+    assert result.reply.source == "offline"
+
+
 def test_a_removed_sentence_is_the_answer_only_when_it_spoke_of_the_question_and_nothing_kept_does() -> None:
     question = "Is there parking at the studio?"
     draft = "Yes, free parking is right behind the studio. We are open every day from 7am."
