@@ -7,9 +7,10 @@ import json
 from typing import Any
 
 from bot.pipeline.classify import classify_turn
-from bot.pipeline.compose import answer_was_removed, run_turn
+from bot.pipeline.compose import run_turn
 from bot.pipeline.judge import Label, SentenceVerdict, accepted, claim_sentences, quote_found
 from bot.pipeline.reading import read_message
+from bot.pipeline.repair import answer_was_removed
 from bot.pipeline.types import Intent, LeadState, Reading
 from knowledge.models import Passage
 from tests.bot.samples import context
