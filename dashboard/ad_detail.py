@@ -16,6 +16,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.conversations.store import COMMENT_REPLIES, COMMENTS_RECEIVED
+from bot.sales.ad_figures import sales_of_conversations
 from bot.sales.ad_spend import business_currency, spend_overlapping
 from bot.sales.ad_timeline import DatedConversation, Timeline, ad_timeline
 from bot.sales.attribution import SOURCES
@@ -79,12 +80,7 @@ async def _conversations(
     if not ids:
         return []
     leads = await leads_of_conversations(db, tenant_id, ids)
-    sales: Counter[str] = Counter()
-    revenue: Counter[str] = Counter()
-    async for sale in db.conversions.find({"tenant_id": tenant_id, "conversation_id": {"$in": ids}}):
-        if sale.get("currency") == currency:
-            sales[sale["conversation_id"]] += 1
-            revenue[sale["conversation_id"]] += int(sale.get("value_minor", 0))
+    sales, revenue = await sales_of_conversations(db, tenant_id, ids, currency)
     return [
         DatedConversation(
             at_ms=int(doc["at_ms"]),

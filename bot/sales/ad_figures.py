@@ -190,6 +190,19 @@ def _main_campaign(counts: Counter[str] | None) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
+async def sales_of_conversations(
+    db: Db, tenant_id: str, conversation_ids: list[str], currency: str
+) -> tuple[Counter[str], Counter[str]]:
+    """How many sales in `currency` each conversation brought, and their revenue in minor units, by its id."""
+    sales: Counter[str] = Counter()
+    revenue: Counter[str] = Counter()
+    async for sale in db.conversions.find({"tenant_id": tenant_id, "conversation_id": {"$in": conversation_ids}}):
+        if sale.get("currency") == currency:
+            sales[sale["conversation_id"]] += 1
+            revenue[sale["conversation_id"]] += int(sale.get("value_minor", 0))
+    return sales, revenue
+
+
 async def ad_conversations(db: Db, tenant_id: str, since: datetime, until: datetime, *, currency: str) -> list[AdConversation]:
     """The conversations ads started in [since, until), with their lead and sales (in `currency`)."""
     sources = await sources_since(db, tenant_id, "ad", since, until)
@@ -201,12 +214,7 @@ async def ad_conversations(db: Db, tenant_id: str, since: datetime, until: datet
         async for doc in db.conversations.find({"tenant_id": tenant_id, "_id": {"$in": ids}}, {"campaign_id": 1})
     }
     leads = await leads_of_conversations(db, tenant_id, ids)
-    sales: Counter[str] = Counter()
-    revenue: Counter[str] = Counter()
-    async for sale in db.conversions.find({"tenant_id": tenant_id, "conversation_id": {"$in": ids}}):
-        if sale.get("currency") == currency:
-            sales[sale["conversation_id"]] += 1
-            revenue[sale["conversation_id"]] += int(sale.get("value_minor", 0))
+    sales, revenue = await sales_of_conversations(db, tenant_id, ids, currency)
     return [
         AdConversation(
             conversation_id=doc["_id"],
