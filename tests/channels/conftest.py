@@ -35,5 +35,5 @@ async def graph_rig(aiohttp_server) -> AsyncIterator[GraphRig]:
     base_url = str(server.make_url("/v21.0"))
     sleeps = RecordedSleep()
     async with aiohttp.ClientSession() as session:
-        client = GraphClient(session, base_url, timeout_s=0.3, max_attempts=4, base_delay_s=0.5, sleep=sleeps)
+        client = GraphClient(session, base_url, timeout_s=2.0, max_attempts=4, base_delay_s=0.5, sleep=sleeps)
         yield GraphRig(fake, client, sleeps, base_url)

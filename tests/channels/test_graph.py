@@ -107,14 +107,14 @@ async def test_5xx_every_time_gives_up_after_max_attempts(graph_rig):
 
 
 async def test_a_read_that_timed_out_is_retried(graph_rig):
-    graph_rig.fake.script = [Hang(0.6)]
+    graph_rig.fake.script = [Hang(3.0)]
     assert await graph_rig.client.get("/me", params={"fields": "id"}, token=TOKEN) == {"success": True}
     assert len(graph_rig.fake.calls) == 2
 
 
 async def test_a_send_whose_answer_timed_out_is_not_repeated(graph_rig):
     # Meta may have delivered it: the caller waits for the echo or status before anything is sent again.
-    graph_rig.fake.script = [Hang(0.6)]
+    graph_rig.fake.script = [Hang(3.0)]
     with pytest.raises(SendOutcomeUnknown) as caught:
         await graph_rig.client.send(messenger_request(), TOKEN)
     assert len(graph_rig.fake.calls) == 1
