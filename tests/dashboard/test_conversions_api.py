@@ -31,7 +31,7 @@ async def meta(aiohttp_server):
     fake = FakeConversionsApi(clock=NOW.timestamp())
     server = await aiohttp_server(fake.app())
     async with aiohttp.ClientSession() as session:
-        yield fake, GraphClient(session, str(server.make_url("/v21.0")), max_attempts=1, timeout_s=0.5)
+        yield fake, GraphClient(session, str(server.make_url("/v21.0")), max_attempts=1, timeout_s=2.0)
 
 
 async def _set_up(api, who, **extra):
@@ -154,7 +154,7 @@ async def test_instagram_events_name_the_account_and_the_customer(api, owner, me
 
 @pytest.mark.parametrize(
     ("failure", "delay"),
-    [((500, {"error": {"message": "An unexpected error has occurred", "code": 2, "is_transient": True}}), 0.0), (None, 2.0)],
+    [((500, {"error": {"message": "An unexpected error has occurred", "code": 2, "is_transient": True}}), 0.0), (None, 4.0)],
     ids=["meta-5xx", "timeout"],
 )
 async def test_a_failure_meta_may_get_over_is_tried_again_later_and_then_sent(api, owner, meta, failure, delay):
