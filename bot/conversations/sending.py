@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -65,6 +65,21 @@ class PartUnconfirmed(SendOutcomeUnknown):
         self.part = part
         self.total = total
         self.ids = ids
+
+
+# Asks, just before a send, whether this process still holds the conversation's lock (see bot/inbound/locks.py).
+StillHeld = Callable[[], Awaitable[bool]]
+
+
+class TurnSuperseded(Exception):
+    """The conversation's lock passed to another worker while this one stood still: that worker answers the
+    turn, so this one sends nothing and leaves the delivery to it."""
+
+
+async def fence(still_held: StillHeld | None) -> None:
+    """Raise TurnSuperseded when the caller's conversation lock is no longer its own."""
+    if still_held is not None and not await still_held():
+        raise TurnSuperseded("the conversation's lock passed to another worker before the send")
 
 
 @dataclass
@@ -231,22 +246,31 @@ class ReplySender:
         reply_to: str = "",
         status_after: str = "",
         marks: Sequence[msgs.InboundMark] = (),
+        still_held: StillHeld | None = None,
     ) -> SendOutcome:
         """Send a turn's reply and store it under the turn's reply id; the caller has checked that no reply of
         this turn is stored yet. The conversation's newest-message time is left to the turn's closing write.
         `status_after` is the status the turn gives the conversation (kept with a reply whose send goes unanswered
         or is retried). A send Meta could not take raises GraphError after the reply was kept for the next attempt.
         `marks`: the states the turn gives its customer messages, written with the reply's record when the send
-        ends in one (`SendOutcome.marked`); otherwise they are the caller's to write."""
+        ends in one (`SendOutcome.marked`); otherwise they are the caller's to write. `still_held`: asked last,
+        TurnSuperseded when the conversation's lock is no longer the caller's."""
         fresh = await convs.get_conversation(self._db, conversation.tenant_id, conversation.id)
         if fresh is None or fresh.silent:
             return SendOutcome(False, detail="a person has this conversation")
+        await fence(still_held)
         return await self._send_kept(
             account, fresh, text, turn_id=turn_id, source=source, reply_to=reply_to, status_after=status_after, marks=marks
         )
 
     async def resend_reply(
-        self, account: ChannelAccount, record: Message, *, reply_to: str = "", keep_trying: bool = True
+        self,
+        account: ChannelAccount,
+        record: Message,
+        *,
+        reply_to: str = "",
+        keep_trying: bool = True,
+        still_held: StillHeld | None = None,
     ) -> SendOutcome:
         """Send a kept message again, the same text under the same id, so however it ends it is stored once: a turn's
         reply Meta could not take before (`retrying`), or a failed message the owner retries. With `keep_trying`
@@ -261,6 +285,7 @@ class ReplySender:
         if fresh.silent and fresh.status.value != record.status_after:
             # A person took the conversation since: the bot does not talk over them.
             return SendOutcome(False, detail="a person has this conversation")
+        await fence(still_held)
         return await self._send_kept(
             account,
             fresh,

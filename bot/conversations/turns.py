@@ -28,7 +28,7 @@ from bot.conversations.records import (
     Message,
     from_ms,
 )
-from bot.conversations.sending import ReplySender, SendOutcome, reply_message_id, to_resend
+from bot.conversations.sending import ReplySender, SendOutcome, StillHeld, reply_message_id, to_resend
 from bot.conversations.turn_context import TurnMessages, load_turn_context, load_turn_messages, written_before
 from bot.conversations.turn_ids import turn_id_for
 from bot.conversations.turn_plan import (
@@ -138,10 +138,12 @@ class TurnRunner:
         *,
         fresh_since: float | None = None,
         answer_before_ms: int | None = None,
+        still_held: StillHeld | None = None,
     ) -> SendOutcome | None:
         """Answer the conversation's pending messages. `fresh_since` (time.monotonic) is when the delivery was
         picked up: knowledge checked since then is current for this turn. `answer_before_ms`: messages written from
-        then on are left for a later turn (an earlier message of the customer may not be stored yet)."""
+        then on are left for a later turn (an earlier message of the customer may not be stored yet). `still_held`:
+        whether the caller still holds the conversation's lock, asked before anything is sent (TurnSuperseded)."""
         db, tenant_id = self._db, account.tenant_id
         conversation = await convs.get_conversation(db, tenant_id, conversation_id)
         if conversation is None:
@@ -190,7 +192,7 @@ class TurnRunner:
             return await self._resume(account, conversation, messages, stored, turn_id, settings)
         if plan.action == TurnAction.resend:
             return await self._resend(
-                account, conversation, messages, planned(reply, "the turn's stored reply to resend"), settings
+                account, conversation, messages, planned(reply, "the turn's stored reply to resend"), settings, still_held
             )
         if plan.action == TurnAction.skip:
             classification = planned(classification, "the intent of an opted-out customer's turn")
@@ -203,7 +205,7 @@ class TurnRunner:
                 confidence=classification.confidence,
             )
             return None
-        return await self._answer(account, conversation, messages, turn_id, received_at_ms, settings, fresh_since)
+        return await self._answer(account, conversation, messages, turn_id, received_at_ms, settings, fresh_since, still_held)
 
     async def _answer(
         self,
@@ -214,6 +216,7 @@ class TurnRunner:
         received_at_ms: int,
         settings: BotSettings,
         fresh_since: float | None,
+        still_held: StillHeld | None,
     ) -> SendOutcome:
         db, tenant_id, pending = self._db, conversation.tenant_id, messages.pending
         # Only turns create leads: before any turn of the conversation has answered, there is none to read.
@@ -252,6 +255,7 @@ class TurnRunner:
                 reply_to=pending[-1].platform_message_id,
                 status_after=status.value if status else "",
                 marks=marks,
+                still_held=still_held,
             )
         except GraphError:
             # The delivery is retried and the turn runs again; the model call this attempt made still counts.
@@ -359,12 +363,18 @@ class TurnRunner:
         return outcome
 
     async def _resend(
-        self, account: ChannelAccount, conversation: Conversation, messages: TurnMessages, reply: Message, settings: BotSettings
+        self,
+        account: ChannelAccount,
+        conversation: Conversation,
+        messages: TurnMessages,
+        reply: Message,
+        settings: BotSettings,
+        still_held: StillHeld | None,
     ) -> SendOutcome:
         """Send again the reply an earlier attempt could not get to Meta (raises GraphError while Meta still cannot
         take it), then close the turn as it would have closed."""
         db, tenant_id, pending = self._db, conversation.tenant_id, messages.pending
-        outcome = await self._sender.resend_reply(account, reply, reply_to=pending[-1].platform_message_id)
+        outcome = await self._sender.resend_reply(account, reply, reply_to=pending[-1].platform_message_id, still_held=still_held)
         now = self._clock.now()
         if not outcome.recorded:
             return outcome  # withheld (a person has the conversation): the messages wait for them

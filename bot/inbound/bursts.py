@@ -67,7 +67,13 @@ class BurstAnswerer:
         # through the gate: once started it finishes even when the process is told to stop.
         await self._gate.run(
             lambda: conversation_lock(self._redis, conversation.id),
-            lambda: self._turns.answer(
-                account, conversation.id, received_at_ms, settings, fresh_since=fresh_since, answer_before_ms=answer_before_ms
+            lambda held: self._turns.answer(
+                account,
+                conversation.id,
+                received_at_ms,
+                settings,
+                fresh_since=fresh_since,
+                answer_before_ms=answer_before_ms,
+                still_held=held.still_held,
             ),
         )

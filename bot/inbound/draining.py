@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+L = TypeVar("L")
 
 # The stream entry whose handling is running (set by the worker): a turn knows the delivery it answers.
 current_delivery: ContextVar[str] = ContextVar("current_delivery", default="")
@@ -46,18 +47,18 @@ class TurnGate:
     def open(self) -> bool:
         return self._open
 
-    async def run(self, lock: Callable[[], AbstractAsyncContextManager[Any]], turn: Callable[[], Awaitable[T]]) -> T:
-        """`turn()` under `lock()`, unless the gate closed first (ShuttingDown). The caller may be cancelled; the
-        turn, once started, is not (see `drain`)."""
+    async def run(self, lock: Callable[[], AbstractAsyncContextManager[L]], turn: Callable[[L], Awaitable[T]]) -> T:
+        """`turn(held)` under `lock()` (`held`: what the lock yields), unless the gate closed first (ShuttingDown).
+        The caller may be cancelled; the turn, once started, is not (see `drain`)."""
         if not self._open:
             raise ShuttingDown("not starting a turn: the process is stopping")
 
         async def locked_turn() -> T:
-            async with lock():
+            async with lock() as held:
                 if not self._open:
                     raise ShuttingDown("not starting a turn: the process is stopping")
                 self._turns[task] = True
-                return await turn()
+                return await turn(held)
 
         task: asyncio.Task[T] = asyncio.ensure_future(locked_turn())
         self._turns[task] = False

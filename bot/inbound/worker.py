@@ -23,6 +23,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator
 
+from bot.conversations.sending import TurnSuperseded
 from bot.inbound.arrival_order import current_body_key
 from bot.inbound.dispatch import EventDispatcher
 from bot.inbound.draining import ShuttingDown, TurnGate, current_delivery, resting_slot
@@ -317,9 +318,12 @@ class Worker:
                 give_up=self._stopping.is_set,
                 on_outage=self._outage,
             )
-        except (ShuttingDown, asyncio.CancelledError) as exc:
+        except (ShuttingDown, TurnSuperseded, asyncio.CancelledError) as exc:
+            # Stopped, or overtaken by the worker that holds its conversation now: not a failure of the delivery.
             if counted:
                 await self._refund(delivery)
+            if isinstance(exc, TurnSuperseded):
+                log.warning("turn left to the worker now holding its conversation", extra={"entry_id": delivery.entry_id})
             if isinstance(exc, asyncio.CancelledError):
                 raise
         except Exception as exc:

@@ -83,13 +83,13 @@ async def test_a_closed_gate_lets_running_turns_finish_and_starts_none() -> None
         return name
 
     await taken.acquire()  # the second turn's conversation is held by someone else
-    running = asyncio.create_task(gate.run(lambda: free, lambda: turn("running")))
-    blocked = asyncio.create_task(gate.run(lambda: taken, lambda: turn("blocked")))
+    running = asyncio.create_task(gate.run(lambda: free, lambda _held: turn("running")))
+    blocked = asyncio.create_task(gate.run(lambda: taken, lambda _held: turn("blocked")))
     await asyncio.sleep(0.01)
     running.cancel()  # the delivery's handling is cancelled by the stop: its turn goes on
     gate.close()
     with pytest.raises(ShuttingDown):
-        await gate.run(lambda: free, lambda: turn("late"))
+        await gate.run(lambda: free, lambda _held: turn("late"))
     release.set()
     assert await gate.drain(5) == 0
     with contextlib.suppress(asyncio.CancelledError):
