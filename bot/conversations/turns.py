@@ -404,6 +404,18 @@ class TurnRunner:
         return outcome
 
     def _observe(self, conversation: Conversation, result: TurnResult, outcome: SendOutcome, received_at_ms: int) -> None:
+        # What the turn did, never what it said: enough for an operator to follow one conversation's path.
+        log.info(
+            "turn answered",
+            extra={
+                "conversation_id": conversation.id,
+                "intent": result.classification.intent.value,
+                "source": result.reply.source,
+                "handoff": result.reply.handoff,
+                "repaired": result.guard_blocked,
+                "sent": outcome.sent,
+            },
+        )
         if result.usage is not None:
             self._metrics.model_seconds.observe(result.usage.latency_ms / 1000)
         if result.guard_blocked:
