@@ -30,7 +30,7 @@ from knowledge.platforms import KNOWN_PLATFORMS
 from knowledge.retrieval import KnowledgeIndex
 
 # The offline responder's own ways of passing a question to the team, in every language it speaks.
-_DECLINE_PHRASES = ("handoff", "apology_handoff", "check_team", "dont_know", "offer_person")
+_DECLINE_PHRASES = ("handoff", "handoff_unanswered", "apology_handoff", "check_team", "dont_know", "offer_person")
 # A model's own words for the same ("I'll check with the team", "our team will get back to you").
 _TEAM_WILL_ANSWER = re.compile(
     r"\b(?:check|ask|confirm)\w*\b.{0,30}\b(?:team|colleagues?|staff)\b|"

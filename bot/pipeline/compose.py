@@ -65,7 +65,7 @@ async def run_turn(ctx: TurnContext, *, model: ModelClient | None, timeout_s: fl
     judgement, judged = await judge_draft(model, ctx, candidate, timeout_s - (time.perf_counter() - started))
     usage = add_usage(usage, judged)
     verdict = verify(ctx, candidate, handoff=handoff, judgement=judgement)
-    reply, violations = candidate, []
+    reply, violations, final_judgement = candidate, [], judgement
     if not verdict.ok:
         violations = verdict.violations
         # The kinds of violation (our own words before the ":"), never the reply's text.
@@ -80,12 +80,16 @@ async def run_turn(ctx: TurnContext, *, model: ModelClient | None, timeout_s: fl
             },
         )
         time_left = timeout_s - (time.perf_counter() - started)
-        reply, extra = await repaired(ctx, candidate, violations, answering, model, time_left, handoff, judgement)
+        reply, extra, final_judgement = await repaired(
+            ctx, candidate, violations, answering, model, time_left, handoff, judgement
+        )
         usage = add_usage(usage, extra)
     if complaint_question:
         reply = _apologised(ctx, reply)
-    elif person_question or _left_unanswered(ctx, answering, reply, judgement, violations):
-        reply = _handed_over(ctx, reply)
+    elif person_question:
+        reply = _handed_over(ctx, reply, "handoff")
+    elif _left_unanswered(ctx, answering, reply, final_judgement):
+        reply = _handed_over(ctx, reply, "handoff_unanswered")
     if reply.source == "llm" and classification.intent not in (Intent.opt_out, Intent.opt_in):
         reply = _opened(ctx, reply)
     reply = reply.model_copy(update={"handoff": reply.handoff or handoff})
@@ -129,26 +133,23 @@ def _opened(ctx: TurnContext, reply: Reply) -> Reply:
 _ASKING = (Intent.product_question, Intent.price_question)
 
 
-def _left_unanswered(
-    ctx: TurnContext, answering: Classification, reply: Reply, judgement: Judgement | None, violations: list[str]
-) -> bool:
-    """Whether the model's reply to a question about the business states none of the business's facts (so it
-    declines, in whatever words), while it did not hand over: a person answers then, and the owner sees it."""
-    return (
-        reply.source == "llm"
-        and not violations
-        and not reply.handoff
-        and not reply.asked_question
-        and judgement is not None
-        and answering.intent in _ASKING
-        and _asks_question(ctx)
-        and not judgement.states_a_fact(reply.text)
-    )
+def _left_unanswered(ctx: TurnContext, answering: Classification, reply: Reply, judgement: Judgement | None) -> bool:
+    """Whether the model's reply to a question about the business may leave it unanswered while it did not hand
+    over: a person answers then, and the owner sees it. So it is when the reply states none of the business's facts
+    (it declines, in whatever words), or when a repair removed sentences the business's words do not back (what is
+    left is what we know, which may not be what was asked: the supported facts are sent, and a person confirms the
+    rest)."""
+    if reply.source != "llm" or reply.handoff or answering.intent not in _ASKING or not _asks_question(ctx):
+        return False
+    if reply.partial:
+        return True
+    return not reply.asked_question and judgement is not None and not judgement.states_a_fact(reply.text)
 
 
-def _handed_over(ctx: TurnContext, answer: Reply) -> Reply:
-    """The answer, then the person asked for."""
-    person = phrase("handoff", language_of(ctx))
+def _handed_over(ctx: TurnContext, answer: Reply, key: str) -> Reply:
+    """The answer, then the person: the one asked for (`handoff`), or the one who answers what the bot could not
+    (`handoff_unanswered`)."""
+    person = phrase(key, language_of(ctx))
     text = answer.text if person in answer.text else f"{answer.text} {person}"
     return answer.model_copy(update={"text": text, "handoff": True})
 

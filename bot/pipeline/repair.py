@@ -114,7 +114,7 @@ def _supported_part(
     # What is left answers when the judge backed a fact in it (any language), or by the rules' reading.
     answers = judgement.states_a_fact(kept) if judgement and classification.intent != Intent.buying_signal else False
     if answers or _answers(ctx.turn_text, classification.intent, kept, links):
-        return draft.model_copy(update={"text": kept})
+        return draft.model_copy(update={"text": kept, "partial": True})
     return None
 
 
@@ -125,9 +125,10 @@ async def _redrafted(
     model: ModelClient,
     deadline: float,
     handoff: bool,
-) -> tuple[Reply | None, Usage | None]:
+) -> tuple[Reply | None, Usage | None, Judgement | None]:
     """New drafts from the model, each told what the one before got wrong, while time is left and at most
-    `MAX_REDRAFTS`: the first that passes whole, or whose supported sentences answer. None when none does."""
+    `MAX_REDRAFTS`: the first that passes whole, or whose supported sentences answer, with the judge's verdict on
+    it. None when none does."""
     spent: Usage | None = None
     for attempt in range(1, MAX_REDRAFTS + 1):
         time_left = deadline - time.perf_counter()
@@ -136,20 +137,20 @@ async def _redrafted(
         try:
             draft, used = await llm_reply(model, ctx, classification, timeout_s=time_left, correction="; ".join(violations)[:600])
         except ModelUnavailable as unavailable:
-            return None, add_usage(spent, unavailable.usage)
+            return None, add_usage(spent, unavailable.usage), None
         spent = add_usage(spent, used)
         judgement, judged = await judge_draft(model, ctx, draft, deadline - time.perf_counter())
         spent = add_usage(spent, judged)
         verdict = verify(ctx, draft, handoff=handoff, judgement=judgement)
         if verdict.ok:
             log.info("repair: a new draft passed", extra={"tenant_id": ctx.tenant_id, "attempt": attempt})
-            return draft, spent
+            return draft, spent, judgement
         kept = _supported_part(ctx, draft, verdict.violations, classification, handoff, judgement)
         if kept is not None:
             log.info("repair: a new draft's supported sentences kept", extra={"tenant_id": ctx.tenant_id, "attempt": attempt})
-            return kept, spent
+            return kept, spent, judgement
         violations = verdict.violations
-    return None, spent
+    return None, spent, None
 
 
 async def repaired(
@@ -161,26 +162,27 @@ async def repaired(
     time_left_s: float,
     handoff: bool,
     judgement: Judgement | None,
-) -> tuple[Reply, Usage | None]:
+) -> tuple[Reply, Usage | None, Judgement | None]:
     """An answer to the same question without what was unsupported: the supported sentences when they still
     answer; else new drafts from the model, each told what the last got wrong (`_redrafted`); else the offline
-    answer; else product names."""
+    answer; else product names. With the judge's verdict on the model draft the answer comes from (None for the
+    offline ones)."""
     extra: Usage | None = None
     kept = _supported_part(ctx, candidate, violations, classification, handoff, judgement)
     if kept is not None:
         log.info("repair: supported sentences kept", extra={"tenant_id": ctx.tenant_id})
-        return _with_link(ctx, candidate, kept, classification), None
+        return _with_link(ctx, candidate, kept, classification), None, judgement
     if candidate.source == "llm" and model is not None:
         deadline = time.perf_counter() + time_left_s
-        redraft, extra = await _redrafted(ctx, violations, classification, model, deadline, handoff)
+        redraft, extra, judged = await _redrafted(ctx, violations, classification, model, deadline, handoff)
         if redraft is not None:
-            return _with_link(ctx, candidate, redraft, classification), extra
+            return _with_link(ctx, candidate, redraft, classification), extra, judged
     fallback = offline_answer(ctx, classification)
     if verify(ctx, fallback, handoff=handoff).ok:
         log.info("repair: offline answer", extra={"tenant_id": ctx.tenant_id, "declined": fallback.handoff})
-        return _with_link(ctx, candidate, fallback, classification), extra
+        return _with_link(ctx, candidate, fallback, classification), extra, None
     log.info("repair: safe reply", extra={"tenant_id": ctx.tenant_id})
-    return safe_reply(ctx), extra
+    return safe_reply(ctx), extra, None
 
 
 def offline_answer(ctx: TurnContext, classification: Classification) -> Reply:

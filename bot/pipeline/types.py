@@ -134,6 +134,8 @@ class Reply(BaseModel):
     opted_in: bool = False
     # True when the reply asks the campaign's next qualification question.
     asked_question: bool = False
+    # True when a repair removed sentences it could not back: what is left may not answer everything asked.
+    partial: bool = False
     # The product the reply talked about, when there was one.
     product_name: str = ""
     # Positions in the turn's texts of the messages whose question this reply leaves to a person while answering

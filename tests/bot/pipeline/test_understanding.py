@@ -359,3 +359,37 @@ def test_a_quote_with_a_short_word_slipped_in_or_left_out_backs_nothing() -> Non
     assert backed("Sorry, dogs are not allowed inside.", "Dogs are not allowed inside")
     assert backed("Dogs aren't allowed inside.", "Dogs are not allowed inside")
     assert backed("Im Garten sind Hunde erlaubt.", "Hunde sind im Garten erlaubt")
+
+
+async def test_what_is_left_of_a_repaired_answer_is_sent_and_a_person_confirms_the_rest(fake_groq: FakeGroq, chat_model) -> None:
+    """The refused sentence may have been the answer, in words no rule can match to the question: the supported
+    rest is sent, and the question waits for a person, who the owner sees, while the bot keeps answering."""
+    fake_groq.script(
+        tool_answer({"reply": "The studio is open every day from 7am to 9pm. The sauna costs 5 euros extra.", "sources": ["P1"]})
+    )
+    fake_groq.judge = judge_answering(
+        {
+            "from 7am to 9pm": ("supported", "P1", "The studio is open every day from 7am to 9pm"),
+            "sauna": ("absent", "", ""),
+        }
+    )
+    ctx = context("Can I relax somewhere warm after class?", passages=[STUDIO_HOURS], lead=LeadState(messages_in=2))
+    result = await run_turn(ctx, model=chat_model, timeout_s=30)
+    assert "sauna" not in result.reply.text and "5 euros" not in result.reply.text
+    assert result.reply.text.startswith("The studio is open every day from 7am to 9pm.")
+    assert result.reply.text.endswith("A person from our team will get back to you on this shortly.")
+    assert result.reply.handoff and result.reply.source == "llm"
+    assert len(fake_groq.requests) == 1, "the supported sentences answer at once: no second draft"
+
+
+async def test_a_new_draft_that_passes_but_states_no_fact_hands_the_question_over(fake_groq: FakeGroq, chat_model) -> None:
+    fake_groq.script(
+        tool_answer({"reply": "Yes, there is free parking behind the studio.", "sources": ["P1"]}),
+        tool_answer({"reply": "Thanks for asking! Is there anything else you would like to know?", "sources": []}),
+    )
+    fake_groq.judge = judge_answering({"parking": ("absent", "", "")})
+    ctx = context("Is there parking at the studio?", passages=[STUDIO_HOURS], lead=LeadState(messages_in=2))
+    result = await run_turn(ctx, model=chat_model, timeout_s=30)
+    assert "parking" not in result.reply.text.lower()
+    assert result.reply.handoff, "the question nobody answered waits for a person"
+    assert "A person from our team will get back to you on this shortly." in result.reply.text
