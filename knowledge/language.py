@@ -973,6 +973,21 @@ def language_confidences(text: str, expected: str = "") -> tuple[tuple[str, floa
     return tuple((_code(value.language), value.value) for value in ranked if value.value > 0)
 
 
+# Sure enough of another language to say a text is not in the expected one, and unsure enough of the expected one.
+OTHER_LANGUAGE_SURE = 0.6
+OWN_LANGUAGE_HARDLY = 0.1
+
+
+def plainly_in_another_language(text: str, lang: str) -> bool:
+    """Whether `text` is plainly not in `lang`: another language is sure and `lang` hardly possible. Closely related
+    written standards stay together (Bokmål and Nynorsk, Bosnian and Croatian), as do texts too short to tell."""
+    confidences = language_confidences(text, lang)
+    if not confidences:
+        return False
+    best, value = confidences[0]
+    return best != lang and value >= OTHER_LANGUAGE_SURE and dict(confidences).get(lang, 0.0) < OWN_LANGUAGE_HARDLY
+
+
 @lru_cache(maxsize=TEXTS_KEPT)
 def detect_language(text: str, default: str = "en") -> str:
     """The ISO 639-1 code of the language `text` is written in; `default` (the conversation's or the business's

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from bot.pipeline.text import content_words, detect_language, fold, split_sentences
+from bot.pipeline.text import content_words, fold, split_sentences
 from bot.pipeline.types import LeadFields, TurnContext
+from knowledge.language import plainly_in_another_language
 from knowledge.models import Campaign
 
 # Which lead field a qualification question asks for, by its words in the six languages.
@@ -51,7 +52,7 @@ def is_first_reply(ctx: TurnContext) -> bool:
 def opening(campaign: Campaign | None, lang: str) -> str:
     """The campaign's greeting, as the owner wrote it, when it is in the customer's language; else empty."""
     greeting = campaign.chat_flow.greeting.strip() if campaign else ""
-    if not greeting or detect_language(greeting, default=lang) != lang:
+    if not greeting or plainly_in_another_language(greeting, lang):
         return ""
     return greeting
 
@@ -101,7 +102,7 @@ def next_question(ctx: TurnContext, campaign: Campaign | None, lang: str, fields
             continue
         if index < ctx.lead.questions_asked and not asked:
             continue  # asked in a conversation whose history was not kept
-        if detect_language(text, default=lang) != lang:
+        if plainly_in_another_language(text, lang):
             return 0, ""  # the owner wrote it in another language: keep the reply in one language
         return index + 1, text
     return 0, ""
@@ -130,4 +131,4 @@ def matching_objection(text: str, handling: dict[str, str]) -> tuple[str, str]:
 def closing_message(campaign: Campaign, lang: str) -> str:
     """The owner's closing message when it is in the customer's language."""
     closing = campaign.chat_flow.closing_message.strip()
-    return closing if closing and detect_language(closing, default=lang) == lang else ""
+    return closing if closing and not plainly_in_another_language(closing, lang) else ""

@@ -17,7 +17,7 @@ from bot.pipeline.prompts import passage_ids
 from bot.pipeline.text import fold, split_sentences, words
 from bot.pipeline.turn_view import language_of, usable_passages, visible_campaigns
 from bot.pipeline.types import GuardVerdict, Reply, TurnContext
-from knowledge.language import language_confidences
+from knowledge.language import plainly_in_another_language
 from knowledge.money import extract_amounts
 
 WRONG_LANGUAGE = "answers in another language than the customer's"
@@ -131,9 +131,6 @@ def _without_fixed_sentences(text: str) -> str:
 
 
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|https?://\S+|\S+@\S+")
-# Sure enough of another language to refuse a reply for it, and unsure enough of the customer's.
-_OTHER_LANGUAGE = 0.6
-_OWN_LANGUAGE = 0.1
 
 
 def in_another_language(ctx: TurnContext, text: str) -> bool:
@@ -144,10 +141,4 @@ def in_another_language(ctx: TurnContext, text: str) -> bool:
     for name in sorted(ctx.facts.all_product_names, key=len, reverse=True):
         if name:
             plain = re.sub(re.escape(name), " ", plain, flags=re.IGNORECASE)
-    if len(words(plain)) < 4:
-        return False
-    confidences = language_confidences(plain, lang)
-    if not confidences:
-        return False
-    best, value = confidences[0]
-    return best != lang and value >= _OTHER_LANGUAGE and dict(confidences).get(lang, 0.0) < _OWN_LANGUAGE
+    return len(words(plain)) >= 4 and plainly_in_another_language(plain, lang)

@@ -249,6 +249,16 @@ def test_owner_greeting_in_another_language_gives_way_to_the_customers() -> None
     assert answer("Bonjour", campaigns=[spanish_flow]).text.startswith("Bonjour Maria !")
 
 
+def test_a_greeting_in_a_close_written_standard_of_the_customers_language_still_opens_the_reply() -> None:
+    """Bokmål and Nynorsk are one language to their readers; the detector tells them apart only by shades."""
+    bokmal_flow = YOGA_MAT.model_copy(update={"chat_flow": ChatFlow(greeting="Velkommen til oss! Hva kan jeg hjelpe deg med?")})
+    assert answer("Kor mykje kostar eit månadskort?", campaigns=[bokmal_flow]).text.startswith("Velkommen til oss!")
+    english_flow = YOGA_MAT.model_copy(
+        update={"chat_flow": ChatFlow(greeting="Welcome to our studio! What can I help you with?")}
+    )
+    assert not answer("Kor mykje kostar eit månadskort?", campaigns=[english_flow]).text.startswith("Welcome")
+
+
 def test_details_the_customer_shares_are_acknowledged_and_the_flow_goes_on() -> None:
     reply = answer("I'm Ana from Globex, we are 12 people, ana@globex.com", lead=LeadState(messages_in=2))
     assert reply.text == "Thanks Ana, noted! What kind of yoga do you practise?"
