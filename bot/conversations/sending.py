@@ -260,7 +260,15 @@ class ReplySender:
             return SendOutcome(False, detail="a person has this conversation")
         await fence(still_held)
         return await self._send_kept(
-            account, fresh, text, turn_id=turn_id, source=source, reply_to=reply_to, status_after=status_after, marks=marks
+            account,
+            fresh,
+            text,
+            turn_id=turn_id,
+            source=source,
+            reply_to=reply_to,
+            status_after=status_after,
+            marks=marks,
+            still_held=still_held,
         )
 
     async def resend_reply(
@@ -295,6 +303,7 @@ class ReplySender:
             reply_to=reply_to,
             status_after=record.status_after,
             keep_trying=keep_trying,
+            still_held=still_held,
         )
 
     async def send_as_person(
@@ -337,6 +346,7 @@ class ReplySender:
         status_after: str,
         keep_trying: bool = True,
         marks: Sequence[msgs.InboundMark] = (),
+        still_held: StillHeld | None = None,
     ) -> SendOutcome:
         db, tenant_id = self._db, fresh.tenant_id
         try:
@@ -360,7 +370,7 @@ class ReplySender:
                 what="an unanswered reply's record",
             )
             self._metrics.send_failures.labels("unconfirmed").inc()
-            outcome = await self.settle_unconfirmed(account, fresh, turn_id, reply_to=reply_to)
+            outcome = await self.settle_unconfirmed(account, fresh, turn_id, reply_to=reply_to, still_held=still_held)
             await self._settle_conversation(account, fresh, outcome, reply_message_id(turn_id))
             return outcome
         except GraphError as exc:
@@ -480,10 +490,17 @@ class ReplySender:
         outcome.recorded, outcome.marked = True, bool(marks)
 
     async def settle_unconfirmed(
-        self, account: ChannelAccount, conversation: Conversation, turn_id: str, *, reply_to: str = ""
+        self,
+        account: ChannelAccount,
+        conversation: Conversation,
+        turn_id: str,
+        *,
+        reply_to: str = "",
+        still_held: StillHeld | None = None,
     ) -> SendOutcome:
         """Finish a turn's reply stored as `unknown`: wait for Meta's report of its unanswered part, and only without
-        one send again what is not confirmed; after MAX_UNANSWERED_SENDS unanswered sends it is left `unconfirmed`."""
+        one send again what is not confirmed; after MAX_UNANSWERED_SENDS unanswered sends it is left `unconfirmed`.
+        `still_held`: asked before sending again (TurnSuperseded when the conversation's lock passed on)."""
         db, tenant_id, message_id = self._db, conversation.tenant_id, reply_message_id(turn_id)
         while True:
             record = await self._await_report(tenant_id, message_id)
@@ -531,6 +548,7 @@ class ReplySender:
                 "an unanswered send not reported by Meta; sending what is not confirmed again",
                 extra={"platform": account.platform, "first_part": record.parts_confirmed},
             )
+            await fence(still_held)
             try:
                 outcome = await self.deliver(
                     account, fresh, record.text, reply_to=reply_to, reference=turn_id, first_part=record.parts_confirmed

@@ -189,7 +189,7 @@ class TurnRunner:
             return None
         if plan.action == TurnAction.resume:
             stored = planned(reply, "the turn's stored reply to resume")
-            return await self._resume(account, conversation, messages, stored, turn_id, settings)
+            return await self._resume(account, conversation, messages, stored, turn_id, settings, still_held)
         if plan.action == TurnAction.resend:
             return await self._resend(
                 account, conversation, messages, planned(reply, "the turn's stored reply to resend"), settings, still_held
@@ -329,11 +329,14 @@ class TurnRunner:
         reply: Message,
         turn_id: str,
         settings: BotSettings,
+        still_held: StillHeld | None,
     ) -> SendOutcome:
         """Finish a turn whose send an earlier attempt made without an answer: no new reply is written, the stored
         one is settled (see `ReplySender.settle_unconfirmed`), then the turn closes as it would have."""
         db, tenant_id, pending = self._db, conversation.tenant_id, messages.pending
-        outcome = await self._sender.settle_unconfirmed(account, conversation, turn_id, reply_to=pending[-1].platform_message_id)
+        outcome = await self._sender.settle_unconfirmed(
+            account, conversation, turn_id, reply_to=pending[-1].platform_message_id, still_held=still_held
+        )
         now = self._clock.now()
         await msgs.mark_inbound(db, tenant_id, [m.id for m in pending], InboundState.answered)
         changes: ConversationChanges = {}
