@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.pipeline.text import content_words, fold, split_sentences
+from bot.pipeline.text import content_words, detect_language, fold, split_sentences
 from bot.pipeline.types import LeadFields, TurnContext
 from knowledge.language import plainly_in_another_language
 from knowledge.models import Campaign
@@ -102,7 +102,7 @@ def next_question(ctx: TurnContext, campaign: Campaign | None, lang: str, fields
             continue
         if index < ctx.lead.questions_asked and not asked:
             continue  # asked in a conversation whose history was not kept
-        if plainly_in_another_language(text, lang):
+        if detect_language(text, default=lang) != lang:
             return 0, ""  # the owner wrote it in another language: keep the reply in one language
         return index + 1, text
     return 0, ""
@@ -131,4 +131,4 @@ def matching_objection(text: str, handling: dict[str, str]) -> tuple[str, str]:
 def closing_message(campaign: Campaign, lang: str) -> str:
     """The owner's closing message when it is in the customer's language."""
     closing = campaign.chat_flow.closing_message.strip()
-    return closing if closing and not plainly_in_another_language(closing, lang) else ""
+    return closing if closing and detect_language(closing, default=lang) == lang else ""
