@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+import langcodes
+
 from bot.pipeline.text import content_words, detect_language, fold, split_sentences
 from bot.pipeline.types import LeadFields, TurnContext
-from knowledge.language import plainly_in_another_language
 from knowledge.models import Campaign
 
 # Which lead field a qualification question asks for, by its words in the six languages.
@@ -49,10 +50,20 @@ def is_first_reply(ctx: TurnContext) -> bool:
     return ctx.lead.messages_in == 0 and not any(item.sender in ("bot", "human") for item in ctx.history)
 
 
+# CLDR's language-matching distance up to which a reader takes a text for their own language: two written standards
+# of one language (Nynorsk and Bokmål are 20 apart); Malay read from Indonesian (34) or Spanish from Portuguese (84)
+# are further.
+OWN_LANGUAGE_DISTANCE = 20
+
+
 def opening(campaign: Campaign | None, lang: str) -> str:
-    """The campaign's greeting, as the owner wrote it, when it is in the customer's language; else empty."""
+    """The campaign's greeting, as the owner wrote it, when it is in the customer's language (or a written standard
+    of it a reader takes for their own); else empty."""
     greeting = campaign.chat_flow.greeting.strip() if campaign else ""
-    if not greeting or plainly_in_another_language(greeting, lang):
+    if not greeting:
+        return ""
+    written_in = detect_language(greeting, default=lang)
+    if written_in != lang and langcodes.tag_distance(lang, written_in) > OWN_LANGUAGE_DISTANCE:
         return ""
     return greeting
 
