@@ -99,7 +99,28 @@ WRITTEN_LOCALES = (
     "it_CH",
     "ja_JP",
     "en",
+    # The languages the bot replies in (bot/i18n/locales): a price is written in the customer's language ("Rp 450.000"
+    # in Indonesian, "12 000,00 Ft" in Hungarian), and the guard must read it back to check it.
+    *(
+        "ar bg bn ca cs da de el en es et fa fi fr he hi hr hu id it ja ko lt lv ms nb nl pl pt ro ru sk sl sr sv sw "
+        "ta th tl tr uk ur vi zh"
+    ).split(),
 )
+
+
+@contextmanager
+def _locales_not_kept() -> Iterator[None]:
+    """Babel keeps every locale it loaded for the life of the process (about 0.2 MB each): the ~390 locales
+    `sign_users` reads once would pin about 85 MB in every worker. Those loaded in the block are dropped after
+    it, so only one territory's locales are held at a time; the locales loaded before are kept."""
+    kept = getattr(localedata, "_cache", None)  # babel's own cache (no public way to drop a locale)
+    before = set(kept) if isinstance(kept, dict) else set()
+    try:
+        yield
+    finally:
+        if isinstance(kept, dict):
+            for name in set(kept) - before:
+                kept.pop(name, None)
 
 
 def _babel_symbols() -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -107,8 +128,10 @@ def _babel_symbols() -> dict[str, tuple[str, tuple[str, ...]]]:
     currencies it may stand for; signs already listed above keep their first meaning."""
     meanings: dict[str, list[str]] = {}
     for locale in WRITTEN_LOCALES:
-        for code in sorted(ISO_CURRENCIES):
-            written = get_currency_symbol(code, locale=locale).strip("\u200f\u200e ")
+        # One locale held at a time: all of them at once would pin tens of megabytes for good.
+        with _locales_not_kept():
+            signs = [(code, get_currency_symbol(code, locale=locale).strip("\u200f\u200e ")) for code in sorted(ISO_CURRENCIES)]
+        for code, written in signs:
             # "F CFA" is also written "FCFA"
             for sign in {written, re.sub(r"[\u00a0\u202f ]", "", written)}:
                 if sign and sign != code:
@@ -252,6 +275,13 @@ def _minor(value: Decimal, currency: str) -> int:
 
 
 def _amount(value: Decimal, currency: str, alternatives: tuple[str, ...], raw: str) -> Amount:
+    if currency and alternatives and _minor(value, currency) != value * (Decimal(10) ** minor_digits(currency)):
+        # "¥165.50" is yuan: yen have no cents. A shared sign whose first currency cannot hold the amount's
+        # decimals stands for the first that can.
+        fits = next((code for code in alternatives if _minor(value, code) == value * (Decimal(10) ** minor_digits(code))), None)
+        if fits is not None:
+            alternatives = (currency, *(code for code in alternatives if code != fits))
+            currency = fits
     return Amount(minor=_minor(value, currency), currency=currency, raw=raw, alternatives=list(alternatives))
 
 
@@ -313,10 +343,15 @@ def _marker_after(match: re.Match[str]) -> list[Amount] | None:
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 
 
+# Invisible marks that set the direction of text around a number in Hebrew, Arabic, Persian and Urdu.
+_BIDI_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
 def extract_amounts(text: str) -> list[Amount]:
     """Every money amount written in `text`, in order of appearance."""
     found: list[Amount] = []
     text = _LINE_BREAK.sub(" ", text)  # a PDF line may end between "29" and "€"
+    text = _BIDI_MARKS.sub("", text)  # right-to-left locales write "‏12,345.00 ‏$"
     for match in _AMOUNT_RE.finditer(text):
         amounts = _marker_before(match) if match["pre_num"] else _marker_after(match)
         if amounts:
@@ -487,21 +522,6 @@ def sign_users() -> dict[str, frozenset[str]]:
                 for locale in locales:
                     users.setdefault(_sign(get_currency_symbol(code, locale)), set()).add(code)
     return {sign: frozenset(codes) for sign, codes in users.items()}
-
-
-@contextmanager
-def _locales_not_kept() -> Iterator[None]:
-    """Babel keeps every locale it loaded for the life of the process (about 0.2 MB each): the ~390 locales
-    `sign_users` reads once would pin about 85 MB in every worker. Those loaded in the block are dropped after
-    it, so only one territory's locales are held at a time; the locales loaded before are kept."""
-    kept = getattr(localedata, "_cache", None)  # babel's own cache (no public way to drop a locale)
-    before = set(kept) if isinstance(kept, dict) else set()
-    try:
-        yield
-    finally:
-        if isinstance(kept, dict):
-            for name in set(kept) - before:
-                kept.pop(name, None)
 
 
 def is_ambiguous(currency: str, locale: str) -> bool:

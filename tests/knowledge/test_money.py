@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from knowledge.models import Amount
 from knowledge.money import (
     amount_matches,
+    business_locale,
     extract_amounts,
     extract_percentages,
     format_money,
@@ -182,3 +185,17 @@ def test_every_format_the_platform_writes_is_read_back():
                 if not any(amount_matches(amount, minor, currency) for amount in amounts):
                     missed.append((locale, currency, text))
     assert missed == []
+
+
+_REPLY_LANGUAGES = sorted(path.name for path in (Path(__file__).parents[2] / "bot" / "i18n" / "locales").iterdir())
+
+
+@pytest.mark.parametrize("language", _REPLY_LANGUAGES)
+def test_a_price_written_the_way_a_business_in_any_reply_language_writes_it_is_read_back(language: str) -> None:
+    # The guard checks every amount a reply states: one it cannot read ("12 000,00 Ft", "Rp 450.000") would be
+    # neither checked nor allowed, and the offline answer that quotes the catalog's own price would be refused.
+    for currency in ("USD", "EUR", "HUF", "IDR", "KES", "CZK", "NOK", "SEK", "DKK", "PLN", "JPY", "INR", "BRL", "MYR"):
+        locale = business_locale(language, "", currency)
+        written = format_money(1_234_500, currency, locale)
+        read = extract_amounts(written)
+        assert any(amount_matches(amount, 1_234_500, currency) for amount in read), (locale, written, read)
