@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.pipeline.phrases import phrase
-from bot.pipeline.text import LANGUAGES, content_words, fold
+from bot.pipeline.text import LANGUAGES, content_words, fold, words
 from bot.pipeline.types import Classification, Intent, Reading
 from knowledge.models import Campaign
 
@@ -570,20 +570,51 @@ def choose_campaign(text: str, campaigns: list[Campaign], current: Campaign | No
 
 
 def best_campaign_by_name(text: str, campaigns: list[Campaign]) -> Campaign | None:
-    """The campaign whose product or campaign name shares the most words with the text, if any does."""
+    """The campaign whose product or campaign name shares the most words with the text, if any does. A word is
+    shared when its stem is, or when the text's word is an inflected form of the name's ("kursu" for "Kurs",
+    "kurzusra" for "Kurzus"), in any language: see `_inflected`."""
     said = content_words(text)
     if not said:
         return None
+    written = {word for word in words(text) if len(word) >= 4}
     best: Campaign | None = None
     best_score = 0.0
+    tied = False
     for campaign in campaigns:
         product_words = content_words(campaign.product.name)
         campaign_words = content_words(campaign.name)
-        overlap = len(said & product_words) * 2 + len(said & campaign_words)
+        product_said = (said & product_words) | _inflected(written, campaign.product.name)
+        overlap = len(product_said) * 2 + len((said & campaign_words) | _inflected(written, campaign.name))
         if not overlap:
             continue
         # A full product-name match beats a shared word; shorter names win ties ("Pro" over "Pro Max" when only "pro" was said).
-        score = overlap + (3 if product_words and product_words <= said else 0) - 0.01 * len(product_words)
+        full = product_words and len(product_said) >= len(product_words)
+        score = overlap + (3 if full else 0) - 0.01 * len(product_words)
         if score > best_score:
-            best, best_score = campaign, score
-    return best
+            best, best_score, tied = campaign, score, False
+        elif score == best_score:
+            tied = True
+    # Two names the text fits equally ("the course" with two courses on offer): which one is meant, it does not say.
+    return None if tied else best
+
+
+# An inflection changes a word's last letters and adds a few ("kurs" → "kursu", "doszkalający" → "doszkalającego"):
+# a word of the text is a form of the name's word when it keeps all but these many of its letters at the start
+# and is at most this much longer (a short word less: "tour" is not "tourist"). Beyond that it is another word.
+_CHANGED = 2
+_ADDED = 3
+_ADDED_TO_SHORT = 2
+_SHORT = 6
+
+
+def _inflected(written: set[str], name: str) -> set[str]:
+    """The name's stemmed words that the text holds in an inflected form (stems of the name, as `content_words`)."""
+    found: set[str] = set()
+    for word in words(name):
+        if len(word) < 4 or word.isdigit():
+            continue
+        kept = max(4, len(word) - _CHANGED)
+        added = _ADDED_TO_SHORT if len(word) < _SHORT else _ADDED
+        if any(other != word and other[:kept] == word[:kept] and len(other) - len(word) <= added for other in written):
+            found |= content_words(word)
+    return found

@@ -8,6 +8,7 @@ documents), `catalog_questions` (what is not sold here), `flow` (the owner's cha
 
 from __future__ import annotations
 
+import logging
 import re
 
 from bot.pipeline.answers import DocumentAnswer, best_answer
@@ -27,7 +28,7 @@ from bot.pipeline.formatting import offer_list, product_price
 from bot.pipeline.lead_scoring import capture_lead_fields
 from bot.pipeline.phrases import phrase
 from bot.pipeline.query import is_follow_up
-from bot.pipeline.text import LANGUAGES, content_words, fold, stop_words, words
+from bot.pipeline.text import LANGUAGES, content_words, detect_language, fold, stop_words, words
 from bot.pipeline.turn_view import (
     campaign_in_focus,
     clean_sentences,
@@ -41,6 +42,8 @@ from knowledge.language import stem_words
 from knowledge.models import Campaign
 
 __all__ = ["language_of", "offline_reply", "safe_reply", "usable_passages", "visible_campaigns"]
+
+log = logging.getLogger(__name__)
 
 _DEAL_CONCEPTS = frozenset({"discount", "student", "team"})
 # A message that asks without a question mark: "do u take cash", "kann man hier parken".
@@ -62,6 +65,8 @@ _ABOUT_PRODUCT = re.compile(
     r"das|dies\w*|produkt|enthalt|grosse\w*|qualitat|funktioniert|prodotto|include|qualita|funziona)\b"
 )
 _THANKS = re.compile(r"\b(?:thanks?|thank you|gracias|obrigad[oa]|merci|danke|grazie)\b")
+# The question marks of the scripts customers write in (Latin, Arabic, full-width CJK).
+_QUESTION_MARKS = ("?", "؟", "？")
 _SAFE_NAME = re.compile(r"^[^\W\d_][\w'’.-]{0,29}$")
 # Intents whose reply stands alone: no campaign greeting before it.
 _STANDALONE = (Intent.opt_out, Intent.opt_in, Intent.greeting)
@@ -71,6 +76,11 @@ def offline_reply(ctx: TurnContext, classification: Classification) -> Reply:
     """A grounded reply for the turn's intent, with no model."""
     responder = _Responder(ctx)
     reply = responder.reply(classification)
+    # The path the rules took, without the text: how an operator tells a missed question from a declined one.
+    log.debug(
+        "offline: decided",
+        extra={"tenant_id": ctx.tenant_id, "intent": classification.intent.value, "path": ",".join(responder.path)},
+    )
     if classification.intent not in _STANDALONE:
         reply = responder.opened(reply)
     return responder.not_repeated(reply)
@@ -101,6 +111,7 @@ class _Responder:
         self.campaigns = visible_campaigns(ctx)
         self.named = best_campaign_by_name(self.text, self.campaigns)
         self.campaign = self.named or campaign_in_focus(ctx) or (self.campaigns[0] if len(self.campaigns) == 1 else None)
+        self.path: list[str] = []
 
     def reply(self, classification: Classification) -> Reply:
         intent = classification.intent
@@ -108,16 +119,22 @@ class _Responder:
         if fixed is not None:
             return fixed
         if intent in (Intent.price_question, Intent.product_question) or ASKS_CATALOG.search(self.folded):
+            self.path.append("asked")
             return self._with_question(self._question(intent))
         if intent != Intent.small_talk and concepts_in(self.text) and _ASKS.match(self.folded):
+            self.path.append("asks_concept")
             return self._with_question(self._question(Intent.product_question))
         details = capture_lead_fields(self.text)
         if details.model_dump(exclude_none=True):
+            self.path.append("details")
             return self._noted(details.name or "", contact=bool(details.email or details.phone))
         if intent == Intent.small_talk:
+            self.path.append("small_talk")
             return self._small_talk()
-        if "?" in self.text or (self.lang not in LANGUAGES and len(content_words(self.text, self.lang)) >= 2):
+        if "?" in self.text or len(content_words(self.text, self.lang)) >= 2:
+            self.path.append("maybe_question")
             return self._maybe_a_question()
+        self.path.append("steer")
         return self._steer()
 
     def _by_intent(self, intent: Intent) -> Reply | None:
@@ -139,14 +156,29 @@ class _Responder:
         return None
 
     def _maybe_a_question(self) -> Reply:
-        """The rules read six languages: in another, a message of some words is taken for the question it may be."""
+        """A message of some words that no rule reads: taken for the question it may be, and answered by a sentence
+        that answers it. Else, in a language the rules do not cover, a person answers, unless the message most likely
+        answers the question the bot just asked ("we are four, coming in May"). In a language they cover, a message
+        they read as none of the intents is off topic ("the weather is lovely"): steered back to what is sold."""
         answer = self._question(Intent.product_question)
+        if not answer.handoff:
+            return self._with_question(answer)
         reading = self.ctx.reading
-        if answer.handoff and "?" not in self.text and not (reading and reading.asks_question):
-            # Nothing answers it, and nothing shows it asks: it may be a remark ("we are four, coming in May").
-            # A person is not called, and the conversation stays open to the question that follows.
-            return self._small_talk()
-        return self._with_question(answer)
+        asked = "?" in self.text or _ASKS.match(self.folded)
+        if asked or (reading.asks_question if reading else self._unreadable_question()):
+            return answer
+        self.path.append("remark")
+        # A person is not called, and the conversation stays open to the question that follows.
+        return self._steer() if self.lang in LANGUAGES else self._small_talk()
+
+    def _unreadable_question(self) -> bool:
+        """In a language the rules do not read, a message that does not answer the bot's own question."""
+        return self.lang not in LANGUAGES and not self._answers_our_question()
+
+    def _answers_our_question(self) -> bool:
+        """The bot's last message asked the customer something: what they write next is most likely the answer."""
+        last = next((item.text for item in reversed(self.ctx.history) if item.sender != "customer"), "")
+        return last.rstrip().endswith(_QUESTION_MARKS)
 
     # The chat flow around an answer -------------------------------------------------------------
 
@@ -234,6 +266,10 @@ class _Responder:
         hidden = tuple(fold(name) for name in self.ctx.facts.all_product_names if fold(name) not in visible)
         passages = usable_passages(self.ctx)
         found = best_answer(self.text, earlier, passages, hidden=hidden, require=require)
+        if log.isEnabledFor(logging.DEBUG):
+            doc_langs = sorted({detect_language(p.text) for p in passages if not p.source.startswith("campaign:")})
+            self.path.append(f"lang={self.lang}|docs={'+'.join(doc_langs)}|passages={len(passages)}")
+        self.path.append("no_sentence" if found is None else "sentence_sure" if found.confident else "sentence_unsure")
         if found is not None and found.confident:
             return found
         # With a model, its reading gave the question in the documents' languages, which the customer's words
@@ -268,13 +304,16 @@ class _Responder:
         # The catalog answers "how much is it?": a price alone is no topic to look up.
         asked = concepts_in(self.text) - {"price"}
         if asked & {"discount", "student"} or ("team" in asked and intent == Intent.price_question):
+            self.path.append("discount")
             return self._discount()
         hidden = hidden_product(self.ctx, self.campaigns, self.text) if self.named is None else None
         if hidden is not None:
+            self.path.append("hidden")
             return self._not_here()
         reading = self.ctx.reading
         asks_offer = ASKS_CATALOG.search(self.folded) or asks_for_offer(self.text, self.lang)
         if self.named is None and self.campaigns and (asks_offer or (reading and reading.asks_catalog)):
+            self.path.append("offers")
             return self._offers()
         documents = self._answer_from_documents()
         if documents is not None and documents.confident:
@@ -287,19 +326,34 @@ class _Responder:
                         "facts_used": [f"product:{self.named.product.name}", *reply.facts_used],
                     }
                 )
+            self.path.append("document")
             return reply
         unsold = unsold_item(self.ctx, self.campaigns, self.text)
         if unsold is not None:
+            self.path.append("unsold")
             return self._not_sold(*unsold)
         campaign = self.campaign
         # A question that names a product and no topic the documents could answer ("mennyibe kerül a Deluxe?" in
         # a language the rules do not read) is answered with that product's facts: its price, what it includes.
-        if campaign is not None and (self._about_the_product(campaign, intent, asked) or (self.named is not None and not asked)):
+        self.path.append(f"named={self.named is not None},campaign={campaign is not None},n={len(self.campaigns)}")
+        if campaign is not None and (self._about_the_product(campaign, intent, asked) or self._named_alone(asked)):
+            self.path.append("product_facts")
             parts, used = self._product_facts(campaign, with_features=intent == Intent.product_question or not asked)
             return Reply(text=" ".join(parts), source="offline", facts_used=used, product_name=campaign.product.name)
         if campaign is None and self.campaigns and not asked and not self._own_words():
+            self.path.append("offers_unnamed")
             return self._offers()
+        self.path.append("unanswered")
         return self._unanswered()
+
+    def _named_alone(self, asked: set[str]) -> bool:
+        """A product named with no other topic than its price, or in a language the rules do not read with no
+        topic they know ("mennyibe kerül a Deluxe?"): its facts are what can be said of it. In a language the
+        rules read, a question that names the product and asks neither its price nor what it is asks something
+        its facts do not answer ("is the Deluxe good for beginners?")."""
+        if self.named is None or asked:
+            return False
+        return self.lang not in LANGUAGES or "price" in concepts_in(self.text)
 
     def _own_words(self) -> set[str]:
         """The question's words that say what it asks, beyond the product's name ("tell me about X" has none)."""
@@ -326,8 +380,15 @@ class _Responder:
         return bool(own) and all(stem_words([w], self.lang)[0] in listed or stem_words([w], "en")[0] in listed for w in own)
 
     def _unanswered(self) -> Reply:
-        """No sentence of the business's answers this: a person will, and the conversation is handed over."""
-        return Reply(text=phrase("dont_know", self.lang), source="offline", facts_used=["unanswered"], handoff=True)
+        """No sentence of the business's answers this: a person will, and the conversation is handed over. In a
+        language the rules do not read, what the question was about they cannot tell either: what is sold here,
+        with its prices, may be what the customer wanted, and the person answers the rest."""
+        text = phrase("dont_know", self.lang)
+        used = ["unanswered"]
+        if self.lang not in LANGUAGES and self.campaigns:
+            text = f"{text} {phrase('we_offer', self.lang, offer=self._offer())}"
+            used += [f"product:{c.product.name}" for c in self.campaigns]
+        return Reply(text=text, source="offline", facts_used=used, handoff=True)
 
     def _discount(self) -> Reply:
         """A deal the documents state (student, team rates), else plainly none, with what the product gives."""
@@ -426,23 +487,24 @@ class _Responder:
         )
 
     def _noted(self, name: str, *, contact: bool = False) -> Reply:
-        """The customer told us about themselves: thank them, then carry on with the flow. One who gives a way to
-        reach them, with the owner's questions all answered, is ready for the next step: the purchase or booking
-        link, when there is one."""
+        """The customer told us about themselves: thank them, then carry on with the flow. One who leaves a way to
+        reach them is ready for the next step: the purchase or booking link, when there is one, comes now, with the
+        owner's next question after it (a salesperson does not hold the link back until every question is asked)."""
         first = name.split()[0] if name.split() else ""
         opener = phrase("noted", self.lang, name=f" {first}" if _SAFE_NAME.match(first) else "")
-        asked = self._with_question(Reply(text=opener, source="offline"))
-        if asked.asked_question:
-            return asked
         campaign = self.campaign
         if contact and campaign is not None and campaign.product.cta_url:
-            return Reply(
+            link = Reply(
                 text=f"{opener} {phrase('cta', self.lang, url=campaign.product.cta_url)}",
                 source="offline",
                 facts_used=[f"product:{campaign.product.name}", "cta"],
                 cta_sent=True,
                 product_name=campaign.product.name,
             )
+            return self._with_question(link)
+        asked = self._with_question(Reply(text=opener, source="offline"))
+        if asked.asked_question:
+            return asked
         return self._steer(opener)
 
     def _small_talk(self) -> Reply:

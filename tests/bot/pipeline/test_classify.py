@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.pipeline.classify import asks_for_offer, choose_campaign, classify, classify_turn
+from bot.pipeline.classify import asks_for_offer, best_campaign_by_name, choose_campaign, classify, classify_turn
 from bot.pipeline.phrases import phrase
 from bot.pipeline.types import Intent
+from knowledge.models import Campaign
 from tests.bot.samples import COACHING, SMART_BOTTLE, YOGA_MAT
 
 
@@ -199,3 +200,23 @@ def test_a_short_message_holding_a_listed_phrase_stops_messages_and_a_question_n
     phrase_of_two_words = next(item.strip() for item in phrase("words_opt_out", "nl").split(",") if " " in item.strip())
     assert classify_turn([f"{phrase_of_two_words} graag"], lang="nl").intent == Intent.opt_out
     assert classify_turn([f"wat betekent {phrase_of_two_words} precies?"], lang="nl").intent != Intent.opt_out
+
+
+def _course(name: str, product: str) -> Campaign:
+    return YOGA_MAT.model_copy(update={"name": name, "product": YOGA_MAT.product.model_copy(update={"name": product})})
+
+
+def test_a_product_named_in_an_inflected_form_is_the_one_asked_about() -> None:
+    # Polish declines names: "kursu doszkalającego" is "Kurs doszkalający" in another case.
+    category_b = _course("Prawo jazdy B", "Kurs kategorii B")
+    refresher = _course("Doszkalanie", "Kurs doszkalający")
+    assert best_campaign_by_name("ile kosztuje kursu doszkalającego?", [category_b, refresher]) is refresher
+    assert best_campaign_by_name("a ile za kurs kategorii B?", [category_b, refresher]) is category_b
+    # A longer word that only begins like the name's is another word.
+    assert best_campaign_by_name("is there a tourist pass?", [_course("City", "Tour")]) is None
+
+
+def test_a_name_two_products_share_names_neither() -> None:
+    category_b = _course("Prawo jazdy B", "Kurs kategorii B")
+    refresher = _course("Doszkalanie", "Kurs doszkalający")
+    assert best_campaign_by_name("ile kosztuje kurs?", [category_b, refresher]) is None

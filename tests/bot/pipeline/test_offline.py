@@ -6,7 +6,7 @@ import pytest
 
 from bot.pipeline.classify import classify_turn
 from bot.pipeline.offline import offline_reply
-from bot.pipeline.types import Intent, LeadState, Reading, Reply
+from bot.pipeline.types import HistoryItem, Intent, LeadState, Reading, Reply
 from knowledge.models import ChatFlow, Passage, Product
 from tests.bot.samples import COACHING, YOGA_MAT, campaign, context
 
@@ -260,9 +260,21 @@ def test_a_greeting_in_a_close_written_standard_of_the_customers_language_still_
 
 
 def test_details_the_customer_shares_are_acknowledged_and_the_flow_goes_on() -> None:
-    reply = answer("I'm Ana from Globex, we are 12 people, ana@globex.com", lead=LeadState(messages_in=2))
+    reply = answer("I'm Ana from Globex, we are 12 people", lead=LeadState(messages_in=2))
     assert reply.text == "Thanks Ana, noted! What kind of yoga do you practise?"
-    assert reply.asked_question
+    assert reply.asked_question and not reply.cta_sent
+
+
+def test_a_way_to_reach_them_gets_the_link_now_and_the_owners_question_after_it() -> None:
+    # Whatever language the rest is in: an email or a phone number says the customer is ready for the next step.
+    polish = answer("Ana Kowalska, ana@globex.com, +48 601 234 567, sobota 10:00", lead=LeadState(messages_in=2))
+    assert polish.cta_sent
+    assert polish.text.startswith("Dzięki") and "https://shop.acme.example.com/yoga-mat" in polish.text
+    english = answer("I'm Ana, you can reach me at ana@globex.com", lead=LeadState(messages_in=2))
+    assert english.cta_sent and english.asked_question
+    assert english.text == (
+        "Thanks Ana, noted! You can get it here: https://shop.acme.example.com/yoga-mat What kind of yoga do you practise?"
+    )
 
 
 def test_an_owner_closing_in_another_language_gives_way_to_the_customers() -> None:
@@ -271,18 +283,26 @@ def test_an_owner_closing_in_another_language_gives_way_to_the_customers() -> No
     assert reply.cta_sent
 
 
-def test_a_remark_in_a_language_the_rules_do_not_read_is_not_declined_and_handed_over() -> None:
-    # "We will be four people, coming in May" in Swahili: it asks nothing the documents answer, and nothing shows
-    # it asks at all; a person is not called for it, and the bot stays there for the question that follows.
+def test_an_answer_to_the_bots_question_in_a_language_the_rules_do_not_read_stays_with_the_bot() -> None:
+    # "We will be four people, coming in May" in Swahili, after the bot asked how many are coming: the documents
+    # answer nothing in it, and it most likely answers our question; a person is not called for it.
     remark = "Tutakuwa watu wanne, tunakuja mwezi Mei"
-    ctx = context(remark, lead=LeadState(messages_in=2))
-    reply = offline_reply(ctx, classify_turn([remark], None, "sw"))
+    asked = [HistoryItem(sender="customer", text="Habari"), HistoryItem(sender="bot", text="How many of you are coming?")]
+    reply = offline_reply(context(remark, lead=LeadState(messages_in=2), history=asked), classify_turn([remark], None, "sw"))
     assert not reply.handoff
-    assert reply.text.rstrip().endswith("?")  # it asks what they would like to know
-    # The same words asked as a question get the honest "a person will answer", and a person.
-    question = f"{remark}?"
-    asked = offline_reply(context(question, lead=LeadState(messages_in=2)), classify_turn([question], None, "sw"))
-    assert asked.handoff
+    # The same words with nothing asked before, or asked as a question, may be a question no rule can read:
+    # the honest "a person will answer", and a person.
+    for history, text in (([], remark), (asked, f"{remark}?")):
+        declined = offline_reply(context(text, lead=LeadState(messages_in=2), history=history), classify_turn([text], None, "sw"))
+        assert declined.handoff, text
+
+
+def test_a_message_no_rule_reads_is_answered_from_the_documents_without_a_question_mark() -> None:
+    # In a language the rules read, asked with no question word and no mark: a sentence that answers is quoted.
+    passages = [Passage(source="faq.md", text="Parking: the car park behind the building is free for members.")]
+    reply = answer("parking for members", passages=passages, lead=LeadState(messages_in=2))
+    assert "car park behind the building is free" in reply.text
+    assert not reply.handoff
 
 
 def test_contact_details_after_the_owners_questions_get_the_purchase_link() -> None:
@@ -336,3 +356,22 @@ def test_the_models_reading_of_the_question_in_the_documents_language_finds_the_
     reply = offline_reply(read, classification)
     assert "De sauna is open van dinsdag tot en met zondag, van 10 tot 22 uur." in reply.text
     assert not reply.handoff
+
+
+def test_a_question_no_rule_can_read_goes_to_a_person_with_what_is_sold_here() -> None:
+    # Hungarian, which the rules do not read: what it asks they cannot tell, so a person answers it, and the reply
+    # shows what is sold here with its prices, which may be what the customer wanted.
+    text = "Milyen gyakran kell cserélni a szőnyeget, és meddig tart?"
+    reply = offline_reply(context(text, lead=LeadState(messages_in=2)), classify_turn([text], None, "hu"))
+    assert reply.handoff
+    assert "Yoga Mat Pro" in reply.text and "49" in reply.text
+
+
+def test_a_question_about_a_named_product_its_facts_do_not_answer_goes_to_a_person() -> None:
+    # The rules read English: this asks neither the price nor what the mat is, so its price is no answer.
+    reply = answer("Is the Yoga Mat Pro good for people with bad knees", passages=[], lead=LeadState(messages_in=2))
+    assert reply.handoff
+    assert "$49.00" not in reply.text
+    # Its price is.
+    priced = answer("how much for the yoga mat pro", passages=[], lead=LeadState(messages_in=2))
+    assert "$49.00" in priced.text and not priced.handoff
