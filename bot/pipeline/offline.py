@@ -95,7 +95,8 @@ def safe_reply(ctx: TurnContext) -> Reply:
         text = f"{phrase('we_offer', lang, offer=offer)} {phrase('which_one', lang)}"
     else:
         text = phrase("steer_business", lang, business=_business_name(ctx, lang))
-    return Reply(text=text, source="offline", facts_used=[f"product:{c.product.name}" for c in campaigns])
+    # A first reply opens with the owner's greeting, this one too.
+    return _Responder(ctx).opened(Reply(text=text, source="offline", facts_used=[f"product:{c.product.name}" for c in campaigns]))
 
 
 def _business_name(ctx: TurnContext, lang: str) -> str:

@@ -178,11 +178,38 @@ async def repaired(
         if redraft is not None:
             return _with_link(ctx, candidate, redraft, classification), extra, judged
     fallback = offline_answer(ctx, classification)
-    if verify(ctx, fallback, handoff=handoff).ok:
+    verdict = verify(ctx, fallback, handoff=handoff)
+    if verdict.ok:
         log.info("repair: offline answer", extra={"tenant_id": ctx.tenant_id, "declined": fallback.handoff})
         return _with_link(ctx, candidate, fallback, classification), extra, None
+    pruned = _without_refused(ctx, fallback, verdict.violations, handoff)
+    if pruned is not None:
+        log.info("repair: offline answer without refused sentences", extra={"tenant_id": ctx.tenant_id})
+        return pruned, extra, None
     log.info("repair: safe reply", extra={"tenant_id": ctx.tenant_id})
     return safe_reply(ctx), extra, None
+
+
+def _without_refused(ctx: TurnContext, answer: Reply, violations: list[str], handoff: bool) -> Reply | None:
+    """An offline answer that hands over ("a person will answer this") without the sentences the guard refused
+    (each violation names its sentence, or the amount in it): what is left still says a person will answer, and
+    states nothing unchecked. None when a violation is not one sentence's (the language, our instructions), when
+    nothing is left, or when the answer does not hand over (a quote cut short would answer less than it seems)."""
+    if not answer.handoff:
+        return None
+    sentences = split_sentences(answer.text)
+    refused: set[int] = set()
+    for violation in violations:
+        detail = violation.split(": ", 1)[1] if ": " in violation else ""
+        found = {i for i, sentence in enumerate(sentences) if detail and (sentence[:160] == detail or detail in sentence)}
+        if not found:
+            return None
+        refused |= found
+    kept = [sentence for i, sentence in enumerate(sentences) if i not in refused]
+    if not kept:
+        return None
+    pruned = answer.model_copy(update={"text": " ".join(kept)})
+    return pruned if verify(ctx, pruned, handoff=handoff or answer.handoff).ok else None
 
 
 def offline_answer(ctx: TurnContext, classification: Classification) -> Reply:

@@ -21,6 +21,8 @@ from knowledge.language import plainly_in_another_language
 from knowledge.money import extract_amounts
 
 WRONG_LANGUAGE = "answers in another language than the customer's"
+# A sentence no support was found for; the sentence follows after ": " (its first 160 characters).
+UNSUPPORTED = "claim the tenant's words do not support"
 _HANDS_OVER = re.compile(
     r"passing you|pass you (?:on|over|to)|hand(?:ing)? you (?:over|to)|transferr?(?:ing)? you|connect(?:ing)? you (?:to|with)|"
     r"(?:a person|someone|a colleague|a member) (?:from|of) (?:our|the) team (?:will|is going to)|"
@@ -106,11 +108,11 @@ def verify(ctx: TurnContext, reply: Reply, *, handoff: bool, judgement: Judgemen
         customer_numbers=numbers_said(customer),
         judged=judged,
     ):
-        violations.append(f"claim the tenant's words do not support: {sentence[:160]}")
+        violations.append(f"{UNSUPPORTED}: {sentence[:160]}")
     if judgement is not None:
         for sentence in claim_sentences(reply.text):
             if judgement.refuses(sentence):
-                violations.append(f"claim the tenant's words do not support, by meaning: {sentence[:160]}")
+                violations.append(f"{UNSUPPORTED}, by meaning: {sentence[:160]}")
     folded = fold(reply.text)
     if not handoff and _HANDS_OVER.search(folded):
         violations.append("says a person takes over, but no handoff happens")

@@ -375,3 +375,29 @@ def test_a_question_about_a_named_product_its_facts_do_not_answer_goes_to_a_pers
     # Its price is.
     priced = answer("how much for the yoga mat pro", passages=[], lead=LeadState(messages_in=2))
     assert "$49.00" in priced.text and not priced.handoff
+
+
+async def test_a_handover_keeps_its_promise_without_the_sentence_the_guard_refused() -> None:
+    from bot.pipeline.compose import run_turn
+
+    # The catalog the guard checks against does not hold the price the product list would state (as when a
+    # price is written in a form the guard cannot read): that sentence goes, the handover stays.
+    renamed = YOGA_MAT.model_copy(update={"product": YOGA_MAT.product.model_copy(update={"currency": "HUF"})})
+    text = "Milyen gyakran kell cserélni a szőnyeget, és meddig tart?"
+    ctx = context(text, lead=LeadState(messages_in=2), campaigns=[renamed])
+    ctx = ctx.model_copy(update={"facts": context(text, lead=LeadState(messages_in=2)).facts})
+    result = await run_turn(ctx, model=None, timeout_s=1)
+    assert result.guard_blocked
+    assert result.reply.handoff
+    assert (
+        result.reply.text == "Ez az információ most nincs meg nálam, ezért inkább megkérdezem a csapatot, mint hogy találgassak."
+    )
+
+
+async def test_the_last_resort_reply_opens_a_conversation_with_the_owners_greeting() -> None:
+    from bot.pipeline.offline import safe_reply
+
+    first = safe_reply(context("hi"))
+    assert first.text.startswith(YOGA_MAT.chat_flow.greeting.split("!")[0])
+    later = safe_reply(context("hi", lead=LeadState(messages_in=3)))
+    assert not later.text.startswith(YOGA_MAT.chat_flow.greeting.split("!")[0])
