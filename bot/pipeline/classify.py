@@ -523,8 +523,12 @@ def classify_turn(texts: list[str], reading: Reading | None = None, lang: str = 
     if reading is None or rules.intent in _RULES_STAND:
         return rules
     joined = " ".join(texts)
-    if reading.intent in (Intent.opt_out, Intent.opt_in) and ("?" in joined or len(joined.split()) > _OPT_OUT_MAX_WORDS):
-        return rules  # never (un)subscribe someone on a reading of a long message or a question
+    if reading.intent == Intent.opt_out and ("?" in joined or len(joined.split()) > _OPT_OUT_MAX_WORDS):
+        return rules  # never unsubscribe someone on a reading of a long message or a question
+    if reading.intent == Intent.opt_in:
+        # An opted-out conversation reaches the reply only on the rules' own START; to anyone else "welcome back"
+        # answers nothing they asked.
+        return rules
     if reading.intent == Intent.complaint or rules.intent != Intent.complaint:
         return Classification(intent=reading.intent, confidence=0.8)
     return rules

@@ -393,3 +393,11 @@ async def test_a_new_draft_that_passes_but_states_no_fact_hands_the_question_ove
     assert "parking" not in result.reply.text.lower()
     assert result.reply.handoff, "the question nobody answered waits for a person"
     assert "A person from our team will get back to you on this shortly." in result.reply.text
+
+
+def test_only_the_rules_start_resubscribes_a_models_reading_never_says_welcome_back() -> None:
+    # A short question with no mark, which a model misread as "send me messages again": it is answered as a question.
+    # (An opted-out conversation is answered only on the rules' own START, which stands: see turn_plan.)
+    short = "warsztaty dla dzieci w sobotę"
+    assert classify_turn([short], reading(Intent.opt_in), "pl").intent != Intent.opt_in
+    assert classify_turn(["START"], reading(Intent.product_question)).intent == Intent.opt_in
