@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from bot.pipeline.text import content_words, fold
 from bot.pipeline.types import GuardVerdict
-from knowledge.models import Amount, Campaign, CatalogFacts, to_major
+from knowledge.models import Amount, Campaign, CatalogFacts, CustomPeriod, to_major
 from knowledge.money import amount_matches, extract_amounts, extract_percentages
 
 # Words that promise a deal, per family; "free" ignores "feel free", "free to ask" and "sugar-free".
@@ -57,6 +57,8 @@ def campaign_texts(campaign: Campaign) -> list[str]:
         campaign.name,
         product.name,
         product.description,
+        # The owner's own period, as typed: a reply writes it beside the price ("per group of 2–4 players").
+        product.billing_period.custom if isinstance(product.billing_period, CustomPeriod) else "",
         *product.features,
         "; ".join(product.features),
         flow.greeting,

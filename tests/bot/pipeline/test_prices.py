@@ -228,3 +228,20 @@ def test_a_london_price_keeps_its_pound_sign_for_everyone() -> None:
     assert product_price(membership, LONDON, "en") == "£99.00 per month"
     assert product_price(membership, LONDON, "es") == "£99.00 por mes"
     assert product_price(membership, LONDON, "pt") == "£99.00 por mês"
+
+
+@pytest.mark.parametrize("typed", ["per group of 2–4 players", "per 10-class pack"])
+def test_the_owners_own_period_with_a_number_is_the_owners_word_not_a_claim(typed: str) -> None:
+    # Before, "(24 000,00 HUF per group of 2–4 players)" was refused as unsupported, and every reply that named
+    # the product's price became the last resort.
+    from bot.pipeline.classify import classify_turn
+    from bot.pipeline.offline import offline_reply
+    from bot.pipeline.verify import verify
+    from tests.bot.samples import YOGA_MAT, context
+
+    room = YOGA_MAT.model_copy(update={"product": product(CustomPeriod(custom=typed), minor=2_400_000, currency="HUF")})
+    for text in ("what do you offer?", "co oferujecie?"):
+        ctx = context(text, campaigns=[room], campaign=None)
+        reply = offline_reply(ctx, classify_turn([text]))
+        assert typed in reply.text
+        assert verify(ctx, reply, handoff=reply.handoff).ok, reply.text
